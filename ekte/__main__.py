@@ -1,0 +1,3 @@
+from ekte.cli import main
+
+main()

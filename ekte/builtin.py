@@ -1,0 +1,26 @@
+"""The built-in stages and connectors, registered like any plugin."""
+
+from __future__ import annotations
+
+from ekte.hookspecs import hookimpl
+
+
+@hookimpl
+def ekte_connectors():
+    from ekte.connectors.folder import FolderConnector
+
+    return [FolderConnector]
+
+
+@hookimpl
+def ekte_classifiers():
+    from ekte.stages.classify import RulesClassifier
+
+    return [RulesClassifier()]
+
+
+@hookimpl
+def ekte_extractors():
+    from ekte.stages.extract import PatternExtractor
+
+    return [PatternExtractor()]

@@ -1,0 +1,36 @@
+"""The plain folder connector: one folder per document with the archival
+PDF and its metadata JSON: ``<root>/<id>/<id>.pdf`` + ``<id>.json``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from ekte import fsutil
+from ekte.connectors.base import Connector, ExportResult
+from ekte.stages.archive import ARCHIVE_PDF, METADATA
+
+
+class FolderConnector(Connector):
+    name = "folder"
+    settings = {"path": ""}
+
+    def root(self) -> Path:
+        p = self.config.get("path")
+        return Path(p) if p else self.default_root()
+
+    def export(self, doc, archive_dir: Path) -> ExportResult:
+        final = self.root() / doc.id
+        meta_name = f"{doc.id}.json"
+        if (final / meta_name).is_file():
+            try:
+                existing = json.loads((final / meta_name).read_text("utf-8"))
+                if existing.get("sha256") == doc.sha256:
+                    return ExportResult(str(final), already=True)
+            except (OSError, ValueError):
+                pass  # damaged: write it again
+        with fsutil.staged_dir(final) as tmp:
+            shutil.copyfile(Path(archive_dir) / ARCHIVE_PDF, tmp / f"{doc.id}.pdf")
+            shutil.copyfile(Path(archive_dir) / METADATA, tmp / meta_name)
+        return ExportResult(str(final))

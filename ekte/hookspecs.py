@@ -1,0 +1,54 @@
+"""pluggy hook specifications: the one mechanism through which the
+built-in stages and connectors and any third-party plugin register.
+
+Plugins are discovered through the ``ekte`` entry-point group (the
+built-ins register as ``ekte.builtin``) or loaded with ``--plugin MODULE``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ekte.connectors.base import Connector
+    from ekte.model import Document
+    from ekte.profile import Profile
+    from ekte.stages.classify import Classifier
+    from ekte.stages.extract import Extractor
+
+hookspec = pluggy.HookspecMarker("ekte")
+hookimpl = pluggy.HookimplMarker("ekte")
+
+#: the named points at which processors run, in pipeline order
+PROCESSOR_POINTS = ("before_ocr", "after_ocr", "after_classify", "before_archive")
+
+
+@hookspec
+def ekte_connectors() -> list[type[Connector]]:
+    """Return connector classes (each with a unique ``name``)."""
+
+
+@hookspec
+def ekte_classifiers() -> list[Classifier]:
+    """Return classifier objects; the pipeline combines their decisions."""
+
+
+@hookspec
+def ekte_extractors() -> list[Extractor]:
+    """Return field extractor objects; their fields are merged by confidence."""
+
+
+@hookspec
+def ekte_process(point: str, document: Document, profile: Profile) -> None:
+    """Called at each of :data:`PROCESSOR_POINTS` with the document in flight.
+    A processor may change the document (its texts, fields, warnings) or
+    raise :class:`ekte.errors.DocumentError` to quarantine it."""
+
+
+@hookspec
+def ekte_intake_sources() -> list[Any]:
+    """Return intake sources: objects with ``name`` and
+    ``claims(path) -> bool`` / ``expand(path, workdir) -> list[Path]`` that
+    turn a container (a portal package, a ZIP) into the files to ingest."""

@@ -1,0 +1,501 @@
+"""The pipeline: intake → OCR → classify → extract → archive → export.
+
+The main process walks the input, hashes and sniffs each file, and keeps
+the journal; worker processes (``ocr.jobs``) turn originals into archival
+PDFs with their text (the slow part); the main process then classifies,
+extracts, archives and exports each document as its worker finishes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import fcntl
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from ekte import fsutil
+from ekte.errors import REASONS, ConfigError, DocumentError, ExitCode
+from ekte.journal import ARCHIVED, EXPORTED, FINAL_STATES, QUARANTINED, REVIEW, Journal
+from ekte.model import Document, ErrorInfo, Status, document_from_metadata, now_iso
+from ekte.plugins import build_manager, call_list, connectors as registered_connectors
+from ekte.profile import Profile
+from ekte.stages import archive as archive_stage
+from ekte.stages import classify as classify_stage
+from ekte.stages import extract as extract_stage
+from ekte.stages import intake
+from ekte.stages.ocr import OcrParams, check_dependencies, make_archival_pdf, tool_versions
+
+log = logging.getLogger("ekte")
+
+
+def default_workdir() -> Path:
+    return Path(os.environ.get("EKTE_HOME") or "ekte-data")
+
+
+# -- the worker side ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class OcrTask:
+    doc_id: str
+    path: str
+    sha256: str
+    media_type: str
+    tmpdir: str
+    params: OcrParams
+    jobs: int
+    image_default_dpi: int
+
+
+def _worker_init() -> None:
+    # The main process decides about interruption; workers just get killed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    import warnings
+
+    warnings.simplefilter("ignore")  # library warnings would only repeat file details
+    logging.getLogger("ocrmypdf").setLevel(logging.ERROR)
+    logging.getLogger("pikepdf").setLevel(logging.ERROR)
+
+
+def ocr_worker(task: OcrTask) -> dict[str, Any]:
+    """Runs in a worker process: working copy → archival PDF + page texts.
+    Returns a plain dict; a :class:`DocumentError` becomes ``{"error": …}``."""
+    tmp = Path(task.tmpdir)
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    t0 = time.monotonic()
+    notes: list[str] = []
+    try:
+        orig = tmp / ("original" + intake.extension_for(task.media_type))
+        intake.copy_verified(Path(task.path), orig, task.sha256)
+        work = tmp / "work.pdf"
+        if task.media_type == intake.PDF:
+            _n, notes = intake.open_pdf_checked(orig, work, task.params.max_image_mpixels)
+        else:
+            _n, notes = intake.image_to_pdf(orig, work, task.image_default_dpi, task.params.max_image_mpixels)
+        out = tmp / "archival.pdf"
+        res = make_archival_pdf(work, out, task.params, task.jobs)
+        res.update(original=str(orig), archival=str(out), notes=notes, seconds=round(time.monotonic() - t0, 3))
+        return res
+    except DocumentError as e:
+        return {"error": {"code": e.code, "message": e.message, "stage": e.stage}}
+    except MemoryError:
+        return {"error": {"code": "decompression_bomb", "message": REASONS["decompression_bomb"], "stage": "ocr"}}
+    except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
+        logging.getLogger("ekte.worker").debug("doc %s: unexpected error", task.doc_id, exc_info=True)
+        return {"error": {"code": "internal_error",
+                          "message": f"An unexpected error occurred while processing the file ({type(e).__name__}).",
+                          "stage": "ocr"}}
+
+
+# -- progress reporting -----------------------------------------------------------
+
+class ProgressSink(Protocol):
+    def start(self, total: int) -> None: ...
+    def advance(self, doc: Document) -> None: ...
+    def finish(self) -> None: ...
+
+
+class _NoProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, doc: Document) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+# -- results --------------------------------------------------------------------
+
+@dataclass
+class IngestResult:
+    documents: list[Document] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        by_status = Counter(d.status.value for d in self.documents if d.status)
+        by_type: dict[str, Counter] = {}
+        for d in self.documents:
+            if d.status in (Status.ARCHIVED, Status.REVIEW):
+                by_type.setdefault(d.doctype or "-", Counter())[d.status.value] += 1
+        return {
+            "total": len(self.documents),
+            "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
+            "by_doctype": {k: dict(v) for k, v in sorted(by_type.items())},
+            "seconds": round(self.seconds, 3),
+            "pages": sum(d.pages for d in self.documents if d.status in (Status.ARCHIVED, Status.REVIEW)),
+            "interrupted": self.interrupted,
+        }
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
+        if any(d.status in (Status.QUARANTINED, Status.REVIEW) for d in self.documents):
+            return ExitCode.DOCUMENTS_NEED_ATTENTION
+        return ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        from ekte.model import OUTPUT_VERSION
+
+        return {"version": OUTPUT_VERSION, "documents": [d.result_dict() for d in self.documents], "summary": self.summary}
+
+
+class Interrupted(Exception):
+    pass
+
+
+# -- the pipeline ------------------------------------------------------------------
+
+class Pipeline:
+    """One working directory with its journal, archive and connectors."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        workdir: Path | str | None = None,
+        *,
+        jobs: int | None = None,
+        connectors: list[str] | None = None,
+        plugins: list[str] | None = None,
+    ):
+        self.profile = profile
+        self.workdir = Path(workdir) if workdir else default_workdir()
+        j = jobs if jobs is not None else profile.ocr.jobs
+        self.jobs = j if j and j > 0 else (os.cpu_count() or 1)
+        self.pm, self.plugin_infos = build_manager(plugins)
+        self.params = OcrParams.from_profile(profile)
+        self.classifiers = call_list(self.pm, "ekte_classifiers")
+        self.extractors = call_list(self.pm, "ekte_extractors")
+        names = connectors if connectors else list(profile.export.connectors)
+        available = registered_connectors(self.pm)
+        self.connectors = []
+        for n in dict.fromkeys(names):
+            if n not in available:
+                raise ConfigError(f"unknown connector '{n}' (available: {', '.join(sorted(available))})")
+            self.connectors.append(available[n](dict(profile.connectors.get(n, {})), self.workdir, profile))
+        self._lockfd: int | None = None
+        self.journal: Journal | None = None
+
+    # -- working directory
+    def open(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.workdir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConfigError(f"another ekte process is using the working directory {self.workdir}") from None
+        self._lockfd = fd
+        for sub in ("archive", "export", "quarantine", "review", "tmp"):
+            (self.workdir / sub).mkdir(exist_ok=True)
+        # leftovers of an interrupted run: half-written files never count
+        fsutil.clean_stale_tmp(self.workdir)
+        shutil.rmtree(self.workdir / "tmp", ignore_errors=True)
+        (self.workdir / "tmp").mkdir()
+        self.journal = Journal(self.workdir / "journal.sqlite")
+
+    def close(self) -> None:
+        for c in self.connectors:
+            c.close()
+        if self.journal:
+            self.journal.close()
+            self.journal = None
+        if self._lockfd is not None:
+            os.close(self._lockfd)
+            self._lockfd = None
+
+    def __enter__(self) -> "Pipeline":
+        self.open()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- stages in the main process
+    def _process_point(self, point: str, doc: Document) -> None:
+        self.pm.hook.ekte_process(point=point, document=doc, profile=self.profile)
+
+    def quarantine(self, doc: Document, err: DocumentError | ErrorInfo, src: Path | None) -> None:
+        assert self.journal
+        info = err if isinstance(err, ErrorInfo) else ErrorInfo(err.code, err.message, err.stage)
+        doc.status, doc.error = Status.QUARANTINED, info
+        final = self.workdir / "quarantine" / doc.id
+        with fsutil.staged_dir(final) as tmp:
+            if src is not None:
+                try:
+                    shutil.copyfile(src, tmp / ("original" + intake.extension_for(doc.media_type)))
+                except OSError:
+                    pass  # unreadable: the reason says so
+            fsutil.write_json(tmp / "reason.json", {
+                "code": info.code, "message": info.message, "stage": info.stage,
+                "id": doc.id, "sha256": doc.sha256, "source": doc.source, "time": now_iso(),
+            })
+        self.journal.set_state(doc.sha256, QUARANTINED, error_code=info.code, error_message=info.message)
+        self.journal.event(doc.id, info.stage or "intake", "quarantined", info.code)
+        log.warning("doc %s quarantined: %s", doc.id, info.code)
+
+    def _finish_document(self, doc: Document, res: dict[str, Any]) -> None:
+        """classify → extract → archive → (review | export) for one OCRed document."""
+        assert self.journal
+        doc.pages = res["pages"]
+        doc.page_texts = res["page_texts"]
+        v = tool_versions()
+        doc.ocr = {
+            "engine": "tesseract", "engine_version": v.get("tesseract"), "ocrmypdf_version": v.get("ocrmypdf"),
+            "language": self.params.language, "route": res.get("route"),
+            "ocr_pages": res.get("ocr_pages", []), "text_layer_pages": res.get("text_pages", []),
+            "pages_without_text": res.get("pages_without_text", []), "seconds": res.get("seconds"),
+        }
+        doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
+        if res.get("reason"):
+            doc.archival["reason"] = res["reason"]
+            doc.warnings.append(f"archival copy is {res['format']}: {res['reason']}")
+        for n in res.get("notes", []):
+            doc.log("intake", "note", n)
+        for a in res.get("attempts", []):
+            doc.log("ocr", a["route"], a["result"])
+        if res.get("pages_without_text"):
+            pages = ", ".join(map(str, res["pages_without_text"]))
+            doc.warnings.append(f"no text found on page(s) {pages}")
+            log.warning("doc %s: no text on page(s) %s", doc.id, pages)
+        self.journal.event(doc.id, "ocr", "done", f"route={res.get('route')} pages={doc.pages}")
+        self._process_point("after_ocr", doc)
+
+        doc.classification = classify_stage.classify(doc, self.profile, self.classifiers)
+        doc.log("classify", "classified", f"{doc.doctype} {doc.confidence:.3f} ({doc.classification.method})")
+        self._process_point("after_classify", doc)
+        doc.fields = extract_stage.extract(doc, self.profile, self.extractors)
+        doc.log("extract", "extracted", ",".join(sorted(doc.fields)))
+        self._process_point("before_archive", doc)
+
+        review = doc.confidence is None or doc.confidence < self.profile.classify.threshold
+        adir = archive_stage.write_archive(self.workdir, doc, Path(res["original"]), Path(res["archival"]), self.profile)
+        self.journal.set_state(doc.sha256, ARCHIVED, doctype=doc.doctype, confidence=doc.confidence,
+                               pages=doc.pages, archive_path=str(adir))
+        self.journal.event(doc.id, "archive", "archived", doc.archival.get("format", ""))
+        if review:
+            self._to_review(doc)
+        else:
+            self.export(doc, adir)
+
+    def _to_review(self, doc: Document) -> None:
+        assert self.journal
+        c = doc.classification
+        fsutil.write_json(self.workdir / "review" / f"{doc.id}.json", {
+            "id": doc.id, "sha256": doc.sha256, "archive": doc.archive_path, "time": now_iso(),
+            "doctype": doc.doctype, "confidence": doc.confidence, "threshold": self.profile.classify.threshold,
+            "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])][:3],
+        })
+        doc.status = Status.REVIEW
+        self.journal.set_state(doc.sha256, REVIEW)
+        self.journal.event(doc.id, "classify", "review", f"confidence {doc.confidence:.3f}")
+        log.info("doc %s waits for review (%s %.2f)", doc.id, doc.doctype, doc.confidence or 0)
+
+    def export(self, doc: Document, adir: Path) -> None:
+        """Hand an archived document to every configured connector."""
+        assert self.journal
+        for c in self.connectors:
+            r = c.export(doc, adir)
+            doc.exports[c.name] = r.location
+            self.journal.record_export(doc.id, c.name, r.location)
+            self.journal.event(doc.id, "export", "already-exported" if r.already else "exported", c.name)
+        doc.status = Status.ARCHIVED
+        self.journal.set_state(doc.sha256, EXPORTED)
+        log.info("doc %s archived and exported (%s)", doc.id, doc.doctype)
+
+    # -- the run
+    def ingest(
+        self,
+        paths: list[Path | str],
+        *,
+        move_to: Path | str | None = None,
+        progress: ProgressSink | None = None,
+        command: str = "ingest",
+    ) -> IngestResult:
+        if self.journal is None:
+            with self:
+                return self.ingest(paths, move_to=move_to, progress=progress, command=command)
+        journal = self.journal
+        progress = progress or _NoProgress()
+        check_dependencies(self.params.language)
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        t0 = time.monotonic()
+        result = IngestResult()
+        run_id = journal.start_run(command)
+        roots = [Path(p) for p in paths]
+        for r in roots:
+            if not r.exists():
+                raise ConfigError(f"input not found: {r}")
+        exclude = [self.workdir] + ([Path(move_to)] if move_to else [])
+        files = list(intake.walk(roots, self.profile.intake.ignore, exclude))
+        progress.start(len(files))
+        max_bytes = int(self.profile.intake.max_file_mb * 1024 * 1024)
+
+        seen: dict[str, Document] = {}
+        tasks: list[tuple[Document, Path]] = []
+        resume_export: list[tuple[Document, Path]] = []
+
+        def done(doc: Document, src: Path | None) -> None:
+            result.documents.append(doc)
+            if move_to and src is not None and doc.status in (Status.ARCHIVED, Status.DUPLICATE):
+                self._move_original(src, roots, Path(move_to), doc)
+            progress.advance(doc)
+
+        stop = {"flag": False}
+
+        def on_term(signum: int, frame: Any) -> None:
+            stop["flag"] = True
+            raise Interrupted()
+
+        old_term = signal.signal(signal.SIGTERM, on_term)
+        try:
+            for path in files:
+                try:
+                    cand = intake.inspect(path)
+                except DocumentError as e:
+                    doc = Document(sha256="0" * 64, source=str(path), size=0, media_type="")
+                    doc.status, doc.error = Status.QUARANTINED, ErrorInfo(e.code, e.message, e.stage)
+                    log.warning("file unreadable, skipped: %s", e.code)
+                    done(doc, None)
+                    continue
+                doc = Document(sha256=cand.sha256, source=str(path), size=cand.size, media_type=cand.media_type or "")
+                if cand.sha256 in seen:
+                    doc.status, doc.duplicate_of = Status.DUPLICATE, seen[cand.sha256].id
+                    done(doc, path)
+                    continue
+                seen[cand.sha256] = doc
+                row = journal.get(cand.sha256)
+                if row is not None and row["state"] in FINAL_STATES:
+                    doc.status, doc.duplicate_of = Status.DUPLICATE, row["id"]
+                    doc.archive_path = row["archive_path"]
+                    doc.exports = journal.exports_of(row["id"])
+                    journal.event(doc.id, "intake", "duplicate", "")
+                    done(doc, path)
+                    continue
+                if row is not None and row["state"] == ARCHIVED and row["archive_path"] and \
+                        (Path(row["archive_path"]) / archive_stage.METADATA).is_file():
+                    resume_export.append((doc, path))
+                    continue
+                journal.receive(cand.sha256, doc.id, str(path), cand.media_type, run_id)
+                if cand.size == 0:
+                    self.quarantine(doc, DocumentError("empty", stage="intake"), path)
+                elif cand.size > max_bytes:
+                    self.quarantine(doc, DocumentError("too_large", stage="intake"), None)
+                elif cand.media_type not in intake.ACCEPTED:
+                    self.quarantine(doc, DocumentError("unsupported_type", stage="intake"), path)
+                else:
+                    self._process_point("before_ocr", doc)
+                    tasks.append((doc, path))
+                    continue
+                done(doc, path)
+
+            # documents archived by an interrupted run: export them now
+            for doc, path in resume_export:
+                meta = json.loads((Path(journal.get(doc.sha256)["archive_path"]) / archive_stage.METADATA).read_text("utf-8"))
+                adoc = document_from_metadata(meta)
+                adoc.source, adoc.archive_path = str(path), journal.get(doc.sha256)["archive_path"]
+                adoc.log("export", "resumed", "")
+                self.export(adoc, Path(adoc.archive_path))
+                done(adoc, path)
+
+            self._run_workers(tasks, done)
+        except (KeyboardInterrupt, Interrupted):
+            result.interrupted = True
+            log.warning("interrupted; a re-run finishes the rest")
+        finally:
+            signal.signal(signal.SIGTERM, old_term)
+            progress.finish()
+            order = {str(p): i for i, p in enumerate(files)}
+            result.documents.sort(key=lambda d: order.get(d.source, len(order)))
+            result.seconds = time.monotonic() - t0
+            journal.finish_run(run_id, result.summary)
+        return result
+
+    def _run_workers(self, tasks: list[tuple[Document, Path]], done: Callable[[Document, Path | None], None]) -> None:
+        if not tasks:
+            return
+        assert self.journal
+        workers = max(1, min(self.jobs, len(tasks)))
+        per_doc = max(1, self.jobs // workers)
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["ekte.pipeline"])
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+        futures: dict[cf.Future, tuple[Document, Path]] = {}
+        try:
+            for doc, path in tasks:
+                t = OcrTask(doc.id, str(path), doc.sha256, doc.media_type, str(self.workdir / "tmp" / doc.id),
+                            self.params, per_doc, self.profile.intake.image_default_dpi)
+                futures[pool.submit(ocr_worker, t)] = (doc, path)
+            for fut in cf.as_completed(futures):
+                doc, path = futures[fut]
+                try:
+                    res = fut.result()
+                except cf.CancelledError:
+                    continue
+                except cf.process.BrokenProcessPool:
+                    # the worker died (out of memory, killed): quarantine, go on
+                    self.quarantine(doc, DocumentError("ocr_failed", "The OCR worker process died.", "ocr"), path)
+                    done(doc, path)
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    rest = [(d, p) for f, (d, p) in futures.items() if not f.done() or f.cancelled()]
+                    pool = None
+                    self._run_workers([x for x in rest if x[0] is not doc], done)
+                    return
+                if "error" in res:
+                    e = res["error"]
+                    self.quarantine(doc, ErrorInfo(e["code"], e["message"], e.get("stage", "")), path)
+                else:
+                    try:
+                        self._finish_document(doc, res)
+                    except DocumentError as e:
+                        self.quarantine(doc, e, path)
+                    except OSError as e:
+                        log.error("doc %s: I/O error while archiving: %s", doc.id, e.strerror)
+                        self.quarantine(doc, DocumentError("internal_error", f"I/O error while archiving ({e.strerror}).", "archive"), path)
+                shutil.rmtree(self.workdir / "tmp" / doc.id, ignore_errors=True)
+                done(doc, path)
+        finally:
+            if pool is not None:
+                for p in list(getattr(pool, "_processes", {}).values()):
+                    if p.is_alive():
+                        p.kill()
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _move_original(self, src: Path, roots: list[Path], dest_root: Path, doc: Document) -> None:
+        rel = Path(src.name)
+        for r in roots:
+            try:
+                rel = src.resolve().relative_to(r.resolve()) if r.is_dir() else Path(src.name)
+                break
+            except ValueError:
+                continue
+        target = dest_root / rel
+        n = 1
+        while target.exists():
+            target = target.with_name(f"{target.stem}.{n}{target.suffix}")
+            n += 1
+        try:
+            fsutil.copy_file(src, target)
+            if fsutil.sha256_file(target) != doc.sha256:
+                target.unlink()
+                doc.warnings.append("original changed after it was read; not moved")
+                return
+            os.unlink(src)
+            doc.log("intake", "moved", "")
+        except OSError as e:
+            doc.warnings.append(f"original could not be moved ({e.strerror})")

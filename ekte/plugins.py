@@ -1,0 +1,85 @@
+"""The plugin manager: built-ins and third-party plugins alike."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import pluggy
+
+from ekte import hookspecs
+from ekte.errors import ConfigError
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    origin: str  # "entry point <dist>", "--plugin", "builtin"
+    hooks: list[str] = field(default_factory=list)
+
+
+class PluginError(ConfigError):
+    pass
+
+
+def _hooks_of(pm: pluggy.PluginManager, plugin: Any) -> list[str]:
+    return sorted(h.name for h in pm.get_hookcallers(plugin) or [])
+
+
+def build_manager(extra_modules: list[str] | None = None) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    pm = pluggy.PluginManager("ekte")
+    pm.add_hookspecs(hookspecs)
+    infos: list[PluginInfo] = []
+    from importlib.metadata import entry_points
+
+    eps = sorted(entry_points(group="ekte"), key=lambda e: (e.name != "builtin", e.name))
+    loaded_builtin = False
+    for ep in eps:
+        try:
+            mod = ep.load()
+            pm.register(mod, name=ep.name)
+        except Exception as e:  # a broken plugin must name itself
+            raise PluginError(f"plugin '{ep.name}' ({ep.value}) failed to load: {type(e).__name__}: {e}") from None
+        dist = getattr(ep, "dist", None)
+        origin = f"entry point ({dist.name} {dist.version})" if dist else "entry point"
+        infos.append(PluginInfo(ep.name, origin, _hooks_of(pm, mod)))
+        loaded_builtin |= ep.name == "builtin"
+    if not loaded_builtin:  # running from a source tree without installing
+        from ekte import builtin
+
+        pm.register(builtin, name="builtin")
+        infos.insert(0, PluginInfo("builtin", "builtin", _hooks_of(pm, builtin)))
+    for modname in extra_modules or []:
+        try:
+            mod = importlib.import_module(modname)
+            pm.register(mod, name=modname)
+        except Exception as e:
+            raise PluginError(f"plugin '{modname}' failed to load: {type(e).__name__}: {e}") from None
+        infos.append(PluginInfo(modname, "--plugin", _hooks_of(pm, mod)))
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as e:
+        raise PluginError(f"plugin '{e.plugin}' implements an unknown hook: {e}") from None
+    return pm, infos
+
+
+def call_list(pm: pluggy.PluginManager, hookname: str) -> list[Any]:
+    """Flatten a hook whose implementations each return a list."""
+    out: list[Any] = []
+    try:
+        results = getattr(pm.hook, hookname)()
+    except Exception as e:
+        raise PluginError(f"hook {hookname} failed: {type(e).__name__}: {e}") from None
+    for r in reversed(results):  # registration order
+        out.extend(r or [])
+    return out
+
+
+def connectors(pm: pluggy.PluginManager) -> dict[str, type]:
+    found: dict[str, type] = {}
+    for cls in call_list(pm, "ekte_connectors"):
+        found[cls.name] = cls
+    return found

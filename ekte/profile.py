@@ -1,0 +1,262 @@
+"""Authority profiles: TOML files validated on load.
+
+A profile describes one authority's intake: document types, file plan,
+retention, extraction rules, OCR settings and connectors.  Profiles may
+``extends`` another one; ``-o KEY=VALUE`` overrides any setting.  Unknown
+keys are errors, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ekte.errors import ConfigError
+
+DEFAULT_PROFILE = "landkreis"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProfileInfo(_Strict):
+    name: str
+    title: str = ""
+    extends: str | None = None
+    description: str = ""
+
+
+class IntakeSettings(_Strict):
+    ignore: list[str] = Field(
+        default_factory=lambda: [".*", "~$*", "*.part", "*.tmp", "*.crdownload", "Thumbs.db", "desktop.ini", "@eaDir", "#recycle"]
+    )
+    max_file_mb: float = Field(default=500, gt=0)
+    max_image_mpixels: float = Field(default=250, gt=0)
+    image_default_dpi: int = Field(default=300, ge=50, le=2400)
+
+
+class OcrSettings(_Strict):
+    language: str = "deu"
+    jobs: int = Field(default=0, ge=0, description="0 = number of CPU cores")
+    rotate_pages: bool = True
+    deskew: bool = True
+    output_type: str = "pdfa-2"
+    tesseract_timeout: float = Field(default=180, gt=0)
+    min_page_chars: int = Field(default=8, ge=0)
+
+    @field_validator("output_type")
+    @classmethod
+    def _ot(cls, v: str) -> str:
+        if v not in ("pdfa-2", "pdf"):
+            raise ValueError("must be 'pdfa-2' or 'pdf'")
+        return v
+
+
+class ClassifySettings(_Strict):
+    threshold: float = Field(default=0.6, ge=0, le=1)
+    default_doctype: str = "sonstiges"
+    title_boost: float = Field(default=2.0, ge=1)
+    title_chars: int = Field(default=600, ge=0)
+
+
+class ExtractSettings(_Strict):
+    aktenzeichen_patterns: list[str] = Field(
+        default_factory=lambda: [
+            r"\b\d{2,3}(?:\.\d{1,3})*-\d{2,6}/\d{4}\b",  # 32.1-1234/2026
+            r"\b\d{2,3}-[A-Z]{2,4}-\d{4}/\d{2,6}\b",  # 63-BA-2025/0412
+            r"\b[A-Z]{2,5}-\d{4}-\d{3,6}\b",  # ZUL-2026-00871
+        ]
+    )
+    aktenzeichen_labels: list[str] = Field(
+        default_factory=lambda: ["Aktenzeichen", "Az.", "Az", "Geschäftszeichen", "Unser Zeichen", "Ihr Zeichen"]
+    )
+
+
+class ExportSettings(_Strict):
+    connectors: list[str] = Field(default_factory=lambda: ["folder"])
+
+
+class DocType(_Strict):
+    title: str
+    aliases: list[str] = Field(default_factory=list)
+    aktenplan: str = ""
+    retention_years: int = Field(default=10, ge=0)
+    leika: str = ""
+    fields: list[str] = Field(default_factory=list)
+    keywords: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("leika")
+    @classmethod
+    def _leika(cls, v: str) -> str:
+        if v and not (v.isdigit() and len(v) == 14):
+            raise ValueError("a LeiKa service key has 14 digits")
+        return v
+
+
+class Profile(_Strict):
+    profile: ProfileInfo
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    classify: ClassifySettings = Field(default_factory=ClassifySettings)
+    extract: ExtractSettings = Field(default_factory=ExtractSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
+    connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    doctypes: dict[str, DocType] = Field(default_factory=dict)
+
+    # where it was loaded from (not part of the TOML)
+    _source: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    def doctype_title(self, doctype: str | None) -> str:
+        if doctype and doctype in self.doctypes:
+            return self.doctypes[doctype].title
+        return doctype or ""
+
+
+# -- finding profiles ------------------------------------------------------
+
+def profile_dirs() -> list[Path]:
+    """Where profiles are looked up by name, first match wins."""
+    dirs: list[Path] = []
+    env = os.environ.get("EKTE_PROFILE_PATH")
+    if env:
+        dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    here = Path(__file__).resolve().parent
+    dirs.append(here.parent / "profiles")  # source checkout / editable install
+    dirs.append(here / "_profiles")  # installed wheel
+    return [d for d in dirs if d.is_dir()]
+
+
+def available_profiles() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for d in profile_dirs():
+        for p in sorted(d.glob("*.toml")):
+            found.setdefault(p.stem, p)
+    return found
+
+
+def find_profile(name_or_path: str) -> Path:
+    p = Path(name_or_path)
+    if p.suffix == ".toml" or p.exists():
+        if not p.is_file():
+            raise ConfigError(f"profile file not found: {p}")
+        return p
+    found = available_profiles()
+    if name_or_path not in found:
+        known = ", ".join(sorted(found)) or "none"
+        raise ConfigError(f"unknown profile '{name_or_path}' (known: {known})")
+    return found[name_or_path]
+
+
+# -- loading -----------------------------------------------------------------
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: TOML syntax error: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    path = path.resolve()
+    if path in seen:
+        raise ConfigError(f"{path}: 'extends' forms a cycle")
+    raw = _read_toml(path)
+    parent = (raw.get("profile") or {}).get("extends")
+    if parent:
+        ppath = find_profile(parent) if not (path.parent / f"{parent}.toml").is_file() else path.parent / f"{parent}.toml"
+        base = _load_raw(ppath, seen + (path,))
+        # the child's own identity is not inherited
+        base.pop("profile", None)
+        raw = deep_merge(base, raw)
+    return raw
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    if "=" not in item:
+        raise ConfigError(f"override '{item}' is not KEY=VALUE")
+    key, value = item.split("=", 1)
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ConfigError(f"override '{item}': empty key")
+    try:
+        parsed = tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        parsed = value  # plain string
+    return key.split("."), parsed
+
+
+def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    raw = copy.deepcopy(raw)
+    for item in overrides:
+        keys, value = parse_override(item)
+        node = raw
+        for k in keys[:-1]:
+            nxt = node.setdefault(k, {})
+            if not isinstance(nxt, dict):
+                raise ConfigError(f"override '{item}': '{k}' is not a table")
+            node = nxt
+        node[keys[-1]] = value
+    return raw
+
+
+def format_validation_error(path: Path | str, err: ValidationError) -> str:
+    lines = []
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"]) or "(top level)"
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"{path}: {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def validate(raw: dict[str, Any], source: Path | str) -> Profile:
+    try:
+        prof = Profile.model_validate(raw)
+    except ValidationError as e:
+        raise ConfigError(format_validation_error(source, e)) from None
+    default = prof.classify.default_doctype
+    if prof.doctypes and default not in prof.doctypes:
+        raise ConfigError(f"{source}: classify.default_doctype: '{default}' is not a declared doctype")
+    prof._source = str(source)
+    return prof
+
+
+def load_profile(name_or_path: str | None = None, overrides: list[str] | None = None) -> Profile:
+    path = find_profile(name_or_path or DEFAULT_PROFILE)
+    raw = _load_raw(path)
+    if overrides:
+        raw = apply_overrides(raw, overrides)
+    return validate(raw, path)
+
+
+def check_profile(path: str) -> list[str]:
+    """Every error of a profile file, one line each (empty if valid)."""
+    try:
+        load_profile(path)
+    except ConfigError as e:
+        return str(e).splitlines()
+    return []

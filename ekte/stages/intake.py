@@ -1,0 +1,219 @@
+"""Intake: find files, ignore system/temp files, sniff the type by content,
+hash the original bytes, and turn the original into a working PDF."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ekte.errors import DocumentError
+
+# media types ekte accepts
+PDF = "application/pdf"
+TIFF = "image/tiff"
+JPEG = "image/jpeg"
+PNG = "image/png"
+ACCEPTED = (PDF, TIFF, JPEG, PNG)
+
+_EXT = {PDF: ".pdf", TIFF: ".tif", JPEG: ".jpg", PNG: ".png"}
+
+
+def extension_for(media_type: str) -> str:
+    return _EXT.get(media_type, ".bin")
+
+
+def sniff(head: bytes) -> str | None:
+    """The media type from the first bytes (magic numbers), or None."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    # Some PDFs carry junk before the header; PDF readers accept it within 1 KiB.
+    if b"%PDF-" in head[:1024]:
+        return PDF
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return TIFF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    return None
+
+
+def is_ignored(name: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(name.lower(), p.lower()) for p in patterns)
+
+
+def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = ()) -> Iterator[Path]:
+    """Yield every candidate file below *paths*, sorted, in a stable order.
+    Ignored names (files or folders) and anything inside *exclude* are
+    skipped; symlinks are not followed into directories."""
+    excl = [Path(e).resolve() for e in exclude]
+
+    def excluded(p: Path) -> bool:
+        rp = p.resolve()
+        return any(rp == e or e in rp.parents for e in excl)
+
+    for root in paths:
+        root = Path(root)
+        if root.is_file():
+            if not is_ignored(root.name, ignore):
+                yield root
+            continue
+        if not root.is_dir():
+            raise FileNotFoundError(str(root))
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not is_ignored(d, ignore) and not excluded(Path(dirpath, d)))
+            for f in sorted(filenames):
+                if is_ignored(f, ignore):
+                    continue
+                p = Path(dirpath, f)
+                if p.is_symlink() and not p.is_file():
+                    continue
+                yield p
+
+
+@dataclass
+class Candidate:
+    path: Path
+    size: int
+    sha256: str
+    media_type: str | None
+
+
+def inspect(path: Path, max_bytes: int | None = None) -> Candidate:
+    """Hash and sniff one file (reads it once)."""
+    h = hashlib.sha256()
+    size = 0
+    head = b""
+    try:
+        with open(path, "rb") as f:
+            while True:
+                b = f.read(1 << 20)
+                if not b:
+                    break
+                if not head:
+                    head = b[:2048]
+                h.update(b)
+                size += len(b)
+    except OSError as e:
+        raise DocumentError("unreadable", f"The file cannot be read ({e.strerror}).", "intake") from None
+    return Candidate(Path(path), size, h.hexdigest(), sniff(head) if head else None)
+
+
+def copy_verified(src: Path, dst: Path, sha256: str) -> None:
+    """Copy the original into the working folder and make sure the copy is
+    the document we hashed (it may have changed since)."""
+    h = hashlib.sha256()
+    with open(src, "rb") as inp, open(dst, "wb") as out:
+        while True:
+            b = inp.read(1 << 20)
+            if not b:
+                break
+            h.update(b)
+            out.write(b)
+    if h.hexdigest() != sha256:
+        raise DocumentError("changed_during_read", stage="intake")
+
+
+def image_to_pdf(src: Path, dst: Path, default_dpi: int, max_mpixels: float) -> tuple[int, list[str]]:
+    """Wrap a (multi-page) image losslessly into a PDF.  Returns the page
+    count and notes for the history."""
+    import img2pdf
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = int(max_mpixels * 1_000_000)
+    notes: list[str] = []
+    try:
+        with Image.open(src) as im:
+            n_frames = getattr(im, "n_frames", 1)
+            w, h = im.size
+            if w * h > Image.MAX_IMAGE_PIXELS:
+                raise DocumentError("decompression_bomb", stage="intake")
+            dpi = im.info.get("dpi")
+            mode = im.mode
+    except Image.DecompressionBombError:
+        raise DocumentError("decompression_bomb", stage="intake") from None
+    except (UnidentifiedImageError, OSError, SyntaxError) as e:
+        raise DocumentError("broken_image", stage="intake") from None
+
+    has_dpi = bool(dpi) and all(float(x) > 1 for x in dpi)
+    layout = None
+    if not has_dpi:
+        layout = img2pdf.get_fixed_dpi_layout_fun((default_dpi, default_dpi))
+        notes.append(f"image has no resolution; assumed {default_dpi} dpi")
+    try:
+        with open(dst, "wb") as out:
+            kw = {"layout_fun": layout} if layout else {}
+            out.write(img2pdf.convert(str(src), rotation=img2pdf.Rotation.ifvalid, **kw))
+        return n_frames, notes
+    except (img2pdf.AlphaChannelError, img2pdf.ImageOpenError, ValueError, OSError):
+        pass
+    # img2pdf cannot embed this one as it is (alpha channel, odd mode):
+    # convert each frame to a flat image without loss of the visible pixels.
+    from PIL import ImageSequence
+
+    frames = []
+    try:
+        with Image.open(src) as im:
+            for frame in ImageSequence.Iterator(im):
+                fr = frame.convert("RGBA") if "A" in frame.mode or frame.mode == "P" else frame.copy()
+                if fr.mode == "RGBA":
+                    bg = Image.new("RGB", fr.size, "white")
+                    bg.paste(fr, mask=fr.split()[-1])
+                    fr = bg
+                elif fr.mode not in ("1", "L", "RGB", "CMYK"):
+                    fr = fr.convert("RGB")
+                frames.append(fr)
+    except (OSError, SyntaxError):
+        raise DocumentError("broken_image", stage="intake") from None
+    tmp_imgs = []
+    for i, fr in enumerate(frames):
+        p = dst.with_name(f"frame-{i:04d}.png")
+        fr.save(p, format="PNG", dpi=(dpi if has_dpi else (default_dpi, default_dpi)))
+        tmp_imgs.append(str(p))
+    with open(dst, "wb") as out:
+        out.write(img2pdf.convert(tmp_imgs))
+    for p in tmp_imgs:
+        os.unlink(p)
+    notes.append(f"image mode {mode} flattened onto white for PDF embedding")
+    return len(frames), notes
+
+
+def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, list[str]]:
+    """Check that a PDF opens; remove an owner-only password (the content
+    is readable) into the working copy.  Returns pages and notes."""
+    import pikepdf
+
+    notes: list[str] = []
+    try:
+        with pikepdf.open(src) as pdf:
+            n = len(pdf.pages)
+            limit = max_mpixels * 1_000_000
+            for page in pdf.pages:
+                for _name, img in page.images.items():
+                    try:
+                        px = int(img.get("/Width", 0)) * int(img.get("/Height", 0))
+                    except (TypeError, ValueError):
+                        continue
+                    if px > limit:
+                        raise DocumentError(
+                            "decompression_bomb",
+                            f"An image in the PDF has {px / 1e6:.0f} megapixels (limit {max_mpixels:.0f}).",
+                            "intake",
+                        )
+            if pdf.is_encrypted:
+                pdf.save(dst)  # saved without encryption
+                notes.append("owner password (permissions only) removed in the working copy")
+            else:
+                shutil.copyfile(src, dst)
+    except pikepdf.PasswordError:
+        raise DocumentError("encrypted", stage="intake") from None
+    except (pikepdf.PdfError, OSError, RecursionError, ValueError):
+        raise DocumentError("broken_pdf", stage="intake") from None
+    if n == 0:
+        raise DocumentError("broken_pdf", "The PDF has no pages.", "intake")
+    return n, notes
