@@ -194,7 +194,7 @@ def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, lis
             n = len(pdf.pages)
             limit = max_mpixels * 1_000_000
             for page in pdf.pages:
-                for _name, img in page.images.items():
+                for _name, img in page.get_images().items():
                     try:
                         px = int(img.get("/Width", 0)) * int(img.get("/Height", 0))
                     except (TypeError, ValueError):

@@ -5,9 +5,12 @@ Routes, tried in order until one succeeds (each attempt is recorded):
 
 * every page has text (born digital): no OCR.  PDF/A-2b is written with
   pikepdf's PDF/A writer (``pikepdf.pdfa.save``, which validates what it
-  wrote); if that refuses the file and Ghostscript is not one of the
-  releases that corrupt text PDFs, OCRmyPDF ``--mode skip``; otherwise the
-  original is kept as the archival copy and the reason recorded.
+  wrote); if that refuses the file (fonts not embedded, say), Ghostscript
+  pdfwrite converts it and the result must pass pikepdf's validation *and*
+  carry the same text on every page as the input; then, where Ghostscript
+  is not one of the releases OCRmyPDF refuses for text PDFs, OCRmyPDF
+  ``--mode skip``; otherwise the original is kept as the archival copy and
+  the reason recorded.
 * some pages have text: OCRmyPDF ``--mode skip`` to PDF/A-2b, with the
   Ghostscript backend, then the internal backend, then plain PDF.
 * no page has text (scans): OCRmyPDF to PDF/A-2b, then plain PDF.
@@ -164,6 +167,7 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
         except DocumentError:
             raise
         except (ox.PdfaConversionFailedError, ox.MissingDependencyError, ox.PriorOcrFoundError, ox.TaggedPDFError) as e:
+            out.unlink(missing_ok=True)
             attempts.append({"route": route, "result": f"{type(e).__name__} (exit {int(getattr(e, 'exit_code', 15))})"})
             return False
         except Exception as e:  # noqa: BLE001 - mapped or re-raised
@@ -172,6 +176,7 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
                 raise mapped from None
             if isinstance(e, ox.ExitCodeException) and "tesseract" in str(e).lower() and "not" in str(e).lower():
                 raise MissingDependency(str(e)) from None
+            out.unlink(missing_ok=True)
             attempts.append({"route": route, "result": f"{type(e).__name__}"})
             log.debug("route %s failed", route, exc_info=True)
             return False
@@ -190,6 +195,36 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
             out.unlink(missing_ok=True)
             raise ox.PdfaConversionFailedError("pikepdf PDF/A validation did not pass")
 
+    def gs_pdfa_verified() -> None:
+        """Ghostscript's pdfwrite embeds missing fonts; pikepdf then checks
+        PDF/A-2b, and the text of every page must be unchanged (this guards
+        against the text corruption of some Ghostscript releases)."""
+        import subprocess
+
+        import pikepdf
+        import pikepdf.pdfa
+
+        gs = shutil.which("gs")
+        if not gs:
+            raise ox.MissingDependencyError("ghostscript")
+        mid = out.with_suffix(".gs.pdf")
+        try:
+            subprocess.run(
+                [gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-dPDFA=2",
+                 "-dPDFACompatibilityPolicy=1", "-sColorConversionStrategy=RGB", "-dEmbedAllFonts=true",
+                 "-dCompatibilityLevel=1.7", f"-sOutputFile={mid}", "--", str(inp)],
+                check=True, capture_output=True, timeout=max(60, 30 * n), stdin=subprocess.DEVNULL,
+            )
+            with pikepdf.open(mid) as pdf:
+                pikepdf.pdfa.save(pdf, out, "2b")
+        finally:
+            mid.unlink(missing_ok=True)
+        norm = lambda t: " ".join(t.split())  # noqa: E731
+        after = page_texts(out)
+        if len(after) != n or any(norm(a) != norm(b) for a, b in zip(before, after)):
+            out.unlink(missing_ok=True)
+            raise ox.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
+
     if len(with_text) == n:
         result["ocr_pages"] = []
         ok = False
@@ -197,7 +232,11 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
             ok = attempt("pikepdf-pdfa", pikepdf_pdfa)
             if ok:
                 result.update(format="PDF/A-2B", route="pikepdf-pdfa")
-            elif not gs_bad:
+            if not ok:
+                ok = attempt("ghostscript-pdfa-verified", gs_pdfa_verified)
+                if ok:
+                    result.update(format="PDF/A-2B", route="ghostscript-pdfa-verified")
+            if not ok and not gs_bad:
                 ok = attempt("ocrmypdf-skip-pdfa", lambda: _ocrmypdf(inp, out, settings, jobs, mode="skip"))
                 if ok:
                     result.update(format="PDF/A-2B", route="ocrmypdf-skip-pdfa")
@@ -206,9 +245,8 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
             reason = (
                 "PDF/A not requested (ocr.output_type = pdf)"
                 if not want_pdfa
-                else "no PDF/A route accepted this PDF"
-                + (" (Ghostscript 10.0.0-10.02.0 corrupts PDFs with text, so it was not used)" if gs_bad else "")
-                + "; the original is kept as the archival copy"
+                else "no route produced a valid PDF/A-2b with the text unchanged"
+                " (see attempts); the original is kept as the archival copy"
             )
             result.update(format="original", route="original", reason=reason)
     else:

@@ -1,0 +1,48 @@
+# ekte — set-up, demo, tests, benchmarks.  Every target installs what it
+# needs on a fresh Debian machine (apt packages + a .venv with pinned deps).
+
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+WORKDIR ?= ekte-data
+APT_PKGS := tesseract-ocr tesseract-ocr-deu ghostscript qpdf pngquant unpaper poppler-utils
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PLUGINS := $(wildcard plugins/*/pyproject.toml)
+
+.PHONY: all demo test bench system-deps venv clean samples
+
+all: test
+
+system-deps:
+	@missing=""; \
+	for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(PY) -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/.installed: pyproject.toml requirements.lock $(PLUGINS)
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e . $(foreach p,$(PLUGINS),-e $(dir $(p)))
+	@touch $@
+
+venv: system-deps $(BIN)/.installed
+
+demo: venv
+	$(BIN)/ekte ingest samples/inbox --workdir $(WORKDIR)
+
+test: venv
+	$(BIN)/python -m pytest -q -ra $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+samples: venv
+	$(BIN)/python samples/generate.py samples/inbox --inbox
+
+clean:
+	rm -rf $(VENV) $(WORKDIR) .pytest_cache bench/out
