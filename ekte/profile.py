@@ -45,6 +45,7 @@ class OcrSettings(_Strict):
     language: str = "deu"
     jobs: int = Field(default=0, ge=0, description="0 = number of CPU cores")
     rotate_pages: bool = True
+    rotate_pages_threshold: float = Field(default=14.0, ge=0, description="OSD confidence needed to turn a page")
     deskew: bool = True
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0)

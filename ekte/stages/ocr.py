@@ -42,12 +42,13 @@ class OcrParams:
     tesseract_timeout: float = 180
     min_page_chars: int = 8
     max_image_mpixels: float = 250
+    rotate_pages_threshold: float = 14.0
 
     @classmethod
     def from_profile(cls, profile: Any) -> "OcrParams":
         o = profile.ocr
         return cls(o.language, o.rotate_pages, o.deskew, o.output_type, o.tesseract_timeout,
-                   o.min_page_chars, profile.intake.max_image_mpixels)
+                   o.min_page_chars, profile.intake.max_image_mpixels, o.rotate_pages_threshold)
 
 # Ghostscript releases that OCRmyPDF refuses for PDFs with existing text
 _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
@@ -117,6 +118,7 @@ def _ocrmypdf(inp: Path, out: Path, settings: Any, jobs: int, **kw: Any) -> None
         language=settings.language.split("+"),
         output_type="pdfa-2",
         rotate_pages=settings.rotate_pages,
+        rotate_pages_threshold=settings.rotate_pages_threshold,
         deskew=settings.deskew,
         jobs=jobs,
         use_threads=True,
