@@ -1,0 +1,98 @@
+"""Benchmarks (make bench).
+
+1. OCR throughput: `ekte ingest` on N generated scans against a plain
+   OCRmyPDF loop (Python API, same options: deu, PDF/A-2, rotate, deskew,
+   --jobs = cores, OMP_THREAD_LIMIT=1) over the same files; pages/min of
+   both and their ratio.
+2. Born-digital throughput: `ekte ingest` on M generated PDFs, documents/s.
+
+    python bench/run.py [--scans N] [--born M] [--jobs J]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "samples"))
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def ekte(*args: str) -> dict:
+    exe = Path(sys.executable).with_name("ekte")
+    p = subprocess.run([str(exe), "ingest", "--json", *args], capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"ekte failed ({p.returncode}): {p.stderr[-2000:]}")
+    return json.loads(p.stdout)
+
+
+def plain_ocrmypdf(files: list[Path], out: Path, jobs: int) -> float:
+    import ocrmypdf
+
+    t0 = time.monotonic()
+    for f in files:
+        ocrmypdf.ocr(f, out / f.name, language=["deu"], output_type="pdfa-2", rotate_pages=True, deskew=True,
+                     jobs=jobs, progress_bar=False)
+    return time.monotonic() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scans", type=int, default=8)
+    ap.add_argument("--born", type=int, default=48)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    a = ap.parse_args()
+    import generate
+
+    results: dict = {"jobs": a.jobs, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        per = max(1, -(-a.scans // len(generate.DOCTYPES)))
+        generate.generate(tmp / "scans", per_type=per, formats=["scanpdf"], seed=5)
+        scans = sorted((tmp / "scans").glob("*.pdf"))[: a.scans]
+        for f in sorted((tmp / "scans").glob("*.pdf")):
+            if f not in scans:
+                f.unlink()
+        (tmp / "plain").mkdir()
+        t_plain = plain_ocrmypdf(scans, tmp / "plain", a.jobs)
+        t0 = time.monotonic()
+        out = ekte(str(tmp / "scans"), "-w", str(tmp / "wd1"), "-j", str(a.jobs))
+        t_ekte = time.monotonic() - t0
+        pages = out["summary"]["pages"]
+        results["ocr"] = {
+            "files": len(scans), "pages": pages,
+            "plain_ocrmypdf_s": round(t_plain, 2), "ekte_s": round(t_ekte, 2),
+            "plain_pages_per_min": round(pages / t_plain * 60, 1),
+            "ekte_pages_per_min": round(pages / t_ekte * 60, 1),
+            "ratio_ekte_to_plain": round(t_plain / t_ekte, 2),
+        }
+        per = max(1, -(-a.born // len(generate.DOCTYPES)))
+        generate.generate(tmp / "born", per_type=per, formats=["pdf"], seed=6)
+        t0 = time.monotonic()
+        out = ekte(str(tmp / "born"), "-w", str(tmp / "wd2"), "-j", str(a.jobs))
+        t_born = time.monotonic() - t0
+        n = out["summary"]["total"]
+        results["born_digital"] = {"documents": n, "seconds": round(t_born, 2), "documents_per_s": round(n / t_born, 2),
+                                   "archived": out["summary"]["by_status"]["archived"]}
+    print(json.dumps(results, indent=2))
+    o = results["ocr"]
+    print(f"\nOCR: ekte {o['ekte_pages_per_min']} pages/min vs plain OCRmyPDF loop {o['plain_pages_per_min']} "
+          f"pages/min (ratio {o['ratio_ekte_to_plain']}x) on {o['pages']} pages, {a.jobs} jobs")
+    b = results["born_digital"]
+    print(f"born-digital: {b['documents_per_s']} documents/s ({b['documents']} documents)")
+    outdir = ROOT / "bench" / "out"
+    outdir.mkdir(exist_ok=True)
+    (outdir / "results.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""--move, logs without personal data, profiles and overrides, the Python API."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ingest_json, run_ekte
+
+
+def test_move_only_after_successful_export(tmp_path, born_digital, shared):
+    src, _ = born_digital
+    inbox = tmp_path / "in"
+    (inbox / "sub").mkdir(parents=True)
+    good = sorted(src.glob("*.pdf"))[:3]
+    for p in good:
+        shutil.copy(p, inbox / "sub" / p.name)
+    shutil.copy(shared / "realdocs/ocrmypdf/invalid.pdf", inbox / "invalid.pdf")
+    done = tmp_path / "done"
+    out = ingest_json(inbox, "-w", tmp_path / "wd", "--move", done)
+    st = {Path(d["source"]).name: d["status"] for d in out["documents"]}
+    assert st["invalid.pdf"] == "quarantined"
+    assert (inbox / "invalid.pdf").exists()  # failed: stays where it was
+    for p in good:
+        assert not (inbox / "sub" / p.name).exists()
+        assert (done / "sub" / p.name).read_bytes() == p.read_bytes()  # relative layout kept
+    # a duplicate dropped in again is moved too, under a new name if needed
+    shutil.copy(good[0], inbox / "sub" / good[0].name)
+    shutil.copy(good[0], done / "sub" / "x.pdf")
+    out = ingest_json(inbox, "-w", tmp_path / "wd", "--move", done)
+    assert [d["status"] for d in out["documents"] if d["source"].endswith(good[0].name)] == ["duplicate"]
+    assert not (inbox / "sub" / good[0].name).exists()
+    assert len(list((done / "sub").glob(good[0].stem + "*"))) == 2
+
+
+def test_logs_carry_no_personal_data(tmp_path, inbox, inbox_truth):
+    p = run_ekte("ingest", inbox, "-w", tmp_path / "wd", "-vv", "--no-progress")
+    assert p.returncode == 0, p.stderr[-2000:]
+    log = p.stderr
+    assert "archived and exported" in log  # the log does talk about documents
+    for rec in inbox_truth.values():
+        for name in ("vorname", "nachname", "geburtsdatum", "strasse", "iban", "email", "telefon", "fin", "verein"):
+            value = rec["fields"].get(name)
+            if value:
+                assert value not in log, (name, value)
+    # not even the file names, which often carry names of applicants
+    for f in inbox.iterdir():
+        assert f.name not in log
+
+
+def test_json_log_format(tmp_path, born_digital):
+    src, _ = born_digital
+    p = run_ekte("ingest", next(src.glob("*.pdf")), "-w", tmp_path / "wd", "-v", "--log-format", "json", "--json")
+    lines = [json.loads(x) for x in p.stderr.splitlines() if x.strip()]
+    assert lines and all({"time", "level", "message"} <= set(x) for x in lines)
+    json.loads(p.stdout)
+
+
+def test_profiles_commands(tmp_path):
+    p = run_ekte("profiles", "list", check=0)
+    assert "landkreis" in p.stdout
+    p = run_ekte("profiles", "show", "landkreis", "-o", "classify.threshold=0.8", check=0)
+    prof = json.loads(p.stdout)
+    assert prof["classify"]["threshold"] == 0.8
+    assert prof["doctypes"]["bauantrag"]["leika"] == "99012070006000"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[profile]\nname = "x"\nextends = "landkreis"\n[ocr]\njobs = "viele"\ncolour = 1\n'
+                   '[doctypes.bauantrag]\nretention_years = -1\n')
+    p = run_ekte("profiles", "check", bad)
+    assert p.returncode == 2
+    assert "ocr.jobs: Input should be a valid integer" in p.stdout
+    assert "ocr.colour: unknown key" in p.stdout
+    assert "doctypes.bauantrag.retention_years" in p.stdout
+    syntax = tmp_path / "syntax.toml"
+    syntax.write_text("[profile\nname=1")
+    p = run_ekte("profiles", "check", syntax)
+    assert p.returncode == 2 and "TOML syntax error" in p.stdout
+
+
+def test_profile_extends_and_overrides(tmp_path):
+    from ekte.errors import ConfigError
+    from ekte.profile import load_profile
+
+    child = tmp_path / "kreisstadt.toml"
+    child.write_text('[profile]\nname = "kreisstadt"\nextends = "landkreis"\n[classify]\nthreshold = 0.75\n'
+                     '[doctypes.bauantrag]\ntitle = "Bauantrag Stadt"\naktenplan = "X-1"\n')
+    p = load_profile(str(child), ["ocr.jobs=3", "ocr.deskew=false"])
+    assert p.name == "kreisstadt" and p.classify.threshold == 0.75
+    assert p.doctypes["bauantrag"].aktenplan == "X-1"
+    assert p.doctypes["bauantrag"].keywords["Bauantrag"] == 5  # inherited
+    assert p.ocr.jobs == 3 and p.ocr.deskew is False
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_profile(None, ["nonsense.key=1"])
+    with pytest.raises(ConfigError, match="not KEY=VALUE"):
+        load_profile(None, ["novalue"])
+
+
+def test_python_api(tmp_path, born_digital):
+    from ekte import api
+
+    src, truth = born_digital
+    files = sorted(src.glob("*.pdf"))[:2]
+    r = api.ingest(files, workdir=tmp_path / "wd", overrides=["ocr.jobs=1"])
+    assert r.exit_code == 0
+    assert [d.status for d in r.documents] == [api.Status.ARCHIVED] * 2
+    assert [d.doctype for d in r.documents] == [truth[f.stem]["type"] for f in files]
+    assert r.summary["by_status"]["archived"] == 2
+
+
+def test_help_and_version():
+    p = run_ekte("--help", check=0)
+    for cmd in ("ingest", "profiles", "plugins"):
+        assert cmd in p.stdout
+    p = run_ekte("--version", check=0)
+    assert p.stdout.startswith("ekte ")
+
+
+def test_plugins_list_and_local_plugin(tmp_path):
+    mod = tmp_path / "myplug.py"
+    mod.write_text("from ekte.hookspecs import hookimpl\n\n@hookimpl\ndef ekte_process(point, document, profile):\n    pass\n")
+    p = run_ekte("plugins", "list", "--json", "--plugin", "myplug", env={"PYTHONPATH": str(tmp_path)}, check=0)
+    infos = {i["name"]: i for i in json.loads(p.stdout)}
+    assert "ekte_connectors" in infos["builtin"]["hooks"]
+    assert infos["myplug"]["origin"] == "--plugin" and infos["myplug"]["hooks"] == ["ekte_process"]
+    broken = tmp_path / "broken.py"
+    broken.write_text("raise RuntimeError('boom')\n")
+    p = run_ekte("plugins", "list", "--plugin", "broken", env={"PYTHONPATH": str(tmp_path)})
+    assert p.returncode == 2 and "plugin 'broken' failed to load: RuntimeError: boom" in p.stderr
