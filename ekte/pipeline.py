@@ -8,7 +8,6 @@ extracts, archives and exports each document as its worker finishes.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import fcntl
 import json
 import logging
@@ -53,6 +52,46 @@ class OcrTask:
     params: OcrParams
     jobs: int
     image_default_dpi: int
+    parent_pid: int = 0
+
+
+def _kill_worker(proc: Any) -> None:
+    """Stop a worker and everything it started (Tesseract, Ghostscript)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.join(5)
+
+
+def _watch_parent(pid: int) -> None:
+    """In a worker: end this process group when the main process is gone
+    (killed with -9), so no orphan goes on writing."""
+    import threading
+
+    def loop() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=loop, daemon=True).start()
+
+
+def _worker_main(task: "OcrTask", conn: Any) -> None:
+    os.setsid()  # own process group: a timeout kills Tesseract too
+    _worker_init()
+    if task.parent_pid:
+        _watch_parent(task.parent_pid)
+    try:
+        res = ocr_worker(task)
+    except BaseException as e:  # noqa: BLE001
+        res = {"error": {"code": "internal_error", "stage": "ocr",
+                         "message": f"An unexpected error occurred while processing the file ({type(e).__name__})."}}
+    conn.send(res)
+    conn.close()
 
 
 def _worker_init() -> None:
@@ -427,54 +466,73 @@ class Pipeline:
         return result
 
     def _run_workers(self, tasks: list[tuple[Document, Path]], done: Callable[[Document, Path | None], None]) -> None:
+        """One worker process per document, at most ``jobs`` at a time.  A
+        document that exceeds ``ocr.document_timeout`` or whose worker dies
+        is quarantined; the others go on."""
         if not tasks:
             return
-        assert self.journal
+        from collections import deque
+        from multiprocessing.connection import wait as mp_wait
+
         workers = max(1, min(self.jobs, len(tasks)))
         per_doc = max(1, self.jobs // workers)
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["ekte.pipeline"])
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
-        futures: dict[cf.Future, tuple[Document, Path]] = {}
-        try:
-            for doc, path in tasks:
-                t = OcrTask(doc.id, str(path), doc.sha256, doc.media_type, str(self.workdir / "tmp" / doc.id),
-                            self.params, per_doc, self.profile.intake.image_default_dpi)
-                futures[pool.submit(ocr_worker, t)] = (doc, path)
-            for fut in cf.as_completed(futures):
-                doc, path = futures[fut]
+        tmp_root = self.workdir / "tmp"
+        queue = deque(tasks)
+        running: dict[Any, tuple[Any, Document, Path, float]] = {}
+        limit = self.profile.ocr.document_timeout
+
+        def handle(doc: Document, path: Path, res: dict[str, Any]) -> None:
+            if "error" in res:
+                e = res["error"]
+                self.quarantine(doc, ErrorInfo(e["code"], e["message"], e.get("stage", "")), path)
+            else:
                 try:
-                    res = fut.result()
-                except cf.CancelledError:
-                    continue
-                except cf.process.BrokenProcessPool:
-                    # the worker died (out of memory, killed): quarantine, go on
-                    self.quarantine(doc, DocumentError("ocr_failed", "The OCR worker process died.", "ocr"), path)
-                    done(doc, path)
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    rest = [(d, p) for f, (d, p) in futures.items() if not f.done() or f.cancelled()]
-                    pool = None
-                    self._run_workers([x for x in rest if x[0] is not doc], done)
-                    return
-                if "error" in res:
-                    e = res["error"]
-                    self.quarantine(doc, ErrorInfo(e["code"], e["message"], e.get("stage", "")), path)
-                else:
+                    self._finish_document(doc, res)
+                except DocumentError as e:
+                    self.quarantine(doc, e, path)
+                except OSError as e:
+                    log.error("doc %s: I/O error while archiving: %s", doc.id, e.strerror)
+                    self.quarantine(doc, DocumentError(
+                        "internal_error", f"I/O error while archiving ({e.strerror}).", "archive"), path)
+            shutil.rmtree(tmp_root / doc.id, ignore_errors=True)
+            done(doc, path)
+
+        try:
+            while queue or running:
+                while queue and len(running) < workers:
+                    doc, path = queue.popleft()
+                    t = OcrTask(doc.id, str(path), doc.sha256, doc.media_type, str(tmp_root / doc.id),
+                                self.params, per_doc, self.profile.intake.image_default_dpi, os.getpid())
+                    rx, tx = ctx.Pipe(duplex=False)
+                    proc = ctx.Process(target=_worker_main, args=(t, tx), daemon=True)
+                    proc.start()
+                    tx.close()
+                    running[rx] = (proc, doc, path, time.monotonic())
+                for rx in mp_wait(list(running), timeout=0.5):
+                    proc, doc, path, _t0 = running.pop(rx)
                     try:
-                        self._finish_document(doc, res)
-                    except DocumentError as e:
-                        self.quarantine(doc, e, path)
-                    except OSError as e:
-                        log.error("doc %s: I/O error while archiving: %s", doc.id, e.strerror)
-                        self.quarantine(doc, DocumentError("internal_error", f"I/O error while archiving ({e.strerror}).", "archive"), path)
-                shutil.rmtree(self.workdir / "tmp" / doc.id, ignore_errors=True)
-                done(doc, path)
+                        res = rx.recv()
+                    except (EOFError, OSError):
+                        res = {"error": {"code": "ocr_failed", "stage": "ocr",
+                                         "message": "The OCR worker process died (out of memory or killed)."}}
+                    rx.close()
+                    proc.join(5)
+                    handle(doc, path, res)
+                now = time.monotonic()
+                for rx, (proc, doc, path, t0) in list(running.items()):
+                    if limit and now - t0 > limit:
+                        running.pop(rx)
+                        _kill_worker(proc)
+                        rx.close()
+                        log.warning("doc %s: OCR exceeded %s s, worker stopped", doc.id, limit)
+                        handle(doc, path, {"error": {"code": "ocr_timeout", "stage": "ocr",
+                                                     "message": f"Text recognition took longer than {limit:g} s."}})
         finally:
-            if pool is not None:
-                for p in list(getattr(pool, "_processes", {}).values()):
-                    if p.is_alive():
-                        p.kill()
-                pool.shutdown(wait=True, cancel_futures=True)
+            for rx, (proc, *_rest) in running.items():
+                _kill_worker(proc)
+                rx.close()
 
     def _move_original(self, src: Path, roots: list[Path], dest_root: Path, doc: Document) -> None:
         rel = Path(src.name)

@@ -48,7 +48,8 @@ class OcrSettings(_Strict):
     rotate_pages_threshold: float = Field(default=14.0, ge=0, description="OSD confidence needed to turn a page")
     deskew: bool = True
     output_type: str = "pdfa-2"
-    tesseract_timeout: float = Field(default=180, gt=0)
+    tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
+    document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")
     min_page_chars: int = Field(default=8, ge=0)
 
     @field_validator("output_type")

@@ -33,10 +33,25 @@ def _exported(wd: Path) -> int:
     return len([p for p in root.iterdir() if not p.name.startswith(".")]) if root.is_dir() else 0
 
 
-def _start(inbox: Path, wd: Path) -> subprocess.Popen:
+def _start(inbox: Path, wd: Path, marker: str = "") -> subprocess.Popen:
+    env = dict(os.environ, EKTE_TEST_MARKER=marker or "none")
     return subprocess.Popen(ekte_cmd() + ["ingest", str(inbox), "-w", str(wd), "-j", "1", "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
+
+
+def _procs_with_marker(marker: str) -> list[str]:
+    """Processes whose environment carries the marker (workers, Tesseract, gs)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if f"EKTE_TEST_MARKER={marker}".encode() in (d / "environ").read_bytes().split(b"\0"):
+                found.append((d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue
+    return found
 
 
 def _wait_for(pred, proc, timeout=240):
@@ -112,3 +127,59 @@ def test_second_process_on_same_workdir_is_refused(mixed_inbox, tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+def test_document_timeout_quarantines_and_run_goes_on(tmp_path, inbox, born_digital):
+    d = tmp_path / "in"
+    d.mkdir()
+    scan = next(inbox.glob("scan-*-scanpdf.pdf"))
+    shutil.copy(scan, d / scan.name)
+    bd = next(born_digital[0].glob("*.pdf"))
+    shutil.copy(bd, d / bd.name)
+    # 2 s is far too short for OCR with rotation and deskew (about 7 s a page here)
+    marker = f"timeout-{os.getpid()}-{time.time()}"
+    p = subprocess.run(ekte_cmd() + ["ingest", "--json", str(d), "-w", str(tmp_path / "wd"), "-o", "ocr.document_timeout=2"],
+                       capture_output=True, text=True, env=dict(os.environ, EKTE_TEST_MARKER=marker))
+    assert p.returncode == 1, p.stderr
+    out = json.loads(p.stdout)
+    st = {Path(x["source"]).name: x for x in out["documents"]}
+    assert st[scan.name]["status"] == "quarantined"
+    assert st[scan.name]["error"]["code"] == "ocr_timeout"
+    assert st[bd.name]["status"] == "archived"
+    assert json.loads((tmp_path / "wd" / "quarantine" / st[scan.name]["id"] / "reason.json").read_text())["code"] == "ocr_timeout"
+    # no worker or Tesseract left running for it
+    assert _procs_with_marker(marker) == []
+
+
+def test_workers_end_when_main_process_is_killed(tmp_path, inbox):
+    from PIL import Image
+
+    # one long document (4 scanned pages, over 20 s of OCR with one job)
+    mixed_inbox = tmp_path / "long"
+    mixed_inbox.mkdir()
+    with Image.open(next(inbox.glob("scan-*-jpg.jpg"))) as im:
+        pages = [im.convert("L")] * 4
+        pages[0].save(mixed_inbox / "long.tif", save_all=True, append_images=pages[1:], dpi=(300, 300))
+    wd = tmp_path / "wd"
+    marker = f"orphan-{os.getpid()}-{time.time()}"
+    proc = _start(mixed_inbox, wd, marker)
+    # wait until a scan is being OCRed (Tesseract or its worker running)
+    def ocr_running() -> bool:
+        return any(c.startswith("tesseract") and "--list-langs" not in c and "--version" not in c
+                   for c in _procs_with_marker(marker))
+
+    assert _wait_for(ocr_running, proc)
+    assert len(_procs_with_marker(marker)) >= 3  # main, forkserver, worker, ...
+    assert _exported(wd) == 0
+    os.kill(proc.pid, signal.SIGKILL)  # only the main process, not its group
+    proc.wait(10)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        left = _procs_with_marker(marker)
+        if not left:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"processes outlived the killed main process: {left}")
+    ingest_json(mixed_inbox, "-w", wd, check=0)
+    _check_exactly_once(wd, 1)
