@@ -106,6 +106,10 @@ def _summary_table(result) -> None:
         f"[yellow]{b['review']} for review[/], [red]{b['quarantined']} quarantined[/]",
         highlight=False,
     )
+    if result.workdir:
+        w = result.workdir
+        out.print(f"archive: {w}/archive   export: {w}/export   review queue: {w}/review   quarantine: {w}/quarantine",
+                  highlight=False)
     bad = [d for d in result.documents if d.error]
     if bad:
         q = Table(title="quarantined")

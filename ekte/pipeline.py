@@ -163,6 +163,7 @@ class IngestResult:
     documents: list[Document] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    workdir: str = ""
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -374,7 +375,7 @@ class Pipeline:
         check_dependencies(self.params.language)
         os.environ["OMP_THREAD_LIMIT"] = "1"
         t0 = time.monotonic()
-        result = IngestResult()
+        result = IngestResult(workdir=str(self.workdir))
         run_id = journal.start_run(command)
         roots = [Path(p) for p in paths]
         for r in roots:
