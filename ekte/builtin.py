@@ -14,13 +14,13 @@ def ekte_connectors():
 
 @hookimpl
 def ekte_classifiers():
-    from ekte.stages.classify import RulesClassifier
+    from ekte.stages.classify import ModelClassifier, RulesClassifier
 
-    return [RulesClassifier()]
+    return [RulesClassifier(), ModelClassifier()]
 
 
 @hookimpl
 def ekte_extractors():
-    from ekte.stages.extract import PatternExtractor
+    from ekte.stages.extract import FormExtractor, LabelExtractor
 
-    return [PatternExtractor()]
+    return [FormExtractor(), LabelExtractor()]

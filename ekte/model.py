@@ -71,6 +71,7 @@ class Classification:
     confidence: float
     candidates: list[Candidate] = field(default_factory=list)
     method: str = "rules"
+    distribution: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -221,6 +221,9 @@ class Pipeline:
         self.params = OcrParams.from_profile(profile)
         self.classifiers = call_list(self.pm, "ekte_classifiers")
         self.extractors = call_list(self.pm, "ekte_extractors")
+        for c in self.classifiers + self.extractors:
+            if hasattr(c, "configure"):
+                c.configure(profile, self.workdir)
         names = connectors if connectors else list(profile.export.connectors)
         available = registered_connectors(self.pm)
         self.connectors = []

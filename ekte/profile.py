@@ -21,6 +21,41 @@ from ekte.errors import ConfigError
 DEFAULT_PROFILE = "landkreis"
 
 
+#: the metadata fields ekte extracts (names fixed by the output contract)
+FIELD_NAMES = (
+    "vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "telefon", "email", "aktenzeichen",
+    "antragsdatum", "eingangsdatum", "iban", "kennzeichen", "fin", "evb", "gemarkung", "flur", "flurstueck",
+    "verein", "betrag_eur",
+)
+
+#: label variants per field; "name" (a full name) and "plz_ort" are
+#: pseudo-fields that fill vorname/nachname and plz/ort
+DEFAULT_LABELS: dict[str, list[str]] = {
+    "nachname": ["Familienname", "Nachname", "Name des Antragstellers", "Zuname"],
+    "vorname": ["Vorname", "Vornamen", "Rufname"],
+    "geburtsdatum": ["Geburtsdatum", "Geb.-Datum", "geboren am", "Geburtstag", "Geb. am"],
+    "strasse": ["Straße, Hausnummer", "Straße und Hausnummer", "Straße, Hausnr.", "Straße/Hausnr.", "Straße", "Anschrift"],
+    "telefon": ["Telefon", "Tel.", "Telefonnummer", "Rufnummer", "Mobil"],
+    "email": ["E-Mail", "E-Mail-Adresse", "Email"],
+    "iban": ["IBAN", "IBAN des Vereins", "IBAN (Kfz-Steuer)", "Bankverbindung (IBAN)", "Kontonummer (IBAN)"],
+    "kennzeichen": ["Gewünschtes Kennzeichen", "Amtliches Kennzeichen", "Kennzeichen", "Wunschkennzeichen"],
+    "fin": ["Fahrzeug-Identifizierungsnummer (FIN)", "Fahrzeug-Identifizierungsnummer", "FIN", "Fahrgestellnummer"],
+    "evb": ["eVB-Nummer", "eVB", "Versicherungsbestätigungsnummer", "eVB-Nr."],
+    "gemarkung": ["Gemarkung"],
+    "flur": ["Flur"],
+    "flurstueck": ["Flurstück", "Flurstücke", "Flurstücksnummer"],
+    "verein": ["Verein", "Name des Vereins", "Antragstellender Verein", "Sportverein"],
+    "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss"],
+    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum"],
+    "eingangsdatum": ["Eingegangen am", "Eingang", "Eingangsdatum", "Posteingang"],
+    # pseudo-fields: a full name ("Vorname Nachname" or "Nachname, Vorname"), and PLZ with Ort
+    "name": ["Name, Vorname", "Nachname, Vorname", "Familienname, Vorname", "Vor- und Nachname", "Vor- und Zuname",
+             "Antragsteller(in)", "Antragstellerin", "Antragsteller", "Vertreten durch", "Name"],
+    "plz_ort": ["PLZ, Ort", "PLZ/Ort", "PLZ und Ort", "PLZ Ort", "Postleitzahl, Ort", "Postleitzahl und Ort", "Wohnort"],
+}
+PSEUDO_FIELDS = ("name", "plz_ort")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -65,6 +100,13 @@ class ClassifySettings(_Strict):
     default_doctype: str = "sonstiges"
     title_boost: float = Field(default=2.0, ge=1)
     title_chars: int = Field(default=600, ge=0)
+    fuzzy_min_length: int = Field(default=7, ge=3, description="keywords this long also match fuzzily")
+    fuzzy_similarity: float = Field(default=88, ge=50, le=100)
+    #: weight of the trained model's probabilities against the rules' (0..1)
+    model_weight: float = Field(default=0.6, ge=0, le=1)
+    #: where ``ekte train`` saves and ingest loads the model; default
+    #: ``<workdir>/models/<profile>.classifier.joblib``
+    model_path: str = ""
 
 
 class ExtractSettings(_Strict):
@@ -78,6 +120,25 @@ class ExtractSettings(_Strict):
     aktenzeichen_labels: list[str] = Field(
         default_factory=lambda: ["Aktenzeichen", "Az.", "Az", "Geschäftszeichen", "Unser Zeichen", "Ihr Zeichen"]
     )
+    #: when a document carries no Aktenzeichen, one is assigned from this
+    #: template: {aktenplan}, {year}, {seq} (a running number per aktenplan
+    #: and year, kept in the journal), {doctype}.  Empty: assign none.
+    aktenzeichen_template: str = "{aktenplan}-{year}/{seq:05d}"
+    #: label variants per field: the value next to such a label is taken
+    labels: dict[str, list[str]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_LABELS.items()})
+    #: AcroForm field names per ekte field (fillable PDFs); matched
+    #: case-insensitively, also against the label variants
+    form_fields: dict[str, list[str]] = Field(default_factory=dict)
+    #: minimum similarity (0-100) for a fuzzy label match on OCR text
+    label_similarity: float = Field(default=86, ge=50, le=100)
+
+    @field_validator("labels", "form_fields")
+    @classmethod
+    def _known_fields(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        bad = set(v) - set(FIELD_NAMES) - set(PSEUDO_FIELDS)
+        if bad:
+            raise ValueError(f"unknown field name(s): {', '.join(sorted(bad))} (known: {', '.join(FIELD_NAMES)})")
+        return v
 
 
 class ExportSettings(_Strict):
@@ -92,6 +153,28 @@ class DocType(_Strict):
     leika: str = ""
     fields: list[str] = Field(default_factory=list)
     keywords: dict[str, float] = Field(default_factory=dict)
+    #: regular expressions (case-insensitive) with weights
+    patterns: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("patterns")
+    @classmethod
+    def _regexes(cls, v: dict[str, float]) -> dict[str, float]:
+        import re
+
+        for rx in v:
+            try:
+                re.compile(rx)
+            except re.error as e:
+                raise ValueError(f"invalid regular expression {rx!r}: {e}") from None
+        return v
+
+    @field_validator("fields")
+    @classmethod
+    def _fields(cls, v: list[str]) -> list[str]:
+        bad = [f for f in v if f not in FIELD_NAMES]
+        if bad:
+            raise ValueError(f"unknown field name(s): {', '.join(bad)}")
+        return v
 
     @field_validator("leika")
     @classmethod

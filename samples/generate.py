@@ -24,6 +24,7 @@ DOCTYPES = [
     "kfz_zulassung", "bauantrag", "ifsg_belehrung", "masern_meldung",
     "waffen_antrag", "tierhaltung", "sportstaetten_foerderung", "eingliederungshilfe",
 ]
+ALL_TYPES = DOCTYPES + ["sonstiges"]
 
 VORNAMEN = ["Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Lea", "Paul", "Emma", "Leon", "Hannah",
             "Maximilian", "Jürgen", "Sabine", "Özlem", "Björn", "Katrin", "Thomas", "Ingrid", "Mehmet"]
@@ -91,6 +92,35 @@ def kennzeichen(rng: random.Random) -> str:
 
 def fin(rng: random.Random) -> str:
     return "W" + "".join(rng.choice(FIN_ALPHABET) for _ in range(16))
+
+
+LABEL_VARIANTS = {
+    "Geburtsdatum": ["Geburtsdatum", "Geburtsdatum", "Geb.-Datum", "geboren am"],
+    "Straße, Hausnummer": ["Straße, Hausnummer", "Straße und Hausnummer", "Anschrift", "Straße"],
+    "PLZ, Ort": ["PLZ, Ort", "PLZ/Ort", "Postleitzahl, Ort", "Wohnort"],
+    "Telefon": ["Telefon", "Tel.", "Rufnummer"],
+    "E-Mail": ["E-Mail", "E-Mail-Adresse"],
+    "Gewünschtes Kennzeichen": ["Gewünschtes Kennzeichen", "Wunschkennzeichen", "Amtliches Kennzeichen"],
+    "Fahrzeug-Identifizierungsnummer (FIN)": ["Fahrzeug-Identifizierungsnummer (FIN)", "FIN", "Fahrgestellnummer"],
+    "eVB-Nummer": ["eVB-Nummer", "eVB", "Versicherungsbestätigungsnummer"],
+    "IBAN": ["IBAN", "Bankverbindung (IBAN)"],
+    "Aktenzeichen": ["Aktenzeichen", "Aktenzeichen", "Az.", "Geschäftszeichen"],
+    "Beantragter Zuschuss": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Fördersumme"],
+    "Verein": ["Verein", "Name des Vereins"],
+}
+
+OTHER_LETTERS = [
+    ("Anfrage zu den Öffnungszeiten", ["Ich möchte wissen, wann Ihre Dienststelle am Samstag geöffnet hat.",
+                                      "Bitte teilen Sie mir auch mit, ob eine Terminvereinbarung nötig ist."]),
+    ("Änderung meiner Anschrift", ["Hiermit teile ich Ihnen mit, dass sich meine Anschrift geändert hat.",
+                                   "Bitte berücksichtigen Sie die neue Adresse für künftige Schreiben."]),
+    ("Widerspruch gegen den Gebührenbescheid", ["Gegen den Gebührenbescheid vom letzten Monat lege ich Widerspruch ein.",
+                                                "Die Begründung reiche ich innerhalb von vier Wochen nach."]),
+    ("Rechnung Nr. 2026-114", ["Für die erbrachten Leistungen erlauben wir uns, folgenden Betrag in Rechnung zu stellen.",
+                               "Zahlbar innerhalb von 14 Tagen ohne Abzug."]),
+    ("Beschwerde über Straßenlärm", ["Seit Wochen wird nachts in unserer Straße gebaut.",
+                                     "Ich bitte um Prüfung, ob hierfür eine Genehmigung vorliegt."]),
+]
 
 
 @dataclass
@@ -164,6 +194,25 @@ INTROS = {
 
 
 def make_sample(rng: random.Random, doctype: str, layout: str) -> Sample:
+    s = _make_sample(rng, doctype, layout)
+    s.rows = [(rng.choice(LABEL_VARIANTS[lab]) if lab in LABEL_VARIANTS else lab, val) for lab, val in s.rows]
+    return s
+
+
+def _other_sample(rng: random.Random, layout: str) -> Sample:
+    p = person(rng)
+    antrag = rand_date(rng, 2025, 2026)
+    title, intro = rng.choice(OTHER_LETTERS)
+    fields = {"vorname": p["vorname"], "nachname": p["nachname"], "strasse": p["strasse"], "plz": p["plz"],
+              "ort": p["ort"], "antragsdatum": dstr(antrag)}
+    rows = [("Name, Vorname", f"{p['nachname']}, {p['vorname']}"), ("Straße, Hausnummer", p["strasse"]),
+            ("PLZ, Ort", f"{p['plz']} {p['ort']}")]
+    return Sample("sonstiges", fields, title, intro, rows, layout, extra_lines=[f"{p['ort']}, den {dstr(antrag)}"])
+
+
+def _make_sample(rng: random.Random, doctype: str, layout: str) -> Sample:
+    if doctype == "sonstiges":
+        return _other_sample(rng, layout)
     p = person(rng)
     antrag = rand_date(rng, 2025, 2026)
     year = antrag[2]
@@ -263,7 +312,7 @@ def render_pdf(s: Sample, rng: random.Random) -> tuple[bytes, str]:
     """Render a sample as a born-digital PDF; return bytes and its text."""
     from fpdf import FPDF
 
-    font = {"form": "Helvetica", "letter": "Times", "table": "Helvetica"}[s.layout]
+    font = {"form": "Helvetica", "letter": "Times", "table": "Helvetica", "prose": "Courier"}[s.layout]
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=20)
     pdf.set_title(_latin1(s.title))
@@ -275,7 +324,40 @@ def render_pdf(s: Sample, rng: random.Random) -> tuple[bytes, str]:
         pdf.multi_cell(0, h, _latin1(t), new_x="LMARGIN", new_y="NEXT")
         lines.append(t)
 
-    if s.layout == "letter":
+    if s.layout == "prose":
+        f = s.fields
+        text(AUTHORITY, 11, h=5)
+        text("Bürgerservice", 11, h=5)
+        pdf.ln(6)
+        text(s.extra_lines[0], 10)
+        pdf.ln(4)
+        text(s.title, 12, "B")
+        pdf.ln(2)
+        text("Sehr geehrte Damen und Herren,", 10)
+        who = f.get("verein")
+        person_rows = {"Name, Vorname", "Familienname", "Vorname", "Antragsteller(in)", "Vertreten durch", "Verein"}
+        consumed = set()
+        if "vorname" in f and "strasse" in f:
+            parts = [f"ich, {f['vorname']} {f['nachname']},"]
+            if "geburtsdatum" in f:
+                parts.append(f"geboren am {f['geburtsdatum']},")
+                consumed |= {"Geburtsdatum"} | set(LABEL_VARIANTS["Geburtsdatum"])
+            parts.append(f"wohnhaft in {f['strasse']}, {f['plz']} {f['ort']},")
+            if who:
+                parts.append(f"handelnd für den Verein {who},")
+            consumed |= person_rows | set(LABEL_VARIANTS["Straße, Hausnummer"]) | set(LABEL_VARIANTS["PLZ, Ort"])
+            consumed |= set(LABEL_VARIANTS["Verein"])
+            text(" ".join(parts) + " wende mich mit folgendem Anliegen an Sie.", 10)
+        text(" ".join(s.intro), 10)
+        rest = [(lab, val) for lab, val in s.rows if lab not in consumed]
+        if rest:
+            pdf.ln(2)
+            text("Weitere Angaben:", 10)
+            for label, val in rest:
+                text(f"{label}: {val}", 10)
+        pdf.ln(4)
+        text("Mit freundlichen Grüßen", 10)
+    elif s.layout == "letter":
         f = s.fields
         sender = f"{f.get('vorname', '')} {f.get('nachname', '')}".strip() if "verein" not in f else f["verein"]
         text(sender, 10, h=5)
@@ -394,7 +476,7 @@ def generate(out: Path, per_type: int = 1, formats: list[str] | None = None, see
              doctypes: list[str] | None = None) -> dict[str, dict]:
     """Generate ``per_type`` documents per type and format; returns the truth."""
     formats = formats or ["pdf"]
-    layouts = layouts or ["form", "letter", "table"]
+    layouts = layouts or ["form", "letter", "table", "prose"]
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     truth: dict[str, dict] = {}
@@ -453,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", type=Path)
     ap.add_argument("--per-type", type=int, default=1)
+    ap.add_argument("--with-other", action="store_true", help="also generate 'sonstiges' letters")
     ap.add_argument("--formats", default="pdf", help="comma list of pdf,scanpdf,tif,png,jpg")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--noise", type=float, default=1.0)
@@ -463,7 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         t = make_inbox(a.out, a.seed if a.seed != 1 else 7)
         print(f"{len(t)} documents written to {a.out}", file=sys.stderr)
         return 0
-    t = generate(a.out, a.per_type, a.formats.split(","), a.seed, a.noise, a.dpi)
+    t = generate(a.out, a.per_type, a.formats.split(","), a.seed, a.noise, a.dpi,
+                 doctypes=ALL_TYPES if a.with_other else None)
     print(f"{len(t)} documents written to {a.out}", file=sys.stderr)
     return 0
 

@@ -1,15 +1,30 @@
 """Classify: decide the document type, with a confidence.
 
-The pipeline asks every registered classifier (hook ``ekte_classifiers``)
-and keeps the decision of the one with the highest ``priority`` that
-answered; a trained model (issue 3) plugs in the same way."""
+Every registered classifier (hook ``ekte_classifiers``) returns a
+probability distribution over the profile's document types (or None when
+it has nothing to say); the stage averages the distributions by each
+classifier's weight.  The confidence is the top probability; below
+``classify.threshold`` the document goes to the review queue.
+
+Built-ins:
+
+* :class:`RulesClassifier` — weighted keywords, aliases and the title
+  (exact, or fuzzy with rapidfuzz so that OCR errors do not hide them),
+  weighted regular expressions; matches in the title region of page 1
+  count ``title_boost`` times.  Weak evidence leaves probability mass
+  unassigned, so a document with few hits gets a low confidence.
+* :class:`ModelClassifier` — a scikit-learn model trained by
+  ``ekte train`` (TF-IDF on words and on character n-grams, logistic
+  regression with calibrated probabilities), used when its file exists.
+"""
 
 from __future__ import annotations
 
-import math
+import logging
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ekte.model import Candidate, Classification
 
@@ -17,10 +32,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from ekte.model import Document
     from ekte.profile import Profile
 
+log = logging.getLogger("ekte.classify")
+
+MODEL_FORMAT = 1
+
 
 class Classifier(Protocol):
     name: str
-    priority: int
+
+    def weight(self, profile: "Profile") -> float: ...
 
     def classify(self, doc: "Document", profile: "Profile") -> Classification | None: ...
 
@@ -32,67 +52,216 @@ def normalize(text: str) -> str:
 
 
 def _kw_regex(kw: str) -> re.Pattern[str]:
-    k = normalize(kw)
+    k = normalize(kw).strip()
     body = r"\s*".join(re.escape(part) for part in k.split(" "))
-    return re.compile(r"(?<![\w])" + body + r"(?![\w])" if k[-1:].isalnum() else r"(?<![\w])" + body)
+    pre = r"(?<![\w])" if k[:1].isalnum() else ""
+    post = r"(?![\w])" if k[-1:].isalnum() else ""
+    return re.compile(pre + body + post)
 
 
 class RulesClassifier:
-    """Weighted keywords and aliases from the profile; matches in the title
-    region of page 1 count ``title_boost`` times."""
-
     name = "rules"
-    priority = 10
 
     def __init__(self) -> None:
-        self._cache: dict[int, dict[str, list[tuple[re.Pattern[str], float]]]] = {}
+        self._cache: tuple[int, dict[str, list[tuple[re.Pattern[str], str, float]]]] | None = None
 
-    def _rules(self, profile: "Profile") -> dict[str, list[tuple[re.Pattern[str], float]]]:
-        key = id(profile)
-        if key not in self._cache:
-            rules: dict[str, list[tuple[re.Pattern[str], float]]] = {}
+    def weight(self, profile: "Profile") -> float:
+        return 1.0
+
+    def _rules(self, profile: "Profile") -> dict[str, list[tuple[re.Pattern[str], str, float]]]:
+        if self._cache is None or self._cache[0] != id(profile):
+            rules: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
             for dt_id, dt in profile.doctypes.items():
-                pats = [(_kw_regex(k), w) for k, w in dt.keywords.items() if k.strip()]
-                pats += [(_kw_regex(a), 4.0) for a in dt.aliases + [dt.title] if a.strip()]
+                pats = [(_kw_regex(k), normalize(k).strip(), w) for k, w in dt.keywords.items() if k.strip()]
+                pats += [(_kw_regex(a), normalize(a).strip(), 4.0) for a in dict.fromkeys(dt.aliases + [dt.title]) if a.strip()]
+                pats += [(re.compile(rx, re.IGNORECASE), "", w) for rx, w in dt.patterns.items()]
                 rules[dt_id] = pats
-            self._cache = {key: rules}
-        return self._cache[key]
+            self._cache = (id(profile), rules)
+        return self._cache[1]
 
     def scores(self, text: str, profile: "Profile") -> dict[str, float]:
+        from rapidfuzz import fuzz
+
+        c = profile.classify
         full = normalize(text)
-        title = full[: profile.classify.title_chars]
-        boost = profile.classify.title_boost
+        title = full[: c.title_chars]
         out: dict[str, float] = {}
         for dt, pats in self._rules(profile).items():
             s = 0.0
-            for rx, w in pats:
+            for rx, plain, w in pats:
                 if rx.search(full):
-                    s += w * (boost if rx.search(title) else 1.0)
+                    s += w * (c.title_boost if rx.search(title) else 1.0)
+                elif plain and len(plain) >= c.fuzzy_min_length:
+                    # OCR garbles letters: a close match still counts, a little less
+                    al = fuzz.partial_ratio_alignment(plain, full, score_cutoff=c.fuzzy_similarity)
+                    if al is not None:
+                        boost = c.title_boost if al.dest_start < c.title_chars else 1.0
+                        s += 0.8 * w * boost
             out[dt] = s
         return out
 
     def classify(self, doc: "Document", profile: "Profile") -> Classification | None:
         scores = self.scores(doc.text, profile)
-        default = profile.classify.default_doctype
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        total = sum(v for _k, v in ranked)
-        if not ranked or ranked[0][1] <= 0:
-            return Classification(default, 0.0, [Candidate(default, 0.0)], self.name)
-        best_dt, best = ranked[0]
-        share = best / total
-        strength = 1 - math.exp(-best / 6)
-        conf = share * strength
-        cands = [Candidate(dt, v / total) for dt, v in ranked[:3] if v > 0]
-        return Classification(best_dt, conf, cands, self.name)
+        return distribution_to_classification(rules_distribution(scores, profile), self.name)
 
 
-def classify(doc: "Document", profile: "Profile", classifiers: list[Classifier]) -> Classification:
-    best: tuple[int, Classification] | None = None
+def rules_distribution(scores: dict[str, float], profile: "Profile", unknown_mass: float = 8.0) -> dict[str, float]:
+    """Turn rule scores into probabilities.  ``unknown_mass`` is evidence
+    for "none of them"; it goes to the default type, so that a document
+    with few, weak hits gets a low confidence."""
+    default = profile.classify.default_doctype
+    total = sum(scores.values()) + unknown_mass
+    probs = {dt: s / total for dt, s in scores.items()}
+    probs[default] = probs.get(default, 0.0) + unknown_mass / total
+    return probs
+
+
+def distribution_to_classification(probs: dict[str, float], method: str) -> Classification:
+    ranked = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
+    best, p = ranked[0]
+    return Classification(best, p, [Candidate(dt, v) for dt, v in ranked[:3]], method,
+                          distribution=dict(ranked))
+
+
+# -- the trained model ------------------------------------------------------------------
+
+def default_model_path(profile: "Profile", workdir: Path) -> Path:
+    if profile.classify.model_path:
+        return Path(profile.classify.model_path)
+    return Path(workdir) / "models" / f"{profile.name}.classifier.joblib"
+
+
+def build_estimator(n_per_class: int) -> Any:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    features = FeatureUnion([
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                                  token_pattern=r"(?u)\b\w[\w\-§]+\b")),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1,
+                                  max_features=200_000)),
+    ])
+    linear = LogisticRegression(C=20.0, max_iter=3000)
+    if n_per_class >= 3:
+        clf: Any = CalibratedClassifierCV(linear, method="sigmoid", cv=min(5, n_per_class))
+    else:
+        clf = linear  # too few examples to calibrate; logistic probabilities as they are
+    return Pipeline([("features", features), ("clf", clf)])
+
+
+def train_model(texts: list[str], labels: list[str], profile: "Profile", path: Path) -> dict[str, Any]:
+    """Fit and save (atomically) a model; returns its metadata."""
+    import datetime as dt
+    from collections import Counter
+
+    import joblib
+    import sklearn
+
+    from ekte import __version__, fsutil
+
+    unknown = sorted(set(labels) - set(profile.doctypes))
+    if unknown:
+        from ekte.errors import ConfigError
+
+        raise ConfigError(f"training folders name unknown document types: {', '.join(unknown)}")
+    counts = Counter(labels)
+    if len(counts) < 2:
+        from ekte.errors import ConfigError
+
+        raise ConfigError("training needs documents of at least two document types")
+    est = build_estimator(min(counts.values()))
+    est.fit([normalize(t) for t in texts], labels)
+    meta = {
+        "format": MODEL_FORMAT, "ekte": __version__, "sklearn": sklearn.__version__, "profile": profile.name,
+        "classes": sorted(counts), "documents": len(texts), "per_class": dict(sorted(counts.items())),
+        "trained": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(fsutil.TMP_PREFIX + path.name)
+    joblib.dump({"meta": meta, "estimator": est}, tmp)
+    import os
+
+    os.replace(tmp, path)
+    fsutil.write_json(path.with_suffix(".json"), meta)
+    return meta
+
+
+class ModelClassifier:
+    """Loads the trained model lazily; answers None when there is none.
+    The model file is trusted like the rest of the working directory
+    (joblib files must never come from untrusted sources)."""
+
+    name = "model"
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path else None
+        self._loaded: tuple[Path, Any, dict[str, Any]] | None = None
+        self._missing: Path | None = None
+
+    def weight(self, profile: "Profile") -> float:
+        return profile.classify.model_weight
+
+    def configure(self, profile: "Profile", workdir: Path) -> None:
+        """Called by the pipeline: where the model for this profile lives."""
+        if self.path is None:
+            self.path = default_model_path(profile, workdir)
+
+    def _load(self) -> tuple[Any, dict[str, Any]] | None:
+        if self.path is None or not self.path.is_file():
+            return None
+        if self._loaded and self._loaded[0] == self.path:
+            return self._loaded[1], self._loaded[2]
+        import joblib
+        import sklearn
+
+        blob = joblib.load(self.path)
+        meta = blob.get("meta", {})
+        if meta.get("format") != MODEL_FORMAT or meta.get("sklearn", "").split(".")[:2] != sklearn.__version__.split(".")[:2]:
+            log.warning("classifier model %s was made by another version (format %s, scikit-learn %s); ignored",
+                        self.path.name, meta.get("format"), meta.get("sklearn"))
+            return None
+        self._loaded = (self.path, blob["estimator"], meta)
+        return blob["estimator"], meta
+
+    def info(self) -> dict[str, Any] | None:
+        r = self._load()
+        return r[1] if r else None
+
+    def classify(self, doc: "Document", profile: "Profile") -> Classification | None:
+        r = self._load()
+        if r is None:
+            return None
+        est, meta = r
+        if meta.get("profile") != profile.name and set(meta.get("classes", [])) - set(profile.doctypes):
+            return None
+        probs = est.predict_proba([normalize(doc.text)])[0]
+        dist = {c: float(p) for c, p in zip(est.classes_, probs)}
+        return distribution_to_classification(dist, self.name)
+
+
+# -- the stage -----------------------------------------------------------------------------
+
+def classify(doc: "Document", profile: "Profile", classifiers: list[Any]) -> Classification:
+    """Average the distributions of every classifier that answered."""
+    answers: list[tuple[float, Classification]] = []
     for c in classifiers:
         r = c.classify(doc, profile)
-        if r is not None and (best is None or c.priority > best[0]):
-            best = (c.priority, r)
-    if best is None:
+        if r is not None:
+            answers.append((max(0.0, float(c.weight(profile))), r))
+    if not answers:
         d = profile.classify.default_doctype
         return Classification(d, 0.0, [Candidate(d, 0.0)], "none")
-    return best[1]
+    if len(answers) == 1:
+        return answers[0][1]
+    total_w = sum(w for w, _ in answers) or 1.0
+    combined: dict[str, float] = {}
+    for w, r in answers:
+        dist = r.distribution or {x.doctype: x.score for x in r.candidates}
+        for dt, p in dist.items():
+            combined[dt] = combined.get(dt, 0.0) + w / total_w * p
+    out = distribution_to_classification(combined, "+".join(r.method for _, r in answers))
+    return out
+
