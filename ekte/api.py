@@ -19,7 +19,7 @@ from ekte.profile import Profile, available_profiles, check_profile, load_profil
 __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
-    "load_profile",
+    "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept",
 ]
 
 
@@ -39,3 +39,70 @@ def ingest(
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return p.ingest([Path(x) for x in paths], move_to=move_to, progress=progress)
+
+
+def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+            overrides: list[str] | None = None, jobs: int | None = None, plugins: list[str] | None = None,
+            progress: ProgressSink | None = None) -> list[Document]:
+    """OCR (as ingest would), classify and extract, without archiving."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    return Pipeline(prof, workdir, jobs=jobs, plugins=plugins).analyze([Path(x) for x in paths], progress)
+
+
+def evaluate(directory: str | Path, truth: dict, **kw) -> dict:
+    """Accuracy, macro-F1, confusion matrix and per-field precision/recall."""
+    from ekte.evaluate import evaluate as _evaluate
+
+    prof = kw.pop("profile", None)
+    prof = prof if isinstance(prof, Profile) else load_profile(prof, kw.pop("overrides", None) or [])
+    docs = analyze([directory], profile=prof, **kw)
+    return _evaluate(docs, truth, prof.classify.threshold)
+
+
+def train(directory: str | Path, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+          overrides: list[str] | None = None, out: str | Path | None = None, jobs: int | None = None,
+          progress: ProgressSink | None = None) -> dict:
+    """Train the classifier from DIR/<doctype>/<files> (PDFs, images or .txt)."""
+    from ekte.stages.classify import default_model_path, train_model
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    root = Path(directory)
+    texts: list[str] = []
+    labels: list[str] = []
+    to_read: list[tuple[Path, str]] = []
+    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for f in sorted(sub.rglob("*")):
+            if not f.is_file() or f.name.startswith("."):
+                continue
+            if f.suffix.lower() == ".txt":
+                texts.append(f.read_text("utf-8", errors="replace"))
+                labels.append(sub.name)
+            else:
+                to_read.append((f, sub.name))
+    if to_read:
+        docs = analyze([p for p, _ in to_read], profile=prof, workdir=workdir, jobs=jobs, progress=progress)
+        label_of = {str(p): lab for p, lab in to_read}
+        for d in docs:
+            if not d.error and d.page_texts:
+                texts.append(d.text)
+                labels.append(label_of[d.source])
+    if not texts:
+        raise ConfigError(f"no training documents found below {root} (expected one folder per document type)")
+    path = Path(out) if out else default_model_path(prof, Path(workdir) if workdir else default_workdir())
+    meta = train_model(texts, labels, prof, path)
+    meta["path"] = str(path)
+    return meta
+
+
+def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None) -> list[dict]:
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    with Pipeline(prof, workdir) as p:
+        return p.review_list()
+
+
+def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
+                  profile: str | Profile | None = None, workdir: str | Path | None = None,
+                  overrides: list[str] | None = None) -> Document:
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    with Pipeline(prof, workdir) as p:
+        return p.review_accept(doc_id, doctype, sets)

@@ -21,8 +21,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+review_app = typer.Typer(help="The review queue: documents whose type was uncertain.", no_args_is_help=True)
 profiles_app = typer.Typer(help="List, show and check authority profiles.", no_args_is_help=True)
 plugins_app = typer.Typer(help="Inspect plugins.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(plugins_app, name="plugins")
 
@@ -158,6 +160,180 @@ def ingest(
     else:
         _summary_table(result)
     raise typer.Exit(int(result.exit_code))
+
+
+def _doc_summary(d) -> dict:
+    c = d.classification
+    return {
+        "id": d.id, "source": d.source, "status": d.status.value if d.status else None,
+        "doctype": d.doctype, "confidence": None if d.confidence is None else round(d.confidence, 4),
+        "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])],
+        "fields": {k: {"value": f.value, "confidence": f.confidence, "page": f.page,
+                       "span": list(f.span) if f.span else None, "method": f.method, "repaired": f.repaired}
+                   for k, f in d.fields.items()},
+        "pages": d.pages, "error": d.error.to_dict() if d.error else None, "warnings": d.warnings,
+    }
+
+
+@app.command()
+def classify(
+    files: List[Path] = typer.Argument(..., help="Files or folders."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w", help="Where the trained model is looked up."),
+    override: List[str] = typer.Option([], "-o", "--override"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Print type, confidence, top candidates and fields (OCRs as ingest would; archives nothing)."""
+    from ekte import api
+
+    _setup_logging(0)
+    try:
+        docs = api.analyze(files, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    except MissingDependency as e:
+        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
+    if as_json:
+        print(json.dumps({"version": 1, "documents": [_doc_summary(d) for d in docs]}, ensure_ascii=False, indent=2))
+    else:
+        for d in docs:
+            out.rule(f"{d.source}", style="dim")
+            if d.error:
+                out.print(f"[red]{d.error.code}[/]: {d.error.message}", highlight=False)
+                continue
+            flag = "[yellow](review)[/]" if d.status and d.status.value == "review" else ""
+            cands = ", ".join(f"{c.doctype} {c.score:.2f}" for c in d.classification.candidates)
+            out.print(f"[bold]{d.doctype}[/] {d.confidence:.2f} {flag}  candidates: {cands}", highlight=False)
+            t = Table(show_header=True, box=None)
+            for col in ("field", "value", "conf.", "page", "method"):
+                t.add_column(col)
+            for k, f in sorted(d.fields.items()):
+                t.add_row(k, f.value + (" (repaired)" if f.repaired else ""), f"{f.confidence:.2f}",
+                          str(f.page or ""), f.method)
+            out.print(t)
+    raise typer.Exit(1 if any(d.error or (d.status and d.status.value == "review") for d in docs) else 0)
+
+
+@app.command("eval")
+def eval_cmd(
+    directory: Path = typer.Argument(..., help="Folder of documents named <id>.<ext>."),
+    truth: Path = typer.Option(..., "--truth", help='JSON: {id: {"type": …, "fields": {…}}}'),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    override: List[str] = typer.Option([], "-o", "--override"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Accuracy, macro-F1, confusion matrix and per-field precision/recall against a truth file."""
+    from ekte import api
+
+    _setup_logging(0)
+    try:
+        t = json.loads(truth.read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        _fail(ExitCode.USAGE, f"cannot read truth file {truth}: {e}")
+    try:
+        r = api.evaluate(directory, t, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    if as_json:
+        print(json.dumps(r, ensure_ascii=False, indent=2))
+        return
+    out.print(f"documents {r['documents']}  accuracy [bold]{r['accuracy']:.4f}[/]  macro-F1 {r['macro_f1']:.4f}  "
+              f"field F1 [bold]{r['fields']['f1']:.4f}[/] (P {r['fields']['precision']:.4f}, R {r['fields']['recall']:.4f})",
+              highlight=False)
+    out.print(f"threshold {r['threshold']}: {r['above_threshold']} above, accuracy there "
+              f"{r['accuracy_above_threshold']:.4f}, review rate {r['review_rate']:.2%}, "
+              f"wrong above threshold: {len(r['wrong_above_threshold'])}", highlight=False)
+    labels = list(r["confusion"])
+    cm = Table(title="confusion (rows: truth, columns: predicted)")
+    cm.add_column("")
+    for lab in labels:
+        cm.add_column(lab[:6], justify="right")
+    for a in labels:
+        cm.add_row(a, *[str(r["confusion"][a][b] or "") for b in labels])
+    out.print(cm)
+    ft = Table(title="fields")
+    for c in ("field", "precision", "recall", "F1", "support"):
+        ft.add_column(c, justify="right" if c != "field" else "left")
+    for k, v in r["per_field"].items():
+        ft.add_row(k, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", str(v["support"]))
+    out.print(ft)
+
+
+@app.command()
+def train(
+    directory: Path = typer.Argument(..., help="Folder tree: one sub-folder per document type (PDFs, images or .txt)."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    override: List[str] = typer.Option([], "-o", "--override"),
+    out_path: Optional[Path] = typer.Option(None, "--out", help="Model file (default: <workdir>/models/<profile>.classifier.joblib)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
+) -> None:
+    """Train the document-type model (TF-IDF words + character n-grams, calibrated linear model)."""
+    from ekte import api
+
+    _setup_logging(0)
+    try:
+        meta = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs)
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    except MissingDependency as e:
+        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
+    per = ", ".join(f"{k} {v}" for k, v in meta["per_class"].items())
+    out.print(f"model saved to {meta['path']} ({meta['documents']} documents: {per})", highlight=False)
+
+
+@review_app.command("list")
+def review_list_cmd(
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Documents waiting for review, with their top candidates."""
+    from ekte import api
+
+    try:
+        items = api.review_list(profile=profile, workdir=workdir)
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    t = Table(title=f"review queue ({len(items)})")
+    for c in ("id", "doctype", "confidence", "candidates", "since"):
+        t.add_column(c)
+    for i in items:
+        t.add_row(i["id"], str(i.get("doctype")), f"{i.get('confidence') or 0:.2f}",
+                  ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])), i.get("time", ""))
+    out.print(t)
+
+
+@review_app.command("accept")
+def review_accept_cmd(
+    doc_id: str = typer.Argument(..., help="Document id (see ekte review list)."),
+    doctype: Optional[str] = typer.Option(None, "--doctype", "-t", help="The right document type (default: the top candidate)."),
+    set_: List[str] = typer.Option([], "--set", help="FIELD=VALUE (repeatable)."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    override: List[str] = typer.Option([], "-o", "--override"),
+) -> None:
+    """Confirm or correct a document's type and fields; it is then exported."""
+    from ekte import api
+
+    _setup_logging(0)
+    sets = {}
+    for item in set_:
+        if "=" not in item:
+            _fail(ExitCode.USAGE, f"--set {item}: expected FIELD=VALUE")
+        k, v = item.split("=", 1)
+        sets[k.strip()] = v.strip()
+    try:
+        doc = api.review_accept(doc_id, doctype=doctype, sets=sets, profile=profile, workdir=workdir, overrides=override)
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
 
 
 @profiles_app.command("list")

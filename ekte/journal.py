@@ -7,7 +7,7 @@ import json
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ekte.model import now_iso
 
@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS runs (
     summary TEXT
 );
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS assigned (sha256 TEXT PRIMARY KEY, aktenzeichen TEXT NOT NULL, time TEXT NOT NULL);
 """
 
 
@@ -165,3 +166,17 @@ class Journal:
             db.execute("INSERT INTO counters VALUES (?, 0) ON CONFLICT(name) DO NOTHING", (name,))
             db.execute("UPDATE counters SET value = value + 1 WHERE name=?", (name,))
             return int(db.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()[0])
+
+    def assign_aktenzeichen(self, sha256: str, counter: str, make: "Callable[[int], str]") -> str:
+        """The Aktenzeichen assigned to this document: the one given before
+        (a re-run after a crash gets the same), else the next number."""
+        with self.tx() as db:
+            row = db.execute("SELECT aktenzeichen FROM assigned WHERE sha256=?", (sha256,)).fetchone()
+            if row:
+                return str(row[0])
+            db.execute("INSERT INTO counters VALUES (?, 0) ON CONFLICT(name) DO NOTHING", (counter,))
+            db.execute("UPDATE counters SET value = value + 1 WHERE name=?", (counter,))
+            seq = int(db.execute("SELECT value FROM counters WHERE name=?", (counter,)).fetchone()[0])
+            az = make(seq)
+            db.execute("INSERT INTO assigned VALUES (?,?,?)", (sha256, az, now_iso()))
+            return az

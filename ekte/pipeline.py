@@ -24,7 +24,7 @@ from typing import Any, Callable, Protocol
 from ekte import fsutil
 from ekte.errors import REASONS, ConfigError, DocumentError, ExitCode
 from ekte.journal import ARCHIVED, EXPORTED, FINAL_STATES, QUARANTINED, REVIEW, Journal
-from ekte.model import Document, ErrorInfo, Status, document_from_metadata, now_iso
+from ekte.model import Document, ErrorInfo, Field, Status, document_from_metadata, now_iso
 from ekte.plugins import build_manager, call_list, connectors as registered_connectors
 from ekte.profile import Profile
 from ekte.stages import archive as archive_stage
@@ -124,6 +124,8 @@ def ocr_worker(task: OcrTask) -> dict[str, Any]:
             _n, notes = intake.image_to_pdf(orig, work, task.image_default_dpi, task.params.max_image_mpixels)
         out = tmp / "archival.pdf"
         res = make_archival_pdf(work, out, task.params, task.jobs)
+        if task.media_type == intake.PDF:
+            res["form_fields"] = intake.read_form_fields(work)
         res.update(original=str(orig), archival=str(out), notes=notes, seconds=round(time.monotonic() - t0, 3))
         return res
     except DocumentError as e:
@@ -292,9 +294,8 @@ class Pipeline:
         self.journal.event(doc.id, info.stage or "intake", "quarantined", info.code)
         log.warning("doc %s quarantined: %s", doc.id, info.code)
 
-    def _finish_document(self, doc: Document, res: dict[str, Any]) -> None:
-        """classify → extract → archive → (review | export) for one OCRed document."""
-        assert self.journal
+    def apply_ocr_result(self, doc: Document, res: dict[str, Any]) -> None:
+        """Take a worker's result into the document (texts, OCR facts, warnings)."""
         doc.pages = res["pages"]
         doc.page_texts = res["page_texts"]
         v = tool_versions()
@@ -305,6 +306,9 @@ class Pipeline:
             "pages_without_text": res.get("pages_without_text", []), "seconds": res.get("seconds"),
         }
         doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
+        if res.get("form_fields"):
+            doc.extra["form_fields"] = res["form_fields"]
+            doc.log("intake", "form", f"{len(res['form_fields'])} form field values")
         if res.get("reason"):
             doc.archival["reason"] = res["reason"]
             doc.warnings.append(f"archival copy is {res['format']}: {res['reason']}")
@@ -316,17 +320,47 @@ class Pipeline:
             pages = ", ".join(map(str, res["pages_without_text"]))
             doc.warnings.append(f"no text found on page(s) {pages}")
             log.warning("doc %s: no text on page(s) %s", doc.id, pages)
-        self.journal.event(doc.id, "ocr", "done", f"route={res.get('route')} pages={doc.pages}")
-        self._process_point("after_ocr", doc)
 
+    def understand(self, doc: Document) -> None:
+        """classify → extract, with the processor points around them."""
+        self._process_point("after_ocr", doc)
         doc.classification = classify_stage.classify(doc, self.profile, self.classifiers)
         doc.log("classify", "classified", f"{doc.doctype} {doc.confidence:.3f} ({doc.classification.method})")
         self._process_point("after_classify", doc)
         doc.fields = extract_stage.extract(doc, self.profile, self.extractors)
         doc.log("extract", "extracted", ",".join(sorted(doc.fields)))
-        self._process_point("before_archive", doc)
 
-        review = doc.confidence is None or doc.confidence < self.profile.classify.threshold
+    def needs_review(self, doc: Document) -> bool:
+        return doc.confidence is None or doc.confidence < self.profile.classify.threshold
+
+    def assign_aktenzeichen(self, doc: Document) -> None:
+        """A document without an Aktenzeichen gets one from the profile's template."""
+        assert self.journal
+        tmpl = self.profile.extract.aktenzeichen_template
+        if not tmpl or "aktenzeichen" in doc.fields or not doc.doctype:
+            return
+        dtype = self.profile.doctypes.get(doc.doctype)
+        aktenplan = dtype.aktenplan if dtype and dtype.aktenplan else doc.doctype
+        year = doc.received[:4]
+        try:
+            az = self.journal.assign_aktenzeichen(
+                doc.sha256, f"aktenzeichen:{aktenplan}:{year}",
+                lambda seq: tmpl.format(aktenplan=aktenplan, year=year, seq=seq, doctype=doc.doctype))
+        except (KeyError, ValueError, IndexError) as e:
+            raise ConfigError(f"extract.aktenzeichen_template is invalid: {e}") from None
+        doc.fields["aktenzeichen"] = Field(az, 1.0, None, None, "assigned")
+        doc.log("extract", "aktenzeichen-assigned", "")
+
+    def _finish_document(self, doc: Document, res: dict[str, Any]) -> None:
+        """classify → extract → archive → (review | export) for one OCRed document."""
+        assert self.journal
+        self.apply_ocr_result(doc, res)
+        self.journal.event(doc.id, "ocr", "done", f"route={res.get('route')} pages={doc.pages}")
+        self.understand(doc)
+        review = self.needs_review(doc)
+        if not review:
+            self.assign_aktenzeichen(doc)
+        self._process_point("before_archive", doc)
         adir = archive_stage.write_archive(self.workdir, doc, Path(res["original"]), Path(res["archival"]), self.profile)
         self.journal.set_state(doc.sha256, ARCHIVED, doctype=doc.doctype, confidence=doc.confidence,
                                pages=doc.pages, archive_path=str(adir))
@@ -469,7 +503,9 @@ class Pipeline:
             journal.finish_run(run_id, result.summary)
         return result
 
-    def _run_workers(self, tasks: list[tuple[Document, Path]], done: Callable[[Document, Path | None], None]) -> None:
+    def _run_workers(self, tasks: list[tuple[Document, Path]], done: Callable[[Document, Path | None], None],
+                     on_result: Callable[[Document, Path, dict[str, Any]], None] | None = None,
+                     tmp_root: Path | None = None, params: OcrParams | None = None) -> None:
         """One worker process per document, at most ``jobs`` at a time.  A
         document that exceeds ``ocr.document_timeout`` or whose worker dies
         is quarantined; the others go on."""
@@ -481,13 +517,22 @@ class Pipeline:
         workers = max(1, min(self.jobs, len(tasks)))
         per_doc = max(1, self.jobs // workers)
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ekte.pipeline"])
-        tmp_root = self.workdir / "tmp"
+        ctx.set_forkserver_preload(["ekte.pipeline", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf",
+                                    "PIL.Image"])
+        from ekte.stages.ocr import _gs_version
+
+        _gs_version()  # into the environment the workers inherit
+        tmp_root = tmp_root or self.workdir / "tmp"
         queue = deque(tasks)
         running: dict[Any, tuple[Any, Document, Path, float]] = {}
         limit = self.profile.ocr.document_timeout
 
         def handle(doc: Document, path: Path, res: dict[str, Any]) -> None:
+            if on_result is not None:
+                on_result(doc, path, res)
+                shutil.rmtree(tmp_root / doc.id, ignore_errors=True)
+                done(doc, path)
+                return
             if "error" in res:
                 e = res["error"]
                 self.quarantine(doc, ErrorInfo(e["code"], e["message"], e.get("stage", "")), path)
@@ -508,7 +553,7 @@ class Pipeline:
                 while queue and len(running) < workers:
                     doc, path = queue.popleft()
                     t = OcrTask(doc.id, str(path), doc.sha256, doc.media_type, str(tmp_root / doc.id),
-                                self.params, per_doc, self.profile.intake.image_default_dpi, os.getpid())
+                                params or self.params, per_doc, self.profile.intake.image_default_dpi, os.getpid())
                     rx, tx = ctx.Pipe(duplex=False)
                     proc = ctx.Process(target=_worker_main, args=(t, tx), daemon=True)
                     proc.start()
@@ -537,6 +582,115 @@ class Pipeline:
             for rx, (proc, *_rest) in running.items():
                 _kill_worker(proc)
                 rx.close()
+
+    # -- classify / eval / train: the stages up to extract, without archiving
+    def analyze(self, paths: list[Path | str], progress: ProgressSink | None = None) -> list[Document]:
+        """OCR (as ingest would), classify and extract; nothing is archived
+        or written to the working directory."""
+        import tempfile
+
+        check_dependencies(self.params.language)
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        progress = progress or _NoProgress()
+        files = list(intake.walk([Path(p) for p in paths], self.profile.intake.ignore))
+        progress.start(len(files))
+        docs: list[Document] = []
+        tasks: list[tuple[Document, Path]] = []
+        max_bytes = int(self.profile.intake.max_file_mb * 1024 * 1024)
+        for path in files:
+            try:
+                cand = intake.inspect(path)
+            except DocumentError as e:
+                d = Document(sha256="0" * 64, source=str(path), size=0, media_type="")
+                d.status, d.error = Status.QUARANTINED, ErrorInfo(e.code, e.message, e.stage)
+                docs.append(d)
+                progress.advance(d)
+                continue
+            doc = Document(sha256=cand.sha256, source=str(path), size=cand.size, media_type=cand.media_type or "")
+            code = ("empty" if cand.size == 0 else "too_large" if cand.size > max_bytes
+                    else "unsupported_type" if cand.media_type not in intake.ACCEPTED else None)
+            if code:
+                doc.status, doc.error = Status.QUARANTINED, ErrorInfo(code, REASONS[code], "intake")
+                docs.append(doc)
+                progress.advance(doc)
+                continue
+            self._process_point("before_ocr", doc)
+            tasks.append((doc, path))
+
+        def on_result(doc: Document, path: Path, res: dict[str, Any]) -> None:
+            if "error" in res:
+                e = res["error"]
+                doc.status, doc.error = Status.QUARANTINED, ErrorInfo(e["code"], e["message"], e.get("stage", ""))
+            else:
+                self.apply_ocr_result(doc, res)
+                self.understand(doc)
+                doc.status = Status.REVIEW if self.needs_review(doc) else Status.ARCHIVED
+            docs.append(doc)
+
+        tmp = Path(tempfile.mkdtemp(prefix="ekte-analyze-"))
+        try:
+            # only the text is needed: no PDF/A conversion (the slow part for born-digital files)
+            import dataclasses
+
+            text_only = dataclasses.replace(self.params, output_type="pdf")
+            self._run_workers(tasks, lambda d, p: progress.advance(d), on_result, tmp, text_only)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            progress.finish()
+        order = {str(p): i for i, p in enumerate(files)}
+        docs.sort(key=lambda d: order.get(d.source, len(order)))
+        return docs
+
+    # -- the review queue
+    def review_list(self) -> list[dict[str, Any]]:
+        out = []
+        for f in sorted((self.workdir / "review").glob("*.json")):
+            try:
+                item = json.loads(f.read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            row = self.journal.get_by_id(item.get("id", "")) if self.journal else None
+            if self.journal and (row is None or row["state"] != REVIEW):
+                f.unlink(missing_ok=True)  # left over from an interrupted accept
+                continue
+            out.append(item)
+        return out
+
+    def review_accept(self, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None) -> Document:
+        """Confirm (or correct) a document waiting for review and export it."""
+        from ekte.model import Classification
+        from ekte.profile import FIELD_NAMES
+
+        assert self.journal, "open() the pipeline first"
+        row = self.journal.get_by_id(doc_id)
+        if row is None:
+            raise ConfigError(f"no document with id {doc_id}")
+        if row["state"] != REVIEW:
+            raise ConfigError(f"document {doc_id} is not waiting for review (state: {row['state']})")
+        adir = Path(row["archive_path"])
+        doc = document_from_metadata(json.loads((adir / archive_stage.METADATA).read_text("utf-8")))
+        doc.archive_path = str(adir)
+        new_type = doctype or doc.doctype
+        if new_type not in self.profile.doctypes:
+            raise ConfigError(f"unknown document type '{new_type}' (known: {', '.join(self.profile.doctypes)})")
+        old = doc.classification
+        doc.classification = Classification(new_type, 1.0, old.candidates if old else [], "manual",
+                                            old.distribution if old else {})
+        doc.log("review", "accepted", f"{new_type}" + (f" (was {old.doctype} {old.confidence:.3f})" if old else ""))
+        for k, v in (sets or {}).items():
+            if k not in FIELD_NAMES:
+                raise ConfigError(f"unknown field '{k}' (known: {', '.join(FIELD_NAMES)})")
+            doc.fields[k] = Field(v, 1.0, None, None, "manual")
+            doc.log("review", "field-set", k)
+        self.assign_aktenzeichen(doc)
+        original = next(adir.glob("original.*"))
+        archival = adir / archive_stage.ARCHIVE_PDF
+        archive_stage.write_archive(self.workdir, doc, original, archival, self.profile)
+        self.journal.set_state(doc.sha256, ARCHIVED, doctype=doc.doctype, confidence=1.0)
+        self.journal.event(doc.id, "review", "accepted", new_type)
+        self.export(doc, adir)
+        (self.workdir / "review" / f"{doc.id}.json").unlink(missing_ok=True)
+        return doc
 
     def _move_original(self, src: Path, roots: list[Path], dest_root: Path, doc: Document) -> None:
         rel = Path(src.name)

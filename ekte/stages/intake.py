@@ -217,3 +217,39 @@ def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, lis
     if n == 0:
         raise DocumentError("broken_pdf", "The PDF has no pages.", "intake")
     return n, notes
+
+
+def read_form_fields(path: Path, limit: int = 2000) -> dict[str, str]:
+    """The filled-in values of a PDF's AcroForm fields ({qualified name: value})."""
+    import pikepdf
+
+    out: dict[str, str] = {}
+    try:
+        with pikepdf.open(path) as pdf:
+            form = pdf.Root.get("/AcroForm")
+            if form is None or "/Fields" not in form:
+                return {}
+            stack = [(f, "") for f in form.Fields]
+            seen = 0
+            while stack and seen < limit:
+                f, prefix = stack.pop()
+                seen += 1
+                name = str(f.get("/T", "")) if "/T" in f else ""
+                full = f"{prefix}.{name}" if prefix and name else (name or prefix)
+                if "/Kids" in f:
+                    stack.extend((k, full) for k in f.Kids)
+                if "/V" in f and full:
+                    v = f.V
+                    if isinstance(v, pikepdf.String):
+                        text = str(v)
+                    elif isinstance(v, pikepdf.Name):
+                        text = str(v)[1:]
+                        if text == "Off":
+                            continue
+                    else:
+                        continue
+                    if text.strip():
+                        out[full] = text.strip()[:1000]
+    except (pikepdf.PdfError, ValueError, RecursionError):
+        return {}
+    return out

@@ -18,6 +18,7 @@ Routes, tried in order until one succeeds (each attempt is recorded):
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -54,6 +55,7 @@ class OcrParams:
 _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
 
 
+@functools.lru_cache(maxsize=1)
 def tool_versions() -> dict[str, str]:
     import ocrmypdf
     from ocrmypdf._exec import ghostscript, tesseract
@@ -68,6 +70,16 @@ def tool_versions() -> dict[str, str]:
     except Exception:
         out["ghostscript"] = "missing"
     return out
+
+
+def _gs_version() -> str:
+    """The Ghostscript version, from the environment the forkserver set up
+    (one ``gs --version`` per process otherwise)."""
+    v = os.environ.get("EKTE_GS_VERSION")
+    if not v:
+        v = tool_versions().get("ghostscript", "")
+        os.environ["EKTE_GS_VERSION"] = v
+    return v
 
 
 def check_dependencies(language: str) -> dict[str, str]:
@@ -160,7 +172,7 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
     with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
     n = len(before)
     attempts: list[dict[str, str]] = []
-    gs_bad = tool_versions().get("ghostscript", "") in _BAD_GS
+    gs_bad = _gs_version() in _BAD_GS
     want_pdfa = settings.output_type == "pdfa-2"
 
     def attempt(route: str, fn) -> bool:

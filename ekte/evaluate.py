@@ -1,0 +1,94 @@
+"""`ekte eval`: how well classification and extraction do against a truth
+file ``{id: {"type": …, "fields": {…}}}`` (id = file name without extension)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ekte.model import Document
+
+
+def norm_value(v: Any) -> str:
+    return re.sub(r"\s+", "", str(v)).casefold()
+
+
+def evaluate(docs: list[Document], truth: dict[str, dict[str, Any]], threshold: float) -> dict[str, Any]:
+    pairs: list[tuple[str, str, float]] = []  # (true, predicted, confidence)
+    fields: dict[str, Counter] = {}
+    missing: list[str] = []
+    errors: list[dict[str, str]] = []
+    wrong_confident: list[dict[str, Any]] = []
+    for d in docs:
+        key = Path(d.source).stem
+        if key not in truth:
+            continue
+        t = truth[key]
+        if d.error:
+            errors.append({"id": key, "code": d.error.code})
+            pairs.append((t["type"], "(error)", 0.0))
+            continue
+        pred, conf = d.doctype or "(none)", d.confidence or 0.0
+        pairs.append((t["type"], pred, conf))
+        if pred != t["type"] and conf >= threshold:
+            wrong_confident.append({"id": key, "true": t["type"], "predicted": pred, "confidence": round(conf, 4)})
+        got = {k: f.value for k, f in d.fields.items() if f.method not in ("intake", "assigned")}
+        want = t.get("fields", {})
+        for name in set(got) | set(want):
+            c = fields.setdefault(name, Counter())
+            if name in got and name in want and norm_value(got[name]) == norm_value(want[name]):
+                c["tp"] += 1
+            else:
+                if name in got:
+                    c["fp"] += 1
+                if name in want:
+                    c["fn"] += 1
+    seen = {Path(d.source).stem for d in docs}
+    missing = sorted(set(truth) - seen)
+    labels = sorted({a for a, _, _ in pairs} | {b for _, b, _ in pairs})
+    confusion = {a: {b: 0 for b in labels} for a in labels}
+    for a, b, _ in pairs:
+        confusion[a][b] += 1
+    n = len(pairs)
+    correct = sum(a == b for a, b, _ in pairs)
+    f1s = []
+    per_type = {}
+    for lab in sorted({a for a, _, _ in pairs}):
+        tp = sum(1 for a, b, _ in pairs if a == lab and b == lab)
+        fp = sum(1 for a, b, _ in pairs if a != lab and b == lab)
+        fn = sum(1 for a, b, _ in pairs if a == lab and b != lab)
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        per_type[lab] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
+        f1s.append(f)
+    per_field = {}
+    T = Counter()
+    for name, c in sorted(fields.items()):
+        T.update(c)
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        per_field[name] = {"precision": round(p, 4), "recall": round(r, 4),
+                           "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "support": c["tp"] + c["fn"]}
+    fp_ = T["tp"] / (T["tp"] + T["fp"]) if T["tp"] + T["fp"] else 0.0
+    fr_ = T["tp"] / (T["tp"] + T["fn"]) if T["tp"] + T["fn"] else 0.0
+    confident = [x for x in pairs if x[2] >= threshold]
+    return {
+        "documents": n,
+        "accuracy": round(correct / n, 4) if n else 0.0,
+        "macro_f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+        "threshold": threshold,
+        "above_threshold": len(confident),
+        "accuracy_above_threshold": round(sum(a == b for a, b, _ in confident) / len(confident), 4) if confident else 0.0,
+        "review_rate": round(1 - len(confident) / n, 4) if n else 0.0,
+        "wrong_above_threshold": wrong_confident,
+        "per_type": per_type,
+        "confusion": confusion,
+        "fields": {"precision": round(fp_, 4), "recall": round(fr_, 4),
+                   "f1": round(2 * fp_ * fr_ / (fp_ + fr_), 4) if fp_ + fr_ else 0.0},
+        "per_field": per_field,
+        "errors": errors,
+        "missing": missing,
+    }
