@@ -130,7 +130,7 @@ class ExtractSettings(_Strict):
     #: case-insensitively, also against the label variants
     form_fields: dict[str, list[str]] = Field(default_factory=dict)
     #: minimum similarity (0-100) for a fuzzy label match on OCR text
-    label_similarity: float = Field(default=86, ge=50, le=100)
+    label_similarity: float = Field(default=80, ge=50, le=100)
 
     @field_validator("labels", "form_fields")
     @classmethod

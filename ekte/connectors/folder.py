@@ -18,7 +18,9 @@ class FolderConnector(Connector):
 
     def root(self) -> Path:
         p = self.config.get("path")
-        return Path(p) if p else self.default_root()
+        if not p:
+            return self.default_root()
+        return Path(p) if Path(p).is_absolute() else self.workdir / p
 
     def export(self, doc, archive_dir: Path) -> ExportResult:
         final = self.root() / doc.id

@@ -102,17 +102,21 @@ class RulesClassifier:
 
     def classify(self, doc: "Document", profile: "Profile") -> Classification | None:
         scores = self.scores(doc.text, profile)
-        return distribution_to_classification(rules_distribution(scores, profile), self.name)
+        substance = min(1.0, sum(ch.isalnum() for ch in doc.text) / 300)
+        return distribution_to_classification(rules_distribution(scores, profile, substance), self.name)
 
 
-def rules_distribution(scores: dict[str, float], profile: "Profile", unknown_mass: float = 8.0) -> dict[str, float]:
+def rules_distribution(scores: dict[str, float], profile: "Profile", substance: float = 1.0,
+                       unknown_mass: float = 8.0) -> dict[str, float]:
     """Turn rule scores into probabilities.  ``unknown_mass`` is evidence
-    for "none of them"; it goes to the default type, so that a document
-    with few, weak hits gets a low confidence."""
+    for "none of them": a document with few, weak hits gets a low
+    confidence.  It goes to the default type ("sonstiges") in proportion to
+    how much text there is (*substance*, 0..1); the rest stays unassigned,
+    so a page with hardly any text is never confidently "sonstiges"."""
     default = profile.classify.default_doctype
     total = sum(scores.values()) + unknown_mass
     probs = {dt: s / total for dt, s in scores.items()}
-    probs[default] = probs.get(default, 0.0) + unknown_mass / total
+    probs[default] = probs.get(default, 0.0) + substance * unknown_mass / total
     return probs
 
 

@@ -174,14 +174,15 @@ def v_email(raw: str) -> Parsed | None:
 def v_iban(raw: str) -> Parsed | None:
     from stdnum import iban as stdiban
 
-    m = re.search(r"([A-Z0-9]{2}\s?[0-9OoIlSB]{2}(?:\s?[0-9A-Za-z]{1,4}){3,8})", raw.upper().replace("IBAN", " "))
+    m = re.search(r"([A-Za-z0-9]{2}\s?[0-9OoIlSB]{2}(?:\s?[0-9A-Za-z|]{1,4}){3,8})", re.sub(r"(?i)iban", " ", raw))
     if not m:
         return None
-    compact = re.sub(r"\s", "", m.group(1))
+    found = re.sub(r"\s", "", m.group(1))
+    compact = found.upper()
     if stdiban.is_valid(compact):
         return Parsed(compact)
-    country = compact[:2].translate(_LETTER_FIX)
-    rest = fix_digits(compact[2:]) if country == "DE" else compact[2:4].translate(_DIGIT_FIX) + compact[4:]
+    country = found[:2].upper().translate(_LETTER_FIX)
+    rest = fix_digits(found[2:]) if country == "DE" else found[2:4].translate(_DIGIT_FIX) + found[4:].upper()
     fixed = country + rest
     if country == "DE":
         fixed = fixed[:22]
@@ -194,7 +195,7 @@ FIN_ALPHABET = set("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
 
 
 def v_fin(raw: str) -> Parsed | None:
-    m = re.search(r"(?<![A-Z0-9])([A-Z0-9][A-Z0-9 ]{15,20}[A-Z0-9])(?![A-Z0-9])", raw.upper())
+    m = re.search(r"(?<![A-Z0-9])([A-Z0-9][A-Z0-9 ]{8,22}[A-Z0-9])(?![A-Z0-9])", raw.upper())
     if not m:
         return None
     s = m.group(1).replace(" ", "")
@@ -314,21 +315,27 @@ class LabelExtractor:
         return self._prepared[1], self._prepared[2]
 
     def _match_label(self, line_n: str, labels: list[tuple[str, str, str]], min_sim: float) -> tuple[str, int, float] | None:
-        """(field, label length in the line, similarity) of the longest label the line starts with."""
+        """(field, label length in the line, similarity) of the longest label
+        the line starts with; OCR-garbled labels match fuzzily, word by word."""
         from rapidfuzz import fuzz
 
         best: tuple[str, int, float] | None = None
+        words = line_n.split(" ")
         for lab, field, _orig in labels:
             n = len(lab)
             if line_n.startswith(lab) and (len(line_n) == n or not line_n[n].isalnum()):
                 return field, n, 100.0
-            if best is None and n >= 5 and len(line_n) >= n:
-                # OCR may garble a label: compare the line's head of the same length
-                head = line_n[:n]
-                if head[:1] == lab[:1]:
-                    sim = fuzz.ratio(head, lab)
-                    if sim >= min_sim and (len(line_n) == n or not line_n[n].isalnum()):
-                        best = (field, n, sim)
+            if best is None and n >= 6:
+                k = lab.count(" ") + 1
+                if len(words) < k:
+                    continue
+                head = " ".join(words[:k])
+                head_s = head.rstrip(":.")
+                if head_s[:1] != lab[:1] or abs(len(head_s) - n) > 2:
+                    continue
+                sim = fuzz.ratio(head_s, lab)
+                if sim >= min_sim:
+                    best = (field, len(head_s), sim)
         return best
 
     def extract(self, doc: "Document", profile: "Profile") -> dict[str, Field]:
@@ -365,9 +372,9 @@ class LabelExtractor:
                 if not hit:
                     continue
                 field, n, sim = hit
-                value = clean.strip()[n:]
-                value = re.sub(r"^[\s:.\-–]+", "", value)
-                vstart = start_of_line + lstrip + n
+                after = clean.strip()[n:]
+                value = re.sub(r"^[\s:.\-–]+", "", after)
+                vstart = start_of_line + lstrip + n + (len(after) - len(value))
                 if not value.strip():
                     # the value under its label (skipping a wrapped "(FIN)" part of the label)
                     j, nxt_off = i + 1, offset
@@ -379,7 +386,7 @@ class LabelExtractor:
                 if not value.strip():
                     continue
                 base = 0.95 if sim >= 100 else 0.85
-                vend = vstart + len(value)
+                vend = vstart + len(value.rstrip())
                 if field == "name":
                     nm = split_name(value)
                     if nm:
