@@ -201,6 +201,105 @@ class Interrupted(Exception):
     pass
 
 
+class WorkerPool:
+    """One worker process per document, at most ``workers`` at a time.  A
+    document that exceeds ``ocr.document_timeout`` or whose worker dies is
+    quarantined; the others go on.  Used by ingest and by the watcher."""
+
+    def __init__(self, pipeline: "Pipeline", done: Callable[[Document, Path | None], None],
+                 on_result: Callable[[Document, Path, dict[str, Any]], None] | None = None,
+                 tmp_root: Path | None = None, params: OcrParams | None = None,
+                 workers: int | None = None, per_doc_jobs: int = 1) -> None:
+        self.p = pipeline
+        self.done = done
+        self.on_result = on_result
+        self.tmp_root = tmp_root or pipeline.workdir / "tmp"
+        self.params = params or pipeline.params
+        self.workers = workers or pipeline.jobs
+        self.per_doc_jobs = per_doc_jobs
+        self.ctx = multiprocessing.get_context("forkserver")
+        self.ctx.set_forkserver_preload(["ekte.pipeline", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf",
+                                         "PIL.Image"])
+        from ekte.stages.ocr import _gs_version
+
+        _gs_version()  # into the environment the workers inherit
+        self._running: dict[Any, tuple[Any, Document, Path, float]] = {}
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    @property
+    def free(self) -> bool:
+        return len(self._running) < self.workers
+
+    def submit(self, doc: Document, path: Path) -> None:
+        t = OcrTask(doc.id, str(path), doc.sha256, doc.media_type, str(self.tmp_root / doc.id),
+                    self.params, self.per_doc_jobs, self.p.profile.intake.image_default_dpi, os.getpid())
+        rx, tx = self.ctx.Pipe(duplex=False)
+        proc = self.ctx.Process(target=_worker_main, args=(t, tx), daemon=True)
+        proc.start()
+        tx.close()
+        self._running[rx] = (proc, doc, path, time.monotonic())
+
+    def _handle(self, doc: Document, path: Path, res: dict[str, Any]) -> None:
+        p = self.p
+        if self.on_result is not None:
+            self.on_result(doc, path, res)
+        elif "error" in res:
+            e = res["error"]
+            p.quarantine(doc, ErrorInfo(e["code"], e["message"], e.get("stage", "")), path)
+        else:
+            try:
+                p._finish_document(doc, res)
+            except DocumentError as e:
+                p.quarantine(doc, e, path)
+            except OSError as e:
+                log.error("doc %s: I/O error while archiving: %s", doc.id, e.strerror)
+                p.quarantine(doc, DocumentError(
+                    "internal_error", f"I/O error while archiving ({e.strerror}).", "archive"), path)
+        shutil.rmtree(self.tmp_root / doc.id, ignore_errors=True)
+        self.done(doc, path)
+
+    def poll(self, timeout: float) -> int:
+        """Wait up to *timeout* seconds for results; handle them; returns how many."""
+        from multiprocessing.connection import wait as mp_wait
+
+        if not self._running:
+            time.sleep(timeout)
+            return 0
+        n = 0
+        for rx in mp_wait(list(self._running), timeout=timeout):
+            proc, doc, path, _t0 = self._running.pop(rx)
+            try:
+                res = rx.recv()
+            except (EOFError, OSError):
+                res = {"error": {"code": "ocr_failed", "stage": "ocr",
+                                 "message": "The OCR worker process died (out of memory or killed)."}}
+            rx.close()
+            proc.join(5)
+            self._handle(doc, path, res)
+            n += 1
+        limit = self.p.profile.ocr.document_timeout
+        now = time.monotonic()
+        for rx, (proc, doc, path, t0) in list(self._running.items()):
+            if limit and now - t0 > limit:
+                self._running.pop(rx)
+                _kill_worker(proc)
+                rx.close()
+                log.warning("doc %s: OCR exceeded %s s, worker stopped", doc.id, limit)
+                self._handle(doc, path, {"error": {"code": "ocr_timeout", "stage": "ocr",
+                                                   "message": f"Text recognition took longer than {limit:g} s."}})
+                n += 1
+        return n
+
+    def kill_all(self) -> None:
+        for rx, (proc, *_rest) in list(self._running.items()):
+            _kill_worker(proc)
+            rx.close()
+        self._running.clear()
+
+
 # -- the pipeline ------------------------------------------------------------------
 
 class Pipeline:
@@ -421,11 +520,9 @@ class Pipeline:
         exclude = [self.workdir] + ([Path(move_to)] if move_to else [])
         files = list(intake.walk(roots, self.profile.intake.ignore, exclude))
         progress.start(len(files))
-        max_bytes = int(self.profile.intake.max_file_mb * 1024 * 1024)
 
         seen: dict[str, Document] = {}
         tasks: list[tuple[Document, Path]] = []
-        resume_export: list[tuple[Document, Path]] = []
 
         def done(doc: Document, src: Path | None) -> None:
             result.documents.append(doc)
@@ -442,54 +539,9 @@ class Pipeline:
         old_term = signal.signal(signal.SIGTERM, on_term)
         try:
             for path in files:
-                try:
-                    cand = intake.inspect(path)
-                except DocumentError as e:
-                    doc = Document(sha256="0" * 64, source=str(path), size=0, media_type="")
-                    doc.status, doc.error = Status.QUARANTINED, ErrorInfo(e.code, e.message, e.stage)
-                    log.warning("file unreadable, skipped: %s", e.code)
-                    done(doc, None)
-                    continue
-                doc = Document(sha256=cand.sha256, source=str(path), size=cand.size, media_type=cand.media_type or "")
-                if cand.sha256 in seen:
-                    doc.status, doc.duplicate_of = Status.DUPLICATE, seen[cand.sha256].id
-                    done(doc, path)
-                    continue
-                seen[cand.sha256] = doc
-                row = journal.get(cand.sha256)
-                if row is not None and row["state"] in FINAL_STATES:
-                    doc.status, doc.duplicate_of = Status.DUPLICATE, row["id"]
-                    doc.archive_path = row["archive_path"]
-                    doc.exports = journal.exports_of(row["id"])
-                    journal.event(doc.id, "intake", "duplicate", "")
-                    done(doc, path)
-                    continue
-                if row is not None and row["state"] == ARCHIVED and row["archive_path"] and \
-                        (Path(row["archive_path"]) / archive_stage.METADATA).is_file():
-                    resume_export.append((doc, path))
-                    continue
-                journal.receive(cand.sha256, doc.id, str(path), cand.media_type, run_id)
-                if cand.size == 0:
-                    self.quarantine(doc, DocumentError("empty", stage="intake"), path)
-                elif cand.size > max_bytes:
-                    self.quarantine(doc, DocumentError("too_large", stage="intake"), None)
-                elif cand.media_type not in intake.ACCEPTED:
-                    self.quarantine(doc, DocumentError("unsupported_type", stage="intake"), path)
-                else:
-                    self._process_point("before_ocr", doc)
-                    tasks.append((doc, path))
-                    continue
-                done(doc, path)
-
-            # documents archived by an interrupted run: export them now
-            for doc, path in resume_export:
-                meta = json.loads((Path(journal.get(doc.sha256)["archive_path"]) / archive_stage.METADATA).read_text("utf-8"))
-                adoc = document_from_metadata(meta)
-                adoc.source, adoc.archive_path = str(path), journal.get(doc.sha256)["archive_path"]
-                adoc.log("export", "resumed", "")
-                self.export(adoc, Path(adoc.archive_path))
-                done(adoc, path)
-
+                task = self.admit(path, run_id, done, seen)
+                if task is not None:
+                    tasks.append(task)
             self._run_workers(tasks, done)
         except (KeyboardInterrupt, Interrupted):
             result.interrupted = True
@@ -503,85 +555,80 @@ class Pipeline:
             journal.finish_run(run_id, result.summary)
         return result
 
+    def admit(self, path: Path, run_id: int, done: Callable[[Document, Path | None], None],
+              seen: dict[str, Document] | None = None) -> tuple[Document, Path] | None:
+        """Intake decisions for one file: hash and sniff it, recognise
+        duplicates, resume half-done documents, quarantine what cannot be
+        processed.  Returns an OCR task, or None when the file was settled
+        here (``done`` has been called for it)."""
+        journal = self.journal
+        assert journal
+        seen = seen if seen is not None else {}
+        try:
+            cand = intake.inspect(path)
+        except DocumentError as e:
+            doc = Document(sha256="0" * 64, source=str(path), size=0, media_type="")
+            doc.status, doc.error = Status.QUARANTINED, ErrorInfo(e.code, e.message, e.stage)
+            log.warning("file unreadable, skipped: %s", e.code)
+            done(doc, None)
+            return None
+        doc = Document(sha256=cand.sha256, source=str(path), size=cand.size, media_type=cand.media_type or "")
+        if cand.sha256 in seen:
+            doc.status, doc.duplicate_of = Status.DUPLICATE, seen[cand.sha256].id
+            done(doc, path)
+            return None
+        seen[cand.sha256] = doc
+        row = journal.get(cand.sha256)
+        if row is not None and row["state"] in FINAL_STATES:
+            doc.status, doc.duplicate_of = Status.DUPLICATE, row["id"]
+            doc.archive_path = row["archive_path"]
+            doc.exports = journal.exports_of(row["id"])
+            journal.event(doc.id, "intake", "duplicate", "")
+            done(doc, path)
+            return None
+        if row is not None and row["state"] == ARCHIVED and row["archive_path"] and \
+                (Path(row["archive_path"]) / archive_stage.METADATA).is_file():
+            # archived by an interrupted run: export it now
+            meta = json.loads((Path(row["archive_path"]) / archive_stage.METADATA).read_text("utf-8"))
+            adoc = document_from_metadata(meta)
+            adoc.source, adoc.archive_path = str(path), row["archive_path"]
+            adoc.log("export", "resumed", "")
+            self.export(adoc, Path(adoc.archive_path))
+            done(adoc, path)
+            return None
+        journal.receive(cand.sha256, doc.id, str(path), cand.media_type, run_id)
+        max_bytes = int(self.profile.intake.max_file_mb * 1024 * 1024)
+        if cand.size == 0:
+            self.quarantine(doc, DocumentError("empty", stage="intake"), path)
+        elif cand.size > max_bytes:
+            self.quarantine(doc, DocumentError("too_large", stage="intake"), None)
+        elif cand.media_type not in intake.ACCEPTED:
+            self.quarantine(doc, DocumentError("unsupported_type", stage="intake"), path)
+        else:
+            self._process_point("before_ocr", doc)
+            return doc, path
+        done(doc, path)
+        return None
+
     def _run_workers(self, tasks: list[tuple[Document, Path]], done: Callable[[Document, Path | None], None],
                      on_result: Callable[[Document, Path, dict[str, Any]], None] | None = None,
                      tmp_root: Path | None = None, params: OcrParams | None = None) -> None:
-        """One worker process per document, at most ``jobs`` at a time.  A
-        document that exceeds ``ocr.document_timeout`` or whose worker dies
-        is quarantined; the others go on."""
+        """Run *tasks* through a :class:`WorkerPool` until all are done."""
         if not tasks:
             return
         from collections import deque
-        from multiprocessing.connection import wait as mp_wait
 
         workers = max(1, min(self.jobs, len(tasks)))
-        per_doc = max(1, self.jobs // workers)
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ekte.pipeline", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf",
-                                    "PIL.Image"])
-        from ekte.stages.ocr import _gs_version
-
-        _gs_version()  # into the environment the workers inherit
-        tmp_root = tmp_root or self.workdir / "tmp"
+        pool = WorkerPool(self, done, on_result, tmp_root, params, workers=workers,
+                          per_doc_jobs=max(1, self.jobs // workers))
         queue = deque(tasks)
-        running: dict[Any, tuple[Any, Document, Path, float]] = {}
-        limit = self.profile.ocr.document_timeout
-
-        def handle(doc: Document, path: Path, res: dict[str, Any]) -> None:
-            if on_result is not None:
-                on_result(doc, path, res)
-                shutil.rmtree(tmp_root / doc.id, ignore_errors=True)
-                done(doc, path)
-                return
-            if "error" in res:
-                e = res["error"]
-                self.quarantine(doc, ErrorInfo(e["code"], e["message"], e.get("stage", "")), path)
-            else:
-                try:
-                    self._finish_document(doc, res)
-                except DocumentError as e:
-                    self.quarantine(doc, e, path)
-                except OSError as e:
-                    log.error("doc %s: I/O error while archiving: %s", doc.id, e.strerror)
-                    self.quarantine(doc, DocumentError(
-                        "internal_error", f"I/O error while archiving ({e.strerror}).", "archive"), path)
-            shutil.rmtree(tmp_root / doc.id, ignore_errors=True)
-            done(doc, path)
-
         try:
-            while queue or running:
-                while queue and len(running) < workers:
-                    doc, path = queue.popleft()
-                    t = OcrTask(doc.id, str(path), doc.sha256, doc.media_type, str(tmp_root / doc.id),
-                                params or self.params, per_doc, self.profile.intake.image_default_dpi, os.getpid())
-                    rx, tx = ctx.Pipe(duplex=False)
-                    proc = ctx.Process(target=_worker_main, args=(t, tx), daemon=True)
-                    proc.start()
-                    tx.close()
-                    running[rx] = (proc, doc, path, time.monotonic())
-                for rx in mp_wait(list(running), timeout=0.5):
-                    proc, doc, path, _t0 = running.pop(rx)
-                    try:
-                        res = rx.recv()
-                    except (EOFError, OSError):
-                        res = {"error": {"code": "ocr_failed", "stage": "ocr",
-                                         "message": "The OCR worker process died (out of memory or killed)."}}
-                    rx.close()
-                    proc.join(5)
-                    handle(doc, path, res)
-                now = time.monotonic()
-                for rx, (proc, doc, path, t0) in list(running.items()):
-                    if limit and now - t0 > limit:
-                        running.pop(rx)
-                        _kill_worker(proc)
-                        rx.close()
-                        log.warning("doc %s: OCR exceeded %s s, worker stopped", doc.id, limit)
-                        handle(doc, path, {"error": {"code": "ocr_timeout", "stage": "ocr",
-                                                     "message": f"Text recognition took longer than {limit:g} s."}})
+            while queue or pool.running:
+                while queue and pool.free:
+                    pool.submit(*queue.popleft())
+                pool.poll(0.5)
         finally:
-            for rx, (proc, *_rest) in running.items():
-                _kill_worker(proc)
-                rx.close()
+            pool.kill_all()
 
     # -- classify / eval / train: the stages up to extract, without archiving
     def analyze(self, paths: list[Path | str], progress: ProgressSink | None = None) -> list[Document]:

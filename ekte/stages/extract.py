@@ -163,12 +163,15 @@ def v_telefon(raw: str) -> Parsed | None:
     return Parsed(re.sub(r"\s+", " ", m.group(0)).strip())
 
 
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_EMAIL = re.compile(r"[\w.+\-]+ ?@ ?[\w\-]+(?: ?\. ?[a-zA-Z0-9\-]+)+")
 
 
 def v_email(raw: str) -> Parsed | None:
-    m = _EMAIL.search(raw.replace(" @ ", "@").replace(" .", "."))
-    return Parsed(m.group(0).lower()) if m else None
+    m = _EMAIL.search(raw)
+    if not m:
+        return None
+    v = m.group(0).replace(" ", "").lower()
+    return Parsed(v, True, v != m.group(0).lower())
 
 
 def v_iban(raw: str) -> Parsed | None:
@@ -325,6 +328,11 @@ class LabelExtractor:
             n = len(lab)
             if line_n.startswith(lab) and (len(line_n) == n or not line_n[n].isalnum()):
                 return field, n, 100.0
+            if best is None and 3 <= n < 6 and not line_n.startswith(lab):
+                # a short label garbled by OCR ("Blur:" for "Flur:"): same length, one letter off, colon after
+                if len(line_n) > n and line_n[n] == ":" and sum(a != b for a, b in zip(line_n[:n], lab)) == 1:
+                    best = (field, n, 75.0)
+                continue
             if best is None and n >= 6:
                 k = lab.count(" ") + 1
                 if len(words) < k:
@@ -434,7 +442,7 @@ class LabelExtractor:
             if "email" not in found:
                 m = _EMAIL.search(text)
                 if m:
-                    put("email", Parsed(m.group(0).lower()), pno, m.start(), m.end(), 0.8, "pattern", "")
+                    put("email", v_email(m.group(0)) or Parsed(m.group(0)), pno, m.start(), m.end(), 0.8, "pattern", "")
             if "iban" not in found:
                 m = re.search(r"\b(DE\s?\d{2}(?:\s?\d{4}){4}\s?\d{2})\b", text)
                 if m:
