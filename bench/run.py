@@ -70,12 +70,90 @@ def classify_extract_rate(tmp: Path, n: int) -> dict:
             "accuracy": round(correct / len(docs), 4)}
 
 
+def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) -> dict:
+    """Latency from a born-digital PDF appearing to its export, and the
+    sustained rate when n_burst small files are dropped at once."""
+    import hashlib
+    import signal
+    import statistics
+
+    import generate
+
+    per = max(1, -(-max(n_latency, n_burst) // len(generate.DOCTYPES)))
+    generate.generate(tmp / "wsrc", per_type=per, formats=["pdf"], seed=13)
+    files = sorted((tmp / "wsrc").glob("*.pdf"))
+    exe = Path(sys.executable).with_name("ekte")
+
+    def start(inbox: Path, wd: Path) -> subprocess.Popen:
+        return subprocess.Popen([str(exe), "watch", str(inbox), "-w", str(wd), "--stable-seconds", str(stable),
+                                 "-v", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+
+    def exported(wd: Path) -> set[str]:
+        root = wd / "export" / "folder"
+        return {p.name for p in root.iterdir()} if root.is_dir() else set()
+
+    out: dict = {}
+    inbox, wd = tmp / "win", tmp / "wwd"
+    inbox.mkdir(mode=0o750)
+    proc = start(inbox, wd)
+    try:
+        while not (wd / "status.json").exists():
+            time.sleep(0.1)
+        lat = []
+        for f in files[:n_latency]:
+            doc_id = hashlib.sha256(f.read_bytes()).hexdigest()[:16]
+            tmpf = tmp / "w.tmp"
+            shutil.copy(f, tmpf)
+            t0 = time.monotonic()
+            os.rename(tmpf, inbox / f.name)
+            while doc_id not in exported(wd):
+                time.sleep(0.01)
+            lat.append(time.monotonic() - t0)
+        lat.sort()
+        out["latency"] = {"documents": len(lat), "stable_seconds": stable,
+                          "median_s": round(statistics.median(lat), 3),
+                          "p95_s": round(lat[int(0.95 * (len(lat) - 1))], 3),
+                          "median_beyond_stability_s": round(statistics.median(lat) - stable, 3),
+                          "p95_beyond_stability_s": round(lat[int(0.95 * (len(lat) - 1))] - stable, 3)}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(60)
+    inbox2, wd2 = tmp / "win2", tmp / "wwd2"
+    inbox2.mkdir(mode=0o750)
+    proc = start(inbox2, wd2)
+    try:
+        while not (wd2 / "status.json").exists():
+            time.sleep(0.1)
+        burst = files[:n_burst]
+        stage = tmp / "wstage"
+        stage.mkdir()
+        for f in burst:
+            shutil.copy(f, stage / f.name)
+        t0 = time.monotonic()
+        for f in burst:
+            os.rename(stage / f.name, inbox2 / f.name)
+        while True:
+            st = json.loads((wd2 / "status.json").read_text()) if (wd2 / "status.json").exists() else {}
+            if st.get("done", 0) + st.get("review", 0) + st.get("failed", 0) + st.get("duplicates", 0) >= len(burst):
+                break
+            time.sleep(0.2)
+        dt_ = time.monotonic() - t0
+        out["burst"] = {"documents": len(burst), "seconds": round(dt_, 2), "documents_per_s": round(len(burst) / dt_, 2)}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(60)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scans", type=int, default=8)
     ap.add_argument("--born", type=int, default=48)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--texts", type=int, default=270, help="documents for the classify+extract rate")
+    ap.add_argument("--watch-latency", type=int, default=20, help="documents dropped one by one (latency)")
+    ap.add_argument("--watch-burst", type=int, default=1000, help="documents dropped at once (0: skip)")
     a = ap.parse_args()
     import generate
 
@@ -111,12 +189,20 @@ def main() -> int:
                                    "archived": out["summary"]["by_status"]["archived"]}
         # 3. classification + extraction once the text exists (no OCR, no I/O)
         results["classify_extract"] = classify_extract_rate(tmp, a.texts)
+        # 4. the watch daemon
+        if a.watch_burst:
+            results["watch"] = watch_bench(tmp, a.watch_latency, a.watch_burst)
     print(json.dumps(results, indent=2))
     o = results["ocr"]
     print(f"\nOCR: ekte {o['ekte_pages_per_min']} pages/min vs plain OCRmyPDF loop {o['plain_pages_per_min']} "
           f"pages/min (ratio {o['ratio_ekte_to_plain']}x) on {o['pages']} pages, {a.jobs} jobs")
     b = results["born_digital"]
     print(f"born-digital: {b['documents_per_s']} documents/s ({b['documents']} documents)")
+    if "watch" in results:
+        w = results["watch"]
+        print(f"watch: latency beyond the {w['latency']['stable_seconds']} s stability delay: median "
+              f"{w['latency']['median_beyond_stability_s']} s, p95 {w['latency']['p95_beyond_stability_s']} s; "
+              f"{w['burst']['documents']} files at once: {w['burst']['documents_per_s']} documents/s")
     c = results["classify_extract"]
     print(f"classification + extraction: {c['documents_per_s']} documents/s ({c['documents']} documents, text given)")
     outdir = ROOT / "bench" / "out"

@@ -176,6 +176,70 @@ def _doc_summary(d) -> dict:
 
 
 @app.command()
+def watch(
+    paths: List[Path] = typer.Argument(..., help="Folders to watch (recursively)."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    override: List[str] = typer.Option([], "-o", "--override"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Documents processed at once."),
+    connector: List[str] = typer.Option([], "--connector", "-c"),
+    plugin: List[str] = typer.Option([], "--plugin"),
+    polling: bool = typer.Option(False, "--polling", help="Poll instead of inotify (network shares; automatic on NFS/SMB)."),
+    stable_seconds: Optional[float] = typer.Option(None, "--stable-seconds", help="Unchanged this long = complete (default 5)."),
+    rescan_minutes: Optional[float] = typer.Option(None, "--rescan-minutes", help="Full rescan interval (default 5)."),
+    grace: Optional[float] = typer.Option(None, "--grace", help="Seconds documents in flight may finish on SIGTERM."),
+    done_dir: Optional[Path] = typer.Option(None, "--done", help="Where inputs go after export (default <workdir>/done)."),
+    verbose: int = typer.Option(1, "--verbose", "-v", count=True),
+    log_format: str = typer.Option("text", "--log-format", help="text or json (one object per line)."),
+) -> None:
+    """Watch folders and ingest every file that arrives (runs until SIGTERM/SIGINT)."""
+    from ekte.pipeline import Pipeline
+    from ekte.profile import load_profile
+    from ekte.watch import Watcher
+
+    _setup_logging(verbose, log_format)
+    try:
+        prof = load_profile(profile, override)
+        p = Pipeline(prof, workdir, jobs=jobs, connectors=connector or None, plugins=plugin)
+        w = Watcher(p, paths, polling=polling, stable_seconds=stable_seconds,
+                    rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace,
+                    done_dir=done_dir)
+        code = w.run()
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    except MissingDependency as e:
+        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
+    raise typer.Exit(code)
+
+
+@app.command()
+def status(
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The watch daemon's state: queue, in flight, done and failed since start, last errors."""
+    from ekte.pipeline import default_workdir
+    from ekte.watch import read_status
+
+    st = read_status(workdir or default_workdir())
+    if as_json:
+        print(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    if "pid" not in st:
+        out.print(f"no watch daemon has run in {st['workdir']}")
+    else:
+        state = "[green]running[/]" if st["running"] else "[red]not running[/]"
+        out.print(f"watch daemon {state} (pid {st['pid']}, {st.get('mode')}, since {st.get('started')})")
+        out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
+                  f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
+                  f"last activity {st.get('last_activity') or '-'}", highlight=False)
+        for e in st.get("last_errors", []):
+            out.print(f"  {e['time']}  {e['id']}  {e['code']}", highlight=False)
+    if st.get("journal"):
+        out.print("journal: " + ", ".join(f"{k} {v}" for k, v in sorted(st["journal"].items())), highlight=False)
+
+
+@app.command()
 def classify(
     files: List[Path] = typer.Argument(..., help="Files or folders."),
     profile: Optional[str] = typer.Option(None, "--profile", "-p"),

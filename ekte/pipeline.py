@@ -60,6 +60,10 @@ def _kill_worker(proc: Any) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
+        pass  # not yet its own group leader
+    try:
+        proc.kill()
+    except (ProcessLookupError, OSError, ValueError):
         pass
     proc.join(5)
 
@@ -224,6 +228,7 @@ class WorkerPool:
 
         _gs_version()  # into the environment the workers inherit
         self._running: dict[Any, tuple[Any, Document, Path, float]] = {}
+        self.abandoned: list[tuple[Document, Path]] = []
 
     @property
     def running(self) -> int:
@@ -274,10 +279,19 @@ class WorkerPool:
             try:
                 res = rx.recv()
             except (EOFError, OSError):
-                res = {"error": {"code": "ocr_failed", "stage": "ocr",
-                                 "message": "The OCR worker process died (out of memory or killed)."}}
+                res = None
             rx.close()
             proc.join(5)
+            if res is None:
+                if proc.exitcode in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP):
+                    # stopped by a signal meant for ekte (a shutdown), not by the document:
+                    # abandon it cleanly; the journal has it as received, the next run redoes it
+                    log.info("doc %s: worker stopped by signal %s; left for the next run", doc.id, -proc.exitcode)
+                    shutil.rmtree(self.tmp_root / doc.id, ignore_errors=True)
+                    self.abandoned.append((doc, path))
+                    continue
+                res = {"error": {"code": "ocr_failed", "stage": "ocr",
+                                 "message": "The OCR worker process died (out of memory or killed)."}}
             self._handle(doc, path, res)
             n += 1
         limit = self.p.profile.ocr.document_timeout

@@ -145,6 +145,21 @@ class ExportSettings(_Strict):
     connectors: list[str] = Field(default_factory=lambda: ["folder"])
 
 
+class WatchSettings(_Strict):
+    stable_seconds: float = Field(default=5, ge=0)
+    rescan_minutes: float = Field(default=5, ge=0, description="0 = only at start-up")
+    grace_seconds: float = Field(default=30, ge=0, description="how long documents in flight may finish on SIGTERM")
+    after_export: str = "move"
+    done_dir: str = Field(default="", description="default <workdir>/done; relative to the workdir")
+
+    @field_validator("after_export")
+    @classmethod
+    def _after(cls, v: str) -> str:
+        if v not in ("move", "delete"):
+            raise ValueError("must be 'move' or 'delete'")
+        return v
+
+
 class DocType(_Strict):
     title: str
     aliases: list[str] = Field(default_factory=list)
@@ -191,6 +206,7 @@ class Profile(_Strict):
     classify: ClassifySettings = Field(default_factory=ClassifySettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     doctypes: dict[str, DocType] = Field(default_factory=dict)
 

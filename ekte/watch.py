@@ -1,0 +1,485 @@
+"""The watch-folder daemon: ``ekte watch INBOX…``.
+
+Files arriving in the watched folders (watchdog: inotify, or polling for
+network shares) are taken once they are complete — size and mtime
+unchanged for ``stable_seconds``, readable as their type, and not open for
+writing by any process this machine can see — and go through the same
+pipeline, journal and connectors as ``ekte ingest``.  A full rescan at
+start-up and every ``rescan_minutes`` catches what events missed.
+
+After a successful export the input file is moved to the done folder (or
+deleted when the profile says so); a quarantined one is removed from the
+inbox once its copy sits in the quarantine with its reason.  SIGTERM and
+SIGINT stop the intake of new files; documents in flight may finish within
+``--grace`` seconds, the rest are abandoned cleanly and completed by the
+next start (the journal knows them).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import stat
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ekte import fsutil
+from ekte.errors import ConfigError
+from ekte.model import Document, Status, now_iso
+from ekte.pipeline import Pipeline, WorkerPool
+from ekte.stages import intake
+
+log = logging.getLogger("ekte.watch")
+
+NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs",
+              "fuse.glusterfs", "davfs", "fuse.davfs2", "ncpfs", "fuse.rclone", "virtiofs"}
+STATUS_FILE = "status.json"
+
+
+def filesystem_type(path: Path) -> str:
+    """The file-system type of the mount *path* is on (from /proc/mounts)."""
+    best, fstype = "", ""
+    rp = str(Path(path).resolve())
+    try:
+        with open("/proc/mounts", encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) < 3:
+                    continue
+                mnt = parts[1].replace("\\040", " ")
+                if (rp == mnt or rp.startswith(mnt.rstrip("/") + "/")) and len(mnt) > len(best):
+                    best, fstype = mnt, parts[2]
+    except OSError:
+        pass
+    return fstype
+
+
+def _inside(a: Path, b: Path) -> bool:
+    a, b = a.resolve(), b.resolve()
+    return a == b or b in a.parents
+
+
+def check_setup(roots: list[Path], workdir: Path, others: dict[str, Path]) -> None:
+    """Refuse unsafe set-ups with a clear message."""
+    for r in roots:
+        if not r.is_dir():
+            raise ConfigError(f"watched folder does not exist or is not a folder: {r}")
+        mode = r.stat().st_mode
+        if mode & stat.S_IWOTH:
+            raise ConfigError(f"watched folder {r} is writable by everyone (mode {stat.filemode(mode)}): anyone on this "
+                              "machine could drop or replace documents in it; restrict it (chmod o-w) first")
+    for i, a in enumerate(roots):
+        for b in roots[i + 1:]:
+            if _inside(a, b) or _inside(b, a):
+                raise ConfigError(f"watched folders overlap: {a} and {b}")
+    for name, p in {"working directory": workdir, **others}.items():
+        for r in roots:
+            if _inside(p, r):
+                raise ConfigError(f"the {name} {p} lies inside the watched folder {r}: ekte would watch its own output")
+            if _inside(r, p):
+                raise ConfigError(f"the watched folder {r} lies inside the {name} {p}")
+
+
+def complete_as_type(path: Path) -> bool:
+    """Does the file look whole for its type (a half-copied file does not)?"""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return True  # settled as "empty" by intake
+        with open(path, "rb") as f:
+            head = f.read(2048)
+            f.seek(max(0, size - 2048))
+            tail = f.read()
+    except OSError:
+        return False
+    mt = intake.sniff(head)
+    if mt == intake.PDF:
+        return b"%%EOF" in tail
+    if mt == intake.JPEG:
+        return tail.rstrip(b"\0\r\n ").endswith(b"\xff\xd9")
+    if mt == intake.PNG:
+        return b"IEND" in tail[-16:]
+    if mt == intake.TIFF:
+        try:
+            from PIL import Image
+
+            with Image.open(path) as im:
+                for i in range(getattr(im, "n_frames", 1)):
+                    im.seek(i)
+                im.load()
+            return True
+        except Exception:  # noqa: BLE001 - not readable yet
+            return False
+    return True  # unknown type: intake will say so
+
+
+def open_for_writing(paths: set[str]) -> set[str]:
+    """Which of *paths* some process on this machine holds open for writing
+    (from /proc/*/fd and fdinfo; processes we may not inspect are skipped)."""
+    if not paths:
+        return set()
+    busy: set[str] = set()
+    own = str(os.getpid())
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit() and p != own]
+    except OSError:
+        return busy
+    for pid in pids:
+        fd_dir = f"/proc/{pid}/fd"
+        try:
+            fds = os.listdir(fd_dir)
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(f"{fd_dir}/{fd}")
+            except OSError:
+                continue
+            if target in paths:
+                try:
+                    with open(f"/proc/{pid}/fdinfo/{fd}", encoding="ascii") as fi:
+                        flags = next((int(line.split()[1], 8) for line in fi if line.startswith("flags:")), 0)
+                except (OSError, ValueError):
+                    flags = 1
+                if flags & (os.O_WRONLY | os.O_RDWR):
+                    busy.add(target)
+    return busy
+
+
+@dataclass
+class Candidate:
+    size: int
+    mtime_ns: int
+    since: float  # when size/mtime were last seen to change
+    first_seen: float
+
+
+@dataclass
+class Stats:
+    started: str = field(default_factory=now_iso)
+    done: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    review: int = 0
+    last_errors: deque = field(default_factory=lambda: deque(maxlen=10))
+    last_activity: str | None = None
+
+
+class Watcher:
+    def __init__(self, pipeline: Pipeline, roots: list[Path], *, polling: bool | None = None,
+                 stable_seconds: float | None = None, rescan_seconds: float | None = None,
+                 grace_seconds: float | None = None, done_dir: Path | None = None) -> None:
+        self.p = pipeline
+        ws = pipeline.profile.watch
+        self.roots = [Path(r).resolve() for r in roots]
+        self.stable = ws.stable_seconds if stable_seconds is None else stable_seconds
+        self.rescan_every = ws.rescan_minutes * 60 if rescan_seconds is None else rescan_seconds
+        self.grace = ws.grace_seconds if grace_seconds is None else grace_seconds
+        self.after = ws.after_export
+        wd = pipeline.workdir.resolve()
+        dd = done_dir or (Path(ws.done_dir) if ws.done_dir else wd / "done")
+        self.done_dir = dd if dd.is_absolute() else wd / dd
+        others = {"done folder": self.done_dir}
+        for c in pipeline.connectors:
+            root = getattr(c, "root", None)
+            if callable(root):
+                others[f"export folder of connector '{c.name}'"] = Path(root())
+        check_setup(self.roots, wd, others)
+        fs = {str(r): filesystem_type(r) for r in self.roots}
+        network = [r for r, t in fs.items() if t in NETWORK_FS]
+        self.polling = bool(polling) or bool(network)
+        if network and not polling:
+            log.info("network file system under %s: polling instead of inotify", ", ".join(network))
+        self.candidates: dict[str, Candidate] = {}
+        self.in_flight: dict[str, str] = {}  # path -> doc id
+        self.settled: set[tuple[str, int, int]] = set()  # (path, size, mtime) already taken
+        self.lock = threading.Lock()
+        self.stats = Stats()
+        self.stop_requested = False
+        self.mode = "polling" if self.polling else "inotify"
+
+    # -- file events (watchdog threads) ----------------------------------------
+    def _ignored(self, path: Path) -> bool:
+        ign = self.p.profile.intake.ignore
+        for r in self.roots:
+            try:
+                rel = path.relative_to(r)
+            except ValueError:
+                continue
+            return any(intake.is_ignored(part, ign) for part in rel.parts)
+        return True
+
+    def notice(self, path: str) -> None:
+        p = Path(path)
+        if self._ignored(p):
+            return
+        try:
+            st = p.stat()
+        except OSError:
+            with self.lock:
+                self.candidates.pop(path, None)
+            return
+        if not stat.S_ISREG(st.st_mode):
+            return
+        now = time.monotonic()
+        with self.lock:
+            if path in self.in_flight or (path, st.st_size, st.st_mtime_ns) in self.settled:
+                return
+            c = self.candidates.get(path)
+            if c is None:
+                self.candidates[path] = Candidate(st.st_size, st.st_mtime_ns, now, now)
+            elif (c.size, c.mtime_ns) != (st.st_size, st.st_mtime_ns):
+                c.size, c.mtime_ns, c.since = st.st_size, st.st_mtime_ns, now
+
+    def rescan(self) -> None:
+        for f in intake.walk(self.roots, self.p.profile.intake.ignore, [self.p.workdir, self.done_dir]):
+            self.notice(str(f))
+
+    def _start_observer(self) -> Any:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:
+                if event.is_directory:
+                    if event.event_type in ("created", "moved"):
+                        d = getattr(event, "dest_path", "") or event.src_path
+                        for f in intake.walk([Path(d)], watcher.p.profile.intake.ignore):
+                            watcher.notice(str(f))
+                    return
+                if event.event_type == "moved":
+                    watcher.notice(event.dest_path)
+                    with watcher.lock:
+                        watcher.candidates.pop(event.src_path, None)
+                elif event.event_type == "deleted":
+                    with watcher.lock:
+                        watcher.candidates.pop(event.src_path, None)
+                else:
+                    watcher.notice(event.src_path)
+
+        obs = PollingObserver(timeout=1.0) if self.polling else Observer()
+        for r in self.roots:
+            obs.schedule(Handler(), str(r), recursive=True)
+        obs.start()
+        return obs
+
+    # -- taking files --------------------------------------------------------------
+    def ready(self) -> list[str]:
+        """Candidates whose size and mtime have been still long enough, that
+        look complete and that nobody holds open for writing."""
+        now = time.monotonic()
+        out = []
+        with self.lock:
+            due = [(p, c) for p, c in self.candidates.items() if now - c.since >= self.stable]
+        if not due:
+            return []
+        busy = open_for_writing({p for p, _ in due})
+        for p, c in due:
+            path = Path(p)
+            try:
+                st = path.stat()
+            except OSError:
+                with self.lock:
+                    self.candidates.pop(p, None)
+                continue
+            if (st.st_size, st.st_mtime_ns) != (c.size, c.mtime_ns):
+                with self.lock:
+                    c.size, c.mtime_ns, c.since = st.st_size, st.st_mtime_ns, now
+                continue
+            if p in busy:
+                continue
+            if not complete_as_type(path) and now - c.first_seen < max(60.0, 20 * self.stable):
+                continue  # still arriving (or broken: then it is taken after a while and quarantined)
+            with self.lock:
+                self.candidates.pop(p, None)
+                self.settled.add((p, st.st_size, st.st_mtime_ns))
+            out.append(p)
+        return sorted(out)
+
+    def after_done(self, doc: Document, src: Path | None) -> None:
+        """Clear the inbox: move/delete after success, remove after quarantine."""
+        with self.lock:
+            self.in_flight.pop(str(src), None)
+        st = doc.status
+        self.stats.last_activity = now_iso()
+        if st == Status.QUARANTINED:
+            self.stats.failed += 1
+            self.stats.last_errors.append({"time": now_iso(), "id": doc.id, "code": doc.error.code if doc.error else ""})
+        elif st == Status.DUPLICATE:
+            self.stats.duplicates += 1
+        elif st == Status.REVIEW:
+            self.stats.review += 1
+        else:
+            self.stats.done += 1
+        if src is None or not src.exists():
+            return
+        try:
+            if st in (Status.ARCHIVED, Status.DUPLICATE, Status.REVIEW):
+                # the original bytes are safe in the archive
+                if self.after == "delete":
+                    os.unlink(src)
+                else:
+                    self._move(src, self.done_dir)
+            elif st == Status.QUARANTINED:
+                qdir = self.p.workdir / "quarantine" / doc.id
+                copies = list(qdir.glob("original.*"))
+                if copies and fsutil.sha256_file(copies[0]) == doc.sha256 and fsutil.sha256_file(src) == doc.sha256:
+                    os.unlink(src)
+                else:
+                    self._move(src, self.p.workdir / "quarantine" / doc.id / "inbox")
+        except OSError as e:
+            log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id, e.strerror)
+        with self.lock:
+            self.settled = {s for s in self.settled if s[0] != str(src)}
+
+    def _forget(self, path: str) -> None:
+        """Drop what we know about a file so that it is taken again later."""
+        with self.lock:
+            self.in_flight.pop(path, None)
+            self.settled = {s for s in self.settled if s[0] != path}
+
+    def _move(self, src: Path, dest_root: Path) -> None:
+        rel = Path(src.name)
+        for r in self.roots:
+            try:
+                rel = src.resolve().relative_to(r)
+                break
+            except ValueError:
+                continue
+        target = dest_root / rel
+        n = 1
+        while target.exists():
+            target = target.with_name(f"{target.stem}.{n}{target.suffix}")
+            n += 1
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(src, target)  # same file system: atomic
+        except OSError:
+            fsutil.copy_file(src, target)
+            os.unlink(src)
+
+    # -- status ------------------------------------------------------------------------
+    def write_status(self, pool: WorkerPool | None, queue_len: int) -> None:
+        with self.lock:
+            waiting = len(self.candidates)
+        fsutil.write_json(self.p.workdir / STATUS_FILE, {
+            "pid": os.getpid(), "started": self.stats.started, "updated": now_iso(), "mode": self.mode,
+            "watching": [str(r) for r in self.roots], "stable_seconds": self.stable,
+            "queue": waiting + queue_len, "waiting_for_stability": waiting, "queued": queue_len,
+            "in_flight": pool.running if pool else 0,
+            "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
+            "review": self.stats.review, "last_errors": list(self.stats.last_errors),
+            "last_activity": self.stats.last_activity, "stopping": self.stop_requested,
+        })
+
+    # -- the loop --------------------------------------------------------------------
+    def run(self) -> int:
+        p = self.p
+        from ekte.stages.ocr import check_dependencies
+
+        check_dependencies(p.params.language)
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+
+        def on_signal(signum: int, frame: Any) -> None:
+            if not self.stop_requested:
+                log.info("signal %s: no new files; finishing documents in flight (at most %s s)", signum, self.grace)
+            self.stop_requested = True
+
+        old = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+        with p:
+            run_id = p.journal.start_run("watch")
+            self.done_dir.mkdir(parents=True, exist_ok=True)
+            obs = self._start_observer()
+            log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
+            pool = WorkerPool(p, self.after_done, workers=p.jobs, per_doc_jobs=1)
+            queue: deque[str] = deque()
+            self.rescan()
+            last_rescan = time.monotonic()
+            last_status = 0.0
+            try:
+                while not self.stop_requested:
+                    for path in self.ready():
+                        queue.append(path)
+                    while queue and pool.free and not self.stop_requested:
+                        path = queue.popleft()
+                        if not Path(path).exists():
+                            continue
+                        self.stats.last_activity = now_iso()
+                        task = p.admit(Path(path), run_id, self.after_done, seen={})
+                        if task is not None:
+                            with self.lock:
+                                self.in_flight[path] = task[0].id
+                            try:
+                                pool.submit(*task)
+                            except (OSError, EOFError, ValueError) as e:
+                                # no worker could be started (shutting down?): leave the file for later
+                                log.warning("doc %s: no worker could be started (%s)", task[0].id, type(e).__name__)
+                                self._forget(path)
+                                break
+                    pool.poll(0.2)
+                    for doc, src in pool.abandoned:
+                        self._forget(str(src))
+                    pool.abandoned.clear()
+                    now = time.monotonic()
+                    if self.rescan_every and now - last_rescan >= self.rescan_every:
+                        self.rescan()
+                        last_rescan = now
+                    if now - last_status >= 1.0:
+                        self.write_status(pool, len(queue))
+                        last_status = now
+                # stopping: no new files; let the ones in flight finish for a while
+                deadline = time.monotonic() + self.grace
+                while pool.running and time.monotonic() < deadline:
+                    pool.poll(0.2)
+                    self.write_status(pool, len(queue))
+                if pool.running:
+                    log.info("%d document(s) abandoned; the next start completes them", pool.running)
+                pool.kill_all()
+            finally:
+                obs.stop()
+                obs.join(5)
+                self.write_status(None, 0)
+                p.journal.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed})
+                for s, h in old.items():
+                    signal.signal(s, h)
+        return 0
+
+
+def read_status(workdir: Path) -> dict[str, Any]:
+    """The daemon's status file plus whether the daemon is alive, and the journal's counts."""
+    workdir = Path(workdir)
+    out: dict[str, Any] = {"workdir": str(workdir), "running": False}
+    f = workdir / STATUS_FILE
+    if f.is_file():
+        try:
+            out.update(json.loads(f.read_text("utf-8")))
+        except ValueError:
+            pass
+        pid = out.get("pid")
+        alive = False
+        if pid:
+            try:
+                os.kill(int(pid), 0)
+                alive = True
+            except (ProcessLookupError, PermissionError, ValueError):
+                alive = False
+        out["running"] = alive
+    j = workdir / "journal.sqlite"
+    if j.is_file():
+        import sqlite3
+
+        db = sqlite3.connect(f"file:{j}?mode=ro", uri=True, timeout=5)
+        try:
+            out["journal"] = dict(db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state").fetchall())
+        finally:
+            db.close()
+    return out

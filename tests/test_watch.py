@@ -1,0 +1,222 @@
+"""A real `ekte watch` subprocess on temporary folders: files copied in,
+written slowly, renamed in, 200 at once, polling mode, SIGTERM mid-batch,
+kill -9 and restart — each checked for exactly-once results."""
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ekte_cmd, run_ekte
+
+
+def _watch(inbox, wd, *extra, env=None):
+    e = dict(os.environ, **(env or {}))
+    return subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), "--stable-seconds", "1",
+                                          "--log-format", "json", *map(str, extra)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True, env=e)
+
+
+def _status(wd):
+    f = wd / "status.json"
+    return json.loads(f.read_text()) if f.exists() else {}
+
+
+def _wait(pred, timeout=120, proc=None, what="", wd=None):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if pred():
+            return
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"watch exited early ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}; status: {_status(wd) if wd else '-'}")
+
+
+def _stop(proc, sig=signal.SIGTERM, timeout=60):
+    os.killpg(proc.pid, sig)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    return proc.returncode, err.decode()
+
+
+def _journal(wd):
+    db = sqlite3.connect(wd / "journal.sqlite")
+    try:
+        return dict(db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state").fetchall())
+    finally:
+        db.close()
+
+
+def _exactly_once(wd, n):
+    """n documents archived once; each exported once or waiting for review."""
+    arch = [p for p in (wd / "archive").glob("*/*") if p.is_dir()]
+    exp = list((wd / "export" / "folder").iterdir())
+    j = _journal(wd)
+    assert len(arch) == n, len(arch)
+    assert j.get("exported", 0) + j.get("review", 0) == n, j
+    assert len(exp) == j.get("exported", 0)
+    assert len(list((wd / "review").glob("*.json"))) == j.get("review", 0)
+    assert not (wd / "quarantine").exists() or list((wd / "quarantine").iterdir()) == []
+    assert [p for p in wd.rglob("*") if ".ekte-tmp-" in p.name] == []
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir(mode=0o750)
+    return d
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory):
+    import generate
+
+    d = tmp_path_factory.mktemp("watchdocs") / "born"
+    generate.generate(d, per_type=25, formats=["pdf"], seed=61)  # 200 documents
+    return sorted(d.glob("*.pdf"))
+
+
+def test_copy_slow_write_rename_and_exactly_once(inbox, tmp_path, docs):
+    wd = tmp_path / "wd"
+    proc = _watch(inbox, wd)
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+        shutil.copy(docs[0], inbox / docs[0].name)  # copied in
+        staging = tmp_path / "staging"
+        staging.mkdir()
+        shutil.copy(docs[1], staging / "renamed.pdf")
+        os.rename(staging / "renamed.pdf", inbox / "renamed.pdf")  # renamed into the folder
+        # written slowly, in chunks, over several seconds, with pauses longer than the stability delay
+        data = docs[2].read_bytes()
+        slow = inbox / "slow.pdf"
+        with open(slow, "wb") as f:
+            for i in range(0, len(data), len(data) // 4 + 1):
+                f.write(data[i:i + len(data) // 4 + 1])
+                f.flush()
+                time.sleep(1.6)
+                # while it is open for writing and incomplete, it must not have been taken
+                assert slow.exists()
+        sub = inbox / "sub"
+        sub.mkdir()
+        shutil.copy(docs[3], sub / "nested.pdf")
+        (inbox / ".DS_Store").write_bytes(b"junk")
+        (inbox / "upload.pdf.part").write_bytes(data[:100])
+        _wait(lambda: _status(wd).get("done", 0) + _status(wd).get("review", 0) >= 4, proc=proc, what="4 documents")
+        time.sleep(1.5)
+        st = _status(wd)
+        assert st["done"] + st["review"] == 4 and st["failed"] == 0 and st["mode"] == "inotify"
+    finally:
+        code, err = _stop(proc)
+    assert code == 0, err[-2000:]
+    _exactly_once(wd, 4)
+    # the slowly written file was archived whole
+    ids = {json.loads((p / "metadata.json").read_text())["sha256"] for p in (wd / "archive").glob("*/*")}
+    import hashlib
+
+    assert hashlib.sha256(data).hexdigest() in ids
+    # inputs moved to the done folder, ignored files left alone
+    assert sorted(p.name for p in (wd / "done").rglob("*.pdf")) == sorted([docs[0].name, "renamed.pdf", "slow.pdf", "nested.pdf"])
+    assert sorted(p.name for p in inbox.rglob("*") if p.is_file()) == [".DS_Store", "upload.pdf.part"]
+    # logs: JSON lines, no file names
+    lines = [json.loads(x) for x in err.splitlines() if x.startswith("{")]
+    assert lines and not any(docs[0].stem in x["message"] for x in lines)
+
+
+def test_200_files_at_once_polling_and_sigterm_then_restart(inbox, tmp_path, docs):
+    wd = tmp_path / "wd"
+    proc = _watch(inbox, wd, "--polling", "--grace", "0")
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+        assert _status(wd)["mode"] == "polling"
+        for d in docs:
+            shutil.copy(d, inbox / d.name)
+        _wait(lambda: _status(wd).get("done", 0) >= 20, timeout=180, proc=proc, what="20 done")
+    finally:
+        code, err = _stop(proc)  # SIGTERM mid-batch
+    assert code == 0, err[-2000:]
+    done_first = _status(wd)["done"]
+    assert 20 <= done_first < 200
+    # restart: the rest is taken from the start-up rescan
+    proc = _watch(inbox, wd, "--polling")
+    try:
+        _wait(lambda: not any(inbox.iterdir()) and _status(wd).get("in_flight") == 0, timeout=400, proc=proc,
+              what="empty inbox", wd=wd)
+    finally:
+        code, _ = _stop(proc)
+    assert code == 0
+    _exactly_once(wd, 200)
+    assert len(list((wd / "done").glob("*.pdf"))) == 200
+
+
+def test_kill_9_and_restart(inbox, tmp_path, docs):
+    wd = tmp_path / "wd"
+    proc = _watch(inbox, wd)
+    _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+    for d in docs[:40]:
+        shutil.copy(d, inbox / d.name)
+    _wait(lambda: _status(wd).get("done", 0) >= 5, timeout=120, proc=proc, what="5 done")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    p = run_ekte("status", "-w", wd, "--json", check=0)
+    assert json.loads(p.stdout)["running"] is False
+    proc = _watch(inbox, wd)
+    try:
+        _wait(lambda: not any(inbox.iterdir()) and _status(wd).get("in_flight") == 0, timeout=240, proc=proc,
+              what="all 40", wd=wd)
+    finally:
+        code, _ = _stop(proc)
+    assert code == 0
+    _exactly_once(wd, 40)
+
+
+def test_bad_input_goes_to_quarantine_and_leaves_inbox(inbox, tmp_path, shared):
+    wd = tmp_path / "wd"
+    proc = _watch(inbox, wd)
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+        shutil.copy(shared / "realdocs/pypdf/r4-aes-user-password.pdf", inbox / "secret.pdf")
+        (inbox / "note.txt").write_text("kein Dokument")
+        _wait(lambda: _status(wd).get("failed", 0) >= 2, proc=proc, what="2 failed")
+        st = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)
+        assert st["running"] is True
+        assert sorted(e["code"] for e in st["last_errors"]) == ["encrypted", "unsupported_type"]
+    finally:
+        _stop(proc)
+    assert list(inbox.iterdir()) == []
+    reasons = sorted(json.loads(p.read_text())["code"] for p in (wd / "quarantine").glob("*/reason.json"))
+    assert reasons == ["encrypted", "unsupported_type"]
+
+
+def test_unsafe_setups_are_refused(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir(mode=0o750)
+    p = run_ekte("watch", inbox, "-w", inbox / "ekte-data")
+    assert p.returncode == 2 and "inside the watched folder" in p.stderr
+    p = run_ekte("watch", inbox, "-w", tmp_path / "wd", "--done", inbox / "done")
+    assert p.returncode == 2 and "done folder" in p.stderr
+    (inbox / "sub").mkdir()
+    p = run_ekte("watch", inbox, inbox / "sub", "-w", tmp_path / "wd")
+    assert p.returncode == 2 and "overlap" in p.stderr
+    world = tmp_path / "world"
+    world.mkdir()
+    world.chmod(0o777)
+    p = run_ekte("watch", world, "-w", tmp_path / "wd")
+    assert p.returncode == 2 and "writable by everyone" in p.stderr
+
+
+def test_network_filesystem_detection():
+    from ekte.watch import NETWORK_FS, filesystem_type
+
+    assert filesystem_type(Path("/proc")) == "proc"
+    assert filesystem_type(Path("/")) not in NETWORK_FS
