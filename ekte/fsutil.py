@@ -143,3 +143,21 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
                 break
             h.update(b)
     return h.hexdigest()
+
+
+def free_target(src: Path, roots: list[Path], dest_root: Path) -> Path:
+    """Where *src* goes below *dest_root*: its path relative to the input
+    root it came from, with ``.1``, ``.2`` … added if that name is taken."""
+    rel = Path(src.name)
+    for r in roots:
+        try:
+            rel = Path(src).resolve().relative_to(Path(r).resolve()) if Path(r).is_dir() else Path(src.name)
+            break
+        except ValueError:
+            continue
+    target = Path(dest_root) / rel
+    n = 1
+    while target.exists():
+        target = target.with_name(f"{Path(rel).stem}.{n}{Path(rel).suffix}")
+        n += 1
+    return target

@@ -229,6 +229,9 @@ class WorkerPool:
         _gs_version()  # into the environment the workers inherit
         self._running: dict[Any, tuple[Any, Document, Path, float]] = {}
         self.abandoned: list[tuple[Document, Path]] = []
+        #: set when ekte is shutting down: a worker that dies now died of the
+        #: shutdown (the signal may have reached its process group), not of its document
+        self.stopping = False
 
     @property
     def running(self) -> int:
@@ -283,7 +286,7 @@ class WorkerPool:
             rx.close()
             proc.join(5)
             if res is None:
-                if proc.exitcode in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP):
+                if self.stopping or proc.exitcode in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP):
                     # stopped by a signal meant for ekte (a shutdown), not by the document:
                     # abandon it cleanly; the journal has it as received, the next run redoes it
                     log.info("doc %s: worker stopped by signal %s; left for the next run", doc.id, -proc.exitcode)
@@ -419,6 +422,8 @@ class Pipeline:
             "pages_without_text": res.get("pages_without_text", []), "seconds": res.get("seconds"),
         }
         doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
+        if res.get("page_rows"):
+            doc.extra["page_rows"] = res["page_rows"]
         if res.get("form_fields"):
             doc.extra["form_fields"] = res["form_fields"]
             doc.log("intake", "form", f"{len(res['form_fields'])} form field values")
@@ -754,18 +759,7 @@ class Pipeline:
         return doc
 
     def _move_original(self, src: Path, roots: list[Path], dest_root: Path, doc: Document) -> None:
-        rel = Path(src.name)
-        for r in roots:
-            try:
-                rel = src.resolve().relative_to(r.resolve()) if r.is_dir() else Path(src.name)
-                break
-            except ValueError:
-                continue
-        target = dest_root / rel
-        n = 1
-        while target.exists():
-            target = target.with_name(f"{target.stem}.{n}{target.suffix}")
-            n += 1
+        target = fsutil.free_target(src, roots, dest_root)
         try:
             fsutil.copy_file(src, target)
             if fsutil.sha256_file(target) != doc.sha256:

@@ -348,18 +348,7 @@ class Watcher:
             self.settled = {s for s in self.settled if s[0] != path}
 
     def _move(self, src: Path, dest_root: Path) -> None:
-        rel = Path(src.name)
-        for r in self.roots:
-            try:
-                rel = src.resolve().relative_to(r)
-                break
-            except ValueError:
-                continue
-        target = dest_root / rel
-        n = 1
-        while target.exists():
-            target = target.with_name(f"{target.stem}.{n}{target.suffix}")
-            n += 1
+        target = fsutil.free_target(src, self.roots, dest_root)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.rename(src, target)  # same file system: atomic
@@ -393,7 +382,10 @@ class Watcher:
             if not self.stop_requested:
                 log.info("signal %s: no new files; finishing documents in flight (at most %s s)", signum, self.grace)
             self.stop_requested = True
+            if self._pool is not None:
+                self._pool.stopping = True
 
+        self._pool: WorkerPool | None = None
         old = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
         with p:
             run_id = p.journal.start_run("watch")
@@ -401,6 +393,7 @@ class Watcher:
             obs = self._start_observer()
             log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
             pool = WorkerPool(p, self.after_done, workers=p.jobs, per_doc_jobs=1)
+            self._pool = pool
             queue: deque[str] = deque()
             self.rescan()
             last_rescan = time.monotonic()

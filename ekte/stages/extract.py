@@ -347,6 +347,19 @@ class LabelExtractor:
         return best
 
     def extract(self, doc: "Document", profile: "Profile") -> dict[str, Field]:
+        found = self._extract(doc.page_texts, profile)
+        rows = doc.extra.get("page_rows")
+        if rows and rows != doc.page_texts:
+            # the same text rebuilt row by row: finds label/value pairs that OCR read
+            # column by column; its spans refer to the rows, so only the page is kept
+            for name, f in self._extract(rows, profile).items():
+                if name not in found or f.confidence > found[name].confidence + 0.05:
+                    f.span = None
+                    f.confidence = round(f.confidence * 0.97, 3)
+                    found[name] = f
+        return found
+
+    def _extract(self, page_texts: list[str], profile: "Profile") -> dict[str, Field]:
         labels, az_patterns = self._prepare(profile)
         min_sim = profile.extract.label_similarity
         found: dict[str, Field] = {}
@@ -359,7 +372,7 @@ class LabelExtractor:
             if field not in found or f.confidence > found[field].confidence:
                 found[field] = f
 
-        for pno, text in enumerate(doc.page_texts, start=1):
+        for pno, text in enumerate(page_texts, start=1):
             # a received stamp may sit anywhere, even on another line's row
             for m in re.finditer(r"(eingegangen(?:\s+am)?|eingang(?:sdatum)?|posteingang(?:\s+am)?)\s*[:.]?\s*", text, re.I):
                 r = parse_date_ex(text[m.end(): m.end() + 30])
