@@ -49,7 +49,8 @@ def _setup_logging(verbose: int, fmt: str = "text") -> None:
 
 
 def _fail(code: int, message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # One line, never wrapped at the terminal width: scripts grep for it.
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -105,7 +106,8 @@ def _summary_table(result) -> None:
     out.print(
         f"{s['total']} documents, {s['pages']} pages in {s['seconds']:.1f} s: "
         f"[green]{b['archived']} archived[/], {b['duplicate']} duplicates, "
-        f"[yellow]{b['review']} for review[/], [red]{b['quarantined']} quarantined[/]",
+        f"[yellow]{b['review']} for review[/], [red]{b['quarantined']} quarantined[/]"
+        + (f", [red]{b['export_failed']} not exported (run again or `ekte export`)[/]" if b.get("export_failed") else ""),
         highlight=False,
     )
     if result.workdir:
@@ -114,7 +116,7 @@ def _summary_table(result) -> None:
                   highlight=False)
     bad = [d for d in result.documents if d.error]
     if bad:
-        q = Table(title="quarantined")
+        q = Table(title="quarantined or not exported")
         q.add_column("id")
         q.add_column("reason")
         q.add_column("message")
@@ -159,6 +161,59 @@ def ingest(
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _summary_table(result)
+    raise typer.Exit(int(result.exit_code))
+
+
+@app.command("export")
+def export_cmd(
+    ids: List[str] = typer.Argument(None, help="Document ids (or SHA-256 values) to export."),
+    connector: List[str] = typer.Option([], "--connector", "-c", help="Connector (repeatable; default: the profile's)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Documents received on or after this date (YYYY-MM-DD)."),
+    all_docs: bool = typer.Option(False, "--all", help="Every archived document."),
+    force: bool = typer.Option(False, "--force", help="Ask the connector even if the journal says it has the document."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    override: List[str] = typer.Option([], "-o", "--override"),
+    plugin: List[str] = typer.Option([], "--plugin"),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True),
+) -> None:
+    """Export archived documents again (after a DMS outage, or to a second system)."""
+    import datetime as _dt
+
+    from ekte import api
+
+    _setup_logging(verbose)
+    if since:
+        try:
+            _dt.date.fromisoformat(since)
+        except ValueError:
+            _fail(ExitCode.USAGE, f"--since wants a date like 2026-01-31, not {since!r}")
+    try:
+        result = api.export(ids or None, since=since, all_docs=all_docs, force=force, profile=profile,
+                            workdir=workdir, overrides=override, connectors=connector or None, plugins=plugin)
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    if as_json:
+        docs = [{**d.result_dict(), "export_results": d.extra.get("export_results", {})} for d in result.documents]
+        print(json.dumps({"documents": docs, "summary": result.summary}, ensure_ascii=False, indent=2))
+    else:
+        t = Table(title="ekte export")
+        t.add_column("id")
+        t.add_column("type")
+        t.add_column("result")
+        for d in result.documents:
+            if d.status and d.status.value == "review":
+                res = "waiting for review — not exported"
+            elif d.error:
+                res = f"[red]failed[/]: {d.error.message}"
+            else:
+                res = ", ".join(f"{k}: {v}" for k, v in d.extra.get("export_results", {}).items())
+            t.add_row(d.id, d.doctype or "-", res)
+        out.print(t)
+        b = result.summary["by_status"]
+        out.print(f"{len(result.documents)} documents: {b['archived']} exported or already there, "
+                  f"{b['export_failed']} failed, {b['review']} waiting for review", highlight=False)
     raise typer.Exit(int(result.exit_code))
 
 

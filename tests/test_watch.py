@@ -220,3 +220,18 @@ def test_network_filesystem_detection():
 
     assert filesystem_type(Path("/proc")) == "proc"
     assert filesystem_type(Path("/")) not in NETWORK_FS
+
+
+def test_delete_after_export_when_profile_says_so(inbox, tmp_path, docs):
+    wd = tmp_path / "wd"
+    proc = _watch(inbox, wd, "-o", "watch.after_export=delete")
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+        for d in docs[:3]:
+            shutil.copy(d, inbox / d.name)
+        _wait(lambda: not any(inbox.iterdir()) and _status(wd).get("in_flight") == 0, proc=proc, what="3 done", wd=wd)
+    finally:
+        code, _ = _stop(proc)
+    assert code == 0
+    _exactly_once(wd, 3)
+    assert not (wd / "done").exists() or list((wd / "done").iterdir()) == []
