@@ -19,7 +19,7 @@ from ekte.profile import Profile, available_profiles, check_profile, load_profil
 __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
-    "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept",
+    "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
 ]
 
 
@@ -39,6 +39,27 @@ def ingest(
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return p.ingest([Path(x) for x in paths], move_to=move_to, progress=progress)
+
+
+def export(
+    ids: list[str] | None = None,
+    *,
+    since: str | None = None,
+    all_docs: bool = False,
+    force: bool = False,
+    profile: str | Profile | None = None,
+    workdir: str | Path | None = None,
+    overrides: list[str] | None = None,
+    connectors: list[str] | None = None,
+    plugins: list[str] | None = None,
+    progress: ProgressSink | None = None,
+) -> IngestResult:
+    """Export archived documents (again): by id, received since an ISO
+    date, or all.  Connectors that have a document already report
+    "already-exported" unless *force*."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins) as p:
+        return p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
 
 
 def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,

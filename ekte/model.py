@@ -23,6 +23,7 @@ class Status(str, Enum):
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
     REVIEW = "review"
+    EXPORT_FAILED = "export_failed"  # archived, but a connector failed: retried by the next run / `ekte export`
 
 
 def now_iso() -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from ekte import fsutil
+from ekte.connectors.base import Connector, ExportError, ExportResult
 from ekte.errors import REASONS, ConfigError, DocumentError, ExitCode
 from ekte.journal import ARCHIVED, EXPORTED, FINAL_STATES, QUARANTINED, REVIEW, Journal
 from ekte.model import Document, ErrorInfo, Field, Status, document_from_metadata, now_iso
@@ -176,14 +177,15 @@ class IngestResult:
         by_status = Counter(d.status.value for d in self.documents if d.status)
         by_type: dict[str, Counter] = {}
         for d in self.documents:
-            if d.status in (Status.ARCHIVED, Status.REVIEW):
+            if d.status in (Status.ARCHIVED, Status.REVIEW, Status.EXPORT_FAILED):
                 by_type.setdefault(d.doctype or "-", Counter())[d.status.value] += 1
         return {
             "total": len(self.documents),
             "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
             "by_doctype": {k: dict(v) for k, v in sorted(by_type.items())},
             "seconds": round(self.seconds, 3),
-            "pages": sum(d.pages for d in self.documents if d.status in (Status.ARCHIVED, Status.REVIEW)),
+            "pages": sum(d.pages for d in self.documents
+                         if d.status in (Status.ARCHIVED, Status.REVIEW, Status.EXPORT_FAILED)),
             "interrupted": self.interrupted,
         }
 
@@ -191,7 +193,7 @@ class IngestResult:
     def exit_code(self) -> int:
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        if any(d.status in (Status.QUARANTINED, Status.REVIEW) for d in self.documents):
+        if any(d.status in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for d in self.documents):
             return ExitCode.DOCUMENTS_NEED_ATTENTION
         return ExitCode.OK
 
@@ -501,17 +503,66 @@ class Pipeline:
         self.journal.event(doc.id, "classify", "review", f"confidence {doc.confidence:.3f}")
         log.info("doc %s waits for review (%s %.2f)", doc.id, doc.doctype, doc.confidence or 0)
 
-    def export(self, doc: Document, adir: Path) -> None:
-        """Hand an archived document to every configured connector."""
+    def _export_one(self, c: Connector, doc: Document, adir: Path) -> ExportResult:
+        """One connector, with retries and back-off for transient errors."""
+        delay = self.profile.export.retry_delay
+        attempt = 0
+        while True:
+            try:
+                return c.export(doc, adir)
+            except ExportError as e:
+                if not e.transient or attempt >= self.profile.export.retries:
+                    raise
+                attempt += 1
+                log.info("doc %s: export to %s failed (%s); retry %d in %.1f s", doc.id, c.name, e, attempt, delay)
+                self.journal.event(doc.id, "export", "retry", f"{c.name}: {e}")
+                time.sleep(delay)
+                delay = min(60.0, delay * 2 if delay else 0)
+
+    def export(self, doc: Document, adir: Path, *, force: bool = False) -> bool:
+        """Hand an archived document to every configured connector.
+
+        A connector that has the document already (the journal says so) is
+        not asked again unless *force*; then the connector itself decides
+        whether it is there already.  A failing connector does not stop the
+        others: the document stays "archived" in the journal and the next
+        run (or ``ekte export``) tries again.  Returns True when every
+        connector has it."""
         assert self.journal
+        have = self.journal.exports_of(doc.id)
+        failed: dict[str, str] = {}
         for c in self.connectors:
-            r = c.export(doc, adir)
-            doc.exports[c.name] = r.location
-            self.journal.record_export(doc.id, c.name, r.location)
-            self.journal.event(doc.id, "export", "already-exported" if r.already else "exported", c.name)
+            if c.name in have and not force:
+                doc.exports[c.name] = have[c.name]
+                doc.extra.setdefault("export_results", {})[c.name] = "already-exported"
+                self.journal.event(doc.id, "export", "already-exported", c.name)
+                continue
+            try:
+                r = self._export_one(c, doc, adir)
+            except ExportError as e:
+                failed[c.name] = str(e)
+            except Exception as e:  # noqa: BLE001 - a connector's bug must not stop the run
+                failed[c.name] = f"{type(e).__name__} in connector {c.name}"
+                log.debug("connector %s crashed", c.name, exc_info=True)
+            else:
+                doc.exports[c.name] = r.location
+                doc.extra.setdefault("export_results", {})[c.name] = "already-exported" if r.already else "exported"
+                self.journal.record_export(doc.id, c.name, r.location)
+                self.journal.event(doc.id, "export", "already-exported" if r.already else "exported",
+                                   f"{c.name} {r.note}".strip())
+                continue
+            self.journal.event(doc.id, "export", "export-failed", f"{c.name}: {failed[c.name]}")
+            log.warning("doc %s: export to %s failed: %s", doc.id, c.name, failed[c.name])
+        if failed:
+            doc.status = Status.EXPORT_FAILED
+            doc.error = ErrorInfo("export_failed", "; ".join(f"{k}: {v}" for k, v in failed.items()), "export")
+            self.journal.set_state(doc.sha256, ARCHIVED, error_code="export_failed",
+                                   error_message=doc.error.message)
+            return False
         doc.status = Status.ARCHIVED
-        self.journal.set_state(doc.sha256, EXPORTED)
+        self.journal.set_state(doc.sha256, EXPORTED, error_code=None, error_message=None)
         log.info("doc %s archived and exported (%s)", doc.id, doc.doctype)
+        return True
 
     # -- the run
     def ingest(
@@ -721,6 +772,60 @@ class Pipeline:
                 continue
             out.append(item)
         return out
+
+    def export_archived(self, ids: list[str] | None = None, *, since: str | None = None, all_docs: bool = False,
+                        force: bool = False, progress: "ProgressSink | None" = None) -> IngestResult:
+        """Export archived documents (again) to this pipeline's connectors:
+        the given ids (or SHA-256 values), those received since an ISO date,
+        or all.  Documents waiting for review are not exported before a
+        clerk accepted them."""
+        assert self.journal, "open() the pipeline first"
+        if not ids and not since and not all_docs:
+            raise ConfigError("say which documents: ID…, --since DATE or --all")
+        rows = []
+        if ids:
+            for i in ids:
+                row = self.journal.get_by_id(i) or (self.journal.get(i) if len(i) == 64 else None)
+                if row is None:
+                    raise ConfigError(f"no document with id {i}")
+                rows.append(row)
+        else:
+            for row in self.journal.documents():
+                if since and row["first_seen"] < since:
+                    continue
+                rows.append(row)
+        result = IngestResult(workdir=str(self.workdir))
+        started = time.monotonic()
+        progress = progress or _NoProgress()
+        todo = [r for r in rows if r["state"] in (EXPORTED, ARCHIVED, REVIEW)]
+        progress.start(len(todo))
+        for row in todo:
+            if row["state"] == REVIEW:
+                doc = Document(sha256=row["sha256"], source=row["source"], size=0, media_type=row["media_type"] or "")
+                doc.status = Status.REVIEW
+                doc.archive_path = row["archive_path"]
+                result.documents.append(doc)
+                progress.advance(doc)
+                continue
+            adir = Path(row["archive_path"] or "")
+            try:
+                meta = json.loads((adir / archive_stage.METADATA).read_text("utf-8"))
+            except (OSError, ValueError):
+                doc = Document(sha256=row["sha256"], source=row["source"], size=0, media_type=row["media_type"] or "")
+                doc.status = Status.EXPORT_FAILED
+                doc.error = ErrorInfo("archive_missing", "the archive folder of this document is missing or damaged",
+                                      "export")
+                result.documents.append(doc)
+                progress.advance(doc)
+                continue
+            doc = document_from_metadata(meta)
+            doc.archive_path = str(adir)
+            self.export(doc, adir, force=force)
+            result.documents.append(doc)
+            progress.advance(doc)
+        progress.finish()
+        result.seconds = time.monotonic() - started
+        return result
 
     def review_accept(self, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None) -> Document:
         """Confirm (or correct) a document waiting for review and export it."""

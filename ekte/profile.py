@@ -143,6 +143,10 @@ class ExtractSettings(_Strict):
 
 class ExportSettings(_Strict):
     connectors: list[str] = Field(default_factory=lambda: ["folder"])
+    #: how often a transient export error (network, DMS busy) is retried
+    retries: int = Field(default=3, ge=0, le=20)
+    #: first back-off in seconds; doubled each time, at most 60 s
+    retry_delay: float = Field(default=2.0, ge=0)
 
 
 class WatchSettings(_Strict):

@@ -167,6 +167,7 @@ class Stats:
     failed: int = 0
     duplicates: int = 0
     review: int = 0
+    export_failed: int = 0
     last_errors: deque = field(default_factory=lambda: deque(maxlen=10))
     last_activity: str | None = None
 
@@ -318,6 +319,11 @@ class Watcher:
             self.stats.duplicates += 1
         elif st == Status.REVIEW:
             self.stats.review += 1
+        elif st == Status.EXPORT_FAILED:
+            # archived; the file stays in the inbox, so the next rescan
+            # takes it again and retries the export (nothing is archived twice)
+            self.stats.export_failed += 1
+            self.stats.last_errors.append({"time": now_iso(), "id": doc.id, "code": "export_failed"})
         else:
             self.stats.done += 1
         if src is None or not src.exists():
@@ -366,7 +372,8 @@ class Watcher:
             "queue": waiting + queue_len, "waiting_for_stability": waiting, "queued": queue_len,
             "in_flight": pool.running if pool else 0,
             "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
-            "review": self.stats.review, "last_errors": list(self.stats.last_errors),
+            "review": self.stats.review, "export_failed": self.stats.export_failed,
+            "last_errors": list(self.stats.last_errors),
             "last_activity": self.stats.last_activity, "stopping": self.stop_requested,
         })
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class ExportResult:
     location: str
     already: bool = False  # True: it was there already, nothing new created
+    note: str = ""  # recorded in the journal with the export event
 
 
 class ExportError(Exception):
