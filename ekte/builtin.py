@@ -8,11 +8,12 @@ from ekte.hookspecs import hookimpl
 @hookimpl
 def ekte_connectors():
     from ekte.connectors.alfresco_bulk import AlfrescoBulkConnector
+    from ekte.connectors.cmis import CmisConnector
     from ekte.connectors.folder import FolderConnector
     from ekte.connectors.komxwork import KomxworkConnector
     from ekte.connectors.xdomea import XdomeaConnector
 
-    return [FolderConnector, KomxworkConnector, XdomeaConnector, AlfrescoBulkConnector]
+    return [FolderConnector, KomxworkConnector, XdomeaConnector, AlfrescoBulkConnector, CmisConnector]
 
 
 @hookimpl

@@ -41,6 +41,11 @@ class Connector:
         if unknown:
             from ekte.errors import ConfigError
 
+            for k in sorted(unknown):
+                if k in ("password", "token", "secret", "api_key", "client_secret"):
+                    raise ConfigError(
+                        f"connectors.{self.name}.{k}: secrets are not read from profiles; set {k}_env "
+                        f"(an environment variable) or {k}_file (a file only you can read)")
             raise ConfigError(f"connectors.{self.name}: unknown key(s): {', '.join(sorted(unknown))}")
         self.config = {**self.settings, **config}
         self.workdir = Path(workdir)

@@ -126,7 +126,9 @@ def expand(template: str, rec: dict[str, Any]) -> str:
     """Fill ``{key}`` placeholders from a record (and its fields); a
     missing value becomes ``_``.  The result is safe as a relative path:
     every segment is cleaned of separators and dot-dot."""
-    values = _Blank({**rec.get("fields", {}), **{k: v for k, v in rec.items() if k != "fields"}})
+    flat = {**rec.get("fields", {}), **{k: v for k, v in rec.items() if k != "fields"}}
+    # a value never adds a level (Aktenzeichen often hold a slash)
+    values = _Blank({k: str(v).replace("/", "_") for k, v in flat.items()})
     raw = template.format_map(values)
     parts = []
     for seg in raw.split("/"):

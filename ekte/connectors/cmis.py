@@ -1,0 +1,235 @@
+"""CMIS 1.1 Browser Binding export (Alfresco, Nuxeo, OpenText, …).
+
+For each document: find it by its SHA-256 (a query on the secondary type's
+hash property) — if it is there, it is "already exported"; otherwise
+create the folder path from the template, then ``createDocument`` with the
+content stream, ``cmis:name``/``cmis:objectTypeId``/``cmis:description``
+and ekte's metadata as properties of a secondary type (in one request, so
+the repository never holds a document without its metadata).  A name
+taken by another document gets `` (2)``, `` (3)``, … before the extension.
+
+Errors: network trouble, timeouts, 5xx and 429 are transient (retried by
+the pipeline with back-off); 401/403, unknown types and constraint
+violations are not, and say what to fix.  The password comes from
+``password_env`` or ``password_file`` only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ekte import __version__
+from ekte.connectors.base import Connector, ExportError, ExportResult
+from ekte.connectors.common import RECORD_KEYS, expand, record, safe_name, secret
+from ekte.errors import ConfigError
+from ekte.stages.archive import ARCHIVE_PDF
+
+DEFAULT_PROPERTIES = {
+    "ekte:sha256": "sha256",
+    "ekte:originalSha256": "original_sha256",
+    "ekte:id": "id",
+    "ekte:doctype": "doctype",
+    "ekte:aktenzeichen": "aktenzeichen",
+    "ekte:aktenplan": "aktenplan",
+    "ekte:received": "received",
+    "ekte:pages": "pages",
+    "ekte:retentionYears": "retention_years",
+}
+_DATETIME_KEYS = {k for k, t in RECORD_KEYS.items() if t in ("dateTime", "date")}
+
+
+def _ms(value: str) -> str:
+    """ISO date/datetime → epoch milliseconds (the Browser Binding's datetime)."""
+    dt = datetime.fromisoformat(value if "T" in value else value + "T00:00:00+00:00")
+    return str(int(dt.timestamp() * 1000))
+
+
+def _cmis_quote(v: str) -> str:
+    return v.replace("\\", "\\\\").replace("'", "''")
+
+
+class CmisConnector(Connector):
+    name = "cmis"
+    settings: dict[str, Any] = {
+        "url": "",  # the Browser Binding service URL, e.g. https://dms/alfresco/api/-default-/public/cmis/versions/1.1/browser
+        "repository": "",  # repository id; default: the first one
+        "username": "",
+        "password_env": "",
+        "password_file": "",
+        "folder": "/Eingang/{aktenplan}/{aktenzeichen}",
+        "name": "{doctype}_{id}.pdf",
+        "object_type": "cmis:document",
+        "folder_type": "cmis:folder",
+        "secondary_type": "ekte:metadata",
+        "hash_property": "ekte:sha256",
+        "properties": {},  # CMIS property → record key; default DEFAULT_PROPERTIES
+        "description": "betreff",
+        "timeout": 30.0,
+        "verify_tls": True,
+    }
+
+    def __init__(self, config, workdir, profile):
+        super().__init__(config, workdir, profile)
+        if not self.config["url"]:
+            raise ConfigError("connectors.cmis.url: the repository's Browser Binding URL is needed")
+        self.props = dict(self.config["properties"] or DEFAULT_PROPERTIES)
+        for p, k in self.props.items():
+            if k not in RECORD_KEYS:
+                raise ConfigError(f"connectors.cmis.properties.{p}: unknown key '{k}'")
+        if self.config["hash_property"] not in self.props:
+            raise ConfigError("connectors.cmis.hash_property must be one of the mapped properties")
+        password = secret(self.config, "password", "cmis")
+        auth = (self.config["username"], password or "") if self.config["username"] else None
+        self.client = httpx.Client(auth=auth, timeout=float(self.config["timeout"]),
+                                   verify=bool(self.config["verify_tls"]), follow_redirects=False,
+                                   headers={"User-Agent": f"ekte/{__version__}"})
+        self.info: dict[str, Any] | None = None
+        self.folders: dict[str, str] = {}
+
+    # -- HTTP with the CMIS error model
+    def _call(self, method: str, url: str, **kw: Any) -> httpx.Response:
+        try:
+            r = self.client.request(method, url, **kw)
+        except httpx.TimeoutException:
+            raise ExportError("CMIS server did not answer in time", transient=True) from None
+        except httpx.TransportError as e:
+            raise ExportError(f"CMIS server not reachable ({type(e).__name__})", transient=True) from None
+        if r.status_code < 400:
+            return r
+        exc = ""
+        try:
+            exc = r.json().get("exception", "")
+        except ValueError:
+            pass
+        if r.status_code == 401:
+            raise ExportError("CMIS authentication failed (401): check username and password_env/password_file")
+        if r.status_code == 403:
+            raise ExportError(f"CMIS permission denied (403{', ' + exc if exc else ''})")
+        if r.status_code in (429, 502, 503, 504) or r.status_code >= 500:
+            raise ExportError(f"CMIS server error {r.status_code}{' ' + exc if exc else ''}", transient=True)
+        err = ExportError(f"CMIS {exc or 'error'} ({r.status_code})")
+        err.status, err.exception = r.status_code, exc  # type: ignore[attr-defined]
+        raise err
+
+    def _repo(self) -> dict[str, Any]:
+        if self.info is None:
+            infos = self._call("GET", self.config["url"]).json()
+            rid = self.config["repository"] or next(iter(infos), None)
+            if not rid or rid not in infos:
+                raise ExportError(f"CMIS repository '{rid}' not found at the service URL")
+            info = infos[rid]
+            t = self._call("GET", info["repositoryUrl"], params={"cmisselector": "typeDefinition",
+                                                                  "typeId": self.config["secondary_type"]}) \
+                if self.config["secondary_type"] else None
+            if t is not None:
+                defs = t.json().get("propertyDefinitions", {})
+                missing = [p for p in self.props if p not in defs]
+                if missing:
+                    raise ExportError(f"secondary type {self.config['secondary_type']} lacks {', '.join(missing)}")
+            self.info = info
+        return self.info
+
+    def _object_by_path(self, path: str) -> dict[str, Any] | None:
+        url = self._repo()["rootFolderUrl"] + quote(path)
+        try:
+            return self._call("GET", url, params={"cmisselector": "object"}).json()
+        except ExportError as e:
+            if getattr(e, "status", None) == 404:
+                return None
+            raise
+
+    @staticmethod
+    def _prop(obj: dict[str, Any], pid: str) -> Any:
+        p = obj.get("properties", {}).get(pid) or {}
+        return p.get("value") if isinstance(p, dict) else obj.get("succinctProperties", {}).get(pid)
+
+    def _post(self, parent_id: str, action: str, props: dict[str, Any], content: Path | None = None,
+              filename: str = "") -> dict[str, Any]:
+        data: dict[str, str] = {"cmisaction": action, "objectId": parent_id}
+        for i, (pid, val) in enumerate(props.items()):
+            data[f"propertyId[{i}]"] = pid
+            if isinstance(val, list):
+                for j, v in enumerate(val):
+                    data[f"propertyValue[{i}][{j}]"] = str(v)
+            else:
+                data[f"propertyValue[{i}]"] = str(val)
+        url = self._repo()["rootFolderUrl"]
+        if content is None:
+            return self._call("POST", url, data=data).json()
+        with open(content, "rb") as fh:
+            return self._call("POST", url, data=data,
+                              files={"content": (filename, fh, "application/pdf")}).json()
+
+    def _ensure_folder(self, path: str) -> str:
+        if path in self.folders:
+            return self.folders[path]
+        cur_path, cur_id = "", self._repo()["rootFolderId"]
+        for seg in [s for s in path.split("/") if s]:
+            cur_path += "/" + seg
+            if cur_path in self.folders:
+                cur_id = self.folders[cur_path]
+                continue
+            obj = self._object_by_path(cur_path)
+            if obj is None:
+                try:
+                    obj = self._post(cur_id, "createFolder", {"cmis:name": seg,
+                                                               "cmis:objectTypeId": self.config["folder_type"]})
+                except ExportError as e:
+                    if getattr(e, "exception", "") not in ("nameConstraintViolation", "contentAlreadyExists"):
+                        raise
+                    obj = self._object_by_path(cur_path)  # someone else created it meanwhile
+                    if obj is None:
+                        raise
+            if self._prop(obj, "cmis:baseTypeId") != "cmis:folder":
+                raise ExportError(f"CMIS path {cur_path} exists but is not a folder")
+            cur_id = self._prop(obj, "cmis:objectId")
+            self.folders[cur_path] = cur_id
+        return cur_id
+
+    def find(self, sha: str) -> dict[str, Any] | None:
+        st = self.config["secondary_type"] or self.config["object_type"]
+        q = (f"SELECT cmis:objectId, cmis:name FROM {st} "
+             f"WHERE {self.config['hash_property']} = '{_cmis_quote(sha)}'")
+        res = self._call("POST", self._repo()["repositoryUrl"], data={"cmisaction": "query", "q": q}).json()
+        results = res.get("results") or []
+        return results[0] if results else None
+
+    def export(self, doc, archive_dir: Path) -> ExportResult:
+        rec = record(doc, self.profile)
+        existing = self.find(rec["sha256"])
+        if existing is not None:
+            return ExportResult(f"cmis:{self._prop(existing, 'cmis:objectId')}", already=True)
+        folder = "/" + expand(self.config["folder"], rec)
+        parent = self._ensure_folder(folder)
+        props: dict[str, Any] = {"cmis:name": "", "cmis:objectTypeId": self.config["object_type"]}
+        desc = rec.get(self.config["description"]) if self.config["description"] else None
+        if desc:
+            props["cmis:description"] = desc
+        if self.config["secondary_type"]:
+            props["cmis:secondaryObjectTypeIds"] = [self.config["secondary_type"]]
+        for pid, key in self.props.items():
+            v = rec.get(key)
+            if v is None:
+                continue
+            props[pid] = _ms(str(v)) if key in _DATETIME_KEYS else v
+        base = safe_name(expand(self.config["name"], rec).replace("/", "_"), 120)
+        stem, ext = (base[:-4], ".pdf") if base.lower().endswith(".pdf") else (base, ".pdf")
+        for n in range(1, 50):
+            name = f"{stem}{ext}" if n == 1 else f"{stem} ({n}){ext}"
+            props["cmis:name"] = name
+            try:
+                obj = self._post(parent, "createDocument", props, Path(archive_dir) / ARCHIVE_PDF, name)
+            except ExportError as e:
+                if getattr(e, "exception", "") in ("nameConstraintViolation", "contentAlreadyExists"):
+                    continue
+                raise
+            return ExportResult(f"cmis:{self._prop(obj, 'cmis:objectId')} {folder}/{name}")
+        raise ExportError("CMIS: no free document name after 49 attempts")
+
+    def close(self) -> None:
+        self.client.close()
