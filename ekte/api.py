@@ -20,6 +20,7 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
+    "import_xdomea",
 ]
 
 
@@ -60,6 +61,29 @@ def export(
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     with Pipeline(prof, workdir, connectors=connectors, plugins=plugins) as p:
         return p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
+
+
+def import_xdomea(
+    containers: list[str | Path],
+    *,
+    profile: str | Profile | None = None,
+    workdir: str | Path | None = None,
+    overrides: list[str] | None = None,
+    jobs: int | None = None,
+    connectors: list[str] | None = None,
+    plugins: list[str] | None = None,
+    progress: ProgressSink | None = None,
+) -> IngestResult:
+    """Ingest the documents of xdomea 0503/0605 containers (ZIP files or
+    unpacked folders) with the metadata they carry."""
+    from ekte.xdomea_import import import_containers
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    for c in containers:
+        if not Path(c).exists():
+            raise ConfigError(f"input not found: {c}")
+    with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
+        return import_containers(p, [Path(c) for c in containers], progress=progress)
 
 
 def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,

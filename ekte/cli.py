@@ -164,6 +164,40 @@ def ingest(
     raise typer.Exit(int(result.exit_code))
 
 
+@app.command("import-xdomea")
+def import_xdomea_cmd(
+    containers: List[Path] = typer.Argument(..., help="xdomea containers (ZIP) or unpacked container folders."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    override: List[str] = typer.Option([], "-o", "--override"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
+    connector: List[str] = typer.Option([], "--connector", "-c"),
+    plugin: List[str] = typer.Option([], "--plugin"),
+    as_json: bool = typer.Option(False, "--json"),
+    no_progress: bool = typer.Option(False, "--no-progress"),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True),
+    log_format: str = typer.Option("text", "--log-format"),
+) -> None:
+    """Ingest the documents of xdomea 0503/0605 containers with their metadata (migrations)."""
+    from ekte import api
+
+    _setup_logging(verbose, log_format)
+    show_progress = not as_json and not no_progress and err.is_terminal
+    try:
+        result = api.import_xdomea(containers, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
+                                   connectors=connector or None, plugins=plugin,
+                                   progress=RichProgress() if show_progress else None)
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    except MissingDependency as e:
+        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _summary_table(result)
+    raise typer.Exit(int(result.exit_code))
+
+
 @app.command("export")
 def export_cmd(
     ids: List[str] = typer.Argument(None, help="Document ids (or SHA-256 values) to export."),

@@ -29,6 +29,10 @@ REASONS = {
     "changed_during_read": "The file changed while it was being read.",
     "unreadable": "The file cannot be read (permissions or I/O error).",
     "internal_error": "An unexpected error occurred while processing the file.",
+    "hash_mismatch": "The file does not match the hash its delivery metadata states.",
+    "missing_file": "The delivery metadata names a file that is not in the package.",
+    "unsafe_package": "The package is unsafe to unpack (path traversal, absurd size or compression ratio).",
+    "bad_message": "The delivery metadata cannot be read or is not a supported message.",
 }
 
 

@@ -152,6 +152,12 @@ def clean_stale_tmp(root: Path) -> int:
     return n
 
 
+def sha256_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     import hashlib
 

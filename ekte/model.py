@@ -172,6 +172,8 @@ class Document:
             "archival": {k: v for k, v in self.archival.items()},
             "warnings": self.warnings,
             "history": [asdict(e) for e in self.history],
+            # where the document came from when a system delivered it with metadata (xdomea, portal)
+            "provenance": self.extra.get("provenance"),
         }
 
 
@@ -203,4 +205,6 @@ def document_from_metadata(meta: dict[str, Any]) -> Document:
     doc.archival = dict(meta.get("archival") or {})
     doc.warnings = list(meta.get("warnings") or [])
     doc.history = [Event(**e) for e in meta.get("history") or []]
+    if meta.get("provenance"):
+        doc.extra["provenance"] = meta["provenance"]
     return doc

@@ -353,6 +353,9 @@ class Pipeline:
             self.connectors.append(available[n](dict(profile.connectors.get(n, {})), self.workdir, profile))
         self._lockfd: int | None = None
         self.journal: Journal | None = None
+        #: metadata delivered with a file (xdomea import, portal packages),
+        #: keyed by the file's path: {"doctype", "fields", "source", "provenance"}
+        self.given: dict[str, dict[str, Any]] = {}
 
     # -- working directory
     def open(self) -> None:
@@ -443,11 +446,23 @@ class Pipeline:
 
     def understand(self, doc: Document) -> None:
         """classify → extract, with the processor points around them."""
+        from ekte.model import Classification
+
         self._process_point("after_ocr", doc)
-        doc.classification = classify_stage.classify(doc, self.profile, self.classifiers)
+        given = doc.extra.get("given") or {}
+        if given.get("doctype") in self.profile.doctypes:
+            # delivered with the document: no guessing
+            doc.classification = Classification(given["doctype"], 1.0, [], "given")
+        else:
+            doc.classification = classify_stage.classify(doc, self.profile, self.classifiers)
         doc.log("classify", "classified", f"{doc.doctype} {doc.confidence:.3f} ({doc.classification.method})")
         self._process_point("after_classify", doc)
         doc.fields = extract_stage.extract(doc, self.profile, self.extractors)
+        for k, v in (given.get("fields") or {}).items():
+            if v not in (None, ""):
+                doc.fields[k] = Field(str(v), 1.0, None, None, "intake")
+        if given.get("provenance"):
+            doc.extra["provenance"] = given["provenance"]
         doc.log("extract", "extracted", ",".join(sorted(doc.fields)))
 
     def needs_review(self, doc: Document) -> bool:
@@ -643,6 +658,10 @@ class Pipeline:
             done(doc, None)
             return None
         doc = Document(sha256=cand.sha256, source=str(path), size=cand.size, media_type=cand.media_type or "")
+        given = self.given.get(str(path))
+        if given:
+            doc.extra["given"] = given
+            doc.source = given.get("source", doc.source)
         if cand.sha256 in seen:
             doc.status, doc.duplicate_of = Status.DUPLICATE, seen[cand.sha256].id
             done(doc, path)
