@@ -235,3 +235,29 @@ def test_delete_after_export_when_profile_says_so(inbox, tmp_path, docs):
     assert code == 0
     _exactly_once(wd, 3)
     assert not (wd / "done").exists() or list((wd / "done").iterdir()) == []
+
+
+def test_failed_export_stays_in_inbox_and_is_delivered_later(inbox, tmp_path, docs):
+    """The DMS hot folder is unavailable: the document is archived, its file
+    stays in the inbox, and a later rescan delivers it once the folder is back."""
+    wd = tmp_path / "wd"
+    hot = tmp_path / "hot"
+    hot.write_text("the share is not mounted")
+    proc = _watch(inbox, wd, "-c", "komxwork", "-o", f"connectors.komxwork.path={hot}", "-o", "export.retries=0",
+                  "--rescan-minutes", "0.05")
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+        shutil.copy(docs[0], inbox / docs[0].name)
+        _wait(lambda: _status(wd).get("export_failed", 0) >= 1, proc=proc, what="export failure", wd=wd)
+        assert (inbox / docs[0].name).exists()
+        assert _journal(wd) == {"archived": 1}
+        hot.unlink()
+        _wait(lambda: len(list(hot.glob("*.ready"))) == 1 if hot.is_dir() else False, timeout=60, proc=proc,
+              what="delivery after rescan", wd=wd)
+        _wait(lambda: not (inbox / docs[0].name).exists(), proc=proc, what="inbox cleared", wd=wd)
+    finally:
+        code, _ = _stop(proc)
+    assert code == 0
+    assert _journal(wd) == {"exported": 1}
+    assert len([p for p in (wd / "archive").glob("*/*") if p.is_dir()]) == 1
+    assert len(list(hot.glob("*.pdf"))) == 1
