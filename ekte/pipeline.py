@@ -356,6 +356,8 @@ class Pipeline:
         #: metadata delivered with a file (xdomea import, portal packages),
         #: keyed by the file's path: {"doctype", "fields", "source", "provenance"}
         self.given: dict[str, dict[str, Any]] = {}
+        #: documents waiting for the rest of their group, per (connector, group key)
+        self._groups: dict[tuple[str, str], list[tuple[Document, Path]]] = {}
 
     # -- working directory
     def open(self) -> None:
@@ -539,45 +541,107 @@ class Pipeline:
 
         A connector that has the document already (the journal says so) is
         not asked again unless *force*; then the connector itself decides
-        whether it is there already.  A failing connector does not stop the
-        others: the document stays "archived" in the journal and the next
-        run (or ``ekte export``) tries again.  Returns True when every
+        whether it is there already.  A connector that groups documents
+        (``group_key``) gets them together once the group is complete or the
+        run ends (:meth:`flush_groups`).  A failing connector does not stop
+        the others: the document stays "archived" in the journal and the
+        next run (or ``ekte export``) tries again.  Returns True when every
         connector has it."""
         assert self.journal
         have = self.journal.exports_of(doc.id)
-        failed: dict[str, str] = {}
+        doc.extra["export_failed"] = {}
         for c in self.connectors:
             if c.name in have and not force:
                 doc.exports[c.name] = have[c.name]
                 doc.extra.setdefault("export_results", {})[c.name] = "already-exported"
                 self.journal.event(doc.id, "export", "already-exported", c.name)
                 continue
+            key = c.group_key(doc)
+            if key is not None:
+                grp = self._groups.setdefault((c.name, key), [])
+                if all(d.sha256 != doc.sha256 for d, _ in grp):
+                    grp.append((doc, adir))
+                self.journal.event(doc.id, "export", "grouped", f"{c.name}: waits for its group")
+                size = (doc.extra.get("provenance") or {}).get("group", {}).get("size")
+                if size and len(grp) >= int(size):
+                    self._flush_group(c, key)
+                continue
             try:
                 r = self._export_one(c, doc, adir)
             except ExportError as e:
-                failed[c.name] = str(e)
+                self._export_failed(doc, c.name, str(e))
             except Exception as e:  # noqa: BLE001 - a connector's bug must not stop the run
-                failed[c.name] = f"{type(e).__name__} in connector {c.name}"
                 log.debug("connector %s crashed", c.name, exc_info=True)
+                self._export_failed(doc, c.name, f"{type(e).__name__} in connector {c.name}")
             else:
-                doc.exports[c.name] = r.location
-                doc.extra.setdefault("export_results", {})[c.name] = "already-exported" if r.already else "exported"
-                self.journal.record_export(doc.id, c.name, r.location)
-                self.journal.event(doc.id, "export", "already-exported" if r.already else "exported",
-                                   f"{c.name} {r.note}".strip())
-                continue
-            self.journal.event(doc.id, "export", "export-failed", f"{c.name}: {failed[c.name]}")
-            log.warning("doc %s: export to %s failed: %s", doc.id, c.name, failed[c.name])
+                self._exported(doc, c.name, r)
+        return self._settle(doc)
+
+    def _exported(self, doc: Document, cname: str, r: ExportResult) -> None:
+        doc.exports[cname] = r.location
+        doc.extra.setdefault("export_results", {})[cname] = "already-exported" if r.already else "exported"
+        self.journal.record_export(doc.id, cname, r.location)
+        self.journal.event(doc.id, "export", "already-exported" if r.already else "exported",
+                           f"{cname} {r.note}".strip())
+
+    def _export_failed(self, doc: Document, cname: str, message: str) -> None:
+        doc.extra.setdefault("export_failed", {})[cname] = message
+        doc.extra.setdefault("export_results", {})[cname] = "failed"
+        self.journal.event(doc.id, "export", "export-failed", f"{cname}: {message}")
+        log.warning("doc %s: export to %s failed: %s", doc.id, cname, message)
+
+    def _settle(self, doc: Document) -> bool:
+        """Set the document's status and journal state from its exports."""
+        failed = doc.extra.get("export_failed") or {}
         if failed:
             doc.status = Status.EXPORT_FAILED
             doc.error = ErrorInfo("export_failed", "; ".join(f"{k}: {v}" for k, v in failed.items()), "export")
-            self.journal.set_state(doc.sha256, ARCHIVED, error_code="export_failed",
-                                   error_message=doc.error.message)
+            self.journal.set_state(doc.sha256, ARCHIVED, error_code="export_failed", error_message=doc.error.message)
             return False
         doc.status = Status.ARCHIVED
-        self.journal.set_state(doc.sha256, EXPORTED, error_code=None, error_message=None)
-        log.info("doc %s archived and exported (%s)", doc.id, doc.doctype)
-        return True
+        doc.error = None
+        if set(c.name for c in self.connectors) <= set(self.journal.exports_of(doc.id)):
+            self.journal.set_state(doc.sha256, EXPORTED, error_code=None, error_message=None)
+            log.info("doc %s archived and exported (%s)", doc.id, doc.doctype)
+            return True
+        return False  # waiting for its group
+
+    def _flush_group(self, c: Connector, key: str) -> None:
+        items = self._groups.pop((c.name, key), [])
+        if not items:
+            return
+        items.sort(key=lambda it: ((it[0].extra.get("provenance") or {}).get("group", {}).get("index", 0),
+                                   it[0].sha256))
+        delay, attempt = self.profile.export.retry_delay, 0
+        while True:
+            try:
+                r = c.export_group(items)
+            except ExportError as e:
+                if e.transient and attempt < self.profile.export.retries:
+                    attempt += 1
+                    for d, _ in items:
+                        self.journal.event(d.id, "export", "retry", f"{c.name}: {e}")
+                    time.sleep(delay)
+                    delay = min(60.0, delay * 2 if delay else 0)
+                    continue
+                for d, _ in items:
+                    self._export_failed(d, c.name, str(e))
+            except Exception as e:  # noqa: BLE001
+                log.debug("connector %s crashed", c.name, exc_info=True)
+                for d, _ in items:
+                    self._export_failed(d, c.name, f"{type(e).__name__} in connector {c.name}")
+            else:
+                for d, _ in items:
+                    self._exported(d, c.name, r)
+            break
+        for d, _ in items:
+            self._settle(d)
+
+    def flush_groups(self) -> None:
+        """Export every group still waiting (at the end of a run)."""
+        by_name = {c.name: c for c in self.connectors}
+        for cname, key in list(self._groups):
+            self._flush_group(by_name[cname], key)
 
     # -- the run
     def ingest(
@@ -628,6 +692,7 @@ class Pipeline:
                 if task is not None:
                     tasks.append(task)
             self._run_workers(tasks, done)
+            self.flush_groups()
         except (KeyboardInterrupt, Interrupted):
             result.interrupted = True
             log.warning("interrupted; a re-run finishes the rest")
@@ -842,6 +907,7 @@ class Pipeline:
             self.export(doc, adir, force=force)
             result.documents.append(doc)
             progress.advance(doc)
+        self.flush_groups()
         progress.finish()
         result.seconds = time.monotonic() - started
         return result
@@ -879,6 +945,7 @@ class Pipeline:
         self.journal.set_state(doc.sha256, ARCHIVED, doctype=doc.doctype, confidence=1.0)
         self.journal.event(doc.id, "review", "accepted", new_type)
         self.export(doc, adir)
+        self.flush_groups()
         (self.workdir / "review" / f"{doc.id}.json").unlink(missing_ok=True)
         return doc
 

@@ -283,3 +283,48 @@ def test_secrets_only_from_environment_or_private_file(tmp_path, monkeypatch):
     os.chmod(f, 0o600)
     assert secret({"password_file": str(f)}, "password", "cmis") == "filesecret"
     assert secret({}, "password", "cmis") is None
+
+
+def _letter(path: Path, lines: list[str]) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    for ln in lines:
+        pdf.cell(0, 8, ln, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+def test_xdomea_one_vorgang_per_aktenzeichen(tmp_path):
+    """A building application and two later letters to the same file number."""
+    one = tmp_path / "one"
+    one.mkdir()
+    az = "BSP-63.20-2026/00042"
+    _letter(one / "a.pdf", ["Bauantrag", "Antrag auf Baugenehmigung", f"Aktenzeichen: {az}", "Bauherr: Erika Beispiel",
+                            "Gemarkung Musterdorf, Flur 3, Flurstück 17", "Bauvorhaben: Carport"])
+    _letter(one / "b.pdf", ["Nachreichung von Bauvorlagen zum Bauantrag", f"Aktenzeichen: {az}",
+                            "Bauvorhaben: Carport, Gemarkung Musterdorf", "Anlage: Lageplan"])
+    _letter(one / "c.pdf", ["Stellungnahme Entwurfsverfasser zum Bauantrag", f"Aktenzeichen: {az}",
+                            "Baugrundstück Gemarkung Musterdorf, Flurstück 17"])
+    wd = tmp_path / "wd"
+    res = ingest_json(one, "-w", wd, "-c", "folder", "-o", "classify.threshold=0", check=0)
+    assert {d["fields"].get("aktenzeichen") for d in res["documents"]} == {az}
+    p = run_ekte("export", "--all", "-w", wd, "-c", "xdomea", "-o", "connectors.xdomea.group_by=aktenzeichen",
+                 "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", "--json", check=0)
+    out = json.loads(p.stdout)
+    assert {d["export_results"]["xdomea"] for d in out["documents"]} == {"exported"}
+    (c,) = (wd / "export" / "xdomea").glob("*.zip")
+    assert {d["exports"]["xdomea"] for d in out["documents"]} == {str(c)}
+    with zipfile.ZipFile(c) as z:
+        xml = next(n for n in z.namelist() if n.endswith(".xml"))
+        root = etree.fromstring(z.read(xml))
+        assert len([n for n in z.namelist() if n.endswith(".pdf")]) == 3
+    assert official_schema("4.0.0").validate(root)
+    vorgaenge = root.findall(f".//{{{NS4}}}Vorgang")
+    assert len(vorgaenge) == 1
+    assert len(vorgaenge[0].findall(f"{{{NS4}}}DokumentOderDokumentMitSchriftstueck")) == 3
+    nums = [e.text for e in root.iter(f"{{{NS4}}}NummerImUebergeordnetenContainer")]
+    assert nums == ["1", "2", "3"]
+    db = sqlite3.connect(wd / "journal.sqlite")
+    assert {r[0] for r in db.execute("SELECT state FROM documents")} == {"exported"}

@@ -57,5 +57,14 @@ class Connector:
     def export(self, doc: "Document", archive_dir: Path) -> ExportResult:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def group_key(self, doc: "Document") -> str | None:
+        """Documents with the same key are exported together through
+        :meth:`export_group` (e.g. one xdomea Vorgang per application);
+        None (the default) exports the document on its own."""
+        return None
+
+    def export_group(self, items: "list[tuple[Document, Path]]") -> ExportResult:  # pragma: no cover
+        raise NotImplementedError
+
     def close(self) -> None:
         pass

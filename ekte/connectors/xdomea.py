@@ -201,12 +201,17 @@ class XdomeaConnector(Connector):
         "recipient": "DMS",
         "ersteller": "ekte",
         "receipt": False,
+        # one Vorgang per: "submission" (documents delivered together, e.g. a portal
+        # application with its attachments), "aktenzeichen", or "document"
+        "group_by": "submission",
     }
 
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
         if self.config["version"] not in VERSIONS:
             raise ConfigError(f"connectors.xdomea.version: one of {', '.join(VERSIONS)}")
+        if self.config["group_by"] not in ("submission", "aktenzeichen", "document"):
+            raise ConfigError("connectors.xdomea.group_by: one of submission, aktenzeichen, document")
         self.schema = load_schema(str(self.config["schema_dir"]), self.config["version"]) \
             if self.config["schema_dir"] else None
 
@@ -216,6 +221,15 @@ class XdomeaConnector(Connector):
             return self.default_root()
         return Path(p) if Path(p).is_absolute() else self.workdir / p
 
+    def group_key(self, doc) -> str | None:
+        how = self.config["group_by"]
+        if how == "submission":
+            g = (doc.extra.get("provenance") or {}).get("group") or {}
+            return f"submission:{g['id']}" if g.get("id") else None
+        if how == "aktenzeichen" and doc.fields.get("aktenzeichen"):
+            return f"az:{doc.fields['aktenzeichen'].value}"
+        return None
+
     def export(self, doc, archive_dir: Path) -> ExportResult:
         return self.export_group([(doc, Path(archive_dir))])
 
@@ -223,7 +237,9 @@ class XdomeaConnector(Connector):
         """One container with one Vorgang holding all *docs* (the first
         one leads: its Betreff and Aktenzeichen name the Vorgang)."""
         lead = docs[0][0]
-        prozess_id = doc_uuid(lead, f"xdomea-{self.config['version']}-message")
+        members = ",".join(sorted(d.sha256 for d, _ in docs))
+        prozess_id = doc_uuid(lead, f"xdomea-{self.config['version']}-message" +
+                              (f":{members}" if len(docs) > 1 else ""))
         target = self.root() / container_name(prozess_id)
         if target.is_file():
             try:
