@@ -912,6 +912,13 @@ class Pipeline:
         result.seconds = time.monotonic() - started
         return result
 
+    def retry_exports(self) -> list[Document]:
+        """Export every document the journal holds as archived but not
+        exported (a connector failed, or a run ended before its group)."""
+        assert self.journal
+        ids = [r["id"] for r in self.journal.documents(ARCHIVED)]
+        return self.export_archived(ids).documents if ids else []
+
     def review_accept(self, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None) -> Document:
         """Confirm (or correct) a document waiting for review and export it."""
         from ekte.model import Classification

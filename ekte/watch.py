@@ -347,6 +347,14 @@ class Watcher:
         with self.lock:
             self.settled = {s for s in self.settled if s[0] != str(src)}
 
+    def _retry_exports(self) -> None:
+        """Archived documents whose export failed (or was cut short) whose
+        file is no longer in the inbox: deliver them now."""
+        try:
+            self.p.retry_exports()
+        except Exception as e:  # noqa: BLE001 - the daemon keeps running
+            log.warning("retrying pending exports failed: %s", type(e).__name__)
+
     def _forget(self, path: str) -> None:
         """Drop what we know about a file so that it is taken again later."""
         with self.lock:
@@ -430,8 +438,12 @@ class Watcher:
                         self._forget(str(src))
                     pool.abandoned.clear()
                     now = time.monotonic()
+                    if not queue and not pool.running and p._groups:
+                        p.flush_groups()  # idle: groups that waited for more documents go now
                     if self.rescan_every and now - last_rescan >= self.rescan_every:
                         self.rescan()
+                        if not pool.running:
+                            self._retry_exports()
                         last_rescan = now
                     if now - last_status >= 1.0:
                         self.write_status(pool, len(queue))
