@@ -49,6 +49,8 @@ def ekte_process(point: str, document: Document, profile: Profile) -> None:
 
 @hookspec
 def ekte_intake_sources() -> list[Any]:
-    """Return intake sources: objects with ``name`` and
-    ``claims(path) -> bool`` / ``expand(path, workdir) -> list[Path]`` that
-    turn a container (a portal package, a ZIP) into the files to ingest."""
+    """Return intake sources: objects with ``name``, optional
+    ``configure(profile, workdir)``, ``claims(path) -> bool`` (cheap) and
+    ``expand(path, staging) -> list[Staged | Rejected]`` that turn a
+    container (a portal package, a batch scan) into the documents to
+    ingest with the metadata delivered with them; see :mod:`ekte.sources`."""

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -339,6 +340,10 @@ class Pipeline:
         self.jobs = j if j and j > 0 else (os.cpu_count() or 1)
         self.pm, self.plugin_infos = build_manager(plugins)
         self.params = OcrParams.from_profile(profile)
+        self.sources = call_list(self.pm, "ekte_intake_sources")
+        for src in self.sources:
+            if hasattr(src, "configure"):
+                src.configure(profile, self.workdir)
         self.classifiers = call_list(self.pm, "ekte_classifiers")
         self.extractors = call_list(self.pm, "ekte_extractors")
         for c in self.classifiers + self.extractors:
@@ -463,8 +468,16 @@ class Pipeline:
         for k, v in (given.get("fields") or {}).items():
             if v not in (None, ""):
                 doc.fields[k] = Field(str(v), 1.0, None, None, "intake")
+        if (given.get("provenance") or {}).get("group") and "aktenzeichen" not in (given.get("fields") or {}):
+            # parts of one submission share the Aktenzeichen assigned to the group,
+            # not whatever number-like text one of them happens to contain
+            if doc.fields.pop("aktenzeichen", None) is not None:
+                doc.log("extract", "aktenzeichen-dropped", "group member: assigned per group")
         if given.get("provenance"):
             doc.extra["provenance"] = given["provenance"]
+        for k in ("embed", "archive_files"):
+            if given.get(k):
+                doc.extra[k] = given[k]
         doc.log("extract", "extracted", ",".join(sorted(doc.fields)))
 
     def needs_review(self, doc: Document) -> bool:
@@ -480,8 +493,10 @@ class Pipeline:
         aktenplan = dtype.aktenplan if dtype and dtype.aktenplan else doc.doctype
         year = doc.received[:4]
         try:
+            # the parts of one submission share one Aktenzeichen
+            gid = ((doc.extra.get("provenance") or {}).get("group") or {}).get("id")
             az = self.journal.assign_aktenzeichen(
-                doc.sha256, f"aktenzeichen:{aktenplan}:{year}",
+                f"group:{gid}" if gid else doc.sha256, f"aktenzeichen:{aktenplan}:{year}",
                 lambda seq: tmpl.format(aktenplan=aktenplan, year=year, seq=seq, doctype=doc.doctype))
         except (KeyError, ValueError, IndexError) as e:
             raise ConfigError(f"extract.aktenzeichen_template is invalid: {e}") from None
@@ -667,15 +682,21 @@ class Pipeline:
             if not r.exists():
                 raise ConfigError(f"input not found: {r}")
         exclude = [self.workdir] + ([Path(move_to)] if move_to else [])
-        files = list(intake.walk(roots, self.profile.intake.ignore, exclude))
+        files = list(intake.walk(roots, self.profile.intake.ignore, exclude,
+                                 claim=self.source_for if self.sources else None))
         progress.start(len(files))
 
         seen: dict[str, Document] = {}
         tasks: list[tuple[Document, Path]] = []
+        packages: dict[str, list[Document]] = {}
+        staging = Path(tempfile.mkdtemp(prefix="ekte-staging-")) if self.sources else None
 
         def done(doc: Document, src: Path | None) -> None:
             result.documents.append(doc)
-            if move_to and src is not None and doc.status in (Status.ARCHIVED, Status.DUPLICATE):
+            pkg = (self.given.get(str(src)) or {}).get("package") if src is not None else None
+            if pkg:
+                packages.setdefault(pkg, []).append(doc)
+            elif move_to and src is not None and doc.status in (Status.ARCHIVED, Status.DUPLICATE):
                 self._move_original(src, roots, Path(move_to), doc)
             progress.advance(doc)
 
@@ -688,22 +709,98 @@ class Pipeline:
         old_term = signal.signal(signal.SIGTERM, on_term)
         try:
             for path in files:
-                task = self.admit(path, run_id, done, seen)
-                if task is not None:
-                    tasks.append(task)
+                parts = self.expand(path, staging, run_id, done) if staging is not None else [path]
+                for part in parts:
+                    task = self.admit(part, run_id, done, seen)
+                    if task is not None:
+                        tasks.append(task)
             self._run_workers(tasks, done)
             self.flush_groups()
+            if move_to:
+                for pkg, docs in packages.items():
+                    if all(d.status in (Status.ARCHIVED, Status.DUPLICATE) for d in docs):
+                        self._move_package(Path(pkg), roots, Path(move_to))
         except (KeyboardInterrupt, Interrupted):
             result.interrupted = True
             log.warning("interrupted; a re-run finishes the rest")
         finally:
             signal.signal(signal.SIGTERM, old_term)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
             progress.finish()
             order = {str(p): i for i, p in enumerate(files)}
             result.documents.sort(key=lambda d: order.get(d.source, len(order)))
             result.seconds = time.monotonic() - t0
             journal.finish_run(run_id, result.summary)
         return result
+
+    def source_for(self, path: Path) -> Any | None:
+        """The intake source that claims *path* (a file or folder), if any."""
+        for src in self.sources:
+            try:
+                if src.claims(Path(path)):
+                    return src
+            except Exception:  # noqa: BLE001 - a plugin's bug must not stop the walk
+                log.warning("intake source %s failed on a claims() check", getattr(src, "name", "?"))
+        return None
+
+    def expand(self, path: Path, staging: Path, run_id: int,
+               done: Callable[[Document, Path | None], None]) -> list[Path]:
+        """The files to admit for *path*: itself, or the parts an intake
+        source unpacked from it (with their delivered metadata registered in
+        :attr:`given`).  Rejected parts and unreadable containers are
+        quarantined here."""
+        from ekte.sources import Rejected
+
+        src = self.source_for(path)
+        if src is None:
+            return [path]
+        out = staging / f"p{len(list(staging.iterdir()))}"
+        out.mkdir()
+        name = getattr(src, "name", type(src).__name__)
+        try:
+            items = src.expand(Path(path), out)
+        except DocumentError as e:
+            items = [Rejected(str(path), e.code, e.message, Path(path) if Path(path).is_file() else None)]
+        except Exception as e:  # noqa: BLE001
+            log.warning("intake source %s failed: %s", name, type(e).__name__)
+            items = [Rejected(str(path), "internal_error", f"intake source {name} failed ({type(e).__name__})",
+                              Path(path) if Path(path).is_file() else None)]
+        files: list[Path] = []
+        for it in items:
+            if isinstance(it, Rejected):
+                data_path = it.path
+                sha = fsutil.sha256_file(data_path) if data_path else fsutil.sha256_bytes(it.source.encode("utf-8"))
+                doc = Document(sha256=sha, source=it.source, size=data_path.stat().st_size if data_path else 0,
+                               media_type="")
+                if self.journal.get(sha) is None or self.journal.get(sha)["state"] not in FINAL_STATES:
+                    self.journal.receive(sha, doc.id, it.source, None, run_id)
+                    self.quarantine(doc, DocumentError(it.code, it.message, "intake"), data_path)
+                doc.status, doc.error = Status.QUARANTINED, ErrorInfo(it.code, it.message, "intake")
+                done(doc, None)
+                continue
+            given = dict(it.given)
+            given.setdefault("source", f"{path}!/{Path(it.path).name}")
+            given["package"] = str(path)
+            given.setdefault("provenance", {}).setdefault("source_plugin", name)
+            self.given[str(it.path)] = given
+            files.append(Path(it.path))
+        return files
+
+    def _move_package(self, pkg: Path, roots: list[Path], dest_root: Path) -> None:
+        """Move a whole package (file or folder) after all its documents
+        were exported."""
+        target = fsutil.free_target(pkg, roots, dest_root)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if pkg.is_dir():
+                shutil.copytree(pkg, target)
+                shutil.rmtree(pkg)
+            else:
+                fsutil.copy_file(pkg, target)
+                os.unlink(pkg)
+        except OSError as e:
+            log.warning("package could not be moved (%s)", e.strerror)
 
     def admit(self, path: Path, run_id: int, done: Callable[[Document, Path | None], None],
               seen: dict[str, Document] | None = None) -> tuple[Document, Path] | None:

@@ -212,6 +212,8 @@ class Profile(_Strict):
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
+    plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
     doctypes: dict[str, DocType] = Field(default_factory=dict)
 
     # where it was loaded from (not part of the TOML)

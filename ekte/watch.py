@@ -20,8 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import signal
 import stat
+import tempfile
 import threading
 import time
 from collections import deque
@@ -197,6 +199,7 @@ class Watcher:
         self.polling = bool(polling) or bool(network)
         if network and not polling:
             log.info("network file system under %s: polling instead of inotify", ", ".join(network))
+        self.packages: dict[str, dict[str, Any]] = {}  # container path -> parts left, all ok, staging
         self.candidates: dict[str, Candidate] = {}
         self.in_flight: dict[str, str] = {}  # path -> doc id
         self.settled: set[tuple[str, int, int]] = set()  # (path, size, mtime) already taken
@@ -326,6 +329,10 @@ class Watcher:
             self.stats.last_errors.append({"time": now_iso(), "id": doc.id, "code": "export_failed"})
         else:
             self.stats.done += 1
+        pkg = (self.p.given.get(str(src)) or {}).get("package") if src is not None else None
+        if pkg:
+            self._part_done(pkg, str(src), st)
+            return
         if src is None or not src.exists():
             return
         try:
@@ -360,6 +367,59 @@ class Watcher:
         with self.lock:
             self.in_flight.pop(path, None)
             self.settled = {s for s in self.settled if s[0] != path}
+
+    def _admit_package(self, path: str, run_id: int, pool: WorkerPool) -> None:
+        """A container an intake source claims: unpack it, admit its parts;
+        the container leaves the inbox when all its parts are done."""
+        p = self.p
+        staging = Path(tempfile.mkdtemp(prefix="ekte-watch-pkg-"))
+        parts = p.expand(Path(path), staging, run_id, self.after_done)
+        with self.lock:
+            self.packages[path] = {"left": len(parts), "ok": True, "staging": staging}
+        if not parts:
+            self._package_finished(path)
+            return
+        for part in parts:
+            task = p.admit(part, run_id, self.after_done, seen={})
+            if task is not None:
+                with self.lock:
+                    self.in_flight[str(part)] = task[0].id
+                pool.submit(*task)
+
+    def _part_done(self, pkg: str, part: str, st: Status | None) -> None:
+        with self.lock:
+            info = self.packages.get(pkg)
+            if info is None:
+                return
+            info["left"] -= 1
+            if st not in (Status.ARCHIVED, Status.DUPLICATE, Status.REVIEW):
+                info["ok"] = False
+            finished = info["left"] <= 0
+        self.p.given.pop(part, None)
+        if finished:
+            self._package_finished(pkg)
+
+    def _package_finished(self, pkg: str) -> None:
+        with self.lock:
+            info = self.packages.pop(pkg, {"ok": False, "staging": None})
+            self.settled = {s for s in self.settled if s[0] != pkg}
+        if info.get("staging"):
+            shutil.rmtree(info["staging"], ignore_errors=True)
+        src = Path(pkg)
+        if not src.exists():
+            return
+        try:
+            if info["ok"]:
+                if self.after == "delete":
+                    shutil.rmtree(src) if src.is_dir() else os.unlink(src)
+                else:
+                    self._move(src, self.done_dir)
+            else:
+                # some part was quarantined or not exported: the parts that were
+                # archived are safe; keep the container for inspection
+                self._move(src, self.p.workdir / "quarantine" / "packages")
+        except OSError as e:
+            log.warning("package could not be cleared from the inbox (%s)", e.strerror)
 
     def _move(self, src: Path, dest_root: Path) -> None:
         target = fsutil.free_target(src, self.roots, dest_root)
@@ -422,6 +482,9 @@ class Watcher:
                         if not Path(path).exists():
                             continue
                         self.stats.last_activity = now_iso()
+                        if p.sources and p.source_for(Path(path)) is not None:
+                            self._admit_package(path, run_id, pool)
+                            continue
                         task = p.admit(Path(path), run_id, self.after_done, seen={})
                         if task is not None:
                             with self.lock:

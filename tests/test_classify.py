@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ingest_json, run_ekte
+from helpers import ingest_json, run_ekte
 from ekte.model import Document
 from ekte.profile import load_profile
 from ekte.stages.classify import RulesClassifier, classify

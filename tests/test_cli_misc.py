@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ingest_json, run_ekte
+from helpers import ingest_json, run_ekte
 
 
 def test_move_only_after_successful_export(tmp_path, born_digital, shared):

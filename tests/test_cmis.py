@@ -15,7 +15,7 @@ from cmislib.browser.binding import BrowserBinding
 from cmislib.exceptions import ObjectNotFoundException, PermissionDeniedException, UpdateConflictException
 
 from cmis_server import CmisServer, Repo
-from conftest import SHARED, ingest_json, run_ekte
+from helpers import SHARED, ingest_json, run_ekte
 
 CAPTURES = SHARED / "cmis-captures" / "browser-binding"
 PW_ENV = {"EKTE_CMIS_PW": "s3cret"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, ingest_json, run_ekte
+from helpers import ROOT, ingest_json, run_ekte
 
 XSD_DIR = ROOT.parent / "shared" / "schemas" / "xdomea"
 NS4 = "urn:xoev-de:xdomea:schema:4.0.0"

@@ -10,7 +10,7 @@ import pikepdf
 import pikepdf.pdfa
 import pytest
 
-from conftest import ingest_json, run_ekte
+from helpers import ingest_json, run_ekte
 
 BAD = {
     "ocrmypdf/invalid.pdf": "broken_pdf",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ekte_cmd, ingest_json
+from helpers import ekte_cmd, ingest_json
 
 
 @pytest.fixture

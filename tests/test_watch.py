@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ekte_cmd, run_ekte
+from helpers import ekte_cmd, run_ekte
 
 
 def _watch(inbox, wd, *extra, env=None):

@@ -7,7 +7,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from conftest import SHARED, ingest_json, run_ekte
+from helpers import SHARED, ingest_json, run_ekte
 
 EXAMPLES = SHARED / "xdomea-examples"
 XSD_DIR = SHARED / "schemas" / "xdomea"

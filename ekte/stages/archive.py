@@ -8,6 +8,10 @@ a whole (temp folder + fsync + rename):
 * ``original.<ext>`` — the original bytes, unchanged
 * ``text.txt`` — the full text, pages separated by form feeds
 * ``metadata.json`` — schema-versioned metadata (``ekte.metadata/1``)
+* files a plugin delivered with the document (``doc.extra["archive_files"]``,
+  e.g. a portal's structured data ``data.json``), which are also embedded
+  in the archival PDF when listed in ``doc.extra["embed"]`` — then it is
+  PDF/A-3b with the file as an associated file (relationship ``Data``)
 """
 
 from __future__ import annotations
@@ -57,8 +61,12 @@ def _xmp_values(doc: "Document", profile: "Profile") -> dict[str, object]:
     }
 
 
-def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: bool) -> bool:
-    """Write *src* with ekte's XMP to *dst*.  For PDF/A the result is
+RESERVED = {ARCHIVE_PDF, METADATA, TEXT}
+
+
+def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: bool | str) -> bool:
+    """Write *src* with ekte's XMP (and the files to embed) to *dst*.  For
+    PDF/A (*pdfa* True = "2b", or a flavour such as "3b") the result is
     validated (pikepdf.pdfa.save validates what it wrote); returns whether
     the written file is (still) valid PDF/A."""
     import pikepdf
@@ -68,8 +76,15 @@ def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: b
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             for k, v in _xmp_values(doc, profile).items():
                 meta[k] = v
+        for e in doc.extra.get("embed") or []:
+            if e["name"] in pdf.attachments:
+                continue
+            pdf.attachments[e["name"]] = pikepdf.AttachedFileSpec(
+                pdf, e["data"], mime_type=e.get("mime", "application/octet-stream"),
+                description=e.get("description", ""), relationship=pikepdf.Name("/" + e.get("relationship", "Data")),
+                filename=e["name"])
         if pdfa:
-            rep = pikepdf.pdfa.save(pdf, dst, "2b")
+            rep = pikepdf.pdfa.save(pdf, dst, "2b" if pdfa is True else pdfa)
             return bool(rep.passed)
         pdf.save(dst)
         return False
@@ -89,11 +104,18 @@ def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path
             shutil.copyfile(archival, target)  # kept unchanged, by definition
         else:
             ok = False
+            embeds = bool(doc.extra.get("embed"))
+            flavour = "3b" if fmt in ("PDF/A-2B", "PDF/A-3B") and (embeds or fmt == "PDF/A-3B") else \
+                "2b" if fmt == "PDF/A-2B" else False
             try:
-                ok = write_xmp(archival, target, doc, profile, pdfa=(fmt == "PDF/A-2B"))
+                ok = write_xmp(archival, target, doc, profile, pdfa=flavour)
             except Exception as e:  # noqa: BLE001 - the OCR output stays usable
                 log.warning("doc %s: writing XMP failed (%s); archival copy kept without it", doc.id, type(e).__name__)
-            if fmt == "PDF/A-2B" and not ok:
+            if flavour == "3b" and ok:
+                doc.archival["format"] = fmt = "PDF/A-3B"
+                doc.archival["embedded"] = sorted(e["name"] for e in doc.extra.get("embed") or []) or \
+                    doc.archival.get("embedded", [])
+            if flavour and not ok:
                 shutil.copyfile(archival, target)
                 doc.archival["xmp"] = "not written: the result did not validate as PDF/A-2b"
                 doc.log("archive", "xmp-skipped", "PDF/A validation failed after XMP edit")
@@ -103,6 +125,18 @@ def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path
         doc.archival["file"] = ARCHIVE_PDF
         doc.archival["original"] = original_name(doc)
         (tmp / TEXT).write_text(doc.text, encoding="utf-8")
+        for name, data in (doc.extra.get("archive_files") or {}).items():
+            if name in RESERVED or name.startswith("original.") or Path(name).name != name or name.startswith("."):
+                raise ValueError(f"a plugin asked to archive a file under a reserved or unsafe name: {name!r}")
+            (tmp / name).write_bytes(data)
+        if not doc.extra.get("archive_files") and Path(archival).parent.is_dir():
+            # re-archiving (review accepted): keep the files delivered before
+            for name in doc.archival.get("beside", []):
+                old = Path(archival).parent / name
+                if old.is_file() and name not in RESERVED:
+                    shutil.copyfile(old, tmp / name)
+        if doc.extra.get("archive_files"):
+            doc.archival["beside"] = sorted(doc.extra["archive_files"])
         doc.archive_path = str(final)
         doc.log("archive", "archived", f"format={fmt}")
         fsutil.write_json(tmp / METADATA, doc.metadata_dict())

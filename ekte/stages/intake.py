@@ -9,7 +9,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ekte.errors import DocumentError
 
@@ -47,10 +47,13 @@ def is_ignored(name: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(name.lower(), p.lower()) for p in patterns)
 
 
-def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = ()) -> Iterator[Path]:
+def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
+         claim: "Callable[[Path], bool] | None" = None) -> Iterator[Path]:
     """Yield every candidate file below *paths*, sorted, in a stable order.
     Ignored names (files or folders) and anything inside *exclude* are
-    skipped; symlinks are not followed into directories."""
+    skipped; symlinks are not followed into directories.  A folder that
+    *claim* accepts (an intake source's package) is yielded itself and not
+    walked into."""
     excl = [Path(e).resolve() for e in exclude]
 
     def excluded(p: Path) -> bool:
@@ -65,8 +68,15 @@ def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = ()) -> Iter
             continue
         if not root.is_dir():
             raise FileNotFoundError(str(root))
+        if claim is not None and claim(root):
+            yield root
+            continue
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not is_ignored(d, ignore) and not excluded(Path(dirpath, d)))
+            if claim is not None:
+                for d in [d for d in dirnames if claim(Path(dirpath, d))]:
+                    dirnames.remove(d)
+                    yield Path(dirpath, d)
             for f in sorted(filenames):
                 if is_ignored(f, ignore):
                     continue

@@ -1,0 +1,34 @@
+"""Helpers shared by the project's tests and the plugins' tests."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SAMPLES = ROOT / "samples"
+
+
+def ekte_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("ekte")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "ekte"]
+
+
+def run_ekte(*args, check=None, env=None, timeout=600, **kw) -> subprocess.CompletedProcess:
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run(ekte_cmd() + [str(a) for a in args], capture_output=True, text=True, env=e,
+                       timeout=timeout, stdin=subprocess.DEVNULL, **kw)
+    if check is not None and p.returncode != check:
+        raise AssertionError(f"exit {p.returncode} != {check}\nstdout:\n{p.stdout[-3000:]}\nstderr:\n{p.stderr[-3000:]}")
+    return p
+
+
+def ingest_json(*args, check=None) -> dict:
+    p = run_ekte("ingest", "--json", *args, check=check)
+    try:
+        return json.loads(p.stdout)
+    except ValueError:
+        raise AssertionError(f"no JSON on stdout (exit {p.returncode}):\n{p.stdout[-2000:]}\n{p.stderr[-3000:]}")
