@@ -219,27 +219,59 @@ class Watcher:
             return any(intake.is_ignored(part, ign) for part in rel.parts)
         return True
 
+    def _package_dir(self, p: Path) -> Path | None:
+        """The folder below a watched root that an intake source claims as
+        a package and that holds *p*, if any."""
+        if not self.p.sources:
+            return None
+        for parent in p.parents:
+            if parent in self.roots or not any(r in parent.parents for r in self.roots):
+                return None
+            if self.p.source_for(parent) is not None:
+                return parent
+        return None
+
+    @staticmethod
+    def _stat_unit(p: Path) -> tuple[int, int]:
+        """(size, mtime) of a file, or the sum/max over a package folder."""
+        if p.is_dir():
+            size, mtime = 0, p.stat().st_mtime_ns
+            for f in p.rglob("*"):
+                if f.is_file():
+                    st = f.stat()
+                    size, mtime = size + st.st_size, max(mtime, st.st_mtime_ns)
+            return size, mtime
+        st = p.stat()
+        return st.st_size, st.st_mtime_ns
+
     def notice(self, path: str) -> None:
         p = Path(path)
         if self._ignored(p):
             return
+        pkg = self._package_dir(p)
+        if pkg is not None:  # a file of a package folder: the folder is the unit
+            p, path = pkg, str(pkg)
         try:
-            st = p.stat()
+            if pkg is not None:
+                size, mtime = self._stat_unit(p)
+            else:
+                st = p.stat()
+                if not stat.S_ISREG(st.st_mode):
+                    return
+                size, mtime = st.st_size, st.st_mtime_ns
         except OSError:
             with self.lock:
                 self.candidates.pop(path, None)
             return
-        if not stat.S_ISREG(st.st_mode):
-            return
         now = time.monotonic()
         with self.lock:
-            if path in self.in_flight or (path, st.st_size, st.st_mtime_ns) in self.settled:
+            if path in self.in_flight or (path, size, mtime) in self.settled:
                 return
             c = self.candidates.get(path)
             if c is None:
-                self.candidates[path] = Candidate(st.st_size, st.st_mtime_ns, now, now)
-            elif (c.size, c.mtime_ns) != (st.st_size, st.st_mtime_ns):
-                c.size, c.mtime_ns, c.since = st.st_size, st.st_mtime_ns, now
+                self.candidates[path] = Candidate(size, mtime, now, now)
+            elif (c.size, c.mtime_ns) != (size, mtime):
+                c.size, c.mtime_ns, c.since = size, mtime, now
 
     def rescan(self) -> None:
         for f in intake.walk(self.roots, self.p.profile.intake.ignore, [self.p.workdir, self.done_dir]):
@@ -286,26 +318,29 @@ class Watcher:
             due = [(p, c) for p, c in self.candidates.items() if now - c.since >= self.stable]
         if not due:
             return []
-        busy = open_for_writing({p for p, _ in due})
+        files = set()
+        for p, _ in due:
+            files |= {str(f) for f in Path(p).rglob("*") if f.is_file()} if Path(p).is_dir() else {p}
+        busy_files = open_for_writing(files)
         for p, c in due:
             path = Path(p)
             try:
-                st = path.stat()
+                size, mtime = self._stat_unit(path)
             except OSError:
                 with self.lock:
                     self.candidates.pop(p, None)
                 continue
-            if (st.st_size, st.st_mtime_ns) != (c.size, c.mtime_ns):
+            if (size, mtime) != (c.size, c.mtime_ns):
                 with self.lock:
-                    c.size, c.mtime_ns, c.since = st.st_size, st.st_mtime_ns, now
+                    c.size, c.mtime_ns, c.since = size, mtime, now
                 continue
-            if p in busy:
+            if p in busy_files or (path.is_dir() and any(f.startswith(p + os.sep) for f in busy_files)):
                 continue
-            if not complete_as_type(path) and now - c.first_seen < max(60.0, 20 * self.stable):
+            if path.is_file() and not complete_as_type(path) and now - c.first_seen < max(60.0, 20 * self.stable):
                 continue  # still arriving (or broken: then it is taken after a while and quarantined)
             with self.lock:
                 self.candidates.pop(p, None)
-                self.settled.add((p, st.st_size, st.st_mtime_ns))
+                self.settled.add((p, size, mtime))
             out.append(p)
         return sorted(out)
 

@@ -219,12 +219,14 @@ def test_watcher_takes_zip_packages(packages, tmp_path):
             tmp = inbox / f".{s}.zip.part"
             _zip_of(out / s, tmp)
             os.rename(tmp, inbox / f"{s}.zip")  # delivered with one rename
-        n_parts = sum(1 + len(truth[s]["attachments"]) for s in subs)
+        folder_sub = sorted(truth)[2]
+        os.rename(out / folder_sub, inbox / folder_sub)  # a package folder, moved in whole
+        n_parts = sum(1 + len(truth[s]["attachments"]) for s in subs + [folder_sub])
         t0 = time.monotonic()
         while True:
             exported = list((wd / "export" / "folder").iterdir()) if (wd / "export" / "folder").exists() else []
             if len(exported) == n_parts and not any(inbox.iterdir()) and \
-                    len(list((wd / "export" / "xdomea").glob("*.zip"))) == 2:
+                    len(list((wd / "export" / "xdomea").glob("*.zip"))) == 3:
                 break
             assert time.monotonic() - t0 < 120, (exported, list(inbox.iterdir()))
             assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
@@ -234,4 +236,7 @@ def test_watcher_takes_zip_packages(packages, tmp_path):
         proc.communicate(timeout=60)
     assert proc.returncode == 0
     # the containers left the inbox for the done folder once all their parts were exported
-    assert sorted(p.name for p in (wd / "done").iterdir()) == sorted(f"{s}.zip" for s in subs)
+    assert sorted(p.name for p in (wd / "done").iterdir()) == sorted([f"{s}.zip" for s in subs] + [folder_sub])
+    assert sorted(p.name for p in (wd / "done" / folder_sub).iterdir()) == sorted(
+        ["metadata.json", "data.json", f"{truth[folder_sub]['form']}.pdf"] +
+        [f"{a}.pdf" for a in truth[folder_sub]["attachments"]])
