@@ -144,7 +144,7 @@ def test_acroform_values_win(tmp_path, profile):
 def test_classify_command_reads_form_fields(tmp_path):
     import json
 
-    from conftest import run_ekte
+    from helpers import run_ekte
 
     p = tmp_path / "form.pdf"
     _fillable_pdf(p, {"Familienname": "Schäfer", "Vorname": "Özlem", "Gemarkung": "Wiesenau"})
