@@ -85,9 +85,15 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
     exe = Path(sys.executable).with_name("ekte")
 
     def start(inbox: Path, wd: Path) -> subprocess.Popen:
-        return subprocess.Popen([str(exe), "watch", str(inbox), "-w", str(wd), "--stable-seconds", str(stable),
-                                 "-v", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        # its log goes to a file: a pipe nobody reads would fill up and block the daemon
+        log = open(tmp / f"{inbox.name}.log", "wb")
+        return subprocess.Popen([str(exe), "watch", str(inbox), "-w", str(wd), "--stable-seconds", str(stable)],
+                                stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+
+    def alive(proc: subprocess.Popen) -> None:
+        if proc.poll() is not None:
+            logs = "".join(p.read_text(errors="replace")[-2000:] for p in tmp.glob("*.log"))
+            raise SystemExit(f"ekte watch exited ({proc.returncode}): {logs}")
 
     def exported(wd: Path) -> set[str]:
         root = wd / "export" / "folder"
@@ -99,6 +105,7 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
     proc = start(inbox, wd)
     try:
         while not (wd / "status.json").exists():
+            alive(proc)
             time.sleep(0.1)
         lat = []
         for f in files[:n_latency]:
@@ -108,6 +115,7 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
             t0 = time.monotonic()
             os.rename(tmpf, inbox / f.name)
             while doc_id not in exported(wd):
+                alive(proc)
                 time.sleep(0.01)
             lat.append(time.monotonic() - t0)
         lat.sort()
@@ -124,6 +132,7 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
     proc = start(inbox2, wd2)
     try:
         while not (wd2 / "status.json").exists():
+            alive(proc)
             time.sleep(0.1)
         burst = files[:n_burst]
         stage = tmp / "wstage"
@@ -137,9 +146,12 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
             st = json.loads((wd2 / "status.json").read_text()) if (wd2 / "status.json").exists() else {}
             if st.get("done", 0) + st.get("review", 0) + st.get("failed", 0) + st.get("duplicates", 0) >= len(burst):
                 break
+            alive(proc)
             time.sleep(0.2)
         dt_ = time.monotonic() - t0
         out["burst"] = {"documents": len(burst), "seconds": round(dt_, 2), "documents_per_s": round(len(burst) / dt_, 2)}
+        warnings = [ln for ln in (tmp / f"{inbox2.name}.log").read_text(errors="replace").splitlines() if ln.strip()]
+        out["burst"]["log_lines"] = len(warnings)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(60)
