@@ -321,6 +321,7 @@ def status(
         out.print(f"watch daemon {state} (pid {st['pid']}, {st.get('mode')}, since {st.get('started')})")
         out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
+                  f"not exported {st.get('export_failed', 0)}  "
                   f"last activity {st.get('last_activity') or '-'}", highlight=False)
         for e in st.get("last_errors", []):
             out.print(f"  {e['time']}  {e['id']}  {e['code']}", highlight=False)
