@@ -190,9 +190,9 @@ class Watcher:
         self.done_dir = dd if dd.is_absolute() else wd / dd
         others = {"done folder": self.done_dir}
         for c in pipeline.connectors:
-            root = getattr(c, "root", None)
-            if callable(root):
-                others[f"export folder of connector '{c.name}'"] = Path(root())
+            root = c.root()
+            if root is not None:
+                others[f"export folder of connector '{c.name}'"] = root
         check_setup(self.roots, wd, others)
         fs = {str(r): filesystem_type(r) for r in self.roots}
         network = [r for r, t in fs.items() if t in NETWORK_FS]

@@ -41,12 +41,6 @@ class AlfrescoBulkConnector(Connector):
             if not key.startswith("fields.") and k not in RECORD_KEYS:
                 raise ConfigError(f"connectors.alfresco-bulk.properties.{prop}: unknown key '{key}'")
 
-    def root(self) -> Path:
-        p = self.config.get("path")
-        if not p:
-            return self.default_root()
-        return Path(p) if Path(p).is_absolute() else self.workdir / p
-
     def shadow_xml(self, rec: dict[str, Any]) -> bytes:
         root = etree.Element("properties")
         etree.SubElement(root, "comment").text = f"ekte {rec['id']}"

@@ -54,6 +54,17 @@ class Connector:
     def default_root(self) -> Path:
         return self.workdir / "export" / self.name
 
+    def root(self) -> Path | None:
+        """The output folder of a connector that writes files (one with a
+        ``path`` setting; relative paths are below the working directory),
+        else None."""
+        if "path" not in self.settings:
+            return None
+        p = self.config.get("path")
+        if not p:
+            return self.default_root()
+        return Path(p) if Path(p).is_absolute() else self.workdir / p
+
     def export(self, doc: "Document", archive_dir: Path) -> ExportResult:  # pragma: no cover - interface
         raise NotImplementedError
 

@@ -16,12 +16,6 @@ class FolderConnector(Connector):
     name = "folder"
     settings = {"path": ""}
 
-    def root(self) -> Path:
-        p = self.config.get("path")
-        if not p:
-            return self.default_root()
-        return Path(p) if Path(p).is_absolute() else self.workdir / p
-
     def export(self, doc, archive_dir: Path) -> ExportResult:
         final = self.root() / doc.id
         meta_name = f"{doc.id}.json"

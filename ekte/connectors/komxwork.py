@@ -139,12 +139,6 @@ class KomxworkConnector(Connector):
         self.batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         self._prepared = False
 
-    def root(self) -> Path:
-        p = self.config.get("path")
-        if not p:
-            return self.default_root()
-        return Path(p) if Path(p).is_absolute() else self.workdir / p
-
     def _prepare(self) -> Path:
         root = self.root()
         if not self._prepared:

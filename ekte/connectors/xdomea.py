@@ -215,12 +215,6 @@ class XdomeaConnector(Connector):
         self.schema = load_schema(str(self.config["schema_dir"]), self.config["version"]) \
             if self.config["schema_dir"] else None
 
-    def root(self) -> Path:
-        p = self.config.get("path")
-        if not p:
-            return self.default_root()
-        return Path(p) if Path(p).is_absolute() else self.workdir / p
-
     def group_key(self, doc) -> str | None:
         how = self.config["group_by"]
         if how == "submission":
