@@ -666,10 +666,14 @@ class Pipeline:
         move_to: Path | str | None = None,
         progress: ProgressSink | None = None,
         command: str = "ingest",
+        source: Any | None = None,
     ) -> IngestResult:
+        """Ingest *paths* (files and folders, walked recursively).  With
+        *source* (an intake source), every path is one of its containers
+        instead (``ekte import-xdomea``)."""
         if self.journal is None:
             with self:
-                return self.ingest(paths, move_to=move_to, progress=progress, command=command)
+                return self.ingest(paths, move_to=move_to, progress=progress, command=command, source=source)
         journal = self.journal
         progress = progress or _NoProgress()
         check_dependencies(self.params.language)
@@ -682,14 +686,14 @@ class Pipeline:
             if not r.exists():
                 raise ConfigError(f"input not found: {r}")
         exclude = [self.workdir] + ([Path(move_to)] if move_to else [])
-        files = list(intake.walk(roots, self.profile.intake.ignore, exclude,
-                                 claim=self.source_for if self.sources else None))
+        files = roots if source is not None else list(intake.walk(
+            roots, self.profile.intake.ignore, exclude, claim=self.source_for if self.sources else None))
         progress.start(len(files))
 
         seen: dict[str, Document] = {}
         tasks: list[tuple[Document, Path]] = []
         packages: dict[str, list[Document]] = {}
-        staging = Path(tempfile.mkdtemp(prefix="ekte-staging-")) if self.sources else None
+        staging = Path(tempfile.mkdtemp(prefix="ekte-staging-")) if self.sources or source is not None else None
 
         def done(doc: Document, src: Path | None) -> None:
             result.documents.append(doc)
@@ -709,7 +713,7 @@ class Pipeline:
         old_term = signal.signal(signal.SIGTERM, on_term)
         try:
             for path in files:
-                parts = self.expand(path, staging, run_id, done) if staging is not None else [path]
+                parts = self.expand(path, staging, run_id, done, source) if staging is not None else [path]
                 for part in parts:
                     task = self.admit(part, run_id, done, seen)
                     if task is not None:
@@ -745,14 +749,14 @@ class Pipeline:
         return None
 
     def expand(self, path: Path, staging: Path, run_id: int,
-               done: Callable[[Document, Path | None], None]) -> list[Path]:
+               done: Callable[[Document, Path | None], None], source: Any | None = None) -> list[Path]:
         """The files to admit for *path*: itself, or the parts an intake
         source unpacked from it (with their delivered metadata registered in
         :attr:`given`).  Rejected parts and unreadable containers are
         quarantined here."""
         from ekte.sources import Rejected
 
-        src = self.source_for(path)
+        src = source or self.source_for(path)
         if src is None:
             return [path]
         out = staging / f"p{len(list(staging.iterdir()))}"

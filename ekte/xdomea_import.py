@@ -21,8 +21,6 @@ their own SHA-256 is kept in the provenance.
 from __future__ import annotations
 
 import logging
-import shutil
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,20 +29,15 @@ from lxml import etree
 
 from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
-from ekte.model import Document, ErrorInfo, Status
+from ekte.package import Package
 from ekte.profile import FIELD_NAMES
+from ekte.sources import Rejected, Staged
 
 log = logging.getLogger(__name__)
 
 MAX_RATIO = 200  # uncompressed : compressed, beyond which a member is a bomb
 PDF_CODES = {"018", "044"}
 TEXT_CODES = {"045"}
-
-
-class PackageError(Exception):
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(detail or REASONS.get(code, code))
-        self.code = code
 
 
 @dataclass
@@ -83,22 +76,17 @@ def _text(el: etree._Element | None, *names: str) -> str | None:
     return t or None
 
 
-def _safe_member(name: str) -> bool:
-    p = Path(name)
-    return bool(name) and not p.is_absolute() and ".." not in p.parts and "\\" not in name and len(p.parts) == 1
-
-
 def parse_message(xml: bytes) -> tuple[str, str, list[Entry]]:
     """→ (message type, version, entries)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as e:
-        raise PackageError("bad_message", f"the message XML is not well-formed ({e.msg})") from None
+        raise DocumentError("bad_message", f"the message XML is not well-formed ({e.msg})") from None
     name = _local(root)
     ns = etree.QName(root).namespace or ""
     if not ns.startswith("urn:xoev-de:xdomea:schema:") or not name.endswith((".0503", ".0605")):
-        raise PackageError("bad_message", f"not an xdomea 0503 or 0605 message: {name}")
+        raise DocumentError("bad_message", f"not an xdomea 0503 or 0605 message: {name}")
     version = ns.rsplit(":", 1)[1]
     entries: list[Entry] = []
     for dok in root.iter(f"{{{ns}}}Dokument"):
@@ -159,126 +147,64 @@ def parse_message(xml: bytes) -> tuple[str, str, list[Entry]]:
     return name, version, entries
 
 
-class Package:
-    """A container as a ZIP file or an unpacked folder, read safely."""
-
-    def __init__(self, path: Path, max_bytes: int):
-        self.path = Path(path)
-        self.max_bytes = max_bytes
-        self.zip: zipfile.ZipFile | None = None
-        if self.path.is_dir():
-            self.names = sorted(p.name for p in self.path.iterdir() if p.is_file())
-        else:
-            try:
-                self.zip = zipfile.ZipFile(self.path)
-            except (zipfile.BadZipFile, OSError) as e:
-                raise PackageError("bad_message", f"not a readable ZIP container ({type(e).__name__})") from None
-            self.names = [i.filename for i in self.zip.infolist() if not i.is_dir()]
-            for i in self.zip.infolist():
-                if not _safe_member(i.filename.rstrip("/")) and not i.is_dir():
-                    raise PackageError("unsafe_package", f"member with a path: refusing {i.filename!r}")
-                if i.file_size > max_bytes:
-                    raise PackageError("unsafe_package", "a member exceeds the size limit")
-                if i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 1 << 20:
-                    raise PackageError("unsafe_package", "a member has an absurd compression ratio")
-
-    def read(self, name: str) -> bytes:
-        if not _safe_member(name) or name not in self.names:
-            raise PackageError("missing_file", "the message names a file that is not in the container")
-        if self.zip is not None:
-            with self.zip.open(name) as f:
-                data = f.read(self.max_bytes + 1)
-        else:
-            p = self.path / name
-            if p.stat().st_size > self.max_bytes:
-                raise PackageError("unsafe_package", "a file exceeds the size limit")
-            data = p.read_bytes()
-        if len(data) > self.max_bytes:
-            raise PackageError("unsafe_package", "a member exceeds the size limit")
-        return data
-
-    def message(self) -> tuple[str, bytes]:
-        xmls = [n for n in self.names if n.lower().endswith(".xml")]
-        for n in xmls:
-            data = self.read(n)
-            head = data[:4096]
-            if b"xdomea" in head and (b".0503" in head or b".0605" in head):
-                return n, data
-        raise PackageError("bad_message", "no xdomea 0503/0605 message in the container")
+def find_message(pkg: Package) -> tuple[str, bytes]:
+    """The 0503/0605 message of a container: (member name, bytes)."""
+    for n in [n for n in pkg.names if n.lower().endswith(".xml")]:
+        data = pkg.read(n)
+        head = data[:4096]
+        if b"xdomea" in head and (b".0503" in head or b".0605" in head):
+            return n, data
+    raise DocumentError("bad_message", "no xdomea 0503/0605 message in the container")
 
 
-def stage(pipeline: Any, containers: list[Path], staging: Path) -> tuple[list[Path], list[Document]]:
-    """Unpack the primary files of *containers* into *staging* and register
-    their metadata with *pipeline*; returns (files to ingest, documents
-    already settled: quarantined with the reason)."""
-    from ekte.textpdf import text_to_pdf
+class XdomeaSource:
+    """The containers given to ``ekte import-xdomea``, as an intake source:
+    every primary file becomes a staged document with the message's
+    metadata; the pipeline quarantines what is rejected."""
 
-    files: list[Path] = []
-    settled: list[Document] = []
-    max_bytes = int(pipeline.profile.intake.max_file_mb * 1024 * 1024)
-    for n, c in enumerate(containers):
-        def fail(code: str, message: str, src: str, data: bytes | None = None) -> None:
-            sha = fsutil.sha256_bytes(data) if data is not None else "0" * 64
-            doc = Document(sha256=sha, source=src, size=len(data or b""), media_type="")
-            err = DocumentError(code, message, stage="intake")
-            if data is not None and pipeline.journal.get(sha) is None:
-                tmp = staging / f"bad-{len(settled)}"
-                tmp.write_bytes(data)
-                pipeline.journal.receive(sha, doc.id, src, None, 0)
-                pipeline.quarantine(doc, err, tmp)
-            doc.status, doc.error = Status.QUARANTINED, ErrorInfo(code, message, "intake")
-            log.warning("xdomea import: %s quarantined (%s)", doc.id if data is not None else "container", code)
-            settled.append(doc)
+    name = "xdomea"
 
-        try:
-            pkg = Package(c, max_bytes)
-            msg_name, xml = pkg.message()
-            mtype, version, entries = parse_message(xml)
-        except PackageError as e:
-            fail(e.code, str(e), str(c))
-            continue
-        out = staging / f"c{n}"
-        out.mkdir(parents=True, exist_ok=True)
+    def configure(self, profile: Any, workdir: Path) -> None:
+        self.max_bytes = int(profile.intake.max_file_mb * 1024 * 1024)
+
+    def claims(self, path: Path) -> bool:
+        return True  # only used for the containers named on the command line
+
+    def expand(self, path: Path, staging: Path) -> list[Staged | Rejected]:
+        from ekte.textpdf import text_to_pdf
+
+        pkg = Package(path, self.max_bytes, max_ratio=MAX_RATIO)  # DocumentError: the container is quarantined
+        msg_name, xml = find_message(pkg)
+        mtype, version, entries = parse_message(xml)
         log.info("xdomea import: %s %s with %d documents", mtype, version, len(entries))
+        out: list[Staged | Rejected] = []
         for e in entries:
-            src = f"{c}!/{e.member}"
+            src = f"{path}!/{e.member}"
             try:
                 data = pkg.read(e.member)
-            except PackageError as err:
-                fail(err.code, str(err), src)
+            except DocumentError as err:
+                out.append(Rejected(src, err.code, err.message))
                 continue
             sha = fsutil.sha256_bytes(data)
             if e.expected_sha256 and e.expected_sha256 != sha:
-                fail("hash_mismatch", REASONS["hash_mismatch"], src, data)
+                bad = staging / f"rejected-{len(out)}"
+                bad.write_bytes(data)
+                out.append(Rejected(src, "hash_mismatch", REASONS["hash_mismatch"], bad))
                 continue
-            target = out / Path(e.member).name
-            prov = dict(e.provenance, container=Path(c).name, container_message=msg_name, primary_sha256=sha)
+            target = staging / Path(e.member).name
+            prov = dict(e.provenance, container=path.name, container_message=msg_name, primary_sha256=sha)
             if e.format_code in TEXT_CODES or (e.member.lower().endswith(".txt") and not data.startswith(b"%PDF")):
                 target = target.with_suffix(".pdf")
                 text_to_pdf(data.decode("utf-8", errors="replace"), target)
                 prov["converted"] = "text typeset into PDF"
             else:
                 target.write_bytes(data)
-            pipeline.given[str(target)] = {"doctype": e.doctype, "fields": e.fields, "source": src,
-                                          "provenance": prov}
-            files.append(target)
-    return files, settled
+            out.append(Staged(target, {"doctype": e.doctype, "fields": e.fields, "source": src, "provenance": prov}))
+        return out
 
 
 def import_containers(pipeline: Any, containers: list[Path], progress: Any = None) -> Any:
     """Ingest the documents of xdomea containers with *pipeline* (open)."""
-    import tempfile
-
-    # outside the working directory: ingest never takes files from there
-    staging = Path(tempfile.mkdtemp(prefix="ekte-xdomea-import-"))
-    try:
-        files, settled = stage(pipeline, [Path(c) for c in containers], staging)
-        result = pipeline.ingest(files, progress=progress, command="import-xdomea") if files else None
-        if result is None:
-            from ekte.pipeline import IngestResult
-
-            result = IngestResult(workdir=str(pipeline.workdir))
-        result.documents = settled + result.documents
-        return result
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    source = XdomeaSource()
+    source.configure(pipeline.profile, pipeline.workdir)
+    return pipeline.ingest([Path(c) for c in containers], progress=progress, command="import-xdomea", source=source)

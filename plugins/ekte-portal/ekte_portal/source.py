@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte.errors import ConfigError, DocumentError
+from ekte.package import Package, plain_name
 from ekte.sources import Rejected, Staged
 
 LEIKA_URN = re.compile(r"^urn:de:fim:leika:leistung:(\d{14})$")
@@ -64,10 +65,6 @@ EXT = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "im
        "application/json": ".json", "application/xml": ".xml", "text/xml": ".xml"}
 
 
-def _plain(name: str) -> bool:
-    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..") and "\0" not in name
-
-
 def _dig(data: Any, path: str) -> Any:
     cur = data
     for part in path.split("."):
@@ -78,50 +75,6 @@ def _dig(data: Any, path: str) -> Any:
         else:
             return None
     return cur
-
-
-class _Package:
-    def __init__(self, path: Path, max_bytes: int, max_members: int, max_ratio: int):
-        self.path = path
-        self.max_bytes = max_bytes
-        self.zip = None
-        if path.is_dir():
-            self.names = sorted(p.name for p in path.iterdir() if p.is_file())
-            if len(self.names) > max_members:
-                raise DocumentError("unsafe_package", "the package has too many files")
-        else:
-            try:
-                self.zip = zipfile.ZipFile(path)
-            except (zipfile.BadZipFile, OSError):
-                raise DocumentError("bad_message", "the package is not a readable ZIP file") from None
-            infos = [i for i in self.zip.infolist() if not i.is_dir()]
-            if len(infos) > max_members:
-                raise DocumentError("unsafe_package", "the package has too many files")
-            for i in infos:
-                if not _plain(i.filename):
-                    raise DocumentError("unsafe_package", "a member of the package has a path (refused)")
-                if i.file_size > max_bytes:
-                    raise DocumentError("unsafe_package", "a member of the package exceeds the size limit")
-                if i.compress_size and i.file_size > (1 << 20) and i.file_size / i.compress_size > max_ratio:
-                    raise DocumentError("unsafe_package", "a member of the package has an absurd compression ratio")
-            self.names = [i.filename for i in infos]
-
-    def has(self, name: str) -> bool:
-        return name in self.names
-
-    def read(self, name: str, limit: int | None = None) -> bytes:
-        limit = limit or self.max_bytes
-        if not _plain(name) or name not in self.names:
-            raise DocumentError("missing_file", "the metadata names a file that is not in the package")
-        if self.zip is not None:
-            with self.zip.open(name) as f:
-                data = f.read(limit + 1)
-        else:
-            with open(self.path / name, "rb") as f:
-                data = f.read(limit + 1)
-        if len(data) > limit:
-            raise DocumentError("unsafe_package", "a file of the package exceeds the size limit")
-        return data
 
 
 class PortalSource:
@@ -197,7 +150,7 @@ class PortalSource:
         except OSError:
             return None
 
-    def _metadata(self, pkg: _Package) -> dict[str, Any]:
+    def _metadata(self, pkg: Package) -> dict[str, Any]:
         raw = pkg.read("metadata.json", int(self.config["max_metadata_kb"]) * 1024)
         try:
             meta = json.loads(raw)
@@ -265,7 +218,8 @@ class PortalSource:
         return str(v).strip() or None
 
     def _expand(self, path: Path, staging: Path) -> list[Staged | Rejected]:
-        pkg = _Package(path, self.max_bytes, int(self.config["max_members"]), int(self.config["max_ratio"]))
+        pkg = Package(path, self.max_bytes, max_members=int(self.config["max_members"]),
+                      max_ratio=int(self.config["max_ratio"]))
         meta = self._metadata(pkg)
         cs = meta["contentStructure"]
         data, data_name, data_raw = None, None, None
@@ -280,7 +234,7 @@ class PortalSource:
         # every attachment and its hash first: a package is taken whole or not at all
         parts: list[tuple[dict[str, Any], str, bytes]] = []
         for a in cs["attachments"]:
-            name = a.get("filename") if _plain(str(a.get("filename") or "")) and pkg.has(a.get("filename")) else None
+            name = a.get("filename") if plain_name(str(a.get("filename") or "")) and pkg.has(a.get("filename")) else None
             if name is None:
                 cands = [n for n in pkg.names if Path(n).stem == a["attachmentId"]]
                 name = cands[0] if cands else f"{a['attachmentId']}{EXT.get(a.get('mimeType'), '')}"
