@@ -127,6 +127,24 @@ def _summary_table(result) -> None:
         out.print("[yellow]interrupted — run the same command again to finish the rest[/]")
 
 
+def _run_and_report(run, as_json: bool, no_progress: bool, verbose: int, log_format: str) -> None:
+    """Run an ingest-like API call with a progress bar, print its summary
+    (or JSON) and exit with its exit code."""
+    _setup_logging(verbose, log_format)
+    show_progress = not as_json and not no_progress and err.is_terminal
+    try:
+        result = run(RichProgress() if show_progress else None)
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    except MissingDependency as e:
+        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _summary_table(result)
+    raise typer.Exit(int(result.exit_code))
+
+
 @app.command()
 def ingest(
     paths: List[Path] = typer.Argument(..., help="Files or folders to ingest (folders recursively)."),
@@ -145,23 +163,10 @@ def ingest(
     """Ingest documents: OCR, classify, extract, archive and export them."""
     from ekte import api
 
-    _setup_logging(verbose, log_format)
-    show_progress = not as_json and not no_progress and err.is_terminal
-    try:
-        result = api.ingest(
-            paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
-            connectors=connector or None, plugins=plugin, move_to=move,
-            progress=RichProgress() if show_progress else None,
-        )
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
-    except MissingDependency as e:
-        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
-    if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    else:
-        _summary_table(result)
-    raise typer.Exit(int(result.exit_code))
+    _run_and_report(lambda progress: api.ingest(
+        paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
+        connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
+    ), as_json, no_progress, verbose, log_format)
 
 
 @app.command("import-xdomea")
@@ -181,21 +186,10 @@ def import_xdomea_cmd(
     """Ingest the documents of xdomea 0503/0605 containers with their metadata (migrations)."""
     from ekte import api
 
-    _setup_logging(verbose, log_format)
-    show_progress = not as_json and not no_progress and err.is_terminal
-    try:
-        result = api.import_xdomea(containers, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
-                                   connectors=connector or None, plugins=plugin,
-                                   progress=RichProgress() if show_progress else None)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
-    except MissingDependency as e:
-        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
-    if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    else:
-        _summary_table(result)
-    raise typer.Exit(int(result.exit_code))
+    _run_and_report(lambda progress: api.import_xdomea(
+        containers, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
+        connectors=connector or None, plugins=plugin, progress=progress,
+    ), as_json, no_progress, verbose, log_format)
 
 
 @app.command("export")
