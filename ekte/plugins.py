@@ -66,6 +66,16 @@ def build_manager(extra_modules: list[str] | None = None) -> tuple[pluggy.Plugin
     return pm, infos
 
 
+def plugin_settings(profile: Any, name: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """A plugin's ``[plugins.<name>]`` table over its *defaults*; an
+    unknown key is a configuration error, as everywhere in a profile."""
+    cfg = dict(profile.plugins.get(name, {}))
+    unknown = set(cfg) - set(defaults)
+    if unknown:
+        raise ConfigError(f"plugins.{name}: unknown key(s): {', '.join(sorted(unknown))}")
+    return {**defaults, **cfg}
+
+
 def call_list(pm: pluggy.PluginManager, hookname: str) -> list[Any]:
     """Flatten a hook whose implementations each return a list."""
     out: list[Any] = []

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte.errors import ConfigError, DocumentError
+from ekte.plugins import plugin_settings
 from ekte.package import Package, plain_name
 from ekte.sources import Rejected, Staged
 
@@ -86,11 +87,7 @@ class PortalSource:
         self.validator = None
 
     def configure(self, profile, workdir) -> None:
-        cfg = dict(profile.plugins.get("portal", {}))
-        unknown = set(cfg) - set(SETTINGS)
-        if unknown:
-            raise ConfigError(f"plugins.portal: unknown key(s): {', '.join(sorted(unknown))}")
-        self.config = {**SETTINGS, **cfg}
+        self.config = plugin_settings(profile, "portal", SETTINGS)
         self.fields = dict(self.config["fields"] or DEFAULT_FIELDS)
         from ekte.profile import FIELD_NAMES
 

@@ -34,7 +34,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ekte.errors import ConfigError, DocumentError
+from ekte.errors import DocumentError
+from ekte.plugins import plugin_settings
 from ekte.sources import Rejected, Staged
 
 log = logging.getLogger("ekte.separate")
@@ -67,11 +68,7 @@ class SeparateSource:
         self.doctypes: set[str] = set()
 
     def configure(self, profile, workdir) -> None:
-        cfg = dict(profile.plugins.get("separate", {}))
-        unknown = set(cfg) - set(SETTINGS)
-        if unknown:
-            raise ConfigError(f"plugins.separate: unknown key(s): {', '.join(sorted(unknown))}")
-        self.config = {**SETTINGS, **cfg}
+        self.config = plugin_settings(profile, "separate", SETTINGS)
         from ekte.profile import FIELD_NAMES
 
         self.fields = set(FIELD_NAMES)
