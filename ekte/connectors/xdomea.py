@@ -122,11 +122,7 @@ def build_message(version: str, group: list[dict[str, Any]], *, prozess_id: str,
     b(sgo, "FachverfahrenObjektID", lead["id"])
     vorgang = b(b(sgo, "Schriftgutobjekt"), "Vorgang")
     b(b(vorgang, "Identifikation"), "xdomeaUUID" if v4 else "ID", group[0]["vorgang_uuid"])
-    am = b(vorgang, "AllgemeineMetadaten")
-    b(am, "Betreff", lead.get("betreff") or lead.get("doctype_title") or lead["id"])
-    if lead.get("aktenzeichen"):
-        b(am, "Kennzeichen", lead["aktenzeichen"])
-    b.code(am, "Medium", "001", LIST_MEDIUM, "1.0")
+    am = _allgemeine(b, vorgang, lead)
     if lead.get("aktenplan"):
         b(b(am, "Aktenplaneinheit"), "Kennzeichen", lead["aktenplan"])
     if lead.get("retention_years") is not None:
@@ -141,11 +137,7 @@ def build_message(version: str, group: list[dict[str, Any]], *, prozess_id: str,
         ident = b(dok, "Identifikation")
         b(ident, "xdomeaUUID" if v4 else "ID", rec["uuid"])
         b(ident, "NummerImUebergeordnetenContainer", n)
-        dam = b(dok, "AllgemeineMetadaten")
-        b(dam, "Betreff", rec.get("betreff") or rec.get("doctype_title") or rec["id"])
-        if rec.get("aktenzeichen"):
-            b(dam, "Kennzeichen", rec["aktenzeichen"])
-        b.code(dam, "Medium", "001", LIST_MEDIUM, "1.0")
+        _allgemeine(b, dok, rec)
         if rec.get("received_date"):
             b(dok, "Posteingangsdatum", rec["received_date"])
         if rec.get("document_date"):
@@ -172,6 +164,16 @@ def build_message(version: str, group: list[dict[str, Any]], *, prozess_id: str,
         if not v4:
             _fachdaten(b, dok, rec)
     return root
+
+
+def _allgemeine(b: _B, parent, rec: dict[str, Any]):
+    """AllgemeineMetadaten of a Vorgang or Dokument: Betreff, Aktenzeichen, Medium (electronic)."""
+    am = b(parent, "AllgemeineMetadaten")
+    b(am, "Betreff", rec.get("betreff") or rec.get("doctype_title") or rec["id"])
+    if rec.get("aktenzeichen"):
+        b(am, "Kennzeichen", rec["aktenzeichen"])
+    b.code(am, "Medium", "001", LIST_MEDIUM, "1.0")
+    return am
 
 
 def _fachdaten(b: _B, dok, rec: dict[str, Any]) -> None:
