@@ -777,7 +777,8 @@ class Pipeline:
                 sha = fsutil.sha256_file(data_path) if data_path else fsutil.sha256_bytes(it.source.encode("utf-8"))
                 doc = Document(sha256=sha, source=it.source, size=data_path.stat().st_size if data_path else 0,
                                media_type="")
-                if self.journal.get(sha) is None or self.journal.get(sha)["state"] not in FINAL_STATES:
+                known = self.journal.get(sha)
+                if known is None or known["state"] not in FINAL_STATES:
                     self.journal.receive(sha, doc.id, it.source, None, run_id)
                     self.quarantine(doc, DocumentError(it.code, it.message, "intake"), data_path)
                 doc.status, doc.error = Status.QUARANTINED, ErrorInfo(it.code, it.message, "intake")

@@ -258,11 +258,8 @@ class XdomeaConnector(Connector):
             sender=self.config["sender"] or self.profile.profile.title or self.profile.profile.name,
             recipient=self.config["recipient"], ersteller=self.config["ersteller"], receipt=bool(self.config["receipt"]),
         )
-        self.validated = False
-        if self.schema is not None:
-            if not self.schema.validate(root):
-                raise ExportError(f"xdomea message does not validate: {schema_error(self.schema.error_log)}")
-            self.validated = True
+        if self.schema is not None and not self.schema.validate(root):
+            raise ExportError(f"xdomea message does not validate: {schema_error(self.schema.error_log)}")
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         try:
             with fsutil.atomic_writer(target) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -271,4 +268,4 @@ class XdomeaConnector(Connector):
                     z.write(path, name)
         except OSError as e:
             raise ExportError(f"cannot write the xdomea container: {e.strerror or e}", transient=True) from None
-        return ExportResult(str(target), note="validated" if self.validated else "not validated (no schema_dir)")
+        return ExportResult(str(target), note="validated" if self.schema is not None else "not validated (no schema_dir)")

@@ -28,12 +28,12 @@ detection, default 150), ``min_pages`` (default 2).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 from pathlib import Path
 from typing import Any
 
+from ekte import fsutil
 from ekte.errors import DocumentError
 from ekte.plugins import plugin_settings
 from ekte.sources import Rejected, Staged
@@ -204,7 +204,7 @@ class SeparateSource:
         content = [i for i in cur["pages"] if i not in sep_pages]
         if content:
             parts.append(cur)
-        source_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        source_sha = fsutil.sha256_file(path)
         out: list[Staged | Rejected] = []
         for n, part in enumerate(parts):
             target = staging / f"{path.stem}-part{n + 1:03d}.pdf"
