@@ -535,21 +535,35 @@ class Pipeline:
         self.journal.event(doc.id, "classify", "review", f"confidence {doc.confidence:.3f}")
         log.info("doc %s waits for review (%s %.2f)", doc.id, doc.doctype, doc.confidence or 0)
 
-    def _export_one(self, c: Connector, doc: Document, adir: Path) -> ExportResult:
-        """One connector, with retries and back-off for transient errors."""
-        delay = self.profile.export.retry_delay
-        attempt = 0
+    def _deliver(self, c: Connector, docs: list[Document], call: Callable[[], ExportResult]) -> None:
+        """One connector call for *docs* (a document, or a group exported
+        together): transient errors are retried with back-off; the outcome
+        is recorded for each document.  A connector's crash (any other
+        exception) is a failure of that connector only."""
+        delay, attempt = self.profile.export.retry_delay, 0
         while True:
             try:
-                return c.export(doc, adir)
+                r = call()
             except ExportError as e:
-                if not e.transient or attempt >= self.profile.export.retries:
-                    raise
-                attempt += 1
-                log.info("doc %s: export to %s failed (%s); retry %d in %.1f s", doc.id, c.name, e, attempt, delay)
-                self.journal.event(doc.id, "export", "retry", f"{c.name}: {e}")
-                time.sleep(delay)
-                delay = min(60.0, delay * 2 if delay else 0)
+                if e.transient and attempt < self.profile.export.retries:
+                    attempt += 1
+                    log.info("doc %s: export to %s failed (%s); retry %d in %.1f s",
+                             ",".join(d.id for d in docs), c.name, e, attempt, delay)
+                    for d in docs:
+                        self.journal.event(d.id, "export", "retry", f"{c.name}: {e}")
+                    time.sleep(delay)
+                    delay = min(60.0, delay * 2 if delay else 0)
+                    continue
+                for d in docs:
+                    self._export_failed(d, c.name, str(e))
+            except Exception as e:  # noqa: BLE001 - a connector's bug must not stop the run
+                log.debug("connector %s crashed", c.name, exc_info=True)
+                for d in docs:
+                    self._export_failed(d, c.name, f"{type(e).__name__} in connector {c.name}")
+            else:
+                for d in docs:
+                    self._exported(d, c.name, r)
+            return
 
     def export(self, doc: Document, adir: Path, *, force: bool = False) -> bool:
         """Hand an archived document to every configured connector.
@@ -581,15 +595,7 @@ class Pipeline:
                 if size and len(grp) >= int(size):
                     self._flush_group(c, key)
                 continue
-            try:
-                r = self._export_one(c, doc, adir)
-            except ExportError as e:
-                self._export_failed(doc, c.name, str(e))
-            except Exception as e:  # noqa: BLE001 - a connector's bug must not stop the run
-                log.debug("connector %s crashed", c.name, exc_info=True)
-                self._export_failed(doc, c.name, f"{type(e).__name__} in connector {c.name}")
-            else:
-                self._exported(doc, c.name, r)
+            self._deliver(c, [doc], lambda c=c: c.export(doc, adir))
         return self._settle(doc)
 
     def _exported(self, doc: Document, cname: str, r: ExportResult) -> None:
@@ -627,28 +633,7 @@ class Pipeline:
             return
         items.sort(key=lambda it: ((it[0].extra.get("provenance") or {}).get("group", {}).get("index", 0),
                                    it[0].sha256))
-        delay, attempt = self.profile.export.retry_delay, 0
-        while True:
-            try:
-                r = c.export_group(items)
-            except ExportError as e:
-                if e.transient and attempt < self.profile.export.retries:
-                    attempt += 1
-                    for d, _ in items:
-                        self.journal.event(d.id, "export", "retry", f"{c.name}: {e}")
-                    time.sleep(delay)
-                    delay = min(60.0, delay * 2 if delay else 0)
-                    continue
-                for d, _ in items:
-                    self._export_failed(d, c.name, str(e))
-            except Exception as e:  # noqa: BLE001
-                log.debug("connector %s crashed", c.name, exc_info=True)
-                for d, _ in items:
-                    self._export_failed(d, c.name, f"{type(e).__name__} in connector {c.name}")
-            else:
-                for d, _ in items:
-                    self._exported(d, c.name, r)
-            break
+        self._deliver(c, [d for d, _ in items], lambda: c.export_group(items))
         for d, _ in items:
             self._settle(d)
 
