@@ -200,6 +200,7 @@ class Watcher:
         if network and not polling:
             log.info("network file system under %s: polling instead of inotify", ", ".join(network))
         self.packages: dict[str, dict[str, Any]] = {}  # container path -> parts left, all ok, staging
+        self.part_tasks: deque[tuple[str, tuple[Document, Path]]] = deque()  # parts waiting for a worker
         self.candidates: dict[str, Candidate] = {}
         self.in_flight: dict[str, str] = {}  # path -> doc id
         self.settled: set[tuple[str, int, int]] = set()  # (path, size, mtime) already taken
@@ -403,9 +404,10 @@ class Watcher:
             self.in_flight.pop(path, None)
             self.settled = {s for s in self.settled if s[0] != path}
 
-    def _admit_package(self, path: str, run_id: int, pool: WorkerPool) -> None:
-        """A container an intake source claims: unpack it, admit its parts;
-        the container leaves the inbox when all its parts are done."""
+    def _admit_package(self, path: str, run_id: int) -> None:
+        """A container an intake source claims: unpack it and queue its
+        parts (they start as workers become free); the container leaves the
+        inbox when all its parts are done."""
         p = self.p
         staging = Path(tempfile.mkdtemp(prefix="ekte-watch-pkg-"))
         parts = p.expand(Path(path), staging, run_id, self.after_done)
@@ -417,9 +419,21 @@ class Watcher:
         for part in parts:
             task = p.admit(part, run_id, self.after_done, seen={})
             if task is not None:
-                with self.lock:
-                    self.in_flight[str(part)] = task[0].id
-                pool.submit(*task)
+                self.part_tasks.append((str(part), task))
+
+    def _submit(self, key: str, task: tuple[Document, Path], pool: WorkerPool) -> bool:
+        """Start a worker for *task*; False (and *key* forgotten, so that it
+        is taken again later) when none could be started."""
+        with self.lock:
+            self.in_flight[key] = task[0].id
+        try:
+            pool.submit(*task)
+            return True
+        except (OSError, EOFError, ValueError) as e:
+            # no worker could be started (shutting down?): leave the file for later
+            log.warning("doc %s: no worker could be started (%s)", task[0].id, type(e).__name__)
+            self._forget(key)
+            return False
 
     def _part_done(self, pkg: str, part: str, st: Status | None) -> None:
         with self.lock:
@@ -512,31 +526,26 @@ class Watcher:
                 while not self.stop_requested:
                     for path in self.ready():
                         queue.append(path)
-                    while queue and pool.free and not self.stop_requested:
+                    while self.part_tasks and pool.free and not self.stop_requested:
+                        if not self._submit(*self.part_tasks.popleft(), pool):
+                            break
+                    while queue and pool.free and not self.part_tasks and not self.stop_requested:
                         path = queue.popleft()
                         if not Path(path).exists():
                             continue
                         self.stats.last_activity = now_iso()
                         if p.sources and p.source_for(Path(path)) is not None:
-                            self._admit_package(path, run_id, pool)
+                            self._admit_package(path, run_id)
                             continue
                         task = p.admit(Path(path), run_id, self.after_done, seen={})
-                        if task is not None:
-                            with self.lock:
-                                self.in_flight[path] = task[0].id
-                            try:
-                                pool.submit(*task)
-                            except (OSError, EOFError, ValueError) as e:
-                                # no worker could be started (shutting down?): leave the file for later
-                                log.warning("doc %s: no worker could be started (%s)", task[0].id, type(e).__name__)
-                                self._forget(path)
-                                break
+                        if task is not None and not self._submit(path, task, pool):
+                            break
                     pool.poll(0.2)
                     for doc, src in pool.abandoned:
                         self._forget(str(src))
                     pool.abandoned.clear()
                     now = time.monotonic()
-                    if not queue and not pool.running and p._groups:
+                    if not queue and not self.part_tasks and not pool.running and p._groups:
                         p.flush_groups()  # idle: groups that waited for more documents go now
                     if self.rescan_every and now - last_rescan >= self.rescan_every:
                         self.rescan()
