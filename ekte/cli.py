@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -52,6 +53,17 @@ def _fail(code: int, message: str) -> None:
     # One line, never wrapped at the terminal width: scripts grep for it.
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _exit_on_errors():
+    """Configuration errors → exit 2, a missing external program → exit 3, one line each."""
+    try:
+        yield
+    except ConfigError as e:
+        _fail(ExitCode.USAGE, str(e))
+    except MissingDependency as e:
+        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
 
 
 def _version(value: bool) -> None:
@@ -132,12 +144,8 @@ def _run_and_report(run, as_json: bool, no_progress: bool, verbose: int, log_for
     (or JSON) and exit with its exit code."""
     _setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
-    try:
+    with _exit_on_errors():
         result = run(RichProgress() if show_progress else None)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
-    except MissingDependency as e:
-        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -217,11 +225,9 @@ def export_cmd(
             _dt.date.fromisoformat(since)
         except ValueError:
             _fail(ExitCode.USAGE, f"--since wants a date like 2026-01-31, not {since!r}")
-    try:
+    with _exit_on_errors():
         result = api.export(ids or None, since=since, all_docs=all_docs, force=force, profile=profile,
                             workdir=workdir, overrides=override, connectors=connector or None, plugins=plugin)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
     if as_json:
         docs = [{**d.result_dict(), "export_results": d.extra.get("export_results", {})} for d in result.documents]
         print(json.dumps({"documents": docs, "summary": result.summary}, ensure_ascii=False, indent=2))
@@ -281,17 +287,13 @@ def watch(
     from ekte.watch import Watcher
 
     _setup_logging(verbose, log_format)
-    try:
+    with _exit_on_errors():
         prof = load_profile(profile, override)
         p = Pipeline(prof, workdir, jobs=jobs, connectors=connector or None, plugins=plugin)
         w = Watcher(p, paths, polling=polling, stable_seconds=stable_seconds,
                     rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace,
                     done_dir=done_dir)
         code = w.run()
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
-    except MissingDependency as e:
-        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
     raise typer.Exit(code)
 
 
@@ -336,12 +338,8 @@ def classify(
     from ekte import api
 
     _setup_logging(0)
-    try:
+    with _exit_on_errors():
         docs = api.analyze(files, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
-    except MissingDependency as e:
-        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
     if as_json:
         print(json.dumps({"version": 1, "documents": [_doc_summary(d) for d in docs]}, ensure_ascii=False, indent=2))
     else:
@@ -381,10 +379,8 @@ def eval_cmd(
         t = json.loads(truth.read_text("utf-8"))
     except (OSError, ValueError) as e:
         _fail(ExitCode.USAGE, f"cannot read truth file {truth}: {e}")
-    try:
+    with _exit_on_errors():
         r = api.evaluate(directory, t, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
     if as_json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
         return
@@ -423,12 +419,8 @@ def train(
     from ekte import api
 
     _setup_logging(0)
-    try:
+    with _exit_on_errors():
         meta = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
-    except MissingDependency as e:
-        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
     per = ", ".join(f"{k} {v}" for k, v in meta["per_class"].items())
     out.print(f"model saved to {meta['path']} ({meta['documents']} documents: {per})", highlight=False)
 
@@ -442,10 +434,8 @@ def review_list_cmd(
     """Documents waiting for review, with their top candidates."""
     from ekte import api
 
-    try:
+    with _exit_on_errors():
         items = api.review_list(profile=profile, workdir=workdir)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -477,10 +467,8 @@ def review_accept_cmd(
             _fail(ExitCode.USAGE, f"--set {item}: expected FIELD=VALUE")
         k, v = item.split("=", 1)
         sets[k.strip()] = v.strip()
-    try:
+    with _exit_on_errors():
         doc = api.review_accept(doc_id, doctype=doctype, sets=sets, profile=profile, workdir=workdir, overrides=override)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
     out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
 
 
@@ -510,10 +498,8 @@ def profiles_show(
     """Print a profile after inheritance and overrides, as JSON."""
     from ekte.profile import load_profile
 
-    try:
+    with _exit_on_errors():
         p = load_profile(name, override)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
     print(json.dumps(p.model_dump(mode="json"), ensure_ascii=False, indent=2))
 
 
@@ -542,10 +528,8 @@ def plugins_list(
     """List the plugins, where they came from and which hooks they implement."""
     from ekte.plugins import build_manager
 
-    try:
+    with _exit_on_errors():
         _pm, infos = build_manager(plugin)
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
     if as_json:
         print(json.dumps([i.__dict__ for i in infos], indent=2))
         return
