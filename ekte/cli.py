@@ -1,5 +1,6 @@
 """The command line: parse, call :mod:`ekte.api`, print (:mod:`ekte.render`).
-Nothing else.  The options every command shares are declared once, below."""
+Nothing else.  The options every command shares are declared once, in
+:mod:`ekte.cliopts`."""
 
 from __future__ import annotations
 
@@ -7,100 +8,30 @@ import contextlib
 import json
 import logging
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Iterator, List, Optional
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from ekte import __version__, render
+from ekte import __version__, cliopts, render
+from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
+                          PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency
+from ekte.logs import setup_logging
 from ekte.render import err, out
 
 
-class _PlainHelp:
-    """--help without a type column entry (``<bool>``)."""
-
-    def get_help_option(self, ctx: Any) -> Any:
-        opt = super().get_help_option(ctx)  # type: ignore[misc]
-        if opt is not None:
-            opt.metavar = ""
-        return opt
-
-
-class _Command(_PlainHelp, TyperCommand):
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        for p in self.params:  # arguments: their metavar says it all, no Python type beside it
-            if isinstance(p, TyperArgument):
-                p.display_type_rich = lambda ctx=None: None  # type: ignore[method-assign]
-
-
-class _Group(_PlainHelp, TyperGroup):
-    pass
-
-
-def _typer(help: str) -> typer.Typer:
-    return typer.Typer(help=help, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                       cls=_Group)
-
-
-app = _typer("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
-review_app = _typer("The review queue: documents whose type was uncertain.")
-profiles_app = _typer("List, show and check authority profiles.")
-plugins_app = _typer("Inspect plugins.")
+app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
+review_app = new_app("The review queue: documents whose type was uncertain.")
+profiles_app = new_app("List, show and check authority profiles.")
+plugins_app = new_app("Inspect plugins.")
 app.add_typer(review_app, name="review")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(plugins_app, name="plugins")
 
 
 def command(parent: typer.Typer = app, name: str | None = None) -> Any:
-    return parent.command(name, cls=_Command)
-
-
-class LogFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-# -- the options every command shares, declared once ---------------------------------------
-ProfileOpt = Annotated[Optional[str], typer.Option(
-    "--profile", "-p", metavar="NAME|FILE", help="Authority profile: a name (see ekte profiles list) or a TOML file "
-                                                 "(default: landkreis).")]
-WorkdirOpt = Annotated[Optional[Path], typer.Option(
-    "--workdir", "-w", metavar="DIR", help="Working directory: journal, archive, exports, review queue, quarantine "
-                                           "(default: $EKTE_HOME, else ./ekte-data).")]
-OverrideOpt = Annotated[List[str], typer.Option(
-    "--override", "-o", metavar="KEY=VALUE", help="Override a profile setting, e.g. -o ocr.jobs=1 (repeatable).")]
-PluginOpt = Annotated[List[str], typer.Option(
-    "--plugin", metavar="MODULE", help="Load a plugin module (repeatable).")]
-JobsOpt = Annotated[Optional[int], typer.Option(
-    "--jobs", "-j", metavar="N", help="Documents processed at once (default: profile ocr.jobs, else CPU cores).")]
-ConnectorOpt = Annotated[List[str], typer.Option(
-    "--connector", "-c", metavar="NAME", help="Export connector, repeatable (default: the profile's).")]
-JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object on stdout instead of tables.")]
-NoProgressOpt = Annotated[bool, typer.Option("--no-progress", metavar="", help="No progress bar.")]
-VerboseOpt = Annotated[int, typer.Option(
-    "--verbose", "-v", count=True, metavar="", help="More log output on stderr: -v information, -vv debugging.")]
-LogFormatOpt = Annotated[LogFormat, typer.Option(
-    "--log-format", metavar="text|json", help="Log lines as text, or as JSON objects (one per line).")]
-
-
-def _setup_logging(verbose: int, fmt: str = "text") -> None:
-    level = logging.WARNING - 10 * min(verbose, 2)
-    handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
-        from ekte.logs import JsonFormatter
-
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for noisy in ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    return cliopts.command(parent, name)
 
 
 def _fail(code: int, message: str) -> None:
@@ -138,7 +69,7 @@ def _main(
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str) -> None:
     """Run an ingest-like API call with a progress bar, print its summary
     (or JSON) and exit with its exit code."""
-    _setup_logging(verbose, log_format)
+    setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors():
         result = run(render.RichProgress() if show_progress else None)
@@ -202,7 +133,7 @@ def export_cmd(
 
     from ekte import api
 
-    _setup_logging(verbose, log_format.value)
+    setup_logging(verbose, log_format.value)
     if since:
         try:
             _dt.date.fromisoformat(since)
@@ -239,7 +170,7 @@ def watch(
     """Watch folders and ingest every file that arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api
 
-    _setup_logging(verbose, log_format.value)
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         code = api.watch(paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
                          connectors=connector or None, plugins=plugin, polling=polling, stable_seconds=stable_seconds,
@@ -270,7 +201,7 @@ def classify(
     """Print type, confidence, top candidates and fields (OCRs as ingest would; archives nothing)."""
     from ekte import api
 
-    _setup_logging(0)
+    setup_logging(0)
     with _exit_on_errors():
         docs = api.analyze(files, profile=profile, workdir=workdir, overrides=override, jobs=jobs, plugins=plugin)
     if as_json:
@@ -291,7 +222,7 @@ def eval_cmd(
     """Accuracy, macro-F1, confusion matrix and per-field precision/recall against a truth file."""
     from ekte import api
 
-    _setup_logging(0)
+    setup_logging(0)
     try:
         t = json.loads(truth.read_text("utf-8"))
     except (OSError, ValueError) as e:
@@ -316,7 +247,7 @@ def train(
     """Train the document-type model (TF-IDF words + character n-grams, calibrated linear model)."""
     from ekte import api
 
-    _setup_logging(0)
+    setup_logging(0)
     with _exit_on_errors():
         meta = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs)
     per = ", ".join(f"{k} {v}" for k, v in meta["per_class"].items())
@@ -349,7 +280,7 @@ def review_accept_cmd(
     """Confirm or correct a document's type and fields; this process then exports it at once."""
     from ekte import api
 
-    _setup_logging(verbose, log_format.value)
+    setup_logging(verbose, log_format.value)
     sets = {}
     for item in set_:
         if "=" not in item:
