@@ -88,14 +88,22 @@ class ClaimsMixin:
             dead = [r["token"] for r in db.execute("SELECT token FROM processes")
                     if r["token"] != me.token and not self._alive(db, r["token"])]
             for tok in dead:
-                db.execute("DELETE FROM claims WHERE owner=?", (tok,))
-                db.execute("DELETE FROM processes WHERE token=?", (tok,))
+                self._release_dead(db, tok)
             db.execute("INSERT OR REPLACE INTO processes VALUES (?,?,?,?,?,?,?,?)",
                        (me.token, me.host, me.pid, command, since, now, now + LEASE_SECONDS, None))
             orphans = [r[0] for r in db.execute(
                 "SELECT DISTINCT owner FROM claims WHERE owner NOT IN (SELECT token FROM processes)")]
         self._start_heartbeat()
         return dead + orphans
+
+    def _release_dead(self, db: sqlite3.Connection, token: str) -> None:
+        """Free the claims of a process that ended without giving them back."""
+        row = db.execute("SELECT pid, host FROM processes WHERE token=?", (token,)).fetchone()
+        who = f"pid {row['pid']} on {row['host']}" if row else "a process"
+        for c in db.execute("SELECT key FROM claims WHERE owner=? AND key LIKE 'doc:%'", (token,)).fetchall():
+            self._event(db, c["key"][4:20], "claim", "released", f"{who} ended while holding it")  # type: ignore[attr-defined]
+        db.execute("DELETE FROM claims WHERE owner=?", (token,))
+        db.execute("DELETE FROM processes WHERE token=?", (token,))
 
     def unregister(self) -> None:
         """This process ends: its claims and pending numbers are given back."""
@@ -220,6 +228,8 @@ class ClaimsMixin:
             if c is not None and c["owner"] != self.owner.token and self._alive(db, c["owner"]):
                 return self.holder(c["owner"]) or Holder(c["owner"], 0, "?", "?", "?")
             db.execute("INSERT OR REPLACE INTO claims VALUES (?,?,?)", (key, self.owner.token, now_iso()))
+            if c is not None and c["owner"] != self.owner.token and key.startswith("doc:"):
+                self._event(db, key[4:20], "claim", "taken-over", "from a process that ended")  # type: ignore[attr-defined]
             return None
 
     def wait_claim(self, key: str, timeout: float, poll: float = 0.2) -> Holder | None:

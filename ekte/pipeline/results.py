@@ -28,8 +28,10 @@ class NoProgress:
         pass
 
 
-class Interrupted(Exception):
-    """SIGTERM during a run (SIGINT raises KeyboardInterrupt)."""
+class Interrupted(BaseException):
+    """SIGTERM during a run (SIGINT raises KeyboardInterrupt).  Like that,
+    not an Exception: no ``except Exception`` (a connector's crash guard)
+    may swallow it."""
 
 
 _ARCHIVED = (Status.ARCHIVED, Status.REVIEW, Status.EXPORT_FAILED)
