@@ -176,6 +176,30 @@ class Journal(ClaimsMixin, NumbersMixin, GroupsMixin):
             if event is not None:
                 self._event(db, doc_id, *event)
 
+    def record_outcome(self, sha256: str, doc_id: str, exports: list[tuple[str, str]],
+                       events: list[tuple[str, str, str]], *, connectors: list[str], error: str | None,
+                       release: str | None = None) -> str:
+        """A document's export outcome in one transaction: where it went
+        (*exports*: connector, location), the *events*, and its state —
+        exported when every one of *connectors* has it, else archived (with
+        *error*, the failures); *release* gives its claim back too.
+        Returns the state.  (No claim is needed: whoever exports a group
+        records its members.)"""
+        from ekte.journal.claims import doc_key
+
+        with self.tx() as db:
+            for cname, location in exports:
+                db.execute("INSERT OR REPLACE INTO exports VALUES (?,?,?,?)", (doc_id, cname, location, now_iso()))
+            for ev in events:
+                self._event(db, doc_id, *ev)
+            have = {r[0] for r in db.execute("SELECT connector FROM exports WHERE doc_id=?", (doc_id,))}
+            state = EXPORTED if not error and set(connectors) <= have else ARCHIVED
+            db.execute("UPDATE documents SET state=?, error_code=?, error_message=?, updated=? WHERE sha256=?",
+                       (state, "export_failed" if error else None, error, now_iso(), sha256))
+            if release:
+                db.execute("DELETE FROM claims WHERE key=? AND owner=?", (doc_key(sha256), self.owner.token))
+            return state
+
     def count_attempt(self, sha256: str) -> int:
         """One more worker crash or timeout for this document; returns the count."""
         with self.tx() as db:

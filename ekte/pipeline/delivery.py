@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.journal import ARCHIVED, EXPORTED
+from ekte.journal import EXPORTED
 from ekte.journal.groups import group_key
 from ekte.model import Document, ErrorInfo, Status, document_from_metadata
 from ekte.stages import archive as archive_stage
@@ -34,7 +34,7 @@ def load_archived(session: Any, sha256: str) -> tuple[Document, Path]:
     return doc, adir
 
 
-def export(session: Any, doc: Document, adir: Path, *, force: bool = False) -> bool:
+def export(session: Any, doc: Document, adir: Path, *, force: bool = False, release: bool = False) -> bool:
     """Hand an archived document to every connector of the session.
 
     A connector the journal names already is not asked again unless
@@ -42,8 +42,9 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False) -> b
     A connector that groups documents gets this one through its group
     (exported when complete, or flushed).  A failing connector does not
     stop the others: the document stays archived with ``export_failed``
-    and a later run, the daemon or ``ekte export`` tries again.  Returns
-    True when every connector has it."""
+    and a later run, the daemon or ``ekte export`` tries again.  The
+    outcome is recorded in one transaction (with *release*, the claim is
+    given back in it).  Returns True when every connector has it."""
     j = session.j
     have = j.exports_of(doc.id)
     doc.extra["export_failed"] = {}
@@ -51,14 +52,14 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False) -> b
         if c.name in have and not force:
             doc.exports[c.name] = have[c.name]
             doc.extra.setdefault("export_results", {})[c.name] = "already-exported"
-            j.event(doc.id, "export", "already-exported", c.name)
+            _pending(doc, events=[("export", "already-exported", c.name)])
             continue
         key = c.group_key(doc)
         if key is not None:
             _join_group(session, c, key, doc)
             continue
         _deliver(session, c, [doc], lambda c=c: c.export(doc, adir))
-    return settle(session, doc)
+    return settle(session, doc, release=release)
 
 
 def _join_group(session: Any, c: Connector, key: str, doc: Document) -> None:
@@ -71,7 +72,7 @@ def _join_group(session: Any, c: Connector, key: str, doc: Document) -> None:
         grp = (doc.extra.get("provenance") or {}).get("group") or {}
         size = int(grp["size"]) if grp.get("size") else None
         gid = j.group_add(c.name, key, doc.sha256, doc.id, size, int(grp.get("index") or 0))
-        j.event(doc.id, "export", "grouped", f"{c.name}: waits for its group")
+        _pending(doc, events=[("export", "grouped", f"{c.name}: waits for its group")])
     g = j.group(gid)
     if g is not None and g.complete:
         deliver_group(session, c, gid)
@@ -110,33 +111,42 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
         return False
 
 
+def _pending(doc: Document, exports: list[tuple[str, str]] = (), events: list[tuple[str, str, str]] = ()) -> None:
+    """What :func:`settle` records (in one transaction)."""
+    p = doc.extra.setdefault("pending", {"exports": [], "events": []})
+    p["exports"].extend(exports)
+    p["events"].extend(events)
+
+
 def _exported(session: Any, doc: Document, cname: str, r: ExportResult) -> None:
     what = "already-exported" if r.already else "exported"
     doc.exports[cname] = r.location
     doc.extra.setdefault("export_results", {})[cname] = what
-    session.j.record_export(doc.id, cname, r.location, event=("export", what, f"{cname} {r.note}".strip()))
+    _pending(doc, [(cname, r.location)], [("export", what, f"{cname} {r.note}".strip())])
 
 
 def _export_failed(session: Any, doc: Document, cname: str, message: str) -> None:
     doc.extra.setdefault("export_failed", {})[cname] = message
     doc.extra.setdefault("export_results", {})[cname] = "failed"
-    session.j.event(doc.id, "export", "export-failed", f"{cname}: {message}")
+    _pending(doc, events=[("export", "export-failed", f"{cname}: {message}")])
     log.warning("doc %s: export to %s failed: %s", doc.id, cname, message)
 
 
-def settle(session: Any, doc: Document) -> bool:
-    """The document's status and journal state from its exports.  (The
-    state may be set by whoever exports a group, so no claim is needed.)"""
-    j = session.j
+def settle(session: Any, doc: Document, *, release: bool = False) -> bool:
+    """Record the document's exports, events and state (exported, or
+    archived: with ``export_failed``, or waiting for its group) in one
+    transaction, and set its status.  True when exported."""
     failed = doc.extra.get("export_failed") or {}
-    if failed:
-        doc.status = Status.EXPORT_FAILED
-        doc.error = ErrorInfo("export_failed", "; ".join(f"{k}: {v}" for k, v in failed.items()), "export")
-        j.set_state(doc.sha256, ARCHIVED, guard=False, error_code="export_failed", error_message=doc.error.message)
+    error = "; ".join(f"{k}: {v}" for k, v in failed.items()) or None
+    pending = doc.extra.pop("pending", None) or {"exports": [], "events": []}
+    state = session.j.record_outcome(doc.sha256, doc.id, pending["exports"], pending["events"],
+                                     connectors=[c.name for c in session.connectors], error=error,
+                                     release=doc.sha256 if release else None)
+    if error:
+        doc.status, doc.error = Status.EXPORT_FAILED, ErrorInfo("export_failed", error, "export")
         return False
     doc.status, doc.error = Status.ARCHIVED, None
-    if {c.name for c in session.connectors} <= set(j.exports_of(doc.id)):
-        j.set_state(doc.sha256, EXPORTED, guard=False, error_code=None, error_message=None)
+    if state == EXPORTED:
         session.waiting.pop(doc.sha256, None)
         log.info("doc %s archived and exported (%s)", doc.id, doc.doctype)
         return True

@@ -78,10 +78,11 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
             move.settled(doc, item)
         progress.advance(doc)
 
-    workers = max(1, min(session.jobs, len(files) or 1))
+    staging = session.scratch / "staging" if session.sources or source is not None else None
+    # fewer files than jobs: each document gets more OCR threads (containers may hold many documents)
+    workers = session.jobs if staging is not None else max(1, min(session.jobs, len(files) or 1))
     coord = Coordinator(session, Admission(session, run_id), session.executor(workers), done,
                         ocr_jobs=max(1, session.jobs // workers))
-    staging = session.scratch / "staging" if session.sources or source is not None else None
     try:
         with sigterm_interrupts():
             feed(coord, files, staging, source)

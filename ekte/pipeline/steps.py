@@ -88,7 +88,7 @@ def finish(session: Any, item: WorkItem, result: WorkResult) -> Document:
     claim is given back at the end."""
     doc = result.document
     assert doc is not None
-    if guarded(session, doc, item.path, lambda: _finish(session, doc, result)):
+    if guarded(session, doc, item.path, lambda: _finish(session, doc, result)) and session.j.holds(doc_key(doc.sha256)):
         session.j.release(doc_key(doc.sha256))
     return doc
 
@@ -99,12 +99,12 @@ def _finish(session: Any, doc: Document, result: WorkResult) -> None:
         j.count_attempt(doc.sha256)
     if result.error is not None:
         raise DocumentError(result.error.code, result.error.message, result.error.stage)
-    j.event(doc.id, "ocr", "done", f"route={doc.archival.get('route')} pages={doc.pages}")
+    done = [("ocr", "done", f"route={doc.archival.get('route')} pages={doc.pages}")]
     if session.needs_review(doc):
-        archive(session, doc, Path(result.original or ""), Path(result.archival or ""), review=True)
+        archive(session, doc, Path(result.original or ""), Path(result.archival or ""), review=True, events=done)
     else:
-        adir = archive(session, doc, Path(result.original or ""), Path(result.archival or ""))
-        delivery.export(session, doc, adir)
+        adir = archive(session, doc, Path(result.original or ""), Path(result.archival or ""), events=done)
+        delivery.export(session, doc, adir, release=True)
 
 
 def archive(session: Any, doc: Document, original: Path, archival: Path, *, review: bool = False,
