@@ -243,3 +243,54 @@ def test_kill_9_of_a_reviewing_process(tmp_path, docs):
     with _db(wd) as db:
         assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND stage='claim' "
                           "AND event IN ('taken-over', 'released')", (ids[0],)).fetchone()[0]
+
+
+def test_two_daemons_on_two_inboxes_and_a_third_refused(tmp_path, docs):
+    in1, in2, wd = tmp_path / "in1", tmp_path / "in2", tmp_path / "wd"
+    for d in (in1, in2, in1 / "sub"):
+        d.mkdir(mode=0o750)
+    a, b = _watch(in1, wd), _watch(in2, wd)
+    try:
+        _wait(lambda: len(_status(wd).get("daemons", [])) == 2, "both daemons", proc=a)
+        shutil.copy(docs[0], in1 / docs[0].name)
+        shutil.copy(docs[1], in2 / docs[1].name)
+        _wait(lambda: _status(wd).get("done") == 2, "one document each", proc=b)
+        st = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)
+        assert st["running"] and sorted(d["pid"] for d in st["daemons"] if d["running"]) == sorted([a.pid, b.pid])
+        assert sorted(st["watching"]) == sorted([str(in1.resolve()), str(in2.resolve())])
+        text = run_ekte("status", "-w", wd, check=0).stdout
+        assert text.count("watch daemon running") == 2
+        # the same inbox again (even with another working directory), or a folder inside it: refused, one line
+        for folder, words in ((in1, "is already watched by another ekte daemon"),
+                              (in1 / "sub", "which another ekte daemon watches")):
+            p = run_ekte("watch", folder, "-w", tmp_path / "wd2", timeout=120)
+            assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, p.stderr
+            assert words in p.stderr and f"(pid {a.pid} on " in p.stderr and ", since 20" in p.stderr, p.stderr
+    finally:
+        _stop(a)
+        _stop(b)
+    _check_exactly_once(wd, 2)
+    st = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)
+    assert st["running"] is False and len(st["daemons"]) == 2
+
+
+def test_daemon_given_the_same_content_twice_at_once(tmp_path, docs):
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    daemon = _watch(inbox, wd)
+    try:
+        _wait(lambda: _status(wd), "daemon start", proc=daemon)
+        staging = tmp_path / "staging"
+        staging.mkdir()
+        for name in ("a.pdf", "b.pdf"):
+            shutil.copy(docs[5], staging / name)
+        for name in ("a.pdf", "b.pdf"):
+            os.rename(staging / name, inbox / name)
+        _wait(lambda: not any(inbox.iterdir()) and _status(wd).get("in_flight") == 0
+              and _status(wd).get("done", 0) + _status(wd).get("duplicates", 0) == 2, "both settled", proc=daemon)
+        st = _status(wd)
+        assert (st["done"], st["duplicates"]) == (1, 1)
+    finally:
+        _stop(daemon)
+    _check_exactly_once(wd, 1)
+    assert sorted(p.name for p in (wd / "done").iterdir()) == ["a.pdf", "b.pdf"]

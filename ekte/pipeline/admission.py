@@ -64,12 +64,19 @@ def unreadable(path: Path, e: DocumentError) -> Document:
 
 
 class Admission:
-    """Intake decisions for one run (it remembers the documents seen)."""
+    """Intake decisions for one run.  It remembers the documents seen: in a
+    run (*per_run*), the same content twice is a duplicate; in the daemon,
+    only while the first one is in flight (:meth:`settled` forgets it)."""
 
-    def __init__(self, session: Any, run_id: int) -> None:
+    def __init__(self, session: Any, run_id: int, *, per_run: bool = True) -> None:
         self.session = session
         self.run_id = run_id
+        self.per_run = per_run
         self.seen: dict[str, WorkItem] = {}
+
+    def settled(self, doc: Document, item: WorkItem) -> None:
+        if not self.per_run and self.seen.get(doc.sha256) is item:
+            del self.seen[doc.sha256]
 
     def admit(self, item: WorkItem, cand: intake.Candidate | None = None, deferred_since: str | None = None) -> Outcome:
         j = self.session.j

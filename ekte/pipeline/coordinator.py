@@ -42,7 +42,12 @@ class Coordinator:
         self.session = session
         self.admission = admission
         self.executor = executor
-        self.done = done
+
+        def settled(doc: Document, item: WorkItem) -> None:
+            admission.settled(doc, item)
+            done(doc, item)
+
+        self.done = settled
         self.ocr_jobs = ocr_jobs
         self.mode = mode
         self.settle = settle or steps.finish
@@ -91,6 +96,7 @@ class Coordinator:
                     continue
                 if res.failure == ABANDONED:
                     self.session.j.release(doc_key(doc.sha256))
+                    self.admission.settled(doc, item)
                     self.abandoned.append(item)
                     continue
                 settled = self.settle(self.session, item, res)

@@ -203,7 +203,7 @@ class Watcher:
         run_id = s.j.start_run("watch")
         self.done_dir.mkdir(parents=True, exist_ok=True)
         board = StatusBoard(s.workdir, self.roots)
-        coord = Coordinator(s, Admission(s, run_id), s.executor(s.jobs), self.disposal.done)
+        coord = Coordinator(s, Admission(s, run_id, per_run=False), s.executor(s.jobs), self.disposal.done)
         self._coord = coord
         obs = self._start_observer()
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
