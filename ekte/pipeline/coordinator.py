@@ -37,8 +37,7 @@ class _Deferred:
 
 class Coordinator:
     def __init__(self, session: Any, admission: Admission, executor: Any,
-                 done: Callable[[Document, WorkItem], None], *, ocr_jobs: int = 1, mode: str = "archive",
-                 settle: Callable[[Any, WorkItem, Any], Document] | None = None) -> None:
+                 done: Callable[[Document, WorkItem], None], *, ocr_jobs: int = 1, mode: str = "archive") -> None:
         self.session = session
         self.admission = admission
         self.executor = executor
@@ -50,7 +49,6 @@ class Coordinator:
         self.done = settled
         self.ocr_jobs = ocr_jobs
         self.mode = mode
-        self.settle = settle or steps.finish
         self.inflight: dict[str, tuple[WorkItem, Document]] = {}
         self.deferred: list[_Deferred] = []
         self.abandoned: list[WorkItem] = []
@@ -99,7 +97,7 @@ class Coordinator:
                     self.admission.settled(doc, item)
                     self.abandoned.append(item)
                     continue
-                settled = self.settle(self.session, item, res)
+                settled = steps.finish(self.session, item, res)
             finally:
                 if task.scratch:
                     shutil.rmtree(task.scratch, ignore_errors=True)

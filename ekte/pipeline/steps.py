@@ -100,11 +100,15 @@ def _finish(session: Any, doc: Document, result: WorkResult) -> None:
     if result.error is not None:
         raise DocumentError(result.error.code, result.error.message, result.error.stage)
     done = [("ocr", "done", f"route={doc.archival.get('route')} pages={doc.pages}")]
-    if session.needs_review(doc):
-        archive(session, doc, Path(result.original or ""), Path(result.archival or ""), review=True, events=done)
-    else:
-        adir = archive(session, doc, Path(result.original or ""), Path(result.archival or ""), events=done)
-        delivery.export(session, doc, adir, release=True)
+    original, archival = result.files(session.scratch / f"{doc.id}-result")
+    try:
+        if session.needs_review(doc):
+            archive(session, doc, original, archival, review=True, events=done)
+        else:
+            adir = archive(session, doc, original, archival, events=done)
+            delivery.export(session, doc, adir, release=True)
+    finally:
+        shutil.rmtree(session.scratch / f"{doc.id}-result", ignore_errors=True)
 
 
 def archive(session: Any, doc: Document, original: Path, archival: Path, *, review: bool = False,

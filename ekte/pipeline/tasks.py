@@ -70,12 +70,26 @@ class WorkResult:
 
     task_id: str
     document: Document | None = None
-    original: str | None = None  # the verified working copy of the original
+    original: str | None = None  # the verified working copy of the original (a path the coordinator can read)
     archival: str | None = None  # the archival PDF (ARCHIVE mode)
+    original_data: bytes | None = None  # … or their bytes, from a worker without a shared file system
+    archival_data: bytes | None = None
     error: ErrorInfo | None = None
     failure: str | None = None
     seconds: float = 0.0
     worker_pid: int = 0
+
+    def files(self, scratch: Path) -> tuple[Path, Path]:
+        """The original and the archival PDF as local files (bytes written into *scratch*)."""
+        out = []
+        for path, data, name in ((self.original, self.original_data, "original"),
+                                 (self.archival, self.archival_data, "archival.pdf")):
+            if path is None and data is not None:
+                scratch.mkdir(parents=True, exist_ok=True)
+                (scratch / name).write_bytes(data)
+                path = str(scratch / name)
+            out.append(Path(path or ""))
+        return out[0], out[1]
 
     @property
     def ok(self) -> bool:
