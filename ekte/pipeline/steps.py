@@ -172,7 +172,8 @@ def reserve_aktenzeichen(session: Any, doc: Document) -> str | None:
 
 def resume_export(session: Any, row: Any, source: str) -> Document:
     """An archived document whose export did not finish (a connector
-    failed, a run ended): export it now, under the caller's claim."""
+    failed, a run ended): export it now, under the caller's claim.  When
+    nothing is left to export here, it is reported as a duplicate."""
     doc = Document(sha256=row["sha256"], source=source, size=0, media_type=row["media_type"] or "")
 
     def step() -> None:
@@ -181,6 +182,9 @@ def resume_export(session: Any, row: Any, source: str) -> Document:
         doc.source = source
         doc.log("export", "resumed", "")
         delivery.export(session, doc, adir)
+        if doc.status == Status.ARCHIVED and "exported" not in doc.extra.get("export_results", {}).values():
+            # nothing was left for this process to do (it waits in a group another process exports)
+            doc.status, doc.duplicate_of = Status.DUPLICATE, doc.id
 
     try:
         step()
