@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import pluggy

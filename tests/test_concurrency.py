@@ -7,7 +7,6 @@ and the journal, not only exit codes), running numbers without gaps."""
 
 import json
 import os
-import re
 import shutil
 import signal
 import sqlite3

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ekte.journal import ClaimLost, Journal, NewerSchema
+from ekte.journal import Journal, NewerSchema
 from helpers import ROOT
 
 SHA = "ab" * 32

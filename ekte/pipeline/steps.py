@@ -181,9 +181,11 @@ def resume_export(session: Any, row: Any, source: str) -> Document:
         doc, adir = delivery.load_archived(session, row["sha256"])
         doc.source = source
         doc.log("export", "resumed", "")
+        known = session.j.exports_of(doc.id)
         delivery.export(session, doc, adir)
-        if doc.status == Status.ARCHIVED and "exported" not in doc.extra.get("export_results", {}).values():
-            # nothing was left for this process to do (it waits in a group another process exports)
+        asked = [c for c, r in doc.extra.get("export_results", {}).items() if not (r == "already-exported" and c in known)]
+        if doc.status == Status.ARCHIVED and not asked:
+            # no connector was left for this process to ask (it waits in a group another process exports)
             doc.status, doc.duplicate_of = Status.DUPLICATE, doc.id
 
     try:
