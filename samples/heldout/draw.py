@@ -24,7 +24,6 @@ FACES = {  # typed form text: (regular, bold, Debian package)
 HANDS = {  # handwriting-like fonts for filled-in values (TrueType: fpdf2 embeds them cleanly)
     "dkg": ("/usr/share/fonts/truetype/fifthhorseman/dkg.ttf", "fonts-dkg-handwriting"),
     "breip": ("/usr/share/fonts/truetype/breip/Breip.ttf", "fonts-breip"),
-    "femke": ("/usr/share/fonts/truetype/femkeklaver/femkeklaver.ttf", "fonts-femkeklaver"),
     "kristi": ("/usr/share/fonts/truetype/kristi/Kristi.ttf", "fonts-kristi"),
 }
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)

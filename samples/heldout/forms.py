@@ -180,9 +180,9 @@ def table_form(cv: Canvas, case: Case, rng: random.Random) -> None:
 
 # ------------------------------------------------------------------ two columns
 def column_block(cv: Canvas, b: Block, x: float, w: float, tab: float) -> None:
-    cv.text(x, cv.y + 4, b.heading, 9.5, bold=True)
-    cv.line(x, cv.y + 5.5, x + w, cv.y + 5.5, 0.3)
-    cv.y += 10
+    y = cv.para(x, cv.y + 0.8, w, b.heading, 9.5, bold=True)
+    cv.line(x, y + 0.7, x + w, y + 0.7, 0.3)
+    cv.y = y + 5.2
     for it in b.items:
         label = it.label + ":"
         cv.para(x, cv.y - 3.2, tab - 1, label, 7.5)
@@ -196,7 +196,8 @@ def column_block(cv: Canvas, b: Block, x: float, w: float, tab: float) -> None:
 
 
 def block_height(cv: Canvas, b: Block, w: float, tab: float) -> float:
-    return 13 + sum(LINE * len(cv.fit(it.value, w - tab, 10, it.typed)) + 2.6 for it in b.items) + 5 * len(b.checks)
+    head = 4.3 * len(cv.fit(b.heading, w, 9.5, typed=True))
+    return 9 + head + sum(LINE * len(cv.fit(it.value, w - tab, 10, it.typed)) + 2.6 for it in b.items) + 5 * len(b.checks)
 
 
 def two_column_form(cv: Canvas, case: Case, rng: random.Random) -> None:
