@@ -76,13 +76,6 @@ class Ctx:
                 self.truth["telefon"] = p.telefon
         return lines
 
-    def contact_line(self, p: Person, truth: bool = True) -> list[Seg]:
-        """'Sie erreichen mich unter 0561 123456.' (shows the phone in prose)."""
-        if truth:
-            self.truth["telefon"] = p.telefon
-        return sentence(self.rng.choice(["Sie erreichen mich telefonisch unter ", "Für Rückfragen: Tel. ",
-                                         "Rückfragen gern unter "]), (p.telefon,), ".")
-
     def birth_line(self, p: Person) -> list[Seg]:
         """'Ich bin am 3. Februar 1981 geboren.' (shows the birth date in prose)."""
         self.truth["geburtsdatum"] = truth_date(p.geburtsdatum)
@@ -110,6 +103,8 @@ def finish(ctx: Ctx, *, title: str, subtitle: str, office: str, signer: str, pla
               value)
         if letter is not None:
             letter.their_ref = value
+            if rng.random() < 0.4:  # a reply: the county's letter has a date of its own
+                letter.their_date = show_date(rng, ctx.date - dt.timedelta(days=rng.randint(5, 60)), "nd")
     ctx.truth["antragsdatum"] = truth_date(ctx.date)
     stamp = None
     if rng.random() < 0.7:

@@ -124,15 +124,23 @@ def box_form(cv: Canvas, case: Case, rng: random.Random) -> None:
 
 # ------------------------------------------------------------------ table
 def person_groups(blocks: list[Block]) -> list[list[Block]]:
-    """Consecutive person blocks asked the same way form one table."""
+    """Two consecutive person blocks form one table, the persons side by side."""
     out: list[list[Block]] = []
     for b in blocks:
-        keys = [i.key for i in b.items]
-        if out and b.person and out[-1][0].person and [i.key for i in out[-1][0].items] == keys and len(out[-1]) < 2:
+        if out and b.person and out[-1][0].person and len(out[-1]) < 2:
             out[-1].append(b)
         else:
             out.append([b])
     return out
+
+
+def paired_rows(a: Block, b: Block) -> list[tuple[str, list[Item]]]:
+    """Rows of a side-by-side table: every question either person is asked."""
+    first = {i.key: i for i in a.items}
+    second = {i.key: i for i in b.items}
+    keys = [i.key for i in a.items] + [i.key for i in b.items if i.key not in first]
+    empty = Item("", "")
+    return [((first.get(k) or second[k]).label, [first.get(k, empty), second.get(k, empty)]) for k in keys]
 
 
 def table_row(cv: Canvas, label: str, values: list[Item], lw: float) -> None:
@@ -162,8 +170,8 @@ def table_form(cv: Canvas, case: Case, rng: random.Random) -> None:
                 cv.rect(L + lw + k * vw, cv.y, vw, 6, fill=220)
                 cv.text(L + lw + k * vw + 1.5, cv.y + 4.2, b.heading[:44], 8, bold=True)
             cv.y += 6
-            for i, it in enumerate(group[0].items):
-                table_row(cv, it.label, [group[0].items[i], group[1].items[i]], lw)
+            for label, pair in paired_rows(group[0], group[1]):
+                table_row(cv, label, pair, lw)
             cv.y += 4
             continue
         b = group[0]

@@ -169,7 +169,7 @@ def masern(ctx: Ctx) -> Case:
               office="Gesundheitsamt - Infektionsschutz", place=kita_addr.ort)
     if ctx.mode == "form":
         blocks = [ctx.block(child, rng.choice(["Betroffene Person (Kind)", "Angaben zum Kind", "Angaben zur betreuten Person"]),
-                            contact=0.0)]
+                            contact=0.0, adult=False)]
         pb = ctx.block(parent, rng.choice(["Erziehungsberechtigte/r", "Sorgeberechtigte Person", "Angaben der Eltern"]),
                        truth=False, birth=False, contact=1.0)
         blocks.append(pb)

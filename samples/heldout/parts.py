@@ -108,9 +108,9 @@ def split_street(s: str) -> tuple[str, str]:
     return " ".join(words[:i]), " ".join(words[i:])
 
 
-def name_items(rng: random.Random, p: Person, style: Style, first: str) -> list[Item]:
-    """first: the first name(s) as written in the form."""
-    if style.name == 0:
+def name_items(rng: random.Random, p: Person, style: Style, first: str, adult: bool = True) -> list[Item]:
+    """first: the first name(s) as written in the form; a child has no Anrede."""
+    if style.name == 0 or (style.name == 4 and not adult):
         a = Item(rng.choice(["Familienname", "Name", "Nachname", "Zuname"]), p.nachname, "last")
         b = Item(rng.choice(["Vorname(n)", "Vorname", "Vornamen", "Rufname"]), first, "first")
         return [b, a] if style.name_first else [a, b]
@@ -151,11 +151,11 @@ def address_items(rng: random.Random, p: Person, style: Style) -> list[Item]:
 
 def person_block(rng: random.Random, style: Style, p: Person, heading: str, *, birth: bool = True,
                  contact: float = 0.6, birthplace: bool = False, second: str = "",
-                 note: str = "") -> tuple[Block, dict[str, str]]:
+                 note: str = "", adult: bool = True) -> tuple[Block, dict[str, str]]:
     """A block asking for one person; returns it and the truth fields it shows."""
     first = f"{p.vorname} {second}".strip()
     shown = {"vorname": first, "nachname": p.nachname, "strasse": p.strasse, "plz": p.plz, "ort": p.ort}
-    names = name_items(rng, p, style, first)
+    names = name_items(rng, p, style, first, adult)
     addr = address_items(rng, p, style)
     more: list[Item] = []
     if birth:
