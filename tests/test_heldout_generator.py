@@ -1,7 +1,8 @@
 """The held-out generator (samples/heldout) writes only truth that is on the
 page: every truth value is found in the born-digital PDF's text (pypdfium2),
-in one of the written forms a German document uses for it.  The forms are
-listed here on their own, not taken from the generator."""
+in one of the written forms a German document uses for it.  Those forms are
+listed in heldout/check.py on their own, not taken from the generator's
+formatting code."""
 
 from __future__ import annotations
 
@@ -15,58 +16,15 @@ import pypdfium2 as pdfium
 import pytest
 
 import heldout.make as make  # samples/ is on sys.path (conftest)
+from heldout.check import on_page, pdf_text, readability
 
 ROOT = Path(__file__).resolve().parent.parent
-MONTHS = [["januar", "jan."], ["februar", "feb."], ["märz", "mrz.", "mär."], ["april", "apr."], ["mai"],
-          ["juni", "jun."], ["juli", "jul."], ["august", "aug."], ["september", "sep.", "sept."],
-          ["oktober", "okt."], ["november", "nov."], ["dezember", "dez."]]
 TYPE_FIELDS = {  # what each type's truth must carry besides the person and the date
     "kfz_zulassung": {"fin", "evb", "kennzeichen", "iban"},
     "bauantrag": {"gemarkung", "flur", "flurstueck"},
     "sportstaetten_foerderung": {"verein", "betrag_eur", "iban"},
     "eingliederungshilfe": {"iban"},
 }
-
-
-def squash(s: str) -> str:
-    return re.sub(r"\s+", "", s).casefold()
-
-
-def date_forms(value: str) -> set[str]:
-    d, m, y = (int(x) for x in value.split("."))
-    forms = {f"{d:02d}.{m:02d}.{y}", f"{d}.{m}.{y}", f"{d:02d}.{m:02d}.{y % 100:02d}", f"{d}.{m}.{y % 100:02d}",
-             f"{y}-{m:02d}-{d:02d}", f"tag{d:02d}monat{m:02d}jahr{y}"}  # the last: boxes captioned Tag/Monat/Jahr
-    for name in MONTHS[m - 1]:
-        forms |= {f"{d}.{name}{y}", f"{d:02d}.{name}{y}"}
-    return forms
-
-
-def amount_forms(value: str) -> set[str]:
-    euros, cents = value.split(",")
-    return {value, f"{euros.replace('.', '')},{cents}"} | ({f"{euros},-"} if cents == "00" else set())
-
-
-def on_page(field: str, value: str, spaced: str, flat: str) -> bool:
-    """spaced: the page text with single spaces; flat: without any whitespace."""
-    if field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
-        return any(f in flat for f in date_forms(value))
-    if field == "betrag_eur":
-        return any(f in flat for f in amount_forms(value))
-    if field == "strasse":
-        street, number = re.match(r"(.*?)\s+(\d.*)$", value).groups()
-        return squash(value) in flat or (street.casefold() in spaced and re.search(
-            rf"(?<![\w/]){' ?'.join(map(re.escape, squash(number)))}(?![\w/])", spaced) is not None)
-    if len(squash(value)) >= 6:
-        return squash(value) in flat
-    return re.search(rf"(?<![\w/.-]){re.escape(value.casefold())}(?![\w/-])", spaced) is not None
-
-
-def page_text(pdf: Path) -> str:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return "\n".join(doc[i].get_textpage().get_text_bounded() for i in range(len(doc)))
-    finally:
-        doc.close()
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +39,9 @@ def test_every_truth_value_is_on_the_page(born):
     assert len(truth) == 3 * len(make.TYPES)
     problems = []
     for ident, rec in truth.items():
-        text = page_text(out / f"{ident}.pdf")
-        spaced, flat = re.sub(r"\s+", " ", text).casefold(), squash(text)
+        text = pdf_text(out / f"{ident}.pdf")
         for field, value in rec["fields"].items():
-            if not on_page(field, value, spaced, flat):
+            if not on_page(field, value, text):
                 problems.append(f"{ident} ({rec['type']}, {rec['layout']}): {field}={value!r}")
     assert not problems, "\n".join(problems)
 
@@ -104,6 +61,15 @@ def test_nothing_is_drawn_off_the_page(born):
                     assert right < w - 10, (ident, "touches the right edge", tp.get_text_range(max(0, i - 20), 21))
         finally:
             doc.close()
+
+
+def test_check_finds_every_value_in_born_pdfs_and_not_elsewhere(born):
+    out, truth = born
+    assert readability(out)["found"] == 1.0
+    assert not on_page("vorname", "Ute", "Vorname(n): Utensilien") and on_page("vorname", "Ute", "Vorname(n): Ute")
+    assert on_page("eingangsdatum", "30.03.2026", "EINGEGANGEN 30. MRZ. 2026")
+    assert not on_page("eingangsdatum", "30.03.2026", "EINGEGANGEN 30. APR. 2026")
+    assert on_page("strasse", "Weidenring 141 a", "Straße Weidenring Hausnummer 141 a")
 
 
 def test_truth_is_complete_and_typed(born):
@@ -145,7 +111,7 @@ def test_scans_are_images_with_the_same_truth(tmp_path):
         (path,) = tmp_path.glob(f"{ident}.*")
         assert path.suffix in (".pdf", ".tif", ".png") and rec["format"] == "scan-" + path.suffix[1:]
         if path.suffix == ".pdf":
-            assert page_text(path).strip() == ""  # no text layer: OCR has to read it
+            assert pdf_text(path).strip() == ""  # no text layer: OCR has to read it
 
 
 def test_command_line_and_ekte_eval_read_the_truth(tmp_path):
