@@ -126,6 +126,13 @@ def test_command_line_and_ekte_eval_read_the_truth(tmp_path):
     report = api.evaluate(out, truth, workdir=tmp_path / "work")
     assert report["documents"] == len(truth) and not report["missing"] and not report["errors"]
     assert report["per_field"] and set(report["per_field"]) <= set(api_fields())
+    from heldout.reliability import measure
+
+    rel = measure(out, tmp_path / "work", 1)
+    assert set(rel["per_layout"]) <= set(make.LAYOUTS) and rel["confidence"]
+    values = sum(v["values"] for v in rel["confidence"].values())
+    right = sum(v["values"] * v["right"] for v in rel["confidence"].values())
+    assert abs(right / values - report["fields"]["precision"]) < 0.01  # the same comparison as ekte eval
 
 
 def api_fields() -> tuple[str, ...]:
