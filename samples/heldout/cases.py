@@ -12,8 +12,8 @@ import datetime as dt
 import random
 
 from .parts import Block, Case, Item, Letter, Seg, Style, intro_segments, one_line_address, person_block, sentence
-from .world import (AUTH_PLZ, AUTH_TOWN, AUTHORITY, SECOND_F, SECOND_M, Person, aktenzeichen, date_between, person, show_date, stamp_text,
-                   truth_date)
+from .world import (AUTH_PLZ, AUTH_TOWN, AUTHORITY, SECOND_F, SECOND_M, Person, aktenzeichen, date_between, person,
+                    show_date, stamp_text, truth_date)
 
 LAYOUTS = ["box", "table", "twocol", "stacked", "prose", "letter", "mail"]
 MODE = {"box": "form", "table": "form", "twocol": "form", "stacked": "form", "prose": "prose",

@@ -176,7 +176,8 @@ def masern(ctx: Ctx) -> Case:
         ctx.truth.update({k: v for k, v in [("telefon", parent.telefon), ("email", parent.email)]
                           if any(i.value == v for i in pb.items)})
         blocks.append(Block("Gemeinschaftseinrichtung", [
-            Item("Name der Einrichtung", kita, "kita", wide=True), Item("Anschrift", address_of(kita_addr), "kita_addr", wide=True),
+            Item("Name der Einrichtung", kita, "kita", wide=True),
+            Item("Anschrift", address_of(kita_addr), "kita_addr", wide=True),
             Item("Leitung", head_of.full, "lead"), Item("Betreut seit", show_date(rng, since), "since")],
             checks=[("Nachweis liegt nicht vor", True), ("Zweifel an der Echtheit", False), ("Impfdokumentation", False)]))
         return finish(ctx, blocks=blocks, signer=head_of.full, **kw)
@@ -184,7 +185,8 @@ def masern(ctx: Ctx) -> Case:
                    (show_date(rng, child.geburtsdatum, "ndml"),), ", wohnhaft ", (address_of(child),), ",")
     ctx.put(vorname=child.vorname, nachname=child.nachname, strasse=child.strasse, plz=child.plz, ort=child.ort,
             geburtsdatum=f"{child.geburtsdatum.day:02d}.{child.geburtsdatum.month:02d}.{child.geburtsdatum.year}")
-    lead = sentence("Für ") + kid + sentence(" wurde uns bis heute kein Nachweis nach § 20 Abs. 9 IfSG vorgelegt. Das Kind wird seit ",
+    lead = sentence("Für ") + kid + sentence(" wurde uns bis heute kein Nachweis nach § 20 Abs. 9 IfSG vorgelegt. "
+                                             "Das Kind wird seit ",
                     (show_date(rng, since),), f" in unserer Einrichtung {kita} betreut.")
     parents = sentence("Erziehungsberechtigt: ", (f"{parent.salutation} {parent.full}",), ", erreichbar unter ",
                        (parent.telefon,), ".")

@@ -170,6 +170,7 @@ def egh(ctx: Ctx) -> Case:
         return finish(ctx, letter=Letter(ctx.head(p), p.full, body), **kw)
     ward = ctx.intro(p, who="für")[1:]
     body = [sentence(f"als {'gesetzliche Betreuerin' if carer.female else 'gesetzlicher Betreuer'} von "
-                     f"{'Frau' if p.female else 'Herrn'} ") + ward + sentence(f" beantrage ich Leistungen der Eingliederungshilfe ({help_})."),
+                     f"{'Frau' if p.female else 'Herrn'} ") + ward
+            + sentence(f" beantrage ich Leistungen der Eingliederungshilfe ({help_})."),
             pay, sentence("Den Betreuerausweis füge ich in Kopie bei.")]
     return finish(ctx, letter=Letter(ctx.head(carer, truth=False), carer.full, body, signer_role="Betreuer/in"), **kw)
