@@ -14,8 +14,9 @@ from typing import Annotated, Any, Iterator, List, Optional
 import typer
 
 from ekte import __version__, cliopts, render
-from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
-                          PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
+from ekte.cliopts import (ConnectorOpt, ExecutorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt,
+                          OverrideOpt, PluginOpt, ProfileOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, WorkdirOpt,
+                          new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency
 from ekte.logs import setup_logging
 from ekte.render import err, out
@@ -87,6 +88,7 @@ def ingest(
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
                                                  "(their path relative to the input kept).")] = None,
+    executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
     as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -96,6 +98,7 @@ def ingest(
     _run_and_report(lambda progress: api.ingest(
         paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
+        executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root,
     ), as_json, no_progress, verbose, log_format.value)
 
 
@@ -104,8 +107,9 @@ def import_xdomea_cmd(
     containers: Annotated[List[Path], typer.Argument(metavar="CONTAINER",
                                                      help="xdomea containers (ZIP) or unpacked container folders.")],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
-    connector: ConnectorOpt = [], plugin: PluginOpt = [], as_json: JsonOpt = False, no_progress: NoProgressOpt = False,
-    verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
+    connector: ConnectorOpt = [], plugin: PluginOpt = [], executor: ExecutorOpt = None,
+    scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None, as_json: JsonOpt = False,
+    no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest the documents of xdomea 0503/0605 containers with their metadata (migrations)."""
     from ekte import api
@@ -113,6 +117,7 @@ def import_xdomea_cmd(
     _run_and_report(lambda progress: api.import_xdomea(
         containers, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, progress=progress,
+        executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root,
     ), as_json, no_progress, verbose, log_format.value)
 
 
@@ -165,6 +170,7 @@ def watch(
         "--grace", metavar="S", help="Seconds documents in flight may finish on SIGTERM (default: 30).")] = None,
     done_dir: Annotated[Optional[Path], typer.Option(
         "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")] = None,
+    executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
     verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Watch folders and ingest every file that arrives (runs until SIGTERM/SIGINT)."""
@@ -174,7 +180,8 @@ def watch(
     with _exit_on_errors():
         code = api.watch(paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
                          connectors=connector or None, plugins=plugin, polling=polling, stable_seconds=stable_seconds,
-                         rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir)
+                         rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir,
+                         executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root)
     raise typer.Exit(code)
 
 

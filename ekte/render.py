@@ -58,6 +58,7 @@ def summary(result: Any) -> None:
         w = result.workdir
         out.print(f"archive: {w}/archive   export: {w}/export   review queue: {w}/review   quarantine: {w}/quarantine",
                   highlight=False)
+    workers(s)
     bad = [d for d in result.documents if d.error]
     if bad:
         q = Table(title="quarantined or not exported")
@@ -68,6 +69,19 @@ def summary(result: Any) -> None:
         out.print(q)
     if result.interrupted:
         out.print("[yellow]interrupted — run the same command again to finish the rest[/]")
+
+
+def workers(s: dict[str, Any]) -> None:
+    """Per-worker figures of a distributed run, and the workers refused."""
+    if s.get("workers"):
+        t = Table(title="workers")
+        for c, j in (("worker", "left"), ("documents", "right"), ("pages", "right"), ("seconds", "right")):
+            t.add_column(c, justify=j)
+        for name, w in s["workers"].items():
+            t.add_row(name, str(w["documents"]), str(w["pages"]), f"{w['seconds']:.1f}")
+        out.print(t)
+    for name, why in (s.get("refused_workers") or {}).items():
+        out.print(f"[yellow]worker {name} refused: {why}[/]", highlight=False)
 
 
 def export_table(result: Any) -> None:

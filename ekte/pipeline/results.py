@@ -43,6 +43,8 @@ class IngestResult:
     seconds: float = 0.0
     interrupted: bool = False
     workdir: str = ""
+    #: per-worker figures of a distributed run: ``workers`` (name → documents, pages, seconds), ``refused_workers``
+    cluster: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -58,6 +60,7 @@ class IngestResult:
             "seconds": round(self.seconds, 3),
             "pages": sum(d.pages for d in self.documents if d.status in _ARCHIVED),
             "interrupted": self.interrupted,
+            **self.cluster,
         }
 
     @property

@@ -174,7 +174,8 @@ class Watcher:
                 "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
                 "review": self.stats.review, "export_failed": self.stats.export_failed,
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
-                "stopping": self.stop_requested}
+                "stopping": self.stop_requested,
+                **(getattr(coord.executor, "worker_stats", dict)() if coord else {})}  # per Dask worker
 
     # -- the loop ------------------------------------------------------------------------
     def run(self) -> int:
