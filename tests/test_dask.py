@@ -313,3 +313,25 @@ def test_import_xdomea_on_the_cluster_same_as_local(cluster, tmp_path):
            [(d["id"], d["status"], d["doctype"], d["fields"]) for d in b]
     assert archived(tmp_path / "local") == archived(tmp_path / "dask")
     assert set(res["dask"]["summary"]["workers"]) <= {"w1", "w2"}
+
+
+def test_shared_root_passes_paths_not_bytes(cluster, born_digital, tmp_path):
+    src, _truth = born_digital
+    shared = tmp_path / "shared"
+    (shared / "in").mkdir(parents=True)
+    for f in sorted(src.glob("*.pdf"))[:4]:
+        shutil.copy(f, shared / "in" / f.name)
+    wd = tmp_path / "wd"
+    proc = subprocess.Popen(ekte_cmd() + ["ingest", "--json", str(shared / "in"), "-w", str(wd), "--scheduler",
+                                          cluster.address, "--shared-root", str(shared)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    seen = set()
+    while proc.poll() is None:  # the workers write their results below the shared root
+        seen |= {p.name for p in shared.glob(".ekte-work/*/*")}
+        time.sleep(0.02)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err.decode()[-2000:]
+    ids = {d["id"] for d in json.loads(out)["documents"]}
+    assert len(ids) == 4 and {n.split("-")[0] for n in seen} & ids
+    exactly_once(wd, 4)
+    assert list(shared.glob(".ekte-work/*")) == []  # and they are removed

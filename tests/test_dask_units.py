@@ -5,12 +5,13 @@ and their errors."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from ekte.api import with_executor
 from ekte.distributed import fingerprint
-from ekte.distributed.executor import bundle, run_key
+from ekte.distributed.executor import SHARED_TMP, bundle, clean_shared, run_key, travelling
 from ekte.errors import ConfigError
 from ekte.model import Document
 from ekte.pipeline import Pipeline
@@ -102,3 +103,30 @@ def test_cli_errors_are_one_line(tmp_path):
     p = run_ekte("ingest", "--help")
     for opt in ("--executor", "--scheduler", "--shared-root"):
         assert opt in p.stdout
+
+
+def test_files_travel_as_bytes_or_below_the_shared_root_as_paths(tmp_path):
+    shared, other = tmp_path / "shared", tmp_path / "other"
+    for d in (shared, other):
+        d.mkdir()
+        (d / "a.pdf").write_bytes(b"%PDF-1.4 x")
+    doc = Document(sha256="b" * 64, source="a.pdf", size=10, media_type="application/pdf")
+    t = travelling(WorkTask("t1", doc, str(other / "a.pdf"), scratch="/coordinator/tmp/t1"), shared)
+    assert (t.path, t.data, t.scratch) == (None, b"%PDF-1.4 x", "")  # the worker picks its own scratch
+    t = travelling(WorkTask("t2", doc, str(shared / "a.pdf"), scratch="/coordinator/tmp/t2"), shared)
+    assert t.data is None and t.path == str(shared / "a.pdf")
+    assert Path(t.scratch).parent.parent == shared / SHARED_TMP  # results come back there, as paths
+    orig = WorkTask("t3", doc, str(shared / "a.pdf"))
+    travelling(orig, None)
+    assert orig.data is None and orig.path  # the coordinator's task is left as it was
+    # what a dead coordinator of this host left there is removed; a live one's and another host's stay
+    import ekte.owner as owner
+
+    here = owner.host_hash(owner.host_name())
+    mine = Path(t.scratch).parent
+    dead = shared / SHARED_TMP / f"{here}-{owner.boot_id()}-999999999-1"
+    foreign = shared / SHARED_TMP / f"{'f' * 6 if here != 'f' * 6 else 'e' * 6}-{owner.boot_id()}-1-1"
+    for d in (mine, dead, foreign):
+        d.mkdir(parents=True)
+    clean_shared(shared)
+    assert sorted(p.name for p in (shared / SHARED_TMP).iterdir()) == sorted([mine.name, foreign.name])

@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import logging
 import queue
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -41,6 +42,7 @@ from ekte.pipeline.tasks import ABANDONED, CRASHED, WorkerSetup, WorkResult, Wor
 log = logging.getLogger("ekte.dask")
 
 REFRESH = 1.0  # seconds between two looks at the cluster's workers
+SHARED_TMP = ".ekte-work"  # below the shared root: the workers' results, one folder per coordinator
 
 
 def bundle(profile: Any, workdir: Path) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -70,6 +72,33 @@ def run_key(setup: WorkerSetup, files: dict[str, bytes]) -> str:
     return h.hexdigest()[:16]
 
 
+def travelling(task: WorkTask, shared_root: Path | None) -> WorkTask:
+    """The task as it goes to a worker: with the file's bytes — or its path,
+    when it lies below the shared root (then the worker writes its results
+    there too, into a scratch folder the coordinator removes)."""
+    t = dataclasses.replace(task)
+    if shared_root and task.path and Path(task.path).resolve().is_relative_to(shared_root):
+        from ekte.owner import current
+
+        t.path = str(Path(task.path).resolve())
+        t.scratch = str(shared_root / SHARED_TMP / current().token / f"{task.task_id}-{uuid.uuid4().hex[:8]}")
+        return t
+    if task.data is None:
+        t.data = Path(task.path or "").read_bytes()
+    t.path, t.scratch = None, ""
+    return t
+
+
+def clean_shared(shared_root: Path) -> None:
+    """Remove what coordinators of this host that died left below the shared root."""
+    from ekte.owner import token_alive_here
+
+    base = shared_root / SHARED_TMP
+    for d in base.iterdir() if base.is_dir() else []:
+        if token_alive_here(d.name) is False:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def _quiet_dask() -> None:
     """Dask's log records go through ekte's handler (format, level)."""
     for name in ("distributed", "distributed.client"):
@@ -90,6 +119,10 @@ class DaskExecutor:
         _quiet_dask()
         self.stopping = False
         self.shared_root = Path(shared_root).resolve() if shared_root else None
+        if self.shared_root:
+            if not self.shared_root.is_dir():
+                raise ConfigError(f"--shared-root: {self.shared_root} is not a folder")
+            clean_shared(self.shared_root)
         self.worker_wait = worker_wait
         self.langs = fingerprint.used_languages(setup.params.language, setup.params.rotate_pages)
         self.required = fingerprint.required(self.langs)
@@ -190,6 +223,10 @@ class DaskExecutor:
         except Exception:  # noqa: BLE001
             pass
         self._close_cluster()
+        if self.shared_root:
+            from ekte.owner import current
+
+            shutil.rmtree(self.shared_root / SHARED_TMP / current().token, ignore_errors=True)
         return left
 
     def worker_stats(self) -> dict[str, Any]:
@@ -210,20 +247,9 @@ class DaskExecutor:
             self.cluster = None
 
     def _remote(self, task: WorkTask) -> WorkTask:
-        """The task as it travels: the file's bytes, or its path below the
-        shared root (then the worker writes its results there too)."""
-        t = dataclasses.replace(task)
+        t = travelling(task, self.shared_root)
         if self.cluster is None:
             t.ocr_jobs = 1  # remote workers: one thread each
-        if self.shared_root and task.path and Path(task.path).resolve().is_relative_to(self.shared_root):
-            from ekte.owner import current
-
-            t.path = str(Path(task.path).resolve())
-            t.scratch = str(self.shared_root / ".ekte-tmp" / current().token / f"{task.task_id}-{uuid.uuid4().hex[:8]}")
-            return t
-        if task.data is None:
-            t.data = Path(task.path or "").read_bytes()
-        t.path, t.scratch = None, ""
         return t
 
     def _result(self, task: WorkTask, fut: Any) -> WorkResult:
