@@ -18,14 +18,17 @@ PRELOAD = "ekte.distributed.worker"
 
 
 class DaskCluster:
-    def __init__(self, tmp: Path, dashboard: bool = False) -> None:
+    def __init__(self, tmp: Path, dashboard: bool = False, without_ekte: bool = False) -> None:
         self.tmp = Path(tmp)
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.procs: dict[str, subprocess.Popen] = {}
         self.file = self.tmp / "scheduler.json"
         args = ["scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(self.file)]
         args += ["--dashboard-address", "127.0.0.1:0"] if dashboard else ["--no-dashboard"]
-        self._start("scheduler", args)
+        if without_ekte:  # a scheduler host where ekte is not installed (only Dask)
+            args = ["-c", "import sys; sys.modules['ekte'] = None; from distributed.cli.dask_scheduler import main; "
+                          "main()", *args[1:]]
+        self._start("scheduler", args, python=without_ekte)
         t0 = time.monotonic()
         while not self.file.exists() or not self.file.read_text().strip():
             self._alive("scheduler")
@@ -36,11 +39,11 @@ class DaskCluster:
         self.info = json.loads(self.file.read_text())
         self.address = self.info["address"]
 
-    def _start(self, name: str, args: list[str], env: dict | None = None) -> subprocess.Popen:
+    def _start(self, name: str, args: list[str], env: dict | None = None, python: bool = False) -> subprocess.Popen:
         e = dict(os.environ)
         e.update(env or {})
         log = open(self.tmp / f"{name}.log", "wb")
-        p = subprocess.Popen([str(BIN / "dask"), *args], stdout=log, stderr=subprocess.STDOUT, env=e,
+        p = subprocess.Popen([sys.executable if python else str(BIN / "dask"), *args], stdout=log, stderr=subprocess.STDOUT, env=e,
                              stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.tmp)
         self.procs[name] = p
         return p

@@ -42,6 +42,7 @@ from ekte.pipeline.tasks import ABANDONED, CRASHED, WorkerSetup, WorkResult, Wor
 log = logging.getLogger("ekte.dask")
 
 REFRESH = 1.0  # seconds between two looks at the cluster's workers
+PLUGIN_PREFIX = "ekte-run-"  # + the coordinator's Dask client id
 SHARED_TMP = ".ekte-work"  # below the shared root: the workers' results, one folder per coordinator
 
 
@@ -114,8 +115,6 @@ class DaskExecutor:
     def __init__(self, setup: WorkerSetup, *, scheduler: str | None = None, jobs: int = 1,
                  shared_root: str | Path | None = None, worker_wait: float = 120.0, connect_timeout: float = 30.0,
                  dashboard: str = "") -> None:
-        import distributed
-
         _quiet_dask()
         self.stopping = False
         self.shared_root = Path(shared_root).resolve() if shared_root else None
@@ -127,22 +126,6 @@ class DaskExecutor:
         self.langs = fingerprint.used_languages(setup.params.language, setup.params.rotate_pages)
         self.required = fingerprint.required(self.langs)
         self.here = fingerprint.describe()
-        self.cluster: Any = None
-        self.address = scheduler or ""
-        if not scheduler:
-            self.cluster = self._local_cluster(jobs, dashboard)
-            self.address = self.cluster.scheduler_address
-        try:
-            self.client = distributed.Client(self.address, timeout=connect_timeout, set_as_default=False)
-        except (OSError, TimeoutError) as e:
-            self._close_cluster()
-            raise ConfigError(f"cannot reach the Dask scheduler at {self.address} ({type(e).__name__})") from None
-        files, paths = bundle(setup.profile, Path(setup.workdir))
-        self.key = run_key(setup, files)
-        self.plugin_name = f"ekte-run-{self.key}"
-        self.client.register_plugin(RunPlugin(self.key, setup, files, paths, self.required), name=self.plugin_name)
-        if self.client.dashboard_link:
-            log.info("Dask scheduler %s, dashboard %s", self.address, self.client.dashboard_link)
         self._futures: dict[str, tuple[WorkTask, Any]] = {}
         self._done: queue.Queue[str] = queue.Queue()
         self.capacity = 0
@@ -151,7 +134,72 @@ class DaskExecutor:
         self._seen: set[str] = set()
         self._last_look = 0.0
         self._starved_since: float | None = None
+        self.plugin_name = ""
+        self.client, self.cluster, self.address = None, None, scheduler or ""
+        self._connect(jobs, dashboard, connect_timeout)
+        self._check_scheduler()
+        files, paths = bundle(setup.profile, Path(setup.workdir))
+        self.key = f"{run_key(setup, files)}-{uuid.uuid4().hex[:8]}"  # this run's: other coordinators have their own
+        self.plugin_name = f"{PLUGIN_PREFIX}{self.client.id}"
+        self._forget_stale_runs()
+        self.client.register_plugin(RunPlugin(self.key, setup, files, paths, self.required), name=self.plugin_name)
+        if self.client.dashboard_link:
+            log.info("Dask scheduler %s, dashboard %s", self.address, self.client.dashboard_link)
         self._look(force=True)
+
+    def _connect(self, jobs: int, dashboard: str, timeout: float) -> None:
+        import distributed
+
+        if not self.address:
+            self.cluster = self._local_cluster(jobs, dashboard)
+            self.address = self.cluster.scheduler_address
+        try:
+            self.client = distributed.Client(self.address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as e:
+            self._close_cluster()
+            raise ConfigError(f"cannot reach the Dask scheduler at {self.address} ({type(e).__name__})") from None
+
+    def _check_scheduler(self) -> None:
+        """The scheduler unpickles the tasks: it needs the same ekte (not its tools)."""
+        import ekte
+
+        def ekte_version() -> str | None:  # runs on the scheduler (sent by value)
+            try:
+                import ekte as there
+            except ImportError:
+                return None
+            return there.__version__
+
+        try:
+            v = self.client.run_on_scheduler(ekte_version)
+        except Exception as e:  # noqa: BLE001 - a scheduler that does not run functions: its errors will tell
+            log.debug("scheduler not asked for its ekte (%s)", type(e).__name__)
+            return
+        if v != ekte.__version__:
+            self.shutdown()
+            raise ConfigError(f"the Dask scheduler at {self.address} " + ("cannot import ekte" if v is None else
+                              f"runs ekte {v}, this coordinator {ekte.__version__}") +
+                              " (install the same ekte there as on the workers)")
+
+    def _forget_stale_runs(self) -> None:
+        """The run set-ups of coordinators no longer connected (killed) are
+        removed from the cluster: their workers' ekte processes end."""
+        def stale_runs(dask_scheduler: Any, prefix: str = PLUGIN_PREFIX) -> list[str]:
+            # runs on the scheduler (sent by value: the scheduler needs no ekte)
+            return [n for n in dask_scheduler.worker_plugins
+                    if n.startswith(prefix) and n[len(prefix):] not in dask_scheduler.clients]
+
+        try:
+            stale = self.client.run_on_scheduler(stale_runs)
+        except Exception as e:  # noqa: BLE001 - a scheduler that does not allow it: they stay
+            log.debug("stale run set-ups not checked (%s)", type(e).__name__)
+            return
+        for name in stale:
+            try:
+                self.client.unregister_worker_plugin(name)
+                log.info("removed the run set-up of a coordinator that is gone (%s)", name)
+            except Exception as e:  # noqa: BLE001
+                log.debug("stale run set-up %s not removed (%s)", name, type(e).__name__)
 
     @staticmethod
     def _local_cluster(jobs: int, dashboard: str) -> Any:
@@ -215,7 +263,8 @@ class DaskExecutor:
         try:
             if futures:
                 self.client.cancel(futures)
-            self.client.unregister_worker_plugin(self.plugin_name)
+            if self.plugin_name:
+                self.client.unregister_worker_plugin(self.plugin_name)
         except Exception as e:  # noqa: BLE001 - the scheduler may be gone; nothing is lost (the journal has it)
             log.debug("Dask clean-up: %s", type(e).__name__)
         try:
@@ -274,7 +323,10 @@ class DaskExecutor:
         if isinstance(exc, KilledWorker):
             return failed(task, CRASHED, "Every Dask worker that took this document died (out of memory or killed).",
                           "ocr_failed")
-        return failed(task, CRASHED, f"The Dask task failed ({type(exc).__name__}).", "ocr_failed")
+        # the task itself never raises (run() returns every document's error): this is the cluster's
+        why = f"{type(exc).__name__}: {exc}"[:200] if isinstance(exc, ImportError) else type(exc).__name__
+        raise ConfigError(f"the Dask cluster at {self.address} could not run this run's tasks ({why}); "
+                          f"see the scheduler's and workers' logs")
 
     def _count(self, res: WorkResult) -> None:
         s = self.stats.setdefault(res.worker or "?", {"documents": 0, "pages": 0, "seconds": 0.0})

@@ -151,6 +151,8 @@ def _wait(ex: LocalExecutor, task: WorkTask, worker: Any) -> WorkResult | None:
     while True:
         for _t, res in ex.poll(0.5):
             return res
+        if not ex.running:  # its run was torn down meanwhile
+            return None
         if _cancelled(worker, key):
             ex.cancel(task.task_id)
             return None
