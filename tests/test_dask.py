@@ -359,3 +359,59 @@ def test_a_scheduler_without_ekte_stops_the_run_and_quarantines_nothing(born_dig
         db.close()
     finally:
         c.stop()
+
+
+def _unit_command(unit: str, env: dict[str, str]) -> list[str]:
+    """The ExecStart of a packaging/ unit as systemd runs it: ${VAR} from *env*, %H the host name."""
+    import re
+    import shlex
+
+    line = next(x for x in (ROOT / "packaging" / unit).read_text().splitlines() if x.startswith("ExecStart="))
+    words = shlex.split(line[len("ExecStart="):])
+    return [re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], w).replace("%H", "unithost") for w in words]
+
+
+def test_the_worker_unit_of_packaging_joins_and_works(born_digital, tmp_path):
+    """packaging/ekte-dask-worker.service's command line with packaging/ekte-dask.env
+    (the scheduler's address and the folder replaced, the venv's dask for /opt/ekte's) starts
+    workers that join the scheduler with ekte's preload and take a run's documents."""
+    env = {}
+    for line in (ROOT / "packaging" / "ekte-dask.env").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            k, _, v = line.partition("=")
+            env[k] = v
+    assert {"EKTE_SCHEDULER", "EKTE_WORKERS", "EKTE_WORKER_DIR", "EKTE_SCHEDULER_HOST", "EKTE_DASHBOARD"} <= set(env)
+    c = DaskCluster(tmp_path / "cluster")
+    env.update(EKTE_SCHEDULER=c.address, EKTE_WORKERS="2", EKTE_WORKER_DIR=str(tmp_path / "wdir"))
+    cmd = _unit_command("ekte-dask-worker.service", env)
+    assert cmd[0] == "/opt/ekte/.venv/bin/dask"
+    sched = _unit_command("ekte-dask-scheduler.service", env)
+    assert sched[:2] == ["/opt/ekte/.venv/bin/dask", "scheduler"] and "--dashboard-address" in sched
+    log = open(tmp_path / "unit.log", "wb")
+    marker = f"unit{os.getpid()}"
+    unit = subprocess.Popen([str(Path(ekte_cmd()[0]).with_name("dask")), *cmd[1:]], stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True, cwd=tmp_path,
+                            env={**os.environ, "OMP_THREAD_LIMIT": env.get("OMP_THREAD_LIMIT", "1"),
+                                 "EKTE_TEST_MARKER": marker})
+    src, _truth = born_digital
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for f in sorted(src.glob("*.pdf"))[:2]:
+        shutil.copy(f, inbox / f.name)
+    try:
+        c.procs["unithost-0"] = c.procs["unithost-1"] = unit  # (for wait_workers: one process, two workers)
+        c.wait_workers(["unithost-0", "unithost-1"])
+        out = ingest_json(inbox, "-w", tmp_path / "wd", "--scheduler", c.address, check=0)
+        assert set(out["summary"]["workers"]) <= {"unithost-0", "unithost-1"}
+        assert sum(w["documents"] for w in out["summary"]["workers"].values()) == 2
+        exactly_once(tmp_path / "wd", 2)
+        # systemctl stop (KillSignal=SIGTERM to the main process, KillMode=mixed): everything ends in time
+        unit.send_signal(signal.SIGTERM)
+        unit.wait(60)  # the unit's TimeoutStopSec
+        t0 = time.monotonic()
+        while _marked(marker) and time.monotonic() - t0 < 15:
+            time.sleep(0.5)
+        assert _marked(marker) == [], (tmp_path / "unit.log").read_text()[-2000:]
+    finally:
+        c.procs.pop("unithost-0", None)
+        c.stop()
