@@ -78,8 +78,7 @@ def _fin(value: str) -> str:
     v = re.sub(r"\s", "", value).upper()
     p = VALIDATORS["fin"](v)
     if len(v) != 17 or p is None or not p.ok or p.repaired or p.value != v:
-        raise FieldInvalid("", "a vehicle identification number (FIN) has 17 characters: A–Z without I, O and Q, "
-                               "and 0–9")
+        raise FieldInvalid("", "a vehicle identification number (FIN) has 17 characters: A–Z without I, O, Q; 0–9")
     return v
 
 

@@ -21,6 +21,17 @@ from ekte.errors import ConfigError
 from ekte.journal import QUARANTINED, REVIEW
 from ekte.stages import archive as archive_stage
 
+RELEASED = "released"  # a quarantine entry an admin closed with a note (the same file again is processed again)
+
+
+class NotFound(ConfigError):
+    """No document with that id."""
+
+
+class Conflict(ConfigError):
+    """The document is not in a state that allows the action (or is busy)."""
+
+
 SORTS = {"received": "first_seen", "confidence": "confidence", "type": "doctype", "pages": "pages", "id": "id"}
 PAGE_SIZE = 50
 
@@ -39,7 +50,7 @@ def resolve(j: Any, prefix: str) -> sqlite3.Row:
     rows = j.db.execute(f"SELECT * FROM documents WHERE {col} >= ? AND {col} < ? ORDER BY {col} LIMIT 6",
                         (pp, pp + "g")).fetchall()
     if not rows:
-        raise ConfigError(f"no document with id {prefix}")
+        raise NotFound(f"no document with id {prefix}")
     if len(rows) > 1:
         ids = ", ".join(r["id"] for r in rows[:5])
         raise ConfigError(f"the id {prefix} is ambiguous ({ids}{', …' if len(rows) > 5 else ''}): give more digits")
@@ -128,7 +139,7 @@ def history(j: Any, doc_id: str) -> list[dict[str, Any]]:
         old = r["old"] if "old" in keys and r["old"] is not None else d.get("old")
         new = r["new"] if "new" in keys and r["new"] is not None else d.get("new")
         text = r["detail"] if not d else ", ".join(f"{k}: {v}" for k, v in d.items()
-                                                    if k not in ("by", "old", "new") and v not in (None, ""))
+                                                    if k not in ("by", "old", "new", "field") and v not in (None, ""))
         out.append({"seq": r["seq"], "time": r["time"], "stage": r["stage"], "event": r["event"], "actor": actor,
                     "detail": text or "", "old": old, "new": new, "field": d.get("field")})
     return out

@@ -33,7 +33,7 @@ from ekte.journal.claims import doc_key
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline import delivery, steps
 from ekte.pipeline.manual import FieldInvalid, check_value
-from ekte.pipeline.queue import resolve, review_item, utc_iso
+from ekte.pipeline.queue import Conflict, resolve, review_item, utc_iso
 from ekte.stages import archive as archive_stage
 
 #: how long an action waits for another process that works on the same document
@@ -96,7 +96,7 @@ class _Claimed:
         j = self.session.j
         holder = j.wait_claim(doc_key(self.row["sha256"]), CLAIM_WAIT)
         if holder is not None:
-            raise ConfigError(f"document {self.row['id']} is being worked on by another ekte process "
+            raise Conflict(f"document {self.row['id']} is being worked on by another ekte process "
                               f"({holder.describe()})")
         return j.get(self.row["sha256"])
 
@@ -106,7 +106,7 @@ class _Claimed:
 
 def _waiting(session: Any, row: Any) -> None:
     if row["state"] != REVIEW:
-        raise ConfigError(f"document {row['id']} is not waiting for review (state: {row['state']})")
+        raise Conflict(f"document {row['id']} is not waiting for review (state: {row['state']})")
 
 
 def _checked(sets: dict[str, str]) -> dict[str, str]:
