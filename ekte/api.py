@@ -233,7 +233,8 @@ def serve(*, host: str = "127.0.0.1", port: int = 8470, profile: str | Profile |
 
     return _serve(_profile(profile, overrides), Path(workdir) if workdir else default_workdir(), host=host,
                   port=port, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
-                  trusted_proxies=trusted_proxies, secure_cookies=secure_cookies)
+                  trusted_proxies=trusted_proxies, secure_cookies=secure_cookies,
+                  overrides=None if isinstance(profile, Profile) else overrides)
 
 
 def users_add(name: str, role: str, password: str, *, workdir: str | Path | None = None,

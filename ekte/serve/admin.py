@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse,
 
 from ekte.errors import REASONS, ConfigError
 from ekte.pipeline import queue as q
-from ekte.serve import charts
+from ekte.serve import charts, i18n
 from ekte.serve.auth import check_csrf, require, station
 from ekte.serve.web import _form, _int, flash, render
 from ekte.users import ROLES
@@ -31,13 +31,15 @@ def quarantine_page(request: Request) -> Response:
     st = station(request)
     page = _int(request.query_params.get("page"), 1) or 1
     total, rows = q.quarantined(st.reader, (page - 1) * q.PAGE_SIZE, q.PAGE_SIZE)
+    gettext = i18n.gettext_for(request.state.lang)
     for r in rows:
         e = q.quarantine_entry(st.workdir, r["id"])
+        r["reason"] = reason_text(r["error_code"], r["error_message"], gettext)
         r["has_original"] = e["original"] is not None
         r["stage"] = e["reason"].get("stage", "")
         r["retrying"] = r["id"] in st.retries and st.retries[r["id"]].poll() is None
     return render(request, "quarantine.html", {"rows": rows, "total": total, "page": page,
-                                               "pages": max(1, -(-total // q.PAGE_SIZE)), "reason_text": reason_text})
+                                               "pages": max(1, -(-total // q.PAGE_SIZE))})
 
 
 @router.get("/quarantine/{doc_id}/original")

@@ -173,7 +173,8 @@ def statistics(request: Request, since: Optional[str] = None, until: Optional[st
 
 @other_api.get("/doctypes")
 def doctypes(request: Request) -> list[dict[str, str]]:
-    _user(request, "stats")
+    """The document types of the profile: id and title (any user)."""
+    _any_user(request)
     return [{"id": k, "title": t} for k, t in station(request).doctypes()]
 
 

@@ -5,6 +5,7 @@ language of each request, and an access log without personal data."""
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,13 @@ def create_app(station: Station) -> FastAPI:
     async def language_and_log(request: Request, call_next: Any) -> Response:
         t0 = time.perf_counter()
         request.state.lang = _language(request)
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as e:  # noqa: BLE001 - no traceback reaches a user (or the log: it may quote values)
+            logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__, request.method,
+                                                  request.url.path)
+            logging.getLogger("ekte.serve").debug("internal error", exc_info=True)
+            response = _error(request, 500, "internal error")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
@@ -116,18 +123,27 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str] 
 
 def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8470,
           connectors: list[str] | None = None, plugins: list[str] | None = None, proxy_header: str | None = None,
-          trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1"), secure_cookies: bool = False) -> int:
+          trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1"), secure_cookies: bool = False,
+          overrides: list[str] | None = None) -> int:
     """Run the station until SIGTERM/SIGINT (uvicorn)."""
     import uvicorn
 
     st = Station(profile, workdir, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
-                 trusted_proxies=trusted_proxies, secure_cookies=secure_cookies).open()
+                 trusted_proxies=trusted_proxies, secure_cookies=secure_cookies, overrides=overrides).open()
     try:
         app = create_app(st)
         logging.getLogger("ekte.serve.access").setLevel(logging.INFO)
         config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False,
                                 server_header=False)
-        uvicorn.Server(config).run()
+        # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here,
+        # so that the station closes its session (claims given back) and ends with exit code 0
+        caught: list[int] = []
+        old = {s: signal.signal(s, lambda n, _f: caught.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            uvicorn.Server(config).run()
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
     finally:
         st.close()
     return 0

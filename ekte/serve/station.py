@@ -32,11 +32,14 @@ log = logging.getLogger("ekte.serve")
 class Station:
     def __init__(self, profile: Any, workdir: Path, *, connectors: list[str] | None = None,
                  plugins: list[str] | None = None, proxy_header: str | None = None,
-                 trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1"), secure_cookies: bool = False) -> None:
+                 trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1"), secure_cookies: bool = False,
+                 overrides: list[str] | None = None) -> None:
         self.profile = profile
+        self.overrides = list(overrides or [])  # passed on to the ingest of a quarantine retry
         self.workdir = Path(workdir)
         self.pipeline = Pipeline(profile, self.workdir, connectors=connectors, plugins=plugins)
         self.plugins = list(plugins or [])
+        self.connector_names = list(connectors or [])
         self.users = Users(self.workdir)
         self.proxy_header = proxy_header
         self.trusted_proxies = trusted_proxies
@@ -100,6 +103,10 @@ class Station:
                "--profile", self.profile._source or self.profile.name, "--json"]
         for m in self.plugins:
             cmd += ["--plugin", m]
+        for o in self.overrides:
+            cmd += ["-o", o]
+        for c in self.connector_names:
+            cmd += ["-c", c]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env=dict(os.environ), start_new_session=True)
         self.retries[row["id"]] = proc
