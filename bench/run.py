@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "samples"))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
@@ -166,6 +167,7 @@ def main() -> int:
     ap.add_argument("--texts", type=int, default=270, help="documents for the classify+extract rate")
     ap.add_argument("--watch-latency", type=int, default=20, help="documents dropped one by one (latency)")
     ap.add_argument("--watch-burst", type=int, default=1000, help="documents dropped at once (0: skip)")
+    ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
     a = ap.parse_args()
     import generate
 
@@ -204,6 +206,11 @@ def main() -> int:
         # 4. the watch daemon
         if a.watch_burst:
             results["watch"] = watch_bench(tmp, a.watch_latency, a.watch_burst)
+        # 5. the clerk's station (bench/serve_bench.py)
+        if a.serve_queue:
+            import serve_bench
+
+            results["serve"] = serve_bench.run(tmp, a.serve_queue)
     print(json.dumps(results, indent=2))
     o = results["ocr"]
     print(f"\nOCR: ekte {o['ekte_pages_per_min']} pages/min vs plain OCRmyPDF loop {o['plain_pages_per_min']} "
@@ -215,6 +222,10 @@ def main() -> int:
         print(f"watch: latency beyond the {w['latency']['stable_seconds']} s stability delay: median "
               f"{w['latency']['median_beyond_stability_s']} s, p95 {w['latency']['p95_beyond_stability_s']} s; "
               f"{w['burst']['documents']} files at once: {w['burst']['documents_per_s']} documents/s")
+    if "serve" in results:
+        import serve_bench
+
+        print(serve_bench.report(results["serve"]))
     c = results["classify_extract"]
     print(f"classification + extraction: {c['documents_per_s']} documents/s ({c['documents']} documents, text given)")
     outdir = ROOT / "bench" / "out"

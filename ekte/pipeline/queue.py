@@ -57,8 +57,30 @@ def resolve(j: Any, prefix: str) -> sqlite3.Row:
     return rows[0]
 
 
-_DEFERRED = ("(SELECT json_extract(e.detail, '$.until') FROM events e WHERE e.doc_id = d.id AND e.stage = 'review' "
-             "AND e.event = 'deferred' AND json_valid(e.detail) ORDER BY e.seq DESC LIMIT 1)")
+_DEFERRED = """SELECT e.doc_id, e.seq, e.detail FROM events e CROSS JOIN documents d ON d.id = e.doc_id
+WHERE e.stage = 'review' AND e.event = 'deferred' AND d.state = :state"""
+
+#: a partial index of the put-back events only (tiny): the queue finds them without reading every event.
+#: Created idempotently by the processes that put documents back or list the queue; no schema change
+#: for older releases (an index is invisible to them).  To fold into the next journal migration.
+DEFERRED_INDEX = ("CREATE INDEX IF NOT EXISTS events_review_deferred ON events(doc_id) "
+                  "WHERE stage = 'review' AND event = 'deferred'")
+
+
+def ensure_index(j: Any) -> None:
+    with j.tx() as db:
+        db.execute(DEFERRED_INDEX)
+
+
+def deferred(j: Any, now: str | None = None) -> dict[str, str]:
+    """The documents in review put back until a time still to come: {id: until (UTC ISO)}.
+    One indexed pass over the review documents' events (not over the whole journal)."""
+    now = now or utc_iso()
+    last: dict[str, tuple[int, str]] = {}
+    for doc_id, seq, det in j.db.execute(_DEFERRED, {"state": REVIEW}):
+        if doc_id not in last or seq > last[doc_id][0]:
+            last[doc_id] = (seq, parse_detail(det).get("until") or "")
+    return {k: u for k, (_s, u) in last.items() if u > now}
 
 
 def queue(j: Any, *, doctype: str | None = None, sort: str = "received", desc: bool = False, offset: int = 0,
@@ -66,21 +88,32 @@ def queue(j: Any, *, doctype: str | None = None, sort: str = "received", desc: b
           until: str | None = None) -> tuple[int, list[dict[str, Any]]]:
     """(total, one page) of the documents waiting for review.  *deferred*:
     ``last`` (put-back documents after the others), ``hide``, ``only``."""
-    params: dict[str, Any] = {"state": REVIEW, "now": utc_iso(), "doctype": doctype, "since": since, "until": until}
+    put_back = globals()["deferred"](j)
+    params: dict[str, Any] = {"state": REVIEW, "doctype": doctype, "since": since, "until": until,
+                              "put_back": json.dumps(sorted(put_back))}
+    back = "(d.id IN (SELECT value FROM json_each(:put_back)))"
     where = ["d.state = :state"] + [cond for key, cond in (("doctype", "d.doctype = :doctype"),
                                                            ("since", "d.first_seen >= :since"),
                                                            ("until", "d.first_seen < :until")) if params[key]]
-    inner = f"SELECT d.*, {_DEFERRED} AS deferred FROM documents d WHERE {' AND '.join(where)}"
-    outer = {"hide": "WHERE deferred IS NULL OR deferred <= :now", "only": "WHERE deferred > :now"}.get(deferred, "")
+    where += {"hide": [f"NOT {back}"], "only": [back]}.get(deferred, [])
     col = SORTS.get(sort, "first_seen")
-    order = f"(deferred IS NOT NULL AND deferred > :now), {col} {'DESC' if desc else 'ASC'}, id"
-    total = j.db.execute(f"SELECT COUNT(*) FROM ({inner}) {outer}", params).fetchone()[0]
-    sql = f"SELECT * FROM ({inner}) {outer} ORDER BY {order}"
+    sql = f"FROM documents d WHERE {' AND '.join(where)}"
+    total = j.db.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0]
+    page = f"SELECT d.* {sql} ORDER BY {back}, d.{col} {'DESC' if desc else 'ASC'}, d.id"
     if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
-    rows = j.db.execute(sql, params).fetchall()
-    return int(total), [dict(r, deferred=r["deferred"] if (r["deferred"] or "") > params["now"] else None)
-                        for r in rows]
+        page += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
+    rows = j.db.execute(page, params).fetchall()
+    return int(total), [dict(r, deferred=put_back.get(r["id"])) for r in rows]
+
+
+def next_waiting(j: Any, doc_id: str) -> str | None:
+    """The first document of the queue (default order, put-back ones skipped) other than *doc_id*."""
+    back = deferred(j)
+    for (other,) in j.db.execute("SELECT id FROM documents WHERE state = ? AND id != ? ORDER BY first_seen, id "
+                                 "LIMIT ?", (REVIEW, doc_id, len(back) + 1)):
+        if other not in back:
+            return other
+    return None
 
 
 def review_item(workdir: Path, doc_id: str) -> dict[str, Any]:

@@ -72,8 +72,8 @@ def _boxes(tp: Any, pw: float, ph: float, text: str) -> list[list[float]]:
         left, bottom, right, top = tp.get_charbox(i)
         if right <= left:
             continue
-        if rects and abs(rects[-1][1] - top) < 2 and left - rects[-1][2] < 20:  # same line: extend
-            r = rects[-1]
+        r = rects[-1] if rects else None
+        if r is not None and left - r[2] < 15 and min(r[1], top) - max(r[3], bottom) > 0:  # same line: extend
             rects[-1] = [r[0], max(r[1], top), max(r[2], right), min(r[3], bottom)]
         else:
             rects.append([left, top, right, bottom])

@@ -50,6 +50,7 @@ class Station:
 
     def open(self) -> "Station":
         self.pipeline.open("ekte serve")
+        q.ensure_index(self.pipeline.j)
         (self.workdir / "cache").mkdir(exist_ok=True)
         return self
 

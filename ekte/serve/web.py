@@ -127,9 +127,7 @@ def item_page(request: Request, doc_id: str, errors: dict[str, str] | None = Non
 
 def _neighbour(st: Any, doc_id: str) -> str | None:
     """The next document of the queue after *doc_id* (by the default order)."""
-    _t, rows = q.queue(st.reader, limit=2, deferred="hide", since=None)
-    ids = [r["id"] for r in rows if r["id"] != doc_id]
-    return ids[0] if ids else None
+    return q.next_waiting(st.reader, doc_id)
 
 
 @router.get("/review/{doc_id}/page/{page}.png")
