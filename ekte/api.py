@@ -193,7 +193,7 @@ def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, st
 def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile | None = None,
                    workdir: str | Path | None = None, overrides: list[str] | None = None,
                    actor: str | None = None) -> dict:
-    """Store checked corrections for a document still waiting (applied on accept)."""
+    """Store checked corrections for a document still waiting (applied on accept); returns id and corrections."""
     from ekte.pipeline import review
 
     with Pipeline(_profile(profile, overrides), workdir) as p:
@@ -213,8 +213,8 @@ def review_reject(doc_id: str, reason: str, note: str = "", *, profile: str | Pr
 
 def review_defer(doc_id: str, *, hours: float | None = None, note: str = "", profile: str | Profile | None = None,
                  workdir: str | Path | None = None, overrides: list[str] | None = None,
-                 actor: str | None = None) -> str:
-    """Put a document back for *hours* (default: review.defer_hours); returns until when (UTC)."""
+                 actor: str | None = None) -> dict:
+    """Put a document back for *hours* (default: review.defer_hours); returns its id and until when (UTC)."""
     import datetime as dt
 
     from ekte.pipeline import review

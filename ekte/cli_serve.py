@@ -53,6 +53,16 @@ def review_table(items: list[dict], profile: str | None, overrides: list[str], l
 
     _, code = _tr(lang)
     title = load_profile(profile, overrides).doctype_title
+    if out.width < 110:  # a narrow terminal: one block per document, the id never cut
+        out.print(f"{_('Review queue')} ({len(items)})", highlight=False)
+        for i in items:
+            note = f"  {_('put back until')} {local_time(i['deferred'])}" if i.get("deferred") else ""
+            out.print(f"{i['id']}  {local_time(i.get('received'))}  {title(i.get('doctype'))} "
+                      f"({percent(i.get('confidence'), code)}){note}", highlight=False, markup=False, soft_wrap=True)
+            cands = ", ".join(f"{title(c['doctype'])} {percent(c['score'], code)}" for c in i.get("candidates", []))
+            out.print(f"    {_('Candidates')}: {cands}; {_('File')}: {Path(i.get('source') or '').name}; "
+                      f"{_('Pages')}: {i.get('pages') or ''}", highlight=False, markup=False, soft_wrap=True)
+        return
     t = Table(title=f"{_('Review queue')} ({len(items)})")
     for c, kw in ((_("Document"), {"no_wrap": True, "min_width": 16}), (_("Received"), {"no_wrap": True}),
                   (_("Document type (confidence)"), {}), (_("Candidates"), {}), (_("File"), {}), (_("Pages"), {})):
@@ -113,8 +123,8 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
 
     _, _code = _tr(lang)
     with _exit_on_errors():
-        corr = api.review_correct(doc_id, _sets(set_), profile=profile, workdir=workdir, overrides=override)
-    out.print(_("Corrections to {id} saved.").format(id=doc_id) + " " + ", ".join(corr), highlight=False)
+        r = api.review_correct(doc_id, _sets(set_), profile=profile, workdir=workdir, overrides=override)
+    out.print(_("Corrections to {id} saved.").format(id=r["id"]) + " " + ", ".join(r["corrections"]), highlight=False)
 
 
 @command(review_app, "reject")
@@ -145,8 +155,8 @@ def review_defer_cmd(doc_id: IdArg, hours: Annotated[Optional[float], typer.Opti
 
     _, _code = _tr(lang)
     with _exit_on_errors():
-        until = api.review_defer(doc_id, hours=hours, note=note, profile=profile, workdir=workdir, overrides=override)
-    out.print(_("Document {id} put back.").format(id=doc_id) + f" ({_('put back until')} {local_time(until)})",
+        r = api.review_defer(doc_id, hours=hours, note=note, profile=profile, workdir=workdir, overrides=override)
+    out.print(_("Document {id} put back.").format(id=r["id"]) + f" ({_('put back until')} {local_time(r['until'])})",
               highlight=False)
 
 

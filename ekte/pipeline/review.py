@@ -130,7 +130,7 @@ def _write_item(session: Any, doc_id: str, update: dict[str, Any]) -> dict[str, 
 
 def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: str | None = None) -> dict[str, Any]:
     """Check and store corrections for a document still waiting (applied
-    when it is accepted).  Returns the stored corrections."""
+    when it is accepted).  Returns the id and the stored corrections."""
     with _Claimed(session, doc_id) as row:
         _waiting(session, row)
         values = _checked(sets)
@@ -145,7 +145,7 @@ def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: st
         with session.j.tx():
             for d in events:
                 session.j.event(row["id"], "review", "correction-noted", d)
-        return corr
+        return {"id": row["id"], "corrections": corr}
 
 
 def review_accept(session: Any, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None, *,
@@ -238,10 +238,10 @@ def review_reject(session: Any, doc_id: str, reason: str, note: str = "", *,
 
 
 def review_defer(session: Any, doc_id: str, until: dt.datetime | None = None, note: str = "", *,
-                 actor: str | None = None) -> str:
+                 actor: str | None = None) -> dict[str, str]:
     """Put a document back: it stays in the queue, after the others and
     marked, until *until* (default: the profile's ``review.defer_hours``).
-    Returns the time (UTC, ISO)."""
+    Returns its id and the time (UTC, ISO)."""
     when = until or dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=session.profile.review.defer_hours)
     iso = utc_iso(when)
     ensure_index(session.j)
@@ -249,5 +249,5 @@ def review_defer(session: Any, doc_id: str, until: dt.datetime | None = None, no
         _waiting(session, row)
         _write_item(session, row["id"], {"deferred": {"until": iso, "by": actor or SYSTEM, "note": note}})
         session.j.event(row["id"], "review", "deferred", detail(actor, until=iso, note=note or None))
-    return iso
+    return {"id": row["id"], "until": iso}
 

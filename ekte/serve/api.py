@@ -89,7 +89,7 @@ def correct(request: Request, doc_id: str, body: CorrectBody) -> dict[str, Any]:
     """Store checked corrections without deciding yet."""
     user = _user(request, "review", write=True)
     with station(request).acting() as p:
-        return {"corrections": review.review_correct(p, doc_id, body.fields, actor=user.name)}
+        return review.review_correct(p, doc_id, body.fields, actor=user.name)
 
 
 @review_api.post("/{doc_id}/reject")
@@ -106,7 +106,7 @@ def defer(request: Request, doc_id: str, body: DeferBody) -> dict[str, Any]:
     """Put back until a time."""
     user = _user(request, "review", write=True)
     with station(request).acting() as p:
-        return {"until": review.review_defer(p, doc_id, body.until, body.note, actor=user.name)}
+        return review.review_defer(p, doc_id, body.until, body.note, actor=user.name)
 
 
 quarantine_api = APIRouter(prefix="/quarantine", tags=["quarantine"])
