@@ -14,8 +14,8 @@ from typing import Annotated, Any, Iterator, List, Optional
 import typer
 
 from ekte import __version__, cliopts, render
-from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
-                          PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
+from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, NoProgressOpt,
+                          OverrideOpt, PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency
 from ekte.logs import setup_logging
 from ekte.render import err, out
@@ -269,9 +269,7 @@ def train(
 
 @command(review_app, "list")
 def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                    plugin: PluginOpt = [], as_json: JsonOpt = False,
-                    lang: Annotated[Optional[str], typer.Option("--lang", metavar="de|en", help="Language of the "
-                                    "output (default: $EKTE_LANG, else the locale).")] = None) -> None:
+                    plugin: PluginOpt = [], as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """Documents waiting for review, with their top candidates."""
     from ekte import api
 

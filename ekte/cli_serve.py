@@ -13,8 +13,8 @@ from typing import Annotated, Any, List, Optional
 import typer
 
 from ekte.cli import _exit_on_errors, _fail, app, command, review_app
-from ekte.cliopts import (ConnectorOpt, JsonOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt, ProfileOpt,
-                          VerboseOpt, WorkdirOpt, new_app)
+from ekte.cliopts import (ConnectorOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
+                          ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode
 from ekte.logs import setup_logging
 from ekte.render import out
@@ -22,8 +22,6 @@ from ekte.render import out
 users_app = new_app("Users of the clerk's station (ekte serve) and their API tokens.")
 app.add_typer(users_app, name="users")
 
-LangOpt = Annotated[Optional[str], typer.Option("--lang", metavar="de|en", help="Language of the output "
-                                                "(default: $EKTE_LANG, else the locale).")]
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Document id (a unique prefix is enough).")]
 
 
