@@ -97,8 +97,8 @@ def ingest(
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
                                                  "(their path relative to the input kept).")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", metavar="FILE.html", help="Also write a "
-                                                   "self-contained HTML report of this batch (charts included).")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", metavar="FILE.html", help="Also write a self-"
+                                                   "contained HTML report of this batch (with charts).")] = None,
     as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
