@@ -5,7 +5,8 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 WORKDIR ?= ekte-data
-APT_PKGS := tesseract-ocr tesseract-ocr-deu ghostscript qpdf pngquant unpaper poppler-utils
+APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf pngquant unpaper poppler-utils \
+            libtesseract-dev libleptonica-dev pkg-config g++
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 

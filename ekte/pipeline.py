@@ -433,6 +433,8 @@ class Pipeline:
             "ocr_pages": res.get("ocr_pages", []), "text_layer_pages": res.get("text_pages", []),
             "pages_without_text": res.get("pages_without_text", []), "seconds": res.get("seconds"),
         }
+        if res.get("geometry"):
+            doc.ocr["geometry"] = res["geometry"]
         doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
         if res.get("page_rows"):
             doc.extra["page_rows"] = res["page_rows"]
