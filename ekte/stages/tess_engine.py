@@ -139,16 +139,17 @@ def _recognise(api: Any, image: Any, dpi: int, timeout_s: float) -> bool:
     return bool(api.Recognize(int(timeout_s * 1000)))
 
 
-def _geometry(api: Any) -> tuple[int, float]:
-    """(clockwise orientation in degrees, skew in degrees) of the recognised page."""
+def _geometry(api: Any) -> tuple[int, float, bool]:
+    """(clockwise orientation in degrees, skew in degrees, whether the lines
+    run left to right) of the recognised page."""
     it = api.GetIterator()
     if it is None:
-        return 0, 0.0
+        return 0, 0.0, True
     try:
-        orient, _dir, _order, deskew = it.Orientation()
+        orient, direction, _order, deskew = it.Orientation()
     except RuntimeError:
-        return 0, 0.0
-    return int(orient) * 90 % 360, math.degrees(deskew)
+        return 0, 0.0, True
+    return int(orient) * 90 % 360, math.degrees(deskew), int(direction) == 0
 
 
 _HOCR_HEAD = (
@@ -185,16 +186,17 @@ def ocr_image(input_file: Path, options: Any) -> tuple[str, str, dict[str, Any]]
             conf = api.MeanTextConf()
             best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
         gate = _settings.orientation_gate
-        if gate and conf < gate and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
-            # maybe turned: read again with orientation detection in the layout pass
+        # a turned page reads as garbage (low confidence), or sideways as lines
+        # running top to bottom: read it again with orientation detection
+        if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
             with _Handle(lang, int(PSM.AUTO_OSD)) as api:
                 if _recognise(api, im, dpi, timeout):
                     conf2 = api.MeanTextConf()
                     facts["passes"] = 2
                     geo = _geometry(api)
-                    if conf2 > conf and geo[0] != 0:
+                    if conf2 >= conf and geo[0] != 0 and geo[2]:
                         best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
-    conf, hocr, text, (orient, skew) = best
+    conf, hocr, text, (orient, skew, _ltr) = best
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
     return hocr_doc, text, facts
