@@ -155,7 +155,8 @@ def make_scans(d: Path, n: int, seed: int = 5) -> dict:
     from PIL import Image
 
     per = max(1, -(-n // len(generate.DOCTYPES)))
-    truth = generate.generate(d, per_type=per, formats=["scanpdf"], seed=seed)
+    types = generate.DOCTYPES[: -(-n // per)]
+    truth = generate.generate(d, per_type=per, formats=["scanpdf"], seed=seed, doctypes=types)
     files = sorted(d.glob("*.pdf"))
     for f in files[n:]:
         f.unlink()

@@ -160,7 +160,9 @@ def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
     pngs = ob.rasterise(scans, tmp / "png")
     import generate
 
-    generate.generate(tmp / "born", per_type=max(1, -(-a.born // len(generate.DOCTYPES))), formats=["pdf"], seed=6)
+    per = max(1, -(-a.born // len(generate.DOCTYPES)))
+    generate.generate(tmp / "born", per_type=per, formats=["pdf"], seed=6,
+                      doctypes=generate.DOCTYPES[: -(-a.born // per)])
     born = sorted((tmp / "born").glob("*.pdf"))[: a.born]
     (tmp / "emb").mkdir()
     for f in born:  # the same documents with their fonts embedded: pikepdf's route
