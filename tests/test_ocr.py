@@ -302,3 +302,32 @@ def test_born_digital_fonts_decide_the_route(tmp_path, params, born_digital):
     assert pikepdf.pdfa.validate_written(out2, "2b").passed
     assert res2["page_texts"] == res["page_texts"]
     assert cer(res2["page_texts"][0], truth[src.stem]["text"]) < 0.02
+
+
+def test_page_ranges_ocred_apart_and_assembled(tmp_path, params, shared, inbox):
+    """What an executor scheduling pages would do: two ranges OCRed apart
+    (one page lies upside down), then one PDF/A with both texts."""
+    from ekte.stages.pages import assemble, ocr_page_range
+
+    ref = (shared / "realdocs/tesseract-test/phototest.txt").read_text()
+    src = tmp_path / "two.pdf"
+    both = pikepdf.new()
+    with pikepdf.open(next(inbox.glob("scan-*-scanpdf.pdf"))) as p:
+        both.pages.extend(p.pages)
+        both.save(tmp_path / "one.pdf")
+    both = pikepdf.open(tmp_path / "one.pdf")
+    (tmp_path / "w").mkdir()
+    intake.image_to_pdf(shared / "realdocs/tesseract-test/phototest-rotated-180.png", tmp_path / "w/rot.pdf", 300, 250)
+    with pikepdf.open(tmp_path / "w/rot.pdf") as p:
+        both.pages.extend(p.pages)
+        both.save(src)
+    r1 = ocr_page_range(src, tmp_path / "p1.pdf", params, 1, 1)
+    r2 = ocr_page_range(src, tmp_path / "p2.pdf", params, 2, 2)
+    assert r2["ocr_pages"] == [2] and r2["geometry"]["pages"][0] == {**r2["geometry"]["pages"][0], "page": 2, "turned": True}
+    assemble([tmp_path / "p1.pdf", tmp_path / "p2.pdf"], tmp_path / "all.pdf")
+    assert pikepdf.pdfa.validate_written(tmp_path / "all.pdf", "2b").passed
+    from ekte.stages.pdftext import page_texts
+
+    texts = page_texts(tmp_path / "all.pdf")
+    assert len(texts) == 2 and texts[0] == r1["page_texts"][0]
+    assert cer(texts[1], ref) < 0.05
