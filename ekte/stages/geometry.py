@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 
-def measure_skew(pdf_path: Path, pages: list[int], dpi: int) -> dict[int, float]:
+def measure_skew(pdf_path: Path, pages: list[int], dpi: int, language: str = "deu") -> dict[int, float]:
     """{page (1-based): skew in degrees} for *pages*: the counter-clockwise
     turn that levels the text lines (0.0 where no text line was found)."""
     import pypdfium2 as pdfium
@@ -22,7 +22,7 @@ def measure_skew(pdf_path: Path, pages: list[int], dpi: int) -> dict[int, float]
     out: dict[int, float] = {}
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
-        with _Handle("osd", int(PSM.AUTO_ONLY)) as api:
+        with _Handle(language, int(PSM.AUTO_ONLY)) as api:
             for p in pages:
                 page = doc[p - 1]
                 try:

@@ -239,7 +239,7 @@ def _skew_plan(inp: Path, settings: Any, pages: list[int], mode: str) -> tuple[b
     """(deskew this file?, skew per page measured at low resolution)."""
     if not (_api(settings) and settings.deskew and mode == "default" and pages):
         return settings.deskew and not _api(settings), {}
-    low = geometry.measure_skew(inp, pages, settings.skew_dpi)
+    low = geometry.measure_skew(inp, pages, settings.skew_dpi, settings.language)
     return any(abs(a) >= settings.deskew_threshold for a in low.values()), low
 
 

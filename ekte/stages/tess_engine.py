@@ -55,7 +55,7 @@ class EngineSettings:
 
 _settings = EngineSettings()
 _lock = threading.Lock()
-_pool: dict[tuple[str, int], list[Any]] = {}
+_pool: dict[str, list[Any]] = {}
 _job: dict[int, dict[str, Any]] = {}
 _versions: dict[str, str] = {}
 
@@ -94,25 +94,28 @@ def tesseract_version() -> str:
 
 
 class _Handle:
-    """An API handle from the per-process pool, returned on exit."""
+    """An API handle for *lang* from the per-process pool, set to page
+    segmentation mode *psm*, returned on exit.  One handle per language
+    serves every mode (it is started with orientation detection loaded)."""
 
     def __init__(self, lang: str, psm: int) -> None:
-        self.key = (lang, psm)
+        self.lang, self.psm = lang, psm
 
     def __enter__(self) -> Any:
-        from tesserocr import OEM, PyTessBaseAPI
+        from tesserocr import OEM, PSM, PyTessBaseAPI
 
         with _lock:
-            free = _pool.setdefault(self.key, [])
+            free = _pool.setdefault(self.lang, [])
             self.api = free.pop() if free else None
         if self.api is None:
-            self.api = PyTessBaseAPI(lang=self.key[0], psm=self.key[1], oem=OEM.DEFAULT)
+            self.api = PyTessBaseAPI(lang=self.lang, psm=PSM.AUTO_OSD, oem=OEM.DEFAULT)
+        self.api.SetPageSegMode(self.psm)
         return self.api
 
     def __exit__(self, *exc: Any) -> None:
         self.api.Clear()
         with _lock:
-            _pool[self.key].append(self.api)
+            _pool[self.lang].append(self.api)
 
 
 def warm_up(language: str) -> None:
@@ -233,7 +236,7 @@ class TesserocrEngine(OcrEngine):
             dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300
             f = max(1, round(dpi / max(50, _settings.orientation_dpi)))
             small = im.reduce(f) if f > 1 else im.copy()
-        with _Handle("osd", int(PSM.OSD_ONLY)) as api:
+        with _Handle(_lang(options), int(PSM.OSD_ONLY)) as api:
             api.SetImage(small)
             api.SetSourceResolution(round(dpi / f))
             r = api.DetectOrientationScript()
