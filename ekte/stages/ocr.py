@@ -119,8 +119,20 @@ def _has_text(t: str, min_chars: int) -> bool:
     return sum(1 for c in t if c.isalnum()) >= max(1, min_chars)
 
 
+@functools.lru_cache(maxsize=1)
+def _tesserocr_available() -> bool:
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError:
+        log.warning("tesserocr is not installed: OCR runs the tesseract program per page"
+                    " (pip install tesserocr, or set ocr.engine = \"tesseract\")")
+        return False
+    return True
+
+
 def _api(settings: Any) -> bool:
-    return getattr(settings, "engine", "tesseract") == "tesserocr"
+    """Whether OCR goes through Tesseract's C API (else the program)."""
+    return getattr(settings, "engine", "tesseract") == "tesserocr" and _tesserocr_available()
 
 
 def _ocrmypdf(inp: Path, out: Path, settings: Any, jobs: int, **kw: Any) -> None:
