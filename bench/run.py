@@ -144,45 +144,48 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
     return out
 
 
-def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
-    """Scans and born-digital PDFs against the tools underneath, contenders
-    interleaved round by round; medians of the rounds."""
-    import multiprocessing
-
+def _ocr_data(tmp: Path, a: argparse.Namespace) -> tuple[dict, list[Path], list[Path], list[Path], list[Path]]:
+    """Scans (every third turned), their pages rasterised, born-digital PDFs
+    and the same with their fonts embedded (Ghostscript's PDF/A output)."""
+    import generate
     import ocr_bench as ob
 
-    from ekte.profile import load_profile
-    from ekte.stages.ocr import OcrParams
-
-    j = a.jobs
     truth = ob.make_scans(tmp / "scans", a.scans)
     scans = sorted((tmp / "scans").glob("*.pdf"))
     pngs = ob.rasterise(scans, tmp / "png")
-    import generate
-
     per = max(1, -(-a.born // len(generate.DOCTYPES)))
     generate.generate(tmp / "born", per_type=per, formats=["pdf"], seed=6,
                       doctypes=generate.DOCTYPES[: -(-a.born // per)])
     born = sorted((tmp / "born").glob("*.pdf"))[: a.born]
     (tmp / "emb").mkdir()
-    for f in born:  # the same documents with their fonts embedded: pikepdf's route
+    for f in born:
         subprocess.run(ob.GS_PDFA + [f"-sOutputFile={tmp / 'emb' / f.name}", str(f)], check=True, capture_output=True)
-    embedded = sorted((tmp / "emb").glob("*.pdf"))
-    params = OcrParams.from_profile(load_profile())
+    return truth, scans, pngs, born, sorted((tmp / "emb").glob("*.pdf"))
+
+
+def _ocr_rounds(tmp: Path, a: argparse.Namespace, scans: list[Path], pngs: list[Path], born: list[Path],
+                embedded: list[Path], params: object) -> tuple[dict, dict, dict, list]:
+    """Every contender once per round, interleaved: (wall s, CPU s, last ingest JSON, stage results)."""
+    import multiprocessing
+
+    import ocr_bench as ob
+
+    j = a.jobs
     t: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
-    ctx = multiprocessing.get_context("forkserver")
-    with ctx.Pool(j, initializer=ob._stage_init) as pool:
+    ocrmypdf = [str(Path(sys.executable).with_name("ocrmypdf")), "-q", "-l", "deu", "--output-type", "pdfa-2",
+                "--rotate-pages", "--deskew", "-j", "1", "{}", "{}.ocrmypdf.pdf"]
+
+    def add(k: str, v: tuple) -> None:
+        t.setdefault(k, []).append(v[0])
+        if len(v) > 1:
+            cpu.setdefault(k, []).append(v[1])
+
+    with multiprocessing.get_context("forkserver").Pool(j, initializer=ob._stage_init) as pool:
         pool.map(ob._stage_one, [(str(scans[0]), str(tmp / f"warm{i}"), params) for i in range(j)])
         for r in range(a.rounds):
-            def add(k: str, v: tuple) -> None:
-                t.setdefault(k, []).append(v[0])
-                if len(v) > 1:
-                    cpu.setdefault(k, []).append(v[1])
-
             add("tesseract_floor", ob._xargs(j, pngs, ["tesseract", "{}", "{}", "-l", "deu", "pdf"]))
-            add("ocrmypdf", ob._xargs(j, scans, [str(Path(sys.executable).with_name("ocrmypdf")), "-q", "-l", "deu", "--output-type", "pdfa-2",
-                                                 "--rotate-pages", "--deskew", "-j", "1", "{}", "{}.ocrmypdf.pdf"]))
+            add("ocrmypdf", ob._xargs(j, scans, ocrmypdf))
             for f in scans:
                 Path(f"{f}.ocrmypdf.pdf").unlink(missing_ok=True)
             dt, out_api = ob._ekte(tmp / "scans", tmp / "wd-scan", j)
@@ -197,10 +200,25 @@ def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
             for f in born:
                 Path(f"{f}.gs.pdf").unlink(missing_ok=True)
             print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f}s" for k, v in t.items()), file=sys.stderr)
-    dt_cli, out_cli = ob._ekte(tmp / "scans", tmp / "wd-cli", j, 'ocr.engine="tesseract"')
+    return t, cpu, out_api, stage_res
+
+
+def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
+    """Scans and born-digital PDFs against the tools underneath, contenders
+    interleaved round by round; medians of the rounds."""
+    import ocr_bench as ob
+
+    from ekte.profile import load_profile
+    from ekte.stages.ocr import OcrParams
+
+    truth, scans, pngs, born, embedded = _ocr_data(tmp, a)
+    params = OcrParams.from_profile(load_profile())
+    t, cpu, out_api, stage_res = _ocr_rounds(tmp, a, scans, pngs, born, embedded, params)
+    dt_cli, out_cli = ob._ekte(tmp / "scans", tmp / "wd-cli", a.jobs, 'ocr.engine="tesseract"')
     m = {k: ob.med(v) for k, v in t.items()}
     mc = {k: ob.med(v) for k, v in cpu.items()}
     pages = len(pngs)
+    per_s = lambda n, keys: {k: round(n / m[k], 1) for k in keys}  # noqa: E731
     res = {"rounds": a.rounds, "medians_s": m, "all_s": {k: [round(x, 2) for x in v] for k, v in t.items()},
            "cpu_medians_s": mc,
            "cpu_ratio": {"stages_scans_to_floor": round(mc["tesseract_floor"] / mc["ekte_stages_scans"], 2),
@@ -216,13 +234,13 @@ def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
                      "field_f1": {"tesserocr": ob.field_f1(out_api, truth), "tesseract_cli": ob.field_f1(out_cli, truth)},
                      "ekte_ingest_cli_engine_s": round(dt_cli, 2)},
            "born_digital_fonts_missing": {
-               "documents": len(born),
-               "documents_per_s": {k: round(len(born) / m[k], 1) for k in ("gs", "ekte_ingest_born", "ekte_stages_born")},
+               "documents": len(born), "documents_per_s": per_s(len(born), ("gs", "ekte_ingest_born", "ekte_stages_born")),
                "ratio_to_gs": {k: round(m["gs"] / m[k], 2) for k in ("ekte_ingest_born", "ekte_stages_born")}},
            "born_digital_pikepdf": {
                "documents": len(embedded),
-               "documents_per_s": {k: round(len(embedded) / m[k], 1) for k in ("ekte_ingest_embedded", "ekte_stages_embedded")}},
-           }
+               "documents_per_s": per_s(len(embedded), ("ekte_ingest_embedded", "ekte_stages_embedded")),
+               # what the CPU time allows with `jobs` busy workers (robust to other load)
+               "cpu_bound_documents_per_s": round(len(embedded) * a.jobs / mc["ekte_stages_embedded"], 1)}}
     res["memory"] = ob.stage_memory(embedded, tmp, a.memory_docs, params)
     res["memory"]["scans"] = ob.stage_memory(scans, tmp, a.memory_scans, params) if a.memory_scans else None
     res["cer_realdocs"] = {e: ob.realdocs_cer(tmp, e) for e in ("tesserocr", "tesseract")}
@@ -276,7 +294,8 @@ def report(results: dict, a: argparse.Namespace) -> None:
           f"ekte ingest {b['documents_per_s']['ekte_ingest_born']}/s ({b['ratio_to_gs']['ekte_ingest_born']} of gs); "
           f"ekte stages, warm {b['documents_per_s']['ekte_stages_born']}/s ({b['ratio_to_gs']['ekte_stages_born']} of gs)")
     print(f"Born digital, pikepdf route ({e['documents']} documents): ekte ingest "
-          f"{e['documents_per_s']['ekte_ingest_embedded']}/s; ekte stages, warm {e['documents_per_s']['ekte_stages_embedded']}/s")
+          f"{e['documents_per_s']['ekte_ingest_embedded']}/s; ekte stages, warm {e['documents_per_s']['ekte_stages_embedded']}/s"
+          f" (CPU allows {e['cpu_bound_documents_per_s']}/s)")
     print(f"Memory, one worker's stage functions: {m}")
     print(f"CPU seconds, same work (robust to other load): {o['cpu_medians_s']} -> ratios {o['cpu_ratio']}")
     c = o["cer_realdocs"]
