@@ -154,6 +154,7 @@ def _ocrmypdf(inp: Path, out: Path, settings: Any, jobs: int, **kw: Any) -> None
         from ekte.stages import tess_engine
 
         tess_engine.cache_tool_probes()
+        tess_engine.fast_page_rasters()
         tess_engine.begin_job()
         # orientation is found within the OCR pass; deskew as the skew plan says
         opts.update(plugins=[tess_engine.__name__], ocr_engine=tess_engine.NAME, rotate_pages=False)
