@@ -38,7 +38,7 @@ $(BIN)/.installed: pyproject.toml requirements.lock $(PLUGINS)
 # The clerk's station's message catalogs (.po committed, .mo compiled here; ekte serve
 # compiles a missing or stale one in memory, so a checkout without make still speaks German).
 catalogs:
-	$(BIN)/pybabel compile -q -D ekte -d ekte/serve/locale
+	$(BIN)/pybabel compile -D ekte -d ekte/serve/locale
 
 venv: system-deps $(BIN)/.installed
 

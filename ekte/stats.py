@@ -22,7 +22,7 @@ from typing import Any
 KEYS = ("day", "week", "month", "type", "channel", "outcome")
 CHANNELS = ("scan", "file", "portal", "xdomea", "api", "mail", "unknown")
 OUTCOMES = {"exported": "exported", "review": "review", "quarantined": "quarantined", "archived": "archived",
-            "rejected": "rejected", "received": "in_progress"}
+            "rejected": "rejected", "released": "released", "received": "in_progress"}
 
 
 def channel_of(doc: Any) -> str:
