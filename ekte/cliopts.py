@@ -86,3 +86,5 @@ SchedulerOpt = Annotated[Optional[str], typer.Option(
 SharedRootOpt = Annotated[Optional[Path], typer.Option(
     "--shared-root", metavar="DIR", help="With Dask: a folder every worker sees at the same path; inputs below it "
                                          "travel as paths instead of bytes. Profile: [executor] shared_root.")]
+LangOpt = Annotated[Optional[str], typer.Option(
+    "--lang", metavar="de|en", help="Language of the output (default: $EKTE_LANG, else the locale).")]
