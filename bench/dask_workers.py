@@ -102,13 +102,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         res = one_vs_two(Path(tmp), a.scans, a.rounds, not a.no_local)
     print(json.dumps(res, indent=2))
-    for r in res["rounds"]:
-        ppm = {k: r[k]["pages_per_min"] for k in ("local_1", "dask_1", "dask_2", "local_2") if k in r}
-        print(f"{r['dask_1']['pages']} one-page scans, pages/min {ppm}; two Dask workers over one "
-              f"{r['speedup_dask_2_over_1']}x (wall {r['speedup_dask_2_over_1_wall']}x); "
-              + (f"Dask/local with 1: {r['dask_1_vs_local_1']}, with 2: {r['dask_2_vs_local_2']}; "
-                 if "local_1" in r else "") + f"load average {r['load_average']}")
+    print(report(res))
     return 0
+
+
+def report(res: dict) -> str:
+    lines = []
+    for r in res["rounds"]:
+        ppm = ", ".join(f"{k} {r[k]['pages_per_min']}" for k in ("local_1", "dask_1", "dask_2", "local_2") if k in r)
+        lines.append(f"Dask: {r['dask_1']['pages']} one-page scans, pages/min: {ppm}; two Dask workers over one "
+                     f"{r['speedup_dask_2_over_1']}x (wall {r['speedup_dask_2_over_1_wall']}x); "
+                     + (f"Dask/local with one process {r['dask_1_vs_local_1']}, with two {r['dask_2_vs_local_2']}; "
+                        if "local_1" in r else "") + f"load average {r['load_average']}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

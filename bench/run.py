@@ -6,6 +6,7 @@
    write; peak RSS of the stage functions; CER and field F1.
 2. Classification + extraction with the text given (documents/s).
 3. The watch daemon: latency and a burst.
+4. One vs two Dask workers beside the local executor (bench/dask_workers.py; --only-dask).
 
     python bench/run.py [--scans N] [--born M] [--jobs J] [--rounds R] ...
 
@@ -261,6 +262,8 @@ def main() -> int:
     ap.add_argument("--only-ocr", action="store_true", help="only the OCR and PDF/A section")
     ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
     ap.add_argument("--only-serve", action="store_true", help="only the clerk's station (bench/serve_bench.py)")
+    ap.add_argument("--dask-scans", type=int, default=8, help="scans for one vs two Dask workers (0: skip)")
+    ap.add_argument("--only-dask", action="store_true", help="only one vs two Dask workers (bench/dask_workers.py)")
     a = ap.parse_args()
 
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
@@ -273,6 +276,14 @@ def main() -> int:
             print(json.dumps(results, indent=2))
             print(serve_bench.report(results["serve"]))
             return 0
+        if a.only_dask or a.dask_scans:  # one vs two Dask workers beside the local executor
+            import dask_workers
+
+            results["dask"] = dask_workers.one_vs_two(tmp, a.dask_scans or 8, a.rounds if a.only_dask else 1)
+            if a.only_dask:
+                print(json.dumps(results, indent=2))
+                print(dask_workers.report(results["dask"]))
+                return 0
         results["ocr"] = ocr_section(tmp, a)
         if not a.only_ocr:
             # classification + extraction once the text exists (no OCR, no I/O)
@@ -293,6 +304,10 @@ def main() -> int:
 
 
 def report(results: dict, a: argparse.Namespace) -> None:
+    if "dask" in results:
+        import dask_workers
+
+        print(dask_workers.report(results["dask"]))
     if "serve" in results:
         import serve_bench
 

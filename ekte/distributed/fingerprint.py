@@ -32,7 +32,7 @@ from typing import Any
 
 SOFTWARE = "ekte"  # resource prefix of the software part
 TESSDATA = "tessdata"  # resource prefix of one language file
-LIBRARIES = ("ocrmypdf", "pikepdf", "pypdfium2", "scikit-learn", "rapidfuzz", "img2pdf", "pillow")
+LIBRARIES = ("ocrmypdf", "tesserocr", "pikepdf", "pypdfium2", "scikit-learn", "rapidfuzz", "img2pdf", "pillow")
 
 
 def _version(dist: str) -> str:
@@ -50,6 +50,16 @@ def source_hash() -> str:
     for p in sorted(root.rglob("*.py")):
         h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()[:12]
+
+
+def _libtesseract() -> str:
+    """The Tesseract library the C API engine (tesserocr) is linked against:
+    it may differ from the tesseract program's."""
+    try:
+        import tesserocr
+    except ImportError:
+        return "missing"
+    return tesserocr.tesseract_version().split("\n")[0].strip()
 
 
 def _plugins() -> dict[str, str]:
@@ -70,6 +80,7 @@ def software() -> dict[str, str]:
            "python": "%d.%d" % sys.version_info[:2],
            "tesseract": tools.get("tesseract", "missing"), "ghostscript": tools.get("ghostscript", "missing")}
     out.update({lib: _version(lib) for lib in LIBRARIES})
+    out["libtesseract"] = _libtesseract()
     out.update(_plugins())
     extra = os.environ.get("EKTE_FINGERPRINT_EXTRA", "")
     if extra:
