@@ -80,7 +80,7 @@ class OfficeSettings(BaseModel):
 def sniff(path: Path, head: bytes) -> str | None:
     """The office media type of *path* (whose first bytes are *head*), or None."""
     if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(path)
+        return sniff_zip(path)
     if head.startswith(b"{\\rtf"):
         return RTF
     return TEXT if head and is_text(_read(path, TEXT_SNIFF_BYTES)) else None
@@ -94,7 +94,7 @@ def _read(path: Path, n: int) -> bytes:
         return b""
 
 
-def _sniff_zip(path: Path) -> str | None:
+def sniff_zip(path: Any) -> str | None:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
