@@ -53,9 +53,17 @@ def norm(t: str) -> str:
 def test_sniffing_by_content_not_name(tmp_path):
     d = make_all(tmp_path / "in")
     for name, mt in TYPES.items():
+        if mt == office.TEXT:
+            continue
         renamed = tmp_path / f"renamed-{name}.bin"  # the extension says nothing
         renamed.write_bytes((d / name).read_bytes())
         assert intake.inspect(renamed).media_type == mt, name
+    # text has no magic number: only a text name (or none) makes text a text document
+    assert intake.inspect(d / "belehrung.txt").media_type == office.TEXT
+    (tmp_path / "noext").write_bytes((d / "belehrung.txt").read_bytes())
+    assert intake.inspect(tmp_path / "noext").media_type == office.TEXT
+    (tmp_path / "fake.pdf").write_text("Dies ist kein PDF.\n")
+    assert intake.inspect(tmp_path / "fake.pdf").media_type is None
     (tmp_path / "cp1252.txt").write_bytes("Straße und Maß\r\n".encode("cp1252"))
     (tmp_path / "utf16.txt").write_bytes("Grüße".encode("utf-16"))
     assert intake.inspect(tmp_path / "cp1252.txt").media_type == office.TEXT

@@ -6,7 +6,10 @@ Recognised (by content, never by the name): OOXML (``.docx``/``.docm``,
 part), ODF (``.odt``, ``.ods``: a ZIP whose ``mimetype`` entry says so),
 RTF (``{\\rtf``) and plain text (UTF-8, UTF-16 with a byte-order mark, or
 Windows-1252 without control characters; markup — a file that starts with
-``<`` — is not plain text).
+``<`` — is not plain text).  Plain text has no magic number, so here alone
+the name has a say: it must end in ``.txt``, ``.text``, ``.csv``, ``.tsv``,
+``.log``, ``.asc`` or have no extension (a "PDF" that holds text is not a
+text document but a broken PDF: ``unsupported_type``).
 
 Conversion: one ``soffice --headless --convert-to pdf`` per document, with
 a fresh user profile per conversion (``-env:UserInstallation``) holding
@@ -64,6 +67,7 @@ _OOXML_MAIN = {
 _ODF = {ODT: ODT, ODS: ODS, "application/vnd.oasis.opendocument.text-template": ODT,
         "application/vnd.oasis.opendocument.spreadsheet-template": ODS}
 TEXT_SNIFF_BYTES = 1 << 20  # how much of a file decides whether it is plain text
+TEXT_SUFFIXES = ("", ".txt", ".text", ".csv", ".tsv", ".log", ".asc")
 
 
 class OfficeSettings(BaseModel):
@@ -83,6 +87,8 @@ def sniff(path: Path, head: bytes) -> str | None:
         return sniff_zip(path)
     if head.startswith(b"{\\rtf"):
         return RTF
+    if Path(path).suffix.lower() not in TEXT_SUFFIXES:
+        return None  # text has no magic number: a name that claims another type is not taken as text
     return TEXT if head and is_text(_read(path, TEXT_SNIFF_BYTES)) else None
 
 
