@@ -20,7 +20,7 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea", "watch", "status",
+    "import_xdomea", "watch", "status", "mail",
 ]
 
 
@@ -84,6 +84,19 @@ def import_xdomea(
             raise ConfigError(f"input not found: {c}")
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return import_containers(p, [Path(c) for c in containers], progress=progress)
+
+
+def mail(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
+         overrides: list[str] | None = None, jobs: int | None = None, connectors: list[str] | None = None,
+         plugins: list[str] | None = None, progress: ProgressSink | None = None) -> IngestResult:
+    """Poll the mailbox of ``[intake.mail]`` once: every new message becomes
+    one Vorgang (its body and attachments), then is moved to the processed
+    or the failed folder.  ``result.summary["mail"]`` counts the messages."""
+    from ekte.mail.run import fetch_mail
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
+        return fetch_mail(p, progress)
 
 
 def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,

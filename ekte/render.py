@@ -54,6 +54,11 @@ def summary(result: Any) -> None:
         + (f", [red]{b['export_failed']} not exported (run again or `ekte export`)[/]" if b.get("export_failed") else ""),
         highlight=False,
     )
+    m = s.get("mail")
+    if m:
+        out.print(f"e-mail: {m['taken']} messages taken, {m['processed']} processed, [red]{m['failed']} failed[/], "
+                  f"{m['moved']} moved" + (f"; [red]{m['last_error']}[/]" if m.get("last_error") else ""),
+                  highlight=False)
     if result.workdir:
         w = result.workdir
         out.print(f"archive: {w}/archive   export: {w}/export   review queue: {w}/review   quarantine: {w}/quarantine",
