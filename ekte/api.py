@@ -176,10 +176,13 @@ def watch(paths: list[str | Path], *, profile: str | Profile | None = None, work
           plugins: list[str] | None = None, polling: bool = False, stable_seconds: float | None = None,
           rescan_minutes: float | None = None, grace_seconds: float | None = None,
           done_dir: str | Path | None = None) -> int:
-    """Run the watch daemon until SIGTERM/SIGINT; returns its exit code."""
+    """Run the watch daemon until SIGTERM/SIGINT (folders, and the mailbox
+    of ``[intake.mail]`` when configured); returns its exit code."""
     from ekte.watch import Watcher
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    if not paths and not prof.intake.mail.configured:
+        raise ConfigError("name a folder to watch, or configure the mailbox to poll (intake.mail.host)")
     session = Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins)
     w = Watcher(session, [Path(p) for p in paths], polling=polling, stable_seconds=stable_seconds,
                 rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace_seconds,
