@@ -7,7 +7,8 @@ BIN     := $(VENV)/bin
 WORKDIR ?= ekte-data
 APT_PKGS := tesseract-ocr tesseract-ocr-deu ghostscript qpdf pngquant unpaper poppler-utils \
             fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
-            fonts-dkg-handwriting fonts-breip fonts-kristi
+            fonts-dkg-handwriting fonts-breip fonts-kristi \
+            libreoffice-writer-nogui libreoffice-calc-nogui dovecot-imapd
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 

@@ -101,7 +101,7 @@ class MailPoller:
                         rejected.extend(got[1])
         except MailboxError as e:
             self.stats.last_error = str(e)
-            log.warning("mail: %s; trying again in %.0f s", e, self.s.poll_seconds)
+            log.warning("mail: %s", e)
         return items, rejected
 
     @staticmethod
