@@ -5,6 +5,8 @@
    --jobs = cores, OMP_THREAD_LIMIT=1) over the same files; pages/min of
    both and their ratio.
 2. Born-digital throughput: `ekte ingest` on M generated PDFs, documents/s.
+3.-5. classification + extraction, the watch daemon, e-mail (IMAP, .eml)
+   and office conversion (bench/mail_rate.py).
 
     python bench/run.py [--scans N] [--born M] [--jobs J]
 """
@@ -166,6 +168,8 @@ def main() -> int:
     ap.add_argument("--texts", type=int, default=270, help="documents for the classify+extract rate")
     ap.add_argument("--watch-latency", type=int, default=20, help="documents dropped one by one (latency)")
     ap.add_argument("--watch-burst", type=int, default=1000, help="documents dropped at once (0: skip)")
+    ap.add_argument("--mail", type=int, default=20, help="e-mail messages through a local dovecot (0: skip)")
+    ap.add_argument("--office", type=int, default=10, help="DOCX files through LibreOffice (0: skip)")
     a = ap.parse_args()
     import generate
 
@@ -204,6 +208,13 @@ def main() -> int:
         # 4. the watch daemon
         if a.watch_burst:
             results["watch"] = watch_bench(tmp, a.watch_latency, a.watch_burst)
+        # 5. e-mail and office intake (bench/mail_rate.py)
+        from mail_rate import mail_bench, office_bench
+
+        if a.mail:
+            results["mail"] = mail_bench(tmp, a.mail, a.jobs)
+        if a.office:
+            results["office"] = office_bench(tmp, a.office, a.jobs)
     print(json.dumps(results, indent=2))
     o = results["ocr"]
     print(f"\nOCR: ekte {o['ekte_pages_per_min']} pages/min vs plain OCRmyPDF loop {o['plain_pages_per_min']} "
@@ -215,6 +226,14 @@ def main() -> int:
         print(f"watch: latency beyond the {w['latency']['stable_seconds']} s stability delay: median "
               f"{w['latency']['median_beyond_stability_s']} s, p95 {w['latency']['p95_beyond_stability_s']} s; "
               f"{w['burst']['documents']} files at once: {w['burst']['documents_per_s']} documents/s")
+    if "mail" in results:
+        m = results["mail"]
+        print(f"e-mail: {m['imap_messages_per_s']} messages/s via IMAP, {m['eml_messages_per_s']} as .eml files "
+              f"({m['messages']} messages, {m['documents']} documents)")
+    if "office" in results:
+        o = results["office"]
+        print(f"office: {o['ekte_documents_per_s']} DOCX/s to PDF/A vs one soffice batch call "
+              f"{o['soffice_batch_documents_per_s']}/s (ratio {o['ratio_ekte_to_soffice']}x)")
     c = results["classify_extract"]
     print(f"classification + extraction: {c['documents_per_s']} documents/s ({c['documents']} documents, text given)")
     outdir = ROOT / "bench" / "out"
