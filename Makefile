@@ -5,9 +5,10 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 WORKDIR ?= ekte-data
-APT_PKGS := tesseract-ocr tesseract-ocr-deu ghostscript qpdf pngquant unpaper poppler-utils \
+APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf pngquant unpaper poppler-utils \
             fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
             fonts-dkg-handwriting fonts-breip fonts-kristi \
+            libtesseract-dev libleptonica-dev pkg-config g++ \
             libreoffice-writer-nogui libreoffice-calc-nogui dovecot-imapd
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)

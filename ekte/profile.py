@@ -85,8 +85,17 @@ class OcrSettings(_Strict):
     language: str = "deu"
     jobs: int = Field(default=0, ge=0, description="0 = number of CPU cores")
     rotate_pages: bool = True
-    rotate_pages_threshold: float = Field(default=14.0, ge=0, description="OSD confidence needed to turn a page")
+    rotate_pages_threshold: float = Field(
+        default=14.0, ge=0, description="OSD confidence needed to turn a page (engine 'tesseract' only)")
+    #: "tesserocr": Tesseract's C API, language data loaded once per worker,
+    #: orientation found within the OCR pass; "tesseract": the program, one per page
+    engine: str = "tesserocr"
+    orientation_check_below: float = Field(
+        default=70.0, ge=0, le=100,
+        description="mean word confidence of a page's OCR pass below which it is read again with orientation detection")
     deskew: bool = True
+    deskew_threshold: float = Field(default=1.0, ge=0, le=45, description="deskew a page skewed this many degrees or more")
+    skew_dpi: int = Field(default=100, ge=50, le=300, description="resolution at which the skew is measured")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")
@@ -97,6 +106,13 @@ class OcrSettings(_Strict):
     def _ot(cls, v: str) -> str:
         if v not in ("pdfa-2", "pdf"):
             raise ValueError("must be 'pdfa-2' or 'pdf'")
+        return v
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, v: str) -> str:
+        if v not in ("tesserocr", "tesseract"):
+            raise ValueError("must be 'tesserocr' or 'tesseract'")
         return v
 
 
