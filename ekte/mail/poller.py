@@ -51,6 +51,7 @@ class MailStats:
     processed: int = 0
     failed: int = 0
     moved: int = 0
+    errors: int = 0  # polls that could not reach the server or failed on it
     last_poll: str | None = None
     last_error: str | None = None
 
@@ -73,6 +74,7 @@ class MailPoller:
         self.pending: dict[str, _Message] = {}  # staged message file (the items' package) → its state
         self.stats = MailStats()
         self.next_poll = 0.0
+        self.failures = 0  # polls in a row that could not reach the server
         self.admission: Any = None  # the run's Admission (it expands a message into work items)
 
     # -- polling
@@ -101,7 +103,15 @@ class MailPoller:
                         rejected.extend(got[1])
         except MailboxError as e:
             self.stats.last_error = str(e)
+            self.stats.errors += 1
+            self.failures += 1
+            # the server is away: wait longer each time (at most 15 minutes), so that a daemon
+            # whose loop also serves folders is not held up by connection attempts
+            self.next_poll = time.monotonic() + min(900.0, self.s.poll_seconds * 2 ** min(self.failures, 10))
             log.warning("mail: %s", e)
+        else:
+            self.failures = 0
+            self.stats.last_error = None
         return items, rejected
 
     @staticmethod

@@ -70,6 +70,6 @@ def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResu
         progress.finish()
         result.seconds = time.monotonic() - t0
         result.extra["mail"] = poller.stats.as_dict()
-        result.extra["attention"] = poller.stats.failed > 0 or poller.stats.last_error is not None
+        result.extra["attention"] = poller.stats.failed > 0 or poller.stats.errors > 0
         j.finish_run(run_id, result.summary)
     return result
