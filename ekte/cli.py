@@ -15,8 +15,8 @@ import typer
 
 from ekte import __version__, cliopts, render
 from ekte.cliopts import (ConnectorOpt, ExecutorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt,
-                          NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, SchedulerOpt, SharedRootOpt, VerboseOpt,
-                          WorkdirOpt, new_app)
+                          NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt, SchedulerOpt, SharedRootOpt,
+                          VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency
 from ekte.logs import setup_logging
 from ekte.render import err, out
@@ -99,9 +99,7 @@ def ingest(
     move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
                                                  "(their path relative to the input kept).")] = None,
     executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
-    report: Annotated[Optional[Path], typer.Option("--report", metavar="FILE.html", help="Also write a self-"
-                                                   "contained HTML report of this batch (with charts).")] = None,
-    as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
+    report: ReportOpt = None, as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
@@ -170,7 +168,9 @@ def export_cmd(
 
 @command()
 def watch(
-    paths: Annotated[List[Path], typer.Argument(metavar="FOLDER", help="Folders to watch (recursively).")],
+    paths: Annotated[Optional[List[Path]], typer.Argument(
+        metavar="FOLDER", help="Folders to watch (recursively); none when only the mailbox of the profile (intake.mail) "
+                                   "is polled.")] = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     polling: Annotated[bool, typer.Option("--polling", metavar="", help="Poll instead of inotify (network shares; "
@@ -186,12 +186,12 @@ def watch(
     executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
     verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Watch folders and ingest every file that arrives (runs until SIGTERM/SIGINT)."""
+    """Watch folders (and the intake.mail mailbox) and ingest what arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api
 
     setup_logging(verbose, log_format.value)
     with _exit_on_errors():
-        code = api.watch(paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
+        code = api.watch(paths or [], profile=profile, workdir=workdir, overrides=override, jobs=jobs,
                          connectors=connector or None, plugins=plugin, polling=polling, stable_seconds=stable_seconds,
                          rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir,
                          executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root)
@@ -396,4 +396,4 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_serve  # noqa: E402,F401 - registers serve, users, stats and the other review commands
+from ekte import cli_mail, cli_serve  # noqa: E402,F401 - register mail; serve, users, stats and the other review commands

@@ -79,12 +79,14 @@ LogFormatOpt = Annotated[LogFormat, typer.Option(
 ExecutorOpt = Annotated[Optional[ExecutorKind], typer.Option(
     "--executor", metavar="local|dask", help="Where OCR and analysis run: this host's worker processes (local, the "
                                              "default) or Dask distributed (dask: a local cluster of --jobs workers, or "
-                                             "the workers of --scheduler). Profile: [executor] kind.")]
+                                             "the workers of --scheduler). Profile: executor.kind.")]
 SchedulerOpt = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="tcp://HOST:PORT", help="The Dask scheduler whose workers do the work (implies --executor "
-                                                   "dask). Profile: [executor] scheduler.")]
+                                                   "dask). Profile: executor.scheduler.")]
+ReportOpt = Annotated[Optional[Path], typer.Option(
+    "--report", metavar="FILE.html", help="Also write a self-contained HTML report of this batch (with charts).")]
 SharedRootOpt = Annotated[Optional[Path], typer.Option(
     "--shared-root", metavar="DIR", help="With Dask: a folder every worker sees at the same path; inputs below it "
-                                         "travel as paths instead of bytes. Profile: [executor] shared_root.")]
+                                         "travel as paths instead of bytes. Profile: executor.shared_root.")]
 LangOpt = Annotated[Optional[str], typer.Option(
     "--lang", metavar="de|en", help="Language of the output (default: $EKTE_LANG, else the locale).")]

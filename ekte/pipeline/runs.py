@@ -99,7 +99,7 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
         log.warning("interrupted; a re-run finishes the rest")
     finally:
         coord.abandon()
-        result.cluster = getattr(coord.executor, "worker_stats", dict)()  # per-worker figures (Dask)
+        result.extra.update(getattr(coord.executor, "worker_stats", dict)())  # per-worker figures (Dask)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         progress.finish()
