@@ -151,6 +151,11 @@ def status(st: dict[str, Any]) -> None:
             out.print(f"  mailbox: last poll {m.get('last_poll') or '-'}, {m.get('processed', 0)} messages processed, "
                       f"{m.get('failed', 0)} failed" + (f"; last error: {m['last_error']}" if m.get("last_error") else ""),
                       highlight=False)
+        for name, w in (d.get("workers") or {}).items():  # on Dask
+            out.print(f"  Dask worker {name}: {w['documents']} documents, {w['pages']} pages, {w['seconds']:.0f} s",
+                      highlight=False)
+        for name, why in (d.get("refused_workers") or {}).items():
+            out.print(f"  Dask worker {name} refused: {why}", highlight=False)
     if "pid" in st:
         out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "

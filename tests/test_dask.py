@@ -304,6 +304,36 @@ def test_watch_with_a_scheduler(cluster, born_digital, tmp_path):
     exactly_once(wd, 3)
     workers = {k for d in status["daemons"] for k in (d.get("workers") or {})}
     assert workers and workers <= {"w1", "w2"}, status
+    shown = run_ekte("status", "-w", wd, check=0).stdout
+    assert any(f"Dask worker {w}: " in shown for w in workers), shown
+
+
+def test_watch_ends_with_one_line_when_the_scheduler_is_gone(born_digital, tmp_path):
+    """The daemon loses its scheduler: exit 2 with the reason (its systemd unit restarts it; the
+    journal has everything), not a traceback; what it exported stays exported once."""
+    src, _truth = born_digital
+    inbox, wd = tmp_path / "inbox", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    c = DaskCluster(tmp_path / "cluster")
+    try:
+        c.worker("w")
+        c.wait_workers(["w"])
+        proc = subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), "--scheduler", c.address,
+                                              "--stable-seconds", "0.5"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        shutil.copy(sorted(src.glob("*.pdf"))[0], inbox / "a.pdf")
+        t0 = time.monotonic()
+        while _exported(wd) < 1 and time.monotonic() - t0 < 300 and proc.poll() is None:
+            time.sleep(0.2)
+        assert _exported(wd) == 1
+        c.kill("scheduler")
+        _out, err = proc.communicate(timeout=300)
+    finally:
+        c.stop()
+    lines = err.decode().strip().splitlines()
+    assert proc.returncode == 2 and "Traceback" not in err.decode(), err.decode()[-2000:]
+    assert "Dask scheduler" in lines[-1] and "re-run resumes from the journal" in lines[-1], lines[-1]
+    exactly_once(wd, 1)
 
 
 def test_import_xdomea_on_the_cluster_same_as_local(cluster, tmp_path):

@@ -243,7 +243,7 @@ class Watcher:
                 self.disposal.forget(item)
             if self.mail is not None:
                 self.mail.abandon()
-            board.write(self._status(None))
+            board.write({**self._status(None), **getattr(coord.executor, "worker_stats", dict)()})  # Dask: kept
             s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed})
 
     def _loop(self, coord: Coordinator, board: StatusBoard) -> None:
