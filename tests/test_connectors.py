@@ -441,3 +441,100 @@ def test_the_rules_check_rejects_what_the_issue_found(exported, tmp_path):
         with pytest.raises(AssertionError):
             check_container(bad, "4.0.0")
         bad.unlink()
+
+
+def _modes(root: Path) -> tuple[set, set, set]:
+    """(file modes, folder modes, groups) of everything below *root* (root itself excluded)."""
+    files, dirs, groups = set(), set(), set()
+    for p in root.rglob("*"):
+        st = p.lstat()
+        (dirs if p.is_dir() else files).add(oct(st.st_mode & 0o7777))
+        groups.add(st.st_gid)
+    return files, dirs, groups
+
+
+@pytest.mark.parametrize("umask", [0o077, 0o022])
+def test_exports_are_readable_by_the_importers_group_whatever_the_umask(born_digital, tmp_path, umask):
+    src, _ = born_digital
+    one = tmp_path / "one"
+    one.mkdir()
+    for f in sorted(src.glob("*.pdf"))[:2]:
+        (one / f.name).write_bytes(f.read_bytes())
+    out = tmp_path / "dms"
+    out.mkdir()
+    group = os.getegid()
+    if os.geteuid() == 0:
+        group = 100 if group != 100 else 65534  # the DMS importer's group, not ekte's
+        os.chown(out, -1, group)
+    roots = {c: out / c for c in ("folder", "komxwork", "xdomea", "alfresco-bulk")}
+    args = [x for c, r in roots.items() for x in ("-c", c, "-o", f"connectors.{c}.path={r}")]
+    p = run_ekte("ingest", "--json", one, "-w", tmp_path / "wd", *args, "-o", 'connectors.xdomea.file_mode="0660"',
+                 check=0, preexec_fn=lambda: os.umask(umask))
+    assert json.loads(p.stdout)["summary"]["by_status"]["archived"] == 2
+    for c, root in roots.items():
+        files, dirs, groups = _modes(root)
+        assert files == ({"0o660"} if c == "xdomea" else {"0o640"}), (c, files)
+        assert dirs <= {"0o750"}, (c, dirs)
+        assert groups == {group}, (c, groups)
+        assert oct(root.stat().st_mode & 0o777) == "0o750"  # made by ekte
+    assert _modes(roots["komxwork"])[1] == {"0o750"}  # the meta folder
+    assert _modes(roots["alfresco-bulk"])[1] == {"0o750"}  # the folder tree
+
+
+def test_mode_settings_are_checked(tmp_path):
+    for bad, says in (('export.file_mode=640', "as a string"), ('export.dir_mode="0640"', "enter"),
+                      ('connectors.komxwork.file_mode="0400"', "read and write"),
+                      ('connectors.cmis.file_mode="0640"', "unknown key")):  # CMIS writes no files
+        p = run_ekte("ingest", tmp_path, "-w", tmp_path / "wd", "-c", "komxwork", "-c", "cmis",
+                     "-o", "connectors.cmis.url=http://127.0.0.1:9", "-o", bad)
+        assert p.returncode == 2 and says in p.stderr, (bad, p.stderr)
+
+
+KILLER = '''
+import os, signal
+from ekte.hookspecs import hookimpl
+seen = []
+
+@hookimpl
+def ekte_process(point, document, profile):
+    if point == "before_archive":
+        seen.append(document.id)
+        if len(seen) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+
+def test_hot_folder_manifest_of_a_killed_run_is_written_by_the_next(born_digital, tmp_path):
+    """kill -9 after two documents were handed over: their manifest entries
+    are written by the next run, under the killed batch's name; every
+    document in the hot folder is in exactly one manifest."""
+    src, _ = born_digital
+    one = tmp_path / "one"
+    one.mkdir()
+    for f in sorted(src.glob("*.pdf"))[:5]:
+        (one / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "killer.py").write_text(KILLER)
+    wd, hf = tmp_path / "wd", tmp_path / "wd" / "export" / "komxwork"
+    p = run_ekte("ingest", one, "-w", wd, "-c", "komxwork", "-j", "1", "--plugin", "killer",
+                 env={"PYTHONPATH": str(tmp_path)})
+    assert p.returncode == -9
+    assert len(list(hf.glob("*.ready"))) == 2
+    assert not list(hf.rglob("stapel-*.xml"))
+    res = ingest_json(one, "-w", wd, "-c", "komxwork", check=0)
+    assert sorted(d["status"] for d in res["documents"]) == ["archived"] * 3 + ["duplicate"] * 2
+    manifests = sorted((hf / "_ekte").glob("stapel-*.xml"))
+    assert len(manifests) == 2
+    listed = []
+    for m in manifests:
+        root = etree.parse(str(m)).getroot()
+        assert m.name == f"stapel-{root.get('id')}.xml"
+        entries = root.findall(f"{{{HF}}}Eintrag")
+        assert int(root.get("anzahl")) == len(entries)
+        for e in entries:
+            assert sha(hf / e.get("datei")) == e.get("sha256") and (hf / e.get("index")).is_file()
+        listed.append(sorted(e.get("dokumentID") for e in entries))
+    assert sorted(len(x) for x in listed) == [2, 3]
+    assert sorted(sum(listed, [])) == sorted(p.stem for p in hf.glob("*.ready"))
+    # a third run lists nobody twice
+    ingest_json(one, "-w", wd, "-c", "komxwork", check=0)
+    assert len(list((hf / "_ekte").glob("stapel-*.xml"))) == 2

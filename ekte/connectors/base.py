@@ -49,6 +49,22 @@ class ExportError(Exception):
         self.transient = transient
 
 
+def _may_give_group(folder: Path, gid: int) -> bool:
+    """Can this process give a file in *folder* the group *gid*?  (A member
+    of the group can; so can root.)  Tried on a temporary file."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=fsutil.TMP_PREFIX, dir=folder)
+    try:
+        os.fchown(fd, -1, gid)
+        return True
+    except PermissionError:
+        return False
+    finally:
+        os.close(fd)
+        os.unlink(tmp)
+
+
 class Connector:
     name: ClassVar[str] = ""
     #: keys this connector accepts in ``[connectors.<name>]``
@@ -107,14 +123,19 @@ class Connector:
         written below it take its group when ekte's user may give it."""
         root = self.root()
         assert root is not None, "only for connectors that write files"
-        fsutil.make_dirs(root, self.dir_mode)
+        if not root.is_dir():
+            # made by ekte: with the group of the folder it is made in, as a setgid folder would
+            parent = next(p for p in root.parents if p.exists())
+            pgid = parent.stat().st_gid
+            fsutil.make_dirs(root, self.dir_mode, pgid if pgid == os.getegid() or _may_give_group(parent, pgid) else None)
         gid = root.stat().st_gid
-        if gid == os.getegid() or gid in os.getgroups():
-            self.group = gid
-        elif self.group is None:
-            log.warning("connector %s: ekte's user is not a member of the export folder's group (gid %d); "
-                        "exported files keep the user's group", self.name, gid)
-            self.group = -1
+        if self.group is None or (self.group >= 0 and self.group != gid):
+            if gid == os.getegid() or _may_give_group(root, gid):
+                self.group = gid
+            else:
+                log.warning("connector %s: ekte's user may not give files the export folder's group (gid %d); "
+                            "exported files keep the user's group", self.name, gid)
+                self.group = -1
         return root
 
     def make_dirs(self, path: Path) -> Path:
