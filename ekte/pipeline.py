@@ -457,9 +457,12 @@ class Pipeline:
 
         self._process_point("after_ocr", doc)
         given = doc.extra.get("given") or {}
+        if given.get("received"):
+            doc.received = given["received"]  # when the sending system received it (xdomea Posteingangsdatum)
         if given.get("doctype") in self.profile.doctypes:
-            # delivered with the document: no guessing
-            doc.classification = Classification(given["doctype"], 1.0, [], "given")
+            # delivered with the document: no guessing (and the sender's confidence, when it says one)
+            conf = given.get("confidence")
+            doc.classification = Classification(given["doctype"], 1.0 if conf is None else float(conf), [], "given")
         else:
             doc.classification = classify_stage.classify(doc, self.profile, self.classifiers)
         doc.log("classify", "classified", f"{doc.doctype} {doc.confidence:.3f} ({doc.classification.method})")
