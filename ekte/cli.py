@@ -522,22 +522,26 @@ def profiles_check(files: List[str] = typer.Argument(...)) -> None:
 
 @plugins_app.command("list")
 def plugins_list(
-    plugin: List[str] = typer.Option([], "--plugin"),
-    as_json: bool = typer.Option(False, "--json"),
+    plugin: List[str] = typer.Option([], "--plugin", help="Also load this plugin module (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON list on stdout."),
 ) -> None:
-    """List the plugins, where they came from and which hooks they implement."""
-    from ekte.plugins import build_manager
+    """List the plugins, where they came from and what they provide: connectors,
+    classifiers, extractors, intake sources and processors."""
+    from ekte.plugins import build_manager, provided
 
     with _exit_on_errors():
-        _pm, infos = build_manager(plugin)
+        pm, infos = build_manager(plugin)
+        for i in infos:
+            i.provides = provided(pm, i.name)
     if as_json:
         print(json.dumps([i.__dict__ for i in infos], indent=2))
         return
     t = Table()
-    for c in ("plugin", "origin", "hooks"):
+    for c in ("plugin", "origin", "provides", "hooks"):
         t.add_column(c)
     for i in infos:
-        t.add_row(i.name, i.origin, ", ".join(i.hooks))
+        what = "\n".join(f"{kind.replace('_', ' ')}: {', '.join(names)}" for kind, names in i.provides.items())
+        t.add_row(i.name, i.origin, what or "-", ", ".join(i.hooks))
     out.print(t)
 
 
