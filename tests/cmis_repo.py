@@ -349,17 +349,14 @@ class Repo:
             {"canGetFolderParent"} if not doc and not root else set())
         return {a: a in yes for a in ACTIONS}
 
-    def acl(self) -> dict:
-        return {"acl": {"aces": [{"principal": {"principalId": self.user}, "permissions": ["cmis:all"],
-                                  "isDirect": True}]}, "exactACL": True}
-
     def to_json(self, oid: str, *, succinct: bool = False, actions: bool = False, acl: bool = False,
                 policies: bool = False, only: list[str] | None = None) -> dict:
         out = self.properties(oid, succinct, only)
         if actions:
             out["allowableActions"] = self.actions(oid)
         if acl:
-            out.update(self.acl())
+            out.update(acl={"aces": [{"principal": {"principalId": self.user}, "permissions": ["cmis:all"],
+                                      "isDirect": True}]}, exactACL=True)
         if policies:
             out["policyIds"] = {"ids": []}
         return out

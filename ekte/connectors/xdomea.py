@@ -273,7 +273,7 @@ class XdomeaConnector(Connector):
             entries.append({"rec": rec, "file": name, "uuid": g.get("uuid") or rec["uuid"],
                             "format": pdf_format(adir / ARCHIVE_PDF), "betreff": g.get("betreff"),
                             "kennzeichen": rec.get("dokument_kennzeichen") or rec.get("aktenzeichen"),
-                            "bemerkung": g.get("bemerkung"), "history": g.get("history")})
+                            "bemerkung": g.get("bemerkung"), "typ": g.get("typ"), "history": g.get("history")})
             files.append((name, adir / ARCHIVE_PDF))
         created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
         head = {"prozess_id": msg["prozess_id"], "nachricht_uuid": msg["nachricht_uuid"], "created": created,

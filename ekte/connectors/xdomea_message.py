@@ -11,7 +11,7 @@ Vorgang with its Dokumente, built from plain dicts.
 
 *docs*: per Dokument ``rec`` (the connector record), ``uuid``, ``file``
 (the primary file's name), ``format`` (``code``, ``version``), ``betreff``,
-``kennzeichen``, ``bemerkung``, ``history``.
+``kennzeichen``, ``bemerkung``, ``typ``, ``history``.
 
 ``history`` entries: ``akteur``, ``datum_uhrzeit``, ``aktion`` and
 optionally ``metadatum_name``, ``alter_wert``, ``neuer_wert``,
@@ -139,7 +139,7 @@ def _dokument(b: _B, vorgang_el, n: int, entry: dict[str, Any], head: dict[str, 
     _allgemeine(b, dok, entry)
     b.opt(dok, "Posteingangsdatum", rec.get("received_date"))
     b.opt(dok, "DatumDesSchreibens", rec.get("document_date"))
-    b(dok, "Typ", rec.get("doctype_title") or rec.get("doctype") or "Eingang")
+    b(dok, "Typ", entry.get("typ") or rec.get("doctype_title") or rec.get("doctype") or "Eingang")
     _history(b, dok, entry.get("history"))
     if b.v4:  # 4.0.0: the extension before Version; 3.1.0: after it
         _fachdaten(b, dok, rec)
