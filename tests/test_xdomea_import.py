@@ -264,6 +264,12 @@ def test_hostile_containers_are_quarantined_and_the_run_goes_on(born_digital, tm
         assert d["status"] in ("archived", "duplicate")
         if d["status"] == "archived":
             assert "root:" not in Path(d["archive"], "metadata.json").read_text("utf-8")
+    # the migration reports say the same
+    reps = by_container(res)
+    (t,) = reps["tampered.zip"]["documents"]
+    assert t["taken"] is False and t["error"]["code"] == "hash_mismatch" and t["status"] == "quarantined"
+    assert reps["notzip.zip"]["error"]["code"] == "bad_message" and reps["notzip.zip"]["status"] == "quarantined"
+    assert reps["traversal.zip"]["error"]["code"] == "unsafe_package"
     # the tampered file is in quarantine with its reason
     q = tmp_path / "wd2" / "quarantine"
     reasons = [json.loads(p.read_text("utf-8"))["code"] for p in q.glob("*/reason.json")]
