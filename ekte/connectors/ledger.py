@@ -8,49 +8,33 @@ running number of an xdomea message and the members it was written for
 reuses the number instead of drawing a new one), or the hot-folder entries
 that still wait for their batch manifest.  Several ekte processes may use
 one working directory: every change is one ``BEGIN IMMEDIATE`` transaction,
-and entries carry their writer (:func:`owner`) so that what a killed
-process left can be told from what a live one is still doing
-(:func:`owner_alive`).
+and entries carry their writer (:func:`owner`, the owner token of
+:mod:`ekte.owner`) so that what a killed process left can be told from
+what a live one is still doing (:func:`owner_alive`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sqlite3
 from pathlib import Path
 from typing import Iterator
 
 
-def _start_time(pid: int) -> str | None:
-    """The start time of process *pid* (clock ticks since boot, from
-    /proc), which tells a process from a later one with the same pid."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read().decode("ascii", "replace")
-    except OSError:
-        return None
-    # the command name (field 2) may hold spaces and parentheses: split after the last ")"
-    return stat.rsplit(")", 1)[1].split()[19]
-
-
 def owner() -> str:
-    """This process: ``host:pid:start``."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_start_time(os.getpid()) or '?'}"
+    """This process, as its owner token (see :mod:`ekte.owner`)."""
+    from ekte.owner import current
+
+    return current().token
 
 
 def owner_alive(who: str) -> bool:
     """Is the process *who* (from :func:`owner`) still running?  A process
     on another host is taken as alive: it cannot be checked from here."""
-    host, _, rest = who.partition(":")
-    pid, _, start = rest.partition(":")
-    if host != socket.gethostname():
-        return True
-    try:
-        return _start_time(int(pid)) == start
-    except ValueError:
-        return False
+    from ekte.owner import token_alive_here
+
+    return token_alive_here(who) is not False
 
 
 class Ledger:
