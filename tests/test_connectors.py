@@ -423,7 +423,8 @@ def test_the_rules_check_rejects_what_the_issue_found(exported, tmp_path):
     root = etree.fromstring(items[msg])
     dok_uuid = root.findtext(f".//{{{NS4}}}Dokument/{{{NS4}}}Identifikation/{{{NS4}}}xdomeaUUID")
     pdf = next(n for n in items if n.endswith(".pdf"))
-    file_uuid = pdf.split("_")[0]
+    assert re.fullmatch(r"[0-9a-f-]{36}\.pdf", pdf)  # <UUID>.<ext>
+    file_uuid = pdf[:-4]
     msg_uuid = root.findtext(f".//{{{NS4}}}identifikation.nachricht/nachrichtenUUID")
 
     def container(name, files):
@@ -442,7 +443,16 @@ def test_the_rules_check_rejects_what_the_issue_found(exported, tmp_path):
         ("no schemaLocation", good.name, {**items, msg: re.sub(rb' xsi:schemaLocation="[^"]*"', b"", items[msg])}),
         ("a format version the file does not declare", good.name, {**items, msg: items[msg].replace(b"PDF/A-2b", b"PDF/A-3b")}),
         ("an extra member", good.name, {**items, "index.xml": b"<x/>"}),
+        ("a file named <UUID>_<not the Betreff>", good.name, {
+            msg: items[msg].replace(pdf.encode(), f"{file_uuid}_Zz-nicht-der-Betreff.pdf".encode()),
+            f"{file_uuid}_Zz-nicht-der-Betreff.pdf": items[pdf]}),
     ]
+    # the rule's other form, <UUID>_<Betreff>.<ext>, passes
+    betreff = root.findtext(f".//{{{NS4}}}Dokument/{{{NS4}}}AllgemeineMetadaten/{{{NS4}}}Betreff")
+    named = f"{file_uuid}_{re.sub(r'[^A-Za-z0-9]+', '-', betreff)[:30].strip('-')}.pdf"
+    check_container(container(good.name, {msg: items[msg].replace(pdf.encode(), named.encode()), named: items[pdf]}),
+                    "4.0.0")
+    (tmp_path / good.name).unlink()
     for what, name, files in cases:
         bad = container(name, files)
         with pytest.raises(AssertionError):
@@ -491,7 +501,8 @@ def test_exports_are_readable_by_the_importers_group_whatever_the_umask(born_dig
 def test_mode_settings_are_checked(tmp_path):
     for bad, says in (('export.file_mode=640', "as a string"), ('export.dir_mode="0640"', "enter"),
                       ('connectors.komxwork.file_mode="0400"', "read and write"),
-                      ('connectors.cmis.file_mode="0640"', "unknown key")):  # CMIS writes no files
+                      ('connectors.cmis.file_mode="0640"', "unknown key"),  # CMIS writes no files
+                      ('connectors.komxwork.batch_minutes=-1', "batch_minutes")):
         p = run_ekte("ingest", tmp_path, "-w", tmp_path / "wd", "-c", "komxwork", "-c", "cmis",
                      "-o", "connectors.cmis.url=http://127.0.0.1:9", "-o", bad)
         assert p.returncode == 2 and says in p.stderr, (bad, p.stderr)
@@ -545,3 +556,24 @@ def test_hot_folder_manifest_of_a_killed_run_is_written_by_the_next(born_digital
     # a third run lists nobody twice
     ingest_json(one, "-w", wd, "-c", "komxwork", check=0)
     assert len(list((hf / "_ekte").glob("stapel-*.xml"))) == 2
+
+
+def test_hot_folder_batches_close_after_batch_minutes(born_digital, tmp_path):
+    """A long run (the watch daemon) closes its batch after batch_minutes:
+    here every export finds its batch old, so each document has a manifest
+    of its own, written while the run goes on; none is listed twice."""
+    src, _ = born_digital
+    one = tmp_path / "one"
+    one.mkdir()
+    for f in sorted(src.glob("*.pdf"))[:3]:
+        (one / f.name).write_bytes(f.read_bytes())
+    wd, hf = tmp_path / "wd", tmp_path / "wd" / "export" / "komxwork"
+    ingest_json(one, "-w", wd, "-c", "komxwork", "-j", "1", "-o", "connectors.komxwork.batch_minutes=1e-9", check=0)
+    manifests = sorted((hf / "_ekte").glob("stapel-*.xml"))
+    assert len(manifests) == 3
+    listed = []
+    for m in manifests:
+        root = etree.parse(str(m)).getroot()
+        assert m.name == f"stapel-{root.get('id')}.xml" and root.get("anzahl") == "1"
+        listed += [e.get("dokumentID") for e in root.findall(f"{{{HF}}}Eintrag")]
+    assert sorted(listed) == sorted(p.stem for p in hf.glob("*.ready"))

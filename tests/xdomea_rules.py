@@ -43,6 +43,18 @@ def _pdf_format(data: bytes) -> tuple[str, str]:
         return "018", pdf.pdf_version
 
 
+def _letters(text: str) -> str:
+    """Only the ASCII letters and digits of *text*, lower case (to compare a file-safe Betreff)."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _named_after(part: str, betreff: str) -> bool:
+    """Is *part* of a file name the Betreff, made file-safe (umlauts dropped or
+    spelt out, other characters replaced, perhaps shortened)?"""
+    spelt = betreff.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    return bool(_letters(part)) and any(_letters(b).startswith(_letters(part)) for b in (betreff, spelt))
+
+
 def check_container(path: Path, version: str) -> dict:
     """Every per-container rule; returns what the cross-container rules need."""
     ns = f"urn:xoev-de:xdomea:schema:{version}"
@@ -85,9 +97,12 @@ def check_container(path: Path, version: str) -> dict:
         for fmt in dok.iter(q("Format")):
             pd = fmt.find(q("Primaerdokument"))
             fname = pd.findtext(q("Dateiname"))
-            fm = re.fullmatch(rf"({UUID})(_[^/\\]+)?\.[A-Za-z0-9]+", fname)
-            assert fm, f"primary file name does not start with a UUID: {fname}"
+            fm = re.fullmatch(rf"({UUID})(?:_([^/\\]+))?\.[A-Za-z0-9]+", fname)
+            assert fm, f"primary file name is not <UUID>.<ext> or <UUID>_<Betreff>.<ext>: {fname}"
             file_uuid = fm.group(1)
+            if fm.group(2):  # <UUID>_<Betreff>: the Dokument's Betreff (made file-safe, perhaps shortened)
+                betreff = dok.findtext(q("AllgemeineMetadaten", "Betreff")) or ""
+                assert _named_after(fm.group(2), betreff), f"{fname}: not named after the Betreff {betreff!r}"
             # a UUID of its own: never the Dokument's, nor any other object's or the message's
             assert file_uuid not in (dok_uuid, vorgang_uuid, prozess, msg_uuid), fname
             assert fname in files and fname not in named

@@ -12,10 +12,13 @@ plus an XML index per document.  What ekte writes, by exact name:
   written);
 * ``<meta folder>/index.xsd`` — the schema of the index for the configured
   element names; every index is validated against it before it is written;
-* ``<meta folder>/stapel-<batch>.xml`` — one manifest per batch (a run of
-  ekte), root ``Stapel``, listing every document of the batch with its
-  hashes; ``<batch>`` is the batch's UTC start time,
-  ``YYYYMMDDTHHMMSSffffffZ``.
+* ``<meta folder>/stapel-<batch>.xml`` — one manifest per batch, root
+  ``Stapel``, listing every document of the batch with its hashes;
+  ``<batch>`` is the UTC time of the batch's first document,
+  ``YYYYMMDDTHHMMSSffffffZ``.  A batch is what one run of ekte hands
+  over, at most ``batch_minutes`` (default 60) long: the export that
+  finds its batch older closes it (writes its manifest), so the watch
+  daemon's manifests appear while it runs; ``0`` makes a run one batch.
 
 The meta folder (``meta_folder``, default ``_ekte`` below the hot folder;
 an absolute path puts it elsewhere, ``""`` beside the documents) keeps the
@@ -43,6 +46,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -149,7 +153,7 @@ def shipped_schema_path() -> Path:
 class KomxworkConnector(Connector):
     name = "komxwork"
     settings: dict[str, Any] = {"path": "", "ready_suffix": ".ready", "elements": {}, "manifest": True,
-                                "meta_folder": "_ekte"}
+                                "meta_folder": "_ekte", "batch_minutes": 60}
 
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
@@ -172,10 +176,17 @@ class KomxworkConnector(Connector):
         if meta and not Path(meta).is_absolute() and (".." in Path(meta).parts or meta.startswith(".")):
             raise ConfigError("connectors.komxwork.meta_folder: a plain subfolder name such as '_ekte', "
                               "an absolute path, or \"\" (beside the documents)")
+        try:
+            self.batch_seconds = float(self.config["batch_minutes"]) * 60
+        except (TypeError, ValueError):
+            self.batch_seconds = -1.0
+        if not 0 <= self.batch_seconds < float("inf"):
+            raise ConfigError("connectors.komxwork.batch_minutes: minutes (0: one batch per run)")
         self.elements = els
         self.xsd_bytes = schema_for(els)
         self.schema = etree.XMLSchema(etree.fromstring(self.xsd_bytes))
-        self.batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        self.batch_id: str | None = None  # set by the batch's first document
+        self.batch_start = 0.0
         self.ledger = Ledger(self.workdir, "komxwork", LEDGER_DDL)
         self.me = owner()
         self._prepared = False
@@ -234,6 +245,7 @@ class KomxworkConnector(Connector):
                     self.write_bytes(trigger, b"")
             # there from an earlier export: one that a killed run wrote but did not record gets into this batch
             self._record(entry, only_if_new=already)
+            self._close_batch_if_old()
         except OSError as e:
             raise ExportError(f"cannot write to the hot folder: {e.strerror or e}", transient=True) from None
         except sqlite3.Error as e:
@@ -247,6 +259,9 @@ class KomxworkConnector(Connector):
         if not self.config["manifest"]:
             return
         root = str(self.root())
+        if self.batch_id is None:
+            self.batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            self.batch_start = time.monotonic()
         with self.ledger.tx() as db:
             if only_if_new and db.execute("SELECT 1 FROM entries WHERE root=? AND dokument_id=?",
                                           (root, entry["dokument_id"])).fetchone():
@@ -254,6 +269,20 @@ class KomxworkConnector(Connector):
             db.execute("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?,?,NULL)",
                        (root, entry["dokument_id"], entry["datei"], entry["idx"], entry["sha256"], self.batch_id,
                         self.me, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def _close_batch_if_old(self) -> None:
+        """Write this batch's manifest once the batch is ``batch_minutes``
+        old; the next document starts a new batch.  A manifest that cannot
+        be written now is written at the next try (the ledger keeps it)."""
+        if not (self.config["manifest"] and self.batch_seconds and self.batch_id) or \
+                time.monotonic() - self.batch_start < self.batch_seconds:
+            return
+        try:
+            self.write_manifests()
+        except (OSError, sqlite3.Error) as e:
+            log.warning("hot folder: batch manifest not written yet (%s)", getattr(e, "strerror", None) or e)
+            return
+        self.batch_id = None
 
     def manifest_xml(self, batch_id: str, entries: list[dict[str, str]]) -> bytes:
         E = ElementMaker(namespace=NS, nsmap={None: NS})  # noqa: N806

@@ -20,8 +20,10 @@ schema checks (``xdomea-examples/v4.0.0/README.md``: spec p. 10, §2.4,
   is a Prozess of its own.
 * Vorgang and Dokument keep their UUIDs in every message (a document
   delivered by xdomea keeps the UUIDs it came with); every primary file is
-  named ``<UUID>_<type>.pdf`` after a UUID of its own, never the
-  Dokument's (a Dokument may have several versions, each its own file).
+  named ``<UUID>.pdf`` (the rule allows ``<UUID>.<ext>`` or
+  ``<UUID>_<Betreff>.<ext>``; a Betreff may name a person) after a UUID of
+  its own, never the Dokument's (a Dokument may have several versions,
+  each its own file).
 * ``Format/Version`` is the PDF/A part and conformance the archival PDF
   declares (``PDF/A-2b``, ``PDF/A-3b``), or its PDF version.
 
@@ -54,7 +56,7 @@ from typing import Any
 from lxml import etree
 
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.connectors.common import EKTE_NS, doc_uuid, record, safe_name, schema_error
+from ekte.connectors.common import EKTE_NS, doc_uuid, record, schema_error
 from ekte.connectors.ledger import Ledger
 from ekte.connectors.xdomea_message import MESSAGE, MESSAGE_CODE, MESSAGE_XSD, build_message
 from ekte.errors import ConfigError
@@ -267,7 +269,7 @@ class XdomeaConnector(Connector):
         entries, files = [], []
         for doc, adir in docs:
             rec = record(doc, self.profile)
-            name = f"{file_uuid(rec)}_{safe_name(rec.get('doctype') or 'dokument', 40)}.pdf"
+            name = f"{file_uuid(rec)}.pdf"  # the rule's <UUID>.<ext>: no name-bearing Betreff in a file name
             rec["file"] = name
             g = _given(doc).get("dokument") or {}
             entries.append({"rec": rec, "file": name, "uuid": g.get("uuid") or rec["uuid"],
