@@ -274,6 +274,10 @@ def test_hostile_containers_are_quarantined_and_the_run_goes_on(born_digital, tm
     q = tmp_path / "wd2" / "quarantine"
     reasons = [json.loads(p.read_text("utf-8"))["code"] for p in q.glob("*/reason.json")]
     assert "hash_mismatch" in reasons
+    # without --json the summary says where the migration reports are
+    p = run_ekte("import-xdomea", tmp_path / "notzip.zip", "-w", tmp_path / "wd3", check=1)
+    (rep,) = (tmp_path / "wd3" / "reports").glob("import-xdomea-*/01-notzip.zip.json")
+    assert f"migration reports (1): {rep.parent}/\n" in p.stdout
 
 
 def test_a_vorgang_of_several_documents_is_exported_again_as_one(tmp_path):
