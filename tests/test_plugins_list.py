@@ -48,7 +48,8 @@ def test_plugins_list_says_what_each_plugin_provides(tmp_path):
     p = run_ekte("plugins", "list", "--json", "--plugin", "ortsrecht", env=env, check=0)
     infos = {i["name"]: i for i in json.loads(p.stdout)}
     builtin = infos["builtin"]["provides"]
-    assert set(builtin) == {"connectors", "classifiers", "extractors"}
+    assert set(builtin) == {"connectors", "classifiers", "extractors", "intake_sources"}
+    assert builtin["intake_sources"] == ["mail"]  # e-mail (IMAP, .eml) since the intake work
     assert set(builtin["connectors"]) >= {"folder", "komxwork", "xdomea", "alfresco-bulk", "cmis"}
     assert builtin["classifiers"] == ["rules", "model"] and builtin["extractors"] == ["form", "labels"]
     assert infos["ortsrecht"]["provides"] == {"connectors": ["stadtarchiv"], "classifiers": ["bauchgefuehl"],
