@@ -145,6 +145,7 @@ def test_export_again_is_idempotent_and_force_rewrites_same_names(exported, tmp_
                for d in out["documents"])
     after = {p.name: p.stat().st_mtime_ns for p in hf.iterdir() if p.is_file()}
     assert after == before
+    check_folder(wd / "export" / "xdomea", "4.0.0")  # nothing written twice, the rules still hold
     # the importer took one document away; --force hands it over again, same name
     victim = sorted(hf.glob("*.ready"))[0].stem
     for ext in (".pdf", ".xml", ".ready"):
@@ -305,6 +306,7 @@ def test_xdomea_one_vorgang_per_aktenzeichen(tmp_path):
     out = json.loads(p.stdout)
     assert {d["export_results"]["xdomea"] for d in out["documents"]} == {"exported"}
     (c,) = (wd / "export" / "xdomea").glob("*.zip")
+    check_folder(wd / "export" / "xdomea", "4.0.0")
     assert {d["exports"]["xdomea"] for d in out["documents"]} == {str(c)}
     with zipfile.ZipFile(c) as z:
         xml = next(n for n in z.namelist() if n.endswith(".xml"))
@@ -494,6 +496,7 @@ def test_exports_are_readable_by_the_importers_group_whatever_the_umask(born_dig
         assert dirs <= {"0o750"}, (c, dirs)
         assert groups == {group}, (c, groups)
         assert oct(root.stat().st_mode & 0o777) == "0o750"  # made by ekte
+    assert len(check_folder(roots["xdomea"], "4.0.0")) == 2
     assert _modes(roots["komxwork"])[1] == {"0o750"}  # the meta folder
     assert _modes(roots["alfresco-bulk"])[1] == {"0o750"}  # the folder tree
 
