@@ -10,11 +10,12 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
             fonts-dkg-handwriting fonts-breip fonts-kristi \
             fonts-go fonts-crosextra-carlito fonts-cantarell fonts-jura fonts-gnutypewriter fonts-courier-prime \
             fonts-sjfonts fonts-comic-neue \
-            libtesseract-dev libleptonica-dev pkg-config g++
+            libtesseract-dev libleptonica-dev pkg-config g++ \
+            chromium chromium-driver
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: all demo test bench system-deps venv clean samples eval-heldout eval-heldout2
+.PHONY: all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 catalogs
 
 all: test
 
@@ -33,7 +34,13 @@ $(BIN)/.installed: pyproject.toml requirements.lock $(PLUGINS)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e . $(foreach p,$(PLUGINS),-e $(dir $(p)))
+	$(MAKE) --no-print-directory catalogs
 	@touch $@
+
+# The clerk's station's message catalogs (.po committed, .mo compiled here; ekte serve
+# compiles a missing or stale one in memory, so a checkout without make still speaks German).
+catalogs:
+	$(BIN)/pybabel compile -D ekte -d ekte/serve/locale
 
 venv: system-deps $(BIN)/.installed
 

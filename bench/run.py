@@ -259,17 +259,30 @@ def main() -> int:
     ap.add_argument("--watch-latency", type=int, default=20, help="documents dropped one by one (latency)")
     ap.add_argument("--watch-burst", type=int, default=1000, help="documents dropped at once (0: skip)")
     ap.add_argument("--only-ocr", action="store_true", help="only the OCR and PDF/A section")
+    ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
+    ap.add_argument("--only-serve", action="store_true", help="only the clerk's station (bench/serve_bench.py)")
     a = ap.parse_args()
 
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        if a.only_serve:
+            import serve_bench
+
+            results["serve"] = serve_bench.run(tmp, a.serve_queue)
+            print(json.dumps(results, indent=2))
+            print(serve_bench.report(results["serve"]))
+            return 0
         results["ocr"] = ocr_section(tmp, a)
         if not a.only_ocr:
             # classification + extraction once the text exists (no OCR, no I/O)
             results["classify_extract"] = classify_extract_rate(tmp, a.texts)
             if a.watch_burst:
                 results["watch"] = watch_bench(tmp, a.watch_latency, a.watch_burst)
+            if a.serve_queue:  # the clerk's station (bench/serve_bench.py)
+                import serve_bench
+
+                results["serve"] = serve_bench.run(tmp, a.serve_queue)
     results["loadavg_at_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     report(results, a)
@@ -280,6 +293,10 @@ def main() -> int:
 
 
 def report(results: dict, a: argparse.Namespace) -> None:
+    if "serve" in results:
+        import serve_bench
+
+        print(serve_bench.report(results["serve"]))
     o = results["ocr"]
     s, b, e, m = o["scans"], o["born_digital_fonts_missing"], o["born_digital_pikepdf"], o["memory"]
     ppm, rf = s["pages_per_min"], s["ratio_to_floor"]

@@ -12,7 +12,7 @@ import copy
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -181,6 +181,28 @@ class WatchSettings(_Strict):
         return v
 
 
+class RejectReason(_Strict):
+    """A reason a clerk may reject a review document for, and what then
+    happens to it: ``keep`` (archived, never exported; the same file again
+    is a duplicate), ``quarantine`` (to the quarantine, where an admin
+    retries or releases it), ``export`` (filed as *doctype*, default
+    ``classify.default_doctype``)."""
+
+    title: str
+    disposition: Literal["keep", "quarantine", "export"] = "keep"
+    doctype: str = ""
+
+
+def _default_reject() -> dict[str, RejectReason]:
+    return {"not_ours": RejectReason(title="Nicht zuständig", disposition="keep"),
+            "unreadable": RejectReason(title="Unlesbar", disposition="quarantine")}
+
+
+class ReviewSettings(_Strict):
+    reject: dict[str, RejectReason] = Field(default_factory=_default_reject)
+    defer_hours: float = Field(default=24, gt=0, description="how long 'put back' hides a document by default")
+
+
 class DocType(_Strict):
     title: str
     aliases: list[str] = Field(default_factory=list)
@@ -228,6 +250,7 @@ class Profile(_Strict):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
