@@ -14,6 +14,18 @@ from .pdfdraw import Sheet
 from . import world as W
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+NOTES = (
+    "Hinweise zum Datenschutz (Art. 13 DSGVO): Verantwortlich für die Verarbeitung Ihrer Daten ist das "
+    "Landratsamt. Die Daten werden ausschließlich zur Bearbeitung Ihres Antrags verwendet und nach Ablauf der "
+    "gesetzlichen Aufbewahrungsfristen gelöscht. Sie haben das Recht auf Auskunft, Berichtigung, Löschung und "
+    "Einschränkung der Verarbeitung sowie ein Beschwerderecht bei der Aufsichtsbehörde.",
+    "Die Erhebung der Daten beruht auf der jeweiligen Fachrechtsgrundlage. Ohne die Pflichtangaben kann der Antrag "
+    "nicht bearbeitet werden. Eine Übermittlung an Dritte erfolgt nur, soweit eine Rechtsvorschrift dies erlaubt.",
+    "Ausfüllhinweise: Bitte füllen Sie den Vordruck vollständig und gut lesbar aus. Unvollständige Anträge "
+    "verzögern die Bearbeitung. Nachweise (Kopien) fügen Sie bitte bei; Originale werden nicht zurückgesandt.",
+    "Gebühren: Für die Bearbeitung werden Verwaltungsgebühren nach dem Kostengesetz erhoben. Sie erhalten hierzu "
+    "einen gesonderten Bescheid. Bitte überweisen Sie erst nach Erhalt des Bescheides.",
+)
 
 
 def _title(f: Flow, size: float = 14, x: float | None = None):
@@ -59,6 +71,16 @@ def numbered(s: Sheet, doc: Doc, mode: str):
     sign_row(f, "Unterschrift der antragstellenden Person")
     place_stamp(f)
     f.s.label(f.left, s.h - 10, doc.form_no, 6.5, grey=90)
+    if r.chance(0.5):
+        _notes_page(f)
+
+
+def _notes_page(f: Flow):
+    """The notes real forms print on their last page (data protection, fees)."""
+    f.break_page()
+    f.s.label(f.left, f.y + 4, "Hinweise", 11, bold=True)
+    f.y += 9
+    declarations(f, [n for n in NOTES if f.s.r.chance(0.8)] or list(NOTES[:1]))
 
 
 def _grid_row(f: Flow, row: list[Item], sec: int, n: int, h: float = 12.5) -> int:
@@ -108,6 +130,8 @@ def underline(s: Sheet, doc: Doc, mode: str):
         f.y += 3
         f.y += office_box(f, f.left, f.y, 90, "Nur für den Dienstgebrauch") + 3
     place_stamp(f)
+    if r.chance(0.3):
+        _notes_page(f)
 
 
 def _under_row(f: Flow, row: list[Item], h: float = 13):
