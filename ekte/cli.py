@@ -14,9 +14,9 @@ from typing import Annotated, Any, Iterator, List, Optional
 import typer
 
 from ekte import __version__, cliopts, render
-from ekte.cliopts import (ConnectorOpt, ExecutorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt,
-                          NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt, SchedulerOpt, SharedRootOpt,
-                          VerboseOpt, WorkdirOpt, new_app)
+from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt,
+                          MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt, SchedulerOpt,
+                          SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency
 from ekte.logs import setup_logging
 from ekte.render import err, out
@@ -95,9 +95,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
 def ingest(
     paths: Annotated[List[Path], typer.Argument(metavar="PATH", help="Files or folders to ingest (folders recursively).")],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
-    connector: ConnectorOpt = [], plugin: PluginOpt = [],
-    move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
-                                                 "(their path relative to the input kept).")] = None,
+    connector: ConnectorOpt = [], plugin: PluginOpt = [], move: MoveOpt = None,
     executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
     report: ReportOpt = None, as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
     log_format: LogFormatOpt = LogFormat.text,
@@ -181,10 +179,8 @@ def watch(
         "--rescan-minutes", metavar="M", help="Full rescan interval; 0 = only at start-up (default: 5).")] = None,
     grace: Annotated[Optional[float], typer.Option(
         "--grace", metavar="S", help="Seconds documents in flight may finish on SIGTERM (default: 30).")] = None,
-    done_dir: Annotated[Optional[Path], typer.Option(
-        "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")] = None,
     executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
-    verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
+    done_dir: DoneOpt = None, verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Watch folders (and the intake.mail mailbox) and ingest what arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api
@@ -364,21 +360,25 @@ def profiles_check(files: Annotated[List[str], typer.Argument(metavar="FILE", he
 
 @command(plugins_app, "list")
 def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
-    """List the plugins, where they came from and which hooks they implement."""
+    """List the plugins, where they came from and what they provide: connectors,
+    classifiers, extractors, intake sources and processors."""
     from rich.table import Table
 
-    from ekte.plugins import build_manager
+    from ekte.plugins import build_manager, provided
 
     with _exit_on_errors():
-        _pm, infos = build_manager(plugin)
+        pm, infos = build_manager(plugin)
+        for i in infos:
+            i.provides = provided(pm, i.name)
     if as_json:
         print(json.dumps([i.__dict__ for i in infos], indent=2))
         return
     t = Table()
-    for c in ("plugin", "origin", "hooks"):
+    for c in ("plugin", "origin", "provides", "hooks"):
         t.add_column(c)
     for i in infos:
-        t.add_row(i.name, i.origin, ", ".join(i.hooks))
+        what = "\n".join(f"{kind.replace('_', ' ')}: {', '.join(names)}" for kind, names in i.provides.items())
+        t.add_row(i.name, i.origin, what or "-", ", ".join(i.hooks))
     out.print(t)
 
 

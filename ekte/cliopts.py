@@ -83,6 +83,10 @@ ExecutorOpt = Annotated[Optional[ExecutorKind], typer.Option(
 SchedulerOpt = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="tcp://HOST:PORT", help="The Dask scheduler whose workers do the work (implies --executor "
                                                    "dask). Profile: executor.scheduler.")]
+MoveOpt = Annotated[Optional[Path], typer.Option(
+    "--move", metavar="DIR", help="Move originals here once exported (their path relative to the input kept).")]
+DoneOpt = Annotated[Optional[Path], typer.Option(
+    "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")]
 ReportOpt = Annotated[Optional[Path], typer.Option(
     "--report", metavar="FILE.html", help="Also write a self-contained HTML report of this batch (with charts).")]
 SharedRootOpt = Annotated[Optional[Path], typer.Option(
