@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError
+from ekte.evidence.settings import ResiscanSettings, RetentionSettings, SealSettings, TimestampSettings
 
 DEFAULT_PROFILE = "landkreis"
 
@@ -211,6 +212,10 @@ class Profile(_Strict):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    resiscan: ResiscanSettings = Field(default_factory=ResiscanSettings)
+    seal: SealSettings = Field(default_factory=SealSettings)
+    timestamp: TimestampSettings = Field(default_factory=TimestampSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
