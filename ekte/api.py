@@ -20,7 +20,7 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea",
+    "import_xdomea", "verify", "retention_due",
 ]
 
 
@@ -151,3 +151,30 @@ def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, st
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     with Pipeline(prof, workdir) as p:
         return p.review_accept(doc_id, doctype, sets)
+
+
+# -- evidence (ekte/evidence): verify, retention -------------------------------------
+
+def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+           overrides: list[str] | None = None, deep: bool = False, require: list[str] | None = None,
+           jobs: int | None = None):
+    """Check the archive: re-hash originals and archival copies against
+    metadata.json, check seals, time stamps, transfer notes and the
+    journal.  Read-only; runs beside a watch daemon.  Returns a
+    :class:`ekte.evidence.verify.VerifyResult` (``exit_code`` 0 = all hold)."""
+    from ekte.evidence.verify import default_jobs, verify as _verify
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    wd = Path(workdir) if workdir else default_workdir()
+    if not (wd / "archive").is_dir():
+        raise ConfigError(f"no archive in {wd}")
+    return _verify(wd, prof, ids, deep=deep, require=require, jobs=jobs or default_jobs())
+
+
+def retention_due(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
+                  overrides: list[str] | None = None, as_of: str | None = None) -> list[dict]:
+    """Documents whose retention period has ended (read-only)."""
+    from ekte.evidence.retention import due
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    return due(Path(workdir) if workdir else default_workdir(), prof, as_of)

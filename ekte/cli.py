@@ -541,6 +541,74 @@ def plugins_list(
     out.print(t)
 
 
+# -- evidence: verify, retention (self-contained; ekte/evidence) ------------------------
+
+retention_app = typer.Typer(help="Retention periods of archived documents.", no_args_is_help=True)
+app.add_typer(retention_app, name="retention")
+
+
+@app.command("verify")
+def verify_cmd(
+    ids: List[str] = typer.Argument(None, help="Document ids (default: every archived document)."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    override: List[str] = typer.Option([], "-o", "--override"),
+    deep: bool = typer.Option(False, "--deep", help="Also check PDF/A validity (slow)."),
+    require: List[str] = typer.Option([], "--require", help="Evidence every document must have: seal, "
+                                      "timestamp, transfer-note (repeatable or comma-separated)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes (default: CPU cores)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object: the broken documents and a summary."),
+) -> None:
+    """Re-hash originals and archival copies, check seals, time stamps and transfer notes.
+    Exit 0 only when everything holds; 1 names each broken document and what broke."""
+    from ekte import api
+
+    _setup_logging(0)
+    req = [r.strip() for item in require for r in item.split(",") if r.strip()]
+    with _exit_on_errors():
+        res = api.verify(ids or None, profile=profile, workdir=workdir, overrides=override, deep=deep,
+                         require=req, jobs=jobs)
+    if as_json:
+        print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
+        raise typer.Exit(res.exit_code)
+    for d in res.broken:
+        for check, message in d.problems:
+            out.print(f"[red]BROKEN[/] {d.id}  {check}: {message}", highlight=False, soft_wrap=True)
+    s = res.to_json()["summary"]
+    colour = "green" if not res.broken else "red"
+    out.print(f"[{colour}]{s['ok']} of {s['documents']} documents hold[/], {s['broken']} broken "
+              f"({s['seconds']} s, checks: {', '.join(s['checks'])})", highlight=False)
+    raise typer.Exit(res.exit_code)
+
+
+@retention_app.command("due")
+def retention_due_cmd(
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
+    override: List[str] = typer.Option([], "-o", "--override"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge as on this date (YYYY-MM-DD; default today)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List documents whose retention period has ended (nothing is deleted)."""
+    from ekte import api
+
+    with _exit_on_errors():
+        items = api.retention_due(profile=profile, workdir=workdir, overrides=override, as_of=as_of)
+    if as_json:
+        print(json.dumps({"version": 1, "documents": items}, ensure_ascii=False, indent=2))
+        return
+    t = Table(title=f"retention ended ({len(items)})")
+    for c in ("id", "doctype", "Aktenzeichen", "from", "years", "ended", "overdue days"):
+        t.add_column(c)
+    for i in items:
+        if "error" in i:
+            t.add_row(i["id"], f"[red]{i['error']}[/]", "", "", "", "", "")
+            continue
+        t.add_row(i["id"], str(i["doctype"]), i.get("aktenzeichen") or "", f"{i['date']} ({i['basis']})",
+                  str(i["years"]), i["ends"], str(i["overdue_days"]))
+    out.print(t)
+
+
 def main() -> None:
     app()
 

@@ -99,11 +99,7 @@ def timestamper(profile: "Profile"):
 
 
 def _tsa_time(token: Any) -> str:
-    from asn1crypto import cms, tsp
-
-    content = token["content"]["encap_content_info"]["content"]
-    info = tsp.TSTInfo.load(content.native if isinstance(content, cms.ParsableOctetString) else bytes(content))
-    return info["gen_time"].native.isoformat()
+    return token["content"]["encap_content_info"]["content"].parsed["gen_time"].native.isoformat()
 
 
 def protect_pdf(path: Path, profile: "Profile") -> dict[str, Any]:
@@ -177,10 +173,11 @@ def protect_file(path: Path, profile: "Profile") -> dict[str, Any]:
     if ts is not None:
         try:
             token = asyncio.run(ts.async_timestamp(hashlib.sha256(data).digest(), "sha256"))
+            when = _tsa_time(token)
         except Exception as e:  # noqa: BLE001 - network, HTTP status, a malformed answer
             raise EvidenceError(f"time-stamping authority failed ({type(e).__name__})", tsa=True) from None
         resp = tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token})
         fsutil.write_bytes(Path(str(path) + TSR), resp.dump())
         out["timestamp"] = Path(path).name + TSR
-        out["timestamp_time"] = _tsa_time(token)
+        out["timestamp_time"] = when
     return out
