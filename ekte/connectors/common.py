@@ -50,6 +50,7 @@ RECORD_KEYS: dict[str, str] = {
     "media_type": "string",
     "archival_format": "string",
     "file": "string",
+    "transfer_note": "string",
 }
 
 
@@ -101,6 +102,9 @@ def record(doc: "Document", profile: "Profile", file_name: str = "") -> dict[str
         "media_type": doc.media_type or None,
         "archival_format": doc.archival.get("format"),
         "file": file_name or None,
+        # the TR-RESISCAN transfer note of a scanned document (its path in the archive)
+        "transfer_note": str(Path(doc.archive_path) / doc.archival["transfer_note"]["file"])
+        if doc.archive_path and (doc.archival.get("transfer_note") or {}).get("file") else None,
     }
     out = {k: v for k, v in r.items() if v not in (None, "")}
     out["fields"] = {k: v for k, v in fields.items() if v not in (None, "")}

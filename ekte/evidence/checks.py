@@ -13,11 +13,16 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from ekte.profile import Profile
+
+# pyHanko logs hash values and certificate details of failed checks; the findings say what broke
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 
 @functools.lru_cache(maxsize=8)
