@@ -342,10 +342,11 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
     rows = journal_rows(workdir)
     has_journal, rows = rows is not None, rows or {}
     folders = _archive_folders(workdir)
+    place = lambda i: folders.get(i, Path(workdir) / "archive" / i[:2] / i)  # noqa: E731 - not the journal's path: the workdir may have moved
     if ids:
-        todo = [(i[:16], folders.get(i[:16], Path(workdir) / "archive" / i[:2] / i[:16])) for i in ids]
+        todo = [(i[:16], place(i[:16])) for i in ids]
     else:  # every folder, and every document the journal holds as archived
-        todo = sorted({**{i: Path(r["archive_path"] or "") for i, r in rows.items()}, **folders}.items())
+        todo = sorted((i, place(i)) for i in set(rows) | set(folders))
     req = frozenset(require or ())
     bad = req - set(REQUIRABLE)
     if bad:
