@@ -5,8 +5,12 @@
    --jobs = cores, OMP_THREAD_LIMIT=1) over the same files; pages/min of
    both and their ratio.
 2. Born-digital throughput: `ekte ingest` on M generated PDFs, documents/s.
+3. Classification + extraction rate; 4. the watch daemon.
+5. `ekte verify`: documents/s over an archive of born-digital documents,
+   plain and sealed + time-stamped (test PKI and an OpenSSL TSA on
+   loopback, as in the tests), default checks and --deep.
 
-    python bench/run.py [--scans N] [--born M] [--jobs J]
+    python bench/run.py [--scans N] [--born M] [--jobs J] [--only verify]
 """
 
 from __future__ import annotations
@@ -158,6 +162,37 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
     return out
 
 
+def verify_bench(tmp: Path, born: Path, plain_wd: Path, jobs: int) -> dict:
+    """documents/s of `ekte verify` (default checks and --deep) on a plain archive and on a sealed one."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pki import make_pki
+    from tsa_server import TsaServer
+
+    exe = Path(sys.executable).with_name("ekte")
+    pki = make_pki(tmp / "pki")
+
+    def run(wd: Path, *opts: str) -> dict:
+        p = subprocess.run([str(exe), "verify", "-w", str(wd), "--json", "-j", str(jobs), *opts],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            raise SystemExit(f"ekte verify failed ({p.returncode}): {p.stdout[-2000:]} {p.stderr[-2000:]}")
+        s = json.loads(p.stdout)["summary"]
+        return {"documents": s["documents"], "seconds": s["seconds"], "documents_per_s": s["documents_per_s"]}
+
+    out: dict = {"plain": run(plain_wd), "plain_deep": run(plain_wd, "--deep")}
+    with TsaServer(pki, tmp / "tsa") as tsa:
+        opts = ["-o", "seal.enabled=true", "-o", f"seal.cert_file={pki.seal_cert}", "-o", f"seal.key_file={pki.seal_key}",
+                "-o", f"seal.chain_file={pki.ca_cert}", "-o", f"timestamp.url={tsa.url}",
+                "-o", f"timestamp.ca_file={pki.ca_cert}"]
+        t0 = time.monotonic()
+        res = ekte(str(born), "-w", str(tmp / "wd-sealed"), "-j", str(jobs), *opts)
+        out["sealed_ingest"] = {"documents": res["summary"]["total"], "seconds": round(time.monotonic() - t0, 2),
+                                "tsa_requests": tsa.requests}
+    out["sealed"] = run(tmp / "wd-sealed", *opts)
+    out["sealed_deep"] = run(tmp / "wd-sealed", "--deep", *opts)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scans", type=int, default=8)
@@ -166,12 +201,15 @@ def main() -> int:
     ap.add_argument("--texts", type=int, default=270, help="documents for the classify+extract rate")
     ap.add_argument("--watch-latency", type=int, default=20, help="documents dropped one by one (latency)")
     ap.add_argument("--watch-burst", type=int, default=1000, help="documents dropped at once (0: skip)")
+    ap.add_argument("--only", choices=["verify"], help="run only this section (with the born-digital set it needs)")
     a = ap.parse_args()
     import generate
 
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        if a.only == "verify":
+            return verify_only(tmp, a)
         per = max(1, -(-a.scans // len(generate.DOCTYPES)))
         generate.generate(tmp / "scans", per_type=per, formats=["scanpdf"], seed=5)
         scans = sorted((tmp / "scans").glob("*.pdf"))[: a.scans]
@@ -204,6 +242,8 @@ def main() -> int:
         # 4. the watch daemon
         if a.watch_burst:
             results["watch"] = watch_bench(tmp, a.watch_latency, a.watch_burst)
+        # 5. ekte verify
+        results["verify"] = verify_bench(tmp, tmp / "born", tmp / "wd2", a.jobs)
     print(json.dumps(results, indent=2))
     o = results["ocr"]
     print(f"\nOCR: ekte {o['ekte_pages_per_min']} pages/min vs plain OCRmyPDF loop {o['plain_pages_per_min']} "
@@ -217,9 +257,28 @@ def main() -> int:
               f"{w['burst']['documents']} files at once: {w['burst']['documents_per_s']} documents/s")
     c = results["classify_extract"]
     print(f"classification + extraction: {c['documents_per_s']} documents/s ({c['documents']} documents, text given)")
+    print_verify(results["verify"])
     outdir = ROOT / "bench" / "out"
     outdir.mkdir(exist_ok=True)
     (outdir / "results.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def print_verify(v: dict) -> None:
+    print(f"verify ({v['plain']['documents']} documents): plain {v['plain']['documents_per_s']} documents/s, "
+          f"--deep {v['plain_deep']['documents_per_s']}; sealed + time-stamped {v['sealed']['documents_per_s']} "
+          f"documents/s, --deep {v['sealed_deep']['documents_per_s']}")
+
+
+def verify_only(tmp: Path, a) -> int:
+    import generate
+
+    per = max(1, -(-a.born // len(generate.DOCTYPES)))
+    generate.generate(tmp / "born", per_type=per, formats=["pdf"], seed=6)
+    ekte(str(tmp / "born"), "-w", str(tmp / "wd2"), "-j", str(a.jobs))
+    v = verify_bench(tmp, tmp / "born", tmp / "wd2", a.jobs)
+    print(json.dumps({"jobs": a.jobs, "verify": v}, indent=2))
+    print_verify(v)
     return 0
 
 

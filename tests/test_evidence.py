@@ -299,3 +299,22 @@ def test_retention_due(tmp_path):
     first = min(items.values(), key=lambda i: i["ends"])
     p = run_ekte("retention", "due", "-w", tmp_path / "wd", "--json", "--as-of", first["ends"], check=0)
     assert first["id"] not in {i["id"] for i in json.loads(p.stdout)["documents"]}
+
+
+def test_review_accept_seals_once(pki, tsa, tmp_path):
+    """A sealed document waiting for review is archived again when accepted:
+    its unsealed revision is taken, so the new copy carries one seal."""
+    out = ingest_json(SCAN, "-w", tmp_path / "wd", "-o", "classify.threshold=0.999", *seal_opts(pki, tsa), check=1)
+    doc_id, adir = archive_of(out, SCAN.name)
+    assert out["documents"][0]["status"] == "review"
+    note = (adir / "transfervermerk.xml").read_bytes()
+    run_ekte("review", "accept", doc_id, "-w", tmp_path / "wd", *seal_opts(pki, tsa), check=0)
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with open(adir / "document.pdf", "rb") as f:
+        assert len(PdfFileReader(f).embedded_signatures) == 1
+    assert (adir / "transfervermerk.xml").read_bytes() == note  # the note describes the scan: unchanged
+    m = json.loads((adir / "metadata.json").read_text())
+    assert m["classification"]["method"] == "manual"
+    code, res = verify(tmp_path / "wd", "--deep", pki=pki)
+    assert code == 0, res

@@ -17,9 +17,11 @@ a document's content).  The checks, in order:
     in it is the one beside it and names the original's hash; the note is
     valid against ekte's schema.
 ``seal``
-    the seal or document time stamp inside the archival PDF (pyHanko):
-    intact, trusted, covering the whole file; the unsealed revision matches
-    its recorded hash.
+    the unsealed revision of the archival PDF matches its recorded hash;
+    the seal or document time stamp inside the PDF (pyHanko: intact,
+    trusted, covering the whole file) — by default only when metadata.json
+    has no seal of its own (a sealed metadata.json already covers the PDF's
+    hash), always with ``--deep``.
 ``pdfa`` (``--deep`` only)
     PDF/A validity of the archival copy (pikepdf's validator; for sealed
     copies see :func:`ekte.evidence.checks.sealed_pdfa`).
@@ -233,7 +235,12 @@ def check_seal(c: Ctx) -> list[str]:
     before = ev.unsealed_prefix(path, a)
     out = [] if before is None or fsutil.sha256_bytes(before) == (a.get("unsealed") or {}).get("sha256") else \
         [f"{PDF}: the revision under the seal differs from the one recorded"]
-    return out + [f"{PDF}: {x}" for x in ev.pdf_signatures(path, a, c.profile)]
+    protected = bool((a.get("metadata_evidence") or {}) and (c.folder / (METADATA + ".p7s")).is_file())
+    if c.deep or not protected:
+        # with a sealed metadata.json the PDF's hash is already covered (files + metadata-evidence):
+        # its own seal is validated by --deep, or when metadata.json has no seal
+        out += [f"{PDF}: {x}" for x in ev.pdf_signatures(path, a, c.profile)]
+    return out
 
 
 def check_pdfa(c: Ctx) -> list[str]:
