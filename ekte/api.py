@@ -20,7 +20,7 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea", "verify", "retention_due",
+    "import_xdomea", "watch", "status", "verify", "retention_due",
 ]
 
 
@@ -59,7 +59,7 @@ def export(
     date, or all.  Connectors that have a document already report
     "already-exported" unless *force*."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins) as p:
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False) as p:
         return p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
 
 
@@ -91,7 +91,8 @@ def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, wo
             progress: ProgressSink | None = None) -> list[Document]:
     """OCR (as ingest would), classify and extract, without archiving."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    return Pipeline(prof, workdir, jobs=jobs, plugins=plugins).analyze([Path(x) for x in paths], progress)
+    p = Pipeline(prof, workdir, jobs=jobs, plugins=plugins, archives=False)
+    return p.analyze([Path(x) for x in paths], progress)
 
 
 def evaluate(directory: str | Path, truth: dict, **kw) -> dict:
@@ -139,18 +140,47 @@ def train(directory: str | Path, *, profile: str | Profile | None = None, workdi
     return meta
 
 
-def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None) -> list[dict]:
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    with Pipeline(prof, workdir) as p:
+def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
+                overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
+    """The documents waiting for review, with their top candidates."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    with Pipeline(prof, workdir, plugins=plugins, archives=False) as p:
         return p.review_list()
 
 
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
                   profile: str | Profile | None = None, workdir: str | Path | None = None,
-                  overrides: list[str] | None = None) -> Document:
+                  overrides: list[str] | None = None, connectors: list[str] | None = None,
+                  plugins: list[str] | None = None) -> Document:
+    """Confirm (or correct) a document waiting for review; this process
+    exports it at once (the daemon may be running)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir) as p:
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins) as p:
         return p.review_accept(doc_id, doctype, sets)
+
+
+def watch(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+          overrides: list[str] | None = None, jobs: int | None = None, connectors: list[str] | None = None,
+          plugins: list[str] | None = None, polling: bool = False, stable_seconds: float | None = None,
+          rescan_minutes: float | None = None, grace_seconds: float | None = None,
+          done_dir: str | Path | None = None) -> int:
+    """Run the watch daemon until SIGTERM/SIGINT; returns its exit code."""
+    from ekte.watch import Watcher
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    session = Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins)
+    w = Watcher(session, [Path(p) for p in paths], polling=polling, stable_seconds=stable_seconds,
+                rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace_seconds,
+                done_dir=Path(done_dir) if done_dir else None)
+    return w.run()
+
+
+def status(*, workdir: str | Path | None = None) -> dict:
+    """The watch daemons' state, the journal's counts and the ekte processes
+    working on the directory (read-only; works while they run)."""
+    from ekte.watch import read_status
+
+    return read_status(Path(workdir) if workdir else default_workdir())
 
 
 # -- evidence (ekte/evidence): verify, retention -------------------------------------

@@ -200,6 +200,21 @@ def test_seal_key_must_be_private(pki, tmp_path):
     assert p.returncode == 2 and "chmod 600" in p.stderr and "Traceback" not in p.stderr
 
 
+@pytest.mark.parametrize("command", ["ingest", "watch"])
+def test_bad_seal_setup_fails_at_start_up(pki, tmp_path, command):
+    """A key that belongs to another certificate is refused when the session
+    opens, before the first document (not as seal_failed per document)."""
+    wrong = ["-o", "seal.enabled=true", "-o", f"seal.cert_file={pki.seal_cert}", "-o", f"seal.key_file={pki.tsa_key}"]
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(BORN, inbox)
+    p = run_ekte(command, inbox, "-w", tmp_path / "wd", *wrong, timeout=60)
+    assert p.returncode == 2, p.stderr
+    assert "does not belong to the certificate" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "wd" / "journal.sqlite").exists()  # nothing was taken in
+    assert (inbox / BORN.name).exists()
+
+
 # -- ekte verify finds tampering ----------------------------------------------------------
 
 def _flip(path, offset=200):

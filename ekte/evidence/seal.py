@@ -84,6 +84,37 @@ def signer(profile: "Profile"):
     return _signer_cached(s.cert_file, s.chain_file, key, _read_secret(s, "key_password", "seal"))
 
 
+def check_setup(profile: "Profile") -> None:
+    """At start-up, before the first document: the seal's key and
+    certificate load, belong together and the certificate is valid today;
+    the time-stamping authority's settings (its password) are complete.
+    Raises :class:`ConfigError` naming the setting.  The TSA itself is not
+    asked here (one that is down is handled per document)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    sig = signer(profile)
+    timestamper(profile)
+    if sig is None:
+        return
+    cert = x509.load_der_x509_certificate(sig.signing_cert.dump())
+    try:
+        key = serialization.load_der_private_key(sig.signing_key.dump(), None)
+    except (ValueError, TypeError):
+        raise ConfigError("seal: the private key cannot be read") from None
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    if key.public_key().public_bytes(serialization.Encoding.DER, spki) != \
+            cert.public_key().public_bytes(serialization.Encoding.DER, spki):
+        raise ConfigError("seal: the private key does not belong to the certificate in seal.cert_file")
+    now = dt.datetime.now(dt.timezone.utc)
+    if now > cert.not_valid_after_utc:
+        raise ConfigError(f"seal.cert_file: the seal certificate expired on {cert.not_valid_after_utc.date()}")
+    if now < cert.not_valid_before_utc:
+        raise ConfigError(f"seal.cert_file: the seal certificate is valid only from {cert.not_valid_before_utc.date()}")
+
+
 def timestamper(profile: "Profile"):
     """An RFC 3161 client for the profile's TSA, or None."""
     t = profile.timestamp
