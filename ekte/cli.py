@@ -14,8 +14,8 @@ from typing import Annotated, Any, Iterator, List, Optional
 import typer
 
 from ekte import __version__, cliopts, render
-from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
-                          PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
+from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, NoProgressOpt,
+                          OverrideOpt, PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency
 from ekte.logs import setup_logging
 from ekte.render import err, out
@@ -46,6 +46,13 @@ def _exit_on_errors() -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
+        if getattr(e, "errors", None):  # typed values refused: one line per field, in the user's language
+            from ekte.serve.i18n import cli_language, field_error
+
+            for x in e.errors:  # type: ignore[attr-defined]
+                err.print(f"[bold red]error:[/] {x.field}: {field_error(x, cli_language())}", highlight=False,
+                          soft_wrap=True, markup=True)
+            raise typer.Exit(ExitCode.USAGE)
         _fail(ExitCode.USAGE, str(e))
     except MissingDependency as e:
         _fail(ExitCode.MISSING_DEPENDENCY, str(e))
@@ -66,13 +73,16 @@ def _main(
     2 usage or configuration error; 3 missing dependency; 70 internal error; 130 interrupted."""
 
 
-def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str) -> None:
+def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
+                    report: Any = None) -> None:
     """Run an ingest-like API call with a progress bar, print its summary
     (or JSON) and exit with its exit code."""
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors():
         result = run(render.RichProgress() if show_progress else None)
+        if report is not None:
+            report(result)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -87,6 +97,8 @@ def ingest(
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
                                                  "(their path relative to the input kept).")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", metavar="FILE.html", help="Also write a self-"
+                                                   "contained HTML report of this batch (with charts).")] = None,
     as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -96,7 +108,8 @@ def ingest(
     _run_and_report(lambda progress: api.ingest(
         paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
-    ), as_json, no_progress, verbose, log_format.value)
+    ), as_json, no_progress, verbose, log_format.value,
+        report=None if report is None else lambda r: api.ingest_report(r, report, profile=profile, overrides=override))
 
 
 @command(name="import-xdomea")
@@ -256,7 +269,7 @@ def train(
 
 @command(review_app, "list")
 def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                    plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
+                    plugin: PluginOpt = [], as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """Documents waiting for review, with their top candidates."""
     from ekte import api
 
@@ -265,14 +278,14 @@ def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, over
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
     else:
-        render.review_queue(items)
+        cli_serve.review_table(items, profile, override, lang)
 
 
 @command(review_app, "accept")
 def review_accept_cmd(
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (see ekte review list).")],
-    doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE",
-                                                   help="The right document type (default: the top candidate).")] = None,
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id or a unique prefix (ekte review list).")],
+    doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE", help="The right document "
+                                                   "type, by id or title (default: the top candidate).")] = None,
     set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
     plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
@@ -376,4 +389,4 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_evidence  # noqa: E402,F401 - registers verify, history and retention
+from ekte import cli_evidence, cli_serve  # noqa: E402,F401 - register verify/retention; serve, users, stats, review

@@ -73,6 +73,8 @@ def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
         "ocr_pages": res.get("ocr_pages", []), "text_layer_pages": res.get("text_pages", []),
         "pages_without_text": res.get("pages_without_text", []), "seconds": res.get("seconds"),
     }
+    if res.get("geometry"):
+        doc.ocr["geometry"] = res["geometry"]
     doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
     if res.get("page_rows"):
         doc.extra["page_rows"] = res["page_rows"]
