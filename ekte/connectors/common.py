@@ -149,7 +149,7 @@ def safe_name(text: str, limit: int = 80) -> str:
     return s[:limit] or "dokument"
 
 
-def secret(config: dict[str, Any], key: str, connector: str, section: str | None = None) -> str | None:
+def secret(config: dict[str, Any], key: str, connector: str, *, section: str | None = None) -> str | None:
     """A secret named *key* from ``<key>_env`` (an environment variable) or
     ``<key>_file`` (a file only its owner may read).  Never from the
     profile itself.  *section* names the profile table in messages
