@@ -6,7 +6,10 @@
    write; peak RSS of the stage functions; CER and field F1.
 2. Classification + extraction with the text given (documents/s).
 3. The watch daemon: latency and a burst.
-4. E-mail (``ekte mail`` against a local dovecot, and the same messages as
+4. The clerk's station (bench/serve_bench.py).
+5. ``ekte verify``, plain and sealed + time-stamped (bench/verify_bench.py;
+   alone: ``--only-verify``).
+6. E-mail (``ekte mail`` against a local dovecot, and the same messages as
    .eml files) and office conversion (DOCX against one soffice batch call):
    bench/mail_rate.py.
 
@@ -264,6 +267,7 @@ def main() -> int:
     ap.add_argument("--only-ocr", action="store_true", help="only the OCR and PDF/A section")
     ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
     ap.add_argument("--only-serve", action="store_true", help="only the clerk's station (bench/serve_bench.py)")
+    ap.add_argument("--only-verify", action="store_true", help="only ekte verify (bench/verify_bench.py)")
     ap.add_argument("--mail", type=int, default=20, help="e-mail messages through a local dovecot (0: skip)")
     ap.add_argument("--office", type=int, default=10, help="DOCX files through LibreOffice (0: skip)")
     a = ap.parse_args()
@@ -271,6 +275,11 @@ def main() -> int:
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        if a.only_verify:
+            import verify_bench
+
+            print(verify_bench.report(verify_bench.run(tmp, a.born, a.jobs)))
+            return 0
         if a.only_serve:
             import serve_bench
 
@@ -294,6 +303,9 @@ def main() -> int:
                 results["mail"] = mail_bench(tmp, a.mail, a.jobs)
             if a.office:
                 results["office"] = office_bench(tmp, a.office, a.jobs)
+            import verify_bench  # ekte verify (bench/verify_bench.py)
+
+            results["verify"] = verify_bench.run(tmp, a.born, a.jobs)
     results["loadavg_at_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     report(results, a)
@@ -308,6 +320,10 @@ def report(results: dict, a: argparse.Namespace) -> None:
         import serve_bench
 
         print(serve_bench.report(results["serve"]))
+    if "verify" in results:
+        import verify_bench
+
+        print(verify_bench.report(results["verify"]))
     o = results["ocr"]
     s, b, e, m = o["scans"], o["born_digital_fonts_missing"], o["born_digital_pikepdf"], o["memory"]
     ppm, rf = s["pages_per_min"], s["ratio_to_floor"]

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError
+from ekte.evidence.settings import ResiscanSettings, RetentionSettings, SealSettings, TimestampSettings
 from ekte.mail.settings import MailSettings
 from ekte.stages.office import OfficeSettings
 from ekte.overrides import apply_overrides, override_error, parse_override  # noqa: F401
@@ -266,6 +267,10 @@ class Profile(_Strict):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    resiscan: ResiscanSettings = Field(default_factory=ResiscanSettings)
+    seal: SealSettings = Field(default_factory=SealSettings)
+    timestamp: TimestampSettings = Field(default_factory=TimestampSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
