@@ -169,6 +169,10 @@ def test_hostile_input(api):
         with pikepdf.open(f) as p:
             assert "/OpenAction" not in p.Root and "/JavaScript" not in p.Root.get("/Names", {}), f.name
             assert b"app.alert" not in f.read_bytes()
+    exported = list((api["wd"] / "export").glob(f"*/{got['id']}/*.pdf"))
+    assert exported and all(b"app.alert" not in f.read_bytes() for f in exported)
+    # the original is kept as it arrived (the proof of what was received), beside the clean archival PDF
+    assert b"app.alert" in next(folder.glob("original*")).read_bytes()
 
 
 def test_bad_requests(api):
