@@ -127,7 +127,8 @@ class Spool:
     def accept(self, upload: Upload, sha: str, given: dict[str, Any], record: dict[str, Any], *,
                user: str, key: str | None, known: Any) -> Accepted:
         """Take the received *upload* (SHA-256 *sha*) — or find the document
-        it is already.  *known(sha)* says whether the journal knows it."""
+        it is already.  *known(sha)* says whether the journal has it (see
+        ``intake_api._known``)."""
         doc_id = sha[:16]
         try:
             with self._locked():
@@ -151,18 +152,20 @@ class Spool:
             upload.path.unlink(missing_ok=True)
 
     # -- for the pipeline
-    def waiting(self) -> list[WorkItem]:
-        """The accepted documents not yet settled, oldest first."""
-        out = []
-        for d in sorted(self.pending.iterdir(), key=lambda p: p.stat().st_mtime):
-            if d.name.startswith(fsutil.TMP_PREFIX) or not (d / META).is_file():
+    def waiting(self, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[WorkItem]:
+        """The accepted documents not yet settled (except *skip*), oldest first."""
+        found = []
+        for d in self.pending.iterdir():
+            if d.name in skip or d.name.startswith(fsutil.TMP_PREFIX):
                 continue
+            with contextlib.suppress(OSError):
+                found.append((d.stat().st_mtime, d))
+        for _t, d in sorted(found):
             try:
                 meta = json.loads((d / META).read_text("utf-8"))
             except (OSError, ValueError):
                 continue
-            out.append(WorkItem(d / DOCUMENT, dict(meta.get("given") or {}), source_plugin="api"))
-        return out
+            yield WorkItem(d / DOCUMENT, dict(meta.get("given") or {}), source_plugin="api")
 
     def is_waiting(self, doc_id: str) -> bool:
         return (self.pending / doc_id / META).is_file()

@@ -218,7 +218,7 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
         meta = _metadata(parts.metadata)
         given, record = _given(st, meta, parts.filename, sha, user)
         got = await run_in_threadpool(spool.accept, upload, sha, given, record, user=user.name,
-                                      key=idempotency_key, known=lambda s: st.reader.get(s) is not None)
+                                      key=idempotency_key, known=lambda s: _known(st, s))
     except KeyConflict as e:
         return JSONResponse({"detail": "the Idempotency-Key was used before with other content", "id": e.doc_id},
                             status_code=409)
@@ -229,6 +229,16 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
     body = {"id": got.id, "sha256": got.sha256, "state": "received" if got.created else _state(st, got.id),
             "location": location}
     return JSONResponse(body, status_code=202 if got.created else 200, headers={"Location": location})
+
+
+def _known(st: Any, sha: str) -> bool:
+    """Bytes the journal has settled or will settle without the spool.
+    Not ``received`` (a live process works on them — or a dead one did, and
+    then only the spool brings them in again; the claims keep them once),
+    not ``released`` (the same file again is processed again, as in any
+    intake)."""
+    row = st.reader.get(sha)
+    return row is not None and row["state"] not in ("received", "released")
 
 
 def _state(st: Any, doc_id: str) -> str:

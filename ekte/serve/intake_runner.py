@@ -86,13 +86,10 @@ class ApiIntake:
     def _feed(self, coord: Coordinator) -> None:
         if not coord.free:
             return
-        for item in self.spool.waiting():
-            doc_id = item.path.parent.name
-            if doc_id in self.offered or doc_id in self.stuck:
-                continue
+        for item in self.spool.waiting(self.offered | self.stuck):
             if not coord.free:
                 return
-            self.offered.add(doc_id)
+            self.offered.add(item.path.parent.name)
             coord.offer(item)
 
     def _done(self, doc: Document, item: WorkItem) -> None:
