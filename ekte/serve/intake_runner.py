@@ -32,6 +32,7 @@ log = logging.getLogger("ekte.serve")
 IDLE_WAIT = 0.5  # seconds between looks at the spool when nothing is in flight
 BUSY_WAIT = 0.1
 FLUSH_EVERY = 10.0  # export groups of this process, when idle
+RESTART_AFTER = 5  # seconds after a failed coordinator session
 
 
 class ApiIntake:
@@ -58,6 +59,18 @@ class ApiIntake:
 
     # -- the loop
     def _run(self) -> None:
+        """Run coordinator sessions until stopped; one that fails (logged
+        without values) is abandoned cleanly and a fresh one starts after
+        RESTART_AFTER seconds — the spool keeps its documents meanwhile."""
+        while not self._stop.is_set():
+            try:
+                self._session()
+            except Exception as e:  # noqa: BLE001 - no traceback, no values; the spool keeps the documents
+                log.error("API intake failed (%s); starting again in %d s", type(e).__name__, RESTART_AFTER)
+                log.debug("API intake failed", exc_info=True)
+                self._stop.wait(RESTART_AFTER)
+
+    def _session(self) -> None:
         p = self.station.pipeline
         with self.station.acting():
             run_id = p.j.start_run("serve")
@@ -74,13 +87,11 @@ class ApiIntake:
                     if not coord.busy and time.monotonic() - last_flush > FLUSH_EVERY:
                         last_flush = time.monotonic()
                         delivery.flush_groups(p)
-        except Exception as e:  # noqa: BLE001 - logged without values; the spool keeps the documents
-            log.error("API intake stopped (%s); the spool is taken up at the next start", type(e).__name__)
-            log.debug("API intake stopped", exc_info=True)
         finally:
             with self.station.acting():
                 coord.stop()
-                coord.abandon()
+                coord.abandon()  # claims given back; the documents stay in the spool
+                self.offered.clear()
                 p.j.finish_run(run_id, {"api_settled": self.settled})
 
     def _feed(self, coord: Coordinator) -> None:
