@@ -35,6 +35,7 @@ RECORD_KEYS: dict[str, str] = {
     "doctype_title": "string",
     "betreff": "string",
     "aktenzeichen": "string",
+    "dokument_kennzeichen": "string",
     "aktenplan": "string",
     "leika": "string",
     "received_date": "date",
@@ -51,6 +52,11 @@ RECORD_KEYS: dict[str, str] = {
     "archival_format": "string",
     "file": "string",
 }
+
+
+#: record keys a source may deliver with a document (``provenance.record``,
+#: see ekte.sources); they win over what ekte derives from the profile
+DELIVERED_KEYS = ("betreff", "dokument_kennzeichen", "aktenplan", "leika", "document_date", "retention_years")
 
 
 def doc_uuid(doc: "Document", purpose: str = "document") -> str:
@@ -102,6 +108,10 @@ def record(doc: "Document", profile: "Profile", file_name: str = "") -> dict[str
         "archival_format": doc.archival.get("format"),
         "file": file_name or None,
     }
+    delivered = ((doc.extra.get("provenance") or {}).get("record")) or {}
+    for k in DELIVERED_KEYS:
+        if delivered.get(k) not in (None, ""):
+            r[k] = delivered[k]
     out = {k: v for k, v in r.items() if v not in (None, "")}
     out["fields"] = {k: v for k, v in fields.items() if v not in (None, "")}
     return out
