@@ -142,6 +142,17 @@ def test_idempotent_by_bytes_and_by_key(api):
     assert len(journal_rows(api["wd"], "SELECT id FROM documents WHERE id=?", doc)) == 1
 
 
+def test_same_bytes_at_once_are_one_document(api):
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = pdf(api, 7)[0].read_bytes()
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda i: post(api, data, headers={"Idempotency-Key": f"race-{i % 2}"}), range(4)))
+    assert sorted(r.status_code for r in answers) == [200, 200, 200, 202]
+    assert len({r.json()["id"] for r in answers}) == 1
+    settle(api, answers[0].json()["id"])
+
+
 def test_hostile_input(api):
     # not a document: quarantined with its reason
     r = post(api, b"\x7fELF\x02\x01\x01" + os.urandom(4000), name="tool.pdf")
