@@ -11,7 +11,8 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
             fonts-go fonts-crosextra-carlito fonts-cantarell fonts-jura fonts-gnutypewriter fonts-courier-prime \
             fonts-sjfonts fonts-comic-neue \
             libtesseract-dev libleptonica-dev pkg-config g++ \
-            chromium chromium-driver
+            chromium chromium-driver \
+            libreoffice-writer-nogui libreoffice-calc-nogui dovecot-imapd
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 

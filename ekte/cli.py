@@ -165,7 +165,9 @@ def export_cmd(
 
 @command()
 def watch(
-    paths: Annotated[List[Path], typer.Argument(metavar="FOLDER", help="Folders to watch (recursively).")],
+    paths: Annotated[Optional[List[Path]], typer.Argument(
+        metavar="FOLDER", help="Folders to watch (recursively); none when only the mailbox of the profile (intake.mail) "
+                                   "is polled.")] = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     polling: Annotated[bool, typer.Option("--polling", metavar="", help="Poll instead of inotify (network shares; "
@@ -180,12 +182,12 @@ def watch(
         "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")] = None,
     verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Watch folders and ingest every file that arrives (runs until SIGTERM/SIGINT)."""
+    """Watch folders (and the intake.mail mailbox) and ingest what arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api
 
     setup_logging(verbose, log_format.value)
     with _exit_on_errors():
-        code = api.watch(paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
+        code = api.watch(paths or [], profile=profile, workdir=workdir, overrides=override, jobs=jobs,
                          connectors=connector or None, plugins=plugin, polling=polling, stable_seconds=stable_seconds,
                          rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir)
     raise typer.Exit(code)
@@ -357,21 +359,25 @@ def profiles_check(files: Annotated[List[str], typer.Argument(metavar="FILE", he
 
 @command(plugins_app, "list")
 def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
-    """List the plugins, where they came from and which hooks they implement."""
+    """List the plugins, where they came from and what they provide: connectors,
+    classifiers, extractors, intake sources and processors."""
     from rich.table import Table
 
-    from ekte.plugins import build_manager
+    from ekte.plugins import build_manager, provided
 
     with _exit_on_errors():
-        _pm, infos = build_manager(plugin)
+        pm, infos = build_manager(plugin)
+        for i in infos:
+            i.provides = provided(pm, i.name)
     if as_json:
         print(json.dumps([i.__dict__ for i in infos], indent=2))
         return
     t = Table()
-    for c in ("plugin", "origin", "hooks"):
+    for c in ("plugin", "origin", "provides", "hooks"):
         t.add_column(c)
     for i in infos:
-        t.add_row(i.name, i.origin, ", ".join(i.hooks))
+        what = "\n".join(f"{kind.replace('_', ' ')}: {', '.join(names)}" for kind, names in i.provides.items())
+        t.add_row(i.name, i.origin, what or "-", ", ".join(i.hooks))
     out.print(t)
 
 
@@ -389,4 +395,4 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_serve  # noqa: E402,F401 - registers serve, users, stats and the other review commands
+from ekte import cli_mail, cli_serve  # noqa: E402,F401 - register mail; serve, users, stats and the other review commands

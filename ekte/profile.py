@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError
+from ekte.mail.settings import MailSettings
+from ekte.stages.office import OfficeSettings
 from ekte.overrides import apply_overrides, override_error, parse_override  # noqa: F401
 
 DEFAULT_PROFILE = "landkreis"
@@ -75,6 +77,8 @@ class IntakeSettings(_Strict):
     max_file_mb: float = Field(default=500, gt=0)
     max_image_mpixels: float = Field(default=250, gt=0)
     image_default_dpi: int = Field(default=300, ge=50, le=2400)
+    office: OfficeSettings = Field(default_factory=OfficeSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
 
 
 class OcrSettings(_Strict):
@@ -164,6 +168,18 @@ class ExportSettings(_Strict):
     retries: int = Field(default=3, ge=0, le=20)
     #: first back-off in seconds; doubled each time, at most 60 s
     retry_delay: float = Field(default=2.0, ge=0)
+    #: mode of exported files and of the folders connectors create (octal strings);
+    #: each connector that writes files may set its own (``file_mode``, ``dir_mode``)
+    file_mode: str = "0640"
+    dir_mode: str = "0750"
+
+    @field_validator("file_mode", "dir_mode", mode="before")
+    @classmethod
+    def _mode(cls, v: Any, info: Any) -> str:
+        from ekte.fsutil import parse_mode
+
+        parse_mode(v, directory=info.field_name == "dir_mode")
+        return v
 
 
 class WatchSettings(_Strict):

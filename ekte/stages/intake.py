@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ekte.errors import DocumentError
+from ekte.stages import office
 
 # media types ekte accepts
 PDF = "application/pdf"
 TIFF = "image/tiff"
 JPEG = "image/jpeg"
 PNG = "image/png"
-ACCEPTED = (PDF, TIFF, JPEG, PNG)
+ACCEPTED = (PDF, TIFF, JPEG, PNG) + office.TYPES  # office documents: converted by LibreOffice
 
-_EXT = {PDF: ".pdf", TIFF: ".tif", JPEG: ".jpg", PNG: ".png"}
+_EXT = {PDF: ".pdf", TIFF: ".tif", JPEG: ".jpg", PNG: ".png", **office.EXTENSIONS}
 
 
 def extension_for(media_type: str) -> str:
@@ -111,7 +112,8 @@ def inspect(path: Path, max_bytes: int | None = None) -> Candidate:
                 size += len(b)
     except OSError as e:
         raise DocumentError("unreadable", f"The file cannot be read ({e.strerror}).", "intake") from None
-    return Candidate(Path(path), size, h.hexdigest(), sniff(head) if head else None)
+    media_type = (sniff(head) or office.sniff(Path(path), head)) if head else None
+    return Candidate(Path(path), size, h.hexdigest(), media_type)
 
 
 def copy_verified(src: Path, dst: Path, sha256: str) -> None:
