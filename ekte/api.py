@@ -20,10 +20,38 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea", "watch", "status", "review_show", "review_correct", "review_reject", "review_defer", "serve",
+    "import_xdomea", "watch", "status", "with_executor", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
     "retention_due", "mail",
 ]
+
+
+def with_executor(prof: Profile, executor: str | None = None, scheduler: str | None = None,
+                  shared_root: str | Path | None = None) -> Profile:
+    """*prof* with the executor chosen on the command line (``--executor``,
+    ``--scheduler`` — which implies dask —, ``--shared-root``)."""
+    changes: dict = {}
+    if executor:
+        changes["kind"] = executor
+    if scheduler:
+        changes.update(scheduler=scheduler, kind=executor or "dask")
+    if shared_root:
+        changes["shared_root"] = str(shared_root)
+    if not changes:
+        return prof
+    from pydantic import ValidationError
+
+    from ekte.profile import ExecutorSettings
+
+    try:
+        ex = ExecutorSettings.model_validate({**prof.executor.model_dump(), **changes})
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise ConfigError(f"--{err['loc'][0] if err['loc'] else 'executor'}: {err['msg']}".replace("--kind", "--executor")
+                          .replace("Value error, ", "")) from None
+    if ex.kind != "dask" and (scheduler or shared_root):
+        raise ConfigError("--scheduler and --shared-root need --executor dask")
+    return prof.model_copy(update={"executor": ex})
 
 
 def ingest(
@@ -37,9 +65,14 @@ def ingest(
     plugins: list[str] | None = None,
     move_to: str | Path | None = None,
     progress: ProgressSink | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    shared_root: str | Path | None = None,
 ) -> IngestResult:
-    """Ingest files and folders: OCR, classify, extract, archive, export."""
+    """Ingest files and folders: OCR, classify, extract, archive, export
+    (*executor* ``dask``: on Dask distributed, see :func:`with_executor`)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    prof = with_executor(prof, executor, scheduler, shared_root)
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return p.ingest([Path(x) for x in paths], move_to=move_to, progress=progress)
 
@@ -84,12 +117,16 @@ def import_xdomea(
     connectors: list[str] | None = None,
     plugins: list[str] | None = None,
     progress: ProgressSink | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    shared_root: str | Path | None = None,
 ) -> IngestResult:
     """Ingest the documents of xdomea 0503/0605 containers (ZIP files or
     unpacked folders) with the metadata they carry."""
     from ekte.xdomea_import import import_containers
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    prof = with_executor(prof, executor, scheduler, shared_root)
     for c in containers:
         if not Path(c).exists():
             raise ConfigError(f"input not found: {c}")
@@ -300,12 +337,14 @@ def watch(paths: list[str | Path], *, profile: str | Profile | None = None, work
           overrides: list[str] | None = None, jobs: int | None = None, connectors: list[str] | None = None,
           plugins: list[str] | None = None, polling: bool = False, stable_seconds: float | None = None,
           rescan_minutes: float | None = None, grace_seconds: float | None = None,
-          done_dir: str | Path | None = None) -> int:
+          done_dir: str | Path | None = None, executor: str | None = None, scheduler: str | None = None,
+          shared_root: str | Path | None = None) -> int:
     """Run the watch daemon until SIGTERM/SIGINT (folders, and the mailbox
     of ``[intake.mail]`` when configured); returns its exit code."""
     from ekte.watch import Watcher
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    prof = with_executor(prof, executor, scheduler, shared_root)
     if not paths and not prof.intake.mail.configured:
         raise ConfigError("name a folder to watch, or configure the mailbox to poll (intake.mail.host)")
     session = Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins)

@@ -184,7 +184,15 @@ class Session:
         return WorkerSetup(self.profile, tuple(self.plugin_modules), str(self.workdir), params or self.params,
                            self.profile.intake.image_default_dpi)
 
-    def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> LocalExecutor:
+    def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> Any:
+        """Where the workers run: this host's process pool, or Dask (profile ``[executor]``)."""
+        ex = self.profile.executor
+        if ex.kind == "dask":
+            from ekte.distributed.executor import DaskExecutor
+
+            return DaskExecutor(self.worker_setup(params), scheduler=ex.scheduler or None, jobs=capacity or self.jobs,
+                                shared_root=ex.shared_root or None, worker_wait=ex.worker_wait,
+                                connect_timeout=ex.connect_timeout, dashboard=ex.dashboard)
         return LocalExecutor(self.worker_setup(params), capacity or self.jobs)
 
     def source_for(self, path: Path) -> Any | None:
