@@ -33,7 +33,7 @@ from ekte.journal.claims import doc_key
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline import delivery, steps
 from ekte.pipeline.manual import FieldInvalid, check_value
-from ekte.pipeline.queue import Conflict, ensure_index, resolve, review_item, utc_iso
+from ekte.pipeline.queue import Conflict, resolve, review_item, utc_iso
 from ekte.stages import archive as archive_stage
 
 #: how long an action waits for another process that works on the same document
@@ -244,7 +244,6 @@ def review_defer(session: Any, doc_id: str, until: dt.datetime | None = None, no
     Returns its id and the time (UTC, ISO)."""
     when = until or dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=session.profile.review.defer_hours)
     iso = utc_iso(when)
-    ensure_index(session.j)
     with _Claimed(session, doc_id) as row:
         _waiting(session, row)
         _write_item(session, row["id"], {"deferred": {"until": iso, "by": actor or SYSTEM, "note": note}})

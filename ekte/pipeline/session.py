@@ -103,6 +103,7 @@ class Session:
         except NewerSchema as e:
             self._unlock()
             raise ConfigError(f"{self.workdir}: {e}") from None
+        self.journal.actor = f"system: {command}"  # who the system is in this process's audit entries
         dead = self.journal.register(command)
         me = owners.current().token
         self.scratch = self.workdir / "tmp" / me
