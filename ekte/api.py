@@ -198,11 +198,12 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
                   profile: str | Profile | None = None, workdir: str | Path | None = None,
                   overrides: list[str] | None = None, connectors: list[str] | None = None,
-                  plugins: list[str] | None = None, actor: str | None = None) -> Document:
+                  plugins: list[str] | None = None, actor: str | None = None, sample: str | None = None) -> Document:
     """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
-    checked); this process exports it at once (the daemon may be running)."""
+    checked); this process exports it at once (the daemon may be running).  *sample*: the result of a
+    sample check (``matches`` / ``differs``), required for a scan chosen for one."""
     with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins) as p:
-        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor())
+        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample)
 
 
 def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile | None = None,

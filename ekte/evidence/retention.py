@@ -134,7 +134,10 @@ def _remove_files(session: Any, row: Any) -> list[str]:
     paths = [session.j.archive_dir(row), wd / "archive" / doc_id[:2] / doc_id, wd / "review" / f"{doc_id}.json",
              wd / "quarantine" / doc_id]
     # an export of this document alone (its id in the name); a package of a whole Vorgang is left
-    paths += [wd / loc for loc in session.j.exports_of(doc_id).values() if doc_id in Path(loc).name]
+    for cname, loc in session.j.exports_of(doc_id).items():
+        tail = Path(loc).as_posix().partition(f"/export/{cname}/")[2]  # recorded before the workdir was moved
+        if doc_id in Path(loc).name:
+            paths += [wd / loc] + ([wd / "export" / cname / tail] if tail else [])
     paths.append(wd / "cache" / "pages" / doc_id)
     removed = []
     for p in paths:

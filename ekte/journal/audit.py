@@ -127,7 +127,7 @@ def check_chain(db: sqlite3.Connection) -> tuple[dict[str, list[str]], dict[str,
     def add(doc: str, msg: str) -> None:
         problems.setdefault(doc or "journal", []).append(msg)
 
-    deleted = {r[0] for r in db.execute("SELECT id FROM documents WHERE state = 'deleted'")}
+    deleted = {r[0] for r in db.execute("SELECT doc_id FROM tombstones")}
     prev, prev_doc, n, seq = GENESIS, "", 0, 0
     for r in db.execute(f"SELECT {_COLS} FROM events ORDER BY seq"):
         seq, doc, what = r[0], r[1], f"journal event {r[0]} ({r[3]}/{r[4]}, {r[2]})"

@@ -167,12 +167,16 @@ def audit_events(session: Any, doc: Document, pending: list[tuple[str, str, Any]
     return out
 
 
+SAMPLE_REASON = "Stichprobe (sample check): compare the scan with the paper"
+
+
 def to_review(session: Any, doc: Document) -> None:
     c = doc.classification
     fsutil.write_json(session.workdir / "review" / f"{doc.id}.json", {
         "id": doc.id, "sha256": doc.sha256, "archive": doc.archive_path, "time": now_iso(),
         "doctype": doc.doctype, "confidence": doc.confidence, "threshold": session.profile.classify.threshold,
         "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])][:3],
+        **({"sample_check": True, "fields": [SAMPLE_REASON]} if session.sample_check(doc) else {}),
     })
     doc.status = Status.REVIEW
 
