@@ -191,6 +191,7 @@ class AuditMixin:
         from ekte.model import now_iso
 
         doc_id = row["id"]
+        self.db.execute("PRAGMA secure_delete=ON")  # the emptied values are overwritten in the file, not just freed
         with self.tx() as db:  # type: ignore[attr-defined]
             db.execute("INSERT OR REPLACE INTO tombstones(doc_id, sha256, doctype, received, deleted, retention_ends, "
                        "reason, actor, forced) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -202,3 +203,7 @@ class AuditMixin:
             self._event(db, doc_id, "retention", "deleted",  # type: ignore[attr-defined]
                         {"by": actor, "reason": reason, "sha256": row["sha256"], "doctype": row["doctype"],
                          "received": row["first_seen"], "retention_ends": retention_ends, "forced": forced or None})
+        try:  # and out of the write-ahead log (fails harmlessly while a reader holds an old snapshot)
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:
+            pass
