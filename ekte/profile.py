@@ -169,6 +169,18 @@ class ExportSettings(_Strict):
     retries: int = Field(default=3, ge=0, le=20)
     #: first back-off in seconds; doubled each time, at most 60 s
     retry_delay: float = Field(default=2.0, ge=0)
+    #: mode of exported files and of the folders connectors create (octal strings);
+    #: each connector that writes files may set its own (``file_mode``, ``dir_mode``)
+    file_mode: str = "0640"
+    dir_mode: str = "0750"
+
+    @field_validator("file_mode", "dir_mode", mode="before")
+    @classmethod
+    def _mode(cls, v: Any, info: Any) -> str:
+        from ekte.fsutil import parse_mode
+
+        parse_mode(v, directory=info.field_name == "dir_mode")
+        return v
 
 
 class WatchSettings(_Strict):

@@ -100,8 +100,12 @@ def understand(doc: Document, ctx: WorkerContext) -> None:
     profile = ctx.profile
     run_processors(ctx.pm, "after_ocr", doc, profile)
     given = doc.extra.get("given") or {}
+    if given.get("received"):
+        doc.received = given["received"]  # when the sending system received it (xdomea Posteingangsdatum)
     if given.get("doctype") in profile.doctypes:
-        doc.classification = Classification(given["doctype"], 1.0, [], "given")
+        # delivered with the document: no guessing (and the sender's confidence, when it says one)
+        conf = given.get("confidence")
+        doc.classification = Classification(given["doctype"], 1.0 if conf is None else float(conf), [], "given")
     else:
         doc.classification = classify_stage.classify(doc, profile, ctx.classifiers)
     doc.log("classify", "classified", f"{doc.doctype} {doc.confidence:.3f} ({doc.classification.method})")
