@@ -12,6 +12,9 @@
 6. E-mail (``ekte mail`` against a local dovecot, and the same messages as
    .eml files) and office conversion (DOCX against one soffice batch call):
    bench/mail_rate.py.
+7. The HTTP intake API: N PDFs POSTed to ``ekte serve`` (documents/s,
+   latency to archived) beside ``ekte ingest`` of the same files:
+   bench/http_intake.py (``--http-intake N``, default 1,000).
 
     python bench/run.py [--scans N] [--born M] [--jobs J] [--rounds R] ...
 
@@ -270,6 +273,7 @@ def main() -> int:
     ap.add_argument("--only-verify", action="store_true", help="only ekte verify (bench/verify_bench.py)")
     ap.add_argument("--mail", type=int, default=20, help="e-mail messages through a local dovecot (0: skip)")
     ap.add_argument("--office", type=int, default=10, help="DOCX files through LibreOffice (0: skip)")
+    ap.add_argument("--http-intake", type=int, default=1000, help="PDFs through POST /api/v1/documents (0: skip)")
     a = ap.parse_args()
 
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
@@ -306,6 +310,10 @@ def main() -> int:
             import verify_bench  # ekte verify (bench/verify_bench.py)
 
             results["verify"] = verify_bench.run(tmp, a.born, a.jobs)
+            if a.http_intake:  # the HTTP intake API (bench/http_intake.py)
+                from http_intake import http_bench
+
+                results["http_intake"] = http_bench(tmp, a.http_intake, a.jobs)
     results["loadavg_at_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     report(results, a)
@@ -324,6 +332,10 @@ def report(results: dict, a: argparse.Namespace) -> None:
         import verify_bench
 
         print(verify_bench.report(results["verify"]))
+    if "http_intake" in results:
+        import http_intake
+
+        print(http_intake.report(results["http_intake"]))
     o = results["ocr"]
     s, b, e, m = o["scans"], o["born_digital_fonts_missing"], o["born_digital_pikepdf"], o["memory"]
     ppm, rf = s["pages_per_min"], s["ratio_to_floor"]

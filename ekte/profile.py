@@ -198,6 +198,12 @@ class WatchSettings(_Strict):
         return v
 
 
+class ServeSettings(_Strict):
+    """``ekte serve``: the HTTP intake API (issue 15)."""
+
+    max_upload_mb: float = Field(default=100, gt=0, description="413 for a larger upload (POST /api/v1/documents)")
+
+
 class RejectReason(_Strict):
     """A reason a clerk may reject a review document for, and what then
     happens to it: ``keep`` (archived, never exported; the same file again
@@ -272,6 +278,7 @@ class Profile(_Strict):
     timestamp: TimestampSettings = Field(default_factory=TimestampSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
