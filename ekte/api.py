@@ -22,7 +22,7 @@ __all__ = [
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
     "import_xdomea", "watch", "status", "with_executor", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
-    "retention_due", "mail",
+    "retention_due", "retention_delete", "history", "mail",
 ]
 
 
@@ -235,11 +235,12 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
                   profile: str | Profile | None = None, workdir: str | Path | None = None,
                   overrides: list[str] | None = None, connectors: list[str] | None = None,
-                  plugins: list[str] | None = None, actor: str | None = None) -> Document:
+                  plugins: list[str] | None = None, actor: str | None = None, sample: str | None = None) -> Document:
     """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
-    checked); this process exports it at once (the daemon may be running)."""
+    checked); this process exports it at once (the daemon may be running).  *sample*: the result of a
+    sample check (``matches`` / ``differs``), required for a scan chosen for one."""
     with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins) as p:
-        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor())
+        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample)
 
 
 def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile | None = None,
@@ -387,3 +388,23 @@ def retention_due(*, profile: str | Profile | None = None, workdir: str | Path |
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     return due(Path(workdir) if workdir else default_workdir(), prof, as_of)
+
+
+def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+            overrides: list[str] | None = None) -> dict:
+    """One document's audit trail (also of a deleted one): ``{"id", "events": [{seq, time, actor, stage, event,
+    field, old, new, detail}], "deleted"?: tombstone}``."""
+    from ekte.evidence.trail import history as _history
+
+    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+        return _history(p.j, doc_id)
+
+
+def retention_delete(ids: list[str], *, reason: str, force: bool = False, as_of: str | None = None,
+                     actor: str | None = None, profile: str | Profile | None = None,
+                     workdir: str | Path | None = None, overrides: list[str] | None = None) -> list[dict]:
+    """Delete documents (see :func:`ekte.evidence.retention.delete`); *actor* defaults to the login name."""
+    from ekte.evidence.retention import delete
+
+    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+        return delete(p, ids, reason, actor=actor or cli_actor(), force=force, as_of=as_of)

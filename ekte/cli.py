@@ -290,6 +290,8 @@ def review_accept_cmd(
     doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE", help="The right document "
                                                    "type, by id or title (default: the top candidate).")] = None,
     set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
+    sample: Annotated[Optional[str], typer.Option("--sample", metavar="matches|differs", help="A sample check's "
+                                                  "result (Stichprobe): the scan matches the paper or not.")] = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
     plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -305,7 +307,7 @@ def review_accept_cmd(
         sets[k.strip()] = v.strip()
     with _exit_on_errors():
         doc = api.review_accept(doc_id, doctype=doctype, sets=sets, profile=profile, workdir=workdir,
-                                overrides=override, connectors=connector or None, plugins=plugin)
+                                overrides=override, connectors=connector or None, plugins=plugin, sample=sample)
     if doc.error:
         out.print(f"{doc.id}: {doc.doctype} accepted; export failed: {doc.error.message}", highlight=False)
         raise typer.Exit(ExitCode.DOCUMENTS_NEED_ATTENTION)
@@ -396,5 +398,4 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_evidence, cli_mail, cli_serve  # noqa: E402,F401 - register verify/retention/history; mail;
-# serve, users, stats and the other review commands
+from ekte import cli_evidence, cli_mail, cli_serve  # noqa: E402,F401 - evidence, mail, station commands

@@ -103,6 +103,7 @@ class Session:
         except NewerSchema as e:
             self._unlock()
             raise ConfigError(f"{self.workdir}: {e}") from None
+        self.journal.actor = f"system: {command}"  # who the system is in this process's audit entries
         dead = self.journal.register(command)
         me = owners.current().token
         self.scratch = self.workdir / "tmp" / me
@@ -206,4 +207,11 @@ class Session:
         return None
 
     def needs_review(self, doc: Any) -> bool:
-        return doc.confidence is None or doc.confidence < self.profile.classify.threshold
+        return doc.confidence is None or doc.confidence < self.profile.classify.threshold or self.sample_check(doc)
+
+    def sample_check(self, doc: Any) -> bool:
+        """A scan chosen for a visual comparison with the paper (TR-RESISCAN Stichprobe, every Nth)."""
+        from ekte.evidence import resiscan
+
+        rs = self.profile.resiscan
+        return rs.enabled and resiscan.is_scanned(doc) and resiscan.selected_for_sample(doc.sha256, rs.sample_every)
