@@ -64,6 +64,8 @@ WorkdirOpt = Annotated[Optional[Path], typer.Option(
                                            "(default: $EKTE_HOME, else ./ekte-data).")]
 OverrideOpt = Annotated[List[str], typer.Option(
     "--override", "-o", metavar="KEY=VALUE", help="Override a profile setting, e.g. -o ocr.jobs=1 (repeatable).")]
+SampleOpt = Annotated[Optional[str], typer.Option("--sample", metavar="matches|differs", help="A sample check's "
+                                                  "result (Stichprobe): the scan matches the paper or not.")]
 PluginOpt = Annotated[List[str], typer.Option(
     "--plugin", metavar="MODULE", help="Load a plugin module (repeatable).")]
 JobsOpt = Annotated[Optional[int], typer.Option(
