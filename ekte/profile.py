@@ -28,32 +28,82 @@ FIELD_NAMES = (
     "verein", "betrag_eur",
 )
 
-#: label variants per field; "name" (a full name) and "plz_ort" are
-#: pseudo-fields that fill vorname/nachname and plz/ort
+#: label variants per field; "name" (a full name), "anschrift" (street,
+#: PLZ and Ort on one line), "plz_ort" and "other" (labels of values ekte does
+#: not extract: they only end the value before them) are pseudo-fields
 DEFAULT_LABELS: dict[str, list[str]] = {
-    "nachname": ["Familienname", "Nachname", "Name des Antragstellers", "Zuname"],
-    "vorname": ["Vorname", "Vornamen", "Rufname"],
-    "geburtsdatum": ["Geburtsdatum", "Geb.-Datum", "geboren am", "Geburtstag", "Geb. am"],
-    "strasse": ["Straße, Hausnummer", "Straße und Hausnummer", "Straße, Hausnr.", "Straße/Hausnr.", "Straße", "Anschrift"],
-    "telefon": ["Telefon", "Tel.", "Telefonnummer", "Rufnummer", "Mobil"],
-    "email": ["E-Mail", "E-Mail-Adresse", "Email"],
-    "iban": ["IBAN", "IBAN des Vereins", "IBAN (Kfz-Steuer)", "Bankverbindung (IBAN)", "Kontonummer (IBAN)"],
-    "kennzeichen": ["Gewünschtes Kennzeichen", "Amtliches Kennzeichen", "Kennzeichen", "Wunschkennzeichen"],
-    "fin": ["Fahrzeug-Identifizierungsnummer (FIN)", "Fahrzeug-Identifizierungsnummer", "FIN", "Fahrgestellnummer"],
-    "evb": ["eVB-Nummer", "eVB", "Versicherungsbestätigungsnummer", "eVB-Nr."],
+    "nachname": ["Familienname", "Nachname", "Zuname", "Familien-/Nachname", "Name des Kindes", "Nachname des Kindes",
+                 "Familienname des Kindes"],
+    "vorname": ["Vorname", "Vornamen", "Vorname(n)", "Rufname", "Vorname des Kindes", "Vorname(n) des Kindes"],
+    "geburtsdatum": ["Geburtsdatum", "Geb.-Datum", "geboren am", "Geburtstag", "Geb. am", "Geb.-Dat.", "Tag der Geburt",
+                     "Geburtsdatum des Kindes", "geb."],
+    "strasse": ["Straße, Hausnummer", "Straße und Hausnummer", "Straße, Hausnr.", "Straße/Hausnr.", "Straße / Hausnr.",
+                "Straße / Nr.", "Straße/Nr.", "Straße, Nr.", "Straße Nr.", "Straße und Hausnr.", "Str., Hausnr.", "Straße",
+                "Straße / Hausnummer"],
+    "plz": ["PLZ", "Postleitzahl"],
+    "ort": ["Ort", "Wohnort", "Gemeinde / Ort"],
+    "telefon": ["Telefon", "Tel.", "Telefonnummer", "Rufnummer", "Mobil", "Tel.-Nr.", "Telefon (tagsüber)", "Mobilnummer",
+                "Telefon / Mobil", "Tel. (tagsüber)", "Handy"],
+    "email": ["E-Mail", "E-Mail-Adresse", "Email", "E-Mail (freiwillig)", "Mail"],
+    "iban": ["IBAN", "IBAN des Vereins", "IBAN (Kfz-Steuer)", "Bankverbindung (IBAN)", "Kontonummer (IBAN)",
+             "IBAN für die Kfz-Steuer", "Bankverbindung IBAN"],
+    "kennzeichen": ["Gewünschtes Kennzeichen", "Amtliches Kennzeichen", "Kennzeichen", "Wunschkennzeichen",
+                    "Reserviertes Kennzeichen", "Kfz-Kennzeichen"],
+    "fin": ["Fahrzeug-Identifizierungsnummer (FIN)", "Fahrzeug-Identifizierungsnummer", "FIN", "Fahrgestellnummer",
+            "Fahrzeugidentnummer", "FIN / Fahrgestellnummer", "Fahrzeug-Ident.-Nr."],
+    "evb": ["eVB-Nummer", "eVB", "Versicherungsbestätigungsnummer", "eVB-Nr.", "Versicherungsbestätigung (eVB)"],
     "gemarkung": ["Gemarkung"],
     "flur": ["Flur"],
-    "flurstueck": ["Flurstück", "Flurstücke", "Flurstücksnummer"],
-    "verein": ["Verein", "Name des Vereins", "Antragstellender Verein", "Sportverein"],
-    "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss"],
-    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum"],
-    "eingangsdatum": ["Eingegangen am", "Eingang", "Eingangsdatum", "Posteingang"],
-    # pseudo-fields: a full name ("Vorname Nachname" or "Nachname, Vorname"), and PLZ with Ort
-    "name": ["Name, Vorname", "Nachname, Vorname", "Familienname, Vorname", "Vor- und Nachname", "Vor- und Zuname",
-             "Antragsteller(in)", "Antragstellerin", "Antragsteller", "Vertreten durch", "Name"],
-    "plz_ort": ["PLZ, Ort", "PLZ/Ort", "PLZ und Ort", "PLZ Ort", "Postleitzahl, Ort", "Postleitzahl und Ort", "Wohnort"],
+    "flurstueck": ["Flurstück", "Flurstücke", "Flurstücksnummer", "Flurstück-Nr.", "Flurstück(e)"],
+    "verein": ["Verein", "Name des Vereins", "Antragstellender Verein", "Sportverein", "Vereinsname",
+               "Antragsteller (Verein)", "Zuwendungsempfänger"],
+    "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss",
+                   "Beantragter Betrag", "Höhe der beantragten Zuwendung", "Beantragte Förderung"],
+    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Datum der Antragstellung"],
+    "eingangsdatum": ["Eingegangen am", "Eingang", "Eingangsdatum", "Posteingang", "Eingegangen", "Eing.", "Eingangsstempel"],
+    # pseudo-fields: a full name ("Vorname Nachname" or "Nachname, Vorname"), a whole address, PLZ with Ort
+    "name": ["Name, Vorname", "Nachname, Vorname", "Familienname, Vorname", "Familienname, Vorname(n)", "Name, Vorname(n)",
+             "Vor- und Nachname", "Vor- und Zuname", "Vor- und Familienname", "Antragsteller(in)", "Antragstellerin",
+             "Antragsteller", "Antragsteller/in", "Vertreten durch", "Name", "Name des Antragstellers",
+             "Name der antragstellenden Person", "Vorsitzende(r)", "Vorsitzende/r", "Kontoinhaber(in)", "Kontoinhaber",
+             "Kontoinhaber/in", "Name des Kontoinhabers", "Bevollmächtigte(r)", "Bevollmächtigte/r",
+             "Name, Vorname des Kindes", "Name des Bevollmächtigten", "Ansprechpartner(in)", "Ansprechpartner/in"],
+    "anschrift": ["Anschrift", "Wohnanschrift", "Adresse", "Meldeanschrift", "Anschrift (Hauptwohnsitz)", "Wohnsitz",
+                  "Straße, Hausnummer, PLZ, Ort", "Anschrift des Kindes", "Anschrift des Vereins"],
+    "plz_ort": ["PLZ, Ort", "PLZ/Ort", "PLZ und Ort", "PLZ Ort", "Postleitzahl, Ort", "Postleitzahl und Ort", "PLZ / Ort",
+                "PLZ, Wohnort"],
+    "other": ["Geburtsort", "Geburtsname", "Staatsangehörigkeit", "Geschlecht", "Familienstand", "Beruf", "Unterschrift",
+              "Bauvorhaben", "Tierart", "Anzahl der Tiere", "Art der Waffe", "Einrichtung", "Fahrzeugart", "Hersteller",
+              "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff"],
 }
-PSEUDO_FIELDS = ("name", "plz_ort")
+PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "other")
+
+#: section headings (variants) per role: a section decides whose values are
+#: whose.  "applicant" and "subject" are the document's person (which one
+#: first: ``person_roles``), the others never fill its person fields.
+DEFAULT_SECTIONS: dict[str, list[str]] = {
+    "applicant": ["Angaben zur antragstellenden Person", "Antragstellende Person", "Angaben zum Antragsteller",
+                  "Angaben zur Antragstellerin", "Antragsteller/in", "Antragstellerin / Antragsteller", "Persönliche Angaben",
+                  "Angaben zur Person", "Angaben zum Halter", "Halter/in", "Fahrzeughalter/in", "Bauherr/in", "Bauherrschaft",
+                  "Angaben zur Bauherrschaft", "Tierhalter/in", "Angaben zum Tierhalter", "Leistungsberechtigte Person",
+                  "Angaben zur leistungsberechtigten Person", "Antragsteller", "Antragstellerin", "Angaben zum Verein",
+                  "Verein", "Antragstellender Verein"],
+    "chair": ["Vertretungsberechtigte Person", "Vertretungsberechtigte/r", "Vorsitzende/r", "Vorstand",
+              "Angaben zur vertretungsberechtigten Person", "Vertreten durch"],
+    "subject": ["Angaben zum Kind", "Angaben zur betroffenen Person", "Betroffene Person", "Angaben zur betreuten Person",
+                "Person, für die der Nachweis erbracht wird", "Angaben zur zu betreuenden Person", "Kind"],
+    "representative": ["Bevollmächtigte/r", "Bevollmächtigte(r)", "Bevollmächtigter", "Bevollmächtigte", "Vollmacht",
+                       "Gesetzliche Vertretung", "Gesetzlicher Vertreter", "Gesetzliche Vertreterin", "Betreuer/in",
+                       "Erziehungsberechtigte/r", "Erziehungsberechtigte", "Sorgeberechtigte/r", "Sorgeberechtigte",
+                       "Angaben zu den Erziehungsberechtigten", "Vertreter/in", "Ansprechpartner/in", "Kontaktperson",
+                       "Angaben zur bevollmächtigten Person", "Empfangsbevollmächtigte/r"],
+    "account": ["Kontoinhaber", "Kontoinhaber/in", "Kontoinhaberin", "Bankverbindung", "Angaben zur Bankverbindung",
+                "Abweichende/r Kontoinhaber/in"],
+    "other": ["Entwurfsverfasser/in", "Entwurfsverfasser", "Angaben zum Entwurfsverfasser", "Grundstückseigentümer/in",
+              "Eigentümer/in", "Arzt / Ärztin", "Angaben zur Einrichtung", "Einrichtung", "Behörde", "Empfänger"],
+    "neutral": ["Angaben zum Fahrzeug", "Angaben zum Grundstück", "Angaben zum Bauvorhaben", "Angaben zur Tierhaltung",
+                "Angaben zur Maßnahme", "Finanzierung", "Erklärung", "Anlagen", "Angaben zur Waffe", "Bearbeitungsvermerke"],
+}
 
 
 class _Strict(BaseModel):
@@ -132,12 +182,49 @@ class ExtractSettings(_Strict):
     #: minimum similarity (0-100) for a fuzzy label match on OCR text
     label_similarity: float = Field(default=80, ge=50, le=100)
 
+    #: section headings per role ("applicant", "subject", "representative",
+    #: "account", "other", "neutral"); added to the defaults
+    sections: dict[str, list[str]] = Field(default_factory=dict)
+    #: whose values are the document's person, best first, per document type
+    #: (others: ["applicant", "subject"])
+    person_roles: dict[str, list[str]] = Field(
+        default_factory=lambda: {"masern_meldung": ["subject", "applicant"],
+                                 "sportstaetten_foerderung": ["chair", "applicant"]})
+    #: values at or above this confidence are taken without review
+    auto_threshold: float = Field(default=0.9, ge=0, le=1)
+    #: values below this confidence are not reported at all
+    min_confidence: float = Field(default=0.3, ge=0, le=1)
+    #: fields every document needs (with confidence ≥ auto_threshold, or it
+    #: goes to review with that field named); per document type in
+    #: ``doctypes.<type>.required``.  A missing Aktenzeichen is assigned, not reviewed.
+    required: list[str] = Field(default_factory=lambda: ["nachname", "aktenzeichen"])
+    #: the field model (``ekte train``); default ``<workdir>/models/<profile>.extractor.json``,
+    #: else the one shipped with ekte
+    model_path: str = ""
+
     @field_validator("labels", "form_fields")
     @classmethod
     def _known_fields(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         bad = set(v) - set(FIELD_NAMES) - set(PSEUDO_FIELDS)
         if bad:
             raise ValueError(f"unknown field name(s): {', '.join(sorted(bad))} (known: {', '.join(FIELD_NAMES)})")
+        return v
+
+    @field_validator("required")
+    @classmethod
+    def _required(cls, v: list[str]) -> list[str]:
+        bad = [f for f in v if f not in FIELD_NAMES]
+        if bad:
+            raise ValueError(f"unknown field name(s): {', '.join(bad)}")
+        return v
+
+    @field_validator("sections", "person_roles")
+    @classmethod
+    def _roles(cls, v: dict[str, list[str]], info: Any) -> dict[str, list[str]]:
+        used = list(v) if info.field_name == "sections" else [r for lst in v.values() for r in lst]
+        bad = sorted({r for r in used if r not in DEFAULT_SECTIONS})
+        if bad:
+            raise ValueError(f"unknown role(s): {', '.join(bad)} (known: {', '.join(sorted(DEFAULT_SECTIONS))})")
         return v
 
 
@@ -174,6 +261,8 @@ class DocType(_Strict):
     keywords: dict[str, float] = Field(default_factory=dict)
     #: regular expressions (case-insensitive) with weights
     patterns: dict[str, float] = Field(default_factory=dict)
+    #: fields this type needs (default: ``extract.required``)
+    required: list[str] | None = None
 
     @field_validator("patterns")
     @classmethod
@@ -187,10 +276,10 @@ class DocType(_Strict):
                 raise ValueError(f"invalid regular expression {rx!r}: {e}") from None
         return v
 
-    @field_validator("fields")
+    @field_validator("fields", "required")
     @classmethod
-    def _fields(cls, v: list[str]) -> list[str]:
-        bad = [f for f in v if f not in FIELD_NAMES]
+    def _fields(cls, v: list[str] | None) -> list[str] | None:
+        bad = [f for f in v or [] if f not in FIELD_NAMES]
         if bad:
             raise ValueError(f"unknown field name(s): {', '.join(bad)}")
         return v
