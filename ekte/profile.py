@@ -67,7 +67,8 @@ DEFAULT_LABELS: dict[str, list[str]] = {
              "Antragsteller", "Antragsteller/in", "Vertreten durch", "Name", "Name des Antragstellers",
              "Name der antragstellenden Person", "Vorsitzende(r)", "Vorsitzende/r", "Kontoinhaber(in)", "Kontoinhaber",
              "Kontoinhaber/in", "Name des Kontoinhabers", "Bevollmächtigte(r)", "Bevollmächtigte/r",
-             "Name, Vorname des Kindes", "Name des Bevollmächtigten", "Ansprechpartner(in)", "Ansprechpartner/in"],
+             "Name, Vorname des Kindes", "Name des Bevollmächtigten", "Ansprechpartner(in)", "Ansprechpartner/in",
+             "Vertretungsberechtigte Person", "Vertretungsberechtigte/r", "Vorsitzende", "Vorsitzender"],
     "anschrift": ["Anschrift", "Wohnanschrift", "Adresse", "Meldeanschrift", "Anschrift (Hauptwohnsitz)", "Wohnsitz",
                   "Straße, Hausnummer, PLZ, Ort", "Anschrift des Kindes", "Anschrift des Vereins"],
     "plz_ort": ["PLZ, Ort", "PLZ/Ort", "PLZ und Ort", "PLZ Ort", "Postleitzahl, Ort", "Postleitzahl und Ort", "PLZ / Ort",
@@ -168,7 +169,8 @@ class ExtractSettings(_Strict):
         ]
     )
     aktenzeichen_labels: list[str] = Field(
-        default_factory=lambda: ["Aktenzeichen", "Az.", "Az", "Geschäftszeichen", "Unser Zeichen", "Ihr Zeichen"]
+        default_factory=lambda: ["Aktenzeichen", "Az.", "Az", "Geschäftszeichen", "Unser Zeichen", "Ihr Zeichen",
+                                 "Kassenzeichen", "Gesch.-Z.", "Geschäftsz.", "Aktenz.", "Vorgangsnummer"]
     )
     #: when a document carries no Aktenzeichen, one is assigned from this
     #: template: {aktenplan}, {year}, {seq} (a running number per aktenplan

@@ -104,18 +104,19 @@ def _cell_index(row: Row, wi: int) -> int:
     return len(row.cells) - 1
 
 
-def _value_right(row: Row, h: Hit, hits: list[Hit]) -> list[Word]:
+def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
+    """The words right of a label, and whether they are in a cell of their own."""
     nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
     ci = _cell_index(row, h.j - 1)
     cell_end = sum(len(c) for c in row.cells[:ci + 1])
     if h.j < min(cell_end, nxt):
         if h.label.weak and not h.colon:
-            return []  # "Verein beantragt …": a weak word without colon labels only a cell of its own
-        return row.words[h.j:min(cell_end, nxt)]
+            return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
+        return row.words[h.j:min(cell_end, nxt)], False
     if ci + 1 < len(row.cells) and cell_end < nxt:
         nxt_cell_end = cell_end + len(row.cells[ci + 1])
-        return row.words[cell_end:min(nxt_cell_end, nxt)]
-    return []
+        return row.words[cell_end:min(nxt_cell_end, nxt)], True
+    return [], False
 
 
 def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]], lines: int) -> list[list[Word]]:
@@ -200,11 +201,14 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             role = h.label.role or role_at(sections, r, lw.x0, page_w)
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
                         y=lw.cy / page_h)
-            right = _value_right(row, h, hits[r])
+            right, own_cell = _value_right(row, h, hits[r])
             if right:
-                base.start, base.end = right[0].start, right[-1].end
-                parse_label_value(h, " ".join(w.text for w in right), base, out, validators)
-                continue
+                rb = Cand(**base.__dict__)
+                rb.start, rb.end = right[0].start, right[-1].end
+                rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
+                parse_label_value(h, " ".join(w.text for w in right), rb, out, validators)
+                if not own_cell or h.colon:
+                    continue
             lines = 2 if h.label.field in ("anschrift", "name") else 1
             below = _value_below(rws, r, h, hits, lines)
             if not below:
