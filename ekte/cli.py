@@ -408,21 +408,39 @@ def eval_cmd(
 
 @app.command()
 def train(
-    directory: Path = typer.Argument(..., help="Folder tree: one sub-folder per document type (PDFs, images or .txt)."),
+    directory: Optional[Path] = typer.Argument(None, help="One sub-folder per document type (PDFs, images or .txt); "
+                                                          "or, with --truth, a folder of labelled documents."),
+    truth: Optional[Path] = typer.Option(None, "--truth", help='JSON {id: {"type", "fields"}}: train the field model too.'),
+    from_reviews: bool = typer.Option(False, "--from-reviews", help="Learn from the documents clerks accepted in review."),
     profile: Optional[str] = typer.Option(None, "--profile", "-p"),
     workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
     override: List[str] = typer.Option([], "-o", "--override"),
-    out_path: Optional[Path] = typer.Option(None, "--out", help="Model file (default: <workdir>/models/<profile>.classifier.joblib)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", help="Type model file (default: <workdir>/models/<profile>.classifier.joblib)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
 ) -> None:
-    """Train the document-type model (TF-IDF words + character n-grams, calibrated linear model)."""
+    """Train the document-type model and, from labelled fields, the field model (see ekte.learn)."""
     from ekte import api
 
     _setup_logging(0)
+    if directory is None and not from_reviews:
+        _fail(ExitCode.USAGE, "say what to learn from: DIR, DIR --truth FILE, or --from-reviews")
+    t = None
+    if truth is not None:
+        try:
+            t = json.loads(truth.read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            _fail(ExitCode.USAGE, f"cannot read truth file {truth}: {e}")
     with _exit_on_errors():
-        meta = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs)
-    per = ", ".join(f"{k} {v}" for k, v in meta["per_class"].items())
-    out.print(f"model saved to {meta['path']} ({meta['documents']} documents: {per})", highlight=False)
+        r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
+                      truth=t, from_reviews=from_reviews)
+    if r["classifier"]:
+        m = r["classifier"]
+        per = ", ".join(f"{k} {v}" for k, v in m["per_class"].items())
+        out.print(f"model saved to {m['path']} ({m['documents']} documents: {per})", highlight=False)
+    if r["extractor"]:
+        m = r["extractor"]
+        out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
+                  f"{m['examples']} candidate values)", highlight=False)
 
 
 @review_app.command("list")

@@ -1,5 +1,11 @@
 """`ekte eval`: how well classification and extraction do against a truth
-file ``{id: {"type": …, "fields": {…}}}`` (id = file name without extension)."""
+file ``{id: {"type": …, "fields": {…}}}`` (id = file name without extension).
+
+Besides accuracy and per-field precision/recall/F1: how well the field
+confidences are calibrated (a reliability table: confidence bucket → share
+of values right) and every wrong value at or above the field threshold
+(``extract.auto_threshold``) — with its value, for the person running the
+evaluation; nothing of it goes to a log."""
 
 from __future__ import annotations
 
@@ -15,8 +21,28 @@ def norm_value(v: Any) -> str:
     return re.sub(r"\s+", "", str(v)).casefold()
 
 
-def evaluate(docs: list[Document], truth: dict[str, dict[str, Any]], threshold: float) -> dict[str, Any]:
+BUCKETS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 1.0001)
+
+
+def reliability(scored: list[tuple[float, bool]], threshold: float) -> dict[str, Any]:
+    """Confidence bucket → values, share right; and the share right at or above *threshold*."""
+    table = []
+    for lo, hi in zip(BUCKETS, BUCKETS[1:]):
+        inb = [ok for c, ok in scored if lo <= c < hi]
+        if inb:
+            table.append({"from": lo, "to": min(hi, 1.0), "values": len(inb), "right": round(sum(inb) / len(inb), 4)})
+    above = [ok for c, ok in scored if c >= threshold]
+    return {"buckets": table, "threshold": threshold, "above": len(above),
+            "right_above": round(sum(above) / len(above), 4) if above else None,
+            "share_above": round(len(above) / len(scored), 4) if scored else None}
+
+
+def evaluate(docs: list[Document], truth: dict[str, dict[str, Any]], threshold: float,
+             field_threshold: float = 0.9) -> dict[str, Any]:
     pairs: list[tuple[str, str, float]] = []  # (true, predicted, confidence)
+    scored: list[tuple[float, bool]] = []  # (field confidence, right)
+    wrong_values: list[dict[str, Any]] = []
+    exported_wrong = 0
     fields: dict[str, Counter] = {}
     missing: list[str] = []
     errors: list[dict[str, str]] = []
@@ -34,11 +60,19 @@ def evaluate(docs: list[Document], truth: dict[str, dict[str, Any]], threshold: 
         pairs.append((t["type"], pred, conf))
         if pred != t["type"] and conf >= threshold:
             wrong_confident.append({"id": key, "true": t["type"], "predicted": pred, "confidence": round(conf, 4)})
+            exported_wrong += d.status is not None and d.status.value != "review"
         got = {k: f.value for k, f in d.fields.items() if f.method not in ("intake", "assigned")}
         want = t.get("fields", {})
         for name in set(got) | set(want):
             c = fields.setdefault(name, Counter())
-            if name in got and name in want and norm_value(got[name]) == norm_value(want[name]):
+            right = name in got and name in want and norm_value(got[name]) == norm_value(want[name])
+            if name in got:
+                fc = d.fields[name].confidence
+                scored.append((fc, right))
+                if not right and fc >= field_threshold:
+                    wrong_values.append({"id": key, "field": name, "value": got[name], "truth": want.get(name),
+                                         "confidence": round(fc, 4), "method": d.fields[name].method})
+            if right:
                 c["tp"] += 1
             else:
                 if name in got:
@@ -84,11 +118,14 @@ def evaluate(docs: list[Document], truth: dict[str, dict[str, Any]], threshold: 
         "accuracy_above_threshold": round(sum(a == b for a, b, _ in confident) / len(confident), 4) if confident else 0.0,
         "review_rate": round(1 - len(confident) / n, 4) if n else 0.0,
         "wrong_above_threshold": wrong_confident,
+        "wrong_types_exported": exported_wrong,
         "per_type": per_type,
         "confusion": confusion,
         "fields": {"precision": round(fp_, 4), "recall": round(fr_, 4),
                    "f1": round(2 * fp_ * fr_ / (fp_ + fr_), 4) if fp_ + fr_ else 0.0},
         "per_field": per_field,
+        "field_reliability": reliability(scored, field_threshold),
+        "wrong_values_above_threshold": sorted(wrong_values, key=lambda w: (w["id"], w["field"])),
         "errors": errors,
         "missing": missing,
     }

@@ -33,6 +33,7 @@ from ekte.stages import archive as archive_stage
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
 from ekte.stages import intake
+from ekte.stages.layout import page_words
 from ekte.stages.ocr import OcrParams, check_dependencies, make_archival_pdf, tool_versions
 
 log = logging.getLogger("ekte")
@@ -130,6 +131,7 @@ def ocr_worker(task: OcrTask) -> dict[str, Any]:
             _n, notes = intake.image_to_pdf(orig, work, task.image_default_dpi, task.params.max_image_mpixels)
         out = tmp / "archival.pdf"
         res = make_archival_pdf(work, out, task.params, task.jobs)
+        res["page_words"] = page_words(out if res.get("format") != "original" else work)
         if task.media_type == intake.PDF:
             res["form_fields"] = intake.read_form_fields(work)
         res.update(original=str(orig), archival=str(out), notes=notes, seconds=round(time.monotonic() - t0, 3))
@@ -436,6 +438,8 @@ class Pipeline:
         doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
         if res.get("page_rows"):
             doc.extra["page_rows"] = res["page_rows"]
+        if res.get("page_words"):
+            doc.extra["page_words"] = res["page_words"]
         if res.get("form_fields"):
             doc.extra["form_fields"] = res["form_fields"]
             doc.log("intake", "form", f"{len(res['form_fields'])} form field values")
@@ -481,7 +485,10 @@ class Pipeline:
         doc.log("extract", "extracted", ",".join(sorted(doc.fields)))
 
     def needs_review(self, doc: Document) -> bool:
-        return doc.confidence is None or doc.confidence < self.profile.classify.threshold
+        if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
+            return True
+        doc.extra["review_fields"] = extract_stage.review_reasons(doc, self.profile)
+        return bool(doc.extra["review_fields"])
 
     def assign_aktenzeichen(self, doc: Document) -> None:
         """A document without an Aktenzeichen gets one from the profile's template."""
@@ -529,6 +536,7 @@ class Pipeline:
             "id": doc.id, "sha256": doc.sha256, "archive": doc.archive_path, "time": now_iso(),
             "doctype": doc.doctype, "confidence": doc.confidence, "threshold": self.profile.classify.threshold,
             "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])][:3],
+            "fields": doc.extra.get("review_fields", []),
         })
         doc.status = Status.REVIEW
         self.journal.set_state(doc.sha256, REVIEW)

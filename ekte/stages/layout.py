@@ -13,6 +13,7 @@ text (a fixed grid), so the extractor has one path for both.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import NamedTuple
 
@@ -89,7 +90,17 @@ def _page_words(tp, height: float) -> list[Word]:
 
 
 def page_words(pdf_path: Path | str) -> list[list[Word]]:
-    """The words of every page of a PDF (pdfium), in reading order of its text."""
+    """The words of every page of a PDF (pdfium), in reading order of its
+    text.  A help for extraction, never a reason to fail: on any error, no
+    words (the extractor then lays the text out on a grid)."""
+    try:
+        return _pdf_words(pdf_path)
+    except Exception:  # noqa: BLE001
+        logging.getLogger("ekte.layout").debug("no word boxes", exc_info=True)
+        return []
+
+
+def _pdf_words(pdf_path: Path | str) -> list[list[Word]]:
     import pypdfium2 as pdfium
 
     pages: list[list[Word]] = []

@@ -94,13 +94,19 @@ class LabelExtractor:
         self._model: tuple[Path | None, FieldModel | None] | None = None
 
     def configure(self, profile: "Profile", workdir: Path) -> None:
-        """Called by the pipeline: the working directory's model, else the shipped one."""
-        if self.model_path is None:
+        """Called by the pipeline: the working directory's model, else the shipped
+        one (``extract.model_path = "none"``: no model, the hand-set prior)."""
+        self._no_model = profile.extract.model_path == "none"
+        if self.model_path is None and not self._no_model:
             p = default_model_path(profile, workdir)
             self.model_path = p if p.is_file() else None
 
+    _no_model = False
+
     @property
     def model(self) -> FieldModel | None:
+        if self._no_model:
+            return None
         path = self.model_path or (SHIPPED_MODEL if SHIPPED_MODEL.is_file() else None)
         if self._model is None or self._model[0] != path:
             self._model = (path, FieldModel.load(path) if path else None)

@@ -193,7 +193,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                       validators: dict) -> list[Cand]:
     page_w, page_h = _page_geometry(words)
     sections = find_sections(rws, lex)
-    hits = {r: row_hits(row, lex, min_sim) for r, row in enumerate(rws)}
+    heads = {s.row for s in sections}
+    hits = {r: [h for h in row_hits(row, lex, min_sim) if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
     out: list[Cand] = []
     for r, row in enumerate(rws):
         for h in hits[r]:
