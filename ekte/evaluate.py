@@ -32,7 +32,9 @@ def reliability(scored: list[tuple[float, bool]], threshold: float) -> dict[str,
         if inb:
             table.append({"from": lo, "to": min(hi, 1.0), "values": len(inb), "right": round(sum(inb) / len(inb), 4)})
     above = [ok for c, ok in scored if c >= threshold]
+    brier = sum((c - ok) ** 2 for c, ok in scored) / len(scored) if scored else None
     return {"buckets": table, "threshold": threshold, "above": len(above),
+            "brier": round(brier, 5) if brier is not None else None,
             "right_above": round(sum(above) / len(above), 4) if above else None,
             "share_above": round(len(above) / len(scored), 4) if scored else None}
 

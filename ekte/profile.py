@@ -176,7 +176,7 @@ class ExtractSettings(_Strict):
     #: template: {aktenplan}, {year}, {seq} (a running number per aktenplan
     #: and year, kept in the journal), {doctype}.  Empty: assign none.
     aktenzeichen_template: str = "{aktenplan}-{year}/{seq:05d}"
-    #: label variants per field: the value next to such a label is taken
+    #: label variants per field (added to the defaults): the value next to such a label is taken
     labels: dict[str, list[str]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_LABELS.items()})
     #: AcroForm field names per ekte field (fillable PDFs); matched
     #: case-insensitively, also against the label variants
@@ -199,17 +199,23 @@ class ExtractSettings(_Strict):
     #: fields every document needs (with confidence ≥ auto_threshold, or it
     #: goes to review with that field named); per document type in
     #: ``doctypes.<type>.required``.  A missing Aktenzeichen is assigned, not reviewed.
-    required: list[str] = Field(default_factory=lambda: ["nachname", "aktenzeichen"])
+    required: list[str] = Field(default_factory=lambda: ["vorname", "nachname", "aktenzeichen"])
     #: the field model (``ekte train``); default ``<workdir>/models/<profile>.extractor.json``,
     #: else the one shipped with ekte
     model_path: str = ""
 
     @field_validator("labels", "form_fields")
     @classmethod
-    def _known_fields(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _known_fields(cls, v: dict[str, list[str]], info: Any) -> dict[str, list[str]]:
         bad = set(v) - set(FIELD_NAMES) - set(PSEUDO_FIELDS)
         if bad:
             raise ValueError(f"unknown field name(s): {', '.join(sorted(bad))} (known: {', '.join(FIELD_NAMES)})")
+        if info.field_name == "labels":
+            # a profile's variants come on top of the defaults (first, so they win a tie)
+            merged = {k: list(x) for k, x in DEFAULT_LABELS.items()}
+            for k, x in v.items():
+                merged[k] = list(dict.fromkeys(list(x) + merged.get(k, [])))
+            return merged
         return v
 
     @field_validator("required")

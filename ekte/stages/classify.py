@@ -110,14 +110,21 @@ def rules_distribution(scores: dict[str, float], profile: "Profile", substance: 
                        unknown_mass: float = 8.0) -> dict[str, float]:
     """Turn rule scores into probabilities.  ``unknown_mass`` is evidence
     for "none of them": a document with few, weak hits gets a low
-    confidence.  It goes to the default type ("sonstiges") in proportion to
-    how much text there is (*substance*, 0..1); the rest stays unassigned,
-    so a page with hardly any text is never confidently "sonstiges"."""
+    confidence, and that mass stays unassigned.  The catch-all type
+    ("sonstiges") gets its probability from its own keywords (a complaint,
+    an invoice, an inquiry), never from what the others lack: it only wins
+    a document nothing else claims (with a sliver in proportion to how much
+    text there is, *substance*, 0..1), and then with a confidence far below
+    any threshold, so the document goes to review."""
     default = profile.classify.default_doctype
     total = sum(scores.values()) + unknown_mass
     probs = {dt: s / total for dt, s in scores.items()}
-    probs[default] = probs.get(default, 0.0) + substance * unknown_mass / total
+    probs[default] = probs.get(default, 0.0) + LEFTOVER * substance * unknown_mass / total
     return probs
+
+
+#: the share of the unassigned mass the catch-all type gets (a tie-breaker, not evidence)
+LEFTOVER = 0.05
 
 
 def distribution_to_classification(probs: dict[str, float], method: str) -> Classification:

@@ -68,14 +68,18 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
     lex = lexicon(profile)
     az = [re.compile(p) for p in profile.extract.aktenzeichen_patterns]
     out: list[Cand] = []
+    ocr_pages = set((doc.ocr or {}).get("ocr_pages") or [])
     for pno, (text, words) in enumerate(zip(doc.page_texts, page_words_of(doc)), start=1):
         if not words:
             continue
         rws = rows(words)
-        out += layout_candidates(pno, rws, words, lex, profile.extract.label_similarity, VALIDATORS)
-        out += stamp_candidates(pno, text) + prose_candidates(pno, text) + shape_candidates(pno, text, az)
+        page = layout_candidates(pno, rws, words, lex, profile.extract.label_similarity, VALIDATORS)
+        page += stamp_candidates(pno, text) + prose_candidates(pno, text) + shape_candidates(pno, text, az)
         if pno == 1:
-            out += header_candidates(pno, rws, max(w.y1 for w in words))
+            page += header_candidates(pno, rws, max(w.y1 for w in words))
+        for c in page:
+            c.ocr = pno in ocr_pages
+        out += page
     return out
 
 

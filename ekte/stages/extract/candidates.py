@@ -36,6 +36,8 @@ class Cand:
     debris: bool = False
     pseudo: bool = False  # from a pseudo-field label (a full name, a whole address)
     dist: float = 0.0  # label → value, in line heights
+    ocr: bool = False  # read by OCR (a scan), not from a text layer
+    rank: int = 5  # whose value (scoring.role_rank)
 
 
 @dataclass

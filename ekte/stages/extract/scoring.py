@@ -30,6 +30,12 @@ SOURCES = ("right", "below", "pattern", "prose", "header", "stamp")
 _PRIOR = {"right": 0.92, "below": 0.88, "pattern": 0.8, "prose": 0.85, "header": 0.8, "stamp": 0.95}
 
 
+_ODD = re.compile(r"[^\w\s.,/\-–@+()'&]")
+_SHORT = re.compile(r"(?:^|\s)[^\w\s]{1,2}(?:\s|$)|(?:^|\s)[a-zäöü](?:\s|$)")
+#: a person field's value from someone else's section is never taken without review
+OTHERS_CAP = 0.5
+
+
 def vnorm(v: str) -> str:
     return re.sub(r"\s+", "", str(v)).casefold()
 
@@ -65,6 +71,8 @@ def features(c: Cand, rank: int, outranked: bool, agree: int, rivals: int, n_pag
         "agree": math.log1p(agree), "rivals": math.log1p(rivals), "alone": float(rivals == 0),
         "page1": float(c.page == 1), "later_page": float(c.page > 1 and n_pages > 1), "y": c.y,
         "dist": min(c.dist, 5.0) / 5, "len": min(len(c.value), 60) / 60,
+        "ocr": float(c.ocr), f"ocr_{g}": float(c.ocr),
+        "odd_chars": float(bool(_ODD.search(c.value))), "short_token": float(bool(_SHORT.search(c.value))),
     }
     if person:
         f["role_best"] = float(rank == 0)
@@ -121,6 +129,7 @@ def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tup
         for c in cs:
             counts[vnorm(c.value)] += 1
         for c, rank in zip(cs, ranks):
+            c.rank = rank
             v = vnorm(c.value)
             agree = counts[v] - 1
             rivals = len([k for k in counts if k != v])
@@ -133,6 +142,8 @@ def choose(scored: list[tuple[Cand, float]], min_conf: float) -> dict[str, tuple
     best: dict[str, tuple[Cand, float]] = {}
     for c, p in scored:
         conf = p if c.ok else min(p, 0.3)
+        if c.field in PERSON_FIELDS and c.rank >= 8:
+            conf = min(conf, OTHERS_CAP)
         if conf < min_conf and (c.ok or p < min_conf):
             continue
         cur = best.get(c.field)

@@ -142,6 +142,7 @@ _NAME = re.compile(r"[^\W\d_][^\d_@:;/()]{0,60}")
 def v_name(raw: str) -> Parsed | None:
     v = _TITLES.sub("", strip_debris(raw))
     v = re.split(r"\s{2,}|\t", v)[0].strip(" ,")
+    v = " ".join(t for t in v.split(" ") if any(ch.isalnum() for ch in t))  # OCR specks: "Hoffmann ."
     if not v:
         return None
     ok = bool(_NAME.fullmatch(v)) and len(v.split()) <= 4 and not any(c.isdigit() for c in v)
@@ -152,6 +153,7 @@ def split_name(value: str, last_first: bool | None = None) -> tuple[str, str] | 
     """(first, last) of a full name: "Weber, Jana" or "Jana Weber"
     (*last_first*: the label said the surname comes first)."""
     v = _TITLES.sub("", strip_debris(value))
+    v = " ".join(t for t in v.split(" ") if any(ch.isalnum() for ch in t))
     if not v or re.search(r"\d|@", v):
         return None
     if "," in v:
