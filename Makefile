@@ -9,7 +9,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu ghostscript qpdf pngquant unpaper po
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: all demo test bench system-deps venv clean samples
+.PHONY: all demo test bench system-deps venv clean samples extract-model
 
 all: test
 
@@ -43,6 +43,10 @@ bench: venv
 
 samples: venv
 	$(BIN)/python samples/generate.py samples/inbox --inbox
+
+# the field model shipped in ekte/models/extractor.json (generated training split; a few minutes: it OCRs scans)
+extract-model: venv
+	$(BIN)/python samples/train_default.py --out ekte/models/extractor.json --per-type 10 --scans 4
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache bench/out

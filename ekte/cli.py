@@ -404,6 +404,29 @@ def eval_cmd(
     for k, v in r["per_field"].items():
         ft.add_row(k, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", str(v["support"]))
     out.print(ft)
+    _print_reliability(r)
+
+
+def _print_reliability(r: dict) -> None:
+    """The field confidences against the truth, and the wrong values a clerk would not see."""
+    fr = r["field_reliability"]
+    rt = Table(title="field confidence → share right")
+    for c in ("confidence", "values", "right"):
+        rt.add_column(c, justify="right")
+    for b in fr["buckets"]:
+        rt.add_row(f"{b['from']:.2f}–{b['to']:.2f}", str(b["values"]), f"{b['right']:.3f}")
+    out.print(rt)
+    right = "-" if fr["right_above"] is None else f"{fr['right_above']:.4f}"
+    out.print(f"at or above {fr['threshold']}: {fr['above']} values ({(fr['share_above'] or 0):.1%}), right {right}; "
+              f"wrong types exported without review: {r['wrong_types_exported']}", highlight=False)
+    wrong = r["wrong_values_above_threshold"]
+    if wrong:
+        wt = Table(title=f"wrong values at or above {fr['threshold']}")
+        for c in ("id", "field", "value", "truth", "conf."):
+            wt.add_column(c)
+        for w in wrong:
+            wt.add_row(w["id"], w["field"], str(w["value"]), str(w["truth"] or "(none)"), f"{w['confidence']:.3f}")
+        out.print(wt)
 
 
 @app.command()

@@ -159,15 +159,18 @@ def rows(words: list[Word], gap: float = 1.6) -> list[Row]:
     each row split into cells where the gap between two words is wider than
     *gap* characters."""
     lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+    acc = [0.0, 0.0]  # the current line's sums of centres and heights
+    for w in sorted(words, key=lambda w: (w.y0 + w.y1, w.x0)):
+        cy, h = (w.y0 + w.y1) / 2, max(1.0, w.y1 - w.y0)
         if lines:
-            last = lines[-1]
-            ly = sum(x.cy for x in last) / len(last)
-            lh = sum(x.h for x in last) / len(last)
-            if abs(w.cy - ly) < 0.45 * min(w.h, lh):
-                last.append(w)
+            n = len(lines[-1])
+            if abs(cy - acc[0] / n) < 0.45 * min(h, acc[1] / n):
+                lines[-1].append(w)
+                acc[0] += cy
+                acc[1] += h
                 continue
         lines.append([w])
+        acc = [cy, h]
     out = []
     for ln in lines:
         ln.sort(key=lambda w: w.x0)

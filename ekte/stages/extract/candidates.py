@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
-from ekte.stages.extract.lexicon import Hit, Lexicon, match_at, section_of
+from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, section_of
 from ekte.stages.layout import Row, Word
 
 PERSON_FIELDS = ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "telefon", "email")
@@ -56,7 +56,7 @@ def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
     out = []
     for r, row in enumerate(rws):
         for cell in row.cells:
-            if len(cell) > 9:
+            if len(cell) > 9 or cell[-1].text[-1:].isdigit():
                 continue
             role = section_of(" ".join(w.text for w in cell), lex)
             if role and (len(row.cells) == 1 or cell is row.cells[0]):
@@ -78,7 +78,8 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
 
 
 def row_hits(row: Row, lex: Lexicon, min_sim: float) -> list[Hit]:
-    words = [w.text for w in row.words]
+    nw = [norm_word(w.text) for w in row.words]
+    colons = [w.text.endswith(":") for w in row.words]
     starts = set()
     k = 0
     for cell in row.cells:
@@ -86,9 +87,8 @@ def row_hits(row: Row, lex: Lexicon, min_sim: float) -> list[Hit]:
         k += len(cell)
     hits: list[Hit] = []
     i = 0
-    while i < len(words):
-        cell_start = i in starts or (i > 0 and words[i - 1].endswith(":"))
-        h = match_at(words, i, lex, min_sim, cell_start)
+    while i < len(nw):
+        h = match_in_row(nw, colons, i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
         if h:
             hits.append(h)
             i = h.j

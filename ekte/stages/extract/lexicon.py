@@ -39,7 +39,9 @@ def norm(s: str) -> str:
 
 
 def norm_word(w: str) -> str:
-    return norm(w).rstrip(":*").lstrip("*")
+    if w.isascii():
+        return w.lower().rstrip(":*").lstrip("*")
+    return unicodedata.normalize("NFKC", w).casefold().replace("ß", "ss").rstrip(":*").lstrip("*")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Lexicon:
     by_words: dict[int, list[str]] = field(default_factory=dict)
     sections: dict[str, str] = field(default_factory=dict)  # normalised heading → role
     max_words: int = 1
+    first: set[str] = field(default_factory=set)  # first words of labels (a quick no)
+    head_len: tuple[int, int] = (0, 0)  # shortest and longest heading
 
     def add(self, field_name: str, text: str) -> None:
         key = " ".join(norm_word(w) for w in text.split())
@@ -65,6 +69,7 @@ class Lexicon:
         role = next((r for w, r in ROLE_WORDS if w in key), None)
         self.labels[key] = Label(key, field_name, text, role, key in WEAK or len(key) < 5)
         n = key.count(" ") + 1
+        self.first.add(key.split(" ")[0])
         self.by_words.setdefault(n, []).append(key)
         self.max_words = max(self.max_words, n)
 
@@ -86,6 +91,8 @@ def lexicon(profile: "Profile") -> Lexicon:
     for role, heads in list(DEFAULT_SECTIONS.items()) + list(profile.extract.sections.items()):
         for h in heads:
             lex.sections[section_key(h)] = role
+    lens = [len(k) for k in lex.sections] or [0]
+    lex.head_len = (min(lens), max(lens))
     _CACHE.clear()
     _CACHE[id(profile)] = (profile, lex)
     return lex
@@ -107,15 +114,19 @@ class Hit:
     colon: bool
 
 
-def match_at(words: list[str], i: int, lex: Lexicon, min_sim: float, cell_start: bool) -> Hit | None:
-    """The longest label starting at word *i* of a row (normalised words)."""
+def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_sim: float,
+                 cell_start: bool) -> Hit | None:
+    """The longest label starting at word *i* of a row; *nw* are the row's
+    words normalised (:func:`norm_word`), *colons* which of them ended with ':'."""
     from rapidfuzz import fuzz, process
 
-    n = len(words)
+    n = len(nw)
+    may_fuzzy = cell_start or colons[i]
+    if nw[i] not in lex.first and not may_fuzzy and not any(colons[i:i + lex.max_words]):
+        return None
     for k in range(min(lex.max_words, n - i), 0, -1):
-        raw = words[i:i + k]
-        key = " ".join(norm_word(w) for w in raw)
-        colon = raw[-1].endswith(":") or (i + k < n and words[i + k] == ":")
+        key = " ".join(nw[i:i + k])
+        colon = colons[i + k - 1] or (i + k < n and nw[i + k] == "")
         lab = lex.labels.get(key)
         if lab is not None:
             if cell_start or colon or not lab.weak:
@@ -137,12 +148,12 @@ def match_at(words: list[str], i: int, lex: Lexicon, min_sim: float, cell_start:
 def section_of(text: str, lex: Lexicon) -> str | None:
     """The role a heading row stands for, or None."""
     key = section_key(text)
-    if not key or len(key) > 70:
+    if not key or len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:
         return None
     role = lex.sections.get(key)
     if role:
         return role
-    if len(key) >= 10:
+    if len(key) >= 10 and not any(ch.isdigit() for ch in key):
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
