@@ -481,11 +481,12 @@ def review_list_cmd(
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return
     t = Table(title=f"review queue ({len(items)})")
-    for c in ("id", "doctype", "confidence", "candidates", "since"):
+    for c in ("id", "doctype", "confidence", "candidates", "fields to check", "since"):
         t.add_column(c)
     for i in items:
         t.add_row(i["id"], str(i.get("doctype")), f"{i.get('confidence') or 0:.2f}",
-                  ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])), i.get("time", ""))
+                  ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])),
+                  ", ".join(r.split(":")[0] for r in i.get("fields", [])), i.get("time", ""))
     out.print(t)
 
 

@@ -59,6 +59,10 @@ def _kw_regex(kw: str) -> re.Pattern[str]:
     return re.compile(pre + body + post)
 
 
+def _grams(word: str) -> list[str]:
+    return [word[i:i + 3] for i in range(0, len(word) - 2, 3)]
+
+
 class RulesClassifier:
     name = "rules"
 
@@ -89,10 +93,12 @@ class RulesClassifier:
         for dt, pats in self._rules(profile).items():
             s = 0.0
             for rx, plain, w in pats:
-                if rx.search(full):
-                    s += w * (c.title_boost if rx.search(title) else 1.0)
-                elif plain and len(plain) >= c.fuzzy_min_length:
-                    # OCR garbles letters: a close match still counts, a little less
+                m = rx.search(full) if not plain or plain.split(" ", 1)[0] in full else None
+                if m:
+                    s += w * (c.title_boost if m.start() < c.title_chars and rx.search(title) else 1.0)
+                elif plain and len(plain) >= c.fuzzy_min_length and any(g in full for g in _grams(plain)):
+                    # OCR garbles letters: a close match still counts, a little less (a close
+                    # match keeps at least one of the keyword's disjoint trigrams: a quick no first)
                     al = fuzz.partial_ratio_alignment(plain, full, score_cutoff=c.fuzzy_similarity)
                     if al is not None:
                         boost = c.title_boost if al.dest_start < c.title_chars else 1.0

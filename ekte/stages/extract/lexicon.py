@@ -121,12 +121,12 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
     from rapidfuzz import fuzz, process
 
     n = len(nw)
-    may_fuzzy = cell_start or colons[i]
-    if nw[i] not in lex.first and not may_fuzzy and not any(colons[i:i + lex.max_words]):
-        return None
+    known_start = nw[i] in lex.first
     for k in range(min(lex.max_words, n - i), 0, -1):
-        key = " ".join(nw[i:i + k])
         colon = colons[i + k - 1] or (i + k < n and nw[i + k] == "")
+        if not (known_start or cell_start or colon):
+            continue  # neither a label's first word nor a place where a garbled one may stand
+        key = " ".join(nw[i:i + k])
         lab = lex.labels.get(key)
         if lab is not None:
             if cell_start or colon or not lab.weak:
