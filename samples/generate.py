@@ -331,7 +331,7 @@ def render_pdf(s: Sample, rng: random.Random) -> tuple[bytes, str]:
     from fpdf import FPDF
 
     if s.layout in layouts.NEW_LAYOUTS:
-        return render_new(s, rng)
+        return layouts.render(s, rng, AUTHORITY)
     font = {"form": "Helvetica", "letter": "Times", "table": "Helvetica", "prose": "Courier"}[s.layout]
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=20)
@@ -429,44 +429,6 @@ def render_pdf(s: Sample, rng: random.Random) -> tuple[bytes, str]:
         pdf.ln(8)
         text(s.extra_lines[0], 11)
         text("Unterschrift Antragsteller(in)", 8)
-    return bytes(pdf.output()), "\n".join(lines)
-
-
-def render_new(s: Sample, rng: random.Random) -> tuple[bytes, str]:
-    """The layouts of samples/layouts.py: boxes, two columns, stacked, window letter."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.set_title(_latin1(s.title))
-    pdf.add_page()
-    lines: list[str] = []
-    if s.layout == "window":
-        f = s.fields
-        p = {k: f.get(k, "") for k in ("vorname", "nachname", "strasse", "plz", "ort")}
-        layouts.render_window(pdf, s, rng, lines, p, AUTHORITY)
-    else:
-        pdf.set_font("Helvetica", "", 9)
-        for t in (AUTHORITY, rng.choice(["Der Landrat", "Kreisverwaltung", "Bürgerservice"])):
-            pdf.cell(0, 4, _latin1(t), new_x="LMARGIN", new_y="NEXT")
-            lines.append(t)
-        pdf.ln(4)
-        pdf.set_font("Helvetica", "B", 14)
-        pdf.multi_cell(0, 7, _latin1(s.title), new_x="LMARGIN", new_y="NEXT")
-        lines.append(s.title)
-        pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(0, 4.5, _latin1(" ".join(s.intro)), new_x="LMARGIN", new_y="NEXT")
-        lines.append(" ".join(s.intro))
-        {"boxes": layouts.render_boxes, "twocol": layouts.render_twocol,
-         "stacked": layouts.render_stacked}[s.layout](pdf, s, rng, lines)
-        pdf.ln(6)
-        pdf.set_font("Helvetica", "", 10)
-        pdf.cell(0, 5, _latin1(s.extra_lines[0]), new_x="LMARGIN", new_y="NEXT")
-        lines.append(s.extra_lines[0])
-        pdf.cell(0, 5, _latin1("Unterschrift"), new_x="LMARGIN", new_y="NEXT")
-    if s.stamp:
-        layouts.draw_stamp(pdf, s.stamp, rng)
-        lines.insert(0, "\n".join(s.stamp))
     return bytes(pdf.output()), "\n".join(lines)
 
 

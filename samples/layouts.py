@@ -268,6 +268,43 @@ def draw_stamp(pdf: Any, text: list[str], rng: random.Random) -> None:
     pdf.set_text_color(0, 0, 0)
 
 
+def render(s: Any, rng: random.Random, authority: str) -> tuple[bytes, str]:
+    """The layouts of samples/layouts.py: boxes, two columns, stacked, window letter."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_title(_l1(s.title))
+    pdf.add_page()
+    lines: list[str] = []
+    if s.layout == "window":
+        f = s.fields
+        p = {k: f.get(k, "") for k in ("vorname", "nachname", "strasse", "plz", "ort")}
+        render_window(pdf, s, rng, lines, p, authority)
+    else:
+        pdf.set_font("Helvetica", "", 9)
+        for t in (authority, rng.choice(["Der Landrat", "Kreisverwaltung", "Bürgerservice"])):
+            pdf.cell(0, 4, _l1(t), new_x="LMARGIN", new_y="NEXT")
+            lines.append(t)
+        pdf.ln(4)
+        pdf.set_font("Helvetica", "B", 14)
+        pdf.multi_cell(0, 7, _l1(s.title), new_x="LMARGIN", new_y="NEXT")
+        lines.append(s.title)
+        pdf.set_font("Helvetica", "", 9)
+        pdf.multi_cell(0, 4.5, _l1(" ".join(s.intro)), new_x="LMARGIN", new_y="NEXT")
+        lines.append(" ".join(s.intro))
+        {"boxes": render_boxes, "twocol": render_twocol, "stacked": render_stacked}[s.layout](pdf, s, rng, lines)
+        pdf.ln(6)
+        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(0, 5, _l1(s.extra_lines[0]), new_x="LMARGIN", new_y="NEXT")
+        lines.append(s.extra_lines[0])
+        pdf.cell(0, 5, _l1("Unterschrift"), new_x="LMARGIN", new_y="NEXT")
+    if s.stamp:
+        draw_stamp(pdf, s.stamp, rng)
+        lines.insert(0, "\n".join(s.stamp))
+    return bytes(pdf.output()), "\n".join(lines)
+
+
 #: further titles (wordings of this family only)
 NEW_TITLES = {
     "kfz_zulassung": ["Antrag auf Neuzulassung / Umschreibung eines Kraftfahrzeugs", "Zulassung Kfz – Antrag"],
