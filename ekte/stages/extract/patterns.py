@@ -33,8 +33,13 @@ def stamp_candidates(pno: int, text: str) -> list[Cand]:
     for m in _STAMP.finditer(text):
         window = text[m.end(): m.end() + 80]
         r = V.parse_date_ex(window)
-        # the date right after the word, or first on the next line (a stamp's lines)
-        if r and (r[2] < 3 or (window[: r[2]].strip(" \t") == "\n" and "\n" not in window[r[2]:r[3]])):
+        # the date right after the word, or first on one of the next two lines (a stamp's
+        # lines; an authority's name may stand between)
+        gap = window[: r[2]] if r else ""
+        between = gap.strip(" \t").split("\n")
+        if r and (r[2] < 3 or (gap.strip(" \t").startswith("\n") and len(between) <= 3
+                                and not any(ch.isdigit() for ch in gap) and between[-1].strip() == ""
+                                and "\n" not in window[r[2]:r[3]])):
             c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1]), pno, m.end() + r[2], m.end() + r[3], "stamp",
                       raw=window[r[2]:r[3]])
             if c:
@@ -91,14 +96,14 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     return [c for c in out if c]
 
 
-def _block_cands(pno: int, lines: list[Row], y: float, role: str) -> list[Cand]:
-    """A name / street / PLZ Ort block of rows."""
+def _block_cands(pno: int, parts: list, y: float, role: str) -> list[Cand]:
+    """A name / street / PLZ Ort block: (row, text) of each line."""
+    name_row, name_t, street_row, street_t, plz_row, plz_t = parts
     out: list[Cand | None] = []
-    name_row, street_row, plz_row = lines
-    a = V.parse_address(street_row.text + ", " + plz_row.text)
-    nm = V.split_name(name_row.text) if name_row is not None else None
-    s0, e0 = (name_row.words[0].start, name_row.words[-1].end) if name_row is not None else (0, 0)
+    a = V.parse_address(street_t + ", " + plz_t)
+    nm = V.split_name(name_t) if name_row is not None else None
     if nm:
+        s0, e0 = name_row.words[0].start, name_row.words[-1].end
         out.append(_cand("vorname", V.Parsed(nm[0]), pno, s0, e0, "header", y, role))
         out.append(_cand("nachname", V.Parsed(nm[1]), pno, s0, e0, "header", y, role))
     for k, row in (("strasse", street_row), ("plz", plz_row), ("ort", plz_row)):
@@ -107,37 +112,52 @@ def _block_cands(pno: int, lines: list[Row], y: float, role: str) -> list[Cand]:
     return [c for c in out if c]
 
 
+def _cell_above(rws: list[Row], k: int, x0: float, x1: float) -> str:
+    """The text of the cell in row *k* that overlaps [x0, x1] (a block's column)."""
+    if k < 0:
+        return ""
+    for cell in rws[k].cells:
+        if cell[0].x0 < x1 and cell[-1].x1 > x0:
+            return " ".join(w.text for w in cell)
+    return ""
+
+
+def _sender_line(pno: int, row: Row, y: float) -> list[Cand]:
+    """The return-address line above a window: "Jana Weber · Lindenweg 4a · 12345 Musterstadt"."""
+    parts = _SENDER_SEP.split(row.text)
+    if not (3 <= len(parts) <= 5 and _PLZ_LINE.match(parts[-1]) and not _AUTHORITY.search(row.text)):
+        return []
+    a = V.parse_address(parts[-2] + ", " + parts[-1])
+    nm = V.split_name(parts[0]) if _NAME_LINE.match(parts[0]) else None
+    if not nm:
+        return []
+    s, e = row.words[0].start, row.words[-1].end
+    found = [("strasse", a.get("strasse")), ("plz", a.get("plz")), ("ort", a.get("ort")),
+             ("vorname", nm[0]), ("nachname", nm[1])]
+    return [c for f, v in found if v for c in [_cand(f, V.Parsed(v), pno, s, e, "header", y, "applicant")] if c]
+
+
 def header_candidates(pno: int, rws: list[Row], page_h: float) -> list[Cand]:
-    """Address blocks in the upper part of a page: the sender's (a letter's
-    head, the return-address line above the window) or the authority's."""
+    """Address blocks in the upper part of a page — name, street, PLZ Ort in
+    one column, wherever on the row — the sender's (a letter's head, the
+    return-address line above the window) or the authority's (never taken)."""
     out: list[Cand] = []
     top = [r for r in rws if r.y < 0.45 * page_h]
     for k, row in enumerate(top):
-        t = row.cells[0] and " ".join(w.text for w in row.cells[0])
         y = row.y / page_h
-        if _PLZ_LINE.match(t) and k >= 1:
-            street = " ".join(w.text for w in top[k - 1].cells[0])
+        for cell in row.cells:
+            t = " ".join(w.text for w in cell)
+            if not _PLZ_LINE.match(t) or k < 1:
+                continue
+            x0, x1 = cell[0].x0, cell[-1].x1
+            street = _cell_above(top, k - 1, x0, x1)
             if not V.parse_address(street + ", " + t).get("strasse"):
                 continue
-            name_row = top[k - 2] if k >= 2 else None
-            name_t = " ".join(w.text for w in name_row.cells[0]) if name_row else ""
-            block = " ".join([name_t, street, t])
-            role = "authority" if _AUTHORITY.search(block) else "applicant"
-            ok_name = name_row if name_row is not None and _NAME_LINE.match(name_t) else None
-            out += _block_cands(pno, [ok_name, top[k - 1], row], y, role)
-            continue
-        parts = _SENDER_SEP.split(row.text)
-        if 3 <= len(parts) <= 5 and _PLZ_LINE.match(parts[-1]) and not _AUTHORITY.search(row.text):
-            a = V.parse_address(parts[-2] + ", " + parts[-1])
-            nm = V.split_name(parts[0]) if _NAME_LINE.match(parts[0]) else None
-            if not nm:
-                continue
-            s, e = row.words[0].start, row.words[-1].end
-            found = [("strasse", a.get("strasse")), ("plz", a.get("plz")), ("ort", a.get("ort")),
-                     ("vorname", nm[0]), ("nachname", nm[1])]
-            for f, v in found:
-                if v:
-                    c = _cand(f, V.Parsed(v), pno, s, e, "header", y, "applicant")
-                    if c:
-                        out.append(c)
+            name_t = _cell_above(top, k - 2, x0, x1)
+            block = " ".join([_cell_above(top, k - 3, x0, x1), name_t, street, t])
+            role = "authority" if _AUTHORITY.search(block) or re.search(r"(?i)\ban (?:das|den|die)\b", block) \
+                else "applicant"
+            name_row = top[k - 2] if k >= 2 and _NAME_LINE.match(name_t) else None
+            out += _block_cands(pno, [name_row, name_t, top[k - 1], street, row, t], y, role)
+        out += _sender_line(pno, row, y)
     return out

@@ -110,11 +110,13 @@ class Parsed:
 
 
 def clean(v: str) -> str:
-    return re.sub(r"\s+", " ", v).strip(" :;,-–\t|").lstrip(".")
+    v = re.sub(r"\s+", " ", v).strip(" :;,-–\t|")
+    return re.sub(r"^[_.…\s]+|[_…\s]+$", "", v)  # fill-in lines and dot leaders of paper forms
 
 
-#: what is left of a label when the lexicon knew only its start: "(n):", "/ Nr.:", "(in)"
-_DEBRIS = re.compile(r"^\s*(?:\([^)\s]{1,12}\)|/\s?[A-Za-zäöü]{1,8}\.?)\s*:?\s*")
+#: what is left of a label when the lexicon knew only its start: "(n):", "/ Nr.:", "(in)",
+#: a remark in brackets ("(Straße, Hausnummer)", "(freiwillig)") — never a bracket of digits (a phone prefix)
+_DEBRIS = re.compile(r"^\s*(?:\([^)\s]{1,12}\)|\((?=[^)]*[^\W\d_])[^)]{1,40}\)|/\s?[A-Za-zäöü]{1,8}\.?)\s*:?\s*")
 
 
 def strip_debris(v: str) -> str:
@@ -135,12 +137,13 @@ def v_date(raw: str) -> Parsed | None:
     return None
 
 
+_PARTICLES = {"von", "van", "de", "der", "den", "zu", "vom", "zum", "di", "da", "del", "ten", "ter"}
 _TITLES = re.compile(r"^(?:(?:Herr|Frau|Herrn|Dr\.|Prof\.|Dipl\.-\w+\.?)\s+)+")
 _NAME = re.compile(r"[^\W\d_][^\d_@:;/()]{0,60}")
 
 
 def v_name(raw: str) -> Parsed | None:
-    v = _TITLES.sub("", strip_debris(raw))
+    v = _TITLES.sub("", re.sub(r"\s*\([^)]{0,30}\)\s*$", "", strip_debris(raw)))
     v = re.split(r"\s{2,}|\t", v)[0].strip(" ,")
     v = " ".join(t for t in v.split(" ") if any(ch.isalnum() for ch in t))  # OCR specks: "Hoffmann ."
     if not v:
@@ -152,7 +155,7 @@ def v_name(raw: str) -> Parsed | None:
 def split_name(value: str, last_first: bool | None = None) -> tuple[str, str] | None:
     """(first, last) of a full name: "Weber, Jana" or "Jana Weber"
     (*last_first*: the label said the surname comes first)."""
-    v = _TITLES.sub("", strip_debris(value))
+    v = _TITLES.sub("", re.sub(r"\s*\([^)]{0,30}\)\s*$", "", strip_debris(value)))
     v = " ".join(t for t in v.split(" ") if any(ch.isalnum() for ch in t))
     if not v or re.search(r"\d|@", v):
         return None
@@ -166,6 +169,11 @@ def split_name(value: str, last_first: bool | None = None) -> tuple[str, str] | 
             last, first = parts[0], " ".join(parts[1:])
         else:
             first, last = " ".join(parts[:-1]), parts[-1]
+    # name particles belong to the surname: "Anna von Berg" → ("Anna", "von Berg")
+    words = first.split(" ")
+    while len(words) > 1 and words[-1].lower() in _PARTICLES:
+        last = words.pop() + " " + last
+    first = " ".join(words)
     first, last = _TITLES.sub("", first).strip(), last.strip()
     if not first or not last or len(first.split()) > 3 or len(last.split()) > 2:
         return None
