@@ -46,7 +46,7 @@ samples: venv
 
 # the field model shipped in ekte/models/extractor.json (generated training split; a few minutes: it OCRs scans)
 extract-model: venv
-	$(BIN)/python samples/train_default.py --out ekte/models/extractor.json --per-type 10 --scans 4
+	$(BIN)/python samples/train_default.py --out ekte/models/extractor.json --per-type 10 --scans 3
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache bench/out

@@ -180,7 +180,11 @@ def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
     """Why a person must look at this document's fields: every needed field
     (``doctypes.<type>.required``, else ``extract.required``) that was not
     found or is below ``extract.auto_threshold``.  A missing Aktenzeichen is
-    no reason (one is assigned).  No values in the reasons."""
+    no reason (one is assigned), nor are the fields of a document delivered
+    with its metadata (xdomea, portal, separator sheets: the sending system
+    is the authority for them).  No values in the reasons."""
+    if doc.classification is not None and doc.classification.method in TRUSTED:
+        return []
     dtype = profile.doctypes.get(doc.doctype or "")
     needed = dtype.required if dtype is not None and dtype.required is not None else profile.extract.required
     auto = profile.extract.auto_threshold
