@@ -159,11 +159,16 @@ class FormExtractor:
 
 # -- the stage ---------------------------------------------------------------------
 
+def _rank(f: Field) -> tuple[bool, float]:
+    """A form's own data beats any reading of the page; otherwise the more confident value."""
+    return f.method == "form", f.confidence
+
+
 def extract(doc: "Document", profile: "Profile", extractors: list[Extractor]) -> dict[str, Field]:
     merged: dict[str, Field] = {}
     for ex in extractors:
         for name, f in ex.extract(doc, profile).items():
-            if name not in merged or f.confidence > merged[name].confidence:
+            if name not in merged or _rank(f) > _rank(merged[name]):
                 merged[name] = f
     if "eingangsdatum" not in merged:
         # no received stamp: the intake time, marked as such
