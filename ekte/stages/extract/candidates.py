@@ -55,11 +55,13 @@ def _page_geometry(words: list[Word]) -> tuple[float, float]:
 def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
     out = []
     for r, row in enumerate(rws):
-        for cell in row.cells:
+        # cells without a letter (an OCR speck, what is left of "2.") do not count
+        cells = [c for c in row.cells if any(ch.isalpha() for w in c for ch in w.text)]
+        for cell in cells[:1] if len(cells) > 1 else cells:
             if len(cell) > 9 or cell[-1].text[-1:].isdigit():
                 continue
             role = section_of(" ".join(w.text for w in cell), lex)
-            if role and (len(row.cells) == 1 or cell is row.cells[0]):
+            if role:
                 out.append(Section(r, cell[0].x0, cell[-1].x1, role))
     return out
 
