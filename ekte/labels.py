@@ -11,7 +11,7 @@ DEFAULT_LABELS: dict[str, list[str]] = {
                  "Familienname des Kindes"],
     "vorname": ["Vorname", "Vornamen", "Vorname(n)", "Rufname", "Vorname des Kindes", "Vorname(n) des Kindes"],
     "geburtsdatum": ["Geburtsdatum", "Geb.-Datum", "geboren am", "Geburtstag", "Geb. am", "Geb.-Dat.", "Tag der Geburt",
-                     "Geburtsdatum des Kindes", "geb."],
+                     "Geburtsdatum des Kindes", "geb.", "Datum der Geburt"],
     "strasse": ["Straße, Hausnummer", "Straße und Hausnummer", "Straße, Hausnr.", "Straße/Hausnr.", "Straße / Hausnr.",
                 "Straße / Nr.", "Straße/Nr.", "Straße, Nr.", "Straße Nr.", "Straße und Hausnr.", "Str., Hausnr.", "Straße",
                 "Straße / Hausnummer", "Straße/Hausnummer", "Straße u. Hausnr."],

@@ -162,13 +162,16 @@ def _emit(out: list[Cand], field: str, p: V.Parsed | None, base: Cand, raw: str)
     out.append(c)
 
 
+_CONTINUES = re.compile(r"(?:der|des|die|dem|den|zur|zum|für|von|vom|und)\b")
+
+
 def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators: dict) -> None:
     """Typed candidates from the value of one label."""
     f = h.label.field
     debris = V.strip_debris(text)
     base.debris = debris != V.clean(text)
-    if f == "other" or not debris:
-        return
+    if f == "other" or not debris or (h.label.weak and not h.colon and _CONTINUES.match(debris)):
+        return  # "Datum der Geburt …": the label goes on, it is not this one
     if f == "name":
         base.pseudo = True
         key = h.label.key
