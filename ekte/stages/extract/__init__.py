@@ -79,8 +79,16 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
             page += header_candidates(pno, rws, max(w.y1 for w in words))
         for c in page:
             c.ocr = pno in ocr_pages
-        out += page
+        out += _without_overlaps(page)
     return out
+
+
+def _without_overlaps(cands: list[Cand]) -> list[Cand]:
+    """A shape found around a label's value is that value read worse
+    ("Verein FC Oberfeld e.V." around the cell "FC Oberfeld e.V."): dropped."""
+    labelled = [(c.field, c.start, c.end) for c in cands if c.source in ("right", "below")]
+    return [c for c in cands if c.source != "pattern" or not any(
+        f == c.field and c.start <= s and e <= c.end and (c.start, c.end) != (s, e) for f, s, e in labelled)]
 
 
 def featurized(doc: "Document", profile: "Profile") -> list[tuple[Cand, dict[str, float]]]:
