@@ -67,19 +67,20 @@ class RulesClassifier:
     name = "rules"
 
     def __init__(self) -> None:
-        self._cache: tuple[int, dict[str, list[tuple[re.Pattern[str], str, float]]]] | None = None
+        self._cache: tuple[int, dict[str, list[tuple[re.Pattern[str], str, float, str, list[str]]]]] | None = None
 
     def weight(self, profile: "Profile") -> float:
         return 1.0
 
-    def _rules(self, profile: "Profile") -> dict[str, list[tuple[re.Pattern[str], str, float]]]:
+    def _rules(self, profile: "Profile") -> dict[str, list[tuple[re.Pattern[str], str, float, str, list[str]]]]:
         if self._cache is None or self._cache[0] != id(profile):
             rules: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
             for dt_id, dt in profile.doctypes.items():
                 pats = [(_kw_regex(k), normalize(k).strip(), w) for k, w in dt.keywords.items() if k.strip()]
                 pats += [(_kw_regex(a), normalize(a).strip(), 4.0) for a in dict.fromkeys(dt.aliases + [dt.title]) if a.strip()]
                 pats += [(re.compile(rx, re.IGNORECASE), "", w) for rx, w in dt.patterns.items()]
-                rules[dt_id] = pats
+                # with each keyword its first word and trigrams (the quick no's of scores())
+                rules[dt_id] = [(rx, plain, w, plain.split(" ", 1)[0], _grams(plain)) for rx, plain, w in pats]
             self._cache = (id(profile), rules)
         return self._cache[1]
 
@@ -92,11 +93,11 @@ class RulesClassifier:
         out: dict[str, float] = {}
         for dt, pats in self._rules(profile).items():
             s = 0.0
-            for rx, plain, w in pats:
-                m = rx.search(full) if not plain or plain.split(" ", 1)[0] in full else None
+            for rx, plain, w, first, grams in pats:
+                m = rx.search(full) if not plain or first in full else None
                 if m:
                     s += w * (c.title_boost if m.start() < c.title_chars and rx.search(title) else 1.0)
-                elif plain and len(plain) >= c.fuzzy_min_length and any(g in full for g in _grams(plain)):
+                elif plain and len(plain) >= c.fuzzy_min_length and any(g in full for g in grams):
                     # OCR garbles letters: a close match still counts, a little less (a close
                     # match keeps at least one of the keyword's disjoint trigrams: a quick no first)
                     al = fuzz.partial_ratio_alignment(plain, full, score_cutoff=c.fuzzy_similarity)
@@ -108,7 +109,7 @@ class RulesClassifier:
 
     def classify(self, doc: "Document", profile: "Profile") -> Classification | None:
         scores = self.scores(doc.text, profile)
-        substance = min(1.0, sum(ch.isalnum() for ch in doc.text) / 300)
+        substance = min(1.0, sum(map(str.isalnum, doc.text)) / 300)
         return distribution_to_classification(rules_distribution(scores, profile, substance), self.name)
 
 

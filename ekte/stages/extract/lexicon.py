@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz, process
+
 from ekte.profile import DEFAULT_SECTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -118,8 +120,6 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
                  cell_start: bool) -> Hit | None:
     """The longest label starting at word *i* of a row; *nw* are the row's
     words normalised (:func:`norm_word`), *colons* which of them ended with ':'."""
-    from rapidfuzz import fuzz, process
-
     n = len(nw)
     known_start = nw[i] in lex.first
     for k in range(min(lex.max_words, n - i), 0, -1):
@@ -154,8 +154,6 @@ def section_of(text: str, lex: Lexicon) -> str | None:
     if role:
         return role
     if len(key) >= 10 and not any(ch.isdigit() for ch in key):
-        from rapidfuzz import fuzz, process
-
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:
             return lex.sections[best[0]]

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from stdnum import iban as stdiban
+
 MONTHS = {
     "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
     "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
@@ -267,8 +269,6 @@ def v_email(raw: str) -> Parsed | None:
 
 
 def v_iban(raw: str) -> Parsed | None:
-    from stdnum import iban as stdiban
-
     m = re.search(r"([A-Za-z0-9]{2}\s?[0-9OoIlSB]{2}(?:\s?[0-9A-Za-z|]{1,4}){3,8})", re.sub(r"(?i)iban:?", " ", raw))
     if not m:
         return None
