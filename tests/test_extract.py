@@ -310,3 +310,8 @@ def test_review_reasons_name_the_uncertain_needed_field(profile):
     assert ex.review_reasons(d, profile) == ["vorname: not found"]
     d.classification = Classification("sportstaetten_foerderung", 0.95)
     assert ex.review_reasons(d, profile) == ["verein: not found"]
+    # a sure Aktenzeichen files it into its case: what it lacks is no reason, an unsure one is
+    d.fields["aktenzeichen"] = Field("63-BA-2025/0412", 0.97, method="label")
+    assert ex.review_reasons(d, profile) == []
+    d.fields["aktenzeichen"] = Field("63-BA-2025/0412", 0.7, method="label")
+    assert ex.review_reasons(d, profile) == ["verein: not found", "aktenzeichen: confidence 0.70 < 0.9"]

@@ -193,7 +193,8 @@ def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
     """Why a person must look at this document's fields: every needed field
     (``doctypes.<type>.required``, else ``extract.required``) that was not
     found or is below ``extract.auto_threshold``.  A missing Aktenzeichen is
-    no reason (one is assigned), nor are the fields of a document delivered
+    no reason (one is assigned); a missing field of a document with a sure
+    Aktenzeichen neither (it is filed into its case); nor are the fields of a document delivered
     with its metadata (xdomea, portal, separator sheets: the sending system
     is the authority for them).  No values in the reasons."""
     if doc.classification is not None and doc.classification.method in TRUSTED:
@@ -201,11 +202,14 @@ def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
     dtype = profile.doctypes.get(doc.doctype or "")
     needed = dtype.required if dtype is not None and dtype.required is not None else profile.extract.required
     auto = profile.extract.auto_threshold
+    az = doc.fields.get("aktenzeichen")
+    # a sure Aktenzeichen files the document into its case: a field it does not carry is no reason
+    filed = az is not None and (az.method in TRUSTED or az.confidence >= auto) and az.method != "assigned"
     reasons = []
     for name in needed:
         f = doc.fields.get(name)
         if f is None:
-            if name != "aktenzeichen":
+            if name != "aktenzeichen" and not filed:
                 reasons.append(f"{name}: not found")
         elif f.method not in TRUSTED and f.confidence < auto:
             reasons.append(f"{name}: confidence {f.confidence:.2f} < {auto:g}")
