@@ -5,11 +5,13 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 WORKDIR ?= ekte-data
-APT_PKGS := tesseract-ocr tesseract-ocr-deu ghostscript qpdf pngquant unpaper poppler-utils
+APT_PKGS := tesseract-ocr tesseract-ocr-deu ghostscript qpdf pngquant unpaper poppler-utils \
+            fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
+            fonts-dkg-handwriting fonts-breip fonts-kristi
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: all demo test bench system-deps venv clean samples extract-model
+.PHONY: all demo test bench system-deps venv clean samples eval-heldout extract-model
 
 all: test
 
@@ -47,6 +49,18 @@ samples: venv
 # the field model shipped in ekte/models/extractor.json (generated training split; a few minutes: it OCRs scans)
 extract-model: venv
 	$(BIN)/python samples/train_default.py --out ekte/models/extractor.json --per-type 10 --scans 3
+
+# The held-out set (samples/heldout): evaluation only, never for tuning or training.
+HELDOUT   ?= bench/out/heldout
+HELDOUT_N ?= 5
+eval-heldout: venv
+	rm -rf $(HELDOUT)
+	$(BIN)/python samples/heldout/make.py $(HELDOUT)/born --per-type $(HELDOUT_N) --born
+	$(BIN)/python samples/heldout/make.py $(HELDOUT)/scans --per-type $(HELDOUT_N) --scans
+	@echo "== held-out set, born-digital ($(HELDOUT)/born)"
+	$(BIN)/ekte eval $(HELDOUT)/born --truth $(HELDOUT)/born/truth.json --workdir $(HELDOUT)/work-born
+	@echo "== held-out set, scans ($(HELDOUT)/scans)"
+	$(BIN)/ekte eval $(HELDOUT)/scans --truth $(HELDOUT)/scans/truth.json --workdir $(HELDOUT)/work-scans
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache bench/out

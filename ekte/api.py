@@ -20,7 +20,7 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea",
+    "import_xdomea", "watch", "status",
 ]
 
 
@@ -118,15 +118,44 @@ def train(directory: str | Path | None, *, profile: str | Profile | None = None,
                   analyze=lambda paths: analyze(paths, profile=prof, workdir=workdir, jobs=jobs, progress=progress))
 
 
-def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None) -> list[dict]:
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    with Pipeline(prof, workdir) as p:
+def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
+                overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
+    """The documents waiting for review, with their top candidates."""
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    with Pipeline(prof, workdir, plugins=plugins) as p:
         return p.review_list()
 
 
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
                   profile: str | Profile | None = None, workdir: str | Path | None = None,
-                  overrides: list[str] | None = None) -> Document:
+                  overrides: list[str] | None = None, connectors: list[str] | None = None,
+                  plugins: list[str] | None = None) -> Document:
+    """Confirm (or correct) a document waiting for review; this process
+    exports it at once (the daemon may be running)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir) as p:
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins) as p:
         return p.review_accept(doc_id, doctype, sets)
+
+
+def watch(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+          overrides: list[str] | None = None, jobs: int | None = None, connectors: list[str] | None = None,
+          plugins: list[str] | None = None, polling: bool = False, stable_seconds: float | None = None,
+          rescan_minutes: float | None = None, grace_seconds: float | None = None,
+          done_dir: str | Path | None = None) -> int:
+    """Run the watch daemon until SIGTERM/SIGINT; returns its exit code."""
+    from ekte.watch import Watcher
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    session = Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins)
+    w = Watcher(session, [Path(p) for p in paths], polling=polling, stable_seconds=stable_seconds,
+                rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace_seconds,
+                done_dir=Path(done_dir) if done_dir else None)
+    return w.run()
+
+
+def status(*, workdir: str | Path | None = None) -> dict:
+    """The watch daemons' state, the journal's counts and the ekte processes
+    working on the directory (read-only; works while they run)."""
+    from ekte.watch import read_status
+
+    return read_status(Path(workdir) if workdir else default_workdir())

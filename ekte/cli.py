@@ -1,4 +1,6 @@
-"""The command line: parse, call the API, print.  Nothing else."""
+"""The command line: parse, call :mod:`ekte.api`, print (:mod:`ekte.render`).
+Nothing else.  The options every command shares are declared once, in
+:mod:`ekte.cliopts`."""
 
 from __future__ import annotations
 
@@ -7,46 +9,29 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, Any, Iterator, List, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ekte import __version__
+from ekte import __version__, cliopts, render
+from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
+                          PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency
+from ekte.logs import setup_logging
+from ekte.render import err, out
 
-app = typer.Typer(
-    help="ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-review_app = typer.Typer(help="The review queue: documents whose type was uncertain.", no_args_is_help=True)
-profiles_app = typer.Typer(help="List, show and check authority profiles.", no_args_is_help=True)
-plugins_app = typer.Typer(help="Inspect plugins.", no_args_is_help=True)
+
+app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
+review_app = new_app("The review queue: documents whose type was uncertain.")
+profiles_app = new_app("List, show and check authority profiles.")
+plugins_app = new_app("Inspect plugins.")
 app.add_typer(review_app, name="review")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(plugins_app, name="plugins")
 
-err = Console(stderr=True)
-out = Console()
 
-
-def _setup_logging(verbose: int, fmt: str = "text") -> None:
-    level = logging.WARNING - 10 * min(verbose, 2)
-    handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
-        from ekte.logs import JsonFormatter
-
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for noisy in ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+def command(parent: typer.Typer = app, name: str | None = None) -> Any:
+    return cliopts.command(parent, name)
 
 
 def _fail(code: int, message: str) -> None:
@@ -56,7 +41,7 @@ def _fail(code: int, message: str) -> None:
 
 
 @contextlib.contextmanager
-def _exit_on_errors():
+def _exit_on_errors() -> Iterator[None]:
     """Configuration errors → exit 2, a missing external program → exit 3, one line each."""
     try:
         yield
@@ -74,99 +59,36 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, metavar="",
+                                          help="Print the version and exit.")] = False,
 ) -> None:
-    """Exit codes: 0 all archived; 1 some quarantined or waiting for review;
-    2 usage or configuration error; 3 missing dependency; 130 interrupted."""
+    """Exit codes: 0 all archived; 1 some quarantined, waiting for review or not exported;
+    2 usage or configuration error; 3 missing dependency; 70 internal error; 130 interrupted."""
 
 
-class RichProgress:
-    """Documents and pages with ETA, on stderr."""
-
-    def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-        self.p = Progress(
-            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
-            TextColumn("{task.fields[pages]} pages"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=err, transient=False,
-        )
-        self.pages = 0
-
-    def start(self, total: int) -> None:
-        self.p.start()
-        self.task = self.p.add_task("ingest", total=total, pages=0)
-
-    def advance(self, doc) -> None:
-        self.pages += doc.pages or 0
-        self.p.update(self.task, advance=1, pages=self.pages)
-
-    def finish(self) -> None:
-        self.p.stop()
-
-
-def _summary_table(result) -> None:
-    s = result.summary
-    t = Table(title="ekte ingest — summary", show_footer=False)
-    t.add_column("document type")
-    for st in ("archived", "review"):
-        t.add_column(st, justify="right")
-    for dt, counts in s["by_doctype"].items():
-        t.add_row(dt, str(counts.get("archived", 0)), str(counts.get("review", 0)))
-    out.print(t)
-    b = s["by_status"]
-    out.print(
-        f"{s['total']} documents, {s['pages']} pages in {s['seconds']:.1f} s: "
-        f"[green]{b['archived']} archived[/], {b['duplicate']} duplicates, "
-        f"[yellow]{b['review']} for review[/], [red]{b['quarantined']} quarantined[/]"
-        + (f", [red]{b['export_failed']} not exported (run again or `ekte export`)[/]" if b.get("export_failed") else ""),
-        highlight=False,
-    )
-    if result.workdir:
-        w = result.workdir
-        out.print(f"archive: {w}/archive   export: {w}/export   review queue: {w}/review   quarantine: {w}/quarantine",
-                  highlight=False)
-    bad = [d for d in result.documents if d.error]
-    if bad:
-        q = Table(title="quarantined or not exported")
-        q.add_column("id")
-        q.add_column("reason")
-        q.add_column("message")
-        for d in bad:
-            q.add_row(d.id, d.error.code, d.error.message)
-        out.print(q)
-    if result.interrupted:
-        out.print("[yellow]interrupted — run the same command again to finish the rest[/]")
-
-
-def _run_and_report(run, as_json: bool, no_progress: bool, verbose: int, log_format: str) -> None:
+def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str) -> None:
     """Run an ingest-like API call with a progress bar, print its summary
     (or JSON) and exit with its exit code."""
-    _setup_logging(verbose, log_format)
+    setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors():
-        result = run(RichProgress() if show_progress else None)
+        result = run(render.RichProgress() if show_progress else None)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
-        _summary_table(result)
+        render.summary(result)
     raise typer.Exit(int(result.exit_code))
 
 
-@app.command()
+@command()
 def ingest(
-    paths: List[Path] = typer.Argument(..., help="Files or folders to ingest (folders recursively)."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Profile name or TOML file (default: landkreis)."),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w", help="Working directory (default: $EKTE_HOME or ./ekte-data)."),
-    override: List[str] = typer.Option([], "-o", "--override", help="Override a profile setting: KEY=VALUE (repeatable)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Parallel OCR jobs (default: profile, else CPU cores)."),
-    connector: List[str] = typer.Option([], "--connector", "-c", help="Export connector (repeatable; default: the profile's)."),
-    plugin: List[str] = typer.Option([], "--plugin", help="Load a plugin module (repeatable)."),
-    move: Optional[Path] = typer.Option(None, "--move", help="Move originals here after their export succeeded."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout instead of the table."),
-    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output on stderr (-vv: debug)."),
-    log_format: str = typer.Option("text", "--log-format", help="text or json (one object per line)."),
+    paths: Annotated[List[Path], typer.Argument(metavar="PATH", help="Files or folders to ingest (folders recursively).")],
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
+    connector: ConnectorOpt = [], plugin: PluginOpt = [],
+    move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
+                                                 "(their path relative to the input kept).")] = None,
+    as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
+    log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
     from ekte import api
@@ -174,22 +96,16 @@ def ingest(
     _run_and_report(lambda progress: api.ingest(
         paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
-    ), as_json, no_progress, verbose, log_format)
+    ), as_json, no_progress, verbose, log_format.value)
 
 
-@app.command("import-xdomea")
+@command(name="import-xdomea")
 def import_xdomea_cmd(
-    containers: List[Path] = typer.Argument(..., help="xdomea containers (ZIP) or unpacked container folders."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
-    override: List[str] = typer.Option([], "-o", "--override"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
-    connector: List[str] = typer.Option([], "--connector", "-c"),
-    plugin: List[str] = typer.Option([], "--plugin"),
-    as_json: bool = typer.Option(False, "--json"),
-    no_progress: bool = typer.Option(False, "--no-progress"),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True),
-    log_format: str = typer.Option("text", "--log-format"),
+    containers: Annotated[List[Path], typer.Argument(metavar="CONTAINER",
+                                                     help="xdomea containers (ZIP) or unpacked container folders.")],
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
+    connector: ConnectorOpt = [], plugin: PluginOpt = [], as_json: JsonOpt = False, no_progress: NoProgressOpt = False,
+    verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest the documents of xdomea 0503/0605 containers with their metadata (migrations)."""
     from ekte import api
@@ -197,29 +113,27 @@ def import_xdomea_cmd(
     _run_and_report(lambda progress: api.import_xdomea(
         containers, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, progress=progress,
-    ), as_json, no_progress, verbose, log_format)
+    ), as_json, no_progress, verbose, log_format.value)
 
 
-@app.command("export")
+@command(name="export")
 def export_cmd(
-    ids: List[str] = typer.Argument(None, help="Document ids (or SHA-256 values) to export."),
-    connector: List[str] = typer.Option([], "--connector", "-c", help="Connector (repeatable; default: the profile's)."),
-    since: Optional[str] = typer.Option(None, "--since", help="Documents received on or after this date (YYYY-MM-DD)."),
-    all_docs: bool = typer.Option(False, "--all", help="Every archived document."),
-    force: bool = typer.Option(False, "--force", help="Ask the connector even if the journal says it has the document."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
-    override: List[str] = typer.Option([], "-o", "--override"),
-    plugin: List[str] = typer.Option([], "--plugin"),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout."),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True),
+    ids: Annotated[Optional[List[str]], typer.Argument(metavar="ID", help="Document ids (or SHA-256 values).")] = None,
+    connector: ConnectorOpt = [],
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE",
+                                                 help="Documents received on or after this date (YYYY-MM-DD).")] = None,
+    all_docs: Annotated[bool, typer.Option("--all", metavar="", help="Every archived document.")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Ask the connector even if the journal says it "
+                                        "has the document.")] = False,
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], plugin: PluginOpt = [],
+    as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Export archived documents again (after a DMS outage, or to a second system)."""
     import datetime as _dt
 
     from ekte import api
 
-    _setup_logging(verbose)
+    setup_logging(verbose, log_format.value)
     if since:
         try:
             _dt.date.fromisoformat(since)
@@ -232,149 +146,83 @@ def export_cmd(
         docs = [{**d.result_dict(), "export_results": d.extra.get("export_results", {})} for d in result.documents]
         print(json.dumps({"documents": docs, "summary": result.summary}, ensure_ascii=False, indent=2))
     else:
-        t = Table(title="ekte export")
-        t.add_column("id")
-        t.add_column("type")
-        t.add_column("result")
-        for d in result.documents:
-            if d.status and d.status.value == "review":
-                res = "waiting for review — not exported"
-            elif d.error:
-                res = f"[red]failed[/]: {d.error.message}"
-            else:
-                res = ", ".join(f"{k}: {v}" for k, v in d.extra.get("export_results", {}).items())
-            t.add_row(d.id, d.doctype or "-", res)
-        out.print(t)
-        b = result.summary["by_status"]
-        out.print(f"{len(result.documents)} documents: {b['archived']} exported or already there, "
-                  f"{b['export_failed']} failed, {b['review']} waiting for review", highlight=False)
+        render.export_table(result)
     raise typer.Exit(int(result.exit_code))
 
 
-def _doc_summary(d) -> dict:
-    c = d.classification
-    return {
-        "id": d.id, "source": d.source, "status": d.status.value if d.status else None,
-        "doctype": d.doctype, "confidence": None if d.confidence is None else round(d.confidence, 4),
-        "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])],
-        "fields": {k: {"value": f.value, "confidence": f.confidence, "page": f.page,
-                       "span": list(f.span) if f.span else None, "method": f.method, "repaired": f.repaired}
-                   for k, f in d.fields.items()},
-        "pages": d.pages, "error": d.error.to_dict() if d.error else None, "warnings": d.warnings,
-    }
-
-
-@app.command()
+@command()
 def watch(
-    paths: List[Path] = typer.Argument(..., help="Folders to watch (recursively)."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
-    override: List[str] = typer.Option([], "-o", "--override"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Documents processed at once."),
-    connector: List[str] = typer.Option([], "--connector", "-c"),
-    plugin: List[str] = typer.Option([], "--plugin"),
-    polling: bool = typer.Option(False, "--polling", help="Poll instead of inotify (network shares; automatic on NFS/SMB)."),
-    stable_seconds: Optional[float] = typer.Option(None, "--stable-seconds", help="Unchanged this long = complete (default 5)."),
-    rescan_minutes: Optional[float] = typer.Option(None, "--rescan-minutes", help="Full rescan interval (default 5)."),
-    grace: Optional[float] = typer.Option(None, "--grace", help="Seconds documents in flight may finish on SIGTERM."),
-    done_dir: Optional[Path] = typer.Option(None, "--done", help="Where inputs go after export (default <workdir>/done)."),
-    verbose: int = typer.Option(1, "--verbose", "-v", count=True),
-    log_format: str = typer.Option("text", "--log-format", help="text or json (one object per line)."),
+    paths: Annotated[List[Path], typer.Argument(metavar="FOLDER", help="Folders to watch (recursively).")],
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
+    connector: ConnectorOpt = [], plugin: PluginOpt = [],
+    polling: Annotated[bool, typer.Option("--polling", metavar="", help="Poll instead of inotify (network shares; "
+                                          "chosen automatically on NFS/SMB).")] = False,
+    stable_seconds: Annotated[Optional[float], typer.Option(
+        "--stable-seconds", metavar="S", help="A file unchanged this long is complete (default: 5).")] = None,
+    rescan_minutes: Annotated[Optional[float], typer.Option(
+        "--rescan-minutes", metavar="M", help="Full rescan interval; 0 = only at start-up (default: 5).")] = None,
+    grace: Annotated[Optional[float], typer.Option(
+        "--grace", metavar="S", help="Seconds documents in flight may finish on SIGTERM (default: 30).")] = None,
+    done_dir: Annotated[Optional[Path], typer.Option(
+        "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")] = None,
+    verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Watch folders and ingest every file that arrives (runs until SIGTERM/SIGINT)."""
-    from ekte.pipeline import Pipeline
-    from ekte.profile import load_profile
-    from ekte.watch import Watcher
+    from ekte import api
 
-    _setup_logging(verbose, log_format)
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
-        prof = load_profile(profile, override)
-        p = Pipeline(prof, workdir, jobs=jobs, connectors=connector or None, plugins=plugin)
-        w = Watcher(p, paths, polling=polling, stable_seconds=stable_seconds,
-                    rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace,
-                    done_dir=done_dir)
-        code = w.run()
+        code = api.watch(paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
+                         connectors=connector or None, plugins=plugin, polling=polling, stable_seconds=stable_seconds,
+                         rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir)
     raise typer.Exit(code)
 
 
-@app.command()
-def status(
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
-    as_json: bool = typer.Option(False, "--json"),
-) -> None:
-    """The watch daemon's state: queue, in flight, done and failed since start, last errors."""
-    from ekte.pipeline import default_workdir
-    from ekte.watch import read_status
+@command()
+def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
+    """The watch daemons' state (queue, in flight, done and failed since start, last errors), the
+    ekte processes working on the directory, and the journal's counts."""
+    from ekte import api
 
-    st = read_status(workdir or default_workdir())
+    with _exit_on_errors():
+        st = api.status(workdir=workdir)
     if as_json:
         print(json.dumps(st, ensure_ascii=False, indent=2))
-        return
-    if "pid" not in st:
-        out.print(f"no watch daemon has run in {st['workdir']}")
     else:
-        state = "[green]running[/]" if st["running"] else "[red]not running[/]"
-        out.print(f"watch daemon {state} (pid {st['pid']}, {st.get('mode')}, since {st.get('started')})")
-        out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
-                  f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
-                  f"not exported {st.get('export_failed', 0)}  "
-                  f"last activity {st.get('last_activity') or '-'}", highlight=False)
-        for e in st.get("last_errors", []):
-            out.print(f"  {e['time']}  {e['id']}  {e['code']}", highlight=False)
-    if st.get("journal"):
-        out.print("journal: " + ", ".join(f"{k} {v}" for k, v in sorted(st["journal"].items())), highlight=False)
+        render.status(st)
 
 
-@app.command()
+@command()
 def classify(
-    files: List[Path] = typer.Argument(..., help="Files or folders."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w", help="Where the trained model is looked up."),
-    override: List[str] = typer.Option([], "-o", "--override"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
-    as_json: bool = typer.Option(False, "--json"),
+    files: Annotated[List[Path], typer.Argument(metavar="PATH", help="Files or folders.")],
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
+    plugin: PluginOpt = [], as_json: JsonOpt = False,
 ) -> None:
     """Print type, confidence, top candidates and fields (OCRs as ingest would; archives nothing)."""
     from ekte import api
 
-    _setup_logging(0)
+    setup_logging(0)
     with _exit_on_errors():
-        docs = api.analyze(files, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
+        docs = api.analyze(files, profile=profile, workdir=workdir, overrides=override, jobs=jobs, plugins=plugin)
     if as_json:
-        print(json.dumps({"version": 1, "documents": [_doc_summary(d) for d in docs]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"version": 1, "documents": [render.doc_summary(d) for d in docs]}, ensure_ascii=False,
+                         indent=2))
     else:
-        for d in docs:
-            out.rule(f"{d.source}", style="dim")
-            if d.error:
-                out.print(f"[red]{d.error.code}[/]: {d.error.message}", highlight=False)
-                continue
-            flag = "[yellow](review)[/]" if d.status and d.status.value == "review" else ""
-            cands = ", ".join(f"{c.doctype} {c.score:.2f}" for c in d.classification.candidates)
-            out.print(f"[bold]{d.doctype}[/] {d.confidence:.2f} {flag}  candidates: {cands}", highlight=False)
-            t = Table(show_header=True, box=None)
-            for col in ("field", "value", "conf.", "page", "method"):
-                t.add_column(col)
-            for k, f in sorted(d.fields.items()):
-                t.add_row(k, f.value + (" (repaired)" if f.repaired else ""), f"{f.confidence:.2f}",
-                          str(f.page or ""), f.method)
-            out.print(t)
+        render.classified(docs)
     raise typer.Exit(1 if any(d.error or (d.status and d.status.value == "review") for d in docs) else 0)
 
 
-@app.command("eval")
+@command(name="eval")
 def eval_cmd(
-    directory: Path = typer.Argument(..., help="Folder of documents named <id>.<ext>."),
-    truth: Path = typer.Option(..., "--truth", help='JSON: {id: {"type": …, "fields": {…}}}'),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
-    override: List[str] = typer.Option([], "-o", "--override"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
-    as_json: bool = typer.Option(False, "--json"),
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of documents named <id>.<ext>.")],
+    truth: Annotated[Path, typer.Option("--truth", metavar="FILE", help='JSON: {id: {"type": …, "fields": {…}}}')],
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Accuracy, macro-F1, confusion matrix and per-field precision/recall against a truth file."""
     from ekte import api
 
-    _setup_logging(0)
+    setup_logging(0)
     try:
         t = json.loads(truth.read_text("utf-8"))
     except (OSError, ValueError) as e:
@@ -383,68 +231,28 @@ def eval_cmd(
         r = api.evaluate(directory, t, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
     if as_json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
-        return
-    out.print(f"documents {r['documents']}  accuracy [bold]{r['accuracy']:.4f}[/]  macro-F1 {r['macro_f1']:.4f}  "
-              f"field F1 [bold]{r['fields']['f1']:.4f}[/] (P {r['fields']['precision']:.4f}, R {r['fields']['recall']:.4f})",
-              highlight=False)
-    out.print(f"threshold {r['threshold']}: {r['above_threshold']} above, accuracy there "
-              f"{r['accuracy_above_threshold']:.4f}, review rate {r['review_rate']:.2%}, "
-              f"wrong above threshold: {len(r['wrong_above_threshold'])}", highlight=False)
-    labels = list(r["confusion"])
-    cm = Table(title="confusion (rows: truth, columns: predicted)")
-    cm.add_column("")
-    for lab in labels:
-        cm.add_column(lab[:6], justify="right")
-    for a in labels:
-        cm.add_row(a, *[str(r["confusion"][a][b] or "") for b in labels])
-    out.print(cm)
-    ft = Table(title="fields")
-    for c in ("field", "precision", "recall", "F1", "support"):
-        ft.add_column(c, justify="right" if c != "field" else "left")
-    for k, v in r["per_field"].items():
-        ft.add_row(k, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", str(v["support"]))
-    out.print(ft)
-    _print_reliability(r)
+    else:
+        render.evaluation(r)
 
 
-def _print_reliability(r: dict) -> None:
-    """The field confidences against the truth, and the wrong values a clerk would not see."""
-    fr = r["field_reliability"]
-    rt = Table(title="field confidence → share right")
-    for c in ("confidence", "values", "right"):
-        rt.add_column(c, justify="right")
-    for b in fr["buckets"]:
-        rt.add_row(f"{b['from']:.2f}–{b['to']:.2f}", str(b["values"]), f"{b['right']:.3f}")
-    out.print(rt)
-    right = "-" if fr["right_above"] is None else f"{fr['right_above']:.4f}"
-    out.print(f"at or above {fr['threshold']}: {fr['above']} values ({(fr['share_above'] or 0):.1%}), right {right}; "
-              f"wrong types exported without review: {r['wrong_types_exported']}", highlight=False)
-    wrong = r["wrong_values_above_threshold"]
-    if wrong:
-        wt = Table(title=f"wrong values at or above {fr['threshold']}")
-        for c in ("id", "field", "value", "truth", "conf."):
-            wt.add_column(c)
-        for w in wrong:
-            wt.add_row(w["id"], w["field"], str(w["value"]), str(w["truth"] or "(none)"), f"{w['confidence']:.3f}")
-        out.print(wt)
-
-
-@app.command()
+@command()
 def train(
-    directory: Optional[Path] = typer.Argument(None, help="One sub-folder per document type (PDFs, images or .txt); "
-                                                          "or, with --truth, a folder of labelled documents."),
-    truth: Optional[Path] = typer.Option(None, "--truth", help='JSON {id: {"type", "fields"}}: train the field model too.'),
-    from_reviews: bool = typer.Option(False, "--from-reviews", help="Learn from the documents clerks accepted in review."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
-    override: List[str] = typer.Option([], "-o", "--override"),
-    out_path: Optional[Path] = typer.Option(None, "--out", help="Type model file (default: <workdir>/models/<profile>.classifier.joblib)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j"),
+    directory: Annotated[Optional[Path], typer.Argument(
+        metavar="DIR", help="One sub-folder per document type (PDFs, images or .txt); or, with --truth, a folder "
+                            "of labelled documents named <id>.<ext>.")] = None,
+    truth: Annotated[Optional[Path], typer.Option("--truth", metavar="FILE", help='JSON {id: {"type": …, '
+                     '"fields": {…}}}: train the field model from DIR too.')] = None,
+    from_reviews: Annotated[bool, typer.Option("--from-reviews", metavar="", help="Learn the field model from the "
+                            "documents clerks accepted in review (their corrected fields).")] = False,
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+    out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
+                        "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Train the document-type model and, from labelled fields, the field model (see ekte.learn)."""
     from ekte import api
 
-    _setup_logging(0)
+    setup_logging(0)
     if directory is None and not from_reviews:
         _fail(ExitCode.USAGE, "say what to learn from: DIR, DIR --truth FILE, or --from-reviews")
     t = None
@@ -466,43 +274,33 @@ def train(
                   f"{m['examples']} candidate values)", highlight=False)
 
 
-@review_app.command("list")
-def review_list_cmd(
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
-    as_json: bool = typer.Option(False, "--json"),
-) -> None:
+@command(review_app, "list")
+def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+                    plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
     """Documents waiting for review, with their top candidates."""
     from ekte import api
 
     with _exit_on_errors():
-        items = api.review_list(profile=profile, workdir=workdir)
+        items = api.review_list(profile=profile, workdir=workdir, overrides=override, plugins=plugin)
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
-        return
-    t = Table(title=f"review queue ({len(items)})")
-    for c in ("id", "doctype", "confidence", "candidates", "fields to check", "since"):
-        t.add_column(c)
-    for i in items:
-        t.add_row(i["id"], str(i.get("doctype")), f"{i.get('confidence') or 0:.2f}",
-                  ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])),
-                  ", ".join(r.split(":")[0] for r in i.get("fields", [])), i.get("time", ""))
-    out.print(t)
+    else:
+        render.review_queue(items)
 
 
-@review_app.command("accept")
+@command(review_app, "accept")
 def review_accept_cmd(
-    doc_id: str = typer.Argument(..., help="Document id (see ekte review list)."),
-    doctype: Optional[str] = typer.Option(None, "--doctype", "-t", help="The right document type (default: the top candidate)."),
-    set_: List[str] = typer.Option([], "--set", help="FIELD=VALUE (repeatable)."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workdir: Optional[Path] = typer.Option(None, "--workdir", "-w"),
-    override: List[str] = typer.Option([], "-o", "--override"),
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (see ekte review list).")],
+    doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE",
+                                                   help="The right document type (default: the top candidate).")] = None,
+    set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
+    plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Confirm or correct a document's type and fields; it is then exported."""
+    """Confirm or correct a document's type and fields; this process then exports it at once."""
     from ekte import api
 
-    _setup_logging(0)
+    setup_logging(verbose, log_format.value)
     sets = {}
     for item in set_:
         if "=" not in item:
@@ -510,19 +308,24 @@ def review_accept_cmd(
         k, v = item.split("=", 1)
         sets[k.strip()] = v.strip()
     with _exit_on_errors():
-        doc = api.review_accept(doc_id, doctype=doctype, sets=sets, profile=profile, workdir=workdir, overrides=override)
+        doc = api.review_accept(doc_id, doctype=doctype, sets=sets, profile=profile, workdir=workdir,
+                                overrides=override, connectors=connector or None, plugins=plugin)
+    if doc.error:
+        out.print(f"{doc.id}: {doc.doctype} accepted; export failed: {doc.error.message}", highlight=False)
+        raise typer.Exit(ExitCode.DOCUMENTS_NEED_ATTENTION)
     out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
 
 
-@profiles_app.command("list")
+@command(profiles_app, "list")
 def profiles_list() -> None:
     """List the profiles that can be named with --profile."""
+    from rich.table import Table
+
     from ekte.profile import available_profiles, load_profile
 
     t = Table()
-    t.add_column("name")
-    t.add_column("title")
-    t.add_column("file")
+    for c in ("name", "title", "file"):
+        t.add_column(c)
     for name, path in available_profiles().items():
         try:
             title = load_profile(str(path)).profile.title
@@ -532,10 +335,10 @@ def profiles_list() -> None:
     out.print(t)
 
 
-@profiles_app.command("show")
+@command(profiles_app, "show")
 def profiles_show(
-    name: str = typer.Argument("landkreis"),
-    override: List[str] = typer.Option([], "-o", "--override"),
+    name: Annotated[str, typer.Argument(metavar="NAME|FILE", help="Profile name or TOML file.")] = "landkreis",
+    override: OverrideOpt = [],
 ) -> None:
     """Print a profile after inheritance and overrides, as JSON."""
     from ekte.profile import load_profile
@@ -545,29 +348,25 @@ def profiles_show(
     print(json.dumps(p.model_dump(mode="json"), ensure_ascii=False, indent=2))
 
 
-@profiles_app.command("check")
-def profiles_check(files: List[str] = typer.Argument(...)) -> None:
+@command(profiles_app, "check")
+def profiles_check(files: Annotated[List[str], typer.Argument(metavar="FILE", help="Profile files (TOML).")]) -> None:
     """Check profile files; print every error with its location."""
     from ekte.profile import check_profile
 
     bad = False
     for f in files:
         errors = check_profile(f)
-        if errors:
-            bad = True
-            for e in errors:
-                print(e)
-        else:
-            print(f"{f}: ok")
+        bad |= bool(errors)
+        for e in errors or [f"{f}: ok"]:
+            print(e)
     raise typer.Exit(ExitCode.USAGE if bad else 0)
 
 
-@plugins_app.command("list")
-def plugins_list(
-    plugin: List[str] = typer.Option([], "--plugin"),
-    as_json: bool = typer.Option(False, "--json"),
-) -> None:
+@command(plugins_app, "list")
+def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
     """List the plugins, where they came from and which hooks they implement."""
+    from rich.table import Table
+
     from ekte.plugins import build_manager
 
     with _exit_on_errors():
@@ -584,7 +383,13 @@ def plugins_list(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as e:  # noqa: BLE001 - no traceback reaches a user
+        logging.getLogger("ekte").debug("internal error", exc_info=True)
+        err.print(f"[bold red]error:[/] internal error ({type(e).__name__}); run again with -vv for details, "
+                  "and report it", highlight=False, soft_wrap=True)
+        sys.exit(ExitCode.INTERNAL)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad arguments or configuration (profile, overrides)
     MISSING_DEPENDENCY = 3  # tesseract / ghostscript / language data missing
     ALL_FAILED = 4  # not one document could be archived
+    INTERNAL = 70  # a bug in ekte or a plugin (EX_SOFTWARE); the message says how to get details
     INTERRUPTED = 130  # Ctrl-C or SIGTERM; a re-run finishes the rest
 
 

@@ -1,17 +1,33 @@
 """Atomic file-system writes: temp file + fsync + rename, for files and
-whole directories.  Nothing half-written is ever visible under a final name."""
+whole directories.  Nothing half-written is ever visible under a final name.
+
+Temporary names carry the writing process's owner token
+(``.ekte-tmp-<token>-…``, see :mod:`ekte.owner`): with several ekte
+processes on one working directory, :func:`clean_stale_tmp` removes only
+what a *dead* process left behind, never another live process's work in
+progress.  :func:`move_input` is the one way an input file or package
+leaves an inbox."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 TMP_PREFIX = ".ekte-tmp-"
+OLD_MARK = "old-"
+
+
+def tmp_prefix() -> str:
+    """The prefix of this process's temporary names."""
+    from ekte.owner import current
+
+    return f"{TMP_PREFIX}{current().token}-"
 
 
 def fsync_dir(path: Path) -> None:
@@ -28,7 +44,7 @@ def atomic_writer(path: Path) -> Iterator[Any]:
     fsynced and renamed on success, removed on failure."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=tmp_prefix(), dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
@@ -79,12 +95,12 @@ def staged_dir(final: Path) -> Iterator[Path]:
     replaced only after the new one is complete."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(), dir=final.parent))
     try:
         yield tmp
         fsync_tree(tmp)
         if final.exists():
-            old = final.with_name(TMP_PREFIX + "old-" + final.name)
+            old = final.with_name(f"{TMP_PREFIX}{OLD_MARK}{tmp_prefix()[len(TMP_PREFIX):]}{final.name}")
             if old.exists():
                 shutil.rmtree(old)
             os.rename(final, old)
@@ -98,34 +114,104 @@ def staged_dir(final: Path) -> Iterator[Path]:
         raise
 
 
-def clean_stale_tmp(root: Path) -> int:
-    """Remove leftovers of interrupted atomic writes below *root*.
-    Returns how many were removed."""
+def tmp_owner(name: str) -> str | None:
+    """The owner token in a temporary name, or None for a name an older
+    release wrote (``.ekte-tmp-XXXXXXXX``, ``.ekte-tmp-old-NAME``)."""
+    from ekte.owner import TOKEN_PARTS, parse_token
+
+    rest = name[len(TMP_PREFIX):]
+    if rest.startswith(OLD_MARK):
+        rest = rest[len(OLD_MARK):]
+    parts = rest.split("-")
+    if len(parts) <= TOKEN_PARTS:
+        return None
+    token = "-".join(parts[:TOKEN_PARTS])
+    return token if parse_token(token) else None
+
+
+def _old_target(name: str, owner: str | None) -> str:
+    """The final name an ``old-`` copy belongs to."""
+    rest = name[len(TMP_PREFIX) + len(OLD_MARK):]
+    return rest[len(owner) + 1:] if owner else rest
+
+
+def dead_here(token: str | None) -> bool:
+    """Is the writer of a temporary name surely dead?  Names of older
+    releases: yes (they cannot run beside this one, see ekte.pipeline.session);
+    owners on this host: if their process is gone; other hosts: unknown, no."""
+    from ekte.owner import token_alive_here
+
+    return token is None or token_alive_here(token) is False
+
+
+def clean_stale_tmp(root: Path, is_dead: Callable[[str | None], bool] | None = None) -> int:
+    """Remove leftovers of interrupted atomic writes below *root* whose
+    writer is dead (``is_dead(owner_token)``, token None for names of older
+    releases; default :func:`dead_here`).  An ``old-`` copy whose
+    replacement never got in place is restored.  Returns how many were
+    cleaned."""
+    is_dead = is_dead or dead_here
     n = 0
     if not Path(root).exists():
         return 0
     for dirpath, dirnames, filenames in os.walk(root):
         for d in list(dirnames):
-            if d.startswith(TMP_PREFIX + "old-"):
-                # A crash in the middle of a replace: the new one never got
-                # in place, so the old one is the valid copy -> restore it.
-                name = d[len(TMP_PREFIX + "old-"):]
-                if not os.path.exists(os.path.join(dirpath, name)):
-                    os.rename(os.path.join(dirpath, d), os.path.join(dirpath, name))
-                else:
-                    shutil.rmtree(os.path.join(dirpath, d), ignore_errors=True)
-                dirnames.remove(d)
-                n += 1
-            elif d.startswith(TMP_PREFIX):
-                shutil.rmtree(os.path.join(dirpath, d), ignore_errors=True)
-                dirnames.remove(d)
-                n += 1
+            if not d.startswith(TMP_PREFIX):
+                continue
+            dirnames.remove(d)
+            owner = tmp_owner(d)
+            if not is_dead(owner):
+                continue
+            full = os.path.join(dirpath, d)
+            if d.startswith(TMP_PREFIX + OLD_MARK):
+                # a crash in the middle of a replace: if the new one never got
+                # in place, the old one is the valid copy -> restore it
+                name = os.path.join(dirpath, _old_target(d, owner))
+                if not os.path.exists(name):
+                    os.rename(full, name)
+                    n += 1
+                    continue
+            shutil.rmtree(full, ignore_errors=True)
+            n += 1
         for f in filenames:
-            if f.startswith(TMP_PREFIX):
+            if f.startswith(TMP_PREFIX) and is_dead(tmp_owner(f)):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(os.path.join(dirpath, f))
                 n += 1
     return n
+
+
+class NotMoved(Exception):
+    """An input could not be moved; the message says why (no file names)."""
+
+
+def move_input(src: Path, target: Path, sha256: str | None = None) -> Path:
+    """THE way an input (a file, or a package folder) leaves an inbox:
+    renamed where source and target share a file system, else copied (each
+    file atomically), verified and only then removed.  With *sha256* a
+    file must still be the document that was read (else :class:`NotMoved`
+    and nothing changes).  Returns *target*."""
+    src, target = Path(src), Path(target)
+    if sha256 is not None and src.is_file() and sha256_file(src) != sha256:
+        raise NotMoved("original changed after it was read; not moved")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(src, target)
+        fsync_dir(target.parent)
+        return target
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+    if src.is_dir():
+        pairs = [(f, target / f.relative_to(src)) for f in sorted(src.rglob("*")) if f.is_file()]
+    else:
+        pairs = [(src, target)]
+    for a, b in pairs:
+        copy_file(a, b)
+        if sha256_file(a) != sha256_file(b):
+            raise NotMoved("the copy did not match the original; not moved")
+    shutil.rmtree(src) if src.is_dir() else os.unlink(src)
+    return target
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -42,9 +42,14 @@ def ekte_extractors() -> list[Extractor]:
 
 @hookspec
 def ekte_process(point: str, document: Document, profile: Profile) -> None:
-    """Called at each of :data:`PROCESSOR_POINTS` with the document in flight.
-    A processor may change the document (its texts, fields, warnings) or
-    raise :class:`ekte.errors.DocumentError` to quarantine it."""
+    """Called at each of :data:`PROCESSOR_POINTS` with the document in flight:
+    ``before_ocr``, ``after_ocr`` and ``after_classify`` in the worker process
+    that OCRs, classifies and extracts it (a plugin module is imported there
+    too), ``before_archive`` in the process that archives it.  A processor
+    may change the document (its texts, fields, warnings) or raise
+    :class:`ekte.errors.DocumentError` to quarantine it with that code and
+    message; any other exception quarantines it as ``internal_error`` naming
+    the plugin.  Either way the run goes on."""
 
 
 @hookspec

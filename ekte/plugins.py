@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import pluggy
@@ -93,3 +91,24 @@ def connectors(pm: pluggy.PluginManager) -> dict[str, type]:
     for cls in call_list(pm, "ekte_connectors"):
         found[cls.name] = cls
     return found
+
+
+def run_processors(pm: pluggy.PluginManager, point: str, document: Any, profile: Any) -> None:
+    """Call every ``ekte_process`` implementation at *point*, in pluggy's
+    order, one by one so that a failure names its plugin.  A
+    :class:`~ekte.errors.DocumentError` keeps the plugin's code and message
+    (the document goes to quarantine with them); any other exception
+    becomes ``internal_error`` naming the plugin."""
+    from ekte.errors import DocumentError
+
+    kwargs = {"point": point, "document": document, "profile": profile}
+    for impl in reversed(pm.hook.ekte_process.get_hookimpls()):
+        if impl.hookwrapper or getattr(impl, "wrapper", False):
+            continue
+        try:
+            impl.function(*[kwargs[a] for a in impl.argnames])
+        except DocumentError as e:
+            raise DocumentError(e.code, e.message, e.stage or point) from None
+        except Exception as e:  # noqa: BLE001 - a plugin's bug quarantines one document, nothing more
+            raise DocumentError("internal_error", f"Plugin '{impl.plugin_name}' failed at {point} "
+                                f"({type(e).__name__}).", point) from None

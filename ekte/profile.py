@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError
+from ekte.overrides import apply_overrides, override_error, parse_override  # noqa: F401
 
 DEFAULT_PROFILE = "landkreis"
 
@@ -323,34 +324,6 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return raw
 
 
-def parse_override(item: str) -> tuple[list[str], Any]:
-    if "=" not in item:
-        raise ConfigError(f"override '{item}' is not KEY=VALUE")
-    key, value = item.split("=", 1)
-    key = key.strip()
-    if not key or any(not part for part in key.split(".")):
-        raise ConfigError(f"override '{item}': empty key")
-    try:
-        parsed = tomllib.loads(f"v = {value}")["v"]
-    except tomllib.TOMLDecodeError:
-        parsed = value  # plain string
-    return key.split("."), parsed
-
-
-def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    raw = copy.deepcopy(raw)
-    for item in overrides:
-        keys, value = parse_override(item)
-        node = raw
-        for k in keys[:-1]:
-            nxt = node.setdefault(k, {})
-            if not isinstance(nxt, dict):
-                raise ConfigError(f"override '{item}': '{k}' is not a table")
-            node = nxt
-        node[keys[-1]] = value
-    return raw
-
-
 def format_validation_error(path: Path | str, err: ValidationError) -> str:
     lines = []
     for e in err.errors():
@@ -362,10 +335,13 @@ def format_validation_error(path: Path | str, err: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def validate(raw: dict[str, Any], source: Path | str) -> Profile:
+def validate(raw: dict[str, Any], source: Path | str, overrides: list[str] | None = None) -> Profile:
     try:
         prof = Profile.model_validate(raw)
     except ValidationError as e:
+        blamed = [override_error(Profile, x, overrides or []) for x in e.errors()]
+        if any(blamed):  # what an override set is the override's fault, not the file's
+            raise ConfigError("\n".join(b for b in blamed if b)) from None
         raise ConfigError(format_validation_error(source, e)) from None
     default = prof.classify.default_doctype
     if prof.doctypes and default not in prof.doctypes:
@@ -378,8 +354,8 @@ def load_profile(name_or_path: str | None = None, overrides: list[str] | None = 
     path = find_profile(name_or_path or DEFAULT_PROFILE)
     raw = _load_raw(path)
     if overrides:
-        raw = apply_overrides(raw, overrides)
-    return validate(raw, path)
+        raw = apply_overrides(raw, overrides, Profile)
+    return validate(raw, path, overrides)
 
 
 def check_profile(path: str) -> list[str]:

@@ -41,5 +41,5 @@ def text_to_pdf(text: str, out: Path) -> int:
             Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
             Contents=pdf.make_stream(b"\n".join(ops)))
         pdf.pages.append(pikepdf.Page(page))
-    pdf.save(out)
+    pdf.save(out, deterministic_id=True)  # the same text, the same bytes: the same document
     return len(pages)

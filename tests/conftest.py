@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from helpers import ROOT, SAMPLES, SHARED, ekte_cmd, ingest_json, run_ekte  # noqa: E402,F401
 
 sys.path.insert(0, str(SAMPLES))
+sys.path.insert(0, str(ROOT / "tests" / "plugins"))
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 

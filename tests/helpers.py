@@ -9,6 +9,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "samples"
+FAULT_PLUGINS = ROOT / "tests" / "plugins"  # ekte_faults: fault injection at every processor point
+
+
+def fault_env(extra: dict | None = None) -> dict:
+    """Environment for an ekte subprocess that loads ``--plugin ekte_faults``."""
+    path = os.pathsep.join(filter(None, [str(FAULT_PLUGINS), os.environ.get("PYTHONPATH", "")]))
+    return {"PYTHONPATH": path, **(extra or {})}
 
 
 def ekte_cmd() -> list[str]:

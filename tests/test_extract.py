@@ -315,3 +315,6 @@ def test_review_reasons_name_the_uncertain_needed_field(profile):
     assert ex.review_reasons(d, profile) == []
     d.fields["aktenzeichen"] = Field("63-BA-2025/0412", 0.7, method="label")
     assert ex.review_reasons(d, profile) == ["verein: not found", "aktenzeichen: confidence 0.70 < 0.9"]
+    # auto_threshold 0: no field review at all
+    assert ex.review_reasons(d, profile.model_copy(update={"extract": profile.extract.model_copy(
+        update={"auto_threshold": 0.0})})) == []

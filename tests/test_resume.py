@@ -117,16 +117,19 @@ def test_interrupt_exits_130_and_rerun_finishes(mixed_inbox, tmp_path, sig):
     _check_exactly_once(wd, 10)
 
 
-def test_second_process_on_same_workdir_is_refused(mixed_inbox, tmp_path):
+def test_second_process_on_same_workdir_shares_it(mixed_inbox, tmp_path):
+    # (until issue 9 a second process was refused with "another ekte process"; now they share the work)
     wd = tmp_path / "wd"
     proc = _start(mixed_inbox, wd)
-    try:
-        _wait_for(lambda: (wd / "journal.sqlite").exists(), proc)
-        p = subprocess.run(ekte_cmd() + ["ingest", str(mixed_inbox), "-w", str(wd)], capture_output=True, text=True)
-        assert p.returncode == 2 and "another ekte process" in p.stderr
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    _wait_for(lambda: (wd / "journal.sqlite").exists(), proc)
+    out = ingest_json(mixed_inbox, "-w", wd, check=0)
+    first, _err = proc.communicate(timeout=600)
+    assert proc.returncode == 0
+    mine = {d["id"]: d["status"] for d in out["documents"]}
+    theirs = {d["id"]: d["status"] for d in json.loads(first)["documents"]}
+    assert set(mine) == set(theirs) and len(mine) == 10
+    assert all(sorted([mine[i], theirs[i]]) == ["archived", "duplicate"] for i in mine)
+    _check_exactly_once(wd, 10)
 
 
 def test_document_timeout_quarantines_and_run_goes_on(tmp_path, inbox, born_digital):

@@ -198,7 +198,7 @@ def train_model(texts: list[str], labels: list[str], profile: "Profile", path: P
     }
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(fsutil.TMP_PREFIX + path.name)
+    tmp = path.with_name(fsutil.tmp_prefix() + path.name)
     joblib.dump({"meta": meta, "estimator": est}, tmp)
     import os
 

@@ -119,43 +119,6 @@ def page_texts(pdf_path: Path) -> list[str]:
     return texts
 
 
-def page_rows(pdf_path: Path) -> list[str]:
-    """The text of every page rebuilt row by row from the positions of its
-    text runs: a label and its value on the same row end up on one line,
-    even where OCR's page segmentation read the labels column first."""
-    import pypdfium2 as pdfium
-
-    pages = []
-    doc = pdfium.PdfDocument(str(pdf_path))
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            tp = page.get_textpage()
-            runs = []
-            for k in range(min(tp.count_rects(), 20000)):
-                left, bottom, right, top = tp.get_rect(k)
-                t = tp.get_text_bounded(left, bottom, right, top).replace("\r", " ").replace("\n", " ").strip()
-                if t:
-                    runs.append((left, bottom, right, top, t))
-            tp.close()
-            page.close()
-            rows: list[list[tuple]] = []
-            for r in sorted(runs, key=lambda r: -(r[1] + r[3]) / 2):
-                cy, h = (r[1] + r[3]) / 2, max(1.0, r[3] - r[1])
-                if rows:
-                    last = rows[-1]
-                    ly = sum((x[1] + x[3]) / 2 for x in last) / len(last)
-                    lh = max(1.0, sum(x[3] - x[1] for x in last) / len(last))
-                    if abs(cy - ly) < 0.5 * min(h, lh):
-                        last.append(r)
-                        continue
-                rows.append([r])
-            pages.append("\n".join(" ".join(x[4] for x in sorted(row, key=lambda x: x[0])) for row in rows))
-    finally:
-        doc.close()
-    return pages
-
-
 def _has_text(t: str, min_chars: int) -> bool:
     return sum(1 for c in t if c.isalnum()) >= max(1, min_chars)
 
@@ -328,9 +291,5 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
     if len(texts) != n:
         raise DocumentError("ocr_failed", f"The OCR output has {len(texts)} pages instead of {n}.", "ocr")
     result["page_texts"] = texts
-    try:
-        result["page_rows"] = page_rows(out if result["format"] != "original" else inp)
-    except Exception:  # noqa: BLE001 - a help for extraction, never a reason to fail
-        result["page_rows"] = []
     result["pages_without_text"] = [i + 1 for i, t in enumerate(texts) if not _has_text(t, 1)]
     return result

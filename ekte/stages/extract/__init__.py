@@ -196,8 +196,11 @@ def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
     no reason (one is assigned); a missing field of a document with a sure
     Aktenzeichen neither (it is filed into its case); nor are the fields of a document delivered
     with its metadata (xdomea, portal, separator sheets: the sending system
-    is the authority for them).  No values in the reasons."""
+    is the authority for them).  ``auto_threshold = 0`` turns field review
+    off.  No values in the reasons."""
     if doc.classification is not None and doc.classification.method in TRUSTED:
+        return []
+    if profile.extract.auto_threshold <= 0:
         return []
     dtype = profile.doctypes.get(doc.doctype or "")
     needed = dtype.required if dtype is not None and dtype.required is not None else profile.extract.required

@@ -102,14 +102,13 @@ def reviewed_documents(workdir: Path) -> list[tuple["Document", dict[str, str]]]
     try:
         ids = [r[0] for r in j.db.execute(
             "SELECT DISTINCT doc_id FROM events WHERE stage='review' AND event='accepted' ORDER BY doc_id")]
-        rows = [j.get_by_id(i) for i in ids]
+        rows = [(r["id"], j.archive_dir(r)) for r in (j.get_by_id(i) for i in ids) if r is not None]
     finally:
         j.close()
     out = []
-    for row in rows:
-        if row is None or not row["archive_path"]:
+    for doc_id, adir in rows:
+        if adir is None:
             continue
-        adir = Path(row["archive_path"])
         try:
             meta = json.loads((adir / METADATA).read_text("utf-8"))
             pdf = adir / ARCHIVE_PDF
@@ -117,7 +116,7 @@ def reviewed_documents(workdir: Path) -> list[tuple["Document", dict[str, str]]]
             doc.page_texts = page_texts(pdf)
             doc.extra["page_words"] = page_words(pdf)
         except (OSError, ValueError, KeyError):
-            log.warning("document %s: archive unreadable, not used for training", row["id"])
+            log.warning("document %s: archive unreadable, not used for training", doc_id)
             continue
         truth = {k: f["value"] for k, f in (meta.get("fields") or {}).items() if f.get("method") == "manual"}
         if truth:

@@ -1,0 +1,73 @@
+"""The options every ekte command shares, declared once (``Annotated``
+types with a metavar and a description each), and the Typer classes that
+keep Python types out of ``--help``.  Commands added elsewhere import
+these instead of declaring ``--profile`` again."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, List, Optional
+
+import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
+
+
+class _PlainHelp:
+    """--help without a type column entry (``<bool>``)."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        opt = super().get_help_option(ctx)  # type: ignore[misc]
+        if opt is not None:
+            opt.metavar = ""
+        return opt
+
+
+class _Command(_PlainHelp, TyperCommand):
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for p in self.params:  # arguments: their metavar says it all, no Python type beside it
+            if isinstance(p, TyperArgument):
+                p.display_type_rich = lambda ctx=None: None  # type: ignore[method-assign]
+
+
+class _Group(_PlainHelp, TyperGroup):
+    pass
+
+
+def new_app(help: str) -> typer.Typer:
+    return typer.Typer(help=help, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                       cls=_Group)
+
+
+def command(parent: typer.Typer, name: str | None = None) -> Any:
+    """``@command(app)``: a command whose --help shows no Python types."""
+    return parent.command(name, cls=_Command)
+
+
+class LogFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+# -- the options every command shares, declared once ---------------------------------------
+ProfileOpt = Annotated[Optional[str], typer.Option(
+    "--profile", "-p", metavar="NAME|FILE", help="Authority profile: a name (see ekte profiles list) or a TOML file "
+                                                 "(default: landkreis).")]
+WorkdirOpt = Annotated[Optional[Path], typer.Option(
+    "--workdir", "-w", metavar="DIR", help="Working directory: journal, archive, exports, review queue, quarantine "
+                                           "(default: $EKTE_HOME, else ./ekte-data).")]
+OverrideOpt = Annotated[List[str], typer.Option(
+    "--override", "-o", metavar="KEY=VALUE", help="Override a profile setting, e.g. -o ocr.jobs=1 (repeatable).")]
+PluginOpt = Annotated[List[str], typer.Option(
+    "--plugin", metavar="MODULE", help="Load a plugin module (repeatable).")]
+JobsOpt = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", metavar="N", help="Documents processed at once (default: profile ocr.jobs, else CPU cores).")]
+ConnectorOpt = Annotated[List[str], typer.Option(
+    "--connector", "-c", metavar="NAME", help="Export connector, repeatable (default: the profile's).")]
+JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object on stdout instead of tables.")]
+NoProgressOpt = Annotated[bool, typer.Option("--no-progress", metavar="", help="No progress bar.")]
+VerboseOpt = Annotated[int, typer.Option(
+    "--verbose", "-v", count=True, metavar="", help="More log output on stderr: -v information, -vv debugging.")]
+LogFormatOpt = Annotated[LogFormat, typer.Option(
+    "--log-format", metavar="text|json", help="Log lines as text, or as JSON objects (one per line).")]

@@ -1,0 +1,208 @@
+"""The SQLite journal (WAL): every document's state through the stages, its
+events, where it was exported — and how several ekte processes share one
+working directory (:mod:`ekte.journal.claims`), draw gap-free Aktenzeichen
+numbers (:mod:`ekte.journal.numbers`) and export connector groups once
+(:mod:`ekte.journal.groups`).
+
+Every write is one short ``BEGIN IMMEDIATE`` transaction; readers never
+block (WAL).  Every event goes through :meth:`Journal._event`, the one
+place that writes the ``events`` table."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+from ekte.journal.claims import ClaimLost, ClaimsMixin
+from ekte.journal.groups import GroupsMixin
+from ekte.journal.numbers import NumbersMixin
+from ekte.journal.schema import SCHEMA_VERSION, NewerSchema, migrate
+from ekte.model import now_iso
+
+__all__ = ["Journal", "ClaimLost", "NewerSchema", "SCHEMA_VERSION", "RECEIVED", "ARCHIVED", "EXPORTED", "REVIEW",
+           "QUARANTINED", "FINAL_STATES", "JOURNAL_FILE"]
+
+JOURNAL_FILE = "journal.sqlite"
+
+# document states in the journal
+RECEIVED = "received"  # seen, processing not finished
+ARCHIVED = "archived"  # archive written; exports pending
+EXPORTED = "exported"  # archived and exported to every connector: done
+REVIEW = "review"  # archived, waiting in the review queue
+QUARANTINED = "quarantined"
+FINAL_STATES = (EXPORTED, REVIEW)
+
+_COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message"}
+
+
+class Journal(ClaimsMixin, NumbersMixin, GroupsMixin):
+    """One connection to ``<workdir>/journal.sqlite``.  Opening it migrates
+    the schema in place (one transaction; concurrent openers wait)."""
+
+    def __init__(self, path: Path, *, readonly: bool = False):
+        self.path = Path(path)
+        self.workdir = self.path.parent
+        self._lock = threading.RLock()
+        self._depth = 0
+        if readonly:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, isolation_level=None,
+                                      check_same_thread=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA busy_timeout=30000")
+        if not readonly:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            with self.tx() as db:
+                self.migrated = migrate(db)
+        self._init_claims()
+
+    # -- plumbing
+    @contextlib.contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (nested calls join the outer one)."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.db
+                finally:
+                    self._depth -= 1
+                return
+            if self.db.in_transaction:  # left open by an interrupted statement
+                self.db.execute("ROLLBACK")
+            self.db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.db
+            except BaseException:
+                self._depth = 0
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._stop_heartbeat()
+        self.db.close()
+
+    # -- the one event writer
+    def _event(self, db: sqlite3.Connection, doc_id: str, stage: str, event: str, detail: str = "") -> None:
+        db.execute("INSERT INTO events(doc_id, time, stage, event, detail) VALUES (?,?,?,?,?)",
+                   (doc_id, now_iso(), stage, event, detail))
+
+    def event(self, doc_id: str, stage: str, event: str, detail: str = "") -> None:
+        with self.tx() as db:
+            self._event(db, doc_id, stage, event, detail)
+
+    def events_of(self, doc_id: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM events WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
+
+    # -- runs
+    def start_run(self, command: str) -> int:
+        with self.tx() as db:
+            cur = db.execute("INSERT INTO runs(started, command, owner) VALUES (?, ?, ?)",
+                             (now_iso(), command, self.owner.token))
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE runs SET finished=?, summary=? WHERE run_id=?", (now_iso(), json.dumps(summary), run_id))
+
+    # -- documents: reading
+    def get(self, sha256: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()
+
+    def get_by_id(self, doc_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+
+    def documents(self, state: str | None = None) -> list[sqlite3.Row]:
+        if state:
+            return self.db.execute("SELECT * FROM documents WHERE state=? ORDER BY first_seen, id", (state,)).fetchall()
+        return self.db.execute("SELECT * FROM documents ORDER BY first_seen, id").fetchall()
+
+    def counts(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state")}
+
+    def archive_dir(self, row: sqlite3.Row) -> Path | None:
+        """The archive folder a row names (stored relative to the working directory)."""
+        p = row["archive_path"]
+        return None if not p else self.workdir / p
+
+    def exports_of(self, doc_id: str) -> dict[str, str]:
+        return {r["connector"]: r["location"] for r in self.db.execute("SELECT * FROM exports WHERE doc_id=?", (doc_id,))}
+
+    # -- documents: writing
+    def set_state(self, sha256: str, state: str, *, guard: bool = True,
+                  event: tuple[str, str, str] | list[tuple[str, str, str]] | None = None,
+                  number: str | None = None, **cols: Any) -> None:
+        """Move a document to *state* (and set *cols*), with its *event(s)*
+        (stage, event, detail), in one transaction.  With *guard* the
+        caller must hold the document's claim (else :class:`ClaimLost`);
+        *number* confirms the Aktenzeichen reserved under that key."""
+        bad = set(cols) - _COLUMNS
+        if bad:
+            raise ValueError(f"unknown columns {bad}")
+        if "archive_path" in cols and cols["archive_path"]:
+            cols["archive_path"] = self._relative(cols["archive_path"])
+        sets = ", ".join([f"{k}=?" for k in cols] + ["state=?", "updated=?"])
+        with self.tx() as db:
+            if guard:
+                self._check_claim(db, sha256)
+            if number is not None:
+                self._confirm_number(db, number)
+            db.execute(f"UPDATE documents SET {sets} WHERE sha256=?", (*cols.values(), state, now_iso(), sha256))
+            row = db.execute("SELECT id FROM documents WHERE sha256=?", (sha256,)).fetchone()
+            for ev in ([event] if isinstance(event, tuple) else event or []):
+                if row is not None:
+                    self._event(db, row["id"], *ev)
+
+    def _relative(self, p: str | Path) -> str:
+        try:
+            return str(Path(p).resolve().relative_to(self.workdir.resolve()))
+        except ValueError:
+            return str(p)
+
+    def record_export(self, doc_id: str, connector: str, location: str, event: tuple[str, str, str] | None = None) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR REPLACE INTO exports VALUES (?,?,?,?)", (doc_id, connector, location, now_iso()))
+            if event is not None:
+                self._event(db, doc_id, *event)
+
+    def record_outcome(self, sha256: str, doc_id: str, exports: list[tuple[str, str]],
+                       events: list[tuple[str, str, str]], *, connectors: list[str], error: str | None,
+                       release: str | None = None) -> str:
+        """A document's export outcome in one transaction: where it went
+        (*exports*: connector, location), the *events*, and its state —
+        exported when every one of *connectors* has it, else archived (with
+        *error*, the failures); *release* gives its claim back too.
+        Returns the state.  (No claim is needed: whoever exports a group
+        records its members.)"""
+        from ekte.journal.claims import doc_key
+
+        with self.tx() as db:
+            for cname, location in exports:
+                db.execute("INSERT OR REPLACE INTO exports VALUES (?,?,?,?)", (doc_id, cname, location, now_iso()))
+            for ev in events:
+                self._event(db, doc_id, *ev)
+            have = {r[0] for r in db.execute("SELECT connector FROM exports WHERE doc_id=?", (doc_id,))}
+            state = EXPORTED if not error and set(connectors) <= have else ARCHIVED
+            db.execute("UPDATE documents SET state=?, error_code=?, error_message=?, updated=? WHERE sha256=?",
+                       (state, "export_failed" if error else None, error, now_iso(), sha256))
+            if release:
+                db.execute("DELETE FROM claims WHERE key=? AND owner=?", (doc_key(sha256), self.owner.token))
+            return state
+
+    def count_attempt(self, sha256: str) -> int:
+        """One more worker crash or timeout for this document; returns the count."""
+        with self.tx() as db:
+            db.execute("UPDATE documents SET attempts = attempts + 1 WHERE sha256=?", (sha256,))
+            row = db.execute("SELECT attempts FROM documents WHERE sha256=?", (sha256,)).fetchone()
+            return int(row[0]) if row else 0

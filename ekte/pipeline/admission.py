@@ -1,0 +1,165 @@
+"""Admission: what goes in.  Walking the input, containers that intake
+sources unpack into work items (each carrying the metadata delivered with
+it), and the per-file intake decisions — hash and sniff, duplicate,
+claimed by another process, resume an unfinished export, refuse what
+cannot be processed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ekte import fsutil
+from ekte.errors import REASONS, DocumentError
+from ekte.journal import ARCHIVED, QUARANTINED
+from ekte.journal.claims import Holder, doc_key
+from ekte.model import Document, ErrorInfo, Status
+from ekte.pipeline import steps
+from ekte.pipeline.tasks import ARCHIVE, WorkItem, WorkTask
+from ekte.sources import Rejected
+from ekte.stages import intake
+
+log = logging.getLogger("ekte")
+
+TASK = "task"  # claimed; send it to a worker
+SETTLED = "settled"  # decided here (duplicate, resumed export, unreadable)
+DEFERRED = "deferred"  # another live process works on it: ask again later
+REJECTED = "rejected"  # claimed, but cannot be processed: quarantine it
+
+
+@dataclass
+class Outcome:
+    kind: str
+    doc: Document
+    item: WorkItem
+    error: ErrorInfo | None = None
+    holder: Holder | None = None
+    cand: intake.Candidate | None = None
+
+
+def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | None = None) -> list[Path]:
+    """The inputs of a run: every file below *roots* (folders an intake
+    source claims as one), or the roots themselves for an explicit source."""
+    if source is not None:
+        return list(roots)
+    claim = session.source_for if session.sources else None
+    return list(intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim))
+
+
+def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
+    """What makes a file unprocessable before any worker sees it."""
+    code = ("empty" if cand.size == 0
+            else "too_large" if cand.size > int(profile.intake.max_file_mb * 1024 * 1024)
+            else "unsupported_type" if cand.media_type not in intake.ACCEPTED else None)
+    return ErrorInfo(code, REASONS[code], "intake") if code else None
+
+
+def unreadable(path: Path, e: DocumentError) -> Document:
+    doc = Document(sha256="0" * 64, source=str(path), size=0, media_type="")
+    doc.status, doc.error = Status.QUARANTINED, ErrorInfo(e.code, e.message, e.stage)
+    log.warning("file unreadable, skipped: %s", e.code)
+    return doc
+
+
+class Admission:
+    """Intake decisions for one run.  It remembers the documents seen: in a
+    run (*per_run*), the same content twice is a duplicate; in the daemon,
+    only while the first one is in flight (:meth:`settled` forgets it)."""
+
+    def __init__(self, session: Any, run_id: int, *, per_run: bool = True) -> None:
+        self.session = session
+        self.run_id = run_id
+        self.per_run = per_run
+        self.seen: dict[str, WorkItem] = {}
+
+    def settled(self, doc: Document, item: WorkItem) -> None:
+        if not self.per_run and self.seen.get(doc.sha256) is item:
+            del self.seen[doc.sha256]
+
+    def admit(self, item: WorkItem, cand: intake.Candidate | None = None, deferred_since: str | None = None) -> Outcome:
+        j = self.session.j
+        if cand is None:
+            try:
+                cand = intake.inspect(item.path)
+            except DocumentError as e:
+                return Outcome(SETTLED, unreadable(item.path, e), item)
+        doc = Document(sha256=cand.sha256, source=str(item.path), size=cand.size, media_type=cand.media_type or "")
+        if item.given:
+            doc.extra["given"] = item.given
+            doc.source = item.given.get("source", doc.source)
+        if self.seen.setdefault(cand.sha256, item) is not item:
+            doc.status, doc.duplicate_of = Status.DUPLICATE, doc.id
+            return Outcome(SETTLED, doc, item)
+        if deferred_since is not None:
+            row = j.get(cand.sha256)
+            if row is not None and row["state"] == QUARANTINED and row["updated"] >= deferred_since:
+                # the process we waited for has just quarantined it
+                doc.status, doc.error = Status.QUARANTINED, ErrorInfo(row["error_code"], row["error_message"], "")
+                return Outcome(SETTLED, doc, item)
+        claim = j.claim_intake(cand.sha256, doc.id, str(item.path), cand.media_type, self.run_id)
+        if claim.outcome == "final":
+            doc.status, doc.duplicate_of = Status.DUPLICATE, claim.row["id"]
+            doc.archive_path = str(j.archive_dir(claim.row) or "") or None
+            doc.exports = j.exports_of(claim.row["id"])
+            j.event(doc.id, "intake", "duplicate", "")
+            return Outcome(SETTLED, doc, item)
+        if claim.outcome == "busy":
+            return Outcome(DEFERRED, doc, item, holder=claim.holder, cand=cand)
+        if claim.row is not None and claim.row["state"] == ARCHIVED and j.archive_dir(claim.row) is not None:
+            done = steps.resume_export(self.session, claim.row, str(item.path))  # archived by an interrupted run
+            j.release(doc_key(cand.sha256))
+            return Outcome(SETTLED, done, item)
+        err = check(cand, self.session.profile)
+        if err is not None:
+            return Outcome(REJECTED, doc, item, error=err)
+        return Outcome(TASK, doc, item, cand=cand)
+
+    def task(self, doc: Document, item: WorkItem, *, ocr_jobs: int = 1, mode: str = ARCHIVE) -> WorkTask:
+        s = self.session
+        return WorkTask(task_id=doc.id, document=doc, path=str(item.path), mode=mode, ocr_jobs=ocr_jobs,
+                        timeout=float(s.profile.ocr.document_timeout or 0), scratch=str(s.scratch / doc.id))
+
+    def expand(self, path: Path, staging: Path, source: Any | None = None) -> tuple[list[WorkItem], list[Outcome]]:
+        """The work items for *path*: itself, or the parts an intake source
+        unpacked from it (each with its delivered metadata).  Rejected parts
+        and unreadable containers come back as outcomes to quarantine."""
+        src = source or self.session.source_for(path)
+        if src is None:
+            return [WorkItem(Path(path))], []
+        out = staging / f"p{len(list(staging.iterdir()))}"
+        out.mkdir()
+        name = getattr(src, "name", type(src).__name__)
+        whole = Path(path) if Path(path).is_file() else None
+        try:
+            parts = src.expand(Path(path), out)
+        except DocumentError as e:
+            parts = [Rejected(str(path), e.code, e.message, whole)]
+        except Exception as e:  # noqa: BLE001 - a plugin's bug quarantines its container, nothing more
+            log.warning("intake source %s failed: %s", name, type(e).__name__)
+            parts = [Rejected(str(path), "internal_error", f"intake source {name} failed ({type(e).__name__})", whole)]
+        items: list[WorkItem] = []
+        rejected: list[Outcome] = []
+        for it in parts:
+            if isinstance(it, Rejected):
+                rejected.append(self._rejected(it, str(path)))
+                continue
+            given = dict(it.given)
+            given.setdefault("source", f"{path}!/{Path(it.path).name}")
+            given["package"] = str(path)
+            given.setdefault("provenance", {}).setdefault("source_plugin", name)
+            items.append(WorkItem(Path(it.path), given, package=str(path), source_plugin=name))
+        return items, rejected
+
+    def _rejected(self, it: Rejected, package: str) -> Outcome:
+        data = it.path
+        sha = fsutil.sha256_file(data) if data else fsutil.sha256_bytes(it.source.encode("utf-8"))
+        doc = Document(sha256=sha, source=it.source, size=data.stat().st_size if data else 0, media_type="")
+        item = WorkItem(data or Path(it.source), {"source": it.source, "package": package}, package=package)
+        err = ErrorInfo(it.code, it.message, "intake")
+        claim = self.session.j.claim_intake(sha, doc.id, it.source, None, self.run_id)
+        if claim.outcome != "claimed":  # known (final) or being handled elsewhere: report only
+            doc.status, doc.error = Status.QUARANTINED, err
+            return Outcome(SETTLED, doc, item)
+        return Outcome(REJECTED, doc, item, error=err)

@@ -1,0 +1,148 @@
+"""The coordinator loop shared by ``ingest``, ``import-xdomea`` and the
+watch daemon: work items are admitted, claimed documents go to the
+executor, results are settled by :mod:`ekte.pipeline.steps`, and
+documents another live process is working on are *deferred* — asked about
+again every half second until that process is done with them (then the
+journal says what they are: usually a duplicate) or has died (then this
+process takes them over)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ekte.journal.claims import Holder, doc_key
+from ekte.model import Document, now_iso
+from ekte.pipeline import steps
+from ekte.pipeline.admission import DEFERRED, REJECTED, SETTLED, TASK, Admission, Outcome
+from ekte.pipeline.tasks import ABANDONED, WorkItem
+from ekte.stages import intake
+
+log = logging.getLogger("ekte")
+
+RETRY_DEFERRED = 0.5
+
+
+@dataclass
+class _Deferred:
+    item: WorkItem
+    cand: intake.Candidate | None
+    since: str
+    holder: Holder | None
+    next_try: float
+
+
+class Coordinator:
+    def __init__(self, session: Any, admission: Admission, executor: Any,
+                 done: Callable[[Document, WorkItem], None], *, ocr_jobs: int = 1, mode: str = "archive") -> None:
+        self.session = session
+        self.admission = admission
+        self.executor = executor
+
+        def settled(doc: Document, item: WorkItem) -> None:
+            admission.settled(doc, item)
+            done(doc, item)
+
+        self.done = settled
+        self.ocr_jobs = ocr_jobs
+        self.mode = mode
+        self.inflight: dict[str, tuple[WorkItem, Document]] = {}
+        self.deferred: list[_Deferred] = []
+        self.abandoned: list[WorkItem] = []
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.inflight or self.deferred or self.executor.running)
+
+    @property
+    def free(self) -> bool:
+        return self.executor.free > 0
+
+    def offer(self, item: WorkItem) -> None:
+        """Admit one work item (a file, or a part of a container)."""
+        self.handle(self.admission.admit(item))
+
+    def handle(self, o: Outcome) -> None:
+        if o.kind == TASK:
+            task = self.admission.task(o.doc, o.item, ocr_jobs=self.ocr_jobs, mode=self.mode)
+            self.inflight[task.task_id] = (o.item, o.doc)
+            self.executor.submit(task)
+        elif o.kind == DEFERRED:
+            who = o.holder.describe() if o.holder else "another process"
+            log.info("doc %s is being processed by another ekte process (%s); it is taken up when that one is done",
+                     o.doc.id, who)
+            self.deferred.append(_Deferred(o.item, o.cand, now_iso(), o.holder, time.monotonic() + RETRY_DEFERRED))
+        elif o.kind == REJECTED:
+            src = o.item.path if o.item.path.is_file() else None
+            assert o.error is not None
+            self.done(steps.reject(self.session, o.doc, o.error, src), o.item)
+        else:
+            assert o.kind == SETTLED
+            self.done(o.doc, o.item)
+
+    def step(self, timeout: float) -> int:
+        """Wait up to *timeout* for results and settle them; ask again about
+        deferred documents.  Returns how many documents were settled."""
+        n = 0
+        for task, res in self.executor.poll(timeout):
+            item, doc = self.inflight.pop(task.task_id, (None, task.document))
+            try:
+                if item is None:
+                    continue
+                if res.failure == ABANDONED:
+                    self.session.j.release(doc_key(doc.sha256))
+                    self.admission.settled(doc, item)
+                    self.abandoned.append(item)
+                    continue
+                settled = steps.finish(self.session, item, res)
+            finally:
+                if task.scratch:
+                    shutil.rmtree(task.scratch, ignore_errors=True)
+            self.done(settled, item)
+            n += 1
+        self._retry_deferred()
+        return n
+
+    def _retry_deferred(self) -> None:
+        if self.executor.stopping:
+            return
+        now = time.monotonic()
+        due = [d for d in self.deferred if d.next_try <= now]
+        for d in due:
+            if self.executor.free <= 0:
+                return
+            self.deferred.remove(d)
+            o = self.admission.admit(d.item, d.cand, deferred_since=d.since)
+            if o.kind == DEFERRED:
+                d.next_try, d.holder = now + RETRY_DEFERRED, o.holder
+                self.deferred.append(d)
+            else:
+                self.handle(o)
+
+    def stop(self) -> None:
+        """Shutting down: a worker that dies now died of the shutdown."""
+        self.executor.stopping = True
+
+    def abandon(self) -> list[WorkItem]:
+        """Kill what is in flight; its documents are given back (the journal
+        has them as received: the next run, or another process, does them)."""
+        for task in self.executor.shutdown():
+            item, doc = self.inflight.pop(task.task_id, (None, task.document))
+            if task.scratch:
+                shutil.rmtree(task.scratch, ignore_errors=True)
+            if self.session.journal is not None:
+                self.session.j.release(doc_key(doc.sha256))
+            if item is not None:
+                self.abandoned.append(item)
+        self.abandoned.extend(d.item for d in self.deferred)
+        self.deferred.clear()
+        return self.abandoned
+
+    def wait(self, poll: float = 0.5) -> None:
+        """Run until everything offered is settled."""
+        while self.busy:
+            self.step(poll)
+

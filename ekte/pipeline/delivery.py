@@ -1,0 +1,192 @@
+"""Delivery: hand archived documents to the connectors — retries with
+back-off, the outcome recorded per document, and connector groups (an
+xdomea Vorgang) kept in the journal and exported once and whole by
+whichever process completes them (see :mod:`ekte.journal.groups`).
+
+A document is exported under its claim (the caller holds it); a group is
+exported under the group's claim."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from ekte.connectors.base import Connector, ExportError, ExportResult
+from ekte.journal import EXPORTED
+from ekte.journal.groups import group_key
+from ekte.model import Document, ErrorInfo, Status, document_from_metadata
+from ekte.stages import archive as archive_stage
+
+log = logging.getLogger("ekte")
+
+
+def load_archived(session: Any, sha256: str) -> tuple[Document, Path]:
+    """An archived document as its ``metadata.json`` describes it."""
+    row = session.j.get(sha256)
+    adir = session.j.archive_dir(row) if row is not None else None
+    if adir is None:
+        raise OSError(2, "the document has no archive folder")
+    doc = document_from_metadata(json.loads((adir / archive_stage.METADATA).read_text("utf-8")))
+    doc.archive_path = str(adir)
+    return doc, adir
+
+
+def export(session: Any, doc: Document, adir: Path, *, force: bool = False, release: bool = False) -> bool:
+    """Hand an archived document to every connector of the session.
+
+    A connector the journal names already is not asked again unless
+    *force* (then the connector itself says whether it has the document).
+    A connector that groups documents gets this one through its group
+    (exported when complete, or flushed).  A failing connector does not
+    stop the others: the document stays archived with ``export_failed``
+    and a later run, the daemon or ``ekte export`` tries again.  The
+    outcome is recorded in one transaction (with *release*, the claim is
+    given back in it).  Returns True when every connector has it."""
+    j = session.j
+    have = j.exports_of(doc.id)
+    doc.extra["export_failed"] = {}
+    for c in session.connectors:
+        if c.name in have and not force:
+            doc.exports[c.name] = have[c.name]
+            doc.extra.setdefault("export_results", {})[c.name] = "already-exported"
+            _pending(doc, events=[("export", "already-exported", c.name)])
+            continue
+        key = c.group_key(doc)
+        if key is not None:
+            _join_group(session, c, key, doc)
+            continue
+        _deliver(session, c, [doc], lambda c=c: c.export(doc, adir))
+    return settle(session, doc, release=release)
+
+
+def _join_group(session: Any, c: Connector, key: str, doc: Document) -> None:
+    """A member of an open group already waits there (whoever put it there
+    exports the group); a new one joins — and completes it, perhaps."""
+    j = session.j
+    session.waiting[doc.sha256] = doc
+    gid = j.open_group_of(c.name, doc.sha256)
+    if gid is None:
+        grp = (doc.extra.get("provenance") or {}).get("group") or {}
+        size = int(grp["size"]) if grp.get("size") else None
+        gid = j.group_add(c.name, key, doc.sha256, doc.id, size, int(grp.get("index") or 0))
+        _pending(doc, events=[("export", "grouped", f"{c.name}: waits for its group")])
+    g = j.group(gid)
+    if g is not None and g.complete:
+        deliver_group(session, c, gid)
+
+
+def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[], ExportResult]) -> bool:
+    """One connector call for *docs* (a document, or a group exported
+    together): transient errors are retried with back-off; the outcome is
+    recorded for each document.  A connector's crash (any other exception)
+    is a failure of that connector only.  True when it succeeded."""
+    export_cfg = session.profile.export
+    delay, attempt = export_cfg.retry_delay, 0
+    while True:
+        try:
+            r = call()
+        except ExportError as e:
+            if e.transient and attempt < export_cfg.retries:
+                attempt += 1
+                log.info("doc %s: export to %s failed (%s); retry %d in %.1f s",
+                         ",".join(d.id for d in docs), c.name, e, attempt, delay)
+                for d in docs:
+                    session.j.event(d.id, "export", "retry", f"{c.name}: {e}")
+                time.sleep(delay)
+                delay = min(60.0, delay * 2 if delay else 0)
+                continue
+            message = str(e)
+        except Exception as e:  # noqa: BLE001 - a connector's bug must not stop the run
+            log.debug("connector %s crashed", c.name, exc_info=True)
+            message = f"{type(e).__name__} in connector {c.name}"
+        else:
+            for d in docs:
+                _exported(session, d, c.name, r)
+            return True
+        for d in docs:
+            _export_failed(session, d, c.name, message)
+        return False
+
+
+def _pending(doc: Document, exports: list[tuple[str, str]] = (), events: list[tuple[str, str, str]] = ()) -> None:
+    """What :func:`settle` records (in one transaction)."""
+    p = doc.extra.setdefault("pending", {"exports": [], "events": []})
+    p["exports"].extend(exports)
+    p["events"].extend(events)
+
+
+def _exported(session: Any, doc: Document, cname: str, r: ExportResult) -> None:
+    what = "already-exported" if r.already else "exported"
+    doc.exports[cname] = r.location
+    doc.extra.setdefault("export_results", {})[cname] = what
+    _pending(doc, [(cname, r.location)], [("export", what, f"{cname} {r.note}".strip())])
+
+
+def _export_failed(session: Any, doc: Document, cname: str, message: str) -> None:
+    doc.extra.setdefault("export_failed", {})[cname] = message
+    doc.extra.setdefault("export_results", {})[cname] = "failed"
+    _pending(doc, events=[("export", "export-failed", f"{cname}: {message}")])
+    log.warning("doc %s: export to %s failed: %s", doc.id, cname, message)
+
+
+def settle(session: Any, doc: Document, *, release: bool = False) -> bool:
+    """Record the document's exports, events and state (exported, or
+    archived: with ``export_failed``, or waiting for its group) in one
+    transaction, and set its status.  True when exported."""
+    failed = doc.extra.get("export_failed") or {}
+    error = "; ".join(f"{k}: {v}" for k, v in failed.items()) or None
+    pending = doc.extra.pop("pending", None) or {"exports": [], "events": []}
+    state = session.j.record_outcome(doc.sha256, doc.id, pending["exports"], pending["events"],
+                                     connectors=[c.name for c in session.connectors], error=error,
+                                     release=doc.sha256 if release else None)
+    if error:
+        doc.status, doc.error = Status.EXPORT_FAILED, ErrorInfo("export_failed", error, "export")
+        return False
+    doc.status, doc.error = Status.ARCHIVED, None
+    if state == EXPORTED:
+        session.waiting.pop(doc.sha256, None)
+        log.info("doc %s archived and exported (%s)", doc.id, doc.doctype)
+        return True
+    return False  # waiting for its group
+
+
+def deliver_group(session: Any, c: Connector, gid: int) -> None:
+    """Export group *gid* as one, unless another process is doing so or
+    did; the members' outcomes are recorded (and shown on the documents of
+    this run still waiting for it)."""
+    j = session.j
+    if j.claim(group_key(gid)) is not None:
+        return
+    try:
+        g = j.group(gid)
+        if g is None or g.state != "open" or not g.members:
+            return
+        items = []
+        for m in g.members:
+            doc = session.waiting.get(m["sha256"])
+            doc, adir = (doc, Path(doc.archive_path)) if doc is not None and doc.archive_path \
+                else load_archived(session, m["sha256"])
+            items.append((doc, adir))
+        if _deliver(session, c, [d for d, _ in items], lambda: c.export_group(items)):
+            j.close_group(gid)
+        else:
+            session.failed_groups.add(gid)
+        for d, _ in items:
+            settle(session, d)
+    finally:
+        j.release(group_key(gid))
+
+
+def flush_groups(session: Any) -> None:
+    """Export every group this process may flush: its own (the end of a
+    run, an idle daemon) and those left by processes that died."""
+    by_name = {c.name: c for c in session.connectors}
+    for gid in session.j.flushable_groups(list(by_name)):
+        if gid in session.failed_groups:
+            continue
+        g = session.j.group(gid)
+        if g is not None:
+            deliver_group(session, by_name[g.connector], gid)

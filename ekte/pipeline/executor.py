@@ -1,0 +1,240 @@
+"""Executors: where work items run.
+
+The coordinator talks to an :class:`Executor` only: it submits
+:class:`~ekte.pipeline.tasks.WorkTask` objects and polls for finished
+``(task, result)`` pairs; it may cancel a task and shut the executor down.
+Every task has a time limit; a task over its limit, or whose worker dies,
+comes back as a result with ``failure`` set (``timeout``, ``crashed``, or
+``abandoned`` when the executor is shutting down) and an error explaining
+it.  :class:`LocalExecutor` is the implementation on this machine: a pool
+of long-lived ("warm") worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait as mp_wait
+from typing import Any, Protocol
+
+from ekte.model import ErrorInfo
+from ekte.pipeline import workers
+from ekte.pipeline.tasks import ABANDONED, CRASHED, TIMEOUT, WorkerSetup, WorkResult, WorkTask
+
+log = logging.getLogger("ekte.executor")
+
+#: a worker is replaced after this many tasks (keeps memory flat)
+MAX_TASKS_PER_WORKER = 50
+PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image"]
+
+
+class Executor(Protocol):
+    """What the coordinator needs of an executor."""
+
+    capacity: int  # tasks that run at once
+    stopping: bool  # set when ekte shuts down: failures then are "abandoned"
+
+    @property
+    def running(self) -> int: ...  # submitted, not yet returned by poll (queued included)
+
+    @property
+    def free(self) -> int: ...  # how many more tasks would start at once
+
+    def submit(self, task: WorkTask) -> None: ...
+
+    def poll(self, timeout: float) -> list[tuple[WorkTask, WorkResult]]: ...
+
+    def cancel(self, task_id: str) -> bool: ...
+
+    def shutdown(self) -> list[WorkTask]: ...  # stop everything; returns the unfinished tasks
+
+
+def failed(task: WorkTask, kind: str, message: str, code: str) -> WorkResult:
+    return WorkResult(task.task_id, task.document, error=ErrorInfo(code, message, "ocr"), failure=kind)
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    task: WorkTask | None = None
+    started: float = 0.0
+    done: int = 0
+
+
+class LocalExecutor:
+    """``capacity`` warm worker processes (forkserver), each taking one task
+    at a time.  A worker over its task's time limit is killed with its
+    process group (Tesseract, Ghostscript) and replaced; so is one that
+    died.  A worker is recycled after ``max_tasks`` tasks.  Workers end
+    themselves when the coordinator is killed."""
+
+    def __init__(self, setup: WorkerSetup, capacity: int, *, max_tasks: int = MAX_TASKS_PER_WORKER) -> None:
+        self.setup = setup
+        self.capacity = max(1, capacity)
+        self.max_tasks = max(1, max_tasks)
+        self.stopping = False
+        self.ctx = multiprocessing.get_context("forkserver")
+        self.ctx.set_forkserver_preload(PRELOAD)
+        from ekte.stages.ocr import _gs_version
+
+        _gs_version()  # probed once, into the environment the workers inherit
+        self._slots: list[_Worker | None] = [None] * self.capacity
+        self._queue: deque[WorkTask] = deque()
+        self._failed: list[tuple[WorkTask, WorkResult]] = []
+
+    # -- the interface
+    @property
+    def running(self) -> int:
+        return len(self._queue) + sum(1 for w in self._slots if w is not None and w.task is not None)
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.running)
+
+    def submit(self, task: WorkTask) -> None:
+        self._queue.append(task)
+        self._dispatch()
+
+    def poll(self, timeout: float) -> list[tuple[WorkTask, WorkResult]]:
+        out, self._failed = self._failed, []
+        busy = {w.conn: i for i, w in enumerate(self._slots) if w is not None and w.task is not None}
+        if not busy:
+            if not out:
+                time.sleep(timeout)
+            return out
+        for conn in mp_wait(list(busy), timeout=0 if out else timeout):
+            out.append(self._receive(busy[conn]))
+        out.extend(self._expire())
+        self._dispatch()
+        return out
+
+    def cancel(self, task_id: str) -> bool:
+        for t in list(self._queue):
+            if t.task_id == task_id:
+                self._queue.remove(t)
+                return True
+        for i, w in enumerate(self._slots):
+            if w is not None and w.task is not None and w.task.task_id == task_id:
+                self._kill(i)
+                return True
+        return False
+
+    def shutdown(self) -> list[WorkTask]:
+        left = list(self._queue)
+        self._queue.clear()
+        for i, w in enumerate(self._slots):
+            if w is None:
+                continue
+            if w.task is not None:
+                left.append(w.task)
+                self._kill(i)
+            else:
+                self._retire(i)
+        return left
+
+    def pids(self) -> list[int]:
+        return [w.proc.pid for w in self._slots if w is not None]
+
+    # -- workers
+    def _start(self, i: int) -> _Worker:
+        mine, theirs = self.ctx.Pipe(duplex=True)
+        proc = self.ctx.Process(target=workers.serve, args=(self.setup, theirs, os.getpid()), daemon=True,
+                                name=f"ekte-worker-{i}")
+        proc.start()
+        theirs.close()
+        w = _Worker(proc, mine)
+        self._slots[i] = w
+        return w
+
+    def _dispatch(self) -> None:
+        for i in range(self.capacity):
+            if not self._queue:
+                return
+            w = self._slots[i]
+            if w is not None and w.task is not None:
+                continue
+            task = self._queue.popleft()
+            try:
+                w = w or self._start(i)
+                w.conn.send(task)
+            except (OSError, EOFError, ValueError) as e:  # no worker could be started (shutting down?)
+                log.warning("doc %s: no worker could be started (%s)", task.document.id, type(e).__name__)
+                if w is not None:
+                    self._slots[i] = w
+                    self._kill(i)
+                self._failed.append((task, failed(task, ABANDONED, "no worker could be started", "internal_error")))
+                continue
+            w.task, w.started = task, time.monotonic()
+
+    def _receive(self, i: int) -> tuple[WorkTask, WorkResult]:
+        w = self._slots[i]
+        assert w is not None and w.task is not None
+        task = w.task
+        try:
+            res: WorkResult = w.conn.recv()
+        except (EOFError, OSError):
+            w.proc.join(5)
+            code = w.proc.exitcode
+            self._slots[i] = None
+            w.conn.close()
+            if self.stopping or code in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP):
+                # stopped by a signal meant for ekte (a shutdown), not by its document
+                log.info("doc %s: worker stopped by signal %s; left for the next run", task.document.id, code)
+                return task, failed(task, ABANDONED, "ekte was stopped while this document was processed", "ocr_failed")
+            return task, failed(task, CRASHED, "The OCR worker process died (out of memory or killed).", "ocr_failed")
+        w.task = None
+        w.done += 1
+        if w.done >= self.max_tasks:
+            self._retire(i)
+        return task, res
+
+    def _expire(self) -> list[tuple[WorkTask, WorkResult]]:
+        out = []
+        now = time.monotonic()
+        for i, w in enumerate(self._slots):
+            if w is None or w.task is None or not w.task.timeout or now - w.started <= w.task.timeout:
+                continue
+            task = w.task
+            self._kill(i)
+            log.warning("doc %s: over %s s, worker stopped", task.document.id, task.timeout)
+            out.append((task, failed(task, TIMEOUT, f"Text recognition took longer than {task.timeout:g} s.",
+                                     "ocr_timeout")))
+        return out
+
+    def _kill(self, i: int) -> None:
+        """Stop a worker and everything it started (Tesseract, Ghostscript)."""
+        w = self._slots[i]
+        self._slots[i] = None
+        if w is None:
+            return
+        try:
+            os.killpg(w.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # not yet its own group leader
+        try:
+            w.proc.kill()
+        except (ProcessLookupError, OSError, ValueError):
+            pass
+        w.proc.join(5)
+        w.conn.close()
+
+    def _retire(self, i: int) -> None:
+        w = self._slots[i]
+        self._slots[i] = None
+        if w is None:
+            return
+        try:
+            w.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        w.proc.join(2)
+        if w.proc.exitcode is None:
+            self._slots[i] = w
+            self._kill(i)
+        w.conn.close()

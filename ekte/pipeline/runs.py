@@ -1,0 +1,289 @@
+"""The runs, each a short linear script over the parts: ``ingest`` (and
+``import-xdomea``, which is ingest with an explicit intake source),
+``analyze`` (classify / eval / train: nothing archived) and
+``export_archived`` (``ekte export``, and the daemon's retries)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections import deque
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from ekte import fsutil
+from ekte.errors import ConfigError, DocumentError
+from ekte.journal import ARCHIVED, EXPORTED, REVIEW
+from ekte.journal.claims import doc_key
+from ekte.model import Document, ErrorInfo, Status
+from ekte.pipeline import delivery
+from ekte.pipeline.admission import Admission, check, collect, unreadable
+from ekte.pipeline.coordinator import Coordinator
+from ekte.pipeline.results import IngestResult, Interrupted, NoProgress, ProgressSink
+from ekte.pipeline.tasks import ANALYZE, WorkItem, WorkTask
+from ekte.stages import intake
+from ekte.stages.ocr import check_dependencies
+
+log = logging.getLogger("ekte")
+
+MOVED_OK = (Status.ARCHIVED, Status.DUPLICATE)
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM ends a run like Ctrl-C: what is done stays done, the rest is
+    left for the next run."""
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise Interrupted()
+
+    old = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def inputs(paths: list[Path | str]) -> list[Path]:
+    roots = [Path(p) for p in paths]
+    for r in roots:
+        if not r.exists():
+            raise ConfigError(f"input not found: {r}")
+    return roots
+
+
+def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None = None,
+           progress: ProgressSink | None = None, command: str = "ingest", source: Any | None = None) -> IngestResult:
+    """Ingest *paths* (files and folders, walked recursively); with *source*
+    (an intake source) every path is one of its containers."""
+    j, progress = session.j, progress or NoProgress()
+    check_dependencies(session.params.language)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    t0, result = time.monotonic(), IngestResult(workdir=str(session.workdir))
+    roots = inputs(paths)
+    run_id = j.start_run(command)
+    move = Mover(roots, Path(move_to)) if move_to else None
+    files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source)
+    progress.start(len(files))
+
+    def done(doc: Document, item: WorkItem) -> None:
+        result.documents.append(doc)
+        if move is not None:
+            move.settled(doc, item)
+        progress.advance(doc)
+
+    staging = session.scratch / "staging" if session.sources or source is not None else None
+    # fewer files than jobs: each document gets more OCR threads (containers may hold many documents)
+    workers = session.jobs if staging is not None else max(1, min(session.jobs, len(files) or 1))
+    coord = Coordinator(session, Admission(session, run_id), session.executor(workers), done,
+                        ocr_jobs=max(1, session.jobs // workers))
+    try:
+        with sigterm_interrupts():
+            feed(coord, files, staging, source)
+            delivery.flush_groups(session)
+            if move is not None:
+                move.packages()
+    except (KeyboardInterrupt, Interrupted):
+        result.interrupted = True
+        coord.stop()
+        log.warning("interrupted; a re-run finishes the rest")
+    finally:
+        coord.abandon()
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        progress.finish()
+        order = {str(p): i for i, p in enumerate(files)}
+        result.documents.sort(key=lambda d: order.get(d.source, len(order)))
+        result.seconds = time.monotonic() - t0
+        j.finish_run(run_id, result.summary)
+    return result
+
+
+def feed(coord: Coordinator, files: list[Path], staging: Path | None, source: Any | None) -> None:
+    """Admit the inputs as workers become free; wait for the rest."""
+    queue = deque(files)
+    while queue or coord.busy:
+        while queue and coord.free:
+            path = queue.popleft()
+            if staging is None:
+                coord.offer(WorkItem(path))
+                continue
+            staging.mkdir(parents=True, exist_ok=True)
+            items, rejected = coord.admission.expand(path, staging, source)
+            for o in rejected:
+                coord.handle(o)
+            for it in items:
+                coord.offer(it)
+        coord.step(0.2)
+
+
+class Mover:
+    """``--move DIR``: originals leave the input once exported (or known),
+    keeping their path relative to the input root; a container once all
+    its parts are."""
+
+    def __init__(self, roots: list[Path], dest: Path) -> None:
+        self.roots, self.dest = roots, dest
+        self.pkgs: dict[str, list[Document]] = {}
+
+    def settled(self, doc: Document, item: WorkItem) -> None:
+        if item.package:
+            self.pkgs.setdefault(item.package, []).append(doc)
+        elif doc.status in MOVED_OK and item.path.exists():
+            self.move(item.path, doc, doc.sha256)
+
+    def move(self, src: Path, doc: Document | None, sha256: str | None) -> None:
+        try:
+            fsutil.move_input(src, fsutil.free_target(src, self.roots, self.dest), sha256)
+            if doc is not None:
+                doc.log("intake", "moved", "")
+        except fsutil.NotMoved as e:
+            if doc is not None:
+                doc.warnings.append(str(e))
+        except OSError as e:
+            msg = f"original could not be moved ({e.strerror})"
+            doc.warnings.append(msg) if doc is not None else log.warning("package %s", msg)
+
+    def packages(self) -> None:
+        for pkg, docs in self.pkgs.items():
+            if all(d.status in MOVED_OK for d in docs) and Path(pkg).exists():
+                self.move(Path(pkg), None, None)
+
+
+def analyze(session: Any, paths: list[Path | str], progress: ProgressSink | None = None) -> list[Document]:
+    """OCR (as ingest would), classify and extract; nothing is archived and
+    nothing written to the working directory (workers read a trained model
+    from it, if there is one)."""
+    check_dependencies(session.params.language)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    progress = progress or NoProgress()
+    files = list(intake.walk([Path(p) for p in paths], session.profile.intake.ignore))
+    progress.start(len(files))
+    docs, tasks = [], []
+    tmp = Path(tempfile.mkdtemp(prefix="ekte-analyze-"))
+    for path in files:
+        doc = _analyze_doc(session, path)
+        if doc.status is None:
+            tasks.append(WorkTask(doc.id + f"-{len(tasks)}", doc, str(path), mode=ANALYZE,
+                                  timeout=float(session.profile.ocr.document_timeout or 0), scratch=str(tmp / str(len(tasks)))))
+        else:
+            docs.append(doc)
+            progress.advance(doc)
+    workers = max(1, min(session.jobs, len(tasks) or 1))
+    text_only = dataclasses.replace(session.params, output_type="pdf")
+    ex = session.executor(workers, text_only)
+    try:
+        for t in tasks:
+            t.ocr_jobs = max(1, session.jobs // workers)
+            ex.submit(t)
+        while ex.running:
+            for _task, res in ex.poll(0.5):
+                doc = res.document
+                if res.error is not None:
+                    doc.status, doc.error = Status.QUARANTINED, res.error
+                else:
+                    doc.status = Status.REVIEW if session.needs_review(doc) else Status.ARCHIVED
+                docs.append(doc)
+                progress.advance(doc)
+    finally:
+        ex.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)
+        progress.finish()
+    order = {str(p): i for i, p in enumerate(files)}
+    docs.sort(key=lambda d: order.get(d.source, len(order)))
+    return docs
+
+
+def _analyze_doc(session: Any, path: Path) -> Document:
+    try:
+        cand = intake.inspect(path)
+    except DocumentError as e:
+        return unreadable(path, e)
+    doc = Document(sha256=cand.sha256, source=str(path), size=cand.size, media_type=cand.media_type or "")
+    err = check(cand, session.profile)
+    if err is not None:
+        doc.status, doc.error = Status.QUARANTINED, err
+    return doc
+
+
+def export_archived(session: Any, ids: list[str] | None = None, *, since: str | None = None, all_docs: bool = False,
+                    force: bool = False, progress: ProgressSink | None = None, wait: float = 600.0) -> IngestResult:
+    """Export archived documents (again): the given ids (or SHA-256 values),
+    those received since an ISO date, or all.  A document another process
+    works on is waited for (at most *wait* seconds; 0: skipped); one
+    waiting for review is not exported before a clerk accepted it."""
+    rows = _select(session, ids, since, all_docs)
+    result = IngestResult(workdir=str(session.workdir))
+    started, progress = time.monotonic(), progress or NoProgress()
+    todo = [r for r in rows if r["state"] in (EXPORTED, ARCHIVED, REVIEW)]
+    progress.start(len(todo))
+    for row in todo:
+        doc = _export_one(session, row, force, wait)
+        if doc is not None:
+            result.documents.append(doc)
+            progress.advance(doc)
+    delivery.flush_groups(session)
+    progress.finish()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _select(session: Any, ids: list[str] | None, since: str | None, all_docs: bool) -> list[Any]:
+    j = session.j
+    if not ids and not since and not all_docs:
+        raise ConfigError("say which documents: ID…, --since DATE or --all")
+    if ids:
+        rows = []
+        for i in ids:
+            row = j.get_by_id(i) or (j.get(i) if len(i) == 64 else None)
+            if row is None:
+                raise ConfigError(f"no document with id {i}")
+            rows.append(row)
+        return rows
+    return [r for r in j.documents() if not since or r["first_seen"] >= since]
+
+
+def _export_one(session: Any, row: Any, force: bool, wait: float) -> Document | None:
+    j = session.j
+    blank = Document(sha256=row["sha256"], source=row["source"], size=0, media_type=row["media_type"] or "")
+    if row["state"] == REVIEW:
+        blank.status, blank.archive_path = Status.REVIEW, str(j.archive_dir(row))
+        return blank
+    if j.wait_claim(doc_key(row["sha256"]), wait) is not None:
+        return None if not wait else _busy(blank)
+    try:
+        row = j.get(row["sha256"])
+        if row["state"] == REVIEW:
+            blank.status = Status.REVIEW
+            return blank
+        try:
+            doc, adir = delivery.load_archived(session, row["sha256"])
+        except (OSError, ValueError):
+            blank.status = Status.EXPORT_FAILED
+            blank.error = ErrorInfo("archive_missing", "the archive folder of this document is missing or damaged",
+                                    "export")
+            return blank
+        delivery.export(session, doc, adir, force=force)
+        return doc
+    finally:
+        j.release(doc_key(row["sha256"]))
+
+
+def _busy(doc: Document) -> Document:
+    doc.status = Status.EXPORT_FAILED
+    doc.error = ErrorInfo("busy", "another ekte process kept working on this document; try again later", "export")
+    return doc
+
+
+def retry_exports(session: Any) -> list[Document]:
+    """Export every document the journal holds as archived but not exported
+    (a connector failed, a run ended before its group); documents another
+    process works on are left to it."""
+    ids = [r["id"] for r in session.j.documents(ARCHIVED)]
+    return export_archived(session, ids, wait=0).documents if ids else []

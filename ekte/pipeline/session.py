@@ -1,0 +1,200 @@
+"""A session: one process's view of a working directory — the profile, the
+journal, the plugins, intake sources and connectors, the OCR parameters —
+and its own scratch folder.
+
+Any number of sessions (processes) may have one working directory open at
+the same time; they coordinate through the journal's claims.  Opening a
+session registers the process, removes only what *dead* processes left
+behind (their scratch folders and half-written temporary files), and
+migrates the journal if an older release wrote it."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ekte import fsutil
+from ekte import owner as owners
+from ekte.errors import ConfigError
+from ekte.journal import JOURNAL_FILE, Journal, NewerSchema
+from ekte.pipeline.executor import LocalExecutor
+from ekte.pipeline.tasks import WorkerSetup
+from ekte.plugins import build_manager, call_list, connectors as registered_connectors
+from ekte.profile import Profile
+from ekte.stages import extract as extract_stage
+from ekte.stages.ocr import OcrParams
+
+log = logging.getLogger("ekte")
+
+SUBDIRS = ("archive", "export", "quarantine", "review", "tmp")
+LEGACY_LOCK = ".lock"
+
+
+def process_command() -> str:
+    """What this process is, for other processes' messages: ``ekte watch``, …"""
+    import sys
+
+    words = [a for a in sys.argv[1:3] if not a.startswith("-")][:2]
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    if words and words[0] in ("review", "profiles", "plugins") and len(words) > 1:
+        return f"ekte {words[0]} {words[1]}"
+    return f"ekte {words[0]}" if name in ("ekte", "__main__.py") and words else name
+
+
+def default_workdir() -> Path:
+    return Path(os.environ.get("EKTE_HOME") or "ekte-data")
+
+
+class Session:
+    """Profile, working directory, journal, plugins and connectors of one
+    process.  Use as a context manager (``open``/``close``)."""
+
+    def __init__(self, profile: Profile, workdir: Path | str | None = None, *, jobs: int | None = None,
+                 connectors: list[str] | None = None, plugins: list[str] | None = None) -> None:
+        self.profile = profile
+        self.workdir = Path(workdir) if workdir else default_workdir()
+        j = jobs if jobs is not None else profile.ocr.jobs
+        self.jobs = j if j and j > 0 else (os.cpu_count() or 1)
+        self.plugin_modules = list(plugins or [])
+        self.pm, self.plugin_infos = build_manager(self.plugin_modules)
+        self.params = OcrParams.from_profile(profile)
+        self.sources = call_list(self.pm, "ekte_intake_sources")
+        for src in self.sources:
+            if hasattr(src, "configure"):
+                src.configure(profile, self.workdir)
+        self.connectors = self._connectors(connectors)
+        self.journal: Journal | None = None
+        self.scratch: Path | None = None
+        self._lockfd: int | None = None
+        #: export groups this process could not deliver in this run (not retried before the next)
+        self.failed_groups: set[int] = set()
+        #: documents of this run waiting for their export group, by SHA-256 (their results get the export)
+        self.waiting: dict[str, Any] = {}
+
+    def _connectors(self, names: list[str] | None) -> list[Any]:
+        names = names if names else list(self.profile.export.connectors)
+        available = registered_connectors(self.pm)
+        out = []
+        for n in dict.fromkeys(names):
+            if n not in available:
+                raise ConfigError(f"unknown connector '{n}' (available: {', '.join(sorted(available))})")
+            out.append(available[n](dict(self.profile.connectors.get(n, {})), self.workdir, self.profile))
+        return out
+
+    # -- opening and closing
+    def open(self, command: str | None = None) -> "Session":
+        command = command or process_command()
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self._legacy_lock()
+        for sub in SUBDIRS:
+            (self.workdir / sub).mkdir(exist_ok=True)
+        try:
+            self.journal = Journal(self.workdir / JOURNAL_FILE)
+        except NewerSchema as e:
+            self._unlock()
+            raise ConfigError(f"{self.workdir}: {e}") from None
+        dead = self.journal.register(command)
+        me = owners.current().token
+        self.scratch = self.workdir / "tmp" / me
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        self._clean(dead, upgraded=bool(self.journal.migrated))
+        return self
+
+    def _legacy_lock(self) -> None:
+        """Releases before this one held an exclusive flock on ``.lock`` for
+        a whole run.  Every process of this release holds it shared: they
+        run side by side, but never beside an older one (which would not
+        understand the migrated journal or the claims)."""
+        fd = os.open(self.workdir / LEGACY_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConfigError(f"the working directory {self.workdir} is in use by an ekte process of an older "
+                              f"release (it holds {self.workdir / LEGACY_LOCK}); stop it first") from None
+        self._lockfd = fd
+
+    def _unlock(self) -> None:
+        if self._lockfd is not None:
+            os.close(self._lockfd)
+            self._lockfd = None
+
+    def is_dead(self, token: str | None) -> bool:
+        """Did the owner of *token* end (None: a name an older release left)?"""
+        if token is None:
+            return True
+        here = owners.token_alive_here(token)
+        if here is not None:
+            return not here
+        return self.journal is not None and not self.journal.alive(token)
+
+    def _clean(self, dead: list[str], upgraded: bool) -> None:
+        """Remove what dead processes left: their scratch folders, and (when
+        one died, or an older release ran here) half-written temporary files."""
+        tmp = self.workdir / "tmp"
+        for d in list(tmp.iterdir()):
+            if d != self.scratch and self.is_dead(d.name if owners.parse_token(d.name) else None):
+                shutil.rmtree(d, ignore_errors=True) if d.is_dir() else d.unlink(missing_ok=True)
+        if dead or upgraded:
+            n = fsutil.clean_stale_tmp(self.workdir, self.is_dead)
+            if n:
+                log.info("removed %d leftover(s) of interrupted writes", n)
+
+    def close(self) -> None:
+        for c in self.connectors:
+            try:
+                c.close()
+            except Exception as e:  # noqa: BLE001 - closing one connector must not keep the others open
+                log.warning("connector %s failed to close: %s", c.name, type(e).__name__)
+        if self.journal is not None:
+            try:
+                self.journal.unregister()
+            finally:
+                self.journal.close()
+                self.journal = None
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+        self._unlock()
+
+    def __enter__(self) -> "Session":
+        return self.open() if self.journal is None else self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- helpers for the runs
+    @property
+    def j(self) -> Journal:
+        if self.journal is None:
+            raise RuntimeError("open() the session first")
+        return self.journal
+
+    def worker_setup(self, params: OcrParams | None = None) -> WorkerSetup:
+        return WorkerSetup(self.profile, tuple(self.plugin_modules), str(self.workdir), params or self.params,
+                           self.profile.intake.image_default_dpi)
+
+    def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> LocalExecutor:
+        return LocalExecutor(self.worker_setup(params), capacity or self.jobs)
+
+    def source_for(self, path: Path) -> Any | None:
+        """The intake source that claims *path* (a file or folder), if any."""
+        for src in self.sources:
+            try:
+                if src.claims(Path(path)):
+                    return src
+            except Exception:  # noqa: BLE001 - a plugin's bug must not stop the walk
+                log.warning("intake source %s failed on a claims() check", getattr(src, "name", "?"))
+        return None
+
+    def needs_review(self, doc: Any) -> bool:
+        """Review when the type is unsure, or a needed field is missing or
+        below ``extract.auto_threshold`` (named in the review entry)."""
+        if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
+            return True
+        doc.extra["review_fields"] = extract_stage.review_reasons(doc, self.profile)
+        return bool(doc.extra["review_fields"])

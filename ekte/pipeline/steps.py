@@ -1,0 +1,204 @@
+"""The coordinator's steps for one document: a worker's result → review
+decision → Aktenzeichen → ``before_archive`` → archive → export.
+
+:func:`guarded` is THE one place where a :class:`DocumentError` (from
+intake, a worker, a plugin at any processor point) or an OS error turns
+into quarantine; every step runs through it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+from ekte import fsutil
+from ekte.errors import ConfigError, DocumentError
+from ekte.journal import QUARANTINED, REVIEW, ARCHIVED, ClaimLost
+from ekte.journal.claims import doc_key
+from ekte.model import Document, ErrorInfo, Field, Status, now_iso
+from ekte.pipeline import delivery
+from ekte.pipeline.tasks import CRASHED, TIMEOUT, WorkItem, WorkResult
+from ekte.plugins import run_processors
+from ekte.stages import archive as archive_stage
+from ekte.stages import intake
+
+log = logging.getLogger("ekte")
+
+
+def guarded(session: Any, doc: Document, src: Path | None, step: Callable[[], None]) -> bool:
+    """Run *step* for *doc*.  A DocumentError or OSError quarantines the
+    document (and gives its claim back); a lost claim leaves it to the
+    process that took it over.  True when the step went through."""
+    try:
+        step()
+        return True
+    except DocumentError as e:
+        info = ErrorInfo(e.code, e.message, e.stage)
+    except OSError as e:
+        log.error("doc %s: I/O error (%s)", doc.id, e.strerror or type(e).__name__)
+        info = ErrorInfo("internal_error", f"I/O error while archiving ({e.strerror or type(e).__name__}).", "archive")
+    except ClaimLost:
+        log.warning("doc %s: taken over by another process (this one's lease had run out)", doc.id)
+        doc.status, doc.duplicate_of, doc.error = Status.DUPLICATE, doc.id, None
+        return False
+    quarantine(session, doc, info, src)
+    session.j.release(doc_key(doc.sha256))
+    return False
+
+
+def reject(session: Any, doc: Document, err: ErrorInfo, src: Path | None) -> Document:
+    """Quarantine *doc* with *err* (found by intake or returned by a worker)."""
+
+    def fail() -> None:
+        raise DocumentError(err.code, err.message, err.stage)
+
+    guarded(session, doc, src, fail)
+    return doc
+
+
+def quarantine(session: Any, doc: Document, info: ErrorInfo, src: Path | None) -> None:
+    """``quarantine/<id>/``: a copy of the original and ``reason.json``; the
+    journal says quarantined with the reason."""
+    doc.status, doc.error = Status.QUARANTINED, info
+    try:
+        with fsutil.staged_dir(session.workdir / "quarantine" / doc.id) as tmp:
+            if src is not None:
+                try:
+                    shutil.copyfile(src, tmp / ("original" + intake.extension_for(doc.media_type)))
+                except OSError:
+                    pass  # unreadable: the reason says so
+            fsutil.write_json(tmp / "reason.json", {
+                "code": info.code, "message": info.message, "stage": info.stage,
+                "id": doc.id, "sha256": doc.sha256, "source": doc.source, "time": now_iso(),
+            })
+    except OSError as e:
+        log.error("doc %s: quarantine folder not written (%s); the original stays where it is", doc.id, e.strerror)
+    try:
+        session.j.set_state(doc.sha256, QUARANTINED, error_code=info.code, error_message=info.message,
+                            event=(info.stage or "intake", "quarantined", info.code))
+    except ClaimLost:
+        pass  # another process took it over: it decides
+    log.warning("doc %s quarantined: %s", doc.id, info.code)
+
+
+def finish(session: Any, item: WorkItem, result: WorkResult) -> Document:
+    """Everything after the worker: review decision, archive, export; the
+    claim is given back at the end."""
+    doc = result.document
+    assert doc is not None
+    if guarded(session, doc, item.path, lambda: _finish(session, doc, result)) and session.j.holds(doc_key(doc.sha256)):
+        session.j.release(doc_key(doc.sha256))
+    return doc
+
+
+def _finish(session: Any, doc: Document, result: WorkResult) -> None:
+    j = session.j
+    if result.failure in (TIMEOUT, CRASHED):
+        j.count_attempt(doc.sha256)
+    if result.error is not None:
+        raise DocumentError(result.error.code, result.error.message, result.error.stage)
+    done = [("ocr", "done", f"route={doc.archival.get('route')} pages={doc.pages}")]
+    original, archival = result.files(session.scratch / f"{doc.id}-result")
+    try:
+        if session.needs_review(doc):
+            archive(session, doc, original, archival, review=True, events=done)
+        else:
+            adir = archive(session, doc, original, archival, events=done)
+            delivery.export(session, doc, adir, release=True)
+    finally:
+        shutil.rmtree(session.scratch / f"{doc.id}-result", ignore_errors=True)
+
+
+def archive(session: Any, doc: Document, original: Path, archival: Path, *, review: bool = False,
+            processors: bool = True, events: list[tuple[str, str, str]] | None = None) -> Path:
+    """Aktenzeichen (unless for review) → ``before_archive`` → the archive
+    folder → the journal, with the number confirmed in the same
+    transaction (given back if anything fails before)."""
+    j = session.j
+    key = None if review else reserve_aktenzeichen(session, doc)
+    try:
+        if processors:
+            run_processors(session.pm, "before_archive", doc, session.profile)
+        adir = archive_stage.write_archive(session.workdir, doc, original, archival, session.profile)
+        cols = dict(doctype=doc.doctype, confidence=doc.confidence, pages=doc.pages, archive_path=str(adir))
+        evs = (events or []) + [("archive", "archived", doc.archival.get("format", ""))]
+        if review:
+            to_review(session, doc)
+            evs.append(("classify", "review", f"confidence {doc.confidence:.3f}"))
+        j.set_state(doc.sha256, REVIEW if review else ARCHIVED, number=key, event=evs, **cols)
+    except BaseException:
+        if key is not None:
+            j.release_number(key)
+        raise
+    if review:
+        log.info("doc %s waits for review (%s %.2f)", doc.id, doc.doctype, doc.confidence or 0)
+    return adir
+
+
+def to_review(session: Any, doc: Document) -> None:
+    c = doc.classification
+    fsutil.write_json(session.workdir / "review" / f"{doc.id}.json", {
+        "id": doc.id, "sha256": doc.sha256, "archive": doc.archive_path, "time": now_iso(),
+        "doctype": doc.doctype, "confidence": doc.confidence, "threshold": session.profile.classify.threshold,
+        "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])][:3],
+        "fields": doc.extra.get("review_fields", []),
+    })
+    doc.status = Status.REVIEW
+
+
+def reserve_aktenzeichen(session: Any, doc: Document) -> str | None:
+    """A document without an Aktenzeichen gets one from the profile's
+    template (the parts of one submission share one).  Returns the key
+    under which the number is reserved, or None."""
+    tmpl = session.profile.extract.aktenzeichen_template
+    if not tmpl or "aktenzeichen" in doc.fields or not doc.doctype:
+        return None
+    dtype = session.profile.doctypes.get(doc.doctype)
+    aktenplan = dtype.aktenplan if dtype and dtype.aktenplan else doc.doctype
+    year = doc.received[:4]
+    gid = ((doc.extra.get("provenance") or {}).get("group") or {}).get("id")
+    key = f"group:{gid}" if gid else doc.sha256
+    try:
+        az = session.j.reserve_number(key, f"aktenzeichen:{aktenplan}:{year}",
+                                      lambda seq: tmpl.format(aktenplan=aktenplan, year=year, seq=seq,
+                                                              doctype=doc.doctype))
+    except (KeyError, ValueError, IndexError) as e:
+        raise ConfigError(f"extract.aktenzeichen_template is invalid: {e}") from None
+    doc.fields["aktenzeichen"] = Field(az, 1.0, None, None, "assigned")
+    doc.log("extract", "aktenzeichen-assigned", "")
+    return key
+
+
+def resume_export(session: Any, row: Any, source: str) -> Document:
+    """An archived document whose export did not finish (a connector
+    failed, a run ended): export it now, under the caller's claim.  When
+    nothing is left to export here, it is reported as a duplicate."""
+    doc = Document(sha256=row["sha256"], source=source, size=0, media_type=row["media_type"] or "")
+
+    def step() -> None:
+        nonlocal doc
+        doc, adir = delivery.load_archived(session, row["sha256"])
+        doc.source = source
+        doc.log("export", "resumed", "")
+        known = session.j.exports_of(doc.id)
+        delivery.export(session, doc, adir)
+        asked = [c for c, r in doc.extra.get("export_results", {}).items() if not (r == "already-exported" and c in known)]
+        if doc.status == Status.ARCHIVED and not asked:
+            # no connector was left for this process to ask (it waits in a group another process exports)
+            doc.status, doc.duplicate_of = Status.DUPLICATE, doc.id
+
+    try:
+        step()
+    except (OSError, ValueError):
+        doc.status = Status.EXPORT_FAILED
+        doc.error = ErrorInfo("archive_missing", "the archive folder of this document is missing or damaged", "export")
+    return doc
+
+
+def read_review_item(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None

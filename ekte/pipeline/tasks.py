@@ -1,0 +1,96 @@
+"""Typed work items and results: what the coordinator sends to a worker and
+what comes back.  Plain, picklable dataclasses, so that any executor — the
+local process pool today, Dask tomorrow — can carry them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ekte.model import Document, ErrorInfo
+from ekte.stages.ocr import OcrParams
+
+# what a task asks for
+ARCHIVE = "archive"  # archival PDF (PDF/A) + text + classify + extract
+ANALYZE = "analyze"  # text + classify + extract only (classify, eval, train): no PDF/A
+
+# why a task has no regular result
+TIMEOUT = "timeout"  # over its time limit: its worker was killed
+CRASHED = "crashed"  # its worker died (out of memory, a signal, a crash in a library)
+ABANDONED = "abandoned"  # stopped because ekte is shutting down: left for the next run
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What a worker process is started with; it builds its plugin
+    manager, classifiers and extractors from this once, not per task."""
+
+    profile: Any  # ekte.profile.Profile (a pydantic model: picklable)
+    plugins: tuple[str, ...]
+    workdir: str
+    params: OcrParams
+    image_default_dpi: int = 300
+
+
+@dataclass
+class WorkItem:
+    """One document to process, with the metadata delivered with it
+    (``given``: doctype, fields, source, provenance, embed, archive_files)
+    — it travels with the item instead of a side table keyed by path."""
+
+    path: Path  # where the file is (an inbox file, or a part a container was unpacked to)
+    given: dict[str, Any] = field(default_factory=dict)
+    package: str | None = None  # the container it came from, if any
+    source_plugin: str | None = None
+
+
+@dataclass
+class WorkTask:
+    """A task for a worker: the document (identity and what is known about
+    it) and either the file's *path* (same host / shared file system) or
+    its bytes in *data*."""
+
+    task_id: str
+    document: Document
+    path: str | None = None
+    data: bytes | None = None
+    mode: str = ARCHIVE
+    ocr_jobs: int = 1
+    timeout: float = 0.0  # seconds; 0 = none
+    scratch: str = ""  # a folder for the worker's files (the coordinator removes it)
+
+
+@dataclass
+class WorkResult:
+    """What a worker returns: the document after OCR, ``after_ocr``,
+    classification, ``after_classify`` and extraction — or the error that
+    ends it in quarantine.  ``failure`` says when the worker itself did not
+    finish (timeout, crash, shutdown)."""
+
+    task_id: str
+    document: Document | None = None
+    original: str | None = None  # the verified working copy of the original (a path the coordinator can read)
+    archival: str | None = None  # the archival PDF (ARCHIVE mode)
+    original_data: bytes | None = None  # … or their bytes, from a worker without a shared file system
+    archival_data: bytes | None = None
+    error: ErrorInfo | None = None
+    failure: str | None = None
+    seconds: float = 0.0
+    worker_pid: int = 0
+
+    def files(self, scratch: Path) -> tuple[Path, Path]:
+        """The original and the archival PDF as local files (bytes written into *scratch*)."""
+        out = []
+        for path, data, name in ((self.original, self.original_data, "original"),
+                                 (self.archival, self.archival_data, "archival.pdf")):
+            if path is None and data is not None:
+                scratch.mkdir(parents=True, exist_ok=True)
+                (scratch / name).write_bytes(data)
+                path = str(scratch / name)
+            out.append(Path(path or ""))
+        return out[0], out[1]
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.failure is None and self.document is not None

@@ -1,0 +1,239 @@
+"""The worker side: task in, typed result out.
+
+A worker turns one document into what the coordinator needs to archive
+it: the verified working copy of the original → archival PDF and page
+texts → ``after_ocr`` → classification → ``after_classify`` → extraction
+(with the metadata delivered with the document).  Classification and
+extraction run here, never on the coordinator's main loop, so a
+pathological pattern or plugin stalls one worker, not the daemon.
+
+This module imports nothing of the coordinator (only the plain task and
+result types), so any executor can run :func:`run_task` — the local
+process pool (:mod:`ekte.pipeline.executor`) or a remote worker."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ekte.errors import REASONS, DocumentError
+from ekte.model import Classification, Document, ErrorInfo, Field
+from ekte.pipeline.tasks import ANALYZE, WorkerSetup, WorkResult, WorkTask
+from ekte.plugins import build_manager, call_list, run_processors
+from ekte.stages import classify as classify_stage
+from ekte.stages import extract as extract_stage
+from ekte.stages import intake
+from ekte.stages.layout import page_words
+from ekte.stages.ocr import make_archival_pdf, tool_versions
+
+log = logging.getLogger("ekte.worker")
+
+
+@dataclass
+class WorkerContext:
+    """What a worker builds once from its :class:`WorkerSetup`."""
+
+    setup: WorkerSetup
+    pm: Any
+    classifiers: list[Any]
+    extractors: list[Any]
+
+    @property
+    def profile(self) -> Any:
+        return self.setup.profile
+
+
+def build_context(setup: WorkerSetup) -> WorkerContext:
+    pm, _infos = build_manager(list(setup.plugins))
+    classifiers = call_list(pm, "ekte_classifiers")
+    extractors = call_list(pm, "ekte_extractors")
+    for c in classifiers + extractors:
+        if hasattr(c, "configure"):
+            c.configure(setup.profile, Path(setup.workdir))
+    return WorkerContext(setup, pm, classifiers, extractors)
+
+
+# -- the stages a worker runs ------------------------------------------------------
+
+def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
+    """Take what :func:`make_archival_pdf` found into the document."""
+    doc.pages = res["pages"]
+    doc.page_texts = res["page_texts"]
+    v = tool_versions()
+    doc.ocr = {
+        "engine": "tesseract", "engine_version": v.get("tesseract"), "ocrmypdf_version": v.get("ocrmypdf"),
+        "language": language, "route": res.get("route"),
+        "ocr_pages": res.get("ocr_pages", []), "text_layer_pages": res.get("text_pages", []),
+        "pages_without_text": res.get("pages_without_text", []), "seconds": res.get("seconds"),
+    }
+    doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
+    if res.get("page_words"):
+        doc.extra["page_words"] = res["page_words"]  # for extraction in this worker
+    if res.get("form_fields"):
+        doc.extra["form_fields"] = res["form_fields"]
+        doc.log("intake", "form", f"{len(res['form_fields'])} form field values")
+    if res.get("reason"):
+        doc.archival["reason"] = res["reason"]
+        doc.warnings.append(f"archival copy is {res['format']}: {res['reason']}")
+    for n in res.get("notes", []):
+        doc.log("intake", "note", n)
+    for a in res.get("attempts", []):
+        doc.log("ocr", a["route"], a["result"])
+    if res.get("pages_without_text"):
+        pages = ", ".join(map(str, res["pages_without_text"]))
+        doc.warnings.append(f"no text found on page(s) {pages}")
+        log.warning("doc %s: no text on page(s) %s", doc.id, pages)
+
+
+def understand(doc: Document, ctx: WorkerContext) -> None:
+    """``after_ocr`` → classify → ``after_classify`` → extract, taking what
+    was delivered with the document as given instead of guessing."""
+    profile = ctx.profile
+    run_processors(ctx.pm, "after_ocr", doc, profile)
+    given = doc.extra.get("given") or {}
+    if given.get("doctype") in profile.doctypes:
+        doc.classification = Classification(given["doctype"], 1.0, [], "given")
+    else:
+        doc.classification = classify_stage.classify(doc, profile, ctx.classifiers)
+    doc.log("classify", "classified", f"{doc.doctype} {doc.confidence:.3f} ({doc.classification.method})")
+    run_processors(ctx.pm, "after_classify", doc, profile)
+    doc.fields = extract_stage.extract(doc, profile, ctx.extractors)
+    for k, v in (given.get("fields") or {}).items():
+        if v not in (None, ""):
+            doc.fields[k] = Field(str(v), 1.0, None, None, "intake")
+    if (given.get("provenance") or {}).get("group") and "aktenzeichen" not in (given.get("fields") or {}):
+        # parts of one submission share the Aktenzeichen assigned to the group,
+        # not whatever number-like text one of them happens to contain
+        if doc.fields.pop("aktenzeichen", None) is not None:
+            doc.log("extract", "aktenzeichen-dropped", "group member: assigned per group")
+    if given.get("provenance"):
+        doc.extra["provenance"] = given["provenance"]
+    for k in ("embed", "archive_files"):
+        if given.get(k):
+            doc.extra[k] = given[k]
+    doc.log("extract", "extracted", ",".join(sorted(doc.fields)))
+
+
+def _working_copy(task: WorkTask, scratch: Path) -> Path:
+    doc = task.document
+    orig = scratch / ("original" + intake.extension_for(doc.media_type))
+    if task.data is not None:
+        from ekte.fsutil import sha256_bytes
+
+        if sha256_bytes(task.data) != doc.sha256:
+            raise DocumentError("changed_during_read", stage="intake")
+        orig.write_bytes(task.data)
+    else:
+        intake.copy_verified(Path(task.path or ""), orig, doc.sha256)
+    return orig
+
+
+def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> tuple[Path, dict[str, Any]]:
+    doc, setup = task.document, ctx.setup
+    params = setup.params if task.mode != ANALYZE else dataclasses.replace(setup.params, output_type="pdf")
+    work = scratch / "work.pdf"
+    if doc.media_type == intake.PDF:
+        _n, notes = intake.open_pdf_checked(orig, work, params.max_image_mpixels)
+    else:
+        _n, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
+    out = scratch / "archival.pdf"
+    res = make_archival_pdf(work, out, params, task.ocr_jobs)
+    res["page_words"] = page_words(out if res.get("format") != "original" else work)
+    if doc.media_type == intake.PDF:
+        res["form_fields"] = intake.read_form_fields(work)
+    res["notes"] = notes
+    return out, res
+
+
+def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
+    """The worker function: one document, start to extraction.  Every
+    failure comes back as a result with an error; none escapes."""
+    t0 = time.monotonic()
+    doc = task.document
+    scratch = Path(task.scratch)
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    try:
+        run_processors(ctx.pm, "before_ocr", doc, ctx.profile)
+        orig = _working_copy(task, scratch)
+        out, res = _archival(task, ctx, orig, scratch)
+        res["seconds"] = round(time.monotonic() - t0, 3)
+        apply_ocr_result(doc, res, ctx.setup.params.language)
+        understand(doc, ctx)
+        if task.mode != ANALYZE:  # archiving needs the fields, not the word boxes (training does: ANALYZE)
+            doc.extra.pop("page_words", None)
+        return WorkResult(task.task_id, doc, str(orig), str(out), seconds=res["seconds"], worker_pid=os.getpid())
+    except DocumentError as e:
+        err = ErrorInfo(e.code, e.message, e.stage)
+    except MemoryError:
+        err = ErrorInfo("decompression_bomb", REASONS["decompression_bomb"], "ocr")
+    except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
+        log.debug("doc %s: unexpected error", doc.id, exc_info=True)
+        err = ErrorInfo("internal_error", f"An unexpected error occurred while processing the file "
+                                          f"({type(e).__name__}).", "ocr")
+    return WorkResult(task.task_id, doc, error=err, seconds=round(time.monotonic() - t0, 3), worker_pid=os.getpid())
+
+
+# -- a long-lived worker process ------------------------------------------------------
+
+def init_process() -> None:
+    """The environment of a worker process: the coordinator decides about
+    interruption (SIGINT ignored), Tesseract single-threaded, no library
+    chatter (it would only repeat file details)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    import warnings
+
+    warnings.simplefilter("ignore")
+    for name in ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def watch_parent(pid: int) -> None:
+    """End this process group when the coordinator is gone (killed with -9),
+    so that no orphan goes on writing."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=loop, name="ekte-parent-watch", daemon=True).start()
+
+
+def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
+    """A worker process's main: build the context once, then take one task
+    at a time from *conn* until it sends None or closes."""
+    os.setsid()  # its own process group: a timeout kills its Tesseract and Ghostscript too
+    init_process()
+    if parent_pid:
+        watch_parent(parent_pid)
+    try:
+        ctx: WorkerContext | None = build_context(setup)
+        broken = ""
+    except Exception as e:  # noqa: BLE001 - reported per task
+        ctx, broken = None, f"the worker could not load its plugins ({type(e).__name__})"
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        if ctx is None:
+            res = WorkResult(task.task_id, task.document, error=ErrorInfo("internal_error", broken, "ocr"))
+        else:
+            res = run_task(ctx, task)
+        conn.send(res)

@@ -1,0 +1,197 @@
+"""How the command line shows results: tables, the progress bar, status.
+(The commands themselves are in :mod:`ekte.cli`.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+err = Console(stderr=True)
+out = Console()
+
+
+class RichProgress:
+    """Documents and pages with ETA, on stderr."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.p = Progress(
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+            TextColumn("{task.fields[pages]} pages"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=err, transient=False,
+        )
+        self.pages = 0
+
+    def start(self, total: int) -> None:
+        self.p.start()
+        self.task = self.p.add_task("ingest", total=total, pages=0)
+
+    def advance(self, doc: Any) -> None:
+        self.pages += doc.pages or 0
+        self.p.update(self.task, advance=1, pages=self.pages)
+
+    def finish(self) -> None:
+        self.p.stop()
+
+
+def summary(result: Any) -> None:
+    s = result.summary
+    t = Table(title="ekte ingest — summary", show_footer=False)
+    t.add_column("document type")
+    for st in ("archived", "review"):
+        t.add_column(st, justify="right")
+    for dt, counts in s["by_doctype"].items():
+        t.add_row(dt, str(counts.get("archived", 0)), str(counts.get("review", 0)))
+    out.print(t)
+    b = s["by_status"]
+    out.print(
+        f"{s['total']} documents, {s['pages']} pages in {s['seconds']:.1f} s: "
+        f"[green]{b['archived']} archived[/], {b['duplicate']} duplicates, "
+        f"[yellow]{b['review']} for review[/], [red]{b['quarantined']} quarantined[/]"
+        + (f", [red]{b['export_failed']} not exported (run again or `ekte export`)[/]" if b.get("export_failed") else ""),
+        highlight=False,
+    )
+    if result.workdir:
+        w = result.workdir
+        out.print(f"archive: {w}/archive   export: {w}/export   review queue: {w}/review   quarantine: {w}/quarantine",
+                  highlight=False)
+    bad = [d for d in result.documents if d.error]
+    if bad:
+        q = Table(title="quarantined or not exported")
+        for c in ("id", "reason", "message"):
+            q.add_column(c)
+        for d in bad:
+            q.add_row(d.id, d.error.code, d.error.message)
+        out.print(q)
+    if result.interrupted:
+        out.print("[yellow]interrupted — run the same command again to finish the rest[/]")
+
+
+def export_table(result: Any) -> None:
+    t = Table(title="ekte export")
+    for c in ("id", "type", "result"):
+        t.add_column(c)
+    for d in result.documents:
+        if d.status and d.status.value == "review":
+            res = "waiting for review — not exported"
+        elif d.error:
+            res = f"[red]failed[/]: {d.error.message}"
+        else:
+            res = ", ".join(f"{k}: {v}" for k, v in d.extra.get("export_results", {}).items())
+        t.add_row(d.id, d.doctype or "-", res)
+    out.print(t)
+    b = result.summary["by_status"]
+    out.print(f"{len(result.documents)} documents: {b['archived']} exported or already there, "
+              f"{b['export_failed']} failed, {b['review']} waiting for review", highlight=False)
+
+
+def doc_summary(d: Any) -> dict[str, Any]:
+    """One document of ``ekte classify --json``."""
+    c = d.classification
+    return {
+        "id": d.id, "source": d.source, "status": d.status.value if d.status else None,
+        "doctype": d.doctype, "confidence": None if d.confidence is None else round(d.confidence, 4),
+        "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])],
+        "fields": {k: {"value": f.value, "confidence": f.confidence, "page": f.page,
+                       "span": list(f.span) if f.span else None, "method": f.method, "repaired": f.repaired}
+                   for k, f in d.fields.items()},
+        "pages": d.pages, "error": d.error.to_dict() if d.error else None, "warnings": d.warnings,
+    }
+
+
+def classified(docs: list[Any]) -> None:
+    for d in docs:
+        out.rule(f"{d.source}", style="dim")
+        if d.error:
+            out.print(f"[red]{d.error.code}[/]: {d.error.message}", highlight=False)
+            continue
+        flag = "[yellow](review)[/]" if d.status and d.status.value == "review" else ""
+        cands = ", ".join(f"{c.doctype} {c.score:.2f}" for c in d.classification.candidates)
+        out.print(f"[bold]{d.doctype}[/] {d.confidence:.2f} {flag}  candidates: {cands}", highlight=False)
+        t = Table(show_header=True, box=None)
+        for col in ("field", "value", "conf.", "page", "method"):
+            t.add_column(col)
+        for k, f in sorted(d.fields.items()):
+            t.add_row(k, f.value + (" (repaired)" if f.repaired else ""), f"{f.confidence:.2f}", str(f.page or ""),
+                      f.method)
+        out.print(t)
+
+
+def status(st: dict[str, Any]) -> None:
+    if "pid" not in st:
+        out.print(f"no watch daemon has run in {st['workdir']}")
+    for d in st.get("daemons", []):
+        state = "[green]running[/]" if d.get("running") else "[red]not running[/]"
+        out.print(f"watch daemon {state} (pid {d.get('pid')}, {d.get('mode')}, since {d.get('started')}): "
+                  f"{', '.join(d.get('watching') or [])}", highlight=False)
+    if "pid" in st:
+        out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
+                  f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
+                  f"not exported {st.get('export_failed', 0)}  "
+                  f"last activity {st.get('last_activity') or '-'}", highlight=False)
+        for e in st.get("last_errors", []):
+            out.print(f"  {e['time']}  {e['id']}  {e['code']}", highlight=False)
+    for p in st.get("processes", []):
+        out.print(f"process: {p['command']} (pid {p['pid']} on {p['host']}, since {p['since']})", highlight=False)
+    if st.get("journal"):
+        out.print("journal: " + ", ".join(f"{k} {v}" for k, v in sorted(st["journal"].items())), highlight=False)
+
+
+def evaluation(r: dict[str, Any]) -> None:
+    out.print(f"documents {r['documents']}  accuracy [bold]{r['accuracy']:.4f}[/]  macro-F1 {r['macro_f1']:.4f}  "
+              f"field F1 [bold]{r['fields']['f1']:.4f}[/] (P {r['fields']['precision']:.4f}, R {r['fields']['recall']:.4f})",
+              highlight=False)
+    out.print(f"threshold {r['threshold']}: {r['above_threshold']} above, accuracy there "
+              f"{r['accuracy_above_threshold']:.4f}, review rate {r['review_rate']:.2%}, "
+              f"wrong above threshold: {len(r['wrong_above_threshold'])}", highlight=False)
+    labels = list(r["confusion"])
+    cm = Table(title="confusion (rows: truth, columns: predicted)")
+    cm.add_column("")
+    for lab in labels:
+        cm.add_column(lab[:6], justify="right")
+    for a in labels:
+        cm.add_row(a, *[str(r["confusion"][a][b] or "") for b in labels])
+    out.print(cm)
+    ft = Table(title="fields")
+    for c in ("field", "precision", "recall", "F1", "support"):
+        ft.add_column(c, justify="right" if c != "field" else "left")
+    for k, v in r["per_field"].items():
+        ft.add_row(k, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", str(v["support"]))
+    out.print(ft)
+    reliability(r)
+
+
+def reliability(r: dict[str, Any]) -> None:
+    """The field confidences against the truth, and the wrong values a clerk would not see."""
+    fr = r["field_reliability"]
+    rt = Table(title="field confidence → share right")
+    for c in ("confidence", "values", "right"):
+        rt.add_column(c, justify="right")
+    for b in fr["buckets"]:
+        rt.add_row(f"{b['from']:.2f}–{b['to']:.2f}", str(b["values"]), f"{b['right']:.3f}")
+    out.print(rt)
+    right = "-" if fr["right_above"] is None else f"{fr['right_above']:.4f}"
+    out.print(f"at or above {fr['threshold']}: {fr['above']} values ({(fr['share_above'] or 0):.1%}), right {right}; "
+              f"wrong types exported without review: {r['wrong_types_exported']}", highlight=False)
+    wrong = r["wrong_values_above_threshold"]
+    if wrong:
+        wt = Table(title=f"wrong values at or above {fr['threshold']}")
+        for c in ("id", "field", "value", "truth", "conf."):
+            wt.add_column(c)
+        for w in wrong:
+            wt.add_row(w["id"], w["field"], str(w["value"]), str(w["truth"] or "(none)"), f"{w['confidence']:.3f}")
+        out.print(wt)
+
+
+def review_queue(items: list[dict[str, Any]]) -> None:
+    t = Table(title=f"review queue ({len(items)})")
+    for c in ("id", "doctype", "confidence", "candidates", "fields to check", "since"):
+        t.add_column(c)
+    for i in items:
+        t.add_row(i["id"], str(i.get("doctype")), f"{i.get('confidence') or 0:.2f}",
+                  ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])),
+                  ", ".join(r.split(":")[0] for r in i.get("fields", [])), i.get("time", ""))
+    out.print(t)

@@ -1,0 +1,260 @@
+"""The watch-folder daemon: ``ekte watch INBOX…``.
+
+watchdog's observer threads (inotify, or polling for network shares) only
+*notice* paths; the loop takes the files that are complete
+(:mod:`ekte.watch.stability`), hands them to the same coordinator as
+``ekte ingest``, clears the inbox afterwards (:mod:`ekte.watch.disposal`),
+rescans periodically, retries exports and flushes export groups when idle,
+and writes its status every second.  SIGTERM/SIGINT stop the intake of
+new files; documents in flight may finish within ``--grace`` seconds, the
+rest are abandoned cleanly (their claims given back) and completed by the
+next start."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import stat
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from ekte.model import now_iso
+from ekte.pipeline import delivery, runs
+from ekte.pipeline.admission import Admission
+from ekte.pipeline.coordinator import Coordinator
+from ekte.pipeline.tasks import WorkItem
+from ekte.stages import intake
+from ekte.stages.ocr import check_dependencies
+from ekte.watch.disposal import Disposal
+from ekte.watch.safety import NETWORK_FS, InboxLocks, check_setup, filesystem_type
+from ekte.watch.stability import FileStabilityTracker, ready, stat_unit
+from ekte.watch.status import Stats, StatusBoard
+
+log = logging.getLogger("ekte.watch")
+
+
+class Watcher:
+    def __init__(self, session: Any, roots: list[Path], *, polling: bool | None = None,
+                 stable_seconds: float | None = None, rescan_seconds: float | None = None,
+                 grace_seconds: float | None = None, done_dir: Path | None = None) -> None:
+        self.session = session
+        ws = session.profile.watch
+        self.roots = [Path(r).resolve() for r in roots]
+        self.stable = ws.stable_seconds if stable_seconds is None else stable_seconds
+        self.rescan_every = ws.rescan_minutes * 60 if rescan_seconds is None else rescan_seconds
+        self.grace = ws.grace_seconds if grace_seconds is None else grace_seconds
+        wd = session.workdir.resolve()
+        dd = done_dir or (Path(ws.done_dir) if ws.done_dir else wd / "done")
+        self.done_dir = dd if dd.is_absolute() else wd / dd
+        others = {"done folder": self.done_dir}
+        for c in session.connectors:
+            root = c.root()
+            if root is not None:
+                others[f"export folder of connector '{c.name}'"] = root
+        check_setup(self.roots, wd, others)
+        network = [str(r) for r in self.roots if filesystem_type(r) in NETWORK_FS]
+        self.polling = bool(polling) or bool(network)
+        if network and not polling:
+            log.info("network file system under %s: polling instead of inotify", ", ".join(network))
+        self.mode = "polling" if self.polling else "inotify"
+        self.tracker = FileStabilityTracker(self.stable)
+        self.stats = Stats()
+        self.disposal = Disposal(wd, self.roots, self.done_dir, ws.after_export, self.tracker, self.stats)
+        self.queue: deque[str] = deque()  # complete files and containers
+        self.parts: deque[WorkItem] = deque()  # parts of containers waiting for a worker
+        self.stop_requested = False
+
+    # -- noticing files (watchdog threads and rescans) ---------------------------------
+    def _ignored(self, path: Path) -> bool:
+        ign = self.session.profile.intake.ignore
+        for r in self.roots:
+            try:
+                rel = path.relative_to(r)
+            except ValueError:
+                continue
+            return any(intake.is_ignored(part, ign) for part in rel.parts)
+        return True
+
+    def _package_dir(self, p: Path) -> Path | None:
+        """The folder below a watched root that an intake source claims as a
+        package and that holds *p*, if any."""
+        if not self.session.sources:
+            return None
+        for parent in p.parents:
+            if parent in self.roots or not any(r in parent.parents for r in self.roots):
+                return None
+            if self.session.source_for(parent) is not None:
+                return parent
+        return None
+
+    def notice(self, path: str) -> None:
+        p = Path(path)
+        if self._ignored(p):
+            return
+        pkg = self._package_dir(p)
+        if pkg is not None:  # a file of a package folder: the folder is the unit
+            p = pkg
+        try:
+            if pkg is None and not stat.S_ISREG(p.stat().st_mode):
+                return
+            size, mtime = stat_unit(p)
+        except OSError:
+            self.tracker.forget(str(p))
+            return
+        self.tracker.observe(str(p), size, mtime)
+
+    def rescan(self) -> None:
+        for f in intake.walk(self.roots, self.session.profile.intake.ignore, [self.session.workdir, self.done_dir]):
+            self.notice(str(f))
+
+    def _start_observer(self) -> Any:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        w = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:
+                if event.is_directory:
+                    if event.event_type in ("created", "moved"):
+                        d = getattr(event, "dest_path", "") or event.src_path
+                        for f in intake.walk([Path(d)], w.session.profile.intake.ignore):
+                            w.notice(str(f))
+                    return
+                if event.event_type == "moved":
+                    w.notice(event.dest_path)
+                    w.tracker.forget(event.src_path)
+                elif event.event_type == "deleted":
+                    w.tracker.forget(event.src_path)
+                else:
+                    w.notice(event.src_path)
+
+        obs = PollingObserver(timeout=1.0) if self.polling else Observer()
+        for r in self.roots:
+            obs.schedule(Handler(), str(r), recursive=True)
+        obs.start()
+        return obs
+
+    # -- handing files on ------------------------------------------------------------
+    def _feed(self, coord: Coordinator) -> None:
+        while self.parts and coord.free and not self.stop_requested:
+            coord.offer(self.parts.popleft())
+        while self.queue and coord.free and not self.parts and not self.stop_requested:
+            path = Path(self.queue.popleft())
+            if not path.exists():
+                self.tracker.release(str(path))
+                continue
+            self.stats.last_activity = now_iso()
+            if self.session.sources and self.session.source_for(path) is not None:
+                self._expand(coord, path)
+            else:
+                coord.offer(WorkItem(path))
+
+    def _expand(self, coord: Coordinator, path: Path) -> None:
+        """A container an intake source claims: its parts start as workers
+        become free; it leaves the inbox when all its parts are settled."""
+        staging = self.session.scratch / "staging" / f"w{time.monotonic_ns()}"
+        staging.mkdir(parents=True)
+        items, rejected = coord.admission.expand(path, staging)
+        self.disposal.package_started(str(path), len(items) + len(rejected), staging)
+        for o in rejected:
+            coord.handle(o)
+        self.parts.extend(items)
+
+    def _status(self, coord: Coordinator | None) -> dict[str, Any]:
+        waiting, queued = len(self.tracker), len(self.queue) + len(self.parts)
+        return {"started": self.stats.started, "updated": now_iso(), "mode": self.mode,
+                "watching": [str(r) for r in self.roots], "stable_seconds": self.stable,
+                "queue": waiting + queued, "waiting_for_stability": waiting, "queued": queued,
+                "in_flight": len(coord.inflight) if coord else 0, "deferred": len(coord.deferred) if coord else 0,
+                "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
+                "review": self.stats.review, "export_failed": self.stats.export_failed,
+                "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
+                "stopping": self.stop_requested}
+
+    # -- the loop ------------------------------------------------------------------------
+    def run(self) -> int:
+        check_dependencies(self.session.params.language)
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        locks = InboxLocks(self.roots).acquire()  # before the working directory is touched
+        old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            with self.session:
+                self._serve()
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+            locks.release()
+        return 0
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        if not self.stop_requested:
+            log.info("signal %s: no new files; finishing documents in flight (at most %s s)", signum, self.grace)
+        self.stop_requested = True
+        if getattr(self, "_coord", None) is not None:
+            self._coord.stop()
+
+    def _serve(self) -> None:
+        s = self.session
+        run_id = s.j.start_run("watch")
+        self.done_dir.mkdir(parents=True, exist_ok=True)
+        board = StatusBoard(s.workdir, self.roots)
+        coord = Coordinator(s, Admission(s, run_id, per_run=False), s.executor(s.jobs), self.disposal.done)
+        self._coord = coord
+        obs = self._start_observer()
+        log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
+        try:
+            self._loop(coord, board)
+            self._drain(coord, board)
+        finally:
+            obs.stop()
+            obs.join(5)
+            for item in coord.abandon():
+                self.disposal.forget(item)
+            board.write(self._status(None))
+            s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed})
+
+    def _loop(self, coord: Coordinator, board: StatusBoard) -> None:
+        self.rescan()
+        last_rescan = time.monotonic()
+        last_status = 0.0
+        while not self.stop_requested:
+            self.queue.extend(ready(self.tracker))
+            self._feed(coord)
+            coord.step(0.2)
+            for item in coord.abandoned:
+                self.disposal.forget(item)
+            coord.abandoned.clear()
+            idle = not self.queue and not self.parts and not coord.busy
+            if idle:
+                delivery.flush_groups(self.session)  # groups that waited for more documents go now
+            now = time.monotonic()
+            if self.rescan_every and now - last_rescan >= self.rescan_every:
+                self.rescan()
+                if idle:
+                    self._retry_exports()
+                last_rescan = now
+            if now - last_status >= 1.0:
+                board.write(self._status(coord))
+                last_status = now
+
+    def _drain(self, coord: Coordinator, board: StatusBoard) -> None:
+        """Stopping: no new files; the ones in flight may finish for a while."""
+        deadline = time.monotonic() + self.grace
+        while coord.inflight and time.monotonic() < deadline:
+            coord.step(0.2)
+            board.write(self._status(coord))
+        if coord.inflight:
+            log.info("%d document(s) abandoned; the next start completes them", len(coord.inflight))
+
+    def _retry_exports(self) -> None:
+        """Archived documents whose export failed (or was cut short): deliver them now."""
+        self.session.failed_groups.clear()
+        try:
+            runs.retry_exports(self.session)
+        except Exception as e:  # noqa: BLE001 - the daemon keeps running
+            log.warning("retrying pending exports failed: %s", type(e).__name__)

@@ -1,0 +1,115 @@
+"""Clearing the inbox once a document is settled — nothing stays behind
+silently, nothing leaves before it is safe:
+
+* archived and exported, a duplicate, or waiting for review (the original
+  is safe in the archive) → moved to the done folder, keeping its path
+  relative to the watched folder (or deleted, ``watch.after_export =
+  "delete"``);
+* quarantined → removed once its verified copy is in the quarantine
+  (else moved there);
+* archived but not exported → stays, so that a later rescan delivers it;
+* a container (portal package, batch) → when all its parts are settled:
+  to the done folder, or to ``quarantine/packages`` if a part failed.
+
+Every move is :func:`ekte.fsutil.move_input`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+from ekte import fsutil
+from ekte.model import Document, Status
+from ekte.pipeline.tasks import WorkItem
+from ekte.watch.stability import FileStabilityTracker
+from ekte.watch.status import Stats
+
+log = logging.getLogger("ekte.watch")
+
+SAFE = (Status.ARCHIVED, Status.DUPLICATE, Status.REVIEW)
+
+
+class Disposal:
+    def __init__(self, workdir: Path, roots: list[Path], done_dir: Path, after: str,
+                 tracker: FileStabilityTracker, stats: Stats) -> None:
+        self.workdir, self.roots, self.done_dir, self.after = workdir, roots, done_dir, after
+        self.tracker, self.stats = tracker, stats
+        self.packages: dict[str, dict[str, Any]] = {}  # container → parts left, all ok, staging folder
+        self.lock = threading.Lock()
+
+    def done(self, doc: Document, item: WorkItem) -> None:
+        """A document is settled (the coordinator's callback)."""
+        self.stats.record(doc)
+        if item.package:
+            self._part_done(item.package, doc.status)
+            return
+        src = item.path
+        try:
+            if src.exists():
+                self._clear(doc, src)
+        except (OSError, fsutil.NotMoved) as e:
+            log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
+                        getattr(e, "strerror", None) or e)
+        self.tracker.release(str(src))
+
+    def _clear(self, doc: Document, src: Path) -> None:
+        if doc.status in SAFE:
+            if self.after == "delete":
+                os.unlink(src)
+            else:
+                fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), doc.sha256)
+        elif doc.status == Status.QUARANTINED:
+            qdir = self.workdir / "quarantine" / doc.id
+            copies = list(qdir.glob("original.*"))
+            if copies and fsutil.sha256_file(copies[0]) == doc.sha256 and fsutil.sha256_file(src) == doc.sha256:
+                os.unlink(src)
+            else:
+                fsutil.move_input(src, fsutil.free_target(src, self.roots, qdir / "inbox"))
+        # export_failed: archived; the file stays so that the next rescan retries the export
+
+    # -- containers
+    def package_started(self, pkg: str, parts: int, staging: Path) -> None:
+        with self.lock:
+            self.packages[pkg] = {"left": parts, "ok": True, "staging": staging}
+        if parts == 0:
+            self._package_finished(pkg)
+
+    def _part_done(self, pkg: str, status: Status | None) -> None:
+        with self.lock:
+            info = self.packages.get(pkg)
+            if info is None:
+                return
+            info["left"] -= 1
+            info["ok"] = info["ok"] and status in SAFE
+            finished = info["left"] <= 0
+        if finished:
+            self._package_finished(pkg)
+
+    def _package_finished(self, pkg: str) -> None:
+        with self.lock:
+            info = self.packages.pop(pkg, {"ok": False, "staging": None})
+        if info.get("staging"):
+            shutil.rmtree(info["staging"], ignore_errors=True)
+        src = Path(pkg)
+        try:
+            if not src.exists():
+                pass
+            elif not info["ok"]:
+                # a part was quarantined or not exported: the archived parts are safe;
+                # the container is kept for inspection
+                fsutil.move_input(src, fsutil.free_target(src, self.roots, self.workdir / "quarantine" / "packages"))
+            elif self.after == "delete":
+                shutil.rmtree(src) if src.is_dir() else os.unlink(src)
+            else:
+                fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir))
+        except (OSError, fsutil.NotMoved) as e:
+            log.warning("package could not be cleared from the inbox (%s)", getattr(e, "strerror", None) or e)
+        self.tracker.release(pkg)
+
+    def forget(self, item: WorkItem) -> None:
+        """Abandoned (shutdown): the file stays and is taken again later."""
+        self.tracker.release(item.package or str(item.path))

@@ -1,0 +1,160 @@
+"""The daemons' status, for ``ekte status`` and monitoring.
+
+Each daemon writes ``<workdir>/status.d/<key>.json`` (key: its watched
+folders) every second, and then ``<workdir>/status.json``: all daemons of
+the working directory merged (counts summed), written under a lock so that
+two daemons on different inboxes never overwrite each other's figures."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ekte import fsutil
+from ekte import owner as owners
+from ekte.model import Document, Status, now_iso
+
+STATUS_FILE = "status.json"
+STATUS_DIR = "status.d"
+SUMMED = ("queue", "waiting_for_stability", "queued", "in_flight", "done", "failed", "duplicates", "review",
+          "export_failed")
+
+
+@dataclass
+class Stats:
+    started: str = field(default_factory=now_iso)
+    done: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    review: int = 0
+    export_failed: int = 0
+    last_errors: deque = field(default_factory=lambda: deque(maxlen=10))
+    last_activity: str | None = None
+
+    def record(self, doc: Document) -> None:
+        st = doc.status
+        self.last_activity = now_iso()
+        if st == Status.QUARANTINED:
+            self.failed += 1
+            self.last_errors.append({"time": now_iso(), "id": doc.id, "code": doc.error.code if doc.error else ""})
+        elif st == Status.DUPLICATE:
+            self.duplicates += 1
+        elif st == Status.REVIEW:
+            self.review += 1
+        elif st == Status.EXPORT_FAILED:
+            self.export_failed += 1
+            self.last_errors.append({"time": now_iso(), "id": doc.id, "code": "export_failed"})
+        else:
+            self.done += 1
+
+
+def daemon_key(roots: list[Path]) -> str:
+    return hashlib.sha256("\0".join(sorted(str(r) for r in roots)).encode()).hexdigest()[:12]
+
+
+class StatusBoard:
+    """One daemon's status files."""
+
+    def __init__(self, workdir: Path, roots: list[Path]) -> None:
+        self.workdir = Path(workdir)
+        self.dir = self.workdir / STATUS_DIR
+        self.own = self.dir / f"{daemon_key(roots)}.json"
+
+    def write(self, status: dict[str, Any]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        me = owners.current()
+        fsutil.write_json(self.own, {"pid": me.pid, "token": me.token, "host": me.host, **status})
+        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            fsutil.write_json(self.workdir / STATUS_FILE, merge(daemons(self.workdir)))
+        finally:
+            os.close(fd)
+
+
+def _running(d: dict[str, Any]) -> bool:
+    tok = d.get("token")
+    if tok:
+        here = owners.token_alive_here(tok)
+        return bool(here) if here is not None else True
+    pid = d.get("pid")  # a status file of an older release: pid only
+    try:
+        os.kill(int(pid), 0)
+        return True
+    except (ProcessLookupError, PermissionError, ValueError, TypeError):
+        return False
+
+
+def daemons(workdir: Path) -> list[dict[str, Any]]:
+    """Every daemon that has run on *workdir*, with whether it runs now."""
+    out = []
+    files = sorted((Path(workdir) / STATUS_DIR).glob("*.json"))
+    legacy = Path(workdir) / STATUS_FILE
+    if not files and legacy.is_file():
+        files = [legacy]  # written by an older release
+    for f in files:
+        try:
+            d = json.loads(f.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        d["running"] = _running(d)
+        out.append(d)
+    return out
+
+
+def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
+    """All daemons as one status (the figures summed; the first running
+    daemon's pid), with each daemon under ``daemons``."""
+    if not ds:
+        return {}
+    live = [d for d in ds if d.get("running")] or ds
+    first = live[0]
+    out: dict[str, Any] = {"pid": first.get("pid"), "started": min(d.get("started", "") for d in live),
+                           "updated": max(d.get("updated", "") for d in ds),
+                           "mode": ",".join(sorted({d.get("mode", "") for d in live})),
+                           "watching": [w for d in live for w in d.get("watching", [])],
+                           "stable_seconds": first.get("stable_seconds")}
+    for k in SUMMED:
+        out[k] = sum(int(d.get(k) or 0) for d in live)
+    errors = sorted((e for d in live for e in d.get("last_errors", [])), key=lambda e: e.get("time", ""))
+    out["last_errors"] = errors[-10:]
+    out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
+    out["stopping"] = any(d.get("stopping") for d in live)
+    out["running"] = any(d.get("running") for d in ds)
+    out["daemons"] = [{k: d.get(k) for k in ("pid", "host", "running", "started", "updated", "mode", "watching",
+                                             "in_flight", "queue", "done", "failed", "stopping")} for d in ds]
+    return out
+
+
+def read_status(workdir: Path) -> dict[str, Any]:
+    """The daemons' status plus the journal's counts and the ekte processes
+    working on the directory now."""
+    workdir = Path(workdir)
+    out: dict[str, Any] = {"workdir": str(workdir), "running": False}
+    out.update(merge(daemons(workdir)))
+    out["workdir"] = str(workdir)
+    j = workdir / "journal.sqlite"
+    if j.is_file():
+        from ekte.journal import Journal
+
+        journal = Journal(j, readonly=True)
+        try:
+            out["journal"] = journal.counts()
+            out["processes"] = _processes(journal)
+        finally:
+            journal.close()
+    return out
+
+
+def _processes(journal: Any) -> list[dict[str, Any]]:
+    try:
+        return [{"pid": h.pid, "host": h.host, "command": h.command, "since": h.since}
+                for h in journal.live_processes()]
+    except Exception:  # noqa: BLE001 - a journal of an older release has no processes table
+        return []

@@ -1,0 +1,122 @@
+"""The local executor on its own: warm worker processes, a task over its
+time limit, a worker that dies, recycling, bytes instead of a path."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ekte.model import Document
+from ekte.pipeline.executor import LocalExecutor
+from ekte.pipeline.tasks import ANALYZE, CRASHED, TIMEOUT, WorkerSetup, WorkTask
+from ekte.profile import load_profile
+from ekte.stages.ocr import OcrParams
+
+
+@pytest.fixture(scope="module")
+def pdfs(born_digital):
+    return sorted(born_digital[0].glob("*.pdf"))[:6]
+
+
+def _task(tmp: Path, i: int, path: Path, name: str | None = None, timeout: float = 0, data: bytes | None = None):
+    import hashlib
+
+    raw = path.read_bytes()
+    doc = Document(sha256=hashlib.sha256(raw).hexdigest(), source=name or str(path), size=len(raw),
+                   media_type="application/pdf")
+    return WorkTask(f"t{i}", doc, None if data is not None else str(path), data=data, mode=ANALYZE,
+                    timeout=timeout, scratch=str(tmp / f"s{i}"))
+
+
+def _executor(tmp_path, capacity=1, max_tasks=50):
+    prof = load_profile()
+    setup = WorkerSetup(prof, ("ekte_faults",), str(tmp_path), OcrParams.from_profile(prof))
+    return LocalExecutor(setup, capacity, max_tasks=max_tasks)
+
+
+def _run(ex, tasks, limit=300):
+    import time
+
+    for t in tasks:
+        ex.submit(t)
+    out, t0 = {}, time.monotonic()
+    while ex.running and time.monotonic() - t0 < limit:
+        for task, res in ex.poll(0.2):
+            out[task.task_id] = res
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_results_are_typed_and_workers_stay_warm(tmp_path, pdfs):
+    ex = _executor(tmp_path, capacity=2)
+    try:
+        res = _run(ex, [_task(tmp_path, i, p) for i, p in enumerate(pdfs[:4])])
+        assert set(res) == {"t0", "t1", "t2", "t3"}
+        for r in res.values():
+            assert r.ok and r.document.doctype and r.document.page_texts and r.document.classification
+        # two warm workers did the four documents: no process per document
+        assert len({r.worker_pid for r in res.values()}) == 2
+        assert set(ex.pids()) == {r.worker_pid for r in res.values()}
+    finally:
+        ex.shutdown()
+
+
+def test_timeout_kills_the_worker_and_the_next_task_gets_a_fresh_one(tmp_path, pdfs):
+    ex = _executor(tmp_path)
+    try:
+        ex.submit(_task(tmp_path, 0, pdfs[0], name="x-FAULT-before_ocr-sleep-60.pdf", timeout=2))
+        (worker,) = ex.pids()
+        first = _run(ex, [], limit=60)["t0"]
+        assert first.failure == TIMEOUT and first.error.code == "ocr_timeout"
+        assert ex.pids() == [] and not _alive(worker)  # killed with its process group, not kept
+        nxt = _run(ex, [_task(tmp_path, 1, pdfs[1])])["t1"]
+        assert nxt.ok
+    finally:
+        ex.shutdown()
+
+
+def test_a_worker_that_dies_is_reported_and_replaced(tmp_path, pdfs):
+    ex = _executor(tmp_path)
+    try:
+        res = _run(ex, [_task(tmp_path, 0, pdfs[0], name="y-FAULT-before_ocr-exit.pdf"), _task(tmp_path, 1, pdfs[1])])
+        assert res["t0"].failure == CRASHED and res["t0"].error.code == "ocr_failed"
+        assert res["t1"].ok
+    finally:
+        ex.shutdown()
+
+
+def test_workers_are_recycled_after_max_tasks(tmp_path, pdfs):
+    ex = _executor(tmp_path, capacity=1, max_tasks=2)
+    try:
+        res = _run(ex, [_task(tmp_path, i, p) for i, p in enumerate(pdfs[:5])])
+        pids = [res[f"t{i}"].worker_pid for i in range(5)]
+        assert all(r.ok for r in res.values())
+        assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+        assert not _alive(pids[0])  # the retired worker ended
+    finally:
+        ex.shutdown()
+
+
+def test_task_with_bytes_and_cancel_and_shutdown(tmp_path, pdfs):
+    ex = _executor(tmp_path)
+    try:
+        res = _run(ex, [_task(tmp_path, 0, pdfs[0], data=pdfs[0].read_bytes())])
+        assert res["t0"].ok
+        ex.submit(_task(tmp_path, 1, pdfs[1], name="z-FAULT-before_ocr-sleep-60.pdf"))
+        ex.submit(_task(tmp_path, 2, pdfs[2]))
+        ex.poll(0.5)
+        assert ex.cancel("t2") and ex.running == 1  # the queued one
+        left = ex.shutdown()
+        assert [t.task_id for t in left] == ["t1"] and ex.pids() == []
+    finally:
+        ex.shutdown()
+        shutil.rmtree(tmp_path, ignore_errors=True)

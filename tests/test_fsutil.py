@@ -1,0 +1,68 @@
+"""Temporary names carry their writer; only a dead writer's leftovers are
+cleaned; move_input is the one way an input leaves an inbox."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from ekte import fsutil, owner
+
+
+def _dead_token() -> str:
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    me = owner.current()
+    return f"{owner.host_hash(me.host)}-{me.boot}-{p.pid}-1"
+
+
+def test_only_a_dead_writers_leftovers_are_cleaned(tmp_path):
+    with fsutil.staged_dir(tmp_path / "doc") as t:
+        (t / "a").write_text("1")
+        live = list(tmp_path.glob(".ekte-tmp-*"))
+        assert [p.name for p in live] == [t.name] and t.name.startswith(fsutil.tmp_prefix())
+        dead = _dead_token()
+        (tmp_path / f".ekte-tmp-{dead}-x1").mkdir()  # a dead process's half-built folder
+        (tmp_path / f".ekte-tmp-{dead}-x2").write_text("half")  # … and file
+        (tmp_path / f".ekte-tmp-old-{dead}-kept").mkdir()  # its replace, cut short: the old copy is the valid one
+        (tmp_path / ".ekte-tmp-abc123xy").write_text("older release")
+        (tmp_path / ".ekte-tmp-ffffff-0-1-1-z").write_text("another host: unknown")
+        assert fsutil.clean_stale_tmp(tmp_path) == 4
+        assert t.is_dir()  # this process's work in progress survives
+        assert (tmp_path / "kept").is_dir()
+        left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".ekte-tmp-"))
+        assert left == sorted([t.name, ".ekte-tmp-ffffff-0-1-1-z"])
+    assert (tmp_path / "doc" / "a").read_text() == "1"
+
+
+def test_move_input_renames_verifies_and_refuses_a_changed_file(tmp_path):
+    src = tmp_path / "in" / "a.pdf"
+    src.parent.mkdir()
+    src.write_bytes(b"%PDF-1.4 abc")
+    sha = fsutil.sha256_file(src)
+    src.write_bytes(b"%PDF-1.4 changed")
+    with pytest.raises(fsutil.NotMoved):
+        fsutil.move_input(src, tmp_path / "done" / "a.pdf", sha)
+    assert src.exists() and not (tmp_path / "done").exists()
+    dst = fsutil.move_input(src, tmp_path / "done" / "sub" / "a.pdf", fsutil.sha256_file(src))
+    assert dst.read_bytes() == b"%PDF-1.4 changed" and not src.exists()
+
+
+@pytest.mark.skipif(os.stat("/dev/shm").st_dev == os.stat(tempfile.gettempdir()).st_dev,
+                    reason="needs two file systems")
+def test_move_input_across_file_systems_copies_files_and_folders(tmp_path):
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as other:
+        pkg = Path(other) / "pkg"
+        (pkg / "sub").mkdir(parents=True)
+        (pkg / "a.xml").write_text("<a/>")
+        (pkg / "sub" / "b.pdf").write_bytes(b"%PDF")
+        dst = fsutil.move_input(pkg, tmp_path / "done" / "pkg")
+        assert not pkg.exists()
+        assert sorted(str(p.relative_to(dst)) for p in dst.rglob("*") if p.is_file()) == ["a.xml", "sub/b.pdf"]
+        f = Path(other) / "c.pdf"
+        f.write_bytes(b"%PDF-c")
+        fsutil.move_input(f, tmp_path / "done" / "c.pdf", fsutil.sha256_file(f))
+        assert (tmp_path / "done" / "c.pdf").read_bytes() == b"%PDF-c" and not f.exists()

@@ -1,0 +1,162 @@
+"""The journal with real processes: claims busy while their owner lives,
+taken over when it was killed or its lease ran out; running numbers unique
+and gap-free while several processes draw them (one of them killed while
+holding one); export groups; the schema migration."""
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ekte.journal import Journal, NewerSchema
+from helpers import ROOT
+
+SHA = "ab" * 32
+FIXTURE = ROOT / "tests" / "data" / "schema1-workdir"
+
+
+def _child(code: str, *args, env=None) -> subprocess.Popen:
+    prog = "import sys, time, os\nfrom pathlib import Path\nfrom ekte.journal import Journal, ClaimLost\n" + code
+    return subprocess.Popen([sys.executable, "-c", prog, *map(str, args)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+def _line(p: subprocess.Popen) -> str:
+    line = p.stdout.readline().strip()
+    assert line, f"child ended early ({p.poll()})"
+    return line
+
+
+HOLD = """
+j = Journal(Path(sys.argv[1])); j.register("holder")
+print(j.claim_intake(sys.argv[2], sys.argv[2][:16], "src", None, 1).outcome, flush=True)
+go = Path(sys.argv[1]).parent / "go"
+while not go.exists(): time.sleep(0.05)
+try:
+    j.set_state(sys.argv[2], "archived"); print("kept", flush=True)
+except ClaimLost:
+    print("lost", flush=True)
+"""
+
+
+def test_claim_is_busy_while_its_owner_lives_and_taken_over_after_kill_9(tmp_path):
+    jp = tmp_path / "journal.sqlite"
+    child = _child(HOLD, jp, SHA)
+    try:
+        assert _line(child) == "claimed"
+        me = Journal(jp)
+        me.register("test")
+        c = me.claim_intake(SHA, SHA[:16], "src", None, 1)
+        assert c.outcome == "busy" and c.holder.pid == child.pid and c.holder.command == "holder"
+        assert f"pid {child.pid}" in c.holder.describe()
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        c = me.claim_intake(SHA, SHA[:16], "src", None, 1)
+        assert c.outcome == "claimed" and c.taken_over
+        assert [e["event"] for e in me.events_of(SHA[:16])][-2:] == ["taken-over", "received"]
+        me.set_state(SHA, "archived")  # the new owner may
+        me.unregister()
+        assert me.claims() == []
+    finally:
+        child.kill()
+
+
+def test_a_lease_that_ran_out_is_taken_over_and_the_old_owner_cannot_write(tmp_path):
+    jp = tmp_path / "journal.sqlite"
+    child = _child(HOLD, jp, SHA, env={"EKTE_LEASE_SECONDS": "1"})
+    try:
+        assert _line(child) == "claimed"
+        child.send_signal(signal.SIGSTOP)  # alive, but no heartbeat any more
+        me = Journal(jp)
+        me.register("test")
+        assert me.claim_intake(SHA, SHA[:16], "src", None, 1).outcome == "busy"
+        time.sleep(1.5)
+        assert me.claim_intake(SHA, SHA[:16], "src", None, 1).outcome == "claimed"
+        (tmp_path / "go").touch()
+        child.send_signal(signal.SIGCONT)
+        assert _line(child) == "lost"
+        assert me.get(SHA)["state"] == "received"
+    finally:
+        child.send_signal(signal.SIGCONT)
+        child.kill()
+
+
+DRAW = """
+j = Journal(Path(sys.argv[1])); j.register("drawer")
+name, n = sys.argv[2], int(sys.argv[3])
+print("ready", flush=True)
+for i in range(n):
+    sha = f"{name}{i:04d}".ljust(64, "0")
+    assert j.claim_intake(sha, sha[:16], "s", None, 1).outcome == "claimed"
+    key = j.reserve_number(sha, "aktenzeichen:X:2026", lambda s: f"X-2026/{s:05d}")
+    if name == "hang":
+        print("holding", key, flush=True); time.sleep(600)
+    if i % 4 == 1:
+        j.release_number(sha)  # this document failed before its archive was recorded
+        continue
+    j.set_state(sha, "archived", number=sha)
+print("done", flush=True)
+"""
+
+
+def test_running_numbers_stay_unique_and_gap_free_across_processes(tmp_path):
+    jp = tmp_path / "journal.sqlite"
+    Journal(jp).close()
+    hang = _child(DRAW, jp, "hang", 1)
+    assert _line(hang) == "ready" and _line(hang).startswith("holding X-2026/00001")
+    drawers = [_child(DRAW, jp, f"p{k}", 20) for k in range(4)]
+    for d in drawers:
+        assert _line(d) == "ready"
+    time.sleep(1.5)
+    j = Journal(jp)
+    assert j.numbers("aktenzeichen:X:2026") == []  # all wait for the holder of the pending number
+    hang.send_signal(signal.SIGKILL)  # dies holding it: rolled back by the next one who draws
+    hang.wait()
+    for d in drawers:
+        assert _line(d) == "done"
+        d.wait(60)
+    nums = sorted(int(a.rsplit("/", 1)[1]) for a in j.numbers("aktenzeichen:X:2026"))
+    assert nums == list(range(1, 4 * 15 + 1))  # 15 confirmed per process, no gap, none twice
+    assert j.db.execute("SELECT value, holder FROM counters WHERE name='aktenzeichen:X:2026'").fetchone()[:] == (60, None)
+
+
+def test_export_groups(tmp_path):
+    j = Journal(tmp_path / "journal.sqlite")
+    j.register("test")
+    gid = j.group_add("xdomea", "g1", "a" * 64, "a" * 16, 2, 0)
+    assert not j.group(gid).complete and j.flushable_groups(["xdomea"]) == [gid]
+    assert j.group_add("xdomea", "g1", "b" * 64, "b" * 16, 2, 1) == gid and j.group(gid).complete
+    assert j.open_group_of("xdomea", "b" * 64) == gid
+    j.close_group(gid)
+    assert j.open_group_of("xdomea", "b" * 64) is None
+    assert j.group_add("xdomea", "g1", "c" * 64, "c" * 16, None, 0) != gid  # a new generation
+    # a group whose owner died may be flushed by anyone
+    j.db.execute("UPDATE export_groups SET owner='abcdef-0-1-1' WHERE state='open'")
+    assert len(j.flushable_groups(["xdomea"])) == 1 and j.flushable_groups(["folder"]) == []
+
+
+def test_schema_1_is_migrated_in_place_and_a_newer_one_refused(tmp_path):
+    wd = tmp_path / "wd"
+    shutil.copytree(FIXTURE, wd)
+    j = Journal(wd / "journal.sqlite")
+    assert j.migrated == [2]
+    assert j.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+    assert j.counts() == {"exported": 3, "review": 1, "archived": 1, "quarantined": 1}
+    for row in j.documents():
+        if row["state"] != "quarantined":
+            assert not Path(row["archive_path"]).is_absolute() and (j.archive_dir(row) / "metadata.json").is_file()
+    assert j.db.execute("SELECT aktenzeichen, state FROM assigned").fetchall()[0][:] == ("BSP-32.40-2026/00001", "used")
+    j.close()
+    assert Journal(wd / "journal.sqlite").migrated == []  # once
+    db = sqlite3.connect(wd / "journal.sqlite")
+    db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(NewerSchema, match="schema 99"):
+        Journal(wd / "journal.sqlite")
