@@ -14,8 +14,8 @@ from typing import Annotated, Any, Iterator, List, Optional
 import typer
 
 from ekte import __version__, cliopts, render
-from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
-                          PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
+from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, NoProgressOpt,
+                          OverrideOpt, PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency
 from ekte.logs import setup_logging
 from ekte.render import err, out
@@ -46,6 +46,13 @@ def _exit_on_errors() -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
+        if getattr(e, "errors", None):  # typed values refused: one line per field, in the user's language
+            from ekte.serve.i18n import cli_language, field_error
+
+            for x in e.errors:  # type: ignore[attr-defined]
+                err.print(f"[bold red]error:[/] {x.field}: {field_error(x, cli_language())}", highlight=False,
+                          soft_wrap=True, markup=True)
+            raise typer.Exit(ExitCode.USAGE)
         _fail(ExitCode.USAGE, str(e))
     except MissingDependency as e:
         _fail(ExitCode.MISSING_DEPENDENCY, str(e))
@@ -66,13 +73,16 @@ def _main(
     2 usage or configuration error; 3 missing dependency; 70 internal error; 130 interrupted."""
 
 
-def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str) -> None:
+def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
+                    report: Any = None) -> None:
     """Run an ingest-like API call with a progress bar, print its summary
     (or JSON) and exit with its exit code."""
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors():
         result = run(render.RichProgress() if show_progress else None)
+        if report is not None:
+            report(result)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -87,6 +97,8 @@ def ingest(
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
                                                  "(their path relative to the input kept).")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", metavar="FILE.html", help="Also write a self-"
+                                                   "contained HTML report of this batch (with charts).")] = None,
     as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -96,7 +108,8 @@ def ingest(
     _run_and_report(lambda progress: api.ingest(
         paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
-    ), as_json, no_progress, verbose, log_format.value)
+    ), as_json, no_progress, verbose, log_format.value,
+        report=None if report is None else lambda r: api.ingest_report(r, report, profile=profile, overrides=override))
 
 
 @command(name="import-xdomea")
@@ -152,7 +165,9 @@ def export_cmd(
 
 @command()
 def watch(
-    paths: Annotated[List[Path], typer.Argument(metavar="FOLDER", help="Folders to watch (recursively).")],
+    paths: Annotated[Optional[List[Path]], typer.Argument(
+        metavar="FOLDER", help="Folders to watch (recursively); none when only the mailbox of the profile (intake.mail) "
+                                   "is polled.")] = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     polling: Annotated[bool, typer.Option("--polling", metavar="", help="Poll instead of inotify (network shares; "
@@ -167,12 +182,12 @@ def watch(
         "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")] = None,
     verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Watch folders and ingest every file that arrives (runs until SIGTERM/SIGINT)."""
+    """Watch folders (and the intake.mail mailbox) and ingest what arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api
 
     setup_logging(verbose, log_format.value)
     with _exit_on_errors():
-        code = api.watch(paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
+        code = api.watch(paths or [], profile=profile, workdir=workdir, overrides=override, jobs=jobs,
                          connectors=connector or None, plugins=plugin, polling=polling, stable_seconds=stable_seconds,
                          rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir)
     raise typer.Exit(code)
@@ -223,12 +238,8 @@ def eval_cmd(
     from ekte import api
 
     setup_logging(0)
-    try:
-        t = json.loads(truth.read_text("utf-8"))
-    except (OSError, ValueError) as e:
-        _fail(ExitCode.USAGE, f"cannot read truth file {truth}: {e}")
     with _exit_on_errors():
-        r = api.evaluate(directory, t, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
+        r = api.evaluate(directory, truth, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
     if as_json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
     else:
@@ -253,30 +264,15 @@ def train(
     from ekte import api
 
     setup_logging(0)
-    if directory is None and not from_reviews:
-        _fail(ExitCode.USAGE, "say what to learn from: DIR, DIR --truth FILE, or --from-reviews")
-    t = None
-    if truth is not None:
-        try:
-            t = json.loads(truth.read_text("utf-8"))
-        except (OSError, ValueError) as e:
-            _fail(ExitCode.USAGE, f"cannot read truth file {truth}: {e}")
     with _exit_on_errors():
         r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
-                      truth=t, from_reviews=from_reviews)
-    if r["classifier"]:
-        m = r["classifier"]
-        per = ", ".join(f"{k} {v}" for k, v in m["per_class"].items())
-        out.print(f"model saved to {m['path']} ({m['documents']} documents: {per})", highlight=False)
-    if r["extractor"]:
-        m = r["extractor"]
-        out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
-                  f"{m['examples']} candidate values)", highlight=False)
+                      truth=truth, from_reviews=from_reviews)
+    render.trained(r)
 
 
 @command(review_app, "list")
 def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                    plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
+                    plugin: PluginOpt = [], as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """Documents waiting for review, with their top candidates."""
     from ekte import api
 
@@ -285,14 +281,14 @@ def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, over
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
     else:
-        render.review_queue(items)
+        cli_serve.review_table(items, profile, override, lang)
 
 
 @command(review_app, "accept")
 def review_accept_cmd(
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (see ekte review list).")],
-    doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE",
-                                                   help="The right document type (default: the top candidate).")] = None,
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id or a unique prefix (ekte review list).")],
+    doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE", help="The right document "
+                                                   "type, by id or title (default: the top candidate).")] = None,
     set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
     plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
@@ -364,21 +360,25 @@ def profiles_check(files: Annotated[List[str], typer.Argument(metavar="FILE", he
 
 @command(plugins_app, "list")
 def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
-    """List the plugins, where they came from and which hooks they implement."""
+    """List the plugins, where they came from and what they provide: connectors,
+    classifiers, extractors, intake sources and processors."""
     from rich.table import Table
 
-    from ekte.plugins import build_manager
+    from ekte.plugins import build_manager, provided
 
     with _exit_on_errors():
-        _pm, infos = build_manager(plugin)
+        pm, infos = build_manager(plugin)
+        for i in infos:
+            i.provides = provided(pm, i.name)
     if as_json:
         print(json.dumps([i.__dict__ for i in infos], indent=2))
         return
     t = Table()
-    for c in ("plugin", "origin", "hooks"):
+    for c in ("plugin", "origin", "provides", "hooks"):
         t.add_column(c)
     for i in infos:
-        t.add_row(i.name, i.origin, ", ".join(i.hooks))
+        what = "\n".join(f"{kind.replace('_', ' ')}: {', '.join(names)}" for kind, names in i.provides.items())
+        t.add_row(i.name, i.origin, what or "-", ", ".join(i.hooks))
     out.print(t)
 
 
@@ -394,3 +394,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+from ekte import cli_mail, cli_serve  # noqa: E402,F401 - register mail; serve, users, stats and the other review commands

@@ -17,6 +17,23 @@ from typing import Any
 from ekte.model import Document
 
 
+def load_truth(truth: dict | str | Path) -> dict[str, Any]:
+    """A truth mapping as given, or read from its JSON file (ConfigError if it cannot be)."""
+    if isinstance(truth, dict):
+        return truth
+    import json
+
+    from ekte.errors import ConfigError
+
+    try:
+        t = json.loads(Path(truth).read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read truth file {truth}: {e}") from None
+    if not isinstance(t, dict):
+        raise ConfigError(f"truth file {truth}: expected a JSON object {{id: {{\"type\": …, \"fields\": …}}}}")
+    return t
+
+
 def norm_value(v: Any) -> str:
     return re.sub(r"\s+", "", str(v)).casefold()
 

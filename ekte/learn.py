@@ -58,6 +58,8 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
     from ekte.stages.extract import default_model_path as field_model_path
     from ekte.stages.extract.train import examples, fit, reviewed_documents, save_model
 
+    if directory is None and not from_reviews:
+        raise ConfigError("say what to learn from: DIR, DIR --truth FILE, or --from-reviews")
     texts: list[str] = []
     labels: list[str] = []
     labelled: list[tuple[Document, dict[str, str]]] = []

@@ -12,11 +12,13 @@ import copy
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError
+from ekte.mail.settings import MailSettings
+from ekte.stages.office import OfficeSettings
 from ekte.overrides import apply_overrides, override_error, parse_override  # noqa: F401
 
 DEFAULT_PROFILE = "landkreis"
@@ -50,14 +52,25 @@ class IntakeSettings(_Strict):
     max_file_mb: float = Field(default=500, gt=0)
     max_image_mpixels: float = Field(default=250, gt=0)
     image_default_dpi: int = Field(default=300, ge=50, le=2400)
+    office: OfficeSettings = Field(default_factory=OfficeSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
 
 
 class OcrSettings(_Strict):
     language: str = "deu"
     jobs: int = Field(default=0, ge=0, description="0 = number of CPU cores")
     rotate_pages: bool = True
-    rotate_pages_threshold: float = Field(default=14.0, ge=0, description="OSD confidence needed to turn a page")
+    rotate_pages_threshold: float = Field(
+        default=14.0, ge=0, description="OSD confidence needed to turn a page (engine 'tesseract' only)")
+    #: "tesserocr": Tesseract's C API, language data loaded once per worker,
+    #: orientation found within the OCR pass; "tesseract": the program, one per page
+    engine: str = "tesserocr"
+    orientation_check_below: float = Field(
+        default=70.0, ge=0, le=100,
+        description="mean word confidence of a page's OCR pass below which it is read again with orientation detection")
     deskew: bool = True
+    deskew_threshold: float = Field(default=1.0, ge=0, le=45, description="deskew a page skewed this many degrees or more")
+    skew_dpi: int = Field(default=100, ge=50, le=300, description="resolution at which the skew is measured")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")
@@ -68,6 +81,13 @@ class OcrSettings(_Strict):
     def _ot(cls, v: str) -> str:
         if v not in ("pdfa-2", "pdf"):
             raise ValueError("must be 'pdfa-2' or 'pdf'")
+        return v
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, v: str) -> str:
+        if v not in ("tesserocr", "tesseract"):
+            raise ValueError("must be 'tesserocr' or 'tesseract'")
         return v
 
 
@@ -168,6 +188,18 @@ class ExportSettings(_Strict):
     retries: int = Field(default=3, ge=0, le=20)
     #: first back-off in seconds; doubled each time, at most 60 s
     retry_delay: float = Field(default=2.0, ge=0)
+    #: mode of exported files and of the folders connectors create (octal strings);
+    #: each connector that writes files may set its own (``file_mode``, ``dir_mode``)
+    file_mode: str = "0640"
+    dir_mode: str = "0750"
+
+    @field_validator("file_mode", "dir_mode", mode="before")
+    @classmethod
+    def _mode(cls, v: Any, info: Any) -> str:
+        from ekte.fsutil import parse_mode
+
+        parse_mode(v, directory=info.field_name == "dir_mode")
+        return v
 
 
 class WatchSettings(_Strict):
@@ -183,6 +215,28 @@ class WatchSettings(_Strict):
         if v not in ("move", "delete"):
             raise ValueError("must be 'move' or 'delete'")
         return v
+
+
+class RejectReason(_Strict):
+    """A reason a clerk may reject a review document for, and what then
+    happens to it: ``keep`` (archived, never exported; the same file again
+    is a duplicate), ``quarantine`` (to the quarantine, where an admin
+    retries or releases it), ``export`` (filed as *doctype*, default
+    ``classify.default_doctype``)."""
+
+    title: str
+    disposition: Literal["keep", "quarantine", "export"] = "keep"
+    doctype: str = ""
+
+
+def _default_reject() -> dict[str, RejectReason]:
+    return {"not_ours": RejectReason(title="Nicht zuständig", disposition="keep"),
+            "unreadable": RejectReason(title="Unlesbar", disposition="quarantine")}
+
+
+class ReviewSettings(_Strict):
+    reject: dict[str, RejectReason] = Field(default_factory=_default_reject)
+    defer_hours: float = Field(default=24, gt=0, description="how long 'put back' hides a document by default")
 
 
 class DocType(_Strict):
@@ -234,6 +288,7 @@ class Profile(_Strict):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)

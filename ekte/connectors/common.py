@@ -35,6 +35,7 @@ RECORD_KEYS: dict[str, str] = {
     "doctype_title": "string",
     "betreff": "string",
     "aktenzeichen": "string",
+    "dokument_kennzeichen": "string",
     "aktenplan": "string",
     "leika": "string",
     "received_date": "date",
@@ -51,6 +52,11 @@ RECORD_KEYS: dict[str, str] = {
     "archival_format": "string",
     "file": "string",
 }
+
+
+#: record keys a source may deliver with a document (``provenance.record``,
+#: see ekte.sources); they win over what ekte derives from the profile
+DELIVERED_KEYS = ("betreff", "dokument_kennzeichen", "aktenplan", "leika", "document_date", "retention_years")
 
 
 def doc_uuid(doc: "Document", purpose: str = "document") -> str:
@@ -102,6 +108,10 @@ def record(doc: "Document", profile: "Profile", file_name: str = "") -> dict[str
         "archival_format": doc.archival.get("format"),
         "file": file_name or None,
     }
+    delivered = ((doc.extra.get("provenance") or {}).get("record")) or {}
+    for k in DELIVERED_KEYS:
+        if delivered.get(k) not in (None, ""):
+            r[k] = delivered[k]
     out = {k: v for k, v in r.items() if v not in (None, "")}
     out["fields"] = {k: v for k, v in fields.items() if v not in (None, "")}
     return out
@@ -145,19 +155,21 @@ def safe_name(text: str, limit: int = 80) -> str:
     return s[:limit] or "dokument"
 
 
-def secret(config: dict[str, Any], key: str, connector: str) -> str | None:
+def secret(config: dict[str, Any], key: str, connector: str, *, section: str | None = None) -> str | None:
     """A secret named *key* from ``<key>_env`` (an environment variable) or
     ``<key>_file`` (a file only its owner may read).  Never from the
-    profile itself."""
+    profile itself.  *section* names the profile table in messages
+    (default ``connectors.<connector>``)."""
+    where = section or f"connectors.{connector}"
     if config.get(key):
         raise ConfigError(
-            f"connectors.{connector}.{key}: secrets are not read from profiles; "
+            f"{where}.{key}: secrets are not read from profiles; "
             f"set {key}_env (an environment variable) or {key}_file (a file only you can read)")
     env = config.get(f"{key}_env")
     if env:
         val = os.environ.get(str(env))
         if val is None:
-            raise ConfigError(f"connectors.{connector}.{key}_env: environment variable {env} is not set")
+            raise ConfigError(f"{where}.{key}_env: environment variable {env} is not set")
         return val
     path = config.get(f"{key}_file")
     if path:
@@ -165,12 +177,12 @@ def secret(config: dict[str, Any], key: str, connector: str) -> str | None:
         try:
             st = p.stat()
         except OSError:
-            raise ConfigError(f"connectors.{connector}.{key}_file: cannot read {p}") from None
+            raise ConfigError(f"{where}.{key}_file: cannot read {p}") from None
         if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise ConfigError(
-                f"connectors.{connector}.{key}_file: {p} is readable by others (mode {stat.filemode(st.st_mode)}); "
+                f"{where}.{key}_file: {p} is readable by others (mode {stat.filemode(st.st_mode)}); "
                 f"chmod 600 it first")
         if st.st_uid != os.getuid():
-            raise ConfigError(f"connectors.{connector}.{key}_file: {p} belongs to another user")
+            raise ConfigError(f"{where}.{key}_file: {p} belongs to another user")
         return p.read_text("utf-8").strip()
     return None

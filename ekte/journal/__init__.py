@@ -19,12 +19,13 @@ from typing import Any, Iterator
 
 from ekte.journal.claims import ClaimLost, ClaimsMixin
 from ekte.journal.groups import GroupsMixin
+from ekte.journal.mail import MailMixin
 from ekte.journal.numbers import NumbersMixin
 from ekte.journal.schema import SCHEMA_VERSION, NewerSchema, migrate
 from ekte.model import now_iso
 
 __all__ = ["Journal", "ClaimLost", "NewerSchema", "SCHEMA_VERSION", "RECEIVED", "ARCHIVED", "EXPORTED", "REVIEW",
-           "QUARANTINED", "FINAL_STATES", "JOURNAL_FILE"]
+           "QUARANTINED", "REJECTED", "FINAL_STATES", "JOURNAL_FILE"]
 
 JOURNAL_FILE = "journal.sqlite"
 
@@ -34,12 +35,13 @@ ARCHIVED = "archived"  # archive written; exports pending
 EXPORTED = "exported"  # archived and exported to every connector: done
 REVIEW = "review"  # archived, waiting in the review queue
 QUARANTINED = "quarantined"
-FINAL_STATES = (EXPORTED, REVIEW)
+REJECTED = "rejected"  # a clerk rejected it in review (disposition "keep"): archived, never exported
+FINAL_STATES = (EXPORTED, REVIEW, REJECTED)
 
 _COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message"}
 
 
-class Journal(ClaimsMixin, NumbersMixin, GroupsMixin):
+class Journal(ClaimsMixin, NumbersMixin, GroupsMixin, MailMixin):
     """One connection to ``<workdir>/journal.sqlite``.  Opening it migrates
     the schema in place (one transaction; concurrent openers wait)."""
 

@@ -43,6 +43,8 @@ class IngestResult:
     seconds: float = 0.0
     interrupted: bool = False
     workdir: str = ""
+    #: what a run adds to its summary (``ekte mail``: the messages); ``attention`` makes the exit code 1
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -58,13 +60,15 @@ class IngestResult:
             "seconds": round(self.seconds, 3),
             "pages": sum(d.pages for d in self.documents if d.status in _ARCHIVED),
             "interrupted": self.interrupted,
+            **{k: v for k, v in self.extra.items() if k != "attention"},
         }
 
     @property
     def exit_code(self) -> int:
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        if any(d.status in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for d in self.documents):
+        if self.extra.get("attention") or any(
+                d.status in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for d in self.documents):
             return ExitCode.DOCUMENTS_NEED_ATTENTION
         return ExitCode.OK
 

@@ -30,7 +30,7 @@ from ekte.pipeline.tasks import ANALYZE, WorkerSetup, WorkResult, WorkTask
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake
+from ekte.stages import intake, office
 from ekte.stages.layout import page_words
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
@@ -74,6 +74,8 @@ def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
         "ocr_pages": res.get("ocr_pages", []), "text_layer_pages": res.get("text_pages", []),
         "pages_without_text": res.get("pages_without_text", []), "seconds": res.get("seconds"),
     }
+    if res.get("geometry"):
+        doc.ocr["geometry"] = res["geometry"]
     doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
     if res.get("page_words"):
         doc.extra["page_words"] = res["page_words"]  # for extraction in this worker
@@ -99,8 +101,12 @@ def understand(doc: Document, ctx: WorkerContext) -> None:
     profile = ctx.profile
     run_processors(ctx.pm, "after_ocr", doc, profile)
     given = doc.extra.get("given") or {}
+    if given.get("received"):
+        doc.received = given["received"]  # when the sending system received it (xdomea Posteingangsdatum)
     if given.get("doctype") in profile.doctypes:
-        doc.classification = Classification(given["doctype"], 1.0, [], "given")
+        # delivered with the document: no guessing (and the sender's confidence, when it says one)
+        conf = given.get("confidence")
+        doc.classification = Classification(given["doctype"], 1.0 if conf is None else float(conf), [], "given")
     else:
         doc.classification = classify_stage.classify(doc, profile, ctx.classifiers)
     doc.log("classify", "classified", f"{doc.doctype} {doc.confidence:.3f} ({doc.classification.method})")
@@ -142,6 +148,11 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
     work = scratch / "work.pdf"
     if doc.media_type == intake.PDF:
         _n, notes = intake.open_pdf_checked(orig, work, params.max_image_mpixels)
+    elif doc.media_type in office.TYPES:
+        notes = office.convert_document(doc, orig, work, ctx.profile.intake.office, scratch)
+        _n, more = intake.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels)
+        work = scratch / "checked.pdf"
+        notes += more
     else:
         _n, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
     out = scratch / "archival.pdf"

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ekte.errors import DocumentError
+from ekte.stages import office
 
 # media types ekte accepts
 PDF = "application/pdf"
 TIFF = "image/tiff"
 JPEG = "image/jpeg"
 PNG = "image/png"
-ACCEPTED = (PDF, TIFF, JPEG, PNG)
+ACCEPTED = (PDF, TIFF, JPEG, PNG) + office.TYPES  # office documents: converted by LibreOffice
 
-_EXT = {PDF: ".pdf", TIFF: ".tif", JPEG: ".jpg", PNG: ".png"}
+_EXT = {PDF: ".pdf", TIFF: ".tif", JPEG: ".jpg", PNG: ".png", **office.EXTENSIONS}
 
 
 def extension_for(media_type: str) -> str:
@@ -111,7 +112,8 @@ def inspect(path: Path, max_bytes: int | None = None) -> Candidate:
                 size += len(b)
     except OSError as e:
         raise DocumentError("unreadable", f"The file cannot be read ({e.strerror}).", "intake") from None
-    return Candidate(Path(path), size, h.hexdigest(), sniff(head) if head else None)
+    media_type = (sniff(head) or office.sniff(Path(path), head)) if head else None
+    return Candidate(Path(path), size, h.hexdigest(), media_type)
 
 
 def copy_verified(src: Path, dst: Path, sha256: str) -> None:
@@ -193,6 +195,19 @@ def image_to_pdf(src: Path, dst: Path, default_dpi: int, max_mpixels: float) -> 
     return len(frames), notes
 
 
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """The working copy of an unchanged PDF: where *src* is ekte's own
+    verified copy in the same scratch folder, a second name for it (nothing
+    writes either in place); anything else is copied."""
+    if Path(src).resolve().parent == Path(dst).resolve().parent:
+        try:
+            os.link(src, dst)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(src, dst)
+
+
 def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, list[str]]:
     """Check that a PDF opens; remove an owner-only password (the content
     is readable) into the working copy.  Returns pages and notes."""
@@ -219,7 +234,7 @@ def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, lis
                 pdf.save(dst)  # saved without encryption
                 notes.append("owner password (permissions only) removed in the working copy")
             else:
-                shutil.copyfile(src, dst)
+                _link_or_copy(src, dst)
     except pikepdf.PasswordError:
         raise DocumentError("encrypted", stage="intake") from None
     except (pikepdf.PdfError, OSError, RecursionError, ValueError):

@@ -36,6 +36,15 @@ from ekte.watch.status import Stats, StatusBoard
 log = logging.getLogger("ekte.watch")
 
 
+def session_mail_poller(session: Any) -> Any:
+    """The mailbox poller when the profile configures ``[intake.mail]``."""
+    if not session.profile.intake.mail.configured:
+        return None
+    from ekte.mail.poller import MailPoller
+
+    return MailPoller(session)
+
+
 class Watcher:
     def __init__(self, session: Any, roots: list[Path], *, polling: bool | None = None,
                  stable_seconds: float | None = None, rescan_seconds: float | None = None,
@@ -63,6 +72,7 @@ class Watcher:
         self.tracker = FileStabilityTracker(self.stable)
         self.stats = Stats()
         self.disposal = Disposal(wd, self.roots, self.done_dir, ws.after_export, self.tracker, self.stats)
+        self.mail = session_mail_poller(session)  # [intake.mail]: the mailbox polled every poll_seconds
         self.queue: deque[str] = deque()  # complete files and containers
         self.parts: deque[WorkItem] = deque()  # parts of containers waiting for a worker
         self.stop_requested = False
@@ -165,6 +175,20 @@ class Watcher:
             coord.handle(o)
         self.parts.extend(items)
 
+    def _settled(self, doc: Any, item: WorkItem) -> None:
+        self.disposal.done(doc, item)
+        if self.mail is not None:
+            self.mail.settled(doc, item)
+
+    def _poll_mail(self, coord: Coordinator) -> None:
+        """New e-mail: its documents queue up like the parts of a container."""
+        items, rejected = self.mail.poll(coord.admission)
+        if items or rejected:
+            self.stats.last_activity = now_iso()
+        for o in rejected:
+            coord.handle(o)
+        self.parts.extend(items)
+
     def _status(self, coord: Coordinator | None) -> dict[str, Any]:
         waiting, queued = len(self.tracker), len(self.queue) + len(self.parts)
         return {"started": self.stats.started, "updated": now_iso(), "mode": self.mode,
@@ -174,7 +198,8 @@ class Watcher:
                 "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
                 "review": self.stats.review, "export_failed": self.stats.export_failed,
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
-                "stopping": self.stop_requested}
+                "stopping": self.stop_requested,
+                **({"mail": self.mail.stats.as_dict()} if self.mail is not None else {})}
 
     # -- the loop ------------------------------------------------------------------------
     def run(self) -> int:
@@ -203,7 +228,7 @@ class Watcher:
         run_id = s.j.start_run("watch")
         self.done_dir.mkdir(parents=True, exist_ok=True)
         board = StatusBoard(s.workdir, self.roots)
-        coord = Coordinator(s, Admission(s, run_id, per_run=False), s.executor(s.jobs), self.disposal.done)
+        coord = Coordinator(s, Admission(s, run_id, per_run=False), s.executor(s.jobs), self._settled)
         self._coord = coord
         obs = self._start_observer()
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
@@ -215,6 +240,8 @@ class Watcher:
             obs.join(5)
             for item in coord.abandon():
                 self.disposal.forget(item)
+            if self.mail is not None:
+                self.mail.abandon()
             board.write(self._status(None))
             s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed})
 
@@ -224,6 +251,8 @@ class Watcher:
         last_status = 0.0
         while not self.stop_requested:
             self.queue.extend(ready(self.tracker))
+            if self.mail is not None and self.mail.due() and not self.parts:
+                self._poll_mail(coord)
             self._feed(coord)
             coord.step(0.2)
             for item in coord.abandoned:

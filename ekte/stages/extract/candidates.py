@@ -177,9 +177,9 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
         key = h.label.key
         last_first = key.startswith(("name,", "nachname,", "familienname,", "name ,"))
         nm = V.split_name(debris, last_first)
-        if nm:
-            _emit(out, "vorname", V.Parsed(nm[0]), base, text)
-            _emit(out, "nachname", V.Parsed(nm[1]), base, text)
+        if nm:  # each part must be a name itself ("Vertreter/in bzw." is not)
+            _emit(out, "vorname", V.Parsed(nm[0], ok=bool(V.v_name(nm[0]) and V.v_name(nm[0]).ok)), base, text)
+            _emit(out, "nachname", V.Parsed(nm[1], ok=bool(V.v_name(nm[1]) and V.v_name(nm[1]).ok)), base, text)
         elif " " not in debris and key == "name":
             _emit(out, "nachname", V.v_name(debris), base, text)
         return

@@ -138,13 +138,15 @@ def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tup
 
 
 def choose(scored: list[tuple[Cand, float]], min_conf: float) -> dict[str, tuple[Cand, float]]:
-    """Per field the value with the highest confidence (invalid values at most 0.3)."""
+    """Per field the value with the highest confidence.  A labelled value
+    that does not validate is kept at most 0.3, however unsure the model
+    is of it: the clerk sees what the form says, not an empty field."""
     best: dict[str, tuple[Cand, float]] = {}
     for c, p in scored:
         conf = p if c.ok else min(p, 0.3)
         if c.field in PERSON_FIELDS and c.rank >= 8:
             conf = min(conf, OTHERS_CAP)
-        if conf < min_conf and (c.ok or p < min_conf):
+        if conf < min_conf and (c.ok or c.source not in ("right", "below")):
             continue
         cur = best.get(c.field)
         if cur is None or conf > cur[1] or (conf == cur[1] and c.ok and not cur[0].ok):

@@ -150,8 +150,14 @@ def v_name(raw: str) -> Parsed | None:
     v = " ".join(t for t in v.split(" ") if any(ch.isalnum() for ch in t))  # OCR specks: "Hoffmann ."
     if not v:
         return None
-    ok = bool(_NAME.fullmatch(v)) and len(v.split()) <= 4 and not any(c.isdigit() for c in v)
+    ok = bool(_NAME.fullmatch(v)) and len(v.split()) <= 4 and not any(c.isdigit() for c in v) and _capitalised(v)
     return Parsed(v, ok=ok)
+
+
+def _capitalised(v: str) -> bool:
+    """Every word of a name starts with a capital, particles aside: "bzw.",
+    "und", "ggf." are words of a label or a sentence, not of a name."""
+    return all(t[:1].isupper() or t.lower() in _PARTICLES for t in v.replace("-", " ").split())
 
 
 def split_name(value: str, last_first: bool | None = None) -> tuple[str, str] | None:
