@@ -5,7 +5,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 WORKDIR ?= ekte-data
-APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf pngquant unpaper poppler-utils \
+APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf pngquant unpaper poppler-utils openssl \
             fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
             fonts-dkg-handwriting fonts-breip fonts-kristi \
             fonts-go fonts-crosextra-carlito fonts-cantarell fonts-jura fonts-gnutypewriter fonts-courier-prime \

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError
+from ekte.evidence.settings import ResiscanSettings, RetentionSettings, SealSettings, TimestampSettings
 from ekte.mail.settings import MailSettings
 from ekte.stages.office import OfficeSettings
 from ekte.overrides import apply_overrides, override_error, parse_override  # noqa: F401
@@ -217,6 +218,12 @@ class WatchSettings(_Strict):
         return v
 
 
+class ServeSettings(_Strict):
+    """``ekte serve``: the HTTP intake API (issue 15)."""
+
+    max_upload_mb: float = Field(default=100, gt=0, description="413 for a larger upload (POST /api/v1/documents)")
+
+
 class RejectReason(_Strict):
     """A reason a clerk may reject a review document for, and what then
     happens to it: ``keep`` (archived, never exported; the same file again
@@ -288,7 +295,12 @@ class Profile(_Strict):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    resiscan: ResiscanSettings = Field(default_factory=ResiscanSettings)
+    seal: SealSettings = Field(default_factory=SealSettings)
+    timestamp: TimestampSettings = Field(default_factory=TimestampSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)

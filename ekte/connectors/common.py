@@ -51,6 +51,7 @@ RECORD_KEYS: dict[str, str] = {
     "media_type": "string",
     "archival_format": "string",
     "file": "string",
+    "transfer_note": "string",
 }
 
 
@@ -107,6 +108,9 @@ def record(doc: "Document", profile: "Profile", file_name: str = "") -> dict[str
         "media_type": doc.media_type or None,
         "archival_format": doc.archival.get("format"),
         "file": file_name or None,
+        # the TR-RESISCAN transfer note of a scanned document (its path in the archive)
+        "transfer_note": str(Path(doc.archive_path) / doc.archival["transfer_note"]["file"])
+        if doc.archive_path and (doc.archival.get("transfer_note") or {}).get("file") else None,
     }
     delivered = ((doc.extra.get("provenance") or {}).get("record")) or {}
     for k in DELIVERED_KEYS:

@@ -54,8 +54,11 @@ class Session:
     process.  Use as a context manager (``open``/``close``)."""
 
     def __init__(self, profile: Profile, workdir: Path | str | None = None, *, jobs: int | None = None,
-                 connectors: list[str] | None = None, plugins: list[str] | None = None) -> None:
+                 connectors: list[str] | None = None, plugins: list[str] | None = None,
+                 archives: bool = True) -> None:
         self.profile = profile
+        #: whether this process may archive (then its seal and time-stamp settings are checked at open)
+        self.archives = archives
         self.workdir = Path(workdir) if workdir else default_workdir()
         j = jobs if jobs is not None else profile.ocr.jobs
         self.jobs = j if j and j > 0 else (os.cpu_count() or 1)
@@ -88,6 +91,10 @@ class Session:
     # -- opening and closing
     def open(self, command: str | None = None) -> "Session":
         command = command or process_command()
+        if self.archives:  # a bad seal set-up fails here, before the first document
+            from ekte.evidence.seal import check_setup
+
+            check_setup(self.profile)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._legacy_lock()
         for sub in SUBDIRS:

@@ -113,8 +113,9 @@ def understand(doc: Document, ctx: WorkerContext) -> None:
     run_processors(ctx.pm, "after_classify", doc, profile)
     doc.fields = extract_stage.extract(doc, profile, ctx.extractors)
     for k, v in (given.get("fields") or {}).items():
-        if v not in (None, ""):
-            doc.fields[k] = Field(str(v), 1.0, None, None, "intake")
+        value, conf = (v.get("value"), float(v.get("confidence", 1.0))) if isinstance(v, dict) else (v, 1.0)
+        if value not in (None, ""):
+            doc.fields[k] = Field(str(value), conf, None, None, "intake")
     if (given.get("provenance") or {}).get("group") and "aktenzeichen" not in (given.get("fields") or {}):
         # parts of one submission share the Aktenzeichen assigned to the group,
         # not whatever number-like text one of them happens to contain
