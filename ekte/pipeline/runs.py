@@ -81,8 +81,12 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     staging = session.scratch / "staging" if session.sources or source is not None else None
     # fewer files than jobs: each document gets more OCR threads (containers may hold many documents)
     workers = session.jobs if staging is not None else max(1, min(session.jobs, len(files) or 1))
-    coord = Coordinator(session, Admission(session, run_id), session.executor(workers), done,
-                        ocr_jobs=max(1, session.jobs // workers))
+    try:
+        executor = session.executor(workers)
+    except BaseException:  # e.g. the Dask scheduler cannot be reached: the run ends, recorded as such
+        j.finish_run(run_id, result.summary)
+        raise
+    coord = Coordinator(session, Admission(session, run_id), executor, done, ocr_jobs=max(1, session.jobs // workers))
     try:
         with sigterm_interrupts():
             feed(coord, files, staging, source)
@@ -95,6 +99,7 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
         log.warning("interrupted; a re-run finishes the rest")
     finally:
         coord.abandon()
+        result.extra.update(getattr(coord.executor, "worker_stats", dict)())  # per-worker figures (Dask)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         progress.finish()

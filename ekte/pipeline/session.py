@@ -104,6 +104,7 @@ class Session:
         except NewerSchema as e:
             self._unlock()
             raise ConfigError(f"{self.workdir}: {e}") from None
+        self.journal.actor = f"system: {command}"  # who the system is in this process's audit entries
         dead = self.journal.register(command)
         me = owners.current().token
         self.scratch = self.workdir / "tmp" / me
@@ -185,7 +186,15 @@ class Session:
         return WorkerSetup(self.profile, tuple(self.plugin_modules), str(self.workdir), params or self.params,
                            self.profile.intake.image_default_dpi)
 
-    def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> LocalExecutor:
+    def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> Any:
+        """Where the workers run: this host's process pool, or Dask (profile ``[executor]``)."""
+        ex = self.profile.executor
+        if ex.kind == "dask":
+            from ekte.distributed.executor import DaskExecutor
+
+            return DaskExecutor(self.worker_setup(params), scheduler=ex.scheduler or None, jobs=capacity or self.jobs,
+                                shared_root=ex.shared_root or None, worker_wait=ex.worker_wait,
+                                connect_timeout=ex.connect_timeout, dashboard=ex.dashboard)
         return LocalExecutor(self.worker_setup(params), capacity or self.jobs)
 
     def source_for(self, path: Path) -> Any | None:
@@ -199,9 +208,17 @@ class Session:
         return None
 
     def needs_review(self, doc: Any) -> bool:
-        """Review when the type is unsure, or a needed field is missing or
-        below ``extract.auto_threshold`` (named in the review entry)."""
+        """Review when the type is unsure, a needed field is missing or below
+        ``extract.auto_threshold`` (named in the review entry), or the scan is
+        chosen for a sample check."""
         if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
             return True
         doc.extra["review_fields"] = extract_stage.review_reasons(doc, self.profile)
-        return bool(doc.extra["review_fields"])
+        return bool(doc.extra["review_fields"]) or self.sample_check(doc)
+
+    def sample_check(self, doc: Any) -> bool:
+        """A scan chosen for a visual comparison with the paper (TR-RESISCAN Stichprobe, every Nth)."""
+        from ekte.evidence import resiscan
+
+        rs = self.profile.resiscan
+        return rs.enabled and resiscan.is_scanned(doc) and resiscan.selected_for_sample(doc.sha256, rs.sample_every)

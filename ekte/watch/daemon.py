@@ -199,6 +199,7 @@ class Watcher:
                 "review": self.stats.review, "export_failed": self.stats.export_failed,
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
                 "stopping": self.stop_requested,
+                **(getattr(coord.executor, "worker_stats", dict)() if coord else {}),  # per Dask worker
                 **({"mail": self.mail.stats.as_dict()} if self.mail is not None else {})}
 
     # -- the loop ------------------------------------------------------------------------
@@ -242,7 +243,7 @@ class Watcher:
                 self.disposal.forget(item)
             if self.mail is not None:
                 self.mail.abandon()
-            board.write(self._status(None))
+            board.write({**self._status(None), **getattr(coord.executor, "worker_stats", dict)()})  # Dask: kept
             s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed})
 
     def _loop(self, coord: Coordinator, board: StatusBoard) -> None:
