@@ -156,49 +156,34 @@ def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, wo
     return p.analyze([Path(x) for x in paths], progress)
 
 
-def evaluate(directory: str | Path, truth: dict, **kw) -> dict:
-    """Accuracy, macro-F1, confusion matrix and per-field precision/recall."""
+def evaluate(directory: str | Path, truth: dict | str | Path, **kw) -> dict:
+    """Accuracy, macro-F1, confusion matrix, per-field precision/recall and
+    the reliability of field confidences; *truth* a dict or a JSON file."""
     from ekte.evaluate import evaluate as _evaluate
+    from ekte.evaluate import load_truth
 
+    truth = load_truth(truth)
     prof = kw.pop("profile", None)
     prof = prof if isinstance(prof, Profile) else load_profile(prof, kw.pop("overrides", None) or [])
     docs = analyze([directory], profile=prof, **kw)
-    return _evaluate(docs, truth, prof.classify.threshold)
+    return _evaluate(docs, truth, prof.classify.threshold, prof.extract.auto_threshold)
 
 
-def train(directory: str | Path, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+def train(directory: str | Path | None, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
           overrides: list[str] | None = None, out: str | Path | None = None, jobs: int | None = None,
-          progress: ProgressSink | None = None) -> dict:
-    """Train the classifier from DIR/<doctype>/<files> (PDFs, images or .txt)."""
-    from ekte.stages.classify import default_model_path, train_model
+          progress: ProgressSink | None = None, truth: dict | str | Path | None = None,
+          from_reviews: bool = False) -> dict:
+    """Train the type model from DIR/<doctype>/<files>, or both models from DIR
+    with a truth file (dict or JSON file), and/or from the review queue (see :mod:`ekte.learn`)."""
+    from ekte.evaluate import load_truth
+    from ekte.learn import train as _train
 
+    truth = load_truth(truth) if truth is not None else None
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    root = Path(directory)
-    texts: list[str] = []
-    labels: list[str] = []
-    to_read: list[tuple[Path, str]] = []
-    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for f in sorted(sub.rglob("*")):
-            if not f.is_file() or f.name.startswith("."):
-                continue
-            if f.suffix.lower() == ".txt":
-                texts.append(f.read_text("utf-8", errors="replace"))
-                labels.append(sub.name)
-            else:
-                to_read.append((f, sub.name))
-    if to_read:
-        docs = analyze([p for p, _ in to_read], profile=prof, workdir=workdir, jobs=jobs, progress=progress)
-        label_of = {str(p): lab for p, lab in to_read}
-        for d in docs:
-            if not d.error and d.page_texts:
-                texts.append(d.text)
-                labels.append(label_of[d.source])
-    if not texts:
-        raise ConfigError(f"no training documents found below {root} (expected one folder per document type)")
-    path = Path(out) if out else default_model_path(prof, Path(workdir) if workdir else default_workdir())
-    meta = train_model(texts, labels, prof, path)
-    meta["path"] = str(path)
-    return meta
+    wd = Path(workdir) if workdir else default_workdir()
+    return _train(Path(directory) if directory else None, prof, wd, truth=truth, from_reviews=from_reviews,
+                  out=Path(out) if out else None,
+                  analyze=lambda paths: analyze(paths, profile=prof, workdir=workdir, jobs=jobs, progress=progress))
 
 
 def _profile(profile: str | Profile | None, overrides: list[str] | None) -> Profile:

@@ -239,12 +239,8 @@ def eval_cmd(
     from ekte import api
 
     setup_logging(0)
-    try:
-        t = json.loads(truth.read_text("utf-8"))
-    except (OSError, ValueError) as e:
-        _fail(ExitCode.USAGE, f"cannot read truth file {truth}: {e}")
     with _exit_on_errors():
-        r = api.evaluate(directory, t, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
+        r = api.evaluate(directory, truth, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
     if as_json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
     else:
@@ -253,21 +249,25 @@ def eval_cmd(
 
 @command()
 def train(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder tree: one sub-folder per document type "
-                                                                  "(PDFs, images or .txt).")],
+    directory: Annotated[Optional[Path], typer.Argument(
+        metavar="DIR", help="One sub-folder per document type (PDFs, images or .txt); or, with --truth, a folder "
+                            "of labelled documents named <id>.<ext>.")] = None,
+    truth: Annotated[Optional[Path], typer.Option("--truth", metavar="FILE", help="Truth file (as for eval).")] = None,
+    from_reviews: Annotated[bool, typer.Option("--from-reviews", metavar="", help="Learn the field model from the "
+                            "documents clerks accepted in review (their corrected fields).")] = False,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-    out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Model file "
+    out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
     jobs: JobsOpt = None,
 ) -> None:
-    """Train the document-type model (TF-IDF words + character n-grams, calibrated linear model)."""
+    """Train the document-type model and, from labelled fields, the field model (see ekte.learn)."""
     from ekte import api
 
     setup_logging(0)
     with _exit_on_errors():
-        meta = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs)
-    per = ", ".join(f"{k} {v}" for k, v in meta["per_class"].items())
-    out.print(f"model saved to {meta['path']} ({meta['documents']} documents: {per})", highlight=False)
+        r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
+                      truth=truth, from_reviews=from_reviews)
+    render.trained(r)
 
 
 @command(review_app, "list")

@@ -15,7 +15,7 @@ and in short journal transactions:
 
 Every action names its *actor* (the user of ``review`` or ``serve``) and
 writes old → new values into the journal (see :mod:`ekte.pipeline.queue`).
-A typed value is checked first (:mod:`ekte.pipeline.manual`); a corrected
+A typed value is checked first (:mod:`ekte.pipeline.manual`); a corrected (or confirmed)
 field is stored with method ``manual`` — the training data of
 ``ekte train --from-reviews`` (accepted reviews: event review/accepted)."""
 
@@ -217,6 +217,9 @@ def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str]
     for k, v in values.items():
         before = doc.fields.get(k)
         if before is not None and before.value == v:
+            if before.method != "manual":  # confirmed by a person: checked, and truth for train --from-reviews
+                doc.fields[k] = Field(v, 1.0, before.page, before.span, "manual")
+                events.append(("review", "field-confirmed", detail(actor, field=k)))
             continue
         if v:
             doc.fields[k] = Field(v, 1.0, before.page if before else None, None, "manual")

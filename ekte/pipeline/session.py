@@ -25,6 +25,7 @@ from ekte.pipeline.executor import LocalExecutor
 from ekte.pipeline.tasks import WorkerSetup
 from ekte.plugins import build_manager, call_list, connectors as registered_connectors
 from ekte.profile import Profile
+from ekte.stages import extract as extract_stage
 from ekte.stages.ocr import OcrParams
 
 log = logging.getLogger("ekte")
@@ -207,7 +208,13 @@ class Session:
         return None
 
     def needs_review(self, doc: Any) -> bool:
-        return doc.confidence is None or doc.confidence < self.profile.classify.threshold or self.sample_check(doc)
+        """Review when the type is unsure, a needed field is missing or below
+        ``extract.auto_threshold`` (named in the review entry), or the scan is
+        chosen for a sample check."""
+        if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
+            return True
+        doc.extra["review_fields"] = extract_stage.review_reasons(doc, self.profile)
+        return bool(doc.extra["review_fields"]) or self.sample_check(doc)
 
     def sample_check(self, doc: Any) -> bool:
         """A scan chosen for a visual comparison with the paper (TR-RESISCAN Stichprobe, every Nth)."""

@@ -172,11 +172,13 @@ SAMPLE_REASON = "Stichprobe (sample check): compare the scan with the paper"
 
 def to_review(session: Any, doc: Document) -> None:
     c = doc.classification
+    sample = session.sample_check(doc)
     fsutil.write_json(session.workdir / "review" / f"{doc.id}.json", {
         "id": doc.id, "sha256": doc.sha256, "archive": doc.archive_path, "time": now_iso(),
         "doctype": doc.doctype, "confidence": doc.confidence, "threshold": session.profile.classify.threshold,
         "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])][:3],
-        **({"sample_check": True, "fields": [SAMPLE_REASON]} if session.sample_check(doc) else {}),
+        "fields": ([SAMPLE_REASON] if sample else []) + doc.extra.get("review_fields", []),
+        **({"sample_check": True} if sample else {}),
     })
     doc.status = Status.REVIEW
 

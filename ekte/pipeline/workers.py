@@ -31,6 +31,7 @@ from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
 from ekte.stages import intake, office
+from ekte.stages.layout import page_words
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
 log = logging.getLogger("ekte.worker")
@@ -76,8 +77,8 @@ def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
     if res.get("geometry"):
         doc.ocr["geometry"] = res["geometry"]
     doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
-    if res.get("page_rows"):
-        doc.extra["page_rows"] = res["page_rows"]
+    if res.get("page_words"):
+        doc.extra["page_words"] = res["page_words"]  # for extraction in this worker
     if res.get("form_fields"):
         doc.extra["form_fields"] = res["form_fields"]
         doc.log("intake", "form", f"{len(res['form_fields'])} form field values")
@@ -157,6 +158,7 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
         _n, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
     out = scratch / "archival.pdf"
     res = make_archival_pdf(work, out, params, task.ocr_jobs)
+    res["page_words"] = page_words(out if res.get("format") != "original" else work)
     if doc.media_type == intake.PDF:
         res["form_fields"] = intake.read_form_fields(work)
     res["notes"] = notes
@@ -178,6 +180,8 @@ def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
         res["seconds"] = round(time.monotonic() - t0, 3)
         apply_ocr_result(doc, res, ctx.setup.params.language)
         understand(doc, ctx)
+        if task.mode != ANALYZE:  # archiving needs the fields, not the word boxes (training does: ANALYZE)
+            doc.extra.pop("page_words", None)
         return WorkResult(task.task_id, doc, str(orig), str(out), seconds=res["seconds"], worker_pid=os.getpid())
     except DocumentError as e:
         err = ErrorInfo(e.code, e.message, e.stage)
