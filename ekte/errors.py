@@ -29,6 +29,8 @@ REASONS = {
     "ocr_timeout": "Text recognition took longer than the configured limit.",
     "changed_during_read": "The file changed while it was being read.",
     "unreadable": "The file cannot be read (permissions or I/O error).",
+    "symlink": "The file is a symbolic link; ekte does not follow links in an inbox.",
+    "active_content": "The PDF carries active content (scripts, actions, embedded files) that could not be removed.",
     "internal_error": "An unexpected error occurred while processing the file.",
     "hash_mismatch": "The file does not match the hash its delivery metadata states.",
     "missing_file": "The delivery metadata names a file that is not in the package.",

@@ -76,7 +76,7 @@ class Coordinator:
                      o.doc.id, who)
             self.deferred.append(_Deferred(o.item, o.cand, now_iso(), o.holder, time.monotonic() + RETRY_DEFERRED))
         elif o.kind == REJECTED:
-            src = o.item.path if o.item.path.is_file() else None
+            src = o.item.path if intake.kind(o.item.path) == "file" else None
             assert o.error is not None
             self.done(steps.reject(self.session, o.doc, o.error, src), o.item)
         else:

@@ -81,7 +81,7 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     staging = session.scratch / "staging" if session.sources or source is not None else None
     # fewer files than jobs: each document gets more OCR threads (containers may hold many documents)
     workers = session.jobs if staging is not None else max(1, min(session.jobs, len(files) or 1))
-    coord = Coordinator(session, Admission(session, run_id), session.executor(workers), done,
+    coord = Coordinator(session, Admission(session, run_id, roots=roots), session.executor(workers), done,
                         ocr_jobs=max(1, session.jobs // workers))
     try:
         with sigterm_interrupts():
@@ -98,7 +98,7 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         progress.finish()
-        order = {str(p): i for i, p in enumerate(files)}
+        order = {intake.display(p): i for i, p in enumerate(files)}
         result.documents.sort(key=lambda d: order.get(d.source, len(order)))
         result.seconds = time.monotonic() - t0
         j.finish_run(run_id, result.summary)
@@ -195,7 +195,7 @@ def analyze(session: Any, paths: list[Path | str], progress: ProgressSink | None
         ex.shutdown()
         shutil.rmtree(tmp, ignore_errors=True)
         progress.finish()
-    order = {str(p): i for i, p in enumerate(files)}
+    order = {intake.display(p): i for i, p in enumerate(files)}
     docs.sort(key=lambda d: order.get(d.source, len(order)))
     return docs
 
@@ -205,7 +205,7 @@ def _analyze_doc(session: Any, path: Path) -> Document:
         cand = intake.inspect(path)
     except DocumentError as e:
         return unreadable(path, e)
-    doc = Document(sha256=cand.sha256, source=str(path), size=cand.size, media_type=cand.media_type or "")
+    doc = Document(sha256=cand.sha256, source=intake.display(path), size=cand.size, media_type=cand.media_type or "")
     err = check(cand, session.profile)
     if err is not None:
         doc.status, doc.error = Status.QUARANTINED, err

@@ -65,10 +65,11 @@ def quarantine(session: Any, doc: Document, info: ErrorInfo, src: Path | None) -
     try:
         with fsutil.staged_dir(session.workdir / "quarantine" / doc.id) as tmp:
             if src is not None:
-                try:
-                    shutil.copyfile(src, tmp / ("original" + intake.extension_for(doc.media_type)))
-                except OSError:
-                    pass  # unreadable: the reason says so
+                copy = tmp / ("original" + intake.extension_for(doc.media_type))
+                try:  # the bytes that were hashed, from a regular file: never a link's target
+                    intake.copy_verified(src, copy, doc.sha256)
+                except (OSError, DocumentError):
+                    copy.unlink(missing_ok=True)  # unreadable, changed or not a file: the reason says so
             fsutil.write_json(tmp / "reason.json", {
                 "code": info.code, "message": info.message, "stage": info.stage,
                 "id": doc.id, "sha256": doc.sha256, "source": doc.source, "time": now_iso(),

@@ -30,7 +30,7 @@ from ekte.pipeline.tasks import ANALYZE, WorkerSetup, WorkResult, WorkTask
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake
+from ekte.stages import intake, sanitize
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
 log = logging.getLogger("ekte.worker")
@@ -139,8 +139,12 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
     doc, setup = task.document, ctx.setup
     params = setup.params if task.mode != ANALYZE else dataclasses.replace(setup.params, output_type="pdf")
     work = scratch / "work.pdf"
+    cleaned = sanitize.Cleaned()
     if doc.media_type == intake.PDF:
         _n, notes = intake.open_pdf_checked(orig, work, params.max_image_mpixels)
+        if task.mode != ANALYZE:  # no active content before any PDF/A route (a new file: work may be orig)
+            cleaned = sanitize.clean(work, scratch / "clean.pdf")
+            work = scratch / "clean.pdf" if cleaned else work
     else:
         _n, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
     out = scratch / "archival.pdf"
@@ -148,6 +152,7 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
     if doc.media_type == intake.PDF:
         res["form_fields"] = intake.read_form_fields(work)
     res["notes"] = notes
+    res["cleaned"] = cleaned
     return out, res
 
 
@@ -164,8 +169,10 @@ def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
         orig = _working_copy(task, scratch)
         out, res = _archival(task, ctx, orig, scratch)
         res["seconds"] = round(time.monotonic() - t0, 3)
+        cleaned = res.pop("cleaned")
         apply_ocr_result(doc, res, ctx.setup.params.language)
         understand(doc, ctx)
+        sanitize.record(doc, cleaned)
         return WorkResult(task.task_id, doc, str(orig), str(out), seconds=res["seconds"], worker_pid=os.getpid())
     except DocumentError as e:
         err = ErrorInfo(e.code, e.message, e.stage)

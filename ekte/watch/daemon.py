@@ -64,6 +64,7 @@ class Watcher:
         self.stats = Stats()
         self.disposal = Disposal(wd, self.roots, self.done_dir, ws.after_export, self.tracker, self.stats)
         self.queue: deque[str] = deque()  # complete files and containers
+        self.reported: set[tuple[str, int, int]] = set()  # links and special files reported once
         self.parts: deque[WorkItem] = deque()  # parts of containers waiting for a worker
         self.stop_requested = False
 
@@ -98,13 +99,29 @@ class Watcher:
         if pkg is not None:  # a file of a package folder: the folder is the unit
             p = pkg
         try:
-            if pkg is None and not stat.S_ISREG(p.stat().st_mode):
+            if pkg is None and not stat.S_ISREG(os.lstat(p).st_mode):
+                self._report_once(p)
                 return
             size, mtime = stat_unit(p)
         except OSError:
             self.tracker.forget(str(p))
             return
         self.tracker.observe(str(p), size, mtime)
+
+    def _report_once(self, p: Path) -> None:
+        """A link, FIFO, socket or device in the inbox: never opened, never
+        followed; handed on once (intake quarantines it with its reason) and
+        left where it is.  Reported again only when it changes, or after a restart."""
+        try:
+            st = os.lstat(p)
+        except OSError:
+            return
+        if stat.S_ISDIR(st.st_mode):
+            return
+        ident = (str(p), st.st_ino, st.st_mtime_ns)
+        if ident not in self.reported:
+            self.reported.add(ident)
+            self.queue.append(str(p))
 
     def rescan(self) -> None:
         for f in intake.walk(self.roots, self.session.profile.intake.ignore, [self.session.workdir, self.done_dir]):
@@ -145,11 +162,12 @@ class Watcher:
             coord.offer(self.parts.popleft())
         while self.queue and coord.free and not self.parts and not self.stop_requested:
             path = Path(self.queue.popleft())
-            if not path.exists():
+            k = intake.kind(path)
+            if k == "missing":
                 self.tracker.release(str(path))
                 continue
             self.stats.last_activity = now_iso()
-            if self.session.sources and self.session.source_for(path) is not None:
+            if k in ("file", "dir") and self.session.sources and self.session.source_for(path) is not None:
                 self._expand(coord, path)
             else:
                 coord.offer(WorkItem(path))
@@ -203,7 +221,7 @@ class Watcher:
         run_id = s.j.start_run("watch")
         self.done_dir.mkdir(parents=True, exist_ok=True)
         board = StatusBoard(s.workdir, self.roots)
-        coord = Coordinator(s, Admission(s, run_id, per_run=False), s.executor(s.jobs), self.disposal.done)
+        coord = Coordinator(s, Admission(s, run_id, per_run=False, roots=self.roots), s.executor(s.jobs), self.disposal.done)
         self._coord = coord
         obs = self._start_observer()
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)

@@ -25,6 +25,7 @@ from typing import Any
 from ekte import fsutil
 from ekte.model import Document, Status
 from ekte.pipeline.tasks import WorkItem
+from ekte.stages import intake
 from ekte.watch.stability import FileStabilityTracker
 from ekte.watch.status import Stats
 
@@ -49,7 +50,7 @@ class Disposal:
             return
         src = item.path
         try:
-            if src.exists():
+            if intake.kind(src) == "file":  # a link or special file stays where it is (reported once)
                 self._clear(doc, src)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
