@@ -59,7 +59,7 @@ def export(
     date, or all.  Connectors that have a document already report
     "already-exported" unless *force*."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins) as p:
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, create=False) as p:
         return p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
 
 
@@ -143,7 +143,7 @@ def review_list(*, profile: str | Profile | None = None, workdir: str | Path | N
                 overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
     """The documents waiting for review, with their top candidates."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, plugins=plugins) as p:
+    with Pipeline(prof, workdir, plugins=plugins, create=False) as p:
         return p.review_list()
 
 
@@ -154,7 +154,7 @@ def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, st
     """Confirm (or correct) a document waiting for review; this process
     exports it at once (the daemon may be running)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins) as p:
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, create=False) as p:
         return p.review_accept(doc_id, doctype, sets)
 
 

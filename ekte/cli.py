@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any, Iterator, List, Optional
 
 import typer
+from rich.markup import escape
 
 from ekte import __version__, cliopts, render
 from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
                           PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
-from ekte.errors import ConfigError, ExitCode, MissingDependency
+from ekte.errors import ConfigError, ExitCode, MissingDependency, environment_failure
 from ekte.logs import setup_logging
 from ekte.render import err, out
 
@@ -36,19 +37,31 @@ def command(parent: typer.Typer = app, name: str | None = None) -> Any:
 
 def _fail(code: int, message: str) -> None:
     # One line, never wrapped at the terminal width: scripts grep for it.
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 @contextlib.contextmanager
-def _exit_on_errors() -> Iterator[None]:
-    """Configuration errors → exit 2, a missing external program → exit 3, one line each."""
+def _exit_on_errors(as_json: bool = False) -> Iterator[None]:
+    """Configuration errors → exit 2, a missing external program → exit 3,
+    the environment (disk full, permission denied, a damaged journal) → 74 /
+    75; one line each (with *as_json*, the JSON object of a run that did
+    nothing is printed too, naming the error)."""
     try:
         yield
     except ConfigError as e:
         _fail(ExitCode.USAGE, str(e))
     except MissingDependency as e:
         _fail(ExitCode.MISSING_DEPENDENCY, str(e))
+    except Exception as e:
+        failure = environment_failure(e)
+        if failure is None:
+            raise
+        if as_json:
+            from ekte.pipeline.results import IngestResult
+
+            print(json.dumps(IngestResult(failure=failure).to_json(), ensure_ascii=False, indent=2))
+        _fail(failure.exit_code, failure.message)
 
 
 def _version(value: bool) -> None:
@@ -71,12 +84,17 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     (or JSON) and exit with its exit code."""
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
-    with _exit_on_errors():
+    with _exit_on_errors(as_json):
         result = run(render.RichProgress() if show_progress else None)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         render.summary(result)
+    if result.failure is not None:
+        _fail(result.failure.exit_code, result.failure.message)
+    if result.not_moved:
+        err.print(f"[bold red]error:[/] {result.not_moved} original(s) could not be moved (see the warnings); "
+                  "they stay where they are and the next run tries again", highlight=False, soft_wrap=True)
     raise typer.Exit(int(result.exit_code))
 
 
@@ -181,8 +199,12 @@ def watch(
 @command()
 def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
     """The watch daemons' state (queue, in flight, done and failed since start, last errors), the
-    ekte processes working on the directory, and the journal's counts."""
+    ekte processes working on the directory, and the journal's counts.  Exit code 0 when a daemon
+    runs and none died without being stopped, 1 otherwise, 2 no such working directory, 75 the
+    journal is damaged."""
     from ekte import api
+
+    from ekte.watch.status import exit_code
 
     with _exit_on_errors():
         st = api.status(workdir=workdir)
@@ -190,6 +212,9 @@ def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
         print(json.dumps(st, ensure_ascii=False, indent=2))
     else:
         render.status(st)
+    if st.get("error"):
+        _fail(exit_code(st), st["error"]["message"])
+    raise typer.Exit(exit_code(st))
 
 
 @command()
@@ -366,6 +391,10 @@ def main() -> None:
     try:
         app()
     except Exception as e:  # noqa: BLE001 - no traceback reaches a user
+        failure = environment_failure(e)
+        if failure is not None:
+            err.print(f"[bold red]error:[/] {escape(failure.message)}", highlight=False, soft_wrap=True)
+            sys.exit(failure.exit_code)
         logging.getLogger("ekte").debug("internal error", exc_info=True)
         err.print(f"[bold red]error:[/] internal error ({type(e).__name__}); run again with -vv for details, "
                   "and report it", highlight=False, soft_wrap=True)

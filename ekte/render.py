@@ -39,6 +39,10 @@ class RichProgress:
 
 def summary(result: Any) -> None:
     s = result.summary
+    if not s["total"] and result.failure is None:
+        out.print("nothing to ingest: no files found in the input(s) (names in intake.ignore are skipped)",
+                  highlight=False)
+        return
     t = Table(title="ekte ingest — summary", show_footer=False)
     t.add_column("document type")
     for st in ("archived", "review"):

@@ -14,7 +14,7 @@ from typing import Any
 
 from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
-from ekte.journal import ARCHIVED, QUARANTINED
+from ekte.journal import ARCHIVED, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
 from ekte.model import Document, ErrorInfo, Status
 from ekte.pipeline import steps
@@ -104,7 +104,9 @@ class Admission:
                 return Outcome(SETTLED, doc, item)
         claim = j.claim_intake(cand.sha256, doc.id, str(item.path), cand.media_type, self.run_id)
         if claim.outcome == "final":
-            doc.status, doc.duplicate_of = Status.DUPLICATE, claim.row["id"]
+            # known: exported (a duplicate) or still waiting for review (reported so, never moved by --move)
+            doc.status = Status.REVIEW if claim.row["state"] == REVIEW else Status.DUPLICATE
+            doc.duplicate_of = claim.row["id"]
             doc.archive_path = str(j.archive_dir(claim.row) or "") or None
             doc.exports = j.exports_of(claim.row["id"])
             j.event(doc.id, "intake", "duplicate", "")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ekte import fsutil
-from ekte.errors import ConfigError, DocumentError
+from ekte.errors import ConfigError, DocumentError, environment_failure
 from ekte.journal import QUARANTINED, REVIEW, ARCHIVED, ClaimLost
 from ekte.journal.claims import doc_key
 from ekte.model import Document, ErrorInfo, Field, Status, now_iso
@@ -37,6 +37,9 @@ def guarded(session: Any, doc: Document, src: Path | None, step: Callable[[], No
     except DocumentError as e:
         info = ErrorInfo(e.code, e.message, e.stage)
     except OSError as e:
+        failure = environment_failure(e, str(session.workdir))
+        if failure is not None:  # the disk, not the document: the run stops (see runs.ingest)
+            raise failure from None
         log.error("doc %s: I/O error (%s)", doc.id, e.strerror or type(e).__name__)
         info = ErrorInfo("internal_error", f"I/O error while archiving ({e.strerror or type(e).__name__}).", "archive")
     except ClaimLost:
@@ -75,6 +78,9 @@ def quarantine(session: Any, doc: Document, info: ErrorInfo, src: Path | None) -
                 "id": doc.id, "sha256": doc.sha256, "source": doc.source, "time": now_iso(),
             })
     except OSError as e:
+        failure = environment_failure(e, str(session.workdir))
+        if failure is not None:
+            raise failure from None
         log.error("doc %s: quarantine folder not written (%s); the original stays where it is", doc.id, e.strerror)
     try:
         session.j.set_state(doc.sha256, QUARANTINED, error_code=info.code, error_message=info.message,

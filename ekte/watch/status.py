@@ -18,6 +18,8 @@ from typing import Any
 
 from ekte import fsutil
 from ekte import owner as owners
+from ekte.errors import ConfigError, ExitCode, environment_failure
+from ekte.workdirs import check_journal_file
 from ekte.model import Document, Status, now_iso
 
 STATUS_FILE = "status.json"
@@ -136,20 +138,38 @@ def read_status(workdir: Path) -> dict[str, Any]:
     """The daemons' status plus the journal's counts and the ekte processes
     working on the directory now."""
     workdir = Path(workdir)
+    if not workdir.is_dir():
+        raise ConfigError(f"the working directory {workdir} does not exist (check --workdir or $EKTE_HOME)")
     out: dict[str, Any] = {"workdir": str(workdir), "running": False}
     out.update(merge(daemons(workdir)))
     out["workdir"] = str(workdir)
     j = workdir / "journal.sqlite"
-    if j.is_file():
-        from ekte.journal import Journal
+    try:
+        check_journal_file(workdir)
+        if j.is_file():
+            from ekte.journal import Journal
 
-        journal = Journal(j, readonly=True)
-        try:
-            out["journal"] = journal.counts()
-            out["processes"] = _processes(journal)
-        finally:
-            journal.close()
+            journal = Journal(j, readonly=True)
+            try:
+                out["journal"] = journal.counts()
+                out["processes"] = _processes(journal)
+            finally:
+                journal.close()
+    except Exception as e:
+        failure = environment_failure(e, str(workdir))
+        if failure is None:
+            raise
+        out["error"] = failure.to_dict()
     return out
+
+
+def exit_code(st: dict[str, Any]) -> int:
+    """For monitoring: 0 when a daemon runs and none died without being
+    stopped; 1 otherwise; 75/74 when the journal cannot be read."""
+    if st.get("error"):
+        return ExitCode.JOURNAL_DAMAGED if st["error"]["code"] == "journal_damaged" else ExitCode.ENVIRONMENT
+    died = [d for d in st.get("daemons", []) if not d.get("running") and not d.get("stopping")]
+    return 0 if st.get("running") and not died else 1
 
 
 def _processes(journal: Any) -> list[dict[str, Any]]:
