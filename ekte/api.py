@@ -20,7 +20,7 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea", "watch", "status",
+    "import_xdomea", "watch", "status", "journal_check", "journal_rebuild",
 ]
 
 
@@ -180,3 +180,21 @@ def status(*, workdir: str | Path | None = None) -> dict:
     from ekte.watch import read_status
 
     return read_status(Path(workdir) if workdir else default_workdir())
+
+
+def journal_check(*, workdir: str | Path | None = None) -> dict:
+    """The journal against the archive (SQLite integrity, archive folders
+    the journal does not know or misses): ``{"ok", "damaged", "findings", "counts"}``."""
+    from ekte.journal.rebuild import check
+
+    return check(Path(workdir) if workdir else default_workdir())
+
+
+def journal_rebuild(*, workdir: str | Path | None = None, profile: str | Profile | None = None,
+                    overrides: list[str] | None = None, force: bool = False) -> dict:
+    """A new journal from the archive's metadata.json files (the damaged one
+    is kept beside it); no other ekte process may use the working directory."""
+    from ekte.journal.rebuild import rebuild
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    return rebuild(Path(workdir) if workdir else default_workdir(), prof, force=force)

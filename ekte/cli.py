@@ -26,9 +26,11 @@ app = new_app("ekte: bring incoming documents into the E-Akte (intake â†’ OCR â†
 review_app = new_app("The review queue: documents whose type was uncertain.")
 profiles_app = new_app("List, show and check authority profiles.")
 plugins_app = new_app("Inspect plugins.")
+journal_app = new_app("Check the journal against the archive, or rebuild it from the archive.")
 app.add_typer(review_app, name="review")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(plugins_app, name="plugins")
+app.add_typer(journal_app, name="journal")
 
 
 def command(parent: typer.Typer = app, name: str | None = None) -> Any:
@@ -385,6 +387,40 @@ def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
     for i in infos:
         t.add_row(i.name, i.origin, ", ".join(i.hooks))
     out.print(t)
+
+
+@command(journal_app, "check")
+def journal_check_cmd(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
+    """SQLite's integrity check, then the journal against the archive.  Exit code 0 when both agree,
+    1 when they differ (ekte journal rebuild --force), 75 when the journal is damaged."""
+    from ekte import api
+
+    with _exit_on_errors():
+        r = api.journal_check(workdir=workdir)
+    if as_json:
+        print(json.dumps(r, ensure_ascii=False, indent=2))
+    else:
+        render.journal_check(r)
+    raise typer.Exit(ExitCode.JOURNAL_DAMAGED if r["damaged"] else 0 if r["ok"] else 1)
+
+
+@command(journal_app, "rebuild")
+def journal_rebuild_cmd(
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Rebuild a journal that is not damaged "
+                                        "(it differs from the archive).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a new journal from the archive (every metadata.json, the review queue, the quarantine);
+    the old one is kept beside it.  Stop every ekte process on the working directory first."""
+    from ekte import api
+
+    with _exit_on_errors():
+        r = api.journal_rebuild(workdir=workdir, profile=profile, overrides=override, force=force)
+    if as_json:
+        print(json.dumps(r, ensure_ascii=False, indent=2))
+    else:
+        render.journal_rebuilt(r)
 
 
 def main() -> None:

@@ -175,3 +175,26 @@ def review_queue(items: list[dict[str, Any]]) -> None:
         t.add_row(i["id"], str(i.get("doctype")), f"{i.get('confidence') or 0:.2f}",
                   ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])), i.get("time", ""))
     out.print(t)
+
+
+def journal_check(r: dict[str, Any]) -> None:
+    if r["damaged"]:
+        out.print(f"[red]damaged[/]: {r['damaged']} — run ekte journal rebuild", highlight=False)
+        return
+    for f in r["findings"]:
+        out.print(f"  {f}", highlight=False)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(r["counts"].items())) or "empty"
+    verdict = "[green]ok[/]" if r["ok"] else f"[yellow]{len(r['findings'])} difference(s) from the archive[/]"
+    out.print(f"journal {verdict} ({counts})", highlight=False)
+
+
+def journal_rebuilt(r: dict[str, Any]) -> None:
+    states = ", ".join(f"{k} {v}" for k, v in sorted(r["states"].items())) or "no documents"
+    out.print(f"journal rebuilt from the archive: {states}; running numbers: "
+              + (", ".join(f"{k} → {v}" for k, v in r.get("counters", {}).items()) or "none"), highlight=False)
+    for k in r.get("kept", []):
+        out.print(f"the old journal is kept as {k}", highlight=False)
+    for s in r["skipped"]:
+        out.print(f"  skipped {s}", highlight=False)
+    out.print("documents are 'archived' until ekte export --all (or the daemon) has asked each connector again",
+              highlight=False)
