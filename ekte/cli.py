@@ -4,21 +4,21 @@ Nothing else.  The options every command shares are declared once, in
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Iterator, List, Optional
+from typing import Annotated, Any, List, Optional
 
 import typer
 from rich.markup import escape
 
-from ekte import __version__, cliopts, render
+from ekte import __version__, cli_journal, cliopts, render
 from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
                           PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ConfigError, ExitCode, MissingDependency, environment_failure
 from ekte.logs import setup_logging
+from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail
 from ekte.render import err, out
 
 
@@ -26,44 +26,14 @@ app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR �
 review_app = new_app("The review queue: documents whose type was uncertain.")
 profiles_app = new_app("List, show and check authority profiles.")
 plugins_app = new_app("Inspect plugins.")
-journal_app = new_app("Check the journal against the archive, or rebuild it from the archive.")
 app.add_typer(review_app, name="review")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(plugins_app, name="plugins")
-app.add_typer(journal_app, name="journal")
+app.add_typer(cli_journal.journal_app, name="journal")
 
 
 def command(parent: typer.Typer = app, name: str | None = None) -> Any:
     return cliopts.command(parent, name)
-
-
-def _fail(code: int, message: str) -> None:
-    # One line, never wrapped at the terminal width: scripts grep for it.
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextlib.contextmanager
-def _exit_on_errors(as_json: bool = False) -> Iterator[None]:
-    """Configuration errors → exit 2, a missing external program → exit 3,
-    the environment (disk full, permission denied, a damaged journal) → 74 /
-    75; one line each (with *as_json*, the JSON object of a run that did
-    nothing is printed too, naming the error)."""
-    try:
-        yield
-    except ConfigError as e:
-        _fail(ExitCode.USAGE, str(e))
-    except MissingDependency as e:
-        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
-    except Exception as e:
-        failure = environment_failure(e)
-        if failure is None:
-            raise
-        if as_json:
-            from ekte.pipeline.results import IngestResult
-
-            print(json.dumps(IngestResult(failure=failure).to_json(), ensure_ascii=False, indent=2))
-        _fail(failure.exit_code, failure.message)
 
 
 def _version(value: bool) -> None:
@@ -77,8 +47,9 @@ def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, metavar="",
                                           help="Print the version and exit.")] = False,
 ) -> None:
-    """Exit codes: 0 all archived; 1 some quarantined, waiting for review or not exported;
-    2 usage or configuration error; 3 missing dependency; 70 internal error; 130 interrupted."""
+    """Exit codes: 0 all archived; 1 some quarantined, waiting for review or not exported (or an
+    original not moved); 2 usage or configuration error; 3 missing dependency; 70 internal error;
+    74 disk full, permission denied or failing storage; 75 damaged journal; 130 interrupted."""
 
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str) -> None:
@@ -387,40 +358,6 @@ def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
     for i in infos:
         t.add_row(i.name, i.origin, ", ".join(i.hooks))
     out.print(t)
-
-
-@command(journal_app, "check")
-def journal_check_cmd(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
-    """SQLite's integrity check, then the journal against the archive.  Exit code 0 when both agree,
-    1 when they differ (ekte journal rebuild --force), 75 when the journal is damaged."""
-    from ekte import api
-
-    with _exit_on_errors():
-        r = api.journal_check(workdir=workdir)
-    if as_json:
-        print(json.dumps(r, ensure_ascii=False, indent=2))
-    else:
-        render.journal_check(r)
-    raise typer.Exit(ExitCode.JOURNAL_DAMAGED if r["damaged"] else 0 if r["ok"] else 1)
-
-
-@command(journal_app, "rebuild")
-def journal_rebuild_cmd(
-    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-    force: Annotated[bool, typer.Option("--force", metavar="", help="Rebuild a journal that is not damaged "
-                                        "(it differs from the archive).")] = False,
-    as_json: JsonOpt = False,
-) -> None:
-    """Write a new journal from the archive (every metadata.json, the review queue, the quarantine);
-    the old one is kept beside it.  Stop every ekte process on the working directory first."""
-    from ekte import api
-
-    with _exit_on_errors():
-        r = api.journal_rebuild(workdir=workdir, profile=profile, overrides=override, force=force)
-    if as_json:
-        print(json.dumps(r, ensure_ascii=False, indent=2))
-    else:
-        render.journal_rebuilt(r)
 
 
 def main() -> None:

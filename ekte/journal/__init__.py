@@ -37,7 +37,7 @@ REVIEW = "review"  # archived, waiting in the review queue
 QUARANTINED = "quarantined"
 FINAL_STATES = (EXPORTED, REVIEW)
 
-_COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message"}
+_COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message", "attempts"}
 
 
 class Journal(ClaimsMixin, NumbersMixin, GroupsMixin):

@@ -19,7 +19,7 @@ from ekte.journal import QUARANTINED, REVIEW, ARCHIVED, ClaimLost
 from ekte.journal.claims import doc_key
 from ekte.model import Document, ErrorInfo, Field, Status, now_iso
 from ekte.pipeline import delivery
-from ekte.pipeline.tasks import CRASHED, TIMEOUT, WorkItem, WorkResult
+from ekte.pipeline.tasks import WorkItem, WorkResult
 from ekte.plugins import run_processors
 from ekte.stages import archive as archive_stage
 from ekte.stages import intake
@@ -83,7 +83,7 @@ def quarantine(session: Any, doc: Document, info: ErrorInfo, src: Path | None) -
             raise failure from None
         log.error("doc %s: quarantine folder not written (%s); the original stays where it is", doc.id, e.strerror)
     try:
-        session.j.set_state(doc.sha256, QUARANTINED, error_code=info.code, error_message=info.message,
+        session.j.set_state(doc.sha256, QUARANTINED, error_code=info.code, error_message=info.message, attempts=0,
                             event=(info.stage or "intake", "quarantined", info.code))
     except ClaimLost:
         pass  # another process took it over: it decides
@@ -101,9 +101,6 @@ def finish(session: Any, item: WorkItem, result: WorkResult) -> Document:
 
 
 def _finish(session: Any, doc: Document, result: WorkResult) -> None:
-    j = session.j
-    if result.failure in (TIMEOUT, CRASHED):
-        j.count_attempt(doc.sha256)
     if result.error is not None:
         raise DocumentError(result.error.code, result.error.message, result.error.stage)
     done = [("ocr", "done", f"route={doc.archival.get('route')} pages={doc.pages}")]

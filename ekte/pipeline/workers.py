@@ -196,9 +196,10 @@ def init_process() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     import warnings
 
+    from ekte.logs import setup_from_env
+
     warnings.simplefilter("ignore")
-    for name in ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    setup_from_env()  # the coordinator's level and format, names and content filtered out
 
 
 def watch_parent(pid: int) -> None:

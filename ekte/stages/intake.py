@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ekte.errors import DocumentError
+from ekte.logs import protect
 
 log = logging.getLogger("ekte.intake")
 
@@ -88,6 +89,7 @@ def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
         root = Path(root)
         if not root.exists() and not root.is_symlink():
             raise FileNotFoundError(str(root))
+        protect(root)
         if not root.is_dir():
             if not is_ignored(root.name, ignore):
                 yield Path(os.path.realpath(root)) if root.is_symlink() and root.is_file() else root
@@ -114,6 +116,7 @@ def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
             if is_ignored(e.name, ignore):
                 continue
             p = Path(d, e.name)
+            protect(p, top)
             try:
                 is_dir = e.is_dir(follow_symlinks=False)
             except OSError:

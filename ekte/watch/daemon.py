@@ -16,11 +16,14 @@ import logging
 import os
 import signal
 import stat
+import threading
 import time
 from collections import deque
 from pathlib import Path
 from typing import Any
 
+from ekte import workdirs
+from ekte.logs import protect
 from ekte.model import now_iso
 from ekte.pipeline import delivery, runs
 from ekte.pipeline.admission import Admission
@@ -34,6 +37,9 @@ from ekte.watch.stability import FileStabilityTracker, ready, stat_unit
 from ekte.watch.status import Stats, StatusBoard
 
 log = logging.getLogger("ekte.watch")
+
+#: seconds after the grace period at which a daemon that did not stop ends itself
+HARD_STOP_MARGIN = 10.0
 
 
 class Watcher:
@@ -93,6 +99,7 @@ class Watcher:
 
     def notice(self, path: str) -> None:
         p = Path(path)
+        protect(p, next((r for r in self.roots if r in p.parents), None))
         if self._ignored(p):
             return
         pkg = self._package_dir(p)
@@ -212,14 +219,34 @@ class Watcher:
     def _on_signal(self, signum: int, frame: Any) -> None:
         if not self.stop_requested:
             log.info("signal %s: no new files; finishing documents in flight (at most %s s)", signum, self.grace)
+            deadline = threading.Timer(self.grace + HARD_STOP_MARGIN, self._hard_stop)
+            deadline.daemon = True
+            deadline.start()
         self.stop_requested = True
         if getattr(self, "_coord", None) is not None:
             self._coord.stop()
+
+    def _hard_stop(self) -> None:
+        """The grace period is over and the loop has not ended (something
+        blocks it): kill the workers and end now.  Safe as ``kill -9`` is:
+        every write is atomic, the journal transactional, the claims are
+        taken over by the next start."""
+        log.error("not stopped %s s after the signal; workers killed, ending now", self.grace + HARD_STOP_MARGIN)
+        coord = getattr(self, "_coord", None)
+        if coord is not None:
+            for pid in coord.executor.pids() if hasattr(coord.executor, "pids") else []:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        logging.shutdown()
+        os._exit(0)
 
     def _serve(self) -> None:
         s = self.session
         run_id = s.j.start_run("watch")
         self.done_dir.mkdir(parents=True, exist_ok=True)
+        workdirs.private(self.done_dir, 0o700)
         board = StatusBoard(s.workdir, self.roots)
         coord = Coordinator(s, Admission(s, run_id, per_run=False, roots=self.roots), s.executor(s.jobs), self.disposal.done)
         self._coord = coord
@@ -231,10 +258,10 @@ class Watcher:
         finally:
             obs.stop()
             obs.join(5)
-            for item in coord.abandon():
-                self.disposal.forget(item)
-            board.write(self._status(None))
-            s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed})
+            killed = self.stop_requested and bool(coord.inflight)
+            runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon(count=killed)])
+            runs.quietly(lambda: board.write(self._status(None)))
+            runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
 
     def _loop(self, coord: Coordinator, board: StatusBoard) -> None:
         self.rescan()
@@ -272,6 +299,7 @@ class Watcher:
     def _retry_exports(self) -> None:
         """Archived documents whose export failed (or was cut short): deliver them now."""
         self.session.failed_groups.clear()
+        self.session.connectors_down.clear()
         try:
             runs.retry_exports(self.session)
         except Exception as e:  # noqa: BLE001 - the daemon keeps running

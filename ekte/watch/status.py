@@ -23,6 +23,8 @@ from ekte.workdirs import check_journal_file
 from ekte.model import Document, Status, now_iso
 
 STATUS_FILE = "status.json"
+#: a running daemon that has not written its status for this long is reported as stalled
+STALLED_SECONDS = 60.0
 STATUS_DIR = "status.d"
 SUMMED = ("queue", "waiting_for_stability", "queued", "in_flight", "done", "failed", "duplicates", "review",
           "export_failed")
@@ -93,6 +95,15 @@ def _running(d: dict[str, Any]) -> bool:
         return False
 
 
+def _age(iso: str | None) -> float:
+    import datetime as dt
+
+    try:
+        return (dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(iso or "")).total_seconds()
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def daemons(workdir: Path) -> list[dict[str, Any]]:
     """Every daemon that has run on *workdir*, with whether it runs now."""
     out = []
@@ -106,6 +117,7 @@ def daemons(workdir: Path) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue
         d["running"] = _running(d)
+        d["stalled"] = d["running"] and _age(d.get("updated")) > STALLED_SECONDS
         out.append(d)
     return out
 
@@ -129,8 +141,9 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
     out["running"] = any(d.get("running") for d in ds)
-    out["daemons"] = [{k: d.get(k) for k in ("pid", "host", "running", "started", "updated", "mode", "watching",
-                                             "in_flight", "queue", "done", "failed", "stopping")} for d in ds]
+    out["daemons"] = [{k: d.get(k) for k in ("pid", "host", "running", "stalled", "started", "updated", "mode",
+                                             "watching", "in_flight", "queue", "done", "failed", "stopping")}
+                      for d in ds]
     return out
 
 
@@ -165,10 +178,11 @@ def read_status(workdir: Path) -> dict[str, Any]:
 
 def exit_code(st: dict[str, Any]) -> int:
     """For monitoring: 0 when a daemon runs and none died without being
-    stopped; 1 otherwise; 75/74 when the journal cannot be read."""
+    stopped or stalled (no status written for a minute); 1 otherwise;
+    75/74 when the journal cannot be read."""
     if st.get("error"):
         return ExitCode.JOURNAL_DAMAGED if st["error"]["code"] == "journal_damaged" else ExitCode.ENVIRONMENT
-    died = [d for d in st.get("daemons", []) if not d.get("running") and not d.get("stopping")]
+    died = [d for d in st.get("daemons", []) if (not d.get("running") and not d.get("stopping")) or d.get("stalled")]
     return 0 if st.get("running") and not died else 1
 
 
