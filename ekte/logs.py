@@ -49,8 +49,6 @@ def protect(path: Path | str, top: Path | str | None = None) -> None:
     no log line shows it, whoever writes the line."""
     p = os.fsdecode(os.fspath(path))
     parts = [p, os.path.basename(p)]
-    stem = os.path.splitext(os.path.basename(p))[0]
-    parts.append(stem)
     if top is not None:
         try:
             parts.extend(Path(p).relative_to(os.fsdecode(os.fspath(top))).parts)
@@ -58,7 +56,7 @@ def protect(path: Path | str, top: Path | str | None = None) -> None:
             pass
     with _names_lock:
         for s in parts:
-            if len(s) >= 4 and not s.isdigit():
+            if len(s) >= 5 and not s.isdigit():
                 _names[s] = None
                 _names.move_to_end(s)
         while len(_names) > MAX_NAMES:

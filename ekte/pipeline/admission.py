@@ -102,7 +102,7 @@ class Admission:
                 # the process we waited for has just quarantined it
                 doc.status, doc.error = Status.QUARANTINED, ErrorInfo(row["error_code"], row["error_message"], "")
                 return Outcome(SETTLED, doc, item)
-        claim = j.claim_intake(cand.sha256, doc.id, str(item.path), cand.media_type, self.run_id)
+        claim = j.claim_intake(cand.sha256, doc.id, doc.source, cand.media_type, self.run_id)
         if claim.outcome == "final":
             # known: exported (a duplicate) or still waiting for review (reported so, never moved by --move)
             doc.status = Status.REVIEW if claim.row["state"] == REVIEW else Status.DUPLICATE
@@ -161,15 +161,16 @@ class Admission:
         try:
             parts = src.expand(Path(path), out)
         except DocumentError as e:
-            parts = [Rejected(str(path), e.code, e.message, whole)]
+            parts = [Rejected(intake.display(path), e.code, e.message, whole)]
         except Exception as e:  # noqa: BLE001 - a plugin's bug quarantines its container, nothing more
             log.warning("intake source %s failed: %s", name, type(e).__name__)
-            parts = [Rejected(str(path), "internal_error", f"intake source {name} failed ({type(e).__name__})", whole)]
+            parts = [Rejected(intake.display(path), "internal_error", f"intake source {name} failed ({type(e).__name__})",
+                              whole)]
         items: list[WorkItem] = []
         rejected: list[Outcome] = []
         for it in parts:
             if isinstance(it, Rejected):
-                rejected.append(self._rejected(it, str(path)))
+                rejected.append(self._rejected(it, intake.display(path)))
                 continue
             given = dict(it.given)
             given.setdefault("source", f"{intake.display(path)}!/{intake.display(Path(it.path).name)}")

@@ -179,6 +179,9 @@ def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
     except MemoryError:
         err = ErrorInfo("decompression_bomb", REASONS["decompression_bomb"], "ocr")
     except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
+        if type(e).__name__ == "PdfiumError":  # pdfium cannot read what qpdf repaired (a truncated file)
+            return WorkResult(task.task_id, doc, error=ErrorInfo("broken_pdf", REASONS["broken_pdf"], "ocr"),
+                              seconds=round(time.monotonic() - t0, 3), worker_pid=os.getpid())
         log.debug("doc %s: unexpected error", doc.id, exc_info=True)
         err = ErrorInfo("internal_error", f"An unexpected error occurred while processing the file "
                                           f"({type(e).__name__}).", "ocr")
