@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ekte import render
-from ekte.cli_errors import exit_on_errors
+from ekte.cli_errors import exit_on_errors, fail
 from ekte.cliopts import JsonOpt, OverrideOpt, ProfileOpt, WorkdirOpt, command, new_app
 from ekte.errors import ExitCode
 
@@ -25,9 +25,12 @@ def journal_check_cmd(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> N
         r = api.journal_check(workdir=workdir)
     if as_json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
-    else:
+    elif not r["damaged"]:
         render.journal_check(r)
-    raise typer.Exit(ExitCode.JOURNAL_DAMAGED if r["damaged"] else 0 if r["ok"] else 1)
+    if r["damaged"]:
+        fail(ExitCode.JOURNAL_DAMAGED, f"{r['workdir']}: the journal is damaged ({r['damaged']}); "
+                                       "run ekte journal rebuild")
+    raise typer.Exit(0 if r["ok"] else 1)
 
 
 @command(journal_app, "rebuild")

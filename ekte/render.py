@@ -178,9 +178,6 @@ def review_queue(items: list[dict[str, Any]]) -> None:
 
 
 def journal_check(r: dict[str, Any]) -> None:
-    if r["damaged"]:
-        out.print(f"[red]damaged[/]: {r['damaged']} — run ekte journal rebuild", highlight=False)
-        return
     for f in r["findings"]:
         out.print(f"  {f}", highlight=False)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(r["counts"].items())) or "empty"

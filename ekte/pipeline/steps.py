@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ekte import fsutil
-from ekte.errors import ConfigError, DocumentError, environment_failure
+from ekte.errors import ConfigError, DocumentError, EnvironmentFailure, environment_failure
 from ekte.journal import QUARANTINED, REVIEW, ARCHIVED, ClaimLost
 from ekte.journal.claims import doc_key
 from ekte.model import Document, ErrorInfo, Field, Status, now_iso
@@ -102,6 +102,8 @@ def finish(session: Any, item: WorkItem, result: WorkResult) -> Document:
 
 def _finish(session: Any, doc: Document, result: WorkResult) -> None:
     if result.error is not None:
+        if result.error.stage == "environment":  # the scratch space is full: stop, the document is not to blame
+            raise EnvironmentFailure(result.error.code, result.error.message)
         raise DocumentError(result.error.code, result.error.message, result.error.stage)
     done = [("ocr", "done", f"route={doc.archival.get('route')} pages={doc.pages}")]
     original, archival = result.files(session.scratch / f"{doc.id}-result")

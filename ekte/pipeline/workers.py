@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ekte.errors import REASONS, DocumentError
+from ekte.errors import REASONS, DocumentError, environment_failure
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline.tasks import ANALYZE, WorkerSetup, WorkResult, WorkTask
 from ekte.plugins import build_manager, call_list, run_processors
@@ -34,6 +34,9 @@ from ekte.stages import intake, sanitize
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
 log = logging.getLogger("ekte.worker")
+
+#: the stage of an error that is the environment's (disk full in the scratch space): the coordinator stops the run
+ENVIRONMENT = "environment"
 
 
 @dataclass
@@ -178,6 +181,13 @@ def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
         err = ErrorInfo(e.code, e.message, e.stage)
     except MemoryError:
         err = ErrorInfo("decompression_bomb", REASONS["decompression_bomb"], "ocr")
+    except OSError as e:  # the scratch space is full or not writable: the machine's fault, not the document's
+        env = environment_failure(e, "the working directory's scratch space")
+        if env is None:
+            log.debug("doc %s: unexpected error", doc.id, exc_info=True)
+        err = ErrorInfo(env.code, env.message, ENVIRONMENT) if env else \
+            ErrorInfo("internal_error", f"An unexpected error occurred while processing the file ({type(e).__name__}).",
+                      "ocr")
     except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
         if type(e).__name__ == "PdfiumError":  # pdfium cannot read what qpdf repaired (a truncated file)
             return WorkResult(task.task_id, doc, error=ErrorInfo("broken_pdf", REASONS["broken_pdf"], "ocr"),
