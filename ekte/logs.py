@@ -41,7 +41,9 @@ _DOC_EXT = r"\.(?:pdf|tiff?|jpe?g|png|zip|xml|txt|json|eml|msg|docx?|odt|bin)\b"
 _SPACED_PATH = re.compile(r"(?:[A-Za-z]:)?(?:~|\.{1,2})?[/\\][^\s'\"<>]*(?:\s[^\s'\"<>/\\]+)*?" + _DOC_EXT, re.I)
 _PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:|~|\.{1,2})?[/\\][^\s'\"<>,;()\[\]{}]*[^\s'\"<>,;()\[\]{}.:]")
 _FILENAME = re.compile(r"[^\s'\"<>/\\]+" + _DOC_EXT, re.I)
-_LOOKS_SENSITIVE = re.compile(r"^(?!HTTP/[\d.]+ \d{3}\b)(?:.*(?:[/\\]|" + _DOC_EXT + r"|[^\x00-\x7f]))", re.I)
+_LOOKS_SENSITIVE = re.compile(r"^(?!HTTP/[\d.]+ \d{3}\b)(?:.*(?:[/\\\s]|" + _DOC_EXT + r"|[^\x00-\x7f]))", re.I)
+#: a quoted value of a key that names a file (watchdog's events: name='…', src_path='…')
+_NAMED = re.compile(r"""\b((?:src_|dest_)?(?:path|name|file|filename|dirname|dir|folder))=(['"])[^'"\n]+\2""", re.I)
 
 
 def protect(path: Path | str, top: Path | str | None = None) -> None:
@@ -78,6 +80,7 @@ def redact(text: str) -> str:
             text = text.replace(n, "<name>")
     text = _URL.sub(lambda m: m.group(1) + ("/…" if m.group(2) else ""), text)
     text = _BYTES.sub("b'<redacted>'", text)
+    text = _NAMED.sub(lambda m: f"{m.group(1)}={m.group(2)}<redacted>{m.group(2)}", text)
     text = _QUOTED.sub(lambda m: m.group(0) if _code_path(m.group("s")) or not _LOOKS_SENSITIVE.search(m.group("s"))
                        else f"{m.group('q')}<redacted>{m.group('q')}", text)
     text = _SPACED_PATH.sub(lambda m: m.group(0) if _code_path(m.group(0)) else "<path>", text)
