@@ -20,7 +20,7 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea", "watch", "status", "journal_check", "journal_rebuild",
+    "import_xdomea", "watch", "status", "journal_check", "journal_rebuild", "profile_warnings",
 ]
 
 
@@ -198,3 +198,11 @@ def journal_rebuild(*, workdir: str | Path | None = None, profile: str | Profile
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     return rebuild(Path(workdir) if workdir else default_workdir(), prof, force=force)
+
+
+def profile_warnings(path: str | Path) -> list[str]:
+    """What in a valid profile could still hurt: patterns that could
+    backtrack catastrophically (and which engine ekte runs them with)."""
+    from ekte.patterns import lint
+
+    return lint(load_profile(str(path)).model_dump(mode="json"))

@@ -328,16 +328,22 @@ def profiles_show(
 
 @command(profiles_app, "check")
 def profiles_check(files: Annotated[List[str], typer.Argument(metavar="FILE", help="Profile files (TOML).")]) -> None:
-    """Check profile files; print every error with its location."""
-    from ekte.profile import check_profile
+    """Check profile files; print every error with its location, and warn of patterns that could
+    backtrack catastrophically.  Exit code 0 ok, 1 warnings, 2 errors."""
+    from ekte import api
 
-    bad = False
+    bad = warned = False
     for f in files:
-        errors = check_profile(f)
-        bad |= bool(errors)
-        for e in errors or [f"{f}: ok"]:
+        errors = api.check_profile(f)
+        warnings = [] if errors else api.profile_warnings(f)
+        bad, warned = bad or bool(errors), warned or bool(warnings)
+        for e in errors:
             print(e)
-    raise typer.Exit(ExitCode.USAGE if bad else 0)
+        for w in warnings:
+            print(f"{f}: warning: {w}")
+        if not errors and not warnings:
+            print(f"{f}: ok")
+    raise typer.Exit(ExitCode.USAGE if bad else 1 if warned else 0)
 
 
 @command(plugins_app, "list")
