@@ -29,6 +29,7 @@ NOISY = ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools")
 
 _names: "OrderedDict[str, None]" = OrderedDict()
 _names_lock = threading.Lock()
+_names_sorted: list = [[], False]  # the names, longest first, and whether that list is stale
 MAX_NAMES = 5000
 
 _CODE_ROOTS = tuple(sorted({str(Path(__file__).resolve().parent.parent), sys.prefix, sys.base_prefix,
@@ -50,7 +51,7 @@ def protect(path: Path | str, top: Path | str | None = None) -> None:
     """Remember the name of an input (and its folders below *top*), so that
     no log line shows it, whoever writes the line."""
     p = os.fsdecode(os.fspath(path))
-    parts = [p, os.path.basename(p)]
+    parts = [os.path.basename(p)]  # a path holding it is cut by the path rules and this name
     if top is not None:
         try:
             parts.extend(Path(p).relative_to(os.fsdecode(os.fspath(top))).parts)
@@ -63,6 +64,7 @@ def protect(path: Path | str, top: Path | str | None = None) -> None:
                 _names.move_to_end(s)
         while len(_names) > MAX_NAMES:
             _names.popitem(last=False)
+        _names_sorted[1] = True
 
 
 def _code_path(s: str) -> bool:
@@ -74,7 +76,9 @@ def redact(text: str) -> str:
     if not text:
         return text
     with _names_lock:
-        names = sorted(_names, key=len, reverse=True)
+        if _names_sorted[1]:
+            _names_sorted[:] = [sorted(_names, key=len, reverse=True), False]
+        names = _names_sorted[0]
     for n in names:
         if n in text:
             text = text.replace(n, "<name>")
