@@ -5,13 +5,15 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 WORKDIR ?= ekte-data
-APT_PKGS := tesseract-ocr tesseract-ocr-deu ghostscript qpdf pngquant unpaper poppler-utils \
+APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf pngquant unpaper poppler-utils \
             fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
-            fonts-dkg-handwriting fonts-breip fonts-kristi
+            fonts-dkg-handwriting fonts-breip fonts-kristi \
+            libtesseract-dev libleptonica-dev pkg-config g++ \
+            chromium chromium-driver
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: all demo test bench system-deps venv clean samples eval-heldout
+.PHONY: all demo test bench system-deps venv clean samples eval-heldout catalogs
 
 all: test
 
@@ -30,7 +32,13 @@ $(BIN)/.installed: pyproject.toml requirements.lock $(PLUGINS)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e . $(foreach p,$(PLUGINS),-e $(dir $(p)))
+	$(MAKE) --no-print-directory catalogs
 	@touch $@
+
+# The clerk's station's message catalogs (.po committed, .mo compiled here; ekte serve
+# compiles a missing or stale one in memory, so a checkout without make still speaks German).
+catalogs:
+	$(BIN)/pybabel compile -D ekte -d ekte/serve/locale
 
 venv: system-deps $(BIN)/.installed
 

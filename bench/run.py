@@ -1,12 +1,15 @@
-"""Benchmarks (make bench).
+"""Benchmarks (make bench; BENCH_ARGS="--rounds 5 --scans 24" for bigger runs).
 
-1. OCR throughput: `ekte ingest` on N generated scans against a plain
-   OCRmyPDF loop (Python API, same options: deu, PDF/A-2, rotate, deskew,
-   --jobs = cores, OMP_THREAD_LIMIT=1) over the same files; pages/min of
-   both and their ratio.
-2. Born-digital throughput: `ekte ingest` on M generated PDFs, documents/s.
+1. OCR and PDF/A against the tools underneath (see bench/ocr_bench.py):
+   scans against the Tesseract floor and ``xargs -P cores ocrmypdf``;
+   born-digital against ``xargs -P cores gs``; born-digital that pikepdf can
+   write; peak RSS of the stage functions; CER and field F1.
+2. Classification + extraction with the text given (documents/s).
+3. The watch daemon: latency and a burst.
 
-    python bench/run.py [--scans N] [--born M] [--jobs J]
+    python bench/run.py [--scans N] [--born M] [--jobs J] [--rounds R] ...
+
+Prints the figures and keeps them in bench/out/results.json.
 """
 
 from __future__ import annotations
@@ -23,25 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "samples"))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
-def ekte(*args: str) -> dict:
-    exe = Path(sys.executable).with_name("ekte")
-    p = subprocess.run([str(exe), "ingest", "--json", *args], capture_output=True, text=True)
-    if p.returncode not in (0, 1):
-        raise SystemExit(f"ekte failed ({p.returncode}): {p.stderr[-2000:]}")
-    return json.loads(p.stdout)
-
-
-def plain_ocrmypdf(files: list[Path], out: Path, jobs: int) -> float:
-    import ocrmypdf
-
-    t0 = time.monotonic()
-    for f in files:
-        ocrmypdf.ocr(f, out / f.name, language=["deu"], output_type="pdfa-2", rotate_pages=True, deskew=True,
-                     jobs=jobs, progress_bar=False)
-    return time.monotonic() - t0
 
 
 def classify_extract_rate(tmp: Path, n: int) -> dict:
@@ -158,69 +144,189 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
     return out
 
 
+def _ocr_data(tmp: Path, a: argparse.Namespace) -> tuple[dict, list[Path], list[Path], list[Path], list[Path]]:
+    """Scans (every third turned), their pages rasterised, born-digital PDFs
+    and the same with their fonts embedded (Ghostscript's PDF/A output)."""
+    import generate
+    import ocr_bench as ob
+
+    truth = ob.make_scans(tmp / "scans", a.scans)
+    scans = sorted((tmp / "scans").glob("*.pdf"))
+    pngs = ob.rasterise(scans, tmp / "png")
+    per = max(1, -(-a.born // len(generate.DOCTYPES)))
+    generate.generate(tmp / "born", per_type=per, formats=["pdf"], seed=6,
+                      doctypes=generate.DOCTYPES[: -(-a.born // per)])
+    born = sorted((tmp / "born").glob("*.pdf"))[: a.born]
+    (tmp / "emb").mkdir()
+    for f in born:
+        subprocess.run(ob.GS_PDFA + [f"-sOutputFile={tmp / 'emb' / f.name}", str(f)], check=True, capture_output=True)
+    return truth, scans, pngs, born, sorted((tmp / "emb").glob("*.pdf"))
+
+
+def _ocr_rounds(tmp: Path, a: argparse.Namespace, scans: list[Path], pngs: list[Path], born: list[Path],
+                embedded: list[Path], params: object) -> tuple[dict, dict, dict, list]:
+    """Every contender once per round, interleaved: (wall s, CPU s, last ingest JSON, stage results)."""
+    import multiprocessing
+
+    import ocr_bench as ob
+
+    j = a.jobs
+    t: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    ocrmypdf = [str(Path(sys.executable).with_name("ocrmypdf")), "-q", "-l", "deu", "--output-type", "pdfa-2",
+                "--rotate-pages", "--deskew", "-j", "1", "{}", "{}.ocrmypdf.pdf"]
+
+    def add(k: str, v: tuple) -> None:
+        t.setdefault(k, []).append(v[0])
+        if len(v) > 1:
+            cpu.setdefault(k, []).append(v[1])
+
+    with multiprocessing.get_context("forkserver").Pool(j, initializer=ob._stage_init) as pool:
+        pool.map(ob._stage_one, [(str(scans[0]), str(tmp / f"warm{i}"), params) for i in range(j)])
+        for r in range(a.rounds):
+            add("tesseract_floor", ob._xargs(j, pngs, ["tesseract", "{}", "{}", "-l", "deu", "pdf"]))
+            add("ocrmypdf", ob._xargs(j, scans, ocrmypdf))
+            for f in scans:
+                Path(f"{f}.ocrmypdf.pdf").unlink(missing_ok=True)
+            dt, out_api = ob._ekte(tmp / "scans", tmp / "wd-scan", j)
+            add("ekte_ingest_scans", (dt,))
+            *st, stage_res = ob.stages(scans, tmp / "st", j, params, pool)
+            add("ekte_stages_scans", st)
+            add("gs", ob._xargs(j, born, ob.GS_PDFA + ["-sOutputFile={}.gs.pdf", "{}"]))
+            add("ekte_ingest_born", (ob._ekte(tmp / "born", tmp / "wd-born", j)[0],))
+            add("ekte_stages_born", ob.stages(born, tmp / "st", j, params, pool)[:2])
+            add("ekte_ingest_embedded", (ob._ekte(tmp / "emb", tmp / "wd-emb", j)[0],))
+            add("ekte_stages_embedded", ob.stages(embedded, tmp / "st", j, params, pool)[:2])
+            for f in born:
+                Path(f"{f}.gs.pdf").unlink(missing_ok=True)
+            print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f}s" for k, v in t.items()), file=sys.stderr)
+    return t, cpu, out_api, stage_res
+
+
+def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
+    """Scans and born-digital PDFs against the tools underneath, contenders
+    interleaved round by round; medians of the rounds."""
+    import ocr_bench as ob
+
+    from ekte.profile import load_profile
+    from ekte.stages.ocr import OcrParams
+
+    truth, scans, pngs, born, embedded = _ocr_data(tmp, a)
+    params = OcrParams.from_profile(load_profile())
+    t, cpu, out_api, stage_res = _ocr_rounds(tmp, a, scans, pngs, born, embedded, params)
+    dt_cli, out_cli = ob._ekte(tmp / "scans", tmp / "wd-cli", a.jobs, 'ocr.engine="tesseract"')
+    m = {k: ob.med(v) for k, v in t.items()}
+    mc = {k: ob.med(v) for k, v in cpu.items()}
+    pages = len(pngs)
+    per_s = lambda n, keys: {k: round(n / m[k], 1) for k in keys}  # noqa: E731
+    res = {"rounds": a.rounds, "medians_s": m, "all_s": {k: [round(x, 2) for x in v] for k, v in t.items()},
+           "cpu_medians_s": mc,
+           "cpu_ratio": {"stages_scans_to_floor": round(mc["tesseract_floor"] / mc["ekte_stages_scans"], 2),
+                         "ocrmypdf_to_floor": round(mc["tesseract_floor"] / mc["ocrmypdf"], 2),
+                         "stages_born_to_gs": round(mc["gs"] / mc["ekte_stages_born"], 2)},
+           "scans": {"files": len(scans), "pages": pages, "turned_files": len(scans) // 3,
+                     "pages_per_min": {k: round(pages / m[k] * 60, 1) for k in
+                                       ("tesseract_floor", "ocrmypdf", "ekte_ingest_scans", "ekte_stages_scans")},
+                     "ratio_to_floor": {k: round(m["tesseract_floor"] / m[k], 2) for k in
+                                        ("ocrmypdf", "ekte_ingest_scans", "ekte_stages_scans")},
+                     "ratio_ekte_ingest_to_ocrmypdf": round(m["ocrmypdf"] / m["ekte_ingest_scans"], 2),
+                     "geometry": [g for r_ in stage_res for g in ((r_.get("geometry") or {}).get("pages") or [])],
+                     "field_f1": {"tesserocr": ob.field_f1(out_api, truth), "tesseract_cli": ob.field_f1(out_cli, truth)},
+                     "ekte_ingest_cli_engine_s": round(dt_cli, 2)},
+           "born_digital_fonts_missing": {
+               "documents": len(born), "documents_per_s": per_s(len(born), ("gs", "ekte_ingest_born", "ekte_stages_born")),
+               "ratio_to_gs": {k: round(m["gs"] / m[k], 2) for k in ("ekte_ingest_born", "ekte_stages_born")}},
+           "born_digital_pikepdf": {
+               "documents": len(embedded),
+               "documents_per_s": per_s(len(embedded), ("ekte_ingest_embedded", "ekte_stages_embedded")),
+               # what the CPU time allows with `jobs` busy workers (robust to other load)
+               "cpu_bound_documents_per_s": round(len(embedded) * a.jobs / mc["ekte_stages_embedded"], 1)}}
+    res["memory"] = ob.stage_memory(embedded, tmp, a.memory_docs, params)
+    res["memory"]["scans"] = ob.stage_memory(scans, tmp, a.memory_scans, params) if a.memory_scans else None
+    res["cer_realdocs"] = {e: ob.realdocs_cer(tmp, e) for e in ("tesserocr", "tesseract")}
+    return res
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scans", type=int, default=8)
+    ap.add_argument("--scans", type=int, default=9, help="generated scans (every third one turned)")
     ap.add_argument("--born", type=int, default=48)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    ap.add_argument("--memory-docs", type=int, default=2000, help="documents for the stage memory run")
+    ap.add_argument("--memory-scans", type=int, default=30, help="scans for the stage memory run (0: skip)")
     ap.add_argument("--texts", type=int, default=270, help="documents for the classify+extract rate")
     ap.add_argument("--watch-latency", type=int, default=20, help="documents dropped one by one (latency)")
     ap.add_argument("--watch-burst", type=int, default=1000, help="documents dropped at once (0: skip)")
+    ap.add_argument("--only-ocr", action="store_true", help="only the OCR and PDF/A section")
+    ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
+    ap.add_argument("--only-serve", action="store_true", help="only the clerk's station (bench/serve_bench.py)")
     a = ap.parse_args()
-    import generate
 
-    results: dict = {"jobs": a.jobs, "cpus": os.cpu_count()}
+    results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        per = max(1, -(-a.scans // len(generate.DOCTYPES)))
-        generate.generate(tmp / "scans", per_type=per, formats=["scanpdf"], seed=5)
-        scans = sorted((tmp / "scans").glob("*.pdf"))[: a.scans]
-        for f in sorted((tmp / "scans").glob("*.pdf")):
-            if f not in scans:
-                f.unlink()
-        (tmp / "plain").mkdir()
-        t_plain = plain_ocrmypdf(scans, tmp / "plain", a.jobs)
-        t0 = time.monotonic()
-        out = ekte(str(tmp / "scans"), "-w", str(tmp / "wd1"), "-j", str(a.jobs))
-        t_ekte = time.monotonic() - t0
-        pages = out["summary"]["pages"]
-        results["ocr"] = {
-            "files": len(scans), "pages": pages,
-            "plain_ocrmypdf_s": round(t_plain, 2), "ekte_s": round(t_ekte, 2),
-            "plain_pages_per_min": round(pages / t_plain * 60, 1),
-            "ekte_pages_per_min": round(pages / t_ekte * 60, 1),
-            "ratio_ekte_to_plain": round(t_plain / t_ekte, 2),
-        }
-        per = max(1, -(-a.born // len(generate.DOCTYPES)))
-        generate.generate(tmp / "born", per_type=per, formats=["pdf"], seed=6)
-        t0 = time.monotonic()
-        out = ekte(str(tmp / "born"), "-w", str(tmp / "wd2"), "-j", str(a.jobs))
-        t_born = time.monotonic() - t0
-        n = out["summary"]["total"]
-        results["born_digital"] = {"documents": n, "seconds": round(t_born, 2), "documents_per_s": round(n / t_born, 2),
-                                   "archived": out["summary"]["by_status"]["archived"]}
-        # 3. classification + extraction once the text exists (no OCR, no I/O)
-        results["classify_extract"] = classify_extract_rate(tmp, a.texts)
-        # 4. the watch daemon
-        if a.watch_burst:
-            results["watch"] = watch_bench(tmp, a.watch_latency, a.watch_burst)
+        if a.only_serve:
+            import serve_bench
+
+            results["serve"] = serve_bench.run(tmp, a.serve_queue)
+            print(json.dumps(results, indent=2))
+            print(serve_bench.report(results["serve"]))
+            return 0
+        results["ocr"] = ocr_section(tmp, a)
+        if not a.only_ocr:
+            # classification + extraction once the text exists (no OCR, no I/O)
+            results["classify_extract"] = classify_extract_rate(tmp, a.texts)
+            if a.watch_burst:
+                results["watch"] = watch_bench(tmp, a.watch_latency, a.watch_burst)
+            if a.serve_queue:  # the clerk's station (bench/serve_bench.py)
+                import serve_bench
+
+                results["serve"] = serve_bench.run(tmp, a.serve_queue)
+    results["loadavg_at_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
+    report(results, a)
+    outdir = ROOT / "bench" / "out"
+    outdir.mkdir(exist_ok=True)
+    (outdir / "results.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def report(results: dict, a: argparse.Namespace) -> None:
+    if "serve" in results:
+        import serve_bench
+
+        print(serve_bench.report(results["serve"]))
     o = results["ocr"]
-    print(f"\nOCR: ekte {o['ekte_pages_per_min']} pages/min vs plain OCRmyPDF loop {o['plain_pages_per_min']} "
-          f"pages/min (ratio {o['ratio_ekte_to_plain']}x) on {o['pages']} pages, {a.jobs} jobs")
-    b = results["born_digital"]
-    print(f"born-digital: {b['documents_per_s']} documents/s ({b['documents']} documents)")
+    s, b, e, m = o["scans"], o["born_digital_fonts_missing"], o["born_digital_pikepdf"], o["memory"]
+    ppm, rf = s["pages_per_min"], s["ratio_to_floor"]
+    print(f"\nScans ({s['pages']} pages, {s['turned_files']} turned; {a.jobs} at a time; median of {o['rounds']} rounds):")
+    print(f"  tesseract floor        {ppm['tesseract_floor']:7.1f} pages/min  1.00")
+    print(f"  xargs ocrmypdf         {ppm['ocrmypdf']:7.1f} pages/min  {rf['ocrmypdf']:.2f} of the floor")
+    print(f"  ekte ingest            {ppm['ekte_ingest_scans']:7.1f} pages/min  {rf['ekte_ingest_scans']:.2f} of the floor"
+          f" ({s['ratio_ekte_ingest_to_ocrmypdf']:.2f}x xargs ocrmypdf)")
+    print(f"  ekte stages, warm      {ppm['ekte_stages_scans']:7.1f} pages/min  {rf['ekte_stages_scans']:.2f} of the floor")
+    print(f"  field F1: tesserocr {s['field_f1']['tesserocr']}, tesseract program {s['field_f1']['tesseract_cli']}")
+    print(f"Born digital, fonts to embed ({b['documents']} documents): gs {b['documents_per_s']['gs']}/s; "
+          f"ekte ingest {b['documents_per_s']['ekte_ingest_born']}/s ({b['ratio_to_gs']['ekte_ingest_born']} of gs); "
+          f"ekte stages, warm {b['documents_per_s']['ekte_stages_born']}/s ({b['ratio_to_gs']['ekte_stages_born']} of gs)")
+    print(f"Born digital, pikepdf route ({e['documents']} documents): ekte ingest "
+          f"{e['documents_per_s']['ekte_ingest_embedded']}/s; ekte stages, warm {e['documents_per_s']['ekte_stages_embedded']}/s"
+          f" (CPU allows {e['cpu_bound_documents_per_s']}/s)")
+    print(f"Memory, one worker's stage functions: {m}")
+    print(f"CPU seconds, same work (robust to other load): {o['cpu_medians_s']} -> ratios {o['cpu_ratio']}")
+    c = o["cer_realdocs"]
+    print(f"CER on ../shared/realdocs: tesserocr {c['tesserocr']['mean']}, tesseract program {c['tesseract']['mean']}")
+    if "classify_extract" in results:
+        c = results["classify_extract"]
+        print(f"classification + extraction: {c['documents_per_s']} documents/s ({c['documents']} documents, text given)")
     if "watch" in results:
         w = results["watch"]
         print(f"watch: latency beyond the {w['latency']['stable_seconds']} s stability delay: median "
               f"{w['latency']['median_beyond_stability_s']} s, p95 {w['latency']['p95_beyond_stability_s']} s; "
               f"{w['burst']['documents']} files at once: {w['burst']['documents_per_s']} documents/s")
-    c = results["classify_extract"]
-    print(f"classification + extraction: {c['documents_per_s']} documents/s ({c['documents']} documents, text given)")
-    outdir = ROOT / "bench" / "out"
-    outdir.mkdir(exist_ok=True)
-    (outdir / "results.json").write_text(json.dumps(results, indent=2))
-    return 0
+    print(f"load average at start/end: {results['loadavg_at_start']} / {results['loadavg_at_end']} "
+          "(other work on the machine slows every contender alike; ratios are side by side)")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea", "watch", "status", "journal_check", "journal_rebuild", "profile_warnings",
+    "import_xdomea", "watch", "status", "review_show", "review_correct", "review_reject", "review_defer", "serve",
+    "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "journal_check",
+    "journal_rebuild", "profile_warnings",
 ]
 
 
@@ -40,6 +42,15 @@ def ingest(
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return p.ingest([Path(x) for x in paths], move_to=move_to, progress=progress)
+
+
+def ingest_report(result: IngestResult, path: str | Path, *, profile: str | Profile | None = None,
+                  overrides: list[str] | None = None, lang: str | None = None) -> Path:
+    """Write a self-contained HTML report (with SVG charts) of an ingest result."""
+    from ekte.serve.i18n import cli_language
+    from ekte.serve.report import write_report
+
+    return write_report(result, _profile(profile, overrides), Path(path), cli_language(lang) if lang else "de")
 
 
 def export(
@@ -139,23 +150,136 @@ def train(directory: str | Path, *, profile: str | Profile | None = None, workdi
     return meta
 
 
+def _profile(profile: str | Profile | None, overrides: list[str] | None) -> Profile:
+    return profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+
+
+def cli_actor() -> str:
+    """Who runs a review command (the login name), for the audit trail."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
-    """The documents waiting for review, with their top candidates."""
-    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, plugins=plugins, create=False) as p:
+    """The documents waiting for review (oldest first, put-back ones last), with their top candidates."""
+    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, create=False) as p:
         return p.review_list()
+
+
+def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+                overrides: list[str] | None = None) -> dict:
+    """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history."""
+    from ekte.pipeline import queue
+
+    with Pipeline(_profile(profile, overrides), workdir, create=False) as p:
+        row = queue.resolve(p.j, doc_id)
+        return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"])}
 
 
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
                   profile: str | Profile | None = None, workdir: str | Path | None = None,
                   overrides: list[str] | None = None, connectors: list[str] | None = None,
-                  plugins: list[str] | None = None) -> Document:
-    """Confirm (or correct) a document waiting for review; this process
-    exports it at once (the daemon may be running)."""
-    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, create=False) as p:
-        return p.review_accept(doc_id, doctype, sets)
+                  plugins: list[str] | None = None, actor: str | None = None) -> Document:
+    """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
+    checked); this process exports it at once (the daemon may be running)."""
+    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
+        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor())
+
+
+def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile | None = None,
+                   workdir: str | Path | None = None, overrides: list[str] | None = None,
+                   actor: str | None = None) -> dict:
+    """Store checked corrections for a document still waiting (applied on accept); returns id and corrections."""
+    from ekte.pipeline import review
+
+    with Pipeline(_profile(profile, overrides), workdir, create=False) as p:
+        return review.review_correct(p, doc_id, sets, actor=actor or cli_actor())
+
+
+def review_reject(doc_id: str, reason: str, note: str = "", *, profile: str | Profile | None = None,
+                  workdir: str | Path | None = None, overrides: list[str] | None = None,
+                  connectors: list[str] | None = None, plugins: list[str] | None = None,
+                  actor: str | None = None) -> Document:
+    """Reject a document waiting for review for a reason of the profile's [review.reject]."""
+    from ekte.pipeline import review
+
+    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
+        return review.review_reject(p, doc_id, reason, note, actor=actor or cli_actor())
+
+
+def review_defer(doc_id: str, *, hours: float | None = None, note: str = "", profile: str | Profile | None = None,
+                 workdir: str | Path | None = None, overrides: list[str] | None = None,
+                 actor: str | None = None) -> dict:
+    """Put a document back for *hours* (default: review.defer_hours); returns its id and until when (UTC)."""
+    import datetime as dt
+
+    from ekte.pipeline import review
+
+    until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours) if hours else None
+    with Pipeline(_profile(profile, overrides), workdir, create=False) as p:
+        return review.review_defer(p, doc_id, until, note, actor=actor or cli_actor())
+
+
+def serve(*, host: str = "127.0.0.1", port: int = 8470, profile: str | Profile | None = None,
+          workdir: str | Path | None = None, overrides: list[str] | None = None, connectors: list[str] | None = None,
+          plugins: list[str] | None = None, proxy_header: str | None = None,
+          trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1"), secure_cookies: bool = False) -> int:
+    """Run the clerk's station (web pages and JSON API) until SIGTERM/SIGINT."""
+    from ekte.serve.app import serve as _serve
+
+    return _serve(_profile(profile, overrides), Path(workdir) if workdir else default_workdir(), host=host,
+                  port=port, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
+                  trusted_proxies=trusted_proxies, secure_cookies=secure_cookies,
+                  overrides=None if isinstance(profile, Profile) else overrides)
+
+
+def users_add(name: str, role: str, password: str, *, workdir: str | Path | None = None,
+              replace: bool = False) -> None:
+    """Add a user of the clerk's station (Argon2id hash in <workdir>/users.json, mode 0600)."""
+    from ekte.users import Users
+
+    Users(Path(workdir) if workdir else default_workdir()).add(name, role, password, replace=replace)
+
+
+def users_token(name: str, scopes: list[str] | None = None, *, workdir: str | Path | None = None) -> str:
+    """A new API token for *name* (shown once), scopes no wider than the user's role."""
+    from ekte.users import Users
+
+    return Users(Path(workdir) if workdir else default_workdir()).new_token(name, scopes)
+
+
+def users_list(*, workdir: str | Path | None = None) -> list[dict]:
+    from ekte.users import Users
+
+    return Users(Path(workdir) if workdir else default_workdir()).list()
+
+
+def users_remove(name: str, *, workdir: str | Path | None = None) -> None:
+    from ekte.users import Users
+
+    Users(Path(workdir) if workdir else default_workdir()).remove(name)
+
+
+def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, ...] = ("type", "channel", "outcome"),
+          profile: str | Profile | None = None, workdir: str | Path | None = None,
+          overrides: list[str] | None = None) -> dict:
+    """Intake per period × type × channel × outcome, review/correction rates, time to export (read-only)."""
+    from ekte import stats as _stats
+    from ekte.journal import JOURNAL_FILE, Journal
+
+    wd = Path(workdir) if workdir else default_workdir()
+    if not (wd / JOURNAL_FILE).is_file():
+        raise ConfigError(f"no journal in {wd} (nothing ingested yet?)")
+    j = Journal(wd / JOURNAL_FILE, readonly=True)
+    try:
+        return _stats.compute(j, _profile(profile, overrides), since=since, until=until, by=by)
+    finally:
+        j.close()
 
 
 def watch(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,

@@ -13,10 +13,10 @@ from typing import Annotated, Any, List, Optional
 import typer
 from rich.markup import escape
 
-from ekte import __version__, cli_journal, cliopts, render
-from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LogFormat, LogFormatOpt, NoProgressOpt, OverrideOpt,
-                          PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
-from ekte.errors import ConfigError, ExitCode, MissingDependency, environment_failure
+from ekte import __version__, cli_journal, cli_profiles, cliopts, render
+from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, NoProgressOpt,
+                          OverrideOpt, PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
+from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
 from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail
 from ekte.render import err, out
@@ -24,11 +24,9 @@ from ekte.render import err, out
 
 app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
 review_app = new_app("The review queue: documents whose type was uncertain.")
-profiles_app = new_app("List, show and check authority profiles.")
-plugins_app = new_app("Inspect plugins.")
 app.add_typer(review_app, name="review")
-app.add_typer(profiles_app, name="profiles")
-app.add_typer(plugins_app, name="plugins")
+app.add_typer(cli_profiles.profiles_app, name="profiles")
+app.add_typer(cli_profiles.plugins_app, name="plugins")
 app.add_typer(cli_journal.journal_app, name="journal")
 
 
@@ -52,13 +50,16 @@ def _main(
     74 disk full, permission denied or failing storage; 75 damaged journal; 130 interrupted."""
 
 
-def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str) -> None:
+def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
+                    report: Any = None) -> None:
     """Run an ingest-like API call with a progress bar, print its summary
     (or JSON) and exit with its exit code."""
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors(as_json):
         result = run(render.RichProgress() if show_progress else None)
+        if report is not None:
+            report(result)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -78,6 +79,8 @@ def ingest(
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
                                                  "(their path relative to the input kept).")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", metavar="FILE.html", help="Also write a self-"
+                                                   "contained HTML report of this batch (with charts).")] = None,
     as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -87,7 +90,8 @@ def ingest(
     _run_and_report(lambda progress: api.ingest(
         paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
-    ), as_json, no_progress, verbose, log_format.value)
+    ), as_json, no_progress, verbose, log_format.value,
+        report=None if report is None else lambda r: api.ingest_report(r, report, profile=profile, overrides=override))
 
 
 @command(name="import-xdomea")
@@ -254,7 +258,7 @@ def train(
 
 @command(review_app, "list")
 def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                    plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
+                    plugin: PluginOpt = [], as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """Documents waiting for review, with their top candidates."""
     from ekte import api
 
@@ -263,14 +267,14 @@ def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, over
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
     else:
-        render.review_queue(items)
+        cli_serve.review_table(items, profile, override, lang)
 
 
 @command(review_app, "accept")
 def review_accept_cmd(
-    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (see ekte review list).")],
-    doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE",
-                                                   help="The right document type (default: the top candidate).")] = None,
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id or a unique prefix (ekte review list).")],
+    doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE", help="The right document "
+                                                   "type, by id or title (default: the top candidate).")] = None,
     set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
     plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
@@ -294,78 +298,6 @@ def review_accept_cmd(
     out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
 
 
-@command(profiles_app, "list")
-def profiles_list() -> None:
-    """List the profiles that can be named with --profile."""
-    from rich.table import Table
-
-    from ekte.profile import available_profiles, load_profile
-
-    t = Table()
-    for c in ("name", "title", "file"):
-        t.add_column(c)
-    for name, path in available_profiles().items():
-        try:
-            title = load_profile(str(path)).profile.title
-        except ConfigError:
-            title = "[red](invalid: run ekte profiles check)[/]"
-        t.add_row(name, title, str(path))
-    out.print(t)
-
-
-@command(profiles_app, "show")
-def profiles_show(
-    name: Annotated[str, typer.Argument(metavar="NAME|FILE", help="Profile name or TOML file.")] = "landkreis",
-    override: OverrideOpt = [],
-) -> None:
-    """Print a profile after inheritance and overrides, as JSON."""
-    from ekte.profile import load_profile
-
-    with _exit_on_errors():
-        p = load_profile(name, override)
-    print(json.dumps(p.model_dump(mode="json"), ensure_ascii=False, indent=2))
-
-
-@command(profiles_app, "check")
-def profiles_check(files: Annotated[List[str], typer.Argument(metavar="FILE", help="Profile files (TOML).")]) -> None:
-    """Check profile files; print every error with its location, and warn of patterns that could
-    backtrack catastrophically.  Exit code 0 ok, 1 warnings, 2 errors."""
-    from ekte import api
-
-    bad = warned = False
-    for f in files:
-        errors = api.check_profile(f)
-        warnings = [] if errors else api.profile_warnings(f)
-        bad, warned = bad or bool(errors), warned or bool(warnings)
-        for e in errors:
-            print(e)
-        for w in warnings:
-            print(f"{f}: warning: {w}")
-        if not errors and not warnings:
-            print(f"{f}: ok")
-    raise typer.Exit(ExitCode.USAGE if bad else 1 if warned else 0)
-
-
-@command(plugins_app, "list")
-def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
-    """List the plugins, where they came from and which hooks they implement."""
-    from rich.table import Table
-
-    from ekte.plugins import build_manager
-
-    with _exit_on_errors():
-        _pm, infos = build_manager(plugin)
-    if as_json:
-        print(json.dumps([i.__dict__ for i in infos], indent=2))
-        return
-    t = Table()
-    for c in ("plugin", "origin", "hooks"):
-        t.add_column(c)
-    for i in infos:
-        t.add_row(i.name, i.origin, ", ".join(i.hooks))
-    out.print(t)
-
-
 def main() -> None:
     try:
         app()
@@ -382,3 +314,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+from ekte import cli_serve  # noqa: E402,F401 - registers serve, users, stats and the other review commands

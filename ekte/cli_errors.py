@@ -31,6 +31,13 @@ def exit_on_errors(as_json: bool = False) -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
+        if getattr(e, "errors", None):  # typed values refused: one line per field, in the user's language
+            from ekte.serve.i18n import cli_language, field_error
+
+            for x in e.errors:  # type: ignore[attr-defined]
+                err.print(f"[bold red]error:[/] {x.field}: {escape(field_error(x, cli_language()))}",
+                          highlight=False, soft_wrap=True)
+            raise typer.Exit(ExitCode.USAGE)
         fail(ExitCode.USAGE, str(e))
     except MissingDependency as e:
         fail(ExitCode.MISSING_DEPENDENCY, str(e))

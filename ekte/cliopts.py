@@ -71,3 +71,5 @@ VerboseOpt = Annotated[int, typer.Option(
     "--verbose", "-v", count=True, metavar="", help="More log output on stderr: -v information, -vv debugging.")]
 LogFormatOpt = Annotated[LogFormat, typer.Option(
     "--log-format", metavar="text|json", help="Log lines as text, or as JSON objects (one per line).")]
+LangOpt = Annotated[Optional[str], typer.Option(
+    "--lang", metavar="de|en", help="Language of the output (default: $EKTE_LANG, else the locale).")]

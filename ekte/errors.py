@@ -40,6 +40,7 @@ REASONS = {
     "missing_file": "The delivery metadata names a file that is not in the package.",
     "unsafe_package": "The package is unsafe to unpack (path traversal, absurd size or compression ratio).",
     "bad_message": "The delivery metadata cannot be read or is not a supported message.",
+    "rejected": "A clerk rejected the document in the review queue.",
 }
 
 

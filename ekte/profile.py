@@ -12,7 +12,7 @@ import copy
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -81,8 +81,17 @@ class OcrSettings(_Strict):
     language: str = "deu"
     jobs: int = Field(default=0, ge=0, description="0 = number of CPU cores")
     rotate_pages: bool = True
-    rotate_pages_threshold: float = Field(default=14.0, ge=0, description="OSD confidence needed to turn a page")
+    rotate_pages_threshold: float = Field(
+        default=14.0, ge=0, description="OSD confidence needed to turn a page (engine 'tesseract' only)")
+    #: "tesserocr": Tesseract's C API, language data loaded once per worker,
+    #: orientation found within the OCR pass; "tesseract": the program, one per page
+    engine: str = "tesserocr"
+    orientation_check_below: float = Field(
+        default=70.0, ge=0, le=100,
+        description="mean word confidence of a page's OCR pass below which it is read again with orientation detection")
     deskew: bool = True
+    deskew_threshold: float = Field(default=1.0, ge=0, le=45, description="deskew a page skewed this many degrees or more")
+    skew_dpi: int = Field(default=100, ge=50, le=300, description="resolution at which the skew is measured")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")
@@ -95,6 +104,13 @@ class OcrSettings(_Strict):
     def _ot(cls, v: str) -> str:
         if v not in ("pdfa-2", "pdf"):
             raise ValueError("must be 'pdfa-2' or 'pdf'")
+        return v
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, v: str) -> str:
+        if v not in ("tesserocr", "tesseract"):
+            raise ValueError("must be 'tesserocr' or 'tesseract'")
         return v
 
 
@@ -167,6 +183,28 @@ class WatchSettings(_Strict):
         return v
 
 
+class RejectReason(_Strict):
+    """A reason a clerk may reject a review document for, and what then
+    happens to it: ``keep`` (archived, never exported; the same file again
+    is a duplicate), ``quarantine`` (to the quarantine, where an admin
+    retries or releases it), ``export`` (filed as *doctype*, default
+    ``classify.default_doctype``)."""
+
+    title: str
+    disposition: Literal["keep", "quarantine", "export"] = "keep"
+    doctype: str = ""
+
+
+def _default_reject() -> dict[str, RejectReason]:
+    return {"not_ours": RejectReason(title="Nicht zuständig", disposition="keep"),
+            "unreadable": RejectReason(title="Unlesbar", disposition="quarantine")}
+
+
+class ReviewSettings(_Strict):
+    reject: dict[str, RejectReason] = Field(default_factory=_default_reject)
+    defer_hours: float = Field(default=24, gt=0, description="how long 'put back' hides a document by default")
+
+
 class DocType(_Strict):
     title: str
     aliases: list[str] = Field(default_factory=list)
@@ -214,6 +252,7 @@ class Profile(_Strict):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -163,3 +163,171 @@ def test_mixed_pdf_ocrs_only_pages_without_text(tmp_path, params, born_digital, 
     assert res["format"] in ("PDF/A-2B", "PDF")
     if res["format"] == "PDF":
         assert res["reason"]
+
+
+# -- rotation and skew at the cost they need (engine "tesserocr") -----------------
+
+def _upright(pdf: Path) -> int:
+    """Tesseract's OSD on the page as a viewer shows it (/Rotate applied):
+    the clockwise degrees it lies turned."""
+    import pypdfium2 as pdfium
+    from tesserocr import PSM, PyTessBaseAPI
+
+    doc = pdfium.PdfDocument(str(pdf))
+    im = doc[0].render(scale=200 / 72, grayscale=True).to_pil()
+    doc.close()
+    with PyTessBaseAPI(lang="osd", psm=PSM.OSD_ONLY) as api:
+        api.SetImage(im)
+        api.SetSourceResolution(200)
+        return api.DetectOrientationScript()["orient_deg"]
+
+
+@pytest.mark.parametrize("name,turned", [("phototest.tif", False), ("phototest-rotated-180.png", True),
+                                         ("phototest-rotated-L.png", True), ("phototest-rotated-R.png", True)])
+def test_orientation_found_within_the_ocr_pass(name, turned, tmp_path, params, shared):
+    src = shared / "realdocs/tesseract-test" / name
+    ref = (shared / "realdocs/tesseract-test/phototest.txt").read_text()
+    res, out = _ocr(src, tmp_path, params)
+    (page,) = res["geometry"]["pages"]
+    assert page["turned"] is turned
+    # an upright page costs one pass; a turned one is read again with orientation detection
+    assert page["ocr_passes"] == (2 if turned else 1)
+    assert (page["orientation"] != 0) is turned
+    assert _upright(out) == 0, "the archival page is shown upright"
+    assert pikepdf.pdfa.validate_written(out, "2b").passed
+    assert cer(res["page_texts"][0], ref) < 0.05
+
+
+def test_orientation_check_off_leaves_the_page_as_scanned(tmp_path, params, shared):
+    import dataclasses
+
+    src = shared / "realdocs/tesseract-test/phototest-rotated-180.png"
+    res, out = _ocr(src, tmp_path, dataclasses.replace(params, rotate_pages=False))
+    (page,) = res["geometry"]["pages"]
+    assert page["ocr_passes"] == 1 and not page["turned"]
+    assert _upright(out) == 180
+
+
+def test_skewed_real_scan_deskewed_above_threshold_only(tmp_path, params, shared):
+    import dataclasses
+
+    from ekte.stages import geometry
+
+    src = shared / "realdocs/ocrmypdf/skew.pdf"
+    res, out = _ocr(src, tmp_path, params)
+    pages = res["geometry"]["pages"]
+    assert res["geometry"]["deskew_threshold"] == params.deskew_threshold
+    assert all(abs(p["skew_degrees"]) >= params.deskew_threshold and p["deskewed"] for p in pages), pages
+    after = geometry.measure_skew(out, [p["page"] for p in pages], 150)
+    assert all(abs(a) < 0.5 for a in after.values()), after  # the archival page is level
+    # the same file under a threshold above its skew: measured, recorded, left alone
+    res2, out2 = _ocr(src, tmp_path, dataclasses.replace(params, deskew_threshold=10.0))
+    pages2 = res2["geometry"]["pages"]
+    assert [p["skew_degrees"] for p in pages2] == [p["skew_degrees"] for p in pages]
+    assert not any(p["deskewed"] for p in pages2)
+    left = geometry.measure_skew(out2, [p["page"] for p in pages2], 150)
+    assert all(abs(a) >= params.deskew_threshold for a in left.values()), left
+
+
+def test_level_scan_not_deskewed(tmp_path, params, shared):
+    res, _ = _ocr(shared / "realdocs/tesseract-test/phototest.tif", tmp_path, params)
+    (page,) = res["geometry"]["pages"]
+    assert abs(page["skew_degrees"]) < params.deskew_threshold and not page["deskewed"]
+
+
+def test_measured_angle_lands_in_metadata_json(tmp_path, shared):
+    import json
+
+    from helpers import ingest_json
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for n in ("phototest-rotated-R.png",):
+        (inbox / n).write_bytes((shared / "realdocs/tesseract-test" / n).read_bytes())
+    (inbox / "skew.pdf").write_bytes((shared / "realdocs/ocrmypdf/skew.pdf").read_bytes())
+    out = ingest_json(inbox, "-w", tmp_path / "wd", "-j", "1")
+    metas = {Path(d["source"]).name: json.loads((Path(d["archive"]) / "metadata.json").read_text())
+             for d in out["documents"]}
+    g = metas["phototest-rotated-R.png"]["ocr"]["geometry"]
+    assert g["engine"] == "tesserocr" and g["pages"][0]["turned"] and g["pages"][0]["orientation"] in (90, 270)
+    s = metas["skew.pdf"]["ocr"]["geometry"]["pages"][0]
+    assert abs(s["skew_degrees"]) > 1 and s["deskewed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["phototest.tif", "eurotext.tif", "scan-jpg"])
+def test_api_engine_reads_as_well_as_the_program(name, tmp_path, params, shared, inbox, inbox_truth):
+    """The same pages through Tesseract's C API and through the program
+    (OCRmyPDF's own rotation and deskew): the API's CER is no worse."""
+    import dataclasses
+
+    if name == "scan-jpg":
+        src = next(inbox.glob("scan-*-jpg.jpg"))
+        ref = inbox_truth[src.stem]["text"]
+    else:
+        src = shared / "realdocs/tesseract-test" / name
+        ref = (src.with_suffix(".txt")).read_text()
+    got = {}
+    for engine in ("tesserocr", "tesseract"):
+        d = tmp_path / engine
+        d.mkdir()
+        res, out = _ocr(src, d, dataclasses.replace(params, engine=engine))
+        assert res["format"] == "PDF/A-2B"
+        assert ("geometry" in res) is (engine == "tesserocr")
+        got[engine] = line_cer("\n".join(res["page_texts"]), ref)
+    assert got["tesserocr"] <= got["tesseract"] + 0.005, got
+    assert got["tesserocr"] < 0.05, got
+
+
+def test_born_digital_fonts_decide_the_route(tmp_path, params, born_digital):
+    """Fonts not embedded: pikepdf's writer is not tried (it cannot embed
+    them), Ghostscript embeds them; Ghostscript's output, whose fonts are
+    embedded, then goes pikepdf's way with its text unchanged."""
+    from ekte.stages import pdfa
+
+    d, truth = born_digital
+    src = next(d.glob("*.pdf"))
+    with pikepdf.open(src) as pdf:
+        assert not pdfa.fonts_embedded(pdf)
+    (tmp_path / "a").mkdir()
+    res, out = _ocr(src, tmp_path / "a", params)
+    assert res["route"] == "ghostscript-pdfa-verified", res["attempts"]
+    assert res["attempts"][0]["route"] == "pikepdf-pdfa"
+    assert res["attempts"][0]["result"].startswith("PdfaConversionFailedError")
+    with pikepdf.open(out) as pdf:
+        assert pdfa.fonts_embedded(pdf)
+    (tmp_path / "b").mkdir()
+    res2, out2 = _ocr(out, tmp_path / "b", params)
+    assert res2["route"] == "pikepdf-pdfa" and res2["attempts"] == [{"route": "pikepdf-pdfa", "result": "ok"}]
+    assert pikepdf.pdfa.validate_written(out2, "2b").passed
+    assert res2["page_texts"] == res["page_texts"]
+    assert cer(res2["page_texts"][0], truth[src.stem]["text"]) < 0.02
+
+
+def test_page_ranges_ocred_apart_and_assembled(tmp_path, params, shared, inbox):
+    """What an executor scheduling pages would do: two ranges OCRed apart
+    (one page lies upside down), then one PDF/A with both texts."""
+    from ekte.stages.pages import assemble, ocr_page_range
+
+    ref = (shared / "realdocs/tesseract-test/phototest.txt").read_text()
+    src = tmp_path / "two.pdf"
+    both = pikepdf.new()
+    with pikepdf.open(next(inbox.glob("scan-*-scanpdf.pdf"))) as p:
+        both.pages.extend(p.pages)
+        both.save(tmp_path / "one.pdf")
+    both = pikepdf.open(tmp_path / "one.pdf")
+    (tmp_path / "w").mkdir()
+    intake.image_to_pdf(shared / "realdocs/tesseract-test/phototest-rotated-180.png", tmp_path / "w/rot.pdf", 300, 250)
+    with pikepdf.open(tmp_path / "w/rot.pdf") as p:
+        both.pages.extend(p.pages)
+        both.save(src)
+    r1 = ocr_page_range(src, tmp_path / "p1.pdf", params, 1, 1)
+    r2 = ocr_page_range(src, tmp_path / "p2.pdf", params, 2, 2)
+    assert r2["ocr_pages"] == [2] and r2["geometry"]["pages"][0] == {**r2["geometry"]["pages"][0], "page": 2, "turned": True}
+    assemble([tmp_path / "p1.pdf", tmp_path / "p2.pdf"], tmp_path / "all.pdf")
+    assert pikepdf.pdfa.validate_written(tmp_path / "all.pdf", "2b").passed
+    from ekte.stages.pdftext import page_texts
+
+    texts = page_texts(tmp_path / "all.pdf")
+    assert len(texts) == 2 and texts[0] == r1["page_texts"][0]
+    assert cer(texts[1], ref) < 0.05

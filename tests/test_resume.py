@@ -168,8 +168,11 @@ def test_workers_end_when_main_process_is_killed(tmp_path, inbox):
     proc = _start(mixed_inbox, wd, marker)
     # wait until a scan is being OCRed (Tesseract or its worker running)
     def ocr_running() -> bool:
-        return any(c.startswith("tesseract") and "--list-langs" not in c and "--version" not in c
-                   for c in _procs_with_marker(marker))
+        procs = _procs_with_marker(marker)
+        # the tesseract program (ocr.engine "tesseract"), or a worker besides the forkserver
+        # (ocr.engine "tesserocr": Tesseract runs inside the worker)
+        return (any(c.startswith("tesseract") and "--list-langs" not in c and "--version" not in c for c in procs)
+                or sum("multiprocessing.forkserver" in c for c in procs) >= 2)
 
     assert _wait_for(ocr_running, proc)
     assert len(_procs_with_marker(marker)) >= 3  # main, forkserver, worker, ...

@@ -25,7 +25,7 @@ from ekte.journal.schema import SCHEMA_VERSION, NewerSchema, migrate
 from ekte.model import now_iso
 
 __all__ = ["Journal", "ClaimLost", "NewerSchema", "SCHEMA_VERSION", "RECEIVED", "ARCHIVED", "EXPORTED", "REVIEW",
-           "QUARANTINED", "FINAL_STATES", "JOURNAL_FILE"]
+           "QUARANTINED", "REJECTED", "FINAL_STATES", "JOURNAL_FILE"]
 
 JOURNAL_FILE = "journal.sqlite"
 
@@ -35,7 +35,8 @@ ARCHIVED = "archived"  # archive written; exports pending
 EXPORTED = "exported"  # archived and exported to every connector: done
 REVIEW = "review"  # archived, waiting in the review queue
 QUARANTINED = "quarantined"
-FINAL_STATES = (EXPORTED, REVIEW)
+REJECTED = "rejected"  # a clerk rejected it in review (disposition "keep"): archived, never exported
+FINAL_STATES = (EXPORTED, REVIEW, REJECTED)
 
 _COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message", "attempts"}
 

@@ -56,8 +56,9 @@ class Pipeline(Session):
     def review_list(self) -> list[dict[str, Any]]:
         return review.review_list(self)
 
-    def review_accept(self, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None) -> Document:
-        return review.review_accept(self, doc_id, doctype, sets)
+    def review_accept(self, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None, *,
+                      actor: str | None = None) -> Document:
+        return review.review_accept(self, doc_id, doctype, sets, actor=actor)
 
     def understand(self, doc: Document) -> None:
         """Classify and extract *doc* here (as a worker would; for benchmarks)."""

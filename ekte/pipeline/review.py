@@ -1,93 +1,253 @@
-"""The review queue: documents whose type was uncertain wait, archived but
-not exported, until a clerk confirms or corrects them.
+"""The review queue: documents whose type (or a needed field) was uncertain
+wait, archived but not exported, until a clerk decides.
 
 Plain functions over an open session, safe to call from any process at
-any time (the daemon may be running): accepting claims the document,
-re-archives it with the clerk's decision and exports it at once — the
-accepting process delivers it."""
+any time (the daemon may be running), each under the document's claim
+and in short journal transactions:
+
+* :func:`review_accept` — confirm or correct type and fields; the document
+  is re-archived with the decision and exported at once by the accepting
+  process;
+* :func:`review_correct` — store checked corrections without deciding yet;
+* :func:`review_reject` — not ours / unreadable: the profile's disposition
+  (``[review.reject.<reason>]``: keep, quarantine or export as a type);
+* :func:`review_defer` — put back ("come back later") until a time.
+
+Every action names its *actor* (the user of ``review`` or ``serve``) and
+writes old → new values into the journal (see :mod:`ekte.pipeline.queue`).
+A typed value is checked first (:mod:`ekte.pipeline.manual`); a corrected
+field is stored with method ``manual`` — the training data of
+``ekte train --from-reviews`` (accepted reviews: event review/accepted)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
+from ekte import fsutil
 from ekte.errors import ConfigError
-from ekte.journal import ARCHIVED, EXPORTED, REVIEW
+from ekte.journal import ARCHIVED, REJECTED, REVIEW
 from ekte.journal.claims import doc_key
-from ekte.model import Classification, Document, Field
+from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline import delivery, steps
-from ekte.profile import FIELD_NAMES
+from ekte.pipeline.manual import FieldInvalid, check_value
+from ekte.pipeline.queue import Conflict, ensure_index, resolve, review_item, utc_iso
 from ekte.stages import archive as archive_stage
 
-#: how long an accept waits for another process that works on the same document
+#: how long an action waits for another process that works on the same document
 CLAIM_WAIT = 30.0
+SYSTEM = "system"
+
+__all__ = ["review_list", "review_accept", "review_correct", "review_reject", "review_defer", "resolve_doctype",
+           "FieldInvalid", "Invalid"]
+
+
+class Invalid(ConfigError):
+    """Typed values that were refused (all of them, each with its reason)."""
+
+    def __init__(self, errors: list[FieldInvalid]):
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
 
 
 def review_file(session: Any, doc_id: str) -> Path:
     return session.workdir / "review" / f"{doc_id}.json"
 
 
+def detail(actor: str | None, **kw: Any) -> str:
+    """An audit detail: who, and what (old → new)."""
+    return json.dumps({"by": actor or SYSTEM, **{k: v for k, v in kw.items() if v is not None}}, ensure_ascii=False)
+
+
+def resolve_doctype(profile: Any, text: str) -> str:
+    """A document type by its id or its title (or an alias), case-insensitive."""
+    want = (text or "").strip().casefold()
+    for k, d in profile.doctypes.items():
+        if want in (k.casefold(), d.title.casefold(), *(a.casefold() for a in d.aliases)):
+            return k
+    known = ", ".join(f"{d.title} ({k})" for k, d in profile.doctypes.items())
+    raise ConfigError(f"unknown document type '{text}' (known: {known})")
+
+
 def review_list(session: Any) -> list[dict[str, Any]]:
-    """The documents waiting for review, with their top candidates."""
-    j = session.j
+    """The documents waiting for review with their top candidates, oldest first."""
+    from ekte.pipeline.queue import queue
+
+    _total, rows = queue(session.j, limit=None)
     out = []
-    for f in sorted((session.workdir / "review").glob("*.json")):
-        item = steps.read_review_item(f)
-        if item is None:
-            continue
-        row = j.get_by_id(item.get("id", ""))
-        if row is not None and row["state"] == EXPORTED:
-            f.unlink(missing_ok=True)  # left over from an accept that ended after its export
-        if row is None or row["state"] != REVIEW:
-            continue  # accepted (or being accepted) meanwhile
-        adir = j.archive_dir(row)
-        item["archive"] = str(adir) if adir else item.get("archive")
+    for r in rows:
+        item = review_item(session.workdir, r["id"]) or {"id": r["id"], "sha256": r["sha256"]}
+        adir = session.j.archive_dir(r)
+        item.update(archive=str(adir) if adir else item.get("archive"), source=r["source"], received=r["first_seen"],
+                    pages=r["pages"], deferred=r["deferred"], doctype=r["doctype"], confidence=r["confidence"])
         out.append(item)
     return out
 
 
-def review_accept(session: Any, doc_id: str, doctype: str | None = None,
-                  sets: dict[str, str] | None = None) -> Document:
+class _Claimed:
+    """The document's claim for one action (waiting for another process)."""
+
+    def __init__(self, session: Any, doc_id: str):
+        self.session, self.row = session, resolve(session.j, doc_id)
+
+    def __enter__(self) -> Any:
+        j = self.session.j
+        holder = j.wait_claim(doc_key(self.row["sha256"]), CLAIM_WAIT)
+        if holder is not None:
+            raise Conflict(f"document {self.row['id']} is being worked on by another ekte process "
+                              f"({holder.describe()})")
+        return j.get(self.row["sha256"])
+
+    def __exit__(self, *exc: Any) -> None:
+        self.session.j.release(doc_key(self.row["sha256"]))
+
+
+def _waiting(session: Any, row: Any) -> None:
+    if row["state"] != REVIEW:
+        raise Conflict(f"document {row['id']} is not waiting for review (state: {row['state']})")
+
+
+def _checked(sets: dict[str, str]) -> dict[str, str]:
+    ok, bad = {}, []
+    for k, v in sets.items():
+        try:
+            ok[k] = check_value(k, v)
+        except FieldInvalid as e:
+            bad.append(e)
+    if bad:
+        raise Invalid(bad)
+    return ok
+
+
+def _write_item(session: Any, doc_id: str, update: dict[str, Any]) -> dict[str, Any]:
+    item = review_item(session.workdir, doc_id)
+    item.update(update)
+    fsutil.write_json(review_file(session, doc_id), item)
+    return item
+
+
+def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: str | None = None) -> dict[str, Any]:
+    """Check and store corrections for a document still waiting (applied
+    when it is accepted).  Returns the id and the stored corrections."""
+    with _Claimed(session, doc_id) as row:
+        _waiting(session, row)
+        values = _checked(sets)
+        item = review_item(session.workdir, row["id"])
+        corr = dict(item.get("corrections") or {})
+        events = []
+        for k, v in values.items():
+            old = (corr.get(k) or {}).get("value")
+            corr[k] = {"value": v, "by": actor or SYSTEM, "time": utc_iso()}
+            events.append(detail(actor, field=k, old=old, new=v))
+        _write_item(session, row["id"], {"corrections": corr})
+        with session.j.tx():
+            for d in events:
+                session.j.event(row["id"], "review", "correction-noted", d)
+        return {"id": row["id"], "corrections": corr}
+
+
+def review_accept(session: Any, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None, *,
+                  actor: str | None = None) -> Document:
     """Confirm (or correct) a document waiting for review; export it now."""
-    j = session.j
-    row = j.get_by_id(doc_id)
-    if row is None:
-        raise ConfigError(f"no document with id {doc_id}")
-    holder = j.wait_claim(doc_key(row["sha256"]), CLAIM_WAIT)
-    if holder is not None:
-        raise ConfigError(f"document {doc_id} is being worked on by another ekte process ({holder.describe()})")
-    try:
-        row = j.get_by_id(doc_id)
-        if row["state"] == ARCHIVED and review_file(session, doc_id).exists():
+    with _Claimed(session, doc_id) as row:
+        if row["state"] == ARCHIVED and review_file(session, row["id"]).exists():
             doc, adir = delivery.load_archived(session, row["sha256"])  # accepted before; its export was cut short
-        elif row["state"] != REVIEW:
-            raise ConfigError(f"document {doc_id} is not waiting for review (state: {row['state']})")
         else:
-            doc, adir = _accept(session, row, doctype, sets or {})
+            _waiting(session, row)
+            new_type = resolve_doctype(session.profile, doctype) if doctype else None
+            values = _checked(sets or {})
+            doc, adir = _accept(session, row, new_type, values, actor)
         delivery.export(session, doc, adir)
         delivery.flush_groups(session)
-        review_file(session, doc_id).unlink(missing_ok=True)
+        review_file(session, row["id"]).unlink(missing_ok=True)
         return doc
-    finally:
-        j.release(doc_key(row["sha256"]))
 
 
-def _accept(session: Any, row: Any, doctype: str | None, sets: dict[str, str]) -> tuple[Document, Path]:
+def _load(session: Any, row: Any) -> tuple[Document, Path]:
+    """The archived document with its page texts (re-archiving keeps text.txt)."""
     doc, adir = delivery.load_archived(session, row["sha256"])
-    new_type = doctype or doc.doctype
+    try:
+        doc.page_texts = (adir / archive_stage.TEXT).read_text("utf-8").split("\f")
+    except OSError:
+        pass
+    return doc, adir
+
+
+def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str],
+            actor: str | None) -> tuple[Document, Path]:
+    doc, adir = _load(session, row)
+    pending = {k: c["value"] for k, c in (review_item(session.workdir, row["id"]).get("corrections") or {}).items()}
+    values = {**pending, **values}
+    new_type = new_type or doc.doctype
     if new_type not in session.profile.doctypes:
-        raise ConfigError(f"unknown document type '{new_type}' (known: {', '.join(session.profile.doctypes)})")
-    for k in sets:
-        if k not in FIELD_NAMES:
-            raise ConfigError(f"unknown field '{k}' (known: {', '.join(FIELD_NAMES)})")
+        new_type = resolve_doctype(session.profile, new_type or "")
     old = doc.classification
     doc.classification = Classification(new_type, 1.0, old.candidates if old else [], "manual",
                                         old.distribution if old else {})
-    doc.log("review", "accepted", f"{new_type}" + (f" (was {old.doctype} {old.confidence:.3f})" if old else ""))
-    for k, v in sets.items():
-        doc.fields[k] = Field(v, 1.0, None, None, "manual")
-        doc.log("review", "field-set", k)
+    events = [("review", "accepted", detail(actor, doctype=new_type, old=old.doctype if old else None, new=new_type,
+                                            confidence=round(old.confidence, 3) if old else None))]
+    for k, v in values.items():
+        before = doc.fields.get(k)
+        if before is not None and before.value == v:
+            continue
+        if v:
+            doc.fields[k] = Field(v, 1.0, before.page if before else None, None, "manual")
+        else:
+            doc.fields.pop(k, None)
+        events.append(("review", "field-corrected", detail(actor, field=k, old=before.value if before else None,
+                                                           new=v)))
+    for ev in events:
+        doc.log(*ev)
     original = next(adir.glob("original.*"))
-    adir = steps.archive(session, doc, original, adir / archive_stage.ARCHIVE_PDF, processors=False,
-                         events=[("review", "accepted", new_type)])
+    adir = steps.archive(session, doc, original, adir / archive_stage.ARCHIVE_PDF, processors=False, events=events)
     return doc, adir
+
+
+def review_reject(session: Any, doc_id: str, reason: str, note: str = "", *,
+                  actor: str | None = None) -> Document:
+    """Reject a document waiting for review for *reason* (a key of the
+    profile's ``[review.reject]``); its disposition decides what follows."""
+    reasons = session.profile.review.reject
+    if reason not in reasons:
+        raise ConfigError(f"unknown reason '{reason}' (known: {', '.join(reasons)})")
+    r = reasons[reason]
+    if r.disposition == "export":
+        target = r.doctype or session.profile.classify.default_doctype
+        with _Claimed(session, doc_id) as row:
+            _waiting(session, row)
+            session.j.event(row["id"], "review", "rejected", detail(actor, reason=reason, disposition=r.disposition,
+                                                                    note=note or None))
+        return review_accept(session, doc_id, target, {}, actor=actor)
+    with _Claimed(session, doc_id) as row:
+        _waiting(session, row)
+        doc, adir = delivery.load_archived(session, row["sha256"])
+        ev = ("review", "rejected", detail(actor, reason=reason, disposition=r.disposition, note=note or None))
+        doc.log(*ev)
+        if r.disposition == "keep":
+            session.j.set_state(row["sha256"], REJECTED, event=ev)
+            doc.status = None
+        else:
+            session.j.event(row["id"], *ev)
+            original = next(adir.glob("original.*"), None)
+            steps.quarantine(session, doc, ErrorInfo("rejected", f"{r.title}" + (f": {note}" if note else ""),
+                                                     "review"), original)
+        review_file(session, row["id"]).unlink(missing_ok=True)
+        return doc
+
+
+def review_defer(session: Any, doc_id: str, until: dt.datetime | None = None, note: str = "", *,
+                 actor: str | None = None) -> dict[str, str]:
+    """Put a document back: it stays in the queue, after the others and
+    marked, until *until* (default: the profile's ``review.defer_hours``).
+    Returns its id and the time (UTC, ISO)."""
+    when = until or dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=session.profile.review.defer_hours)
+    iso = utc_iso(when)
+    ensure_index(session.j)
+    with _Claimed(session, doc_id) as row:
+        _waiting(session, row)
+        _write_item(session, row["id"], {"deferred": {"until": iso, "by": actor or SYSTEM, "note": note}})
+        session.j.event(row["id"], "review", "deferred", detail(actor, until=iso, note=note or None))
+    return {"id": row["id"], "until": iso}
+

@@ -21,6 +21,7 @@ from ekte.model import Document, ErrorInfo, Field, Status, now_iso
 from ekte.pipeline import delivery
 from ekte.pipeline.tasks import WorkItem, WorkResult
 from ekte.plugins import run_processors
+from ekte.stats import channel_of
 from ekte.stages import archive as archive_stage
 from ekte.stages import intake
 
@@ -84,7 +85,8 @@ def quarantine(session: Any, doc: Document, info: ErrorInfo, src: Path | None) -
         log.error("doc %s: quarantine folder not written (%s); the original stays where it is", doc.id, e.strerror)
     try:
         session.j.set_state(doc.sha256, QUARANTINED, error_code=info.code, error_message=info.message, attempts=0,
-                            event=(info.stage or "intake", "quarantined", info.code))
+                            event=[("intake", "channel", channel_of(doc)),
+                                   (info.stage or "intake", "quarantined", info.code)])
     except ClaimLost:
         pass  # another process took it over: it decides
     log.warning("doc %s quarantined: %s", doc.id, info.code)
@@ -130,6 +132,8 @@ def archive(session: Any, doc: Document, original: Path, archival: Path, *, revi
         adir = archive_stage.write_archive(session.workdir, doc, original, archival, session.profile)
         cols = dict(doctype=doc.doctype, confidence=doc.confidence, pages=doc.pages, archive_path=str(adir))
         evs = (events or []) + [("archive", "archived", doc.archival.get("format", ""))]
+        if processors:  # first archived (not a review decision): how it arrived, for the statistics
+            evs.insert(0, ("intake", "channel", channel_of(doc)))
         if review:
             to_review(session, doc)
             evs.append(("classify", "review", f"confidence {doc.confidence:.3f}"))

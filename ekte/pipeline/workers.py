@@ -76,6 +76,8 @@ def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
         "ocr_pages": res.get("ocr_pages", []), "text_layer_pages": res.get("text_pages", []),
         "pages_without_text": res.get("pages_without_text", []), "seconds": res.get("seconds"),
     }
+    if res.get("geometry"):
+        doc.ocr["geometry"] = res["geometry"]
     doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
     if res.get("page_rows"):
         doc.extra["page_rows"] = res["page_rows"]
@@ -176,6 +178,8 @@ def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
         apply_ocr_result(doc, res, ctx.setup.params.language)
         understand(doc, ctx)
         sanitize.record(doc, cleaned)
+        log.debug("doc %s: archival PDF by route %s, %s pages, %s in %.2f s", doc.id, res.get("route"), doc.pages,
+                  doc.doctype, res["seconds"])
         return WorkResult(task.task_id, doc, str(orig), str(out), seconds=res["seconds"], worker_pid=os.getpid())
     except DocumentError as e:
         err = ErrorInfo(e.code, e.message, e.stage)

@@ -297,6 +297,19 @@ def image_to_pdf(src: Path, dst: Path, default_dpi: int, max_mpixels: float) -> 
     return len(frames), notes
 
 
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """The working copy of an unchanged PDF: where *src* is ekte's own
+    verified copy in the same scratch folder, a second name for it (nothing
+    writes either in place); anything else is copied."""
+    if Path(src).resolve().parent == Path(dst).resolve().parent:
+        try:
+            os.link(src, dst)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(src, dst)
+
+
 def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, list[str]]:
     """Check that a PDF opens; remove an owner-only password (the content
     is readable) into the working copy.  Returns pages and notes."""
@@ -323,7 +336,7 @@ def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, lis
                 pdf.save(dst)  # saved without encryption
                 notes.append("owner password (permissions only) removed in the working copy")
             else:
-                shutil.copyfile(src, dst)
+                _link_or_copy(src, dst)
     except pikepdf.PasswordError:
         raise DocumentError("encrypted", stage="intake") from None
     except (pikepdf.PdfError, OSError, RecursionError, ValueError):

@@ -3,17 +3,24 @@ API, reuse existing text layers, and read back the text of every page.
 
 Routes, tried in order until one succeeds (each attempt is recorded):
 
-* every page has text (born digital): no OCR.  PDF/A-2b is written with
-  pikepdf's PDF/A writer (``pikepdf.pdfa.save``, which validates what it
-  wrote); if that refuses the file (fonts not embedded, say), Ghostscript
-  pdfwrite converts it and the result must pass pikepdf's validation *and*
-  carry the same text on every page as the input; then, where Ghostscript
-  is not one of the releases OCRmyPDF refuses for text PDFs, OCRmyPDF
-  ``--mode skip``; otherwise the original is kept as the archival copy and
-  the reason recorded.
+* every page has text (born digital): no OCR (see :mod:`ekte.stages.pdfa`):
+  pikepdf's PDF/A writer where every font is embedded; Ghostscript pdfwrite
+  (validated by pikepdf, the text of every page unchanged); then, where
+  Ghostscript is not one of the releases OCRmyPDF refuses for text PDFs,
+  OCRmyPDF ``--mode skip``; otherwise the original is kept as the archival
+  copy and the reason recorded.
 * some pages have text: OCRmyPDF ``--mode skip`` to PDF/A-2b, with the
   Ghostscript backend, then the internal backend, then plain PDF.
 * no page has text (scans): OCRmyPDF to PDF/A-2b, then plain PDF.
+
+OCR runs through Tesseract's C API (``ocr.engine = "tesserocr"``, see
+:mod:`ekte.stages.tess_engine`; the language data is loaded once per worker
+process) or the ``tesseract`` program.  With the API, rotation and skew
+cost what they need (see :mod:`ekte.stages.geometry`): a page's
+orientation is found within its OCR pass and the page turned by
+``/Rotate``; the skew of every page is measured at ``ocr.skew_dpi`` and the
+file deskewed only when a page is skewed by ``ocr.deskew_threshold``
+degrees or more.  What was measured is returned per page (``geometry``).
 """
 
 from __future__ import annotations
@@ -22,12 +29,15 @@ import functools
 import logging
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dataclasses import dataclass
-
 from ekte.errors import DocumentError, MissingDependency
+from ekte.stages import geometry, pdfa
+from ekte.stages.pdftext import page_rows, page_texts, read_text
+
+__all__ = ["OcrParams", "make_archival_pdf", "page_texts", "page_rows", "check_dependencies", "tool_versions"]
 
 log = logging.getLogger("ekte.ocr")
 
@@ -44,12 +54,17 @@ class OcrParams:
     min_page_chars: int = 8
     max_image_mpixels: float = 250
     rotate_pages_threshold: float = 14.0
+    engine: str = "tesserocr"
+    orientation_check_below: float = 70.0
+    deskew_threshold: float = 1.0
+    skew_dpi: int = 100
 
     @classmethod
     def from_profile(cls, profile: Any) -> "OcrParams":
         o = profile.ocr
         return cls(o.language, o.rotate_pages, o.deskew, o.output_type, o.tesseract_timeout,
-                   o.min_page_chars, profile.intake.max_image_mpixels, o.rotate_pages_threshold)
+                   o.min_page_chars, profile.intake.max_image_mpixels, o.rotate_pages_threshold,
+                   o.engine, o.orientation_check_below, o.deskew_threshold, o.skew_dpi)
 
 # Ghostscript releases that OCRmyPDF refuses for PDFs with existing text
 _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
@@ -100,64 +115,24 @@ def check_dependencies(language: str) -> dict[str, str]:
     return v
 
 
-def page_texts(pdf_path: Path) -> list[str]:
-    """The text of every page (pdfium's text extraction)."""
-    import pypdfium2 as pdfium
-
-    texts = []
-    doc = pdfium.PdfDocument(str(pdf_path))
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            tp = page.get_textpage()
-            t = tp.get_text_range()
-            tp.close()
-            page.close()
-            texts.append(t.replace("\r\n", "\n").replace("\r", "\n"))
-    finally:
-        doc.close()
-    return texts
-
-
-def page_rows(pdf_path: Path) -> list[str]:
-    """The text of every page rebuilt row by row from the positions of its
-    text runs: a label and its value on the same row end up on one line,
-    even where OCR's page segmentation read the labels column first."""
-    import pypdfium2 as pdfium
-
-    pages = []
-    doc = pdfium.PdfDocument(str(pdf_path))
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            tp = page.get_textpage()
-            runs = []
-            for k in range(min(tp.count_rects(), 20000)):
-                left, bottom, right, top = tp.get_rect(k)
-                t = tp.get_text_bounded(left, bottom, right, top).replace("\r", " ").replace("\n", " ").strip()
-                if t:
-                    runs.append((left, bottom, right, top, t))
-            tp.close()
-            page.close()
-            rows: list[list[tuple]] = []
-            for r in sorted(runs, key=lambda r: -(r[1] + r[3]) / 2):
-                cy, h = (r[1] + r[3]) / 2, max(1.0, r[3] - r[1])
-                if rows:
-                    last = rows[-1]
-                    ly = sum((x[1] + x[3]) / 2 for x in last) / len(last)
-                    lh = max(1.0, sum(x[3] - x[1] for x in last) / len(last))
-                    if abs(cy - ly) < 0.5 * min(h, lh):
-                        last.append(r)
-                        continue
-                rows.append([r])
-            pages.append("\n".join(" ".join(x[4] for x in sorted(row, key=lambda x: x[0])) for row in rows))
-    finally:
-        doc.close()
-    return pages
-
-
 def _has_text(t: str, min_chars: int) -> bool:
     return sum(1 for c in t if c.isalnum()) >= max(1, min_chars)
+
+
+@functools.lru_cache(maxsize=1)
+def _tesserocr_available() -> bool:
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError:
+        log.warning("tesserocr is not installed: OCR runs the tesseract program per page"
+                    " (pip install tesserocr, or set ocr.engine = \"tesseract\")")
+        return False
+    return True
+
+
+def _api(settings: Any) -> bool:
+    """Whether OCR goes through Tesseract's C API (else the program)."""
+    return getattr(settings, "engine", "tesseract") == "tesserocr" and _tesserocr_available()
 
 
 def _ocrmypdf(inp: Path, out: Path, settings: Any, jobs: int, **kw: Any) -> None:
@@ -175,6 +150,15 @@ def _ocrmypdf(inp: Path, out: Path, settings: Any, jobs: int, **kw: Any) -> None
         tesseract_timeout=settings.tesseract_timeout,
         max_image_mpixels=settings.max_image_mpixels,
     )
+    if _api(settings):
+        from ekte.stages import tess_engine
+
+        tess_engine.cache_tool_probes()
+        tess_engine.fast_page_rasters()
+        tess_engine.begin_job()
+        # orientation is found within the OCR pass; deskew as the skew plan says
+        opts.update(plugins=[tess_engine.__name__], ocr_engine=tess_engine.NAME, rotate_pages=False)
+        opts.pop("rotate_pages_threshold")
     opts.update(kw)
     if opts.get("mode") not in (None, "default"):
         opts.pop("deskew", None)  # deskew is not allowed with skip/redo
@@ -196,30 +180,24 @@ def _map_ocr_error(e: BaseException) -> DocumentError | None:
     return None
 
 
-def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dict[str, Any]:
-    """Turn the working PDF *inp* into the archival PDF *out*.
+class _Attempts:
+    """Runs the routes one after another and records each outcome."""
 
-    Returns a dict: ``format`` ("PDF/A-2B" | "PDF" | "original"), ``route``,
-    ``attempts`` (list of {route, result}), ``reason`` when not PDF/A,
-    ``pages``, ``page_texts``, ``ocr_pages`` (pages OCRed), ``text_pages``
-    (pages that had a text layer)."""
-    from ocrmypdf import exceptions as ox
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.log: list[dict[str, str]] = []
 
-    before = page_texts(inp)
-    with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
-    n = len(before)
-    attempts: list[dict[str, str]] = []
-    gs_bad = _gs_version() in _BAD_GS
-    want_pdfa = settings.output_type == "pdfa-2"
+    def __call__(self, route: str, fn: Any) -> bool:
+        from ocrmypdf import exceptions as ox
 
-    def attempt(route: str, fn) -> bool:
         try:
             fn()
         except DocumentError:
             raise
-        except (ox.PdfaConversionFailedError, ox.MissingDependencyError, ox.PriorOcrFoundError, ox.TaggedPDFError) as e:
-            out.unlink(missing_ok=True)
-            attempts.append({"route": route, "result": f"{type(e).__name__} (exit {int(getattr(e, 'exit_code', 15))})"})
+        except (ox.PdfaConversionFailedError, ox.MissingDependencyError, ox.PriorOcrFoundError,
+                ox.TaggedPDFError) as e:
+            self.out.unlink(missing_ok=True)
+            self.log.append({"route": route, "result": f"{type(e).__name__} (exit {int(getattr(e, 'exit_code', 15))})"})
             return False
         except Exception as e:  # noqa: BLE001 - mapped or re-raised
             mapped = _map_ocr_error(e)
@@ -227,110 +205,119 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
                 raise mapped from None
             if isinstance(e, ox.ExitCodeException) and "tesseract" in str(e).lower() and "not" in str(e).lower():
                 raise MissingDependency(str(e)) from None
-            out.unlink(missing_ok=True)
-            attempts.append({"route": route, "result": f"{type(e).__name__}"})
+            self.out.unlink(missing_ok=True)
+            self.log.append({"route": route, "result": f"{type(e).__name__}"})
             log.debug("route %s failed", route, exc_info=True)
             return False
-        attempts.append({"route": route, "result": "ok"})
+        self.log.append({"route": route, "result": "ok"})
         return True
 
-    result: dict[str, Any] = {"pages": n, "text_pages": with_text, "attempts": attempts}
 
-    def pikepdf_pdfa() -> None:
-        import pikepdf
-        import pikepdf.pdfa
+def _same_text(before: list[str], after: list[str]) -> bool:
+    norm = lambda t: " ".join(t.split())  # noqa: E731
+    return len(after) == len(before) and all(norm(a) == norm(b) for a, b in zip(before, after))
 
-        with pikepdf.open(inp) as pdf:
-            rep = pikepdf.pdfa.save(pdf, out, "2b")
-        if not rep.passed:
-            out.unlink(missing_ok=True)
-            raise ox.PdfaConversionFailedError("pikepdf PDF/A validation did not pass")
 
-    def gs_pdfa_verified() -> None:
-        """Ghostscript's pdfwrite embeds missing fonts; pikepdf then checks
-        PDF/A-2b, and the text of every page must be unchanged (this guards
-        against the text corruption of some Ghostscript releases)."""
-        import subprocess
+def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[str],
+                  attempt: _Attempts, result: dict[str, Any]) -> None:
+    """Every page has text: PDF/A without OCR (see :mod:`ekte.stages.pdfa`)."""
+    from ocrmypdf import exceptions as ox
 
-        import pikepdf
-        import pikepdf.pdfa
+    result["ocr_pages"] = []
+    want_pdfa = settings.output_type == "pdfa-2"
 
-        gs = shutil.which("gs")
-        if not gs:
-            raise ox.MissingDependencyError("ghostscript")
-        mid = out.with_suffix(".gs.pdf")
-        try:
-            subprocess.run(
-                [gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-dPDFA=2",
-                 "-dPDFACompatibilityPolicy=1", "-sColorConversionStrategy=RGB", "-dEmbedAllFonts=true",
-                 "-dCompatibilityLevel=1.7", f"-sOutputFile={mid}", "--", str(inp)],
-                check=True, capture_output=True, timeout=max(60, 30 * n), stdin=subprocess.DEVNULL,
-            )
-            with pikepdf.open(mid) as pdf:
-                pikepdf.pdfa.save(pdf, out, "2b")
-        finally:
-            mid.unlink(missing_ok=True)
-        norm = lambda t: " ".join(t.split())  # noqa: E731
-        after = page_texts(out)
-        if len(after) != n or any(norm(a) != norm(b) for a, b in zip(before, after)):
+    def gs_verified() -> None:
+        pdfa.ghostscript_pdfa(inp, out, len(before))
+        texts, rows = read_text(out)
+        if not _same_text(before, texts):
             out.unlink(missing_ok=True)
             raise ox.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
+        result.update(page_texts=texts, page_rows=rows)
 
-    if len(with_text) == n:
-        result["ocr_pages"] = []
-        ok = False
-        if want_pdfa:
-            ok = attempt("pikepdf-pdfa", pikepdf_pdfa)
-            if ok:
-                result.update(format="PDF/A-2B", route="pikepdf-pdfa")
-            if not ok:
-                ok = attempt("ghostscript-pdfa-verified", gs_pdfa_verified)
-                if ok:
-                    result.update(format="PDF/A-2B", route="ghostscript-pdfa-verified")
-            if not ok and not gs_bad:
-                ok = attempt("ocrmypdf-skip-pdfa", lambda: _ocrmypdf(inp, out, settings, jobs, mode="skip"))
-                if ok:
-                    result.update(format="PDF/A-2B", route="ocrmypdf-skip-pdfa")
-        if not ok:
-            shutil.copyfile(inp, out)
-            reason = (
-                "PDF/A not requested (ocr.output_type = pdf)"
-                if not want_pdfa
-                else "no route produced a valid PDF/A-2b with the text unchanged"
-                " (see attempts); the original is kept as the archival copy"
-            )
-            result.update(format="original", route="original", reason=reason)
-    else:
-        mode = "skip" if with_text else "default"
-        result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text]
-        routes = []
-        if want_pdfa:
-            if mode == "skip" and gs_bad:
-                routes.append(("ocrmypdf-skip-pdfa-internal", dict(mode=mode, pdfa_backend="internal")))
-            else:
-                routes.append((f"ocrmypdf-{mode}-pdfa", dict(mode=mode)))
-                routes.append((f"ocrmypdf-{mode}-pdfa-internal", dict(mode=mode, pdfa_backend="internal")))
-        routes.append((f"ocrmypdf-{mode}-pdf", dict(mode=mode, output_type="pdf")))
-        for route, kw in routes:
-            if attempt(route, lambda kw=kw: _ocrmypdf(inp, out, settings, jobs, **kw)):
-                fmt = "PDF" if kw.get("output_type") == "pdf" else "PDF/A-2B"
-                result.update(format=fmt, route=route)
-                if fmt == "PDF":
-                    result["reason"] = (
-                        "PDF/A not requested (ocr.output_type = pdf)"
-                        if not want_pdfa
-                        else "OCRmyPDF could not produce PDF/A for this file; archived as searchable PDF"
-                    )
-                break
+    routes = [("pikepdf-pdfa", lambda: pdfa.pikepdf_pdfa(inp, out)), ("ghostscript-pdfa-verified", gs_verified)]
+    if _gs_version() not in _BAD_GS:
+        routes.append(("ocrmypdf-skip-pdfa", lambda: _ocrmypdf(inp, out, settings, jobs, mode="skip")))
+    for route, fn in routes if want_pdfa else []:
+        if attempt(route, fn):
+            result.update(format="PDF/A-2B", route=route)
+            return
+    shutil.copyfile(inp, out)
+    reason = ("PDF/A not requested (ocr.output_type = pdf)" if not want_pdfa
+              else "no route produced a valid PDF/A-2b with the text unchanged"
+              " (see attempts); the original is kept as the archival copy")
+    result.update(format="original", route="original", reason=reason)
+
+
+def _skew_plan(inp: Path, settings: Any, pages: list[int], mode: str) -> tuple[bool, dict[int, float]]:
+    """(deskew this file?, skew per page measured at low resolution)."""
+    if not (_api(settings) and settings.deskew and mode == "default" and pages):
+        return settings.deskew and not _api(settings), {}
+    low = geometry.measure_skew(inp, pages, settings.skew_dpi, settings.language)
+    return any(abs(a) >= settings.deskew_threshold for a in low.values()), low
+
+
+def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int], n: int,
+           attempt: _Attempts, result: dict[str, Any]) -> None:
+    """Some or no page has text: OCRmyPDF on the pages without text."""
+    want_pdfa = settings.output_type == "pdfa-2"
+    mode = "skip" if with_text else "default"
+    result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text]
+    deskew, low = _skew_plan(inp, settings, result["ocr_pages"], mode)
+    if _api(settings):
+        from ekte.stages import tess_engine
+
+        tess_engine.configure(orientation_gate=settings.orientation_check_below if settings.rotate_pages else 0,
+                              deskew_threshold=settings.deskew_threshold, skews=low)
+    routes = []
+    if want_pdfa:
+        if mode == "skip" and _gs_version() in _BAD_GS:
+            routes.append(("ocrmypdf-skip-pdfa-internal", dict(mode=mode, pdfa_backend="internal")))
         else:
-            raise DocumentError("ocr_failed", stage="ocr")
-    texts = page_texts(out) if result["format"] != "original" else before
+            routes.append((f"ocrmypdf-{mode}-pdfa", dict(mode=mode)))
+            routes.append((f"ocrmypdf-{mode}-pdfa-internal", dict(mode=mode, pdfa_backend="internal")))
+    routes.append((f"ocrmypdf-{mode}-pdf", dict(mode=mode, output_type="pdf")))
+    for route, kw in routes:
+        if attempt(route, lambda kw=kw: _ocrmypdf(inp, out, settings, jobs, deskew=deskew, **kw)):
+            fmt = "PDF" if kw.get("output_type") == "pdf" else "PDF/A-2B"
+            result.update(format=fmt, route=route)
+            if fmt == "PDF":
+                result["reason"] = ("PDF/A not requested (ocr.output_type = pdf)" if not want_pdfa
+                                    else "OCRmyPDF could not produce PDF/A for this file; archived as searchable PDF")
+            break
+    else:
+        raise DocumentError("ocr_failed", stage="ocr")
+    if _api(settings):
+        facts = tess_engine.end_job()
+        geometry.turn_pages(out, {p: f["orientation"] for p, f in facts.items()})
+        result["geometry"] = {"engine": "tesserocr", "deskew_threshold": settings.deskew_threshold,
+                              "pages": geometry.page_geometry(facts, low, set(low) if deskew else set())}
+
+
+def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dict[str, Any]:
+    """Turn the working PDF *inp* into the archival PDF *out*.
+
+    Returns a dict: ``format`` ("PDF/A-2B" | "PDF" | "original"), ``route``,
+    ``attempts`` (list of {route, result}), ``reason`` when not PDF/A,
+    ``pages``, ``page_texts``, ``page_rows``, ``ocr_pages`` (pages OCRed),
+    ``text_pages`` (pages that had a text layer), ``pages_without_text`` and,
+    for OCRed pages with the API engine, ``geometry`` (orientation, skew,
+    whether deskewed, per page)."""
+    before, before_rows = read_text(inp)
+    with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
+    n = len(before)
+    attempt = _Attempts(out)
+    result: dict[str, Any] = {"pages": n, "text_pages": with_text, "attempts": attempt.log}
+    if len(with_text) == n:
+        _born_digital(inp, out, settings, jobs, before, attempt, result)
+        if result["route"] in ("pikepdf-pdfa", "original"):
+            # pikepdf's writer leaves the content alone: the text is the input's
+            result.update(page_texts=before, page_rows=before_rows)
+    else:
+        _scans(inp, out, settings, jobs, with_text, n, attempt, result)
+    if "page_texts" not in result:
+        result["page_texts"], result["page_rows"] = read_text(out)
+    texts = result["page_texts"]
     if len(texts) != n:
         raise DocumentError("ocr_failed", f"The OCR output has {len(texts)} pages instead of {n}.", "ocr")
-    result["page_texts"] = texts
-    try:
-        result["page_rows"] = page_rows(out if result["format"] != "original" else inp)
-    except Exception:  # noqa: BLE001 - a help for extraction, never a reason to fail
-        result["page_rows"] = []
     result["pages_without_text"] = [i + 1 for i, t in enumerate(texts) if not _has_text(t, 1)]
     return result

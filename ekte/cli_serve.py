@@ -1,0 +1,297 @@
+"""The clerk's commands: ``serve``, ``users``, ``stats`` and the review
+commands beyond list/accept (``show``, ``correct``, ``reject``, ``defer``).
+Parse, call :mod:`ekte.api`, print — in German or English (``--lang``,
+``EKTE_LANG``, else the locale) with local times."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, List, Optional
+
+import typer
+
+from ekte.cli import _exit_on_errors, _fail, app, command, review_app
+from ekte.cliopts import (ConnectorOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
+                          ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
+from ekte.errors import ExitCode
+from ekte.logs import setup_logging
+from ekte.render import out
+
+users_app = new_app("Users of the clerk's station (ekte serve) and their API tokens.")
+app.add_typer(users_app, name="users")
+
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="Document id (a unique prefix is enough).")]
+
+
+def _tr(lang: str | None) -> tuple[Any, str]:
+    from ekte.serve import i18n
+
+    code = i18n.cli_language(lang)
+    return i18n.gettext_for(code), code
+
+
+def _sets(items: list[str]) -> dict[str, str]:
+    sets = {}
+    for item in items:
+        if "=" not in item:
+            _fail(ExitCode.USAGE, f"--set {item}: expected FIELD=VALUE")
+        k, v = item.split("=", 1)
+        sets[k.strip()] = v.strip()
+    return sets
+
+
+def review_table(items: list[dict], profile: str | None, overrides: list[str], lang: str | None) -> None:
+    """The queue, one row per document, the whole id (never cut), local times, titles."""
+    from rich.table import Table
+
+    from ekte.profile import load_profile
+    from ekte.serve.i18n import local_time, percent
+
+    _, code = _tr(lang)
+    title = load_profile(profile, overrides).doctype_title
+    if out.width < 110:  # a narrow terminal: one block per document, the id never cut
+        out.print(f"{_('Review queue')} ({len(items)})", highlight=False)
+        for i in items:
+            note = f"  {_('put back until')} {local_time(i['deferred'])}" if i.get("deferred") else ""
+            out.print(f"{i['id']}  {local_time(i.get('received'))}  {title(i.get('doctype'))} "
+                      f"({percent(i.get('confidence'), code)}){note}", highlight=False, markup=False, soft_wrap=True)
+            cands = ", ".join(f"{title(c['doctype'])} {percent(c['score'], code)}" for c in i.get("candidates", []))
+            out.print(f"    {_('Candidates')}: {cands}; {_('File')}: {Path(i.get('source') or '').name}; "
+                      f"{_('Pages')}: {i.get('pages') or ''}", highlight=False, markup=False, soft_wrap=True)
+        return
+    t = Table(title=f"{_('Review queue')} ({len(items)})")
+    for c, kw in ((_("Document"), {"no_wrap": True, "min_width": 16}), (_("Received"), {"no_wrap": True}),
+                  (_("Document type (confidence)"), {}), (_("Candidates"), {}), (_("File"), {}), (_("Pages"), {})):
+        t.add_column(c, **kw)
+    for i in items:
+        note = f"\n({_('put back until')} {local_time(i['deferred'])})" if i.get("deferred") else ""
+        t.add_row(i["id"] + note, local_time(i.get("received")),
+                  f"{title(i.get('doctype'))} ({percent(i.get('confidence'), code)})",
+                  ", ".join(f"{title(c['doctype'])} {percent(c['score'], code)}" for c in i.get("candidates", [])),
+                  Path(i.get("source") or "").name, str(i.get("pages") or ""))
+    out.print(t)
+
+
+@command(review_app, "show")
+def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirOpt = None,
+                    override: OverrideOpt = [], as_json: JsonOpt = False, lang: LangOpt = None) -> None:
+    """A document of the queue: source, type and candidates by title, fields with confidence and page, history."""
+    from ekte import api
+    from ekte.profile import load_profile
+    from ekte.serve.i18n import local_time, percent
+
+    _, code = _tr(lang)
+    with _exit_on_errors():
+        prof = load_profile(profile, override)
+        d = api.review_show(doc_id, profile=prof, workdir=workdir)
+    if as_json:
+        print(json.dumps(d, ensure_ascii=False, indent=2))
+        return
+    t = prof.doctype_title
+    out.print(f"[bold]{d['id']}[/]  {_('State')}: {d['state']}  {_('Received')}: {local_time(d['received'])}  "
+              f"{_('Pages')}: {d['pages']}", highlight=False)
+    out.print(f"{_('File')}: {Path(d['source']).name}", highlight=False, markup=False)
+    out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
+              + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]), highlight=False)
+    for r in d["reasons"]:
+        out.print(f"  {r}", highlight=False, markup=False)
+    for k, f in d["fields"].items():
+        where = f" · {_('p.')} {f['page']}" if f.get("page") else ""
+        corr = d["corrections"].get(k)
+        note = f"  → {corr['value']} ({_('corrected by %(who)s') % {'who': corr['by']}})" if corr else ""
+        out.print(f"  {k:14} {f['value']}  [{percent(f.get('confidence'), code)}{where} · {f.get('method')}]{note}",
+                  highlight=False, markup=False)
+    out.print(f"{_('History')}:", highlight=False)
+    for e in d["history"]:
+        change = f"  {e['old'] if e['old'] is not None else '–'} → {e['new']}" if e["new"] is not None else ""
+        who = _("system") if e["actor"] == "system" else e["actor"]
+        out.print(f"  {local_time(e['time'])}  {who:10} {e['stage']}·{e['event']} {e['field'] or ''}{change}",
+                  highlight=False, markup=False)
+
+
+@command(review_app, "correct")
+def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE",
+                       help="A corrected value (repeatable; checked: dates, IBAN, PLZ, FIN, …).")] = [],
+                       profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+                       lang: LangOpt = None) -> None:
+    """Store checked corrections for a document still waiting (applied when it is accepted)."""
+    from ekte import api
+
+    _, _code = _tr(lang)
+    with _exit_on_errors():
+        r = api.review_correct(doc_id, _sets(set_), profile=profile, workdir=workdir, overrides=override)
+    out.print(_("Corrections to {id} saved.").format(id=r["id"]) + " " + ", ".join(r["corrections"]), highlight=False)
+
+
+@command(review_app, "reject")
+def review_reject_cmd(doc_id: IdArg, reason: Annotated[str, typer.Option("--reason", "-r", metavar="REASON",
+                      help="A reason of the profile's [review.reject] (default: not_ours, unreadable).")],
+                      note: Annotated[str, typer.Option("--note", metavar="TEXT", help="A note for the record.")] = "",
+                      profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+                      connector: ConnectorOpt = [], plugin: PluginOpt = [], lang: LangOpt = None) -> None:
+    """Reject a document of the queue; the reason's disposition follows (keep, quarantine, export as a type)."""
+    from ekte import api
+
+    _, _code = _tr(lang)
+    with _exit_on_errors():
+        doc = api.review_reject(doc_id, reason, note, profile=profile, workdir=workdir, overrides=override,
+                                connectors=connector or None, plugins=plugin)
+    out.print(_("Document {id} rejected.").format(id=doc.id), highlight=False)
+
+
+@command(review_app, "defer")
+def review_defer_cmd(doc_id: IdArg, hours: Annotated[Optional[float], typer.Option(
+                     "--hours", metavar="H", help="How long (default: the profile's review.defer_hours).")] = None,
+                     note: Annotated[str, typer.Option("--note", metavar="TEXT", help="A note for the record.")] = "",
+                     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+                     lang: LangOpt = None) -> None:
+    """Put a document back ("come back later"): it stays in the queue, after the others, until then."""
+    from ekte import api
+    from ekte.serve.i18n import local_time
+
+    _, _code = _tr(lang)
+    with _exit_on_errors():
+        r = api.review_defer(doc_id, hours=hours, note=note, profile=profile, workdir=workdir, overrides=override)
+    out.print(_("Document {id} put back.").format(id=r["id"]) + f" ({_('put back until')} {local_time(r['until'])})",
+              highlight=False)
+
+
+@command(name="serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", metavar="ADDR", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port.")] = 8470,
+    proxy_header: Annotated[Optional[str], typer.Option("--proxy-header", metavar="HEADER", help="Single sign-on: "
+                            "trust this header (e.g. X-Remote-User) from --trusted-proxy addresses.")] = None,
+    trusted_proxy: Annotated[List[str], typer.Option("--trusted-proxy", metavar="ADDR", help="Reverse proxy "
+                             "address whose --proxy-header is believed (repeatable; default 127.0.0.1, ::1).")] = [],
+    secure_cookies: Annotated[bool, typer.Option("--secure-cookies", metavar="", help="Session cookie only over "
+                              "HTTPS (behind a TLS proxy).")] = False,
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
+    plugin: PluginOpt = [], verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
+) -> None:
+    """The clerk's station: review queue, quarantine, history, statistics in the browser, and a JSON API."""
+    from ekte import api
+
+    setup_logging(verbose, log_format.value)
+    with _exit_on_errors():
+        code = api.serve(host=host, port=port, profile=profile, workdir=workdir, overrides=override,
+                         connectors=connector or None, plugins=plugin, proxy_header=proxy_header,
+                         trusted_proxies=tuple(trusted_proxy) or ("127.0.0.1", "::1"), secure_cookies=secure_cookies)
+    raise typer.Exit(code)
+
+
+@command(users_app, "add")
+def users_add_cmd(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
+    role: Annotated[str, typer.Option("--role", metavar="clerk|admin|viewer", help="clerk: review; admin: also "
+                                      "quarantine and users; viewer: statistics.")] = "clerk",
+    password_file: Annotated[Optional[Path], typer.Option("--password-file", metavar="FILE", help="Read the "
+                             "password from FILE (default: the first line of standard input).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", metavar="", help="Set a new password/role.")] = False,
+    workdir: WorkdirOpt = None,
+) -> None:
+    """Add a user (the password never on the command line: stdin or a file)."""
+    from ekte import api
+
+    try:
+        raw = password_file.read_text("utf-8") if password_file else sys.stdin.readline()
+    except OSError as e:
+        _fail(ExitCode.USAGE, f"cannot read {password_file}: {e.strerror}")
+    with _exit_on_errors():
+        api.users_add(name, role, raw.rstrip("\r\n"), workdir=workdir, replace=replace)
+    out.print(f"user {name} ({role}) saved", highlight=False)
+
+
+@command(users_app, "token")
+def users_token_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
+                    scope: Annotated[List[str], typer.Option("--scope", metavar="SCOPE", help="review, history, "
+                                     "stats, quarantine, users, intake (repeatable or comma-separated; default: "
+                                     "the role's).")] = [],
+                    workdir: WorkdirOpt = None) -> None:
+    """Make an API token (printed once; only its hash is kept)."""
+    from ekte import api
+
+    scopes = [s.strip() for x in scope for s in x.split(",") if s.strip()]
+    with _exit_on_errors():
+        print(api.users_token(name, scopes or None, workdir=workdir))
+
+
+@command(users_app, "list")
+def users_list_cmd(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
+    """The users, their roles and how many tokens each has."""
+    from ekte import api
+
+    with _exit_on_errors():
+        us = api.users_list(workdir=workdir)
+    if as_json:
+        print(json.dumps(us, indent=2))
+        return
+    for u in us:
+        out.print(f"{u['name']:24} {u['role']:8} {u['tokens']} token(s)", highlight=False, markup=False)
+
+
+@command(users_app, "remove")
+def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
+                     workdir: WorkdirOpt = None) -> None:
+    """Remove a user and their tokens."""
+    from ekte import api
+
+    with _exit_on_errors():
+        api.users_remove(name, workdir=workdir)
+
+
+@command(name="stats")
+def stats_cmd(
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="From this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="To this day, inclusive.")] = None,
+    by: Annotated[str, typer.Option("--by", metavar="KEYS", help="Group by: day, week, month, type, channel, "
+                                    "outcome (comma-separated).")] = "type,channel,outcome",
+    fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], lang: LangOpt = None,
+) -> None:
+    """Intake per period × type × channel × outcome, review and correction rates, time from receipt to export."""
+    import datetime as dt
+
+    from ekte import api
+    from ekte import stats as st
+
+    for v in (since, until):
+        try:
+            v and dt.date.fromisoformat(v)
+        except ValueError:
+            _fail(ExitCode.USAGE, f"--since/--until want a date like 2026-01-31, not {v!r}")
+    if fmt not in ("table", "csv", "json"):
+        _fail(ExitCode.USAGE, f"--format {fmt}: choose table, csv or json")
+    with _exit_on_errors():
+        fig = api.stats(since=since, until=until, by=tuple(k for k in by.split(",") if k), profile=profile,
+                        workdir=workdir, overrides=override)
+    if fmt == "json":
+        print(json.dumps(fig, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        sys.stdout.write(st.to_csv(fig))
+    else:
+        _stats_table(fig, lang)
+
+
+def _stats_table(fig: dict, lang: str | None) -> None:
+    from rich.table import Table
+
+    from ekte.serve.i18n import number, percent
+
+    _, code = _tr(lang)
+    t = Table(title=_("%(n)s documents received") % {"n": number(fig["total"], code)})
+    for c in fig["by"] + [_("Documents")]:
+        t.add_column(c)
+    for r in fig["rows"]:
+        t.add_row(*[str(r[k]) for k in fig["by"]], number(r["count"], code))
+    out.print(t)
+    t2 = Table(title=_("Review and time to export per document type"))
+    for c in (_("Document type"), _("Documents"), _("Review rate"), _("Receipt → export, median")):
+        t2.add_column(c)
+    for k, v in fig["types"].items():
+        med = v["export_median_s"]
+        t2.add_row(fig["titles"].get(k) or k or "–", number(v["documents"], code), percent(v["review_rate"], code),
+                   "–" if med is None else f"{number(med / 60, code, 1)} min")
+    out.print(t2)

@@ -1,0 +1,155 @@
+"""Quarantäne, Verlauf, Statistik and Benutzer pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+
+from ekte.errors import REASONS, ConfigError
+from ekte.pipeline import queue as q
+from ekte.serve import charts, i18n
+from ekte.serve.auth import check_csrf, require, station
+from ekte.serve.web import _form, _int, flash, render
+from ekte.users import ROLES
+
+router = APIRouter(include_in_schema=False)
+
+
+def reason_text(code: str | None, message: str | None, gettext: Any) -> str:
+    """A quarantine reason in the reader's language (the known codes are
+    translated; a plugin's own message is shown as it is)."""
+    if code in REASONS:
+        return gettext(REASONS[code]) + ("" if code != "rejected" or not message else f" ({message})")
+    return message or code or ""
+
+
+@router.get("/quarantine")
+def quarantine_page(request: Request) -> Response:
+    require(request, "quarantine")
+    st = station(request)
+    page = _int(request.query_params.get("page"), 1) or 1
+    total, rows = q.quarantined(st.reader, (page - 1) * q.PAGE_SIZE, q.PAGE_SIZE)
+    gettext = i18n.gettext_for(request.state.lang)
+    for r in rows:
+        e = q.quarantine_entry(st.workdir, r["id"])
+        r["reason"] = reason_text(r["error_code"], r["error_message"], gettext)
+        r["has_original"] = e["original"] is not None
+        r["stage"] = e["reason"].get("stage", "")
+        r["retrying"] = r["id"] in st.retries and st.retries[r["id"]].poll() is None
+    return render(request, "quarantine.html", {"rows": rows, "total": total, "page": page,
+                                               "pages": max(1, -(-total // q.PAGE_SIZE))})
+
+
+@router.get("/quarantine/{doc_id}/original")
+def quarantine_original(request: Request, doc_id: str) -> Response:
+    require(request, "quarantine")
+    st = station(request)
+    row = q.resolve(st.reader, doc_id)
+    e = q.quarantine_entry(st.workdir, row["id"])
+    if e["original"] is None:
+        raise HTTPException(404)
+    return FileResponse(e["original"], filename=f"{row['id']}{e['original'].suffix or '.bin'}",
+                        media_type="application/octet-stream")
+
+
+@router.post("/quarantine/{doc_id}/{action}")
+async def quarantine_act(request: Request, doc_id: str, action: str) -> Response:
+    user = require(request, "quarantine")
+    form = await _form(request)
+    check_csrf(request, user, form.get("csrf"))
+    st = station(request)
+    if action == "retry":
+        st.retry(doc_id, user.name)
+        flash(request, "Document {id} is being processed again.", id=doc_id)
+    elif action == "release":
+        try:
+            st.release(doc_id, form.get("note", "")[:500], user.name)
+        except q.Conflict:
+            raise
+        except ConfigError:
+            flash(request, "A release needs a note.")
+            return RedirectResponse("/quarantine", status_code=303)
+        flash(request, "Document {id} released.", id=doc_id)
+    else:
+        raise HTTPException(404)
+    return RedirectResponse("/quarantine", status_code=303)
+
+
+@router.get("/history")
+def history_search(request: Request) -> Response:
+    require(request, "history")
+    doc_id = (request.query_params.get("id") or "").strip()
+    if doc_id:
+        row = q.resolve(station(request).reader, doc_id)
+        return RedirectResponse(f"/history/{row['id']}", status_code=303)
+    return render(request, "history.html", {"d": None, "events": []})
+
+
+@router.get("/history/{doc_id}")
+def history_page(request: Request, doc_id: str) -> Response:
+    require(request, "history")
+    st = station(request)
+    row = q.resolve(st.reader, doc_id)
+    return render(request, "history.html", {"d": dict(row), "events": q.history(st.reader, row["id"])})
+
+
+def stats_args(request: Request) -> tuple[str | None, str | None, tuple[str, ...]]:
+    qp = request.query_params
+    by = tuple(k for k in (qp.get("by") or "day,type,channel,outcome").split(",") if k)
+    return qp.get("since") or None, qp.get("until") or None, by
+
+
+@router.get("/stats")
+def stats_page(request: Request) -> Response:
+    require(request, "stats")
+    from ekte import stats
+
+    st = station(request)
+    since, until, by = stats_args(request)
+    fig = stats.compute(st.reader, st.profile, since=since, until=until, by=by)
+    svg = charts.figures_charts(fig, request.state.lang, st.title)
+    return render(request, "stats.html", {"fig": fig, "charts": svg, "since": since or "", "until": until or "",
+                                          "by": ",".join(by), "keys": stats.KEYS})
+
+
+@router.get("/stats.{fmt}")
+def stats_download(request: Request, fmt: str) -> Response:
+    require(request, "stats")
+    from ekte import stats
+
+    st = station(request)
+    since, until, by = stats_args(request)
+    fig = stats.compute(st.reader, st.profile, since=since, until=until, by=by)
+    if fmt == "csv":
+        return PlainTextResponse(stats.to_csv(fig), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="ekte-statistik.csv"'})
+    if fmt == "json":
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse(fig, headers={"Content-Disposition": 'attachment; filename="ekte-statistik.json"'})
+    raise HTTPException(404)
+
+
+@router.get("/users")
+def users_page(request: Request) -> Response:
+    require(request, "users")
+    return render(request, "users.html", {"users": station(request).users.list(), "roles": list(ROLES)})
+
+
+@router.post("/users")
+async def users_add(request: Request) -> Response:
+    user = require(request, "users")
+    form = await _form(request)
+    check_csrf(request, user, form.get("csrf"))
+    st = station(request)
+    try:
+        st.users.add(form.get("name", "").strip(), form.get("role", ""), form.get("password", ""))
+    except ConfigError:
+        flash(request, "The user was not added: check the name, the role and the password (at least 8 characters)")
+        return RedirectResponse("/users", status_code=303)
+    with st.acting() as p:
+        p.j.event("-", "users", "user-added", __import__("json").dumps({"by": user.name, "role": form.get("role")}))
+    flash(request, "User added.")
+    return RedirectResponse("/users", status_code=303)

@@ -1,0 +1,198 @@
+"""The JSON API under ``/api/v1/``: everything the pages do, for scripts
+and a DMS (token auth: ``Authorization: Bearer ekte_…``; a logged-in
+browser may use it with its session and the ``X-CSRF-Token`` header).
+One router per area; issue 15's intake (``POST /api/v1/documents``,
+scope ``intake``) joins as another router behind the same auth layer.
+The schema: ``/api/v1/openapi.json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+
+from ekte.pipeline import queue as q
+from ekte.pipeline import review
+from ekte.serve.auth import User, check_csrf, require, station
+
+
+class AcceptBody(BaseModel):
+    doctype: Optional[str] = Field(None, description="document type id or title (default: the top candidate)")
+    fields: dict[str, str] = Field(default_factory=dict, description="corrected values; '' removes a field")
+
+
+class CorrectBody(BaseModel):
+    fields: dict[str, str]
+
+
+class RejectBody(BaseModel):
+    reason: str = Field(description="a key of the profile's [review.reject]")
+    note: str = ""
+
+
+class DeferBody(BaseModel):
+    until: Optional[dt.datetime] = Field(None, description="default: now + review.defer_hours")
+    note: str = ""
+
+
+class NoteBody(BaseModel):
+    note: str
+
+
+def _user(request: Request, scope: str, write: bool = False) -> User:
+    user = require(request, scope)
+    if write:
+        check_csrf(request, user, None)
+    return user
+
+
+review_api = APIRouter(prefix="/review", tags=["review"])
+
+
+@review_api.get("")
+def list_queue(request: Request, type: Optional[str] = None, sort: str = "received", desc: bool = False,
+               offset: int = Query(0, ge=0), limit: int = Query(q.PAGE_SIZE, ge=1, le=1000),
+               deferred: str = "last") -> dict[str, Any]:
+    """The documents waiting for review (one page)."""
+    _user(request, "review")
+    total, rows = q.queue(station(request).reader, doctype=type, sort=sort, desc=desc, offset=offset, limit=limit,
+                          deferred=deferred)
+    keep = ("id", "sha256", "doctype", "confidence", "pages", "first_seen", "deferred", "media_type")
+    return {"total": total, "offset": offset, "items": [{k: r[k] for k in keep} for r in rows]}
+
+
+@review_api.get("/{doc_id}")
+def show(request: Request, doc_id: str) -> dict[str, Any]:
+    """One document: type, candidates, fields with confidence, reasons, corrections."""
+    _user(request, "review")
+    st = station(request)
+    return q.show(st.reader, q.resolve(st.reader, doc_id))
+
+
+def _doc_result(doc: Any) -> dict[str, Any]:
+    return {**doc.result_dict(), "status": doc.status.value if doc.status else None}
+
+
+@review_api.post("/{doc_id}/accept")
+def accept(request: Request, doc_id: str, body: AcceptBody) -> dict[str, Any]:
+    """Accept (with corrections): re-archived and exported at once."""
+    user = _user(request, "review", write=True)
+    with station(request).acting() as p:
+        return _doc_result(review.review_accept(p, doc_id, body.doctype, body.fields, actor=user.name))
+
+
+@review_api.post("/{doc_id}/correct")
+def correct(request: Request, doc_id: str, body: CorrectBody) -> dict[str, Any]:
+    """Store checked corrections without deciding yet."""
+    user = _user(request, "review", write=True)
+    with station(request).acting() as p:
+        return review.review_correct(p, doc_id, body.fields, actor=user.name)
+
+
+@review_api.post("/{doc_id}/reject")
+def reject(request: Request, doc_id: str, body: RejectBody) -> dict[str, Any]:
+    """Reject for a reason of the profile; its disposition follows."""
+    user = _user(request, "review", write=True)
+    with station(request).acting() as p:
+        doc = review.review_reject(p, doc_id, body.reason, body.note, actor=user.name)
+    return {"id": doc.id, "state": p.j.get(doc.sha256)["state"]}
+
+
+@review_api.post("/{doc_id}/defer")
+def defer(request: Request, doc_id: str, body: DeferBody) -> dict[str, Any]:
+    """Put back until a time."""
+    user = _user(request, "review", write=True)
+    with station(request).acting() as p:
+        return review.review_defer(p, doc_id, body.until, body.note, actor=user.name)
+
+
+quarantine_api = APIRouter(prefix="/quarantine", tags=["quarantine"])
+
+
+@quarantine_api.get("")
+def list_quarantine(request: Request, offset: int = Query(0, ge=0),
+                    limit: int = Query(q.PAGE_SIZE, ge=1, le=1000)) -> dict[str, Any]:
+    _user(request, "quarantine")
+    total, rows = q.quarantined(station(request).reader, offset, limit)
+    keep = ("id", "sha256", "error_code", "error_message", "updated", "media_type")
+    return {"total": total, "items": [{k: r[k] for k in keep} for r in rows]}
+
+
+@quarantine_api.get("/{doc_id}/original", response_class=FileResponse)
+def original(request: Request, doc_id: str) -> Any:
+    _user(request, "quarantine")
+    st = station(request)
+    row = q.resolve(st.reader, doc_id)
+    e = q.quarantine_entry(st.workdir, row["id"])
+    if e["original"] is None:
+        raise HTTPException(404, "no original in the quarantine folder")
+    return FileResponse(e["original"], filename=f"{row['id']}{e['original'].suffix}",
+                        media_type="application/octet-stream")
+
+
+@quarantine_api.post("/{doc_id}/retry", status_code=202)
+def retry(request: Request, doc_id: str) -> dict[str, Any]:
+    user = _user(request, "quarantine", write=True)
+    station(request).retry(doc_id, user.name)
+    return {"id": doc_id, "retry": "started"}
+
+
+@quarantine_api.post("/{doc_id}/release")
+def release(request: Request, doc_id: str, body: NoteBody) -> dict[str, Any]:
+    user = _user(request, "quarantine", write=True)
+    station(request).release(doc_id, body.note, user.name)
+    return {"id": doc_id, "state": q.RELEASED}
+
+
+other_api = APIRouter(tags=["history", "statistics"])
+
+
+@other_api.get("/history/{doc_id}")
+def history(request: Request, doc_id: str) -> dict[str, Any]:
+    """Who did what when, old → new values."""
+    _user(request, "history")
+    st = station(request)
+    row = q.resolve(st.reader, doc_id)
+    return {"id": row["id"], "state": row["state"], "events": q.history(st.reader, row["id"])}
+
+
+@other_api.get("/stats")
+def statistics(request: Request, since: Optional[str] = None, until: Optional[str] = None,
+               by: str = "type,channel,outcome", format: str = "json") -> Any:
+    """Intake × type × channel × outcome, review and correction rates, time to export."""
+    from ekte import stats
+
+    _user(request, "stats")
+    st = station(request)
+    fig = stats.compute(st.reader, st.profile, since=since, until=until, by=tuple(k for k in by.split(",") if k))
+    return PlainTextResponse(stats.to_csv(fig), media_type="text/csv") if format == "csv" else fig
+
+
+@other_api.get("/doctypes")
+def doctypes(request: Request) -> list[dict[str, str]]:
+    """The document types of the profile: id and title (any user)."""
+    _any_user(request)
+    return [{"id": k, "title": t} for k, t in station(request).doctypes()]
+
+
+@other_api.get("/me")
+def me(request: Request) -> dict[str, Any]:
+    user = _any_user(request)
+    return {"name": user.name, "role": user.role, "scopes": list(user.scopes), "via": user.via}
+
+
+def _any_user(request: Request) -> User:
+    from ekte.serve.auth import LoginRequired, current_user
+
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+router = APIRouter(prefix="/api/v1")
+for r in (review_api, quarantine_api, other_api):
+    router.include_router(r)

@@ -1,0 +1,149 @@
+"""The application: FastAPI with one auth layer, routers per area (login,
+Prüfkorb, Quarantäne/Verlauf/Statistik/Benutzer pages, the JSON API), the
+language of each request, and an access log without personal data."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from ekte.errors import ConfigError
+from ekte.pipeline import queue as q
+from ekte.pipeline.review import Invalid
+from ekte.serve import i18n
+from ekte.serve.auth import LoginRequired
+from ekte.serve.station import Station
+from ekte.users import session_secret
+
+access = logging.getLogger("ekte.serve.access")
+STATIC = Path(__file__).with_name("static")
+
+
+def create_app(station: Station) -> FastAPI:
+    from ekte.serve import admin, api, auth, web
+
+    app = FastAPI(title="ekte", version="1", openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None,
+                  description="The clerk's station and its JSON API (token auth: Authorization: Bearer ekte_…).")
+    app.state.station = station
+    app.include_router(auth.router)
+    app.include_router(web.router)
+    app.include_router(admin.router)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    _handlers(app)
+
+    @app.middleware("http")
+    async def language_and_log(request: Request, call_next: Any) -> Response:
+        t0 = time.perf_counter()
+        request.state.lang = _language(request)
+        try:
+            response = await call_next(request)
+        except Exception as e:  # noqa: BLE001 - no traceback reaches a user (or the log: it may quote values)
+            logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__, request.method,
+                                                  request.url.path)
+            logging.getLogger("ekte.serve").debug("internal error", exc_info=True)
+            response = _error(request, 500, "internal error")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                                    "style-src 'self'; frame-ancestors 'none'")
+        # method, path (ids only: no names, no file names), status, time — no client address, no user
+        access.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
+                    1000 * (time.perf_counter() - t0))
+        response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - t0):.1f}"
+        return response
+
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(station.workdir).hex(),
+                       session_cookie="ekte_session", max_age=12 * 3600, same_site="strict",
+                       https_only=station.secure_cookies)
+    return app
+
+
+def _language(request: Request) -> str:
+    want = request.query_params.get("lang")
+    if want in i18n.LANGUAGES:
+        request.session["lang"] = want
+        return want
+    have = request.session.get("lang")
+    if have in i18n.LANGUAGES:
+        return have
+    if request.url.path.startswith("/api/"):
+        accept = request.headers.get("accept-language", "").lower()
+        return "en" if accept.startswith("en") else i18n.DEFAULT
+    return i18n.DEFAULT
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "login required"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Invalid)
+    async def invalid(request: Request, exc: Invalid) -> Response:
+        errors = [{"field": e.field, "message": i18n.field_error(e, request.state.lang)} for e in exc.errors]
+        return JSONResponse({"detail": "invalid values", "errors": errors}, status_code=422)
+
+    @app.exception_handler(ConfigError)
+    async def config_error(request: Request, exc: ConfigError) -> Response:
+        status = 404 if isinstance(exc, q.NotFound) else 409 if isinstance(exc, q.Conflict) else 400
+        return _error(request, status, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(request: Request, exc: RequestValidationError) -> Response:
+        return JSONResponse({"detail": "invalid request", "errors": [
+            {"loc": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]}, status_code=422)
+
+
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    from ekte.serve.web import render
+
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8470,
+          connectors: list[str] | None = None, plugins: list[str] | None = None, proxy_header: str | None = None,
+          trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1"), secure_cookies: bool = False,
+          overrides: list[str] | None = None) -> int:
+    """Run the station until SIGTERM/SIGINT (uvicorn)."""
+    import uvicorn
+
+    st = Station(profile, workdir, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
+                 trusted_proxies=trusted_proxies, secure_cookies=secure_cookies, overrides=overrides).open()
+    try:
+        app = create_app(st)
+        logging.getLogger("ekte.serve.access").setLevel(logging.INFO)
+        config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False,
+                                server_header=False)
+        # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here,
+        # so that the station closes its session (claims given back) and ends with exit code 0
+        caught: list[int] = []
+        old = {s: signal.signal(s, lambda n, _f: caught.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            uvicorn.Server(config).run()
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+    finally:
+        st.close()
+    return 0

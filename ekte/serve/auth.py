@@ -1,0 +1,134 @@
+"""One auth layer for pages and API: who is asking, and may they.
+
+* API tokens (``Authorization: Bearer ekte_…``; ``ekte users token``),
+  each with scopes — no cookies, so no CSRF;
+* a trusted reverse proxy's header (single sign-on: ``--proxy-header
+  X-Remote-User``), believed only from ``--trusted-proxy`` addresses and
+  only for users that exist in ``users.json`` (the role comes from there);
+* the login form: a signed session cookie (SameSite=Strict, HttpOnly),
+  and a CSRF token in the session that every form and every cookie-
+  authenticated API call must echo (``csrf`` field / ``X-CSRF-Token``).
+
+The user is looked up again on every request, so a removed user or a
+changed role takes effect at once."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ekte.users import permissions
+
+
+@dataclass
+class User:
+    name: str
+    role: str
+    scopes: tuple[str, ...] = field(default_factory=tuple)
+    via: str = "session"  # session | token | proxy
+
+    def may(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class LoginRequired(Exception):
+    """No user: a page redirects to the login form, the API answers 401."""
+
+
+def station(request: Request) -> Any:
+    return request.app.state.station
+
+
+def current_user(request: Request) -> User | None:
+    st = station(request)
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        t = st.users.check_token(auth[7:].strip())
+        if t is None:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"})
+        return User(t["name"], t["role"], tuple(t["scopes"]), "token")
+    if st.proxy_header and request.client and request.client.host in st.trusted_proxies:
+        name = request.headers.get(st.proxy_header)
+        if name:
+            u = st.users.get(name)
+            return User(u["name"], u["role"], permissions(u["role"]), "proxy") if u else None
+    name = request.session.get("user")
+    if name:
+        u = st.users.get(name)
+        if u is not None:
+            return User(u["name"], u["role"], permissions(u["role"]))
+        request.session.pop("user", None)
+    return None
+
+
+def require(request: Request, scope: str) -> User:
+    """The user, who must hold *scope* (else 401/redirect or 403)."""
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired()
+    if not user.may(scope):
+        raise HTTPException(403, "forbidden")
+    request.state.user = user
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    tok = request.session.get("csrf")
+    if not tok:
+        tok = request.session["csrf"] = secrets.token_urlsafe(24)
+    return tok
+
+
+def check_csrf(request: Request, user: User | None, sent: str | None) -> None:
+    """A state-changing request that rides on the session cookie must carry
+    the session's CSRF token (tokens and proxy logins carry no cookie)."""
+    if user is not None and user.via != "session":
+        return
+    want = request.session.get("csrf")
+    got = sent or request.headers.get("x-csrf-token") or ""
+    if not want or not hmac.compare_digest(str(want), str(got)):
+        raise HTTPException(403, "CSRF check failed")
+
+
+router = APIRouter()
+
+
+@router.get("/login", include_in_schema=False)
+def login_form(request: Request) -> Response:
+    from ekte.serve.web import render
+
+    return render(request, "login.html", {"next": _safe_next(request.query_params.get("next"))})
+
+
+@router.post("/login", include_in_schema=False)
+def login(request: Request, username: str = Form(""), password: str = Form(""), csrf: str = Form(""),
+          next: str = Form("/")) -> Response:
+    from ekte.serve.web import render
+
+    check_csrf(request, None, csrf)
+    u = station(request).users.verify(username.strip(), password)
+    if u is None:
+        return render(request, "login.html", {"error": True, "next": _safe_next(next)}, status=401)
+    request.session.clear()  # a new session on login (no fixation)
+    request.session.update(user=u["name"], csrf=secrets.token_urlsafe(24), lang=request.state.lang)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, csrf: str = Form("")) -> Response:
+    check_csrf(request, None, csrf)
+    lang = request.state.lang
+    request.session.clear()
+    request.session["lang"] = lang
+    return RedirectResponse("/login", status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a local path (no open redirect)."""
+    t = target or "/"
+    return t if t.startswith("/") and not t.startswith("//") and "\\" not in t else "/"

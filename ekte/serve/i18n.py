@@ -1,0 +1,88 @@
+"""German and English for the clerk's station and the review commands.
+
+Message ids are English; ``locale/de/LC_MESSAGES/ekte.po`` holds the
+German (Babel/gettext; ``make`` compiles the .mo, and a missing or stale
+.mo is compiled in memory from the .po, so a plain checkout speaks German
+too).  Dates are written DD.MM.YYYY in local time, in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "ekte"
+LANGUAGES = ("de", "en")
+DEFAULT = "de"
+
+log = logging.getLogger("ekte.serve")
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalog of *lang* (English: the message ids themselves)."""
+    if lang not in LANGUAGES or lang == "en":
+        return gettext.NullTranslations()
+    base = LOCALE_DIR / lang / "LC_MESSAGES"
+    po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return gettext.GNUTranslations(f)
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    log.debug("compiling the %s catalog in memory (run make catalogs)", lang)
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def gettext_for(lang: str) -> Any:
+    return translations(lang).gettext
+
+
+def cli_language(explicit: str | None = None) -> str:
+    """The language of the review commands: ``--lang``, else ``EKTE_LANG``,
+    else the locale (``LC_ALL``/``LC_MESSAGES``/``LANG`` starting with de)."""
+    for v in (explicit, os.environ.get("EKTE_LANG")):
+        if v:
+            return v if v in LANGUAGES else "en"
+    loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "de" if loc.lower().startswith("de") else "en"
+
+
+def local_time(iso: str | None, with_time: bool = True) -> str:
+    """An ISO time as DD.MM.YYYY HH:MM in this machine's time zone."""
+    if not iso:
+        return ""
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    t = (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).astimezone()
+    return t.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
+
+
+def number(v: float | int | None, lang: str, digits: int = 0) -> str:
+    if v is None:
+        return "–"
+    s = f"{v:,.{digits}f}"
+    return s.translate(str.maketrans(",.", ".,")) if lang == "de" else s
+
+
+def percent(v: float | None, lang: str) -> str:
+    return "–" if v is None else number(100 * v, lang, 0) + " %"
+
+
+def field_error(e: Any, lang: str) -> str:
+    """A refused typed value (:class:`ekte.pipeline.manual.FieldInvalid`) in *lang*."""
+    return gettext_for(lang)(e.msgid).format(**e.params)

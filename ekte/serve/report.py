@@ -1,0 +1,51 @@
+"""``ekte ingest --report FILE.html``: one self-contained HTML file per batch
+(inline CSS and SVG charts, nothing loaded from anywhere) — the run's
+summary, its documents by type × outcome and by channel, and a row per
+document (id, type, outcome, pages, reason)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from ekte import fsutil
+from ekte.serve import i18n
+from ekte.serve.charts import stacked_bars
+
+
+def _outcome(doc: Any) -> str:
+    return doc.status.value if doc.status else "unknown"
+
+
+def write_report(result: Any, profile: Any, path: Path, lang: str = "de") -> Path:
+    from ekte.serve.web import env
+    from ekte.stats import channel_of
+
+    _ = i18n.gettext_for(lang)
+    docs = result.documents
+    types = sorted({d.doctype or "" for d in docs})
+    outcomes = sorted({_outcome(d) for d in docs})
+    by_type: dict[str, list[int]] = defaultdict(lambda: [0] * len(types))
+    channels: Counter[str] = Counter()
+    for d in docs:
+        by_type[_outcome(d)][types.index(d.doctype or "")] += 1
+        channels[channel_of(d)] += 1
+    names = {"archived": _("exported"), "review": _("review"), "quarantined": _("quarantined"),
+             "duplicate": _("duplicate"), "export_failed": _("export failed"), "scan": _("scan"), "file": _("file"),
+             "portal": _("portal"), "xdomea": _("xdomea import"), "api": _("API"), "mail": _("mail")}
+    charts = [
+        stacked_bars(_("Documents by type"), [profile.doctype_title(t) or "–" for t in types],
+                     {o: by_type[o] for o in outcomes}, lambda k: names.get(k, k)),
+        stacked_bars(_("Intake by channel"), [names.get(c, c) for c in sorted(channels)],
+                     {"∑": [channels[c] for c in sorted(channels)]}, lambda k: _("documents")),
+    ]
+    html = env(lang).get_template("report.html").render(
+        lang=lang, result=result, docs=docs, charts=charts, title=profile.doctype_title, names=names,
+        summary=result.summary, profile=profile, now=i18n.local_time(__import__("ekte.model").model.now_iso()))
+    fsutil.write_text(Path(path), html)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)  # a report is for reading (the temporary file was 0600)
+    return Path(path)

@@ -1,0 +1,135 @@
+"""The station: what the server process keeps while it runs — the profile,
+one registered pipeline session (its claims, heartbeat, connectors) for the
+actions, read-only journal connections per thread for the pages, the
+users, and the quarantine retries it started.
+
+Reads never take a lock (WAL); an action runs through the pipeline's
+review operations under the document's claim, in short transactions, so
+``ekte watch`` on the same working directory is never held up."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from ekte.errors import ConfigError
+from ekte.journal import JOURNAL_FILE, QUARANTINED, Journal
+from ekte.pipeline import Pipeline
+from ekte.pipeline import queue as q
+from ekte.users import Users
+
+log = logging.getLogger("ekte.serve")
+
+
+class Station:
+    def __init__(self, profile: Any, workdir: Path, *, connectors: list[str] | None = None,
+                 plugins: list[str] | None = None, proxy_header: str | None = None,
+                 trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1"), secure_cookies: bool = False,
+                 overrides: list[str] | None = None) -> None:
+        self.profile = profile
+        self.overrides = list(overrides or [])  # passed on to the ingest of a quarantine retry
+        self.workdir = Path(workdir)
+        self.pipeline = Pipeline(profile, self.workdir, connectors=connectors, plugins=plugins)
+        self.plugins = list(plugins or [])
+        self.connector_names = list(connectors or [])
+        self.users = Users(self.workdir)
+        self.proxy_header = proxy_header
+        self.trusted_proxies = trusted_proxies
+        self.secure_cookies = secure_cookies
+        self._local = threading.local()
+        self._action = threading.Lock()
+        self.retries: dict[str, subprocess.Popen] = {}
+
+    def open(self) -> "Station":
+        self.pipeline.open("ekte serve")
+        q.ensure_index(self.pipeline.j)
+        (self.workdir / "cache").mkdir(exist_ok=True)
+        return self
+
+    def close(self) -> None:
+        for p in self.retries.values():
+            if p.poll() is None:
+                p.terminate()
+        self.pipeline.close()
+
+    # -- reading: a read-only connection per thread
+    @property
+    def reader(self) -> Journal:
+        j = getattr(self._local, "j", None)
+        if j is None:
+            j = self._local.j = Journal(self.workdir / JOURNAL_FILE, readonly=True)
+        return j
+
+    # -- acting: the pipeline's review operations, one at a time in this process
+    @contextmanager
+    def acting(self) -> Iterator[Any]:
+        with self._action:
+            yield self.pipeline
+
+    def title(self, doctype: str | None) -> str:
+        return self.profile.doctype_title(doctype) if doctype else ""
+
+    def doctypes(self) -> list[tuple[str, str]]:
+        return [(k, d.title) for k, d in self.profile.doctypes.items()]
+
+    # -- quarantine
+    def retry(self, doc_id: str, actor: str) -> None:
+        """Process a quarantined original again: ``ekte ingest`` of a copy
+        (outside the working directory, under its original name) in a
+        subprocess; the journal's claims keep it exactly once."""
+        from ekte.pipeline.review import detail
+
+        row = q.resolve(self.reader, doc_id)
+        if row["state"] != QUARANTINED:
+            raise q.Conflict(f"document {row['id']} is not in quarantine (state: {row['state']})")
+        entry = q.quarantine_entry(self.workdir, row["id"])
+        if entry["original"] is None:
+            raise q.Conflict(f"document {row['id']}: the quarantine holds no original to process again")
+        if row["id"] in self.retries and self.retries[row["id"]].poll() is None:
+            raise q.Conflict(f"document {row['id']} is being processed again already")
+        tmp = Path(tempfile.mkdtemp(prefix="ekte-retry-"))
+        name = Path(str(entry["reason"].get("source") or entry["original"].name)).name or entry["original"].name
+        shutil.copyfile(entry["original"], tmp / name)
+        with self.acting() as p:
+            p.j.event(row["id"], "quarantine", "retry", detail(actor))
+        cmd = [sys.executable, "-m", "ekte", "ingest", str(tmp / name), "--workdir", str(self.workdir),
+               "--profile", self.profile._source or self.profile.name, "--json"]
+        for m in self.plugins:
+            cmd += ["--plugin", m]
+        for o in self.overrides:
+            cmd += ["-o", o]
+        for c in self.connector_names:
+            cmd += ["-c", c]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=dict(os.environ), start_new_session=True)
+        self.retries[row["id"]] = proc
+        threading.Thread(target=lambda: (proc.wait(), shutil.rmtree(tmp, ignore_errors=True)), daemon=True).start()
+
+    def release(self, doc_id: str, note: str, actor: str) -> None:
+        """Close a quarantine entry with a note (handled outside ekte); the
+        original stays in the quarantine folder; the same file delivered
+        again is processed again."""
+        from ekte.journal.claims import doc_key
+        from ekte.pipeline.review import detail
+
+        if not (note or "").strip():
+            raise ConfigError("a release needs a note")
+        with self.acting() as p:
+            row = q.resolve(p.j, doc_id)
+            if p.j.wait_claim(doc_key(row["sha256"]), 10) is not None:
+                raise q.Conflict(f"document {row['id']} is being worked on by another ekte process")
+            try:
+                row = p.j.get(row["sha256"])
+                if row["state"] != QUARANTINED:
+                    raise q.Conflict(f"document {row['id']} is not in quarantine (state: {row['state']})")
+                p.j.set_state(row["sha256"], q.RELEASED, event=("quarantine", "released", detail(actor, note=note)))
+            finally:
+                p.j.release(doc_key(row["sha256"]))

@@ -1,0 +1,199 @@
+"""The Prüfkorb (review queue) pages: the list, one document with its page
+images, fields and candidates, and the actions — plain HTML forms (POST,
+CSRF token, redirect after success), keyboard shortcuts as a small
+progressive enhancement (static/station.js)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ekte.pipeline import queue as q
+from ekte.pipeline import review
+from ekte.serve import i18n
+from ekte.serve.auth import check_csrf, csrf_token, require, station
+from ekte.serve.pages import field_boxes, page_png
+
+TEMPLATES = Path(__file__).with_name("templates")
+_envs: dict[str, Environment] = {}
+
+
+def env(lang: str) -> Environment:
+    if lang not in _envs:
+        e = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                        extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+        e.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+        e.filters["localtime"] = i18n.local_time
+        e.filters["localdate"] = lambda v: i18n.local_time(v, with_time=False)
+        e.filters["num"] = lambda v, d=0: i18n.number(v, lang, d)
+        e.filters["pct"] = lambda v: i18n.percent(v, lang)
+        _envs[lang] = e
+    return _envs[lang]
+
+
+def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
+    lang = request.state.lang
+    user = getattr(request.state, "user", None)
+    st = station(request)
+    base = {"request": request, "lang": lang, "user": user, "csrf": csrf_token(request), "title": st.title,
+            "profile": st.profile, "path": request.url.path, "flash": request.session.pop("flash", None)}
+    html = env(lang).get_template(name).render(**base, **ctx)
+    return HTMLResponse(html, status_code=status)
+
+
+def N_(msgid: str) -> str:
+    """Marks a message id for extraction; translated where it is shown."""
+    return msgid
+
+
+def flash(request: Request, msgid: str, **params: Any) -> None:
+    request.session["flash"] = i18n.gettext_for(request.state.lang)(msgid).format(**params)
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    from ekte.serve.auth import current_user
+
+    user = current_user(request)
+    target = "/login" if user is None else "/review" if user.may("review") else "/stats"
+    return RedirectResponse(target, status_code=303)
+
+
+def _int(v: str | None, default: int) -> int:
+    try:
+        return max(0, int(v or default))
+    except ValueError:
+        return default
+
+
+@router.get("/review")
+def queue_page(request: Request) -> Response:
+    require(request, "review")
+    st, qp = station(request), request.query_params
+    doctype = qp.get("type") or None
+    sort = qp.get("sort") if qp.get("sort") in q.SORTS else "received"
+    desc, page = qp.get("desc") == "1", _int(qp.get("page"), 1) or 1
+    deferred = qp.get("deferred") if qp.get("deferred") in ("last", "hide", "only") else "last"
+    total, rows = q.queue(st.reader, doctype=doctype, sort=sort, desc=desc, deferred=deferred,
+                          offset=(page - 1) * q.PAGE_SIZE, limit=q.PAGE_SIZE)
+    for r in rows:
+        item = q.review_item(st.workdir, r["id"])
+        r["candidates"] = item.get("candidates") or []
+        r["threshold"] = item.get("threshold")
+        r["reasons"] = item.get("fields") or []
+    pages = max(1, -(-total // q.PAGE_SIZE))
+    return render(request, "queue.html", {"rows": rows, "total": total, "page": page, "pages": pages,
+                                          "doctype": doctype, "sort": sort, "desc": desc, "deferred": deferred,
+                                          "doctypes": st.doctypes()})
+
+
+def _doc(request: Request, doc_id: str) -> tuple[Any, dict[str, Any]]:
+    st = station(request)
+    row = q.resolve(st.reader, doc_id)
+    if row["id"] != doc_id:
+        raise HTTPException(404)
+    return row, q.show(st.reader, row)
+
+
+@router.get("/review/{doc_id}")
+def item_page(request: Request, doc_id: str, errors: dict[str, str] | None = None,
+              values: dict[str, str] | None = None, status: int = 200) -> Response:
+    require(request, "review")
+    st = station(request)
+    row, info = _doc(request, doc_id)
+    meta = q.metadata(st.reader, row)
+    boxes = {}
+    pdf = Path(info["archive"]) / "document.pdf" if info["archive"] else None
+    if pdf is not None and pdf.is_file():
+        boxes = field_boxes(st.workdir, row["id"], meta.get("archive_sha256"), pdf, info["fields"])
+    dtype = st.profile.doctypes.get(info["doctype"] or "")
+    names = list(dict.fromkeys(list(dtype.fields if dtype else []) + list(info["fields"]) + list(errors or {})
+                               + list(values or {})))
+    corr = {k: c["value"] for k, c in info["corrections"].items()}
+    nxt = _neighbour(st, row["id"])
+    return render(request, "item.html", {
+        "d": info, "names": names, "boxes": boxes, "values": {**corr, **(values or {})}, "errors": errors or {},
+        "doctypes": st.doctypes(), "reasons": st.profile.review.reject, "next_id": nxt,
+        "page_count": info["pages"] or 0, "defer_hours": st.profile.review.defer_hours}, status=status)
+
+
+def _neighbour(st: Any, doc_id: str) -> str | None:
+    """The next document of the queue after *doc_id* (by the default order)."""
+    return q.next_waiting(st.reader, doc_id)
+
+
+@router.get("/review/{doc_id}/page/{page}.png")
+def page_image(request: Request, doc_id: str, page: int) -> Response:
+    require(request, "review")
+    st = station(request)
+    row, info = _doc(request, doc_id)
+    meta = q.metadata(st.reader, row)
+    pdf = Path(info["archive"]) / "document.pdf"
+    try:
+        png = page_png(st.workdir, row["id"], meta.get("archive_sha256"), pdf, page)
+    except (IndexError, OSError):
+        raise HTTPException(404) from None
+    return FileResponse(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: str(v) for k, v in form.items()}
+
+
+def _field_values(form: dict[str, str], info: dict[str, Any]) -> dict[str, str]:
+    """The fields the clerk changed (compared with what is stored)."""
+    out = {}
+    for k, v in form.items():
+        if k.startswith("f_"):
+            name = k[2:]
+            have = (info["corrections"].get(name) or {}).get("value") or (info["fields"].get(name) or {}).get("value")
+            if v.strip() != (have or ""):
+                out[name] = v
+    return out
+
+
+@router.post("/review/{doc_id}/{action}")
+async def act(request: Request, doc_id: str, action: str) -> Response:
+    user = require(request, "review")
+    form = await _form(request)
+    check_csrf(request, user, form.get("csrf"))
+    st = station(request)
+    row, info = _doc(request, doc_id)
+    sets = _field_values(form, info)
+    try:
+        with st.acting() as p:
+            nxt = _neighbour(st, row["id"])
+            _run(p, st, action, row["id"], form, sets, user.name)
+    except review.Invalid as e:
+        errors = {x.field: i18n.field_error(x, request.state.lang) for x in e.errors}
+        return item_page(request, doc_id, errors=errors, values=sets, status=422)
+    msgs = {"accept": N_("Document {id} accepted."), "correct": N_("Corrections to {id} saved."),
+            "defer": N_("Document {id} put back."), "reject": N_("Document {id} rejected.")}
+    flash(request, msgs[action], id=row["id"])
+    if action == "correct":
+        return RedirectResponse(f"/review/{row['id']}", status_code=303)
+    return RedirectResponse(f"/review/{nxt}" if nxt and nxt != row["id"] else "/review", status_code=303)
+
+
+def _run(p: Any, st: Any, action: str, doc_id: str, form: dict[str, str], sets: dict[str, str], actor: str) -> None:
+    if action == "accept":
+        review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor)
+    elif action == "correct":
+        review.review_correct(p, doc_id, sets, actor=actor)
+    elif action == "defer":
+        hours = float(form.get("hours") or st.profile.review.defer_hours)
+        until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=max(0.1, min(hours, 24 * 90)))
+        review.review_defer(p, doc_id, until, form.get("note", "")[:500], actor=actor)
+    elif action == "reject":
+        review.review_reject(p, doc_id, form.get("reason", ""), form.get("note", "")[:500], actor=actor)
+    else:
+        raise HTTPException(404)

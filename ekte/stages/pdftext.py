@@ -1,0 +1,69 @@
+"""Reading the text of a PDF's pages with pdfium: plain text per page and
+the page rebuilt row by row, both from one open of the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _rows(tp: "object") -> str:
+    """A page's text rebuilt row by row from the positions of its text
+    runs: a label and its value on the same row end up on one line, even
+    where OCR's page segmentation read the labels column first."""
+    runs = []
+    for k in range(min(tp.count_rects(), 20000)):
+        left, bottom, right, top = tp.get_rect(k)
+        t = tp.get_text_bounded(left, bottom, right, top).replace("\r", " ").replace("\n", " ").strip()
+        if t:
+            runs.append((left, bottom, right, top, t))
+    rows: list[list[tuple]] = []
+    for r in sorted(runs, key=lambda r: -(r[1] + r[3]) / 2):
+        cy, h = (r[1] + r[3]) / 2, max(1.0, r[3] - r[1])
+        if rows:
+            last = rows[-1]
+            ly = sum((x[1] + x[3]) / 2 for x in last) / len(last)
+            lh = max(1.0, sum(x[3] - x[1] for x in last) / len(last))
+            if abs(cy - ly) < 0.5 * min(h, lh):
+                last.append(r)
+                continue
+        rows.append([r])
+    return "\n".join(" ".join(x[4] for x in sorted(row, key=lambda x: x[0])) for row in rows)
+
+
+def read_text(pdf_path: Path, rows: bool = True) -> tuple[list[str], list[str]]:
+    """(text of every page, rows of every page); rows are [] when not asked
+    for or when rebuilding them fails (a help for extraction, never a
+    reason to fail)."""
+    import pypdfium2 as pdfium
+
+    texts: list[str] = []
+    page_rows: list[str] | None = [] if rows else None
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            try:
+                t = tp.get_text_range()
+                texts.append(t.replace("\r\n", "\n").replace("\r", "\n"))
+                if page_rows is not None:
+                    try:
+                        page_rows.append(_rows(tp))
+                    except Exception:  # noqa: BLE001
+                        page_rows = None
+            finally:
+                tp.close()
+                page.close()
+    finally:
+        doc.close()
+    return texts, page_rows or []
+
+
+def page_texts(pdf_path: Path) -> list[str]:
+    """The text of every page (pdfium's text extraction)."""
+    return read_text(pdf_path, rows=False)[0]
+
+
+def page_rows(pdf_path: Path) -> list[str]:
+    """The text of every page rebuilt row by row (see :func:`_rows`)."""
+    return read_text(pdf_path)[1]

@@ -1,0 +1,330 @@
+"""An OCR engine for OCRmyPDF on Tesseract's C API (tesserocr).
+
+OCRmyPDF stays the engine for rasterising, grafting and PDF/A; this plugin
+only replaces the Tesseract *processes* OCRmyPDF would start for every page
+(and every orientation and deskew probe) with API handles that load the
+language data once per process and are then reused for every page of
+every document the process works on (a warm worker pays it once).
+
+Orientation within the OCR pass: a page is recognised as it lies (page
+segmentation mode 3).  Only when the mean word confidence of that pass is
+below ``orientation_gate`` (an upside-down or sideways page reads as
+garbage, confidence ~40; an upright scan reads at 80-95) is it recognised
+again in mode 1 (automatic segmentation with orientation detection), which
+reads rotated text in place; that result is kept when it is better.  The
+page's orientation and the skew angle Tesseract's layout analysis measured
+come with the result (:func:`end_job`), so the caller can turn the page
+(``/Rotate``) and decide about deskewing without a separate pass.
+
+Select it with ``ocr_engine="tesserocr"`` and ``plugins=[__name__]``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# One thread per Tesseract: the workers are the parallelism.  Read by
+# OpenMP when libtesseract starts, so it must be set before tesserocr loads.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from ocrmypdf import hookimpl  # noqa: E402
+from ocrmypdf.pluginspec import OcrEngine, OrientationConfidence  # noqa: E402
+
+NAME = "tesserocr"
+
+
+@dataclass
+class EngineSettings:
+    """Set by ekte for the documents of this process (see :func:`configure`)."""
+
+    #: recognise again with orientation detection below this mean confidence (0: never)
+    orientation_gate: float = 70.0
+    #: |skew| in degrees below which get_deskew reports 0 (no rotation)
+    deskew_threshold: float = 0.0
+    #: resolution for the orientation probe OCRmyPDF may ask for (--rotate-pages)
+    orientation_dpi: int = 150
+    #: skew per page (1-based) measured beforehand; get_deskew uses it instead of measuring
+    skews: dict = field(default_factory=dict)
+
+
+_settings = EngineSettings()
+_lock = threading.Lock()
+_pool: dict[str, list[Any]] = {}
+_job: dict[int, dict[str, Any]] = {}
+_versions: dict[str, str] = {}
+
+
+def configure(**kw: Any) -> None:
+    for k, v in kw.items():
+        if not hasattr(_settings, k):
+            raise TypeError(f"unknown engine setting {k}")
+        setattr(_settings, k, v)
+
+
+def begin_job() -> None:
+    """Forget the page facts of the previous document (one document at a
+    time per process)."""
+    with _lock:
+        _job.clear()
+
+
+def end_job() -> dict[int, dict[str, Any]]:
+    """Facts per page (1-based) of the document just OCRed: ``orientation``
+    (clockwise degrees the page lies turned; 0 = upright), ``skew`` (degrees,
+    counter-clockwise turn that levels the text), ``confidence`` (mean word
+    confidence), ``passes`` (1 or 2)."""
+    with _lock:
+        out = dict(_job)
+        _job.clear()
+    return out
+
+
+def tesseract_version() -> str:
+    if "v" not in _versions:
+        import tesserocr
+
+        _versions["v"] = tesserocr.tesseract_version().split()[1]
+    return _versions["v"]
+
+
+class _Handle:
+    """An API handle for *lang* from the per-process pool, set to page
+    segmentation mode *psm*, returned on exit.  One handle per language
+    serves every mode (it is started with orientation detection loaded)."""
+
+    def __init__(self, lang: str, psm: int) -> None:
+        self.lang, self.psm = lang, psm
+
+    def __enter__(self) -> Any:
+        from tesserocr import OEM, PSM, PyTessBaseAPI
+
+        with _lock:
+            free = _pool.setdefault(self.lang, [])
+            self.api = free.pop() if free else None
+        if self.api is None:
+            self.api = PyTessBaseAPI(lang=self.lang, psm=PSM.AUTO_OSD, oem=OEM.DEFAULT)
+        self.api.SetPageSegMode(self.psm)
+        return self.api
+
+    def __exit__(self, *exc: Any) -> None:
+        self.api.Clear()
+        with _lock:
+            _pool[self.lang].append(self.api)
+
+
+def warm_up(language: str) -> None:
+    """Load the language data now (a worker does it before its first page)."""
+    from tesserocr import PSM
+
+    with _Handle(language, int(PSM.AUTO)):
+        pass
+
+
+def _page_number(path: Path, fallback: int) -> int:
+    m = re.match(r"(\d{6})_", path.name)
+    return int(m.group(1)) if m else fallback
+
+
+def _lang(options: Any) -> str:
+    return "+".join(options.languages)
+
+
+def _recognise(api: Any, image: Any, dpi: int, timeout_s: float) -> bool:
+    api.SetImage(image)
+    if dpi:
+        api.SetSourceResolution(dpi)
+    return bool(api.Recognize(int(timeout_s * 1000)))
+
+
+def _geometry(api: Any) -> tuple[int, float, bool]:
+    """(clockwise orientation in degrees, skew in degrees, whether the lines
+    run left to right) of the recognised page."""
+    it = api.GetIterator()
+    if it is None:
+        return 0, 0.0, True
+    try:
+        orient, direction, _order, deskew = it.Orientation()
+    except RuntimeError:
+        return 0, 0.0, True
+    return int(orient) * 90 % 360, math.degrees(deskew), int(direction) == 0
+
+
+_HOCR_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"\n'
+    '    "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+    '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">\n <head>\n'
+    '  <title></title>\n  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n'
+    "  <meta name='ocr-system' content='tesseract {v} (tesserocr)'/>\n"
+    "  <meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf'/>\n"
+    " </head>\n <body>\n"
+)
+_HOCR_EMPTY = "  <div class='ocr_page' id='page_1' title='image \"\"; bbox 0 0 {w} {h}; ppageno 0'></div>\n"
+
+
+def ocr_image(input_file: Path, options: Any) -> tuple[str, str, dict[str, Any]]:
+    """Recognise one page image: (hOCR document, text, facts)."""
+    from PIL import Image
+    from tesserocr import PSM
+
+    lang = _lang(options)
+    psm = options.tesseract.pagesegmode
+    psm = int(PSM.AUTO) if psm is None else int(psm)
+    timeout = float(options.tesseract.timeout or 0)
+    with Image.open(input_file) as im:
+        im.load()
+        dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
+        facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
+        with _Handle(lang, psm) as api:
+            if not _recognise(api, im, dpi, timeout):
+                facts["timeout"] = True
+                head = _HOCR_HEAD.format(v=tesseract_version())
+                return head + _HOCR_EMPTY.format(w=im.width, h=im.height) + " </body>\n</html>\n", "", facts
+            conf = api.MeanTextConf()
+            best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
+        gate = _settings.orientation_gate
+        # a turned page reads as garbage (low confidence), or sideways as lines
+        # running top to bottom: read it again with orientation detection
+        if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
+            with _Handle(lang, int(PSM.AUTO_OSD)) as api:
+                if _recognise(api, im, dpi, timeout):
+                    conf2 = api.MeanTextConf()
+                    facts["passes"] = 2
+                    geo = _geometry(api)
+                    if conf2 >= conf and geo[0] != 0 and geo[2]:
+                        best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
+    conf, hocr, text, (orient, skew, _ltr) = best
+    facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf))
+    hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
+    return hocr_doc, text, facts
+
+
+class TesserocrEngine(OcrEngine):
+    """Tesseract through its C API, one loaded handle per language and mode
+    and process, reused for every page."""
+
+    @staticmethod
+    def version() -> str:
+        return tesseract_version()
+
+    @staticmethod
+    def creator_tag(options: Any) -> str:
+        return f"Tesseract OCR {tesseract_version()} (tesserocr)"
+
+    def __str__(self) -> str:
+        return f"Tesseract OCR {tesseract_version()} (tesserocr)"
+
+    @staticmethod
+    def languages(options: Any) -> set[str]:
+        import tesserocr
+
+        return set(tesserocr.get_languages()[1])
+
+    @staticmethod
+    def get_orientation(input_file: Path, options: Any) -> OrientationConfidence:
+        """Orientation from a reduced copy of the preview (Tesseract's OSD)."""
+        from PIL import Image
+        from tesserocr import PSM
+
+        with Image.open(input_file) as im:
+            dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300
+            f = max(1, round(dpi / max(50, _settings.orientation_dpi)))
+            small = im.reduce(f) if f > 1 else im.copy()
+        with _Handle(_lang(options), int(PSM.OSD_ONLY)) as api:
+            api.SetImage(small)
+            api.SetSourceResolution(round(dpi / f))
+            r = api.DetectOrientationScript()
+        if not r:
+            return OrientationConfidence(0, 0.0)
+        return OrientationConfidence(int(r["orient_deg"]), float(r["orient_conf"]))
+
+    @staticmethod
+    def get_deskew(input_file: Path, options: Any) -> float:
+        """The skew measured beforehand, or from Tesseract's layout analysis;
+        0 below the threshold."""
+        from PIL import Image
+        from tesserocr import PSM
+
+        angle = _settings.skews.get(_page_number(Path(input_file), 0))
+        if angle is None:
+            with Image.open(input_file) as im, _Handle(_lang(options), int(PSM.AUTO_ONLY)) as api:
+                api.SetImage(im)
+                api.SetSourceResolution(round(float((im.info.get("dpi") or (300, 300))[0])))
+                it = api.AnalyseLayout()
+                angle = math.degrees(it.Orientation()[3]) if it is not None else 0.0
+        return angle if abs(angle) >= _settings.deskew_threshold else 0.0
+
+    @staticmethod
+    def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path, options: Any) -> None:
+        hocr, text, facts = ocr_image(Path(input_file), options)
+        Path(output_hocr).write_text(hocr, encoding="utf-8")
+        Path(output_text).write_text(text, encoding="utf-8")
+        with _lock:
+            n = _page_number(Path(input_file), len(_job) + 1)
+            _job[n] = facts
+
+    @staticmethod
+    def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:
+        # the sandwich renderer needs Tesseract's own PDF output: the program does that
+        from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
+
+        TesseractOcrEngine.generate_pdf(input_file, output_pdf, output_text, options)
+
+
+@hookimpl
+def get_ocr_engine(options: Any) -> OcrEngine | None:
+    if options is not None and getattr(options, "ocr_engine", "auto") == NAME:
+        return TesserocrEngine()
+    return None
+
+
+_probe_cache: dict[tuple, Any] = {}
+
+
+def fast_page_rasters() -> None:
+    """OCRmyPDF saves each page it rasterises for OCR as PNG at zlib's
+    default level: 1.5 of the 2.5 CPU seconds it spends around the OCR of
+    a 300 dpi A4 page.  The raster is a scratch file (the archival page
+    keeps its original image unless it is deskewed), so it is written at
+    level 1 (same pixels, a larger temporary file)."""
+    try:
+        from ocrmypdf.builtin_plugins import pypdfium as rasterizer
+    except ImportError:  # pragma: no cover - OCRmyPDF without pypdfium2
+        return
+    save = getattr(rasterizer, "_save_image", None)
+    if save is None or getattr(save, "_ekte_fast", False):
+        return
+
+    def _save_image(pil_image: Any, output_file: Path, format_name: str) -> None:
+        if format_name != "PNG":
+            return save(pil_image, output_file, format_name)
+        kw = {"dpi": pil_image.info["dpi"]} if "dpi" in pil_image.info else {}
+        pil_image.save(output_file, format="PNG", compress_level=1, **kw)
+
+    _save_image._ekte_fast = True  # type: ignore[attr-defined]
+    rasterizer._save_image = _save_image
+
+
+def cache_tool_probes() -> None:
+    """OCRmyPDF asks ``tesseract --version``, ``gs --version`` … on every
+    call (nine programs started per document); a process asks once."""
+    from ocrmypdf._exec import _probe
+
+    if getattr(_probe.ToolProbe.version, "_ekte_cached", False):
+        return
+    original = _probe.ToolProbe.version
+
+    def version(self: Any) -> Any:
+        key = (self.program, self.version_arg, self.version_regex)
+        if key not in _probe_cache:
+            _probe_cache[key] = original(self)
+        return _probe_cache[key]
+
+    version._ekte_cached = True  # type: ignore[attr-defined]
+    _probe.ToolProbe.version = version  # type: ignore[method-assign]

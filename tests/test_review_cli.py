@@ -1,0 +1,172 @@
+"""The review commands a clerk types (issue 14's "Why"): ids by unique
+prefix, ``show``, ``correct``, ``reject``, ``defer``, the type by title,
+checked manual values, German or English output with local times — and
+users, statistics, the batch report, the German catalog, and what
+``ekte train --from-reviews`` reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, run_ekte
+from serve_helpers import born_pdfs, make_workdir
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wd(tmp_path_factory):
+    w = tmp_path_factory.mktemp("clerk") / "work"
+    make_workdir(w, born_pdfs()[:6])
+    return w
+
+
+def queue_ids(wd) -> list[str]:
+    return [i["id"] for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)]
+
+
+def state(wd, doc_id) -> str:
+    db = sqlite3.connect(wd / "journal.sqlite")
+    return db.execute("SELECT state FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
+
+
+def test_list_shows_whole_ids_titles_and_sources_on_a_narrow_terminal(wd):
+    p = run_ekte("review", "list", "-w", wd, "--lang", "de", env={"COLUMNS": "60"}, check=0)
+    for i in queue_ids(wd):
+        assert i in p.stdout
+    assert "Prüfkorb" in p.stdout and "Bauantrag" in p.stdout and "-pdf.pdf" in p.stdout
+    en = run_ekte("review", "list", "-w", wd, env={"LANG": "C.UTF-8", "EKTE_LANG": ""}, check=0).stdout
+    assert "Review queue" in en
+
+
+def test_accept_by_prefix_with_type_title_and_checked_values(wd):
+    doc = queue_ids(wd)[0]
+    bad = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Anzeige / Antrag Tierhaltung",
+                   "--set", "geburtsdatum=31.02.1980", env={"EKTE_LANG": "de"})
+    assert bad.returncode == 2 and "„31.02.1980“ ist kein gültiges Datum (TT.MM.JJJJ)" in bad.stderr
+    assert state(wd, doc) == "review"
+    unknown = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Tierhalter")
+    assert unknown.returncode == 2 and "unknown document type 'Tierhalter'" in unknown.stderr
+    assert "Anzeige / Antrag Tierhaltung (tierhaltung)" in unknown.stderr
+    ok = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "anzeige / antrag tierhaltung",
+                  "--set", "geburtsdatum=1980-02-13", "--set", "iban=DE89 3704 0044 0532 0130 00", check=0)
+    assert "accepted and exported" in ok.stdout
+    meta = json.loads(next((wd / "export" / "folder" / doc).glob("*.json")).read_text())
+    assert meta["doctype"] == "tierhaltung"
+    assert meta["fields"]["geburtsdatum"] == {**meta["fields"]["geburtsdatum"], "value": "13.02.1980",
+                                              "method": "manual", "confidence": 1.0}
+    assert meta["fields"]["iban"]["value"] == "DE89370400440532013000"
+    # what `ekte train --from-reviews` reads (ekte/stages/extract/train.py on the extraction branch)
+    db = sqlite3.connect(wd / "journal.sqlite")
+    ids = [r[0] for r in db.execute("SELECT DISTINCT doc_id FROM events WHERE stage='review' AND event='accepted'")]
+    assert doc in ids
+    adir = wd / db.execute("SELECT archive_path FROM documents WHERE id=?", (doc,)).fetchone()[0]
+    archived = json.loads((adir / "metadata.json").read_text())
+    assert {k for k, f in archived["fields"].items() if f["method"] == "manual"} == {"geburtsdatum", "iban"}
+    assert (adir / "text.txt").read_text().strip(), "re-archiving lost the text"
+
+
+def test_prefix_errors(wd):
+    p = run_ekte("review", "accept", "zz", "-w", wd)
+    assert p.returncode == 2 and "not a document id" in p.stderr
+    p = run_ekte("review", "accept", "ffffffff", "-w", wd)
+    assert p.returncode == 2 and "no document with id ffffffff" in p.stderr
+
+
+def test_show_correct_defer_reject(wd):
+    doc, other = queue_ids(wd)[:2]
+    run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12345", check=0)
+    bad = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=1234", env={"EKTE_LANG": "en"})
+    assert bad.returncode == 2 and "plz: a postcode (PLZ) has exactly five digits" in bad.stderr
+    show = run_ekte("review", "show", doc[:8], "-w", wd, "--lang", "de", check=0).stdout
+    assert "Dokumenttyp" in show and "→ 12345" in show and "Verlauf" in show
+    assert run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout.count('"corrections"') == 1
+    d = run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--note", "Rückruf", check=0)
+    assert doc in d.stdout
+    assert queue_ids(wd)[-1] == doc  # put back: after the others
+    r = run_ekte("review", "reject", other[:8], "-w", wd, "--reason", "not_ours", check=0)
+    assert other in r.stdout and state(wd, other) == "rejected" and other not in queue_ids(wd)
+    p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil")
+    assert p.returncode == 2 and "unknown reason 'weil'" in p.stderr
+
+
+def test_users_cli(tmp_path):
+    w = tmp_path / "w"
+    p = subprocess.run([str(Path(os.sys.executable).with_name("ekte")), "users", "add", "anna", "--role", "clerk",
+                        "-w", str(w)], input="kurz\n", capture_output=True, text=True)
+    assert p.returncode == 2 and "at least 8 characters" in p.stderr
+    p = subprocess.run([str(Path(os.sys.executable).with_name("ekte")), "users", "add", "anna", "--role", "clerk",
+                        "-w", str(w)], input="ein-langes-passwort\n", capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert (w / "users.json").stat().st_mode & 0o777 == 0o600
+    data = json.loads((w / "users.json").read_text())
+    assert data["users"]["anna"]["hash"].startswith("$argon2id$") and "ein-langes" not in (w / "users.json").read_text()
+    tok = run_ekte("users", "token", "anna", "--scope", "review", "-w", w, check=0).stdout.strip()
+    assert tok.startswith("ekte_") and tok not in (w / "users.json").read_text()
+    assert run_ekte("users", "add", "anna", "--role", "boss", "-w", w).returncode == 2
+    lst = json.loads(run_ekte("users", "list", "-w", w, "--json", check=0).stdout)
+    assert lst == [{"name": "anna", "role": "clerk", "created": lst[0]["created"], "tokens": 1}]
+    from ekte.users import Users
+
+    u = Users(w)
+    assert u.verify("anna", "ein-langes-passwort") == {"name": "anna", "role": "clerk"}
+    assert u.verify("anna", "falsch") is None and u.verify("bob", "ein-langes-passwort") is None
+    assert u.check_token(tok)["scopes"] == ["review"] and u.check_token(tok[:-1] + "x") is None
+    run_ekte("users", "remove", "anna", "-w", w, check=0)
+    assert u.check_token(tok) is None
+
+
+def test_stats_cli_and_batch_report(wd, tmp_path):
+    rows = run_ekte("stats", "-w", wd, "--format", "csv", "--by", "month,type,channel,outcome", check=0).stdout
+    lines = rows.splitlines()
+    assert lines[0] == "month,type,channel,outcome,count"
+    db = sqlite3.connect(wd / "journal.sqlite")
+    assert sum(int(x.rsplit(",", 1)[1]) for x in lines[1:]) == db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert all(",file," in x for x in lines[1:])  # born-digital PDFs from a folder
+    assert run_ekte("stats", "-w", wd, "--by", "colour").returncode == 2
+    report = tmp_path / "bericht.html"
+    out = json.loads(run_ekte("ingest", born_pdfs()[6], "-w", tmp_path / "w2", "--report", report, "--json",
+                              check=0).stdout)
+    html = report.read_text()
+    assert html.count("<svg") == 2 and out["documents"][0]["id"] in html and "Stapelbericht" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "<script" not in html
+
+
+def test_german_catalog_is_complete(tmp_path):
+    """Every message id in the code and the templates has a German translation."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from ekte.errors import REASONS
+
+    po = read_po(open(ROOT / "ekte" / "serve" / "locale" / "de" / "LC_MESSAGES" / "ekte.po", "rb"))
+    have = {m.id: m.string for m in po if m.id}
+    method_map = [("ekte/**.py", "python"), ("ekte/serve/templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "flash": (2,), "N_": None, "FieldInvalid": (2,), "_by_validator": (2,)}
+    found = {m[2] for m in extract_from_dir(str(ROOT), method_map, keywords=keywords,
+                                            options_map={"ekte/serve/templates/**.html":
+                                                         {"extensions": "jinja2.ext.i18n"}})}
+    found |= set(REASONS.values())
+    found.discard("")
+    missing = sorted(m for m in found if not have.get(m))
+    assert not missing, missing
+    assert len(found) > 120
+    # a stale or missing .mo: the catalog is compiled in memory from the .po
+    from ekte.serve import i18n
+
+    i18n.translations.cache_clear()
+    old = i18n.LOCALE_DIR
+    (tmp_path / "de" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "de" / "LC_MESSAGES" / "ekte.po").write_bytes((old / "de" / "LC_MESSAGES" / "ekte.po").read_bytes())
+    try:
+        i18n.LOCALE_DIR = tmp_path
+        assert i18n.gettext_for("de")("Review queue") == "Prüfkorb"
+    finally:
+        i18n.LOCALE_DIR = old
+        i18n.translations.cache_clear()

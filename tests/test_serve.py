@@ -1,0 +1,305 @@
+"""The clerk's station over real HTTP: ``ekte serve`` (uvicorn) in a
+subprocess with ``ekte watch`` running on the same working directory.
+Every action through pages and API, auth and CSRF failures, validation
+messages, exactly-once export, the audit trail, quarantine, statistics,
+the access log without personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import sqlite3
+
+import httpx
+import pytest
+
+from helpers import run_ekte
+from serve_helpers import (born_pdfs, csrf_of, login, make_workdir, start_server, start_watch, stop, token,
+                           wait_for)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def st(tmp_path_factory, born_digital):
+    base = tmp_path_factory.mktemp("station")
+    wd = base / "work"
+    files = born_pdfs()
+    make_workdir(wd, sorted(born_digital[0].glob("*.pdf"))[:12])
+    watch = start_watch(base / "inbox", wd)
+    server, url = start_server(wd)
+    state = {"wd": wd, "url": url, "base": base, "inbox": base / "inbox", "spare": files[6:], "used": set(),
+             "server": server, "watch": watch, "log": base / "serve.log", "batch": base / "batch"}
+    yield state
+    assert stop(server) == 0
+    assert stop(watch) == 0
+
+
+def take(st, n=1) -> list[str]:
+    """Documents waiting for review that no other test used yet."""
+    r = httpx.get(st["url"] + "/api/v1/review?limit=100", headers=token(st["wd"], "anna", "review"))
+    ids = [i["id"] for i in r.json()["items"] if i["id"] not in st["used"]]
+    assert len(ids) >= n, "not enough documents in the queue"
+    st["used"].update(ids[:n])
+    return ids[:n]
+
+
+def journal(st):
+    db = sqlite3.connect(f"file:{st['wd'] / 'journal.sqlite'}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def exports_of(st, doc_id):
+    return sorted(p.name for p in (st["wd"] / "export" / "folder").glob(f"{doc_id}*"))
+
+
+# -- access ---------------------------------------------------------------------------------
+
+def test_login_required_and_roles(st):
+    url = st["url"]
+    r = httpx.get(url + "/review")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert httpx.get(url + "/api/v1/review").status_code == 401
+    assert httpx.get(url + "/api/v1/review", headers={"Authorization": "Bearer ekte_00000000_" + "x" * 32}
+                     ).status_code == 401
+    c = httpx.Client(base_url=url)
+    page = c.get("/login")
+    bad = c.post("/login", data={"username": "anna", "password": "falsch", "csrf": csrf_of(page.text)})
+    assert bad.status_code == 401 and "Unbekannter Benutzername oder falsches Passwort" in bad.text
+    viewer = login(url, "vera")
+    assert viewer.get("/review").status_code == 403 and viewer.get("/quarantine").status_code == 403
+    assert viewer.get("/stats").status_code == 200
+    clerk = login(url, "anna")
+    assert clerk.get("/review").status_code == 200 and clerk.get("/quarantine").status_code == 403
+    assert clerk.get("/users").status_code == 403 and login(url, "chef").get("/users").status_code == 200
+
+
+def test_token_scopes(st):
+    url, wd = st["url"], st["wd"]
+    stats_only = token(wd, "anna", "stats")
+    assert httpx.get(url + "/api/v1/stats", headers=stats_only).status_code == 200
+    assert httpx.get(url + "/api/v1/review", headers=stats_only).status_code == 403
+    doc = take(st)[0]
+    r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={}, headers=stats_only)
+    assert r.status_code == 403
+    # a clerk's token cannot be given a scope beyond the role
+    p = run_ekte("users", "token", "anna", "--scope", "quarantine", "-w", wd)
+    assert p.returncode == 2 and "beyond the role clerk" in p.stderr
+    st["used"].discard(doc)
+
+
+def test_csrf(st):
+    c = login(st["url"], "anna")
+    doc = take(st)[0]
+    assert c.post(f"/review/{doc}/defer", data={"hours": "1"}).status_code == 403
+    assert c.post(f"/review/{doc}/defer", data={"hours": "1", "csrf": "falsch"}).status_code == 403
+    # the JSON API with the session cookie needs the header too; a token needs none
+    assert c.post(f"/api/v1/review/{doc}/defer", json={}).status_code == 403
+    page = c.get(f"/review/{doc}")
+    r = c.post(f"/api/v1/review/{doc}/defer", json={"note": "Rückruf"}, headers={"X-CSRF-Token": csrf_of(page.text)})
+    assert r.status_code == 200 and r.json()["until"]
+    # the login form itself is protected (no login CSRF)
+    fresh = httpx.Client(base_url=st["url"])
+    assert fresh.post("/login", data={"username": "anna", "password": "anna-geheim-1"}).status_code == 403
+
+
+# -- the review actions ------------------------------------------------------------------------
+
+def test_validation_messages_german_and_english(st):
+    c = login(st["url"], "anna")
+    doc = take(st)[0]
+    page = c.get(f"/review/{doc}")
+    bad = {"csrf": csrf_of(page.text), "doctype": "bauantrag", "f_geburtsdatum": "31.02.1980",
+           "f_iban": "DE89 3704 0044 0532 0130 01", "f_plz": "1234", "f_fin": "WVWZZZ1JZXW00000I"}
+    r = c.post(f"/review/{doc}/accept", data=bad)
+    assert r.status_code == 422
+    alerts = dict(re.findall(r'id="e_(\w+)" role="alert">([^<]+)<', r.text))
+    assert alerts["geburtsdatum"] == "„31.02.1980“ ist kein gültiges Datum (TT.MM.JJJJ)"
+    assert "Prüfziffern der IBAN" in alerts["iban"] and "fünf Ziffern" in alerts["plz"]
+    assert "A–Z ohne I, O, Q" in alerts["fin"]
+    assert 'value="31.02.1980"' in r.text  # what the clerk typed stays in the form
+    headers = {**token(st["wd"], "anna", "review"), "Accept-Language": "en"}
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={"fields": {"geburtsdatum": "31.02.1980"}},
+                   headers=headers)
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": "geburtsdatum", "message": "'31.02.1980' is not a real date (DD.MM.YYYY)"}]
+    # nothing was stored, nothing exported
+    assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
+    assert exports_of(st, doc) == []
+
+
+def test_accept_with_correction_exports_once_and_audits(st):
+    c = login(st["url"], "anna")
+    doc = take(st)[0]
+    page = c.get(f"/review/{doc}")
+    assert page.status_code == 200 and f"/review/{doc}/page/1.png" in page.text
+    img = c.get(f"/review/{doc}/page/1.png")
+    assert img.status_code == 200 and img.content[:8] == b"\x89PNG\r\n\x1a\n"
+    r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(page.text), "doctype": "",
+                                              "doctype_other": "tierhaltung", "f_plz": "12345",
+                                              "f_geburtsdatum": "1.2.1980"})
+    assert r.status_code == 303
+    assert "angenommen" in c.get(r.headers["location"]).text
+    assert exports_of(st, doc) == [doc]
+    meta = json.loads(next((st["wd"] / "export" / "folder" / doc).glob("*.json")).read_text())
+    assert meta["doctype"] == "tierhaltung"
+    assert meta["fields"]["plz"]["value"] == "12345" and meta["fields"]["plz"]["method"] == "manual"
+    assert meta["fields"]["geburtsdatum"]["value"] == "01.02.1980"
+    db = journal(st)
+    assert db.execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "exported"
+    # what `ekte train --from-reviews` reads: the accepted event and the manual fields
+    assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND stage='review' AND event='accepted'",
+                      (doc,)).fetchone()[0] == 1
+    hist = httpx.get(st["url"] + f"/api/v1/history/{doc}", headers=token(st["wd"], "anna", "history")).json()
+    changes = {e["field"]: e for e in hist["events"] if e["event"] == "field-corrected"}
+    assert changes["plz"]["actor"] == "anna" and changes["plz"]["new"] == "12345"
+    acc = next(e for e in hist["events"] if e["event"] == "accepted")
+    assert acc["actor"] == "anna" and acc["new"] == "tierhaltung" and acc["old"] != "tierhaltung"
+    # accepting again is refused, the export is not repeated
+    again = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={}, headers=token(st["wd"], "anna"))
+    assert again.status_code == 409 and exports_of(st, doc) == [doc]
+    # the history page shows who changed what
+    h = c.get(f"/history/{doc}").text
+    assert "anna" in h and "<ins>12345</ins>" in h
+
+
+def test_correct_then_accept_by_api_with_type_title(st):
+    doc = take(st)[0]
+    h = token(st["wd"], "anna", "review")
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/correct", json={"fields": {"ort": "Musterstadt"}}, headers=h)
+    assert r.status_code == 200 and r.json()["corrections"]["ort"]["by"] == "anna"
+    shown = httpx.get(st["url"] + f"/api/v1/review/{doc}", headers=h).json()
+    assert shown["corrections"]["ort"]["value"] == "Musterstadt"
+    title = next(t["title"] for t in httpx.get(st["url"] + "/api/v1/doctypes", headers=h).json()
+                 if t["id"] == "waffen_antrag")
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={"doctype": title.upper()}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["doctype"] == "waffen_antrag" and r.json()["fields"]["ort"] == "Musterstadt"
+    assert exports_of(st, doc) == [doc]
+
+
+def test_defer_puts_back(st):
+    c = login(st["url"], "anna")
+    doc = take(st)[0]
+    page = c.get(f"/review/{doc}")
+    r = c.post(f"/review/{doc}/defer", data={"csrf": csrf_of(page.text), "hours": "5", "note": "Rückfrage"})
+    assert r.status_code == 303
+    h = token(st["wd"], "anna", "review")
+    items = httpx.get(st["url"] + "/api/v1/review?limit=100", headers=h).json()["items"]
+    assert items[-1]["id"] == doc and items[-1]["deferred"]
+    hidden = httpx.get(st["url"] + "/api/v1/review?deferred=hide&limit=100", headers=h).json()["items"]
+    assert doc not in [i["id"] for i in hidden]
+    assert "zurückgestellt bis" in c.get("/review").text
+
+
+def test_reject_keep_and_quarantine_then_retry_and_release(st):
+    wd, url = st["wd"], st["url"]
+    h = token(wd, "anna", "review")
+    keep, unreadable = take(st, 2)
+    r = httpx.post(url + f"/api/v1/review/{keep}/reject", json={"reason": "not_ours", "note": "an Nachbarkreis"},
+                   headers=h)
+    assert r.status_code == 200 and r.json()["state"] == "rejected"
+    r = httpx.post(url + f"/api/v1/review/{unreadable}/reject", json={"reason": "unreadable"}, headers=h)
+    assert r.json()["state"] == "quarantined"
+    assert exports_of(st, keep) == [] and exports_of(st, unreadable) == []
+    admin = login(url, "chef")
+    q = admin.get("/quarantine").text
+    assert unreadable in q and "Im Prüfkorb abgelehnt" in q and "Unlesbar" in q
+    original = admin.get(f"/quarantine/{unreadable}/original")
+    archived = next((wd / "archive" / unreadable[:2] / unreadable).glob("original.*")).read_bytes()
+    assert original.status_code == 200 and original.content == archived
+    # the same file delivered again: a rejected one is a duplicate
+    sha = journal(st).execute("SELECT sha256 FROM documents WHERE id=?", (keep,)).fetchone()[0]
+    again = run_ekte("ingest", next((wd / "archive" / keep[:2] / keep).glob("original.*")), "-w", wd, "--json")
+    assert json.loads(again.stdout)["documents"][0]["status"] == "duplicate" and sha
+    # retry: processed again (back to review, threshold 0.99); release needs a note
+    r = admin.post(f"/quarantine/{unreadable}/retry", data={"csrf": csrf_of(q)})
+    assert r.status_code == 303
+    wait_for(lambda: journal(st).execute("SELECT state FROM documents WHERE id=?", (unreadable,)).fetchone()[0]
+             == "review", 120, "the retried document back in review")
+    hist = httpx.get(url + f"/api/v1/history/{unreadable}", headers=token(wd, "chef", "history")).json()
+    assert any(e["event"] == "retry" and e["actor"] == "chef" for e in hist["events"])
+
+
+def test_release_from_quarantine(st):
+    wd, url = st["wd"], st["url"]
+    doc = take(st)[0]
+    h = token(wd, "anna", "review")
+    assert httpx.post(url + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"}, headers=h).status_code == 200
+    adm = token(wd, "chef", "quarantine")
+    assert httpx.post(url + f"/api/v1/quarantine/{doc}/release", json={"note": ""}, headers=adm).status_code == 400
+    r = httpx.post(url + f"/api/v1/quarantine/{doc}/release", json={"note": "telefonisch geklärt"}, headers=adm)
+    assert r.status_code == 200 and r.json()["state"] == "released"
+    listed = httpx.get(url + "/api/v1/quarantine", headers=adm).json()["items"]
+    assert doc not in [i["id"] for i in listed]
+
+
+def test_daemon_beside_the_station(st):
+    """A document the running daemon takes in appears in the queue; accepted
+    through the API it is exported once, while the daemon goes on."""
+    h = token(st["wd"], "anna", "review")
+    before = httpx.get(st["url"] + "/api/v1/review?limit=200", headers=h).json()["total"]
+    new = st["spare"][0]
+    shutil.copy(new, st["inbox"] / ("tmp-" + new.name + ".part"))
+    (st["inbox"] / ("tmp-" + new.name + ".part")).rename(st["inbox"] / new.name)
+    wait_for(lambda: httpx.get(st["url"] + "/api/v1/review?limit=200", headers=h).json()["total"] > before, 120,
+             "the daemon's document in the queue")
+    items = httpx.get(st["url"] + "/api/v1/review?limit=200&sort=received&desc=true", headers=h).json()["items"]
+    doc = items[0]["id"]
+    st["used"].add(doc)
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={}, headers=h)
+    assert r.status_code == 200 and exports_of(st, doc) == [doc]
+    assert st["watch"].poll() is None
+
+
+def test_history_search_and_prefix(st):
+    c = login(st["url"], "anna")
+    doc = take(st)[0]
+    r = c.get(f"/history?id={doc[:8]}")
+    assert r.status_code == 303 and r.headers["location"] == f"/history/{doc}"
+    assert c.get("/history?id=zz").status_code == 400
+    assert c.get("/history/0000000000000000").status_code == 404
+    p = run_ekte("review", "show", doc[:6], "-w", st["wd"], "--lang", "de", check=0)
+    assert doc in p.stdout and "Dokumenttyp" in p.stdout and "Verlauf" in p.stdout
+    p = run_ekte("review", "show", "0", "-w", st["wd"])
+    assert p.returncode == 2 and "not a document id" in p.stderr
+    st["used"].discard(doc)
+
+
+def test_statistics_pages_downloads_and_cli(st):
+    c = login(st["url"], "vera")
+    page = c.get("/stats?by=day,type,channel,outcome")
+    assert page.status_code == 200 and page.text.count("<svg") >= 3 and "Eingang nach Kanal" in page.text
+    data = c.get("/stats.json?by=type,channel,outcome").json()
+    rows = list(csv.DictReader(io.StringIO(c.get("/stats.csv?by=type,channel,outcome").text)))
+    assert sum(int(r["count"]) for r in rows) == data["total"] == sum(r["count"] for r in data["rows"])
+    total = journal(st).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert data["total"] == total
+    assert {r["channel"] for r in data["rows"]} <= {"file", "scan"}
+    cli = json.loads(run_ekte("stats", "-w", st["wd"], "--format", "json", "--by", "type,outcome", check=0).stdout)
+    assert cli["total"] == total
+    exported = journal(st).execute("SELECT COUNT(*) FROM documents WHERE state='exported'").fetchone()[0]
+    assert sum(r["count"] for r in cli["rows"] if r["outcome"] == "exported") == exported
+    table = run_ekte("stats", "-w", st["wd"], "--lang", "de", check=0).stdout
+    assert "Dokumente eingegangen" in table
+
+
+def test_english_and_openapi(st):
+    c = login(st["url"], "anna", lang="en")
+    assert "Review queue" in c.get("/review").text
+    assert "Prüfkorb" in login(st["url"], "anna").get("/review").text
+    spec = httpx.get(st["url"] + "/api/v1/openapi.json").json()
+    assert "/api/v1/review/{doc_id}/accept" in spec["paths"] and "/api/v1/stats" in spec["paths"]
+
+
+def test_access_log_has_no_personal_data(st):
+    log = st["log"].read_text("utf-8", errors="replace")
+    assert "POST /review/" in log and "/accept" in log  # the log is there
+    for f in born_pdfs() + sorted(st["batch"].glob("*.pdf")):
+        assert f.name not in log and f.stem not in log
+    for secret in ("anna", "chef", "vera", "geheim", "127.0.0.1:"):
+        assert secret not in log.replace("Uvicorn running on http://127.0.0.1:", "")
