@@ -9,7 +9,8 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
             fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
             fonts-dkg-handwriting fonts-breip fonts-kristi \
             libtesseract-dev libleptonica-dev pkg-config g++ \
-            chromium chromium-driver
+            chromium chromium-driver \
+            libreoffice-writer-nogui libreoffice-calc-nogui dovecot-imapd
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 

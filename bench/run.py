@@ -6,6 +6,9 @@
    write; peak RSS of the stage functions; CER and field F1.
 2. Classification + extraction with the text given (documents/s).
 3. The watch daemon: latency and a burst.
+4. E-mail (``ekte mail`` against a local dovecot, and the same messages as
+   .eml files) and office conversion (DOCX against one soffice batch call):
+   bench/mail_rate.py.
 
     python bench/run.py [--scans N] [--born M] [--jobs J] [--rounds R] ...
 
@@ -261,6 +264,8 @@ def main() -> int:
     ap.add_argument("--only-ocr", action="store_true", help="only the OCR and PDF/A section")
     ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
     ap.add_argument("--only-serve", action="store_true", help="only the clerk's station (bench/serve_bench.py)")
+    ap.add_argument("--mail", type=int, default=20, help="e-mail messages through a local dovecot (0: skip)")
+    ap.add_argument("--office", type=int, default=10, help="DOCX files through LibreOffice (0: skip)")
     a = ap.parse_args()
 
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
@@ -283,6 +288,12 @@ def main() -> int:
                 import serve_bench
 
                 results["serve"] = serve_bench.run(tmp, a.serve_queue)
+            from mail_rate import mail_bench, office_bench  # e-mail and office intake
+
+            if a.mail:
+                results["mail"] = mail_bench(tmp, a.mail, a.jobs)
+            if a.office:
+                results["office"] = office_bench(tmp, a.office, a.jobs)
     results["loadavg_at_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     report(results, a)
@@ -325,6 +336,14 @@ def report(results: dict, a: argparse.Namespace) -> None:
         print(f"watch: latency beyond the {w['latency']['stable_seconds']} s stability delay: median "
               f"{w['latency']['median_beyond_stability_s']} s, p95 {w['latency']['p95_beyond_stability_s']} s; "
               f"{w['burst']['documents']} files at once: {w['burst']['documents_per_s']} documents/s")
+    if "mail" in results:
+        m = results["mail"]
+        print(f"e-mail: {m['imap_messages_per_s']} messages/s via IMAP, {m['eml_messages_per_s']} as .eml files "
+              f"({m['messages']} messages, {m['documents']} documents)")
+    if "office" in results:
+        f = results["office"]
+        print(f"office: {f['ekte_documents_per_s']} DOCX/s to PDF/A vs one soffice batch call "
+              f"{f['soffice_batch_documents_per_s']}/s (ratio {f['ratio_ekte_to_soffice']}x)")
     print(f"load average at start/end: {results['loadavg_at_start']} / {results['loadavg_at_end']} "
           "(other work on the machine slows every contender alike; ratios are side by side)")
 

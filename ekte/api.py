@@ -22,7 +22,7 @@ __all__ = [
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
     "import_xdomea", "watch", "status", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "journal_check",
-    "journal_rebuild", "profile_warnings",
+    "journal_rebuild", "profile_warnings", "mail",
 ]
 
 
@@ -95,6 +95,19 @@ def import_xdomea(
             raise ConfigError(f"input not found: {c}")
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return import_containers(p, [Path(c) for c in containers], progress=progress)
+
+
+def mail(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
+         overrides: list[str] | None = None, jobs: int | None = None, connectors: list[str] | None = None,
+         plugins: list[str] | None = None, progress: ProgressSink | None = None) -> IngestResult:
+    """Poll the mailbox of ``[intake.mail]`` once: every new message becomes
+    one Vorgang (its body and attachments), then is moved to the processed
+    or the failed folder.  ``result.summary["mail"]`` counts the messages."""
+    from ekte.mail.run import fetch_mail
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
+        return fetch_mail(p, progress)
 
 
 def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,
@@ -287,10 +300,13 @@ def watch(paths: list[str | Path], *, profile: str | Profile | None = None, work
           plugins: list[str] | None = None, polling: bool = False, stable_seconds: float | None = None,
           rescan_minutes: float | None = None, grace_seconds: float | None = None,
           done_dir: str | Path | None = None) -> int:
-    """Run the watch daemon until SIGTERM/SIGINT; returns its exit code."""
+    """Run the watch daemon until SIGTERM/SIGINT (folders, and the mailbox
+    of ``[intake.mail]`` when configured); returns its exit code."""
     from ekte.watch import Watcher
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    if not paths and not prof.intake.mail.configured:
+        raise ConfigError("name a folder to watch, or configure the mailbox to poll (intake.mail.host)")
     session = Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins)
     w = Watcher(session, [Path(p) for p in paths], polling=polling, stable_seconds=stable_seconds,
                 rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace_seconds,

@@ -28,3 +28,10 @@ def ekte_extractors():
     from ekte.stages.extract import FormExtractor, LabelExtractor
 
     return [FormExtractor(), LabelExtractor()]
+
+
+@hookimpl
+def ekte_intake_sources():
+    from ekte.mail.source import MailSource
+
+    return [MailSource()]

@@ -147,7 +147,9 @@ def export_cmd(
 
 @command()
 def watch(
-    paths: Annotated[List[Path], typer.Argument(metavar="FOLDER", help="Folders to watch (recursively).")],
+    paths: Annotated[Optional[List[Path]], typer.Argument(
+        metavar="FOLDER", help="Folders to watch (recursively); none when only the mailbox of the profile (intake.mail) "
+                                   "is polled.")] = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
     connector: ConnectorOpt = [], plugin: PluginOpt = [],
     polling: Annotated[bool, typer.Option("--polling", metavar="", help="Poll instead of inotify (network shares; "
@@ -162,12 +164,12 @@ def watch(
         "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")] = None,
     verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Watch folders and ingest every file that arrives (runs until SIGTERM/SIGINT)."""
+    """Watch folders (and the intake.mail mailbox) and ingest what arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api
 
     setup_logging(verbose, log_format.value)
     with _exit_on_errors():
-        code = api.watch(paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
+        code = api.watch(paths or [], profile=profile, workdir=workdir, overrides=override, jobs=jobs,
                          connectors=connector or None, plugins=plugin, polling=polling, stable_seconds=stable_seconds,
                          rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir)
     raise typer.Exit(code)
@@ -316,4 +318,4 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_serve  # noqa: E402,F401 - registers serve, users, stats and the other review commands
+from ekte import cli_mail, cli_serve  # noqa: E402,F401 - register mail; serve, users, stats and the other review commands

@@ -23,7 +23,8 @@ class ExitCode(IntEnum):
 # Quarantine reason codes (stable; scripts may depend on them).
 REASONS = {
     "empty": "The file is empty (zero bytes).",
-    "unsupported_type": "The file is neither a PDF nor a TIFF, JPEG or PNG image.",
+    "unsupported_type": "The file is neither a PDF, a TIFF, JPEG or PNG image, an office document "
+                        "(DOCX, XLSX, ODT, ODS, RTF) nor plain text.",
     "broken_pdf": "The PDF is damaged and cannot be read.",
     "encrypted": "The PDF is protected by a password.",
     "decompression_bomb": "An image in the file is too large to process safely.",
@@ -41,6 +42,9 @@ REASONS = {
     "unsafe_package": "The package is unsafe to unpack (path traversal, absurd size or compression ratio).",
     "bad_message": "The delivery metadata cannot be read or is not a supported message.",
     "rejected": "A clerk rejected the document in the review queue.",
+    "office_failed": "LibreOffice could not convert the office document.",
+    "office_timeout": "Converting the office document took longer than the configured limit.",
+    "bad_mail": "The e-mail message cannot be read.",
 }
 
 

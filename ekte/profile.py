@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError
+from ekte.mail.settings import MailSettings
+from ekte.stages.office import OfficeSettings
 from ekte.overrides import apply_overrides, override_error, parse_override  # noqa: F401
 
 DEFAULT_PROFILE = "landkreis"
@@ -75,6 +77,8 @@ class IntakeSettings(_Strict):
     max_file_mb: float = Field(default=500, gt=0)
     max_image_mpixels: float = Field(default=250, gt=0)
     image_default_dpi: int = Field(default=300, ge=50, le=2400)
+    office: OfficeSettings = Field(default_factory=OfficeSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
 
 
 class OcrSettings(_Strict):

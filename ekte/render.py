@@ -58,6 +58,11 @@ def summary(result: Any) -> None:
         + (f", [red]{b['export_failed']} not exported (run again or `ekte export`)[/]" if b.get("export_failed") else ""),
         highlight=False,
     )
+    m = s.get("mail")
+    if m:
+        out.print(f"e-mail: {m['taken']} messages taken, {m['processed']} processed, [red]{m['failed']} failed[/], "
+                  f"{m['moved']} moved" + (f"; [red]{m['last_error']}[/]" if m.get("last_error") else ""),
+                  highlight=False)
     if result.workdir:
         w = result.workdir
         out.print(f"archive: {w}/archive   export: {w}/export   review queue: {w}/review   quarantine: {w}/quarantine",
@@ -131,6 +136,11 @@ def status(st: dict[str, Any]) -> None:
         state = "[green]running[/]" if d.get("running") else "[red]not running[/]"
         out.print(f"watch daemon {state} (pid {d.get('pid')}, {d.get('mode')}, since {d.get('started')}): "
                   f"{', '.join(d.get('watching') or [])}", highlight=False)
+        m = d.get("mail")
+        if m:
+            out.print(f"  mailbox: last poll {m.get('last_poll') or '-'}, {m.get('processed', 0)} messages processed, "
+                      f"{m.get('failed', 0)} failed" + (f"; last error: {m['last_error']}" if m.get("last_error") else ""),
+                      highlight=False)
     if "pid" in st:
         out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
@@ -142,6 +152,9 @@ def status(st: dict[str, Any]) -> None:
         out.print(f"process: {p['command']} (pid {p['pid']} on {p['host']}, since {p['since']})", highlight=False)
     if st.get("journal"):
         out.print("journal: " + ", ".join(f"{k} {v}" for k, v in sorted(st["journal"].items())), highlight=False)
+    if st.get("mail_messages"):
+        out.print("e-mail messages: " + ", ".join(f"{k} {v}" for k, v in sorted(st["mail_messages"].items())),
+                  highlight=False)
 
 
 def evaluation(r: dict[str, Any]) -> None:

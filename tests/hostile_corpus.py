@@ -166,7 +166,27 @@ def build_inbox(root: Path) -> tuple[Path, Path, dict[str, tuple[str, str | None
     for i, name in enumerate(["ctrl\x01\x7fchar.pdf", "new\nline.pdf", b"latin1-\xe4\xf6\xfc-\xff.pdf",
                               "x" * 251 + ".pdf", " leading space.pdf", "-dash-first.pdf"]):
         put(name, text_pdf(root / f"n{i}.pdf", f"Bauantrag name case {i}").read_bytes(), ("archived", None))
+    _office_and_mail(inbox, outside, cases)
     return inbox, outside, cases
+
+
+def _office_and_mail(inbox: Path, outside: Path, cases: dict[str, tuple[str, str | None]]) -> None:
+    """The intake paths of e-mail and office documents: a message file that
+    is a link or a FIFO, an office "document" that is a FIFO, and an ODT
+    whose hyperlink LibreOffice turns into a URI action."""
+    from office_files import OFFICE_NS, _odf
+
+    (outside / "secret.eml").write_bytes(b"From: a@example.org\nSubject: x\n\n" + MARKER + b"\n")
+    os.symlink(outside / "secret.eml", inbox / "link-message.eml")
+    cases["link-message.eml"] = ("quarantined", "symlink")
+    for name in ("fifo.eml", "fifo.docx"):
+        os.mkfifo(inbox / name)
+        cases[name] = ("quarantined", "unsupported_type")
+    assert "xlink" in OFFICE_NS
+    _odf(inbox / "hyperlink.odt", "application/vnd.oasis.opendocument.text",
+         '<office:text><text:p>Antrag auf Baugenehmigung</text:p><text:p>Bauantrag Gemarkung Musterdorf, siehe '
+         '<text:a xlink:type="simple" xlink:href="https://example.org/plan">den Plan</text:a></text:p></office:text>')
+    cases["hyperlink.odt"] = ("archived", None)
 
 
 def zip_bytes(members: dict[str, bytes], *, compress: bool = True) -> bytes:

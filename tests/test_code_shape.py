@@ -10,7 +10,8 @@ import pytest
 
 EKTE = Path(__file__).resolve().parents[1] / "ekte"
 CHECKED = sorted([*(EKTE / "pipeline").glob("*.py"), *(EKTE / "watch").glob("*.py"), *(EKTE / "journal").glob("*.py"),
-                  *(EKTE / "serve").glob("*.py"), EKTE / "users.py", EKTE / "stats.py", EKTE / "cli_serve.py",
+                  *(EKTE / "serve").glob("*.py"), EKTE / "users.py", EKTE / "stats.py", EKTE / "cli_serve.py", EKTE / "cli_mail.py",
+                  *(EKTE / "mail").glob("*.py"), EKTE / "stages" / "office.py",
                   *[EKTE / f for f in ("cli.py", "api.py", "fsutil.py", "errors.py", "hookspecs.py", "plugins.py",
                                        "owner.py", "overrides.py", "render.py", "cliopts.py", "logs.py")]])
 

@@ -73,7 +73,7 @@ CASE_NAMES = ["fifo.pdf", "socket.pdf", "link-passwd.pdf", "link-outside.pdf", "
               "active-launch-embedded-exe.pdf", "active-uri-submit-import-gotor.pdf", "active-aa-field-xfa.pdf",
               "active-js-next-chain.pdf", "active-richmedia-3d-attachment.pdf", "ctrl\x01\x7fchar.pdf",
               "new\nline.pdf", os.fsdecode(b"latin1-\xe4\xf6\xfc-\xff.pdf"), "x" * 251 + ".pdf",
-              " leading space.pdf", "-dash-first.pdf"]
+              " leading space.pdf", "-dash-first.pdf", "link-message.eml", "fifo.eml", "fifo.docx", "hyperlink.odt"]
 
 
 @pytest.mark.parametrize("name", CASE_NAMES, ids=lambda n: repr(n)[1:-1][:40])
@@ -197,3 +197,36 @@ def test_watch_reports_links_and_special_files_once_and_never_blocks(tmp_path):
     assert Path(inbox / "fifo.pdf").exists() and not (inbox / "good.pdf").exists()
     for f in _everything_written(wd):
         assert MARKER not in f.read_bytes() and Path("/etc/passwd").read_bytes()[:64] not in f.read_bytes(), f
+
+
+def test_an_email_with_active_attachments_archives_nothing_active_and_logs_no_names(tmp_path):
+    """A .eml with a PDF carrying a Launch action and an embedded .exe, and
+    an ODT with a hyperlink: every part archived and exported without
+    active content; at -vv neither subject, sender nor a file name is logged."""
+    from hostile_corpus import active_variants
+    from mail_files import message, raw
+    from office_files import _odf
+
+    base = text_pdf(tmp_path / "base.pdf")
+    active = active_variants(base, tmp_path / "active")["launch-embedded-exe"]
+    odt = _odf(tmp_path / "plan.odt", "application/vnd.oasis.opendocument.text",
+               '<office:text><text:p>Bauantrag <text:a xlink:type="simple" xlink:href="https://example.org/x">'
+               "Plan</text:a></text:p></office:text>")
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir()
+    m = message("Bauantrag Quastenberg", sender="Hans Quastenberg <hq@example.org>",
+                attachments=[("Antrag Quastenberg.pdf", active.read_bytes(), "application/pdf"),
+                             ("Plan Quastenberg.odt", odt.read_bytes(), "application/vnd.oasis.opendocument.text")])
+    (inbox / "nachricht.eml").write_bytes(raw(m))
+    before = (inbox / "nachricht.eml").read_bytes()
+    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-vv", "-c", "folder", timeout=900)
+    assert p.returncode in (0, 1) and "internal error" not in p.stderr, p.stderr[-3000:]  # tracebacks: debug only
+    assert "Quastenberg" not in p.stderr and "hq@example.org" not in p.stderr
+    docs = json.loads(p.stdout)["documents"]
+    assert len(docs) == 3 and all(d["status"] in ("archived", "review") for d in docs), docs
+    for d in docs:
+        assert active_in(Path(d["archive"]) / "document.pdf") == [], d["source"]
+    exported = list((wd / "export").rglob("*.pdf"))
+    assert len(exported) >= sum(d["status"] == "archived" for d in docs)
+    assert all(active_in(x) == [] for x in exported)
+    assert (inbox / "nachricht.eml").read_bytes() == before

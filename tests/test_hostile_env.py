@@ -335,3 +335,43 @@ def test_watcher_with_a_pathological_pattern_honours_sigterm(tmp_path):
     assert final is not None and final[0] in ("quarantined", "exported", "review"), final
     if final[0] == "quarantined":
         assert final[1] == "ocr_timeout"
+
+
+def test_rebuild_keeps_the_clerks_decisions(tmp_path, pdfs):
+    """Rejected and kept, rejected into the quarantine, released: the same
+    states after a rebuild, and nothing rejected becomes exportable."""
+    from ekte.profile import load_profile
+    from ekte.serve.station import Station
+
+    inbox, wd = _inbox(tmp_path, pdfs, 3), tmp_path / "wd"
+    (inbox / "kaputt.pdf").write_bytes(b"%PDF-1.4 broken")
+    _clean(run_ekte("ingest", inbox, "-w", wd, "-o", "classify.threshold=0.999"), 1)
+    waiting = [d["id"] for d in json.loads(run_ekte("review", "list", "--json", "-w", wd, check=0).stdout)]
+    assert len(waiting) == 3
+    _clean(run_ekte("review", "reject", waiting[0], "--reason", "not_ours", "-w", wd), 0)
+    _clean(run_ekte("review", "reject", waiting[1], "--reason", "unreadable", "-w", wd), 0)
+    db = sqlite3.connect(wd / "journal.sqlite")
+    broken = db.execute("SELECT id FROM documents WHERE error_code='broken_pdf'").fetchone()[0]
+    db.close()
+    station = Station(load_profile("landkreis"), wd).open()
+    try:
+        station.release(broken, "an den Absender zurück", "admin")
+    finally:
+        station.close()
+    db = sqlite3.connect(wd / "journal.sqlite")
+    before = dict(db.execute("SELECT id, state FROM documents"))
+    db.close()
+    assert sorted(before.values()) == ["quarantined", "rejected", "released", "review"]
+    for f in wd.glob("journal.sqlite*"):
+        f.unlink()
+    (wd / "journal.sqlite").write_bytes(os.urandom(8192))
+    _clean(run_ekte("journal", "rebuild", "-w", wd), 0)
+    db = sqlite3.connect(wd / "journal.sqlite")
+    assert dict(db.execute("SELECT id, state FROM documents")) == before
+    db.close()
+    _clean(run_ekte("journal", "check", "-w", wd), 0)
+    run_ekte("export", "--all", "-w", wd, "--force")
+    db = sqlite3.connect(wd / "journal.sqlite")
+    assert dict(db.execute("SELECT id, state FROM documents")) == before  # nothing rejected was exported
+    assert not db.execute("SELECT 1 FROM events WHERE doc_id IN (?, ?) AND event='exported'",
+                          waiting[:2]).fetchone()

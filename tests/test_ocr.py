@@ -331,3 +331,21 @@ def test_page_ranges_ocred_apart_and_assembled(tmp_path, params, shared, inbox):
     texts = page_texts(tmp_path / "all.pdf")
     assert len(texts) == 2 and texts[0] == r1["page_texts"][0]
     assert cer(texts[1], ref) < 0.05
+
+
+def test_language_data_found_when_tesserocr_does_not_know_it(monkeypatch):
+    """A binary tesserocr wheel (pip install without the lock) bundles a library
+    whose data path is ./: every page would fail; the tesseract program's own
+    answer is used instead."""
+    import tesserocr
+
+    from ekte.stages import tess_engine
+
+    tess_engine.tessdata.cache_clear()
+    monkeypatch.setattr(tesserocr, "get_languages", lambda *a: ("./", []))
+    monkeypatch.delenv("TESSDATA_PREFIX", raising=False)
+    try:
+        where = tess_engine.tessdata()
+        assert where and (Path(where) / "deu.traineddata").is_file(), where
+    finally:
+        tess_engine.tessdata.cache_clear()

@@ -186,7 +186,7 @@ def test_bad_input_goes_to_quarantine_and_leaves_inbox(inbox, tmp_path, shared):
     try:
         _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
         shutil.copy(shared / "realdocs/pypdf/r4-aes-user-password.pdf", inbox / "secret.pdf")
-        (inbox / "note.txt").write_text("kein Dokument")
+        (inbox / "note.pdf").write_text("kein Dokument")  # text, but named as a PDF: not a document
         _wait(lambda: _status(wd).get("failed", 0) >= 2, proc=proc, what="2 failed")
         st = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)
         assert st["running"] is True

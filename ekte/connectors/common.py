@@ -145,19 +145,21 @@ def safe_name(text: str, limit: int = 80) -> str:
     return s[:limit] or "dokument"
 
 
-def secret(config: dict[str, Any], key: str, connector: str) -> str | None:
+def secret(config: dict[str, Any], key: str, connector: str, *, section: str | None = None) -> str | None:
     """A secret named *key* from ``<key>_env`` (an environment variable) or
     ``<key>_file`` (a file only its owner may read).  Never from the
-    profile itself."""
+    profile itself.  *section* names the profile table in messages
+    (default ``connectors.<connector>``)."""
+    where = section or f"connectors.{connector}"
     if config.get(key):
         raise ConfigError(
-            f"connectors.{connector}.{key}: secrets are not read from profiles; "
+            f"{where}.{key}: secrets are not read from profiles; "
             f"set {key}_env (an environment variable) or {key}_file (a file only you can read)")
     env = config.get(f"{key}_env")
     if env:
         val = os.environ.get(str(env))
         if val is None:
-            raise ConfigError(f"connectors.{connector}.{key}_env: environment variable {env} is not set")
+            raise ConfigError(f"{where}.{key}_env: environment variable {env} is not set")
         return val
     path = config.get(f"{key}_file")
     if path:
@@ -165,12 +167,12 @@ def secret(config: dict[str, Any], key: str, connector: str) -> str | None:
         try:
             st = p.stat()
         except OSError:
-            raise ConfigError(f"connectors.{connector}.{key}_file: cannot read {p}") from None
+            raise ConfigError(f"{where}.{key}_file: cannot read {p}") from None
         if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise ConfigError(
-                f"connectors.{connector}.{key}_file: {p} is readable by others (mode {stat.filemode(st.st_mode)}); "
+                f"{where}.{key}_file: {p} is readable by others (mode {stat.filemode(st.st_mode)}); "
                 f"chmod 600 it first")
         if st.st_uid != os.getuid():
-            raise ConfigError(f"connectors.{connector}.{key}_file: {p} belongs to another user")
+            raise ConfigError(f"{where}.{key}_file: {p} belongs to another user")
         return p.read_text("utf-8").strip()
     return None

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from ekte.errors import environment_failure
 from ekte.journal.claims import ClaimLost, ClaimsMixin
 from ekte.journal.groups import GroupsMixin
+from ekte.journal.mail import MailMixin
 from ekte.journal.numbers import NumbersMixin
 from ekte.journal.schema import SCHEMA_VERSION, NewerSchema, migrate
 from ekte.model import now_iso
@@ -41,7 +42,7 @@ FINAL_STATES = (EXPORTED, REVIEW, REJECTED)
 _COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message", "attempts"}
 
 
-class Journal(ClaimsMixin, NumbersMixin, GroupsMixin):
+class Journal(ClaimsMixin, NumbersMixin, GroupsMixin, MailMixin):
     """One connection to ``<workdir>/journal.sqlite``.  Opening it migrates
     the schema in place (one transaction; concurrent openers wait)."""
 

@@ -8,11 +8,18 @@ journal with them (and SQLite's own integrity check); :func:`rebuild`
 writes a new journal from them:
 
 * a document with an archive folder → ``archived`` (``review`` when it
-  waits in ``review/``); which connectors have it is not in the archive,
+  waits in ``review/``, ``rejected`` when a clerk rejected and kept it —
+  ``review/rejected/<id>.json`` —, ``quarantined`` when a clerk's
+  rejection sent it to the quarantine); which connectors have it is not in the archive,
   so the next ``ekte export --all`` (or the daemon, or the next run that
   sees the file) asks each connector again — they recognise what they
   have and answer "already exported";
-* a quarantine folder without an archive → ``quarantined``;
+* a quarantine folder without an archive → ``quarantined`` (``released``
+  when an administrator closed it: ``released.json``);
+* e-mail messages (``mail_messages``, schema 3) from the archived parts'
+  provenance: ``done`` when every part of the message is archived, else
+  ``failed`` (a message all of whose parts were quarantined is not known
+  again: its documents are, by their SHA-256);
 * the running numbers: every assigned Aktenzeichen is read back with the
   profile's template, each counter continues after its highest number.
 
@@ -37,6 +44,28 @@ from ekte.errors import ConfigError, EnvironmentFailure, environment_failure
 from ekte.workdirs import JOURNAL_FILE, check_journal_file, require
 
 SUFFIXES = ("", "-wal", "-shm")
+#: the states of a document that has an archive folder
+ARCHIVED = ("archived", "exported", "review", "rejected")
+
+
+def _json(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _rejected_out(workdir: Path, doc_id: str) -> bool:
+    """Archived, then sent to the quarantine by a clerk's rejection."""
+    return ((_json(workdir / "quarantine" / doc_id / "reason.json") or {}).get("code")) == "rejected"
+
+
+def _archived_state(workdir: Path, doc_id: str) -> str:
+    if (workdir / "review" / f"{doc_id}.json").is_file():
+        return "review"
+    if (workdir / "review" / "rejected" / f"{doc_id}.json").is_file():
+        return "rejected"
+    return "quarantined" if _rejected_out(workdir, doc_id) else "archived"
 
 
 def _archives(workdir: Path) -> Iterator[tuple[Path, dict[str, Any] | None]]:
@@ -85,10 +114,10 @@ def check(workdir: Path) -> dict[str, Any]:
             out["findings"].append(f"{d.name}: archive folder without a readable metadata.json")
         elif row is None:
             out["findings"].append(f"{d.name}: archived, but the journal does not know it")
-        elif row["state"] not in ("archived", "exported", "review"):
+        elif row["state"] not in ARCHIVED and not (row["state"] == "quarantined" and _rejected_out(workdir, d.name)):
             out["findings"].append(f"{d.name}: archived, but the journal says {row['state']}")
     for doc_id, row in rows.items():
-        if row["state"] in ("archived", "exported", "review") and doc_id not in seen:
+        if row["state"] in ARCHIVED and doc_id not in seen:
             out["findings"].append(f"{doc_id}: the journal says {row['state']}, but its archive folder is missing")
     out["ok"] = not out["findings"]
     return out
@@ -126,6 +155,35 @@ def _numbers(meta: dict[str, Any], profile: Any) -> tuple[str, str, str, int] | 
     return (f"group:{gid}" if gid else meta["sha256"]), az["value"], f"aktenzeichen:{aktenplan}:{year}", seq
 
 
+def _mail_part(messages: dict[tuple[str, str], dict[str, Any]], meta: dict[str, Any]) -> None:
+    """Count an archived part of an e-mail message (its provenance names the message)."""
+    import hashlib
+
+    prov = meta.get("provenance") or {}
+    if prov.get("system") != "mail" or not prov.get("mailbox") or not prov.get("message_sha256"):
+        return  # only messages taken from a mailbox are recorded in mail_messages (not .eml files)
+    mid = prov.get("message_id") or ""
+    key = (prov["message_sha256"], hashlib.sha256(mid.encode("utf-8", "replace")).hexdigest() if mid else "")
+    m = messages.setdefault(key, {"account": prov.get("mailbox"), "size": 0, "archived": 0, "received": []})
+    m["size"] = max(m["size"], int((prov.get("group") or {}).get("size") or 1))
+    m["archived"] += 1
+    m["received"] += [meta["received"]] if meta.get("received") else []
+
+
+def _fill_mail(db: sqlite3.Connection, messages: dict[tuple[str, str], dict[str, Any]], now: str) -> dict[str, int]:
+    from ekte.journal.mail import DONE, FAILED, mail_key
+
+    out: dict[str, int] = {}
+    for (sha, mid_hash), m in sorted(messages.items()):
+        state = DONE if m["archived"] >= m["size"] else FAILED
+        db.execute("INSERT OR IGNORE INTO mail_messages(key, sha256, msgid_hash, account, state, detail, first_seen, "
+                   "updated) VALUES (?,?,?,?,?,?,?,?)",
+                   (mail_key(sha, mid_hash), sha, mid_hash, m["account"], state,
+                    json.dumps({"documents": m["archived"], "rebuilt": True}), min(m["received"], default=now), now))
+        out[state] = out.get(state, 0) + 1
+    return out
+
+
 def _exclusive(workdir: Path) -> int:
     fd = os.open(workdir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -140,12 +198,13 @@ def _exclusive(workdir: Path) -> int:
 def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     counters: dict[str, int] = {}
+    messages: dict[tuple[str, str], dict[str, Any]] = {}
     with j.tx() as db:
         for d, meta in _archives(workdir):
             if meta is None or not meta.get("sha256"):
                 report["skipped"].append(f"{d.name}: no readable metadata.json")
                 continue
-            state = "review" if (workdir / "review" / f"{meta['id']}.json").is_file() else "archived"
+            state = _archived_state(workdir, meta["id"])
             db.execute("INSERT OR REPLACE INTO documents(sha256, id, source, media_type, state, doctype, confidence, "
                        "pages, archive_path, first_seen, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        (meta["sha256"], meta["id"], meta.get("source") or "", meta.get("media_type"), state,
@@ -153,6 +212,7 @@ def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
                         str(d.relative_to(workdir)), meta.get("received") or now, now))
             j._event(db, meta["id"], "journal", "rebuilt", f"from metadata.json: {state}")
             report["states"][state] = report["states"].get(state, 0) + 1
+            _mail_part(messages, meta)
             n = _numbers(meta, profile)
             if n is not None:
                 key, az, counter, seq = n
@@ -166,11 +226,13 @@ def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
                 continue
             if not q.get("sha256") or db.execute("SELECT 1 FROM documents WHERE sha256=?", (q["sha256"],)).fetchone():
                 continue
+            state = "released" if (r.parent / "released.json").is_file() else "quarantined"
             db.execute("INSERT INTO documents(sha256, id, source, state, error_code, error_message, first_seen, "
-                       "updated) VALUES (?,?,?,'quarantined',?,?,?,?)",
-                       (q["sha256"], q.get("id") or q["sha256"][:16], q.get("source") or "", q.get("code"),
+                       "updated) VALUES (?,?,?,?,?,?,?,?)",
+                       (q["sha256"], q.get("id") or q["sha256"][:16], q.get("source") or "", state, q.get("code"),
                         q.get("message"), q.get("time") or now, now))
-            report["states"]["quarantined"] = report["states"].get("quarantined", 0) + 1
+            report["states"][state] = report["states"].get(state, 0) + 1
+        report["mail_messages"] = _fill_mail(db, messages, now)
         for name, value in counters.items():
             db.execute("INSERT INTO counters(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
                        "value=max(value, excluded.value)", (name, value))

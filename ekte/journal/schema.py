@@ -63,9 +63,20 @@ def _to_2(db: sqlite3.Connection) -> None:
         db.execute(stmt)
 
 
+def _to_3(db: sqlite3.Connection) -> None:
+    """E-mail intake: the messages taken from a mailbox (or .eml files), by
+    the SHA-256 of their bytes and of their Message-ID (ekte.journal.mail)."""
+    db.execute("""CREATE TABLE mail_messages (
+        key TEXT PRIMARY KEY, sha256 TEXT NOT NULL, msgid_hash TEXT NOT NULL DEFAULT '', account TEXT,
+        state TEXT NOT NULL, detail TEXT, first_seen TEXT NOT NULL, updated TEXT NOT NULL)""")
+    db.execute("CREATE INDEX mail_messages_sha ON mail_messages(sha256)")
+    db.execute("CREATE INDEX mail_messages_msgid ON mail_messages(msgid_hash)")
+
+
 #: (version reached, what it does): applied in order, each in the same transaction as the version bump
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (2, _to_2),
+    (3, _to_3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

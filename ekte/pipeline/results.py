@@ -47,6 +47,8 @@ class IngestResult:
     failure: Any = None
     #: originals that --move could not move
     not_moved: int = 0
+    #: what a run adds to its summary (``ekte mail``: the messages); ``attention`` makes the exit code 1
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -63,6 +65,7 @@ class IngestResult:
             "pages": sum(d.pages for d in self.documents if d.status in _ARCHIVED),
             "interrupted": self.interrupted,
             **({"not_moved": self.not_moved} if self.not_moved else {}),
+            **{k: v for k, v in self.extra.items() if k != "attention"},
         }
 
     @property
@@ -71,9 +74,8 @@ class IngestResult:
             return self.failure.exit_code
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        if self.not_moved:
-            return ExitCode.DOCUMENTS_NEED_ATTENTION
-        if any(d.status in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for d in self.documents):
+        if self.not_moved or self.extra.get("attention") or any(
+                d.status in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for d in self.documents):
             return ExitCode.DOCUMENTS_NEED_ATTENTION
         return ExitCode.OK
 

@@ -14,6 +14,7 @@ process pool (:mod:`ekte.pipeline.executor`) or a remote worker."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
 import shutil
@@ -30,7 +31,7 @@ from ekte.pipeline.tasks import ANALYZE, WorkerSetup, WorkResult, WorkTask
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake, sanitize
+from ekte.stages import intake, office, sanitize
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
 log = logging.getLogger("ekte.worker")
@@ -150,6 +151,14 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
         if task.mode != ANALYZE:  # no active content before any PDF/A route (a new file: work may be orig)
             cleaned = sanitize.clean(work, scratch / "clean.pdf")
             work = scratch / "clean.pdf" if cleaned else work
+    elif doc.media_type in office.TYPES:
+        notes = office.convert_document(doc, orig, work, ctx.profile.intake.office, scratch)
+        _n, more = intake.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels)
+        work = scratch / "checked.pdf"
+        notes += more
+        if task.mode != ANALYZE:  # LibreOffice keeps links (URI actions) and embedded objects: out as well
+            cleaned = sanitize.clean(work, scratch / "clean.pdf")
+            work = scratch / "clean.pdf" if cleaned else work
     else:
         _n, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
     out = scratch / "archival.pdf"
@@ -159,6 +168,24 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
     res["notes"] = notes
     res["cleaned"] = cleaned
     return out, res
+
+
+#: failures of an outside program that a full scratch space also causes (it only says it failed)
+OUT_OF_SPACE_SUSPECTS = ("office_failed",)
+SCRATCH_MIN_FREE = 8 << 20
+
+
+def _scratch_full(scratch: Path) -> ErrorInfo | None:
+    """An environment error when the scratch space has (almost) no room
+    left: LibreOffice failing then is the machine's fault, not the document's."""
+    try:
+        st = os.statvfs(scratch)
+    except OSError:
+        return None
+    if st.f_bavail * st.f_frsize >= SCRATCH_MIN_FREE:
+        return None
+    env = environment_failure(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), "the working directory's scratch space")
+    return ErrorInfo(env.code, env.message, ENVIRONMENT) if env else None
 
 
 def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
@@ -182,7 +209,8 @@ def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
                   doc.doctype, res["seconds"])
         return WorkResult(task.task_id, doc, str(orig), str(out), seconds=res["seconds"], worker_pid=os.getpid())
     except DocumentError as e:
-        err = ErrorInfo(e.code, e.message, e.stage)
+        err = _scratch_full(scratch) if e.code in OUT_OF_SPACE_SUSPECTS else None
+        err = err or ErrorInfo(e.code, e.message, e.stage)
     except MemoryError:
         err = ErrorInfo("decompression_bomb", REASONS["decompression_bomb"], "ocr")
     except OSError as e:  # the scratch space is full or not writable: the machine's fault, not the document's

@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 from ekte.errors import DocumentError
 from ekte.logs import protect
+from ekte.stages import office
 
 log = logging.getLogger("ekte.intake")
 
@@ -24,9 +25,9 @@ PDF = "application/pdf"
 TIFF = "image/tiff"
 JPEG = "image/jpeg"
 PNG = "image/png"
-ACCEPTED = (PDF, TIFF, JPEG, PNG)
+ACCEPTED = (PDF, TIFF, JPEG, PNG) + office.TYPES  # office documents: converted by LibreOffice
 
-_EXT = {PDF: ".pdf", TIFF: ".tif", JPEG: ".jpg", PNG: ".png"}
+_EXT = {PDF: ".pdf", TIFF: ".tif", JPEG: ".jpg", PNG: ".png", **office.EXTENSIONS}
 
 
 def extension_for(media_type: str) -> str:
@@ -212,9 +213,11 @@ def inspect(path: Path, max_bytes: int | None = None, roots: "list[Path] | None"
                     head = b[:2048]
                 h.update(b)
                 size += len(b)
+            # office documents are sniffed from the same descriptor: never by opening the name again
+            media_type = (sniff(head) or office.sniff(Path(path), head, f)) if head else None
     except OSError as e:
         raise DocumentError("unreadable", f"The file cannot be read ({e.strerror}).", "intake") from None
-    return Candidate(Path(path), size, h.hexdigest(), sniff(head) if head else None)
+    return Candidate(Path(path), size, h.hexdigest(), media_type)
 
 
 def copy_verified(src: Path, dst: Path, sha256: str) -> None:

@@ -21,9 +21,11 @@ Select it with ``ocr_engine="tesserocr"`` and ``plugins=[__name__]``.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +95,28 @@ def tesseract_version() -> str:
     return _versions["v"]
 
 
+@functools.cache
+def tessdata() -> str | None:
+    """The folder of the language data.  tesserocr built against Debian's
+    libtesseract (``--no-binary tesserocr`` in requirements.lock) knows it;
+    a binary wheel (``pip install`` without the lock) bundles its own library
+    whose default is ``./`` and would fail every page — then
+    ``TESSDATA_PREFIX`` or what the ``tesseract`` program reports is used."""
+    import tesserocr
+
+    path, langs = tesserocr.get_languages()
+    if langs:
+        return path
+    if os.environ.get("TESSDATA_PREFIX"):
+        return os.environ["TESSDATA_PREFIX"]
+    try:
+        said = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r'"([^"]+)"', said.stdout + said.stderr)
+    return found.group(1) if found else None
+
+
 class _Handle:
     """An API handle for *lang* from the per-process pool, set to page
     segmentation mode *psm*, returned on exit.  One handle per language
@@ -108,7 +132,9 @@ class _Handle:
             free = _pool.setdefault(self.lang, [])
             self.api = free.pop() if free else None
         if self.api is None:
-            self.api = PyTessBaseAPI(lang=self.lang, psm=PSM.AUTO_OSD, oem=OEM.DEFAULT)
+            where = tessdata()
+            self.api = PyTessBaseAPI(**({"path": where} if where else {}), lang=self.lang, psm=PSM.AUTO_OSD,
+                                     oem=OEM.DEFAULT)
         self.api.SetPageSegMode(self.psm)
         return self.api
 

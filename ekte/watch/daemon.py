@@ -42,6 +42,15 @@ log = logging.getLogger("ekte.watch")
 HARD_STOP_MARGIN = 10.0
 
 
+def session_mail_poller(session: Any) -> Any:
+    """The mailbox poller when the profile configures ``[intake.mail]``."""
+    if not session.profile.intake.mail.configured:
+        return None
+    from ekte.mail.poller import MailPoller
+
+    return MailPoller(session)
+
+
 class Watcher:
     def __init__(self, session: Any, roots: list[Path], *, polling: bool | None = None,
                  stable_seconds: float | None = None, rescan_seconds: float | None = None,
@@ -69,6 +78,7 @@ class Watcher:
         self.tracker = FileStabilityTracker(self.stable)
         self.stats = Stats()
         self.disposal = Disposal(wd, self.roots, self.done_dir, ws.after_export, self.tracker, self.stats)
+        self.mail = session_mail_poller(session)  # [intake.mail]: the mailbox polled every poll_seconds
         self.queue: deque[str] = deque()  # complete files and containers
         self.reported: set[tuple[str, int, int]] = set()  # links and special files reported once
         self.parts: deque[WorkItem] = deque()  # parts of containers waiting for a worker
@@ -190,6 +200,20 @@ class Watcher:
             coord.handle(o)
         self.parts.extend(items)
 
+    def _settled(self, doc: Any, item: WorkItem) -> None:
+        self.disposal.done(doc, item)
+        if self.mail is not None:
+            self.mail.settled(doc, item)
+
+    def _poll_mail(self, coord: Coordinator) -> None:
+        """New e-mail: its documents queue up like the parts of a container."""
+        items, rejected = self.mail.poll(coord.admission)
+        if items or rejected:
+            self.stats.last_activity = now_iso()
+        for o in rejected:
+            coord.handle(o)
+        self.parts.extend(items)
+
     def _status(self, coord: Coordinator | None) -> dict[str, Any]:
         waiting, queued = len(self.tracker), len(self.queue) + len(self.parts)
         return {"started": self.stats.started, "updated": now_iso(), "mode": self.mode,
@@ -199,7 +223,8 @@ class Watcher:
                 "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
                 "review": self.stats.review, "export_failed": self.stats.export_failed,
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
-                "stopping": self.stop_requested}
+                "stopping": self.stop_requested,
+                **({"mail": self.mail.stats.as_dict()} if self.mail is not None else {})}
 
     # -- the loop ------------------------------------------------------------------------
     def run(self) -> int:
@@ -248,7 +273,8 @@ class Watcher:
         self.done_dir.mkdir(parents=True, exist_ok=True)
         workdirs.private(self.done_dir, 0o700)
         board = StatusBoard(s.workdir, self.roots)
-        coord = Coordinator(s, Admission(s, run_id, per_run=False, roots=self.roots), s.executor(s.jobs), self.disposal.done)
+        coord = Coordinator(s, Admission(s, run_id, per_run=False, roots=self.roots), s.executor(s.jobs),
+                            self._settled)
         self._coord = coord
         obs = self._start_observer()
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
@@ -260,6 +286,8 @@ class Watcher:
             obs.join(5)
             killed = self.stop_requested and bool(coord.inflight)
             runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon(count=killed)])
+            if self.mail is not None:
+                runs.quietly(self.mail.abandon)
             runs.quietly(lambda: board.write(self._status(None)))
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
 
@@ -269,6 +297,8 @@ class Watcher:
         last_status = 0.0
         while not self.stop_requested:
             self.queue.extend(ready(self.tracker))
+            if self.mail is not None and self.mail.due() and not self.parts:
+                self._poll_mail(coord)
             self._feed(coord)
             coord.step(0.2)
             for item in coord.abandoned:

@@ -123,6 +123,8 @@ def complete_as_type(path: Path) -> bool:
         return tail.rstrip(b"\0\r\n ").endswith(b"\xff\xd9")
     if mt == intake.PNG:
         return b"IEND" in tail[-16:]
+    if mt is None and head.startswith(b"PK\x03\x04"):  # ZIP (office documents, packages): its end record
+        return b"PK\x05\x06" in tail
     if mt == intake.TIFF:
         try:
             from PIL import Image

@@ -142,7 +142,7 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     out["stopping"] = any(d.get("stopping") for d in live)
     out["running"] = any(d.get("running") for d in ds)
     out["daemons"] = [{k: d.get(k) for k in ("pid", "host", "running", "stalled", "started", "updated", "mode",
-                                             "watching", "in_flight", "queue", "done", "failed", "stopping")}
+                                             "watching", "in_flight", "queue", "done", "failed", "stopping", "mail")}
                       for d in ds]
     return out
 
@@ -166,6 +166,7 @@ def read_status(workdir: Path) -> dict[str, Any]:
             try:
                 out["journal"] = journal.counts()
                 out["processes"] = _processes(journal)
+                out["mail_messages"] = _mail(journal)
             finally:
                 journal.close()
     except Exception as e:
@@ -174,6 +175,14 @@ def read_status(workdir: Path) -> dict[str, Any]:
             raise
         out["error"] = failure.to_dict()
     return out
+
+
+def _mail(journal: Any) -> dict[str, int]:
+    """E-mail messages by state (done, failed, processing)."""
+    try:
+        return journal.mail_counts()
+    except Exception:  # noqa: BLE001 - a journal of an older release has no mail_messages table
+        return {}
 
 
 def exit_code(st: dict[str, Any]) -> int:

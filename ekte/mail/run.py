@@ -1,0 +1,75 @@
+"""``ekte mail``: poll the mailbox of ``[intake.mail]`` once — take every
+new message (in batches of ``max_messages``), process its documents like
+``ekte ingest``, export its Vorgang, then move each finished message to
+the processed or the failed folder.  The daemon (``ekte watch``) runs the
+same :class:`ekte.mail.poller.MailPoller` every ``poll_seconds``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections import deque
+from typing import Any
+
+from ekte.mail.poller import MailPoller
+from ekte.model import Document
+from ekte.pipeline import delivery
+from ekte.pipeline.admission import Admission
+from ekte.pipeline.coordinator import Coordinator
+from ekte.pipeline.results import IngestResult, Interrupted, NoProgress, ProgressSink
+from ekte.pipeline.runs import sigterm_interrupts
+from ekte.pipeline.tasks import WorkItem
+from ekte.stages.ocr import check_dependencies
+
+log = logging.getLogger("ekte.mail")
+
+
+def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResult:
+    """Take the new messages of the account once; returns the documents
+    (``result.extra["mail"]``: messages taken, processed, failed, moved)."""
+    j, progress = session.j, progress or NoProgress()
+    poller = MailPoller(session)
+    check_dependencies(session.params.language)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    t0, result = time.monotonic(), IngestResult(workdir=str(session.workdir))
+    run_id = j.start_run("mail")
+
+    def done(doc: Document, item: WorkItem) -> None:
+        result.documents.append(doc)
+        poller.settled(doc, item)
+        progress.advance(doc)
+
+    admission = Admission(session, run_id)
+    coord = Coordinator(session, admission, session.executor(session.jobs), done)
+    progress.start(0)
+    try:
+        with sigterm_interrupts():
+            while True:
+                items, rejected = poller.poll(admission)
+                if not items and not rejected:
+                    break
+                for o in rejected:
+                    coord.handle(o)
+                queue = deque(items)
+                while queue or coord.busy:
+                    while queue and coord.free:
+                        coord.offer(queue.popleft())
+                    coord.step(0.2)
+            delivery.flush_groups(session)
+            poller.poll(admission, take=False)  # move what is finished now
+    except (KeyboardInterrupt, Interrupted):
+        result.interrupted = True
+        coord.stop()
+        log.warning("interrupted; a re-run finishes the rest")
+    finally:
+        coord.abandon()
+        poller.abandon()
+        shutil.rmtree(session.scratch / "mail", ignore_errors=True)
+        progress.finish()
+        result.seconds = time.monotonic() - t0
+        result.extra["mail"] = poller.stats.as_dict()
+        result.extra["attention"] = poller.stats.failed > 0 or poller.stats.errors > 0
+        j.finish_run(run_id, result.summary)
+    return result

@@ -1,0 +1,144 @@
+"""E-mail messages as documents: taking a message apart (standard library
+``email``), the HTML body as safe text, ZIP and forwarded messages, and
+``.eml`` files in an inbox (ingest and the watch daemon) — one Vorgang each."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import mail_files as mf
+import office_files as of
+from helpers import ekte_cmd, ingest_json
+from ekte.mail import message as mailmsg
+from ekte.mail.html import html_to_text
+from ekte.mail.settings import MailSettings
+
+SUBJECT = "Bauantrag Grünewald – Unterlagen"
+SENDER = "Hildegard Grünewald <hilde@example.org>"
+
+
+def test_html_body_as_text_without_active_content():
+    html = ('<html><head><style>p{color:red}</style><script>alert("x")</script><title>t</title></head><body>'
+            '<p>Sehr geehrte Damen &amp; Herren,</p><p>anbei mein <b>Antrag</b>, siehe '
+            '<a href="https://portal.example/x">Portal</a>.</p><img src="http://tracker.example/p.gif" alt="Logo">'
+            '<iframe src="http://evil.example/"></iframe><ul><li>Plan</li><li>Statik</li></ul></body></html>')
+    text = html_to_text(html)
+    assert "Sehr geehrte Damen & Herren," in text and "anbei mein Antrag, siehe Portal <https://portal.example/x>" in text
+    assert "• Plan" in text and "• Statik" in text and "[Bild: Logo]" in text
+    assert "alert" not in text and "color" not in text and "tracker.example" not in text and "evil" not in text
+
+
+def test_message_taken_apart():
+    forwarded = mf.message("Weitergeleitet: Lageplan", "Der Lageplan im Anhang.",
+                           attachments=[("lageplan.pdf", mf.pdf("ifsg_belehrung-003-pdf.pdf"), "application/pdf")])
+    m = mf.message(SUBJECT, sender=SENDER, html="<p>HTML-Fassung</p>", attachments=[
+        ("antrag.pdf", mf.pdf(), "application/pdf"),
+        ("../../etc/passwd", b"root:x:0:0", "text/plain"),
+        ("unterlagen.zip", mf.zip_bytes({"a/plan.pdf": mf.pdf(), "notiz.txt": b"Notiz"}), "application/zip"),
+        ("boese.zip", mf.zip_bytes({"../../x.pdf": mf.pdf()}), "application/zip"),
+    ])
+    m.add_attachment(forwarded)
+    parsed = mailmsg.parse(mf.raw(m), MailSettings())
+    names = [p.name for p in parsed.parts]
+    assert names[0] == "nachricht.txt" and parsed.parts[0].role == "message"
+    body = parsed.parts[0].data.decode()
+    assert f"Betreff: {SUBJECT}" in body and f"Von: {SENDER}" in body and "anbei mein Antrag" in body
+    assert "HTML-Fassung" not in body  # the plain alternative is the body
+    assert "antrag.pdf" in names and "passwd" in names  # no path survives in a name
+    assert "unterlagen.zip-plan.pdf" in names and "unterlagen.zip-notiz.txt" in names
+    bad = [p for p in parsed.parts if p.code]
+    assert [(p.name, p.code) for p in bad] == [("boese.zip", "unsafe_package")]
+    fwd = [p for p in parsed.parts if p.role == "forwarded-message"]
+    assert len(fwd) == 1 and "Der Lageplan im Anhang." in fwd[0].data.decode()
+    assert "weitergeleitet-1-lageplan.pdf" not in names and "lageplan.pdf" in names
+    assert parsed.headers["subject"] == SUBJECT and parsed.headers["date_iso"].startswith("2026-11-20T09:30")
+
+
+def test_not_a_message_and_too_many_parts():
+    with pytest.raises(mailmsg.DocumentError):
+        mailmsg.parse(b"", MailSettings())
+    m = mf.message("viele", attachments=[(f"a{i}.pdf", b"%PDF-1.4", "application/pdf") for i in range(5)])
+    with pytest.raises(mailmsg.DocumentError) as e:
+        mailmsg.parse(mf.raw(m), MailSettings(max_parts=3))
+    assert e.value.code == "unsafe_package"
+
+
+def _message_with_broken_attachment(tmp_path: Path) -> bytes:
+    of.docx(tmp_path / "anlage.docx", ["Baubeschreibung zum Bauantrag", "Gemarkung Musterdorf"])
+    return mf.raw(mf.message(SUBJECT, sender=SENDER, attachments=[
+        ("bauantrag.pdf", mf.pdf(), "application/pdf"),
+        ("baubeschreibung.docx", (tmp_path / "anlage.docx").read_bytes(), "application/octet-stream"),
+        ("kaputt.pdf", b"%PDF-1.4 this is not a PDF at all", "application/pdf"),
+    ]))
+
+
+def test_eml_in_an_inbox_is_one_vorgang(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "antrag.eml").write_bytes(_message_with_broken_attachment(tmp_path))
+    wd = tmp_path / "wd"
+    r = ingest_json(inbox, "-w", wd, "-c", "xdomea", "-o", "classify.threshold=0", "-v", check=1)
+    docs = {x["source"].split("!/")[1]: x for x in r["documents"]}
+    assert set(docs) == {"nachricht.txt", "bauantrag.pdf", "baubeschreibung.docx", "kaputt.pdf"}
+    assert docs["kaputt.pdf"]["status"] == "quarantined" and docs["kaputt.pdf"]["error"]["code"] == "broken_pdf"
+    good = [x for n, x in docs.items() if n != "kaputt.pdf"]
+    assert all(x["status"] == "archived" for x in good)
+    assert len({x["fields"]["aktenzeichen"] for x in good}) == 1  # one Aktenzeichen for the Vorgang
+    body = Path(docs["nachricht.txt"]["archive"])
+    assert (body / "message.eml").read_bytes() == (inbox / "antrag.eml").read_bytes()
+    meta = json.loads((body / "metadata.json").read_text())
+    prov = meta["provenance"]
+    assert prov["subject"] == SUBJECT and prov["from"] == SENDER and prov["date"].startswith("2026-11-20")
+    assert prov["group"]["size"] == 4 and prov["group"]["index"] == 0 and prov["role"] == "message"
+    assert meta["archival"]["format"] == "PDF/A-2B"
+    (container,) = (wd / "export" / "xdomea").glob("*.zip")  # one Vorgang with the three good documents
+    with zipfile.ZipFile(container) as z:
+        xml = next(z.read(n) for n in z.namelist() if n.endswith(".xml")).decode()
+        assert len([n for n in z.namelist() if n.endswith(".pdf")]) == 3
+    assert xml.count("<xdomea:Vorgang>") == 1 and xml.count("<xdomea:Dokument>") == 3
+    # the same message again: nothing twice
+    r2 = ingest_json(inbox, "-w", wd, "-c", "xdomea", check=1)
+    assert {x["status"] for x in r2["documents"] if "kaputt" not in x["source"]} == {"duplicate"}
+    assert len(list((wd / "export" / "xdomea").glob("*.zip"))) == 1
+
+
+def test_no_personal_data_of_a_message_in_the_logs(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "antrag.eml").write_bytes(_message_with_broken_attachment(tmp_path))
+    p = subprocess.run(ekte_cmd() + ["ingest", str(inbox), "-w", str(tmp_path / "wd"), "-vv", "--no-progress"],
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 1, p.stderr[-2000:]
+    for secret in ("Grünewald", "hilde@example.org", "Unterlagen", "bauantrag.pdf", "kaputt.pdf", "antrag.eml"):
+        assert secret not in p.stderr, secret
+    assert "quarantined: broken_pdf" in p.stderr  # the logs do say what happened
+
+
+def test_eml_dropped_into_a_watched_inbox(tmp_path):
+    inbox, wd = tmp_path / "inbox", tmp_path / "wd"
+    inbox.mkdir()
+    proc = subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), "--stable-seconds", "0.5", "-c",
+                                          "xdomea", "-o", "classify.threshold=0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2)
+        tmp = tmp_path / "antrag.eml"
+        tmp.write_bytes(_message_with_broken_attachment(tmp_path))
+        os.rename(tmp, inbox / "antrag.eml")
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and (inbox / "antrag.eml").exists():
+            time.sleep(0.5)
+        assert not (inbox / "antrag.eml").exists(), "the message was not taken"
+        # a part was quarantined: the message is kept for the clerk beside the quarantine
+        assert list((wd / "quarantine" / "packages").glob("antrag*.eml"))
+        assert len(list((wd / "export" / "xdomea").glob("*.zip"))) == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, err[-2000:]
