@@ -56,3 +56,25 @@ def test_profiles_check_names_the_pattern(tmp_path):
     assert "doctypes.bauantrag.patterns" in p.stdout and "(a+)+$" in p.stdout and "backtrack" in p.stdout
     p = run_ekte("profiles", "check", "profiles/landkreis.toml", cwd=str(patterns.__file__).rsplit("/ekte/", 1)[0])
     assert p.returncode == 0 and p.stdout.strip().endswith(": ok")
+
+
+def test_classify_and_extract_run_profile_patterns_in_bounded_time():
+    """The stages use ekte.patterns: a catastrophic doctype pattern and
+    Aktenzeichen pattern end at once on the text that would stall ``re``."""
+    from ekte.model import Document
+    from ekte.profile import load_profile
+    from ekte.stages.classify import RulesClassifier
+    from ekte.stages.extract import LabelExtractor
+
+    prof = load_profile("landkreis", ["extract.aktenzeichen_patterns=['(a+)+$', '(?:(\\w)\\1|a+a+)+y\\b']"])
+    prof.doctypes["bauantrag"].patterns["(a+)+$"] = 2.0
+    prof.doctypes["bauantrag"].patterns["(?:(\\w)\\1|a+a+)+y\\b"] = 2.0
+    text = "Bauantrag\n" + "a" * 40 + "!"
+    t0 = time.monotonic()
+    scores = RulesClassifier().scores(text, prof)
+    doc = Document(sha256="0" * 64, source="x.pdf", size=1, media_type="application/pdf")
+    doc.page_texts = [text]
+    LabelExtractor().extract(doc, prof)
+    assert time.monotonic() - t0 < 5.0  # re: (a+)+$ alone takes minutes on 40 "a" and a "!"
+    assert scores["bauantrag"] > 0
+    assert {rx.engine for rx in LabelExtractor()._prepare(prof)[1]} == {"re2", "regex"}

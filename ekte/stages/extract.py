@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol
 
+from ekte import patterns
 from ekte.model import Field
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -313,7 +314,7 @@ class LabelExtractor:
                 for lab in variants:
                     labels.append((norm(lab).rstrip(":"), f, lab))
             labels.sort(key=lambda x: -len(x[0]))
-            az = [re.compile(p) for p in profile.extract.aktenzeichen_patterns]
+            az = [patterns.compile(p) for p in profile.extract.aktenzeichen_patterns]  # bounded time
             self._prepared = (id(profile), labels, az)
         return self._prepared[1], self._prepared[2]
 
