@@ -230,3 +230,36 @@ def test_an_email_with_active_attachments_archives_nothing_active_and_logs_no_na
     assert len(exported) >= sum(d["status"] == "archived" for d in docs)
     assert all(active_in(x) == [] for x in exported)
     assert (inbox / "nachricht.eml").read_bytes() == before
+
+
+def test_nothing_active_reaches_any_file_connector(tmp_path):
+    """Every file connector sends the cleaned archival PDF: no JavaScript,
+    Launch action or embedded .exe in the hot folder, the xdomea container
+    or the Alfresco bulk import — PDFs inside ZIPs checked too."""
+    import zipfile
+
+    from hostile_corpus import active_variants
+
+    base = text_pdf(tmp_path / "base.pdf")
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir()
+    for kind, path in active_variants(base, tmp_path / "active").items():
+        (inbox / f"{kind}.pdf").write_bytes(path.read_bytes())
+    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-o", "classify.threshold=0", "-c", "folder", "-c", "komxwork",
+                 "-c", "xdomea", "-c", "alfresco-bulk", timeout=900)
+    assert p.returncode == 0, p.stderr[-3000:]
+    pdfs = zips = 0
+    for f in (wd / "export").rglob("*"):
+        if f.suffix == ".pdf":
+            pdfs += 1
+            assert active_in(f) == [], f
+        elif f.suffix == ".zip":
+            with zipfile.ZipFile(f) as z:
+                for n in z.namelist():
+                    if n.endswith(".pdf"):
+                        zips += 1
+                        (tmp_path / "member.pdf").write_bytes(z.read(n))
+                        assert active_in(tmp_path / "member.pdf") == [], (f, n)
+            assert b"MZ\x90\x00" not in f.read_bytes()
+    n = len(list(inbox.iterdir()))
+    assert pdfs >= 3 * n and zips >= n, (pdfs, zips)

@@ -375,3 +375,37 @@ def test_rebuild_keeps_the_clerks_decisions(tmp_path, pdfs):
     assert dict(db.execute("SELECT id, state FROM documents")) == before  # nothing rejected was exported
     assert not db.execute("SELECT 1 FROM events WHERE doc_id IN (?, ?) AND event='exported'",
                           waiting[:2]).fetchone()
+
+
+def test_disk_full_while_taking_mail_then_the_rerun_completes(tmp_path, tiny_fs, pdfs):
+    """``ekte mail`` (a real IMAP server) on a working directory that fills
+    up: exit 74 with the JSON of what was done, nothing half-written; the
+    next run after the fix takes every message once."""
+    import mail_files as mf
+    from imap_server import PASSWORD, Dovecot
+
+    server = Dovecot().start()
+    try:
+        for i, pdf in enumerate(pdfs):
+            server.append(mf.raw(mf.message(f"Antrag {i}", f"Guten Tag,\nanbei Antrag Nummer {i}.\n",
+                                            attachments=[(f"antrag-{i}.pdf", pdf.read_bytes(), "application/pdf")])))
+        tiny_fs.mount("700k")
+        wd = tiny_fs.path / "wd"
+        args = ["mail", "--json", "-w", wd, "-o", "intake.mail.host=127.0.0.1", "-o", f"intake.mail.port={server.port}",
+                "-o", "intake.mail.security=plain", "-o", "intake.mail.username=poststelle",
+                "-o", "intake.mail.password_env=EKTE_TEST_IMAP_PASSWORD", "-o", "ocr.jobs=1"]
+        env = {"EKTE_TEST_IMAP_PASSWORD": PASSWORD}
+        p = run_ekte(*args, env=env)
+        _clean(p, 74)
+        assert json.loads(p.stdout)["error"]["code"] == "disk_full"
+        _one_error_line(p, "no space left")
+        _no_half_written(wd)
+        tiny_fs.remount("size=64m")
+        p = run_ekte(*args, env=env)
+        assert p.returncode in (0, 1) and "Traceback" not in p.stderr, p.stderr[-3000:]
+        db = sqlite3.connect(wd / "journal.sqlite")
+        assert dict(db.execute("SELECT state, COUNT(*) FROM mail_messages GROUP BY state")) == {"done": 8}
+        assert db.execute("SELECT COUNT(*) FROM documents WHERE state NOT IN ('exported', 'review')").fetchone()[0] == 0
+        db.close()
+    finally:
+        server.stop()
