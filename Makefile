@@ -5,16 +5,18 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 WORKDIR ?= ekte-data
-APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf pngquant unpaper poppler-utils \
+APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf pngquant unpaper poppler-utils openssl \
             fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
             fonts-dkg-handwriting fonts-breip fonts-kristi \
+            fonts-go fonts-crosextra-carlito fonts-cantarell fonts-jura fonts-gnutypewriter fonts-courier-prime \
+            fonts-sjfonts fonts-comic-neue \
             libtesseract-dev libleptonica-dev pkg-config g++ \
             chromium chromium-driver \
             libreoffice-writer-nogui libreoffice-calc-nogui dovecot-imapd
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: all demo test bench system-deps venv clean samples eval-heldout catalogs
+.PHONY: all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 catalogs
 
 all: test
 
@@ -66,6 +68,19 @@ eval-heldout: venv
 	$(BIN)/ekte eval $(HELDOUT)/born --truth $(HELDOUT)/born/truth.json --workdir $(HELDOUT)/work-born
 	@echo "== held-out set, scans ($(HELDOUT)/scans)"
 	$(BIN)/ekte eval $(HELDOUT)/scans --truth $(HELDOUT)/scans/truth.json --workdir $(HELDOUT)/work-scans
+
+# The third held-out family (samples/heldout2): the final test set, evaluation only.
+HELDOUT2   ?= bench/out/heldout2
+HELDOUT2_N ?= 5
+HELDOUT2_SEED ?= 1
+eval-heldout2: venv
+	rm -rf $(HELDOUT2)
+	$(BIN)/python samples/heldout2/make.py $(HELDOUT2)/born --per-type $(HELDOUT2_N) --seed $(HELDOUT2_SEED) --born
+	$(BIN)/python samples/heldout2/make.py $(HELDOUT2)/scans --per-type $(HELDOUT2_N) --seed $(HELDOUT2_SEED) --scans
+	@echo "== heldout2, born-digital ($(HELDOUT2)/born)"
+	$(BIN)/ekte eval $(HELDOUT2)/born --truth $(HELDOUT2)/born/truth.json --workdir $(HELDOUT2)/work-born
+	@echo "== heldout2, scans ($(HELDOUT2)/scans)"
+	$(BIN)/ekte eval $(HELDOUT2)/scans --truth $(HELDOUT2)/scans/truth.json --workdir $(HELDOUT2)/work-scans
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache bench/out

@@ -6,9 +6,15 @@
    write; peak RSS of the stage functions; CER and field F1.
 2. Classification + extraction with the text given (documents/s).
 3. The watch daemon: latency and a burst.
-4. E-mail (``ekte mail`` against a local dovecot, and the same messages as
+4. The clerk's station (bench/serve_bench.py).
+5. ``ekte verify``, plain and sealed + time-stamped (bench/verify_bench.py;
+   alone: ``--only-verify``).
+6. E-mail (``ekte mail`` against a local dovecot, and the same messages as
    .eml files) and office conversion (DOCX against one soffice batch call):
    bench/mail_rate.py.
+7. The HTTP intake API: N PDFs POSTed to ``ekte serve`` (documents/s,
+   latency to archived) beside ``ekte ingest`` of the same files:
+   bench/http_intake.py (``--http-intake N``, default 1,000).
 
     python bench/run.py [--scans N] [--born M] [--jobs J] [--rounds R] ...
 
@@ -264,13 +270,20 @@ def main() -> int:
     ap.add_argument("--only-ocr", action="store_true", help="only the OCR and PDF/A section")
     ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
     ap.add_argument("--only-serve", action="store_true", help="only the clerk's station (bench/serve_bench.py)")
+    ap.add_argument("--only-verify", action="store_true", help="only ekte verify (bench/verify_bench.py)")
     ap.add_argument("--mail", type=int, default=20, help="e-mail messages through a local dovecot (0: skip)")
     ap.add_argument("--office", type=int, default=10, help="DOCX files through LibreOffice (0: skip)")
+    ap.add_argument("--http-intake", type=int, default=1000, help="PDFs through POST /api/v1/documents (0: skip)")
     a = ap.parse_args()
 
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        if a.only_verify:
+            import verify_bench
+
+            print(verify_bench.report(verify_bench.run(tmp, a.born, a.jobs)))
+            return 0
         if a.only_serve:
             import serve_bench
 
@@ -294,6 +307,13 @@ def main() -> int:
                 results["mail"] = mail_bench(tmp, a.mail, a.jobs)
             if a.office:
                 results["office"] = office_bench(tmp, a.office, a.jobs)
+            import verify_bench  # ekte verify (bench/verify_bench.py)
+
+            results["verify"] = verify_bench.run(tmp, a.born, a.jobs)
+            if a.http_intake:  # the HTTP intake API (bench/http_intake.py)
+                from http_intake import http_bench
+
+                results["http_intake"] = http_bench(tmp, a.http_intake, a.jobs)
     results["loadavg_at_end"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     report(results, a)
@@ -308,6 +328,14 @@ def report(results: dict, a: argparse.Namespace) -> None:
         import serve_bench
 
         print(serve_bench.report(results["serve"]))
+    if "verify" in results:
+        import verify_bench
+
+        print(verify_bench.report(results["verify"]))
+    if "http_intake" in results:
+        import http_intake
+
+        print(http_intake.report(results["http_intake"]))
     o = results["ocr"]
     s, b, e, m = o["scans"], o["born_digital_fonts_missing"], o["born_digital_pikepdf"], o["memory"]
     ppm, rf = s["pages_per_min"], s["ratio_to_floor"]

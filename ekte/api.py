@@ -21,8 +21,8 @@ __all__ = [
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
     "import_xdomea", "watch", "status", "review_show", "review_correct", "review_reject", "review_defer", "serve",
-    "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "journal_check",
-    "journal_rebuild", "profile_warnings", "mail",
+    "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
+    "retention_due", "mail", "journal_check", "journal_rebuild", "profile_warnings",
 ]
 
 
@@ -70,7 +70,7 @@ def export(
     date, or all.  Connectors that have a document already report
     "already-exported" unless *force*."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, create=False) as p:
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False, create=False) as p:
         return p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
 
 
@@ -115,7 +115,8 @@ def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, wo
             progress: ProgressSink | None = None) -> list[Document]:
     """OCR (as ingest would), classify and extract, without archiving."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    return Pipeline(prof, workdir, jobs=jobs, plugins=plugins).analyze([Path(x) for x in paths], progress)
+    p = Pipeline(prof, workdir, jobs=jobs, plugins=plugins, archives=False)
+    return p.analyze([Path(x) for x in paths], progress)
 
 
 def evaluate(directory: str | Path, truth: dict, **kw) -> dict:
@@ -180,7 +181,7 @@ def cli_actor() -> str:
 def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
     """The documents waiting for review (oldest first, put-back ones last), with their top candidates."""
-    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, create=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False, create=False) as p:
         return p.review_list()
 
 
@@ -189,7 +190,7 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
     """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history."""
     from ekte.pipeline import queue
 
-    with Pipeline(_profile(profile, overrides), workdir, create=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         row = queue.resolve(p.j, doc_id)
         return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"])}
 
@@ -210,7 +211,7 @@ def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile 
     """Store checked corrections for a document still waiting (applied on accept); returns id and corrections."""
     from ekte.pipeline import review
 
-    with Pipeline(_profile(profile, overrides), workdir, create=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return review.review_correct(p, doc_id, sets, actor=actor or cli_actor())
 
 
@@ -234,7 +235,7 @@ def review_defer(doc_id: str, *, hours: float | None = None, note: str = "", pro
     from ekte.pipeline import review
 
     until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours) if hours else None
-    with Pipeline(_profile(profile, overrides), workdir, create=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return review.review_defer(p, doc_id, until, note, actor=actor or cli_actor())
 
 
@@ -320,6 +321,33 @@ def status(*, workdir: str | Path | None = None) -> dict:
     from ekte.watch import read_status
 
     return read_status(Path(workdir) if workdir else default_workdir())
+
+
+# -- evidence (ekte/evidence): verify, retention -------------------------------------
+
+def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+           overrides: list[str] | None = None, deep: bool = False, require: list[str] | None = None,
+           jobs: int | None = None):
+    """Check the archive: re-hash originals and archival copies against
+    metadata.json, check seals, time stamps, transfer notes and the
+    journal.  Read-only; runs beside a watch daemon.  Returns a
+    :class:`ekte.evidence.verify.VerifyResult` (``exit_code`` 0 = all hold)."""
+    from ekte.evidence.verify import default_jobs, verify as _verify
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    wd = Path(workdir) if workdir else default_workdir()
+    if not (wd / "archive").is_dir():
+        raise ConfigError(f"no archive in {wd}")
+    return _verify(wd, prof, ids, deep=deep, require=require, jobs=jobs or default_jobs())
+
+
+def retention_due(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
+                  overrides: list[str] | None = None, as_of: str | None = None) -> list[dict]:
+    """Documents whose retention period has ended (read-only)."""
+    from ekte.evidence.retention import due
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    return due(Path(workdir) if workdir else default_workdir(), prof, as_of)
 
 
 def journal_check(*, workdir: str | Path | None = None) -> dict:

@@ -11,9 +11,10 @@ def ekte_connectors():
     from ekte.connectors.cmis import CmisConnector
     from ekte.connectors.folder import FolderConnector
     from ekte.connectors.komxwork import KomxworkConnector
+    from ekte.connectors.xaip import XaipConnector
     from ekte.connectors.xdomea import XdomeaConnector
 
-    return [FolderConnector, KomxworkConnector, XdomeaConnector, AlfrescoBulkConnector, CmisConnector]
+    return [FolderConnector, KomxworkConnector, XdomeaConnector, AlfrescoBulkConnector, CmisConnector, XaipConnector]
 
 
 @hookimpl

@@ -318,4 +318,5 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_mail, cli_serve  # noqa: E402,F401 - register mail; serve, users, stats and the other review commands
+from ekte import cli_evidence, cli_mail, cli_serve  # noqa: E402,F401 - register verify/retention/history; mail;
+# serve, users, stats and the other review commands

@@ -70,19 +70,23 @@ def profiles_check(files: Annotated[List[str], typer.Argument(metavar="FILE", he
 
 @command(plugins_app, "list")
 def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
-    """List the plugins, where they came from and which hooks they implement."""
+    """List the plugins, where they came from and what they provide: connectors,
+    classifiers, extractors, intake sources and processors."""
     from rich.table import Table
 
-    from ekte.plugins import build_manager
+    from ekte.plugins import build_manager, provided
 
     with exit_on_errors():
-        _pm, infos = build_manager(plugin)
+        pm, infos = build_manager(plugin)
+        for i in infos:
+            i.provides = provided(pm, i.name)
     if as_json:
         print(json.dumps([i.__dict__ for i in infos], indent=2))
         return
     t = Table()
-    for c in ("plugin", "origin", "hooks"):
+    for c in ("plugin", "origin", "provides", "hooks"):
         t.add_column(c)
     for i in infos:
-        t.add_row(i.name, i.origin, ", ".join(i.hooks))
+        what = "\n".join(f"{kind.replace('_', ' ')}: {', '.join(names)}" for kind, names in i.provides.items())
+        t.add_row(i.name, i.origin, what or "-", ", ".join(i.hooks))
     out.print(t)

@@ -185,8 +185,9 @@ def serve_cmd(
 @command(users_app, "add")
 def users_add_cmd(
     name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
-    role: Annotated[str, typer.Option("--role", metavar="clerk|admin|viewer", help="clerk: review; admin: also "
-                                      "quarantine and users; viewer: statistics.")] = "clerk",
+    role: Annotated[str, typer.Option("--role", metavar="clerk|admin|viewer|intake", help="clerk: review; admin: "
+                                      "also quarantine and users; viewer: statistics; intake: a system account that "
+                                      "only submits documents (POST /api/v1/documents).")] = "clerk",
     password_file: Annotated[Optional[Path], typer.Option("--password-file", metavar="FILE", help="Read the "
                              "password from FILE (default: the first line of standard input).")] = None,
     replace: Annotated[bool, typer.Option("--replace", metavar="", help="Set a new password/role.")] = False,

@@ -6,7 +6,11 @@ Temporary names carry the writing process's owner token
 processes on one working directory, :func:`clean_stale_tmp` removes only
 what a *dead* process left behind, never another live process's work in
 progress.  :func:`move_input` is the one way an input file or package
-leaves an inbox."""
+leaves an inbox.
+
+The writers take an optional *mode* and *group*: the temporary file (made
+0600 by ``mkstemp``) gets them before it is renamed, so the final name
+never has other permissions than asked for, whatever the umask."""
 
 from __future__ import annotations
 
@@ -38,10 +42,44 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def parse_mode(value: Any, directory: bool = False) -> int:
+    """A permission mode written as a string of octal digits ("0640",
+    "640") → int.  Numbers are refused: 640 in TOML is decimal, and a
+    mode must say what it means.  Special bits are refused too; the owner
+    must be able to read and write."""
+    if not isinstance(value, str):
+        raise ValueError('write the mode as a string of octal digits, e.g. "0640"')
+    v = value.strip()
+    if not (3 <= len(v) <= 4) or any(c not in "01234567" for c in v) or (len(v) == 4 and v[0] != "0"):
+        raise ValueError(f'"{value}" is not a mode such as "0640"')
+    mode = int(v, 8)
+    need = 0o700 if directory else 0o600
+    if mode & need != need:
+        raise ValueError(f'"{value}": the owner (ekte) must be able to read and write'
+                         + (" and enter it" if directory else ""))
+    return mode
+
+
+def set_owner_mode(target: int | str | Path, mode: int | None, group: int | None) -> None:
+    """Give a file (descriptor or path) its *group* (-1/None: unchanged)
+    and *mode* (None: unchanged); the group first, since a change of group
+    may clear mode bits."""
+    if group is not None and group >= 0:
+        if isinstance(target, int):
+            os.fchown(target, -1, group)
+        else:
+            os.chown(target, -1, group, follow_symlinks=False)
+    if mode is not None:
+        if isinstance(target, int):
+            os.fchmod(target, mode)
+        else:
+            os.chmod(target, mode)
+
+
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[Any]:
+def atomic_writer(path: Path, mode: int | None = None, group: int | None = None) -> Iterator[Any]:
     """A binary file object for *path*: written under a temporary name,
-    fsynced and renamed on success, removed on failure."""
+    fsynced, given *mode*/*group* and renamed on success, removed on failure."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=tmp_prefix(), dir=path.parent)
@@ -49,6 +87,7 @@ def atomic_writer(path: Path) -> Iterator[Any]:
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
+            set_owner_mode(f.fileno(), mode, group)
             os.fsync(f.fileno())
         os.replace(tmp, path)
         fsync_dir(path.parent)
@@ -58,23 +97,41 @@ def atomic_writer(path: Path) -> Iterator[Any]:
         raise
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    with atomic_writer(path) as f:
+def write_bytes(path: Path, data: bytes, mode: int | None = None, group: int | None = None) -> None:
+    with atomic_writer(path, mode, group) as f:
         f.write(data)
 
 
-def write_text(path: Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
+def write_text(path: Path, text: str, mode: int | None = None, group: int | None = None) -> None:
+    write_bytes(path, text.encode("utf-8"), mode, group)
 
 
-def write_json(path: Path, obj: Any) -> None:
-    write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+def write_json(path: Path, obj: Any, mode: int | None = None, group: int | None = None) -> None:
+    write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n", mode, group)
 
 
-def copy_file(src: Path, dst: Path) -> None:
+def copy_file(src: Path, dst: Path, mode: int | None = None, group: int | None = None) -> None:
     """Copy *src* to *dst* atomically, preserving the bytes exactly."""
-    with atomic_writer(dst) as out, open(src, "rb") as inp:
+    with atomic_writer(dst, mode, group) as out, open(src, "rb") as inp:
         shutil.copyfileobj(inp, out, 1 << 20)
+
+
+def make_dirs(path: Path, mode: int | None = None, group: int | None = None) -> Path:
+    """``mkdir -p`` whose newly made levels get *mode*/*group* (whatever
+    the umask); levels that exist are left as they are."""
+    path = Path(path)
+    missing = []
+    p = path
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir()
+        except FileExistsError:
+            continue  # made meanwhile by someone else: not ours to change
+        set_owner_mode(d, mode, group)
+    return path
 
 
 def fsync_tree(path: Path) -> None:
@@ -88,9 +145,18 @@ def fsync_tree(path: Path) -> None:
         fsync_dir(Path(root))
 
 
+def _chmod_tree(root: Path, mode: int | None, dir_mode: int | None, group: int | None) -> None:
+    for dirpath, _dirs, files in os.walk(root):
+        set_owner_mode(dirpath, dir_mode, group)
+        for name in files:
+            set_owner_mode(os.path.join(dirpath, name), mode, group)
+
+
 @contextlib.contextmanager
-def staged_dir(final: Path) -> Iterator[Path]:
-    """Yield a temporary sibling directory; on success it is fsynced and
+def staged_dir(final: Path, mode: int | None = None, dir_mode: int | None = None,
+               group: int | None = None) -> Iterator[Path]:
+    """Yield a temporary sibling directory; on success its files get
+    *mode*, its folders *dir_mode* (both with *group*), it is fsynced and
     renamed to *final* in one step.  If *final* exists already it is
     replaced only after the new one is complete."""
     final = Path(final)
@@ -98,6 +164,8 @@ def staged_dir(final: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(), dir=final.parent))
     try:
         yield tmp
+        if mode is not None or dir_mode is not None or group is not None:
+            _chmod_tree(tmp, mode, dir_mode, group)
         fsync_tree(tmp)
         if final.exists():
             old = final.with_name(f"{TMP_PREFIX}{OLD_MARK}{tmp_prefix()[len(TMP_PREFIX):]}{final.name}")

@@ -17,6 +17,32 @@ class PluginInfo:
     name: str
     origin: str  # "entry point <dist>", "--plugin", "builtin"
     hooks: list[str] = field(default_factory=list)
+    #: what it provides, by kind: connectors, classifiers, extractors, intake_sources, processors
+    provides: dict[str, list[str]] = field(default_factory=dict)
+
+
+#: hook → the kind of thing its implementations return (a list of them)
+PROVIDED_BY = {"ekte_connectors": "connectors", "ekte_classifiers": "classifiers",
+               "ekte_extractors": "extractors", "ekte_intake_sources": "intake_sources"}
+
+
+def provided(pm: pluggy.PluginManager, name: str) -> dict[str, list[str]]:
+    """What the plugin registered as *name* provides, by kind and name."""
+    plugin = pm.get_plugin(name)
+    out: dict[str, list[str]] = {}
+    for hook, kind in PROVIDED_BY.items():
+        for impl in getattr(pm.hook, hook).get_hookimpls():
+            if impl.plugin is not plugin:
+                continue
+            try:
+                items = impl.function() or []
+            except Exception as e:
+                raise PluginError(f"plugin '{name}': {hook} failed: {type(e).__name__}: {e}") from None
+            out.setdefault(kind, []).extend(
+                str(getattr(x, "name", "") or getattr(x, "__name__", "") or type(x).__name__) for x in items)
+    if any(impl.plugin is plugin for impl in pm.hook.ekte_process.get_hookimpls()):
+        out["processors"] = [getattr(plugin, "__name__", name)]
+    return out
 
 
 class PluginError(ConfigError):

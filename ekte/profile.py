@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError
+from ekte.evidence.settings import ResiscanSettings, RetentionSettings, SealSettings, TimestampSettings
 from ekte.mail.settings import MailSettings
 from ekte.stages.office import OfficeSettings
 from ekte.overrides import apply_overrides, override_error, parse_override  # noqa: F401
@@ -170,6 +171,18 @@ class ExportSettings(_Strict):
     retries: int = Field(default=3, ge=0, le=20)
     #: first back-off in seconds; doubled each time, at most 60 s
     retry_delay: float = Field(default=2.0, ge=0)
+    #: mode of exported files and of the folders connectors create (octal strings);
+    #: each connector that writes files may set its own (``file_mode``, ``dir_mode``)
+    file_mode: str = "0640"
+    dir_mode: str = "0750"
+
+    @field_validator("file_mode", "dir_mode", mode="before")
+    @classmethod
+    def _mode(cls, v: Any, info: Any) -> str:
+        from ekte.fsutil import parse_mode
+
+        parse_mode(v, directory=info.field_name == "dir_mode")
+        return v
 
 
 class WatchSettings(_Strict):
@@ -185,6 +198,12 @@ class WatchSettings(_Strict):
         if v not in ("move", "delete"):
             raise ValueError("must be 'move' or 'delete'")
         return v
+
+
+class ServeSettings(_Strict):
+    """``ekte serve``: the HTTP intake API (issue 15)."""
+
+    max_upload_mb: float = Field(default=100, gt=0, description="413 for a larger upload (POST /api/v1/documents)")
 
 
 class RejectReason(_Strict):
@@ -256,7 +275,12 @@ class Profile(_Strict):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    resiscan: ResiscanSettings = Field(default_factory=ResiscanSettings)
+    seal: SealSettings = Field(default_factory=SealSettings)
+    timestamp: TimestampSettings = Field(default_factory=TimestampSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: settings of plugins, one table each ([plugins.portal], …); each plugin checks its own
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)

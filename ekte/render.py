@@ -67,6 +67,10 @@ def summary(result: Any) -> None:
         w = result.workdir
         out.print(f"archive: {w}/archive   export: {w}/export   review queue: {w}/review   quarantine: {w}/quarantine",
                   highlight=False)
+    reports = [r["report"] for r in getattr(result, "migration", None) or [] if r.get("report")]
+    if reports:  # import-xdomea: one migration report per container
+        out.print(f"migration reports ({len(reports)}): {reports[0].rsplit('/', 1)[0]}/", highlight=False,
+                  soft_wrap=True)  # the path in one piece, to copy
     bad = [d for d in result.documents if d.error]
     if bad:
         q = Table(title="quarantined or not exported")

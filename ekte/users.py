@@ -8,7 +8,8 @@ itself — better than anything hand-written).  API tokens are random
 with scopes no wider than its user's role.
 
 Roles: ``viewer`` (statistics), ``clerk`` (the review queue, history,
-statistics), ``admin`` (everything: quarantine, users).  Scopes:
+statistics), ``admin`` (everything: quarantine, users), ``intake`` (a system
+account that only submits documents over HTTP; issue 15).  Scopes:
 ``review``, ``history``, ``stats``, ``quarantine``, ``users``, ``intake``
 (the HTTP intake of issue 15)."""
 
@@ -35,6 +36,7 @@ ROLES = {
     "viewer": ("stats",),
     "clerk": ("review", "history", "stats"),
     "admin": ("review", "history", "stats", "quarantine", "users", "intake"),
+    "intake": ("intake",),  # a system account (RPA bot, Fachverfahren) that only submits documents
 }
 SCOPES = ("review", "history", "stats", "quarantine", "users", "intake")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")

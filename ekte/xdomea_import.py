@@ -1,15 +1,23 @@
-"""Read xdomea containers (0503 Aussonderung, 0605 SGOAblegen; xdomea 3.x
-and 4.0.0) and ingest their documents with the metadata they carry.
+"""``ekte import-xdomea``: ingest the documents of xdomea containers (0503
+Aussonderung, 0605 SGOAblegen; xdomea 3.x and 4.0.0) with the metadata
+they carry, for migrations.
 
 A container is a ZIP holding one message XML and the primary files (or a
 folder with the same content).  For every ``Dokument`` the newest
 ``Version`` is taken, and of its ``Format``s the PDF one when there is
-one.  What the message says is taken as given — document type (ekte's
-own ``ekte.doctype`` field, when the container came from ekte), the
-Aktenzeichen (``Kennzeichen`` of the document or its Vorgang) and every
-field in ``AnwendungsspezifischeErweiterung`` whose name is an ekte field
-— so nothing is guessed that the sending system knew.  OCR happens only
+one.  What the message says is taken as given (see :mod:`ekte.xdomea_read`
+for the mapping): document type and confidence, Aktenzeichen, Aktenplan,
+retention, Betreff, dates, fields — so nothing is guessed that the sending
+system knew; the rest of the message's metadata (Federführung, Laufzeit,
+Bemerkung, history, UUIDs …) is kept in the provenance and written again
+by the xdomea connector.  The Dokumente of one Vorgang form one group: the
+xdomea connector exports them as one Vorgang again.  OCR happens only
 where a file has no text layer (the normal born-digital route).
+
+A migration report per container (what was taken, mapped, kept, dropped
+and why; each document's id and outcome) is written to
+``<workdir>/reports/import-xdomea-<time>/<n>-<container>.json`` and is
+part of the ``--json`` output (``migration``).
 
 Safety: the XML is parsed without entities or network; a primary file
 name must name a plain member of the container; members are limited in
@@ -22,129 +30,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-
-from lxml import etree
 
 from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
 from ekte.package import Package
-from ekte.profile import FIELD_NAMES
+from ekte.pipeline import IngestResult
 from ekte.sources import Rejected, Staged
+from ekte.xdomea_read import TEXT_CODES, Entry, Message
 
 log = logging.getLogger(__name__)
 
 MAX_RATIO = 200  # uncompressed : compressed, beyond which a member is a bomb
-PDF_CODES = {"018", "044"}
-TEXT_CODES = {"045"}
-
-
-@dataclass
-class Entry:
-    """One primary document named by the message."""
-
-    member: str
-    uuid: str = ""
-    expected_sha256: str | None = None
-    format_code: str = ""
-    fields: dict[str, str] = field(default_factory=dict)
-    doctype: str | None = None
-    provenance: dict[str, Any] = field(default_factory=dict)
-
-
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
-
-
-def _child(el: etree._Element, *names: str) -> etree._Element | None:
-    cur = el
-    for n in names:
-        cur = next((c for c in cur if isinstance(c.tag, str) and _local(c) == n), None)
-        if cur is None:
-            return None
-    return cur
-
-
-def _text(el: etree._Element | None, *names: str) -> str | None:
-    if el is None:
-        return None
-    c = _child(el, *names) if names else el
-    if c is None:
-        return None
-    t = "".join(c.itertext()).strip() if len(c) == 0 else (c.text or "").strip()
-    return t or None
-
-
-def parse_message(xml: bytes) -> tuple[str, str, list[Entry]]:
-    """→ (message type, version, entries)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-    try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as e:
-        raise DocumentError("bad_message", f"the message XML is not well-formed ({e.msg})") from None
-    name = _local(root)
-    ns = etree.QName(root).namespace or ""
-    if not ns.startswith("urn:xoev-de:xdomea:schema:") or not name.endswith((".0503", ".0605")):
-        raise DocumentError("bad_message", f"not an xdomea 0503 or 0605 message: {name}")
-    version = ns.rsplit(":", 1)[1]
-    entries: list[Entry] = []
-    for dok in root.iter(f"{{{ns}}}Dokument"):
-        vorgang = next((a for a in dok.iterancestors() if _local(a) == "Vorgang"), None)
-        versions = [v for v in dok if isinstance(v.tag, str) and _local(v) == "Version"]
-        if not versions:
-            continue
-
-        def vnum(v: etree._Element) -> float:
-            try:
-                return float(_text(v, "Nummer") or 0)
-            except ValueError:
-                return 0.0
-
-        ver = max(versions, key=vnum)
-        formats = [f for f in ver if isinstance(f.tag, str) and _local(f) == "Format"]
-        fmt = next((f for f in formats if _text(f, "Name", "code") in PDF_CODES), formats[0] if formats else None)
-        if fmt is None:
-            continue
-        pd = _child(fmt, "Primaerdokument")
-        if pd is None or not _text(pd, "Dateiname"):
-            continue
-        e = Entry(member=_text(pd, "Dateiname") or "", format_code=_text(fmt, "Name", "code") or "")
-        e.uuid = _text(dok, "Identifikation", "xdomeaUUID") or _text(dok, "Identifikation", "ID") or ""
-        h = _child(pd, "Hash")
-        if h is not None and (_text(h, "Algorithmus", "code") or "").upper() in ("SHA-256", "SHA256"):
-            e.expected_sha256 = (_text(h, "Wert") or "").lower() or None
-        az = _text(dok, "AllgemeineMetadaten", "Kennzeichen") or (
-            _text(vorgang, "AllgemeineMetadaten", "Kennzeichen") if vorgang is not None else None)
-        if az:
-            e.fields["aktenzeichen"] = az
-        for ext in dok:
-            if not isinstance(ext.tag, str) or _local(ext) != "AnwendungsspezifischeErweiterung":
-                continue
-            for feld in ext.iter(f"{{{ns}}}Feld"):
-                k, v = _text(feld, "Name"), _text(feld, "Wert")
-                if not k or v is None:
-                    continue
-                if k == "ekte.doctype":
-                    e.doctype = v
-                elif k in FIELD_NAMES:
-                    e.fields[k] = v
-        e.provenance = {
-            "system": "xdomea", "message": name, "version": version,
-            "dokument_uuid": e.uuid, "vorgang_uuid": _text(vorgang, "Identifikation", "xdomeaUUID")
-            or _text(vorgang, "Identifikation", "ID") if vorgang is not None else None,
-            "betreff": _text(dok, "AllgemeineMetadaten", "Betreff"),
-            "aktenplan": _text(vorgang, "AllgemeineMetadaten", "Aktenplaneinheit", "Kennzeichen")
-            if vorgang is not None else None,
-            "posteingangsdatum": _text(dok, "Posteingangsdatum"),
-            "datum_des_schreibens": _text(dok, "DatumDesSchreibens"),
-            "typ": _text(dok, "Typ"),
-            "primary_file": e.member,
-            "primary_sha256": e.expected_sha256,
-            "format": e.format_code,
-        }
-        entries.append(e)
-    return name, version, entries
 
 
 def find_message(pkg: Package) -> tuple[str, bytes]:
@@ -157,12 +56,30 @@ def find_message(pkg: Package) -> tuple[str, bytes]:
     raise DocumentError("bad_message", "no xdomea 0503/0605 message in the container")
 
 
+def _given(e: Entry, msg: Message, path: Path, msg_name: str, sha: str) -> dict[str, Any]:
+    """The metadata a staged document is delivered with."""
+    prov = {
+        "system": "xdomea", "message": msg.name, "version": msg.version, "container": path.name,
+        "container_message": msg_name, "prozess_id": msg.header.get("prozess_id"),
+        "nachricht_uuid": msg.header.get("nachricht_uuid"), "dokument_uuid": e.uuid, "vorgang_uuid": e.vorgang_uuid,
+        "primary_file": e.member, "primary_sha256": sha, "format": e.format_code,
+        # delivered record values (see ekte.connectors.common.DELIVERED_KEYS) and the rest of the metadata
+        "record": e.record, "xdomea": e.xdomea,
+    }
+    return {"doctype": e.doctype, "confidence": e.confidence, "received": e.received, "fields": dict(e.fields),
+            "source": f"{path}!/{e.member}", "provenance": {k: v for k, v in prov.items() if v is not None}}
+
+
 class XdomeaSource:
     """The containers given to ``ekte import-xdomea``, as an intake source:
     every primary file becomes a staged document with the message's
-    metadata; the pipeline quarantines what is rejected."""
+    metadata; the pipeline quarantines what is rejected.  ``reports``
+    holds the migration report of every container expanded."""
 
     name = "xdomea"
+
+    def __init__(self) -> None:
+        self.reports: dict[str, dict[str, Any]] = {}
 
     def configure(self, profile: Any, workdir: Path) -> None:
         self.max_bytes = int(profile.intake.max_file_mb * 1024 * 1024)
@@ -171,40 +88,116 @@ class XdomeaSource:
         return True  # only used for the containers named on the command line
 
     def expand(self, path: Path, staging: Path) -> list[Staged | Rejected]:
-        from ekte.textpdf import text_to_pdf
-
-        pkg = Package(path, self.max_bytes, max_ratio=MAX_RATIO)  # DocumentError: the container is quarantined
-        msg_name, xml = find_message(pkg)
-        mtype, version, entries = parse_message(xml)
-        log.info("xdomea import: %s %s with %d documents", mtype, version, len(entries))
+        report: dict[str, Any] = {"container": str(path), "documents": []}
+        self.reports[str(path)] = report
+        try:
+            pkg = Package(path, self.max_bytes, max_ratio=MAX_RATIO)
+            msg_name, xml = find_message(pkg)
+            msg = Message(xml)
+        except DocumentError as e:
+            report["error"] = {"code": e.code, "message": e.message}
+            raise  # the pipeline quarantines the container
+        log.info("xdomea import: %s %s with %d documents", msg.name, msg.version, len(msg.entries))
+        report.update(message=msg.name, version=msg.version, message_file=msg_name,
+                      prozess_id=msg.header.get("prozess_id"), nachricht_uuid=msg.header.get("nachricht_uuid"),
+                      objects=[o for o in msg.objects if o["object"] != "Dokument"])
         out: list[Staged | Rejected] = []
-        for e in entries:
-            src = f"{path}!/{e.member}"
-            try:
-                data = pkg.read(e.member)
-            except DocumentError as err:
-                out.append(Rejected(src, err.code, err.message))
-                continue
-            sha = fsutil.sha256_bytes(data)
-            if e.expected_sha256 and e.expected_sha256 != sha:
-                bad = staging / f"rejected-{len(out)}"
-                bad.write_bytes(data)
-                out.append(Rejected(src, "hash_mismatch", REASONS["hash_mismatch"], bad))
-                continue
-            target = staging / Path(e.member).name
-            prov = dict(e.provenance, container=path.name, container_message=msg_name, primary_sha256=sha)
-            if e.format_code in TEXT_CODES or (e.member.lower().endswith(".txt") and not data.startswith(b"%PDF")):
-                target = target.with_suffix(".pdf")
-                text_to_pdf(data.decode("utf-8", errors="replace"), target)
-                prov["converted"] = "text typeset into PDF"
-            else:
-                target.write_bytes(data)
-            out.append(Staged(target, {"doctype": e.doctype, "fields": e.fields, "source": src, "provenance": prov}))
+        for e in msg.entries:
+            item = self._stage(e, msg, pkg, path, msg_name, staging, len(out))
+            report["documents"].append({"source": f"{path}!/{e.member}", "dokument_uuid": e.uuid,
+                                        "primary_file": e.member, **e.report,
+                                        **({"taken": False, "error": {"code": item.code, "message": item.message}}
+                                           if isinstance(item, Rejected) else {"taken": True})})
+            out.append(item)
+        _groups([s for s in out if isinstance(s, Staged)])
         return out
 
+    def _stage(self, e: Entry, msg: Message, pkg: Package, path: Path, msg_name: str, staging: Path,
+               n: int) -> Staged | Rejected:
+        from ekte.textpdf import text_to_pdf
 
-def import_containers(pipeline: Any, containers: list[Path], progress: Any = None) -> Any:
+        src = f"{path}!/{e.member}"
+        try:
+            data = pkg.read(e.member)
+        except DocumentError as err:
+            return Rejected(src, err.code, err.message)
+        sha = fsutil.sha256_bytes(data)
+        if e.expected_sha256 and e.expected_sha256 != sha:
+            bad = staging / f"rejected-{n}"
+            bad.write_bytes(data)
+            return Rejected(src, "hash_mismatch", REASONS["hash_mismatch"], bad)
+        given = _given(e, msg, path, msg_name, sha)
+        target = staging / Path(e.member).name
+        if e.format_code in TEXT_CODES or (e.member.lower().endswith(".txt") and not data.startswith(b"%PDF")):
+            target = target.with_suffix(".pdf")
+            text_to_pdf(data.decode("utf-8", errors="replace"), target)
+            given["provenance"]["converted"] = "text typeset into PDF"
+        else:
+            target.write_bytes(data)
+        given["provenance"]["_index"] = e.index
+        return Staged(target, given)
+
+
+def _groups(staged: list[Staged]) -> None:
+    """The documents of one Vorgang: one group (exported as one Vorgang)."""
+    by_vorgang: dict[str, list[Staged]] = {}
+    for s in staged:
+        v = s.given["provenance"].get("vorgang_uuid")
+        if v:
+            by_vorgang.setdefault(v, []).append(s)
+    for s in staged:
+        prov = s.given["provenance"]
+        index = prov.pop("_index", 0)
+        v = prov.get("vorgang_uuid")
+        if v:
+            members = by_vorgang[v]
+            prov["group"] = {"id": f"xdomea-vorgang:{v}", "size": len(members),
+                             "index": index or members.index(s) + 1, "role": "dokument"}
+
+
+@dataclass
+class ImportResult(IngestResult):
+    """An ingest result with the migration report of every container."""
+
+    migration: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "migration": self.migration}
+
+
+def write_reports(source: XdomeaSource, result: IngestResult, workdir: Path) -> list[dict[str, Any]]:
+    """Complete each container's report with its documents' outcome and
+    write it below ``<workdir>/reports/``."""
+    by_source = {d.source: d for d in result.documents}
+    folder = Path(workdir) / "reports" / f"import-xdomea-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}"
+    out = []
+    for n, (container, rep) in enumerate(source.reports.items(), 1):
+        for d in rep["documents"]:
+            doc = by_source.get(d["source"])
+            if doc is not None:
+                d["id"] = doc.id
+                d["status"] = doc.status.value if doc.status else None
+                if doc.duplicate_of:
+                    d["duplicate_of"] = doc.duplicate_of
+        if "error" in rep:
+            doc = by_source.get(container)
+            rep["status"] = doc.status.value if doc is not None and doc.status else "quarantined"
+        path = folder / f"{n:02d}-{Path(container).name}.json"
+        rep["report"] = str(path)
+        fsutil.write_json(path, rep)
+        out.append(rep)
+    return out
+
+
+def import_containers(pipeline: Any, containers: list[Path], progress: Any = None) -> ImportResult:
     """Ingest the documents of xdomea containers with *pipeline* (open)."""
     source = XdomeaSource()
     source.configure(pipeline.profile, pipeline.workdir)
-    return pipeline.ingest([Path(c) for c in containers], progress=progress, command="import-xdomea", source=source)
+    result = pipeline.ingest([Path(c) for c in containers], progress=progress, command="import-xdomea",
+                             source=source)
+    out = ImportResult(**{f: getattr(result, f) for f in ("documents", "seconds", "interrupted", "workdir")})
+    try:
+        out.migration = write_reports(source, result, pipeline.workdir)
+    except OSError as e:
+        log.error("the migration reports could not be written (%s)", e.strerror or e)
+    return out

@@ -1,278 +1,66 @@
 """A CMIS 1.1 Browser Binding server for the tests: a real HTTP server on
 loopback, as strict as a real repository in what ekte's CMIS connector and
-cmislib use.
+cmislib use; the repository, its JSON and CMIS-QL are in tests/cmis_repo.py.
 
 Built from the CMIS 1.1 specification (part II, Browser Binding: service
 URL → repository infos, ``rootFolderUrl`` + path with ``cmisselector``,
 ``cmisaction`` form posts with ``propertyId[i]``/``propertyValue[i]``,
 exception JSON ``{"exception", "message"}`` with the status codes of
-section 5.2.10) and from the recorded traffic of Apache Chemistry's InMemory
-server in ../shared/cmis-captures (property JSON with id/localName/
-queryName/type/cardinality/value, datetimes as epoch milliseconds,
-``allowableActions``, 201 on create).  cmislib 0.7.0 is checked against it
-in the tests as an independent client.
+section 5.2.10) and from the recorded traffic of Apache Chemistry's
+OpenCMIS InMemory server in ../shared/cmis-captures: repositoryInfo with
+``aclCapabilities``, ``thinClientURI`` …; children with ``pathSegment``;
+parents with ``relativePathSegment``; the options ``succinct``,
+``includeAllowableActions``, ``includeACL``, ``includePolicyIds``,
+``includePathSegment``, ``includeRelativePathSegment``; a query both as
+``q=`` and as ``statement=`` (what the OpenCMIS client sends), by GET
+(``cmisselector=query``) and POST (``cmisaction=query``); 201 on create.
+cmislib 0.7.0 is checked against it in the tests as an independent client,
+and tests/test_cmis.py compares its answers field by field with the
+captures.
 
 Strictness: typed properties (string, id, integer, datetime, boolean), the
 type's required properties, secondary types and their properties only when
-applied, unknown properties rejected, 409 nameConstraintViolation on a
-duplicate name in a folder, 404 objectNotFound, 401 without valid Basic
-credentials.  Faults can be injected: status codes, delays, and a server
-that stores a document and dies before it answers.
+applied, unknown properties rejected, CMIS-QL escapes, 409
+nameConstraintViolation on a duplicate name in a folder, 404 objectNotFound,
+401 without valid Basic credentials.  Faults can be injected: status codes,
+delays, and a server that stores a document and dies before it answers.
 """
 
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import re
 import threading
 import time
-from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-STATUS = {  # CMIS 1.1 part II, 5.2.10
-    "invalidArgument": 400, "objectNotFound": 404, "permissionDenied": 403, "notSupported": 405,
-    "runtime": 500, "constraint": 409, "contentAlreadyExists": 409, "filterNotValid": 400,
-    "nameConstraintViolation": 409, "storage": 500, "streamNotSupported": 403, "updateConflict": 409,
-    "versioning": 409, "unauthorized": 401,
+from cmis_repo import STATUS, CmisError, Repo
+
+__all__ = ["CmisServer", "CmisError", "Repo", "STATUS"]
+
+#: the permissions and their mapping as the recorded server lists them (aclCapabilities)
+PERMISSION_MAPPING = {
+    "cmis:read": ("canGetDescendents.Folder", "canGetChildren.Folder", "canGetParents.Folder",
+                  "canGetFolderParent.Object", "canCreateRelationship.Source", "canCreateRelationship.Target",
+                  "canGetProperties.Object", "canViewContent.Object", "canGetAllVersions.VersionSeries",
+                  "canGetObjectRelationships.Object", "canGetAppliedPolicies.Object", "canGetACL.Object"),
+    "cmis:write": ("canCreateDocument.Folder", "canCreateFolder.Folder", "canUpdateProperties.Object",
+                   "canMove.Object", "canMove.Target", "canMove.Source", "canDelete.Object", "canDeleteTree.Folder",
+                   "canSetContent.Document", "canDeleteContent.Document", "canAddToFolder.Object",
+                   "canAddToFolder.Folder", "canRemoveFromFolder.Object", "canRemoveFromFolder.Folder",
+                   "canCheckout.Document", "canCancelCheckout.Document", "canCheckin.Document",
+                   "canAddPolicy.Object", "canAddPolicy.Policy", "canRemovePolicy.Object", "canRemovePolicy.Policy"),
+    "cmis:all": ("canApplyACL.Object",),
 }
 
 
-class CmisError(Exception):
-    def __init__(self, exception: str, message: str):
-        super().__init__(message)
-        self.exception, self.message = exception, message
-
-
-def pdef(pid: str, ptype: str, required: bool = False, cardinality: str = "single", updatability: str = "readwrite"):
-    return {"id": pid, "localName": pid, "queryName": pid, "displayName": pid, "propertyType": ptype,
-            "cardinality": cardinality, "required": required, "updatability": updatability,
-            "queryable": True, "orderable": False, "inherited": False, "openChoice": False}
-
-
-BASE_PROPS = [
-    pdef("cmis:name", "string", True), pdef("cmis:objectId", "id", updatability="readonly"),
-    pdef("cmis:objectTypeId", "id", True, updatability="oncreate"),
-    pdef("cmis:baseTypeId", "id", updatability="readonly"), pdef("cmis:description", "string"),
-    pdef("cmis:createdBy", "string", updatability="readonly"),
-    pdef("cmis:creationDate", "datetime", updatability="readonly"),
-    pdef("cmis:lastModificationDate", "datetime", updatability="readonly"),
-    pdef("cmis:changeToken", "string", updatability="readonly"),
-    pdef("cmis:secondaryObjectTypeIds", "id", cardinality="multi"),
-]
-DOC_PROPS = [
-    pdef("cmis:contentStreamLength", "integer", updatability="readonly"),
-    pdef("cmis:contentStreamMimeType", "string", updatability="readonly"),
-    pdef("cmis:contentStreamFileName", "string", updatability="readonly"),
-    pdef("cmis:contentStreamId", "id", updatability="readonly"),
-    pdef("cmis:isImmutable", "boolean", updatability="readonly"),
-    pdef("cmis:isLatestVersion", "boolean", updatability="readonly"),
-    pdef("cmis:isMajorVersion", "boolean", updatability="readonly"),
-    pdef("cmis:isLatestMajorVersion", "boolean", updatability="readonly"),
-    pdef("cmis:versionSeriesId", "id", updatability="readonly"),
-    pdef("cmis:versionLabel", "string", updatability="readonly"),
-    pdef("cmis:isVersionSeriesCheckedOut", "boolean", updatability="readonly"),
-]
-FOLDER_PROPS = [pdef("cmis:parentId", "id", updatability="readonly"), pdef("cmis:path", "string", updatability="readonly")]
-#: the secondary type a county's DMS administrator would define for ekte
-EKTE_PROPS = [
-    pdef("ekte:sha256", "string", True), pdef("ekte:id", "string", True), pdef("ekte:doctype", "string"),
-    pdef("ekte:aktenzeichen", "string"), pdef("ekte:aktenplan", "string"), pdef("ekte:received", "datetime"),
-    pdef("ekte:pages", "integer"), pdef("ekte:retentionYears", "integer"), pdef("ekte:originalSha256", "string"),
-]
-
-
-def typedef(tid: str, base: str, props: list[dict], parent: str | None) -> dict:
-    return {"id": tid, "localName": tid, "queryName": tid, "displayName": tid, "baseId": base, "parentId": parent,
-            "description": tid, "creatable": base != "cmis:secondary", "fileable": base != "cmis:secondary",
-            "queryable": True, "controllablePolicy": False, "controllableACL": False, "fulltextIndexed": False,
-            "includedInSupertypeQuery": True,
-            "propertyDefinitions": {p["id"]: p for p in props}}
-
-
-@dataclass
-class Repo:
-    """The repository's state; it survives a server restart."""
-
-    id: str = "A1"
-    user: str = "ekte"
-    password: str = "s3cret"
-    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
-    types: dict[str, dict] = field(default_factory=dict)
-    ids: Any = field(default_factory=lambda: itertools.count(101))
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    log: list[tuple[str, str, int]] = field(default_factory=list)  # (method, action, status)
-    faults: list[dict[str, Any]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.types = {
-            "cmis:document": typedef("cmis:document", "cmis:document", BASE_PROPS + DOC_PROPS, None),
-            "cmis:folder": typedef("cmis:folder", "cmis:folder", BASE_PROPS + FOLDER_PROPS, None),
-            "ekte:metadata": typedef("ekte:metadata", "cmis:secondary", EKTE_PROPS, "cmis:secondary"),
-        }
-        now = int(time.time() * 1000)
-        self.objects["100"] = {"props": {"cmis:objectId": "100", "cmis:name": "", "cmis:objectTypeId": "cmis:folder",
-                                         "cmis:baseTypeId": "cmis:folder", "cmis:creationDate": now,
-                                         "cmis:parentId": None, "cmis:path": "/"}, "parent": None}
-
-    # -- helpers
-    def children(self, folder_id: str) -> list[str]:
-        return [i for i, o in self.objects.items() if o.get("parent") == folder_id]
-
-    def path_of(self, oid: str) -> str:
-        o = self.objects[oid]
-        if o["parent"] is None:
-            return "/"
-        parent = self.path_of(o["parent"])
-        return parent.rstrip("/") + "/" + o["props"]["cmis:name"]
-
-    def by_path(self, path: str) -> str:
-        cur = "100"
-        for seg in [s for s in path.split("/") if s]:
-            nxt = [c for c in self.children(cur) if self.objects[c]["props"]["cmis:name"] == seg]
-            if not nxt:
-                raise CmisError("objectNotFound", f"path not found: {path}")
-            cur = nxt[0]
-        return cur
-
-    def get(self, oid: str) -> dict:
-        if oid not in self.objects:
-            raise CmisError("objectNotFound", f"object not found: {oid}")
-        return self.objects[oid]
-
-    def documents(self) -> list[dict]:
-        return [o for o in self.objects.values() if o["props"]["cmis:baseTypeId"] == "cmis:document"]
-
-    # -- property handling
-    def defs_for(self, type_id: str, secondary: list[str]) -> dict[str, dict]:
-        if type_id not in self.types or self.types[type_id]["baseId"] == "cmis:secondary":
-            raise CmisError("constraint", f"unknown or not creatable object type: {type_id}")
-        defs = dict(self.types[type_id]["propertyDefinitions"])
-        for s in secondary:
-            t = self.types.get(s)
-            if t is None or t["baseId"] != "cmis:secondary":
-                raise CmisError("constraint", f"unknown secondary type: {s}")
-            defs.update(t["propertyDefinitions"])
-        return defs
-
-    def convert(self, d: dict, raw: list[str]) -> Any:
-        t = d["propertyType"]
-        out = []
-        for v in raw:
-            try:
-                if t == "integer":
-                    out.append(int(v))
-                elif t == "datetime":
-                    out.append(int(v))  # epoch milliseconds, as the Browser Binding sends them
-                elif t == "boolean":
-                    if v not in ("true", "false"):
-                        raise ValueError(v)
-                    out.append(v == "true")
-                elif t == "decimal":
-                    out.append(float(v))
-                else:
-                    out.append(v)
-            except ValueError:
-                raise CmisError("invalidArgument", f"property {d['id']}: not a valid {t}") from None
-        if d["cardinality"] == "single":
-            if len(out) > 1:
-                raise CmisError("constraint", f"property {d['id']} is single-valued")
-            return out[0] if out else None
-        return out
-
-    def create(self, base: str, parent_id: str, props_raw: dict[str, list[str]], content: tuple | None) -> str:
-        parent = self.get(parent_id)
-        if parent["props"]["cmis:baseTypeId"] != "cmis:folder":
-            raise CmisError("constraint", "parent is not a folder")
-        type_id = (props_raw.get("cmis:objectTypeId") or [""])[0]
-        secondary = props_raw.get("cmis:secondaryObjectTypeIds", [])
-        defs = self.defs_for(type_id, secondary)
-        if self.types[type_id]["baseId"] != base:
-            raise CmisError("constraint", f"type {type_id} is not a {base} type")
-        props: dict[str, Any] = {}
-        for pid, raw in props_raw.items():
-            d = defs.get(pid)
-            if d is None:
-                raise CmisError("constraint", f"property {pid} is not defined for {type_id} {secondary}")
-            if d["updatability"] == "readonly":
-                raise CmisError("constraint", f"property {pid} is read-only")
-            props[pid] = self.convert(d, raw)
-        for pid, d in defs.items():
-            if d["required"] and props.get(pid) in (None, "", []):
-                raise CmisError("constraint", f"required property {pid} is missing")
-        name = props["cmis:name"]
-        if "/" in name or name in (".", ".."):
-            raise CmisError("nameConstraintViolation", f"invalid name: {name}")
-        with self.lock:
-            if any(self.objects[c]["props"]["cmis:name"] == name for c in self.children(parent_id)):
-                raise CmisError("nameConstraintViolation", f"an object named {name} exists in this folder")
-            oid = str(next(self.ids))
-            now = int(time.time() * 1000)
-            props.update({"cmis:objectId": oid, "cmis:baseTypeId": base, "cmis:creationDate": now,
-                          "cmis:lastModificationDate": now, "cmis:createdBy": self.user, "cmis:changeToken": str(now)})
-            obj = {"props": props, "parent": parent_id}
-            if base == "cmis:document":
-                data, mime, fname = content or (b"", None, None)
-                obj["content"] = data
-                props.update({"cmis:contentStreamLength": len(data) if content else None,
-                              "cmis:contentStreamMimeType": mime, "cmis:contentStreamFileName": fname,
-                              "cmis:isLatestVersion": True, "cmis:isMajorVersion": True,
-                              "cmis:isLatestMajorVersion": True, "cmis:versionSeriesId": oid, "cmis:versionLabel": "1.0",
-                              "cmis:isImmutable": False, "cmis:isVersionSeriesCheckedOut": False})
-            else:
-                props["cmis:parentId"] = parent_id
-            self.objects[oid] = obj
-            if base == "cmis:folder":
-                props["cmis:path"] = self.path_of(oid)
-            return oid
-
-    def to_json(self, oid: str) -> dict:
-        o = self.get(oid)
-        p = o["props"]
-        defs = self.defs_for(p["cmis:objectTypeId"], p.get("cmis:secondaryObjectTypeIds") or [])
-        props = {}
-        for pid, val in p.items():
-            d = defs.get(pid, pdef(pid, "string"))
-            props[pid] = {"id": pid, "localName": pid, "queryName": pid, "displayName": pid, "value": val,
-                          "type": d["propertyType"], "cardinality": d["cardinality"]}
-        is_doc = p["cmis:baseTypeId"] == "cmis:document"
-        actions = {"canGetProperties": True, "canGetContentStream": bool(is_doc and o.get("content") is not None),
-                   "canCreateDocument": not is_doc, "canCreateFolder": not is_doc, "canGetChildren": not is_doc,
-                   "canDeleteObject": False, "canUpdateProperties": False, "canGetObjectParents": True}
-        return {"properties": props, "allowableActions": actions}
-
-    def query(self, q: str) -> list[str]:
-        m = re.fullmatch(r"\s*SELECT\s+(.+?)\s+FROM\s+([\w:]+)(?:\s+WHERE\s+(.+?))?\s*", q, re.I | re.S)
-        if not m:
-            raise CmisError("invalidArgument", "query not understood")
-        tid, where = m.group(2), m.group(3)
-        t = self.types.get(tid)
-        if t is None:
-            raise CmisError("invalidArgument", f"unknown type in FROM: {tid}")
-        conds = []
-        if where:
-            for c in re.split(r"\s+AND\s+", where, flags=re.I):
-                cm = re.fullmatch(r"([\w:]+)\s*=\s*'((?:[^']|'')*)'", c.strip())
-                if not cm:
-                    raise CmisError("invalidArgument", "only  prop = 'value' [AND …] conditions are supported")
-                if cm.group(1) not in t["propertyDefinitions"]:
-                    raise CmisError("invalidArgument", f"{cm.group(1)} is not a property of {tid}")
-                conds.append((cm.group(1), cm.group(2).replace("''", "'")))
-        out = []
-        for oid, o in self.objects.items():
-            p = o["props"]
-            applies = (p["cmis:objectTypeId"] == tid if t["baseId"] != "cmis:secondary"
-                       else tid in (p.get("cmis:secondaryObjectTypeIds") or []))
-            if tid in ("cmis:document", "cmis:folder"):
-                applies = p["cmis:baseTypeId"] == tid
-            if applies and all(str(p.get(k)) == v for k, v in conds):
-                out.append(oid)
-        return out
+def _true(v: Any) -> bool:
+    return str(v).lower() == "true"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -337,21 +125,25 @@ class Handler(BaseHTTPRequestHandler):
     def repo_info(self) -> dict:
         r = self.server.repo
         url = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}{self.server.base_path}/{r.id}"
+        caps = {"capabilityContentStreamUpdatability": "anytime", "capabilityPWCSearchable": False,
+                "capabilityQuery": "metadataonly", "capabilityRenditions": "none", "capabilityACL": "discover",
+                "capabilityGetFolderTree": False, "capabilityGetDescendants": False,
+                "capabilityVersionSpecificFiling": False, "capabilityUnfiling": False, "capabilityJoin": "none",
+                "capabilityAllVersionsSearchable": False, "capabilityMultifiling": False, "capabilityChanges": "none",
+                "capabilityPWCUpdatable": False, "capabilityOrderBy": "none"}
+        acl = {"permissionMapping": [{"permission": [perm], "key": k} for perm, keys in PERMISSION_MAPPING.items()
+                                     for k in keys],
+               "permissions": [{"description": d, "permission": perm} for perm, d in
+                               (("cmis:read", "Read"), ("cmis:write", "Write"), ("cmis:all", "All"))],
+               "propagation": "objectonly", "supportedPermissions": "basic"}
         return {r.id: {"repositoryId": r.id, "repositoryName": "ekte test repository",
                        "repositoryDescription": "CMIS 1.1 Browser Binding test server", "vendorName": "ekte tests",
                        "productName": "ekte-cmis-test", "productVersion": "1", "rootFolderId": "100",
-                       "repositoryUrl": url, "rootFolderUrl": url + "/root", "cmisVersionSupported": "1.1",
-                       "latestChangeLogToken": "0", "principalIdAnonymous": "anonymous",
-                       "principalIdAnyone": "anyone", "changesIncomplete": True, "changesOnType": [],
-                       "capabilities": {"capabilityQuery": "metadataonly", "capabilityUnfiling": False,
-                                        "capabilityMultifiling": False, "capabilityACL": "none",
-                                        "capabilityGetDescendants": False, "capabilityGetFolderTree": False,
-                                        "capabilityContentStreamUpdatability": "anytime",
-                                        "capabilityChanges": "none", "capabilityRenditions": "none",
-                                        "capabilityVersionSpecificFiling": False, "capabilityPWCUpdatable": False,
-                                        "capabilityPWCSearchable": False, "capabilityAllVersionsSearchable": False,
-                                        "capabilityJoin": "none", "capabilityOrderBy": "none"},
-                       "extendedFeatures": []}}
+                       "repositoryUrl": url, "rootFolderUrl": url + "/root", "thinClientURI": "",
+                       "cmisVersionSupported": "1.1", "latestChangeLogToken": "0",
+                       "principalIdAnonymous": "anonymous", "principalIdAnyone": "anyone",
+                       "changesIncomplete": True, "changesOnType": [], "capabilities": caps,
+                       "aclCapabilities": acl, "extendedFeatures": []}}
 
     # -- GET
     def do_GET(self) -> None:  # noqa: N802
@@ -366,42 +158,64 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "service":
                 return self._send(200, self.repo_info())
             if kind == "repo":
-                if sel in ("", "repositoryInfo"):
-                    return self._send(200, self.repo_info())
-                if sel == "typeDefinition":
-                    t = repo.types.get(qs.get("typeId", ""))
-                    if t is None:
-                        raise CmisError("objectNotFound", "unknown type")
-                    return self._send(200, t)
-                if sel == "query":
-                    return self._query(qs.get("q", ""))
-                raise CmisError("invalidArgument", f"unknown selector {sel}")
+                return self._repo_get(sel, qs)
             oid = qs["objectId"] if "objectId" in qs else repo.by_path(rest or "/")
-            if sel in ("", "object", "properties"):
-                return self._send(200, repo.to_json(oid))
-            if sel == "content":
-                o = repo.get(oid)
-                if o.get("content") is None:
-                    raise CmisError("constraint", "no content stream")
-                return self._send(200, o["content"], o["props"].get("cmis:contentStreamMimeType") or "application/octet-stream")
-            if sel == "children":
-                return self._send(200, {"objects": [{"object": repo.to_json(c)} for c in repo.children(oid)],
-                                        "hasMoreItems": False, "numItems": len(repo.children(oid))})
-            if sel == "parents":
-                o = repo.get(oid)
-                return self._send(200, [] if o["parent"] is None else
-                                  [{"object": repo.to_json(o["parent"]), "relativePathSegment": o["props"]["cmis:name"]}])
-            if sel == "allowableActions":
-                return self._send(200, repo.to_json(oid)["allowableActions"])
-            raise CmisError("invalidArgument", f"unknown selector {sel}")
+            return self._object_get(sel, oid, qs)
         except CmisError as e:
             repo.log.append(("GET", "error", STATUS[e.exception]))
             self._error(e)
 
-    def _query(self, q: str) -> None:
+    def _repo_get(self, sel: str, qs: dict[str, str]) -> None:
         repo = self.server.repo
-        ids = repo.query(q)
-        self._send(200, {"results": [repo.to_json(i) for i in ids], "hasMoreItems": False, "numItems": len(ids)})
+        if sel in ("", "repositoryInfo"):
+            return self._send(200, self.repo_info())
+        if sel == "typeDefinition":
+            t = repo.types.get(qs.get("typeId", ""))
+            if t is None:
+                raise CmisError("objectNotFound", "unknown type")
+            return self._send(200, t)
+        if sel == "query":
+            return self._query(qs)
+        raise CmisError("invalidArgument", f"unknown selector {sel}")
+
+    def _object_get(self, sel: str, oid: str, qs: dict[str, str]) -> None:
+        repo = self.server.repo
+        succ, actions = _true(qs.get("succinct")), _true(qs.get("includeAllowableActions"))
+        if sel in ("", "object", "properties"):
+            return self._send(200, repo.to_json(oid, succinct=succ, actions=actions, acl=_true(qs.get("includeACL")),
+                                                policies=_true(qs.get("includePolicyIds"))))
+        if sel == "content":
+            o = repo.get(oid)
+            if o.get("content") is None:
+                raise CmisError("constraint", "no content stream")
+            return self._send(200, o["content"], o["props"].get("cmis:contentStreamMimeType") or "application/octet-stream")
+        if sel == "children":
+            kids = repo.children(oid)
+            seg = _true(qs.get("includePathSegment"))
+            objs = [{"object": repo.to_json(c, succinct=succ, actions=actions),
+                     **({"pathSegment": repo.objects[c]["props"]["cmis:name"]} if seg else {})} for c in kids]
+            return self._send(200, {"objects": objs, "hasMoreItems": False, "numItems": len(kids)})
+        if sel == "parents":
+            o = repo.get(oid)
+            seg = _true(qs.get("includeRelativePathSegment"))
+            return self._send(200, [] if o["parent"] is None else [
+                {"object": repo.to_json(o["parent"], succinct=succ, actions=actions, acl=True),
+                 **({"relativePathSegment": o["props"]["cmis:name"]} if seg else {})}])
+        if sel == "allowableActions":
+            return self._send(200, repo.actions(oid))
+        raise CmisError("invalidArgument", f"unknown selector {sel}")
+
+    def _query(self, params: dict[str, Any]) -> None:
+        """A query: the statement as ``statement`` (the spec's and OpenCMIS's
+        name) or ``q`` (what cmislib sends), by GET or POST."""
+        repo = self.server.repo
+        q = params.get("statement") or params.get("q")
+        if not q:
+            raise CmisError("invalidArgument", "query: no statement")
+        ids, cols = repo.query(q)
+        res = [repo.to_json(i, succinct=_true(params.get("succinct")),
+                            actions=_true(params.get("includeAllowableActions")), only=cols) for i in ids]
+        self._send(200, {"results": res, "hasMoreItems": False, "numItems": len(ids)})
 
     # -- POST
     def _form(self) -> tuple[dict[str, list[str]], tuple | None]:
@@ -464,12 +278,13 @@ class Handler(BaseHTTPRequestHandler):
             if self._fault(action):
                 return
             kind, rest = self._routes()
+            one = {k: v[0] for k, v in fields.items() if v}
             if action == "query" and kind == "repo":
                 repo.log.append(("POST", action, 200))
-                return self._query(fields.get("q", [""])[0])
+                return self._query(one)
             if kind != "root":
                 raise CmisError("invalidArgument", f"action {action} not allowed here")
-            parent = fields["objectId"][0] if "objectId" in fields else repo.by_path(rest or "/")
+            parent = one["objectId"] if "objectId" in one else repo.by_path(rest or "/")
             if action in ("createDocument", "createFolder"):
                 base = "cmis:document" if action == "createDocument" else "cmis:folder"
                 oid = repo.create(base, parent, self._props(fields), content if base == "cmis:document" else None)
@@ -485,7 +300,7 @@ class Handler(BaseHTTPRequestHandler):
                         threading.Thread(target=self.server.die, daemon=True).start()
                         return
                 repo.log.append(("POST", action, 201))
-                return self._send(201, repo.to_json(oid))
+                return self._send(201, repo.to_json(oid, succinct=_true(one.get("succinct"))))
             raise CmisError("notSupported", f"action {action} is not supported by this test server")
         except CmisError as e:
             repo.log.append(("POST", "error:" + e.exception, STATUS[e.exception]))

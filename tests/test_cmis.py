@@ -52,26 +52,194 @@ def client(srv, password="s3cret"):
     return CmisClient(srv.url, "ekte", password, binding=BrowserBinding())
 
 
-def test_server_answers_like_the_recorded_real_server():
-    """Our object JSON has the shape of OpenCMIS InMemory's answers."""
-    real = capture_json("createDocument-response.log")
+#: keys php-cmis-client added to the captures by hand (PROVENANCE.md: "Edits by php-cmis-client")
+HAND_MADE = {"myCustomKey", "exampleExtension", "propertiesExtension"}
+#: keys the recorded getObject answer carries that only a change log or a renditions service
+#: fill (the repository says capabilityChanges/capabilityRenditions "none")
+NOT_OFFERED = {"changeEventInfo", "renditions"}
+
+
+def same_shape(real, ours, where: str = "") -> int:
+    """Every field of *real* is in *ours*, with a value of the same JSON
+    type (null matches anything); property maps are compared for the CMIS
+    properties (``cmis:*``), whose type and cardinality must agree.
+    Returns how many fields were compared."""
+    if isinstance(real, dict):
+        assert isinstance(ours, dict), f"{where}: an object expected"
+        n = 0
+        for k, v in real.items():
+            if k in HAND_MADE or k in NOT_OFFERED:
+                continue
+            if where.endswith(("properties", "propertyDefinitions", "succinctProperties")) and not k.startswith("cmis:"):
+                continue  # a property of the recorded server's own sample types
+            assert k in ours, f"{where}.{k} missing"
+            if isinstance(v, dict) and {"type", "cardinality"} <= set(v) and isinstance(ours[k], dict):
+                assert (ours[k]["type"], ours[k]["cardinality"]) == (v["type"], v["cardinality"]), f"{where}.{k}"
+            if isinstance(v, dict) and "propertyType" in v:
+                assert (ours[k]["propertyType"], ours[k]["cardinality"]) == (v["propertyType"], v["cardinality"]), k
+            n += 1 + (same_shape(v, ours[k], f"{where}.{k}") if v is not None and ours[k] is not None else 0)
+        return n
+    if isinstance(real, list):
+        assert isinstance(ours, list), f"{where}: a list expected"
+        model = next((x for x in real if x not in ({}, None)), None)
+        return sum(same_shape(model, x, f"{where}[]") for x in ours) if model is not None else 0
+    assert type(ours) is type(real) or {type(ours), type(real)} <= {int, float}, f"{where}: {real!r} vs {ours!r}"
+    return 0
+
+
+def _get(srv, url, **params):
+    import httpx
+
+    r = httpx.get(url, params=params, auth=("ekte", "s3cret"))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_server_answers_in_the_recorded_shapes():
+    """Every field the recorded OpenCMIS InMemory answers have, the test server has too."""
     repo = Repo()
     with CmisServer(repo) as srv:
         r = client(srv).getDefaultRepository()
-        doc = r.getRootFolder().createDocument("x.pdf", contentFile=io.BytesIO(b"%PDF"), contentType="application/pdf")
-        ours = repo.to_json(doc.getObjectId())
-    real_keys = {k for p in real["properties"].values() for k in p}
-    for pid, p in ours["properties"].items():
-        assert set(p) <= real_keys | {"displayName"}, pid
-        if pid in real["properties"]:
-            assert p["type"] == real["properties"][pid]["type"], pid
-            assert p["cardinality"] == real["properties"][pid]["cardinality"], pid
+        folder = r.getRootFolder().createFolder("Eingang")
+        doc = folder.createDocument("x.pdf", contentFile=io.BytesIO(b"%PDF"), contentType="application/pdf")
+        root_url = f"{srv.url}/A1/root"
+        answers = {
+            "getRepositoryInfos-response.log": _get(srv, srv.url),
+            "getRepositoryInfo-response.log": _get(srv, f"{srv.url}/A1", cmisselector="repositoryInfo"),
+            "getTypeDefinition-response.log": _get(srv, f"{srv.url}/A1", cmisselector="typeDefinition",
+                                                   typeId="cmis:folder"),
+            "getObject-response.log": _get(srv, root_url, objectId=doc.getObjectId(), cmisselector="object", filter="*",
+                                           includeAllowableActions="true", includeRelationships="none",
+                                           includePolicyIds="true", includeACL="true"),
+            "getAllowableActions-response.log": _get(srv, root_url, objectId=doc.getObjectId(),
+                                                     cmisselector="allowableActions"),
+            "getChildren-response.log": _get(srv, root_url, objectId=folder.getObjectId(), cmisselector="children",
+                                             filter="*", includeAllowableActions="true", includePathSegment="true"),
+            "getObjectParents-response.log": _get(srv, root_url, objectId=doc.getObjectId(), cmisselector="parents",
+                                                  filter="*", includeAllowableActions="false",
+                                                  includeRelativePathSegment="true"),
+            "doQuery-response.log": _get(srv, f"{srv.url}/A1", cmisselector="query", includeAllowableActions="true",
+                                         statement=f"SELECT * from cmis:document WHERE IN_FOLDER('{folder.getObjectId()}')"),
+        }
+        created = repo.to_json(doc.getObjectId())  # what createDocument answered (201, checked by cmislib)
+    for name, ours in answers.items():
+        original = CAPTURES.parent / "browser-binding-original" / name
+        real = capture_json(original if original.is_file() else CAPTURES / name)
+        if name.startswith("getRepositoryInfo"):
+            real, ours = real["A1"], ours["A1"]
+        assert same_shape(real, ours, name) > 10, name
+    assert same_shape(capture_json(CAPTURES / "createDocument-response.log"), created, "createDocument") > 20
+    # exactly the recorded allowable actions, and the recorded permission mapping
+    assert set(answers["getAllowableActions-response.log"]) == set(capture_json(CAPTURES / "getAllowableActions-response.log"))
+    assert len(answers["getAllowableActions-response.log"]) == 29
+    real_acl = capture_json(CAPTURES / "getRepositoryInfo-response.log")["A1"]["aclCapabilities"]
+    ours_acl = answers["getRepositoryInfo-response.log"]["A1"]["aclCapabilities"]
+    assert sorted(m["key"] for m in ours_acl["permissionMapping"]) == sorted(m["key"] for m in real_acl["permissionMapping"])
+    # the folder type defines every CMIS property the recorded one does
+    real_td = capture_json(CAPTURES.parent / "browser-binding-original" / "getTypeDefinition-response.log")
+    assert set(real_td["propertyDefinitions"]) <= set(answers["getTypeDefinition-response.log"]["propertyDefinitions"])
+    (child,) = answers["getChildren-response.log"]["objects"]
+    assert child["pathSegment"] == "x.pdf" and "cmis:contentStreamId" in child["object"]["properties"]
     # datetimes are epoch milliseconds in both
+    real = capture_json(CAPTURES / "createDocument-response.log")
     assert isinstance(real["properties"]["cmis:creationDate"]["value"], int)
-    assert isinstance(ours["properties"]["cmis:creationDate"]["value"], int)
-    info = capture_json("getRepositoryInfo-response.log")["A1"]
-    for key in ("repositoryId", "rootFolderId", "repositoryUrl", "rootFolderUrl", "cmisVersionSupported"):
-        assert key in info
+    assert isinstance(created["properties"]["cmis:creationDate"]["value"], int)
+
+
+def test_the_shape_check_finds_a_missing_field():
+    real = capture_json(CAPTURES / "getRepositoryInfo-response.log")["A1"]
+    ours = json.loads(json.dumps(real))
+    assert same_shape(real, ours) > 20
+    for cut in (lambda o: o.pop("thinClientURI"), lambda o: o["aclCapabilities"]["permissionMapping"][0].pop("key"),
+                lambda o: o["capabilities"].update(capabilityQuery=1)):
+        broken = json.loads(json.dumps(real))
+        cut(broken)
+        with pytest.raises(AssertionError):
+            same_shape(real, broken)
+
+
+def test_both_query_forms_and_succinct():
+    """``q`` (cmislib) and ``statement`` (OpenCMIS), by GET and POST; with
+    succinct=true the same values as {id: value}."""
+    import httpx
+
+    repo = Repo()
+    with CmisServer(repo) as srv:
+        folder = client(srv).getDefaultRepository().getRootFolder().createFolder("Eingang")
+        folder.createDocument("a.pdf", contentFile=io.BytesIO(b"%PDF a"), contentType="application/pdf")
+        stmt = "SELECT cmis:objectId, cmis:name FROM cmis:document WHERE cmis:name = 'a.pdf'"
+        url, auth = f"{srv.url}/A1", ("ekte", "s3cret")
+        answers = [httpx.post(url, data={"cmisaction": "query", key: stmt, **extra}, auth=auth)
+                   for key in ("q", "statement") for extra in ({}, {"succinct": "true"})]
+        answers += [httpx.get(url, params={"cmisselector": "query", key: stmt, **extra}, auth=auth)
+                    for key in ("q", "statement") for extra in ({}, {"succinct": "true"})]
+        assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
+        full = [a.json()["results"] for a in answers if "succinct" not in str(a.request.url) + a.request.content.decode()]
+        succ = [a.json()["results"] for a in answers if "succinct" in str(a.request.url) + a.request.content.decode()]
+        assert len(full) == len(succ) == 4
+        for res in full:
+            (hit,) = res
+            assert set(hit["properties"]) == {"cmis:objectId", "cmis:name"}  # only the selected columns
+            assert hit["properties"]["cmis:name"]["value"] == "a.pdf"
+        for res in succ:
+            (hit,) = res
+            assert hit == {"succinctProperties": {"cmis:objectId": full[0][0]["properties"]["cmis:objectId"]["value"],
+                                                  "cmis:name": "a.pdf"}}
+        # an object by path, succinct and not
+        obj = _get(srv, f"{srv.url}/A1/root/Eingang/a.pdf", cmisselector="object", succinct="true")
+        assert obj["succinctProperties"]["cmis:contentStreamLength"] == 6 and "properties" not in obj
+        assert httpx.post(url, data={"cmisaction": "query"}, auth=auth).status_code == 400
+
+
+VALUES = ["O'Brien/2026", "C:\\akten\\1", "100% sicher", "a_b", "ab", "a%b", "x\\'y", "''"]
+
+
+def test_cmis_ql_escaping_of_the_connector_against_the_server(tmp_path):
+    """Values with quotes, backslashes, percent signs and underscores:
+    found exactly by the connector's equality query and by LIKE patterns
+    quoted with cmis_literal(like=True); SQL's doubled quote and unknown
+    escapes are refused like a real server refuses them."""
+    import httpx
+
+    from ekte.connectors.cmis import CmisConnector, cmis_literal
+    from ekte.profile import load_profile
+
+    repo = Repo()
+    with CmisServer(repo) as srv:
+        folder = client(srv).getDefaultRepository().getRootFolder().createFolder("Eingang")
+        oid = {}
+        for n, v in enumerate(VALUES):
+            d = folder.createDocument(f"d{n}.pdf", properties={"cmis:secondaryObjectTypeIds": ["ekte:metadata"],
+                                                               "ekte:sha256": f"{n:064d}", "ekte:id": str(n),
+                                                               "ekte:aktenzeichen": v},
+                                      contentFile=io.BytesIO(b"%PDF"), contentType="application/pdf")
+            oid[v] = d.getObjectId()
+        prof = load_profile(None, [f"connectors.cmis.url={srv.url}", "connectors.cmis.username=ekte",
+                                   "connectors.cmis.password_env=EKTE_CMIS_PW"])
+        import os
+
+        os.environ["EKTE_CMIS_PW"] = "s3cret"
+        con = CmisConnector(dict(prof.connectors["cmis"]), tmp_path, prof)
+        try:
+            for v in VALUES:
+                hits = con.query(f"ekte:aktenzeichen = {cmis_literal(v)}")
+                assert [con._prop(h, "cmis:objectId") for h in hits] == [oid[v]], v
+            for prefix, want in (("a_", {"a_b"}), ("a%", {"a%b"}), ("100%", {"100% sicher"}), ("O'", {"O'Brien/2026"}),
+                                 ("C:\\", {"C:\\akten\\1"}), ("x\\'", {"x\\'y"})):
+                pattern = cmis_literal(prefix, like=True)[:-1] + "%'"
+                hits = con.query(f"ekte:aktenzeichen LIKE {pattern}")
+                assert {v for v in VALUES if oid[v] in {con._prop(h, "cmis:objectId") for h in hits}} == want, prefix
+            # unescaped wildcards are wildcards
+            hits = con.query("ekte:aktenzeichen LIKE 'a_b'")
+            assert {con._prop(h, "cmis:objectId") for h in hits} == {oid["a_b"], oid["a%b"]}
+            assert con.find(f"{3:064d}")["succinctProperties"]["cmis:objectId"] == oid["a_b"]
+        finally:
+            con.close()
+        url, auth = f"{srv.url}/A1", ("ekte", "s3cret")
+        for bad in ("'O''Brien/2026'", "'100\\% sicher'", "'a\\b'", "'unterminated"):
+            r = httpx.post(url, data={"cmisaction": "query", "statement":
+                                      f"SELECT * FROM ekte:metadata WHERE ekte:aktenzeichen = {bad}"}, auth=auth)
+            assert r.status_code == 400 and r.json()["exception"] == "invalidArgument", bad
 
 
 def test_cmislib_creates_and_reads_back_on_the_test_server():

@@ -6,6 +6,7 @@ of the connector's own (optional) validation."""
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from lxml import etree
 
 from helpers import ROOT, ingest_json, run_ekte
+from xdomea_rules import check_folder
 
 XSD_DIR = ROOT.parent / "shared" / "schemas" / "xdomea"
 NS4 = "urn:xoev-de:xdomea:schema:4.0.0"
@@ -47,8 +49,9 @@ def test_hot_folder_layout_index_and_manifest(exported):
     wd, res, truth = exported
     hf = wd / "export" / "komxwork"
     schema = etree.XMLSchema(etree.parse(str(ROOT / "ekte" / "connectors" / "schemas" / "hotfolder-index-1.xsd")))
+    # only document indexes beside the documents: an importer may take every *.xml
     indexes = sorted(hf.glob("*.xml"))
-    indexes = [p for p in indexes if not p.name.startswith("stapel-")]
+    assert sorted(p.name for p in hf.iterdir() if not p.is_file()) == ["_ekte"]
     docs = {d["id"]: d for d in res["documents"]}
     assert len(indexes) == len(docs) == len(truth)
     for idx in indexes:
@@ -67,15 +70,16 @@ def test_hot_folder_layout_index_and_manifest(exported):
         felder = {f.get("name"): f.text for f in tree.iterfind(f"{{{HF}}}Felder/{{{HF}}}Feld")}
         assert felder == {k: v for k, v in d["fields"].items() if v}
         assert get("Aktenzeichen") == d["fields"]["aktenzeichen"]
-    manifests = list(hf.glob("stapel-*.xml"))
+    manifests = list((hf / "_ekte").glob("stapel-*.xml"))
     assert len(manifests) == 1
+    assert re.fullmatch(r"stapel-\d{8}T\d{12}Z\.xml", manifests[0].name)
     m = etree.parse(str(manifests[0]))
     assert schema.validate(m), schema.error_log
     entries = m.getroot().findall(f"{{{HF}}}Eintrag")
     assert int(m.getroot().get("anzahl")) == len(entries) == len(indexes)
     assert {e.get("dokumentID") for e in entries} == {p.stem for p in indexes}
     # the schema the importer is given matches the shipped one
-    assert (hf / "index.xsd").read_bytes() == (ROOT / "ekte/connectors/schemas/hotfolder-index-1.xsd").read_bytes()
+    assert (hf / "_ekte" / "index.xsd").read_bytes() == (ROOT / "ekte/connectors/schemas/hotfolder-index-1.xsd").read_bytes()
     no_temp_files(hf)
 
 
@@ -85,38 +89,26 @@ def test_shipped_xsd_is_what_the_generator_makes():
     assert shipped_schema_path().read_bytes() == schema_for(DEFAULT_ELEMENTS)
 
 
-def test_xdomea_containers_validate_against_the_official_schema(exported):
+def test_xdomea_containers_follow_the_rules_and_the_schema(exported):
     wd, res, truth = exported
     out = wd / "export" / "xdomea"
-    containers = sorted(out.glob("*.zip"))
-    assert len(containers) == len(truth)
-    schema = official_schema("4.0.0")
+    infos = check_folder(out, "4.0.0")  # names, UUIDs, numbers, formats, hashes, schema: see xdomea_rules
+    assert len(infos) == len(truth)
     docs = {d["id"]: d for d in res["documents"]}
     seen = set()
-    for c in containers:
-        prozess = c.name.split("_")[0]
-        assert c.name == f"{prozess}_FVDaten.SGOAblegen.0605.zip"
-        with zipfile.ZipFile(c) as z:
-            names = z.namelist()
-            msg = f"{prozess}_FVDaten.SGOAblegen.0605.xml"
-            assert msg in names and len(names) == 2
-            root = etree.fromstring(z.read(msg))
-            assert schema.validate(root), schema.error_log
-            assert root.findtext(f".//{{{NS4}}}ProzessID") == prozess
-            pd = root.find(f".//{{{NS4}}}Primaerdokument")
-            fname = pd.findtext(f"{{{NS4}}}Dateiname")
-            assert fname in names
-            uuid_part = fname.split("_")[0]
-            assert len(uuid_part) == 36 and uuid_part.count("-") == 4  # primary files start with a UUID
-            data = z.read(fname)
-            assert pd.findtext(f"{{{NS4}}}Hash/{{{NS4}}}Wert") == hashlib.sha256(data).hexdigest()
-            ekte_id = next(f.findtext(f"{{{NS4}}}Wert") for f in root.iter(f"{{{NS4}}}Feld")
-                           if f.findtext(f"{{{NS4}}}Name") == "ekte.id")
-            d = docs[ekte_id]
-            assert hashlib.sha256(data).hexdigest() == sha(Path(d["archive"]) / "document.pdf")
-            assert root.findtext(f".//{{{NS4}}}Vorgang/{{{NS4}}}AllgemeineMetadaten/{{{NS4}}}Kennzeichen") == \
-                d["fields"]["aktenzeichen"]
-            seen.add(ekte_id)
+    for info in infos:
+        root = info["root"]
+        assert info["lfd"] == 1  # one Vorgang per document here: each its own Prozess, first message
+        fields = {f.findtext(f"{{{NS4}}}Name"): f.findtext(f"{{{NS4}}}Wert") for f in root.iter(f"{{{NS4}}}Feld")}
+        d = docs[fields["ekte.id"]]
+        (dok,) = info["doks"]
+        assert dok["sha256"] == sha(Path(d["archive"]) / "document.pdf")
+        assert fields["ekte.original_sha256"] == d["sha256"]
+        assert root.findtext(f".//{{{NS4}}}Vorgang/{{{NS4}}}AllgemeineMetadaten/{{{NS4}}}Kennzeichen") == \
+            d["fields"]["aktenzeichen"]
+        assert root.findtext(f".//{{{NS4}}}Dokument/{{{NS4}}}Posteingangsdatum") == \
+            json.loads(Path(d["archive"], "metadata.json").read_text("utf-8"))["received"][:10]
+        seen.add(d["id"])
     assert seen == set(docs)
     # the journal says each message was validated
     db = sqlite3.connect(wd / "journal.sqlite")
@@ -145,14 +137,15 @@ def test_alfresco_bulk_shadow_files(exported):
 def test_export_again_is_idempotent_and_force_rewrites_same_names(exported, tmp_path):
     wd, res, truth = exported
     hf = wd / "export" / "komxwork"
-    before = {p.name: p.stat().st_mtime_ns for p in hf.iterdir() if not p.name.startswith("stapel-")}
+    before = {p.name: p.stat().st_mtime_ns for p in hf.iterdir() if p.is_file()}
     p = run_ekte("export", "--all", "-w", wd, "-c", "komxwork", "-c", "xdomea", "--json", check=0)
     out = json.loads(p.stdout)
     assert len(out["documents"]) == len(truth)
     assert all(d["export_results"] == {"komxwork": "already-exported", "xdomea": "already-exported"}
                for d in out["documents"])
-    after = {p.name: p.stat().st_mtime_ns for p in hf.iterdir() if not p.name.startswith("stapel-")}
+    after = {p.name: p.stat().st_mtime_ns for p in hf.iterdir() if p.is_file()}
     assert after == before
+    check_folder(wd / "export" / "xdomea", "4.0.0")  # nothing written twice, the rules still hold
     # the importer took one document away; --force hands it over again, same name
     victim = sorted(hf.glob("*.ready"))[0].stem
     for ext in (".pdf", ".xml", ".ready"):
@@ -170,20 +163,18 @@ def test_xdomea_310_and_unvalidated(born_digital, tmp_path):
     src, truth = born_digital
     one = tmp_path / "one"
     one.mkdir()
-    first = sorted(src.glob("*.pdf"))[0]
-    (one / first.name).write_bytes(first.read_bytes())
+    for f in sorted(src.glob("*.pdf"))[:2]:
+        (one / f.name).write_bytes(f.read_bytes())
     wd = tmp_path / "wd"
     ingest_json(one, "-w", wd, "-c", "xdomea", "-o", "connectors.xdomea.version=3.1.0", check=0)
-    (c,) = (wd / "export" / "xdomea").glob("*.zip")
-    with zipfile.ZipFile(c) as z:
-        xml = next(n for n in z.namelist() if n.endswith(".xml"))
-        root = etree.fromstring(z.read(xml))
-    schema = official_schema("3.1.0")
-    assert schema.validate(root), schema.error_log
-    assert root.tag == f"{{{NS3}}}FVDaten.SGOAblegen.0605" and root.find(f"{{{NS3}}}Kopf") is not None
+    infos = check_folder(wd / "export" / "xdomea", "3.1.0")
+    assert len(infos) == 2
+    for info in infos:
+        root = info["root"]
+        assert root.tag == f"{{{NS3}}}FVDaten.SGOAblegen.0605" and root.find(f"{{{NS3}}}Kopf") is not None
     db = sqlite3.connect(wd / "journal.sqlite")
-    (detail,) = db.execute("SELECT detail FROM events WHERE event='exported'").fetchone()
-    assert "not validated" in detail
+    details = [r[0] for r in db.execute("SELECT detail FROM events WHERE event='exported'")]
+    assert len(details) == 2 and all("not validated" in x for x in details)
 
 
 def test_export_failure_is_retried_reported_and_recovered(born_digital, tmp_path):
@@ -254,11 +245,11 @@ def test_custom_index_element_names(born_digital, tmp_path):
     ingest_json(one, "-p", prof, "-w", wd, "-c", "komxwork", check=0)
     hf = wd / "export" / "komxwork"
     (idx,) = [p for p in hf.glob("*.xml")]
-    schema = etree.XMLSchema(etree.parse(str(hf / "index.xsd")))
+    schema = etree.XMLSchema(etree.parse(str(hf / "_ekte" / "index.xsd")))
     tree = etree.parse(str(idx))
     assert schema.validate(tree), schema.error_log
     assert [etree.QName(e).localname for e in tree.getroot()][:5] == ["DocId", "Art", "File", "Hash", "AZ"]
-    assert not list(hf.glob("*.ready")) and not list(hf.glob("stapel-*"))
+    assert not list(hf.glob("*.ready")) and not list(hf.rglob("stapel-*"))
     bad = tmp_path / "bad.toml"
     bad.write_text(prof.read_text("utf-8").replace('Hash = "sha256"', 'Hash = "colour"'), encoding="utf-8")
     p = run_ekte("ingest", one, "-p", bad, "-w", tmp_path / "wd2", "-c", "komxwork")
@@ -315,6 +306,7 @@ def test_xdomea_one_vorgang_per_aktenzeichen(tmp_path):
     out = json.loads(p.stdout)
     assert {d["export_results"]["xdomea"] for d in out["documents"]} == {"exported"}
     (c,) = (wd / "export" / "xdomea").glob("*.zip")
+    check_folder(wd / "export" / "xdomea", "4.0.0")
     assert {d["exports"]["xdomea"] for d in out["documents"]} == {str(c)}
     with zipfile.ZipFile(c) as z:
         xml = next(n for n in z.namelist() if n.endswith(".xml"))
@@ -328,3 +320,263 @@ def test_xdomea_one_vorgang_per_aktenzeichen(tmp_path):
     assert nums == ["1", "2", "3"]
     db = sqlite3.connect(wd / "journal.sqlite")
     assert {r[0] for r in db.execute("SELECT state FROM documents")} == {"exported"}
+
+
+def _archived(wd: Path) -> dict:
+    """id → (Document, archive folder) for every archived document of a working directory."""
+    from ekte.model import document_from_metadata
+
+    out = {}
+    for m in (wd / "archive").rglob("metadata.json"):
+        doc = document_from_metadata(json.loads(m.read_text("utf-8")))
+        out[doc.id] = (doc, m.parent)
+    return out
+
+
+def _az_letters(folder: Path, az: str) -> None:
+    folder.mkdir()
+    _letter(folder / "a.pdf", ["Bauantrag", "Antrag auf Baugenehmigung", f"Aktenzeichen: {az}", "Bauvorhaben: Carport"])
+    _letter(folder / "b.pdf", ["Nachreichung von Bauvorlagen zum Bauantrag", f"Aktenzeichen: {az}", "Anlage: Lageplan"])
+    _letter(folder / "c.pdf", ["Stellungnahme zum Bauantrag", f"Aktenzeichen: {az}", "Flurstück 17"])
+
+
+def test_xdomea_messages_of_a_vorgang_share_the_prozess_and_are_counted(tmp_path):
+    """Two letters to a file number, later a third: two messages of one
+    Prozess (LfdNr 1 and 2, each with its own nachrichtenUUID); sent again
+    they are recognised — also once the DMS took the containers away, and
+    after a crash between recording a message and writing it."""
+    from ekte.connectors.xdomea import XdomeaConnector
+    from ekte.profile import load_profile
+
+    az = "BSP-63.20-2026/00077"
+    _az_letters(tmp_path / "in", az)
+    wd = tmp_path / "wd"
+    res = ingest_json(tmp_path / "in", "-w", wd, "-c", "folder", "-o", "classify.threshold=0", check=0)
+    ids = {Path(d["source"]).stem: d["id"] for d in res["documents"]}
+    args = ["-w", wd, "-c", "xdomea", "-o", "connectors.xdomea.group_by=aktenzeichen",
+            "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", "--json"]
+    run_ekte("export", ids["a"], ids["b"], *args, check=0)
+    run_ekte("export", ids["c"], *args, check=0)
+    out = wd / "export" / "xdomea"
+    infos = check_folder(out, "4.0.0")
+    assert sorted(i["lfd"] for i in infos) == [1, 2] and len({i["prozess"] for i in infos}) == 1
+    assert sorted(len(i["doks"]) for i in infos) == [1, 2]
+    names = sorted(p.name for p in out.iterdir())
+    db = sqlite3.connect(wd / "journal.sqlite")
+
+    def forced_export() -> list:
+        """`ekte export --all --force`: what the connector said, per document (from the journal)."""
+        seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+        run_ekte("export", "--all", "--force", *args, check=0)
+        return sorted(db.execute("SELECT doc_id, event FROM events WHERE seq > ? AND stage='export' AND "
+                                 "event IN ('exported', 'already-exported') AND detail LIKE 'xdomea%'", (seq,)))
+
+    # forced past the journal: every document went in a message of its Vorgang already
+    assert forced_export() == sorted((i, "already-exported") for i in ids.values())
+    assert sorted(p.name for p in out.iterdir()) == names
+    # the DMS took the containers away: still sent, nothing written again
+    for c in out.iterdir():
+        c.unlink()
+    assert forced_export() == sorted((i, "already-exported") for i in ids.values())
+    assert not list(out.iterdir())
+
+    # a crash after the message was recorded but before its container was written:
+    # the retry writes that message (same number, same nachrichtenUUID) instead of drawing a new one
+    prof = load_profile(None, ["connectors.xdomea.group_by=document", f"connectors.xdomea.schema_dir={XSD_DIR}"])
+    con = XdomeaConnector(dict(prof.connectors["xdomea"]), wd, prof)
+    docs = _archived(wd)
+    doc, adir = docs[ids["a"]]
+    msg, already = con._claim(con.prepare_root(), con.vorgang_uuid([doc]), doc.sha256)
+    assert not already and msg["lfd_nr"] == 1
+    r = con.export(doc, adir)  # the retry
+    assert not r.already and Path(r.location).name == msg["container"]
+    with zipfile.ZipFile(r.location) as z:
+        root = etree.fromstring(z.read(msg["container"][:-4] + ".xml"))
+    assert root.findtext(f".//{{{NS4}}}ProzessID") == msg["prozess_id"]
+    assert root.findtext(".//nachrichtenUUID") == msg["nachricht_uuid"]
+    # a crash after the container was written but before the ledger said so: recognised as sent
+    db = sqlite3.connect(wd / "state" / "xdomea.sqlite")
+    db.execute("UPDATE messages SET state='writing'")
+    db.commit()
+    assert con.export(doc, adir).already
+    # the ledger lost: the container on disk still tells what was sent
+    con.close()
+    (wd / "state" / "xdomea.sqlite").unlink()
+    con = XdomeaConnector(dict(prof.connectors["xdomea"]), wd, prof)
+    assert con.export(doc, adir).already
+    doc_b, adir_b = docs[ids["b"]]
+    r = con.export(doc_b, adir_b)
+    assert not r.already and Path(r.location).name.endswith("_0605_1.zip")  # b's Vorgang: its own Prozess
+    con.close()
+    check_folder(out, "4.0.0")
+
+
+def test_the_rules_check_rejects_what_the_issue_found(exported, tmp_path):
+    """The rule checker itself, on containers edited back to the old faults."""
+    from xdomea_rules import check_container
+
+    wd, _res, _truth = exported
+    good = sorted((wd / "export" / "xdomea").glob("*.zip"))[0]
+    check_container(good, "4.0.0")
+    with zipfile.ZipFile(good) as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    msg = next(n for n in items if n.endswith(".xml"))
+    prozess = good.name.split("_")[0]
+    root = etree.fromstring(items[msg])
+    dok_uuid = root.findtext(f".//{{{NS4}}}Dokument/{{{NS4}}}Identifikation/{{{NS4}}}xdomeaUUID")
+    pdf = next(n for n in items if n.endswith(".pdf"))
+    assert re.fullmatch(r"[0-9a-f-]{36}\.pdf", pdf)  # <UUID>.<ext>
+    file_uuid = pdf[:-4]
+    msg_uuid = root.findtext(f".//{{{NS4}}}identifikation.nachricht/nachrichtenUUID")
+
+    def container(name, files):
+        out = tmp_path / name
+        with zipfile.ZipFile(out, "w") as z:
+            for n, data in files.items():
+                z.writestr(n, data)
+        return out
+
+    old_name = f"{prozess}_FVDaten.SGOAblegen.0605"
+    cases = [
+        ("3.x name in 4.0.0", old_name + ".zip", {old_name + ".xml" if n == msg else n: d for n, d in items.items()}),
+        ("file named after the Dokument", good.name, {
+            msg: items[msg].replace(file_uuid.encode(), dok_uuid.encode()), pdf.replace(file_uuid, dok_uuid): items[pdf]}),
+        ("nachrichtenUUID = ProzessID", good.name, {**items, msg: items[msg].replace(msg_uuid.encode(), prozess.encode())}),
+        ("no schemaLocation", good.name, {**items, msg: re.sub(rb' xsi:schemaLocation="[^"]*"', b"", items[msg])}),
+        ("a format version the file does not declare", good.name, {**items, msg: items[msg].replace(b"PDF/A-2b", b"PDF/A-3b")}),
+        ("an extra member", good.name, {**items, "index.xml": b"<x/>"}),
+        ("a file named <UUID>_<not the Betreff>", good.name, {
+            msg: items[msg].replace(pdf.encode(), f"{file_uuid}_Zz-nicht-der-Betreff.pdf".encode()),
+            f"{file_uuid}_Zz-nicht-der-Betreff.pdf": items[pdf]}),
+    ]
+    # the rule's other form, <UUID>_<Betreff>.<ext>, passes
+    betreff = root.findtext(f".//{{{NS4}}}Dokument/{{{NS4}}}AllgemeineMetadaten/{{{NS4}}}Betreff")
+    named = f"{file_uuid}_{re.sub(r'[^A-Za-z0-9]+', '-', betreff)[:30].strip('-')}.pdf"
+    check_container(container(good.name, {msg: items[msg].replace(pdf.encode(), named.encode()), named: items[pdf]}),
+                    "4.0.0")
+    (tmp_path / good.name).unlink()
+    for what, name, files in cases:
+        bad = container(name, files)
+        with pytest.raises(AssertionError):
+            check_container(bad, "4.0.0")
+        bad.unlink()
+
+
+def _modes(root: Path) -> tuple[set, set, set]:
+    """(file modes, folder modes, groups) of everything below *root* (root itself excluded)."""
+    files, dirs, groups = set(), set(), set()
+    for p in root.rglob("*"):
+        st = p.lstat()
+        (dirs if p.is_dir() else files).add(oct(st.st_mode & 0o7777))
+        groups.add(st.st_gid)
+    return files, dirs, groups
+
+
+@pytest.mark.parametrize("umask", [0o077, 0o022])
+def test_exports_are_readable_by_the_importers_group_whatever_the_umask(born_digital, tmp_path, umask):
+    src, _ = born_digital
+    one = tmp_path / "one"
+    one.mkdir()
+    for f in sorted(src.glob("*.pdf"))[:2]:
+        (one / f.name).write_bytes(f.read_bytes())
+    out = tmp_path / "dms"
+    out.mkdir()
+    group = os.getegid()
+    if os.geteuid() == 0:
+        group = 100 if group != 100 else 65534  # the DMS importer's group, not ekte's
+        os.chown(out, -1, group)
+    roots = {c: out / c for c in ("folder", "komxwork", "xdomea", "alfresco-bulk")}
+    args = [x for c, r in roots.items() for x in ("-c", c, "-o", f"connectors.{c}.path={r}")]
+    p = run_ekte("ingest", "--json", one, "-w", tmp_path / "wd", *args, "-o", 'connectors.xdomea.file_mode="0660"',
+                 check=0, preexec_fn=lambda: os.umask(umask))
+    assert json.loads(p.stdout)["summary"]["by_status"]["archived"] == 2
+    for c, root in roots.items():
+        files, dirs, groups = _modes(root)
+        assert files == ({"0o660"} if c == "xdomea" else {"0o640"}), (c, files)
+        assert dirs <= {"0o750"}, (c, dirs)
+        assert groups == {group}, (c, groups)
+        assert oct(root.stat().st_mode & 0o777) == "0o750"  # made by ekte
+    assert len(check_folder(roots["xdomea"], "4.0.0")) == 2
+    assert _modes(roots["komxwork"])[1] == {"0o750"}  # the meta folder
+    assert _modes(roots["alfresco-bulk"])[1] == {"0o750"}  # the folder tree
+
+
+def test_mode_settings_are_checked(tmp_path):
+    for bad, says in (('export.file_mode=640', "as a string"), ('export.dir_mode="0640"', "enter"),
+                      ('connectors.komxwork.file_mode="0400"', "read and write"),
+                      ('connectors.cmis.file_mode="0640"', "unknown key"),  # CMIS writes no files
+                      ('connectors.komxwork.batch_minutes=-1', "batch_minutes")):
+        p = run_ekte("ingest", tmp_path, "-w", tmp_path / "wd", "-c", "komxwork", "-c", "cmis",
+                     "-o", "connectors.cmis.url=http://127.0.0.1:9", "-o", bad)
+        assert p.returncode == 2 and says in p.stderr, (bad, p.stderr)
+
+
+KILLER = '''
+import os, signal
+from ekte.hookspecs import hookimpl
+seen = []
+
+@hookimpl
+def ekte_process(point, document, profile):
+    if point == "before_archive":
+        seen.append(document.id)
+        if len(seen) == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+
+def test_hot_folder_manifest_of_a_killed_run_is_written_by_the_next(born_digital, tmp_path):
+    """kill -9 after two documents were handed over: their manifest entries
+    are written by the next run, under the killed batch's name; every
+    document in the hot folder is in exactly one manifest."""
+    src, _ = born_digital
+    one = tmp_path / "one"
+    one.mkdir()
+    for f in sorted(src.glob("*.pdf"))[:5]:
+        (one / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "killer.py").write_text(KILLER)
+    wd, hf = tmp_path / "wd", tmp_path / "wd" / "export" / "komxwork"
+    p = run_ekte("ingest", one, "-w", wd, "-c", "komxwork", "-j", "1", "--plugin", "killer",
+                 env={"PYTHONPATH": str(tmp_path)})
+    assert p.returncode == -9
+    assert len(list(hf.glob("*.ready"))) == 2
+    assert not list(hf.rglob("stapel-*.xml"))
+    res = ingest_json(one, "-w", wd, "-c", "komxwork", check=0)
+    assert sorted(d["status"] for d in res["documents"]) == ["archived"] * 3 + ["duplicate"] * 2
+    manifests = sorted((hf / "_ekte").glob("stapel-*.xml"))
+    assert len(manifests) == 2
+    listed = []
+    for m in manifests:
+        root = etree.parse(str(m)).getroot()
+        assert m.name == f"stapel-{root.get('id')}.xml"
+        entries = root.findall(f"{{{HF}}}Eintrag")
+        assert int(root.get("anzahl")) == len(entries)
+        for e in entries:
+            assert sha(hf / e.get("datei")) == e.get("sha256") and (hf / e.get("index")).is_file()
+        listed.append(sorted(e.get("dokumentID") for e in entries))
+    assert sorted(len(x) for x in listed) == [2, 3]
+    assert sorted(sum(listed, [])) == sorted(p.stem for p in hf.glob("*.ready"))
+    # a third run lists nobody twice
+    ingest_json(one, "-w", wd, "-c", "komxwork", check=0)
+    assert len(list((hf / "_ekte").glob("stapel-*.xml"))) == 2
+
+
+def test_hot_folder_batches_close_after_batch_minutes(born_digital, tmp_path):
+    """A long run (the watch daemon) closes its batch after batch_minutes:
+    here every export finds its batch old, so each document has a manifest
+    of its own, written while the run goes on; none is listed twice."""
+    src, _ = born_digital
+    one = tmp_path / "one"
+    one.mkdir()
+    for f in sorted(src.glob("*.pdf"))[:3]:
+        (one / f.name).write_bytes(f.read_bytes())
+    wd, hf = tmp_path / "wd", tmp_path / "wd" / "export" / "komxwork"
+    ingest_json(one, "-w", wd, "-c", "komxwork", "-j", "1", "-o", "connectors.komxwork.batch_minutes=1e-9", check=0)
+    manifests = sorted((hf / "_ekte").glob("stapel-*.xml"))
+    assert len(manifests) == 3
+    listed = []
+    for m in manifests:
+        root = etree.parse(str(m)).getroot()
+        assert m.name == f"stapel-{root.get('id')}.xml" and root.get("anzahl") == "1"
+        listed += [e.get("dokumentID") for e in root.findall(f"{{{HF}}}Eintrag")]
+    assert sorted(listed) == sorted(p.stem for p in hf.glob("*.ready"))

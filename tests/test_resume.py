@@ -74,7 +74,9 @@ def _check_exactly_once(wd: Path, n_docs: int):
     for a in archive:
         meta = json.loads((a / "metadata.json").read_text("utf-8"))
         assert meta["id"] == a.name
-        assert sorted(x.name for x in a.iterdir()) == sorted(["document.pdf", "metadata.json", "text.txt", meta["archival"]["original"]])
+        note = ["transfervermerk.xml"] if meta["archival"].get("transfer_note") else []  # scans: TR-RESISCAN note
+        assert sorted(x.name for x in a.iterdir()) == sorted(["document.pdf", "metadata.json", "text.txt",
+                                                               meta["archival"]["original"], *note])
     leftovers = [p for p in wd.rglob("*") if ".ekte-tmp-" in p.name]
     assert leftovers == []
     db = sqlite3.connect(wd / "journal.sqlite")

@@ -56,14 +56,17 @@ class AlfrescoBulkConnector(Connector):
 
     def export(self, doc, archive_dir: Path) -> ExportResult:
         rec = record(doc, self.profile)
-        folder = self.root() / expand(self.config["folder"], rec)
+        try:
+            folder = self.prepare_root() / expand(self.config["folder"], rec)
+        except OSError as e:
+            raise ExportError(f"export folder not usable: {e.strerror or e}", transient=True) from None
         name = safe_name(expand(self.config["name"], rec).replace("/", "_")) + ".pdf"
         pdf, shadow = folder / name, folder / (name + SHADOW)
         if pdf.is_file() and shadow.is_file() and fsutil.sha256_file(pdf) == rec["sha256"]:
             return ExportResult(str(pdf), already=True)
         try:
-            fsutil.write_bytes(shadow, self.shadow_xml(rec))
-            fsutil.copy_file(Path(archive_dir) / ARCHIVE_PDF, pdf)
+            self.write_bytes(shadow, self.shadow_xml(rec))
+            self.copy_file(Path(archive_dir) / ARCHIVE_PDF, pdf)
         except OSError as e:
             raise ExportError(f"cannot write the bulk-import tree: {e.strerror or e}", transient=True) from None
         return ExportResult(str(pdf))

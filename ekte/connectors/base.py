@@ -3,13 +3,31 @@
 A connector gets the archived document (its metadata and the archive
 folder) and puts it somewhere.  It must be idempotent (a second export of
 the same document creates nothing new and says so) and atomic as seen by
-the receiving system."""
+the receiving system.
+
+A connector that writes files (one with a ``path`` setting) also accepts
+``file_mode`` and ``dir_mode`` (octal strings; default: the profile's
+``export.file_mode`` 0640 and ``export.dir_mode`` 0750) and writes through
+:meth:`Connector.write_bytes`, :meth:`Connector.copy_file`,
+:meth:`Connector.writer`, :meth:`Connector.staged_dir` and
+:meth:`Connector.make_dirs`: every file and folder it makes gets that mode
+and the group of the export folder, so a DMS importer running as another
+user of that group can read it."""
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, ContextManager
+
+from ekte import fsutil
+
+log = logging.getLogger(__name__)
+
+#: settings every connector that writes files accepts besides its own
+FILE_SETTINGS: dict[str, Any] = {"file_mode": "", "dir_mode": ""}
 
 if TYPE_CHECKING:  # pragma: no cover
     from ekte.model import Document
@@ -31,13 +49,30 @@ class ExportError(Exception):
         self.transient = transient
 
 
+def _may_give_group(folder: Path, gid: int) -> bool:
+    """Can this process give a file in *folder* the group *gid*?  (A member
+    of the group can; so can root.)  Tried on a temporary file."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=fsutil.TMP_PREFIX, dir=folder)
+    try:
+        os.fchown(fd, -1, gid)
+        return True
+    except PermissionError:
+        return False
+    finally:
+        os.close(fd)
+        os.unlink(tmp)
+
+
 class Connector:
     name: ClassVar[str] = ""
     #: keys this connector accepts in ``[connectors.<name>]``
     settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, config: dict[str, Any], workdir: Path, profile: "Profile"):
-        unknown = set(config) - set(self.settings)
+        own = {**(FILE_SETTINGS if self.writes_files else {}), **self.settings}
+        unknown = set(config) - set(own)
         if unknown:
             from ekte.errors import ConfigError
 
@@ -47,9 +82,26 @@ class Connector:
                         f"connectors.{self.name}.{k}: secrets are not read from profiles; set {k}_env "
                         f"(an environment variable) or {k}_file (a file only you can read)")
             raise ConfigError(f"connectors.{self.name}: unknown key(s): {', '.join(sorted(unknown))}")
-        self.config = {**self.settings, **config}
+        self.config = {**own, **config}
         self.workdir = Path(workdir)
         self.profile = profile
+        self.file_mode = self.dir_mode = None
+        self.group: int | None = None
+        if self.writes_files:
+            self.file_mode = self._mode("file_mode", profile.export.file_mode, False)
+            self.dir_mode = self._mode("dir_mode", profile.export.dir_mode, True)
+
+    @property
+    def writes_files(self) -> bool:
+        return "path" in self.settings
+
+    def _mode(self, key: str, default: str, directory: bool) -> int:
+        from ekte.errors import ConfigError
+
+        try:
+            return fsutil.parse_mode(self.config.get(key) or default, directory)
+        except ValueError as e:
+            raise ConfigError(f"connectors.{self.name}.{key}: {e}") from None
 
     def default_root(self) -> Path:
         return self.workdir / "export" / self.name
@@ -64,6 +116,47 @@ class Connector:
         if not p:
             return self.default_root()
         return Path(p) if Path(p).is_absolute() else self.workdir / p
+
+    # -- writing files: modes and group of the export folder
+    def prepare_root(self) -> Path:
+        """The output folder, made (with ``dir_mode``) if missing; files
+        written below it take its group when ekte's user may give it."""
+        root = self.root()
+        assert root is not None, "only for connectors that write files"
+        if not root.is_dir():
+            # made by ekte: with the group of the folder it is made in, as a setgid folder would
+            parent = next(p for p in root.parents if p.exists())
+            pgid = parent.stat().st_gid
+            fsutil.make_dirs(root, self.dir_mode, pgid if pgid == os.getegid() or _may_give_group(parent, pgid) else None)
+        gid = root.stat().st_gid
+        if self.group is None or (self.group >= 0 and self.group != gid):
+            if gid == os.getegid() or _may_give_group(root, gid):
+                self.group = gid
+            else:
+                log.warning("connector %s: ekte's user may not give files the export folder's group (gid %d); "
+                            "exported files keep the user's group", self.name, gid)
+                self.group = -1
+        return root
+
+    def make_dirs(self, path: Path) -> Path:
+        return fsutil.make_dirs(path, self.dir_mode, self.group)
+
+    def writer(self, path: Path) -> ContextManager[Any]:
+        """An atomic binary writer for *path* with the export mode and group."""
+        self.make_dirs(Path(path).parent)
+        return fsutil.atomic_writer(path, self.file_mode, self.group)
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        with self.writer(path) as f:
+            f.write(data)
+
+    def copy_file(self, src: Path, dst: Path) -> None:
+        self.make_dirs(Path(dst).parent)
+        fsutil.copy_file(src, dst, self.file_mode, self.group)
+
+    def staged_dir(self, final: Path) -> ContextManager[Path]:
+        self.make_dirs(Path(final).parent)
+        return fsutil.staged_dir(final, self.file_mode, self.dir_mode, self.group)
 
     def export(self, doc: "Document", archive_dir: Path) -> ExportResult:  # pragma: no cover - interface
         raise NotImplementedError

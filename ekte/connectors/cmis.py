@@ -49,8 +49,14 @@ def _ms(value: str) -> str:
     return str(int(dt.timestamp() * 1000))
 
 
-def _cmis_quote(v: str) -> str:
-    return v.replace("\\", "\\\\").replace("'", "''")
+def cmis_literal(value: str, like: bool = False) -> str:
+    """*value* as a quoted CMIS-QL string literal (CMIS 1.1 part I,
+    2.1.14.2.4.1): ``\\`` and ``'`` escaped with a backslash; in a LIKE
+    pattern also ``%`` and ``_``, which are wildcards there."""
+    v = value.replace("\\", "\\\\").replace("'", "\\'")
+    if like:
+        v = v.replace("%", "\\%").replace("_", "\\_")
+    return f"'{v}'"
 
 
 class CmisConnector(Connector):
@@ -137,7 +143,7 @@ class CmisConnector(Connector):
     def _object_by_path(self, path: str) -> dict[str, Any] | None:
         url = self._repo()["rootFolderUrl"] + quote(path)
         try:
-            return self._call("GET", url, params={"cmisselector": "object"}).json()
+            return self._call("GET", url, params={"cmisselector": "object", "succinct": "true"}).json()
         except ExportError as e:
             if getattr(e, "status", None) == 404:
                 return None
@@ -145,12 +151,15 @@ class CmisConnector(Connector):
 
     @staticmethod
     def _prop(obj: dict[str, Any], pid: str) -> Any:
+        """A property's value, from the succinct (``{id: value}``) or the full shape."""
+        if "succinctProperties" in obj:
+            return obj["succinctProperties"].get(pid)
         p = obj.get("properties", {}).get(pid) or {}
-        return p.get("value") if isinstance(p, dict) else obj.get("succinctProperties", {}).get(pid)
+        return p.get("value")
 
     def _post(self, parent_id: str, action: str, props: dict[str, Any], content: Path | None = None,
               filename: str = "") -> dict[str, Any]:
-        data: dict[str, str] = {"cmisaction": action, "objectId": parent_id}
+        data: dict[str, str] = {"cmisaction": action, "objectId": parent_id, "succinct": "true"}
         for i, (pid, val) in enumerate(props.items()):
             data[f"propertyId[{i}]"] = pid
             if isinstance(val, list):
@@ -191,12 +200,17 @@ class CmisConnector(Connector):
             self.folders[cur_path] = cur_id
         return cur_id
 
-    def find(self, sha: str) -> dict[str, Any] | None:
+    def query(self, where: str) -> list[dict[str, Any]]:
+        """The objects of the secondary (else the object) type matching a
+        CMIS-QL condition (values quoted with :func:`cmis_literal`)."""
         st = self.config["secondary_type"] or self.config["object_type"]
-        q = (f"SELECT cmis:objectId, cmis:name FROM {st} "
-             f"WHERE {self.config['hash_property']} = '{_cmis_quote(sha)}'")
-        res = self._call("POST", self._repo()["repositoryUrl"], data={"cmisaction": "query", "q": q}).json()
-        results = res.get("results") or []
+        q = f"SELECT cmis:objectId, cmis:name FROM {st} WHERE {where}"
+        res = self._call("POST", self._repo()["repositoryUrl"],
+                         data={"cmisaction": "query", "statement": q, "succinct": "true"}).json()
+        return res.get("results") or []
+
+    def find(self, sha: str) -> dict[str, Any] | None:
+        results = self.query(f"{self.config['hash_property']} = {cmis_literal(sha)}")
         return results[0] if results else None
 
     def export(self, doc, archive_dir: Path) -> ExportResult:

@@ -35,6 +35,7 @@ RECORD_KEYS: dict[str, str] = {
     "doctype_title": "string",
     "betreff": "string",
     "aktenzeichen": "string",
+    "dokument_kennzeichen": "string",
     "aktenplan": "string",
     "leika": "string",
     "received_date": "date",
@@ -50,7 +51,13 @@ RECORD_KEYS: dict[str, str] = {
     "media_type": "string",
     "archival_format": "string",
     "file": "string",
+    "transfer_note": "string",
 }
+
+
+#: record keys a source may deliver with a document (``provenance.record``,
+#: see ekte.sources); they win over what ekte derives from the profile
+DELIVERED_KEYS = ("betreff", "dokument_kennzeichen", "aktenplan", "leika", "document_date", "retention_years")
 
 
 def doc_uuid(doc: "Document", purpose: str = "document") -> str:
@@ -101,7 +108,14 @@ def record(doc: "Document", profile: "Profile", file_name: str = "") -> dict[str
         "media_type": doc.media_type or None,
         "archival_format": doc.archival.get("format"),
         "file": file_name or None,
+        # the TR-RESISCAN transfer note of a scanned document (its path in the archive)
+        "transfer_note": str(Path(doc.archive_path) / doc.archival["transfer_note"]["file"])
+        if doc.archive_path and (doc.archival.get("transfer_note") or {}).get("file") else None,
     }
+    delivered = ((doc.extra.get("provenance") or {}).get("record")) or {}
+    for k in DELIVERED_KEYS:
+        if delivered.get(k) not in (None, ""):
+            r[k] = delivered[k]
     out = {k: v for k, v in r.items() if v not in (None, "")}
     out["fields"] = {k: v for k, v in fields.items() if v not in (None, "")}
     return out

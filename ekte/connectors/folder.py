@@ -7,7 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-from ekte import fsutil
 from ekte.connectors.base import Connector, ExportResult
 from ekte.stages.archive import ARCHIVE_PDF, METADATA
 
@@ -17,7 +16,7 @@ class FolderConnector(Connector):
     settings = {"path": ""}
 
     def export(self, doc, archive_dir: Path) -> ExportResult:
-        final = self.root() / doc.id
+        final = self.prepare_root() / doc.id
         meta_name = f"{doc.id}.json"
         if (final / meta_name).is_file():
             try:
@@ -26,7 +25,7 @@ class FolderConnector(Connector):
                     return ExportResult(str(final), already=True)
             except (OSError, ValueError):
                 pass  # damaged: write it again
-        with fsutil.staged_dir(final) as tmp:
+        with self.staged_dir(final) as tmp:
             shutil.copyfile(Path(archive_dir) / ARCHIVE_PDF, tmp / f"{doc.id}.pdf")
             shutil.copyfile(Path(archive_dir) / METADATA, tmp / meta_name)
         return ExportResult(str(final))

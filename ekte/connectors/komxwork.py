@@ -1,23 +1,41 @@
 """komXwork-style hot folder: ``<uuid>.pdf`` + ``<uuid>.xml`` (+ ``<uuid>.ready``).
 
 Many DMS used by German counties import from a watched folder, one file
-plus an XML index per document.  The format ekte writes:
+plus an XML index per document.  What ekte writes, by exact name:
 
-* ``<uuid>.pdf`` — the archival PDF (PDF/A where it could be made);
-* ``<uuid>.xml`` — the index, root ``Index`` in the namespace
+* ``<hot folder>/<uuid>.pdf`` — the archival PDF (PDF/A where it could be made);
+* ``<hot folder>/<uuid>.xml`` — the index, root ``Index`` in the namespace
   ``urn:ekte:hotfolder:1``, one element per metadata value, then
   ``Felder/Feld[@name]`` with every extracted field;
-* ``<uuid>.ready`` — an empty marker, written last (suffix configurable;
-  ``ready_suffix = ""`` makes the index itself the last file written);
-* ``index.xsd`` — the schema of the index for the configured element
-  names; every index is validated against it before it is written;
-* ``stapel-<time>-<batch>.xml`` — one manifest per batch (run), root
-  ``Stapel``, listing every document of the batch with its hashes.
+* ``<hot folder>/<uuid>.ready`` — an empty marker, written last (suffix
+  configurable; ``ready_suffix = ""`` makes the index itself the last file
+  written);
+* ``<meta folder>/index.xsd`` — the schema of the index for the configured
+  element names; every index is validated against it before it is written;
+* ``<meta folder>/stapel-<batch>.xml`` — one manifest per batch, root
+  ``Stapel``, listing every document of the batch with its hashes;
+  ``<batch>`` is the UTC time of the batch's first document,
+  ``YYYYMMDDTHHMMSSffffffZ``.  A batch is what one run of ekte hands
+  over, at most ``batch_minutes`` (default 60) long: the export that
+  finds its batch older closes it (writes its manifest), so the watch
+  daemon's manifests appear while it runs; ``0`` makes a run one batch.
+
+The meta folder (``meta_folder``, default ``_ekte`` below the hot folder;
+an absolute path puts it elsewhere, ``""`` beside the documents) keeps the
+schema and the manifests away from an importer that takes every ``*.xml``
+of the hot folder.
 
 Every file is written under a hidden temporary name (``.ekte-tmp-…``),
-fsynced and renamed, so an importer never sees a partial file.  The UUID
-is derived from the document's SHA-256: exporting again writes the same
-names, and while the files are still there it reports "already exported".
+fsynced, given the export mode and the hot folder's group, and renamed, so
+an importer never sees a partial file.  The UUID is derived from the
+document's SHA-256: exporting again writes the same names, and while the
+files are still there it reports "already exported".
+
+Manifests survive a crash: each document handed over is recorded in the
+connector's ledger (``<workdir>/state/komxwork.sqlite``) before the
+pipeline hears of it; a manifest lists the batch's recorded documents.
+The manifest of a batch whose process was killed is written by the next
+ekte process that closes this connector, under the killed batch's name.
 
 The element names are configurable per profile (``elements``: element →
 record key), since every importer wants its own; the XSD follows them.
@@ -25,7 +43,10 @@ record key), since every importer wants its own; the XSD follows them.
 
 from __future__ import annotations
 
+import logging
 import re
+import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -36,10 +57,28 @@ from lxml.builder import ElementMaker
 from ekte import fsutil
 from ekte.connectors.base import Connector, ExportError, ExportResult
 from ekte.connectors.common import RECORD_KEYS, record, schema_error
+from ekte.connectors.ledger import Ledger, owner, owner_alive
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF
 
+log = logging.getLogger(__name__)
+
 NS = "urn:ekte:hotfolder:1"
+SCHEMA_NAME = "index.xsd"
+LEDGER_DDL = """
+CREATE TABLE IF NOT EXISTS entries (
+    root TEXT NOT NULL,          -- the hot folder
+    dokument_id TEXT NOT NULL,
+    datei TEXT NOT NULL,
+    idx TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    owner TEXT NOT NULL,         -- host:pid:start of the process that exported it
+    time TEXT NOT NULL,
+    manifest TEXT,               -- the manifest that lists it, once written
+    PRIMARY KEY (root, dokument_id, batch)
+);
+"""
 XS = "http://www.w3.org/2001/XMLSchema"
 
 #: element name → record key, in document order (the default index format)
@@ -113,7 +152,8 @@ def shipped_schema_path() -> Path:
 
 class KomxworkConnector(Connector):
     name = "komxwork"
-    settings: dict[str, Any] = {"path": "", "ready_suffix": ".ready", "elements": {}, "manifest": True}
+    settings: dict[str, Any] = {"path": "", "ready_suffix": ".ready", "elements": {}, "manifest": True,
+                                "meta_folder": "_ekte", "batch_minutes": 60}
 
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
@@ -132,21 +172,37 @@ class KomxworkConnector(Connector):
         sfx = str(self.config["ready_suffix"])
         if sfx and (not sfx.startswith(".") or "/" in sfx or sfx in (".pdf", ".xml")):
             raise ConfigError("connectors.komxwork.ready_suffix: a suffix such as '.ready' (or empty)")
+        meta = str(self.config["meta_folder"] or "")
+        if meta and not Path(meta).is_absolute() and (".." in Path(meta).parts or meta.startswith(".")):
+            raise ConfigError("connectors.komxwork.meta_folder: a plain subfolder name such as '_ekte', "
+                              "an absolute path, or \"\" (beside the documents)")
+        try:
+            self.batch_seconds = float(self.config["batch_minutes"]) * 60
+        except (TypeError, ValueError):
+            self.batch_seconds = -1.0
+        if not 0 <= self.batch_seconds < float("inf"):
+            raise ConfigError("connectors.komxwork.batch_minutes: minutes (0: one batch per run)")
         self.elements = els
         self.xsd_bytes = schema_for(els)
         self.schema = etree.XMLSchema(etree.fromstring(self.xsd_bytes))
-        self.batch: list[dict[str, str]] = []
-        self.batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        self.batch_id: str | None = None  # set by the batch's first document
+        self.batch_start = 0.0
+        self.ledger = Ledger(self.workdir, "komxwork", LEDGER_DDL)
+        self.me = owner()
         self._prepared = False
 
+    def meta_dir(self) -> Path:
+        """Where ``index.xsd`` and the manifests go."""
+        meta = str(self.config["meta_folder"] or "")
+        return self.root() / meta if meta else self.root()
+
     def _prepare(self) -> Path:
-        root = self.root()
+        root = self.prepare_root()
         if not self._prepared:
-            root.mkdir(parents=True, exist_ok=True)
             fsutil.clean_stale_tmp(root)
-            xsd = root / "index.xsd"
+            xsd = self.meta_dir() / SCHEMA_NAME
             if not xsd.is_file() or xsd.read_bytes() != self.xsd_bytes:
-                fsutil.write_bytes(xsd, self.xsd_bytes)
+                self.write_bytes(xsd, self.xsd_bytes)
             self._prepared = True
         return root
 
@@ -178,29 +234,94 @@ class KomxworkConnector(Connector):
         pdf, idx = root / f"{u}.pdf", root / f"{u}.xml"
         sfx = str(self.config["ready_suffix"])
         trigger = root / f"{u}{sfx}" if sfx else idx
-        if trigger.exists() and pdf.is_file() and fsutil.sha256_file(pdf) == rec["sha256"]:
-            return ExportResult(str(pdf), already=True)
-        data = self.index_xml(rec)
-        src = Path(archive_dir) / ARCHIVE_PDF
+        entry = {"dokument_id": u, "datei": pdf.name, "idx": idx.name, "sha256": rec["sha256"]}
+        already = trigger.exists() and pdf.is_file() and fsutil.sha256_file(pdf) == rec["sha256"]
+        data = b"" if already else self.index_xml(rec)
         try:
-            fsutil.copy_file(src, pdf)
-            fsutil.write_bytes(idx, data)
-            if sfx:
-                fsutil.write_bytes(trigger, b"")
+            if not already:
+                self.copy_file(Path(archive_dir) / ARCHIVE_PDF, pdf)
+                self.write_bytes(idx, data)
+                if sfx:
+                    self.write_bytes(trigger, b"")
+            # there from an earlier export: one that a killed run wrote but did not record gets into this batch
+            self._record(entry, only_if_new=already)
+            self._close_batch_if_old()
         except OSError as e:
             raise ExportError(f"cannot write to the hot folder: {e.strerror or e}", transient=True) from None
-        self.batch.append({"dokumentID": u, "datei": pdf.name, "index": idx.name, "sha256": rec["sha256"]})
-        return ExportResult(str(pdf))
+        except sqlite3.Error as e:
+            raise ExportError(f"cannot record the export for the batch manifest ({e})", transient=True) from None
+        return ExportResult(str(pdf), already=already)
 
-    def manifest_xml(self) -> bytes:
+    # -- the batch manifest
+    def _record(self, entry: dict[str, str], only_if_new: bool = False) -> None:
+        """Note a handed-over document for this batch's manifest (durably,
+        before the pipeline records the export)."""
+        if not self.config["manifest"]:
+            return
+        root = str(self.root())
+        if self.batch_id is None:
+            self.batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            self.batch_start = time.monotonic()
+        with self.ledger.tx() as db:
+            if only_if_new and db.execute("SELECT 1 FROM entries WHERE root=? AND dokument_id=?",
+                                          (root, entry["dokument_id"])).fetchone():
+                return
+            db.execute("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?,?,NULL)",
+                       (root, entry["dokument_id"], entry["datei"], entry["idx"], entry["sha256"], self.batch_id,
+                        self.me, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def _close_batch_if_old(self) -> None:
+        """Write this batch's manifest once the batch is ``batch_minutes``
+        old; the next document starts a new batch.  A manifest that cannot
+        be written now is written at the next try (the ledger keeps it)."""
+        if not (self.config["manifest"] and self.batch_seconds and self.batch_id) or \
+                time.monotonic() - self.batch_start < self.batch_seconds:
+            return
+        try:
+            self.write_manifests()
+        except (OSError, sqlite3.Error) as e:
+            log.warning("hot folder: batch manifest not written yet (%s)", getattr(e, "strerror", None) or e)
+            return
+        self.batch_id = None
+
+    def manifest_xml(self, batch_id: str, entries: list[dict[str, str]]) -> bytes:
         E = ElementMaker(namespace=NS, nsmap={None: NS})  # noqa: N806
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        root = E.Stapel(*[E.Eintrag(**e) for e in self.batch], id=self.batch_id, erstellt=created,
-                        anzahl=str(len(self.batch)))
+        items = [E.Eintrag(dokumentID=e["dokument_id"], datei=e["datei"], index=e["idx"], sha256=e["sha256"])
+                 for e in entries]
+        root = E.Stapel(*items, id=batch_id, erstellt=created, anzahl=str(len(entries)))
         self.schema.assertValid(root)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
+    def write_manifests(self) -> list[Path]:
+        """Write the manifest of this batch and of every batch whose process
+        died before it wrote its own (a live process's batch is left to
+        it).  Returns the manifests written."""
+        if not self.config["manifest"] or not self.ledger.exists():
+            return []
+        root = str(self.root())
+        written: list[Path] = []
+        with self.ledger.tx() as db:
+            batches: dict[str, list[dict[str, str]]] = {}
+            for r in db.execute("SELECT * FROM entries WHERE root=? AND manifest IS NULL ORDER BY time, dokument_id",
+                                (root,)):
+                mine = r["batch"] == self.batch_id and r["owner"] == self.me
+                if mine or (r["owner"] != self.me and not owner_alive(r["owner"])):
+                    batches.setdefault(r["batch"], []).append(dict(r))
+            for batch_id, entries in sorted(batches.items()):
+                name = f"stapel-{batch_id}.xml"
+                self.prepare_root()
+                self.write_bytes(self.meta_dir() / name, self.manifest_xml(batch_id, entries))
+                db.execute("UPDATE entries SET manifest=? WHERE root=? AND batch=? AND manifest IS NULL",
+                           (name, root, batch_id))
+                written.append(self.meta_dir() / name)
+        return written
+
     def close(self) -> None:
-        if self.batch and self.config["manifest"]:
-            fsutil.write_bytes(self.root() / f"stapel-{self.batch_id}.xml", self.manifest_xml())
-        self.batch = []
+        try:
+            self.write_manifests()
+        except (OSError, sqlite3.Error) as e:
+            log.warning("hot folder: batch manifest not written (%s); the next run writes it",
+                        getattr(e, "strerror", None) or e)
+        finally:
+            self.ledger.close()

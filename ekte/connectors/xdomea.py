@@ -1,11 +1,40 @@
 """xdomea ``FVDaten.SGOAblegen.0605``: hand new records to the DMS for filing.
 
-ekte acts as a *Fachverfahren*.  Each export is one ZIP container named
-after xdomea's convention ``<ProzessID>_FVDaten.SGOAblegen.0605.zip``
-holding the message ``<ProzessID>_FVDaten.SGOAblegen.0605.xml`` and the
-primary files ``<uuid>_<name>.pdf``.  One Vorgang per container; its
-Dokumente are the document and (when a group is exported together, see
-``export_group``) the further documents of the same application.
+ekte acts as a *Fachverfahren*.  Each export is one ZIP container holding
+the message and the primary files; one Vorgang per container, its
+Dokumente the document and (when a group is exported together, see
+``export_group``) the further documents of the same Vorgang.
+
+Names and identities, by the rules of the xdomea specification that no
+schema checks (``xdomea-examples/v4.0.0/README.md``: spec p. 10, §2.4,
+§3.3.13, §5.1.30, §5.1.44):
+
+* **4.0.0**: container ``<ProzessID>_0605_<LfdNr>.zip`` with the message
+  ``<ProzessID>_0605_<LfdNr>.xml``.  The ProzessID stands for the Vorgang
+  (every message about one Vorgang shares it); ``LfdNr`` counts the 0605
+  messages of that Prozess (1, 2, …); every message has a fresh
+  ``nachrichtenUUID`` of its own.
+* **3.1.0**: container ``<ProzessID>_FVDaten.SGOAblegen.0605.zip`` with
+  ``<ProzessID>_FVDaten.SGOAblegen.0605.xml``.  A 3.x message has no UUID
+  of its own and a Prozess holds one message per type, so every message
+  is a Prozess of its own.
+* Vorgang and Dokument keep their UUIDs in every message (a document
+  delivered by xdomea keeps the UUIDs it came with); every primary file is
+  named ``<UUID>.pdf`` (the rule allows ``<UUID>.<ext>`` or
+  ``<UUID>_<Betreff>.<ext>``; a Betreff may name a person) after a UUID of
+  its own, never the Dokument's (a Dokument may have several versions,
+  each its own file).
+* ``Format/Version`` is the PDF/A part and conformance the archival PDF
+  declares (``PDF/A-2b``, ``PDF/A-3b``), or its PDF version.
+
+Sent again: a message for the same Vorgang with the same documents is
+the same message, and documents that each went in an earlier message of
+their Vorgang are not sent again.  The connector's ledger
+(``<workdir>/state/xdomea.sqlite``) records each message — Prozess, number,
+nachrichtenUUID, members — *before* its container is written; a repeated
+export finds it there and reports "already exported" (also after the DMS
+took the container away), and a retry after a crash writes the recorded
+message again instead of drawing a new number.
 
 Versions: 4.0.0 (default; ``Primaerdokument/Hash`` carries the SHA-256)
 and 3.1.0.  Every message is validated before it is written when
@@ -16,6 +45,8 @@ journal records that it was not validated.
 
 from __future__ import annotations
 
+import re
+import uuid
 import zipfile
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -24,27 +55,47 @@ from typing import Any
 
 from lxml import etree
 
-from ekte import __version__, fsutil
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.connectors.common import doc_uuid, record, safe_name, schema_error
+from ekte.connectors.common import EKTE_NS, doc_uuid, record, schema_error
+from ekte.connectors.ledger import Ledger
+from ekte.connectors.xdomea_message import MESSAGE, MESSAGE_CODE, MESSAGE_XSD, build_message
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF
 
 VERSIONS = ("4.0.0", "3.1.0")
-MESSAGE = "FVDaten.SGOAblegen.0605"
-MESSAGE_XSD = "xdomea-Nachrichten-FachverfahrensdatenAustauschen.xsd"
-LIST_NACHRICHTENTYP = "urn:xoev-de:xdomea:codeliste:nachrichtentyp"
-LIST_MEDIUM = "urn:xoev-de:xdomea:codeliste:medium"
-LIST_DATEIFORMAT = "urn:xoev-de:xdomea:codeliste:dateiformat"
-LIST_HASH = "urn:xoev-de:kosit:codeliste:xta.serviceprofile.kryptographische-algorithmen"
+LEDGER_DDL = """
+CREATE TABLE IF NOT EXISTS messages (
+    root TEXT NOT NULL,          -- the export folder
+    version TEXT NOT NULL,
+    vorgang TEXT NOT NULL,       -- the Vorgang's UUID
+    prozess_id TEXT NOT NULL,
+    lfd_nr INTEGER NOT NULL,     -- running number of the 0605 messages of the Vorgang
+    nachricht_uuid TEXT NOT NULL,
+    members TEXT NOT NULL,       -- the documents' SHA-256, sorted, comma-separated
+    container TEXT NOT NULL,
+    state TEXT NOT NULL,         -- 'writing' (recorded before the write) | 'written'
+    time TEXT NOT NULL,
+    PRIMARY KEY (root, version, vorgang, lfd_nr)
+);
+"""
 
 
-def ns(version: str) -> str:
-    return f"urn:xoev-de:xdomea:schema:{version}"
+def container_name(version: str, prozess_id: str, lfd_nr: int = 1, ext: str = ".zip") -> str:
+    """The container (or, with ``ext=".xml"``, message) name by the rule of *version*."""
+    if version.startswith("4"):
+        return f"{prozess_id}_{MESSAGE_CODE}_{lfd_nr}{ext}"
+    return f"{prozess_id}_{MESSAGE}{ext}"
 
 
-def container_name(prozess_id: str) -> str:
-    return f"{prozess_id}_{MESSAGE}.zip"
+def prozess_id(version: str, vorgang: str, lfd_nr: int) -> str:
+    """4.0.0: one Prozess per Vorgang; 3.x: one per message."""
+    key = f"xdomea-prozess:{vorgang}" + ("" if version.startswith("4") else f":{lfd_nr}")
+    return str(uuid.uuid5(EKTE_NS, key))
+
+
+def file_uuid(rec: dict[str, Any]) -> str:
+    """The UUID of a primary file: its own, from the file's content."""
+    return str(uuid.uuid5(EKTE_NS, f"xdomea-primaerdokument:{rec['sha256']}"))
 
 
 @lru_cache(maxsize=8)
@@ -59,138 +110,28 @@ def load_schema(schema_dir: str, version: str) -> etree.XMLSchema:
     raise ConfigError(f"connectors.xdomea.schema_dir: no {version}/{MESSAGE_XSD} in {base}")
 
 
-class _B:
-    """A tiny builder for elements in the xdomea namespace."""
+def pdf_format(path: Path) -> dict[str, str]:
+    """Code and version for ``Format``: 044 with the PDF/A part and
+    conformance the file declares in its XMP (``PDF/A-3b``), else 018
+    with the PDF version of its header."""
+    import pikepdf
 
-    def __init__(self, version: str):
-        self.v = version
-        self.ns = ns(version)
-
-    def __call__(self, parent, name: str, text: Any = None, qualified: bool = True, **attrs: str):
-        tag = f"{{{self.ns}}}{name}" if qualified else name
-        el = etree.SubElement(parent, tag, **attrs) if parent is not None else etree.Element(
-            tag, nsmap={"xdomea": self.ns}, **attrs)
-        if text is not None:
-            el.text = str(text)
-        return el
-
-    def code(self, parent, name: str, code: str, list_uri: str, list_version: str, qualified: bool = True):
-        el = self(parent, name, qualified=qualified, listURI=list_uri, listVersionID=list_version)
-        etree.SubElement(el, "code").text = code
-        return el
+    try:
+        with pikepdf.open(path) as pdf:
+            meta = pdf.open_metadata()
+            part, conf = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
+            version = pdf.pdf_version
+    except (pikepdf.PdfError, OSError):
+        return {"code": "018", "version": "PDF"}
+    if part and conf:
+        return {"code": "044", "version": f"PDF/A-{part}{str(conf).lower()}"}
+    return {"code": "018", "version": version}
 
 
-def build_message(version: str, group: list[dict[str, Any]], *, prozess_id: str, created: str,
-                  sender: str, recipient: str, ersteller: str, receipt: bool) -> etree._Element:
-    """The 0605 message for one Vorgang.  *group* holds one entry per
-    document: its record (``rec``) and primary file name (``file``)."""
-    b = _B(version)
-    v4 = version.startswith("4")
-    root = b(None, MESSAGE)
-    if v4:
-        root.set("produkt", "ekte")
-        root.set("produkthersteller", "ekte project")
-        root.set("produktversion", __version__)
-        root.set("standard", "xdomea")
-        root.set("version", version)
-        kopf = b(root, "nachrichtenkopf")
-        ident = b(kopf, "identifikation.nachricht")
-        b(ident, "nachrichtenUUID", prozess_id, qualified=False)
-        b.code(ident, "nachrichtentyp", "0605", LIST_NACHRICHTENTYP, "3.0", qualified=False)
-        b(ident, "erstellungszeitpunkt", created, qualified=False)
-        b(b(b(kopf, "leser"), "NameInstitution"), "Name", recipient)
-        b(b(b(kopf, "autor"), "NameInstitution"), "Name", sender)
-        b(kopf, "ProzessID", prozess_id)
-        head = root
-    else:
-        kopf = head = b(root, "Kopf")
-        b(kopf, "ProzessID", prozess_id)
-        b.code(kopf, "Nachrichtentyp", "0605", LIST_NACHRICHTENTYP, "2.0")
-        b(kopf, "Erstellungszeitpunkt", created)
-        b(b(b(kopf, "Absender"), "Institution"), "Name", sender)
-        b(b(b(kopf, "Empfaenger"), "Institution"), "Name", recipient)
-        sys_ = b(kopf, "SendendesSystem")
-        b(sys_, "Produktname", "ekte")
-        b(sys_, "Version", __version__)
-    b(head, "Empfangsbestaetigung", "1" if receipt else "0")
-    b(head, "Importbestaetigung", "1")
-    b(head, "Erstellerkennung", ersteller)
-    b(head, "Stapel", "0")
-
-    lead = group[0]["rec"]
-    sgo = b(root, "SchriftgutobjektZumAblegen")
-    b(sgo, "FachverfahrenObjektID", lead["id"])
-    vorgang = b(b(sgo, "Schriftgutobjekt"), "Vorgang")
-    b(b(vorgang, "Identifikation"), "xdomeaUUID" if v4 else "ID", group[0]["vorgang_uuid"])
-    am = _allgemeine(b, vorgang, lead)
-    if lead.get("aktenplan"):
-        b(b(am, "Aktenplaneinheit"), "Kennzeichen", lead["aktenplan"])
-    if lead.get("retention_years") is not None:
-        meta = "Aussonderungsmetadaten" if v4 else "ArchivspezifischeMetadaten"
-        b(b(b(vorgang, meta), "Aufbewahrungsdauer"), "AnzahlJahre", lead["retention_years"])
-    if lead.get("doctype_title"):
-        b(vorgang, "Typ", lead["doctype_title"])
-    for n, entry in enumerate(group, 1):
-        rec = entry["rec"]
-        parent = b(vorgang, "DokumentOderDokumentMitSchriftstueck") if v4 else vorgang
-        dok = b(parent, "Dokument")
-        ident = b(dok, "Identifikation")
-        b(ident, "xdomeaUUID" if v4 else "ID", rec["uuid"])
-        b(ident, "NummerImUebergeordnetenContainer", n)
-        _allgemeine(b, dok, rec)
-        if rec.get("received_date"):
-            b(dok, "Posteingangsdatum", rec["received_date"])
-        if rec.get("document_date"):
-            b(dok, "DatumDesSchreibens", rec["document_date"])
-        b(dok, "Typ", rec.get("doctype_title") or rec.get("doctype") or "Eingang")
-        if v4:  # 4.0.0: before Version; 3.1.0: after it
-            _fachdaten(b, dok, rec)
-        ver = b(dok, "Version")
-        b(ver, "Nummer", "1")
-        fmt = b(ver, "Format")
-        pdfa = str(rec.get("archival_format", "")).upper().startswith("PDF/A")
-        b.code(fmt, "Name", "044" if pdfa else "018", LIST_DATEIFORMAT, "2.0" if v4 else "1.0")
-        b(fmt, "Version", "PDF/A-2b" if pdfa else "PDF")
-        pd = b(fmt, "Primaerdokument")
-        b(pd, "Dateiname", entry["file"])
-        if rec.get("source_name"):
-            b(pd, "DateinameOriginal", rec["source_name"])
-        b(pd, "Ersteller", ersteller)
-        b(pd, "DatumUhrzeit", rec.get("received") or created)
-        if v4:
-            h = b(pd, "Hash")
-            b(h, "Wert", rec["sha256"])
-            b.code(h, "Algorithmus", "SHA-256", LIST_HASH, "1.0.0")
-        if not v4:
-            _fachdaten(b, dok, rec)
-    return root
-
-
-def _allgemeine(b: _B, parent, rec: dict[str, Any]):
-    """AllgemeineMetadaten of a Vorgang or Dokument: Betreff, Aktenzeichen, Medium (electronic)."""
-    am = b(parent, "AllgemeineMetadaten")
-    b(am, "Betreff", rec.get("betreff") or rec.get("doctype_title") or rec["id"])
-    if rec.get("aktenzeichen"):
-        b(am, "Kennzeichen", rec["aktenzeichen"])
-    b.code(am, "Medium", "001", LIST_MEDIUM, "1.0")
-    return am
-
-
-def _fachdaten(b: _B, dok, rec: dict[str, Any]) -> None:
-    """ekte's metadata and the extracted fields as Feld elements."""
-    ext = b(dok, "AnwendungsspezifischeErweiterung")
-    b(ext, "Kennung", "urn:ekte:metadaten:1")
-    b(ext, "Name", "ekte")
-    for key in ("id", "doctype", "leika", "confidence", "original_sha256", "pages"):
-        if rec.get(key) is not None:
-            f = b(ext, "Feld")
-            b(f, "Name", f"ekte.{key}")
-            b(f, "Wert", rec[key])
-    for key, val in sorted(rec.get("fields", {}).items()):
-        f = b(ext, "Feld")
-        b(f, "Name", key)
-        b(f, "Wert", val)
-
+def _given(doc: Any) -> dict[str, Any]:
+    """What an xdomea import delivered with the document (provenance)."""
+    prov = doc.extra.get("provenance") or {}
+    return prov.get("xdomea") or {} if prov.get("system") == "xdomea" else {}
 
 
 class XdomeaConnector(Connector):
@@ -204,18 +145,21 @@ class XdomeaConnector(Connector):
         "ersteller": "ekte",
         "receipt": False,
         # one Vorgang per: "submission" (documents delivered together, e.g. a portal
-        # application with its attachments), "aktenzeichen", or "document"
+        # application with its attachments, or the Dokumente of one imported xdomea
+        # Vorgang), "aktenzeichen", or "document"
         "group_by": "submission",
     }
 
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
-        if self.config["version"] not in VERSIONS:
+        self.version = str(self.config["version"])
+        if self.version not in VERSIONS:
             raise ConfigError(f"connectors.xdomea.version: one of {', '.join(VERSIONS)}")
         if self.config["group_by"] not in ("submission", "aktenzeichen", "document"):
             raise ConfigError("connectors.xdomea.group_by: one of submission, aktenzeichen, document")
-        self.schema = load_schema(str(self.config["schema_dir"]), self.config["version"]) \
+        self.schema = load_schema(str(self.config["schema_dir"]), self.version) \
             if self.config["schema_dir"] else None
+        self.ledger = Ledger(self.workdir, "xdomea", LEDGER_DDL)
 
     def group_key(self, doc) -> str | None:
         how = self.config["group_by"]
@@ -226,46 +170,165 @@ class XdomeaConnector(Connector):
             return f"az:{doc.fields['aktenzeichen'].value}"
         return None
 
+    def vorgang_uuid(self, docs: list[Any]) -> str:
+        """The Vorgang's UUID: the one its documents were delivered with
+        (an imported xdomea Vorgang), else one derived from the group (or
+        from the single document), stable across messages."""
+        given = {(_given(d).get("vorgang") or {}).get("uuid") for d in docs}
+        if len(given) == 1 and None not in given:
+            return str(given.pop())
+        key = self.group_key(docs[0])
+        if key is None and len(docs) == 1:
+            return doc_uuid(docs[0], "xdomea-vorgang")
+        return str(uuid.uuid5(EKTE_NS, f"xdomea-vorgang:{key or ','.join(sorted(d.sha256 for d in docs))}"))
+
     def export(self, doc, archive_dir: Path) -> ExportResult:
         return self.export_group([(doc, Path(archive_dir))])
 
     def export_group(self, docs: list[tuple[Any, Path]]) -> ExportResult:
         """One container with one Vorgang holding all *docs* (the first
         one leads: its Betreff and Aktenzeichen name the Vorgang)."""
-        lead = docs[0][0]
-        members = ",".join(sorted(d.sha256 for d, _ in docs))
-        prozess_id = doc_uuid(lead, f"xdomea-{self.config['version']}-message" +
-                              (f":{members}" if len(docs) > 1 else ""))
-        target = self.root() / container_name(prozess_id)
-        if target.is_file():
-            try:
-                with zipfile.ZipFile(target) as z:
-                    if z.testzip() is None:
-                        return ExportResult(str(target), already=True)
-            except zipfile.BadZipFile:
-                pass  # damaged: written again
-        group, files = [], []
+        import sqlite3
+
+        try:
+            root = self.prepare_root()
+            vorgang = self.vorgang_uuid([d for d, _ in docs])
+            members = ",".join(sorted(d.sha256 for d, _ in docs))
+            msg, already = self._claim(root, vorgang, members)
+            target = root / msg["container"]
+            if already:
+                return ExportResult(str(target), already=True)
+            note = self._write(target, msg, vorgang, docs)
+            with self.ledger.tx() as db:
+                db.execute("UPDATE messages SET state='written' WHERE root=? AND version=? AND vorgang=? AND lfd_nr=?",
+                           (str(root), self.version, vorgang, msg["lfd_nr"]))
+        except OSError as e:
+            raise ExportError(f"cannot write the xdomea container: {e.strerror or e}", transient=True) from None
+        except sqlite3.Error as e:
+            raise ExportError(f"cannot record the xdomea message ({e})", transient=True) from None
+        return ExportResult(str(target), note=note)
+
+    # -- the ledger: numbers and "sent again"
+    def _claim(self, root: Path, vorgang: str, members: str) -> tuple[dict[str, Any], bool]:
+        """The message for these members of *vorgang*: one recorded before
+        (→ already sent, or to be written again after a crash), else a new
+        one with the next running number, recorded before it is written."""
+        with self.ledger.tx() as db:
+            rows = [dict(r) for r in db.execute(
+                "SELECT * FROM messages WHERE root=? AND version=? AND vorgang=? ORDER BY lfd_nr",
+                (str(root), self.version, vorgang))]
+            for r in rows:
+                if r["members"] == members:
+                    return r, r["state"] == "written" or _complete(root / r["container"])
+            sent = [r for r in rows if r["state"] == "written"]
+            if sent and set(members.split(",")) <= {m for r in sent for m in r["members"].split(",")}:
+                return sent[-1], True  # each of them went in an earlier message of this Vorgang
+            disk = self._on_disk(root, vorgang, {r["lfd_nr"] for r in rows})
+            for found in disk:
+                if _members_of(root / found["container"]) == members:
+                    found["members"] = members
+                    self._insert(db, root, vorgang, found, "written")
+                    return found, True
+            n = max([r["lfd_nr"] for r in rows] + [f["lfd_nr"] for f in disk] + [0]) + 1
+            pid = prozess_id(self.version, vorgang, n)
+            msg = {"lfd_nr": n, "prozess_id": pid, "nachricht_uuid": str(uuid.uuid4()),
+                   "members": members, "container": container_name(self.version, pid, n)}
+            self._insert(db, root, vorgang, msg, "writing")
+            return msg, False
+
+    def _insert(self, db: Any, root: Path, vorgang: str, msg: dict[str, Any], state: str) -> None:
+        db.execute("INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   (str(root), self.version, vorgang, msg["prozess_id"], msg["lfd_nr"], msg["nachricht_uuid"],
+                    msg["members"], msg["container"], state, datetime.now(timezone.utc).isoformat()))
+
+    def _on_disk(self, root: Path, vorgang: str, known: set[int]) -> list[dict[str, Any]]:
+        """Containers of this Vorgang in the folder that the ledger does not
+        know (a crash between writing and recording, a lost ledger)."""
+        found = []
+        if self.version.startswith("4"):
+            pid = prozess_id(self.version, vorgang, 1)
+            for p in root.glob(f"{pid}_{MESSAGE_CODE}_*.zip"):
+                m = re.fullmatch(rf"{re.escape(pid)}_{MESSAGE_CODE}_(\d+)\.zip", p.name)
+                if m and int(m.group(1)) not in known:
+                    found.append({"lfd_nr": int(m.group(1)), "prozess_id": pid, "container": p.name})
+        else:  # 3.x: one Prozess per message; the numbers run until the first gap after the known ones
+            top = max(known, default=0)
+            for n in range(1, top + 1000):
+                pid = prozess_id(self.version, vorgang, n)
+                if (root / container_name(self.version, pid, n)).is_file():
+                    if n not in known:
+                        found.append({"lfd_nr": n, "prozess_id": pid, "container": container_name(self.version, pid, n)})
+                elif n > top:
+                    break
+        for f in found:
+            f.update(nachricht_uuid="", members="")
+        return found
+
+    # -- the container
+    def _write(self, target: Path, msg: dict[str, Any], vorgang: str, docs: list[tuple[Any, Path]]) -> str:
+        entries, files = [], []
         for doc, adir in docs:
             rec = record(doc, self.profile)
-            label = safe_name(rec.get("doctype") or "dokument", 40)
-            name = f"{rec['uuid']}_{label}.pdf"
+            name = f"{file_uuid(rec)}.pdf"  # the rule's <UUID>.<ext>: no name-bearing Betreff in a file name
             rec["file"] = name
-            group.append({"rec": rec, "file": name, "vorgang_uuid": doc_uuid(lead, "xdomea-vorgang")})
+            g = _given(doc).get("dokument") or {}
+            entries.append({"rec": rec, "file": name, "uuid": g.get("uuid") or rec["uuid"],
+                            "format": pdf_format(adir / ARCHIVE_PDF), "betreff": g.get("betreff"),
+                            "kennzeichen": rec.get("dokument_kennzeichen") or rec.get("aktenzeichen"),
+                            "bemerkung": g.get("bemerkung"), "typ": g.get("typ"), "history": g.get("history")})
             files.append((name, adir / ARCHIVE_PDF))
         created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
-        root = build_message(
-            self.config["version"], group, prozess_id=prozess_id, created=created,
-            sender=self.config["sender"] or self.profile.profile.title or self.profile.profile.name,
-            recipient=self.config["recipient"], ersteller=self.config["ersteller"], receipt=bool(self.config["receipt"]),
-        )
+        head = {"prozess_id": msg["prozess_id"], "nachricht_uuid": msg["nachricht_uuid"], "created": created,
+                "sender": self.config["sender"] or self.profile.profile.title or self.profile.profile.name,
+                "recipient": self.config["recipient"], "ersteller": self.config["ersteller"],
+                "receipt": bool(self.config["receipt"])}
+        root = build_message(self.version, head, self._vorgang(vorgang, docs[0][0], entries[0]["rec"]), entries)
         if self.schema is not None and not self.schema.validate(root):
             raise ExportError(f"xdomea message does not validate: {schema_error(self.schema.error_log)}")
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        try:
-            with fsutil.atomic_writer(target) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-                z.writestr(f"{prozess_id}_{MESSAGE}.xml", xml)
-                for name, path in files:
-                    z.write(path, name)
-        except OSError as e:
-            raise ExportError(f"cannot write the xdomea container: {e.strerror or e}", transient=True) from None
-        return ExportResult(str(target), note="validated" if self.schema is not None else "not validated (no schema_dir)")
+        with self.writer(target) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(container_name(self.version, msg["prozess_id"], msg["lfd_nr"], ".xml"), xml)
+            for name, path in files:
+                z.write(path, name)
+        return "validated" if self.schema is not None else "not validated (no schema_dir)"
+
+    def _vorgang(self, vorgang: str, lead: Any, rec: dict[str, Any]) -> dict[str, Any]:
+        """The Vorgang's metadata: what it was delivered with, else the lead document's."""
+        given = _given(lead)
+        g, akte = given.get("vorgang") or {}, given.get("akte") or {}
+        dauer = g.get("aufbewahrung") or akte.get("aufbewahrung") or {}
+        return {
+            "uuid": vorgang, "fachverfahren_id": rec["id"],
+            "betreff": g.get("betreff") or rec.get("betreff"),
+            "kennzeichen": g.get("kennzeichen") or rec.get("aktenzeichen"),
+            "federfuehrung": g.get("federfuehrung"), "bemerkung": g.get("bemerkung"),
+            "aktenplan": rec.get("aktenplan"),
+            "aktenplan_inhalt": (akte.get("aktenplan") or g.get("aktenplan") or {}).get("inhaltsangabe"),
+            "retention_years": rec.get("retention_years"), "retention_unlimited": bool(dauer.get("unbefristet")),
+            "aktenbetreff": akte.get("betreff") or g.get("aktenbetreff"),
+            "typ": g.get("typ") or rec.get("doctype_title"),
+            "laufzeit": g.get("laufzeit"), "history": g.get("history"),
+        }
+
+    def close(self) -> None:
+        self.ledger.close()
+
+
+def _complete(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.testzip() is None
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _members_of(path: Path) -> str:
+    """The documents (original SHA-256) a container written by ekte holds."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = next(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    except (OSError, zipfile.BadZipFile, StopIteration, etree.XMLSyntaxError):
+        return ""
+    shas = [f.findtext("{*}Wert") for f in root.iter("{*}Feld") if f.findtext("{*}Name") == "ekte.original_sha256"]
+    return ",".join(sorted(s for s in shas if s))

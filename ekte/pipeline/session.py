@@ -54,8 +54,11 @@ class Session:
     process.  Use as a context manager (``open``/``close``)."""
 
     def __init__(self, profile: Profile, workdir: Path | str | None = None, *, jobs: int | None = None,
-                 connectors: list[str] | None = None, plugins: list[str] | None = None, create: bool = True) -> None:
+                 connectors: list[str] | None = None, plugins: list[str] | None = None,
+                 archives: bool = True, create: bool = True) -> None:
         self.profile = profile
+        #: whether this process may archive (then its seal and time-stamp settings are checked at open)
+        self.archives = archives
         self.workdir = Path(workdir) if workdir else default_workdir()
         #: may opening make the working directory (ingest, watch)?  Other commands need an existing one.
         self.create = create
@@ -95,6 +98,10 @@ class Session:
         command = command or process_command()
         if not self.create:
             workdirs.require(self.workdir)
+        if self.archives:  # a bad seal set-up fails here, before the first document
+            from ekte.evidence.seal import check_setup
+
+            check_setup(self.profile)
         self._umask = os.umask(0o077)  # what ekte writes is private (exports set their own modes)
         try:
             workdirs.prepare(self.workdir, SUBDIRS)

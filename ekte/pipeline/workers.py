@@ -104,16 +104,21 @@ def understand(doc: Document, ctx: WorkerContext) -> None:
     profile = ctx.profile
     run_processors(ctx.pm, "after_ocr", doc, profile)
     given = doc.extra.get("given") or {}
+    if given.get("received"):
+        doc.received = given["received"]  # when the sending system received it (xdomea Posteingangsdatum)
     if given.get("doctype") in profile.doctypes:
-        doc.classification = Classification(given["doctype"], 1.0, [], "given")
+        # delivered with the document: no guessing (and the sender's confidence, when it says one)
+        conf = given.get("confidence")
+        doc.classification = Classification(given["doctype"], 1.0 if conf is None else float(conf), [], "given")
     else:
         doc.classification = classify_stage.classify(doc, profile, ctx.classifiers)
     doc.log("classify", "classified", f"{doc.doctype} {doc.confidence:.3f} ({doc.classification.method})")
     run_processors(ctx.pm, "after_classify", doc, profile)
     doc.fields = extract_stage.extract(doc, profile, ctx.extractors)
     for k, v in (given.get("fields") or {}).items():
-        if v not in (None, ""):
-            doc.fields[k] = Field(str(v), 1.0, None, None, "intake")
+        value, conf = (v.get("value"), float(v.get("confidence", 1.0))) if isinstance(v, dict) else (v, 1.0)
+        if value not in (None, ""):
+            doc.fields[k] = Field(str(value), conf, None, None, "intake")
     if (given.get("provenance") or {}).get("group") and "aktenzeichen" not in (given.get("fields") or {}):
         # parts of one submission share the Aktenzeichen assigned to the group,
         # not whatever number-like text one of them happens to contain

@@ -193,6 +193,8 @@ def _any_user(request: Request) -> User:
     return user
 
 
+from ekte.serve import intake_api  # noqa: E402 - issue 15: POST/GET /api/v1/documents
+
 router = APIRouter(prefix="/api/v1")
-for r in (review_api, quarantine_api, other_api):
+for r in (review_api, quarantine_api, other_api, intake_api.router):
     router.include_router(r)

@@ -49,17 +49,24 @@ class Station:
         self._local = threading.local()
         self._action = threading.Lock()
         self.retries: dict[str, subprocess.Popen] = {}
+        self.intake: Any = None  # the API intake (ekte.serve.intake_runner), started by open()
 
     def open(self) -> "Station":
         self.pipeline.open("ekte serve")
         q.ensure_index(self.pipeline.j)
         (self.workdir / "cache").mkdir(exist_ok=True)
+        from ekte.serve.intake_runner import ApiIntake
+
+        self.intake = ApiIntake(self)
+        self.intake.start()
         return self
 
     def close(self) -> None:
         for p in self.retries.values():
             if p.poll() is None:
                 p.terminate()
+        if self.intake is not None:
+            self.intake.stop()
         self.pipeline.close()
 
     # -- reading: a read-only connection per thread

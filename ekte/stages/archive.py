@@ -12,6 +12,15 @@ a whole (temp folder + fsync + rename):
   e.g. a portal's structured data ``data.json``), which are also embedded
   in the archival PDF when listed in ``doc.extra["embed"]`` — then it is
   PDF/A-3b with the file as an associated file (relationship ``Data``)
+* ``transfervermerk.xml`` — the TR-RESISCAN transfer note of a scanned
+  document, also embedded in the archival PDF (PDF/A-3b, relationship
+  ``Supplement``) and named in its XMP (``ekte/evidence/resiscan.py``)
+* ``metadata.json.p7s`` / ``metadata.json.tsr`` — its seal and time stamp,
+  when ``[seal]`` / ``[timestamp]`` are configured; the archival PDF is then
+  sealed / time-stamped too (``ekte/evidence/seal.py``)
+
+``metadata.json`` records the SHA-256 of every other file
+(``archival.files``); ``ekte verify`` checks them (``ekte/evidence/verify.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ekte import fsutil
+from ekte.evidence import archiving, resiscan
 from ekte.stages.intake import extension_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +54,7 @@ def original_name(doc: "Document") -> str:
     return "original" + extension_for(doc.media_type)
 
 
-def _xmp_values(doc: "Document", profile: "Profile") -> dict[str, object]:
+def _xmp_values(doc: "Document", profile: "Profile", note: bytes | None = None) -> dict[str, object]:
     dtid = doc.doctype or profile.classify.default_doctype
     dtype = profile.doctypes.get(dtid)
     keywords = [dtid]
@@ -53,30 +63,38 @@ def _xmp_values(doc: "Document", profile: "Profile") -> dict[str, object]:
     az = doc.fields.get("aktenzeichen")
     if az:
         keywords.append(az.value)
-    return {
+    values: dict[str, object] = {
         "dc:title": profile.doctype_title(dtid) or dtid,
         "dc:identifier": f"urn:ekte:{doc.id}",
         "dc:date": [dt.datetime.fromisoformat(doc.received).date().isoformat()],
         "pdf:Keywords": "; ".join(keywords),
+        # the original this copy was made from (its identity)
+        "dc:source": f"urn:sha256:{doc.sha256}",
     }
+    if note is not None:
+        values["dc:relation"] = [resiscan.XMP_RELATION, f"urn:sha256:{fsutil.sha256_bytes(note)}"]
+    return values
 
 
-RESERVED = {ARCHIVE_PDF, METADATA, TEXT}
+RESERVED = {ARCHIVE_PDF, METADATA, TEXT, *archiving.EVIDENCE_FILES}
 
 
-def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: bool | str) -> bool:
-    """Write *src* with ekte's XMP (and the files to embed) to *dst*.  For
-    PDF/A (*pdfa* True = "2b", or a flavour such as "3b") the result is
-    validated (pikepdf.pdfa.save validates what it wrote); returns whether
-    the written file is (still) valid PDF/A."""
+def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: bool | str,
+              note: bytes | None = None) -> bool:
+    """Write *src* with ekte's XMP (and the files to embed, the transfer
+    *note* among them) to *dst*.  For PDF/A (*pdfa* True = "2b", or a
+    flavour such as "3b") the result is validated (pikepdf.pdfa.save
+    validates what it wrote); returns whether the written file is (still)
+    valid PDF/A."""
     import pikepdf
     import pikepdf.pdfa
 
+    embeds = list(doc.extra.get("embed") or []) + ([archiving.embed_entry(note)] if note is not None else [])
     with pikepdf.open(src) as pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-            for k, v in _xmp_values(doc, profile).items():
+            for k, v in _xmp_values(doc, profile, note).items():
                 meta[k] = v
-        for e in doc.extra.get("embed") or []:
+        for e in embeds:
             if e["name"] in pdf.attachments:
                 continue
             pdf.attachments[e["name"]] = pikepdf.AttachedFileSpec(
@@ -94,50 +112,76 @@ def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path
     """Write the archive folder of *doc*; returns its path.  Updates
     ``doc.archival`` with the archival copy's hash and format."""
     final = archive_dir(workdir, doc.id)
+    again = Path(archival).parent.resolve() == final.resolve()  # review accepted: archived once before
+    note = archiving.transfer_note(doc, profile, Path(original), final if again else None)
     with fsutil.staged_dir(final) as tmp:
+        src = archiving.unsealed_input(Path(archival), doc, tmp / ".unsealed.pdf") if again else Path(archival)
+        archiving.reset(doc)
         shutil.copyfile(original, tmp / original_name(doc))
         if fsutil.sha256_file(tmp / original_name(doc)) != doc.sha256:
             raise OSError("original copy does not match its hash")
-        fmt = doc.archival.get("format")
-        target = tmp / ARCHIVE_PDF
-        if fmt == "original":
-            shutil.copyfile(archival, target)  # kept unchanged, by definition
-        else:
-            ok = False
-            embeds = bool(doc.extra.get("embed"))
-            flavour = "3b" if fmt in ("PDF/A-2B", "PDF/A-3B") and (embeds or fmt == "PDF/A-3B") else \
-                "2b" if fmt == "PDF/A-2B" else False
-            try:
-                ok = write_xmp(archival, target, doc, profile, pdfa=flavour)
-            except Exception as e:  # noqa: BLE001 - the OCR output stays usable
-                log.warning("doc %s: writing XMP failed (%s); archival copy kept without it", doc.id, type(e).__name__)
-            if flavour == "3b" and ok:
-                doc.archival["format"] = fmt = "PDF/A-3B"
-                doc.archival["embedded"] = sorted(e["name"] for e in doc.extra.get("embed") or []) or \
-                    doc.archival.get("embedded", [])
-            if flavour and not ok:
-                shutil.copyfile(archival, target)
-                doc.archival["xmp"] = "not written: the result did not validate as PDF/A-2b"
-                doc.log("archive", "xmp-skipped", "PDF/A validation failed after XMP edit")
-            else:
-                doc.archival["xmp"] = "written"
-        doc.archival["sha256"] = fsutil.sha256_file(target)
+        _write_pdf(src, tmp / ARCHIVE_PDF, doc, profile, note)
+        (tmp / ".unsealed.pdf").unlink(missing_ok=True)
+        if note is not None:
+            (tmp / resiscan.NOTE).write_bytes(note)
+            doc.archival["transfer_note"] = {**resiscan.summary(note),
+                                             "embedded": resiscan.NOTE in doc.archival.get("embedded", [])}
+            for check, result in doc.archival["transfer_note"]["checks"].items():
+                if result == "nicht bestanden":
+                    doc.warnings.append(f"transfer note: the automatic check '{check}' failed")
+            if doc.archival["transfer_note"]["sample_check"] == "offen":
+                doc.log("archive", "sample-check", "selected for a visual comparison")
+        archiving.protect_pdf(tmp / ARCHIVE_PDF, doc, profile)
+        doc.archival["sha256"] = fsutil.sha256_file(tmp / ARCHIVE_PDF)
         doc.archival["file"] = ARCHIVE_PDF
         doc.archival["original"] = original_name(doc)
         (tmp / TEXT).write_text(doc.text, encoding="utf-8")
-        for name, data in (doc.extra.get("archive_files") or {}).items():
-            if name in RESERVED or name.startswith("original.") or Path(name).name != name or name.startswith("."):
-                raise ValueError(f"a plugin asked to archive a file under a reserved or unsafe name: {name!r}")
-            (tmp / name).write_bytes(data)
-        if not doc.extra.get("archive_files") and Path(archival).parent.is_dir():
-            # re-archiving (review accepted): keep the files delivered before
-            for name in doc.archival.get("beside", []):
-                old = Path(archival).parent / name
-                if old.is_file() and name not in RESERVED:
-                    shutil.copyfile(old, tmp / name)
-        if doc.extra.get("archive_files"):
-            doc.archival["beside"] = sorted(doc.extra["archive_files"])
+        _write_beside(tmp, Path(archival), doc)
         doc.archive_path = str(final)
-        doc.log("archive", "archived", f"format={fmt}")
-        fsutil.write_json(tmp / METADATA, doc.metadata_dict())
+        doc.log("archive", "archived", f"format={doc.archival.get('format')}")
+        archiving.finish(tmp, doc, profile, METADATA)
     return final
+
+
+def _write_pdf(archival: Path, target: Path, doc: "Document", profile: "Profile", note: bytes | None) -> None:
+    """The archival copy with XMP and embedded files (PDF/A-3b when files are embedded)."""
+    fmt = doc.archival.get("format")
+    if fmt == "original":
+        shutil.copyfile(archival, target)  # kept unchanged, by definition
+        return
+    ok = False
+    embeds = bool(doc.extra.get("embed")) or note is not None
+    flavour = "3b" if fmt in ("PDF/A-2B", "PDF/A-3B") and (embeds or fmt == "PDF/A-3B") else \
+        "2b" if fmt == "PDF/A-2B" else False
+    try:
+        ok = write_xmp(archival, target, doc, profile, pdfa=flavour, note=note)
+    except Exception as e:  # noqa: BLE001 - the OCR output stays usable
+        log.warning("doc %s: writing XMP failed (%s); archival copy kept without it", doc.id, type(e).__name__)
+    if flavour == "3b" and ok:
+        doc.archival["format"] = "PDF/A-3B"
+        names = [e["name"] for e in doc.extra.get("embed") or []] + ([resiscan.NOTE] if note is not None else [])
+        doc.archival["embedded"] = sorted(set(names) | set(doc.archival.get("embedded", [])))
+    if flavour and not ok:
+        shutil.copyfile(archival, target)
+        doc.archival["xmp"] = "not written: the result did not validate as PDF/A-2b"
+        doc.log("archive", "xmp-skipped", "PDF/A validation failed after XMP edit")
+    elif not flavour and not target.exists():
+        shutil.copyfile(archival, target)
+        doc.archival["xmp"] = "not written"
+    else:
+        doc.archival["xmp"] = "written"
+
+
+def _write_beside(tmp: Path, archival: Path, doc: "Document") -> None:
+    """Files a plugin delivered with the document (or, archiving again, those delivered before)."""
+    for name, data in (doc.extra.get("archive_files") or {}).items():
+        if name in RESERVED or name.startswith("original.") or Path(name).name != name or name.startswith("."):
+            raise ValueError(f"a plugin asked to archive a file under a reserved or unsafe name: {name!r}")
+        (tmp / name).write_bytes(data)
+    if not doc.extra.get("archive_files") and Path(archival).parent.is_dir():
+        for name in doc.archival.get("beside", []):
+            old = Path(archival).parent / name
+            if old.is_file() and name not in RESERVED:
+                shutil.copyfile(old, tmp / name)
+    if doc.extra.get("archive_files"):
+        doc.archival["beside"] = sorted(doc.extra["archive_files"])

@@ -20,6 +20,7 @@ from lxml import etree
 
 import portal
 from helpers import SHARED, ekte_cmd, ingest_json, run_ekte
+from xdomea_rules import check_folder
 
 FIT_SCHEMA = SHARED / "schemas" / "fit-connect" / "metadata.schema.v1.0.0.json"
 XSD = SHARED / "schemas" / "xdomea"
@@ -90,6 +91,10 @@ def test_packages_are_ingested_with_their_data_and_exported_as_one_vorgang(packa
             for dok in doks:
                 fname = dok.findtext(f".//{{{NS4}}}Dateiname")
                 assert dok.findtext(f".//{{{NS4}}}Hash/{{{NS4}}}Wert") == hashlib.sha256(z.read(fname)).hexdigest()
+    # xdomea's rules on every container, among them Format/Version PDF/A-3b for the forms with their data
+    infos = check_folder(wd / "export" / "xdomea", "4.0.0")
+    versions = {v.text for i in infos for v in i["root"].iter(f"{{{NS4}}}Version") if v.text and "PDF" in v.text}
+    assert "PDF/A-3b" in versions
     # a second run: every part is a duplicate, nothing new exported
     res2 = ingest_json(out, "-w", wd, *ARGS, check=0)
     assert {d["status"] for d in res2["documents"]} == {"duplicate"}

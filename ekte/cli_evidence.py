@@ -1,0 +1,84 @@
+"""The evidence commands: ``verify`` and ``retention due``.  Thin, like
+:mod:`ekte.cli`: parse (the shared options of :mod:`ekte.cliopts`), call
+:mod:`ekte.api`, print."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, List, Optional
+
+import typer
+from rich.table import Table
+
+from ekte.cli import _exit_on_errors, app, command
+from ekte.cliopts import JsonOpt, OverrideOpt, ProfileOpt, WorkdirOpt, new_app
+from ekte.logs import setup_logging
+from ekte.render import out
+
+retention_app = new_app("Retention periods of archived documents.")
+app.add_typer(retention_app, name="retention")
+
+IdsArg = Annotated[Optional[List[str]], typer.Argument(
+    metavar="ID", help="Document ids (default: every archived document).")]
+
+
+@command(app, "verify")
+def verify_cmd(
+    ids: IdsArg = None, profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+    deep: Annotated[bool, typer.Option("--deep", metavar="", help="Also check PDF/A validity and every PDF seal "
+                                       "(slow).")] = False,
+    require: Annotated[List[str], typer.Option(
+        "--require", metavar="KIND", help="Evidence every document must have: seal, timestamp, transfer-note "
+                                          "(repeatable or comma-separated).")] = [],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N",
+                                                help="Processes (default: CPU cores).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-hash originals and archival copies, check seals, time stamps, transfer notes and the journal.
+    Exit 0 only when everything holds; 1 names each broken document and what broke."""
+    from ekte import api
+
+    setup_logging(0)
+    req = [r.strip() for item in require for r in item.split(",") if r.strip()]
+    with _exit_on_errors():
+        res = api.verify(ids or None, profile=profile, workdir=workdir, overrides=override, deep=deep,
+                         require=req, jobs=jobs)
+    if as_json:
+        print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
+        raise typer.Exit(res.exit_code)
+    for d in res.broken:
+        for check, message in d.problems:
+            out.print(f"[red]BROKEN[/] {d.id}  {check}: {message}", highlight=False, soft_wrap=True)
+    s = res.to_json()["summary"]
+    colour = "green" if not res.broken else "red"
+    out.print(f"[{colour}]{s['ok']} of {s['documents']} documents hold[/], {s['broken']} broken "
+              f"({s['seconds']} s, checks: {', '.join(s['checks'])})", highlight=False)
+    raise typer.Exit(res.exit_code)
+
+
+@command(retention_app, "due")
+def retention_due_cmd(
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge as on this date "
+                                                 "(YYYY-MM-DD; default today).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List documents whose retention period has ended (nothing is deleted)."""
+    from ekte import api
+
+    with _exit_on_errors():
+        items = api.retention_due(profile=profile, workdir=workdir, overrides=override, as_of=as_of)
+    if as_json:
+        print(json.dumps({"version": 1, "documents": items}, ensure_ascii=False, indent=2))
+        return
+    t = Table(title=f"retention ended ({len(items)})")
+    for c in ("id", "doctype", "Aktenzeichen", "from", "years", "ended", "overdue days"):
+        t.add_column(c)
+    for i in items:
+        if "error" in i:
+            t.add_row(i["id"], f"[red]{i['error']}[/]", "", "", "", "", "")
+            continue
+        t.add_row(i["id"], str(i["doctype"]), i.get("aktenzeichen") or "", f"{i['date']} ({i['basis']})",
+                  str(i["years"]), i["ends"], str(i["overdue_days"]))
+    out.print(t)
+

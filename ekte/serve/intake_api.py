@@ -1,0 +1,268 @@
+"""The HTTP intake API (issue 15), scope ``intake``:
+
+``POST /api/v1/documents``
+    multipart: ``file`` (one document) and optionally ``metadata`` (JSON:
+    ``doctype`` id or title, ``aktenzeichen``, ``fields``, ``channel``,
+    ``reference``).  The body is parsed as it arrives: the file is written
+    into the spool's ``incoming`` folder and hashed on the way, and the
+    request ends with ``413`` as soon as it passes ``[serve]
+    max_upload_mb`` (at once when ``Content-Length`` says so) — it is
+    never held in memory.  ``202`` + ``Location`` for a new document;
+    ``200`` with the id for bytes (or an ``Idempotency-Key``) seen before;
+    ``409`` for a key used before with other bytes.
+``GET /api/v1/documents/{id}``
+    what became of a document submitted through the API: ``received``,
+    ``processing``, ``archived``, ``exported``, ``review``,
+    ``quarantined`` (with the reason), ``rejected``, ``released``; its
+    type, fields, exports and error.
+
+Nothing of the upload (file name, reference, key, values) is logged; the
+access log has method, path (ids only) and status."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional, Union
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from ekte.errors import ConfigError
+from ekte.model import now_iso
+from ekte.pipeline import queue as q
+from ekte.pipeline.review import resolve_doctype
+from ekte.pipeline.spool import KeyConflict, Upload
+from ekte.serve.auth import User, check_csrf, require, station
+
+MAX_METADATA = 64 * 1024
+SLACK = 256 * 1024  # multipart framing and the metadata part beyond the file's limit
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class FieldValue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: str = Field(max_length=2000)
+    confidence: float = Field(1.0, ge=0, le=1)
+
+
+class Metadata(BaseModel):
+    """What the caller knows about the document (all optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+    doctype: Optional[str] = Field(None, max_length=200, description="document type id or title; "
+                                   "given → not classified (confidence 1.0)")
+    aktenzeichen: Optional[str] = Field(None, max_length=200, description="the file number, taken as given")
+    fields: dict[str, Union[str, int, float, FieldValue]] = Field(
+        default_factory=dict, description="values taken as given (method 'intake', confidence 1.0 unless given)")
+    channel: str = Field("api", pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="for the statistics")
+    reference: Optional[str] = Field(None, max_length=200, description="the caller's own reference (kept in the "
+                                     "provenance and returned by GET)")
+
+
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": "the document (PDF, image, office file, …)"},
+        "metadata": {"type": "string", "description": "JSON: " + ", ".join(Metadata.model_fields)}}}}}}}
+ANSWERS: dict[Union[int, str], dict[str, Any]] = {
+    200: {"description": "known already (the same bytes, or the same Idempotency-Key): the existing id"},
+    202: {"description": "accepted: processed in the background; poll the Location"},
+    401: {"description": "no or an invalid token"}, 403: {"description": "the token lacks the scope 'intake'"},
+    409: {"description": "the Idempotency-Key was used before with other bytes"},
+    413: {"description": "larger than [serve] max_upload_mb"}, 415: {"description": "not multipart/form-data"},
+    422: {"description": "no file, an empty file, or invalid metadata"}}
+
+router = APIRouter(prefix="/documents", tags=["intake"])
+
+
+class _Parts:
+    """Callbacks of the streaming multipart parser: the ``file`` part goes
+    straight into an :class:`Upload`, ``metadata`` into a small buffer."""
+
+    def __init__(self, spool: Any, limit: int) -> None:
+        self.spool, self.limit = spool, limit
+        self.upload: Upload | None = None
+        self.filename = ""
+        self.metadata = bytearray()
+        self.error: tuple[int, str] | None = None
+        self._headers: dict[bytes, bytes] = {}
+        self._field = self._value = b""
+        self._target: str | None = None
+
+    def callbacks(self) -> dict[str, Any]:
+        return {"on_part_begin": self._begin, "on_header_field": self._hfield, "on_header_value": self._hvalue,
+                "on_header_end": self._hend, "on_headers_finished": self._hdone, "on_part_data": self._data}
+
+    def _begin(self) -> None:
+        self._headers, self._target = {}, None
+
+    def _hfield(self, data: bytes, start: int, end: int) -> None:
+        self._field += data[start:end]
+
+    def _hvalue(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _hend(self) -> None:
+        self._headers[self._field.lower()] = self._value
+        self._field = self._value = b""
+
+    def _hdone(self) -> None:
+        _disp, params = parse_options_header(self._headers.get(b"content-disposition", b""))
+        name = params.get(b"name", b"").decode("utf-8", "replace")
+        if name == "file":
+            if self.upload is not None:
+                self.error = (422, "one file per request")
+                return
+            self.upload = self.spool.upload()
+            self.filename = params.get(b"filename", b"").decode("utf-8", "replace")
+        self._target = name
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        if self.error is not None:
+            return
+        if self._target == "file" and self.upload is not None:
+            self.upload.write(data[start:end])
+            if self.upload.size > self.limit:
+                self.error = (413, f"the document is larger than {self.limit // (1024 * 1024)} MB")
+        elif self._target == "metadata":
+            self.metadata += data[start:end]
+            if len(self.metadata) > MAX_METADATA:
+                self.error = (413, "the metadata part is larger than 64 KiB")
+
+
+async def _receive(request: Request, spool: Any, limit: int) -> _Parts:
+    ctype, params = parse_options_header(request.headers.get("content-type", ""))
+    if ctype != b"multipart/form-data" or not params.get(b"boundary"):
+        raise HTTPException(415, "send multipart/form-data with a part 'file'")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit + SLACK:
+        raise HTTPException(413, f"the document is larger than {limit // (1024 * 1024)} MB")
+    parts = _Parts(spool, limit)
+    parser = MultipartParser(params[b"boundary"], parts.callbacks())
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+            if parts.error is not None:
+                raise HTTPException(*parts.error)
+        parser.finalize()
+    except HTTPException:
+        if parts.upload is not None:
+            parts.upload.discard()
+        raise
+    except Exception:  # noqa: BLE001 - a malformed body (the parser's errors, a dropped connection)
+        if parts.upload is not None:
+            parts.upload.discard()
+        raise HTTPException(400, "the multipart body cannot be read") from None
+    return parts
+
+
+def _given(st: Any, meta: Metadata, filename: str, sha: str, user: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The work item's delivered metadata and the submission record."""
+    given: dict[str, Any] = {}
+    if meta.doctype:
+        try:
+            given["doctype"] = dt = resolve_doctype(st.profile, meta.doctype)
+        except ConfigError as e:
+            raise HTTPException(422, str(e)) from None
+        known = set(st.profile.doctypes[dt].fields)
+        unknown = sorted(k for k in meta.fields if known and k not in known and k != "aktenzeichen")
+        if unknown:
+            raise HTTPException(422, f"fields not defined for {dt}: {', '.join(unknown)} "
+                                     f"(defined: {', '.join(sorted(known))})")
+    bad = [k for k in meta.fields if not FIELD_NAME.fullmatch(k)]
+    if bad:
+        raise HTTPException(422, "invalid field name(s)")
+    fields = {k: (v.model_dump() if isinstance(v, FieldValue) else str(v)) for k, v in meta.fields.items()}
+    if meta.aktenzeichen:
+        fields["aktenzeichen"] = meta.aktenzeichen
+    name = CONTROL.sub("", filename.replace("\\", "/").rsplit("/", 1)[-1])[:200]
+    received = now_iso()
+    prov = {"system": "api", "channel": meta.channel, "reference": meta.reference, "filename": name or None,
+            "submitted_by": user.name, "received": received, "sha256": sha}
+    given.update(source=f"api:{sha[:16]}/{name or 'document'}", channel=meta.channel, provenance=prov)
+    if fields:
+        given["fields"] = fields
+    record = {"received": received, "user": user.name, "channel": meta.channel, "reference": meta.reference}
+    return given, record
+
+
+def _metadata(raw: bytes) -> Metadata:
+    try:
+        return Metadata.model_validate_json(bytes(raw) or b"{}")
+    except ValidationError as e:
+        errors = [{"loc": list(x.get("loc", ())), "message": x.get("msg", "")} for x in e.errors()]
+        raise HTTPException(422, f"invalid metadata: {errors}") from None
+
+
+@router.post("", status_code=202, responses=ANSWERS, openapi_extra=UPLOAD_BODY)
+async def submit(request: Request, idempotency_key: Optional[str] = Header(
+        None, alias="Idempotency-Key", max_length=255,
+        description="the same key (per user) with the same bytes → the same document; with other bytes → 409")
+) -> JSONResponse:
+    """Submit one document for intake (processed in the background)."""
+    user = require(request, "intake")
+    check_csrf(request, user, None)
+    st = station(request)
+    spool = st.intake.spool
+    parts = await _receive(request, spool, int(st.profile.serve.max_upload_mb * 1024 * 1024))
+    upload = parts.upload
+    if upload is None:
+        raise HTTPException(422, "no part 'file' in the request")
+    try:
+        sha = await run_in_threadpool(upload.close)
+        if upload.size == 0:
+            raise HTTPException(422, "the file is empty")
+        meta = _metadata(parts.metadata)
+        given, record = _given(st, meta, parts.filename, sha, user)
+        got = await run_in_threadpool(spool.accept, upload, sha, given, record, user=user.name,
+                                      key=idempotency_key, known=lambda s: _known(st, s))
+    except KeyConflict as e:
+        return JSONResponse({"detail": "the Idempotency-Key was used before with other content", "id": e.doc_id},
+                            status_code=409)
+    finally:
+        upload.discard()
+    st.intake.wake.set()
+    location = f"/api/v1/documents/{got.id}"
+    body = {"id": got.id, "sha256": got.sha256, "state": "received" if got.created else _state(st, got.id),
+            "location": location}
+    return JSONResponse(body, status_code=202 if got.created else 200, headers={"Location": location})
+
+
+def _known(st: Any, sha: str) -> bool:
+    """Bytes the journal has settled or will settle without the spool.
+    Not ``received`` (a live process works on them — or a dead one did, and
+    then only the spool brings them in again; the claims keep them once),
+    not ``released`` (the same file again is processed again, as in any
+    intake)."""
+    row = st.reader.get(sha)
+    return row is not None and row["state"] not in ("received", "released")
+
+
+def _state(st: Any, doc_id: str) -> str:
+    row = st.reader.get_by_id(doc_id)
+    if row is None:
+        return "received"
+    return "processing" if row["state"] == "received" else row["state"]
+
+
+@router.get("/{doc_id}", responses={404: {"description": "no document of that id was submitted through the API"}})
+def status(request: Request, doc_id: str) -> dict[str, Any]:
+    """What became of a submitted document: state, type, fields, exports, error."""
+    require(request, "intake")
+    st = station(request)
+    rec = st.intake.spool.record(doc_id)
+    if rec is None:
+        raise HTTPException(404, "no document of that id was submitted through the API")
+    out: dict[str, Any] = {"id": doc_id, "sha256": rec["sha256"], "received": rec["received"],
+                           "reference": rec.get("reference"), "channel": rec.get("channel"),
+                           "state": _state(st, doc_id), "doctype": None, "doctype_title": None, "confidence": None,
+                           "pages": None, "fields": {}, "exports": {}, "error": None}
+    row = st.reader.get_by_id(doc_id)
+    if row is not None:
+        info = q.show(st.reader, row)
+        out.update({k: info[k] for k in ("doctype", "confidence", "pages", "fields", "exports", "error")})
+        out["doctype_title"] = st.title(info["doctype"]) or None
+    return out
