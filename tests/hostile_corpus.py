@@ -256,3 +256,21 @@ def active_in(path: Path) -> list[str]:
     out = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(path), "-"], capture_output=True)
     data = out.stdout
     return [m.decode() for m in ACTIVE if m in data]
+
+
+def active_beyond_own(path: Path, own: "list[str] | None") -> list[str]:
+    """:func:`active_in`, with ekte's own associated files allowed (the
+    transfer note, a portal's data.json: ``archival.embedded``) — and only
+    those: any other embedded file still counts."""
+    import pikepdf
+
+    found = active_in(path)
+    if own and "/EmbeddedFile" in found:
+        with pikepdf.open(path) as pdf:
+            names = set(pdf.attachments.keys())
+        if names <= set(own):
+            found.remove("/EmbeddedFile")
+        else:
+            found.append(f"embedded files {sorted(names - set(own))}")
+    return found
+
