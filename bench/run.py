@@ -15,6 +15,7 @@
 7. The HTTP intake API: N PDFs POSTed to ``ekte serve`` (documents/s,
    latency to archived) beside ``ekte ingest`` of the same files:
    bench/http_intake.py (``--http-intake N``, default 1,000).
+8. One vs two Dask workers beside the local executor (bench/dask_workers.py; --only-dask).
 
     python bench/run.py [--scans N] [--born M] [--jobs J] [--rounds R] ...
 
@@ -270,6 +271,8 @@ def main() -> int:
     ap.add_argument("--only-ocr", action="store_true", help="only the OCR and PDF/A section")
     ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
     ap.add_argument("--only-serve", action="store_true", help="only the clerk's station (bench/serve_bench.py)")
+    ap.add_argument("--dask-scans", type=int, default=8, help="scans for one vs two Dask workers (0: skip)")
+    ap.add_argument("--only-dask", action="store_true", help="only one vs two Dask workers (bench/dask_workers.py)")
     ap.add_argument("--only-verify", action="store_true", help="only ekte verify (bench/verify_bench.py)")
     ap.add_argument("--mail", type=int, default=20, help="e-mail messages through a local dovecot (0: skip)")
     ap.add_argument("--office", type=int, default=10, help="DOCX files through LibreOffice (0: skip)")
@@ -291,6 +294,14 @@ def main() -> int:
             print(json.dumps(results, indent=2))
             print(serve_bench.report(results["serve"]))
             return 0
+        if a.only_dask or (a.dask_scans and not a.only_ocr):  # one vs two Dask workers beside the local executor
+            import dask_workers
+
+            results["dask"] = dask_workers.one_vs_two(tmp, a.dask_scans or 8, a.rounds if a.only_dask else 1)
+            if a.only_dask:
+                print(json.dumps(results, indent=2))
+                print(dask_workers.report(results["dask"]))
+                return 0
         results["ocr"] = ocr_section(tmp, a)
         if not a.only_ocr:
             # classification + extraction once the text exists (no OCR, no I/O)
@@ -324,6 +335,10 @@ def main() -> int:
 
 
 def report(results: dict, a: argparse.Namespace) -> None:
+    if "dask" in results:
+        import dask_workers
+
+        print(dask_workers.report(results["dask"]))
     if "serve" in results:
         import serve_bench
 

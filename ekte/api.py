@@ -20,10 +20,38 @@ __all__ = [
     "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
     "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
-    "import_xdomea", "watch", "status", "review_show", "review_correct", "review_reject", "review_defer", "serve",
+    "import_xdomea", "watch", "status", "with_executor", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
-    "retention_due", "mail", "journal_check", "journal_rebuild", "profile_warnings",
+    "retention_due", "retention_delete", "history", "mail", "journal_check", "journal_rebuild", "profile_warnings",
 ]
+
+
+def with_executor(prof: Profile, executor: str | None = None, scheduler: str | None = None,
+                  shared_root: str | Path | None = None) -> Profile:
+    """*prof* with the executor chosen on the command line (``--executor``,
+    ``--scheduler`` — which implies dask —, ``--shared-root``)."""
+    changes: dict = {}
+    if executor:
+        changes["kind"] = executor
+    if scheduler:
+        changes.update(scheduler=scheduler, kind=executor or "dask")
+    if shared_root:
+        changes["shared_root"] = str(shared_root)
+    if not changes:
+        return prof
+    from pydantic import ValidationError
+
+    from ekte.profile import ExecutorSettings
+
+    try:
+        ex = ExecutorSettings.model_validate({**prof.executor.model_dump(), **changes})
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise ConfigError(f"--{err['loc'][0] if err['loc'] else 'executor'}: {err['msg']}".replace("--kind", "--executor")
+                          .replace("Value error, ", "")) from None
+    if ex.kind != "dask" and (scheduler or shared_root):
+        raise ConfigError("--scheduler and --shared-root need --executor dask")
+    return prof.model_copy(update={"executor": ex})
 
 
 def ingest(
@@ -37,9 +65,14 @@ def ingest(
     plugins: list[str] | None = None,
     move_to: str | Path | None = None,
     progress: ProgressSink | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    shared_root: str | Path | None = None,
 ) -> IngestResult:
-    """Ingest files and folders: OCR, classify, extract, archive, export."""
+    """Ingest files and folders: OCR, classify, extract, archive, export
+    (*executor* ``dask``: on Dask distributed, see :func:`with_executor`)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    prof = with_executor(prof, executor, scheduler, shared_root)
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return p.ingest([Path(x) for x in paths], move_to=move_to, progress=progress)
 
@@ -84,12 +117,16 @@ def import_xdomea(
     connectors: list[str] | None = None,
     plugins: list[str] | None = None,
     progress: ProgressSink | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    shared_root: str | Path | None = None,
 ) -> IngestResult:
     """Ingest the documents of xdomea 0503/0605 containers (ZIP files or
     unpacked folders) with the metadata they carry."""
     from ekte.xdomea_import import import_containers
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    prof = with_executor(prof, executor, scheduler, shared_root)
     for c in containers:
         if not Path(c).exists():
             raise ConfigError(f"input not found: {c}")
@@ -198,11 +235,12 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
                   profile: str | Profile | None = None, workdir: str | Path | None = None,
                   overrides: list[str] | None = None, connectors: list[str] | None = None,
-                  plugins: list[str] | None = None, actor: str | None = None) -> Document:
+                  plugins: list[str] | None = None, actor: str | None = None, sample: str | None = None) -> Document:
     """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
-    checked); this process exports it at once (the daemon may be running)."""
+    checked); this process exports it at once (the daemon may be running).  *sample*: the result of a
+    sample check (``matches`` / ``differs``), required for a scan chosen for one."""
     with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
-        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor())
+        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample)
 
 
 def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile | None = None,
@@ -239,73 +277,18 @@ def review_defer(doc_id: str, *, hours: float | None = None, note: str = "", pro
         return review.review_defer(p, doc_id, until, note, actor=actor or cli_actor())
 
 
-def serve(*, host: str = "127.0.0.1", port: int = 8470, profile: str | Profile | None = None,
-          workdir: str | Path | None = None, overrides: list[str] | None = None, connectors: list[str] | None = None,
-          plugins: list[str] | None = None, proxy_header: str | None = None,
-          trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1"), secure_cookies: bool = False) -> int:
-    """Run the clerk's station (web pages and JSON API) until SIGTERM/SIGINT."""
-    from ekte.serve.app import serve as _serve
-
-    return _serve(_profile(profile, overrides), Path(workdir) if workdir else default_workdir(), host=host,
-                  port=port, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
-                  trusted_proxies=trusted_proxies, secure_cookies=secure_cookies,
-                  overrides=None if isinstance(profile, Profile) else overrides)
-
-
-def users_add(name: str, role: str, password: str, *, workdir: str | Path | None = None,
-              replace: bool = False) -> None:
-    """Add a user of the clerk's station (Argon2id hash in <workdir>/users.json, mode 0600)."""
-    from ekte.users import Users
-
-    Users(Path(workdir) if workdir else default_workdir()).add(name, role, password, replace=replace)
-
-
-def users_token(name: str, scopes: list[str] | None = None, *, workdir: str | Path | None = None) -> str:
-    """A new API token for *name* (shown once), scopes no wider than the user's role."""
-    from ekte.users import Users
-
-    return Users(Path(workdir) if workdir else default_workdir()).new_token(name, scopes)
-
-
-def users_list(*, workdir: str | Path | None = None) -> list[dict]:
-    from ekte.users import Users
-
-    return Users(Path(workdir) if workdir else default_workdir()).list()
-
-
-def users_remove(name: str, *, workdir: str | Path | None = None) -> None:
-    from ekte.users import Users
-
-    Users(Path(workdir) if workdir else default_workdir()).remove(name)
-
-
-def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, ...] = ("type", "channel", "outcome"),
-          profile: str | Profile | None = None, workdir: str | Path | None = None,
-          overrides: list[str] | None = None) -> dict:
-    """Intake per period × type × channel × outcome, review/correction rates, time to export (read-only)."""
-    from ekte import stats as _stats
-    from ekte.journal import JOURNAL_FILE, Journal
-
-    wd = Path(workdir) if workdir else default_workdir()
-    if not (wd / JOURNAL_FILE).is_file():
-        raise ConfigError(f"no journal in {wd} (nothing ingested yet?)")
-    j = Journal(wd / JOURNAL_FILE, readonly=True)
-    try:
-        return _stats.compute(j, _profile(profile, overrides), since=since, until=until, by=by)
-    finally:
-        j.close()
-
-
 def watch(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,
           overrides: list[str] | None = None, jobs: int | None = None, connectors: list[str] | None = None,
           plugins: list[str] | None = None, polling: bool = False, stable_seconds: float | None = None,
           rescan_minutes: float | None = None, grace_seconds: float | None = None,
-          done_dir: str | Path | None = None) -> int:
+          done_dir: str | Path | None = None, executor: str | None = None, scheduler: str | None = None,
+          shared_root: str | Path | None = None) -> int:
     """Run the watch daemon until SIGTERM/SIGINT (folders, and the mailbox
     of ``[intake.mail]`` when configured); returns its exit code."""
     from ekte.watch import Watcher
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    prof = with_executor(prof, executor, scheduler, shared_root)
     if not paths and not prof.intake.mail.configured:
         raise ConfigError("name a folder to watch, or configure the mailbox to poll (intake.mail.host)")
     session = Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins)
@@ -374,3 +357,26 @@ def profile_warnings(path: str | Path) -> list[str]:
     from ekte.patterns import lint
 
     return lint(load_profile(str(path)).model_dump(mode="json"))
+
+
+def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+            overrides: list[str] | None = None) -> dict:
+    """One document's audit trail (also of a deleted one): ``{"id", "events": [{seq, time, actor, stage, event,
+    field, old, new, detail}], "deleted"?: tombstone}``."""
+    from ekte.evidence.trail import history as _history
+
+    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+        return _history(p.j, doc_id)
+
+
+def retention_delete(ids: list[str], *, reason: str, force: bool = False, as_of: str | None = None,
+                     actor: str | None = None, profile: str | Profile | None = None,
+                     workdir: str | Path | None = None, overrides: list[str] | None = None) -> list[dict]:
+    """Delete documents (see :func:`ekte.evidence.retention.delete`); *actor* defaults to the login name."""
+    from ekte.evidence.retention import delete
+
+    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+        return delete(p, ids, reason, actor=actor or cli_actor(), force=force, as_of=as_of)
+
+
+from ekte.api_station import serve, stats, users_add, users_list, users_remove, users_token  # noqa: E402

@@ -14,8 +14,9 @@ import typer
 from rich.markup import escape
 
 from ekte import __version__, cli_journal, cli_profiles, cliopts, render
-from ekte.cliopts import (ConnectorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, NoProgressOpt,
-                          OverrideOpt, PluginOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
+from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt,
+                          MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt, SampleOpt, SchedulerOpt,
+                          SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
 from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail
@@ -76,12 +77,9 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
 def ingest(
     paths: Annotated[List[Path], typer.Argument(metavar="PATH", help="Files or folders to ingest (folders recursively).")],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
-    connector: ConnectorOpt = [], plugin: PluginOpt = [],
-    move: Annotated[Optional[Path], typer.Option("--move", metavar="DIR", help="Move originals here once exported "
-                                                 "(their path relative to the input kept).")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", metavar="FILE.html", help="Also write a self-"
-                                                   "contained HTML report of this batch (with charts).")] = None,
-    as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
+    connector: ConnectorOpt = [], plugin: PluginOpt = [], move: MoveOpt = None,
+    executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
+    report: ReportOpt = None, as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
@@ -90,6 +88,7 @@ def ingest(
     _run_and_report(lambda progress: api.ingest(
         paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
+        executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root,
     ), as_json, no_progress, verbose, log_format.value,
         report=None if report is None else lambda r: api.ingest_report(r, report, profile=profile, overrides=override))
 
@@ -99,8 +98,9 @@ def import_xdomea_cmd(
     containers: Annotated[List[Path], typer.Argument(metavar="CONTAINER",
                                                      help="xdomea containers (ZIP) or unpacked container folders.")],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
-    connector: ConnectorOpt = [], plugin: PluginOpt = [], as_json: JsonOpt = False, no_progress: NoProgressOpt = False,
-    verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
+    connector: ConnectorOpt = [], plugin: PluginOpt = [], executor: ExecutorOpt = None,
+    scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None, as_json: JsonOpt = False,
+    no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest the documents of xdomea 0503/0605 containers with their metadata (migrations)."""
     from ekte import api
@@ -108,6 +108,7 @@ def import_xdomea_cmd(
     _run_and_report(lambda progress: api.import_xdomea(
         containers, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, progress=progress,
+        executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root,
     ), as_json, no_progress, verbose, log_format.value)
 
 
@@ -160,9 +161,8 @@ def watch(
         "--rescan-minutes", metavar="M", help="Full rescan interval; 0 = only at start-up (default: 5).")] = None,
     grace: Annotated[Optional[float], typer.Option(
         "--grace", metavar="S", help="Seconds documents in flight may finish on SIGTERM (default: 30).")] = None,
-    done_dir: Annotated[Optional[Path], typer.Option(
-        "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")] = None,
-    verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
+    executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
+    done_dir: DoneOpt = None, verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Watch folders (and the intake.mail mailbox) and ingest what arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api
@@ -171,7 +171,8 @@ def watch(
     with _exit_on_errors():
         code = api.watch(paths or [], profile=profile, workdir=workdir, overrides=override, jobs=jobs,
                          connectors=connector or None, plugins=plugin, polling=polling, stable_seconds=stable_seconds,
-                         rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir)
+                         rescan_minutes=rescan_minutes, grace_seconds=grace, done_dir=done_dir,
+                         executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root)
     raise typer.Exit(code)
 
 
@@ -278,6 +279,7 @@ def review_accept_cmd(
     doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE", help="The right document "
                                                    "type, by id or title (default: the top candidate).")] = None,
     set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
+    sample: SampleOpt = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
     plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
@@ -293,7 +295,7 @@ def review_accept_cmd(
         sets[k.strip()] = v.strip()
     with _exit_on_errors():
         doc = api.review_accept(doc_id, doctype=doctype, sets=sets, profile=profile, workdir=workdir,
-                                overrides=override, connectors=connector or None, plugins=plugin)
+                                overrides=override, connectors=connector or None, plugins=plugin, sample=sample)
     if doc.error:
         out.print(f"{doc.id}: {doc.doctype} accepted; export failed: {doc.error.message}", highlight=False)
         raise typer.Exit(ExitCode.DOCUMENTS_NEED_ATTENTION)
@@ -318,5 +320,4 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_evidence, cli_mail, cli_serve  # noqa: E402,F401 - register verify/retention/history; mail;
-# serve, users, stats and the other review commands
+from ekte import cli_evidence, cli_mail, cli_serve  # noqa: E402,F401 - evidence, mail, station commands

@@ -1,4 +1,5 @@
-"""The evidence commands: ``verify`` and ``retention due``.  Thin, like
+"""The evidence commands: ``verify``, ``history``, ``retention due`` and
+``retention delete``.  Thin, like
 :mod:`ekte.cli`: parse (the shared options of :mod:`ekte.cliopts`), call
 :mod:`ekte.api`, print."""
 
@@ -82,3 +83,61 @@ def retention_due_cmd(
                   str(i["years"]), i["ends"], str(i["overdue_days"]))
     out.print(t)
 
+
+
+@command(app, "history")
+def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (a unique prefix is enough).")],
+                profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
+                as_json: JsonOpt = False) -> None:
+    """One document's audit trail: when (local time), who, what, old → new."""
+    from ekte import api
+    from ekte.serve.i18n import local_time
+
+    with _exit_on_errors():
+        h = api.history(doc_id, profile=profile, workdir=workdir, overrides=override)
+    if as_json:
+        print(json.dumps(h, ensure_ascii=False, indent=2))
+        return
+    if h.get("deleted"):
+        t = h["deleted"]
+        out.print(f"[bold]{h['id']}[/]  deleted {local_time(t['deleted'])} by {t['actor']}: {t['reason']}",
+                  highlight=False)
+    t = Table(title=f"{h['id']} ({len(h['events'])} events)")
+    for c in ("time", "who", "what", "field", "old → new", "detail"):
+        t.add_column(c, overflow="fold")
+    for e in h["events"]:
+        change = "" if e["new"] is None and e["old"] is None else \
+            f"{'–' if e['old'] is None else e['old']} → {'–' if e['new'] is None else e['new']}"
+        t.add_row(local_time(e["time"]), e["actor"], f"{e['stage']}·{e['event']}", e["field"] or "", change,
+                  e["detail"] or "")
+    out.print(t)
+
+
+@command(retention_app, "delete")
+def retention_delete_cmd(
+    ids: Annotated[List[str], typer.Argument(metavar="ID", help="Document ids (unique prefixes are enough).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (kept in the audit trail; "
+                                        "required).")],
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Also delete documents whose retention "
+                                        "period has not ended.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge retention as on this date "
+                                                 "(YYYY-MM-DD; default today).")] = None,
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], as_json: JsonOpt = False,
+) -> None:
+    """Delete documents for good: archive folder, ekte's export copies, review and quarantine entries.
+    The journal keeps a tombstone and an audit entry without personal data.  Exit 1 when any was refused."""
+    from ekte import api
+
+    with _exit_on_errors():
+        res = api.retention_delete(ids, reason=reason, force=force, as_of=as_of, profile=profile, workdir=workdir,
+                                   overrides=override)
+    if as_json:
+        print(json.dumps({"version": 1, "documents": res}, ensure_ascii=False, indent=2))
+    else:
+        for r in res:
+            if r["deleted"]:
+                out.print(f"[green]deleted[/] {r['id']}{' (before its retention ended: --force)' if r['forced'] else ''}"
+                          f": {len(r['removed'])} paths removed", highlight=False)
+            else:
+                out.print(f"[red]refused[/] {r['id']}: {r['error']}", highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if all(r["deleted"] for r in res) else 1)

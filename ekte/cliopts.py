@@ -45,6 +45,11 @@ def command(parent: typer.Typer, name: str | None = None) -> Any:
     return parent.command(name, cls=_Command)
 
 
+class ExecutorKind(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class LogFormat(str, Enum):
     text = "text"
     json = "json"
@@ -59,6 +64,8 @@ WorkdirOpt = Annotated[Optional[Path], typer.Option(
                                            "(default: $EKTE_HOME, else ./ekte-data).")]
 OverrideOpt = Annotated[List[str], typer.Option(
     "--override", "-o", metavar="KEY=VALUE", help="Override a profile setting, e.g. -o ocr.jobs=1 (repeatable).")]
+SampleOpt = Annotated[Optional[str], typer.Option("--sample", metavar="matches|differs", help="A sample check's "
+                                                  "result (Stichprobe): the scan matches the paper or not.")]
 PluginOpt = Annotated[List[str], typer.Option(
     "--plugin", metavar="MODULE", help="Load a plugin module (repeatable).")]
 JobsOpt = Annotated[Optional[int], typer.Option(
@@ -71,5 +78,21 @@ VerboseOpt = Annotated[int, typer.Option(
     "--verbose", "-v", count=True, metavar="", help="More log output on stderr: -v information, -vv debugging.")]
 LogFormatOpt = Annotated[LogFormat, typer.Option(
     "--log-format", metavar="text|json", help="Log lines as text, or as JSON objects (one per line).")]
+ExecutorOpt = Annotated[Optional[ExecutorKind], typer.Option(
+    "--executor", metavar="local|dask", help="Where OCR and analysis run: this host's worker processes (local, the "
+                                             "default) or Dask distributed (dask: a local cluster of --jobs workers, or "
+                                             "the workers of --scheduler). Profile: executor.kind.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option(
+    "--scheduler", metavar="tcp://HOST:PORT", help="The Dask scheduler whose workers do the work (implies --executor "
+                                                   "dask). Profile: executor.scheduler.")]
+MoveOpt = Annotated[Optional[Path], typer.Option(
+    "--move", metavar="DIR", help="Move originals here once exported (their path relative to the input kept).")]
+DoneOpt = Annotated[Optional[Path], typer.Option(
+    "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")]
+ReportOpt = Annotated[Optional[Path], typer.Option(
+    "--report", metavar="FILE.html", help="Also write a self-contained HTML report of this batch (with charts).")]
+SharedRootOpt = Annotated[Optional[Path], typer.Option(
+    "--shared-root", metavar="DIR", help="With Dask: a folder every worker sees at the same path; inputs below it "
+                                         "travel as paths instead of bytes. Profile: executor.shared_root.")]
 LangOpt = Annotated[Optional[str], typer.Option(
     "--lang", metavar="de|en", help="Language of the output (default: $EKTE_LANG, else the locale).")]

@@ -200,6 +200,36 @@ class WatchSettings(_Strict):
         return v
 
 
+class ExecutorSettings(_Strict):
+    """Where the heavy steps run: ``local`` (this host's worker processes) or
+    ``dask`` (Dask distributed: a LocalCluster of ``--jobs`` workers, or the
+    workers of the scheduler at ``scheduler``)."""
+
+    kind: str = "local"
+    scheduler: str = Field(default="", description="tcp://HOST:PORT of a Dask scheduler; empty: a LocalCluster")
+    shared_root: str = Field(default="", description="a folder every worker sees at the same path: inputs below "
+                                                     "it travel as paths, not bytes")
+    worker_wait: float = Field(default=120, gt=0, description="seconds tasks may wait for a fitting worker")
+    connect_timeout: float = Field(default=30, gt=0, description="seconds to reach the scheduler")
+    dashboard: str = Field(default="", description="address of the LocalCluster's dashboard, e.g. :8787")
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in ("local", "dask"):
+            raise ValueError("must be 'local' or 'dask'")
+        return v
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler(cls, v: str) -> str:
+        import re
+
+        if v and not re.fullmatch(r"(tcp|tls)://(\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)(:\d{1,5})?", v):
+            raise ValueError("expects an address such as tcp://scheduler.example:8786")
+        return v
+
+
 class ServeSettings(_Strict):
     """``ekte serve``: the HTTP intake API (issue 15)."""
 
@@ -275,6 +305,7 @@ class Profile(_Strict):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
+    executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
     resiscan: ResiscanSettings = Field(default_factory=ResiscanSettings)
     seal: SealSettings = Field(default_factory=SealSettings)
     timestamp: TimestampSettings = Field(default_factory=TimestampSettings)

@@ -67,6 +67,7 @@ def summary(result: Any) -> None:
         w = result.workdir
         out.print(f"archive: {w}/archive   export: {w}/export   review queue: {w}/review   quarantine: {w}/quarantine",
                   highlight=False)
+    workers(s)
     reports = [r["report"] for r in getattr(result, "migration", None) or [] if r.get("report")]
     if reports:  # import-xdomea: one migration report per container
         out.print(f"migration reports ({len(reports)}): {reports[0].rsplit('/', 1)[0]}/", highlight=False,
@@ -81,6 +82,19 @@ def summary(result: Any) -> None:
         out.print(q)
     if result.interrupted:
         out.print("[yellow]interrupted — run the same command again to finish the rest[/]")
+
+
+def workers(s: dict[str, Any]) -> None:
+    """Per-worker figures of a distributed run, and the workers refused."""
+    if s.get("workers"):
+        t = Table(title="workers")
+        for c, j in (("worker", "left"), ("documents", "right"), ("pages", "right"), ("seconds", "right")):
+            t.add_column(c, justify=j)
+        for name, w in s["workers"].items():
+            t.add_row(name, str(w["documents"]), str(w["pages"]), f"{w['seconds']:.1f}")
+        out.print(t)
+    for name, why in (s.get("refused_workers") or {}).items():
+        out.print(f"[yellow]worker {name} refused: {why}[/]", highlight=False)
 
 
 def export_table(result: Any) -> None:
@@ -145,6 +159,11 @@ def status(st: dict[str, Any]) -> None:
             out.print(f"  mailbox: last poll {m.get('last_poll') or '-'}, {m.get('processed', 0)} messages processed, "
                       f"{m.get('failed', 0)} failed" + (f"; last error: {m['last_error']}" if m.get("last_error") else ""),
                       highlight=False)
+        for name, w in (d.get("workers") or {}).items():  # on Dask
+            out.print(f"  Dask worker {name}: {w['documents']} documents, {w['pages']} pages, {w['seconds']:.0f} s",
+                      highlight=False)
+        for name, why in (d.get("refused_workers") or {}).items():
+            out.print(f"  Dask worker {name} refused: {why}", highlight=False)
     if "pid" in st:
         out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "

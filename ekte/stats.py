@@ -60,9 +60,9 @@ SELECT d.id, d.doctype, d.state, d.first_seen,
 FROM documents d WHERE d.first_seen >= :since AND d.first_seen < :until"""
 
 _CORR = """
-SELECT d.doctype, json_extract(e.detail, '$.field') AS field, COUNT(DISTINCT d.id) AS n
+SELECT d.doctype, e.field AS field, COUNT(DISTINCT d.id) AS n
 FROM events e JOIN documents d ON d.id = e.doc_id
-WHERE e.stage = 'review' AND e.event = 'field-corrected' AND json_valid(e.detail)
+WHERE e.stage = 'review' AND e.event = 'field-corrected' AND e.field IS NOT NULL
   AND d.first_seen >= :since AND d.first_seen < :until
 GROUP BY 1, 2"""
 

@@ -195,7 +195,7 @@ def import_containers(pipeline: Any, containers: list[Path], progress: Any = Non
     source.configure(pipeline.profile, pipeline.workdir)
     result = pipeline.ingest([Path(c) for c in containers], progress=progress, command="import-xdomea",
                              source=source)
-    out = ImportResult(**{f: getattr(result, f) for f in ("documents", "seconds", "interrupted", "workdir")})
+    out = ImportResult(**{f: getattr(result, f) for f in ("documents", "seconds", "interrupted", "workdir", "extra")})
     try:
         out.migration = write_reports(source, result, pipeline.workdir)
     except OSError as e:

@@ -1,4 +1,4 @@
-"""The shape rules of ARCHITECTURE.md for the coordinator, workers, journal,
+"""The shape rules of ARCHITECTURE.md for the coordinator, workers (Dask's too), journal,
 watcher and CLI: no module over 400 lines, no function over 60; workers
 import nothing of the coordinator; the watcher uses no private pipeline
 name; stages and connectors never import the pipeline."""
@@ -10,9 +10,10 @@ import pytest
 
 EKTE = Path(__file__).resolve().parents[1] / "ekte"
 CHECKED = sorted([*(EKTE / "pipeline").glob("*.py"), *(EKTE / "watch").glob("*.py"), *(EKTE / "journal").glob("*.py"),
+                  *(EKTE / "distributed").glob("*.py"),
                   *(EKTE / "serve").glob("*.py"), EKTE / "users.py", EKTE / "stats.py", EKTE / "cli_serve.py", EKTE / "cli_mail.py",
                   *(EKTE / "mail").glob("*.py"), EKTE / "stages" / "office.py",
-                  *[EKTE / f for f in ("cli.py", "api.py", "fsutil.py", "errors.py", "hookspecs.py", "plugins.py",
+                  *[EKTE / f for f in ("cli.py", "api.py", "api_station.py", "fsutil.py", "errors.py", "hookspecs.py", "plugins.py",
                                        "owner.py", "overrides.py", "render.py", "cliopts.py", "logs.py")]])
 
 
@@ -44,6 +45,12 @@ def test_import_rules():
     allowed_for_workers = {"ekte.pipeline.tasks"}
     for mod, _names in _imports(EKTE / "pipeline" / "workers.py"):
         assert not mod.startswith("ekte.pipeline") or mod in allowed_for_workers, mod
+    # the Dask worker side: the task and result types and the local pool it runs them in, nothing else
+    allowed_for_dask_workers = {"ekte.pipeline.tasks", "ekte.pipeline.executor"}
+    for name in ("worker.py", "fingerprint.py"):
+        for mod, _names in _imports(EKTE / "distributed" / name):
+            assert not mod.startswith("ekte.pipeline") or mod in allowed_for_dask_workers, (name, mod)
+            assert mod != "ekte.distributed.executor", name
     for path in (EKTE / "watch").glob("*.py"):
         for mod, names in _imports(path):
             if mod.startswith("ekte.pipeline"):

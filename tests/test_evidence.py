@@ -58,7 +58,10 @@ def sealed(pki, tsa, tmp_path_factory):
     inbox.mkdir()
     shutil.copy(SCAN, inbox)
     shutil.copy(BORN, inbox)
-    out = ingest_json(inbox, "-w", tmp / "wd", "-o", "resiscan.sample_every=1", *seal_opts(pki, tsa), check=0)
+    out = ingest_json(inbox, "-w", tmp / "wd", "-o", "resiscan.sample_every=1", *seal_opts(pki, tsa), check=1)
+    # the scan was chosen for the sample check (every 1st): it waits for review until its result is given
+    scan = next(d["id"] for d in out["documents"] if d["source"].endswith(SCAN.name))
+    run_ekte("review", "accept", scan, "-w", tmp / "wd", "--sample", "matches", *seal_opts(pki, tsa), check=0)
     return tmp / "wd", out
 
 
@@ -84,7 +87,7 @@ def test_transfer_note_round_trip(sealed):
     ns = {"tv": resiscan.NS}
     assert root.findtext("tv:Scanprodukt/tv:Hashwert", namespaces=ns) == hashlib.sha256(SCAN.read_bytes()).hexdigest()
     assert root.findtext("tv:Scanprodukt/tv:Aufloesung", namespaces=ns) == "200"  # the sample PNG says 200 dpi
-    assert root.find("tv:Qualitaetssicherung/tv:Stichprobe", ns).get("status") == "offen"  # sample_every = 1
+    assert root.find("tv:Qualitaetssicherung/tv:Stichprobe", ns).get("status") == "bestanden"  # sample_every = 1, then accepted with --sample matches
     # embedded: the same bytes come out of the sealed archival PDF, as an associated file (Supplement)
     assert resiscan.from_pdf(adir / "document.pdf") == note
     with pikepdf.open(adir / "document.pdf") as pdf:
@@ -95,7 +98,7 @@ def test_transfer_note_round_trip(sealed):
         assert meta["dc:source"] == f"urn:sha256:{hashlib.sha256(SCAN.read_bytes()).hexdigest()}"
         assert meta["pdfaid:part"] == "3"
     m = json.loads((adir / "metadata.json").read_text())
-    assert m["archival"]["transfer_note"]["sample_check"] == "offen"
+    assert m["archival"]["transfer_note"]["sample_check"] == "bestanden"
     assert m["archival"]["format"] == "PDF/A-3B"
     # a born-digital PDF is no scan: no note
     _bid, bdir = archive_of(out, BORN.name)

@@ -189,7 +189,7 @@ class XaipConnector(Connector):
         lead = docs[0][0]
         members = ",".join(sorted(d.sha256 for d, _ in docs))
         aoid = doc_uuid(lead, "xaip" + (f":{members}" if len(docs) > 1 else ""))
-        target = self.root() / f"XAIP_{aoid}.xml"
+        target = self.prepare_root() / f"XAIP_{aoid}.xml"
         if target.is_file() and target.stat().st_size > 0:
             with open(target, "rb") as f:
                 f.seek(max(0, target.stat().st_size - 64))
@@ -202,7 +202,7 @@ class XaipConnector(Connector):
         if self.schema is not None and not self.schema.validate(root):
             raise ExportError(f"XAIP does not validate: {schema_error(self.schema.error_log)}")
         try:
-            with fsutil.atomic_writer(target) as out:
+            with self.writer(target) as out:  # the export folder's mode and group
                 out.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
         except OSError as e:
             raise ExportError(f"cannot write the XAIP: {e.strerror or e}", transient=True) from None

@@ -41,7 +41,7 @@ def transfer_note(doc: "Document", profile: "Profile", original: Path, previous:
     if not profile.resiscan.enabled or not resiscan.is_scanned(doc):
         return None
     if previous is not None and (previous / resiscan.NOTE).is_file():
-        return (previous / resiscan.NOTE).read_bytes()
+        return resiscan.with_sample_result((previous / resiscan.NOTE).read_bytes(), doc.extra.get("sample_check"))
     from ekte.model import now_iso
 
     try:

@@ -225,6 +225,20 @@ def build_note(doc: "Document", profile: "Profile", original: Path, created: str
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def with_sample_result(data: bytes, result: str | None) -> bytes:
+    """The note with the sample check's result (``bestanden`` / ``nicht
+    bestanden``) where it was open; unchanged otherwise."""
+    if not result:
+        return data
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    st = root.find(f".//{{{NS}}}Stichprobe")
+    if st is None or st.get("status") != "offen":
+        return data
+    st.set("status", result)
+    schema().assertValid(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
 def summary(data: bytes) -> dict[str, Any]:
     """What metadata.json records about a note."""
     from ekte import fsutil

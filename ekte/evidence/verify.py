@@ -29,9 +29,13 @@ a document's content).  The checks, in order:
     the journal knows the document with the same SHA-256, type and pages,
     and every document it holds as archived has its folder.
 
-More checks (the audit-chain check of the journal's hash chain) are added
-with :func:`register_check`; a check gets a :class:`Ctx` and returns a list
-of problem sentences.
+``audit-chain``
+    the journal's hash chain (an event deleted, edited or moved; walked once
+    per run, its findings given to the documents they name) and every field
+    value of metadata.json explained by the audit trail (ekte/evidence/trail.py).
+
+More checks are added with :func:`register_check`; a check gets a
+:class:`Ctx` and returns a list of problem sentences.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ class Ctx:
     require: frozenset[str] = frozenset()
     has_journal: bool = True
     hashes: dict[str, str] = field(default_factory=dict)
+    chain: list[str] = field(default_factory=list)  # the audit chain's findings about this document
 
     def sha256(self, name: str) -> str | None:
         """The SHA-256 of a file of the folder (once per run), None if missing."""
@@ -103,6 +108,7 @@ class VerifyResult:
     documents: list[DocResult]
     seconds: float
     checks: list[str]
+    chain: dict[str, Any] = field(default_factory=dict)
 
     @property
     def broken(self) -> list[DocResult]:
@@ -116,7 +122,7 @@ class VerifyResult:
         n = len(self.documents)
         return {"version": 1, "documents": [d.to_dict() for d in self.broken],
                 "summary": {"documents": n, "ok": n - len(self.broken), "broken": len(self.broken),
-                            "checks": self.checks, "seconds": round(self.seconds, 3),
+                            "checks": self.checks, "seconds": round(self.seconds, 3), "audit_chain": self.chain,
                             "documents_per_s": round(n / self.seconds, 1) if self.seconds else None}}
 
 
@@ -292,7 +298,7 @@ def register_check(name: str, fn: Callable[[Ctx], list[str]], deep: bool = False
 
 
 def verify_one(doc_id: str, folder: Path, profile: "Profile", row: dict | None, deep: bool,
-               require: frozenset[str], has_journal: bool = True) -> DocResult:
+               require: frozenset[str], has_journal: bool = True, chain: list[str] | None = None) -> DocResult:
     res = DocResult(doc_id, str(folder))
     if not folder.is_dir():
         res.problems.append(("files", "the archive folder is missing"))
@@ -302,7 +308,7 @@ def verify_one(doc_id: str, folder: Path, profile: "Profile", row: dict | None, 
         meta = meta if isinstance(meta, dict) else None
     except (OSError, ValueError):
         meta = None
-    ctx = Ctx(doc_id, folder, profile, meta, row, deep, require, has_journal)
+    ctx = Ctx(doc_id, folder, profile, meta, row, deep, require, has_journal, chain=list(chain or []))
     for name, fn, deep_only in CHECKS:
         if deep_only and not deep:
             continue
@@ -315,7 +321,7 @@ def verify_one(doc_id: str, folder: Path, profile: "Profile", row: dict | None, 
 
 def _batch(args: tuple) -> list[DocResult]:
     items, profile, deep, require, has_journal = args
-    return [verify_one(i, Path(f), profile, row, deep, require, has_journal) for i, f, row in items]
+    return [verify_one(i, Path(f), profile, row, deep, require, has_journal, ch) for i, f, row, ch in items]
 
 
 def journal_rows(workdir: Path) -> dict[str, dict[str, Any]] | None:
@@ -360,7 +366,8 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
         from ekte.errors import ConfigError
 
         raise ConfigError(f"--require: unknown {', '.join(sorted(bad))} (known: {', '.join(REQUIRABLE)})")
-    items = [(i, str(f), rows.get(i)) for i, f in todo]
+    found, chain = trail.chain_problems(workdir) or ({}, {})
+    items = [(i, str(f), rows.get(i), found.pop(i, None)) for i, f in todo]
     chunks = [(items[k:k + batch], profile, deep, req, has_journal) for k in range(0, len(items), batch)]
     if jobs <= 1 or len(chunks) <= 1:
         results = [r for ch in chunks for r in _batch(ch)]
@@ -369,9 +376,16 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
 
         with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=multiprocessing.get_context("forkserver")) as ex:
             results = [r for part in ex.map(_batch, chunks) for r in part]
+    if not ids:  # what the chain found about documents without an archive folder (quarantined, deleted)
+        results += [DocResult(i, "", [("audit-chain", m) for m in ms]) for i, ms in sorted(found.items())]
     names = [n for n, _f, d in CHECKS if deep or not d]
-    return VerifyResult(results, time.monotonic() - t0, names)
+    return VerifyResult(results, time.monotonic() - t0, names, chain)
 
 
 def default_jobs() -> int:
     return os.cpu_count() or 1
+
+
+from ekte.evidence import trail  # noqa: E402 - registered here so that worker processes have it too
+
+register_check("audit-chain", trail.check_audit)

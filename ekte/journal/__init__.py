@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ekte.errors import environment_failure
+from ekte.journal import audit
 from ekte.journal.claims import ClaimLost, ClaimsMixin
 from ekte.journal.groups import GroupsMixin
 from ekte.journal.mail import MailMixin
@@ -42,7 +43,7 @@ FINAL_STATES = (EXPORTED, REVIEW, REJECTED)
 _COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message", "attempts"}
 
 
-class Journal(ClaimsMixin, NumbersMixin, GroupsMixin, MailMixin):
+class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixin):
     """One connection to ``<workdir>/journal.sqlite``.  Opening it migrates
     the schema in place (one transaction; concurrent openers wait)."""
 
@@ -107,11 +108,14 @@ class Journal(ClaimsMixin, NumbersMixin, GroupsMixin, MailMixin):
         self.db.close()
 
     # -- the one event writer
-    def _event(self, db: sqlite3.Connection, doc_id: str, stage: str, event: str, detail: str = "") -> None:
-        db.execute("INSERT INTO events(doc_id, time, stage, event, detail) VALUES (?,?,?,?,?)",
-                   (doc_id, now_iso(), stage, event, detail))
+    def _event(self, db: sqlite3.Connection, doc_id: str, stage: str, event: str, detail: Any = "") -> None:
+        """Insert one event, chained, in the caller's transaction.  *detail*:
+        text, or a dict / the review actions' JSON object with ``by`` (the
+        actor; default: this process, :attr:`actor`), ``field``, ``old``,
+        ``new`` — those go into their columns (:mod:`ekte.journal.audit`)."""
+        audit.append(db, doc_id, now_iso(), stage, event, detail, self.actor)
 
-    def event(self, doc_id: str, stage: str, event: str, detail: str = "") -> None:
+    def event(self, doc_id: str, stage: str, event: str, detail: Any = "") -> None:
         with self.tx() as db:
             self._event(db, doc_id, stage, event, detail)
 

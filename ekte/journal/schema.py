@@ -73,10 +73,36 @@ def _to_3(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX mail_messages_msgid ON mail_messages(msgid_hash)")
 
 
+def _to_4(db: sqlite3.Connection) -> None:
+    """The audit trail (ekte.journal.audit): who (``actor``), which field,
+    old → new as columns — the review actions' JSON detail moved into
+    them — and the hash chain over every event; the existing events are
+    chained now (the chain proves nothing about the time before this
+    upgrade: ``meta.audit_since`` is the last event from before it).
+    Tombstones of documents deleted at the end of their retention.  The
+    clerk's station's partial index of put-back events, which it created
+    on the fly until now."""
+    from ekte.journal import audit
+
+    for col in ("actor TEXT", "field TEXT", "old TEXT", "new TEXT", "prev_doc TEXT", "digest TEXT", "hash TEXT",
+                "redacted INTEGER NOT NULL DEFAULT 0"):
+        db.execute(f"ALTER TABLE events ADD COLUMN {col}")
+    db.execute("""CREATE TABLE tombstones (
+        doc_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, doctype TEXT, received TEXT, deleted TEXT NOT NULL,
+        retention_ends TEXT, reason TEXT NOT NULL, actor TEXT NOT NULL, forced INTEGER NOT NULL DEFAULT 0)""")
+    db.execute("CREATE INDEX IF NOT EXISTS events_review_deferred ON events(doc_id) "
+               "WHERE stage = 'review' AND event = 'deferred'")
+    audit.chain_existing(db)
+    last = db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+    db.execute("INSERT INTO meta VALUES ('audit_since', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+               (str(last),))
+
+
 #: (version reached, what it does): applied in order, each in the same transaction as the version bump
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (2, _to_2),
     (3, _to_3),
+    (4, _to_4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -57,8 +57,8 @@ class Pipeline(Session):
         return review.review_list(self)
 
     def review_accept(self, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None, *,
-                      actor: str | None = None) -> Document:
-        return review.review_accept(self, doc_id, doctype, sets, actor=actor)
+                      actor: str | None = None, sample: str | None = None) -> Document:
+        return review.review_accept(self, doc_id, doctype, sets, actor=actor, sample=sample)
 
     def understand(self, doc: Document) -> None:
         """Classify and extract *doc* here (as a worker would; for benchmarks)."""

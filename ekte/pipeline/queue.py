@@ -5,9 +5,9 @@ waiting (the list is one indexed query; files are read only for the page
 shown).
 
 Audit details: review actions write their event detail as a JSON object
-(``{"by": user, "field": …, "old": …, "new": …}``) until the journal's
-event writer takes the actor and old/new values itself; :func:`history`
-reads both forms."""
+(``{"by": user, "field": …, "old": …, "new": …}``); the journal's event
+writer moves who, field and old → new into columns of their own
+(:mod:`ekte.journal.audit`); :func:`history` reads them."""
 
 from __future__ import annotations
 
@@ -60,16 +60,7 @@ def resolve(j: Any, prefix: str) -> sqlite3.Row:
 _DEFERRED = """SELECT e.doc_id, e.seq, e.detail FROM events e CROSS JOIN documents d ON d.id = e.doc_id
 WHERE e.stage = 'review' AND e.event = 'deferred' AND d.state = :state"""
 
-#: a partial index of the put-back events only (tiny): the queue finds them without reading every event.
-#: Created idempotently by the processes that put documents back or list the queue; no schema change
-#: for older releases (an index is invisible to them).  To fold into the next journal migration.
-DEFERRED_INDEX = ("CREATE INDEX IF NOT EXISTS events_review_deferred ON events(doc_id) "
-                  "WHERE stage = 'review' AND event = 'deferred'")
-
-
-def ensure_index(j: Any) -> None:
-    with j.tx() as db:
-        db.execute(DEFERRED_INDEX)
+#: put-back events are found through the partial index ``events_review_deferred`` (journal schema 4)
 
 
 def deferred(j: Any, now: str | None = None) -> dict[str, str]:
@@ -173,8 +164,9 @@ def history(j: Any, doc_id: str) -> list[dict[str, Any]]:
         new = r["new"] if "new" in keys and r["new"] is not None else d.get("new")
         text = r["detail"] if not d else ", ".join(f"{k}: {v}" for k, v in d.items()
                                                     if k not in ("by", "old", "new", "field") and v not in (None, ""))
+        field = (r["field"] if "field" in keys else None) or d.get("field")
         out.append({"seq": r["seq"], "time": r["time"], "stage": r["stage"], "event": r["event"], "actor": actor,
-                    "detail": text or "", "old": old, "new": new, "field": d.get("field")})
+                    "detail": text or "", "old": old, "new": new, "field": field})
     return out
 
 

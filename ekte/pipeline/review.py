@@ -33,7 +33,7 @@ from ekte.journal.claims import doc_key
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline import delivery, steps
 from ekte.pipeline.manual import FieldInvalid, check_value
-from ekte.pipeline.queue import Conflict, ensure_index, resolve, review_item, utc_iso
+from ekte.pipeline.queue import Conflict, resolve, review_item, utc_iso
 from ekte.stages import archive as archive_stage
 
 #: how long an action waits for another process that works on the same document
@@ -154,8 +154,11 @@ def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: st
 
 
 def review_accept(session: Any, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None, *,
-                  actor: str | None = None) -> Document:
-    """Confirm (or correct) a document waiting for review; export it now."""
+                  actor: str | None = None, sample: str | None = None) -> Document:
+    """Confirm (or correct) a document waiting for review; export it now.
+    A scan chosen for a sample check needs its result (*sample*:
+    ``matches`` / ``differs``), recorded in the audit trail; one that
+    differs from the paper is not accepted (reject it and scan again)."""
     with _Claimed(session, doc_id) as row:
         if row["state"] == ARCHIVED and review_file(session, row["id"]).exists():
             doc, adir = delivery.load_archived(session, row["sha256"])  # accepted before; its export was cut short
@@ -163,7 +166,8 @@ def review_accept(session: Any, doc_id: str, doctype: str | None = None, sets: d
             _waiting(session, row)
             new_type = resolve_doctype(session.profile, doctype) if doctype else None
             values = _checked(sets or {})
-            doc, adir = _accept(session, row, new_type, values, actor)
+            _sample_check(session, row, sample, actor)
+            doc, adir = _accept(session, row, new_type, values, actor, sample)
         delivery.export(session, doc, adir)
         delivery.flush_groups(session)
         review_file(session, row["id"]).unlink(missing_ok=True)
@@ -180,9 +184,31 @@ def _load(session: Any, row: Any) -> tuple[Document, Path]:
     return doc, adir
 
 
+SAMPLE_RESULTS = {"matches": "bestanden", "differs": "nicht bestanden"}
+
+
+def _sample_check(session: Any, row: Any, sample: str | None, actor: str | None) -> None:
+    """A sample check's result: required where one was asked for; recorded; a scan that differs stops here."""
+    if sample is not None and sample not in SAMPLE_RESULTS:
+        raise ConfigError(f"--sample: 'matches' or 'differs', not {sample!r}")
+    if not review_item(session.workdir, row["id"]).get("sample_check"):
+        if sample is not None:
+            raise ConfigError(f"document {row['id']} was not chosen for a sample check")
+        return
+    if sample is None:
+        raise ConfigError(f"document {row['id']} was chosen for a sample check (Stichprobe): compare the scan with "
+                          "the paper and give the result (--sample matches|differs)")
+    session.j.event(row["id"], "review", "sample-check", detail(actor, new=SAMPLE_RESULTS[sample]))
+    if sample == "differs":
+        raise Conflict(f"document {row['id']}: the scan differs from the paper (recorded); it is not accepted — "
+                       "reject it and scan the paper again")
+
+
 def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str],
-            actor: str | None) -> tuple[Document, Path]:
+            actor: str | None, sample: str | None = None) -> tuple[Document, Path]:
     doc, adir = _load(session, row)
+    if sample is not None:  # the transfer note records it (ekte/evidence/archiving.py)
+        doc.extra["sample_check"] = SAMPLE_RESULTS[sample]
     pending = {k: c["value"] for k, c in (review_item(session.workdir, row["id"]).get("corrections") or {}).items()}
     values = {**pending, **values}
     new_type = new_type or doc.doctype
@@ -252,7 +278,6 @@ def review_defer(session: Any, doc_id: str, until: dt.datetime | None = None, no
     Returns its id and the time (UTC, ISO)."""
     when = until or dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=session.profile.review.defer_hours)
     iso = utc_iso(when)
-    ensure_index(session.j)
     with _Claimed(session, doc_id) as row:
         _waiting(session, row)
         _write_item(session, row["id"], {"deferred": {"until": iso, "by": actor or SYSTEM, "note": note}})

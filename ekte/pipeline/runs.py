@@ -83,7 +83,12 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     staging = session.scratch / "staging" if session.sources or source is not None else None
     # fewer files than jobs: each document gets more OCR threads (containers may hold many documents)
     workers = session.jobs if staging is not None else max(1, min(session.jobs, len(files) or 1))
-    coord = Coordinator(session, Admission(session, run_id, roots=roots), session.executor(workers), done,
+    try:
+        executor = session.executor(workers)
+    except BaseException:  # e.g. the Dask scheduler cannot be reached: the run ends, recorded as such
+        quietly(lambda: j.finish_run(run_id, result.summary))
+        raise
+    coord = Coordinator(session, Admission(session, run_id, roots=roots), executor, done,
                         ocr_jobs=max(1, session.jobs // workers))
     session.connectors_down.clear()
     try:
@@ -113,6 +118,7 @@ def _finish(session: Any, coord: Coordinator, result: IngestResult, files: list[
     """The end of a run, whatever ended it (with a full disk or a damaged
     journal, what cannot be written now is done by the next run)."""
     quietly(coord.abandon)
+    result.extra.update(getattr(coord.executor, "worker_stats", dict)())  # per-worker figures (Dask)
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
     progress.finish()

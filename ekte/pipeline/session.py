@@ -109,6 +109,7 @@ class Session:
             workdirs.check_journal_file(self.workdir)
             self.journal = Journal(self.workdir / JOURNAL_FILE)
             workdirs.private_journal(self.workdir)
+            self.journal.actor = f"system: {command}"  # who the system is in this process's audit entries
             dead = self.journal.register(command)
             self.scratch = self.workdir / "tmp" / owners.current().token
             self.scratch.mkdir(parents=True, exist_ok=True)
@@ -213,7 +214,15 @@ class Session:
         return WorkerSetup(self.profile, tuple(self.plugin_modules), str(self.workdir), params or self.params,
                            self.profile.intake.image_default_dpi)
 
-    def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> LocalExecutor:
+    def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> Any:
+        """Where the workers run: this host's process pool, or Dask (profile ``[executor]``)."""
+        ex = self.profile.executor
+        if ex.kind == "dask":
+            from ekte.distributed.executor import DaskExecutor
+
+            return DaskExecutor(self.worker_setup(params), scheduler=ex.scheduler or None, jobs=capacity or self.jobs,
+                                shared_root=ex.shared_root or None, worker_wait=ex.worker_wait,
+                                connect_timeout=ex.connect_timeout, dashboard=ex.dashboard)
         return LocalExecutor(self.worker_setup(params), capacity or self.jobs)
 
     def source_for(self, path: Path) -> Any | None:
@@ -227,4 +236,11 @@ class Session:
         return None
 
     def needs_review(self, doc: Any) -> bool:
-        return doc.confidence is None or doc.confidence < self.profile.classify.threshold
+        return doc.confidence is None or doc.confidence < self.profile.classify.threshold or self.sample_check(doc)
+
+    def sample_check(self, doc: Any) -> bool:
+        """A scan chosen for a visual comparison with the paper (TR-RESISCAN Stichprobe, every Nth)."""
+        from ekte.evidence import resiscan
+
+        rs = self.profile.resiscan
+        return rs.enabled and resiscan.is_scanned(doc) and resiscan.selected_for_sample(doc.sha256, rs.sample_every)

@@ -131,7 +131,8 @@ def archive(session: Any, doc: Document, original: Path, archival: Path, *, revi
             run_processors(session.pm, "before_archive", doc, session.profile)
         adir = archive_stage.write_archive(session.workdir, doc, original, archival, session.profile)
         cols = dict(doctype=doc.doctype, confidence=doc.confidence, pages=doc.pages, archive_path=str(adir))
-        evs = (events or []) + [("archive", "archived", doc.archival.get("format", ""))]
+        evs = (events or []) + audit_events(session, doc, events or [], first=processors) + \
+            [("archive", "archived", doc.archival.get("format", ""))]
         if processors:  # first archived (not a review decision): how it arrived, for the statistics
             evs.insert(0, ("intake", "channel", channel_of(doc)))
         if review:
@@ -147,12 +148,41 @@ def archive(session: Any, doc: Document, original: Path, archival: Path, *, revi
     return adir
 
 
+def audit_events(session: Any, doc: Document, pending: list[tuple[str, str, Any]], *,
+                 first: bool) -> list[tuple[str, str, Any]]:
+    """For the audit trail: the classification (when first archived) and
+    every field whose value differs from the one the trail knows (old →
+    new), the *pending* events of this archiving counted."""
+    from ekte.journal import audit
+
+    out: list[tuple[str, str, Any]] = []
+    c = doc.classification
+    if first and c is not None:
+        out.append(("classify", "classified", {"new": c.doctype, "confidence": round(c.confidence or 0.0, 3),
+                                               "method": c.method}))
+    known = audit.field_values(session.j.history(doc.id))
+    for ev in pending:
+        _d, _a, name, _old, new = audit.split(ev[2], "")
+        if name and ev[1] in audit.FIELD_EVENTS:
+            known[name] = new
+    for name, f in doc.fields.items():
+        value = audit.as_text(f.value)
+        if known.get(name) != value:
+            out.append(("extract", "field-set", {"field": name, "old": known.get(name), "new": value,
+                                                 "method": f.method}))
+    return out
+
+
+SAMPLE_REASON = "Stichprobe (sample check): compare the scan with the paper"
+
+
 def to_review(session: Any, doc: Document) -> None:
     c = doc.classification
     fsutil.write_json(session.workdir / "review" / f"{doc.id}.json", {
         "id": doc.id, "sha256": doc.sha256, "archive": doc.archive_path, "time": now_iso(),
         "doctype": doc.doctype, "confidence": doc.confidence, "threshold": session.profile.classify.threshold,
         "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])][:3],
+        **({"sample_check": True, "fields": [SAMPLE_REASON]} if session.sample_check(doc) else {}),
     })
     doc.status = Status.REVIEW
 

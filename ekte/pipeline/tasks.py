@@ -45,7 +45,7 @@ class WorkItem:
     source_plugin: str | None = None
 
 
-@dataclass
+@dataclass(repr=False)
 class WorkTask:
     """A task for a worker: the document (identity and what is known about
     it) and either the file's *path* (same host / shared file system) or
@@ -60,8 +60,11 @@ class WorkTask:
     timeout: float = 0.0  # seconds; 0 = none
     scratch: str = ""  # a folder for the worker's files (the coordinator removes it)
 
+    def __repr__(self) -> str:  # no file names, delivered metadata or contents (it may be logged, by Dask too)
+        return f"WorkTask({self.task_id!r}, mode={self.mode!r}, {'path' if self.path else 'bytes'})"
 
-@dataclass
+
+@dataclass(repr=False)
 class WorkResult:
     """What a worker returns: the document after OCR, ``after_ocr``,
     classification, ``after_classify`` and extraction — or the error that
@@ -78,6 +81,10 @@ class WorkResult:
     failure: str | None = None
     seconds: float = 0.0
     worker_pid: int = 0
+    worker: str = ""  # which worker (a Dask worker's name or address; empty on one machine)
+
+    def __repr__(self) -> str:  # no file names, texts or fields (it may be logged, by Dask too)
+        return f"WorkResult({self.task_id!r}, ok={self.ok}, failure={self.failure!r})"
 
     def files(self, scratch: Path) -> tuple[Path, Path]:
         """The original and the archival PDF as local files (bytes written into *scratch*)."""

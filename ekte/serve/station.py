@@ -53,7 +53,6 @@ class Station:
 
     def open(self) -> "Station":
         self.pipeline.open("ekte serve")
-        q.ensure_index(self.pipeline.j)
         (self.workdir / "cache").mkdir(exist_ok=True)
         from ekte.serve.intake_runner import ApiIntake
 

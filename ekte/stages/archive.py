@@ -96,7 +96,9 @@ def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: b
                 meta[k] = v
         for e in embeds:
             if e["name"] in pdf.attachments:
-                continue
+                if pdf.attachments[e["name"]].get_file().read_bytes() == e["data"]:
+                    continue
+                del pdf.attachments[e["name"]]  # archived again with a changed file (a sample check's result)
             pdf.attachments[e["name"]] = pikepdf.AttachedFileSpec(
                 pdf, e["data"], mime_type=e.get("mime", "application/octet-stream"),
                 description=e.get("description", ""), relationship=pikepdf.Name("/" + e.get("relationship", "Data")),

@@ -224,6 +224,7 @@ class Watcher:
                 "review": self.stats.review, "export_failed": self.stats.export_failed,
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
                 "stopping": self.stop_requested,
+                **(getattr(coord.executor, "worker_stats", dict)() if coord else {}),  # per Dask worker
                 **({"mail": self.mail.stats.as_dict()} if self.mail is not None else {})}
 
     # -- the loop ------------------------------------------------------------------------
@@ -288,7 +289,8 @@ class Watcher:
             runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon(count=killed)])
             if self.mail is not None:
                 runs.quietly(self.mail.abandon)
-            runs.quietly(lambda: board.write(self._status(None)))
+            runs.quietly(lambda: board.write({**self._status(None),
+                                              **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
 
     def _loop(self, coord: Coordinator, board: StatusBoard) -> None:

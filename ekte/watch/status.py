@@ -141,9 +141,10 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
     out["running"] = any(d.get("running") for d in ds)
-    out["daemons"] = [{k: d.get(k) for k in ("pid", "host", "running", "stalled", "started", "updated", "mode",
-                                             "watching", "in_flight", "queue", "done", "failed", "stopping", "mail")}
-                      for d in ds]
+    out["daemons"] = [{**{k: d.get(k) for k in ("pid", "host", "running", "stalled", "started", "updated", "mode",
+                                                 "watching", "in_flight", "queue", "done", "failed", "stopping",
+                                                 "mail")},
+                       **{k: d[k] for k in ("workers", "refused_workers") if k in d}} for d in ds]  # Dask workers
     return out
 
 

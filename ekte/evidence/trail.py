@@ -1,0 +1,101 @@
+"""The audit trail as ``ekte history`` and ``ekte verify`` see it: one
+document's events (who, when, what, old → new), and the ``audit-chain``
+check — the journal's hash chain (:mod:`ekte.journal.audit`: an event
+deleted, edited or moved) and every field value in ``metadata.json``
+explained by the trail (a value written there without an event that set
+it is a forgery)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from ekte.journal import audit
+
+
+def history(j: Any, prefix: str) -> dict[str, Any]:
+    from ekte.errors import ConfigError
+    from ekte.pipeline.queue import parse_detail, resolve
+
+    tomb = None
+    try:
+        doc_id = resolve(j, prefix)["id"]
+    except ConfigError:
+        tomb = j.tombstone_of(prefix)
+        if tomb is None:
+            raise
+        doc_id = tomb["doc_id"]
+    events = []
+    for r in j.history(doc_id):
+        d = parse_detail(r["detail"])
+        text = ", ".join(f"{k}: {v}" for k, v in d.items() if v not in (None, "")) if d else (r["detail"] or "")
+        events.append({"seq": r["seq"], "time": r["time"], "actor": r["actor"] or audit.SYSTEM, "stage": r["stage"],
+                       "event": r["event"], "field": r["field"], "old": r["old"], "new": r["new"], "detail": text,
+                       "redacted": bool(r["redacted"])})
+    out: dict[str, Any] = {"id": doc_id, "events": events}
+    if tomb is not None:
+        out["deleted"] = {k: tomb[k] for k in tomb.keys()}
+    return out
+
+
+def chain_problems(workdir: Path) -> tuple[dict[str, list[str]], dict[str, Any]] | None:
+    """The journal's chain checked once for the whole run (None: no journal, or one from before the audit trail)."""
+    db = _connect(workdir)
+    if db is None:
+        return None
+    try:
+        cols = {r[1] for r in db.execute("PRAGMA table_info(events)")}
+        if "hash" not in cols:
+            return {"journal": ["the journal has no audit trail yet (open it once with this ekte to upgrade)"]}, {}
+        return audit.check_chain(db)
+    finally:
+        db.close()
+
+
+_DB: dict[str, sqlite3.Connection] = {}
+
+
+def _connect(workdir: Path) -> sqlite3.Connection | None:
+    path = Path(workdir) / "journal.sqlite"
+    if not path.is_file():
+        return None
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def _events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
+    key = str(workdir)
+    if key not in _DB:  # one read-only connection per worker process
+        db = _connect(workdir)
+        if db is None:
+            return []
+        _DB[key] = db
+    return _DB[key].execute("SELECT seq, event, field, new FROM events WHERE doc_id=? ORDER BY seq",
+                            (doc_id,)).fetchall()
+
+
+def _since(workdir: Path) -> int:
+    db = _DB.get(str(workdir))
+    row = db.execute("SELECT value FROM meta WHERE key='audit_since'").fetchone() if db else None
+    return int(row[0]) if row else 0
+
+
+def check_audit(c: Any) -> list[str]:
+    """Chain problems of this document (computed once per run), and its
+    metadata.json field values each explained by the trail."""
+    out = list(c.chain)
+    if c.meta is None or not c.has_journal or not c.meta.get("fields"):
+        return out
+    rows = _events(c.folder.parents[2], c.doc_id)
+    if not rows or (not any(r["field"] for r in rows) and rows[-1]["seq"] <= _since(c.folder.parents[2])):
+        return out  # archived before the audit trail existed: nothing to compare with
+    known = audit.field_values(rows)
+    for k, f in sorted((c.meta.get("fields") or {}).items()):
+        value = f.get("value") if isinstance(f, dict) else f
+        if k not in known:
+            out.append(f"field {k}: metadata.json holds a value no audit entry set")
+        elif known[k] != audit.as_text(value):
+            out.append(f"field {k}: metadata.json holds another value than the audit trail set")
+    return out
