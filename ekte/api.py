@@ -22,7 +22,7 @@ __all__ = [
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
     "import_xdomea", "watch", "status", "with_executor", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
-    "retention_due", "retention_delete", "history", "mail",
+    "retention_due", "retention_delete", "history", "mail", "journal_check", "journal_rebuild", "profile_warnings",
 ]
 
 
@@ -103,7 +103,7 @@ def export(
     date, or all.  Connectors that have a document already report
     "already-exported" unless *force*."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False) as p:
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False, create=False) as p:
         return p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
 
 
@@ -203,7 +203,7 @@ def cli_actor() -> str:
 def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
     """The documents waiting for review (oldest first, put-back ones last), with their top candidates."""
-    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False, create=False) as p:
         return p.review_list()
 
 
@@ -212,7 +212,7 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
     """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history."""
     from ekte.pipeline import queue
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         row = queue.resolve(p.j, doc_id)
         return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"])}
 
@@ -224,7 +224,7 @@ def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, st
     """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
     checked); this process exports it at once (the daemon may be running).  *sample*: the result of a
     sample check (``matches`` / ``differs``), required for a scan chosen for one."""
-    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins) as p:
+    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
         return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample)
 
 
@@ -234,7 +234,7 @@ def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile 
     """Store checked corrections for a document still waiting (applied on accept); returns id and corrections."""
     from ekte.pipeline import review
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return review.review_correct(p, doc_id, sets, actor=actor or cli_actor())
 
 
@@ -245,7 +245,7 @@ def review_reject(doc_id: str, reason: str, note: str = "", *, profile: str | Pr
     """Reject a document waiting for review for a reason of the profile's [review.reject]."""
     from ekte.pipeline import review
 
-    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins) as p:
+    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
         return review.review_reject(p, doc_id, reason, note, actor=actor or cli_actor())
 
 
@@ -258,7 +258,7 @@ def review_defer(doc_id: str, *, hours: float | None = None, note: str = "", pro
     from ekte.pipeline import review
 
     until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours) if hours else None
-    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return review.review_defer(p, doc_id, until, note, actor=actor or cli_actor())
 
 
@@ -316,6 +316,32 @@ def retention_due(*, profile: str | Profile | None = None, workdir: str | Path |
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     return due(Path(workdir) if workdir else default_workdir(), prof, as_of)
+
+
+def journal_check(*, workdir: str | Path | None = None) -> dict:
+    """The journal against the archive (SQLite integrity, archive folders
+    the journal does not know or misses): ``{"ok", "damaged", "findings", "counts"}``."""
+    from ekte.journal.rebuild import check
+
+    return check(Path(workdir) if workdir else default_workdir())
+
+
+def journal_rebuild(*, workdir: str | Path | None = None, profile: str | Profile | None = None,
+                    overrides: list[str] | None = None, force: bool = False) -> dict:
+    """A new journal from the archive's metadata.json files (the damaged one
+    is kept beside it); no other ekte process may use the working directory."""
+    from ekte.journal.rebuild import rebuild
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    return rebuild(Path(workdir) if workdir else default_workdir(), prof, force=force)
+
+
+def profile_warnings(path: str | Path) -> list[str]:
+    """What in a valid profile could still hurt: patterns that could
+    backtrack catastrophically (and which engine ekte runs them with)."""
+    from ekte.patterns import lint
+
+    return lint(load_profile(str(path)).model_dump(mode="json"))
 
 
 def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,

@@ -75,6 +75,8 @@ class OcrSettings(_Strict):
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")
+    max_attempts: int = Field(default=3, ge=1, description="worker crashes (or kills at shutdown) before a "
+                                                            "document is quarantined")
     min_page_chars: int = Field(default=8, ge=0)
 
     @field_validator("output_type")

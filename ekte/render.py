@@ -39,6 +39,10 @@ class RichProgress:
 
 def summary(result: Any) -> None:
     s = result.summary
+    if not s["total"] and result.failure is None:
+        out.print("nothing to ingest: no files found in the input(s) (names in intake.ignore are skipped)",
+                  highlight=False)
+        return
     t = Table(title="ekte ingest — summary", show_footer=False)
     t.add_column("document type")
     for st in ("archived", "review"):
@@ -243,3 +247,23 @@ def review_queue(items: list[dict[str, Any]]) -> None:
                   ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])),
                   ", ".join(r.split(":")[0] for r in i.get("fields", [])), i.get("time", ""))
     out.print(t)
+
+
+def journal_check(r: dict[str, Any]) -> None:
+    for f in r["findings"]:
+        out.print(f"  {f}", highlight=False)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(r["counts"].items())) or "empty"
+    verdict = "[green]ok[/]" if r["ok"] else f"[yellow]{len(r['findings'])} difference(s) from the archive[/]"
+    out.print(f"journal {verdict} ({counts})", highlight=False)
+
+
+def journal_rebuilt(r: dict[str, Any]) -> None:
+    states = ", ".join(f"{k} {v}" for k, v in sorted(r["states"].items())) or "no documents"
+    out.print(f"journal rebuilt from the archive: {states}; running numbers: "
+              + (", ".join(f"{k} → {v}" for k, v in r.get("counters", {}).items()) or "none"), highlight=False)
+    for k in r.get("kept", []):
+        out.print(f"the old journal is kept as {k}", highlight=False)
+    for s in r["skipped"]:
+        out.print(f"  skipped {s}", highlight=False)
+    out.print("documents are 'archived' until ekte export --all (or the daemon) has asked each connector again",
+              highlight=False)

@@ -199,7 +199,7 @@ def test_kill_9_of_the_daemon_mid_work_then_restart(tmp_path, docs):
     with _db(wd) as db:
         held = [r[0][4:20] for r in db.execute("SELECT key FROM claims WHERE key LIKE 'doc:%'")]
     assert held and _states(wd).get("exported", 0) < 10
-    assert json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)["running"] is False
+    assert json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)["running"] is False
     daemon = _watch(inbox, wd, *NUMBERED, *NO_FIELD_REVIEW)
     try:
         _wait(lambda: not any(inbox.iterdir()) and _status(wd).get("in_flight") == 0 and _states(wd) == {"exported": 10},
@@ -276,7 +276,7 @@ def test_two_daemons_on_two_inboxes_and_a_third_refused(tmp_path, docs):
         _stop(a)
         _stop(b)
     _check_exactly_once(wd, 2)
-    st = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)
+    st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)  # no daemon runs: exit 1 (issue 11)
     assert st["running"] is False and len(st["daemons"]) == 2
 
 

@@ -56,6 +56,11 @@ def review_file(session: Any, doc_id: str) -> Path:
     return session.workdir / "review" / f"{doc_id}.json"
 
 
+def rejected_file(session: Any, doc_id: str) -> Path:
+    """The mark of a document a clerk rejected and kept (read by ``ekte journal rebuild``)."""
+    return session.workdir / "review" / "rejected" / f"{doc_id}.json"
+
+
 def detail(actor: str | None, **kw: Any) -> str:
     """An audit detail: who, and what (old → new)."""
     return json.dumps({"by": actor or SYSTEM, **{k: v for k, v in kw.items() if v is not None}}, ensure_ascii=False)
@@ -254,7 +259,10 @@ def review_reject(session: Any, doc_id: str, reason: str, note: str = "", *,
         doc, adir = delivery.load_archived(session, row["sha256"])
         ev = ("review", "rejected", detail(actor, reason=reason, disposition=r.disposition, note=note or None))
         doc.log(*ev)
-        if r.disposition == "keep":
+        if r.disposition == "keep":  # on disk too: ekte journal rebuild must not make it exportable again
+            rejected_file(session, row["id"]).parent.mkdir(mode=0o700, exist_ok=True)
+            fsutil.write_json(rejected_file(session, row["id"]), {"id": row["id"], "sha256": row["sha256"],
+                                                                  "reason": reason, "by": actor or SYSTEM})
             session.j.set_state(row["sha256"], REJECTED, event=ev)
             doc.status = None
         else:

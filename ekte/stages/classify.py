@@ -26,6 +26,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ekte import patterns
 from ekte.model import Candidate, Classification
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +79,8 @@ class RulesClassifier:
             for dt_id, dt in profile.doctypes.items():
                 pats = [(_kw_regex(k), normalize(k).strip(), w) for k, w in dt.keywords.items() if k.strip()]
                 pats += [(_kw_regex(a), normalize(a).strip(), 4.0) for a in dict.fromkeys(dt.aliases + [dt.title]) if a.strip()]
-                pats += [(re.compile(rx, re.IGNORECASE), "", w) for rx, w in dt.patterns.items()]
+                # the profile's own patterns in bounded time (RE2, else a per-search time limit)
+                pats += [(patterns.compile(rx, re.IGNORECASE), "", w) for rx, w in dt.patterns.items()]
                 # with each keyword its first word and trigrams (the quick no's of scores())
                 rules[dt_id] = [(rx, plain, w, plain.split(" ", 1)[0], _grams(plain)) for rx, plain, w in pats]
             self._cache = (id(profile), rules)

@@ -21,10 +21,12 @@ field the value with the highest confidence wins.  The built-ins:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from ekte import patterns as bounded  # the profile's patterns in bounded time
 from ekte.model import Field
 from ekte.stages.extract.candidates import Cand, layout_candidates
 from ekte.stages.extract.lexicon import lexicon, norm
@@ -64,9 +66,15 @@ def page_words_of(doc: "Document") -> list[list[Word]]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def aktenzeichen_patterns(pats: tuple[str, ...]) -> list:
+    """The profile's Aktenzeichen patterns, compiled once, run in bounded time (RE2, else a time limit)."""
+    return [bounded.compile(p) for p in pats]
+
+
 def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
     lex = lexicon(profile)
-    az = [re.compile(p) for p in profile.extract.aktenzeichen_patterns]
+    az = aktenzeichen_patterns(tuple(profile.extract.aktenzeichen_patterns))
     out: list[Cand] = []
     ocr_pages = set((doc.ocr or {}).get("ocr_pages") or [])
     for pno, (text, words) in enumerate(zip(doc.page_texts, page_words_of(doc)), start=1):
