@@ -731,3 +731,23 @@ def test_the_rules_check_holds_the_note_to_the_rules(scanned_export, tmp_path):
             check_container(bad, "4.0.0")
         assert rule in str(e.traceback[-1].statement), (what, str(e.traceback[-1].statement))
         bad.unlink()
+
+
+@pytest.mark.parametrize("version", ["4.0.0", "3.1.0"])
+def test_import_xdomea_takes_the_scan_not_its_note_as_a_document(scanned_export, version, tmp_path):
+    """ekte's own containers read back: the note's Anlage is reported, not ingested as a document."""
+    _wd, _docs, folders = scanned_export
+
+    def has_note(c: Path) -> bool:
+        with zipfile.ZipFile(c) as z:
+            return any(n.endswith("_Transfervermerk.xml") for n in z.namelist())
+
+    (container,) = [c for c in folders[version].glob("*.zip") if has_note(c)]
+    wd = tmp_path / "wd"
+    p = run_ekte("import-xdomea", container, "-w", wd, "--json", check=None)
+    assert "Traceback" not in p.stderr
+    status = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)["journal"]
+    assert "quarantined" not in status and sum(status.values()) == 1, status
+    (report,) = list(wd.glob("reports/import-xdomea-*/*.json"))
+    dropped = [x for d in json.loads(report.read_text("utf-8"))["documents"] for x in d.get("dropped", [])]
+    assert any(x["element"] == "Dokument/Anlage" and "transfer note" in x["why"] for x in dropped), dropped
