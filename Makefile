@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 catalogs
+.PHONY: all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 catalogs extract-model
 
 all: test
 
@@ -56,6 +56,10 @@ bench: venv
 
 samples: venv
 	$(BIN)/python samples/generate.py samples/inbox --inbox
+
+# the field model shipped in ekte/models/extractor.json (generated training split; a few minutes: it OCRs scans)
+extract-model: venv
+	$(BIN)/python samples/train_default.py --out ekte/models/extractor.json --per-type 10 --scans 3 --dev 10
 
 # The held-out set (samples/heldout): evaluation only, never for tuning or training.
 HELDOUT   ?= bench/out/heldout

@@ -22,7 +22,7 @@ __all__ = [
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
     "import_xdomea", "watch", "status", "with_executor", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
-    "retention_due", "retention_delete", "history", "mail",
+    "retention_due", "retention_delete", "history", "mail", "journal_check", "journal_rebuild", "profile_warnings",
 ]
 
 
@@ -103,7 +103,7 @@ def export(
     date, or all.  Connectors that have a document already report
     "already-exported" unless *force*."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False) as p:
+    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False, create=False) as p:
         return p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
 
 
@@ -156,49 +156,34 @@ def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, wo
     return p.analyze([Path(x) for x in paths], progress)
 
 
-def evaluate(directory: str | Path, truth: dict, **kw) -> dict:
-    """Accuracy, macro-F1, confusion matrix and per-field precision/recall."""
+def evaluate(directory: str | Path, truth: dict | str | Path, **kw) -> dict:
+    """Accuracy, macro-F1, confusion matrix, per-field precision/recall and
+    the reliability of field confidences; *truth* a dict or a JSON file."""
     from ekte.evaluate import evaluate as _evaluate
+    from ekte.evaluate import load_truth
 
+    truth = load_truth(truth)
     prof = kw.pop("profile", None)
     prof = prof if isinstance(prof, Profile) else load_profile(prof, kw.pop("overrides", None) or [])
     docs = analyze([directory], profile=prof, **kw)
-    return _evaluate(docs, truth, prof.classify.threshold)
+    return _evaluate(docs, truth, prof.classify.threshold, prof.extract.auto_threshold)
 
 
-def train(directory: str | Path, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+def train(directory: str | Path | None, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
           overrides: list[str] | None = None, out: str | Path | None = None, jobs: int | None = None,
-          progress: ProgressSink | None = None) -> dict:
-    """Train the classifier from DIR/<doctype>/<files> (PDFs, images or .txt)."""
-    from ekte.stages.classify import default_model_path, train_model
+          progress: ProgressSink | None = None, truth: dict | str | Path | None = None,
+          from_reviews: bool = False) -> dict:
+    """Train the type model from DIR/<doctype>/<files>, or both models from DIR
+    with a truth file (dict or JSON file), and/or from the review queue (see :mod:`ekte.learn`)."""
+    from ekte.evaluate import load_truth
+    from ekte.learn import train as _train
 
+    truth = load_truth(truth) if truth is not None else None
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    root = Path(directory)
-    texts: list[str] = []
-    labels: list[str] = []
-    to_read: list[tuple[Path, str]] = []
-    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for f in sorted(sub.rglob("*")):
-            if not f.is_file() or f.name.startswith("."):
-                continue
-            if f.suffix.lower() == ".txt":
-                texts.append(f.read_text("utf-8", errors="replace"))
-                labels.append(sub.name)
-            else:
-                to_read.append((f, sub.name))
-    if to_read:
-        docs = analyze([p for p, _ in to_read], profile=prof, workdir=workdir, jobs=jobs, progress=progress)
-        label_of = {str(p): lab for p, lab in to_read}
-        for d in docs:
-            if not d.error and d.page_texts:
-                texts.append(d.text)
-                labels.append(label_of[d.source])
-    if not texts:
-        raise ConfigError(f"no training documents found below {root} (expected one folder per document type)")
-    path = Path(out) if out else default_model_path(prof, Path(workdir) if workdir else default_workdir())
-    meta = train_model(texts, labels, prof, path)
-    meta["path"] = str(path)
-    return meta
+    wd = Path(workdir) if workdir else default_workdir()
+    return _train(Path(directory) if directory else None, prof, wd, truth=truth, from_reviews=from_reviews,
+                  out=Path(out) if out else None,
+                  analyze=lambda paths: analyze(paths, profile=prof, workdir=workdir, jobs=jobs, progress=progress))
 
 
 def _profile(profile: str | Profile | None, overrides: list[str] | None) -> Profile:
@@ -218,7 +203,7 @@ def cli_actor() -> str:
 def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
     """The documents waiting for review (oldest first, put-back ones last), with their top candidates."""
-    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False, create=False) as p:
         return p.review_list()
 
 
@@ -227,7 +212,7 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
     """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history."""
     from ekte.pipeline import queue
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         row = queue.resolve(p.j, doc_id)
         return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"])}
 
@@ -239,7 +224,7 @@ def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, st
     """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
     checked); this process exports it at once (the daemon may be running).  *sample*: the result of a
     sample check (``matches`` / ``differs``), required for a scan chosen for one."""
-    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins) as p:
+    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
         return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample)
 
 
@@ -249,7 +234,7 @@ def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile 
     """Store checked corrections for a document still waiting (applied on accept); returns id and corrections."""
     from ekte.pipeline import review
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return review.review_correct(p, doc_id, sets, actor=actor or cli_actor())
 
 
@@ -260,7 +245,7 @@ def review_reject(doc_id: str, reason: str, note: str = "", *, profile: str | Pr
     """Reject a document waiting for review for a reason of the profile's [review.reject]."""
     from ekte.pipeline import review
 
-    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins) as p:
+    with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
         return review.review_reject(p, doc_id, reason, note, actor=actor or cli_actor())
 
 
@@ -273,7 +258,7 @@ def review_defer(doc_id: str, *, hours: float | None = None, note: str = "", pro
     from ekte.pipeline import review
 
     until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours) if hours else None
-    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return review.review_defer(p, doc_id, until, note, actor=actor or cli_actor())
 
 
@@ -331,6 +316,32 @@ def retention_due(*, profile: str | Profile | None = None, workdir: str | Path |
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     return due(Path(workdir) if workdir else default_workdir(), prof, as_of)
+
+
+def journal_check(*, workdir: str | Path | None = None) -> dict:
+    """The journal against the archive (SQLite integrity, archive folders
+    the journal does not know or misses): ``{"ok", "damaged", "findings", "counts"}``."""
+    from ekte.journal.rebuild import check
+
+    return check(Path(workdir) if workdir else default_workdir())
+
+
+def journal_rebuild(*, workdir: str | Path | None = None, profile: str | Profile | None = None,
+                    overrides: list[str] | None = None, force: bool = False) -> dict:
+    """A new journal from the archive's metadata.json files (the damaged one
+    is kept beside it); no other ekte process may use the working directory."""
+    from ekte.journal.rebuild import rebuild
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
+    return rebuild(Path(workdir) if workdir else default_workdir(), prof, force=force)
+
+
+def profile_warnings(path: str | Path) -> list[str]:
+    """What in a valid profile could still hurt: patterns that could
+    backtrack catastrophically (and which engine ekte runs them with)."""
+    from ekte.patterns import lint
+
+    return lint(load_profile(str(path)).model_dump(mode="json"))
 
 
 def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,

@@ -4,59 +4,35 @@ Nothing else.  The options every command shares are declared once, in
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Iterator, List, Optional
+from typing import Annotated, Any, List, Optional
 
 import typer
+from rich.markup import escape
 
-from ekte import __version__, cliopts, render
+from ekte import __version__, cli_journal, cli_profiles, cliopts, render
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt,
                           MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt, SampleOpt, SchedulerOpt,
                           SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
-from ekte.errors import ConfigError, ExitCode, MissingDependency
+from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
+from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail
 from ekte.render import err, out
 
 
 app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
 review_app = new_app("The review queue: documents whose type was uncertain.")
-profiles_app = new_app("List, show and check authority profiles.")
-plugins_app = new_app("Inspect plugins.")
 app.add_typer(review_app, name="review")
-app.add_typer(profiles_app, name="profiles")
-app.add_typer(plugins_app, name="plugins")
+app.add_typer(cli_profiles.profiles_app, name="profiles")
+app.add_typer(cli_profiles.plugins_app, name="plugins")
+app.add_typer(cli_journal.journal_app, name="journal")
 
 
 def command(parent: typer.Typer = app, name: str | None = None) -> Any:
     return cliopts.command(parent, name)
-
-
-def _fail(code: int, message: str) -> None:
-    # One line, never wrapped at the terminal width: scripts grep for it.
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextlib.contextmanager
-def _exit_on_errors() -> Iterator[None]:
-    """Configuration errors → exit 2, a missing external program → exit 3, one line each."""
-    try:
-        yield
-    except ConfigError as e:
-        if getattr(e, "errors", None):  # typed values refused: one line per field, in the user's language
-            from ekte.serve.i18n import cli_language, field_error
-
-            for x in e.errors:  # type: ignore[attr-defined]
-                err.print(f"[bold red]error:[/] {x.field}: {field_error(x, cli_language())}", highlight=False,
-                          soft_wrap=True, markup=True)
-            raise typer.Exit(ExitCode.USAGE)
-        _fail(ExitCode.USAGE, str(e))
-    except MissingDependency as e:
-        _fail(ExitCode.MISSING_DEPENDENCY, str(e))
 
 
 def _version(value: bool) -> None:
@@ -70,8 +46,9 @@ def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, metavar="",
                                           help="Print the version and exit.")] = False,
 ) -> None:
-    """Exit codes: 0 all archived; 1 some quarantined, waiting for review or not exported;
-    2 usage or configuration error; 3 missing dependency; 70 internal error; 130 interrupted."""
+    """Exit codes: 0 all archived; 1 some quarantined, waiting for review or not exported (or an
+    original not moved); 2 usage or configuration error; 3 missing dependency; 70 internal error;
+    74 disk full, permission denied or failing storage; 75 damaged journal; 130 interrupted."""
 
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
@@ -80,7 +57,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     (or JSON) and exit with its exit code."""
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
-    with _exit_on_errors():
+    with _exit_on_errors(as_json):
         result = run(render.RichProgress() if show_progress else None)
         if report is not None:
             report(result)
@@ -88,6 +65,11 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         render.summary(result)
+    if result.failure is not None:
+        _fail(result.failure.exit_code, result.failure.message)
+    if result.not_moved:
+        err.print(f"[bold red]error:[/] {result.not_moved} original(s) could not be moved (see the warnings); "
+                  "they stay where they are and the next run tries again", highlight=False, soft_wrap=True)
     raise typer.Exit(int(result.exit_code))
 
 
@@ -197,8 +179,12 @@ def watch(
 @command()
 def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
     """The watch daemons' state (queue, in flight, done and failed since start, last errors), the
-    ekte processes working on the directory, and the journal's counts."""
+    ekte processes working on the directory, and the journal's counts.  Exit code 0 when a daemon
+    runs and none died without being stopped, 1 otherwise, 2 no such working directory, 75 the
+    journal is damaged."""
     from ekte import api
+
+    from ekte.watch.status import exit_code
 
     with _exit_on_errors():
         st = api.status(workdir=workdir)
@@ -206,6 +192,9 @@ def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
         print(json.dumps(st, ensure_ascii=False, indent=2))
     else:
         render.status(st)
+    if st.get("error"):
+        _fail(exit_code(st), st["error"]["message"])
+    raise typer.Exit(exit_code(st))
 
 
 @command()
@@ -239,12 +228,8 @@ def eval_cmd(
     from ekte import api
 
     setup_logging(0)
-    try:
-        t = json.loads(truth.read_text("utf-8"))
-    except (OSError, ValueError) as e:
-        _fail(ExitCode.USAGE, f"cannot read truth file {truth}: {e}")
     with _exit_on_errors():
-        r = api.evaluate(directory, t, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
+        r = api.evaluate(directory, truth, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
     if as_json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
     else:
@@ -253,21 +238,25 @@ def eval_cmd(
 
 @command()
 def train(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder tree: one sub-folder per document type "
-                                                                  "(PDFs, images or .txt).")],
+    directory: Annotated[Optional[Path], typer.Argument(
+        metavar="DIR", help="One sub-folder per document type (PDFs, images or .txt); or, with --truth, a folder "
+                            "of labelled documents named <id>.<ext>.")] = None,
+    truth: Annotated[Optional[Path], typer.Option("--truth", metavar="FILE", help="Truth file (as for eval).")] = None,
+    from_reviews: Annotated[bool, typer.Option("--from-reviews", metavar="", help="Learn the field model from the "
+                            "documents clerks accepted in review (their corrected fields).")] = False,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-    out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Model file "
+    out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
     jobs: JobsOpt = None,
 ) -> None:
-    """Train the document-type model (TF-IDF words + character n-grams, calibrated linear model)."""
+    """Train the document-type model and, from labelled fields, the field model (see ekte.learn)."""
     from ekte import api
 
     setup_logging(0)
     with _exit_on_errors():
-        meta = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs)
-    per = ", ".join(f"{k} {v}" for k, v in meta["per_class"].items())
-    out.print(f"model saved to {meta['path']} ({meta['documents']} documents: {per})", highlight=False)
+        r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
+                      truth=truth, from_reviews=from_reviews)
+    render.trained(r)
 
 
 @command(review_app, "list")
@@ -313,80 +302,14 @@ def review_accept_cmd(
     out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
 
 
-@command(profiles_app, "list")
-def profiles_list() -> None:
-    """List the profiles that can be named with --profile."""
-    from rich.table import Table
-
-    from ekte.profile import available_profiles, load_profile
-
-    t = Table()
-    for c in ("name", "title", "file"):
-        t.add_column(c)
-    for name, path in available_profiles().items():
-        try:
-            title = load_profile(str(path)).profile.title
-        except ConfigError:
-            title = "[red](invalid: run ekte profiles check)[/]"
-        t.add_row(name, title, str(path))
-    out.print(t)
-
-
-@command(profiles_app, "show")
-def profiles_show(
-    name: Annotated[str, typer.Argument(metavar="NAME|FILE", help="Profile name or TOML file.")] = "landkreis",
-    override: OverrideOpt = [],
-) -> None:
-    """Print a profile after inheritance and overrides, as JSON."""
-    from ekte.profile import load_profile
-
-    with _exit_on_errors():
-        p = load_profile(name, override)
-    print(json.dumps(p.model_dump(mode="json"), ensure_ascii=False, indent=2))
-
-
-@command(profiles_app, "check")
-def profiles_check(files: Annotated[List[str], typer.Argument(metavar="FILE", help="Profile files (TOML).")]) -> None:
-    """Check profile files; print every error with its location."""
-    from ekte.profile import check_profile
-
-    bad = False
-    for f in files:
-        errors = check_profile(f)
-        bad |= bool(errors)
-        for e in errors or [f"{f}: ok"]:
-            print(e)
-    raise typer.Exit(ExitCode.USAGE if bad else 0)
-
-
-@command(plugins_app, "list")
-def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
-    """List the plugins, where they came from and what they provide: connectors,
-    classifiers, extractors, intake sources and processors."""
-    from rich.table import Table
-
-    from ekte.plugins import build_manager, provided
-
-    with _exit_on_errors():
-        pm, infos = build_manager(plugin)
-        for i in infos:
-            i.provides = provided(pm, i.name)
-    if as_json:
-        print(json.dumps([i.__dict__ for i in infos], indent=2))
-        return
-    t = Table()
-    for c in ("plugin", "origin", "provides", "hooks"):
-        t.add_column(c)
-    for i in infos:
-        what = "\n".join(f"{kind.replace('_', ' ')}: {', '.join(names)}" for kind, names in i.provides.items())
-        t.add_row(i.name, i.origin, what or "-", ", ".join(i.hooks))
-    out.print(t)
-
-
 def main() -> None:
     try:
         app()
     except Exception as e:  # noqa: BLE001 - no traceback reaches a user
+        failure = environment_failure(e)
+        if failure is not None:
+            err.print(f"[bold red]error:[/] {escape(failure.message)}", highlight=False, soft_wrap=True)
+            sys.exit(failure.exit_code)
         logging.getLogger("ekte").debug("internal error", exc_info=True)
         err.print(f"[bold red]error:[/] internal error ({type(e).__name__}); run again with -vv for details, "
                   "and report it", highlight=False, soft_wrap=True)

@@ -3,6 +3,8 @@ document; the run goes on.  Exit codes of the CLI live here too."""
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from enum import IntEnum
 
 
@@ -13,6 +15,8 @@ class ExitCode(IntEnum):
     MISSING_DEPENDENCY = 3  # tesseract / ghostscript / language data missing
     ALL_FAILED = 4  # not one document could be archived
     INTERNAL = 70  # a bug in ekte or a plugin (EX_SOFTWARE); the message says how to get details
+    ENVIRONMENT = 74  # disk full, permission denied, read-only or failing storage (EX_IOERR); a re-run after the fix completes
+    JOURNAL_DAMAGED = 75  # the journal cannot be read: ekte journal check / ekte journal rebuild
     INTERRUPTED = 130  # Ctrl-C or SIGTERM; a re-run finishes the rest
 
 
@@ -30,6 +34,8 @@ REASONS = {
     "ocr_timeout": "Text recognition took longer than the configured limit.",
     "changed_during_read": "The file changed while it was being read.",
     "unreadable": "The file cannot be read (permissions or I/O error).",
+    "symlink": "The file is a symbolic link; ekte does not follow links in an inbox.",
+    "active_content": "The PDF carries active content (scripts, actions, embedded files) that could not be removed.",
     "internal_error": "An unexpected error occurred while processing the file.",
     "hash_mismatch": "The file does not match the hash its delivery metadata states.",
     "missing_file": "The delivery metadata names a file that is not in the package.",
@@ -65,3 +71,65 @@ class DocumentError(EkteError):
 
     def __reduce__(self):  # survives pickling across worker processes
         return (DocumentError, (self.code, self.message, self.stage))
+
+
+class EnvironmentFailure(EkteError):
+    """The machine, not a document, failed: the disk is full, a folder is
+    not writable, storage fails, the journal is damaged.  The run stops
+    (nothing half-written), says so in one line and exits with
+    :attr:`exit_code`; running it again after the fix completes it."""
+
+    CAUSES = {
+        "disk_full": "no space left",
+        "permission_denied": "permission denied",
+        "read_only": "read-only file system",
+        "io_error": "I/O error",
+        "journal_damaged": "the journal is damaged",
+    }
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+    @property
+    def exit_code(self) -> int:
+        return ExitCode.JOURNAL_DAMAGED if self.code == "journal_damaged" else ExitCode.ENVIRONMENT
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+_ERRNO = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "read_only",
+          errno.EACCES: "permission_denied", errno.EPERM: "permission_denied", errno.EIO: "io_error"}
+_SQLITE = (("disk is full", "disk_full"), ("disk i/o error", "io_error"), ("readonly database", "read_only"),
+           ("unable to open database", "permission_denied"), ("not a database", "journal_damaged"),
+           ("malformed", "journal_damaged"), ("file is encrypted", "journal_damaged"))
+
+
+def environment_failure(exc: BaseException | None, where: str = "the working directory") -> EnvironmentFailure | None:
+    """The environment failure *exc* stands for (also behind a wrapping
+    exception's context), or None when it is something else."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, EnvironmentFailure):
+            return exc
+        code = None
+        detail = ""
+        if isinstance(exc, OSError) and exc.errno in _ERRNO:
+            code, detail = _ERRNO[exc.errno], exc.strerror or ""
+        elif isinstance(exc, sqlite3.DatabaseError):
+            text = str(exc).lower()
+            code = next((c for k, c in _SQLITE if k in text), None)
+            detail = str(exc)
+            if code is not None and code != "journal_damaged":
+                where = "the journal of " + where
+        if code is not None:
+            if code == "journal_damaged":
+                return EnvironmentFailure(code, f"{where}: the journal is damaged ({detail}); "
+                                                "run ekte journal check, then ekte journal rebuild")
+            return EnvironmentFailure(code, f"{where}: {EnvironmentFailure.CAUSES[code]} ({detail}); nothing was "
+                                            "half-written — fix it and run the command again to complete the rest")
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None

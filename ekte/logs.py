@@ -1,10 +1,114 @@
-"""Log formatting and set-up.  Log records name documents by id or hash only."""
+"""Log formatting and set-up.  Log records name documents by id or hash only.
+
+ekte's own messages never carry a file name or content.  Third-party
+libraries do (watchdog's events carry paths, httpx's requests URLs,
+exceptions quote file names), so every record that reaches the handler
+passes :class:`Redact` first, at every level: the names of the inputs seen
+by this process (:func:`protect`), quoted strings that look like paths or
+file names, path-like words and the path and query of URLs are replaced,
+in the message, the arguments and a formatted traceback alike.  Paths of
+ekte's and Python's own code stay (a traceback at ``-vv`` stays useful).
+
+Worker processes set up the same handler from the environment
+(:func:`setup_from_env`)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import sys
+import sysconfig
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+ENV = "EKTE_LOG"
+NOISY = ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools")
+
+_names: "OrderedDict[str, None]" = OrderedDict()
+_names_lock = threading.Lock()
+_names_sorted: list = [[], False]  # the names, longest first, and whether that list is stale
+MAX_NAMES = 5000
+
+_CODE_ROOTS = tuple(sorted({str(Path(__file__).resolve().parent.parent), sys.prefix, sys.base_prefix,
+                            sysconfig.get_paths().get("purelib", sys.prefix), "/usr/lib/python"}, key=len,
+                           reverse=True))
+_URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://[^/\s'\"<>]+)(/[^\s'\"<>]*)?")
+_QUOTED = re.compile(r"""(?P<q>['"])(?P<s>[^'"\n]*)(?P=q)""")
+_BYTES = re.compile(r"""b(['"])(?:(?!\1).){12,}\1""")
+_DOC_EXT = r"\.(?:pdf|tiff?|jpe?g|png|zip|xml|txt|json|eml|msg|docx?|odt|bin)\b"
+_SPACED_PATH = re.compile(r"(?:[A-Za-z]:)?(?:~|\.{1,2})?[/\\][^\s'\"<>]*(?:\s[^\s'\"<>/\\]+)*?" + _DOC_EXT, re.I)
+_PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:|~|\.{1,2})?[/\\][^\s'\"<>,;()\[\]{}]*[^\s'\"<>,;()\[\]{}.:]")
+_FILENAME = re.compile(r"[^\s'\"<>/\\]+" + _DOC_EXT, re.I)
+_LOOKS_SENSITIVE = re.compile(r"^(?!HTTP/[\d.]+ \d{3}\b)(?:.*(?:[/\\\s]|" + _DOC_EXT + r"|[^\x00-\x7f]))", re.I)
+#: a quoted value of a key that names a file (watchdog's events: name='…', src_path='…')
+_NAMED = re.compile(r"""\b((?:src_|dest_)?(?:path|name|file|filename|dirname|dir|folder))=(['"])[^'"\n]+\2""", re.I)
+
+
+def protect(path: Path | str, top: Path | str | None = None) -> None:
+    """Remember the name of an input (and its folders below *top*), so that
+    no log line shows it, whoever writes the line."""
+    p = os.fsdecode(os.fspath(path))
+    parts = [os.path.basename(p)]  # a path holding it is cut by the path rules and this name
+    if top is not None:
+        try:
+            parts.extend(Path(p).relative_to(os.fsdecode(os.fspath(top))).parts)
+        except ValueError:
+            pass
+    with _names_lock:
+        for s in parts:
+            if len(s) >= 5 and not s.isdigit():
+                _names[s] = None
+                _names.move_to_end(s)
+        while len(_names) > MAX_NAMES:
+            _names.popitem(last=False)
+        _names_sorted[1] = True
+
+
+def _code_path(s: str) -> bool:
+    return s.startswith(_CODE_ROOTS) or s.startswith("<")
+
+
+def redact(text: str) -> str:
+    """*text* without file names, paths, URL paths and content-like quotes."""
+    if not text:
+        return text
+    with _names_lock:
+        if _names_sorted[1]:
+            _names_sorted[:] = [sorted(_names, key=len, reverse=True), False]
+        names = _names_sorted[0]
+    for n in names:
+        if n in text:
+            text = text.replace(n, "<name>")
+    text = _URL.sub(lambda m: m.group(1) + ("/…" if m.group(2) else ""), text)
+    text = _BYTES.sub("b'<redacted>'", text)
+    text = _NAMED.sub(lambda m: f"{m.group(1)}={m.group(2)}<redacted>{m.group(2)}", text)
+    text = _QUOTED.sub(lambda m: m.group(0) if _code_path(m.group("s")) or not _LOOKS_SENSITIVE.search(m.group("s"))
+                       else f"{m.group('q')}<redacted>{m.group('q')}", text)
+    text = _SPACED_PATH.sub(lambda m: m.group(0) if _code_path(m.group(0)) else "<path>", text)
+    text = _PATH.sub(lambda m: m.group(0) if _code_path(m.group(0)) or m.group(0) in ("/", "//", "/…")
+                     else "<path>", text)
+    return _FILENAME.sub("<file>", text)
+
+
+class Redact(logging.Filter):
+    """On the handler: every record, from any logger, at any level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            msg = record.getMessage()
+        except Exception:  # noqa: BLE001 - a library's bad format string must not end the run
+            msg = str(record.msg)
+        record.msg, record.args = redact(msg), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,13 +126,25 @@ class JsonFormatter(logging.Formatter):
 
 def setup_logging(verbose: int, fmt: str = "text") -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
+    os.environ[ENV] = f"{level}:{fmt}"  # for the worker processes
+    _install(level, fmt)
+
+
+def setup_from_env() -> None:
+    """A worker process: the coordinator's level and format, the same filter."""
+    level, _, fmt = os.environ.get(ENV, f"{logging.WARNING}:text").partition(":")
+    _install(int(level) if level.isdigit() else logging.WARNING, fmt or "text")
+
+
+def _install(level: int, fmt: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+    handler.addFilter(Redact())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.ERROR)

@@ -7,10 +7,13 @@ count.  Violations raise :class:`ekte.errors.DocumentError` with the codes
 
 from __future__ import annotations
 
+import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from ekte.errors import DocumentError
+from ekte.stages.intake import kind, open_regular
 
 
 def plain_name(name: str) -> bool:
@@ -23,14 +26,15 @@ class Package:
         self.path = Path(path)
         self.max_bytes = max_bytes
         self.zip: zipfile.ZipFile | None = None
-        if self.path.is_dir():
-            self.names = sorted(p.name for p in self.path.iterdir() if p.is_file())
+        if kind(self.path) == "dir":
+            # links and special files are listed, so that reading one says what it is (never followed)
+            self.names = sorted(p.name for p in self.path.iterdir() if kind(p) in ("file", "link", "special"))
             if max_members is not None and len(self.names) > max_members:
                 raise DocumentError("unsafe_package", "the package has too many files")
             return
         try:
-            self.zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError):
+            self.zip = zipfile.ZipFile(os.fdopen(open_regular(self.path), "rb"))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             raise DocumentError("bad_message", "the package is not a readable ZIP file") from None
         infos = [i for i in self.zip.infolist() if not i.is_dir()]
         if max_members is not None and len(infos) > max_members:
@@ -53,10 +57,14 @@ class Package:
         if not plain_name(name) or name not in self.names:
             raise DocumentError("missing_file", "a file named by the package's metadata is not in the package")
         if self.zip is not None:
-            with self.zip.open(name) as f:
-                data = f.read(limit + 1)
-        else:
-            with open(self.path / name, "rb") as f:
+            try:
+                with self.zip.open(name) as f:
+                    data = f.read(limit + 1)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError, OSError):
+                raise DocumentError("bad_message", "a member of the package cannot be read (damaged, encrypted "
+                                                   "or compressed with an unknown method)") from None
+        else:  # a member of a package folder: a regular file inside it, never a link
+            with os.fdopen(open_regular(self.path / name, [Path(os.path.realpath(self.path))]), "rb") as f:
                 data = f.read(limit + 1)
         if len(data) > limit:
             raise DocumentError("unsafe_package", "a file of the package exceeds the size limit")

@@ -32,32 +32,7 @@ FIELD_NAMES = (
     "verein", "betrag_eur",
 )
 
-#: label variants per field; "name" (a full name) and "plz_ort" are
-#: pseudo-fields that fill vorname/nachname and plz/ort
-DEFAULT_LABELS: dict[str, list[str]] = {
-    "nachname": ["Familienname", "Nachname", "Name des Antragstellers", "Zuname"],
-    "vorname": ["Vorname", "Vornamen", "Rufname"],
-    "geburtsdatum": ["Geburtsdatum", "Geb.-Datum", "geboren am", "Geburtstag", "Geb. am"],
-    "strasse": ["Straße, Hausnummer", "Straße und Hausnummer", "Straße, Hausnr.", "Straße/Hausnr.", "Straße", "Anschrift"],
-    "telefon": ["Telefon", "Tel.", "Telefonnummer", "Rufnummer", "Mobil"],
-    "email": ["E-Mail", "E-Mail-Adresse", "Email"],
-    "iban": ["IBAN", "IBAN des Vereins", "IBAN (Kfz-Steuer)", "Bankverbindung (IBAN)", "Kontonummer (IBAN)"],
-    "kennzeichen": ["Gewünschtes Kennzeichen", "Amtliches Kennzeichen", "Kennzeichen", "Wunschkennzeichen"],
-    "fin": ["Fahrzeug-Identifizierungsnummer (FIN)", "Fahrzeug-Identifizierungsnummer", "FIN", "Fahrgestellnummer"],
-    "evb": ["eVB-Nummer", "eVB", "Versicherungsbestätigungsnummer", "eVB-Nr."],
-    "gemarkung": ["Gemarkung"],
-    "flur": ["Flur"],
-    "flurstueck": ["Flurstück", "Flurstücke", "Flurstücksnummer"],
-    "verein": ["Verein", "Name des Vereins", "Antragstellender Verein", "Sportverein"],
-    "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss"],
-    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum"],
-    "eingangsdatum": ["Eingegangen am", "Eingang", "Eingangsdatum", "Posteingang"],
-    # pseudo-fields: a full name ("Vorname Nachname" or "Nachname, Vorname"), and PLZ with Ort
-    "name": ["Name, Vorname", "Nachname, Vorname", "Familienname, Vorname", "Vor- und Nachname", "Vor- und Zuname",
-             "Antragsteller(in)", "Antragstellerin", "Antragsteller", "Vertreten durch", "Name"],
-    "plz_ort": ["PLZ, Ort", "PLZ/Ort", "PLZ und Ort", "PLZ Ort", "Postleitzahl, Ort", "Postleitzahl und Ort", "Wohnort"],
-}
-PSEUDO_FIELDS = ("name", "plz_ort")
+from ekte.labels import DEFAULT_LABELS, DEFAULT_SECTIONS, PSEUDO_FIELDS  # noqa: E402,F401
 
 
 class _Strict(BaseModel):
@@ -100,6 +75,8 @@ class OcrSettings(_Strict):
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")
+    max_attempts: int = Field(default=3, ge=1, description="worker crashes (or kills at shutdown) before a "
+                                                            "document is quarantined")
     min_page_chars: int = Field(default=8, ge=0)
 
     @field_validator("output_type")
@@ -140,13 +117,15 @@ class ExtractSettings(_Strict):
         ]
     )
     aktenzeichen_labels: list[str] = Field(
-        default_factory=lambda: ["Aktenzeichen", "Az.", "Az", "Geschäftszeichen", "Unser Zeichen", "Ihr Zeichen"]
+        default_factory=lambda: ["Aktenzeichen", "Az.", "Az", "Geschäftszeichen", "Unser Zeichen", "Ihr Zeichen",
+                                 "Kassenzeichen", "Gesch.-Z.", "Geschäftsz.", "Aktenz.", "Vorgangsnummer", "Ihr Az.",
+                                 "Unser Az.", "Ihr Aktenzeichen", "Unser Aktenzeichen", "Zeichen"]
     )
     #: when a document carries no Aktenzeichen, one is assigned from this
     #: template: {aktenplan}, {year}, {seq} (a running number per aktenplan
     #: and year, kept in the journal), {doctype}.  Empty: assign none.
     aktenzeichen_template: str = "{aktenplan}-{year}/{seq:05d}"
-    #: label variants per field: the value next to such a label is taken
+    #: label variants per field (added to the defaults): the value next to such a label is taken
     labels: dict[str, list[str]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_LABELS.items()})
     #: AcroForm field names per ekte field (fillable PDFs); matched
     #: case-insensitively, also against the label variants
@@ -154,12 +133,55 @@ class ExtractSettings(_Strict):
     #: minimum similarity (0-100) for a fuzzy label match on OCR text
     label_similarity: float = Field(default=80, ge=50, le=100)
 
+    #: section headings per role ("applicant", "subject", "representative",
+    #: "account", "other", "neutral"); added to the defaults
+    sections: dict[str, list[str]] = Field(default_factory=dict)
+    #: whose values are the document's person, best first, per document type
+    #: (others: ["applicant", "subject"])
+    person_roles: dict[str, list[str]] = Field(
+        default_factory=lambda: {"masern_meldung": ["subject", "applicant"],
+                                 "sportstaetten_foerderung": ["chair", "applicant"]})
+    #: values at or above this confidence are taken without review
+    auto_threshold: float = Field(default=0.9, ge=0, le=1)
+    #: values below this confidence are not reported at all
+    min_confidence: float = Field(default=0.3, ge=0, le=1)
+    #: fields every document needs (with confidence ≥ auto_threshold, or it
+    #: goes to review with that field named); per document type in
+    #: ``doctypes.<type>.required``.  A missing Aktenzeichen is assigned, not reviewed.
+    required: list[str] = Field(default_factory=lambda: ["vorname", "nachname", "aktenzeichen"])
+    #: the field model (``ekte train``); default ``<workdir>/models/<profile>.extractor.json``,
+    #: else the one shipped with ekte
+    model_path: str = ""
+
     @field_validator("labels", "form_fields")
     @classmethod
-    def _known_fields(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _known_fields(cls, v: dict[str, list[str]], info: Any) -> dict[str, list[str]]:
         bad = set(v) - set(FIELD_NAMES) - set(PSEUDO_FIELDS)
         if bad:
             raise ValueError(f"unknown field name(s): {', '.join(sorted(bad))} (known: {', '.join(FIELD_NAMES)})")
+        if info.field_name == "labels":
+            # a profile's variants come on top of the defaults (first, so they win a tie)
+            merged = {k: list(x) for k, x in DEFAULT_LABELS.items()}
+            for k, x in v.items():
+                merged[k] = list(dict.fromkeys(list(x) + merged.get(k, [])))
+            return merged
+        return v
+
+    @field_validator("required")
+    @classmethod
+    def _required(cls, v: list[str]) -> list[str]:
+        bad = [f for f in v if f not in FIELD_NAMES]
+        if bad:
+            raise ValueError(f"unknown field name(s): {', '.join(bad)}")
+        return v
+
+    @field_validator("sections", "person_roles")
+    @classmethod
+    def _roles(cls, v: dict[str, list[str]], info: Any) -> dict[str, list[str]]:
+        used = list(v) if info.field_name == "sections" else [r for lst in v.values() for r in lst]
+        bad = sorted({r for r in used if r not in DEFAULT_SECTIONS})
+        if bad:
+            raise ValueError(f"unknown role(s): {', '.join(bad)} (known: {', '.join(sorted(DEFAULT_SECTIONS))})")
         return v
 
 
@@ -266,6 +288,8 @@ class DocType(_Strict):
     keywords: dict[str, float] = Field(default_factory=dict)
     #: regular expressions (case-insensitive) with weights
     patterns: dict[str, float] = Field(default_factory=dict)
+    #: fields this type needs (default: ``extract.required``)
+    required: list[str] | None = None
 
     @field_validator("patterns")
     @classmethod
@@ -279,10 +303,10 @@ class DocType(_Strict):
                 raise ValueError(f"invalid regular expression {rx!r}: {e}") from None
         return v
 
-    @field_validator("fields")
+    @field_validator("fields", "required")
     @classmethod
-    def _fields(cls, v: list[str]) -> list[str]:
-        bad = [f for f in v if f not in FIELD_NAMES]
+    def _fields(cls, v: list[str] | None) -> list[str] | None:
+        bad = [f for f in v or [] if f not in FIELD_NAMES]
         if bad:
             raise ValueError(f"unknown field name(s): {', '.join(bad)}")
         return v

@@ -39,6 +39,10 @@ class RichProgress:
 
 def summary(result: Any) -> None:
     s = result.summary
+    if not s["total"] and result.failure is None:
+        out.print("nothing to ingest: no files found in the input(s) (names in intake.ignore are skipped)",
+                  highlight=False)
+        return
     t = Table(title="ekte ingest — summary", show_footer=False)
     t.add_column("document type")
     for st in ("archived", "review"):
@@ -197,13 +201,69 @@ def evaluation(r: dict[str, Any]) -> None:
     for k, v in r["per_field"].items():
         ft.add_row(k, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", str(v["support"]))
     out.print(ft)
+    reliability(r)
+
+
+def reliability(r: dict[str, Any]) -> None:
+    """The field confidences against the truth, and the wrong values a clerk would not see."""
+    fr = r["field_reliability"]
+    rt = Table(title="field confidence → share right")
+    for c in ("confidence", "values", "right"):
+        rt.add_column(c, justify="right")
+    for b in fr["buckets"]:
+        rt.add_row(f"{b['from']:.2f}–{b['to']:.2f}", str(b["values"]), f"{b['right']:.3f}")
+    out.print(rt)
+    right = "-" if fr["right_above"] is None else f"{fr['right_above']:.4f}"
+    out.print(f"at or above {fr['threshold']}: {fr['above']} values ({(fr['share_above'] or 0):.1%}), right {right}; "
+              f"wrong types exported without review: {r['wrong_types_exported']}", highlight=False)
+    wrong = r["wrong_values_above_threshold"]
+    if wrong:
+        wt = Table(title=f"wrong values at or above {fr['threshold']}")
+        for c in ("id", "field", "value", "truth", "conf."):
+            wt.add_column(c)
+        for w in wrong:
+            wt.add_row(w["id"], w["field"], str(w["value"]), str(w["truth"] or "(none)"), f"{w['confidence']:.3f}")
+        out.print(wt)
+
+
+def trained(r: dict[str, Any]) -> None:
+    """What ``ekte train`` saved."""
+    if r["classifier"]:
+        m = r["classifier"]
+        per = ", ".join(f"{k} {v}" for k, v in m["per_class"].items())
+        out.print(f"model saved to {m['path']} ({m['documents']} documents: {per})", highlight=False)
+    if r["extractor"]:
+        m = r["extractor"]
+        out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
+                  f"{m['examples']} candidate values)", highlight=False)
 
 
 def review_queue(items: list[dict[str, Any]]) -> None:
     t = Table(title=f"review queue ({len(items)})")
-    for c in ("id", "doctype", "confidence", "candidates", "since"):
+    for c in ("id", "doctype", "confidence", "candidates", "fields to check", "since"):
         t.add_column(c)
     for i in items:
         t.add_row(i["id"], str(i.get("doctype")), f"{i.get('confidence') or 0:.2f}",
-                  ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])), i.get("time", ""))
+                  ", ".join(f"{c['doctype']} {c['score']:.2f}" for c in i.get("candidates", [])),
+                  ", ".join(r.split(":")[0] for r in i.get("fields", [])), i.get("time", ""))
     out.print(t)
+
+
+def journal_check(r: dict[str, Any]) -> None:
+    for f in r["findings"]:
+        out.print(f"  {f}", highlight=False)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(r["counts"].items())) or "empty"
+    verdict = "[green]ok[/]" if r["ok"] else f"[yellow]{len(r['findings'])} difference(s) from the archive[/]"
+    out.print(f"journal {verdict} ({counts})", highlight=False)
+
+
+def journal_rebuilt(r: dict[str, Any]) -> None:
+    states = ", ".join(f"{k} {v}" for k, v in sorted(r["states"].items())) or "no documents"
+    out.print(f"journal rebuilt from the archive: {states}; running numbers: "
+              + (", ".join(f"{k} → {v}" for k, v in r.get("counters", {}).items()) or "none"), highlight=False)
+    for k in r.get("kept", []):
+        out.print(f"the old journal is kept as {k}", highlight=False)
+    for s in r["skipped"]:
+        out.print(f"  skipped {s}", highlight=False)
+    out.print("documents are 'archived' until ekte export --all (or the daemon) has asked each connector again",
+              highlight=False)

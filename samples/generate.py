@@ -20,6 +20,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import layouts  # noqa: E402  (samples/layouts.py: the newer layouts and wordings)
+
+ALL_LAYOUTS = ["form", "letter", "table", "prose"] + layouts.NEW_LAYOUTS
+
 DOCTYPES = [
     "kfz_zulassung", "bauantrag", "ifsg_belehrung", "masern_meldung",
     "waffen_antrag", "tierhaltung", "sportstaetten_foerderung", "eingliederungshilfe",
@@ -132,6 +137,8 @@ class Sample:
     rows: list[tuple[str, str]]  # label, printed value
     layout: str
     extra_lines: list[str] = field(default_factory=list)
+    sections: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    stamp: list[str] | None = None
 
 
 def person(rng: random.Random) -> dict[str, str]:
@@ -195,6 +202,17 @@ INTROS = {
 
 def make_sample(rng: random.Random, doctype: str, layout: str) -> Sample:
     s = _make_sample(rng, doctype, layout)
+    if layout in layouts.NEW_LAYOUTS:
+        f = s.fields
+        p = {k: f.get(k, "") for k in ("vorname", "nachname", "strasse", "plz", "ort", "geburtsdatum")}
+        if doctype in layouts.NEW_TITLES and rng.random() < 0.5:
+            s.title = rng.choice(layouts.NEW_TITLES[doctype])
+        layouts.enrich(s, rng, p, lambda: person(rng))
+        if rng.random() < 0.35:
+            d = rand_date(rng, 2026, 2026)
+            s.stamp = layouts.stamp_text(d, rng)
+            f["eingangsdatum"] = dstr(d)
+        return s
     s.rows = [(rng.choice(LABEL_VARIANTS[lab]) if lab in LABEL_VARIANTS else lab, val) for lab, val in s.rows]
     return s
 
@@ -312,6 +330,8 @@ def render_pdf(s: Sample, rng: random.Random) -> tuple[bytes, str]:
     """Render a sample as a born-digital PDF; return bytes and its text."""
     from fpdf import FPDF
 
+    if s.layout in layouts.NEW_LAYOUTS:
+        return layouts.render(s, rng, AUTHORITY)
     font = {"form": "Helvetica", "letter": "Times", "table": "Helvetica", "prose": "Courier"}[s.layout]
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=20)
@@ -489,7 +509,7 @@ def generate(out: Path, per_type: int = 1, formats: list[str] | None = None, see
                 s = make_sample(rng, dt, layout)
                 pdf_bytes, text = render_pdf(s, rng)
                 stamp = None
-                if fmt != "pdf" and rng.random() < 0.5:
+                if fmt != "pdf" and s.stamp is None and rng.random() < 0.5:
                     d = rand_date(rng, 2026, 2026)
                     stamp = f"Eingegangen am {dstr(d)}"
                     s.fields["eingangsdatum"] = dstr(d)
@@ -540,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--noise", type=float, default=1.0)
     ap.add_argument("--dpi", type=int, default=300)
+    ap.add_argument("--layouts", default="", help=f"comma list of {','.join(ALL_LAYOUTS)} (default: the first four)")
     ap.add_argument("--inbox", action="store_true", help="write the small demo inbox (samples/inbox)")
     a = ap.parse_args(argv)
     if a.inbox:
@@ -547,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(t)} documents written to {a.out}", file=sys.stderr)
         return 0
     t = generate(a.out, a.per_type, a.formats.split(","), a.seed, a.noise, a.dpi,
-                 doctypes=ALL_TYPES if a.with_other else None)
+                 layouts=[x for x in a.layouts.split(",") if x] or None, doctypes=ALL_TYPES if a.with_other else None)
     print(f"{len(t)} documents written to {a.out}", file=sys.stderr)
     return 0
 

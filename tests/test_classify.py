@@ -176,3 +176,19 @@ def test_train_and_use_model(tmp_path):
     r2 = json.loads(run_ekte("eval", test_dir, "--truth", str(test_dir) + ".truth.json", "-w", wd, "--json",
                              "-o", "classify.model_weight=1.0", check=0).stdout)
     assert r2["accuracy"] >= 0.95
+
+
+def test_catch_all_only_on_evidence_of_its_own(profile):
+    """sonstiges is archived without review only on its own keywords, never
+    as the leftover of weak scores."""
+    th = profile.classify.threshold
+    nothing = classify(_doc("Sehr geehrte Damen und Herren, anbei sende ich Ihnen die gewünschten Unterlagen. "
+                            "Mit freundlichen Grüßen " * 4), profile, [RulesClassifier()])
+    assert nothing.doctype == "sonstiges" and nothing.confidence < th / 2
+    # an application titled in words the rules do not know: still not confidently "sonstiges"
+    odd = classify(_doc("Gesuch um Bewilligung für die Haltung von zwei Alpakas auf meinem Grundstück. "
+                        "Ich bitte um wohlwollende Prüfung meines Gesuchs."), profile, [RulesClassifier()])
+    assert not (odd.doctype == "sonstiges" and odd.confidence >= th)
+    complaint = classify(_doc("Beschwerde über Lärm\nHiermit lege ich Beschwerde ein: seit Wochen Lärm in der Nacht. "
+                              "Ich bitte um Rückruf."), profile, [RulesClassifier()])
+    assert complaint.doctype == "sonstiges" and complaint.confidence >= th

@@ -21,6 +21,8 @@ from helpers import ekte_cmd, fault_env, run_ekte
 
 #: no Aktenzeichen is found in any document, so every one draws a running number
 NUMBERED = ["-o", "extract.aktenzeichen_patterns=[]", "-o", "extract.aktenzeichen_labels=[]"]
+# no review for fields: these documents are all to be archived and exported at once
+NO_FIELD_REVIEW = ["-o", "extract.auto_threshold=0"]
 
 
 def _popen(*args, env=None):
@@ -122,7 +124,7 @@ def test_daemon_clerk_and_scripts_on_one_workdir(tmp_path, docs):
         _wait(lambda: _status(wd).get("review", 0) >= 2, "2 for review", proc=daemon)
         for d in docs[8:14]:  # more work for the daemon while the others run
             shutil.copy(d, inbox / d.name)
-        script = _popen("ingest", "--json", other, "-w", wd)
+        script = _popen("ingest", "--json", other, "-w", wd, *NO_FIELD_REVIEW)
         items = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
         assert items
         for it in items:
@@ -160,7 +162,8 @@ def test_four_processes_at_once_on_200_documents(tmp_path):
             shutil.copy(f, tmp_path / name / f.name)
     wd = tmp_path / "wd"
     # (threshold 0: no document waits for review, so every one is exported here)
-    procs = [_popen("ingest", "--json", "-j", "1", tmp_path / name, "-w", wd, "-o", "classify.threshold=0", *NUMBERED)
+    procs = [_popen("ingest", "--json", "-j", "1", tmp_path / name, "-w", wd, "-o", "classify.threshold=0", *NUMBERED,
+                    *NO_FIELD_REVIEW)
              for name in "aabc"]
     outs = []
     for p in procs:
@@ -182,7 +185,7 @@ def test_kill_9_of_the_daemon_mid_work_then_restart(tmp_path, docs):
     inbox, wd = tmp_path / "in", tmp_path / "wd"
     inbox.mkdir(mode=0o750)
     # each document pauses 2 s in before_archive: claimed, its number reserved, not yet archived
-    daemon = _watch(inbox, wd, "--plugin", "ekte_faults", *NUMBERED,
+    daemon = _watch(inbox, wd, "--plugin", "ekte_faults", *NUMBERED, *NO_FIELD_REVIEW,
                     env=fault_env({"EKTE_FAULTS": "before_archive:sleep::2"}))
     _wait(lambda: _status(wd), "daemon start", proc=daemon)
     for d in docs[:10]:
@@ -196,8 +199,8 @@ def test_kill_9_of_the_daemon_mid_work_then_restart(tmp_path, docs):
     with _db(wd) as db:
         held = [r[0][4:20] for r in db.execute("SELECT key FROM claims WHERE key LIKE 'doc:%'")]
     assert held and _states(wd).get("exported", 0) < 10
-    assert json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)["running"] is False
-    daemon = _watch(inbox, wd, *NUMBERED)
+    assert json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)["running"] is False
+    daemon = _watch(inbox, wd, *NUMBERED, *NO_FIELD_REVIEW)
     try:
         _wait(lambda: not any(inbox.iterdir()) and _status(wd).get("in_flight") == 0 and _states(wd) == {"exported": 10},
               "all 10", proc=daemon)
@@ -273,7 +276,7 @@ def test_two_daemons_on_two_inboxes_and_a_third_refused(tmp_path, docs):
         _stop(a)
         _stop(b)
     _check_exactly_once(wd, 2)
-    st = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)
+    st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)  # no daemon runs: exit 1 (issue 11)
     assert st["running"] is False and len(st["daemons"]) == 2
 
 

@@ -26,7 +26,7 @@ REVIEW, FAILED = "ed5103adf50061a5", "82b66a719e9eccd0"
 def test_schema_1_workdir_opens_and_works(tmp_path):
     wd = tmp_path / "moved" / "wd"  # not where it was written: its journal names /tmp/fx/wd
     shutil.copytree(FIXTURE, wd)
-    st = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)
+    st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)  # no daemon runs: exit 1 (issue 11)
     assert st["journal"] == {"exported": 3, "review": 1, "archived": 1, "quarantined": 1} and st["running"] is False
     items = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
     assert [i["id"] for i in items] == [REVIEW] and Path(items[0]["archive"]).is_dir()

@@ -168,7 +168,7 @@ def test_kill_9_and_restart(inbox, tmp_path, docs):
     _wait(lambda: _status(wd).get("done", 0) >= 5, timeout=120, proc=proc, what="5 done")
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    p = run_ekte("status", "-w", wd, "--json", check=0)
+    p = run_ekte("status", "-w", wd, "--json", check=1)  # the daemon died: exit 1 (issue 11)
     assert json.loads(p.stdout)["running"] is False
     proc = _watch(inbox, wd)
     try:

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator
 
+from ekte.errors import environment_failure
 from ekte.journal import audit
 from ekte.journal.claims import ClaimLost, ClaimsMixin
 from ekte.journal.groups import GroupsMixin
@@ -39,7 +40,7 @@ QUARANTINED = "quarantined"
 REJECTED = "rejected"  # a clerk rejected it in review (disposition "keep"): archived, never exported
 FINAL_STATES = (EXPORTED, REVIEW, REJECTED)
 
-_COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message"}
+_COLUMNS = {"doctype", "confidence", "pages", "archive_path", "error_code", "error_message", "attempts"}
 
 
 class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixin):
@@ -51,6 +52,16 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         self.workdir = self.path.parent
         self._lock = threading.RLock()
         self._depth = 0
+        try:
+            self._connect(readonly)
+        except sqlite3.DatabaseError as e:  # damaged, full, not writable: one line naming it, its own exit code
+            failure = environment_failure(e, str(self.workdir))
+            if failure is None:
+                raise
+            raise failure from None
+        self._init_claims()
+
+    def _connect(self, readonly: bool) -> None:
         if readonly:
             self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, isolation_level=None,
                                       check_same_thread=False)
@@ -59,12 +70,12 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
             self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout=30000")
+        self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # a file that is no database fails here
         if not readonly:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
             with self.tx() as db:
                 self.migrated = migrate(db)
-        self._init_claims()
 
     # -- plumbing
     @contextlib.contextmanager

@@ -13,13 +13,14 @@ import time
 from collections import deque
 from typing import Any
 
+from ekte.errors import environment_failure
 from ekte.mail.poller import MailPoller
 from ekte.model import Document
 from ekte.pipeline import delivery
 from ekte.pipeline.admission import Admission
 from ekte.pipeline.coordinator import Coordinator
 from ekte.pipeline.results import IngestResult, Interrupted, NoProgress, ProgressSink
-from ekte.pipeline.runs import sigterm_interrupts
+from ekte.pipeline.runs import quietly, sigterm_interrupts
 from ekte.pipeline.tasks import WorkItem
 from ekte.stages.ocr import check_dependencies
 
@@ -63,13 +64,19 @@ def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResu
         result.interrupted = True
         coord.stop()
         log.warning("interrupted; a re-run finishes the rest")
+    except Exception as e:  # disk full, permission denied, damaged journal: one line, exit 74/75, the JSON
+        result.failure = environment_failure(e, str(session.workdir))
+        if result.failure is None:
+            raise
+        coord.stop()
+        log.error("run stopped: %s", result.failure.code)
     finally:
-        coord.abandon()
-        poller.abandon()
+        quietly(coord.abandon)
+        quietly(poller.abandon)
         shutil.rmtree(session.scratch / "mail", ignore_errors=True)
         progress.finish()
         result.seconds = time.monotonic() - t0
         result.extra["mail"] = poller.stats.as_dict()
         result.extra["attention"] = poller.stats.failed > 0 or poller.stats.errors > 0
-        j.finish_run(run_id, result.summary)
+        quietly(lambda: j.finish_run(run_id, result.summary))
     return result

@@ -12,6 +12,7 @@ keeps the whole message beside it (``message.eml``) unless
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,11 @@ log = logging.getLogger("ekte.mail")
 
 
 def read_limited(path: Path, limit: int) -> bytes:
-    with open(path, "rb") as f:
+    """The message file's bytes: a regular file only, never through a link
+    or from a FIFO (:func:`ekte.stages.intake.open_regular`)."""
+    from ekte.stages.intake import open_regular
+
+    with os.fdopen(open_regular(path), "rb") as f:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise DocumentError("too_large", "The e-mail message exceeds intake.mail.max_message_mb.", "intake")

@@ -7,13 +7,14 @@ cannot be processed."""
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
-from ekte.journal import ARCHIVED, QUARANTINED
+from ekte.journal import ARCHIVED, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
 from ekte.model import Document, ErrorInfo, Status
 from ekte.pipeline import steps
@@ -57,9 +58,9 @@ def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
 
 
 def unreadable(path: Path, e: DocumentError) -> Document:
-    doc = Document(sha256="0" * 64, source=str(path), size=0, media_type="")
+    sha = fsutil.sha256_bytes(b"ekte:not-read:" + os.fsencode(os.path.abspath(path)))
+    doc = Document(sha256=sha, source=intake.display(path), size=0, media_type="")
     doc.status, doc.error = Status.QUARANTINED, ErrorInfo(e.code, e.message, e.stage)
-    log.warning("file unreadable, skipped: %s", e.code)
     return doc
 
 
@@ -68,11 +69,13 @@ class Admission:
     run (*per_run*), the same content twice is a duplicate; in the daemon,
     only while the first one is in flight (:meth:`settled` forgets it)."""
 
-    def __init__(self, session: Any, run_id: int, *, per_run: bool = True) -> None:
+    def __init__(self, session: Any, run_id: int, *, per_run: bool = True, roots: list[Path] | None = None) -> None:
         self.session = session
         self.run_id = run_id
         self.per_run = per_run
         self.seen: dict[str, WorkItem] = {}
+        #: where files may be read from (the inputs, resolved, and this process's scratch)
+        self.roots = intake.real_roots(list(roots) + [session.scratch]) if roots is not None else None
 
     def settled(self, doc: Document, item: WorkItem) -> None:
         if not self.per_run and self.seen.get(doc.sha256) is item:
@@ -82,10 +85,11 @@ class Admission:
         j = self.session.j
         if cand is None:
             try:
-                cand = intake.inspect(item.path)
+                cand = intake.inspect(item.path, roots=self.roots)
             except DocumentError as e:
-                return Outcome(SETTLED, unreadable(item.path, e), item)
-        doc = Document(sha256=cand.sha256, source=str(item.path), size=cand.size, media_type=cand.media_type or "")
+                return self.refused(item, e)
+        doc = Document(sha256=cand.sha256, source=intake.display(item.path), size=cand.size,
+                       media_type=cand.media_type or "")
         if item.given:
             doc.extra["given"] = item.given
             doc.source = item.given.get("source", doc.source)
@@ -98,9 +102,11 @@ class Admission:
                 # the process we waited for has just quarantined it
                 doc.status, doc.error = Status.QUARANTINED, ErrorInfo(row["error_code"], row["error_message"], "")
                 return Outcome(SETTLED, doc, item)
-        claim = j.claim_intake(cand.sha256, doc.id, str(item.path), cand.media_type, self.run_id)
+        claim = j.claim_intake(cand.sha256, doc.id, doc.source, cand.media_type, self.run_id)
         if claim.outcome == "final":
-            doc.status, doc.duplicate_of = Status.DUPLICATE, claim.row["id"]
+            # known: exported (a duplicate) or still waiting for review (reported so, never moved by --move)
+            doc.status = Status.REVIEW if claim.row["state"] == REVIEW else Status.DUPLICATE
+            doc.duplicate_of = claim.row["id"]
             doc.archive_path = str(j.archive_dir(claim.row) or "") or None
             doc.exports = j.exports_of(claim.row["id"])
             j.event(doc.id, "intake", "duplicate", "")
@@ -112,9 +118,27 @@ class Admission:
             j.release(doc_key(cand.sha256))
             return Outcome(SETTLED, done, item)
         err = check(cand, self.session.profile)
+        tries = int(claim.row["attempts"] or 0) if claim.row is not None and "attempts" in claim.row.keys() else 0
+        if err is None and tries >= self.session.profile.ocr.max_attempts:  # killed or crashed too often: set aside
+            err = ErrorInfo("ocr_timeout", f"Processing this file was stopped or crashed {tries} times before it "
+                                           "finished; it is set aside.", "ocr")
         if err is not None:
             return Outcome(REJECTED, doc, item, error=err)
         return Outcome(TASK, doc, item, cand=cand)
+
+    def refused(self, item: WorkItem, e: DocumentError) -> Outcome:
+        """A file that was not read (a link, a FIFO, socket or device, no
+        permission): quarantined with its reason under an identity made from
+        its path (there is no content to hash), so that it is reported once
+        per run, with a quarantine entry, and never blocks the run."""
+        doc = unreadable(item.path, e)
+        err = ErrorInfo(e.code, e.message, e.stage or "intake")
+        sha = doc.sha256
+        claim = self.session.j.claim_intake(sha, doc.id, doc.source, None, self.run_id)
+        if claim.outcome != "claimed":  # another process reports it right now
+            doc.status, doc.error = Status.QUARANTINED, err
+            return Outcome(SETTLED, doc, item)
+        return Outcome(REJECTED, doc, item, error=err)
 
     def task(self, doc: Document, item: WorkItem, *, ocr_jobs: int = 1, mode: str = ARCHIVE) -> WorkTask:
         s = self.session
@@ -125,6 +149,8 @@ class Admission:
         """The work items for *path*: itself, or the parts an intake source
         unpacked from it (each with its delivered metadata).  Rejected parts
         and unreadable containers come back as outcomes to quarantine."""
+        if intake.kind(path) not in ("file", "dir"):
+            return [WorkItem(Path(path))], []  # a link or special file: no source is asked about it
         src = source or self.session.source_for(path)
         if src is None:
             return [WorkItem(Path(path))], []
@@ -135,18 +161,19 @@ class Admission:
         try:
             parts = src.expand(Path(path), out)
         except DocumentError as e:
-            parts = [Rejected(str(path), e.code, e.message, whole)]
+            parts = [Rejected(intake.display(path), e.code, e.message, whole)]
         except Exception as e:  # noqa: BLE001 - a plugin's bug quarantines its container, nothing more
             log.warning("intake source %s failed: %s", name, type(e).__name__)
-            parts = [Rejected(str(path), "internal_error", f"intake source {name} failed ({type(e).__name__})", whole)]
+            parts = [Rejected(intake.display(path), "internal_error", f"intake source {name} failed ({type(e).__name__})",
+                              whole)]
         items: list[WorkItem] = []
         rejected: list[Outcome] = []
         for it in parts:
             if isinstance(it, Rejected):
-                rejected.append(self._rejected(it, str(path)))
+                rejected.append(self._rejected(it, intake.display(path)))
                 continue
             given = dict(it.given)
-            given.setdefault("source", f"{path}!/{Path(it.path).name}")
+            given.setdefault("source", f"{intake.display(path)}!/{intake.display(Path(it.path).name)}")
             given["package"] = str(path)
             given.setdefault("provenance", {}).setdefault("source_plugin", name)
             items.append(WorkItem(Path(it.path), given, package=str(path), source_plugin=name))

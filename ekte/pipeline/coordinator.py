@@ -8,6 +8,7 @@ process takes them over)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import time
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ekte.journal.claims import Holder, doc_key
-from ekte.model import Document, now_iso
+from ekte.model import Document, ErrorInfo, now_iso
 from ekte.pipeline import steps
 from ekte.pipeline.admission import DEFERRED, REJECTED, SETTLED, TASK, Admission, Outcome
-from ekte.pipeline.tasks import ABANDONED, WorkItem
+from ekte.pipeline.tasks import ABANDONED, CRASHED, TIMEOUT, WorkItem, WorkResult, WorkTask
 from ekte.stages import intake
 
 log = logging.getLogger("ekte")
@@ -76,7 +77,7 @@ class Coordinator:
                      o.doc.id, who)
             self.deferred.append(_Deferred(o.item, o.cand, now_iso(), o.holder, time.monotonic() + RETRY_DEFERRED))
         elif o.kind == REJECTED:
-            src = o.item.path if o.item.path.is_file() else None
+            src = o.item.path if intake.kind(o.item.path) == "file" else None
             assert o.error is not None
             self.done(steps.reject(self.session, o.doc, o.error, src), o.item)
         else:
@@ -92,6 +93,8 @@ class Coordinator:
             try:
                 if item is None:
                     continue
+                if res.failure in (CRASHED, TIMEOUT) and self._again(task, res, item, doc):
+                    continue
                 if res.failure == ABANDONED:
                     self.session.j.release(doc_key(doc.sha256))
                     self.admission.settled(doc, item)
@@ -105,6 +108,22 @@ class Coordinator:
             n += 1
         self._retry_deferred()
         return n
+
+    def _again(self, task: WorkTask, res: WorkResult, item: WorkItem, doc: Document) -> bool:
+        """A worker crashed (or ran over its time limit): counted in the
+        journal; a crash is tried again while fewer than ``ocr.max_attempts``,
+        then — and after a timeout at once — the document is quarantined."""
+        n = self.session.j.count_attempt(doc.sha256)
+        limit = self.session.profile.ocr.max_attempts
+        if res.failure == CRASHED and n < limit and not self.executor.stopping:
+            log.warning("doc %s: worker died (attempt %d of %d); trying again", doc.id, n, limit)
+            retry = dataclasses.replace(task, scratch=f"{task.scratch}.{n}")
+            self.inflight[retry.task_id] = (item, doc)
+            self.executor.submit(retry)
+            return True
+        if res.error is not None and n > 1:
+            res.error = ErrorInfo(res.error.code, f"{res.error.message} ({n} attempts)", res.error.stage)
+        return False
 
     def _retry_deferred(self) -> None:
         if self.executor.stopping:
@@ -126,14 +145,19 @@ class Coordinator:
         """Shutting down: a worker that dies now died of the shutdown."""
         self.executor.stopping = True
 
-    def abandon(self) -> list[WorkItem]:
+    def abandon(self, count: bool = False) -> list[WorkItem]:
         """Kill what is in flight; its documents are given back (the journal
-        has them as received: the next run, or another process, does them)."""
+        has them as received: the next run, or another process, does them).
+        With *count* (the daemon's grace ran out), each is killed mid-work:
+        one attempt more, so a document that never finishes is set aside
+        after ``ocr.max_attempts`` starts instead of stalling every one."""
         for task in self.executor.shutdown():
             item, doc = self.inflight.pop(task.task_id, (None, task.document))
             if task.scratch:
                 shutil.rmtree(task.scratch, ignore_errors=True)
             if self.session.journal is not None:
+                if count:
+                    self.session.j.count_attempt(doc.sha256)
                 self.session.j.release(doc_key(doc.sha256))
             if item is not None:
                 self.abandoned.append(item)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ekte.connectors.base import Connector, ExportError, ExportResult
+from ekte.errors import environment_failure
 from ekte.journal import EXPORTED
 from ekte.journal.groups import group_key
 from ekte.model import Document, ErrorInfo, Status, document_from_metadata
@@ -49,6 +50,10 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
     have = j.exports_of(doc.id)
     doc.extra["export_failed"] = {}
     for c in session.connectors:
+        down = session.connectors_down.get(c.name)
+        if down is not None and not (c.name in have and not force):
+            _export_failed(session, doc, c.name, down.message)  # its folder is full / not writable: not asked again
+            continue
         if c.name in have and not force:
             doc.exports[c.name] = have[c.name]
             doc.extra.setdefault("export_results", {})[c.name] = "already-exported"
@@ -89,7 +94,11 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
         try:
             r = call()
         except ExportError as e:
-            if e.transient and attempt < export_cfg.retries:
+            env = environment_failure(e.__context__, f"the export folder of connector '{c.name}'")
+            if env is not None:  # a full or unwritable export folder: no retries, the connector is down for the run
+                session.connectors_down[c.name] = env
+                message = env.message
+            elif e.transient and attempt < export_cfg.retries:
                 attempt += 1
                 log.info("doc %s: export to %s failed (%s); retry %d in %.1f s",
                          ",".join(d.id for d in docs), c.name, e, attempt, delay)
@@ -98,10 +107,16 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
                 time.sleep(delay)
                 delay = min(60.0, delay * 2 if delay else 0)
                 continue
-            message = str(e)
+            else:
+                message = str(e)
         except Exception as e:  # noqa: BLE001 - a connector's bug must not stop the run
-            log.debug("connector %s crashed", c.name, exc_info=True)
-            message = f"{type(e).__name__} in connector {c.name}"
+            env = environment_failure(e, f"the export folder of connector '{c.name}'")
+            if env is not None:
+                session.connectors_down[c.name] = env
+                message = env.message
+            else:
+                log.debug("connector %s crashed", c.name, exc_info=True)
+                message = f"{type(e).__name__} in connector {c.name}"
         else:
             for d in docs:
                 _exported(session, d, c.name, r)

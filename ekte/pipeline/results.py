@@ -43,6 +43,10 @@ class IngestResult:
     seconds: float = 0.0
     interrupted: bool = False
     workdir: str = ""
+    #: an environment failure that ended the run, or made a connector fail (disk full, permission denied, …)
+    failure: Any = None
+    #: originals that --move could not move
+    not_moved: int = 0
     #: what a run adds to its summary (``ekte mail``: the messages); ``attention`` makes the exit code 1
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -60,18 +64,24 @@ class IngestResult:
             "seconds": round(self.seconds, 3),
             "pages": sum(d.pages for d in self.documents if d.status in _ARCHIVED),
             "interrupted": self.interrupted,
+            **({"not_moved": self.not_moved} if self.not_moved else {}),
             **{k: v for k, v in self.extra.items() if k != "attention"},
         }
 
     @property
     def exit_code(self) -> int:
+        if self.failure is not None:
+            return self.failure.exit_code
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        if self.extra.get("attention") or any(
+        if self.not_moved or self.extra.get("attention") or any(
                 d.status in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for d in self.documents):
             return ExitCode.DOCUMENTS_NEED_ATTENTION
         return ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": OUTPUT_VERSION, "documents": [d.result_dict() for d in self.documents],
-                "summary": self.summary}
+        out = {"version": OUTPUT_VERSION, "documents": [d.result_dict() for d in self.documents],
+               "summary": self.summary}
+        if self.failure is not None:
+            out["error"] = self.failure.to_dict()
+        return out

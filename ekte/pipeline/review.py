@@ -15,7 +15,7 @@ and in short journal transactions:
 
 Every action names its *actor* (the user of ``review`` or ``serve``) and
 writes old → new values into the journal (see :mod:`ekte.pipeline.queue`).
-A typed value is checked first (:mod:`ekte.pipeline.manual`); a corrected
+A typed value is checked first (:mod:`ekte.pipeline.manual`); a corrected (or confirmed)
 field is stored with method ``manual`` — the training data of
 ``ekte train --from-reviews`` (accepted reviews: event review/accepted)."""
 
@@ -54,6 +54,11 @@ class Invalid(ConfigError):
 
 def review_file(session: Any, doc_id: str) -> Path:
     return session.workdir / "review" / f"{doc_id}.json"
+
+
+def rejected_file(session: Any, doc_id: str) -> Path:
+    """The mark of a document a clerk rejected and kept (read by ``ekte journal rebuild``)."""
+    return session.workdir / "review" / "rejected" / f"{doc_id}.json"
 
 
 def detail(actor: str | None, **kw: Any) -> str:
@@ -217,6 +222,9 @@ def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str]
     for k, v in values.items():
         before = doc.fields.get(k)
         if before is not None and before.value == v:
+            if before.method != "manual":  # confirmed by a person: checked, and truth for train --from-reviews
+                doc.fields[k] = Field(v, 1.0, before.page, before.span, "manual")
+                events.append(("review", "field-confirmed", detail(actor, field=k)))
             continue
         if v:
             doc.fields[k] = Field(v, 1.0, before.page if before else None, None, "manual")
@@ -251,7 +259,10 @@ def review_reject(session: Any, doc_id: str, reason: str, note: str = "", *,
         doc, adir = delivery.load_archived(session, row["sha256"])
         ev = ("review", "rejected", detail(actor, reason=reason, disposition=r.disposition, note=note or None))
         doc.log(*ev)
-        if r.disposition == "keep":
+        if r.disposition == "keep":  # on disk too: ekte journal rebuild must not make it exportable again
+            rejected_file(session, row["id"]).parent.mkdir(mode=0o700, exist_ok=True)
+            fsutil.write_json(rejected_file(session, row["id"]), {"id": row["id"], "sha256": row["sha256"],
+                                                                  "reason": reason, "by": actor or SYSTEM})
             session.j.set_state(row["sha256"], REJECTED, event=ev)
             doc.status = None
         else:

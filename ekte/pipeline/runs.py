@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ekte import fsutil
-from ekte.errors import ConfigError, DocumentError
+from ekte.errors import ConfigError, DocumentError, environment_failure
 from ekte.journal import ARCHIVED, EXPORTED, REVIEW
 from ekte.journal.claims import doc_key
 from ekte.model import Document, ErrorInfo, Status
@@ -70,6 +70,8 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     run_id = j.start_run(command)
     move = Mover(roots, Path(move_to)) if move_to else None
     files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source)
+    if not files:
+        log.warning("nothing to ingest: no files in the input(s) (names in intake.ignore are skipped)")
     progress.start(len(files))
 
     def done(doc: Document, item: WorkItem) -> None:
@@ -84,9 +86,11 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     try:
         executor = session.executor(workers)
     except BaseException:  # e.g. the Dask scheduler cannot be reached: the run ends, recorded as such
-        j.finish_run(run_id, result.summary)
+        quietly(lambda: j.finish_run(run_id, result.summary))
         raise
-    coord = Coordinator(session, Admission(session, run_id), executor, done, ocr_jobs=max(1, session.jobs // workers))
+    coord = Coordinator(session, Admission(session, run_id, roots=roots), executor, done,
+                        ocr_jobs=max(1, session.jobs // workers))
+    session.connectors_down.clear()
     try:
         with sigterm_interrupts():
             feed(coord, files, staging, source)
@@ -97,17 +101,42 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
         result.interrupted = True
         coord.stop()
         log.warning("interrupted; a re-run finishes the rest")
+    except Exception as e:
+        result.failure = environment_failure(e, str(session.workdir))
+        if result.failure is None:
+            raise
+        coord.stop()
+        log.error("run stopped: %s", result.failure.code)
     finally:
-        coord.abandon()
-        result.extra.update(getattr(coord.executor, "worker_stats", dict)())  # per-worker figures (Dask)
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        progress.finish()
-        order = {str(p): i for i, p in enumerate(files)}
-        result.documents.sort(key=lambda d: order.get(d.source, len(order)))
-        result.seconds = time.monotonic() - t0
-        j.finish_run(run_id, result.summary)
+        _finish(session, coord, result, files, staging, progress, run_id, t0)
+    result.not_moved = move.failed if move is not None else 0
     return result
+
+
+def _finish(session: Any, coord: Coordinator, result: IngestResult, files: list[Path], staging: Path | None,
+            progress: ProgressSink, run_id: int, t0: float) -> None:
+    """The end of a run, whatever ended it (with a full disk or a damaged
+    journal, what cannot be written now is done by the next run)."""
+    quietly(coord.abandon)
+    result.extra.update(getattr(coord.executor, "worker_stats", dict)())  # per-worker figures (Dask)
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    progress.finish()
+    order = {intake.display(p): i for i, p in enumerate(files)}
+    result.documents.sort(key=lambda d: order.get(d.source, len(order)))
+    result.seconds = time.monotonic() - t0
+    if result.failure is None and session.connectors_down:
+        result.failure = next(iter(session.connectors_down.values()))
+    quietly(lambda: session.j.finish_run(run_id, result.summary))
+
+
+def quietly(fn: Any) -> None:
+    """Run *fn*; an environment failure (the disk is still full) is left to the next run."""
+    try:
+        fn()
+    except Exception as e:
+        if environment_failure(e) is None:
+            raise
 
 
 def feed(coord: Coordinator, files: list[Path], staging: Path | None, source: Any | None) -> None:
@@ -136,6 +165,7 @@ class Mover:
     def __init__(self, roots: list[Path], dest: Path) -> None:
         self.roots, self.dest = roots, dest
         self.pkgs: dict[str, list[Document]] = {}
+        self.failed = 0  # originals that could not be moved: the run exits 1
 
     def settled(self, doc: Document, item: WorkItem) -> None:
         if item.package:
@@ -149,9 +179,11 @@ class Mover:
             if doc is not None:
                 doc.log("intake", "moved", "")
         except fsutil.NotMoved as e:
+            self.failed += 1
             if doc is not None:
                 doc.warnings.append(str(e))
         except OSError as e:
+            self.failed += 1
             msg = f"original could not be moved ({e.strerror})"
             doc.warnings.append(msg) if doc is not None else log.warning("package %s", msg)
 
@@ -200,7 +232,7 @@ def analyze(session: Any, paths: list[Path | str], progress: ProgressSink | None
         ex.shutdown()
         shutil.rmtree(tmp, ignore_errors=True)
         progress.finish()
-    order = {str(p): i for i, p in enumerate(files)}
+    order = {intake.display(p): i for i, p in enumerate(files)}
     docs.sort(key=lambda d: order.get(d.source, len(order)))
     return docs
 
@@ -210,7 +242,7 @@ def _analyze_doc(session: Any, path: Path) -> Document:
         cand = intake.inspect(path)
     except DocumentError as e:
         return unreadable(path, e)
-    doc = Document(sha256=cand.sha256, source=str(path), size=cand.size, media_type=cand.media_type or "")
+    doc = Document(sha256=cand.sha256, source=intake.display(path), size=cand.size, media_type=cand.media_type or "")
     err = check(cand, session.profile)
     if err is not None:
         doc.status, doc.error = Status.QUARANTINED, err

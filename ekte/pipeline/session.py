@@ -19,12 +19,14 @@ from typing import Any
 
 from ekte import fsutil
 from ekte import owner as owners
-from ekte.errors import ConfigError
+from ekte import workdirs
+from ekte.errors import ConfigError, environment_failure
 from ekte.journal import JOURNAL_FILE, Journal, NewerSchema
 from ekte.pipeline.executor import LocalExecutor
 from ekte.pipeline.tasks import WorkerSetup
 from ekte.plugins import build_manager, call_list, connectors as registered_connectors
 from ekte.profile import Profile
+from ekte.stages import extract as extract_stage
 from ekte.stages.ocr import OcrParams
 
 log = logging.getLogger("ekte")
@@ -54,11 +56,13 @@ class Session:
 
     def __init__(self, profile: Profile, workdir: Path | str | None = None, *, jobs: int | None = None,
                  connectors: list[str] | None = None, plugins: list[str] | None = None,
-                 archives: bool = True) -> None:
+                 archives: bool = True, create: bool = True) -> None:
         self.profile = profile
         #: whether this process may archive (then its seal and time-stamp settings are checked at open)
         self.archives = archives
         self.workdir = Path(workdir) if workdir else default_workdir()
+        #: may opening make the working directory (ingest, watch)?  Other commands need an existing one.
+        self.create = create
         j = jobs if jobs is not None else profile.ocr.jobs
         self.jobs = j if j and j > 0 else (os.cpu_count() or 1)
         self.plugin_modules = list(plugins or [])
@@ -76,6 +80,9 @@ class Session:
         self.failed_groups: set[int] = set()
         #: documents of this run waiting for their export group, by SHA-256 (their results get the export)
         self.waiting: dict[str, Any] = {}
+        #: connectors whose export folder failed (full, not writable) in this run: not asked again until the next
+        self.connectors_down: dict[str, Any] = {}
+        self._umask: int | None = None
 
     def _connectors(self, names: list[str] | None) -> list[Any]:
         names = names if names else list(self.profile.export.connectors)
@@ -90,25 +97,30 @@ class Session:
     # -- opening and closing
     def open(self, command: str | None = None) -> "Session":
         command = command or process_command()
+        if not self.create:
+            workdirs.require(self.workdir)
         if self.archives:  # a bad seal set-up fails here, before the first document
             from ekte.evidence.seal import check_setup
 
             check_setup(self.profile)
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self._legacy_lock()
-        for sub in SUBDIRS:
-            (self.workdir / sub).mkdir(exist_ok=True)
+        self._umask = os.umask(0o077)  # what ekte writes is private (exports set their own modes)
         try:
+            workdirs.prepare(self.workdir, SUBDIRS)
+            self._legacy_lock()
+            workdirs.check_journal_file(self.workdir)
             self.journal = Journal(self.workdir / JOURNAL_FILE)
+            workdirs.private_journal(self.workdir)
+            self.journal.actor = f"system: {command}"  # who the system is in this process's audit entries
+            dead = self.journal.register(command)
+            self.scratch = self.workdir / "tmp" / owners.current().token
+            self.scratch.mkdir(parents=True, exist_ok=True)
+            self._clean(dead, upgraded=bool(self.journal.migrated))
         except NewerSchema as e:
-            self._unlock()
+            self._abort()
             raise ConfigError(f"{self.workdir}: {e}") from None
-        self.journal.actor = f"system: {command}"  # who the system is in this process's audit entries
-        dead = self.journal.register(command)
-        me = owners.current().token
-        self.scratch = self.workdir / "tmp" / me
-        self.scratch.mkdir(parents=True, exist_ok=True)
-        self._clean(dead, upgraded=bool(self.journal.migrated))
+        except BaseException:
+            self._abort()
+            raise
         return self
 
     def _legacy_lock(self) -> None:
@@ -124,6 +136,16 @@ class Session:
             raise ConfigError(f"the working directory {self.workdir} is in use by an ekte process of an older "
                               f"release (it holds {self.workdir / LEGACY_LOCK}); stop it first") from None
         self._lockfd = fd
+
+    def _abort(self) -> None:
+        """Opening failed: let go of what was taken (nothing was registered)."""
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
+        self._unlock()
+        if self._umask is not None:
+            os.umask(self._umask)
+            self._umask = None
 
     def _unlock(self) -> None:
         if self._lockfd is not None:
@@ -160,6 +182,11 @@ class Session:
         if self.journal is not None:
             try:
                 self.journal.unregister()
+            except Exception as e:  # a full disk: the next process releases what this one held
+                if environment_failure(e) is None:
+                    raise
+                log.warning("could not give back this process's claims (%s); the next process will",
+                            type(e).__name__)
             finally:
                 self.journal.close()
                 self.journal = None
@@ -167,6 +194,9 @@ class Session:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
         self._unlock()
+        if self._umask is not None:
+            os.umask(self._umask)
+            self._umask = None
 
     def __enter__(self) -> "Session":
         return self.open() if self.journal is None else self
@@ -207,7 +237,13 @@ class Session:
         return None
 
     def needs_review(self, doc: Any) -> bool:
-        return doc.confidence is None or doc.confidence < self.profile.classify.threshold or self.sample_check(doc)
+        """Review when the type is unsure, a needed field is missing or below
+        ``extract.auto_threshold`` (named in the review entry), or the scan is
+        chosen for a sample check."""
+        if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
+            return True
+        doc.extra["review_fields"] = extract_stage.review_reasons(doc, self.profile)
+        return bool(doc.extra["review_fields"]) or self.sample_check(doc)
 
     def sample_check(self, doc: Any) -> bool:
         """A scan chosen for a visual comparison with the paper (TR-RESISCAN Stichprobe, every Nth)."""

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ekte import fsutil
-from ekte.errors import ConfigError, DocumentError
+from ekte.errors import ConfigError, DocumentError, EnvironmentFailure, environment_failure
 from ekte.journal import QUARANTINED, REVIEW, ARCHIVED, ClaimLost
 from ekte.journal.claims import doc_key
 from ekte.model import Document, ErrorInfo, Field, Status, now_iso
 from ekte.pipeline import delivery
-from ekte.pipeline.tasks import CRASHED, TIMEOUT, WorkItem, WorkResult
+from ekte.pipeline.tasks import WorkItem, WorkResult
 from ekte.plugins import run_processors
 from ekte.stats import channel_of
 from ekte.stages import archive as archive_stage
@@ -38,6 +38,9 @@ def guarded(session: Any, doc: Document, src: Path | None, step: Callable[[], No
     except DocumentError as e:
         info = ErrorInfo(e.code, e.message, e.stage)
     except OSError as e:
+        failure = environment_failure(e, str(session.workdir))
+        if failure is not None:  # the disk, not the document: the run stops (see runs.ingest)
+            raise failure from None
         log.error("doc %s: I/O error (%s)", doc.id, e.strerror or type(e).__name__)
         info = ErrorInfo("internal_error", f"I/O error while archiving ({e.strerror or type(e).__name__}).", "archive")
     except ClaimLost:
@@ -66,18 +69,22 @@ def quarantine(session: Any, doc: Document, info: ErrorInfo, src: Path | None) -
     try:
         with fsutil.staged_dir(session.workdir / "quarantine" / doc.id) as tmp:
             if src is not None:
-                try:
-                    shutil.copyfile(src, tmp / ("original" + intake.extension_for(doc.media_type)))
-                except OSError:
-                    pass  # unreadable: the reason says so
+                copy = tmp / ("original" + intake.extension_for(doc.media_type))
+                try:  # the bytes that were hashed, from a regular file: never a link's target
+                    intake.copy_verified(src, copy, doc.sha256)
+                except (OSError, DocumentError):
+                    copy.unlink(missing_ok=True)  # unreadable, changed or not a file: the reason says so
             fsutil.write_json(tmp / "reason.json", {
                 "code": info.code, "message": info.message, "stage": info.stage,
                 "id": doc.id, "sha256": doc.sha256, "source": doc.source, "time": now_iso(),
             })
     except OSError as e:
+        failure = environment_failure(e, str(session.workdir))
+        if failure is not None:
+            raise failure from None
         log.error("doc %s: quarantine folder not written (%s); the original stays where it is", doc.id, e.strerror)
     try:
-        session.j.set_state(doc.sha256, QUARANTINED, error_code=info.code, error_message=info.message,
+        session.j.set_state(doc.sha256, QUARANTINED, error_code=info.code, error_message=info.message, attempts=0,
                             event=[("intake", "channel", channel_of(doc)),
                                    (info.stage or "intake", "quarantined", info.code)])
     except ClaimLost:
@@ -96,10 +103,9 @@ def finish(session: Any, item: WorkItem, result: WorkResult) -> Document:
 
 
 def _finish(session: Any, doc: Document, result: WorkResult) -> None:
-    j = session.j
-    if result.failure in (TIMEOUT, CRASHED):
-        j.count_attempt(doc.sha256)
     if result.error is not None:
+        if result.error.stage == "environment":  # the scratch space is full: stop, the document is not to blame
+            raise EnvironmentFailure(result.error.code, result.error.message)
         raise DocumentError(result.error.code, result.error.message, result.error.stage)
     done = [("ocr", "done", f"route={doc.archival.get('route')} pages={doc.pages}")]
     original, archival = result.files(session.scratch / f"{doc.id}-result")
@@ -172,11 +178,13 @@ SAMPLE_REASON = "Stichprobe (sample check): compare the scan with the paper"
 
 def to_review(session: Any, doc: Document) -> None:
     c = doc.classification
+    sample = session.sample_check(doc)
     fsutil.write_json(session.workdir / "review" / f"{doc.id}.json", {
         "id": doc.id, "sha256": doc.sha256, "archive": doc.archive_path, "time": now_iso(),
         "doctype": doc.doctype, "confidence": doc.confidence, "threshold": session.profile.classify.threshold,
         "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])][:3],
-        **({"sample_check": True, "fields": [SAMPLE_REASON]} if session.sample_check(doc) else {}),
+        "fields": ([SAMPLE_REASON] if sample else []) + doc.extra.get("review_fields", []),
+        **({"sample_check": True} if sample else {}),
     })
     doc.status = Status.REVIEW
 

@@ -14,6 +14,7 @@ process pool (:mod:`ekte.pipeline.executor`) or a remote worker."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
 import shutil
@@ -24,16 +25,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ekte.errors import REASONS, DocumentError
+from ekte.errors import REASONS, DocumentError, environment_failure
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline.tasks import ANALYZE, WorkerSetup, WorkResult, WorkTask
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake, office
+from ekte.stages import intake, office, sanitize
+from ekte.stages.layout import page_words
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
 log = logging.getLogger("ekte.worker")
+
+#: the stage of an error that is the environment's (disk full in the scratch space): the coordinator stops the run
+ENVIRONMENT = "environment"
 
 
 @dataclass
@@ -76,8 +81,8 @@ def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
     if res.get("geometry"):
         doc.ocr["geometry"] = res["geometry"]
     doc.archival = {"format": res["format"], "route": res.get("route"), "attempts": res.get("attempts", [])}
-    if res.get("page_rows"):
-        doc.extra["page_rows"] = res["page_rows"]
+    if res.get("page_words"):
+        doc.extra["page_words"] = res["page_words"]  # for extraction in this worker
     if res.get("form_fields"):
         doc.extra["form_fields"] = res["form_fields"]
         doc.log("intake", "form", f"{len(res['form_fields'])} form field values")
@@ -146,21 +151,48 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
     doc, setup = task.document, ctx.setup
     params = setup.params if task.mode != ANALYZE else dataclasses.replace(setup.params, output_type="pdf")
     work = scratch / "work.pdf"
+    cleaned = sanitize.Cleaned()
     if doc.media_type == intake.PDF:
         _n, notes = intake.open_pdf_checked(orig, work, params.max_image_mpixels)
+        if task.mode != ANALYZE:  # no active content before any PDF/A route (a new file: work may be orig)
+            cleaned = sanitize.clean(work, scratch / "clean.pdf")
+            work = scratch / "clean.pdf" if cleaned else work
     elif doc.media_type in office.TYPES:
         notes = office.convert_document(doc, orig, work, ctx.profile.intake.office, scratch)
         _n, more = intake.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels)
         work = scratch / "checked.pdf"
         notes += more
+        if task.mode != ANALYZE:  # LibreOffice keeps links (URI actions) and embedded objects: out as well
+            cleaned = sanitize.clean(work, scratch / "clean.pdf")
+            work = scratch / "clean.pdf" if cleaned else work
     else:
         _n, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
     out = scratch / "archival.pdf"
     res = make_archival_pdf(work, out, params, task.ocr_jobs)
+    res["page_words"] = page_words(out if res.get("format") != "original" else work)
     if doc.media_type == intake.PDF:
         res["form_fields"] = intake.read_form_fields(work)
     res["notes"] = notes
+    res["cleaned"] = cleaned
     return out, res
+
+
+#: failures of an outside program that a full scratch space also causes (it only says it failed)
+OUT_OF_SPACE_SUSPECTS = ("office_failed",)
+SCRATCH_MIN_FREE = 8 << 20
+
+
+def _scratch_full(scratch: Path) -> ErrorInfo | None:
+    """An environment error when the scratch space has (almost) no room
+    left: LibreOffice failing then is the machine's fault, not the document's."""
+    try:
+        st = os.statvfs(scratch)
+    except OSError:
+        return None
+    if st.f_bavail * st.f_frsize >= SCRATCH_MIN_FREE:
+        return None
+    env = environment_failure(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), "the working directory's scratch space")
+    return ErrorInfo(env.code, env.message, ENVIRONMENT) if env else None
 
 
 def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
@@ -176,14 +208,31 @@ def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
         orig = _working_copy(task, scratch)
         out, res = _archival(task, ctx, orig, scratch)
         res["seconds"] = round(time.monotonic() - t0, 3)
+        cleaned = res.pop("cleaned")
         apply_ocr_result(doc, res, ctx.setup.params.language)
         understand(doc, ctx)
+        sanitize.record(doc, cleaned)
+        log.debug("doc %s: archival PDF by route %s, %s pages, %s in %.2f s", doc.id, res.get("route"), doc.pages,
+                  doc.doctype, res["seconds"])
+        if task.mode != ANALYZE:  # archiving needs the fields, not the word boxes (training does: ANALYZE)
+            doc.extra.pop("page_words", None)
         return WorkResult(task.task_id, doc, str(orig), str(out), seconds=res["seconds"], worker_pid=os.getpid())
     except DocumentError as e:
-        err = ErrorInfo(e.code, e.message, e.stage)
+        err = _scratch_full(scratch) if e.code in OUT_OF_SPACE_SUSPECTS else None
+        err = err or ErrorInfo(e.code, e.message, e.stage)
     except MemoryError:
         err = ErrorInfo("decompression_bomb", REASONS["decompression_bomb"], "ocr")
+    except OSError as e:  # the scratch space is full or not writable: the machine's fault, not the document's
+        env = environment_failure(e, "the working directory's scratch space")
+        if env is None:
+            log.debug("doc %s: unexpected error", doc.id, exc_info=True)
+        err = ErrorInfo(env.code, env.message, ENVIRONMENT) if env else \
+            ErrorInfo("internal_error", f"An unexpected error occurred while processing the file ({type(e).__name__}).",
+                      "ocr")
     except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
+        if type(e).__name__ == "PdfiumError":  # pdfium cannot read what qpdf repaired (a truncated file)
+            return WorkResult(task.task_id, doc, error=ErrorInfo("broken_pdf", REASONS["broken_pdf"], "ocr"),
+                              seconds=round(time.monotonic() - t0, 3), worker_pid=os.getpid())
         log.debug("doc %s: unexpected error", doc.id, exc_info=True)
         err = ErrorInfo("internal_error", f"An unexpected error occurred while processing the file "
                                           f"({type(e).__name__}).", "ocr")
@@ -201,9 +250,10 @@ def init_process() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     import warnings
 
+    from ekte.logs import setup_from_env
+
     warnings.simplefilter("ignore")
-    for name in ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    setup_from_env()  # the coordinator's level and format, names and content filtered out
 
 
 def watch_parent(pid: int) -> None:

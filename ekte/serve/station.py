@@ -20,10 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ekte.errors import ConfigError
+from ekte import fsutil
+from ekte.errors import ConfigError, DocumentError
 from ekte.journal import JOURNAL_FILE, QUARANTINED, Journal
 from ekte.pipeline import Pipeline
 from ekte.pipeline import queue as q
+from ekte.stages.intake import open_regular
 from ekte.users import Users
 
 log = logging.getLogger("ekte.serve")
@@ -102,8 +104,14 @@ class Station:
         if row["id"] in self.retries and self.retries[row["id"]].poll() is None:
             raise q.Conflict(f"document {row['id']} is being processed again already")
         tmp = Path(tempfile.mkdtemp(prefix="ekte-retry-"))
-        name = Path(str(entry["reason"].get("source") or entry["original"].name)).name or entry["original"].name
-        shutil.copyfile(entry["original"], tmp / name)
+        name = Path(str(entry["reason"].get("source") or entry["original"].name)).name
+        name = name if name not in ("", ".", "..") else entry["original"].name
+        try:  # the quarantined copy as a regular file only (never through a link placed there)
+            with os.fdopen(open_regular(entry["original"]), "rb") as src, open(tmp / name, "xb") as dst:
+                shutil.copyfileobj(src, dst)
+        except DocumentError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise q.Conflict(f"document {row['id']}: {e.message}") from None
         with self.acting() as p:
             p.j.event(row["id"], "quarantine", "retry", detail(actor))
         cmd = [sys.executable, "-m", "ekte", "ingest", str(tmp / name), "--workdir", str(self.workdir),
@@ -136,6 +144,9 @@ class Station:
                 row = p.j.get(row["sha256"])
                 if row["state"] != QUARANTINED:
                     raise q.Conflict(f"document {row['id']} is not in quarantine (state: {row['state']})")
+                folder = self.workdir / "quarantine" / row["id"]
+                if folder.is_dir():  # on disk too: ekte journal rebuild keeps it released
+                    fsutil.write_json(folder / "released.json", {"id": row["id"], "by": actor})
                 p.j.set_state(row["sha256"], q.RELEASED, event=("quarantine", "released", detail(actor, note=note)))
             finally:
                 p.j.release(doc_key(row["sha256"]))

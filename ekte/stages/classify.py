@@ -26,6 +26,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ekte import patterns
 from ekte.model import Candidate, Classification
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,23 +60,29 @@ def _kw_regex(kw: str) -> re.Pattern[str]:
     return re.compile(pre + body + post)
 
 
+def _grams(word: str) -> list[str]:
+    return [word[i:i + 3] for i in range(0, len(word) - 2, 3)]
+
+
 class RulesClassifier:
     name = "rules"
 
     def __init__(self) -> None:
-        self._cache: tuple[int, dict[str, list[tuple[re.Pattern[str], str, float]]]] | None = None
+        self._cache: tuple[int, dict[str, list[tuple[re.Pattern[str], str, float, str, list[str]]]]] | None = None
 
     def weight(self, profile: "Profile") -> float:
         return 1.0
 
-    def _rules(self, profile: "Profile") -> dict[str, list[tuple[re.Pattern[str], str, float]]]:
+    def _rules(self, profile: "Profile") -> dict[str, list[tuple[re.Pattern[str], str, float, str, list[str]]]]:
         if self._cache is None or self._cache[0] != id(profile):
             rules: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
             for dt_id, dt in profile.doctypes.items():
                 pats = [(_kw_regex(k), normalize(k).strip(), w) for k, w in dt.keywords.items() if k.strip()]
                 pats += [(_kw_regex(a), normalize(a).strip(), 4.0) for a in dict.fromkeys(dt.aliases + [dt.title]) if a.strip()]
-                pats += [(re.compile(rx, re.IGNORECASE), "", w) for rx, w in dt.patterns.items()]
-                rules[dt_id] = pats
+                # the profile's own patterns in bounded time (RE2, else a per-search time limit)
+                pats += [(patterns.compile(rx, re.IGNORECASE), "", w) for rx, w in dt.patterns.items()]
+                # with each keyword its first word and trigrams (the quick no's of scores())
+                rules[dt_id] = [(rx, plain, w, plain.split(" ", 1)[0], _grams(plain)) for rx, plain, w in pats]
             self._cache = (id(profile), rules)
         return self._cache[1]
 
@@ -88,11 +95,13 @@ class RulesClassifier:
         out: dict[str, float] = {}
         for dt, pats in self._rules(profile).items():
             s = 0.0
-            for rx, plain, w in pats:
-                if rx.search(full):
-                    s += w * (c.title_boost if rx.search(title) else 1.0)
-                elif plain and len(plain) >= c.fuzzy_min_length:
-                    # OCR garbles letters: a close match still counts, a little less
+            for rx, plain, w, first, grams in pats:
+                m = rx.search(full) if not plain or first in full else None
+                if m:
+                    s += w * (c.title_boost if m.start() < c.title_chars and rx.search(title) else 1.0)
+                elif plain and len(plain) >= c.fuzzy_min_length and any(g in full for g in grams):
+                    # OCR garbles letters: a close match still counts, a little less (a close
+                    # match keeps at least one of the keyword's disjoint trigrams: a quick no first)
                     al = fuzz.partial_ratio_alignment(plain, full, score_cutoff=c.fuzzy_similarity)
                     if al is not None:
                         boost = c.title_boost if al.dest_start < c.title_chars else 1.0
@@ -102,7 +111,7 @@ class RulesClassifier:
 
     def classify(self, doc: "Document", profile: "Profile") -> Classification | None:
         scores = self.scores(doc.text, profile)
-        substance = min(1.0, sum(ch.isalnum() for ch in doc.text) / 300)
+        substance = min(1.0, sum(map(str.isalnum, doc.text)) / 300)
         return distribution_to_classification(rules_distribution(scores, profile, substance), self.name)
 
 
@@ -110,14 +119,21 @@ def rules_distribution(scores: dict[str, float], profile: "Profile", substance: 
                        unknown_mass: float = 8.0) -> dict[str, float]:
     """Turn rule scores into probabilities.  ``unknown_mass`` is evidence
     for "none of them": a document with few, weak hits gets a low
-    confidence.  It goes to the default type ("sonstiges") in proportion to
-    how much text there is (*substance*, 0..1); the rest stays unassigned,
-    so a page with hardly any text is never confidently "sonstiges"."""
+    confidence, and that mass stays unassigned.  The catch-all type
+    ("sonstiges") gets its probability from its own keywords (a complaint,
+    an invoice, an inquiry), never from what the others lack: it only wins
+    a document nothing else claims (with a sliver in proportion to how much
+    text there is, *substance*, 0..1), and then with a confidence far below
+    any threshold, so the document goes to review."""
     default = profile.classify.default_doctype
     total = sum(scores.values()) + unknown_mass
     probs = {dt: s / total for dt, s in scores.items()}
-    probs[default] = probs.get(default, 0.0) + substance * unknown_mass / total
+    probs[default] = probs.get(default, 0.0) + LEFTOVER * substance * unknown_mass / total
     return probs
+
+
+#: the share of the unassigned mass the catch-all type gets (a tie-breaker, not evidence)
+LEFTOVER = 0.05
 
 
 def distribution_to_classification(probs: dict[str, float], method: str) -> Classification:

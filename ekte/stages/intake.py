@@ -3,16 +3,22 @@ hash the original bytes, and turn the original into a working PDF."""
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
+import logging
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ekte.errors import DocumentError
+from ekte.logs import protect
 from ekte.stages import office
+
+log = logging.getLogger("ekte.intake")
 
 # media types ekte accepts
 PDF = "application/pdf"
@@ -48,11 +54,30 @@ def is_ignored(name: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(name.lower(), p.lower()) for p in patterns)
 
 
+def display(path: Path | str) -> str:
+    """A path as text for reports, the journal and metadata.json: a file
+    name that is not valid UTF-8 keeps its odd bytes as ``\\xNN``."""
+    s = os.fspath(path)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def real_roots(paths: list[Path]) -> list[Path]:
+    """The inputs as they resolve (a root named by the caller may be a link)."""
+    return [Path(os.path.realpath(p)) for p in paths if p is not None]
+
+
 def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
          claim: "Callable[[Path], bool] | None" = None) -> Iterator[Path]:
-    """Yield every candidate file below *paths*, sorted, in a stable order.
+    """Yield every candidate below *paths*, sorted, in a stable order.
     Ignored names (files or folders) and anything inside *exclude* are
-    skipped; symlinks are not followed into directories.  A folder that
+    skipped.  Links are never followed below a root (a root named by the
+    caller is taken as it resolves): a link, and a FIFO, socket or device,
+    is yielded itself so that intake reports it (``symlink``,
+    ``unsupported_type``) — never opened, never read.  A folder that
     *claim* accepts (an intake source's package) is yielded itself and not
     walked into."""
     excl = [Path(e).resolve() for e in exclude]
@@ -63,28 +88,48 @@ def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
 
     for root in paths:
         root = Path(root)
-        if root.is_file():
-            if not is_ignored(root.name, ignore):
-                yield root
-            continue
-        if not root.is_dir():
+        if not root.exists() and not root.is_symlink():
             raise FileNotFoundError(str(root))
+        protect(root)
+        if not root.is_dir():
+            if not is_ignored(root.name, ignore):
+                yield Path(os.path.realpath(root)) if root.is_symlink() and root.is_file() else root
+            continue
         if claim is not None and claim(root):
             yield root
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not is_ignored(d, ignore) and not excluded(Path(dirpath, d)))
-            if claim is not None:
-                for d in [d for d in dirnames if claim(Path(dirpath, d))]:
-                    dirnames.remove(d)
-                    yield Path(dirpath, d)
-            for f in sorted(filenames):
-                if is_ignored(f, ignore):
-                    continue
-                p = Path(dirpath, f)
-                if p.is_symlink() and not p.is_file():
-                    continue
-                yield p
+        yield from _walk_dir(root, ignore, excluded, claim)
+
+
+def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
+              claim: "Callable[[Path], bool] | None") -> Iterator[Path]:
+    stack = [top]
+    while stack:
+        d = stack.pop()
+        try:
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            log.warning("a folder below an input cannot be listed (%s)", e.strerror)
+            continue
+        subdirs = []
+        for e in entries:
+            if is_ignored(e.name, ignore):
+                continue
+            p = Path(d, e.name)
+            protect(p, top)
+            try:
+                is_dir = e.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                yield p  # a regular file, or a link / special file that intake reports
+            elif not excluded(p):
+                if claim is not None and claim(p):
+                    yield p
+                else:
+                    subdirs.append(p)
+        stack.extend(reversed(subdirs))
 
 
 @dataclass
@@ -95,13 +140,71 @@ class Candidate:
     media_type: str | None
 
 
-def inspect(path: Path, max_bytes: int | None = None) -> Candidate:
-    """Hash and sniff one file (reads it once)."""
+NOT_REGULAR = "The file is not a regular file (a FIFO, socket or device); it was not read."
+LINK = "The file is a symbolic link; ekte does not follow links in an inbox."
+
+
+def kind(path: Path) -> str:
+    """What *path* is, without following a link: ``file``, ``dir``,
+    ``link``, ``special`` (FIFO, socket, device) or ``missing``."""
+    try:
+        m = os.lstat(path).st_mode
+    except OSError:
+        return "missing"
+    return ("file" if stat.S_ISREG(m) else "dir" if stat.S_ISDIR(m) else "link" if stat.S_ISLNK(m)
+            else "special")
+
+
+def open_regular(path: Path, roots: "list[Path] | None" = None) -> int:
+    """A read-only descriptor of the regular file *path* — never of a link
+    (``O_NOFOLLOW``), a FIFO, socket or device (checked before opening and
+    on the opened descriptor; ``O_NONBLOCK``, so nothing blocks).  With
+    *roots* (resolved folders or files), the file the kernel opened must lie
+    inside one of them: a folder swapped for a link on the way is refused.
+    Raises DocumentError (``symlink``, ``unsupported_type``, ``unreadable``)."""
+    k = kind(path)
+    if k == "link":
+        raise DocumentError("symlink", LINK, "intake")
+    if k == "special":
+        raise DocumentError("unsupported_type", NOT_REGULAR, "intake")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise DocumentError("symlink", LINK, "intake") from None
+        if e.errno in (errno.ENXIO, errno.ENODEV):
+            raise DocumentError("unsupported_type", NOT_REGULAR, "intake") from None
+        raise DocumentError("unreadable", f"The file cannot be read ({e.strerror}).", "intake") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DocumentError("unsupported_type", NOT_REGULAR, "intake")
+        if roots:
+            real = os.readlink(f"/proc/self/fd/{fd}")
+            if not any(real == str(r) or real.startswith(str(r).rstrip("/") + "/") for r in roots):
+                raise DocumentError("symlink", "The file lies outside the inbox (a folder on its way is a link); "
+                                               "it was not read.", "intake")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+@dataclass
+class Candidate:
+    path: Path
+    size: int
+    sha256: str
+    media_type: str | None
+
+
+def inspect(path: Path, max_bytes: int | None = None, roots: "list[Path] | None" = None) -> Candidate:
+    """Hash and sniff one regular file (reads it once; see :func:`open_regular`)."""
     h = hashlib.sha256()
     size = 0
     head = b""
+    fd = open_regular(path, roots)
     try:
-        with open(path, "rb") as f:
+        with os.fdopen(fd, "rb") as f:
             while True:
                 b = f.read(1 << 20)
                 if not b:
@@ -110,17 +213,19 @@ def inspect(path: Path, max_bytes: int | None = None) -> Candidate:
                     head = b[:2048]
                 h.update(b)
                 size += len(b)
+            # office documents are sniffed from the same descriptor: never by opening the name again
+            media_type = (sniff(head) or office.sniff(Path(path), head, f)) if head else None
     except OSError as e:
         raise DocumentError("unreadable", f"The file cannot be read ({e.strerror}).", "intake") from None
-    media_type = (sniff(head) or office.sniff(Path(path), head)) if head else None
     return Candidate(Path(path), size, h.hexdigest(), media_type)
 
 
 def copy_verified(src: Path, dst: Path, sha256: str) -> None:
     """Copy the original into the working folder and make sure the copy is
-    the document we hashed (it may have changed since)."""
+    the document we hashed (it may have changed since, or been swapped for
+    a link or a FIFO: refused)."""
     h = hashlib.sha256()
-    with open(src, "rb") as inp, open(dst, "wb") as out:
+    with os.fdopen(open_regular(src), "rb") as inp, open(dst, "wb") as out:
         while True:
             b = inp.read(1 << 20)
             if not b:

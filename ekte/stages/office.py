@@ -81,21 +81,28 @@ class OfficeSettings(BaseModel):
 
 # -- recognising --------------------------------------------------------------------------------
 
-def sniff(path: Path, head: bytes) -> str | None:
-    """The office media type of *path* (whose first bytes are *head*), or None."""
+def sniff(path: Path, head: bytes, f: Any = None) -> str | None:
+    """The office media type of *path* (whose first bytes are *head*), or
+    None; read from the open binary file *f* when given (intake passes the
+    descriptor it hashed: the name is never opened again)."""
     if head.startswith(b"PK\x03\x04"):
-        return sniff_zip(path)
+        if f is not None:
+            f.seek(0)
+        return sniff_zip(path if f is None else f)
     if head.startswith(b"{\\rtf"):
         return RTF
     if Path(path).suffix.lower() not in TEXT_SUFFIXES:
         return None  # text has no magic number: a name that claims another type is not taken as text
-    return TEXT if head and is_text(_read(path, TEXT_SNIFF_BYTES)) else None
+    return TEXT if head and is_text(_read(path, TEXT_SNIFF_BYTES, f)) else None
 
 
-def _read(path: Path, n: int) -> bytes:
+def _read(path: Path, n: int, f: Any = None) -> bytes:
     try:
-        with open(path, "rb") as f:
+        if f is not None:
+            f.seek(0)
             return f.read(n)
+        with open(path, "rb") as g:
+            return g.read(n)
     except OSError:
         return b""
 
@@ -247,7 +254,7 @@ def convert(src: Path, dst: Path, media_type: str, settings: OfficeSettings, scr
     for the document's history.  Raises DocumentError on failure."""
     if media_type in (ODT, ODS) and _encrypted_odf(src):
         raise DocumentError("encrypted", "The office document is protected by a password.", "intake")
-    work = scratch / "office"
+    work = Path(os.path.abspath(scratch / "office"))  # soffice runs in it: --outdir relative to it would miss
     shutil.rmtree(work, ignore_errors=True)
     (work / "out").mkdir(parents=True)
     (work / "tmp").mkdir()

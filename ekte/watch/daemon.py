@@ -16,11 +16,14 @@ import logging
 import os
 import signal
 import stat
+import threading
 import time
 from collections import deque
 from pathlib import Path
 from typing import Any
 
+from ekte import workdirs
+from ekte.logs import protect
 from ekte.model import now_iso
 from ekte.pipeline import delivery, runs
 from ekte.pipeline.admission import Admission
@@ -34,6 +37,9 @@ from ekte.watch.stability import FileStabilityTracker, ready, stat_unit
 from ekte.watch.status import Stats, StatusBoard
 
 log = logging.getLogger("ekte.watch")
+
+#: seconds after the grace period at which a daemon that did not stop ends itself
+HARD_STOP_MARGIN = 10.0
 
 
 def session_mail_poller(session: Any) -> Any:
@@ -74,6 +80,7 @@ class Watcher:
         self.disposal = Disposal(wd, self.roots, self.done_dir, ws.after_export, self.tracker, self.stats)
         self.mail = session_mail_poller(session)  # [intake.mail]: the mailbox polled every poll_seconds
         self.queue: deque[str] = deque()  # complete files and containers
+        self.reported: set[tuple[str, int, int]] = set()  # links and special files reported once
         self.parts: deque[WorkItem] = deque()  # parts of containers waiting for a worker
         self.stop_requested = False
 
@@ -102,19 +109,36 @@ class Watcher:
 
     def notice(self, path: str) -> None:
         p = Path(path)
+        protect(p, next((r for r in self.roots if r in p.parents), None))
         if self._ignored(p):
             return
         pkg = self._package_dir(p)
         if pkg is not None:  # a file of a package folder: the folder is the unit
             p = pkg
         try:
-            if pkg is None and not stat.S_ISREG(p.stat().st_mode):
+            if pkg is None and not stat.S_ISREG(os.lstat(p).st_mode):
+                self._report_once(p)
                 return
             size, mtime = stat_unit(p)
         except OSError:
             self.tracker.forget(str(p))
             return
         self.tracker.observe(str(p), size, mtime)
+
+    def _report_once(self, p: Path) -> None:
+        """A link, FIFO, socket or device in the inbox: never opened, never
+        followed; handed on once (intake quarantines it with its reason) and
+        left where it is.  Reported again only when it changes, or after a restart."""
+        try:
+            st = os.lstat(p)
+        except OSError:
+            return
+        if stat.S_ISDIR(st.st_mode):
+            return
+        ident = (str(p), st.st_ino, st.st_mtime_ns)
+        if ident not in self.reported:
+            self.reported.add(ident)
+            self.queue.append(str(p))
 
     def rescan(self) -> None:
         for f in intake.walk(self.roots, self.session.profile.intake.ignore, [self.session.workdir, self.done_dir]):
@@ -155,11 +179,12 @@ class Watcher:
             coord.offer(self.parts.popleft())
         while self.queue and coord.free and not self.parts and not self.stop_requested:
             path = Path(self.queue.popleft())
-            if not path.exists():
+            k = intake.kind(path)
+            if k == "missing":
                 self.tracker.release(str(path))
                 continue
             self.stats.last_activity = now_iso()
-            if self.session.sources and self.session.source_for(path) is not None:
+            if k in ("file", "dir") and self.session.sources and self.session.source_for(path) is not None:
                 self._expand(coord, path)
             else:
                 coord.offer(WorkItem(path))
@@ -220,16 +245,37 @@ class Watcher:
     def _on_signal(self, signum: int, frame: Any) -> None:
         if not self.stop_requested:
             log.info("signal %s: no new files; finishing documents in flight (at most %s s)", signum, self.grace)
+            deadline = threading.Timer(self.grace + HARD_STOP_MARGIN, self._hard_stop)
+            deadline.daemon = True
+            deadline.start()
         self.stop_requested = True
         if getattr(self, "_coord", None) is not None:
             self._coord.stop()
+
+    def _hard_stop(self) -> None:
+        """The grace period is over and the loop has not ended (something
+        blocks it): kill the workers and end now.  Safe as ``kill -9`` is:
+        every write is atomic, the journal transactional, the claims are
+        taken over by the next start."""
+        log.error("not stopped %s s after the signal; workers killed, ending now", self.grace + HARD_STOP_MARGIN)
+        coord = getattr(self, "_coord", None)
+        if coord is not None:
+            for pid in coord.executor.pids() if hasattr(coord.executor, "pids") else []:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        logging.shutdown()
+        os._exit(0)
 
     def _serve(self) -> None:
         s = self.session
         run_id = s.j.start_run("watch")
         self.done_dir.mkdir(parents=True, exist_ok=True)
+        workdirs.private(self.done_dir, 0o700)
         board = StatusBoard(s.workdir, self.roots)
-        coord = Coordinator(s, Admission(s, run_id, per_run=False), s.executor(s.jobs), self._settled)
+        coord = Coordinator(s, Admission(s, run_id, per_run=False, roots=self.roots), s.executor(s.jobs),
+                            self._settled)
         self._coord = coord
         obs = self._start_observer()
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
@@ -239,12 +285,13 @@ class Watcher:
         finally:
             obs.stop()
             obs.join(5)
-            for item in coord.abandon():
-                self.disposal.forget(item)
+            killed = self.stop_requested and bool(coord.inflight)
+            runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon(count=killed)])
             if self.mail is not None:
-                self.mail.abandon()
-            board.write({**self._status(None), **getattr(coord.executor, "worker_stats", dict)()})  # Dask: kept
-            s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed})
+                runs.quietly(self.mail.abandon)
+            runs.quietly(lambda: board.write({**self._status(None),
+                                              **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
+            runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
 
     def _loop(self, coord: Coordinator, board: StatusBoard) -> None:
         self.rescan()
@@ -284,6 +331,7 @@ class Watcher:
     def _retry_exports(self) -> None:
         """Archived documents whose export failed (or was cut short): deliver them now."""
         self.session.failed_groups.clear()
+        self.session.connectors_down.clear()
         try:
             runs.retry_exports(self.session)
         except Exception as e:  # noqa: BLE001 - the daemon keeps running

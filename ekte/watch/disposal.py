@@ -22,9 +22,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ekte import fsutil
+from ekte import fsutil, workdirs
 from ekte.model import Document, Status
 from ekte.pipeline.tasks import WorkItem
+from ekte.stages import intake
 from ekte.watch.stability import FileStabilityTracker
 from ekte.watch.status import Stats
 
@@ -49,7 +50,7 @@ class Disposal:
             return
         src = item.path
         try:
-            if src.exists():
+            if intake.kind(src) == "file":  # a link or special file stays where it is (reported once)
                 self._clear(doc, src)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
@@ -61,7 +62,8 @@ class Disposal:
             if self.after == "delete":
                 os.unlink(src)
             else:
-                fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), doc.sha256)
+                target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), doc.sha256)
+                workdirs.private(target)  # the done folder is private: originals carry personal data
         elif doc.status == Status.QUARANTINED:
             qdir = self.workdir / "quarantine" / doc.id
             copies = list(qdir.glob("original.*"))
@@ -105,7 +107,9 @@ class Disposal:
             elif self.after == "delete":
                 shutil.rmtree(src) if src.is_dir() else os.unlink(src)
             else:
-                fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir))
+                target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir))
+                for f in [target, *target.rglob("*")] if target.is_dir() else [target]:
+                    workdirs.private(f, 0o700 if f.is_dir() else 0o600)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("package could not be cleared from the inbox (%s)", getattr(e, "strerror", None) or e)
         self.tracker.release(pkg)

@@ -18,9 +18,13 @@ from typing import Any
 
 from ekte import fsutil
 from ekte import owner as owners
+from ekte.errors import ConfigError, ExitCode, environment_failure
+from ekte.workdirs import check_journal_file
 from ekte.model import Document, Status, now_iso
 
 STATUS_FILE = "status.json"
+#: a running daemon that has not written its status for this long is reported as stalled
+STALLED_SECONDS = 60.0
 STATUS_DIR = "status.d"
 SUMMED = ("queue", "waiting_for_stability", "queued", "in_flight", "done", "failed", "duplicates", "review",
           "export_failed")
@@ -91,6 +95,15 @@ def _running(d: dict[str, Any]) -> bool:
         return False
 
 
+def _age(iso: str | None) -> float:
+    import datetime as dt
+
+    try:
+        return (dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(iso or "")).total_seconds()
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def daemons(workdir: Path) -> list[dict[str, Any]]:
     """Every daemon that has run on *workdir*, with whether it runs now."""
     out = []
@@ -104,6 +117,7 @@ def daemons(workdir: Path) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue
         d["running"] = _running(d)
+        d["stalled"] = d["running"] and _age(d.get("updated")) > STALLED_SECONDS
         out.append(d)
     return out
 
@@ -127,8 +141,9 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
     out["running"] = any(d.get("running") for d in ds)
-    out["daemons"] = [{**{k: d.get(k) for k in ("pid", "host", "running", "started", "updated", "mode", "watching",
-                                                "in_flight", "queue", "done", "failed", "stopping", "mail")},
+    out["daemons"] = [{**{k: d.get(k) for k in ("pid", "host", "running", "stalled", "started", "updated", "mode",
+                                                 "watching", "in_flight", "queue", "done", "failed", "stopping",
+                                                 "mail")},
                        **{k: d[k] for k in ("workers", "refused_workers") if k in d}} for d in ds]  # Dask workers
     return out
 
@@ -137,20 +152,29 @@ def read_status(workdir: Path) -> dict[str, Any]:
     """The daemons' status plus the journal's counts and the ekte processes
     working on the directory now."""
     workdir = Path(workdir)
+    if not workdir.is_dir():
+        raise ConfigError(f"the working directory {workdir} does not exist (check --workdir or $EKTE_HOME)")
     out: dict[str, Any] = {"workdir": str(workdir), "running": False}
     out.update(merge(daemons(workdir)))
     out["workdir"] = str(workdir)
     j = workdir / "journal.sqlite"
-    if j.is_file():
-        from ekte.journal import Journal
+    try:
+        check_journal_file(workdir)
+        if j.is_file():
+            from ekte.journal import Journal
 
-        journal = Journal(j, readonly=True)
-        try:
-            out["journal"] = journal.counts()
-            out["processes"] = _processes(journal)
-            out["mail_messages"] = _mail(journal)
-        finally:
-            journal.close()
+            journal = Journal(j, readonly=True)
+            try:
+                out["journal"] = journal.counts()
+                out["processes"] = _processes(journal)
+                out["mail_messages"] = _mail(journal)
+            finally:
+                journal.close()
+    except Exception as e:
+        failure = environment_failure(e, str(workdir))
+        if failure is None:
+            raise
+        out["error"] = failure.to_dict()
     return out
 
 
@@ -160,6 +184,16 @@ def _mail(journal: Any) -> dict[str, int]:
         return journal.mail_counts()
     except Exception:  # noqa: BLE001 - a journal of an older release has no mail_messages table
         return {}
+
+
+def exit_code(st: dict[str, Any]) -> int:
+    """For monitoring: 0 when a daemon runs and none died without being
+    stopped or stalled (no status written for a minute); 1 otherwise;
+    75/74 when the journal cannot be read."""
+    if st.get("error"):
+        return ExitCode.JOURNAL_DAMAGED if st["error"]["code"] == "journal_damaged" else ExitCode.ENVIRONMENT
+    died = [d for d in st.get("daemons", []) if (not d.get("running") and not d.get("stopping")) or d.get("stalled")]
+    return 0 if st.get("running") and not died else 1
 
 
 def _processes(journal: Any) -> list[dict[str, Any]]:

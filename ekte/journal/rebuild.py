@@ -1,0 +1,278 @@
+"""``ekte journal check`` and ``ekte journal rebuild``.
+
+The archive is the truth: every archive folder holds ``metadata.json``
+(identity, source, type, fields, the Aktenzeichen and how it was
+assigned), the review queue names what waits for a clerk, and every
+quarantine folder holds ``reason.json``.  :func:`check` compares the
+journal with them (and SQLite's own integrity check); :func:`rebuild`
+writes a new journal from them:
+
+* a document with an archive folder → ``archived`` (``review`` when it
+  waits in ``review/``, ``rejected`` when a clerk rejected and kept it —
+  ``review/rejected/<id>.json`` —, ``quarantined`` when a clerk's
+  rejection sent it to the quarantine); which connectors have it is not in the archive,
+  so the next ``ekte export --all`` (or the daemon, or the next run that
+  sees the file) asks each connector again — they recognise what they
+  have and answer "already exported";
+* a quarantine folder without an archive → ``quarantined`` (``released``
+  when an administrator closed it: ``released.json``);
+* e-mail messages (``mail_messages``, schema 3) from the archived parts'
+  provenance: ``done`` when every part of the message is archived, else
+  ``failed`` (a message all of whose parts were quarantined is not known
+  again: its documents are, by their SHA-256);
+* the running numbers: every assigned Aktenzeichen is read back with the
+  profile's template, each counter continues after its highest number.
+
+The damaged journal is kept beside it (``journal.sqlite.damaged-<time>``);
+the new one is built under a temporary name and put in place in one
+rename.  Rebuilding needs the working directory to itself (no other ekte
+process may have it open)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import sqlite3
+import string
+from pathlib import Path
+from typing import Any, Iterator
+
+from ekte.errors import ConfigError, EnvironmentFailure, environment_failure
+from ekte.workdirs import JOURNAL_FILE, check_journal_file, require
+
+SUFFIXES = ("", "-wal", "-shm")
+#: the states of a document that has an archive folder
+ARCHIVED = ("archived", "exported", "review", "rejected")
+
+
+def _json(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _rejected_out(workdir: Path, doc_id: str) -> bool:
+    """Archived, then sent to the quarantine by a clerk's rejection."""
+    return ((_json(workdir / "quarantine" / doc_id / "reason.json") or {}).get("code")) == "rejected"
+
+
+def _archived_state(workdir: Path, doc_id: str) -> str:
+    if (workdir / "review" / f"{doc_id}.json").is_file():
+        return "review"
+    if (workdir / "review" / "rejected" / f"{doc_id}.json").is_file():
+        return "rejected"
+    return "quarantined" if _rejected_out(workdir, doc_id) else "archived"
+
+
+def _archives(workdir: Path) -> Iterator[tuple[Path, dict[str, Any] | None]]:
+    for d in sorted((workdir / "archive").glob("*/*")):
+        if d.is_dir() and not d.name.startswith("."):
+            try:
+                yield d, json.loads((d / "metadata.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                yield d, None
+
+
+def _open(workdir: Path) -> tuple[sqlite3.Connection | None, str | None]:
+    """The journal read-only, or the reason it cannot be read."""
+    try:
+        check_journal_file(workdir)
+        db = sqlite3.connect(f"file:{workdir / JOURNAL_FILE}?mode=ro", uri=True, timeout=30)
+        db.row_factory = sqlite3.Row
+        result = db.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            db.close()
+            return None, f"SQLite integrity check: {result}"
+        db.execute("SELECT sha256, id, state, archive_path FROM documents LIMIT 1").fetchall()
+        return db, None
+    except (sqlite3.DatabaseError, EnvironmentFailure) as e:
+        return None, getattr(e, "message", None) or str(e)
+
+
+def check(workdir: Path) -> dict[str, Any]:
+    """The journal against the archive: ``{"ok", "damaged", "findings", "counts"}``."""
+    workdir = Path(workdir)
+    require(workdir)
+    db, damage = _open(workdir)
+    out: dict[str, Any] = {"workdir": str(workdir), "ok": False, "damaged": damage, "findings": [], "counts": {}}
+    if db is None:
+        return out
+    try:
+        rows = {r["id"]: r for r in db.execute("SELECT sha256, id, state, archive_path FROM documents")}
+        out["counts"] = {r[0]: r[1] for r in db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state")}
+    finally:
+        db.close()
+    seen = set()
+    for d, meta in _archives(workdir):
+        seen.add(d.name)
+        row = rows.get(d.name)
+        if meta is None:
+            out["findings"].append(f"{d.name}: archive folder without a readable metadata.json")
+        elif row is None:
+            out["findings"].append(f"{d.name}: archived, but the journal does not know it")
+        elif row["state"] not in ARCHIVED and not (row["state"] == "quarantined" and _rejected_out(workdir, d.name)):
+            out["findings"].append(f"{d.name}: archived, but the journal says {row['state']}")
+    for doc_id, row in rows.items():
+        if row["state"] in ARCHIVED and doc_id not in seen:
+            out["findings"].append(f"{doc_id}: the journal says {row['state']}, but its archive folder is missing")
+    out["ok"] = not out["findings"]
+    return out
+
+
+def _number(az: str, tmpl: str, values: dict[str, str]) -> int | None:
+    """The running number in an assigned Aktenzeichen, read with the template."""
+    rx = ""
+    for literal, name, spec, _conv in string.Formatter().parse(tmpl):
+        rx += re.escape(literal)
+        if name == "seq":
+            rx += r"(?P<seq>\d+)"
+        elif name is not None:
+            rx += re.escape(format(values.get(name, ""), spec or "")) if name in values else ".*?"
+    m = re.fullmatch(rx, az)
+    if m is None:  # another template then: the last group of digits
+        m = re.search(r"(?P<seq>\d+)(?!.*\d)", az)
+    return int(m.group("seq")) if m else None
+
+
+def _numbers(meta: dict[str, Any], profile: Any) -> tuple[str, str, str, int] | None:
+    """(key, Aktenzeichen, counter, number) of an assigned Aktenzeichen."""
+    az = (meta.get("fields") or {}).get("aktenzeichen") or {}
+    if az.get("method") != "assigned" or not az.get("value"):
+        return None
+    doctype = meta.get("doctype") or ""
+    dtype = profile.doctypes.get(doctype)
+    aktenplan = dtype.aktenplan if dtype and dtype.aktenplan else doctype
+    year = (meta.get("received") or "")[:4]
+    gid = ((meta.get("provenance") or {}).get("group") or {}).get("id")
+    seq = _number(az["value"], profile.extract.aktenzeichen_template or "",
+                  {"aktenplan": aktenplan, "year": year, "doctype": doctype})
+    if seq is None:
+        return None
+    return (f"group:{gid}" if gid else meta["sha256"]), az["value"], f"aktenzeichen:{aktenplan}:{year}", seq
+
+
+def _mail_part(messages: dict[tuple[str, str], dict[str, Any]], meta: dict[str, Any]) -> None:
+    """Count an archived part of an e-mail message (its provenance names the message)."""
+    import hashlib
+
+    prov = meta.get("provenance") or {}
+    if prov.get("system") != "mail" or not prov.get("mailbox") or not prov.get("message_sha256"):
+        return  # only messages taken from a mailbox are recorded in mail_messages (not .eml files)
+    mid = prov.get("message_id") or ""
+    key = (prov["message_sha256"], hashlib.sha256(mid.encode("utf-8", "replace")).hexdigest() if mid else "")
+    m = messages.setdefault(key, {"account": prov.get("mailbox"), "size": 0, "archived": 0, "received": []})
+    m["size"] = max(m["size"], int((prov.get("group") or {}).get("size") or 1))
+    m["archived"] += 1
+    m["received"] += [meta["received"]] if meta.get("received") else []
+
+
+def _fill_mail(db: sqlite3.Connection, messages: dict[tuple[str, str], dict[str, Any]], now: str) -> dict[str, int]:
+    from ekte.journal.mail import DONE, FAILED, mail_key
+
+    out: dict[str, int] = {}
+    for (sha, mid_hash), m in sorted(messages.items()):
+        state = DONE if m["archived"] >= m["size"] else FAILED
+        db.execute("INSERT OR IGNORE INTO mail_messages(key, sha256, msgid_hash, account, state, detail, first_seen, "
+                   "updated) VALUES (?,?,?,?,?,?,?,?)",
+                   (mail_key(sha, mid_hash), sha, mid_hash, m["account"], state,
+                    json.dumps({"documents": m["archived"], "rebuilt": True}), min(m["received"], default=now), now))
+        out[state] = out.get(state, 0) + 1
+    return out
+
+
+def _exclusive(workdir: Path) -> int:
+    fd = os.open(workdir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ConfigError(f"other ekte processes are using {workdir}; stop them (the daemon too) before "
+                          "rebuilding its journal") from None
+    return fd
+
+
+def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    counters: dict[str, int] = {}
+    messages: dict[tuple[str, str], dict[str, Any]] = {}
+    with j.tx() as db:
+        for d, meta in _archives(workdir):
+            if meta is None or not meta.get("sha256"):
+                report["skipped"].append(f"{d.name}: no readable metadata.json")
+                continue
+            state = _archived_state(workdir, meta["id"])
+            db.execute("INSERT OR REPLACE INTO documents(sha256, id, source, media_type, state, doctype, confidence, "
+                       "pages, archive_path, first_seen, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       (meta["sha256"], meta["id"], meta.get("source") or "", meta.get("media_type"), state,
+                        meta.get("doctype"), meta.get("confidence"), meta.get("pages"),
+                        str(d.relative_to(workdir)), meta.get("received") or now, now))
+            j._event(db, meta["id"], "journal", "rebuilt", f"from metadata.json: {state}")
+            report["states"][state] = report["states"].get(state, 0) + 1
+            _mail_part(messages, meta)
+            n = _numbers(meta, profile)
+            if n is not None:
+                key, az, counter, seq = n
+                db.execute("INSERT OR IGNORE INTO assigned(sha256, aktenzeichen, time, counter, state) "
+                           "VALUES (?,?,?,?, 'used')", (key, az, now, counter))
+                counters[counter] = max(counters.get(counter, 0), seq)
+        for r in sorted((workdir / "quarantine").glob("*/reason.json")):
+            try:
+                q = json.loads(r.read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not q.get("sha256") or db.execute("SELECT 1 FROM documents WHERE sha256=?", (q["sha256"],)).fetchone():
+                continue
+            state = "released" if (r.parent / "released.json").is_file() else "quarantined"
+            db.execute("INSERT INTO documents(sha256, id, source, state, error_code, error_message, first_seen, "
+                       "updated) VALUES (?,?,?,?,?,?,?,?)",
+                       (q["sha256"], q.get("id") or q["sha256"][:16], q.get("source") or "", state, q.get("code"),
+                        q.get("message"), q.get("time") or now, now))
+            report["states"][state] = report["states"].get(state, 0) + 1
+        report["mail_messages"] = _fill_mail(db, messages, now)
+        for name, value in counters.items():
+            db.execute("INSERT INTO counters(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
+                       "value=max(value, excluded.value)", (name, value))
+    report["counters"] = dict(sorted(counters.items()))
+
+
+def rebuild(workdir: Path, profile: Any, *, force: bool = False) -> dict[str, Any]:
+    """A new journal from the archive; the old one kept beside it."""
+    from ekte.journal import Journal
+
+    workdir = Path(workdir)
+    if not workdir.is_dir() or not (workdir / "archive").is_dir():
+        raise ConfigError(f"{workdir} is not an ekte working directory (no archive folder)")
+    fd = _exclusive(workdir)
+    try:
+        db, damage = _open(workdir) if (workdir / JOURNAL_FILE).exists() else (None, "missing")
+        if db is not None:
+            db.close()
+            if not force:
+                raise ConfigError(f"the journal of {workdir} is not damaged (ekte journal check); "
+                                  "rebuild it anyway with --force")
+        report: dict[str, Any] = {"workdir": str(workdir), "was": damage or "readable", "states": {}, "skipped": []}
+        tmp = workdir / f".{JOURNAL_FILE}.rebuild"
+        for s in SUFFIXES:
+            Path(f"{tmp}{s}").unlink(missing_ok=True)
+        j = Journal(tmp)
+        try:
+            _fill(j, workdir, profile, report)
+            j.db.execute("PRAGMA journal_mode=DELETE")  # one file to put in place (WAL again when opened)
+        finally:
+            j.close()
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        for s in SUFFIXES:
+            old = workdir / f"{JOURNAL_FILE}{s}"
+            if old.exists():
+                os.rename(old, workdir / f"{JOURNAL_FILE}.damaged-{stamp}{s}")
+                report.setdefault("kept", []).append(f"{JOURNAL_FILE}.damaged-{stamp}{s}")
+        os.rename(tmp, workdir / JOURNAL_FILE)
+        return report
+    except sqlite3.Error as e:
+        raise environment_failure(e, str(workdir)) or e
+    finally:
+        os.close(fd)

@@ -1,0 +1,105 @@
+"""`ekte train`: the document-type model and the field model from labelled
+documents.
+
+* ``DIR`` with one sub-folder per document type (PDFs, images, .txt): the
+  type model only (no field truth);
+* ``DIR --truth FILE`` (the format of ``ekte eval``: ``{id: {"type",
+  "fields"}}``): both models;
+* ``--from-reviews``: documents clerks accepted from the review queue of
+  the working directory — their confirmed type, and the fields they typed
+  (method ``manual``) — adjust both models.  The field model then starts
+  from the model in use and moves only as far as the corrections say
+  (an L2 pull towards it), so a handful of corrections cannot undo it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ekte.errors import ConfigError
+from ekte.model import Classification, Document
+from ekte.profile import Profile
+
+
+def _typed_folders(root: Path) -> tuple[list[str], list[str], list[tuple[Path, str]]]:
+    texts: list[str] = []
+    labels: list[str] = []
+    to_read: list[tuple[Path, str]] = []
+    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for f in sorted(sub.rglob("*")):
+            if not f.is_file() or f.name.startswith("."):
+                continue
+            if f.suffix.lower() == ".txt":
+                texts.append(f.read_text("utf-8", errors="replace"))
+                labels.append(sub.name)
+            else:
+                to_read.append((f, sub.name))
+    return texts, labels, to_read
+
+
+def _with_truth(docs: list[Document], truth: dict[str, Any]) -> list[tuple[Document, dict[str, str]]]:
+    out = []
+    for d in docs:
+        t = truth.get(Path(d.source).stem)
+        if t is None or d.error or not d.page_texts:
+            continue
+        d.classification = Classification(t["type"], 1.0, [], "truth")
+        out.append((d, {k: str(v) for k, v in (t.get("fields") or {}).items()}))
+    return out
+
+
+def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dict[str, Any] | None = None,
+          from_reviews: bool = False, out: Path | None = None, analyze: Any = None) -> dict[str, Any]:
+    """Fit and save the models; returns {"classifier": meta | None, "extractor": meta | None}.
+    *analyze* OCRs files as ingest would (``api.analyze`` bound to the profile)."""
+    from ekte.stages.classify import default_model_path, train_model
+    from ekte.stages.extract import LabelExtractor
+    from ekte.stages.extract import default_model_path as field_model_path
+    from ekte.stages.extract.train import examples, fit, reviewed_documents, save_model
+
+    if directory is None and not from_reviews:
+        raise ConfigError("say what to learn from: DIR, DIR --truth FILE, or --from-reviews")
+    texts: list[str] = []
+    labels: list[str] = []
+    labelled: list[tuple[Document, dict[str, str]]] = []
+    reviewed: list[tuple[Document, dict[str, str]]] = []
+    if directory is not None:
+        root = Path(directory)
+        if not root.is_dir():
+            raise ConfigError(f"training folder not found: {root}")
+        if truth is None:
+            texts, labels, to_read = _typed_folders(root)
+            label_of = {str(p): lab for p, lab in to_read}
+            for d in analyze([p for p, _ in to_read]) if to_read else []:
+                if not d.error and d.page_texts:
+                    texts.append(d.text)
+                    labels.append(label_of[d.source])
+        else:
+            labelled = _with_truth(analyze([root]), truth)
+    if from_reviews:
+        reviewed = reviewed_documents(workdir)
+        if not reviewed:
+            raise ConfigError(f"no accepted reviews with corrected fields in {workdir}")
+    for d, _t in labelled + reviewed:
+        texts.append(d.text)
+        labels.append(d.doctype or "")
+    if not texts:
+        raise ConfigError(f"no training documents found below {directory} (expected one folder per document type, "
+                          "or --truth)")
+    result: dict[str, Any] = {"classifier": None, "extractor": None}
+    if len(set(labels)) >= 2:
+        path = Path(out) if out else default_model_path(profile, workdir)
+        result["classifier"] = dict(train_model(texts, labels, profile, path), path=str(path))
+    elif not labelled and not reviewed:
+        raise ConfigError("training needs documents of at least two document types")
+    if labelled or reviewed:
+        data = [e for d, t in labelled for e in examples(d, profile, t)]
+        data += [e for d, t in reviewed for e in examples(d, profile, t, only=t)]
+        current = LabelExtractor()
+        current.configure(profile, workdir)
+        prior = current.model if reviewed and not labelled else None
+        model = fit(data, prior, l2=4.0 if prior else 1.0,
+                    meta={"documents": len(labelled), "reviews": len(reviewed)})
+        result["extractor"] = save_model(model, field_model_path(profile, workdir), profile)
+    return result

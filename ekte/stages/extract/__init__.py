@@ -1,0 +1,227 @@
+"""Extract: metadata fields, each with a value, a confidence and where it
+was found (page, character span in the page text).
+
+Every registered extractor (hook ``ekte_extractors``) is asked; for each
+field the value with the highest confidence wins.  The built-ins:
+
+* :class:`FormExtractor` — values of a fillable PDF's AcroForm fields
+  (no OCR guessing when the form carries its data), confidence 0.99;
+* :class:`LabelExtractor` — reads the page as words with boxes
+  (:mod:`ekte.stages.layout`): a label's value is to its right or below it,
+  within its cell, up to the next label (:mod:`.candidates`); section
+  headings decide whose values are whose; values without labels come from
+  stamps, letter heads, running text and shapes (:mod:`.patterns`); every
+  candidate is typed and validated (:mod:`.values`) and scored by a
+  logistic model (:mod:`.scoring`, trained by ``ekte train``) whose
+  probability is the field's confidence.
+
+:func:`review_reasons` names the needed fields below ``extract.auto_threshold``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from ekte import patterns as bounded  # the profile's patterns in bounded time
+from ekte.model import Field
+from ekte.stages.extract.candidates import Cand, layout_candidates
+from ekte.stages.extract.lexicon import lexicon, norm
+from ekte.stages.extract.patterns import header_candidates, prose_candidates, shape_candidates, stamp_candidates
+from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
+from ekte.stages.extract.values import (  # noqa: F401 - the parsers are part of this module's interface
+    VALIDATORS, Parsed, clean, find_dates, fix_digits, parse_address, parse_date, parse_date_ex, split_name,
+    v_aktenzeichen, v_date, v_email, v_evb, v_fin, v_flur, v_flurstueck, v_iban, v_kennzeichen, v_name, v_plz,
+    v_strasse, v_telefon, v_text,
+)
+from ekte.stages.layout import Word, rows, words_from_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ekte.model import Document
+    from ekte.profile import Profile
+
+
+class Extractor(Protocol):
+    name: str
+
+    def extract(self, doc: "Document", profile: "Profile") -> dict[str, Field]: ...
+
+
+def default_model_path(profile: "Profile", workdir: Path) -> Path:
+    if profile.extract.model_path:
+        return Path(profile.extract.model_path)
+    return Path(workdir) / "models" / f"{profile.name}.extractor.json"
+
+
+def page_words_of(doc: "Document") -> list[list[Word]]:
+    """The words of every page: from the PDF (worker), else the text on a grid."""
+    have = doc.extra.get("page_words") or []
+    out = []
+    for i, text in enumerate(doc.page_texts):
+        ws = have[i] if i < len(have) else None
+        out.append([Word(*w) for w in ws] if ws else words_from_text(text))
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def aktenzeichen_patterns(pats: tuple[str, ...]) -> list:
+    """The profile's Aktenzeichen patterns, compiled once, run in bounded time (RE2, else a time limit)."""
+    return [bounded.compile(p) for p in pats]
+
+
+def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
+    lex = lexicon(profile)
+    az = aktenzeichen_patterns(tuple(profile.extract.aktenzeichen_patterns))
+    out: list[Cand] = []
+    ocr_pages = set((doc.ocr or {}).get("ocr_pages") or [])
+    for pno, (text, words) in enumerate(zip(doc.page_texts, page_words_of(doc)), start=1):
+        if not words:
+            continue
+        rws = rows(words)
+        page = layout_candidates(pno, rws, words, lex, profile.extract.label_similarity, VALIDATORS)
+        page += stamp_candidates(pno, text) + prose_candidates(pno, text) + shape_candidates(pno, text, az)
+        if pno == 1:
+            page += header_candidates(pno, rws, max(w.y1 for w in words))
+        for c in page:
+            c.ocr = pno in ocr_pages
+        out += _without_overlaps(page)
+    return out
+
+
+def _without_overlaps(cands: list[Cand]) -> list[Cand]:
+    """A shape found around a label's value is that value read worse
+    ("Verein FC Oberfeld e.V." around the cell "FC Oberfeld e.V."): dropped."""
+    labelled = [(c.field, c.start, c.end) for c in cands if c.source in ("right", "below")]
+    return [c for c in cands if c.source != "pattern" or not any(
+        f == c.field and c.start <= s and e <= c.end and (c.start, c.end) != (s, e) for f, s, e in labelled)]
+
+
+def featurized(doc: "Document", profile: "Profile") -> list[tuple[Cand, dict[str, float]]]:
+    primaries = profile.extract.person_roles.get(doc.doctype or "", ["applicant"])
+    return featurize(candidates(doc, profile), primaries, len(doc.page_texts))
+
+
+class LabelExtractor:
+    """Layout-aware extraction (labels, sections, patterns) with a learned scorer."""
+
+    name = "labels"
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        self.model_path = Path(model_path) if model_path else None
+        self._model: tuple[Path | None, FieldModel | None] | None = None
+
+    def configure(self, profile: "Profile", workdir: Path) -> None:
+        """Called by the pipeline: the working directory's model, else the shipped
+        one (``extract.model_path = "none"``: no model, the hand-set prior)."""
+        self._no_model = profile.extract.model_path == "none"
+        if self.model_path is None and not self._no_model:
+            p = default_model_path(profile, workdir)
+            self.model_path = p if p.is_file() else None
+
+    _no_model = False
+
+    @property
+    def model(self) -> FieldModel | None:
+        if self._no_model:
+            return None
+        path = self.model_path or (SHIPPED_MODEL if SHIPPED_MODEL.is_file() else None)
+        if self._model is None or self._model[0] != path:
+            self._model = (path, FieldModel.load(path) if path else None)
+        return self._model[1]
+
+    def extract(self, doc: "Document", profile: "Profile") -> dict[str, Field]:
+        model = self.model
+        scored = [(c, model.proba(f) if model else f["prior"]) for c, f in featurized(doc, profile)]
+        out: dict[str, Field] = {}
+        for name, (c, conf) in choose(scored, profile.extract.min_confidence).items():
+            method = "label" if c.source in ("right", "below") else "pattern"
+            out[name] = Field(c.value, round(conf, 3), c.page, (c.start, c.end), method, c.repaired,
+                              c.raw if (c.repaired or not c.ok) and c.raw else None)
+        return out
+
+
+class FormExtractor:
+    """The values of a fillable PDF's form fields (read by intake)."""
+
+    name = "form"
+
+    def extract(self, doc: "Document", profile: "Profile") -> dict[str, Field]:
+        form: dict[str, str] = doc.extra.get("form_fields") or {}
+        if not form:
+            return {}
+        names: dict[str, str] = {}
+        table = {k: list(v) for k, v in profile.extract.labels.items() if k in VALIDATORS or k != "other"}
+        table["aktenzeichen"] = list(profile.extract.aktenzeichen_labels)
+        for f in VALIDATORS:
+            table.setdefault(f, []).append(f)
+        for f, variants in list(table.items()) + [(f, v) for f, v in profile.extract.form_fields.items()]:
+            for v in variants:
+                names.setdefault(re.sub(r"[\W_]+", "", norm(v)), f)
+        out: dict[str, Field] = {}
+        for fname, raw in form.items():
+            key = re.sub(r"[\W_]+", "", norm(fname.split(".")[-1]))
+            field = names.get(key)
+            if not field or field not in VALIDATORS or not str(raw).strip():
+                continue
+            p = VALIDATORS[field](str(raw)) if field != "aktenzeichen" else Parsed(clean(str(raw)))
+            if p:
+                out[field] = Field(p.value, 0.99 if p.ok else 0.4, None, None, "form", p.repaired,
+                                   str(raw) if p.repaired or not p.ok else None)
+        return out
+
+
+# -- the stage ---------------------------------------------------------------------
+
+def _rank(f: Field) -> tuple[bool, float]:
+    """A form's own data beats any reading of the page; otherwise the more confident value."""
+    return f.method == "form", f.confidence
+
+
+def extract(doc: "Document", profile: "Profile", extractors: list[Extractor]) -> dict[str, Field]:
+    merged: dict[str, Field] = {}
+    for ex in extractors:
+        for name, f in ex.extract(doc, profile).items():
+            if name not in merged or _rank(f) > _rank(merged[name]):
+                merged[name] = f
+    if "eingangsdatum" not in merged:
+        # no received stamp: the intake time, marked as such
+        d = dt.datetime.fromisoformat(doc.received).strftime("%d.%m.%Y")
+        merged["eingangsdatum"] = Field(d, 1.0, None, None, "intake")
+    return merged
+
+
+#: methods whose values need no review: a form's data, delivered, typed by a clerk, assigned
+TRUSTED = ("form", "intake", "manual", "assigned", "given")
+
+
+def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
+    """Why a person must look at this document's fields: every needed field
+    (``doctypes.<type>.required``, else ``extract.required``) that was not
+    found or is below ``extract.auto_threshold``.  A missing Aktenzeichen is
+    no reason (one is assigned); a missing field of a document with a sure
+    Aktenzeichen neither (it is filed into its case); nor are the fields of a document delivered
+    with its metadata (xdomea, portal, separator sheets: the sending system
+    is the authority for them).  ``auto_threshold = 0`` turns field review
+    off.  No values in the reasons."""
+    if doc.classification is not None and doc.classification.method in TRUSTED:
+        return []
+    if profile.extract.auto_threshold <= 0:
+        return []
+    dtype = profile.doctypes.get(doc.doctype or "")
+    needed = dtype.required if dtype is not None and dtype.required is not None else profile.extract.required
+    auto = profile.extract.auto_threshold
+    az = doc.fields.get("aktenzeichen")
+    # a sure Aktenzeichen files the document into its case: a field it does not carry is no reason
+    filed = az is not None and (az.method in TRUSTED or az.confidence >= auto) and az.method != "assigned"
+    reasons = []
+    for name in needed:
+        f = doc.fields.get(name)
+        if f is None:
+            if name != "aktenzeichen" and not filed:
+                reasons.append(f"{name}: not found")
+        elif f.method not in TRUSTED and f.confidence < auto:
+            reasons.append(f"{name}: confidence {f.confidence:.2f} < {auto:g}")
+    return reasons

@@ -1,0 +1,233 @@
+"""Candidate values from the layout: a label's value is to its right (in
+its cell, or the next cell) or below it (in its column), up to the next
+label; section headings decide whose value it is.
+
+Every candidate carries what the scorer needs to judge it (how the label
+matched, where the value was, whose section, whether it parsed)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ekte.stages.extract import values as V
+from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, section_of
+from ekte.stages.layout import Row, Word
+
+PERSON_FIELDS = ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "telefon", "email")
+
+
+@dataclass
+class Cand:
+    field: str
+    value: str
+    page: int
+    start: int
+    end: int
+    source: str  # right | below | pattern | prose | header | stamp
+    sim: float = 1.0
+    colon: bool = False
+    weak: bool = False
+    role: str | None = None
+    ok: bool = True
+    repaired: bool = False
+    raw: str = ""
+    y: float = 0.0  # 0 (top) .. 1 (bottom) of the page
+    debris: bool = False
+    pseudo: bool = False  # from a pseudo-field label (a full name, a whole address)
+    dist: float = 0.0  # label → value, in line heights
+    ocr: bool = False  # read by OCR (a scan), not from a text layer
+    rank: int = 5  # whose value (scoring.role_rank)
+
+
+@dataclass
+class Section:
+    row: int
+    x0: float
+    x1: float
+    role: str
+
+
+def _page_geometry(words: list[Word]) -> tuple[float, float]:
+    return max((w.x1 for w in words), default=1.0), max((w.y1 for w in words), default=1.0)
+
+
+def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
+    out = []
+    for r, row in enumerate(rws):
+        # cells without a letter (an OCR speck, what is left of "2.") do not count
+        cells = [c for c in row.cells if any(ch.isalpha() for w in c for ch in w.text)]
+        for cell in cells[:1] if len(cells) > 1 else cells:
+            if len(cell) > 9 or cell[-1].text[-1:].isdigit():
+                continue
+            role = section_of(" ".join(w.text for w in cell), lex)
+            if role:
+                out.append(Section(r, cell[0].x0, cell[-1].x1, role))
+    return out
+
+
+def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | None:
+    """The role of the nearest heading above row *r* whose column holds *x*."""
+    best: Section | None = None
+    for s in sections:
+        if s.row >= r:
+            continue
+        same_row = [o for o in sections if o.row == s.row and o.x0 > s.x0]
+        col_end = min((o.x0 for o in same_row), default=page_w + 1)
+        if s.x0 - 40 <= x < col_end and (best is None or s.row > best.row):
+            best = s
+    return best.role if best else None
+
+
+def row_hits(row: Row, lex: Lexicon, min_sim: float) -> list[Hit]:
+    nw = [norm_word(w.text) for w in row.words]
+    colons = [w.text.endswith(":") for w in row.words]
+    starts = set()
+    k = 0
+    for cell in row.cells:
+        starts.add(k)
+        k += len(cell)
+    hits: list[Hit] = []
+    i = 0
+    while i < len(nw):
+        h = match_in_row(nw, colons, i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
+        if h:
+            hits.append(h)
+            i = h.j
+        else:
+            i += 1
+    return hits
+
+
+def _cell_index(row: Row, wi: int) -> int:
+    k = 0
+    for ci, cell in enumerate(row.cells):
+        k += len(cell)
+        if wi < k:
+            return ci
+    return len(row.cells) - 1
+
+
+def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
+    """The words right of a label, and whether they are in a cell of their own."""
+    nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
+    ci = _cell_index(row, h.j - 1)
+    cell_end = sum(len(c) for c in row.cells[:ci + 1])
+    if h.j < min(cell_end, nxt):
+        if h.label.weak and not h.colon:
+            return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
+        return row.words[h.j:min(cell_end, nxt)], False
+    if ci + 1 < len(row.cells) and cell_end < nxt:
+        nxt_cell_end = cell_end + len(row.cells[ci + 1])
+        return row.words[cell_end:min(nxt_cell_end, nxt)], True
+    return [], False
+
+
+def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]], lines: int) -> list[list[Word]]:
+    row = rws[r]
+    lw = row.words[h.i]
+    ci = _cell_index(row, h.j - 1)
+    col_end = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
+    x_lo = lw.x0 - 3 * lw.char_w
+    out: list[list[Word]] = []
+    last_y = row.y
+    for rr in range(r + 1, min(len(rws), r + 1 + lines + 1)):
+        below = rws[rr]
+        if below.y - last_y > 2.6 * lw.h:
+            break
+        ws = [(k, w) for k, w in enumerate(below.words) if x_lo <= w.x0 < col_end - 2]
+        if not ws:
+            if out:
+                break
+            continue
+        hit_starts = {o.i for o in all_hits.get(rr, [])}
+        if ws[0][0] in hit_starts:
+            break
+        taken = []
+        for k, w in ws:
+            if k in hit_starts:
+                break
+            taken.append(w)
+        out.append(taken)
+        last_y = below.y
+        if len(out) >= lines:
+            break
+    return out
+
+
+def _emit(out: list[Cand], field: str, p: V.Parsed | None, base: Cand, raw: str) -> None:
+    if p is None or not p.value or (not p.ok and base.source == "below"):
+        return
+    c = Cand(**{**base.__dict__, "field": field, "value": p.value, "ok": p.ok, "repaired": p.repaired, "raw": raw})
+    out.append(c)
+
+
+_CONTINUES = re.compile(r"(?:der|des|die|dem|den|zur|zum|für|von|vom|und)\b")
+
+
+def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators: dict) -> None:
+    """Typed candidates from the value of one label."""
+    f = h.label.field
+    debris = V.strip_debris(text)
+    base.debris = debris != V.clean(text)
+    if f == "other" or not debris or (h.label.weak and not h.colon and _CONTINUES.match(debris)):
+        return  # "Datum der Geburt …": the label goes on, it is not this one
+    if f == "name":
+        base.pseudo = True
+        key = h.label.key
+        last_first = key.startswith(("name,", "nachname,", "familienname,", "name ,"))
+        nm = V.split_name(debris, last_first)
+        if nm:  # each part must be a name itself ("Vertreter/in bzw." is not)
+            _emit(out, "vorname", V.Parsed(nm[0], ok=bool(V.v_name(nm[0]) and V.v_name(nm[0]).ok)), base, text)
+            _emit(out, "nachname", V.Parsed(nm[1], ok=bool(V.v_name(nm[1]) and V.v_name(nm[1]).ok)), base, text)
+        elif " " not in debris and key == "name":
+            _emit(out, "nachname", V.v_name(debris), base, text)
+        return
+    if f in ("anschrift", "plz_ort", "ort"):
+        a = V.parse_address(debris)
+        base.pseudo = f != "ort"
+        for k in ("strasse", "plz", "ort"):
+            if k in a:
+                _emit(out, k, V.Parsed(a[k]), base, text)
+        if f == "ort" and "ort" not in a:
+            _emit(out, "ort", V.v_ort(debris), base, text)
+        return
+    vf = validators.get(f)
+    _emit(out, f, vf(debris) if vf else V.v_text(debris), base, text)
+
+
+def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon, min_sim: float,
+                      validators: dict) -> list[Cand]:
+    page_w, page_h = _page_geometry(words)
+    sections = find_sections(rws, lex)
+    heads = {s.row for s in sections}
+    hits = {r: [h for h in row_hits(row, lex, min_sim) if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
+    out: list[Cand] = []
+    for r, row in enumerate(rws):
+        for h in hits[r]:
+            lw = row.words[h.i]
+            role = h.label.role or role_at(sections, r, lw.x0, page_w)
+            base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
+                        y=lw.cy / page_h)
+            right, own_cell = _value_right(row, h, hits[r])
+            if right:
+                rb = Cand(**base.__dict__)
+                rb.start, rb.end = right[0].start, right[-1].end
+                rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
+                parse_label_value(h, " ".join(w.text for w in right), rb, out, validators)
+                if not own_cell or h.colon:
+                    continue
+            lines = 2 if h.label.field in ("anschrift", "name") else 1
+            below = _value_below(rws, r, h, hits, lines)
+            if not below:
+                continue
+            first = below[0]
+            base.source, base.start, base.end = "below", first[0].start, first[-1].end
+            base.dist = (first[0].cy - lw.cy) / lw.h
+            text = " ".join(w.text for w in first)
+            if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
+                    w.text for w in below[1])):
+                text += ", " + " ".join(w.text for w in below[1])
+                base.end = below[1][-1].end
+            parse_label_value(h, text, base, out, validators)
+    return out

@@ -1,0 +1,160 @@
+"""The label lexicon and the section headings, matched on word sequences.
+
+A label is a sequence of words ("Straße / Nr.", "Name, Vorname"): it
+matches the words of a row exactly (after normalising case, ß, a trailing
+colon or asterisk) or, on OCR text, fuzzily (rapidfuzz).  Labels come from
+the profile (``extract.labels``, ``extract.aktenzeichen_labels``); section
+headings from ``extract.sections`` on top of the defaults.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from ekte.profile import DEFAULT_SECTIONS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ekte.profile import Profile
+
+#: words inside a label that say whose value it is
+ROLE_WORDS = (
+    ("kindes", "subject"), ("kind", "subject"), ("bevollmächtigt", "representative"), ("vertreter", "representative"),
+    ("erziehungsberechtigt", "representative"), ("sorgeberechtigt", "representative"), ("betreuer", "representative"),
+    ("kontoinhaber", "account"), ("vorsitzend", "chair"), ("vertreten durch", "chair"),
+    ("ansprechpartner", "representative"), ("entwurfsverfasser", "other"), ("eigentümer", "other"),
+)
+#: labels so common in running text or so short that they count only at the start of a cell or before a colon
+WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse", "zuschuss", "kennzeichen", "fin",
+        "flur", "plz", "eing.", "geb.", "antragsteller", "kind", "evb", "az", "az.", "tel.", "telefon", "mobil",
+        "anschrift", "email", "e-mail", "eingegangen", "iban", "strasse", "wohnsitz", "handy"}
+
+
+def norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).casefold()
+    s = s.replace("ß", "ss").replace("$", "§")
+    return re.sub(r"\s+", " ", s)
+
+
+def norm_word(w: str) -> str:
+    if w.isascii():
+        return w.lower().rstrip(":*").lstrip("*")
+    return unicodedata.normalize("NFKC", w).casefold().replace("ß", "ss").rstrip(":*").lstrip("*")
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str  # normalised words joined by one space
+    field: str
+    text: str  # as the profile wrote it
+    role: str | None  # whose value, when the label says so ("Vorname des Kindes")
+    weak: bool
+
+
+@dataclass
+class Lexicon:
+    labels: dict[str, Label] = field(default_factory=dict)
+    by_words: dict[int, list[str]] = field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)  # normalised heading → role
+    max_words: int = 1
+    first: set[str] = field(default_factory=set)  # first words of labels (a quick no)
+    head_len: tuple[int, int] = (0, 0)  # shortest and longest heading
+
+    def add(self, field_name: str, text: str) -> None:
+        key = " ".join(norm_word(w) for w in text.split())
+        if not key or key in self.labels:
+            return
+        role = next((r for w, r in ROLE_WORDS if w in key), None)
+        self.labels[key] = Label(key, field_name, text, role, key in WEAK or len(key) < 5)
+        n = key.count(" ") + 1
+        self.first.add(key.split(" ")[0])
+        self.by_words.setdefault(n, []).append(key)
+        self.max_words = max(self.max_words, n)
+
+
+_CACHE: dict[int, tuple[object, Lexicon]] = {}
+
+
+def lexicon(profile: "Profile") -> Lexicon:
+    hit = _CACHE.get(id(profile))
+    if hit and hit[0] is profile:
+        return hit[1]
+    lex = Lexicon()
+    table = {k: list(v) for k, v in profile.extract.labels.items()}
+    table["aktenzeichen"] = list(profile.extract.aktenzeichen_labels)
+    # longest first: a label that is a prefix of another never hides it
+    for f, variants in table.items():
+        for lab in variants:
+            lex.add(f, lab)
+    for role, heads in list(DEFAULT_SECTIONS.items()) + list(profile.extract.sections.items()):
+        for h in heads:
+            lex.sections[section_key(h)] = role
+    lens = [len(k) for k in lex.sections] or [0]
+    lex.head_len = (min(lens), max(lens))
+    _CACHE.clear()
+    _CACHE[id(profile)] = (profile, lex)
+    return lex
+
+
+def section_key(text: str) -> str:
+    """A heading without numbering ("1.", "A)", "Abschnitt 2:") and punctuation at its ends."""
+    t = norm(text).strip()
+    t = re.sub(r"^(?:abschnitt\s+)?(?:[0-9]{1,2}|[a-h]|[ivx]{1,4})[.)]\s*", "", t)
+    return t.strip(" :*-–")
+
+
+@dataclass
+class Hit:
+    label: Label
+    i: int  # first word index in the row
+    j: int  # one past the last word
+    sim: float  # 0..1
+    colon: bool
+
+
+def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_sim: float,
+                 cell_start: bool) -> Hit | None:
+    """The longest label starting at word *i* of a row; *nw* are the row's
+    words normalised (:func:`norm_word`), *colons* which of them ended with ':'."""
+    n = len(nw)
+    known_start = nw[i] in lex.first
+    for k in range(min(lex.max_words, n - i), 0, -1):
+        colon = colons[i + k - 1] or (i + k < n and nw[i + k] == "")
+        if not (known_start or cell_start or colon):
+            continue  # neither a label's first word nor a place where a garbled one may stand
+        key = " ".join(nw[i:i + k])
+        lab = lex.labels.get(key)
+        if lab is not None:
+            if cell_start or colon or not lab.weak:
+                return Hit(lab, i, i + k, 1.0, colon)
+            continue
+        if (cell_start or colon) and len(key) >= 6:
+            cands = lex.by_words.get(k, [])
+            best = process.extractOne(key, cands, scorer=fuzz.ratio, score_cutoff=min_sim) if cands else None
+            if best and best[0][:1] == key[:1] and abs(len(best[0]) - len(key)) <= 2:
+                return Hit(lex.labels[best[0]], i, i + k, best[1] / 100, colon)
+        if k == 1 and colon and 3 <= len(key) <= 5:
+            # a short label garbled by OCR ("Blur:" for "Flur:"): one letter off, colon after
+            for cand in lex.by_words.get(1, []):
+                if len(cand) == len(key) and sum(a != b for a, b in zip(cand, key)) == 1:
+                    return Hit(lex.labels[cand], i, i + 1, 0.75, colon)
+    return None
+
+
+def section_of(text: str, lex: Lexicon) -> str | None:
+    """The role a heading row stands for, or None."""
+    key = section_key(text)
+    if not key or len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:
+        return None
+    role = lex.sections.get(key)
+    if role:
+        return role
+    if len(key) >= 10 and not any(ch.isdigit() for ch in key):
+        best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
+        if best:
+            return lex.sections[best[0]]
+    return None

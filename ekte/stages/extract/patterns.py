@@ -1,0 +1,163 @@
+"""Candidates without a label: received stamps, running text ("ich, …,
+geboren am …, wohnhaft in …"), the sender's address block of a letter,
+and values whose shape says what they are (IBAN, e-mail, Aktenzeichen
+patterns, the date after ", den")."""
+
+from __future__ import annotations
+
+import re
+
+from ekte.stages.extract import values as V
+from ekte.stages.extract.candidates import Cand
+from ekte.stages.layout import Row
+
+_STAMP = re.compile(r"(?<![\w])(eingegangen(?:\s+am)?|eingang(?:sdatum)?(?:\s+am)?|posteingang(?:\s+am)?|eing\.)"
+                    r"\s*[:.]?\s*", re.I)
+_AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisausschuss|der landrat|stadtverwaltung|"
+                        r"bürgermeister|gemeindeverwaltung|amt\b|ämter|behörde|zulassungsstelle|gesundheitsamt|"
+                        r"bauaufsicht|veterinäramt|sozialamt|bürgerservice|posteingang|kreishaus|rathaus|z\.\s?hd)")
+_PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
+_NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
+_SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s-\s)\s*")
+
+
+def _cand(field: str, p: V.Parsed | None, pno: int, s: int, e: int, source: str, y: float = 0.0,
+          role: str | None = None, raw: str = "") -> Cand | None:
+    if p is None or not p.value:
+        return None
+    return Cand(field, p.value, pno, s, e, source, role=role, ok=p.ok, repaired=p.repaired, raw=raw, y=y)
+
+
+def stamp_candidates(pno: int, text: str) -> list[Cand]:
+    out = []
+    for m in _STAMP.finditer(text):
+        window = text[m.end(): m.end() + 80]
+        r = V.parse_date_ex(window)
+        # the date right after the word, or first on one of the next two lines (a stamp's
+        # lines; an authority's name may stand between)
+        gap = window[: r[2]] if r else ""
+        between = gap.strip(" \t").split("\n")
+        if r and (r[2] < 3 or (gap.strip(" \t").startswith("\n") and len(between) <= 3
+                                and not any(ch.isdigit() for ch in gap) and between[-1].strip() == ""
+                                and "\n" not in window[r[2]:r[3]])):
+            c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1]), pno, m.end() + r[2], m.end() + r[3], "stamp",
+                      raw=window[r[2]:r[3]])
+            if c:
+                c.dist = r[2] / 30
+                out.append(c)
+    return out
+
+
+def prose_candidates(pno: int, text: str) -> list[Cand]:
+    out: list[Cand | None] = []
+    W = r"[^\W\d_][\w\-']*"
+    m = re.search(rf"\bich,\s+({W}(?:\s+{W}){{1,3}}),", text)
+    if m:
+        nm = V.split_name(m.group(1).replace("\n", " "))
+        if nm:
+            out.append(_cand("vorname", V.Parsed(nm[0]), pno, m.start(1), m.end(1), "prose"))
+            out.append(_cand("nachname", V.Parsed(nm[1]), pno, m.start(1), m.end(1), "prose"))
+    m = re.search(r"\bgeboren\s+am\s+", text, re.I)
+    if m:
+        r = V.parse_date_ex(text[m.end(): m.end() + 30])
+        if r and r[2] == 0:
+            out.append(_cand("geburtsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "prose"))
+    m = re.search(r"\bwohnhaft\s+(?:in\s+)?([^,\n]{3,60}?\d+\s?[a-zA-Z]?),\s+([\dOoIlSB]{5})\s+"
+                  r"([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)", text)
+    if m:
+        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
+        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose"))
+        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose"))
+    m = re.search(r"\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)", text)
+    if m:
+        out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
+    return [c for c in out if c]
+
+
+def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) -> list[Cand]:
+    out: list[Cand | None] = []
+    for m in V.EMAIL.finditer(text):
+        out.append(_cand("email", V.v_email(m.group(0)), pno, m.start(), m.end(), "pattern"))
+    for m in re.finditer(r"\b([A-Z]{2}\s?\d{2}(?:\s?[0-9A-Z]{4}){3,7}(?:\s?[0-9A-Z]{1,3})?)\b", text):
+        p = V.v_iban(m.group(0))
+        if p and p.ok:
+            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0)))
+    for rx in az_patterns:
+        for m in rx.finditer(text):
+            out.append(_cand("aktenzeichen", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))
+    for m in re.finditer(r"(?m)(?:^|,)[ \t]*(?:den|am)[ \t]+|^[^\W\d_][^\n,]{1,40},[ \t]+(?=\d)", text):
+        r = V.parse_date_ex(text[m.end(): m.end() + 30])
+        if r and r[2] == 0:
+            y = text[: m.start()].count("\n") / max(1, text.count("\n"))
+            out.append(_cand("antragsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "pattern", y))
+    m = re.search(r"[A-ZÄÖÜ][\w\-]*(?: [\w\-]+){0,5} e\.\s?V\.", text)
+    if m:
+        out.append(_cand("verein", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))
+    return [c for c in out if c]
+
+
+def _block_cands(pno: int, parts: list, y: float, role: str) -> list[Cand]:
+    """A name / street / PLZ Ort block: (row, text) of each line."""
+    name_row, name_t, street_row, street_t, plz_row, plz_t = parts
+    out: list[Cand | None] = []
+    a = V.parse_address(street_t + ", " + plz_t)
+    nm = V.split_name(name_t) if name_row is not None else None
+    if nm:
+        s0, e0 = name_row.words[0].start, name_row.words[-1].end
+        out.append(_cand("vorname", V.Parsed(nm[0]), pno, s0, e0, "header", y, role))
+        out.append(_cand("nachname", V.Parsed(nm[1]), pno, s0, e0, "header", y, role))
+    for k, row in (("strasse", street_row), ("plz", plz_row), ("ort", plz_row)):
+        if k in a:
+            out.append(_cand(k, V.Parsed(a[k]), pno, row.words[0].start, row.words[-1].end, "header", y, role))
+    return [c for c in out if c]
+
+
+def _cell_above(rws: list[Row], k: int, x0: float, x1: float) -> str:
+    """The text of the cell in row *k* that overlaps [x0, x1] (a block's column)."""
+    if k < 0:
+        return ""
+    for cell in rws[k].cells:
+        if cell[0].x0 < x1 and cell[-1].x1 > x0:
+            return " ".join(w.text for w in cell)
+    return ""
+
+
+def _sender_line(pno: int, row: Row, y: float) -> list[Cand]:
+    """The return-address line above a window: "Jana Weber · Lindenweg 4a · 12345 Musterstadt"."""
+    parts = _SENDER_SEP.split(row.text)
+    if not (3 <= len(parts) <= 5 and _PLZ_LINE.match(parts[-1]) and not _AUTHORITY.search(row.text)):
+        return []
+    a = V.parse_address(parts[-2] + ", " + parts[-1])
+    nm = V.split_name(parts[0]) if _NAME_LINE.match(parts[0]) else None
+    if not nm:
+        return []
+    s, e = row.words[0].start, row.words[-1].end
+    found = [("strasse", a.get("strasse")), ("plz", a.get("plz")), ("ort", a.get("ort")),
+             ("vorname", nm[0]), ("nachname", nm[1])]
+    return [c for f, v in found if v for c in [_cand(f, V.Parsed(v), pno, s, e, "header", y, "applicant")] if c]
+
+
+def header_candidates(pno: int, rws: list[Row], page_h: float) -> list[Cand]:
+    """Address blocks in the upper part of a page — name, street, PLZ Ort in
+    one column, wherever on the row — the sender's (a letter's head, the
+    return-address line above the window) or the authority's (never taken)."""
+    out: list[Cand] = []
+    top = [r for r in rws if r.y < 0.45 * page_h]
+    for k, row in enumerate(top):
+        y = row.y / page_h
+        for cell in row.cells:
+            t = " ".join(w.text for w in cell)
+            if not _PLZ_LINE.match(t) or k < 1:
+                continue
+            x0, x1 = cell[0].x0, cell[-1].x1
+            street = _cell_above(top, k - 1, x0, x1)
+            if not V.parse_address(street + ", " + t).get("strasse"):
+                continue
+            name_t = _cell_above(top, k - 2, x0, x1)
+            block = " ".join([_cell_above(top, k - 3, x0, x1), name_t, street, t])
+            role = "authority" if _AUTHORITY.search(block) or re.search(r"(?i)\ban (?:das|den|die)\b", block) \
+                else "applicant"
+            name_row = top[k - 2] if k >= 2 and _NAME_LINE.match(name_t) else None
+            out += _block_cands(pno, [name_row, name_t, top[k - 1], street, row, t], y, role)
+        out += _sender_line(pno, row, y)
+    return out

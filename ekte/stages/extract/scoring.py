@@ -1,0 +1,154 @@
+"""How sure a candidate value is: features of each candidate, a logistic
+model over them (``ekte train``; one is shipped with ekte), and the choice
+of one value per field.
+
+The model is a plain list of weights in JSON (no pickled code): its
+probability is the field's confidence.  Without a model file a hand-set
+prior stands in (and is one of the model's features)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from ekte.stages.extract.candidates import PERSON_FIELDS, Cand
+
+MODEL_FORMAT = 1
+SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "models" / "extractor.json"
+
+GROUPS = {
+    "vorname": "name", "nachname": "name", "geburtsdatum": "date", "antragsdatum": "date", "eingangsdatum": "date",
+    "strasse": "addr", "plz": "addr", "ort": "addr", "aktenzeichen": "az", "iban": "id", "fin": "id", "evb": "id",
+    "kennzeichen": "id", "telefon": "contact", "email": "contact", "gemarkung": "plot", "flur": "plot",
+    "flurstueck": "plot", "verein": "org", "betrag_eur": "org",
+}
+SOURCES = ("right", "below", "pattern", "prose", "header", "stamp")
+_PRIOR = {"right": 0.92, "below": 0.88, "pattern": 0.8, "prose": 0.85, "header": 0.8, "stamp": 0.95}
+
+
+_ODD = re.compile(r"[^\w\s.,/\-–@+()'&]")
+_SHORT = re.compile(r"(?:^|\s)[^\w\s]{1,2}(?:\s|$)|(?:^|\s)[a-zäöü](?:\s|$)")
+#: a person field's value from someone else's section is never taken without review
+OTHERS_CAP = 0.5
+
+
+def vnorm(v: str) -> str:
+    return re.sub(r"\s+", "", str(v)).casefold()
+
+
+def role_rank(c: Cand, primaries: list[str]) -> int:
+    """0, 1, … for the document's person roles (best first); 5 no section; 8 someone else; 9 the authority."""
+    if c.role in primaries:
+        return primaries.index(c.role)
+    if c.role is None or c.role == "neutral":
+        return 5
+    return 9 if c.role == "authority" else 8
+
+
+def prior(c: Cand, rank: int, outranked: bool) -> float:
+    p = _PRIOR[c.source] * (0.9 if c.sim < 1 else 1.0) * (0.95 if c.weak and not c.colon else 1.0)
+    p *= 0.95 if c.debris else 1.0
+    if c.field in PERSON_FIELDS:
+        p *= 0.4 if rank >= 8 else 1.0
+        p *= 0.6 if outranked else 1.0
+    if c.repaired:
+        p *= 0.9
+    return p if c.ok else min(p, 0.3)
+
+
+def features(c: Cand, rank: int, outranked: bool, agree: int, rivals: int, n_pages: int) -> dict[str, float]:
+    g = GROUPS.get(c.field, "other")
+    person = c.field in PERSON_FIELDS
+    f = {
+        "prior": prior(c, rank, outranked), f"src_{c.source}": 1.0, f"grp_{g}": 1.0, f"{g}_{c.source}": 1.0,
+        "sim": c.sim, "fuzzy": float(c.sim < 1), "colon": float(c.colon), "weak": float(c.weak),
+        "weak_nocolon": float(c.weak and not c.colon), "ok": float(c.ok), "invalid": float(not c.ok),
+        "repaired": float(c.repaired), "debris": float(c.debris), "pseudo": float(c.pseudo),
+        "agree": math.log1p(agree), "rivals": math.log1p(rivals), "alone": float(rivals == 0),
+        "page1": float(c.page == 1), "later_page": float(c.page > 1 and n_pages > 1), "y": c.y,
+        "dist": min(c.dist, 5.0) / 5, "len": min(len(c.value), 60) / 60,
+        "ocr": float(c.ocr), f"ocr_{g}": float(c.ocr),
+        "odd_chars": float(bool(_ODD.search(c.value))), "short_token": float(bool(_SHORT.search(c.value))),
+    }
+    if person:
+        f["role_best"] = float(rank == 0)
+        f["role_primary"] = float(rank < 5)
+        f["role_none"] = float(rank == 5)
+        f["role_other"] = float(rank == 8)
+        f["role_authority"] = float(rank == 9)
+        f["outranked"] = float(outranked)
+        f[f"{g}_role_other"] = float(rank >= 8)
+    return f
+
+
+class FieldModel:
+    """Logistic regression over candidate features, stored as JSON."""
+
+    def __init__(self, weights: dict[str, float], bias: float, meta: dict[str, Any] | None = None):
+        self.weights, self.bias, self.meta = weights, bias, meta or {}
+
+    def proba(self, feats: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": MODEL_FORMAT, "kind": "ekte.extractor", "bias": self.bias,
+                "weights": dict(sorted(self.weights.items())), "meta": self.meta}
+
+    def save(self, path: Path) -> None:
+        from ekte import fsutil
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fsutil.write_json(path, self.to_json())
+
+    @classmethod
+    def load(cls, path: Path) -> "FieldModel | None":
+        try:
+            blob = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if blob.get("format") != MODEL_FORMAT or blob.get("kind") != "ekte.extractor":
+            return None
+        return cls({str(k): float(v) for k, v in blob["weights"].items()}, float(blob["bias"]), blob.get("meta"))
+
+
+def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tuple[Cand, dict[str, float]]]:
+    """Every candidate with its features (they depend on the other candidates of its field)."""
+    by_field: dict[str, list[Cand]] = defaultdict(list)
+    for c in cands:
+        by_field[c.field].append(c)
+    out = []
+    for _field, cs in by_field.items():
+        ranks = [role_rank(c, primaries) for c in cs]
+        best = min(r for r, c in zip(ranks, cs) if c.ok) if any(c.ok for c in cs) else min(ranks)
+        counts: dict[str, int] = defaultdict(int)
+        for c in cs:
+            counts[vnorm(c.value)] += 1
+        for c, rank in zip(cs, ranks):
+            c.rank = rank
+            v = vnorm(c.value)
+            agree = counts[v] - 1
+            rivals = len([k for k in counts if k != v])
+            out.append((c, features(c, rank, rank > best and rank < 9, agree, rivals, n_pages)))
+    return out
+
+
+def choose(scored: list[tuple[Cand, float]], min_conf: float) -> dict[str, tuple[Cand, float]]:
+    """Per field the value with the highest confidence.  A labelled value
+    that does not validate is kept at most 0.3, however unsure the model
+    is of it: the clerk sees what the form says, not an empty field."""
+    best: dict[str, tuple[Cand, float]] = {}
+    for c, p in scored:
+        conf = p if c.ok else min(p, 0.3)
+        if c.field in PERSON_FIELDS and c.rank >= 8:
+            conf = min(conf, OTHERS_CAP)
+        if conf < min_conf and (c.ok or c.source not in ("right", "below")):
+            continue
+        cur = best.get(c.field)
+        if cur is None or conf > cur[1] or (conf == cur[1] and c.ok and not cur[0].ok):
+            best[c.field] = (c, conf)
+    return best

@@ -1,0 +1,386 @@
+"""Typed values: parsers and validators per field.
+
+Each validator takes the raw text found for a field and returns a
+:class:`Parsed` (value, valid, repaired) or None.  OCR confuses 0/O, 1/I/l,
+5/S, 8/B: IBANs (mod 97, python-stdnum), FINs, number plates, PLZ and
+dates are repaired where the repair makes them valid.  All patterns are
+bounded (no nested quantifiers over the same characters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from stdnum import iban as stdiban
+
+MONTHS = {
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+}
+#: abbreviations as stamps and forms print them ("JAN.", "MRZ", "Mrz.", "Sept.")
+MONTH_ABBR = {
+    "jan": 1, "feb": 2, "mrz": 3, "mär": 3, "mae": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "okt": 10, "nov": 11, "dez": 12,
+}
+_MONTH_WORD = "|".join(sorted(list(MONTHS) + list(MONTH_ABBR), key=len, reverse=True))
+_D = r"[\dOoIl|]"  # a digit as OCR may read it
+_DATE_NUM = re.compile(rf"(?<![\d.])({_D}{{1,2}})\s?([.,/])\s?({_D}{{1,2}})\s?[.,/]\s?({_D}{{4}}|\d{{2}})(?![\d])")
+_DATE_TXT = re.compile(rf"(?<![\w])(\d{{1,2}})\s?\.?\s*({_MONTH_WORD})\.?\s*[.\-]?\s*(\d{{4}}|\d{{2}})(?![\d])",
+                       re.IGNORECASE)
+_DATE_ISO = re.compile(r"(?<![\d])(\d{4})-(\d{2})-(\d{2})(?![\d])")
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1", "i": "1",
+                            "S": "5", "s": "5", "B": "8", "Z": "2", "G": "6"})
+_LETTER_FIX = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"})
+
+
+def fix_digits(s: str) -> str:
+    return s.translate(_DIGIT_FIX)
+
+
+def full_year(y: int) -> int:
+    """Two-digit years: up to next year's → 20xx, else 19xx."""
+    if y >= 100:
+        return y
+    return 2000 + y if y <= (dt.date.today().year % 100) + 1 else 1900 + y
+
+
+def _mk(y: int, m: int, d: int) -> str | None:
+    try:
+        return dt.date(full_year(y), m, d).strftime("%d.%m.%Y")
+    except ValueError:
+        return None
+
+
+def parse_date_ex(s: str) -> tuple[str, bool, int, int] | None:
+    """(DD.MM.YYYY, repaired, start, end) of the first real date in *s*:
+    numeric (2- or 4-digit years), with month names or abbreviations
+    ("6. Jan. 2026", "30. MRZ. 2026"), or ISO."""
+    found: list[tuple[int, int, str, bool]] = []
+    for m in _DATE_NUM.finditer(s):
+        d, _sep, mo, y = m.groups()
+        fd, fmo, fy = fix_digits(d), fix_digits(mo), fix_digits(y)
+        if not (fd.isdigit() and fmo.isdigit() and fy.isdigit()):
+            continue
+        v = _mk(int(fy), int(fmo), int(fd))
+        if v:
+            found.append((m.start(), m.end(), v, (fd + fmo + fy) != (d + mo + y) or "," in m.group(0)))
+            break
+    for m in _DATE_TXT.finditer(s):
+        word = m.group(2).lower()
+        mo = MONTHS.get(word) or MONTH_ABBR.get(word)
+        v = _mk(int(m.group(3)), mo, int(m.group(1))) if mo else None
+        if v:
+            found.append((m.start(), m.end(), v, False))
+            break
+    for m in _DATE_ISO.finditer(s):
+        v = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if v:
+            found.append((m.start(), m.end(), v, False))
+            break
+    if not found:
+        return None
+    start, end, v, rep = min(found)
+    return v, rep, start, end
+
+
+def parse_date(s: str) -> str | None:
+    """A German date as DD.MM.YYYY, or None."""
+    r = parse_date_ex(s)
+    return r[0] if r else None
+
+
+def find_dates(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    pos = 0
+    while True:
+        r = parse_date_ex(text[pos:])
+        if not r:
+            break
+        out.append((r[0], pos + r[2], pos + r[3]))
+        pos += r[3]
+    return out
+
+
+@dataclass
+class Parsed:
+    value: str
+    ok: bool = True  # valid after any repair
+    repaired: bool = False
+
+
+def clean(v: str) -> str:
+    v = re.sub(r"\s+", " ", v).strip(" :;,-–\t|")
+    return re.sub(r"^[_.…\s]+|[_…\s]+$", "", v)  # fill-in lines and dot leaders of paper forms
+
+
+#: what is left of a label when the lexicon knew only its start: "(n):", "/ Nr.:", "(in)",
+#: a remark in brackets ("(Straße, Hausnummer)", "(freiwillig)") — never a bracket of digits (a phone prefix)
+_DEBRIS = re.compile(r"^\s*(?:\([^)\s]{1,12}\)|\((?=[^)]*[^\W\d_])[^)]{1,40}\)|/\s?[A-Za-zäöü]{1,8}\.?)\s*:?\s*")
+
+
+def strip_debris(v: str) -> str:
+    for _ in range(2):
+        v2 = _DEBRIS.sub("", v, count=1)
+        if v2 == v:
+            break
+        v = v2
+    return clean(v)
+
+
+def v_date(raw: str) -> Parsed | None:
+    r = parse_date_ex(raw)
+    if r:
+        return Parsed(r[0], True, r[1])
+    if re.search(rf"\d\s?[.,/]\s?\d|\d\.?\s?(?:{_MONTH_WORD})", raw, re.I):
+        return Parsed(clean(raw)[:20], ok=False)
+    return None
+
+
+_PARTICLES = {"von", "van", "de", "der", "den", "zu", "vom", "zum", "di", "da", "del", "ten", "ter"}
+_TITLES = re.compile(r"^(?:(?:Herr|Frau|Herrn|Dr\.|Prof\.|Dipl\.-\w+\.?)\s+)+")
+_NAME = re.compile(r"[^\W\d_][^\d_@:;/()]{0,60}")
+
+
+def v_name(raw: str) -> Parsed | None:
+    v = _TITLES.sub("", re.sub(r"\s*\([^)]{0,30}\)\s*$", "", strip_debris(raw)))
+    v = re.split(r"\s{2,}|\t", v)[0].strip(" ,")
+    v = " ".join(t for t in v.split(" ") if any(ch.isalnum() for ch in t))  # OCR specks: "Hoffmann ."
+    if not v:
+        return None
+    ok = bool(_NAME.fullmatch(v)) and len(v.split()) <= 4 and not any(c.isdigit() for c in v) and _capitalised(v)
+    return Parsed(v, ok=ok)
+
+
+def _capitalised(v: str) -> bool:
+    """Every word of a name starts with a capital, particles aside: "bzw.",
+    "und", "ggf." are words of a label or a sentence, not of a name."""
+    return all(t[:1].isupper() or t.lower() in _PARTICLES for t in v.replace("-", " ").split())
+
+
+def split_name(value: str, last_first: bool | None = None) -> tuple[str, str] | None:
+    """(first, last) of a full name: "Weber, Jana" or "Jana Weber"
+    (*last_first*: the label said the surname comes first)."""
+    v = _TITLES.sub("", re.sub(r"\s*\([^)]{0,30}\)\s*$", "", strip_debris(value)))
+    v = " ".join(t for t in v.split(" ") if any(ch.isalnum() for ch in t))
+    if not v or re.search(r"\d|@", v):
+        return None
+    if "," in v:
+        last, first = (x.strip() for x in v.split(",", 1))
+    else:
+        parts = v.split(" ")
+        if len(parts) < 2 or len(parts) > 4:
+            return None
+        if last_first:
+            last, first = parts[0], " ".join(parts[1:])
+        else:
+            first, last = " ".join(parts[:-1]), parts[-1]
+    # name particles belong to the surname: "Anna von Berg" → ("Anna", "von Berg")
+    words = first.split(" ")
+    while len(words) > 1 and words[-1].lower() in _PARTICLES:
+        last = words.pop() + " " + last
+    first = " ".join(words)
+    first, last = _TITLES.sub("", first).strip(), last.strip()
+    if not first or not last or len(first.split()) > 3 or len(last.split()) > 2:
+        return None
+    return first, last
+
+
+def v_text(raw: str) -> Parsed | None:
+    v = strip_debris(raw)
+    return Parsed(v) if v else None
+
+
+def v_verein(raw: str) -> Parsed | None:
+    v = strip_debris(raw)
+    m = re.search(r"^(.*?\be\.\s?V\.)", v)
+    if m:
+        v = m.group(1)
+    return Parsed(v, ok=bool(re.search(r"[^\W\d_]{2}", v))) if v else None
+
+
+_HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?"
+_STREET = re.compile(rf"([^\W\d_][^\d,;:]{{1,50}}?\.?)\s?({_HOUSE})(?![\d])")
+_PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+([^\W\d_][^\d,;:()]{1,40}?)(?:\s*\(|\s*[,;]|\s{2,}|$)")
+
+
+def parse_address(raw: str) -> dict[str, str]:
+    """Street + number, PLZ, Ort from one line ("Lindenweg 4a, 12345
+    Musterstadt", "12345 Musterstadt", "Am Markt 3 - 12345 Musterstadt")."""
+    v = strip_debris(raw)
+    out: dict[str, str] = {}
+    m = _PLZ_ORT.search(v + " ")
+    head = v
+    if m:
+        plz = fix_digits(m.group(1))
+        if plz.isdigit():
+            out["plz"] = plz
+            out["ort"] = clean(m.group(2))
+            head = v[: m.start()]
+    s = _STREET.search(head)
+    if s:
+        street = clean(s.group(1) + " " + re.sub(r"\s+", "", s.group(2)))
+        street = re.sub(r"\s+(\d)", r" \1", street)
+        out["strasse"] = street
+    return out
+
+
+def v_strasse(raw: str) -> Parsed | None:
+    v = strip_debris(raw)
+    if not v:
+        return None
+    a = parse_address(v)
+    if "strasse" in a:
+        return Parsed(a["strasse"])
+    return Parsed(v, ok=False)
+
+
+def v_plz(raw: str) -> Parsed | None:
+    m = re.search(r"(?<![\w])([\dOoIlSB]{5})(?![\w])", raw)
+    if not m:
+        return None
+    fixed = fix_digits(m.group(1))
+    return Parsed(fixed, fixed.isdigit(), fixed != m.group(1))
+
+
+def v_ort(raw: str) -> Parsed | None:
+    v = strip_debris(raw)
+    a = parse_address(v)
+    if "ort" in a:
+        return Parsed(a["ort"])
+    v = re.split(r"\s{2,}|,", v)[0].strip()
+    if not v:
+        return None
+    return Parsed(v, ok=bool(re.fullmatch(r"[^\W\d_][^\d@:;]{1,40}", v)) and len(v.split()) <= 5)
+
+
+def v_telefon(raw: str) -> Parsed | None:
+    m = re.search(r"\+?[\d(][\d\s/()\-]{5,}\d", raw)
+    if not m:
+        return None
+    return Parsed(re.sub(r"\s+", " ", m.group(0)).strip())
+
+
+EMAIL = re.compile(r"[\w.+\-]{1,64} ?@ ?[\w\-]{1,63}(?: ?\. ?[a-zA-Z0-9\-]{1,63}){1,4}")
+
+
+def v_email(raw: str) -> Parsed | None:
+    m = EMAIL.search(raw)
+    if not m:
+        return None
+    v = m.group(0).replace(" ", "").lower()
+    return Parsed(v, True, v != m.group(0).lower())
+
+
+def v_iban(raw: str) -> Parsed | None:
+    m = re.search(r"([A-Za-z0-9]{2}\s?[0-9OoIlSB]{2}(?:\s?[0-9A-Za-z|]{1,4}){3,8})", re.sub(r"(?i)iban:?", " ", raw))
+    if not m:
+        return None
+    found = re.sub(r"\s", "", m.group(1))
+    compact = found.upper()
+    if stdiban.is_valid(compact):
+        return Parsed(compact)
+    country = found[:2].upper().translate(_LETTER_FIX)
+    rest = fix_digits(found[2:]) if country == "DE" else found[2:4].translate(_DIGIT_FIX) + found[4:].upper()
+    fixed = country + rest
+    if country == "DE":
+        fixed = fixed[:22]
+    if stdiban.is_valid(fixed):
+        return Parsed(fixed, True, True)
+    return Parsed(compact, ok=False)
+
+
+FIN_ALPHABET = set("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
+
+
+def v_fin(raw: str) -> Parsed | None:
+    m = re.search(r"(?<![A-Z0-9])([A-Z0-9][A-Z0-9 ]{8,22}[A-Z0-9])(?![A-Z0-9])", raw.upper())
+    if not m:
+        return None
+    s = m.group(1).replace(" ", "")
+    fixed = s.replace("O", "0").replace("Q", "0").replace("I", "1")
+    ok = len(fixed) == 17 and set(fixed) <= FIN_ALPHABET
+    return Parsed(fixed if ok else s, ok, ok and fixed != s)
+
+
+_PLATE = re.compile(r"([A-ZÄÖÜ0-9]{1,3})\s?[-–]\s?([A-Z0-9]{1,2})\s?([0-9OoIlSB]{1,4})\s?([EH]?)(?![\w])")
+
+
+def v_kennzeichen(raw: str) -> Parsed | None:
+    m = _PLATE.search(raw.upper())
+    if not m:
+        return None
+    a, b, n, suffix = m.groups()
+    a2, b2, n2 = a.translate(_LETTER_FIX), b.translate(_LETTER_FIX), fix_digits(n)
+    ok = a2.isalpha() and b2.isalpha() and n2.isdigit() and not n2.startswith("0")
+    value = f"{a2}-{b2} {n2}{suffix}"
+    return Parsed(value, ok, value != f"{a}-{b} {n}{suffix}")
+
+
+def v_evb(raw: str) -> Parsed | None:
+    m = re.search(r"(?<![A-Z0-9])([A-Z0-9]{7})(?![A-Z0-9])", raw.upper())
+    return Parsed(m.group(1)) if m else None
+
+
+def v_flur(raw: str) -> Parsed | None:
+    m = re.search(r"[\dOoIl]{1,4}", raw)
+    if not m:
+        return None
+    f = fix_digits(m.group(0))
+    return Parsed(f, f.isdigit(), f != m.group(0))
+
+
+def v_flurstueck(raw: str) -> Parsed | None:
+    m = re.search(r"[\dOoIl]{1,5}(?:\s?/\s?[\dOoIl]{1,4})?", raw)
+    if not m:
+        return None
+    f = fix_digits(m.group(0).replace(" ", ""))
+    return Parsed(f, bool(re.fullmatch(r"\d+(/\d+)?", f)), f != m.group(0).replace(" ", ""))
+
+
+def v_betrag(raw: str) -> Parsed | None:
+    m = re.search(r"(\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,(\d{2}|-{1,2}))?", raw)
+    if not m:
+        return None
+    euros = int(re.sub(r"[.\s]", "", m.group(1)))
+    cents = m.group(2) if m.group(2) and m.group(2).isdigit() else "00"
+    return Parsed(f"{euros:,}".replace(",", ".") + "," + cents)
+
+
+#: what ends an Aktenzeichen that runs on in its cell
+_AZ_STOP = re.compile(r"\s(?:vom|v\.|Datum|Bitte|bei|Ihre?|Unser|Tel|Telefon|E-Mail)\b.*$", re.I)
+_AZ_TOKEN = re.compile(r"[\w./\-–]{1,24}")
+
+
+def v_aktenzeichen(raw: str) -> Parsed | None:
+    """An Aktenzeichen as the token sequence to the end of its value
+    ("AB 3 - 12.10 - 1234/25", "S 55 - 1111/2025", "632-1234/2025/Bau")."""
+    v = _AZ_STOP.sub("", strip_debris(raw)).strip(" .,;")
+    if not v:
+        return None
+    tokens = v.split(" ")
+    ok = (len(tokens) <= 8 and len(v) <= 40 and all(_AZ_TOKEN.fullmatch(t) for t in tokens)
+          and any(c.isdigit() for c in v) and not parse_date(v) == v)
+    return Parsed(v, ok=ok)
+
+
+def aktenzeichen_from_patterns(patterns: list[re.Pattern[str]]) -> Callable[[str], Parsed | None]:
+    def v(raw: str) -> Parsed | None:
+        for rx in patterns:
+            m = rx.search(raw)
+            if m:
+                return Parsed(m.group(0))
+        return None
+
+    return v
+
+
+VALIDATORS: dict[str, Callable[[str], Parsed | None]] = {
+    "vorname": v_name, "nachname": v_name, "geburtsdatum": v_date, "strasse": v_strasse, "plz": v_plz,
+    "ort": v_ort, "telefon": v_telefon, "email": v_email, "antragsdatum": v_date, "eingangsdatum": v_date,
+    "iban": v_iban, "kennzeichen": v_kennzeichen, "fin": v_fin, "evb": v_evb, "gemarkung": v_text,
+    "flur": v_flur, "flurstueck": v_flurstueck, "verein": v_verein, "betrag_eur": v_betrag,
+    "aktenzeichen": v_aktenzeichen,
+}

@@ -1,0 +1,185 @@
+"""Layout: the words of every page with their boxes, and the rows and
+cells they form.
+
+:func:`page_words` runs in the worker process that made the archival PDF:
+pdfium's character boxes (the born-digital text layer, or the invisible
+text layer OCRmyPDF writes for scans) grouped into words.  A word is a
+small tuple — text, box in points (origin top left, y downwards) and its
+character span in the page text as :func:`ekte.stages.ocr.page_texts`
+returns it — so a whole page travels cheaply from the worker to the main
+process.  :func:`words_from_text` builds the same structure from plain
+text (a fixed grid), so the extractor has one path for both.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import NamedTuple
+
+#: at most this many characters of a page are looked at (a page of text has ~3,000)
+MAX_CHARS = 60_000
+#: plain text laid out on a grid of this many points per column and row
+GRID_X, GRID_Y = 6.0, 12.0
+
+
+class Word(NamedTuple):
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    start: int  # character span in the page text
+    end: int
+
+    @property
+    def h(self) -> float:
+        return max(1.0, self.y1 - self.y0)
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def char_w(self) -> float:
+        return max(1.0, (self.x1 - self.x0) / max(1, len(self.text)))
+
+
+def _offsets(full: str) -> list[int]:
+    """Index in pdfium's text → index in the page text (``\\r\\n`` → ``\\n``)."""
+    out, shift = [], 0
+    for i, ch in enumerate(full):
+        out.append(i - shift)
+        if ch == "\r" and i + 1 < len(full) and full[i + 1] == "\n":
+            shift += 1
+    out.append(len(full) - shift)
+    return out
+
+
+def _page_words(tp, height: float) -> list[Word]:
+    full = tp.get_text_range()
+    n = min(len(full), tp.count_chars(), MAX_CHARS)
+    off = _offsets(full)
+    words: list[Word] = []
+    cur: list = []  # [text chars, x0, bottom, x1, top, start, end]
+
+    def flush() -> None:
+        if cur:
+            words.append(Word("".join(cur[0]), round(cur[1], 1), round(height - cur[4], 1), round(cur[3], 1),
+                              round(height - cur[2], 1), off[cur[5]], off[cur[6]]))
+            cur.clear()
+
+    for i in range(n):
+        ch = full[i]
+        if ch.isspace() or ch == "\x00":
+            flush()
+            continue
+        left, bottom, right, top = tp.get_charbox(i, loose=True)
+        if cur:
+            h = max(1.0, cur[4] - cur[2])
+            gap = left - cur[3]
+            if gap > 0.35 * h or left < cur[1] - 1 or abs((bottom + top) / 2 - (cur[2] + cur[4]) / 2) > 0.5 * h:
+                flush()
+        if not cur:
+            cur.extend([[ch], left, bottom, right, top, i, i + 1])
+        else:
+            cur[0].append(ch)
+            cur[2], cur[3], cur[4], cur[6] = min(cur[2], bottom), max(cur[3], right), max(cur[4], top), i + 1
+    flush()
+    return words
+
+
+def page_words(pdf_path: Path | str) -> list[list[Word]]:
+    """The words of every page of a PDF (pdfium), in reading order of its
+    text.  A help for extraction, never a reason to fail: on any error, no
+    words (the extractor then lays the text out on a grid)."""
+    try:
+        return _pdf_words(pdf_path)
+    except Exception:  # noqa: BLE001
+        logging.getLogger("ekte.layout").debug("no word boxes", exc_info=True)
+        return []
+
+
+def _pdf_words(pdf_path: Path | str) -> list[list[Word]]:
+    import pypdfium2 as pdfium
+
+    pages: list[list[Word]] = []
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            try:
+                pages.append(_page_words(tp, page.get_height()))
+            finally:
+                tp.close()
+                page.close()
+    finally:
+        doc.close()
+    return pages
+
+
+def words_from_text(text: str) -> list[Word]:
+    """Plain text on a grid: one row per line, one column per character."""
+    words: list[Word] = []
+    pos = 0
+    for row, line in enumerate(text.split("\n")):
+        col, n = 0, len(line)
+        while col < n:
+            if line[col].isspace():
+                col += 1
+                continue
+            end = col
+            while end < n and not line[end].isspace():
+                end += 1
+            words.append(Word(line[col:end], col * GRID_X, row * GRID_Y, end * GRID_X, row * GRID_Y + 10.0,
+                              pos + col, pos + end))
+            col = end
+        pos += n + 1
+    return words
+
+
+# -- rows and cells ---------------------------------------------------------------
+
+class Row(NamedTuple):
+    words: list[Word]
+    cells: list[list[Word]]  # runs of words separated by wide gaps
+
+    @property
+    def y(self) -> float:
+        return sum(w.cy for w in self.words) / len(self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def rows(words: list[Word], gap: float = 1.6) -> list[Row]:
+    """Words grouped into rows (by their vertical centre), left to right;
+    each row split into cells where the gap between two words is wider than
+    *gap* characters."""
+    lines: list[list[Word]] = []
+    acc = [0.0, 0.0]  # the current line's sums of centres and heights
+    for w in sorted(words, key=lambda w: (w.y0 + w.y1, w.x0)):
+        cy, h = (w.y0 + w.y1) / 2, max(1.0, w.y1 - w.y0)
+        if lines:
+            n = len(lines[-1])
+            if abs(cy - acc[0] / n) < 0.45 * min(h, acc[1] / n):
+                lines[-1].append(w)
+                acc[0] += cy
+                acc[1] += h
+                continue
+        lines.append([w])
+        acc = [cy, h]
+    out = []
+    for ln in lines:
+        ln.sort(key=lambda w: w.x0)
+        cells: list[list[Word]] = [[ln[0]]]
+        for a, b in zip(ln, ln[1:]):
+            cw = min(a.char_w, b.char_w)
+            if b.x0 - a.x1 > gap * cw + 1.0:
+                cells.append([b])
+            else:
+                cells[-1].append(b)
+        out.append(Row(ln, cells))
+    return out

@@ -1,0 +1,102 @@
+"""The working directory's roles and permissions.
+
+What ekte keeps is private to the service user, whatever the umask:
+the journal (and its ``-wal``/``-shm``) 0600; the archive, quarantine,
+review queue, scratch space, status files and the done folder 0700 (files
+0600).  While a session is open the process's umask is 077, so every file
+ekte writes there is born private; folders that exist already are made
+private when ekte opens them.  The working directory itself is 0711 when
+ekte makes it (others may pass through to an export folder below it, not
+list it), and ``export/`` likewise: the export files and folders get the
+connector's ``file_mode``/``dir_mode`` and the export folder's group.
+
+Only ``ekte ingest``, ``ekte watch`` and ``ekte import-xdomea`` make a
+working directory; every other command needs an existing one
+(:func:`require`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from pathlib import Path
+
+from ekte.errors import ConfigError, EnvironmentFailure
+
+log = logging.getLogger("ekte")
+
+JOURNAL_FILE = "journal.sqlite"
+PRIVATE_DIRS = ("archive", "quarantine", "review", "tmp", "status.d", "done", "reports", "models")
+PASSAGE = 0o711  # the working directory and export/: pass through, not list
+
+
+def require(workdir: Path) -> None:
+    """A working directory ekte has used (it holds a journal), or ConfigError."""
+    if not (Path(workdir) / JOURNAL_FILE).is_file():
+        what = "does not exist" if not Path(workdir).exists() else "holds no ekte journal"
+        raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME; "
+                          "ekte ingest or ekte watch make one)")
+
+
+def _make(path: Path, mode: int) -> None:
+    try:
+        path.mkdir(mode=mode)
+        os.chmod(path, mode)  # mkdir's mode is cut by the umask
+    except FileExistsError:
+        pass
+
+
+def prepare(workdir: Path, subdirs: tuple[str, ...]) -> None:
+    """Make the working directory and its folders (with their roles' modes)
+    and make existing private folders private."""
+    workdir = Path(workdir)
+    if not workdir.exists():
+        if workdir.parent != workdir:
+            workdir.parent.mkdir(parents=True, exist_ok=True)
+        _make(workdir, PASSAGE)
+    for sub in subdirs:
+        _make(workdir / sub, PASSAGE if sub == "export" else 0o700)
+    for sub in PRIVATE_DIRS:
+        private(workdir / sub, 0o700)
+
+
+def private(path: Path, mode: int = 0o600) -> None:
+    """Take group and other permissions from *path* (ours only; quietly)."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode) or st.st_uid != os.geteuid() or not st.st_mode & 0o077:
+            return
+        os.chmod(path, stat.S_IMODE(st.st_mode) & ~0o077 & 0o7777 | (mode & 0o700))
+    except OSError:
+        return
+
+
+def private_journal(workdir: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        private(Path(workdir) / f"{JOURNAL_FILE}{suffix}")
+    private(Path(workdir) / ".lock")
+
+
+def used(workdir: Path) -> bool:
+    """Has this working directory held documents (archive, quarantine, review)?"""
+    for sub in ("archive", "quarantine", "review"):
+        try:
+            if any(os.scandir(Path(workdir) / sub)):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def check_journal_file(workdir: Path) -> None:
+    """A journal of 0 bytes beside an archive that holds documents is not a
+    new journal but a lost one: refused (SQLite would take it as new)."""
+    j = Path(workdir) / JOURNAL_FILE
+    try:
+        size = j.stat().st_size
+    except FileNotFoundError:
+        return
+    wal = Path(f"{j}-wal")
+    if size == 0 and not (wal.exists() and wal.stat().st_size > 0) and used(workdir):
+        raise EnvironmentFailure("journal_damaged", f"{workdir}: the journal is empty (0 bytes) although the archive "
+                                                    "holds documents; run ekte journal check, then ekte journal rebuild")
