@@ -226,13 +226,26 @@ class Message:
         self.consumed: set[str] = set()
         self.why: dict[str, str] = {}
         self._objs: dict[str, tuple[Obj, dict[str, Any]]] = {}
-        docs = [(dok, self._entry(dok)) for dok in root.iter(f"{{{ns}}}Dokument")]
+        notes = self._transfer_notes(root, ns)
+        docs = [(dok, None if key(dok.getparent()) in notes else self._entry(dok))
+                for dok in root.iter(f"{{{ns}}}Dokument")]
         self.entries = [e for _, e in docs if e is not None]
         reports = {k: o.report(self.why) | {"uuid": meta.get("uuid")} for k, (o, meta) in self._objs.items()}
         self.objects = list(reports.values())
         for dok, e in docs:
             if e is not None:
                 e.report = reports[key(dok)]
+
+    def _transfer_notes(self, root: etree._Element, ns: str) -> set[str]:
+        """The Anlagen that carry a TR-RESISCAN transfer note (as ekte's
+        xdomea connector sends a scan's): evidence about the sender's scan,
+        not documents to import; the Dokument's report names them."""
+        notes = set()
+        for an in root.iter(f"{{{ns}}}Anlage"):
+            if peek(find(an, "Dokument") if find(an, "Dokument") is not None else an, "Typ") == "Transfervermerk":
+                notes.add(key(an))
+                self.why[key(an)] = "a TR-RESISCAN transfer note about the sender's scan: not imported as a document"
+        return notes
 
     def obj(self, el: etree._Element) -> tuple[Obj, dict[str, Any]]:
         """The object of *el* and its metadata, read once however many Dokumente it holds."""

@@ -580,3 +580,174 @@ def test_hot_folder_batches_close_after_batch_minutes(born_digital, tmp_path):
         assert m.name == f"stapel-{root.get('id')}.xml" and root.get("anzahl") == "1"
         listed += [e.get("dokumentID") for e in root.findall(f"{{{HF}}}Eintrag")]
     assert sorted(listed) == sorted(p.stem for p in hf.glob("*.ready"))
+
+
+# -- a scanned document's TR-RESISCAN transfer note through the connectors -------------
+
+SCAN = "scan-ifsg_belehrung-001-png.png"
+BORN = "kfz_zulassung-001-pdf.pdf"
+
+
+@pytest.fixture(scope="module")
+def scanned_export(tmp_path_factory):
+    """A scan (PNG: it gets a transfer note) and a born-digital PDF through
+    the hot folder and xdomea 4.0.0, then xdomea 3.1.0 into another folder."""
+    from helpers import SAMPLES
+
+    tmp = tmp_path_factory.mktemp("scan-conn")
+    inbox = tmp / "in"
+    inbox.mkdir()
+    for name in (SCAN, BORN):
+        (inbox / name).write_bytes((SAMPLES / "inbox" / name).read_bytes())
+    wd = tmp / "wd"
+    res = ingest_json(inbox, "-w", wd, "-c", "komxwork", "-c", "xdomea", "-o", "resiscan.sample_every=0",
+                      "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", check=0)
+    run_ekte("export", "--all", "--force", "-w", wd, "-c", "xdomea", "-o", "connectors.xdomea.version=3.1.0",
+             "-o", f"connectors.xdomea.path={tmp / 'x31'}", "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", check=0)
+    docs = {Path(d["source"]).name: d for d in res["documents"]}
+    assert {d["status"] for d in docs.values()} == {"archived"}, res
+    return wd, docs, {"4.0.0": wd / "export" / "xdomea", "3.1.0": tmp / "x31"}
+
+
+def _note_of(d: dict) -> bytes:
+    from ekte.evidence import resiscan
+
+    note = (Path(d["archive"]) / "transfervermerk.xml").read_bytes()
+    xsd = etree.XMLSchema(etree.parse(str(resiscan.schema_path())))  # compiled straight from the shipped file
+    assert xsd.validate(etree.fromstring(note)), xsd.error_log
+    return note
+
+
+def test_hot_folder_carries_the_transfer_note_of_a_scan(scanned_export):
+    wd, docs, _ = scanned_export
+    hf = wd / "export" / "komxwork"
+    schema = etree.XMLSchema(etree.parse(str(ROOT / "ekte" / "connectors" / "schemas" / "hotfolder-index-1.xsd")))
+    # an importer that takes every *.xml gets indexes only: the note does not end in .xml
+    indexes = {etree.parse(str(p)).findtext(f"{{{HF}}}EkteID"): p for p in hf.glob("*.xml")}
+    assert set(indexes) == {d["id"] for d in docs.values()}
+    for p in indexes.values():
+        assert schema.validate(etree.parse(str(p))), schema.error_log
+    scan = etree.parse(str(indexes[docs[SCAN]["id"]]))
+    u = scan.findtext(f"{{{HF}}}DokumentID")
+    ref = scan.find(f"{{{HF}}}Transfervermerk")
+    assert ref is not None and ref.text == f"{u}.transfervermerk"
+    note = hf / ref.text
+    assert note.read_bytes() == _note_of(docs[SCAN])  # byte for byte the archive's
+    assert ref.get("sha256") == sha(note)
+    assert oct(note.stat().st_mode & 0o777) == "0o640"  # the export's file mode, like the PDF beside it
+    assert note.stat().st_mtime_ns <= (hf / f"{u}.ready").stat().st_mtime_ns  # written before the marker
+    # born-digital: no note, no reference
+    born = etree.parse(str(indexes[docs[BORN]["id"]]))
+    assert born.find(f"{{{HF}}}Transfervermerk") is None
+    assert sorted(p.name for p in hf.glob("*.transfervermerk")) == [note.name]
+    # exported again: nothing new; taken away by the importer: handed over again, note and all
+    p = run_ekte("export", "--all", "--force", "-w", wd, "-c", "komxwork", "--json", check=0)
+    assert {d["export_results"]["komxwork"] for d in json.loads(p.stdout)["documents"]} == {"already-exported"}
+    for ext in (".pdf", ".xml", ".transfervermerk", ".ready"):
+        (hf / f"{u}{ext}").unlink()
+    run_ekte("export", "--all", "--force", "-w", wd, "-c", "komxwork", check=0)
+    assert note.read_bytes() == _note_of(docs[SCAN]) and (hf / f"{u}.ready").is_file()
+    no_temp_files(hf)
+
+
+@pytest.mark.parametrize("version", ["4.0.0", "3.1.0"])
+def test_xdomea_carries_the_transfer_note_of_a_scan_as_anlage(scanned_export, version):
+    wd, docs, folders = scanned_export
+    ns = NS4 if version == "4.0.0" else NS3
+    q = lambda *names: "/".join(f"{{{ns}}}{n}" for n in names)  # noqa: E731
+    infos = check_folder(folders[version], version)  # the rules hold for the note's file too
+    by_id = {}
+    for info in infos:
+        fields = {f.findtext(q("Name")): f.findtext(q("Wert")) for f in info["root"].iter(q("Feld"))}
+        by_id[fields["ekte.id"]] = info
+    scan, born = by_id[docs[SCAN]["id"]], by_id[docs[BORN]["id"]]
+    assert born["anlagen"] == [] and born["root"].find(".//" + q("Anlage")) is None
+    (anlage,) = scan["anlagen"]
+    (dok,) = scan["doks"]
+    assert anlage["of"] == dok["uuid"] and anlage["uuid"] != dok["uuid"]
+    (container,) = [c for c in folders[version].glob("*.zip") if c.name.startswith(scan["prozess"])]
+    with zipfile.ZipFile(container) as z:
+        assert z.read(anlage["name"]) == _note_of(docs[SCAN])
+    el = scan["root"].find(".//" + q("Anlage"))
+    el = el.find(q("Dokument")) if version == "4.0.0" else el
+    assert el.findtext(q("Typ")) == "Transfervermerk"
+    assert el.findtext(q("Version", "Format", "Name") + "/code") == "030"
+    assert el.findtext(q("Version", "Format", "Primaerdokument", "DateinameOriginal")) == "transfervermerk.xml"
+    # sent again: the same Vorgang with the same document, nothing new
+    before = sorted(p.name for p in folders[version].iterdir())
+    args = ["-o", f"connectors.xdomea.version={version}", "-o", f"connectors.xdomea.path={folders[version]}"]
+    p = run_ekte("export", "--all", "--force", "-w", wd, "-c", "xdomea", *args, "--json", check=0)
+    assert {d["export_results"]["xdomea"] for d in json.loads(p.stdout)["documents"]} == {"already-exported"}
+    assert sorted(p.name for p in folders[version].iterdir()) == before
+
+
+def test_a_scan_whose_note_was_changed_is_not_exported_without_it(scanned_export, tmp_path):
+    import shutil
+
+    wd0, docs, _ = scanned_export
+    wd = tmp_path / "wd"
+    shutil.copytree(wd0, wd)  # the module's working directory stays as it is
+    note = wd / Path(docs[SCAN]["archive"]).relative_to(wd0) / "transfervermerk.xml"
+    note.write_bytes(note.read_bytes().replace(b"TR-RESISCAN", b"TR-RESISCAM"))
+    p = run_ekte("export", docs[SCAN]["id"], "--force", "-w", wd, "-c", "komxwork", "-c", "xdomea",
+                 "-o", f"connectors.komxwork.path={tmp_path / 'hf'}", "-o", f"connectors.xdomea.path={tmp_path / 'x'}",
+                 "--json", check=None)
+    (d,) = json.loads(p.stdout)["documents"]
+    assert p.returncode != 0 and "Traceback" not in p.stderr
+    assert d["status"] == "export_failed" and d["export_results"] == {"komxwork": "failed", "xdomea": "failed"}
+    assert d["error"]["message"].count("does not match its recorded SHA-256") == 2  # each connector refuses
+    assert not list((tmp_path / "hf").glob("*.pdf")) and not list((tmp_path / "x").glob("*.zip"))
+
+
+def test_the_rules_check_holds_the_note_to_the_rules(scanned_export, tmp_path):
+    """The rule checker on a scan's container edited to break the rules for the note's file."""
+    from xdomea_rules import check_container
+
+    _wd, docs, folders = scanned_export
+    good = next(c for c in folders["4.0.0"].glob("*.zip") if check_container(c, "4.0.0")["anlagen"])
+    with zipfile.ZipFile(good) as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    msg = good.name[:-4] + ".xml"
+    note = next(n for n in items if n.endswith("_Transfervermerk.xml"))
+    root = etree.fromstring(items[msg])
+    anlage_uuid = root.findtext(f".//{{{NS4}}}Anlage/{{{NS4}}}Dokument/{{{NS4}}}Identifikation/{{{NS4}}}xdomeaUUID")
+    renamed = f"{anlage_uuid}.xml"
+    cases = {  # what breaks → the rule that must catch it
+        "note named after its Anlage": ({**{n: d for n, d in items.items() if n != note},
+                                         msg: items[msg].replace(note.encode(), renamed.encode()), renamed: items[note]},
+                                        'not in ctx["not_file"]'),
+        "note declared as PDF": ({**items, msg: items[msg].replace(b"<code>030</code>", b"<code>018</code>")},
+                                 "dateiformat_ext()[code]"),
+        "note changed after hashing": ({**items, note: items[note].replace(b"TR-RESISCAN", b"TR-RESISCAM")},
+                                       '"Hash", "Wert"'),
+        "note missing": ({n: d for n, d in items.items() if n != note}, "fname in files"),
+    }
+    for what, (files, rule) in cases.items():
+        bad = tmp_path / good.name
+        with zipfile.ZipFile(bad, "w") as z:
+            for n, data in files.items():
+                z.writestr(n, data)
+        with pytest.raises(AssertionError) as e:
+            check_container(bad, "4.0.0")
+        assert rule in str(e.traceback[-1].statement), (what, str(e.traceback[-1].statement))
+        bad.unlink()
+
+
+@pytest.mark.parametrize("version", ["4.0.0", "3.1.0"])
+def test_import_xdomea_takes_the_scan_not_its_note_as_a_document(scanned_export, version, tmp_path):
+    """ekte's own containers read back: the note's Anlage is reported, not ingested as a document."""
+    _wd, _docs, folders = scanned_export
+
+    def has_note(c: Path) -> bool:
+        with zipfile.ZipFile(c) as z:
+            return any(n.endswith("_Transfervermerk.xml") for n in z.namelist())
+
+    (container,) = [c for c in folders[version].glob("*.zip") if has_note(c)]
+    wd = tmp_path / "wd"
+    p = run_ekte("import-xdomea", container, "-w", wd, "--json", check=None)
+    assert "Traceback" not in p.stderr
+    status = json.loads(run_ekte("status", "-w", wd, "--json").stdout)["journal"]
+    assert "quarantined" not in status and sum(status.values()) == 1, status
+    (report,) = list(wd.glob("reports/import-xdomea-*/*.json"))
+    dropped = [x for d in json.loads(report.read_text("utf-8"))["documents"] for x in d.get("dropped", [])]
+    assert any(x["element"] == "Dokument/Anlage" and "transfer note" in x["why"] for x in dropped), dropped

@@ -22,6 +22,7 @@ from helpers import SHARED
 XSD_DIR = SHARED / "schemas" / "xdomea"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _schemas: dict[str, etree.XMLSchema] = {}
+_codes: dict[str, str] = {}
 
 
 def schema(version: str) -> etree.XMLSchema:
@@ -90,32 +91,70 @@ def check_container(path: Path, version: str) -> dict:
     vorgaenge = root.findall(".//" + q("Vorgang"))
     assert len(vorgaenge) == 1
     vorgang_uuid = vorgaenge[0].findtext(q("Identifikation", id_tag))
-    named = set()
-    doks = []
+    objects = [e.text for e in root.iter(f"{{{ns}}}{id_tag}")]  # every object of the message, Anlagen too
+    assert len(set(objects)) == len(objects), "every object has a UUID of its own"
+    ctx = {"q": q, "v4": v4, "files": files, "named": set(), "not_file": {*objects, prozess, msg_uuid}}
+    doks, anlagen = [], []
     for dok in root.iter(q("Dokument")):
+        if etree.QName(dok.getparent()).localname == "Anlage":
+            continue  # 4.0.0: an Anlage wraps a Dokument; checked with the Dokument it belongs to
         dok_uuid = dok.findtext(q("Identifikation", id_tag))
-        for fmt in dok.iter(q("Format")):
-            pd = fmt.find(q("Primaerdokument"))
-            fname = pd.findtext(q("Dateiname"))
-            fm = re.fullmatch(rf"({UUID})(?:_([^/\\]+))?\.[A-Za-z0-9]+", fname)
-            assert fm, f"primary file name is not <UUID>.<ext> or <UUID>_<Betreff>.<ext>: {fname}"
-            file_uuid = fm.group(1)
-            if fm.group(2):  # <UUID>_<Betreff>: the Dokument's Betreff (made file-safe, perhaps shortened)
-                betreff = dok.findtext(q("AllgemeineMetadaten", "Betreff")) or ""
-                assert _named_after(fm.group(2), betreff), f"{fname}: not named after the Betreff {betreff!r}"
-            # a UUID of its own: never the Dokument's, nor any other object's or the message's
-            assert file_uuid not in (dok_uuid, vorgang_uuid, prozess, msg_uuid), fname
-            assert fname in files and fname not in named
-            named.add(fname)
-            data = files[fname]
-            if v4:
-                assert pd.findtext(q("Hash", "Wert")) == hashlib.sha256(data).hexdigest()
-            code, ver = _pdf_format(data)
-            assert fmt.findtext(f"{q('Name')}/code") == code and fmt.findtext(q("Version")) == ver, (code, ver)
-            doks.append({"uuid": dok_uuid, "file_uuid": file_uuid, "sha256": hashlib.sha256(data).hexdigest()})
-    assert named == set(files), "every member is a primary file named by the message"
+        doks += [{"uuid": dok_uuid, **f} for f in _formats(dok, ctx)]
+        for n, an in enumerate(dok.findall(q("Anlage")), 1):
+            el = an.find(q("Dokument")) if v4 else an  # 3.x: the Anlage is a Dokument itself
+            assert an.findtext(q("Nummer")) in (None, str(n)), "Anlagen numbered 1..n"
+            anlagen += [{"uuid": el.findtext(q("Identifikation", id_tag)), "of": dok_uuid, **f}
+                        for f in _formats(el, ctx)]
+    assert ctx["named"] == set(files), "every member is a primary file named by the message"
     return {"prozess": prozess, "lfd": lfd, "message_uuid": msg_uuid, "vorgang": vorgang_uuid, "doks": doks,
-            "root": root}
+            "anlagen": anlagen, "root": root}
+
+
+def _formats(dok, ctx: dict) -> list[dict]:
+    """The rules for the primary files of one Dokument (or Anlage): its own
+    Version/Format elements, not those of its Anlagen."""
+    q, files = ctx["q"], ctx["files"]
+    out = []
+    for fmt in dok.findall(q("Version", "Format")):
+        pd = fmt.find(q("Primaerdokument"))
+        fname = pd.findtext(q("Dateiname"))
+        fm = re.fullmatch(rf"({UUID})(?:_([^/\\]+))?\.([A-Za-z0-9]+)", fname)
+        assert fm, f"primary file name is not <UUID>.<ext> or <UUID>_<Betreff>.<ext>: {fname}"
+        file_uuid = fm.group(1)
+        if fm.group(2):  # <UUID>_<Betreff>: the Dokument's Betreff (made file-safe, perhaps shortened)
+            betreff = dok.findtext(q("AllgemeineMetadaten", "Betreff")) or ""
+            assert _named_after(fm.group(2), betreff), f"{fname}: not named after the Betreff {betreff!r}"
+        # a UUID of its own: never the Dokument's, nor any other object's or the message's
+        assert file_uuid not in ctx["not_file"], fname
+        assert fname in files and fname not in ctx["named"]
+        ctx["named"].add(fname)
+        data = files[fname]
+        if ctx["v4"]:
+            assert pd.findtext(q("Hash", "Wert")) == hashlib.sha256(data).hexdigest()
+        code, ver = fmt.findtext(f"{q('Name')}/code"), fmt.findtext(q("Version"))
+        assert dateiformat_ext()[code] == fm.group(3).lower(), f"{fname}: format code {code} is another type"
+        assert (code, ver) == _file_format(data, fm.group(3).lower()), (fname, code, ver)
+        out.append({"file_uuid": file_uuid, "sha256": hashlib.sha256(data).hexdigest(), "name": fname})
+    return out
+
+
+def dateiformat_ext() -> dict[str, str]:
+    """Code → file extension, from the KoSIT code list Dateiformat 2.0 (xdomea 4.0.0)."""
+    if not _codes:
+        t = etree.parse(str(XSD_DIR / "4.0.0" / "code_lists" / "Dateiformat_2.0.xml"))
+        for row in t.iter("{*}Row"):
+            vals = [v.findtext("{*}SimpleValue") or "" for v in row.iter("{*}Value")]
+            _codes[vals[0]] = vals[-1].lower()
+    return _codes
+
+
+def _file_format(data: bytes, ext: str) -> tuple[str, str]:
+    """(code, version) the file itself calls for: PDF as in _pdf_format; XML: 030 with its XML version."""
+    if ext == "pdf":
+        return _pdf_format(data)
+    assert ext == "xml", ext
+    doc = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True)).getroottree()
+    return "030", doc.docinfo.xml_version
 
 
 def check_folder(folder: Path, version: str = "4.0.0") -> list[dict]:
@@ -140,8 +179,11 @@ def check_folder(folder: Path, version: str = "4.0.0") -> list[dict]:
     # an object keeps its UUID, and a file UUID names one file content
     file_sha: dict[str, str] = {}
     dok_vorgang: dict[str, str] = {}
+    anlage_of: dict[str, str] = {}
     for i in infos:
-        for d in i["doks"]:
+        for d in i["doks"] + i["anlagen"]:
             assert file_sha.setdefault(d["file_uuid"], d["sha256"]) == d["sha256"]
             assert dok_vorgang.setdefault(d["uuid"], i["vorgang"]) == i["vorgang"]
+        for a in i["anlagen"]:  # an Anlage stays the Anlage of its Dokument
+            assert anlage_of.setdefault(a["uuid"], a["of"]) == a["of"]
     return infos

@@ -121,6 +121,28 @@ def record(doc: "Document", profile: "Profile", file_name: str = "") -> dict[str
     return out
 
 
+def read_transfer_note(doc: "Document", archive_dir: Path) -> bytes | None:
+    """The TR-RESISCAN transfer note of a scanned document, read from its
+    archive folder and checked against the SHA-256 ``metadata.json``
+    records; None for a document without one (born-digital).  A scan
+    whose note is missing or changed is not exported without it."""
+    from ekte import fsutil
+    from ekte.connectors.base import ExportError
+
+    info = doc.archival.get("transfer_note") or {}
+    if not info.get("file"):
+        return None
+    try:
+        data = (Path(archive_dir) / Path(info["file"]).name).read_bytes()
+    except OSError:
+        raise ExportError("the transfer note of this scanned document is missing from its archive folder "
+                          "(ekte verify names what broke)") from None
+    if info.get("sha256") and fsutil.sha256_bytes(data) != info["sha256"]:
+        raise ExportError("the transfer note in the archive folder does not match its recorded SHA-256 "
+                          "(ekte verify names what broke)")
+    return data
+
+
 def schema_error(log: Any) -> str:
     """A validation error without the offending value (it may be personal
     data): where it is and what kind of error it is."""

@@ -1,4 +1,5 @@
-"""komXwork-style hot folder: ``<uuid>.pdf`` + ``<uuid>.xml`` (+ ``<uuid>.ready``).
+"""komXwork-style hot folder: ``<uuid>.pdf`` + ``<uuid>.xml`` (+ ``<uuid>.ready``,
++ ``<uuid>.transfervermerk`` for a scan).
 
 Many DMS used by German counties import from a watched folder, one file
 plus an XML index per document.  What ekte writes, by exact name:
@@ -6,7 +7,17 @@ plus an XML index per document.  What ekte writes, by exact name:
 * ``<hot folder>/<uuid>.pdf`` — the archival PDF (PDF/A where it could be made);
 * ``<hot folder>/<uuid>.xml`` — the index, root ``Index`` in the namespace
   ``urn:ekte:hotfolder:1``, one element per metadata value, then
+  ``Transfervermerk`` (a scan's note, see below), then
   ``Felder/Feld[@name]`` with every extracted field;
+* ``<hot folder>/<uuid>.transfervermerk`` — a scanned document's
+  TR-RESISCAN transfer note (``transfervermerk.xml`` of its archive
+  folder, byte for byte), referenced by the index's ``Transfervermerk``
+  element (the file name, with its ``sha256``).  It is XML, but not named
+  ``*.xml``: only indexes end in ``.xml``, so an importer that takes every
+  ``*.xml`` never mistakes it for one, while one that collects the files of
+  a document by their base name (``<uuid>.*``) takes it along.  Not in the
+  meta folder: it belongs to the document and goes where the document
+  goes.  Born-digital documents have none;
 * ``<hot folder>/<uuid>.ready`` — an empty marker, written last (suffix
   configurable; ``ready_suffix = ""`` makes the index itself the last file
   written);
@@ -56,7 +67,7 @@ from lxml.builder import ElementMaker
 
 from ekte import fsutil
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.connectors.common import RECORD_KEYS, record, schema_error
+from ekte.connectors.common import RECORD_KEYS, read_transfer_note, record, schema_error
 from ekte.connectors.ledger import Ledger, owner, owner_alive
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF
@@ -65,6 +76,10 @@ log = logging.getLogger(__name__)
 
 NS = "urn:ekte:hotfolder:1"
 SCHEMA_NAME = "index.xsd"
+#: a scanned document's transfer note beside it: ``<uuid>.transfervermerk`` (XML, but not ``*.xml``)
+NOTE_SUFFIX = ".transfervermerk"
+#: the index element that references the note (not configurable, like ``Felder``)
+NOTE_ELEMENT = "Transfervermerk"
 LEDGER_DDL = """
 CREATE TABLE IF NOT EXISTS entries (
     root TEXT NOT NULL,          -- the hot folder
@@ -125,6 +140,10 @@ def schema_for(elements: dict[str, str]) -> bytes:
                                                       base="xs:string"))),
             name="Feld", minOccurs="0", maxOccurs="unbounded"))),
         name="Felder", minOccurs="0")
+    note = E.element(
+        E.complexType(E.simpleContent(E.extension(E.attribute(name="sha256", type="e:SHA256", use="required"),
+                                                  base="xs:string"))),
+        name=NOTE_ELEMENT, minOccurs="0")
     entry = E.element(
         E.complexType(
             E.attribute(name="dokumentID", type="xs:string", use="required"),
@@ -135,7 +154,7 @@ def schema_for(elements: dict[str, str]) -> bytes:
         name="Eintrag", maxOccurs="unbounded")
     schema = E.schema(
         E.simpleType(E.restriction(E.pattern(value="[0-9a-f]{64}"), base="xs:string"), name="SHA256"),
-        E.element(E.complexType(E.sequence(*seq, felder),
+        E.element(E.complexType(E.sequence(*seq, note, felder),
                                 E.attribute(name="version", type="xs:string", use="required")), name="Index"),
         E.element(E.complexType(E.sequence(entry),
                                 E.attribute(name="id", type="xs:string", use="required"),
@@ -167,10 +186,11 @@ class KomxworkConnector(Connector):
         missing = [k for k in REQUIRED if k not in els.values()]
         if missing:
             raise ConfigError(f"connectors.komxwork.elements: the index needs {', '.join(missing)}")
-        if "Felder" in els:
-            raise ConfigError("connectors.komxwork.elements: 'Felder' is reserved for the extracted fields")
+        for reserved, what in (("Felder", "the extracted fields"), (NOTE_ELEMENT, "the transfer note's reference")):
+            if reserved in els:
+                raise ConfigError(f"connectors.komxwork.elements: '{reserved}' is reserved for {what}")
         sfx = str(self.config["ready_suffix"])
-        if sfx and (not sfx.startswith(".") or "/" in sfx or sfx in (".pdf", ".xml")):
+        if sfx and (not sfx.startswith(".") or "/" in sfx or sfx in (".pdf", ".xml", NOTE_SUFFIX)):
             raise ConfigError("connectors.komxwork.ready_suffix: a suffix such as '.ready' (or empty)")
         meta = str(self.config["meta_folder"] or "")
         if meta and not Path(meta).is_absolute() and (".." in Path(meta).parts or meta.startswith(".")):
@@ -206,7 +226,9 @@ class KomxworkConnector(Connector):
             self._prepared = True
         return root
 
-    def index_xml(self, rec: dict[str, Any]) -> bytes:
+    def index_xml(self, rec: dict[str, Any], note_sha256: str | None = None) -> bytes:
+        """The index of *rec*; with *note_sha256*, the reference to the
+        transfer note ``rec["transfer_note"]`` (its name in the hot folder)."""
         E = ElementMaker(namespace=NS, nsmap={None: NS})  # noqa: N806
         root = E.Index(version="1")
         for name, key in self.elements.items():
@@ -214,6 +236,8 @@ class KomxworkConnector(Connector):
             if v is None:
                 continue
             etree.SubElement(root, f"{{{NS}}}{name}").text = str(v)
+        if note_sha256:
+            etree.SubElement(root, f"{{{NS}}}{NOTE_ELEMENT}", sha256=note_sha256).text = rec["transfer_note"]
         if rec.get("fields"):
             felder = etree.SubElement(root, f"{{{NS}}}Felder")
             for k, v in sorted(rec["fields"].items()):
@@ -231,15 +255,21 @@ class KomxworkConnector(Connector):
         rec = record(doc, self.profile)
         u = rec["uuid"]
         rec["file"] = f"{u}.pdf"
-        pdf, idx = root / f"{u}.pdf", root / f"{u}.xml"
+        pdf, idx, note = root / f"{u}.pdf", root / f"{u}.xml", root / f"{u}{NOTE_SUFFIX}"
+        note_data = read_transfer_note(doc, Path(archive_dir))  # None: born-digital, no note
+        note_sha = fsutil.sha256_bytes(note_data) if note_data is not None else None
+        rec["transfer_note"] = note.name if note_sha else None  # its name here, not its archive path
         sfx = str(self.config["ready_suffix"])
         trigger = root / f"{u}{sfx}" if sfx else idx
         entry = {"dokument_id": u, "datei": pdf.name, "idx": idx.name, "sha256": rec["sha256"]}
-        already = trigger.exists() and pdf.is_file() and fsutil.sha256_file(pdf) == rec["sha256"]
-        data = b"" if already else self.index_xml(rec)
+        already = trigger.exists() and pdf.is_file() and fsutil.sha256_file(pdf) == rec["sha256"] and \
+            (note_sha is None or (note.is_file() and fsutil.sha256_file(note) == note_sha))
+        data = b"" if already else self.index_xml(rec, note_sha)
         try:
             if not already:
                 self.copy_file(Path(archive_dir) / ARCHIVE_PDF, pdf)
+                if note_data is not None:  # before the index and the marker, like the PDF
+                    self.write_bytes(note, note_data)
                 self.write_bytes(idx, data)
                 if sfx:
                     self.write_bytes(trigger, b"")

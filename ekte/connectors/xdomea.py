@@ -24,6 +24,15 @@ schema checks (``xdomea-examples/v4.0.0/README.md``: spec p. 10, §2.4,
   ``<UUID>_<Betreff>.<ext>``; a Betreff may name a person) after a UUID of
   its own, never the Dokument's (a Dokument may have several versions,
   each its own file).
+* A scanned document's TR-RESISCAN transfer note (``transfervermerk.xml``
+  of its archive folder) travels as the Dokument's ``Anlage``: a Dokument
+  of its own (UUID derived from the Dokument's, Betreff "Transfervermerk
+  (TR-RESISCAN)", Typ "Transfervermerk") whose Version has one Format,
+  code 030 (XML) version 1.0, with the note as primary file
+  ``<UUID>_Transfervermerk.xml`` after a UUID of its own (in 4.0.0 with
+  its SHA-256).  Not a second Format of the scan's Version: a Format is
+  the same content in another file format, the note is another document
+  about the scan.  Born-digital documents have no Anlage.
 * ``Format/Version`` is the PDF/A part and conformance the archival PDF
   declares (``PDF/A-2b``, ``PDF/A-3b``), or its PDF version.
 
@@ -55,11 +64,14 @@ from typing import Any
 
 from lxml import etree
 
+from ekte import fsutil
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.connectors.common import EKTE_NS, doc_uuid, record, schema_error
+from ekte.connectors.common import EKTE_NS, doc_uuid, read_transfer_note, record, schema_error
 from ekte.connectors.ledger import Ledger
-from ekte.connectors.xdomea_message import MESSAGE, MESSAGE_CODE, MESSAGE_XSD, build_message
+from ekte.connectors.xdomea_message import (MESSAGE, MESSAGE_CODE, MESSAGE_XSD, NOTE_TYP, XML_FORMAT,
+                                            build_message)
 from ekte.errors import ConfigError
+from ekte.evidence.resiscan import NOTE
 from ekte.stages.archive import ARCHIVE_PDF
 
 VERSIONS = ("4.0.0", "3.1.0")
@@ -93,9 +105,20 @@ def prozess_id(version: str, vorgang: str, lfd_nr: int) -> str:
     return str(uuid.uuid5(EKTE_NS, key))
 
 
-def file_uuid(rec: dict[str, Any]) -> str:
+def file_uuid(sha256: str) -> str:
     """The UUID of a primary file: its own, from the file's content."""
-    return str(uuid.uuid5(EKTE_NS, f"xdomea-primaerdokument:{rec['sha256']}"))
+    return str(uuid.uuid5(EKTE_NS, f"xdomea-primaerdokument:{sha256}"))
+
+
+def note_entry(data: bytes, dokument_uuid: str) -> dict[str, Any]:
+    """The Anlage entry for a scanned document's transfer note (*data*):
+    one UUID per Dokument for the Anlage; its file ``<UUID>_Transfervermerk.xml``
+    after a UUID of the note's content."""
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    sha = fsutil.sha256_bytes(data)
+    return {"uuid": str(uuid.uuid5(EKTE_NS, f"xdomea-transfervermerk:{dokument_uuid}")),
+            "file": f"{file_uuid(sha)}_{NOTE_TYP}.xml", "format": XML_FORMAT, "original": NOTE,
+            "created": root.findtext("{*}Erstellt"), "sha256": sha}
 
 
 @lru_cache(maxsize=8)
@@ -266,17 +289,22 @@ class XdomeaConnector(Connector):
 
     # -- the container
     def _write(self, target: Path, msg: dict[str, Any], vorgang: str, docs: list[tuple[Any, Path]]) -> str:
-        entries, files = [], []
+        entries, files = [], []  # files: (name in the container, path or bytes)
         for doc, adir in docs:
             rec = record(doc, self.profile)
-            name = f"{file_uuid(rec)}.pdf"  # the rule's <UUID>.<ext>: no name-bearing Betreff in a file name
+            name = f"{file_uuid(rec['sha256'])}.pdf"  # the rule's <UUID>.<ext>: no name-bearing Betreff in a file name
             rec["file"] = name
             g = _given(doc).get("dokument") or {}
-            entries.append({"rec": rec, "file": name, "uuid": g.get("uuid") or rec["uuid"],
+            dok_uuid = g.get("uuid") or rec["uuid"]
+            data = read_transfer_note(doc, adir)
+            note = None if data is None else note_entry(data, dok_uuid)
+            entries.append({"rec": rec, "file": name, "uuid": dok_uuid, "note": note,
                             "format": pdf_format(adir / ARCHIVE_PDF), "betreff": g.get("betreff"),
                             "kennzeichen": rec.get("dokument_kennzeichen") or rec.get("aktenzeichen"),
                             "bemerkung": g.get("bemerkung"), "typ": g.get("typ"), "history": g.get("history")})
             files.append((name, adir / ARCHIVE_PDF))
+            if note is not None:
+                files.append((note["file"], data))
         created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
         head = {"prozess_id": msg["prozess_id"], "nachricht_uuid": msg["nachricht_uuid"], "created": created,
                 "sender": self.config["sender"] or self.profile.profile.title or self.profile.profile.name,
@@ -288,8 +316,11 @@ class XdomeaConnector(Connector):
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         with self.writer(target) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr(container_name(self.version, msg["prozess_id"], msg["lfd_nr"], ".xml"), xml)
-            for name, path in files:
-                z.write(path, name)
+            for name, src in files:
+                if isinstance(src, bytes):
+                    z.writestr(name, src)
+                else:
+                    z.write(src, name)
         return "validated" if self.schema is not None else "not validated (no schema_dir)"
 
     def _vorgang(self, vorgang: str, lead: Any, rec: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,10 @@ Vorgang with its Dokumente, built from plain dicts.
 
 *docs*: per Dokument ``rec`` (the connector record), ``uuid``, ``file``
 (the primary file's name), ``format`` (``code``, ``version``), ``betreff``,
-``kennzeichen``, ``bemerkung``, ``typ``, ``history``.
+``kennzeichen``, ``bemerkung``, ``typ``, ``history`` and, for a scanned
+document, ``note`` (its TR-RESISCAN transfer note: ``uuid`` of the Anlage,
+``file``, ``format``, ``original``, ``created``, ``sha256``), written as
+the Dokument's ``Anlage``.
 
 ``history`` entries: ``akteur``, ``datum_uhrzeit``, ``aktion`` and
 optionally ``metadatum_name``, ``alter_wert``, ``neuer_wert``,
@@ -34,6 +37,11 @@ LIST_NACHRICHTENTYP = "urn:xoev-de:xdomea:codeliste:nachrichtentyp"
 LIST_MEDIUM = "urn:xoev-de:xdomea:codeliste:medium"
 LIST_DATEIFORMAT = "urn:xoev-de:xdomea:codeliste:dateiformat"
 LIST_HASH = "urn:xoev-de:kosit:codeliste:xta.serviceprofile.kryptographische-algorithmen"
+#: the Anlage that carries a scanned document's transfer note
+NOTE_BETREFF = "Transfervermerk (TR-RESISCAN)"
+NOTE_TYP = "Transfervermerk"
+#: Dateiformat code of an XML file (code lists 1.0 and 2.0)
+XML_FORMAT = {"code": "030", "version": "1.0"}
 #: ekte's own values in the AnwendungsspezifischeErweiterung (Feld "ekte.<key>")
 EKTE_FELDER = ("id", "doctype", "leika", "confidence", "original_sha256", "pages")
 
@@ -141,24 +149,50 @@ def _dokument(b: _B, vorgang_el, n: int, entry: dict[str, Any], head: dict[str, 
     b.opt(dok, "DatumDesSchreibens", rec.get("document_date"))
     b(dok, "Typ", entry.get("typ") or rec.get("doctype_title") or rec.get("doctype") or "Eingang")
     _history(b, dok, entry.get("history"))
-    if b.v4:  # 4.0.0: the extension before Version; 3.1.0: after it
+    note = entry.get("note")
+    if b.v4:  # 4.0.0: Anlage and extension before Version; 3.1.0: after it
+        _anlage(b, dok, note, head)
         _fachdaten(b, dok, rec)
+    _version(b, dok, {"file": entry["file"], "format": entry["format"], "original": rec.get("source_name"),
+                      "created": rec.get("received"), "sha256": rec["sha256"]}, head)
+    if not b.v4:
+        _anlage(b, dok, note, head)
+        _fachdaten(b, dok, rec)
+
+
+def _version(b: _B, dok, f: dict[str, Any], head: dict[str, Any]) -> None:
+    """Version 1 of a Dokument with one Format and its primary file."""
     ver = b(dok, "Version")
     b(ver, "Nummer", "1")
     fmt = b(ver, "Format")
-    b.code(fmt, "Name", entry["format"]["code"], LIST_DATEIFORMAT, "2.0" if b.v4 else "1.0")
-    b(fmt, "Version", entry["format"]["version"])
+    b.code(fmt, "Name", f["format"]["code"], LIST_DATEIFORMAT, "2.0" if b.v4 else "1.0")
+    b(fmt, "Version", f["format"]["version"])
     pd = b(fmt, "Primaerdokument")
-    b(pd, "Dateiname", entry["file"])
-    b.opt(pd, "DateinameOriginal", rec.get("source_name"))
+    b(pd, "Dateiname", f["file"])
+    b.opt(pd, "DateinameOriginal", f.get("original"))
     b(pd, "Ersteller", head["ersteller"])
-    b(pd, "DatumUhrzeit", rec.get("received") or head["created"])
+    b(pd, "DatumUhrzeit", f.get("created") or head["created"])
     if b.v4:
         h = b(pd, "Hash")
-        b(h, "Wert", rec["sha256"])
+        b(h, "Wert", f["sha256"])
         b.code(h, "Algorithmus", "SHA-256", LIST_HASH, "1.0.0")
-    else:
-        _fachdaten(b, dok, rec)
+
+
+def _anlage(b: _B, dok, note: dict[str, Any] | None, head: dict[str, Any]) -> None:
+    """The TR-RESISCAN transfer note of a scanned Dokument as its Anlage
+    (an AnlageDokument: 4.0.0 wraps a Dokument, 3.1.0 extends one), with a
+    Version whose Format is the note's XML file."""
+    if not note:
+        return
+    an = b(dok, "Anlage")
+    el = b(an, "Dokument") if b.v4 else an
+    ident = b(el, "Identifikation")
+    b(ident, "xdomeaUUID" if b.v4 else "ID", note["uuid"])
+    b(ident, "NummerImUebergeordnetenContainer", 1)
+    _allgemeine(b, el, {"betreff": NOTE_BETREFF})
+    b(el, "Typ", NOTE_TYP)
+    _version(b, el, note, head)
+    b(an, "Nummer", "1")
 
 
 def _allgemeine(b: _B, parent, meta: dict[str, Any]):
