@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from serve_helpers import PASSWORDS, born_pdfs, make_workdir, start_server, start_watch, stop
+from helpers import SAMPLES, run_ekte
+from serve_helpers import PASSWORDS, THRESHOLD, born_pdfs, make_workdir, start_server, start_watch, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -51,6 +52,7 @@ def test_clerk_corrects_and_accepts_in_chromium(tmp_path, browser):
 
     wd = tmp_path / "work"
     make_workdir(wd, born_pdfs()[:2])
+    scan = _sampled_scan(tmp_path, wd)
     watch = start_watch(tmp_path / "inbox", wd)
     server, url = start_server(wd)
     try:
@@ -81,19 +83,16 @@ def test_clerk_corrects_and_accepts_in_chromium(tmp_path, browser):
         field.clear()
         field.send_keys("31.02.2025")
         drv.find_element(By.ID, "accept").click()
-        assert "kein gültiges Datum" in drv.find_element(By.ID, "e_antragsdatum").text
+        assert "kein gültiges Datum" in _text_of(drv, "#e_antragsdatum")  # after the form's page has loaded
         shot(drv, "04-invalid")
         field = drv.find_element(By.ID, "f_antragsdatum")
         field.clear()
         field.send_keys("03.02.2025")
         field.send_keys("\ue00c")  # Esc leaves the field; then the keyboard shortcut "a" accepts
         drv.find_element(By.TAG_NAME, "body").send_keys("a")
-        for _ in range(150):
-            if "angenommen" in drv.page_source:
-                break
-            time.sleep(0.2)
-        assert f"Dokument {doc} angenommen." in drv.find_element(By.CSS_SELECTOR, ".flash").text
+        assert f"Dokument {doc} angenommen." in _flash_after_accept(drv)
         shot(drv, "05-accepted")
+        _sample_check(drv, url, scan)
     finally:
         assert stop(server) == 0
         stop(watch)
@@ -106,6 +105,56 @@ def test_clerk_corrects_and_accepts_in_chromium(tmp_path, browser):
     assert db.execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "exported"
     n = db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND event='exported'", (doc,)).fetchone()[0]
     assert n == 1
-    who = [json.loads(d)["by"] for (d,) in db.execute(
-        "SELECT detail FROM events WHERE doc_id=? AND stage='review' AND event='field-corrected'", (doc,))]
+    who = [a for (a,) in db.execute(  # the audit trail's actor column (journal schema 4)
+        "SELECT actor FROM events WHERE doc_id=? AND stage='review' AND event='field-corrected'", (doc,))]
     assert who == ["anna"]
+    assert sorted(p.name for p in (wd / "export" / "folder").glob(f"{scan}/*")) == [f"{scan}.json", f"{scan}.pdf"]
+    assert 'status="bestanden"' in (wd / "archive" / scan[:2] / scan / "transfervermerk.xml").read_text()
+
+
+def _sampled_scan(tmp_path: Path, wd: Path) -> str:
+    """A scan chosen for the sample check (sample_every = 1), received after the born-digital ones."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    shutil.copy(SAMPLES / "inbox" / "scan-ifsg_belehrung-001-png.png", scans)
+    out = run_ekte("ingest", scans, "-w", wd, "--json", *THRESHOLD, "-o", "resiscan.sample_every=1", check=1)
+    return json.loads(out.stdout)["documents"][0]["id"]
+
+
+def _flash_after_accept(drv) -> str:
+    """The flash message once the page after an accept has loaded."""
+    for _ in range(150):
+        if "angenommen" in drv.page_source:
+            break
+        time.sleep(0.2)
+    return _text_of(drv, ".flash")
+
+
+def _text_of(drv, css: str, timeout: float = 30) -> str:
+    """The text of an element of the page that is loading (waits for it)."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return drv.find_element(By.CSS_SELECTOR, css).text
+        except (NoSuchElementException, StaleElementReferenceException):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _sample_check(drv, url: str, scan: str) -> None:
+    """Accepting without the sample check's result is refused next to the choice; with it, accepted."""
+    from selenium.webdriver.common.by import By
+
+    drv.get(f"{url}/review/{scan}")
+    assert "Stichprobe: Scan stimmt mit dem Papier überein" in drv.find_element(By.ID, "sample").text
+    drv.find_element(By.ID, "accept").click()
+    assert "Ergebnis der Stichprobe" in _text_of(drv, "#e_sample")
+    shot(drv, "06-sample-missing")
+    drv.find_element(By.ID, "sample-matches").click()
+    drv.find_element(By.ID, "accept").click()
+    assert f"Dokument {scan} angenommen." in _flash_after_accept(drv)
+    shot(drv, "07-sample-accepted")

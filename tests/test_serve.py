@@ -16,9 +16,9 @@ import sqlite3
 import httpx
 import pytest
 
-from helpers import run_ekte
-from serve_helpers import (born_pdfs, csrf_of, login, make_workdir, start_server, start_watch, stop, token,
-                           wait_for)
+from helpers import SAMPLES, run_ekte
+from serve_helpers import (THRESHOLD, born_pdfs, csrf_of, login, make_workdir, start_server, start_watch, stop,
+                           token, wait_for)
 
 pytestmark = pytest.mark.slow
 
@@ -180,6 +180,101 @@ def test_correct_then_accept_by_api_with_type_title(st):
     assert r.status_code == 200, r.text
     assert r.json()["doctype"] == "waffen_antrag" and r.json()["fields"]["ort"] == "Musterstadt"
     assert exports_of(st, doc) == [doc]
+
+
+# -- the sample check (TR-RESISCAN Stichprobe) -----------------------------------------------------
+
+SCANS = ["scan-ifsg_belehrung-001-png.png", "scan-masern_meldung-001-jpg.jpg"]
+SAMPLE_MISSING_DE = ("Bitte den Scan mit dem Papier vergleichen und das Ergebnis der Stichprobe wählen: "
+                     "stimmt überein oder weicht ab.")
+
+
+def sampled(st) -> list[str]:
+    """Two scans chosen for the sample check (sample_every = 1), ingested beside the running station."""
+    if "sampled" not in st:
+        scans = st["base"] / "scans"
+        scans.mkdir()
+        for name in SCANS:
+            shutil.copy(SAMPLES / "inbox" / name, scans / name)
+        out = json.loads(run_ekte("ingest", scans, "-w", st["wd"], "--json", *THRESHOLD, "-o", "ocr.jobs=2",
+                                  "-o", "resiscan.sample_every=1", check=1).stdout)
+        st["sampled"] = [d["id"] for d in out["documents"]]
+        assert [d["status"] for d in out["documents"]] == ["review", "review"]
+        st["used"].update(st["sampled"])
+    return st["sampled"]
+
+
+def sample_results(st, doc):
+    hist = httpx.get(st["url"] + f"/api/v1/history/{doc}", headers=token(st["wd"], "anna", "history")).json()
+    return [(e["new"], e["actor"]) for e in hist["events"] if e["event"] == "sample-check"]
+
+
+def transfer_note(st, doc) -> str:
+    return (st["wd"] / "archive" / doc[:2] / doc / "transfervermerk.xml").read_text("utf-8")
+
+
+def test_sample_check_in_the_review_form(st):
+    doc = sampled(st)[0]
+    c = login(st["url"], "anna")
+    page = c.get(f"/review/{doc}")
+    assert page.status_code == 200 and "Stichprobe: Scan mit dem Papier vergleichen" in page.text  # why it is here
+    start = page.text.index('id="sample"')
+    choice = page.text[start:page.text.index("</fieldset>", start)]
+    assert "Stichprobe: Scan stimmt mit dem Papier überein" in choice and "Stichprobe: Scan weicht vom Papier ab" in choice
+    assert 'name="sample" value="matches"' in choice and "scannen Sie das Papier erneut" in choice
+    assert f"/review/{doc}/page/1.png" in page.text
+    # no choice: 422, the message next to the choice (and a wrong field's next to the field), nothing recorded
+    r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(page.text), "f_plz": "1234"})
+    assert r.status_code == 422
+    alerts = dict(re.findall(r'id="e_(\w+)" role="alert">([^<]+)<', r.text))
+    assert alerts["sample"] == SAMPLE_MISSING_DE and "fünf Ziffern" in alerts["plz"]
+    assert sample_results(st, doc) == [] and exports_of(st, doc) == []
+    # differs: recorded, not accepted, said so on the page
+    r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(page.text), "sample": "differs"})
+    assert r.status_code == 303 and r.headers["location"] == f"/review/{doc}#sample"
+    shown = c.get(f"/review/{doc}").text
+    assert f"Stichprobe zu {doc}: Der Scan weicht vom Papier ab." in shown
+    assert "Bereits festgehalten: der Scan weicht vom Papier ab (anna" in shown
+    assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
+    assert exports_of(st, doc) == [] and 'status="offen"' in transfer_note(st, doc)
+    # matches: accepted and exported once; the result in the audit trail and the transfer note
+    r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(shown), "sample": "matches"})
+    assert r.status_code == 303
+    assert f"Dokument {doc} angenommen." in c.get(r.headers["location"]).text
+    assert exports_of(st, doc) == [doc]
+    assert sample_results(st, doc) == [("nicht bestanden", "anna"), ("bestanden", "anna")]
+    assert 'status="bestanden"' in transfer_note(st, doc)
+    db = journal(st)
+    assert db.execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "exported"
+    assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND event='exported'", (doc,)).fetchone()[0] == 1
+
+
+def test_sample_check_in_the_api(st):
+    doc = sampled(st)[1]
+    url, h = st["url"], token(st["wd"], "anna", "review")
+    assert httpx.get(url + f"/api/v1/review/{doc}", headers=h).json()["sample_check"] is True
+    r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={}, headers=h)
+    assert r.status_code == 422 and r.json()["errors"] == [{"field": "sample", "message": SAMPLE_MISSING_DE}]
+    r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={}, headers={**h, "Accept-Language": "en"})
+    assert r.status_code == 422 and "choose the result of the sample check" in r.json()["errors"][0]["message"]
+    assert httpx.post(url + f"/api/v1/review/{doc}/accept", json={"sample": "ja"}, headers=h).status_code == 422
+    assert sample_results(st, doc) == []
+    r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={"sample": "differs"}, headers=h)
+    assert r.status_code == 409 and "weicht vom Papier ab" in r.json()["detail"] and exports_of(st, doc) == []
+    r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={"sample": "matches"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == doc and exports_of(st, doc) == [doc]
+    assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "exported"
+    assert sample_results(st, doc) == [("nicht bestanden", "anna"), ("bestanden", "anna")]
+    assert 'status="bestanden"' in transfer_note(st, doc)
+    spec = httpx.get(url + "/api/v1/openapi.json").json()
+    prop = spec["components"]["schemas"]["AcceptBody"]["properties"]["sample"]
+    assert '"matches", "differs"' in json.dumps(prop) and "sample_check" in prop["description"]
+    # a document not chosen for a sample check takes none
+    other = take(st)[0]
+    r = httpx.post(url + f"/api/v1/review/{other}/accept", json={"sample": "matches"}, headers=h)
+    assert r.status_code == 400 and "not chosen for a sample check" in r.json()["detail"]
+    st["used"].discard(other)
 
 
 def test_defer_puts_back(st):

@@ -137,6 +137,7 @@ def show(j: Any, row: Any) -> dict[str, Any]:
         or (meta.get("classification") or {}).get("candidates") or [],
         "reasons": item.get("fields") or [], "fields": meta.get("fields") or {},
         "corrections": item.get("corrections") or {}, "deferred": item.get("deferred"),
+        "sample_check": bool(item.get("sample_check")),  # a TR-RESISCAN Stichprobe: accept needs its result
         "archive": str(j.archive_dir(row) or ""), "exports": j.exports_of(row["id"]),
         "error": {"code": row["error_code"], "message": row["error_message"]} if row["error_code"] else None,
     }

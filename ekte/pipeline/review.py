@@ -41,7 +41,7 @@ CLAIM_WAIT = 30.0
 SYSTEM = "system"
 
 __all__ = ["review_list", "review_accept", "review_correct", "review_reject", "review_defer", "resolve_doctype",
-           "FieldInvalid", "Invalid"]
+           "FieldInvalid", "Invalid", "SampleMissing", "SampleDiffers", "SAMPLE_RESULTS"]
 
 
 class Invalid(ConfigError):
@@ -50,6 +50,18 @@ class Invalid(ConfigError):
     def __init__(self, errors: list[FieldInvalid]):
         super().__init__("; ".join(str(e) for e in errors))
         self.errors = errors
+
+
+class SampleMissing(ConfigError):
+    """A scan chosen for the sample check was accepted without its result."""
+
+
+class SampleDiffers(Conflict):
+    """The sample check found that the scan differs from the paper (recorded; not accepted)."""
+
+    def __init__(self, message: str, doc_id: str = ""):
+        super().__init__(message)
+        self.doc_id = doc_id
 
 
 def review_file(session: Any, doc_id: str) -> Path:
@@ -196,12 +208,12 @@ def _sample_check(session: Any, row: Any, sample: str | None, actor: str | None)
             raise ConfigError(f"document {row['id']} was not chosen for a sample check")
         return
     if sample is None:
-        raise ConfigError(f"document {row['id']} was chosen for a sample check (Stichprobe): compare the scan with "
-                          "the paper and give the result (--sample matches|differs)")
+        raise SampleMissing(f"document {row['id']} was chosen for a sample check (Stichprobe): compare the scan with "
+                            "the paper and give the result (--sample matches|differs)")
     session.j.event(row["id"], "review", "sample-check", detail(actor, new=SAMPLE_RESULTS[sample]))
     if sample == "differs":
-        raise Conflict(f"document {row['id']}: the scan differs from the paper (recorded); it is not accepted — "
-                       "reject it and scan the paper again")
+        raise SampleDiffers(f"document {row['id']}: the scan differs from the paper (recorded); it is not accepted — "
+                            "reject it and scan the paper again", row["id"])
 
 
 def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str],

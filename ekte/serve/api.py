@@ -8,7 +8,7 @@ The schema: ``/api/v1/openapi.json``."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse
@@ -22,6 +22,10 @@ from ekte.serve.auth import User, check_csrf, require, station
 class AcceptBody(BaseModel):
     doctype: Optional[str] = Field(None, description="document type id or title (default: the top candidate)")
     fields: dict[str, str] = Field(default_factory=dict, description="corrected values; '' removes a field")
+    sample: Optional[Literal["matches", "differs"]] = Field(None, description=(
+        "the sample check's result (TR-RESISCAN Stichprobe): required when the document's 'sample_check' is true "
+        "(422 without it). 'matches': accepted and exported, recorded in the history and the transfer note; "
+        "'differs': recorded in the history, not accepted (409) — reject it and scan the paper again"))
 
 
 class CorrectBody(BaseModel):
@@ -78,10 +82,12 @@ def _doc_result(doc: Any) -> dict[str, Any]:
 
 @review_api.post("/{doc_id}/accept")
 def accept(request: Request, doc_id: str, body: AcceptBody) -> dict[str, Any]:
-    """Accept (with corrections): re-archived and exported at once."""
+    """Accept (with corrections): re-archived and exported at once.  A scan chosen for the
+    sample check needs `sample` (422 without it; 409 when it differs: recorded, not accepted)."""
     user = _user(request, "review", write=True)
     with station(request).acting() as p:
-        return _doc_result(review.review_accept(p, doc_id, body.doctype, body.fields, actor=user.name))
+        return _doc_result(review.review_accept(p, doc_id, body.doctype, body.fields, actor=user.name,
+                                                sample=body.sample))
 
 
 @review_api.post("/{doc_id}/correct")

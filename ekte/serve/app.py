@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ekte.errors import ConfigError
 from ekte.pipeline import queue as q
-from ekte.pipeline.review import Invalid
+from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing
 from ekte.serve import i18n
 from ekte.serve.auth import LoginRequired
 from ekte.serve.station import Station
@@ -97,6 +97,21 @@ def _handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: Invalid) -> Response:
         errors = [{"field": e.field, "message": i18n.field_error(e, request.state.lang)} for e in exc.errors]
         return JSONResponse({"detail": "invalid values", "errors": errors}, status_code=422)
+
+    @app.exception_handler(SampleMissing)
+    async def sample_missing(request: Request, exc: SampleMissing) -> Response:
+        from ekte.serve.web import SAMPLE_MISSING
+
+        message = i18n.gettext_for(request.state.lang)(SAMPLE_MISSING)
+        if not _is_api(request):
+            return _error(request, 422, message)
+        return JSONResponse({"detail": message, "errors": [{"field": "sample", "message": message}]}, status_code=422)
+
+    @app.exception_handler(SampleDiffers)
+    async def sample_differs(request: Request, exc: SampleDiffers) -> Response:
+        from ekte.serve.web import SAMPLE_DIFFERS
+
+        return _error(request, 409, i18n.gettext_for(request.state.lang)(SAMPLE_DIFFERS).format(id=exc.doc_id))
 
     @app.exception_handler(ConfigError)
     async def config_error(request: Request, exc: ConfigError) -> Response:

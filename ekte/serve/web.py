@@ -14,7 +14,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ekte.pipeline import queue as q
-from ekte.pipeline import review
+from ekte.pipeline import review, steps
+from ekte.pipeline.manual import FieldInvalid, check_value
 from ekte.serve import i18n
 from ekte.serve.auth import check_csrf, csrf_token, require, station
 from ekte.serve.pages import field_boxes, page_png
@@ -32,6 +33,7 @@ def env(lang: str) -> Environment:
         e.filters["localdate"] = lambda v: i18n.local_time(v, with_time=False)
         e.filters["num"] = lambda v, d=0: i18n.number(v, lang, d)
         e.filters["pct"] = lambda v: i18n.percent(v, lang)
+        e.globals["sample_reason"] = steps.SAMPLE_REASON
         _envs[lang] = e
     return _envs[lang]
 
@@ -49,6 +51,13 @@ def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) 
 def N_(msgid: str) -> str:
     """Marks a message id for extraction; translated where it is shown."""
     return msgid
+
+
+#: the sample check (TR-RESISCAN Stichprobe) on the review page and in the API
+SAMPLE_MISSING = N_("Compare the scan with the paper and choose the result of the sample check: "
+                    "matches or differs.")
+SAMPLE_DIFFERS = N_("Sample check of {id}: the scan differs from the paper. This is recorded in the history; the "
+                    "document was not accepted. Reject it and scan the paper again.")
 
 
 def flash(request: Request, msgid: str, **params: Any) -> None:
@@ -104,8 +113,13 @@ def _doc(request: Request, doc_id: str) -> tuple[Any, dict[str, Any]]:
 
 
 @router.get("/review/{doc_id}")
-def item_page(request: Request, doc_id: str, errors: dict[str, str] | None = None,
-              values: dict[str, str] | None = None, status: int = 200) -> Response:
+def item_page(request: Request, doc_id: str) -> Response:
+    return _item_page(request, doc_id)
+
+
+def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = None,
+               values: dict[str, str] | None = None, status: int = 200,
+               sample: dict[str, Any] | None = None) -> Response:
     require(request, "review")
     st = station(request)
     row, info = _doc(request, doc_id)
@@ -119,10 +133,19 @@ def item_page(request: Request, doc_id: str, errors: dict[str, str] | None = Non
                                + list(values or {})))
     corr = {k: c["value"] for k, c in info["corrections"].items()}
     nxt = _neighbour(st, row["id"])
+    if info["sample_check"]:
+        sample = {**(sample or {}), "last": _last_sample(st, row["id"])}
     return render(request, "item.html", {
         "d": info, "names": names, "boxes": boxes, "values": {**corr, **(values or {})}, "errors": errors or {},
-        "doctypes": st.doctypes(), "reasons": st.profile.review.reject, "next_id": nxt,
+        "doctypes": st.doctypes(), "reasons": st.profile.review.reject, "next_id": nxt, "sample": sample or {},
         "page_count": info["pages"] or 0, "defer_hours": st.profile.review.defer_hours}, status=status)
+
+
+def _last_sample(st: Any, doc_id: str) -> dict[str, Any] | None:
+    """The sample check's result recorded before (a scan found to differ stays in the queue)."""
+    results = {v: k for k, v in review.SAMPLE_RESULTS.items()}
+    found = [e for e in q.history(st.reader, doc_id) if e["event"] == "sample-check" and e["new"] in results]
+    return {**found[-1], "result": results[found[-1]["new"]]} if found else None
 
 
 def _neighbour(st: Any, doc_id: str) -> str | None:
@@ -169,13 +192,20 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     st = station(request)
     row, info = _doc(request, doc_id)
     sets = _field_values(form, info)
+    sample = form.get("sample") if form.get("sample") in review.SAMPLE_RESULTS else None
+    if action == "accept" and info["sample_check"] and sample is None:  # all the messages at once
+        return _refused(request, doc_id, sets, [], None)
     try:
         with st.acting() as p:
             nxt = _neighbour(st, row["id"])
-            _run(p, st, action, row["id"], form, sets, user.name)
+            _run(p, st, action, row["id"], form, sets, user.name, sample)
     except review.Invalid as e:
-        errors = {x.field: i18n.field_error(x, request.state.lang) for x in e.errors}
-        return item_page(request, doc_id, errors=errors, values=sets, status=422)
+        return _refused(request, doc_id, sets, e.errors, sample, missing=False)
+    except review.SampleMissing:  # chosen for the sample check meanwhile (not foreseen above)
+        return _refused(request, doc_id, sets, [], None)
+    except review.SampleDiffers:  # recorded by the review code; the document stays in the queue
+        flash(request, SAMPLE_DIFFERS, id=row["id"])
+        return RedirectResponse(f"/review/{row['id']}#sample", status_code=303)
     msgs = {"accept": N_("Document {id} accepted."), "correct": N_("Corrections to {id} saved."),
             "defer": N_("Document {id} put back."), "reject": N_("Document {id} rejected.")}
     flash(request, msgs[action], id=row["id"])
@@ -184,9 +214,33 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     return RedirectResponse(f"/review/{nxt}" if nxt and nxt != row["id"] else "/review", status_code=303)
 
 
-def _run(p: Any, st: Any, action: str, doc_id: str, form: dict[str, str], sets: dict[str, str], actor: str) -> None:
+def _refused(request: Request, doc_id: str, sets: dict[str, str], invalid: list[Any], sample: str | None,
+             missing: bool = True) -> Response:
+    """The review page again (422) with each refused value's message next to it: the typed
+    fields, and the sample check's result where one is needed (*missing*)."""
+    lang = request.state.lang
+    if missing and not invalid:
+        invalid = _invalid(sets)
+    errors = {x.field: i18n.field_error(x, lang) for x in invalid}
+    return _item_page(request, doc_id, errors=errors, values=sets, status=422, sample={
+        "value": sample, "error": i18n.gettext_for(lang)(SAMPLE_MISSING) if missing else None})
+
+
+def _invalid(sets: dict[str, str]) -> list[FieldInvalid]:
+    bad = []
+    for k, v in sets.items():
+        try:
+            check_value(k, v)
+        except FieldInvalid as e:
+            bad.append(e)
+    return bad
+
+
+def _run(p: Any, st: Any, action: str, doc_id: str, form: dict[str, str], sets: dict[str, str], actor: str,
+         sample: str | None = None) -> None:
     if action == "accept":
-        review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor)
+        review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor,
+                             sample=sample)
     elif action == "correct":
         review.review_correct(p, doc_id, sets, actor=actor)
     elif action == "defer":
