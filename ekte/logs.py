@@ -97,6 +97,8 @@ class Redact(logging.Filter):
     """On the handler: every record, from any logger, at any level."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "ekte_composed", False) and record.name == "ekte.serve.access":
+            return True  # the station's access line: method, route pattern, status, time (nothing from input)
         try:
             msg = record.getMessage()
         except Exception:  # noqa: BLE001 - a library's bad format string must not end the run
