@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 catalogs extract-model
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 catalogs extract-model
 
 all: test
 
@@ -48,7 +48,13 @@ venv: system-deps $(BIN)/.installed
 demo: venv
 	$(BIN)/ekte ingest samples/inbox --workdir $(WORKDIR)
 
-test: venv
+test: venv  # everything but the slowest tests (under 25 minutes on 2 cores); CI also runs test-slow
+	$(BIN)/python -m pytest -q -ra -m "not slow" $(PYTEST_ARGS)
+
+test-slow: venv  # the slowest tests: Dask clusters, the browser, long daemons and OCR sets (CI runs them)
+	$(BIN)/python -m pytest -q -ra -m slow $(PYTEST_ARGS)
+
+test-all: venv
 	$(BIN)/python -m pytest -q -ra $(PYTEST_ARGS)
 
 bench: venv

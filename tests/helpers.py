@@ -10,6 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "samples"
 FAULT_PLUGINS = ROOT / "tests" / "plugins"  # ekte_faults: fault injection at every processor point
+#: field review off (documents whose needed fields are missing or unsure would wait for a clerk): for tests
+#: of something else that ingest minimal text PDFs and expect them archived and exported
+NO_FIELD_REVIEW = ("-o", "extract.auto_threshold=0")
 
 
 def fault_env(extra: dict | None = None) -> dict:

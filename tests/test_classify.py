@@ -75,6 +75,7 @@ def born_digital_mixed(tmp_path_factory):
     return d, None
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_eval_noisy_scans(tmp_path):
     import generate
 
@@ -147,6 +148,7 @@ def test_aktenzeichen_assigned_from_profile(tmp_path, born_digital):
     assert len({d["fields"]["aktenzeichen"] for d in out["documents"]}) == len(without)
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_train_and_use_model(tmp_path):
     import generate
 

@@ -333,6 +333,7 @@ def test_auth_failure_and_missing_repository_are_not_retried(docs, tmp_path):
         assert all("B7" in d["error"]["message"] for d in res["documents"])
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_server_errors_and_timeouts_are_retried_without_duplicates(docs, tmp_path):
     repo = Repo()
     repo.faults = [{"action": "createDocument", "status": 500, "times": 2},

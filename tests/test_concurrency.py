@@ -109,6 +109,7 @@ def docs(tmp_path_factory):
     return sorted(d.glob("*.pdf"))
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_daemon_clerk_and_scripts_on_one_workdir(tmp_path, docs):
     inbox, other, wd = tmp_path / "in", tmp_path / "other", tmp_path / "wd"
     inbox.mkdir(mode=0o750)

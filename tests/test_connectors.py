@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from helpers import ROOT, ingest_json, run_ekte
+from helpers import NO_FIELD_REVIEW, ROOT, ingest_json, run_ekte
 from xdomea_rules import check_folder
 
 XSD_DIR = ROOT.parent / "shared" / "schemas" / "xdomea"
@@ -41,7 +41,7 @@ def no_temp_files(root: Path) -> None:
 def exported(born_digital, tmp_path_factory):
     src, truth = born_digital
     wd = tmp_path_factory.mktemp("conn") / "wd"
-    res = ingest_json(src, "-w", wd, *ALL, "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", check=0)
+    res = ingest_json(src, "-w", wd, *ALL, "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", *NO_FIELD_REVIEW, check=0)
     return wd, res, truth
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from dask_cluster import DaskCluster
-from helpers import ROOT, SAMPLES, SHARED, ekte_cmd, ingest_json, run_ekte
+from helpers import NO_FIELD_REVIEW, ROOT, SAMPLES, SHARED, ekte_cmd, ingest_json, run_ekte
 
 pytestmark = pytest.mark.slow  # real Dask processes and real OCR
 
@@ -283,7 +283,7 @@ def test_watch_with_a_scheduler(cluster, born_digital, tmp_path):
     inbox, wd = tmp_path / "inbox", tmp_path / "wd"
     inbox.mkdir(mode=0o750)
     log = open(tmp_path / "watch.log", "wb")
-    proc = subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), "--scheduler", cluster.address,
+    proc = subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), *NO_FIELD_REVIEW, "--scheduler", cluster.address,
                                           "--stable-seconds", "0.5"],
                             stdout=subprocess.DEVNULL, stderr=log, stdin=subprocess.DEVNULL)
     try:

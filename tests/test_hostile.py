@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ekte_cmd, run_ekte
+from helpers import NO_FIELD_REVIEW, ekte_cmd, run_ekte
 from hostile_corpus import MARKER, active_beyond_own, active_in, build_containers, build_inbox, text_pdf
 
 from ekte.stages.intake import display
@@ -47,7 +47,7 @@ def corpus_run(tmp_path_factory):
     before = _snapshot(inbox)
     wd = root / "wd"
     t0 = time.monotonic()
-    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-o", "ocr.jobs=2", timeout=900)
+    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-o", "ocr.jobs=2", *NO_FIELD_REVIEW, timeout=900)
     seconds = time.monotonic() - t0
     assert "Traceback" not in p.stderr, p.stderr[-3000:]
     res = json.loads(p.stdout)
@@ -164,11 +164,13 @@ def test_xdomea_containers(tmp_path):
 
 def _watch(inbox, wd, *extra):
     return subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), "--stable-seconds", "0.5",
-                                          "--rescan-minutes", "0.02", "--log-format", "json", *map(str, extra)],
+                                          *NO_FIELD_REVIEW, "--rescan-minutes", "0.02", "--log-format", "json",
+                                          *map(str, extra)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             start_new_session=True)
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_watch_reports_links_and_special_files_once_and_never_blocks(tmp_path):
     inbox, wd = tmp_path / "in", tmp_path / "wd"
     inbox.mkdir(mode=0o750)
@@ -224,7 +226,7 @@ def test_an_email_with_active_attachments_archives_nothing_active_and_logs_no_na
                              ("Plan Quastenberg.odt", odt.read_bytes(), "application/vnd.oasis.opendocument.text")])
     (inbox / "nachricht.eml").write_bytes(raw(m))
     before = (inbox / "nachricht.eml").read_bytes()
-    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-vv", "-c", "folder", timeout=900)
+    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-vv", "-c", "folder", *NO_FIELD_REVIEW, timeout=900)
     assert p.returncode in (0, 1) and "internal error" not in p.stderr, p.stderr[-3000:]  # tracebacks: debug only
     assert "Quastenberg" not in p.stderr and "hq@example.org" not in p.stderr
     docs = json.loads(p.stdout)["documents"]
@@ -251,8 +253,8 @@ def test_nothing_active_reaches_any_file_connector(tmp_path):
     inbox.mkdir()
     for kind, path in active_variants(base, tmp_path / "active").items():
         (inbox / f"{kind}.pdf").write_bytes(path.read_bytes())
-    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-o", "classify.threshold=0", "-c", "folder", "-c", "komxwork",
-                 "-c", "xdomea", "-c", "alfresco-bulk", timeout=900)
+    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-o", "classify.threshold=0", *NO_FIELD_REVIEW, "-c", "folder",
+                 "-c", "komxwork", "-c", "xdomea", "-c", "alfresco-bulk", timeout=900)
     assert p.returncode == 0, p.stderr[-3000:]
     pdfs = zips = 0
     for f in (wd / "export").rglob("*"):

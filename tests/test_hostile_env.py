@@ -17,10 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ekte_cmd, fault_env, run_ekte
+from helpers import NO_FIELD_REVIEW, ekte_cmd, fault_env
+from helpers import run_ekte as _run_ekte
 from hostile_corpus import text_pdf
 
 NUMBERED = ["-o", "extract.aktenzeichen_patterns=[]", "-o", "extract.aktenzeichen_labels=[]"]
+
+
+def run_ekte(cmd, *args, **kw):  # field review off: these tests are about the environment, not extraction
+    return _run_ekte(cmd, *args, *(NO_FIELD_REVIEW if cmd == "ingest" else ()), **kw)
 
 
 @pytest.fixture
@@ -200,6 +205,7 @@ def test_modes_whatever_the_umask(tmp_path, pdfs):
     assert list((wd / "quarantine").iterdir()) and list((wd / "review").iterdir())
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_logs_name_no_file_and_no_content_at_vv(tmp_path, pdfs):
     secret = "Quastenberg"
     inbox = tmp_path / f"Familie {secret}"
@@ -220,7 +226,7 @@ def test_logs_name_no_file_and_no_content_at_vv(tmp_path, pdfs):
             assert all(json.loads(x) for x in p.stderr.splitlines() if x.strip())
         watched, wd2 = tmp_path / f"watch-{fmt}", tmp_path / f"wdw-{fmt}"
         watched.mkdir(mode=0o750)
-        proc = subprocess.Popen(ekte_cmd() + ["watch", str(watched), "-w", str(wd2), "--stable-seconds", "0.5",
+        proc = subprocess.Popen(ekte_cmd() + ["watch", str(watched), "-w", str(wd2), *NO_FIELD_REVIEW, "--stable-seconds", "0.5",
                                               "-vv", "--log-format", fmt], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
         try:
@@ -289,7 +295,7 @@ def test_a_crashing_worker_is_tried_again_then_quarantined(tmp_path, pdfs):
 
 
 def _watch(inbox, wd, profile, *extra):
-    return subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), "--stable-seconds", "0.5",
+    return subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), *NO_FIELD_REVIEW, "--stable-seconds", "0.5",
                                           "-p", str(profile), "--log-format", "json", *map(str, extra)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             start_new_session=True)
@@ -377,6 +383,7 @@ def test_rebuild_keeps_the_clerks_decisions(tmp_path, pdfs):
                           waiting[:2]).fetchone()
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_disk_full_while_taking_mail_then_the_rerun_completes(tmp_path, tiny_fs, pdfs):
     """``ekte mail`` (a real IMAP server) on a working directory that fills
     up: exit 74 with the JSON of what was done, nothing half-written; the

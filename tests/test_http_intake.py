@@ -19,7 +19,6 @@ import pytest
 from helpers import fault_env, run_ekte
 from serve_helpers import start_server, start_watch, stop, token, wait_for
 
-pytestmark = pytest.mark.slow
 
 FINAL = {"exported", "review", "quarantined", "archived", "rejected"}
 LIMIT = ["-o", "serve.max_upload_mb=1", "-o", "ocr.jobs=1"]

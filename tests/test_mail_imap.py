@@ -16,7 +16,7 @@ import pytest
 
 import mail_files as mf
 import office_files as of
-from helpers import ekte_cmd, run_ekte
+from helpers import NO_FIELD_REVIEW, ekte_cmd, run_ekte
 from imap_server import PASSWORD, Dovecot
 from ekte.mail.imap import imap_utf7
 
@@ -59,7 +59,7 @@ ENV = {"EKTE_TEST_IMAP_PASSWORD": PASSWORD}
 
 
 def mail_json(d: Dovecot, wd: Path, *extra: str, check=None, ssl=False) -> dict:
-    p = run_ekte("mail", "--json", "-w", wd, "-c", "xdomea", *opts(d, *extra, ssl=ssl), env=ENV, check=check)
+    p = run_ekte("mail", "--json", "-w", wd, "-c", "xdomea", *NO_FIELD_REVIEW, *opts(d, *extra, ssl=ssl), env=ENV, check=check)
     try:
         return json.loads(p.stdout)
     except ValueError:
@@ -171,7 +171,7 @@ def _wait(pred, timeout=300.0):
 
 def test_the_daemon_polls_the_mailbox_and_survives_kill_9(mailbox, tmp_path):
     wd = tmp_path / "wd"
-    cmd = ekte_cmd() + ["watch", "-w", str(wd), "-c", "xdomea", *opts(mailbox, "-o", "intake.mail.poll_seconds=1")]
+    cmd = ekte_cmd() + ["watch", "-w", str(wd), *NO_FIELD_REVIEW, "-c", "xdomea", *opts(mailbox, "-o", "intake.mail.poll_seconds=1")]
     env = {**os.environ, **ENV}
     mailbox.append(antrag(tmp_path, "Erste Nachricht"))
     d = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -156,6 +156,7 @@ def test_document_timeout_quarantines_and_run_goes_on(tmp_path, inbox, born_digi
     assert _procs_with_marker(marker) == []
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_workers_end_when_main_process_is_killed(tmp_path, inbox):
     from PIL import Image
 

@@ -17,7 +17,6 @@ import pytest
 from helpers import ROOT, run_ekte
 from serve_helpers import born_pdfs, make_workdir
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

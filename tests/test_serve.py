@@ -20,7 +20,6 @@ from helpers import SAMPLES, run_ekte
 from serve_helpers import (THRESHOLD, born_pdfs, csrf_of, login, make_workdir, start_server, start_watch, stop,
                            token, wait_for)
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

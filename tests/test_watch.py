@@ -133,6 +133,7 @@ def test_copy_slow_write_rename_and_exactly_once(inbox, tmp_path, docs):
     assert lines and not any(docs[0].stem in x["message"] for x in lines)
 
 
+@pytest.mark.slow  # in CI (make test-slow), not in make test
 def test_200_files_at_once_polling_and_sigterm_then_restart(inbox, tmp_path, docs):
     wd = tmp_path / "wd"
     proc = _watch(inbox, wd, "--polling", "--grace", "0")

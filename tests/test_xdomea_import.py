@@ -7,7 +7,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from helpers import SHARED, ingest_json, run_ekte
+from helpers import NO_FIELD_REVIEW, SHARED, ingest_json, run_ekte
 from xdomea_rules import check_folder
 
 EXAMPLES = SHARED / "xdomea-examples"
@@ -287,11 +287,12 @@ def test_a_vorgang_of_several_documents_is_exported_again_as_one(tmp_path):
 
     _az_letters(tmp_path / "in", "BSP-63.20-2026/00099")
     wd1, wd2 = tmp_path / "wd1", tmp_path / "wd2"
-    ingest_json(tmp_path / "in", "-w", wd1, "-c", "xdomea", "-o", "classify.threshold=0",
+    ingest_json(tmp_path / "in", "-w", wd1, "-c", "xdomea", "-o", "classify.threshold=0", *NO_FIELD_REVIEW,
                 "-o", "connectors.xdomea.group_by=aktenzeichen", check=0)
     (first,) = check_folder(wd1 / "export" / "xdomea", "4.0.0")
     assert len(first["doks"]) == 3
-    res = import_json(*sorted((wd1 / "export" / "xdomea").glob("*.zip")), "-w", wd2, "-c", "xdomea", check=0)
+    res = import_json(*sorted((wd1 / "export" / "xdomea").glob("*.zip")), "-w", wd2, "-c", "xdomea", *NO_FIELD_REVIEW,
+                      check=0)
     assert [d["status"] for d in res["documents"]] == ["archived"] * 3
     (again,) = check_folder(wd2 / "export" / "xdomea", "4.0.0")
     assert again["vorgang"] == first["vorgang"]
