@@ -69,9 +69,11 @@ def validate(data: bytes) -> str | None:
 
 
 def is_scanned(doc: "Document") -> bool:
-    from ekte.stages.intake import PDF
+    """A scan: an image, or a PDF some of whose pages needed OCR (office
+    documents, text and e-mail bodies converted by LibreOffice are not)."""
+    from ekte.stages.intake import JPEG, PDF, PNG, TIFF
 
-    return bool(doc.media_type) and (doc.media_type != PDF or bool(doc.ocr.get("ocr_pages")))
+    return doc.media_type in (TIFF, JPEG, PNG) or (doc.media_type == PDF and bool(doc.ocr.get("ocr_pages")))
 
 
 def selected_for_sample(sha256: str, every: int) -> bool:
