@@ -63,7 +63,7 @@ def test_clerk_corrects_and_accepts_in_chromium(tmp_path, browser):
         drv.find_element(By.ID, "password").send_keys(PASSWORDS["anna"][1])
         shot(drv, "01-login")
         drv.find_element(By.ID, "login").click()
-        assert drv.find_element(By.TAG_NAME, "h1").text.startswith("Prüfkorb")
+        assert _wait_text(drv, "h1", "Prüfkorb")  # the login page's h1 is there until the queue has loaded
         shot(drv, "02-queue")
         link = drv.find_elements(By.CSS_SELECTOR, "a.doc")[0]
         doc = link.text
@@ -128,6 +128,16 @@ def _flash_after_accept(drv) -> str:
             break
         time.sleep(0.2)
     return _text_of(drv, ".flash")
+
+
+def _wait_text(drv, css: str, prefix: str, timeout: float = 30) -> bool:
+    """Wait until the loading page's element *css* reads *prefix*…"""
+    deadline = time.monotonic() + timeout
+    while not _text_of(drv, css, timeout).startswith(prefix):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def _text_of(drv, css: str, timeout: float = 30) -> str:

@@ -304,7 +304,7 @@ def test_watch_with_a_scheduler(cluster, born_digital, tmp_path):
     exactly_once(wd, 3)
     workers = {k for d in status["daemons"] for k in (d.get("workers") or {})}
     assert workers and workers <= {"w1", "w2"}, status
-    shown = run_ekte("status", "-w", wd, check=0).stdout
+    shown = run_ekte("status", "-w", wd, check=1).stdout
     assert any(f"Dask worker {w}: " in shown for w in workers), shown
 
 
