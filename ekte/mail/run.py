@@ -6,25 +6,21 @@ same :class:`ekte.mail.poller.MailPoller` every ``poll_seconds``."""
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import time
 from collections import deque
 from typing import Any
 
-from ekte.errors import environment_failure
 from ekte.mail.poller import MailPoller
 from ekte.model import Document
 from ekte.pipeline import delivery
 from ekte.pipeline.admission import Admission
 from ekte.pipeline.coordinator import Coordinator
-from ekte.pipeline.results import IngestResult, Interrupted, NoProgress, ProgressSink
-from ekte.pipeline.runs import quietly, sigterm_interrupts
+from ekte.pipeline.results import IngestResult, NoProgress, ProgressSink
+from ekte.pipeline.runs import ends_cleanly, quietly
 from ekte.pipeline.tasks import WorkItem
 from ekte.stages.ocr import check_dependencies
-
-log = logging.getLogger("ekte.mail")
 
 
 def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResult:
@@ -46,7 +42,7 @@ def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResu
     coord = Coordinator(session, admission, session.executor(session.jobs), done)
     progress.start(0)
     try:
-        with sigterm_interrupts():
+        with ends_cleanly(session, coord, result):  # interrupts, disk full, damaged journal: one line, 74/75
             while True:
                 items, rejected = poller.poll(admission)
                 if not items and not rejected:
@@ -60,16 +56,6 @@ def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResu
                     coord.step(0.2)
             delivery.flush_groups(session)
             poller.poll(admission, take=False)  # move what is finished now
-    except (KeyboardInterrupt, Interrupted):
-        result.interrupted = True
-        coord.stop()
-        log.warning("interrupted; a re-run finishes the rest")
-    except Exception as e:  # disk full, permission denied, damaged journal: one line, exit 74/75, the JSON
-        result.failure = environment_failure(e, str(session.workdir))
-        if result.failure is None:
-            raise
-        coord.stop()
-        log.error("run stopped: %s", result.failure.code)
     finally:
         quietly(coord.abandon)
         quietly(poller.abandon)

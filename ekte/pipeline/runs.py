@@ -50,6 +50,27 @@ def sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
+@contextmanager
+def ends_cleanly(session: Any, coord: Coordinator, result: IngestResult) -> Iterator[None]:
+    """A run's body (ingest, mail): SIGTERM/Ctrl-C mark it interrupted, an
+    environment failure (disk full, permissions, a damaged journal) marks it
+    failed with its cause; either way the coordinator stops taking work.
+    Anything else is raised."""
+    try:
+        with sigterm_interrupts():
+            yield
+    except (KeyboardInterrupt, Interrupted):
+        result.interrupted = True
+        coord.stop()
+        log.warning("interrupted; a re-run finishes the rest")
+    except Exception as e:
+        result.failure = environment_failure(e, str(session.workdir))
+        if result.failure is None:
+            raise
+        coord.stop()
+        log.error("run stopped: %s", result.failure.code)
+
+
 def inputs(paths: list[Path | str]) -> list[Path]:
     roots = [Path(p) for p in paths]
     for r in roots:
@@ -92,21 +113,11 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
                         ocr_jobs=max(1, session.jobs // workers))
     session.connectors_down.clear()
     try:
-        with sigterm_interrupts():
+        with ends_cleanly(session, coord, result):
             feed(coord, files, staging, source)
             delivery.flush_groups(session)
             if move is not None:
                 move.packages()
-    except (KeyboardInterrupt, Interrupted):
-        result.interrupted = True
-        coord.stop()
-        log.warning("interrupted; a re-run finishes the rest")
-    except Exception as e:
-        result.failure = environment_failure(e, str(session.workdir))
-        if result.failure is None:
-            raise
-        coord.stop()
-        log.error("run stopped: %s", result.failure.code)
     finally:
         _finish(session, coord, result, files, staging, progress, run_id, t0)
     result.not_moved = move.failed if move is not None else 0
