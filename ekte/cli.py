@@ -287,19 +287,24 @@ def review_accept_cmd(
     from ekte import api
 
     setup_logging(verbose, log_format.value)
-    sets = {}
-    for item in set_:
-        if "=" not in item:
-            _fail(ExitCode.USAGE, f"--set {item}: expected FIELD=VALUE")
-        k, v = item.split("=", 1)
-        sets[k.strip()] = v.strip()
     with _exit_on_errors():
-        doc = api.review_accept(doc_id, doctype=doctype, sets=sets, profile=profile, workdir=workdir,
+        doc = api.review_accept(doc_id, doctype=doctype, sets=field_sets(set_), profile=profile, workdir=workdir,
                                 overrides=override, connectors=connector or None, plugins=plugin, sample=sample)
     if doc.error:
         out.print(f"{doc.id}: {doc.doctype} accepted; export failed: {doc.error.message}", highlight=False)
         raise typer.Exit(ExitCode.DOCUMENTS_NEED_ATTENTION)
     out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
+
+
+def field_sets(items: list[str]) -> dict[str, str]:
+    """``--set FIELD=VALUE`` options (review accept and correct) as a dict."""
+    sets = {}
+    for item in items:
+        if "=" not in item:
+            _fail(ExitCode.USAGE, f"--set {item}: expected FIELD=VALUE")
+        k, v = item.split("=", 1)
+        sets[k.strip()] = v.strip()
+    return sets
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, List, Optional
 
 import typer
 
-from ekte.cli import _exit_on_errors, _fail, app, command, review_app
+from ekte.cli import _exit_on_errors, _fail, app, command, field_sets, review_app
 from ekte.cliopts import (ConnectorOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
                           ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode
@@ -30,16 +30,6 @@ def _tr(lang: str | None) -> tuple[Any, str]:
 
     code = i18n.cli_language(lang)
     return i18n.gettext_for(code), code
-
-
-def _sets(items: list[str]) -> dict[str, str]:
-    sets = {}
-    for item in items:
-        if "=" not in item:
-            _fail(ExitCode.USAGE, f"--set {item}: expected FIELD=VALUE")
-        k, v = item.split("=", 1)
-        sets[k.strip()] = v.strip()
-    return sets
 
 
 def review_table(items: list[dict], profile: str | None, overrides: list[str], lang: str | None) -> None:
@@ -121,7 +111,7 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
 
     _, _code = _tr(lang)
     with _exit_on_errors():
-        r = api.review_correct(doc_id, _sets(set_), profile=profile, workdir=workdir, overrides=override)
+        r = api.review_correct(doc_id, field_sets(set_), profile=profile, workdir=workdir, overrides=override)
     out.print(_("Corrections to {id} saved.").format(id=r["id"]) + " " + ", ".join(r["corrections"]), highlight=False)
 
 
