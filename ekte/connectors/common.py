@@ -65,6 +65,17 @@ def doc_uuid(doc: "Document", purpose: str = "document") -> str:
     return str(uuid.uuid5(EKTE_NS, f"{purpose}:{doc.sha256}"))
 
 
+def group_key(doc: "Document", how: str) -> str | None:
+    """The export group of a connector with ``group_by`` = *how*: the portal
+    submission / e-mail message, the Aktenzeichen, or none (``document``)."""
+    if how == "submission":
+        g = (doc.extra.get("provenance") or {}).get("group") or {}
+        return f"submission:{g['id']}" if g.get("id") else None
+    if how == "aktenzeichen" and doc.fields.get("aktenzeichen"):
+        return f"az:{doc.fields['aktenzeichen'].value}"
+    return None
+
+
 def _iso_date(value: str | None) -> str | None:
     """``dd.mm.yyyy`` or ISO → ``yyyy-mm-dd``; None when not a date."""
     if not value:

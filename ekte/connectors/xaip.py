@@ -36,7 +36,7 @@ from lxml import etree
 
 from ekte import __version__, fsutil
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.connectors.common import RECORD_KEYS, doc_uuid, record, schema_error
+from ekte.connectors.common import RECORD_KEYS, doc_uuid, group_key, record, schema_error
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF, METADATA
 
@@ -99,13 +99,7 @@ class XaipConnector(Connector):
         self.schema = load_schema(str(self.config["schema_dir"])) if self.config["schema_dir"] else None
 
     def group_key(self, doc) -> str | None:
-        how = self.config["group_by"]
-        if how == "submission":
-            g = (doc.extra.get("provenance") or {}).get("group") or {}
-            return f"submission:{g['id']}" if g.get("id") else None
-        if how == "aktenzeichen" and doc.fields.get("aktenzeichen"):
-            return f"az:{doc.fields['aktenzeichen'].value}"
-        return None
+        return group_key(doc, self.config["group_by"])
 
     def export(self, doc, archive_dir: Path) -> ExportResult:
         return self.export_group([(doc, Path(archive_dir))])

@@ -66,7 +66,7 @@ from lxml import etree
 
 from ekte import fsutil
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.connectors.common import EKTE_NS, doc_uuid, read_transfer_note, record, schema_error
+from ekte.connectors.common import EKTE_NS, doc_uuid, group_key, read_transfer_note, record, schema_error
 from ekte.connectors.ledger import Ledger
 from ekte.connectors.xdomea_message import (MESSAGE, MESSAGE_CODE, MESSAGE_XSD, NOTE_TYP, XML_FORMAT,
                                             build_message)
@@ -185,13 +185,7 @@ class XdomeaConnector(Connector):
         self.ledger = Ledger(self.workdir, "xdomea", LEDGER_DDL)
 
     def group_key(self, doc) -> str | None:
-        how = self.config["group_by"]
-        if how == "submission":
-            g = (doc.extra.get("provenance") or {}).get("group") or {}
-            return f"submission:{g['id']}" if g.get("id") else None
-        if how == "aktenzeichen" and doc.fields.get("aktenzeichen"):
-            return f"az:{doc.fields['aktenzeichen'].value}"
-        return None
+        return group_key(doc, self.config["group_by"])
 
     def vorgang_uuid(self, docs: list[Any]) -> str:
         """The Vorgang's UUID: the one its documents were delivered with
