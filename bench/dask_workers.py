@@ -40,9 +40,7 @@ os.environ["OMP_THREAD_LIMIT"] = "1"
 def ingest(inbox: Path, wd: Path, *extra: str) -> dict:
     exe = Path(sys.executable).with_name("ekte")
     t0 = time.monotonic()
-    # no review (type or fields): every document is archived, as the batch's pages are counted
-    p = subprocess.run([str(exe), "ingest", "--json", str(inbox), "-w", str(wd), "-o", "classify.threshold=0",
-                        "-o", "extract.auto_threshold=0", *extra],
+    p = subprocess.run([str(exe), "ingest", "--json", str(inbox), "-w", str(wd), *extra],
                        capture_output=True, text=True, stdin=subprocess.DEVNULL)
     wall = time.monotonic() - t0
     if p.returncode not in (0, 1):
