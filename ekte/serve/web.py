@@ -125,6 +125,10 @@ def _doc(request: Request, doc_id: str) -> tuple[Any, dict[str, Any]]:
 
 @router.get("/review/{doc_id}")
 def item_page(request: Request, doc_id: str) -> Response:
+    require(request, "review")
+    row = q.resolve(station(request).reader, doc_id)  # a unique prefix leads to the document's own page
+    if row["id"] != doc_id:
+        return RedirectResponse(f"/review/{row['id']}", status_code=303)
     return _item_page(request, doc_id)
 
 
