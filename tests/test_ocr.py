@@ -380,3 +380,27 @@ def test_word_boxes_read_in_the_same_pass_as_the_text(tmp_path, params, born_dig
     shutil.copyfile(next(d.glob("*.pdf")), other)
     os.replace(other, out)  # the archival PDF replaced: read again
     assert layout.page_words(out) == real(out) and opened == [out]
+
+
+def test_validator_memos_never_approve_what_fails(tmp_path, params, born_digital):
+    """pikepdf's PDF/A validator with ekte's per-process memos (CFF glyph
+    widths, dictionaries found valid): a document validated once fills them;
+    a copy with one glyph width wrong, or with a page dictionary PDF/A
+    forbids, is still refused."""
+    from ekte.stages import pdfa
+
+    d, _truth = born_digital
+    src = next(d.glob("*.pdf"))
+    pdfa.ghostscript_pdfa(src, tmp_path / "a.pdf", 1)  # installs the memos, validates once
+    assert pdfa._CFF_WIDTHS and pdfa._VALID
+    assert pikepdf.pdfa.validate_written(tmp_path / "a.pdf", "2b").passed
+    with pikepdf.open(tmp_path / "a.pdf") as pdf:
+        font = next(f for f in pdf.pages[0].Resources.Font.values() if "/Widths" in f)
+        i = next(k for k, w in enumerate(font.Widths) if float(w) > 0)
+        font.Widths[i] = float(font.Widths[i]) + 150
+        pdf.save(tmp_path / "widths.pdf")
+    assert not pikepdf.pdfa.validate_written(tmp_path / "widths.pdf", "2b").passed
+    with pikepdf.open(tmp_path / "a.pdf") as pdf:
+        pdf.pages[0].obj["/AA"] = pikepdf.Dictionary()
+        pdf.save(tmp_path / "aa.pdf")
+    assert not pikepdf.pdfa.validate_written(tmp_path / "aa.pdf", "2b").passed
