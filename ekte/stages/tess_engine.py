@@ -274,7 +274,9 @@ class TesserocrEngine(OcrEngine):
             dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300
             f = max(1, round(dpi / max(50, _settings.orientation_dpi)))
             small = im.reduce(f) if f > 1 else im.copy()
-        with _Handle(_lang(options), int(PSM.OSD_ONLY)) as api:
+        # orientation detection needs the osd data as the handle's language (a
+        # language handle answers with a fixed, meaningless result)
+        with _Handle("osd", int(PSM.OSD_ONLY)) as api:
             set_image(api, small)
             api.SetSourceResolution(round(dpi / f))
             r = api.DetectOrientationScript()
