@@ -227,7 +227,8 @@ class WatchSettings(_Strict):
 class ExecutorSettings(_Strict):
     """Where the heavy steps run: ``local`` (this host's worker processes) or
     ``dask`` (Dask distributed: a LocalCluster of ``--jobs`` workers, or the
-    workers of the scheduler at ``scheduler``)."""
+    workers of the scheduler at ``scheduler``; ``tls://`` with the three
+    ``tls_*_file`` settings, see :mod:`ekte.distributed.tls`)."""
 
     kind: str = "local"
     scheduler: str = Field(default="", description="tcp://HOST:PORT of a Dask scheduler; empty: a LocalCluster")
@@ -236,6 +237,9 @@ class ExecutorSettings(_Strict):
     worker_wait: float = Field(default=120, gt=0, description="seconds tasks may wait for a fitting worker")
     connect_timeout: float = Field(default=30, gt=0, description="seconds to reach the scheduler")
     dashboard: str = Field(default="", description="address of the LocalCluster's dashboard, e.g. :8787")
+    tls_ca_file: str = Field(default="", description="tls:// schedulers: the cluster's CA certificate (PEM)")
+    tls_cert_file: str = Field(default="", description="tls:// schedulers: this coordinator's certificate (PEM)")
+    tls_key_file: str = Field(default="", description="tls:// schedulers: its private key (PEM, mode 0600)")
 
     @field_validator("kind")
     @classmethod
@@ -250,7 +254,7 @@ class ExecutorSettings(_Strict):
         import re
 
         if v and not re.fullmatch(r"(tcp|tls)://(\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)(:\d{1,5})?", v):
-            raise ValueError("expects an address such as tcp://scheduler.example:8786")
+            raise ValueError("expects an address such as tcp://scheduler.example:8786 or tls://scheduler.example:8786")
         return v
 
 
