@@ -93,8 +93,9 @@ def _stage_init() -> None:
 
 
 def _stage_one(args: tuple[str, str, object]) -> dict:
-    """What a worker does for one document (intake preparation, archival PDF, form fields)."""
-    from ekte.stages import intake
+    """What a worker does for one document (intake preparation, archival PDF,
+    word boxes for extraction, form fields)."""
+    from ekte.stages import intake, layout
     from ekte.stages.ocr import make_archival_pdf
 
     src, tmp, params = Path(args[0]), Path(args[1]), args[2]
@@ -109,6 +110,7 @@ def _stage_one(args: tuple[str, str, object]) -> dict:
     else:
         intake.image_to_pdf(orig, work, 300, 250)
     res = make_archival_pdf(work, tmp / "archival.pdf", params)
+    layout.page_words(tmp / "archival.pdf" if res["format"] != "original" else work)
     if c.media_type == intake.PDF:
         intake.read_form_fields(work)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -233,3 +235,36 @@ def realdocs_cer(tmp: Path, engine: str) -> dict:
 def med(xs: list[float]) -> float:
     return round(statistics.median(xs), 2)
 
+
+
+def floor_cpu(pngs: list[Path]) -> dict[str, float]:
+    """CPU seconds of ``tesseract PAGE.png OUT -l deu pdf`` per scan file
+    (its pages' PNGs are named ``STEM-N.png`` by pdftoppm), one at a time."""
+    out: dict[str, float] = {}
+    for png in pngs:
+        c0 = _cpu_children()
+        subprocess.run(["tesseract", str(png), str(png.with_suffix("")), "-l", "deu", "pdf"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stem = png.stem.rsplit("-", 1)[0]
+        out[stem] = out.get(stem, 0.0) + _cpu_children() - c0
+    return out
+
+
+def page_kind(res: dict) -> str:
+    """"turned" (a page lay turned), "levelled" (a page was deskewed) or "upright"."""
+    pages = (res.get("geometry") or {}).get("pages") or []
+    if any(p.get("turned") for p in pages):
+        return "turned"
+    return "levelled" if any(p.get("deskewed") for p in pages) else "upright"
+
+
+def cpu_by_kind(scans: list[Path], stage_res: list[dict], floor: dict[str, float]) -> dict:
+    """CPU ratio to the floor (floor CPU / ekte CPU, same files) per kind of scan."""
+    acc: dict[str, list[float]] = {}
+    for f, r in zip(scans, stage_res):
+        a = acc.setdefault(page_kind(r), [0, 0.0, 0.0])
+        a[0] += 1
+        a[1] += floor.get(f.stem, 0.0)
+        a[2] += r["cpu"]
+    return {k: {"files": int(n), "floor_cpu_s": round(fl, 2), "ekte_cpu_s": round(ek, 2),
+                "ratio_to_floor": round(fl / ek, 2) if ek else None} for k, (n, fl, ek) in sorted(acc.items())}

@@ -225,6 +225,7 @@ def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
     params = OcrParams.from_profile(load_profile())
     t, cpu, out_api, stage_res = _ocr_rounds(tmp, a, scans, pngs, born, embedded, params)
     dt_cli, out_cli = ob._ekte(tmp / "scans", tmp / "wd-cli", a.jobs, 'ocr.engine="tesseract"')
+    floor = ob.floor_cpu(pngs)  # per file, for the ratios by kind of scan
     m = {k: ob.med(v) for k, v in t.items()}
     mc = {k: ob.med(v) for k, v in cpu.items()}
     pages = len(pngs)
@@ -240,6 +241,7 @@ def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
                      "ratio_to_floor": {k: round(m["tesseract_floor"] / m[k], 2) for k in
                                         ("ocrmypdf", "ekte_ingest_scans", "ekte_stages_scans")},
                      "ratio_ekte_ingest_to_ocrmypdf": round(m["ocrmypdf"] / m["ekte_ingest_scans"], 2),
+                     "cpu_by_kind": ob.cpu_by_kind(scans, stage_res, floor),
                      "geometry": [g for r_ in stage_res for g in ((r_.get("geometry") or {}).get("pages") or [])],
                      "field_f1": {"tesserocr": ob.field_f1(out_api, truth), "tesseract_cli": ob.field_f1(out_cli, truth)},
                      "ekte_ingest_cli_engine_s": round(dt_cli, 2)},
@@ -360,6 +362,8 @@ def report(results: dict, a: argparse.Namespace) -> None:
     print(f"  ekte ingest            {ppm['ekte_ingest_scans']:7.1f} pages/min  {rf['ekte_ingest_scans']:.2f} of the floor"
           f" ({s['ratio_ekte_ingest_to_ocrmypdf']:.2f}x xargs ocrmypdf)")
     print(f"  ekte stages, warm      {ppm['ekte_stages_scans']:7.1f} pages/min  {rf['ekte_stages_scans']:.2f} of the floor")
+    print("  CPU, ekte's stage functions against the floor by kind of scan: " + ", ".join(
+        f"{k} {v['ratio_to_floor']} ({v['files']} files)" for k, v in s["cpu_by_kind"].items()))
     print(f"  field F1: tesserocr {s['field_f1']['tesserocr']}, tesseract program {s['field_f1']['tesseract_cli']}")
     print(f"Born digital, fonts to embed ({b['documents']} documents): gs {b['documents_per_s']['gs']}/s; "
           f"ekte ingest {b['documents_per_s']['ekte_ingest_born']}/s ({b['ratio_to_gs']['ekte_ingest_born']} of gs); "

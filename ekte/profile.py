@@ -71,7 +71,11 @@ class OcrSettings(_Strict):
         description="mean word confidence of a page's OCR pass below which it is read again with orientation detection")
     deskew: bool = True
     deskew_threshold: float = Field(default=1.0, ge=0, le=45, description="deskew a page skewed this many degrees or more")
-    skew_dpi: int = Field(default=100, ge=50, le=300, description="resolution at which the skew is measured")
+    skew_dpi: int = Field(default=100, ge=50, le=300,
+                          description="resolution at which orientation and skew are found before the OCR pass")
+    orientation_confidence: float = Field(
+        default=3.0, ge=0,
+        description="confidence of the orientation detection before the OCR pass needed to turn a page on its side")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")

@@ -184,13 +184,17 @@ def _upright(pdf: Path) -> int:
 
 @pytest.mark.parametrize("name,turned", [("phototest.tif", False), ("phototest-rotated-180.png", True),
                                          ("phototest-rotated-L.png", True), ("phototest-rotated-R.png", True)])
-def test_orientation_found_within_the_ocr_pass(name, turned, tmp_path, params, shared):
+def test_orientation_found_within_the_ocr_pass_when_the_probe_is_unsure(name, turned, tmp_path, params, shared):
+    """The safety net: where orientation detection before the OCR pass was
+    not sure (here: never, by an unreachable confidence), the OCR pass finds
+    a turned page by its low confidence and reads it again in place."""
+    import dataclasses
+
     src = shared / "realdocs/tesseract-test" / name
     ref = (shared / "realdocs/tesseract-test/phototest.txt").read_text()
-    res, out = _ocr(src, tmp_path, params)
+    res, out = _ocr(src, tmp_path, dataclasses.replace(params, orientation_confidence=1e9))
     (page,) = res["geometry"]["pages"]
     assert page["turned"] is turned
-    # an upright page costs one pass; a turned one is read again with orientation detection
     assert page["ocr_passes"] == (2 if turned else 1)
     assert (page["orientation"] != 0) is turned
     assert _upright(out) == 0, "the archival page is shown upright"
@@ -349,3 +353,54 @@ def test_language_data_found_when_tesserocr_does_not_know_it(monkeypatch):
         assert where and (Path(where) / "deu.traineddata").is_file(), where
     finally:
         tess_engine.tessdata.cache_clear()
+
+
+def test_word_boxes_read_in_the_same_pass_as_the_text(tmp_path, params, born_digital, monkeypatch):
+    """Born digital through pikepdf's route: the words extraction reads come
+    from the one text pass (the archival PDF is not opened again for them)
+    and equal what a fresh read of the archival PDF gives; a file changed
+    since is read afresh."""
+    import shutil
+
+    from ekte.stages import layout, pdfa
+
+    d, _truth = born_digital
+    src = next(d.glob("*.pdf"))
+    pdfa.ghostscript_pdfa(src, tmp_path / "emb.pdf", 1)  # fonts embedded: pikepdf's route
+    res, out = _ocr(tmp_path / "emb.pdf", tmp_path, params)
+    assert res["route"] == "pikepdf-pdfa"
+    fresh = layout._pdf_words(out)
+    assert fresh and res["page_words"] == fresh
+    opened = []
+    real = layout._pdf_words
+    monkeypatch.setattr(layout, "_pdf_words", lambda p: opened.append(p) or real(p))
+    assert layout.page_words(out) == fresh and opened == []
+    assert layout.page_words(tmp_path / "work.pdf") == fresh and opened == []  # the working copy: same content
+    other = tmp_path / "other.pdf"
+    shutil.copyfile(next(d.glob("*.pdf")), other)
+    os.replace(other, out)  # the archival PDF replaced: read again
+    assert layout.page_words(out) == real(out) and opened == [out]
+
+
+def test_validator_memos_never_approve_what_fails(tmp_path, params, born_digital):
+    """pikepdf's PDF/A validator with ekte's per-process memos (CFF glyph
+    widths, dictionaries found valid): a document validated once fills them;
+    a copy with one glyph width wrong, or with a page dictionary PDF/A
+    forbids, is still refused."""
+    from ekte.stages import pdfa
+
+    d, _truth = born_digital
+    src = next(d.glob("*.pdf"))
+    pdfa.ghostscript_pdfa(src, tmp_path / "a.pdf", 1)  # installs the memos, validates once
+    assert pdfa._CFF_WIDTHS and pdfa._VALID
+    assert pikepdf.pdfa.validate_written(tmp_path / "a.pdf", "2b").passed
+    with pikepdf.open(tmp_path / "a.pdf") as pdf:
+        font = next(f for f in pdf.pages[0].Resources.Font.values() if "/Widths" in f)
+        i = next(k for k, w in enumerate(font.Widths) if float(w) > 0)
+        font.Widths[i] = float(font.Widths[i]) + 150
+        pdf.save(tmp_path / "widths.pdf")
+    assert not pikepdf.pdfa.validate_written(tmp_path / "widths.pdf", "2b").passed
+    with pikepdf.open(tmp_path / "a.pdf") as pdf:
+        pdf.pages[0].obj["/AA"] = pikepdf.Dictionary()
+        pdf.save(tmp_path / "aa.pdf")
+    assert not pikepdf.pdfa.validate_written(tmp_path / "aa.pdf", "2b").passed

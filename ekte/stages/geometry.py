@@ -1,7 +1,18 @@
-"""Page geometry for OCR: the skew of scanned pages measured on a
-low-resolution rendering (Tesseract's layout analysis through its C API,
-about a twentieth of the cost of recognising the page), and the turn of
-pages whose orientation the OCR pass found (``/Rotate``, lossless)."""
+"""Page geometry for OCR, decided once before the OCR pass.
+
+:func:`probe` renders every page to OCR at a low resolution (``ocr.skew_dpi``)
+and asks Tesseract, through the worker's loaded API handle, which way the
+page lies (orientation detection) and how far its lines are skewed
+(layout analysis, measured on the page turned upright).  Both cost a small
+part of recognising the page.  :func:`level_pages` then writes the working
+PDF with every turned page turned upright by its ``/Rotate`` and every page
+skewed by the threshold or more levelled by a rotation of its content about
+the page centre: lossless (the scanned image is not decoded or re-encoded),
+so the OCR pass rasterises upright, level pages once and OCRmyPDF keeps
+the page content as it is (no second rendering of a visible page image).
+
+What was found is recorded per page (:func:`page_geometry`) and lands in
+metadata.json."""
 
 from __future__ import annotations
 
@@ -11,61 +22,157 @@ from pathlib import Path
 from typing import Any
 
 
-def measure_skew(pdf_path: Path, pages: list[int], dpi: int, language: str = "deu") -> dict[int, float]:
-    """{page (1-based): skew in degrees} for *pages*: the counter-clockwise
-    turn that levels the text lines (0.0 where no text line was found)."""
+def _render(doc: Any, p: int, dpi: int) -> Any:
+    page = doc[p - 1]
+    try:
+        return page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False).to_pil()
+    finally:
+        page.close()
+
+
+def _layout(api: Any, im: Any, dpi: int) -> tuple[float, bool]:
+    """Tesseract's layout analysis: (the counter-clockwise turn in degrees
+    that levels the text lines, 0.0 where no line was found; whether the
+    lines run top to bottom, i.e. the page lies on its side)."""
+    from tesserocr import PSM
+
+    from ekte.stages.tess_engine import set_image
+
+    api.SetPageSegMode(int(PSM.AUTO_ONLY))
+    set_image(api, im)
+    api.SetSourceResolution(dpi)
+    it = api.AnalyseLayout()
+    if it is None:
+        return 0.0, False
+    _orient, direction, _order, deskew = it.Orientation()
+    return round(math.degrees(deskew), 3), int(direction) == 2  # WritingDirection.TOP_TO_BOTTOM
+
+
+def _orientation(im: Any, dpi: int) -> tuple[int, float]:
+    """(clockwise degrees the page lies turned, confidence) by Tesseract's
+    orientation detection (its own ``osd`` data); (0, 0.0) where it found
+    too little text."""
+    from tesserocr import PSM
+
+    from ekte.stages.tess_engine import _Handle, set_image
+
+    with _Handle("osd", int(PSM.OSD_ONLY)) as api:
+        set_image(api, im)
+        api.SetSourceResolution(dpi)
+        try:
+            r = api.DetectOrientationScript()
+        except RuntimeError:
+            r = None
+    if not r:
+        return 0, 0.0
+    return int(r["orient_deg"]) % 360, round(float(r["orient_conf"]), 2)
+
+
+#: orientation detection needs this resolution (at 100 dpi it guesses); it costs
+#: a third of recognising a page, so it runs only on pages whose lines run top to bottom
+OSD_DPI = 150
+
+
+def _probe_page(api: Any, doc: Any, p: int, dpi: int, orientation: bool, min_confidence: float) -> dict[str, Any]:
+    im = _render(doc, p, dpi)
+    skew, sideways = _layout(api, im, dpi)
+    turn, conf = 0, 0.0
+    if orientation and sideways:
+        turn, conf = _orientation(_render(doc, p, max(dpi, OSD_DPI)), max(dpi, OSD_DPI))
+        if conf < min_confidence or turn % 180 == 0:
+            turn = 0
+    # turning by quarters commutes with levelling: the skew holds for the page turned upright
+    return {"orientation": turn, "orientation_confidence": conf, "sideways": sideways, "skew": skew}
+
+
+def probe(pdf_path: Path, pages: list[int], dpi: int, language: str = "deu", orientation: bool = True,
+          min_confidence: float = 3.0) -> dict[int, dict[str, Any]]:
+    """{page (1-based): {"orientation", "orientation_confidence", "sideways",
+    "skew"}} for *pages* of *pdf_path*, rendered at *dpi*: the skew from
+    Tesseract's layout analysis (about 5 % of recognising the page), which
+    also shows a page lying on its side (its lines run top to bottom); only
+    for such a page is the orientation detected, and the page taken to lie
+    turned when the detection's confidence is *min_confidence* or more.  A
+    page upside down looks like an upright one here: the OCR pass finds it
+    (see :mod:`ekte.stages.tess_engine`)."""
     import pypdfium2 as pdfium
     from tesserocr import PSM
 
     from ekte.stages.tess_engine import _Handle
 
-    out: dict[int, float] = {}
+    out: dict[int, dict[str, Any]] = {}
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         with _Handle(language, int(PSM.AUTO_ONLY)) as api:
             for p in pages:
-                page = doc[p - 1]
-                try:
-                    im = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False).to_pil()
-                finally:
-                    page.close()
-                api.SetImage(im)
-                api.SetSourceResolution(dpi)
-                it = api.AnalyseLayout()
-                angle = math.degrees(it.Orientation()[3]) if it is not None else 0.0
-                out[p] = round(angle, 3)
+                out[p] = _probe_page(api, doc, p, dpi, orientation, min_confidence)
     finally:
         doc.close()
     return out
 
 
+def measure_skew(pdf_path: Path, pages: list[int], dpi: int, language: str = "deu") -> dict[int, float]:
+    """{page (1-based): skew in degrees} for *pages* as a viewer shows them."""
+    found = probe(pdf_path, pages, dpi, language, orientation=False)
+    return {p: f["skew"] for p, f in found.items()}
+
+
+def _rotation_about_centre(page: Any, degrees: float) -> bytes:
+    """``cm`` operator turning the page content counter-clockwise (as shown)
+    by *degrees* about the centre of the page's media box."""
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    e, f = cx - c * cx + s * cy, cy - s * cx - c * cy
+    return f"q {c:.8f} {s:.8f} {-s:.8f} {c:.8f} {e:.4f} {f:.4f} cm\n".encode()
+
+
+def level_pages(src: Path, dst: Path, turns: dict[int, int], skews: dict[int, float]) -> bool:
+    """Write *src* to *dst* with the pages in *turns* (clockwise degrees they
+    lie turned) turned upright by ``/Rotate`` and the pages in *skews*
+    (degrees, counter-clockwise turn that levels them) levelled by a
+    rotation of their content.  False (nothing written) when there is
+    nothing to do."""
+    import pikepdf
+
+    turns = {p: a for p, a in turns.items() if a % 360}
+    skews = {p: a for p, a in skews.items() if a}
+    if not turns and not skews:
+        return False
+    with pikepdf.open(src) as pdf:
+        for p, angle in turns.items():
+            page = pdf.pages[p - 1]
+            page.Rotate = (int(page.obj.get("/Rotate", 0)) - angle) % 360
+        for p, angle in skews.items():
+            page = pdf.pages[p - 1]
+            # a rotation commutes with the page's /Rotate: the content turns the same way as shown
+            page.contents_add(pikepdf.Stream(pdf, _rotation_about_centre(page, angle)), prepend=True)
+            page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"))
+        pdf.save(dst)
+    return True
+
+
 def turn_pages(pdf_path: Path, orientation: dict[int, int]) -> None:
     """Turn the pages that lie turned (clockwise degrees per 1-based page)
     upright by their ``/Rotate``; the content is not touched."""
-    import pikepdf
-
-    todo = {p: a for p, a in orientation.items() if a % 360}
-    if not todo:
-        return
     tmp = pdf_path.with_suffix(".turn.pdf")
-    with pikepdf.open(pdf_path) as pdf:
-        for p, angle in todo.items():
-            page = pdf.pages[p - 1]
-            page.Rotate = (int(page.obj.get("/Rotate", 0)) - angle) % 360
-        pdf.save(tmp)
-    os.replace(tmp, pdf_path)
+    if level_pages(pdf_path, tmp, orientation, {}):
+        os.replace(tmp, pdf_path)
 
 
-def page_geometry(facts: dict[int, dict[str, Any]], low_res: dict[int, float],
+def page_geometry(facts: dict[int, dict[str, Any]], probed: dict[int, dict[str, Any]],
                   deskewed: set[int]) -> list[dict[str, Any]]:
-    """What is recorded per OCRed page (lands in metadata.json)."""
+    """What is recorded per OCRed page (lands in metadata.json): the
+    orientation found before the OCR pass plus any the OCR pass found on
+    the page as it was then (its safety net), the skew, whether levelled."""
     rows = []
-    for p in sorted(set(facts) | set(low_res)):
-        f = facts.get(p, {})
-        row: dict[str, Any] = {"page": p, "orientation": f.get("orientation", 0),
-                               "turned": bool(f.get("orientation", 0)),
-                               "skew_degrees": low_res.get(p, f.get("skew")),
-                               "deskewed": p in deskewed}
+    for p in sorted(set(facts) | set(probed)):
+        f, g = facts.get(p, {}), probed.get(p, {})
+        orient = (g.get("orientation", 0) + f.get("orientation", 0)) % 360
+        row: dict[str, Any] = {"page": p, "orientation": orient, "turned": bool(orient),
+                               "skew_degrees": g.get("skew", f.get("skew")), "deskewed": p in deskewed}
+        if "orientation_confidence" in g:
+            row["orientation_confidence"] = g["orientation_confidence"]
         if "confidence" in f:
             row["ocr_confidence"] = f["confidence"]
             row["ocr_passes"] = f.get("passes", 1)

@@ -14,6 +14,7 @@ text (a fixed grid), so the extractor has one path for both.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -56,8 +57,10 @@ def _offsets(full: str) -> list[int]:
     return out
 
 
-def _page_words(tp, height: float) -> list[Word]:
-    full = tp.get_text_range()
+def textpage_words(tp, height: float, full: str | None = None) -> list[Word]:
+    """The words of one pdfium text page (*full*: its text, when already read)."""
+    if full is None:
+        full = tp.get_text_range()
     n = min(len(full), tp.count_chars(), MAX_CHARS)
     off = _offsets(full)
     words: list[Word] = []
@@ -89,10 +92,38 @@ def _page_words(tp, height: float) -> list[Word]:
     return words
 
 
+def _identity(path: Path | str) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.realpath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+#: the word boxes of the files this process just read in the same pass as their text ({identity: words})
+_read: dict[tuple, list[list[Word]]] = {}
+
+
+def remember(paths: list[Path | str], words: list[list[Word]]) -> None:
+    """Keep *words* as the word boxes of the files *paths* (as they are now
+    on disk), so that :func:`page_words` does not open them again; only the
+    last document's files are kept."""
+    _read.clear()
+    for p in paths:
+        key = _identity(p)
+        if key is not None:
+            _read[key] = words
+
+
 def page_words(pdf_path: Path | str) -> list[list[Word]]:
     """The words of every page of a PDF (pdfium), in reading order of its
     text.  A help for extraction, never a reason to fail: on any error, no
-    words (the extractor then lays the text out on a grid)."""
+    words (the extractor then lays the text out on a grid).  Where the
+    text of this very file was just read (:func:`ekte.stages.pdftext.read_text`
+    reads the word boxes in the same pass), those are returned."""
+    key = _identity(pdf_path)
+    if key is not None and key in _read:
+        return _read[key]
     try:
         return _pdf_words(pdf_path)
     except Exception:  # noqa: BLE001
@@ -110,7 +141,7 @@ def _pdf_words(pdf_path: Path | str) -> list[list[Word]]:
             page = doc[i]
             tp = page.get_textpage()
             try:
-                pages.append(_page_words(tp, page.get_height()))
+                pages.append(textpage_words(tp, page.get_height()))
             finally:
                 tp.close()
                 page.close()

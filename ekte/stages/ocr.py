@@ -16,11 +16,15 @@ Routes, tried in order until one succeeds (each attempt is recorded):
 OCR runs through Tesseract's C API (``ocr.engine = "tesserocr"``, see
 :mod:`ekte.stages.tess_engine`; the language data is loaded once per worker
 process) or the ``tesseract`` program.  With the API, rotation and skew
-cost what they need (see :mod:`ekte.stages.geometry`): a page's
-orientation is found within its OCR pass and the page turned by
-``/Rotate``; the skew of every page is measured at ``ocr.skew_dpi`` and the
-file deskewed only when a page is skewed by ``ocr.deskew_threshold``
-degrees or more.  What was measured is returned per page (``geometry``).
+cost what they need (see :mod:`ekte.stages.geometry`): before the OCR pass
+every page to OCR is rendered once at ``ocr.skew_dpi``, its orientation
+detected and its skew measured; turned pages are turned upright by
+``/Rotate`` and pages skewed by ``ocr.deskew_threshold`` degrees or more
+levelled by a rotation of their content (both lossless), so OCRmyPDF reads
+every page once, upright and level, and keeps the scanned image as it is.
+Where the detection was unsure, the OCR pass checks the orientation itself
+(a second reading only for a page that reads badly).  What was found is
+returned per page (``geometry``).
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from typing import Any
 
 from ekte.errors import DocumentError, MissingDependency
 from ekte.stages import geometry, pdfa
-from ekte.stages.pdftext import page_rows, page_texts, read_text
+from ekte.stages import layout
+from ekte.stages.pdftext import page_rows, page_texts, read_pages
 
 __all__ = ["OcrParams", "make_archival_pdf", "page_texts", "page_rows", "check_dependencies", "tool_versions"]
 
@@ -58,13 +63,14 @@ class OcrParams:
     orientation_check_below: float = 70.0
     deskew_threshold: float = 1.0
     skew_dpi: int = 100
+    orientation_confidence: float = 3.0
 
     @classmethod
     def from_profile(cls, profile: Any) -> "OcrParams":
         o = profile.ocr
         return cls(o.language, o.rotate_pages, o.deskew, o.output_type, o.tesseract_timeout,
                    o.min_page_chars, profile.intake.max_image_mpixels, o.rotate_pages_threshold,
-                   o.engine, o.orientation_check_below, o.deskew_threshold, o.skew_dpi)
+                   o.engine, o.orientation_check_below, o.deskew_threshold, o.skew_dpi, o.orientation_confidence)
 
 # Ghostscript releases that OCRmyPDF refuses for PDFs with existing text
 _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
@@ -156,8 +162,8 @@ def _ocrmypdf(inp: Path, out: Path, settings: Any, jobs: int, **kw: Any) -> None
         tess_engine.cache_tool_probes()
         tess_engine.fast_page_rasters()
         tess_engine.begin_job()
-        # orientation is found within the OCR pass; deskew as the skew plan says
-        opts.update(plugins=[tess_engine.__name__], ocr_engine=tess_engine.NAME, rotate_pages=False)
+        # orientation and skew were settled before (see _level): OCRmyPDF keeps the page content
+        opts.update(plugins=[tess_engine.__name__], ocr_engine=tess_engine.NAME, rotate_pages=False, deskew=False)
         opts.pop("rotate_pages_threshold")
     opts.update(kw)
     if opts.get("mode") not in (None, "default"):
@@ -228,11 +234,11 @@ def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[s
 
     def gs_verified() -> None:
         pdfa.ghostscript_pdfa(inp, out, len(before))
-        texts, rows = read_text(out)
+        texts, _rows, words = read_pages(out, rows=False)
         if not _same_text(before, texts):
             out.unlink(missing_ok=True)
             raise ox.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
-        result.update(page_texts=texts, page_rows=rows)
+        result.update(page_texts=texts, page_words=words)
 
     routes = [("pikepdf-pdfa", lambda: pdfa.pikepdf_pdfa(inp, out)), ("ghostscript-pdfa-verified", gs_verified)]
     if _gs_version() not in _BAD_GS:
@@ -248,26 +254,30 @@ def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[s
     result.update(format="original", route="original", reason=reason)
 
 
-def _skew_plan(inp: Path, settings: Any, pages: list[int], mode: str) -> tuple[bool, dict[int, float]]:
-    """(deskew this file?, skew per page measured at low resolution)."""
-    if not (_api(settings) and settings.deskew and mode == "default" and pages):
-        return settings.deskew and not _api(settings), {}
-    low = geometry.measure_skew(inp, pages, settings.skew_dpi, settings.language)
-    return any(abs(a) >= settings.deskew_threshold for a in low.values()), low
+def _probe(inp: Path, settings: Any, pages: list[int]) -> dict[int, dict[str, Any]]:
+    """Orientation and skew of the pages to OCR, found before the OCR pass
+    at low resolution (API engine; the program engine leaves both to OCRmyPDF)."""
+    if not (_api(settings) and pages and (settings.rotate_pages or settings.deskew)):
+        return {}
+    found = geometry.probe(inp, pages, settings.skew_dpi, settings.language, orientation=settings.rotate_pages,
+                           min_confidence=settings.orientation_confidence)
+    if not settings.deskew:
+        for g in found.values():
+            g["skew"] = 0.0
+    return found
 
 
-def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int], n: int,
-           attempt: _Attempts, result: dict[str, Any]) -> None:
-    """Some or no page has text: OCRmyPDF on the pages without text."""
-    want_pdfa = settings.output_type == "pdfa-2"
-    mode = "skip" if with_text else "default"
-    result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text]
-    deskew, low = _skew_plan(inp, settings, result["ocr_pages"], mode)
-    if _api(settings):
-        from ekte.stages import tess_engine
+def _level(inp: Path, settings: Any, probed: dict[int, dict[str, Any]]) -> tuple[Path, set[int]]:
+    """The working PDF with its turned pages upright and its skewed pages
+    level (lossless, see :func:`geometry.level_pages`): (PDF to OCR, pages levelled)."""
+    skews = {p: g["skew"] for p, g in probed.items() if abs(g["skew"]) >= max(settings.deskew_threshold, 0.01)}
+    levelled = inp.with_name(inp.stem + ".level.pdf")
+    if geometry.level_pages(inp, levelled, {p: g["orientation"] for p, g in probed.items()}, skews):
+        return levelled, set(skews)
+    return inp, set()
 
-        tess_engine.configure(orientation_gate=settings.orientation_check_below if settings.rotate_pages else 0,
-                              deskew_threshold=settings.deskew_threshold, skews=low)
+
+def _routes(want_pdfa: bool, mode: str) -> list[tuple[str, dict[str, Any]]]:
     routes = []
     if want_pdfa:
         if mode == "skip" and _gs_version() in _BAD_GS:
@@ -276,21 +286,42 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
             routes.append((f"ocrmypdf-{mode}-pdfa", dict(mode=mode)))
             routes.append((f"ocrmypdf-{mode}-pdfa-internal", dict(mode=mode, pdfa_backend="internal")))
     routes.append((f"ocrmypdf-{mode}-pdf", dict(mode=mode, output_type="pdf")))
-    for route, kw in routes:
-        if attempt(route, lambda kw=kw: _ocrmypdf(inp, out, settings, jobs, deskew=deskew, **kw)):
-            fmt = "PDF" if kw.get("output_type") == "pdf" else "PDF/A-2B"
-            result.update(format=fmt, route=route)
-            if fmt == "PDF":
-                result["reason"] = ("PDF/A not requested (ocr.output_type = pdf)" if not want_pdfa
-                                    else "OCRmyPDF could not produce PDF/A for this file; archived as searchable PDF")
-            break
-    else:
-        raise DocumentError("ocr_failed", stage="ocr")
+    return routes
+
+
+def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int], n: int,
+           attempt: _Attempts, result: dict[str, Any]) -> None:
+    """Some or no page has text: OCRmyPDF on the pages without text."""
+    want_pdfa = settings.output_type == "pdfa-2"
+    mode = "skip" if with_text else "default"
+    result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text]
+    probed = _probe(inp, settings, result["ocr_pages"])
+    src, levelled = _level(inp, settings, probed)
+    if _api(settings):
+        from ekte.stages import tess_engine
+
+        sure = {p for p, g in probed.items() if g["orientation"]}  # turned upright before: read once
+        tess_engine.configure(orientation_gate=settings.orientation_check_below if settings.rotate_pages else 0,
+                              orientation_settled=sure)
+    try:
+        for route, kw in _routes(want_pdfa, mode):
+            if attempt(route, lambda kw=kw: _ocrmypdf(src, out, settings, jobs, **kw)):
+                fmt = "PDF" if kw.get("output_type") == "pdf" else "PDF/A-2B"
+                result.update(format=fmt, route=route)
+                if fmt == "PDF":
+                    result["reason"] = ("PDF/A not requested (ocr.output_type = pdf)" if not want_pdfa
+                                        else "OCRmyPDF could not produce PDF/A for this file; archived as searchable PDF")
+                break
+        else:
+            raise DocumentError("ocr_failed", stage="ocr")
+    finally:
+        if src != inp:
+            src.unlink(missing_ok=True)
     if _api(settings):
         facts = tess_engine.end_job()
         geometry.turn_pages(out, {p: f["orientation"] for p, f in facts.items()})
         result["geometry"] = {"engine": "tesserocr", "deskew_threshold": settings.deskew_threshold,
-                              "pages": geometry.page_geometry(facts, low, set(low) if deskew else set())}
+                              "pages": geometry.page_geometry(facts, probed, levelled)}
 
 
 def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dict[str, Any]:
@@ -298,11 +329,13 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
 
     Returns a dict: ``format`` ("PDF/A-2B" | "PDF" | "original"), ``route``,
     ``attempts`` (list of {route, result}), ``reason`` when not PDF/A,
-    ``pages``, ``page_texts``, ``page_rows``, ``ocr_pages`` (pages OCRed),
-    ``text_pages`` (pages that had a text layer), ``pages_without_text`` and,
-    for OCRed pages with the API engine, ``geometry`` (orientation, skew,
-    whether deskewed, per page)."""
-    before, before_rows = read_text(inp)
+    ``pages``, ``page_texts``, ``page_words`` (word boxes, see
+    :mod:`ekte.stages.layout`; read in the same pass as the text, and what
+    :func:`ekte.stages.layout.page_words` then returns for *out*),
+    ``ocr_pages`` (pages OCRed), ``text_pages`` (pages that had a text
+    layer), ``pages_without_text`` and, for OCRed pages with the API
+    engine, ``geometry`` (orientation, skew, whether levelled, per page)."""
+    before, _rows, before_words = read_pages(inp, rows=False)
     with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
     n = len(before)
     attempt = _Attempts(out)
@@ -310,12 +343,13 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
     if len(with_text) == n:
         _born_digital(inp, out, settings, jobs, before, attempt, result)
         if result["route"] in ("pikepdf-pdfa", "original"):
-            # pikepdf's writer leaves the content alone: the text is the input's
-            result.update(page_texts=before, page_rows=before_rows)
+            # pikepdf's writer leaves the content alone: the text and words are the input's
+            result.update(page_texts=before, page_words=before_words)
     else:
         _scans(inp, out, settings, jobs, with_text, n, attempt, result)
     if "page_texts" not in result:
-        result["page_texts"], result["page_rows"] = read_text(out)
+        result["page_texts"], _rows, result["page_words"] = read_pages(out, rows=False)
+    layout.remember([out, inp] if result["page_words"] is before_words else [out], result["page_words"])
     texts = result["page_texts"]
     if len(texts) != n:
         raise DocumentError("ocr_failed", f"The OCR output has {len(texts)} pages instead of {n}.", "ocr")

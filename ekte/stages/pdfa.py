@@ -62,11 +62,102 @@ def fonts_embedded(pdf: "object", limit: int = 2000) -> bool:
     return True
 
 
+#: advance widths of CFF glyphs pikepdf's validator computed, by everything the
+#: width depends on (charstring bytes, subroutines, nominal and default width)
+_CFF_WIDTHS: dict[tuple, float] = {}
+_CFF_WIDTHS_MAX = 200_000
+
+
+def _charstring_key(program: Any, gid: int) -> tuple | None:
+    import hashlib
+
+    cs = program._charstrings[program._charset[gid]]
+    code, private = getattr(cs, "bytecode", None), getattr(cs, "private", None)
+    if code is None or private is None:
+        return None
+    subrs = program.__dict__.setdefault("_ekte_subrs", {})
+    if id(private) not in subrs:
+        h = hashlib.sha256()
+        for sub in (*getattr(private, "Subrs", []), b"|", *(cs.globalSubrs or [])):
+            h.update(sub if isinstance(sub, bytes) else (getattr(sub, "bytecode", None) or b"?%d" % id(sub)))
+        subrs[id(private)] = h.digest()
+    return (code, subrs[id(private)], getattr(private, "nominalWidthX", 0), getattr(private, "defaultWidthX", 0))
+
+
+def remember_cff_widths() -> None:
+    """pikepdf's PDF/A validator checks every glyph width a document uses
+    against its font program, running the glyph's CFF charstring in
+    fontTools: more than half of what validating a small born-digital PDF
+    costs.  Documents of one source embed the same glyphs again and again,
+    so the width is kept per process by the exact inputs it follows from
+    (the charstring's bytes, the font's subroutines, its nominal and default
+    widths): a glyph seen before is not run again; anything else is
+    computed by pikepdf as before."""
+    from pikepdf.pdfa import _fontprogram as fp
+
+    original = fp.CFFProgram.advance_1000
+    if getattr(original, "_ekte", False):
+        return
+
+    def advance_1000(self: Any, gid: int) -> float | None:
+        if not self.has_gid(gid) or gid in self._widths:
+            return original(self, gid)
+        key = _charstring_key(self, gid)
+        if key is not None and key in _CFF_WIDTHS:
+            self._widths[gid] = _CFF_WIDTHS[key]
+            return self._widths[gid]
+        width = original(self, gid)
+        if key is not None and width is not None and len(_CFF_WIDTHS) < _CFF_WIDTHS_MAX:
+            _CFF_WIDTHS[key] = width
+        return width
+
+    advance_1000._ekte = True  # type: ignore[attr-defined]
+    fp.CFFProgram.advance_1000 = advance_1000  # type: ignore[method-assign]
+    _remember_valid_dictionaries()
+
+
+#: (schema set, role, the object's shallow encoding as canonical JSON) found valid
+_VALID: set[tuple] = set()
+
+
+def _remember_valid_dictionaries() -> None:
+    """The validator checks every dictionary's shallow encoding against its
+    role's JSON schema (jsonschema; a third of what is left).  Whether an
+    encoding is valid follows from the schema, the role and the encoding
+    alone, so an encoding found valid before is not checked again; any
+    other (and every one that fails, with its findings) is checked by
+    pikepdf as before."""
+    import json
+
+    from pikepdf.pdfa import _schemas
+
+    original = _schemas.SchemaSet.check
+    if getattr(original, "_ekte", False):
+        return
+
+    def check(self: Any, role: str, shallow: Any, ctx: Any, where: str) -> bool:
+        try:
+            key = (id(self), role, json.dumps(shallow, sort_keys=True, allow_nan=False))
+        except (TypeError, ValueError):
+            return original(self, role, shallow, ctx, where)
+        if key in _VALID:
+            return True
+        ok = original(self, role, shallow, ctx, where)
+        if ok and len(_VALID) < _CFF_WIDTHS_MAX:
+            _VALID.add(key)
+        return ok
+
+    check._ekte = True  # type: ignore[attr-defined]
+    _schemas.SchemaSet.check = check  # type: ignore[method-assign]
+
+
 def pikepdf_pdfa(inp: Path, out: Path) -> None:
     """PDF/A-2b by pikepdf alone; refuses (before any work) a file with a
     font that is not embedded."""
     import pikepdf
     import pikepdf.pdfa
+
+    remember_cff_widths()
 
     with pikepdf.open(inp) as pdf:
         if not fonts_embedded(pdf):
@@ -149,6 +240,7 @@ def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> None:
         raise ox.MissingDependencyError("ghostscript")
     mid = out.with_suffix(".gs.pdf")
     timeout = max(60, 30 * pages)
+    remember_cff_widths()
     try:
         if not _convert_warm(gs, inp, mid, timeout):
             subprocess.run([gs, "-q", "-dBATCH", *_GS_ARGS, f"-sOutputFile={mid}", "--", str(inp)],

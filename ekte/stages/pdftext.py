@@ -1,5 +1,6 @@
-"""Reading the text of a PDF's pages with pdfium: plain text per page and
-the page rebuilt row by row, both from one open of the file."""
+"""Reading the text of a PDF's pages with pdfium, in one pass over one open
+of the file: plain text per page, the page rebuilt row by row, and the
+word boxes extraction uses (:mod:`ekte.stages.layout`)."""
 
 from __future__ import annotations
 
@@ -30,33 +31,50 @@ def _rows(tp: "object") -> str:
     return "\n".join(" ".join(x[4] for x in sorted(row, key=lambda x: x[0])) for row in rows)
 
 
-def read_text(pdf_path: Path, rows: bool = True) -> tuple[list[str], list[str]]:
-    """(text of every page, rows of every page); rows are [] when not asked
-    for or when rebuilding them fails (a help for extraction, never a
-    reason to fail)."""
+def read_pages(pdf_path: Path, rows: bool = True, words: bool = True) -> tuple[list[str], list[str], list]:
+    """(text of every page, rows of every page, words of every page).  Rows
+    and words are [] when not asked for or when building them fails (a help
+    for extraction, never a reason to fail); the words are also kept for
+    :func:`ekte.stages.layout.page_words` of this file."""
     import pypdfium2 as pdfium
+
+    from ekte.stages import layout
 
     texts: list[str] = []
     page_rows: list[str] | None = [] if rows else None
+    page_words: list | None = [] if words else None
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         for i in range(len(doc)):
             page = doc[i]
             tp = page.get_textpage()
             try:
-                t = tp.get_text_range()
-                texts.append(t.replace("\r\n", "\n").replace("\r", "\n"))
+                full = tp.get_text_range()
+                texts.append(full.replace("\r\n", "\n").replace("\r", "\n"))
                 if page_rows is not None:
                     try:
                         page_rows.append(_rows(tp))
                     except Exception:  # noqa: BLE001
                         page_rows = None
+                if page_words is not None:
+                    try:
+                        page_words.append(layout.textpage_words(tp, page.get_height(), full))
+                    except Exception:  # noqa: BLE001
+                        page_words = None
             finally:
                 tp.close()
                 page.close()
     finally:
         doc.close()
-    return texts, page_rows or []
+    if page_words is not None:
+        layout.remember([pdf_path], page_words)
+    return texts, page_rows or [], page_words or []
+
+
+def read_text(pdf_path: Path, rows: bool = True) -> tuple[list[str], list[str]]:
+    """(text of every page, rows of every page); rows are [] when not asked
+    for or when rebuilding them fails."""
+    return read_pages(pdf_path, rows, words=False)[:2]
 
 
 def page_texts(pdf_path: Path) -> list[str]:

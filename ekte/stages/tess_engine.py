@@ -6,15 +6,17 @@ only replaces the Tesseract *processes* OCRmyPDF would start for every page
 language data once per process and are then reused for every page of
 every document the process works on (a warm worker pays it once).
 
-Orientation within the OCR pass: a page is recognised as it lies (page
-segmentation mode 3).  Only when the mean word confidence of that pass is
-below ``orientation_gate`` (an upside-down or sideways page reads as
-garbage, confidence ~40; an upright scan reads at 80-95) is it recognised
-again in mode 1 (automatic segmentation with orientation detection), which
-reads rotated text in place; that result is kept when it is better.  The
-page's orientation and the skew angle Tesseract's layout analysis measured
-come with the result (:func:`end_job`), so the caller can turn the page
-(``/Rotate``) and decide about deskewing without a separate pass.
+Orientation: ekte turns pages upright before the OCR pass where its
+low-resolution orientation detection was sure (:mod:`ekte.stages.geometry`,
+pages listed in ``orientation_settled``).  For the other pages the OCR pass
+checks: a page is recognised as it lies (page segmentation mode 3), and
+only when the mean word confidence of that pass is below
+``orientation_gate`` (an upside-down or sideways page reads as garbage,
+confidence ~40; an upright scan reads at 80-95) or its lines run top to
+bottom is it recognised again in mode 1 (automatic segmentation with
+orientation detection), which reads rotated text in place; that result is
+kept when it is better.  The page's orientation and skew come with the
+result (:func:`end_job`), so the caller can turn the page (``/Rotate``).
 
 Select it with ``ocr_engine="tesserocr"`` and ``plugins=[__name__]``.
 """
@@ -51,8 +53,8 @@ class EngineSettings:
     deskew_threshold: float = 0.0
     #: resolution for the orientation probe OCRmyPDF may ask for (--rotate-pages)
     orientation_dpi: int = 150
-    #: skew per page (1-based) measured beforehand; get_deskew uses it instead of measuring
-    skews: dict = field(default_factory=dict)
+    #: pages (1-based) whose orientation was settled before the OCR pass: never read twice
+    orientation_settled: set = field(default_factory=set)
 
 
 _settings = EngineSettings()
@@ -161,8 +163,18 @@ def _lang(options: Any) -> str:
     return "+".join(options.languages)
 
 
+def set_image(api: Any, image: Any) -> None:
+    """Hand a PIL image's pixels to Tesseract as they are in memory
+    (tesserocr's ``SetImage`` encodes the image and Leptonica decodes it
+    again: a tenth of the cost of recognising a 300 dpi page)."""
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB" if image.mode in ("RGBA", "P", "CMYK", "LA", "PA") else "L")
+    bpp = 1 if image.mode == "L" else 3
+    api.SetImageBytes(image.tobytes(), image.width, image.height, bpp, bpp * image.width)
+
+
 def _recognise(api: Any, image: Any, dpi: int, timeout_s: float) -> bool:
-    api.SetImage(image)
+    set_image(api, image)
     if dpi:
         api.SetSourceResolution(dpi)
     return bool(api.Recognize(int(timeout_s * 1000)))
@@ -194,8 +206,8 @@ _HOCR_HEAD = (
 _HOCR_EMPTY = "  <div class='ocr_page' id='page_1' title='image \"\"; bbox 0 0 {w} {h}; ppageno 0'></div>\n"
 
 
-def ocr_image(input_file: Path, options: Any) -> tuple[str, str, dict[str, Any]]:
-    """Recognise one page image: (hOCR document, text, facts)."""
+def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, dict[str, Any]]:
+    """Recognise one page image (page *page* of the document): (hOCR document, text, facts)."""
     from PIL import Image
     from tesserocr import PSM
 
@@ -214,7 +226,7 @@ def ocr_image(input_file: Path, options: Any) -> tuple[str, str, dict[str, Any]]
                 return head + _HOCR_EMPTY.format(w=im.width, h=im.height) + " </body>\n</html>\n", "", facts
             conf = api.MeanTextConf()
             best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
-        gate = _settings.orientation_gate
+        gate = 0 if page in _settings.orientation_settled else _settings.orientation_gate
         # a turned page reads as garbage (low confidence), or sideways as lines
         # running top to bottom: read it again with orientation detection
         if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
@@ -262,8 +274,10 @@ class TesserocrEngine(OcrEngine):
             dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300
             f = max(1, round(dpi / max(50, _settings.orientation_dpi)))
             small = im.reduce(f) if f > 1 else im.copy()
-        with _Handle(_lang(options), int(PSM.OSD_ONLY)) as api:
-            api.SetImage(small)
+        # orientation detection needs the osd data as the handle's language (a
+        # language handle answers with a fixed, meaningless result)
+        with _Handle("osd", int(PSM.OSD_ONLY)) as api:
+            set_image(api, small)
             api.SetSourceResolution(round(dpi / f))
             r = api.DetectOrientationScript()
         if not r:
@@ -272,27 +286,27 @@ class TesserocrEngine(OcrEngine):
 
     @staticmethod
     def get_deskew(input_file: Path, options: Any) -> float:
-        """The skew measured beforehand, or from Tesseract's layout analysis;
-        0 below the threshold."""
+        """The skew from Tesseract's layout analysis; 0 below the threshold.
+        (ekte levels pages before the OCR pass, see :mod:`ekte.stages.geometry`;
+        this serves OCRmyPDF's own ``--deskew``.)"""
         from PIL import Image
         from tesserocr import PSM
 
-        angle = _settings.skews.get(_page_number(Path(input_file), 0))
-        if angle is None:
-            with Image.open(input_file) as im, _Handle(_lang(options), int(PSM.AUTO_ONLY)) as api:
-                api.SetImage(im)
-                api.SetSourceResolution(round(float((im.info.get("dpi") or (300, 300))[0])))
-                it = api.AnalyseLayout()
-                angle = math.degrees(it.Orientation()[3]) if it is not None else 0.0
+        with Image.open(input_file) as im, _Handle(_lang(options), int(PSM.AUTO_ONLY)) as api:
+            set_image(api, im)
+            api.SetSourceResolution(round(float((im.info.get("dpi") or (300, 300))[0])))
+            it = api.AnalyseLayout()
+            angle = math.degrees(it.Orientation()[3]) if it is not None else 0.0
         return angle if abs(angle) >= _settings.deskew_threshold else 0.0
 
     @staticmethod
     def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path, options: Any) -> None:
-        hocr, text, facts = ocr_image(Path(input_file), options)
+        with _lock:
+            n = _page_number(Path(input_file), len(_job) + 1)
+        hocr, text, facts = ocr_image(Path(input_file), options, n)
         Path(output_hocr).write_text(hocr, encoding="utf-8")
         Path(output_text).write_text(text, encoding="utf-8")
         with _lock:
-            n = _page_number(Path(input_file), len(_job) + 1)
             _job[n] = facts
 
     @staticmethod
@@ -308,6 +322,24 @@ def get_ocr_engine(options: Any) -> OcrEngine | None:
     if options is not None and getattr(options, "ocr_engine", "auto") == NAME:
         return TesserocrEngine()
     return None
+
+
+@hookimpl(tryfirst=True)
+def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, raster_dpi: Any, pageno: int,
+                       page_dpi: Any, rotation: Any, filter_vector: bool, stop_on_soft_error: bool, options: Any,
+                       use_cropbox: bool) -> Path | None:
+    """Pages of bilevel scans are rasterised grey for this engine, not 1-bit:
+    a page ekte levelled (its content turned by a few degrees) has smooth
+    edges, which the 1-bit conversion would dither into noise; Tesseract
+    binarises the grey page itself.  Everything else: OCRmyPDF's own."""
+    if getattr(options, "ocr_engine", None) != NAME or raster_device.lower() not in ("pngmono", "pngmonod"):
+        return None
+    from ocrmypdf.builtin_plugins import pypdfium
+
+    return pypdfium.rasterize_pdf_page(
+        input_file=input_file, output_file=output_file, raster_device="pnggray", raster_dpi=raster_dpi,
+        pageno=pageno, page_dpi=page_dpi, rotation=rotation, filter_vector=filter_vector,
+        stop_on_soft_error=stop_on_soft_error, options=options, use_cropbox=use_cropbox)
 
 
 _probe_cache: dict[tuple, Any] = {}
