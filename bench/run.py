@@ -297,6 +297,11 @@ def main() -> int:
             print(json.dumps(results, indent=2))
             print(serve_bench.report(results["serve"]))
             return 0
+        if a.only_pages or not a.only_ocr:  # split vs unsplit, whole-run memory (bench/pages_bench.py)
+            results["pages"] = pages_bench.section(tmp, a)
+            if a.only_pages:
+                print(json.dumps(results, indent=2) + "\n" + pages_bench.report(results["pages"]))
+                return 0
         if a.only_dask or (a.dask_scans and not a.only_ocr):  # one vs two Dask workers beside the local executor
             import dask_workers
 
@@ -304,11 +309,6 @@ def main() -> int:
             if a.only_dask:
                 print(json.dumps(results, indent=2))
                 print(dask_workers.report(results["dask"]))
-                return 0
-        if a.only_pages or not a.only_ocr:  # split vs unsplit, whole-run memory (bench/pages_bench.py)
-            results["pages"] = pages_bench.section(tmp, a)
-            if a.only_pages:
-                print(json.dumps(results, indent=2) + "\n" + pages_bench.report(results["pages"]))
                 return 0
         results["ocr"] = ocr_section(tmp, a)
         if not a.only_ocr:
