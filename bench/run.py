@@ -297,7 +297,7 @@ def main() -> int:
             print(json.dumps(results, indent=2))
             print(serve_bench.report(results["serve"]))
             return 0
-        if a.only_pages or not a.only_ocr:  # split vs unsplit, whole-run memory (bench/pages_bench.py)
+        if a.only_pages or not (a.only_ocr or a.only_dask):  # split vs unsplit, whole-run memory (bench/pages_bench.py)
             results["pages"] = pages_bench.section(tmp, a)
             if a.only_pages:
                 print(json.dumps(results, indent=2) + "\n" + pages_bench.report(results["pages"]))
