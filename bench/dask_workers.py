@@ -45,7 +45,8 @@ def ingest(inbox: Path, wd: Path, *extra: str) -> dict:
     if p.returncode not in (0, 1):
         raise SystemExit(f"ekte failed ({p.returncode}): {p.stderr[-2000:]}")
     s = json.loads(p.stdout)["summary"]
-    return {"pages": s["pages"], "archived": s["by_status"].get("archived", 0), "seconds": s["seconds"],
+    done = s["by_status"].get("archived", 0) + s["by_status"].get("review", 0)  # review: all work done, a clerk decides
+    return {"pages": s["pages"], "archived": done, "seconds": s["seconds"],
             "wall_s": round(wall, 2), "pages_per_min": round(s["pages"] / s["seconds"] * 60, 2),
             **({"workers": s["workers"]} if "workers" in s else {})}
 

@@ -11,6 +11,7 @@ import pikepdf.pdfa
 import pytest
 
 from helpers import ingest_json, run_ekte
+from ekte.stages.archive import WORKER_VALIDATED
 
 BAD = {
     "ocrmypdf/invalid.pdf": "broken_pdf",
@@ -98,6 +99,8 @@ def test_archival_copy_is_valid_pdfa_with_xmp(run):
         flavour = "3B" if meta["archival"].get("transfer_note") else "2B"
         assert meta["archival"]["format"] == f"PDF/A-{flavour}", meta["archival"]
         assert (flavour == "3B") == Path(d["source"]).name.startswith("scan-")
+        if flavour == "2B":  # written without a second validation at archiving: this one is independent
+            assert meta["archival"]["route"] in WORKER_VALIDATED, meta["archival"]
         rep = pikepdf.pdfa.validate_written(pdf_path, flavour.lower())
         assert rep.passed, (d["source"], str(rep))
         with pikepdf.open(pdf_path) as pdf:

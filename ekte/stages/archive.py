@@ -80,12 +80,15 @@ RESERVED = {ARCHIVE_PDF, METADATA, TEXT, *archiving.EVIDENCE_FILES}
 
 
 def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: bool | str,
-              note: bytes | None = None) -> bool:
+              note: bytes | None = None, trusted: bool = False) -> bool:
     """Write *src* with ekte's XMP (and the files to embed, the transfer
     *note* among them) to *dst*.  For PDF/A (*pdfa* True = "2b", or a
     flavour such as "3b") the result is validated (pikepdf.pdfa.save
-    validates what it wrote); returns whether the written file is (still)
-    valid PDF/A."""
+    validates what it wrote) unless *trusted*: *src* was validated as
+    PDF/A-2b by the worker and nothing but ekte's XMP changes, so the
+    metadata is prepared for the flavour and written with its pinned save
+    settings, without a second validation.  Returns whether the written
+    file is (still) valid PDF/A."""
     import pikepdf
     import pikepdf.pdfa
 
@@ -103,11 +106,15 @@ def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: b
                 pdf, e["data"], mime_type=e.get("mime", "application/octet-stream"),
                 description=e.get("description", ""), relationship=pikepdf.Name("/" + e.get("relationship", "Data")),
                 filename=e["name"])
-        if pdfa:
-            rep = pikepdf.pdfa.save(pdf, dst, "2b" if pdfa is True else pdfa)
-            return bool(rep.passed)
-        pdf.save(dst)
-        return False
+        if not pdfa:
+            pdf.save(dst)
+            return False
+        flavour = "2b" if pdfa is True else pdfa
+        if trusted:  # validated in the worker; only ekte's XMP changed here (see _trusted)
+            pikepdf.pdfa.prepare(pdf, flavour)
+            pdf.save(dst, **pikepdf.pdfa.resolve_save_kwargs(flavour))  # dst is in a staged folder
+            return True
+        return bool(pikepdf.pdfa.save(pdf, dst, flavour).passed)
 
 
 def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path, profile: "Profile") -> Path:
@@ -156,7 +163,8 @@ def _write_pdf(archival: Path, target: Path, doc: "Document", profile: "Profile"
     flavour = "3b" if fmt in ("PDF/A-2B", "PDF/A-3B") and (embeds or fmt == "PDF/A-3B") else \
         "2b" if fmt == "PDF/A-2B" else False
     try:
-        ok = write_xmp(archival, target, doc, profile, pdfa=flavour, note=note)
+        ok = write_xmp(archival, target, doc, profile, pdfa=flavour, note=note,
+                       trusted=flavour == "2b" and _trusted(doc))
     except Exception as e:  # noqa: BLE001 - the OCR output stays usable
         log.warning("doc %s: writing XMP failed (%s); archival copy kept without it", doc.id, type(e).__name__)
     if flavour == "3b" and ok:
@@ -172,6 +180,17 @@ def _write_pdf(archival: Path, target: Path, doc: "Document", profile: "Profile"
         doc.archival["xmp"] = "not written"
     else:
         doc.archival["xmp"] = "written"
+
+
+#: worker routes whose output pikepdf validated as PDF/A-2b (ekte.stages.ocr): the
+#: only validation such a file needs, since archiving changes its XMP only
+WORKER_VALIDATED = frozenset({"pikepdf-pdfa", "ghostscript-pdfa-verified"})
+
+
+def _trusted(doc: "Document") -> bool:
+    """The archival copy was validated in the worker and gets no file
+    embedded here (an embedded file makes it PDF/A-3b: validated again)."""
+    return doc.archival.get("route") in WORKER_VALIDATED and not doc.extra.get("embed")
 
 
 def _write_beside(tmp: Path, archival: Path, doc: "Document") -> None:
