@@ -78,7 +78,8 @@ def settle(results_file: str, wd: str, part: int, parts: int, queue: object) -> 
     from ekte.profile import load_profile
 
     results = pickle.loads(Path(results_file).read_bytes())[part::parts]
-    with Pipeline(load_profile(None, ["classify.threshold=0"]), wd) as p:
+    # no review (type or fields): every document is settled to the end
+    with Pipeline(load_profile(None, ["classify.threshold=0", "extract.auto_threshold=0"]), wd) as p:
         adm = Admission(p, p.j.start_run("bench"))
         t0, c0 = time.monotonic(), time.process_time()
         for path, res in results:
@@ -98,7 +99,13 @@ def rate(results_file: Path, tmp: Path, name: str, processes: int) -> dict:
     t0 = time.monotonic()
     for p in procs:
         p.start()
-    got = [q.get(timeout=1800) for _ in procs]
+    got: list = []
+    while len(got) < len(procs):
+        try:
+            got.append(q.get(timeout=5))
+        except Exception:  # noqa: BLE001 - queue.Empty: is every coordinator still there?
+            if any(p.exitcode not in (None, 0) for p in procs) or time.monotonic() - t0 > 1800:
+                raise SystemExit("a coordinator process failed (see above)") from None
     wall = time.monotonic() - t0
     for p in procs:
         p.join()

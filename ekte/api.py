@@ -306,7 +306,10 @@ def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None
     wd = Path(workdir) if workdir else default_workdir()
     if not (wd / "archive").is_dir():
         raise ConfigError(f"no archive in {wd}")
-    return _verify(wd, prof, ids, deep=deep, require=require, jobs=jobs or default_jobs())
+    from ekte.workdirs import resolve_ids
+
+    return _verify(wd, prof, resolve_ids(wd, ids) if ids else None, deep=deep, require=require,
+                   jobs=jobs or default_jobs())
 
 
 def retention_due(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
@@ -350,7 +353,7 @@ def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str |
     field, old, new, detail}], "deleted"?: tombstone}``."""
     from ekte.evidence.trail import history as _history
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return _history(p.j, doc_id)
 
 
@@ -360,7 +363,7 @@ def retention_delete(ids: list[str], *, reason: str, force: bool = False, as_of:
     """Delete documents (see :func:`ekte.evidence.retention.delete`); *actor* defaults to the login name."""
     from ekte.evidence.retention import delete
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False) as p:
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return delete(p, ids, reason, actor=actor or cli_actor(), force=force, as_of=as_of)
 
 

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ekte.errors import ConfigError
+from ekte.journal import JOURNAL_FILE
 from ekte.pipeline import default_workdir
 from ekte.profile import Profile
+from ekte.users import USERS_FILE
 
 
 def _profile(profile: str | Profile | None, overrides: list[str] | None) -> Profile:
@@ -23,10 +26,39 @@ def serve(*, host: str = "127.0.0.1", port: int = 8470, profile: str | Profile |
     """Run the clerk's station (web pages and JSON API) until SIGTERM/SIGINT."""
     from ekte.serve.app import serve as _serve
 
-    return _serve(_profile(profile, overrides), Path(workdir) if workdir else default_workdir(), host=host,
+    wd = Path(workdir) if workdir else default_workdir()
+    if not (wd / JOURNAL_FILE).is_file() and not (wd / USERS_FILE).is_file():  # a mistyped -w: nobody could log in
+        raise ConfigError(f"{wd} holds neither an ekte journal nor station users (check --workdir or $EKTE_HOME; "
+                          "ekte users add or ekte ingest make one)")
+    _listen_check(host, port)
+    return _serve(_profile(profile, overrides), wd, host=host,
                   port=port, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
                   trusted_proxies=trusted_proxies, secure_cookies=secure_cookies,
                   overrides=None if isinstance(profile, Profile) else overrides)
+
+
+def _listen_check(host: str, port: int) -> None:
+    """ConfigError (exit 2) when *host*:*port* cannot be listened on — before
+    the station opens, so the clerk gets one line, not a server log."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror or e} (is another ekte serve running? "
+                              "choose another --port)") from None
+
+
+def _users(workdir: str | Path | None) -> Any:
+    """The station's users of an existing working directory (for all but ``users add``)."""
+    from ekte.users import Users
+
+    wd = Path(workdir) if workdir else default_workdir()
+    if not (wd / USERS_FILE).is_file():
+        raise ConfigError(f"no station users in {wd} (check --workdir or $EKTE_HOME; ekte users add makes the first)")
+    return Users(wd)
 
 
 def users_add(name: str, role: str, password: str, *, workdir: str | Path | None = None,
@@ -39,21 +71,15 @@ def users_add(name: str, role: str, password: str, *, workdir: str | Path | None
 
 def users_token(name: str, scopes: list[str] | None = None, *, workdir: str | Path | None = None) -> str:
     """A new API token for *name* (shown once), scopes no wider than the user's role."""
-    from ekte.users import Users
-
-    return Users(Path(workdir) if workdir else default_workdir()).new_token(name, scopes)
+    return _users(workdir).new_token(name, scopes)
 
 
 def users_list(*, workdir: str | Path | None = None) -> list[dict]:
-    from ekte.users import Users
-
-    return Users(Path(workdir) if workdir else default_workdir()).list()
+    return _users(workdir).list()
 
 
 def users_remove(name: str, *, workdir: str | Path | None = None) -> None:
-    from ekte.users import Users
-
-    Users(Path(workdir) if workdir else default_workdir()).remove(name)
+    _users(workdir).remove(name)
 
 
 def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, ...] = ("type", "channel", "outcome"),

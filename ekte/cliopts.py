@@ -84,7 +84,8 @@ ExecutorOpt = Annotated[Optional[ExecutorKind], typer.Option(
                                              "the workers of --scheduler). Profile: executor.kind.")]
 SchedulerOpt = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="tcp://HOST:PORT", help="The Dask scheduler whose workers do the work (implies --executor "
-                                                   "dask). Profile: executor.scheduler.")]
+                                                   "dask); tls://HOST:PORT with the certificates of executor.tls_*. "
+                                                   "Profile: executor.scheduler.")]
 MoveOpt = Annotated[Optional[Path], typer.Option(
     "--move", metavar="DIR", help="Move originals here once exported (their path relative to the input kept).")]
 DoneOpt = Annotated[Optional[Path], typer.Option(

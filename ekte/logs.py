@@ -150,3 +150,7 @@ def _install(level: int, fmt: str) -> None:
     root.setLevel(level)
     for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.ERROR)
+    # library warnings (Pillow's "Corrupt EXIF data" on a damaged TIFF) become log records: through
+    # the same filter, and shown with -vv only — the document's own outcome says what went wrong
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.ERROR)

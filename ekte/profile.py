@@ -225,7 +225,8 @@ class WatchSettings(_Strict):
 class ExecutorSettings(_Strict):
     """Where the heavy steps run: ``local`` (this host's worker processes) or
     ``dask`` (Dask distributed: a LocalCluster of ``--jobs`` workers, or the
-    workers of the scheduler at ``scheduler``)."""
+    workers of the scheduler at ``scheduler``; ``tls://`` with the three
+    ``tls_*_file`` settings, see :mod:`ekte.distributed.tls`)."""
 
     kind: str = "local"
     scheduler: str = Field(default="", description="tcp://HOST:PORT of a Dask scheduler; empty: a LocalCluster")
@@ -237,6 +238,9 @@ class ExecutorSettings(_Strict):
     worker_max_tasks: int = Field(default=50, ge=1, description="a worker process is replaced after this many tasks")
     worker_max_rss_mb: int = Field(default=400, ge=0, description="… or once its resident memory is above this "
                                                                   "after a task (MB; 0 = no limit)")
+    tls_ca_file: str = Field(default="", description="tls:// schedulers: the cluster's CA certificate (PEM)")
+    tls_cert_file: str = Field(default="", description="tls:// schedulers: this coordinator's certificate (PEM)")
+    tls_key_file: str = Field(default="", description="tls:// schedulers: its private key (PEM, mode 0600)")
 
     @field_validator("kind")
     @classmethod
@@ -251,7 +255,7 @@ class ExecutorSettings(_Strict):
         import re
 
         if v and not re.fullmatch(r"(tcp|tls)://(\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)(:\d{1,5})?", v):
-            raise ValueError("expects an address such as tcp://scheduler.example:8786")
+            raise ValueError("expects an address such as tcp://scheduler.example:8786 or tls://scheduler.example:8786")
         return v
 
 

@@ -100,3 +100,31 @@ def check_journal_file(workdir: Path) -> None:
     if size == 0 and not (wal.exists() and wal.stat().st_size > 0) and used(workdir):
         raise EnvironmentFailure("journal_damaged", f"{workdir}: the journal is empty (0 bytes) although the archive "
                                                     "holds documents; run ekte journal check, then ekte journal rebuild")
+
+
+def resolve_ids(workdir: Path, ids: list[str]) -> list[str]:
+    """Full document ids for *ids* (ids or unique prefixes, as everywhere on
+    the command line): from the journal, read-only, or — without one — from
+    the archive's folder names.  NotFound / ConfigError (ambiguous) else."""
+    import sqlite3
+    from types import SimpleNamespace
+
+    from ekte.pipeline.queue import NotFound, resolve
+
+    path = Path(workdir) / JOURNAL_FILE
+    if path.is_file():
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        db.row_factory = sqlite3.Row
+        try:
+            return [resolve(SimpleNamespace(db=db), i)["id"] for i in ids]
+        finally:
+            db.close()
+    folders = sorted(d.name for d in (Path(workdir) / "archive").glob("??/*") if d.is_dir())
+    out = []
+    for i in ids:
+        hits = [f for f in folders if f.startswith(i.strip().lower())] if len(i.strip()) >= 4 else []
+        if len(hits) != 1:
+            raise (NotFound(f"no document with id {i}") if not hits
+                   else ConfigError(f"the id {i} is ambiguous ({', '.join(hits[:5])}): give more digits"))
+        out.append(hits[0])
+    return out

@@ -1,7 +1,8 @@
 """The audit trail (issue 16): every event with its actor and old → new
 values, hash-chained per working directory; `ekte history`; `ekte verify`
 finds a deleted, edited or reordered journal event and a forged field value
-with the document named; two processes writing at once keep one chain;
+with the document named, and — through the heads recorded in metadata.json —
+a journal rewritten with every link recomputed; two processes writing at once keep one chain;
 `ekte retention delete` with its audit entry; the sample check; an older
 journal migrated.  Real `ekte` processes throughout."""
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import journal_tamper as jt
 from helpers import SAMPLES, ekte_cmd, ingest_json, run_ekte
 
 BORN = ["bauantrag-002-pdf.pdf", "eingliederungshilfe-008-pdf.pdf", "ifsg_belehrung-003-pdf.pdf",
@@ -114,6 +116,86 @@ def test_verify_finds_tampered_trail(archive, tmp_path, what):
     broken = {d["id"]: [p["message"] for p in d["problems"] if p["check"] == "audit-chain"] for d in res["documents"]}
     assert broken.get(victim), (what, res)
     assert run_ekte("verify", "-w", wd, "-j", "1").stdout.count(f"BROKEN {victim}") >= 1
+
+
+def _heads(wd: Path) -> dict[str, dict]:
+    return {m.parent.name: json.loads(m.read_text())["archival"]["audit"]
+            for m in (wd / "archive").glob("*/*/metadata.json")}
+
+
+REWRITES = {  # (what, SQL on the victim's events): each keeps the chain consistent (every link recomputed)
+    "detail": ("ocr", "done", "UPDATE events SET detail='route=ocr pages=9' WHERE doc_id=? AND stage='ocr' "
+                              "AND event='done'"),
+    "actor": ("archive", "archived", "UPDATE events SET actor='mallory' WHERE doc_id=? AND event='archived'"),
+    "deleted": ("export", "exported", "DELETE FROM events WHERE doc_id=? AND event='exported'"),
+    "own": ("classify", "review", "UPDATE events SET detail='confidence 0.999' WHERE doc_id=? AND event='review'"),
+}
+
+
+def test_heads_recorded_in_metadata(archive):
+    """Every metadata.json holds the chain's head when it was written; an
+    untouched archive agrees with all of them."""
+    wd, ids, rid = archive
+    heads = _heads(wd)
+    assert set(heads) == {*ids, rid}
+    db = sqlite3.connect(wd / "journal.sqlite")
+    for doc, h in heads.items():
+        assert db.execute("SELECT hash FROM events WHERE seq=?", (h["seq"],)).fetchone()[0] == h["head"]
+        assert h["doc_events"] == db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND seq<=?",
+                                             (doc, h["seq"])).fetchone()[0] > 0
+    db.close()
+    first = [e for e in _history(wd, rid)["events"] if e["event"] == "archived"]
+    assert len(first) == 2 and heads[rid]["seq"] > max(heads[i]["seq"] for i in ids)  # re-written at review accept
+    code, res = _verify(wd)
+    assert code == 0 and res["summary"]["audit_chain"]["anchors"] == {
+        "compared": 4, "agree": 4, "before_rebuild": 0, "without": 0}, res["summary"]
+
+
+@pytest.mark.parametrize("what", sorted(REWRITES))
+def test_journal_rewritten_with_links_recomputed(archive, tmp_path, what):
+    """The chain alone cannot see it (every link recomputed); the heads in
+    metadata.json (no seal here) name the document whose events changed."""
+    wd0, ids, rid = archive
+    wd = tmp_path / "wd"
+    shutil.copytree(wd0, wd)
+    heads = _heads(wd)
+    if what == "own":  # an event before the document's own (later) head
+        victim = rid
+    else:  # the first of the three archived: later documents' heads cover its events
+        victim = min(ids, key=lambda i: heads[i]["seq"])
+    stage, event, sql = REWRITES[what]
+    assert jt.seq_of(wd, victim, stage, event) <= max(h["seq"] for h in heads.values())  # covered by a head
+    assert jt.rewrite(wd, sql, victim) >= 1
+    from ekte.journal.audit import check_chain
+
+    db = sqlite3.connect(wd / "journal.sqlite")
+    assert check_chain(db)[0] == {}  # consistent in itself
+    db.close()
+    code, res = _verify(wd)
+    assert code == 1, res
+    broken = {d["id"]: [p["message"] for p in d["problems"]] for d in res["documents"]}
+    assert set(broken) == {victim}, broken  # the holders of the heads are not blamed: their own events agree
+    assert all("rewritten" in m for m in broken[victim]), broken
+    anchors = res["summary"]["audit_chain"]["anchors"]
+    assert anchors["compared"] == 4 and anchors["agree"] < 4
+    text = run_ekte("verify", "-w", wd, "-j", "1").stdout
+    assert f"BROKEN {victim}" in text and "rewritten" in text
+
+
+def test_heads_after_a_rebuild_are_not_comparable(archive, tmp_path):
+    """`ekte journal rebuild` starts a new chain: the heads recorded before
+    are counted, not reported; a document archived after it is compared."""
+    wd0, _ids, _rid = archive
+    wd = tmp_path / "wd"
+    shutil.copytree(wd0, wd)
+    run_ekte("journal", "rebuild", "-w", wd, "--force", check=0)
+    code, res = _verify(wd)
+    assert not [p for d in res["documents"] for p in d["problems"] if "rewritten" in p["message"]], res
+    assert res["summary"]["audit_chain"]["anchors"]["before_rebuild"] == 4
+    ingest_json(_inbox(tmp_path / "in", BORN[4:5]), "-w", wd, "-j", "1", check=0)
+    code, res = _verify(wd)
+    anchors = res["summary"]["audit_chain"]["anchors"]
+    assert anchors["before_rebuild"] == 4 and anchors["compared"] == 1 and anchors["agree"] == 1, anchors
 
 
 def test_concurrent_writers_keep_one_chain(tmp_path):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from dask_cluster import DaskCluster
+from dask_cluster import DaskCluster, exactly_once, unit_command, unit_env
 from helpers import NO_FIELD_REVIEW, ROOT, SAMPLES, SHARED, ekte_cmd, ingest_json, run_ekte
 
 pytestmark = pytest.mark.slow  # real Dask processes and real OCR
@@ -86,17 +86,6 @@ def archived(wd: Path) -> dict[str, dict]:
             "fields": {k: v["value"] for k, v in m["fields"].items() if v["method"] != "assigned"},
         }
     return out
-
-
-def exactly_once(wd: Path, n: int) -> None:
-    archive = [p.name for p in (wd / "archive").glob("*/*") if p.is_dir()]
-    export = [p.name for p in (wd / "export" / "folder").iterdir()]
-    assert len(archive) == n and sorted(archive) == sorted(export), (archive, export)
-    db = sqlite3.connect(wd / "journal.sqlite")
-    assert db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state").fetchall() == [("exported", n)]
-    assert db.execute("SELECT COUNT(*) FROM exports").fetchone()[0] == n
-    assert db.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
-    db.close()
 
 
 def test_mixed_batch_archived_once_and_the_same_as_on_one_machine(cluster, mixed, models, tmp_path):
@@ -391,32 +380,20 @@ def test_a_scheduler_without_ekte_stops_the_run_and_quarantines_nothing(born_dig
         c.stop()
 
 
-def _unit_command(unit: str, env: dict[str, str]) -> list[str]:
-    """The ExecStart of a packaging/ unit as systemd runs it: ${VAR} from *env*, %H the host name."""
-    import re
-    import shlex
-
-    line = next(x for x in (ROOT / "packaging" / unit).read_text().splitlines() if x.startswith("ExecStart="))
-    words = shlex.split(line[len("ExecStart="):])
-    return [re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], w).replace("%H", "unithost") for w in words]
-
-
 def test_the_worker_unit_of_packaging_joins_and_works(born_digital, tmp_path):
     """packaging/ekte-dask-worker.service's command line with packaging/ekte-dask.env
     (the scheduler's address and the folder replaced, the venv's dask for /opt/ekte's) starts
     workers that join the scheduler with ekte's preload and take a run's documents."""
-    env = {}
-    for line in (ROOT / "packaging" / "ekte-dask.env").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            k, _, v = line.partition("=")
-            env[k] = v
-    assert {"EKTE_SCHEDULER", "EKTE_WORKERS", "EKTE_WORKER_DIR", "EKTE_SCHEDULER_HOST", "EKTE_DASHBOARD"} <= set(env)
+    env = unit_env()
+    assert {"EKTE_SCHEDULER", "EKTE_WORKERS", "EKTE_WORKER_DIR", "EKTE_SCHEDULER_HOST", "EKTE_DASHBOARD",
+            "EKTE_WORKER_PORTS", "EKTE_DASK_TLS"} <= set(env)
+    assert env["EKTE_DASK_TLS"] == ""  # plain TCP unless TLS is set up (tests/test_dask_tls.py)
     c = DaskCluster(tmp_path / "cluster")
     env.update(EKTE_SCHEDULER=c.address, EKTE_WORKERS="2", EKTE_WORKER_DIR=str(tmp_path / "wdir"))
-    cmd = _unit_command("ekte-dask-worker.service", env)
-    assert cmd[0] == "/opt/ekte/.venv/bin/dask"
-    sched = _unit_command("ekte-dask-scheduler.service", env)
-    assert sched[:2] == ["/opt/ekte/.venv/bin/dask", "scheduler"] and "--dashboard-address" in sched
+    cmd = unit_command("ekte-dask-worker.service", env)
+    assert cmd[0] == "/opt/ekte/.venv/bin/dask" and cmd[-4:] == env["EKTE_WORKER_PORTS"].split()
+    sched = unit_command("ekte-dask-scheduler.service", env)
+    assert sched[:2] == ["/opt/ekte/.venv/bin/dask", "scheduler"] and sched[-1] == env["EKTE_DASHBOARD"]
     log = open(tmp_path / "unit.log", "wb")
     marker = f"unit{os.getpid()}"
     unit = subprocess.Popen([str(Path(ekte_cmd()[0]).with_name("dask")), *cmd[1:]], stdout=log, stderr=subprocess.STDOUT,

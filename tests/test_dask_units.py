@@ -90,7 +90,8 @@ def test_cli_errors_are_one_line(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("x")
     p = run_ekte("ingest", tmp_path / "in", "-w", tmp_path / "wd", "--scheduler", "localhost:8786", check=2)
-    assert p.stderr.strip() == "error: --scheduler: expects an address such as tcp://scheduler.example:8786"
+    assert p.stderr.strip() == ("error: --scheduler: expects an address such as tcp://scheduler.example:8786 "
+                                "or tls://scheduler.example:8786")
     p = run_ekte("ingest", tmp_path / "in", "-w", tmp_path / "wd", "-o", "executor.kind=cluster", check=2)
     assert "executor.kind" in p.stderr and len(p.stderr.strip().splitlines()) == 1
     p = run_ekte("ingest", tmp_path / "in", "-w", tmp_path / "wd", "--scheduler", "tcp://127.0.0.1:9",
@@ -130,3 +131,55 @@ def test_files_travel_as_bytes_or_below_the_shared_root_as_paths(tmp_path):
         d.mkdir(parents=True)
     clean_shared(shared)
     assert sorted(p.name for p in (shared / SHARED_TMP).iterdir()) == sorted([mine.name, foreign.name])
+
+
+def test_tls_settings_are_checked_like_secrets(tmp_path):
+    """``tls://`` takes the cluster's CA, a certificate and its key from [executor]: missing,
+    unreadable, not PEM, a key others may read or one of another certificate — one line each."""
+    import os
+    import shutil
+
+    from dask_cluster import make_tls
+
+    from ekte.distributed.tls import security
+
+    t = make_tls(tmp_path / "pki")
+
+    def ex(**kw):
+        return load_profile(None, [f"executor.{k}={v}" for k, v in kw.items()]).executor
+
+    full = dict(tls_ca_file=t.ca, tls_cert_file=t.cert, tls_key_file=t.key)
+    assert security(ex(), "tcp://h:8786") is None and security(ex(**full), "") is None  # (a LocalCluster)
+    sec = security(ex(**full), "tls://h:8786")
+    assert sec.require_encryption and sec.tls_client_cert == str(t.cert) and sec.tls_client_key == str(t.key)
+    cases = [
+        (dict(tls_ca_file=t.ca), "tls://h:8786",
+         "the Dask scheduler tls://h:8786 needs TLS: set executor.tls_cert_file, executor.tls_key_file"),
+        (full, "tcp://h:8786", "executor.tls_ca_file is set, but the scheduler address tcp://h:8786 is not tls://"),
+        ({**full, "tls_ca_file": tmp_path / "nope.pem"}, "tls://h:8786", "executor.tls_ca_file: cannot read"),
+        ({**full, "tls_cert_file": t.key}, "tls://h:8786", "executor.tls_cert_file: .* holds no PEM certificate"),
+        ({**full, "tls_key_file": t.other_key}, "tls://h:8786",
+         r"executor.tls_cert_file/tls_key_file: cannot load them \(.*does the key belong"),
+    ]
+    loose = tmp_path / "loose.key"
+    shutil.copy(t.key, loose)
+    os.chmod(loose, 0o644)
+    cases.append(({**full, "tls_key_file": loose}, "tls://h:8786",
+                  r"executor.tls_key_file: .* is readable by others \(mode -rw-r--r--\); chmod 600 it first"))
+    for settings, address, message in cases:
+        with pytest.raises(ConfigError, match=message):
+            security(ex(**settings), address)
+
+
+def test_a_hosts_fingerprint_is_printed_for_comparison():
+    """`python -m ekte.distributed.fingerprint` (README: compare the hosts before starting) prints
+    what the workers advertise."""
+    import json
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "ekte.distributed.fingerprint"], capture_output=True, text=True,
+                       timeout=120, check=True)
+    printed = json.loads(p.stdout)
+    assert printed == json.loads(json.dumps(fingerprint.describe()))
+    assert printed["software"]["ekte"] and "deu" in printed["languages"]

@@ -7,6 +7,7 @@ pikepdf's PDF/A validator, the official TR-ESOR XAIP schema."""
 import hashlib
 import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -253,6 +254,35 @@ def test_verify_finds_tampering(sealed, pki, tmp_path, what):
     assert res["summary"]["broken"] == 1 and res["summary"]["ok"] == 1
     p = run_ekte("verify", "-w", copy, "-j", "1", *seal_opts(pki), "-o", f"timestamp.ca_file={pki.ca_cert}")
     assert p.returncode == 1 and victim in p.stdout and "BROKEN" in p.stdout
+
+
+def test_rewritten_journal_found_through_the_sealed_head(sealed, pki, tmp_path):
+    """A journal rewritten with every link recomputed: the head in the scan's
+    sealed metadata.json (written after the born-digital document's events)
+    names the born-digital document; bringing that head in line breaks the seal."""
+    import journal_tamper as jt
+    from ekte.evidence.anchor import _state
+
+    wd, out = sealed
+    copy = tmp_path / "wd"
+    shutil.copytree(wd, copy)
+    victim, _ = archive_of(out, BORN.name)
+    holder, hdir = archive_of(out, SCAN.name)
+    assert jt.rewrite(copy, "UPDATE events SET actor='mallory' WHERE doc_id=? AND event='archived'", victim) == 1
+    code, res = verify(copy, pki=pki)
+    broken = {d["id"]: [p["message"] for p in d["problems"]] for d in res["documents"]}
+    assert code == 1 and set(broken) == {victim} and "rewritten" in broken[victim][0], broken
+    meta_path = copy / hdir.relative_to(wd) / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    head = meta["archival"]["audit"]
+    db = sqlite3.connect(copy / "journal.sqlite")
+    head["head"] = db.execute("SELECT hash FROM events WHERE seq=?", (head["seq"],)).fetchone()[0]
+    head["doc_events"], head["doc_digest"] = _state(db, holder, head["seq"])
+    db.close()
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+    code, res = verify(copy, pki=pki)
+    broken = {d["id"]: {p["check"] for p in d["problems"]} for d in res["documents"]}
+    assert code == 1 and "metadata-evidence" in broken.get(holder, set()), broken
 
 
 def test_verify_unsealed_metadata_edit_found_by_journal_and_xmp(tmp_path):

@@ -1,14 +1,17 @@
 """The HTTP intake API (issue 15) over real HTTP: ``ekte serve`` (uvicorn)
 in a subprocess, a system account with an ``intake`` token, uploads
 processed by the station's own pipeline; ``ekte watch`` on the same
-working directory; SIGKILL after ``202`` and the spool taken up again."""
+working directory; SIGKILL after ``202`` and the spool taken up again; a
+full disk under the spool (a real tmpfs) answered with 507, nothing kept."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import httpx
 import pikepdf
 import pytest
 
-from helpers import fault_env, run_ekte
+from helpers import SAMPLES, fault_env, run_ekte
 from serve_helpers import start_server, start_watch, stop, token, wait_for
 
 
@@ -306,3 +309,91 @@ def test_spool_taken_up_after_sigkill(tmp_path, born_digital, monkeypatch):
         assert len(journal_rows(wd, "SELECT id FROM documents WHERE id=?", doc)) == 1
     finally:
         assert stop(server) == 0
+
+
+@pytest.fixture
+def spool_fs(tmp_path):
+    """The spool (``<workdir>/api``) on a small tmpfs of its own: a real ENOSPC."""
+    wd = tmp_path / "work"
+    add_users(wd)
+    mnt = wd / "api"
+    mnt.mkdir()
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True)
+    if p.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here ({p.stderr.decode().strip()})")
+    yield wd
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def _fill(path: Path) -> Path:
+    """Fill the file system of *path* until ENOSPC."""
+    filler = path / "filler"
+    with open(filler, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+        except OSError as e:
+            assert e.errno == errno.ENOSPC
+    return filler
+
+
+def _spool_files(wd: Path) -> list[str]:
+    return sorted(str(p.relative_to(wd / "api")) for p in (wd / "api").rglob("*")
+                  if p.is_file() and p.name not in ("filler", ".lock"))
+
+
+def test_full_disk_answers_507_and_keeps_nothing(spool_fs):
+    wd = spool_fs
+    server, url = start_server(wd, *LIMIT, log=wd.parent / "serve.log")
+    try:
+        bot = token(wd, "robot", "intake")
+        data = (SAMPLES / "inbox" / "scan-ifsg_belehrung-001-png.png").read_bytes()  # more than the write buffer
+        small = b"Antrag auf Erteilung einer Erlaubnis zur Tierhaltung.\n" * 20  # below it: fails at the flush
+        assert len(data) > 16384 and len(small) < 4096
+        filler = _fill(wd / "api")
+        for body in (data, small):  # refused while it streams in / when it is flushed at the end
+            r = httpx.post(url + "/api/v1/documents", files={"file": ("antrag-müller.png", body)},
+                           headers={**bot, "Idempotency-Key": "k-1"}, timeout=60)
+            assert r.status_code == 507, r.text
+            detail = r.json()["detail"]
+            assert "no space left" in detail and "\n" not in detail
+            assert str(wd) not in detail and "müller" not in detail and "/" not in detail
+            assert _spool_files(wd) == []  # nothing half-written: no upload, no spool entry, record or key
+        filler.unlink()
+        r = httpx.post(url + "/api/v1/documents", files={"file": ("antrag-müller.png", data)},
+                       headers={**bot, "Idempotency-Key": "k-1"}, timeout=60)
+        assert r.status_code == 202, r.text
+        assert settle({"url": url, "bot": bot}, r.json()["id"])["state"] in FINAL
+    finally:
+        assert stop(server) == 0
+    log = (wd.parent / "serve.log").read_text()
+    assert "Traceback" not in log and "müller" not in log and "disk_full" in log
+
+
+def test_spool_takes_back_what_it_wrote_when_the_last_write_fails(spool_fs):
+    """The upload fits, its status record and key fit, the spool entry does
+    not: the record and the key are removed again (a real ENOSPC)."""
+    from ekte.pipeline.spool import Spool
+
+    wd = spool_fs
+    spool = Spool(wd)
+    filler = _fill(wd / "api")
+    os.truncate(filler, filler.stat().st_size // 4096 * 4096 - 65536)
+    fs = os.statvfs(wd / "api")
+    room = fs.f_bavail * fs.f_frsize
+    up = spool.upload()
+    up.write(os.urandom(room - 2 * 4096))  # leaves a page for the record and one for the key
+    sha = up.close()
+    with pytest.raises(OSError) as e:
+        spool.accept(up, sha, {"source": "api:x"}, {"received": "now", "user": "robot"}, user="robot", key="k-9",
+                     known=lambda s: False)
+    assert e.value.errno == errno.ENOSPC
+    assert _spool_files(wd) == []
+    filler.unlink()
+    up = spool.upload()
+    up.write(b"%PDF-1.4 small")
+    sha = up.close()
+    got = spool.accept(up, sha, {}, {"received": "now"}, user="robot", key="k-9", known=lambda s: False)
+    key = spool.key_file("robot", "k-9").name
+    assert got.created and _spool_files(wd) == sorted([f"docs/{got.id}.json", f"keys/{key}", f"spool/{got.id}/document",
+                                                       f"spool/{got.id}/meta.json"])

@@ -357,6 +357,9 @@ def test_history_search_and_prefix(st):
     assert r.status_code == 303 and r.headers["location"] == f"/history/{doc}"
     assert c.get("/history?id=zz").status_code == 400
     assert c.get("/history/0000000000000000").status_code == 404
+    r = c.get(f"/review/{doc[:4]}")  # as on the command line: a unique prefix finds the document
+    assert r.status_code == 303 and r.headers["location"] == f"/review/{doc}"
+    assert c.get(r.headers["location"]).status_code == 200
     p = run_ekte("review", "show", doc[:6], "-w", st["wd"], "--lang", "de", check=0)
     assert doc in p.stdout and "Dokumenttyp" in p.stdout and "Verlauf" in p.stdout
     p = run_ekte("review", "show", "0", "-w", st["wd"])

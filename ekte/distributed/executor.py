@@ -9,7 +9,8 @@ progress).
 
 * Without a scheduler address it starts a ``LocalCluster`` of ``jobs``
   single-threaded worker processes on this host; otherwise it connects to
-  the scheduler (``tcp://HOST:8786``) and uses its workers.
+  the scheduler (``tcp://HOST:8786``, or ``tls://`` with the profile's
+  certificates: :mod:`ekte.distributed.tls`) and uses its workers.
 * Every task asks for this coordinator's fingerprint resources, so Dask
   gives it only to workers with the same software and language data; a
   worker that lacks them is reported once (``refused``) with what differs.
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte import fsutil
-from ekte.distributed import fingerprint
+from ekte.distributed import fingerprint, tls
 from ekte.distributed.worker import PRELOAD, REFUSED, RunPlugin, run
 from ekte.errors import ConfigError
 from ekte.pipeline.executor import failed
@@ -136,7 +137,7 @@ class DaskExecutor:
         self._starved_since: float | None = None
         self.plugin_name = ""
         self.client, self.cluster, self.address = None, None, scheduler or ""
-        self._connect(jobs, dashboard, connect_timeout)
+        self._connect(setup.profile.executor, jobs, dashboard, connect_timeout)
         self._check_scheduler()
         files, paths = bundle(setup.profile, Path(setup.workdir))
         self.key = f"{run_key(setup, files)}-{uuid.uuid4().hex[:8]}"  # this run's: other coordinators have their own
@@ -147,14 +148,17 @@ class DaskExecutor:
             log.info("Dask scheduler %s, dashboard %s", self.address, self.client.dashboard_link)
         self._look(force=True)
 
-    def _connect(self, jobs: int, dashboard: str, timeout: float) -> None:
+    def _connect(self, settings: Any, jobs: int, dashboard: str, timeout: float) -> None:
         import distributed
 
+        sec = tls.security(settings, self.address)  # tls:// (mutual TLS, Dask's Security) or None
+        if sec is not None:
+            tls.probe(self.address, sec, timeout)
         if not self.address:
             self.cluster = self._local_cluster(jobs, dashboard)
             self.address = self.cluster.scheduler_address
         try:
-            self.client = distributed.Client(self.address, timeout=timeout, set_as_default=False)
+            self.client = distributed.Client(self.address, timeout=timeout, set_as_default=False, security=sec)
         except (OSError, TimeoutError) as e:
             self._close_cluster()
             raise ConfigError(f"cannot reach the Dask scheduler at {self.address} ({type(e).__name__})") from None

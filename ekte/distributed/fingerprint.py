@@ -165,3 +165,7 @@ def differences(here: dict[str, Any], there: dict[str, Any] | None, langs: list[
         elif la.get(lang) != lb.get(lang):
             out.append(f"language data '{lang}' differs ({lb[lang]} there, {la.get(lang, 'missing')} here)")
     return "; ".join(out) or "it advertises no ekte resources (started without the ekte preload?)"
+
+
+if __name__ == "__main__":  # `python -m ekte.distributed.fingerprint`: this host's, to compare between hosts
+    print(json.dumps(describe(), indent=2, sort_keys=True))

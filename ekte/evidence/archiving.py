@@ -7,8 +7,9 @@ calls them in this order):
    (review accepted), the bytes before the seal (the incremental update is
    cut off, checked against the recorded hash), so it is sealed once;
 3. :func:`protect_pdf` — seal / time-stamp the archival PDF;
-4. :func:`finish` — the SHA-256 of every file, ``metadata.json`` and its
-   detached seal / time stamp.
+4. :func:`finish` — the SHA-256 of every file, the head of the audit
+   chain (:mod:`ekte.evidence.anchor`), ``metadata.json`` and its detached
+   seal / time stamp.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("ekte.archive")
 
 #: keys of ``doc.archival`` this module derives (cleared before archiving again)
-DERIVED = ("seal", "timestamp", "files", "unsealed", "transfer_note", "metadata_evidence")
+DERIVED = ("seal", "timestamp", "files", "unsealed", "transfer_note", "metadata_evidence", "audit")
 #: files of the archive folder that are evidence about other files
 EVIDENCE_FILES = (resiscan.NOTE, "metadata.json" + P7S, "metadata.json" + TSR)
 
@@ -100,10 +101,12 @@ def protect_pdf(target: Path, doc: "Document", profile: "Profile") -> None:
     doc.log("archive", "sealed" if "seal" in done else "timestamped", ", ".join(sorted(done)))
 
 
-def finish(folder: Path, doc: "Document", profile: "Profile", metadata_name: str) -> None:
-    """Hash every file, write metadata.json, then its detached evidence.
-    A TSA that fails (and is not required) leaves metadata.json without the
-    time-stamp claim, re-written and re-sealed."""
+def finish(folder: Path, doc: "Document", profile: "Profile", metadata_name: str, workdir: Path | None = None) -> None:
+    """Hash every file, record the head of the audit chain (the journal of
+    *workdir*; :mod:`ekte.evidence.anchor`), write metadata.json, then its
+    detached evidence.  A TSA that fails (and is not required) leaves
+    metadata.json without the time-stamp claim, re-written and re-sealed."""
+    from ekte.evidence import anchor
     from ekte.evidence.seal import protect_file
 
     doc.archival["files"] = {p.name: fsutil.sha256_file(p) for p in sorted(folder.iterdir())
@@ -115,6 +118,9 @@ def finish(folder: Path, doc: "Document", profile: "Profile", metadata_name: str
         claims["timestamp"] = metadata_name + TSR
     if claims:
         doc.archival["metadata_evidence"] = claims
+    head = anchor.record(workdir, doc.id) if workdir is not None else None
+    if head is not None:
+        doc.archival["audit"] = head
     meta = folder / metadata_name
     fsutil.write_json(meta, doc.metadata_dict())
     if not claims:

@@ -3,7 +3,9 @@ document's events (who, when, what, old → new), and the ``audit-chain``
 check — the journal's hash chain (:mod:`ekte.journal.audit`: an event
 deleted, edited or moved) and every field value in ``metadata.json``
 explained by the trail (a value written there without an event that set
-it is a forgery)."""
+it is a forgery), and the head of the chain recorded in ``metadata.json``
+compared with the journal (:mod:`ekte.evidence.anchor`: a journal
+rewritten as a whole)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ekte.evidence import anchor
 from ekte.journal import audit
 
 
@@ -65,15 +68,21 @@ def _connect(workdir: Path) -> sqlite3.Connection | None:
     return db
 
 
-def _events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
+def _db(workdir: Path) -> sqlite3.Connection | None:
     key = str(workdir)
     if key not in _DB:  # one read-only connection per worker process
         db = _connect(workdir)
         if db is None:
-            return []
+            return None
         _DB[key] = db
-    return _DB[key].execute("SELECT seq, event, field, new FROM events WHERE doc_id=? ORDER BY seq",
-                            (doc_id,)).fetchall()
+    return _DB[key]
+
+
+def _events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
+    db = _db(workdir)
+    if db is None:
+        return []
+    return db.execute("SELECT seq, event, field, new FROM events WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
 
 
 def _since(workdir: Path) -> int:
@@ -86,7 +95,10 @@ def check_audit(c: Any) -> list[str]:
     """Chain problems of this document (computed once per run), and its
     metadata.json field values each explained by the trail."""
     out = list(c.chain)
-    if c.meta is None or not c.has_journal or not c.meta.get("fields"):
+    if c.meta is None or not c.has_journal:
+        return out
+    out += _head(c)
+    if not c.meta.get("fields"):
         return out
     rows = _events(c.folder.parents[2], c.doc_id)
     if not rows or (not any(r["field"] for r in rows) and rows[-1]["seq"] <= _since(c.folder.parents[2])):
@@ -99,3 +111,13 @@ def check_audit(c: Any) -> list[str]:
         elif known[k] != audit.as_text(value):
             out.append(f"field {k}: metadata.json holds another value than the audit trail set")
     return out
+
+
+def _head(c: Any) -> list[str]:
+    """The head of the audit chain recorded in metadata.json, compared with the journal (:mod:`anchor`)."""
+    recorded = c.archival.get("audit")
+    db = _db(c.folder.parents[2]) if recorded else None
+    if not recorded or db is None or not isinstance(recorded, dict):
+        return []
+    c.anchor, found = anchor.compare(db, c.doc_id, recorded)
+    return found

@@ -31,8 +31,10 @@ a document's content).  The checks, in order:
 
 ``audit-chain``
     the journal's hash chain (an event deleted, edited or moved; walked once
-    per run, its findings given to the documents they name) and every field
-    value of metadata.json explained by the audit trail (ekte/evidence/trail.py).
+    per run, its findings given to the documents they name), every field
+    value of metadata.json explained by the audit trail (ekte/evidence/trail.py),
+    and the chain's head recorded in metadata.json (a journal rewritten as a
+    whole; ekte/evidence/anchor.py).
 
 More checks are added with :func:`register_check`; a check gets a
 :class:`Ctx` and returns a list of problem sentences.
@@ -75,6 +77,7 @@ class Ctx:
     has_journal: bool = True
     hashes: dict[str, str] = field(default_factory=dict)
     chain: list[str] = field(default_factory=list)  # the audit chain's findings about this document
+    anchor: dict[str, Any] | None = None  # the recorded head of the chain, compared (ekte/evidence/anchor.py)
 
     def sha256(self, name: str) -> str | None:
         """The SHA-256 of a file of the folder (once per run), None if missing."""
@@ -93,6 +96,7 @@ class DocResult:
     id: str
     folder: str
     problems: list[tuple[str, str]] = field(default_factory=list)
+    anchor: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -316,6 +320,7 @@ def verify_one(doc_id: str, folder: Path, profile: "Profile", row: dict | None, 
             res.problems += [(name, p) for p in fn(ctx)]
         except Exception as e:  # noqa: BLE001 - a check that cannot run is a finding, never a crash
             res.problems.append((name, f"the check could not run ({type(e).__name__})"))
+    res.anchor = ctx.anchor
     return res
 
 
@@ -378,6 +383,8 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
             results = [r for part in ex.map(_batch, chunks) for r in part]
     if not ids:  # what the chain found about documents without an archive folder (quarantined, deleted)
         results += [DocResult(i, "", [("audit-chain", m) for m in ms]) for i, ms in sorted(found.items())]
+    if chain and any(n == "audit-chain" for n, _f, _d in CHECKS):
+        chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
     return VerifyResult(results, time.monotonic() - t0, names, chain)
 
@@ -386,6 +393,6 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-from ekte.evidence import trail  # noqa: E402 - registered here so that worker processes have it too
+from ekte.evidence import anchor, trail  # noqa: E402 - registered here so that worker processes have it too
 
 register_check("audit-chain", trail.check_audit)

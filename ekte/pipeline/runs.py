@@ -287,13 +287,9 @@ def _select(session: Any, ids: list[str] | None, since: str | None, all_docs: bo
     if not ids and not since and not all_docs:
         raise ConfigError("say which documents: ID…, --since DATE or --all")
     if ids:
-        rows = []
-        for i in ids:
-            row = j.get_by_id(i) or (j.get(i) if len(i) == 64 else None)
-            if row is None:
-                raise ConfigError(f"no document with id {i}")
-            rows.append(row)
-        return rows
+        from ekte.pipeline.queue import resolve  # an id, a unique prefix of one, or a SHA-256
+
+        return [resolve(j, i) for i in ids]
     return [r for r in j.documents() if not since or r["first_seen"] >= since]
 
 

@@ -139,17 +139,31 @@ class Spool:
                         raise KeyConflict(was["sha256"][:16])
                     return Accepted(doc_id, sha, False)
                 created = not ((self.pending / doc_id).exists() or known(sha))
-                if created:
-                    with fsutil.staged_dir(self.pending / doc_id) as tmp:
-                        os.rename(upload.path, tmp / DOCUMENT)
-                        fsutil.write_json(tmp / META, {"sha256": sha, "given": given})
-                if created or not self.records.joinpath(f"{doc_id}.json").exists():
-                    fsutil.write_json(self.records / f"{doc_id}.json", {**record, "sha256": sha, "id": doc_id})
-                if kf is not None:
-                    fsutil.write_json(kf, {"sha256": sha, "time": now_iso()})
+                self._write(upload, sha, given, {**record, "sha256": sha, "id": doc_id}, kf, created)
                 return Accepted(doc_id, sha, created)
         finally:
             upload.path.unlink(missing_ok=True)
+
+    def _write(self, upload: Upload, sha: str, given: dict[str, Any], record: dict[str, Any], kf: Path | None,
+               created: bool) -> None:
+        """The record, the key, then the spool entry — the last step, from which
+        the pipeline takes it: when a write fails (a full disk), what this call
+        wrote for a new document is removed again, nothing half-written stays."""
+        rec = self.records / f"{record['id']}.json"
+        fresh = [p for p in (rec, kf) if p is not None and not p.exists()]
+        try:
+            if created or rec in fresh:
+                fsutil.write_json(rec, record)
+            if kf is not None:
+                fsutil.write_json(kf, {"sha256": sha, "time": now_iso()})
+            if created:
+                with fsutil.staged_dir(self.pending / record["id"]) as tmp:
+                    os.rename(upload.path, tmp / DOCUMENT)
+                    fsutil.write_json(tmp / META, {"sha256": sha, "given": given})
+        except OSError:
+            for p in fresh if created else []:
+                p.unlink(missing_ok=True)
+            raise
 
     # -- for the pipeline
     def waiting(self, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[WorkItem]:

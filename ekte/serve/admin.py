@@ -9,7 +9,8 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse,
 
 from ekte.errors import REASONS, ConfigError
 from ekte.pipeline import queue as q
-from ekte.serve import charts, i18n
+from ekte.serve import charts, i18n, retries
+from ekte.serve.i18n import N_
 from ekte.serve.auth import check_csrf, require, station
 from ekte.serve.web import _form, _int, flash, render
 from ekte.users import ROLES
@@ -37,21 +38,28 @@ def quarantine_page(request: Request) -> Response:
         r["reason"] = reason_text(r["error_code"], r["error_message"], gettext)
         r["has_original"] = e["original"] is not None
         r["stage"] = e["reason"].get("stage", "")
-        r["retrying"] = r["id"] in st.retries and st.retries[r["id"]].poll() is None
+        r["retrying"] = r["id"] in st.retries and st.retries[r["id"]].running
+    done = sorted((x for x in list(st.retries.values()) if not x.running), key=lambda x: x.finished or "", reverse=True)
     return render(request, "quarantine.html", {"rows": rows, "total": total, "page": page,
-                                               "pages": max(1, -(-total // q.PAGE_SIZE))})
+                                               "pages": max(1, -(-total // q.PAGE_SIZE)),
+                                               "retried": [(x, retries.text(x, gettext)) for x in done]})
+
+
+NO_ORIGINAL = N_("The quarantine holds no original of this document.")
+
+
+def original_download(request: Request, doc_id: str) -> FileResponse:
+    """The quarantined original as a download (the page's and the API's route)."""
+    found = station(request).original(doc_id)
+    if found is None:
+        raise HTTPException(404, i18n.gettext_for(request.state.lang)(NO_ORIGINAL))
+    return FileResponse(found[0], filename=found[1], media_type="application/octet-stream")
 
 
 @router.get("/quarantine/{doc_id}/original")
 def quarantine_original(request: Request, doc_id: str) -> Response:
     require(request, "quarantine")
-    st = station(request)
-    row = q.resolve(st.reader, doc_id)
-    e = q.quarantine_entry(st.workdir, row["id"])
-    if e["original"] is None:
-        raise HTTPException(404)
-    return FileResponse(e["original"], filename=f"{row['id']}{e['original'].suffix or '.bin'}",
-                        media_type="application/octet-stream")
+    return original_download(request, doc_id)
 
 
 @router.post("/quarantine/{doc_id}/{action}")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from ekte.pipeline import queue as q
 from ekte.pipeline import review
+from ekte.serve import i18n
 from ekte.serve.auth import User, check_csrf, require, station
 
 
@@ -127,23 +128,35 @@ def list_quarantine(request: Request, offset: int = Query(0, ge=0),
     return {"total": total, "items": [{k: r[k] for k in keep} for r in rows]}
 
 
-@quarantine_api.get("/{doc_id}/original", response_class=FileResponse)
+@quarantine_api.get("/{doc_id}/original", response_class=FileResponse,
+                    responses={404: {"description": "no such document, or no original in its quarantine folder"}})
 def original(request: Request, doc_id: str) -> Any:
+    """The original as it was quarantined (a download)."""
+    from ekte.serve.admin import original_download
+
     _user(request, "quarantine")
-    st = station(request)
-    row = q.resolve(st.reader, doc_id)
-    e = q.quarantine_entry(st.workdir, row["id"])
-    if e["original"] is None:
-        raise HTTPException(404, "no original in the quarantine folder")
-    return FileResponse(e["original"], filename=f"{row['id']}{e['original'].suffix}",
-                        media_type="application/octet-stream")
+    return original_download(request, doc_id)
 
 
 @quarantine_api.post("/{doc_id}/retry", status_code=202)
 def retry(request: Request, doc_id: str) -> dict[str, Any]:
+    """Process the original again (in the background); poll GET …/retry for the outcome."""
     user = _user(request, "quarantine", write=True)
     station(request).retry(doc_id, user.name)
-    return {"id": doc_id, "retry": "started"}
+    return {"id": doc_id, "retry": "started", "location": f"/api/v1/quarantine/{doc_id}/retry"}
+
+
+@quarantine_api.get("/{doc_id}/retry", responses={404: {"description": "no retry of it since the server started"}})
+def retry_outcome(request: Request, doc_id: str) -> dict[str, Any]:
+    """The outcome of the last retry started by this server: running, archived, review, quarantined (with
+    the reason), export_failed, failed (the machine: disk full, storage, a damaged journal), interrupted,
+    crashed; ``text`` says it in the request's language."""
+    _user(request, "quarantine")
+    st = station(request)
+    r = st.retries.get(q.resolve(st.reader, doc_id)["id"])
+    if r is None:
+        raise HTTPException(404, "no retry of this document since the server started")
+    return r.to_dict(i18n.gettext_for(request.state.lang))
 
 
 @quarantine_api.post("/{doc_id}/release")

@@ -149,6 +149,9 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
                  trusted_proxies=trusted_proxies, secure_cookies=secure_cookies, overrides=overrides).open()
     try:
         app = create_app(st)
+        from ekte.serve.web import warm
+
+        warm()
         logging.getLogger("ekte.serve.access").setLevel(logging.INFO)
         config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False,
                                 server_header=False)

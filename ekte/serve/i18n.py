@@ -60,6 +60,23 @@ def cli_language(explicit: str | None = None) -> str:
     return "de" if loc.lower().startswith("de") else "en"
 
 
+def N_(msgid: str) -> str:
+    """Marks a message id for extraction; translated where it is shown."""
+    return msgid
+
+
+#: why the server's storage refused a write (the codes of :class:`ekte.errors.EnvironmentFailure`), for
+#: the clerk (translated) and the HTTP intake's 507/503 answers (English, like the API's other messages)
+STORAGE_CAUSES = {
+    "disk_full": N_("no space left on the server's storage"),
+    "permission_denied": N_("the server may not write to its storage (permission denied)"),
+    "read_only": N_("the server's storage is read-only"),
+    "io_error": N_("the server's storage reports an I/O error"),
+    "journal_damaged": N_("the journal is damaged (an administrator runs ekte journal check)"),
+    "environment": N_("the server's storage failed (full, not writable or failing)"),
+}
+
+
 def local_time(iso: str | None, with_time: bool = True) -> str:
     """An ISO time as DD.MM.YYYY HH:MM in this machine's time zone."""
     if not iso:

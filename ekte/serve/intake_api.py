@@ -9,7 +9,10 @@
     max_upload_mb`` (at once when ``Content-Length`` says so) — it is
     never held in memory.  ``202`` + ``Location`` for a new document;
     ``200`` with the id for bytes (or an ``Idempotency-Key``) seen before;
-    ``409`` for a key used before with other bytes.
+    ``409`` for a key used before with other bytes; ``507`` when the
+    server's disk is full (``503`` when its storage is not writable or
+    fails), with one line naming the cause — nothing of the upload is
+    left in the spool.
 ``GET /api/v1/documents/{id}``
     what became of a document submitted through the API: ``received``,
     ``processing``, ``archived``, ``exported``, ``review``,
@@ -21,6 +24,7 @@ access log has method, path (ids only) and status."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Optional, Union
 
@@ -30,12 +34,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from ekte.errors import ConfigError
+from ekte.errors import ConfigError, environment_failure
 from ekte.model import now_iso
 from ekte.pipeline import queue as q
 from ekte.pipeline.review import resolve_doctype
 from ekte.pipeline.spool import KeyConflict, Upload
 from ekte.serve.auth import User, check_csrf, require, station
+from ekte.serve.i18n import STORAGE_CAUSES
+
+log = logging.getLogger("ekte.serve")
 
 MAX_METADATA = 64 * 1024
 SLACK = 256 * 1024  # multipart framing and the metadata part beyond the file's limit
@@ -73,7 +80,9 @@ ANSWERS: dict[Union[int, str], dict[str, Any]] = {
     401: {"description": "no or an invalid token"}, 403: {"description": "the token lacks the scope 'intake'"},
     409: {"description": "the Idempotency-Key was used before with other bytes"},
     413: {"description": "larger than [serve] max_upload_mb"}, 415: {"description": "not multipart/form-data"},
-    422: {"description": "no file, an empty file, or invalid metadata"}}
+    422: {"description": "no file, an empty file, or invalid metadata"},
+    503: {"description": "the server's storage is not writable or failing (the reason says which); nothing kept"},
+    507: {"description": "no space left on the server's storage; nothing of the upload was kept"}}
 
 router = APIRouter(prefix="/documents", tags=["intake"])
 
@@ -152,11 +161,23 @@ async def _receive(request: Request, spool: Any, limit: int) -> _Parts:
         if parts.upload is not None:
             parts.upload.discard()
         raise
-    except Exception:  # noqa: BLE001 - a malformed body (the parser's errors, a dropped connection)
+    except Exception as e:  # noqa: BLE001 - a malformed body (the parser's errors, a dropped connection), a full disk
         if parts.upload is not None:
             parts.upload.discard()
-        raise HTTPException(400, "the multipart body cannot be read") from None
+        raise storage_refused(e) or HTTPException(400, "the multipart body cannot be read") from None
     return parts
+
+
+def storage_refused(e: BaseException) -> HTTPException | None:
+    """507 (the disk is full) or 503 (storage not writable or failing) naming
+    the cause — no path, nothing of the upload; None for other errors."""
+    failure = environment_failure(e)
+    if failure is None:
+        return None
+    status, headers = (507, None) if failure.code == "disk_full" else (503, {"Retry-After": "300"})
+    log.error("API intake: an upload was refused (%s)", failure.code)
+    return HTTPException(status, f"the document was not accepted: {STORAGE_CAUSES[failure.code]}; nothing of it "
+                                 "was kept, send it again later", headers=headers)
 
 
 def _given(st: Any, meta: Metadata, filename: str, sha: str, user: User) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -212,16 +233,12 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
     if upload is None:
         raise HTTPException(422, "no part 'file' in the request")
     try:
-        sha = await run_in_threadpool(upload.close)
-        if upload.size == 0:
-            raise HTTPException(422, "the file is empty")
-        meta = _metadata(parts.metadata)
-        given, record = _given(st, meta, parts.filename, sha, user)
-        got = await run_in_threadpool(spool.accept, upload, sha, given, record, user=user.name,
-                                      key=idempotency_key, known=lambda s: _known(st, s))
+        got = await _accept(st, upload, parts, user, idempotency_key)
     except KeyConflict as e:
         return JSONResponse({"detail": "the Idempotency-Key was used before with other content", "id": e.doc_id},
                             status_code=409)
+    except OSError as e:
+        raise storage_refused(e) or e from None
     finally:
         upload.discard()
     st.intake.wake.set()
@@ -229,6 +246,16 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
     body = {"id": got.id, "sha256": got.sha256, "state": "received" if got.created else _state(st, got.id),
             "location": location}
     return JSONResponse(body, status_code=202 if got.created else 200, headers={"Location": location})
+
+
+async def _accept(st: Any, upload: Upload, parts: _Parts, user: User, key: Optional[str]) -> Any:
+    sha = await run_in_threadpool(upload.close)
+    if upload.size == 0:
+        raise HTTPException(422, "the file is empty")
+    meta = _metadata(parts.metadata)
+    given, record = _given(st, meta, parts.filename, sha, user)
+    return await run_in_threadpool(st.intake.spool.accept, upload, sha, given, record, user=user.name, key=key,
+                                   known=lambda s: _known(st, s))
 
 
 def _known(st: Any, sha: str) -> bool:

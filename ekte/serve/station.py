@@ -1,7 +1,7 @@
 """The station: what the server process keeps while it runs — the profile,
 one registered pipeline session (its claims, heartbeat, connectors) for the
 actions, read-only journal connections per thread for the pages, the
-users, and the quarantine retries it started.
+users, and the quarantine retries it started (with their outcomes).
 
 Reads never take a lock (WAL); an action runs through the pipeline's
 review operations under the document's claim, in short transactions, so
@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from ekte import fsutil
-from ekte.errors import ConfigError, DocumentError
+from ekte.errors import ConfigError
 from ekte.journal import JOURNAL_FILE, QUARANTINED, Journal
 from ekte.pipeline import Pipeline
 from ekte.pipeline import queue as q
-from ekte.stages.intake import open_regular
 from ekte.users import Users
 
 log = logging.getLogger("ekte.serve")
@@ -48,7 +43,7 @@ class Station:
         self.secure_cookies = secure_cookies
         self._local = threading.local()
         self._action = threading.Lock()
-        self.retries: dict[str, subprocess.Popen] = {}
+        self.retries: dict[str, Any] = {}  # document id → its retry (ekte.serve.retries.Retry), newest kept
         self.intake: Any = None  # the API intake (ekte.serve.intake_runner), started by open()
 
     def open(self) -> "Station":
@@ -61,9 +56,9 @@ class Station:
         return self
 
     def close(self) -> None:
-        for p in self.retries.values():
-            if p.poll() is None:
-                p.terminate()
+        for r in self.retries.values():
+            if r.running and r.proc is not None:
+                r.proc.terminate()
         if self.intake is not None:
             self.intake.stop()
         self.pipeline.close()
@@ -90,10 +85,10 @@ class Station:
 
     # -- quarantine
     def retry(self, doc_id: str, actor: str) -> None:
-        """Process a quarantined original again: ``ekte ingest`` of a copy
-        (outside the working directory, under its original name) in a
-        subprocess; the journal's claims keep it exactly once."""
+        """Process a quarantined original again (:mod:`ekte.serve.retries`):
+        its outcome is kept in :attr:`retries` for the clerk."""
         from ekte.pipeline.review import detail
+        from ekte.serve import retries
 
         row = q.resolve(self.reader, doc_id)
         if row["state"] != QUARANTINED:
@@ -101,31 +96,27 @@ class Station:
         entry = q.quarantine_entry(self.workdir, row["id"])
         if entry["original"] is None:
             raise q.Conflict(f"document {row['id']}: the quarantine holds no original to process again")
-        if row["id"] in self.retries and self.retries[row["id"]].poll() is None:
+        if row["id"] in self.retries and self.retries[row["id"]].running:
             raise q.Conflict(f"document {row['id']} is being processed again already")
-        tmp = Path(tempfile.mkdtemp(prefix="ekte-retry-"))
-        name = Path(str(entry["reason"].get("source") or entry["original"].name)).name
-        name = name if name not in ("", ".", "..") else entry["original"].name
-        try:  # the quarantined copy as a regular file only (never through a link placed there)
-            with os.fdopen(open_regular(entry["original"]), "rb") as src, open(tmp / name, "xb") as dst:
-                shutil.copyfileobj(src, dst)
-        except DocumentError as e:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise q.Conflict(f"document {row['id']}: {e.message}") from None
+        copy = retries.prepare(row, entry)
         with self.acting() as p:
             p.j.event(row["id"], "quarantine", "retry", detail(actor))
-        cmd = [sys.executable, "-m", "ekte", "ingest", str(tmp / name), "--workdir", str(self.workdir),
-               "--profile", self.profile._source or self.profile.name, "--json"]
-        for m in self.plugins:
-            cmd += ["--plugin", m]
-        for o in self.overrides:
-            cmd += ["-o", o]
-        for c in self.connector_names:
-            cmd += ["-c", c]
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=dict(os.environ), start_new_session=True)
-        self.retries[row["id"]] = proc
-        threading.Thread(target=lambda: (proc.wait(), shutil.rmtree(tmp, ignore_errors=True)), daemon=True).start()
+        self.retries[row["id"]] = retries.start(self, row["id"], copy, actor)
+        for old in sorted((r for r in self.retries.values() if not r.running), key=lambda r: r.started)[:-retries.KEEP]:
+            self.retries.pop(old.doc_id, None)
+
+    def original(self, doc_id: str) -> tuple[Path, str] | None:
+        """The quarantined original of *doc_id* (a regular file, never a link
+        placed there) and the name to download it under; None without one."""
+        import stat
+
+        row = q.resolve(self.reader, doc_id)
+        found = q.quarantine_entry(self.workdir, row["id"])["original"]
+        try:
+            regular = found is not None and stat.S_ISREG(os.lstat(found).st_mode)
+        except OSError:
+            regular = False
+        return (found, f"{row['id']}{found.suffix or '.bin'}") if regular else None
 
     def release(self, doc_id: str, note: str, actor: str) -> None:
         """Close a quarantine entry with a note (handled outside ekte); the

@@ -18,7 +18,7 @@ from ekte.pipeline import review, steps
 from ekte.pipeline.manual import FieldInvalid, check_value
 from ekte.serve import i18n
 from ekte.serve.auth import check_csrf, csrf_token, require, station
-from ekte.serve.pages import field_boxes, page_png
+from ekte.serve.pages import field_boxes, page_png, prefetch_boxes
 
 TEMPLATES = Path(__file__).with_name("templates")
 _envs: dict[str, Environment] = {}
@@ -36,6 +36,17 @@ def env(lang: str) -> Environment:
         e.globals["sample_reason"] = steps.SAMPLE_REASON
         _envs[lang] = e
     return _envs[lang]
+
+
+def warm() -> None:
+    """At start, before the first request: pdfium loaded and every template
+    compiled in both languages — the first view of a review page paid for
+    both (about 200 ms each under load), not only for its own search."""
+    import pypdfium2  # noqa: F401 - imported here for its load time
+
+    for lang in i18n.LANGUAGES:
+        for t in sorted(TEMPLATES.glob("*.html")):
+            env(lang).get_template(t.name)
 
 
 def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -114,6 +125,10 @@ def _doc(request: Request, doc_id: str) -> tuple[Any, dict[str, Any]]:
 
 @router.get("/review/{doc_id}")
 def item_page(request: Request, doc_id: str) -> Response:
+    require(request, "review")
+    row = q.resolve(station(request).reader, doc_id)  # a unique prefix leads to the document's own page
+    if row["id"] != doc_id:
+        return RedirectResponse(f"/review/{row['id']}", status_code=303)
     return _item_page(request, doc_id)
 
 
@@ -135,6 +150,8 @@ def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = No
     nxt = _neighbour(st, row["id"])
     if info["sample_check"]:
         sample = {**(sample or {}), "last": _last_sample(st, row["id"])}
+    if nxt is not None:
+        _prefetch(st, nxt)
     return render(request, "item.html", {
         "d": info, "names": names, "boxes": boxes, "values": {**corr, **(values or {})}, "errors": errors or {},
         "doctypes": st.doctypes(), "reasons": st.profile.review.reject, "next_id": nxt, "sample": sample or {},
@@ -146,6 +163,16 @@ def _last_sample(st: Any, doc_id: str) -> dict[str, Any] | None:
     results = {v: k for k, v in review.SAMPLE_RESULTS.items()}
     found = [e for e in q.history(st.reader, doc_id) if e["event"] == "sample-check" and e["new"] in results]
     return {**found[-1], "result": results[found[-1]["new"]]} if found else None
+
+
+def _prefetch(st: Any, doc_id: str) -> None:
+    """The next document's marks, found in the background: the clerk who goes
+    on to it gets its first view from the cache."""
+    row = st.reader.get_by_id(doc_id)
+    info = q.show(st.reader, row) if row is not None else None
+    if info and info["archive"]:
+        sha = q.metadata(st.reader, row).get("archive_sha256")
+        prefetch_boxes(st.workdir, doc_id, sha, Path(info["archive"]) / "document.pdf", info["fields"])
 
 
 def _neighbour(st: Any, doc_id: str) -> str | None:

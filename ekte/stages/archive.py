@@ -20,7 +20,9 @@ a whole (temp folder + fsync + rename):
   sealed / time-stamped too (``ekte/evidence/seal.py``)
 
 ``metadata.json`` records the SHA-256 of every other file
-(``archival.files``); ``ekte verify`` checks them (``ekte/evidence/verify.py``).
+(``archival.files``) and the head of the journal's audit chain when it was
+written (``archival.audit``, ``ekte/evidence/anchor.py``); ``ekte verify``
+checks them (``ekte/evidence/verify.py``).
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path
         _write_beside(tmp, Path(archival), doc)
         doc.archive_path = str(final)
         doc.log("archive", "archived", f"format={doc.archival.get('format')}")
-        archiving.finish(tmp, doc, profile, METADATA)
+        archiving.finish(tmp, doc, profile, METADATA, workdir)
     return final
 
 

@@ -1,0 +1,70 @@
+"""What a new user met (fresh-clone check): ids as unique prefixes in verify
+and export, commands that must not make a working directory out of a
+mistyped -w, a busy port, and library warnings kept off the terminal."""
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from helpers import NO_FIELD_REVIEW, SAMPLES, ingest_json, run_ekte
+
+
+@pytest.fixture(scope="module")
+def wd(tmp_path_factory) -> tuple[Path, str]:
+    base = tmp_path_factory.mktemp("ids")
+    (base / "in").mkdir()
+    shutil.copy(sorted(SAMPLES.glob("inbox/*-pdf.pdf"))[0], base / "in")
+    out = ingest_json(base / "in", "-w", base / "wd", *NO_FIELD_REVIEW)
+    (doc,) = out["documents"]
+    assert doc["status"] in ("archived", "exported")
+    return base / "wd", doc["id"]
+
+
+def test_verify_takes_a_unique_prefix_and_names_an_unknown_id(wd):
+    w, doc_id = wd
+    p = run_ekte("verify", doc_id[:4], "-w", w)
+    assert p.returncode == 0 and "1 of 1 documents hold" in p.stdout, p.stdout + p.stderr
+    other = next(c for c in "0123456789abcdef" if not doc_id.startswith(c))
+    p = run_ekte("verify", other * 4, "-w", w)
+    assert p.returncode == 2 and p.stderr.strip() == f"error: no document with id {other * 4}", p.stderr
+    assert "BROKEN" not in p.stdout
+
+
+def test_export_takes_a_unique_prefix(wd, tmp_path):
+    w, doc_id = wd
+    p = run_ekte("export", doc_id[:5], "-w", w, "-c", "komxwork", "-o", f"connectors.komxwork.path={tmp_path / 'hf'}",
+                 "--json")
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "hf").is_dir() and list((tmp_path / "hf").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("args", [("serve", "--port", "1"), ("users", "list"), ("users", "token", "anna"),
+                                  ("history", "abcd"), ("stats",)])
+def test_a_mistyped_workdir_is_refused_and_not_made(tmp_path, args):
+    typo = tmp_path / "nope"
+    p = run_ekte(*args, "-w", typo)
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert len(p.stderr.strip().splitlines()) == 1 and str(typo) in p.stderr, p.stderr
+    assert not typo.exists()
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(wd):
+    w, _ = wd
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        p = run_ekte("serve", "-w", w, "--port", port, timeout=60)
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert p.stderr.strip().splitlines() == [p.stderr.strip()] and f"127.0.0.1:{port}" in p.stderr, p.stderr
+
+
+def test_library_warnings_stay_off_the_terminal(tmp_path):
+    (tmp_path / "in").mkdir()
+    tif = (SAMPLES / "inbox" / "scan-kfz_zulassung-001-tif.tif").read_bytes()
+    (tmp_path / "in" / "cut.tif").write_bytes(tif[: len(tif) // 3])  # Pillow warns "Corrupt EXIF data"
+    p = run_ekte("ingest", tmp_path / "in", "-w", tmp_path / "wd")
+    assert p.returncode == 1
+    assert "quarantined" in p.stderr and "Warning" not in p.stderr and "warnings.warn" not in p.stderr, p.stderr
