@@ -16,6 +16,7 @@
    latency to archived) beside ``ekte ingest`` of the same files:
    bench/http_intake.py (``--http-intake N``, default 1,000).
 8. One vs two Dask workers beside the local executor (bench/dask_workers.py; --only-dask).
+9. A long scan in page ranges or not; the whole run's peak memory (bench/pages_bench.py; --only-pages).
 
     python bench/run.py [--scans N] [--born M] [--jobs J] [--rounds R] ...
 
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "samples"))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ["OMP_THREAD_LIMIT"] = "1"
+import pages_bench  # noqa: E402
 
 
 def classify_extract_rate(tmp: Path, n: int) -> dict:
@@ -279,6 +281,7 @@ def main() -> int:
     ap.add_argument("--mail", type=int, default=20, help="e-mail messages through a local dovecot (0: skip)")
     ap.add_argument("--office", type=int, default=10, help="DOCX files through LibreOffice (0: skip)")
     ap.add_argument("--http-intake", type=int, default=1000, help="PDFs through POST /api/v1/documents (0: skip)")
+    pages_bench.add_args(ap)  # --only-pages, --pages-long, --split-sizes, --memory-run, …
     a = ap.parse_args()
 
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
@@ -296,6 +299,11 @@ def main() -> int:
             print(json.dumps(results, indent=2))
             print(serve_bench.report(results["serve"]))
             return 0
+        if a.only_pages or not (a.only_ocr or a.only_dask):  # split vs unsplit, whole-run memory (bench/pages_bench.py)
+            results["pages"] = pages_bench.section(tmp, a)
+            if a.only_pages:
+                print(json.dumps(results, indent=2) + "\n" + pages_bench.report(results["pages"]))
+                return 0
         if a.only_dask or (a.dask_scans and not a.only_ocr):  # one vs two Dask workers beside the local executor
             import dask_workers
 
@@ -337,22 +345,12 @@ def main() -> int:
 
 
 def report(results: dict, a: argparse.Namespace) -> None:
-    if "dask" in results:
-        import dask_workers
+    import importlib
 
-        print(dask_workers.report(results["dask"]))
-    if "serve" in results:
-        import serve_bench
-
-        print(serve_bench.report(results["serve"]))
-    if "verify" in results:
-        import verify_bench
-
-        print(verify_bench.report(results["verify"]))
-    if "http_intake" in results:
-        import http_intake
-
-        print(http_intake.report(results["http_intake"]))
+    for key, module in (("dask", "dask_workers"), ("serve", "serve_bench"), ("verify", "verify_bench"),
+                        ("http_intake", "http_intake"), ("pages", "pages_bench")):
+        if key in results:
+            print(importlib.import_module(module).report(results[key]))
     o = results["ocr"]
     s, b, e, m = o["scans"], o["born_digital_fonts_missing"], o["born_digital_pikepdf"], o["memory"]
     ppm, rf = s["pages_per_min"], s["ratio_to_floor"]

@@ -82,6 +82,8 @@ class OcrSettings(_Strict):
     max_attempts: int = Field(default=3, ge=1, description="worker crashes (or kills at shutdown) before a "
                                                             "document is quarantined")
     min_page_chars: int = Field(default=8, ge=0)
+    split_pages: int = Field(default=8, ge=0, description="a scan with more pages is OCRed in ranges of this many "
+                                                          "pages by several workers at once; 0 = never")
 
     @field_validator("output_type")
     @classmethod
@@ -237,6 +239,9 @@ class ExecutorSettings(_Strict):
     worker_wait: float = Field(default=120, gt=0, description="seconds tasks may wait for a fitting worker")
     connect_timeout: float = Field(default=30, gt=0, description="seconds to reach the scheduler")
     dashboard: str = Field(default="", description="address of the LocalCluster's dashboard, e.g. :8787")
+    worker_max_tasks: int = Field(default=50, ge=1, description="a worker process is replaced after this many tasks")
+    worker_max_rss_mb: int = Field(default=400, ge=0, description="… or once its resident memory is above this "
+                                                                  "after a task (MB; 0 = no limit)")
     tls_ca_file: str = Field(default="", description="tls:// schedulers: the cluster's CA certificate (PEM)")
     tls_cert_file: str = Field(default="", description="tls:// schedulers: this coordinator's certificate (PEM)")
     tls_key_file: str = Field(default="", description="tls:// schedulers: its private key (PEM, mode 0600)")

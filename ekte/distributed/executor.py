@@ -78,7 +78,7 @@ def travelling(task: WorkTask, shared_root: Path | None) -> WorkTask:
     """The task as it goes to a worker: with the file's bytes — or its path,
     when it lies below the shared root (then the worker writes its results
     there too, into a scratch folder the coordinator removes)."""
-    t = dataclasses.replace(task)
+    t = dataclasses.replace(task, parts=[p.as_bytes() for p in task.parts])  # the page ranges of a long scan
     if shared_root and task.path and Path(task.path).resolve().is_relative_to(shared_root):
         from ekte.owner import current
 

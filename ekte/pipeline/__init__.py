@@ -7,6 +7,7 @@ workers       the worker side: task in, typed result out
 executor      where tasks run (the local pool of warm worker processes)
 admission     walking, containers, per-file intake decisions
 coordinator   the loop: admit → execute → settle, deferring claimed documents
+split         long scans in page ranges (prepare → ranges → assemble), for any executor
 steps         result → review decision → archive; the one place for quarantine
 delivery      export, retries, connector groups
 review        the review queue

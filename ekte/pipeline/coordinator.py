@@ -19,6 +19,7 @@ from ekte.journal.claims import Holder, doc_key
 from ekte.model import Document, ErrorInfo, now_iso
 from ekte.pipeline import steps
 from ekte.pipeline.admission import DEFERRED, REJECTED, SETTLED, TASK, Admission, Outcome
+from ekte.pipeline.split import Splits
 from ekte.pipeline.tasks import ABANDONED, CRASHED, TIMEOUT, WorkItem, WorkResult, WorkTask
 from ekte.stages import intake
 
@@ -53,6 +54,7 @@ class Coordinator:
         self.inflight: dict[str, tuple[WorkItem, Document]] = {}
         self.deferred: list[_Deferred] = []
         self.abandoned: list[WorkItem] = []
+        self.splits = Splits(session, executor, self.inflight)  # long scans in page ranges
 
     @property
     def busy(self) -> bool:
@@ -69,6 +71,7 @@ class Coordinator:
     def handle(self, o: Outcome) -> None:
         if o.kind == TASK:
             task = self.admission.task(o.doc, o.item, ocr_jobs=self.ocr_jobs, mode=self.mode)
+            task.split_pages = self.splits.size(self.mode)
             self.inflight[task.task_id] = (o.item, o.doc)
             self.executor.submit(task)
         elif o.kind == DEFERRED:
@@ -95,12 +98,18 @@ class Coordinator:
                     continue
                 if res.failure in (CRASHED, TIMEOUT) and self._again(task, res, item, doc):
                     continue
+                if res.split and self.executor.stopping:  # prepared for page ranges, but ekte is stopping
+                    res.failure = ABANDONED
                 if res.failure == ABANDONED:
                     self.session.j.release(doc_key(doc.sha256))
                     self.admission.settled(doc, item)
-                    self.abandoned.append(item)
+                    self.splits.drop(doc.id)
+                    self._give_back(item)
                     continue
-                settled = steps.finish(self.session, item, res)
+                whole = self.splits.settle(task, res, item)
+                if whole is None:  # a long scan still in page ranges
+                    continue
+                settled = steps.finish(self.session, item, whole)
             finally:
                 if task.scratch:
                     shutil.rmtree(task.scratch, ignore_errors=True)
@@ -151,19 +160,27 @@ class Coordinator:
         With *count* (the daemon's grace ran out), each is killed mid-work:
         one attempt more, so a document that never finishes is set aside
         after ``ocr.max_attempts`` starts instead of stalling every one."""
+        counted: set[str] = set()  # the page ranges of one long scan: one attempt
         for task in self.executor.shutdown():
             item, doc = self.inflight.pop(task.task_id, (None, task.document))
             if task.scratch:
                 shutil.rmtree(task.scratch, ignore_errors=True)
             if self.session.journal is not None:
-                if count:
+                if count and doc.sha256 not in counted:
+                    counted.add(doc.sha256)
                     self.session.j.count_attempt(doc.sha256)
                 self.session.j.release(doc_key(doc.sha256))
             if item is not None:
-                self.abandoned.append(item)
+                self._give_back(item)
+        self.splits.clear()
         self.abandoned.extend(d.item for d in self.deferred)
         self.deferred.clear()
         return self.abandoned
+
+    def _give_back(self, item: WorkItem) -> None:
+        """Left for the next run (once, also when several page ranges of it were stopped)."""
+        if not any(a is item for a in self.abandoned):
+            self.abandoned.append(item)
 
     def wait(self, poll: float = 0.5) -> None:
         """Run until everything offered is settled."""

@@ -54,6 +54,18 @@ class Executor(Protocol):
     def shutdown(self) -> list[WorkTask]: ...  # stop everything; returns the unfinished tasks
 
 
+def rss_mb(pid: int) -> int:
+    """A process's resident memory in MB (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def failed(task: WorkTask, kind: str, message: str, code: str) -> WorkResult:
     return WorkResult(task.task_id, task.document, error=ErrorInfo(code, message, "ocr"), failure=kind)
 
@@ -71,13 +83,19 @@ class LocalExecutor:
     """``capacity`` warm worker processes (forkserver), each taking one task
     at a time.  A worker over its task's time limit is killed with its
     process group (Tesseract, Ghostscript) and replaced; so is one that
-    died.  A worker is recycled after ``max_tasks`` tasks.  Workers end
-    themselves when the coordinator is killed."""
+    died.  A worker is recycled after ``max_tasks`` tasks, or after a
+    task that left it above ``max_rss_mb`` of resident memory (both from
+    the profile's ``[executor]`` unless given).  Workers end themselves
+    when the coordinator is killed."""
 
-    def __init__(self, setup: WorkerSetup, capacity: int, *, max_tasks: int = MAX_TASKS_PER_WORKER) -> None:
+    def __init__(self, setup: WorkerSetup, capacity: int, *, max_tasks: int | None = None,
+                 max_rss_mb: int | None = None) -> None:
         self.setup = setup
         self.capacity = max(1, capacity)
-        self.max_tasks = max(1, max_tasks)
+        ex = getattr(setup.profile, "executor", None)
+        self.max_tasks = max(1, max_tasks or getattr(ex, "worker_max_tasks", 0) or MAX_TASKS_PER_WORKER)
+        self.max_rss_mb = getattr(ex, "worker_max_rss_mb", 0) if max_rss_mb is None else max_rss_mb
+        self.recycled = {"tasks": 0, "memory": 0}  # workers replaced, by reason
         self.stopping = False
         self.ctx = multiprocessing.get_context("forkserver")
         self.ctx.set_forkserver_preload(PRELOAD)
@@ -191,6 +209,11 @@ class LocalExecutor:
         w.task = None
         w.done += 1
         if w.done >= self.max_tasks:
+            self.recycled["tasks"] += 1
+            self._retire(i)
+        elif self.max_rss_mb and (mb := rss_mb(w.proc.pid)) > self.max_rss_mb:
+            log.info("worker %s: %d MB resident after a task; replaced", w.proc.pid, mb)
+            self.recycled["memory"] += 1
             self._retire(i)
         return task, res
 

@@ -14,6 +14,8 @@ from ekte.stages.ocr import OcrParams
 # what a task asks for
 ARCHIVE = "archive"  # archival PDF (PDF/A) + text + classify + extract
 ANALYZE = "analyze"  # text + classify + extract only (classify, eval, train): no PDF/A
+PART = "part"  # OCR a page range of a long scan prepared by an ARCHIVE task (see ekte.pipeline.split)
+ASSEMBLE = "assemble"  # the OCRed ranges → one archival PDF/A, then text + classify + extract
 
 # why a task has no regular result
 TIMEOUT = "timeout"  # over its time limit: its worker was killed
@@ -46,6 +48,24 @@ class WorkItem:
 
 
 @dataclass(repr=False)
+class PartFile:
+    """One OCRed page range of a long scan, on its way to the ASSEMBLE task:
+    the range's PDF (a path or its bytes) and what its OCR found."""
+
+    first: int
+    last: int
+    ocr: dict[str, Any]
+    path: str | None = None
+    data: bytes | None = None
+
+    def as_bytes(self) -> "PartFile":
+        """This part with its PDF's bytes (for a worker on another host)."""
+        if self.data is not None:
+            return self
+        return PartFile(self.first, self.last, self.ocr, data=Path(self.path or "").read_bytes())
+
+
+@dataclass(repr=False)
 class WorkTask:
     """A task for a worker: the document (identity and what is known about
     it) and either the file's *path* (same host / shared file system) or
@@ -59,6 +79,10 @@ class WorkTask:
     ocr_jobs: int = 1
     timeout: float = 0.0  # seconds; 0 = none
     scratch: str = ""  # a folder for the worker's files (the coordinator removes it)
+    #: ARCHIVE: a scan with more pages than this comes back prepared, with ``WorkResult.split`` (0 = never)
+    split_pages: int = 0
+    pages: tuple[int, int] | None = None  # PART: the range (1-based, inclusive); path/data = the prepared PDF
+    parts: list[PartFile] = field(default_factory=list)  # ASSEMBLE: the OCRed ranges in order
 
     def __repr__(self) -> str:  # no file names, delivered metadata or contents (it may be logged, by Dask too)
         return f"WorkTask({self.task_id!r}, mode={self.mode!r}, {'path' if self.path else 'bytes'})"
@@ -82,6 +106,9 @@ class WorkResult:
     seconds: float = 0.0
     worker_pid: int = 0
     worker: str = ""  # which worker (a Dask worker's name or address; empty on one machine)
+    #: a long scan to be OCRed in page ranges: its pages; ``archival`` is then the prepared (not OCRed) PDF
+    split: int = 0
+    part: dict[str, Any] | None = None  # PART: the range's OCR result; ``archival`` is the range's PDF
 
     def __repr__(self) -> str:  # no file names, texts or fields (it may be logged, by Dask too)
         return f"WorkResult({self.task_id!r}, ok={self.ok}, failure={self.failure!r})"

@@ -27,11 +27,11 @@ from typing import Any
 
 from ekte.errors import REASONS, DocumentError, environment_failure
 from ekte.model import Classification, Document, ErrorInfo, Field
-from ekte.pipeline.tasks import ANALYZE, WorkerSetup, WorkResult, WorkTask
+from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, WorkResult, WorkTask
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake, office, sanitize
+from ekte.stages import intake, office, pages, sanitize
 from ekte.stages.layout import page_words
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
@@ -147,6 +147,52 @@ def _working_copy(task: WorkTask, scratch: Path) -> Path:
     return orig
 
 
+def _long_scan(task: WorkTask, params: Any, work: Path) -> int:
+    """The pages of *work* when it is a scan longer than ``task.split_pages``
+    to be archived as PDF/A (else 0)."""
+    if task.mode != ARCHIVE or not task.split_pages or params.output_type != "pdfa-2":
+        return 0
+    n = pages.scan_pages(work, params.min_page_chars)
+    return n if n > task.split_pages else 0
+
+
+def _local_file(path: str | None, data: bytes | None, dest: Path) -> Path:
+    """A file a task brings: its path (same host), or its bytes written to *dest*."""
+    if data is None:
+        return Path(path or "")
+    dest.write_bytes(data)
+    return dest
+
+
+def _ocr_part(task: WorkTask, ctx: WorkerContext, scratch: Path, t0: float) -> WorkResult:
+    """PART: OCR one page range of the prepared PDF (no PDF/A yet)."""
+    assert task.pages is not None
+    first, last = task.pages
+    work = _local_file(task.path, task.data, scratch / "work.pdf")
+    out = scratch / f"pages-{first}-{last}.pdf"
+    res = pages.ocr_page_range(work, out, ctx.setup.params, first, last)
+    res["seconds"] = round(time.monotonic() - t0, 3)
+    return WorkResult(task.task_id, task.document, archival=str(out), part=res, seconds=res["seconds"],
+                      worker_pid=os.getpid())
+
+
+def _assembled(task: WorkTask, scratch: Path) -> tuple[Path, dict[str, Any]]:
+    """ASSEMBLE: the OCRed ranges as one archival PDF, and their OCR results
+    as one document's, with what the preparing worker found."""
+    files = [_local_file(p.path, p.data, scratch / f"part-{p.first}.pdf") for p in task.parts]
+    out = scratch / "archival.pdf"
+    known = task.document.extra.pop("split", None) or {}
+    res = pages.merge([p.ocr for p in task.parts])
+    written = pages.assemble_or_plain(files, out)
+    res.update(written, attempts=res["attempts"] + written["attempts"])
+    res["page_words"] = page_words(out)
+    res["notes"], res["cleaned"] = known.get("notes") or [], known.get("cleaned") or sanitize.Cleaned()
+    if known.get("form_fields"):
+        res["form_fields"] = known["form_fields"]
+    res["ocr_seconds"] = sum(p.ocr.get("seconds") or 0 for p in task.parts)
+    return out, res
+
+
 def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> tuple[Path, dict[str, Any]]:
     doc, setup = task.document, ctx.setup
     params = setup.params if task.mode != ANALYZE else dataclasses.replace(setup.params, output_type="pdf")
@@ -167,6 +213,11 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
             work = scratch / "clean.pdf" if cleaned else work
     else:
         _n, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
+    n = _long_scan(task, params, work)
+    if n:  # OCRed in page ranges by any worker (ekte.pipeline.split); what is known now travels with it
+        form = intake.read_form_fields(work) if doc.media_type == intake.PDF else None
+        doc.extra["split"] = {"notes": notes, "cleaned": cleaned, "form_fields": form}
+        return work, {"split": n}
     out = scratch / "archival.pdf"
     res = make_archival_pdf(work, out, params, task.ocr_jobs)
     res["page_words"] = page_words(out if res.get("format") != "original" else work)
@@ -195,8 +246,33 @@ def _scratch_full(scratch: Path) -> ErrorInfo | None:
     return ErrorInfo(env.code, env.message, ENVIRONMENT) if env else None
 
 
+def _run(ctx: WorkerContext, task: WorkTask, scratch: Path, t0: float) -> WorkResult:
+    doc = task.document
+    if task.mode == PART:
+        return _ocr_part(task, ctx, scratch, t0)
+    if task.mode != ASSEMBLE:  # (ASSEMBLE: its document went through before_ocr when it was prepared)
+        run_processors(ctx.pm, "before_ocr", doc, ctx.profile)
+    orig = _working_copy(task, scratch)
+    out, res = _assembled(task, scratch) if task.mode == ASSEMBLE else _archival(task, ctx, orig, scratch)
+    own = round(time.monotonic() - t0, 3)
+    res["seconds"] = round(own + res.pop("ocr_seconds", 0), 3)  # assembled: the ranges' OCR time included
+    if res.get("split"):
+        return WorkResult(task.task_id, doc, archival=str(out), split=res["split"], seconds=own,
+                          worker_pid=os.getpid())
+    cleaned = res.pop("cleaned")
+    apply_ocr_result(doc, res, ctx.setup.params.language)
+    understand(doc, ctx)
+    sanitize.record(doc, cleaned)
+    log.debug("doc %s: archival PDF by route %s, %s pages, %s in %.2f s", doc.id, res.get("route"), doc.pages,
+              doc.doctype, res["seconds"])
+    if task.mode != ANALYZE:  # archiving needs the fields, not the word boxes (training does: ANALYZE)
+        doc.extra.pop("page_words", None)
+    return WorkResult(task.task_id, doc, str(orig), str(out), seconds=own, worker_pid=os.getpid())
+
+
 def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
-    """The worker function: one document, start to extraction.  Every
+    """The worker function: one document, start to extraction (or one step
+    of a long scan done in page ranges: prepare, a range, assemble).  Every
     failure comes back as a result with an error; none escapes."""
     t0 = time.monotonic()
     doc = task.document
@@ -204,19 +280,7 @@ def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     try:
-        run_processors(ctx.pm, "before_ocr", doc, ctx.profile)
-        orig = _working_copy(task, scratch)
-        out, res = _archival(task, ctx, orig, scratch)
-        res["seconds"] = round(time.monotonic() - t0, 3)
-        cleaned = res.pop("cleaned")
-        apply_ocr_result(doc, res, ctx.setup.params.language)
-        understand(doc, ctx)
-        sanitize.record(doc, cleaned)
-        log.debug("doc %s: archival PDF by route %s, %s pages, %s in %.2f s", doc.id, res.get("route"), doc.pages,
-                  doc.doctype, res["seconds"])
-        if task.mode != ANALYZE:  # archiving needs the fields, not the word boxes (training does: ANALYZE)
-            doc.extra.pop("page_words", None)
-        return WorkResult(task.task_id, doc, str(orig), str(out), seconds=res["seconds"], worker_pid=os.getpid())
+        return _run(ctx, task, scratch, t0)
     except DocumentError as e:
         err = _scratch_full(scratch) if e.code in OUT_OF_SPACE_SUSPECTS else None
         err = err or ErrorInfo(e.code, e.message, e.stage)
