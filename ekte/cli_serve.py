@@ -233,6 +233,20 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
         api.users_remove(name, workdir=workdir)
 
 
+def _day(v: str | None) -> str | None:
+    """A day as YYYY-MM-DD, given so or as the German DD.MM.YYYY."""
+    import datetime as dt
+
+    if not v:
+        return v
+    for f in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(v.strip(), f).date().isoformat()
+        except ValueError:
+            continue
+    _fail(ExitCode.USAGE, f"--since/--until want a date like 2026-01-31 or 31.01.2026, not {v!r}")
+
+
 @command(name="stats")
 def stats_cmd(
     since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="From this day (YYYY-MM-DD).")] = None,
@@ -241,18 +255,14 @@ def stats_cmd(
                                     "outcome (comma-separated).")] = "type,channel,outcome",
     fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], lang: LangOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Intake per period × type × channel × outcome, review and correction rates, time from receipt to export."""
-    import datetime as dt
-
     from ekte import api
     from ekte import stats as st
 
-    for v in (since, until):
-        try:
-            v and dt.date.fromisoformat(v)
-        except ValueError:
-            _fail(ExitCode.USAGE, f"--since/--until want a date like 2026-01-31, not {v!r}")
+    since, until = _day(since), _day(until)
+    fmt = "json" if as_json else fmt
     if fmt not in ("table", "csv", "json"):
         _fail(ExitCode.USAGE, f"--format {fmt}: choose table, csv or json")
     with _exit_on_errors():

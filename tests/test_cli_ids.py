@@ -68,3 +68,16 @@ def test_library_warnings_stay_off_the_terminal(tmp_path):
     p = run_ekte("ingest", tmp_path / "in", "-w", tmp_path / "wd")
     assert p.returncode == 1
     assert "quarantined" in p.stderr and "Warning" not in p.stderr and "warnings.warn" not in p.stderr, p.stderr
+
+
+def test_stats_takes_json_and_german_dates(wd):
+    import json
+
+    w, _ = wd
+    p = run_ekte("stats", "--json", "--since", "01.01.2020", "-w", w)
+    assert p.returncode == 0, p.stderr
+    fig = json.loads(p.stdout)
+    assert fig and isinstance(fig, dict)
+    assert json.loads(run_ekte("stats", "--format", "json", "--since", "2020-01-01", "-w", w).stdout) == fig
+    p = run_ekte("stats", "--since", "32.01.2020", "-w", w)
+    assert p.returncode == 2 and "31.01.2026" in p.stderr
