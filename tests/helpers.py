@@ -1,5 +1,6 @@
 """Helpers shared by the project's tests and the plugins' tests."""
 
+import errno
 import json
 import os
 import subprocess
@@ -42,3 +43,29 @@ def ingest_json(*args, check=None) -> dict:
         return json.loads(p.stdout)
     except ValueError:
         raise AssertionError(f"no JSON on stdout (exit {p.returncode}):\n{p.stdout[-2000:]}\n{p.stderr[-3000:]}")
+
+
+def mount_tmpfs(path: Path, size: str) -> None:
+    """A small tmpfs at *path* (a real ENOSPC when full); the test is skipped
+    where mounting is not permitted.  Undo with ``umount_tmpfs``."""
+    import pytest
+
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+    if p.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here ({p.stderr.decode().strip()})")
+
+
+def umount_tmpfs(path: Path) -> None:
+    subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def fill_until_full(folder: Path) -> Path:
+    """Write ``folder/filler`` until its file system says ENOSPC; returns it (unlink it to make room)."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+        except OSError as e:
+            assert e.errno == errno.ENOSPC
+    return filler

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import NO_FIELD_REVIEW, ekte_cmd, fault_env
+from helpers import NO_FIELD_REVIEW, ekte_cmd, fault_env, mount_tmpfs, umount_tmpfs
 from helpers import run_ekte as _run_ekte
 from hostile_corpus import text_pdf
 
@@ -39,16 +39,14 @@ def tiny_fs(tmp_path):
 
         @staticmethod
         def mount(size: str) -> None:
-            p = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True)
-            if p.returncode != 0:
-                pytest.skip(f"mounting a tmpfs is not permitted here ({p.stderr.decode().strip()})")
+            mount_tmpfs(mnt, size)
 
         @staticmethod
         def remount(opts: str) -> None:
             subprocess.run(["mount", "-o", f"remount,{opts}", str(mnt)], check=True)
 
     yield FS
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+    umount_tmpfs(mnt)
 
 
 @pytest.fixture(scope="module")

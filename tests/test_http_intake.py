@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import httpx
 import pikepdf
 import pytest
 
-from helpers import SAMPLES, fault_env, run_ekte
+from helpers import SAMPLES, fault_env, fill_until_full, mount_tmpfs, run_ekte, umount_tmpfs
 from serve_helpers import start_server, start_watch, stop, token, wait_for
 
 
@@ -318,23 +317,9 @@ def spool_fs(tmp_path):
     add_users(wd)
     mnt = wd / "api"
     mnt.mkdir()
-    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True)
-    if p.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here ({p.stderr.decode().strip()})")
+    mount_tmpfs(mnt, "2m")
     yield wd
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
-
-def _fill(path: Path) -> Path:
-    """Fill the file system of *path* until ENOSPC."""
-    filler = path / "filler"
-    with open(filler, "wb", buffering=0) as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-        except OSError as e:
-            assert e.errno == errno.ENOSPC
-    return filler
+    umount_tmpfs(mnt)
 
 
 def _spool_files(wd: Path) -> list[str]:
@@ -350,7 +335,7 @@ def test_full_disk_answers_507_and_keeps_nothing(spool_fs):
         data = (SAMPLES / "inbox" / "scan-ifsg_belehrung-001-png.png").read_bytes()  # more than the write buffer
         small = b"Antrag auf Erteilung einer Erlaubnis zur Tierhaltung.\n" * 20  # below it: fails at the flush
         assert len(data) > 16384 and len(small) < 4096
-        filler = _fill(wd / "api")
+        filler = fill_until_full(wd / "api")
         for body in (data, small):  # refused while it streams in / when it is flushed at the end
             r = httpx.post(url + "/api/v1/documents", files={"file": ("antrag-müller.png", body)},
                            headers={**bot, "Idempotency-Key": "k-1"}, timeout=60)
@@ -377,7 +362,7 @@ def test_spool_takes_back_what_it_wrote_when_the_last_write_fails(spool_fs):
 
     wd = spool_fs
     spool = Spool(wd)
-    filler = _fill(wd / "api")
+    filler = fill_until_full(wd / "api")
     os.truncate(filler, filler.stat().st_size // 4096 * 4096 - 65536)
     fs = os.statvfs(wd / "api")
     room = fs.f_bavail * fs.f_frsize

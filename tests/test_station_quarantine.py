@@ -7,17 +7,15 @@ the API, never through a link placed in the quarantine."""
 
 from __future__ import annotations
 
-import errno
 import html
 import os
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
-from helpers import SAMPLES
+from helpers import SAMPLES, fill_until_full, mount_tmpfs, umount_tmpfs
 from serve_helpers import csrf_of, login, make_workdir, start_server, stop, token, wait_for
 
 BROKEN = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF broken"
@@ -32,15 +30,13 @@ def st(tmp_path_factory):
     make_workdir(wd, sorted(SAMPLES.glob("inbox/*-pdf.pdf"))[:2] + [base / "files" / "kaputt.pdf"])
     scratch = wd / "tmp"  # every process's scratch space: on a small file system of its own
     scratch.mkdir(exist_ok=True)
-    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(scratch)], capture_output=True)
-    if p.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here ({p.stderr.decode().strip()})")
+    mount_tmpfs(scratch, "8m")
     server, url = start_server(wd)
     try:
         yield {"wd": wd, "url": url, "base": base, "scratch": scratch}
     finally:
         assert stop(server) == 0
-        subprocess.run(["umount", "-l", str(scratch)], capture_output=True)
+        umount_tmpfs(scratch)
 
 
 def _rows(st, sql: str, *args) -> list:
@@ -109,13 +105,7 @@ def test_retry_on_a_full_disk_names_the_cause(st):
                       headers=h).json()["state"] == "quarantined"
     live = [d for d in st["scratch"].iterdir() if d.is_dir()]  # the station's own scratch folder: kept by others
     assert len(live) == 1
-    filler = live[0] / "filler"
-    with open(filler, "wb", buffering=0) as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-        except OSError as e:
-            assert e.errno == errno.ENOSPC
+    filler = fill_until_full(live[0])
     try:
         admin = login(st["url"], "chef")
         admin.post(f"/quarantine/{doc}/retry", data={"csrf": csrf_of(admin.get("/quarantine").text)})
