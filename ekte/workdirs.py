@@ -106,19 +106,16 @@ def resolve_ids(workdir: Path, ids: list[str]) -> list[str]:
     """Full document ids for *ids* (ids or unique prefixes, as everywhere on
     the command line): from the journal, read-only, or — without one — from
     the archive's folder names.  NotFound / ConfigError (ambiguous) else."""
-    import sqlite3
-    from types import SimpleNamespace
-
+    from ekte.journal import Journal
     from ekte.pipeline.queue import NotFound, resolve
 
     path = Path(workdir) / JOURNAL_FILE
     if path.is_file():
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        db.row_factory = sqlite3.Row
+        j = Journal(path, readonly=True)  # a damaged journal: one line, exit 75
         try:
-            return [resolve(SimpleNamespace(db=db), i)["id"] for i in ids]
+            return [resolve(j, i)["id"] for i in ids]
         finally:
-            db.close()
+            j.close()
     folders = sorted(d.name for d in (Path(workdir) / "archive").glob("??/*") if d.is_dir())
     out = []
     for i in ids:
