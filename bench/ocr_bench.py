@@ -95,7 +95,7 @@ def _stage_init() -> None:
 def _stage_one(args: tuple[str, str, object]) -> dict:
     """What a worker does for one document (intake preparation, archival PDF,
     word boxes for extraction, form fields)."""
-    from ekte.stages import intake, layout
+    from ekte.stages import intake
     from ekte.stages.ocr import make_archival_pdf
 
     src, tmp, params = Path(args[0]), Path(args[1]), args[2]
@@ -109,8 +109,7 @@ def _stage_one(args: tuple[str, str, object]) -> dict:
         intake.open_pdf_checked(orig, work, 250)
     else:
         intake.image_to_pdf(orig, work, 300, 250)
-    res = make_archival_pdf(work, tmp / "archival.pdf", params)
-    layout.page_words(tmp / "archival.pdf" if res["format"] != "original" else work)
+    res = make_archival_pdf(work, tmp / "archival.pdf", params)  # the word boxes come with it, as in the worker
     if c.media_type == intake.PDF:
         intake.read_form_fields(work)
     shutil.rmtree(tmp, ignore_errors=True)

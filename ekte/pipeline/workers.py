@@ -219,8 +219,7 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
         doc.extra["split"] = {"notes": notes, "cleaned": cleaned, "form_fields": form}
         return work, {"split": n}
     out = scratch / "archival.pdf"
-    res = make_archival_pdf(work, out, params, task.ocr_jobs)
-    res["page_words"] = page_words(out if res.get("format") != "original" else work)
+    res = make_archival_pdf(work, out, params, task.ocr_jobs)  # its page_words: read with the text, one pass
     if doc.media_type == intake.PDF:
         res["form_fields"] = intake.read_form_fields(work)
     res["notes"] = notes
