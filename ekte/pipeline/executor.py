@@ -23,7 +23,6 @@ from multiprocessing.connection import wait as mp_wait
 from typing import Any, Protocol
 
 from ekte.model import ErrorInfo
-from ekte.pipeline import workers
 from ekte.pipeline.tasks import ABANDONED, CRASHED, TIMEOUT, WorkerSetup, WorkResult, WorkTask
 
 log = logging.getLogger("ekte.executor")
@@ -31,6 +30,44 @@ log = logging.getLogger("ekte.executor")
 #: a worker is replaced after this many tasks (keeps memory flat)
 MAX_TASKS_PER_WORKER = 50
 PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image"]
+#: tasks handed to the executor beyond one per worker: a worker that finishes
+#: finds its next task at once, while the coordinator settles the last one
+PREFETCH = 1
+
+
+def _context() -> Any:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+#: what the coordinator itself imports only when it archives the first document
+#: (pikepdf's PDF/A module for the XMP: 0.2–0.4 s, jsonschema and fontTools with it)
+COORDINATOR_LATE = ("pikepdf.pdfa",)
+
+
+def prestart() -> None:
+    """Start the fork server now, so that it imports the workers' libraries
+    (OCRmyPDF, pikepdf, pdfium: about a second) while the coordinator
+    checks the tools and scans its inputs, not after; meanwhile a thread
+    imports what the coordinator needs for its first archive folder (it
+    would otherwise do so when the first result is already waiting)."""
+    import importlib
+    import threading
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+    for name in COORDINATOR_LATE:
+        threading.Thread(target=importlib.import_module, args=(name,), name="ekte-warm-import", daemon=True).start()
+
+
+def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
+    """A worker process's main (:func:`ekte.pipeline.workers.serve`),
+    named here so that the coordinator never imports the worker side."""
+    from ekte.pipeline import workers
+
+    workers.serve(setup, conn, parent_pid)
 
 
 class Executor(Protocol):
@@ -97,8 +134,7 @@ class LocalExecutor:
         self.max_rss_mb = getattr(ex, "worker_max_rss_mb", 0) if max_rss_mb is None else max_rss_mb
         self.recycled = {"tasks": 0, "memory": 0}  # workers replaced, by reason
         self.stopping = False
-        self.ctx = multiprocessing.get_context("forkserver")
-        self.ctx.set_forkserver_preload(PRELOAD)
+        self.ctx = _context()
         from ekte.stages.ocr import _gs_version
 
         _gs_version()  # probed once, into the environment the workers inherit
@@ -113,7 +149,7 @@ class LocalExecutor:
 
     @property
     def free(self) -> int:
-        return max(0, self.capacity - self.running)
+        return max(0, self.capacity * (1 + PREFETCH) - self.running)
 
     def submit(self, task: WorkTask) -> None:
         self._queue.append(task)
@@ -162,7 +198,7 @@ class LocalExecutor:
     # -- workers
     def _start(self, i: int) -> _Worker:
         mine, theirs = self.ctx.Pipe(duplex=True)
-        proc = self.ctx.Process(target=workers.serve, args=(self.setup, theirs, os.getpid()), daemon=True,
+        proc = self.ctx.Process(target=serve, args=(self.setup, theirs, os.getpid()), daemon=True,
                                 name=f"ekte-worker-{i}")
         proc.start()
         theirs.close()

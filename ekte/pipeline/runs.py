@@ -25,6 +25,7 @@ from ekte.model import Document, ErrorInfo, Status
 from ekte.pipeline import delivery
 from ekte.pipeline.admission import Admission, check, collect, unreadable
 from ekte.pipeline.coordinator import Coordinator
+from ekte.pipeline.executor import prestart
 from ekte.pipeline.results import IngestResult, Interrupted, NoProgress, ProgressSink
 from ekte.pipeline.tasks import ANALYZE, WorkItem, WorkTask
 from ekte.stages import intake
@@ -86,6 +87,8 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     j, progress = session.j, progress or NoProgress()
     check_dependencies(session.params.language)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if session.profile.executor.kind != "dask":
+        prestart()  # the workers' imports run while the inputs are scanned
     t0, result = time.monotonic(), IngestResult(workdir=str(session.workdir))
     roots = inputs(paths)
     run_id = j.start_run(command)
