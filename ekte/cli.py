@@ -83,6 +83,10 @@ def ingest(
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
+    if (executor is None or executor.value != "dask") and not scheduler:  # local workers (unless the profile
+        from ekte.forkserver import prestart  # says Dask): their fork server loads beside the pipeline's imports
+
+        prestart()
     from ekte import api
 
     _run_and_report(lambda progress: api.ingest(

@@ -13,7 +13,6 @@ of long-lived ("warm") worker processes.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 import time
@@ -22,6 +21,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait as mp_wait
 from typing import Any, Protocol
 
+from ekte import forkserver
+from ekte.forkserver import PRELOAD  # noqa: F401 - ekte.distributed.worker preloads the same
 from ekte.model import ErrorInfo
 from ekte.pipeline.tasks import ABANDONED, CRASHED, TIMEOUT, WorkerSetup, WorkResult, WorkTask
 
@@ -29,37 +30,9 @@ log = logging.getLogger("ekte.executor")
 
 #: a worker is replaced after this many tasks (keeps memory flat)
 MAX_TASKS_PER_WORKER = 50
-PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image"]
 #: tasks handed to the executor beyond one per worker: a worker that finishes
 #: finds its next task at once, while the coordinator settles the last one
 PREFETCH = 1
-
-
-def _context() -> Any:
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
-    return ctx
-
-
-#: what the coordinator itself imports only when it archives the first document
-#: (pikepdf's PDF/A module for the XMP: 0.2–0.4 s, jsonschema and fontTools with it)
-COORDINATOR_LATE = ("pikepdf.pdfa",)
-
-
-def prestart() -> None:
-    """Start the fork server now, so that it imports the workers' libraries
-    (OCRmyPDF, pikepdf, pdfium: about a second) while the coordinator
-    checks the tools and scans its inputs, not after; meanwhile a thread
-    imports what the coordinator needs for its first archive folder (it
-    would otherwise do so when the first result is already waiting)."""
-    import importlib
-    import threading
-    from multiprocessing import forkserver
-
-    _context()
-    forkserver.ensure_running()
-    for name in COORDINATOR_LATE:
-        threading.Thread(target=importlib.import_module, args=(name,), name="ekte-warm-import", daemon=True).start()
 
 
 def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
@@ -134,7 +107,7 @@ class LocalExecutor:
         self.max_rss_mb = getattr(ex, "worker_max_rss_mb", 0) if max_rss_mb is None else max_rss_mb
         self.recycled = {"tasks": 0, "memory": 0}  # workers replaced, by reason
         self.stopping = False
-        self.ctx = _context()
+        self.ctx = forkserver.context()
         from ekte.stages.ocr import _gs_version
 
         _gs_version()  # probed once, into the environment the workers inherit

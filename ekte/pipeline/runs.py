@@ -19,13 +19,13 @@ from typing import Any, Iterator
 
 from ekte import fsutil
 from ekte.errors import ConfigError, DocumentError, environment_failure
+from ekte.forkserver import prestart
 from ekte.journal import ARCHIVED, EXPORTED, REVIEW
 from ekte.journal.claims import doc_key
 from ekte.model import Document, ErrorInfo, Status
 from ekte.pipeline import delivery
 from ekte.pipeline.admission import Admission, check, collect, unreadable
 from ekte.pipeline.coordinator import Coordinator
-from ekte.pipeline.executor import prestart
 from ekte.pipeline.results import IngestResult, Interrupted, NoProgress, ProgressSink
 from ekte.pipeline.tasks import ANALYZE, WorkItem, WorkTask
 from ekte.stages import intake
