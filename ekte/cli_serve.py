@@ -70,6 +70,7 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
     """A document of the queue: source, type and candidates by title, fields with confidence and page, history."""
     from ekte import api
     from ekte.profile import load_profile
+    from ekte.serve import names
     from ekte.serve.i18n import local_time, percent
 
     _, code = _tr(lang)
@@ -80,24 +81,28 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
         print(json.dumps(d, ensure_ascii=False, indent=2))
         return
     t = prof.doctype_title
-    out.print(f"[bold]{d['id']}[/]  {_('State')}: {d['state']}  {_('Received')}: {local_time(d['received'])}  "
-              f"{_('Pages')}: {d['pages']}", highlight=False)
+    out.print(f"[bold]{d['id']}[/]  {_('State')}: {names.state_name(d['state'], code)}  "
+              f"{_('Received')}: {local_time(d['received'])}  {_('Pages')}: {d['pages']}", highlight=False)
     out.print(f"{_('File')}: {Path(d['source']).name}", highlight=False, markup=False)
     out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
               + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]), highlight=False)
-    for r in d["reasons"]:
-        out.print(f"  {r}", highlight=False, markup=False)
+    why = [names.reason_text(r, code) for r in d["reasons"]]
+    if d.get("threshold") is not None and d.get("confidence") is not None and d["confidence"] < d["threshold"]:
+        why.insert(0, _("type uncertain"))
+    if d["state"] == "review":
+        out.print(f"{_('Why here')}: " + ("; ".join(why) or "–"), highlight=False, markup=False)
     for k, f in d["fields"].items():
         where = f" · {_('p.')} {f['page']}" if f.get("page") else ""
         corr = d["corrections"].get(k)
         note = f"  → {corr['value']} ({_('corrected by %(who)s') % {'who': corr['by']}})" if corr else ""
-        out.print(f"  {k:14} {f['value']}  [{percent(f.get('confidence'), code)}{where} · {f.get('method')}]{note}",
-                  highlight=False, markup=False)
+        out.print(f"  {names.field_title(k, code):22} {f['value']}  [{percent(f.get('confidence'), code)}{where} · "
+                  f"{f.get('method')}]{note}", highlight=False, markup=False)
     out.print(f"{_('History')}:", highlight=False)
     for e in d["history"]:
         change = f"  {e['old'] if e['old'] is not None else '–'} → {e['new']}" if e["new"] is not None else ""
         who = _("system") if e["actor"] == "system" else e["actor"]
-        out.print(f"  {local_time(e['time'])}  {who:10} {e['stage']}·{e['event']} {e['field'] or ''}{change}",
+        field = f" ({names.field_title(e['field'], code)})" if e["field"] else ""
+        out.print(f"  {local_time(e['time'])}  {who:10} {names.event_name(e['stage'], e['event'], code)}{field}{change}",
                   highlight=False, markup=False)
 
 

@@ -169,3 +169,20 @@ def test_german_catalog_is_complete(tmp_path):
     finally:
         i18n.LOCALE_DIR = old
         i18n.translations.cache_clear()
+
+
+def test_names_a_clerk_reads():
+    """Field ids, states, events and review reasons as words, in German and English; unknown ids as they are."""
+    from ekte.pipeline.steps import SAMPLE_REASON
+    from ekte.serve import names
+
+    assert names.field_title("nachname", "de") == "Nachname" and names.field_title("nachname", "en") == "Last name"
+    assert names.field_title("plugin_feld", "de") == "plugin_feld"
+    assert names.state_name("review", "de") == "wartet auf Prüfung"
+    assert names.event_name("archive", "archived", "de") == "archiviert"
+    assert names.event_name("myplugin", "done", "de") == "myplugin · done"
+    assert names.reason_text("vorname: not found", "de") == "Vorname(n): nicht gefunden"
+    assert names.reason_text("nachname: confidence 0.62 < 0.9", "de") == "Nachname: unsicher (62 %, nötig 90 %)"
+    assert names.reason_text("nachname: confidence 0.62 < 0.9", "en") == "Last name: unsure (62 %, needed 90 %)"
+    assert "Stichprobe" in names.reason_text(SAMPLE_REASON, "de")
+    assert names.reason_text("something else", "de") == "something else"

@@ -362,6 +362,11 @@ def test_history_search_and_prefix(st):
     assert c.get(r.headers["location"]).status_code == 200
     p = run_ekte("review", "show", doc[:6], "-w", st["wd"], "--lang", "de", check=0)
     assert doc in p.stdout and "Dokumenttyp" in p.stdout and "Verlauf" in p.stdout
+    # a clerk reads names, not ekte's ids: the state, why it waits, the fields, the history's events
+    assert "wartet auf Prüfung" in p.stdout and "Warum hier" in p.stdout and "Nachname" in p.stdout
+    assert "archiviert" in p.stdout and "archive·archived" not in p.stdout and "nachname " not in p.stdout
+    page = c.get(f"/history/{doc}").text
+    assert "archiviert" in page and "archive · archived" not in page and ">review<" not in page
     p = run_ekte("review", "show", "0", "-w", st["wd"])
     assert p.returncode == 2 and "not a document id" in p.stderr
     st["used"].discard(doc)
