@@ -86,11 +86,15 @@ def test_show_correct_defer_reject(wd):
     show = run_ekte("review", "show", doc[:8], "-w", wd, "--lang", "de", check=0).stdout
     assert "Dokumenttyp" in show and "→ 12345" in show and "Verlauf" in show
     assert run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout.count('"corrections"') == 1
+    c = json.loads(run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "ort=Musterstadt", "--json", check=0).stdout)
+    assert c["id"] == doc and "ort" in c["corrections"]
     d = run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--note", "Rückruf", check=0)
     assert doc in d.stdout
+    assert json.loads(run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--json", "-v",
+                               check=0).stdout)["id"] == doc  # JSON on stdout, whatever -v logs on stderr
     assert queue_ids(wd)[-1] == doc  # put back: after the others
-    r = run_ekte("review", "reject", other[:8], "-w", wd, "--reason", "not_ours", check=0)
-    assert other in r.stdout and state(wd, other) == "rejected" and other not in queue_ids(wd)
+    r = run_ekte("review", "reject", other[:8], "-w", wd, "--reason", "not_ours", "--json", check=0)
+    assert json.loads(r.stdout)["id"] == other and state(wd, other) == "rejected" and other not in queue_ids(wd)
     p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil")
     assert p.returncode == 2 and "unknown reason 'weil'" in p.stderr
 
