@@ -295,14 +295,15 @@ def stats_cmd(
 def _stats_table(fig: dict, lang: str | None) -> None:
     from rich.table import Table
 
+    from ekte.serve import names
     from ekte.serve.i18n import number, percent
 
     _, code = _tr(lang)
     t = Table(title=_("%(n)s documents received") % {"n": number(fig["total"], code)})
-    for c in fig["by"] + [_("Documents")]:
+    for c in [names.key_name(k, code) for k in fig["by"]] + [_("Documents")]:
         t.add_column(c)
     for r in fig["rows"]:
-        t.add_row(*[str(r[k]) for k in fig["by"]], number(r["count"], code))
+        t.add_row(*[names.stat_value(k, r[k], code, fig["titles"].get) for k in fig["by"]], number(r["count"], code))
     out.print(t)
     t2 = Table(title=_("Review and time to export per document type"))
     for c in (_("Document type"), _("Documents"), _("Review rate"), _("Receipt → export, median")):

@@ -46,6 +46,17 @@ EVENT_NAMES = {
     ("retention", "deleted"): N_("deleted after its retention period"),
 }
 
+#: the values of the statistics' channel and outcome columns (:mod:`ekte.stats`)
+STAT_NAMES = {
+    "scan": N_("scan"), "file": N_("file"), "portal": N_("portal"), "xdomea": N_("xdomea import"), "api": N_("API"),
+    "mail": N_("mail"), "unknown": N_("unknown"), "exported": N_("exported"), "review": N_("review"),
+    "quarantined": N_("quarantined"), "archived": N_("archived (export pending)"), "rejected": N_("rejected"),
+    "released": N_("released"), "in_progress": N_("in progress"), "∑": N_("documents"),
+}
+#: the statistics' grouping keys as column headings
+KEY_NAMES = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month"), "type": N_("Document type"),
+             "channel": N_("Channel"), "outcome": N_("Outcome")}
+
 _NOT_FOUND = re.compile(r"([a-z_]{1,40}): not found")
 _UNSURE = re.compile(r"([a-z_]{1,40}): confidence (\d\.\d{1,4}) < (\d(?:\.\d{1,4})?)")
 
@@ -69,6 +80,19 @@ def state_name(state: str | None, lang: str) -> str:
 def event_name(stage: str, event: str, lang: str) -> str:
     msgid = EVENT_NAMES.get((stage, event))
     return _tr(lang)(msgid) if msgid else f"{stage} · {event}"
+
+
+def stat_value(key: str, value: str | None, lang: str, title: Callable[[str], str] = str) -> str:
+    """A value of the statistics' column *key* (a type by its title)."""
+    if key == "type":
+        return title(value or "") or (value or "–")
+    if key in ("channel", "outcome") and value in STAT_NAMES:
+        return _tr(lang)(STAT_NAMES[value])
+    return value or "–"
+
+
+def key_name(key: str, lang: str) -> str:
+    return _tr(lang)(KEY_NAMES[key]) if key in KEY_NAMES else key
 
 
 def reason_text(reason: str, lang: str) -> str:

@@ -37,6 +37,8 @@ def env(lang: str) -> Environment:
         e.globals["state_name"] = lambda s: names.state_name(s, lang)
         e.globals["event_name"] = lambda st, ev: names.event_name(st, ev, lang)
         e.globals["reason_text"] = lambda r: names.reason_text(r, lang)
+        e.globals["key_name"] = lambda k: names.key_name(k, lang)
+        e.globals["stat_value"] = lambda k, v: names.stat_value(k, v, lang)
         _envs[lang] = e
     return _envs[lang]
 
