@@ -80,7 +80,8 @@ def bau(rng):
     s["sections"].append({"head": "Vorhaben", "items": [("Bezeichnung des Vorhabens", rng.choice(
         ["Neubau eines Einfamilienhauses mit Carport", "Anbau eines Wintergartens", "Errichtung einer Maschinenhalle"]))]})
     s["checks"] = [("Baugenehmigungsverfahren", True), ("vereinfachtes Verfahren", False), ("Bauvoranfrage", False)]
-    s["truth"] = {**person_truth(b, birth=False), "gemarkung": gem, "flur": flur, "flurstueck": fst}
+    s["truth"] = {**person_truth(b, birth=False), "telefon": b["telefon"], "gemarkung": gem, "flur": flur,
+                  "flurstueck": fst}
     s["signer"] = b
     return s
 
@@ -113,7 +114,7 @@ def masern(rng):
         ("Betreut seit", D.fmt_date(D.day(rng, D.dt.date(2024, 8, 1), 500), "norm"))]})
     s["checks"] = [("Impfdokumentation liegt vor", False), ("ärztliches Zeugnis über Immunität", rng.random() < 0.5),
                    ("Nachweis wurde nicht vorgelegt", True)]
-    s["truth"], s["signer"] = person_truth(kid), parent
+    s["truth"], s["signer"] = {**person_truth(kid), "telefon": parent["telefon"], "email": parent["email"]}, parent
     return s
 
 
@@ -140,7 +141,7 @@ def tier(rng):
         ("Tierart / Anzahl", rng.choice(["Schafe / 14", "Hund (Rasse: Kangal) / 1", "Legehennen / 220", "Ziegen / 6"])),
         ("Beginn der Haltung", D.fmt_date(D.day(rng), "norm")),
         ("Registriernummer", f"276 0{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}")]})
-    s["truth"], s["signer"] = person_truth(p, birth=False), p
+    s["truth"], s["signer"] = {**person_truth(p, birth=False), "telefon": p["telefon"]}, p
     return s
 
 
@@ -162,6 +163,7 @@ def sport(rng):
     s["truth"] = {"verein": v, "vorname": chair["vorname"], "nachname": chair["nachname"], "strasse": D.street(club),
                   "plz": club["plz"], "ort": club["ort"], "iban": i, "betrag_eur": norm}
     s["signer"] = chair
+    s["sender"] = {**club, "vorname": "", "nachname": v, "telefon": "", "email": ""}
     s["intro"] = "namens und im Auftrag unseres Vereins beantragen wir einen Zuschuss."
     return s
 
@@ -178,14 +180,16 @@ def egh(rng):
     s["checks"] = [("Assistenzleistungen", True), ("Teilhabe am Arbeitsleben", rng.random() < 0.5),
                    ("Leistungen zur Teilhabe an Bildung", False)]
     s["truth"], s["signer"] = {**person_truth(p), "iban": i}, carer
+    s["sender_counts"] = False
     s["intro"] = "als gesetzliche Betreuung beantrage ich für die unten genannte Person Leistungen."
     return s
 
 
 def sonst(rng):
     title, intro = rng.choice(SONST_TITLES)
-    s, p = _base(rng, "kfz_zulassung", title=title), D.person(rng)
-    s["sections"].append({"head": "Absender/in", "items": person_items(rng, p, birth=False, phone=rng.random() < 0.5)})
+    s, p, phone = _base(rng, "kfz_zulassung", title=title), D.person(rng), rng.random() < 0.5
+    s["sections"].append({"head": "Absender/in", "items": person_items(rng, p, birth=False, phone=phone)})
+    s["truth"] = {**person_truth(p, birth=False), **({"telefon": p["telefon"]} if phone else {})}
     s["sections"].append({"head": "Anliegen", "items": [("Betreff", title), ("Bescheid / Schreiben vom", D.fmt_date(
         D.day(rng, D.dt.date(2025, 10, 1), 90), "norm"))]})
     s["intro"], s["signer"] = intro, p
@@ -202,5 +206,9 @@ def build(rng: random.Random, doctype: str) -> dict:
     spec = BUILDERS[doctype](rng)
     signed = D.day(rng)
     spec["place"] = spec["signer"]["ort"]
-    spec["sender"] = spec["signer"]
+    spec.setdefault("sender", spec["signer"])
+    sender = spec["sender"]
+    # a letter's footer shows the sender's phone and e-mail: truth where the sender's contact counts
+    spec["footer_truth"] = {k: sender[k] for k in ("telefon", "email") if sender[k]} \
+        if spec.get("sender_counts", True) else {}
     return finish(rng, spec, doctype, D.aktenzeichen(rng, doctype), signed)

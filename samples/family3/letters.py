@@ -13,7 +13,7 @@ from layouts import COUNTY, DEPTS, _name, _stamp
 
 def _fax_line(doc: Doc, spec: dict, fax_no: str, when: str, pages: int) -> None:
     doc.font("mono", 7.5)
-    doc.text(10, 7, f"{when:<18}{fax_no:<22}{spec['sender']['nachname'].upper():<24}S. {doc.pdf.page:02d}/{pages:02d}")
+    doc.text(10, 7, f"{when:<18}{fax_no:<22}{spec['sender']['nachname'].upper()[:22]:<24}S. {doc.pdf.page:02d}/{pages:02d}")
 
 
 def fax(spec: dict, rng: random.Random) -> bytes:
@@ -25,7 +25,7 @@ def fax(spec: dict, rng: random.Random) -> bytes:
     doc.font("sans", 26, bold=True)
     doc.text(20, 35, "Telefax")
     rows = [("An", f"{COUNTY}, {DEPTS[spec['type']]}"), ("Fax-Nr.", "+49 2999 123-4999"),
-            ("Von", _name(spec["sender"])), ("Fax-Nr. Absender", fax_no), ("Datum", spec["date_shown"]),
+            ("Von", _name(spec["sender"]).strip()), ("Fax-Nr. Absender", fax_no), ("Datum", spec["date_shown"]),
             ("Seiten (inkl. Deckblatt)", "2"), ("Betreff", spec["title"])]
     y = 52
     for lab, val in rows:
@@ -95,8 +95,9 @@ def brief(spec: dict, rng: random.Random) -> bytes:
     def footer(d: Doc) -> None:
         d.rule(20, 277, 190, grey=120)
         d.font("sans", 7)
-        d.text(20, 281, f"{_name(s)} · {s['strasse']} {s['hausnr']} · {s['plz']} {s['ort']}")
-        d.text(20, 285, f"Telefon {s['telefon']} · E-Mail {s['email']}")
+        d.text(20, 281, f"{_name(s).strip()} · {s['strasse']} {s['hausnr']} · {s['plz']} {s['ort']}")
+        if s["telefon"]:
+            d.text(20, 285, f"Telefon {s['telefon']} · E-Mail {s['email']}")
     doc.on_new_page = footer
     footer(doc)
     doc.font("sans", 10)
@@ -127,7 +128,7 @@ def brief(spec: dict, rng: random.Random) -> bytes:
     doc.font("serif", 10)
     doc.text(25, doc.y + 4, "Mit freundlichen Grüßen")
     doc.scribble(rng, 27, doc.y + 15)
-    doc.text(25, doc.y + 22, _name(s))
+    doc.text(25, doc.y + 22, _name(spec["signer"]))
     return doc.output()
 
 

@@ -41,6 +41,8 @@ def make_one(doctype: str, j: int, layout: str, seed: int) -> tuple[bytes, dict]
     """The born-digital PDF of one document and its truth fields."""
     rng = random.Random(f"{seed}-{doctype}-{j}")
     spec = build(rng, doctype)
+    if layout == "brief":
+        spec["truth"].update(spec["footer_truth"])
     return LAYOUTS[layout](spec, rng), spec["truth"]
 
 

@@ -8,6 +8,7 @@ import random
 
 import img2pdf
 import numpy as np
+import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image, ImageFilter
 
@@ -45,4 +46,9 @@ def scan(pdf: bytes, rng: random.Random) -> bytes:
     finally:
         doc.close()
     layout = img2pdf.get_fixed_dpi_layout_fun((DPI, DPI))
-    return img2pdf.convert(pages, layout_fun=layout, nodate=True)
+    raw = img2pdf.convert(pages, layout_fun=layout, nodate=True)
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(raw)) as pdf:  # img2pdf's /ID is random: one from the content instead
+        del pdf.trailer.ID
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
