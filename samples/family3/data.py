@@ -42,7 +42,14 @@ def person(rng: random.Random, nachname: str | None = None) -> dict[str, str]:
     born = dt.date(1946, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 58))
     return {"vorname": vor, "nachname": nach, "geburtsdatum": born, **address(rng),
             "telefon": f"0{rng.randint(4000, 4999)} {rng.randint(10000, 999999)}",
-            "email": f"{vor.split()[0].lower().replace('é', 'e')}.{rng.randint(10, 99)}@post.example"}
+            "email": f"{_ascii(vor.split()[0].lower())}.{rng.randint(10, 99)}@post.example"}
+
+
+def _ascii(s: str) -> str:
+    """An e-mail local part as people write it: ä → ae, ß → ss, é → e."""
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("é", "e")):
+        s = s.replace(a, b)
+    return s
 
 
 def child(rng: random.Random, parent: dict) -> dict:

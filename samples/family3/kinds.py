@@ -157,8 +157,8 @@ def sport(rng):
     s["sections"].append({"head": "Kassenwart/in", "items": [("Name", f"{tre['vorname']} {tre['nachname']}"),
                                                             ("Telefon", tre["telefon"])]})
     s["sections"].append({"head": "Finanzierung", "items": [
-        ("Gesamtkosten", f"{int(norm.split(',')[0].replace('.', '')) * 3:,} €".replace(",", ".")),
-        ("Eigenmittel", f"{rng.randint(2, 90) * 1000:,},00 €".replace(",", ".")),
+        ("Gesamtkosten", f"{int(norm.split(',')[0].replace('.', '')) * 3:,}".replace(",", ".") + ",00 €"),
+        ("Eigenmittel", f"{rng.randint(2, 90) * 1000:,}".replace(",", ".") + ",00 €"),
         ("Beantragter Zuschuss", shown), iban_item(rng, i)]})
     s["truth"] = {"verein": v, "vorname": chair["vorname"], "nachname": chair["nachname"], "strasse": D.street(club),
                   "plz": club["plz"], "ort": club["ort"], "iban": i, "betrag_eur": norm}
