@@ -148,3 +148,19 @@ def test_module_and_function_size(path):
     for fn in ast.walk(ast.parse(src)):
         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assert fn.end_lineno - fn.lineno + 1 <= 60, fn.name
+
+
+def test_bylayout_scores_each_layout(one_each, tmp_path):
+    out, truth = one_each
+    born = {k: t for k, t in truth.items() if not k.endswith(".scan")}
+    for k in born:
+        (tmp_path / f"{k}.pdf").write_bytes((out / f"{k}.pdf").read_bytes())
+    (tmp_path / "truth.json").write_text(json.dumps(born), "utf-8")
+    r = subprocess.run([sys.executable, str(F3 / "bylayout.py"), str(tmp_path), str(tmp_path / "work")],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    rows = {" ".join(ln.split()[:-6]): ln.split()[-6:] for ln in r.stdout.splitlines()[1:]}
+    layouts = {f"layout {lay}" for lay in ("fachverfahren", "ankreuz", "portal", "fax", "brief")}
+    assert layouts <= set(rows) and rows["all"][0] == "9"
+    assert sum(int(rows[g][0]) for g in layouts) == 9
+    assert all(0.0 <= float(v[4]) <= 1.0 for v in rows.values())  # F1
