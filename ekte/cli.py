@@ -62,7 +62,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
         if report is not None:
             report(result)
     if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
     else:
         render.summary(result)
     if result.failure is not None:
@@ -83,10 +83,6 @@ def ingest(
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
-    if (executor is None or executor.value != "dask") and not scheduler:  # local workers (unless the profile
-        from ekte.forkserver import prestart  # says Dask): their fork server loads beside the pipeline's imports
-
-        prestart()
     from ekte import api
 
     _run_and_report(lambda progress: api.ingest(
@@ -285,19 +281,24 @@ def review_accept_cmd(
     set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
     sample: SampleOpt = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
-    plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
+    plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text, as_json: JsonOpt = False,
 ) -> None:
     """Confirm or correct a document's type and fields; this process then exports it at once."""
     from ekte import api
+    from ekte.render import doc_summary
 
     setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         doc = api.review_accept(doc_id, doctype=doctype, sets=field_sets(set_), profile=profile, workdir=workdir,
                                 overrides=override, connectors=connector or None, plugins=plugin, sample=sample)
-    if doc.error:
+    if as_json:
+        print(json.dumps({**doc_summary(doc), "exports": doc.exports}, ensure_ascii=False))
+    elif doc.error:
         out.print(f"{doc.id}: {doc.doctype} accepted; export failed: {doc.error.message}", highlight=False)
+    else:
+        out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
+    if doc.error:
         raise typer.Exit(ExitCode.DOCUMENTS_NEED_ATTENTION)
-    out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
 
 
 def field_sets(items: list[str]) -> dict[str, str]:

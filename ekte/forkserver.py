@@ -2,9 +2,9 @@
 
 Its preload — the workers' libraries (OCRmyPDF, pikepdf, pdfium, PIL:
 about a second) — is the longest part of starting ``ekte ingest``.  This
-module imports nothing of ekte, so the command can start the fork server
-before it imports its own pipeline (``ekte.pipeline`` takes about half a
-second): the two then load side by side on two cores.  The fork server
+module imports nothing of ekte; ``runs.ingest`` starts the fork server as
+soon as it knows the OCR language (its preload warms Tesseract's data for
+it), before it scans its inputs: the two then run side by side.  The fork server
 is started with ekte's private umask (0077), as the session would have it,
 so that what the workers write is private whoever started it first."""
 
@@ -16,7 +16,9 @@ import os
 import threading
 from typing import Any
 
-PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image"]
+#: (ekte.warm last: the rest of a first task's modules, Tesseract's language data, then gc.freeze)
+PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image",
+           "ekte.warm"]
 #: what the coordinator itself imports only when it archives the first document
 #: (pikepdf's PDF/A module for the XMP: 0.2–0.4 s, jsonschema and fontTools with it)
 COORDINATOR_LATE = ("pikepdf.pdfa",)
@@ -29,8 +31,9 @@ def context() -> Any:
     return ctx
 
 
-def prestart() -> None:
-    """Start the fork server now (once per process), and meanwhile import
+def prestart(language: str) -> None:
+    """Start the fork server now (once per process), its preload warming
+    Tesseract's data for *language* (``ekte.warm``), and meanwhile import
     in a thread what the coordinator needs for its first archive folder."""
     global _started
     if _started:
@@ -38,6 +41,7 @@ def prestart() -> None:
     _started = True
     from multiprocessing import forkserver
 
+    os.environ["EKTE_WARM_LANGUAGE"] = language
     context()
     old = os.umask(0o077)
     try:

@@ -108,6 +108,7 @@ class LocalExecutor:
         self.recycled = {"tasks": 0, "memory": 0}  # workers replaced, by reason
         self.stopping = False
         self.ctx = forkserver.context()
+        os.environ["EKTE_WARM_LANGUAGE"] = setup.params.language  # loaded by ekte.warm, shared by the workers
         from ekte.stages.ocr import _gs_version
 
         _gs_version()  # probed once, into the environment the workers inherit
