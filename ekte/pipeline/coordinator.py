@@ -147,7 +147,7 @@ class Coordinator:
         now = time.monotonic()
         due = [d for d in self.deferred if d.next_try <= now]
         for d in due:
-            if self.executor.free <= 0:
+            if not self.free:
                 return
             self.deferred.remove(d)
             o = self.admission.admit(d.item, d.cand, deferred_since=d.since)
