@@ -14,6 +14,7 @@ from pathlib import Path
 from ekte.errors import ConfigError, DocumentError, ExitCode, MissingDependency
 from ekte.model import Document, Status
 from ekte.pipeline import IngestResult, Pipeline, ProgressSink, default_workdir
+from ekte.pipeline.runs import inputs
 from ekte.profile import Profile, available_profiles, check_profile, load_profile
 
 __all__ = [
@@ -73,6 +74,7 @@ def ingest(
     (*executor* ``dask``: on Dask distributed, see :func:`with_executor`)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     prof = with_executor(prof, executor, scheduler, shared_root)
+    inputs(list(paths))  # a mistyped input is refused before a working directory is made for it
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return p.ingest([Path(x) for x in paths], move_to=move_to, progress=progress)
 

@@ -70,6 +70,7 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
     """A document of the queue: source, type and candidates by title, fields with confidence and page, history."""
     from ekte import api
     from ekte.profile import load_profile
+    from ekte.serve import names
     from ekte.serve.i18n import local_time, percent
 
     _, code = _tr(lang)
@@ -80,24 +81,28 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
         print(json.dumps(d, ensure_ascii=False, indent=2))
         return
     t = prof.doctype_title
-    out.print(f"[bold]{d['id']}[/]  {_('State')}: {d['state']}  {_('Received')}: {local_time(d['received'])}  "
-              f"{_('Pages')}: {d['pages']}", highlight=False)
+    out.print(f"[bold]{d['id']}[/]  {_('State')}: {names.state_name(d['state'], code)}  "
+              f"{_('Received')}: {local_time(d['received'])}  {_('Pages')}: {d['pages']}", highlight=False)
     out.print(f"{_('File')}: {Path(d['source']).name}", highlight=False, markup=False)
     out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
               + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]), highlight=False)
-    for r in d["reasons"]:
-        out.print(f"  {r}", highlight=False, markup=False)
+    why = [names.reason_text(r, code) for r in d["reasons"]]
+    if d.get("threshold") is not None and d.get("confidence") is not None and d["confidence"] < d["threshold"]:
+        why.insert(0, _("type uncertain"))
+    if d["state"] == "review":
+        out.print(f"{_('Why here')}: " + ("; ".join(why) or "–"), highlight=False, markup=False)
     for k, f in d["fields"].items():
         where = f" · {_('p.')} {f['page']}" if f.get("page") else ""
         corr = d["corrections"].get(k)
         note = f"  → {corr['value']} ({_('corrected by %(who)s') % {'who': corr['by']}})" if corr else ""
-        out.print(f"  {k:14} {f['value']}  [{percent(f.get('confidence'), code)}{where} · {f.get('method')}]{note}",
-                  highlight=False, markup=False)
+        out.print(f"  {names.field_title(k, code):22} {f['value']}  [{percent(f.get('confidence'), code)}{where} · "
+                  f"{f.get('method')}]{note}", highlight=False, markup=False)
     out.print(f"{_('History')}:", highlight=False)
     for e in d["history"]:
         change = f"  {e['old'] if e['old'] is not None else '–'} → {e['new']}" if e["new"] is not None else ""
         who = _("system") if e["actor"] == "system" else e["actor"]
-        out.print(f"  {local_time(e['time'])}  {who:10} {e['stage']}·{e['event']} {e['field'] or ''}{change}",
+        field = f" ({names.field_title(e['field'], code)})" if e["field"] else ""
+        out.print(f"  {local_time(e['time'])}  {who:10} {names.event_name(e['stage'], e['event'], code)}{field}{change}",
                   highlight=False, markup=False)
 
 
@@ -105,13 +110,16 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
 def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE",
                        help="A corrected value (repeatable; checked: dates, IBAN, PLZ, FIN, …).")] = [],
                        profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                       lang: LangOpt = None) -> None:
+                       lang: LangOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0) -> None:
     """Store checked corrections for a document still waiting (applied when it is accepted)."""
     from ekte import api
 
     _, _code = _tr(lang)
+    setup_logging(verbose, "text")
     with _exit_on_errors():
         r = api.review_correct(doc_id, field_sets(set_), profile=profile, workdir=workdir, overrides=override)
+    if as_json:
+        return print(json.dumps(r, ensure_ascii=False))
     out.print(_("Corrections to {id} saved.").format(id=r["id"]) + " " + ", ".join(r["corrections"]), highlight=False)
 
 
@@ -120,14 +128,19 @@ def review_reject_cmd(doc_id: IdArg, reason: Annotated[str, typer.Option("--reas
                       help="A reason of the profile's [review.reject] (default: not_ours, unreadable).")],
                       note: Annotated[str, typer.Option("--note", metavar="TEXT", help="A note for the record.")] = "",
                       profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                      connector: ConnectorOpt = [], plugin: PluginOpt = [], lang: LangOpt = None) -> None:
+                      connector: ConnectorOpt = [], plugin: PluginOpt = [], lang: LangOpt = None,
+                      as_json: JsonOpt = False, verbose: VerboseOpt = 0) -> None:
     """Reject a document of the queue; the reason's disposition follows (keep, quarantine, export as a type)."""
     from ekte import api
+    from ekte.render import doc_summary
 
     _, _code = _tr(lang)
+    setup_logging(verbose, "text")
     with _exit_on_errors():
         doc = api.review_reject(doc_id, reason, note, profile=profile, workdir=workdir, overrides=override,
                                 connectors=connector or None, plugins=plugin)
+    if as_json:
+        return print(json.dumps({**doc_summary(doc), "exports": doc.exports, "reason": reason}, ensure_ascii=False))
     out.print(_("Document {id} rejected.").format(id=doc.id), highlight=False)
 
 
@@ -136,14 +149,17 @@ def review_defer_cmd(doc_id: IdArg, hours: Annotated[Optional[float], typer.Opti
                      "--hours", metavar="H", help="How long (default: the profile's review.defer_hours).")] = None,
                      note: Annotated[str, typer.Option("--note", metavar="TEXT", help="A note for the record.")] = "",
                      profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                     lang: LangOpt = None) -> None:
+                     lang: LangOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0) -> None:
     """Put a document back ("come back later"): it stays in the queue, after the others, until then."""
     from ekte import api
     from ekte.serve.i18n import local_time
 
     _, _code = _tr(lang)
+    setup_logging(verbose, "text")
     with _exit_on_errors():
         r = api.review_defer(doc_id, hours=hours, note=note, profile=profile, workdir=workdir, overrides=override)
+    if as_json:
+        return print(json.dumps(r, ensure_ascii=False))
     out.print(_("Document {id} put back.").format(id=r["id"]) + f" ({_('put back until')} {local_time(r['until'])})",
               highlight=False)
 
@@ -279,14 +295,15 @@ def stats_cmd(
 def _stats_table(fig: dict, lang: str | None) -> None:
     from rich.table import Table
 
+    from ekte.serve import names
     from ekte.serve.i18n import number, percent
 
     _, code = _tr(lang)
     t = Table(title=_("%(n)s documents received") % {"n": number(fig["total"], code)})
-    for c in fig["by"] + [_("Documents")]:
+    for c in [names.key_name(k, code) for k in fig["by"]] + [_("Documents")]:
         t.add_column(c)
     for r in fig["rows"]:
-        t.add_row(*[str(r[k]) for k in fig["by"]], number(r["count"], code))
+        t.add_row(*[names.stat_value(k, r[k], code, fig["titles"].get) for k in fig["by"]], number(r["count"], code))
     out.print(t)
     t2 = Table(title=_("Review and time to export per document type"))
     for c in (_("Document type"), _("Documents"), _("Review rate"), _("Receipt → export, median")):

@@ -45,17 +45,21 @@ def summary(result: Any) -> None:
         return
     t = Table(title="ekte ingest — summary", show_footer=False)
     t.add_column("document type")
-    for st in ("archived", "review"):
-        t.add_column(st, justify="right")
+    for title in ("archived, exported", "archived, for review"):
+        t.add_column(title, justify="right")
     for dt, counts in s["by_doctype"].items():
         t.add_row(dt, str(counts.get("archived", 0)), str(counts.get("review", 0)))
     out.print(t)
     b = s["by_status"]
+    kept = b["archived"] + b["review"] + b.get("export_failed", 0)  # every one of them is in the archive
+    parts = [f"{b['archived']} exported" if b["archived"] else "", f"[yellow]{b['review']} waiting for review[/]"
+             if b["review"] else "", f"[red]{b['export_failed']} not exported (run again or `ekte export`)[/]"
+             if b.get("export_failed") else ""]
     out.print(
-        f"{s['total']} documents, {s['pages']} pages in {s['seconds']:.1f} s: "
-        f"[green]{b['archived']} archived[/], {b['duplicate']} duplicates, "
-        f"[yellow]{b['review']} for review[/], [red]{b['quarantined']} quarantined[/]"
-        + (f", [red]{b['export_failed']} not exported (run again or `ekte export`)[/]" if b.get("export_failed") else ""),
+        f"{plural(s['total'], 'document')}, {plural(s['pages'], 'page')} in {s['seconds']:.1f} s: "
+        f"[green]{kept} archived[/]" + (f" ({', '.join(p for p in parts if p)})" if kept else "")
+        + f", {plural(b['duplicate'], 'duplicate')}, "
+        + (f"[red]{b['quarantined']} quarantined[/]" if b["quarantined"] else "0 quarantined"),
         highlight=False,
     )
     m = s.get("mail")
@@ -82,6 +86,11 @@ def summary(result: Any) -> None:
         out.print(q)
     if result.interrupted:
         out.print("[yellow]interrupted — run the same command again to finish the rest[/]")
+
+
+def plural(n: int, word: str) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def workers(s: dict[str, Any]) -> None:
@@ -111,7 +120,7 @@ def export_table(result: Any) -> None:
         t.add_row(d.id, d.doctype or "-", res)
     out.print(t)
     b = result.summary["by_status"]
-    out.print(f"{len(result.documents)} documents: {b['archived']} exported or already there, "
+    out.print(f"{plural(len(result.documents), 'document')}: {b['archived']} exported or already there, "
               f"{b['export_failed']} failed, {b['review']} waiting for review", highlight=False)
 
 

@@ -81,3 +81,10 @@ def test_stats_takes_json_and_german_dates(wd):
     assert json.loads(run_ekte("stats", "--format", "json", "--since", "2020-01-01", "-w", w).stdout) == fig
     p = run_ekte("stats", "--since", "32.01.2020", "-w", w)
     assert p.returncode == 2 and "31.01.2026" in p.stderr
+
+
+def test_mistyped_input_makes_no_working_directory(tmp_path):
+    """`ekte ingest /nonexistent -w X`: one line, exit 2, and no X left behind."""
+    p = run_ekte("ingest", tmp_path / "nonexistent", "-w", tmp_path / "wd")
+    assert p.returncode == 2 and "input not found" in p.stderr and "Traceback" not in p.stderr
+    assert not (tmp_path / "wd").exists()

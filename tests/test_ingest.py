@@ -173,7 +173,7 @@ def test_exit_codes(run, tmp_path, inbox):
     # the module run had quarantined documents -> 1
     p = run_ekte("ingest", inbox / "kfz_zulassung-001-pdf.pdf", "-w", tmp_path / "w1", "--no-progress")
     assert p.returncode == 0, p.stderr
-    assert "1 archived" in p.stdout
+    assert "1 document, 1 page in" in p.stdout and "1 archived (1 exported)" in p.stdout  # one, not "1 documents"
     p = run_ekte("ingest", run["inbox"] / "bad" / "empty.pdf", "-w", tmp_path / "w1")
     assert p.returncode == 1
     p = run_ekte("ingest", inbox, "-w", tmp_path / "w2", "-o", "ocr.jbos=1")

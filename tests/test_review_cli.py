@@ -86,11 +86,15 @@ def test_show_correct_defer_reject(wd):
     show = run_ekte("review", "show", doc[:8], "-w", wd, "--lang", "de", check=0).stdout
     assert "Dokumenttyp" in show and "→ 12345" in show and "Verlauf" in show
     assert run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout.count('"corrections"') == 1
+    c = json.loads(run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "ort=Musterstadt", "--json", check=0).stdout)
+    assert c["id"] == doc and "ort" in c["corrections"]
     d = run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--note", "Rückruf", check=0)
     assert doc in d.stdout
+    assert json.loads(run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--json", "-v",
+                               check=0).stdout)["id"] == doc  # JSON on stdout, whatever -v logs on stderr
     assert queue_ids(wd)[-1] == doc  # put back: after the others
-    r = run_ekte("review", "reject", other[:8], "-w", wd, "--reason", "not_ours", check=0)
-    assert other in r.stdout and state(wd, other) == "rejected" and other not in queue_ids(wd)
+    r = run_ekte("review", "reject", other[:8], "-w", wd, "--reason", "not_ours", "--json", check=0)
+    assert json.loads(r.stdout)["id"] == other and state(wd, other) == "rejected" and other not in queue_ids(wd)
     p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil")
     assert p.returncode == 2 and "unknown reason 'weil'" in p.stderr
 
@@ -169,3 +173,20 @@ def test_german_catalog_is_complete(tmp_path):
     finally:
         i18n.LOCALE_DIR = old
         i18n.translations.cache_clear()
+
+
+def test_names_a_clerk_reads():
+    """Field ids, states, events and review reasons as words, in German and English; unknown ids as they are."""
+    from ekte.pipeline.steps import SAMPLE_REASON
+    from ekte.serve import names
+
+    assert names.field_title("nachname", "de") == "Nachname" and names.field_title("nachname", "en") == "Last name"
+    assert names.field_title("plugin_feld", "de") == "plugin_feld"
+    assert names.state_name("review", "de") == "wartet auf Prüfung"
+    assert names.event_name("archive", "archived", "de") == "archiviert"
+    assert names.event_name("myplugin", "done", "de") == "myplugin · done"
+    assert names.reason_text("vorname: not found", "de") == "Vorname(n): nicht gefunden"
+    assert names.reason_text("nachname: confidence 0.62 < 0.9", "de") == "Nachname: unsicher (62 %, nötig 90 %)"
+    assert names.reason_text("nachname: confidence 0.62 < 0.9", "en") == "Last name: unsure (62 %, needed 90 %)"
+    assert "Stichprobe" in names.reason_text(SAMPLE_REASON, "de")
+    assert names.reason_text("something else", "de") == "something else"

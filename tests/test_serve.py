@@ -362,6 +362,11 @@ def test_history_search_and_prefix(st):
     assert c.get(r.headers["location"]).status_code == 200
     p = run_ekte("review", "show", doc[:6], "-w", st["wd"], "--lang", "de", check=0)
     assert doc in p.stdout and "Dokumenttyp" in p.stdout and "Verlauf" in p.stdout
+    # a clerk reads names, not ekte's ids: the state, why it waits, the fields, the history's events
+    assert "wartet auf Prüfung" in p.stdout and "Warum hier" in p.stdout and "Nachname" in p.stdout
+    assert "archiviert" in p.stdout and "archive·archived" not in p.stdout and "nachname " not in p.stdout
+    page = c.get(f"/history/{doc}").text
+    assert "archiviert" in page and "archive · archived" not in page and ">review<" not in page
     p = run_ekte("review", "show", "0", "-w", st["wd"])
     assert p.returncode == 2 and "not a document id" in p.stderr
     st["used"].discard(doc)
@@ -381,8 +386,11 @@ def test_statistics_pages_downloads_and_cli(st):
     assert cli["total"] == total
     exported = journal(st).execute("SELECT COUNT(*) FROM documents WHERE state='exported'").fetchone()[0]
     assert sum(r["count"] for r in cli["rows"] if r["outcome"] == "exported") == exported
-    table = run_ekte("stats", "-w", st["wd"], "--lang", "de", check=0).stdout
-    assert "Dokumente eingegangen" in table
+    table = run_ekte("stats", "-w", st["wd"], "--lang", "de", "--by", "type,channel,outcome", check=0).stdout
+    assert "Dokumente eingegangen" in table and "Kanal" in table and "Ergebnis" in table and "Bauantrag" in table
+    assert "Prüfung" in table and " review " not in table and " scan " not in table  # words, not ekte's ids
+    html = page.text.split("<h2>", 3)[-1]  # the figures table: headings and values in German
+    assert "<th>Kanal</th>" in page.text and "<td>review</td>" not in html and "<td>scan</td>" not in html
 
 
 def test_english_and_openapi(st):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Callable
 
-from ekte.serve import i18n
+from ekte.serve import i18n, names
 
 PALETTE = ["#2f6f9f", "#e39b2d", "#4c9a52", "#c4453c", "#7d5ba6", "#8c6d46", "#d16ba5", "#6f7f8f", "#b5b83b"]
 
@@ -55,13 +55,9 @@ def figures_charts(fig: dict[str, Any], lang: str, title: Callable[[str], str]) 
     from ekte.stats import series
 
     _ = i18n.gettext_for(lang)
-    names = {"scan": _("scan"), "file": _("file"), "portal": _("portal"), "xdomea": _("xdomea import"),
-             "api": _("API"), "mail": _("mail"), "unknown": _("unknown"), "exported": _("exported"),
-             "review": _("review"), "quarantined": _("quarantined"), "archived": _("archived (export pending)"),
-             "rejected": _("rejected"), "in_progress": _("in progress"), "∑": _("documents")}
 
     def label(k: str) -> str:
-        return names.get(k) or title(k) or k
+        return names.stat_value("outcome", k, lang) if k in names.STAT_NAMES else title(k) or k
 
     out = []
     by = fig["by"]

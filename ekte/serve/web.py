@@ -14,9 +14,9 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ekte.pipeline import queue as q
-from ekte.pipeline import review, steps
+from ekte.pipeline import review
 from ekte.pipeline.manual import FieldInvalid, check_value
-from ekte.serve import i18n
+from ekte.serve import i18n, names
 from ekte.serve.auth import check_csrf, csrf_token, require, station
 from ekte.serve.pages import field_boxes, page_png, prefetch_boxes
 
@@ -33,7 +33,12 @@ def env(lang: str) -> Environment:
         e.filters["localdate"] = lambda v: i18n.local_time(v, with_time=False)
         e.filters["num"] = lambda v, d=0: i18n.number(v, lang, d)
         e.filters["pct"] = lambda v: i18n.percent(v, lang)
-        e.globals["sample_reason"] = steps.SAMPLE_REASON
+        e.globals["field_title"] = lambda n: names.field_title(n, lang)
+        e.globals["state_name"] = lambda s: names.state_name(s, lang)
+        e.globals["event_name"] = lambda st, ev: names.event_name(st, ev, lang)
+        e.globals["reason_text"] = lambda r: names.reason_text(r, lang)
+        e.globals["key_name"] = lambda k: names.key_name(k, lang)
+        e.globals["stat_value"] = lambda k, v: names.stat_value(k, v, lang)
         _envs[lang] = e
     return _envs[lang]
 
