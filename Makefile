@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 catalogs extract-model
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 catalogs extract-model
 
 all: test
 
@@ -91,6 +91,20 @@ eval-heldout2: venv
 	$(BIN)/ekte eval $(HELDOUT2)/born --truth $(HELDOUT2)/born/truth.json --workdir $(HELDOUT2)/work-born
 	@echo "== heldout2, scans ($(HELDOUT2)/scans)"
 	$(BIN)/ekte eval $(HELDOUT2)/scans --truth $(HELDOUT2)/scans/truth.json --workdir $(HELDOUT2)/work-scans
+
+# The development/calibration family (samples/family3): for finding what the rules miss and for
+# calibrating confidence on unseen layouts -- never the final figure (that is eval-heldout2).
+FAMILY3   ?= bench/out/family3
+FAMILY3_N ?= 5
+FAMILY3_SEED ?= 1
+eval-family3: venv
+	rm -rf $(FAMILY3)
+	$(BIN)/python samples/family3/make.py $(FAMILY3)/born --per-type $(FAMILY3_N) --seed $(FAMILY3_SEED) --born
+	$(BIN)/python samples/family3/make.py $(FAMILY3)/scans --per-type $(FAMILY3_N) --seed $(FAMILY3_SEED) --scans
+	@echo "== family3, born-digital ($(FAMILY3)/born)"
+	$(BIN)/ekte eval $(FAMILY3)/born --truth $(FAMILY3)/born/truth.json --workdir $(FAMILY3)/work-born
+	@echo "== family3, scans ($(FAMILY3)/scans)"
+	$(BIN)/ekte eval $(FAMILY3)/scans --truth $(FAMILY3)/scans/truth.json --workdir $(FAMILY3)/work-scans
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache bench/out

@@ -85,7 +85,10 @@ def split_vs_unsplit(tmp: Path, jobs: int, long_pages: int, short: int, sizes: l
 
 
 class TreeSampler(threading.Thread):
-    """Peaks of a process tree's memory, sampled every *every* seconds."""
+    """Peaks of a process tree's memory, sampled every *every* seconds:
+    in all, per role (the coordinator, the forkserver, the workers, the
+    programs they start — Ghostscript, Tesseract) and what each role held
+    at the moment of the peak of the summed PSS."""
 
     def __init__(self, pid: int, every: float = 0.2) -> None:
         super().__init__(daemon=True)
@@ -94,24 +97,46 @@ class TreeSampler(threading.Thread):
         self.root = psutil.Process(pid)
         self.every = every
         self.peak = {"rss_mb": 0.0, "pss_mb": 0.0, "coordinator_rss_mb": 0.0, "processes": 0}
+        self.role_peak_pss: dict[str, float] = {}  # the largest single process of each role (MB)
+        self.at_peak: dict[str, float] = {}  # summed PSS per role when the whole run's PSS peaked (MB)
         self.stop = threading.Event()
+
+    def _role(self, p: object, forkserver: set[int]) -> str:
+        if p.pid == self.root.pid:  # type: ignore[attr-defined]
+            return "coordinator"
+        if p.pid in forkserver:  # type: ignore[attr-defined]
+            return "forkserver"
+        return "worker" if p.ppid() in forkserver else "program"  # type: ignore[attr-defined]
 
     def sample(self) -> None:
         import psutil
 
         rss = pss = 0
         procs = [self.root] + self.root.children(recursive=True)
+        forkserver = set()
         for p in procs:
             try:
-                mi = p.memory_full_info()
+                # (a worker forked from it has the same command line: the forkserver is the coordinator's child)
+                if p.ppid() == self.root.pid and "multiprocessing.forkserver" in " ".join(p.cmdline())[:300]:
+                    forkserver.add(p.pid)
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                pass
+        roles: dict[str, float] = {}
+        for p in procs:
+            try:
+                mi, role = p.memory_full_info(), self._role(p, forkserver)
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 continue
+            one = getattr(mi, "pss", mi.rss)
             rss += mi.rss
-            pss += getattr(mi, "pss", mi.rss)
+            pss += one
+            roles[role] = roles.get(role, 0.0) + one / 2**20
+            self.role_peak_pss[role] = max(self.role_peak_pss.get(role, 0.0), one / 2**20)
             if p.pid == self.root.pid:
                 self.peak["coordinator_rss_mb"] = max(self.peak["coordinator_rss_mb"], mi.rss / 2**20)
         self.peak["rss_mb"] = max(self.peak["rss_mb"], rss / 2**20)
-        self.peak["pss_mb"] = max(self.peak["pss_mb"], pss / 2**20)
+        if pss / 2**20 > self.peak["pss_mb"]:
+            self.peak["pss_mb"], self.at_peak = pss / 2**20, roles
         self.peak["processes"] = max(self.peak["processes"], len(procs))
 
     def run(self) -> None:
@@ -140,7 +165,9 @@ def tree_memory(src: Path, wd: Path, jobs: int, *over: str) -> dict:
     s.join()
     summary = json.loads(out)["summary"]
     return {"documents": summary["total"], "by_status": {k: v for k, v in summary["by_status"].items() if v},
-            "seconds": round(time.monotonic() - t0, 1), **{k: round(v) for k, v in s.peak.items()}}
+            "seconds": round(time.monotonic() - t0, 1), **{k: round(v) for k, v in s.peak.items()},
+            "largest_process_pss_mb": {k: round(v) for k, v in sorted(s.role_peak_pss.items())},
+            "pss_at_peak_mb": {k: round(v) for k, v in sorted(s.at_peak.items())}}
 
 
 def memory_inputs(d: Path, n: int, scan_every: int) -> Path:
@@ -213,5 +240,6 @@ def report(res: dict) -> str:
         for n, r in m["runs"].items():
             lines.append(f"Whole run, {n} documents (-j {m['jobs']}, every {m['scan_every']}th a scan): peak PSS "
                          f"{r['pss_mb']} MB, summed RSS {r['rss_mb']} MB, coordinator RSS {r['coordinator_rss_mb']} MB, "
-                         f"{r['processes']} processes, {r['seconds']} s")
+                         f"{r['processes']} processes, {r['seconds']} s; PSS at the peak by role "
+                         f"{r.get('pss_at_peak_mb')}, largest single process by role {r.get('largest_process_pss_mb')}")
     return "\n".join(lines)

@@ -62,7 +62,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
         if report is not None:
             report(result)
     if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
     else:
         render.summary(result)
     if result.failure is not None:

@@ -161,8 +161,8 @@ class ImportResult(IngestResult):
 
     migration: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "migration": self.migration}
+    def to_json(self, *, lazy: bool = False) -> dict[str, Any]:
+        return {**super().to_json(lazy=lazy), "migration": self.migration}
 
 
 def write_reports(source: XdomeaSource, result: IngestResult, workdir: Path) -> list[dict[str, Any]]:

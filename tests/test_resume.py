@@ -115,6 +115,13 @@ def test_interrupt_exits_130_and_rerun_finishes(mixed_inbox, tmp_path, sig):
     assert proc.returncode == 130, err.decode()[-2000:]
     partial = json.loads(out)
     assert partial["summary"]["interrupted"] is True
+    # every input is either listed with its outcome or as pending (left for the re-run), never both
+    done = {Path(d["source"]).name for d in partial["documents"]}
+    pending = {Path(p).name for p in partial["pending"]}
+    assert pending and not done & pending, partial
+    assert done | pending == {p.name for p in mixed_inbox.iterdir()}
+    assert partial["summary"]["pending"] == len(partial["pending"])
+    assert "not processed yet" in err.decode()
     ingest_json(mixed_inbox, "-w", wd, check=0)
     _check_exactly_once(wd, 10)
 

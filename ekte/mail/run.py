@@ -31,6 +31,7 @@ def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResu
     check_dependencies(session.params.language)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     t0, result = time.monotonic(), IngestResult(workdir=str(session.workdir))
+    result.documents.live = session.waiting  # waiting for a group's export: its outcome comes later
     run_id = j.start_run("mail")
 
     def done(doc: Document, item: WorkItem) -> None:

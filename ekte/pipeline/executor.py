@@ -30,7 +30,9 @@ log = logging.getLogger("ekte.executor")
 
 #: a worker is replaced after this many tasks (keeps memory flat)
 MAX_TASKS_PER_WORKER = 50
-PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image"]
+#: (ekte.warm last: the rest of a first task's modules, Tesseract's language data, then gc.freeze)
+PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image",
+           "ekte.warm"]
 
 
 class Executor(Protocol):
@@ -98,6 +100,7 @@ class LocalExecutor:
         self.recycled = {"tasks": 0, "memory": 0}  # workers replaced, by reason
         self.stopping = False
         self.ctx = multiprocessing.get_context("forkserver")
+        os.environ["EKTE_WARM_LANGUAGE"] = setup.params.language  # loaded by ekte.warm, shared by the workers
         self.ctx.set_forkserver_preload(PRELOAD)
         from ekte.stages.ocr import _gs_version
 

@@ -3,12 +3,14 @@ code) and how it reports progress."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import IO, Any, Iterable, Protocol
 
 from ekte.errors import ExitCode
 from ekte.model import OUTPUT_VERSION, Document, Status
+from ekte.pipeline.settled import Settled
 
 
 class ProgressSink(Protocol):
@@ -37,9 +39,29 @@ class Interrupted(BaseException):
 _ARCHIVED = (Status.ARCHIVED, Status.REVIEW, Status.EXPORT_FAILED)
 
 
+class _Streamed(list):  # type: ignore[type-arg]
+    """What ``json.dump`` takes for a list, read one item at a time (its
+    pure-Python encoder, used with ``indent``, only asks for truthiness and
+    iteration): the documents of a long run are never all in memory."""
+
+    def __init__(self, n: int, items: Iterable[Any]) -> None:
+        super().__init__()
+        self.n, self.items = n, items
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+
 @dataclass
 class IngestResult:
-    documents: list[Document] = field(default_factory=list)
+    #: settled documents (a list-like :class:`Settled`: spooled to the working directory, read back on demand)
+    documents: Settled = field(default_factory=Settled)
     seconds: float = 0.0
     interrupted: bool = False
     workdir: str = ""
@@ -49,21 +71,31 @@ class IngestResult:
     not_moved: int = 0
     #: what a run adds to its summary (``ekte mail``: the messages); ``attention`` makes the exit code 1
     extra: dict[str, Any] = field(default_factory=dict)
+    #: an interrupted or failed run: the inputs (display paths) not settled, left for the next run
+    pending: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.documents, Settled):
+            self.documents = Settled(self.workdir, self.documents)
+        elif not self.documents.spool_dir:
+            self.documents.spool_dir = self.workdir
 
     @property
     def summary(self) -> dict[str, Any]:
-        by_status = Counter(d.status.value for d in self.documents if d.status)
+        recs = list(self.documents.records())  # (status, doctype, pages): no document read back
+        by_status = Counter(st.value for st, _t, _p in recs if st)
         by_type: dict[str, Counter] = {}
-        for d in self.documents:
-            if d.status in _ARCHIVED:
-                by_type.setdefault(d.doctype or "-", Counter())[d.status.value] += 1
+        for st, dt, _p in recs:
+            if st in _ARCHIVED:
+                by_type.setdefault(dt or "-", Counter())[st.value] += 1
         return {
-            "total": len(self.documents),
+            "total": len(recs),
             "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
             "by_doctype": {k: dict(v) for k, v in sorted(by_type.items())},
             "seconds": round(self.seconds, 3),
-            "pages": sum(d.pages for d in self.documents if d.status in _ARCHIVED),
+            "pages": sum(p for st, _t, p in recs if st in _ARCHIVED),
             "interrupted": self.interrupted,
+            **({"pending": len(self.pending)} if self.pending else {}),
             **({"not_moved": self.not_moved} if self.not_moved else {}),
             **{k: v for k, v in self.extra.items() if k != "attention"},
         }
@@ -75,13 +107,25 @@ class IngestResult:
         if self.interrupted:
             return ExitCode.INTERRUPTED
         if self.not_moved or self.extra.get("attention") or any(
-                d.status in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for d in self.documents):
+                st in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for st, _t, _p in self.documents.records()):
             return ExitCode.DOCUMENTS_NEED_ATTENTION
         return ExitCode.OK
 
-    def to_json(self) -> dict[str, Any]:
-        out = {"version": OUTPUT_VERSION, "documents": [d.result_dict() for d in self.documents],
+    def to_json(self, *, lazy: bool = False) -> dict[str, Any]:
+        """The ``--json`` output; *lazy*: its documents read one at a time
+        while it is written (:meth:`write_json`)."""
+        docs = (d.result_dict() for d in self.documents)
+        out = {"version": OUTPUT_VERSION, "documents": _Streamed(len(self.documents), docs) if lazy else list(docs),
                "summary": self.summary}
+        if self.pending:
+            out["pending"] = list(self.pending)
         if self.failure is not None:
             out["error"] = self.failure.to_dict()
         return out
+
+    def write_json(self, fp: IO[str]) -> None:
+        """The ``--json`` output to *fp*, the same text as
+        ``json.dumps(self.to_json(), ensure_ascii=False, indent=2)``, written
+        as it is made."""
+        json.dump(self.to_json(lazy=True), fp, ensure_ascii=False, indent=2)
+        fp.write("\n")

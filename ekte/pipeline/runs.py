@@ -87,18 +87,21 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     check_dependencies(session.params.language)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     t0, result = time.monotonic(), IngestResult(workdir=str(session.workdir))
+    result.documents.live = session.waiting  # waiting for a group's export: its outcome comes later
+    settled_inputs: set[str] = set()  # the inputs (files, containers) at least one document of which settled
     roots = inputs(paths)
     run_id = j.start_run(command)
-    move = Mover(roots, Path(move_to)) if move_to else None
+    move = Mover(roots, Path(move_to), session.waiting) if move_to else None
     files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source)
     if not files:
         log.warning("nothing to ingest: no files in the input(s) (names in intake.ignore are skipped)")
     progress.start(len(files))
 
     def done(doc: Document, item: WorkItem) -> None:
-        result.documents.append(doc)
         if move is not None:
-            move.settled(doc, item)
+            move.settled(doc, item)  # (its warnings first: the document is spooled as it is now)
+        result.documents.append(doc)
+        settled_inputs.add(item.package or str(item.path))
         progress.advance(doc)
 
     staging = session.scratch / "staging" if session.sources or source is not None else None
@@ -120,6 +123,8 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
                 move.packages()
     finally:
         _finish(session, coord, result, files, staging, progress, run_id, t0)
+        if result.interrupted or result.failure is not None:
+            _pending(result, files, settled_inputs)
     result.not_moved = move.failed if move is not None else 0
     return result
 
@@ -133,12 +138,20 @@ def _finish(session: Any, coord: Coordinator, result: IngestResult, files: list[
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
     progress.finish()
-    order = {intake.display(p): i for i, p in enumerate(files)}
-    result.documents.sort(key=lambda d: order.get(d.source, len(order)))
+    result.documents.order_by_source({intake.display(p): i for i, p in enumerate(files)})
     result.seconds = time.monotonic() - t0
     if result.failure is None and session.connectors_down:
         result.failure = next(iter(session.connectors_down.values()))
     quietly(lambda: session.j.finish_run(run_id, result.summary))
+
+
+def _pending(result: IngestResult, files: list[Path], settled_inputs: set[str]) -> None:
+    """An interrupted or failed run: the inputs none of whose documents
+    settled, for ``--json`` (a container some of whose parts settled is
+    not among them: the next run takes up its rest, as it does these)."""
+    result.pending = [intake.display(p) for p in files if str(p) not in settled_inputs]
+    if result.pending:
+        log.warning("%d input(s) not processed yet; a re-run finishes them", len(result.pending))
 
 
 def quietly(fn: Any) -> None:
@@ -173,14 +186,15 @@ class Mover:
     keeping their path relative to the input root; a container once all
     its parts are."""
 
-    def __init__(self, roots: list[Path], dest: Path) -> None:
-        self.roots, self.dest = roots, dest
-        self.pkgs: dict[str, list[Document]] = {}
+    def __init__(self, roots: list[Path], dest: Path, live: Any = ()) -> None:
+        self.roots, self.dest, self.live = roots, dest, live
+        #: a container's documents' outcomes (a document whose group is not exported yet: itself, for its outcome later)
+        self.pkgs: dict[str, list[Document | Status | None]] = {}
         self.failed = 0  # originals that could not be moved: the run exits 1
 
     def settled(self, doc: Document, item: WorkItem) -> None:
         if item.package:
-            self.pkgs.setdefault(item.package, []).append(doc)
+            self.pkgs.setdefault(item.package, []).append(doc if doc.sha256 in self.live else doc.status)
         elif doc.status in MOVED_OK and item.path.exists():
             self.move(item.path, doc, doc.sha256)
 
@@ -199,8 +213,8 @@ class Mover:
             doc.warnings.append(msg) if doc is not None else log.warning("package %s", msg)
 
     def packages(self) -> None:
-        for pkg, docs in self.pkgs.items():
-            if all(d.status in MOVED_OK for d in docs) and Path(pkg).exists():
+        for pkg, outcomes in self.pkgs.items():
+            if all(getattr(o, "status", o) in MOVED_OK for o in outcomes) and Path(pkg).exists():
                 self.move(Path(pkg), None, None)
 
 
@@ -268,6 +282,7 @@ def export_archived(session: Any, ids: list[str] | None = None, *, since: str | 
     waiting for review is not exported before a clerk accepted it."""
     rows = _select(session, ids, since, all_docs)
     result = IngestResult(workdir=str(session.workdir))
+    result.documents.live = session.waiting  # waiting for a group's export: its outcome comes later
     started, progress = time.monotonic(), progress or NoProgress()
     todo = [r for r in rows if r["state"] in (EXPORTED, ARCHIVED, REVIEW)]
     progress.start(len(todo))

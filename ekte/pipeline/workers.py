@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ekte import procmem
 from ekte.errors import REASONS, DocumentError, environment_failure
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, WorkResult, WorkTask
@@ -339,6 +340,7 @@ def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
     at a time from *conn* until it sends None or closes."""
     os.setsid()  # its own process group: a timeout kills its Tesseract and Ghostscript too
     init_process()
+    procmem.limit_arenas()
     if parent_pid:
         watch_parent(parent_pid)
     try:
@@ -358,3 +360,5 @@ def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
         else:
             res = run_task(ctx, task)
         conn.send(res)
+        del task, res
+        procmem.release()

@@ -1,0 +1,58 @@
+"""A worker process's memory: what it frees goes back to the system.
+
+OCR of a 300-dpi page holds 100-200 MB for a moment (the page image,
+Tesseract's buffers, pdfium's bitmaps, OCRmyPDF's copies).  glibc keeps
+what is freed for reuse — in one arena per thread that allocated it — so
+without help a worker stays at the peak of its largest page until it is
+recycled, and two workers at their peaks are most of a run's memory.
+
+``EKTE_MALLOC_TUNING=0`` in the environment turns both off (to measure
+what they bring: ``bench/run.py --only-pages``)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+
+#: glibc's mallopt parameter for the number of malloc arenas
+M_ARENA_MAX = -8
+#: arenas a worker's threads share (OCRmyPDF's page threads, pdfium): each thread
+#: otherwise gets its own (up to 8 per core), each keeping the freed memory of
+#: the 300-dpi pages it held
+WORKER_ARENAS = 2
+
+
+@functools.cache
+def _libc() -> Any:
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def limit_arenas() -> None:
+    """Fewer malloc arenas in this worker (glibc; elsewhere nothing).  Set
+    at run time: a worker is forked from the forkserver, whose allocator is
+    set up already, so ``MALLOC_ARENA_MAX`` in the environment would come
+    too late."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt") and os.environ.get("EKTE_MALLOC_TUNING", "1") != "0":
+        libc.mallopt(M_ARENA_MAX, WORKER_ARENAS)
+
+
+def release() -> None:
+    """After a task: collect cycles, then give the heap's free pages back
+    to the system (``malloc_trim``): a page image, Tesseract's buffers and
+    pdfium's bitmaps are freed by then, but glibc keeps freed memory for
+    reuse, so a worker that OCRed a 300-dpi page would stay at its peak."""
+    import gc
+
+    gc.collect()
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim") and os.environ.get("EKTE_MALLOC_TUNING", "1") != "0":
+        libc.malloc_trim(0)
