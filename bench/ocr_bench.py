@@ -211,6 +211,20 @@ def field_f1(out: dict, truth: dict) -> float:
     return round(2 * tp / max(1, 2 * tp + fp + fn), 4)
 
 
+def field_f1_unseen(tmp: Path, seeds: list[int], n: int, jobs: int) -> dict:
+    """The field F1 of ``ekte ingest`` with either engine on *n* generated
+    scans per seed (every third turned, as the bench's own), seeds the bench's
+    timed set does not use: quality not tuned to the 9."""
+    out: dict = {}
+    for seed in seeds:
+        d = tmp / f"unseen{seed}"
+        truth = make_scans(d / "scans", n, seed=seed)
+        out[seed] = {"scans": n, "tesserocr": field_f1(_ekte(d / "scans", d / "wd-api", jobs)[1], truth),
+                     "tesseract_cli": field_f1(_ekte(d / "scans", d / "wd-cli", jobs, 'ocr.engine="tesseract"')[1],
+                                               truth)}
+    return out
+
+
 def realdocs_cer(tmp: Path, engine: str) -> dict:
     import dataclasses
 

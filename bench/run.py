@@ -3,12 +3,11 @@
 1. OCR and PDF/A against the tools underneath (see bench/ocr_bench.py):
    scans against the Tesseract floor and ``xargs -P cores ocrmypdf``;
    born-digital against ``xargs -P cores gs``; born-digital that pikepdf can
-   write; peak RSS of the stage functions; CER and field F1.
+   write; peak RSS of the stage functions; CER and field F1 (also on --f1-seeds sets).
 2. Classification + extraction with the text given (documents/s).
 3. The watch daemon: latency and a burst.
 4. The clerk's station (bench/serve_bench.py).
-5. ``ekte verify``, plain and sealed + time-stamped (bench/verify_bench.py;
-   alone: ``--only-verify``).
+5. ``ekte verify``, plain and sealed + time-stamped (bench/verify_bench.py; --only-verify).
 6. E-mail (``ekte mail`` against a local dovecot, and the same messages as
    .eml files) and office conversion (DOCX against one soffice batch call):
    bench/mail_rate.py.
@@ -253,6 +252,7 @@ def ocr_section(tmp: Path, a: argparse.Namespace) -> dict:
     res["memory"] = ob.stage_memory(embedded, tmp, a.memory_docs, params)
     res["memory"]["scans"] = ob.stage_memory(scans, tmp, a.memory_scans, params) if a.memory_scans else None
     res["cer_realdocs"] = {e: ob.realdocs_cer(tmp, e) for e in ("tesserocr", "tesseract")}
+    res["field_f1_unseen"] = ob.field_f1_unseen(tmp, [int(x) for x in a.f1_seeds.split(",") if x], a.f1_scans, a.jobs)
     return res
 
 
@@ -260,6 +260,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scans", type=int, default=9, help="generated scans (every third one turned)")
     ap.add_argument("--born", type=int, default=48)
+    ap.add_argument("--f1-seeds", default="11,23", help="seeds of further scan sets for the field F1 ('': none)")
+    ap.add_argument("--f1-scans", type=int, default=18, help="scans per --f1-seeds set")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     ap.add_argument("--memory-docs", type=int, default=2000, help="documents for the stage memory run")
@@ -374,7 +376,8 @@ def report(results: dict, a: argparse.Namespace) -> None:
     print(f"Memory, one worker's stage functions: {m}")
     print(f"CPU seconds, same work (robust to other load): {o['cpu_medians_s']} -> ratios {o['cpu_ratio']}")
     c = o["cer_realdocs"]
-    print(f"CER on ../shared/realdocs: tesserocr {c['tesserocr']['mean']}, tesseract program {c['tesseract']['mean']}")
+    print(f"CER on ../shared/realdocs: tesserocr {c['tesserocr']['mean']}, tesseract program {c['tesseract']['mean']}"
+          f"\nfield F1 on further scan sets (seed: figures): {o['field_f1_unseen']}")
     if "classify_extract" in results:
         c = results["classify_extract"]
         print(f"classification + extraction: {c['documents_per_s']} documents/s ({c['documents']} documents, text given)")

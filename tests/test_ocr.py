@@ -184,12 +184,17 @@ def _upright(pdf: Path) -> int:
 
 @pytest.mark.parametrize("name,turned", [("phototest.tif", False), ("phototest-rotated-180.png", True),
                                          ("phototest-rotated-L.png", True), ("phototest-rotated-R.png", True)])
-def test_orientation_found_within_the_ocr_pass_when_the_probe_is_unsure(name, turned, tmp_path, params, shared):
+def test_orientation_found_within_the_ocr_pass_when_the_probe_is_unsure(name, turned, tmp_path, params, shared,
+                                                                       monkeypatch):
     """The safety net: where orientation detection before the OCR pass was
-    not sure (here: never, by an unreachable confidence), the OCR pass finds
-    a turned page by its low confidence and reads it again in place."""
+    not sure (here: never, by unreachable confidences and margins), the OCR
+    pass finds a turned page by its low confidence and reads it again in place."""
     import dataclasses
 
+    from ekte.stages import geometry
+
+    monkeypatch.setattr(geometry, "UPRIGHT_CONFIDENCE", 1e9)
+    monkeypatch.setattr(geometry, "UPSIDE_DOWN_MARGIN", 1e9)
     src = shared / "realdocs/tesseract-test" / name
     ref = (shared / "realdocs/tesseract-test/phototest.txt").read_text()
     res, out = _ocr(src, tmp_path, dataclasses.replace(params, orientation_confidence=1e9))

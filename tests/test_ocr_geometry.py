@@ -12,7 +12,7 @@ import pikepdf.pdfa
 import pytest
 
 from ekte.profile import load_profile
-from ekte.stages import geometry, intake
+from ekte.stages import geometry, intake, layout
 from ekte.stages.ocr import OcrParams, make_archival_pdf
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -113,9 +113,9 @@ def test_generated_scan_turned_and_skewed_by_known_angles(turn, skew, tmp_path, 
     res, out = _ocr(src, tmp_path, params)
     (page,) = res["geometry"]["pages"]
     assert page["orientation"] == turn and page["turned"] is bool(turn), page
-    # a page on its side is turned before the OCR pass and read once; a page upside
-    # down looks upright to the layout analysis: the OCR pass finds it and reads it again
-    assert page["ocr_passes"] == (2 if turn == 180 else 1), page
+    # turned upright before the OCR pass and read once: on its side found by the layout
+    # analysis and osd, upside down by a few lines read as they lie and turned
+    assert page["ocr_passes"] == 1, page
     # the probe measures the skew the other way round: the turn that levels the page
     assert abs(page["skew_degrees"] + skew) < 0.4, page
     assert page["deskewed"] is (abs(skew) >= params.deskew_threshold)
@@ -125,6 +125,10 @@ def test_generated_scan_turned_and_skewed_by_known_angles(turn, skew, tmp_path, 
     assert pikepdf.pdfa.validate_written(out, "2b").passed
     assert _image_streams(out) == _image_streams(src), "the scanned image is archived as it came (lossless)"
     assert line_cer(res["page_texts"][0], text) < 0.03
+    # the word boxes are those of the page as shown: rows rebuilt from them read like the text
+    # (read as stored, a page turned by /Rotate has one "word" per character, lines top to bottom)
+    rows = layout.rows([layout.Word(*w) for w in res["page_words"][0]])
+    assert line_cer("\n".join(r.text for r in rows), text) < 0.05
 
 
 @pytest.mark.parametrize("name,turn", [("phototest.tif", 0), ("phototest-rotated-180.png", 180),
@@ -136,6 +140,7 @@ def test_real_rotated_scans_turned_upright(name, turn, tmp_path, params, shared)
     res, out = _ocr(src, tmp_path, params)
     (page,) = res["geometry"]["pages"]
     assert page["orientation"] == turn and page["turned"] is bool(turn), page
+    assert page["ocr_passes"] == 1, "turned upright before the OCR pass, read once"
     assert _shown_orientation(out) == 0
     assert cer(res["page_texts"][0], (shared / "realdocs/tesseract-test/phototest.txt").read_text()) < 0.05
 
@@ -156,13 +161,15 @@ def test_real_skewed_scans_levelled_losslessly(name, tmp_path, params, shared):
 def test_probe_finds_pages_on_their_side_and_the_skew_at_low_resolution(tmp_path, level_scan):
     """Layout analysis at 100 dpi: the skew, and lines running top to bottom
     on a page on its side, whose orientation is then detected; a page upside
-    down is left to the OCR pass (its lines run as on an upright page)."""
+    down (its lines run as on an upright page) by three of its lines read
+    as they lie and turned; the orientation of each is settled."""
     level, _ = level_scan
     for turn, skew in ((90, 2.0), (270, 1.2), (180, -1.5), (0, 0.0)):
         src = _turned_skewed(level, tmp_path, turn, skew)
         (found,) = geometry.probe(src, [1], 100).values()
         assert found["sideways"] is (turn in (90, 270)), found
-        assert found["orientation"] == (turn if turn != 180 else 0), found
+        assert found["orientation"] == turn and found["orientation_settled"], found
+        assert len(found["lines_confidence"]) == (turn == 180) + 1 if turn in (0, 180) else not found["lines_confidence"]
         assert abs(found["skew"] + skew) < 0.4, found
 
 
@@ -182,3 +189,39 @@ def test_level_pages_keeps_the_content_and_turns_it(tmp_path, level_scan):
         ops = [str(op) for _operands, op in pikepdf.parse_content_stream(page)]
         assert ops[:2] == ["q", "cm"] and ops[-1] == "Q"
     assert _image_streams(tmp_path / "l.pdf") == _image_streams(src)
+
+
+def _stored_turned(src: Path, dst: Path, turn: int) -> None:
+    """*src*'s first page stored turned: its content turned counter-clockwise
+    by *turn* degrees in a media box of that shape, and ``/Rotate`` *turn*,
+    so that a viewer shows the page exactly as *src*'s."""
+    with pikepdf.open(src) as pdf:
+        page = pdf.pages[0]
+        w, h = float(page.mediabox[2]), float(page.mediabox[3])
+        cm = {90: f"0 1 -1 0 {h} 0", 180: f"-1 0 0 -1 {w} {h}", 270: f"0 -1 1 0 0 {w}"}[turn]
+        page.contents_add(pikepdf.Stream(pdf, f"q {cm} cm\n".encode()), prepend=True)
+        page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"))
+        page.mediabox = [0, 0, h, w] if turn in (90, 270) else [0, 0, w, h]
+        page.Rotate = turn
+        pdf.save(dst)
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_word_boxes_of_a_page_turned_by_rotate_are_those_shown(turn, tmp_path):
+    """The text layer of a page turned upright by /Rotate lies turned in the
+    stored page: its word boxes are given as the page is shown, equal to
+    those of the same page stored upright (checked first: both render alike)."""
+    import generate
+    import pypdfium2 as pdfium
+    from PIL import ImageChops, ImageStat
+
+    generate.generate(tmp_path, per_type=1, formats=["pdf"], seed=3, doctypes=generate.DOCTYPES[:1])
+    src = next(tmp_path.glob("*.pdf"))
+    turned = tmp_path / f"turned{turn}.pdf"
+    _stored_turned(src, turned, turn)
+    shown = [pdfium.PdfDocument(str(f))[0].render(scale=1, grayscale=True).to_pil() for f in (src, turned)]
+    assert shown[0].size == shown[1].size
+    assert ImageStat.Stat(ImageChops.difference(*shown)).mean[0] < 1.0, "the turned file shows the same page"
+    upright, got = layout.page_words(src)[0], layout.page_words(turned)[0]
+    assert [w.text for w in got] == [w.text for w in upright] and len(got) > 50
+    assert max(max(abs(a - b) for a, b in zip(g[1:5], u[1:5])) for g, u in zip(got, upright)) < 1.0

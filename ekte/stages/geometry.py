@@ -30,11 +30,12 @@ def _render(doc: Any, p: int, dpi: int) -> Any:
         page.close()
 
 
-def _layout(api: Any, im: Any, dpi: int) -> tuple[float, bool]:
+def _layout(api: Any, im: Any, dpi: int) -> tuple[float, bool, list[tuple[int, int, int, int]]]:
     """Tesseract's layout analysis: (the counter-clockwise turn in degrees
     that levels the text lines, 0.0 where no line was found; whether the
-    lines run top to bottom, i.e. the page lies on its side)."""
-    from tesserocr import PSM
+    lines run top to bottom, i.e. the page lies on its side; the boxes of
+    the text lines, top to bottom)."""
+    from tesserocr import PSM, RIL
 
     from ekte.stages.tess_engine import set_image
 
@@ -43,9 +44,58 @@ def _layout(api: Any, im: Any, dpi: int) -> tuple[float, bool]:
     api.SetSourceResolution(dpi)
     it = api.AnalyseLayout()
     if it is None:
-        return 0.0, False
+        return 0.0, False, []
     _orient, direction, _order, deskew = it.Orientation()
-    return round(math.degrees(deskew), 3), int(direction) == 2  # WritingDirection.TOP_TO_BOTTOM
+    lines = []
+    while len(lines) < 500:
+        box = it.BoundingBox(RIL.TEXTLINE)
+        if box:
+            lines.append(tuple(box))
+        if not it.Next(RIL.TEXTLINE):
+            break
+    return round(math.degrees(deskew), 3), int(direction) == 2, sorted(lines, key=lambda b: b[1])  # TOP_TO_BOTTOM
+
+
+#: a few lines read both ways must differ by this much mean confidence to decide "upside down" or "upright"
+UPSIDE_DOWN_MARGIN = 20.0
+#: lines that read at this confidence as they lie are upright (no second reading of them)
+UPRIGHT_CONFIDENCE = 80.0
+
+
+def _band(lines: list[tuple[int, int, int, int]], size: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The region of the widest text line and its neighbours above and below."""
+    if not lines:
+        return None
+    k = max(range(len(lines)), key=lambda i: lines[i][2] - lines[i][0])
+    sel = lines[max(0, k - 1):k + 2]
+    return (max(0, min(b[0] for b in sel) - 3), max(0, min(b[1] for b in sel) - 3),
+            min(size[0], max(b[2] for b in sel) + 3), min(size[1], max(b[3] for b in sel) + 3))
+
+
+def _upside_down(api: Any, im: Any, dpi: int, lines: list[tuple[int, int, int, int]]) -> tuple[int | None, list]:
+    """Whether a page whose lines run left to right lies upside down, from
+    three of its lines read as they lie and, unless they read well, turned
+    (a few per cent of recognising the page; an upside-down line reads as
+    garbage): (180, 0 or None where unsure; the mean confidences of the
+    lines as they lie and turned)."""
+    from tesserocr import PSM
+
+    from ekte.stages.tess_engine import set_image
+
+    box = _band(lines, im.size)
+    if box is None or box[2] - box[0] < 20 or box[3] - box[1] < 5:
+        return None, []
+    band = im.crop(box)
+    conf = []
+    api.SetPageSegMode(int(PSM.SINGLE_BLOCK))
+    for img in (band, band.rotate(180)):
+        set_image(api, img)
+        api.SetSourceResolution(dpi)
+        conf.append(float(api.MeanTextConf()) if api.Recognize(5000) else 0.0)
+        if conf[0] >= UPRIGHT_CONFIDENCE:
+            return 0, conf
+    margin = conf[1] - conf[0]
+    return (180 if margin >= UPSIDE_DOWN_MARGIN else 0 if margin <= -UPSIDE_DOWN_MARGIN else None), conf
 
 
 def _orientation(im: Any, dpi: int) -> tuple[int, float]:
@@ -75,26 +125,34 @@ OSD_DPI = 150
 
 def _probe_page(api: Any, doc: Any, p: int, dpi: int, orientation: bool, min_confidence: float) -> dict[str, Any]:
     im = _render(doc, p, dpi)
-    skew, sideways = _layout(api, im, dpi)
-    turn, conf = 0, 0.0
+    skew, sideways, lines = _layout(api, im, dpi)
+    turn, conf, settled, lines_conf = 0, 0.0, False, []
     if orientation and sideways:
         turn, conf = _orientation(_render(doc, p, max(dpi, OSD_DPI)), max(dpi, OSD_DPI))
         if conf < min_confidence or turn % 180 == 0:
             turn = 0
+        settled = bool(turn)
+    elif orientation:
+        found, lines_conf = _upside_down(api, im, dpi, lines)
+        turn, settled = found or 0, found is not None
     # turning by quarters commutes with levelling: the skew holds for the page turned upright
-    return {"orientation": turn, "orientation_confidence": conf, "sideways": sideways, "skew": skew}
+    return {"orientation": turn, "orientation_confidence": conf, "orientation_settled": settled,
+            "lines_confidence": [round(c, 1) for c in lines_conf], "sideways": sideways, "skew": skew}
 
 
 def probe(pdf_path: Path, pages: list[int], dpi: int, language: str = "deu", orientation: bool = True,
           min_confidence: float = 3.0) -> dict[int, dict[str, Any]]:
-    """{page (1-based): {"orientation", "orientation_confidence", "sideways",
-    "skew"}} for *pages* of *pdf_path*, rendered at *dpi*: the skew from
-    Tesseract's layout analysis (about 5 % of recognising the page), which
-    also shows a page lying on its side (its lines run top to bottom); only
-    for such a page is the orientation detected, and the page taken to lie
-    turned when the detection's confidence is *min_confidence* or more.  A
-    page upside down looks like an upright one here: the OCR pass finds it
-    (see :mod:`ekte.stages.tess_engine`)."""
+    """{page (1-based): {"orientation", "orientation_confidence",
+    "orientation_settled", "lines_confidence", "sideways", "skew"}} for
+    *pages* of *pdf_path*, rendered at *dpi*: the skew from Tesseract's
+    layout analysis (about 5 % of recognising the page), which also shows a
+    page lying on its side (its lines run top to bottom); only for such a
+    page is the orientation detected (osd), and the page taken to lie turned
+    when the detection's confidence is *min_confidence* or more.  A page
+    upside down looks like an upright one to the layout analysis: three of
+    its lines are read as they lie and turned (:func:`_upside_down`).
+    ``orientation_settled``: the page's orientation is sure, the OCR pass
+    reads it once; otherwise it checks (see :mod:`ekte.stages.tess_engine`)."""
     import pypdfium2 as pdfium
     from tesserocr import PSM
 
@@ -173,6 +231,8 @@ def page_geometry(facts: dict[int, dict[str, Any]], probed: dict[int, dict[str, 
                                "skew_degrees": g.get("skew", f.get("skew")), "deskewed": p in deskewed}
         if "orientation_confidence" in g:
             row["orientation_confidence"] = g["orientation_confidence"]
+        if g.get("lines_confidence"):
+            row["lines_confidence"] = g["lines_confidence"]  # three lines read as they lay [and turned]
         if "confidence" in f:
             row["ocr_confidence"] = f["confidence"]
             row["ocr_passes"] = f.get("passes", 1)

@@ -57,12 +57,38 @@ def _offsets(full: str) -> list[int]:
     return out
 
 
+def _shown(tp, height: float):
+    """A function that maps a character box in the page's own coordinates
+    (pdfium's, y upwards) to the page as shown, i.e. with its ``/Rotate``
+    applied (y upwards, *height* the shown height).  A scan that ekte turned
+    upright by ``/Rotate`` has its text layer turned with the image: read
+    as stored, its lines would run top to bottom and the extractor would
+    see one word per character."""
+    page = getattr(tp, "page", None)
+    turn = page.get_rotation() % 360 if page is not None else 0
+    if not turn:
+        return None
+    width = page.get_width()  # as shown: the stored page's height when turned by a quarter
+    w, h = (height, width) if turn in (90, 270) else (width, height)
+
+    def shown(left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        if turn == 90:
+            return bottom, w - right, top, w - left
+        if turn == 180:
+            return w - right, h - top, w - left, h - bottom
+        return h - top, left, h - bottom, right  # 270
+
+    return shown
+
+
 def textpage_words(tp, height: float, full: str | None = None) -> list[Word]:
-    """The words of one pdfium text page (*full*: its text, when already read)."""
+    """The words of one pdfium text page as the page is shown (*height*: its
+    shown height; *full*: its text, when already read)."""
     if full is None:
         full = tp.get_text_range()
     n = min(len(full), tp.count_chars(), MAX_CHARS)
     off = _offsets(full)
+    shown = _shown(tp, height)
     words: list[Word] = []
     cur: list = []  # [text chars, x0, bottom, x1, top, start, end]
 
@@ -78,6 +104,8 @@ def textpage_words(tp, height: float, full: str | None = None) -> list[Word]:
             flush()
             continue
         left, bottom, right, top = tp.get_charbox(i, loose=True)
+        if shown is not None:
+            left, bottom, right, top = shown(left, bottom, right, top)
         if cur:
             h = max(1.0, cur[4] - cur[2])
             gap = left - cur[3]

@@ -325,7 +325,7 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
     if _api(settings):
         from ekte.stages import tess_engine
 
-        sure = {p for p, g in probed.items() if g["orientation"]}  # turned upright before: read once
+        sure = {p for p, g in probed.items() if g["orientation_settled"]}  # orientation known: read once
         tess_engine.configure(orientation_gate=settings.orientation_check_below if settings.rotate_pages else 0,
                               orientation_settled=sure)
     try:
