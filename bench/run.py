@@ -18,6 +18,7 @@
 9. A long scan in page ranges or not; the whole run's peak memory (bench/pages_bench.py; --only-pages).
 
     python bench/run.py [--scans N] [--born M] [--jobs J] [--rounds R] ...
+    python bench/run.py --only-born [--born M]   # born-digital end to end alone (bench/born_bench.py)
 
 Prints the figures and keeps them in bench/out/results.json.
 """
@@ -158,20 +159,14 @@ def watch_bench(tmp: Path, n_latency: int, n_burst: int, stable: float = 1.0) ->
 def _ocr_data(tmp: Path, a: argparse.Namespace) -> tuple[dict, list[Path], list[Path], list[Path], list[Path]]:
     """Scans (every third turned), their pages rasterised, born-digital PDFs
     and the same with their fonts embedded (Ghostscript's PDF/A output)."""
-    import generate
     import ocr_bench as ob
+    from born_bench import born_data
 
     truth = ob.make_scans(tmp / "scans", a.scans)
     scans = sorted((tmp / "scans").glob("*.pdf"))
     pngs = ob.rasterise(scans, tmp / "png")
-    per = max(1, -(-a.born // len(generate.DOCTYPES)))
-    generate.generate(tmp / "born", per_type=per, formats=["pdf"], seed=6,
-                      doctypes=generate.DOCTYPES[: -(-a.born // per)])
-    born = sorted((tmp / "born").glob("*.pdf"))[: a.born]
-    (tmp / "emb").mkdir()
-    for f in born:
-        subprocess.run(ob.GS_PDFA + [f"-sOutputFile={tmp / 'emb' / f.name}", str(f)], check=True, capture_output=True)
-    return truth, scans, pngs, born, sorted((tmp / "emb").glob("*.pdf"))
+    born, embedded = born_data(tmp, a.born)
+    return truth, scans, pngs, born, embedded
 
 
 def _ocr_rounds(tmp: Path, a: argparse.Namespace, scans: list[Path], pngs: list[Path], born: list[Path],
@@ -275,6 +270,7 @@ def main() -> int:
     ap.add_argument("--watch-latency", type=int, default=20, help="documents dropped one by one (latency)")
     ap.add_argument("--watch-burst", type=int, default=1000, help="documents dropped at once (0: skip)")
     ap.add_argument("--only-ocr", action="store_true", help="only the OCR and PDF/A section")
+    ap.add_argument("--only-born", action="store_true", help="only born-digital: xargs gs vs ekte ingest (born_bench)")
     ap.add_argument("--serve-queue", type=int, default=10000, help="review queue entries for the station (0: skip)")
     ap.add_argument("--only-serve", action="store_true", help="only the clerk's station (bench/serve_bench.py)")
     ap.add_argument("--dask-scans", type=int, default=8, help="scans for one vs two Dask workers (0: skip)")
@@ -289,6 +285,12 @@ def main() -> int:
     results: dict = {"jobs": a.jobs, "cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        if a.only_born:
+            import born_bench
+
+            results["born"] = born_bench.run(tmp, a.born, a.jobs, a.rounds)
+            print(json.dumps(results, indent=2) + "\n" + born_bench.report(results["born"]))
+            return 0
         if a.only_verify:
             import verify_bench
 

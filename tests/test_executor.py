@@ -120,3 +120,27 @@ def test_task_with_bytes_and_cancel_and_shutdown(tmp_path, pdfs):
     finally:
         ex.shutdown()
         shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_worker_gets_its_next_task_before_the_coordinator_settles(tmp_path, pdfs):
+    """One task ahead per worker (PREFETCH): the poll that returns a
+    result has already handed the worker its next task, so the worker
+    works while the coordinator archives."""
+    from ekte.pipeline.executor import PREFETCH
+
+    ex = _executor(tmp_path, capacity=1)
+    try:
+        assert ex.free == 1 + PREFETCH
+        for i in range(2):
+            ex.submit(_task(tmp_path, i, pdfs[i]))
+        assert ex.free == 0 and ex.running == 2
+        got = []
+        while not got:
+            got = ex.poll(0.5)
+        assert [t.task_id for t, _r in got] == ["t0"] and got[0][1].error is None
+        busy = ex._slots[0]
+        assert busy is not None and busy.task is not None and busy.task.task_id == "t1"  # already sent
+        rest = _run(ex, [])
+        assert list(rest) == ["t1"] and rest["t1"].error is None
+    finally:
+        ex.shutdown()

@@ -18,16 +18,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
 
 from ekte import __version__
 from ekte.connectors.base import Connector, ExportError, ExportResult
 from ekte.connectors.common import RECORD_KEYS, expand, record, safe_name, secret
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF
+
+if TYPE_CHECKING:  # pragma: no cover
+    import httpx
 
 DEFAULT_PROPERTIES = {
     "ekte:sha256": "sha256",
@@ -91,6 +92,8 @@ class CmisConnector(Connector):
             raise ConfigError("connectors.cmis.hash_property must be one of the mapped properties")
         password = secret(self.config, "password", "cmis")
         auth = (self.config["username"], password or "") if self.config["username"] else None
+        import httpx  # here, not at the top: every session lists the connectors, few use CMIS
+
         self.client = httpx.Client(auth=auth, timeout=float(self.config["timeout"]),
                                    verify=bool(self.config["verify_tls"]), follow_redirects=False,
                                    headers={"User-Agent": f"ekte/{__version__}"})
@@ -99,6 +102,8 @@ class CmisConnector(Connector):
 
     # -- HTTP with the CMIS error model
     def _call(self, method: str, url: str, **kw: Any) -> httpx.Response:
+        import httpx
+
         try:
             r = self.client.request(method, url, **kw)
         except httpx.TimeoutException:

@@ -60,23 +60,34 @@ def _state(db: sqlite3.Connection, doc_id: str, seq: int) -> tuple[int, str]:
     return len(rows), doc_digest([r[0] or "" for r in rows])
 
 
-def record(workdir: Path, doc_id: str) -> dict[str, Any] | None:
-    """The chain's head now, for *doc_id*'s ``metadata.json`` (None: no journal)."""
+def _head(db: sqlite3.Connection, doc_id: str) -> dict[str, Any]:
     from ekte.model import now_iso
 
+    row = db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, head = (int(row[0]), row[1] or audit.GENESIS) if row else (0, audit.GENESIS)
+    n, digest = _state(db, doc_id, seq)
+    return {"seq": seq, "head": head, "doc_events": n, "doc_digest": digest, "time": now_iso()}
+
+
+def record(workdir: Path, doc_id: str, journal: Any = None) -> dict[str, Any] | None:
+    """The chain's head now, for *doc_id*'s ``metadata.json`` (None: no
+    journal).  Read through the open *journal* (:class:`ekte.journal.Journal`)
+    when the caller has one — the coordinator, once per archived document —
+    else through a read-only connection of its own."""
+    if journal is not None:
+        with journal.snapshot() as db:  # one snapshot for both reads
+            return _head(db, doc_id)
     path = Path(workdir) / "journal.sqlite"
     if not path.is_file():
         return None
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None)
     try:
         db.execute("BEGIN")  # one snapshot for both reads
-        row = db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, head = (int(row[0]), row[1] or audit.GENESIS) if row else (0, audit.GENESIS)
-        n, digest = _state(db, doc_id, seq)
+        out = _head(db, doc_id)
         db.execute("COMMIT")
     finally:
         db.close()
-    return {"seq": seq, "head": head, "doc_events": n, "doc_digest": digest, "time": now_iso()}
+    return out
 
 
 def _when(text: Any) -> dt.datetime | None:

@@ -101,15 +101,18 @@ def protect_pdf(target: Path, doc: "Document", profile: "Profile") -> None:
     doc.log("archive", "sealed" if "seal" in done else "timestamped", ", ".join(sorted(done)))
 
 
-def finish(folder: Path, doc: "Document", profile: "Profile", metadata_name: str, workdir: Path | None = None) -> None:
-    """Hash every file, record the head of the audit chain (the journal of
-    *workdir*; :mod:`ekte.evidence.anchor`), write metadata.json, then its
-    detached evidence.  A TSA that fails (and is not required) leaves
+def finish(folder: Path, doc: "Document", profile: "Profile", metadata_name: str, workdir: Path | None = None,
+           journal: Any = None, known: dict[str, str] | None = None) -> None:
+    """In the staged archive *folder*: hash every file, record the head of
+    the audit chain (the journal of *workdir*, read through the open
+    *journal* when given; :mod:`ekte.evidence.anchor`), write metadata.json,
+    then its detached evidence.  *known*: hashes of files just written (not read again).  A TSA that fails (and is not required) leaves
     metadata.json without the time-stamp claim, re-written and re-sealed."""
     from ekte.evidence import anchor
     from ekte.evidence.seal import protect_file
 
-    doc.archival["files"] = {p.name: fsutil.sha256_file(p) for p in sorted(folder.iterdir())
+    known = known or {}
+    doc.archival["files"] = {p.name: known.get(p.name) or fsutil.sha256_file(p) for p in sorted(folder.iterdir())
                              if p.is_file() and p.name != metadata_name and p.name not in EVIDENCE_FILES[1:]}
     claims = {}
     if profile.seal.enabled:
@@ -118,11 +121,12 @@ def finish(folder: Path, doc: "Document", profile: "Profile", metadata_name: str
         claims["timestamp"] = metadata_name + TSR
     if claims:
         doc.archival["metadata_evidence"] = claims
-    head = anchor.record(workdir, doc.id) if workdir is not None else None
+    head = anchor.record(workdir, doc.id, journal) if workdir is not None else None
     if head is not None:
         doc.archival["audit"] = head
     meta = folder / metadata_name
-    fsutil.write_json(meta, doc.metadata_dict())
+    # *folder* is staged (fsutil.staged_dir): made durable and shown as a whole; no fsync of its own
+    meta.write_text(fsutil.json_text(doc.metadata_dict()), encoding="utf-8")
     if not claims:
         return
     try:
@@ -134,7 +138,7 @@ def finish(folder: Path, doc: "Document", profile: "Profile", metadata_name: str
         claims.pop("timestamp", None)
         if not claims:
             doc.archival.pop("metadata_evidence", None)
-        fsutil.write_json(meta, doc.metadata_dict())
+        meta.write_text(fsutil.json_text(doc.metadata_dict()), encoding="utf-8")
         (folder / (metadata_name + TSR)).unlink(missing_ok=True)
         if claims:
             protect_file_without_tsa(meta, profile)

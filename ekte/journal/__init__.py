@@ -103,6 +103,19 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
             self._depth = 0
             self.db.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One consistent view for several reads (inside a write transaction: that one's)."""
+        with self._lock:
+            if self._depth or self.db.in_transaction:
+                yield self.db
+                return
+            self.db.execute("BEGIN")
+            try:
+                yield self.db
+            finally:
+                self.db.execute("COMMIT")
+
     def close(self) -> None:
         self._stop_heartbeat()
         self.db.close()

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ekte.connectors.base import Connector
 from ekte.journal.claims import Holder, doc_key
 from ekte.model import Document, ErrorInfo, now_iso
 from ekte.pipeline import steps
@@ -55,6 +56,10 @@ class Coordinator:
         self.deferred: list[_Deferred] = []
         self.abandoned: list[WorkItem] = []
         self.splits = Splits(session, executor, self.inflight)  # long scans in page ranges
+        # no task ahead of the workers (executor.PREFETCH) with a connector that exports
+        # documents in groups: a document claimed but waiting in the queue makes another
+        # process resume parts whose group it then completes, and both report them archived
+        self.no_prefetch = any(type(c).group_key is not Connector.group_key for c in session.connectors)
 
     @property
     def busy(self) -> bool:
@@ -62,6 +67,8 @@ class Coordinator:
 
     @property
     def free(self) -> bool:
+        if self.no_prefetch and self.executor.running >= self.executor.capacity:
+            return False
         return self.executor.free > 0
 
     def offer(self, item: WorkItem) -> None:
@@ -140,7 +147,7 @@ class Coordinator:
         now = time.monotonic()
         due = [d for d in self.deferred if d.next_try <= now]
         for d in due:
-            if self.executor.free <= 0:
+            if not self.free:
                 return
             self.deferred.remove(d)
             o = self.admission.admit(d.item, d.cand, deferred_since=d.since)

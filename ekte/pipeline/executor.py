@@ -13,7 +13,6 @@ of long-lived ("warm") worker processes.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 import time
@@ -22,17 +21,26 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait as mp_wait
 from typing import Any, Protocol
 
+from ekte import forkserver
+from ekte.forkserver import PRELOAD  # noqa: F401 - ekte.distributed.worker preloads the same
 from ekte.model import ErrorInfo
-from ekte.pipeline import workers
 from ekte.pipeline.tasks import ABANDONED, CRASHED, TIMEOUT, WorkerSetup, WorkResult, WorkTask
 
 log = logging.getLogger("ekte.executor")
 
 #: a worker is replaced after this many tasks (keeps memory flat)
 MAX_TASKS_PER_WORKER = 50
-#: (ekte.warm last: the rest of a first task's modules, Tesseract's language data, then gc.freeze)
-PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image",
-           "ekte.warm"]
+#: tasks handed to the executor beyond one per worker: a worker that finishes
+#: finds its next task at once, while the coordinator settles the last one
+PREFETCH = 1
+
+
+def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
+    """A worker process's main (:func:`ekte.pipeline.workers.serve`),
+    named here so that the coordinator never imports the worker side."""
+    from ekte.pipeline import workers
+
+    workers.serve(setup, conn, parent_pid)
 
 
 class Executor(Protocol):
@@ -99,9 +107,8 @@ class LocalExecutor:
         self.max_rss_mb = getattr(ex, "worker_max_rss_mb", 0) if max_rss_mb is None else max_rss_mb
         self.recycled = {"tasks": 0, "memory": 0}  # workers replaced, by reason
         self.stopping = False
-        self.ctx = multiprocessing.get_context("forkserver")
+        self.ctx = forkserver.context()
         os.environ["EKTE_WARM_LANGUAGE"] = setup.params.language  # loaded by ekte.warm, shared by the workers
-        self.ctx.set_forkserver_preload(PRELOAD)
         from ekte.stages.ocr import _gs_version
 
         _gs_version()  # probed once, into the environment the workers inherit
@@ -116,7 +123,7 @@ class LocalExecutor:
 
     @property
     def free(self) -> int:
-        return max(0, self.capacity - self.running)
+        return max(0, self.capacity * (1 + PREFETCH) - self.running)
 
     def submit(self, task: WorkTask) -> None:
         self._queue.append(task)
@@ -165,7 +172,7 @@ class LocalExecutor:
     # -- workers
     def _start(self, i: int) -> _Worker:
         mine, theirs = self.ctx.Pipe(duplex=True)
-        proc = self.ctx.Process(target=workers.serve, args=(self.setup, theirs, os.getpid()), daemon=True,
+        proc = self.ctx.Process(target=serve, args=(self.setup, theirs, os.getpid()), daemon=True,
                                 name=f"ekte-worker-{i}")
         proc.start()
         theirs.close()

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from ekte import fsutil
 from ekte.errors import ConfigError, DocumentError, environment_failure
+from ekte.forkserver import prestart
 from ekte.journal import ARCHIVED, EXPORTED, REVIEW
 from ekte.journal.claims import doc_key
 from ekte.model import Document, ErrorInfo, Status
@@ -86,6 +87,8 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     j, progress = session.j, progress or NoProgress()
     check_dependencies(session.params.language)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if session.profile.executor.kind != "dask":
+        prestart(session.params.language)  # the workers' imports run while the inputs are scanned
     t0, result = time.monotonic(), IngestResult(workdir=str(session.workdir))
     result.documents.live = session.waiting  # waiting for a group's export: its outcome comes later
     settled_inputs: set[str] = set()  # the inputs (files, containers) at least one document of which settled

@@ -129,7 +129,8 @@ def archive(session: Any, doc: Document, original: Path, archival: Path, *, revi
     try:
         if processors:
             run_processors(session.pm, "before_archive", doc, session.profile)
-        adir = archive_stage.write_archive(session.workdir, doc, original, archival, session.profile)
+        adir = archive_stage.write_archive(session.workdir, doc, original, archival, session.profile,
+                                            journal=session.j)
         cols = dict(doctype=doc.doctype, confidence=doc.confidence, pages=doc.pages, archive_path=str(adir))
         evs = (events or []) + audit_events(session, doc, events or [], first=processors) + \
             [("archive", "archived", doc.archival.get("format", ""))]

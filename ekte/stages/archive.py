@@ -119,17 +119,19 @@ def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: b
         return bool(pikepdf.pdfa.save(pdf, dst, flavour).passed)
 
 
-def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path, profile: "Profile") -> Path:
+def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path, profile: "Profile",
+                  journal: object = None) -> Path:
     """Write the archive folder of *doc*; returns its path.  Updates
-    ``doc.archival`` with the archival copy's hash and format."""
+    ``doc.archival`` with the archival copy's hash and format.  Each file
+    is hashed once, as it is written (the original's hash checked as it is
+    copied); the audit chain's head is read through *journal* when given."""
     final = archive_dir(workdir, doc.id)
     again = Path(archival).parent.resolve() == final.resolve()  # review accepted: archived once before
     note = archiving.transfer_note(doc, profile, Path(original), final if again else None)
     with fsutil.staged_dir(final) as tmp:
         src = archiving.unsealed_input(Path(archival), doc, tmp / ".unsealed.pdf") if again else Path(archival)
         archiving.reset(doc)
-        shutil.copyfile(original, tmp / original_name(doc))
-        if fsutil.sha256_file(tmp / original_name(doc)) != doc.sha256:
+        if fsutil.copy_hashed(Path(original), tmp / original_name(doc)) != doc.sha256:
             raise OSError("original copy does not match its hash")
         _write_pdf(src, tmp / ARCHIVE_PDF, doc, profile, note)
         (tmp / ".unsealed.pdf").unlink(missing_ok=True)
@@ -150,7 +152,8 @@ def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path
         _write_beside(tmp, Path(archival), doc)
         doc.archive_path = str(final)
         doc.log("archive", "archived", f"format={doc.archival.get('format')}")
-        archiving.finish(tmp, doc, profile, METADATA, workdir)
+        known = {original_name(doc): doc.sha256, ARCHIVE_PDF: doc.archival["sha256"]}
+        archiving.finish(tmp, doc, profile, METADATA, workdir, journal, known)
     return final
 
 

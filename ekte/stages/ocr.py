@@ -103,16 +103,41 @@ def _gs_version() -> str:
     return v
 
 
-def check_dependencies(language: str) -> dict[str, str]:
-    """Fail early and clearly when Tesseract or its language data is missing."""
-    v = tool_versions()
-    if v["tesseract"] == "missing":
-        raise MissingDependency("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
-    if v["ghostscript"] == "missing":
-        raise MissingDependency("ghostscript is not installed (Debian: apt-get install ghostscript)")
-    from ocrmypdf._exec import tesseract
+def _program_output(procs: dict[str, Any], name: str) -> str | None:
+    p = procs.get(name)
+    if p is None:
+        return None
+    out = p.communicate(timeout=60)[0]
+    return out if p.returncode == 0 else None
 
-    have = set(tesseract.get_languages())
+
+def check_dependencies(language: str) -> dict[str, str]:
+    """Fail early and clearly when Tesseract, its language data or
+    Ghostscript is missing.  The three programs are asked at once, without
+    importing OCRmyPDF (the coordinator never runs it: that import would
+    cost it a third of a second of start-up); the Ghostscript version goes
+    into the environment the workers inherit (:func:`_gs_version`)."""
+    import re
+    import subprocess
+
+    cmds = {"tesseract": ["tesseract", "--version"], "langs": ["tesseract", "--list-langs"],
+            "ghostscript": ["gs", "--version"]}
+    procs: dict[str, Any] = {}
+    for name, cmd in cmds.items():
+        try:
+            procs[name] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                           stdin=subprocess.DEVNULL)
+        except OSError:
+            pass
+    out = {name: _program_output(procs, name) for name in cmds}
+    found = {k: re.search(r"(\d+(\.\d+)*)", out[k] or "") for k in ("tesseract", "ghostscript")}
+    if found["tesseract"] is None:
+        raise MissingDependency("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
+    if found["ghostscript"] is None:
+        raise MissingDependency("ghostscript is not installed (Debian: apt-get install ghostscript)")
+    v = {k: m.group(1) for k, m in found.items() if m is not None}
+    os.environ.setdefault("EKTE_GS_VERSION", v["ghostscript"])
+    have = {line.strip() for line in (out["langs"] or "").splitlines()[1:]}
     for lang in language.split("+"):
         if lang not in have:
             raise MissingDependency(

@@ -23,7 +23,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ocrmypdf import exceptions as ox
+
+def _ox() -> Any:
+    """OCRmyPDF's exceptions, imported when one is raised: the coordinator
+    imports this module (through ekte.stages.ocr) but never converts, and
+    importing ocrmypdf costs it about 0.3 s of start-up."""
+    from ocrmypdf import exceptions
+
+    return exceptions
 
 
 def _font_embedded(font: "object") -> bool:
@@ -161,11 +168,11 @@ def pikepdf_pdfa(inp: Path, out: Path) -> None:
 
     with pikepdf.open(inp) as pdf:
         if not fonts_embedded(pdf):
-            raise ox.PdfaConversionFailedError("fonts not embedded")
+            raise _ox().PdfaConversionFailedError("fonts not embedded")
         rep = pikepdf.pdfa.save(pdf, out, "2b")
     if not rep.passed:
         out.unlink(missing_ok=True)
-        raise ox.PdfaConversionFailedError("pikepdf PDF/A validation did not pass")
+        raise _ox().PdfaConversionFailedError("pikepdf PDF/A validation did not pass")
 
 
 _GS_ARGS = ["-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
@@ -237,7 +244,7 @@ def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> None:
 
     gs = shutil.which("gs")
     if not gs:
-        raise ox.MissingDependencyError("ghostscript")
+        raise _ox().MissingDependencyError("ghostscript")
     mid = out.with_suffix(".gs.pdf")
     timeout = max(60, 30 * pages)
     remember_cff_widths()
@@ -249,6 +256,6 @@ def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> None:
             rep = pikepdf.pdfa.save(pdf, out, "2b")
         if not rep.passed:
             out.unlink(missing_ok=True)
-            raise ox.PdfaConversionFailedError("Ghostscript's output did not pass PDF/A validation")
+            raise _ox().PdfaConversionFailedError("Ghostscript's output did not pass PDF/A validation")
     finally:
         mid.unlink(missing_ok=True)

@@ -1,0 +1,116 @@
+"""The coordinator's own cost (issue 12): it imports only what it uses,
+checks the tools without OCRmyPDF, keeps the workers fed, writes a staged
+folder with one durability barrier, hashes each file once and reads the
+audit chain's head through the journal it has open."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ekte import fsutil
+from ekte.errors import MissingDependency
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "inbox" / "bauantrag-002-pdf.pdf"
+
+#: what only the workers need (OCR, rasterising, images) or only one connector (CMIS)
+WORKER_ONLY = ("ocrmypdf", "httpx", "pypdfium2", "img2pdf", "pdfminer", "tesserocr", "PIL")
+
+
+def test_a_run_imports_no_worker_library_in_the_coordinator(tmp_path):
+    """A real ingest of a born-digital PDF; afterwards the coordinator
+    process has none of the workers' libraries loaded."""
+    code = (
+        "import json, sys\n"
+        "from ekte import api\n"
+        f"r = api.ingest([{str(SAMPLE)!r}], workdir={str(tmp_path / 'wd')!r}, jobs=2)\n"
+        "print(json.dumps({'status': [d.status.value for d in r.documents],\n"
+        f"                  'loaded': [m for m in {WORKER_ONLY!r} if m in sys.modules]}}))\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    assert out["status"] == ["archived"]
+    assert out["loaded"] == []
+
+
+def test_missing_tools_are_named_without_ocrmypdf(tmp_path, monkeypatch):
+    from ekte.stages.ocr import check_dependencies
+
+    v = check_dependencies("deu")
+    assert v["tesseract"][0].isdigit() and v["ghostscript"][0].isdigit()
+    with pytest.raises(MissingDependency, match="language data 'xx'"):
+        check_dependencies("deu+xx")
+    only = tmp_path / "bin"
+    only.mkdir()
+    for tool in ("tesseract",):  # Ghostscript is not on this PATH
+        os.symlink(subprocess.run(["which", tool], capture_output=True, text=True).stdout.strip(), only / tool)
+    monkeypatch.setenv("PATH", str(only))
+    with pytest.raises(MissingDependency, match="ghostscript is not installed"):
+        check_dependencies("deu")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    with pytest.raises(MissingDependency, match="tesseract is not installed"):
+        check_dependencies("deu")
+
+
+@pytest.mark.parametrize("each", [False, True])
+def test_a_staged_folder_is_complete_under_its_final_name(tmp_path, monkeypatch, each):
+    """With the syncfs barrier (ext4 here) or, where it does not hold, one
+    fsync per file: the same folder, replaced as a whole."""
+    if each:
+        monkeypatch.setenv("EKTE_FSYNC_EACH", "1")
+    fd = fsutil.barrier_fd(tmp_path)
+    assert (fd is None) == each or fsutil._libc() is None
+    if fd is not None:
+        os.close(fd)
+    for round_ in (1, 2):
+        with fsutil.staged_dir(tmp_path / "doc") as t:
+            (t / "a").write_text(f"a{round_}")
+            (t / "sub").mkdir()
+            (t / "sub" / "b").write_bytes(b"b" * 100_000)
+            assert not (tmp_path / "doc" / "a").exists() or (tmp_path / "doc" / "a").read_text() == "a1"
+        assert (tmp_path / "doc" / "a").read_text() == f"a{round_}"
+        assert (tmp_path / "doc" / "sub" / "b").stat().st_size == 100_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc"]  # nothing temporary left
+
+
+def test_a_failed_staged_folder_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError):
+        with fsutil.staged_dir(tmp_path / "doc") as t:
+            (t / "a").write_text("half")
+            raise RuntimeError("stop")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_copy_hashed_hashes_the_bytes_it_copies(tmp_path):
+    data = os.urandom(3 * (1 << 20) + 17)
+    (tmp_path / "src").write_bytes(data)
+    assert fsutil.copy_hashed(tmp_path / "src", tmp_path / "dst") == hashlib.sha256(data).hexdigest()
+    assert (tmp_path / "dst").read_bytes() == data
+
+
+def test_the_anchor_through_the_open_journal_is_the_anchor_read_alone(tmp_path):
+    from ekte.evidence import anchor
+    from ekte.journal import Journal
+
+    j = Journal(tmp_path / "journal.sqlite")
+    try:
+        for i in range(3):
+            j.event("doc1", "intake", "received", f"n{i}")
+            j.event("doc2", "intake", "received", f"m{i}")
+        alone = anchor.record(tmp_path, "doc1")
+        shared = anchor.record(tmp_path, "doc1", j)
+        with j.tx():  # inside a write transaction: that transaction's view
+            j.event("doc1", "archive", "archived", "")
+            inside = anchor.record(tmp_path, "doc1", j)
+    finally:
+        j.close()
+    assert alone is not None and shared is not None
+    assert {k: v for k, v in alone.items() if k != "time"} == {k: v for k, v in shared.items() if k != "time"}
+    assert shared["doc_events"] == 3 and shared["seq"] == 6
+    assert inside["doc_events"] == 4 and inside["seq"] == 7 and inside["head"] != shared["head"]
