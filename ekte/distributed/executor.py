@@ -128,6 +128,7 @@ class DaskExecutor:
         self.required = fingerprint.required(self.langs)
         self.here = fingerprint.describe()
         self._futures: dict[str, tuple[WorkTask, Any]] = {}
+        self._lost: set[str] = set()  # results lost with a dead worker: Dask computes them again
         self._done: queue.Queue[str] = queue.Queue()
         self.capacity = 0
         self.refused: dict[str, str] = {}
@@ -242,13 +243,22 @@ class DaskExecutor:
                 keys.append(self._done.get_nowait())
         except queue.Empty:
             pass
+        keys += [k for k in self._lost if k in self._futures and self._futures[k][1].status not in ("lost", "pending")]
         out = []
-        for key in keys:
-            entry = self._futures.pop(key, None)
-            if entry is not None:
-                task, fut = entry
-                out.append((task, self._result(task, fut)))
-                task.data = None
+        for key in dict.fromkeys(keys):
+            entry = self._futures.get(key)
+            if entry is None:
+                continue
+            task, fut = entry
+            if fut.status in ("lost", "pending"):
+                # Dask calls a future "done" when its result is lost with a dead worker (before computing it
+                # again elsewhere): looked at again by each poll until it is really done
+                self._lost.add(key)
+                continue
+            self._lost.discard(key)
+            del self._futures[key]
+            out.append((task, self._result(task, fut)))
+            task.data = None
         return out
 
     def cancel(self, task_id: str) -> bool:
