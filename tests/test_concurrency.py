@@ -169,6 +169,7 @@ def test_four_processes_at_once_on_200_documents(tmp_path):
     outs = []
     for p in procs:
         out, err = p.communicate(timeout=1500)
+        assert out.strip(), f"exit {p.returncode}, no JSON: {err.decode()[-3000:]}"
         docs = json.loads(out)["documents"]
         odd = [(d["id"], d["status"], d["error"]) for d in docs if d["status"] not in ("archived", "duplicate")]
         assert p.returncode == 0 and not odd and b"Traceback" not in err, (odd, err.decode()[-3000:])
