@@ -381,3 +381,54 @@ def test_a_group_left_incomplete_by_a_killed_process_is_completed_whole_by_anoth
     with _db(wd) as db:
         assert db.execute("SELECT COUNT(*) FROM exports WHERE connector='xdomea'").fetchone()[0] == n
         assert db.execute("SELECT COUNT(*) FROM export_groups").fetchone()[0] == 1
+
+
+
+
+def test_a_part_a_live_process_archived_is_reported_by_that_process_not_by_one_that_resumed_it(tmp_path):
+    """A second process resumes a submission's part a live process archived
+    (its group open) and happens to export the group (it completed it);
+    the part is still the first process's to report: at the end of its run
+    the second one reports it a duplicate (CI once saw one part reported
+    archived by both processes, 11 for 10). A killed first process's parts
+    are reported by the one that completes them
+    (``test_a_group_left_incomplete_by_a_killed_process_is_completed_whole_by_another``)."""
+    import portal
+
+    from ekte.model import Status
+    from ekte.pipeline import Pipeline, delivery
+    from ekte.pipeline.admission import SETTLED, Admission
+    from ekte.profile import load_profile
+
+    out = tmp_path / "portal"
+    (t,) = portal.generate_packages(out, count=1, seed=1).values()
+    wd = tmp_path / "wd"
+    slow = ";".join(f"before_archive:sleep:{a}:300" for a in t["attachments"])  # the form is archived, then it waits
+    first = _popen("ingest", "--json", "-j", "1", out, "-w", wd, "-c", "folder", "-c", "xdomea", "--plugin", "ekte_faults",
+                   env=fault_env({"EKTE_FAULTS": slow}))
+    try:
+        def grouped() -> bool:
+            try:
+                return _db(wd).execute("SELECT COUNT(*) FROM group_members").fetchone()[0] >= 1
+            except sqlite3.Error:
+                return False  # not there yet
+
+        _wait(grouped, "the form in its group", proc=first)
+        with _db(wd) as db:
+            sha, gid = db.execute("SELECT sha256, gid FROM group_members").fetchone()
+        with Pipeline(load_profile(), wd, jobs=1, connectors=["folder", "xdomea"]) as b:
+            b.open("test")
+            adm = Admission(b, b.j.start_run("test"))
+            (pkg,) = out.iterdir()
+            (staging := tmp_path / "staging").mkdir()
+            (form,) = [it for it in adm.expand(pkg, staging)[0] if not any(a in str(it.path) for a in t["attachments"])]
+            o = adm.admit(form)
+            assert o.kind == SETTLED and o.doc.sha256 == sha and sha in b.waiting
+            xdomea = next(c for c in b.connectors if c.name == "xdomea")
+            delivery.deliver_group(b, xdomea, gid)  # as when this process completes the group
+            assert o.doc.status == Status.ARCHIVED and "xdomea" in o.doc.exports
+            delivery.disown(b)  # the end of its run: the first process, alive, reports the form
+            assert o.doc.status == Status.DUPLICATE and o.doc.duplicate_of == o.doc.id
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()

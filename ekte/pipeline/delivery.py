@@ -71,8 +71,10 @@ def _join_group(session: Any, c: Connector, key: str, doc: Document) -> None:
     """A member of an open group already waits there (whoever put it there
     exports the group); a new one joins — and completes it, perhaps."""
     j = session.j
-    session.waiting[doc.sha256] = doc
     gid = j.open_group_of(c.name, doc.sha256)
+    if gid is not None and doc.sha256 not in session.waiting and j.archived_elsewhere(doc.sha256):
+        session.adopted[doc.sha256] = doc  # another run's: whose report it is is decided at the end (disown)
+    session.waiting[doc.sha256] = doc
     if gid is None:
         grp = (doc.extra.get("provenance") or {}).get("group") or {}
         size = int(grp["size"]) if grp.get("size") else None
@@ -185,14 +187,27 @@ def deliver_group(session: Any, c: Connector, gid: int) -> None:
             doc, adir = (doc, Path(doc.archive_path)) if doc is not None and doc.archive_path \
                 else load_archived(session, m["sha256"])
             items.append((doc, adir))
-        if _deliver(session, c, [d for d, _ in items], lambda: c.export_group(items)):
+        ok = _deliver(session, c, [d for d, _ in items], lambda: c.export_group(items))
+        for d, _ in items:  # recorded before the group is closed: a member of a closed group is exported
+            settle(session, d)
+        if ok:
             j.close_group(gid)
         else:
             session.failed_groups.add(gid)
-        for d, _ in items:
-            settle(session, d)
     finally:
         j.release(group_key(gid))
+
+
+def disown(session: Any) -> None:
+    """At the end of a run: a document this run resumed while it waited in
+    another run's group is that run's to report — unless that run ended
+    without finishing (its process was killed), then this one reports it.
+    Reported here, it is a duplicate (two processes on one input tree
+    report each document archived once)."""
+    for sha, doc in session.adopted.items():
+        if session.j.reported_elsewhere(sha):
+            doc.status, doc.duplicate_of, doc.error = Status.DUPLICATE, doc.id, None
+    session.adopted.clear()
 
 
 def flush_groups(session: Any) -> None:

@@ -137,6 +137,7 @@ def _finish(session: Any, coord: Coordinator, result: IngestResult, files: list[
     """The end of a run, whatever ended it (with a full disk or a damaged
     journal, what cannot be written now is done by the next run)."""
     quietly(coord.abandon)
+    quietly(lambda: delivery.disown(session))
     result.extra.update(getattr(coord.executor, "worker_stats", dict)())  # per-worker figures (Dask)
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)

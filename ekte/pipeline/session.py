@@ -80,6 +80,8 @@ class Session:
         self.failed_groups: set[int] = set()
         #: documents of this run waiting for their export group, by SHA-256 (their results get the export)
         self.waiting: dict[str, Any] = {}
+        #: of those, documents another run archived (this one resumed their export): see ``delivery.disown``
+        self.adopted: dict[str, Any] = {}
         #: connectors whose export folder failed (full, not writable) in this run: not asked again until the next
         self.connectors_down: dict[str, Any] = {}
         self._umask: int | None = None
