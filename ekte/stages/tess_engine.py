@@ -328,11 +328,20 @@ def get_ocr_engine(options: Any) -> OcrEngine | None:
 def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, raster_dpi: Any, pageno: int,
                        page_dpi: Any, rotation: Any, filter_vector: bool, stop_on_soft_error: bool, options: Any,
                        use_cropbox: bool) -> Path | None:
-    """Pages of bilevel scans are rasterised grey for this engine, not 1-bit:
-    a page ekte levelled (its content turned by a few degrees) has smooth
-    edges, which the 1-bit conversion would dither into noise; Tesseract
-    binarises the grey page itself.  Everything else: OCRmyPDF's own."""
-    if getattr(options, "ocr_engine", None) != NAME or raster_device.lower() not in ("pngmono", "pngmonod"):
+    """For this engine a page that is one JPEG is decoded, not rendered
+    (:mod:`ekte.stages.page_raster`: a fifth of PDFium's memory).  Pages of
+    bilevel scans are rasterised grey, not 1-bit: a page ekte levelled (its
+    content turned by a few degrees) has smooth edges, which the 1-bit
+    conversion would dither into noise; Tesseract binarises the grey page
+    itself.  Everything else: OCRmyPDF's own."""
+    if getattr(options, "ocr_engine", None) != NAME:
+        return None
+    from ekte.stages import page_raster
+
+    if not rotation and page_raster.rasterize(input_file, output_file, raster_device, raster_dpi, pageno, page_dpi,
+                                              use_cropbox):
+        return Path(output_file)
+    if raster_device.lower() not in ("pngmono", "pngmonod"):
         return None
     from ocrmypdf.builtin_plugins import pypdfium
 
