@@ -18,6 +18,7 @@ returns None and is rendered by PDFium as before."""
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def _one_image(page: Any) -> tuple[Any, tuple[float, ...]] | None:
 
 
 def _jpeg(xobj: Any) -> Any:
-    """The image's pixels (Pillow, mode L or RGB) when it is a plain 8-bit JPEG."""
+    """The image (Pillow, mode L or RGB, not decoded yet) when it is a plain 8-bit JPEG."""
     from PIL import Image
 
     if xobj.get("/Filter") != "/DCTDecode" or xobj.get("/BitsPerComponent") != 8:
@@ -78,8 +79,7 @@ def _jpeg(xobj: Any) -> Any:
     im = Image.open(io.BytesIO(xobj.read_raw_bytes()))
     if im.format != "JPEG" or im.mode != mode or im.size != (int(xobj.Width), int(xobj.Height)):
         return None
-    im.load()
-    return im
+    return im  # (decoded by the caller: perhaps at a reduced scale)
 
 
 def _placement(m: tuple[float, ...], size: tuple[int, int], box: tuple[float, ...], scale: tuple[float, float]
@@ -100,9 +100,29 @@ def _placement(m: tuple[float, ...], size: tuple[int, int], box: tuple[float, ..
     return (ia, ib, -(ia * fc + ib * ff), id_, ie, -(id_ * fc + ie * ff))
 
 
-def page_image(input_file: Path, pageno: int, dpi: tuple[float, float], use_cropbox: bool) -> Any:
+def _place(im: Any, inv: tuple[float, ...], size: tuple[int, int]) -> Any:
+    """*im* put on a white page of *size* by the map *inv* (page → image pixels)."""
+    from PIL import Image
+
+    white = 255 if im.mode == "L" else (255, 255, 255)
+    if abs(inv[1]) < _EXACT and abs(inv[3]) < _EXACT and inv[0] > 0 and inv[4] > 0:  # upright, not turned
+        at = (round(-inv[2] / inv[0]), round(-inv[5] / inv[4]))
+        if abs(inv[0] - 1) >= _EXACT or abs(inv[4] - 1) >= _EXACT:  # scaled (Pillow filters as it reduces)
+            im = im.resize((round(im.width / inv[0]), round(im.height / inv[4])), Image.Resampling.BILINEAR)
+        if at == (0, 0) and im.size == size:
+            return im  # the page is the image: no copy
+        out = Image.new(im.mode, size, white)
+        out.paste(im, at)
+        return out
+    return im.transform(size, Image.Transform.AFFINE, inv, resample=Image.Resampling.BILINEAR, fillcolor=white)
+
+
+def page_image(input_file: Path, pageno: int, dpi: tuple[float, float], use_cropbox: bool,
+               reduced: bool = False) -> Any:
     """Page *pageno* (1-based) as an image at *dpi* (Pillow, L or RGB), or
-    None when the page is not one plain JPEG (then a renderer must do it)."""
+    None when the page is not one plain JPEG (then a renderer must do it).
+    *reduced*: a page at a lower resolution than its scan is decoded at a
+    reduced scale (JPEG's DCT scaling: a quarter of the pixels at half)."""
     import pikepdf
     from PIL import Image
 
@@ -117,14 +137,16 @@ def page_image(input_file: Path, pageno: int, dpi: tuple[float, float], use_crop
     size = (round((box[2] - box[0]) * dpi[0] / 72), round((box[3] - box[1]) * dpi[1] / 72))
     if size[0] <= 0 or size[1] <= 0 or rotate % 90:
         return None
-    inv = _placement(placed[1], im.size, box, (dpi[0] / 72, dpi[1] / 72))
-    white = 255 if im.mode == "L" else (255, 255, 255)
-    if abs(inv[0] - 1) < _EXACT and abs(inv[4] - 1) < _EXACT and abs(inv[1]) < _EXACT and abs(inv[3]) < _EXACT:
-        out = Image.new(im.mode, size, white)  # placed at scale 1: the pixels as they are
-        out.paste(im, (-round(inv[2]), -round(inv[5])))
-    else:
-        out = im.transform(size, Image.Transform.AFFINE, inv, resample=Image.Resampling.BILINEAR, fillcolor=white)
-    im.close()
+    scale = (dpi[0] / 72, dpi[1] / 72)
+    inv = _placement(placed[1], im.size, box, scale)
+    shrink = max(math.hypot(inv[0], inv[3]), math.hypot(inv[1], inv[4]))  # image pixels per page pixel
+    if reduced and shrink > 1.5:
+        im.draft(im.mode, (math.ceil(im.width / shrink), math.ceil(im.height / shrink)))
+        inv = _placement(placed[1], im.size, box, scale)
+    im.load()
+    out = _place(im, inv, size)
+    if out is not im:
+        im.close()
     del im
     if rotate:  # /Rotate turns the shown page clockwise
         turned = out.transpose({90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,

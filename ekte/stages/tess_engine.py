@@ -173,8 +173,13 @@ def set_image(api: Any, image: Any) -> None:
     api.SetImageBytes(image.tobytes(), image.width, image.height, bpp, bpp * image.width)
 
 
-def _recognise(api: Any, image: Any, dpi: int, timeout_s: float) -> bool:
-    set_image(api, image)
+def _recognise(api: Any, input_file: Path, timeout_s: float) -> bool:
+    """Recognise the page image *input_file*, closed before (Tesseract holds its own copy)."""
+    from PIL import Image
+
+    with Image.open(input_file) as im:
+        dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
+        set_image(api, im)
     if dpi:
         api.SetSourceResolution(dpi)
     return bool(api.Recognize(int(timeout_s * 1000)))
@@ -216,27 +221,26 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
     psm = int(PSM.AUTO) if psm is None else int(psm)
     timeout = float(options.tesseract.timeout or 0)
     with Image.open(input_file) as im:
-        im.load()
-        dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
-        facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
-        with _Handle(lang, psm) as api:
-            if not _recognise(api, im, dpi, timeout):
-                facts["timeout"] = True
-                head = _HOCR_HEAD.format(v=tesseract_version())
-                return head + _HOCR_EMPTY.format(w=im.width, h=im.height) + " </body>\n</html>\n", "", facts
-            conf = api.MeanTextConf()
-            best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
-        gate = 0 if page in _settings.orientation_settled else _settings.orientation_gate
-        # a turned page reads as garbage (low confidence), or sideways as lines
-        # running top to bottom: read it again with orientation detection
-        if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
-            with _Handle(lang, int(PSM.AUTO_OSD)) as api:
-                if _recognise(api, im, dpi, timeout):
-                    conf2 = api.MeanTextConf()
-                    facts["passes"] = 2
-                    geo = _geometry(api)
-                    if conf2 >= conf and geo[0] != 0 and geo[2]:
-                        best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
+        size = im.size  # (the header only)
+    facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
+    with _Handle(lang, psm) as api:
+        if not _recognise(api, input_file, timeout):
+            facts["timeout"] = True
+            head = _HOCR_HEAD.format(v=tesseract_version())
+            return head + _HOCR_EMPTY.format(w=size[0], h=size[1]) + " </body>\n</html>\n", "", facts
+        conf = api.MeanTextConf()
+        best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
+    gate = 0 if page in _settings.orientation_settled else _settings.orientation_gate
+    # a turned page reads as garbage (low confidence), or sideways as lines
+    # running top to bottom: read it again with orientation detection
+    if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
+        with _Handle(lang, int(PSM.AUTO_OSD)) as api:
+            if _recognise(api, input_file, timeout):
+                conf2 = api.MeanTextConf()
+                facts["passes"] = 2
+                geo = _geometry(api)
+                if conf2 >= conf and geo[0] != 0 and geo[2]:
+                    best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
     conf, hocr, text, (orient, skew, _ltr) = best
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
@@ -329,11 +333,9 @@ def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, 
                        page_dpi: Any, rotation: Any, filter_vector: bool, stop_on_soft_error: bool, options: Any,
                        use_cropbox: bool) -> Path | None:
     """For this engine a page that is one JPEG is decoded, not rendered
-    (:mod:`ekte.stages.page_raster`: a fifth of PDFium's memory).  Pages of
-    bilevel scans are rasterised grey, not 1-bit: a page ekte levelled (its
-    content turned by a few degrees) has smooth edges, which the 1-bit
-    conversion would dither into noise; Tesseract binarises the grey page
-    itself.  Everything else: OCRmyPDF's own."""
+    (:mod:`ekte.stages.page_raster`).  Bilevel scans are rasterised grey, not
+    1-bit: a page ekte levelled has smooth edges, which the 1-bit conversion
+    would dither into noise; Tesseract binarises the grey page itself."""
     if getattr(options, "ocr_engine", None) != NAME:
         return None
     from ekte.stages import page_raster
