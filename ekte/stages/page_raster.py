@@ -5,12 +5,14 @@ grey A4 page (8.7 MB) with about 50 MB of buffers at once (the decoded
 image, a 32-bit copy it composes from, the bitmap) and OCRmyPDF copies its
 bitmap twice more; in a worker that OCRs such a page this is the peak of
 its memory, 100 MB above resting (issue 12).  Here the JPEG is decoded by
-Pillow and put where the page's transformation puts it: the decoded image
-and the page image, twice the page's pixels.
+Pillow (at a reduced scale where a lower resolution is asked for) and put
+where the page's transformation puts it: at most the decoded image and the
+page image, twice the page's pixels.
 
 Only a page that is exactly that qualifies — its content draws one image
 and nothing else (``q``/``Q``/``cm``/``Do``), the image is an 8-bit JPEG in
-DeviceGray or DeviceRGB without mask or decode array, no annotations; its
+DeviceGray or DeviceRGB without mask, decode array or optional-content
+membership, no annotations, no ``/UserUnit``; its
 ``/Rotate`` and a levelling rotation ekte put into its content
 (:func:`ekte.stages.geometry.level_pages`) are applied.  Everything else
 returns None and is rendered by PDFium as before."""
@@ -40,7 +42,7 @@ def _one_image(page: Any) -> tuple[Any, tuple[float, ...]] | None:
     image and nothing else."""
     import pikepdf
 
-    if page.obj.get("/Annots"):
+    if page.obj.get("/Annots") or "/UserUnit" in page.obj:
         return None
     ctm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
     stack: list[tuple[float, ...]] = []
@@ -71,7 +73,7 @@ def _jpeg(xobj: Any) -> Any:
 
     if xobj.get("/Filter") != "/DCTDecode" or xobj.get("/BitsPerComponent") != 8:
         return None
-    if any(k in xobj for k in ("/SMask", "/Mask", "/Decode", "/ImageMask", "/DecodeParms")):
+    if any(k in xobj for k in ("/SMask", "/Mask", "/Decode", "/ImageMask", "/DecodeParms", "/OC")):
         return None
     mode = {"/DeviceGray": "L", "/DeviceRGB": "RGB"}.get(str(xobj.get("/ColorSpace")))
     if mode is None:
