@@ -22,10 +22,10 @@ _SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s-\s)\s*")
 
 
 def _cand(field: str, p: V.Parsed | None, pno: int, s: int, e: int, source: str, y: float = 0.0,
-          role: str | None = None, raw: str = "") -> Cand | None:
+          role: str | None = None, raw: str = "", label: str = "") -> Cand | None:
     if p is None or not p.value:
         return None
-    return Cand(field, p.value, pno, s, e, source, role=role, ok=p.ok, repaired=p.repaired, raw=raw, y=y)
+    return Cand(field, p.value, pno, s, e, source, role=role, ok=p.ok, repaired=p.repaired, raw=raw, y=y, label=label)
 
 
 def stamp_candidates(pno: int, text: str) -> list[Cand]:
@@ -81,15 +81,20 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     for m in re.finditer(r"\b([A-Z]{2}\s?\d{2}(?:\s?[0-9A-Z]{4}){3,7}(?:\s?[0-9A-Z]{1,3})?)\b", text):
         p = V.v_iban(m.group(0))
         if p and p.ok:
-            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0)))
+            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0), label="checksum"))
     for rx in az_patterns:
         for m in rx.finditer(text):
-            out.append(_cand("aktenzeichen", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))
+            out.append(_cand("aktenzeichen", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern", label="pattern"))
     for m in re.finditer(r"(?m)(?:^|,)[ \t]*(?:den|am)[ \t]+|^[^\W\d_][^\n,]{1,40},[ \t]+(?=\d)", text):
         r = V.parse_date_ex(text[m.end(): m.end() + 30])
         if r and r[2] == 0:
             y = text[: m.start()].count("\n") / max(1, text.count("\n"))
-            out.append(_cand("antragsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "pattern", y))
+            rest = text[m.end() + r[3]: m.end() + r[3] + 40].split("\n", 1)[0]
+            # the anchor: "…, den <Datum>", or a line that is only "<Ort>, <Datum>" (how German letters and forms date)
+            place = not m.group(0).startswith((",", " ", "\t")) and not re.search(r"\d|\b(?:den|am)\s*$", m.group(0))
+            den = "den" if re.search(r"\bden\s*$", m.group(0)) else "ort," if place and not rest.strip() else ""
+            out.append(_cand("antragsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "pattern", y,
+                             label=den))
     m = re.search(r"[A-ZÄÖÜ][\w\-]*(?: [\w\-]+){0,5} e\.\s?V\.", text)
     if m:
         out.append(_cand("verein", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))
