@@ -90,6 +90,11 @@ def _order_named(label: str) -> bool:
     return "vor" in label and ("name" in label.replace("vorname", "") or "nach" in label or "famil" in label)
 
 
+def _is_date(v: str) -> bool:
+    r = V.parse_date_ex(v)
+    return bool(r and r[2] == 0 and not v[r[3]:].strip())
+
+
 def _two_words(raw: str) -> bool:
     """A full name written "Jana Weber" or "Weber, Jana": which part is which is plain."""
     parts = [p.split() for p in raw.split(",")]
@@ -117,7 +122,7 @@ def type_ok(c: Cand) -> bool:
         if c.source == "pattern":  # found by the profile's own file-number patterns
             return True
         return c.label in FILE_NUMBER_LABELS and bool(_AZ.fullmatch(v)) and sum(ch.isdigit() for ch in v) >= 2 \
-            and not _DATE_IN.search(v)  # "BA 06.09.2025 4170/25": a date from the next cell ran into it
+            and not _DATE_IN.search(v) and not _is_date(v)  # "BA 06.09.2025 4170/25", "19.9.25": dates
     if f in _WHOLE and c.source in _LABELLED and not c.pseudo and _leftover(c.raw, v):
         return False  # "Flurstück: 405, 746": the value is not all the label says
     check = V.VALIDATORS.get(f)
@@ -163,12 +168,24 @@ def _rivals(cands: list[Cand]) -> dict[int, bool]:
     for cs in by_field.values():
         for c in cs:
             me = re.sub(r"\s+", "", c.value).casefold()
-            out[id(c)] = any(re.sub(r"\s+", "", o.value).casefold() != me and (o.rank <= c.rank or c.field in _ANY_RIVAL)
-                             for o in cs)
+            # another section decides only when it is someone else's (not a second primary person's)
+            out[id(c)] = any(re.sub(r"\s+", "", o.value).casefold() != me and (o.rank < 8 or c.rank >= 8 or
+                                                                            c.field in _ANY_RIVAL) for o in cs)
     return out
 
 
-def unchecked(c: Cand, rivals: dict[int, bool], others: bool = False) -> list[str]:
+def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:
+    """Whether the document has a section of someone else's, and the
+    section standings (ranks) under which labelled surnames differ: two
+    persons there, so the section does not say whose a value is."""
+    names: dict[int, set[str]] = defaultdict(set)
+    for c in cands:
+        if c.field == "nachname" and c.source in _LABELLED and c.ok and c.rank < 9:
+            names[c.rank].add(re.sub(r"\s+", "", c.value).casefold())
+    return any(c.rank == 8 for c in cands), {r for r, ns in names.items() if len(ns) > 1}
+
+
+def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set())) -> list[str]:
     """The names of the checks *c* fails ([] : it may be sure)."""
     miss = []
     if not _has_label(c):
@@ -179,8 +196,10 @@ def unchecked(c: Cand, rivals: dict[int, bool], others: bool = False) -> list[st
         miss.append("type")
     if rivals.get(id(c), False):
         miss.append("alone")
-    if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others)):
-        miss.append("person")  # someone else's, or outside any section on a page with someone else's
+    others, two = persons
+    if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others) or c.rank in two):
+        # someone else's; outside any section on a page with someone else's; two persons in its section
+        miss.append("person")
     need = MIN_CODE_CONF if c.field in _CODES else MIN_WORD_CONF
     if c.ocr and (c.wconf is None or c.wconf < need) and c.field not in _SELF_CHECKING:
         miss.append("read")
@@ -191,10 +210,10 @@ def capped(scored: list[tuple[Cand, float]], threshold: float) -> list[tuple[Can
     """Every (candidate, confidence) with the checks it fails; a candidate
     that fails any stays below *threshold*."""
     rivals = _rivals([c for c, _ in scored])
-    others = any(c.rank == 8 for c, _ in scored)  # a section of another person on the document
+    persons = _persons([c for c, _ in scored])
     cap = max(0.0, threshold - BELOW)
     out = []
     for c, p in scored:
-        miss = unchecked(c, rivals, others)
+        miss = unchecked(c, rivals, persons)
         out.append((c, min(p, cap) if miss else p, miss))
     return out

@@ -155,6 +155,10 @@ def section_of(text: str, lex: Lexicon) -> str | None:
     role = lex.sections.get(key)
     if role:
         return role
+    # a gendered pair ("Entwurfsverfasserin / Entwurfsverfasser"): either form names the section
+    for part in key.split(" / ") if " / " in key else ():
+        if part in lex.sections:
+            return lex.sections[part]
     if len(key) >= 10 and not any(ch.isdigit() for ch in key):
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:
