@@ -136,3 +136,17 @@ def test_a_real_scan_carries_tesseracts_word_confidence(tmp_path):
     born = next((Path(__file__).resolve().parents[1] / "samples" / "inbox").glob("kfz*-pdf.pdf"))
     res = make_archival_pdf(born, tmp_path / "born.pdf", params, jobs=1)
     assert all(w.conf is None for w in res["page_words"][0])
+
+
+def test_running_text_anchors_unless_written_for_someone_else(profile):
+    own = "Sehr geehrte Damen und Herren,\nich, Paul Lange, geboren am 01.02.1980, wohnhaft in Ringweg 5, 12345 Musterstadt,\n" \
+          "beantrage hiermit die Erlaubnis."
+    f = fields(own, profile)
+    for name in ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort"):
+        assert f[name].confidence >= AUTO, name
+    other = own.replace("beantrage hiermit", "beantrage für meine Mutter")
+    f = fields(other, profile)
+    assert f["nachname"].value == "Lange" and f["nachname"].confidence < AUTO
+    # three name words: which is the surname is not plain
+    f = fields(own.replace("Paul Lange", "Paul Otto Lange"), profile)
+    assert f["nachname"].confidence < AUTO

@@ -69,7 +69,8 @@ _DATES = ("geburtsdatum", "antragsdatum", "eingangsdatum")
 #: values found without a lexicon label whose anchor is as good as one: the profile's own
 #: file-number pattern, the date of "<Ort>, den <Datum>" (how German letters and forms date)
 _ANCHORS = {("pattern", "aktenzeichen"): ("pattern",), ("pattern", "antragsdatum"): ("den", "ort,"),
-            ("pattern", "iban"): ("checksum",)}
+            ("pattern", "iban"): ("checksum",),
+            **{("prose", f): ("prose",) for f in ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort")}}
 #: fields whose every candidate, labelled or not, counts against another: an IBAN found by its
 #: shape and check digits is sure only as the document's one IBAN (not beside the authority's)
 _ANY_RIVAL = ("iban",)
@@ -108,7 +109,8 @@ def type_ok(c: Cand) -> bool:
         return False
     f = c.field
     if f in ("vorname", "nachname"):
-        return _name_ok(v) and (not c.pseudo or _order_named(c.label) or _two_words(c.raw))
+        split = c.pseudo or c.source == "prose"  # a full name cut into first and last name
+        return _name_ok(v) and (not split or _order_named(c.label) or _two_words(c.raw))
     if f in _DATES:
         m = _DATE.fullmatch(v)
         return bool(m) and 1900 <= int(m.group(1)) <= 2099
