@@ -163,6 +163,10 @@ def test_rerun_reports_duplicates_and_exports_nothing_again(run):
     good = [d for d in out["documents"] if "/bad/" not in d["source"]]
     assert all(d["status"] == "duplicate" for d in good)
     assert all(d["duplicate_of"] == d["id"] for d in good)
+    first = {d["id"]: d for d in run["out"]["documents"]}
+    # reported as the first run knew them: type and pages (not "-" and 0)
+    assert all((d["doctype"], d["pages"]) == (first[d["id"]]["doctype"], first[d["id"]]["pages"]) for d in good)
+    assert "-" not in out["summary"]["by_doctype"]
     after = {p: p.stat().st_mtime_ns for p in exp_root.rglob("*")}
     assert after == before
     assert len(list((run["wd"] / "archive").glob("*/*"))) == 12
