@@ -178,8 +178,8 @@ def test_exit_codes(run, tmp_path, inbox):
     p = run_ekte("ingest", inbox / "kfz_zulassung-001-pdf.pdf", "-w", tmp_path / "w1", "--no-progress")
     assert p.returncode == 0, p.stderr
     assert "1 document, 1 page in" in p.stdout and "1 archived (1 exported)" in p.stdout  # one, not "1 documents"
-    p = run_ekte("ingest", run["inbox"] / "bad" / "empty.pdf", "-w", tmp_path / "w1")
-    assert p.returncode == 1
+    p = run_ekte("ingest", run["inbox"] / "bad" / "empty.pdf", "-w", tmp_path / "w1", env={"COLUMNS": "120"})
+    assert p.returncode == 1 and "empty.pdf" in p.stdout  # which file: named in the quarantine table
     p = run_ekte("ingest", inbox, "-w", tmp_path / "w2", "-o", "ocr.jbos=1")
     assert p.returncode == 2 and "ocr.jbos: unknown key" in p.stderr
     p = run_ekte("ingest", tmp_path / "does-not-exist", "-w", tmp_path / "w2")
