@@ -259,7 +259,7 @@ def review_defer(doc_id: str, *, hours: float | None = None, note: str = "", pro
 
     from ekte.pipeline import review
 
-    until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours) if hours else None
+    until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours) if hours is not None else None
     with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return review.review_defer(p, doc_id, until, note, actor=actor or cli_actor())
 

@@ -251,16 +251,12 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
 
 def _day(v: str | None) -> str | None:
     """A day as YYYY-MM-DD, given so or as the German DD.MM.YYYY."""
-    import datetime as dt
+    from ekte import stats
 
-    if not v:
-        return v
-    for f in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(v.strip(), f).date().isoformat()
-        except ValueError:
-            continue
-    _fail(ExitCode.USAGE, f"--since/--until want a date like 2026-01-31 or 31.01.2026, not {v!r}")
+    try:
+        return stats.day(v)
+    except stats.BadDate as e:
+        _fail(ExitCode.USAGE, f"--since/--until want {e}")
 
 
 @command(name="stats")

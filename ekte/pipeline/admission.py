@@ -46,7 +46,16 @@ def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | 
     if source is not None:
         return list(roots)
     claim = session.source_for if session.sources else None
-    return list(intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim))
+    seen: set[str] = set()
+    out = []
+    for p in intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim):
+        # one file named twice (a folder and a file in it, or two spellings) is one input; the last
+        # part stays unresolved so that a link is still reported as a link
+        key = os.path.join(os.path.realpath(p.parent), p.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
