@@ -222,12 +222,12 @@ def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
 def classify(
     files: Annotated[List[Path], typer.Argument(metavar="PATH", help="Files or folders.")],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
-    plugin: PluginOpt = [], as_json: JsonOpt = False,
+    plugin: PluginOpt = [], as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Print type, confidence, top candidates and fields (OCRs as ingest would; archives nothing)."""
     from ekte import api
 
-    setup_logging(0)
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         docs = api.analyze(files, profile=profile, workdir=workdir, overrides=override, jobs=jobs, plugins=plugin)
     if as_json:
@@ -243,12 +243,12 @@ def eval_cmd(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of documents named <id>.<ext>.")],
     truth: Annotated[Path, typer.Option("--truth", metavar="FILE", help='JSON: {id: {"type": …, "fields": {…}}}')],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
-    as_json: JsonOpt = False,
+    as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Accuracy, macro-F1, confusion matrix and per-field precision/recall against a truth file."""
     from ekte import api
 
-    setup_logging(0)
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.evaluate(directory, truth, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
     if as_json:
@@ -268,12 +268,12 @@ def train(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
     out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
-    jobs: JobsOpt = None,
+    jobs: JobsOpt = None, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Train the document-type model and, from labelled fields, the field model (see ekte.learn)."""
     from ekte import api
 
-    setup_logging(0)
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
                       truth=truth, from_reviews=from_reviews)
