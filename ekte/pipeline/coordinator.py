@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ekte import forkserver
 from ekte.connectors.base import Connector
 from ekte.journal.claims import Holder, doc_key
 from ekte.model import Document, ErrorInfo, now_iso
@@ -79,6 +80,8 @@ class Coordinator:
         if o.kind == TASK:
             task = self.admission.task(o.doc, o.item, ocr_jobs=self.ocr_jobs, mode=self.mode)
             task.split_pages = self.splits.size(self.mode)
+            if o.doc.media_type.startswith("image/"):  # OCR for sure: the fork server loads its part now
+                forkserver.warm(self.session.params.language)
             self.inflight[task.task_id] = (o.item, o.doc)
             self.executor.submit(task)
         elif o.kind == DEFERRED:
