@@ -96,4 +96,4 @@ SharedRootOpt = Annotated[Optional[Path], typer.Option(
     "--shared-root", metavar="DIR", help="With Dask: a folder every worker sees at the same path; inputs below it "
                                          "travel as paths instead of bytes. Profile: executor.shared_root.")]
 LangOpt = Annotated[Optional[str], typer.Option(
-    "--lang", metavar="de|en", help="Language of the output (default: $EKTE_LANG, else the locale).")]
+    "--lang", metavar="de|en", help="Language of the output (default: $EKTE_LANG, else German; English under an English locale).")]

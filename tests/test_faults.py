@@ -121,3 +121,32 @@ def test_import_xdomea(born_digital, tmp_path):
     assert docs["c1.zip"]["error"]["code"] == "internal_error" and "ekte_faults" in docs["c1.zip"]["error"]["message"]
     assert docs["c2.zip"]["error"]["code"] == "fault_refused"
     assert docs["c3.zip"]["status"] == "archived"
+
+
+def test_a_quarantined_document_taken_up_again_keeps_where_and_when_it_arrived(tmp_path, born_digital):
+    """The station's retry ingests a copy of the quarantined original from a
+    temporary folder; a re-run after a fix may see it under another path.
+    Its provenance stays the first arrival's: source and received time (a
+    fresh-clone tester saw the retry's temporary path and time archived)."""
+    src = sorted(born_digital[0].glob("*.pdf"))[0]
+    first = tmp_path / "scanner"
+    first.mkdir()
+    shutil.copy(src, first / "brief.pdf")
+    wd = tmp_path / "wd"
+    env = fault_env({"EKTE_FAULTS": "before_archive:refuse:brief"})
+    p = run_ekte("ingest", "--json", first, "-w", wd, "--plugin", "ekte_faults", env=env)
+    (d,) = json.loads(p.stdout)["documents"]
+    assert d["status"] == "quarantined"
+    with sqlite3.connect(wd / "journal.sqlite") as db:
+        source, received = db.execute("SELECT source, first_seen FROM documents").fetchone()
+    time.sleep(1.1)  # a later second
+    again = tmp_path / "retry-copy"
+    again.mkdir()
+    shutil.copy(src, again / "copy.pdf")
+    (d,) = ingest_json(again, "-w", wd, "-o", "extract.auto_threshold=0", "-o", "classify.threshold=0")["documents"]
+    assert d["status"] == "archived", d
+    meta = json.loads(next((wd / "archive").glob("*/*/metadata.json")).read_text())
+    assert meta["source"] == source and source.endswith("brief.pdf")
+    assert meta["received"] == received
+    with sqlite3.connect(wd / "journal.sqlite") as db:
+        assert db.execute("SELECT source FROM documents").fetchone()[0] == source

@@ -40,8 +40,11 @@ def test_list_shows_whole_ids_titles_and_sources_on_a_narrow_terminal(wd):
     for i in queue_ids(wd):
         assert i in p.stdout
     assert "Prüfkorb" in p.stdout and "Bauantrag" in p.stdout and "-pdf.pdf" in p.stdout
-    en = run_ekte("review", "list", "-w", wd, env={"LANG": "C.UTF-8", "EKTE_LANG": ""}, check=0).stdout
+    en = run_ekte("review", "list", "-w", wd, env={"LANG": "en_GB.UTF-8", "LC_ALL": "", "EKTE_LANG": ""}, check=0).stdout
     assert "Review queue" in en
+    # a server's C locale says nothing about the clerk: German, as the README says
+    de = run_ekte("review", "list", "-w", wd, env={"LANG": "C.UTF-8", "LC_ALL": "", "EKTE_LANG": ""}, check=0).stdout
+    assert "Prüfkorb" in de and "Review queue" not in de
 
 
 def test_accept_by_prefix_with_type_title_and_checked_values(wd):

@@ -194,7 +194,8 @@ class ClaimsMixin:
         document already exported or waiting for review is ``final`` (a
         duplicate); one another live process works on is ``busy``; else
         this process owns it now and the journal has it as received (an
-        archived one keeps its state: only its export is left)."""
+        archived one keeps its state: only its export is left; a quarantined
+        one keeps its first source: see ``Admission.admit``)."""
         from ekte.journal import ARCHIVED, FINAL_STATES, RECEIVED
 
         key = doc_key(sha256)
@@ -214,7 +215,8 @@ class ClaimsMixin:
                 db.execute(
                     """INSERT INTO documents(sha256, id, source, media_type, state, first_seen, updated, run_id)
                        VALUES (?,?,?,?,?,?,?,?)
-                       ON CONFLICT(sha256) DO UPDATE SET source=excluded.source, state=excluded.state,
+                       ON CONFLICT(sha256) DO UPDATE SET state=excluded.state,
+                       source=CASE WHEN documents.state='quarantined' THEN documents.source ELSE excluded.source END,
                        updated=excluded.updated, run_id=excluded.run_id, error_code=NULL, error_message=NULL""",
                     (sha256, doc_id, source, media_type, RECEIVED, t, t, run_id))
                 self._event(db, doc_id, "intake", "received")  # type: ignore[attr-defined]

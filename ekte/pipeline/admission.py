@@ -113,6 +113,10 @@ class Admission:
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":
             return Outcome(DEFERRED, doc, item, holder=claim.holder, cand=cand)
+        if claim.row is not None and claim.row["state"] == QUARANTINED:
+            # taken up again (the station's retry of a copy, a re-run after a fix): it arrived when and
+            # where it first did — the copy's path and today are not its provenance
+            doc.source, doc.received = claim.row["source"], claim.row["first_seen"]
         if claim.row is not None and claim.row["state"] == ARCHIVED and j.archive_dir(claim.row) is not None:
             done = steps.resume_export(self.session, claim.row, str(item.path))  # archived by an interrupted run
             j.release(doc_key(cand.sha256))

@@ -51,13 +51,15 @@ def gettext_for(lang: str) -> Any:
 
 
 def cli_language(explicit: str | None = None) -> str:
-    """The language of the review commands: ``--lang``, else ``EKTE_LANG``,
-    else the locale (``LC_ALL``/``LC_MESSAGES``/``LANG`` starting with de)."""
+    """The language of the clerk's commands (review, stats): ``--lang``, else
+    ``EKTE_LANG``, else German — English when the locale asks for it
+    (``LC_ALL``/``LC_MESSAGES``/``LANG`` starting with ``en``); a server's
+    ``C``/``POSIX`` locale says nothing about its users, who are German."""
     for v in (explicit, os.environ.get("EKTE_LANG")):
         if v:
             return v if v in LANGUAGES else "en"
     loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    return "de" if loc.lower().startswith("de") else "en"
+    return "en" if loc.lower().startswith("en") else "de"
 
 
 def N_(msgid: str) -> str:
