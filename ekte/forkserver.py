@@ -84,7 +84,9 @@ def prestart(language: str | None = None) -> None:
         os.umask(old)
         for k, v in old_env.items():  # only the fork server started now has them
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-    if not running_before:
+    if running_before:  # that one loaded everything at its start: no file, no signal
+        cleanup()
+    else:
         _state["pid"] = server._forkserver_pid  # noqa: SLF001
     for name in COORDINATOR_LATE:
         threading.Thread(target=importlib.import_module, args=(name,), name="ekte-warm-import", daemon=True).start()
@@ -141,3 +143,6 @@ def cleanup() -> None:
         os.unlink(path) if path else None
     except OSError:
         pass
+    if _state["pid"] is None and _state["fd"] is not None:
+        os.close(_state["fd"])
+        _state["fd"] = None
