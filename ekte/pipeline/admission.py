@@ -16,7 +16,7 @@ from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
 from ekte.journal import ARCHIVED, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
-from ekte.model import Document, ErrorInfo, Status
+from ekte.model import Classification, Document, ErrorInfo, Status
 from ekte.pipeline import steps
 from ekte.pipeline.tasks import ARCHIVE, WorkItem, WorkTask
 from ekte.sources import Rejected
@@ -105,10 +105,14 @@ class Admission:
         claim = j.claim_intake(cand.sha256, doc.id, doc.source, cand.media_type, self.run_id)
         if claim.outcome == "final":
             # known: exported (a duplicate) or still waiting for review (reported so, never moved by --move)
-            doc.status = Status.REVIEW if claim.row["state"] == REVIEW else Status.DUPLICATE
-            doc.duplicate_of = claim.row["id"]
-            doc.archive_path = str(j.archive_dir(claim.row) or "") or None
-            doc.exports = j.exports_of(claim.row["id"])
+            row = claim.row
+            doc.status = Status.REVIEW if row["state"] == REVIEW else Status.DUPLICATE
+            doc.duplicate_of = row["id"] if doc.status == Status.DUPLICATE else None
+            doc.pages = int(row["pages"] or 0)  # as the run that processed it reported it
+            if row["doctype"]:
+                doc.classification = Classification(row["doctype"], float(row["confidence"] or 0.0), method="journal")
+            doc.archive_path = str(j.archive_dir(row) or "") or None
+            doc.exports = j.exports_of(row["id"])
             j.event(doc.id, "intake", "duplicate", "")
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":
