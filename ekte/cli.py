@@ -91,6 +91,15 @@ def _interrupted_early(inputs: List[Path]) -> Any:
     return IngestResult(interrupted=True, pending=[display(p) for p in inputs])
 
 
+def _prestart(executor: Any, scheduler: str | None) -> None:
+    """The workers' fork server starts first: its preload runs while the
+    pipeline is imported and the inputs are scanned (not for Dask)."""
+    if scheduler is None and (executor is None or executor.value != "dask"):
+        from ekte.forkserver import prestart
+
+        prestart()
+
+
 @command()
 def ingest(
     paths: Annotated[List[Path], typer.Argument(metavar="PATH", help="Files or folders to ingest (folders recursively).")],
@@ -101,6 +110,7 @@ def ingest(
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
+    _prestart(executor, scheduler)
     from ekte import api
 
     _run_and_report(lambda progress: api.ingest(
@@ -121,6 +131,7 @@ def import_xdomea_cmd(
     no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest the documents of xdomea 0503/0605 containers with their metadata (migrations)."""
+    _prestart(executor, scheduler)
     from ekte import api
 
     _run_and_report(lambda progress: api.import_xdomea(
