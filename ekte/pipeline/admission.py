@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,16 @@ def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | 
     if source is not None:
         return list(roots)
     claim = session.source_for if session.sources else None
-    return list(intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim))
+    seen: set[str] = set()
+    out = []
+    for p in intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim):
+        # one file named twice (a folder and a file in it, or two spellings) is one input; the last
+        # part stays unresolved so that a link is still reported as a link
+        key = os.path.join(os.path.realpath(p.parent), p.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
@@ -54,7 +64,25 @@ def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
     code = ("empty" if cand.size == 0
             else "too_large" if cand.size > int(profile.intake.max_file_mb * 1024 * 1024)
             else "unsupported_type" if cand.media_type not in intake.ACCEPTED else None)
+    if code == "unsupported_type" and cand.media_type is None and _text_misnamed(cand.path):
+        suffix = cand.path.suffix
+        return ErrorInfo(code, f"The file holds plain text but its name ends in {suffix}: text files are taken by a "
+                               ".txt name (or .text, .csv, .tsv, .log, .asc).", "intake")
     return ErrorInfo(code, REASONS[code], "intake") if code else None
+
+
+def _text_misnamed(path: Path) -> bool:
+    """Plain text under a name that claims another type (``.pdf``): intake never takes it as text."""
+    from ekte.stages import office
+
+    if path.suffix.lower() in office.TEXT_SUFFIXES:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as f:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and office.is_text(f.read(office.TEXT_SNIFF_BYTES))
 
 
 def unreadable(path: Path, e: DocumentError) -> Document:
