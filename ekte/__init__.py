@@ -1,3 +1,23 @@
 """ekte — bring incoming documents into the German electronic file (E-Akte)."""
 
+import os as _os
+import sys as _sys
+
 __version__ = "0.1.0"
+
+#: Ctrl-C pressed while the ``ekte`` command loads (before a run can report it): kept here, and raised by
+#: :func:`ekte.cli_errors.sigint_now` once the command knows how to end (``--json``: the JSON of a run that
+#: did nothing, ``"interrupted": true``) — never a traceback of an import
+EARLY_SIGINT: list[int] = []
+
+
+def _defer_sigint() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, lambda signum, _frame: EARLY_SIGINT.append(signum))
+
+
+if _sys.argv and _os.path.basename(_sys.argv[0]) == "ekte":  # the command line only, never a library import
+    _defer_sigint()

@@ -75,6 +75,8 @@ def ingest(
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     prof = with_executor(prof, executor, scheduler, shared_root)
     inputs(list(paths))  # a mistyped input is refused before a working directory is made for it
+    if move_to is not None and Path(move_to).exists() and not Path(move_to).is_dir():
+        raise ConfigError(f"--move {move_to}: that is a file, not a folder (originals are moved into a folder)")
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return p.ingest([Path(x) for x in paths], move_to=move_to, progress=progress)
 
@@ -106,7 +108,24 @@ def export(
     "already-exported" unless *force*."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False, create=False) as p:
-        return p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
+        _exportable(p, ids or [])
+        result = p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
+        if result.failure is None and p.connectors_down:  # a connector down (permission denied, disk full): 74
+            result.failure = next(iter(p.connectors_down.values()))
+        return result
+
+
+def _exportable(p: Pipeline, ids: list[str]) -> None:
+    """ConfigError naming the documents given by id that are not exported, and why."""
+    from ekte.pipeline.queue import resolve
+
+    why = {"rejected": "a clerk rejected it in review", "quarantined": "it is in the quarantine",
+           "received": "it is not archived yet"}
+    rows = [resolve(p.j, i) for i in ids]
+    bad = [f"{r['id']} ({why.get(r['state'], 'state ' + r['state'])})" for r in rows
+           if r["state"] not in ("archived", "exported", "review")]
+    if bad:
+        raise ConfigError(f"not exportable: {', '.join(bad)}")
 
 
 def import_xdomea(
@@ -153,9 +172,10 @@ def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, wo
             overrides: list[str] | None = None, jobs: int | None = None, plugins: list[str] | None = None,
             progress: ProgressSink | None = None) -> list[Document]:
     """OCR (as ingest would), classify and extract, without archiving."""
+    roots = inputs(list(paths))  # a missing input: ConfigError "input not found" (exit 2), as for ingest
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     p = Pipeline(prof, workdir, jobs=jobs, plugins=plugins, archives=False)
-    return p.analyze([Path(x) for x in paths], progress)
+    return p.analyze(roots, progress)
 
 
 def evaluate(directory: str | Path, truth: dict | str | Path, **kw) -> dict:
@@ -259,7 +279,7 @@ def review_defer(doc_id: str, *, hours: float | None = None, note: str = "", pro
 
     from ekte.pipeline import review
 
-    until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours) if hours else None
+    until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours) if hours is not None else None
     with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         return review.review_defer(p, doc_id, until, note, actor=actor or cli_actor())
 

@@ -19,10 +19,12 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, JobsOpt, JsonOpt, 
                           SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail
+from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, sigint_now
 from ekte.render import err, out
 
 
+#: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
+RUNS = ("ingest", "import-xdomea", "mail")
 app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
 review_app = new_app("The review queue: documents whose type was uncertain.")
 app.add_typer(review_app, name="review")
@@ -43,23 +45,30 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, metavar="",
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Exit codes: 0 all archived; 1 some quarantined, waiting for review or not exported (or an
     original not moved); 2 usage or configuration error; 3 missing dependency; 70 internal error;
     74 disk full, permission denied or failing storage; 75 damaged journal; 130 interrupted."""
+    if ctx.invoked_subcommand not in RUNS:  # a run takes Ctrl-C up itself, to report what it did (none)
+        sigint_now()
 
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
-                    report: Any = None) -> None:
+                    report: Any = None, inputs: List[Path] | None = None) -> None:
     """Run an ingest-like API call with a progress bar, print its summary
     (or JSON) and exit with its exit code."""
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors(as_json):
-        result = run(render.RichProgress() if show_progress else None)
-        if report is not None:
+        try:
+            sigint_now()
+            result = run(render.RichProgress() if show_progress else None)
+        except KeyboardInterrupt:  # Ctrl-C before the run began (loading, opening the journal): nothing done
+            result = _interrupted_early(inputs or [])
+        if report is not None and not result.interrupted:
             report(result)
     if as_json:
         result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
@@ -73,6 +82,24 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     raise typer.Exit(int(result.exit_code))
 
 
+def _interrupted_early(inputs: List[Path]) -> Any:
+    """The result of a run interrupted before it took any input: every input pending."""
+    from ekte.pipeline import IngestResult
+    from ekte.stages.intake import display
+
+    logging.getLogger("ekte").warning("interrupted before the run began; a re-run does it")
+    return IngestResult(interrupted=True, pending=[display(p) for p in inputs])
+
+
+def _prestart(executor: Any, scheduler: str | None) -> None:
+    """The workers' fork server starts first: its preload runs while the
+    pipeline is imported and the inputs are scanned (not for Dask)."""
+    if scheduler is None and (executor is None or executor.value != "dask"):
+        from ekte.forkserver import prestart
+
+        prestart()
+
+
 @command()
 def ingest(
     paths: Annotated[List[Path], typer.Argument(metavar="PATH", help="Files or folders to ingest (folders recursively).")],
@@ -83,13 +110,14 @@ def ingest(
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
+    _prestart(executor, scheduler)
     from ekte import api
 
     _run_and_report(lambda progress: api.ingest(
         paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
         executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root,
-    ), as_json, no_progress, verbose, log_format.value,
+    ), as_json, no_progress, verbose, log_format.value, inputs=paths,
         report=None if report is None else lambda r: api.ingest_report(r, report, profile=profile, overrides=override))
 
 
@@ -103,13 +131,14 @@ def import_xdomea_cmd(
     no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest the documents of xdomea 0503/0605 containers with their metadata (migrations)."""
+    _prestart(executor, scheduler)
     from ekte import api
 
     _run_and_report(lambda progress: api.import_xdomea(
         containers, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, progress=progress,
         executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root,
-    ), as_json, no_progress, verbose, log_format.value)
+    ), as_json, no_progress, verbose, log_format.value, inputs=containers)
 
 
 @command(name="export")
@@ -135,14 +164,17 @@ def export_cmd(
             _dt.date.fromisoformat(since)
         except ValueError:
             _fail(ExitCode.USAGE, f"--since wants a date like 2026-01-31, not {since!r}")
-    with _exit_on_errors():
+    with _exit_on_errors(as_json):
         result = api.export(ids or None, since=since, all_docs=all_docs, force=force, profile=profile,
                             workdir=workdir, overrides=override, connectors=connector or None, plugins=plugin)
     if as_json:
         docs = [{**d.result_dict(), "export_results": d.extra.get("export_results", {})} for d in result.documents]
-        print(json.dumps({"documents": docs, "summary": result.summary}, ensure_ascii=False, indent=2))
+        error = {"error": result.failure.to_dict()} if result.failure is not None else {}
+        print(json.dumps({"documents": docs, "summary": result.summary, **error}, ensure_ascii=False, indent=2))
     else:
         render.export_table(result)
+    if result.failure is not None:  # as ingest: a connector that could not write at all ends the command with 74
+        _fail(result.failure.exit_code, result.failure.message)
     raise typer.Exit(int(result.exit_code))
 
 
@@ -201,12 +233,12 @@ def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
 def classify(
     files: Annotated[List[Path], typer.Argument(metavar="PATH", help="Files or folders.")],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
-    plugin: PluginOpt = [], as_json: JsonOpt = False,
+    plugin: PluginOpt = [], as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Print type, confidence, top candidates and fields (OCRs as ingest would; archives nothing)."""
     from ekte import api
 
-    setup_logging(0)
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         docs = api.analyze(files, profile=profile, workdir=workdir, overrides=override, jobs=jobs, plugins=plugin)
     if as_json:
@@ -222,12 +254,12 @@ def eval_cmd(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of documents named <id>.<ext>.")],
     truth: Annotated[Path, typer.Option("--truth", metavar="FILE", help='JSON: {id: {"type": …, "fields": {…}}}')],
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], jobs: JobsOpt = None,
-    as_json: JsonOpt = False,
+    as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Accuracy, macro-F1, confusion matrix and per-field precision/recall against a truth file."""
     from ekte import api
 
-    setup_logging(0)
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.evaluate(directory, truth, profile=profile, workdir=workdir, overrides=override, jobs=jobs)
     if as_json:
@@ -247,12 +279,12 @@ def train(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
     out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
-    jobs: JobsOpt = None,
+    jobs: JobsOpt = None, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Train the document-type model and, from labelled fields, the field model (see ekte.learn)."""
     from ekte import api
 
-    setup_logging(0)
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
                       truth=truth, from_reviews=from_reviews)

@@ -16,6 +16,20 @@ from ekte.errors import ConfigError, ExitCode, MissingDependency, environment_fa
 from ekte.render import err
 
 
+def sigint_now() -> None:
+    """Ctrl-C as usual from here on (KeyboardInterrupt), and at once if it was pressed while ekte loaded."""
+    import signal
+
+    import ekte
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        with contextlib.suppress(ValueError):  # not the main thread: nothing was deferred there
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+    if ekte.EARLY_SIGINT:
+        ekte.EARLY_SIGINT.clear()
+        raise KeyboardInterrupt
+
+
 def fail(code: int, message: str) -> None:
     # One line, never wrapped at the terminal width: scripts grep for it.
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)

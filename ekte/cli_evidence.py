@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from ekte.cli import _exit_on_errors, app, command
-from ekte.cliopts import JsonOpt, OverrideOpt, ProfileOpt, WorkdirOpt, new_app
+from ekte.cliopts import JsonOpt, LogFormat, LogFormatOpt, OverrideOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app
 from ekte.logs import setup_logging
 from ekte.render import out
 
@@ -33,13 +33,13 @@ def verify_cmd(
                                           "(repeatable or comma-separated).")] = [],
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N",
                                                 help="Processes (default: CPU cores).")] = None,
-    as_json: JsonOpt = False,
+    as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Re-hash originals and archival copies, check seals, time stamps, transfer notes and the journal.
     Exit 0 only when everything holds; 1 names each broken document and what broke."""
     from ekte import api
 
-    setup_logging(0)
+    setup_logging(verbose, log_format.value)
     req = [r.strip() for item in require for r in item.split(",") if r.strip()]
     with _exit_on_errors():
         res = api.verify(ids or None, profile=profile, workdir=workdir, overrides=override, deep=deep,

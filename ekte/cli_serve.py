@@ -110,12 +110,13 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
 def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE",
                        help="A corrected value (repeatable; checked: dates, IBAN, PLZ, FIN, …).")] = [],
                        profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                       lang: LangOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0) -> None:
+                       lang: LangOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0,
+                      log_format: LogFormatOpt = LogFormat.text) -> None:
     """Store checked corrections for a document still waiting (applied when it is accepted)."""
     from ekte import api
 
     _, _code = _tr(lang)
-    setup_logging(verbose, "text")
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.review_correct(doc_id, field_sets(set_), profile=profile, workdir=workdir, overrides=override)
     if as_json:
@@ -129,13 +130,14 @@ def review_reject_cmd(doc_id: IdArg, reason: Annotated[str, typer.Option("--reas
                       note: Annotated[str, typer.Option("--note", metavar="TEXT", help="A note for the record.")] = "",
                       profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
                       connector: ConnectorOpt = [], plugin: PluginOpt = [], lang: LangOpt = None,
-                      as_json: JsonOpt = False, verbose: VerboseOpt = 0) -> None:
+                      as_json: JsonOpt = False, verbose: VerboseOpt = 0,
+                      log_format: LogFormatOpt = LogFormat.text) -> None:
     """Reject a document of the queue; the reason's disposition follows (keep, quarantine, export as a type)."""
     from ekte import api
     from ekte.render import doc_summary
 
     _, _code = _tr(lang)
-    setup_logging(verbose, "text")
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         doc = api.review_reject(doc_id, reason, note, profile=profile, workdir=workdir, overrides=override,
                                 connectors=connector or None, plugins=plugin)
@@ -149,13 +151,14 @@ def review_defer_cmd(doc_id: IdArg, hours: Annotated[Optional[float], typer.Opti
                      "--hours", metavar="H", help="How long (default: the profile's review.defer_hours).")] = None,
                      note: Annotated[str, typer.Option("--note", metavar="TEXT", help="A note for the record.")] = "",
                      profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                     lang: LangOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0) -> None:
+                     lang: LangOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0,
+                      log_format: LogFormatOpt = LogFormat.text) -> None:
     """Put a document back ("come back later"): it stays in the queue, after the others, until then."""
     from ekte import api
     from ekte.serve.i18n import local_time
 
     _, _code = _tr(lang)
-    setup_logging(verbose, "text")
+    setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.review_defer(doc_id, hours=hours, note=note, profile=profile, workdir=workdir, overrides=override)
     if as_json:
@@ -251,16 +254,12 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
 
 def _day(v: str | None) -> str | None:
     """A day as YYYY-MM-DD, given so or as the German DD.MM.YYYY."""
-    import datetime as dt
+    from ekte import stats
 
-    if not v:
-        return v
-    for f in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(v.strip(), f).date().isoformat()
-        except ValueError:
-            continue
-    _fail(ExitCode.USAGE, f"--since/--until want a date like 2026-01-31 or 31.01.2026, not {v!r}")
+    try:
+        return stats.day(v)
+    except stats.BadDate as e:
+        _fail(ExitCode.USAGE, f"--since/--until want {e}")
 
 
 @command(name="stats")

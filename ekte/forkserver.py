@@ -2,27 +2,44 @@
 
 Its preload — the workers' libraries (OCRmyPDF, pikepdf, pdfium, PIL:
 about a second) — is the longest part of starting ``ekte ingest``.  This
-module imports nothing of ekte; ``runs.ingest`` starts the fork server as
-soon as it knows the OCR language (its preload warms Tesseract's data for
-it), before it scans its inputs: the two then run side by side.  The fork server
-is started with ekte's private umask (0077), as the session would have it,
-so that what the workers write is private whoever started it first."""
+module imports nothing of ekte; the CLI starts the fork server before it
+imports the pipeline (``runs.ingest`` does for API callers), so that the
+preload, the coordinator's imports and the scan of the inputs run side by
+side.  The fork server is started with ekte's private umask (0077), as the
+session would have it, so that what the workers write is private whoever
+started it first.
+
+What only OCR needs (numpy, tesserocr, fpdf, Tesseract's language data:
+``ekte.warm``) is not in the preload a born-digital document waits for: the
+fork server loads it when asked (:func:`warm`, a signal), which the executor
+does at a run's first OCR; workers forked after that share it.  A worker
+forked before it loaded what it needed itself and is replaced after its
+task (:func:`retire_after`)."""
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import multiprocessing
 import os
+import signal
+import tempfile
 import threading
+import time
 from typing import Any
 
-#: (ekte.warm last: the rest of a first task's modules, Tesseract's language data, then gc.freeze)
+#: (ekte.warm last: lazily, the rest of a first OCR task's modules and the language data; gc.freeze)
 PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image",
-           "ekte.warm"]
+           "fontTools.ttLib", "ekte.warm"]
 #: what the coordinator itself imports only when it archives the first document
 #: (pikepdf's PDF/A module for the XMP: 0.2–0.4 s, jsonschema and fontTools with it)
 COORDINATOR_LATE = ("pikepdf.pdfa",)
-_started = False
+#: the signal that asks a lazy fork server for its OCR warm-up (ekte.warm installs the handler)
+WARM_SIGNAL = signal.SIGUSR1
+#: environment of the fork server: load OCR's part only when signalled; the file naming the language
+LAZY_ENV, LANGUAGE_FILE_ENV, MAIN_ENV = "EKTE_WARM_LAZY", "EKTE_WARM_FILE", "EKTE_WARM_MAIN"
+
+_state: dict[str, Any] = {"started": False, "pid": None, "fd": None, "file": None, "language": None, "warmed": None}
 
 
 def context() -> Any:
@@ -31,22 +48,101 @@ def context() -> Any:
     return ctx
 
 
-def prestart(language: str) -> None:
-    """Start the fork server now (once per process), its preload warming
-    Tesseract's data for *language* (``ekte.warm``), and meanwhile import
-    in a thread what the coordinator needs for its first archive folder."""
-    global _started
-    if _started:
-        return
-    _started = True
+def _server() -> Any:
     from multiprocessing import forkserver
 
-    os.environ["EKTE_WARM_LANGUAGE"] = language
+    return forkserver._forkserver  # noqa: SLF001 - its pid: the one process the warm-up signal goes to
+
+
+def prestart(language: str | None = None) -> None:
+    """Start the fork server now (once per process) with the lazy OCR
+    warm-up, and meanwhile import in a thread what the coordinator needs
+    for its first archive folder.  *language* (``ocr.language``): what
+    :func:`warm` loads, given here or later."""
+    if language:
+        _state["language"] = language
+    if _state["started"]:
+        return
+    _state["started"] = True
+    server = _server()
+    running_before = server._forkserver_pid is not None  # noqa: SLF001 - one started without us: never signalled
     context()
+    # the language goes through a private file the fork server opens and unlinks at once (no name is left)
+    fd, path = tempfile.mkstemp(prefix="ekte-warm-")
+    _state.update(fd=fd, file=path)
+    atexit.register(cleanup)
+    env = {LAZY_ENV: "1", LANGUAGE_FILE_ENV: path, MAIN_ENV: _main_path()}
+    old_env = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     old = os.umask(0o077)
+    # the warm-up signal stays pending (not fatal) until ekte.warm has set its handler
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {WARM_SIGNAL})
     try:
-        forkserver.ensure_running()
+        server.ensure_running()
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.umask(old)
+        for k, v in old_env.items():  # only the fork server started now has them
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    if running_before:  # that one loaded everything at its start: no file, no signal
+        cleanup()
+    else:
+        _state["pid"] = server._forkserver_pid  # noqa: SLF001
     for name in COORDINATOR_LATE:
         threading.Thread(target=importlib.import_module, args=(name,), name="ekte-warm-import", daemon=True).start()
+
+
+def _main_path() -> str:
+    """The coordinator's main script as multiprocessing names it: the fork
+    server poses as it, so that a worker does not run it again (the
+    ``ekte`` script imports the whole CLI: typer, rich — 0.3 s and 10 MB a
+    worker for nothing)."""
+    from multiprocessing import spawn
+
+    return spawn.get_preparation_data("ekte").get("init_main_from_path") or ""
+
+
+def warm(language: str | None = None) -> float | None:
+    """Ask the fork server started by :func:`prestart` to load OCR's part
+    now (once); returns when it was asked (``time.monotonic``), or None
+    when this fork server is not a lazy one (it loaded everything at start)."""
+    if _state["warmed"] is not None:
+        return _state["warmed"]
+    pid, fd = _state["pid"], _state["fd"]
+    if pid is None or fd is None or _server()._forkserver_pid != pid:  # noqa: SLF001 - restarted since: not ours
+        return None
+    try:
+        os.pwrite(fd, (language or _state["language"] or "").encode(), 0)
+        os.kill(pid, WARM_SIGNAL)
+    except OSError:
+        return None
+    _state["warmed"] = time.monotonic()
+    return _state["warmed"]
+
+
+def did_ocr(res: Any) -> bool:
+    """Whether a worker's result came from OCR (pages recognised, or a page range)."""
+    doc = getattr(res, "document", None)
+    return getattr(res, "part", None) is not None or bool(doc is not None and (doc.ocr or {}).get("ocr_pages"))
+
+
+def retire_after(forked: float, res: Any, language: str) -> bool:
+    """After a task: True when the worker (forked at *forked*) did OCR
+    without the fork server's shared OCR part — it is replaced, so that its
+    private copy (≈ 50 MB) does not stay; the first OCR asks for the warm-up."""
+    if not did_ocr(res):
+        return False
+    asked = warm(language)
+    return asked is not None and forked < asked
+
+
+def cleanup() -> None:
+    """At exit: the language file's name, if the fork server never took it away."""
+    path, _state["file"] = _state["file"], None
+    try:
+        os.unlink(path) if path else None
+    except OSError:
+        pass
+    if _state["pid"] is None and _state["fd"] is not None:
+        os.close(_state["fd"])
+        _state["fd"] = None

@@ -79,10 +79,11 @@ def summary(result: Any) -> None:
     bad = [d for d in result.documents if d.error]
     if bad:
         q = Table(title="quarantined or not exported")
-        for c in ("id", "reason", "message"):
-            q.add_column(c)
+        q.add_column("id", no_wrap=True)  # whole, to copy
+        for c in ("file", "reason", "message"):
+            q.add_column(c, overflow="fold")
         for d in bad:
-            q.add_row(d.id, d.error.code, d.error.message)
+            q.add_row(d.id, d.source.rsplit("/", 1)[-1], d.error.code, d.error.message)
         out.print(q)
     if result.interrupted:
         out.print("[yellow]interrupted — run the same command again to finish the rest[/]")

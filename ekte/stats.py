@@ -67,8 +67,29 @@ WHERE e.stage = 'review' AND e.event = 'field-corrected' AND e.field IS NOT NULL
 GROUP BY 1, 2"""
 
 
+class BadDate(ValueError):
+    """A ``since``/``until`` that is no day of the calendar (its text is ``value``)."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"a date like 2026-01-31 or 31.01.2026, not {value!r}")
+        self.value = value
+
+
+def day(v: str | None) -> str | None:
+    """A day as YYYY-MM-DD, given so or in the German form DD.MM.YYYY; :class:`BadDate` otherwise."""
+    if not v:
+        return None
+    for f in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(v.strip(), f).date().isoformat()
+        except ValueError:
+            continue
+    raise BadDate(v)
+
+
 def bounds(since: str | None, until: str | None) -> tuple[str, str]:
     """ISO bounds from dates (``until`` inclusive: the whole day)."""
+    since, until = day(since), day(until)
     lo = dt.datetime.combine(dt.date.fromisoformat(since), dt.time()).astimezone().isoformat() if since else ""
     hi = (dt.datetime.combine(dt.date.fromisoformat(until) + dt.timedelta(days=1), dt.time()).astimezone().isoformat()
           if until else "9999")
@@ -77,7 +98,8 @@ def bounds(since: str | None, until: str | None) -> tuple[str, str]:
 
 def compute(j: Any, profile: Any = None, *, since: str | None = None, until: str | None = None,
             by: tuple[str, ...] = ("type", "channel", "outcome")) -> dict[str, Any]:
-    """The figures of one period (dates as YYYY-MM-DD; *by*: keys of :data:`KEYS`)."""
+    """The figures of one period (dates as YYYY-MM-DD or DD.MM.YYYY; *by*: keys of :data:`KEYS`)."""
+    since, until = day(since), day(until)
     bad = [k for k in by if k not in KEYS]
     if bad:
         from ekte.errors import ConfigError

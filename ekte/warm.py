@@ -1,6 +1,6 @@
-"""What every worker process needs, loaded once before the workers are
-forked (the last module of the forkserver's preload,
-:data:`ekte.pipeline.executor.PRELOAD`).
+"""What every OCR worker needs, loaded once in the fork server so that
+the workers forked after it share it (the last module of the fork server's
+preload, :data:`ekte.forkserver.PRELOAD`).
 
 A worker forked from a process that already holds the modules of the
 OCR path and Tesseract's language data shares those pages with its
@@ -10,17 +10,23 @@ worker's first scan imports about 300 modules beyond the preload (numpy,
 fontTools, fpdf — OCRmyPDF's text renderer — tesserocr, cryptography),
 about 36 MB, and loading the language data costs another 12–24 MB.
 
-Importing this module does the loading; it never fails (a forkserver
-whose preload raises anything but ImportError would die): what cannot be
-loaded here a worker loads itself, as before.  The language is the one
-the executor puts in ``EKTE_WARM_LANGUAGE`` before its first worker
-starts."""
+Importing this module does the loading (the language: the one in
+``EKTE_WARM_LANGUAGE``), unless the fork server was started lazily
+(:func:`ekte.forkserver.prestart`: ``EKTE_WARM_LAZY``): then it only sets a
+handler for :data:`ekte.forkserver.WARM_SIGNAL` that loads, once, when the
+coordinator sees a run's first OCR — a born-digital run never waits for,
+nor pays, Tesseract's part.  The language then comes from a private file
+the coordinator writes (opened and unlinked here at once).  It never fails
+(a fork server whose preload or handler raises would die): what cannot be
+loaded here a worker loads itself, as before."""
 
 from __future__ import annotations
 
 import gc
 import importlib
 import os
+import signal
+import sys
 
 #: imported by the first task of a worker beyond the forkserver's preload (scans and born-digital)
 MODULES = (
@@ -60,4 +66,52 @@ def load() -> list[str]:
     return missing
 
 
-MISSING = load()
+def _once_per_server() -> None:
+    """What each worker would otherwise find out again on its first task:
+    the tools' versions (three programs run) and the C library (``ldconfig -p``)."""
+    try:
+        from ekte import procmem
+        from ekte.stages.ocr import tool_versions
+
+        procmem._libc()  # noqa: SLF001 - cached: inherited by every worker
+        tool_versions()
+    except Exception:  # noqa: BLE001 - a worker finds out itself
+        pass
+
+
+def _lazy() -> list[str]:
+    """The fork server started by ``ekte.forkserver.prestart``: it poses as
+    the coordinator's main script (a worker then does not run it again), keeps the
+    language file open and waits for the signal."""
+    from ekte.forkserver import LANGUAGE_FILE_ENV, MAIN_ENV, WARM_SIGNAL
+
+    main = os.environ.get(MAIN_ENV)
+    if main and not getattr(sys.modules["__main__"], "__file__", None):
+        sys.modules["__main__"].__file__ = main
+    fd = None
+    path = os.environ.get(LANGUAGE_FILE_ENV, "")
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        os.unlink(path)
+    except OSError:
+        pass
+
+    def on_signal(signum: int, frame: object) -> None:
+        global MISSING
+        signal.signal(WARM_SIGNAL, signal.SIG_IGN)  # once
+        try:
+            lang = os.pread(fd, 256, 0).decode(errors="replace").strip() if fd is not None else ""
+            if lang:
+                os.environ[LANGUAGE_ENV] = lang
+            MISSING = load()
+        except BaseException:  # noqa: BLE001 - never into the fork server's loop
+            MISSING = ["warm-up failed"]
+
+    signal.signal(WARM_SIGNAL, on_signal)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {WARM_SIGNAL})  # blocked by prestart until now
+    _once_per_server()
+    gc.freeze()
+    return []
+
+
+MISSING = _lazy() if os.environ.get("EKTE_WARM_LAZY") == "1" else load()

@@ -101,6 +101,9 @@ def test_review_queue_end_to_end(tmp_path, born_digital):
     d = out["documents"][0]
     assert d["status"] == "review" and d["exports"] == {}
     assert not (wd / "export" / "folder" / d["id"]).exists()
+    (again,) = ingest_json(inbox, "-w", wd, "-o", "classify.threshold=0.999", check=1)["documents"]
+    # seen again while it waits: reported as the first run did (type, pages), not as a duplicate of itself
+    assert (again["status"], again["doctype"], again["pages"], again["duplicate_of"]) == ("review", d["doctype"], d["pages"], None)
     lst = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
     assert [x["id"] for x in lst] == [d["id"]]
     assert len(lst[0]["candidates"]) == 3 and lst[0]["candidates"][0]["doctype"] == "bauantrag"

@@ -163,6 +163,10 @@ def test_rerun_reports_duplicates_and_exports_nothing_again(run):
     good = [d for d in out["documents"] if "/bad/" not in d["source"]]
     assert all(d["status"] == "duplicate" for d in good)
     assert all(d["duplicate_of"] == d["id"] for d in good)
+    first = {d["id"]: d for d in run["out"]["documents"]}
+    # reported as the first run knew them: type and pages (not "-" and 0)
+    assert all((d["doctype"], d["pages"]) == (first[d["id"]]["doctype"], first[d["id"]]["pages"]) for d in good)
+    assert "-" not in out["summary"]["by_doctype"]
     after = {p: p.stat().st_mtime_ns for p in exp_root.rglob("*")}
     assert after == before
     assert len(list((run["wd"] / "archive").glob("*/*"))) == 12
@@ -174,8 +178,8 @@ def test_exit_codes(run, tmp_path, inbox):
     p = run_ekte("ingest", inbox / "kfz_zulassung-001-pdf.pdf", "-w", tmp_path / "w1", "--no-progress")
     assert p.returncode == 0, p.stderr
     assert "1 document, 1 page in" in p.stdout and "1 archived (1 exported)" in p.stdout  # one, not "1 documents"
-    p = run_ekte("ingest", run["inbox"] / "bad" / "empty.pdf", "-w", tmp_path / "w1")
-    assert p.returncode == 1
+    p = run_ekte("ingest", run["inbox"] / "bad" / "empty.pdf", "-w", tmp_path / "w1", env={"COLUMNS": "120"})
+    assert p.returncode == 1 and "empty.pdf" in p.stdout  # which file: named in the quarantine table
     p = run_ekte("ingest", inbox, "-w", tmp_path / "w2", "-o", "ocr.jbos=1")
     assert p.returncode == 2 and "ocr.jbos: unknown key" in p.stderr
     p = run_ekte("ingest", tmp_path / "does-not-exist", "-w", tmp_path / "w2")

@@ -185,6 +185,10 @@ def test_names_a_clerk_reads():
 
     assert names.field_title("nachname", "de") == "Nachname" and names.field_title("nachname", "en") == "Last name"
     assert names.field_title("plugin_feld", "de") == "plugin_feld"
+    from ekte.stages.extract.values import VALIDATORS
+
+    # every field ekte extracts has a title (a fresh-clone tester saw "telefon" and "email" raw)
+    assert [f for f in VALIDATORS if names.field_title(f, "de") == f] == []
     assert names.state_name("review", "de") == "wartet auf Prüfung"
     assert names.event_name("archive", "archived", "de") == "archiviert"
     assert names.event_name("myplugin", "done", "de") == "myplugin · done"

@@ -54,6 +54,10 @@ from typing import TYPE_CHECKING, Any, Callable
 from ekte import fsutil
 from ekte.evidence import checks as ev
 from ekte.evidence import resiscan
+from ekte.journal.rebuild import ARCHIVED, _rejected_out
+
+#: journal states whose document has an archive folder (quarantined: only after a clerk's rejection)
+KEPT = (*ARCHIVED, "quarantined")
 
 if TYPE_CHECKING:  # pragma: no cover
     from ekte.profile import Profile
@@ -339,10 +343,11 @@ def journal_rows(workdir: Path) -> dict[str, dict[str, Any]] | None:
     try:
         db.row_factory = sqlite3.Row
         rows = db.execute("SELECT id, sha256, state, doctype, pages, archive_path FROM documents "
-                          "WHERE state IN ('archived', 'exported', 'review')").fetchall()
+                          f"WHERE state IN ({', '.join('?' * len(KEPT))})", KEPT).fetchall()
     finally:
         db.close()
-    return {r["id"]: dict(r) for r in rows}
+    # rejected by a clerk: kept in the archive (state rejected) or archived, then sent to the quarantine
+    return {r["id"]: dict(r) for r in rows if r["state"] != "quarantined" or _rejected_out(Path(workdir), r["id"])}
 
 
 def _archive_folders(workdir: Path) -> dict[str, Path]:

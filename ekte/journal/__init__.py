@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -52,6 +53,8 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         self.workdir = self.path.parent
         self._lock = threading.RLock()
         self._depth = 0
+        self.grouped = False  # group commit (see group_commit)
+        self._synced_changes = 0  # the connection's total_changes at the last sync
         try:
             self._connect(readonly)
         except sqlite3.DatabaseError as e:  # damaged, full, not writable: one line naming it, its own exit code
@@ -116,8 +119,48 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
             finally:
                 self.db.execute("COMMIT")
 
+    def group_commit(self) -> bool:
+        """Commits are no longer synced one by one (``synchronous=NORMAL``:
+        after a power loss the journal is as it was some transactions
+        earlier, never torn): each becomes durable at the next syncfs(2) on
+        this file system — the one that makes the next archive or export
+        folder durable — or at :meth:`sync`, which the coordinator calls once
+        per batch of settled documents, before anything outside the journal
+        relies on them (an original moved, a result reported).  Only where
+        syncfs covers the journal (:func:`ekte.fsutil.barrier_fd`; the archive
+        on the same file system); elsewhere every commit stays synced.
+        Returns whether it is on."""
+        from ekte import fsutil
+
+        fd = fsutil.barrier_fd(self.workdir)
+        if fd is None:
+            return False
+        os.close(fd)
+        archive = self.workdir / "archive"
+        if archive.exists() and archive.stat().st_dev != self.workdir.stat().st_dev:
+            return False
+        with self._lock:
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.grouped = True
+        return True
+
+    def sync(self) -> None:
+        """Make every commit so far durable (one fdatasync of the WAL)."""
+        with self._lock:
+            changes = self.db.total_changes
+            if not self.grouped or changes == self._synced_changes:
+                return
+            fd = os.open(f"{self.path}-wal", os.O_RDONLY)
+            try:
+                os.fdatasync(fd)
+            finally:
+                os.close(fd)
+            self._synced_changes = changes
+
     def close(self) -> None:
         self._stop_heartbeat()
+        if self.grouped and not self.db.in_transaction:
+            self.sync()
         self.db.close()
 
     # -- the one event writer

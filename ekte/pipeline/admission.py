@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
 from ekte.journal import ARCHIVED, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
-from ekte.model import Document, ErrorInfo, Status
+from ekte.model import Classification, Document, ErrorInfo, Status
 from ekte.pipeline import steps
 from ekte.pipeline.tasks import ARCHIVE, WorkItem, WorkTask
 from ekte.sources import Rejected
@@ -46,7 +47,16 @@ def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | 
     if source is not None:
         return list(roots)
     claim = session.source_for if session.sources else None
-    return list(intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim))
+    seen: set[str] = set()
+    out = []
+    for p in intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim):
+        # one file named twice (a folder and a file in it, or two spellings) is one input; the last
+        # part stays unresolved so that a link is still reported as a link
+        key = os.path.join(os.path.realpath(p.parent), p.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
@@ -54,7 +64,25 @@ def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
     code = ("empty" if cand.size == 0
             else "too_large" if cand.size > int(profile.intake.max_file_mb * 1024 * 1024)
             else "unsupported_type" if cand.media_type not in intake.ACCEPTED else None)
+    if code == "unsupported_type" and cand.media_type is None and _text_misnamed(cand.path):
+        suffix = cand.path.suffix
+        return ErrorInfo(code, f"The file holds plain text but its name ends in {suffix}: text files are taken by a "
+                               ".txt name (or .text, .csv, .tsv, .log, .asc).", "intake")
     return ErrorInfo(code, REASONS[code], "intake") if code else None
+
+
+def _text_misnamed(path: Path) -> bool:
+    """Plain text under a name that claims another type (``.pdf``): intake never takes it as text."""
+    from ekte.stages import office
+
+    if path.suffix.lower() in office.TEXT_SUFFIXES:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as f:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and office.is_text(f.read(office.TEXT_SNIFF_BYTES))
 
 
 def unreadable(path: Path, e: DocumentError) -> Document:
@@ -105,10 +133,14 @@ class Admission:
         claim = j.claim_intake(cand.sha256, doc.id, doc.source, cand.media_type, self.run_id)
         if claim.outcome == "final":
             # known: exported (a duplicate) or still waiting for review (reported so, never moved by --move)
-            doc.status = Status.REVIEW if claim.row["state"] == REVIEW else Status.DUPLICATE
-            doc.duplicate_of = claim.row["id"]
-            doc.archive_path = str(j.archive_dir(claim.row) or "") or None
-            doc.exports = j.exports_of(claim.row["id"])
+            row = claim.row
+            doc.status = Status.REVIEW if row["state"] == REVIEW else Status.DUPLICATE
+            doc.duplicate_of = row["id"] if doc.status == Status.DUPLICATE else None
+            doc.pages = int(row["pages"] or 0)  # as the run that processed it reported it
+            if row["doctype"]:
+                doc.classification = Classification(row["doctype"], float(row["confidence"] or 0.0), method="journal")
+            doc.archive_path = str(j.archive_dir(row) or "") or None
+            doc.exports = j.exports_of(row["id"])
             j.event(doc.id, "intake", "duplicate", "")
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":

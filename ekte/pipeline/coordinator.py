@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ekte import forkserver
 from ekte.connectors.base import Connector
 from ekte.journal.claims import Holder, doc_key
 from ekte.model import Document, ErrorInfo, now_iso
@@ -79,6 +80,8 @@ class Coordinator:
         if o.kind == TASK:
             task = self.admission.task(o.doc, o.item, ocr_jobs=self.ocr_jobs, mode=self.mode)
             task.split_pages = self.splits.size(self.mode)
+            if o.doc.media_type.startswith("image/"):  # OCR for sure: the fork server loads its part now
+                forkserver.warm(self.session.params.language)
             self.inflight[task.task_id] = (o.item, o.doc)
             self.executor.submit(task)
         elif o.kind == DEFERRED:
@@ -95,10 +98,24 @@ class Coordinator:
             self.done(o.doc, o.item)
 
     def step(self, timeout: float) -> int:
-        """Wait up to *timeout* for results and settle them; ask again about
-        deferred documents.  Returns how many documents were settled."""
-        n = 0
-        for task, res in self.executor.poll(timeout):
+        """Wait up to *timeout* for results and settle them as one batch:
+        the journal's commits made durable once (group commit,
+        :meth:`ekte.journal.Journal.sync`) before the batch's documents are
+        reported (and their originals moved); ask again about deferred
+        documents.  Returns how many documents were settled."""
+        ready: list[tuple[Document, WorkItem]] = []
+        try:
+            self._settle(self.executor.poll(timeout), ready)
+        finally:
+            if ready:
+                self.session.j.sync()
+            for doc, item in ready:
+                self.done(doc, item)
+        self._retry_deferred()
+        return len(ready)
+
+    def _settle(self, results: list[tuple[WorkTask, WorkResult]], ready: list[tuple[Document, WorkItem]]) -> None:
+        for task, res in results:
             item, doc = self.inflight.pop(task.task_id, (None, task.document))
             try:
                 if item is None:
@@ -120,10 +137,7 @@ class Coordinator:
             finally:
                 if task.scratch:
                     shutil.rmtree(task.scratch, ignore_errors=True)
-            self.done(settled, item)
-            n += 1
-        self._retry_deferred()
-        return n
+            ready.append((settled, item))
 
     def _again(self, task: WorkTask, res: WorkResult, item: WorkItem, doc: Document) -> bool:
         """A worker crashed (or ran over its time limit): counted in the

@@ -85,6 +85,17 @@ def _join_group(session: Any, c: Connector, key: str, doc: Document) -> None:
         deliver_group(session, c, gid)
 
 
+def folder_problem(c: Connector, e: BaseException | None) -> str:
+    """What is wrong with a connector's export folder, in words ("" when *e* is no such problem)."""
+    if not isinstance(e, (FileNotFoundError, NotADirectoryError)):
+        return ""
+    root = c.root() if hasattr(c, "root") else None
+    where = f"the export folder of connector '{c.name}'" + (f" ({root})" if root is not None else "")
+    if isinstance(e, FileNotFoundError):
+        return f"{where} does not exist and cannot be made (a link to a missing place, or removed while exporting)"
+    return f"{where} cannot be made: a part of its path is a file, not a folder"
+
+
 def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[], ExportResult]) -> bool:
     """One connector call for *docs* (a document, or a group exported
     together): transient errors are retried with back-off; the outcome is
@@ -100,6 +111,8 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
             if env is not None:  # a full or unwritable export folder: no retries, the connector is down for the run
                 session.connectors_down[c.name] = env
                 message = env.message
+            elif problem := folder_problem(c, e.__context__):
+                message = problem
             elif e.transient and attempt < export_cfg.retries:
                 attempt += 1
                 log.info("doc %s: export to %s failed (%s); retry %d in %.1f s",
@@ -118,7 +131,7 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
                 message = env.message
             else:
                 log.debug("connector %s crashed", c.name, exc_info=True)
-                message = f"{type(e).__name__} in connector {c.name}"
+                message = folder_problem(c, e) or f"{type(e).__name__} in connector {c.name}"
         else:
             for d in docs:
                 _exported(session, d, c.name, r)

@@ -12,6 +12,7 @@ of long-lived ("warm") worker processes.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import signal
@@ -87,6 +88,7 @@ class _Worker:
     task: WorkTask | None = None
     started: float = 0.0
     done: int = 0
+    forked: float = dataclasses.field(default_factory=time.monotonic)
 
 
 class LocalExecutor:
@@ -220,6 +222,8 @@ class LocalExecutor:
         w.done += 1
         if w.done >= self.max_tasks:
             self.recycled["tasks"] += 1
+            self._retire(i)
+        elif forkserver.retire_after(w.forked, res, self.setup.params.language):  # its OCR part: not shared
             self._retire(i)
         elif self.max_rss_mb and (mb := rss_mb(w.proc.pid)) > self.max_rss_mb:
             log.info("worker %s: %d MB resident after a task; replaced", w.proc.pid, mb)

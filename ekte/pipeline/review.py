@@ -291,7 +291,10 @@ def review_defer(session: Any, doc_id: str, until: dt.datetime | None = None, no
     """Put a document back: it stays in the queue, after the others and
     marked, until *until* (default: the profile's ``review.defer_hours``).
     Returns its id and the time (UTC, ISO)."""
-    when = until or dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=session.profile.review.defer_hours)
+    now = dt.datetime.now(dt.timezone.utc)
+    when = (until or now + dt.timedelta(hours=session.profile.review.defer_hours)).astimezone(dt.timezone.utc)
+    if when <= now:  # a time without a zone is local time
+        raise ConfigError(f"a document is put back until a time in the future, not {utc_iso(when)} (UTC)")
     iso = utc_iso(when)
     with _Claimed(session, doc_id) as row:
         _waiting(session, row)

@@ -94,7 +94,8 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     settled_inputs: set[str] = set()  # the inputs (files, containers) at least one document of which settled
     roots = inputs(paths)
     run_id = j.start_run(command)
-    move = Mover(roots, Path(move_to), session.waiting) if move_to else None
+    j.group_commit()  # one sync per batch of settled documents (ekte.journal.Journal.group_commit)
+    move = Mover(roots, Path(move_to), session.waiting, j) if move_to else None
     files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source)
     if not files:
         log.warning("nothing to ingest: no files in the input(s) (names in intake.ignore are skipped)")
@@ -147,6 +148,7 @@ def _finish(session: Any, coord: Coordinator, result: IngestResult, files: list[
     if result.failure is None and session.connectors_down:
         result.failure = next(iter(session.connectors_down.values()))
     quietly(lambda: session.j.finish_run(run_id, result.summary))
+    quietly(session.j.sync)  # the run's outcome durable before it is reported
 
 
 def _pending(result: IngestResult, files: list[Path], settled_inputs: set[str]) -> None:
@@ -190,8 +192,8 @@ class Mover:
     keeping their path relative to the input root; a container once all
     its parts are."""
 
-    def __init__(self, roots: list[Path], dest: Path, live: Any = ()) -> None:
-        self.roots, self.dest, self.live = roots, dest, live
+    def __init__(self, roots: list[Path], dest: Path, live: Any = (), journal: Any = None) -> None:
+        self.roots, self.dest, self.live, self.journal = roots, dest, live, journal
         #: a container's documents' outcomes (a document whose group is not exported yet: itself, for its outcome later)
         self.pkgs: dict[str, list[Document | Status | None]] = {}
         self.failed = 0  # originals that could not be moved: the run exits 1
@@ -200,6 +202,8 @@ class Mover:
         if item.package:
             self.pkgs.setdefault(item.package, []).append(doc if doc.sha256 in self.live else doc.status)
         elif doc.status in MOVED_OK and item.path.exists():
+            if self.journal is not None:
+                self.journal.sync()  # the journal knows it durably before the original leaves the input
             self.move(item.path, doc, doc.sha256)
 
     def move(self, src: Path, doc: Document | None, sha256: str | None) -> None:
@@ -217,6 +221,8 @@ class Mover:
             doc.warnings.append(msg) if doc is not None else log.warning("package %s", msg)
 
     def packages(self) -> None:
+        if self.journal is not None:
+            self.journal.sync()
         for pkg, outcomes in self.pkgs.items():
             if all(getattr(o, "status", o) in MOVED_OK for o in outcomes) and Path(pkg).exists():
                 self.move(Path(pkg), None, None)

@@ -103,10 +103,25 @@ def history_page(request: Request, doc_id: str) -> Response:
     return render(request, "history.html", {"d": dict(row), "events": q.history(st.reader, row["id"])})
 
 
+BAD_DATE = N_("„{value}“ is not a date: write it like 31.01.2026 or 2026-01-31.")
+
+
+def days(request: Request, *values: str | None) -> list[str | None]:
+    """``since``/``until`` as YYYY-MM-DD (given so or as DD.MM.YYYY); 400 with a message in the
+    reader's language for anything else."""
+    from ekte import stats
+
+    try:
+        return [stats.day(v) for v in values]
+    except stats.BadDate as e:
+        raise HTTPException(400, i18n.gettext_for(request.state.lang)(BAD_DATE).format(value=e.value)) from None
+
+
 def stats_args(request: Request) -> tuple[str | None, str | None, tuple[str, ...]]:
     qp = request.query_params
     by = tuple(k for k in (qp.get("by") or "day,type,channel,outcome").split(",") if k)
-    return qp.get("since") or None, qp.get("until") or None, by
+    since, until = days(request, qp.get("since") or None, qp.get("until") or None)
+    return since, until, by
 
 
 @router.get("/stats")

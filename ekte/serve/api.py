@@ -184,8 +184,11 @@ def statistics(request: Request, since: Optional[str] = None, until: Optional[st
     """Intake × type × channel × outcome, review and correction rates, time to export."""
     from ekte import stats
 
+    from ekte.serve.admin import days
+
     _user(request, "stats")
     st = station(request)
+    since, until = days(request, since, until)
     fig = stats.compute(st.reader, st.profile, since=since, until=until, by=tuple(k for k in by.split(",") if k))
     return PlainTextResponse(stats.to_csv(fig), media_type="text/csv") if format == "csv" else fig
 

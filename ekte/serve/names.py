@@ -20,6 +20,7 @@ FIELD_TITLES = {
     "eingangsdatum": N_("Date received"), "kennzeichen": N_("Number plate"), "fin": N_("Vehicle id number (FIN)"),
     "evb": N_("Insurance confirmation (eVB)"), "iban": N_("IBAN"), "gemarkung": N_("Cadastral district"),
     "flur": N_("Flur"), "flurstueck": N_("Plot (Flurstück)"), "verein": N_("Club"), "betrag_eur": N_("Amount (EUR)"),
+    "telefon": N_("Telephone"), "email": N_("E-mail address"),
 }
 
 STATE_NAMES = {

@@ -230,7 +230,7 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     try:
         with st.acting() as p:
             nxt = _neighbour(st, row["id"])
-            _run(p, st, action, row["id"], form, sets, user.name, sample)
+            _run(p, st, action, row["id"], form, sets, user.name, sample, request.state.lang)
     except review.Invalid as e:
         return _refused(request, doc_id, sets, e.errors, sample, missing=False)
     except review.SampleMissing:  # chosen for the sample check meanwhile (not foreseen above)
@@ -268,16 +268,29 @@ def _invalid(sets: dict[str, str]) -> list[FieldInvalid]:
     return bad
 
 
+BAD_HOURS = N_("Put back for how long? „{value}“ is not a number of hours between 0.1 and 2160 (90 days).")
+
+
+def _hours(value: str | None, st: Any, lang: str) -> float:
+    """The hours a clerk typed to put a document back (empty: the profile's); 400 unless 0.1 to 90 days."""
+    try:
+        hours = float((value or "").strip().replace(",", ".") or st.profile.review.defer_hours)
+    except ValueError:
+        hours = float("nan")
+    if not 0.1 <= hours <= 24 * 90:  # also NaN
+        raise HTTPException(400, i18n.gettext_for(lang)(BAD_HOURS).format(value=value))
+    return hours
+
+
 def _run(p: Any, st: Any, action: str, doc_id: str, form: dict[str, str], sets: dict[str, str], actor: str,
-         sample: str | None = None) -> None:
+         sample: str | None = None, lang: str = "de") -> None:
     if action == "accept":
         review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor,
                              sample=sample)
     elif action == "correct":
         review.review_correct(p, doc_id, sets, actor=actor)
     elif action == "defer":
-        hours = float(form.get("hours") or st.profile.review.defer_hours)
-        until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=max(0.1, min(hours, 24 * 90)))
+        until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=_hours(form.get("hours"), st, lang))
         review.review_defer(p, doc_id, until, form.get("note", "")[:500], actor=actor)
     elif action == "reject":
         review.review_reject(p, doc_id, form.get("reason", ""), form.get("note", "")[:500], actor=actor)

@@ -32,6 +32,9 @@ class Word(NamedTuple):
     y1: float
     start: int  # character span in the page text
     end: int
+    #: Tesseract's confidence (0-100) of an OCRed word: the lowest of the OCR
+    #: words it is made of; -1 read by OCR without a confidence; None from a text layer
+    conf: float | None = None
 
     @property
     def h(self) -> float:
@@ -118,6 +121,34 @@ def textpage_words(tp, height: float, full: str | None = None) -> list[Word]:
             cur[2], cur[3], cur[4], cur[6] = min(cur[2], bottom), max(cur[3], right), max(cur[4], top), i + 1
     flush()
     return words
+
+
+def with_confidence(words: list[Word], ocr_words: list[tuple[str, float]]) -> list[Word]:
+    """The words of an OCRed page with the confidence of the OCR words
+    (text, confidence) they were written from: each page word gets the
+    lowest confidence of the OCR words its characters came from.  Both come
+    from one recognition, so their characters agree in order (white space
+    aside); a character that does not line up with one (another renderer,
+    a changed glyph) makes its word's confidence -1 (unknown)."""
+    from difflib import SequenceMatcher
+
+    owner: list[float] = []
+    for text, conf in ocr_words:
+        owner += [float(conf)] * len("".join(text.split()))
+    chars = "".join("".join(t.split()) for t, _ in ocr_words)
+    mine = "".join(w.text for w in words)
+    got = [-1.0] * len(mine)
+    if chars == mine:
+        got = owner
+    else:
+        for a, b, n in SequenceMatcher(None, chars, mine, autojunk=False).get_matching_blocks():
+            got[b:b + n] = owner[a:a + n]
+    out, k = [], 0
+    for w in words:
+        n = len(w.text)
+        out.append(w._replace(conf=min(got[k:k + n], default=-1.0)))
+        k += n
+    return out
 
 
 def _identity(path: Path | str) -> tuple | None:

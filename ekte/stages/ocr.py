@@ -344,6 +344,7 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
             src.unlink(missing_ok=True)
     if _api(settings):
         facts = tess_engine.end_job()
+        result["ocr_words"] = {p: f.pop("words", []) for p, f in facts.items()}  # (text, confidence) per page
         geometry.turn_pages(out, {p: f["orientation"] for p, f in facts.items()})
         result["geometry"] = {"engine": "tesserocr", "deskew_threshold": settings.deskew_threshold,
                               "pages": geometry.page_geometry(facts, probed, levelled)}
@@ -374,6 +375,9 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
         _scans(inp, out, settings, jobs, with_text, n, attempt, result)
     if "page_texts" not in result:
         result["page_texts"], _rows, result["page_words"] = read_pages(out, rows=False)
+    for p, ws in (result.pop("ocr_words", None) or {}).items():  # the OCR's confidence onto its words
+        if 0 < p <= len(result["page_words"]):
+            result["page_words"][p - 1] = layout.with_confidence(result["page_words"][p - 1], ws)
     layout.remember([out, inp] if result["page_words"] is before_words else [out], result["page_words"])
     texts = result["page_texts"]
     if len(texts) != n:

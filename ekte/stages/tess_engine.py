@@ -24,6 +24,7 @@ Select it with ``ocr_engine="tesserocr"`` and ``plugins=[__name__]``.
 from __future__ import annotations
 
 import functools
+import html
 import math
 import os
 import re
@@ -211,6 +212,15 @@ _HOCR_HEAD = (
 _HOCR_EMPTY = "  <div class='ocr_page' id='page_1' title='image \"\"; bbox 0 0 {w} {h}; ppageno 0'></div>\n"
 
 
+_WORD = re.compile(r"<span class='ocrx_word'[^>]*?x_wconf (\d+)[^>]*>(.*?)</span>", re.S)
+_TAG = re.compile(r"<[^>]{0,200}>")
+
+
+def hocr_words(hocr: str) -> list[tuple[str, int]]:
+    """(text, confidence 0-100) of every word of a page's hOCR, in reading order."""
+    return [(html.unescape(_TAG.sub("", m.group(2))), int(m.group(1))) for m in _WORD.finditer(hocr)]
+
+
 def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, dict[str, Any]]:
     """Recognise one page image (page *page* of the document): (hOCR document, text, facts)."""
     from PIL import Image
@@ -242,7 +252,7 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
                 if conf2 >= conf and geo[0] != 0 and geo[2]:
                     best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
     conf, hocr, text, (orient, skew, _ltr) = best
-    facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf))
+    facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
     return hocr_doc, text, facts
 

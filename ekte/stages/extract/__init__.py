@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 from ekte import patterns as bounded  # the profile's patterns in bounded time
 from ekte.model import Field
 from ekte.stages.extract.candidates import Cand, layout_candidates
+from ekte.stages.extract.checks import capped
 from ekte.stages.extract.lexicon import lexicon, norm
 from ekte.stages.extract.patterns import header_candidates, prose_candidates, shape_candidates, stamp_candidates
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
@@ -87,8 +88,19 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
             page += header_candidates(pno, rws, max(w.y1 for w in words))
         for c in page:
             c.ocr = pno in ocr_pages
+            if c.ocr:
+                c.wconf = word_confidence(words, c.start, c.end)
         out += _without_overlaps(page)
     return out
+
+
+def word_confidence(words: list[Word], start: int, end: int) -> float | None:
+    """The lowest OCR confidence of the words in the span [start, end) of the
+    page text (None: none of them carries one; -1: one was read without)."""
+    confs = [w.conf for w in words if w.start < end and w.end > start]
+    if not confs or all(c is None for c in confs):
+        return None
+    return min(-1.0 if c is None else c for c in confs)
 
 
 def _without_overlaps(cands: list[Cand]) -> list[Cand]:
@@ -134,7 +146,10 @@ class LabelExtractor:
 
     def extract(self, doc: "Document", profile: "Profile") -> dict[str, Field]:
         model = self.model
+        auto = profile.extract.auto_threshold
         scored = [(c, model.proba(f) if model else f["prior"]) for c, f in featurized(doc, profile)]
+        if auto > 0:  # sure only when checked (see .checks)
+            scored = [(c, p) for c, p, _miss in capped(scored, auto)]
         out: dict[str, Field] = {}
         for name, (c, conf) in choose(scored, profile.extract.min_confidence).items():
             method = "label" if c.source in ("right", "below") else "pattern"

@@ -38,6 +38,9 @@ class Cand:
     dist: float = 0.0  # label → value, in line heights
     ocr: bool = False  # read by OCR (a scan), not from a text layer
     rank: int = 5  # whose value (scoring.role_rank)
+    label: str = ""  # the lexicon key of its label (labelled values)
+    lead: bool = False  # its label begins its cell or ends with a colon
+    wconf: float | None = None  # lowest OCR word confidence of its words (None: text layer; -1: unknown)
 
 
 @dataclass
@@ -79,14 +82,19 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
     return best.role if best else None
 
 
-def row_hits(row: Row, lex: Lexicon, min_sim: float) -> list[Hit]:
-    nw = [norm_word(w.text) for w in row.words]
-    colons = [w.text.endswith(":") for w in row.words]
-    starts = set()
-    k = 0
+def cell_starts(row: Row) -> set[int]:
+    """The index of the first word of each cell of *row*."""
+    starts, k = set(), 0
     for cell in row.cells:
         starts.add(k)
         k += len(cell)
+    return starts
+
+
+def row_hits(row: Row, lex: Lexicon, min_sim: float) -> list[Hit]:
+    nw = [norm_word(w.text) for w in row.words]
+    colons = [w.text.endswith(":") for w in row.words]
+    starts = cell_starts(row)
     hits: list[Hit] = []
     i = 0
     while i < len(nw):
@@ -204,11 +212,12 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     hits = {r: [h for h in row_hits(row, lex, min_sim) if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
     out: list[Cand] = []
     for r, row in enumerate(rws):
+        starts = cell_starts(row)
         for h in hits[r]:
             lw = row.words[h.i]
             role = h.label.role or role_at(sections, r, lw.x0, page_w)
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
-                        y=lw.cy / page_h)
+                        y=lw.cy / page_h, label=h.label.key, lead=h.i in starts or h.colon)
             right, own_cell = _value_right(row, h, hits[r])
             if right:
                 rb = Cand(**base.__dict__)

@@ -123,6 +123,8 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
     n = len(nw)
     known_start = nw[i] in lex.first
     for k in range(min(lex.max_words, n - i), 0, -1):
+        if k > 1 and any(colons[i:i + k - 1]):
+            continue  # a label ends at its colon: "Vorname: Anna" is not the label "Vorname Name"
         colon = colons[i + k - 1] or (i + k < n and nw[i + k] == "")
         if not (known_start or cell_start or colon):
             continue  # neither a label's first word nor a place where a garbled one may stand
@@ -153,6 +155,10 @@ def section_of(text: str, lex: Lexicon) -> str | None:
     role = lex.sections.get(key)
     if role:
         return role
+    # a gendered pair ("Entwurfsverfasserin / Entwurfsverfasser"): either form names the section
+    for part in key.split(" / ") if " / " in key else ():
+        if part in lex.sections:
+            return lex.sections[part]
     if len(key) >= 10 and not any(ch.isdigit() for ch in key):
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:

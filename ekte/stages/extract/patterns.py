@@ -18,14 +18,15 @@ _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisauss
                         r"bauaufsicht|veterinäramt|sozialamt|bürgerservice|posteingang|kreishaus|rathaus|z\.\s?hd)")
 _PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
 _NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
+MAX_PROSE = 20_000
 _SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s-\s)\s*")
 
 
 def _cand(field: str, p: V.Parsed | None, pno: int, s: int, e: int, source: str, y: float = 0.0,
-          role: str | None = None, raw: str = "") -> Cand | None:
+          role: str | None = None, raw: str = "", label: str = "") -> Cand | None:
     if p is None or not p.value:
         return None
-    return Cand(field, p.value, pno, s, e, source, role=role, ok=p.ok, repaired=p.repaired, raw=raw, y=y)
+    return Cand(field, p.value, pno, s, e, source, role=role, ok=p.ok, repaired=p.repaired, raw=raw, y=y, label=label)
 
 
 def stamp_candidates(pno: int, text: str) -> list[Cand]:
@@ -48,26 +49,37 @@ def stamp_candidates(pno: int, text: str) -> list[Cand]:
     return out
 
 
+#: running text written for someone else: the writer's own data are not the applicant's for sure
+_FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn)\b|i\.\s?A\.|im\s+Auftrag|"
+                         r"Vollmacht|bevollmächtigt|Betreuer|Betreuerin|Vertreter|Vertreterin|vertrete\b|"
+                         r"Erziehungsberechtigte|Sohn|Tochter|Kind\b|Mutter|Vater)")
+
+
 def prose_candidates(pno: int, text: str) -> list[Cand]:
+    """Values of running text: "ich, <Name>, geboren am <Datum>, wohnhaft in <Straße>, <PLZ> <Ort>";
+    their anchor words count as labels (:mod:`.checks`) unless the text is written for someone else."""
     out: list[Cand | None] = []
+    own = "" if _FOR_OTHERS.search(text[:MAX_PROSE]) else "prose"
     W = r"[^\W\d_][\w\-']*"
     m = re.search(rf"\bich,\s+({W}(?:\s+{W}){{1,3}}),", text)
     if m:
         nm = V.split_name(m.group(1).replace("\n", " "))
         if nm:
-            out.append(_cand("vorname", V.Parsed(nm[0]), pno, m.start(1), m.end(1), "prose"))
-            out.append(_cand("nachname", V.Parsed(nm[1]), pno, m.start(1), m.end(1), "prose"))
+            raw = m.group(1).replace("\n", " ")
+            out.append(_cand("vorname", V.Parsed(nm[0]), pno, m.start(1), m.end(1), "prose", raw=raw, label=own))
+            out.append(_cand("nachname", V.Parsed(nm[1]), pno, m.start(1), m.end(1), "prose", raw=raw, label=own))
     m = re.search(r"\bgeboren\s+am\s+", text, re.I)
     if m:
         r = V.parse_date_ex(text[m.end(): m.end() + 30])
         if r and r[2] == 0:
-            out.append(_cand("geburtsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "prose"))
+            out.append(_cand("geburtsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "prose",
+                             label=own))
     m = re.search(r"\bwohnhaft\s+(?:in\s+)?([^,\n]{3,60}?\d+\s?[a-zA-Z]?),\s+([\dOoIlSB]{5})\s+"
                   r"([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)", text)
     if m:
-        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
-        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose"))
-        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose"))
+        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", label=own))
+        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", label=own))
+        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", label=own))
     m = re.search(r"\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)", text)
     if m:
         out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
@@ -81,15 +93,20 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     for m in re.finditer(r"\b([A-Z]{2}\s?\d{2}(?:\s?[0-9A-Z]{4}){3,7}(?:\s?[0-9A-Z]{1,3})?)\b", text):
         p = V.v_iban(m.group(0))
         if p and p.ok:
-            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0)))
+            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0), label="checksum"))
     for rx in az_patterns:
         for m in rx.finditer(text):
-            out.append(_cand("aktenzeichen", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))
+            out.append(_cand("aktenzeichen", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern", label="pattern"))
     for m in re.finditer(r"(?m)(?:^|,)[ \t]*(?:den|am)[ \t]+|^[^\W\d_][^\n,]{1,40},[ \t]+(?=\d)", text):
         r = V.parse_date_ex(text[m.end(): m.end() + 30])
         if r and r[2] == 0:
             y = text[: m.start()].count("\n") / max(1, text.count("\n"))
-            out.append(_cand("antragsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "pattern", y))
+            rest = text[m.end() + r[3]: m.end() + r[3] + 40].split("\n", 1)[0]
+            # the anchor: "…, den <Datum>", or a line that is only "<Ort>, <Datum>" (how German letters and forms date)
+            place = not m.group(0).startswith((",", " ", "\t")) and not re.search(r"\d|\b(?:den|am)\s*$", m.group(0))
+            den = "den" if re.search(r"\bden\s*$", m.group(0)) else "ort," if place and not rest.strip() else ""
+            out.append(_cand("antragsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "pattern", y,
+                             label=den))
     m = re.search(r"[A-ZÄÖÜ][\w\-]*(?: [\w\-]+){0,5} e\.\s?V\.", text)
     if m:
         out.append(_cand("verein", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))

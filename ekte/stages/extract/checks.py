@@ -1,0 +1,221 @@
+"""When a value may be *sure*: evidence that was checked on this page, not
+learned from layouts ekte has seen.
+
+The scorer's probability (:mod:`.scoring`) says how alike a value is to
+the right values of the documents it was trained on; on a layout it never
+saw that is no promise.  So a value reaches ``extract.auto_threshold`` only
+when every check below holds; otherwise its confidence is capped just
+below the threshold and the document goes to review with the field named.
+
+The checks (:func:`unchecked` returns the names of those that fail):
+
+``label``
+    its label matched a lexicon entry exactly — not fuzzily, not a short or
+    common word without a colon, not a value found without a label (running
+    text, letter head, a value's shape); a received stamp's keyword counts
+    as its label;
+``place``
+    the value is in the label's cell, the next cell of its row or on the
+    next line below it, with nothing between (how :mod:`.candidates` finds
+    it) — for a stamp, the date right after the keyword or on its next lines;
+``type``
+    it passes its field's check as written on the page (nothing repaired,
+    no label debris): a date that parses, a PLZ of five digits, an IBAN
+    whose check digits add up, a name of capitalised name words only, a
+    street with a house number, an Aktenzeichen with digits under a label
+    that names a file number ("Kassenzeichen", "Unser Zeichen" do not);
+    a name split from one field only where the label says the order;
+``alone``
+    no other labelled value for the same field disagrees with it, unless
+    the sections decide (the applicant's section against someone else's);
+``person``
+    a person's value is not from someone else's section (Bevollmächtigte/r,
+    Kontoinhaber/in, the authority);
+``read``
+    on a scan, every word of it was read by Tesseract with a word
+    confidence of at least :data:`MIN_WORD_CONF` (the OCR engine's hOCR
+    carries it into the layout words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ekte.stages.extract import values as V
+from ekte.stages.extract.candidates import PERSON_FIELDS, Cand
+
+#: Tesseract word confidence (0-100) every word of a scanned value needs
+MIN_WORD_CONF = 90.0
+#: … of a code without check digits (eVB, FIN, number plate): no dictionary helps the OCR read it
+MIN_CODE_CONF = 95.0
+_CODES = ("evb", "fin", "kennzeichen")
+#: a value that is not checked stays this far below the threshold
+BELOW = 0.01
+
+#: labels that name the authority's file number (lexicon keys); "Kassenzeichen"
+#: (a payment reference), "Unser Zeichen" (the writer's own), "Vorgangsnummer" do not
+FILE_NUMBER_LABELS = {"aktenzeichen", "az.", "az", "aktenz.", "geschäftszeichen", "gesch.-z.", "geschäftsz.",
+                      "ihr zeichen", "ihr az.", "ihr aktenzeichen"}
+_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+(?:[-'][A-ZÄÖÜa-zäöüß][a-zäöüß]+)*")
+_PARTICLES = {"von", "van", "de", "der", "zu", "den", "du", "da", "di", "la", "le", "ter", "vom", "zur"}
+_STREET = re.compile(r"[^\W\d_][\w.\-' ]*[^\W\d_.]\.?\s+\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?")
+_ORT = re.compile(r"[^\W\d_][^\W\d_ .\-()/]*(?:[ .\-/]+\(?[^\W\d_]+\)?)*\.?")
+_AZ = re.compile(r"[\w][\w./\-– ]{2,38}[\w]")
+_DATE = re.compile(r"\d{2}\.\d{2}\.(\d{4})")
+_DATE_IN = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}\.(?:19|20)\d\d(?!\d)")
+_LABELLED = ("right", "below")
+_DATES = ("geburtsdatum", "antragsdatum", "eingangsdatum")
+#: values found without a lexicon label whose anchor is as good as one: the profile's own
+#: file-number pattern, the date of "<Ort>, den <Datum>" (how German letters and forms date)
+_ANCHORS = {("pattern", "aktenzeichen"): ("pattern",), ("pattern", "antragsdatum"): ("den", "ort,"),
+            ("pattern", "iban"): ("checksum",),
+            **{("prose", f): ("prose",) for f in ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort")}}
+#: fields whose every candidate, labelled or not, counts against another: an IBAN found by its
+#: shape and check digits is sure only as the document's one IBAN (not beside the authority's)
+_ANY_RIVAL = ("iban",)
+#: fields whose own check digits catch a misread character: read by OCR at any word confidence
+_SELF_CHECKING = ("iban",)
+#: fields whose value is cut out of the label's text: nothing else may stand there
+_WHOLE = ("plz", "telefon", "email", "iban", "fin", "evb", "kennzeichen", "flur", "flurstueck")
+
+
+def _name_ok(v: str) -> bool:
+    words = v.split()
+    return 1 <= len(words) <= 4 and all(_NAME.fullmatch(w) or w in _PARTICLES for w in words) and \
+        bool(_NAME.fullmatch(words[-1]) or _NAME.fullmatch(words[0]))
+
+
+def _order_named(label: str) -> bool:
+    """A label that says which part of a full name is which ("Name, Vorname", "Vor- und Nachname")."""
+    return "vor" in label and ("name" in label.replace("vorname", "") or "nach" in label or "famil" in label)
+
+
+def _is_date(v: str) -> bool:
+    r = V.parse_date_ex(v)
+    return bool(r and r[2] == 0 and not v[r[3]:].strip())
+
+
+def _two_words(raw: str) -> bool:
+    """A full name written "Jana Weber" or "Weber, Jana": which part is which is plain."""
+    parts = [p.split() for p in raw.split(",")]
+    return [len(p) for p in parts] in ([2], [1, 1])
+
+
+def type_ok(c: Cand) -> bool:
+    """The value as written passes its field's check (see the module's ``type``)."""
+    v = c.value
+    if not c.ok or c.repaired or c.debris:
+        return False
+    f = c.field
+    if f in ("vorname", "nachname"):
+        split = c.pseudo or c.source == "prose"  # a full name cut into first and last name
+        return _name_ok(v) and (not split or _order_named(c.label) or _two_words(c.raw))
+    if f in _DATES:
+        m = _DATE.fullmatch(v)
+        return bool(m) and 1900 <= int(m.group(1)) <= 2099
+    if f == "plz":
+        return bool(re.fullmatch(r"\d{5}", v)) and "01000" <= v <= "99999"
+    if f == "strasse":
+        return bool(_STREET.fullmatch(v))
+    if f in ("ort", "gemarkung"):
+        return bool(_ORT.fullmatch(v)) and len(v) >= 2
+    if f == "aktenzeichen":
+        if c.source == "pattern":  # found by the profile's own file-number patterns
+            return True
+        return c.label in FILE_NUMBER_LABELS and bool(_AZ.fullmatch(v)) and sum(ch.isdigit() for ch in v) >= 2 \
+            and not _DATE_IN.search(v) and not _is_date(v)  # "BA 06.09.2025 4170/25", "19.9.25": dates
+    if f in _WHOLE and c.source in _LABELLED and not c.pseudo and _leftover(c.raw, v):
+        return False  # "Flurstück: 405, 746": the value is not all the label says
+    check = V.VALIDATORS.get(f)
+    if check is None:
+        return True
+    p = check(v)
+    return bool(p and p.ok and not p.repaired)
+
+
+def _leftover(raw: str, value: str) -> bool:
+    """Whether the label's text holds letters or digits besides *value*."""
+    squash = lambda t: re.sub(r"\s+", "", t).casefold()  # noqa: E731
+    return any(ch.isalnum() for ch in squash(raw).replace(squash(value), "", 1))
+
+
+def _has_label(c: Cand) -> bool:
+    if c.source == "stamp" or c.label in _ANCHORS.get((c.source, c.field), ()):
+        return True
+    # a weak label word without a colon has a value only in a cell of its own (see candidates)
+    # a label inside running text ("… auf dem Flurstück 2") labels nothing for sure: it must
+    # begin its cell or end with a colon
+    return c.source in _LABELLED and c.sim >= 1.0 and bool(c.label) and (c.lead or c.source == "below" or _inline(c))
+
+
+def _inline(c: Cand) -> bool:
+    """A date right after its label in running text, ended by punctuation or the sentence going
+    on ("geboren am 3. Mai 1990, wohnhaft …"): the whole value stands there."""
+    if c.field not in _DATES:
+        return False
+    r = V.parse_date_ex(c.raw)
+    return bool(r and r[2] == 0 and re.match(r"\s*[,;)]|\s+[a-zäöü]", c.raw[r[3]:]))
+
+
+def _rivals(cands: list[Cand]) -> dict[int, bool]:
+    """id(candidate) → whether another labelled value of its field disagrees
+    and is not from a section that ranks below its own."""
+    by_field: dict[str, list[Cand]] = defaultdict(list)
+    for c in cands:
+        if (c.source in _LABELLED + ("stamp",) or _ANCHORS.get((c.source, c.field)) or c.field in _ANY_RIVAL) \
+                and c.ok:
+            by_field[c.field].append(c)
+    out = {}
+    for cs in by_field.values():
+        for c in cs:
+            me = re.sub(r"\s+", "", c.value).casefold()
+            # another section decides only when it is someone else's (not a second primary person's)
+            out[id(c)] = any(re.sub(r"\s+", "", o.value).casefold() != me and (o.rank < 8 or c.rank >= 8 or
+                                                                            c.field in _ANY_RIVAL) for o in cs)
+    return out
+
+
+def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:
+    """Whether the document has a section of someone else's, and the
+    section standings (ranks) under which labelled surnames differ: two
+    persons there, so the section does not say whose a value is."""
+    names: dict[int, set[str]] = defaultdict(set)
+    for c in cands:
+        if c.field == "nachname" and c.source in _LABELLED and c.ok and c.rank < 9:
+            names[c.rank].add(re.sub(r"\s+", "", c.value).casefold())
+    return any(c.rank == 8 for c in cands), {r for r, ns in names.items() if len(ns) > 1}
+
+
+def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set())) -> list[str]:
+    """The names of the checks *c* fails ([] : it may be sure)."""
+    miss = []
+    if not _has_label(c):
+        miss.append("label")
+    if c.source == "below" and c.dist > 2.6:
+        miss.append("place")
+    if not type_ok(c):
+        miss.append("type")
+    if rivals.get(id(c), False):
+        miss.append("alone")
+    others, two = persons
+    if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others) or c.rank in two):
+        # someone else's; outside any section on a page with someone else's; two persons in its section
+        miss.append("person")
+    need = MIN_CODE_CONF if c.field in _CODES else MIN_WORD_CONF
+    if c.ocr and (c.wconf is None or c.wconf < need) and c.field not in _SELF_CHECKING:
+        miss.append("read")
+    return miss
+
+
+def capped(scored: list[tuple[Cand, float]], threshold: float) -> list[tuple[Cand, float, list[str]]]:
+    """Every (candidate, confidence) with the checks it fails; a candidate
+    that fails any stays below *threshold*."""
+    rivals = _rivals([c for c, _ in scored])
+    persons = _persons([c for c, _ in scored])
+    cap = max(0.0, threshold - BELOW)
+    out = []
+    for c, p in scored:
+        miss = unchecked(c, rivals, persons)
+        out.append((c, min(p, cap) if miss else p, miss))
+    return out

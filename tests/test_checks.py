@@ -1,0 +1,152 @@
+"""What makes a field value *sure* (>= extract.auto_threshold): checked
+evidence on the page (:mod:`ekte.stages.extract.checks`), and the OCR word
+confidence a scan's values must carry (real Tesseract through OCRmyPDF)."""
+
+from pathlib import Path
+
+import pytest
+
+from ekte.model import Document
+from ekte.profile import load_profile
+from ekte.stages import extract as ex
+from ekte.stages.extract import checks
+from ekte.stages.layout import Word, with_confidence, words_from_text
+
+AUTO = 0.9
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile()
+
+
+def _doc(text: str) -> Document:
+    d = Document(sha256="a" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts = [text]
+    return d
+
+
+def fields(text: str, profile, doc: Document | None = None):
+    return ex.extract(doc or _doc(text), profile, [ex.LabelExtractor()])
+
+
+def test_exact_labels_with_valid_values_are_sure(profile):
+    f = fields("Aktenzeichen: 63-BA-2025/0412\nFamilienname: Weber\nVorname: Jana\nGeburtsdatum: 07.08.1990\n"
+               "PLZ: 12345\nIBAN: DE89 3704 0044 0532 0130 00\nMusterstadt, den 2. Februar 2025", profile)
+    for name in ("aktenzeichen", "nachname", "vorname", "geburtsdatum", "plz", "iban", "antragsdatum"):
+        assert f[name].confidence >= AUTO, name
+
+
+@pytest.mark.parametrize("text, field", [
+    ("Farnilienname: Müller", "nachname"),                     # a fuzzy label (OCR) is a guess
+    ("Kassenzeichen: 5.0123.456789.1", "aktenzeichen"),        # a payment reference, not a file number
+    ("Unser Zeichen: WB-17", "aktenzeichen"),                  # the writer's own reference
+    ("Aktenzeichen: BA 06.09.2025 4170/25", "aktenzeichen"),   # a date from the next cell ran into it
+    ("Flurstück: 405, 746", "flurstueck"),                     # the value is not all the label says
+    ("Geburtsdatum: 31.02.1990", "geburtsdatum"),              # no such date
+    ("Antragsteller(in): Anna Maria Weber", "nachname"),       # which words are the surname?
+])
+def test_values_without_all_their_evidence_stay_below_the_threshold(profile, text, field):
+    f = fields(text, profile)
+    if field in f:
+        assert f[field].confidence < AUTO
+
+
+def test_a_label_inside_running_text_is_no_sure_label(profile):
+    text = "Garage auf dem Grundstück (Gemarkung Au, Flur 26, Flurstück 2\n88/27) wird beantragt."
+    f = fields(text, profile)
+    assert "flurstueck" not in f or f["flurstueck"].confidence < AUTO
+    # a date right after its label, ended by the sentence going on, is whole
+    f = fields("Ich, Paul Lange, geboren am 01.02.1980, wohnhaft in Köln", profile)
+    assert f["geburtsdatum"].value == "01.02.1980" and f["geburtsdatum"].confidence >= AUTO
+
+
+def test_competing_values_and_other_persons_sections(profile):
+    # the same label twice with different values, no section deciding: neither is sure
+    f = fields("Telefon: 0171 1234567\nBemerkung: keine\nTelefon: 0228 7654321", profile)
+    assert f["telefon"].confidence < AUTO
+    # the applicant's section decides against the representative's
+    text = ("Angaben zur antragstellenden Person\nFamilienname: Weber\nVorname: Jana\n"
+            "Bevollmächtigte/r\nFamilienname: Roth\nVorname: Kai")
+    f = fields(text, profile)
+    assert (f["nachname"].value, f["vorname"].value) == ("Weber", "Jana")
+    assert f["nachname"].confidence >= AUTO
+    # an e-mail outside any section on a page with another person's section: whose is it?
+    f = fields("Bevollmächtigte/r\nFamilienname: Roth\n\n\n\nE-Mail: k.roth@example.org", profile)
+    if "email" in f:
+        assert f["email"].confidence < AUTO
+
+
+def _scanned(text: str, conf: float) -> Document:
+    d = _doc(text)
+    d.extra["page_words"] = [[w._replace(conf=conf) for w in words_from_text(text)]]
+    d.ocr = {"ocr_pages": [1]}
+    return d
+
+
+def test_a_scanned_value_is_sure_only_when_every_word_was_read_well(profile):
+    text = "Familienname: Weber\nGeburtsdatum: 07.08.1990\nIBAN: DE89 3704 0044 0532 0130 00"
+    well = fields(text, profile, _scanned(text, 96.0))
+    badly = fields(text, profile, _scanned(text, 71.0))
+    assert well["nachname"].confidence >= AUTO and well["geburtsdatum"].confidence >= AUTO
+    assert badly["nachname"].confidence < AUTO and badly["geburtsdatum"].confidence < AUTO
+    assert badly["iban"].confidence >= AUTO  # its check digits catch a misread character
+    unknown = fields(text, profile, _scanned(text, -1.0))  # read without a word confidence
+    assert unknown["nachname"].confidence < AUTO
+
+
+def test_the_threshold_is_the_profiles(profile):
+    strict = profile.model_copy(update={"extract": profile.extract.model_copy(update={"auto_threshold": 0.95})})
+    f = fields("Farnilienname: Müller", strict)
+    assert f["nachname"].confidence < 0.95
+    assert checks.BELOW > 0
+
+
+def test_word_confidence_carried_onto_the_layout_words():
+    words = [Word("Familienname:", 0, 0, 60, 10, 0, 13), Word("Weber", 70, 0, 95, 10, 14, 19)]
+    got = with_confidence(words, [("Familienname:", 95), ("Weber", 62)])
+    assert [w.conf for w in got] == [95.0, 62.0]
+    # a page word made of two OCR words takes the lower confidence
+    got = with_confidence([Word("12345Musterstadt", 0, 0, 9, 9, 0, 16)], [("12345", 96), ("Musterstadt", 80)])
+    assert got[0].conf == 80.0
+    # characters that do not line up: unknown (-1), the rest kept
+    got = with_confidence(words, [("Familienname:", 95), ("Wcber", 62)])
+    assert got[0].conf == 95.0 and got[1].conf == -1.0
+
+
+@pytest.mark.slow
+def test_a_real_scan_carries_tesseracts_word_confidence(tmp_path):
+    """OCRmyPDF with ekte's Tesseract engine: the OCRed page's words carry
+    Tesseract's per-word confidence (a clean 300 dpi sample reads >= 90 for
+    most words); a born-digital page's words carry none."""
+    from ekte.stages import intake
+    from ekte.stages.ocr import OcrParams, make_archival_pdf
+
+    params = OcrParams.from_profile(load_profile())
+    src = next((Path(__file__).resolve().parents[1] / "samples" / "inbox").glob("scan-*-tif.tif"))
+    work = tmp_path / "work.pdf"
+    intake.image_to_pdf(src, work, 300, 250)
+    res = make_archival_pdf(work, tmp_path / "out.pdf", params, jobs=1)
+    words = res["page_words"][0]
+    confs = [w.conf for w in words]
+    assert words and all(c is not None for c in confs)
+    assert sum(c >= 90 for c in confs) > 0.6 * len(confs)
+    assert all(c == -1 or 0 <= c <= 100 for c in confs)
+    assert "words" not in str(res.get("geometry"))  # the word list is not a page fact of the archive
+    born = next((Path(__file__).resolve().parents[1] / "samples" / "inbox").glob("kfz*-pdf.pdf"))
+    res = make_archival_pdf(born, tmp_path / "born.pdf", params, jobs=1)
+    assert all(w.conf is None for w in res["page_words"][0])
+
+
+def test_running_text_anchors_unless_written_for_someone_else(profile):
+    own = "Sehr geehrte Damen und Herren,\nich, Paul Lange, geboren am 01.02.1980, wohnhaft in Ringweg 5, 12345 Musterstadt,\n" \
+          "beantrage hiermit die Erlaubnis."
+    f = fields(own, profile)
+    for name in ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort"):
+        assert f[name].confidence >= AUTO, name
+    other = own.replace("beantrage hiermit", "beantrage für meine Mutter")
+    f = fields(other, profile)
+    assert f["nachname"].value == "Lange" and f["nachname"].confidence < AUTO
+    # three name words: which is the surname is not plain
+    f = fields(own.replace("Paul Lange", "Paul Otto Lange"), profile)
+    assert f["nachname"].confidence < AUTO

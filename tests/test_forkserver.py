@@ -1,0 +1,71 @@
+"""The workers' fork server (issue 12): started before the pipeline is
+imported, it preloads what every task needs; OCR's part (numpy, tesserocr,
+Tesseract's language data) only when a run first needs OCR — real fork
+server, real workers, real Tesseract."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from types import SimpleNamespace
+
+from ekte import forkserver
+from ekte.model import Document
+
+_PROBE = r"""
+import json, sys
+from ekte import forkserver
+forkserver.prestart("deu")
+ctx = forkserver.context()
+q = ("('tesserocr' in __import__('sys').modules, "
+     "len(__import__('sys').modules['ekte.stages.tess_engine']._pool.get('deu', [])) "
+     "if 'ekte.stages.tess_engine' in __import__('sys').modules else 0, 'typer' in __import__('sys').modules)")
+with ctx.Pool(1) as p:
+    before = p.apply(eval, (q,))
+asked = forkserver.warm()
+again = forkserver.warm("eng")
+with ctx.Pool(1) as p:
+    after = p.apply(eval, (q,))
+print(json.dumps({"before": before, "after": after, "asked": asked is not None, "once": asked == again,
+                  "left": [n for n in __import__("os").listdir(__import__("tempfile").gettempdir())
+                           if n == __import__("os").path.basename(forkserver._state["file"] or "-")]}))
+"""
+
+
+def test_ocr_part_is_loaded_only_when_asked_and_then_shared_by_new_workers(tmp_path):
+    script = tmp_path / "probe.py"  # a main script, as the ekte command is: a worker must not run it again
+    script.write_text("import typer\n" + _PROBE)
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-2000:]
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    assert out["before"] == [False, 0, False], out  # born-digital work never waits for Tesseract's part
+    assert out["after"] == [True, 1, False], out  # forked after the warm-up: modules and the language loaded
+    assert out["asked"] and out["once"] and out["left"] == [], out  # asked once; the language file has no name
+
+
+def _result(ocr_pages, part=None):
+    doc = Document(sha256="0" * 64, source="x.pdf", size=1, media_type="application/pdf")
+    doc.ocr = {"ocr_pages": ocr_pages}
+    return SimpleNamespace(document=doc, part=part)
+
+
+def test_a_worker_forked_before_the_warm_up_is_replaced_after_its_ocr(monkeypatch):
+    asked = time.monotonic()
+    monkeypatch.setattr(forkserver, "warm", lambda language=None: asked)
+    assert not forkserver.retire_after(asked - 1, _result([]), "deu")  # born-digital: it stays
+    assert forkserver.retire_after(asked - 1, _result([1]), "deu")  # OCR with a private copy: replaced
+    assert forkserver.retire_after(asked - 1, _result([], part={"pages": [2]}), "deu")  # a page range is OCR too
+    assert not forkserver.retire_after(asked + 1, _result([1]), "deu")  # forked warm: it stays
+    monkeypatch.setattr(forkserver, "warm", lambda language=None: None)  # a fork server that loaded everything
+    assert not forkserver.retire_after(asked - 1, _result([1]), "deu")
+
+
+def test_warm_without_a_lazy_fork_server_sends_nothing():
+    code = ("from ekte import forkserver; import multiprocessing as m; "
+            "ctx = forkserver.context(); m.forkserver.ensure_running(); "  # started eagerly, without prestart
+            "print(forkserver.warm('deu'), m.forkserver._forkserver._forkserver_pid is not None)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, EKTE_WARM_LANGUAGE=""))
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.split() == ["None", "True"]
