@@ -366,30 +366,6 @@ def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, 
 _probe_cache: dict[tuple, Any] = {}
 
 
-def fast_page_rasters() -> None:
-    """OCRmyPDF saves each page it rasterises for OCR as PNG at zlib's
-    default level: 1.5 of the 2.5 CPU seconds it spends around the OCR of
-    a 300 dpi A4 page.  The raster is a scratch file (the archival page
-    keeps its original image unless it is deskewed), so it is written at
-    level 1 (same pixels, a larger temporary file)."""
-    try:
-        from ocrmypdf.builtin_plugins import pypdfium as rasterizer
-    except ImportError:  # pragma: no cover - OCRmyPDF without pypdfium2
-        return
-    save = getattr(rasterizer, "_save_image", None)
-    if save is None or getattr(save, "_ekte_fast", False):
-        return
-
-    def _save_image(pil_image: Any, output_file: Path, format_name: str) -> None:
-        if format_name != "PNG":
-            return save(pil_image, output_file, format_name)
-        kw = {"dpi": pil_image.info["dpi"]} if "dpi" in pil_image.info else {}
-        pil_image.save(output_file, format="PNG", compress_level=1, **kw)
-
-    _save_image._ekte_fast = True  # type: ignore[attr-defined]
-    rasterizer._save_image = _save_image
-
-
 def cache_tool_probes() -> None:
     """OCRmyPDF asks ``tesseract --version``, ``gs --version`` … on every
     call (nine programs started per document); a process asks once."""
