@@ -99,7 +99,21 @@ class TreeSampler(threading.Thread):
         self.peak = {"rss_mb": 0.0, "pss_mb": 0.0, "coordinator_rss_mb": 0.0, "processes": 0}
         self.role_peak_pss: dict[str, float] = {}  # the largest single process of each role (MB)
         self.at_peak: dict[str, float] = {}  # summed PSS per role when the whole run's PSS peaked (MB)
+        self.series: list[tuple[float, dict[str, float]]] = []  # (summed PSS, PSS per role) per sample
         self.stop = threading.Event()
+
+    def tenths(self) -> list[dict]:
+        """Per tenth of the run: the peak of the summed PSS and the largest
+        summed PSS of each role (MB) — whether memory grows as the run goes on."""
+        out = []
+        n = len(self.series)
+        for i in range(10):
+            part = self.series[i * n // 10:(i + 1) * n // 10]
+            if part:
+                roles = {r for _t, by in part for r in by}
+                out.append({"pss_mb": round(max(t for t, _ in part)),
+                            **{r: round(max(by.get(r, 0.0) for _t, by in part)) for r in sorted(roles)}})
+        return out
 
     def _role(self, p: object, forkserver: set[int]) -> str:
         if p.pid == self.root.pid:  # type: ignore[attr-defined]
@@ -134,6 +148,7 @@ class TreeSampler(threading.Thread):
             self.role_peak_pss[role] = max(self.role_peak_pss.get(role, 0.0), one / 2**20)
             if p.pid == self.root.pid:
                 self.peak["coordinator_rss_mb"] = max(self.peak["coordinator_rss_mb"], mi.rss / 2**20)
+        self.series.append((round(pss / 2**20, 1), {k: round(v, 1) for k, v in roles.items()}))
         self.peak["rss_mb"] = max(self.peak["rss_mb"], rss / 2**20)
         if pss / 2**20 > self.peak["pss_mb"]:
             self.peak["pss_mb"], self.at_peak = pss / 2**20, roles
@@ -167,7 +182,7 @@ def tree_memory(src: Path, wd: Path, jobs: int, *over: str) -> dict:
     return {"documents": summary["total"], "by_status": {k: v for k, v in summary["by_status"].items() if v},
             "seconds": round(time.monotonic() - t0, 1), **{k: round(v) for k, v in s.peak.items()},
             "largest_process_pss_mb": {k: round(v) for k, v in sorted(s.role_peak_pss.items())},
-            "pss_at_peak_mb": {k: round(v) for k, v in sorted(s.at_peak.items())}}
+            "pss_at_peak_mb": {k: round(v) for k, v in sorted(s.at_peak.items())}, "by_tenth_mb": s.tenths()}
 
 
 def memory_inputs(d: Path, n: int, scan_every: int) -> Path:

@@ -22,7 +22,16 @@ from pathlib import Path
 from typing import Any
 
 
-def _render(doc: Any, p: int, dpi: int) -> Any:
+def _render(src: tuple[Path, Any], p: int, dpi: int) -> Any:
+    """Page *p* at *dpi*, grey: a page of one JPEG decoded at a reduced scale
+    (:mod:`ekte.stages.page_raster`; PDFium would decode it whole and hold
+    four bytes per pixel), else rendered by PDFium."""
+    from ekte.stages import page_raster
+
+    path, doc = src
+    im = page_raster.page_image(path, p, (dpi, dpi), False, reduced=True)
+    if im is not None:
+        return im if im.mode == "L" else im.convert("L")
     page = doc[p - 1]
     try:
         return page.render(scale=dpi / 72, grayscale=True, may_draw_forms=False).to_pil()
@@ -123,7 +132,7 @@ def _orientation(im: Any, dpi: int) -> tuple[int, float]:
 OSD_DPI = 150
 
 
-def _probe_page(api: Any, doc: Any, p: int, dpi: int, orientation: bool, min_confidence: float) -> dict[str, Any]:
+def _probe_page(api: Any, doc: tuple[Path, Any], p: int, dpi: int, orientation: bool, min_confidence: float) -> dict[str, Any]:
     im = _render(doc, p, dpi)
     skew, sideways, lines = _layout(api, im, dpi)
     turn, conf, settled, lines_conf = 0, 0.0, False, []
@@ -163,7 +172,7 @@ def probe(pdf_path: Path, pages: list[int], dpi: int, language: str = "deu", ori
     try:
         with _Handle(language, int(PSM.AUTO_ONLY)) as api:
             for p in pages:
-                out[p] = _probe_page(api, doc, p, dpi, orientation, min_confidence)
+                out[p] = _probe_page(api, (Path(pdf_path), doc), p, dpi, orientation, min_confidence)
     finally:
         doc.close()
     return out

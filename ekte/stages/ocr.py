@@ -182,10 +182,10 @@ def _ocrmypdf(inp: Path, out: Path, settings: Any, jobs: int, **kw: Any) -> None
         max_image_mpixels=settings.max_image_mpixels,
     )
     if _api(settings):
-        from ekte.stages import tess_engine
+        from ekte.stages import page_raster, tess_engine
 
         tess_engine.cache_tool_probes()
-        tess_engine.fast_page_rasters()
+        page_raster.fast_page_rasters()  # (PDFium's pages: see ekte.stages.page_raster)
         tess_engine.begin_job()
         # orientation and skew were settled before (see _level): OCRmyPDF keeps the page content
         opts.update(plugins=[tess_engine.__name__], ocr_engine=tess_engine.NAME, rotate_pages=False, deskew=False)

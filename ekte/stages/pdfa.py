@@ -216,9 +216,10 @@ def _convert_warm(gs: str, inp: Path, mid: Path, timeout: float) -> bool:
     try:
         p = _warm_gs(gs, root)
         # the output file is finished when the next one is set (/dev/null)
-        p.stdin.write((f"{{ << /OutputFile {_ps_string(str(mid.resolve()))} >> setpagedevice "
+        # save ... restore: what the job left in Ghostscript's memory is given back (issue 12)
+        p.stdin.write((f"save {{ << /OutputFile {_ps_string(str(mid.resolve()))} >> setpagedevice "
                        f"{_ps_string(str(inp.resolve()))} run << /OutputFile (/dev/null) >> setpagedevice }} "
-                       "stopped { (EKTE-ERR) = } { (EKTE-OK) = } ifelse flush\n").encode())
+                       "stopped { (EKTE-ERR) = } { (EKTE-OK) = } ifelse flush restore\n").encode())
         p.stdin.flush()
         while True:
             if not select.select([p.stdout], [], [], timeout)[0]:

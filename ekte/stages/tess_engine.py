@@ -174,8 +174,13 @@ def set_image(api: Any, image: Any) -> None:
     api.SetImageBytes(image.tobytes(), image.width, image.height, bpp, bpp * image.width)
 
 
-def _recognise(api: Any, image: Any, dpi: int, timeout_s: float) -> bool:
-    set_image(api, image)
+def _recognise(api: Any, input_file: Path, timeout_s: float) -> bool:
+    """Recognise the page image *input_file*, closed before (Tesseract holds its own copy)."""
+    from PIL import Image
+
+    with Image.open(input_file) as im:
+        dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
+        set_image(api, im)
     if dpi:
         api.SetSourceResolution(dpi)
     return bool(api.Recognize(int(timeout_s * 1000)))
@@ -226,27 +231,26 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
     psm = int(PSM.AUTO) if psm is None else int(psm)
     timeout = float(options.tesseract.timeout or 0)
     with Image.open(input_file) as im:
-        im.load()
-        dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
-        facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
-        with _Handle(lang, psm) as api:
-            if not _recognise(api, im, dpi, timeout):
-                facts["timeout"] = True
-                head = _HOCR_HEAD.format(v=tesseract_version())
-                return head + _HOCR_EMPTY.format(w=im.width, h=im.height) + " </body>\n</html>\n", "", facts
-            conf = api.MeanTextConf()
-            best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
-        gate = 0 if page in _settings.orientation_settled else _settings.orientation_gate
-        # a turned page reads as garbage (low confidence), or sideways as lines
-        # running top to bottom: read it again with orientation detection
-        if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
-            with _Handle(lang, int(PSM.AUTO_OSD)) as api:
-                if _recognise(api, im, dpi, timeout):
-                    conf2 = api.MeanTextConf()
-                    facts["passes"] = 2
-                    geo = _geometry(api)
-                    if conf2 >= conf and geo[0] != 0 and geo[2]:
-                        best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
+        size = im.size  # (the header only)
+    facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
+    with _Handle(lang, psm) as api:
+        if not _recognise(api, input_file, timeout):
+            facts["timeout"] = True
+            head = _HOCR_HEAD.format(v=tesseract_version())
+            return head + _HOCR_EMPTY.format(w=size[0], h=size[1]) + " </body>\n</html>\n", "", facts
+        conf = api.MeanTextConf()
+        best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
+    gate = 0 if page in _settings.orientation_settled else _settings.orientation_gate
+    # a turned page reads as garbage (low confidence), or sideways as lines
+    # running top to bottom: read it again with orientation detection
+    if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
+        with _Handle(lang, int(PSM.AUTO_OSD)) as api:
+            if _recognise(api, input_file, timeout):
+                conf2 = api.MeanTextConf()
+                facts["passes"] = 2
+                geo = _geometry(api)
+                if conf2 >= conf and geo[0] != 0 and geo[2]:
+                    best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
     conf, hocr, text, (orient, skew, _ltr) = best
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
@@ -338,11 +342,18 @@ def get_ocr_engine(options: Any) -> OcrEngine | None:
 def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, raster_dpi: Any, pageno: int,
                        page_dpi: Any, rotation: Any, filter_vector: bool, stop_on_soft_error: bool, options: Any,
                        use_cropbox: bool) -> Path | None:
-    """Pages of bilevel scans are rasterised grey for this engine, not 1-bit:
-    a page ekte levelled (its content turned by a few degrees) has smooth
-    edges, which the 1-bit conversion would dither into noise; Tesseract
-    binarises the grey page itself.  Everything else: OCRmyPDF's own."""
-    if getattr(options, "ocr_engine", None) != NAME or raster_device.lower() not in ("pngmono", "pngmonod"):
+    """For this engine a page that is one JPEG is decoded, not rendered
+    (:mod:`ekte.stages.page_raster`).  Bilevel scans are rasterised grey, not
+    1-bit: a page ekte levelled has smooth edges, which the 1-bit conversion
+    would dither into noise; Tesseract binarises the grey page itself."""
+    if getattr(options, "ocr_engine", None) != NAME:
+        return None
+    from ekte.stages import page_raster
+
+    if not rotation and page_raster.rasterize(input_file, output_file, raster_device, raster_dpi, pageno, page_dpi,
+                                              use_cropbox):
+        return Path(output_file)
+    if raster_device.lower() not in ("pngmono", "pngmonod"):
         return None
     from ocrmypdf.builtin_plugins import pypdfium
 
@@ -353,30 +364,6 @@ def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, 
 
 
 _probe_cache: dict[tuple, Any] = {}
-
-
-def fast_page_rasters() -> None:
-    """OCRmyPDF saves each page it rasterises for OCR as PNG at zlib's
-    default level: 1.5 of the 2.5 CPU seconds it spends around the OCR of
-    a 300 dpi A4 page.  The raster is a scratch file (the archival page
-    keeps its original image unless it is deskewed), so it is written at
-    level 1 (same pixels, a larger temporary file)."""
-    try:
-        from ocrmypdf.builtin_plugins import pypdfium as rasterizer
-    except ImportError:  # pragma: no cover - OCRmyPDF without pypdfium2
-        return
-    save = getattr(rasterizer, "_save_image", None)
-    if save is None or getattr(save, "_ekte_fast", False):
-        return
-
-    def _save_image(pil_image: Any, output_file: Path, format_name: str) -> None:
-        if format_name != "PNG":
-            return save(pil_image, output_file, format_name)
-        kw = {"dpi": pil_image.info["dpi"]} if "dpi" in pil_image.info else {}
-        pil_image.save(output_file, format="PNG", compress_level=1, **kw)
-
-    _save_image._ekte_fast = True  # type: ignore[attr-defined]
-    rasterizer._save_image = _save_image
 
 
 def cache_tool_probes() -> None:
