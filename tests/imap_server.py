@@ -130,10 +130,16 @@ namespace inbox {{
                 raise RuntimeError(f"dovecot did not start: {self.proc.stderr.read().decode()[-2000:]}\n{self.log()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
+                    pass
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("dovecot did not open its port")
+                continue
+            try:  # the port opens before dovecot's auth process answers ("[UNAVAILABLE] Temporary
+                self.client().logout()  # authentication failure" on a loaded machine): wait for a login
+                return self
+            except (imaplib.IMAP4.error, OSError):
+                time.sleep(0.2)
+        raise RuntimeError(f"dovecot did not open its port or take a login: {self.log()}")
 
     def log(self) -> str:
         p = self.dir / "dovecot.log"

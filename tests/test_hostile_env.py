@@ -268,7 +268,10 @@ def test_exit_codes_monitoring_can_trust(tmp_path, pdfs):
     blocked.write_text("a file where the move target folder should be")
     wd2 = tmp_path / "wd2"
     p = run_ekte("ingest", "--json", inbox, "-w", wd2, "--move", blocked)
-    _clean(p, 1)  # archived and exported, but the originals could not be moved
+    _clean(p, 2)  # a file is no move target: refused before anything is done
+    assert "not a folder" in p.stderr and not wd2.exists()
+    p = run_ekte("ingest", "--json", inbox, "-w", wd2, "--move", blocked / "sub")
+    _clean(p, 1)  # archived and exported, but the originals could not be moved (their folder cannot be made)
     res = json.loads(p.stdout)
     assert res["summary"]["not_moved"] == 2 and len(list(inbox.iterdir())) == 2
     _clean(run_ekte("ingest", inbox, "-w", wd2, "--move", tmp_path / "moved"), 0)

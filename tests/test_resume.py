@@ -142,15 +142,21 @@ def test_second_process_on_same_workdir_shares_it(mixed_inbox, tmp_path):
 
 
 def test_document_timeout_quarantines_and_run_goes_on(tmp_path, inbox, born_digital):
+    from PIL import Image
+
     d = tmp_path / "in"
     d.mkdir()
-    scan = next(inbox.glob("scan-*-scanpdf.pdf"))
-    shutil.copy(scan, d / scan.name)
+    # six scanned pages in one task (-j 1: not in page ranges): far more than 2 s of OCR
+    # (a page takes 1-2 s of CPU here; one page alone may finish within 2 s on a quiet machine)
+    with Image.open(next(inbox.glob("scan-*-jpg.jpg"))) as im:
+        pages = [im.convert("L")] * 6
+        pages[0].save(d / "scan-long.tif", save_all=True, append_images=pages[1:], dpi=(300, 300))
+    scan = d / "scan-long.tif"
     bd = next(born_digital[0].glob("*.pdf"))
     shutil.copy(bd, d / bd.name)
-    # 2 s is far too short for OCR with rotation and deskew (about 7 s a page here)
     marker = f"timeout-{os.getpid()}-{time.time()}"
-    p = subprocess.run(ekte_cmd() + ["ingest", "--json", str(d), "-w", str(tmp_path / "wd"), "-o", "ocr.document_timeout=2"],
+    p = subprocess.run(ekte_cmd() + ["ingest", "--json", str(d), "-w", str(tmp_path / "wd"), "-j", "1",
+                                     "-o", "ocr.document_timeout=2"],
                        capture_output=True, text=True, env=dict(os.environ, EKTE_TEST_MARKER=marker))
     assert p.returncode == 1, p.stderr
     out = json.loads(p.stdout)

@@ -111,9 +111,7 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
             if env is not None:  # a full or unwritable export folder: no retries, the connector is down for the run
                 session.connectors_down[c.name] = env
                 message = env.message
-            elif problem := folder_problem(c, e.__context__):
-                message = problem
-            elif e.transient and attempt < export_cfg.retries:
+            elif e.transient and attempt < export_cfg.retries:  # (a share that is down may be back in a moment)
                 attempt += 1
                 log.info("doc %s: export to %s failed (%s); retry %d in %.1f s",
                          ",".join(d.id for d in docs), c.name, e, attempt, delay)
@@ -123,7 +121,7 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
                 delay = min(60.0, delay * 2 if delay else 0)
                 continue
             else:
-                message = str(e)
+                message = folder_problem(c, e.__context__) or str(e)
         except Exception as e:  # noqa: BLE001 - a connector's bug must not stop the run
             env = environment_failure(e, f"the export folder of connector '{c.name}'")
             if env is not None:
