@@ -73,6 +73,7 @@ class Dovecot:
         home.mkdir(exist_ok=True)
         os.chown(home, pw.pw_uid, pw.pw_gid)
         (self.dir / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:::::\n")
+        (self.dir / "passwd").chmod(0o644)  # dovecot's auth user reads it, whatever the umask
         chroot = "" if os.getuid() != 0 else "login"
         conf = self.dir / "dovecot.conf"
         conf.write_text(f"""

@@ -417,7 +417,6 @@ def test_a_part_a_live_process_archived_is_reported_by_that_process_not_by_one_t
         with _db(wd) as db:
             sha, gid = db.execute("SELECT sha256, gid FROM group_members").fetchone()
         with Pipeline(load_profile(), wd, jobs=1, connectors=["folder", "xdomea"]) as b:
-            b.open("test")
             adm = Admission(b, b.j.start_run("test"))
             (pkg,) = out.iterdir()
             (staging := tmp_path / "staging").mkdir()
@@ -432,3 +431,21 @@ def test_a_part_a_live_process_archived_is_reported_by_that_process_not_by_one_t
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
+
+
+def test_a_session_opened_twice_gives_back_the_callers_umask(tmp_path):
+    """ekte's private umask (0o077) lasts while a session is open; a
+    session opened twice gave 0o077 back at close, and every file the
+    process wrote later was private (the IMAP test server's passwd file
+    then could not be read by dovecot's auth user in make test)."""
+    from ekte.pipeline import Pipeline
+    from ekte.profile import load_profile
+
+    caller = os.umask(0o022)
+    try:
+        with Pipeline(load_profile(), tmp_path / "wd") as p:
+            assert os.umask(0o077) == 0o077
+            p.open("again")
+        assert os.umask(0o022) == 0o022
+    finally:
+        os.umask(caller)

@@ -105,7 +105,9 @@ class Session:
             from ekte.evidence.seal import check_setup
 
             check_setup(self.profile)
-        self._umask = os.umask(0o077)  # what ekte writes is private (exports set their own modes)
+        umask = os.umask(0o077)  # what ekte writes is private (exports set their own modes)
+        if self._umask is None:  # (opened twice: the caller's umask is the one to give back)
+            self._umask = umask
         try:
             workdirs.prepare(self.workdir, SUBDIRS)
             self._legacy_lock()
