@@ -91,9 +91,14 @@ def _interrupted_early(inputs: List[Path]) -> Any:
     return IngestResult(interrupted=True, pending=[display(p) for p in inputs])
 
 
-def _prestart(executor: Any, scheduler: str | None) -> None:
+def _prestart(executor: Any, scheduler: str | None, verbose: int, log_format: LogFormat) -> None:
     """The workers' fork server starts first: its preload runs while the
-    pipeline is imported and the inputs are scanned (not for Dask)."""
+    pipeline is imported and the inputs are scanned (not for Dask).  The
+    log level and format are set before: the workers take them from the
+    environment the fork server starts with."""
+    from ekte.logs import setup_logging
+
+    setup_logging(verbose, log_format.value)
     if scheduler is None and (executor is None or executor.value != "dask"):
         from ekte.forkserver import prestart
 
@@ -110,7 +115,7 @@ def ingest(
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
-    _prestart(executor, scheduler)
+    _prestart(executor, scheduler, verbose, log_format)
     from ekte import api
 
     _run_and_report(lambda progress: api.ingest(
@@ -131,7 +136,7 @@ def import_xdomea_cmd(
     no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest the documents of xdomea 0503/0605 containers with their metadata (migrations)."""
-    _prestart(executor, scheduler)
+    _prestart(executor, scheduler, verbose, log_format)
     from ekte import api
 
     _run_and_report(lambda progress: api.import_xdomea(

@@ -69,3 +69,23 @@ def test_warm_without_a_lazy_fork_server_sends_nothing():
                        env=dict(os.environ, EKTE_WARM_LANGUAGE=""))
     assert p.returncode == 0, p.stderr[-2000:]
     assert p.stdout.split() == ["None", "True"]
+
+
+def test_workers_log_at_the_level_and_in_the_format_the_command_asked_for(tmp_path):
+    """The CLI starts the fork server before the run: the log level and
+    format (-vv, --log-format json) must be set before it, or the workers
+    log at WARNING in text whatever was asked (make test-slow caught it)."""
+    from pathlib import Path
+
+    from helpers import ekte_cmd
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    src = Path(__file__).resolve().parents[1] / "samples" / "inbox" / "bauantrag-002-pdf.pdf"
+    (inbox / "a.pdf").write_bytes(src.read_bytes())
+    p = subprocess.run(ekte_cmd() + ["ingest", str(inbox), "-w", str(tmp_path / "wd"), "-vv", "--log-format", "json"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    records = [json.loads(line) for line in p.stderr.splitlines() if line.startswith("{")]
+    assert any(r["logger"] == "ekte.worker" and r["level"] == "debug" for r in records), p.stderr[-2000:]
+    assert all(line.startswith("{") for line in p.stderr.splitlines() if line.strip()), p.stderr[-2000:]
