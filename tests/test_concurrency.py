@@ -5,6 +5,7 @@ the daemon and of a reviewing process in the middle of their work.  Each
 time: every document archived once and exported once (the export folders
 and the journal, not only exit codes), running numbers without gaps."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -60,6 +61,15 @@ def _stop(proc, timeout=90):
 
 def _db(wd):
     return sqlite3.connect(wd / "journal.sqlite")
+
+
+def _grouped(wd) -> bool:
+    """A document is in an export group (the journal may not be there yet)."""
+    try:
+        with contextlib.closing(_db(wd)) as db:
+            return db.execute("SELECT COUNT(*) FROM group_members").fetchone()[0] >= 1
+    except sqlite3.Error:
+        return False
 
 
 def _states(wd):
@@ -357,13 +367,7 @@ def test_a_group_left_incomplete_by_a_killed_process_is_completed_whole_by_anoth
     wd = tmp_path / "wd"
     args = ("ingest", "--json", "-j", "1", out, "-w", wd, "-c", "folder", "-c", "xdomea", "--plugin", "ekte_faults")
     first = _popen(*args, env=fault_env({"EKTE_FAULTS": f"before_archive:sleep:{t['attachments'][0]}:120"}))
-    def grouped() -> bool:
-        try:
-            return _db(wd).execute("SELECT COUNT(*) FROM group_members").fetchone()[0] >= 1
-        except sqlite3.Error:
-            return False  # not there yet
-
-    _wait(grouped, "a part in its group", proc=first)
+    _wait(lambda: _grouped(wd), "a part in its group", proc=first)
     second = _popen(*args[:-2], env=fault_env())
     time.sleep(2)  # the second waits for the parts the first one holds
     assert second.poll() is None
@@ -407,13 +411,7 @@ def test_a_part_a_live_process_archived_is_reported_by_that_process_not_by_one_t
     first = _popen("ingest", "--json", "-j", "1", out, "-w", wd, "-c", "folder", "-c", "xdomea", "--plugin", "ekte_faults",
                    env=fault_env({"EKTE_FAULTS": slow}))
     try:
-        def grouped() -> bool:
-            try:
-                return _db(wd).execute("SELECT COUNT(*) FROM group_members").fetchone()[0] >= 1
-            except sqlite3.Error:
-                return False  # not there yet
-
-        _wait(grouped, "the form in its group", proc=first)
+        _wait(lambda: _grouped(wd), "the form in its group", proc=first)
         with _db(wd) as db:
             sha, gid = db.execute("SELECT sha256, gid FROM group_members").fetchone()
         with Pipeline(load_profile(), wd, jobs=1, connectors=["folder", "xdomea"]) as b:

@@ -80,21 +80,21 @@ class GroupsMixin:
         return int(row[0]) if row else None
 
     def _archiving_run(self, sha256: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT r.owner, r.finished FROM documents d JOIN runs r ON r.run_id = d.run_id "
-                               "WHERE d.sha256=?", (sha256,)).fetchone()
+        """The run that archived *sha256*, when it was another process's (owner, finished)."""
+        row = self.db.execute("SELECT r.owner, r.finished FROM documents d JOIN runs r ON r.run_id = d.run_id "
+                              "WHERE d.sha256=?", (sha256,)).fetchone()
+        me = self.owner.token  # type: ignore[attr-defined]
+        return row if row is not None and row["owner"] and row["owner"] != me else None
 
     def archived_elsewhere(self, sha256: str) -> bool:
         """Was the document archived by another process's run?"""
-        row = self._archiving_run(sha256)
-        return row is not None and bool(row["owner"]) and row["owner"] != self.owner.token  # type: ignore[attr-defined]
+        return self._archiving_run(sha256) is not None
 
     def reported_elsewhere(self, sha256: str) -> bool:
         """Does the other run that archived *sha256* report it: it finished,
         or its process is alive (and waits for the document's group)?"""
         row = self._archiving_run(sha256)
-        if row is None or not row["owner"] or row["owner"] == self.owner.token:  # type: ignore[attr-defined]
-            return False
-        return row["finished"] is not None or self.alive(row["owner"])  # type: ignore[attr-defined]
+        return row is not None and (row["finished"] is not None or self.alive(row["owner"]))  # type: ignore[attr-defined]
 
     def close_group(self, gid: int) -> None:
         with self.tx() as db:  # type: ignore[attr-defined]
