@@ -12,7 +12,8 @@ import typer
 from rich.table import Table
 
 from ekte.cli import _exit_on_errors, app, command
-from ekte.cliopts import JsonOpt, LogFormat, LogFormatOpt, OverrideOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app
+from ekte.cliopts import (JsonOpt, LogFormat, LogFormatOpt, OverrideOpt, ProfileOpt, VerboseOpt, WorkdirOpt, check_jobs,
+                          new_app)
 from ekte.logs import setup_logging
 from ekte.render import out
 
@@ -31,8 +32,8 @@ def verify_cmd(
     require: Annotated[List[str], typer.Option(
         "--require", metavar="KIND", help="Evidence every document must have: seal, timestamp, transfer-note "
                                           "(repeatable or comma-separated).")] = [],
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N",
-                                                help="Processes (default: CPU cores).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", callback=check_jobs,
+                                                help="Processes (default and 0: CPU cores).")] = None,
     as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Re-hash originals and archival copies, check seals, time stamps, transfer notes and the journal.
