@@ -70,3 +70,54 @@ def test_export_takes_one_selection_and_german_days(st):
     assert ids["01.01.2000"] == ids["2000-01-01"] == set(queue(st)) and ids["31.12.2999"] == set()
     p = run_ekte("export", "--since", "31.02.2026", "-w", wd)
     assert p.returncode == 2 and "not '31.02.2026'" in p.stderr
+
+
+def test_correction_shows_the_old_value_and_stats_show_corrections(st):
+    wd, doc = st["wd"], queue(st)[1]
+    read = json.loads(run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout)["fields"]
+    field = next(k for k in ("nachname", "vorname", "ort") if k in read)
+    run_ekte("review", "correct", doc, "--set", f"{field}=Erstmann", "-w", wd, check=0)
+    run_ekte("review", "correct", doc, "--set", f"{field}=Zweitmann", "-w", wd, check=0)
+    events = [e for e in json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["events"]
+              if e["event"] == "correction-noted"]
+    assert [(e["old"], e["new"]) for e in events] == [(read[field]["value"], "Erstmann"), ("Erstmann", "Zweitmann")]
+    shown = run_ekte("review", "show", doc, "-w", wd, "--lang", "de", check=0).stdout
+    assert f"{read[field]['value']} → Erstmann" in shown and "– → Erstmann" not in shown
+    run_ekte("review", "accept", doc, "-w", wd, check=0)
+    text = run_ekte("stats", "-w", wd, "--lang", "de", env={"COLUMNS": "160"}, check=0).stdout
+    assert "Korrekturen je Feld" in text and "Korrekturquote" in text, text
+    text = run_ekte("stats", "-w", wd, "--lang", "en", env={"COLUMNS": "160"}, check=0).stdout
+    assert "Corrections per field" in text and "Correction rate" in text
+
+
+def test_stats_csv_is_for_german_excel_unless_english_is_asked_for(st):
+    wd, url = st["wd"], st["url"]
+    de = run_ekte("stats", "-w", wd, "--format", "csv", "--by", "day,channel", env={"EKTE_LANG": ""}, check=0).stdout
+    assert de.startswith("\ufeffTag;Kanal;Dokumente;Anteil (%)\n"), de[:80]
+    rows = [r.split(";") for r in de.strip().splitlines()[1:]]
+    assert rows and all(re.fullmatch(r"\d\d\.\d\d\.\d{4}", r[0]) and re.fullmatch(r"\d+,\d", r[3]) for r in rows)
+    assert {r[1] for r in rows} <= {"Datei", "Scan"}
+    en = run_ekte("stats", "-w", wd, "--format", "csv", "--by", "day,channel", "--lang", "en", check=0).stdout
+    assert en.startswith("day,channel,count,share_percent\n")
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d,(file|scan),\d+,\d+\.\d", r) for r in en.strip().splitlines()[1:])
+    assert json.loads(run_ekte("stats", "-w", wd, "--json", check=0).stdout)["rows"]  # --json unchanged
+    from serve_helpers import login
+
+    chef = login(url, "chef", lang="de")
+    r = chef.get("/stats.csv", params={"by": "channel"})
+    assert r.status_code == 200 and r.text.startswith("\ufeffKanal;Dokumente;Anteil (%)\r\n")
+
+
+def test_history_in_words_for_the_clerk_raw_in_json(st):
+    wd, url, doc = st["wd"], st["url"], queue(st)[0]
+    text = run_ekte("history", doc, "-w", wd, env={"COLUMNS": "200", "EKTE_LANG": ""}, check=0).stdout
+    for raw in ("route=", "method:", "confidence", "intake·", "system:"):
+        assert raw not in text, (raw, text)
+    assert "Eingangskanal" in text and "Sicherheit:" in text and "Verfahren: Regeln" in text and "Datei" in text
+    assert "System (ekte ingest)" in text and "Seite(n)" in text
+    raw = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["events"]
+    assert any(e["detail"].startswith("route=") for e in raw) and any(e["detail"] == "file" for e in raw)
+    from serve_helpers import login
+
+    page = login(url, "anna", lang="de").get(f"/history/{doc}").text
+    assert "route=" not in page and "method:" not in page and "Verfahren: Regeln" in page and "Datei" in page

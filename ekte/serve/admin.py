@@ -146,7 +146,7 @@ def stats_download(request: Request, fmt: str) -> Response:
     since, until, by = stats_args(request)
     fig = stats.compute(st.reader, st.profile, since=since, until=until, by=by)
     if fmt == "csv":
-        return PlainTextResponse(stats.to_csv(fig), media_type="text/csv; charset=utf-8",
+        return PlainTextResponse(stats.to_csv(fig, request.state.lang), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="ekte-statistik.csv"'})
     if fmt == "json":
         from fastapi.responses import JSONResponse

@@ -39,6 +39,9 @@ def env(lang: str) -> Environment:
         e.globals["reason_text"] = lambda r: names.reason_text(r, lang)
         e.globals["key_name"] = lambda k: names.key_name(k, lang)
         e.globals["stat_value"] = lambda k, v: names.stat_value(k, v, lang)
+        e.globals["actor_name"] = lambda a: names.actor_name(a, lang)
+        e.globals["detail_text"] = lambda ev, title=None: names.detail_text(ev, lang, title)
+        e.globals["change_pair"] = names.change_pair
         _envs[lang] = e
     return _envs[lang]
 
