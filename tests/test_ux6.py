@@ -8,6 +8,7 @@ docstring, and the quarantine page's file names."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -121,3 +122,29 @@ def test_history_in_words_for_the_clerk_raw_in_json(st):
 
     page = login(url, "anna", lang="de").get(f"/history/{doc}").text
     assert "route=" not in page and "method:" not in page and "Verfahren: Regeln" in page and "Datei" in page
+
+
+def test_resubmission_reports_the_first_receipt_and_that_it_is_a_duplicate(st):
+    import httpx
+
+    from serve_helpers import token
+
+    wd, url = st["wd"], st["url"]
+    doc = queue(st)[0]
+    first = json.loads(run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout)["received"]
+    pdf = next(p for p in born_pdfs()[:3] if hashlib.sha256(p.read_bytes()).hexdigest().startswith(doc))
+    auth = token(wd, "chef", "intake")
+    r = httpx.post(url + "/api/v1/documents", headers=auth, files={"file": (pdf.name, pdf.read_bytes())}, timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == doc and r.json()["duplicate"] is True and r.json()["received"] == first, (r.json(), first)
+    got = httpx.get(url + f"/api/v1/documents/{doc}", headers=auth, timeout=60).json()
+    assert got["received"] == first and got["duplicate"] is True
+
+
+def test_server_start_is_logged_under_ekte_not_uvicorn_error(st):
+    import httpx
+
+    assert httpx.get(st["url"] + "/login", timeout=30).status_code == 200
+    log = st["log"].read_text()
+    assert "uvicorn.error" not in log, log[:600]
+    assert re.search(r"INFO ekte\.serve\.server: Started server process", log), log[:600]

@@ -153,6 +153,7 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
 
         warm()
         logging.getLogger("ekte.serve.access").setLevel(logging.INFO)
+        _own_server_log()
         config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False,
                                 server_header=False)
         # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here,
@@ -167,3 +168,20 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
     finally:
         st.close()
     return 0
+
+
+class _AsEkte(logging.Filter):
+    """uvicorn writes its start, stop and errors as ``uvicorn.error`` (its name for the server's log, whatever the
+    level): an operator reads "error" for a normal start.  Its records go out as ``ekte.serve.server`` at their
+    own level (INFO for start and stop), through ekte's redacting handler like every other record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.name = "ekte.serve.server"
+        return True
+
+
+def _own_server_log() -> None:
+    for name in ("uvicorn.error", "uvicorn"):
+        lg = logging.getLogger(name)
+        if not any(isinstance(f, _AsEkte) for f in lg.filters):
+            lg.addFilter(_AsEkte())
