@@ -148,3 +148,37 @@ def test_server_start_is_logged_under_ekte_not_uvicorn_error(st):
     log = st["log"].read_text()
     assert "uvicorn.error" not in log, log[:600]
     assert re.search(r"INFO ekte\.serve\.server: Started server process", log), log[:600]
+
+
+def test_station_error_pages_speak_the_readers_language_the_api_stays_english(st):
+    from serve_helpers import login, token
+
+    wd, url = st["wd"], st["url"]
+    de, en, vera = login(url, "anna", lang="de"), login(url, "anna", lang="en"), login(url, "vera", lang="de")
+    for path, status, german, english in (
+            ("/history/ffff0000", 404, "Es gibt kein Dokument mit der Nummer ffff0000.", "no document with id"),
+            ("/review/zz", 400, "„zz“ ist keine Dokumentnummer", "is not a document id"),
+            ("/gibt-es-nicht", 404, "Diese Seite oder dieses Dokument gibt es nicht.", "Not Found")):
+        r = de.get(path)
+        assert r.status_code == status and german in r.text and english not in r.text, (path, r.status_code, r.text)
+        assert "text/html" in r.headers["content-type"]
+    r = vera.get("/quarantine")  # a viewer: statistics only
+    assert r.status_code == 403 and "Ihre Rolle darf das nicht." in r.text and "forbidden" not in r.text
+    r = en.get("/history/ffff0000")
+    assert r.status_code == 404 and "There is no document with the id ffff0000." in r.text
+    import httpx
+
+    api = httpx.get(url + "/api/v1/history/ffff0000", headers=token(wd, "anna", "history"), timeout=60)
+    assert api.status_code == 404 and api.json() == {"detail": "no document with id ffff0000"}
+
+
+def test_quarantine_page_names_the_file(st, tmp_path):
+    from serve_helpers import login
+
+    bad = tmp_path / "in"
+    bad.mkdir()
+    (bad / "Antrag-kaputt.pdf").write_bytes(born_pdfs()[0].read_bytes()[:300])
+    run_ekte("ingest", bad, "-w", st["wd"], "-o", "ocr.jobs=1", check=1)
+    page = login(st["url"], "chef", lang="de").get("/quarantine").text
+    assert re.search(r'<td class="file">Antrag-kaputt\.pdf</td>', page), page[-2000:]
+    assert "<th>Datei</th>" in page

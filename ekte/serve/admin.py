@@ -37,6 +37,7 @@ def quarantine_page(request: Request) -> Response:
         e = q.quarantine_entry(st.workdir, r["id"])
         r["reason"] = reason_text(r["error_code"], r["error_message"], gettext)
         r["has_original"] = e["original"] is not None
+        r["file"] = (r.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1]  # as the CLI's "file" column
         r["stage"] = e["reason"].get("stage", "")
         r["retrying"] = r["id"] in st.retries and st.retries[r["id"]].running
     done = sorted((x for x in list(st.retries.values()) if not x.running), key=lambda x: x.finished or "", reverse=True)

@@ -57,14 +57,15 @@ def warm() -> None:
             env(lang).get_template(t.name)
 
 
-def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
+def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
     lang = request.state.lang
     user = getattr(request.state, "user", None)
     st = station(request)
     base = {"request": request, "lang": lang, "user": user, "csrf": csrf_token(request), "title": st.title,
             "profile": st.profile, "path": request.url.path, "flash": request.session.pop("flash", None)}
     html = env(lang).get_template(name).render(**base, **ctx)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def N_(msgid: str) -> str:
