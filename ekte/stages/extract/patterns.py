@@ -1,6 +1,5 @@
-"""Candidates without a label: received stamps, running text ("ich, …,
-geboren am …, wohnhaft in …"), the sender's address block of a letter,
-and values whose shape says what they are (IBAN, e-mail, Aktenzeichen
+"""Candidates without a label: received stamps, the sender's address block
+of a letter, and values whose shape says what they are (IBAN, e-mail, Aktenzeichen
 patterns, the date after ", den")."""
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisauss
                         r"bauaufsicht|veterinäramt|sozialamt|bürgerservice|posteingang|kreishaus|rathaus|z\.\s?hd)")
 _PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
 _NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
-MAX_PROSE = 20_000
 _SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s-\s)\s*")
 
 
@@ -47,43 +45,6 @@ def stamp_candidates(pno: int, text: str) -> list[Cand]:
                 c.dist = r[2] / 30
                 out.append(c)
     return out
-
-
-#: running text written for someone else: the writer's own data are not the applicant's for sure
-_FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn)\b|i\.\s?A\.|im\s+Auftrag|"
-                         r"Vollmacht|bevollmächtigt|Betreuer|Betreuerin|Vertreter|Vertreterin|vertrete\b|"
-                         r"Erziehungsberechtigte|Sohn|Tochter|Kind\b|Mutter|Vater)")
-
-
-def prose_candidates(pno: int, text: str) -> list[Cand]:
-    """Values of running text: "ich, <Name>, geboren am <Datum>, wohnhaft in <Straße>, <PLZ> <Ort>";
-    their anchor words count as labels (:mod:`.checks`) unless the text is written for someone else."""
-    out: list[Cand | None] = []
-    own = "" if _FOR_OTHERS.search(text[:MAX_PROSE]) else "prose"
-    W = r"[^\W\d_][\w\-']*"
-    m = re.search(rf"\bich,\s+({W}(?:\s+{W}){{1,3}}),", text)
-    if m:
-        nm = V.split_name(m.group(1).replace("\n", " "))
-        if nm:
-            raw = m.group(1).replace("\n", " ")
-            out.append(_cand("vorname", V.Parsed(nm[0]), pno, m.start(1), m.end(1), "prose", raw=raw, label=own))
-            out.append(_cand("nachname", V.Parsed(nm[1]), pno, m.start(1), m.end(1), "prose", raw=raw, label=own))
-    m = re.search(r"\bgeboren\s+am\s+", text, re.I)
-    if m:
-        r = V.parse_date_ex(text[m.end(): m.end() + 30])
-        if r and r[2] == 0:
-            out.append(_cand("geburtsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "prose",
-                             label=own))
-    m = re.search(r"\bwohnhaft\s+(?:in\s+)?([^,\n]{3,60}?\d+\s?[a-zA-Z]?),\s+([\dOoIlSB]{5})\s+"
-                  r"([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)", text)
-    if m:
-        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", label=own))
-        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", label=own))
-        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", label=own))
-    m = re.search(r"\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)", text)
-    if m:
-        out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
-    return [c for c in out if c]
 
 
 def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) -> list[Cand]:

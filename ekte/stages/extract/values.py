@@ -203,7 +203,9 @@ def v_verein(raw: str) -> Parsed | None:
 
 _HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?"
 _STREET = re.compile(rf"([^\W\d_][^\d,;:]{{1,50}}?\.?)\s?({_HOUSE})(?![\d])")
-_PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+([^\W\d_][^\d,;:()]{1,40}?)(?:\s*\(|\s*[,;]|\s{2,}|$)")
+#: an Ort keeps its suffix as written: "Schwarzach (Tal)", "Rabenstein (Musterland)" -- not a remark ("(bitte …)")
+_PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+([^\W\d_][^\d,;:()]{1,40}?"
+                      r"(?:\s?\([A-ZÄÖÜ][^\W\d_]*(?:[ .\-/][^\W\d_]+){0,3}\.?\))?)(?:\s*\(|\s*[,;]|\s{2,}|\s*$)")
 
 
 def parse_address(raw: str) -> dict[str, str]:

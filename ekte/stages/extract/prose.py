@@ -1,0 +1,140 @@
+"""Candidates of running text and of e-mails: the writer's own sentence
+("Ich, <Name>, geboren am <Datum>, wohnhaft in <Straße>, <PLZ> <Ort>"), the
+person a sentence is about ("Frau <Name>, geb. am …", "für das Kind <Name>,
+geboren am …"), "ich bin am <Datum> geboren", the header of a printed e-mail
+("Von: <Name> <adresse>", "Gesendet: <Datum>") and the signature block under
+the closing ("Mit freundlichen Grüßen / <Name> / <Straße> / <PLZ Ort> / Tel.").
+
+Only the writer's own sentence, in a text not written for someone else,
+counts as a label (:mod:`.checks`, anchor ``prose``); everything else here
+is a candidate that a clerk confirms."""
+
+from __future__ import annotations
+
+import re
+
+from ekte.stages.extract import values as V
+from ekte.stages.extract.candidates import Cand
+
+MAX_PROSE = 20_000
+_W = r"[^\W\d_][\w\-']*"
+_NAMES = rf"({_W}(?:[ \t]+{_W}){{1,3}})"
+_BORN = r"(?:geboren|geb\.)\s+am\s+"
+_HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/–]\s?\d{1,4}\s?[a-zA-Z]?)?"
+#: running text written for someone else: the writer's own data are not the applicant's for sure
+FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|i\.\s?A\.|im\s+Auftrag|"
+                        r"Vollmacht|bevollmächtigt|Betreuer|Betreuerin|Vertreter|Vertreterin|vertrete\b|"
+                        r"Erziehungsberechtigt|Sohn|Tochter|Kind\b|Mutter|Vater)")
+_I_NAME = re.compile(rf"\b[Ii]ch,\s+{_NAMES},")
+#: the person a sentence is about: a title or "Kind" before the name, the birth date after it
+_ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAMES},?\s+{_BORN}")
+_BORN_AT = re.compile(rf"\b{_BORN}", re.I)
+_I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
+_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE}),\s+"
+                    r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)")
+_MAIL_FROM = re.compile(rf"(?m)^(?:Von|From|Absender):[ \t]+{_NAMES}[ \t]*<\s*({V.EMAIL.pattern})\s*>")
+_MAIL_SENT = re.compile(r"(?m)^(?:Gesendet|Datum|Date|Sent):[ \t]+(?:[^\W\d_]{2,10}\.?,[ \t]+)?")
+_CLOSING = re.compile(r"(?mi)^[ \t]*(?:mit[ \t]+)?(?:freundliche[nm]?|beste[nm]?|viele[n]?|herzliche[nm]?|liebe)"
+                      r"[ \t]+gr(?:ü|ue|u)(?:ß|ss)(?:en|e)?[ \t]*[,.!]?[ \t]*$|^[ \t]*hochachtungsvoll[ \t]*,?[ \t]*$")
+_NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
+_PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
+_TEL_LINE = re.compile(r"^(?:Tel\.?|Telefon|Mobil|Handy|Fon)\s*[:.]?\s*(\+?[\d(][\d\s/()\-]{5,}\d)\s*$")
+
+
+def _cand(field: str, p: V.Parsed | None, pno: int, s: int, e: int, source: str, label: str = "",
+          role: str | None = None, raw: str = "") -> Cand | None:
+    if p is None or not p.value:
+        return None
+    return Cand(field, p.value, pno, s, e, source, role=role, ok=p.ok, repaired=p.repaired, raw=raw, label=label)
+
+
+def _names(m: re.Match, pno: int, source: str, label: str, role: str | None = None) -> list[Cand | None]:
+    raw = m.group(1).replace("\n", " ")
+    nm = V.split_name(raw)
+    if not nm:
+        return []
+    return [_cand("vorname", V.Parsed(nm[0]), pno, m.start(1), m.end(1), source, label, role, raw),
+            _cand("nachname", V.Parsed(nm[1]), pno, m.start(1), m.end(1), source, label, role, raw)]
+
+
+def _date_after(field: str, text: str, at: int, pno: int, source: str, label: str) -> Cand | None:
+    r = V.parse_date_ex(text[at: at + 30])
+    if not r or r[2] != 0:
+        return None
+    return _cand(field, V.Parsed(r[0], True, r[1]), pno, at, at + r[3], source, label, raw=text[at: at + 30])
+
+
+def prose_candidates(pno: int, text: str) -> list[Cand]:
+    """Values of running text; their anchor words count as labels unless the
+    text is written for someone else, or names more than one person."""
+    text = text[:MAX_PROSE]
+    out: list[Cand | None] = []
+    own = "" if FOR_OTHERS.search(text) else "prose"
+    m = _I_NAME.search(text)
+    about = [a for a in _ABOUT.finditer(text)]
+    if m:
+        out += _names(m, pno, "prose", own)
+    elif about:
+        persons = {re.sub(r"\s+", " ", a.group(1)) for a in about}
+        out += _names(about[0], pno, "prose", own if len(persons) == 1 else "")
+    m = _BORN_AT.search(text) or _I_BORN.search(text)
+    if m:
+        out.append(_date_after("geburtsdatum", text, m.end(), pno, "prose", own))
+    m = _LIVES.search(text)
+    if m and m.group(1).count("\n") <= 1:
+        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", own))
+        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", own))
+        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
+    m = re.search(r"\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)", text)
+    if m:
+        out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
+    return [c for c in out + mail_candidates(pno, text) if c]
+
+
+def mail_candidates(pno: int, text: str) -> list[Cand | None]:
+    """A printed e-mail's sender and date, and the signature block under a
+    closing.  The sender is the applicant unless the text is written for
+    someone else (then someone else: a Kita reporting a child)."""
+    role = "other" if FOR_OTHERS.search(text) else "applicant"
+    out: list[Cand | None] = []
+    m = _MAIL_FROM.search(text)
+    if m:
+        out += _names(m, pno, "header", "", role)
+        out.append(_cand("email", V.v_email(m.group(2)), pno, m.start(2), m.end(2), "header", role=role))
+    m = _MAIL_SENT.search(text)
+    if m:
+        out.append(_date_after("antragsdatum", text, m.end(), pno, "pattern", "sent"))
+    for m in _CLOSING.finditer(text):
+        out += _signature(pno, text, m.end(), role)
+    return out
+
+
+def _signature(pno: int, text: str, at: int, role: str) -> list[Cand | None]:
+    """Name, street, PLZ Ort and phone on the (up to six) lines under a closing."""
+    out: list[Cand | None] = []
+    lines, pos = [], at
+    for ln in text[at:].split("\n")[:7]:
+        lines.append((pos, ln.strip()))
+        pos += len(ln) + 1
+    lines = [(p, t) for p, t in lines if t]
+    for k, (p, t) in enumerate(lines):
+        if k == 0 and (nm := re.fullmatch(_NAMES, t)) and _NAME_LINE.match(t):
+            out += [_shift(c, p) for c in _names(nm, pno, "header", "", role)]
+        elif _PLZ_LINE.match(t) and k >= 1:
+            a = V.parse_address(lines[k - 1][1] + ", " + t)
+            if "strasse" in a and "plz" in a:
+                ps, pt = lines[k - 1][0], lines[k - 1][1]
+                out.append(_cand("strasse", V.Parsed(a["strasse"]), pno, ps, ps + len(pt), "header", role=role))
+                out.append(_cand("plz", V.Parsed(a["plz"]), pno, p, p + 5, "header", role=role))
+                out.append(_cand("ort", V.Parsed(a["ort"]), pno, p, p + len(t), "header", role=role))
+        elif (tm := _TEL_LINE.match(t)) and k >= 2:
+            out.append(_cand("telefon", V.v_telefon(tm.group(1)), pno, p + tm.start(1), p + tm.end(1), "header",
+                             role=role))
+    return out
+
+
+def _shift(c: Cand | None, by: int) -> Cand | None:
+    if c is not None:
+        c.start += by
+        c.end += by
+    return c
