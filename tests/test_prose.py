@@ -81,3 +81,70 @@ def test_a_signature_of_someone_writing_for_another_is_not_the_applicants():
            "Am Teich 3\n12345 Ort\n"
     roles = {c.field: c.role for c in prose_candidates(1, text) if c.source == "header"}
     assert roles and set(roles.values()) == {"other"}
+
+
+# -- the layout: labels wrapped over two lines, an Ort on the line below, file numbers to their end -----------
+
+def _words(lines):
+    """Words with boxes from (x, y, text) triples (10 pt, 5 pt per character)."""
+    from ekte.stages.layout import Word
+
+    out, pos = [], 0
+    for x, y, text in lines:
+        for t in text.split(" "):
+            out.append(Word(t, x, y, x + 5 * len(t), y + 10, pos, pos + len(t)))
+            x += 5 * len(t) + 4
+            pos += len(t) + 1
+    return out
+
+
+def test_a_label_wrapped_over_two_lines_finds_its_value():
+    from ekte.stages.extract.candidates import joined_labels
+    from ekte.stages.layout import rows
+
+    ws = _words([(20, 100, "Vor- und"), (160, 104, "Eckhard Birkholz"), (20, 112, "Familienname:"),
+                 (20, 130, "Straße und"), (20, 142, "Hausnummer:"), (160, 142, "Kastanienhof 74"),
+                 (20, 160, "Höhe des beantragten"), (160, 160, "16.500,00 EUR"), (20, 172, "Zuschusses:")])
+    got = [" | ".join(" ".join(w.text for w in c) for c in r.cells) for r in joined_labels(rows(ws))]
+    assert got == ["Vor- und Familienname: | Eckhard Birkholz", "Straße und Hausnummer: | Kastanienhof 74",
+                   "Höhe des beantragten Zuschusses: | 16.500,00 EUR"]
+    # a value line is never taken for a label's first line
+    ws = _words([(20, 100, "Lindenweg 4a,"), (20, 112, "12345 Musterstadt")])
+    assert len(joined_labels(rows(ws))) == 2
+
+
+def test_an_address_whose_ort_is_on_the_next_line(profile):
+    from ekte.stages.layout import rows
+
+    ws = _words([(20, 100, "Wohnanschrift"), (160, 100, "Querstraße 47, 41285"), (160, 112, "Rabenstein (Musterland)"),
+                 (20, 130, "Vereinsregister"), (160, 130, "VR 3498")])
+    from ekte.stages.extract.candidates import layout_candidates
+    from ekte.stages.extract.lexicon import lexicon
+
+    cands = layout_candidates(1, rows(ws), ws, lexicon(profile), profile.extract.label_similarity, ex.VALIDATORS)
+    got = {c.field: c.value for c in cands}
+    assert (got["strasse"], got["plz"], got["ort"]) == ("Querstraße 47", "41285", "Rabenstein (Musterland)")
+
+
+def test_a_file_number_goes_on_to_the_end_of_its_token():
+    import re
+
+    from ekte.stages.extract.patterns import shape_candidates
+
+    rx = [re.compile(r"\b\d{2,3}(?:\.\d{1,3})*-\d{2,6}/\d{4}\b")]
+    got = {c.value for c in shape_candidates(1, "Gz.\n632-7877/2025/Bau\nAz. 32.1-1234/2026.", rx)
+           if c.field == "aktenzeichen"}
+    assert got == {"632-7877/2025/Bau", "32.1-1234/2026"}
+
+
+@pytest.mark.parametrize("text,field,want", [
+    ("Tel.-Nr. für Rückfragen: 0173 74192651", "telefon", "0173 74192651"),
+    ("Telefon (Geschäftsstelle): 08375/7070861", "telefon", "08375/7070861"),
+    ("Zuzuteilendes Kennzeichen: KS-NF 9578", "kennzeichen", "KS-NF 9578"),
+    ("Höhe des beantragten Zuschusses: 16.500,00 EUR", "betrag_eur", "16.500,00"),
+    ("Gz.: SF 2025/103", "aktenzeichen", "SF 2025/103"),
+    ("Anschrift (Straße, Hausnummer, PLZ, Ort) Querstraße 15, 79939 Sankt Ottilien am Forst", "ort",
+     "Sankt Ottilien am Forst"),
+])
+def test_label_wordings_of_real_forms(profile, text, field, want):
+    assert fields(text, profile)[field].value == want

@@ -170,6 +170,70 @@ def _emit(out: list[Cand], field: str, p: V.Parsed | None, base: Cand, raw: str)
     out.append(c)
 
 
+#: a label's first line that goes on below ("Vor- und", "Tel.-Nr. für", "Anschrift (Straße,")
+_WRAPS = re.compile(r"(?:\b(?:und|oder|für|des|der|die|von|zur|zum|bzw\.)|[\-,/(])$", re.I)
+
+
+def joined_labels(rws: list[Row]) -> list[Row]:
+    """A label wrapped over two lines of a narrow column ("Vor- und" /
+    "Familienname:", "Tel.-Nr. für" / "Rückfragen:"): its first line is
+    joined onto the cell of the next line that starts at the same x, and the
+    cells right of it within its height (a value set between the two lines)
+    join that row.  Only cells without a digit or a colon that end with a
+    word or sign that goes on."""
+    out = list(rws)
+    for r in range(len(out) - 1):
+        for cell in list(out[r].cells):
+            t = " ".join(w.text for w in cell)
+            if len(cell) > 6 or any(ch.isdigit() or ch == ":" for ch in t) or not (out[r].words and out[r + 1].words):
+                continue
+            h = max(w.h for w in cell)
+            if not 0 < out[r + 1].y - out[r].y < 1.8 * h:
+                continue
+            k = next((i for i, c in enumerate(out[r + 1].cells) if abs(c[0].x0 - cell[0].x0) < 1.5 * cell[0].char_w),
+                     None)
+            if k is None:
+                continue
+            nxt = out[r + 1].cells[k]
+            # "Höhe des beantragten" / "Zuschusses:": a lone word ending the label with its colon
+            tail = len(out[r + 1].cells) == 1 and len(nxt) <= 2 and nxt[-1].text.endswith(":")
+            if _WRAPS.search(t) or tail:
+                _join(out, r, cell, k, h)
+                break  # the row has changed: one label per row
+    return [row for row in out if row.words]
+
+
+def _join(out: list[Row], r: int, cell: list[Word], k: int, h: float) -> None:
+    cells = list(out[r + 1].cells)
+    label = cell + cells[k]
+    x1 = max(w.x1 for w in label)
+    cells[k] = label
+    lo, hi = out[r].y - 0.9 * h, out[r + 1].y + 0.9 * h
+    for q in (r - 1, r):  # cells right of the label on its first line, or just above it
+        if q < 0 or not out[q].words or not lo <= out[q].y <= hi:
+            continue
+        moved = [c for c in out[q].cells if c is not cell and c[0].x0 > x1 and (q == r or c[0].x0 > x1 + h)]
+        keep = [c for c in out[q].cells if c is not cell and all(c is not m for m in moved)]
+        cells += moved
+        out[q] = Row([w for c in keep for w in c], keep)
+    cells.sort(key=lambda c: c[0].x0)
+    out[r + 1] = Row([w for c in cells for w in c], cells)
+
+
+def _ort_below(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:
+    """An address cut after its PLZ ("Querstraße 47, 41285" / "Rabenstein"):
+    the Ort is the next line's cell at the value's x.  (text, end offset)."""
+    if r + 1 >= len(rws) or not re.search(r"(?<!\d)\d{5}\s*$", text):
+        return text, ws[-1].end
+    nxt = rws[r + 1]
+    if nxt.y - rws[r].y > 1.8 * ws[0].h:
+        return text, ws[-1].end
+    for c in nxt.cells:
+        if abs(c[0].x0 - ws[0].x0) < 1.5 * ws[0].char_w and not any(ch.isdigit() or ch == ":" for w in c for ch in w.text):
+            return text + " " + " ".join(w.text for w in c), c[-1].end
+    return text, ws[-1].end
+
+
 _CONTINUES = re.compile(r"(?:der|des|die|dem|den|zur|zum|für|von|vom|und)\b")
 
 
@@ -207,6 +271,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
 def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon, min_sim: float,
                       validators: dict) -> list[Cand]:
     page_w, page_h = _page_geometry(words)
+    rws = joined_labels(rws)
     sections = find_sections(rws, lex)
     heads = {s.row for s in sections}
     hits = {r: [h for h in row_hits(row, lex, min_sim) if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
@@ -223,7 +288,10 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
-                parse_label_value(h, " ".join(w.text for w in right), rb, out, validators)
+                text = " ".join(w.text for w in right)
+                if h.label.field == "anschrift":
+                    text, rb.end = _ort_below(rws, r, right, text)
+                parse_label_value(h, text, rb, out, validators)
                 if not own_cell or h.colon:
                     continue
             lines = 2 if h.label.field in ("anschrift", "name") else 1
@@ -237,6 +305,9 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
                     w.text for w in below[1])):
                 text += ", " + " ".join(w.text for w in below[1])
+                base.end = below[1][-1].end
+            elif h.label.field == "anschrift" and len(below) > 1 and re.search(r"(?<!\d)\d{5}\s*$", text):
+                text += " " + " ".join(w.text for w in below[1])
                 base.end = below[1][-1].end
             parse_label_value(h, text, base, out, validators)
     return out

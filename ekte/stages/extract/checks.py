@@ -56,7 +56,7 @@ BELOW = 0.01
 #: labels that name the authority's file number (lexicon keys); "Kassenzeichen"
 #: (a payment reference), "Unser Zeichen" (the writer's own), "Vorgangsnummer" do not
 FILE_NUMBER_LABELS = {"aktenzeichen", "az.", "az", "aktenz.", "geschäftszeichen", "gesch.-z.", "geschäftsz.",
-                      "ihr zeichen", "ihr az.", "ihr aktenzeichen"}
+                      "ihr zeichen", "ihr az.", "ihr aktenzeichen", "gz.", "gz", "gesch.-zeichen"}
 _NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+(?:[-'][A-ZÄÖÜa-zäöüß][a-zäöüß]+)*")
 _PARTICLES = {"von", "van", "de", "der", "zu", "den", "du", "da", "di", "la", "le", "ter", "vom", "zur"}
 _STREET = re.compile(r"[^\W\d_][\w.\-' ]*[^\W\d_.]\.?\s+\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?")

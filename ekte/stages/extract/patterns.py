@@ -17,6 +17,7 @@ _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisauss
                         r"bauaufsicht|veterinäramt|sozialamt|bürgerservice|posteingang|kreishaus|rathaus|z\.\s?hd)")
 _PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
 _NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
+_AZ_TAIL = re.compile(r"(?:[/\-.][^\W_]{1,12})*(?![\w/\-])|")
 _SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s-\s)\s*")
 
 
@@ -57,7 +58,10 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
             out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0), label="checksum"))
     for rx in az_patterns:
         for m in rx.finditer(text):
-            out.append(_cand("aktenzeichen", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern", label="pattern"))
+            # the file number goes on to the end of its token: "632-1234/2025/Bau", not "632-1234/2025"
+            end = m.end() + len(_AZ_TAIL.match(text, m.end()).group(0))
+            out.append(_cand("aktenzeichen", V.Parsed(text[m.start():end]), pno, m.start(), end, "pattern",
+                             label="pattern"))
     for m in re.finditer(r"(?m)(?:^|,)[ \t]*(?:den|am)[ \t]+|^[^\W\d_][^\n,]{1,40},[ \t]+(?=\d)", text):
         r = V.parse_date_ex(text[m.end(): m.end() + 30])
         if r and r[2] == 0:
