@@ -55,7 +55,10 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     for m in re.finditer(r"\b([A-Z]{2}\s?\d{2}(?:\s?[0-9A-Z]{4}){3,7}(?:\s?[0-9A-Z]{1,3})?)\b", text):
         p = V.v_iban(m.group(0))
         if p and p.ok:
-            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0), label="checksum"))
+            whose = iban_context(text, m.start(), m.end())
+            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0),
+                             role="authority" if whose == "authority" else None,
+                             label="checksum" if whose == "payee" else ""))
     for rx in az_patterns:
         for m in rx.finditer(text):
             # the file number goes on to the end of its token: "632-1234/2025/Bau", not "632-1234/2025"
@@ -76,6 +79,25 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     if m:
         out.append(_cand("verein", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))
     return [c for c in out if c]
+
+
+#: words that say an account is the one to pay to: the applicant's, the payee's, the club's
+_PAYEE = re.compile(r"(?i)(?:kontoinhaber|bankverbindung|kontoverbindung|zahlungen\b.{0,30}\bkonto|"
+                    r"auf\s+(?:das|mein|unser)\s+konto|überweis|auszahl|erstatt|zahlungsempfänger|"
+                    r"abbuch|abgebucht|lastschrift|einzug|(?:\w*konto|iban)[\s:(]*$)")
+
+
+def iban_context(text: str, start: int, end: int) -> str:
+    """Whose an IBAN found by its shape is: "authority" (a letterhead or footer line, a line naming the
+    authority or its cash office), "payee" (its line or the two before it say it is the account to pay
+    to), else "" (anyone's: a candidate, never sure)."""
+    ls, le = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    line = text[ls: le if le >= 0 else len(text)]
+    n, k = max(1, text.count("\n")), text.count("\n", 0, start)
+    if _AUTHORITY.search(line) or re.search(r"(?i)kreiskasse|kasse\b|www\.|seite \d", line) or k < 2 or k > n - 2:
+        return "authority"
+    before = text[max(0, text.rfind("\n", 0, max(0, ls - 1 - 120)) + 1): start][-200:]
+    return "payee" if _PAYEE.search(before) or _PAYEE.search(line + text[end:end + 60]) else ""
 
 
 def _block_cands(pno: int, parts: list, y: float, role: str) -> list[Cand]:
