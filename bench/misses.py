@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from samples.heldout.check import on_page  # noqa: E402 - how a truth value may be written (dev tool)
 
 
 def docs_of(d: Path) -> list:
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     docs = [copy.deepcopy(x) for x in docs_of(a.dir)]
     counts: dict[str, Counter] = {}
     sure: Counter = Counter()
+    lost: Counter = Counter()  # wrong or missing: the value not on the page text (OCR) / on it (extraction)
     with tempfile.TemporaryDirectory(prefix="ekte-misses-") as w:
         p = Pipeline(prof, w, archives=False)
         for d in docs:
@@ -91,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 kind = "missing" if got is None else "wrong"
                 c[kind] += 1
+                lost["ocr" if not on_page(name, str(tv), text) else "extract"] += 1
                 if a.summary or (a.field and a.field != name):
                     continue
                 gv = "" if got is None else f" got {got.value!r} {got.confidence:.2f}"
@@ -111,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     p_, r_ = tot["right"] / max(1, tot["right"] + tot["wrong"] + tot["extra"]), \
         tot["right"] / max(1, tot["right"] + tot["wrong"] + tot["missing"])
     print(f"P {p_:.3f}  R {r_:.3f}  F1 {2 * p_ * r_ / max(1e-9, p_ + r_):.3f}  sure {sure[True] + sure[False]} "
-          f"({sure[True]} right, {sure[False]} wrong)")
+          f"({sure[True]} right, {sure[False]} wrong)  not found: {lost['ocr']} not in the text (OCR), "
+          f"{lost['extract']} in it (extraction)")
     return 0
 
 
