@@ -4,7 +4,7 @@ forms); profiles add to them (``extract.labels``, ``extract.sections``)."""
 from __future__ import annotations
 
 #: label variants per field; "name" (a full name), "anschrift" (street,
-#: PLZ and Ort on one line), "plz_ort" and "other" (labels of values ekte does
+#: PLZ and Ort on one line), "plz_ort", "hausnummer" (joined to the street of its own field) and "other" (labels of values ekte does
 #: not extract: they only end the value before them) are pseudo-fields
 DEFAULT_LABELS: dict[str, list[str]] = {
     "nachname": ["Familienname", "Nachname", "Zuname", "Familien-/Nachname", "Name des Kindes", "Nachname des Kindes",
@@ -53,13 +53,14 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "anschrift": ["Anschrift", "Wohnanschrift", "Adresse", "Hausanschrift", "Postanschrift", "Meldeanschrift", "Anschrift (Hauptwohnsitz)", "Wohnsitz",
                   "Straße, Hausnummer, PLZ, Ort", "Anschrift des Kindes", "Anschrift des Vereins",
                   "Anschrift (Straße, Hausnummer, PLZ, Ort)", "Anschrift (Straße, Hausnr., PLZ, Ort)"],
+    "hausnummer": ["Hausnummer", "Hausnr.", "Haus-Nr.", "Hausnummer (mit Zusatz)", "Hausnummer/Zusatz", "Nr."],
     "plz_ort": ["PLZ, Ort", "PLZ/Ort", "PLZ und Ort", "PLZ Ort", "Postleitzahl, Ort", "Postleitzahl und Ort", "PLZ / Ort",
                 "PLZ, Wohnort", "PLZ/Wohnort", "Postleitzahl/Ort", "PLZ / Wohnort"],
     "other": ["Geburtsort", "Geburtsname", "Staatsangehörigkeit", "Geschlecht", "Familienstand", "Beruf", "Unterschrift",
               "Bauvorhaben", "Tierart", "Anzahl der Tiere", "Art der Waffe", "Einrichtung", "Fahrzeugart", "Hersteller",
               "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff"],
 }
-PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "other")
+PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "hausnummer", "other")
 
 #: section headings (variants) per role: a section decides whose values are
 #: whose.  "applicant" and "subject" are the document's person (which one

@@ -148,3 +148,27 @@ def test_a_file_number_goes_on_to_the_end_of_its_token():
 ])
 def test_label_wordings_of_real_forms(profile, text, field, want):
     assert fields(text, profile)[field].value == want
+
+
+def test_street_and_house_number_in_fields_of_their_own(profile):
+    f = fields("Angaben zur Person\nZuname: Weber\nVorname: Jana\nStraße: Birkenallee\nHausnr.: 137a\n"
+               "Postleitzahl: 65667\nOrt: Birkenfelde", profile)
+    assert f["strasse"].value == "Birkenallee 137a"
+    assert "hausnummer" not in f
+
+
+def test_a_row_of_two_headings_decides_both_columns(profile):
+    from ekte.stages.extract.candidates import find_sections
+    from ekte.stages.extract.lexicon import lexicon
+    from ekte.stages.layout import rows
+
+    ws = _words([(60, 100, "Angaben zur Person"), (315, 100, "Bevollmächtigte/r"),
+                 (60, 120, "Name:"), (135, 120, "Weber"), (315, 120, "Name:"), (390, 120, "Lüttich")])
+    got = {(s.role, s.x0) for s in find_sections(rows(ws), lexicon(profile))}
+    assert got == {("applicant", 60), ("representative", 315)}
+
+
+def test_a_date_stamp_without_its_keyword_is_a_received_date_to_confirm(profile):
+    f = fields("Antrag\nName: Weber\nSeite 1\n08. APR. 2025\n", profile)
+    assert f["eingangsdatum"].value == "08.04.2025" and f["eingangsdatum"].confidence < AUTO
+    assert "eingangsdatum" not in {c.field for c in prose_candidates(1, "am 08. April 2025 gestellt")}

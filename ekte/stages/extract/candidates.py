@@ -60,7 +60,9 @@ def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
     for r, row in enumerate(rws):
         # cells without a letter (an OCR speck, what is left of "2.") do not count
         cells = [c for c in row.cells if any(ch.isalpha() for w in c for ch in w.text)]
-        for cell in cells[:1] if len(cells) > 1 else cells:
+        # a row of headings (two columns: "Angaben zur Person | Bevollmächtigte/r"): every cell; else the first
+        heads = not any(ch.isdigit() or ch == ":" for c in cells for w in c for ch in w.text)
+        for cell in cells if heads else cells[:1]:
             if len(cell) > 9 or cell[-1].text[-1:].isdigit():
                 continue
             role = section_of(" ".join(w.text for w in cell), lex)
@@ -264,8 +266,28 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
         if f == "ort" and "ort" not in a:
             _emit(out, "ort", V.v_ort(debris), base, text)
         return
+    if f == "hausnummer":
+        if re.fullmatch(V.HOUSE, debris):
+            _emit(out, f, V.Parsed(re.sub(r"\s+", "", debris)), base, text)
+        return
     vf = validators.get(f)
     _emit(out, f, vf(debris) if vf else V.v_text(debris), base, text)
+
+
+def with_house_numbers(cands: list[Cand]) -> list[Cand]:
+    """Street and house number asked in fields of their own ("Straße: Birkenallee",
+    "Hausnr.: 137a"): the street without a number takes the next house number
+    after it (within some three lines of text).  No house-number candidates remain."""
+    nums = sorted((c for c in cands if c.field == "hausnummer"), key=lambda c: c.start)
+    out = [c for c in cands if c.field != "hausnummer"]
+    for c in list(out):
+        if c.field != "strasse" or c.ok or c.source not in ("right", "below") or any(ch.isdigit() for ch in c.value):
+            continue
+        n = next((n for n in nums if n.page == c.page and 0 < n.start - c.end <= 200), None)
+        if n is not None:
+            out.append(Cand(**{**c.__dict__, "value": f"{c.value} {n.value}", "ok": True, "end": n.end,
+                               "raw": f"{c.raw} {n.value}", "sim": min(c.sim, n.sim)}))
+    return out
 
 
 def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon, min_sim: float,
@@ -310,4 +332,4 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 text += " " + " ".join(w.text for w in below[1])
                 base.end = below[1][-1].end
             parse_label_value(h, text, base, out, validators)
-    return out
+    return with_house_numbers(out)

@@ -45,7 +45,7 @@ def stamp_candidates(pno: int, text: str) -> list[Cand]:
             if c:
                 c.dist = r[2] / 30
                 out.append(c)
-    return out
+    return out or stamp_date_candidates(pno, text)
 
 
 def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) -> list[Cand]:
@@ -79,6 +79,23 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     if m:
         out.append(_cand("verein", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))
     return [c for c in out if c]
+
+
+#: a date stamp without its keyword: a line of its own, the month abbreviated in capitals ("08. APR. 2025")
+_STAMP_DATE = re.compile(r"(?m)^[ \t]*(\d{1,2}\.?[ \t]?(?:JAN|FEB|MRZ|MÄR|MAE|APR|MAI|JUN|JUL|AUG|SEPT?|OKT|NOV|DEZ)\.?"
+                         r"[ \t]?(?:\d{4}|\d{2}))[ \t]*$")
+
+
+def stamp_date_candidates(pno: int, text: str) -> list[Cand]:
+    """Dates in a stamp's style without a keyword: received dates for a clerk to confirm (never sure)."""
+    out = []
+    for m in _STAMP_DATE.finditer(text):
+        r = V.parse_date_ex(m.group(1))
+        c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1]) if r else None, pno, m.start(1), m.end(1), "pattern",
+                  raw=m.group(1))
+        if c:
+            out.append(c)
+    return out
 
 
 #: words that say an account is the one to pay to: the applicant's, the payee's, the club's

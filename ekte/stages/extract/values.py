@@ -202,6 +202,7 @@ def v_verein(raw: str) -> Parsed | None:
 
 
 _HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?"
+HOUSE = _HOUSE  # a house number as written
 _STREET = re.compile(rf"([^\W\d_][^\d,;:]{{1,50}}?\.?)\s?({_HOUSE})(?![\d])")
 #: an Ort keeps its suffix as written: "Schwarzach (Tal)", "Rabenstein (Musterland)" -- not a remark ("(bitte …)")
 _PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+([^\W\d_][^\d,;:()]{1,40}?"
