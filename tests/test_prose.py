@@ -172,3 +172,17 @@ def test_a_date_stamp_without_its_keyword_is_a_received_date_to_confirm(profile)
     f = fields("Antrag\nName: Weber\nSeite 1\n08. APR. 2025\n", profile)
     assert f["eingangsdatum"].value == "08.04.2025" and f["eingangsdatum"].confidence < AUTO
     assert "eingangsdatum" not in {c.field for c in prose_candidates(1, "am 08. April 2025 gestellt")}
+
+
+def test_a_label_over_three_lines_with_the_address_beside_it(profile):
+    from ekte.stages.extract.candidates import joined_labels, layout_candidates
+    from ekte.stages.extract.lexicon import lexicon
+    from ekte.stages.layout import rows
+
+    ws = _words([(60, 192, "Anschrift (Straße,"), (200, 192, "Am Hohen Tor 35, 44372"), (60, 204, "Hausnummer, PLZ,"),
+                 (200, 206, "Wendelsbrück"), (60, 216, "Ort):"), (60, 240, "Telefon:"), (200, 240, "07251 894703")])
+    got = [" | ".join(" ".join(w.text for w in c) for c in r.cells) for r in joined_labels(rows(ws))]
+    assert got[0] == "Anschrift (Straße, Hausnummer, PLZ, Ort): | Am Hohen Tor 35, 44372"
+    cands = layout_candidates(1, rows(ws), ws, lexicon(profile), profile.extract.label_similarity, ex.VALIDATORS)
+    got = {c.field: c.value for c in cands}
+    assert (got["strasse"], got["plz"], got["ort"]) == ("Am Hohen Tor 35", "44372", "Wendelsbrück")
