@@ -57,6 +57,7 @@ def test_the_person_a_sentence_is_about():
     assert {("vorname", "Jonas", ""), ("nachname", "Grünwald", "")} <= found(kid)
     two = text + "\nHerr Ole Krämer, geb. am 01.01.1970, ebenfalls."
     assert ("nachname", "Eggers", "") in found(two)
+    assert ("geburtsdatum", "22.05.2006", "") in found(two)  # two birth dates: whose is whose is not plain
 
 
 def test_i_was_born_on():

@@ -79,7 +79,9 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
         out += _names(about[0], pno, "prose", own if len(persons) == 1 else "")
     m = _BORN_AT.search(text) or _I_BORN.search(text)
     if m:
-        out.append(_date_after("geburtsdatum", text, m.end(), pno, "prose", own))
+        # two persons' birth dates in the text: which is whose is not plain
+        dates = {text[b.end(): b.end() + 12] for b in _BORN_AT.finditer(text)}
+        out.append(_date_after("geburtsdatum", text, m.end(), pno, "prose", own if len(dates) <= 1 else ""))
     m = _LIVES.search(text)
     if m and m.group(1).count("\n") <= 1:
         out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", own))
