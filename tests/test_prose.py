@@ -187,3 +187,14 @@ def test_a_label_over_three_lines_with_the_address_beside_it(profile):
     cands = layout_candidates(1, rows(ws), ws, lexicon(profile), profile.extract.label_similarity, ex.VALIDATORS)
     got = {c.field: c.value for c in cands}
     assert (got["strasse"], got["plz"], got["ort"]) == ("Am Hohen Tor 35", "44372", "Wendelsbrück")
+
+
+@pytest.mark.parametrize("heading,role", [
+    ("Gesetzliche Betreuung / Bevollmächtigte Person", "representative"),  # longer than any one heading
+    ("Gesetzliche Betreuung", "representative"),
+    ("ANGABEN ZUR PERSON", "applicant"),
+])
+def test_section_headings_of_real_forms(profile, heading, role):
+    from ekte.stages.extract.lexicon import lexicon, section_of
+
+    assert section_of(heading, lexicon(profile)) == role
