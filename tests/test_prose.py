@@ -198,3 +198,13 @@ def test_section_headings_of_real_forms(profile, heading, role):
     from ekte.stages.extract.lexicon import lexicon, section_of
 
     assert section_of(heading, lexicon(profile)) == role
+
+
+def test_whose_signature_it_is():
+    block = "\nMit freundlichen Grüßen\nJörg Lüttich\nRingstr. 101\n11815 Oberwiesenbach\n"
+    roles = lambda t: {c.role for c in prose_candidates(1, t) if c.source == "header"}  # noqa: E731
+    assert roles("ich beantrage die Genehmigung." + block) == {"applicant"}
+    assert roles("namens und im Auftrag des Kanu-Club e.V. beantrage ich einen Zuschuss." + block) == {"chair"}
+    # the writer authorised someone else: still the writer's own signature
+    assert roles("Herrn Weber habe ich bevollmächtigt." + block) == {"applicant"}
+    assert roles("als Betreuerin von Frau Demir beantrage ich." + block) == {"other"}

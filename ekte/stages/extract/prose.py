@@ -25,6 +25,12 @@ _HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/–]\s?\d{1,4}\s?[a-zA-Z]?)?"
 FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|i\.\s?A\.|im\s+Auftrag|"
                         r"Vollmacht|bevollmächtigt|Betreuer|Betreuerin|Vertreter|Vertreterin|vertrete\b|"
                         r"Erziehungsberechtigt|Sohn|Tochter|Kind\b|Mutter|Vater)")
+#: the writer signs for someone else (a Kita reporting a child, a carer, "i. A."): the signature is not the person's
+_SIGNS_FOR_OTHERS = re.compile(r"(?i)\bfür\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|\bi\.\s?A\.|"
+                               r"\bals\s+(?:gesetzliche[rn]?\s+)?(?:Betreuer|Vertreter|Bevollmächtigte)|\bKind(?:es)?\b|"
+                               r"Erziehungsberechtigt|\bmelden\s+wir\b")
+#: the writer signs for a club or company ("namens und im Auftrag des Vereins"): its chair
+_SIGNS_FOR_BODY = re.compile(r"(?i)\b(?:namens|im\s+Auftrag)\s+(?:und\s+im\s+Auftrag\s+)?(?:des|der|unseres|unserer)\b")
 _I_NAME = re.compile(rf"\b[Ii]ch,\s+{_NAMES},")
 #: the person a sentence is about: a title or "Kind" before the name, the birth date after it
 _ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAMES},?\s+{_BORN}")
@@ -95,9 +101,10 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
 
 def mail_candidates(pno: int, text: str) -> list[Cand | None]:
     """A printed e-mail's sender and date, and the signature block under a
-    closing.  The sender is the applicant unless the text is written for
-    someone else (then someone else: a Kita reporting a child)."""
-    role = "other" if FOR_OTHERS.search(text) else "applicant"
+    closing.  The sender is the applicant; the chair when writing on behalf of
+    a club ("namens und im Auftrag des …"); someone else when signing for
+    another person (a Kita reporting a child, a carer, "i. A.")."""
+    role = "chair" if _SIGNS_FOR_BODY.search(text) else "other" if _SIGNS_FOR_OTHERS.search(text) else "applicant"
     out: list[Cand | None] = []
     m = _MAIL_FROM.search(text)
     if m:
