@@ -208,3 +208,14 @@ def test_whose_signature_it_is():
     # the writer authorised someone else: still the writer's own signature
     assert roles("Herrn Weber habe ich bevollmächtigt." + block) == {"applicant"}
     assert roles("als Betreuerin von Frau Demir beantrage ich." + block) == {"other"}
+
+
+def test_values_named_in_a_sentence_are_candidates_to_confirm(profile):
+    text = ("ich beantrage die Baugenehmigung für das Grundstück Am Ring 3, 12345 Neudorf (Gemarkung Altenhain, "
+            "Flur 11, Flurstück 649, 156).\nWir beantragen einen Zuschuss in Höhe von 2.000,00 € für die Anlage.\n"
+            "Das Fahrzeug mit der FIN WVWZZZ1JZXW000001 soll das Kennzeichen MUL-H 665E bekommen.")
+    f = fields(text, profile)
+    want = {"gemarkung": "Altenhain", "flur": "11", "flurstueck": "649, 156", "betrag_eur": "2.000,00",
+            "fin": "WVWZZZ1JZXW000001", "kennzeichen": "MUL-H 665E"}
+    assert {k: f[k].value for k in want if k in f} == want
+    assert all(f[k].confidence < AUTO for k in want)

@@ -132,6 +132,8 @@ def type_ok(c: Cand) -> bool:
             return True
         return c.label in FILE_NUMBER_LABELS and bool(_AZ.fullmatch(v)) and sum(ch.isdigit() for ch in v) >= 2 \
             and not _DATE_IN.search(v) and not _is_date(v)  # "BA 06.09.2025 4170/25", "19.9.25": dates
+    if f == "flurstueck" and "," in v:
+        return False  # a list of parcels: a clerk checks that it is all of them
     if f in _WHOLE and c.source in _LABELLED and not c.pseudo and _leftover(c.raw, v):
         return False  # "Flurstück: 405, 746": the value is not all the label says
     check = V.VALIDATORS.get(f)

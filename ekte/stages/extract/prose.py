@@ -96,7 +96,31 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
     m = re.search(r"\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)", text)
     if m:
         out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
-    return [c for c in out + mail_candidates(pno, text) if c]
+    return [c for c in out + running_values(pno, text) + mail_candidates(pno, text) if c]
+
+
+#: values a sentence names by their own word: "(Gemarkung Altenhain, Flur 11, Flurstück 649, 156)",
+#: "einen Zuschuss in Höhe von 2.000,00 €"
+_IN_TEXT = (
+    ("gemarkung", re.compile(r"\bGemarkung\s+([A-ZÄÖÜ][^\d,;:()\n]{1,40}?)(?=\s*[,;)]|\s+Flur\b)"), V.v_text),
+    ("flur", re.compile(r"\bFlur\s+(\d{1,4})(?![\d/])"), V.v_flur),
+    ("flurstueck", re.compile(r"\bFlurstücke?\s+(\d{1,5}(?:/\d{1,4})?(?:,\s?\d{1,5}(?:/\d{1,4})?(?![\d.,]))*)"),
+     V.v_flurstueck),
+    ("betrag_eur", re.compile(r"\b(?:Zuschuss|Zuwendung|Förderung|Beihilfe)\w*\s+(?:in\s+Höhe\s+)?von\s+(?:EUR\s?|€\s?)?"
+                              r"(\d{1,3}(?:\.\d{3})*(?:,\d{2}|,-)?)(?=\s?(?:€|EUR|Euro)\b|\s?€)"), V.v_betrag),
+    ("fin", re.compile(r"\b(?:FIN|Fahrzeug-Identifizierungsnummer|Fahrgestellnummer)\s+([A-HJ-NPR-Z0-9]{17})\b"), V.v_fin),
+    ("kennzeichen", re.compile(r"\bKennzeichen\s+([A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s?\d{1,4}[EH]?)\b"), V.v_kennzeichen),
+)
+
+
+def running_values(pno: int, text: str) -> list[Cand | None]:
+    """Cadastral data, amounts and vehicle codes named in a sentence (candidates, never sure)."""
+    out: list[Cand | None] = []
+    for field, rx, check in _IN_TEXT:
+        m = rx.search(text)
+        if m:
+            out.append(_cand(field, check(m.group(1)), pno, m.start(1), m.end(1), "pattern", raw=m.group(1)))
+    return out
 
 
 def mail_candidates(pno: int, text: str) -> list[Cand | None]:

@@ -336,11 +336,12 @@ def v_flur(raw: str) -> Parsed | None:
 
 
 def v_flurstueck(raw: str) -> Parsed | None:
-    m = re.search(r"[\dOoIl]{1,5}(?:\s?/\s?[\dOoIl]{1,4})?", raw)
+    """One parcel ("176/14") or a list of them as written ("649, 156")."""
+    m = re.search(r"[\dOoIl]{1,5}(?:\s?/\s?[\dOoIl]{1,4})?(?:,\s?\d{1,5}(?:/\d{1,4})?(?![\d.,]))*", raw)
     if not m:
         return None
-    f = fix_digits(m.group(0).replace(" ", ""))
-    return Parsed(f, bool(re.fullmatch(r"\d+(/\d+)?", f)), f != m.group(0).replace(" ", ""))
+    f = fix_digits(re.sub(r"\s*/\s*", "/", m.group(0)))
+    return Parsed(f, bool(re.fullmatch(r"\d+(/\d+)?(, ?\d+(/\d+)?)*", f)), f != re.sub(r"\s*/\s*", "/", m.group(0)))
 
 
 def v_betrag(raw: str) -> Parsed | None:
