@@ -28,7 +28,7 @@ from samples.heldout.check import on_page  # noqa: E402 - how a truth value may 
 
 
 def docs_of(d: Path) -> list:
-    cache = d / ".docs.pickle"
+    cache = d / ".docs.pickle"  # the analysed documents (OCR done once)
     if cache.is_file():
         return pickle.loads(cache.read_bytes())
     from ekte import api
@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--context", type=int, default=50)
     ap.add_argument("--summary", action="store_true")
     a = ap.parse_args(argv)
-    truth = json.loads((a.dir / "truth.json").read_text("utf-8"))
+    tf = a.dir / "truth.json" if (a.dir / "truth.json").is_file() else a.dir.parent / f"{a.dir.name}.truth.json"
+    truth = json.loads(tf.read_text("utf-8"))  # samples/heldout: DIR/truth.json; samples/generate.py: DIR.truth.json
     prof = load_profile()
     docs = [copy.deepcopy(x) for x in docs_of(a.dir)]
     counts: dict[str, Counter] = {}

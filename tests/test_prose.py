@@ -219,3 +219,17 @@ def test_values_named_in_a_sentence_are_candidates_to_confirm(profile):
             "fin": "WVWZZZ1JZXW000001", "kennzeichen": "MUL-H 665E"}
     assert {k: f[k].value for k in want if k in f} == want
     assert all(f[k].confidence < AUTO for k in want)
+
+
+def test_a_value_wrapped_onto_the_next_line_of_its_cell(profile):
+    from ekte.stages.extract.candidates import layout_candidates
+    from ekte.stages.extract.lexicon import lexicon
+    from ekte.stages.layout import rows
+
+    ws = _words([(60, 100, "Anschrift:"), (136, 100, "Kastanienhof 57, 27236 Sankt"), (136, 112, "Ottilien am Forst"),
+                 (60, 130, "Name des Vereins:"), (160, 130, "Schwimmverein Bad"), (160, 142, "Quellenau 1921 e.V."),
+                 (60, 160, "Ort:"), (160, 160, "Neudorf"), (60, 172, "Telefon:"), (160, 172, "0123 4567")])
+    cands = layout_candidates(1, rows(ws), ws, lexicon(profile), profile.extract.label_similarity, ex.VALIDATORS)
+    got = {(c.field, c.value) for c in cands}
+    assert {("ort", "Sankt Ottilien am Forst"), ("verein", "Schwimmverein Bad Quellenau 1921 e.V."),
+            ("ort", "Neudorf")} <= got  # the next line with a label of its own is no continuation

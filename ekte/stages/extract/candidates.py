@@ -245,17 +245,25 @@ def _pull_value(out: list[Row], r: int, label: list[Word], cell: list[Word]) -> 
     out[r] = Row([w for c in cells for w in c], cells)
 
 
-def _ort_below(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:
-    """An address cut after its PLZ ("Querstraße 47, 41285" / "Rabenstein"):
-    the Ort is the next line's cell at the value's x.  (text, end offset)."""
-    if r + 1 >= len(rws) or not re.search(r"(?<!\d)\d{5}\s*$", text):
+#: fields whose value may wrap onto the next line of its cell ("Sankt" / "Ottilien am Forst")
+_WRAPPING = ("ort", "verein", "gemarkung", "plz_ort")
+
+
+def _ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "anschrift") -> tuple[str, int]:
+    """A value that goes on in the next line of its cell: an address cut after
+    its PLZ ("Querstraße 47, 41285" / "Rabenstein"), an Ort or a club's name
+    wrapped ("Sankt" / "Ottilien am Forst") -- the next line's cell at the
+    value's x, with nothing left of it (no label of its own).  (text, end offset)."""
+    cut = re.search(r"\d{5}\s+\S|\d{5}\s*$", text) if field == "anschrift" else field in _WRAPPING
+    if r + 1 >= len(rws) or not cut:
         return text, ws[-1].end
-    nxt = rws[r + 1]
-    if nxt.y - rws[r].y > 1.8 * ws[0].h:
+    nxt, cw = rws[r + 1], ws[0].char_w
+    if nxt.y - rws[r].y > 1.6 * ws[0].h or any(w.x1 < ws[0].x0 - cw for w in nxt.words):
         return text, ws[-1].end
-    for c in nxt.cells:
-        if abs(c[0].x0 - ws[0].x0) < 1.5 * ws[0].char_w and not any(ch.isdigit() or ch == ":" for w in c for ch in w.text):
-            return text + " " + " ".join(w.text for w in c), c[-1].end
+    c = nxt.cells[0]
+    if abs(c[0].x0 - ws[0].x0) < 1.5 * cw and not any(ch == ":" or (ch.isdigit() and field != "verein")
+                                                      for w in c for ch in w.text) and len(c) <= 5:
+        return text + " " + " ".join(w.text for w in c), c[-1].end
     return text, ws[-1].end
 
 
@@ -334,8 +342,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 rb.start, rb.end = right[0].start, right[-1].end
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
                 text = " ".join(w.text for w in right)
-                if h.label.field == "anschrift":
-                    text, rb.end = _ort_below(rws, r, right, text)
+                if h.label.field in ("anschrift",) + _WRAPPING:
+                    text, rb.end = _ort_below(rws, r, right, text, h.label.field)
                 parse_label_value(h, text, rb, out, validators)
                 if not own_cell or h.colon:
                     continue
