@@ -233,3 +233,17 @@ def test_a_value_wrapped_onto_the_next_line_of_its_cell(profile):
     got = {(c.field, c.value) for c in cands}
     assert {("ort", "Sankt Ottilien am Forst"), ("verein", "Schwimmverein Bad Quellenau 1921 e.V."),
             ("ort", "Neudorf")} <= got  # the next line with a label of its own is no continuation
+
+
+def test_a_table_of_persons_side_by_side_the_values_column_decides(profile):
+    from ekte.stages.extract.candidates import layout_candidates
+    from ekte.stages.extract.lexicon import lexicon
+    from ekte.stages.layout import rows
+
+    ws = _words([(60, 100, "Angaben"), (200, 100, "Angaben zur Person"), (380, 100, "Bevollmächtigte/r"),
+                 (60, 120, "Rufnummer"), (380, 120, "0159 66134336"), (60, 140, "Ort"), (200, 140, "Morgenroth"),
+                 (380, 140, "Neustadt")])
+    cands = layout_candidates(1, rows(ws), ws, lexicon(profile), profile.extract.label_similarity, ex.VALIDATORS)
+    roles = {(c.field, c.value): c.role for c in cands}
+    assert roles[("telefon", "0159 66134336")] == "representative"
+    assert roles[("ort", "Morgenroth")] == "applicant"

@@ -340,6 +340,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             if right:
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end
+                if own_cell and not h.label.role:  # a table of persons side by side: the value's column decides
+                    rb.role = role_at(sections, r, right[0].x0, page_w) or rb.role
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
                 text = " ".join(w.text for w in right)
                 if h.label.field in ("anschrift",) + _WRAPPING:
