@@ -247,3 +247,26 @@ def test_a_table_of_persons_side_by_side_the_values_column_decides(profile):
     roles = {(c.field, c.value): c.role for c in cands}
     assert roles[("telefon", "0159 66134336")] == "representative"
     assert roles[("ort", "Morgenroth")] == "applicant"
+
+
+def test_a_remark_after_the_label_leaves_the_value_below_it(profile):
+    f = fields("Vom Amt auszufüllen\nAktenzeichen (bitte stets angeben)\nS 55 - 7107/2025\nAntrag\n", profile)
+    assert f["aktenzeichen"].value == "S 55 - 7107/2025"
+
+
+def test_a_word_run_into_a_file_number_is_not_sure(profile):
+    for text in ("Aktenzeichen: Kreisverwaltung S 55 - 7107/2025", "Aktenzeichen: AB 5 - 52.20 - am 2095/26"):
+        assert fields(text, profile)["aktenzeichen"].confidence < AUTO, text
+    for text in ("Aktenzeichen: AB 5 - 52.20 - 2095/26", "Aktenzeichen: 53.1 - IfSG - 2209/25"):
+        assert fields(text, profile)["aktenzeichen"].confidence >= AUTO, text
+
+
+def test_more_running_text():
+    got = found("Ich, Ilse Yıldırım, wohnhaft 38749 Sankt Ottilien am Forst, Weidenring 81a, zeige an.")
+    assert {("plz", "38749", "prose"), ("ort", "Sankt Ottilien am Forst", "prose"),
+            ("strasse", "Weidenring 81a", "prose")} <= got
+    got = found("Der TSV Birkenfelde 1908 e.V., An der Alten Ziegelei 130, 62522 Eichwalde-Nord, vertreten\n"
+                "durch Rüdiger Dreesen, beantragt einen Zuschuss.")
+    assert {("vorname", "Rüdiger", ""), ("nachname", "Dreesen", ""), ("verein", "TSV Birkenfelde 1908 e.V.", "")} <= got
+    assert ("telefon", "07259 4768659", "") in found("Erziehungsberechtigt: Herr Ole Krämer, erreichbar unter "
+                                                     "07259 4768659.")

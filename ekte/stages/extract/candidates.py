@@ -165,6 +165,15 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
     return out
 
 
+def _cells_spanned(rws: list[Row], ws: list[Word]) -> int:
+    """In how many cells of their row the words *ws* stand."""
+    row = next((rw for rw in rws if ws[0] in rw.words), None)
+    if row is None:
+        return 1
+    ids = {id(w) for w in ws}
+    return sum(any(id(w) in ids for w in c) for c in row.cells)
+
+
 def _emit(out: list[Cand], field: str, p: V.Parsed | None, base: Cand, raw: str) -> None:
     if p is None or not p.value or (not p.ok and base.source == "below"):
         return
@@ -274,7 +283,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
     """Typed candidates from the value of one label."""
     f = h.label.field
     debris = V.strip_debris(text)
-    base.debris = debris != V.clean(text)
+    base.debris = base.debris or debris != V.clean(text)
     if f == "other" or not debris or (h.label.weak and not h.colon and _CONTINUES.match(debris)):
         return  # "Datum der Geburt …": the label goes on, it is not this one
     if f == "name":
@@ -337,6 +346,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
                         y=lw.cy / page_h, label=h.label.key, lead=h.i in starts or h.colon)
             right, own_cell = _value_right(row, h, hits[r])
+            if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
+                right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
             if right:
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end
@@ -355,6 +366,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 continue
             first = below[0]
             base.source, base.start, base.end = "below", first[0].start, first[-1].end
+            # words of more than one cell below the label: something else stands in the value (a stamp's word)
+            base.debris = _cells_spanned(rws, first) > 1
             base.dist = (first[0].cy - lw.cy) / lw.h
             text = " ".join(w.text for w in first)
             if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(

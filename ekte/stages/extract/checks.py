@@ -131,7 +131,7 @@ def type_ok(c: Cand) -> bool:
         if c.source == "pattern":  # found by the profile's own file-number patterns
             return True
         return c.label in FILE_NUMBER_LABELS and bool(_AZ.fullmatch(v)) and sum(ch.isdigit() for ch in v) >= 2 \
-            and not _DATE_IN.search(v) and not _is_date(v)  # "BA 06.09.2025 4170/25", "19.9.25": dates
+            and not _DATE_IN.search(v) and not _is_date(v) and _az_words_ok(v)  # "BA 06.09.2025 4170/25": dates
     if f == "flurstueck" and "," in v:
         return False  # a list of parcels: a clerk checks that it is all of them
     if f in _WHOLE and c.source in _LABELLED and not c.pseudo and _leftover(c.raw, v):
@@ -141,6 +141,12 @@ def type_ok(c: Cand) -> bool:
         return True
     p = check(v)
     return bool(p and p.ok and not p.repaired)
+
+
+def _az_words_ok(v: str) -> bool:
+    """A file number's letter tokens are short codes ("AB", "S", "IfSG", "Bau"): a word ("Kreisverwaltung",
+    "am") is a stamp's or a sentence's that ran into it."""
+    return all(not t.isalpha() or (len(t) <= 4 and not t.islower()) for t in v.split())
 
 
 def _leftover(raw: str, value: str) -> bool:

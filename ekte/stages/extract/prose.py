@@ -38,6 +38,11 @@ _BORN_AT = re.compile(rf"\b{_BORN}", re.I)
 _I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
 _LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE}),\s+"
                     r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)")
+#: the same, Ort first: "wohnhaft 38749 Sankt Ottilien am Forst, Weidenring 81a"
+_LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([\dOoIlSB]{{5}})\s+"
+                              rf"([^,\n\d]{{2,40}}),\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})(?=[,.;]|\s)")
+#: the person a club's text names as its chair: "vertreten durch Rüdiger Dreesen"
+_CHAIR = re.compile(rf"\bvertreten\s+durch\s+(?:(?:den|die|Herrn|Frau|(?:1\.\s*)?Vorsitzende[nr]?)\s+)*{_NAMES}\b")
 _MAIL_FROM = re.compile(rf"(?m)^(?:Von|From|Absender):[ \t]+{_NAMES}[ \t]*<\s*({V.EMAIL.pattern})\s*>")
 _MAIL_SENT = re.compile(r"(?m)^(?:Gesendet|Datum|Date|Sent):[ \t]+(?:[^\W\d_]{2,10}\.?,[ \t]+)?")
 _CLOSING = re.compile(r"(?mi)^[ \t]*(?:mit[ \t]+)?(?:freundliche[nm]?|beste[nm]?|viele[n]?|herzliche[nm]?|liebe)"
@@ -93,7 +98,16 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
         out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", own))
         out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", own))
         out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
-    m = re.search(r"\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)", text)
+    elif (m := _LIVES_ORT_FIRST.search(text)) and m.group(3).count("\n") <= 1:
+        out.append(_cand("plz", V.v_plz(m.group(1)), pno, m.start(1), m.end(1), "prose", own))
+        out.append(_cand("ort", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose", own))
+        out.append(_cand("strasse", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
+    if (m := _CHAIR.search(text)) is not None:
+        out += _names(m, pno, "prose", "", "chair")
+    m = re.search(r"(?m)\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)|^(?:Der|Die|Das)\s+([^,\n]{3,80}?e\.\s?V\.),", text)
+    if m and m.group(2):
+        out.append(_cand("verein", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose"))
+        m = None
     if m:
         out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
     return [c for c in out + running_values(pno, text) + mail_candidates(pno, text) if c]
@@ -109,6 +123,8 @@ _IN_TEXT = (
     ("betrag_eur", re.compile(r"\b(?:Zuschuss|Zuwendung|Förderung|Beihilfe)\w*\s+(?:in\s+Höhe\s+)?von\s+(?:EUR\s?|€\s?)?"
                               r"(\d{1,3}(?:\.\d{3})*(?:,\d{2}|,-)?)(?=\s?(?:€|EUR|Euro)\b|\s?€)"), V.v_betrag),
     ("fin", re.compile(r"\b(?:FIN|Fahrzeug-Identifizierungsnummer|Fahrgestellnummer)\s+([A-HJ-NPR-Z0-9]{17})\b"), V.v_fin),
+    ("telefon", re.compile(r"\berreichbar\s+(?:unter|über)\s+(?:(?:Tel\.|Telefon|der\s+Nummer)\s*:?\s*)?"
+                           r"(\+?[\d(][\d /()\-]{5,}\d)"), V.v_telefon),
     ("kennzeichen", re.compile(r"\bKennzeichen\s+([A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s?\d{1,4}[EH]?)\b"), V.v_kennzeichen),
 )
 
