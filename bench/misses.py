@@ -58,6 +58,7 @@ def where(text: str, value: str, width: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import ekte.stages.extract as ex
     from ekte.evaluate import norm_value
     from ekte.pipeline import Pipeline
     from ekte.profile import load_profile
@@ -74,11 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     docs = [copy.deepcopy(x) for x in docs_of(a.dir)]
     counts: dict[str, Counter] = {}
     sure: Counter = Counter()
+    review = 0
     lost: Counter = Counter()  # wrong or missing: the value not on the page text (OCR) / on it (extraction)
     with tempfile.TemporaryDirectory(prefix="ekte-misses-") as w:
         p = Pipeline(prof, w, archives=False)
         for d in docs:
             p.understand(d)
+            review += bool(ex.review_reasons(d, prof))
             rec = truth.get(Path(d.source).stem)
             if rec is None:
                 continue
@@ -114,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'TOTAL':14} right {tot['right']:3}  wrong {tot['wrong']:3}  missing {tot['missing']:3}  extra {tot['extra']:3}")
     p_, r_ = tot["right"] / max(1, tot["right"] + tot["wrong"] + tot["extra"]), \
         tot["right"] / max(1, tot["right"] + tot["wrong"] + tot["missing"])
+    found = tot["right"] + tot["wrong"] + tot["extra"]
     print(f"P {p_:.3f}  R {r_:.3f}  F1 {2 * p_ * r_ / max(1e-9, p_ + r_):.3f}  sure {sure[True] + sure[False]} "
-          f"({sure[True]} right, {sure[False]} wrong)  not found: {lost['ocr']} not in the text (OCR), "
+          f"= {(sure[True] + sure[False]) / max(1, found):.1%} ({sure[True]} right, {sure[False]} wrong)  "
+          f"review {review}/{len(docs)}  not found: {lost['ocr']} not in the text (OCR), "
           f"{lost['extract']} in it (extraction)")
     return 0
 
