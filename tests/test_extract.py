@@ -239,7 +239,7 @@ def test_names_without_label_debris():
     assert ex.split_name("Weber, Jana") == ("Jana", "Weber")
     assert ex.split_name("Weber Jana", last_first=True) == ("Jana", "Weber")
     assert ex.v_aktenzeichen("AB 3 - 12.10 - 1234/25 vom 02.01.2026").value == "AB 3 - 12.10 - 1234/25"
-    assert ex.v_aktenzeichen("bitte angeben").ok is False
+    assert ex.v_aktenzeichen("bitte angeben") is None  # words without a digit: no file number at all
 
 
 SEVERAL = """Antrag auf Erteilung einer Waffenbesitzkarte

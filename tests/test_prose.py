@@ -270,3 +270,9 @@ def test_more_running_text():
     assert {("vorname", "Rüdiger", ""), ("nachname", "Dreesen", ""), ("verein", "TSV Birkenfelde 1908 e.V.", "")} <= got
     assert ("telefon", "07259 4768659", "") in found("Erziehungsberechtigt: Herr Ole Krämer, erreichbar unter "
                                                      "07259 4768659.")
+
+
+def test_a_file_number_below_a_combined_letter_label(profile):
+    f = fields("Kreishausplatz 1\n99998 Kreisstadt\nIhr Zeichen, Ihre Nachricht vom\n53.1 - IfSG - 2209/25\n"
+               "Unser Zeichen Telefon\n", profile)
+    assert f["aktenzeichen"].value == "53.1 - IfSG - 2209/25"

@@ -357,8 +357,10 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 text = " ".join(w.text for w in right)
                 if h.label.field in ("anschrift",) + _WRAPPING:
                     text, rb.end = _ort_below(rws, r, right, text, h.label.field)
+                n = len(out)
                 parse_label_value(h, text, rb, out, validators)
-                if not own_cell or h.colon:
+                # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
+                if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
             lines = 2 if h.label.field in ("anschrift", "name") else 1
             below = _value_below(rws, r, h, hits, lines)

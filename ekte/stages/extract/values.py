@@ -362,8 +362,8 @@ def v_aktenzeichen(raw: str) -> Parsed | None:
     """An Aktenzeichen as the token sequence to the end of its value
     ("AB 3 - 12.10 - 1234/25", "S 55 - 1111/2025", "632-1234/2025/Bau")."""
     v = _AZ_STOP.sub("", strip_debris(raw)).strip(" .,;")
-    if not v:
-        return None
+    if not any(c.isdigit() for c in v):
+        return None  # "Ihr Zeichen, Ihre Nachricht vom": the rest of a label, no file number
     tokens = v.split(" ")
     ok = (len(tokens) <= 8 and len(v) <= 40 and all(_AZ_TOKEN.fullmatch(t) for t in tokens)
           and any(c.isdigit() for c in v) and not parse_date(v) == v)
