@@ -94,7 +94,8 @@ class Users:
         with self._change() as data:
             if name in data["users"] and not replace:
                 raise ConfigError(f"user '{name}' exists already (use --replace to set a new password or role)")
-            data["users"][name] = {"role": role, "hash": digest, "created": now_iso()}
+            # a new password ends every session of the old one (the stamp is kept in each session cookie)
+            data["users"][name] = {"role": role, "hash": digest, "created": now_iso(), "stamp": secrets.token_hex(8)}
 
     def remove(self, name: str) -> None:
         with self._change() as data:
@@ -104,7 +105,8 @@ class Users:
 
     def get(self, name: str) -> dict[str, Any] | None:
         u = self.load()["users"].get(name)
-        return None if u is None else {"name": name, **{k: v for k, v in u.items() if k != "hash"}}
+        return None if u is None else {"name": name, **{k: v for k, v in u.items() if k != "hash"},
+                                       "stamp": _stamp(u)}
 
     def list(self) -> list[dict[str, Any]]:
         data = self.load()
@@ -132,7 +134,7 @@ class Users:
             with self._change() as data:
                 if name in data["users"]:
                     data["users"][name]["hash"] = ph.hash(password)
-        return {"name": name, "role": u["role"]}
+        return {"name": name, "role": u["role"], "stamp": _stamp(u)}
 
     # -- tokens
     def new_token(self, name: str, scopes: list[str] | None = None) -> str:
@@ -174,6 +176,11 @@ class Users:
 
 
 _DUMMY: dict[str, str] = {}
+
+
+def _stamp(u: dict[str, Any]) -> str:
+    """What a session must hold to stay valid: new with every password set (older files: the time it was set)."""
+    return str(u.get("stamp") or u.get("created") or "")
 
 
 def _dummy() -> str:

@@ -121,10 +121,11 @@ def test_users_cli(tmp_path):
     from ekte.users import Users
 
     u = Users(w)
-    assert u.verify("anna", "ein-langes-passwort") == {"name": "anna", "role": "clerk"}
+    got = u.verify("anna", "ein-langes-passwort")
+    assert got == {"name": "anna", "role": "clerk", "stamp": data["users"]["anna"]["stamp"]} and got["stamp"]
     assert u.verify("anna", "falsch") is None and u.verify("bob", "ein-langes-passwort") is None
     assert u.check_token(tok)["scopes"] == ["review"] and u.check_token(tok[:-1] + "x") is None
-    run_ekte("users", "remove", "anna", "-w", w, check=0)
+    assert "user anna removed" in run_ekte("users", "remove", "anna", "-w", w, check=0).stdout
     assert u.check_token(tok) is None
 
 
