@@ -250,6 +250,8 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
 
     with _exit_on_errors():
         api.users_remove(name, workdir=workdir)
+    out.print(f"user {name} removed (with their API tokens; their sessions end at the next click)", highlight=False,
+              markup=False)
 
 
 def _day(v: str | None) -> str | None:
