@@ -1,6 +1,7 @@
 """Access to the clerk's station (fresh24 #4, #9), over real HTTP (``ekte serve`` in a subprocess): a new
 password ends the sessions of the old one; failed logins are throttled per user name and client, with a
-German 429 page and a log line without the name; the users page says exactly why a user was not added."""
+German 429 page and a log line without the name; the users page says exactly why a user was not added; the quarantine page names the real reason of a text file
+named .pdf."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ def st(tmp_path_factory):
     for name, (role, pw) in {**PASSWORDS, "bernd": ("clerk", "bernd-geheim-1")}.items():
         (base / f"{name}.pw").write_text(pw + "\n")
         run_ekte("users", "add", name, "--role", role, "-w", wd, "--password-file", base / f"{name}.pw", check=0)
+    (base / "inbox").mkdir()
+    (base / "inbox" / "brief.pdf").write_text("Sehr geehrte Damen und Herren,\nhallo.\n")  # text named .pdf
+    run_ekte("ingest", base / "inbox", "-w", wd)  # it goes to quarantine (exit code: a document failed)
     log = base / "serve.log"
     server, url = start_server(wd, "-v", log=log)
     try:
@@ -88,3 +92,13 @@ def test_throttle_delay_grows_and_ends():
         t.failed("anna", "1.2.3.4")
     now[0] += WINDOW
     assert t.failed("anna", "1.2.3.4") == 0  # old failures are forgotten after the window
+
+
+def test_quarantine_names_a_text_file_named_pdf(st):
+    reason = next((st["wd"] / "quarantine").glob("*/reason.json")).read_text()
+    assert "plain text but its name ends in .pdf" in reason
+    page = html.unescape(login(st["url"], "chef").get("/quarantine").text)
+    assert "Die Datei enthält reinen Text, ihr Name endet aber auf .pdf" in page and "in .txt um" in page
+    assert "weder ein PDF" not in page
+    en = html.unescape(login(st["url"], "chef", lang="en").get("/quarantine").text)
+    assert "holds plain text, but its name ends in .pdf" in en and "Rename it to .txt" in en

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -18,9 +19,27 @@ from ekte.users import ROLES
 router = APIRouter(include_in_schema=False)
 
 
+# A code's more exact messages (the general text of ``unsupported_type`` would say the opposite of the fact for a
+# text file named .pdf): the pipeline's English message → its msgid (with the values it names).
+MISNAMED_TEXT = re.compile(r"The file holds plain text but its name ends in (\.[^\s:]{1,16}):")
+EXACT = {
+    "The text file cannot be decoded.": N_("The text file cannot be decoded (its character encoding is not known)."),
+    "Office documents are not accepted (intake.office.enabled = false).":
+        N_("Office documents are not accepted here (setting intake.office.enabled = false)."),
+}
+
+
 def reason_text(code: str | None, message: str | None, gettext: Any) -> str:
     """A quarantine reason in the reader's language (the known codes are
-    translated; a plugin's own message is shown as it is)."""
+    translated, with a more exact text where the pipeline gave one; a
+    plugin's own message is shown as it is)."""
+    if code == "unsupported_type" and message:
+        if m := MISNAMED_TEXT.match(message):
+            return gettext(N_("The file holds plain text, but its name ends in {suffix}: text files are taken with "
+                              "the ending .txt (or .text, .csv, .tsv, .log, .asc). Rename it to .txt and put it into "
+                              "the inbox again.")).format(suffix=m[1])
+        if message in EXACT:
+            return gettext(EXACT[message])
     if code in REASONS:
         return gettext(REASONS[code]) + ("" if code != "rejected" or not message else f" ({message})")
     return message or code or ""
