@@ -117,7 +117,7 @@ def test_review_queue_end_to_end(tmp_path, born_digital):
     assert meta["fields"]["gemarkung"]["value"] == "Wiesenau" and meta["fields"]["gemarkung"]["method"] == "manual"
     assert any(h["stage"] == "review" for h in meta["history"])
     assert json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout) == []
-    p = run_ekte("review", "accept", d["id"], "-w", wd)
+    p = run_ekte("review", "accept", d["id"], "-w", wd, "--lang", "en")
     assert p.returncode == 2 and "not waiting for review" in p.stderr
     # the archive was rewritten with the new type, still valid PDF/A
     import pikepdf.pdfa
