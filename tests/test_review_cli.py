@@ -95,8 +95,8 @@ def test_prefix_errors(wd):
 
 def test_show_correct_defer_reject(wd):
     doc, other = queue_ids(wd)[:2]
-    ok = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12345", "--set", "nachname=Wolff", "--lang", "de",
-                  check=0).stdout
+    ok = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12345", "--set", "nachname=Wolff",
+                  "--lang", "de", check=0).stdout
     assert f"Korrekturen an {doc} gespeichert: " in ok and "Postleitzahl" in ok and "nachname" not in ok
     bad = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=1234", env={"EKTE_LANG": "en"})
     assert bad.returncode == 2 and "plz: a postcode (PLZ) has exactly five digits" in bad.stderr

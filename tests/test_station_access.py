@@ -102,3 +102,21 @@ def test_quarantine_names_a_text_file_named_pdf(st):
     assert "weder ein PDF" not in page
     en = html.unescape(login(st["url"], "chef", lang="en").get("/quarantine").text)
     assert "holds plain text, but its name ends in .pdf" in en and "Rename it to .txt" in en
+
+
+def test_users_page_says_why_a_user_was_not_added(st):
+    chef = login(st["url"], "chef")
+
+    def add(name: str, role: str = "clerk", password: str = "lang-genug-1") -> str:
+        r = chef.post("/users", data={"name": name, "role": role, "password": password,
+                                      "csrf": csrf_of(chef.get("/users").text)})
+        assert r.status_code == 303
+        return html.unescape(chef.get("/users").text)
+
+    page = add("vera")
+    assert "„vera“ gibt es bereits" in page and "ekte users add vera --role … --replace" in page
+    assert "„Hans Müller“ ist kein gültiger Benutzername" in add("Hans Müller")
+    assert "mindestens 8 Zeichen" in add("paul", password="kurz")
+    assert "Wählen Sie eine der Rollen viewer, clerk, admin, intake" in add("paul", role="boss")
+    assert "paul" not in run_ekte("users", "list", "-w", st["wd"], check=0).stdout
+    assert "Benutzer angelegt." in add("paul") and "paul" in run_ekte("users", "list", "-w", st["wd"], check=0).stdout
