@@ -261,7 +261,7 @@ def test_sample_check_recorded(tmp_path):
     assert item["sample_check"] is True and "Stichprobe" in item["fields"][0]
     p = run_ekte("review", "accept", d["id"], "-w", wd)
     assert p.returncode == 2 and "--sample" in p.stderr
-    p = run_ekte("review", "accept", d["id"], "-w", wd, "--sample", "differs")
+    p = run_ekte("review", "accept", d["id"], "--lang", "en", "-w", wd, "--sample", "differs")
     assert p.returncode == 2 and "differs from the paper" in p.stderr
     run_ekte("review", "accept", d["id"], "-w", wd, "--sample", "matches", check=0)
     results = [e["new"] for e in _history(wd, d["id"])["events"] if e["event"] == "sample-check"]
