@@ -1,6 +1,7 @@
 """--move, logs without personal data, profiles and overrides, the Python API."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,31 @@ def test_json_log_format(tmp_path, born_digital):
     p = run_ekte("ingest", next(src.glob("*.pdf")), "-w", tmp_path / "wd", "-v", "--log-format", "json", "--json")
     lines = [json.loads(x) for x in p.stderr.splitlines() if x.strip()]
     assert lines and all({"time", "level", "message"} <= set(x) for x in lines)
+    for x in lines:  # ISO 8601 with milliseconds and the UTC offset (a log collector must not guess the zone)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", x["time"]), x["time"]
     json.loads(p.stdout)
+
+
+@pytest.mark.parametrize("verbose", [0, 2])
+def test_a_librarys_benign_error_is_a_debug_line(verbose, monkeypatch, capsys):
+    """watchdog logs an ERROR at every stop of the daemon (its inotify thread
+    stopped while it waited): an operator alerting on errors was woken at
+    every restart (fresh-clone check). Shown with -vv only, as debug."""
+    import logging
+
+    from ekte import logs
+
+    monkeypatch.setenv(logs.ENV, "")
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    logs.setup_logging(verbose, "json")
+    logging.getLogger("watchdog.observers.inotify").error(
+        "InotifyEmitter.queue_events() called when the thread is inactive")
+    logging.getLogger("watchdog.observers.inotify").error("another error")
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.strip()]
+    assert [x["level"] for x in lines] == (["debug", "error"] if verbose else ["error"])
+    assert lines[-1]["message"] == "another error"
 
 
 def test_profiles_commands(tmp_path):

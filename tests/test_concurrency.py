@@ -403,6 +403,7 @@ def test_a_part_a_live_process_archived_is_reported_by_that_process_not_by_one_t
     from ekte.pipeline import Pipeline, delivery
     from ekte.pipeline.admission import SETTLED, Admission
     from ekte.profile import load_profile
+    from ekte.watch.daemon import Watcher
 
     out = tmp_path / "portal"
     (t,) = portal.generate_packages(out, count=1, seed=1).values()
@@ -424,8 +425,10 @@ def test_a_part_a_live_process_archived_is_reported_by_that_process_not_by_one_t
             xdomea = next(c for c in b.connectors if c.name == "xdomea")
             delivery.deliver_group(b, xdomea, gid)  # as when this process completes the group
             assert o.doc.status == Status.ARCHIVED and "xdomea" in o.doc.exports
-            delivery.disown(b)  # the end of its run: the first process, alive, reports the form
-            assert o.doc.status == Status.DUPLICATE and o.doc.duplicate_of == o.doc.id
+            (inbox := tmp_path / "inbox").mkdir()
+            Watcher(b, [inbox])._idle()  # a daemon, idle (ingest: the end of its run, the same disown)
+            assert o.doc.status == Status.DUPLICATE and o.doc.duplicate_of == o.doc.id  # the first process reports it
+            assert not b.adopted  # and the daemon does not keep it (it kept every such document)
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()

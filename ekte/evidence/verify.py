@@ -55,6 +55,7 @@ from ekte import fsutil
 from ekte.evidence import checks as ev
 from ekte.evidence import resiscan
 from ekte.journal.rebuild import ARCHIVED, _rejected_out
+from ekte.stages.pdfa import validate_written
 
 #: journal states whose document has an archive folder (quarantined: only after a clerk's rejection)
 KEPT = (*ARCHIVED, "quarantined")
@@ -260,17 +261,15 @@ def check_seal(c: Ctx) -> list[str]:
 def check_pdfa(c: Ctx) -> list[str]:
     import io
 
-    import pikepdf.pdfa
-
     fmt = str(c.archival.get("format") or "")
     if c.meta is None or not fmt.startswith("PDF/A-") or not (c.folder / PDF).is_file():
         return []
     flavour = fmt[-2:].lower()
     before = ev.unsealed_prefix(c.folder / PDF, c.archival)
     if before is None:
-        rep = pikepdf.pdfa.validate_written(c.folder / PDF, flavour)
+        rep = validate_written(c.folder / PDF, flavour)
         return [] if rep.passed else [f"{PDF} is not valid {fmt}: {len(rep.findings)} finding(s)"]
-    rep = pikepdf.pdfa.validate_written(io.BytesIO(before), flavour)
+    rep = validate_written(io.BytesIO(before), flavour)
     out = [] if rep.passed else [f"{PDF}: the revision under the seal is not valid {fmt}"]
     return out + [f"{PDF} (sealed): {x}" for x in ev.sealed_pdfa(c.folder / PDF, flavour)]
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from ekte import fsutil
 from ekte.evidence import archiving, resiscan
 from ekte.stages.intake import extension_for
+from ekte.stages.pdfa import save_validated
 
 if TYPE_CHECKING:  # pragma: no cover
     from ekte.model import Document
@@ -116,7 +117,7 @@ def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: b
             pikepdf.pdfa.prepare(pdf, flavour)
             pdf.save(dst, **pikepdf.pdfa.resolve_save_kwargs(flavour))  # dst is in a staged folder
             return True
-        return bool(pikepdf.pdfa.save(pdf, dst, flavour).passed)
+        return bool(save_validated(pdf, dst, flavour).passed)
 
 
 def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path, profile: "Profile",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte.errors import DocumentError
+from ekte.stages.pdfa import save_validated
 
 ROUTE = "page-ranges"
 
@@ -91,7 +92,7 @@ def assemble(parts: list[Path], out: Path) -> None:
         for p in parts:
             whole.pages.extend(stack.enter_context(pikepdf.open(p)).pages)
         try:
-            rep = pikepdf.pdfa.save(whole, out, "2b")
+            rep = save_validated(whole, out, "2b")
         except pikepdf.pdfa.PdfaError:
             rep = None
     if rep is None or not rep.passed:

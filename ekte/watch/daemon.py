@@ -308,7 +308,7 @@ class Watcher:
             coord.abandoned.clear()
             idle = not self.queue and not self.parts and not coord.busy
             if idle:
-                delivery.flush_groups(self.session)  # groups that waited for more documents go now
+                self._idle()
             now = time.monotonic()
             if self.rescan_every and now - last_rescan >= self.rescan_every:
                 self.rescan()
@@ -318,6 +318,14 @@ class Watcher:
             if now - last_status >= 1.0:
                 board.write(self._status(coord))
                 last_status = now
+
+    def _idle(self) -> None:
+        """Nothing queued or in flight: groups that waited for more documents
+        go now; documents whose export this daemon resumed for another run
+        (``session.adopted``) are settled and forgotten — the daemon reports
+        per document as it goes, so they would only pile up."""
+        delivery.flush_groups(self.session)
+        delivery.disown(self.session)
 
     def _drain(self, coord: Coordinator, board: StatusBoard) -> None:
         """Stopping: no new files; the ones in flight may finish for a while."""
