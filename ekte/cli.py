@@ -19,7 +19,7 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, JobsOpt, JsonOpt, 
                           SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, sigint_now
+from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, json_on_exit, sigint_now
 from ekte.render import err, out
 
 
@@ -362,7 +362,8 @@ def field_sets(items: list[str]) -> dict[str, str]:
 
 def main() -> None:
     try:
-        app()
+        with json_on_exit(sys.argv[1:]):
+            app()
     except Exception as e:  # noqa: BLE001 - no traceback reaches a user
         failure = environment_failure(e)
         if failure is not None:

@@ -62,7 +62,7 @@ def test_export_takes_one_selection_and_german_days(st):
                         "--since and --all together"), ((first, "--since", "01.01.2000"), "ID and --since together")):
         p = run_ekte("export", *args, "-w", wd, "--json")
         assert p.returncode == 2 and p.stderr.count("\n") == 1 and words in p.stderr, (args, p.stderr)
-        assert p.stdout == ""  # nothing exported
+        assert json.loads(p.stdout) == {"error": {"code": "usage", "message": p.stderr.strip()[len("error: "):]}}
     ids = {}
     for day in ("01.01.2000", "2000-01-01", "31.12.2999"):
         p = run_ekte("export", "--since", day, "-w", wd, "--json")
