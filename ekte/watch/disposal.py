@@ -6,7 +6,11 @@ silently, nothing leaves before it is safe:
   relative to the watched folder (or deleted, ``watch.after_export =
   "delete"``);
 * quarantined → removed once its verified copy is in the quarantine
-  (else moved there);
+  (else moved there, only while it still holds the bytes that were read);
+* replaced while it was read (another file renamed over it: a scanner
+  re-using ``scan0001.pdf``) → left in the inbox and tracked again as a
+  new arrival, so that its new content is read, and archived, under its
+  own id — never moved or removed on the old document's behalf;
 * archived but not exported → stays, so that a later rescan delivers it;
 * a container (portal package, batch) → when all its parts are settled:
   to the done folder, or to ``quarantine/packages`` if a part failed.
@@ -49,13 +53,39 @@ class Disposal:
             self._part_done(item.package, doc.status)
             return
         src = item.path
+        replaced = False
         try:
             if intake.kind(src) == "file":  # a link or special file stays where it is (reported once)
-                self._clear(doc, src)
+                replaced = self._replaced(doc, src)
+                if not replaced:
+                    self._clear(doc, src)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
                         getattr(e, "strerror", None) or e)
+            replaced = isinstance(e, fsutil.NotMoved) and self._replaced(doc, src)
         self.tracker.release(str(src))
+        if replaced:
+            self._arrived_again(doc, src)
+
+    @staticmethod
+    def _replaced(doc: Document, src: Path) -> bool:
+        """The inbox file no longer holds the bytes this document was read
+        from (another file was renamed over it while ekte read it)."""
+        try:
+            return fsutil.sha256_file(src) != doc.sha256
+        except OSError:
+            return False
+
+    def _arrived_again(self, doc: Document, src: Path) -> None:
+        """A replaced file is a new arrival: tracked for stability again,
+        then read again (its own id), as if it had just been dropped in."""
+        log.info("doc %s: its inbox file changed while it was read; the new content is taken as a new arrival",
+                 doc.id)
+        try:
+            st = os.stat(src, follow_symlinks=False)
+        except OSError:
+            return
+        self.tracker.observe(str(src), st.st_size, st.st_mtime_ns)
 
     def _clear(self, doc: Document, src: Path) -> None:
         if doc.status in SAFE:
@@ -70,7 +100,8 @@ class Disposal:
             if copies and fsutil.sha256_file(copies[0]) == doc.sha256 and fsutil.sha256_file(src) == doc.sha256:
                 os.unlink(src)
             else:
-                fsutil.move_input(src, fsutil.free_target(src, self.roots, qdir / "inbox"))
+                # only the bytes that were read: a file renamed over it since is another document
+                fsutil.move_input(src, fsutil.free_target(src, self.roots, qdir / "inbox"), doc.sha256)
         # export_failed: archived; the file stays so that the next rescan retries the export
 
     # -- containers
