@@ -8,6 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ekte.pipeline.settled import input_of
+
 err = Console(stderr=True)
 out = Console()
 
@@ -83,7 +85,7 @@ def summary(result: Any) -> None:
         for c in ("file", "reason", "message"):
             q.add_column(c, overflow="fold")
         for d in bad:
-            q.add_row(d.id, d.source.rsplit("/", 1)[-1], d.error.code, d.error.message)
+            q.add_row(d.id, input_of(d).rsplit("/", 1)[-1], d.error.code, d.error.message)
         out.print(q)
     if result.interrupted:
         out.print("[yellow]interrupted — run the same command again to finish the rest[/]")

@@ -15,7 +15,7 @@ from typing import Any
 
 from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
-from ekte.journal import ARCHIVED, QUARANTINED, REVIEW
+from ekte.journal import ARCHIVED, FINAL_STATES, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
 from ekte.model import Classification, Document, ErrorInfo, Status
 from ekte.pipeline import steps
@@ -121,9 +121,9 @@ class Admission:
         if item.given:
             doc.extra["given"] = item.given
             doc.source = item.given.get("source", doc.source)
-        if self.seen.setdefault(cand.sha256, item) is not item:
-            doc.status, doc.duplicate_of = Status.DUPLICATE, doc.id
-            return Outcome(SETTLED, doc, item)
+        first = self.seen.setdefault(cand.sha256, item)
+        if first is not item:
+            return self._twin(doc, item, first, cand)
         if deferred_since is not None:
             row = j.get(cand.sha256)
             if row is not None and row["state"] == QUARANTINED and row["updated"] >= deferred_since:
@@ -147,7 +147,9 @@ class Admission:
             return Outcome(DEFERRED, doc, item, holder=claim.holder, cand=cand)
         if claim.row is not None and claim.row["state"] == QUARANTINED:
             # taken up again (the station's retry of a copy, a re-run after a fix): it arrived when and
-            # where it first did — the copy's path and today are not its provenance
+            # where it first did — the copy's path and today are not its provenance; the run reports
+            # it under this input (results.input_of)
+            doc.extra["input"] = doc.source
             doc.source, doc.received = claim.row["source"], claim.row["first_seen"]
         if claim.row is not None and claim.row["state"] == ARCHIVED and j.archive_dir(claim.row) is not None:
             done = steps.resume_export(self.session, claim.row, str(item.path))  # archived by an interrupted run
@@ -161,6 +163,25 @@ class Admission:
         if err is not None:
             return Outcome(REJECTED, doc, item, error=err)
         return Outcome(TASK, doc, item, cand=cand)
+
+    def _twin(self, doc: Document, item: WorkItem, first: WorkItem, cand: intake.Candidate) -> Outcome:
+        """The same content a second time while the first is known here: a
+        duplicate once the first is archived; quarantined (with the first's
+        reason, naming it) once the first was; asked again while the first is
+        in flight.  Never a duplicate of something that was not archived."""
+        j = self.session.j
+        row = None if j.holds(doc_key(cand.sha256)) else j.get(cand.sha256)  # held: the first is in flight here
+        state = row["state"] if row is not None else None
+        if state == QUARANTINED:
+            earlier = intake.display(first.path) if first.path else row["source"]
+            doc.status = Status.QUARANTINED
+            doc.error = ErrorInfo(row["error_code"], f"{row['error_message'] or ''} The same content was quarantined "
+                                  f"as {earlier} (quarantine/{row['id']}).".strip(), "intake")
+            return Outcome(SETTLED, doc, item)
+        if state in (ARCHIVED, REVIEW) + FINAL_STATES:
+            doc.status, doc.duplicate_of = Status.DUPLICATE, row["id"]
+            return Outcome(SETTLED, doc, item)
+        return Outcome(DEFERRED, doc, item, cand=cand)  # the first is still being processed
 
     def refused(self, item: WorkItem, e: DocumentError) -> Outcome:
         """A file that was not read (a link, a FIFO, socket or device, no
