@@ -289,7 +289,7 @@ class Watcher:
             runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon(count=killed)])
             if self.mail is not None:
                 runs.quietly(self.mail.abandon)
-            runs.quietly(lambda: board.write({**self._status(None),
+            runs.quietly(lambda: board.write({**self._status(None), "stopped": now_iso(),  # ended cleanly
                                               **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
 
