@@ -6,6 +6,7 @@ cannot be processed."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
@@ -17,7 +18,7 @@ from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
 from ekte.journal import ARCHIVED, FINAL_STATES, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
-from ekte.model import Classification, Document, ErrorInfo, Status
+from ekte.model import Classification, Document, ErrorInfo, Status, document_from_metadata
 from ekte.pipeline import steps
 from ekte.pipeline.tasks import ARCHIVE, WorkItem, WorkTask
 from ekte.sources import Rejected
@@ -92,6 +93,20 @@ def unreadable(path: Path, e: DocumentError) -> Document:
     return doc
 
 
+def done_before(doc: Document, row: Any) -> None:
+    """A document this working directory finished in an earlier run (or
+    another process): reported with the state the journal has and the fields
+    its archive's ``metadata.json`` holds, under ``done_before`` — a script
+    collecting results from a resumed migration reads one JSON."""
+    doc.extra["done_before"] = {"state": row["state"], "run": row["run_id"], "updated": row["updated"]}
+    meta = Path(doc.archive_path or "") / "metadata.json" if doc.archive_path else None
+    try:
+        if meta is not None:
+            doc.fields = document_from_metadata(json.loads(meta.read_text("utf-8"))).fields
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # the journal's state is reported; the fields are in the archive folder when it is readable
+
+
 class Admission:
     """Intake decisions for one run.  It remembers the documents seen: in a
     run (*per_run*), the same content twice is a duplicate; in the daemon,
@@ -141,6 +156,7 @@ class Admission:
                 doc.classification = Classification(row["doctype"], float(row["confidence"] or 0.0), method="journal")
             doc.archive_path = str(j.archive_dir(row) or "") or None
             doc.exports = j.exports_of(row["id"])
+            done_before(doc, row)
             j.event(doc.id, "intake", "duplicate", "")
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":

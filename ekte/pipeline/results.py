@@ -61,10 +61,13 @@ class _Streamed(list):  # type: ignore[type-arg]
 def entry(doc: Document) -> dict[str, Any]:
     """One document of the ``--json`` output: ``source`` is the input this
     run read (``first_source``: where the same content first arrived, when
-    the journal keeps that as its provenance)."""
+    the journal keeps that as its provenance); ``done_before``: finished by
+    an earlier run (its journal state, run and time)."""
     out = doc.result_dict()
     if input_of(doc) != doc.source:
         out["source"], out["first_source"] = input_of(doc), doc.source
+    if doc.extra.get("done_before"):
+        out["done_before"] = doc.extra["done_before"]
     return out
 
 
