@@ -86,8 +86,13 @@ def _text_misnamed(path: Path) -> bool:
         return stat.S_ISREG(os.fstat(fd).st_mode) and office.is_text(f.read(office.TEXT_SNIFF_BYTES))
 
 
+def not_read_sha(path: Path) -> str:
+    """The identity of a file that was not read: made from its path."""
+    return fsutil.sha256_bytes(b"ekte:not-read:" + os.fsencode(os.path.abspath(path)))
+
+
 def unreadable(path: Path, e: DocumentError) -> Document:
-    sha = fsutil.sha256_bytes(b"ekte:not-read:" + os.fsencode(os.path.abspath(path)))
+    sha = not_read_sha(path)
     doc = Document(sha256=sha, source=intake.display(path), size=0, media_type="")
     doc.status, doc.error = Status.QUARANTINED, ErrorInfo(e.code, e.message, e.stage)
     return doc
@@ -127,6 +132,9 @@ class Admission:
     def admit(self, item: WorkItem, cand: intake.Candidate | None = None, deferred_since: str | None = None) -> Outcome:
         j = self.session.j
         if cand is None:
+            big = intake.oversized(item.path, self.session.profile.intake.max_file_mb)
+            if big is not None:  # its size is the problem: not read (a hash of 600 MB proves nothing here)
+                return self.refused(item, big)
             try:
                 cand = intake.inspect(item.path, roots=self.roots)
             except DocumentError as e:

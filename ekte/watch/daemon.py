@@ -120,6 +120,8 @@ class Watcher:
                 self._report_once(p)
                 return
             size, mtime = stat_unit(p)
+            if self.disposal.left and (str(p), os.lstat(p).st_ino, mtime) in self.disposal.left:
+                return  # too large, left here on purpose (reported once)
         except OSError:
             self.tracker.forget(str(p))
             return
