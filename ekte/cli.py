@@ -19,7 +19,7 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, JobsOpt, JsonOpt, 
                           SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, sigint_now
+from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, json_on_exit, sigint_now
 from ekte.render import err, out
 
 
@@ -150,25 +150,20 @@ def import_xdomea_cmd(
 def export_cmd(
     ids: Annotated[Optional[List[str]], typer.Argument(metavar="ID", help="Document ids (or SHA-256 values).")] = None,
     connector: ConnectorOpt = [],
-    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE",
-                                                 help="Documents received on or after this date (YYYY-MM-DD).")] = None,
-    all_docs: Annotated[bool, typer.Option("--all", metavar="", help="Every archived document.")] = False,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Documents received on or after this "
+                                                 "day (YYYY-MM-DD or DD.MM.YYYY).")] = None,
+    all_docs: Annotated[bool, typer.Option("--all", metavar="", help="Every archived document (not with ID or "
+                                           "--since).")] = False,
     force: Annotated[bool, typer.Option("--force", metavar="", help="Ask the connector even if the journal says it "
                                         "has the document.")] = False,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], plugin: PluginOpt = [],
     as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Export archived documents again (after a DMS outage, or to a second system)."""
-    import datetime as _dt
-
     from ekte import api
 
     setup_logging(verbose, log_format.value)
-    if since:
-        try:
-            _dt.date.fromisoformat(since)
-        except ValueError:
-            _fail(ExitCode.USAGE, f"--since wants a date like 2026-01-31, not {since!r}")
+    since = _export_selection(ids, since, all_docs)
     with _exit_on_errors(as_json):
         result = api.export(ids or None, since=since, all_docs=all_docs, force=force, profile=profile,
                             workdir=workdir, overrides=override, connectors=connector or None, plugins=plugin)
@@ -181,6 +176,22 @@ def export_cmd(
     if result.failure is not None:  # as ingest: a connector that could not write at all ends the command with 74
         _fail(result.failure.exit_code, result.failure.message)
     raise typer.Exit(int(result.exit_code))
+
+
+def _export_selection(ids: list[str] | None, since: str | None, all_docs: bool) -> str | None:
+    """The documents ``ekte export`` takes: one of ID…, ``--since`` or ``--all`` (two of them are refused, one line,
+    exit 2: the narrower one silently won before); ``--since`` as YYYY-MM-DD, given so or as DD.MM.YYYY."""
+    from ekte import stats
+
+    given = [name for name, v in (("ID", ids), ("--since", since), ("--all", all_docs)) if v]
+    if len(given) > 1:
+        _fail(ExitCode.USAGE, f"{' and '.join(given)} together: choose one (ID… only these, --since from a day, "
+                              "--all every archived document)")
+    try:
+        return stats.day(since)
+    except stats.BadDate as e:
+        _fail(ExitCode.USAGE, f"--since wants {e}")
+    return None
 
 
 @command()
@@ -351,7 +362,8 @@ def field_sets(items: list[str]) -> dict[str, str]:
 
 def main() -> None:
     try:
-        app()
+        with json_on_exit(sys.argv[1:]):
+            app()
     except Exception as e:  # noqa: BLE001 - no traceback reaches a user
         failure = environment_failure(e)
         if failure is not None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Iterator
+import sys
+from typing import Any, Iterator
 
 import typer
 from rich.markup import escape
@@ -30,10 +31,51 @@ def sigint_now() -> None:
         raise KeyboardInterrupt
 
 
+#: the last error line :func:`fail` wrote (for the JSON object of :func:`json_on_exit`)
+LAST_ERROR: list[str] = []
+
+
 def fail(code: int, message: str) -> None:
     # One line, never wrapped at the terminal width: scripts grep for it.
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    LAST_ERROR[:] = [message]
     raise typer.Exit(code)
+
+
+class _Watched:
+    """sys.stdout, noting whether anything was written to it."""
+
+    def __init__(self, out: Any) -> None:
+        self._out, self.written = out, False
+
+    def write(self, s: str) -> int:
+        self.written = self.written or bool(s)
+        return self._out.write(s)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._out, name)
+
+
+@contextlib.contextmanager
+def json_on_exit(argv: list[str]) -> Iterator[None]:
+    """With ``--json``, a command that ends with a usage error (2) or a
+    missing program (3) before it printed anything prints
+    ``{"error": {"code": "usage" | "missing_dependency", "message": …}}``:
+    a script's ``json.load`` reads why instead of failing on nothing."""
+    if "--json" not in argv:
+        yield
+        return
+    watched = sys.stdout = _Watched(sys.stdout)
+    try:
+        yield
+    except SystemExit as e:
+        if e.code in (ExitCode.USAGE, ExitCode.MISSING_DEPENDENCY) and not watched.written:
+            code = "usage" if e.code == ExitCode.USAGE else "missing_dependency"
+            msg = LAST_ERROR[0] if LAST_ERROR else "invalid command line (see the message on stderr)"
+            print(json.dumps({"error": {"code": code, "message": msg}}, ensure_ascii=False, indent=2))
+        raise
+    finally:
+        sys.stdout = watched._out
 
 
 @contextlib.contextmanager
@@ -51,6 +93,7 @@ def exit_on_errors(as_json: bool = False) -> Iterator[None]:
             for x in e.errors:  # type: ignore[attr-defined]
                 err.print(f"[bold red]error:[/] {x.field}: {escape(field_error(x, cli_language()))}",
                           highlight=False, soft_wrap=True)
+            LAST_ERROR[:] = [str(e)]
             raise typer.Exit(ExitCode.USAGE)
         fail(ExitCode.USAGE, str(e))
     except MissingDependency as e:

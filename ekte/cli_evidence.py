@@ -12,7 +12,8 @@ import typer
 from rich.table import Table
 
 from ekte.cli import _exit_on_errors, app, command
-from ekte.cliopts import JsonOpt, LogFormat, LogFormatOpt, OverrideOpt, ProfileOpt, VerboseOpt, WorkdirOpt, new_app
+from ekte.cliopts import (JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, ProfileOpt, VerboseOpt, WorkdirOpt,
+                          check_jobs, new_app)
 from ekte.logs import setup_logging
 from ekte.render import out
 
@@ -31,8 +32,8 @@ def verify_cmd(
     require: Annotated[List[str], typer.Option(
         "--require", metavar="KIND", help="Evidence every document must have: seal, timestamp, transfer-note "
                                           "(repeatable or comma-separated).")] = [],
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N",
-                                                help="Processes (default: CPU cores).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", callback=check_jobs,
+                                                help="Processes (default and 0: CPU cores).")] = None,
     as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Re-hash originals and archival copies, check seals, time stamps, transfer notes and the journal.
@@ -88,28 +89,34 @@ def retention_due_cmd(
 @command(app, "history")
 def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (a unique prefix is enough).")],
                 profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
-                as_json: JsonOpt = False) -> None:
-    """One document's audit trail: when (local time), who, what, old → new."""
+                as_json: JsonOpt = False, lang: LangOpt = None) -> None:
+    """One document's audit trail: when (local time), who, what, old → new — in words (German unless --lang en);
+    --json keeps the journal's raw form."""
     from ekte import api
-    from ekte.serve.i18n import local_time
+    from ekte.profile import load_profile
+    from ekte.serve import i18n, names
 
+    code = i18n.cli_language(lang)
+    _ = i18n.gettext_for(code)
     with _exit_on_errors():
-        h = api.history(doc_id, profile=profile, workdir=workdir, overrides=override)
+        prof = load_profile(profile, override)
+        h = api.history(doc_id, profile=prof, workdir=workdir)
     if as_json:
         print(json.dumps(h, ensure_ascii=False, indent=2))
         return
     if h.get("deleted"):
         t = h["deleted"]
-        out.print(f"[bold]{h['id']}[/]  deleted {local_time(t['deleted'])} by {t['actor']}: {t['reason']}",
-                  highlight=False)
-    t = Table(title=f"{h['id']} ({len(h['events'])} events)")
-    for c in ("time", "who", "what", "field", "old → new", "detail"):
+        out.print(f"[bold]{h['id']}[/]  " + _("deleted {when} by {who}: {reason}").format(
+            when=i18n.local_time(t["deleted"]), who=names.actor_name(t["actor"], code), reason=t["reason"]),
+            highlight=False)
+    t = Table(title=_("{id} ({n} events)").format(id=h["id"], n=len(h["events"])))
+    for c in (_("When"), _("Who"), _("What"), _("Field"), _("Old → new"), _("Details")):
         t.add_column(c, overflow="fold")
     for e in h["events"]:
-        change = "" if e["new"] is None and e["old"] is None else \
-            f"{'–' if e['old'] is None else e['old']} → {'–' if e['new'] is None else e['new']}"
-        t.add_row(local_time(e["time"]), e["actor"], f"{e['stage']}·{e['event']}", e["field"] or "", change,
-                  e["detail"] or "")
+        t.add_row(i18n.local_time(e["time"]), names.actor_name(e["actor"], code),
+                  names.event_name(e["stage"], e["event"], code), names.field_title(e["field"], code),
+                  names.change_text(e, prof.doctype_title),
+                  names.detail_text(e, code, prof.doctype_title))
     out.print(t)
 
 

@@ -99,8 +99,8 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
                   f"{f.get('method')}]{note}", highlight=False, markup=False)
     out.print(f"{_('History')}:", highlight=False)
     for e in d["history"]:
-        change = f"  {e['old'] if e['old'] is not None else '–'} → {e['new']}" if e["new"] is not None else ""
-        who = _("system") if e["actor"] == "system" else e["actor"]
+        change = f"  {names.change_text(e, t)}" if e["new"] is not None else ""
+        who = names.actor_name(e["actor"], code)
         field = f" ({names.field_title(e['field'], code)})" if e["field"] else ""
         out.print(f"  {local_time(e['time'])}  {who:10} {names.event_name(e['stage'], e['event'], code)}{field}{change}",
                   highlight=False, markup=False)
@@ -272,7 +272,9 @@ def stats_cmd(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Intake per period × type × channel × outcome, review and correction rates, time from receipt to export."""
+    """Intake per period × type × channel × outcome, review and correction rates, time from receipt to export.
+    CSV in German (the default) is for German Excel: ``;``, decimal comma, German headings; ``--lang en``: the
+    machine form (ids, ``,`` and ``.``)."""
     from ekte import api
     from ekte import stats as st
 
@@ -286,7 +288,7 @@ def stats_cmd(
     if fmt == "json":
         print(json.dumps(fig, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        sys.stdout.write(st.to_csv(fig))
+        sys.stdout.write(st.to_csv(fig, _tr(lang)[1]))
     else:
         _stats_table(fig, lang)
 
@@ -312,3 +314,24 @@ def _stats_table(fig: dict, lang: str | None) -> None:
         t2.add_row(fig["titles"].get(k) or k or "–", number(v["documents"], code), percent(v["review_rate"], code),
                    "–" if med is None else f"{number(med / 60, code, 1)} min")
     out.print(t2)
+    _corrections_table(fig, code)
+
+
+def _corrections_table(fig: dict, code: str) -> None:
+    """Corrections per type and field (as the station's): how often clerks corrected a field of the reviewed."""
+    from rich.table import Table
+
+    from ekte.serve import names
+    from ekte.serve.i18n import number, percent
+
+    _ = _tr(code)[0]
+    if not fig["corrections"]:
+        out.print(_("No corrections in this period."), highlight=False)
+        return
+    t = Table(title=_("Corrections per field"))
+    for c in (_("Document type"), _("Field"), _("Corrected"), _("of reviewed"), _("Correction rate")):
+        t.add_column(c)
+    for c in fig["corrections"]:
+        t.add_row(fig["titles"].get(c["type"]) or c["type"] or "–", names.field_title(c["field"], code),
+                  number(c["corrected"], code), number(c["reviewed"], code), percent(c["rate"], code))
+    out.print(t)

@@ -68,8 +68,20 @@ SampleOpt = Annotated[Optional[str], typer.Option("--sample", metavar="matches|d
                                                   "result (Stichprobe): the scan matches the paper or not.")]
 PluginOpt = Annotated[List[str], typer.Option(
     "--plugin", metavar="MODULE", help="Load a plugin module (repeatable).")]
+
+
+def check_jobs(value: int | None) -> int | None:
+    """``--jobs``: 0 means the CPU cores (as ``ocr.jobs = 0``); a negative number is refused (exit 2, one line)."""
+    if value is not None and value < 0:
+        from ekte.cli_errors import fail
+
+        fail(2, f"--jobs {value}: give the number of processes, 1 or more (0 = as many as CPU cores)")
+    return value
+
+
 JobsOpt = Annotated[Optional[int], typer.Option(
-    "--jobs", "-j", metavar="N", help="Documents processed at once (default: profile ocr.jobs, else CPU cores).")]
+    "--jobs", "-j", metavar="N", callback=check_jobs,
+    help="Documents processed at once (default: profile ocr.jobs, else CPU cores; 0 = CPU cores).")]
 ConnectorOpt = Annotated[List[str], typer.Option(
     "--connector", "-c", metavar="NAME", help="Export connector, repeatable (default: the profile's).")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object on stdout instead of tables.")]

@@ -14,6 +14,7 @@ Worker processes set up the same handler from the environment
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import logging
 import os
@@ -113,10 +114,30 @@ class Redact(logging.Filter):
         return True
 
 
+#: (logger, message) of libraries that report an ordinary event as an error: shown as debug
+BENIGN = {("watchdog.observers.inotify", "InotifyEmitter.queue_events() called when the thread is inactive")}
+
+
+class Benign(logging.Filter):
+    """On the handler: a library's error that is none (watchdog's inotify
+    thread, stopped while it waited for an event — at every stop of the
+    daemon) is a debug record: an operator alerting on errors is not woken."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and (record.name, record.msg) in BENIGN:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return self.level <= logging.DEBUG
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         d = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": _dt.datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -144,6 +165,7 @@ def _install(level: int, fmt: str) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+    handler.addFilter(Benign(level))
     handler.addFilter(Redact())
     root = logging.getLogger()
     root.handlers[:] = [handler]

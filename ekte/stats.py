@@ -168,14 +168,39 @@ class _read:
             self.db.execute("COMMIT")
 
 
-def to_csv(figures: dict[str, Any]) -> str:
+def to_csv(figures: dict[str, Any], lang: str = "en") -> str:
+    """The grouped counts as CSV, one row per group, with each group's share of the period (%).
+
+    German (``lang="de"``, the clerk's default) is for German Excel: headings and values in German (document
+    types by title, days DD.MM.YYYY), ``;`` between cells, a decimal comma and a byte-order mark (Excel
+    reads UTF-8 only with one).  English is the machine form: ids and codes, ``,`` and ``.``."""
+    from ekte.serve import names
+    from ekte.serve.i18n import N_, gettext_for
+
+    de = lang == "de"
     buf = io.StringIO()
-    w = csv.writer(buf)
-    cols = figures["by"] + ["count"]
-    w.writerow(cols)
+    if de:
+        buf.write("\ufeff")
+    w = csv.writer(buf, delimiter=";" if de else ",", lineterminator="\r\n" if de else "\n")
+    total = figures["total"] or 1
+    heads = ([names.key_name(k, lang) for k in figures["by"]] + [gettext_for(lang)(N_("Documents")),
+             gettext_for(lang)(N_("Share (%)"))]) if de else figures["by"] + ["count", "share_percent"]
+    w.writerow(heads)
+    title = (figures.get("titles") or {}).get
     for r in figures["rows"]:
-        w.writerow([r.get(c, "") for c in cols])
+        share = f"{100 * r['count'] / total:.1f}"
+        cells = [_csv_value(k, r.get(k), lang, title) for k in figures["by"]] if de else [r.get(k, "") for k in
+                                                                                           figures["by"]]
+        w.writerow(cells + [r["count"], share.replace(".", ",") if de else share])
     return buf.getvalue()
+
+
+def _csv_value(key: str, value: Any, lang: str, title: Any) -> str:
+    from ekte.serve import names
+
+    if key == "day" and value:
+        return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+    return names.stat_value(key, value, lang, title)
 
 
 def series(figures: dict[str, Any], x: str, stack: str) -> tuple[list[str], dict[str, list[int]]]:

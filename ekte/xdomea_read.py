@@ -218,6 +218,8 @@ class Message:
             root = etree.fromstring(xml, parser)
         except etree.XMLSyntaxError as e:
             raise DocumentError("bad_message", f"the message XML is not well-formed ({e.msg})") from None
+        if root.getroottree().docinfo.internalDTD is not None:  # unresolved entities: their element's text is lost
+            raise DocumentError("bad_message", "the message declares a DTD (entities); xdomea messages never do")
         self.name, ns = local(root), etree.QName(root).namespace or ""
         if not ns.startswith("urn:xoev-de:xdomea:schema:") or not self.name.endswith((".0503", ".0605")):
             raise DocumentError("bad_message", f"not an xdomea 0503 or 0605 message: {self.name}")

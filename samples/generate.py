@@ -2,8 +2,12 @@
 profile's document types, as born-digital PDFs and as simulated scans,
 each with its ground truth (type, fields, text).
 
-    python samples/generate.py OUTDIR [--per-type N] [--scans] [--seed S]
-                                      [--noise LEVEL] [--formats pdf,tif,png,jpg,scanpdf]
+    python samples/generate.py OUTDIR [--per-type N] [--formats pdf,scanpdf,tif,png,jpg]
+                                      [--seed S] [--noise LEVEL] [--dpi N] [--layouts L1,L2]
+                                      [--with-other] [--inbox]
+
+Simulated scans are the formats other than ``pdf`` (``--formats scanpdf,tif``);
+``--with-other`` adds "sonstiges" letters, ``--inbox`` writes the small demo inbox.
 
 Writes ``OUTDIR/<id>.<ext>`` and ``OUTDIR.truth.json`` beside the folder
 (``{id: {"type", "fields", "text", "layout", "format"}}``).  Every name,

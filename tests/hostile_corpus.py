@@ -227,11 +227,11 @@ def build_containers(root: Path, pdf: bytes) -> dict[str, tuple[str, str]]:
          ("quarantined", "unsafe_package")),
         ("bomb.zip", {msg: xdomea_message("a.pdf"), "a.pdf": bomb}, ("quarantined", "unsafe_package")),
         ("xxe.zip", {msg: xdomea_message("a.pdf", '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
-                                         "&e;"), "a.pdf": pdf}, ("*", None)),
+                                         "&e;"), "a.pdf": pdf}, ("quarantined", "bad_message")),
         ("laughs.zip", {msg: xdomea_message("a.pdf", '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;'
                                             '&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
                                             '<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>', "&d;&d;&d;&d;"),
-                        "a.pdf": pdf}, ("*", None)),
+                        "a.pdf": pdf}, ("quarantined", "bad_message")),
         ("missing.zip", {msg: xdomea_message("nothere.pdf")}, ("quarantined", "missing_file")),
         ("not-a-zip.zip", None, ("quarantined", "bad_message")),
     ):

@@ -74,8 +74,10 @@ def test_history_names_actor_and_old_new(archive):
     acc = next(e for e in r["events"] if e["event"] == "accepted")
     assert acc["actor"] == getpass.getuser() and acc["new"] == acc["old"]  # type confirmed
     assert any(e["actor"] == "system: ekte review accept" and e["event"] == "exported" for e in r["events"])
-    text = run_ekte("history", rid, "-w", wd, env={"COLUMNS": "200"}, check=0).stdout
-    assert "field-corrected" in text and "→ 12345" in text and getpass.getuser() in text
+    text = run_ekte("history", rid, "-w", wd, env={"COLUMNS": "200"}, check=0).stdout  # German for the clerk
+    assert "Feld korrigiert" in text and "→ 12345" in text and getpass.getuser() in text
+    text = run_ekte("history", rid, "-w", wd, "--lang", "en", env={"COLUMNS": "200"}, check=0).stdout
+    assert "field corrected" in text and "→ 12345" in text
     code, res = _verify(wd)
     assert code == 0 and res["summary"]["audit_chain"]["events"] > 40, res
 

@@ -1,6 +1,7 @@
 """--move, logs without personal data, profiles and overrides, the Python API."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,31 @@ def test_json_log_format(tmp_path, born_digital):
     p = run_ekte("ingest", next(src.glob("*.pdf")), "-w", tmp_path / "wd", "-v", "--log-format", "json", "--json")
     lines = [json.loads(x) for x in p.stderr.splitlines() if x.strip()]
     assert lines and all({"time", "level", "message"} <= set(x) for x in lines)
+    for x in lines:  # ISO 8601 with milliseconds and the UTC offset (a log collector must not guess the zone)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", x["time"]), x["time"]
     json.loads(p.stdout)
+
+
+@pytest.mark.parametrize("verbose", [0, 2])
+def test_a_librarys_benign_error_is_a_debug_line(verbose, monkeypatch, capsys):
+    """watchdog logs an ERROR at every stop of the daemon (its inotify thread
+    stopped while it waited): an operator alerting on errors was woken at
+    every restart (fresh-clone check). Shown with -vv only, as debug."""
+    import logging
+
+    from ekte import logs
+
+    monkeypatch.setenv(logs.ENV, "")
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    logs.setup_logging(verbose, "json")
+    logging.getLogger("watchdog.observers.inotify").error(
+        "InotifyEmitter.queue_events() called when the thread is inactive")
+    logging.getLogger("watchdog.observers.inotify").error("another error")
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.strip()]
+    assert [x["level"] for x in lines] == (["debug", "error"] if verbose else ["error"])
+    assert lines[-1]["message"] == "another error"
 
 
 def test_profiles_commands(tmp_path):
@@ -127,3 +152,15 @@ def test_plugins_list_and_local_plugin(tmp_path):
     broken.write_text("raise RuntimeError('boom')\n")
     p = run_ekte("plugins", "list", "--plugin", "broken", env={"PYTHONPATH": str(tmp_path)})
     assert p.returncode == 2 and "plugin 'broken' failed to load: RuntimeError: boom" in p.stderr
+
+
+def test_json_on_a_usage_error_is_an_error_object(tmp_path):
+    """`--json` and exit 2 printed nothing on stdout: a script's json.load
+    failed instead of reading why (fresh-clone check)."""
+    p = run_ekte("ingest", tmp_path / "missing", "-w", tmp_path / "wd", "--json")
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    assert json.loads(p.stdout) == {"error": {"code": "usage", "message": f"input not found: {tmp_path / 'missing'}"}}
+    p = run_ekte("ingest", "--json", "--no-such-option", tmp_path)  # click's own usage error
+    assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "usage"
+    p = run_ekte("ingest", tmp_path / "missing", "-w", tmp_path / "wd")  # without --json: nothing on stdout
+    assert p.returncode == 2 and p.stdout == ""

@@ -254,9 +254,11 @@ def test_local_cluster_without_a_scheduler(born_digital, tmp_path):
     for f in sorted(src.glob("*.pdf"))[:4]:
         shutil.copy(f, inbox / f.name)
     marker = f"lc{os.getpid()}"
-    p = run_ekte("ingest", "--json", inbox, "-w", tmp_path / "wd", "--executor", "dask", "-j", "2",
+    p = run_ekte("ingest", "--json", "-v", inbox, "-w", tmp_path / "wd", "--executor", "dask", "-j", "2",
                  env={"EKTE_TEST_MARKER": marker}, check=0)
     s = json.loads(p.stdout)["summary"]
+    assert "Dask scheduler tcp://127.0.0.1:" in p.stderr  # no dashboard named: none was asked for (its health
+    assert "dashboard" not in p.stderr, p.stderr[-2000:]  # server's link was logged as one)
     assert s["by_status"]["archived"] == 4
     assert 1 <= len(s["workers"]) <= 2 and all(w.startswith("tcp://127.0.0.1:") for w in s["workers"])
     assert sum(w["documents"] for w in s["workers"].values()) == 4

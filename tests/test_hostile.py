@@ -271,3 +271,23 @@ def test_nothing_active_reaches_any_file_connector(tmp_path):
             assert b"MZ\x90\x00" not in f.read_bytes()
     n = len(list(inbox.iterdir()))
     assert pdfs >= 3 * n and zips >= n, (pdfs, zips)
+
+
+def test_a_cleaned_original_is_not_called_the_original():
+    """No PDF/A route worked, so the original became the archival copy — then
+    its active content was removed: the warning said "the original is kept
+    as the archival copy" beside "active content removed" (fresh-clone
+    check). It now says what the archival copy is."""
+    from collections import Counter
+
+    from ekte.model import Document
+    from ekte.stages import sanitize
+
+    doc = Document(sha256="ab" * 32, source="x.pdf", size=1, media_type="application/pdf")
+    doc.archival.update(format="original", reason="no route produced a valid PDF/A-2b; the original is kept")
+    doc.warnings += ["something else", f"archival copy is original: {doc.archival['reason']}"]
+    sanitize.record(doc, sanitize.Cleaned(removed=Counter({"JavaScript action": 1})))
+    assert doc.archival["format"] == "PDF"
+    assert doc.warnings[0] == "something else" and len(doc.warnings) == 3
+    assert doc.warnings[1].startswith("archival copy is PDF (not PDF/A): ") and "without its active content" in doc.warnings[1]
+    assert not any("archival copy is original" in w for w in doc.warnings)

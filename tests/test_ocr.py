@@ -133,6 +133,25 @@ def test_born_digital_text_kept_and_pdfa(tmp_path, params, born_digital):
     assert cer(res["page_texts"][0], truth[src.stem]["text"]) < 0.02
 
 
+def test_spacing_ghostscript_changes_is_not_a_changed_text(tmp_path, params):
+    """A letter whose Helvetica is not embedded: Ghostscript embeds a
+    substitute with other widths, and the extracted text loses a space
+    ("(FIN): W0K…" → "(FIN):W0K…"). Every such letter was archived as
+    the original, not PDF/A (fresh-clone check). The characters are
+    compared; a changed or lost glyph still refuses the output."""
+    import generate
+
+    from ekte.stages.ocr import _same_text
+
+    generate.generate(tmp_path / "g", per_type=1, formats=["pdf"], seed=1, layouts=["window"],
+                      doctypes=["kfz_zulassung"])
+    res, out = _ocr(next((tmp_path / "g").glob("*.pdf")), tmp_path, params)
+    assert (res["format"], res["route"]) == ("PDF/A-2B", "ghostscript-pdfa-verified"), res["attempts"]
+    assert pikepdf.pdfa.validate_written(out, "2b").passed
+    assert _same_text(["FIN (FIN): W0K9\n"], ["FIN  (FIN):W0K9"])
+    assert not _same_text(["(FIN): W0K9"], ["(FIN): WOK9"]) and not _same_text(["a b"], ["a"])
+
+
 class _Unclosed:
     """Cyclic garbage that warns when collected, as an unclosed socket does,
     and leaves the next one behind: any cycle collection, whenever it runs,

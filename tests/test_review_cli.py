@@ -129,11 +129,12 @@ def test_users_cli(tmp_path):
 
 
 def test_stats_cli_and_batch_report(wd, tmp_path):
-    rows = run_ekte("stats", "-w", wd, "--format", "csv", "--by", "month,type,channel,outcome", check=0).stdout
+    rows = run_ekte("stats", "-w", wd, "--format", "csv", "--by", "month,type,channel,outcome", "--lang", "en",
+                    check=0).stdout  # English: the machine form (German is for German Excel: test_ux6)
     lines = rows.splitlines()
-    assert lines[0] == "month,type,channel,outcome,count"
+    assert lines[0] == "month,type,channel,outcome,count,share_percent"
     db = sqlite3.connect(wd / "journal.sqlite")
-    assert sum(int(x.rsplit(",", 1)[1]) for x in lines[1:]) == db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert sum(int(x.split(",")[4]) for x in lines[1:]) == db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     assert all(",file," in x for x in lines[1:])  # born-digital PDFs from a folder
     assert run_ekte("stats", "-w", wd, "--by", "colour").returncode == 2
     report = tmp_path / "bericht.html"

@@ -377,8 +377,9 @@ def test_statistics_pages_downloads_and_cli(st):
     page = c.get("/stats?by=day,type,channel,outcome")
     assert page.status_code == 200 and page.text.count("<svg") >= 3 and "Eingang nach Kanal" in page.text
     data = c.get("/stats.json?by=type,channel,outcome").json()
-    rows = list(csv.DictReader(io.StringIO(c.get("/stats.csv?by=type,channel,outcome").text)))
-    assert sum(int(r["count"]) for r in rows) == data["total"] == sum(r["count"] for r in data["rows"])
+    german = c.get("/stats.csv?by=type,channel,outcome").text  # the German UI: for German Excel
+    rows = list(csv.DictReader(io.StringIO(german.lstrip("\ufeff")), delimiter=";"))
+    assert sum(int(r["Dokumente"]) for r in rows) == data["total"] == sum(r["count"] for r in data["rows"])
     total = journal(st).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     assert data["total"] == total
     assert {r["channel"] for r in data["rows"]} <= {"file", "scan"}

@@ -259,8 +259,10 @@ def test_hostile_containers_are_quarantined_and_the_run_goes_on(born_digital, tm
     assert by_src[str(tmp_path / "bomb.zip")][0]["error"]["code"] == "unsafe_package"
     assert by_src[str(tmp_path / "notzip.zip")][0]["error"]["code"] == "bad_message"
     assert not (tmp_path / "evil.pdf").exists() and not (tmp_path.parent / "evil.pdf").exists()
-    # the entity is not resolved: nothing of /etc/passwd anywhere in the archive
-    for d in by_src[str(ent)] + by_src[str(good2)]:
+    # a message declaring entities is refused (never resolved: their element's text would silently vanish)
+    assert [(d["status"], d["error"]["code"]) for d in by_src[str(ent)]] == [("quarantined", "bad_message")]
+    assert "DTD" in by_src[str(ent)][0]["error"]["message"]
+    for d in by_src[str(good2)]:  # nothing of /etc/passwd anywhere in the archive
         assert d["status"] in ("archived", "duplicate")
         if d["status"] == "archived":
             assert "root:" not in Path(d["archive"], "metadata.json").read_text("utf-8")

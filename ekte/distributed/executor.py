@@ -145,8 +145,9 @@ class DaskExecutor:
         self.plugin_name = f"{PLUGIN_PREFIX}{self.client.id}"
         self._forget_stale_runs()
         self.client.register_plugin(RunPlugin(self.key, setup, files, paths, self.required), name=self.plugin_name)
-        if self.client.dashboard_link:
-            log.info("Dask scheduler %s, dashboard %s", self.address, self.client.dashboard_link)
+        # a LocalCluster's scheduler serves its health routes on :8787 without a dashboard: named only when asked for
+        link = self.client.dashboard_link if dashboard or self.cluster is None else ""
+        log.info("Dask scheduler %s%s", self.address, f", dashboard {link}" if link else "")
         self._look(force=True)
 
     def _connect(self, settings: Any, jobs: int, dashboard: str, timeout: float) -> None:

@@ -33,7 +33,7 @@ from ekte.journal.claims import doc_key
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline import delivery, steps
 from ekte.pipeline.manual import FieldInvalid, check_value
-from ekte.pipeline.queue import Conflict, resolve, review_item, utc_iso
+from ekte.pipeline.queue import Conflict, metadata, resolve, review_item, utc_iso
 from ekte.stages import archive as archive_stage
 
 #: how long an action waits for another process that works on the same document
@@ -153,9 +153,9 @@ def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: st
         values = _checked(sets)
         item = review_item(session.workdir, row["id"])
         corr = dict(item.get("corrections") or {})
-        events = []
-        for k, v in values.items():
-            old = (corr.get(k) or {}).get("value")
+        events, read = [], metadata(session.j, row).get("fields") or {}
+        for k, v in values.items():  # the old value: an earlier correction's, else the one ekte read
+            old = (corr.get(k) or {}).get("value") or (read.get(k) or {}).get("value")
             corr[k] = {"value": v, "by": actor or SYSTEM, "time": utc_iso()}
             events.append(detail(actor, field=k, old=old, new=v))
         _write_item(session, row["id"], {"corrections": corr})

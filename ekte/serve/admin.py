@@ -37,6 +37,7 @@ def quarantine_page(request: Request) -> Response:
         e = q.quarantine_entry(st.workdir, r["id"])
         r["reason"] = reason_text(r["error_code"], r["error_message"], gettext)
         r["has_original"] = e["original"] is not None
+        r["file"] = (r.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1]  # as the CLI's "file" column
         r["stage"] = e["reason"].get("stage", "")
         r["retrying"] = r["id"] in st.retries and st.retries[r["id"]].running
     done = sorted((x for x in list(st.retries.values()) if not x.running), key=lambda x: x.finished or "", reverse=True)
@@ -146,7 +147,7 @@ def stats_download(request: Request, fmt: str) -> Response:
     since, until, by = stats_args(request)
     fig = stats.compute(st.reader, st.profile, since=since, until=until, by=by)
     if fmt == "csv":
-        return PlainTextResponse(stats.to_csv(fig), media_type="text/csv; charset=utf-8",
+        return PlainTextResponse(stats.to_csv(fig, request.state.lang), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="ekte-statistik.csv"'})
     if fmt == "json":
         from fastapi.responses import JSONResponse

@@ -10,16 +10,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from ekte.errors import ConfigError
 from ekte.pipeline import queue as q
 from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing
-from ekte.serve import i18n
+from ekte.serve import i18n, messages
 from ekte.serve.auth import LoginRequired
 from ekte.serve.station import Station
 from ekte.users import session_secret
@@ -51,7 +52,7 @@ def create_app(station: Station) -> FastAPI:
             logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__, request.method,
                                                   request.url.path)
             logging.getLogger("ekte.serve").debug("internal error", exc_info=True)
-            response = _error(request, 500, "internal error")
+            response = _error(request, 500, "internal error", english=True)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
@@ -118,11 +119,12 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ConfigError)
     async def config_error(request: Request, exc: ConfigError) -> Response:
         status = 404 if isinstance(exc, q.NotFound) else 409 if isinstance(exc, q.Conflict) else 400
-        return _error(request, status, str(exc))
+        return _error(request, status, str(exc), english=True)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+    @app.exception_handler(StarletteHTTPException)  # also a route that does not exist (404) or a wrong method (405)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None),
+                      english=messages.is_untranslated(exc.detail, exc.status_code))
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> Response:
@@ -130,12 +132,20 @@ def _handlers(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]}, status_code=422)
 
 
-def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None, *,
+           english: bool = False) -> Response:
+    """The API's JSON answer (its messages stay as they are), or an error page in the reader's language: an
+    *english* message (the pipeline's, a bare status) in words of :mod:`ekte.serve.messages`."""
     if _is_api(request):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    from ekte.serve import names
     from ekte.serve.web import render
 
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    detail = None
+    if english:
+        message, detail = messages.page_message(message, status, request.state.lang, names.state_name)
+    return render(request, "error.html", {"status": status, "message": message, "detail": detail}, status=status,
+                  headers=headers)
 
 
 def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8470,
@@ -153,6 +163,7 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
 
         warm()
         logging.getLogger("ekte.serve.access").setLevel(logging.INFO)
+        _own_server_log()
         config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False,
                                 server_header=False)
         # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here,
@@ -167,3 +178,20 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
     finally:
         st.close()
     return 0
+
+
+class _AsEkte(logging.Filter):
+    """uvicorn writes its start, stop and errors as ``uvicorn.error`` (its name for the server's log, whatever the
+    level): an operator reads "error" for a normal start.  Its records go out as ``ekte.serve.server`` at their
+    own level (INFO for start and stop), through ekte's redacting handler like every other record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.name = "ekte.serve.server"
+        return True
+
+
+def _own_server_log() -> None:
+    for name in ("uvicorn.error", "uvicorn"):
+        lg = logging.getLogger(name)
+        if not any(isinstance(f, _AsEkte) for f in lg.filters):
+            lg.addFilter(_AsEkte())

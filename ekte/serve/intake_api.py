@@ -243,8 +243,10 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
         upload.discard()
     st.intake.wake.set()
     location = f"/api/v1/documents/{got.id}"
+    rec = st.intake.spool.record(got.id) or {}
     body = {"id": got.id, "sha256": got.sha256, "state": "received" if got.created else _state(st, got.id),
-            "location": location}
+            "location": location, "received": _first_receipt(st, got.id, rec.get("received")),
+            "duplicate": not got.created}
     return JSONResponse(body, status_code=202 if got.created else 200, headers={"Location": location})
 
 
@@ -268,6 +270,23 @@ def _known(st: Any, sha: str) -> bool:
     return row is not None and row["state"] not in ("received", "released")
 
 
+def _first_receipt(st: Any, doc_id: str, submitted: str | None) -> str | None:
+    """When ekte first received the document: the journal's first receipt, or this API's submission if that was
+    earlier (a new document: the pipeline's receipt comes after it) — never the time of a re-submission."""
+    import datetime as dt
+
+    row = st.reader.get_by_id(doc_id)
+    times = [t for t in (submitted, row["first_seen"] if row is not None else None) if t]
+    if not times:
+        return None
+
+    def at(t: str) -> dt.datetime:
+        x = dt.datetime.fromisoformat(t)
+        return x if x.tzinfo else x.replace(tzinfo=dt.timezone.utc)
+
+    return min(times, key=at)
+
+
 def _state(st: Any, doc_id: str) -> str:
     row = st.reader.get_by_id(doc_id)
     if row is None:
@@ -283,7 +302,9 @@ def status(request: Request, doc_id: str) -> dict[str, Any]:
     rec = st.intake.spool.record(doc_id)
     if rec is None:
         raise HTTPException(404, "no document of that id was submitted through the API")
-    out: dict[str, Any] = {"id": doc_id, "sha256": rec["sha256"], "received": rec["received"],
+    first = _first_receipt(st, doc_id, rec["received"])
+    out: dict[str, Any] = {"id": doc_id, "sha256": rec["sha256"], "received": first,
+                           "duplicate": first != rec["received"],
                            "reference": rec.get("reference"), "channel": rec.get("channel"),
                            "state": _state(st, doc_id), "doctype": None, "doctype_title": None, "confidence": None,
                            "pages": None, "fields": {}, "exports": {}, "error": None}

@@ -58,6 +58,22 @@ STAT_NAMES = {
 KEY_NAMES = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month"), "type": N_("Document type"),
              "channel": N_("Channel"), "outcome": N_("Outcome")}
 
+#: how a value or a type was found (the history's ``method``)
+METHOD_NAMES = {
+    "rules": N_("rules"), "model": N_("learned model"), "label": N_("form label"), "pattern": N_("pattern in the text"),
+    "form": N_("form field"), "assigned": N_("assigned by layout"), "intake": N_("given at intake"),
+    "manual": N_("entered by a clerk"), "xdomea": N_("xdomea metadata"), "journal": N_("journal"),
+}
+#: the history's detail keys a clerk reads (others are shown as they are)
+DETAIL_KEYS = {
+    "confidence": N_("confidence"), "method": N_("method"), "doctype": N_("document type"), "reason": N_("reason"),
+    "disposition": N_("what follows"), "until": N_("until"), "note": N_("note"), "role": N_("role"),
+    "exit_code": N_("exit code"), "outcome": N_("outcome"), "code": N_("code"),
+}
+_ROUTE = re.compile(r"route=(\S{1,80}) pages=(\d{1,6})")
+_CONF = re.compile(r"confidence (\d(?:\.\d{1,6})?)")
+_PART = re.compile(r", (?=[a-z_]{1,20}: )")
+
 _NOT_FOUND = re.compile(r"([a-z_]{1,40}): not found")
 _UNSURE = re.compile(r"([a-z_]{1,40}): confidence (\d\.\d{1,4}) < (\d(?:\.\d{1,4})?)")
 
@@ -110,3 +126,63 @@ def reason_text(reason: str, lang: str) -> str:
             field=field_title(m[1], lang), confidence=percent(float(m[2]), lang),
             threshold=percent(float(m[3]), lang))
     return reason
+
+
+def actor_name(actor: str | None, lang: str) -> str:
+    """Who did it: a user's name, or "System" (with the command that acted: "System (ekte ingest)")."""
+    if not actor or actor == "system":
+        return _tr(lang)(N_("System"))
+    if actor.startswith("system: "):
+        return f"{_tr(lang)(N_('System'))} ({actor[8:]})"
+    return actor
+
+
+def detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None) -> str:
+    """An event's detail in words (the JSON keeps the raw form): the channel by its name, the OCR route as
+    what happened to the text, "confidence: 0.82, method: rules" as "Sicherheit: 82 %, Verfahren: Regeln"."""
+    from ekte.serve.i18n import local_time, percent
+
+    tr, detail = _tr(lang), e.get("detail") or ""
+    if (e.get("stage"), e.get("event")) == ("intake", "channel"):
+        return stat_value("channel", detail, lang)
+    if m := _ROUTE.fullmatch(detail):
+        how = (N_("kept as delivered (no PDF/A)") if m[1] == "original" else N_("text recognised (OCR)")
+               if m[1].startswith("ocrmypdf") else N_("the file's own text kept"))
+        return f"{tr(how)}, " + tr(N_("{n} page(s)")).format(n=m[2])
+    if m := _CONF.fullmatch(detail):
+        return f"{tr(DETAIL_KEYS['confidence'])}: {percent(float(m[1]), lang)}"
+    parts = []
+    for part in _PART.split(detail):
+        key, sep, value = part.partition(": ")
+        if not sep or key not in DETAIL_KEYS:
+            parts.append(part)
+            continue
+        if key == "confidence":
+            value = percent(float(value), lang) if re.fullmatch(r"\d(?:\.\d{1,6})?", value) else value
+        elif key == "method":
+            value = " + ".join(tr(METHOD_NAMES[v]) if v in METHOD_NAMES else v for v in value.split("+"))
+        elif key == "doctype" and title is not None:
+            value = title(value) or value
+        elif key == "until":
+            value = local_time(value) or value
+        parts.append(f"{tr(DETAIL_KEYS[key])}: {value}")
+    return ", ".join(parts)
+
+
+
+def change_pair(e: dict, title: Callable[[str], str] | None = None) -> tuple[str, str] | None:
+    """(old, new) of an event as shown (None when it changed no value); a document type by its title."""
+    if e.get("old") is None and e.get("new") is None:
+        return None
+    is_type = not e.get("field") and e.get("stage") in ("classify", "review") and title is not None
+
+    def shown(v: str | None) -> str:
+        return "–" if v is None else ((title(v) or v) if is_type and title else str(v))
+
+    return shown(e.get("old")), shown(e.get("new"))
+
+
+def change_text(e: dict, title: Callable[[str], str] | None = None) -> str:
+    """"old → new" of an event, "" when it changed no value."""
+    pair = change_pair(e, title)
+    return "" if pair is None else f"{pair[0]} → {pair[1]}"

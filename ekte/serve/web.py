@@ -39,6 +39,9 @@ def env(lang: str) -> Environment:
         e.globals["reason_text"] = lambda r: names.reason_text(r, lang)
         e.globals["key_name"] = lambda k: names.key_name(k, lang)
         e.globals["stat_value"] = lambda k, v: names.stat_value(k, v, lang)
+        e.globals["actor_name"] = lambda a: names.actor_name(a, lang)
+        e.globals["detail_text"] = lambda ev, title=None: names.detail_text(ev, lang, title)
+        e.globals["change_pair"] = names.change_pair
         _envs[lang] = e
     return _envs[lang]
 
@@ -54,14 +57,15 @@ def warm() -> None:
             env(lang).get_template(t.name)
 
 
-def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
+def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
     lang = request.state.lang
     user = getattr(request.state, "user", None)
     st = station(request)
     base = {"request": request, "lang": lang, "user": user, "csrf": csrf_token(request), "title": st.title,
             "profile": st.profile, "path": request.url.path, "flash": request.session.pop("flash", None)}
     html = env(lang).get_template(name).render(**base, **ctx)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def N_(msgid: str) -> str:

@@ -245,7 +245,11 @@ class _Attempts:
 
 
 def _same_text(before: list[str], after: list[str]) -> bool:
-    norm = lambda t: " ".join(t.split())  # noqa: E731
+    """The same characters on every page.  White space is not compared: the
+    spaces a text extractor infers from the gaps between glyphs change when
+    Ghostscript embeds a substitute for a font that was not embedded (other
+    widths) — "(FIN): W0K…" read as "(FIN):W0K…" — though no glyph changed."""
+    norm = lambda t: "".join(t.split())  # noqa: E731
     return len(after) == len(before) and all(norm(a) == norm(b) for a, b in zip(before, after))
 
 

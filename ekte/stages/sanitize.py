@@ -281,4 +281,6 @@ def record(doc: Any, cleaned: Cleaned) -> None:
         doc.archival["format"] = "PDF"
         doc.archival["reason"] = ("no route produced a valid PDF/A-2b; the original without its active content "
                                   "is kept as the archival copy")
+        doc.warnings[:] = [f"archival copy is PDF (not PDF/A): {doc.archival['reason']}"
+                           if w.startswith("archival copy is original:") else w for w in doc.warnings]
     doc.log("intake", "sanitized", cleaned.summary())
