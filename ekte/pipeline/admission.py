@@ -122,12 +122,25 @@ class Admission:
         self.run_id = run_id
         self.per_run = per_run
         self.seen: dict[str, WorkItem] = {}
+        self.reread: dict[str, bool] = {}  # input → taken again (changed while it was read)
         #: where files may be read from (the inputs, resolved, and this process's scratch)
         self.roots = intake.real_roots(list(roots) + [session.scratch]) if roots is not None else None
 
     def settled(self, doc: Document, item: WorkItem) -> None:
         if not self.per_run and self.seen.get(doc.sha256) is item:
             del self.seen[doc.sha256]
+        if (self.per_run and doc.error is not None and doc.error.code == "changed_during_read"
+                and not item.package and str(item.path) not in self.reread):
+            # replaced while it was read (a file renamed over it): its new content is read once more in this
+            # run, as a document of its own (the daemon takes it as a new arrival, watch.disposal)
+            self.reread[str(item.path)] = False
+
+    def again(self) -> list[Path]:
+        """Inputs to read once more (see :meth:`settled`), each once."""
+        out = [Path(p) for p, taken in self.reread.items() if not taken]
+        for p in out:
+            self.reread[str(p)] = True
+        return out
 
     def admit(self, item: WorkItem, cand: intake.Candidate | None = None, deferred_since: str | None = None) -> Outcome:
         j = self.session.j
