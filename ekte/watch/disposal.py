@@ -62,9 +62,7 @@ class Disposal:
         replaced = False
         try:
             if intake.kind(src) == "file":  # a link or special file stays where it is (reported once)
-                replaced = self._replaced(doc, src)
-                if not replaced:
-                    self._clear(doc, src)
+                replaced = self._clear(doc, src)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
                         getattr(e, "strerror", None) or e)
@@ -95,25 +93,35 @@ class Disposal:
             return
         self.tracker.observe(str(src), st.st_size, st.st_mtime_ns)
 
-    def _clear(self, doc: Document, src: Path) -> None:
+    def _clear(self, doc: Document, src: Path) -> bool:
+        """Move or remove the input; True when it is left because it no
+        longer holds the document's bytes (each inbox file is read once
+        more here at most: by this check or by ``move_input``'s)."""
+        read = doc.sha256 != not_read_sha(src)
         if doc.status in SAFE:
             if self.after == "delete":
+                if self._replaced(doc, src):
+                    return True
                 os.unlink(src)
-            else:
+            else:  # NotMoved when it was replaced (see done)
                 target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), doc.sha256)
                 workdirs.private(target)  # the done folder is private: originals carry personal data
         elif doc.status == Status.QUARANTINED:
             qdir = self.workdir / "quarantine" / doc.id
             if doc.error is not None and doc.error.code in intake.NOT_COPIED:
                 self._rename_into(doc, src, qdir / "inbox")
-                return
+                return False
+            if self._replaced(doc, src):
+                return True
             copies = list(qdir.glob("original.*"))
-            if copies and fsutil.sha256_file(copies[0]) == doc.sha256 and fsutil.sha256_file(src) == doc.sha256:
+            if read and copies and fsutil.sha256_file(copies[0]) == doc.sha256:
                 os.unlink(src)
             else:
-                # only the bytes that were read: a file renamed over it since is another document
-                fsutil.move_input(src, fsutil.free_target(src, self.roots, qdir / "inbox"), doc.sha256)
+                # only the bytes that were read (a file renamed over it since is another document)
+                target = fsutil.free_target(src, self.roots, qdir / "inbox")
+                fsutil.move_input(src, target, doc.sha256 if read else None)
         # export_failed: archived; the file stays so that the next rescan retries the export
+        return False
 
     def _rename_into(self, doc: Document, src: Path, folder: Path) -> None:
         """A file too large to copy: renamed into its quarantine entry where
