@@ -4,7 +4,7 @@ forms); profiles add to them (``extract.labels``, ``extract.sections``)."""
 from __future__ import annotations
 
 #: label variants per field; "name" (a full name), "anschrift" (street,
-#: PLZ and Ort on one line), "plz_ort" and "other" (labels of values ekte does
+#: PLZ and Ort on one line), "plz_ort", "hausnummer" (joined to the street of its own field) and "other" (labels of values ekte does
 #: not extract: they only end the value before them) are pseudo-fields
 DEFAULT_LABELS: dict[str, list[str]] = {
     "nachname": ["Familienname", "Nachname", "Zuname", "Familien-/Nachname", "Name des Kindes", "Nachname des Kindes",
@@ -18,12 +18,15 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "plz": ["PLZ", "Postleitzahl"],
     "ort": ["Ort", "Wohnort", "Gemeinde / Ort"],
     "telefon": ["Telefon", "Tel.", "Telefonnummer", "Rufnummer", "Mobil", "Tel.-Nr.", "Telefon (tagsüber)", "Mobilnummer",
-                "Telefon / Mobil", "Tel. (tagsüber)", "Handy"],
+                "Telefon / Mobil", "Tel. (tagsüber)", "Handy", "Tel.-Nr. für Rückfragen", "Telefon für Rückfragen",
+                "Telefonnummer für Rückfragen", "Rückfragen unter", "Telefon (Geschäftsstelle)", "Telefon (privat)",
+                "Telefonisch erreichbar unter"],
     "email": ["E-Mail", "E-Mail-Adresse", "Email", "E-Mail (freiwillig)", "Mail"],
     "iban": ["IBAN", "IBAN des Vereins", "IBAN (Kfz-Steuer)", "Bankverbindung (IBAN)", "Kontonummer (IBAN)",
              "IBAN für die Kfz-Steuer", "Bankverbindung IBAN"],
     "kennzeichen": ["Gewünschtes Kennzeichen", "Amtliches Kennzeichen", "Kennzeichen", "Wunschkennzeichen",
-                    "Reserviertes Kennzeichen", "Kfz-Kennzeichen"],
+                    "Reserviertes Kennzeichen", "Kfz-Kennzeichen", "Zuzuteilendes Kennzeichen", "Zugeteiltes Kennzeichen",
+                    "Bisheriges Kennzeichen"],
     "fin": ["Fahrzeug-Identifizierungsnummer (FIN)", "Fahrzeug-Identifizierungsnummer", "FIN", "Fahrgestellnummer",
             "Fahrzeugidentnummer", "FIN / Fahrgestellnummer", "Fahrzeug-Ident.-Nr."],
     "evb": ["eVB-Nummer", "eVB", "Versicherungsbestätigungsnummer", "eVB-Nr.", "Versicherungsbestätigung (eVB)"],
@@ -33,7 +36,8 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "verein": ["Verein", "Name des Vereins", "Antragstellender Verein", "Sportverein", "Vereinsname",
                "Antragsteller (Verein)", "Zuwendungsempfänger"],
     "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss",
-                   "Beantragter Betrag", "Höhe der beantragten Zuwendung", "Beantragte Förderung"],
+                   "Beantragter Betrag", "Höhe der beantragten Zuwendung", "Beantragte Förderung",
+                   "Höhe des beantragten Zuschusses", "Höhe der Zuwendung", "Beantragte Summe", "Zuwendungsbetrag"],
     "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Datum der Antragstellung"],
     "eingangsdatum": ["Eingegangen am", "Eingang", "Eingangsdatum", "Posteingang", "Eingegangen", "Eing.", "Eingangsstempel"],
     # pseudo-fields: a full name ("Vorname Nachname" or "Nachname, Vorname"), a whole address, PLZ with Ort
@@ -47,14 +51,16 @@ DEFAULT_LABELS: dict[str, list[str]] = {
              "Vorname, Name", "Vorname und Name", "Vorname Nachname", "Name und Vorname", "Name, Vorname(n)",
              "Bauherr", "Bauherrin", "Bauherr/in", "Bauherr(in)", "Halter/in", "Fahrzeughalter/in", "Tierhalter/in"],
     "anschrift": ["Anschrift", "Wohnanschrift", "Adresse", "Hausanschrift", "Postanschrift", "Meldeanschrift", "Anschrift (Hauptwohnsitz)", "Wohnsitz",
-                  "Straße, Hausnummer, PLZ, Ort", "Anschrift des Kindes", "Anschrift des Vereins"],
+                  "Straße, Hausnummer, PLZ, Ort", "Anschrift des Kindes", "Anschrift des Vereins",
+                  "Anschrift (Straße, Hausnummer, PLZ, Ort)", "Anschrift (Straße, Hausnr., PLZ, Ort)"],
+    "hausnummer": ["Hausnummer", "Hausnr.", "Haus-Nr.", "Hausnummer (mit Zusatz)", "Hausnummer/Zusatz", "Nr."],
     "plz_ort": ["PLZ, Ort", "PLZ/Ort", "PLZ und Ort", "PLZ Ort", "Postleitzahl, Ort", "Postleitzahl und Ort", "PLZ / Ort",
                 "PLZ, Wohnort", "PLZ/Wohnort", "Postleitzahl/Ort", "PLZ / Wohnort"],
     "other": ["Geburtsort", "Geburtsname", "Staatsangehörigkeit", "Geschlecht", "Familienstand", "Beruf", "Unterschrift",
               "Bauvorhaben", "Tierart", "Anzahl der Tiere", "Art der Waffe", "Einrichtung", "Fahrzeugart", "Hersteller",
               "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff"],
 }
-PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "other")
+PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "hausnummer", "other")
 
 #: section headings (variants) per role: a section decides whose values are
 #: whose.  "applicant" and "subject" are the document's person (which one
@@ -74,7 +80,9 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
                        "Gesetzliche Vertretung", "Gesetzlicher Vertreter", "Gesetzliche Vertreterin", "Betreuer/in",
                        "Erziehungsberechtigte/r", "Erziehungsberechtigte", "Sorgeberechtigte/r", "Sorgeberechtigte",
                        "Angaben zu den Erziehungsberechtigten", "Vertreter/in", "Ansprechpartner/in", "Kontaktperson",
-                       "Angaben zur bevollmächtigten Person", "Empfangsbevollmächtigte/r"],
+                       "Angaben zur bevollmächtigten Person", "Empfangsbevollmächtigte/r", "Gesetzliche Betreuung",
+                       "Bevollmächtigte Person", "Angaben zur gesetzlichen Vertretung", "Angaben zum Betreuer",
+                       "Betreuer / Betreuerin", "Rechtliche Betreuung"],
     "account": ["Kontoinhaber", "Kontoinhaber/in", "Kontoinhaberin", "Bankverbindung", "Angaben zur Bankverbindung",
                 "Abweichende/r Kontoinhaber/in"],
     "other": ["Entwurfsverfasser/in", "Entwurfsverfasser", "Angaben zum Entwurfsverfasser", "Grundstückseigentümer/in",

@@ -125,7 +125,8 @@ class ExtractSettings(_Strict):
     aktenzeichen_labels: list[str] = Field(
         default_factory=lambda: ["Aktenzeichen", "Az.", "Az", "Geschäftszeichen", "Unser Zeichen", "Ihr Zeichen",
                                  "Kassenzeichen", "Gesch.-Z.", "Geschäftsz.", "Aktenz.", "Vorgangsnummer", "Ihr Az.",
-                                 "Unser Az.", "Ihr Aktenzeichen", "Unser Aktenzeichen", "Zeichen"]
+                                 "Unser Az.", "Ihr Aktenzeichen", "Unser Aktenzeichen", "Zeichen", "Gz.", "GZ",
+                                 "Gesch.-Zeichen"]
     )
     #: when a document carries no Aktenzeichen, one is assigned from this
     #: template: {aktenplan}, {year}, {seq} (a running number per aktenplan

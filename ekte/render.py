@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ekte.pipeline.settled import input_of
@@ -119,7 +120,8 @@ def export_table(result: Any) -> None:
         elif d.error:
             res = f"[red]failed[/]: {d.error.message}"
         else:
-            res = ", ".join(f"{k}: {v}" for k, v in d.extra.get("export_results", {}).items())
+            res = "\n".join(f"{k}: {v}" + (f" → {escape(str(d.exports[k]))}" if d.exports.get(k) else "")
+                            for k, v in d.extra.get("export_results", {}).items())  # where each went
         t.add_row(d.id, d.doctype or "-", res)
     out.print(t)
     b = result.summary["by_status"]

@@ -339,3 +339,21 @@ class CmisServer(ThreadingHTTPServer):
 
 def path_quote(p: str) -> str:
     return quote(p)
+
+
+if __name__ == "__main__":  # to try the CMIS connector without a DMS (README, "CMIS")
+    import argparse
+    import sys
+    import time
+
+    ap = argparse.ArgumentParser(description="the test suite's CMIS 1.1 Browser Binding server on 127.0.0.1 "
+                                             "(user ekte, password s3cret; in memory, gone when stopped)")
+    ap.add_argument("--port", type=int, default=18470)
+    a = ap.parse_args()
+    with CmisServer(Repo(), port=a.port) as srv:
+        print(f"CMIS Browser Binding at {srv.url} (user ekte, password s3cret); Ctrl-C stops it", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print(f"{len(srv.repo.log)} requests served", file=sys.stderr)

@@ -150,3 +150,35 @@ def test_running_text_anchors_unless_written_for_someone_else(profile):
     # three name words: which is the surname is not plain
     f = fields(own.replace("Paul Lange", "Paul Otto Lange"), profile)
     assert f["nachname"].confidence < AUTO
+
+
+def test_an_iban_found_by_its_shape_is_sure_only_as_the_payees_account(profile):
+    from ekte.stages.extract.patterns import iban_context
+
+    iban = "DE89 3704 0044 0532 0130 00"  # valid check digits
+    body = "Sehr geehrte Damen und Herren,\nich beantrage den Zuschuss.\n{}\nMit freundlichen Grüßen\nJana Weber\n"
+    for line, whose in [(f"Die Zuwendung bitte auf das Vereinskonto {iban}", "payee"),
+                        (f"Die Kfz-Steuer soll vom Konto {iban} abgebucht werden.", "payee"),
+                        (f"Kontoinhaber: Jana Weber, {iban}", "payee"),
+                        (f"Landkreis Musterland · Kreiskasse {iban}", "authority"),
+                        (f"Unsere Nummer {iban} zur Kenntnis.", "")]:
+        text = body.format(line)
+        assert iban_context(text, text.index(iban), text.index(iban) + len(iban)) == whose, line
+    # in a footer (the page's last line), whatever it says: the authority's
+    foot = body.format("Danke.") + f"Bankverbindung {iban}"
+    assert iban_context(foot, foot.index(iban), len(foot)) == "authority"
+    f = fields(body.format(f"Unsere Nummer {iban} zur Kenntnis."), profile)
+    assert f["iban"].confidence < AUTO
+    f = fields(body.format(f"Die Zuwendung bitte auf das Vereinskonto {iban}"), profile)
+    assert f["iban"].confidence >= AUTO
+
+
+def test_an_address_without_a_heading_needs_a_name_above_it(profile):
+    head = "Antrag auf Erteilung\n\n"
+    person = "Name: Weber\nVorname: Jana\nStraße: Lindenweg 4\nPLZ: 12345\nOrt: Musterstadt\n"
+    f = fields(head + person, profile)
+    assert all(f[k].confidence >= AUTO for k in ("strasse", "plz", "ort"))
+    # an address block alone (an employer's, a school's, whoever's): found, not sure
+    alone = head + "Straße: Lindenweg 4\nPLZ: 12345\nOrt: Musterstadt\n" + "\n" * 40 + "Name: Weber\n"
+    f = fields(alone, profile)
+    assert f["strasse"].value == "Lindenweg 4" and f["strasse"].confidence < AUTO

@@ -38,6 +38,10 @@ def test_export_takes_a_unique_prefix(wd, tmp_path):
                  "--json")
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "hf").is_dir() and list((tmp_path / "hf").glob("*.pdf"))
+    p = run_ekte("export", doc_id[:5], "-w", w, "-c", "komxwork", "-o", f"connectors.komxwork.path={tmp_path / 'hf'}",
+                 env={"COLUMNS": "400"})
+    (pdf,) = (tmp_path / "hf").glob("*.pdf")
+    assert p.returncode == 0 and f"komxwork: already-exported → {pdf}" in p.stdout, p.stdout  # and where to
 
 
 @pytest.mark.parametrize("args", [("serve", "--port", "1"), ("users", "list"), ("users", "token", "anna"),

@@ -226,6 +226,10 @@ def test_address_parser():
     assert ex.parse_address("12345 Musterstadt") == {"plz": "12345", "ort": "Musterstadt"}
     assert ex.parse_address("Am Markt 3 · D-54321 Bergweiler") == {"strasse": "Am Markt 3", "plz": "54321", "ort": "Bergweiler"}
     assert ex.parse_address("Rosenstraße 10/12") == {"strasse": "Rosenstraße 10/12"}
+    # an Ort keeps its suffix as written; a remark in brackets is no part of it
+    assert ex.parse_address("35857 Rabenstein (Musterland)")["ort"] == "Rabenstein (Musterland)"
+    assert ex.parse_address("Am Ring 1, 12345 Schwarzach (Tal), Tel. 1")["ort"] == "Schwarzach (Tal)"
+    assert ex.parse_address("12345 Musterstadt (bitte angeben)")["ort"] == "Musterstadt"
 
 
 def test_names_without_label_debris():
@@ -235,7 +239,7 @@ def test_names_without_label_debris():
     assert ex.split_name("Weber, Jana") == ("Jana", "Weber")
     assert ex.split_name("Weber Jana", last_first=True) == ("Jana", "Weber")
     assert ex.v_aktenzeichen("AB 3 - 12.10 - 1234/25 vom 02.01.2026").value == "AB 3 - 12.10 - 1234/25"
-    assert ex.v_aktenzeichen("bitte angeben").ok is False
+    assert ex.v_aktenzeichen("bitte angeben") is None  # words without a digit: no file number at all
 
 
 SEVERAL = """Antrag auf Erteilung einer Waffenbesitzkarte

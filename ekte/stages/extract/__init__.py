@@ -31,7 +31,8 @@ from ekte.model import Field
 from ekte.stages.extract.candidates import Cand, layout_candidates
 from ekte.stages.extract.checks import capped
 from ekte.stages.extract.lexicon import lexicon, norm
-from ekte.stages.extract.patterns import header_candidates, prose_candidates, shape_candidates, stamp_candidates
+from ekte.stages.extract.patterns import header_candidates, shape_candidates, stamp_candidates
+from ekte.stages.extract.prose import prose_candidates
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
 from ekte.stages.extract.values import (  # noqa: F401 - the parsers are part of this module's interface
     VALIDATORS, Parsed, clean, find_dates, fix_digits, parse_address, parse_date, parse_date_ex, split_name,

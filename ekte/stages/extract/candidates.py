@@ -60,7 +60,9 @@ def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
     for r, row in enumerate(rws):
         # cells without a letter (an OCR speck, what is left of "2.") do not count
         cells = [c for c in row.cells if any(ch.isalpha() for w in c for ch in w.text)]
-        for cell in cells[:1] if len(cells) > 1 else cells:
+        # a row of headings (two columns: "Angaben zur Person | Bevollmächtigte/r"): every cell; else the first
+        heads = not any(ch.isdigit() or ch == ":" for c in cells for w in c for ch in w.text)
+        for cell in cells if heads else cells[:1]:
             if len(cell) > 9 or cell[-1].text[-1:].isdigit():
                 continue
             role = section_of(" ".join(w.text for w in cell), lex)
@@ -163,11 +165,115 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
     return out
 
 
+def _cells_spanned(rws: list[Row], ws: list[Word]) -> int:
+    """In how many cells of their row the words *ws* stand."""
+    row = next((rw for rw in rws if ws[0] in rw.words), None)
+    if row is None:
+        return 1
+    ids = {id(w) for w in ws}
+    return sum(any(id(w) in ids for w in c) for c in row.cells)
+
+
 def _emit(out: list[Cand], field: str, p: V.Parsed | None, base: Cand, raw: str) -> None:
     if p is None or not p.value or (not p.ok and base.source == "below"):
         return
     c = Cand(**{**base.__dict__, "field": field, "value": p.value, "ok": p.ok, "repaired": p.repaired, "raw": raw})
     out.append(c)
+
+
+#: a label's first line that goes on below ("Vor- und", "Tel.-Nr. für", "Anschrift (Straße,")
+_WRAPS = re.compile(r"(?:\b(?:und|oder|für|des|der|die|von|zur|zum|bzw\.)|[\-,/(])$", re.I)
+
+
+def joined_labels(rws: list[Row]) -> list[Row]:
+    """A label wrapped over lines of a narrow column ("Vor- und" /
+    "Familienname:", "Anschrift (Straße," / "Hausnummer, PLZ," / "Ort):"):
+    the lines below that start at its x (the next row, or the one after a
+    row with nothing in the label's column) are joined onto its first line;
+    when nothing stands right of that line, the cells right of the label
+    within its height (a value set between its lines) join it.  Only cells
+    without a digit or a colon that end with a word or sign that goes on,
+    or are followed by a lone word ending with the colon."""
+    out = list(rws)
+    for r in range(len(out) - 1):
+        for cell in list(out[r].cells):
+            t = " ".join(w.text for w in cell)
+            if len(cell) > 6 or any(ch.isdigit() or ch == ":" for ch in t):
+                continue
+            joined = _join_lines(out, r, cell)
+            if joined:
+                _pull_value(out, r, joined, cell)
+                break  # the row has changed: one label per row
+    return [row for row in out if row.words]
+
+
+def _continuation(out: list[Row], q: int, cell: list[Word], last_y: float, h: float) -> int | None:
+    """The index of the cell of row *q* that goes on with the label *cell* (same x, close below)."""
+    if q >= len(out) or not out[q].words or not 0 < out[q].y - last_y < 1.8 * h:
+        return None
+    return next((i for i, c in enumerate(out[q].cells) if abs(c[0].x0 - cell[0].x0) < 1.5 * cell[0].char_w), None)
+
+
+def _join_lines(out: list[Row], r: int, cell: list[Word]) -> list[Word] | None:
+    label, last_y, h, q = list(cell), out[r].y, max(w.h for w in cell), r + 1
+    while q < len(out) and len(label) <= 8 and not label[-1].text.endswith(":"):
+        k = _continuation(out, q, cell, last_y, h)
+        if k is None and _continuation(out, q, cell, -1e9, 1e12) is None and q + 1 < len(out):
+            q, k = q + 1, _continuation(out, q + 1, cell, last_y, h)  # a value line between the label's lines
+        if k is None:
+            break
+        nxt = out[q].cells[k]
+        tail = len(nxt) <= 2 and nxt[-1].text.endswith(":") and len(out[q].cells) == 1
+        if not (_WRAPS.search(" ".join(w.text for w in label)) or tail or (nxt[-1].text.endswith(":") and
+                                                                           _WRAPS.search(label[-1].text))):
+            break
+        label += nxt
+        last_y = out[q].y
+        rest = [c for i, c in enumerate(out[q].cells) if i != k]
+        out[q] = Row([w for c in rest for w in c], rest)
+        q += 1
+    return label if len(label) > len(cell) else None
+
+
+def _pull_value(out: list[Row], r: int, label: list[Word], cell: list[Word]) -> None:
+    """Row *r* with *label* in place of its first line; its value from the row just above or below
+    when nothing stands right of the label on its first line."""
+    cells = [label if c is cell else c for c in out[r].cells]
+    x1, h = max(w.x1 for w in label), max(w.h for w in label)
+    lo, hi = min(w.cy for w in label) - 0.9 * h, max(w.cy for w in label) + 0.9 * h
+    if not any(c[0].x0 > x1 for c in cells):
+        for q in (r - 1, r + 1):
+            if 0 <= q < len(out) and out[q].words and lo <= out[q].y <= hi:
+                moved = [c for c in out[q].cells if c[0].x0 > x1]
+                keep = [c for c in out[q].cells if c[0].x0 <= x1]
+                if moved:
+                    cells += moved
+                    out[q] = Row([w for c in keep for w in c], keep)
+                    break
+    cells.sort(key=lambda c: c[0].x0)
+    out[r] = Row([w for c in cells for w in c], cells)
+
+
+#: fields whose value may wrap onto the next line of its cell ("Sankt" / "Ottilien am Forst")
+_WRAPPING = ("ort", "verein", "gemarkung", "plz_ort")
+
+
+def _ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "anschrift") -> tuple[str, int]:
+    """A value that goes on in the next line of its cell: an address cut after
+    its PLZ ("Querstraße 47, 41285" / "Rabenstein"), an Ort or a club's name
+    wrapped ("Sankt" / "Ottilien am Forst") -- the next line's cell at the
+    value's x, with nothing left of it (no label of its own).  (text, end offset)."""
+    cut = re.search(r"\d{5}\s+\S|\d{5}\s*$", text) if field == "anschrift" else field in _WRAPPING
+    if r + 1 >= len(rws) or not cut:
+        return text, ws[-1].end
+    nxt, cw = rws[r + 1], ws[0].char_w
+    if nxt.y - rws[r].y > 1.6 * ws[0].h or any(w.x1 < ws[0].x0 - cw for w in nxt.words):
+        return text, ws[-1].end
+    c = nxt.cells[0]
+    if abs(c[0].x0 - ws[0].x0) < 1.5 * cw and not any(ch == ":" or (ch.isdigit() and field != "verein")
+                                                      for w in c for ch in w.text) and len(c) <= 5:
+        return text + " " + " ".join(w.text for w in c), c[-1].end
+    return text, ws[-1].end
 
 
 _CONTINUES = re.compile(r"(?:der|des|die|dem|den|zur|zum|für|von|vom|und)\b")
@@ -177,7 +283,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
     """Typed candidates from the value of one label."""
     f = h.label.field
     debris = V.strip_debris(text)
-    base.debris = debris != V.clean(text)
+    base.debris = base.debris or debris != V.clean(text)
     if f == "other" or not debris or (h.label.weak and not h.colon and _CONTINUES.match(debris)):
         return  # "Datum der Geburt …": the label goes on, it is not this one
     if f == "name":
@@ -200,13 +306,34 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
         if f == "ort" and "ort" not in a:
             _emit(out, "ort", V.v_ort(debris), base, text)
         return
+    if f == "hausnummer":
+        if re.fullmatch(V.HOUSE, debris):
+            _emit(out, f, V.Parsed(re.sub(r"\s+", "", debris)), base, text)
+        return
     vf = validators.get(f)
     _emit(out, f, vf(debris) if vf else V.v_text(debris), base, text)
+
+
+def with_house_numbers(cands: list[Cand]) -> list[Cand]:
+    """Street and house number asked in fields of their own ("Straße: Birkenallee",
+    "Hausnr.: 137a"): the street without a number takes the next house number
+    after it (within some three lines of text).  No house-number candidates remain."""
+    nums = sorted((c for c in cands if c.field == "hausnummer"), key=lambda c: c.start)
+    out = [c for c in cands if c.field != "hausnummer"]
+    for c in list(out):
+        if c.field != "strasse" or c.ok or c.source not in ("right", "below") or any(ch.isdigit() for ch in c.value):
+            continue
+        n = next((n for n in nums if n.page == c.page and 0 < n.start - c.end <= 200), None)
+        if n is not None:
+            out.append(Cand(**{**c.__dict__, "value": f"{c.value} {n.value}", "ok": True, "end": n.end,
+                               "raw": f"{c.raw} {n.value}", "sim": min(c.sim, n.sim)}))
+    return out
 
 
 def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon, min_sim: float,
                       validators: dict) -> list[Cand]:
     page_w, page_h = _page_geometry(words)
+    rws = joined_labels(rws)
     sections = find_sections(rws, lex)
     heads = {s.row for s in sections}
     hits = {r: [h for h in row_hits(row, lex, min_sim) if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
@@ -219,12 +346,21 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
                         y=lw.cy / page_h, label=h.label.key, lead=h.i in starts or h.colon)
             right, own_cell = _value_right(row, h, hits[r])
+            if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
+                right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
             if right:
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end
+                if own_cell and not h.label.role:  # a table of persons side by side: the value's column decides
+                    rb.role = role_at(sections, r, right[0].x0, page_w) or rb.role
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
-                parse_label_value(h, " ".join(w.text for w in right), rb, out, validators)
-                if not own_cell or h.colon:
+                text = " ".join(w.text for w in right)
+                if h.label.field in ("anschrift",) + _WRAPPING:
+                    text, rb.end = _ort_below(rws, r, right, text, h.label.field)
+                n = len(out)
+                parse_label_value(h, text, rb, out, validators)
+                # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
+                if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
             lines = 2 if h.label.field in ("anschrift", "name") else 1
             below = _value_below(rws, r, h, hits, lines)
@@ -232,11 +368,16 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 continue
             first = below[0]
             base.source, base.start, base.end = "below", first[0].start, first[-1].end
+            # words of more than one cell below the label: something else stands in the value (a stamp's word)
+            base.debris = _cells_spanned(rws, first) > 1
             base.dist = (first[0].cy - lw.cy) / lw.h
             text = " ".join(w.text for w in first)
             if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
                     w.text for w in below[1])):
                 text += ", " + " ".join(w.text for w in below[1])
                 base.end = below[1][-1].end
+            elif h.label.field == "anschrift" and len(below) > 1 and re.search(r"(?<!\d)\d{5}\s*$", text):
+                text += " " + " ".join(w.text for w in below[1])
+                base.end = below[1][-1].end
             parse_label_value(h, text, base, out, validators)
-    return out
+    return with_house_numbers(out)

@@ -31,6 +31,10 @@ The checks (:func:`unchecked` returns the names of those that fail):
 ``person``
     a person's value is not from someone else's section (Bevollmächtigte/r,
     Kontoinhaber/in, the authority);
+``whose``
+    an address value outside any section follows a labelled name of the page
+    (within :data:`NAME_REACH` characters of its text): an address without a
+    heading or a name beside it may be anyone's (an employer's, a school's);
 ``read``
     on a scan, every word of it was read by Tesseract with a word
     confidence of at least :data:`MIN_WORD_CONF` (the OCR engine's hOCR
@@ -50,13 +54,16 @@ MIN_WORD_CONF = 90.0
 #: … of a code without check digits (eVB, FIN, number plate): no dictionary helps the OCR read it
 MIN_CODE_CONF = 95.0
 _CODES = ("evb", "fin", "kennzeichen")
+#: how far (characters of the page text, some six lines) after a labelled name an address outside any section may stand
+NAME_REACH = 400
+_ADDRESS = ("strasse", "plz", "ort")
 #: a value that is not checked stays this far below the threshold
 BELOW = 0.01
 
 #: labels that name the authority's file number (lexicon keys); "Kassenzeichen"
 #: (a payment reference), "Unser Zeichen" (the writer's own), "Vorgangsnummer" do not
 FILE_NUMBER_LABELS = {"aktenzeichen", "az.", "az", "aktenz.", "geschäftszeichen", "gesch.-z.", "geschäftsz.",
-                      "ihr zeichen", "ihr az.", "ihr aktenzeichen"}
+                      "ihr zeichen", "ihr az.", "ihr aktenzeichen", "gz.", "gz", "gesch.-zeichen"}
 _NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+(?:[-'][A-ZÄÖÜa-zäöüß][a-zäöüß]+)*")
 _PARTICLES = {"von", "van", "de", "der", "zu", "den", "du", "da", "di", "la", "le", "ter", "vom", "zur"}
 _STREET = re.compile(r"[^\W\d_][\w.\-' ]*[^\W\d_.]\.?\s+\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?")
@@ -124,7 +131,9 @@ def type_ok(c: Cand) -> bool:
         if c.source == "pattern":  # found by the profile's own file-number patterns
             return True
         return c.label in FILE_NUMBER_LABELS and bool(_AZ.fullmatch(v)) and sum(ch.isdigit() for ch in v) >= 2 \
-            and not _DATE_IN.search(v) and not _is_date(v)  # "BA 06.09.2025 4170/25", "19.9.25": dates
+            and not _DATE_IN.search(v) and not _is_date(v) and _az_words_ok(v)  # "BA 06.09.2025 4170/25": dates
+    if f == "flurstueck" and "," in v:
+        return False  # a list of parcels: a clerk checks that it is all of them
     if f in _WHOLE and c.source in _LABELLED and not c.pseudo and _leftover(c.raw, v):
         return False  # "Flurstück: 405, 746": the value is not all the label says
     check = V.VALIDATORS.get(f)
@@ -132,6 +141,12 @@ def type_ok(c: Cand) -> bool:
         return True
     p = check(v)
     return bool(p and p.ok and not p.repaired)
+
+
+def _az_words_ok(v: str) -> bool:
+    """A file number's letter tokens are short codes ("AB", "S", "IfSG", "Bau"): a word ("Kreisverwaltung",
+    "am") is a stamp's or a sentence's that ran into it."""
+    return all(not t.isalpha() or (len(t) <= 4 and not t.islower()) for t in v.split())
 
 
 def _leftover(raw: str, value: str) -> bool:
@@ -187,7 +202,19 @@ def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:
     return any(c.rank == 8 for c in cands), {r for r, ns in names.items() if len(ns) > 1}
 
 
-def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set())) -> list[str]:
+def _names_at(cands: list[Cand]) -> list[tuple[int, int]]:
+    """(page, offset) of every labelled name of the document's person (not someone else's)."""
+    return [(c.page, c.start) for c in cands if c.field in ("vorname", "nachname") and c.source in _LABELLED and c.ok
+            and c.rank < 8]
+
+
+def _whose_unknown(c: Cand, names: list[tuple[int, int]]) -> bool:
+    return c.field in _ADDRESS and c.rank == 5 and c.source in _LABELLED and not any(
+        p == c.page and -80 <= c.start - at <= NAME_REACH for p, at in names)
+
+
+def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set()),
+              names: list[tuple[int, int]] | None = None) -> list[str]:
     """The names of the checks *c* fails ([] : it may be sure)."""
     miss = []
     if not _has_label(c):
@@ -202,6 +229,8 @@ def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] =
     if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others) or c.rank in two):
         # someone else's; outside any section on a page with someone else's; two persons in its section
         miss.append("person")
+    if names is not None and _whose_unknown(c, names):
+        miss.append("whose")
     need = MIN_CODE_CONF if c.field in _CODES else MIN_WORD_CONF
     if c.ocr and (c.wconf is None or c.wconf < need) and c.field not in _SELF_CHECKING:
         miss.append("read")
@@ -213,9 +242,10 @@ def capped(scored: list[tuple[Cand, float]], threshold: float) -> list[tuple[Can
     that fails any stays below *threshold*."""
     rivals = _rivals([c for c, _ in scored])
     persons = _persons([c for c, _ in scored])
+    names = _names_at([c for c, _ in scored])
     cap = max(0.0, threshold - BELOW)
     out = []
     for c, p in scored:
-        miss = unchecked(c, rivals, persons)
+        miss = unchecked(c, rivals, persons, names)
         out.append((c, min(p, cap) if miss else p, miss))
     return out

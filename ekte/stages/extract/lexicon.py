@@ -150,15 +150,15 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
 def section_of(text: str, lex: Lexicon) -> str | None:
     """The role a heading row stands for, or None."""
     key = section_key(text)
-    if not key or len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:
+    if not key:
         return None
-    role = lex.sections.get(key)
-    if role:
-        return role
-    # a gendered pair ("Entwurfsverfasserin / Entwurfsverfasser"): either form names the section
-    for part in key.split(" / ") if " / " in key else ():
+    # a gendered pair ("Entwurfsverfasserin / Entwurfsverfasser") or two names of one section
+    # ("Gesetzliche Betreuung / Bevollmächtigte Person"): either names the section
+    for part in [key] + (key.split(" / ") if " / " in key and len(key) <= 2 * lex.head_len[1] + 3 else []):
         if part in lex.sections:
             return lex.sections[part]
+    if len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:
+        return None
     if len(key) >= 10 and not any(ch.isdigit() for ch in key):
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:

@@ -1,6 +1,5 @@
-"""Candidates without a label: received stamps, running text ("ich, …,
-geboren am …, wohnhaft in …"), the sender's address block of a letter,
-and values whose shape says what they are (IBAN, e-mail, Aktenzeichen
+"""Candidates without a label: received stamps, the sender's address block
+of a letter, and values whose shape says what they are (IBAN, e-mail, Aktenzeichen
 patterns, the date after ", den")."""
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisauss
                         r"bauaufsicht|veterinäramt|sozialamt|bürgerservice|posteingang|kreishaus|rathaus|z\.\s?hd)")
 _PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
 _NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
-MAX_PROSE = 20_000
+_AZ_TAIL = re.compile(r"(?:[/\-.][^\W_]{1,12})*(?![\w/\-])|")
 _SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s-\s)\s*")
 
 
@@ -46,44 +45,7 @@ def stamp_candidates(pno: int, text: str) -> list[Cand]:
             if c:
                 c.dist = r[2] / 30
                 out.append(c)
-    return out
-
-
-#: running text written for someone else: the writer's own data are not the applicant's for sure
-_FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn)\b|i\.\s?A\.|im\s+Auftrag|"
-                         r"Vollmacht|bevollmächtigt|Betreuer|Betreuerin|Vertreter|Vertreterin|vertrete\b|"
-                         r"Erziehungsberechtigte|Sohn|Tochter|Kind\b|Mutter|Vater)")
-
-
-def prose_candidates(pno: int, text: str) -> list[Cand]:
-    """Values of running text: "ich, <Name>, geboren am <Datum>, wohnhaft in <Straße>, <PLZ> <Ort>";
-    their anchor words count as labels (:mod:`.checks`) unless the text is written for someone else."""
-    out: list[Cand | None] = []
-    own = "" if _FOR_OTHERS.search(text[:MAX_PROSE]) else "prose"
-    W = r"[^\W\d_][\w\-']*"
-    m = re.search(rf"\bich,\s+({W}(?:\s+{W}){{1,3}}),", text)
-    if m:
-        nm = V.split_name(m.group(1).replace("\n", " "))
-        if nm:
-            raw = m.group(1).replace("\n", " ")
-            out.append(_cand("vorname", V.Parsed(nm[0]), pno, m.start(1), m.end(1), "prose", raw=raw, label=own))
-            out.append(_cand("nachname", V.Parsed(nm[1]), pno, m.start(1), m.end(1), "prose", raw=raw, label=own))
-    m = re.search(r"\bgeboren\s+am\s+", text, re.I)
-    if m:
-        r = V.parse_date_ex(text[m.end(): m.end() + 30])
-        if r and r[2] == 0:
-            out.append(_cand("geburtsdatum", V.Parsed(r[0], True, r[1]), pno, m.end(), m.end() + r[3], "prose",
-                             label=own))
-    m = re.search(r"\bwohnhaft\s+(?:in\s+)?([^,\n]{3,60}?\d+\s?[a-zA-Z]?),\s+([\dOoIlSB]{5})\s+"
-                  r"([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)", text)
-    if m:
-        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", label=own))
-        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", label=own))
-        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", label=own))
-    m = re.search(r"\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)", text)
-    if m:
-        out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
-    return [c for c in out if c]
+    return out or stamp_date_candidates(pno, text)
 
 
 def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) -> list[Cand]:
@@ -93,10 +55,16 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     for m in re.finditer(r"\b([A-Z]{2}\s?\d{2}(?:\s?[0-9A-Z]{4}){3,7}(?:\s?[0-9A-Z]{1,3})?)\b", text):
         p = V.v_iban(m.group(0))
         if p and p.ok:
-            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0), label="checksum"))
+            whose = iban_context(text, m.start(), m.end())
+            out.append(_cand("iban", p, pno, m.start(), m.end(), "pattern", raw=m.group(0),
+                             role="authority" if whose == "authority" else None,
+                             label="checksum" if whose == "payee" else ""))
     for rx in az_patterns:
         for m in rx.finditer(text):
-            out.append(_cand("aktenzeichen", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern", label="pattern"))
+            # the file number goes on to the end of its token: "632-1234/2025/Bau", not "632-1234/2025"
+            end = m.end() + len(_AZ_TAIL.match(text, m.end()).group(0))
+            out.append(_cand("aktenzeichen", V.Parsed(text[m.start():end]), pno, m.start(), end, "pattern",
+                             label="pattern"))
     for m in re.finditer(r"(?m)(?:^|,)[ \t]*(?:den|am)[ \t]+|^[^\W\d_][^\n,]{1,40},[ \t]+(?=\d)", text):
         r = V.parse_date_ex(text[m.end(): m.end() + 30])
         if r and r[2] == 0:
@@ -111,6 +79,42 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     if m:
         out.append(_cand("verein", V.Parsed(m.group(0)), pno, m.start(), m.end(), "pattern"))
     return [c for c in out if c]
+
+
+#: a date stamp without its keyword: a line of its own, the month abbreviated in capitals ("08. APR. 2025")
+_STAMP_DATE = re.compile(r"(?m)^[ \t]*(\d{1,2}\.?[ \t]?(?:JAN|FEB|MRZ|MÄR|MAE|APR|MAI|JUN|JUL|AUG|SEPT?|OKT|NOV|DEZ)\.?"
+                         r"[ \t]?(?:\d{4}|\d{2}))[ \t]*$")
+
+
+def stamp_date_candidates(pno: int, text: str) -> list[Cand]:
+    """Dates in a stamp's style without a keyword: received dates for a clerk to confirm (never sure)."""
+    out = []
+    for m in _STAMP_DATE.finditer(text):
+        r = V.parse_date_ex(m.group(1))
+        c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1]) if r else None, pno, m.start(1), m.end(1), "pattern",
+                  raw=m.group(1))
+        if c:
+            out.append(c)
+    return out
+
+
+#: words that say an account is the one to pay to: the applicant's, the payee's, the club's
+_PAYEE = re.compile(r"(?i)(?:kontoinhaber|bankverbindung|kontoverbindung|zahlungen\b.{0,30}\bkonto|"
+                    r"auf\s+(?:das|mein|unser)\s+konto|überweis|auszahl|erstatt|zahlungsempfänger|"
+                    r"abbuch|abgebucht|lastschrift|einzug|(?:\w*konto|iban)[\s:(]*$)")
+
+
+def iban_context(text: str, start: int, end: int) -> str:
+    """Whose an IBAN found by its shape is: "authority" (a letterhead or footer line, a line naming the
+    authority or its cash office), "payee" (its line or the two before it say it is the account to pay
+    to), else "" (anyone's: a candidate, never sure)."""
+    ls, le = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    line = text[ls: le if le >= 0 else len(text)]
+    n, k = max(1, text.count("\n")), text.count("\n", 0, start)
+    if _AUTHORITY.search(line) or re.search(r"(?i)kreiskasse|kasse\b|www\.|seite \d", line) or k < 2 or k > n - 2:
+        return "authority"
+    before = text[max(0, text.rfind("\n", 0, max(0, ls - 1 - 120)) + 1): start][-200:]
+    return "payee" if _PAYEE.search(before) or _PAYEE.search(line + text[end:end + 60]) else ""
 
 
 def _block_cands(pno: int, parts: list, y: float, role: str) -> list[Cand]:

@@ -202,8 +202,11 @@ def v_verein(raw: str) -> Parsed | None:
 
 
 _HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?"
+HOUSE = _HOUSE  # a house number as written
 _STREET = re.compile(rf"([^\W\d_][^\d,;:]{{1,50}}?\.?)\s?({_HOUSE})(?![\d])")
-_PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+([^\W\d_][^\d,;:()]{1,40}?)(?:\s*\(|\s*[,;]|\s{2,}|$)")
+#: an Ort keeps its suffix as written: "Schwarzach (Tal)", "Rabenstein (Musterland)" -- not a remark ("(bitte …)")
+_PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+([^\W\d_][^\d,;:()]{1,40}?"
+                      r"(?:\s?\([A-ZÄÖÜ][^\W\d_]*(?:[ .\-/][^\W\d_]+){0,3}\.?\))?)(?:\s*\(|\s*[,;]|\s{2,}|\s*$)")
 
 
 def parse_address(raw: str) -> dict[str, str]:
@@ -333,11 +336,12 @@ def v_flur(raw: str) -> Parsed | None:
 
 
 def v_flurstueck(raw: str) -> Parsed | None:
-    m = re.search(r"[\dOoIl]{1,5}(?:\s?/\s?[\dOoIl]{1,4})?", raw)
+    """One parcel ("176/14") or a list of them as written ("649, 156")."""
+    m = re.search(r"[\dOoIl]{1,5}(?:\s?/\s?[\dOoIl]{1,4})?(?:,\s?\d{1,5}(?:/\d{1,4})?(?![\d.,]))*", raw)
     if not m:
         return None
-    f = fix_digits(m.group(0).replace(" ", ""))
-    return Parsed(f, bool(re.fullmatch(r"\d+(/\d+)?", f)), f != m.group(0).replace(" ", ""))
+    f = fix_digits(re.sub(r"\s*/\s*", "/", m.group(0)))
+    return Parsed(f, bool(re.fullmatch(r"\d+(/\d+)?(, ?\d+(/\d+)?)*", f)), f != re.sub(r"\s*/\s*", "/", m.group(0)))
 
 
 def v_betrag(raw: str) -> Parsed | None:
@@ -358,8 +362,8 @@ def v_aktenzeichen(raw: str) -> Parsed | None:
     """An Aktenzeichen as the token sequence to the end of its value
     ("AB 3 - 12.10 - 1234/25", "S 55 - 1111/2025", "632-1234/2025/Bau")."""
     v = _AZ_STOP.sub("", strip_debris(raw)).strip(" .,;")
-    if not v:
-        return None
+    if not any(c.isdigit() for c in v):
+        return None  # "Ihr Zeichen, Ihre Nachricht vom": the rest of a label, no file number
     tokens = v.split(" ")
     ok = (len(tokens) <= 8 and len(v) <= 40 and all(_AZ_TOKEN.fullmatch(t) for t in tokens)
           and any(c.isdigit() for c in v) and not parse_date(v) == v)

@@ -1,0 +1,189 @@
+"""Candidates of running text and of e-mails: the writer's own sentence
+("Ich, <Name>, geboren am <Datum>, wohnhaft in <Straße>, <PLZ> <Ort>"), the
+person a sentence is about ("Frau <Name>, geb. am …", "für das Kind <Name>,
+geboren am …"), "ich bin am <Datum> geboren", the header of a printed e-mail
+("Von: <Name> <adresse>", "Gesendet: <Datum>") and the signature block under
+the closing ("Mit freundlichen Grüßen / <Name> / <Straße> / <PLZ Ort> / Tel.").
+
+Only the writer's own sentence, in a text not written for someone else,
+counts as a label (:mod:`.checks`, anchor ``prose``); everything else here
+is a candidate that a clerk confirms."""
+
+from __future__ import annotations
+
+import re
+
+from ekte.stages.extract import values as V
+from ekte.stages.extract.candidates import Cand
+
+MAX_PROSE = 20_000
+_W = r"[^\W\d_][\w\-']*"
+_NAMES = rf"({_W}(?:[ \t]+{_W}){{1,3}})"
+_BORN = r"(?:geboren|geb\.)\s+am\s+"
+_HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/–]\s?\d{1,4}\s?[a-zA-Z]?)?"
+#: running text written for someone else: the writer's own data are not the applicant's for sure
+FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|i\.\s?A\.|im\s+Auftrag|"
+                        r"Vollmacht|bevollmächtigt|Betreuer|Betreuerin|Vertreter|Vertreterin|vertrete\b|"
+                        r"Erziehungsberechtigt|Sohn|Tochter|Kind\b|Mutter|Vater)")
+#: the writer signs for someone else (a Kita reporting a child, a carer, "i. A."): the signature is not the person's
+_SIGNS_FOR_OTHERS = re.compile(r"(?i)\bfür\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|\bi\.\s?A\.|"
+                               r"\bals\s+(?:gesetzliche[rn]?\s+)?(?:Betreuer|Vertreter|Bevollmächtigte)|\bKind(?:es)?\b|"
+                               r"Erziehungsberechtigt|\bmelden\s+wir\b")
+#: the writer signs for a club or company ("namens und im Auftrag des Vereins"): its chair
+_SIGNS_FOR_BODY = re.compile(r"(?i)\b(?:namens|im\s+Auftrag)\s+(?:und\s+im\s+Auftrag\s+)?(?:des|der|unseres|unserer)\b")
+_I_NAME = re.compile(rf"\b[Ii]ch,\s+{_NAMES},")
+#: the person a sentence is about: a title or "Kind" before the name, the birth date after it
+_ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAMES},?\s+{_BORN}")
+_BORN_AT = re.compile(rf"\b{_BORN}", re.I)
+_I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
+_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE}),\s+"
+                    r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)")
+#: the same, Ort first: "wohnhaft 38749 Sankt Ottilien am Forst, Weidenring 81a"
+_LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([\dOoIlSB]{{5}})\s+"
+                              rf"([^,\n\d]{{2,40}}),\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})(?=[,.;]|\s)")
+#: the person a club's text names as its chair: "vertreten durch Rüdiger Dreesen"
+_CHAIR = re.compile(rf"\bvertreten\s+durch\s+(?:(?:den|die|Herrn|Frau|(?:1\.\s*)?Vorsitzende[nr]?)\s+)*{_NAMES}\b")
+_MAIL_FROM = re.compile(rf"(?m)^(?:Von|From|Absender):[ \t]+{_NAMES}[ \t]*<\s*({V.EMAIL.pattern})\s*>")
+_MAIL_SENT = re.compile(r"(?m)^(?:Gesendet|Datum|Date|Sent):[ \t]+(?:[^\W\d_]{2,10}\.?,[ \t]+)?")
+_CLOSING = re.compile(r"(?mi)^[ \t]*(?:mit[ \t]+)?(?:freundliche[nm]?|beste[nm]?|viele[n]?|herzliche[nm]?|liebe)"
+                      r"[ \t]+gr(?:ü|ue|u)(?:ß|ss)(?:en|e)?[ \t]*[,.!]?[ \t]*$|^[ \t]*hochachtungsvoll[ \t]*,?[ \t]*$")
+_NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
+_PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
+_TEL_LINE = re.compile(r"^(?:Tel\.?|Telefon|Mobil|Handy|Fon)\s*[:.]?\s*(\+?[\d(][\d\s/()\-]{5,}\d)\s*$")
+
+
+def _cand(field: str, p: V.Parsed | None, pno: int, s: int, e: int, source: str, label: str = "",
+          role: str | None = None, raw: str = "") -> Cand | None:
+    if p is None or not p.value:
+        return None
+    return Cand(field, p.value, pno, s, e, source, role=role, ok=p.ok, repaired=p.repaired, raw=raw, label=label)
+
+
+def _names(m: re.Match, pno: int, source: str, label: str, role: str | None = None) -> list[Cand | None]:
+    raw = m.group(1).replace("\n", " ")
+    nm = V.split_name(raw)
+    if not nm:
+        return []
+    return [_cand("vorname", V.Parsed(nm[0]), pno, m.start(1), m.end(1), source, label, role, raw),
+            _cand("nachname", V.Parsed(nm[1]), pno, m.start(1), m.end(1), source, label, role, raw)]
+
+
+def _date_after(field: str, text: str, at: int, pno: int, source: str, label: str) -> Cand | None:
+    r = V.parse_date_ex(text[at: at + 30])
+    if not r or r[2] != 0:
+        return None
+    return _cand(field, V.Parsed(r[0], True, r[1]), pno, at, at + r[3], source, label, raw=text[at: at + 30])
+
+
+def prose_candidates(pno: int, text: str) -> list[Cand]:
+    """Values of running text; their anchor words count as labels unless the
+    text is written for someone else, or names more than one person."""
+    text = text[:MAX_PROSE]
+    out: list[Cand | None] = []
+    own = "" if FOR_OTHERS.search(text) else "prose"
+    m = _I_NAME.search(text)
+    about = [a for a in _ABOUT.finditer(text)]
+    if m:
+        out += _names(m, pno, "prose", own)
+    elif about:
+        persons = {re.sub(r"\s+", " ", a.group(1)) for a in about}
+        out += _names(about[0], pno, "prose", own if len(persons) == 1 else "")
+    m = _BORN_AT.search(text) or _I_BORN.search(text)
+    if m:
+        # two persons' birth dates in the text: which is whose is not plain
+        dates = {text[b.end(): b.end() + 12] for b in _BORN_AT.finditer(text)}
+        out.append(_date_after("geburtsdatum", text, m.end(), pno, "prose", own if len(dates) <= 1 else ""))
+    m = _LIVES.search(text)
+    if m and m.group(1).count("\n") <= 1:
+        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", own))
+        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", own))
+        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
+    elif (m := _LIVES_ORT_FIRST.search(text)) and m.group(3).count("\n") <= 1:
+        out.append(_cand("plz", V.v_plz(m.group(1)), pno, m.start(1), m.end(1), "prose", own))
+        out.append(_cand("ort", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose", own))
+        out.append(_cand("strasse", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
+    if (m := _CHAIR.search(text)) is not None:
+        out += _names(m, pno, "prose", "", "chair")
+    m = re.search(r"(?m)\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)|^(?:Der|Die|Das)\s+([^,\n]{3,80}?e\.\s?V\.),", text)
+    if m and m.group(2):
+        out.append(_cand("verein", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose"))
+        m = None
+    if m:
+        out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
+    return [c for c in out + running_values(pno, text) + mail_candidates(pno, text) if c]
+
+
+#: values a sentence names by their own word: "(Gemarkung Altenhain, Flur 11, Flurstück 649, 156)",
+#: "einen Zuschuss in Höhe von 2.000,00 €"
+_IN_TEXT = (
+    ("gemarkung", re.compile(r"\bGemarkung\s+([A-ZÄÖÜ][^\d,;:()\n]{1,40}?)(?=\s*[,;)]|\s+Flur\b)"), V.v_text),
+    ("flur", re.compile(r"\bFlur\s+(\d{1,4})(?![\d/])"), V.v_flur),
+    ("flurstueck", re.compile(r"\bFlurstücke?\s+(\d{1,5}(?:/\d{1,4})?(?:,\s?\d{1,5}(?:/\d{1,4})?(?![\d.,]))*)"),
+     V.v_flurstueck),
+    ("betrag_eur", re.compile(r"\b(?:Zuschuss|Zuwendung|Förderung|Beihilfe)\w*\s+(?:in\s+Höhe\s+)?von\s+(?:EUR\s?|€\s?)?"
+                              r"(\d{1,3}(?:\.\d{3})*(?:,\d{2}|,-)?)(?=\s?(?:€|EUR|Euro)\b|\s?€)"), V.v_betrag),
+    ("fin", re.compile(r"\b(?:FIN|Fahrzeug-Identifizierungsnummer|Fahrgestellnummer)\s+([A-HJ-NPR-Z0-9]{17})\b"), V.v_fin),
+    ("telefon", re.compile(r"\berreichbar\s+(?:unter|über)\s+(?:(?:Tel\.|Telefon|der\s+Nummer)\s*:?\s*)?"
+                           r"(\+?[\d(][\d /()\-]{5,}\d)"), V.v_telefon),
+    ("kennzeichen", re.compile(r"\bKennzeichen\s+([A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s?\d{1,4}[EH]?)\b"), V.v_kennzeichen),
+)
+
+
+def running_values(pno: int, text: str) -> list[Cand | None]:
+    """Cadastral data, amounts and vehicle codes named in a sentence (candidates, never sure)."""
+    out: list[Cand | None] = []
+    for field, rx, check in _IN_TEXT:
+        m = rx.search(text)
+        if m:
+            out.append(_cand(field, check(m.group(1)), pno, m.start(1), m.end(1), "pattern", raw=m.group(1)))
+    return out
+
+
+def mail_candidates(pno: int, text: str) -> list[Cand | None]:
+    """A printed e-mail's sender and date, and the signature block under a
+    closing.  The sender is the applicant; the chair when writing on behalf of
+    a club ("namens und im Auftrag des …"); someone else when signing for
+    another person (a Kita reporting a child, a carer, "i. A.")."""
+    role = "chair" if _SIGNS_FOR_BODY.search(text) else "other" if _SIGNS_FOR_OTHERS.search(text) else "applicant"
+    out: list[Cand | None] = []
+    m = _MAIL_FROM.search(text)
+    if m:
+        out += _names(m, pno, "header", "", role)
+        out.append(_cand("email", V.v_email(m.group(2)), pno, m.start(2), m.end(2), "header", role=role))
+    m = _MAIL_SENT.search(text)
+    if m:
+        out.append(_date_after("antragsdatum", text, m.end(), pno, "pattern", "sent"))
+    for m in _CLOSING.finditer(text):
+        out += _signature(pno, text, m.end(), role)
+    return out
+
+
+def _signature(pno: int, text: str, at: int, role: str) -> list[Cand | None]:
+    """Name, street, PLZ Ort and phone on the (up to six) lines under a closing."""
+    out: list[Cand | None] = []
+    lines, pos = [], at
+    for ln in text[at:].split("\n")[:7]:
+        lines.append((pos, ln.strip()))
+        pos += len(ln) + 1
+    lines = [(p, t) for p, t in lines if t]
+    for k, (p, t) in enumerate(lines):
+        if k == 0 and (nm := re.fullmatch(_NAMES, t)) and _NAME_LINE.match(t):
+            out += [_shift(c, p) for c in _names(nm, pno, "header", "", role)]
+        elif _PLZ_LINE.match(t) and k >= 1:
+            a = V.parse_address(lines[k - 1][1] + ", " + t)
+            if "strasse" in a and "plz" in a:
+                ps, pt = lines[k - 1][0], lines[k - 1][1]
+                out.append(_cand("strasse", V.Parsed(a["strasse"]), pno, ps, ps + len(pt), "header", role=role))
+                out.append(_cand("plz", V.Parsed(a["plz"]), pno, p, p + 5, "header", role=role))
+                out.append(_cand("ort", V.Parsed(a["ort"]), pno, p, p + len(t), "header", role=role))
+        elif (tm := _TEL_LINE.match(t)) and k >= 2:
+            out.append(_cand("telefon", V.v_telefon(tm.group(1)), pno, p + tm.start(1), p + tm.end(1), "header",
+                             role=role))
+    return out
+
+
+def _shift(c: Cand | None, by: int) -> Cand | None:
+    if c is not None:
+        c.start += by
+        c.end += by
+    return c
