@@ -7,6 +7,7 @@ document's page is read-only, its state in German."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -104,6 +105,15 @@ def test_api_version_and_the_command_line(st):
     assert r.status_code == 409 and "bitte neu laden" in r.text
     assert httpx.get(url + f"/api/v1/review/{doc}", headers=h).json()["corrections"][name]["value"] == "Dritte"
     assert other[2:] not in httpx.get(url + f"/api/v1/review/{doc}", headers=h).json()["corrections"]
+    # the command line's form-equivalent: --expected-version (the version of ekte review show --json)
+    v = json.loads(run_ekte("review", "show", doc, "-w", st["wd"], "--json", check=0).stdout)["version"]
+    p = run_ekte("review", "correct", doc, "--set", f"{name}=Vierte", "--expected-version", str(v0), "-w", st["wd"])
+    assert p.returncode == 2 and "changed meanwhile by" in p.stderr and "Traceback" not in p.stderr
+    p = run_ekte("review", "accept", doc, "--expected-version", str(v0), "-w", st["wd"])
+    assert p.returncode == 2 and "changed meanwhile by" in p.stderr
+    run_ekte("review", "correct", doc, "--set", f"{name}=Vierte", "--expected-version", str(v), "-w", st["wd"],
+             check=0)
+    assert httpx.get(url + f"/api/v1/review/{doc}", headers=h).json()["corrections"][name]["value"] == "Vierte"
 
 
 def test_finished_documents_are_read_only(st):
