@@ -231,33 +231,37 @@ def review_list(*, profile: str | Profile | None = None, workdir: str | Path | N
 
 def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None) -> dict:
-    """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history."""
-    from ekte.pipeline import queue
+    """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history, and its
+    review version (an accept or correct given it is refused when the document changed since)."""
+    from ekte.pipeline import queue, review
 
     with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         row = queue.resolve(p.j, doc_id)
-        return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"])}
+        return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"]),
+                "version": review.review_version(p.j, row["id"])}
 
 
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
                   profile: str | Profile | None = None, workdir: str | Path | None = None,
                   overrides: list[str] | None = None, connectors: list[str] | None = None,
-                  plugins: list[str] | None = None, actor: str | None = None, sample: str | None = None) -> Document:
+                  plugins: list[str] | None = None, actor: str | None = None, sample: str | None = None,
+                  expected: int | None = None) -> Document:
     """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
     checked); this process exports it at once (the daemon may be running).  *sample*: the result of a
     sample check (``matches`` / ``differs``), required for a scan chosen for one."""
     with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
-        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample)
+        return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample, expected=expected)
 
 
 def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile | None = None,
                    workdir: str | Path | None = None, overrides: list[str] | None = None,
-                   actor: str | None = None) -> dict:
-    """Store checked corrections for a document still waiting (applied on accept); returns id and corrections."""
+                   actor: str | None = None, expected: int | None = None) -> dict:
+    """Store checked corrections for a document still waiting (applied on accept); returns id and corrections.
+    *expected*: the review version (review_show's "version"): a document changed since is refused."""
     from ekte.pipeline import review
 
     with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
-        return review.review_correct(p, doc_id, sets, actor=actor or cli_actor())
+        return review.review_correct(p, doc_id, sets, actor=actor or cli_actor(), expected=expected)
 
 
 def review_reject(doc_id: str, reason: str, note: str = "", *, profile: str | Profile | None = None,

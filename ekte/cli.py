@@ -14,9 +14,9 @@ import typer
 from rich.markup import escape
 
 from ekte import __version__, cli_journal, cli_profiles, cliopts, render
-from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, JobsOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt,
-                          MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt, SampleOpt, SchedulerOpt,
-                          SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
+from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
+                          LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt,
+                          SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
 from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, json_on_exit, sigint_now
@@ -327,7 +327,7 @@ def review_accept_cmd(
     doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE", help="The right document "
                                                    "type, by id or title (default: the top candidate).")] = None,
     set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
-    sample: SampleOpt = None,
+    sample: SampleOpt = None, expected: ExpectedOpt = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
     plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text, as_json: JsonOpt = False,
     lang: LangOpt = None,
@@ -339,7 +339,8 @@ def review_accept_cmd(
     setup_logging(verbose, log_format.value)
     with cli_serve.review_errors(lang):
         doc = api.review_accept(doc_id, doctype=doctype, sets=field_sets(set_), profile=profile, workdir=workdir,
-                                overrides=override, connectors=connector or None, plugins=plugin, sample=sample)
+                                overrides=override, connectors=connector or None, plugins=plugin, sample=sample,
+                                expected=expected)
     if as_json:
         print(json.dumps({**doc_summary(doc), "exports": doc.exports}, ensure_ascii=False))
     else:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Iterator, List, Optional
 import typer
 
 from ekte.cli import _exit_on_errors, _fail, app, command, field_sets, review_app
-from ekte.cliopts import (ConnectorOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
+from ekte.cliopts import (ConnectorOpt, ExpectedOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
                           ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode
 from ekte.logs import setup_logging
@@ -143,7 +143,7 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
                        help="A corrected value (repeatable; checked: dates, IBAN, PLZ, FIN, …).")] = [],
                        profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
                        lang: LangOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0,
-                      log_format: LogFormatOpt = LogFormat.text) -> None:
+                      log_format: LogFormatOpt = LogFormat.text, expected: ExpectedOpt = None) -> None:
     """Store checked corrections for a document still waiting (applied when it is accepted)."""
     from ekte import api
 
@@ -152,7 +152,8 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
     _, code = _tr(lang)
     setup_logging(verbose, log_format.value)
     with review_errors(lang):
-        r = api.review_correct(doc_id, field_sets(set_), profile=profile, workdir=workdir, overrides=override)
+        r = api.review_correct(doc_id, field_sets(set_), profile=profile, workdir=workdir, overrides=override,
+                               expected=expected)
     if as_json:
         return print(json.dumps(r, ensure_ascii=False))
     fields = ", ".join(field_title(k, code) for k in r["corrections"]) or "–"

@@ -66,6 +66,9 @@ OverrideOpt = Annotated[List[str], typer.Option(
     "--override", "-o", metavar="KEY=VALUE", help="Override a profile setting, e.g. -o ocr.jobs=1 (repeatable).")]
 SampleOpt = Annotated[Optional[str], typer.Option("--sample", metavar="matches|differs", help="A sample check's "
                                                   "result (Stichprobe): the scan matches the paper or not.")]
+ExpectedOpt = Annotated[Optional[int], typer.Option(
+    "--expected-version", metavar="N", help="The document's review version as `ekte review show --json` gave it: "
+    "refused, nothing saved, when it was changed since (by a clerk at the station, another command).")]
 PluginOpt = Annotated[List[str], typer.Option(
     "--plugin", metavar="MODULE", help="Load a plugin module (repeatable).")]
 

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ekte.pipeline.settled import input_of
+
 err = Console(stderr=True)
 out = Console()
 
@@ -84,7 +86,7 @@ def summary(result: Any) -> None:
         for c in ("file", "reason", "message"):
             q.add_column(c, overflow="fold")
         for d in bad:
-            q.add_row(d.id, d.source.rsplit("/", 1)[-1], d.error.code, d.error.message)
+            q.add_row(d.id, input_of(d).rsplit("/", 1)[-1], d.error.code, d.error.message)
         out.print(q)
     if result.interrupted:
         out.print("[yellow]interrupted — run the same command again to finish the rest[/]")
@@ -163,7 +165,9 @@ def status(st: dict[str, Any]) -> None:
     if "pid" not in st:
         out.print(f"no watch daemon has run in {st['workdir']}")
     for d in st.get("daemons", []):
-        state = "[green]running[/]" if d.get("running") else "[red]not running[/]"
+        state = ("[green]running[/]" if d.get("running") else "[red]not running: died without being stopped[/] "
+                 f"(killed or crashed; last status {d.get('updated')})" if d.get("ended") == "died"
+                 else f"[yellow]not running: stopped[/] at {d.get('stopped') or d.get('updated')}")
         out.print(f"watch daemon {state} (pid {d.get('pid')}, {d.get('mode')}, since {d.get('started')}): "
                   f"{', '.join(d.get('watching') or [])}", highlight=False)
         m = d.get("mail")
@@ -177,6 +181,8 @@ def status(st: dict[str, Any]) -> None:
         for name, why in (d.get("refused_workers") or {}).items():
             out.print(f"  Dask worker {name} refused: {why}", highlight=False)
     if "pid" in st:
+        if st.get("last_known"):
+            out.print(f"last known figures (as of {st['last_known']}; no daemon runs now):", highlight=False)
         out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
                   f"not exported {st.get('export_failed', 0)}  "

@@ -261,15 +261,24 @@ def test_sample_check_recorded(tmp_path):
     assert item["sample_check"] is True and "Stichprobe" in item["fields"][0]
     p = run_ekte("review", "accept", d["id"], "-w", wd)
     assert p.returncode == 2 and "--sample" in p.stderr
-    p = run_ekte("review", "accept", d["id"], "--lang", "en", "-w", wd, "--sample", "differs")
-    assert p.returncode == 2 and "differs from the paper" in p.stderr
     run_ekte("review", "accept", d["id"], "-w", wd, "--sample", "matches", check=0)
     results = [e["new"] for e in _history(wd, d["id"])["events"] if e["event"] == "sample-check"]
-    assert results == ["nicht bestanden", "bestanden"]
+    assert results == ["bestanden"]
     note = next((wd / "archive").glob(f"*/{d['id']}/transfervermerk.xml")).read_text()
     assert 'status="bestanden"' in note
     code, res = _verify(wd, "--deep")
     assert code == 0, res  # the note embedded in the PDF is the updated one
+    # the same scan in another working directory: found to differ — final, a later "matches" is refused
+    wd2 = tmp_path / "wd2"
+    (tmp_path / "again").mkdir()
+    d = ingest_json(_scan_inbox(tmp_path / "again"), "-w", wd2, "-j", "1", "-o", "resiscan.sample_every=1")[
+        "documents"][0]
+    p = run_ekte("review", "accept", d["id"], "-w", wd2, "--sample", "differs")
+    assert p.returncode == 2 and "differs from the paper" in p.stderr
+    p = run_ekte("review", "accept", d["id"], "-w", wd2, "--sample", "matches")
+    assert p.returncode == 2 and "scan the paper again" in p.stderr
+    assert [e["new"] for e in _history(wd2, d["id"])["events"] if e["event"] == "sample-check"] == ["nicht bestanden"]
+    assert 'status="bestanden"' not in next((wd2 / "archive").glob(f"*/{d['id']}/transfervermerk.xml")).read_text()
 
 
 def _scan_inbox(tmp_path: Path) -> Path:

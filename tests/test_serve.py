@@ -233,19 +233,20 @@ def test_sample_check_in_the_review_form(st):
     assert r.status_code == 303 and r.headers["location"] == f"/review/{doc}#sample"
     shown = c.get(f"/review/{doc}").text
     assert f"Stichprobe zu {doc}: Der Scan weicht vom Papier ab." in shown
-    assert "Bereits festgehalten: der Scan weicht vom Papier ab (anna" in shown
     assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
     assert exports_of(st, doc) == [] and 'status="offen"' in transfer_note(st, doc)
-    # matches: accepted and exported once; the result in the audit trail and the transfer note
+    # a failed check is final for this scan: only rejecting is offered, a later "matches" is refused (409)
+    assert "Stichprobe nicht bestanden (anna" in shown and 'id="sample-matches"' not in shown
+    assert 'id="accept"' not in shown and 'id="correct"' not in shown and 'id="reject"' in shown
     r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(shown), "sample": "matches"})
-    assert r.status_code == 303
-    assert f"Dokument {doc} angenommen." in c.get(r.headers["location"]).text
-    assert exports_of(st, doc) == [doc]
-    assert sample_results(st, doc) == [("nicht bestanden", "anna"), ("bestanden", "anna")]
-    assert 'status="bestanden"' in transfer_note(st, doc)
-    db = journal(st)
-    assert db.execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "exported"
-    assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND event='exported'", (doc,)).fetchone()[0] == 1
+    assert r.status_code == 409 and f"Die Stichprobe zu {doc} hat ergeben" in r.text
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={"sample": "matches"},
+                   headers=token(st["wd"], "chef", "review"))
+    assert r.status_code == 409 and "scannen Sie das Papier erneut" in r.json()["detail"]
+    assert exports_of(st, doc) == [] and sample_results(st, doc) == [("nicht bestanden", "anna")]
+    assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
+    r = c.post(f"/review/{doc}/reject", data={"csrf": csrf_of(shown), "reason": "unreadable"})
+    assert r.status_code == 303 and exports_of(st, doc) == []
 
 
 def test_sample_check_in_the_api(st):
@@ -258,13 +259,14 @@ def test_sample_check_in_the_api(st):
     assert r.status_code == 422 and "choose the result of the sample check" in r.json()["errors"][0]["message"]
     assert httpx.post(url + f"/api/v1/review/{doc}/accept", json={"sample": "ja"}, headers=h).status_code == 422
     assert sample_results(st, doc) == []
-    r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={"sample": "differs"}, headers=h)
-    assert r.status_code == 409 and "weicht vom Papier ab" in r.json()["detail"] and exports_of(st, doc) == []
+    # matches: accepted and exported once; the result in the audit trail and the transfer note
     r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={"sample": "matches"}, headers=h)
     assert r.status_code == 200, r.text
     assert r.json()["id"] == doc and exports_of(st, doc) == [doc]
-    assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "exported"
-    assert sample_results(st, doc) == [("nicht bestanden", "anna"), ("bestanden", "anna")]
+    db = journal(st)
+    assert db.execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "exported"
+    assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND event='exported'", (doc,)).fetchone()[0] == 1
+    assert sample_results(st, doc) == [("bestanden", "anna")]
     assert 'status="bestanden"' in transfer_note(st, doc)
     spec = httpx.get(url + "/api/v1/openapi.json").json()
     prop = spec["components"]["schemas"]["AcceptBody"]["properties"]["sample"]

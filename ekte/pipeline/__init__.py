@@ -58,8 +58,8 @@ class Pipeline(Session):
         return review.review_list(self)
 
     def review_accept(self, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None, *,
-                      actor: str | None = None, sample: str | None = None) -> Document:
-        return review.review_accept(self, doc_id, doctype, sets, actor=actor, sample=sample)
+                      actor: str | None = None, sample: str | None = None, expected: int | None = None) -> Document:
+        return review.review_accept(self, doc_id, doctype, sets, actor=actor, sample=sample, expected=expected)
 
     def understand(self, doc: Document) -> None:
         """Classify and extract *doc* here (as a worker would; for benchmarks)."""

@@ -6,6 +6,7 @@ cannot be processed."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
@@ -15,9 +16,9 @@ from typing import Any
 
 from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
-from ekte.journal import ARCHIVED, QUARANTINED, REVIEW
+from ekte.journal import ARCHIVED, FINAL_STATES, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
-from ekte.model import Classification, Document, ErrorInfo, Status
+from ekte.model import Classification, Document, ErrorInfo, Status, document_from_metadata
 from ekte.pipeline import steps
 from ekte.pipeline.tasks import ARCHIVE, WorkItem, WorkTask
 from ekte.sources import Rejected
@@ -85,11 +86,30 @@ def _text_misnamed(path: Path) -> bool:
         return stat.S_ISREG(os.fstat(fd).st_mode) and office.is_text(f.read(office.TEXT_SNIFF_BYTES))
 
 
+def not_read_sha(path: Path) -> str:
+    """The identity of a file that was not read: made from its path."""
+    return fsutil.sha256_bytes(b"ekte:not-read:" + os.fsencode(os.path.abspath(path)))
+
+
 def unreadable(path: Path, e: DocumentError) -> Document:
-    sha = fsutil.sha256_bytes(b"ekte:not-read:" + os.fsencode(os.path.abspath(path)))
+    sha = not_read_sha(path)
     doc = Document(sha256=sha, source=intake.display(path), size=0, media_type="")
     doc.status, doc.error = Status.QUARANTINED, ErrorInfo(e.code, e.message, e.stage)
     return doc
+
+
+def done_before(doc: Document, row: Any) -> None:
+    """A document this working directory finished in an earlier run (or
+    another process): reported with the state the journal has and the fields
+    its archive's ``metadata.json`` holds, under ``done_before`` — a script
+    collecting results from a resumed migration reads one JSON."""
+    doc.extra["done_before"] = {"state": row["state"], "run": row["run_id"], "updated": row["updated"]}
+    meta = Path(doc.archive_path or "") / "metadata.json" if doc.archive_path else None
+    try:
+        if meta is not None:
+            doc.fields = document_from_metadata(json.loads(meta.read_text("utf-8"))).fields
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # the journal's state is reported; the fields are in the archive folder when it is readable
 
 
 class Admission:
@@ -102,16 +122,32 @@ class Admission:
         self.run_id = run_id
         self.per_run = per_run
         self.seen: dict[str, WorkItem] = {}
+        self.reread: dict[str, bool] = {}  # input → taken again (changed while it was read)
         #: where files may be read from (the inputs, resolved, and this process's scratch)
         self.roots = intake.real_roots(list(roots) + [session.scratch]) if roots is not None else None
 
     def settled(self, doc: Document, item: WorkItem) -> None:
         if not self.per_run and self.seen.get(doc.sha256) is item:
             del self.seen[doc.sha256]
+        if (self.per_run and doc.error is not None and doc.error.code == "changed_during_read"
+                and not item.package and str(item.path) not in self.reread):
+            # replaced while it was read (a file renamed over it): its new content is read once more in this
+            # run, as a document of its own (the daemon takes it as a new arrival, watch.disposal)
+            self.reread[str(item.path)] = False
+
+    def again(self) -> list[Path]:
+        """Inputs to read once more (see :meth:`settled`), each once."""
+        out = [Path(p) for p, taken in self.reread.items() if not taken]
+        for p in out:
+            self.reread[str(p)] = True
+        return out
 
     def admit(self, item: WorkItem, cand: intake.Candidate | None = None, deferred_since: str | None = None) -> Outcome:
         j = self.session.j
         if cand is None:
+            big = intake.oversized(item.path, self.session.profile.intake.max_file_mb)
+            if big is not None:  # its size is the problem: not read (a hash of 600 MB proves nothing here)
+                return self.refused(item, big)
             try:
                 cand = intake.inspect(item.path, roots=self.roots)
             except DocumentError as e:
@@ -121,9 +157,9 @@ class Admission:
         if item.given:
             doc.extra["given"] = item.given
             doc.source = item.given.get("source", doc.source)
-        if self.seen.setdefault(cand.sha256, item) is not item:
-            doc.status, doc.duplicate_of = Status.DUPLICATE, doc.id
-            return Outcome(SETTLED, doc, item)
+        first = self.seen.setdefault(cand.sha256, item)
+        if first is not item:
+            return self._twin(doc, item, first, cand)
         if deferred_since is not None:
             row = j.get(cand.sha256)
             if row is not None and row["state"] == QUARANTINED and row["updated"] >= deferred_since:
@@ -141,13 +177,16 @@ class Admission:
                 doc.classification = Classification(row["doctype"], float(row["confidence"] or 0.0), method="journal")
             doc.archive_path = str(j.archive_dir(row) or "") or None
             doc.exports = j.exports_of(row["id"])
+            done_before(doc, row)
             j.event(doc.id, "intake", "duplicate", "")
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":
             return Outcome(DEFERRED, doc, item, holder=claim.holder, cand=cand)
         if claim.row is not None and claim.row["state"] == QUARANTINED:
             # taken up again (the station's retry of a copy, a re-run after a fix): it arrived when and
-            # where it first did — the copy's path and today are not its provenance
+            # where it first did — the copy's path and today are not its provenance; the run reports
+            # it under this input (results.input_of)
+            doc.extra["input"] = doc.source
             doc.source, doc.received = claim.row["source"], claim.row["first_seen"]
         if claim.row is not None and claim.row["state"] == ARCHIVED and j.archive_dir(claim.row) is not None:
             done = steps.resume_export(self.session, claim.row, str(item.path))  # archived by an interrupted run
@@ -161,6 +200,25 @@ class Admission:
         if err is not None:
             return Outcome(REJECTED, doc, item, error=err)
         return Outcome(TASK, doc, item, cand=cand)
+
+    def _twin(self, doc: Document, item: WorkItem, first: WorkItem, cand: intake.Candidate) -> Outcome:
+        """The same content a second time while the first is known here: a
+        duplicate once the first is archived; quarantined (with the first's
+        reason, naming it) once the first was; asked again while the first is
+        in flight.  Never a duplicate of something that was not archived."""
+        j = self.session.j
+        row = None if j.holds(doc_key(cand.sha256)) else j.get(cand.sha256)  # held: the first is in flight here
+        state = row["state"] if row is not None else None
+        if state == QUARANTINED:
+            earlier = intake.display(first.path) if first.path else row["source"]
+            doc.status = Status.QUARANTINED
+            doc.error = ErrorInfo(row["error_code"], f"{row['error_message'] or ''} The same content was quarantined "
+                                  f"as {earlier} (quarantine/{row['id']}).".strip(), "intake")
+            return Outcome(SETTLED, doc, item)
+        if state in (ARCHIVED, REVIEW) + FINAL_STATES:
+            doc.status, doc.duplicate_of = Status.DUPLICATE, row["id"]
+            return Outcome(SETTLED, doc, item)
+        return Outcome(DEFERRED, doc, item, cand=cand)  # the first is still being processed
 
     def refused(self, item: WorkItem, e: DocumentError) -> Outcome:
         """A file that was not read (a link, a FIFO, socket or device, no

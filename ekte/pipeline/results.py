@@ -10,7 +10,7 @@ from typing import IO, Any, Iterable, Protocol
 
 from ekte.errors import ExitCode
 from ekte.model import OUTPUT_VERSION, Document, Status
-from ekte.pipeline.settled import Settled
+from ekte.pipeline.settled import Settled, input_of
 
 
 class ProgressSink(Protocol):
@@ -56,6 +56,19 @@ class _Streamed(list):  # type: ignore[type-arg]
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.items)
+
+
+def entry(doc: Document) -> dict[str, Any]:
+    """One document of the ``--json`` output: ``source`` is the input this
+    run read (``first_source``: where the same content first arrived, when
+    the journal keeps that as its provenance); ``done_before``: finished by
+    an earlier run (its journal state, run and time)."""
+    out = doc.result_dict()
+    if input_of(doc) != doc.source:
+        out["source"], out["first_source"] = input_of(doc), doc.source
+    if doc.extra.get("done_before"):
+        out["done_before"] = doc.extra["done_before"]
+    return out
 
 
 @dataclass
@@ -114,7 +127,7 @@ class IngestResult:
     def to_json(self, *, lazy: bool = False) -> dict[str, Any]:
         """The ``--json`` output; *lazy*: its documents read one at a time
         while it is written (:meth:`write_json`)."""
-        docs = (d.result_dict() for d in self.documents)
+        docs = (entry(d) for d in self.documents)
         out = {"version": OUTPUT_VERSION, "documents": _Streamed(len(self.documents), docs) if lazy else list(docs),
                "summary": self.summary}
         if self.pending:

@@ -33,7 +33,7 @@ from ekte.journal.claims import doc_key
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline import delivery, steps
 from ekte.pipeline.manual import FieldInvalid, check_value
-from ekte.pipeline.queue import Conflict, metadata, resolve, review_item, utc_iso
+from ekte.pipeline.queue import Conflict, history, metadata, resolve, review_item, utc_iso
 from ekte.stages import archive as archive_stage
 
 #: how long an action waits for another process that works on the same document
@@ -41,7 +41,8 @@ CLAIM_WAIT = 30.0
 SYSTEM = "system"
 
 __all__ = ["review_list", "review_accept", "review_correct", "review_reject", "review_defer", "resolve_doctype",
-           "FieldInvalid", "Invalid", "SampleMissing", "SampleDiffers", "SAMPLE_RESULTS"]
+           "FieldInvalid", "Invalid", "SampleMissing", "SampleDiffers", "SampleFailed", "Stale", "SAMPLE_RESULTS",
+           "review_version", "sample_failed"]
 
 
 class Invalid(ConfigError):
@@ -62,6 +63,39 @@ class SampleDiffers(Conflict):
     def __init__(self, message: str, doc_id: str = ""):
         super().__init__(message)
         self.doc_id = doc_id
+
+
+class SampleFailed(SampleDiffers):
+    """Accepting a scan whose sample check failed before: that result is final for this scan."""
+
+
+class Stale(Conflict):
+    """The clerk's form is older than the document's last change (by *by*): nothing was saved."""
+
+    def __init__(self, doc_id: str, by: str):
+        super().__init__(f"document {doc_id} was changed meanwhile by {by}: load it again")
+        self.doc_id, self.by = doc_id, by
+
+
+def review_version(j: Any, doc_id: str) -> int:
+    """The version of a document's review state: its last journal event's number.  A form
+    carries the version it was rendered with; an action given it refuses a newer state."""
+    events = j.events_of(doc_id)
+    return int(events[-1]["seq"]) if events else 0
+
+
+def _fresh(j: Any, doc_id: str, expected: int | None) -> None:
+    """Refuse (:class:`Stale`) when the document changed after version *expected* (None: no check)."""
+    if expected is None or review_version(j, doc_id) == expected:
+        return
+    later = [e["actor"] for e in history(j, doc_id) if e["seq"] > expected]
+    raise Stale(doc_id, ", ".join(dict.fromkeys(later)) or SYSTEM)
+
+
+def sample_failed(j: Any, doc_id: str) -> dict[str, Any] | None:
+    """The recorded failed sample check of a scan (final: it is not accepted), else None."""
+    failed = [e for e in history(j, doc_id) if e["event"] == "sample-check" and e["new"] == SAMPLE_RESULTS["differs"]]
+    return failed[-1] if failed else None
 
 
 def review_file(session: Any, doc_id: str) -> Path:
@@ -145,11 +179,15 @@ def _write_item(session: Any, doc_id: str, update: dict[str, Any]) -> dict[str, 
     return item
 
 
-def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: str | None = None) -> dict[str, Any]:
+def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: str | None = None,
+                   expected: int | None = None) -> dict[str, Any]:
     """Check and store corrections for a document still waiting (applied
-    when it is accepted).  Returns the id and the stored corrections."""
+    when it is accepted).  Returns the id and the stored corrections.
+    *expected*: the :func:`review_version` the clerk's form showed — a
+    document changed since is refused (:class:`Stale`), nothing stored."""
     with _Claimed(session, doc_id) as row:
         _waiting(session, row)
+        _fresh(session.j, row["id"], expected)
         values = _checked(sets)
         item = review_item(session.workdir, row["id"])
         corr = dict(item.get("corrections") or {})
@@ -166,16 +204,19 @@ def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: st
 
 
 def review_accept(session: Any, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None, *,
-                  actor: str | None = None, sample: str | None = None) -> Document:
+                  actor: str | None = None, sample: str | None = None, expected: int | None = None) -> Document:
     """Confirm (or correct) a document waiting for review; export it now.
     A scan chosen for a sample check needs its result (*sample*:
     ``matches`` / ``differs``), recorded in the audit trail; one that
-    differs from the paper is not accepted (reject it and scan again)."""
+    differs from the paper is not accepted (reject it and scan again) —
+    final for that scan (:class:`SampleFailed` on any later accept).
+    *expected*: as for :func:`review_correct`."""
     with _Claimed(session, doc_id) as row:
         if row["state"] == ARCHIVED and review_file(session, row["id"]).exists():
             doc, adir = delivery.load_archived(session, row["sha256"])  # accepted before; its export was cut short
         else:
             _waiting(session, row)
+            _fresh(session.j, row["id"], expected)
             new_type = resolve_doctype(session.profile, doctype) if doctype else None
             values = _checked(sets or {})
             _sample_check(session, row, sample, actor)
@@ -201,6 +242,9 @@ SAMPLE_RESULTS = {"matches": "bestanden", "differs": "nicht bestanden"}
 
 def _sample_check(session: Any, row: Any, sample: str | None, actor: str | None) -> None:
     """A sample check's result: required where one was asked for; recorded; a scan that differs stops here."""
+    if sample_failed(session.j, row["id"]):
+        raise SampleFailed(f"document {row['id']}: the sample check found that the scan differs from the paper; "
+                           "it is not accepted — reject it and scan the paper again", row["id"])
     if sample is not None and sample not in SAMPLE_RESULTS:
         raise ConfigError(f"--sample: 'matches' or 'differs', not {sample!r}")
     if not review_item(session.workdir, row["id"]).get("sample_check"):
@@ -221,8 +265,9 @@ def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str]
     doc, adir = _load(session, row)
     if sample is not None:  # the transfer note records it (ekte/evidence/archiving.py)
         doc.extra["sample_check"] = SAMPLE_RESULTS[sample]
-    pending = {k: c["value"] for k, c in (review_item(session.workdir, row["id"]).get("corrections") or {}).items()}
-    values = {**pending, **values}
+    stored = review_item(session.workdir, row["id"]).get("corrections") or {}
+    who = {k: (actor if k in values else c.get("by") or actor) for k, c in stored.items()}  # each clerk's own change
+    values = {**{k: c["value"] for k, c in stored.items()}, **values}
     new_type = new_type or doc.doctype
     if new_type not in session.profile.doctypes:
         new_type = resolve_doctype(session.profile, new_type or "")
@@ -236,14 +281,14 @@ def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str]
         if before is not None and before.value == v:
             if before.method != "manual":  # confirmed by a person: checked, and truth for train --from-reviews
                 doc.fields[k] = Field(v, 1.0, before.page, before.span, "manual")
-                events.append(("review", "field-confirmed", detail(actor, field=k)))
+                events.append(("review", "field-confirmed", detail(who.get(k, actor), field=k)))
             continue
         if v:
             doc.fields[k] = Field(v, 1.0, before.page if before else None, None, "manual")
         else:
             doc.fields.pop(k, None)
-        events.append(("review", "field-corrected", detail(actor, field=k, old=before.value if before else None,
-                                                           new=v)))
+        events.append(("review", "field-corrected", detail(who.get(k, actor), field=k,
+                                                           old=before.value if before else None, new=v)))
     for ev in events:
         doc.log(*ev)
     original = next(adir.glob("original.*"))

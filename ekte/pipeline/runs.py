@@ -172,7 +172,7 @@ def quietly(fn: Any) -> None:
 def feed(coord: Coordinator, files: list[Path], staging: Path | None, source: Any | None) -> None:
     """Admit the inputs as workers become free; wait for the rest."""
     queue = deque(files)
-    while queue or coord.busy:
+    while queue.extend(coord.admission.again()) or queue or coord.busy:  # again: replaced while read, once more
         while queue and coord.free:
             path = queue.popleft()
             if staging is None:

@@ -38,6 +38,13 @@ class Entry(NamedTuple):
     doc: Document | None
 
 
+def input_of(doc: Document) -> str:
+    """The input this run read a document from: its source, unless the
+    document keeps an earlier provenance (content quarantined before and
+    sent again: its source is where it first arrived)."""
+    return str(doc.extra.get("input") or doc.source)
+
+
 class Settled(Sequence[Document]):
     """An append-only list of documents, spooled to disk (see the module)."""
 
@@ -54,7 +61,7 @@ class Settled(Sequence[Document]):
 
     def append(self, doc: Document) -> None:
         offset, length, kept = self._spool(doc)
-        self._entries.append(Entry(doc.source, doc.status, doc.doctype, doc.pages, offset, length, kept))
+        self._entries.append(Entry(input_of(doc), doc.status, doc.doctype, doc.pages, offset, length, kept))
 
     def extend(self, docs: Any) -> None:
         for d in docs:

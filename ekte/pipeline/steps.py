@@ -68,7 +68,7 @@ def quarantine(session: Any, doc: Document, info: ErrorInfo, src: Path | None) -
     doc.status, doc.error = Status.QUARANTINED, info
     try:
         with fsutil.staged_dir(session.workdir / "quarantine" / doc.id) as tmp:
-            if src is not None:
+            if src is not None and info.code not in intake.NOT_COPIED:
                 copy = tmp / ("original" + intake.extension_for(doc.media_type))
                 try:  # the bytes that were hashed, from a regular file: never a link's target
                     intake.copy_verified(src, copy, doc.sha256)

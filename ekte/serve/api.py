@@ -8,7 +8,8 @@ The schema: ``/api/v1/openapi.json``."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Literal, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse
@@ -27,10 +28,16 @@ class AcceptBody(BaseModel):
         "the sample check's result (TR-RESISCAN Stichprobe): required when the document's 'sample_check' is true "
         "(422 without it). 'matches': accepted and exported, recorded in the history and the transfer note; "
         "'differs': recorded in the history, not accepted (409) — reject it and scan the paper again"))
+    version: Optional[int] = Field(None, description=(
+        "the document's review 'version' (GET /review/{id}) the values were based on: when the document changed "
+        "since (another clerk, ekte review), nothing is saved — 409 'changed meanwhile by …', load it again"))
 
 
 class CorrectBody(BaseModel):
     fields: dict[str, str]
+    version: Optional[int] = Field(None, description=(
+        "the document's review 'version' (GET /review/{id}) the values were based on: when the document changed "
+        "since (another clerk, ekte review), nothing is saved — 409 'changed meanwhile by …', load it again"))
 
 
 class RejectBody(BaseModel):
@@ -74,7 +81,22 @@ def show(request: Request, doc_id: str) -> dict[str, Any]:
     """One document: type, candidates, fields with confidence, reasons, corrections."""
     _user(request, "review")
     st = station(request)
-    return q.show(st.reader, q.resolve(st.reader, doc_id))
+    row = q.resolve(st.reader, doc_id)
+    return {**q.show(st.reader, row), "version": review.review_version(st.reader, row["id"])}
+
+
+@contextmanager
+def _refusals(request: Request) -> Iterator[None]:
+    """A stale version and a failed sample check: 409 in the request's language."""
+    from ekte.serve.web import SAMPLE_FAILED, STALE
+
+    tr = i18n.gettext_for(request.state.lang)
+    try:
+        yield
+    except review.Stale as e:
+        raise HTTPException(409, tr(STALE).format(by=e.by)) from None
+    except review.SampleFailed as e:
+        raise HTTPException(409, tr(SAMPLE_FAILED).format(id=e.doc_id)) from None
 
 
 def _doc_result(doc: Any) -> dict[str, Any]:
@@ -84,19 +106,20 @@ def _doc_result(doc: Any) -> dict[str, Any]:
 @review_api.post("/{doc_id}/accept")
 def accept(request: Request, doc_id: str, body: AcceptBody) -> dict[str, Any]:
     """Accept (with corrections): re-archived and exported at once.  A scan chosen for the
-    sample check needs `sample` (422 without it; 409 when it differs: recorded, not accepted)."""
+    sample check needs `sample` (422 without it; 409 when it differs: recorded, not accepted — and
+    final: a later accept of that scan is 409 too).  With `version`: 409 when the document changed since."""
     user = _user(request, "review", write=True)
-    with station(request).acting() as p:
+    with _refusals(request), station(request).acting() as p:
         return _doc_result(review.review_accept(p, doc_id, body.doctype, body.fields, actor=user.name,
-                                                sample=body.sample))
+                                                sample=body.sample, expected=body.version))
 
 
 @review_api.post("/{doc_id}/correct")
 def correct(request: Request, doc_id: str, body: CorrectBody) -> dict[str, Any]:
     """Store checked corrections without deciding yet."""
     user = _user(request, "review", write=True)
-    with station(request).acting() as p:
-        return review.review_correct(p, doc_id, body.fields, actor=user.name)
+    with _refusals(request), station(request).acting() as p:
+        return review.review_correct(p, doc_id, body.fields, actor=user.name, expected=body.version)
 
 
 @review_api.post("/{doc_id}/reject")

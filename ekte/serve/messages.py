@@ -74,6 +74,11 @@ CLI_KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
      N_("Sample check of {a}: the scan differs from the paper. This is recorded in the history; the document was not "
         "accepted. Reject it and scan the paper again.")),
     (r"--sample: 'matches' or 'differs', not (.{0,80})", N_("--sample: matches or differs, not {a}.")),
+    (rf"document {_ID}: the sample check found that the scan differs from the paper.{{0,300}}",
+     N_("Document {a}: the sample check found that the scan differs from the paper; that result is final, the scan is "
+        "not accepted. Reject it and scan the paper again.")),
+    (rf"document {_ID} was changed meanwhile by (.{{1,300}}): load it again",
+     N_("Document {a} was changed meanwhile by {b}: look at it again (ekte review show) — nothing was saved.")),
 )]
 
 

@@ -76,6 +76,10 @@ def N_(msgid: str) -> str:
 #: the sample check (TR-RESISCAN Stichprobe) on the review page and in the API
 SAMPLE_MISSING = N_("Compare the scan with the paper and choose the result of the sample check: "
                     "matches or differs.")
+SAMPLE_FAILED = N_("The sample check of {id} found that the scan differs from the paper: it cannot be accepted. "
+                   "Reject it and scan the paper again.")
+#: a form older than the document's last change (optimistic concurrency: the form carries the version)
+STALE = N_("This document was changed meanwhile by {by} — please load it again. Nothing was saved.")
 SAMPLE_DIFFERS = N_("Sample check of {id}: the scan differs from the paper. This is recorded in the history; the "
                     "document was not accepted. Reject it and scan the paper again.")
 
@@ -143,7 +147,8 @@ def item_page(request: Request, doc_id: str) -> Response:
 
 def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = None,
                values: dict[str, str] | None = None, status: int = 200,
-               sample: dict[str, Any] | None = None) -> Response:
+               sample: dict[str, Any] | None = None, version: int | None = None) -> Response:
+    """The review page; *version*: the one the clerk's form had (a page shown again with its refused values)."""
     require(request, "review")
     st = station(request)
     row, info = _doc(request, doc_id)
@@ -156,6 +161,7 @@ def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = No
     names = list(dict.fromkeys(list(dtype.fields if dtype else []) + list(info["fields"]) + list(errors or {})
                                + list(values or {})))
     corr = {k: c["value"] for k, c in info["corrections"].items()}
+    version = version if version is not None else review.review_version(st.reader, row["id"])
     nxt = _neighbour(st, row["id"])
     if info["sample_check"]:
         sample = {**(sample or {}), "last": _last_sample(st, row["id"])}
@@ -164,7 +170,8 @@ def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = No
     return render(request, "item.html", {
         "d": info, "names": names, "boxes": boxes, "values": {**corr, **(values or {})}, "errors": errors or {},
         "doctypes": st.doctypes(), "reasons": st.profile.review.reject, "next_id": nxt, "sample": sample or {},
-        "page_count": info["pages"] or 0, "defer_hours": st.profile.review.defer_hours}, status=status)
+        "page_count": info["pages"] or 0, "defer_hours": st.profile.review.defer_hours, "version": version,
+        "failed": review.sample_failed(st.reader, row["id"]) if info["sample_check"] else None}, status=status)
 
 
 def _last_sample(st: Any, doc_id: str) -> dict[str, Any] | None:
@@ -229,16 +236,23 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     row, info = _doc(request, doc_id)
     sets = _field_values(form, info)
     sample = form.get("sample") if form.get("sample") in review.SAMPLE_RESULTS else None
+    version = _version(form.get("version"))
+    if action == "accept" and info["sample_check"] and review.sample_failed(st.reader, row["id"]):
+        raise HTTPException(409, _tr(request, SAMPLE_FAILED).format(id=row["id"]))
     if action == "accept" and info["sample_check"] and sample is None:  # all the messages at once
-        return _refused(request, doc_id, sets, [], None)
+        return _refused(request, doc_id, sets, [], None, version=version)
     try:
         with st.acting() as p:
             nxt = _neighbour(st, row["id"])
-            _run(p, st, action, row["id"], form, sets, user.name, sample, request.state.lang)
+            _run(p, st, action, row["id"], form, sets, user.name, sample, request.state.lang, version)
+    except review.Stale as e:
+        raise HTTPException(409, _tr(request, STALE).format(by=e.by)) from None
     except review.Invalid as e:
-        return _refused(request, doc_id, sets, e.errors, sample, missing=False)
+        return _refused(request, doc_id, sets, e.errors, sample, missing=False, version=version)
     except review.SampleMissing:  # chosen for the sample check meanwhile (not foreseen above)
-        return _refused(request, doc_id, sets, [], None)
+        return _refused(request, doc_id, sets, [], None, version=version)
+    except review.SampleFailed:
+        raise HTTPException(409, _tr(request, SAMPLE_FAILED).format(id=row["id"])) from None
     except review.SampleDiffers:  # recorded by the review code; the document stays in the queue
         flash(request, SAMPLE_DIFFERS, id=row["id"])
         return RedirectResponse(f"/review/{row['id']}#sample", status_code=303)
@@ -250,15 +264,27 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     return RedirectResponse(f"/review/{nxt}" if nxt and nxt != row["id"] else "/review", status_code=303)
 
 
+def _tr(request: Request, msgid: str) -> str:
+    return i18n.gettext_for(request.state.lang)(msgid)
+
+
+def _version(value: str | None) -> int | None:
+    """The review version a form was rendered with (none: a form of an older page — not checked)."""
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
 def _refused(request: Request, doc_id: str, sets: dict[str, str], invalid: list[Any], sample: str | None,
-             missing: bool = True) -> Response:
+             missing: bool = True, version: int | None = None) -> Response:
     """The review page again (422) with each refused value's message next to it: the typed
     fields, and the sample check's result where one is needed (*missing*)."""
     lang = request.state.lang
     if missing and not invalid:
         invalid = _invalid(sets)
     errors = {x.field: i18n.field_error(x, lang) for x in invalid}
-    return _item_page(request, doc_id, errors=errors, values=sets, status=422, sample={
+    return _item_page(request, doc_id, errors=errors, values=sets, status=422, version=version, sample={
         "value": sample, "error": i18n.gettext_for(lang)(SAMPLE_MISSING) if missing else None})
 
 
@@ -287,12 +313,12 @@ def _hours(value: str | None, st: Any, lang: str) -> float:
 
 
 def _run(p: Any, st: Any, action: str, doc_id: str, form: dict[str, str], sets: dict[str, str], actor: str,
-         sample: str | None = None, lang: str = "de") -> None:
+         sample: str | None = None, lang: str = "de", version: int | None = None) -> None:
     if action == "accept":
         review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor,
-                             sample=sample)
+                             sample=sample, expected=version)
     elif action == "correct":
-        review.review_correct(p, doc_id, sets, actor=actor)
+        review.review_correct(p, doc_id, sets, actor=actor, expected=version)
     elif action == "defer":
         until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=_hours(form.get("hours"), st, lang))
         review.review_defer(p, doc_id, until, form.get("note", "")[:500], actor=actor)

@@ -132,14 +132,6 @@ def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
         stack.extend(reversed(subdirs))
 
 
-@dataclass
-class Candidate:
-    path: Path
-    size: int
-    sha256: str
-    media_type: str | None
-
-
 NOT_REGULAR = "The file is not a regular file (a FIFO, socket or device); it was not read."
 LINK = "The file is a symbolic link; ekte does not follow links in an inbox."
 
@@ -195,6 +187,25 @@ class Candidate:
     size: int
     sha256: str
     media_type: str | None
+
+
+#: reasons for which a file is not copied into the quarantine: its size is the problem (the
+#: limit must bound the disk a sender can fill); it stays in place (a batch run) or is renamed
+#: into the quarantine (the daemon, same file system only)
+NOT_COPIED = ("too_large",)
+
+
+def oversized(path: Path, max_mb: float) -> DocumentError | None:
+    """``too_large`` for a regular file over *max_mb*, from its size alone:
+    never read, hashed or copied."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size <= int(max_mb * 1024 * 1024):
+        return None
+    return DocumentError("too_large", f"The file has {st.st_size / 1048576:.0f} MB, over intake.max_file_mb "
+                                      f"({max_mb:g}); it was not read, hashed or copied.", "intake")
 
 
 def inspect(path: Path, max_bytes: int | None = None, roots: "list[Path] | None" = None) -> Candidate:

@@ -56,6 +56,8 @@ class EngineSettings:
     orientation_dpi: int = 150
     #: pages (1-based) whose orientation was settled before the OCR pass: never read twice
     orientation_settled: set = field(default_factory=set)
+    #: paint form grid lines and box borders out of the image Tesseract reads (:mod:`ekte.stages.gridlines`)
+    remove_lines: bool = False
 
 
 _settings = EngineSettings()
@@ -180,7 +182,12 @@ def _recognise(api: Any, input_file: Path, timeout_s: float) -> bool:
 
     with Image.open(input_file) as im:
         dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
-        set_image(api, im)
+        if _settings.remove_lines:
+            from ekte.stages.gridlines import remove_lines
+
+            set_image(api, remove_lines(im))
+        else:
+            set_image(api, im)
     if dpi:
         api.SetSourceResolution(dpi)
     return bool(api.Recognize(int(timeout_s * 1000)))

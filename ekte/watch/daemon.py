@@ -120,6 +120,8 @@ class Watcher:
                 self._report_once(p)
                 return
             size, mtime = stat_unit(p)
+            if self.disposal.left and (str(p), os.lstat(p).st_ino, mtime) in self.disposal.left:
+                return  # too large, left here on purpose (reported once)
         except OSError:
             self.tracker.forget(str(p))
             return
@@ -289,7 +291,7 @@ class Watcher:
             runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon(count=killed)])
             if self.mail is not None:
                 runs.quietly(self.mail.abandon)
-            runs.quietly(lambda: board.write({**self._status(None),
+            runs.quietly(lambda: board.write({**self._status(None), "stopped": now_iso(),  # ended cleanly
                                               **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
 

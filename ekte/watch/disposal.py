@@ -6,7 +6,13 @@ silently, nothing leaves before it is safe:
   relative to the watched folder (or deleted, ``watch.after_export =
   "delete"``);
 * quarantined → removed once its verified copy is in the quarantine
-  (else moved there);
+  (else moved there, only while it still holds the bytes that were read);
+  too large to copy → renamed into its quarantine entry (same file system),
+  else left in the inbox and not taken again until it changes;
+* replaced while it was read (another file renamed over it: a scanner
+  re-using ``scan0001.pdf``) → left in the inbox and tracked again as a
+  new arrival, so that its new content is read, and archived, under its
+  own id — never moved or removed on the old document's behalf;
 * archived but not exported → stays, so that a later rescan delivers it;
 * a container (portal package, batch) → when all its parts are settled:
   to the done folder, or to ``quarantine/packages`` if a part failed.
@@ -15,6 +21,7 @@ Every move is :func:`ekte.fsutil.move_input`."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -24,6 +31,7 @@ from typing import Any
 
 from ekte import fsutil, workdirs
 from ekte.model import Document, Status
+from ekte.pipeline.admission import not_read_sha
 from ekte.pipeline.tasks import WorkItem
 from ekte.stages import intake
 from ekte.watch.stability import FileStabilityTracker
@@ -40,6 +48,8 @@ class Disposal:
         self.workdir, self.roots, self.done_dir, self.after = workdir, roots, done_dir, after
         self.tracker, self.stats = tracker, stats
         self.packages: dict[str, dict[str, Any]] = {}  # container → parts left, all ok, staging folder
+        #: files left in the inbox on purpose (too large to copy): (path, inode, mtime) — not taken again
+        self.left: set[tuple[str, int, int]] = set()
         self.lock = threading.Lock()
 
     def done(self, doc: Document, item: WorkItem) -> None:
@@ -49,29 +59,87 @@ class Disposal:
             self._part_done(item.package, doc.status)
             return
         src = item.path
+        replaced = False
         try:
             if intake.kind(src) == "file":  # a link or special file stays where it is (reported once)
-                self._clear(doc, src)
+                replaced = self._clear(doc, src)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
                         getattr(e, "strerror", None) or e)
+            replaced = isinstance(e, fsutil.NotMoved) and self._replaced(doc, src)
         self.tracker.release(str(src))
+        if replaced:
+            self._arrived_again(doc, src)
 
-    def _clear(self, doc: Document, src: Path) -> None:
+    @staticmethod
+    def _replaced(doc: Document, src: Path) -> bool:
+        """The inbox file no longer holds the bytes this document was read
+        from (another file was renamed over it while ekte read it)."""
+        if doc.sha256 == not_read_sha(src):  # never read (a link, too large): nothing to compare
+            return False
+        try:
+            return fsutil.sha256_file(src) != doc.sha256
+        except OSError:
+            return False
+
+    def _arrived_again(self, doc: Document, src: Path) -> None:
+        """A replaced file is a new arrival: tracked for stability again,
+        then read again (its own id), as if it had just been dropped in."""
+        log.info("doc %s: its inbox file changed while it was read; the new content is taken as a new arrival",
+                 doc.id)
+        try:
+            st = os.stat(src, follow_symlinks=False)
+        except OSError:
+            return
+        self.tracker.observe(str(src), st.st_size, st.st_mtime_ns)
+
+    def _clear(self, doc: Document, src: Path) -> bool:
+        """Move or remove the input; True when it is left because it no
+        longer holds the document's bytes (each inbox file is read once
+        more here at most: by this check or by ``move_input``'s)."""
+        read = doc.sha256 != not_read_sha(src)
         if doc.status in SAFE:
             if self.after == "delete":
+                if self._replaced(doc, src):
+                    return True
                 os.unlink(src)
-            else:
+            else:  # NotMoved when it was replaced (see done)
                 target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), doc.sha256)
                 workdirs.private(target)  # the done folder is private: originals carry personal data
         elif doc.status == Status.QUARANTINED:
             qdir = self.workdir / "quarantine" / doc.id
+            if doc.error is not None and doc.error.code in intake.NOT_COPIED:
+                self._rename_into(doc, src, qdir / "inbox")
+                return False
+            if self._replaced(doc, src):
+                return True
             copies = list(qdir.glob("original.*"))
-            if copies and fsutil.sha256_file(copies[0]) == doc.sha256 and fsutil.sha256_file(src) == doc.sha256:
+            if read and copies and fsutil.sha256_file(copies[0]) == doc.sha256:
                 os.unlink(src)
             else:
-                fsutil.move_input(src, fsutil.free_target(src, self.roots, qdir / "inbox"))
+                # only the bytes that were read (a file renamed over it since is another document)
+                target = fsutil.free_target(src, self.roots, qdir / "inbox")
+                fsutil.move_input(src, target, doc.sha256 if read else None)
         # export_failed: archived; the file stays so that the next rescan retries the export
+        return False
+
+    def _rename_into(self, doc: Document, src: Path, folder: Path) -> None:
+        """A file too large to copy: renamed into its quarantine entry where
+        the working directory shares the inbox's file system (no byte is
+        written); else left in the inbox — named in the quarantine entry and
+        ``ekte status`` — and not taken again until it changes."""
+        target = fsutil.free_target(src, self.roots, folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(src, target)
+            fsutil.fsync_dir(target.parent)
+        except OSError as e:
+            if e.errno != errno.EXDEV:
+                raise
+            st = os.stat(src, follow_symlinks=False)
+            self.left.add((str(src), st.st_ino, st.st_mtime_ns))
+            log.warning("doc %s: too large to copy into the quarantine (another file system); it stays in the "
+                        "inbox", doc.id)
 
     # -- containers
     def package_started(self, pkg: str, parts: int, staging: Path) -> None:

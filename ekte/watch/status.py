@@ -118,6 +118,10 @@ def daemons(workdir: Path) -> list[dict[str, Any]]:
             continue
         d["running"] = _running(d)
         d["stalled"] = d["running"] and _age(d.get("updated")) > STALLED_SECONDS
+        if not d["running"]:
+            # how it ended: its last status after a clean stop says so; a daemon killed (kill -9, OOM,
+            # power) left its figures of that moment — the last known ones, not current
+            d["ended"] = "stopped" if d.get("stopped") or d.get("stopping") else "died"
         out.append(d)
     return out
 
@@ -141,7 +145,10 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
     out["running"] = any(d.get("running") for d in ds)
-    out["daemons"] = [{**{k: d.get(k) for k in ("pid", "host", "running", "stalled", "started", "updated", "mode",
+    if not out["running"]:
+        out["last_known"] = out["updated"]  # no daemon runs: the figures are those of its last status
+    out["daemons"] = [{**{k: d.get(k) for k in ("pid", "host", "running", "stalled", "ended", "stopped", "started",
+                                                 "updated", "mode",
                                                  "watching", "in_flight", "queue", "done", "failed", "stopping",
                                                  "mail")},
                        **{k: d[k] for k in ("workers", "refused_workers") if k in d}} for d in ds]  # Dask workers

@@ -50,7 +50,7 @@ from ekte.stages.extract import values as V
 from ekte.stages.extract.candidates import PERSON_FIELDS, Cand
 
 #: Tesseract word confidence (0-100) every word of a scanned value needs
-MIN_WORD_CONF = 90.0
+MIN_WORD_CONF = 85.0
 #: … of a code without check digits (eVB, FIN, number plate): no dictionary helps the OCR read it
 MIN_CODE_CONF = 95.0
 _CODES = ("evb", "fin", "kennzeichen")

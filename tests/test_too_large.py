@@ -1,0 +1,59 @@
+"""A file over ``intake.max_file_mb`` is never copied: a batch run leaves it
+where it is and records path, size and reason; the daemon renames it into
+its quarantine entry (same file system: the same inode, no byte written).
+The size limit bounds the disk a sender can fill.  Real runs, real daemon."""
+
+import json
+import os
+
+from helpers import run_ekte
+from test_watch import _status, _stop, _wait, _watch
+
+LIMIT = ("-o", "intake.max_file_mb=1")
+
+
+def _big(path, mb=40):
+    with open(path, "wb") as f:  # a sparse file: 40 MB long, almost no blocks on disk
+        f.write(b"%PDF-1.4\n")
+        f.seek(mb * 1048576 - 6)
+        f.write(b"%%EOF\n")
+    return path
+
+
+def _entry_files(wd):
+    return [p for p in (wd / "quarantine").rglob("*") if p.is_file() and p.name != "reason.json"]
+
+
+def test_batch_run_leaves_a_too_large_file_in_place_and_copies_nothing(tmp_path):
+    inbox, wd, done = tmp_path / "in", tmp_path / "wd", tmp_path / "done"
+    inbox.mkdir()
+    big = _big(inbox / "huge.pdf")
+    p = run_ekte("ingest", "--json", "--no-progress", inbox, "-w", wd, "--move", done, *LIMIT, check=1)
+    (d,) = json.loads(p.stdout)["documents"]
+    assert d["status"] == "quarantined" and d["source"] == str(big)
+    assert d["error"]["code"] == "too_large" and "40 MB" in d["error"]["message"]
+    assert big.exists() and big.stat().st_size == 40 * 1048576  # stays where it was, with --move too
+    assert _entry_files(wd) == []  # no copy
+    (reason,) = (wd / "quarantine").glob("*/reason.json")
+    assert json.loads(reason.read_text())["source"] == str(big)
+    used = sum(p.stat().st_blocks for p in wd.rglob("*") if p.is_file()) * 512
+    assert used < 10 * 1048576, used
+
+
+def test_the_daemon_renames_a_too_large_file_into_the_quarantine(tmp_path):
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    proc = _watch(inbox, wd, *LIMIT)
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+        big = _big(tmp_path / "huge.pdf")
+        ino = big.stat().st_ino
+        os.rename(big, inbox / "huge.pdf")
+        _wait(lambda: _status(wd).get("failed", 0) >= 1 and not any(inbox.iterdir()), proc=proc,
+              what="quarantined and out of the inbox", wd=wd)
+    finally:
+        _stop(proc)
+    (kept,) = _entry_files(wd)
+    assert kept.parent.name == "inbox" and kept.stat().st_ino == ino  # renamed, not copied
+    reason = json.loads((kept.parent.parent / "reason.json").read_text())
+    assert reason["code"] == "too_large"

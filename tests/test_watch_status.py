@@ -1,0 +1,33 @@
+"""`ekte status` after a daemon ended: a clean stop and a kill -9 are told
+apart (the README's monitoring contract), and the figures of a daemon that
+no longer runs are marked as the last known ones.  A real daemon."""
+
+import json
+import os
+import signal
+
+from helpers import run_ekte
+from test_watch import _status, _stop, _wait, _watch
+
+
+def test_status_tells_a_clean_stop_from_a_killed_daemon(tmp_path):
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    proc = _watch(inbox, wd)
+    _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+    code, _err = _stop(proc)  # SIGTERM
+    assert code == 0
+    st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
+    assert [d["ended"] for d in st["daemons"]] == ["stopped"] and st["last_known"]
+    text = run_ekte("status", "-w", wd, check=1).stdout
+    assert "not running: stopped at" in text and "died" not in text
+    assert "last known figures" in text
+
+    proc = _watch(inbox, wd)
+    _wait(lambda: _status(wd).get("running") and not _status(wd).get("stopping"), proc=proc, what="restart")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
+    assert [d["ended"] for d in st["daemons"]] == ["died"]
+    text = run_ekte("status", "-w", wd, check=1).stdout
+    assert "died without being stopped" in text and "last known figures (as of" in text
