@@ -330,22 +330,21 @@ def review_accept_cmd(
     sample: SampleOpt = None, expected: ExpectedOpt = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
     plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text, as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Confirm or correct a document's type and fields; this process then exports it at once."""
     from ekte import api
     from ekte.render import doc_summary
 
     setup_logging(verbose, log_format.value)
-    with _exit_on_errors():
+    with cli_serve.review_errors(lang):
         doc = api.review_accept(doc_id, doctype=doctype, sets=field_sets(set_), profile=profile, workdir=workdir,
                                 overrides=override, connectors=connector or None, plugins=plugin, sample=sample,
                                 expected=expected)
     if as_json:
         print(json.dumps({**doc_summary(doc), "exports": doc.exports}, ensure_ascii=False))
-    elif doc.error:
-        out.print(f"{doc.id}: {doc.doctype} accepted; export failed: {doc.error.message}", highlight=False)
     else:
-        out.print(f"{doc.id}: {doc.doctype} accepted and exported ({', '.join(doc.exports.values())})", highlight=False)
+        out.print(cli_serve.accepted_line(doc, profile, override, lang), highlight=False, markup=False, soft_wrap=True)
     if doc.error:
         raise typer.Exit(ExitCode.DOCUMENTS_NEED_ATTENTION)
 

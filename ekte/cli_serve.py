@@ -5,10 +5,11 @@ Parse, call :mod:`ekte.api`, print — in German or English (``--lang``,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, List, Optional
+from typing import Annotated, Any, Iterator, List, Optional
 
 import typer
 
@@ -30,6 +31,37 @@ def _tr(lang: str | None) -> tuple[Any, str]:
 
     code = i18n.cli_language(lang)
     return i18n.gettext_for(code), code
+
+
+@contextlib.contextmanager
+def review_errors(lang: str | None) -> Iterator[None]:
+    """As ``_exit_on_errors``, with the pipeline's refusals (not waiting for review, unknown reason, a time in the
+    past, a sample check, …) in the clerk's language: ids kept, states by name, times local."""
+    from ekte.errors import ConfigError
+    from ekte.serve import names
+    from ekte.serve.i18n import local_time
+    from ekte.serve.messages import cli_message
+
+    with _exit_on_errors():
+        try:
+            yield
+        except ConfigError as e:
+            if getattr(e, "errors", None):
+                raise  # refused field values: one line per field, translated by _exit_on_errors
+            _fail(ExitCode.USAGE, cli_message(str(e), _tr(lang)[1], names.state_name, local_time))
+
+
+def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None) -> str:
+    """``review accept``'s line: the document, its type by title, where it went (or why the export failed)."""
+    from ekte.profile import load_profile
+
+    _, _code = _tr(lang)
+    title = load_profile(profile, overrides).doctype_title(doc.doctype) or doc.doctype
+    if doc.error:
+        return _("Document {id} ({type}) accepted; the export failed: {error}").format(
+            id=doc.id, type=title, error=doc.error.message)
+    return _("Document {id} ({type}) accepted and exported: {exports}").format(
+        id=doc.id, type=title, exports=", ".join(doc.exports.values()) or "–")
 
 
 def review_table(items: list[dict], profile: str | None, overrides: list[str], lang: str | None) -> None:
@@ -74,7 +106,7 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
     from ekte.serve.i18n import local_time, percent
 
     _, code = _tr(lang)
-    with _exit_on_errors():
+    with review_errors(lang):
         prof = load_profile(profile, override)
         d = api.review_show(doc_id, profile=prof, workdir=workdir)
     if as_json:
@@ -115,14 +147,18 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
     """Store checked corrections for a document still waiting (applied when it is accepted)."""
     from ekte import api
 
-    _, _code = _tr(lang)
+    from ekte.serve.names import field_title
+
+    _, code = _tr(lang)
     setup_logging(verbose, log_format.value)
-    with _exit_on_errors():
+    with review_errors(lang):
         r = api.review_correct(doc_id, field_sets(set_), profile=profile, workdir=workdir, overrides=override,
                                expected=expected)
     if as_json:
         return print(json.dumps(r, ensure_ascii=False))
-    out.print(_("Corrections to {id} saved.").format(id=r["id"]) + " " + ", ".join(r["corrections"]), highlight=False)
+    fields = ", ".join(field_title(k, code) for k in r["corrections"]) or "–"
+    out.print(_("Corrections to {id} saved: {fields}.").format(id=r["id"], fields=fields), highlight=False,
+              markup=False, soft_wrap=True)
 
 
 @command(review_app, "reject")
@@ -139,7 +175,7 @@ def review_reject_cmd(doc_id: IdArg, reason: Annotated[str, typer.Option("--reas
 
     _, _code = _tr(lang)
     setup_logging(verbose, log_format.value)
-    with _exit_on_errors():
+    with review_errors(lang):
         doc = api.review_reject(doc_id, reason, note, profile=profile, workdir=workdir, overrides=override,
                                 connectors=connector or None, plugins=plugin)
     if as_json:
@@ -160,12 +196,12 @@ def review_defer_cmd(doc_id: IdArg, hours: Annotated[Optional[float], typer.Opti
 
     _, _code = _tr(lang)
     setup_logging(verbose, log_format.value)
-    with _exit_on_errors():
+    with review_errors(lang):
         r = api.review_defer(doc_id, hours=hours, note=note, profile=profile, workdir=workdir, overrides=override)
     if as_json:
         return print(json.dumps(r, ensure_ascii=False))
-    out.print(_("Document {id} put back.").format(id=r["id"]) + f" ({_('put back until')} {local_time(r['until'])})",
-              highlight=False)
+    out.print(_("Document {id} put back until {until}.").format(id=r["id"], until=local_time(r["until"])),
+              highlight=False, soft_wrap=True)
 
 
 @command(name="serve")
@@ -251,6 +287,8 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
 
     with _exit_on_errors():
         api.users_remove(name, workdir=workdir)
+    out.print(f"user {name} removed (with their API tokens; their sessions end at the next click)", highlight=False,
+              markup=False)
 
 
 def _day(v: str | None) -> str | None:

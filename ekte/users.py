@@ -43,6 +43,15 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 MIN_PASSWORD = 8
 
 
+class UserRefused(ConfigError):
+    """A user that was not added; *code* says why (``name``, ``role``, ``password``, ``exists``) for a translated
+    message (the station's users page)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
 def _hasher() -> Any:
     from argon2 import PasswordHasher
 
@@ -85,16 +94,17 @@ class Users:
     # -- users
     def add(self, name: str, role: str, password: str, *, replace: bool = False) -> None:
         if not NAME.fullmatch(name or ""):
-            raise ConfigError(f"'{name}' is not a valid user name (letters, digits, . _ @ -; at most 64)")
+            raise UserRefused("name", f"'{name}' is not a valid user name (letters, digits, . _ @ -; at most 64)")
         if role not in ROLES:
-            raise ConfigError(f"unknown role '{role}' (known: {', '.join(ROLES)})")
+            raise UserRefused("role", f"unknown role '{role}' (known: {', '.join(ROLES)})")
         if len(password or "") < MIN_PASSWORD:
-            raise ConfigError(f"the password must have at least {MIN_PASSWORD} characters")
+            raise UserRefused("password", f"the password must have at least {MIN_PASSWORD} characters")
         digest = _hasher().hash(password)
         with self._change() as data:
             if name in data["users"] and not replace:
-                raise ConfigError(f"user '{name}' exists already (use --replace to set a new password or role)")
-            data["users"][name] = {"role": role, "hash": digest, "created": now_iso()}
+                raise UserRefused("exists", f"user '{name}' exists already (use --replace to set a new password or role)")
+            # a new password ends every session of the old one (the stamp is kept in each session cookie)
+            data["users"][name] = {"role": role, "hash": digest, "created": now_iso(), "stamp": secrets.token_hex(8)}
 
     def remove(self, name: str) -> None:
         with self._change() as data:
@@ -104,7 +114,8 @@ class Users:
 
     def get(self, name: str) -> dict[str, Any] | None:
         u = self.load()["users"].get(name)
-        return None if u is None else {"name": name, **{k: v for k, v in u.items() if k != "hash"}}
+        return None if u is None else {"name": name, **{k: v for k, v in u.items() if k != "hash"},
+                                       "stamp": _stamp(u)}
 
     def list(self) -> list[dict[str, Any]]:
         data = self.load()
@@ -132,7 +143,7 @@ class Users:
             with self._change() as data:
                 if name in data["users"]:
                     data["users"][name]["hash"] = ph.hash(password)
-        return {"name": name, "role": u["role"]}
+        return {"name": name, "role": u["role"], "stamp": _stamp(u)}
 
     # -- tokens
     def new_token(self, name: str, scopes: list[str] | None = None) -> str:
@@ -174,6 +185,11 @@ class Users:
 
 
 _DUMMY: dict[str, str] = {}
+
+
+def _stamp(u: dict[str, Any]) -> str:
+    """What a session must hold to stay valid: new with every password set (older files: the time it was set)."""
+    return str(u.get("stamp") or u.get("created") or "")
 
 
 def _dummy() -> str:

@@ -273,10 +273,12 @@ def test_sample_check_recorded(tmp_path):
     (tmp_path / "again").mkdir()
     d = ingest_json(_scan_inbox(tmp_path / "again"), "-w", wd2, "-j", "1", "-o", "resiscan.sample_every=1")[
         "documents"][0]
-    p = run_ekte("review", "accept", d["id"], "-w", wd2, "--sample", "differs")
+    p = run_ekte("review", "accept", d["id"], "-w", wd2, "--sample", "differs", "--lang", "en")
     assert p.returncode == 2 and "differs from the paper" in p.stderr
-    p = run_ekte("review", "accept", d["id"], "-w", wd2, "--sample", "matches")
+    p = run_ekte("review", "accept", d["id"], "-w", wd2, "--sample", "matches", "--lang", "en")
     assert p.returncode == 2 and "scan the paper again" in p.stderr
+    p = run_ekte("review", "accept", d["id"], "-w", wd2, "--sample", "matches", "--lang", "de")
+    assert p.returncode == 2 and "das Ergebnis steht fest" in p.stderr and "scannen Sie das Papier erneut" in p.stderr
     assert [e["new"] for e in _history(wd2, d["id"])["events"] if e["event"] == "sample-check"] == ["nicht bestanden"]
     assert 'status="bestanden"' not in next((wd2 / "archive").glob(f"*/{d['id']}/transfervermerk.xml")).read_text()
 

@@ -108,8 +108,9 @@ def test_review_queue_end_to_end(tmp_path, born_digital):
     assert [x["id"] for x in lst] == [d["id"]]
     assert len(lst[0]["candidates"]) == 3 and lst[0]["candidates"][0]["doctype"] == "bauantrag"
     # accept with a correction of type and one field
-    p = run_ekte("review", "accept", d["id"], "-w", wd, "--doctype", "bauantrag", "--set", "gemarkung=Wiesenau", check=0)
-    assert "accepted" in p.stdout
+    p = run_ekte("review", "accept", d["id"], "-w", wd, "--doctype", "bauantrag", "--set", "gemarkung=Wiesenau",
+                 "--lang", "de", check=0)
+    assert f"Dokument {d['id']} (Bauantrag) angenommen und exportiert" in p.stdout
     exp = wd / "export" / "folder" / d["id"]
     meta = json.loads((exp / f"{d['id']}.json").read_text())
     assert meta["doctype"] == "bauantrag" and meta["confidence"] == 1.0
@@ -117,7 +118,7 @@ def test_review_queue_end_to_end(tmp_path, born_digital):
     assert meta["fields"]["gemarkung"]["value"] == "Wiesenau" and meta["fields"]["gemarkung"]["method"] == "manual"
     assert any(h["stage"] == "review" for h in meta["history"])
     assert json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout) == []
-    p = run_ekte("review", "accept", d["id"], "-w", wd)
+    p = run_ekte("review", "accept", d["id"], "-w", wd, "--lang", "en")
     assert p.returncode == 2 and "not waiting for review" in p.stderr
     # the archive was rewritten with the new type, still valid PDF/A
     import pikepdf.pdfa

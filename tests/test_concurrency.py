@@ -139,7 +139,7 @@ def test_daemon_clerk_and_scripts_on_one_workdir(tmp_path, docs):
         items = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
         assert items
         for it in items:
-            p = run_ekte("review", "accept", it["id"], "-w", wd, check=0)
+            p = run_ekte("review", "accept", it["id"], "-w", wd, "--lang", "en", check=0)
             assert "accepted and exported" in p.stdout
         p = run_ekte("export", "--all", "-w", wd, "--json")
         assert p.returncode in (0, 1) and json.loads(p.stdout)["documents"], p.stderr[-2000:]
@@ -250,11 +250,11 @@ def test_kill_9_of_a_reviewing_process(tmp_path, docs):
         assert not (wd / "export" / "faulty" / ids[0]).exists()
         # the daemon takes the dead clerk's claim over and delivers the accepted document
         _wait(lambda: _states(wd).get("exported", 0) == 1, "delivered by the daemon", proc=daemon)
-        again = run_ekte("review", "accept", ids[0], "-w", wd, *plug, env=fault_env())
+        again = run_ekte("review", "accept", ids[0], "-w", wd, "--lang", "en", *plug, env=fault_env())
         assert again.returncode == 2 and "not waiting for review (state: exported)" in again.stderr
         for i in ids[1:]:
-            assert "accepted and exported" in run_ekte("review", "accept", i, "-w", wd, *plug, env=fault_env(),
-                                                       check=0).stdout
+            assert "accepted and exported" in run_ekte("review", "accept", i, "-w", wd, "--lang", "en", *plug,
+                                                       env=fault_env(), check=0).stdout
     finally:
         _stop(daemon)
     _check_exactly_once(wd, 3, "faulty")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -53,12 +54,21 @@ def test_accept_by_prefix_with_type_title_and_checked_values(wd):
                    "--set", "geburtsdatum=31.02.1980", env={"EKTE_LANG": "de"})
     assert bad.returncode == 2 and "„31.02.1980“ ist kein gültiges Datum (TT.MM.JJJJ)" in bad.stderr
     assert state(wd, doc) == "review"
-    unknown = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Tierhalter")
+    unknown = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Tierhalter", "--lang", "en")
     assert unknown.returncode == 2 and "unknown document type 'Tierhalter'" in unknown.stderr
     assert "Anzeige / Antrag Tierhaltung (tierhaltung)" in unknown.stderr
+    de = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Tierhalter", env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
+    assert de.returncode == 2 and "„Tierhalter“ ist kein Dokumenttyp dieses Profils (bekannt:" in de.stderr
+    assert "Anzeige / Antrag Tierhaltung (tierhaltung)" in de.stderr
     ok = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "anzeige / antrag tierhaltung",
-                  "--set", "geburtsdatum=1980-02-13", "--set", "iban=DE89 3704 0044 0532 0130 00", check=0)
-    assert "accepted and exported" in ok.stdout
+                  "--set", "geburtsdatum=1980-02-13", "--set", "iban=DE89 3704 0044 0532 0130 00", check=0,
+                  env={"LANG": "C.UTF-8", "EKTE_LANG": ""})  # German by default, the type by its title
+    assert f"Dokument {doc} (Anzeige / Antrag Tierhaltung) angenommen und exportiert: " in ok.stdout
+    assert "accepted" not in ok.stdout
+    again = run_ekte("review", "accept", doc, "-w", wd, env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
+    assert again.returncode == 2 and f"Dokument {doc} wartet nicht auf Prüfung (es ist: exportiert)" in again.stderr
+    again = run_ekte("review", "accept", doc, "-w", wd, "--lang", "en")
+    assert again.returncode == 2 and "is not waiting for review (state: exported)" in again.stderr
     meta = json.loads(next((wd / "export" / "folder" / doc).glob("*.json")).read_text())
     assert meta["doctype"] == "tierhaltung"
     assert meta["fields"]["geburtsdatum"] == {**meta["fields"]["geburtsdatum"], "value": "13.02.1980",
@@ -75,15 +85,19 @@ def test_accept_by_prefix_with_type_title_and_checked_values(wd):
 
 
 def test_prefix_errors(wd):
-    p = run_ekte("review", "accept", "zz", "-w", wd)
+    p = run_ekte("review", "accept", "zz", "-w", wd, "--lang", "en")
     assert p.returncode == 2 and "not a document id" in p.stderr
-    p = run_ekte("review", "accept", "ffffffff", "-w", wd)
+    p = run_ekte("review", "accept", "ffffffff", "-w", wd, "--lang", "en")
     assert p.returncode == 2 and "no document with id ffffffff" in p.stderr
+    p = run_ekte("review", "show", "ffffffff", "-w", wd, "--lang", "de")
+    assert p.returncode == 2 and "Es gibt kein Dokument mit der Nummer ffffffff" in p.stderr
 
 
 def test_show_correct_defer_reject(wd):
     doc, other = queue_ids(wd)[:2]
-    run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12345", check=0)
+    ok = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12345", "--set", "nachname=Wolff",
+                  "--lang", "de", check=0).stdout
+    assert f"Korrekturen an {doc} gespeichert: " in ok and "Postleitzahl" in ok and "nachname" not in ok
     bad = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=1234", env={"EKTE_LANG": "en"})
     assert bad.returncode == 2 and "plz: a postcode (PLZ) has exactly five digits" in bad.stderr
     show = run_ekte("review", "show", doc[:8], "-w", wd, "--lang", "de", check=0).stdout
@@ -91,15 +105,20 @@ def test_show_correct_defer_reject(wd):
     assert run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout.count('"corrections"') == 1
     c = json.loads(run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "ort=Musterstadt", "--json", check=0).stdout)
     assert c["id"] == doc and "ort" in c["corrections"]
-    d = run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--note", "Rückruf", check=0)
-    assert doc in d.stdout
+    d = run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--note", "Rückruf", "--lang", "de", check=0)
+    assert re.search(rf"Dokument {doc} zurückgestellt bis \d\d\.\d\d\.\d{{4}} \d\d:\d\d\.", d.stdout)
+    assert d.stdout.count("zurückgestellt") == 1
+    past = run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "-3", "--lang", "de")
+    assert past.returncode == 2 and "nicht bis " in past.stderr and "UTC" not in past.stderr
     assert json.loads(run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--json", "-v",
                                check=0).stdout)["id"] == doc  # JSON on stdout, whatever -v logs on stderr
     assert queue_ids(wd)[-1] == doc  # put back: after the others
     r = run_ekte("review", "reject", other[:8], "-w", wd, "--reason", "not_ours", "--json", check=0)
     assert json.loads(r.stdout)["id"] == other and state(wd, other) == "rejected" and other not in queue_ids(wd)
-    p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil")
+    p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil", "--lang", "en")
     assert p.returncode == 2 and "unknown reason 'weil'" in p.stderr
+    p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil", "--lang", "de")
+    assert p.returncode == 2 and "„weil“ ist kein Ablehnungsgrund dieses Profils (bekannt: not_ours" in p.stderr
 
 
 def test_users_cli(tmp_path):
@@ -121,10 +140,11 @@ def test_users_cli(tmp_path):
     from ekte.users import Users
 
     u = Users(w)
-    assert u.verify("anna", "ein-langes-passwort") == {"name": "anna", "role": "clerk"}
+    got = u.verify("anna", "ein-langes-passwort")
+    assert got == {"name": "anna", "role": "clerk", "stamp": data["users"]["anna"]["stamp"]} and got["stamp"]
     assert u.verify("anna", "falsch") is None and u.verify("bob", "ein-langes-passwort") is None
     assert u.check_token(tok)["scopes"] == ["review"] and u.check_token(tok[:-1] + "x") is None
-    run_ekte("users", "remove", "anna", "-w", w, check=0)
+    assert "user anna removed" in run_ekte("users", "remove", "anna", "-w", w, check=0).stdout
     assert u.check_token(tok) is None
 
 

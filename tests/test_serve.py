@@ -369,7 +369,7 @@ def test_history_search_and_prefix(st):
     assert "archiviert" in p.stdout and "archive·archived" not in p.stdout and "nachname " not in p.stdout
     page = c.get(f"/history/{doc}").text
     assert "archiviert" in page and "archive · archived" not in page and ">review<" not in page
-    p = run_ekte("review", "show", "0", "-w", st["wd"])
+    p = run_ekte("review", "show", "0", "--lang", "en", "-w", st["wd"])
     assert p.returncode == 2 and "not a document id" in p.stderr
     st["used"].discard(doc)
 

@@ -107,10 +107,11 @@ def test_api_version_and_the_command_line(st):
     assert other[2:] not in httpx.get(url + f"/api/v1/review/{doc}", headers=h).json()["corrections"]
     # the command line's form-equivalent: --expected-version (the version of ekte review show --json)
     v = json.loads(run_ekte("review", "show", doc, "-w", st["wd"], "--json", check=0).stdout)["version"]
-    p = run_ekte("review", "correct", doc, "--set", f"{name}=Vierte", "--expected-version", str(v0), "-w", st["wd"])
+    p = run_ekte("review", "correct", doc, "--set", f"{name}=Vierte", "--expected-version", str(v0), "-w", st["wd"],
+                 "--lang", "en")
     assert p.returncode == 2 and "changed meanwhile by" in p.stderr and "Traceback" not in p.stderr
-    p = run_ekte("review", "accept", doc, "--expected-version", str(v0), "-w", st["wd"])
-    assert p.returncode == 2 and "changed meanwhile by" in p.stderr
+    p = run_ekte("review", "accept", doc, "--expected-version", str(v0), "-w", st["wd"], "--lang", "de")
+    assert p.returncode == 2 and "wurde inzwischen von" in p.stderr and "nichts gespeichert" in p.stderr
     run_ekte("review", "correct", doc, "--set", f"{name}=Vierte", "--expected-version", str(v), "-w", st["wd"],
              check=0)
     assert httpx.get(url + f"/api/v1/review/{doc}", headers=h).json()["corrections"][name]["value"] == "Vierte"

@@ -32,7 +32,7 @@ def test_schema_1_workdir_opens_and_works(tmp_path):
     assert [i["id"] for i in items] == [REVIEW] and Path(items[0]["archive"]).is_dir()
     db = sqlite3.connect(wd / "journal.sqlite")
     assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "4"
-    p = run_ekte("review", "accept", REVIEW, "-w", wd, check=0)
+    p = run_ekte("review", "accept", REVIEW, "-w", wd, "--lang", "en", check=0)
     assert "accepted and exported" in p.stdout
     out = json.loads(run_ekte("export", "--all", "-w", wd, "--json", check=0).stdout)
     res = {d["id"]: d["export_results"]["folder"] for d in out["documents"]}

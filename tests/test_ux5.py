@@ -95,7 +95,7 @@ def test_station_and_api_refuse_bad_dates_and_hours_with_a_message(st):
     r = httpx.post(url + f"/api/v1/review/{doc}/defer", json={"until": "2020-01-01T00:00:00"},
                    headers=token(wd, "anna", "review"))
     assert r.status_code == 400 and "in the future" in r.json()["detail"]
-    p = run_ekte("review", "defer", doc, "-w", wd, "--hours", "-5")
+    p = run_ekte("review", "defer", doc, "--lang", "en", "-w", wd, "--hours", "-5")
     assert p.returncode == 2 and "in the future" in p.stderr
 
 

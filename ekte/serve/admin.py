@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -13,14 +14,32 @@ from ekte.serve import charts, i18n, retries
 from ekte.serve.i18n import N_
 from ekte.serve.auth import check_csrf, require, station
 from ekte.serve.web import _form, _int, flash, render
-from ekte.users import ROLES
+from ekte.users import MIN_PASSWORD, ROLES, UserRefused
 
 router = APIRouter(include_in_schema=False)
 
 
+# A code's more exact messages (the general text of ``unsupported_type`` would say the opposite of the fact for a
+# text file named .pdf): the pipeline's English message → its msgid (with the values it names).
+MISNAMED_TEXT = re.compile(r"The file holds plain text but its name ends in (\.[^\s:]{1,16}):")
+EXACT = {
+    "The text file cannot be decoded.": N_("The text file cannot be decoded (its character encoding is not known)."),
+    "Office documents are not accepted (intake.office.enabled = false).":
+        N_("Office documents are not accepted here (setting intake.office.enabled = false)."),
+}
+
+
 def reason_text(code: str | None, message: str | None, gettext: Any) -> str:
     """A quarantine reason in the reader's language (the known codes are
-    translated; a plugin's own message is shown as it is)."""
+    translated, with a more exact text where the pipeline gave one; a
+    plugin's own message is shown as it is)."""
+    if code == "unsupported_type" and message:
+        if m := MISNAMED_TEXT.match(message):
+            return gettext(N_("The file holds plain text, but its name ends in {suffix}: text files are taken with "
+                              "the ending .txt (or .text, .csv, .tsv, .log, .asc). Rename it to .txt and put it into "
+                              "the inbox again.")).format(suffix=m[1])
+        if message in EXACT:
+            return gettext(EXACT[message])
     if code in REASONS:
         return gettext(REASONS[code]) + ("" if code != "rejected" or not message else f" ({message})")
     return message or code or ""
@@ -156,6 +175,17 @@ def stats_download(request: Request, fmt: str) -> Response:
     raise HTTPException(404)
 
 
+#: why a user was not added (:class:`ekte.users.UserRefused`), said exactly as the command line does
+USER_REFUSED = {
+    "name": N_("The user was not added: „{name}“ is not a valid user name (letters, digits and . _ @ - only, no "
+               "spaces or umlauts; at most 64 characters)."),
+    "role": N_("The user was not added: choose one of the roles {roles}."),
+    "password": N_("The user was not added: the password must have at least {n} characters."),
+    "exists": N_("The user was not added: „{name}“ exists already. A new password or role is set on the command line: "
+                 "ekte users add {name} --role … --replace"),
+}
+
+
 @router.get("/users")
 def users_page(request: Request) -> Response:
     require(request, "users")
@@ -168,10 +198,11 @@ async def users_add(request: Request) -> Response:
     form = await _form(request)
     check_csrf(request, user, form.get("csrf"))
     st = station(request)
+    name = form.get("name", "").strip()
     try:
-        st.users.add(form.get("name", "").strip(), form.get("role", ""), form.get("password", ""))
-    except ConfigError:
-        flash(request, "The user was not added: check the name, the role and the password (at least 8 characters)")
+        st.users.add(name, form.get("role", ""), form.get("password", ""))
+    except UserRefused as e:
+        flash(request, USER_REFUSED[e.code], name=name[:64], roles=", ".join(ROLES), n=MIN_PASSWORD)
         return RedirectResponse("/users", status_code=303)
     with st.acting() as p:
         p.j.event("-", "users", "user-added", __import__("json").dumps({"by": user.name, "role": form.get("role")}))

@@ -10,7 +10,10 @@
   authenticated API call must echo (``csrf`` field / ``X-CSRF-Token``).
 
 The user is looked up again on every request, so a removed user or a
-changed role takes effect at once."""
+changed role takes effect at once; a session also ends when its user's
+password is set anew (``ekte users add NAME --replace``: each password has a
+stamp the session must match, as Django's session auth hash).  Failed logins
+are throttled per user name and client (:mod:`ekte.serve.throttle`)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from typing import Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ekte.serve.throttle import LoginThrottle
 from ekte.users import permissions
 
 
@@ -60,7 +64,7 @@ def current_user(request: Request) -> User | None:
     name = request.session.get("user")
     if name:
         u = st.users.get(name)
-        if u is not None:
+        if u is not None and hmac.compare_digest(str(u["stamp"]), str(request.session.get("stamp", ""))):
             return User(u["name"], u["role"], permissions(u["role"]))
         request.session.pop("user", None)
     return None
@@ -111,12 +115,35 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     from ekte.serve.web import render
 
     check_csrf(request, None, csrf)
+    throttle, client = _throttle(request), request.client.host if request.client else ""
+    wait = throttle.wait(username, client)
+    if wait:
+        return _refused(request, wait, next)
     u = station(request).users.verify(username.strip(), password)
     if u is None:
+        wait = throttle.failed(username, client)
+        if wait:
+            return _refused(request, wait, next)
         return render(request, "login.html", {"error": True, "next": _safe_next(next)}, status=401)
+    throttle.succeeded(username, client)
     request.session.clear()  # a new session on login (no fixation)
-    request.session.update(user=u["name"], csrf=secrets.token_urlsafe(24), lang=request.state.lang)
+    request.session.update(user=u["name"], stamp=u["stamp"], csrf=secrets.token_urlsafe(24), lang=request.state.lang)
     return RedirectResponse(_safe_next(next), status_code=303)
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    state = request.app.state
+    if getattr(state, "login_throttle", None) is None:
+        state.login_throttle = LoginThrottle()
+    return state.login_throttle
+
+
+def _refused(request: Request, wait: int, next: str) -> Response:
+    from ekte.serve.web import render
+
+    minutes = max(1, (wait + 59) // 60)
+    return render(request, "login.html", {"throttled": minutes, "next": _safe_next(next)}, status=429,
+                  headers={"Retry-After": str(wait)})
 
 
 @router.post("/logout", include_in_schema=False)

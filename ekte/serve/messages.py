@@ -59,6 +59,28 @@ BY_STATUS = {
 }
 OTHER = N_("The request could not be carried out.")
 
+#: messages the command line says more exactly than a page (what to type; a time in the user's local form)
+CLI_KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
+    (r"unknown document type '(.{0,200})' \(known: (.{0,2000})\)",
+     N_("„{a}“ is not a document type of this profile (known: {b}).")),
+    (r"unknown reason '(.{0,200})' \(known: (.{0,2000})\)",
+     N_("„{a}“ is not a reason for rejecting of this profile (known: {b}).")),
+    (r"a document is put back until a time in the future, not (\S{1,60}) \(UTC\)",
+     N_("A document is put back until a time in the future, not until {a}.")),
+    (rf"document {_ID} was chosen for a sample check \(Stichprobe\).{{0,300}}",
+     N_("Document {a} was chosen for a sample check (Stichprobe): compare the scan with the paper and give the result "
+        "(--sample matches or --sample differs).")),
+    (rf"document {_ID}: the scan differs from the paper \(recorded\).{{0,300}}",
+     N_("Sample check of {a}: the scan differs from the paper. This is recorded in the history; the document was not "
+        "accepted. Reject it and scan the paper again.")),
+    (r"--sample: 'matches' or 'differs', not (.{0,80})", N_("--sample: matches or differs, not {a}.")),
+    (rf"document {_ID}: the sample check found that the scan differs from the paper.{{0,300}}",
+     N_("Document {a}: the sample check found that the scan differs from the paper; that result is final, the scan is "
+        "not accepted. Reject it and scan the paper again.")),
+    (rf"document {_ID} was changed meanwhile by (.{{1,300}}): load it again",
+     N_("Document {a} was changed meanwhile by {b}: look at it again (ekte review show) — nothing was saved.")),
+)]
+
 
 def page_message(message: str, status: int, lang: str,
                  state_name: Callable[[str, str], str] | None = None) -> tuple[str, str | None]:
@@ -74,6 +96,24 @@ def page_message(message: str, status: int, lang: str,
     if not message or message == _phrase(status):
         return generic, None
     return generic, message
+
+
+def cli_message(message: str, lang: str, state_name: Callable[[str, str], str],
+                local_time: Callable[[str], str]) -> str:
+    """An English refusal of the pipeline for the command line in *lang*: the known ones translated with their
+    values (states by name, times local), anything else as it is; English as it is (scripts grep for it)."""
+    if lang == "en":
+        return message
+    tr = gettext_for(lang)
+    for pattern, msgid in CLI_KNOWN + KNOWN:
+        if m := pattern.fullmatch(message.strip()):
+            values = list(m.groups())
+            if "(it is: {b})" in msgid:
+                values[1] = state_name(values[1], lang)
+            if "not until {a}" in msgid:
+                values[0] = local_time(values[0])
+            return tr(msgid).format(**dict(zip("abcdefgh", values)))
+    return message
 
 
 def _phrase(status: int) -> str:

@@ -1,0 +1,45 @@
+"""The HTTP intake checks delivered field values as the station does (fresh24 #3): impossible values are
+refused with 422 naming each field and why, in the request's language; nothing of the upload is kept."""
+
+from __future__ import annotations
+
+import httpx
+
+from test_http_intake import add_users, api, pdf, post, settle  # noqa: F401 - the module's server fixture
+
+BAD = {"doctype": "bauantrag", "fields": {"antragsdatum": "31.02.1980", "plz": "1234"}}
+
+
+def test_impossible_values_are_refused_naming_each_field(api):  # noqa: F811
+    path, _ = pdf(api, 2)
+    data = path.read_bytes() + b"\n% intake-values\n"  # bytes no other test sends
+    r = post(api, data, meta=BAD)
+    assert r.status_code == 422, r.text
+    errors = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert set(errors) == {"antragsdatum", "plz"}
+    assert "31.02.1980" in errors["antragsdatum"] and "kein gültiges Datum" in errors["antragsdatum"]
+    assert "fünf Ziffern" in errors["plz"]
+    en = post(api, data, meta=BAD, headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert en.status_code == 422
+    assert "five digits" in {e["field"]: e["message"] for e in en.json()["errors"]}["plz"]
+    assert not list((api["wd"] / "api" / "incoming").iterdir())
+    # nothing was taken: the same bytes with good values are a new document (202), not a duplicate
+    good = {"doctype": "bauantrag", "fields": {"antragsdatum": "2.3.1980", "plz": {"value": "12345",
+                                                                                    "confidence": 0.9}}}
+    ok = post(api, data, meta=good)
+    assert ok.status_code == 202, ok.text
+    got = settle(api, ok.json()["id"])
+    assert got["fields"]["antragsdatum"]["value"] == "02.03.1980"  # normalised as the station stores it
+    assert got["fields"]["plz"]["value"] == "12345"
+
+
+def test_invalid_metadata_is_a_json_error_list(api):  # noqa: F811
+    path, _ = pdf(api, 1)
+    r = post(api, path.read_bytes(), meta={"channel": "Bad Channel!"})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["errors"][0]["loc"] == ["metadata", "channel"] and body["errors"][0]["message"]
+    assert "{'loc'" not in r.text
+    r = httpx.post(api["url"] + "/api/v1/documents", files={"file": ("a.pdf", path.read_bytes())},
+                   data={"metadata": "{kein json"}, headers=api["bot"], timeout=60)
+    assert r.status_code == 422 and r.json()["errors"]
