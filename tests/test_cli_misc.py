@@ -158,9 +158,9 @@ def test_json_on_a_usage_error_is_an_error_object(tmp_path):
     """`--json` and exit 2 printed nothing on stdout: a script's json.load
     failed instead of reading why (fresh-clone check)."""
     p = run_ekte("ingest", tmp_path / "missing", "-w", tmp_path / "wd", "--json")
-    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    assert p.returncode == 2 and p.stderr.count("\n") == 1, (p.returncode, p.stdout, p.stderr)
     assert json.loads(p.stdout) == {"error": {"code": "usage", "message": f"input not found: {tmp_path / 'missing'}"}}
     p = run_ekte("ingest", "--json", "--no-such-option", tmp_path)  # click's own usage error
-    assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "usage"
+    assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "usage", (p.returncode, p.stdout, p.stderr)
     p = run_ekte("ingest", tmp_path / "missing", "-w", tmp_path / "wd")  # without --json: nothing on stdout
-    assert p.returncode == 2 and p.stdout == ""
+    assert p.returncode == 2 and p.stdout == "", (p.returncode, p.stdout, p.stderr)
