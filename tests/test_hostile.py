@@ -281,13 +281,19 @@ def test_a_cleaned_original_is_not_called_the_original():
     from collections import Counter
 
     from ekte.model import Document
+    from ekte.pipeline.workers import apply_ocr_result
     from ekte.stages import sanitize
 
     doc = Document(sha256="ab" * 32, source="x.pdf", size=1, media_type="application/pdf")
-    doc.archival.update(format="original", reason="no route produced a valid PDF/A-2b; the original is kept")
-    doc.warnings += ["something else", f"archival copy is original: {doc.archival['reason']}"]
-    sanitize.record(doc, sanitize.Cleaned(removed=Counter({"JavaScript action": 1})))
+    doc.warnings.append("something else")
+    cleaned = sanitize.Cleaned(removed=Counter({"JavaScript action": 1}))
+    res = {"format": "original", "route": "original", "pages": 1, "page_texts": ["x"],
+           "reason": "no route produced a valid PDF/A-2b; the original is kept as the archival copy"}
+    sanitize.archival_kind(res, cleaned)
+    apply_ocr_result(doc, res, "deu")
+    sanitize.record(doc, cleaned)
     assert doc.archival["format"] == "PDF"
     assert doc.warnings[0] == "something else" and len(doc.warnings) == 3
-    assert doc.warnings[1].startswith("archival copy is PDF (not PDF/A): ") and "without its active content" in doc.warnings[1]
-    assert not any("archival copy is original" in w for w in doc.warnings)
+    assert doc.warnings[1].startswith("archival copy is PDF: ") and "without its active content" in doc.warnings[1]
+    assert "(not PDF/A)" in doc.warnings[1] and doc.archival["reason"] in doc.warnings[1]
+    assert not any("archival copy is original" in w or "original is kept" in w for w in doc.warnings)

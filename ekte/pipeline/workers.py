@@ -260,6 +260,7 @@ def _run(ctx: WorkerContext, task: WorkTask, scratch: Path, t0: float) -> WorkRe
         return WorkResult(task.task_id, doc, archival=str(out), split=res["split"], seconds=own,
                           worker_pid=os.getpid())
     cleaned = res.pop("cleaned")
+    sanitize.archival_kind(res, cleaned)
     apply_ocr_result(doc, res, ctx.setup.params.language)
     understand(doc, ctx)
     sanitize.record(doc, cleaned)

@@ -277,10 +277,15 @@ def record(doc: Any, cleaned: Cleaned) -> None:
     kept = f"; embedded files kept beside the archive: {', '.join(f['name'] for f in cleaned.files)}" \
         if cleaned.files else ""
     doc.warnings.append(f"active content removed from the archival copy: {cleaned.summary()}{kept}")
-    if doc.archival.get("format") == "original":
-        doc.archival["format"] = "PDF"
-        doc.archival["reason"] = ("no route produced a valid PDF/A-2b; the original without its active content "
-                                  "is kept as the archival copy")
-        doc.warnings[:] = [f"archival copy is PDF (not PDF/A): {doc.archival['reason']}"
-                           if w.startswith("archival copy is original:") else w for w in doc.warnings]
     doc.log("intake", "sanitized", cleaned.summary())
+
+
+def archival_kind(res: dict[str, Any], cleaned: Cleaned) -> None:
+    """Before the OCR result is taken into the document: where no PDF/A
+    route worked, the archival copy is the original *without its active
+    content* — a plain PDF, not the original (its format and reason, and so
+    the warning made of them, say so)."""
+    if cleaned and res.get("format") == "original":
+        res["format"] = "PDF"
+        res["reason"] = ("no route produced a valid PDF/A-2b; the original without its active content "
+                         "is kept as the archival copy (not PDF/A)")
