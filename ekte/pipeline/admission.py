@@ -279,8 +279,29 @@ class Admission:
         doc = Document(sha256=sha, source=it.source, size=data.stat().st_size if data else 0, media_type="")
         item = WorkItem(data or Path(it.source), {"source": it.source, "package": package}, package=package)
         err = ErrorInfo(it.code, it.message, "intake")
-        claim = self.session.j.claim_intake(sha, doc.id, it.source, None, self.run_id)
-        if claim.outcome != "claimed":  # known (final) or being handled elsewhere: report only
+        j = self.session.j
+        first = self.seen.get(sha) if data else None
+        row = j.get(sha) if data else None
+        if first is not None or (data and j.holds(doc_key(sha))) or (
+                row is not None and row["state"] in (ARCHIVED, REVIEW) + FINAL_STATES):
+            return self._rejected_copy(doc, item, err, first, row)
+        claim = j.claim_intake(sha, doc.id, it.source, None, self.run_id)
+        if claim.outcome != "claimed":  # being handled elsewhere: report only
             doc.status, doc.error = Status.QUARANTINED, err
             return Outcome(SETTLED, doc, item)
         return Outcome(REJECTED, doc, item, error=err)
+
+    def _rejected_copy(self, doc: Document, item: WorkItem, err: ErrorInfo, first: WorkItem | None,
+                       row: Any) -> Outcome:
+        """A rejected part (a wrong hash …) whose bytes another input of this
+        run brings, or that this working directory archived: never touches
+        that document's claim or state.  Reported as a duplicate of it (its
+        content is archived from there), with this copy's own reason as its
+        error; logged, and the run's exit code says it needs attention."""
+        where = ((first.given or {}).get("source") or intake.display(first.path)) if first is not None else row["source"]
+        doc.status, doc.duplicate_of = Status.DUPLICATE, doc.id
+        doc.error = ErrorInfo(err.code, f"{err.message} This copy was not taken: the same content is taken as "
+                                        f"document {doc.id} from {where}.", err.stage)
+        self.session.j.event(doc.id, "intake", "duplicate", f"a rejected copy ({err.code})")
+        log.warning("doc %s: a copy was not taken (%s); the same content comes from another input", doc.id, err.code)
+        return Outcome(SETTLED, doc, item)
