@@ -379,3 +379,27 @@ def test_a_rejected_copy_of_a_good_document_leaves_the_good_one_alone(born_digit
     assert p2.returncode == 1 and b2["status"] == "duplicate" and b2["error"]["code"] == "hash_mismatch"
     assert "a copy was not taken (hash_mismatch)" in p2.stderr
     assert run_ekte("journal", "check", "-w", wd).returncode == 0
+
+
+def test_a_file_the_message_does_not_name_is_listed_as_dropped(tmp_path):
+    """A migration loses nothing silently: an extra member of the container
+    is in the migration report (dropped, with why) and the log says so."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for f in V4.iterdir():
+        if f.name != "README.md":
+            shutil.copy(f, folder / f.name)
+    (folder / "extra-unlisted.txt").write_text("Vermerk ohne Dokument\n", "utf-8")
+    c = zip_folder(folder, tmp_path / "extra.zip")
+    p = run_ekte("import-xdomea", "--json", c, "-w", tmp_path / "wd")
+    rep = by_container(json.loads(p.stdout))["extra.zip"]
+    assert rep["dropped_files"] == [{"file": "extra-unlisted.txt",
+                                     "why": "not named by the message (no Dokument's file): not imported"}]
+    saved = json.loads(Path(rep["report"]).read_text("utf-8"))
+    assert saved["dropped_files"][0]["file"] == "extra-unlisted.txt"
+    assert "1 file(s) in a container are not named by its message" in p.stderr
+    # the example as it is (its README.md aside): nothing else unreferenced, no warning
+    (folder / "extra-unlisted.txt").unlink()
+    p2 = run_ekte("import-xdomea", "--json", folder, "-w", tmp_path / "wd2")
+    assert by_container(json.loads(p2.stdout))["c"]["dropped_files"] == []
+    assert "not named by its message" not in p2.stderr
