@@ -403,3 +403,10 @@ def test_a_file_the_message_does_not_name_is_listed_as_dropped(tmp_path):
     p2 = run_ekte("import-xdomea", "--json", folder, "-w", tmp_path / "wd2")
     assert by_container(json.loads(p2.stdout))["c"]["dropped_files"] == []
     assert "not named by its message" not in p2.stderr
+
+
+def test_a_quarantined_xdomea_document_counts_under_the_xdomea_channel(born_digital, tmp_path):
+    bad = _min_container(tmp_path / "bad", "minimal-0605-4.0.0.xml", sorted(born_digital[0].glob("*.pdf"))[0])
+    import_json(bad, "-w", tmp_path / "wd", check=1)
+    p = run_ekte("stats", "-w", tmp_path / "wd", "--by", "channel,outcome", "--format", "csv", "--lang", "en", check=0)
+    assert [r.split(",")[:2] for r in p.stdout.splitlines()[1:]] == [["xdomea", "quarantined"]]

@@ -264,7 +264,7 @@ class Admission:
         rejected: list[Outcome] = []
         for it in parts:
             if isinstance(it, Rejected):
-                rejected.append(self._rejected(it, intake.display(path)))
+                rejected.append(self._rejected(it, intake.display(path), name))
                 continue
             given = dict(it.given)
             given.setdefault("source", f"{intake.display(path)}!/{intake.display(Path(it.path).name)}")
@@ -273,10 +273,11 @@ class Admission:
             items.append(WorkItem(Path(it.path), given, package=str(path), source_plugin=name))
         return items, rejected
 
-    def _rejected(self, it: Rejected, package: str) -> Outcome:
+    def _rejected(self, it: Rejected, package: str, plugin: str) -> Outcome:
         data = it.path
         sha = fsutil.sha256_file(data) if data else fsutil.sha256_bytes(it.source.encode("utf-8"))
         doc = Document(sha256=sha, source=it.source, size=data.stat().st_size if data else 0, media_type="")
+        doc.extra["given"] = {"provenance": {"source_plugin": plugin}}  # its channel: the intake that delivered it
         item = WorkItem(data or Path(it.source), {"source": it.source, "package": package}, package=package)
         err = ErrorInfo(it.code, it.message, "intake")
         j = self.session.j
