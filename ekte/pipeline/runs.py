@@ -72,8 +72,16 @@ def ends_cleanly(session: Any, coord: Coordinator, result: IngestResult) -> Iter
         log.error("run stopped: %s", result.failure.code)
 
 
-def inputs(paths: list[Path | str]) -> list[Path]:
-    roots = [Path(p) for p in paths]
+def path_list(paths: Any) -> list[Path]:
+    """Inputs as paths: one path (``str``, ``bytes`` or ``os.PathLike``) is a
+    list of one — never iterated character by character."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    return [Path(os.fsdecode(p)) for p in paths]
+
+
+def inputs(paths: Any) -> list[Path]:
+    roots = path_list(paths)
     for r in roots:
         if not r.exists():
             raise ConfigError(f"input not found: {r}")
