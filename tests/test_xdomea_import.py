@@ -410,3 +410,6 @@ def test_a_quarantined_xdomea_document_counts_under_the_xdomea_channel(born_digi
     import_json(bad, "-w", tmp_path / "wd", check=1)
     p = run_ekte("stats", "-w", tmp_path / "wd", "--by", "channel,outcome", "--format", "csv", "--lang", "en", check=0)
     assert [r.split(",")[:2] for r in p.stdout.splitlines()[1:]] == [["xdomea", "quarantined"]]
+    # the summary's title is the command's
+    p = run_ekte("import-xdomea", bad, "-w", tmp_path / "wd", check=1)
+    assert "ekte import-xdomea — summary" in p.stdout and "ekte ingest" not in p.stdout

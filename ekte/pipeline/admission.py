@@ -60,6 +60,10 @@ def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | 
     return out
 
 
+#: the codes :func:`check` gives (what intake refuses before any worker sees a file)
+CHECK_CODES = ("empty", "too_large", "unsupported_type")
+
+
 def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
     """What makes a file unprocessable before any worker sees it."""
     code = ("empty" if cand.size == 0
@@ -158,8 +162,9 @@ class Admission:
             doc.extra["given"] = item.given
             doc.source = item.given.get("source", doc.source)
         first = self.seen.setdefault(cand.sha256, item)
-        if first is not item:
-            return self._twin(doc, item, first, cand)
+        twin = self._twin(doc, item, first, cand) if first is not item else None
+        if twin is not None:
+            return twin
         if deferred_since is not None:
             row = j.get(cand.sha256)
             if row is not None and row["state"] == QUARANTINED and row["updated"] >= deferred_since:
@@ -201,18 +206,25 @@ class Admission:
             return Outcome(REJECTED, doc, item, error=err)
         return Outcome(TASK, doc, item, cand=cand)
 
-    def _twin(self, doc: Document, item: WorkItem, first: WorkItem, cand: intake.Candidate) -> Outcome:
+    def _twin(self, doc: Document, item: WorkItem, first: WorkItem, cand: intake.Candidate) -> Outcome | None:
         """The same content a second time while the first is known here: a
-        duplicate once the first is archived; quarantined (with the first's
-        reason, naming it) once the first was; asked again while the first is
-        in flight.  Never a duplicate of something that was not archived."""
+        duplicate once the first is archived; quarantined once the first was
+        (with this copy's own reason — the first's when it has none of its
+        own — naming the first); taken up as a document (None) when only
+        the first's name was the problem (plain text named ``.pdf``, this one
+        ``.txt``); asked again while the first is in flight.  Never a
+        duplicate of something that was not archived."""
         j = self.session.j
         row = None if j.holds(doc_key(cand.sha256)) else j.get(cand.sha256)  # held: the first is in flight here
         state = row["state"] if row is not None else None
         if state == QUARANTINED:
+            own = check(cand, self.session.profile)
+            if own is None and row["error_code"] in CHECK_CODES:  # the same bytes pass the intake check here
+                return None
             earlier = intake.display(first.path) if first.path else row["source"]
+            code, message = (own.code, own.message) if own is not None else (row["error_code"], row["error_message"])
             doc.status = Status.QUARANTINED
-            doc.error = ErrorInfo(row["error_code"], f"{row['error_message'] or ''} The same content was quarantined "
+            doc.error = ErrorInfo(code, f"{message or ''} The same content was quarantined "
                                   f"as {earlier} (quarantine/{row['id']}).".strip(), "intake")
             return Outcome(SETTLED, doc, item)
         if state in (ARCHIVED, REVIEW) + FINAL_STATES:
