@@ -203,6 +203,23 @@ def test_bad_requests(api):
     assert not list((api["wd"] / "api" / "incoming").iterdir())
 
 
+def test_an_email_message_is_refused_with_where_to_send_it(api):
+    """One submission is one document: an .eml (a Vorgang of body and
+    attachments) is refused with 415, whatever its name or declared type;
+    nothing is kept."""
+    import mail_files as mf
+
+    raw = mf.raw(mf.message("Antrag", attachments=[("antrag.pdf", mf.pdf(), "application/pdf")]))
+    for name, ctype in (("api-mail.eml", "message/rfc822"), ("antrag.pdf", "application/pdf")):
+        r = httpx.post(api["url"] + "/api/v1/documents", files={"file": (name, raw, ctype)}, headers=api["bot"],
+                       timeout=60)
+        assert r.status_code == 415 and "Posteingang" in r.json()["detail"], r.text
+    assert not list((api["wd"] / "api" / "incoming").iterdir())
+    # a letter typed as plain text that begins like a header is a document as before
+    r = post(api, b"From: Jana Weber\nBetreff: Antrag\n\nSehr geehrte Damen und Herren,\n", name="brief.txt")
+    assert r.status_code == 202
+
+
 def test_auth_failures(api):
     path, _ = pdf(api, 2)
     data = path.read_bytes()

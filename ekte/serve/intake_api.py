@@ -274,10 +274,16 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
     return JSONResponse(body, status_code=202 if got.created else 200, headers={"Location": location})
 
 
+MAIL_REFUSED = ("an e-mail message is not taken here: send it to the mailbox that ekte mail / ekte watch reads "
+                "(E-Mails bitte über den Posteingang), or submit its attachments one by one")
+
+
 async def _accept(st: Any, upload: Upload, parts: _Parts, user: User, key: Optional[str]) -> Any:
     sha = await run_in_threadpool(upload.close)
     if upload.size == 0:
         raise HTTPException(422, "the file is empty")
+    if upload.is_mail():  # one submission is one document (one id to ask about); a mail is a Vorgang of several
+        raise HTTPException(415, MAIL_REFUSED)
     meta = _metadata(parts.metadata)
     given, record = _given(st, meta, parts.filename, sha, user)
     return await run_in_threadpool(st.intake.spool.accept, upload, sha, given, record, user=user.name, key=key,
