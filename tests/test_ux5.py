@@ -18,21 +18,17 @@ import httpx
 import pytest
 
 from helpers import ekte_cmd, run_ekte
-from serve_helpers import born_pdfs, csrf_of, login, make_workdir, start_server, stop, token
+from serve_helpers import born_pdfs, csrf_of, login, queue_ids, running_station, token
 
 
 @pytest.fixture(scope="module")
 def st(tmp_path_factory):
-    base = tmp_path_factory.mktemp("ux5")
-    wd = base / "work"
-    make_workdir(wd, born_pdfs()[:4])  # every document waits for review
-    server, url = start_server(wd)
-    yield {"wd": wd, "url": url}
-    assert stop(server) == 0
+    with running_station(tmp_path_factory.mktemp("ux5"), born_pdfs()[:4]) as s:  # every document waits for review
+        yield s
 
 
 def queue(st) -> list[str]:
-    return [i["id"] for i in json.loads(run_ekte("review", "list", "-w", st["wd"], "--json", check=0).stdout)]
+    return queue_ids(st["wd"])
 
 
 def test_verify_passes_after_rejections_and_export_says_why_not(st):

@@ -17,21 +17,17 @@ import sys
 import pytest
 
 from helpers import ROOT, SAMPLES, run_ekte
-from serve_helpers import born_pdfs, make_workdir, start_server, stop
+from serve_helpers import born_pdfs, queue_ids, running_station
 
 
 @pytest.fixture(scope="module")
 def st(tmp_path_factory):
-    base = tmp_path_factory.mktemp("ux6")
-    wd = base / "work"
-    make_workdir(wd, born_pdfs()[:3])  # every document waits for review
-    server, url = start_server(wd)
-    yield {"wd": wd, "url": url, "log": base / "serve.log"}
-    assert stop(server) == 0
+    with running_station(tmp_path_factory.mktemp("ux6"), born_pdfs()[:3]) as s:  # every document waits for review
+        yield s
 
 
 def queue(st) -> list[str]:
-    return [i["id"] for i in json.loads(run_ekte("review", "list", "-w", st["wd"], "--json", check=0).stdout)]
+    return queue_ids(st["wd"])
 
 
 def test_negative_jobs_are_refused_in_one_line_and_zero_keeps_its_meaning(tmp_path):

@@ -128,6 +128,11 @@ def reason_text(reason: str, lang: str) -> str:
     return reason
 
 
+def method_name(method: str | None, lang: str) -> str:
+    """How a value was found ("label+pattern" → "Beschriftung im Formular + Muster im Text")."""
+    return " + ".join(_tr(lang)(METHOD_NAMES[v]) if v in METHOD_NAMES else v for v in (method or "").split("+") if v)
+
+
 def actor_name(actor: str | None, lang: str) -> str:
     """Who did it: a user's name, or "System" (with the command that acted: "System (ekte ingest)")."""
     if not actor or actor == "system":
@@ -160,7 +165,7 @@ def detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None) -
         if key == "confidence":
             value = percent(float(value), lang) if re.fullmatch(r"\d(?:\.\d{1,6})?", value) else value
         elif key == "method":
-            value = " + ".join(tr(METHOD_NAMES[v]) if v in METHOD_NAMES else v for v in value.split("+"))
+            value = method_name(value, lang)
         elif key == "doctype" and title is not None:
             value = title(value) or value
         elif key == "until":
