@@ -6,6 +6,7 @@ named .pdf."""
 from __future__ import annotations
 
 import html
+import re
 
 import httpx
 import pytest
@@ -100,6 +101,15 @@ def test_quarantine_names_a_text_file_named_pdf(st):
     page = html.unescape(login(st["url"], "chef").get("/quarantine").text)
     assert "Die Datei enthält reinen Text, ihr Name endet aber auf .pdf" in page and "in .txt um" in page
     assert "weder ein PDF" not in page
+    # words, not ids (ux7): the reason code as words before the text; roles on the users page; the history
+    assert re.search(r'<td data-code="unsupported_type"><strong>Dateityp nicht unterstützt:</strong> Die Datei', page)
+    assert ">unsupported_type<" not in page and 'class="code"' not in page
+    users = html.unescape(login(st["url"], "chef").get("/users").text)
+    assert "<td>Sachbearbeitung (Prüfkorb)</td>" in users and '<option value="viewer">nur Statistik</option>' in users
+    assert not re.search(r">(viewer|clerk|admin|intake)<", users)
+    doc = next((st["wd"] / "quarantine").glob("*/reason.json")).parent.name
+    hist = html.unescape(login(st["url"], "chef").get(f"/history/{doc}").text)
+    assert "Dateityp nicht unterstützt" in hist and "unsupported_type" not in hist and "· ·" not in hist
     en = html.unescape(login(st["url"], "chef", lang="en").get("/quarantine").text)
     assert "holds plain text, but its name ends in .pdf" in en and "Rename it to .txt" in en
 
@@ -117,6 +127,7 @@ def test_users_page_says_why_a_user_was_not_added(st):
     assert "„vera“ gibt es bereits" in page and "ekte users add vera --role … --replace" in page
     assert "„Hans Müller“ ist kein gültiger Benutzername" in add("Hans Müller")
     assert "mindestens 8 Zeichen" in add("paul", password="kurz")
-    assert "Wählen Sie eine der Rollen viewer, clerk, admin, intake" in add("paul", role="boss")
+    assert ("Wählen Sie eine der Rollen „nur Statistik“, „Sachbearbeitung (Prüfkorb)“, „Administration“, "
+            "„Eingangskonto (Schnittstelle)“") in add("paul", role="boss")
     assert "paul" not in run_ekte("users", "list", "-w", st["wd"], check=0).stdout
     assert "Benutzer angelegt." in add("paul") and "paul" in run_ekte("users", "list", "-w", st["wd"], check=0).stdout

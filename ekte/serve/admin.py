@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse,
 
 from ekte.errors import REASONS, ConfigError
 from ekte.pipeline import queue as q
-from ekte.serve import charts, i18n, retries
+from ekte.serve import charts, i18n, names, retries
 from ekte.serve.i18n import N_
 from ekte.serve.auth import check_csrf, require, station
 from ekte.serve.web import _form, _int, flash, render
@@ -202,7 +202,8 @@ async def users_add(request: Request) -> Response:
     try:
         st.users.add(name, form.get("role", ""), form.get("password", ""))
     except UserRefused as e:
-        flash(request, USER_REFUSED[e.code], name=name[:64], roles=", ".join(ROLES), n=MIN_PASSWORD)
+        roles = ", ".join(f"„{names.word('role', r, request.state.lang)}“" for r in ROLES)
+        flash(request, USER_REFUSED[e.code], name=name[:64], roles=roles, n=MIN_PASSWORD)
         return RedirectResponse("/users", status_code=303)
     with st.acting() as p:
         p.j.event("-", "users", "user-added", __import__("json").dumps({"by": user.name, "role": form.get("role")}))

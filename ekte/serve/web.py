@@ -43,7 +43,8 @@ def env(lang: str) -> Environment:
         e.globals["key_name"] = lambda k: names.key_name(k, lang)
         e.globals["stat_value"] = lambda k, v: names.stat_value(k, v, lang)
         e.globals["actor_name"] = lambda a: names.actor_name(a, lang)
-        e.globals["detail_text"] = lambda ev, title=None: names.detail_text(ev, lang, title)
+        e.globals["detail_text"] = lambda ev, title=None, reasons=None: names.detail_text(ev, lang, title, reasons)
+        e.globals["word"] = lambda kind, value: names.word(kind, value, lang)
         e.globals["change_pair"] = names.change_pair
         e.globals["method_name"] = lambda m: names.method_name(m, lang)
         _envs[lang] = e
