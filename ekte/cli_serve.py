@@ -163,7 +163,7 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
 
 @command(review_app, "reject")
 def review_reject_cmd(doc_id: IdArg, reason: Annotated[str, typer.Option("--reason", "-r", metavar="REASON",
-                      help="A reason of the profile's [review.reject] (default: not_ours, unreadable).")],
+                      help="A reason of the profile's review.reject section (default: not_ours, unreadable).")],
                       note: Annotated[str, typer.Option("--note", metavar="TEXT", help="A note for the record.")] = "",
                       profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
                       connector: ConnectorOpt = [], plugin: PluginOpt = [], lang: LangOpt = None,
