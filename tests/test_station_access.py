@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 
 import httpx
 import pytest
@@ -35,8 +36,9 @@ def st(tmp_path_factory):
         assert stop(server) == 0
 
 
-def _try(url: str, name: str, password: str) -> httpx.Response:
-    with httpx.Client(base_url=url, timeout=60) as c:
+def _try(url: str, name: str, password: str, via: str | None = None) -> httpx.Response:
+    """One login; *via*: the client address a reverse proxy (here: a trusted one) names in X-Forwarded-For."""
+    with httpx.Client(base_url=url, timeout=60, headers={"X-Forwarded-For": via} if via else {}) as c:
         page = c.get("/login")
         return c.post("/login", data={"username": name, "password": password, "csrf": csrf_of(page.text),
                                       "next": "/"})
@@ -72,9 +74,32 @@ def test_failed_logins_are_throttled_without_the_name_in_the_log(st):
     assert "bernd" not in log.lower()
 
 
-def test_throttle_delay_grows_and_ends():
+def test_throttle_is_per_user_and_address_and_shared_by_every_server(st):
+    """ux7: behind a proxy, a stranger's wrong passwords lock out the stranger's address, not the user at
+    another; the count is in the journal, so a second ekte serve on the working directory refuses too."""
+    for _ in range(FREE):
+        _try(st["url"], "vera", "falsch-falsch", via="10.0.0.5")
+    assert _try(st["url"], "vera", PASSWORDS["vera"][1], via="10.0.0.5").status_code == 429
+    assert _try(st["url"], "vera", PASSWORDS["vera"][1], via="10.0.0.6").status_code == 303  # vera at her desk
+    rows = sqlite3.connect(st["wd"] / "journal.sqlite").execute("SELECT key, times FROM login_failures").fetchall()
+    assert rows and not [r for r in rows if "vera" in r[0] or "10.0.0" in r[0]]  # hashed, not in clear
+    second, url2 = start_server(st["wd"], log=st["base"] / "serve2.log")
+    try:
+        assert _try(url2, "vera", PASSWORDS["vera"][1], via="10.0.0.5").status_code == 429
+        for _ in range(FREE):  # and the other way round: failures at the second server count at the first
+            _try(url2, "niemand", "falsch-falsch")
+        assert _try(st["url"], "niemand", "falsch-falsch").status_code == 429
+    finally:
+        assert stop(second) == 0
+
+
+def test_throttle_delay_grows_and_ends(tmp_path):
+    from ekte.journal import Journal
+    from ekte.serve.shared import SharedState
+
+    Journal(tmp_path / "journal.sqlite").db.close()  # schema 5: the table login_failures
     now = [1000.0]
-    t = LoginThrottle(clock=lambda: now[0])
+    t = LoginThrottle(SharedState(tmp_path / "journal.sqlite"), clock=lambda: now[0])
     assert [t.failed("anna", "1.2.3.4") for _ in range(FREE - 1)] == [0] * (FREE - 1)
     assert t.wait("anna", "1.2.3.4") == 0
     assert t.failed("anna", "1.2.3.4") == BASE
