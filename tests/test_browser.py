@@ -199,8 +199,16 @@ def test_review_page_fits_1300_px_and_stats_days_are_german(tmp_path, browser):
                 ".slice(0, 8)]")
             shot(drv, f"10-review-{width}")
             assert inner <= width and over[0] <= over[1], (width, inner, over)
+        db = sqlite3.connect(st["wd"] / "journal.sqlite")
+        marks = "SELECT user FROM review_open WHERE doc_id = ?"
+        assert db.execute(marks, (doc,)).fetchall() == [("anna",)]  # "being worked on" while the page is open
         drv.set_window_size(1400, 1000)
-        drv.get(st["url"] + "/stats?by=day,outcome")
+        drv.get(st["url"] + "/stats?by=day,outcome")  # leaving the page: its script's beacon ends the mark
+        for _ in range(50):
+            if not db.execute(marks, (doc,)).fetchall():
+                break
+            time.sleep(0.2)
+        assert db.execute(marks, (doc,)).fetchall() == []
         today = dt.date.today()
         cells = [td.text for td in drv.find_elements(By.CSS_SELECTOR, "table.stats td")]
         axis = [t.text for t in drv.find_elements(By.CSS_SELECTOR, ".charts svg text")]
