@@ -57,6 +57,7 @@ def test_second_clerk_sees_who_has_it_open_and_may_still_act(st):
     now = _visit(anna.get(f"/review/{a}").text)
     here = anna.post(f"/review/{a}/presence", data={"state": "here", "visit": now, "csrf": csrf_of(page)})
     assert here.status_code == 200 and [o["user"] for o in here.json()["open_by"]] == ["chef"]
+    assert here.json()["notice"].startswith("Wird gerade von chef bearbeitet (seit ")  # for the page's script
     assert anna.post(f"/review/{a}/presence", data={"state": "left", "visit": now}).status_code == 403  # CSRF
     anna.post(f"/review/{a}/presence", data={"state": "left", "visit": now, "csrf": csrf_of(page)})
     assert "bearbeitet" not in chef.get(f"/review/{a}").text

@@ -222,7 +222,21 @@ async def presence(request: Request, doc_id: str) -> Response:
         st.presence.left(doc_id, user.name, visit)
         return Response(status_code=204)
     st.presence.active(doc_id, user.name, visit)
-    return JSONResponse({"open_by": st.presence.others([doc_id], user.name).get(doc_id, [])})
+    others = st.presence.others([doc_id], user.name).get(doc_id, [])
+    return JSONResponse({"open_by": others, "notice": _open_by_notice(others, request.state.lang)})
+
+
+OPEN_BY = N_("Being worked on by %(who)s (since %(when)s).")
+OPEN_BY_MAY = N_("You may still look at it and act on it; whoever saves second is asked to load it again.")
+
+
+def _open_by_notice(others: list[dict[str, str]], lang: str) -> str:
+    """The review page's notice of who else has the document open (as item.html shows it), "" for nobody."""
+    if not others:
+        return ""
+    tr = i18n.gettext_for(lang)
+    return " ".join([tr(OPEN_BY) % {"who": o["user"], "when": i18n.local_clock(o["since"])} for o in others]
+                    + [tr(OPEN_BY_MAY)])
 
 
 @router.get("/review/{doc_id}/page/{page}.png")

@@ -27,7 +27,12 @@
     var send = function (state) {
       var body = new URLSearchParams({ state: state, visit: presence.dataset.visit, csrf: presence.dataset.csrf });
       if (state === "left") { if (navigator.sendBeacon) { navigator.sendBeacon(presence.dataset.url, body); } return; }
-      fetch(presence.dataset.url, { method: "POST", body: body, credentials: "same-origin" }).catch(function () {});
+      fetch(presence.dataset.url, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {  // another clerk opened it meanwhile (or left): the notice as the page would show it
+          var note = document.getElementById("open-by");
+          if (d && note) { note.textContent = d.notice; note.hidden = !d.notice; }
+        }).catch(function () {});
     };
     ["keydown", "input", "pointerdown", "scroll"].forEach(function (name) {
       document.addEventListener(name, function () {
