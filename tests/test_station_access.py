@@ -156,3 +156,16 @@ def test_users_page_says_why_a_user_was_not_added(st):
             "„Eingangskonto (Schnittstelle)“") in add("paul", role="boss")
     assert "paul" not in run_ekte("users", "list", "-w", st["wd"], check=0).stdout
     assert "Benutzer angelegt." in add("paul") and "paul" in run_ekte("users", "list", "-w", st["wd"], check=0).stdout
+
+
+def test_statistics_refuse_a_swapped_period_and_an_unknown_grouping_in_words(st):
+    """fresh24 #10 (ux7): "bis" before "von" was an empty month, an unknown grouping a generic failure."""
+    chef = login(st["url"], "chef")
+    r = chef.get("/stats?since=01.11.2026&until=01.10.2026")
+    assert r.status_code == 400
+    assert "„bis“ (01.10.2026) liegt vor „von“ (01.11.2026)" in html.unescape(r.text)
+    r = chef.get("/stats?by=day,foo")
+    assert r.status_code == 400 and "Nach „foo“ kann nicht gruppiert werden" in html.unescape(r.text)
+    assert "day (Tag)" in html.unescape(r.text)
+    assert chef.get("/stats.csv?since=2026-11-02&until=2026-11-01").status_code == 400
+    assert chef.get("/stats?since=01.11.2026&until=01.11.2026").status_code == 200  # one day is a period

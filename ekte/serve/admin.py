@@ -124,6 +124,8 @@ def history_page(request: Request, doc_id: str) -> Response:
 
 
 BAD_DATE = N_("„{value}“ is not a date: write it like 31.01.2026 or 2026-01-31.")
+UNTIL_BEFORE = N_("„to“ ({until}) is before „from“ ({since}): swap the two dates.")
+BAD_BY = N_("„{value}“ cannot be grouped by; choose from {known}.")
 
 
 def days(request: Request, *values: str | None) -> list[str | None]:
@@ -132,14 +134,25 @@ def days(request: Request, *values: str | None) -> list[str | None]:
     from ekte import stats
 
     try:
-        return [stats.day(v) for v in values]
+        out = [stats.day(v) for v in values]
     except stats.BadDate as e:
         raise HTTPException(400, i18n.gettext_for(request.state.lang)(BAD_DATE).format(value=e.value)) from None
+    if len(out) == 2 and out[0] and out[1] and out[1] < out[0]:  # a typo, not an empty period (fresh24 #10)
+        raise HTTPException(400, i18n.gettext_for(request.state.lang)(UNTIL_BEFORE).format(
+            since=names.stat_value("day", out[0], "de"), until=names.stat_value("day", out[1], "de")))
+    return out
 
 
 def stats_args(request: Request) -> tuple[str | None, str | None, tuple[str, ...]]:
+    from ekte import stats
+
     qp = request.query_params
     by = tuple(k for k in (qp.get("by") or "day,type,channel,outcome").split(",") if k)
+    bad = [k for k in by if k not in stats.KEYS]
+    if bad:
+        lang = request.state.lang
+        raise HTTPException(400, i18n.gettext_for(lang)(BAD_BY).format(value=",".join(bad)[:80], known=", ".join(
+            f"{k} ({names.key_name(k, lang)})" for k in stats.KEYS)))
     since, until = days(request, qp.get("since") or None, qp.get("until") or None)
     return since, until, by
 
