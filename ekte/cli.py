@@ -16,7 +16,7 @@ from rich.markup import escape
 from ekte import __version__, cli_journal, cli_profiles, cliopts, render
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
                           LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt,
-                          SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, WatchVerboseOpt, WorkdirOpt,
+                          SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, ServiceVerboseOpt, WorkdirOpt,
                           new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
@@ -211,7 +211,7 @@ def watch(
     grace: Annotated[Optional[float], typer.Option(
         "--grace", metavar="S", help="Seconds documents in flight may finish on SIGTERM (default: 30).")] = None,
     executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
-    done_dir: DoneOpt = None, verbose: WatchVerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
+    done_dir: DoneOpt = None, verbose: ServiceVerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Watch folders (and the intake.mail mailbox) and ingest what arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api

@@ -162,10 +162,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print one JSO
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", metavar="", help="No progress bar.")]
 VerboseOpt = Annotated[int, typer.Option(
     "--verbose", "-v", count=True, metavar="", help="More log output on stderr: -v information, -vv debugging.")]
-#: ekte watch: the daemon logs information by default (-v changes nothing), -vv debugging
-WatchVerboseOpt = Annotated[int, typer.Option(
+#: ekte watch and ekte serve, which run as services: they log information by default (-v changes nothing)
+ServiceVerboseOpt = Annotated[int, typer.Option(
     "--verbose", "-v", count=True, metavar="", show_default=False,
-    help="Log output on stderr: the daemon logs information by default; -vv adds debugging.")]
+    help="Log output on stderr: a service logs information by default; -vv adds debugging.")]
 LogFormatOpt = Annotated[LogFormat, typer.Option(
     "--log-format", metavar="text|json", help="Log lines as text, or as JSON objects (one per line).")]
 ExecutorOpt = Annotated[Optional[ExecutorKind], typer.Option(

@@ -243,5 +243,6 @@ def test_review_help_is_german_like_its_output_and_watch_says_what_its_default_m
     en = run_ekte("review", "accept", "--help", env={**C_LOCALE, "LANG": "en_US.UTF-8"}, check=0).stdout
     assert "Usage: ekte review accept" in en and "Confirm or correct" in en
     assert "Usage: ekte ingest" in run_ekte("ingest", "--help", env=C_LOCALE, check=0).stdout  # others unchanged
-    watch = run_ekte("watch", "--help", env=C_LOCALE, check=0).stdout
-    assert "information by default" in re.sub(r"[│\s]+", " ", watch) and "[default: 1]" not in watch
+    for service in ("watch", "serve"):  # (serve: fresh25 #15)
+        out = run_ekte(service, "--help", env=C_LOCALE, check=0).stdout
+        assert "information by default" in re.sub(r"[│\s]+", " ", out) and "[default: 1]" not in out, service

@@ -199,9 +199,10 @@ def _given(st: Any, meta: Metadata, filename: str, sha: str, user: User) -> tupl
     bad = [k for k in meta.fields if not FIELD_NAME.fullmatch(k)]
     if bad:
         raise HTTPException(422, "invalid field name(s)")
-    fields = _checked({k: (v.model_dump() if isinstance(v, FieldValue) else str(v)) for k, v in meta.fields.items()})
-    if meta.aktenzeichen:
-        fields["aktenzeichen"] = meta.aktenzeichen
+    raw = {k: (v.model_dump() if isinstance(v, FieldValue) else str(v)) for k, v in meta.fields.items()}
+    if meta.aktenzeichen:  # checked as fields.aktenzeichen is (fresh25 #3: a two-line Aktenzeichen reached the DMS)
+        raw["aktenzeichen"] = meta.aktenzeichen
+    fields = _checked(raw)
     name = CONTROL.sub("", filename.replace("\\", "/").rsplit("/", 1)[-1])[:200]
     received = now_iso()
     prov = {"system": "api", "channel": meta.channel, "reference": meta.reference, "filename": name or None,
@@ -268,9 +269,10 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
     st.intake.wake.set()
     location = f"/api/v1/documents/{got.id}"
     rec = st.intake.spool.record(got.id) or {}
+    first = _first_receipt(st, got.id, rec.get("received"))
+    # a duplicate: ekte had the bytes before they first came through the API (a bot's own retry is none; fresh25 #7)
     body = {"id": got.id, "sha256": got.sha256, "state": "received" if got.created else _state(st, got.id),
-            "location": location, "received": _first_receipt(st, got.id, rec.get("received")),
-            "duplicate": not got.created}
+            "location": location, "received": first, "duplicate": not got.created and first != rec.get("received")}
     return JSONResponse(body, status_code=202 if got.created else 200, headers={"Location": location})
 
 
@@ -324,6 +326,9 @@ def status(request: Request, doc_id: str) -> dict[str, Any]:
     require(request, "intake")
     st = station(request)
     rec = st.intake.spool.record(doc_id)
+    if rec is None and re.fullmatch(r"[0-9a-f]{4,15}", doc_id):  # a unique prefix, as everywhere (fresh25 #10)
+        doc_id = q.resolve(st.reader, doc_id)["id"]  # 404 unknown, 409 ambiguous
+        rec = st.intake.spool.record(doc_id)
     if rec is None:
         raise HTTPException(404, "no document of that id was submitted through the API")
     first = _first_receipt(st, doc_id, rec["received"])
