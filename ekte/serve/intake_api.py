@@ -65,7 +65,7 @@ class Metadata(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doctype: Optional[str] = Field(None, max_length=200, description="document type id or title; "
                                    "given → not classified (confidence 1.0)")
-    aktenzeichen: Optional[str] = Field(None, max_length=200, description="the file number, taken as given")
+    aktenzeichen: Optional[str] = Field(None, max_length=200, description="the file number (checked as fields.aktenzeichen)")
     fields: dict[str, Union[str, int, float, FieldValue]] = Field(
         default_factory=dict, description="values taken as given (method 'intake', confidence 1.0 unless given)")
     channel: str = Field("api", pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="for the statistics")
