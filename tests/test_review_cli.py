@@ -158,6 +158,7 @@ def test_stats_cli_and_batch_report(wd, tmp_path):
                               check=0).stdout)
     html = report.read_text()
     assert html.count("<svg") == 2 and out["documents"][0]["id"] in html and "Stapelbericht" in html
+    assert re.search(r" · \d+,\d s", html)  # German decimal comma (fresh25 #15)
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "<script" not in html
 
 
