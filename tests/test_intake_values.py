@@ -45,12 +45,10 @@ def test_invalid_metadata_is_a_json_error_list(api):  # noqa: F811
     assert r.status_code == 422 and r.json()["errors"]
 
 
-def test_the_top_level_aktenzeichen_is_checked_as_the_field_is(api):  # noqa: F811
-    """fresh25 #3 (ux7): ``aktenzeichen`` beside ``fields`` took control characters and markup that
-    ``fields.aktenzeichen`` refuses; a two-line Aktenzeichen reached the DMS index."""
-    path, _ = pdf(api, 2)
-    data = path.read_bytes() + b"\n% intake-values-az\n"
-    for meta in ({"doctype": "bauantrag", "aktenzeichen": "63-BA\n<script>alert(1)</script>"},
+def test_the_top_level_file_number_is_checked_as_the_field_is(api):  # noqa: F811 - fresh25 #3
+    path, _ = pdf(api, 3)
+    data = path.read_bytes() + b"\n% top-level-az\n"
+    for meta in ({"doctype": "bauantrag", "aktenzeichen": "63-BA\n<script>x</script>"},
                  {"doctype": "bauantrag", "fields": {"aktenzeichen": "63-BA\n<x>"}}):
         r = post(api, data, meta=meta)
         assert r.status_code == 422, r.text
