@@ -160,12 +160,14 @@ ConnectorOpt = Annotated[List[str], typer.Option(
     "--connector", "-c", metavar="NAME", help="Export connector, repeatable (default: the profile's).")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object on stdout instead of tables.")]
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", metavar="", help="No progress bar.")]
-VerboseOpt = Annotated[int, typer.Option(
-    "--verbose", "-v", count=True, metavar="", help="More log output on stderr: -v information, -vv debugging.")]
+def _verbose(help: str, **kw: Any) -> Any:
+    return typer.Option("--verbose", "-v", count=True, metavar="", help=help, **kw)
+
+
+VerboseOpt = Annotated[int, _verbose("More log output on stderr: -v information, -vv debugging.")]
 #: ekte watch and ekte serve, which run as services: they log information by default (-v changes nothing)
-ServiceVerboseOpt = Annotated[int, typer.Option(
-    "--verbose", "-v", count=True, metavar="", show_default=False,
-    help="Log output on stderr: a service logs information by default; -vv adds debugging.")]
+ServiceVerboseOpt = Annotated[int, _verbose("Log output on stderr: a service logs information by default; -vv adds "
+                                            "debugging.", show_default=False)]
 LogFormatOpt = Annotated[LogFormat, typer.Option(
     "--log-format", metavar="text|json", help="Log lines as text, or as JSON objects (one per line).")]
 ExecutorOpt = Annotated[Optional[ExecutorKind], typer.Option(
