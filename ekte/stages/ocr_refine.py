@@ -7,13 +7,17 @@ files are named here, so its download code is never reached) reads many of
 them.  It does not run on whole pages: only each run of consecutive words
 of one Tesseract line below a word confidence (``below``) is cut out of the
 page image and recognised again — the cheap hybrid.  A run's new text
-replaces it when the recogniser is at least ``min_score`` sure, and carries
-that confidence (0-100), so the extractor's word-confidence check still
-means something.
+replaces it when the recogniser is at least ``min_score`` sure and writes
+Latin script; it carries the recogniser's score scaled below the
+extractor's "sure" bar (``CEILING``), so the word-confidence check still
+means something: a value read by the recogniser goes to review.
 
 The recogniser reads ``ö``, ``ß``, ``Ä``, ``Ö`` rarely (it writes ``o``,
 ``B``): where its text equals Tesseract's with the umlauts folded, the
-Tesseract text is kept; a ``B`` between small letters becomes ``ß``.
+Tesseract text is kept; a ``B`` between small letters becomes ``ß``; and
+where it runs words together, Tesseract's word boundaries come back
+(:func:`spaced`).  Used by :func:`ekte.stages.tess_engine.ocr_image` when
+``ocr.refine`` is on; measured by ``bench/ocr_refine_bench.py``.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ class OcrWord:
     text: str
     conf: float
     box: tuple[int, int, int, int]  # left, top, right, bottom
-    line: tuple[int, ...]  # (block, paragraph, line): words of one line share it
+    line: tuple[Any, ...]  # the line's id (hOCR) or box (tesserocr): words of one line share it
 
 
 @functools.lru_cache(maxsize=1)
