@@ -388,3 +388,4 @@ VALIDATORS: dict[str, Callable[[str], Parsed | None]] = {
     "flur": v_flur, "flurstueck": v_flurstueck, "verein": v_verein, "betrag_eur": v_betrag,
     "aktenzeichen": v_aktenzeichen,
 }
+
