@@ -277,3 +277,12 @@ def test_a_name_outside_the_persons_section_that_differs_is_someone_elses(profil
     assert f["verein"].confidence < AUTO
     f = fields("Vereinsname: Turngemeinde Altenhain 1888 e.V." + TAIL, profile)
     assert f["verein"].confidence >= AUTO
+
+
+def test_a_received_date_before_the_documents_own_date_is_not_sure(profile):
+    text = "Antrag\nName: Weber\nVorname: Jana\nEingang: 27.06.2020\nMusterstadt, den 23. Juni 2025" + TAIL
+    f = fields(text, profile, _typed(text, "waffen_antrag", received="2025-07-01T09:00:00+02:00"))
+    assert f["eingangsdatum"].confidence < AUTO and f["antragsdatum"].confidence < AUTO  # which one is misread?
+    good = text.replace("2020", "2025")
+    f = fields(good, profile, _typed(good, "waffen_antrag", received="2025-07-01T09:00:00+02:00"))
+    assert f["eingangsdatum"].confidence >= AUTO and f["antragsdatum"].confidence >= AUTO

@@ -259,23 +259,48 @@ class Facts:
     intake: dt.date | None = None
 
 
+def _day(value: str) -> dt.date | None:
+    m = re.fullmatch(r"(\d{2})\.(\d{2})\.(\d{4})", value or "")
+    try:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
+    except ValueError:
+        return None
+
+
 def impossible_date(field: str, value: str, intake: dt.date | None) -> bool:
     """A date that cannot be: received or applied for after the intake, born on or after it or
     more than :data:`MAX_AGE` years before it."""
-    m = re.fullmatch(r"(\d{2})\.(\d{2})\.(\d{4})", value or "")
-    if intake is None or field not in _DATES or not m:
-        return False
-    try:
-        d = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
+    d = _day(value)
+    if intake is None or field not in _DATES or d is None:
         return False
     if field == "geburtsdatum":
         return d >= intake or d.year < intake.year - MAX_AGE
     return d > intake + dt.timedelta(days=1)  # a day's grace: the intake clock vs the stamp's day
 
 
+def _dated(cands: list[Cand]) -> dict[str, list[dt.date]]:
+    """The dates of the document's checked received and application dates."""
+    out: dict[str, list[dt.date]] = {"antragsdatum": [], "eingangsdatum": []}
+    for c in cands:
+        d = _day(c.value) if c.field in out and c.ok and _has_label(c) else None
+        if d is not None:
+            out[c.field].append(d)
+    return out
+
+
+def _out_of_order(c: Cand, dated: dict[str, list[dt.date]]) -> bool:
+    """Received before it was written, written after it was received (one of them misread: "2020" for "2025")."""
+    d, day = _day(c.value), dt.timedelta(days=1)
+    if d is None or c.field not in dated:
+        return False
+    if c.field == "eingangsdatum":
+        return any(a > d + day for a in dated["antragsdatum"])
+    return any(r < d - day for r in dated["eingangsdatum"])
+
+
 def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set()),
-              names: list[tuple[int, int, bool]] | None = None, facts: Facts = Facts()) -> list[str]:
+              names: list[tuple[int, int, bool]] | None = None, facts: Facts = Facts(),
+              dated: dict[str, list[dt.date]] | None = None) -> list[str]:
     """The names of the checks *c* fails ([] : it may be sure)."""
     miss = []
     if not _has_label(c):
@@ -294,7 +319,7 @@ def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] =
         miss.append("whose")
     if c.field in facts.foreign:
         miss.append("doctype")
-    if impossible_date(c.field, c.value, facts.intake):
+    if impossible_date(c.field, c.value, facts.intake) or (dated and _out_of_order(c, dated)):
         miss.append("date")
     need = MIN_CODE_CONF if c.field in _CODES else MIN_WORD_CONF
     if c.ocr and (c.wconf is None or c.wconf < need) and c.field not in _SELF_CHECKING:
@@ -309,9 +334,10 @@ def capped(scored: list[tuple[Cand, float]], threshold: float,
     rivals = _rivals([c for c, _ in scored])
     persons = _persons([c for c, _ in scored])
     names = _names_at([c for c, _ in scored])
+    dated = _dated([c for c, _ in scored])
     cap = max(0.0, threshold - BELOW)
     out = []
     for c, p in scored:
-        miss = unchecked(c, rivals, persons, names, facts)
+        miss = unchecked(c, rivals, persons, names, facts, dated)
         out.append((c, min(p, cap) if miss else p, miss))
     return out
