@@ -33,7 +33,7 @@ from ekte.stages.extract.checks import Facts, capped, impossible_date
 from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.lexicon import lexicon, norm
 from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
-from ekte.stages.extract.prose import prose_candidates
+from ekte.stages.extract.prose import prose_candidates, signs_for_others
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
 from ekte.stages.extract.values import (  # noqa: F401 - the parsers are part of this module's interface
     VALIDATORS, Parsed, clean, find_dates, fix_digits, parse_address, parse_date, parse_date_ex, split_name,
@@ -87,7 +87,11 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
         page = layout_candidates(pno, rws, words, lex, profile.extract.label_similarity, VALIDATORS)
         page += stamp_candidates(pno, text) + prose_candidates(pno, text) + shape_candidates(pno, text, az)
         if pno == 1:
-            page += header_candidates(pno, rws, max(w.y1 for w in words))
+            head = header_candidates(pno, rws, max(w.y1 for w in words))
+            if signs_for_others(text):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
+                for c in head:
+                    c.role = "representative" if c.role == "applicant" else c.role
+            page += head
         for c in page:
             if c.field == "iban" and c.source in ("right", "below"):  # whose account: the words before its label
                 c.whose = iban_context(text, c.start, c.end, 1 if c.source == "right" else 2)
