@@ -73,7 +73,7 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
                   "Angaben zur Person", "Angaben zum Halter", "Halter/in", "Fahrzeughalter/in", "Bauherr/in", "Bauherrschaft",
                   "Angaben zur Bauherrschaft", "Tierhalter/in", "Angaben zum Tierhalter", "Leistungsberechtigte Person",
                   "Angaben zur leistungsberechtigten Person", "Antragsteller", "Antragstellerin", "Angaben zum Verein",
-                  "Verein", "Antragstellender Verein"],
+                  "Verein", "Antragstellender Verein", "Meine Angaben", "Meine Daten", "Angaben zu meiner Person"],
     "chair": ["Vertretungsberechtigte Person", "Vertretungsberechtigte/r", "Vorsitzende/r", "Vorstand",
               "Angaben zur vertretungsberechtigten Person", "Vertreten durch"],
     "subject": ["Angaben zum Kind", "Angaben zur betroffenen Person", "Betroffene Person", "Angaben zur betreuten Person",

@@ -286,3 +286,11 @@ def test_a_received_date_before_the_documents_own_date_is_not_sure(profile):
     good = text.replace("2020", "2025")
     f = fields(good, profile, _typed(good, "waffen_antrag", received="2025-07-01T09:00:00+02:00"))
     assert f["eingangsdatum"].confidence >= AUTO and f["antragsdatum"].confidence >= AUTO
+
+
+def test_a_clubs_address_is_the_clubs_not_its_chairs_home(profile):
+    text = ("Antrag auf Sportförderung\nAngaben zum Verein\nVereinsname: TSV Au 1908 e.V.\nAnschrift: Im Winkel 9, "
+            "50686 Kreisstadt\nVertreten durch\nFamilienname: Ostendorf\nVorname: Rüdiger\n"
+            "Wohnanschrift: Mühlenberg 63, 64329 Au" + TAIL)
+    f = fields(text, profile, _typed(text, "sportstaetten_foerderung"))
+    assert (f["nachname"].value, f["strasse"].value, f["plz"].value) == ("Ostendorf", "Im Winkel 9", "50686")

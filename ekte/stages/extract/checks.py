@@ -228,26 +228,31 @@ def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:
     return any(c.rank == 8 and c.field in PERSON_FIELDS for c in cands), {r for r, ns in names.items() if len(ns) > 1}
 
 
-def _names_at(cands: list[Cand]) -> list[tuple[int, int, bool]]:
-    """(page, offset, the document's person's?) of every labelled name: someone else's in another's
+def _names_at(cands: list[Cand]) -> list[tuple[int, int, bool, bool]]:
+    """(page, offset, the document's person's?) of every labelled name (and a letter head's, the writer's
+    own sentence's): someone else's in another's
     section (rank 8), or outside any section when the person's own section names someone else
     ("Kassenwart/in" under the club's chair)."""
-    names = [c for c in cands if c.field in ("vorname", "nachname") and c.source in _LABELLED and c.ok and c.rank < 9]
+    names = [c for c in cands if c.field in ("vorname", "nachname") and c.ok and c.rank < 9 and (
+        c.source in _LABELLED or c.source == "header" or (c.source, c.label) == ("prose", "prose"))]
     key = lambda c: (c.field, re.sub(r"\s+", "", c.value).casefold())  # noqa: E731
     own = {key(c) for c in names if c.rank < 5}
     owns = {f for f, _ in own}
-    return [(c.page, c.start, c.rank < 5 or (c.rank == 5 and (c.field not in owns or key(c) in own)))
-            for c in names]
+    # the writer's own sentence ("Ich, Paul Lange, …") names whose the rest of the page is
+    return [(c.page, c.start, c.rank < 5 or (c.rank == 5 and (c.field not in owns or key(c) in own)),
+             c.source == "prose") for c in names]
 
 
-def _whose_unknown(c: Cand, names: list[tuple[int, int, bool]]) -> bool:
+def _whose_unknown(c: Cand, names: list[tuple[int, int, bool, bool]], writer: bool = False) -> bool:
     """An address/telephone/e-mail outside any section: the nearest labelled name before it (or on its
-    row) must be the document's person's; an IBAN: the applicant's or payee's account."""
+    row) must be the document's person's; an IBAN: the applicant's or payee's account (or, in a letter
+    its writer writes for themself, "Ich, Paul Lange, …", the writer's)."""
     if c.field == "iban" and c.source in _LABELLED:
-        return c.whose == "authority" or (c.whose != "payee" and c.role != "account" and c.rank >= 5)
+        return c.whose == "authority" or (c.whose != "payee" and c.role != "account" and c.rank >= 5 and not writer)
     if c.field not in _OWNED or c.rank != 5 or c.source not in _LABELLED:
         return False
-    near = [(at, mine) for p, at, mine in names if p == c.page and -80 <= c.start - at <= NAME_REACH]
+    near = [(at, mine) for p, at, mine, anywhere in names
+            if p == c.page and -80 <= c.start - at and (anywhere or c.start - at <= NAME_REACH)]
     return not near or not max(near)[1]
 
 
@@ -299,7 +304,7 @@ def _out_of_order(c: Cand, dated: dict[str, list[dt.date]]) -> bool:
 
 
 def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set()),
-              names: list[tuple[int, int, bool]] | None = None, facts: Facts = Facts(),
+              names: list[tuple[int, int, bool, bool]] | None = None, facts: Facts = Facts(),
               dated: dict[str, list[dt.date]] | None = None) -> list[str]:
     """The names of the checks *c* fails ([] : it may be sure)."""
     miss = []
@@ -315,7 +320,7 @@ def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] =
     if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others) or c.rank in two):
         # someone else's; outside any section on a page with someone else's; two persons in its section
         miss.append("person")
-    if names is not None and _whose_unknown(c, names):
+    if names is not None and _whose_unknown(c, names, any(anywhere and mine for *_, mine, anywhere in names)):
         miss.append("whose")
     if c.field in facts.foreign:
         miss.append("doctype")

@@ -116,14 +116,25 @@ class FieldModel:
         return cls({str(k): float(v) for k, v in blob["weights"].items()}, float(blob["bias"]), blob.get("meta"))
 
 
+ADDRESS_FIELDS = ("strasse", "plz", "ort")
+
+
+def address_roles(primaries: list[str]) -> list[str]:
+    """Whose address the document's is: a club's application is signed by its chair (the names), but its
+    address is the club's (the applicant's), not the chair's home."""
+    if "chair" in primaries and "applicant" in primaries:
+        return ["applicant"] + [r for r in primaries if r != "applicant"]
+    return primaries
+
+
 def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tuple[Cand, dict[str, float]]]:
     """Every candidate with its features (they depend on the other candidates of its field)."""
     by_field: dict[str, list[Cand]] = defaultdict(list)
     for c in cands:
         by_field[c.field].append(c)
     out = []
-    for _field, cs in by_field.items():
-        ranks = [role_rank(c, primaries) for c in cs]
+    for field, cs in by_field.items():
+        ranks = [role_rank(c, address_roles(primaries) if field in ADDRESS_FIELDS else primaries) for c in cs]
         best = min(r for r, c in zip(ranks, cs) if c.ok) if any(c.ok for c in cs) else min(ranks)
         counts: dict[str, int] = defaultdict(int)
         for c in cs:
