@@ -121,7 +121,7 @@ ADDRESS_FIELDS = ("strasse", "plz", "ort")
 
 def address_roles(primaries: list[str]) -> list[str]:
     """Whose address the document's is: a club's application is signed by its chair (the names), but its
-    address is the club's (the applicant's), not the chair's home."""
+    address is the club's (the applicant's), not the chair's home -- when the page has both."""
     if "chair" in primaries and "applicant" in primaries:
         return ["applicant"] + [r for r in primaries if r != "applicant"]
     return primaries
@@ -134,7 +134,9 @@ def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tup
         by_field[c.field].append(c)
     out = []
     for field, cs in by_field.items():
-        ranks = [role_rank(c, address_roles(primaries) if field in ADDRESS_FIELDS else primaries) for c in cs]
+        roles = {c.role for c in cs}
+        own = address_roles(primaries) if field in ADDRESS_FIELDS and {"applicant", "chair"} <= roles else primaries
+        ranks = [role_rank(c, own) for c in cs]
         best = min(r for r, c in zip(ranks, cs) if c.ok) if any(c.ok for c in cs) else min(ranks)
         counts: dict[str, int] = defaultdict(int)
         for c in cs:
