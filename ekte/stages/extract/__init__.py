@@ -88,10 +88,9 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
         page += stamp_candidates(pno, text) + prose_candidates(pno, text) + shape_candidates(pno, text, az)
         if pno == 1:
             head = header_candidates(pno, rws, max(w.y1 for w in words))
-            if signs_for_others(text):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
-                for c in head:
-                    c.role = "representative" if c.role == "applicant" else c.role
             page += head
+            if signs_for_others(text):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
+                _writers_head(page, text)
         for c in page:
             if c.field == "iban" and c.source in ("right", "below"):  # whose account: the words before its label
                 c.whose = iban_context(text, c.start, c.end, 1 if c.source == "right" else 2)
@@ -100,6 +99,20 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
                 c.wconf = word_confidence(words, c.start, c.end)
         out += _without_overlaps(page)
     return out
+
+
+_SALUTATION = re.compile(r"(?m)^[ \t]*(?:Sehr geehrte|Guten Tag|Hallo)\b")
+
+
+def _writers_head(page: list[Cand], text: str) -> None:
+    """A letter written for someone else: its head (sender block, telephone, e-mail above the
+    salutation) is the writer's, not the person's the letter is about."""
+    m = _SALUTATION.search(text)
+    for c in page:
+        if c.source == "header" and c.role == "applicant":
+            c.role = "representative"
+        elif m and c.field in ("telefon", "email") and c.start < m.start() and c.role is None:
+            c.role = "representative"
 
 
 def word_confidence(words: list[Word], start: int, end: int) -> float | None:
