@@ -227,6 +227,14 @@ def test_another_persons_address_is_never_sure(profile):
     text = "Bauherrschaft\nName: Weber\nVorname: Jana\nAnschrift des Baugrundstücks: Kastanienhof 13, 71800 Au" + TAIL
     f = fields(text, profile)
     assert "strasse" not in f or f["strasse"].confidence < AUTO
+    # the property's location beside the applicant's address: the label says it is no person's
+    text = "Antrag\nName: Weber\nVorname: Jana\nAnschrift: Am Hohen Tor 13, 80118 Au\n" \
+           "Lage (Straße, Hausnummer, PLZ, Ort): Gartenstraße 85c, 13664 Wendelsbrück" + TAIL
+    f = fields(text, profile)
+    assert (f["strasse"].value, f["plz"].value, f["ort"].value) == ("Am Hohen Tor 13", "80118", "Au")
+    scored = [(c, 0.99) for c, _ in ex.featurized(_doc(text), profile)]
+    miss = {c.value: m for c, _, m in checks.capped(scored, AUTO) if c.field == "strasse"}
+    assert miss["Am Hohen Tor 13"] == [] and "person" in miss["Gartenstraße 85c"]  # no rival, no other person
     # no heading: the address under a second person's labelled name is not the applicant's
     text = "Antrag\nName: Weber\nVorname: Jana\n\nName des Bevollmächtigten: Kai Roth\nStraße: Ringweg 9\nPLZ: 54321" + TAIL
     f = fields(text, profile)

@@ -29,7 +29,7 @@ ROLE_WORDS = (
     ("ansprechpartner", "representative"), ("entwurfsverfasser", "other"), ("eigentümer", "other"),
     ("mutter", "representative"), ("vaters", "representative"), ("eltern", "representative"),
     ("arbeitgeber", "other"), ("betriebs", "other"), ("ehegatt", "other"), ("ehepartner", "other"), ("ehefrau", "other"), ("ehemann", "other"),
-    ("grundstück", "other"), ("einrichtung", "other"), ("schule", "other"),
+    ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
 )
 #: labels so common in running text or so short that they count only at the start of a cell or before a colon
 WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse", "zuschuss", "kennzeichen", "fin",

@@ -41,12 +41,13 @@ def vnorm(v: str) -> str:
 
 
 def role_rank(c: Cand, primaries: list[str]) -> int:
-    """0, 1, … for the document's person roles (best first); 5 no section; 8 someone else; 9 the authority."""
+    """0, 1, … for the document's person roles (best first); 5 no section; 8 someone else; 9 the authority
+    or no person at all (a label naming a place: "Lage des Grundstücks")."""
     if c.role in primaries:
         return primaries.index(c.role)
     if c.role is None or c.role == "neutral":
         return 5
-    return 9 if c.role == "authority" else 8
+    return 9 if c.role in ("authority", "place") else 8
 
 
 def prior(c: Cand, rank: int, outranked: bool) -> float:
