@@ -76,7 +76,7 @@ class OcrSettings(_Strict):
     orientation_confidence: float = Field(
         default=3.0, ge=0,
         description="confidence of the orientation detection before the OCR pass needed to turn a page on its side")
-    refine: bool = Field(default=True, description="read the words Tesseract is unsure of again with RapidOCR "
+    refine: bool = Field(default=False, description="read the words Tesseract is unsure of again with RapidOCR "
                                                     "(handwriting-like filled-in values; ekte/stages/ocr_refine.py)")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
