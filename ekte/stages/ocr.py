@@ -78,18 +78,32 @@ _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
 
 @functools.lru_cache(maxsize=1)
 def tool_versions() -> dict[str, str]:
-    import ocrmypdf
-    from ocrmypdf._exec import ghostscript, tesseract
+    """The versions of OCRmyPDF, Tesseract and Ghostscript, as OCRmyPDF
+    reports them (its package's version; each program's ``--version``
+    through :class:`packaging.version.Version`), without importing OCRmyPDF:
+    a born-digital worker never needs it (issue 12)."""
+    import re
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
 
-    out = {"ocrmypdf": ocrmypdf.__version__}
+    from packaging.version import InvalidVersion, Version
+
     try:
-        out["tesseract"] = str(tesseract.version())
-    except Exception:
-        out["tesseract"] = "missing"
-    try:
-        out["ghostscript"] = str(ghostscript.version())
-    except Exception:
-        out["ghostscript"] = "missing"
+        out = {"ocrmypdf": version("ocrmypdf")}
+    except PackageNotFoundError:
+        out = {"ocrmypdf": "missing"}
+    for name, cmd, pattern in (("tesseract", "tesseract", r"tesseract\s(.+)"), ("ghostscript", "gs", r"(\d+(\.\d+)*)")):
+        try:
+            text = subprocess.run([cmd, "--version"], capture_output=True, text=True, timeout=60, check=True,
+                                  stdin=subprocess.DEVNULL).stdout
+        except (OSError, subprocess.SubprocessError):
+            out[name] = "missing"
+            continue
+        found = next((m.group(1) for m in (re.match(pattern, ln.strip()) for ln in text.splitlines()) if m), None)
+        try:
+            out[name] = str(Version(found)) if found else "missing"
+        except InvalidVersion:
+            out[name] = found or "missing"
     return out
 
 
@@ -219,29 +233,32 @@ class _Attempts:
         self.log: list[dict[str, str]] = []
 
     def __call__(self, route: str, fn: Any) -> bool:
-        from ocrmypdf import exceptions as ox
-
         try:
             fn()
         except DocumentError:
             raise
-        except (ox.PdfaConversionFailedError, ox.MissingDependencyError, ox.PriorOcrFoundError,
-                ox.TaggedPDFError) as e:
-            self.out.unlink(missing_ok=True)
-            self.log.append({"route": route, "result": f"{type(e).__name__} (exit {int(getattr(e, 'exit_code', 15))})"})
-            return False
+        except pdfa.RouteFailed as e:  # (a born-digital route: OCRmyPDF is not imported for it)
+            return self._failed(route, f"{type(e).__name__} (exit {e.exit_code})")
         except Exception as e:  # noqa: BLE001 - mapped or re-raised
+            from ocrmypdf import exceptions as ox
+
+            if isinstance(e, (ox.PdfaConversionFailedError, ox.MissingDependencyError, ox.PriorOcrFoundError,
+                              ox.TaggedPDFError)):
+                return self._failed(route, f"{type(e).__name__} (exit {int(getattr(e, 'exit_code', 15))})")
             mapped = _map_ocr_error(e)
             if mapped:
                 raise mapped from None
             if isinstance(e, ox.ExitCodeException) and "tesseract" in str(e).lower() and "not" in str(e).lower():
                 raise MissingDependency(str(e)) from None
-            self.out.unlink(missing_ok=True)
-            self.log.append({"route": route, "result": f"{type(e).__name__}"})
             log.debug("route %s failed", route, exc_info=True)
-            return False
+            return self._failed(route, f"{type(e).__name__}")
         self.log.append({"route": route, "result": "ok"})
         return True
+
+    def _failed(self, route: str, result: str) -> bool:
+        self.out.unlink(missing_ok=True)
+        self.log.append({"route": route, "result": result})
+        return False
 
 
 def _same_text(before: list[str], after: list[str]) -> bool:
@@ -256,8 +273,6 @@ def _same_text(before: list[str], after: list[str]) -> bool:
 def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[str],
                   attempt: _Attempts, result: dict[str, Any]) -> None:
     """Every page has text: PDF/A without OCR (see :mod:`ekte.stages.pdfa`)."""
-    from ocrmypdf import exceptions as ox
-
     result["ocr_pages"] = []
     want_pdfa = settings.output_type == "pdfa-2"
 
@@ -266,7 +281,7 @@ def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[s
         texts, _rows, words = read_pages(out, rows=False)
         if not _same_text(before, texts):
             out.unlink(missing_ok=True)
-            raise ox.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
+            raise pdfa.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
         result.update(page_texts=texts, page_words=words)
 
     routes = [("pikepdf-pdfa", lambda: pdfa.pikepdf_pdfa(inp, out)), ("ghostscript-pdfa-verified", gs_verified)]
