@@ -32,6 +32,7 @@ STAGES = [
     ("open_pdf_checked", "ekte.stages.intake", "open_pdf_checked"),
     ("sanitize.clean", "ekte.stages.sanitize", "clean"),
     ("read_pages (text, words)", "ekte.stages.ocr", "read_pages"),
+    ("read_pages (text, words)", "ekte.stages.pdftext", "read_pages"),
     ("pikepdf_pdfa (fonts check, write, validate)", "ekte.stages.pdfa", "pikepdf_pdfa"),
     ("ghostscript_pdfa (wrapper, pikepdf open)", "ekte.stages.pdfa", "ghostscript_pdfa"),
     ("ghostscript (warm, waiting)", "ekte.stages.pdfa", "_convert_warm"),
@@ -98,7 +99,8 @@ def install(timers: Timers) -> None:
 
     for label, mod, name in STAGES:
         owner = importlib.import_module(mod)
-        setattr(owner, name, timers.wrap(label, getattr(owner, name)))
+        setattr(owner, name, timers.wrap(label, getattr(owner, name)))  # (two names of one function: each
+        # wrapper wraps the function itself, so no call is counted twice)
     # the names the worker module imported from the stage modules
     from ekte.pipeline import workers
     from ekte.stages import ocr

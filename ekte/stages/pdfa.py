@@ -204,18 +204,31 @@ def _remember_valid_dictionaries() -> None:
     _schemas.SchemaSet.check = check  # type: ignore[method-assign]
 
 
-def pikepdf_pdfa(inp: Path, out: Path) -> None:
-    """PDF/A-2b by pikepdf alone; refuses (before any work) a file with a
-    font that is not embedded."""
+def open_checked(path: Path) -> Any:
+    """*path* opened by pikepdf, or None when pikepdf cannot open it (the
+    routes then find out for themselves)."""
     import pikepdf
-    import pikepdf.pdfa
 
+    try:
+        return pikepdf.open(path)
+    except Exception:  # noqa: BLE001 - broken, encrypted, …: each route reports it
+        return None
+
+
+def pikepdf_pdfa(inp: Path, out: Path, pdf: Any = None, embedded: bool | None = None) -> None:
+    """PDF/A-2b by pikepdf alone; refuses (before any work) a file with a
+    font that is not embedded.  *pdf*: *inp* opened already (it is
+    written from, so it changes); *embedded*: what :func:`fonts_embedded`
+    found for it already."""
+    import pikepdf
+
+    if embedded is False:
+        raise PdfaConversionFailedError("fonts not embedded")
     remember_cff_widths()
-
-    with pikepdf.open(inp) as pdf:
-        if not fonts_embedded(pdf):
+    with contextlib.nullcontext(pdf) if pdf is not None else pikepdf.open(inp) as doc:
+        if embedded is None and not fonts_embedded(doc):
             raise PdfaConversionFailedError("fonts not embedded")
-        rep = save_validated(pdf, out, "2b")
+        rep = save_validated(doc, out, "2b")
     if not rep.passed:
         out.unlink(missing_ok=True)
         raise PdfaConversionFailedError("pikepdf PDF/A validation did not pass")
