@@ -22,6 +22,10 @@ from ekte.model import Classification, Document
 from ekte.profile import Profile
 
 
+NOT_AMONG_CANDIDATES = ("the field model is unchanged — none of the values (corrected by clerks or in the truth) "
+                        "is among the values ekte finds on those pages: no label wording it knows stands next to "
+                        "them; add the form's wordings to the profile's [extract.labels] and ingest again")
+
 def _typed_folders(root: Path) -> tuple[list[str], list[str], list[tuple[Path, str]]]:
     texts: list[str] = []
     labels: list[str] = []
@@ -93,9 +97,15 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
         result["classifier"] = dict(train_model(texts, labels, profile, path), path=str(path))
     elif not labelled and not reviewed:
         raise ConfigError("training needs documents of at least two document types")
-    if labelled or reviewed:
-        data = [e for d, t in labelled for e in examples(d, profile, t)]
-        data += [e for d, t in reviewed for e in examples(d, profile, t, only=t)]
+    data = [e for d, t in labelled for e in examples(d, profile, t)]
+    data += [e for d, t in reviewed for e in examples(d, profile, t, only=t)]
+    if (labelled or reviewed) and not any(right for _f, right in data):
+        # nothing to learn from (fresh25 #5): said so, the model left as it was
+        result["unchanged"] = NOT_AMONG_CANDIDATES
+        if result["classifier"] is None:
+            raise ConfigError(f"nothing learned: {NOT_AMONG_CANDIDATES}"
+                              + ("; the type model needs documents of at least two types" if reviewed else ""))
+    elif labelled or reviewed:
         current = LabelExtractor()
         current.configure(profile, workdir)
         prior = current.model if reviewed and not labelled else None

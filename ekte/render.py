@@ -254,6 +254,8 @@ def trained(r: dict[str, Any]) -> None:
         m = r["extractor"]
         out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
                   f"{m['examples']} candidate values)", highlight=False)
+    if r.get("unchanged"):
+        out.print(r["unchanged"], highlight=False)
 
 
 def review_queue(items: list[dict[str, Any]]) -> None:

@@ -144,3 +144,25 @@ def test_a_worker_gets_its_next_task_before_the_coordinator_settles(tmp_path, pd
         assert list(rest) == ["t1"] and rest["t1"].error is None
     finally:
         ex.shutdown()
+
+
+def test_a_worker_whose_coordinator_is_gone_ends_quietly(tmp_path, pdfs, capfd):
+    """fresh25 #8: the coordinator killed while its worker works — the worker's
+    result has nowhere to go; it ends without a traceback on the server's stderr."""
+    import multiprocessing
+
+    from ekte.pipeline.executor import serve
+
+    prof = load_profile()
+    setup = WorkerSetup(prof, ("ekte_faults",), str(tmp_path), OcrParams.from_profile(prof))
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    proc = ctx.Process(target=serve, args=(setup, theirs, 0), name="ekte-worker-test")
+    proc.start()
+    theirs.close()
+    ours.send(_task(tmp_path, 0, pdfs[0]))
+    ours.close()  # the coordinator is gone before the result comes back
+    proc.join(120)
+    assert proc.exitcode == 0
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err[-2000:]

@@ -133,6 +133,11 @@ def test_idempotent_by_bytes_and_by_key(api):
     assert again.headers["location"] == f"/api/v1/documents/{doc}"
     same_key = post(api, a.read_bytes(), headers={"Idempotency-Key": "k-1"})
     assert same_key.status_code == 200 and same_key.json()["id"] == doc
+    # the caller's own retry is not a duplicate (ekte had the bytes only from this API): as GET says it
+    assert [x.json()["duplicate"] for x in (first, again, same_key)] == [False, False, False]
+    # the status by a unique prefix of the id, as everywhere
+    by_prefix = httpx.get(api["url"] + f"/api/v1/documents/{doc[:6]}", headers=api["bot"], timeout=30)
+    assert by_prefix.status_code == 200 and by_prefix.json()["id"] == doc and by_prefix.json()["duplicate"] is False
     other = post(api, b.read_bytes(), headers={"Idempotency-Key": "k-1"})
     assert other.status_code == 409 and other.json()["id"] == doc
     # the key belongs to its user: another user's k-1 is a new key

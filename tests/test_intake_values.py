@@ -43,3 +43,14 @@ def test_invalid_metadata_is_a_json_error_list(api):  # noqa: F811
     r = httpx.post(api["url"] + "/api/v1/documents", files={"file": ("a.pdf", path.read_bytes())},
                    data={"metadata": "{kein json"}, headers=api["bot"], timeout=60)
     assert r.status_code == 422 and r.json()["errors"]
+
+
+def test_the_top_level_file_number_is_checked_as_the_field_is(api):  # noqa: F811 - fresh25 #3
+    path, _ = pdf(api, 3)
+    data = path.read_bytes() + b"\n% top-level-az\n"
+    for meta in ({"doctype": "bauantrag", "aktenzeichen": "63-BA\n<script>x</script>"},
+                 {"doctype": "bauantrag", "fields": {"aktenzeichen": "63-BA\n<x>"}}):
+        r = post(api, data, meta=meta)
+        assert r.status_code == 422, r.text
+        assert [e["field"] for e in r.json()["errors"]] == ["aktenzeichen"]
+    assert not list((api["wd"] / "api" / "incoming").iterdir())

@@ -165,3 +165,20 @@ def test_train_from_reviews_needs_accepted_reviews(tmp_path):
     assert p.returncode == 2 and "no accepted reviews" in p.stderr
     p = run_ekte("train")
     assert p.returncode == 2 and "--from-reviews" in p.stderr
+
+
+def test_train_from_reviews_says_when_nothing_could_be_learned(tmp_path):
+    """fresh25 #5: the clerk's values are not among the candidates (a wording no label knows) — the
+    model is not saved unchanged as if something was learned; the command says why and what helps."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    _letter(inbox / "wohnhaft.pdf", WAFFEN + ["Angaben zur antragstellenden Person", "Familienname: Brandt",
+                                              "Vorname: Ute", "Wohnhaft seit Jahren im Kirchweg neun",
+                                              "Musterstadt, den 02.03.2026"])
+    wd = tmp_path / "wd"
+    (doc,) = ingest_json(inbox, "-w", wd, "-o", "classify.threshold=1", check=1)["documents"]
+    assert doc["status"] == "review"
+    run_ekte("review", "accept", doc["id"], "-w", wd, "--set", "strasse=Lindenallee 3", check=0)
+    p = run_ekte("train", "--from-reviews", "-w", wd, check=None)
+    assert p.returncode == 2 and "nothing learned" in p.stderr and "[extract.labels]" in p.stderr, p.stderr
+    assert not (wd / "models" / "landkreis.extractor.json").exists()

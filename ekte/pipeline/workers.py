@@ -360,6 +360,9 @@ def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
             res = WorkResult(task.task_id, task.document, error=ErrorInfo("internal_error", broken, "ocr"))
         else:
             res = run_task(ctx, task)
-        conn.send(res)
+        try:
+            conn.send(res)
+        except OSError:  # the coordinator is gone (killed): the journal and the next run have the document
+            return
         del task, res
         procmem.release()

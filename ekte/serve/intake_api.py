@@ -199,9 +199,10 @@ def _given(st: Any, meta: Metadata, filename: str, sha: str, user: User) -> tupl
     bad = [k for k in meta.fields if not FIELD_NAME.fullmatch(k)]
     if bad:
         raise HTTPException(422, "invalid field name(s)")
-    fields = _checked({k: (v.model_dump() if isinstance(v, FieldValue) else str(v)) for k, v in meta.fields.items()})
-    if meta.aktenzeichen:
-        fields["aktenzeichen"] = meta.aktenzeichen
+    raw = {k: (v.model_dump() if isinstance(v, FieldValue) else str(v)) for k, v in meta.fields.items()}
+    if meta.aktenzeichen:  # the top-level file number is checked as fields.aktenzeichen is (it wins over it)
+        raw["aktenzeichen"] = meta.aktenzeichen
+    fields = _checked(raw)
     name = CONTROL.sub("", filename.replace("\\", "/").rsplit("/", 1)[-1])[:200]
     received = now_iso()
     prov = {"system": "api", "channel": meta.channel, "reference": meta.reference, "filename": name or None,
@@ -268,9 +269,10 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
     st.intake.wake.set()
     location = f"/api/v1/documents/{got.id}"
     rec = st.intake.spool.record(got.id) or {}
+    first = _first_receipt(st, got.id, rec.get("received"))
+    # as GET says it: ekte had the bytes before they came through the API (a caller's own retry is not a duplicate)
     body = {"id": got.id, "sha256": got.sha256, "state": "received" if got.created else _state(st, got.id),
-            "location": location, "received": _first_receipt(st, got.id, rec.get("received")),
-            "duplicate": not got.created}
+            "location": location, "received": first, "duplicate": bool(first and first != rec.get("received"))}
     return JSONResponse(body, status_code=202 if got.created else 200, headers={"Location": location})
 
 
@@ -323,6 +325,7 @@ def status(request: Request, doc_id: str) -> dict[str, Any]:
     """What became of a submitted document: state, type, fields, exports, error."""
     require(request, "intake")
     st = station(request)
+    doc_id = _submitted_id(st, doc_id)
     rec = st.intake.spool.record(doc_id)
     if rec is None:
         raise HTTPException(404, "no document of that id was submitted through the API")
@@ -338,3 +341,14 @@ def status(request: Request, doc_id: str) -> dict[str, Any]:
         out.update({k: info[k] for k in ("doctype", "confidence", "pages", "fields", "exports", "error")})
         out["doctype_title"] = st.title(info["doctype"]) or None
     return out
+
+
+def _submitted_id(st: Any, given: str) -> str:
+    """A submitted document's id from its id or a unique prefix (at least 4 hex digits, as everywhere)."""
+    given = given.strip().lower()
+    if len(given) >= 16 or len(given) < 4 or any(c not in "0123456789abcdef" for c in given):
+        return given
+    hits = sorted(p.stem for p in st.intake.spool.records.glob(f"{given}*.json"))
+    if len(hits) > 1:
+        raise HTTPException(422, f"the id {given} is ambiguous ({', '.join(hits[:5])}): give more digits")
+    return hits[0] if hits else given

@@ -55,6 +55,9 @@ class Disposal:
     def done(self, doc: Document, item: WorkItem) -> None:
         """A document is settled (the coordinator's callback)."""
         self.stats.record(doc)
+        if "done_before" in doc.extra or doc.status == Status.DUPLICATE:
+            log.info("doc %s: the same content was taken in before (%s); not a new document",
+                     doc.id, doc.duplicate_of or doc.extra.get("done_before", {}).get("state", ""))
         if item.package:
             self._part_done(item.package, doc.status)
             return

@@ -47,7 +47,9 @@ class Stats:
         if st == Status.QUARANTINED:
             self.failed += 1
             self.last_errors.append({"time": now_iso(), "id": doc.id, "code": doc.error.code if doc.error else ""})
-        elif st == Status.DUPLICATE:
+        elif st == Status.DUPLICATE or "done_before" in doc.extra:
+            # a file sent again whose first copy still waits for review is reported REVIEW (so that
+            # --move leaves it) but it is not a second document for the queue: counted as a duplicate
             self.duplicates += 1
         elif st == Status.REVIEW:
             self.review += 1
