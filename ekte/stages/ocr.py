@@ -64,7 +64,7 @@ class OcrParams:
     deskew_threshold: float = 1.0
     skew_dpi: int = 100
     orientation_confidence: float = 3.0
-    refine: bool = True
+    refine: bool = False  # ocr.refine (off by default: see the profile)
 
     @classmethod
     def from_profile(cls, profile: Any) -> "OcrParams":
