@@ -199,6 +199,10 @@ def test_bad_requests(api):
     assert post(api, b"", name="leer.pdf").status_code == 422
     assert httpx.post(url, data={"metadata": "{}"}, files={"x": ("a", b"a")}, headers=api["bot"]).status_code == 422
     assert httpx.post(url, content=b"%PDF-1.4", headers=api["bot"]).status_code == 415
+    mail = b"From: a@example.org\r\nSubject: Antrag\r\nMIME-Version: 1.0\r\n\r\nHallo\r\n"
+    for name, ctype in (("antrag.eml", "application/octet-stream"), ("antrag", "message/rfc822")):  # fresh25 #4
+        r = httpx.post(url, files={"file": (name, mail, ctype)}, headers=api["bot"])
+        assert r.status_code == 415 and "attachment" in r.json()["detail"], r.text
     path, _ = pdf(api, 1)
     assert post(api, path.read_bytes(), meta={"doctype": "gibt-es-nicht"}).status_code == 422
     assert post(api, path.read_bytes(), meta={"unbekannt": 1}).status_code == 422
