@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--field")
     ap.add_argument("--context", type=int, default=50)
     ap.add_argument("--summary", action="store_true")
+    ap.add_argument("--sure", action="store_true", help="list only the wrong values at or above the threshold")
     a = ap.parse_args(argv)
     tf = a.dir / "truth.json" if (a.dir / "truth.json").is_file() else a.dir.parent / f"{a.dir.name}.truth.json"
     truth = json.loads(tf.read_text("utf-8"))  # samples/heldout: DIR/truth.json; samples/generate.py: DIR.truth.json
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     docs = [copy.deepcopy(x) for x in docs_of(a.dir)]
     counts: dict[str, Counter] = {}
     sure: Counter = Counter()
+    scored: list[tuple[float, bool]] = []  # (confidence, right) of every value found: the reliability table
     review = 0
     lost: Counter = Counter()  # wrong or missing: the value not on the page text (OCR) / on it (extraction)
     with tempfile.TemporaryDirectory(prefix="ekte-misses-") as w:
@@ -90,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                 f = d.fields.get(name)
                 got = None if f is None or f.method in ("intake", "assigned") else f
                 c = counts.setdefault(name, Counter())
+                if got is not None:
+                    scored.append((got.confidence, norm_value(got.value) == norm_value(tv)))
                 if got is not None and got.confidence >= prof.extract.auto_threshold:
                     sure[norm_value(got.value) == norm_value(tv)] += 1
                 if got is not None and norm_value(got.value) == norm_value(tv):
@@ -98,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                 kind = "missing" if got is None else "wrong"
                 c[kind] += 1
                 lost["ocr" if not on_page(name, str(tv), text) else "extract"] += 1
-                if a.summary or (a.field and a.field != name):
+                if a.summary or (a.field and a.field != name) or (a.sure and (
+                        got is None or got.confidence < prof.extract.auto_threshold)):
                     continue
                 gv = "" if got is None else f" got {got.value!r} {got.confidence:.2f}"
                 print(f"{Path(d.source).stem} {rec.get('layout', '?'):8} {d.doctype:14} {name:13} {kind:7} "
@@ -107,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
                 if name not in rec["fields"] and f.method not in ("intake", "assigned"):
                     counts.setdefault(name, Counter())["extra"] += 1
                     sure[False] += f.confidence >= prof.extract.auto_threshold
-                    if not a.summary and (not a.field or a.field == name):
+                    scored.append((f.confidence, False))
+                    if not a.summary and (not a.field or a.field == name) and (
+                            not a.sure or f.confidence >= prof.extract.auto_threshold):
                         print(f"{Path(d.source).stem} {rec.get('layout', '?'):8} {name:13} extra   "
                               f"got {f.value!r} {f.confidence:.2f}")
     tot = Counter()
@@ -122,7 +129,15 @@ def main(argv: list[str] | None = None) -> int:
           f"= {(sure[True] + sure[False]) / max(1, found):.1%} ({sure[True]} right, {sure[False]} wrong)  "
           f"review {review}/{len(docs)}  not found: {lost['ocr']} not in the text (OCR), "
           f"{lost['extract']} in it (extraction)")
+    print("reliability: " + "  ".join(_bucket(scored, lo, hi) for lo, hi in
+                                      ((0.9, 1.01), (0.8, 0.9), (0.5, 0.8), (0.0, 0.5))))
     return 0
+
+
+def _bucket(scored: list[tuple[float, bool]], lo: float, hi: float) -> str:
+    """"[lo, hi): n values, share right" of one confidence bucket."""
+    inb = [ok for c, ok in scored if lo <= c < hi]
+    return f"[{lo:.1f},{min(hi, 1.0):.1f}) {len(inb)} {sum(inb) / max(1, len(inb)):.1%}"
 
 
 if __name__ == "__main__":

@@ -90,6 +90,9 @@ def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, 
     from ekte.journal import JOURNAL_FILE, Journal
 
     wd = Path(workdir) if workdir else default_workdir()
+    first, last = _stats.day(since), _stats.day(until)
+    if first and last and last < first:  # a typo, not an empty period (fresh24 #10, fresh25 #5)
+        raise ConfigError(f"the period ends ({until}) before it begins ({since}): swap --since and --until")
     if not (wd / JOURNAL_FILE).is_file():
         raise ConfigError(f"no journal in {wd} (nothing ingested yet?)")
     j = Journal(wd / JOURNAL_FILE, readonly=True)

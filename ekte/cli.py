@@ -16,7 +16,8 @@ from rich.markup import escape
 from ekte import __version__, cli_journal, cli_profiles, cliopts, render
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
                           LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt,
-                          SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, WorkdirOpt, new_app)
+                          SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, ServiceVerboseOpt, WorkdirOpt,
+                          new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
 from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, json_on_exit, sigint_now
@@ -26,7 +27,7 @@ from ekte.render import err, out
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
 RUNS = ("ingest", "import-xdomea", "mail")
 app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
-review_app = new_app("The review queue: documents whose type was uncertain.")
+review_app = new_app("The review queue: documents whose type was uncertain.", clerk=True)
 app.add_typer(review_app, name="review")
 app.add_typer(cli_profiles.profiles_app, name="profiles")
 app.add_typer(cli_profiles.plugins_app, name="plugins")
@@ -210,7 +211,7 @@ def watch(
     grace: Annotated[Optional[float], typer.Option(
         "--grace", metavar="S", help="Seconds documents in flight may finish on SIGTERM (default: 30).")] = None,
     executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
-    done_dir: DoneOpt = None, verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
+    done_dir: DoneOpt = None, verbose: ServiceVerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Watch folders (and the intake.mail mailbox) and ingest what arrives (runs until SIGTERM/SIGINT)."""
     from ekte import api

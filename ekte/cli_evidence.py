@@ -116,7 +116,7 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
         t.add_row(i18n.local_time(e["time"]), names.actor_name(e["actor"], code),
                   names.event_name(e["stage"], e["event"], code), names.field_title(e["field"], code),
                   names.change_text(e, prof.doctype_title),
-                  names.detail_text(e, code, prof.doctype_title))
+                  names.detail_text(e, code, prof.doctype_title, prof.review.reject))
     out.print(t)
 
 

@@ -15,7 +15,7 @@ import typer
 
 from ekte.cli import _exit_on_errors, _fail, app, command, field_sets, review_app
 from ekte.cliopts import (ConnectorOpt, ExpectedOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
-                          ProfileOpt, VerboseOpt, WorkdirOpt, new_app)
+                          ProfileOpt, ServiceVerboseOpt, VerboseOpt, WorkdirOpt, new_app)
 from ekte.errors import ExitCode
 from ekte.logs import setup_logging
 from ekte.render import out
@@ -163,7 +163,7 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
 
 @command(review_app, "reject")
 def review_reject_cmd(doc_id: IdArg, reason: Annotated[str, typer.Option("--reason", "-r", metavar="REASON",
-                      help="A reason of the profile's [review.reject] (default: not_ours, unreadable).")],
+                      help="A reason of the profile's review.reject section (default: not_ours, unreadable).")],
                       note: Annotated[str, typer.Option("--note", metavar="TEXT", help="A note for the record.")] = "",
                       profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
                       connector: ConnectorOpt = [], plugin: PluginOpt = [], lang: LangOpt = None,
@@ -215,7 +215,7 @@ def serve_cmd(
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies", metavar="", help="Session cookie only over "
                               "HTTPS (behind a TLS proxy).")] = False,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
-    plugin: PluginOpt = [], verbose: VerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
+    plugin: PluginOpt = [], verbose: ServiceVerboseOpt = 1, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """The clerk's station: review queue, quarantine, history, statistics in the browser, and a JSON API."""
     from ekte import api

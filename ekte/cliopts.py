@@ -5,9 +5,10 @@ these instead of declaring ``--profile`` again."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, List, Optional
+from typing import Annotated, Any, Iterator, List, Optional
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
@@ -16,10 +17,14 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 class _PlainHelp:
     """--help without a type column entry (``<bool>``)."""
 
+    _tr: Any = None  # while a clerk's command formats its help in German: the catalog's gettext
+
     def get_help_option(self, ctx: Any) -> Any:
         opt = super().get_help_option(ctx)  # type: ignore[misc]
         if opt is not None:
             opt.metavar = ""
+            if self._tr is not None and opt.help:
+                opt.help = self._tr(opt.help)
         return opt
 
 
@@ -35,14 +40,80 @@ class _Group(_PlainHelp, TyperGroup):
     pass
 
 
-def new_app(help: str) -> typer.Typer:
-    return typer.Typer(help=help, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                       cls=_Group)
+class _ClerkHelp:
+    """--help in the language of the clerk's commands' output (``ekte.serve.i18n.cli_language``: German
+    unless ``EKTE_LANG``/the locale say English), as ``clilang`` made their output: the help texts are
+    message ids of the station's catalog (``ekte.po``); one without a translation stays English."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from ekte.serve import i18n
+
+        lang = i18n.cli_language()
+        if lang == "en":
+            return super().format_help(ctx, formatter)  # type: ignore[misc]
+        with _german(self, i18n.gettext_for(lang)):
+            return super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def get_usage(self, ctx: Any) -> str:
+        usage = super().get_usage(ctx)  # type: ignore[misc]
+        if self._tr is None:  # type: ignore[attr-defined]
+            return usage
+        for en, de in (("Usage:", "Aufruf:"), ("[OPTIONS]", "[OPTIONEN]"), ("COMMAND [ARGS]...", "BEFEHL [ARGUMENTE]...")):
+            usage = usage.replace(en, de, 1)
+        return usage
+
+
+#: typer's panel titles and markers, in German while a clerk's command shows its help
+_RICH_GERMAN = {"ARGUMENTS_PANEL_TITLE": "Argumente", "OPTIONS_PANEL_TITLE": "Optionen",
+                "COMMANDS_PANEL_TITLE": "Befehle", "DEFAULT_STRING": "[Standard: {}]",
+                "REQUIRED_LONG_STRING": "[erforderlich]"}
+
+
+@contextmanager
+def _german(cmd: Any, tr: Any) -> Iterator[None]:
+    """The help texts of *cmd*, its parameters and its sub-commands translated by *tr* for one --help."""
+    from typer import rich_utils
+
+    objs = [cmd, *cmd.params, *getattr(cmd, "commands", {}).values()]
+    saved = [(o, {a: getattr(o, a, None) for a in ("help", "short_help")}) for o in objs]
+    rich = {k: getattr(rich_utils, k) for k in _RICH_GERMAN}
+    try:
+        for o, texts in saved:
+            for a, text in texts.items():
+                if text:
+                    setattr(o, a, tr(text))
+        for k, v in _RICH_GERMAN.items():
+            setattr(rich_utils, k, v)
+        cmd._tr = tr
+        yield
+    finally:
+        cmd._tr = None
+        for o, texts in saved:
+            for a, text in texts.items():
+                setattr(o, a, text)
+        for k, v in rich.items():
+            setattr(rich_utils, k, v)
+
+
+class _ClerkCommand(_ClerkHelp, _Command):
+    pass
+
+
+class _ClerkGroup(_ClerkHelp, _Group):
+    pass
+
+
+def new_app(help: str, *, clerk: bool = False) -> typer.Typer:
+    """A command group; *clerk*: its --help (and its commands') in the clerk's language (German by default)."""
+    app = typer.Typer(help=help, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                      cls=_ClerkGroup if clerk else _Group)
+    app.ekte_clerk = clerk  # type: ignore[attr-defined]
+    return app
 
 
 def command(parent: typer.Typer, name: str | None = None) -> Any:
-    """``@command(app)``: a command whose --help shows no Python types."""
-    return parent.command(name, cls=_Command)
+    """``@command(app)``: a command whose --help shows no Python types (in German in a clerk's group)."""
+    return parent.command(name, cls=_ClerkCommand if getattr(parent, "ekte_clerk", False) else _Command)
 
 
 class ExecutorKind(str, Enum):
@@ -89,8 +160,14 @@ ConnectorOpt = Annotated[List[str], typer.Option(
     "--connector", "-c", metavar="NAME", help="Export connector, repeatable (default: the profile's).")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object on stdout instead of tables.")]
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", metavar="", help="No progress bar.")]
-VerboseOpt = Annotated[int, typer.Option(
-    "--verbose", "-v", count=True, metavar="", help="More log output on stderr: -v information, -vv debugging.")]
+def _verbose(help: str, **kw: Any) -> Any:
+    return typer.Option("--verbose", "-v", count=True, metavar="", help=help, **kw)
+
+
+VerboseOpt = Annotated[int, _verbose("More log output on stderr: -v information, -vv debugging.")]
+#: ekte watch and ekte serve, which run as services: they log information by default (-v changes nothing)
+ServiceVerboseOpt = Annotated[int, _verbose("Log output on stderr: a service logs information by default; -vv adds "
+                                            "debugging.", show_default=False)]
 LogFormatOpt = Annotated[LogFormat, typer.Option(
     "--log-format", metavar="text|json", help="Log lines as text, or as JSON objects (one per line).")]
 ExecutorOpt = Annotated[Optional[ExecutorKind], typer.Option(

@@ -1,7 +1,8 @@
 """The fork server the local workers are started from, started early.
 
-Its preload — the workers' libraries (OCRmyPDF, pikepdf, pdfium, PIL:
-about a second) — is the longest part of starting ``ekte ingest``.  This
+Its preload — the workers' libraries for born-digital PDFs (pikepdf and
+its PDF/A validator, pdfium, ekte's stages: about 0.7 s of CPU) — is the
+longest part of starting ``ekte ingest``.  This
 module imports nothing of ekte; the CLI starts the fork server before it
 imports the pipeline (``runs.ingest`` does for API callers), so that the
 preload, the coordinator's imports and the scan of the inputs run side by
@@ -9,8 +10,8 @@ side.  The fork server is started with ekte's private umask (0077), as the
 session would have it, so that what the workers write is private whoever
 started it first.
 
-What only OCR needs (numpy, tesserocr, fpdf, Tesseract's language data:
-``ekte.warm``) is not in the preload a born-digital document waits for: the
+What only OCR needs (OCRmyPDF, img2pdf, PIL, numpy, tesserocr, fpdf,
+Tesseract's language data: ``ekte.warm``) is not in the preload a born-digital document waits for: the
 fork server loads it when asked (:func:`warm`, a signal), which the executor
 does at a run's first OCR; workers forked after that share it.  A worker
 forked before it loaded what it needed itself and is replaced after its
@@ -28,9 +29,13 @@ import threading
 import time
 from typing import Any
 
-#: (ekte.warm last: lazily, the rest of a first OCR task's modules and the language data; gc.freeze)
-PRELOAD = ["ekte.pipeline.workers", "ocrmypdf", "pikepdf", "pikepdf.pdfa", "pypdfium2", "img2pdf", "PIL.Image",
-           "fontTools.ttLib", "ekte.warm"]
+#: what a born-digital document needs (ekte.warm last: lazily, OCRmyPDF, img2pdf, PIL, Tesseract and
+#: the rest of a first OCR task's modules and the language data; gc.freeze).  OCRmyPDF is not in it:
+#: no born-digital route imports it, and it is a third of the preload every run's first document waits for
+#: (re2 and regex: the profile's patterns in bounded time, ekte.patterns — imported on every worker's
+#: first document otherwise, and a worker is replaced every 50 tasks)
+PRELOAD = ["ekte.pipeline.workers", "pikepdf", "pikepdf.pdfa", "pypdfium2", "fontTools.ttLib", "re2", "regex",
+           "ekte.warm"]
 #: what the coordinator itself imports only when it archives the first document
 #: (pikepdf's PDF/A module for the XMP: 0.2–0.4 s, jsonschema and fontTools with it)
 COORDINATOR_LATE = ("pikepdf.pdfa",)

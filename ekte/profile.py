@@ -76,6 +76,8 @@ class OcrSettings(_Strict):
     orientation_confidence: float = Field(
         default=3.0, ge=0,
         description="confidence of the orientation detection before the OCR pass needed to turn a page on its side")
+    refine: bool = Field(default=False, description="read the words Tesseract is unsure of again with RapidOCR "
+                                                    "(handwriting-like filled-in values; ekte/stages/ocr_refine.py)")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")

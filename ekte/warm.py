@@ -30,7 +30,7 @@ import sys
 
 #: imported by the first task of a worker beyond the forkserver's preload (scans and born-digital)
 MODULES = (
-    "numpy", "tesserocr", "fontTools.subset", "fontTools.ttLib", "fpdf", "cryptography.x509",
+    "ocrmypdf", "img2pdf", "PIL.Image", "numpy", "tesserocr", "fontTools.subset", "fontTools.ttLib", "fpdf", "cryptography.x509",
     "ocrmypdf.fpdf_renderer", "ocrmypdf.builtin_plugins", "ocrmypdf.builtin_plugins.tesseract_ocr",
     "ocrmypdf.builtin_plugins.ghostscript", "ocrmypdf.builtin_plugins.optimize",
     "ocrmypdf.builtin_plugins.concurrency", "ocrmypdf.builtin_plugins.default_filters",

@@ -17,6 +17,7 @@ address, IBAN and number is invented; the authority is fictitious.
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
 import json
 import random
@@ -53,6 +54,9 @@ FIN_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 AUTHORITY = "Landkreis Musterland"
 
 
+#: the last day a generated document is dated or received (they are taken in after it)
+LAST_DAY = datetime.date(2026, 10, 31)
+
 def iban_de(rng: random.Random) -> str:
     blz = "".join(rng.choice("0123456789") for _ in range(8))
     acct = "".join(rng.choice("0123456789") for _ in range(10))
@@ -65,11 +69,23 @@ def fmt_iban(iban: str) -> str:
     return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
 
 
+def received_after(rng: random.Random, fields: dict[str, str]) -> tuple[int, int, int]:
+    """A received stamp's date: 1 to 20 days after the document's own date (never before it)."""
+    import datetime as dt
+
+    try:
+        d0 = dt.datetime.strptime(fields.get("antragsdatum", ""), "%d.%m.%Y").date()
+    except ValueError:
+        return rand_date(rng, 2026, 2026)
+    d = min(d0 + dt.timedelta(days=rng.randint(1, 20)), LAST_DAY)
+    return d.day, d.month, d.year
+
+
 def rand_date(rng: random.Random, y0: int, y1: int) -> tuple[int, int, int]:
     import datetime as dt
 
     start = dt.date(y0, 1, 1).toordinal()
-    end = dt.date(y1, 12, 28).toordinal()
+    end = min(dt.date(y1, 12, 28), LAST_DAY).toordinal()  # no document written after it arrives
     d = dt.date.fromordinal(rng.randint(start, end))
     return d.day, d.month, d.year
 
@@ -213,7 +229,7 @@ def make_sample(rng: random.Random, doctype: str, layout: str) -> Sample:
             s.title = rng.choice(layouts.NEW_TITLES[doctype])
         layouts.enrich(s, rng, p, lambda: person(rng))
         if rng.random() < 0.35:
-            d = rand_date(rng, 2026, 2026)
+            d = received_after(rng, f)
             s.stamp = layouts.stamp_text(d, rng)
             f["eingangsdatum"] = dstr(d)
         return s
@@ -514,7 +530,7 @@ def generate(out: Path, per_type: int = 1, formats: list[str] | None = None, see
                 pdf_bytes, text = render_pdf(s, rng)
                 stamp = None
                 if fmt != "pdf" and s.stamp is None and rng.random() < 0.5:
-                    d = rand_date(rng, 2026, 2026)
+                    d = received_after(rng, s.fields)
                     stamp = f"Eingegangen am {dstr(d)}"
                     s.fields["eingangsdatum"] = dstr(d)
                     text = stamp + "\n" + text

@@ -13,6 +13,9 @@ import subprocess
 import time
 from pathlib import Path
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import httpx
 
 from helpers import SAMPLES, ekte_cmd, run_ekte
@@ -59,6 +62,26 @@ def start_server(wd: Path, *extra: str, log: Path | None = None) -> tuple[subpro
         except httpx.HTTPError:
             time.sleep(0.2)
     raise AssertionError("ekte serve did not answer within 60 s")
+
+
+@contextmanager
+def running_station(base: Path, files: list[Path], *extra: str) -> Iterator[dict]:
+    """A working directory made of *files* (each waiting for review), the users of :data:`PASSWORDS`, and
+    ``ekte serve`` on it until the end: {"wd", "url", "log"} (the tests' module fixtures)."""
+    wd, log = base / "work", base / "serve.log"
+    make_workdir(wd, files)
+    server, url = start_server(wd, *extra, log=log)
+    try:
+        yield {"wd": wd, "url": url, "log": log}
+    finally:
+        assert stop(server) == 0
+
+
+def queue_ids(wd: Path) -> list[str]:
+    """The review queue's document ids, as ``ekte review list --json`` gives them."""
+    import json
+
+    return [i["id"] for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)]
 
 
 def start_watch(inbox: Path, wd: Path) -> subprocess.Popen:

@@ -168,3 +168,51 @@ def _sample_check(drv, url: str, scan: str) -> None:
     drv.find_element(By.ID, "accept").click()
     assert f"Dokument {scan} angenommen." in _flash_after_accept(drv)
     shot(drv, "07-sample-accepted")
+
+
+def test_review_page_fits_1300_px_and_stats_days_are_german(tmp_path, browser):
+    """fresh24 #7/#10 (ux7): at a 1300 px wide window the review page has no horizontal scroll bar (its field
+    panel overflowed to the right), nor at 1024 px; the statistics show days as DD.MM.YYYY, table and chart."""
+    import datetime as dt
+    import re
+
+    from selenium.webdriver.common.by import By
+
+    from serve_helpers import running_station
+
+    with running_station(tmp_path, born_pdfs()[:2]) as st:
+        drv = browser
+        drv.get(st["url"] + "/login")
+        drv.find_element(By.ID, "username").send_keys("anna")
+        drv.find_element(By.ID, "password").send_keys(PASSWORDS["anna"][1])
+        drv.find_element(By.ID, "login").click()
+        assert _wait_text(drv, "h1", "Prüfkorb")
+        doc = drv.find_elements(By.CSS_SELECTOR, "a.doc")[0].text
+        for width in (1300, 1024):
+            drv.set_window_size(width, 900)
+            drv.get(st["url"] + f"/review/{doc}")
+            inner = drv.execute_script("return window.innerWidth")
+            over = drv.execute_script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth, "
+                "Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right > "
+                "document.documentElement.clientWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className)"
+                ".slice(0, 8)]")
+            shot(drv, f"10-review-{width}")
+            assert inner <= width and over[0] <= over[1], (width, inner, over)
+        db = sqlite3.connect(st["wd"] / "journal.sqlite")
+        marks = "SELECT user FROM review_open WHERE doc_id = ?"
+        assert db.execute(marks, (doc,)).fetchall() == [("anna",)]  # "being worked on" while the page is open
+        drv.set_window_size(1400, 1000)
+        drv.get(st["url"] + "/stats?by=day,outcome")  # leaving the page: its script's beacon ends the mark
+        for _ in range(50):
+            if not db.execute(marks, (doc,)).fetchall():
+                break
+            time.sleep(0.2)
+        assert db.execute(marks, (doc,)).fetchall() == []
+        today = dt.date.today()
+        cells = [td.text for td in drv.find_elements(By.CSS_SELECTOR, "table.stats td")]
+        axis = [t.text for t in drv.find_elements(By.CSS_SELECTOR, ".charts svg text")]
+        german = re.compile(r"\d\d\.\d\d\.\d{4}")
+        assert today.strftime("%d.%m.%Y") in cells and not [c for c in cells if re.fullmatch(r"\d{4}-\d\d-\d\d", c)]
+        assert [a for a in axis if german.fullmatch(a)] and not [a for a in axis if re.fullmatch(r"\d{4}-\d\d-\d\d", a)]
+        shot(drv, "11-stats")

@@ -32,7 +32,8 @@ def fields(text: str, profile, doc: Document | None = None):
 
 def test_exact_labels_with_valid_values_are_sure(profile):
     f = fields("Aktenzeichen: 63-BA-2025/0412\nFamilienname: Weber\nVorname: Jana\nGeburtsdatum: 07.08.1990\n"
-               "PLZ: 12345\nIBAN: DE89 3704 0044 0532 0130 00\nMusterstadt, den 2. Februar 2025", profile)
+               "PLZ: 12345\nBankverbindung\nIBAN: DE89 3704 0044 0532 0130 00\nMusterstadt, den 2. Februar 2025\n"
+               "Unterschrift\nAnlagen: keine\n", profile)
     for name in ("aktenzeichen", "nachname", "vorname", "geburtsdatum", "plz", "iban", "antragsdatum"):
         assert f[name].confidence >= AUTO, name
 
@@ -85,7 +86,8 @@ def _scanned(text: str, conf: float) -> Document:
 
 
 def test_a_scanned_value_is_sure_only_when_every_word_was_read_well(profile):
-    text = "Familienname: Weber\nGeburtsdatum: 07.08.1990\nIBAN: DE89 3704 0044 0532 0130 00"
+    text = "Familienname: Weber\nGeburtsdatum: 07.08.1990\nBankverbindung des Antragstellers\n" \
+           "IBAN: DE89 3704 0044 0532 0130 00\nUnterschrift\nAnlagen: keine"
     well = fields(text, profile, _scanned(text, 96.0))
     badly = fields(text, profile, _scanned(text, 71.0))
     assert well["nachname"].confidence >= AUTO and well["geburtsdatum"].confidence >= AUTO
@@ -182,3 +184,121 @@ def test_an_address_without_a_heading_needs_a_name_above_it(profile):
     alone = head + "Straße: Lindenweg 4\nPLZ: 12345\nOrt: Musterstadt\n" + "\n" * 40 + "Name: Weber\n"
     f = fields(alone, profile)
     assert f["strasse"].value == "Lindenweg 4" and f["strasse"].confidence < AUTO
+
+
+def _typed(text: str, doctype: str, received: str = "2026-03-01T10:00:00+01:00") -> Document:
+    from ekte.model import Classification
+
+    d = _doc(text)
+    d.received = received
+    d.classification = Classification(doctype, 0.99)
+    return d
+
+
+TAIL = "\nMit freundlichen Grüßen\nUnterschrift\nAnlagen: keine\n"
+
+
+def test_a_labelled_iban_is_sure_only_as_the_applicants_or_payees_account(profile):
+    iban = "DE89 3704 0044 0532 0130 00"
+    head = "Antrag auf Förderung\nName: Weber\nVorname: Jana\n"
+    # "IBAN:" says it is an account, not whose (the fee account printed on the form, the authority's)
+    bare = head + f"Gebühr: 30 EUR\nIBAN: {iban}" + TAIL
+    assert fields(bare, profile, _typed(bare, "eingliederungshilfe"))["iban"].confidence < AUTO
+    for says in ("Bankverbindung des Vereins", "Der Zuschuss ist zu überweisen auf", "Kontoinhaber/in: Jana Weber"):
+        text = head + f"{says}\nIBAN: {iban}" + TAIL
+        assert fields(text, profile, _typed(text, "eingliederungshilfe"))["iban"].confidence >= AUTO, says
+    # a type without an account of its own (a building permit): whatever the text says, the IBAN is not its field
+    text = head + f"Bankverbindung\nIBAN: {iban}" + TAIL
+    assert fields(text, profile, _typed(text, "bauantrag"))["iban"].confidence < AUTO
+    assert fields(text, profile, _typed(text, "eingliederungshilfe"))["iban"].confidence >= AUTO
+
+
+def test_another_persons_address_is_never_sure(profile):
+    me = "Belehrung\nBeschäftigte Person\nFamilienname: Weber\nVorname: Jana\nStraße: Lindenweg 4\nPLZ: 12345\n" \
+         "Ort: Musterstadt\n"
+    # an employer's block under its heading (and a remark in brackets after a heading) is someone else's
+    for heading in ("Angaben zum Arbeitgeber", "Angaben zum Betrieb", "Arbeitgeber (falls vorhanden)"):
+        text = me + f"{heading}\nFirma: Gasthaus Linde\nStraße: Ringweg 9\nPLZ: 54321\nOrt: Kreisstadt\n" \
+                    "Telefon: 0228 765432" + TAIL
+        f = fields(text, profile)
+        assert f["strasse"].value == "Lindenweg 4", heading
+        assert "telefon" not in f or f["telefon"].confidence < AUTO, heading
+    # a property's address in the applicant's section: the label names whose it is
+    text = "Bauherrschaft\nName: Weber\nVorname: Jana\nAnschrift des Baugrundstücks: Kastanienhof 13, 71800 Au" + TAIL
+    f = fields(text, profile)
+    assert "strasse" not in f or f["strasse"].confidence < AUTO
+    # the property's location beside the applicant's address: the label says it is no person's
+    text = "Antrag\nName: Weber\nVorname: Jana\nAnschrift: Am Hohen Tor 13, 80118 Au\n" \
+           "Lage (Straße, Hausnummer, PLZ, Ort): Gartenstraße 85c, 13664 Wendelsbrück" + TAIL
+    f = fields(text, profile)
+    assert (f["strasse"].value, f["plz"].value, f["ort"].value) == ("Am Hohen Tor 13", "80118", "Au")
+    scored = [(c, 0.99) for c, _ in ex.featurized(_doc(text), profile)]
+    miss = {c.value: m for c, _, m in checks.capped(scored, AUTO) if c.field == "strasse"}
+    assert miss["Am Hohen Tor 13"] == [] and "person" in miss["Gartenstraße 85c"]  # no rival, no other person
+    # no heading: the address under a second person's labelled name is not the applicant's
+    text = "Antrag\nName: Weber\nVorname: Jana\n\nName des Bevollmächtigten: Kai Roth\nStraße: Ringweg 9\nPLZ: 54321" + TAIL
+    f = fields(text, profile)
+    assert f["strasse"].confidence < AUTO
+
+
+def test_a_date_of_birth_is_sure_only_as_the_only_one(profile):
+    text = "Antrag\nName: Weber\nVorname: Jana\nGeburtsdatum: 07.08.1990\nEs betrifft meinen Sohn Tim, " \
+           "geboren am 03.04.2015, der …" + TAIL
+    assert fields(text, profile)["geburtsdatum"].confidence < AUTO
+    alone = "Antrag\nName: Weber\nVorname: Jana\nGeburtsdatum: 07.08.1990" + TAIL
+    assert fields(alone, profile)["geburtsdatum"].confidence >= AUTO
+
+
+def test_a_town_in_capitals_gets_a_towns_spelling_and_is_not_sure(profile):
+    from ekte.stages.extract.spelling import town_case
+
+    assert town_case("FRANKFURT AM MAIN") == "Frankfurt am Main" and town_case("BAD SODEN (TAUNUS)") == "Bad Soden (Taunus)"
+    assert town_case("Schwarzach (Tal)") == "Schwarzach (Tal)"  # any other spelling stays as written
+    f = fields("Antrag\nName: Weber\nVorname: Jana\nPLZ: 12345\nOrt: MUSTERSTADT" + TAIL, profile)
+    assert f["ort"].value == "Musterstadt" and f["ort"].confidence < AUTO and f["plz"].confidence >= AUTO
+    f = fields("Antrag\nName: Weber\nVorname: Jana\nPLZ: 12345\nOrt: Musterstadt" + TAIL, profile)
+    assert f["ort"].value == "Musterstadt" and f["ort"].confidence >= AUTO
+
+
+def test_dates_that_cannot_be_are_never_sure_and_go_to_review(profile):
+    text = "Antrag\nName: Weber\nVorname: Jana\nGeburtsdatum: 07.08.1990\nEingang: 12.02.2028" + TAIL
+    doc = _typed(text, "waffen_antrag", received="2026-02-13T09:00:00+01:00")  # a 2026 stamp read as 2028
+    doc.fields = fields(text, profile, doc)
+    assert doc.fields["eingangsdatum"].value == "12.02.2028" and doc.fields["eingangsdatum"].confidence < AUTO
+    assert any(r.startswith("eingangsdatum: date not possible") for r in ex.review_reasons(doc, profile))
+    ok = _typed(text.replace("2028", "2026"), "waffen_antrag", received="2026-02-13T09:00:00+01:00")
+    ok.fields = fields(text.replace("2028", "2026"), profile, ok)
+    assert ok.fields["eingangsdatum"].confidence >= AUTO
+    assert not any(r.startswith("eingangsdatum") for r in ex.review_reasons(ok, profile))
+    born = _typed(text.replace("07.08.1990", "07.08.2027"), "waffen_antrag", received="2026-02-13T09:00:00+01:00")
+    assert fields(born.page_texts[0], profile, born)["geburtsdatum"].confidence < AUTO
+
+
+def test_a_name_outside_the_persons_section_that_differs_is_someone_elses(profile):
+    # the club's chair in the applicant's section; the treasurer below a heading ekte may not know
+    text = "Angaben zur antragstellenden Person\nVorname: Chiara\nName: Grünwald\nKassenführung\n" \
+           "Vorname(n): Jürgen\nNachname: Habermehl\n\n\nTelefonnummer: 05164-9358894" + TAIL
+    f = fields(text, profile)
+    assert "telefon" not in f or f["telefon"].confidence < AUTO
+    # a club's name cut where it wraps is no club's registered name
+    f = fields("Vereinsname: Turngemeinde Altenhain" + TAIL, profile)
+    assert f["verein"].confidence < AUTO
+    f = fields("Vereinsname: Turngemeinde Altenhain 1888 e.V." + TAIL, profile)
+    assert f["verein"].confidence >= AUTO
+
+
+def test_a_received_date_before_the_documents_own_date_is_not_sure(profile):
+    text = "Antrag\nName: Weber\nVorname: Jana\nEingang: 27.06.2020\nMusterstadt, den 23. Juni 2025" + TAIL
+    f = fields(text, profile, _typed(text, "waffen_antrag", received="2025-07-01T09:00:00+02:00"))
+    assert f["eingangsdatum"].confidence < AUTO and f["antragsdatum"].confidence < AUTO  # which one is misread?
+    good = text.replace("2020", "2025")
+    f = fields(good, profile, _typed(good, "waffen_antrag", received="2025-07-01T09:00:00+02:00"))
+    assert f["eingangsdatum"].confidence >= AUTO and f["antragsdatum"].confidence >= AUTO
+
+
+def test_a_clubs_address_is_the_clubs_not_its_chairs_home(profile):
+    text = ("Antrag auf Sportförderung\nAngaben zum Verein\nVereinsname: TSV Au 1908 e.V.\nAnschrift: Im Winkel 9, "
+            "50686 Kreisstadt\nVertreten durch\nFamilienname: Ostendorf\nVorname: Rüdiger\n"
+            "Wohnanschrift: Mühlenberg 63, 64329 Au" + TAIL)
+    f = fields(text, profile, _typed(text, "sportstaetten_foerderung"))
+    assert (f["nachname"].value, f["strasse"].value, f["plz"].value) == ("Ostendorf", "Im Winkel 9", "50686")

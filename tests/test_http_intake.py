@@ -199,6 +199,10 @@ def test_bad_requests(api):
     assert post(api, b"", name="leer.pdf").status_code == 422
     assert httpx.post(url, data={"metadata": "{}"}, files={"x": ("a", b"a")}, headers=api["bot"]).status_code == 422
     assert httpx.post(url, content=b"%PDF-1.4", headers=api["bot"]).status_code == 415
+    mail = b"From: a@example.org\r\nSubject: Antrag\r\nMIME-Version: 1.0\r\n\r\nHallo\r\n"
+    for name, ctype in (("antrag.eml", "application/octet-stream"), ("antrag", "message/rfc822")):  # fresh25 #4
+        r = httpx.post(url, files={"file": (name, mail, ctype)}, headers=api["bot"])
+        assert r.status_code == 415 and "attachment" in r.json()["detail"], r.text
     path, _ = pdf(api, 1)
     assert post(api, path.read_bytes(), meta={"doctype": "gibt-es-nicht"}).status_code == 422
     assert post(api, path.read_bytes(), meta={"unbekannt": 1}).status_code == 422
@@ -208,17 +212,17 @@ def test_bad_requests(api):
     assert not list((api["wd"] / "api" / "incoming").iterdir())
 
 
-def test_an_email_message_is_refused_with_where_to_send_it(api):
-    """One submission is one document: an .eml (a Vorgang of body and
-    attachments) is refused with 415, whatever its name or declared type;
-    nothing is kept."""
+def test_an_email_message_under_another_name_is_refused_too(api):
+    """One submission is one document: an e-mail (a Vorgang of body and
+    attachments) is refused with 415 by what its bytes are, also under a
+    document's name and type; nothing is kept."""
     import mail_files as mf
 
     raw = mf.raw(mf.message("Antrag", attachments=[("antrag.pdf", mf.pdf(), "application/pdf")]))
-    for name, ctype in (("api-mail.eml", "message/rfc822"), ("antrag.pdf", "application/pdf")):
+    for name, ctype in (("antrag.pdf", "application/pdf"), ("scan", "application/octet-stream")):
         r = httpx.post(api["url"] + "/api/v1/documents", files={"file": (name, raw, ctype)}, headers=api["bot"],
                        timeout=60)
-        assert r.status_code == 415 and "Posteingang" in r.json()["detail"], r.text
+        assert r.status_code == 415 and "intake.mail mailbox" in r.json()["detail"], r.text
     assert not list((api["wd"] / "api" / "incoming").iterdir())
     # a letter typed as plain text that begins like a header is a document as before
     r = post(api, b"From: Jana Weber\nBetreff: Antrag\n\nSehr geehrte Damen und Herren,\n", name="brief.txt")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ekte.journal import Journal, NewerSchema
+from ekte.journal import SCHEMA_VERSION, Journal, NewerSchema
 from helpers import ROOT
 
 SHA = "ab" * 32
@@ -145,8 +145,8 @@ def test_schema_1_is_migrated_in_place_and_a_newer_one_refused(tmp_path):
     wd = tmp_path / "wd"
     shutil.copytree(FIXTURE, wd)
     j = Journal(wd / "journal.sqlite")
-    assert j.migrated == [2, 3, 4]
-    assert j.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "4"
+    assert j.migrated == [2, 3, 4, 5]
+    assert j.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
     assert j.counts() == {"exported": 3, "review": 1, "archived": 1, "quarantined": 1}
     for row in j.documents():
         if row["state"] != "quarantined":

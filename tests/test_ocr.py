@@ -471,3 +471,62 @@ def test_validator_memos_never_approve_what_fails(tmp_path, params, born_digital
         pdf.pages[0].obj["/AA"] = pikepdf.Dictionary()
         pdf.save(tmp_path / "aa.pdf")
     assert not pikepdf.pdfa.validate_written(tmp_path / "aa.pdf", "2b").passed
+
+
+def test_born_digital_routes_never_import_ocrmypdf(born_digital, tmp_path):
+    """Issue 12: the fork server's preload leaves OCRmyPDF out (a third of
+    it), so both born-digital routes — Ghostscript for missing fonts, then
+    pikepdf's on its output — must run without importing it, in a fresh
+    interpreter as a worker forked from that preload would; the word boxes
+    of Ghostscript's output are read once (the input's are not needed)."""
+    import json
+    import subprocess
+    import sys
+
+    d, _truth = born_digital
+    src = next(d.glob("*.pdf"))
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from ekte.profile import load_profile\n"
+        "from ekte.stages import intake, layout, pdftext\n"
+        "from ekte.stages.ocr import OcrParams, make_archival_pdf\n"
+        "calls = []\n"
+        "orig = pdftext.read_pages\n"
+        "def counted(p, rows=True, words=True):\n"
+        "    calls.append((Path(p).name, words))\n"
+        "    return orig(p, rows, words)\n"
+        "pdftext.read_pages = counted\n"
+        "import ekte.stages.ocr as ocr\n"
+        "ocr.read_pages = counted\n"
+        "params = OcrParams.from_profile(load_profile())\n"
+        "src, tmp = Path(sys.argv[1]), Path(sys.argv[2])\n"
+        "intake.open_pdf_checked(src, tmp / 'work.pdf', 250)\n"
+        "a = make_archival_pdf(tmp / 'work.pdf', tmp / 'a.pdf', params)\n"
+        "b = make_archival_pdf(tmp / 'a.pdf', tmp / 'b.pdf', params)\n"
+        "print(json.dumps({'routes': [a['route'], b['route']], 'attempts': a['attempts'], 'calls': calls,\n"
+        "                  'words': bool(a['page_words'] and a['page_words'][0]),\n"
+        "                  'same_words': layout.page_words(tmp / 'a.pdf') == a['page_words'],\n"
+        "                  'ocrmypdf': [m for m in sys.modules if m.split('.')[0] == 'ocrmypdf']}))\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code, str(src), str(tmp_path)], capture_output=True, text=True, check=True)
+    r = json.loads(p.stdout.splitlines()[-1])
+    assert r["routes"] == ["ghostscript-pdfa-verified", "pikepdf-pdfa"], r
+    assert r["attempts"][0] == {"route": "pikepdf-pdfa", "result": "PdfaConversionFailedError (exit 15)"}
+    assert r["ocrmypdf"] == []
+    # the input read without word boxes (its fonts are missing: Ghostscript rewrites it), the output with them;
+    # the second file (fonts embedded) read once, with its words
+    assert r["calls"] == [["work.pdf", False], ["a.pdf", True], ["a.pdf", True]], r["calls"]
+    assert r["words"] and r["same_words"]
+
+
+def test_tool_versions_as_ocrmypdf_reports_them():
+    """ekte's own version probe (no OCRmyPDF import) records what OCRmyPDF's would."""
+    import ocrmypdf
+    from ocrmypdf._exec import ghostscript, tesseract
+
+    from ekte.stages.tools import tool_versions
+
+    v = tool_versions()
+    assert v == {"ocrmypdf": ocrmypdf.__version__, "tesseract": str(tesseract.version()),
+                 "ghostscript": str(ghostscript.version())}

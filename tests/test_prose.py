@@ -276,3 +276,27 @@ def test_a_file_number_below_a_combined_letter_label(profile):
     f = fields("Kreishausplatz 1\n99998 Kreisstadt\nIhr Zeichen, Ihre Nachricht vom\n53.1 - IfSG - 2209/25\n"
                "Unser Zeichen Telefon\n", profile)
     assert f["aktenzeichen"].value == "53.1 - IfSG - 2209/25"
+
+
+def test_a_carers_letter_is_about_the_person_cared_for_not_the_writer(profile):
+    text = ("Volker Oldenburger\nAuf dem Kamp 120\n86014 Birkenfelde\nTelefon: 04523 / 3057651\n\nLandkreis Musterland\n"
+            "Fachdienst Soziales\n"
+            "Postfach 11 22\n99998 Kreisstadt\n\nAntrag auf Eingliederungshilfe\n\nSehr geehrte Damen und Herren,\n"
+            "als gesetzlicher Betreuer von Frau Anna-Lena Demir, geb. 14. Nov. 1978, Anschrift: Obere Dorfstraße 59, "
+            "99880 Tannhausen, beantrage ich Leistungen.\nMit freundlichen Grüßen\nVolker Oldenburger\n")
+    f = fields(text, profile)
+    assert (f["vorname"].value, f["nachname"].value) == ("Anna-Lena", "Demir")  # "geb." without "am" before the date
+    assert f["geburtsdatum"].value == "14.11.1978"
+    assert all(f[k].confidence < 0.9 for k in ("vorname", "nachname", "geburtsdatum"))  # written for someone else
+    assert "telefon" not in f or f["telefon"].confidence <= 0.5  # the writer's number, in the letter's head
+
+
+def test_the_ort_first_and_a_file_number_with_the_letters_date():
+    from ekte.stages.extract.values import parse_address, v_aktenzeichen
+
+    assert parse_address("31362 Morgenroth, Brunnenweg 38") == {"plz": "31362", "ort": "Morgenroth",
+                                                                "strasse": "Brunnenweg 38"}
+    assert "strasse" not in parse_address("12345 Musterstadt, Tel. 0228 12345")
+    # "Ihr Zeichen, Ihre Nachricht vom" / "53.1 - IfSG - 8423/25, 23.3.2025"
+    assert v_aktenzeichen("53.1 - IfSG - 8423/25, 23.3.2025").value == "53.1 - IfSG - 8423/25"
+    assert v_aktenzeichen("36.1-Z-3756-2025, 29.4.2025").ok

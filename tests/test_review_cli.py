@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, run_ekte
-from serve_helpers import born_pdfs, make_workdir
+from serve_helpers import born_pdfs, make_workdir, queue_ids
 
 
 
@@ -25,10 +25,6 @@ def wd(tmp_path_factory):
     w = tmp_path_factory.mktemp("clerk") / "work"
     make_workdir(w, born_pdfs()[:6])
     return w
-
-
-def queue_ids(wd) -> list[str]:
-    return [i["id"] for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)]
 
 
 def state(wd, doc_id) -> str:
@@ -162,6 +158,7 @@ def test_stats_cli_and_batch_report(wd, tmp_path):
                               check=0).stdout)
     html = report.read_text()
     assert html.count("<svg") == 2 and out["documents"][0]["id"] in html and "Stapelbericht" in html
+    assert re.search(r" · \d+,\d s", html)  # German decimal comma (fresh25 #15)
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "<script" not in html
 
 
@@ -218,3 +215,35 @@ def test_names_a_clerk_reads():
     assert names.reason_text("nachname: confidence 0.62 < 0.9", "en") == "Last name: unsure (62 %, needed 90 %)"
     assert "Stichprobe" in names.reason_text(SAMPLE_REASON, "de")
     assert names.reason_text("something else", "de") == "something else"
+
+
+C_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "EKTE_LANG": "", "COLUMNS": "100"}
+
+
+def test_review_help_is_german_like_its_output_and_watch_says_what_its_default_means():
+    """ekte review --help and each sub-command's (ux7, fresh24 #8): German under a C locale, as the commands'
+    output (clilang); English under an English one; ekte watch -v says the daemon logs information by default."""
+    import typer
+
+    from ekte.cli import app
+    from ekte.serve.i18n import gettext_for
+
+    group = typer.main.get_command(app).commands["review"]
+    texts = {group.help, "Show this message and exit."} | {
+        t for c in [group, *group.commands.values()] for t in [c.help, *(getattr(p, "help", None) for p in c.params)]}
+    untranslated = sorted(t for t in texts if t and gettext_for("de")(t) == t)
+    assert not untranslated, untranslated
+    de = run_ekte("review", "--help", env=C_LOCALE, check=0).stdout
+    assert "Aufruf: ekte review [OPTIONEN] BEFEHL" in de and "Der Prüfkorb" in de and "Befehle" in de
+    for sub in group.commands:
+        out = run_ekte("review", sub, "--help", env=C_LOCALE, check=0).stdout
+        assert "Aufruf:" in out and "Optionen" in out and "Diese Hilfe zeigen und beenden." in out, out
+        assert gettext_for("de")(group.commands[sub].help).split()[0] in out
+    reject = run_ekte("review", "reject", "--help", env=C_LOCALE, check=0).stdout
+    assert "[erforderlich]" in reject and "review.reject" in reject
+    en = run_ekte("review", "accept", "--help", env={**C_LOCALE, "LANG": "en_US.UTF-8"}, check=0).stdout
+    assert "Usage: ekte review accept" in en and "Confirm or correct" in en
+    assert "Usage: ekte ingest" in run_ekte("ingest", "--help", env=C_LOCALE, check=0).stdout  # others unchanged
+    for service in ("watch", "serve"):  # (serve: fresh25 #15)
+        out = run_ekte(service, "--help", env=C_LOCALE, check=0).stdout
+        assert "information by default" in re.sub(r"[│\s]+", " ", out) and "[default: 1]" not in out, service

@@ -6,6 +6,8 @@ named .pdf."""
 from __future__ import annotations
 
 import html
+import re
+import sqlite3
 
 import httpx
 import pytest
@@ -34,8 +36,9 @@ def st(tmp_path_factory):
         assert stop(server) == 0
 
 
-def _try(url: str, name: str, password: str) -> httpx.Response:
-    with httpx.Client(base_url=url, timeout=60) as c:
+def _try(url: str, name: str, password: str, via: str | None = None) -> httpx.Response:
+    """One login; *via*: the client address a reverse proxy (here: a trusted one) names in X-Forwarded-For."""
+    with httpx.Client(base_url=url, timeout=60, headers={"X-Forwarded-For": via} if via else {}) as c:
         page = c.get("/login")
         return c.post("/login", data={"username": name, "password": password, "csrf": csrf_of(page.text),
                                       "next": "/"})
@@ -71,9 +74,32 @@ def test_failed_logins_are_throttled_without_the_name_in_the_log(st):
     assert "bernd" not in log.lower()
 
 
-def test_throttle_delay_grows_and_ends():
+def test_throttle_is_per_user_and_address_and_shared_by_every_server(st):
+    """ux7: behind a proxy, a stranger's wrong passwords lock out the stranger's address, not the user at
+    another; the count is in the journal, so a second ekte serve on the working directory refuses too."""
+    for _ in range(FREE):
+        _try(st["url"], "vera", "falsch-falsch", via="10.0.0.5")
+    assert _try(st["url"], "vera", PASSWORDS["vera"][1], via="10.0.0.5").status_code == 429
+    assert _try(st["url"], "vera", PASSWORDS["vera"][1], via="10.0.0.6").status_code == 303  # vera at her desk
+    rows = sqlite3.connect(st["wd"] / "journal.sqlite").execute("SELECT key, times FROM login_failures").fetchall()
+    assert rows and not [r for r in rows if "vera" in r[0] or "10.0.0" in r[0]]  # hashed, not in clear
+    second, url2 = start_server(st["wd"], log=st["base"] / "serve2.log")
+    try:
+        assert _try(url2, "vera", PASSWORDS["vera"][1], via="10.0.0.5").status_code == 429
+        for _ in range(FREE):  # and the other way round: failures at the second server count at the first
+            _try(url2, "niemand", "falsch-falsch")
+        assert _try(st["url"], "niemand", "falsch-falsch").status_code == 429
+    finally:
+        assert stop(second) == 0
+
+
+def test_throttle_delay_grows_and_ends(tmp_path):
+    from ekte.journal import Journal
+    from ekte.serve.shared import SharedState
+
+    Journal(tmp_path / "journal.sqlite").db.close()  # schema 5: the table login_failures
     now = [1000.0]
-    t = LoginThrottle(clock=lambda: now[0])
+    t = LoginThrottle(SharedState(tmp_path / "journal.sqlite"), clock=lambda: now[0])
     assert [t.failed("anna", "1.2.3.4") for _ in range(FREE - 1)] == [0] * (FREE - 1)
     assert t.wait("anna", "1.2.3.4") == 0
     assert t.failed("anna", "1.2.3.4") == BASE
@@ -100,6 +126,15 @@ def test_quarantine_names_a_text_file_named_pdf(st):
     page = html.unescape(login(st["url"], "chef").get("/quarantine").text)
     assert "Die Datei enthält reinen Text, ihr Name endet aber auf .pdf" in page and "in .txt um" in page
     assert "weder ein PDF" not in page
+    # words, not ids (ux7): the reason code as words before the text; roles on the users page; the history
+    assert re.search(r'<td data-code="unsupported_type"><strong>Dateityp nicht unterstützt:</strong> Die Datei', page)
+    assert ">unsupported_type<" not in page and 'class="code"' not in page
+    users = html.unescape(login(st["url"], "chef").get("/users").text)
+    assert "<td>Sachbearbeitung (Prüfkorb)</td>" in users and '<option value="viewer">nur Statistik</option>' in users
+    assert not re.search(r">(viewer|clerk|admin|intake)<", users)
+    doc = next((st["wd"] / "quarantine").glob("*/reason.json")).parent.name
+    hist = html.unescape(login(st["url"], "chef").get(f"/history/{doc}").text)
+    assert "Dateityp nicht unterstützt" in hist and "unsupported_type" not in hist and "· ·" not in hist
     en = html.unescape(login(st["url"], "chef", lang="en").get("/quarantine").text)
     assert "holds plain text, but its name ends in .pdf" in en and "Rename it to .txt" in en
 
@@ -117,6 +152,22 @@ def test_users_page_says_why_a_user_was_not_added(st):
     assert "„vera“ gibt es bereits" in page and "ekte users add vera --role … --replace" in page
     assert "„Hans Müller“ ist kein gültiger Benutzername" in add("Hans Müller")
     assert "mindestens 8 Zeichen" in add("paul", password="kurz")
-    assert "Wählen Sie eine der Rollen viewer, clerk, admin, intake" in add("paul", role="boss")
+    assert ("Wählen Sie eine der Rollen „nur Statistik“, „Sachbearbeitung (Prüfkorb)“, „Administration“, "
+            "„Eingangskonto (Schnittstelle)“") in add("paul", role="boss")
     assert "paul" not in run_ekte("users", "list", "-w", st["wd"], check=0).stdout
     assert "Benutzer angelegt." in add("paul") and "paul" in run_ekte("users", "list", "-w", st["wd"], check=0).stdout
+
+
+def test_statistics_refuse_a_swapped_period_and_an_unknown_grouping_in_words(st):
+    """fresh24 #10 (ux7): "bis" before "von" was an empty month, an unknown grouping a generic failure."""
+    chef = login(st["url"], "chef")
+    r = chef.get("/stats?since=01.11.2026&until=01.10.2026")
+    assert r.status_code == 400
+    assert "„bis“ (01.10.2026) liegt vor „von“ (01.11.2026)" in html.unescape(r.text)
+    r = chef.get("/stats?by=day,foo")
+    assert r.status_code == 400 and "Nach „foo“ kann nicht gruppiert werden" in html.unescape(r.text)
+    assert "day (Tag)" in html.unescape(r.text)
+    assert chef.get("/stats.csv?since=2026-11-02&until=2026-11-01").status_code == 400
+    assert chef.get("/stats?since=01.11.2026&until=01.11.2026").status_code == 200  # one day is a period
+    p = run_ekte("stats", "-w", st["wd"], "--since", "01.12.2026", "--until", "01.11.2026")
+    assert p.returncode == 2 and "swap --since and --until" in p.stderr, p.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, SAMPLES, ekte_cmd, run_ekte
+from ekte.journal import SCHEMA_VERSION
 
 FIXTURE = ROOT / "tests" / "data" / "schema1-workdir"
 FILES = ["kfz_zulassung-001-pdf.pdf", "bauantrag-002-pdf.pdf", "waffen_antrag-005-pdf.pdf",
@@ -31,7 +32,7 @@ def test_schema_1_workdir_opens_and_works(tmp_path):
     items = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
     assert [i["id"] for i in items] == [REVIEW] and Path(items[0]["archive"]).is_dir()
     db = sqlite3.connect(wd / "journal.sqlite")
-    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "4"
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
     p = run_ekte("review", "accept", REVIEW, "-w", wd, "--lang", "en", check=0)
     assert "accepted and exported" in p.stdout
     out = json.loads(run_ekte("export", "--all", "-w", wd, "--json", check=0).stdout)

@@ -18,26 +18,18 @@ import httpx
 import pytest
 
 from helpers import ekte_cmd, run_ekte
-from serve_helpers import born_pdfs, csrf_of, login, make_workdir, start_server, stop, token
+from serve_helpers import born_pdfs, csrf_of, login, queue_ids, running_station, token
 
 
 @pytest.fixture(scope="module")
 def st(tmp_path_factory):
-    base = tmp_path_factory.mktemp("ux5")
-    wd = base / "work"
-    make_workdir(wd, born_pdfs()[:4])  # every document waits for review
-    server, url = start_server(wd)
-    yield {"wd": wd, "url": url}
-    assert stop(server) == 0
-
-
-def queue(st) -> list[str]:
-    return [i["id"] for i in json.loads(run_ekte("review", "list", "-w", st["wd"], "--json", check=0).stdout)]
+    with running_station(tmp_path_factory.mktemp("ux5"), born_pdfs()[:4]) as s:  # every document waits for review
+        yield s
 
 
 def test_verify_passes_after_rejections_and_export_says_why_not(st):
     wd = st["wd"]
-    keep, out = queue(st)[:2]
+    keep, out = queue_ids(st["wd"])[:2]
     run_ekte("review", "reject", keep, "-w", wd, "--reason", "not_ours", check=0)  # stays archived: rejected
     run_ekte("review", "reject", out, "-w", wd, "--reason", "unreadable", check=0)  # archived, then quarantined
     v = run_ekte("verify", "-w", wd)
@@ -52,7 +44,7 @@ def test_verify_passes_after_rejections_and_export_says_why_not(st):
 
 def test_export_that_cannot_write_is_74_with_the_error_as_ingest(st):
     wd = st["wd"]
-    run_ekte("review", "accept", queue(st)[0], "-w", wd, check=0)  # exported: one to export again
+    run_ekte("review", "accept", queue_ids(st["wd"])[0], "-w", wd, check=0)  # exported: one to export again
     p = run_ekte("export", "--all", "--force", "-c", "folder", "-o", "connectors.folder.path=/sys/x", "--json",
                  "-w", wd)
     data = json.loads(p.stdout)
@@ -84,7 +76,7 @@ def test_station_and_api_refuse_bad_dates_and_hours_with_a_message(st):
     assert r.status_code == 400 and "„abc“ ist kein gültiges Datum" in r.json()["detail"]  # the station speaks German
     r = httpx.get(url + "/api/v1/stats", params={"since": "01.11.2026"}, headers=h)
     assert r.status_code == 200 and r.json()["since"] == "2026-11-01"
-    doc = queue(st)[-1]
+    doc = queue_ids(st["wd"])[-1]
     anna = login(url, "anna", lang="de")
     for hours in ("abc", "-5", "0", "99999"):
         page = anna.get(f"/review/{doc}")

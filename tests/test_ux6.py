@@ -17,21 +17,13 @@ import sys
 import pytest
 
 from helpers import ROOT, SAMPLES, run_ekte
-from serve_helpers import born_pdfs, make_workdir, start_server, stop
+from serve_helpers import born_pdfs, queue_ids, running_station
 
 
 @pytest.fixture(scope="module")
 def st(tmp_path_factory):
-    base = tmp_path_factory.mktemp("ux6")
-    wd = base / "work"
-    make_workdir(wd, born_pdfs()[:3])  # every document waits for review
-    server, url = start_server(wd)
-    yield {"wd": wd, "url": url, "log": base / "serve.log"}
-    assert stop(server) == 0
-
-
-def queue(st) -> list[str]:
-    return [i["id"] for i in json.loads(run_ekte("review", "list", "-w", st["wd"], "--json", check=0).stdout)]
+    with running_station(tmp_path_factory.mktemp("ux6"), born_pdfs()[:3]) as s:  # every document waits for review
+        yield s
 
 
 def test_negative_jobs_are_refused_in_one_line_and_zero_keeps_its_meaning(tmp_path):
@@ -57,7 +49,7 @@ def test_generator_docstring_names_only_options_it_has():
 
 
 def test_export_takes_one_selection_and_german_days(st):
-    wd, first = st["wd"], queue(st)[0]
+    wd, first = st["wd"], queue_ids(st["wd"])[0]
     for args, words in ((("--all", first), "ID and --all together"), (("--since", "2000-01-01", "--all"),
                         "--since and --all together"), ((first, "--since", "01.01.2000"), "ID and --since together")):
         p = run_ekte("export", *args, "-w", wd, "--json")
@@ -68,13 +60,13 @@ def test_export_takes_one_selection_and_german_days(st):
         p = run_ekte("export", "--since", day, "-w", wd, "--json")
         assert p.returncode in (0, 1), p.stderr
         ids[day] = {d["id"] for d in json.loads(p.stdout)["documents"]}
-    assert ids["01.01.2000"] == ids["2000-01-01"] == set(queue(st)) and ids["31.12.2999"] == set()
+    assert ids["01.01.2000"] == ids["2000-01-01"] == set(queue_ids(st["wd"])) and ids["31.12.2999"] == set()
     p = run_ekte("export", "--since", "31.02.2026", "-w", wd)
     assert p.returncode == 2 and "not '31.02.2026'" in p.stderr
 
 
 def test_correction_shows_the_old_value_and_stats_show_corrections(st):
-    wd, doc = st["wd"], queue(st)[1]
+    wd, doc = st["wd"], queue_ids(st["wd"])[1]
     read = json.loads(run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout)["fields"]
     field = next(k for k in ("nachname", "vorname", "ort") if k in read)
     run_ekte("review", "correct", doc, "--set", f"{field}=Erstmann", "-w", wd, check=0)
@@ -110,7 +102,7 @@ def test_stats_csv_is_for_german_excel_unless_english_is_asked_for(st):
 
 
 def test_history_in_words_for_the_clerk_raw_in_json(st):
-    wd, url, doc = st["wd"], st["url"], queue(st)[0]
+    wd, url, doc = st["wd"], st["url"], queue_ids(st["wd"])[0]
     text = run_ekte("history", doc, "-w", wd, env={"COLUMNS": "200", "EKTE_LANG": ""}, check=0).stdout
     for raw in ("route=", "method:", "confidence", "intake·", "system:"):
         assert raw not in text, (raw, text)
@@ -130,7 +122,7 @@ def test_resubmission_reports_the_first_receipt_and_that_it_is_a_duplicate(st):
     from serve_helpers import token
 
     wd, url = st["wd"], st["url"]
-    doc = queue(st)[0]
+    doc = queue_ids(st["wd"])[0]
     first = json.loads(run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout)["received"]
     pdf = next(p for p in born_pdfs()[:3] if hashlib.sha256(p.read_bytes()).hexdigest().startswith(doc))
     auth = token(wd, "chef", "intake")

@@ -98,11 +98,25 @@ def _to_4(db: sqlite3.Connection) -> None:
                (str(last),))
 
 
+def _to_5(db: sqlite3.Connection) -> None:
+    """The clerk's station's state that every ``ekte serve`` process on the
+    working directory shares (not kept in one process's memory): who has a
+    document of the review queue open (``ekte.serve.presence``; a notice,
+    never a lock) and the failed logins (``ekte.serve.throttle``; keyed by a
+    hash of the user name and the client, no name or address in clear)."""
+    db.execute("""CREATE TABLE review_open (
+        doc_id TEXT NOT NULL, user TEXT NOT NULL, since REAL NOT NULL, seen REAL NOT NULL, visit TEXT NOT NULL,
+        PRIMARY KEY (doc_id, user))""")
+    db.execute("""CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY, times TEXT NOT NULL, until REAL NOT NULL DEFAULT 0, updated REAL NOT NULL)""")
+
+
 #: (version reached, what it does): applied in order, each in the same transaction as the version bump
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (2, _to_2),
     (3, _to_3),
     (4, _to_4),
+    (5, _to_5),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

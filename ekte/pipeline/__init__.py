@@ -12,6 +12,7 @@ steps         result → review decision → archive; the one place for quaranti
 delivery      export, retries, connector groups
 review        the review queue
 runs          ingest, analyze, export as short scripts
+facade        :class:`Pipeline`, the one-object interface (below)
 ============  ==============================================================
 
 :class:`Pipeline` keeps the old one-object interface for scripts:
@@ -20,51 +21,21 @@ runs          ingest, analyze, export as short scripts
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
 from typing import Any
-
-from ekte.model import Document
-from ekte.pipeline import delivery, review, runs
-from ekte.pipeline.results import IngestResult, Interrupted, NoProgress, ProgressSink
-from ekte.pipeline.session import Session, default_workdir
 
 __all__ = ["Pipeline", "Session", "IngestResult", "Interrupted", "NoProgress", "ProgressSink", "default_workdir"]
 
+#: the names this package gives, by the module that has them: imported when first asked for, so that
+#: importing one part — a worker's ``ekte.pipeline.workers`` (in the fork server's preload), the CLI's
+#: ``ekte.pipeline.settled`` — does not import the whole coordinator (issue 12: ≈ 0.4 s of a run's start)
+_WHERE = {"Pipeline": "facade", "Session": "session", "default_workdir": "session", "IngestResult": "results",
+          "Interrupted": "results", "NoProgress": "results", "ProgressSink": "results"}
 
-class Pipeline(Session):
-    """A session with the runs as methods."""
 
-    def ingest(self, paths: list[Path | str], *, move_to: Path | str | None = None,
-               progress: ProgressSink | None = None, command: str = "ingest", source: Any | None = None) -> IngestResult:
-        if self.journal is None:
-            with self:
-                return self.ingest(paths, move_to=move_to, progress=progress, command=command, source=source)
-        return runs.ingest(self, paths, move_to=move_to, progress=progress, command=command, source=source)
-
-    def analyze(self, paths: list[Path | str], progress: ProgressSink | None = None) -> list[Document]:
-        return runs.analyze(self, paths, progress)
-
-    def export_archived(self, ids: list[str] | None = None, *, since: str | None = None, all_docs: bool = False,
-                        force: bool = False, progress: ProgressSink | None = None) -> IngestResult:
-        return runs.export_archived(self, ids, since=since, all_docs=all_docs, force=force, progress=progress)
-
-    def retry_exports(self) -> list[Document]:
-        return runs.retry_exports(self)
-
-    def flush_groups(self) -> None:
-        delivery.flush_groups(self)
-
-    def review_list(self) -> list[dict[str, Any]]:
-        return review.review_list(self)
-
-    def review_accept(self, doc_id: str, doctype: str | None = None, sets: dict[str, str] | None = None, *,
-                      actor: str | None = None, sample: str | None = None, expected: int | None = None) -> Document:
-        return review.review_accept(self, doc_id, doctype, sets, actor=actor, sample=sample, expected=expected)
-
-    def understand(self, doc: Document) -> None:
-        """Classify and extract *doc* here (as a worker would; for benchmarks)."""
-        from ekte.pipeline import workers
-
-        if getattr(self, "_ctx", None) is None:
-            self._ctx = workers.build_context(self.worker_setup())
-        workers.understand(doc, self._ctx)
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

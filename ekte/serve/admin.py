@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse,
 
 from ekte.errors import REASONS, ConfigError
 from ekte.pipeline import queue as q
-from ekte.serve import charts, i18n, retries
+from ekte.serve import charts, i18n, names, retries
 from ekte.serve.i18n import N_
 from ekte.serve.auth import check_csrf, require, station
 from ekte.serve.web import _form, _int, flash, render
@@ -124,6 +124,8 @@ def history_page(request: Request, doc_id: str) -> Response:
 
 
 BAD_DATE = N_("„{value}“ is not a date: write it like 31.01.2026 or 2026-01-31.")
+UNTIL_BEFORE = N_("„to“ ({until}) is before „from“ ({since}): swap the two dates.")
+BAD_BY = N_("„{value}“ cannot be grouped by; choose from {known}.")
 
 
 def days(request: Request, *values: str | None) -> list[str | None]:
@@ -132,14 +134,25 @@ def days(request: Request, *values: str | None) -> list[str | None]:
     from ekte import stats
 
     try:
-        return [stats.day(v) for v in values]
+        out = [stats.day(v) for v in values]
     except stats.BadDate as e:
         raise HTTPException(400, i18n.gettext_for(request.state.lang)(BAD_DATE).format(value=e.value)) from None
+    if len(out) == 2 and out[0] and out[1] and out[1] < out[0]:  # a typo, not an empty period (fresh24 #10)
+        raise HTTPException(400, i18n.gettext_for(request.state.lang)(UNTIL_BEFORE).format(
+            since=names.stat_value("day", out[0], "de"), until=names.stat_value("day", out[1], "de")))
+    return out
 
 
 def stats_args(request: Request) -> tuple[str | None, str | None, tuple[str, ...]]:
+    from ekte import stats
+
     qp = request.query_params
     by = tuple(k for k in (qp.get("by") or "day,type,channel,outcome").split(",") if k)
+    bad = [k for k in by if k not in stats.KEYS]
+    if bad:
+        lang = request.state.lang
+        raise HTTPException(400, i18n.gettext_for(lang)(BAD_BY).format(value=",".join(bad)[:80], known=", ".join(
+            f"{k} ({names.key_name(k, lang)})" for k in stats.KEYS)))
     since, until = days(request, qp.get("since") or None, qp.get("until") or None)
     return since, until, by
 
@@ -202,7 +215,8 @@ async def users_add(request: Request) -> Response:
     try:
         st.users.add(name, form.get("role", ""), form.get("password", ""))
     except UserRefused as e:
-        flash(request, USER_REFUSED[e.code], name=name[:64], roles=", ".join(ROLES), n=MIN_PASSWORD)
+        roles = ", ".join(f"„{names.word('role', r, request.state.lang)}“" for r in ROLES)
+        flash(request, USER_REFUSED[e.code], name=name[:64], roles=roles, n=MIN_PASSWORD)
         return RedirectResponse("/users", status_code=303)
     with st.acting() as p:
         p.j.event("-", "users", "user-added", __import__("json").dumps({"by": user.name, "role": form.get("role")}))

@@ -68,21 +68,26 @@ review_api = APIRouter(prefix="/review", tags=["review"])
 def list_queue(request: Request, type: Optional[str] = None, sort: str = "received", desc: bool = False,
                offset: int = Query(0, ge=0), limit: int = Query(q.PAGE_SIZE, ge=1, le=1000),
                deferred: str = "last") -> dict[str, Any]:
-    """The documents waiting for review (one page)."""
-    _user(request, "review")
-    total, rows = q.queue(station(request).reader, doctype=type, sort=sort, desc=desc, offset=offset, limit=limit,
+    """The documents waiting for review (one page); ``open_by``: the clerks who have one open in the station."""
+    user = _user(request, "review")
+    st = station(request)
+    total, rows = q.queue(st.reader, doctype=type, sort=sort, desc=desc, offset=offset, limit=limit,
                           deferred=deferred)
     keep = ("id", "sha256", "doctype", "confidence", "pages", "first_seen", "deferred", "media_type")
-    return {"total": total, "offset": offset, "items": [{k: r[k] for k in keep} for r in rows]}
+    open_by = st.presence.others([r["id"] for r in rows], user.name)
+    return {"total": total, "offset": offset,
+            "items": [{**{k: r[k] for k in keep}, "open_by": open_by.get(r["id"], [])} for r in rows]}
 
 
 @review_api.get("/{doc_id}")
 def show(request: Request, doc_id: str) -> dict[str, Any]:
-    """One document: type, candidates, fields with confidence, reasons, corrections."""
-    _user(request, "review")
+    """One document: type, candidates, fields with confidence, reasons, corrections; ``open_by``: the clerks
+    who have it open in the station (reading it here makes no such mark: a script is not a clerk at work)."""
+    user = _user(request, "review")
     st = station(request)
     row = q.resolve(st.reader, doc_id)
-    return {**q.show(st.reader, row), "version": review.review_version(st.reader, row["id"])}
+    return {**q.show(st.reader, row), "version": review.review_version(st.reader, row["id"]),
+            "open_by": st.presence.others([row["id"]], user.name).get(row["id"], [])}
 
 
 @contextmanager

@@ -13,7 +13,8 @@ The user is looked up again on every request, so a removed user or a
 changed role takes effect at once; a session also ends when its user's
 password is set anew (``ekte users add NAME --replace``: each password has a
 stamp the session must match, as Django's session auth hash).  Failed logins
-are throttled per user name and client (:mod:`ekte.serve.throttle`)."""
+are throttled per user name and client address, in the journal
+(:mod:`ekte.serve.throttle`)."""
 
 from __future__ import annotations
 
@@ -115,7 +116,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     from ekte.serve.web import render
 
     check_csrf(request, None, csrf)
-    throttle, client = _throttle(request), request.client.host if request.client else ""
+    throttle, client = _throttle(request), client_address(request)
     wait = throttle.wait(username, client)
     if wait:
         return _refused(request, wait, next)
@@ -134,8 +135,19 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
 def _throttle(request: Request) -> LoginThrottle:
     state = request.app.state
     if getattr(state, "login_throttle", None) is None:
-        state.login_throttle = LoginThrottle()
+        state.login_throttle = LoginThrottle(station(request).shared)
     return state.login_throttle
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the peer's, or — when the peer is a ``--trusted-proxy`` — the last address that
+    proxy appended to ``X-Forwarded-For`` (so clients behind one proxy are not one client to the throttle)."""
+    peer = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if forwarded and peer in station(request).trusted_proxies:
+        last = forwarded.split(",")[-1].strip()[:64]
+        return last or peer
+    return peer
 
 
 def _refused(request: Request, wait: int, next: str) -> Response:

@@ -41,13 +41,18 @@ def stacked_bars(title: str, xs: list[str], stacks: dict[str, list[int]], label:
         if len(xs) <= 31 or i % max(1, len(xs) // 15) == 0:
             tx = left + i * bw + bw / 2
             out.append(f'<text x="{tx:.1f}" y="{top + h + 12}" font-size="9" text-anchor="end" '
-                       f'transform="rotate(-40 {tx:.1f} {top + h + 12})">{escape(x[:18])}</text>')
+                       f'transform="rotate(-40 {tx:.1f} {top + h + 12})">{escape(_cut(x, 18))}</text>')
     for k, name in enumerate(stacks):
         y = top + 14 * k
         out.append(f'<rect x="{left + w + 12}" y="{y}" width="10" height="10" fill="{PALETTE[k % len(PALETTE)]}"/>'
-                   f'<text x="{left + w + 26}" y="{y + 9}" font-size="10">{escape(label(name)[:24])}</text>')
+                   f'<text x="{left + w + 26}" y="{y + 9}" font-size="10">{escape(_cut(label(name), 24))}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _cut(text: str, n: int) -> str:
+    """*text* in at most *n* characters, a cut one ending in "…" (the whole text is in the bar's tooltip)."""
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def figures_charts(fig: dict[str, Any], lang: str, title: Callable[[str], str]) -> list[str]:
@@ -64,9 +69,9 @@ def figures_charts(fig: dict[str, Any], lang: str, title: Callable[[str], str]) 
     x = next((k for k in ("day", "week", "month") if k in by), None)
     if x:
         for stack, what in (("outcome", _("Intake by outcome")), ("channel", _("Intake by channel"))):
-            xs, st = series(fig, x, stack)
-            out.append(stacked_bars(what, xs, st, label))
+            xs, st = series(fig, x, stack)  # in order of the ISO values; shown as the reader writes them
+            out.append(stacked_bars(what, [names.stat_value(x, v, lang) for v in xs], st, label))
     if "type" in by:
         xs, st = series(fig, "type", "outcome")
-        out.append(stacked_bars(_("Documents by type"), [title(t) or t for t in xs], st, label))
+        out.append(stacked_bars(_("Documents by type"), [title(t) or t or "–" for t in xs], st, label))
     return out

@@ -91,6 +91,13 @@ def local_time(iso: str | None, with_time: bool = True) -> str:
     return t.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
 
 
+def local_clock(iso: str | None) -> str:
+    """An ISO time as HH:MM when it is today here, else as DD.MM.YYYY HH:MM."""
+    text = local_time(iso)
+    today = dt.datetime.now().astimezone().strftime("%d.%m.%Y")
+    return text[11:] if text.startswith(today + " ") else text
+
+
 def number(v: float | int | None, lang: str, digits: int = 0) -> str:
     if v is None:
         return "–"

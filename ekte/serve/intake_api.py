@@ -65,7 +65,7 @@ class Metadata(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doctype: Optional[str] = Field(None, max_length=200, description="document type id or title; "
                                    "given → not classified (confidence 1.0)")
-    aktenzeichen: Optional[str] = Field(None, max_length=200, description="the file number, taken as given")
+    aktenzeichen: Optional[str] = Field(None, max_length=200, description="the file number (checked as fields.aktenzeichen)")
     fields: dict[str, Union[str, int, float, FieldValue]] = Field(
         default_factory=dict, description="values taken as given (method 'intake', confidence 1.0 unless given)")
     channel: str = Field("api", pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="for the statistics")
@@ -97,7 +97,7 @@ class _Parts:
     def __init__(self, spool: Any, limit: int) -> None:
         self.spool, self.limit = spool, limit
         self.upload: Upload | None = None
-        self.filename = ""
+        self.filename = self.ctype = ""
         self.metadata = bytearray()
         self.error: tuple[int, str] | None = None
         self._headers: dict[bytes, bytes] = {}
@@ -130,6 +130,7 @@ class _Parts:
                 return
             self.upload = self.spool.upload()
             self.filename = params.get(b"filename", b"").decode("utf-8", "replace")
+            self.ctype = parse_options_header(self._headers.get(b"content-type", b""))[0].decode("latin-1").lower()
         self._target = name
 
     def _data(self, data: bytes, start: int, end: int) -> None:
@@ -276,11 +277,13 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
     return JSONResponse(body, status_code=202 if got.created else 200, headers={"Location": location})
 
 
-MAIL_REFUSED = ("an e-mail message is not taken here: send it to the mailbox that ekte mail / ekte watch reads "
-                "(E-Mails bitte über den Posteingang), or submit its attachments one by one")
+MAIL_REFUSED = ("an e-mail message (.eml) is not taken here: send each attachment as its own document, or deliver "
+                "the message to a watched inbox or the intake.mail mailbox, where it becomes its body and attachments")
 
 
 async def _accept(st: Any, upload: Upload, parts: _Parts, user: User, key: Optional[str]) -> Any:
+    if parts.ctype == "message/rfc822" or parts.filename.lower().endswith(".eml"):  # fresh25 #4: it was archived
+        raise HTTPException(415, MAIL_REFUSED)  # as its MIME source, the attachments never taken out
     sha = await run_in_threadpool(upload.close)
     if upload.size == 0:
         raise HTTPException(422, "the file is empty")

@@ -9,7 +9,7 @@ plugin's field or event) is shown as it is."""
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Any, Callable
 
 from ekte.serve.i18n import N_, gettext_for
 
@@ -45,7 +45,20 @@ EVENT_NAMES = {
     ("review", "sample-check"): N_("sample check"), ("review", "correction-noted"): N_("correction noted"),
     ("quarantine", "retry"): N_("processed again"), ("quarantine", "retry-finished"): N_("processing again finished"),
     ("retention", "deleted"): N_("deleted after its retention period"),
+    ("review", "field-confirmed"): N_("field confirmed"), ("quarantine", "released"): N_("released from quarantine"),
+    ("quarantine", "requarantined"): N_("back to quarantine"), ("archive", "sample-check"): N_("chosen for a sample check"),
+    ("archive", "sealed"): N_("sealed"), ("archive", "timestamped"): N_("time-stamped"),
+    ("archive", "xmp-skipped"): N_("metadata not written into the PDF"), ("export", "resumed"): N_("export resumed"),
+    ("extract", "aktenzeichen-assigned"): N_("file reference assigned"),
+    ("extract", "aktenzeichen-dropped"): N_("file reference assigned per group"),
+    ("intake", "form"): N_("form field values read"), ("intake", "moved"): N_("original moved"),
+    ("intake", "note"): N_("note at intake"), ("intake", "sanitized"): N_("active content removed"),
+    ("ocr", "page-ranges"): N_("text recognised in page ranges"),
 }
+#: the stages, for an event ekte names by a variable id (an OCR route: "PDF/A conversion (ocrmypdf-…)")
+STAGE_NAMES = {"ocr": N_("text recognition / PDF/A"), "intake": N_("intake"), "archive": N_("archive"),
+               "export": N_("export"), "review": N_("review"), "extract": N_("fields"), "classify": N_("document type"),
+               "quarantine": N_("quarantine")}
 
 #: the values of the statistics' channel and outcome columns (:mod:`ekte.stats`)
 STAT_NAMES = {
@@ -68,7 +81,34 @@ METHOD_NAMES = {
 DETAIL_KEYS = {
     "confidence": N_("confidence"), "method": N_("method"), "doctype": N_("document type"), "reason": N_("reason"),
     "disposition": N_("what follows"), "until": N_("until"), "note": N_("note"), "role": N_("role"),
-    "exit_code": N_("exit code"), "outcome": N_("outcome"), "code": N_("code"),
+    "exit_code": N_("exit code"), "exit": N_("exit code"), "outcome": N_("outcome"), "code": N_("reason"),
+    "state": N_("state"),
+}
+#: the ids a clerk or an administrator meets in the station, by kind — roles, the reason codes of the
+#: quarantine and of a stopped run, what follows a rejection, a quarantine retry's outcome: their words
+#: (tests/test_station_words.py checks that every id ekte has is here)
+WORDS: dict[str, dict[str, str]] = {
+    "role": {"viewer": N_("statistics only"), "clerk": N_("clerk (review queue)"),
+             "admin": N_("administrator"), "intake": N_("intake account (API)")},
+    "code": {
+        "empty": N_("empty file"), "unsupported_type": N_("file type not supported"), "broken_pdf": N_("damaged PDF"),
+        "encrypted": N_("password-protected PDF"), "decompression_bomb": N_("image too large"),
+        "broken_image": N_("damaged image"), "too_large": N_("file too large"), "ocr_failed": N_("text recognition failed"),
+        "ocr_timeout": N_("text recognition too slow"), "changed_during_read": N_("file changed while read"),
+        "unreadable": N_("file not readable"), "symlink": N_("link instead of a file"),
+        "active_content": N_("active content"), "internal_error": N_("internal error"),
+        "hash_mismatch": N_("hash does not match"), "missing_file": N_("file missing in the package"),
+        "unsafe_package": N_("unsafe package"), "bad_message": N_("unreadable delivery metadata"),
+        "rejected": N_("rejected in review"), "office_failed": N_("office conversion failed"),
+        "office_timeout": N_("office conversion too slow"), "bad_mail": N_("unreadable e-mail"),
+        "disk_full": N_("disk full"), "permission_denied": N_("permission denied"), "read_only": N_("read-only storage"),
+        "io_error": N_("storage error"), "journal_damaged": N_("journal damaged"), "environment": N_("machine failure"),
+    },
+    "disposition": {"keep": N_("kept in the archive, not exported"), "quarantine": N_("to the quarantine"),
+                    "export": N_("exported all the same")},
+    "outcome": {"running": N_("running"), "archived": N_("archived"), "export_failed": N_("archived, export failed"),
+                "review": N_("waiting for review"), "quarantined": N_("back in quarantine"), "failed": N_("stopped"),
+                "interrupted": N_("interrupted"), "crashed": N_("failed")},
 }
 _ROUTE = re.compile(r"route=(\S{1,80}) pages=(\d{1,6})")
 _CONF = re.compile(r"confidence (\d(?:\.\d{1,6})?)")
@@ -96,13 +136,23 @@ def state_name(state: str | None, lang: str) -> str:
 
 def event_name(stage: str, event: str, lang: str) -> str:
     msgid = EVENT_NAMES.get((stage, event))
-    return _tr(lang)(msgid) if msgid else f"{stage} · {event}"
+    if msgid:
+        return _tr(lang)(msgid)
+    return f"{_tr(lang)(STAGE_NAMES[stage])} ({event})" if stage in STAGE_NAMES else f"{stage} · {event}"
+
+
+def word(kind: str, value: str | None, lang: str) -> str:
+    """The words for an id of :data:`WORDS` (an unknown one as it is)."""
+    msgid = WORDS.get(kind, {}).get(value or "")
+    return _tr(lang)(msgid) if msgid else (value or "")
 
 
 def stat_value(key: str, value: str | None, lang: str, title: Callable[[str], str] = str) -> str:
     """A value of the statistics' column *key* (a type by its title)."""
     if key == "type":
         return title(value or "") or (value or "–")
+    if key == "day" and value and re.fullmatch(r"\d{4}-\d\d-\d\d", value):  # a day as DD.MM.YYYY (ux7)
+        return f"{value[8:10]}.{value[5:7]}.{value[:4]}"
     if key in ("channel", "outcome") and value in STAT_NAMES:
         return _tr(lang)(STAT_NAMES[value])
     return value or "–"
@@ -128,6 +178,11 @@ def reason_text(reason: str, lang: str) -> str:
     return reason
 
 
+def method_name(method: str | None, lang: str) -> str:
+    """How a value was found ("label+pattern" → "Beschriftung im Formular + Muster im Text")."""
+    return " + ".join(_tr(lang)(METHOD_NAMES[v]) if v in METHOD_NAMES else v for v in (method or "").split("+") if v)
+
+
 def actor_name(actor: str | None, lang: str) -> str:
     """Who did it: a user's name, or "System" (with the command that acted: "System (ekte ingest)")."""
     if not actor or actor == "system":
@@ -137,14 +192,23 @@ def actor_name(actor: str | None, lang: str) -> str:
     return actor
 
 
-def detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None) -> str:
+_STOPPED = re.compile(r"the retry stopped \(exit (-?\d{1,4})\)")
+
+
+def detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None,
+                reasons: dict[str, Any] | None = None) -> str:
     """An event's detail in words (the JSON keeps the raw form): the channel by its name, the OCR route as
-    what happened to the text, "confidence: 0.82, method: rules" as "Sicherheit: 82 %, Verfahren: Regeln"."""
-    from ekte.serve.i18n import local_time, percent
+    what happened to the text, "confidence: 0.82, method: rules" as "Sicherheit: 82 %, Verfahren: Regeln",
+    a reason code, a rejection's reason (by the profile's *reasons*) and what follows it in words."""
+    from ekte.serve.i18n import percent
 
     tr, detail = _tr(lang), e.get("detail") or ""
     if (e.get("stage"), e.get("event")) == ("intake", "channel"):
         return stat_value("channel", detail, lang)
+    if detail in WORDS["code"]:  # a quarantine's reason code alone
+        return word("code", detail, lang)
+    if m := _STOPPED.fullmatch(detail):
+        return tr(N_("the retry stopped (exit code {code})")).format(code=m[1])
     if m := _ROUTE.fullmatch(detail):
         how = (N_("kept as delivered (no PDF/A)") if m[1] == "original" else N_("text recognised (OCR)")
                if m[1].startswith("ocrmypdf") else N_("the file's own text kept"))
@@ -157,17 +221,28 @@ def detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None) -
         if not sep or key not in DETAIL_KEYS:
             parts.append(part)
             continue
-        if key == "confidence":
-            value = percent(float(value), lang) if re.fullmatch(r"\d(?:\.\d{1,6})?", value) else value
-        elif key == "method":
-            value = " + ".join(tr(METHOD_NAMES[v]) if v in METHOD_NAMES else v for v in value.split("+"))
-        elif key == "doctype" and title is not None:
-            value = title(value) or value
-        elif key == "until":
-            value = local_time(value) or value
-        parts.append(f"{tr(DETAIL_KEYS[key])}: {value}")
+        parts.append(f"{tr(DETAIL_KEYS[key])}: {_detail_value(key, value, lang, title, reasons)}")
     return ", ".join(parts)
 
+
+def _detail_value(key: str, value: str, lang: str, title: Callable[[str], str] | None,
+                  reasons: dict[str, Any] | None) -> str:
+    from ekte.serve.i18n import local_time, percent
+
+    if key == "confidence":
+        return percent(float(value), lang) if re.fullmatch(r"\d(?:\.\d{1,6})?", value) else value
+    if key == "method":
+        return method_name(value, lang)
+    if key == "doctype" and title is not None:
+        return title(value) or value
+    if key == "until":
+        return local_time(value) or value
+    if key == "reason" and reasons and value in reasons:
+        return getattr(reasons[value], "title", None) or value
+    if key == "state":
+        return state_name(value, lang)
+    kind = {"disposition": "disposition", "outcome": "outcome", "code": "code"}.get(key)
+    return word(kind, value, lang) if kind else value
 
 
 def change_pair(e: dict, title: Callable[[str], str] | None = None) -> tuple[str, str] | None:

@@ -21,6 +21,8 @@ from ekte.errors import ConfigError
 from ekte.journal import JOURNAL_FILE, QUARANTINED, Journal
 from ekte.pipeline import Pipeline
 from ekte.pipeline import queue as q
+from ekte.serve.presence import Presence
+from ekte.serve.shared import SharedState
 from ekte.users import Users
 
 log = logging.getLogger("ekte.serve")
@@ -45,9 +47,13 @@ class Station:
         self._action = threading.Lock()
         self.retries: dict[str, Any] = {}  # document id → its retry (ekte.serve.retries.Retry), newest kept
         self.intake: Any = None  # the API intake (ekte.serve.intake_runner), started by open()
+        self.shared: SharedState | None = None  # state shared with other ekte serve processes (opened by open())
+        self.presence: Presence | None = None  # who has a document open (a notice, never a lock)
 
     def open(self) -> "Station":
-        self.pipeline.open("ekte serve")
+        self.pipeline.open("ekte serve")  # migrates the journal: the shared tables below exist from here
+        self.shared = SharedState(self.workdir / JOURNAL_FILE)
+        self.presence = Presence(self.shared)
         (self.workdir / "cache").mkdir(exist_ok=True)
         from ekte.serve.intake_runner import ApiIntake
 
@@ -62,6 +68,8 @@ class Station:
         if self.intake is not None:
             self.intake.stop()
         self.pipeline.close()
+        if self.shared is not None:
+            self.shared.close()
 
     # -- reading: a read-only connection per thread
     @property

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ekte.journal import REVIEW
 from ekte.pipeline import queue as q
 from ekte.pipeline import review
 from ekte.pipeline.manual import FieldInvalid, check_value
@@ -22,6 +23,7 @@ from ekte.serve.pages import field_boxes, page_png, prefetch_boxes
 
 TEMPLATES = Path(__file__).with_name("templates")
 _envs: dict[str, Environment] = {}
+NEXT_LOOKAHEAD = 20  # how far "next document" looks for one nobody else has open
 
 
 def env(lang: str) -> Environment:
@@ -30,6 +32,7 @@ def env(lang: str) -> Environment:
                         extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
         e.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
         e.filters["localtime"] = i18n.local_time
+        e.filters["clock"] = i18n.local_clock
         e.filters["localdate"] = lambda v: i18n.local_time(v, with_time=False)
         e.filters["num"] = lambda v, d=0: i18n.number(v, lang, d)
         e.filters["pct"] = lambda v: i18n.percent(v, lang)
@@ -40,8 +43,10 @@ def env(lang: str) -> Environment:
         e.globals["key_name"] = lambda k: names.key_name(k, lang)
         e.globals["stat_value"] = lambda k, v: names.stat_value(k, v, lang)
         e.globals["actor_name"] = lambda a: names.actor_name(a, lang)
-        e.globals["detail_text"] = lambda ev, title=None: names.detail_text(ev, lang, title)
+        e.globals["detail_text"] = lambda ev, title=None, reasons=None: names.detail_text(ev, lang, title, reasons)
+        e.globals["word"] = lambda kind, value: names.word(kind, value, lang)
         e.globals["change_pair"] = names.change_pair
+        e.globals["method_name"] = lambda m: names.method_name(m, lang)
         _envs[lang] = e
     return _envs[lang]
 
@@ -109,7 +114,7 @@ def _int(v: str | None, default: int) -> int:
 
 @router.get("/review")
 def queue_page(request: Request) -> Response:
-    require(request, "review")
+    user = require(request, "review")
     st, qp = station(request), request.query_params
     doctype = qp.get("type") or None
     sort = qp.get("sort") if qp.get("sort") in q.SORTS else "received"
@@ -117,7 +122,9 @@ def queue_page(request: Request) -> Response:
     deferred = qp.get("deferred") if qp.get("deferred") in ("last", "hide", "only") else "last"
     total, rows = q.queue(st.reader, doctype=doctype, sort=sort, desc=desc, deferred=deferred,
                           offset=(page - 1) * q.PAGE_SIZE, limit=q.PAGE_SIZE)
+    open_by = st.presence.others([r["id"] for r in rows], user.name)
     for r in rows:
+        r["open_by"] = open_by.get(r["id"], [])
         item = q.review_item(st.workdir, r["id"])
         r["candidates"] = item.get("candidates") or []
         r["threshold"] = item.get("threshold")
@@ -149,9 +156,13 @@ def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = No
                values: dict[str, str] | None = None, status: int = 200,
                sample: dict[str, Any] | None = None, version: int | None = None) -> Response:
     """The review page; *version*: the one the clerk's form had (a page shown again with its refused values)."""
-    require(request, "review")
+    user = require(request, "review")
     st = station(request)
     row, info = _doc(request, doc_id)
+    visit, open_by = None, []
+    if info["state"] == REVIEW:  # the clerk's mark, and who else has it open (a notice, never a lock)
+        visit = st.presence.opened(row["id"], user.name)
+        open_by = st.presence.others([row["id"]], user.name).get(row["id"], [])
     meta = q.metadata(st.reader, row)
     boxes = {}
     pdf = Path(info["archive"]) / "document.pdf" if info["archive"] else None
@@ -162,7 +173,7 @@ def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = No
                                + list(values or {})))
     corr = {k: c["value"] for k, c in info["corrections"].items()}
     version = version if version is not None else review.review_version(st.reader, row["id"])
-    nxt = _neighbour(st, row["id"])
+    nxt = _neighbour(st, row["id"], user.name)
     if info["sample_check"]:
         sample = {**(sample or {}), "last": _last_sample(st, row["id"])}
     if nxt is not None:
@@ -171,6 +182,7 @@ def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = No
         "d": info, "names": names, "boxes": boxes, "values": {**corr, **(values or {})}, "errors": errors or {},
         "doctypes": st.doctypes(), "reasons": st.profile.review.reject, "next_id": nxt, "sample": sample or {},
         "page_count": info["pages"] or 0, "defer_hours": st.profile.review.defer_hours, "version": version,
+        "visit": visit, "open_by": open_by,
         "failed": review.sample_failed(st.reader, row["id"]) if info["sample_check"] else None}, status=status)
 
 
@@ -191,9 +203,40 @@ def _prefetch(st: Any, doc_id: str) -> None:
         prefetch_boxes(st.workdir, doc_id, sha, Path(info["archive"]) / "document.pdf", info["fields"])
 
 
-def _neighbour(st: Any, doc_id: str) -> str | None:
-    """The next document of the queue after *doc_id* (by the default order)."""
-    return q.next_waiting(st.reader, doc_id)
+def _neighbour(st: Any, doc_id: str, user: str) -> str | None:
+    """The next document of the queue after *doc_id* (by the default order, put-back ones skipped) that
+    no other clerk has open — while there is one; else the next all the same (a notice, never a lock)."""
+    _total, rows = q.queue(st.reader, deferred="hide", limit=NEXT_LOOKAHEAD + 1)
+    return st.presence.first_free([r["id"] for r in rows if r["id"] != doc_id][:NEXT_LOOKAHEAD], user)
+
+
+@router.post("/review/{doc_id}/presence")
+async def presence(request: Request, doc_id: str) -> Response:
+    """The review page's activity (``state=here``) or its end (``state=left``, a beacon on leaving the page),
+    for the visit the page was shown as: 204; JSON ``{"open_by": [...]}`` for ``here``."""
+    user = require(request, "review")
+    form = await _form(request)
+    check_csrf(request, user, form.get("csrf"))
+    st, visit = station(request), form.get("visit", "")[:32]
+    if form.get("state") == "left":
+        st.presence.left(doc_id, user.name, visit)
+        return Response(status_code=204)
+    st.presence.active(doc_id, user.name, visit)
+    others = st.presence.others([doc_id], user.name).get(doc_id, [])
+    return JSONResponse({"open_by": others, "notice": _open_by_notice(others, request.state.lang)})
+
+
+OPEN_BY = N_("Being worked on by %(who)s (since %(when)s).")
+OPEN_BY_MAY = N_("You may still look at it and act on it; whoever saves second is asked to load it again.")
+
+
+def _open_by_notice(others: list[dict[str, str]], lang: str) -> str:
+    """The review page's notice of who else has the document open (as item.html shows it), "" for nobody."""
+    if not others:
+        return ""
+    tr = i18n.gettext_for(lang)
+    return " ".join([tr(OPEN_BY) % {"who": o["user"], "when": i18n.local_clock(o["since"])} for o in others]
+                    + [tr(OPEN_BY_MAY)])
 
 
 @router.get("/review/{doc_id}/page/{page}.png")
@@ -243,7 +286,7 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
         return _refused(request, doc_id, sets, [], None, version=version)
     try:
         with st.acting() as p:
-            nxt = _neighbour(st, row["id"])
+            nxt = _neighbour(st, row["id"], user.name)
             _run(p, st, action, row["id"], form, sets, user.name, sample, request.state.lang, version)
     except review.Stale as e:
         raise HTTPException(409, _tr(request, STALE).format(by=e.by)) from None
@@ -259,6 +302,8 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     msgs = {"accept": N_("Document {id} accepted."), "correct": N_("Corrections to {id} saved."),
             "defer": N_("Document {id} put back."), "reject": N_("Document {id} rejected.")}
     flash(request, msgs[action], id=row["id"])
+    if action != "correct":  # decided: the document leaves the clerk's hands
+        st.presence.left(row["id"], user.name)
     if action == "correct":
         return RedirectResponse(f"/review/{row['id']}", status_code=303)
     return RedirectResponse(f"/review/{nxt}" if nxt and nxt != row["id"] else "/review", status_code=303)

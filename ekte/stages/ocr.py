@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,8 @@ from typing import Any
 from ekte.errors import DocumentError, MissingDependency
 from ekte.stages import geometry, pdfa
 from ekte.stages import layout
-from ekte.stages.pdftext import page_rows, page_texts, read_pages
+from ekte.stages.pdftext import Input, page_rows, page_texts, read_pages
+from ekte.stages.tools import check_dependencies, gs_version as _gs_version, tool_versions
 
 __all__ = ["OcrParams", "make_archival_pdf", "page_texts", "page_rows", "check_dependencies", "tool_versions"]
 
@@ -64,86 +64,17 @@ class OcrParams:
     deskew_threshold: float = 1.0
     skew_dpi: int = 100
     orientation_confidence: float = 3.0
+    refine: bool = False  # ocr.refine (off by default: see the profile)
 
     @classmethod
     def from_profile(cls, profile: Any) -> "OcrParams":
         o = profile.ocr
         return cls(o.language, o.rotate_pages, o.deskew, o.output_type, o.tesseract_timeout,
                    o.min_page_chars, profile.intake.max_image_mpixels, o.rotate_pages_threshold,
-                   o.engine, o.orientation_check_below, o.deskew_threshold, o.skew_dpi, o.orientation_confidence)
+                   o.engine, o.orientation_check_below, o.deskew_threshold, o.skew_dpi, o.orientation_confidence, o.refine)
 
 # Ghostscript releases that OCRmyPDF refuses for PDFs with existing text
 _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
-
-
-@functools.lru_cache(maxsize=1)
-def tool_versions() -> dict[str, str]:
-    import ocrmypdf
-    from ocrmypdf._exec import ghostscript, tesseract
-
-    out = {"ocrmypdf": ocrmypdf.__version__}
-    try:
-        out["tesseract"] = str(tesseract.version())
-    except Exception:
-        out["tesseract"] = "missing"
-    try:
-        out["ghostscript"] = str(ghostscript.version())
-    except Exception:
-        out["ghostscript"] = "missing"
-    return out
-
-
-def _gs_version() -> str:
-    """The Ghostscript version, from the environment the forkserver set up
-    (one ``gs --version`` per process otherwise)."""
-    v = os.environ.get("EKTE_GS_VERSION")
-    if not v:
-        v = tool_versions().get("ghostscript", "")
-        os.environ["EKTE_GS_VERSION"] = v
-    return v
-
-
-def _program_output(procs: dict[str, Any], name: str) -> str | None:
-    p = procs.get(name)
-    if p is None:
-        return None
-    out = p.communicate(timeout=60)[0]
-    return out if p.returncode == 0 else None
-
-
-def check_dependencies(language: str) -> dict[str, str]:
-    """Fail early and clearly when Tesseract, its language data or
-    Ghostscript is missing.  The three programs are asked at once, without
-    importing OCRmyPDF (the coordinator never runs it: that import would
-    cost it a third of a second of start-up); the Ghostscript version goes
-    into the environment the workers inherit (:func:`_gs_version`)."""
-    import re
-    import subprocess
-
-    cmds = {"tesseract": ["tesseract", "--version"], "langs": ["tesseract", "--list-langs"],
-            "ghostscript": ["gs", "--version"]}
-    procs: dict[str, Any] = {}
-    for name, cmd in cmds.items():
-        try:
-            procs[name] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                           stdin=subprocess.DEVNULL)
-        except OSError:
-            pass
-    out = {name: _program_output(procs, name) for name in cmds}
-    found = {k: re.search(r"(\d+(\.\d+)*)", out[k] or "") for k in ("tesseract", "ghostscript")}
-    if found["tesseract"] is None:
-        raise MissingDependency("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
-    if found["ghostscript"] is None:
-        raise MissingDependency("ghostscript is not installed (Debian: apt-get install ghostscript)")
-    v = {k: m.group(1) for k, m in found.items() if m is not None}
-    os.environ.setdefault("EKTE_GS_VERSION", v["ghostscript"])
-    have = {line.strip() for line in (out["langs"] or "").splitlines()[1:]}
-    for lang in language.split("+"):
-        if lang not in have:
-            raise MissingDependency(
-                f"Tesseract language data '{lang}' is missing (Debian: apt-get install tesseract-ocr-{lang})"
-            )
-    return v
 
 
 def _has_text(t: str, min_chars: int) -> bool:
@@ -219,29 +150,32 @@ class _Attempts:
         self.log: list[dict[str, str]] = []
 
     def __call__(self, route: str, fn: Any) -> bool:
-        from ocrmypdf import exceptions as ox
-
         try:
             fn()
         except DocumentError:
             raise
-        except (ox.PdfaConversionFailedError, ox.MissingDependencyError, ox.PriorOcrFoundError,
-                ox.TaggedPDFError) as e:
-            self.out.unlink(missing_ok=True)
-            self.log.append({"route": route, "result": f"{type(e).__name__} (exit {int(getattr(e, 'exit_code', 15))})"})
-            return False
+        except pdfa.RouteFailed as e:  # (a born-digital route: OCRmyPDF is not imported for it)
+            return self._failed(route, f"{type(e).__name__} (exit {e.exit_code})")
         except Exception as e:  # noqa: BLE001 - mapped or re-raised
+            from ocrmypdf import exceptions as ox
+
+            if isinstance(e, (ox.PdfaConversionFailedError, ox.MissingDependencyError, ox.PriorOcrFoundError,
+                              ox.TaggedPDFError)):
+                return self._failed(route, f"{type(e).__name__} (exit {int(getattr(e, 'exit_code', 15))})")
             mapped = _map_ocr_error(e)
             if mapped:
                 raise mapped from None
             if isinstance(e, ox.ExitCodeException) and "tesseract" in str(e).lower() and "not" in str(e).lower():
                 raise MissingDependency(str(e)) from None
-            self.out.unlink(missing_ok=True)
-            self.log.append({"route": route, "result": f"{type(e).__name__}"})
             log.debug("route %s failed", route, exc_info=True)
-            return False
+            return self._failed(route, f"{type(e).__name__}")
         self.log.append({"route": route, "result": "ok"})
         return True
+
+    def _failed(self, route: str, result: str) -> bool:
+        self.out.unlink(missing_ok=True)
+        self.log.append({"route": route, "result": result})
+        return False
 
 
 def _same_text(before: list[str], after: list[str]) -> bool:
@@ -254,10 +188,8 @@ def _same_text(before: list[str], after: list[str]) -> bool:
 
 
 def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[str],
-                  attempt: _Attempts, result: dict[str, Any]) -> None:
+                  attempt: _Attempts, result: dict[str, Any], opened: Input) -> None:
     """Every page has text: PDF/A without OCR (see :mod:`ekte.stages.pdfa`)."""
-    from ocrmypdf import exceptions as ox
-
     result["ocr_pages"] = []
     want_pdfa = settings.output_type == "pdfa-2"
 
@@ -266,10 +198,11 @@ def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[s
         texts, _rows, words = read_pages(out, rows=False)
         if not _same_text(before, texts):
             out.unlink(missing_ok=True)
-            raise ox.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
+            raise pdfa.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
         result.update(page_texts=texts, page_words=words)
 
-    routes = [("pikepdf-pdfa", lambda: pdfa.pikepdf_pdfa(inp, out)), ("ghostscript-pdfa-verified", gs_verified)]
+    routes = [("pikepdf-pdfa", lambda: pdfa.pikepdf_pdfa(inp, out, opened.pdf, opened.embedded)),
+              ("ghostscript-pdfa-verified", gs_verified)]
     if _gs_version() not in _BAD_GS:
         routes.append(("ocrmypdf-skip-pdfa", lambda: _ocrmypdf(inp, out, settings, jobs, mode="skip")))
     for route, fn in routes if want_pdfa else []:
@@ -331,7 +264,7 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
 
         sure = {p for p, g in probed.items() if g["orientation_settled"]}  # orientation known: read once
         tess_engine.configure(orientation_gate=settings.orientation_check_below if settings.rotate_pages else 0,
-                              orientation_settled=sure)
+                              orientation_settled=sure, refine=getattr(settings, "refine", False))
     try:
         for route, kw in _routes(want_pdfa, mode):
             if attempt(route, lambda kw=kw: _ocrmypdf(src, out, settings, jobs, **kw)):
@@ -365,18 +298,23 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
     ``ocr_pages`` (pages OCRed), ``text_pages`` (pages that had a text
     layer), ``pages_without_text`` and, for OCRed pages with the API
     engine, ``geometry`` (orientation, skew, whether levelled, per page)."""
-    before, _rows, before_words = read_pages(inp, rows=False)
+    opened = Input.read(inp, settings.output_type == "pdfa-2")
+    before, before_words = opened.texts, opened.words
     with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
     n = len(before)
     attempt = _Attempts(out)
     result: dict[str, Any] = {"pages": n, "text_pages": with_text, "attempts": attempt.log}
-    if len(with_text) == n:
-        _born_digital(inp, out, settings, jobs, before, attempt, result)
-        if result["route"] in ("pikepdf-pdfa", "original"):
-            # pikepdf's writer leaves the content alone: the text and words are the input's
-            result.update(page_texts=before, page_words=before_words)
-    else:
-        _scans(inp, out, settings, jobs, with_text, n, attempt, result)
+    try:
+        if len(with_text) == n:
+            _born_digital(inp, out, settings, jobs, before, attempt, result, opened)
+            if result["route"] == "pikepdf-pdfa" or (result["route"] == "original" and opened.embedded is not False):
+                # pikepdf's writer leaves the content alone: the text and words are the input's
+                result.update(page_texts=before, page_words=before_words)
+        else:
+            opened.close()
+            _scans(inp, out, settings, jobs, with_text, n, attempt, result)
+    finally:
+        opened.close()
     if "page_texts" not in result:
         result["page_texts"], _rows, result["page_words"] = read_pages(out, rows=False)
     for p, ws in (result.pop("ocr_words", None) or {}).items():  # the OCR's confidence onto its words

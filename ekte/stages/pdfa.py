@@ -26,13 +26,24 @@ from pathlib import Path
 from typing import Any
 
 
-def _ox() -> Any:
-    """OCRmyPDF's exceptions, imported when one is raised: the coordinator
-    imports this module (through ekte.stages.ocr) but never converts, and
-    importing ocrmypdf costs it about 0.3 s of start-up."""
-    from ocrmypdf import exceptions
+class RouteFailed(Exception):
+    """This route cannot make a valid PDF/A of the file (the next route is
+    tried).  ekte's own, so that the born-digital routes never import
+    OCRmyPDF (a third of a second of every worker's start, issue 12); named
+    and numbered as OCRmyPDF's errors of the same meaning, as the attempts
+    record them."""
 
-    return exceptions
+    exit_code = 15
+
+
+class PdfaConversionFailedError(RouteFailed):
+    """No valid PDF/A-2b with the text unchanged by this route."""
+
+
+class MissingDependencyError(RouteFailed):
+    """The program this route needs is not installed."""
+
+    exit_code = 3
 
 
 @contextlib.contextmanager
@@ -193,21 +204,34 @@ def _remember_valid_dictionaries() -> None:
     _schemas.SchemaSet.check = check  # type: ignore[method-assign]
 
 
-def pikepdf_pdfa(inp: Path, out: Path) -> None:
-    """PDF/A-2b by pikepdf alone; refuses (before any work) a file with a
-    font that is not embedded."""
+def open_checked(path: Path) -> Any:
+    """*path* opened by pikepdf, or None when pikepdf cannot open it (the
+    routes then find out for themselves)."""
     import pikepdf
-    import pikepdf.pdfa
 
+    try:
+        return pikepdf.open(path)
+    except Exception:  # noqa: BLE001 - broken, encrypted, …: each route reports it
+        return None
+
+
+def pikepdf_pdfa(inp: Path, out: Path, pdf: Any = None, embedded: bool | None = None) -> None:
+    """PDF/A-2b by pikepdf alone; refuses (before any work) a file with a
+    font that is not embedded.  *pdf*: *inp* opened already (it is
+    written from, so it changes); *embedded*: what :func:`fonts_embedded`
+    found for it already."""
+    import pikepdf
+
+    if embedded is False:
+        raise PdfaConversionFailedError("fonts not embedded")
     remember_cff_widths()
-
-    with pikepdf.open(inp) as pdf:
-        if not fonts_embedded(pdf):
-            raise _ox().PdfaConversionFailedError("fonts not embedded")
-        rep = save_validated(pdf, out, "2b")
+    with contextlib.nullcontext(pdf) if pdf is not None else pikepdf.open(inp) as doc:
+        if embedded is None and not fonts_embedded(doc):
+            raise PdfaConversionFailedError("fonts not embedded")
+        rep = save_validated(doc, out, "2b")
     if not rep.passed:
         out.unlink(missing_ok=True)
-        raise _ox().PdfaConversionFailedError("pikepdf PDF/A validation did not pass")
+        raise PdfaConversionFailedError("pikepdf PDF/A validation did not pass")
 
 
 _GS_ARGS = ["-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
@@ -280,7 +304,7 @@ def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> None:
 
     gs = shutil.which("gs")
     if not gs:
-        raise _ox().MissingDependencyError("ghostscript")
+        raise MissingDependencyError("ghostscript")
     mid = out.with_suffix(".gs.pdf")
     timeout = max(60, 30 * pages)
     remember_cff_widths()
@@ -292,6 +316,6 @@ def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> None:
             rep = save_validated(pdf, out, "2b")
         if not rep.passed:
             out.unlink(missing_ok=True)
-            raise _ox().PdfaConversionFailedError("Ghostscript's output did not pass PDF/A validation")
+            raise PdfaConversionFailedError("Ghostscript's output did not pass PDF/A validation")
     finally:
         mid.unlink(missing_ok=True)

@@ -4,7 +4,9 @@ word boxes extraction uses (:mod:`ekte.stages.layout`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def _rows(tp: "object") -> str:
@@ -85,3 +87,34 @@ def page_texts(pdf_path: Path) -> list[str]:
 def page_rows(pdf_path: Path) -> list[str]:
     """The text of every page rebuilt row by row (see :func:`_rows`)."""
     return read_text(pdf_path)[1]
+
+
+@dataclass
+class Input:
+    """The working PDF as read once (issue 12): its text and word boxes by
+    pdfium, and by pikepdf whether its fonts are embedded — when they are
+    not, pikepdf's route cannot take it and Ghostscript rewrites it, so its
+    word boxes are not read (the output's are), nor is it opened again."""
+
+    texts: list[str]
+    words: list
+    pdf: Any  # pikepdf.Pdf or None (not opened, or pikepdf cannot open it)
+    embedded: bool | None  # None: not known
+
+    @classmethod
+    def read(cls, inp: Path, want_pdfa: bool) -> "Input":
+        from ekte.stages import pdfa
+
+        pdf = pdfa.open_checked(inp) if want_pdfa else None
+        try:
+            embedded = None if pdf is None else pdfa.fonts_embedded(pdf)
+            texts, _rows, words = read_pages(inp, rows=False, words=embedded is not False)
+        except BaseException:
+            pdf.close() if pdf is not None else None
+            raise
+        return cls(texts, words, pdf, embedded)
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+            self.pdf = None

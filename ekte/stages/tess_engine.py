@@ -58,6 +58,8 @@ class EngineSettings:
     orientation_settled: set = field(default_factory=set)
     #: paint form grid lines and box borders out of the image Tesseract reads (:mod:`ekte.stages.gridlines`)
     remove_lines: bool = False
+    #: read the unsure words of an upright page again with a second recogniser (:mod:`ekte.stages.ocr_refine`)
+    refine: bool = False
 
 
 _settings = EngineSettings()
@@ -259,6 +261,10 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
                 if conf2 >= conf and geo[0] != 0 and geo[2]:
                     best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
     conf, hocr, text, (orient, skew, _ltr) = best
+    if _settings.refine and orient == 0:
+        from ekte.stages import ocr_refine
+
+        hocr, facts["refined"] = ocr_refine.refine_page(hocr, input_file)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
     return hocr_doc, text, facts

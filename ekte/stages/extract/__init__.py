@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from ekte import patterns as bounded  # the profile's patterns in bounded time
 from ekte.model import Field
-from ekte.stages.extract.candidates import Cand, layout_candidates
-from ekte.stages.extract.checks import capped
+from ekte.stages.extract.candidates import PERSON_FIELDS, Cand, layout_candidates
+from ekte.stages.extract.checks import Facts, capped, impossible_date
+from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.lexicon import lexicon, norm
-from ekte.stages.extract.patterns import header_candidates, shape_candidates, stamp_candidates
-from ekte.stages.extract.prose import prose_candidates
+from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
+from ekte.stages.extract.prose import prose_candidates, signs_for_others
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
 from ekte.stages.extract.values import (  # noqa: F401 - the parsers are part of this module's interface
     VALIDATORS, Parsed, clean, find_dates, fix_digits, parse_address, parse_date, parse_date_ex, split_name,
@@ -86,13 +87,32 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
         page = layout_candidates(pno, rws, words, lex, profile.extract.label_similarity, VALIDATORS)
         page += stamp_candidates(pno, text) + prose_candidates(pno, text) + shape_candidates(pno, text, az)
         if pno == 1:
-            page += header_candidates(pno, rws, max(w.y1 for w in words))
+            head = header_candidates(pno, rws, max(w.y1 for w in words))
+            page += head
+            if signs_for_others(text):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
+                _writers_head(page, text)
         for c in page:
+            if c.field == "iban" and c.source in ("right", "below"):  # whose account: the words before its label
+                c.whose = iban_context(text, c.start, c.end, 1 if c.source == "right" else 2)
             c.ocr = pno in ocr_pages
             if c.ocr:
                 c.wconf = word_confidence(words, c.start, c.end)
         out += _without_overlaps(page)
     return out
+
+
+_SALUTATION = re.compile(r"(?m)^[ \t]*(?:Sehr geehrte|Guten Tag|Hallo)\b")
+
+
+def _writers_head(page: list[Cand], text: str) -> None:
+    """A letter written for someone else: its head (sender block, telephone, e-mail above the
+    salutation) is the writer's, not the person's the letter is about."""
+    m = _SALUTATION.search(text)
+    for c in page:
+        if c.source == "header" and c.role == "applicant":
+            c.role = "representative"
+        elif m and c.field in ("telefon", "email") and c.start < m.start() and c.role is None:
+            c.role = "representative"
 
 
 def word_confidence(words: list[Word], start: int, end: int) -> float | None:
@@ -150,13 +170,31 @@ class LabelExtractor:
         auto = profile.extract.auto_threshold
         scored = [(c, model.proba(f) if model else f["prior"]) for c, f in featurized(doc, profile)]
         if auto > 0:  # sure only when checked (see .checks)
-            scored = [(c, p) for c, p, _miss in capped(scored, auto)]
+            scored = [(c, p) for c, p, _miss in capped(scored, auto, facts_of(doc, profile))]
         out: dict[str, Field] = {}
         for name, (c, conf) in choose(scored, profile.extract.min_confidence).items():
             method = "label" if c.source in ("right", "below") else "pattern"
-            out[name] = Field(c.value, round(conf, 3), c.page, (c.start, c.end), method, c.repaired,
-                              c.raw if (c.repaired or not c.ok) and c.raw else None)
+            value = town_case(c.value) if name == "ort" else c.value
+            out[name] = Field(value, round(conf, 3), c.page, (c.start, c.end), method, c.repaired,
+                              c.raw if (c.repaired or not c.ok or value != c.value) and c.raw else None)
         return out
+
+
+def intake_day(doc: "Document") -> dt.date | None:
+    try:
+        return dt.datetime.fromisoformat(doc.received).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def facts_of(doc: "Document", profile: "Profile") -> Facts:
+    """The fields about things (not persons) the document's type does not carry and other types do
+    (an IBAN on a building permit: the fee account), and its intake day.  A person's fields are
+    left to the sections: forms ask a date of birth their type does not need."""
+    own = profile.doctypes.get(doc.doctype or "")
+    typed = {f for t in profile.doctypes.values() for f in t.fields} - set(PERSON_FIELDS)
+    foreign = typed - set(own.fields) if own is not None and own.fields else set()
+    return Facts(frozenset(foreign), intake_day(doc))
 
 
 class FormExtractor:
@@ -240,4 +278,7 @@ def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
                 reasons.append(f"{name}: not found")
         elif f.method not in TRUSTED and f.confidence < auto:
             reasons.append(f"{name}: confidence {f.confidence:.2f} < {auto:g}")
+    for name, f in doc.fields.items():  # a date that cannot be is never exported unchecked, needed or not
+        if f.method not in TRUSTED and impossible_date(name, str(f.value), intake_day(doc)):
+            reasons.append(f"{name}: date not possible for a document received on {intake_day(doc):%d.%m.%Y}")
     return reasons

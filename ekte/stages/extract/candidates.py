@@ -41,6 +41,7 @@ class Cand:
     label: str = ""  # the lexicon key of its label (labelled values)
     lead: bool = False  # its label begins its cell or ends with a colon
     wconf: float | None = None  # lowest OCR word confidence of its words (None: text layer; -1: unknown)
+    whose: str = ""  # an IBAN's account by its text: "payee", "authority", "" (not said; see patterns.iban_context)
 
 
 @dataclass

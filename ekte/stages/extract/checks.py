@@ -23,7 +23,8 @@ The checks (:func:`unchecked` returns the names of those that fail):
     no label debris): a date that parses, a PLZ of five digits, an IBAN
     whose check digits add up, a name of capitalised name words only, a
     street with a house number, an Aktenzeichen with digits under a label
-    that names a file number ("Kassenzeichen", "Unser Zeichen" do not);
+    that names a file number ("Kassenzeichen", "Unser Zeichen" do not); a club's name ending in its
+    legal form ("e. V."), else it may be cut where it wraps; a town not in capitals only;
     a name split from one field only where the label says the order;
 ``alone``
     no other labelled value for the same field disagrees with it, unless
@@ -32,9 +33,20 @@ The checks (:func:`unchecked` returns the names of those that fail):
     a person's value is not from someone else's section (Bevollmächtigte/r,
     Kontoinhaber/in, the authority);
 ``whose``
-    an address value outside any section follows a labelled name of the page
-    (within :data:`NAME_REACH` characters of its text): an address without a
-    heading or a name beside it may be anyone's (an employer's, a school's);
+    an address, telephone or e-mail value outside any section follows a labelled name of
+    the document's person, and the nearest labelled name before it is that person's
+    (within :data:`NAME_REACH` characters of its text): an address without a heading or a
+    name beside it may be anyone's (an employer's, a school's), one under another
+    person's name is theirs; an IBAN is the applicant's or payee's account by its section
+    (Kontoinhaber/in, Bankverbindung, the applicant's) or by the words before it, never
+    the authority's;
+``doctype``
+    the document's type carries the field (``doctypes.<type>.fields``): an IBAN on a building
+    permit, a date of birth on an animal-keeping form is someone else's (the fee account, a
+    child's) -- found, never sure;
+``date``
+    a date that can be: a received or application date not after the intake, a date of birth
+    before it and at most 120 years back (a year misread by the OCR, "2028" for "2026");
 ``read``
     on a scan, every word of it was read by Tesseract with a word
     confidence of at least :data:`MIN_WORD_CONF` (the OCR engine's hOCR
@@ -43,10 +55,13 @@ The checks (:func:`unchecked` returns the names of those that fail):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
+from ekte.stages.extract.spelling import all_caps
 from ekte.stages.extract.candidates import PERSON_FIELDS, Cand
 
 #: Tesseract word confidence (0-100) every word of a scanned value needs
@@ -81,6 +96,13 @@ _ANCHORS = {("pattern", "aktenzeichen"): ("pattern",), ("pattern", "antragsdatum
 #: fields whose every candidate, labelled or not, counts against another: an IBAN found by its
 #: shape and check digits is sure only as the document's one IBAN (not beside the authority's)
 _ANY_RIVAL = ("iban",)
+#: fields whose unlabelled candidates count against a labelled one too: a second date of birth
+#: anywhere (a child's, a parent's in a sentence) leaves open whose the labelled one is
+_ANY_SOURCE = ("iban", "geburtsdatum")
+#: fields whose value must be the document's person's by a name before it (check ``whose``)
+_OWNED = _ADDRESS + ("telefon", "email")
+#: a date of birth at most this many years before the intake
+MAX_AGE = 120
 #: fields whose own check digits catch a misread character: read by OCR at any word confidence
 _SELF_CHECKING = ("iban",)
 #: fields whose value is cut out of the label's text: nothing else may stand there
@@ -126,12 +148,15 @@ def type_ok(c: Cand) -> bool:
     if f == "strasse":
         return bool(_STREET.fullmatch(v))
     if f in ("ort", "gemarkung"):
-        return bool(_ORT.fullmatch(v)) and len(v) >= 2
+        # in capitals ("BAD NEUSTADT A. D. SAALE") the town's spelling is a guess (see values.town_case)
+        return bool(_ORT.fullmatch(v)) and len(v) >= 2 and not (f == "ort" and all_caps(v))
     if f == "aktenzeichen":
         if c.source == "pattern":  # found by the profile's own file-number patterns
             return True
         return c.label in FILE_NUMBER_LABELS and bool(_AZ.fullmatch(v)) and sum(ch.isdigit() for ch in v) >= 2 \
             and not _DATE_IN.search(v) and not _is_date(v) and _az_words_ok(v)  # "BA 06.09.2025 4170/25": dates
+    if f == "verein":  # a registered club's name ends in its legal form; without it, wrapped or cut ("… 1888 e.V.")
+        return bool(re.search(r"\be\.\s?V\.?$", v))
     if f == "flurstueck" and "," in v:
         return False  # a list of parcels: a clerk checks that it is all of them
     if f in _WHOLE and c.source in _LABELLED and not c.pseudo and _leftover(c.raw, v):
@@ -178,7 +203,7 @@ def _rivals(cands: list[Cand]) -> dict[int, bool]:
     and is not from a section that ranks below its own."""
     by_field: dict[str, list[Cand]] = defaultdict(list)
     for c in cands:
-        if (c.source in _LABELLED + ("stamp",) or _ANCHORS.get((c.source, c.field)) or c.field in _ANY_RIVAL) \
+        if (c.source in _LABELLED + ("stamp",) or _ANCHORS.get((c.source, c.field)) or c.field in _ANY_SOURCE) \
                 and c.ok:
             by_field[c.field].append(c)
     out = {}
@@ -199,22 +224,88 @@ def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:
     for c in cands:
         if c.field == "nachname" and c.source in _LABELLED and c.ok and c.rank < 9:
             names[c.rank].add(re.sub(r"\s+", "", c.value).casefold())
-    return any(c.rank == 8 for c in cands), {r for r, ns in names.items() if len(ns) > 1}
+    # someone else's section shows in a person's value there (an IBAN under "Bankverbindung" is no person's)
+    return any(c.rank == 8 and c.field in PERSON_FIELDS for c in cands), {r for r, ns in names.items() if len(ns) > 1}
 
 
-def _names_at(cands: list[Cand]) -> list[tuple[int, int]]:
-    """(page, offset) of every labelled name of the document's person (not someone else's)."""
-    return [(c.page, c.start) for c in cands if c.field in ("vorname", "nachname") and c.source in _LABELLED and c.ok
-            and c.rank < 8]
+def _names_at(cands: list[Cand]) -> list[tuple[int, int, bool, bool]]:
+    """(page, offset, the document's person's?) of every labelled name (and a letter head's, the writer's
+    own sentence's): someone else's in another's
+    section (rank 8), or outside any section when the person's own section names someone else
+    ("Kassenwart/in" under the club's chair)."""
+    names = [c for c in cands if c.field in ("vorname", "nachname") and c.ok and c.rank < 9 and (
+        c.source in _LABELLED or c.source == "header" or (c.source, c.label) == ("prose", "prose"))]
+    key = lambda c: (c.field, re.sub(r"\s+", "", c.value).casefold())  # noqa: E731
+    own = {key(c) for c in names if c.rank < 5}
+    owns = {f for f, _ in own}
+    # the writer's own sentence ("Ich, Paul Lange, …") names whose the rest of the page is
+    return [(c.page, c.start, c.rank < 5 or (c.rank == 5 and (c.field not in owns or key(c) in own)),
+             c.source == "prose") for c in names]
 
 
-def _whose_unknown(c: Cand, names: list[tuple[int, int]]) -> bool:
-    return c.field in _ADDRESS and c.rank == 5 and c.source in _LABELLED and not any(
-        p == c.page and -80 <= c.start - at <= NAME_REACH for p, at in names)
+def _whose_unknown(c: Cand, names: list[tuple[int, int, bool, bool]], writer: bool = False) -> bool:
+    """An address/telephone/e-mail outside any section: the nearest labelled name before it (or on its
+    row) must be the document's person's; an IBAN: the applicant's or payee's account (or, in a letter
+    its writer writes for themself, "Ich, Paul Lange, …", the writer's)."""
+    if c.field == "iban" and c.source in _LABELLED:
+        return c.whose == "authority" or (c.whose != "payee" and c.role != "account" and c.rank >= 5 and not writer)
+    if c.field not in _OWNED or c.rank != 5 or c.source not in _LABELLED:
+        return False
+    near = [(at, mine) for p, at, mine, anywhere in names
+            if p == c.page and -80 <= c.start - at and (anywhere or c.start - at <= NAME_REACH)]
+    return not near or not max(near)[1]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the document says beyond its page: the fields its type does not carry (that other
+    types do), and the day it arrived."""
+    foreign: frozenset = frozenset()
+    intake: dt.date | None = None
+
+
+def _day(value: str) -> dt.date | None:
+    m = re.fullmatch(r"(\d{2})\.(\d{2})\.(\d{4})", value or "")
+    try:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
+    except ValueError:
+        return None
+
+
+def impossible_date(field: str, value: str, intake: dt.date | None) -> bool:
+    """A date that cannot be: received or applied for after the intake, born on or after it or
+    more than :data:`MAX_AGE` years before it."""
+    d = _day(value)
+    if intake is None or field not in _DATES or d is None:
+        return False
+    if field == "geburtsdatum":
+        return d >= intake or d.year < intake.year - MAX_AGE
+    return d > intake + dt.timedelta(days=1)  # a day's grace: the intake clock vs the stamp's day
+
+
+def _dated(cands: list[Cand]) -> dict[str, list[dt.date]]:
+    """The dates of the document's checked received and application dates."""
+    out: dict[str, list[dt.date]] = {"antragsdatum": [], "eingangsdatum": []}
+    for c in cands:
+        d = _day(c.value) if c.field in out and c.ok and _has_label(c) else None
+        if d is not None:
+            out[c.field].append(d)
+    return out
+
+
+def _out_of_order(c: Cand, dated: dict[str, list[dt.date]]) -> bool:
+    """Received before it was written, written after it was received (one of them misread: "2020" for "2025")."""
+    d, day = _day(c.value), dt.timedelta(days=1)
+    if d is None or c.field not in dated:
+        return False
+    if c.field == "eingangsdatum":
+        return any(a > d + day for a in dated["antragsdatum"])
+    return any(r < d - day for r in dated["eingangsdatum"])
 
 
 def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set()),
-              names: list[tuple[int, int]] | None = None) -> list[str]:
+              names: list[tuple[int, int, bool, bool]] | None = None, facts: Facts = Facts(),
+              dated: dict[str, list[dt.date]] | None = None) -> list[str]:
     """The names of the checks *c* fails ([] : it may be sure)."""
     miss = []
     if not _has_label(c):
@@ -229,23 +320,29 @@ def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] =
     if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others) or c.rank in two):
         # someone else's; outside any section on a page with someone else's; two persons in its section
         miss.append("person")
-    if names is not None and _whose_unknown(c, names):
+    if names is not None and _whose_unknown(c, names, any(anywhere and mine for *_, mine, anywhere in names)):
         miss.append("whose")
+    if c.field in facts.foreign:
+        miss.append("doctype")
+    if impossible_date(c.field, c.value, facts.intake) or (dated and _out_of_order(c, dated)):
+        miss.append("date")
     need = MIN_CODE_CONF if c.field in _CODES else MIN_WORD_CONF
     if c.ocr and (c.wconf is None or c.wconf < need) and c.field not in _SELF_CHECKING:
         miss.append("read")
     return miss
 
 
-def capped(scored: list[tuple[Cand, float]], threshold: float) -> list[tuple[Cand, float, list[str]]]:
+def capped(scored: list[tuple[Cand, float]], threshold: float,
+           facts: Facts = Facts()) -> list[tuple[Cand, float, list[str]]]:
     """Every (candidate, confidence) with the checks it fails; a candidate
     that fails any stays below *threshold*."""
     rivals = _rivals([c for c, _ in scored])
     persons = _persons([c for c, _ in scored])
     names = _names_at([c for c, _ in scored])
+    dated = _dated([c for c, _ in scored])
     cap = max(0.0, threshold - BELOW)
     out = []
     for c, p in scored:
-        miss = unchecked(c, rivals, persons, names)
+        miss = unchecked(c, rivals, persons, names, facts, dated)
         out.append((c, min(p, cap) if miss else p, miss))
     return out

@@ -27,6 +27,9 @@ ROLE_WORDS = (
     ("erziehungsberechtigt", "representative"), ("sorgeberechtigt", "representative"), ("betreuer", "representative"),
     ("kontoinhaber", "account"), ("vorsitzend", "chair"), ("vertreten durch", "chair"),
     ("ansprechpartner", "representative"), ("entwurfsverfasser", "other"), ("eigentümer", "other"),
+    ("mutter", "representative"), ("vaters", "representative"), ("eltern", "representative"),
+    ("arbeitgeber", "other"), ("betriebs", "other"), ("ehegatt", "other"), ("ehepartner", "other"), ("ehefrau", "other"), ("ehemann", "other"),
+    ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
 )
 #: labels so common in running text or so short that they count only at the start of a cell or before a colon
 WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse", "zuschuss", "kennzeichen", "fin",
@@ -154,7 +157,10 @@ def section_of(text: str, lex: Lexicon) -> str | None:
         return None
     # a gendered pair ("Entwurfsverfasserin / Entwurfsverfasser") or two names of one section
     # ("Gesetzliche Betreuung / Bevollmächtigte Person"): either names the section
-    for part in [key] + (key.split(" / ") if " / " in key and len(key) <= 2 * lex.head_len[1] + 3 else []):
+    # a remark in brackets after the heading ("Ansprechpartner/in (Kassenwart/in)", "Bauherr/in (falls abweichend)")
+    bare = re.sub(r"\s+\([^()]*\)$", "", key)
+    for part in dict.fromkeys([key, bare] + (key.split(" / ") if " / " in key and len(key) <= 2 * lex.head_len[1] + 3
+                                              else [])):
         if part in lex.sections:
             return lex.sections[part]
     if len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:

@@ -101,20 +101,51 @@ def stamp_date_candidates(pno: int, text: str) -> list[Cand]:
 #: words that say an account is the one to pay to: the applicant's, the payee's, the club's
 _PAYEE = re.compile(r"(?i)(?:kontoinhaber|bankverbindung|kontoverbindung|zahlungen\b.{0,30}\bkonto|"
                     r"auf\s+(?:das|mein|unser)\s+konto|überweis|auszahl|erstatt|zahlungsempfänger|"
-                    r"abbuch|abgebucht|lastschrift|einzug|(?:\w*konto|iban)[\s:(]*$)")
+                    r"abbuch|abgebucht|lastschrift|einzug|eingezogen|\w+konto[\s:(]*$)")
 
 
-def iban_context(text: str, start: int, end: int) -> str:
-    """Whose an IBAN found by its shape is: "authority" (a letterhead or footer line, a line naming the
+#: lines before a labelled IBAN that may say whose it is
+LABEL_CONTEXT = 6
+#: an account to pay a fee to is the authority's, whatever else the text says
+_FEE = re.compile(r"(?i)gebühr|kassenzeichen|verwendungszweck")
+#: the same words, a label's own excepted ("IBAN:" says it is an account, not whose)
+_PAYEE_WORDS = re.compile(_PAYEE.pattern.replace(r"|\w+konto[\s:(]*$", "") + r"|\b(?:des|der)\s+(?:Vereins|"
+                          r"Antragstell\w*|Zuwendungsempfänger\w*|Leistungsberechtigten)\b|\bmeine[mnrs]?\b|"
+                          r"kfz-steuer|sepa")
+
+
+def iban_context(text: str, start: int, end: int, label_lines: int = 0) -> str:
+    """Whose an IBAN is: "authority" (a letterhead or footer line, a line naming the
     authority or its cash office), "payee" (its line or the two before it say it is the account to pay
-    to), else "" (anyone's: a candidate, never sure)."""
+    to), else "" (anyone's: a candidate, never sure).  *label_lines*: an IBAN after a label on its own
+    line (1) or on the line above (2) -- the label says it is an account, not whose: the two lines
+    before the label must say it (a heading "Bankverbindung des Vereins", "Kontoinhaber/in: …",
+    "Der Zuschuss ist zu überweisen auf")."""
+    if _authority_line(text, start, end, by_place=not label_lines):
+        return "authority"
+    ls = text.rfind("\n", 0, start) + 1
+    if label_lines:
+        for _ in range(label_lines - 1):
+            ls = text.rfind("\n", 0, max(0, ls - 1)) + 1
+        hs = ls
+        for _ in range(LABEL_CONTEXT):
+            hs = text.rfind("\n", 0, max(0, hs - 1)) + 1
+        head = text[hs:ls] + text[ls:start]
+        return "payee" if hs < ls and _PAYEE_WORDS.search(head) and not _FEE.search(head) else ""
+    le = text.find("\n", end)
+    line = text[ls: le if le >= 0 else len(text)]
+    before = text[max(0, text.rfind("\n", 0, max(0, ls - 1 - 120)) + 1): start][-200:]
+    return "payee" if _PAYEE.search(before) or _PAYEE.search(line + text[end:end + 60]) else ""
+
+
+def _authority_line(text: str, start: int, end: int, by_place: bool = True) -> bool:
+    """An IBAN in a line naming the authority or its cash office, or (*by_place*: one found by its shape,
+    no label) in a letterhead or footer line."""
     ls, le = text.rfind("\n", 0, start) + 1, text.find("\n", end)
     line = text[ls: le if le >= 0 else len(text)]
     n, k = max(1, text.count("\n")), text.count("\n", 0, start)
-    if _AUTHORITY.search(line) or re.search(r"(?i)kreiskasse|kasse\b|www\.|seite \d", line) or k < 2 or k > n - 2:
-        return "authority"
-    before = text[max(0, text.rfind("\n", 0, max(0, ls - 1 - 120)) + 1): start][-200:]
-    return "payee" if _PAYEE.search(before) or _PAYEE.search(line + text[end:end + 60]) else ""
+    return bool(_AUTHORITY.search(line) or re.search(r"(?i)kreiskasse|kasse\b|www\.|seite \d", line) or (
+        by_place and (k < 2 or k > n - 2)))
 
 
 def _block_cands(pno: int, parts: list, y: float, role: str) -> list[Cand]:

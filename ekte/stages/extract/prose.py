@@ -19,7 +19,7 @@ from ekte.stages.extract.candidates import Cand
 MAX_PROSE = 20_000
 _W = r"[^\W\d_][\w\-']*"
 _NAMES = rf"({_W}(?:[ \t]+{_W}){{1,3}})"
-_BORN = r"(?:geboren|geb\.)\s+am\s+"
+_BORN = r"(?:geboren|geb\.)\s+(?:am\s+)?(?=\d)"
 _HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/–]\s?\d{1,4}\s?[a-zA-Z]?)?"
 #: running text written for someone else: the writer's own data are not the applicant's for sure
 FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|i\.\s?A\.|im\s+Auftrag|"
@@ -73,6 +73,11 @@ def _date_after(field: str, text: str, at: int, pno: int, source: str, label: st
     if not r or r[2] != 0:
         return None
     return _cand(field, V.Parsed(r[0], True, r[1]), pno, at, at + r[3], source, label, raw=text[at: at + 30])
+
+
+def signs_for_others(text: str) -> bool:
+    """The writer writes for someone else (a carer, a representative, "i. A."): the letter's sender is not the person."""
+    return bool(_SIGNS_FOR_OTHERS.search(text[:MAX_PROSE]))
 
 
 def prose_candidates(pno: int, text: str) -> list[Cand]:

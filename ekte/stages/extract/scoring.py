@@ -41,12 +41,13 @@ def vnorm(v: str) -> str:
 
 
 def role_rank(c: Cand, primaries: list[str]) -> int:
-    """0, 1, … for the document's person roles (best first); 5 no section; 8 someone else; 9 the authority."""
+    """0, 1, … for the document's person roles (best first); 5 no section; 8 someone else; 9 the authority
+    or no person at all (a label naming a place: "Lage des Grundstücks")."""
     if c.role in primaries:
         return primaries.index(c.role)
     if c.role is None or c.role == "neutral":
         return 5
-    return 9 if c.role == "authority" else 8
+    return 9 if c.role in ("authority", "place") else 8
 
 
 def prior(c: Cand, rank: int, outranked: bool) -> float:
@@ -116,14 +117,27 @@ class FieldModel:
         return cls({str(k): float(v) for k, v in blob["weights"].items()}, float(blob["bias"]), blob.get("meta"))
 
 
+ADDRESS_FIELDS = ("strasse", "plz", "ort")
+
+
+def address_roles(primaries: list[str]) -> list[str]:
+    """Whose address the document's is: a club's application is signed by its chair (the names), but its
+    address is the club's (the applicant's), not the chair's home -- when the page has both."""
+    if "chair" in primaries and "applicant" in primaries:
+        return ["applicant"] + [r for r in primaries if r != "applicant"]
+    return primaries
+
+
 def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tuple[Cand, dict[str, float]]]:
     """Every candidate with its features (they depend on the other candidates of its field)."""
     by_field: dict[str, list[Cand]] = defaultdict(list)
     for c in cands:
         by_field[c.field].append(c)
     out = []
-    for _field, cs in by_field.items():
-        ranks = [role_rank(c, primaries) for c in cs]
+    for field, cs in by_field.items():
+        roles = {c.role for c in cs}
+        own = address_roles(primaries) if field in ADDRESS_FIELDS and {"applicant", "chair"} <= roles else primaries
+        ranks = [role_rank(c, own) for c in cs]
         best = min(r for r, c in zip(ranks, cs) if c.ok) if any(c.ok for c in cs) else min(ranks)
         counts: dict[str, int] = defaultdict(int)
         for c in cs:

@@ -211,7 +211,7 @@ _PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+([^\W\d_][^\d,;:
 
 def parse_address(raw: str) -> dict[str, str]:
     """Street + number, PLZ, Ort from one line ("Lindenweg 4a, 12345
-    Musterstadt", "12345 Musterstadt", "Am Markt 3 - 12345 Musterstadt")."""
+    Musterstadt", "12345 Musterstadt", "Am Markt 3 - 12345 Musterstadt", "12345 Musterstadt, Lindenweg 4a")."""
     v = strip_debris(raw)
     out: dict[str, str] = {}
     m = _PLZ_ORT.search(v + " ")
@@ -222,6 +222,10 @@ def parse_address(raw: str) -> dict[str, str]:
             out["plz"] = plz
             out["ort"] = clean(m.group(2))
             head = v[: m.start()]
+            tail = v[m.end():].strip(" .;")
+            if not _STREET.search(head) and (v + " ")[m.end() - 1:m.end()] == "," and _STREET.fullmatch(tail) \
+                    and not re.match(r"(?i)(?:tel|fax|mobil|e-?mail)", tail):
+                head = tail  # the Ort first: "31362 Morgenroth, Brunnenweg 38"
     s = _STREET.search(head)
     if s:
         street = clean(s.group(1) + " " + re.sub(r"\s+", "", s.group(2)))
@@ -356,12 +360,14 @@ def v_betrag(raw: str) -> Parsed | None:
 #: what ends an Aktenzeichen that runs on in its cell
 _AZ_STOP = re.compile(r"\s(?:vom|v\.|Datum|Bitte|bei|Ihre?|Unser|Tel|Telefon|E-Mail)\b.*$", re.I)
 _AZ_TOKEN = re.compile(r"[\w./\-–]{1,24}")
+_AZ_DATED = re.compile(r"(?<=\S),\s*\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})$")
 
 
 def v_aktenzeichen(raw: str) -> Parsed | None:
     """An Aktenzeichen as the token sequence to the end of its value
     ("AB 3 - 12.10 - 1234/25", "S 55 - 1111/2025", "632-1234/2025/Bau")."""
     v = _AZ_STOP.sub("", strip_debris(raw)).strip(" .,;")
+    v = _AZ_DATED.sub("", v)  # "Ihr Zeichen, Ihre Nachricht vom" / "53.1 - IfSG - 8423/25, 23.3.2025": the date is the letter's
     if not any(c.isdigit() for c in v):
         return None  # "Ihr Zeichen, Ihre Nachricht vom": the rest of a label, no file number
     tokens = v.split(" ")
@@ -388,3 +394,4 @@ VALIDATORS: dict[str, Callable[[str], Parsed | None]] = {
     "flur": v_flur, "flurstueck": v_flurstueck, "verein": v_verein, "betrag_eur": v_betrag,
     "aktenzeichen": v_aktenzeichen,
 }
+
