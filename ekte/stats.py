@@ -100,11 +100,6 @@ def compute(j: Any, profile: Any = None, *, since: str | None = None, until: str
             by: tuple[str, ...] = ("type", "channel", "outcome")) -> dict[str, Any]:
     """The figures of one period (dates as YYYY-MM-DD or DD.MM.YYYY; *by*: keys of :data:`KEYS`)."""
     since, until = day(since), day(until)
-    if since and until and since > until:
-        from ekte.errors import ConfigError
-
-        raise ConfigError(f"--since {since} is after --until {until}: no day lies between them "
-                          "(--since is the first day, --until the last)")
     bad = [k for k in by if k not in KEYS]
     if bad:
         from ekte.errors import ConfigError
