@@ -1,9 +1,14 @@
 """ekte — bring incoming documents into the German electronic file (E-Akte)."""
 
+import logging as _logging
 import os as _os
 import sys as _sys
 
 __version__ = "0.1.0"
+
+# a library prints nothing by itself (no Python "last resort" lines on a script's stderr); the command line, the
+# daemons and the worker processes set up their own handler (ekte.logs)
+_logging.getLogger("ekte").addHandler(_logging.NullHandler())
 
 #: Ctrl-C pressed while the ``ekte`` command loads (before a run can report it): kept here, and raised by
 #: :func:`ekte.cli_errors.sigint_now` once the command knows how to end (``--json``: the JSON of a run that

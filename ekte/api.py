@@ -14,7 +14,7 @@ from pathlib import Path
 from ekte.errors import ConfigError, DocumentError, ExitCode, MissingDependency
 from ekte.model import Document, Status
 from ekte.pipeline import IngestResult, Pipeline, ProgressSink, default_workdir
-from ekte.pipeline.runs import inputs
+from ekte.pipeline.runs import inputs, path_list
 from ekte.profile import Profile, available_profiles, check_profile, load_profile
 
 __all__ = [
@@ -56,7 +56,7 @@ def with_executor(prof: Profile, executor: str | None = None, scheduler: str | N
 
 
 def ingest(
-    paths: list[str | Path],
+    paths: list[str | Path] | str | Path,
     *,
     profile: str | Profile | None = None,
     workdir: str | Path | None = None,
@@ -74,11 +74,11 @@ def ingest(
     (*executor* ``dask``: on Dask distributed, see :func:`with_executor`)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     prof = with_executor(prof, executor, scheduler, shared_root)
-    inputs(list(paths))  # a mistyped input is refused before a working directory is made for it
+    paths = inputs(paths)  # a mistyped input is refused before a working directory is made for it (one path: a list of one)
     if move_to is not None and Path(move_to).exists() and not Path(move_to).is_dir():
         raise ConfigError(f"--move {move_to}: that is a file, not a folder (originals are moved into a folder)")
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
-        return p.ingest([Path(x) for x in paths], move_to=move_to, progress=progress)
+        return p.ingest(paths, move_to=move_to, progress=progress)
 
 
 def ingest_report(result: IngestResult, path: str | Path, *, profile: str | Profile | None = None,
@@ -129,7 +129,7 @@ def _exportable(p: Pipeline, ids: list[str]) -> None:
 
 
 def import_xdomea(
-    containers: list[str | Path],
+    containers: list[str | Path] | str | Path,
     *,
     profile: str | Profile | None = None,
     workdir: str | Path | None = None,
@@ -148,11 +148,9 @@ def import_xdomea(
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     prof = with_executor(prof, executor, scheduler, shared_root)
-    for c in containers:
-        if not Path(c).exists():
-            raise ConfigError(f"input not found: {c}")
+    containers = inputs(containers)
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
-        return import_containers(p, [Path(c) for c in containers], progress=progress)
+        return import_containers(p, containers, progress=progress)
 
 
 def mail(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
@@ -168,11 +166,11 @@ def mail(*, profile: str | Profile | None = None, workdir: str | Path | None = N
         return fetch_mail(p, progress)
 
 
-def analyze(paths: list[str | Path], *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+def analyze(paths: list[str | Path] | str | Path, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
             overrides: list[str] | None = None, jobs: int | None = None, plugins: list[str] | None = None,
             progress: ProgressSink | None = None) -> list[Document]:
     """OCR (as ingest would), classify and extract, without archiving."""
-    roots = inputs(list(paths))  # a missing input: ConfigError "input not found" (exit 2), as for ingest
+    roots = inputs(paths)  # a missing input: ConfigError "input not found" (exit 2), as for ingest
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     p = Pipeline(prof, workdir, jobs=jobs, plugins=plugins, archives=False)
     return p.analyze(roots, progress)
@@ -303,7 +301,7 @@ def watch(paths: list[str | Path], *, profile: str | Profile | None = None, work
     if not paths and not prof.intake.mail.configured:
         raise ConfigError("name a folder to watch, or configure the mailbox to poll (intake.mail.host)")
     session = Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins)
-    w = Watcher(session, [Path(p) for p in paths], polling=polling, stable_seconds=stable_seconds,
+    w = Watcher(session, path_list(paths), polling=polling, stable_seconds=stable_seconds,
                 rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace_seconds,
                 done_dir=Path(done_dir) if done_dir else None)
     return w.run()

@@ -58,7 +58,7 @@ def _main(
 
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
-                    report: Any = None, inputs: List[Path] | None = None) -> None:
+                    report: Any = None, inputs: List[Path] | None = None, command: str = "ekte ingest") -> None:
     """Run an ingest-like API call with a progress bar, print its summary
     (or JSON) and exit with its exit code."""
     setup_logging(verbose, log_format)
@@ -74,7 +74,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     if as_json:
         result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
     else:
-        render.summary(result)
+        render.summary(result, command)
     if result.failure is not None:
         _fail(result.failure.exit_code, result.failure.message)
     if result.not_moved:
@@ -144,7 +144,7 @@ def import_xdomea_cmd(
         containers, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, progress=progress,
         executor=executor.value if executor else None, scheduler=scheduler, shared_root=shared_root,
-    ), as_json, no_progress, verbose, log_format.value, inputs=containers)
+    ), as_json, no_progress, verbose, log_format.value, inputs=containers, command="ekte import-xdomea")
 
 
 @command(name="export")
@@ -259,7 +259,7 @@ def classify(
     with _exit_on_errors():
         docs = api.analyze(files, profile=profile, workdir=workdir, overrides=override, jobs=jobs, plugins=plugin)
     if as_json:
-        print(json.dumps({"version": 1, "documents": [render.doc_summary(d) for d in docs]}, ensure_ascii=False,
+        print(json.dumps({"version": 1, "documents": [render.classify_summary(d) for d in docs]}, ensure_ascii=False,
                          indent=2))
     else:
         render.classified(docs)

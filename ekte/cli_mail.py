@@ -19,4 +19,4 @@ def mail_cmd(
     _run_and_report(lambda progress: api.mail(
         profile=profile, workdir=workdir, overrides=override, jobs=jobs, connectors=connector or None,
         plugins=plugin, progress=progress,
-    ), as_json, no_progress, verbose, log_format.value)
+    ), as_json, no_progress, verbose, log_format.value, command="ekte mail")

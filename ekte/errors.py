@@ -49,19 +49,29 @@ REASONS = {
 
 
 class EkteError(Exception):
-    """Base class of ekte's own errors."""
+    """Base class of ekte's own errors.  ``exit_code``: the code the command
+    line exits with for it (a script can do the same)."""
+
+    exit_code: int = ExitCode.INTERNAL
 
 
 class ConfigError(EkteError):
-    """A profile or an override is invalid (exit code 2)."""
+    """A profile, an override or an argument is invalid (exit code 2)."""
+
+    exit_code = ExitCode.USAGE
 
 
 class MissingDependency(EkteError):
     """An external program is missing (exit code 3)."""
 
+    exit_code = ExitCode.MISSING_DEPENDENCY
+
 
 class DocumentError(EkteError):
-    """One document cannot be processed; it goes to quarantine."""
+    """One document cannot be processed; it goes to quarantine (a run with
+    one exits 1)."""
+
+    exit_code = ExitCode.DOCUMENTS_NEED_ATTENTION
 
     def __init__(self, code: str, message: str | None = None, stage: str = ""):
         self.code = code
@@ -92,8 +102,8 @@ class EnvironmentFailure(EkteError):
         self.message = message
         super().__init__(message)
 
-    @property
-    def exit_code(self) -> int:
+    @property  # type: ignore[override]
+    def exit_code(self) -> int:  # type: ignore[override]
         return ExitCode.JOURNAL_DAMAGED if self.code == "journal_damaged" else ExitCode.ENVIRONMENT
 
     def to_dict(self) -> dict[str, str]:

@@ -40,13 +40,29 @@ class RichProgress:
         self.p.stop()
 
 
-def summary(result: Any) -> None:
+def _nothing_new(mail: dict[str, Any] | None) -> bool:
+    """``ekte mail`` that took nothing: "no new messages in INBOX" (German for a German user), or — the
+    server refused or could not be reached — nothing beyond the error the log has shown.  False: no mail run."""
+    if mail is None:
+        return False
+    if not mail.get("errors"):
+        from ekte.serve.i18n import cli_language
+
+        folder = mail.get("folder") or "INBOX"
+        out.print(f"keine neuen Nachrichten in {folder}" if cli_language() == "de" else f"no new messages in {folder}",
+                  highlight=False)
+    return True
+
+
+def summary(result: Any, command: str = "ekte ingest") -> None:
     s = result.summary
     if not s["total"] and result.failure is None:
+        if _nothing_new(s.get("mail")):
+            return
         out.print("nothing to ingest: no files found in the input(s) (names in intake.ignore are skipped)",
                   highlight=False)
         return
-    t = Table(title="ekte ingest — summary", show_footer=False)
+    t = Table(title=f"{command} — summary", show_footer=False)
     t.add_column("document type")
     for title in ("archived, exported", "archived, for review"):
         t.add_column(title, justify="right")
@@ -141,6 +157,15 @@ def doc_summary(d: Any) -> dict[str, Any]:
                    for k, f in d.fields.items()},
         "pages": d.pages, "error": d.error.to_dict() if d.error else None, "warnings": d.warnings,
     }
+
+
+def classify_summary(d: Any) -> dict[str, Any]:
+    """One document of ``ekte classify --json`` (which archives nothing): ``status`` is ``classified`` (sure
+    enough that ingest would archive and export it), ``review`` (a clerk would check it) or ``quarantined``."""
+    out = doc_summary(d)
+    if out["status"] == "archived":
+        out["status"] = "classified"
+    return out
 
 
 def classified(docs: list[Any]) -> None:

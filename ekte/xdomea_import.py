@@ -110,6 +110,7 @@ class XdomeaSource:
                                            if isinstance(item, Rejected) else {"taken": True})})
             out.append(item)
         _groups([s for s in out if isinstance(s, Staged)])
+        _unreferenced(report, pkg, msg, msg_name)
         return out
 
     def _stage(self, e: Entry, msg: Message, pkg: Package, path: Path, msg_name: str, staging: Path,
@@ -136,6 +137,19 @@ class XdomeaSource:
             target.write_bytes(data)
         given["provenance"]["_index"] = e.index
         return Staged(target, given)
+
+
+UNREFERENCED = "not named by the message (no Dokument's file): not imported"
+
+
+def _unreferenced(report: dict[str, Any], pkg: Package, msg: Message, msg_name: str) -> None:
+    """Files of the container the message does not name: listed as dropped
+    in the report (and one warning line), so a migration loses nothing silently."""
+    extra = [n for n in pkg.names if n != msg_name and n not in msg.files]
+    report["dropped_files"] = [{"file": n, "why": UNREFERENCED} for n in extra]
+    if extra:
+        log.warning("xdomea import: %d file(s) in a container are not named by its message and were not imported "
+                    "(listed in the migration report under dropped_files)", len(extra))
 
 
 def _groups(staged: list[Staged]) -> None:

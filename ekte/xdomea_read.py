@@ -225,6 +225,8 @@ class Message:
             raise DocumentError("bad_message", f"not an xdomea 0503 or 0605 message: {self.name}")
         self.version = ns.rsplit(":", 1)[1]
         self.header = _header(root, ns)
+        #: every file name the message names (any version, format or Anlage): the rest of a container is unreferenced
+        self.files = {(el.text or "").strip() for el in root.iter(f"{{{ns}}}Dateiname")}
         self.consumed: set[str] = set()
         self.why: dict[str, str] = {}
         self._objs: dict[str, tuple[Obj, dict[str, Any]]] = {}

@@ -198,3 +198,15 @@ def test_catch_all_only_on_evidence_of_its_own(profile):
     complaint = classify(_doc("Beschwerde über Lärm\nHiermit lege ich Beschwerde ein: seit Wochen Lärm in der Nacht. "
                               "Ich bitte um Rückruf."), profile, [RulesClassifier()])
     assert complaint.doctype == "sonstiges" and complaint.confidence >= th
+
+
+def test_classify_json_says_classified_and_nothing_about_an_archival_copy(tmp_path):
+    """``ekte classify`` archives nothing: its JSON says ``classified`` (or
+    ``review``), never ``archived``, and no PDF/A warning of a copy it never made."""
+    sample = Path(__file__).resolve().parents[1] / "samples" / "inbox" / "bauantrag-002-pdf.pdf"
+    p = run_ekte("classify", "--json", sample, "-w", tmp_path / "wd", "-o", "classify.threshold=0",
+                 "-o", "extract.auto_threshold=0", check=0)
+    (d,) = json.loads(p.stdout)["documents"]
+    assert d["status"] == "classified" and d["doctype"] == "bauantrag"
+    assert not [w for w in d["warnings"] if "archival copy" in w or "PDF/A" in w]
+    assert not (tmp_path / "wd").exists()

@@ -212,6 +212,23 @@ def test_bad_requests(api):
     assert not list((api["wd"] / "api" / "incoming").iterdir())
 
 
+def test_an_email_message_under_another_name_is_refused_too(api):
+    """One submission is one document: an e-mail (a Vorgang of body and
+    attachments) is refused with 415 by what its bytes are, also under a
+    document's name and type; nothing is kept."""
+    import mail_files as mf
+
+    raw = mf.raw(mf.message("Antrag", attachments=[("antrag.pdf", mf.pdf(), "application/pdf")]))
+    for name, ctype in (("antrag.pdf", "application/pdf"), ("scan", "application/octet-stream")):
+        r = httpx.post(api["url"] + "/api/v1/documents", files={"file": (name, raw, ctype)}, headers=api["bot"],
+                       timeout=60)
+        assert r.status_code == 415 and "intake.mail mailbox" in r.json()["detail"], r.text
+    assert not list((api["wd"] / "api" / "incoming").iterdir())
+    # a letter typed as plain text that begins like a header is a document as before
+    r = post(api, b"From: Jana Weber\nBetreff: Antrag\n\nSehr geehrte Damen und Herren,\n", name="brief.txt")
+    assert r.status_code == 202
+
+
 def test_auth_failures(api):
     path, _ = pdf(api, 2)
     data = path.read_bytes()

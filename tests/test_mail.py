@@ -147,3 +147,23 @@ def test_eml_dropped_into_a_watched_inbox(tmp_path):
         proc.send_signal(signal.SIGTERM)
         err = proc.communicate(timeout=60)[1]
     assert proc.returncode == 0, err[-2000:]
+
+
+def test_a_quarantined_attachment_counts_under_the_mail_channel(tmp_path):
+    """Statistics by channel: what came by e-mail and was quarantined is
+    counted as mail, not as a file from a folder."""
+    from helpers import run_ekte
+
+    m = mf.message("Antrag", attachments=[("boese.zip", mf.zip_bytes({"../../x.pdf": mf.pdf()}), "application/zip")])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "antrag.eml").write_bytes(mf.raw(m))
+    wd = tmp_path / "wd"
+    res = _ingest_json(tmp_path / "in", "-w", wd)
+    assert "unsafe_package" in [(d["error"] or {}).get("code") for d in res["documents"]]
+    p = run_ekte("stats", "-w", wd, "--by", "channel,outcome", "--format", "csv", "--lang", "en", check=0)
+    rows = [r.split(",")[:2] for r in p.stdout.splitlines()[1:]]
+    assert ["mail", "quarantined"] in rows and not [r for r in rows if r[0] == "file"]
+    # a period that ends before it begins: one line, exit 2
+    p = run_ekte("stats", "-w", wd, "--since", "2026-12-01", "--until", "01.11.2026")
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    assert "before it begins" in p.stderr

@@ -156,6 +156,13 @@ def test_configuration_errors_in_one_line(mailbox, tmp_path):
     assert p.returncode == 2 and "secrets are not read from profiles" in p.stderr
     p = run_ekte("mail", "-w", wd, *opts(mailbox), env={"EKTE_TEST_IMAP_PASSWORD": "falsch"})
     assert p.returncode == 1 and "refused the login" in p.stderr and "falsch" not in p.stderr
+    # only the login error: once, and no word about files in an input
+    assert p.stderr.count("refused the login") == 1 and "nothing to ingest" not in p.stdout + p.stderr
+    # nothing new in the mailbox: said so (in German, as to a German user; --lang-less: EKTE_LANG)
+    p = run_ekte("mail", "-w", wd, *opts(mailbox), env={**ENV, "EKTE_LANG": "de"}, check=0)
+    assert p.stdout.strip() == "keine neuen Nachrichten in INBOX"
+    p = run_ekte("mail", "-w", wd, *opts(mailbox), env={**ENV, "EKTE_LANG": "en"}, check=0)
+    assert p.stdout.strip() == "no new messages in INBOX"
     p = run_ekte("mail", "-w", wd, *opts(mailbox, "-o", "intake.mail.host=192.0.2.1"), env=ENV)
     assert p.returncode == 2 and "only allowed to a loopback address" in p.stderr
 

@@ -46,3 +46,22 @@ def test_the_same_corrupt_pdf_twice_in_one_run_with_move(tmp_path):
     # a quarantined file stays where it was: nothing went to the done folder
     assert sorted(p.name for p in inbox.iterdir()) == ["c1.pdf", "c2.pdf"]
     assert not done.exists() or not any(done.rglob("*.pdf"))
+
+
+def test_plain_text_misnamed_and_rightly_named_in_one_run(tmp_path):
+    """Each copy is judged by its own name: the ``.pdf`` one is quarantined
+    for its name, the ``.txt`` one is taken in the same run; a ``.docx``
+    copy gets its own name's message (naming the first)."""
+    wd, inbox = tmp_path / "wd", tmp_path / "in"
+    inbox.mkdir()
+    text = "Sehr geehrte Damen und Herren,\nhiermit beantrage ich einen Bauvorbescheid.\n".encode("utf-8")
+    for name in ("brief-als.pdf", "brief-b.docx", "brief.txt"):
+        (inbox / name).write_bytes(text)
+    docs = _docs(inbox, "-w", wd)
+    pdf, docx, txt = (docs[str(inbox / n)] for n in ("brief-als.pdf", "brief-b.docx", "brief.txt"))
+    assert pdf["status"] == "quarantined" and "ends in .pdf" in pdf["error"]["message"]
+    assert docx["status"] == "quarantined" and "ends in .docx" in docx["error"]["message"]
+    assert ".pdf" not in docx["error"]["message"].split("The same content")[0]
+    assert str(inbox / "brief-als.pdf") in docx["error"]["message"]
+    assert txt["status"] in ("archived", "review") and txt["error"] is None
+    assert run_ekte("journal", "check", "-w", wd).returncode == 0

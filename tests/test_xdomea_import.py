@@ -335,3 +335,81 @@ def test_report_says_what_was_dropped_and_why():
     assert why == {"Dokument/Version": "older version: only the newest version's file is imported",
                    "Dokument/Version/Format": "another format of the same version: one is imported "
                                               "(the PDF one where there is one)"}
+
+
+MIN0605 = EXAMPLES / "minimal-0605"
+MIN_PDF = "e2f4a6b8-c0d2-4e4f-9a1b-3c5d7e9f1a2b_Antrag.pdf"
+
+
+def _min_container(folder: Path, xml: str, pdf: Path) -> Path:
+    folder.mkdir()
+    shutil.copy(MIN0605 / xml, folder / xml)
+    shutil.copy(pdf, folder / MIN_PDF)
+    return folder
+
+
+def test_a_rejected_copy_of_a_good_document_leaves_the_good_one_alone(born_digital, tmp_path):
+    """The same file in two containers, the second's hash wrong: the good
+    copy is archived and exported (its claim is not the rejected copy's to
+    give back); the bad copy is a duplicate of it with its own reason, logged;
+    the journal and the archive agree.  Again in a second run: the same."""
+    pdf = sorted(born_digital[0].glob("*.pdf"))[0]
+    good = _min_container(tmp_path / "good", "minimal-0605-3.1.0.xml", pdf)
+    bad = _min_container(tmp_path / "bad", "minimal-0605-4.0.0.xml", pdf)
+    wd = tmp_path / "wd"
+    opts = ["-c", "folder", "-o", "classify.threshold=0", *NO_FIELD_REVIEW]
+    p = run_ekte("import-xdomea", "--json", good, bad, "-w", wd, *opts)
+    assert p.returncode == 1, p.stderr[-2000:]  # the bad container needs attention
+    docs = {d["source"].split("!")[0]: d for d in json.loads(p.stdout)["documents"]}
+    assert docs[str(good)]["status"] == "archived" and docs[str(good)]["error"] is None
+    assert list(docs[str(good)]["exports"]) == ["folder"]
+    b = docs[str(bad)]
+    assert b["status"] == "duplicate" and b["error"]["code"] == "hash_mismatch"
+    assert str(good) in b["error"]["message"]
+    assert "taken over" not in p.stderr and "a copy was not taken (hash_mismatch)" in p.stderr
+    assert run_ekte("journal", "check", "-w", wd).returncode == 0
+    assert run_ekte("verify", "-w", wd).returncode == 0
+    st = run_ekte("status", "--json", "-w", wd)
+    assert json.loads(st.stdout)["journal"] == {"exported": 1}
+    assert [d.name for d in (wd / "export" / "folder").iterdir()] == [b["id"]]
+    assert not (wd / "quarantine" / b["id"]).exists()
+    # a later run with the bad container alone: reported the same way, the archived one untouched
+    p2 = run_ekte("import-xdomea", "--json", bad, "-w", wd, *opts)
+    (b2,) = json.loads(p2.stdout)["documents"]
+    assert p2.returncode == 1 and b2["status"] == "duplicate" and b2["error"]["code"] == "hash_mismatch"
+    assert "a copy was not taken (hash_mismatch)" in p2.stderr
+    assert run_ekte("journal", "check", "-w", wd).returncode == 0
+
+
+def test_a_file_the_message_does_not_name_is_listed_as_dropped(tmp_path):
+    """A migration loses nothing silently: an extra member of the container
+    is in the migration report (dropped, with why) and the log says so."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for f in V4.iterdir():
+        if f.name != "README.md":
+            shutil.copy(f, folder / f.name)
+    (folder / "extra-unlisted.txt").write_text("Vermerk ohne Dokument\n", "utf-8")
+    c = zip_folder(folder, tmp_path / "extra.zip")
+    p = run_ekte("import-xdomea", "--json", c, "-w", tmp_path / "wd")
+    rep = by_container(json.loads(p.stdout))["extra.zip"]
+    assert rep["dropped_files"] == [{"file": "extra-unlisted.txt",
+                                     "why": "not named by the message (no Dokument's file): not imported"}]
+    saved = json.loads(Path(rep["report"]).read_text("utf-8"))
+    assert saved["dropped_files"][0]["file"] == "extra-unlisted.txt"
+    assert "1 file(s) in a container are not named by its message" in p.stderr
+    # the example as it is (its README.md aside): nothing else unreferenced, no warning
+    (folder / "extra-unlisted.txt").unlink()
+    p2 = run_ekte("import-xdomea", "--json", folder, "-w", tmp_path / "wd2")
+    assert by_container(json.loads(p2.stdout))["c"]["dropped_files"] == []
+    assert "not named by its message" not in p2.stderr
+
+
+def test_a_quarantined_xdomea_document_counts_under_the_xdomea_channel(born_digital, tmp_path):
+    bad = _min_container(tmp_path / "bad", "minimal-0605-4.0.0.xml", sorted(born_digital[0].glob("*.pdf"))[0])
+    import_json(bad, "-w", tmp_path / "wd", check=1)
+    p = run_ekte("stats", "-w", tmp_path / "wd", "--by", "channel,outcome", "--format", "csv", "--lang", "en", check=0)
+    assert [r.split(",")[:2] for r in p.stdout.splitlines()[1:]] == [["xdomea", "quarantined"]]
+    # the summary's title is the command's
+    p = run_ekte("import-xdomea", bad, "-w", tmp_path / "wd", check=1)
+    assert "ekte import-xdomea — summary" in p.stdout and "ekte ingest" not in p.stdout

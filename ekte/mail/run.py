@@ -56,14 +56,16 @@ def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResu
                         coord.offer(queue.popleft())
                     coord.step(0.2)
             delivery.flush_groups(session)
-            poller.poll(admission, take=False)  # move what is finished now
+            if poller.stats.taken or poller.stats.last_error is None:  # move what is finished now (the server
+                # refused or was away and nothing was taken: not asked again — one error line, not two)
+                poller.poll(admission, take=False)
     finally:
         quietly(coord.abandon)
         quietly(poller.abandon)
         shutil.rmtree(session.scratch / "mail", ignore_errors=True)
         progress.finish()
         result.seconds = time.monotonic() - t0
-        result.extra["mail"] = poller.stats.as_dict()
+        result.extra["mail"] = {**poller.stats.as_dict(), "folder": poller.s.folder}
         result.extra["attention"] = poller.stats.failed > 0 or poller.stats.errors > 0
         quietly(lambda: j.finish_run(run_id, result.summary))
     return result

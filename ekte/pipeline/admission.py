@@ -60,6 +60,10 @@ def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | 
     return out
 
 
+#: the codes :func:`check` gives (what intake refuses before any worker sees a file)
+CHECK_CODES = ("empty", "too_large", "unsupported_type")
+
+
 def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
     """What makes a file unprocessable before any worker sees it."""
     code = ("empty" if cand.size == 0
@@ -158,8 +162,9 @@ class Admission:
             doc.extra["given"] = item.given
             doc.source = item.given.get("source", doc.source)
         first = self.seen.setdefault(cand.sha256, item)
-        if first is not item:
-            return self._twin(doc, item, first, cand)
+        twin = self._twin(doc, item, first, cand) if first is not item else None
+        if twin is not None:
+            return twin
         if deferred_since is not None:
             row = j.get(cand.sha256)
             if row is not None and row["state"] == QUARANTINED and row["updated"] >= deferred_since:
@@ -201,18 +206,25 @@ class Admission:
             return Outcome(REJECTED, doc, item, error=err)
         return Outcome(TASK, doc, item, cand=cand)
 
-    def _twin(self, doc: Document, item: WorkItem, first: WorkItem, cand: intake.Candidate) -> Outcome:
+    def _twin(self, doc: Document, item: WorkItem, first: WorkItem, cand: intake.Candidate) -> Outcome | None:
         """The same content a second time while the first is known here: a
-        duplicate once the first is archived; quarantined (with the first's
-        reason, naming it) once the first was; asked again while the first is
-        in flight.  Never a duplicate of something that was not archived."""
+        duplicate once the first is archived; quarantined once the first was
+        (with this copy's own reason — the first's when it has none of its
+        own — naming the first); taken up as a document (None) when only
+        the first's name was the problem (plain text named ``.pdf``, this one
+        ``.txt``); asked again while the first is in flight.  Never a
+        duplicate of something that was not archived."""
         j = self.session.j
         row = None if j.holds(doc_key(cand.sha256)) else j.get(cand.sha256)  # held: the first is in flight here
         state = row["state"] if row is not None else None
         if state == QUARANTINED:
+            own = check(cand, self.session.profile)
+            if own is None and row["error_code"] in CHECK_CODES:  # the same bytes pass the intake check here
+                return None
             earlier = intake.display(first.path) if first.path else row["source"]
+            code, message = (own.code, own.message) if own is not None else (row["error_code"], row["error_message"])
             doc.status = Status.QUARANTINED
-            doc.error = ErrorInfo(row["error_code"], f"{row['error_message'] or ''} The same content was quarantined "
+            doc.error = ErrorInfo(code, f"{message or ''} The same content was quarantined "
                                   f"as {earlier} (quarantine/{row['id']}).".strip(), "intake")
             return Outcome(SETTLED, doc, item)
         if state in (ARCHIVED, REVIEW) + FINAL_STATES:
@@ -264,7 +276,7 @@ class Admission:
         rejected: list[Outcome] = []
         for it in parts:
             if isinstance(it, Rejected):
-                rejected.append(self._rejected(it, intake.display(path)))
+                rejected.append(self._rejected(it, intake.display(path), name))
                 continue
             given = dict(it.given)
             given.setdefault("source", f"{intake.display(path)}!/{intake.display(Path(it.path).name)}")
@@ -273,14 +285,36 @@ class Admission:
             items.append(WorkItem(Path(it.path), given, package=str(path), source_plugin=name))
         return items, rejected
 
-    def _rejected(self, it: Rejected, package: str) -> Outcome:
+    def _rejected(self, it: Rejected, package: str, plugin: str) -> Outcome:
         data = it.path
         sha = fsutil.sha256_file(data) if data else fsutil.sha256_bytes(it.source.encode("utf-8"))
         doc = Document(sha256=sha, source=it.source, size=data.stat().st_size if data else 0, media_type="")
+        doc.extra["given"] = {"provenance": {"source_plugin": plugin}}  # its channel: the intake that delivered it
         item = WorkItem(data or Path(it.source), {"source": it.source, "package": package}, package=package)
         err = ErrorInfo(it.code, it.message, "intake")
-        claim = self.session.j.claim_intake(sha, doc.id, it.source, None, self.run_id)
-        if claim.outcome != "claimed":  # known (final) or being handled elsewhere: report only
+        j = self.session.j
+        first = self.seen.get(sha) if data else None
+        row = j.get(sha) if data else None
+        if first is not None or (data and j.holds(doc_key(sha))) or (
+                row is not None and row["state"] in (ARCHIVED, REVIEW) + FINAL_STATES):
+            return self._rejected_copy(doc, item, err, first, row)
+        claim = j.claim_intake(sha, doc.id, it.source, None, self.run_id)
+        if claim.outcome != "claimed":  # being handled elsewhere: report only
             doc.status, doc.error = Status.QUARANTINED, err
             return Outcome(SETTLED, doc, item)
         return Outcome(REJECTED, doc, item, error=err)
+
+    def _rejected_copy(self, doc: Document, item: WorkItem, err: ErrorInfo, first: WorkItem | None,
+                       row: Any) -> Outcome:
+        """A rejected part (a wrong hash …) whose bytes another input of this
+        run brings, or that this working directory archived: never touches
+        that document's claim or state.  Reported as a duplicate of it (its
+        content is archived from there), with this copy's own reason as its
+        error; logged, and the run's exit code says it needs attention."""
+        where = ((first.given or {}).get("source") or intake.display(first.path)) if first is not None else row["source"]
+        doc.status, doc.duplicate_of = Status.DUPLICATE, doc.id
+        doc.error = ErrorInfo(err.code, f"{err.message} This copy was not taken: the same content is taken as "
+                                        f"document {doc.id} from {where}.", err.stage)
+        self.session.j.event(doc.id, "intake", "duplicate", f"a rejected copy ({err.code})")
+        log.warning("doc %s: a copy was not taken (%s); the same content comes from another input", doc.id, err.code)
+        return Outcome(SETTLED, doc, item)

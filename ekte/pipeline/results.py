@@ -120,7 +120,8 @@ class IngestResult:
         if self.interrupted:
             return ExitCode.INTERRUPTED
         if self.not_moved or self.extra.get("attention") or any(
-                st in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for st, _t, _p in self.documents.records()):
+                st in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for st, _t, _p in self.documents.records()) \
+                or self.documents.flawed_copies:
             return ExitCode.DOCUMENTS_NEED_ATTENTION
         return ExitCode.OK
 

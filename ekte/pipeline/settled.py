@@ -56,11 +56,14 @@ class Settled(Sequence[Document]):
         self._fd: int | None = None
         self._end = 0
         self._spool_ok = True
+        #: duplicates with an error of their own (a rejected copy of content taken from another input): attention
+        self.flawed_copies = 0
         for d in docs:
             self.append(d)
 
     def append(self, doc: Document) -> None:
         offset, length, kept = self._spool(doc)
+        self.flawed_copies += doc.status == Status.DUPLICATE and doc.error is not None
         self._entries.append(Entry(input_of(doc), doc.status, doc.doctype, doc.pages, offset, length, kept))
 
     def extend(self, docs: Any) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 from ekte import procmem
 from ekte.errors import REASONS, DocumentError, environment_failure
 from ekte.model import Classification, Document, ErrorInfo, Field
-from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, WorkResult, WorkTask
+from ekte.pipeline.tasks import ANALYZE, ARCHIVAL_WARNING, ARCHIVE, ASSEMBLE, PART, WorkerSetup, WorkResult, WorkTask
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
@@ -89,7 +89,7 @@ def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
         doc.log("intake", "form", f"{len(res['form_fields'])} form field values")
     if res.get("reason"):
         doc.archival["reason"] = res["reason"]
-        doc.warnings.append(f"archival copy is {res['format']}: {res['reason']}")
+        doc.warnings.append(f"{ARCHIVAL_WARNING} {res['format']}: {res['reason']}")
     for n in res.get("notes", []):
         doc.log("intake", "note", n)
     for a in res.get("attempts", []):

@@ -287,6 +287,8 @@ async def _accept(st: Any, upload: Upload, parts: _Parts, user: User, key: Optio
     sha = await run_in_threadpool(upload.close)
     if upload.size == 0:
         raise HTTPException(422, "the file is empty")
+    if upload.is_mail():  # one submission is one document (one id to ask about); a mail is a Vorgang of several
+        raise HTTPException(415, MAIL_REFUSED)
     meta = _metadata(parts.metadata)
     given, record = _given(st, meta, parts.filename, sha, user)
     return await run_in_threadpool(st.intake.spool.accept, upload, sha, given, record, user=user.name, key=key,

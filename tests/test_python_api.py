@@ -1,0 +1,50 @@
+"""The Python API as a script uses it: one path as a list of one, errors
+that carry the command line's exit code, and nothing printed behind the
+script's back (the ``ekte`` logger has a NullHandler)."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "inbox" / "bauantrag-002-pdf.pdf"
+
+SCRIPT = textwrap.dedent('''
+    import json, logging, sys
+    from pathlib import Path
+    from ekte.api import ingest, review_show
+    from ekte.errors import ConfigError, EkteError
+
+    if __name__ == "__main__":
+        src, empty, wd = sys.argv[1:4]
+        out = {"handlers": [type(h).__name__ for h in logging.getLogger("ekte").handlers]}
+        r = ingest(src, workdir=wd)                      # one str path: a list of one
+        out["one"] = [(d.source, d.status.value) for d in r.documents]
+        r = ingest(Path(empty), workdir=wd)              # one PathLike; quarantined (empty): nothing on stderr
+        out["empty"] = [(d.status.value, d.error.code) for d in r.documents]
+        out["exit"] = r.exit_code
+        errors = []
+        for call in (lambda: ingest("/no/such/input.pdf", workdir=wd), lambda: review_show("ffff", workdir=wd)):
+            try:
+                call()
+            except EkteError as e:
+                errors.append([type(e).__name__, e.exit_code, isinstance(e, ConfigError)])
+        out["errors"] = errors
+        print(json.dumps(out))
+''')
+
+
+def test_a_script_with_one_path_and_errors_with_exit_codes(tmp_path):
+    (tmp_path / "s.py").write_text(SCRIPT, "utf-8")
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    p = subprocess.run([sys.executable, str(tmp_path / "s.py"), str(SAMPLE), str(tmp_path / "empty.pdf"),
+                        str(tmp_path / "wd")], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-3000:]
+    out = json.loads(p.stdout)
+    assert out["handlers"] == ["NullHandler"]
+    assert [s for s, _st in out["one"]] == [str(SAMPLE)]
+    assert out["empty"] == [["quarantined", "empty"]] and out["exit"] == 1
+    assert out["errors"] == [["ConfigError", 2, True], ["NotFound", 2, True]]
+    assert p.stderr == ""  # a quarantine (a warning) reached no last-resort handler
