@@ -62,7 +62,7 @@ def verify_cmd(
 def retention_due_cmd(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge as on this date "
-                                                 "(YYYY-MM-DD; default today).")] = None,
+                                                 "(YYYY-MM-DD or TT.MM.JJJJ; default today).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List documents whose retention period has ended (nothing is deleted)."""
@@ -128,7 +128,7 @@ def retention_delete_cmd(
     force: Annotated[bool, typer.Option("--force", metavar="", help="Also delete documents whose retention "
                                         "period has not ended.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge retention as on this date "
-                                                 "(YYYY-MM-DD; default today).")] = None,
+                                                 "(YYYY-MM-DD or TT.MM.JJJJ; default today).")] = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], as_json: JsonOpt = False,
 ) -> None:
     """Delete documents for good: archive folder, ekte's export copies, review and quarantine entries.

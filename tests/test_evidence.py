@@ -338,6 +338,11 @@ def test_retention_due(tmp_path):
     assert json.loads(p.stdout)["documents"] == []
     p = run_ekte("retention", "due", "-w", tmp_path / "wd", "--json", "--as-of", "2100-01-01", check=0)
     items = {i["id"]: i for i in json.loads(p.stdout)["documents"]}
+    # the German form too, as every other date option takes it (fresh25)
+    german = run_ekte("retention", "due", "-w", tmp_path / "wd", "--json", "--as-of", "01.01.2100", check=0)
+    assert json.loads(german.stdout)["documents"] == json.loads(p.stdout)["documents"]
+    bad = run_ekte("retention", "due", "-w", tmp_path / "wd", "--as-of", "31.02.2100", check=2)
+    assert "31.01.2026" in bad.stderr and "Traceback" not in bad.stderr
     assert set(items) == {d["id"] for d in out["documents"]}
     for i in items.values():
         year = int(i["date"][:4])

@@ -52,10 +52,12 @@ def entry(meta: dict[str, Any], profile: "Profile") -> dict[str, Any] | None:
 def due(workdir: Path, profile: "Profile", as_of: str | None = None) -> list[dict[str, Any]]:
     """Every archived document whose retention ended before *as_of*
     (default today), oldest first."""
-    try:
-        today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        raise ConfigError(f"--as-of wants a date like 2026-01-31, not {as_of!r}") from None
+    from ekte.stats import BadDate, day
+
+    try:  # as the other date options: 2026-01-31 or 31.01.2026
+        today = dt.date.fromisoformat(day(as_of) or "") if as_of else dt.date.today()
+    except (BadDate, ValueError):
+        raise ConfigError(f"--as-of wants a date like 2026-01-31 or 31.01.2026, not {as_of!r}") from None
     root = Path(workdir) / "archive"
     if not root.is_dir():
         raise ConfigError(f"no archive in {workdir}")
