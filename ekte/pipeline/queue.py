@@ -97,16 +97,6 @@ def queue(j: Any, *, doctype: str | None = None, sort: str = "received", desc: b
     return int(total), [dict(r, deferred=put_back.get(r["id"])) for r in rows]
 
 
-def next_waiting(j: Any, doc_id: str) -> str | None:
-    """The first document of the queue (default order, put-back ones skipped) other than *doc_id*."""
-    back = deferred(j)
-    for (other,) in j.db.execute("SELECT id FROM documents WHERE state = ? AND id != ? ORDER BY first_seen, id "
-                                 "LIMIT ?", (REVIEW, doc_id, len(back) + 1)):
-        if other not in back:
-            return other
-    return None
-
-
 def review_item(workdir: Path, doc_id: str) -> dict[str, Any]:
     """``review/<id>.json``: candidates, threshold, reasons, corrections, put-back."""
     try:

@@ -27,7 +27,7 @@ from ekte.pipeline import delivery
 from ekte.pipeline.admission import Admission, check, collect, unreadable
 from ekte.pipeline.coordinator import Coordinator
 from ekte.pipeline.results import IngestResult, Interrupted, NoProgress, ProgressSink
-from ekte.pipeline.tasks import ANALYZE, ARCHIVAL_WARNING, WorkItem, WorkTask
+from ekte.pipeline.tasks import ANALYZE, WorkItem, WorkTask
 from ekte.stages import intake
 from ekte.stages.ocr import check_dependencies
 
@@ -269,8 +269,6 @@ def analyze(session: Any, paths: list[Path | str], progress: ProgressSink | None
                     doc.status, doc.error = Status.QUARANTINED, res.error
                 else:
                     doc.status = Status.REVIEW if session.needs_review(doc) else Status.ARCHIVED
-                # the analysis makes text only: no word about an archival copy (ingest makes one, PDF/A as asked)
-                doc.warnings = [w for w in doc.warnings if not w.startswith(ARCHIVAL_WARNING)]
                 docs.append(doc)
                 progress.advance(doc)
     finally:

@@ -23,9 +23,6 @@ CRASHED = "crashed"  # its worker died (out of memory, a signal, a crash in a li
 ABANDONED = "abandoned"  # stopped because ekte is shutting down: left for the next run
 
 
-#: the start of the warning that the archival copy is not the PDF/A asked for (meaningless where nothing is archived)
-ARCHIVAL_WARNING = "archival copy is"
-
 @dataclass(frozen=True)
 class WorkerSetup:
     """What a worker process is started with; it builds its plugin

@@ -28,7 +28,7 @@ from typing import Any
 from ekte import procmem
 from ekte.errors import REASONS, DocumentError, environment_failure
 from ekte.model import Classification, Document, ErrorInfo, Field
-from ekte.pipeline.tasks import ANALYZE, ARCHIVAL_WARNING, ARCHIVE, ASSEMBLE, PART, WorkerSetup, WorkResult, WorkTask
+from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, WorkResult, WorkTask
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
@@ -68,7 +68,7 @@ def build_context(setup: WorkerSetup) -> WorkerContext:
 
 # -- the stages a worker runs ------------------------------------------------------
 
-def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
+def apply_ocr_result(doc: Document, res: dict[str, Any], language: str, archives: bool = True) -> None:
     """Take what :func:`make_archival_pdf` found into the document."""
     doc.pages = res["pages"]
     doc.page_texts = res["page_texts"]
@@ -89,7 +89,8 @@ def apply_ocr_result(doc: Document, res: dict[str, Any], language: str) -> None:
         doc.log("intake", "form", f"{len(res['form_fields'])} form field values")
     if res.get("reason"):
         doc.archival["reason"] = res["reason"]
-        doc.warnings.append(f"{ARCHIVAL_WARNING} {res['format']}: {res['reason']}")
+        if archives:  # an analysis (ekte classify, eval, train) archives nothing: no word about an archival copy
+            doc.warnings.append(f"archival copy is {res['format']}: {res['reason']}")
     for n in res.get("notes", []):
         doc.log("intake", "note", n)
     for a in res.get("attempts", []):
@@ -261,7 +262,7 @@ def _run(ctx: WorkerContext, task: WorkTask, scratch: Path, t0: float) -> WorkRe
                           worker_pid=os.getpid())
     cleaned = res.pop("cleaned")
     sanitize.archival_kind(res, cleaned)
-    apply_ocr_result(doc, res, ctx.setup.params.language)
+    apply_ocr_result(doc, res, ctx.setup.params.language, archives=task.mode != ANALYZE)
     understand(doc, ctx)
     sanitize.record(doc, cleaned)
     log.debug("doc %s: archival PDF by route %s, %s pages, %s in %.2f s", doc.id, res.get("route"), doc.pages,

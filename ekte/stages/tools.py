@@ -66,7 +66,7 @@ def check_dependencies(language: str) -> dict[str, str]:
     Ghostscript is missing.  The three programs are asked at once, without
     importing OCRmyPDF (the coordinator never runs it: that import would
     cost it a third of a second of start-up); the Ghostscript version goes
-    into the environment the workers inherit (:func:`_gs_version`)."""
+    into the environment the workers inherit (:func:`gs_version`)."""
     import re
     import subprocess
 

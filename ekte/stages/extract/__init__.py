@@ -278,7 +278,8 @@ def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
                 reasons.append(f"{name}: not found")
         elif f.method not in TRUSTED and f.confidence < auto:
             reasons.append(f"{name}: confidence {f.confidence:.2f} < {auto:g}")
+    day = intake_day(doc)
     for name, f in doc.fields.items():  # a date that cannot be is never exported unchecked, needed or not
-        if f.method not in TRUSTED and impossible_date(name, str(f.value), intake_day(doc)):
-            reasons.append(f"{name}: date not possible for a document received on {intake_day(doc):%d.%m.%Y}")
+        if f.method not in TRUSTED and impossible_date(name, str(f.value), day):
+            reasons.append(f"{name}: date not possible for a document received on {day:%d.%m.%Y}")
     return reasons
