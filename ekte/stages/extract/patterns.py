@@ -98,10 +98,12 @@ def stamp_date_candidates(pno: int, text: str) -> list[Cand]:
     return out
 
 
+#: words saying an account is the one paid to or from (shared by :data:`_PAYEE` and :data:`_PAYEE_WORDS`)
+_PAYEE_CORE = (r"kontoinhaber|bankverbindung|kontoverbindung|zahlungen\b.{0,30}\bkonto|"
+               r"auf\s+(?:das|mein|unser)\s+konto|überweis|auszahl|erstatt|zahlungsempfänger|"
+               r"abbuch|abgebucht|lastschrift|einzug|eingezogen")
 #: words that say an account is the one to pay to: the applicant's, the payee's, the club's
-_PAYEE = re.compile(r"(?i)(?:kontoinhaber|bankverbindung|kontoverbindung|zahlungen\b.{0,30}\bkonto|"
-                    r"auf\s+(?:das|mein|unser)\s+konto|überweis|auszahl|erstatt|zahlungsempfänger|"
-                    r"abbuch|abgebucht|lastschrift|einzug|eingezogen|\w+konto[\s:(]*$)")
+_PAYEE = re.compile(rf"(?i)(?:{_PAYEE_CORE}|\w+konto[\s:(]*$)")
 
 
 #: lines before a labelled IBAN that may say whose it is
@@ -109,7 +111,7 @@ LABEL_CONTEXT = 6
 #: an account to pay a fee to is the authority's, whatever else the text says
 _FEE = re.compile(r"(?i)gebühr|kassenzeichen|verwendungszweck")
 #: the same words, a label's own excepted ("IBAN:" says it is an account, not whose)
-_PAYEE_WORDS = re.compile(_PAYEE.pattern.replace(r"|\w+konto[\s:(]*$", "") + r"|\b(?:des|der)\s+(?:Vereins|"
+_PAYEE_WORDS = re.compile(rf"(?i)(?:{_PAYEE_CORE})|\b(?:des|der)\s+(?:Vereins|"
                           r"Antragstell\w*|Zuwendungsempfänger\w*|Leistungsberechtigten)\b|\bmeine[mnrs]?\b|"
                           r"kfz-steuer|sepa")
 
