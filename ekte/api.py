@@ -222,21 +222,29 @@ def cli_actor() -> str:
 
 def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
-    """The documents waiting for review (oldest first, put-back ones last), with their top candidates."""
+    """The documents waiting for review (oldest first, put-back ones last), with their top candidates and who
+    has each open in the station (``open_by``)."""
+    from ekte.serve.presence import open_by
+
     with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False, create=False) as p:
-        return p.review_list()
+        items = p.review_list()
+        who = open_by(p.j.db, [i["id"] for i in items])
+    return [{**i, "open_by": who.get(i["id"], [])} for i in items]
 
 
 def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None) -> dict:
     """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history, and its
-    review version (an accept or correct given it is refused when the document changed since)."""
+    review version (an accept or correct given it is refused when the document changed since), and who has it
+    open in the station (``open_by``: [{"user", "since"}], since in UTC)."""
     from ekte.pipeline import queue, review
+    from ekte.serve.presence import open_by
 
     with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
         row = queue.resolve(p.j, doc_id)
         return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"]),
-                "version": review.review_version(p.j, row["id"])}
+                "version": review.review_version(p.j, row["id"]),
+                "open_by": open_by(p.j.db, [row["id"]]).get(row["id"], [])}
 
 
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
