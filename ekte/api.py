@@ -254,9 +254,30 @@ def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, st
                   expected: int | None = None) -> Document:
     """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
     checked); this process exports it at once (the daemon may be running).  *sample*: the result of a
-    sample check (``matches`` / ``differs``), required for a scan chosen for one."""
+    sample check (``matches`` / ``differs``), required for a scan chosen for one.  A value for a field the type
+    it is accepted as does not define is refused (ConfigError naming the type's fields; as the HTTP intake does),
+    an empty one (removing a value) is not."""
     with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
+        _defined_only(p, doc_id, doctype, sets or {})
         return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample, expected=expected)
+
+
+def _defined_only(p: Pipeline, doc_id: str, doctype: str | None, sets: dict[str, str]) -> None:
+    """*sets* only of fields the type the document is accepted as defines (*doctype*, else its own); ekte's
+    station offers no other, a command line or a script may name any."""
+    from ekte.pipeline import queue
+    from ekte.pipeline.review import resolve_doctype
+
+    if not any((v or "").strip() for v in sets.values()):
+        return
+    row = queue.resolve(p.j, doc_id)
+    key = resolve_doctype(p.profile, doctype) if doctype else row["doctype"]
+    spec = p.profile.doctypes.get(key or "")
+    known = list(spec.fields) if spec else []
+    unknown = [k for k, v in sets.items() if (v or "").strip() and known and k not in known and k != "aktenzeichen"]
+    if unknown:
+        raise ConfigError(f"fields not defined for the document type '{spec.title}' ({key}): {', '.join(unknown)} "
+                          f"(its fields: {', '.join(known)})")
 
 
 def review_correct(doc_id: str, sets: dict[str, str], *, profile: str | Profile | None = None,

@@ -46,7 +46,7 @@ def test_list_shows_whole_ids_titles_and_sources_on_a_narrow_terminal(wd):
 
 def test_accept_by_prefix_with_type_title_and_checked_values(wd):
     doc = queue_ids(wd)[0]
-    bad = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Anzeige / Antrag Tierhaltung",
+    bad = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Eingliederungshilfe",
                    "--set", "geburtsdatum=31.02.1980", env={"EKTE_LANG": "de"})
     assert bad.returncode == 2 and "„31.02.1980“ ist kein gültiges Datum (TT.MM.JJJJ)" in bad.stderr
     assert state(wd, doc) == "review"
@@ -56,17 +56,29 @@ def test_accept_by_prefix_with_type_title_and_checked_values(wd):
     de = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Tierhalter", env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
     assert de.returncode == 2 and "„Tierhalter“ ist kein Dokumenttyp dieses Profils (bekannt:" in de.stderr
     assert "Anzeige / Antrag Tierhaltung (tierhaltung)" in de.stderr
-    ok = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "anzeige / antrag tierhaltung",
-                  "--set", "geburtsdatum=1980-02-13", "--set", "iban=DE89 3704 0044 0532 0130 00", check=0,
-                  env={"LANG": "C.UTF-8", "EKTE_LANG": ""})  # German by default, the type by its title
-    assert f"Dokument {doc} (Anzeige / Antrag Tierhaltung) angenommen und exportiert: " in ok.stdout
+    # a field the type does not define (mend8 #2; the HTTP intake refuses it too): one line naming its fields
+    sets = ["--set", "geburtsdatum=1980-02-13", "--set", "iban=DE89 3704 0044 0532 0130 00"]
+    undefined = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "anzeige / antrag tierhaltung", *sets,
+                         env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
+    assert undefined.returncode == 2 and len(undefined.stderr.strip().splitlines()) == 1, undefined.stderr
+    assert ("Der Dokumenttyp „Anzeige / Antrag Tierhaltung“ hat kein solches Feld: geburtsdatum, iban (seine Felder: "
+            "vorname, nachname, strasse, plz, ort, antragsdatum, aktenzeichen)") in undefined.stderr
+    en = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "tierhaltung", "--set", "iban=DE89370400440532013000",
+                  "--lang", "en")
+    assert en.returncode == 2 and "fields not defined for the document type 'Anzeige / Antrag Tierhaltung' " \
+                                  "(tierhaltung): iban (its fields: vorname, " in en.stderr
+    assert state(wd, doc) == "review" and not list((wd / "export").glob(f"*/{doc}*"))
+    # the type changed and fields of the new type set (the clerk's retyping), German by default, type by title
+    ok = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "antrag auf leistungen der eingliederungshilfe",
+                  *sets, check=0, env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
+    assert f"Dokument {doc} (Antrag auf Leistungen der Eingliederungshilfe) angenommen und exportiert: " in ok.stdout
     assert "accepted" not in ok.stdout
     again = run_ekte("review", "accept", doc, "-w", wd, env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
     assert again.returncode == 2 and f"Dokument {doc} wartet nicht auf Prüfung (es ist: exportiert)" in again.stderr
     again = run_ekte("review", "accept", doc, "-w", wd, "--lang", "en")
     assert again.returncode == 2 and "is not waiting for review (state: exported)" in again.stderr
     meta = json.loads(next((wd / "export" / "folder" / doc).glob("*.json")).read_text())
-    assert meta["doctype"] == "tierhaltung"
+    assert meta["doctype"] == "eingliederungshilfe"
     assert meta["fields"]["geburtsdatum"] == {**meta["fields"]["geburtsdatum"], "value": "13.02.1980",
                                               "method": "manual", "confidence": 1.0}
     assert meta["fields"]["iban"]["value"] == "DE89370400440532013000"
