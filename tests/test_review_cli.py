@@ -166,10 +166,17 @@ def test_stats_cli_and_batch_report(wd, tmp_path):
     assert all(",file," in x for x in lines[1:])  # born-digital PDFs from a folder
     assert run_ekte("stats", "-w", wd, "--by", "colour").returncode == 2
     report = tmp_path / "bericht.html"
-    out = json.loads(run_ekte("ingest", born_pdfs()[6], "-w", tmp_path / "w2", "--report", report, "--json",
-                              check=0).stdout)
+    batch = tmp_path / "batch2"
+    batch.mkdir()
+    (batch / born_pdfs()[6].name).write_bytes(born_pdfs()[6].read_bytes())
+    (batch / "brief.pdf").write_text("kein PDF")  # quarantined: its reason in words, no code a clerk reads
+    out = json.loads(run_ekte("ingest", batch, "-w", tmp_path / "w2", "--report", report, "--json").stdout)
     html = report.read_text()
-    assert html.count("<svg") == 2 and out["documents"][0]["id"] in html and "Stapelbericht" in html
+    assert html.count("<svg") == 2 and "Stapelbericht" in html and all(d["id"] in html for d in out["documents"])
+    assert "Quarantäne" in html and "unsupported_type" in str(out) and 'data-code="unsupported_type"' in html
+    shown = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+    attrs = " ".join(re.findall(r'(?:title|aria-label)="([^"]*)"', html))
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", shown + attrs), "an id where a clerk reads words"
     assert re.search(r" · \d+,\d s", html)  # German decimal comma (fresh25 #15)
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "<script" not in html
 
@@ -259,3 +266,30 @@ def test_review_help_is_german_like_its_output_and_watch_says_what_its_default_m
     for service in ("watch", "serve"):  # (serve: fresh25 #15)
         out = run_ekte(service, "--help", env=C_LOCALE, check=0).stdout
         assert "information by default" in re.sub(r"[│\s]+", " ", out) and "[default: 1]" not in out, service
+
+
+def test_supervisor_commands_help_is_german_too():
+    """ekte stats, users (and its sub-commands) and history --help (mend8 #3): German under a C locale as
+    ekte review --help — every help text of theirs has a German translation; option names stay; English under
+    an English locale."""
+    import typer
+
+    from ekte.cli import app
+    from ekte.serve.i18n import gettext_for
+
+    root = typer.main.get_command(app)
+    cmds = [root.commands["users"], *root.commands["users"].commands.values(), root.commands["stats"],
+            root.commands["history"]]
+    texts = {t for c in cmds for t in [c.help, *(getattr(p, "help", None) for p in c.params)] if t}
+    untranslated = sorted(t for t in texts if gettext_for("de")(t) == t)
+    assert not untranslated, untranslated
+    for args, words in ((("stats",), ["Aufruf: ekte stats [OPTIONEN]", "Ab diesem Tag", "--since", "Optionen"]),
+                        (("users",), ["Aufruf: ekte users [OPTIONEN] BEFEHL", "Befehle", "Benutzer anlegen"]),
+                        (("users", "add"), ["Benutzername", "--password-file", "[Standard: clerk]"]),
+                        (("users", "token"), ["API-Token erzeugen", "--scope"]),
+                        (("history",), ["Aufruf: ekte history", "Verlauf eines Dokuments", "[erforderlich]"])):
+        out = " ".join(run_ekte(*args, "--help", env=C_LOCALE, check=0).stdout.replace("│", " ").split())
+        assert all(w in out for w in words), (args, out)
+        assert "Usage" not in out and "Show this message" not in out, out
+    en = run_ekte("stats", "--help", env={**C_LOCALE, "LANG": "en_US.UTF-8"}, check=0).stdout
+    assert "Usage: ekte stats" in en and "From this day" in en
