@@ -30,7 +30,8 @@ def users_add_cmd(
                                       "only submits documents (POST /api/v1/documents).")] = "clerk",
     password_file: Annotated[Optional[Path], typer.Option("--password-file", metavar="FILE", help="Read the "
                              "password from FILE (default: the first line of standard input).")] = None,
-    replace: Annotated[bool, typer.Option("--replace", metavar="", help="The user exists: give them this password and role.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", metavar="", help="The user exists: give them this password "
+                                          "and role.")] = False,
     workdir: WorkdirOpt = None,
 ) -> None:
     """Add a user (the password never on the command line: stdin or a file)."""
@@ -97,8 +98,10 @@ def _day(v: str | None) -> str | None:
 
 @command(name="stats", clerk=True)
 def stats_cmd(
-    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="From this day (DD.MM.YYYY or YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="To this day, inclusive (DD.MM.YYYY or YYYY-MM-DD).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="From this day (DD.MM.YYYY or "
+                                                 "YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="To this day, inclusive (DD.MM.YYYY "
+                                                 "or YYYY-MM-DD).")] = None,
     by: Annotated[str, typer.Option("--by", metavar="KEYS", help="Group by: day, week, month, type, channel, "
                                     "outcome (comma-separated).")] = "type,channel,outcome",
     fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",

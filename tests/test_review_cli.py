@@ -61,8 +61,8 @@ def test_accept_by_prefix_with_type_title_and_checked_values(wd):
     undefined = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "anzeige / antrag tierhaltung", *sets,
                          env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
     assert undefined.returncode == 2 and len(undefined.stderr.strip().splitlines()) == 1, undefined.stderr
-    assert ("Der Dokumenttyp „Anzeige / Antrag Tierhaltung“ hat kein solches Feld: geburtsdatum, iban (seine Felder: "
-            "vorname, nachname, strasse, plz, ort, antragsdatum, aktenzeichen)") in undefined.stderr
+    assert ("Der Dokumenttyp „Anzeige / Antrag Tierhaltung“ hat kein solches Feld: geburtsdatum, iban "
+            "(seine Felder: vorname, nachname, strasse, plz, ort, antragsdatum, aktenzeichen)") in undefined.stderr
     en = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "tierhaltung", "--set", "iban=DE89370400440532013000",
                   "--lang", "en")
     assert en.returncode == 2 and "fields not defined for the document type 'Anzeige / Antrag Tierhaltung' " \

@@ -239,9 +239,9 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
 def _metadata(raw: bytes) -> Metadata:
     try:
         return Metadata.model_validate_json(bytes(raw) or b"{}")
-    except ValidationError as e:  # the app answers 422 {"detail", "errors": [{"loc", "message"}]}
-        raise RequestValidationError([{"loc": ("metadata", *x.get("loc", ())), "msg": x.get("msg", "")}
-                                      for x in e.errors()]) from None
+    except ValidationError as e:  # the app answers 422 {"detail", "errors": [{"field", "message"}]} (serve.invalid)
+        raise RequestValidationError([{"loc": ("metadata", *x.get("loc", ())), "type": x.get("type"),
+                                       "ctx": x.get("ctx")} for x in e.errors(include_input=False)]) from None
 
 
 @router.post("", status_code=202, responses=ANSWERS, openapi_extra=UPLOAD_BODY)
