@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ekte.errors import ConfigError, environment_failure
+from ekte.mail.sniff import HEAD_BYTES, is_message
 from ekte.model import now_iso
 from ekte.pipeline import queue as q
 from ekte.pipeline.manual import check_value
@@ -287,8 +288,8 @@ async def _accept(st: Any, upload: Upload, parts: _Parts, user: User, key: Optio
     sha = await run_in_threadpool(upload.close)
     if upload.size == 0:
         raise HTTPException(422, "the file is empty")
-    if upload.is_mail():  # one submission is one document (one id to ask about); a mail is a Vorgang of several
-        raise HTTPException(415, MAIL_REFUSED)
+    if is_message(bytes(upload.head[:HEAD_BYTES])):  # one submission is one document (one id to ask about); an
+        raise HTTPException(415, MAIL_REFUSED)  # e-mail message (.eml under any name) is a Vorgang of several
     meta = _metadata(parts.metadata)
     given, record = _given(st, meta, parts.filename, sha, user)
     return await run_in_threadpool(st.intake.spool.accept, upload, sha, given, record, user=user.name, key=key,
