@@ -181,8 +181,9 @@ def storage_refused(e: BaseException) -> HTTPException | None:
         return None
     status, headers = (507, None) if failure.code == "disk_full" else (503, {"Retry-After": "300"})
     log.error("API intake: an upload was refused (%s)", failure.code)
-    return HTTPException(status, f"the document was not accepted: {STORAGE_CAUSES[failure.code]}; nothing of it "
-                                 "was kept, send it again later", headers=headers)
+    cause = STORAGE_CAUSES.get(failure.code, STORAGE_CAUSES["environment"])  # a cause added later: in general words
+    return HTTPException(status, f"the document was not accepted: {cause}; nothing of it was kept, send it again later",
+                         headers=headers)
 
 
 def _given(st: Any, meta: Metadata, filename: str, sha: str, user: User) -> tuple[dict[str, Any], dict[str, Any]]:
