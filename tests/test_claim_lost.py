@@ -1,15 +1,13 @@
 """The last-resort "taken over by another process" path (closing24, "Not fixed"): this process
 loses its claim on a document while it archives it — another process gave it up for dead and
-freed its claims — and nobody else holds it.  Reproduced here (mend8 #6): the run reports the
-document as a duplicate of itself, though no other copy exists and nothing archived it."""
+freed its claims — and nobody else holds it.  It was reported a duplicate of itself, the journal
+still ``received``, nothing archived (mend8 #6, reproduced before the fix): now the claim is taken
+back (``journal.claims._check_claim``) and the document archived and exported once."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
-import sys
-
-import pytest
 
 PLUGIN = '''
 import os, sqlite3
@@ -24,8 +22,6 @@ def ekte_process(point, document, profile):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed: a lost claim nobody else holds is reported as a duplicate of "
-                                       "the document itself (ekte/pipeline/steps.guarded)")
 def test_a_lost_claim_nobody_holds_is_no_duplicate_of_itself(tmp_path, born_digital, monkeypatch):
     from ekte import api
 
@@ -40,5 +36,8 @@ def test_a_lost_claim_nobody_holds_is_no_duplicate_of_itself(tmp_path, born_digi
     (doc,) = res.documents
     state = sqlite3.connect(wd / "journal.sqlite").execute("SELECT state FROM documents WHERE id=?",
                                                            (doc.id,)).fetchone()[0]
-    print(doc.status, doc.duplicate_of, state, file=sys.stderr)
-    assert doc.duplicate_of != doc.id, (doc.status, state)
+    assert doc.duplicate_of != doc.id and doc.status.value == "archived" and state == "exported", (doc.status, state)
+    db = sqlite3.connect(wd / "journal.sqlite")
+    events = [r[0] for r in db.execute("SELECT event FROM events WHERE doc_id=? AND stage='claim'", (doc.id,))]
+    assert events == ["taken-back"] and db.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
+    assert len(list((wd / "export").glob(f"*/{doc.id}"))) == 1

@@ -37,6 +37,7 @@ EVENT_NAMES = {
     ("classify", "classified"): N_("document type recognised"), ("classify", "review"): N_("type uncertain: to review"),
     ("extract", "extracted"): N_("fields read"), ("extract", "field-set"): N_("field set"),
     ("archive", "archived"): N_("archived"), ("claim", "released"): N_("processing released"),
+    ("claim", "taken-back"): N_("processing taken up again"),
     ("export", "exported"): N_("exported"), ("export", "already-exported"): N_("already exported"),
     ("export", "export-failed"): N_("export failed"), ("export", "grouped"): N_("grouped for export"),
     ("export", "retry"): N_("export retried"),
