@@ -99,3 +99,23 @@ def test_authority_line_with_ocr_separators_is_not_the_sender(profile):
                  [(100, "Antrag auf Waffenbesitzkarte")]])
     got = _extract(doc, profile)
     assert got.get("plz") is None or got["plz"].value != "99998"
+
+
+@pytest.mark.parametrize("scribble", ["an", "um AN", "DANN NG", None])
+def test_typed_name_under_a_signature_ocr_read_as_scribble(profile, scribble):
+    """A handwritten signature between the closing and the typed name comes
+    out of OCR as a few letters; the typed name under it is the sender's."""
+    head = [[(100, "Landkreis Musterland")], [(100, "Ordnungsamt")], [(100, "Postfach 11 22")],
+            [(100, "99998 Kreisstadt")], [(100, "Antrag auf Erteilung einer Waffenbesitzkarte")],
+            [(100, "Sehr geehrte Damen und Herren,")], [(100, "hiermit beantrage ich die Erteilung.")],
+            [(100, "Mit freundlichen Grüßen")]]
+    tail = [[(100, "Rüdiger Demir")], [(100, "Anlagen")]]
+    got = _extract(_scan(head + ([[(140, scribble)]] if scribble else []) + tail), profile)
+    assert (got["vorname"].value, got["nachname"].value) == ("Rüdiger", "Demir")
+
+
+def test_a_word_under_the_closing_is_no_scribble(profile):
+    head = [[(100, "Antrag auf Erteilung einer Waffenbesitzkarte")], [(100, "Mit freundlichen Grüßen")],
+            [(100, "Anlagen")], [(100, "Meldebescheinigung Kopie")]]
+    got = _extract(_scan(head), profile)
+    assert "vorname" not in got and "nachname" not in got
