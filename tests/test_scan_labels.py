@@ -119,3 +119,12 @@ def test_a_word_under_the_closing_is_no_scribble(profile):
             [(100, "Anlagen")], [(100, "Meldebescheinigung Kopie")]]
     got = _extract(_scan(head), profile)
     assert "vorname" not in got and "nachname" not in got
+
+
+def test_running_text_address_with_the_comma_read_as_a_period(profile):
+    doc = _scan([[(100, "Erklärung zur Belehrung")],
+                 [(100, "Ich, Kemal Oldenburger, geboren am 21. Februar 1999, wohnhaft in Birkenallee 25. 12004 Bad")],
+                 [(100, "Quellenau, erkläre hiermit")]])
+    got = _extract(doc, profile)
+    assert {k: got[k].value for k in ("strasse", "plz", "ort")} == {
+        "strasse": "Birkenallee 25", "plz": "12004", "ort": "Bad Quellenau"}

@@ -36,7 +36,8 @@ _I_NAME = re.compile(rf"\b[Ii]ch,\s+{_NAMES},")
 _ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAMES},?\s+{_BORN}")
 _BORN_AT = re.compile(rf"\b{_BORN}", re.I)
 _I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
-_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE}),\s+"
+#: (the comma after the house number also as OCR reads it: "Birkenallee 25. 12004 Bad Quellenau")
+_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})[,.]\s+"
                     r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)")
 #: the same, Ort first: "wohnhaft 38749 Sankt Ottilien am Forst, Weidenring 81a"
 _LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([\dOoIlSB]{{5}})\s+"
