@@ -6,7 +6,8 @@ segmentation mode and variables, measured as the truth values in the text.
 For every scan of DIR (``samples/heldout/make.py --born --scans`` output or
 ``bench/scan_causes.py --twins``) each page is turned upright and levelled
 as ekte does and read by Tesseract (``deu``, the C API) once per config
-(``PSM[:VAR=VALUE,...]``).  Printed per config: the truth values present
+(``PSM[:VAR=VALUE,...]``; a variable is set back to 0 after its config,
+so give only variables whose default is 0, e.g. ``preserve_interword_spaces``).  Printed per config: the truth values present
 exactly (the forms of ``samples/heldout/check.py``) and within the edit
 distance of ``bench/scan_causes.py`` (b), split by handwriting-like font or
 print, and the CPU seconds per page (this process, one thread).
