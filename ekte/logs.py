@@ -153,10 +153,29 @@ def setup_logging(verbose: int, fmt: str = "text") -> None:
     _install(level, fmt)
 
 
+def for_workers() -> str:
+    """What the worker processes about to start are told about logging
+    (:data:`ENV`): the command line's set-up, or — a Python script using
+    the API — its own: ``off`` when it configured no handler (the ``ekte``
+    logger's NullHandler: nothing printed), else the level of its ``ekte``
+    logger in ekte's text format."""
+    if os.environ.get(ENV):
+        return os.environ[ENV]
+    if not logging.getLogger().handlers:
+        return "off"
+    return f"{logging.getLogger('ekte').getEffectiveLevel()}:text"
+
+
 def setup_from_env() -> None:
-    """A worker process: the coordinator's level and format, the same filter."""
-    level, _, fmt = os.environ.get(ENV, f"{logging.WARNING}:text").partition(":")
-    _install(int(level) if level.isdigit() else logging.WARNING, fmt or "text")
+    """A worker process: the coordinator's level and format, the same
+    filter; nothing at all with ``off`` or when not told (no last-resort
+    handler printing warnings behind a script's back)."""
+    level, _, fmt = os.environ.get(ENV, "off").partition(":")
+    if not level.isdigit():
+        logging.getLogger().handlers[:] = [logging.NullHandler()]
+        logging.captureWarnings(True)  # library warnings: into the NullHandler too
+        return
+    _install(int(level), fmt or "text")
 
 
 def _install(level: int, fmt: str) -> None:

@@ -424,3 +424,28 @@ def test_the_worker_unit_of_packaging_joins_and_works(born_digital, tmp_path):
     finally:
         c.procs.pop("unithost-0", None)
         c.stop()
+
+
+def test_the_worker_unit_ends_with_0_when_its_scheduler_dies(tmp_path):
+    """Why packaging/ekte-dask-worker.service says Restart=always (finding 8): the unit's
+    `dask worker` ends with exit 0 (not a failure to systemd) once its scheduler is killed, so
+    Restart=on-failure would leave the host's workers down after a scheduler restart."""
+    c = DaskCluster(tmp_path / "cluster")
+    env = unit_env(EKTE_SCHEDULER=c.address, EKTE_WORKERS="1", EKTE_WORKER_DIR=str(tmp_path / "wdir"))
+    cmd = unit_command("ekte-dask-worker.service", env)
+    log = open(tmp_path / "unit.log", "wb")
+    unit = subprocess.Popen([str(Path(ekte_cmd()[0]).with_name("dask")), *cmd[1:]],
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                            cwd=tmp_path)
+    try:
+        c.procs["unithost"] = unit
+        c.wait_workers(["unithost"])
+        c.procs.pop("unithost")
+        c.kill("scheduler")
+        code = unit.wait(120)
+    finally:
+        c.procs["unithost"] = unit
+        c.stop()
+    assert code == 0, (tmp_path / "unit.log").read_text()[-2000:]
+    service = (ROOT / "packaging" / "ekte-dask-worker.service").read_text().splitlines()
+    assert "Restart=always" in service and "Restart=on-failure" not in service

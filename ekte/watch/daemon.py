@@ -287,8 +287,9 @@ class Watcher:
         finally:
             obs.stop()
             obs.join(5)
-            killed = self.stop_requested and bool(coord.inflight)
-            runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon(count=killed)])
+            # a stop by the operator (SIGTERM/SIGINT, grace over) is no failed attempt of the documents it
+            # cuts short: only a worker's crash or timeout counts (Coordinator._again)
+            runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon()])
             if self.mail is not None:
                 runs.quietly(self.mail.abandon)
             runs.quietly(lambda: board.write({**self._status(None), "stopped": now_iso(),  # ended cleanly
@@ -336,7 +337,8 @@ class Watcher:
             coord.step(0.2)
             board.write(self._status(coord))
         if coord.inflight:
-            log.info("%d document(s) abandoned; the next start completes them", len(coord.inflight))
+            log.info("%d document(s) abandoned (not counted as a failed attempt); the next start completes them",
+                     len(coord.inflight))
 
     def _retry_exports(self) -> None:
         """Archived documents whose export failed (or was cut short): deliver them now."""
