@@ -95,7 +95,13 @@ def redact(text: str) -> str:
 
 
 class Redact(logging.Filter):
-    """On the handler: every record, from any logger, at any level."""
+    """On the handler: every record, from any logger, at any level.  With
+    *tracebacks* False (the text format below ``-vv``) a record's traceback
+    — a library's ``logger.exception`` — is cut to the exception's name."""
+
+    def __init__(self, tracebacks: bool = True) -> None:
+        super().__init__()
+        self.tracebacks = tracebacks
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "ekte_composed", False) and record.name == "ekte.serve.access":
@@ -105,6 +111,10 @@ class Redact(logging.Filter):
         except Exception:  # noqa: BLE001 - a library's bad format string must not end the run
             msg = str(record.msg)
         record.msg, record.args = redact(msg), None
+        if not self.tracebacks and (record.exc_info or record.stack_info):
+            kind = record.exc_info[0] if record.exc_info and record.exc_info[0] else None
+            record.msg += f" ({kind.__name__})" if kind is not None else ""
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
@@ -147,6 +157,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(d, ensure_ascii=False)
 
 
+def quiet_dask() -> None:
+    """Dask's log records go through ekte's handler (format, level, no
+    traceback below ``-vv``): warnings and up."""
+    for name in ("distributed", "distributed.client"):
+        lg = logging.getLogger(name)
+        lg.handlers[:] = []
+        lg.propagate = True
+        lg.setLevel(logging.WARNING)
+
+
 def setup_logging(verbose: int, fmt: str = "text") -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     os.environ[ENV] = f"{level}:{fmt}"  # for the worker processes
@@ -185,7 +205,7 @@ def _install(level: int, fmt: str) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
     handler.addFilter(Benign(level))
-    handler.addFilter(Redact())
+    handler.addFilter(Redact(tracebacks=fmt == "json" or level <= logging.DEBUG))  # JSON: only the name
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

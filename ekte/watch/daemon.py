@@ -221,7 +221,10 @@ class Watcher:
         return {"started": self.stats.started, "updated": now_iso(), "mode": self.mode,
                 "watching": [str(r) for r in self.roots], "stable_seconds": self.stable,
                 "queue": waiting + queued, "waiting_for_stability": waiting, "queued": queued,
-                "in_flight": len(coord.inflight) if coord else 0, "deferred": len(coord.deferred) if coord else 0,
+                # documents handed to the workers: at work or next in line (up to two per worker), each once
+                # (a long scan's page ranges are one document)
+                "in_flight": len({doc.sha256 for _i, doc in coord.inflight.values()}) if coord else 0,
+                "jobs": self.session.jobs, "deferred": len(coord.deferred) if coord else 0,
                 "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
                 "review": self.stats.review, "export_failed": self.stats.export_failed,
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
