@@ -272,24 +272,22 @@ def add_to_hocr(hocr: str, block: str) -> str:
     return hocr[:k] + block + hocr[k:] if k >= 0 else hocr + block
 
 
-def stamp_page(hocr: str, image_path: Any, skew: float, lang: str) -> tuple[str, int]:
-    """The page's hOCR with the lines of its received stamps added (see the
-    module); (hOCR, stamps read: -1 when the search failed, the page then
-    keeps Tesseract's reading as it was)."""
-    from PIL import Image
+def stamp_page(hocr: str, im: Any, skew: float, lang: str) -> tuple[str, int]:
+    """The hOCR of the page image *im* (a PIL image, as the OCR pass decoded
+    it) with the lines of its received stamps added (see the module);
+    (hOCR, stamps read: -1 when the search failed, the page then keeps
+    Tesseract's reading as it was)."""
     from tesserocr import PSM
 
     from ekte.stages.tess_engine import _Handle
 
     try:
-        with Image.open(image_path) as im:
-            im.load()
-            dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300.0
-            stamps = find(ink(im), dpi, skew)
-            if not stamps:
-                return hocr, 0
-            with _Handle(lang, int(PSM.SINGLE_BLOCK)) as api:
-                lines = read(api, im, dpi, stamps)
+        dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300.0
+        stamps = find(ink(im), dpi, skew)
+        if not stamps:
+            return hocr, 0
+        with _Handle(lang, int(PSM.SINGLE_BLOCK)) as api:
+            lines = read(api, im, dpi, stamps)
     except Exception as e:  # noqa: BLE001 - the page keeps Tesseract's reading
         log.warning("received-stamp reading skipped for a page: %s", type(e).__name__)
         return hocr, -1

@@ -178,18 +178,15 @@ def set_image(api: Any, image: Any) -> None:
     api.SetImageBytes(image.tobytes(), image.width, image.height, bpp, bpp * image.width)
 
 
-def _recognise(api: Any, input_file: Path, timeout_s: float) -> bool:
-    """Recognise the page image *input_file*, closed before (Tesseract holds its own copy)."""
-    from PIL import Image
+def _recognise(api: Any, im: Any, timeout_s: float) -> bool:
+    """Recognise the page image *im* (a PIL image; Tesseract takes its own copy of the pixels)."""
+    dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
+    if _settings.remove_lines:
+        from ekte.stages.gridlines import remove_lines
 
-    with Image.open(input_file) as im:
-        dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
-        if _settings.remove_lines:
-            from ekte.stages.gridlines import remove_lines
-
-            set_image(api, remove_lines(im))
-        else:
-            set_image(api, im)
+        set_image(api, remove_lines(im))
+    else:
+        set_image(api, im)
     if dpi:
         api.SetSourceResolution(dpi)
     return bool(api.Recognize(int(timeout_s * 1000)))
@@ -239,14 +236,14 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
     psm = options.tesseract.pagesegmode
     psm = int(PSM.AUTO) if psm is None else int(psm)
     timeout = float(options.tesseract.timeout or 0)
-    with Image.open(input_file) as im:
-        size = im.size  # (the header only)
+    with Image.open(input_file) as f:
+        im = f.copy()  # decoded once for every pass over the page (the file closed)
     facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
     with _Handle(lang, psm) as api:
-        if not _recognise(api, input_file, timeout):
+        if not _recognise(api, im, timeout):
             facts["timeout"] = True
             head = _HOCR_HEAD.format(v=tesseract_version())
-            return head + _HOCR_EMPTY.format(w=size[0], h=size[1]) + " </body>\n</html>\n", "", facts
+            return head + _HOCR_EMPTY.format(w=im.width, h=im.height) + " </body>\n</html>\n", "", facts
         conf = api.MeanTextConf()
         best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
     gate = 0 if page in _settings.orientation_settled else _settings.orientation_gate
@@ -254,7 +251,7 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
     # running top to bottom: read it again with orientation detection
     if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
         with _Handle(lang, int(PSM.AUTO_OSD)) as api:
-            if _recognise(api, input_file, timeout):
+            if _recognise(api, im, timeout):
                 conf2 = api.MeanTextConf()
                 facts["passes"] = 2
                 geo = _geometry(api)
@@ -267,7 +264,7 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
         if _settings.refine:
             hocr, facts["refined"] = ocr_refine.refine_page(hocr, input_file)
         if _settings.stamps:
-            hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, input_file, skew, lang)
+            hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
     return hocr_doc, text, facts
