@@ -2,7 +2,8 @@
 the page OCR, and whether reading the stamp frame again finds it
 (:mod:`ekte.stages.ocr_stamp`).
 
-    python bench/scan_stamp.py DIR [--rounds N]
+    python bench/scan_stamp.py DIR
+    python bench/scan_stamp.py DIR --cpu N [--rounds R]   # the OCR stage, stamps on/off interleaved
 
 DIR from ``samples/heldout/make.py OUT --scans`` (development seeds only —
 never family3 or heldout2).  For every scan with a received date in its
@@ -12,6 +13,9 @@ text, then on it with the stamps' re-read lines appended.  Prints, per
 document, the truth, what each found, the stamps found and the time of the
 page OCR and of finding + reading the stamps; and the totals.  Pages
 without a stamp in the truth give the cost of searching (find only).
+``--cpu N``: the whole OCR stage (``make_archival_pdf``, as a worker runs
+it) on the first N scans, ``ocr.stamps`` on and off one after the other
+per document, CPU seconds summed for pages with and without a stamp.
 """
 
 from __future__ import annotations
@@ -68,6 +72,30 @@ def one(path: Path, api_page: object, api_block: object) -> dict:
             "after": _found(text + "\n" + stamp_text), "stamp_text": stamp_text}
 
 
+def stage_cpu(d: Path, truth: dict, n: int, rounds: int) -> dict:
+    """CPU seconds of the OCR stage with ocr.stamps on and off, interleaved."""
+    import dataclasses
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from ocr_bench import _stage_one
+
+    from ekte.profile import load_profile
+    from ekte.stages.ocr import OcrParams
+
+    base = OcrParams.from_profile(load_profile())
+    cpu = {(k, st): 0.0 for k in ("stamp", "none") for st in (True, False)}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _r in range(rounds):
+            for doc in sorted(truth)[:n]:
+                f = sorted(d.glob(doc + ".*"))[0]
+                kind = "stamp" if truth[doc]["fields"].get("eingangsdatum") else "none"
+                for st in (True, False):
+                    res = _stage_one((str(f), str(Path(tmp) / "s"), dataclasses.replace(base, stamps=st)))
+                    cpu[(kind, st)] += res["cpu"]
+    return {f"{k} stamps={'on' if st else 'off'}": round(v, 2) for (k, st), v in cpu.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     from tesserocr import PSM
 
@@ -75,8 +103,13 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("dir", type=Path)
+    ap.add_argument("--cpu", type=int, default=0)
+    ap.add_argument("--rounds", type=int, default=1)
     a = ap.parse_args(argv)
     truth = json.loads((a.dir / "truth.json").read_text())
+    if a.cpu:
+        print(json.dumps(stage_cpu(a.dir, truth, a.cpu, a.rounds), indent=1))
+        return 0
     tot = {"with": 0, "before": 0, "after": 0, "page_s": 0.0, "find_s": 0.0, "read_s": 0.0, "stamps": 0,
            "pages": 0, "wrong_after": 0, "wrong_before": 0}
     with _Handle("deu", int(PSM.AUTO)) as page_api, _Handle("deu", int(PSM.SINGLE_BLOCK)) as block_api:
