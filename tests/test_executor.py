@@ -106,9 +106,27 @@ def test_workers_are_recycled_after_max_tasks(tmp_path, pdfs):
         ex.shutdown()
 
 
+def test_which_tasks_count_light():
+    """pikepdf's route only: a page OCRed or Ghostscript tried (its warm
+    process grows over its conversions) counts whole."""
+    from ekte.pipeline.executor import _light
+    from ekte.pipeline.tasks import WorkResult
+
+    def res(attempts, ocr_pages=()):
+        doc = Document(sha256="a" * 64, source="x.pdf", size=1, media_type="application/pdf")
+        doc.ocr = {"route": attempts[-1]["route"] if attempts else None, "ocr_pages": list(ocr_pages)}
+        doc.archival = {"attempts": attempts}
+        return WorkResult("t", doc)
+
+    assert _light(res([{"route": "pikepdf-pdfa", "result": "ok"}]))
+    assert not _light(res([{"route": "pikepdf-pdfa", "result": "fonts not embedded"},
+                           {"route": "ghostscript-pdfa-verified", "result": "ok"}]))
+    assert not _light(res([{"route": "ocrmypdf", "result": "ok"}], ocr_pages=[1]))
+
+
 def test_a_born_digital_task_counts_a_quarter_towards_recycling(tmp_path, pdfs):
-    """No page OCRed: the worker's memory stays flat, so it does four
-    such tasks where max_tasks says one; a failed task counts whole."""
+    """No page OCRed, no Ghostscript: the worker's memory stays flat, so
+    it does four such tasks where max_tasks says one; a failed task counts whole."""
     ex = _executor(tmp_path, capacity=1, max_tasks=1)
     try:
         tasks = [_task(tmp_path, i, p) for i, p in enumerate(pdfs[:5])]
