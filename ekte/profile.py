@@ -244,7 +244,7 @@ class ExecutorSettings(_Strict):
     worker_wait: float = Field(default=120, gt=0, description="seconds tasks may wait for a fitting worker")
     connect_timeout: float = Field(default=30, gt=0, description="seconds to reach the scheduler")
     dashboard: str = Field(default="", description="address of the LocalCluster's dashboard, e.g. :8787")
-    worker_max_tasks: int = Field(default=50, ge=1, description="a worker process is replaced after this many tasks")
+    worker_max_tasks: int = Field(default=50, ge=1, description="a worker process is replaced after this many tasks (one on pikepdf's route — no OCR, no Ghostscript — counts a quarter)")
     worker_max_rss_mb: int = Field(default=400, ge=0, description="… or once its resident memory is above this "
                                                                   "after a task (MB; 0 = no limit)")
     tls_ca_file: str = Field(default="", description="tls:// schedulers: the cluster's CA certificate (PEM)")
