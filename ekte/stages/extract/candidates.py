@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, section_of
+from ekte.stages.extract.spelling import unboxed
 from ekte.stages.layout import Row, Word
 
 PERSON_FIELDS = ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "telefon", "email")
@@ -127,7 +128,10 @@ def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     if h.j < min(cell_end, nxt):
         if h.label.weak and not h.colon:
             return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
-        return row.words[h.j:min(cell_end, nxt)], False
+        rest = row.words[h.j:min(cell_end, nxt)]
+        if V.strip_debris(" ".join(w.text for w in rest)) or nxt < cell_end:
+            return rest, False
+        # only a remark wrapped into the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):"): the next cell
     if ci + 1 < len(row.cells) and cell_end < nxt:
         nxt_cell_end = cell_end + len(row.cells[ci + 1])
         return row.words[cell_end:min(nxt_cell_end, nxt)], True
@@ -141,12 +145,15 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
     col_end = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
     x_lo = lw.x0 - 3 * lw.char_w
     out: list[list[Word]] = []
-    last_y = row.y
+    last_y, last_h = row.y, lw.h
     for rr in range(r + 1, min(len(rws), r + 1 + lines + 1)):
         below = rws[rr]
-        if below.y - last_y > 2.6 * lw.h:
-            break
         ws = [(k, w) for k, w in enumerate(below.words) if x_lo <= w.x0 < col_end - 2]
+        # the white space between the lines, not their centres, in the larger line's height (up to twice
+        # the label's): a row of boxes or a value written larger is taller than its label
+        h_below = max((w.h for _, w in ws), default=lw.h)
+        if below.y - last_y - (h_below + last_h) / 2 > 1.6 * max(lw.h, min(h_below, 2 * lw.h)):
+            break
         if not ws:
             if out:
                 break
@@ -160,7 +167,7 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
                 break
             taken.append(w)
         out.append(taken)
-        last_y = below.y
+        last_y, last_h = below.y, h_below
         if len(out) >= lines:
             break
     return out
@@ -285,6 +292,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
     f = h.label.field
     debris = V.strip_debris(text)
     base.debris = base.debris or debris != V.clean(text)
+    debris = unboxed(debris)  # one character per box: "D E 0 9 1 9 …", "0 8 8 3 8"
     if f == "other" or not debris or (h.label.weak and not h.colon and _CONTINUES.match(debris)):
         return  # "Datum der Geburt …": the label goes on, it is not this one
     if f == "name":

@@ -27,7 +27,7 @@ ROLE_WORDS = (
     ("erziehungsberechtigt", "representative"), ("sorgeberechtigt", "representative"), ("betreuer", "representative"),
     ("kontoinhaber", "account"), ("vorsitzend", "chair"), ("vertreten durch", "chair"),
     ("ansprechpartner", "representative"), ("entwurfsverfasser", "other"), ("eigentümer", "other"),
-    ("mutter", "representative"), ("vaters", "representative"), ("eltern", "representative"),
+    ("mutter", "representative"), ("vater", "representative"), ("eltern", "representative"),
     ("arbeitgeber", "other"), ("betriebs", "other"), ("ehegatt", "other"), ("ehepartner", "other"), ("ehefrau", "other"), ("ehemann", "other"),
     ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
 )
@@ -165,8 +165,23 @@ def section_of(text: str, lex: Lexicon) -> str | None:
             return lex.sections[part]
     if len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:
         return None
-    if len(key) >= 10 and not any(ch.isdigit() for ch in key):
+    role = _role_heading(bare)  # the words that say whose before a look-alike ("zum Vater" is not "zum Halter")
+    if role is None and len(key) >= 10 and not any(ch.isdigit() for ch in key):
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:
             return lex.sections[best[0]]
-    return None
+    return role
+
+
+#: the shape of a heading that names a person or a party ("Sorgeberechtigte Person", "Angaben zur
+#: Mutter / zum Vater", "Daten des Kindes") -- its role from the words that say whose (ROLE_WORDS)
+_HEAD_SHAPE = re.compile(r"(?:angaben|daten|personalien) (?:zu[rm]?|zu den|des|der|über)\b.*|.*\bperson(?:en)?")
+
+
+def _role_heading(key: str) -> str | None:
+    """A heading no list names, by its shape and the longest word in it that says whose."""
+    if len(key.split()) > 6 or not _HEAD_SHAPE.fullmatch(key):
+        return None
+    found = [(len(w), r) for w, r in ROLE_WORDS if w in key]
+    role = max(found)[1] if found else None
+    return "neutral" if role == "place" else role

@@ -1,0 +1,111 @@
+"""Extraction on layouts ekte's generator does not draw (issue 10, born11): a child's
+form with a parent's section, characters one per box, labels wrapped with a remark,
+a value set in a taller box than its label.  Values invented; each case is a layout
+pattern, not a wording."""
+
+import pytest
+
+from ekte.model import Classification, Document
+from ekte.profile import load_profile
+from ekte.stages import extract as ex
+from ekte.stages.extract.lexicon import lexicon, section_of
+from ekte.stages.extract.spelling import unboxed
+from ekte.stages.layout import Word
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile()
+
+
+def _doc(text: str, doctype: str | None = None, words: list[Word] | None = None) -> Document:
+    d = Document(sha256="b" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts = [text]
+    if words:
+        d.extra["page_words"] = [[tuple(w) for w in words]]
+    if doctype:
+        d.classification = Classification(doctype, 0.9)
+    return d
+
+
+def fields(text, profile, doctype=None, words=None):
+    got = ex.extract(_doc(text, doctype, words), profile, [ex.LabelExtractor()])
+    return {k: v for k, v in got.items() if v.method != "intake"}
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("D E 0 9 1 9 5 5 5 7 5 0 0 7 4 9 4 1 2 5 1 1", "DE09195557500749412511"),
+    ("DE7 0 5 6 7 6 5 6 2 6 4 9 0 8 2 38 3 5 1", "DE70567656264908238351"),  # two boxes read as one word
+    ("0 8 8 3 8 Altenhain", "08838 Altenhain"),
+    ("DE58 8710 3796 4697 3004 93", "DE58 8710 3796 4697 3004 93"),  # grouped by four: stays
+    ("Am Hang 1 a", "Am Hang 1 a"), ("Weg 1 a Nr 2", "Weg 1 a Nr 2"),  # too short, or words: stays
+])
+def test_characters_one_per_box_are_joined(raw, want):
+    assert unboxed(raw) == want
+
+
+@pytest.mark.parametrize("heading,role", [
+    ("Sorgeberechtigte Person", "representative"), ("Angaben zur Mutter / zum Vater", "representative"),
+    ("Daten des Kindes", "subject"), ("Angaben zum Vater", "representative"),
+    ("Angaben zur Kindertageseinrichtung", "other"), ("Angaben zur Person", "applicant"),
+    ("Angaben zum Halter", "applicant"), ("Tag der Geburt des Kindes", None), ("Meldende Person", None),
+])
+def test_a_heading_no_list_names_by_the_words_that_say_whose(profile, heading, role):
+    assert section_of(heading, lexicon(profile)) == role
+
+
+CHILD_FORM = """Nachweis über Masernschutz
+
+Betroffene Person (Kind)
+Nachname          Vornamen          Tag der Geburt
+Yilmaz            Thea              14. Februar 2021
+Postleitzahl      Wohnort           Straße, Hausnummer
+08838             Altenhain         Holunderstieg 12a
+
+Sorgeberechtigte Person
+Familienname      Vorname           Geburtsdatum
+Lüttich           Tanja             03.05.1988
+Postleitzahl      Wohnort           Straße / Hausnummer
+51289             Morgenroth        Rosenweg 7
+"""
+
+
+def test_child_form_with_a_parents_section_takes_the_childs_values(profile):
+    got = fields(CHILD_FORM, profile, "masern_meldung")
+    assert {k: got[k].value for k in ("vorname", "nachname", "geburtsdatum", "plz", "ort", "strasse")} == {
+        "vorname": "Thea", "nachname": "Yilmaz", "geburtsdatum": "14.02.2021", "plz": "08838", "ort": "Altenhain",
+        "strasse": "Holunderstieg 12a"}
+    # the parent's section first on the page: still the child's values
+    child, parent = CHILD_FORM.split("\n\n")[1], CHILD_FORM.split("\n\n")[2]
+    got = fields(f"Nachweis über Masernschutz\n\n{parent}\n{child}", profile, "masern_meldung")
+    assert (got["vorname"].value, got["geburtsdatum"].value, got["ort"].value) == ("Thea", "14.02.2021", "Altenhain")
+
+
+def test_a_label_wrapped_with_a_remark_takes_the_value_right_of_it(profile):
+    text = ("Familienname:   Quast\nVornamen:       Karl\nGeburtsdatum    26.12.2018\n(TT.MM.JJJJ):\n"
+            "Wohnort:        Neustadt")
+    got = fields(text, profile, "masern_meldung")
+    assert got["geburtsdatum"].value == "26.12.2018"
+
+
+def _line(words: list[tuple[str, float]], y: float, h: float, text: list[str]) -> list[Word]:
+    """Words at x positions on one line of height *h*, appended to the page text."""
+    pos = sum(len(t) + 1 for t in text)
+    out = []
+    for s, x in words:
+        out.append(Word(s, x, y - h / 2, x + 5.0 * len(s), y + h / 2, pos, pos + len(s)))
+        pos += len(s) + 1
+    text.append(" ".join(s for s, _ in words))
+    return out
+
+
+def test_a_boxed_iban_in_a_taller_row_below_its_label(profile):
+    text: list[str] = []
+    ws = _line([("Kontoinhaber/in", 60.0)], 460.0, 7.5, text)
+    ws += _line([("Jörg", 60.0), ("Vogelsang", 90.0)], 478.0, 11.0, text)
+    ws += _line([("IBAN", 60.0)], 496.0, 7.5, text)
+    # one character per box, each box 27 points high: the label's line and the boxes' are far apart by centre
+    ws += _line([(c, 67.0 + 12.0 * i) for i, c in enumerate("DE70567656264908238351")], 519.0, 27.0, text)
+    ws += _line([("Name", 60.0), ("der", 85.0), ("Bank", 105.0)], 546.0, 7.5, text)
+    got = fields("\n".join(text), profile, "eingliederungshilfe", ws)
+    assert got["iban"].value == "DE70567656264908238351"
