@@ -109,3 +109,47 @@ def test_a_boxed_iban_in_a_taller_row_below_its_label(profile):
     ws += _line([("Name", 60.0), ("der", 85.0), ("Bank", 105.0)], 546.0, 7.5, text)
     got = fields("\n".join(text), profile, "eingliederungshilfe", ws)
     assert got["iban"].value == "DE70567656264908238351"
+
+
+@pytest.mark.parametrize("text", [
+    "Familienname:   Quast\nGeburts-        26.12.2018\ndatum:\nWohnort:        Neustadt",  # hyphen, value right
+    "Familienname:   Quast\nGeburts-\ndatum\n26.12.2018\nWohnort:        Neustadt",  # hyphen, value below
+])
+def test_a_label_word_broken_over_two_lines(profile, text):
+    assert fields(text, profile, "kfz_zulassung")["geburtsdatum"].value == "26.12.2018"
+
+
+def test_a_label_broken_without_hyphen_in_a_narrow_column(profile):
+    text = ("Fahrzeug-Identifizieru        Wohnort: Neustadt\nngsnummer:                    PLZ: 12345\n"
+            "ZFAM5NR4LVUK2CB62\nFamilienname:   Quast")
+    got = fields(text, profile, "kfz_zulassung")
+    assert (got["fin"].value, got["plz"].value) == ("ZFAM5NR4LVUK2CB62", "12345")
+
+
+def test_a_remark_line_under_a_label_is_part_of_it(profile):
+    text = "Aktenzeichen        Antrag auf Erteilung\n(falls bekannt)\nAB 5 - 52.20 - 3136/25\nFamilienname:   Quast"
+    assert fields(text, profile, "waffen_antrag")["aktenzeichen"].value == "AB 5 - 52.20 - 3136/25"
+
+
+BOX_FORM = """Persönliche Daten
+Familienname        Geburtsname        Vorname(n)
+Yilmaz              Krämer             Mareike
+Staatsangehörigkeit Geb.-Datum         Straße
+deutsch             25.12.1986         Birkenallee
+Hausnummer          PLZ                Wohnort
+103c                77751              Düsterbrook
+
+Bevollmächtigte/r Vollmacht bitte beifügen
+Familienname        Geburtsname        Vorname(n)
+Rohde               Sauerbrey          Wolfgang
+Straße              Hausnr.            Postleitzahl
+Holunderstieg       37                 71449
+Gemeinde / Ort
+Rabenstein
+"""
+
+
+def test_a_box_form_street_and_number_in_cells_of_their_own_and_a_heading_with_a_remark(profile):
+    got = fields(BOX_FORM, profile, "waffen_antrag")
+    assert {k: got[k].value for k in ("nachname", "vorname", "strasse", "plz", "ort")} == {
+        "nachname": "Yilmaz", "vorname": "Mareike", "strasse": "Birkenallee 103c", "plz": "77751", "ort": "Düsterbrook"}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, section_of
 from ekte.stages.extract.spelling import unboxed
+from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
 
 PERSON_FIELDS = ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "telefon", "email")
@@ -183,83 +184,11 @@ def _cells_spanned(rws: list[Row], ws: list[Word]) -> int:
 
 
 def _emit(out: list[Cand], field: str, p: V.Parsed | None, base: Cand, raw: str) -> None:
-    if p is None or not p.value or (not p.ok and base.source == "below"):
+    street = field == "strasse" and not any(ch.isdigit() for ch in p.value) if p else False  # its number may follow
+    if p is None or not p.value or (not p.ok and base.source == "below" and not street):
         return
     c = Cand(**{**base.__dict__, "field": field, "value": p.value, "ok": p.ok, "repaired": p.repaired, "raw": raw})
     out.append(c)
-
-
-#: a label's first line that goes on below ("Vor- und", "Tel.-Nr. für", "Anschrift (Straße,")
-_WRAPS = re.compile(r"(?:\b(?:und|oder|für|des|der|die|von|zur|zum|bzw\.)|[\-,/(])$", re.I)
-
-
-def joined_labels(rws: list[Row]) -> list[Row]:
-    """A label wrapped over lines of a narrow column ("Vor- und" /
-    "Familienname:", "Anschrift (Straße," / "Hausnummer, PLZ," / "Ort):"):
-    the lines below that start at its x (the next row, or the one after a
-    row with nothing in the label's column) are joined onto its first line;
-    when nothing stands right of that line, the cells right of the label
-    within its height (a value set between its lines) join it.  Only cells
-    without a digit or a colon that end with a word or sign that goes on,
-    or are followed by a lone word ending with the colon."""
-    out = list(rws)
-    for r in range(len(out) - 1):
-        for cell in list(out[r].cells):
-            t = " ".join(w.text for w in cell)
-            if len(cell) > 6 or any(ch.isdigit() or ch == ":" for ch in t):
-                continue
-            joined = _join_lines(out, r, cell)
-            if joined:
-                _pull_value(out, r, joined, cell)
-                break  # the row has changed: one label per row
-    return [row for row in out if row.words]
-
-
-def _continuation(out: list[Row], q: int, cell: list[Word], last_y: float, h: float) -> int | None:
-    """The index of the cell of row *q* that goes on with the label *cell* (same x, close below)."""
-    if q >= len(out) or not out[q].words or not 0 < out[q].y - last_y < 1.8 * h:
-        return None
-    return next((i for i, c in enumerate(out[q].cells) if abs(c[0].x0 - cell[0].x0) < 1.5 * cell[0].char_w), None)
-
-
-def _join_lines(out: list[Row], r: int, cell: list[Word]) -> list[Word] | None:
-    label, last_y, h, q = list(cell), out[r].y, max(w.h for w in cell), r + 1
-    while q < len(out) and len(label) <= 8 and not label[-1].text.endswith(":"):
-        k = _continuation(out, q, cell, last_y, h)
-        if k is None and _continuation(out, q, cell, -1e9, 1e12) is None and q + 1 < len(out):
-            q, k = q + 1, _continuation(out, q + 1, cell, last_y, h)  # a value line between the label's lines
-        if k is None:
-            break
-        nxt = out[q].cells[k]
-        tail = len(nxt) <= 2 and nxt[-1].text.endswith(":") and len(out[q].cells) == 1
-        if not (_WRAPS.search(" ".join(w.text for w in label)) or tail or (nxt[-1].text.endswith(":") and
-                                                                           _WRAPS.search(label[-1].text))):
-            break
-        label += nxt
-        last_y = out[q].y
-        rest = [c for i, c in enumerate(out[q].cells) if i != k]
-        out[q] = Row([w for c in rest for w in c], rest)
-        q += 1
-    return label if len(label) > len(cell) else None
-
-
-def _pull_value(out: list[Row], r: int, label: list[Word], cell: list[Word]) -> None:
-    """Row *r* with *label* in place of its first line; its value from the row just above or below
-    when nothing stands right of the label on its first line."""
-    cells = [label if c is cell else c for c in out[r].cells]
-    x1, h = max(w.x1 for w in label), max(w.h for w in label)
-    lo, hi = min(w.cy for w in label) - 0.9 * h, max(w.cy for w in label) + 0.9 * h
-    if not any(c[0].x0 > x1 for c in cells):
-        for q in (r - 1, r + 1):
-            if 0 <= q < len(out) and out[q].words and lo <= out[q].y <= hi:
-                moved = [c for c in out[q].cells if c[0].x0 > x1]
-                keep = [c for c in out[q].cells if c[0].x0 <= x1]
-                if moved:
-                    cells += moved
-                    out[q] = Row([w for c in keep for w in c], keep)
-                    break
-    cells.sort(key=lambda c: c[0].x0)
-    out[r] = Row([w for c in cells for w in c], cells)
 
 
 #: fields whose value may wrap onto the next line of its cell ("Sankt" / "Ottilien am Forst")
@@ -329,7 +258,9 @@ def with_house_numbers(cands: list[Cand]) -> list[Cand]:
     after it (within some three lines of text).  No house-number candidates remain."""
     nums = sorted((c for c in cands if c.field == "hausnummer"), key=lambda c: c.start)
     out = [c for c in cands if c.field != "hausnummer"]
-    for c in list(out):
+    waiting = [c for c in out if c.field == "strasse" and c.source == "below" and not c.ok]
+    out = [c for c in out if c not in waiting]  # a street below its label kept only with its number
+    for c in list(out) + waiting:
         if c.field != "strasse" or c.ok or c.source not in ("right", "below") or any(ch.isdigit() for ch in c.value):
             continue
         n = next((n for n in nums if n.page == c.page and 0 < n.start - c.end <= 200), None)

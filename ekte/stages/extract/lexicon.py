@@ -166,6 +166,12 @@ def section_of(text: str, lex: Lexicon) -> str | None:
     if len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:
         return None
     role = _role_heading(bare)  # the words that say whose before a look-alike ("zum Vater" is not "zum Halter")
+    words = bare.split()
+    for n in range(min(len(words) - 1, 4), 0, -1) if role is None else ():
+        # a heading and a remark after it ("Bevollmächtigte/r Vollmacht bitte beifügen"), not a pair ("… bzw. …")
+        head = " ".join(words[:n])
+        if len(head) >= 12 and head in lex.sections and len(words) - n <= 5 and words[n] not in _PAIRED:
+            return lex.sections[head]
     if role is None and len(key) >= 10 and not any(ch.isdigit() for ch in key):
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:
@@ -176,6 +182,9 @@ def section_of(text: str, lex: Lexicon) -> str | None:
 #: the shape of a heading that names a person or a party ("Sorgeberechtigte Person", "Angaben zur
 #: Mutter / zum Vater", "Daten des Kindes") -- its role from the words that say whose (ROLE_WORDS)
 _HEAD_SHAPE = re.compile(r"(?:angaben|daten|personalien) (?:zu[rm]?|zu den|des|der|über)\b.*|.*\bperson(?:en)?")
+
+
+_PAIRED = {"bzw.", "oder", "und", "/", "&", "sowie", "u."}
 
 
 def _role_heading(key: str) -> str | None:
