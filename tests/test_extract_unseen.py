@@ -153,3 +153,26 @@ def test_a_box_form_street_and_number_in_cells_of_their_own_and_a_heading_with_a
     got = fields(BOX_FORM, profile, "waffen_antrag")
     assert {k: got[k].value for k in ("nachname", "vorname", "strasse", "plz", "ort")} == {
         "nachname": "Yilmaz", "vorname": "Mareike", "strasse": "Birkenallee 103c", "plz": "77751", "ort": "Düsterbrook"}
+
+
+TWO_COLUMNS = """Halter/in                          SEPA-Lastschriftmandat für die Kraftfahrzeugsteuer
+Rufname:       Anna-Lena           Bankverbindung (IBAN):  DE89 3704 0044 0532 0130 00
+Name:          Grünwald            BIC:                    COBADEFFXXX
+PLZ:           42551               Bevollmächtigte/r
+Wohnort:       Birkenfelde         Vornamen:               Chiara
+Telefon:       02556/2679167       Name:                   Maaß
+Angaben zum Fahrzeug               Postleitzahl:           55331
+Fahrgestellnummer: ZFAHPN1YH2AR4KRPK  Wohnort:             Altenhain
+                                   Telefonnummer:          02897 3434409
+"""
+
+
+def test_a_heading_of_the_right_column_in_a_row_of_the_left_one(profile):
+    ex_ = ex.LabelExtractor()
+    cands = ex.candidates(_doc(TWO_COLUMNS, "kfz_zulassung"), profile)
+    roles = {(c.field, c.value): c.role for c in cands if c.source == "right"}
+    assert roles[("plz", "42551")] == "applicant" and roles[("plz", "55331")] == "representative"
+    # the left column's "Angaben zum Fahrzeug" does not reach into the right column
+    assert roles[("telefon", "02897 3434409")] == "representative"
+    got = {k: v.value for k, v in ex.extract(_doc(TWO_COLUMNS, "kfz_zulassung"), profile, [ex_]).items()}
+    assert (got["plz"], got["ort"], got["telefon"]) == ("42551", "Birkenfelde", "02556/2679167")

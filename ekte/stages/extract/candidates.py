@@ -52,6 +52,7 @@ class Section:
     x0: float
     x1: float
     role: str
+    end: float = 0.0  # where its column ends: the next cell of its row (0: the page's edge)
 
 
 def _page_geometry(words: list[Word]) -> tuple[float, float]:
@@ -65,13 +66,22 @@ def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
         cells = [c for c in row.cells if any(ch.isalpha() for w in c for ch in w.text)]
         # a row of headings (two columns: "Angaben zur Person | Bevollmächtigte/r"): every cell; else the first
         heads = not any(ch.isdigit() or ch == ":" for c in cells for w in c for ch in w.text)
-        for cell in cells if heads else cells[:1]:
-            if len(cell) > 9 or cell[-1].text[-1:].isdigit():
+        for ci, cell in enumerate(cells):
+            if not (heads or ci == 0 or _column_head(row.cells, cell)) or len(cell) > 9 or cell[-1].text[-1:].isdigit():
                 continue
             role = section_of(" ".join(w.text for w in cell), lex)
-            if role:
-                out.append(Section(r, cell[0].x0, cell[-1].x1, role))
+            if role:  # a heading of the left column with the right column's words beside it ends there
+                end = min((c[0].x0 for c in row.cells if c[0].x0 > cell[-1].x1), default=0.0)
+                out.append(Section(r, cell[0].x0, cell[-1].x1, role, end))
     return out
+
+
+def _column_head(cells: list[list[Word]], cell: list[Word]) -> bool:
+    """A heading of the right column in a row of the left one ("PLZ: | 42551 | Bevollmächtigte/r"):
+    a cell of words only, not the value of a label before it."""
+    t, ci = " ".join(w.text for w in cell), next(i for i, c in enumerate(cells) if c is cell)
+    return ci > 0 and len(t) >= 8 and not any(ch.isdigit() or ch == ":" for ch in t) and \
+        not cells[ci - 1][-1].text.endswith(":")
 
 
 def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | None:
@@ -81,7 +91,7 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
         if s.row >= r:
             continue
         same_row = [o for o in sections if o.row == s.row and o.x0 > s.x0]
-        col_end = min((o.x0 for o in same_row), default=page_w + 1)
+        col_end = min([o.x0 for o in same_row] + [s.end or page_w + 1])
         if s.x0 - 40 <= x < col_end and (best is None or s.row > best.row):
             best = s
     return best.role if best else None
