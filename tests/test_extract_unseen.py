@@ -176,3 +176,18 @@ def test_a_heading_of_the_right_column_in_a_row_of_the_left_one(profile):
     assert roles[("telefon", "02897 3434409")] == "representative"
     got = {k: v.value for k, v in ex.extract(_doc(TWO_COLUMNS, "kfz_zulassung"), profile, [ex_]).items()}
     assert (got["plz"], got["ort"], got["telefon"]) == ("42551", "Birkenfelde", "02556/2679167")
+
+
+def test_labels_in_the_cells_of_a_table_row_are_one_each(profile):
+    text = ("Familienname            Vorname(n)\nvon der Heide           Jana Maria\nGeburtsdatum            Geburtsort\n"
+            "07.08.1990              Bad Soden")
+    got = fields(text, profile, "waffen_antrag")
+    assert (got["nachname"].value, got["vorname"].value, got["geburtsdatum"].value) == \
+        ("von der Heide", "Jana Maria", "07.08.1990")
+
+
+def test_the_next_label_under_a_value_is_not_part_of_a_label(profile):
+    text = "Vorname:       Geburtsdatum:\nJana           07.08.1990\nAnschrift:\nLindenweg 4a\n12345 Musterstadt"
+    got = fields(text, profile, "waffen_antrag")
+    assert (got["vorname"].value, got["strasse"].value, got["plz"].value, got["ort"].value) == \
+        ("Jana", "Lindenweg 4a", "12345", "Musterstadt")

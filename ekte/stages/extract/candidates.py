@@ -110,10 +110,13 @@ def row_hits(row: Row, lex: Lexicon, min_sim: float) -> list[Hit]:
     nw = [norm_word(w.text) for w in row.words]
     colons = [w.text.endswith(":") for w in row.words]
     starts = cell_starts(row)
+    ends = sorted(starts)[1:] + [len(nw)]
     hits: list[Hit] = []
     i = 0
     while i < len(nw):
-        h = match_in_row(nw, colons, i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
+        # a label stays in its cell: "Familienname | Vorname(n)" over a table's columns are two labels
+        e = next(x for x in ends if x > i)
+        h = match_in_row(nw[:e], colons[:e], i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
         if h:
             hits.append(h)
             i = h.j

@@ -62,6 +62,13 @@ def _glued(a: Word, b: Word) -> Word:
     return Word(text, a.x0, a.y0, max(a.x1, b.x1), a.y1, a.start, b.end, a.conf)
 
 
+def _under_label(out: list[Row], r: int, cell: list[Word]) -> bool:
+    """Whether *cell* stands right under a label with a colon (the row above, its x): a value."""
+    if r == 0 or not out[r - 1].words or out[r].y - out[r - 1].y > 2.6 * cell[0].h:
+        return False
+    return any(abs(c[0].x0 - cell[0].x0) < 1.5 * cell[0].char_w and c[-1].text.endswith(":") for c in out[r - 1].cells)
+
+
 def _join_lines(out: list[Row], r: int, cell: list[Word]) -> list[Word] | None:
     label, last_y, h, q = list(cell), out[r].y, max(w.h for w in cell), r + 1
     while q < len(out) and len(label) <= 8 and not label[-1].text.endswith(":"):
@@ -71,7 +78,9 @@ def _join_lines(out: list[Row], r: int, cell: list[Word]) -> list[Word] | None:
         if k is None:
             break
         nxt = out[q].cells[k]
-        tail = len(nxt) <= 2 and nxt[-1].text.endswith(":") and len(out[q].cells) == 1
+        # a lone last word with the colon -- not the next label under the value of a label above
+        # ("Vorname:" / "Jana" / "Anschrift:")
+        tail = len(nxt) <= 2 and nxt[-1].text.endswith(":") and len(out[q].cells) == 1 and not _under_label(out, r, cell)
         broken = _broken(label[-1].text, nxt)
         remark = _REMARK.fullmatch(" ".join(w.text for w in nxt))  # "Aktenzeichen" / "(falls bekannt)"
         if not (_WRAPS.search(" ".join(w.text for w in label)) or tail or broken or remark or (
