@@ -191,3 +191,21 @@ def test_the_next_label_under_a_value_is_not_part_of_a_label(profile):
     got = fields(text, profile, "waffen_antrag")
     assert (got["vorname"].value, got["strasse"].value, got["plz"].value, got["ort"].value) == \
         ("Jana", "Lindenweg 4a", "12345", "Musterstadt")
+
+
+def test_street_and_house_number_in_two_cells_of_a_table_row(profile):
+    text = ("Vorname     Name\nMareike     Demir\nStraße                                  Hausnr.\n"
+            "Brunnenweg                              104-106\nPostleitzahl                            Wohnort\n"
+            "95088                                   Altenhain\n\nGrundstückseigentümer/in\nVorname     Name\n"
+            "Finn        Schreiber\nStraße                                  Hausnummer\n"
+            "Weidenring                              100\n")
+    got = fields(text, profile, "bauantrag")
+    # "Straße" alone is a weak label; with its house number's label beside it, the pair is not
+    assert got["strasse"].value == "Brunnenweg 104-106" and got["strasse"].confidence >= 0.8
+
+
+def test_labels_with_a_remark_line_under_each_other_beside_their_values(profile):
+    text = ("Wunschkennzeichen      QL-Y 7702H\n(reserviert):\nVersicherungsbestätigung  NF1FRCW\n(eVB):\n"
+            "Familienname:          Quast")
+    got = fields(text, profile, "kfz_zulassung")
+    assert (got["kennzeichen"].value, got["evb"].value) == ("QL-Y 7702H", "NF1FRCW")

@@ -106,15 +106,28 @@ def cell_starts(row: Row) -> set[int]:
     return starts
 
 
-def row_hits(row: Row, lex: Lexicon, min_sim: float) -> list[Hit]:
+def _spanned(row: Row, below: Row | None) -> set[int]:
+    """The word indexes where a cell of *row* begins that a cell of the line *below* reaches into
+    from the left: the labels there have one value ("Name   Vorname" over "Weber, Jana")."""
+    out, k = set(), 0
+    for a, b in zip(row.cells, row.cells[1:]):
+        k += len(a)
+        if below is not None and 0 < below.y - row.y < 2.6 * a[0].h and any(
+                a[0].x0 - 2 <= c[0].x0 < b[0].x0 < c[-1].x1 for c in below.cells):
+            out.add(k)
+    return out
+
+
+def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
     nw = [norm_word(w.text) for w in row.words]
     colons = [w.text.endswith(":") for w in row.words]
     starts = cell_starts(row)
-    ends = sorted(starts)[1:] + [len(nw)]
+    ends = sorted(starts - _spanned(row, below))[1:] + [len(nw)]
     hits: list[Hit] = []
     i = 0
     while i < len(nw):
         # a label stays in its cell: "Familienname | Vorname(n)" over a table's columns are two labels
+        # (unless one value below spans both)
         e = next(x for x in ends if x > i)
         h = match_in_row(nw[:e], colons[:e], i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
         if h:
@@ -279,7 +292,8 @@ def with_house_numbers(cands: list[Cand]) -> list[Cand]:
         n = next((n for n in nums if n.page == c.page and 0 < n.start - c.end <= 200), None)
         if n is not None:
             out.append(Cand(**{**c.__dict__, "value": f"{c.value} {n.value}", "ok": True, "end": n.end,
-                               "raw": f"{c.raw} {n.value}", "sim": min(c.sim, n.sim)}))
+                               "raw": f"{c.raw} {n.value}", "sim": min(c.sim, n.sim),
+                               "weak": c.weak and n.weak}))  # "Straße" weak alone, not with "Hausnr." beside it
     return out
 
 
@@ -289,7 +303,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     rws = joined_labels(rws)
     sections = find_sections(rws, lex)
     heads = {s.row for s in sections}
-    hits = {r: [h for h in row_hits(row, lex, min_sim) if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
+    hits = {r: [h for h in row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None)
+                if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
     out: list[Cand] = []
     for r, row in enumerate(rws):
         starts = cell_starts(row)

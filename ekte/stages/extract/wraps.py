@@ -63,10 +63,13 @@ def _glued(a: Word, b: Word) -> Word:
 
 
 def _under_label(out: list[Row], r: int, cell: list[Word]) -> bool:
-    """Whether *cell* stands right under a label with a colon (the row above, its x): a value."""
+    """Whether *cell* stands right under a label with a colon whose value is not on its own row
+    (the row above, its x; nothing but another label right of it): *cell* is that value."""
     if r == 0 or not out[r - 1].words or out[r].y - out[r - 1].y > 2.6 * cell[0].h:
         return False
-    return any(abs(c[0].x0 - cell[0].x0) < 1.5 * cell[0].char_w and c[-1].text.endswith(":") for c in out[r - 1].cells)
+    cs = out[r - 1].cells
+    return any(abs(c[0].x0 - cell[0].x0) < 1.5 * cell[0].char_w and c[-1].text.endswith(":") and (
+        i + 1 == len(cs) or cs[i + 1][-1].text.endswith(":")) for i, c in enumerate(cs))
 
 
 def _join_lines(out: list[Row], r: int, cell: list[Word]) -> list[Word] | None:
