@@ -209,3 +209,15 @@ def test_labels_with_a_remark_line_under_each_other_beside_their_values(profile)
             "Familienname:          Quast")
     got = fields(text, profile, "kfz_zulassung")
     assert (got["kennzeichen"].value, got["evb"].value) == ("QL-Y 7702H", "NF1FRCW")
+
+
+def test_a_childs_box_form_street_value_starting_like_a_label_and_a_date_in_boxes(profile):
+    text = ("Angaben zum Kind\nRufname        Name           Straße / Nr.\nElias          Eggers         Straße des Friedens 103\n"
+            "Postleitzahl, Wohnort                                   Geb.-Datum\n"
+            "                                                        Tag    Monat  Jahr\n"
+            "14101 Bad Quellenau\n"
+            "                                                        1 3    0 4    2 0 2 3\n"
+            "Erziehungsberechtigte/r\nRufname        Zuname         Straße / Nr.\nEckhard        Vogelsang      Am Hang 5\n")
+    got = fields(text, profile, "masern_meldung")
+    assert {k: got[k].value for k in ("vorname", "nachname", "strasse", "geburtsdatum")} == {
+        "vorname": "Elias", "nachname": "Eggers", "strasse": "Straße des Friedens 103", "geburtsdatum": "13.04.2023"}

@@ -172,8 +172,10 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
     col_end = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
     x_lo = lw.x0 - 3 * lw.char_w
     out: list[list[Word]] = []
-    last_y, last_h = row.y, lw.h
-    for rr in range(r + 1, min(len(rws), r + 1 + lines + 1)):
+    last_y, last_h, reach = row.y, lw.h, r + 1 + lines + 1
+    for rr in range(r + 1, min(len(rws), r + lines + 4)):
+        if rr >= reach:
+            break
         below = rws[rr]
         ws = [(k, w) for k, w in enumerate(below.words) if x_lo <= w.x0 < col_end - 2]
         # the white space between the lines, not their centres, in the larger line's height (up to twice
@@ -181,11 +183,14 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
         h_below = max((w.h for _, w in ws), default=lw.h)
         if below.y - last_y - (h_below + last_h) / 2 > 1.6 * max(lw.h, min(h_below, 2 * lw.h)):
             break
+        if ws and all(_DATE_PARTS.fullmatch(w.text) for _, w in ws):
+            last_y, last_h, reach = below.y, h_below, reach + 2  # the sub-labels of a date in boxes
+            continue  # ("Tag | Monat | Jahr"): its value is below them (past a line of the next column)
         if not ws:
             if out:
                 break
             continue
-        hit_starts = {o.i for o in all_hits.get(rr, [])}
+        hit_starts = {o.i for o in all_hits.get(rr, []) if not _worded(below, o)}
         if ws[0][0] in hit_starts:
             break
         taken = []
@@ -198,6 +203,30 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
         if len(out) >= lines:
             break
     return out
+
+
+_DATE_PARTS = re.compile(r"(?i)tag|monat|jahr|tt|mm|jj|jjjj")
+
+
+def _boxed_date(rws: list[Row], ws: list[Word]) -> str | None:
+    """A date written one digit per box, its parts in cells of their own ("1 3 | 0 4 | 2 0 2 3"): DD.MM.YYYY."""
+    row = next((rw for rw in rws if ws[0] in rw.words), None)
+    ids = {id(w) for w in ws}
+    parts = [p for p in ("".join(w.text for w in c if id(w) in ids) for c in (row.cells if row else [])) if p]
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and [len(p) for p in parts] in ([2, 2, 4], [2, 2, 2]):
+        return ".".join(parts)
+    return None
+
+
+def _worded(row: Row, h: Hit) -> bool:
+    """A weak label word without a colon that its cell goes on after ("Straße des Friedens 103"):
+    a value that begins like a label, not the next label."""
+    ci = _cell_index(row, h.i)
+    return h.label.weak and not h.colon and h.label.field in _NAMED_LIKE and h.j < sum(len(c) for c in row.cells[:ci + 1])
+
+
+#: fields whose values may begin with their own label's word ("Straße des Friedens", "Verein für …")
+_NAMED_LIKE = ("strasse", "anschrift", "ort", "verein", "name")
 
 
 def _cells_spanned(rws: list[Row], ws: list[Word]) -> int:
@@ -340,6 +369,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             base.debris = _cells_spanned(rws, first) > 1
             base.dist = (first[0].cy - lw.cy) / lw.h
             text = " ".join(w.text for w in first)
+            if h.label.field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
+                text = _boxed_date(rws, first) or text
             if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
                     w.text for w in below[1])):
                 text += ", " + " ".join(w.text for w in below[1])
