@@ -95,6 +95,7 @@ class EnvironmentFailure(EkteError):
         "read_only": "read-only file system",
         "io_error": "I/O error",
         "journal_damaged": "the journal is damaged",
+        "journal_busy": "another ekte process held the journal for longer than 30 s",
     }
 
     def __init__(self, code: str, message: str):
@@ -114,7 +115,8 @@ _ERRNO = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "re
           errno.EACCES: "permission_denied", errno.EPERM: "permission_denied", errno.EIO: "io_error"}
 _SQLITE = (("disk is full", "disk_full"), ("disk i/o error", "io_error"), ("readonly database", "read_only"),
            ("unable to open database", "permission_denied"), ("not a database", "journal_damaged"),
-           ("malformed", "journal_damaged"), ("file is encrypted", "journal_damaged"))
+           ("malformed", "journal_damaged"), ("file is encrypted", "journal_damaged"),
+           ("database is locked", "journal_busy"))
 
 
 def environment_failure(exc: BaseException | None, where: str = "the working directory") -> EnvironmentFailure | None:

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -160,3 +161,31 @@ def test_schema_1_is_migrated_in_place_and_a_newer_one_refused(tmp_path):
     db.close()
     with pytest.raises(NewerSchema, match="schema 99"):
         Journal(wd / "journal.sqlite")
+
+
+def test_a_new_journal_waits_for_another_process_opening_it(tmp_path):
+    """SQLite refuses the switch to WAL at once ("database is locked", no busy
+    wait) while another connection holds the new file: two daemons started
+    together on a new working directory — one ended with an internal error."""
+    path = tmp_path / "journal.sqlite"
+    other = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE held(x)")
+    release = threading.Timer(0.4, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        j = Journal(path)
+        assert j.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert j.start_run("ingest") > 0
+        j.close()
+    finally:
+        release.join()
+        other.close()
+
+
+def test_a_journal_locked_too_long_is_one_line_with_the_environment_exit_code():
+    from ekte.errors import ExitCode, environment_failure
+    failure = environment_failure(sqlite3.OperationalError("database is locked"), "/srv/ekte")
+    assert failure is not None and failure.code == "journal_busy"
+    assert failure.exit_code == ExitCode.ENVIRONMENT
+    assert "\n" not in failure.message and "another ekte process" in failure.message

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -75,10 +76,29 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         self.db.execute("PRAGMA busy_timeout=30000")
         self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # a file that is no database fails here
         if not readonly:
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._wal()
             self.db.execute("PRAGMA synchronous=FULL")
             with self.tx() as db:
                 self.migrated = migrate(db)
+
+    def _wal(self, wait: float = 30.0) -> None:
+        """Switch a new journal to WAL.  SQLite answers the switch with
+        "database is locked" at once, without its busy handler, while
+        another process opens the same new file — so several daemons
+        started together on a new working directory wait here in turn."""
+        deadline = time.monotonic() + wait
+        pause = 0.01
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                    return
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e).lower() or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
     # -- plumbing
     @contextlib.contextmanager
