@@ -221,3 +221,16 @@ def test_a_childs_box_form_street_value_starting_like_a_label_and_a_date_in_boxe
     got = fields(text, profile, "masern_meldung")
     assert {k: got[k].value for k in ("vorname", "nachname", "strasse", "geburtsdatum")} == {
         "vorname": "Elias", "nachname": "Eggers", "strasse": "Straße des Friedens 103", "geburtsdatum": "13.04.2023"}
+
+
+def test_an_iban_wrapped_in_a_narrow_column_is_joined_when_its_check_digits_add_up(profile):
+    text = ("Vorname:     Jörg               Name des Kontoinhabers:  Jörg Vogelsang\n"
+            "Name:        Vogelsang          IBAN:                    DE58 8710 3796 4697\n"
+            "Straße:      Querstraße 63a                              3004 93\n"
+            "PLZ:         12345              BIC:                     WVGVYZ21XXX\n")
+    got = fields(text, profile, "kfz_zulassung")
+    assert got["iban"].value == "DE58871037964697300493"
+    # groups that do not complete the IBAN stay where they are
+    other = text.replace("3004 93", "1234 56")
+    assert fields(other, profile, "kfz_zulassung").get("iban") is None or \
+        fields(other, profile, "kfz_zulassung")["iban"].confidence <= 0.3

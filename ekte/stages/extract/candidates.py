@@ -268,6 +268,22 @@ def _ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "
     return text, ws[-1].end
 
 
+def _iban_tail(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:
+    """An IBAN wrapped in a narrow column ("DE58 8710 3796 4697" / "3004 93"): the groups on one of
+    the next two lines at its x, taken only when the check digits then add up.  (text, end offset)"""
+    p = V.v_iban(text)
+    if p is None or p.ok:
+        return text, ws[-1].end
+    for nxt in rws[r + 1:r + 3]:
+        c = next((c for c in nxt.cells if abs(c[0].x0 - ws[0].x0) < 1.5 * ws[0].char_w), None)
+        if nxt.y - rws[r].y < 2.2 * ws[0].h and c and all(re.fullmatch(r"[A-Z0-9]{1,4}", w.text) for w in c):
+            joined = text + " " + " ".join(w.text for w in c)
+            q = V.v_iban(joined)
+            if q is not None and q.ok and not q.repaired:
+                return joined, c[-1].end
+    return text, ws[-1].end
+
+
 _CONTINUES = re.compile(r"(?:der|des|die|dem|den|zur|zum|für|von|vom|und)\b")
 
 
@@ -354,6 +370,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 text = " ".join(w.text for w in right)
                 if h.label.field in ("anschrift",) + _WRAPPING:
                     text, rb.end = _ort_below(rws, r, right, text, h.label.field)
+                elif h.label.field == "iban":
+                    text, rb.end = _iban_tail(rws, r, right, text)
                 n = len(out)
                 parse_label_value(h, text, rb, out, validators)
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
