@@ -234,3 +234,10 @@ def test_an_iban_wrapped_in_a_narrow_column_is_joined_when_its_check_digits_add_
     other = text.replace("3004 93", "1234 56")
     assert fields(other, profile, "kfz_zulassung").get("iban") is None or \
         fields(other, profile, "kfz_zulassung")["iban"].confidence <= 0.3
+
+
+def test_a_labels_word_ending_a_sentence_is_no_label(profile):
+    text = ("Hiermit beantrage ich die Baugenehmigung. Das Grundstück liegt in der angegebenen\n"
+            "Gemarkung. Die Bauvorlagen liegen diesem Antrag bei.\nNachname\nNeumann\nGemarkung\nAltdorf\nFlur\n37")
+    cands = ex.candidates(_doc(text, "bauantrag"), profile)
+    assert [c.value for c in cands if c.field == "gemarkung" and c.source in ("right", "below")] == ["Altdorf"]

@@ -130,8 +130,8 @@ def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -
         # (unless one value below spans both)
         e = next(x for x in ends if x > i)
         h = match_in_row(nw[:e], colons[:e], i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
-        if h:
-            hits.append(h)
+        if h and not (nw[h.j - 1].endswith(".") and not h.label.key.endswith(".")):
+            hits.append(h)  # (a label's word ending a sentence, "… in der angegebenen Gemarkung.", is none)
             i = h.j
         else:
             i += 1
