@@ -220,25 +220,6 @@ def cli_actor() -> str:
         return "unknown"
 
 
-def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
-                overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
-    """The documents waiting for review (oldest first, put-back ones last), with their top candidates."""
-    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False, create=False) as p:
-        return p.review_list()
-
-
-def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
-                overrides: list[str] | None = None) -> dict:
-    """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history, and its
-    review version (an accept or correct given it is refused when the document changed since)."""
-    from ekte.pipeline import queue, review
-
-    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
-        row = queue.resolve(p.j, doc_id)
-        return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"]),
-                "version": review.review_version(p.j, row["id"])}
-
-
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,
                   profile: str | Profile | None = None, workdir: str | Path | None = None,
                   overrides: list[str] | None = None, connectors: list[str] | None = None,
@@ -246,8 +227,11 @@ def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, st
                   expected: int | None = None) -> Document:
     """Confirm (or correct) a document waiting for review (id or unique prefix; type by id or title; values
     checked); this process exports it at once (the daemon may be running).  *sample*: the result of a
-    sample check (``matches`` / ``differs``), required for a scan chosen for one."""
+    sample check (``matches`` / ``differs``), required for a scan chosen for one.  A value for a field the type
+    it is accepted as does not define is refused (ConfigError naming the type's fields; as the HTTP intake does),
+    an empty one (removing a value) is not."""
     with Pipeline(_profile(profile, overrides), workdir, connectors=connectors, plugins=plugins, create=False) as p:
+        _defined_only(p, doc_id, doctype, sets or {})
         return p.review_accept(doc_id, doctype, sets, actor=actor or cli_actor(), sample=sample, expected=expected)
 
 
@@ -391,4 +375,5 @@ def retention_delete(ids: list[str], *, reason: str, force: bool = False, as_of:
         return delete(p, ids, reason, actor=actor or cli_actor(), force=force, as_of=as_of)
 
 
-from ekte.api_station import serve, stats, users_add, users_list, users_remove, users_token  # noqa: E402
+from ekte.api_station import (_defined_only, review_list, review_show, serve, stats, users_add,  # noqa: E402
+                               users_list, users_remove, users_token)

@@ -1,5 +1,6 @@
-"""The clerk's station, its users and the statistics, as functions of :mod:`ekte.api`
-(re-exported there; kept apart so each module stays small)."""
+"""The clerk's station, its users and the statistics, and the review queue as a clerk reads it (list, show,
+who has a document open), as functions of :mod:`ekte.api` (re-exported there; kept apart so each module stays
+small)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from ekte.errors import ConfigError
 from ekte.journal import JOURNAL_FILE
-from ekte.pipeline import default_workdir
+from ekte.pipeline import Pipeline, default_workdir
 from ekte.profile import Profile
 from ekte.users import USERS_FILE
 
@@ -100,3 +101,48 @@ def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, 
         return _stats.compute(j, _profile(profile, overrides), since=since, until=until, by=by)
     finally:
         j.close()
+
+
+def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
+                overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
+    """The documents waiting for review (oldest first, put-back ones last), with their top candidates and who
+    has each open in the station (``open_by``)."""
+    from ekte.serve.presence import open_by
+
+    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False, create=False) as p:
+        items = p.review_list()
+        who = open_by(p.j.db, [i["id"] for i in items])
+    return [{**i, "open_by": who.get(i["id"], [])} for i in items]
+
+
+def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
+                overrides: list[str] | None = None) -> dict:
+    """One document (id or a unique prefix): type, candidates, fields, reasons, corrections, history, and its
+    review version (an accept or correct given it is refused when the document changed since), and who has it
+    open in the station (``open_by``: [{"user", "since"}], since in UTC)."""
+    from ekte.pipeline import queue, review
+    from ekte.serve.presence import open_by
+
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
+        row = queue.resolve(p.j, doc_id)
+        return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"]),
+                "version": review.review_version(p.j, row["id"]),
+                "open_by": open_by(p.j.db, [row["id"]]).get(row["id"], [])}
+
+
+def _defined_only(p: Pipeline, doc_id: str, doctype: str | None, sets: dict[str, str]) -> None:
+    """*sets* only of fields the type the document is accepted as defines (*doctype*, else its own); ekte's
+    station offers no other, a command line or a script may name any."""
+    from ekte.pipeline import queue
+    from ekte.pipeline.review import resolve_doctype
+
+    if not any((v or "").strip() for v in sets.values()):
+        return
+    row = queue.resolve(p.j, doc_id)
+    key = resolve_doctype(p.profile, doctype) if doctype else row["doctype"]
+    spec = p.profile.doctypes.get(key or "")
+    known = list(spec.fields) if spec else []
+    unknown = [k for k, v in sets.items() if (v or "").strip() and known and k not in known and k != "aktenzeichen"]
+    if unknown:
+        raise ConfigError(f"fields not defined for the document type '{spec.title}' ({key}): {', '.join(unknown)} "
+                          f"(its fields: {', '.join(known)})")

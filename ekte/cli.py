@@ -34,8 +34,8 @@ app.add_typer(cli_profiles.plugins_app, name="plugins")
 app.add_typer(cli_journal.journal_app, name="journal")
 
 
-def command(parent: typer.Typer = app, name: str | None = None) -> Any:
-    return cliopts.command(parent, name)
+def command(parent: typer.Typer = app, name: str | None = None, *, clerk: bool = False) -> Any:
+    return cliopts.command(parent, name, clerk=clerk)
 
 
 def _version(value: bool) -> None:
@@ -380,4 +380,4 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_evidence, cli_mail, cli_serve  # noqa: E402,F401 - evidence, mail, station commands
+from ekte import cli_evidence, cli_mail, cli_serve, cli_supervisor  # noqa: E402,F401 - evidence, mail, station, users and stats

@@ -86,7 +86,7 @@ def retention_due_cmd(
 
 
 
-@command(app, "history")
+@command(app, "history", clerk=True)
 def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (a unique prefix is enough).")],
                 profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
                 as_json: JsonOpt = False, lang: LangOpt = None) -> None:

@@ -1,4 +1,4 @@
-"""The clerk's commands: ``serve``, ``users``, ``stats`` and the review
+"""The clerk's commands: ``serve`` and the review
 commands beyond list/accept (``show``, ``correct``, ``reject``, ``defer``).
 Parse, call :mod:`ekte.api`, print — in German or English (``--lang``,
 ``EKTE_LANG``, else the locale) with local times."""
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Iterator, List, Optional
 
@@ -15,13 +14,10 @@ import typer
 
 from ekte.cli import _exit_on_errors, _fail, app, command, field_sets, review_app
 from ekte.cliopts import (ConnectorOpt, ExpectedOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
-                          ProfileOpt, ServiceVerboseOpt, VerboseOpt, WorkdirOpt, new_app)
+                          ProfileOpt, ServiceVerboseOpt, VerboseOpt, WorkdirOpt)
 from ekte.errors import ExitCode
 from ekte.logs import setup_logging
 from ekte.render import out
-
-users_app = new_app("Users of the clerk's station (ekte serve) and their API tokens.")
-app.add_typer(users_app, name="users")
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Document id (a unique prefix is enough).")]
 
@@ -77,6 +73,7 @@ def review_table(items: list[dict], profile: str | None, overrides: list[str], l
         out.print(f"{_('Review queue')} ({len(items)})", highlight=False)
         for i in items:
             note = f"  {_('put back until')} {local_time(i['deferred'])}" if i.get("deferred") else ""
+            note += "".join(f"  {o}" for o in open_by_notes(i, code))
             out.print(f"{i['id']}  {local_time(i.get('received'))}  {title(i.get('doctype'))} "
                       f"({percent(i.get('confidence'), code)}){note}", highlight=False, markup=False, soft_wrap=True)
             cands = ", ".join(f"{title(c['doctype'])} {percent(c['score'], code)}" for c in i.get("candidates", []))
@@ -89,11 +86,25 @@ def review_table(items: list[dict], profile: str | None, overrides: list[str], l
         t.add_column(c, **kw)
     for i in items:
         note = f"\n({_('put back until')} {local_time(i['deferred'])})" if i.get("deferred") else ""
+        note += "".join(f"\n{o}" for o in open_by_notes(i, code))
         t.add_row(i["id"] + note, local_time(i.get("received")),
                   f"{title(i.get('doctype'))} ({percent(i.get('confidence'), code)})",
                   ", ".join(f"{title(c['doctype'])} {percent(c['score'], code)}" for c in i.get("candidates", [])),
                   Path(i.get("source") or "").name, str(i.get("pages") or ""))
     out.print(t)
+
+
+#: as the station's queue and page say it (ekte/serve/templates/queue.html; web.OPEN_BY)
+OPEN_BY_ROW = "being worked on by %(who)s (since %(when)s)"
+OPEN_BY_LINE = "Being worked on by %(who)s (since %(when)s)."
+
+
+def open_by_notes(item: dict, lang: str, msgid: str = OPEN_BY_ROW) -> list[str]:
+    """Who has the document open in the station and since when (today: HH:MM, else the day too), one note each."""
+    from ekte.serve.i18n import gettext_for, local_clock
+
+    tr = gettext_for(lang)
+    return [tr(msgid) % {"who": o["user"], "when": local_clock(o["since"])} for o in item.get("open_by") or []]
 
 
 @command(review_app, "show")
@@ -115,6 +126,8 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
     t = prof.doctype_title
     out.print(f"[bold]{d['id']}[/]  {_('State')}: {names.state_name(d['state'], code)}  "
               f"{_('Received')}: {local_time(d['received'])}  {_('Pages')}: {d['pages']}", highlight=False)
+    for note in open_by_notes(d, code, OPEN_BY_LINE):
+        out.print(note, highlight=False, markup=False)
     out.print(f"{_('File')}: {Path(d['source']).name}", highlight=False, markup=False)
     out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
               + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]), highlight=False)
@@ -226,151 +239,3 @@ def serve_cmd(
                          connectors=connector or None, plugins=plugin, proxy_header=proxy_header,
                          trusted_proxies=tuple(trusted_proxy) or ("127.0.0.1", "::1"), secure_cookies=secure_cookies)
     raise typer.Exit(code)
-
-
-@command(users_app, "add")
-def users_add_cmd(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
-    role: Annotated[str, typer.Option("--role", metavar="clerk|admin|viewer|intake", help="clerk: review; admin: "
-                                      "also quarantine and users; viewer: statistics; intake: a system account that "
-                                      "only submits documents (POST /api/v1/documents).")] = "clerk",
-    password_file: Annotated[Optional[Path], typer.Option("--password-file", metavar="FILE", help="Read the "
-                             "password from FILE (default: the first line of standard input).")] = None,
-    replace: Annotated[bool, typer.Option("--replace", metavar="", help="Set a new password/role.")] = False,
-    workdir: WorkdirOpt = None,
-) -> None:
-    """Add a user (the password never on the command line: stdin or a file)."""
-    from ekte import api
-
-    try:
-        raw = password_file.read_text("utf-8") if password_file else sys.stdin.readline()
-    except OSError as e:
-        _fail(ExitCode.USAGE, f"cannot read {password_file}: {e.strerror}")
-    with _exit_on_errors():
-        api.users_add(name, role, raw.rstrip("\r\n"), workdir=workdir, replace=replace)
-    out.print(f"user {name} ({role}) saved", highlight=False)
-
-
-@command(users_app, "token")
-def users_token_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
-                    scope: Annotated[List[str], typer.Option("--scope", metavar="SCOPE", help="review, history, "
-                                     "stats, quarantine, users, intake (repeatable or comma-separated; default: "
-                                     "the role's).")] = [],
-                    workdir: WorkdirOpt = None) -> None:
-    """Make an API token (printed once; only its hash is kept)."""
-    from ekte import api
-
-    scopes = [s.strip() for x in scope for s in x.split(",") if s.strip()]
-    with _exit_on_errors():
-        print(api.users_token(name, scopes or None, workdir=workdir))
-
-
-@command(users_app, "list")
-def users_list_cmd(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
-    """The users, their roles and how many tokens each has."""
-    from ekte import api
-
-    with _exit_on_errors():
-        us = api.users_list(workdir=workdir)
-    if as_json:
-        print(json.dumps(us, indent=2))
-        return
-    for u in us:
-        out.print(f"{u['name']:24} {u['role']:8} {u['tokens']} token(s)", highlight=False, markup=False)
-
-
-@command(users_app, "remove")
-def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
-                     workdir: WorkdirOpt = None) -> None:
-    """Remove a user and their tokens."""
-    from ekte import api
-
-    with _exit_on_errors():
-        api.users_remove(name, workdir=workdir)
-    out.print(f"user {name} removed (with their API tokens; their sessions end at the next click)", highlight=False,
-              markup=False)
-
-
-def _day(v: str | None) -> str | None:
-    """A day as YYYY-MM-DD, given so or as the German DD.MM.YYYY."""
-    from ekte import stats
-
-    try:
-        return stats.day(v)
-    except stats.BadDate as e:
-        _fail(ExitCode.USAGE, f"--since/--until want {e}")
-
-
-@command(name="stats")
-def stats_cmd(
-    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="From this day (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="To this day, inclusive.")] = None,
-    by: Annotated[str, typer.Option("--by", metavar="KEYS", help="Group by: day, week, month, type, channel, "
-                                    "outcome (comma-separated).")] = "type,channel,outcome",
-    fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
-    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], lang: LangOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Intake per period × type × channel × outcome, review and correction rates, time from receipt to export.
-    CSV in German (the default) is for German Excel: ``;``, decimal comma, German headings; ``--lang en``: the
-    machine form (ids, ``,`` and ``.``)."""
-    from ekte import api
-    from ekte import stats as st
-
-    since, until = _day(since), _day(until)
-    fmt = "json" if as_json else fmt
-    if fmt not in ("table", "csv", "json"):
-        _fail(ExitCode.USAGE, f"--format {fmt}: choose table, csv or json")
-    with _exit_on_errors():
-        fig = api.stats(since=since, until=until, by=tuple(k for k in by.split(",") if k), profile=profile,
-                        workdir=workdir, overrides=override)
-    if fmt == "json":
-        print(json.dumps(fig, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        sys.stdout.write(st.to_csv(fig, _tr(lang)[1]))
-    else:
-        _stats_table(fig, lang)
-
-
-def _stats_table(fig: dict, lang: str | None) -> None:
-    from rich.table import Table
-
-    from ekte.serve import names
-    from ekte.serve.i18n import number, percent
-
-    _, code = _tr(lang)
-    t = Table(title=_("%(n)s documents received") % {"n": number(fig["total"], code)})
-    for c in [names.key_name(k, code) for k in fig["by"]] + [_("Documents")]:
-        t.add_column(c)
-    for r in fig["rows"]:
-        t.add_row(*[names.stat_value(k, r[k], code, fig["titles"].get) for k in fig["by"]], number(r["count"], code))
-    out.print(t)
-    t2 = Table(title=_("Review and time to export per document type"))
-    for c in (_("Document type"), _("Documents"), _("Review rate"), _("Receipt → export, median")):
-        t2.add_column(c)
-    for k, v in fig["types"].items():
-        med = v["export_median_s"]
-        t2.add_row(fig["titles"].get(k) or k or "–", number(v["documents"], code), percent(v["review_rate"], code),
-                   "–" if med is None else f"{number(med / 60, code, 1)} min")
-    out.print(t2)
-    _corrections_table(fig, code)
-
-
-def _corrections_table(fig: dict, code: str) -> None:
-    """Corrections per type and field (as the station's): how often clerks corrected a field of the reviewed."""
-    from rich.table import Table
-
-    from ekte.serve import names
-    from ekte.serve.i18n import number, percent
-
-    _ = _tr(code)[0]
-    if not fig["corrections"]:
-        out.print(_("No corrections in this period."), highlight=False)
-        return
-    t = Table(title=_("Corrections per field"))
-    for c in (_("Document type"), _("Field"), _("Corrected"), _("of reviewed"), _("Correction rate")):
-        t.add_column(c)
-    for c in fig["corrections"]:
-        t.add_row(fig["titles"].get(c["type"]) or c["type"] or "–", names.field_title(c["field"], code),
-                  number(c["corrected"], code), number(c["reviewed"], code), percent(c["rate"], code))
-    out.print(t)

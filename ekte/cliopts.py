@@ -111,9 +111,10 @@ def new_app(help: str, *, clerk: bool = False) -> typer.Typer:
     return app
 
 
-def command(parent: typer.Typer, name: str | None = None) -> Any:
-    """``@command(app)``: a command whose --help shows no Python types (in German in a clerk's group)."""
-    return parent.command(name, cls=_ClerkCommand if getattr(parent, "ekte_clerk", False) else _Command)
+def command(parent: typer.Typer, name: str | None = None, *, clerk: bool = False) -> Any:
+    """``@command(app)``: a command whose --help shows no Python types (in German in a clerk's group, or for a
+    *clerk*'s or supervisor's command of the top level: ``stats``, ``history``)."""
+    return parent.command(name, cls=_ClerkCommand if clerk or getattr(parent, "ekte_clerk", False) else _Command)
 
 
 class ExecutorKind(str, Enum):

@@ -12,6 +12,7 @@ EKTE = Path(__file__).resolve().parents[1] / "ekte"
 CHECKED = sorted([*(EKTE / "pipeline").glob("*.py"), *(EKTE / "watch").glob("*.py"), *(EKTE / "journal").glob("*.py"),
                   *(EKTE / "distributed").glob("*.py"), *(EKTE / "stages" / "extract").glob("*.py"),
                   *(EKTE / "serve").glob("*.py"), EKTE / "users.py", EKTE / "stats.py", EKTE / "cli_serve.py", EKTE / "cli_mail.py",
+                  EKTE / "cli_supervisor.py", EKTE / "cli_evidence.py",
                   *(EKTE / "mail").glob("*.py"), EKTE / "stages" / "office.py",
                   *[EKTE / f for f in ("cli.py", "api.py", "api_station.py", "fsutil.py", "errors.py", "hookspecs.py", "plugins.py",
                                        "owner.py", "overrides.py", "render.py", "cliopts.py", "logs.py",
@@ -59,3 +60,19 @@ def test_import_rules():
     for path in [*(EKTE / "stages").rglob("*.py"), *(EKTE / "connectors").rglob("*.py")]:
         for mod, _names in _imports(path):
             assert not mod.startswith("ekte.pipeline") and not mod.startswith("ekte.watch"), (path, mod)
+
+
+def test_one_place_for_each_decision():
+    """mend8 #5 (duplicates found the twins): "taken in before" is decided in watch.status alone (the daemon's
+    counts and its disposal's log line), and the HTTP spool, a pipeline module, looks at no e-mail — the intake's
+    API does, with the upload's first bytes (as many as ekte.mail.sniff reads)."""
+    from ekte.mail.sniff import HEAD_BYTES
+    from ekte.pipeline.spool import HEAD
+
+    assert not any(mod.startswith("ekte.mail") for mod, _n in _imports(EKTE / "pipeline" / "spool.py"))
+    assert HEAD >= HEAD_BYTES
+    assert "is_message" in (EKTE / "serve" / "intake_api.py").read_text()
+    for name in ("status.py", "disposal.py"):
+        src = (EKTE / "watch" / name).read_text()
+        assert src.count('"done_before" in doc.extra') == (1 if name == "status.py" else 0), name
+

@@ -54,3 +54,31 @@ def test_the_top_level_file_number_is_checked_as_the_field_is(api):  # noqa: F81
         assert r.status_code == 422, r.text
         assert [e["field"] for e in r.json()["errors"]] == ["aktenzeichen"]
     assert not list((api["wd"] / "api" / "incoming").iterdir())
+
+
+def test_length_and_type_errors_are_german_one_line_per_field(api):  # noqa: F811 - mend8 #4
+    """pydantic's checks (lengths, types, ranges, unknown keys) answer as the value checks do: one German line per
+    field (English with Accept-Language: en), a one-line detail naming them; never pydantic's English."""
+    path, _ = pdf(api, 1)
+    data = path.read_bytes()
+    meta = {"aktenzeichen": "A" * 201, "reference": 7,
+            "fields": {"plz": [1, 2], "ort": {"value": "x" * 2001}, "nachname": {"value": "Roth", "confidence": 1.5}}}
+    r = post(api, data, meta=meta)
+    assert r.status_code == 422, r.text
+    errors = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert errors == {"metadata.aktenzeichen": "höchstens 200 Zeichen", "metadata.reference": "ein Text wird erwartet",
+                      "metadata.fields.plz": "ein Wert anderer Art wird erwartet (ein Text oder eine Zahl)",
+                      "metadata.fields.ort.value": "höchstens 2000 Zeichen",
+                      "metadata.fields.nachname.confidence": "höchstens 1"}, r.text
+    detail = r.json()["detail"]
+    assert detail.startswith("Die Anfrage passt nicht: metadata.aktenzeichen: höchstens 200 Zeichen; ")
+    assert "\n" not in detail
+    assert "should" not in r.text and "Roth" not in r.text and "AAAA" not in r.text  # no pydantic English, no values
+    en = post(api, data, meta={"channel": "Bad Channel!", "unbekannt": 1}, headers={"Accept-Language": "en"})
+    assert {e["field"]: e["message"] for e in en.json()["errors"]} == {
+        "metadata.channel": "not in the expected form (lower-case letters, digits, - and _)",
+        "metadata.unbekannt": "not a known key"}
+    bad_json = httpx.post(api["url"] + "/api/v1/documents", files={"file": ("a.pdf", data)},
+                          data={"metadata": "{kein json"}, headers=api["bot"], timeout=60)
+    assert bad_json.json()["errors"] == [{"field": "metadata", "message": "kein gültiges JSON", "loc": ["metadata"]}]
+    assert not list((api["wd"] / "api" / "incoming").iterdir())

@@ -46,7 +46,7 @@ def test_list_shows_whole_ids_titles_and_sources_on_a_narrow_terminal(wd):
 
 def test_accept_by_prefix_with_type_title_and_checked_values(wd):
     doc = queue_ids(wd)[0]
-    bad = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Anzeige / Antrag Tierhaltung",
+    bad = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Eingliederungshilfe",
                    "--set", "geburtsdatum=31.02.1980", env={"EKTE_LANG": "de"})
     assert bad.returncode == 2 and "„31.02.1980“ ist kein gültiges Datum (TT.MM.JJJJ)" in bad.stderr
     assert state(wd, doc) == "review"
@@ -56,17 +56,29 @@ def test_accept_by_prefix_with_type_title_and_checked_values(wd):
     de = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Tierhalter", env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
     assert de.returncode == 2 and "„Tierhalter“ ist kein Dokumenttyp dieses Profils (bekannt:" in de.stderr
     assert "Anzeige / Antrag Tierhaltung (tierhaltung)" in de.stderr
-    ok = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "anzeige / antrag tierhaltung",
-                  "--set", "geburtsdatum=1980-02-13", "--set", "iban=DE89 3704 0044 0532 0130 00", check=0,
-                  env={"LANG": "C.UTF-8", "EKTE_LANG": ""})  # German by default, the type by its title
-    assert f"Dokument {doc} (Anzeige / Antrag Tierhaltung) angenommen und exportiert: " in ok.stdout
+    # a field the type does not define (mend8 #2; the HTTP intake refuses it too): one line naming its fields
+    sets = ["--set", "geburtsdatum=1980-02-13", "--set", "iban=DE89 3704 0044 0532 0130 00"]
+    undefined = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "anzeige / antrag tierhaltung", *sets,
+                         env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
+    assert undefined.returncode == 2 and len(undefined.stderr.strip().splitlines()) == 1, undefined.stderr
+    assert ("Der Dokumenttyp „Anzeige / Antrag Tierhaltung“ hat kein solches Feld: geburtsdatum, iban "
+            "(seine Felder: vorname, nachname, strasse, plz, ort, antragsdatum, aktenzeichen)") in undefined.stderr
+    en = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "tierhaltung", "--set", "iban=DE89370400440532013000",
+                  "--lang", "en")
+    assert en.returncode == 2 and "fields not defined for the document type 'Anzeige / Antrag Tierhaltung' " \
+                                  "(tierhaltung): iban (its fields: vorname, " in en.stderr
+    assert state(wd, doc) == "review" and not list((wd / "export").glob(f"*/{doc}*"))
+    # the type changed and fields of the new type set (the clerk's retyping), German by default, type by title
+    ok = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "antrag auf leistungen der eingliederungshilfe",
+                  *sets, check=0, env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
+    assert f"Dokument {doc} (Antrag auf Leistungen der Eingliederungshilfe) angenommen und exportiert: " in ok.stdout
     assert "accepted" not in ok.stdout
     again = run_ekte("review", "accept", doc, "-w", wd, env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
     assert again.returncode == 2 and f"Dokument {doc} wartet nicht auf Prüfung (es ist: exportiert)" in again.stderr
     again = run_ekte("review", "accept", doc, "-w", wd, "--lang", "en")
     assert again.returncode == 2 and "is not waiting for review (state: exported)" in again.stderr
     meta = json.loads(next((wd / "export" / "folder" / doc).glob("*.json")).read_text())
-    assert meta["doctype"] == "tierhaltung"
+    assert meta["doctype"] == "eingliederungshilfe"
     assert meta["fields"]["geburtsdatum"] == {**meta["fields"]["geburtsdatum"], "value": "13.02.1980",
                                               "method": "manual", "confidence": 1.0}
     assert meta["fields"]["iban"]["value"] == "DE89370400440532013000"
@@ -154,10 +166,17 @@ def test_stats_cli_and_batch_report(wd, tmp_path):
     assert all(",file," in x for x in lines[1:])  # born-digital PDFs from a folder
     assert run_ekte("stats", "-w", wd, "--by", "colour").returncode == 2
     report = tmp_path / "bericht.html"
-    out = json.loads(run_ekte("ingest", born_pdfs()[6], "-w", tmp_path / "w2", "--report", report, "--json",
-                              check=0).stdout)
+    batch = tmp_path / "batch2"
+    batch.mkdir()
+    (batch / born_pdfs()[6].name).write_bytes(born_pdfs()[6].read_bytes())
+    (batch / "brief.pdf").write_text("kein PDF")  # quarantined: its reason in words, no code a clerk reads
+    out = json.loads(run_ekte("ingest", batch, "-w", tmp_path / "w2", "--report", report, "--json").stdout)
     html = report.read_text()
-    assert html.count("<svg") == 2 and out["documents"][0]["id"] in html and "Stapelbericht" in html
+    assert html.count("<svg") == 2 and "Stapelbericht" in html and all(d["id"] in html for d in out["documents"])
+    assert "Quarantäne" in html and "unsupported_type" in str(out) and 'data-code="unsupported_type"' in html
+    shown = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+    attrs = " ".join(re.findall(r'(?:title|aria-label)="([^"]*)"', html))
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", shown + attrs), "an id where a clerk reads words"
     assert re.search(r" · \d+,\d s", html)  # German decimal comma (fresh25 #15)
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "<script" not in html
 
@@ -247,3 +266,47 @@ def test_review_help_is_german_like_its_output_and_watch_says_what_its_default_m
     for service in ("watch", "serve"):  # (serve: fresh25 #15)
         out = run_ekte(service, "--help", env=C_LOCALE, check=0).stdout
         assert "information by default" in re.sub(r"[│\s]+", " ", out) and "[default: 1]" not in out, service
+
+
+def test_supervisor_commands_help_is_german_too():
+    """ekte stats, users (and its sub-commands) and history --help (mend8 #3): German under a C locale as
+    ekte review --help — every help text of theirs has a German translation; option names stay; English under
+    an English locale."""
+    import typer
+
+    from ekte.cli import app
+    from ekte.serve.i18n import gettext_for
+
+    root = typer.main.get_command(app)
+    cmds = [root.commands["users"], *root.commands["users"].commands.values(), root.commands["stats"],
+            root.commands["history"]]
+    texts = {t for c in cmds for t in [c.help, *(getattr(p, "help", None) for p in c.params)] if t}
+    untranslated = sorted(t for t in texts if gettext_for("de")(t) == t)
+    assert not untranslated, untranslated
+    for args, words in ((("stats",), ["Aufruf: ekte stats [OPTIONEN]", "Ab diesem Tag", "--since", "Optionen"]),
+                        (("users",), ["Aufruf: ekte users [OPTIONEN] BEFEHL", "Befehle", "Benutzer anlegen"]),
+                        (("users", "add"), ["Benutzername", "--password-file", "[Standard: clerk]"]),
+                        (("users", "token"), ["API-Token erzeugen", "--scope"]),
+                        (("history",), ["Aufruf: ekte history", "Verlauf eines Dokuments", "[erforderlich]"])):
+        out = " ".join(run_ekte(*args, "--help", env=C_LOCALE, check=0).stdout.replace("│", " ").split())
+        assert all(w in out for w in words), (args, out)
+        assert "Usage" not in out and "Show this message" not in out, out
+    en = run_ekte("stats", "--help", env={**C_LOCALE, "LANG": "en_US.UTF-8"}, check=0).stdout
+    assert "Usage: ekte stats" in en and "From this day" in en
+
+
+def test_users_commands_answer_in_german_too(tmp_path):
+    """What ekte users add/list/remove print (not only their --help) is German under a C locale."""
+    pw = tmp_path / "pw"
+    pw.write_text("ein langes Passwort 42\n")
+    wd = tmp_path / "wd"
+    added = run_ekte("users", "add", "berta", "--role", "viewer", "-w", wd, "--password-file", pw, env=C_LOCALE,
+                     check=0).stdout
+    assert "Benutzer berta (viewer) gespeichert" in added, added
+    run_ekte("users", "token", "berta", "-w", wd, env=C_LOCALE, check=0)
+    listed = run_ekte("users", "list", "-w", wd, env=C_LOCALE, check=0).stdout
+    assert "berta" in listed and "1 Token" in listed and "token(s)" not in listed, listed
+    removed = run_ekte("users", "remove", "berta", "-w", wd, env=C_LOCALE, check=0).stdout
+    assert "Benutzer berta entfernt" in removed, removed
+    en = run_ekte("users", "list", "-w", wd, env={**C_LOCALE, "LANG": "en_US.UTF-8"}, check=0).stdout
+    assert "berta" not in en

@@ -72,6 +72,39 @@ def test_second_clerk_sees_who_has_it_open_and_may_still_act(st):
     assert (c, "chef") not in rows and (c, "anna") in rows  # in the journal, not in the server's memory
 
 
+def test_review_show_and_list_say_who_has_it_open(st):
+    """ekte review show/list (mend8 #1): who has a document open in the station and since when, as the station
+    says it — in the terminal (wide and narrow) and in --json; the command itself makes no mark."""
+    import json
+
+    from helpers import run_ekte
+
+    a, b = queue_ids(st["wd"])[:2]
+    sqlite3.connect(st["wd"] / "journal.sqlite", isolation_level=None).execute("DELETE FROM review_open")  # clean
+    anna = login(st["url"], "anna")
+    anna.get(f"/review/{a}")
+    show = run_ekte("review", "show", a[:8], "-w", st["wd"], "--lang", "de", check=0).stdout
+    m = re.search(r"Wird gerade von anna bearbeitet \(seit (\d\d:\d\d)\)\.", show)
+    assert m, show
+    assert "bearbeitet" not in run_ekte("review", "show", b, "-w", st["wd"], "--lang", "de", check=0).stdout
+    d = json.loads(run_ekte("review", "show", a, "-w", st["wd"], "--json", check=0).stdout)
+    assert [o["user"] for o in d["open_by"]] == ["anna"] and d["open_by"][0]["since"].endswith("+00:00")
+    for columns in ("160", "60"):
+        listing = run_ekte("review", "list", "-w", st["wd"], "--lang", "de", env={"COLUMNS": columns}, check=0).stdout
+        assert f"wird gerade von anna bearbeitet (seit {m[1]})" in " ".join(listing.split()), listing
+        assert listing.count("bearbeitet") == 1
+    items = json.loads(run_ekte("review", "list", "-w", st["wd"], "--json", check=0).stdout)
+    assert {i["id"]: [o["user"] for o in i["open_by"]] for i in items}[a] == ["anna"]
+    assert all(i["open_by"] == [] for i in items if i["id"] != a)
+    en = run_ekte("review", "show", a, "-w", st["wd"], "--lang", "en", check=0).stdout
+    assert f"Being worked on by anna (since {m[1]})." in en
+    rows = sqlite3.connect(st["wd"] / "journal.sqlite").execute("SELECT user FROM review_open WHERE doc_id=?",
+                                                                 (a,)).fetchall()
+    assert rows == [("anna",)]  # reading on the command line marks nothing
+    anna.post(f"/review/{a}/presence", data={"state": "left", "visit": _visit(anna.get(f"/review/{a}").text),
+                                             "csrf": csrf_of(anna.get(f"/review/{a}").text)})
+
+
 def test_a_busy_journal_never_holds_up_the_review_page(st):
     a = queue_ids(st["wd"])[0]
     anna = login(st["url"], "anna")

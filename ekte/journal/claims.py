@@ -253,9 +253,22 @@ class ClaimsMixin:
         return row is not None and row["owner"] == self.owner.token
 
     def _check_claim(self, db: sqlite3.Connection, sha256: str) -> None:
+        """This process holds the document's claim, or ClaimLost.  A claim that another process freed (it took
+        this one for dead: its lease had run out) and nobody took, on a document nobody changed since (still
+        ``received``), is taken back: no other process did or does the work (mend8 #6 — it was reported a
+        duplicate of itself, and not archived)."""
         row = db.execute("SELECT owner FROM claims WHERE key=?", (doc_key(sha256),)).fetchone()
-        if row is None or row["owner"] != self.owner.token:
-            raise ClaimLost(f"document {sha256[:16]} is no longer claimed by this process")
+        if row is not None and row["owner"] == self.owner.token:
+            return
+        state = db.execute("SELECT state FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        if row is None and state is not None and state["state"] == "received":
+            db.execute("INSERT INTO claims VALUES (?,?,?)", (doc_key(sha256), self.owner.token, now_iso()))
+            detail = "freed while this process worked on it; nobody else held it"
+            self._event(db, sha256[:16], "claim", "taken-back", detail)  # type: ignore[attr-defined]
+            log.warning("doc %s: this process's claim had been freed (its lease ran out); nobody held it: taken back",
+                        sha256[:16])
+            return
+        raise ClaimLost(f"document {sha256[:16]} is no longer claimed by this process")
 
     def claims(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM claims ORDER BY since").fetchall()

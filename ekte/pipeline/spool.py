@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ekte import fsutil
-from ekte.mail.sniff import HEAD_BYTES, is_message
 from ekte.model import now_iso
 from ekte.pipeline.tasks import WorkItem
 
 API_DIR = "api"
+HEAD = 64 * 1024  # the upload's first bytes, kept for the intake's look at what it is (an e-mail: serve.intake_api)
 DOCUMENT = "document"
 META = "meta.json"
 
@@ -72,18 +72,14 @@ class Upload:
         self.file = os.fdopen(fd, "wb")
         self.hash = hashlib.sha256()
         self.size = 0
-        self.head = bytearray()  # the first bytes, for a look at what it is (an e-mail message: ekte.mail.sniff)
+        self.head = bytearray()  # the first HEAD bytes, for a look at what it is
 
     def write(self, data: bytes) -> None:
         self.file.write(data)
         self.hash.update(data)
         self.size += len(data)
-        if len(self.head) < HEAD_BYTES:
-            self.head += data[:HEAD_BYTES - len(self.head)]
-
-    def is_mail(self) -> bool:
-        """An e-mail message (``.eml``)?  The API takes documents, not a Vorgang of a body and attachments."""
-        return is_message(bytes(self.head))
+        if len(self.head) < HEAD:
+            self.head += data[:HEAD - len(self.head)]
 
     def close(self) -> str:
         """Flush to disk; the SHA-256."""

@@ -128,8 +128,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> Response:
-        return JSONResponse({"detail": "invalid request", "errors": [
-            {"loc": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]}, status_code=422)
+        from ekte.serve.invalid import answer
+
+        return JSONResponse(answer(exc.errors(), request.state.lang), status_code=422)
 
 
 def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None, *,

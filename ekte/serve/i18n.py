@@ -75,6 +75,7 @@ STORAGE_CAUSES = {
     "read_only": N_("the server's storage is read-only"),
     "io_error": N_("the server's storage reports an I/O error"),
     "journal_damaged": N_("the journal is damaged (an administrator runs ekte journal check)"),
+    "journal_busy": N_("another ekte process held the journal for too long"),
     "environment": N_("the server's storage failed (full, not writable or failing)"),
 }
 

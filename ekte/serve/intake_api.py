@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ekte.errors import ConfigError, environment_failure
+from ekte.mail.sniff import HEAD_BYTES, is_message
 from ekte.model import now_iso
 from ekte.pipeline import queue as q
 from ekte.pipeline.manual import check_value
@@ -180,8 +181,9 @@ def storage_refused(e: BaseException) -> HTTPException | None:
         return None
     status, headers = (507, None) if failure.code == "disk_full" else (503, {"Retry-After": "300"})
     log.error("API intake: an upload was refused (%s)", failure.code)
-    return HTTPException(status, f"the document was not accepted: {STORAGE_CAUSES[failure.code]}; nothing of it "
-                                 "was kept, send it again later", headers=headers)
+    cause = STORAGE_CAUSES.get(failure.code, STORAGE_CAUSES["environment"])  # a cause added later: in general words
+    return HTTPException(status, f"the document was not accepted: {cause}; nothing of it was kept, send it again later",
+                         headers=headers)
 
 
 def _given(st: Any, meta: Metadata, filename: str, sha: str, user: User) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -239,9 +241,9 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
 def _metadata(raw: bytes) -> Metadata:
     try:
         return Metadata.model_validate_json(bytes(raw) or b"{}")
-    except ValidationError as e:  # the app answers 422 {"detail", "errors": [{"loc", "message"}]}
-        raise RequestValidationError([{"loc": ("metadata", *x.get("loc", ())), "msg": x.get("msg", "")}
-                                      for x in e.errors()]) from None
+    except ValidationError as e:  # the app answers 422 {"detail", "errors": [{"field", "message"}]} (serve.invalid)
+        raise RequestValidationError([{"loc": ("metadata", *x.get("loc", ())), "type": x.get("type"),
+                                       "ctx": x.get("ctx")} for x in e.errors(include_input=False)]) from None
 
 
 @router.post("", status_code=202, responses=ANSWERS, openapi_extra=UPLOAD_BODY)
@@ -287,8 +289,8 @@ async def _accept(st: Any, upload: Upload, parts: _Parts, user: User, key: Optio
     sha = await run_in_threadpool(upload.close)
     if upload.size == 0:
         raise HTTPException(422, "the file is empty")
-    if upload.is_mail():  # one submission is one document (one id to ask about); a mail is a Vorgang of several
-        raise HTTPException(415, MAIL_REFUSED)
+    if is_message(bytes(upload.head[:HEAD_BYTES])):  # one submission is one document (one id to ask about); an
+        raise HTTPException(415, MAIL_REFUSED)  # e-mail message (.eml under any name) is a Vorgang of several
     meta = _metadata(parts.metadata)
     given, record = _given(st, meta, parts.filename, sha, user)
     return await run_in_threadpool(st.intake.spool.accept, upload, sha, given, record, user=user.name, key=key,

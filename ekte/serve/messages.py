@@ -77,6 +77,8 @@ CLI_KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
     (rf"document {_ID}: the sample check found that the scan differs from the paper.{{0,300}}",
      N_("Document {a}: the sample check found that the scan differs from the paper; that result is final, the scan is "
         "not accepted. Reject it and scan the paper again.")),
+    (r"fields not defined for the document type '(.{0,200})' \((\S{1,80})\): (.{1,2000}) \(its fields: (.{0,2000})\)",
+     N_("The document type „{a}“ has no such field: {c} (its fields: {d}).")),
     (rf"document {_ID} was changed meanwhile by (.{{1,300}}): load it again",
      N_("Document {a} was changed meanwhile by {b}: look at it again (ekte review show) — nothing was saved.")),
 )]

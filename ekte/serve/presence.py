@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sqlite3
 import time
 from typing import Any, Callable
 
@@ -74,16 +75,38 @@ class Presence:
         """For each of *doc_ids* that other users have open: [{"user", "since"}] (ISO, UTC), longest first."""
         if not doc_ids:
             return {}
-        out: dict[str, list[dict[str, str]]] = {}
-        marks = ",".join("?" * len(doc_ids))
-        rows = self.shared.read(f"SELECT doc_id, user, since FROM review_open WHERE doc_id IN ({marks}) "
-                                "AND user != ? AND seen >= ? ORDER BY since, user",
-                                (*doc_ids, user, self.clock() - EXPIRES))
-        for doc_id, who, since in rows:
-            out.setdefault(doc_id, []).append({"user": who, "since": _iso(since)})
-        return out
+        return _marks(self.shared.read(*_query(doc_ids, user, self.clock())))
 
     def first_free(self, candidates: list[str], user: str) -> str | None:
         """The first of *candidates* nobody else has open (else the first: the queue goes on)."""
         taken = self.others(candidates, user)
         return next((c for c in candidates if c not in taken), candidates[0] if candidates else None)
+
+
+def _query(doc_ids: list[str], user: str | None, now: float) -> tuple[str, tuple[Any, ...]]:
+    """The fresh marks on *doc_ids* (but *user*'s own), longest open first."""
+    marks = ",".join("?" * len(doc_ids))
+    sql = f"SELECT doc_id, user, since FROM review_open WHERE doc_id IN ({marks}) AND seen >= ?"
+    args: tuple[Any, ...] = (*doc_ids, now - EXPIRES)
+    if user is not None:
+        sql, args = sql + " AND user != ?", (*args, user)
+    return sql + " ORDER BY since, user", args
+
+
+def _marks(rows: Any) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = {}
+    for doc_id, who, since in rows:
+        out.setdefault(doc_id, []).append({"user": who, "since": _iso(since)})
+    return out
+
+
+def open_by(db: sqlite3.Connection, doc_ids: list[str]) -> dict[str, list[dict[str, str]]]:
+    """Who has each of *doc_ids* open in the station, read from the journal connection *db* (``ekte review show``
+    and ``list``: a command line is no clerk at a page, so it names every clerk and marks nothing); {} for a
+    journal without the table (older than schema 5) or one that stays busy."""
+    if not doc_ids:
+        return {}
+    try:
+        return _marks(db.execute(*_query(doc_ids, None, time.time())).fetchall())
+    except sqlite3.Error:
+        return {}

@@ -34,7 +34,8 @@ def write_report(result: Any, profile: Any, path: Path, lang: str = "de") -> Pat
         channels[channel_of(d)] += 1
     names = {"archived": _("exported"), "review": _("review"), "quarantined": _("quarantined"),
              "duplicate": _("duplicate"), "export_failed": _("export failed"), "scan": _("scan"), "file": _("file"),
-             "portal": _("portal"), "xdomea": _("xdomea import"), "api": _("API"), "mail": _("mail")}
+             "portal": _("portal"), "xdomea": _("xdomea import"), "api": _("API"), "mail": _("mail"),
+             "unknown": _("unknown")}
     charts = [
         stacked_bars(_("Documents by type"), [profile.doctype_title(t) or "–" for t in types],
                      {o: by_type[o] for o in outcomes}, lambda k: names.get(k, k)),

@@ -35,7 +35,7 @@ from ekte.pipeline.admission import not_read_sha
 from ekte.pipeline.tasks import WorkItem
 from ekte.stages import intake
 from ekte.watch.stability import FileStabilityTracker
-from ekte.watch.status import Stats
+from ekte.watch.status import Stats, taken_in_before
 
 log = logging.getLogger("ekte.watch")
 
@@ -55,7 +55,7 @@ class Disposal:
     def done(self, doc: Document, item: WorkItem) -> None:
         """A document is settled (the coordinator's callback)."""
         self.stats.record(doc)
-        if "done_before" in doc.extra or doc.status == Status.DUPLICATE:
+        if taken_in_before(doc):
             log.info("doc %s: the same content was taken in before (%s); not a new document",
                      doc.id, doc.duplicate_of or doc.extra.get("done_before", {}).get("state", ""))
         if item.package:

@@ -47,7 +47,7 @@ class Stats:
         if st == Status.QUARANTINED:
             self.failed += 1
             self.last_errors.append({"time": now_iso(), "id": doc.id, "code": doc.error.code if doc.error else ""})
-        elif st == Status.DUPLICATE or "done_before" in doc.extra:
+        elif taken_in_before(doc):
             # a file sent again whose first copy still waits for review is reported REVIEW (so that
             # --move leaves it) but it is not a second document for the queue: counted as a duplicate
             self.duplicates += 1
@@ -58,6 +58,12 @@ class Stats:
             self.last_errors.append({"time": now_iso(), "id": doc.id, "code": "export_failed"})
         else:
             self.done += 1
+
+
+def taken_in_before(doc: Document) -> bool:
+    """The same content was taken in before: a duplicate, or a file sent again whose first copy an earlier run
+    finished or left in review (``done_before``) — not a new document (counted and logged as such)."""
+    return doc.status == Status.DUPLICATE or "done_before" in doc.extra
 
 
 def daemon_key(roots: list[Path]) -> str:

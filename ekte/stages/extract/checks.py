@@ -69,6 +69,10 @@ MIN_WORD_CONF = 85.0
 #: … of a code without check digits (eVB, FIN, number plate): no dictionary helps the OCR read it
 MIN_CODE_CONF = 95.0
 _CODES = ("evb", "fin", "kennzeichen")
+#: … of a person's name: a misread name is another name ("Velker", "Paulmann" for "Pöhlmann" at 89 on dev
+#: scans, seed 62) and no check can tell
+MIN_NAME_CONF = 90.0
+_NAMES = ("vorname", "nachname")
 #: how far (characters of the page text, some six lines) after a labelled name an address outside any section may stand
 NAME_REACH = 400
 _ADDRESS = ("strasse", "plz", "ort")
@@ -326,7 +330,7 @@ def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] =
         miss.append("doctype")
     if impossible_date(c.field, c.value, facts.intake) or (dated and _out_of_order(c, dated)):
         miss.append("date")
-    need = MIN_CODE_CONF if c.field in _CODES else MIN_WORD_CONF
+    need = MIN_CODE_CONF if c.field in _CODES else MIN_NAME_CONF if c.field in _NAMES else MIN_WORD_CONF
     if c.ocr and (c.wconf is None or c.wconf < need) and c.field not in _SELF_CHECKING:
         miss.append("read")
     return miss

@@ -49,6 +49,21 @@ def norm_word(w: str) -> str:
     return unicodedata.normalize("NFKC", w).casefold().replace("ß", "ss").rstrip(":*").lstrip("*")
 
 
+#: what OCR writes for the letters of a printed label, undone on both sides before a label is
+#: looked up again — labels only, never values: "Vomame" (rn → m), "G2." (z → 2), "Stra8e"
+#: (ß → 8), "Strafse" (ß → fs), "Pr1ifung"/"Prufung" (ü → ii, u), "Te1." (l → 1)
+_FOLD_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("ii", "u"), ("fs", "ss"), ("8", "ss"))
+_FOLD_CHARS = str.maketrans({"0": "o", "1": "l", "|": "l", "!": "l", "i": "l", "5": "s", "2": "z", "ä": "a", "ö": "o",
+                             "ü": "u"})
+
+
+def ocr_fold(key: str) -> str:
+    """A normalised label key (:func:`norm_word`) with OCR's usual confusions folded."""
+    for a, b in _FOLD_PAIRS:
+        key = key.replace(a, b)
+    return key.translate(_FOLD_CHARS)
+
+
 @dataclass(frozen=True)
 class Label:
     key: str  # normalised words joined by one space
@@ -66,6 +81,7 @@ class Lexicon:
     max_words: int = 1
     first: set[str] = field(default_factory=set)  # first words of labels (a quick no)
     head_len: tuple[int, int] = (0, 0)  # shortest and longest heading
+    folded: dict[str, str | None] = field(default_factory=dict)  # ocr_fold(key) → key (None: two labels)
 
     def add(self, field_name: str, text: str) -> None:
         key = " ".join(norm_word(w) for w in text.split())
@@ -76,6 +92,8 @@ class Lexicon:
         n = key.count(" ") + 1
         self.first.add(key.split(" ")[0])
         self.by_words.setdefault(n, []).append(key)
+        f = ocr_fold(key)
+        self.folded[f] = key if self.folded.get(f, key) == key else None
         self.max_words = max(self.max_words, n)
 
 
@@ -137,6 +155,9 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
             if cell_start or colon or not lab.weak:
                 return Hit(lab, i, i + k, 1.0, colon)
             continue
+        alt = lex.folded.get(ocr_fold(key)) if (cell_start or colon) and len(key) >= 2 else None
+        if alt:  # the label as OCR misread it: its letters confused, nothing else
+            return Hit(lex.labels[alt], i, i + k, 0.85, colon)
         if (cell_start or colon) and len(key) >= 6:
             cands = lex.by_words.get(k, [])
             best = process.extractOne(key, cands, scorer=fuzz.ratio, score_cutoff=min_sim) if cands else None

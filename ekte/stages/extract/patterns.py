@@ -18,7 +18,8 @@ _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisauss
 _PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
 _NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
 _AZ_TAIL = re.compile(r"(?:[/\-.][^\W_]{1,12})*(?![\w/\-])|")
-_SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s-\s)\s*")
+#: the return-address line's separators: "·", and what OCR reads for it on a scan ("-", ":", "+", "»" … alone)
+_SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s[-–:+*«»]\s)\s*")
 
 
 def _cand(field: str, p: V.Parsed | None, pno: int, s: int, e: int, source: str, y: float = 0.0,

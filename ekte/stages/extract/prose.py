@@ -36,7 +36,8 @@ _I_NAME = re.compile(rf"\b[Ii]ch,\s+{_NAMES},")
 _ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAMES},?\s+{_BORN}")
 _BORN_AT = re.compile(rf"\b{_BORN}", re.I)
 _I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
-_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE}),\s+"
+#: (the comma after the house number also as OCR reads it: "Birkenallee 25. 12004 Bad Quellenau")
+_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})[,.]\s+"
                     r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)")
 #: the same, Ort first: "wohnhaft 38749 Sankt Ottilien am Forst, Weidenring 81a"
 _LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([\dOoIlSB]{{5}})\s+"
@@ -49,6 +50,9 @@ _CLOSING = re.compile(r"(?mi)^[ \t]*(?:mit[ \t]+)?(?:freundliche[nm]?|beste[nm]?
                       r"[ \t]+gr(?:ü|ue|u)(?:ß|ss)(?:en|e)?[ \t]*[,.!]?[ \t]*$|^[ \t]*hochachtungsvoll[ \t]*,?[ \t]*$")
 _NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
 _PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
+#: a handwritten signature as OCR reads it between a closing and the typed name ("an", "um AN",
+#: "DANN NG"): a few characters, no digit, no word of four small letters ("Anlagen" is a word)
+_SCRIBBLE = re.compile(r"^(?=.{1,9}$)(?!.*[a-zäöüß]{4})[^\d@]*$")
 _TEL_LINE = re.compile(r"^(?:Tel\.?|Telefon|Mobil|Handy|Fon)\s*[:.]?\s*(\+?[\d(][\d\s/()\-]{5,}\d)\s*$")
 
 
@@ -171,8 +175,9 @@ def _signature(pno: int, text: str, at: int, role: str) -> list[Cand | None]:
         lines.append((pos, ln.strip()))
         pos += len(ln) + 1
     lines = [(p, t) for p, t in lines if t]
+    name_at = 1 if len(lines) > 1 and _SCRIBBLE.match(lines[0][1]) and _NAME_LINE.match(lines[1][1]) else 0
     for k, (p, t) in enumerate(lines):
-        if k == 0 and (nm := re.fullmatch(_NAMES, t)) and _NAME_LINE.match(t):
+        if k == name_at and (nm := re.fullmatch(_NAMES, t)) and _NAME_LINE.match(t):
             out += [_shift(c, p) for c in _names(nm, pno, "header", "", role)]
         elif _PLZ_LINE.match(t) and k >= 1:
             a = V.parse_address(lines[k - 1][1] + ", " + t)
