@@ -78,6 +78,8 @@ class OcrSettings(_Strict):
         description="confidence of the orientation detection before the OCR pass needed to turn a page on its side")
     refine: bool = Field(default=False, description="read the words Tesseract is unsure of again with RapidOCR "
                                                     "(handwriting-like filled-in values; ekte/stages/ocr_refine.py)")
+    stamps: bool = Field(default=True, description="read turned received stamps (Eingangsstempel) again on their own "
+                                                   "(engine 'tesserocr'; ekte/stages/ocr_stamp.py)")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")
