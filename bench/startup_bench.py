@@ -52,7 +52,8 @@ def _one(src: Path, wd: Path, jobs: int, code: Path | None, trace: Path) -> dict
         env["PYTHONPATH"] = str(code)
     t0 = time.clock_gettime(time.CLOCK_BOOTTIME)
     p = subprocess.run([sys.executable, "-c", _TREE, str(exe), "ingest", "--json", str(src), "-w", str(wd),
-                        "-j", str(jobs)], capture_output=True, text=True, env=env)
+                        "-j", str(jobs)], capture_output=True, text=True, env=env, cwd=trace.parent)
+    # (cwd: the fork server imports from its working directory first — from a checkout, that checkout's ekte)
     t1 = time.clock_gettime(time.CLOCK_BOOTTIME)
     if p.returncode not in (0, 1):
         raise SystemExit(f"ekte failed ({p.returncode}): {p.stderr[-2000:]}")
