@@ -43,7 +43,8 @@ def users_add_cmd(
         _fail(ExitCode.USAGE, f"cannot read {password_file}: {e.strerror}")
     with _exit_on_errors():
         api.users_add(name, role, raw.rstrip("\r\n"), workdir=workdir, replace=replace)
-    out.print(f"user {name} ({role}) saved", highlight=False)
+    _ = _tr(None)[0]
+    out.print(_("user {name} ({role}) saved").format(name=name, role=role), highlight=False, markup=False)
 
 
 @command(users_app, "token")
@@ -70,8 +71,10 @@ def users_list_cmd(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None
     if as_json:
         print(json.dumps(us, indent=2))
         return
+    _ = _tr(None)[0]
     for u in us:
-        out.print(f"{u['name']:24} {u['role']:8} {u['tokens']} token(s)", highlight=False, markup=False)
+        out.print(f"{u['name']:24} {u['role']:8} " + _("{n} token(s)").format(n=u["tokens"]), highlight=False,
+                  markup=False)
 
 
 @command(users_app, "remove")
@@ -82,8 +85,9 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
 
     with _exit_on_errors():
         api.users_remove(name, workdir=workdir)
-    out.print(f"user {name} removed (with their API tokens; their sessions end at the next click)", highlight=False,
-              markup=False)
+    _ = _tr(None)[0]
+    out.print(_("user {name} removed (with their API tokens; their sessions end at the next click)").format(name=name),
+              highlight=False, markup=False)
 
 
 def _day(v: str | None) -> str | None:

@@ -293,3 +293,20 @@ def test_supervisor_commands_help_is_german_too():
         assert "Usage" not in out and "Show this message" not in out, out
     en = run_ekte("stats", "--help", env={**C_LOCALE, "LANG": "en_US.UTF-8"}, check=0).stdout
     assert "Usage: ekte stats" in en and "From this day" in en
+
+
+def test_users_commands_answer_in_german_too(tmp_path):
+    """What ekte users add/list/remove print (not only their --help) is German under a C locale."""
+    pw = tmp_path / "pw"
+    pw.write_text("ein langes Passwort 42\n")
+    wd = tmp_path / "wd"
+    added = run_ekte("users", "add", "berta", "--role", "viewer", "-w", wd, "--password-file", pw, env=C_LOCALE,
+                     check=0).stdout
+    assert "Benutzer berta (viewer) gespeichert" in added, added
+    run_ekte("users", "token", "berta", "-w", wd, env=C_LOCALE, check=0)
+    listed = run_ekte("users", "list", "-w", wd, env=C_LOCALE, check=0).stdout
+    assert "berta" in listed and "1 Token" in listed and "token(s)" not in listed, listed
+    removed = run_ekte("users", "remove", "berta", "-w", wd, env=C_LOCALE, check=0).stdout
+    assert "Benutzer berta entfernt" in removed, removed
+    en = run_ekte("users", "list", "-w", wd, env={**C_LOCALE, "LANG": "en_US.UTF-8"}, check=0).stdout
+    assert "berta" not in en
