@@ -158,6 +158,12 @@ class Connector:
         self.make_dirs(Path(final).parent)
         return fsutil.staged_dir(final, self.file_mode, self.dir_mode, self.group)
 
+    @classmethod
+    def export_files(cls, location: Path) -> list[Path]:
+        """Every file (or folder) that makes up the export recorded at
+        *location* — what ``ekte retention delete`` removes of it."""
+        return [Path(location)]
+
     def export(self, doc: "Document", archive_dir: Path) -> ExportResult:  # pragma: no cover - interface
         raise NotImplementedError
 

@@ -117,6 +117,8 @@ _CONF = re.compile(r"confidence (\d(?:\.\d{1,6})?)")
 _PART = re.compile(r", (?=[a-z_]{1,20}: )")
 
 _NOT_FOUND = re.compile(r"([a-z_]{1,40}): not found")
+_DELETED = re.compile(r"this content was deleted on (\d{4}-\d\d-\d\d) \((?:retention ended (\d{4}-\d\d-\d\d)|deleted "
+                      r"before its retention ended)\); a clerk decides whether it is kept again")
 _UNSURE = re.compile(r"([a-z_]{1,40}): confidence (\d\.\d{1,4}) < (\d(?:\.\d{1,4})?)")
 
 
@@ -171,6 +173,8 @@ def reason_text(reason: str, lang: str) -> str:
 
     if reason == SAMPLE_REASON:
         return _tr(lang)(N_("Sample check (Stichprobe): compare the scan with the paper"))
+    if m := _DELETED.fullmatch(reason):
+        return _deleted_text(m, lang)
     if m := _NOT_FOUND.fullmatch(reason):
         return _tr(lang)(N_("{field}: not found")).format(field=field_title(m[1], lang))
     if m := _UNSURE.fullmatch(reason):
@@ -178,6 +182,16 @@ def reason_text(reason: str, lang: str) -> str:
             field=field_title(m[1], lang), confidence=percent(float(m[2]), lang),
             threshold=percent(float(m[3]), lang))
     return reason
+
+
+def _deleted_text(m: re.Match[str], lang: str) -> str:
+    """Content deleted by retention came in again (:func:`ekte.evidence.retention.deleted_reason`)."""
+    tr = _tr(lang)
+    day = (lambda iso: f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}") if lang == "de" else (lambda iso: iso)
+    why = tr(N_("retention ended {date}")).format(date=day(m[2])) if m[2] else \
+        tr(N_("deleted before its retention ended"))
+    return tr(N_("this content was deleted on {date} ({why}); decide whether it is kept again")).format(
+        date=day(m[1]), why=why)
 
 
 def method_name(method: str | None, lang: str) -> str:
