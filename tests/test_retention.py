@@ -59,7 +59,11 @@ def test_every_copy_inside_the_workdir_goes_and_the_outside_one_is_named(tmp_pat
     assert any("was deleted on" in w and "deleted before its retention ended" in w for w in again["warnings"])
     assert _files(wd / "export") == before - mine
     item = json.loads((wd / "review" / f"{victim}.json").read_text())
-    assert item["id"] == victim
+    assert item["id"] == victim and "was deleted on" in item["fields"][0]
+    # the clerk keeps it: every connector writes it again (xdomea's ledger forgot the removed package)
+    run_ekte("review", "accept", victim, "-w", wd, *CONNECTORS, check=0)
+    docs_only = lambda files: {f for f in files if "folder/" not in f and "/_ekte/" not in f}  # noqa: E731
+    assert docs_only(_files(wd / "export")) == docs_only(before)  # (a new komXwork batch manifest lists it)
     # a hot folder outside the working directory keeps its own: named as kept, not removed
     wd2 = tmp_path / "wd2"
     d = ingest_json(_inbox(tmp_path / "in2", BORN[1:]), "-w", wd2, "-j", "1", "-c", "komxwork",
@@ -124,6 +128,9 @@ def test_the_daemons_done_copy_goes_and_the_content_coming_back_goes_to_review(t
     meta = json.loads(next((wd / "archive").glob(f"*/{doc_id}/metadata.json")).read_text())
     assert any("was deleted on" in w for w in meta["warnings"]), meta["warnings"]
     assert item["id"] == doc_id and not (wd / "export" / "folder" / doc_id).exists()
+    assert item["fields"][0].startswith("this content was deleted on ")  # the first reason the clerk reads
+    shown = " ".join(run_ekte("review", "show", doc_id, "-w", wd, "--lang", "de", check=0).stdout.split())
+    assert "Dieser Inhalt wurde am" in shown and "vor Ende der Aufbewahrungsfrist gelöscht" in shown, shown
 
 
 def test_a_copy_in_the_done_folder_is_found_by_its_bytes(tmp_path):

@@ -164,6 +164,12 @@ class Connector:
         *location* — what ``ekte retention delete`` removes of it."""
         return [Path(location)]
 
+    @classmethod
+    def forget(cls, workdir: Path, sha256: str, location: Path) -> None:
+        """The export at *location* was removed (``ekte retention delete``):
+        forget what the connector remembers of it, so that the document, if
+        it is ever exported again, is written again."""
+
     def export(self, doc: "Document", archive_dir: Path) -> ExportResult:  # pragma: no cover - interface
         raise NotImplementedError
 

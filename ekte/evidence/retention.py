@@ -183,7 +183,7 @@ def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str]]:
     import shutil
 
     from ekte import fsutil
-    from ekte.evidence.retention_files import candidates
+    from ekte.evidence.retention_files import candidates, forget_exports
 
     wd = Path(session.workdir).resolve()
     paths, kept = candidates(session, row)
@@ -203,4 +203,5 @@ def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str]]:
         else:
             p.unlink()
         removed.append(str(rel))
+    forget_exports(session, row)
     return removed, list(dict.fromkeys(kept))

@@ -46,7 +46,8 @@ def done_dirs(session: Any) -> list[Path]:
 
 
 def candidates(session: Any, row: Any) -> tuple[list[Path], list[str]]:
-    """The paths to remove (existing or not) and the notes on what is kept."""
+    """The paths to remove (existing or not) and the notes on what is kept
+    (:func:`forget_exports` once they are removed)."""
     wd = Path(session.workdir).resolve()
     doc_id = row["id"]
     paths = [session.j.archive_dir(row), wd / "archive" / doc_id[:2] / doc_id, wd / "review" / f"{doc_id}.json",
@@ -81,6 +82,20 @@ def export_paths(session: Any, row: Any) -> tuple[list[Path], list[str]]:
             elif f.exists():
                 kept.append(f"{cname}: {f} (outside the working directory: the DMS's folder keeps its own)")
     return paths, kept
+
+
+def forget_exports(session: Any, row: Any) -> None:
+    """Tell each connector that its export of the document was removed
+    (before the journal forgets where it was)."""
+    from ekte.plugins import connectors as registered
+
+    wd = Path(session.workdir).resolve()
+    classes = registered(session.pm)
+    for cname, loc in session.j.exports_of(row["id"]).items():
+        where = _located(wd, cname, loc)
+        cls = classes.get(cname)
+        if cls is not None and _inside(where.parent, wd) and not where.exists():
+            cls.forget(wd, row["sha256"], where)
 
 
 def _located(wd: Path, cname: str, loc: str) -> Path:
