@@ -101,11 +101,11 @@ def forget_exports(session: Any, row: Any) -> None:
 def _located(wd: Path, cname: str, loc: str) -> Path:
     """An export's path now: as recorded, or below ``export/<connector>/``
     here when the working directory was moved since."""
-    p = Path(loc) if Path(loc).is_absolute() else wd / loc
     tail = Path(loc).as_posix().partition(f"/export/{cname}/")[2]
-    if not (p.exists() or p.is_symlink()) and tail:
-        return wd / "export" / cname / tail
-    return p
+    here = wd / "export" / cname / tail
+    if tail and (here.exists() or here.is_symlink()):  # (a copied working directory: never the original's files)
+        return here
+    return Path(loc) if Path(loc).is_absolute() else wd / loc
 
 
 def _inside(p: Path, wd: Path) -> bool:

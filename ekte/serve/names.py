@@ -55,6 +55,7 @@ EVENT_NAMES = {
     ("intake", "form"): N_("form field values read"), ("intake", "moved"): N_("original moved"),
     ("intake", "note"): N_("note at intake"), ("intake", "sanitized"): N_("active content removed"),
     ("ocr", "page-ranges"): N_("text recognised in page ranges"),
+    ("watch", "done"): N_("original moved to the done folder"),
 }
 #: the stages, for an event ekte names by a variable id (an OCR route: "PDF/A conversion (ocrmypdf-…)")
 STAGE_NAMES = {"ocr": N_("text recognition / PDF/A"), "intake": N_("intake"), "archive": N_("archive"),
@@ -83,7 +84,7 @@ DETAIL_KEYS = {
     "confidence": N_("confidence"), "method": N_("method"), "doctype": N_("document type"), "reason": N_("reason"),
     "disposition": N_("what follows"), "until": N_("until"), "note": N_("note"), "role": N_("role"),
     "exit_code": N_("exit code"), "exit": N_("exit code"), "outcome": N_("outcome"), "code": N_("reason"),
-    "state": N_("state"),
+    "state": N_("state"), "path": N_("where"),
 }
 #: the ids a clerk or an administrator meets in the station, by kind — roles, the reason codes of the
 #: quarantine and of a stopped run, what follows a rejection, a quarantine retry's outcome: their words
