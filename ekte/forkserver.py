@@ -76,7 +76,10 @@ def prestart(language: str | None = None) -> None:
     fd, path = tempfile.mkstemp(prefix="ekte-warm-")
     _state.update(fd=fd, file=path)
     atexit.register(cleanup)
-    env = {LAZY_ENV: "1", LANGUAGE_FILE_ENV: path, MAIN_ENV: _main_path(), **safe_path_env()}
+    from ekte.logs import ENV as LOG_ENV, for_workers  # (standard library only)
+
+    # the workers log as this process does (a script without logging set up: not at all)
+    env = {LAZY_ENV: "1", LANGUAGE_FILE_ENV: path, MAIN_ENV: _main_path(), LOG_ENV: for_workers(), **safe_path_env()}
     old_env = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     old = os.umask(0o077)

@@ -95,7 +95,13 @@ def redact(text: str) -> str:
 
 
 class Redact(logging.Filter):
-    """On the handler: every record, from any logger, at any level."""
+    """On the handler: every record, from any logger, at any level.  With
+    *tracebacks* False (the text format below ``-vv``) a record's traceback
+    — a library's ``logger.exception`` — is cut to the exception's name."""
+
+    def __init__(self, tracebacks: bool = True) -> None:
+        super().__init__()
+        self.tracebacks = tracebacks
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "ekte_composed", False) and record.name == "ekte.serve.access":
@@ -105,6 +111,10 @@ class Redact(logging.Filter):
         except Exception:  # noqa: BLE001 - a library's bad format string must not end the run
             msg = str(record.msg)
         record.msg, record.args = redact(msg), None
+        if not self.tracebacks and (record.exc_info or record.stack_info):
+            kind = record.exc_info[0] if record.exc_info and record.exc_info[0] else None
+            record.msg += f" ({kind.__name__})" if kind is not None else ""
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
@@ -147,16 +157,45 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(d, ensure_ascii=False)
 
 
+def quiet_dask() -> None:
+    """Dask's log records go through ekte's handler (format, level, no
+    traceback below ``-vv``): warnings and up."""
+    for name in ("distributed", "distributed.client"):
+        lg = logging.getLogger(name)
+        lg.handlers[:] = []
+        lg.propagate = True
+        lg.setLevel(logging.WARNING)
+
+
 def setup_logging(verbose: int, fmt: str = "text") -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     os.environ[ENV] = f"{level}:{fmt}"  # for the worker processes
     _install(level, fmt)
 
 
+def for_workers() -> str:
+    """What the worker processes about to start are told about logging
+    (:data:`ENV`): the command line's set-up, or — a Python script using
+    the API — its own: ``off`` when it configured no handler (the ``ekte``
+    logger's NullHandler: nothing printed), else the level of its ``ekte``
+    logger in ekte's text format."""
+    if os.environ.get(ENV):
+        return os.environ[ENV]
+    if not logging.getLogger().handlers:
+        return "off"
+    return f"{logging.getLogger('ekte').getEffectiveLevel()}:text"
+
+
 def setup_from_env() -> None:
-    """A worker process: the coordinator's level and format, the same filter."""
-    level, _, fmt = os.environ.get(ENV, f"{logging.WARNING}:text").partition(":")
-    _install(int(level) if level.isdigit() else logging.WARNING, fmt or "text")
+    """A worker process: the coordinator's level and format, the same
+    filter; nothing at all with ``off`` or when not told (no last-resort
+    handler printing warnings behind a script's back)."""
+    level, _, fmt = os.environ.get(ENV, "off").partition(":")
+    if not level.isdigit():
+        logging.getLogger().handlers[:] = [logging.NullHandler()]
+        logging.captureWarnings(True)  # library warnings: into the NullHandler too
+        return
+    _install(int(level), fmt or "text")
 
 
 def _install(level: int, fmt: str) -> None:
@@ -166,7 +205,7 @@ def _install(level: int, fmt: str) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
     handler.addFilter(Benign(level))
-    handler.addFilter(Redact())
+    handler.addFilter(Redact(tracebacks=fmt == "json" or level <= logging.DEBUG))  # JSON: only the name
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

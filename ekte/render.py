@@ -208,7 +208,8 @@ def status(st: dict[str, Any]) -> None:
     if "pid" in st:
         if st.get("last_known"):
             out.print(f"last known figures (as of {st['last_known']}; no daemon runs now):", highlight=False)
-        out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}  done {st.get('done', 0)}  "
+        jobs = f" (with {st['jobs']} workers: at work or next in line)" if st.get("jobs") else ""
+        out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}{jobs}  done {st.get('done', 0)}  "
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
                   f"not exported {st.get('export_failed', 0)}  "
                   f"last activity {st.get('last_activity') or '-'}", highlight=False)

@@ -82,6 +82,29 @@ def test_a_librarys_benign_error_is_a_debug_line(verbose, monkeypatch, capsys):
     assert lines[-1]["message"] == "another error"
 
 
+@pytest.mark.parametrize("verbose", [0, 1, 2])
+def test_a_librarys_traceback_only_with_vv(verbose, monkeypatch, capsys):
+    """Dask's client logs "Failed to reconnect" with a traceback when its scheduler is gone
+    (finding 9): below -vv one line with the exception's name, the traceback with -vv."""
+    import logging
+
+    from ekte import logs
+
+    monkeypatch.setenv(logs.ENV, "")
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    logs.setup_logging(verbose, "text")
+    try:
+        raise TimeoutError("gone")
+    except TimeoutError:
+        logging.getLogger("distributed.client").exception("Failed to reconnect to scheduler")
+    err = capsys.readouterr().err
+    assert "Failed to reconnect to scheduler" in err
+    assert ("Traceback" in err) == (verbose >= 2), err
+    assert ("Failed to reconnect to scheduler (TimeoutError)" in err) == (verbose < 2), err
+
+
 def test_profiles_commands(tmp_path):
     p = run_ekte("profiles", "list", check=0)
     assert "landkreis" in p.stdout

@@ -386,3 +386,88 @@ def test_password_never_in_profile_or_logs(docs, tmp_path):
         assert p.returncode == 0, p.stderr[-2000:]
         assert "s3cret" not in p.stderr and "s3cret" not in p.stdout
         assert not re.search(r"Authorization|czNjcmV0", p.stderr)
+
+
+def _closed_port() -> int:
+    srv = CmisServer(Repo())
+    port = srv.server_address[1]
+    srv.server_close()  # nothing listens there now: connection refused
+    return port
+
+
+def test_an_unreachable_dms_pauses_the_connector_and_archiving_goes_on(docs, tmp_path):
+    """Finding 10: a DMS that refuses connections used to cost every document its retries
+    (2 + 4 + 8 s). After 3 connection failures in a row the connector pauses (no request, no
+    retries); every document is archived, stays export_failed, and the same command delivers
+    them once the DMS is back."""
+    wd, port = tmp_path / "wd", _closed_port()
+    url = f"http://127.0.0.1:{port}/cmis/browser"
+    res = ingest(docs, *cmis_args(url, wd), check=1)
+    assert [d["status"] for d in res["documents"]] == ["export_failed"] * 5
+    db = sqlite3.connect(wd / "journal.sqlite")
+    retries = db.execute("SELECT COUNT(*) FROM events WHERE event='retry'").fetchone()[0]
+    failed = [r[0] for r in db.execute("SELECT detail FROM events WHERE event='export-failed' ORDER BY seq")]
+    db.close()
+    assert retries == 2  # the first document's two retries; its third failure paused the connector
+    assert len(failed) == 5 and all("paused" in x for x in failed), failed
+    repo = Repo()
+    with CmisServer(repo, port=port) as srv:
+        res = ingest(docs, *cmis_args(srv.url, wd), check=0)
+    assert [d["status"] for d in res["documents"]] == ["archived"] * 5  # their export resumed
+    assert len({o["props"]["ekte:sha256"] for o in repo.documents()}) == len(repo.documents()) == 5
+
+
+def test_the_daemon_resumes_after_the_cool_down_and_counts_right(docs, tmp_path):
+    """The watch daemon with the DMS down: documents archived, not exported; the DMS comes back:
+    after the cool-down the next rescan delivers them, and `ekte status` counts them done — not
+    "not exported" and "duplicates" (finding 10)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from helpers import ekte_cmd
+
+    wd, inbox, port = tmp_path / "wd", tmp_path / "inbox", _closed_port()
+    inbox.mkdir(mode=0o750)
+    proc = subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "--stable-seconds", "0.5", "--rescan-minutes", "0.05",
+                                          *map(str, cmis_args(f"http://127.0.0.1:{port}/cmis/browser", wd)),
+                                          "-o", "connectors.cmis.breaker_cooldown=2", "-o", "extract.auto_threshold=0",
+                                          "-v", "--log-format", "json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True, env={**os.environ, **PW_ENV})
+
+    def status() -> dict:
+        p = run_ekte("status", "-w", wd, "--json")
+        return json.loads(p.stdout) if p.stdout.strip().startswith("{") else {}
+
+    def wait(pred, what):
+        t0 = time.monotonic()
+        while not pred():
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+            assert time.monotonic() - t0 < 180, f"timed out: {what}; {status()}"
+            time.sleep(0.5)
+
+    repo = Repo()
+    try:
+        wait(lambda: (wd / "status.json").exists(), "start")
+        for f in sorted(docs.iterdir())[:3]:
+            (inbox / f.name).write_bytes(f.read_bytes())
+        wait(lambda: status().get("export_failed") == 3, "3 not exported")
+        with CmisServer(repo, port=port):
+            wait(lambda: len(repo.documents()) == 3 and status().get("export_failed") == 0, "delivered")
+            st = status()
+            again = sorted(docs.iterdir())[0]
+            (inbox / "again.pdf").write_bytes(again.read_bytes())  # the same content once more
+            wait(lambda: status().get("duplicates") == 1, "the duplicate")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()[-2000:]
+    assert (st["done"], st["export_failed"], st["duplicates"]) == (3, 0, 0), st
+    assert st["journal"].get("exported") == 3, st["journal"]
+    assert st["jobs"] >= 1 and "in flight 0 (with " in run_ekte("status", "-w", wd).stdout
+    lines = [json.loads(x)["message"] for x in err.decode().splitlines() if x.startswith("{")]
+    before = [m for m in lines if "taken in before" in m]
+    assert before and all("(exported 20" in m for m in before), before  # its state and when, not its own id
+    assert all(m.split()[1].rstrip(":") not in m.split("(")[1] for m in before), before

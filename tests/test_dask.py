@@ -300,7 +300,7 @@ def test_watch_with_a_scheduler(cluster, born_digital, tmp_path):
 
 
 def test_watch_ends_with_one_line_when_the_scheduler_is_gone(born_digital, tmp_path):
-    """The daemon loses its scheduler: exit 2 with the reason (its systemd unit restarts it; the
+    """The daemon loses its scheduler: exit 74 with the reason (its systemd unit restarts it; the
     journal has everything), not a traceback; what it exported stays exported once."""
     src, _truth = born_digital
     inbox, wd = tmp_path / "inbox", tmp_path / "wd"
@@ -322,9 +322,40 @@ def test_watch_ends_with_one_line_when_the_scheduler_is_gone(born_digital, tmp_p
     finally:
         c.stop()
     lines = err.decode().strip().splitlines()
-    assert proc.returncode == 2 and "Traceback" not in err.decode(), err.decode()[-2000:]
+    assert proc.returncode == 74 and "Traceback" not in err.decode(), err.decode()[-2000:]
     assert "Dask scheduler" in lines[-1] and "re-run resumes from the journal" in lines[-1], lines[-1]
     exactly_once(wd, 1)
+
+
+def test_a_run_that_loses_its_scheduler_says_what_it_did(mixed, tmp_path):
+    """kill -9 of the scheduler mid-run (finding 9): exit 74 (run it again), ``--json`` keeps the
+    documents done, the summary and ``pending`` with ``"code": "scheduler_lost"``; no Dask
+    traceback on stderr."""
+    wd = tmp_path / "wd"
+    c = DaskCluster(tmp_path / "cluster")
+    try:
+        c.worker("w")
+        c.wait_workers(["w"])
+        proc = subprocess.Popen(ekte_cmd() + ["ingest", str(mixed), "-w", str(wd), "--scheduler", c.address, "--json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        t0 = time.monotonic()
+        while _exported(wd) < 1 and proc.poll() is None and time.monotonic() - t0 < 600:
+            time.sleep(0.05)
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]  # (it finished before the kill)
+        c.kill("scheduler")
+        out, err = proc.communicate(timeout=300)
+    finally:
+        c.stop()
+    err = err.decode()
+    assert proc.returncode == 74, err[-3000:]
+    assert "Traceback" not in err and 'File "' not in err, err[-3000:]
+    assert err.strip().splitlines()[-1].startswith("error: the Dask scheduler at "), err[-2000:]
+    res = json.loads(out)
+    assert res["error"]["code"] == "scheduler_lost" and "re-run resumes" in res["error"]["message"]
+    done = [d for d in res["documents"] if d["status"] in ("archived", "review")]
+    assert done and len(done) + len(res["pending"]) <= 7 and res["pending"], res
+    assert res["summary"]["total"] == len(res["documents"]) and res["summary"]["pending"] == len(res["pending"])
 
 
 def test_import_xdomea_on_the_cluster_same_as_local(cluster, tmp_path):
@@ -424,3 +455,28 @@ def test_the_worker_unit_of_packaging_joins_and_works(born_digital, tmp_path):
     finally:
         c.procs.pop("unithost-0", None)
         c.stop()
+
+
+def test_the_worker_unit_ends_with_0_when_its_scheduler_dies(tmp_path):
+    """Why packaging/ekte-dask-worker.service says Restart=always (finding 8): the unit's
+    `dask worker` ends with exit 0 (not a failure to systemd) once its scheduler is killed, so
+    Restart=on-failure would leave the host's workers down after a scheduler restart."""
+    c = DaskCluster(tmp_path / "cluster")
+    env = unit_env(EKTE_SCHEDULER=c.address, EKTE_WORKERS="1", EKTE_WORKER_DIR=str(tmp_path / "wdir"))
+    cmd = unit_command("ekte-dask-worker.service", env)
+    log = open(tmp_path / "unit.log", "wb")
+    unit = subprocess.Popen([str(Path(ekte_cmd()[0]).with_name("dask")), *cmd[1:]],
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                            cwd=tmp_path)
+    try:
+        c.procs["unithost"] = unit
+        c.wait_workers(["unithost"])
+        c.procs.pop("unithost")
+        c.kill("scheduler")
+        code = unit.wait(120)
+    finally:
+        c.procs["unithost"] = unit
+        c.stop()
+    assert code == 0, (tmp_path / "unit.log").read_text()[-2000:]
+    service = (ROOT / "packaging" / "ekte-dask-worker.service").read_text().splitlines()
+    assert "Restart=always" in service and "Restart=on-failure" not in service

@@ -183,3 +183,21 @@ def test_a_hosts_fingerprint_is_printed_for_comparison():
     printed = json.loads(p.stdout)
     assert printed == json.loads(json.dumps(fingerprint.describe()))
     assert printed["software"]["ekte"] and "deu" in printed["languages"]
+
+
+def test_every_shipped_unit_comes_back_after_any_exit():
+    """packaging/*.service: Restart=always with a pause (finding 8: `dask worker` ends with exit 0
+    when its scheduler goes; the daemon and the scheduler are meant to run, too — `systemctl stop`
+    is no exit and still stops them)."""
+    import configparser
+
+    units = sorted((Path(__file__).resolve().parents[1] / "packaging").glob("*.service"))
+    assert {u.name for u in units} >= {"ekte-dask-worker.service", "ekte-dask-scheduler.service",
+                                       "ekte-watch.service", "ekte-watch@.service"}
+    for unit in units:
+        cp = configparser.ConfigParser(strict=False, interpolation=None)
+        cp.optionxform = str
+        cp.read(unit)
+        service = cp["Service"]
+        assert service.get("Restart") == "always", unit.name
+        assert float(service.get("RestartSec", "0")) >= 5, unit.name  # no tight loop (StartLimitBurst)

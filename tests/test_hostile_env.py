@@ -295,6 +295,45 @@ def test_a_crashing_worker_is_tried_again_then_quarantined(tmp_path, pdfs):
     assert events.count("quarantined") == 1
 
 
+def test_a_worker_that_died_in_earlier_runs_sets_the_document_aside_as_ocr_failed(tmp_path, pdfs):
+    """A document whose workers died ``ocr.max_attempts`` times over earlier runs (counted by the
+    coordinator with ``Journal.count_attempt``, as at each crash) is set aside at its next
+    admission as ``ocr_failed`` saying so — not ``ocr_timeout`` (finding 7): nothing timed out."""
+    import hashlib
+
+    from ekte.journal import Journal
+
+    inbox, wd = _inbox(tmp_path, pdfs, 1), tmp_path / "wd"
+    proc = subprocess.Popen(ekte_cmd() + ["ingest", str(inbox), "-w", str(wd), "--plugin", "ekte_faults"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                            start_new_session=True, env={**os.environ, **fault_env({"EKTE_FAULTS": "before_ocr:sleep::60"})})
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 120:
+        if (wd / "journal.sqlite").exists():
+            db = sqlite3.connect(wd / "journal.sqlite")
+            try:
+                if db.execute("SELECT COUNT(*) FROM documents WHERE state='received'").fetchone()[0]:
+                    break
+            except sqlite3.OperationalError:
+                pass
+            finally:
+                db.close()
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGTERM)  # the run is interrupted: the document stays received
+    assert proc.wait(60) == 130
+    sha = hashlib.sha256(pdfs[0].read_bytes()).hexdigest()
+    j = Journal(wd / "journal.sqlite")
+    try:
+        assert [j.count_attempt(sha) for _ in range(3)] == [1, 2, 3]
+    finally:
+        j.close()
+    p = run_ekte("ingest", "--json", inbox, "-w", wd)
+    _clean(p, 1)
+    (doc,) = json.loads(p.stdout)["documents"]
+    assert doc["status"] == "quarantined" and doc["error"]["code"] == "ocr_failed", doc
+    assert "died 3 times" in doc["error"]["message"]
+
+
 def _watch(inbox, wd, profile, *extra):
     return subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), *NO_FIELD_REVIEW, "--stable-seconds", "0.5",
                                           "-p", str(profile), "--log-format", "json", *map(str, extra)],

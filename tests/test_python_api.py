@@ -48,3 +48,34 @@ def test_a_script_with_one_path_and_errors_with_exit_codes(tmp_path):
     assert out["empty"] == [["quarantined", "empty"]] and out["exit"] == 1
     assert out["errors"] == [["ConfigError", 2, True], ["NotFound", 2, True]]
     assert p.stderr == ""  # a quarantine (a warning) reached no last-resort handler
+
+
+QUIET = textwrap.dedent('''
+    import logging, sys
+    from ekte.api import ingest
+
+    if __name__ == "__main__":
+        if sys.argv[3] == "configured":
+            logging.basicConfig(level=logging.WARNING, format="SCRIPT %(name)s: %(message)s")
+        r = ingest([sys.argv[1]], workdir=sys.argv[2], overrides=["ocr.jobs=1"])
+        print(r.documents[0].status.value)
+''')
+
+
+def test_worker_processes_log_as_the_script_does(tmp_path):
+    """A blank scan makes a worker process warn ("no text on page(s) 1"): a script without
+    logging set up sees nothing of it (finding 13: the worker used ekte's CLI handler); one
+    that configured logging sees it."""
+    from PIL import Image
+
+    Image.new("L", (1240, 1754), 255).save(tmp_path / "blank.png", dpi=(150, 150))
+    (tmp_path / "s.py").write_text(QUIET, "utf-8")
+    seen = {}
+    for how in ("unconfigured", "configured"):
+        p = subprocess.run([sys.executable, str(tmp_path / "s.py"), str(tmp_path / "blank.png"),
+                            str(tmp_path / f"wd-{how}"), how], capture_output=True, text=True, timeout=600,
+                           cwd=tmp_path)
+        assert p.returncode == 0, p.stderr[-3000:]
+        seen[how] = p.stderr
+    assert seen["unconfigured"] == ""
+    assert "no text on page(s) 1" in seen["configured"], seen["configured"][-2000:]

@@ -265,3 +265,37 @@ def test_failed_export_stays_in_inbox_and_is_delivered_later(inbox, tmp_path, do
     assert _journal(wd) == {"exported": 1}
     assert len([p for p in (wd / "archive").glob("*/*") if p.is_dir()]) == 1
     assert len(list(hot.glob("*.pdf"))) == 1
+
+
+def test_operator_stops_are_no_failed_attempts(inbox, tmp_path, docs):
+    """systemd stops the daemon (SIGTERM) while a slow document is in flight,
+    more often than ``ocr.max_attempts``: each stop abandons it without
+    counting an attempt, and the next start completes it (finding 7: the
+    third stop used to quarantine a healthy document as ``ocr_timeout``)."""
+    from helpers import fault_env
+
+    wd = tmp_path / "wd"
+    shutil.copy(docs[0], inbox / docs[0].name)
+    slow = fault_env({"EKTE_FAULTS": "before_ocr:sleep::60"})
+    for _stop_no in range(3):  # ocr.max_attempts = 3
+        proc = _watch(inbox, wd, "--plugin", "ekte_faults", "--grace", "0.5", "-j", "1", env=slow)
+        try:
+            _wait(lambda: _status(wd).get("in_flight", 0) >= 1, proc=proc, what="in flight", wd=wd)
+            proc.send_signal(signal.SIGTERM)  # to the daemon only, as systemd's KillMode=mixed does
+            _out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                _stop(proc, signal.SIGKILL)
+        code, err = proc.returncode, err.decode()
+        assert code == 0, err[-2000:]
+        db = sqlite3.connect(wd / "journal.sqlite")
+        assert db.execute("SELECT state, attempts FROM documents").fetchall() == [("received", 0)]
+        db.close()
+        assert "abandoned (not counted as a failed attempt)" in err
+    proc = _watch(inbox, wd, "--plugin", "ekte_faults", env=fault_env())
+    try:
+        _wait(lambda: _status(wd).get("done", 0) + _status(wd).get("review", 0) >= 1, proc=proc, what="done", wd=wd)
+    finally:
+        code, err = _stop(proc)
+    assert code == 0 and "quarantined" not in err, err[-2000:]
+    _exactly_once(wd, 1)

@@ -9,7 +9,8 @@ the repository never holds a document without its metadata).  A name
 taken by another document gets `` (2)``, `` (3)``, … before the extension.
 
 Errors: network trouble, timeouts, 5xx and 429 are transient (retried by
-the pipeline with back-off); 401/403, unknown types and constraint
+the pipeline with back-off) — after ``breaker_failures`` connection
+failures in a row the connector pauses (:mod:`ekte.connectors.breaker`); 401/403, unknown types and constraint
 violations are not, and say what to fix.  The password comes from
 ``password_env`` or ``password_file`` only.
 """
@@ -23,6 +24,7 @@ from urllib.parse import quote
 
 from ekte import __version__
 from ekte.connectors.base import Connector, ExportError, ExportResult
+from ekte.connectors.breaker import Breaker
 from ekte.connectors.common import RECORD_KEYS, expand, record, safe_name, secret
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF
@@ -78,6 +80,8 @@ class CmisConnector(Connector):
         "description": "betreff",
         "timeout": 30.0,
         "verify_tls": True,
+        "breaker_failures": 3,  # connection failures in a row (ekte.connectors.breaker) …
+        "breaker_cooldown": 300.0,  # … after which no request is made for this many seconds
     }
 
     def __init__(self, config, workdir, profile):
@@ -99,17 +103,20 @@ class CmisConnector(Connector):
                                    headers={"User-Agent": f"ekte/{__version__}"})
         self.info: dict[str, Any] | None = None
         self.folders: dict[str, str] = {}
+        self.breaker = Breaker(self.name, int(self.config["breaker_failures"]), float(self.config["breaker_cooldown"]))
 
     # -- HTTP with the CMIS error model
     def _call(self, method: str, url: str, **kw: Any) -> httpx.Response:
         import httpx
 
+        self.breaker.check()  # a DMS that failed N times in a row: not asked for a while (no retries)
         try:
             r = self.client.request(method, url, **kw)
         except httpx.TimeoutException:
-            raise ExportError("CMIS server did not answer in time", transient=True) from None
+            raise self.breaker.failed("CMIS server did not answer in time") from None
         except httpx.TransportError as e:
-            raise ExportError(f"CMIS server not reachable ({type(e).__name__})", transient=True) from None
+            raise self.breaker.failed(f"CMIS server not reachable ({type(e).__name__})") from None
+        self.breaker.answered()
         if r.status_code < 400:
             return r
         exc = ""

@@ -36,7 +36,8 @@ from typing import Any
 from ekte import fsutil
 from ekte.distributed import fingerprint, tls
 from ekte.distributed.worker import PRELOAD, REFUSED, RunPlugin, run
-from ekte.errors import ConfigError
+from ekte.errors import ConfigError, EnvironmentFailure
+from ekte.logs import quiet_dask
 from ekte.pipeline.executor import failed
 from ekte.pipeline.tasks import ABANDONED, CRASHED, WorkerSetup, WorkResult, WorkTask
 
@@ -101,22 +102,13 @@ def clean_shared(shared_root: Path) -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
-def _quiet_dask() -> None:
-    """Dask's log records go through ekte's handler (format, level)."""
-    for name in ("distributed", "distributed.client"):
-        lg = logging.getLogger(name)
-        lg.handlers[:] = []
-        lg.propagate = True
-        lg.setLevel(logging.WARNING)
-
-
 class DaskExecutor:
     """Tasks on a Dask cluster; the interface of :class:`LocalExecutor`."""
 
     def __init__(self, setup: WorkerSetup, *, scheduler: str | None = None, jobs: int = 1,
                  shared_root: str | Path | None = None, worker_wait: float = 120.0, connect_timeout: float = 30.0,
                  dashboard: str = "") -> None:
-        _quiet_dask()
+        quiet_dask()
         self.stopping = False
         self.shared_root = Path(shared_root).resolve() if shared_root else None
         if self.shared_root:
@@ -332,8 +324,7 @@ class DaskExecutor:
         if fut.status == "cancelled":
             if self.stopping:
                 return failed(task, ABANDONED, "ekte was stopped while this document was processed", "ocr_failed")
-            raise ConfigError(f"the Dask scheduler at {self.address} gave up this run's tasks (connection lost?); "
-                              f"a re-run resumes from the journal")
+            raise self._lost_scheduler("gave up this run's tasks (connection lost?)")
         exc = fut.exception()
         if isinstance(exc, KilledWorker):
             return failed(task, CRASHED, "Every Dask worker that took this document died (out of memory or killed).",
@@ -342,6 +333,12 @@ class DaskExecutor:
         why = f"{type(exc).__name__}: {exc}"[:200] if isinstance(exc, ImportError) else type(exc).__name__
         raise ConfigError(f"the Dask cluster at {self.address} could not run this run's tasks ({why}); "
                           f"see the scheduler's and workers' logs")
+
+    def _lost_scheduler(self, what: str) -> EnvironmentFailure:
+        """The run ends as one whose disk filled up (exit 74, ``"code": "scheduler_lost"``): what was
+        done is reported, the rest is ``pending`` — not a usage error: running it again completes it."""
+        return EnvironmentFailure("scheduler_lost", f"the Dask scheduler at {self.address} {what}; "
+                                                    "a re-run resumes from the journal")
 
     def _count(self, res: WorkResult) -> None:
         s = self.stats.setdefault(res.worker or "?", {"documents": 0, "pages": 0, "seconds": 0.0})
@@ -358,8 +355,7 @@ class DaskExecutor:
         try:
             workers = self.client.scheduler_info(n_workers=-1)["workers"]
         except Exception as e:  # noqa: BLE001
-            raise ConfigError(f"lost the Dask scheduler at {self.address} ({type(e).__name__}); "
-                              f"a re-run resumes from the journal") from None
+            raise self._lost_scheduler(f"was lost ({type(e).__name__})") from None
         fit = 0
         for addr, w in workers.items():
             res = w.get("resources") or {}

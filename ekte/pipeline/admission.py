@@ -199,9 +199,9 @@ class Admission:
             return Outcome(SETTLED, done, item)
         err = check(cand, self.session.profile)
         tries = int(claim.row["attempts"] or 0) if claim.row is not None and "attempts" in claim.row.keys() else 0
-        if err is None and tries >= self.session.profile.ocr.max_attempts:  # killed or crashed too often: set aside
-            err = ErrorInfo("ocr_timeout", f"Processing this file was stopped or crashed {tries} times before it "
-                                           "finished; it is set aside.", "ocr")
+        if err is None and tries >= self.session.profile.ocr.max_attempts:  # its worker crashed too often: set aside
+            err = ErrorInfo("ocr_failed", f"The worker processing this file died {tries} times before it "
+                                          "finished; it is set aside.", "ocr")
         if err is not None:
             return Outcome(REJECTED, doc, item, error=err)
         return Outcome(TASK, doc, item, cand=cand)

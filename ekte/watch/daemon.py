@@ -222,7 +222,10 @@ class Watcher:
         return {"started": self.stats.started, "updated": now_iso(), "mode": self.mode,
                 "watching": [str(r) for r in self.roots], "stable_seconds": self.stable,
                 "queue": waiting + queued, "waiting_for_stability": waiting, "queued": queued,
-                "in_flight": len(coord.inflight) if coord else 0, "deferred": len(coord.deferred) if coord else 0,
+                # documents handed to the workers: at work or next in line (up to two per worker), each once
+                # (a long scan's page ranges are one document)
+                "in_flight": len({doc.sha256 for _i, doc in coord.inflight.values()}) if coord else 0,
+                "jobs": self.session.jobs, "deferred": len(coord.deferred) if coord else 0,
                 "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
                 "review": self.stats.review, "export_failed": self.stats.export_failed,
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
@@ -288,8 +291,9 @@ class Watcher:
         finally:
             obs.stop()
             obs.join(5)
-            killed = self.stop_requested and bool(coord.inflight)
-            runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon(count=killed)])
+            # a stop by the operator (SIGTERM/SIGINT, grace over) is no failed attempt of the documents it
+            # cuts short: only a worker's crash or timeout counts (Coordinator._again)
+            runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon()])
             if self.mail is not None:
                 runs.quietly(self.mail.abandon)
             runs.quietly(lambda: board.write({**self._status(None), "stopped": now_iso(),  # ended cleanly
@@ -337,7 +341,8 @@ class Watcher:
             coord.step(0.2)
             board.write(self._status(coord))
         if coord.inflight:
-            log.info("%d document(s) abandoned; the next start completes them", len(coord.inflight))
+            log.info("%d document(s) abandoned (not counted as a failed attempt); the next start completes them",
+                     len(coord.inflight))
 
     def _retry_exports(self) -> None:
         """Archived documents whose export failed (or was cut short): deliver them now."""

@@ -57,8 +57,9 @@ class Disposal:
         """A document is settled (the coordinator's callback)."""
         self.stats.record(doc)
         if taken_in_before(doc):
-            log.info("doc %s: the same content was taken in before (%s); not a new document",
-                     doc.id, doc.duplicate_of or doc.extra.get("done_before", {}).get("state", ""))
+            before = doc.extra.get("done_before") or {}  # (its id is this one's: the id is made from the content)
+            log.info("doc %s: the same content was taken in before (%s); not a new document", doc.id,
+                     " ".join(filter(None, [before.get("state") or "in this run", before.get("updated")])))
         if item.package:
             self._part_done(item.package, doc.status)
             return

@@ -26,7 +26,7 @@ STATUS_FILE = "status.json"
 #: a running daemon that has not written its status for this long is reported as stalled
 STALLED_SECONDS = 60.0
 STATUS_DIR = "status.d"
-SUMMED = ("queue", "waiting_for_stability", "queued", "in_flight", "done", "failed", "duplicates", "review",
+SUMMED = ("queue", "waiting_for_stability", "queued", "in_flight", "jobs", "done", "failed", "duplicates", "review",
           "export_failed")
 
 
@@ -40,10 +40,20 @@ class Stats:
     export_failed: int = 0
     last_errors: deque = field(default_factory=lambda: deque(maxlen=10))
     last_activity: str | None = None
+    #: counted as not exported: a later settle of the same document moves it (done, or still not exported)
+    unexported: set = field(default_factory=set)
 
     def record(self, doc: Document) -> None:
         st = doc.status
         self.last_activity = now_iso()
+        if doc.id in self.unexported:  # its export failed before: a rescan or retry settles it again
+            if st == Status.EXPORT_FAILED:
+                return  # still not exported: counted once
+            self.unexported.discard(doc.id)
+            self.export_failed -= 1
+            self.done += int(st != Status.REVIEW)
+            self.review += int(st == Status.REVIEW)
+            return
         if st == Status.QUARANTINED:
             self.failed += 1
             self.last_errors.append({"time": now_iso(), "id": doc.id, "code": doc.error.code if doc.error else ""})
@@ -55,6 +65,7 @@ class Stats:
             self.review += 1
         elif st == Status.EXPORT_FAILED:
             self.export_failed += 1
+            self.unexported.add(doc.id)
             self.last_errors.append({"time": now_iso(), "id": doc.id, "code": "export_failed"})
         else:
             self.done += 1
@@ -157,7 +168,8 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
         out["last_known"] = out["updated"]  # no daemon runs: the figures are those of its last status
     out["daemons"] = [{**{k: d.get(k) for k in ("pid", "host", "running", "stalled", "ended", "stopped", "started",
                                                  "updated", "mode",
-                                                 "watching", "in_flight", "queue", "done", "failed", "stopping",
+                                                 "watching", "in_flight", "jobs", "queue", "done", "failed",
+                                                 "stopping",
                                                  "mail")},
                        **{k: d[k] for k in ("workers", "refused_workers") if k in d}} for d in ds]  # Dask workers
     return out
