@@ -95,7 +95,7 @@ def exit_on_errors(as_json: bool = False) -> Iterator[None]:
                           highlight=False, soft_wrap=True)
             LAST_ERROR[:] = [str(e)]
             raise typer.Exit(ExitCode.USAGE)
-        fail(ExitCode.USAGE, str(e))
+        fail(e.exit_code, str(e))  # 2; 1 for a damaged archive folder (ekte.evidence.intact.ArchiveDamaged)
     except MissingDependency as e:
         fail(ExitCode.MISSING_DEPENDENCY, str(e))
     except Exception as e:
