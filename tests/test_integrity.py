@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from helpers import SAMPLES, ingest_json, run_ekte
-from serve_helpers import PASSWORDS, start_server, stop, token
+from serve_helpers import PASSWORDS, csrf_of, login, start_server, stop, token
 
 EXPORTED = ["bauantrag-002-pdf.pdf", "kfz_zulassung-001-pdf.pdf"]
 WAITING = ["eingliederungshilfe-008-pdf.pdf", "ifsg_belehrung-003-pdf.pdf", "masern_meldung-004-pdf.pdf"]
@@ -146,6 +146,11 @@ def test_station_answers_409_with_the_reason(base, wd):
         assert r.status_code == 409 and words in r.json()["detail"] and "ekte verify" in r.json()["detail"], r.text
         r = httpx.post(f"{url}/api/v1/review/{other}/accept", json={}, headers=h, timeout=120)
         assert r.status_code == 409 and "was changed or damaged" in r.json()["detail"], r.text
+        c = login(url, "anna")  # the clerk's page: in German
+        page = c.get(f"/review/{doc}")
+        r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(page.text), "doctype": ""})
+        assert r.status_code == 409 and "Der Archivordner enthält nicht mehr, was archiviert wurde" in r.text, r.text
+        assert f"ekte verify {doc}" in r.text
     finally:
         assert stop(server) == 0
     assert "internal error" not in (wd.parent / "serve.log").read_text()
