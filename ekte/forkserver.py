@@ -97,6 +97,39 @@ def prestart(language: str | None = None) -> None:
         threading.Thread(target=importlib.import_module, args=(name,), name="ekte-warm-import", daemon=True).start()
 
 
+def prestart_for(inputs: list, budget: int = 2000) -> None:
+    """:func:`prestart`, unless the paths *inputs* hold no file at all (an
+    empty inbox polled by a cron job): then later calls do not start it
+    either, and the run pays no preload (≈ 0.8 s of CPU in two processes).
+    A file that arrives meanwhile is still done — its worker's fork server
+    starts when the first worker does, and loads everything."""
+    if holds_files(inputs, budget):
+        prestart()
+    else:
+        _state["started"] = True
+
+
+def holds_files(inputs: list, budget: int = 2000) -> bool:
+    """Whether the paths *inputs* may hold a file: False only for folders
+    (and their folders) seen whole to hold nothing else; anything else, an
+    error, or more than *budget* entries looked at, is True (the run finds out)."""
+    todo = [os.fspath(p) for p in inputs]
+    while todo:
+        path = todo.pop()
+        try:
+            if os.path.islink(path) or not os.path.isdir(path):
+                return True
+            with os.scandir(path) as entries:
+                for e in entries:
+                    budget -= 1
+                    if budget < 0 or not e.is_dir(follow_symlinks=False):
+                        return True
+                    todo.append(e.path)
+        except OSError:
+            return True
+    return False
+
+
 def _main_path() -> str:
     """The coordinator's main script as multiprocessing names it: the fork
     server poses as it, so that a worker does not run it again (the

@@ -78,6 +78,8 @@ class OcrSettings(_Strict):
         description="confidence of the orientation detection before the OCR pass needed to turn a page on its side")
     refine: bool = Field(default=False, description="read the words Tesseract is unsure of again with RapidOCR "
                                                     "(handwriting-like filled-in values; ekte/stages/ocr_refine.py)")
+    stamps: bool = Field(default=True, description="read turned received stamps (Eingangsstempel) again on their own "
+                                                   "(engine 'tesserocr'; ekte/stages/ocr_stamp.py)")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")
@@ -242,7 +244,7 @@ class ExecutorSettings(_Strict):
     worker_wait: float = Field(default=120, gt=0, description="seconds tasks may wait for a fitting worker")
     connect_timeout: float = Field(default=30, gt=0, description="seconds to reach the scheduler")
     dashboard: str = Field(default="", description="address of the LocalCluster's dashboard, e.g. :8787")
-    worker_max_tasks: int = Field(default=50, ge=1, description="a worker process is replaced after this many tasks")
+    worker_max_tasks: int = Field(default=50, ge=1, description="a worker process is replaced after this many tasks (one on pikepdf's route — no OCR, no Ghostscript — counts a quarter)")
     worker_max_rss_mb: int = Field(default=400, ge=0, description="… or once its resident memory is above this "
                                                                   "after a task (MB; 0 = no limit)")
     tls_ca_file: str = Field(default="", description="tls:// schedulers: the cluster's CA certificate (PEM)")

@@ -114,3 +114,94 @@ def test_the_anchor_through_the_open_journal_is_the_anchor_read_alone(tmp_path):
     assert {k: v for k, v in alone.items() if k != "time"} == {k: v for k, v in shared.items() if k != "time"}
     assert shared["doc_events"] == 3 and shared["seq"] == 6
     assert inside["doc_events"] == 4 and inside["seq"] == 7 and inside["head"] != shared["head"]
+
+
+def _worker_pdfa(path: Path) -> None:
+    """A PDF/A-2b as a worker's pikepdf route leaves it: prepared, written and validated."""
+    import pikepdf
+
+    from ekte.stages.pdfa import save_validated
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    assert save_validated(pdf, path, "2b").passed
+
+
+@pytest.mark.parametrize("custom", [False, True])
+def test_trusted_xmp_is_written_without_prepare_and_stays_pdfa(tmp_path, custom):
+    """The coordinator rewrites only ekte's XMP of a copy the worker
+    validated, without pikepdf's prepare; with values that must be
+    escaped and are outside PDFDocEncoding the written file still passes
+    the validator — which does fail a property of a schema PDF/A does not
+    predefine, so the check can tell."""
+    import pikepdf
+
+    from ekte.model import Document, Field
+    from ekte.profile import load_profile
+    from ekte.stages import archive
+    from ekte.stages.pdfa import validate_written
+
+    src, dst = tmp_path / "w.pdf", tmp_path / "a.pdf"
+    _worker_pdfa(src)
+    doc = Document(sha256="ab" * 32, source="x.pdf", size=1, media_type="application/pdf")
+    doc.classification = None
+    doc.fields["aktenzeichen"] = Field("Az. 12/Ü <&> „x“ \u20ac 😀", 1.0, None, None, "label")
+    profile = load_profile(None)
+    if custom:  # a property no PDF/A schema predefines (what prepare would have removed)
+        real = archive._xmp_values
+        archive_values = lambda *a, **k: {**real(*a, **k), "xmp:Nickname": "x", "{urn:ekte:x}foo": "bar"}  # noqa: E731
+        orig, archive._xmp_values = archive._xmp_values, archive_values
+        try:
+            assert archive.write_xmp(src, dst, doc, profile, True, trusted=True)
+        finally:
+            archive._xmp_values = orig
+    else:
+        assert archive.write_xmp(src, dst, doc, profile, True, trusted=True)
+    assert validate_written(dst, "2b").passed is (not custom)
+    with pikepdf.open(dst) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdf:Keywords"].endswith("Az. 12/Ü <&> „x“ \u20ac 😀")
+        assert meta["dc:identifier"] == f"urn:ekte:{doc.id}" and meta["pdfaid:part"] == "2"
+        assert str(pdf.docinfo["/Keywords"]) == meta["pdf:Keywords"]
+
+
+def test_sweeper_frees_the_name_at_once_and_removes_the_folder_later(tmp_path):
+    from ekte.pipeline.sweep import GONE, Sweeper
+
+    root = tmp_path / "scratch"
+    task = root / "doc1"
+    task.mkdir(parents=True)
+    (task / "archival.pdf").write_bytes(b"x" * 1000)
+    s = Sweeper(root)
+    s.discard(task)
+    assert not task.exists()  # the next task of this document finds its name free ...
+    task.mkdir()
+    (task / "new.pdf").write_bytes(b"y")
+    s.discard(root / "never-made")  # (gone already: nothing to do)
+    s.close()
+    assert (task / "new.pdf").read_bytes() == b"y"  # ... and nothing of it is removed with the old one
+    assert not [p for p in root.iterdir() if p.name.startswith(GONE)]
+    s.discard(task)  # usable again after close
+    s.close()
+    assert list(root.iterdir()) == []
+
+
+def test_after_freeze_a_task_s_cycles_are_still_collected():
+    import gc
+    import weakref
+
+    from ekte import procmem
+
+    class Node:
+        pass
+
+    procmem.freeze()
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        ref = weakref.ref(a)
+        del a, b
+        procmem.release()
+        assert ref() is None
+    finally:
+        gc.unfreeze()

@@ -29,10 +29,10 @@ def _task(tmp: Path, i: int, path: Path, name: str | None = None, timeout: float
                     timeout=timeout, scratch=str(tmp / f"s{i}"))
 
 
-def _executor(tmp_path, capacity=1, max_tasks=50):
+def _executor(tmp_path, capacity=1, max_tasks=50, **kw):
     prof = load_profile()
     setup = WorkerSetup(prof, ("ekte_faults",), str(tmp_path), OcrParams.from_profile(prof))
-    return LocalExecutor(setup, capacity, max_tasks=max_tasks)
+    return LocalExecutor(setup, capacity, max_tasks=max_tasks, **kw)
 
 
 def _run(ex, tasks, limit=300):
@@ -95,13 +95,49 @@ def test_a_worker_that_dies_is_reported_and_replaced(tmp_path, pdfs):
 
 
 def test_workers_are_recycled_after_max_tasks(tmp_path, pdfs):
-    ex = _executor(tmp_path, capacity=1, max_tasks=2)
+    ex = _executor(tmp_path, capacity=1, max_tasks=2, text_weight=1)
     try:
         res = _run(ex, [_task(tmp_path, i, p) for i, p in enumerate(pdfs[:5])])
         pids = [res[f"t{i}"].worker_pid for i in range(5)]
         assert all(r.ok for r in res.values())
         assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
         assert not _alive(pids[0])  # the retired worker ended
+    finally:
+        ex.shutdown()
+
+
+def test_which_tasks_count_light():
+    """pikepdf's route only: a page OCRed or Ghostscript tried (its warm
+    process grows over its conversions) counts whole."""
+    from ekte.pipeline.executor import _light
+    from ekte.pipeline.tasks import WorkResult
+
+    def res(attempts, ocr_pages=()):
+        doc = Document(sha256="a" * 64, source="x.pdf", size=1, media_type="application/pdf")
+        doc.ocr = {"route": attempts[-1]["route"] if attempts else None, "ocr_pages": list(ocr_pages)}
+        doc.archival = {"attempts": attempts}
+        return WorkResult("t", doc)
+
+    assert _light(res([{"route": "pikepdf-pdfa", "result": "ok"}]))
+    assert not _light(res([{"route": "pikepdf-pdfa", "result": "fonts not embedded"},
+                           {"route": "ghostscript-pdfa-verified", "result": "ok"}]))
+    assert not _light(res([{"route": "ocrmypdf", "result": "ok"}], ocr_pages=[1]))
+
+
+def test_a_born_digital_task_counts_a_quarter_towards_recycling(tmp_path, pdfs):
+    """No page OCRed, no Ghostscript: the worker's memory stays flat, so
+    it does four such tasks where max_tasks says one; a failed task counts whole."""
+    ex = _executor(tmp_path, capacity=1, max_tasks=1)
+    try:
+        tasks = [_task(tmp_path, i, p) for i, p in enumerate(pdfs[:5])]
+        tasks.append(_task(tmp_path, 5, pdfs[5], name="v-FAULT-before_ocr-refuse.pdf"))
+        tasks.append(_task(tmp_path, 6, pdfs[0]))
+        res = _run(ex, tasks)
+        pids = [res[f"t{i}"].worker_pid for i in range(7)]
+        assert all(res[f"t{i}"].ok for i in (0, 1, 2, 3, 4, 6)) and not res["t5"].ok
+        assert not any(res[f"t{i}"].document.ocr.get("ocr_pages") for i in range(5))
+        assert len(set(pids[:4])) == 1 and pids[4] != pids[3]
+        assert pids[5] == pids[4] != pids[6]  # a quarter, then a failure (a whole one): replaced
     finally:
         ex.shutdown()
 

@@ -136,7 +136,7 @@ class Coordinator:
                 settled = steps.finish(self.session, item, whole)
             finally:
                 if task.scratch:
-                    shutil.rmtree(task.scratch, ignore_errors=True)
+                    self.session.discard(task.scratch)
             ready.append((settled, item))
 
     def _again(self, task: WorkTask, res: WorkResult, item: WorkItem, doc: Document) -> bool:

@@ -23,6 +23,7 @@ from ekte import workdirs
 from ekte.errors import ConfigError, environment_failure
 from ekte.journal import JOURNAL_FILE, Journal, NewerSchema
 from ekte.pipeline.executor import LocalExecutor
+from ekte.pipeline.sweep import Sweeper
 from ekte.pipeline.tasks import WorkerSetup
 from ekte.plugins import build_manager, call_list, connectors as registered_connectors
 from ekte.profile import Profile
@@ -75,6 +76,7 @@ class Session:
         self.connectors = self._connectors(connectors)
         self.journal: Journal | None = None
         self.scratch: Path | None = None
+        self.sweeper: Sweeper | None = None
         self._lockfd: int | None = None
         #: export groups this process could not deliver in this run (not retried before the next)
         self.failed_groups: set[int] = set()
@@ -118,6 +120,7 @@ class Session:
             dead = self.journal.register(command)
             self.scratch = self.workdir / "tmp" / owners.current().token
             self.scratch.mkdir(parents=True, exist_ok=True)
+            self.sweeper = Sweeper(self.scratch)
             self._clean(dead, upgraded=bool(self.journal.migrated))
         except NewerSchema as e:
             self._abort()
@@ -194,6 +197,9 @@ class Session:
             finally:
                 self.journal.close()
                 self.journal = None
+        if self.sweeper is not None:
+            self.sweeper.close()
+            self.sweeper = None
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
@@ -209,6 +215,13 @@ class Session:
         self.close()
 
     # -- helpers for the runs
+    def discard(self, path: str | Path) -> None:
+        """A settled task's scratch folder: removed off the coordinator's loop (:mod:`ekte.pipeline.sweep`)."""
+        if self.sweeper is None:
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            self.sweeper.discard(path)
+
     @property
     def j(self) -> Journal:
         if self.journal is None:

@@ -350,6 +350,7 @@ def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
         broken = ""
     except Exception as e:  # noqa: BLE001 - reported per task
         ctx, broken = None, f"the worker could not load its plugins ({type(e).__name__})"
+    procmem.freeze()  # the context lives as long as the worker: the collection after each task skips it
     while True:
         try:
             task = conn.recv()

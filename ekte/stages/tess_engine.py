@@ -13,9 +13,8 @@ checks: a page is recognised as it lies (page segmentation mode 3), and
 only when the mean word confidence of that pass is below
 ``orientation_gate`` (an upside-down or sideways page reads as garbage,
 confidence ~40; an upright scan reads at 80-95) or its lines run top to
-bottom is it recognised again in mode 1 (automatic segmentation with
-orientation detection), which reads rotated text in place; that result is
-kept when it is better.  The page's orientation and skew come with the
+bottom is it recognised again in mode 1 (with orientation detection),
+which reads rotated text in place, kept when it is better.  The page's orientation and skew come with the
 result (:func:`end_job`), so the caller can turn the page (``/Rotate``).
 
 Select it with ``ocr_engine="tesserocr"`` and ``plugins=[__name__]``.
@@ -60,6 +59,8 @@ class EngineSettings:
     remove_lines: bool = False
     #: read the unsure words of an upright page again with a second recogniser (:mod:`ekte.stages.ocr_refine`)
     refine: bool = False
+    #: read turned received stamps again on their own (:mod:`ekte.stages.ocr_stamp`)
+    stamps: bool = False
 
 
 _settings = EngineSettings()
@@ -120,8 +121,7 @@ def tessdata() -> str | None:
         said = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
-    found = re.search(r'"([^"]+)"', said.stdout + said.stderr)
-    return found.group(1) if found else None
+    return found.group(1) if (found := re.search(r'"([^"]+)"', said.stdout + said.stderr)) else None
 
 
 class _Handle:
@@ -178,18 +178,15 @@ def set_image(api: Any, image: Any) -> None:
     api.SetImageBytes(image.tobytes(), image.width, image.height, bpp, bpp * image.width)
 
 
-def _recognise(api: Any, input_file: Path, timeout_s: float) -> bool:
-    """Recognise the page image *input_file*, closed before (Tesseract holds its own copy)."""
-    from PIL import Image
+def _recognise(api: Any, im: Any, timeout_s: float) -> bool:
+    """Recognise the page image *im* (a PIL image; Tesseract takes its own copy of the pixels)."""
+    dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
+    if _settings.remove_lines:
+        from ekte.stages.gridlines import remove_lines
 
-    with Image.open(input_file) as im:
-        dpi = round(float((im.info.get("dpi") or (0, 0))[0]))
-        if _settings.remove_lines:
-            from ekte.stages.gridlines import remove_lines
-
-            set_image(api, remove_lines(im))
-        else:
-            set_image(api, im)
+        set_image(api, remove_lines(im))
+    else:
+        set_image(api, im)
     if dpi:
         api.SetSourceResolution(dpi)
     return bool(api.Recognize(int(timeout_s * 1000)))
@@ -239,14 +236,14 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
     psm = options.tesseract.pagesegmode
     psm = int(PSM.AUTO) if psm is None else int(psm)
     timeout = float(options.tesseract.timeout or 0)
-    with Image.open(input_file) as im:
-        size = im.size  # (the header only)
+    with Image.open(input_file) as f:
+        im = f.copy()  # decoded once for every pass over the page (the file closed)
     facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
     with _Handle(lang, psm) as api:
-        if not _recognise(api, input_file, timeout):
+        if not _recognise(api, im, timeout):
             facts["timeout"] = True
             head = _HOCR_HEAD.format(v=tesseract_version())
-            return head + _HOCR_EMPTY.format(w=size[0], h=size[1]) + " </body>\n</html>\n", "", facts
+            return head + _HOCR_EMPTY.format(w=im.width, h=im.height) + " </body>\n</html>\n", "", facts
         conf = api.MeanTextConf()
         best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
     gate = 0 if page in _settings.orientation_settled else _settings.orientation_gate
@@ -254,17 +251,20 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
     # running top to bottom: read it again with orientation detection
     if gate and (conf < gate or not best[3][2]) and psm in (int(PSM.AUTO), int(PSM.AUTO_ONLY)):
         with _Handle(lang, int(PSM.AUTO_OSD)) as api:
-            if _recognise(api, input_file, timeout):
+            if _recognise(api, im, timeout):
                 conf2 = api.MeanTextConf()
                 facts["passes"] = 2
                 geo = _geometry(api)
                 if conf2 >= conf and geo[0] != 0 and geo[2]:
                     best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
     conf, hocr, text, (orient, skew, _ltr) = best
-    if _settings.refine and orient == 0:
-        from ekte.stages import ocr_refine
+    if orient == 0:  # an upright page: its unsure words and its received stamps read again
+        from ekte.stages import ocr_refine, ocr_stamp
 
-        hocr, facts["refined"] = ocr_refine.refine_page(hocr, input_file)
+        if _settings.refine:
+            hocr, facts["refined"] = ocr_refine.refine_page(hocr, input_file)
+        if _settings.stamps:
+            hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
     return hocr_doc, text, facts
@@ -362,7 +362,6 @@ def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, 
     if getattr(options, "ocr_engine", None) != NAME:
         return None
     from ekte.stages import page_raster
-
     if not rotation and page_raster.rasterize(input_file, output_file, raster_device, raster_dpi, pageno, page_dpi,
                                               use_cropbox):
         return Path(output_file)
@@ -370,10 +369,10 @@ def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, 
         return None
     from ocrmypdf.builtin_plugins import pypdfium
 
-    return pypdfium.rasterize_pdf_page(
-        input_file=input_file, output_file=output_file, raster_device="pnggray", raster_dpi=raster_dpi,
-        pageno=pageno, page_dpi=page_dpi, rotation=rotation, filter_vector=filter_vector,
-        stop_on_soft_error=stop_on_soft_error, options=options, use_cropbox=use_cropbox)
+    return pypdfium.rasterize_pdf_page(input_file=input_file, output_file=output_file, raster_device="pnggray",
+                                       raster_dpi=raster_dpi, pageno=pageno, page_dpi=page_dpi, rotation=rotation,
+                                       filter_vector=filter_vector, stop_on_soft_error=stop_on_soft_error,
+                                       options=options, use_cropbox=use_cropbox)
 
 
 _probe_cache: dict[tuple, Any] = {}

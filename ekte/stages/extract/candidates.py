@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, section_of
+from ekte.stages.extract.spelling import unboxed
+from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
 
 PERSON_FIELDS = ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "telefon", "email")
@@ -50,6 +52,7 @@ class Section:
     x0: float
     x1: float
     role: str
+    end: float = 0.0  # where its column ends: the next cell of its row (0: the page's edge)
 
 
 def _page_geometry(words: list[Word]) -> tuple[float, float]:
@@ -63,13 +66,22 @@ def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
         cells = [c for c in row.cells if any(ch.isalpha() for w in c for ch in w.text)]
         # a row of headings (two columns: "Angaben zur Person | Bevollmächtigte/r"): every cell; else the first
         heads = not any(ch.isdigit() or ch == ":" for c in cells for w in c for ch in w.text)
-        for cell in cells if heads else cells[:1]:
-            if len(cell) > 9 or cell[-1].text[-1:].isdigit():
+        for ci, cell in enumerate(cells):
+            if not (heads or ci == 0 or _column_head(row.cells, cell)) or len(cell) > 9 or cell[-1].text[-1:].isdigit():
                 continue
             role = section_of(" ".join(w.text for w in cell), lex)
-            if role:
-                out.append(Section(r, cell[0].x0, cell[-1].x1, role))
+            if role:  # a heading of the left column with the right column's words beside it ends there
+                end = min((c[0].x0 for c in row.cells if c[0].x0 > cell[-1].x1), default=0.0)
+                out.append(Section(r, cell[0].x0, cell[-1].x1, role, end))
     return out
+
+
+def _column_head(cells: list[list[Word]], cell: list[Word]) -> bool:
+    """A heading of the right column in a row of the left one ("PLZ: | 42551 | Bevollmächtigte/r"):
+    a cell of words only, not the value of a label before it."""
+    t, ci = " ".join(w.text for w in cell), next(i for i, c in enumerate(cells) if c is cell)
+    return ci > 0 and len(t) >= 8 and not any(ch.isdigit() or ch == ":" for ch in t) and \
+        not cells[ci - 1][-1].text.endswith(":")
 
 
 def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | None:
@@ -79,7 +91,7 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
         if s.row >= r:
             continue
         same_row = [o for o in sections if o.row == s.row and o.x0 > s.x0]
-        col_end = min((o.x0 for o in same_row), default=page_w + 1)
+        col_end = min([o.x0 for o in same_row] + [s.end or page_w + 1])
         if s.x0 - 40 <= x < col_end and (best is None or s.row > best.row):
             best = s
     return best.role if best else None
@@ -94,16 +106,32 @@ def cell_starts(row: Row) -> set[int]:
     return starts
 
 
-def row_hits(row: Row, lex: Lexicon, min_sim: float) -> list[Hit]:
+def _spanned(row: Row, below: Row | None) -> set[int]:
+    """The word indexes where a cell of *row* begins that a cell of the line *below* reaches into
+    from the left: the labels there have one value ("Name   Vorname" over "Weber, Jana")."""
+    out, k = set(), 0
+    for a, b in zip(row.cells, row.cells[1:]):
+        k += len(a)
+        if below is not None and 0 < below.y - row.y < 2.6 * a[0].h and any(
+                a[0].x0 - 2 <= c[0].x0 < b[0].x0 < c[-1].x1 for c in below.cells):
+            out.add(k)
+    return out
+
+
+def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
     nw = [norm_word(w.text) for w in row.words]
     colons = [w.text.endswith(":") for w in row.words]
     starts = cell_starts(row)
+    ends = sorted(starts - _spanned(row, below))[1:] + [len(nw)]
     hits: list[Hit] = []
     i = 0
     while i < len(nw):
-        h = match_in_row(nw, colons, i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
-        if h:
-            hits.append(h)
+        # a label stays in its cell: "Familienname | Vorname(n)" over a table's columns are two labels
+        # (unless one value below spans both)
+        e = next(x for x in ends if x > i)
+        h = match_in_row(nw[:e], colons[:e], i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
+        if h and not (nw[h.j - 1].endswith(".") and not h.label.key.endswith(".")):
+            hits.append(h)  # (a label's word ending a sentence, "… in der angegebenen Gemarkung.", is none)
             i = h.j
         else:
             i += 1
@@ -127,7 +155,10 @@ def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     if h.j < min(cell_end, nxt):
         if h.label.weak and not h.colon:
             return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
-        return row.words[h.j:min(cell_end, nxt)], False
+        rest = row.words[h.j:min(cell_end, nxt)]
+        if V.strip_debris(" ".join(w.text for w in rest)) or nxt < cell_end:
+            return rest, False
+        # only a remark wrapped into the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):"): the next cell
     if ci + 1 < len(row.cells) and cell_end < nxt:
         nxt_cell_end = cell_end + len(row.cells[ci + 1])
         return row.words[cell_end:min(nxt_cell_end, nxt)], True
@@ -141,17 +172,25 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
     col_end = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
     x_lo = lw.x0 - 3 * lw.char_w
     out: list[list[Word]] = []
-    last_y = row.y
-    for rr in range(r + 1, min(len(rws), r + 1 + lines + 1)):
-        below = rws[rr]
-        if below.y - last_y > 2.6 * lw.h:
+    last_y, last_h, reach = row.y, lw.h, r + 1 + lines + 1
+    for rr in range(r + 1, min(len(rws), r + lines + 4)):
+        if rr >= reach:
             break
+        below = rws[rr]
         ws = [(k, w) for k, w in enumerate(below.words) if x_lo <= w.x0 < col_end - 2]
+        # the white space between the lines, not their centres, in the larger line's height (up to twice
+        # the label's): a row of boxes or a value written larger is taller than its label
+        h_below = max((w.h for _, w in ws), default=lw.h)
+        if below.y - last_y - (h_below + last_h) / 2 > 1.6 * max(lw.h, min(h_below, 2 * lw.h)):
+            break
+        if ws and all(_DATE_PARTS.fullmatch(w.text) for _, w in ws):
+            last_y, last_h, reach = below.y, h_below, reach + 2  # the sub-labels of a date in boxes
+            continue  # ("Tag | Monat | Jahr"): its value is below them (past a line of the next column)
         if not ws:
             if out:
                 break
             continue
-        hit_starts = {o.i for o in all_hits.get(rr, [])}
+        hit_starts = {o.i for o in all_hits.get(rr, []) if not _worded(below, o)}
         if ws[0][0] in hit_starts:
             break
         taken = []
@@ -160,10 +199,34 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
                 break
             taken.append(w)
         out.append(taken)
-        last_y = below.y
+        last_y, last_h = below.y, h_below
         if len(out) >= lines:
             break
     return out
+
+
+_DATE_PARTS = re.compile(r"(?i)tag|monat|jahr|tt|mm|jj|jjjj")
+
+
+def _boxed_date(rws: list[Row], ws: list[Word]) -> str | None:
+    """A date written one digit per box, its parts in cells of their own ("1 3 | 0 4 | 2 0 2 3"): DD.MM.YYYY."""
+    row = next((rw for rw in rws if ws[0] in rw.words), None)
+    ids = {id(w) for w in ws}
+    parts = [p for p in ("".join(w.text for w in c if id(w) in ids) for c in (row.cells if row else [])) if p]
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and [len(p) for p in parts] in ([2, 2, 4], [2, 2, 2]):
+        return ".".join(parts)
+    return None
+
+
+def _worded(row: Row, h: Hit) -> bool:
+    """A weak label word without a colon that its cell goes on after ("Straße des Friedens 103"):
+    a value that begins like a label, not the next label."""
+    ci = _cell_index(row, h.i)
+    return h.label.weak and not h.colon and h.label.field in _NAMED_LIKE and h.j < sum(len(c) for c in row.cells[:ci + 1])
+
+
+#: fields whose values may begin with their own label's word ("Straße des Friedens", "Verein für …")
+_NAMED_LIKE = ("strasse", "anschrift", "ort", "verein", "name")
 
 
 def _cells_spanned(rws: list[Row], ws: list[Word]) -> int:
@@ -176,83 +239,11 @@ def _cells_spanned(rws: list[Row], ws: list[Word]) -> int:
 
 
 def _emit(out: list[Cand], field: str, p: V.Parsed | None, base: Cand, raw: str) -> None:
-    if p is None or not p.value or (not p.ok and base.source == "below"):
+    street = field == "strasse" and not any(ch.isdigit() for ch in p.value) if p else False  # its number may follow
+    if p is None or not p.value or (not p.ok and base.source == "below" and not street):
         return
     c = Cand(**{**base.__dict__, "field": field, "value": p.value, "ok": p.ok, "repaired": p.repaired, "raw": raw})
     out.append(c)
-
-
-#: a label's first line that goes on below ("Vor- und", "Tel.-Nr. für", "Anschrift (Straße,")
-_WRAPS = re.compile(r"(?:\b(?:und|oder|für|des|der|die|von|zur|zum|bzw\.)|[\-,/(])$", re.I)
-
-
-def joined_labels(rws: list[Row]) -> list[Row]:
-    """A label wrapped over lines of a narrow column ("Vor- und" /
-    "Familienname:", "Anschrift (Straße," / "Hausnummer, PLZ," / "Ort):"):
-    the lines below that start at its x (the next row, or the one after a
-    row with nothing in the label's column) are joined onto its first line;
-    when nothing stands right of that line, the cells right of the label
-    within its height (a value set between its lines) join it.  Only cells
-    without a digit or a colon that end with a word or sign that goes on,
-    or are followed by a lone word ending with the colon."""
-    out = list(rws)
-    for r in range(len(out) - 1):
-        for cell in list(out[r].cells):
-            t = " ".join(w.text for w in cell)
-            if len(cell) > 6 or any(ch.isdigit() or ch == ":" for ch in t):
-                continue
-            joined = _join_lines(out, r, cell)
-            if joined:
-                _pull_value(out, r, joined, cell)
-                break  # the row has changed: one label per row
-    return [row for row in out if row.words]
-
-
-def _continuation(out: list[Row], q: int, cell: list[Word], last_y: float, h: float) -> int | None:
-    """The index of the cell of row *q* that goes on with the label *cell* (same x, close below)."""
-    if q >= len(out) or not out[q].words or not 0 < out[q].y - last_y < 1.8 * h:
-        return None
-    return next((i for i, c in enumerate(out[q].cells) if abs(c[0].x0 - cell[0].x0) < 1.5 * cell[0].char_w), None)
-
-
-def _join_lines(out: list[Row], r: int, cell: list[Word]) -> list[Word] | None:
-    label, last_y, h, q = list(cell), out[r].y, max(w.h for w in cell), r + 1
-    while q < len(out) and len(label) <= 8 and not label[-1].text.endswith(":"):
-        k = _continuation(out, q, cell, last_y, h)
-        if k is None and _continuation(out, q, cell, -1e9, 1e12) is None and q + 1 < len(out):
-            q, k = q + 1, _continuation(out, q + 1, cell, last_y, h)  # a value line between the label's lines
-        if k is None:
-            break
-        nxt = out[q].cells[k]
-        tail = len(nxt) <= 2 and nxt[-1].text.endswith(":") and len(out[q].cells) == 1
-        if not (_WRAPS.search(" ".join(w.text for w in label)) or tail or (nxt[-1].text.endswith(":") and
-                                                                           _WRAPS.search(label[-1].text))):
-            break
-        label += nxt
-        last_y = out[q].y
-        rest = [c for i, c in enumerate(out[q].cells) if i != k]
-        out[q] = Row([w for c in rest for w in c], rest)
-        q += 1
-    return label if len(label) > len(cell) else None
-
-
-def _pull_value(out: list[Row], r: int, label: list[Word], cell: list[Word]) -> None:
-    """Row *r* with *label* in place of its first line; its value from the row just above or below
-    when nothing stands right of the label on its first line."""
-    cells = [label if c is cell else c for c in out[r].cells]
-    x1, h = max(w.x1 for w in label), max(w.h for w in label)
-    lo, hi = min(w.cy for w in label) - 0.9 * h, max(w.cy for w in label) + 0.9 * h
-    if not any(c[0].x0 > x1 for c in cells):
-        for q in (r - 1, r + 1):
-            if 0 <= q < len(out) and out[q].words and lo <= out[q].y <= hi:
-                moved = [c for c in out[q].cells if c[0].x0 > x1]
-                keep = [c for c in out[q].cells if c[0].x0 <= x1]
-                if moved:
-                    cells += moved
-                    out[q] = Row([w for c in keep for w in c], keep)
-                    break
-    cells.sort(key=lambda c: c[0].x0)
-    out[r] = Row([w for c in cells for w in c], cells)
 
 
 #: fields whose value may wrap onto the next line of its cell ("Sankt" / "Ottilien am Forst")
@@ -277,6 +268,22 @@ def _ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "
     return text, ws[-1].end
 
 
+def _iban_tail(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:
+    """An IBAN wrapped in a narrow column ("DE58 8710 3796 4697" / "3004 93"): the groups on one of
+    the next two lines at its x, taken only when the check digits then add up.  (text, end offset)"""
+    p = V.v_iban(text)
+    if p is None or p.ok:
+        return text, ws[-1].end
+    for nxt in rws[r + 1:r + 3]:
+        c = next((c for c in nxt.cells if abs(c[0].x0 - ws[0].x0) < 1.5 * ws[0].char_w), None)
+        if nxt.y - rws[r].y < 2.2 * ws[0].h and c and all(re.fullmatch(r"[A-Z0-9]{1,4}", w.text) for w in c):
+            joined = text + " " + " ".join(w.text for w in c)
+            q = V.v_iban(joined)
+            if q is not None and q.ok and not q.repaired:
+                return joined, c[-1].end
+    return text, ws[-1].end
+
+
 _CONTINUES = re.compile(r"(?:der|des|die|dem|den|zur|zum|für|von|vom|und)\b")
 
 
@@ -285,6 +292,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
     f = h.label.field
     debris = V.strip_debris(text)
     base.debris = base.debris or debris != V.clean(text)
+    debris = unboxed(debris)  # one character per box: "D E 0 9 1 9 …", "0 8 8 3 8"
     if f == "other" or not debris or (h.label.weak and not h.colon and _CONTINUES.match(debris)):
         return  # "Datum der Geburt …": the label goes on, it is not this one
     if f == "name":
@@ -321,13 +329,16 @@ def with_house_numbers(cands: list[Cand]) -> list[Cand]:
     after it (within some three lines of text).  No house-number candidates remain."""
     nums = sorted((c for c in cands if c.field == "hausnummer"), key=lambda c: c.start)
     out = [c for c in cands if c.field != "hausnummer"]
-    for c in list(out):
+    waiting = [c for c in out if c.field == "strasse" and c.source == "below" and not c.ok]
+    out = [c for c in out if c not in waiting]  # a street below its label kept only with its number
+    for c in list(out) + waiting:
         if c.field != "strasse" or c.ok or c.source not in ("right", "below") or any(ch.isdigit() for ch in c.value):
             continue
         n = next((n for n in nums if n.page == c.page and 0 < n.start - c.end <= 200), None)
         if n is not None:
             out.append(Cand(**{**c.__dict__, "value": f"{c.value} {n.value}", "ok": True, "end": n.end,
-                               "raw": f"{c.raw} {n.value}", "sim": min(c.sim, n.sim)}))
+                               "raw": f"{c.raw} {n.value}", "sim": min(c.sim, n.sim),
+                               "weak": c.weak and n.weak}))  # "Straße" weak alone, not with "Hausnr." beside it
     return out
 
 
@@ -337,7 +348,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     rws = joined_labels(rws)
     sections = find_sections(rws, lex)
     heads = {s.row for s in sections}
-    hits = {r: [h for h in row_hits(row, lex, min_sim) if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
+    hits = {r: [h for h in row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None)
+                if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
     out: list[Cand] = []
     for r, row in enumerate(rws):
         starts = cell_starts(row)
@@ -358,6 +370,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 text = " ".join(w.text for w in right)
                 if h.label.field in ("anschrift",) + _WRAPPING:
                     text, rb.end = _ort_below(rws, r, right, text, h.label.field)
+                elif h.label.field == "iban":
+                    text, rb.end = _iban_tail(rws, r, right, text)
                 n = len(out)
                 parse_label_value(h, text, rb, out, validators)
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
@@ -373,6 +387,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             base.debris = _cells_spanned(rws, first) > 1
             base.dist = (first[0].cy - lw.cy) / lw.h
             text = " ".join(w.text for w in first)
+            if h.label.field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
+                text = _boxed_date(rws, first) or text
             if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
                     w.text for w in below[1])):
                 text += ", " + " ".join(w.text for w in below[1])

@@ -27,7 +27,7 @@ ROLE_WORDS = (
     ("erziehungsberechtigt", "representative"), ("sorgeberechtigt", "representative"), ("betreuer", "representative"),
     ("kontoinhaber", "account"), ("vorsitzend", "chair"), ("vertreten durch", "chair"),
     ("ansprechpartner", "representative"), ("entwurfsverfasser", "other"), ("eigentümer", "other"),
-    ("mutter", "representative"), ("vaters", "representative"), ("eltern", "representative"),
+    ("mutter", "representative"), ("vater", "representative"), ("eltern", "representative"),
     ("arbeitgeber", "other"), ("betriebs", "other"), ("ehegatt", "other"), ("ehepartner", "other"), ("ehefrau", "other"), ("ehemann", "other"),
     ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
 )
@@ -186,8 +186,32 @@ def section_of(text: str, lex: Lexicon) -> str | None:
             return lex.sections[part]
     if len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:
         return None
-    if len(key) >= 10 and not any(ch.isdigit() for ch in key):
+    role = _role_heading(bare)  # the words that say whose before a look-alike ("zum Vater" is not "zum Halter")
+    words = bare.split()
+    for n in range(min(len(words) - 1, 4), 0, -1) if role is None else ():
+        # a heading and a remark after it ("Bevollmächtigte/r Vollmacht bitte beifügen"), not a pair ("… bzw. …")
+        head = " ".join(words[:n])
+        if len(head) >= 12 and head in lex.sections and len(words) - n <= 5 and words[n] not in _PAIRED:
+            return lex.sections[head]
+    if role is None and len(key) >= 10 and not any(ch.isdigit() for ch in key):
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:
             return lex.sections[best[0]]
-    return None
+    return role
+
+
+#: the shape of a heading that names a person or a party ("Sorgeberechtigte Person", "Angaben zur
+#: Mutter / zum Vater", "Daten des Kindes") -- its role from the words that say whose (ROLE_WORDS)
+_HEAD_SHAPE = re.compile(r"(?:angaben|daten|personalien) (?:zu[rm]?|zu den|des|der|über)\b.*|.*\bperson(?:en)?")
+
+
+_PAIRED = {"bzw.", "oder", "und", "/", "&", "sowie", "u."}
+
+
+def _role_heading(key: str) -> str | None:
+    """A heading no list names, by its shape and the longest word in it that says whose."""
+    if len(key.split()) > 6 or not _HEAD_SHAPE.fullmatch(key):
+        return None
+    found = [(len(w), r) for w, r in ROLE_WORDS if w in key]
+    role = max(found)[1] if found else None
+    return "neutral" if role == "place" else role

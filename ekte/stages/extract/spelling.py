@@ -33,3 +33,18 @@ def town_case(v: str) -> str:
         out.append(low if not first and low in _TOWN_SMALL else low[:1].upper() + low[1:])
         first = False
     return "".join(out)
+
+
+#: a run of characters written one per box ("D E 0 9 1 9 …", "0 8 8 3 8"): at least five short tokens
+_BOXED = re.compile(r"(?<!\S)(?:[^\W_]{1,3} ){4,}[^\W_]{1,3}(?!\S)")
+
+
+def unboxed(v: str) -> str:
+    """Characters written one per box joined ("D E 0 9 1 9 5 5 …" → "DE091955…"; a text layer
+    or OCR may keep two boxes together: "DE7 0 5 6 …").  Only runs of five or more tokens of
+    at most three characters, two in three of them single: words and grouped numbers stay."""
+    def join(m: re.Match) -> str:
+        toks = m.group(0).split()
+        return "".join(toks) if 3 * sum(len(t) == 1 for t in toks) >= 2 * len(toks) else m.group(0)
+
+    return _BOXED.sub(join, v)

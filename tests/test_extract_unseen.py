@@ -1,0 +1,243 @@
+"""Extraction on layouts ekte's generator does not draw (issue 10, born11): a child's
+form with a parent's section, characters one per box, labels wrapped with a remark,
+a value set in a taller box than its label.  Values invented; each case is a layout
+pattern, not a wording."""
+
+import pytest
+
+from ekte.model import Classification, Document
+from ekte.profile import load_profile
+from ekte.stages import extract as ex
+from ekte.stages.extract.lexicon import lexicon, section_of
+from ekte.stages.extract.spelling import unboxed
+from ekte.stages.layout import Word
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile()
+
+
+def _doc(text: str, doctype: str | None = None, words: list[Word] | None = None) -> Document:
+    d = Document(sha256="b" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts = [text]
+    if words:
+        d.extra["page_words"] = [[tuple(w) for w in words]]
+    if doctype:
+        d.classification = Classification(doctype, 0.9)
+    return d
+
+
+def fields(text, profile, doctype=None, words=None):
+    got = ex.extract(_doc(text, doctype, words), profile, [ex.LabelExtractor()])
+    return {k: v for k, v in got.items() if v.method != "intake"}
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("D E 0 9 1 9 5 5 5 7 5 0 0 7 4 9 4 1 2 5 1 1", "DE09195557500749412511"),
+    ("DE7 0 5 6 7 6 5 6 2 6 4 9 0 8 2 38 3 5 1", "DE70567656264908238351"),  # two boxes read as one word
+    ("0 8 8 3 8 Altenhain", "08838 Altenhain"),
+    ("DE58 8710 3796 4697 3004 93", "DE58 8710 3796 4697 3004 93"),  # grouped by four: stays
+    ("Am Hang 1 a", "Am Hang 1 a"), ("Weg 1 a Nr 2", "Weg 1 a Nr 2"),  # too short, or words: stays
+])
+def test_characters_one_per_box_are_joined(raw, want):
+    assert unboxed(raw) == want
+
+
+@pytest.mark.parametrize("heading,role", [
+    ("Sorgeberechtigte Person", "representative"), ("Angaben zur Mutter / zum Vater", "representative"),
+    ("Daten des Kindes", "subject"), ("Angaben zum Vater", "representative"),
+    ("Angaben zur Kindertageseinrichtung", "other"), ("Angaben zur Person", "applicant"),
+    ("Angaben zum Halter", "applicant"), ("Tag der Geburt des Kindes", None), ("Meldende Person", None),
+])
+def test_a_heading_no_list_names_by_the_words_that_say_whose(profile, heading, role):
+    assert section_of(heading, lexicon(profile)) == role
+
+
+CHILD_FORM = """Nachweis über Masernschutz
+
+Betroffene Person (Kind)
+Nachname          Vornamen          Tag der Geburt
+Yilmaz            Thea              14. Februar 2021
+Postleitzahl      Wohnort           Straße, Hausnummer
+08838             Altenhain         Holunderstieg 12a
+
+Sorgeberechtigte Person
+Familienname      Vorname           Geburtsdatum
+Lüttich           Tanja             03.05.1988
+Postleitzahl      Wohnort           Straße / Hausnummer
+51289             Morgenroth        Rosenweg 7
+"""
+
+
+def test_child_form_with_a_parents_section_takes_the_childs_values(profile):
+    got = fields(CHILD_FORM, profile, "masern_meldung")
+    assert {k: got[k].value for k in ("vorname", "nachname", "geburtsdatum", "plz", "ort", "strasse")} == {
+        "vorname": "Thea", "nachname": "Yilmaz", "geburtsdatum": "14.02.2021", "plz": "08838", "ort": "Altenhain",
+        "strasse": "Holunderstieg 12a"}
+    # the parent's section first on the page: still the child's values
+    child, parent = CHILD_FORM.split("\n\n")[1], CHILD_FORM.split("\n\n")[2]
+    got = fields(f"Nachweis über Masernschutz\n\n{parent}\n{child}", profile, "masern_meldung")
+    assert (got["vorname"].value, got["geburtsdatum"].value, got["ort"].value) == ("Thea", "14.02.2021", "Altenhain")
+
+
+def test_a_label_wrapped_with_a_remark_takes_the_value_right_of_it(profile):
+    text = ("Familienname:   Quast\nVornamen:       Karl\nGeburtsdatum    26.12.2018\n(TT.MM.JJJJ):\n"
+            "Wohnort:        Neustadt")
+    got = fields(text, profile, "masern_meldung")
+    assert got["geburtsdatum"].value == "26.12.2018"
+
+
+def _line(words: list[tuple[str, float]], y: float, h: float, text: list[str]) -> list[Word]:
+    """Words at x positions on one line of height *h*, appended to the page text."""
+    pos = sum(len(t) + 1 for t in text)
+    out = []
+    for s, x in words:
+        out.append(Word(s, x, y - h / 2, x + 5.0 * len(s), y + h / 2, pos, pos + len(s)))
+        pos += len(s) + 1
+    text.append(" ".join(s for s, _ in words))
+    return out
+
+
+def test_a_boxed_iban_in_a_taller_row_below_its_label(profile):
+    text: list[str] = []
+    ws = _line([("Kontoinhaber/in", 60.0)], 460.0, 7.5, text)
+    ws += _line([("Jörg", 60.0), ("Vogelsang", 90.0)], 478.0, 11.0, text)
+    ws += _line([("IBAN", 60.0)], 496.0, 7.5, text)
+    # one character per box, each box 27 points high: the label's line and the boxes' are far apart by centre
+    ws += _line([(c, 67.0 + 12.0 * i) for i, c in enumerate("DE70567656264908238351")], 519.0, 27.0, text)
+    ws += _line([("Name", 60.0), ("der", 85.0), ("Bank", 105.0)], 546.0, 7.5, text)
+    got = fields("\n".join(text), profile, "eingliederungshilfe", ws)
+    assert got["iban"].value == "DE70567656264908238351"
+
+
+@pytest.mark.parametrize("text", [
+    "Familienname:   Quast\nGeburts-        26.12.2018\ndatum:\nWohnort:        Neustadt",  # hyphen, value right
+    "Familienname:   Quast\nGeburts-\ndatum\n26.12.2018\nWohnort:        Neustadt",  # hyphen, value below
+])
+def test_a_label_word_broken_over_two_lines(profile, text):
+    assert fields(text, profile, "kfz_zulassung")["geburtsdatum"].value == "26.12.2018"
+
+
+def test_a_label_broken_without_hyphen_in_a_narrow_column(profile):
+    text = ("Fahrzeug-Identifizieru        Wohnort: Neustadt\nngsnummer:                    PLZ: 12345\n"
+            "ZFAM5NR4LVUK2CB62\nFamilienname:   Quast")
+    got = fields(text, profile, "kfz_zulassung")
+    assert (got["fin"].value, got["plz"].value) == ("ZFAM5NR4LVUK2CB62", "12345")
+
+
+def test_a_remark_line_under_a_label_is_part_of_it(profile):
+    text = "Aktenzeichen        Antrag auf Erteilung\n(falls bekannt)\nAB 5 - 52.20 - 3136/25\nFamilienname:   Quast"
+    assert fields(text, profile, "waffen_antrag")["aktenzeichen"].value == "AB 5 - 52.20 - 3136/25"
+
+
+BOX_FORM = """Persönliche Daten
+Familienname        Geburtsname        Vorname(n)
+Yilmaz              Krämer             Mareike
+Staatsangehörigkeit Geb.-Datum         Straße
+deutsch             25.12.1986         Birkenallee
+Hausnummer          PLZ                Wohnort
+103c                77751              Düsterbrook
+
+Bevollmächtigte/r Vollmacht bitte beifügen
+Familienname        Geburtsname        Vorname(n)
+Rohde               Sauerbrey          Wolfgang
+Straße              Hausnr.            Postleitzahl
+Holunderstieg       37                 71449
+Gemeinde / Ort
+Rabenstein
+"""
+
+
+def test_a_box_form_street_and_number_in_cells_of_their_own_and_a_heading_with_a_remark(profile):
+    got = fields(BOX_FORM, profile, "waffen_antrag")
+    assert {k: got[k].value for k in ("nachname", "vorname", "strasse", "plz", "ort")} == {
+        "nachname": "Yilmaz", "vorname": "Mareike", "strasse": "Birkenallee 103c", "plz": "77751", "ort": "Düsterbrook"}
+
+
+TWO_COLUMNS = """Halter/in                          SEPA-Lastschriftmandat für die Kraftfahrzeugsteuer
+Rufname:       Anna-Lena           Bankverbindung (IBAN):  DE89 3704 0044 0532 0130 00
+Name:          Grünwald            BIC:                    COBADEFFXXX
+PLZ:           42551               Bevollmächtigte/r
+Wohnort:       Birkenfelde         Vornamen:               Chiara
+Telefon:       02556/2679167       Name:                   Maaß
+Angaben zum Fahrzeug               Postleitzahl:           55331
+Fahrgestellnummer: ZFAHPN1YH2AR4KRPK  Wohnort:             Altenhain
+                                   Telefonnummer:          02897 3434409
+"""
+
+
+def test_a_heading_of_the_right_column_in_a_row_of_the_left_one(profile):
+    ex_ = ex.LabelExtractor()
+    cands = ex.candidates(_doc(TWO_COLUMNS, "kfz_zulassung"), profile)
+    roles = {(c.field, c.value): c.role for c in cands if c.source == "right"}
+    assert roles[("plz", "42551")] == "applicant" and roles[("plz", "55331")] == "representative"
+    # the left column's "Angaben zum Fahrzeug" does not reach into the right column
+    assert roles[("telefon", "02897 3434409")] == "representative"
+    got = {k: v.value for k, v in ex.extract(_doc(TWO_COLUMNS, "kfz_zulassung"), profile, [ex_]).items()}
+    assert (got["plz"], got["ort"], got["telefon"]) == ("42551", "Birkenfelde", "02556/2679167")
+
+
+def test_labels_in_the_cells_of_a_table_row_are_one_each(profile):
+    text = ("Familienname            Vorname(n)\nvon der Heide           Jana Maria\nGeburtsdatum            Geburtsort\n"
+            "07.08.1990              Bad Soden")
+    got = fields(text, profile, "waffen_antrag")
+    assert (got["nachname"].value, got["vorname"].value, got["geburtsdatum"].value) == \
+        ("von der Heide", "Jana Maria", "07.08.1990")
+
+
+def test_the_next_label_under_a_value_is_not_part_of_a_label(profile):
+    text = "Vorname:       Geburtsdatum:\nJana           07.08.1990\nAnschrift:\nLindenweg 4a\n12345 Musterstadt"
+    got = fields(text, profile, "waffen_antrag")
+    assert (got["vorname"].value, got["strasse"].value, got["plz"].value, got["ort"].value) == \
+        ("Jana", "Lindenweg 4a", "12345", "Musterstadt")
+
+
+def test_street_and_house_number_in_two_cells_of_a_table_row(profile):
+    text = ("Vorname     Name\nMareike     Demir\nStraße                                  Hausnr.\n"
+            "Brunnenweg                              104-106\nPostleitzahl                            Wohnort\n"
+            "95088                                   Altenhain\n\nGrundstückseigentümer/in\nVorname     Name\n"
+            "Finn        Schreiber\nStraße                                  Hausnummer\n"
+            "Weidenring                              100\n")
+    got = fields(text, profile, "bauantrag")
+    # "Straße" alone is a weak label; with its house number's label beside it, the pair is not
+    assert got["strasse"].value == "Brunnenweg 104-106" and got["strasse"].confidence >= 0.8
+
+
+def test_labels_with_a_remark_line_under_each_other_beside_their_values(profile):
+    text = ("Wunschkennzeichen      QL-Y 7702H\n(reserviert):\nVersicherungsbestätigung  NF1FRCW\n(eVB):\n"
+            "Familienname:          Quast")
+    got = fields(text, profile, "kfz_zulassung")
+    assert (got["kennzeichen"].value, got["evb"].value) == ("QL-Y 7702H", "NF1FRCW")
+
+
+def test_a_childs_box_form_street_value_starting_like_a_label_and_a_date_in_boxes(profile):
+    text = ("Angaben zum Kind\nRufname        Name           Straße / Nr.\nElias          Eggers         Straße des Friedens 103\n"
+            "Postleitzahl, Wohnort                                   Geb.-Datum\n"
+            "                                                        Tag    Monat  Jahr\n"
+            "14101 Bad Quellenau\n"
+            "                                                        1 3    0 4    2 0 2 3\n"
+            "Erziehungsberechtigte/r\nRufname        Zuname         Straße / Nr.\nEckhard        Vogelsang      Am Hang 5\n")
+    got = fields(text, profile, "masern_meldung")
+    assert {k: got[k].value for k in ("vorname", "nachname", "strasse", "geburtsdatum")} == {
+        "vorname": "Elias", "nachname": "Eggers", "strasse": "Straße des Friedens 103", "geburtsdatum": "13.04.2023"}
+
+
+def test_an_iban_wrapped_in_a_narrow_column_is_joined_when_its_check_digits_add_up(profile):
+    text = ("Vorname:     Jörg               Name des Kontoinhabers:  Jörg Vogelsang\n"
+            "Name:        Vogelsang          IBAN:                    DE58 8710 3796 4697\n"
+            "Straße:      Querstraße 63a                              3004 93\n"
+            "PLZ:         12345              BIC:                     WVGVYZ21XXX\n")
+    got = fields(text, profile, "kfz_zulassung")
+    assert got["iban"].value == "DE58871037964697300493"
+    # groups that do not complete the IBAN stay where they are
+    other = text.replace("3004 93", "1234 56")
+    assert fields(other, profile, "kfz_zulassung").get("iban") is None or \
+        fields(other, profile, "kfz_zulassung")["iban"].confidence <= 0.3
+
+
+def test_a_labels_word_ending_a_sentence_is_no_label(profile):
+    text = ("Hiermit beantrage ich die Baugenehmigung. Das Grundstück liegt in der angegebenen\n"
+            "Gemarkung. Die Bauvorlagen liegen diesem Antrag bei.\nNachname\nNeumann\nGemarkung\nAltdorf\nFlur\n37")
+    cands = ex.candidates(_doc(text, "bauantrag"), profile)
+    assert [c.value for c in cands if c.field == "gemarkung" and c.source in ("right", "below")] == ["Altdorf"]
