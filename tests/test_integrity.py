@@ -114,6 +114,9 @@ def test_review_refuses_a_damaged_folder(base, wd, what, action):
     assert words in _broken(wd, doc)  # the damage is still there for verify to name
     en = run_ekte("review", *args, "--lang", "en")
     assert en.returncode == 1 and "its archive folder is damaged" in en.stderr and words in en.stderr
+    if action[0] == "accept":  # a script reads why
+        p = run_ekte("review", *args, "--json", "--lang", "en")
+        assert p.returncode == 1 and json.loads(p.stdout)["error"]["code"] == "archive_damaged", p.stdout
 
 
 def test_review_accept_of_an_intact_folder_still_works(base, wd):
