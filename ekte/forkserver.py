@@ -76,7 +76,7 @@ def prestart(language: str | None = None) -> None:
     fd, path = tempfile.mkstemp(prefix="ekte-warm-")
     _state.update(fd=fd, file=path)
     atexit.register(cleanup)
-    env = {LAZY_ENV: "1", LANGUAGE_FILE_ENV: path, MAIN_ENV: _main_path()}
+    env = {LAZY_ENV: "1", LANGUAGE_FILE_ENV: path, MAIN_ENV: _main_path(), **safe_path_env()}
     old_env = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     old = os.umask(0o077)
@@ -95,6 +95,19 @@ def prestart(language: str | None = None) -> None:
         _state["pid"] = server._forkserver_pid  # noqa: SLF001
     for name in COORDINATOR_LATE:
         threading.Thread(target=importlib.import_module, args=(name,), name="ekte-warm-import", daemon=True).start()
+
+
+def safe_path_env() -> dict[str, str]:
+    """The fork server is started as ``python -c …``, which puts the current
+    directory first on its import path: a ``pikepdf.py`` or ``regex.py`` in
+    the folder ekte was started from would run in the fork server and every
+    worker.  ``PYTHONSAFEPATH`` leaves it out; ekte's own folder goes on
+    ``PYTHONPATH`` so a source checkout still finds ekte."""
+    import ekte
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(ekte.__file__)))
+    rest = os.environ.get("PYTHONPATH")
+    return {"PYTHONSAFEPATH": "1", "PYTHONPATH": root + (os.pathsep + rest if rest else "")}
 
 
 def prestart_for(inputs: list, budget: int = 2000) -> None:
