@@ -56,11 +56,17 @@ class _Watched:
         return getattr(self._out, name)
 
 
+#: the ``error.code`` of a command that ended before it printed anything (1: only a refusal through :func:`fail` —
+#: a damaged archive folder, ekte.evidence.intact.ArchiveDamaged)
+JSON_CODES = {ExitCode.USAGE: "usage", ExitCode.MISSING_DEPENDENCY: "missing_dependency",
+              ExitCode.DOCUMENTS_NEED_ATTENTION: "archive_damaged"}
+
+
 @contextlib.contextmanager
 def json_on_exit(argv: list[str]) -> Iterator[None]:
-    """With ``--json``, a command that ends with a usage error (2) or a
-    missing program (3) before it printed anything prints
-    ``{"error": {"code": "usage" | "missing_dependency", "message": …}}``:
+    """With ``--json``, a command that ends with a usage error (2), a
+    missing program (3) or a damaged archive folder (1) before it printed anything prints
+    ``{"error": {"code": "usage" | "missing_dependency" | "archive_damaged", "message": …}}``:
     a script's ``json.load`` reads why instead of failing on nothing."""
     if "--json" not in argv:
         yield
@@ -69,8 +75,9 @@ def json_on_exit(argv: list[str]) -> Iterator[None]:
     try:
         yield
     except SystemExit as e:
-        if e.code in (ExitCode.USAGE, ExitCode.MISSING_DEPENDENCY) and not watched.written:
-            code = "usage" if e.code == ExitCode.USAGE else "missing_dependency"
+        refused = e.code != ExitCode.DOCUMENTS_NEED_ATTENTION or bool(LAST_ERROR)  # 1: only through fail()
+        if e.code in JSON_CODES and not watched.written and refused:
+            code = JSON_CODES[e.code]
             msg = LAST_ERROR[0] if LAST_ERROR else "invalid command line (see the message on stderr)"
             print(json.dumps({"error": {"code": code, "message": msg}}, ensure_ascii=False, indent=2))
         raise
@@ -95,7 +102,7 @@ def exit_on_errors(as_json: bool = False) -> Iterator[None]:
                           highlight=False, soft_wrap=True)
             LAST_ERROR[:] = [str(e)]
             raise typer.Exit(ExitCode.USAGE)
-        fail(ExitCode.USAGE, str(e))
+        fail(e.exit_code, str(e))  # 2; 1 for a damaged archive folder (ekte.evidence.intact.ArchiveDamaged)
     except MissingDependency as e:
         fail(ExitCode.MISSING_DEPENDENCY, str(e))
     except Exception as e:

@@ -15,7 +15,6 @@ import typer
 from ekte.cli import _exit_on_errors, _fail, app, command, field_sets, review_app
 from ekte.cliopts import (ConnectorOpt, ExpectedOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
                           ProfileOpt, ServiceVerboseOpt, VerboseOpt, WorkdirOpt)
-from ekte.errors import ExitCode
 from ekte.logs import setup_logging
 from ekte.render import out
 
@@ -44,7 +43,7 @@ def review_errors(lang: str | None) -> Iterator[None]:
         except ConfigError as e:
             if getattr(e, "errors", None):
                 raise  # refused field values: one line per field, translated by _exit_on_errors
-            _fail(ExitCode.USAGE, cli_message(str(e), _tr(lang)[1], names.state_name, local_time))
+            _fail(e.exit_code, cli_message(str(e), _tr(lang)[1], names.state_name, local_time))  # 1: damaged archive
 
 
 def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None) -> str:

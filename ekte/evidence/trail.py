@@ -85,8 +85,8 @@ def _events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
     return db.execute("SELECT seq, event, field, new FROM events WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
 
 
-def _since(workdir: Path) -> int:
-    db = _DB.get(str(workdir))
+def since(db: sqlite3.Connection | None) -> int:
+    """The last event from before the audit trail existed (0: the journal had it from the start)."""
     row = db.execute("SELECT value FROM meta WHERE key='audit_since'").fetchone() if db else None
     return int(row[0]) if row else 0
 
@@ -98,13 +98,21 @@ def check_audit(c: Any) -> list[str]:
     if c.meta is None or not c.has_journal:
         return out
     out += _head(c)
-    if not c.meta.get("fields"):
-        return out
-    rows = _events(c.folder.parents[2], c.doc_id)
-    if not rows or (not any(r["field"] for r in rows) and rows[-1]["seq"] <= _since(c.folder.parents[2])):
-        return out  # archived before the audit trail existed: nothing to compare with
-    known = audit.field_values(rows)
-    for k, f in sorted((c.meta.get("fields") or {}).items()):
+    workdir = c.folder.parents[2]
+    return out + field_problems(c.meta, _events(workdir, c.doc_id), lambda: since(_DB.get(str(workdir))))
+
+
+def field_problems(meta: dict[str, Any], rows: list[Any], first: Any) -> list[str]:
+    """Each field value of *meta* (metadata.json) against the value the audit trail *rows* (``seq, event,
+    field, new`` of the document, in order) set; *first()*: the ``audit_since`` of the journal.  A document
+    archived before the audit trail existed has nothing to compare with.  After ``ekte journal rebuild`` the
+    trail holds the values metadata.json had then (:mod:`ekte.journal.rebuild`)."""
+    if not meta.get("fields"):
+        return []
+    if not rows or (not any(r["field"] for r in rows) and rows[-1]["seq"] <= first()):
+        return []  # archived before the audit trail existed: nothing to compare with
+    known, out = audit.field_values(rows), []
+    for k, f in sorted((meta.get("fields") or {}).items()):
         value = f.get("value") if isinstance(f, dict) else f
         if k not in known:
             out.append(f"field {k}: metadata.json holds a value no audit entry set")

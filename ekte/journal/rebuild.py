@@ -21,7 +21,12 @@ writes a new journal from them:
   ``failed`` (a message all of whose parts were quarantined is not known
   again: its documents are, by their SHA-256);
 * the running numbers: every assigned Aktenzeichen is read back with the
-  profile's template, each counter continues after its highest number.
+  profile's template, each counter continues after its highest number;
+* the audit trail: per document a ``journal/rebuilt`` event and, for each
+  field of ``metadata.json``, a ``journal/field-set`` entry by "journal
+  rebuild" with its value — taken over, so ``ekte verify`` compares later
+  changes with them (a value changed *before* the rebuild cannot be told
+  from a true one).
 
 The damaged journal is kept beside it (``journal.sqlite.damaged-<time>``);
 the new one is built under a temporary name and put in place in one
@@ -195,6 +200,19 @@ def _exclusive(workdir: Path) -> int:
     return fd
 
 
+#: who set the field values a rebuilt journal takes over from metadata.json
+REBUILD_ACTOR = "journal rebuild"
+
+
+def _taken_over(j: Any, db: sqlite3.Connection, meta: dict[str, Any]) -> None:
+    """The field values of *meta* as audit entries (``journal/field-set`` by "journal rebuild"): ``ekte verify``
+    compares metadata.json with them from now on, so a value changed after the rebuild is found again.  (One
+    changed before it cannot be told from a true one: the trail that knew it is what was lost.)"""
+    for k, f in sorted((meta.get("fields") or {}).items()):
+        value = f.get("value") if isinstance(f, dict) else f
+        j._event(db, meta["id"], "journal", "field-set", {"by": REBUILD_ACTOR, "field": k, "new": value})
+
+
 def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     counters: dict[str, int] = {}
@@ -211,6 +229,7 @@ def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
                         meta.get("doctype"), meta.get("confidence"), meta.get("pages"),
                         str(d.relative_to(workdir)), meta.get("received") or now, now))
             j._event(db, meta["id"], "journal", "rebuilt", f"from metadata.json: {state}")
+            _taken_over(j, db, meta)
             report["states"][state] = report["states"].get(state, 0) + 1
             _mail_part(messages, meta)
             n = _numbers(meta, profile)

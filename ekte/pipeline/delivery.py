@@ -59,12 +59,28 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
             doc.extra.setdefault("export_results", {})[c.name] = "already-exported"
             _pending(doc, events=[("export", "already-exported", c.name)])
             continue
+        if (damage := damaged(session, doc, adir)) is not None:
+            _export_failed(session, doc, c.name, damage)  # nothing handed to the DMS
+            continue
         key = c.group_key(doc)
         if key is not None:
             _join_group(session, c, key, doc)
             continue
         _deliver(session, c, [doc], lambda c=c: c.export(doc, adir))
     return settle(session, doc, release=release)
+
+
+def damaged(session: Any, doc: Document, adir: Path) -> str | None:
+    """Why the archive folder must not go to a DMS (None: it may) — :func:`ekte.evidence.intact.export_problems`,
+    once per document and export (the result is kept on the document for every connector and its group)."""
+    from ekte.evidence.intact import export_problems
+
+    key = f"{adir}:{doc.archival.get('sha256')}"
+    if key not in doc.extra.get("integrity", {}):
+        found = export_problems(session.j, doc.id, adir, doc.archival.get("sha256"))
+        doc.extra["integrity"] = {key: "; ".join(found) + " — not handed to the DMS (ekte verify names what broke)"
+                                  if found else None}
+    return doc.extra["integrity"][key]
 
 
 def _join_group(session: Any, c: Connector, key: str, doc: Document) -> None:
@@ -198,7 +214,8 @@ def deliver_group(session: Any, c: Connector, gid: int) -> None:
             doc, adir = (doc, Path(doc.archive_path)) if doc is not None and doc.archive_path \
                 else load_archived(session, m["sha256"])
             items.append((doc, adir))
-        ok = _deliver(session, c, [d for d, _ in items], lambda: c.export_group(items))
+        ok = _group_intact(session, c, items) and _deliver(session, c, [d for d, _ in items],
+                                                           lambda: c.export_group(items))
         for d, _ in items:  # recorded before the group is closed: a member of a closed group is exported
             settle(session, d)
         if ok:
@@ -207,6 +224,15 @@ def deliver_group(session: Any, c: Connector, gid: int) -> None:
             session.failed_groups.add(gid)
     finally:
         j.release(group_key(gid))
+
+
+def _group_intact(session: Any, c: Connector, items: list[tuple[Document, Path]]) -> bool:
+    """Every member's archive folder may go to the DMS; else none goes (a Vorgang is exported whole)."""
+    bad = {d.id: m for d, adir in items if (m := damaged(session, d, adir)) is not None}
+    for d, _adir in items if bad else ():
+        _export_failed(session, d, c.name, bad.get(d.id) or f"its group was not exported: the archive folder of "
+                       f"{', '.join(sorted(bad))} is damaged (ekte verify names what broke)")
+    return not bad
 
 
 def disown(session: Any) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ekte import fsutil
 from ekte.errors import ConfigError
+from ekte.evidence.intact import require_intact
 from ekte.journal import ARCHIVED, REJECTED, REVIEW
 from ekte.journal.claims import doc_key
 from ekte.model import Classification, Document, ErrorInfo, Field
@@ -155,9 +156,14 @@ class _Claimed:
         self.session.j.release(doc_key(self.row["sha256"]))
 
 
-def _waiting(session: Any, row: Any) -> None:
+def _waiting(session: Any, row: Any, *, intact: bool = True) -> None:
+    """The document waits for review — and, with *intact*, its archive folder still holds what was archived
+    (:func:`ekte.evidence.intact.require_intact`: a decision never re-archives a damaged or forged folder)."""
     if row["state"] != REVIEW:
         raise Conflict(f"document {row['id']} is not waiting for review (state: {row['state']})")
+    adir = session.j.archive_dir(row) if intact else None
+    if adir is not None and adir.is_dir():
+        require_intact(session.j, row["id"], adir)
 
 
 def _checked(sets: dict[str, str]) -> dict[str, str]:
@@ -342,7 +348,7 @@ def review_defer(session: Any, doc_id: str, until: dt.datetime | None = None, no
         raise ConfigError(f"a document is put back until a time in the future, not {utc_iso(when)} (UTC)")
     iso = utc_iso(when)
     with _Claimed(session, doc_id) as row:
-        _waiting(session, row)
+        _waiting(session, row, intact=False)
         _write_item(session, row["id"], {"deferred": {"until": iso, "by": actor or SYSTEM, "note": note}})
         session.j.event(row["id"], "review", "deferred", detail(actor, until=iso, note=note or None))
     return {"id": row["id"], "until": iso}

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from ekte.errors import ConfigError
+from ekte.evidence.intact import ArchiveDamaged
 from ekte.pipeline import queue as q
 from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing
 from ekte.serve import i18n, messages
@@ -118,7 +119,7 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ConfigError)
     async def config_error(request: Request, exc: ConfigError) -> Response:
-        status = 404 if isinstance(exc, q.NotFound) else 409 if isinstance(exc, q.Conflict) else 400
+        status = 404 if isinstance(exc, q.NotFound) else 409 if isinstance(exc, (q.Conflict, ArchiveDamaged)) else 400
         return _error(request, status, str(exc), english=True)
 
     @app.exception_handler(StarletteHTTPException)  # also a route that does not exist (404) or a wrong method (405)

@@ -35,6 +35,9 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
      N_("Document {a}: the quarantine holds no original to process again.")),
     (rf"document {_ID} is being processed again already", N_("Document {a} is being processed again already.")),
     (r"a release needs a note", N_("A release needs a note.")),
+    (rf"document {_ID}: its archive folder is damaged \((.{{1,2000}})\); nothing was written — ekte verify {_ID} "
+     r"names what broke", N_("Document {a}: its archive folder no longer holds what was archived ({b}); nothing was "
+                             "changed. „ekte verify {c}“ names what broke.")),
     (r"unknown document type '(.{0,200})' \(known: .{0,2000}\)", N_("„{a}“ is not a document type of this profile.")),
     (r"unknown reason '(.{0,200})' \(known: .{0,2000}\)", N_("„{a}“ is not a reason for rejecting of this profile.")),
     (rf"document {_ID} was not chosen for a sample check", N_("Document {a} was not chosen for a sample check.")),

@@ -36,6 +36,7 @@ EVENT_NAMES = {
     ("ocr", "quarantined"): N_("quarantined: text recognition or PDF/A failed"),
     ("classify", "classified"): N_("document type recognised"), ("classify", "review"): N_("type uncertain: to review"),
     ("extract", "extracted"): N_("fields read"), ("extract", "field-set"): N_("field set"),
+    ("journal", "rebuilt"): N_("journal rebuilt"), ("journal", "field-set"): N_("field value taken over at rebuild"),
     ("archive", "archived"): N_("archived"), ("claim", "released"): N_("processing released"),
     ("claim", "taken-back"): N_("processing taken up again"),
     ("export", "exported"): N_("exported"), ("export", "already-exported"): N_("already exported"),

@@ -134,7 +134,7 @@ def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path
         src = archiving.unsealed_input(Path(archival), doc, tmp / ".unsealed.pdf") if again else Path(archival)
         archiving.reset(doc)
         if fsutil.copy_hashed(Path(original), tmp / original_name(doc)) != doc.sha256:
-            raise OSError("original copy does not match its hash")
+            _original_differs(doc, Path(original), again)
         _write_pdf(src, tmp / ARCHIVE_PDF, doc, profile, note)
         (tmp / ".unsealed.pdf").unlink(missing_ok=True)
         if note is not None:
@@ -157,6 +157,16 @@ def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path
         known = {original_name(doc): doc.sha256, ARCHIVE_PDF: doc.archival["sha256"]}
         archiving.finish(tmp, doc, profile, METADATA, workdir, journal, known)
     return final
+
+
+def _original_differs(doc: "Document", original: Path, again: bool) -> None:
+    """The original read for archiving is not the one the document is (its SHA-256 differs): archived before
+    (a clerk's decision), the archive is damaged — the clear refusal of :mod:`ekte.evidence.intact`."""
+    if again:
+        from ekte.evidence.intact import ArchiveDamaged
+
+        raise ArchiveDamaged(doc.id, [f"{original.name} was changed or damaged (SHA-256 differs from {METADATA})"])
+    raise OSError("original copy does not match its hash")
 
 
 def _write_pdf(archival: Path, target: Path, doc: "Document", profile: "Profile", note: bytes | None) -> None:
