@@ -260,7 +260,8 @@ class Session:
         deleted by retention before (a warning names it; a clerk decides)."""
         from ekte.evidence.retention import came_back
 
-        deleted_before = came_back(self.j, doc)
+        # classify/eval open no journal: they archive nothing, so nothing can come back
+        deleted_before = self.journal is not None and came_back(self.journal, doc)
         if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
             doc.extra["review_fields"] = [doc.extra["deleted_before"]["reason"]] if deleted_before else []
             return True
