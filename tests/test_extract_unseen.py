@@ -241,3 +241,49 @@ def test_a_labels_word_ending_a_sentence_is_no_label(profile):
             "Gemarkung. Die Bauvorlagen liegen diesem Antrag bei.\nNachname\nNeumann\nGemarkung\nAltdorf\nFlur\n37")
     cands = ex.candidates(_doc(text, "bauantrag"), profile)
     assert [c.value for c in cands if c.field == "gemarkung" and c.source in ("right", "below")] == ["Altdorf"]
+
+
+# -- born12: which number is the file number, values broken over lines ----------------------
+
+_WBK = "Antrag auf Erteilung einer Waffenbesitzkarte\n\n{}\nName: Weber\nVorname: Jana\n"
+
+
+@pytest.mark.parametrize("line", [
+    "Kassenzeichen: 5.0123.456789.1", "Kassenzeichen: ZUL-2026-00871",  # a payment reference, even in the county's shape
+    "Unser Zeichen: K 7 - 55.01 - 12/26",  # the writer's own reference
+    "Antragsnummer: 32.1-1234/2026", "Antragsnummer: ANT-2026-004711", "Vorgangsnummer: 63-BA-2026/0412",  # a portal's
+    "Registriernummer (falls vorhanden): 09 123 456 7890", "Bearbeitungsnummer: B-2026/0815",
+])
+def test_another_offices_number_is_never_the_aktenzeichen(profile, line):
+    assert "aktenzeichen" not in fields(_WBK.format(line), profile)
+
+
+@pytest.mark.parametrize("line,az", [
+    ("Az. 32.3 - W - 7111/26", "32.3 - W - 7111/26"),  # "Az." without colon, a file number after it
+    ("Az. S 55 - 1111/2025", "S 55 - 1111/2025"),
+    ("Geschäftszeichen\n32.3 - W - 7111/26 03.06.26", "32.3 - W - 7111/26"),  # the letter's date beside it
+])
+def test_file_number_under_its_own_label(profile, line, az):
+    assert fields(_WBK.format(line), profile)["aktenzeichen"].value == az
+
+
+def test_az_without_colon_before_words_is_no_label(profile):
+    assert "aktenzeichen" not in fields(_WBK.format("Az. des Landratsamts bitte angeben"), profile)
+
+
+@pytest.mark.parametrize("text,field,want", [
+    ("Ich beantrage die Neuzulassung des Fahrzeugs mit der FIN WVWW5KZDBCDRV9\nS7T. Danke.", "fin", "WVWW5KZDBCDRV9S7T"),
+    ("mit der Fahrzeug-Identifizierungsnummer TMB9SWJPM\nSC4X3ESR. Das Kennzeichen", "fin", "TMB9SWJPMSC4X3ESR"),
+    ("Ich beantrage die Zulassung, die eVB-Nummer lautet TJR\nF6FJ. Danke.", "evb", "TJRF6FJ"),
+])
+def test_a_code_broken_over_the_lines_of_a_sentence(profile, text, field, want):
+    assert fields(f"Antrag auf Zulassung\n\n{text}\n", profile, "kfz_zulassung")[field].value == want
+
+
+@pytest.mark.parametrize("text,field", [
+    ("mit der FIN WVWW5KZDBCDRV9\nS7TX9. Danke.", "fin"),  # 19 characters joined: not a FIN
+    ("die eVB-Nummer lautet TJR\nFAHRZEUG ist versichert.", "evb"),
+])
+def test_a_broken_code_of_the_wrong_length_is_not_joined(profile, text, field):
+    got = fields(f"Antrag auf Zulassung\n\n{text}\n", profile, "kfz_zulassung")
+    assert field not in got or got[field].confidence < 0.9

@@ -2,8 +2,7 @@
 its cell, or the next cell) or below it (in its column), up to the next
 label; section headings decide whose value it is.
 
-Every candidate carries what the scorer needs to judge it (how the label
-matched, where the value was, whose section, whether it parsed)."""
+Every candidate carries what the scorer needs (how the label matched, where the value was, whose section)."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, section_of
+from ekte.stages.extract.filenumber import numbered
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
@@ -153,7 +153,7 @@ def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     ci = _cell_index(row, h.j - 1)
     cell_end = sum(len(c) for c in row.cells[:ci + 1])
     if h.j < min(cell_end, nxt):
-        if h.label.weak and not h.colon:
+        if h.label.weak and not h.colon and not numbered(h.label.field, row.words[h.j:h.j + 2]):
             return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
         rest = row.words[h.j:min(cell_end, nxt)]
         if V.strip_debris(" ".join(w.text for w in rest)) or nxt < cell_end:
