@@ -46,8 +46,15 @@ def file_numbers_only(cands: list["Cand"], text: str) -> list["Cand"]:
         if c.field == "aktenzeichen":
             if c.label in OTHER_NUMBERS:
                 continue
-            line = text[max(0, text.rfind("\n", 0, c.start) + 1, c.start - 60):c.start]
-            if c.source == "pattern" and _OTHER_BEFORE.search(line):
+            if c.source == "pattern" and _OTHER_BEFORE.search(_before(text, c.start)):
                 continue
         out.append(c)
     return out
+
+
+def _before(text: str, start: int) -> str:
+    """The words before *start* on its line; the line above when it stands alone (a label above its value)."""
+    a = text.rfind("\n", 0, start) + 1
+    if text[a:start].strip() or a == 0:
+        return text[max(a, start - 60):start]
+    return text[max(text.rfind("\n", 0, a - 1) + 1, a - 61):a - 1]
