@@ -305,3 +305,26 @@ def test_a_word_printed_over_the_value_leaves_it_unsure(profile):
           Word("Kreisverwaltung", 134.1, 158.5, 203.5, 170.0, s("Kreis"), len(text))]
     got = fields(text, profile, None, ws)
     assert "nachname" not in got or got["nachname"].value == "Demir" or got["nachname"].confidence < 0.9
+
+
+def _side_by_side(h1: str, h2: str, a: tuple, b: tuple) -> str:
+    rows = [("Familienname", a[0], b[0]), ("Vorname", a[1], b[1]), ("Straße und Hausnummer", a[2], b[2]),
+            ("PLZ, Ort", a[3], b[3])]
+    t = "Antrag auf Eingliederungshilfe\n\nAngaben zu den Personen\n" + " " * 30 + f"{h1:<30}{h2}\n"
+    return t + "".join(f"{lab:<30}{x:<30}{y}\n" for lab, x, y in rows)
+
+
+_WEBER = ("Weber", "Jana", "Lindenweg 4", "12345 Musterstadt")
+_KRAUSE = ("Krause", "Tim", "Ringstraße 9", "54321 Anderort")
+
+
+@pytest.mark.parametrize("h1,h2,a,b", [
+    ("Antragsteller/in", "Bevollmächtigte/r", _WEBER, _KRAUSE), ("Bevollmächtigte/r", "Antragsteller/in", _KRAUSE, _WEBER),
+    ("Leistungsberechtigte Person", "Gesetzliche Vertretung", _WEBER, _KRAUSE),
+    ("Gesetzliche/r Betreuer/in", "Antragstellende Person", _KRAUSE, _WEBER),
+])
+def test_persons_side_by_side_the_applicants_column(profile, h1, h2, a, b):
+    """Two persons in the columns of one table: the applicant's column, wherever it stands."""
+    got = fields(_side_by_side(h1, h2, a, b), profile, "eingliederungshilfe")
+    want = {"nachname": "Weber", "vorname": "Jana", "strasse": "Lindenweg 4", "plz": "12345", "ort": "Musterstadt"}
+    assert {k: got[k].value for k in want if k in got} == want

@@ -286,6 +286,29 @@ def with_house_numbers(cands: list[Cand]) -> list[Cand]:
     return out
 
 
+#: the roles a document's own person may have (``extract.person_roles``)
+_OWN = ("applicant", "subject", "chair")
+
+
+def _further_columns(row: Row, h: Hit, right: list[Word], hits: list[Hit], where: tuple, rb: Cand, out: list[Cand],
+                     validators: dict) -> None:
+    """Persons side by side in a table ("Straße und Hausnummer | Ringstraße 9 | Lindenweg 4" under
+    "Bevollmächtigte/r | Antragsteller/in"): each further cell of the label's row up to the next
+    label is a value too, whose by its column's heading -- only the person's own after someone else's."""
+    sections, r, page_w = where
+    nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
+    k, first = 0, None
+    for cell in row.cells:
+        if first is not None and k < nxt:
+            role = role_at(sections, r, cell[0].x0, page_w)
+            if role in _OWN and rb.role not in _OWN:  # the person's own column after someone else's
+                c = Cand(**{**rb.__dict__, "role": role, "start": cell[0].start, "end": cell[-1].end})
+                parse_label_value(h, " ".join(w.text for w in cell), c, out, validators)
+        if first is None and right[0] in cell:
+            first = cell
+        k += len(cell)
+
+
 def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon, min_sim: float,
                       validators: dict) -> list[Cand]:
     page_w, page_h = _page_geometry(words)
@@ -318,6 +341,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                     text, rb.end = iban_tail(rws, r, right, text)
                 n = len(out)
                 parse_label_value(h, text, rb, out, validators)
+                if own_cell and not h.label.role:
+                    _further_columns(row, h, right, hits[r], (sections, r, page_w), rb, out, validators)
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
                 if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
