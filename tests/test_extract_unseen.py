@@ -328,3 +328,23 @@ def test_persons_side_by_side_the_applicants_column(profile, h1, h2, a, b):
     got = fields(_side_by_side(h1, h2, a, b), profile, "eingliederungshilfe")
     want = {"nachname": "Weber", "vorname": "Jana", "strasse": "Lindenweg 4", "plz": "12345", "ort": "Musterstadt"}
     assert {k: got[k].value for k in want if k in got} == want
+
+
+@pytest.mark.parametrize("head,want", [
+    ("SV Grün-Weiß Oberwiesenbach e.V.\nKastanienhof 93 · 09526 Hohenlinden-Süd · Telefon 02416 1158941",
+     {"strasse": "Kastanienhof 93", "plz": "09526", "ort": "Hohenlinden-Süd"}),  # a club's letter head
+    ("TSV Musterhausen 1890 e.V. · Schulstraße 117 · 49374 Musterhausen",
+     {"strasse": "Schulstraße 117", "plz": "49374", "ort": "Musterhausen"}),  # its return-address line
+    ("Sönke von Ahlen · An der Alten Ziegelei 32 · 82756 Hohenlinden-Süd",
+     {"vorname": "Sönke", "nachname": "von Ahlen", "strasse": "An der Alten Ziegelei 32", "plz": "82756"}),
+])
+def test_a_senders_address_on_one_line(profile, head, want):
+    text = f"{head}\n\nLandkreis Musterland\nKreishausstraße 1\n12345 Kreisstadt\n\nAntrag auf Förderung\n\n" \
+           "Sehr geehrte Damen und Herren,\nwir beantragen einen Zuschuss.\n"
+    got = fields(text, profile)
+    assert {k: got[k].value for k in want if k in got} == want
+
+
+def test_the_authoritys_address_line_is_not_the_senders(profile):
+    text = "Landkreis Musterland · Kreishausstraße 1 · 12345 Kreisstadt\n\nAntrag\n\nName: Weber\n"
+    assert "strasse" not in fields(text, profile)
