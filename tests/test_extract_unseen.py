@@ -348,3 +348,23 @@ def test_a_senders_address_on_one_line(profile, head, want):
 def test_the_authoritys_address_line_is_not_the_senders(profile):
     text = "Landkreis Musterland · Kreishausstraße 1 · 12345 Kreisstadt\n\nAntrag\n\nName: Weber\n"
     assert "strasse" not in fields(text, profile)
+
+
+def test_short_words_of_a_large_font_stay_in_their_cell():
+    """"Neustadt a. d. Weide" set large: the gaps after "a." and "d." are no cell borders."""
+    from ekte.stages.layout import rows
+    ws = [Word("Wohnort", 62.4, 254.5, 90.7, 262.9, 0, 7), Word("Neustadt", 228.1, 248.8, 271.1, 275.6, 8, 16),
+          Word("a.", 278.4, 248.8, 286.1, 275.6, 17, 19), Word("d.", 293.5, 248.8, 300.9, 275.6, 20, 22),
+          Word("Weide", 306.2, 248.8, 340.9, 275.6, 23, 28)]
+    (row,) = rows(ws)
+    assert [[w.text for w in c] for c in row.cells] == [["Wohnort"], ["Neustadt", "a.", "d.", "Weide"]]
+
+
+def test_postleitzahl_wohnort_in_one_box_is_one_label(profile):
+    text = "Anmeldung\nPostleitzahl, Wohnort\n53561 Bad Quellenau\nTelefon"
+    ws = [Word("Anmeldung", 60, 100, 110, 108, 0, 9), Word("Postleitzahl,", 60.1, 220.4, 92.1, 227.6, 10, 23),
+          Word("Wohnort", 93.7, 220.4, 116.8, 227.6, 24, 31), Word("53561", 62.1, 232.4, 78.9, 245.5, 32, 37),
+          Word("Bad", 81.2, 232.4, 94.6, 245.5, 38, 41), Word("Quellenau", 94.6, 232.4, 124.1, 245.5, 42, 51),
+          Word("Telefon", 60.1, 252.4, 90.1, 259.6, 52, 59)]
+    got = fields(text, profile, None, ws)
+    assert (got["plz"].value, got["ort"].value) == ("53561", "Bad Quellenau")
