@@ -10,8 +10,11 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, List, Optional
 
-import typer
-from rich.markup import escape
+from ekte import fastexit, starttrace
+
+starttrace.mark("cli-import")
+import typer  # noqa: E402
+from rich.markup import escape  # noqa: E402
 
 from ekte import __version__, cli_journal, cli_profiles, cliopts, render
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
@@ -67,6 +70,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
         try:
             sigint_now()
             result = run(render.RichProgress() if show_progress else None)
+            starttrace.mark("run-done")
         except KeyboardInterrupt:  # Ctrl-C before the run began (loading, opening the journal): nothing done
             result = _interrupted_early(inputs or [])
         if report is not None and not result.interrupted:
@@ -80,6 +84,8 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     if result.not_moved:
         err.print(f"[bold red]error:[/] {result.not_moved} original(s) could not be moved (see the warnings); "
                   "they stay where they are and the next run tries again", highlight=False, soft_wrap=True)
+    starttrace.mark("reported")
+    fastexit.allow()
     raise typer.Exit(int(result.exit_code))
 
 
@@ -92,18 +98,20 @@ def _interrupted_early(inputs: List[Path]) -> Any:
     return IngestResult(interrupted=True, pending=[display(p) for p in inputs])
 
 
-def _prestart(executor: Any, scheduler: str | None, verbose: int, log_format: LogFormat) -> None:
+def _prestart(executor: Any, scheduler: str | None, verbose: int, log_format: LogFormat,
+              inputs: List[Path] | None = None) -> None:
     """The workers' fork server starts first: its preload runs while the
-    pipeline is imported and the inputs are scanned (not for Dask).  The
-    log level and format are set before: the workers take them from the
-    environment the fork server starts with."""
+    pipeline is imported and the inputs are scanned (not for Dask, nor
+    when *inputs* hold no file at all: an empty inbox, polled by a cron
+    job, costs no preload).  The log level and format are set before: the
+    workers take them from the environment the fork server starts with."""
     from ekte.logs import setup_logging
 
     setup_logging(verbose, log_format.value)
     if scheduler is None and (executor is None or executor.value != "dask"):
-        from ekte.forkserver import prestart
+        from ekte.forkserver import prestart, prestart_for
 
-        prestart()
+        prestart() if inputs is None else prestart_for(inputs)
 
 
 @command()
@@ -116,9 +124,12 @@ def ingest(
     log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
-    _prestart(executor, scheduler, verbose, log_format)
+    starttrace.mark("parsed")
+    _prestart(executor, scheduler, verbose, log_format, paths)
+    starttrace.mark("forkserver-started")
     from ekte import api
 
+    starttrace.mark("api-imported")
     _run_and_report(lambda progress: api.ingest(
         paths, profile=profile, workdir=workdir, overrides=override, jobs=jobs,
         connectors=connector or None, plugins=plugin, move_to=move, progress=progress,
@@ -365,6 +376,9 @@ def main() -> None:
     try:
         with json_on_exit(sys.argv[1:]):
             app()
+    except SystemExit as e:
+        fastexit.finish(e.code)  # returns unless a run was reported (ekte.fastexit)
+        raise
     except Exception as e:  # noqa: BLE001 - no traceback reaches a user
         failure = environment_failure(e)
         if failure is not None:
@@ -381,3 +395,5 @@ if __name__ == "__main__":
 
 
 from ekte import cli_evidence, cli_mail, cli_serve, cli_supervisor  # noqa: E402,F401 - evidence, mail, station, users and stats
+
+starttrace.mark("cli-imported")

@@ -74,8 +74,9 @@ def retention_due_cmd(
         print(json.dumps({"version": 1, "documents": items}, ensure_ascii=False, indent=2))
         return
     t = Table(title=f"retention ended ({len(items)})")
-    for c in ("id", "doctype", "Aktenzeichen", "from", "years", "ended", "overdue days"):
-        t.add_column(c)
+    t.add_column("id", no_wrap=True, min_width=16)  # the input of ekte retention delete: never cut
+    for c in ("doctype", "Aktenzeichen", "from", "years", "ended", "overdue days"):
+        t.add_column(c, overflow="fold")
     for i in items:
         if "error" in i:
             t.add_row(i["id"], f"[red]{i['error']}[/]", "", "", "", "", "")
@@ -131,7 +132,8 @@ def retention_delete_cmd(
                                                  "(YYYY-MM-DD or TT.MM.JJJJ; default today).")] = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], as_json: JsonOpt = False,
 ) -> None:
-    """Delete documents for good: archive folder, ekte's export copies, review and quarantine entries.
+    """Delete documents for good: archive folder, ekte's export copies, the done copy of the original, review and
+    quarantine entries, the HTTP intake's record; copies outside the working directory are named as kept.
     The journal keeps a tombstone and an audit entry without personal data.  Exit 1 when any was refused."""
     from ekte import api
 
@@ -145,6 +147,8 @@ def retention_delete_cmd(
             if r["deleted"]:
                 out.print(f"[green]deleted[/] {r['id']}{' (before its retention ended: --force)' if r['forced'] else ''}"
                           f": {len(r['removed'])} paths removed", highlight=False)
+                for k in r.get("kept", []):
+                    out.print(f"  kept: {k}", highlight=False, soft_wrap=True)
             else:
                 out.print(f"[red]refused[/] {r['id']}: {r['error']}", highlight=False, soft_wrap=True)
     raise typer.Exit(0 if all(r["deleted"] for r in res) else 1)

@@ -22,8 +22,10 @@ loaded here a worker loads itself, as before."""
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
+import logging
 import os
 import signal
 import sys
@@ -79,6 +81,25 @@ def _once_per_server() -> None:
         pass
 
 
+def _exit_now(pid: int) -> None:
+    """The fork server's last act: it ends when the coordinator has gone
+    (its pipe closed) and holds nothing to write — its workers are
+    processes of their own, and exit with ``os._exit`` — so it skips the
+    interpreter's teardown (≈ 0.05 s CPU, more under load, of freeing the
+    modules of the preload).  Until it has gone, a script that reads
+    ``ekte``'s output through a pipe still waits: the fork server holds
+    the same stdout and stderr.  Only in the fork server (*pid*), never
+    in a worker it forked; its exit status, which no one reads, is 0."""
+    if os.getpid() != pid:
+        return
+    try:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(0)
+
+
 def _lazy() -> list[str]:
     """The fork server started by ``ekte.forkserver.prestart``: it poses as
     the coordinator's main script (a worker then does not run it again), keeps the
@@ -108,9 +129,13 @@ def _lazy() -> list[str]:
             MISSING = ["warm-up failed"]
 
     signal.signal(WARM_SIGNAL, on_signal)
+    atexit.register(_exit_now, os.getpid())
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {WARM_SIGNAL})  # blocked by prestart until now
     _once_per_server()
     gc.freeze()
+    from ekte import starttrace
+
+    starttrace.mark("preload-done")
     return []
 
 

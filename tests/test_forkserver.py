@@ -89,3 +89,27 @@ def test_workers_log_at_the_level_and_in_the_format_the_command_asked_for(tmp_pa
     records = [json.loads(line) for line in p.stderr.splitlines() if line.startswith("{")]
     assert any(r["logger"] == "ekte.worker" and r["level"] == "debug" for r in records), p.stderr[-2000:]
     assert all(line.startswith("{") for line in p.stderr.splitlines() if line.strip()), p.stderr[-2000:]
+
+
+def test_a_module_in_the_current_folder_never_runs_in_the_fork_server_or_its_workers(tmp_path):
+    """The fork server starts as ``python -c …``, which puts the current folder first on its import
+    path: a ``regex.py`` in the folder ekte was started from (a shared drive, an inbox) ran in the fork
+    server and every worker (start12 found it).  Now the folder is left out; ekte still works."""
+    from pathlib import Path
+
+    from helpers import ROOT, run_ekte
+
+    here = tmp_path / "cwd"
+    here.mkdir()
+    marker = tmp_path / "ran"
+    for name in ("regex", "re2", "pypdfium2"):
+        (here / f"{name}.py").write_text(f"open({str(marker)!r}, 'a').write({name!r} + chr(10))\n")
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes((ROOT / "samples" / "inbox" / "bauantrag-002-pdf.pdf").read_bytes())
+    env = {"PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    p = run_ekte("ingest", inbox, "-w", tmp_path / "wd", "--json", cwd=here, env=env)
+    assert not marker.exists(), marker.read_text()
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert json.loads(p.stdout)["documents"][0]["status"] == "archived"
+    assert Path(here / "regex.py").exists()

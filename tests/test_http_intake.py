@@ -279,6 +279,33 @@ def test_openapi_schema(api):
     assert "get" in spec["paths"]["/api/v1/documents/{doc_id}"]
 
 
+def test_a_deleted_document_says_so_and_comes_back_only_through_review(api):
+    """After ``ekte retention delete``: GET answers ``deleted`` (when, and a
+    reason code — nothing personal), so a polling loop ends; the submission
+    record and the Idempotency-Key are gone with the document; the same
+    bytes sent again are a new submission that goes to a clerk's review."""
+    path, rec = pdf(api, 11)
+    r = post(api, path.read_bytes(), meta={"doctype": rec["type"], "reference": "RPA-DEL-1"},
+             headers={"Idempotency-Key": "del-1"})
+    doc = r.json()["id"]
+    assert settle(api, doc)["state"] == "exported"
+    keys = list((api["wd"] / "api" / "keys").glob("*.json"))
+    p = run_ekte("retention", "delete", doc, "-w", api["wd"], "--reason", "Frist abgelaufen", "--force", "--json",
+                 check=0)
+    removed = json.loads(p.stdout)["documents"][0]["removed"]
+    assert f"api/docs/{doc}.json" in removed and not (api["wd"] / "api" / "docs" / f"{doc}.json").exists()
+    assert [k for k in keys if not k.exists()] and any(x.startswith("api/keys/") for x in removed)
+    got = httpx.get(api["url"] + f"/api/v1/documents/{doc}", headers=api["bot"], timeout=30)
+    assert got.status_code == 200 and got.json()["state"] == "deleted", got.text
+    body = got.json()
+    assert body["reason_code"] == "deleted_early" and body["deleted"][:4].isdigit()
+    assert "RPA-DEL-1" not in got.text and "Frist" not in got.text  # nothing the caller or the clerk wrote
+    again = post(api, path.read_bytes(), headers={"Idempotency-Key": "del-1"})
+    assert again.status_code == 202 and again.json()["id"] == doc and again.json()["state"] == "received"
+    back = settle(api, doc)
+    assert back["state"] == "review", back  # not silently archived and exported again: a clerk decides
+
+
 def test_watch_on_the_same_workdir_processes_it_once(api):
     """The same bytes dropped into the daemon's inbox and uploaded at once:
     one document, archived and exported once."""

@@ -41,6 +41,11 @@ class AlfrescoBulkConnector(Connector):
             if not key.startswith("fields.") and k not in RECORD_KEYS:
                 raise ConfigError(f"connectors.alfresco-bulk.properties.{prop}: unknown key '{key}'")
 
+    @classmethod
+    def export_files(cls, location: Path) -> list[Path]:
+        """The pair: the content file and its shadow metadata file (which names the person)."""
+        return [Path(location), Path(f"{location}{SHADOW}")]
+
     def shadow_xml(self, rec: dict[str, Any]) -> bytes:
         root = etree.Element("properties")
         etree.SubElement(root, "comment").text = f"ekte {rec['id']}"

@@ -158,6 +158,18 @@ class Connector:
         self.make_dirs(Path(final).parent)
         return fsutil.staged_dir(final, self.file_mode, self.dir_mode, self.group)
 
+    @classmethod
+    def export_files(cls, location: Path) -> list[Path]:
+        """Every file (or folder) that makes up the export recorded at
+        *location* — what ``ekte retention delete`` removes of it."""
+        return [Path(location)]
+
+    @classmethod
+    def forget(cls, workdir: Path, sha256: str, location: Path) -> None:
+        """The export at *location* was removed (``ekte retention delete``):
+        forget what the connector remembers of it, so that the document, if
+        it is ever exported again, is written again."""
+
     def export(self, doc: "Document", archive_dir: Path) -> ExportResult:  # pragma: no cover - interface
         raise NotImplementedError
 

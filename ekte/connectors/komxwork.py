@@ -174,6 +174,13 @@ class KomxworkConnector(Connector):
     settings: dict[str, Any] = {"path": "", "ready_suffix": ".ready", "elements": {}, "manifest": True,
                                 "meta_folder": "_ekte", "batch_minutes": 60}
 
+    @classmethod
+    def export_files(cls, location: Path) -> list[Path]:
+        """``<uuid>.pdf`` and its index, marker and transfer note: every file named after the uuid."""
+        pdf = Path(location)
+        return [pdf, *sorted(p for p in pdf.parent.glob(f"{pdf.stem}.*") if p != pdf)] if pdf.parent.is_dir() \
+            else [pdf]
+
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
         els = dict(self.config["elements"] or DEFAULT_ELEMENTS)

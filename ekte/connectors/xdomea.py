@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS messages (
     nachricht_uuid TEXT NOT NULL,
     members TEXT NOT NULL,       -- the documents' SHA-256, sorted, comma-separated
     container TEXT NOT NULL,
-    state TEXT NOT NULL,         -- 'writing' (recorded before the write) | 'written'
+    state TEXT NOT NULL,         -- 'writing' (recorded before the write) | 'written' | 'withdrawn' (deleted)
     time TEXT NOT NULL,
     PRIMARY KEY (root, version, vorgang, lfd_nr)
 );
@@ -224,6 +224,20 @@ class XdomeaConnector(Connector):
         except sqlite3.Error as e:
             raise ExportError(f"cannot record the xdomea message ({e})", transient=True) from None
         return ExportResult(str(target), note=note)
+
+    @classmethod
+    def forget(cls, workdir: Path, sha256: str, location: Path) -> None:
+        """A removed one-document package is no longer "sent": the same
+        document exported again is written again (its number is kept)."""
+        if not (Path(workdir) / "state" / "xdomea.sqlite").is_file():
+            return
+        ledger = Ledger(Path(workdir), "xdomea", LEDGER_DDL)
+        try:
+            with ledger.tx() as db:
+                db.execute("UPDATE messages SET state='withdrawn' WHERE container=? AND members=?",
+                           (Path(location).name, sha256))
+        finally:
+            ledger.close()
 
     # -- the ledger: numbers and "sent again"
     def _claim(self, root: Path, vorgang: str, members: str) -> tuple[dict[str, Any], bool]:

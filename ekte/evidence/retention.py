@@ -61,7 +61,7 @@ def due(workdir: Path, profile: "Profile", as_of: str | None = None) -> list[dic
     root = Path(workdir) / "archive"
     if not root.is_dir():
         raise ConfigError(f"no archive in {workdir}")
-    out = []
+    out = quarantined(Path(workdir), profile, today)
     for meta_path in sorted(root.glob("*/*/metadata.json")):
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
@@ -75,6 +75,58 @@ def due(workdir: Path, profile: "Profile", as_of: str | None = None) -> list[dic
             e["archive"] = str(meta_path.parent)
             out.append(e)
     return sorted(out, key=lambda e: (e.get("ends", ""), e["id"]))
+
+
+def quarantine_years(profile: "Profile") -> int | None:
+    """How long a quarantine entry is kept: ``retention.quarantine_years``,
+    else the shortest period of any document type (None: all kept without limit)."""
+    if profile.retention.quarantine_years:
+        return int(profile.retention.quarantine_years)
+    periods = [int(d.retention_years) for d in profile.doctypes.values() if d.retention_years]
+    return min(periods) if periods else None
+
+
+def quarantined(workdir: Path, profile: "Profile", today: dt.date) -> list[dict[str, Any]]:
+    """The quarantine entries whose period ended before *today*: counted
+    from the day they were quarantined (``retention.starts`` as for documents)."""
+    years = quarantine_years(profile)
+    out: list[dict[str, Any]] = []
+    for reason in sorted((workdir / "quarantine").glob("*/reason.json")) if years else []:
+        try:
+            r = json.loads(reason.read_text("utf-8"))
+            start = dt.date.fromisoformat(str(r["time"])[:10])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged entry: ekte review / the quarantine listing show it
+        ends = period_end(start, int(years or 0), profile.retention.starts)
+        if ends < today:
+            out.append({"id": reason.parent.name, "doctype": f"quarantined ({r.get('code') or '?'})",
+                        "aktenzeichen": None, "date": start.isoformat(), "basis": "quarantined", "years": years,
+                        "ends": ends.isoformat(), "overdue_days": (today - ends).days,
+                        "archive": str(reason.parent)})
+    return out
+
+
+def deleted_reason(tomb: Any) -> str:
+    """The warning and review reason of content deleted before (the
+    station shows it in words: ``ekte.serve.names.reason_text``)."""
+    why = f"retention ended {tomb['retention_ends']}" if tomb["retention_ends"] and not tomb["forced"] \
+        else "deleted before its retention ended"
+    return f"this content was deleted on {str(tomb['deleted'])[:10]} ({why}); a clerk decides whether it is kept again"
+
+
+def came_back(j: Any, doc: Any) -> bool:
+    """Content deleted by retention coming in again: a warning on the
+    document naming the deletion (date, whether its period had ended — not
+    the free-text reason), and True: it goes to review, a clerk decides."""
+    tomb = j.tombstone_by_sha(doc.sha256)
+    if tomb is None:
+        return False
+    note = deleted_reason(tomb)
+    if note not in doc.warnings:
+        doc.warnings.append(note)
+    doc.extra["deleted_before"] = {"id": tomb["doc_id"], "deleted": tomb["deleted"], "reason": note,
+                                   "retention_ends": tomb["retention_ends"], "forced": bool(tomb["forced"])}
+    return True
 
 
 # -- ekte retention delete -----------------------------------------------------------------
@@ -116,40 +168,34 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
     if holder is not None:
         return {"id": doc_id, "deleted": False, "error": f"another ekte process works on it ({holder.describe()})"}
     try:
-        removed = _remove_files(session, row)
+        removed, kept = _remove_files(session, row)
         j.tombstone(row, reason=reason, actor=actor, forced=entry_ is None,
                     retention_ends=(entry_ or {}).get("ends"))
     finally:
         j.release(key)
-    return {"id": doc_id, "deleted": True, "forced": entry_ is None, "removed": removed}
+    return {"id": doc_id, "deleted": True, "forced": entry_ is None, "removed": removed, "kept": kept}
 
 
-def _remove_files(session: Any, row: Any) -> list[str]:
-    """Remove what ekte keeps of the document in the working directory; the
-    names of what was removed, relative to it."""
+def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str]]:
+    """Remove every copy ekte keeps of the document in the working directory
+    (:mod:`ekte.evidence.retention_files`); the names of what was removed,
+    relative to it, and the notes on what is kept."""
     import shutil
 
     from ekte import fsutil
+    from ekte.evidence.retention_files import candidates, forget_exports
 
     wd = Path(session.workdir).resolve()
-    doc_id = row["id"]
-    paths = [session.j.archive_dir(row), wd / "archive" / doc_id[:2] / doc_id, wd / "review" / f"{doc_id}.json",
-             wd / "quarantine" / doc_id]
-    # an export of this document alone (its id in the name); a package of a whole Vorgang is left
-    for cname, loc in session.j.exports_of(doc_id).items():
-        tail = Path(loc).as_posix().partition(f"/export/{cname}/")[2]  # recorded before the workdir was moved
-        if doc_id in Path(loc).name:
-            paths += [wd / loc] + ([wd / "export" / cname / tail] if tail else [])
-    paths.append(wd / "cache" / "pages" / doc_id)
+    paths, kept = candidates(session, row)
     removed = []
-    for p in paths:
-        if p is None or not (p.exists() or p.is_symlink()):
+    for p in dict.fromkeys(Path(p) for p in paths):
+        if not (p.exists() or p.is_symlink()):
             continue
-        p = Path(p)
         try:
             rel = p.resolve().relative_to(wd)
         except ValueError:
-            continue  # not ekte's (a DMS hot folder, a CMIS location): the DMS keeps its own retention
+            kept.append(f"{p} (outside the working directory)")
+            continue
         if p.is_dir() and not p.is_symlink():
             gone = p.with_name(f"{fsutil.TMP_PREFIX}deleted-{p.name}")
             p.rename(gone)  # out of sight at once (verify and readers skip these), then removed
@@ -157,4 +203,5 @@ def _remove_files(session: Any, row: Any) -> list[str]:
         else:
             p.unlink()
         removed.append(str(rel))
-    return removed
+    forget_exports(session, row)
+    return removed, list(dict.fromkeys(kept))

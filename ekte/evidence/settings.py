@@ -8,6 +8,8 @@ environment variable holding the PEM text); the same goes for passwords."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -83,6 +85,9 @@ class RetentionSettings(_Strict):
     #: "year_end": the period starts at the end of the year of the document's date
     #: (as German Aktenordnungen count it); "date": on the date itself
     starts: str = "year_end"
+    #: years a quarantined document (a copy of an original that could not be taken in) is kept, from the
+    #: day it was quarantined; unset: the profile's shortest retention period of any document type
+    quarantine_years: Optional[int] = Field(default=None, ge=1)
 
     @field_validator("starts")
     @classmethod

@@ -184,6 +184,11 @@ class AuditMixin:
                                (p, p + "g")).fetchall()
         return rows[0] if len(rows) == 1 else None
 
+    def tombstone_by_sha(self, sha256: str) -> sqlite3.Row | None:
+        """The latest tombstone of these bytes (content deleted by retention), if any."""
+        return self.db.execute("SELECT * FROM tombstones WHERE sha256=? ORDER BY deleted DESC LIMIT 1",
+                               (sha256,)).fetchone()
+
     def tombstone(self, row: sqlite3.Row, *, reason: str, actor: str, forced: bool,
                   retention_ends: str | None) -> None:
         """A deleted document: its tombstone and audit entry, its earlier

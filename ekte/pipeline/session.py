@@ -256,11 +256,18 @@ class Session:
     def needs_review(self, doc: Any) -> bool:
         """Review when the type is unsure, a needed field is missing or below
         ``extract.auto_threshold`` (named in the review entry), or the scan is
-        chosen for a sample check."""
+        chosen for a sample check — and always when the same content was
+        deleted by retention before (a warning names it; a clerk decides)."""
+        from ekte.evidence.retention import came_back
+
+        deleted_before = came_back(self.j, doc)
         if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
+            doc.extra["review_fields"] = [doc.extra["deleted_before"]["reason"]] if deleted_before else []
             return True
         doc.extra["review_fields"] = extract_stage.review_reasons(doc, self.profile)
-        return bool(doc.extra["review_fields"]) or self.sample_check(doc)
+        if deleted_before:  # the first reason the clerk reads
+            doc.extra["review_fields"].insert(0, doc.extra["deleted_before"]["reason"])
+        return deleted_before or bool(doc.extra["review_fields"]) or self.sample_check(doc)
 
     def sample_check(self, doc: Any) -> bool:
         """A scan chosen for a visual comparison with the paper (TR-RESISCAN Stichprobe, every Nth)."""

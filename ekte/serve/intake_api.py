@@ -327,7 +327,8 @@ def _first_receipt(st: Any, doc_id: str, submitted: str | None) -> str | None:
 def _state(st: Any, doc_id: str) -> str:
     row = st.reader.get_by_id(doc_id)
     if row is None:
-        return "received"
+        waiting = st.intake.spool.is_waiting(doc_id)
+        return "deleted" if not waiting and _deleted(st, doc_id) is not None else "received"
     return "processing" if row["state"] == "received" else row["state"]
 
 
@@ -338,6 +339,9 @@ def status(request: Request, doc_id: str) -> dict[str, Any]:
     st = station(request)
     doc_id = _submitted_id(st, doc_id)
     rec = st.intake.spool.record(doc_id)
+    gone = _deleted(st, doc_id) if rec is None or st.reader.get_by_id(doc_id) is None else None
+    if gone is not None and not st.intake.spool.is_waiting(doc_id):
+        return gone
     if rec is None:
         raise HTTPException(404, "no document of that id was submitted through the API")
     first = _first_receipt(st, doc_id, rec["received"])
@@ -352,6 +356,19 @@ def status(request: Request, doc_id: str) -> dict[str, Any]:
         out.update({k: info[k] for k in ("doctype", "confidence", "pages", "fields", "exports", "error")})
         out["doctype_title"] = st.title(info["doctype"]) or None
     return out
+
+
+def _deleted(st: Any, doc_id: str) -> dict[str, Any] | None:
+    """A document deleted by ``ekte retention delete``: its id, when, and
+    whether its retention had ended (``retention_ended``) or it was deleted
+    before (``deleted_early``) — nothing else (the submission record went
+    with it; the clerk's free-text reason is not the caller's to read)."""
+    tomb = st.reader.tombstone_of(doc_id) if len(doc_id) == 16 else None
+    if tomb is None or tomb["doc_id"] != doc_id:
+        return None
+    return {"id": doc_id, "sha256": tomb["sha256"], "state": "deleted", "deleted": tomb["deleted"],
+            "reason_code": "deleted_early" if tomb["forced"] else "retention_ended",
+            "retention_ends": tomb["retention_ends"]}
 
 
 def _submitted_id(st: Any, given: str) -> str:

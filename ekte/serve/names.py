@@ -55,6 +55,7 @@ EVENT_NAMES = {
     ("intake", "form"): N_("form field values read"), ("intake", "moved"): N_("original moved"),
     ("intake", "note"): N_("note at intake"), ("intake", "sanitized"): N_("active content removed"),
     ("ocr", "page-ranges"): N_("text recognised in page ranges"),
+    ("watch", "done"): N_("original moved to the done folder"),
 }
 #: the stages, for an event ekte names by a variable id (an OCR route: "PDF/A conversion (ocrmypdf-…)")
 STAGE_NAMES = {"ocr": N_("text recognition / PDF/A"), "intake": N_("intake"), "archive": N_("archive"),
@@ -83,7 +84,7 @@ DETAIL_KEYS = {
     "confidence": N_("confidence"), "method": N_("method"), "doctype": N_("document type"), "reason": N_("reason"),
     "disposition": N_("what follows"), "until": N_("until"), "note": N_("note"), "role": N_("role"),
     "exit_code": N_("exit code"), "exit": N_("exit code"), "outcome": N_("outcome"), "code": N_("reason"),
-    "state": N_("state"),
+    "state": N_("state"), "path": N_("where"),
 }
 #: the ids a clerk or an administrator meets in the station, by kind — roles, the reason codes of the
 #: quarantine and of a stopped run, what follows a rejection, a quarantine retry's outcome: their words
@@ -117,6 +118,8 @@ _CONF = re.compile(r"confidence (\d(?:\.\d{1,6})?)")
 _PART = re.compile(r", (?=[a-z_]{1,20}: )")
 
 _NOT_FOUND = re.compile(r"([a-z_]{1,40}): not found")
+_DELETED = re.compile(r"this content was deleted on (\d{4}-\d\d-\d\d) \((?:retention ended (\d{4}-\d\d-\d\d)|deleted "
+                      r"before its retention ended)\); a clerk decides whether it is kept again")
 _UNSURE = re.compile(r"([a-z_]{1,40}): confidence (\d\.\d{1,4}) < (\d(?:\.\d{1,4})?)")
 
 
@@ -171,6 +174,8 @@ def reason_text(reason: str, lang: str) -> str:
 
     if reason == SAMPLE_REASON:
         return _tr(lang)(N_("Sample check (Stichprobe): compare the scan with the paper"))
+    if m := _DELETED.fullmatch(reason):
+        return _deleted_text(m, lang)
     if m := _NOT_FOUND.fullmatch(reason):
         return _tr(lang)(N_("{field}: not found")).format(field=field_title(m[1], lang))
     if m := _UNSURE.fullmatch(reason):
@@ -178,6 +183,16 @@ def reason_text(reason: str, lang: str) -> str:
             field=field_title(m[1], lang), confidence=percent(float(m[2]), lang),
             threshold=percent(float(m[3]), lang))
     return reason
+
+
+def _deleted_text(m: re.Match[str], lang: str) -> str:
+    """Content deleted by retention came in again (:func:`ekte.evidence.retention.deleted_reason`)."""
+    tr = _tr(lang)
+    day = (lambda iso: f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}") if lang == "de" else (lambda iso: iso)
+    why = tr(N_("retention ended {date}")).format(date=day(m[2])) if m[2] else \
+        tr(N_("deleted before its retention ended"))
+    return tr(N_("this content was deleted on {date} ({why}); decide whether it is kept again")).format(
+        date=day(m[1]), why=why)
 
 
 def method_name(method: str | None, lang: str) -> str:

@@ -124,7 +124,10 @@ def prepare(row: Any, entry: dict[str, Any]) -> Path:
 
 
 def start(station: Any, doc_id: str, copy: Path, actor: str) -> Retry:
-    """``ekte ingest --json`` of the *copy* (from :func:`prepare`); its outcome is settled by a thread."""
+    """``ekte ingest --json`` of the *copy* (from :func:`prepare`); its outcome is settled by a thread.
+    ``python -m`` would import from the station's current folder first: not with safe_path_env."""
+    from ekte.forkserver import safe_path_env
+
     st, tmp = station, copy.parent.parent
     cmd = [sys.executable, "-m", "ekte", "ingest", str(copy), "--workdir", str(st.workdir),
            "--profile", st.profile._source or st.profile.name, "--json", "--no-progress"]
@@ -134,7 +137,7 @@ def start(station: Any, doc_id: str, copy: Path, actor: str) -> Retry:
     r = Retry(doc_id, actor, now_iso())
     with open(tmp / "result.json", "wb") as out:
         r.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.DEVNULL,
-                                  env=dict(os.environ), start_new_session=True)
+                                  env={**os.environ, **safe_path_env()}, start_new_session=True)
     threading.Thread(target=_wait, args=(st, r, tmp), name=f"ekte-retry-{r.doc_id}", daemon=True).start()
     return r
 

@@ -77,7 +77,8 @@ class Watcher:
         self.mode = "polling" if self.polling else "inotify"
         self.tracker = FileStabilityTracker(self.stable)
         self.stats = Stats()
-        self.disposal = Disposal(wd, self.roots, self.done_dir, ws.after_export, self.tracker, self.stats)
+        self.disposal = Disposal(wd, self.roots, self.done_dir, ws.after_export, self.tracker, self.stats,
+                                 session)
         self.mail = session_mail_poller(session)  # [intake.mail]: the mailbox polled every poll_seconds
         self.queue: deque[str] = deque()  # complete files and containers
         self.reported: set[tuple[str, int, int]] = set()  # links and special files reported once

@@ -44,8 +44,9 @@ SAFE = (Status.ARCHIVED, Status.DUPLICATE, Status.REVIEW)
 
 class Disposal:
     def __init__(self, workdir: Path, roots: list[Path], done_dir: Path, after: str,
-                 tracker: FileStabilityTracker, stats: Stats) -> None:
+                 tracker: FileStabilityTracker, stats: Stats, session: Any = None) -> None:
         self.workdir, self.roots, self.done_dir, self.after = workdir, roots, done_dir, after
+        self.session = session  # its journal records where an original was moved (ekte retention delete removes it)
         self.tracker, self.stats = tracker, stats
         self.packages: dict[str, dict[str, Any]] = {}  # container → parts left, all ok, staging folder
         #: files left in the inbox on purpose (too large to copy): (path, inode, mtime) — not taken again
@@ -109,6 +110,7 @@ class Disposal:
             else:  # NotMoved when it was replaced (see done)
                 target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), doc.sha256)
                 workdirs.private(target)  # the done folder is private: originals carry personal data
+                self._record_done(doc, target)
         elif doc.status == Status.QUARANTINED:
             qdir = self.workdir / "quarantine" / doc.id
             if doc.error is not None and doc.error.code in intake.NOT_COPIED:
@@ -125,6 +127,21 @@ class Disposal:
                 fsutil.move_input(src, target, doc.sha256 if read else None)
         # export_failed: archived; the file stays so that the next rescan retries the export
         return False
+
+    def _record_done(self, doc: Document, target: Path) -> None:
+        """The done copy's place, in the document's audit trail (relative to
+        the working directory when inside it; emptied with the rest of the
+        trail when the document is deleted)."""
+        if self.session is None:
+            return
+        try:
+            where = str(target.resolve().relative_to(self.workdir.resolve()))
+        except ValueError:
+            where = str(target)
+        try:
+            self.session.j.event(doc.id, "watch", "done", {"path": where})
+        except Exception as e:  # noqa: BLE001 - the move is done; a busy journal must not undo it
+            log.warning("doc %s: the done copy's place was not recorded (%s)", doc.id, type(e).__name__)
 
     def _rename_into(self, doc: Document, src: Path, folder: Path) -> None:
         """A file too large to copy: renamed into its quarantine entry where

@@ -1,0 +1,181 @@
+"""What ``ekte retention delete`` removes of a document, and what it names
+as kept.
+
+Removed — every copy ekte keeps inside the working directory:
+
+* the archive folder, the review entry, the quarantine entry, cached page
+  images;
+* the watch daemon's done copy of the original (``watch.after_export =
+  "move"``): where the daemon recorded it (a ``watch``/``done`` event), and
+  any file in the done folder with the document's size and SHA-256 (a copy
+  moved before the event existed, or after ``ekte journal rebuild``) —
+  only while it still holds the document's bytes;
+* the export files of this document alone, as its connector names them
+  (:meth:`ekte.connectors.base.Connector.export_files`: the komXwork PDF,
+  index, marker and transfer note; both files of the Alfresco pair; a
+  one-document xdomea package);
+* the HTTP intake's submission record (``api/docs/<id>.json``) and every
+  ``Idempotency-Key`` that names the bytes.
+
+Kept, and named in the result (never silently): a copy outside the working
+directory (a DMS hot folder, a done folder elsewhere), a DMS object (CMIS)
+and a package shared with other documents still in the archive — the DMS
+and the other documents keep their own retention."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ekte import fsutil
+
+#: the daemon's record of where it moved an original (stage, event); detail {"path": …}
+DONE_EVENT = ("watch", "done")
+
+
+def done_dirs(session: Any) -> list[Path]:
+    """The done folders of this working directory: the default and the profile's ``watch.done_dir``."""
+    wd = Path(session.workdir).resolve()
+    dirs = [wd / "done"]
+    given = session.profile.watch.done_dir
+    if given:
+        dirs.append(Path(given) if Path(given).is_absolute() else wd / given)
+    return list(dict.fromkeys(dirs))
+
+
+def candidates(session: Any, row: Any) -> tuple[list[Path], list[str]]:
+    """The paths to remove (existing or not) and the notes on what is kept
+    (:func:`forget_exports` once they are removed)."""
+    wd = Path(session.workdir).resolve()
+    doc_id = row["id"]
+    paths = [session.j.archive_dir(row), wd / "archive" / doc_id[:2] / doc_id, wd / "review" / f"{doc_id}.json",
+             wd / "quarantine" / doc_id, wd / "cache" / "pages" / doc_id]
+    exported, kept = export_paths(session, row)
+    paths += exported + done_copies(session, row) + api_records(wd, row)
+    return [p for p in paths if p is not None], kept
+
+
+def export_paths(session: Any, row: Any) -> tuple[list[Path], list[str]]:
+    """The export files of this document alone; notes on the ones kept."""
+    from ekte.plugins import connectors as registered
+
+    wd = Path(session.workdir).resolve()
+    classes = registered(session.pm)
+    doc_id, paths, kept = row["id"], [], []
+    for cname, loc in session.j.exports_of(doc_id).items():
+        if loc.startswith("cmis:") or "://" in loc:
+            kept.append(f"{cname}: {loc.split()[0]} (in the DMS: it keeps its own retention)")
+            continue
+        shared = [r[0] for r in session.j.db.execute(
+            "SELECT doc_id FROM exports WHERE location=? AND doc_id<>?", (loc, doc_id))]
+        where = _located(wd, cname, loc)
+        if shared:
+            kept.append(f"{cname}: {_shown(wd, where)} (a package shared with {len(shared)} other document(s))")
+            continue
+        cls = classes.get(cname)
+        files = cls.export_files(where) if cls is not None else [where]
+        for f in files:
+            if _inside(f, wd):
+                paths.append(f)
+            elif f.exists():
+                kept.append(f"{cname}: {f} (outside the working directory: the DMS's folder keeps its own)")
+    return paths, kept
+
+
+def forget_exports(session: Any, row: Any) -> None:
+    """Tell each connector that its export of the document was removed
+    (before the journal forgets where it was)."""
+    from ekte.plugins import connectors as registered
+
+    wd = Path(session.workdir).resolve()
+    classes = registered(session.pm)
+    for cname, loc in session.j.exports_of(row["id"]).items():
+        where = _located(wd, cname, loc)
+        cls = classes.get(cname)
+        if cls is not None and _inside(where.parent, wd) and not where.exists():
+            cls.forget(wd, row["sha256"], where)
+
+
+def _located(wd: Path, cname: str, loc: str) -> Path:
+    """An export's path now: as recorded, or below ``export/<connector>/``
+    here when the working directory was moved since."""
+    tail = Path(loc).as_posix().partition(f"/export/{cname}/")[2]
+    here = wd / "export" / cname / tail
+    if tail and (here.exists() or here.is_symlink()):  # (a copied working directory: never the original's files)
+        return here
+    return Path(loc) if Path(loc).is_absolute() else wd / loc
+
+
+def _inside(p: Path, wd: Path) -> bool:
+    try:
+        p.resolve().relative_to(wd)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _shown(wd: Path, p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(wd))
+    except (ValueError, OSError):
+        return str(p)
+
+
+def done_copies(session: Any, row: Any) -> list[Path]:
+    """The daemon's done copies of the original that still hold its bytes."""
+    wd = Path(session.workdir).resolve()
+    found: list[Path] = []
+    for e in session.j.events_of(row["id"]):
+        if (e["stage"], e["event"]) == DONE_EVENT and e["detail"]:
+            try:
+                rel = json.loads(e["detail"]).get("path")
+            except (ValueError, AttributeError):
+                continue
+            if rel:
+                found.append(Path(rel) if Path(rel).is_absolute() else wd / rel)
+    size = _size_of(session, row)
+    for d in done_dirs(session) if size is not None else []:  # same size first: few files are hashed
+        for dirpath, _dirs, files in os.walk(d):
+            for name in files:
+                p = Path(dirpath) / name
+                try:
+                    if os.lstat(p).st_size == size:
+                        found.append(p)
+                except OSError:
+                    continue
+    return [p for p in dict.fromkeys(found) if _holds(p, row["sha256"])]
+
+
+def _size_of(session: Any, row: Any) -> int | None:
+    """The original's size, from its copy in the archive (or quarantine) folder."""
+    wd = Path(session.workdir)
+    for folder in (session.j.archive_dir(row), wd / "quarantine" / row["id"]):
+        for copy in sorted(folder.glob("original.*")) if folder is not None and folder.is_dir() else []:
+            try:
+                return copy.stat().st_size
+            except OSError:
+                continue
+    return None
+
+
+def _holds(p: Path, sha256: str) -> bool:
+    try:
+        return p.is_file() and not p.is_symlink() and fsutil.sha256_file(p) == sha256
+    except OSError:
+        return False
+
+
+def api_records(wd: Path, row: Any) -> list[Path]:
+    """The submission record and the Idempotency-Keys naming these bytes."""
+    api = wd / "api"
+    out = [api / "docs" / f"{row['id']}.json"]
+    keys = api / "keys"
+    for kf in sorted(keys.glob("*.json")) if keys.is_dir() else []:
+        try:
+            if json.loads(kf.read_text("utf-8")).get("sha256") == row["sha256"]:
+                out.append(kf)
+        except (OSError, ValueError, AttributeError):
+            continue
+    return out

@@ -1,0 +1,170 @@
+"""``ekte retention``: a deletion leaves nothing personal behind in the
+working directory (the daemon's done copy, every connector's files, the
+HTTP intake's records) and names what it keeps; content deleted before
+comes back only through a clerk's review; quarantine entries fall due;
+``retention due`` never cuts an id.  Real ingest, real daemon, real files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from helpers import SAMPLES, ekte_cmd, ingest_json, run_ekte
+
+BORN = ["bauantrag-002-pdf.pdf", "kfz_zulassung-001-pdf.pdf"]
+CONNECTORS = ["-c", "folder", "-c", "komxwork", "-c", "xdomea", "-c", "alfresco-bulk"]
+
+
+def _inbox(path: Path, names: list[str]) -> Path:
+    path.mkdir(parents=True)
+    for n in names:
+        shutil.copy(SAMPLES / "inbox" / n, path)
+    return path
+
+
+def _files(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def _delete(wd: Path, doc_id: str, *extra: str) -> dict:
+    p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--json", *extra, check=0)
+    return json.loads(p.stdout)["documents"][0]
+
+
+def test_every_copy_inside_the_workdir_goes_and_the_outside_one_is_named(tmp_path):
+    wd, hot = tmp_path / "wd", tmp_path / "dms-hotfolder"
+    out = ingest_json(_inbox(tmp_path / "in", BORN), "-w", wd, "-j", "1", *CONNECTORS)
+    victim, other = (d["id"] for d in out["documents"])
+    before = _files(wd / "export")
+    # the victim's files are the ones that name it or its uuid (independent of the connectors' own listing)
+    uuids = {Path(loc).stem.split("_")[0] for d in out["documents"] if d["id"] == victim
+             for c, loc in d["exports"].items() if c in ("komxwork", "xdomea")}
+    mine = {f for f in before if victim in f or any(u in f for u in uuids)}
+    assert len(mine) == 8, sorted(before)  # folder 2, komxwork 3, xdomea 1, alfresco pair 2
+    r = _delete(wd, victim, "--force")
+    assert r["deleted"] and r["kept"] == []
+    assert {x for x in r["removed"] if x.startswith("export/")} >= {f"export/{m}" for m in mine if "folder/" not in m}
+    assert _files(wd / "export") == before - mine  # the other document's exports are all there
+    assert any(other in f for f in _files(wd / "export"))
+    # the same content once more: not silently archived and exported again — a clerk decides
+    again = ingest_json(_inbox(tmp_path / "again", BORN[:1]), "-w", wd, "-j", "1", *CONNECTORS)["documents"][0]
+    assert again["id"] == victim and again["status"] == "review", again
+    assert any("was deleted on" in w and "deleted before its retention ended" in w for w in again["warnings"])
+    assert _files(wd / "export") == before - mine
+    item = json.loads((wd / "review" / f"{victim}.json").read_text())
+    assert item["id"] == victim and "was deleted on" in item["fields"][0]
+    # the clerk keeps it: every connector writes it again (xdomea's ledger forgot the removed package)
+    run_ekte("review", "accept", victim, "-w", wd, *CONNECTORS, check=0)
+    docs_only = lambda files: {f for f in files if "folder/" not in f and "/_ekte/" not in f}  # noqa: E731
+    assert docs_only(_files(wd / "export")) == docs_only(before)  # (a new komXwork batch manifest lists it)
+    # a hot folder outside the working directory keeps its own: named as kept, not removed
+    wd2 = tmp_path / "wd2"
+    d = ingest_json(_inbox(tmp_path / "in2", BORN[1:]), "-w", wd2, "-j", "1", "-c", "komxwork",
+                    "-o", f"connectors.komxwork.path={hot}")["documents"][0]
+    outside = _files(hot)
+    r = _delete(wd2, d["id"], "--force")
+    assert r["deleted"] and _files(hot) == outside
+    assert [k for k in r["kept"] if str(hot) in k and "outside the working directory" in k], r
+    p = run_ekte("retention", "delete", d["id"], "-w", wd2, "--reason", "x", "--force")
+    assert p.returncode == 1  # deleted already: refused, nothing to do
+
+
+def _watch(inbox: Path, wd: Path) -> subprocess.Popen:
+    return subprocess.Popen(ekte_cmd() + ["watch", str(inbox), "-w", str(wd), "--stable-seconds", "1", "-o",
+                                          "ocr.jobs=1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def _wait(pred, proc: subprocess.Popen, what: str, timeout: float = 180) -> None:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if pred():
+            return
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _state(wd: Path, doc_id: str) -> str | None:
+    db = sqlite3.connect(f"file:{wd / 'journal.sqlite'}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT state FROM documents WHERE id=?", (doc_id,)).fetchone()
+    finally:
+        db.close()
+    return row[0] if row else None
+
+
+def test_the_daemons_done_copy_goes_and_the_content_coming_back_goes_to_review(tmp_path):
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    src = SAMPLES / "inbox" / BORN[0]
+    personal = "Becker, Sabine - Antrag Bergstraße 98.pdf"
+    doc_id = hashlib.sha256(src.read_bytes()).hexdigest()[:16]  # a document's id: its SHA-256's first 16 digits
+    proc = _watch(inbox, wd)
+    try:
+        shutil.copy(src, inbox / personal)
+        done = wd / "done" / personal
+        _wait(lambda: done.exists() and _state(wd, doc_id) == "exported", proc, "the done copy")
+        hist = json.loads(run_ekte("history", doc_id, "-w", wd, "--json", check=0).stdout)
+        assert [e for e in hist["events"] if (e["stage"], e["event"]) == ("watch", "done")
+                and e["detail"] == f"path: done/{personal}"]
+        r = _delete(wd, doc_id, "--force")  # while the daemon runs, as a clerk would
+        assert r["deleted"] and f"done/{personal}" in r["removed"] and not done.exists(), r
+        assert not any(personal.encode() in p.read_bytes() for p in wd.rglob("*") if p.is_file()
+                       and p.name.startswith("journal.sqlite"))  # its place is emptied from the trail too
+        shutil.copy(src, inbox / "wieder.pdf")  # the same bytes again, under another name
+        _wait(lambda: _state(wd, doc_id) == "review", proc, "the content coming back")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(60)
+    item = json.loads((wd / "review" / f"{doc_id}.json").read_text())
+    meta = json.loads(next((wd / "archive").glob(f"*/{doc_id}/metadata.json")).read_text())
+    assert any("was deleted on" in w for w in meta["warnings"]), meta["warnings"]
+    assert item["id"] == doc_id and not (wd / "export" / "folder" / doc_id).exists()
+    assert item["fields"][0].startswith("this content was deleted on ")  # the first reason the clerk reads
+    shown = " ".join(run_ekte("review", "show", doc_id, "-w", wd, "--lang", "de", check=0).stdout.split())
+    assert "Dieser Inhalt wurde am" in shown and "vor Ende der Aufbewahrungsfrist gelöscht" in shown, shown
+
+
+def test_a_copy_in_the_done_folder_is_found_by_its_bytes(tmp_path):
+    """A done copy the journal does not name (moved before the event was
+    recorded, or after ``ekte journal rebuild``) is found by size and SHA-256;
+    a file of another content under a similar name stays."""
+    wd = tmp_path / "wd"
+    d = ingest_json(_inbox(tmp_path / "in", BORN[:1]), "-w", wd, "-j", "1")["documents"][0]
+    (wd / "done" / "Akte Schmidt").mkdir(parents=True)
+    shutil.copy(SAMPLES / "inbox" / BORN[0], wd / "done" / "Akte Schmidt" / "JS Schmidt.pdf")
+    shutil.copy(SAMPLES / "inbox" / BORN[1], wd / "done" / "Akte Schmidt" / "other.pdf")
+    r = _delete(wd, d["id"], "--force")
+    assert "done/Akte Schmidt/JS Schmidt.pdf" in r["removed"], r
+    assert (wd / "done" / "Akte Schmidt" / "other.pdf").exists()
+
+
+def test_quarantine_falls_due_and_due_never_cuts_the_id(tmp_path):
+    wd = tmp_path / "wd"
+    inbox = _inbox(tmp_path / "in", BORN[:1])
+    (inbox / "kaputt.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    docs = ingest_json(inbox, "-w", wd, "-j", "1")["documents"]
+    q = next(d for d in docs if d["status"] == "quarantined")["id"]
+    due = json.loads(run_ekte("retention", "due", "-w", wd, "--json", check=0).stdout)["documents"]
+    assert q not in {e["id"] for e in due}  # not due today
+    later = json.loads(run_ekte("retention", "due", "-w", wd, "--json", "--as-of", "2100-01-01", check=0).stdout)
+    entry = next(e for e in later["documents"] if e["id"] == q)
+    # the profile's shortest period by default, counted from the day it was quarantined
+    assert entry["basis"] == "quarantined" and entry["years"] >= 1 and entry["doctype"].startswith("quarantined")
+    short = run_ekte("retention", "due", "-w", wd, "--json", "--as-of", "2100-01-01", "-o",
+                     "retention.quarantine_years=1", check=0)
+    one = next(e for e in json.loads(short.stdout)["documents"] if e["id"] == q)
+    assert one["years"] == 1 and one["ends"] == f"{int(entry['date'][:4]) + 1}-12-31"
+    table = run_ekte("retention", "due", "-w", wd, "--as-of", "2100-01-01", check=0,
+                     env={**os.environ, "COLUMNS": "80"}).stdout
+    assert all(e["id"] in table for e in later["documents"]), table  # whole ids in 80 columns
+    r = _delete(wd, q, "--as-of", "2100-01-01")  # due: no --force needed
+    assert r["deleted"] and not r["forced"] and f"quarantine/{q}" in r["removed"]

@@ -1,0 +1,96 @@
+"""The fixed cost of a run (issue 12): an inbox without a file starts no
+fork server; a reported ``ekte ingest`` and its fork server end without
+the interpreter's teardown — after every exit handler ran and the output
+was flushed, with the same exit status.  Real ``ekte`` processes, real
+workers; the points come from ``EKTE_TRACE_START`` (ekte.starttrace)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from ekte.forkserver import holds_files
+
+EKTE = str(Path(sys.executable).with_name("ekte"))
+
+
+def _ingest(src: Path, wd: Path, trace: Path) -> tuple[subprocess.CompletedProcess, list[list[str]]]:
+    env = dict(os.environ, EKTE_TRACE_START=str(trace))
+    p = subprocess.run([EKTE, "ingest", "--json", str(src), "-w", str(wd), "-j", "2"], capture_output=True,
+                       text=True, timeout=600, env=env)
+    return p, [ln.split() for ln in trace.read_text().splitlines()]
+
+
+def test_holds_files_is_false_only_for_folders_of_folders(tmp_path):
+    (tmp_path / "in" / "a" / "b").mkdir(parents=True)
+    assert holds_files([tmp_path / "in"]) is False
+    assert holds_files([tmp_path / "in", tmp_path / "in" / "a"]) is False
+    assert holds_files([tmp_path / "missing"]) is True  # the run says what is wrong
+    (tmp_path / "in" / "a" / "b" / "x.pdf").write_bytes(b"%PDF")
+    assert holds_files([tmp_path / "in"]) is True
+    (tmp_path / "in" / "a" / "b" / "x.pdf").unlink()
+    (tmp_path / "in" / "link").symlink_to(tmp_path / "in" / "a")  # never followed: the run decides
+    assert holds_files([tmp_path / "in"]) is True
+    (tmp_path / "in" / "link").unlink()
+    for i in range(5):
+        (tmp_path / "in" / f"d{i}").mkdir()
+    assert holds_files([tmp_path / "in"], budget=3) is True  # looked at enough: assume a file
+
+
+def test_empty_inbox_starts_no_fork_server_and_reports(tmp_path):
+    (tmp_path / "inbox" / "sub").mkdir(parents=True)
+    p, marks = _ingest(tmp_path / "inbox", tmp_path / "wd", tmp_path / "trace")
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert json.loads(p.stdout)["summary"]["total"] == 0
+    assert {m[0] for m in marks} == {str(m[0]) for m in marks[:1]}  # one process: no fork server
+    names = [m[1] for m in marks]
+    assert names[0] == "process-start" and names[-1] == "exit" and "run-done" in names
+
+
+def test_reported_run_ends_at_once_with_its_output_whole_and_status(tmp_path, born_digital):
+    src = tmp_path / "inbox"
+    src.mkdir()
+    shutil.copy(sorted(born_digital[0].glob("*.pdf"))[0], src)
+    (src / "broken.pdf").write_bytes(b"%PDF-1.7 not really")
+    p, marks = _ingest(src, tmp_path / "wd", tmp_path / "trace")
+    assert p.returncode == 1, p.stderr[-2000:]  # a quarantined document: as before
+    out = json.loads(p.stdout)  # complete JSON although the process ended with os._exit
+    assert out["summary"]["by_status"]["archived"] == 1 and out["summary"]["by_status"]["quarantined"] == 1
+    pids = list(dict.fromkeys(m[0] for m in marks))
+    assert len(pids) == 2  # the coordinator and its fork server
+    last = {pid: [m[1] for m in marks if m[0] == pid][-1] for pid in pids}
+    assert last == {pids[0]: "exit", pids[1]: "exit"}  # both ran their exit handlers
+    archived = [d for d in out["documents"] if d["status"] == "archived"][0]
+    assert list((tmp_path / "wd" / "archive").rglob("*.pdf"))  # written and there after the fast exit
+    assert archived["sha256"]
+    again = subprocess.run([EKTE, "ingest", "--json", str(src), "-w", str(tmp_path / "wd")], capture_output=True,
+                           text=True, timeout=600)
+    statuses = sorted(d["status"] for d in json.loads(again.stdout)["documents"])
+    assert "archived" not in statuses  # the journal kept the first run: nothing archived twice
+
+
+def test_finish_runs_exit_handlers_flushes_and_keeps_the_status(tmp_path):
+    code = textwrap.dedent(f"""
+        import atexit, sys, threading, time
+        from ekte import fastexit
+        atexit.register(lambda: open({str(tmp_path / 'handler')!r}, 'w').write('ran'))
+        sys.stdout.write('buffered, not flushed')
+        fastexit.finish(5)  # not allowed yet: returns
+        fastexit.allow()
+        if sys.argv[1] == 'thread':
+            threading.Thread(target=time.sleep, args=(0.5,)).start()  # not a daemon: the ordinary exit waits
+            fastexit.finish(6)
+            sys.exit(7)
+        fastexit.finish(3)
+        sys.exit(9)
+    """)
+    p = subprocess.run([sys.executable, "-c", code, "plain"], capture_output=True, text=True, timeout=60)
+    assert (p.returncode, p.stdout) == (3, "buffered, not flushed")
+    assert (tmp_path / "handler").read_text() == "ran"
+    (tmp_path / "handler").unlink()
+    p = subprocess.run([sys.executable, "-c", code, "thread"], capture_output=True, text=True, timeout=60)
+    assert (p.returncode, p.stdout) == (7, "buffered, not flushed")
+    assert (tmp_path / "handler").read_text() == "ran"
