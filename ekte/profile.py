@@ -130,7 +130,8 @@ class ExtractSettings(_Strict):
         default_factory=lambda: ["Aktenzeichen", "Az.", "Az", "Geschäftszeichen", "Unser Zeichen", "Ihr Zeichen",
                                  "Kassenzeichen", "Gesch.-Z.", "Geschäftsz.", "Aktenz.", "Vorgangsnummer", "Ihr Az.",
                                  "Unser Az.", "Ihr Aktenzeichen", "Unser Aktenzeichen", "Zeichen", "Gz.", "GZ",
-                                 "Gesch.-Zeichen"]
+                                 "Gesch.-Zeichen", "Antragsnummer", "Registriernummer", "Bearbeitungsnummer",
+                                 "Antrags-Nr.", "Vorgangs-Nr."]  # these last name other numbers (extract/filenumber.py)
     )
     #: when a document carries no Aktenzeichen, one is assigned from this
     #: template: {aktenplan}, {year}, {seq} (a running number per aktenplan

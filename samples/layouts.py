@@ -44,7 +44,17 @@ STREET_LABELS = ["Straße, Hausnummer", "Straße / Nr.", "Straße und Hausnr.", 
 PLZ_ORT_LABELS = ["PLZ, Ort", "PLZ / Ort", "Postleitzahl, Ort", "PLZ und Ort"]
 ONELINE_LABELS = ["Anschrift", "Wohnanschrift", "Adresse", "Meldeanschrift"]
 BIRTH_LABELS = ["Geburtsdatum", "Geb.-Datum", "geboren am", "Tag der Geburt"]
-AZ_LABELS = ["Aktenzeichen", "Geschäftszeichen", "Az.", "Ihr Zeichen", "Kassenzeichen"]
+AZ_LABELS = ["Aktenzeichen", "Geschäftszeichen", "Az.", "Ihr Zeichen", "Gz."]
+#: numbers that are not the county's file number (ekte/stages/extract/filenumber.py): never the truth's Aktenzeichen
+OTHER_NUMBER_LABELS = ["Kassenzeichen", "Unser Zeichen", "Antragsnummer", "Vorgangsnummer", "Registriernummer",
+                       "Bearbeitungsnummer"]
+
+
+def other_number(rng: random.Random, year: int) -> str:
+    """A number in a file number's shape that is some other office's or portal's."""
+    return rng.choice([aktenzeichen2(rng, year), f"ANT-{year}-{rng.randint(1000, 999999):06d}",
+                       f"{rng.randint(1, 9)}.{rng.randint(1000, 9999)}.{rng.randint(100000, 999999)}.{rng.randint(1, 9)}",
+                       f"{rng.randint(10, 99)}-{rng.choice(['BA', 'VG', 'OA'])}-{year}/{rng.randint(100, 9999):04d}"])
 
 
 def date_forms(d: tuple[int, int, int], rng: random.Random) -> str:
@@ -140,6 +150,9 @@ def enrich(s: Any, rng: random.Random, p: dict[str, str], other: Callable[[], di
         q = other() if rng.random() < 0.5 else p
         sections.append(("Bankverbindung", [("Kontoinhaber/in", f"{q['vorname']} {q['nachname']}")] + iban))
     rest = [(rng.choice(AZ_LABELS), az)] if az is not None else []
+    if rng.random() < 0.4:  # another office's or a portal's number beside it, or alone
+        rest.insert(rng.randrange(len(rest) + 1),
+                    (rng.choice(OTHER_NUMBER_LABELS), other_number(rng, int(f.get("antragsdatum", "2026")[-4:]))))
     sections.append(("Angaben zum Antrag", rest + matter))
     if rng.random() < 0.5:
         sections.insert(0, sections.pop())
@@ -224,7 +237,7 @@ def render_window(pdf: Any, s: Any, rng: random.Random, lines: list[str], p: dic
     info = []
     for head, rows in s.sections:
         for lab, val in rows:
-            if lab in AZ_LABELS:
+            if lab in AZ_LABELS or lab in OTHER_NUMBER_LABELS:
                 info.append((lab, val))
     info.append(("Datum", s.extra_lines[0].split("den ")[-1]))
     pdf.set_font("Helvetica", "", 8)
@@ -240,7 +253,7 @@ def render_window(pdf: Any, s: Any, rng: random.Random, lines: list[str], p: dic
     pdf.multi_cell(0, 5, _l1("Sehr geehrte Damen und Herren,\n" + " ".join(s.intro)), new_x="LMARGIN", new_y="NEXT")
     lines.append(" ".join(s.intro))
     for head, rows in s.sections:
-        rows = [r for r in rows if r[0] not in AZ_LABELS]
+        rows = [r for r in rows if r[0] not in AZ_LABELS and r[0] not in OTHER_NUMBER_LABELS]
         if not rows:
             continue
         pdf.ln(2)

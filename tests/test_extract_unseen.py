@@ -241,3 +241,130 @@ def test_a_labels_word_ending_a_sentence_is_no_label(profile):
             "Gemarkung. Die Bauvorlagen liegen diesem Antrag bei.\nNachname\nNeumann\nGemarkung\nAltdorf\nFlur\n37")
     cands = ex.candidates(_doc(text, "bauantrag"), profile)
     assert [c.value for c in cands if c.field == "gemarkung" and c.source in ("right", "below")] == ["Altdorf"]
+
+
+# -- born12: which number is the file number, values broken over lines ----------------------
+
+_WBK = "Antrag auf Erteilung einer Waffenbesitzkarte\n\n{}\nName: Weber\nVorname: Jana\n"
+
+
+@pytest.mark.parametrize("line", [
+    "Kassenzeichen: 5.0123.456789.1", "Kassenzeichen: ZUL-2026-00871",  # a payment reference, even in the county's shape
+    "Unser Zeichen: K 7 - 55.01 - 12/26",  # the writer's own reference
+    "Antragsnummer: 32.1-1234/2026", "Antragsnummer: ANT-2026-004711", "Vorgangsnummer: 63-BA-2026/0412",  # a portal's
+    "Registriernummer (falls vorhanden): 09 123 456 7890", "Bearbeitungsnummer: B-2026/0815",
+    "Vorgangsnummer\n12.8.5-116/2026", "Az.: BL 3 - 64.97 - 2068/25      Kassenzeichen: 26.5.6-803/2026",  # below, beside
+])
+def test_another_offices_number_is_never_the_aktenzeichen(profile, line):
+    got = fields(_WBK.format(line), profile)
+    assert "aktenzeichen" not in got or got["aktenzeichen"].value == "BL 3 - 64.97 - 2068/25"
+
+
+@pytest.mark.parametrize("line,az", [
+    ("Az. 32.3 - W - 7111/26", "32.3 - W - 7111/26"),  # "Az." without colon, a file number after it
+    ("Az. S 55 - 1111/2025", "S 55 - 1111/2025"),
+    ("Geschäftszeichen\n32.3 - W - 7111/26 03.06.26", "32.3 - W - 7111/26"),  # the letter's date beside it
+])
+def test_file_number_under_its_own_label(profile, line, az):
+    assert fields(_WBK.format(line), profile)["aktenzeichen"].value == az
+
+
+def test_az_without_colon_before_words_is_no_label(profile):
+    assert "aktenzeichen" not in fields(_WBK.format("Az. des Landratsamts bitte angeben"), profile)
+
+
+@pytest.mark.parametrize("text,field,want", [
+    ("Ich beantrage die Neuzulassung des Fahrzeugs mit der FIN WVWW5KZDBCDRV9\nS7T. Danke.", "fin", "WVWW5KZDBCDRV9S7T"),
+    ("mit der Fahrzeug-Identifizierungsnummer TMB9SWJPM\nSC4X3ESR. Das Kennzeichen", "fin", "TMB9SWJPMSC4X3ESR"),
+    ("Ich beantrage die Zulassung, die eVB-Nummer lautet TJR\nF6FJ. Danke.", "evb", "TJRF6FJ"),
+])
+def test_a_code_broken_over_the_lines_of_a_sentence(profile, text, field, want):
+    assert fields(f"Antrag auf Zulassung\n\n{text}\n", profile, "kfz_zulassung")[field].value == want
+
+
+@pytest.mark.parametrize("text,field", [
+    ("mit der FIN WVWW5KZDBCDRV9\nS7TX9. Danke.", "fin"),  # 19 characters joined: not a FIN
+    ("die eVB-Nummer lautet TJR\nFAHRZEUG ist versichert.", "evb"),
+])
+def test_a_broken_code_of_the_wrong_length_is_not_joined(profile, text, field):
+    got = fields(f"Antrag auf Zulassung\n\n{text}\n", profile, "kfz_zulassung")
+    assert field not in got or got[field].confidence < 0.9
+
+
+def test_a_word_printed_over_the_value_leaves_it_unsure(profile):
+    """A stamp's word ("Kreisverwaltung") set over the cell of "Familienname: Demir" comes later in the
+    page's text: the value read with it is not sure (it was 'Kreisverwaltung Demir' at 0.99)."""
+    text = "Anmeldung zur Sperrmüllabholung\nFamilienname: Demir\nRufname: Özlem\nKreisverwaltung"
+    s = text.index
+    ws = [Word("Anmeldung", 60, 100, 110, 108, 0, 9), Word("zur", 112, 100, 125, 108, 10, 13),
+          Word("Sperrmüllabholung", 127, 100, 200, 108, 14, 31),
+          Word("Familienname:", 59.5, 156.4, 107.2, 164.7, s("Familienname:"), s("Familienname:") + 13),
+          Word("Demir", 153.0, 156.3, 170.7, 169.4, s("Demir"), s("Demir") + 5),
+          Word("Rufname:", 59.5, 176.4, 95.2, 184.7, s("Rufname:"), s("Rufname:") + 8),
+          Word("Özlem", 153.0, 176.3, 175.7, 184.4, s("Özlem"), s("Özlem") + 5),
+          Word("Kreisverwaltung", 134.1, 158.5, 203.5, 170.0, s("Kreis"), len(text))]
+    got = fields(text, profile, None, ws)
+    assert "nachname" not in got or got["nachname"].value == "Demir" or got["nachname"].confidence < 0.9
+
+
+def _side_by_side(h1: str, h2: str, a: tuple, b: tuple) -> str:
+    rows = [("Familienname", a[0], b[0]), ("Vorname", a[1], b[1]), ("Straße und Hausnummer", a[2], b[2]),
+            ("PLZ, Ort", a[3], b[3])]
+    t = "Antrag auf Eingliederungshilfe\n\nAngaben zu den Personen\n" + " " * 30 + f"{h1:<30}{h2}\n"
+    return t + "".join(f"{lab:<30}{x:<30}{y}\n" for lab, x, y in rows)
+
+
+_WEBER = ("Weber", "Jana", "Lindenweg 4", "12345 Musterstadt")
+_KRAUSE = ("Krause", "Tim", "Ringstraße 9", "54321 Anderort")
+
+
+@pytest.mark.parametrize("h1,h2,a,b", [
+    ("Antragsteller/in", "Bevollmächtigte/r", _WEBER, _KRAUSE), ("Bevollmächtigte/r", "Antragsteller/in", _KRAUSE, _WEBER),
+    ("Leistungsberechtigte Person", "Gesetzliche Vertretung", _WEBER, _KRAUSE),
+    ("Gesetzliche/r Betreuer/in", "Antragstellende Person", _KRAUSE, _WEBER),
+])
+def test_persons_side_by_side_the_applicants_column(profile, h1, h2, a, b):
+    """Two persons in the columns of one table: the applicant's column, wherever it stands."""
+    got = fields(_side_by_side(h1, h2, a, b), profile, "eingliederungshilfe")
+    want = {"nachname": "Weber", "vorname": "Jana", "strasse": "Lindenweg 4", "plz": "12345", "ort": "Musterstadt"}
+    assert {k: got[k].value for k in want if k in got} == want
+
+
+@pytest.mark.parametrize("head,want", [
+    ("SV Grün-Weiß Oberwiesenbach e.V.\nKastanienhof 93 · 09526 Hohenlinden-Süd · Telefon 02416 1158941",
+     {"strasse": "Kastanienhof 93", "plz": "09526", "ort": "Hohenlinden-Süd"}),  # a club's letter head
+    ("TSV Musterhausen 1890 e.V. · Schulstraße 117 · 49374 Musterhausen",
+     {"strasse": "Schulstraße 117", "plz": "49374", "ort": "Musterhausen"}),  # its return-address line
+    ("Sönke von Ahlen · An der Alten Ziegelei 32 · 82756 Hohenlinden-Süd",
+     {"vorname": "Sönke", "nachname": "von Ahlen", "strasse": "An der Alten Ziegelei 32", "plz": "82756"}),
+])
+def test_a_senders_address_on_one_line(profile, head, want):
+    text = f"{head}\n\nLandkreis Musterland\nKreishausstraße 1\n12345 Kreisstadt\n\nAntrag auf Förderung\n\n" \
+           "Sehr geehrte Damen und Herren,\nwir beantragen einen Zuschuss.\n"
+    got = fields(text, profile)
+    assert {k: got[k].value for k in want if k in got} == want
+
+
+def test_the_authoritys_address_line_is_not_the_senders(profile):
+    text = "Landkreis Musterland · Kreishausstraße 1 · 12345 Kreisstadt\n\nAntrag\n\nName: Weber\n"
+    assert "strasse" not in fields(text, profile)
+
+
+def test_short_words_of_a_large_font_stay_in_their_cell():
+    """"Neustadt a. d. Weide" set large: the gaps after "a." and "d." are no cell borders."""
+    from ekte.stages.layout import rows
+    ws = [Word("Wohnort", 62.4, 254.5, 90.7, 262.9, 0, 7), Word("Neustadt", 228.1, 248.8, 271.1, 275.6, 8, 16),
+          Word("a.", 278.4, 248.8, 286.1, 275.6, 17, 19), Word("d.", 293.5, 248.8, 300.9, 275.6, 20, 22),
+          Word("Weide", 306.2, 248.8, 340.9, 275.6, 23, 28)]
+    (row,) = rows(ws)
+    assert [[w.text for w in c] for c in row.cells] == [["Wohnort"], ["Neustadt", "a.", "d.", "Weide"]]
+
+
+def test_postleitzahl_wohnort_in_one_box_is_one_label(profile):
+    text = "Anmeldung\nPostleitzahl, Wohnort\n53561 Bad Quellenau\nTelefon"
+    ws = [Word("Anmeldung", 60, 100, 110, 108, 0, 9), Word("Postleitzahl,", 60.1, 220.4, 92.1, 227.6, 10, 23),
+          Word("Wohnort", 93.7, 220.4, 116.8, 227.6, 24, 31), Word("53561", 62.1, 232.4, 78.9, 245.5, 32, 37),
+          Word("Bad", 81.2, 232.4, 94.6, 245.5, 38, 41), Word("Quellenau", 94.6, 232.4, 124.1, 245.5, 42, 51),
+          Word("Telefon", 60.1, 252.4, 90.1, 259.6, 52, 59)]
+    got = fields(text, profile, None, ws)
+    assert (got["plz"].value, got["ort"].value) == ("53561", "Bad Quellenau")

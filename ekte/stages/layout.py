@@ -266,10 +266,17 @@ def rows(words: list[Word], gap: float = 1.6) -> list[Row]:
         ln.sort(key=lambda w: w.x0)
         cells: list[list[Word]] = [[ln[0]]]
         for a, b in zip(ln, ln[1:]):
-            cw = min(a.char_w, b.char_w)
+            cw = _gap_unit(a, b)
             if b.x0 - a.x1 > gap * cw + 1.0:
                 cells.append([b])
             else:
                 cells[-1].append(b)
         out.append(Row(ln, cells))
     return out
+
+
+def _gap_unit(a: Word, b: Word) -> float:
+    """The character width a gap between *a* and *b* is measured in: the narrower word's -- but a word of
+    one or two characters ("a.", "d." in "Neustadt a. d. Weide") says little about its font's width; its
+    height (a fifth of it, some half of an average letter of that size) is its floor."""
+    return min(w.char_w if len(w.text) > 2 else max(w.char_w, 0.2 * w.h) for w in (a, b))

@@ -30,6 +30,7 @@ from ekte import patterns as bounded  # the profile's patterns in bounded time
 from ekte.model import Field
 from ekte.stages.extract.candidates import PERSON_FIELDS, Cand, layout_candidates
 from ekte.stages.extract.checks import Facts, capped, impossible_date
+from ekte.stages.extract.filenumber import file_numbers_only
 from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.lexicon import lexicon, norm
 from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
@@ -97,7 +98,7 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
             c.ocr = pno in ocr_pages
             if c.ocr:
                 c.wconf = word_confidence(words, c.start, c.end)
-        out += _without_overlaps(page)
+        out += _without_overlaps(file_numbers_only(page, text))
     return out
 
 

@@ -2,8 +2,7 @@
 its cell, or the next cell) or below it (in its column), up to the next
 label; section headings decide whose value it is.
 
-Every candidate carries what the scorer needs to judge it (how the label
-matched, where the value was, whose section, whether it parsed)."""
+Every candidate carries what the scorer needs (how the label matched, where the value was, whose section)."""
 
 from __future__ import annotations
 
@@ -12,6 +11,8 @@ from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, section_of
+from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
+from ekte.stages.extract.filenumber import numbered
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
@@ -153,7 +154,7 @@ def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     ci = _cell_index(row, h.j - 1)
     cell_end = sum(len(c) for c in row.cells[:ci + 1])
     if h.j < min(cell_end, nxt):
-        if h.label.weak and not h.colon:
+        if h.label.weak and not h.colon and not numbered(h.label.field, row.words[h.j:h.j + 2]):
             return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
         rest = row.words[h.j:min(cell_end, nxt)]
         if V.strip_debris(" ".join(w.text for w in rest)) or nxt < cell_end:
@@ -208,16 +209,6 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
 _DATE_PARTS = re.compile(r"(?i)tag|monat|jahr|tt|mm|jj|jjjj")
 
 
-def _boxed_date(rws: list[Row], ws: list[Word]) -> str | None:
-    """A date written one digit per box, its parts in cells of their own ("1 3 | 0 4 | 2 0 2 3"): DD.MM.YYYY."""
-    row = next((rw for rw in rws if ws[0] in rw.words), None)
-    ids = {id(w) for w in ws}
-    parts = [p for p in ("".join(w.text for w in c if id(w) in ids) for c in (row.cells if row else [])) if p]
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and [len(p) for p in parts] in ([2, 2, 4], [2, 2, 2]):
-        return ".".join(parts)
-    return None
-
-
 def _worded(row: Row, h: Hit) -> bool:
     """A weak label word without a colon that its cell goes on after ("Straße des Friedens 103"):
     a value that begins like a label, not the next label."""
@@ -229,59 +220,12 @@ def _worded(row: Row, h: Hit) -> bool:
 _NAMED_LIKE = ("strasse", "anschrift", "ort", "verein", "name")
 
 
-def _cells_spanned(rws: list[Row], ws: list[Word]) -> int:
-    """In how many cells of their row the words *ws* stand."""
-    row = next((rw for rw in rws if ws[0] in rw.words), None)
-    if row is None:
-        return 1
-    ids = {id(w) for w in ws}
-    return sum(any(id(w) in ids for w in c) for c in row.cells)
-
-
 def _emit(out: list[Cand], field: str, p: V.Parsed | None, base: Cand, raw: str) -> None:
     street = field == "strasse" and not any(ch.isdigit() for ch in p.value) if p else False  # its number may follow
     if p is None or not p.value or (not p.ok and base.source == "below" and not street):
         return
     c = Cand(**{**base.__dict__, "field": field, "value": p.value, "ok": p.ok, "repaired": p.repaired, "raw": raw})
     out.append(c)
-
-
-#: fields whose value may wrap onto the next line of its cell ("Sankt" / "Ottilien am Forst")
-_WRAPPING = ("ort", "verein", "gemarkung", "plz_ort")
-
-
-def _ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "anschrift") -> tuple[str, int]:
-    """A value that goes on in the next line of its cell: an address cut after
-    its PLZ ("Querstraße 47, 41285" / "Rabenstein"), an Ort or a club's name
-    wrapped ("Sankt" / "Ottilien am Forst") -- the next line's cell at the
-    value's x, with nothing left of it (no label of its own).  (text, end offset)."""
-    cut = re.search(r"\d{5}\s+\S|\d{5}\s*$", text) if field == "anschrift" else field in _WRAPPING
-    if r + 1 >= len(rws) or not cut:
-        return text, ws[-1].end
-    nxt, cw = rws[r + 1], ws[0].char_w
-    if nxt.y - rws[r].y > 1.6 * ws[0].h or any(w.x1 < ws[0].x0 - cw for w in nxt.words):
-        return text, ws[-1].end
-    c = nxt.cells[0]
-    if abs(c[0].x0 - ws[0].x0) < 1.5 * cw and not any(ch == ":" or (ch.isdigit() and field != "verein")
-                                                      for w in c for ch in w.text) and len(c) <= 5:
-        return text + " " + " ".join(w.text for w in c), c[-1].end
-    return text, ws[-1].end
-
-
-def _iban_tail(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:
-    """An IBAN wrapped in a narrow column ("DE58 8710 3796 4697" / "3004 93"): the groups on one of
-    the next two lines at its x, taken only when the check digits then add up.  (text, end offset)"""
-    p = V.v_iban(text)
-    if p is None or p.ok:
-        return text, ws[-1].end
-    for nxt in rws[r + 1:r + 3]:
-        c = next((c for c in nxt.cells if abs(c[0].x0 - ws[0].x0) < 1.5 * ws[0].char_w), None)
-        if nxt.y - rws[r].y < 2.2 * ws[0].h and c and all(re.fullmatch(r"[A-Z0-9]{1,4}", w.text) for w in c):
-            joined = text + " " + " ".join(w.text for w in c)
-            q = V.v_iban(joined)
-            if q is not None and q.ok and not q.repaired:
-                return joined, c[-1].end
-    return text, ws[-1].end
 
 
 _CONTINUES = re.compile(r"(?:der|des|die|dem|den|zur|zum|für|von|vom|und)\b")
@@ -342,6 +286,29 @@ def with_house_numbers(cands: list[Cand]) -> list[Cand]:
     return out
 
 
+#: the roles a document's own person may have (``extract.person_roles``)
+_OWN = ("applicant", "subject", "chair")
+
+
+def _further_columns(row: Row, h: Hit, right: list[Word], hits: list[Hit], where: tuple, rb: Cand, out: list[Cand],
+                     validators: dict) -> None:
+    """Persons side by side in a table ("Straße und Hausnummer | Ringstraße 9 | Lindenweg 4" under
+    "Bevollmächtigte/r | Antragsteller/in"): each further cell of the label's row up to the next
+    label is a value too, whose by its column's heading -- only the person's own after someone else's."""
+    sections, r, page_w = where
+    nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
+    k, first = 0, None
+    for cell in row.cells:
+        if first is not None and k < nxt:
+            role = role_at(sections, r, cell[0].x0, page_w)
+            if role in _OWN and rb.role not in _OWN:  # the person's own column after someone else's
+                c = Cand(**{**rb.__dict__, "role": role, "start": cell[0].start, "end": cell[-1].end})
+                parse_label_value(h, " ".join(w.text for w in cell), c, out, validators)
+        if first is None and right[0] in cell:
+            first = cell
+        k += len(cell)
+
+
 def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon, min_sim: float,
                       validators: dict) -> list[Cand]:
     page_w, page_h = _page_geometry(words)
@@ -368,12 +335,14 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                     rb.role = role_at(sections, r, right[0].x0, page_w) or rb.role
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
                 text = " ".join(w.text for w in right)
-                if h.label.field in ("anschrift",) + _WRAPPING:
-                    text, rb.end = _ort_below(rws, r, right, text, h.label.field)
+                if h.label.field in ("anschrift",) + WRAPPING:
+                    text, rb.end = ort_below(rws, r, right, text, h.label.field)
                 elif h.label.field == "iban":
-                    text, rb.end = _iban_tail(rws, r, right, text)
+                    text, rb.end = iban_tail(rws, r, right, text)
                 n = len(out)
                 parse_label_value(h, text, rb, out, validators)
+                if own_cell and not h.label.role:
+                    _further_columns(row, h, right, hits[r], (sections, r, page_w), rb, out, validators)
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
                 if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
@@ -384,11 +353,11 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             first = below[0]
             base.source, base.start, base.end = "below", first[0].start, first[-1].end
             # words of more than one cell below the label: something else stands in the value (a stamp's word)
-            base.debris = _cells_spanned(rws, first) > 1
+            base.debris = cells_spanned(rws, first) > 1
             base.dist = (first[0].cy - lw.cy) / lw.h
             text = " ".join(w.text for w in first)
             if h.label.field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
-                text = _boxed_date(rws, first) or text
+                text = boxed_date(rws, first) or text
             if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
                     w.text for w in below[1])):
                 text += ", " + " ".join(w.text for w in below[1])

@@ -138,7 +138,7 @@ def _two_words(raw: str) -> bool:
 def type_ok(c: Cand) -> bool:
     """The value as written passes its field's check (see the module's ``type``)."""
     v = c.value
-    if not c.ok or c.repaired or c.debris:
+    if not c.ok or c.repaired or c.debris or _overlaid(c):
         return False
     f = c.field
     if f in ("vorname", "nachname"):
@@ -170,6 +170,12 @@ def type_ok(c: Cand) -> bool:
         return True
     p = check(v)
     return bool(p and p.ok and not p.repaired)
+
+
+def _overlaid(c: Cand) -> bool:
+    """A value whose words come from elsewhere in the page's text (a stamp's "Kreisverwaltung" printed over
+    the cell of "Familienname: Demir"): its span runs backwards or is far longer than its words."""
+    return c.source in _LABELLED and (c.end < c.start or c.end - c.start > 2 * len(c.raw) + 40)
 
 
 def _az_words_ok(v: str) -> bool:

@@ -16,7 +16,10 @@ _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisauss
                         r"bürgermeister|gemeindeverwaltung|amt\b|ämter|behörde|zulassungsstelle|gesundheitsamt|"
                         r"bauaufsicht|veterinäramt|sozialamt|bürgerservice|posteingang|kreishaus|rathaus|z\.\s?hd)")
 _PLZ_LINE = re.compile(r"^(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d]{1,40}$")
-_NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
+_NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+(?:(?:von|van|de|der|zu|vom|zur|ter)\s+)?"
+                        r"[A-ZÄÖÜ][\w\-']+){1,3}$")
+#: a registered club's name (its legal form at the end)
+_CLUB = re.compile(r"\be\.\s?V\.?$")
 _AZ_TAIL = re.compile(r"(?:[/\-.][^\W_]{1,12})*(?![\w/\-])|")
 #: the return-address line's separators: "·", and what OCR reads for it on a scan ("-", ":", "+", "»" … alone)
 _SENDER_SEP = re.compile(r"\s*(?:[·•|]|,|\s[-–:+*«»]\s)\s*")
@@ -177,18 +180,22 @@ def _cell_above(rws: list[Row], k: int, x0: float, x1: float) -> str:
     return ""
 
 
-def _sender_line(pno: int, row: Row, y: float) -> list[Cand]:
-    """The return-address line above a window: "Jana Weber · Lindenweg 4a · 12345 Musterstadt"."""
+def _sender_line(pno: int, row: Row, y: float, above: str = "") -> list[Cand]:
+    """The return-address line above a window: "Jana Weber · Lindenweg 4a · 12345 Musterstadt"; a
+    letter head's "Kastanienhof 93 · 09526 Hohenlinden-Süd · Telefon …" under the sender's name
+    (*above*, the row before); a club's ("TSV Musterhausen 1890 e.V. · Schulstraße 117 · …")."""
     parts = _SENDER_SEP.split(row.text)
-    if not (3 <= len(parts) <= 5 and _PLZ_LINE.match(parts[-1]) and not _AUTHORITY.search(row.text)):
+    i = next((i for i, t in enumerate(parts) if i >= 1 and _PLZ_LINE.match(t)), 0)
+    if not (2 <= len(parts) <= 6 and 1 <= i <= 2) or _AUTHORITY.search(row.text + " " + above):
         return []
-    a = V.parse_address(parts[-2] + ", " + parts[-1])
-    nm = V.split_name(parts[0]) if _NAME_LINE.match(parts[0]) else None
-    if not nm:
+    a = V.parse_address(parts[i - 1] + ", " + parts[i])
+    who = parts[0].strip() if i == 2 else above.strip()
+    nm = V.split_name(who) if _NAME_LINE.match(who) else None
+    if not a.get("strasse") or not (nm or _CLUB.search(who)):
         return []
     s, e = row.words[0].start, row.words[-1].end
-    found = [("strasse", a.get("strasse")), ("plz", a.get("plz")), ("ort", a.get("ort")),
-             ("vorname", nm[0]), ("nachname", nm[1])]
+    found = [("strasse", a.get("strasse")), ("plz", a.get("plz")), ("ort", a.get("ort"))]
+    found += [("vorname", nm[0]), ("nachname", nm[1])] if nm and i == 2 else []
     return [c for f, v in found if v for c in [_cand(f, V.Parsed(v), pno, s, e, "header", y, "applicant")] if c]
 
 
@@ -214,5 +221,5 @@ def header_candidates(pno: int, rws: list[Row], page_h: float) -> list[Cand]:
                 else "applicant"
             name_row = top[k - 2] if k >= 2 and _NAME_LINE.match(name_t) else None
             out += _block_cands(pno, [name_row, name_t, top[k - 1], street, row, t], y, role)
-        out += _sender_line(pno, row, y)
+        out += _sender_line(pno, row, y, top[k - 1].text if k else "")
     return out

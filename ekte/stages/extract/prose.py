@@ -131,7 +131,11 @@ _IN_TEXT = (
      V.v_flurstueck),
     ("betrag_eur", re.compile(r"\b(?:Zuschuss|Zuwendung|Förderung|Beihilfe)\w*\s+(?:in\s+Höhe\s+)?von\s+(?:EUR\s?|€\s?)?"
                               r"(\d{1,3}(?:\.\d{3})*(?:,\d{2}|,-)?)(?=\s?(?:€|EUR|Euro)\b|\s?€)"), V.v_betrag),
-    ("fin", re.compile(r"\b(?:FIN|Fahrzeug-Identifizierungsnummer|Fahrgestellnummer)\s+([A-HJ-NPR-Z0-9]{17})\b"), V.v_fin),
+    # a code may break over the lines of a sentence ("… mit der FIN WVWW5KZDBCDRV9" / "S7T."): its parts are joined
+    ("fin", re.compile(r"\b(?:FIN|Fahrzeug-Identifizierungsnummer|Fahrgestellnummer)\s+"
+                       r"((?=[A-HJ-NPR-Z0-9]{0,16}\d)[A-HJ-NPR-Z0-9]{17}\b|[A-HJ-NPR-Z0-9]{4,16}\n[A-HJ-NPR-Z0-9]{1,13}\b)"), V.v_fin),
+    ("evb", re.compile(r"\beVB(?:-Nummer)?\s+(?:lautet\s+|ist\s+)?((?=[A-Z]{0,6}\d)[A-Z0-9]{7}\b|[A-Z0-9]{2,6}\n[A-Z0-9]{1,5}\b)"),
+     V.v_evb),
     ("telefon", re.compile(r"\berreichbar\s+(?:unter|über)\s+(?:(?:Tel\.|Telefon|der\s+Nummer)\s*:?\s*)?"
                            r"(\+?[\d(][\d /()\-]{5,}\d)"), V.v_telefon),
     ("kennzeichen", re.compile(r"\bKennzeichen\s+([A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s?\d{1,4}[EH]?)\b"), V.v_kennzeichen),
@@ -144,7 +148,9 @@ def running_values(pno: int, text: str) -> list[Cand | None]:
     for field, rx, check in _IN_TEXT:
         m = rx.search(text)
         if m:
-            out.append(_cand(field, check(m.group(1)), pno, m.start(1), m.end(1), "pattern", raw=m.group(1)))
+            raw = m.group(1).replace("\n", "")  # a code broken over two lines: the length must come out right
+            p = check(raw) if "\n" not in m.group(1) or len(raw) == {"fin": 17, "evb": 7}.get(field) else None
+            out.append(_cand(field, p, pno, m.start(1), m.end(1), "pattern", raw=raw))
     return out
 
 

@@ -360,14 +360,14 @@ def v_betrag(raw: str) -> Parsed | None:
 #: what ends an Aktenzeichen that runs on in its cell
 _AZ_STOP = re.compile(r"\s(?:vom|v\.|Datum|Bitte|bei|Ihre?|Unser|Tel|Telefon|E-Mail)\b.*$", re.I)
 _AZ_TOKEN = re.compile(r"[\w./\-–]{1,24}")
-_AZ_DATED = re.compile(r"(?<=\S),\s*\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})$")
+_AZ_DATED = re.compile(r"(?<=\S)(?:,\s*|\s+)\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})$")
 
 
 def v_aktenzeichen(raw: str) -> Parsed | None:
     """An Aktenzeichen as the token sequence to the end of its value
     ("AB 3 - 12.10 - 1234/25", "S 55 - 1111/2025", "632-1234/2025/Bau")."""
     v = _AZ_STOP.sub("", strip_debris(raw)).strip(" .,;")
-    v = _AZ_DATED.sub("", v)  # "Ihr Zeichen, Ihre Nachricht vom" / "53.1 - IfSG - 8423/25, 23.3.2025": the date is the letter's
+    v = _AZ_DATED.sub("", v)  # "… vom" / "53.1 - IfSG - 8423/25, 23.3.2025", "… 7111/26 03.06.26": the letter's date
     if not any(c.isdigit() for c in v):
         return None  # "Ihr Zeichen, Ihre Nachricht vom": the rest of a label, no file number
     tokens = v.split(" ")

@@ -1,0 +1,67 @@
+"""A label's value that goes on beyond its first words: wrapped onto the next line
+of its cell (an Ort, a club's name, an address cut after its PLZ), an IBAN's last
+groups in a narrow column, a date one digit per box, words across cells."""
+
+from __future__ import annotations
+
+import re
+
+from ekte.stages.extract import values as V
+from ekte.stages.layout import Row, Word
+
+
+def boxed_date(rws: list[Row], ws: list[Word]) -> str | None:
+    """A date written one digit per box, its parts in cells of their own ("1 3 | 0 4 | 2 0 2 3"): DD.MM.YYYY."""
+    row = next((rw for rw in rws if ws[0] in rw.words), None)
+    ids = {id(w) for w in ws}
+    parts = [p for p in ("".join(w.text for w in c if id(w) in ids) for c in (row.cells if row else [])) if p]
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and [len(p) for p in parts] in ([2, 2, 4], [2, 2, 2]):
+        return ".".join(parts)
+    return None
+
+
+def cells_spanned(rws: list[Row], ws: list[Word]) -> int:
+    """In how many cells of their row the words *ws* stand."""
+    row = next((rw for rw in rws if ws[0] in rw.words), None)
+    if row is None:
+        return 1
+    ids = {id(w) for w in ws}
+    return sum(any(id(w) in ids for w in c) for c in row.cells)
+
+
+#: fields whose value may wrap onto the next line of its cell ("Sankt" / "Ottilien am Forst")
+WRAPPING = ("ort", "verein", "gemarkung", "plz_ort")
+
+
+def ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "anschrift") -> tuple[str, int]:
+    """A value that goes on in the next line of its cell: an address cut after
+    its PLZ ("Querstraße 47, 41285" / "Rabenstein"), an Ort or a club's name
+    wrapped ("Sankt" / "Ottilien am Forst") -- the next line's cell at the
+    value's x, with nothing left of it (no label of its own).  (text, end offset)."""
+    cut = re.search(r"\d{5}\s+\S|\d{5}\s*$", text) if field == "anschrift" else field in WRAPPING
+    if r + 1 >= len(rws) or not cut:
+        return text, ws[-1].end
+    nxt, cw = rws[r + 1], ws[0].char_w
+    if nxt.y - rws[r].y > 1.6 * ws[0].h or any(w.x1 < ws[0].x0 - cw for w in nxt.words):
+        return text, ws[-1].end
+    c = nxt.cells[0]
+    if abs(c[0].x0 - ws[0].x0) < 1.5 * cw and not any(ch == ":" or (ch.isdigit() and field != "verein")
+                                                      for w in c for ch in w.text) and len(c) <= 5:
+        return text + " " + " ".join(w.text for w in c), c[-1].end
+    return text, ws[-1].end
+
+
+def iban_tail(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:
+    """An IBAN wrapped in a narrow column ("DE58 8710 3796 4697" / "3004 93"): the groups on one of
+    the next two lines at its x, taken only when the check digits then add up.  (text, end offset)"""
+    p = V.v_iban(text)
+    if p is None or p.ok:
+        return text, ws[-1].end
+    for nxt in rws[r + 1:r + 3]:
+        c = next((c for c in nxt.cells if abs(c[0].x0 - ws[0].x0) < 1.5 * ws[0].char_w), None)
+        if nxt.y - rws[r].y < 2.2 * ws[0].h and c and all(re.fullmatch(r"[A-Z0-9]{1,4}", w.text) for w in c):
+            joined = text + " " + " ".join(w.text for w in c)
+            q = V.v_iban(joined)
+            if q is not None and q.ok and not q.repaired:
+                return joined, c[-1].end
+    return text, ws[-1].end

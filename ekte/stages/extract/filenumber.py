@@ -1,0 +1,60 @@
+"""Which number on a document is the authority's file number (issue 10, born12).
+
+A wrong Aktenzeichen is worse than none: none gets a new one assigned, a wrong
+one files the document into another person's case.  Decision (written down in
+README, issue 10): the Aktenzeichen is taken only under a label that means the
+county's own file number -- "Aktenzeichen", "Az." (with or without colon),
+"Geschäftszeichen", "Gz.", "Ihr Zeichen" / "Ihr Az." (the writer quoting the
+county's number).  The numbers other offices and portals give are no file
+number and are never taken as one, not even by the profile's file-number
+patterns: "Kassenzeichen" (a payment reference), "Unser Zeichen" (the
+writer's own), "Antragsnummer" / "Vorgangsnummer" (a portal's submission
+number), "Registriernummer" (a register's: the animal-disease fund, the club
+register), "Bearbeitungsnummer" (a processing number that names no file).
+Bare "Zeichen" stays as it was: a value, never a sure one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .scoring import Cand
+
+#: lexicon keys of labels that name some other number (see the module's text)
+OTHER_NUMBERS = {"kassenzeichen", "unser zeichen", "unser az.", "unser aktenzeichen", "vorgangsnummer",
+                 "antragsnummer", "registriernummer", "bearbeitungsnummer", "antrags-nr.", "vorgangs-nr."}
+#: such a label ending the text before a number on its line ("Kassenzeichen: ZUL-2026-00871")
+_OTHER_BEFORE = re.compile(
+    r"(?i)(?:kassenzeichen|unser(?:e)?\s+(?:zeichen|az\.?|aktenzeichen)|(?:vorgangs|antrags|registrier(?:ungs)?|"
+    r"bearbeitungs|kunden|mitglieds|steuer|rechnungs|auftrags)-?\s?(?:nummer|nr\.?))[^\n\w]{0,12}$")
+#: what begins a file number after a weak label without colon ("Az. 32.3 - W - 7111/26", "Az. S 55 - 1111/2025")
+_NUMBER_START = re.compile(r"(?:[A-ZÄÖÜ]{1,4}\s?)?\d")
+
+
+def numbered(field: str, rest: list) -> bool:
+    """A weak file-number label without colon ("Az.") whose cell goes on (*rest*: its next words) with a file number."""
+    return field == "aktenzeichen" and bool(_NUMBER_START.match(" ".join(w.text for w in rest)))
+
+
+def file_numbers_only(cands: list["Cand"], text: str) -> list["Cand"]:
+    """Drops the Aktenzeichen read under another number's label, by its label or,
+    for one found by its shape, by the words before it on its line."""
+    out = []
+    for c in cands:
+        if c.field == "aktenzeichen":
+            if c.label in OTHER_NUMBERS:
+                continue
+            if c.source == "pattern" and _OTHER_BEFORE.search(_before(text, c.start)):
+                continue
+        out.append(c)
+    return out
+
+
+def _before(text: str, start: int) -> str:
+    """The words before *start* on its line; the line above when it stands alone (a label above its value)."""
+    a = text.rfind("\n", 0, start) + 1
+    if text[a:start].strip() or a == 0:
+        return text[max(a, start - 60):start]
+    return text[max(text.rfind("\n", 0, a - 1) + 1, a - 61):a - 1]
