@@ -145,6 +145,21 @@ def test_a_copy_in_the_done_folder_is_found_by_its_bytes(tmp_path):
     r = _delete(wd, d["id"], "--force")
     assert "done/Akte Schmidt/JS Schmidt.pdf" in r["removed"], r
     assert (wd / "done" / "Akte Schmidt" / "other.pdf").exists()
+    assert "done/Akte Schmidt" not in r["removed"]  # not empty: it stays
+
+
+def test_a_done_folder_left_empty_goes_with_the_copy(tmp_path):
+    """fresh27 N1: the daemon keeps an inbox's sub-folders in the done folder, named after a person
+    ("Akte Schmidt-Özdemir, Hannelore"); the copy went, the empty folder with the name stayed."""
+    wd = tmp_path / "wd"
+    d = ingest_json(_inbox(tmp_path / "in", BORN[:1]), "-w", wd, "-j", "1")["documents"][0]
+    folder = wd / "done" / "Akte Schmidt-Özdemir, Hannelore" / "2026"
+    folder.mkdir(parents=True)
+    shutil.copy(SAMPLES / "inbox" / BORN[0], folder / "HS Schmidt-Özdemir.pdf")
+    r = _delete(wd, d["id"], "--force")
+    assert "done/Akte Schmidt-Özdemir, Hannelore/2026/HS Schmidt-Özdemir.pdf" in r["removed"], r
+    assert {"done/Akte Schmidt-Özdemir, Hannelore/2026", "done/Akte Schmidt-Özdemir, Hannelore"} <= set(r["removed"])
+    assert (wd / "done").is_dir() and not any((wd / "done").iterdir())  # the done folder itself stays
 
 
 def test_quarantine_falls_due_and_due_never_cuts_the_id(tmp_path):

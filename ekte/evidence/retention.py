@@ -183,11 +183,11 @@ def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str]]:
     import shutil
 
     from ekte import fsutil
-    from ekte.evidence.retention_files import candidates, forget_exports
+    from ekte.evidence.retention_files import candidates, forget_exports, prune_done
 
     wd = Path(session.workdir).resolve()
     paths, kept = candidates(session, row)
-    removed = []
+    removed, gone_files = [], []
     for p in dict.fromkeys(Path(p) for p in paths):
         if not (p.exists() or p.is_symlink()):
             continue
@@ -202,6 +202,8 @@ def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str]]:
             shutil.rmtree(gone)
         else:
             p.unlink()
+            gone_files.append(wd / rel)
         removed.append(str(rel))
+    removed += [str(f.relative_to(wd)) for f in prune_done(session, gone_files)]
     forget_exports(session, row)
     return removed, list(dict.fromkeys(kept))

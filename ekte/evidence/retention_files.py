@@ -45,6 +45,24 @@ def done_dirs(session: Any) -> list[Path]:
     return list(dict.fromkeys(dirs))
 
 
+def prune_done(session: Any, removed: list[Path]) -> list[Path]:
+    """The folders inside a done folder that removing *removed* left empty,
+    removed too (the daemon keeps an inbox's sub-folders there, and their
+    names are often a person's: "Akte Schmidt-Özdemir, Hannelore")."""
+    roots = [d.resolve() for d in done_dirs(session)]
+    pruned: list[Path] = []
+    for p in removed:
+        folder = p.parent
+        while any(folder != r and r in folder.parents for r in roots):
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            pruned.append(folder)
+            folder = folder.parent
+    return pruned
+
+
 def candidates(session: Any, row: Any) -> tuple[list[Path], list[str]]:
     """The paths to remove (existing or not) and the notes on what is kept
     (:func:`forget_exports` once they are removed)."""
