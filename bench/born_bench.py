@@ -51,18 +51,20 @@ def born_data(tmp: Path, n: int) -> tuple[list[Path], list[Path]]:
 
 #: runs the command as a subreaper: every descendant (fork server, workers, a warm Ghostscript) is
 #: reaped here, so the CPU of the whole run is counted; prints the command's own CPU (the ekte
-#: process, with what it reaped itself — as before) and the whole run's, last on stderr
-_TREE = ("import ctypes, os, resource, subprocess, sys\n"
+#: process, with what it reaped itself — as before), the whole run's and the moment the command itself
+#: ended (CLOCK_BOOTTIME: the fork server may outlive it), last on stderr
+_TREE = ("import ctypes, os, resource, subprocess, sys, time\n"
          "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)\n"
          "p = subprocess.Popen(sys.argv[1:])\n"
          "_pid, status, own = os.wait4(p.pid, 0)\n"
+         "t = time.clock_gettime(time.CLOCK_BOOTTIME)\n"
          "while True:\n"
          "    try:\n"
          "        os.wait()\n"
          "    except ChildProcessError:\n"
          "        break\n"
          "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-         "print(f'EKTE-CPU {own.ru_utime + own.ru_stime:.3f} {r.ru_utime + r.ru_stime:.3f}', file=sys.stderr)\n"
+         "print(f'EKTE-CPU {own.ru_utime + own.ru_stime:.3f} {r.ru_utime + r.ru_stime:.3f} {t:.4f}', file=sys.stderr)\n"
          "sys.exit(os.waitstatus_to_exitcode(status))\n")
 
 
@@ -78,7 +80,8 @@ def ingest(src: Path, wd: Path, jobs: int, code: Path | None = None) -> tuple[fl
     dt = time.monotonic() - t0
     if p.returncode not in (0, 1):
         raise SystemExit(f"ekte failed ({p.returncode}): {p.stderr[-2000:]}")
-    own, tree = next(map(float, ln.split()[1:]) for ln in p.stderr.splitlines()[::-1] if ln.startswith("EKTE-CPU"))
+    own, tree, _ended = next(map(float, ln.split()[1:]) for ln in p.stderr.splitlines()[::-1]
+                             if ln.startswith("EKTE-CPU"))
     counts: dict[str, int] = {}
     for d in json.loads(p.stdout)["documents"]:
         counts[d["status"]] = counts.get(d["status"], 0) + 1

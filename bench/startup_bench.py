@@ -28,19 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 #: born_bench's subreaper, which also prints when the ekte process itself was reaped (CLOCK_BOOTTIME): a
 #: script that reads ekte's output through a pipe waits longer, until the fork server has gone too
-_TREE = ("import ctypes, os, resource, subprocess, sys, time\n"
-         "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)\n"
-         "p = subprocess.Popen(sys.argv[1:])\n"
-         "_pid, status, own = os.wait4(p.pid, 0)\n"
-         "t = time.clock_gettime(time.CLOCK_BOOTTIME)\n"
-         "while True:\n"
-         "    try:\n"
-         "        os.wait()\n"
-         "    except ChildProcessError:\n"
-         "        break\n"
-         "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-         "print(f'EKTE-CPU {own.ru_utime + own.ru_stime:.3f} {r.ru_utime + r.ru_stime:.3f} {t:.4f}', file=sys.stderr)\n"
-         "sys.exit(os.waitstatus_to_exitcode(status))\n")
+from born_bench import _TREE  # noqa: E402 - the subreaper; its last stderr line also says when the command ended
 
 
 def _one(src: Path, wd: Path, jobs: int, code: Path | None, trace: Path) -> dict:
