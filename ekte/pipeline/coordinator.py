@@ -175,21 +175,16 @@ class Coordinator:
         """Shutting down: a worker that dies now died of the shutdown."""
         self.executor.stopping = True
 
-    def abandon(self, count: bool = False) -> list[WorkItem]:
+    def abandon(self) -> list[WorkItem]:
         """Kill what is in flight; its documents are given back (the journal
         has them as received: the next run, or another process, does them).
-        With *count* (the daemon's grace ran out), each is killed mid-work:
-        one attempt more, so a document that never finishes is set aside
-        after ``ocr.max_attempts`` starts instead of stalling every one."""
-        counted: set[str] = set()  # the page ranges of one long scan: one attempt
+        An operator's stop counts no failed attempt against them (ops9): only
+        a worker's death or a timeout does."""
         for task in self.executor.shutdown():
             item, doc = self.inflight.pop(task.task_id, (None, task.document))
             if task.scratch:
                 shutil.rmtree(task.scratch, ignore_errors=True)
             if self.session.journal is not None:
-                if count and doc.sha256 not in counted:
-                    counted.add(doc.sha256)
-                    self.session.j.count_attempt(doc.sha256)
                 self.session.j.release(doc_key(doc.sha256))
             if item is not None:
                 self._give_back(item)
