@@ -18,10 +18,7 @@ Development sets only — never family3 or heldout2 documents.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -55,7 +52,7 @@ def read(api, image, psm: int, variables: dict[str, str]) -> str:
 
 def main() -> None:
     from check import on_page, squash
-    from ocr_refine_bench import pages, upright
+    from ocr_refine_bench import dev_scans, pages, upright
     from scan_causes import near
     from tesserocr import PSM, PyTessBaseAPI
 
@@ -69,31 +66,26 @@ def main() -> None:
         configs.append((c, int(psm), dict(kv.split("=", 1) for kv in rest.split(",") if kv)))
     exact, close, total, cpu, npages = Counter(), Counter(), Counter(), Counter(), Counter()
     with PyTessBaseAPI(lang="deu", psm=PSM.AUTO) as api:
-        for d in a.dirs:
-            truth = json.loads((d / "truth.json").read_text("utf-8"))
-            for scan in sorted(d.glob("*.scan.*")):
-                key = scan.name.split(".")[0] + ".scan"
-                fonts = subprocess.run(["pdffonts", str(d / (key[:-5] + ".pdf"))], capture_output=True, text=True).stdout
-                kind = "hand" if re.search(r"dkg|breip|kristi", fonts, re.I) else "print"
-                texts: dict[str, list[str]] = {c[0]: [] for c in configs}
-                for im in pages(scan):
-                    im = upright(api, im)
-                    npages[kind] += 1
-                    for name, psm, variables in configs:
-                        t0 = time.process_time()
-                        texts[name].append(read(api, im, psm, variables))
-                        cpu[(kind, name)] += time.process_time() - t0
-                        for k in variables:  # back to the default for the next config
-                            api.SetVariable(k, "0")
-                for f, v in truth[key]["fields"].items():
-                    total[kind] += 1
-                    sq = squash(str(v))
-                    for name, t in texts.items():
-                        text = "\n".join(t)
-                        if on_page(f, str(v), text):
-                            exact[(kind, name)] += 1
-                        elif len(sq) >= 4 and near(sq, squash(text))[0] <= (2 if len(sq) >= 8 else 1):
-                            close[(kind, name)] += 1
+        for entry, scan, _key, kind in dev_scans(a.dirs):
+            texts: dict[str, list[str]] = {c[0]: [] for c in configs}
+            for im in pages(scan):
+                im = upright(api, im)
+                npages[kind] += 1
+                for name, psm, variables in configs:
+                    t0 = time.process_time()
+                    texts[name].append(read(api, im, psm, variables))
+                    cpu[(kind, name)] += time.process_time() - t0
+                    for k in variables:  # back to the default for the next config
+                        api.SetVariable(k, "0")
+            for f, v in entry["fields"].items():
+                total[kind] += 1
+                sq = squash(str(v))
+                for name, t in texts.items():
+                    text = "\n".join(t)
+                    if on_page(f, str(v), text):
+                        exact[(kind, name)] += 1
+                    elif len(sq) >= 4 and near(sq, squash(text))[0] <= (2 if len(sq) >= 8 else 1):
+                        close[(kind, name)] += 1
     print(f"load average at the end: {os.getloadavg()}")
     for kind in ("hand", "print"):
         print(f"[{kind}] {npages[kind]} pages, {total[kind]} truth values")

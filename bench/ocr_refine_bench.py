@@ -102,9 +102,27 @@ def whole(image) -> str:
     return "\n".join(r.txts or ())
 
 
-def main() -> None:
+def handwritten(pdf: Path) -> bool:
+    """Whether a generated document (its born-digital PDF) is set in a handwriting-like font."""
     import re
     import subprocess
+
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    return bool(re.search(r"dkg|breip|kristi", fonts, re.I))
+
+
+def dev_scans(dirs: list[Path]):
+    """Every scan of the dev folders: its truth entry, path, key and kind ("hand" when its
+    born-digital twin is set in a handwriting-like font, else "print")."""
+    for d in dirs:
+        truth = json.loads((d / "truth.json").read_text("utf-8"))
+        for scan in sorted(d.glob("*.scan.*")):
+            key = scan.name.split(".")[0] + ".scan"
+            yield truth[key], scan, key, "hand" if handwritten(d / (key[:-5] + ".pdf")) else "print"
+
+
+def main() -> None:
+    import re
 
     from check import on_page
     from tesserocr import PSM, PyTessBaseAPI
@@ -120,47 +138,42 @@ def main() -> None:
     present, total, cpu, npages, umlaut = Counter(), Counter(), Counter(), Counter(), Counter()
     ocr_refine.recognise([])  # nothing: the model loads on first use below
     with PyTessBaseAPI(lang="deu", psm=PSM.AUTO) as api:
-        for d in a.dirs:
-            truth = json.loads((d / "truth.json").read_text("utf-8"))
-            for scan in sorted(d.glob("*.scan.*")):
-                key = scan.name.split(".")[0] + ".scan"
-                fonts = subprocess.run(["pdffonts", str(d / (key[:-5] + ".pdf"))], capture_output=True, text=True).stdout
-                kind = "hand" if re.search(r"dkg|breip|kristi", fonts, re.I) else "print"
-                configs = [tuple(float(x) for x in c.split(":")) for c in a.configs.split(",")]
-                names = [f"hybrid {c}" for c in a.configs.split(",")]
-                texts: dict[str, list[str]] = {"tesseract": [], **{n: [] for n in names}, "rapid whole": []}
-                for im in pages(scan):
-                    im = upright(api, im)
-                    npages[kind] += 1
-                    t0 = time.process_time()
-                    words = tesseract(api, im)
+        for entry, scan, key, kind in dev_scans(a.dirs):
+            configs = [tuple(float(x) for x in c.split(":")) for c in a.configs.split(",")]
+            names = [f"hybrid {c}" for c in a.configs.split(",")]
+            texts: dict[str, list[str]] = {"tesseract": [], **{n: [] for n in names}, "rapid whole": []}
+            for im in pages(scan):
+                im = upright(api, im)
+                npages[kind] += 1
+                t0 = time.process_time()
+                words = tesseract(api, im)
+                t1 = time.process_time()
+                cpu[(kind, "tesseract")] += t1 - t0
+                texts["tesseract"].append(text_of(words))
+                for name, (below, score, gap) in zip(names, configs):
                     t1 = time.process_time()
-                    cpu[(kind, "tesseract")] += t1 - t0
-                    texts["tesseract"].append(text_of(words))
-                    for name, (below, score, gap) in zip(names, configs):
-                        t1 = time.process_time()
-                        refined, n = ocr_refine.refine(im, words, below, score, int(gap))
-                        cpu[(kind, name + " (extra)")] += time.process_time() - t1
-                        texts[name].append(text_of(refined))
-                    if a.show:
-                        old = {(w.box, w.text) for w in words}
-                        for w in refined:
-                            if (w.box, w.text) not in old:
-                                print(f"  {key} {w.conf:5.1f} {w.text!r}")
-                    if a.whole:
-                        t3 = time.process_time()
-                        texts["rapid whole"].append(whole(im))
-                        cpu[(kind, "rapid whole")] += time.process_time() - t3
-                for f, v in truth[key]["fields"].items():
-                    total[kind] += 1
-                    has_uml = bool(re.search("[äöüßÄÖÜ]", str(v)))
-                    umlaut[(kind, "values")] += has_uml
-                    got = [name for name, t in texts.items() if t and on_page(f, str(v), "\n".join(t))]
-                    for name in got:
-                        present[(kind, name)] += 1
-                        umlaut[(kind, name)] += has_uml
-                    if a.show and kind == "hand":
-                        print(f"  value {key} {f}={v!r}: {', '.join(got) or '-'}")
+                    refined, n = ocr_refine.refine(im, words, below, score, int(gap))
+                    cpu[(kind, name + " (extra)")] += time.process_time() - t1
+                    texts[name].append(text_of(refined))
+                if a.show:
+                    old = {(w.box, w.text) for w in words}
+                    for w in refined:
+                        if (w.box, w.text) not in old:
+                            print(f"  {key} {w.conf:5.1f} {w.text!r}")
+                if a.whole:
+                    t3 = time.process_time()
+                    texts["rapid whole"].append(whole(im))
+                    cpu[(kind, "rapid whole")] += time.process_time() - t3
+            for f, v in entry["fields"].items():
+                total[kind] += 1
+                has_uml = bool(re.search("[äöüßÄÖÜ]", str(v)))
+                umlaut[(kind, "values")] += has_uml
+                got = [name for name, t in texts.items() if t and on_page(f, str(v), "\n".join(t))]
+                for name in got:
+                    present[(kind, name)] += 1
+                    umlaut[(kind, name)] += has_uml
+                if a.show and kind == "hand":
+                    print(f"  value {key} {f}={v!r}: {', '.join(got) or '-'}")
     texts_names = ["tesseract", *names, "rapid whole"]
     print(f"load average at the end: {os.getloadavg()}")
     for kind in ("hand", "print"):

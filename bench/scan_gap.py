@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
 from collections import Counter
 from difflib import SequenceMatcher
@@ -66,13 +65,9 @@ def _norm(v: object) -> str:
 
 
 def _hand_fonts(folder: Path) -> dict[str, bool]:
-    out = {}
-    for pdf in folder.glob("*.pdf"):
-        if ".scan" in pdf.name:
-            continue
-        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
-        out[pdf.stem] = bool(re.search(r"dkg|breip|kristi", fonts, re.I))
-    return out
+    from ocr_refine_bench import handwritten
+
+    return {pdf.stem: handwritten(pdf) for pdf in folder.glob("*.pdf") if ".scan" not in pdf.name}
 
 
 def _ocr_cause(field: str, value: str, text: str) -> str:
