@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from dask_cluster import DaskCluster, exactly_once, unit_command, unit_env
-from helpers import NO_FIELD_REVIEW, ROOT, SAMPLES, SHARED, ekte_cmd, ingest_json, run_ekte
+from helpers import NO_FIELD_REVIEW, ROOT, SAMPLES, SHARED, ekte_cmd, fault_env, ingest_json, run_ekte
 
 pytestmark = pytest.mark.slow  # real Dask processes and real OCR
 
@@ -267,6 +267,29 @@ def test_local_cluster_without_a_scheduler(born_digital, tmp_path):
     while _marked(marker) and time.monotonic() - t0 < 15:
         time.sleep(0.5)
     assert _marked(marker) == []  # scheduler, nannies, workers, ekte processes: all gone
+
+
+def test_a_document_that_kills_its_ekte_process_on_dask_is_tried_again_then_quarantined(born_digital, tmp_path):
+    """A document whose worker process dies (``os._exit`` in the fault plugin) comes back from Dask as
+    crashed; the coordinator submits it again (it once resubmitted the copy that had travelled, with
+    neither path nor bytes: "internal error (IsADirectoryError)", exit 70), then quarantines it."""
+    src, _truth = born_digital
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    pdfs = sorted(src.glob("*.pdf"))[:3]
+    for f in pdfs[1:]:
+        shutil.copy(f, inbox / f.name)
+    shutil.copy(pdfs[0], inbox / "x-FAULT-before_ocr-exit.pdf")
+    p = run_ekte("ingest", "--json", inbox, "-w", tmp_path / "wd", "--executor", "dask", "-j", "1",
+                 "--plugin", "ekte_faults", *NO_FIELD_REVIEW, env=fault_env(), check=1)
+    assert "Traceback" not in p.stderr and "internal error" not in p.stderr, p.stderr[-3000:]
+    docs = {Path(d["source"]).name: d for d in json.loads(p.stdout)["documents"]}
+    bad = docs.pop("x-FAULT-before_ocr-exit.pdf")
+    assert bad["status"] == "quarantined" and bad["error"]["code"] == "ocr_failed", bad
+    assert "(3 attempts)" in bad["error"]["message"], bad
+    assert [d["status"] for d in docs.values()] == ["archived"] * 2
+    assert len(list((tmp_path / "wd" / "archive").glob("*/*"))) == 2
+    assert len(list((tmp_path / "wd" / "quarantine").rglob("*.pdf"))) == 1
 
 
 def test_watch_with_a_scheduler(cluster, born_digital, tmp_path):

@@ -119,7 +119,9 @@ class DaskExecutor:
         self.langs = fingerprint.used_languages(setup.params.language, setup.params.rotate_pages)
         self.required = fingerprint.required(self.langs)
         self.here = fingerprint.describe()
-        self._futures: dict[str, tuple[WorkTask, Any]] = {}
+        # key → (the task as the coordinator gave it, as it travelled, its future): the coordinator gets its
+        # own task back (a retry resubmits it: the travelled copy carries neither path nor bytes any more)
+        self._futures: dict[str, tuple[WorkTask, WorkTask, Any]] = {}
         self._lost: set[str] = set()  # results lost with a dead worker: Dask computes them again
         self._done: queue.Queue[str] = queue.Queue()
         self.capacity = 0
@@ -224,7 +226,7 @@ class DaskExecutor:
         remote = self._remote(task)
         key = f"ekte-{task.task_id}-{uuid.uuid4().hex[:8]}"
         fut = self.client.submit(run, self.key, remote, key=key, resources=self.required, pure=False)
-        self._futures[key] = (remote, fut)
+        self._futures[key] = (task, remote, fut)
         fut.add_done_callback(lambda f, k=key: self._done.put(k))
 
     def poll(self, timeout: float) -> list[tuple[WorkTask, WorkResult]]:
@@ -236,13 +238,13 @@ class DaskExecutor:
                 keys.append(self._done.get_nowait())
         except queue.Empty:
             pass
-        keys += [k for k in self._lost if k in self._futures and self._futures[k][1].status not in ("lost", "pending")]
+        keys += [k for k in self._lost if k in self._futures and self._futures[k][2].status not in ("lost", "pending")]
         out = []
         for key in dict.fromkeys(keys):
             entry = self._futures.get(key)
             if entry is None:
                 continue
-            task, fut = entry
+            task, remote, fut = entry
             if fut.status in ("lost", "pending"):
                 # Dask calls a future "done" when its result is lost with a dead worker (before computing it
                 # again elsewhere): looked at again by each poll until it is really done
@@ -250,12 +252,11 @@ class DaskExecutor:
                 continue
             self._lost.discard(key)
             del self._futures[key]
-            out.append((task, self._result(task, fut)))
-            task.data = None
+            out.append((self._returned(task, remote), self._result(remote, fut)))
         return out
 
     def cancel(self, task_id: str) -> bool:
-        for key, (task, fut) in list(self._futures.items()):
+        for key, (task, _remote, fut) in list(self._futures.items()):
             if task.task_id == task_id:
                 del self._futures[key]
                 fut.cancel()
@@ -264,8 +265,8 @@ class DaskExecutor:
 
     def shutdown(self) -> list[WorkTask]:
         self.stopping = True
-        left = [t for t, _f in self._futures.values()]
-        futures = [f for _t, f in self._futures.values()]
+        left = [self._returned(t, r) for t, r, _f in self._futures.values()]
+        futures = [f for _t, _r, f in self._futures.values()]
         self._futures.clear()
         try:
             if futures:
@@ -301,6 +302,12 @@ class DaskExecutor:
             except Exception:  # noqa: BLE001
                 pass
             self.cluster = None
+
+    @staticmethod
+    def _returned(task: WorkTask, remote: WorkTask) -> WorkTask:
+        """The coordinator's task, naming the scratch folder its worker used (below the shared root, or
+        none: the files came back as bytes)."""
+        return dataclasses.replace(task, scratch=remote.scratch)
 
     def _remote(self, task: WorkTask) -> WorkTask:
         t = travelling(task, self.shared_root)

@@ -147,7 +147,7 @@ class Coordinator:
         limit = self.session.profile.ocr.max_attempts
         if res.failure == CRASHED and n < limit and not self.executor.stopping:
             log.warning("doc %s: worker died (attempt %d of %d); trying again", doc.id, n, limit)
-            retry = dataclasses.replace(task, scratch=f"{task.scratch}.{n}")
+            retry = dataclasses.replace(task, scratch=f"{task.scratch}.{n}" if task.scratch else "")
             self.inflight[retry.task_id] = (item, doc)
             self.executor.submit(retry)
             return True
