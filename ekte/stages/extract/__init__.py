@@ -190,12 +190,20 @@ def intake_day(doc: "Document") -> dt.date | None:
 
 def facts_of(doc: "Document", profile: "Profile") -> Facts:
     """The fields about things (not persons) the document's type does not carry and other types do
-    (an IBAN on a building permit: the fee account), and its intake day.  A person's fields are
-    left to the sections: forms ask a date of birth their type does not need."""
+    (an IBAN on a building permit: the fee account), the person's fields it does not carry, and its
+    intake day.  A person's fields are left to the sections: forms ask a date of birth their type does
+    not need (the applicant's own section makes it sure)."""
     own = profile.doctypes.get(doc.doctype or "")
     typed = {f for t in profile.doctypes.values() for f in t.fields} - set(PERSON_FIELDS)
     foreign = typed - set(own.fields) if own is not None and own.fields else set()
-    return Facts(frozenset(foreign), intake_day(doc))
+    # a type that names a person but not, say, their date of birth: one on it is sure only in the
+    # applicant's own section (a club's chair's, a co-owner's is no value of the application)
+    unneeded = set(_CORE) - set(own.fields) if own is not None and "nachname" in own.fields else set()
+    return Facts(frozenset(foreign), intake_day(doc), frozenset(unneeded))
+
+
+#: a person's fields a type carries or not (telephone and e-mail: any type may ask them)
+_CORE = ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort")
 
 
 class FormExtractor:

@@ -238,10 +238,10 @@ def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:
     return any(c.rank == 8 and c.field in PERSON_FIELDS for c in cands), {r for r, ns in names.items() if len(ns) > 1}
 
 
-def _names_at(cands: list[Cand]) -> list[tuple[int, int, bool, bool]]:
-    """(page, offset, the document's person's?) of every labelled name (and a letter head's, the writer's
-    own sentence's): someone else's in another's
-    section (rank 8), or outside any section when the person's own section names someone else
+def _names_at(cands: list[Cand]) -> list[tuple[int, int, bool, bool, bool]]:
+    """(page, offset, the document's person's?, in the writer's own sentence?, its label says it is someone
+    else's?) of every labelled name (and a letter head's, the writer's own sentence's): someone else's in
+    another's section (rank 8), or outside any section when the person's own section names someone else
     ("Kassenwart/in" under the club's chair)."""
     names = [c for c in cands if c.field in ("vorname", "nachname") and c.ok and c.rank < 9 and (
         c.source in _LABELLED or c.source == "header" or (c.source, c.label) == ("prose", "prose"))]
@@ -250,10 +250,24 @@ def _names_at(cands: list[Cand]) -> list[tuple[int, int, bool, bool]]:
     owns = {f for f, _ in own}
     # the writer's own sentence ("Ich, Paul Lange, …") names whose the rest of the page is
     return [(c.page, c.start, c.rank < 5 or (c.rank == 5 and (c.field not in owns or key(c) in own)),
-             c.source == "prose") for c in names]
+             c.source == "prose", c.rank >= 8 and c.source in _LABELLED and c.said is not None) for c in names]
 
 
-def _whose_unknown(c: Cand, names: list[tuple[int, int, bool, bool]], writer: bool = False) -> bool:
+#: the roles of a document's own person (its applicant, or the child a form is about)
+_SELF = ("applicant", "subject")
+
+
+def _under_anothers_name(c: Cand, names: list[tuple[int, int, bool, bool, bool]]) -> bool:
+    """A person's value in its section whose nearest labelled name before it (within :data:`NAME_REACH`
+    characters of its page's text) is labelled as someone else's ("Name des Vorbesitzers: …" and an address
+    under it, in the applicant's section because that person has no heading of their own): theirs, not sure."""
+    if c.field not in _OWNED + ("geburtsdatum",) or c.rank >= 5 or c.source not in _LABELLED:
+        return False
+    before = [(at, other) for p, at, _mine, _prose, other in names if p == c.page and 0 < c.start - at <= NAME_REACH]
+    return bool(before) and max(before)[1]
+
+
+def _whose_unknown(c: Cand, names: list[tuple[int, int, bool, bool, bool]], writer: bool = False) -> bool:
     """An address/telephone/e-mail outside any section: the nearest labelled name before it (or on its
     row) must be the document's person's; an IBAN: the applicant's or payee's account (or, in a letter
     its writer writes for themself, "Ich, Paul Lange, …", the writer's)."""
@@ -261,7 +275,7 @@ def _whose_unknown(c: Cand, names: list[tuple[int, int, bool, bool]], writer: bo
         return c.whose == "authority" or (c.whose != "payee" and c.role != "account" and c.rank >= 5 and not writer)
     if c.field not in _OWNED or c.rank != 5 or c.source not in _LABELLED:
         return False
-    near = [(at, mine) for p, at, mine, anywhere in names
+    near = [(at, mine) for p, at, mine, anywhere, _other in names
             if p == c.page and -80 <= c.start - at and (anywhere or c.start - at <= NAME_REACH)]
     return not near or not max(near)[1]
 
@@ -272,6 +286,9 @@ class Facts:
     types do), and the day it arrived."""
     foreign: frozenset = frozenset()
     intake: dt.date | None = None
+    #: a person's fields the type does not carry though it names a person (a date of birth on a club's or a
+    #: building application): sure only in the applicant's own section, not the chair's, not outside any
+    unneeded: frozenset = frozenset()
 
 
 def _day(value: str) -> dt.date | None:
@@ -314,7 +331,7 @@ def _out_of_order(c: Cand, dated: dict[str, list[dt.date]]) -> bool:
 
 
 def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set()),
-              names: list[tuple[int, int, bool, bool]] | None = None, facts: Facts = Facts(),
+              names: list[tuple[int, int, bool, bool, bool]] | None = None, facts: Facts = Facts(),
               dated: dict[str, list[dt.date]] | None = None) -> list[str]:
     """The names of the checks *c* fails ([] : it may be sure)."""
     miss = []
@@ -330,9 +347,12 @@ def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] =
     if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others) or c.rank in two):
         # someone else's; outside any section on a page with someone else's; two persons in its section
         miss.append("person")
-    if names is not None and _whose_unknown(c, names, any(anywhere and mine for *_, mine, anywhere in names)):
+    if c.field == "kennzeichen" and c.rank >= 8:  # a previous vehicle's, the previous holder's
+        miss.append("vehicle")
+    if names is not None and (_whose_unknown(c, names, any(anywhere and mine for _p, _at, mine, anywhere, _o in names))
+                              or _under_anothers_name(c, names)):
         miss.append("whose")
-    if c.field in facts.foreign:
+    if c.field in facts.foreign or (c.field in facts.unneeded and (c.rank >= 5 or c.role not in _SELF)):
         miss.append("doctype")
     if impossible_date(c.field, c.value, facts.intake) or (dated and _out_of_order(c, dated)):
         miss.append("date")

@@ -30,6 +30,14 @@ ROLE_WORDS = (
     ("mutter", "representative"), ("vater", "representative"), ("eltern", "representative"),
     ("arbeitgeber", "other"), ("betriebs", "other"), ("ehegatt", "other"), ("ehepartner", "other"), ("ehefrau", "other"), ("ehemann", "other"),
     ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
+    # someone before or beside the applicant: the previous holder or owner, a previous vehicle or address, a
+    # co-applicant, a landlord, those who draw or run a building, a vet, a contact for emergencies
+    ("vorbesitz", "other"), ("voreigentüm", "other"), ("vorhalter", "other"), ("bisherig", "other"),
+    ("vorfahrzeug", "other"), ("vorherig", "other"), ("früher", "other"), ("altes kennz", "other"),
+    ("veräußer", "other"), ("verkäufer", "other"), ("vermieter", "other"), ("wohnungsgeber", "other"),
+    ("mitantragsteller", "other"), ("architekt", "other"), ("bauleiter", "other"), ("planverfasser", "other"),
+    ("tierarzt", "other"), ("tierärzt", "other"), ("notfall", "other"), ("kassenwart", "other"),
+    ("schatzmeister", "other"), ("schriftführer", "other"),
 )
 #: labels so common in running text or so short that they count only at the start of a cell or before a colon
 WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse", "zuschuss", "kennzeichen", "fin",
@@ -215,3 +223,21 @@ def _role_heading(key: str) -> str | None:
     found = [(len(w), r) for w, r in ROLE_WORDS if w in key]
     role = max(found)[1] if found else None
     return "neutral" if role == "place" else role
+
+
+#: words after a label without its colon that go on naming it ("PLZ/Ort der Mutter:", "Telefon (Arbeitgeber):")
+_GOES_ON = re.compile(r"\(|(?:des|der|dem|den|vom|von|zum|zur|für)$")
+
+
+def said_role(texts: list[str], h: Hit) -> tuple[str | None, int]:
+    """Whose value a label's words (*texts*: its row's words) say, and where the label ends: its words
+    as written (a fuzzy match's lexicon entry may name someone else: "Geburtsdatum des Vaters" read
+    as "… des Kindes"), and a remark after it up to its colon that names someone ("PLZ/Ort der Mutter:",
+    "Telefon (Arbeitgeber):") -- then the label ends at that colon."""
+    own = " ".join(texts[h.i:h.j]) if h.sim < 1 else h.label.key
+    role = next((r for w, r in ROLE_WORDS if w in norm(own)), None)
+    if h.colon or h.j >= len(texts) or not _GOES_ON.match(norm(texts[h.j])):
+        return role, h.j
+    end = next((k + 1 for k in range(h.j, min(h.j + 4, len(texts))) if texts[k].endswith(":")), None)
+    tail = next((r for w, r in ROLE_WORDS if w in norm(" ".join(texts[h.j:end]))), None) if end else None
+    return (tail, end) if tail else (role, h.j)
