@@ -98,3 +98,16 @@ def test_a_date_of_birth_the_type_does_not_carry_is_sure_only_in_the_applicants_
     assert got["geburtsdatum"].confidence < AUTO  # the chair's, not the club's
     own = "Bauantrag\nAngaben zum Bauherrn\nFamilienname: Weber\nVorname: Jana\nGeburtsdatum: 07.08.1970\n"
     assert fields(own, profile, "bauantrag")["geburtsdatum"].confidence >= AUTO
+
+
+def test_a_date_of_birth_outside_any_section_needs_the_persons_name_before_it(profile):
+    assert fields("Antrag auf Erlaubnis\nGeburtsdatum: 07.08.1990\n", profile, "waffen_antrag")[
+        "geburtsdatum"].confidence < AUTO  # whose?
+    got = fields("Antrag auf Erlaubnis\nFamilienname: Weber\nVorname: Jana\nGeburtsdatum: 07.08.1990\n", profile,
+                 "waffen_antrag")
+    assert got["geburtsdatum"].confidence >= AUTO
+    # a name in running text before it is one too ("Frau Jana Weber, geb. am …")
+    letter = ("Erstbelehrung nach dem Infektionsschutzgesetz\nFrau Jana Weber, geb. am 7. März 1989, wurde am "
+              "11. Juni 2025 belehrt.\nUnterschrift Antragsteller/in bzw. Vertreter/in\n")
+    got = fields(letter, profile, "ifsg_belehrung")["geburtsdatum"]
+    assert got.value == "07.03.1989" and got.confidence >= AUTO
