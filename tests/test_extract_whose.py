@@ -47,6 +47,10 @@ def test_a_received_stamp_with_a_comma_before_the_year():
     ("Angaben zum bisherigen Halter", "other"), ("Vorbesitzer/in", "other"), ("Halter/in bisher", "other"),
     ("Angaben zum Vorfahrzeug", "other"), ("Mitantragsteller/in", "other"), ("Wohnungsgeber/in", "other"),
     ("Angaben zur Halterin / zum Halter", "applicant"),
+    # numbered without a dot, or with a colon; a known heading and a remark after a comma
+    ("2 Leistungsberechtigte Person", "applicant"), ("A ANGABEN ZUR HALTERIN / ZUM HALTER", "applicant"),
+    ("Abschnitt 3: Bevollmächtigte/r", "representative"), ("Angaben zur Person, die belehrt wird", "applicant"),
+    ("Dieser Antrag", None),
 ])
 def test_headings_of_someone_before_or_beside_the_applicant(profile, heading, role):
     assert section_of(heading, lexicon(profile)) == role

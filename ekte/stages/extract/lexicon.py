@@ -132,7 +132,8 @@ def lexicon(profile: "Profile") -> Lexicon:
 def section_key(text: str) -> str:
     """A heading without numbering ("1.", "A)", "Abschnitt 2:") and punctuation at its ends."""
     t = norm(text).strip()
-    t = re.sub(r"^(?:abschnitt\s+)?(?:[0-9]{1,2}|[a-h]|[ivx]{1,4})[.)]\s*", "", t)
+    # numbered with or without a dot ("2 Leistungsberechtigte Person", "A ANGABEN ZUR HALTERIN")
+    t = re.sub(r"^(?:abschnitt\s+)?(?:[0-9]{1,2}|[a-h]|[ivx]{1,4})(?:[.):]\s*|\s+(?=[^\W\d]{4}))", "", t)
     return t.strip(" :*-–")
 
 
@@ -198,7 +199,7 @@ def section_of(text: str, lex: Lexicon) -> str | None:
     words = bare.split()
     for n in range(min(len(words) - 1, 4), 0, -1) if role is None else ():
         # a heading and a remark after it ("Bevollmächtigte/r Vollmacht bitte beifügen"), not a pair ("… bzw. …")
-        head = " ".join(words[:n])
+        head = " ".join(words[:n]).rstrip(",;")  # "Angaben zur Person, die belehrt wird"
         if len(head) >= 12 and head in lex.sections and len(words) - n <= 5 and words[n] not in _PAIRED:
             return lex.sections[head]
     if role is None and len(key) >= 10 and not any(ch.isdigit() for ch in key):
