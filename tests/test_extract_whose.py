@@ -51,6 +51,13 @@ def test_a_received_stamp_with_a_comma_before_the_year():
     ("2 Leistungsberechtigte Person", "applicant"), ("A ANGABEN ZUR HALTERIN / ZUM HALTER", "applicant"),
     ("Abschnitt 3: Bevollmächtigte/r", "representative"), ("Angaben zur Person, die belehrt wird", "applicant"),
     ("Dieser Antrag", None),
+    # a short heading of its own, by the word that says whose; not a label, not a sentence's end
+    ("Eltern", "representative"), ("Mutter / Vater", "representative"), ("Personensorgeberechtigte", "representative"),
+    ("Verfahrensbevollmächtigte/r", "representative"), ("Vormund", "representative"), ("Ehepartner/in", "other"),
+    ("Name der Mutter", None), ("Grundschule am Weiher betreut.", None),
+    # "falls abweichend": someone besides the applicant -- unless it is the applicant's own heading
+    ("Halter/in (falls abweichend vom Antragsteller)", "other"), ("Bauherr/in (falls abweichend)", "other"),
+    ("Antragsteller/in (falls abweichend vom Halter)", "applicant"),
 ])
 def test_headings_of_someone_before_or_beside_the_applicant(profile, heading, role):
     assert section_of(heading, lexicon(profile)) == role
@@ -115,3 +122,30 @@ def test_a_date_of_birth_outside_any_section_needs_the_persons_name_before_it(pr
               "11. Juni 2025 belehrt.\nUnterschrift Antragsteller/in bzw. Vertreter/in\n")
     got = fields(letter, profile, "ifsg_belehrung")["geburtsdatum"]
     assert got.value == "07.03.1989" and got.confidence >= AUTO
+
+
+CHILD = ("Meldung nach § 20 Abs. 9 IfSG\nAngaben zum Kind:\nFamilienname: Weber\nVorname(n): Mia\n"
+         "Geb.-Datum: 03.04.2021\nEltern\nName, Vorname: Weber, Anna\nStraße: Lindenweg 4\nPLZ: 12345\n"
+         "Telefon: 0421 123456\nE-Mail: anna.weber@example.org\n")
+
+
+def test_a_childs_form_takes_the_childs_values_and_its_parents_contact(profile):
+    got = fields(CHILD, profile, "masern_meldung")
+    assert (got["vorname"].value, got["nachname"].value) == ("Mia", "Weber") and got["vorname"].confidence >= AUTO
+    # the parent's address is not the child's; the parent's telephone and e-mail are how the child is reached
+    assert "strasse" not in got or got["strasse"].confidence < AUTO
+    assert got["telefon"].value == "0421 123456" and got["telefon"].confidence > 0.5  # not capped as someone else's
+    assert got["email"].value == "anna.weber@example.org" and got["email"].confidence >= AUTO
+    # on an adult's form the same section is someone else's, contact and all
+    adult = CHILD.replace("Angaben zum Kind:", "Angaben zur Person:")
+    got = fields(adult, profile, "waffen_antrag")
+    assert "email" not in got or got["email"].confidence <= 0.5
+
+
+def test_a_letter_written_for_someone_else_does_not_give_the_writers_contact(profile):
+    letter = ("Kita Pusteblume\nSchäferweg 6\n11572 Rabenstein\nTelefon 0589 450262\n\nSehr geehrte Damen und Herren,\n"
+              "hiermit melden wir: Für das Kind Emil Weber, geboren am 19.3.2019, wurde kein Nachweis vorgelegt.\n"
+              "Erziehungsberechtigt: Herr Hans Weber, erreichbar unter 08742 3477900.\n"
+              "Mit freundlichem Gruß\nMarlene Ruppert\nLeitung der Einrichtung\n")
+    got = fields(letter, profile, "masern_meldung")
+    assert got.get("telefon") is None or got["telefon"].value != "0589 450262"

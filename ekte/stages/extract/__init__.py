@@ -107,13 +107,14 @@ _SALUTATION = re.compile(r"(?m)^[ \t]*(?:Sehr geehrte|Guten Tag|Hallo)\b")
 
 def _writers_head(page: list[Cand], text: str) -> None:
     """A letter written for someone else: its head (sender block, telephone, e-mail above the
-    salutation) is the writer's, not the person's the letter is about."""
+    salutation) is the writer's (someone else's: not a guardian's, whose contact a child's form
+    gives), not the person's the letter is about."""
     m = _SALUTATION.search(text)
     for c in page:
         if c.source == "header" and c.role == "applicant":
-            c.role = "representative"
+            c.role = "other"
         elif m and c.field in ("telefon", "email") and c.start < m.start() and c.role is None:
-            c.role = "representative"
+            c.role = "other"
 
 
 def word_confidence(words: list[Word], start: int, end: int) -> float | None:

@@ -37,7 +37,8 @@ ROLE_WORDS = (
     ("veräußer", "other"), ("verkäufer", "other"), ("vermieter", "other"), ("wohnungsgeber", "other"),
     ("mitantragsteller", "other"), ("architekt", "other"), ("bauleiter", "other"), ("planverfasser", "other"),
     ("tierarzt", "other"), ("tierärzt", "other"), ("notfall", "other"), ("kassenwart", "other"),
-    ("schatzmeister", "other"), ("schriftführer", "other"),
+    ("schatzmeister", "other"), ("schriftführer", "other"), ("bevollmächtigung", "representative"),
+    ("vormund", "representative"), ("lebenspartner", "other"), ("dienstherr", "other"),
 )
 #: labels so common in running text or so short that they count only at the start of a cell or before a colon
 WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse", "zuschuss", "kennzeichen", "fin",
@@ -185,6 +186,14 @@ def section_of(text: str, lex: Lexicon) -> str | None:
     key = section_key(text)
     if not key:
         return None
+    role = _named_section(key, lex)
+    remark = key[len(re.sub(r"\s+\([^()]*\)$", "", key)):]
+    if role == "applicant" and "abweichend" in remark and "antragst" not in key[:len(key) - len(remark)]:
+        return "other"  # "Halter/in (falls abweichend vom Antragsteller)": someone besides the applicant
+    return role
+
+
+def _named_section(key: str, lex: Lexicon) -> str | None:
     # a gendered pair ("Entwurfsverfasserin / Entwurfsverfasser") or two names of one section
     # ("Gesetzliche Betreuung / Bevollmächtigte Person"): either names the section
     # a remark in brackets after the heading ("Ansprechpartner/in (Kassenwart/in)", "Bauherr/in (falls abweichend)")
@@ -206,6 +215,9 @@ def section_of(text: str, lex: Lexicon) -> str | None:
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:
             return lex.sections[best[0]]
+    if role is None and len(words) <= 4 and not any(ch.isdigit() for ch in key) and not key.endswith(".") and not any(
+            " ".join(words[:k]) in lex.labels for k in range(1, len(words) + 1)):
+        return _role_heading(bare, shaped=False)  # a short heading of its own: "Eltern", "Mutter / Vater", "Vormund"
     return role
 
 
@@ -217,9 +229,9 @@ _HEAD_SHAPE = re.compile(r"(?:angaben|daten|personalien) (?:zu[rm]?|zu den|des|d
 _PAIRED = {"bzw.", "oder", "und", "/", "&", "sowie", "u."}
 
 
-def _role_heading(key: str) -> str | None:
+def _role_heading(key: str, shaped: bool = True) -> str | None:
     """A heading no list names, by its shape and the longest word in it that says whose."""
-    if len(key.split()) > 6 or not _HEAD_SHAPE.fullmatch(key):
+    if len(key.split()) > 6 or (shaped and not _HEAD_SHAPE.fullmatch(key)):
         return None
     found = [(len(w), r) for w, r in ROLE_WORDS if w in key]
     role = max(found)[1] if found else None

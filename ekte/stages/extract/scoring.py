@@ -137,6 +137,8 @@ def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tup
     for field, cs in by_field.items():
         roles = {c.role for c in cs}
         own = address_roles(primaries) if field in ADDRESS_FIELDS and {"applicant", "chair"} <= roles else primaries
+        if field in ("telefon", "email") and own[:1] == ["subject"]:
+            own = own + ["representative"]  # a child is reached through its parent: their telephone, e-mail
         if field in OWNED_FIELDS:
             _theirs_by_label(cs, own)
         ranks = [role_rank(c, own) for c in cs]
