@@ -54,7 +54,8 @@ def test_a_received_stamp_with_a_comma_before_the_year():
     # a short heading of its own, by the word that says whose; not a label, not a sentence's end
     ("Eltern", "representative"), ("Mutter / Vater", "representative"), ("Personensorgeberechtigte", "representative"),
     ("Verfahrensbevollmächtigte/r", "representative"), ("Vormund", "representative"), ("Ehepartner/in", "other"),
-    ("Name der Mutter", None), ("Grundschule am Weiher betreut.", None),
+    ("Gesetzliche Betreuerin / gesetzlicher Betreuer", "representative"),
+    ("Name der Mutter", None), ("Grundschule am Weiher betreut.", None), ("Fachdienst Schule, Kultur und Sport", None),
     # "falls abweichend": someone besides the applicant -- unless it is the applicant's own heading
     ("Halter/in (falls abweichend vom Antragsteller)", "other"), ("Bauherr/in (falls abweichend)", "other"),
     ("Antragsteller/in (falls abweichend vom Halter)", "applicant"),

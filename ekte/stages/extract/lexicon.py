@@ -215,7 +215,8 @@ def _named_section(key: str, lex: Lexicon) -> str | None:
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:
             return lex.sections[best[0]]
-    if role is None and len(words) <= 4 and not any(ch.isdigit() for ch in key) and not key.endswith(".") and not any(
+    if role is None and len([w for w in words if w not in _PAIRED]) <= 4 and not any(ch.isdigit() for ch in key) \
+            and not re.search(r"[.,;]$|, ", key) and not any(
             " ".join(words[:k]) in lex.labels for k in range(1, len(words) + 1)):
         return _role_heading(bare, shaped=False)  # a short heading of its own: "Eltern", "Mutter / Vater", "Vormund"
     return role
