@@ -56,6 +56,7 @@ def test_a_received_stamp_with_a_comma_before_the_year():
     ("Verfahrensbevollmächtigte/r", "representative"), ("Vormund", "representative"), ("Ehepartner/in", "other"),
     ("Gesetzliche Betreuerin / gesetzlicher Betreuer", "representative"),
     ("Name der Mutter", None), ("Grundschule am Weiher betreut.", None), ("Fachdienst Schule, Kultur und Sport", None),
+    ("Kindertagesstätte", None), ("Kind", "subject"),
     # "falls abweichend": someone besides the applicant -- unless it is the applicant's own heading
     ("Halter/in (falls abweichend vom Antragsteller)", "other"), ("Bauherr/in (falls abweichend)", "other"),
     ("Antragsteller/in (falls abweichend vom Halter)", "applicant"),

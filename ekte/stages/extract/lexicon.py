@@ -218,7 +218,10 @@ def _named_section(key: str, lex: Lexicon) -> str | None:
     if role is None and len([w for w in words if w not in _PAIRED]) <= 4 and not any(ch.isdigit() for ch in key) \
             and not re.search(r"[.,;]$|, ", key) and not any(
             " ".join(words[:k]) in lex.labels for k in range(1, len(words) + 1)):
-        return _role_heading(bare, shaped=False)  # a short heading of its own: "Eltern", "Mutter / Vater", "Vormund"
+        # a short heading of its own: "Eltern", "Mutter / Vater", "Vormund" -- only ever someone else's
+        # ("Kindertagesstätte" is not the child's)
+        role = _role_heading(bare, shaped=False)
+        return role if role in ("representative", "account", "other", "neutral") else None
     return role
 
 
