@@ -151,3 +151,12 @@ def test_a_letter_written_for_someone_else_does_not_give_the_writers_contact(pro
               "Mit freundlichem Gruß\nMarlene Ruppert\nLeitung der Einrichtung\n")
     got = fields(letter, profile, "masern_meldung")
     assert got.get("telefon") is None or got["telefon"].value != "0589 450262"
+
+
+def test_a_persons_heading_that_says_not_whose_ends_the_applicants_section(profile):
+    text = ("Antrag auf Erlaubnis\nAngaben zum Antragsteller\nFamilienname: Weber\nVorname: Jana\n"
+            "Geburtsdatum: 07.08.1990\nAngaben zur Begleitperson\nStraße: Ringweg 9\nPLZ: 54321\nOrt: Anderswo\n")
+    got = fields(text, profile, "waffen_antrag")
+    assert got["nachname"].value == "Weber" and got["nachname"].confidence >= AUTO
+    for name in ("strasse", "plz", "ort"):  # no one's: not the applicant's for sure
+        assert name not in got or got[name].confidence < AUTO, name

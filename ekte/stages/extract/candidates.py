@@ -99,6 +99,9 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
         col_end = min([o.x0 for o in same_row] + [s.end or page_w + 1])
         if s.x0 - 40 <= x < col_end and (best is None or s.row > best.row):
             best = s
+    if best is not None and best.role == "unknown":  # a person's heading that says not whose: after the
+        # document's person's own section, someone else's may follow (its values are no one's for sure)
+        return "unknown" if any(s.row < best.row and s.role in _OWN for s in sections) else None
     return best.role if best else None
 
 

@@ -236,7 +236,7 @@ def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:
         if c.field == "nachname" and c.source in _LABELLED and c.ok and c.rank < 9:
             names[c.rank].add(re.sub(r"\s+", "", c.value).casefold())
     # someone else's section shows in a person's value there (an IBAN under "Bankverbindung" is no person's)
-    return any(c.rank == 8 and c.field in PERSON_FIELDS for c in cands), {r for r, ns in names.items() if len(ns) > 1}
+    return any(c.rank in (6, 8) and c.field in PERSON_FIELDS for c in cands), {r for r, ns in names.items() if len(ns) > 1}
 
 
 class Name(NamedTuple):
@@ -355,7 +355,7 @@ def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] =
     if rivals.get(id(c), False):
         miss.append("alone")
     others, two = persons
-    if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others) or c.rank in two):
+    if c.field in PERSON_FIELDS and (c.rank >= 6 or (c.rank == 5 and others) or c.rank in two):
         # someone else's; outside any section on a page with someone else's; two persons in its section
         miss.append("person")
     if c.field == "kennzeichen" and c.rank >= 8:  # a previous vehicle's, the previous holder's

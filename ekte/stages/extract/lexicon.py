@@ -220,8 +220,11 @@ def _named_section(key: str, lex: Lexicon) -> str | None:
             " ".join(words[:k]) in lex.labels for k in range(1, len(words) + 1)):
         # a short heading of its own: "Eltern", "Mutter / Vater", "Vormund" -- only ever someone else's
         # ("Kindertagesstätte" is not the child's)
-        role = _role_heading(bare, shaped=False)
-        return role if role in ("representative", "account", "other", "neutral") else None
+        said = _role_heading(bare, shaped=False)
+        if said in ("representative", "account", "other", "neutral"):
+            return said
+    if role is None and len(words) <= 6 and _HEAD_SHAPE.fullmatch(bare):
+        return "unknown"  # a person's heading that says not whose ("Angaben zur Begleitperson")
     return role
 
 

@@ -41,12 +41,15 @@ def vnorm(v: str) -> str:
 
 
 def role_rank(c: Cand, primaries: list[str]) -> int:
-    """0, 1, … for the document's person roles (best first); 5 no section; 8 someone else; 9 the authority
+    """0, 1, … for the document's person roles (best first); 5 no section; 6 a person's section that says not
+    whose (after the person's own); 8 someone else; 9 the authority
     or no person at all (a label naming a place: "Lage des Grundstücks")."""
     if c.role in primaries:
         return primaries.index(c.role)
     if c.role is None or c.role == "neutral":
         return 5
+    if c.role == "unknown":  # after the person's section, under a person's heading that says not whose
+        return 6
     return 9 if c.role in ("authority", "place") else 8
 
 
