@@ -68,9 +68,13 @@ def test_headings_of_someone_before_or_beside_the_applicant(profile, heading, ro
 KFZ = "Antrag auf Zulassung eines Fahrzeugs\nFamilienname: Weber\nVorname: Jana\nGeburtsdatum: 07.08.1990\n"
 
 
-def test_a_previous_vehicles_plate_is_never_the_applications(profile):
-    got = fields(KFZ + "Bisheriges Kennzeichen: MU-AB 123\n", profile, "kfz_zulassung")
-    assert "kennzeichen" not in got or got["kennzeichen"].confidence < AUTO
+@pytest.mark.parametrize("line", ["Bisheriges Kennzeichen: MU-AB 123", "Früheres amtliches Kennzeichen: MU-AB 123",
+                                  "Kennzeichen (alt): MU-AB 123", "Kennzeichen (bisher): MU-AB 123"])
+def test_a_previous_vehicles_plate_is_never_the_applications(profile, line):
+    got = fields(KFZ + line + "\n", profile, "kfz_zulassung")
+    assert "kennzeichen" not in got or got["kennzeichen"].confidence <= 0.5
+
+def test_the_reserved_plate_beside_a_previous_vehicles(profile):
     got = fields(KFZ + "Kennzeichen des Vorfahrzeugs: MU-AB 123\nReserviertes Kennzeichen: MU-XY 987\n", profile,
                  "kfz_zulassung")
     # the reserved plate is the application's, and the previous one no rival of it

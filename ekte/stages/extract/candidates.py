@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
-from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, said_role, section_of
+from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, said_role, section_of, words_role
 from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
 from ekte.stages.extract.filenumber import numbered
 from ekte.stages.extract.spelling import unboxed
@@ -317,11 +317,13 @@ def _further_columns(row: Row, h: Hit, right: list[Word], hits: list[Hit], where
 
 
 def _said(row: Row, h: Hit) -> str | None:
-    """Whose value the label says (:func:`.lexicon.said_role`); a remark that says it is part of the label."""
+    """Whose value the label says (:func:`.lexicon.said_role`); a remark that says it is part of the label;
+    so are up to two words before it in its cell ("Früheres amtliches Kennzeichen"), not a sentence's."""
     said, end = said_role([w.text for w in row.words], h)
     if end != h.j:
         h.j, h.colon = end, True
-    return said
+    pre = [w.text for w in row.words[max(k for k in cell_starts(row) if k <= h.i):h.i]][-2:]
+    return said or (words_role(pre) if not any(t[-1:] in ",.;:" for t in pre) else None)
 
 
 def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon, min_sim: float,

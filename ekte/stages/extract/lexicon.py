@@ -32,7 +32,7 @@ ROLE_WORDS = (
     ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
     # someone before or beside the applicant: the previous holder or owner, a previous vehicle or address, a
     # co-applicant, a landlord, those who draw or run a building, a vet, a contact for emergencies
-    ("vorbesitz", "other"), ("voreigentüm", "other"), ("vorhalter", "other"), ("bisherig", "other"),
+    ("vorbesitz", "other"), ("voreigentüm", "other"), ("vorhalter", "other"), ("bisher", "other"), ("(alt)", "other"),
     ("vorfahrzeug", "other"), ("vorherig", "other"), ("früher", "other"), ("altes kennz", "other"),
     ("veräußer", "other"), ("verkäufer", "other"), ("vermieter", "other"), ("wohnungsgeber", "other"),
     ("mitantragsteller", "other"), ("architekt", "other"), ("bauleiter", "other"), ("planverfasser", "other"),
@@ -254,10 +254,15 @@ def said_role(texts: list[str], h: Hit) -> tuple[str | None, int]:
     as written (a fuzzy match's lexicon entry may name someone else: "Geburtsdatum des Vaters" read
     as "… des Kindes"), and a remark after it up to its colon that names someone ("PLZ/Ort der Mutter:",
     "Telefon (Arbeitgeber):") -- then the label ends at that colon."""
-    own = " ".join(texts[h.i:h.j]) if h.sim < 1 else h.label.key
-    role = next((r for w, r in ROLE_WORDS if w in norm(own)), None)
+    role = words_role(texts[h.i:h.j] if h.sim < 1 else [h.label.key])
     if h.colon or h.j >= len(texts) or not _GOES_ON.match(norm(texts[h.j])):
         return role, h.j
     end = next((k + 1 for k in range(h.j, min(h.j + 4, len(texts))) if texts[k].endswith(":")), None)
-    tail = next((r for w, r in ROLE_WORDS if w in norm(" ".join(texts[h.j:end]))), None) if end else None
+    tail = words_role(texts[h.j:end]) if end else None
     return (tail, end) if tail else (role, h.j)
+
+
+def words_role(texts: list[str]) -> str | None:
+    """The role the first word that says whose among *texts* names ("des Vaters", "Früheres"), or None."""
+    key = norm(" ".join(texts))
+    return next((r for w, r in ROLE_WORDS if w in key), None)
