@@ -102,18 +102,22 @@ def export_paths(session: Any, row: Any) -> tuple[list[Path], list[str]]:
     return paths, kept
 
 
-def forget_exports(session: Any, row: Any) -> None:
+def forget_exports(session: Any, row: Any) -> dict[str, list[Any]]:
     """Tell each connector that its export of the document was removed
-    (before the journal forgets where it was)."""
+    (before the journal forgets where it was); what they removed, changed
+    (a komXwork batch manifest written again without it) and keep."""
     from ekte.plugins import connectors as registered
 
     wd = Path(session.workdir).resolve()
     classes = registered(session.pm)
+    out: dict[str, list[Any]] = {"removed": [], "changed": [], "kept": []}
     for cname, loc in session.j.exports_of(row["id"]).items():
         where = _located(wd, cname, loc)
         cls = classes.get(cname)
         if cls is not None and _inside(where.parent, wd) and not where.exists():
-            cls.forget(wd, row["sha256"], where)
+            for k, v in (cls.forget(wd, row["sha256"], where) or {}).items():
+                out.setdefault(k, []).extend(v)
+    return out
 
 
 def _located(wd: Path, cname: str, loc: str) -> Path:
