@@ -213,3 +213,40 @@ def test_the_komxwork_batch_manifest_forgets_it_and_refusals_are_codes(tmp_path)
         assert e["code"] == code and "\n" not in e["message"] and e["message"], (given, e)
     p = run_ekte("retention", "delete", "abcd0123", "-w", wd, "--reason", "x")
     assert p.returncode == 1 and "refused abcd0123: no document with id abcd0123" in p.stdout, p.stdout
+
+
+def test_the_original_ingest_move_moved_goes_too(tmp_path):
+    """mend9: ``ingest --move`` did not record where the original went, so ``retention delete`` could not remove
+    it (outside the done folders, not found by its bytes); recorded now (``intake``/``moved``), removed wherever
+    it lies while it holds the bytes, and the inbox's sub-folder it leaves empty goes with it."""
+    wd, moved = tmp_path / "wd", tmp_path / "erledigt"
+    inbox = tmp_path / "in"
+    _inbox(inbox / "Akte Meier, Hans", BORN[:1])
+    shutil.copy(SAMPLES / "inbox" / BORN[1], inbox)
+    docs = ingest_json(inbox, "-w", wd, "-j", "1", "--move", moved)["documents"]
+    victim = next(d["id"] for d in docs if d["source"].endswith(BORN[0]))
+    original = moved / "Akte Meier, Hans" / BORN[0]
+    assert original.is_file() and (moved / BORN[1]).is_file() and not any(inbox.rglob("*.pdf"))
+    hist = json.loads(run_ekte("history", victim, "-w", wd, "--json", check=0).stdout)
+    assert [e for e in hist["events"] if (e["stage"], e["event"]) == ("intake", "moved") and str(original) in e["detail"]]
+    r = _delete(wd, victim, "--force")
+    assert r["deleted"] and str(original) in r["removed"] and not original.exists(), r
+    assert str(original.parent) in r["removed"] and not original.parent.exists()  # the folder with the name too
+    assert moved.is_dir() and (moved / BORN[1]).is_file()  # the --move folder and the other original stay
+    assert not [k for k in r["kept"] if "erledigt" in k], r
+
+
+def test_a_rebuilt_journal_has_the_tombstone_index(tmp_path):
+    """mend9: ``tombstone_by_sha`` (every intake: deleted before?) scanned the tombstones; schema 6 has an index,
+    and ``ekte journal rebuild`` makes a journal of the current schema with it."""
+    wd = tmp_path / "wd"
+    ingest_json(_inbox(tmp_path / "in", BORN[:1]), "-w", wd, "-j", "1")
+    run_ekte("journal", "rebuild", "-w", wd, "--force", check=0)
+    db = sqlite3.connect(wd / "journal.sqlite")
+    try:
+        plan = " ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN SELECT * FROM tombstones WHERE sha256=? "
+                                                  "ORDER BY deleted DESC LIMIT 1", ("0" * 64,)))
+        version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    finally:
+        db.close()
+    assert "USING INDEX tombstones_sha256" in plan and version == "6", (plan, version)

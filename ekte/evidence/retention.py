@@ -200,35 +200,35 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
 
 
 def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str], list[str]]:
-    """Remove every copy ekte keeps of the document in the working directory
-    (:mod:`ekte.evidence.retention_files`); the names of what was removed and
+    """Remove every copy ekte keeps of the document in the working directory, and the original it moved
+    wherever that lies (:mod:`ekte.evidence.retention_files`); the names of what was removed and
     of what was written again without it (a komXwork batch manifest),
     relative to it, and the notes on what is kept."""
     import shutil
 
     from ekte import fsutil
-    from ekte.evidence.retention_files import _shown, candidates, forget_exports, prune_done
+    from ekte.evidence.retention_files import _shown, candidates, forget_exports, prune_done, recorded
 
     wd = Path(session.workdir).resolve()
-    paths, kept = candidates(session, row)
+    paths, kept, originals = candidates(session, row)
+    move_roots = recorded(session, row)[1]
     removed, gone_files = [], []
     for p in dict.fromkeys(Path(p) for p in paths):
         if not (p.exists() or p.is_symlink()):
             continue
-        try:
-            rel = p.resolve().relative_to(wd)
-        except ValueError:
+        if p not in originals and wd not in p.resolve().parents:
             kept.append(f"{p} (outside the working directory)")
             continue
+        shown = _shown(wd, p)  # relative to the working directory inside it
         if p.is_dir() and not p.is_symlink():
             gone = p.with_name(f"{fsutil.TMP_PREFIX}deleted-{p.name}")
             p.rename(gone)  # out of sight at once (verify and readers skip these), then removed
             shutil.rmtree(gone)
         else:
             p.unlink()
-            gone_files.append(wd / rel)
-        removed.append(str(rel))
-    removed += [str(f.relative_to(wd)) for f in prune_done(session, gone_files)]
+            gone_files.append(p.resolve().parent / p.name)
+        removed.append(shown)
+    removed += [_shown(wd, f) for f in prune_done(session, gone_files, move_roots)]
     told = forget_exports(session, row)
     removed += [_shown(wd, Path(p)) for p in told["removed"]]
     changed = [_shown(wd, Path(p)) for p in told["changed"]]
