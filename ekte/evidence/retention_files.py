@@ -52,11 +52,11 @@ def done_dirs(session: Any) -> list[Path]:
     return list(dict.fromkeys(dirs))
 
 
-def prune_done(session: Any, removed: list[Path], more: list[Path] = ()) -> list[Path]:  # type: ignore[assignment]
+def prune_done(session: Any, removed: list[Path], more: list[Path] | None = None) -> list[Path]:
     """The folders inside a done folder (or a *more* one: ``ingest --move``'s) that removing *removed* left
     empty, removed too (the daemon and ``--move`` keep an inbox's sub-folders there, and their names are
     often a person's: "Akte Schmidt-Özdemir, Hannelore")."""
-    roots = [d.resolve() for d in [*done_dirs(session), *more]]
+    roots = [d.resolve() for d in [*done_dirs(session), *(more or [])]]
     pruned: list[Path] = []
     for p in removed:
         folder = p.parent
