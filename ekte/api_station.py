@@ -131,18 +131,7 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
 
 
 def _defined_only(p: Pipeline, doc_id: str, doctype: str | None, sets: dict[str, str]) -> None:
-    """*sets* only of fields the type the document is accepted as defines (*doctype*, else its own); ekte's
-    station offers no other, a command line or a script may name any."""
-    from ekte.pipeline import queue
-    from ekte.pipeline.review import resolve_doctype
+    """*sets* only of fields the type the document is accepted as defines (:func:`ekte.pipeline.review.defined_only`)."""
+    from ekte.pipeline.review import defined_only
 
-    if not any((v or "").strip() for v in sets.values()):
-        return
-    row = queue.resolve(p.j, doc_id)
-    key = resolve_doctype(p.profile, doctype) if doctype else row["doctype"]
-    spec = p.profile.doctypes.get(key or "")
-    known = list(spec.fields) if spec else []
-    unknown = [k for k, v in sets.items() if (v or "").strip() and known and k not in known and k != "aktenzeichen"]
-    if unknown:
-        raise ConfigError(f"fields not defined for the document type '{spec.title}' ({key}): {', '.join(unknown)} "
-                          f"(its fields: {', '.join(known)})")
+    defined_only(p, doc_id, doctype, sets)

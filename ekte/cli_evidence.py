@@ -146,9 +146,10 @@ def retention_delete_cmd(
         for r in res:
             if r["deleted"]:
                 out.print(f"[green]deleted[/] {r['id']}{' (before its retention ended: --force)' if r['forced'] else ''}"
-                          f": {len(r['removed'])} paths removed", highlight=False)
+                          f": {len(r['removed'])} paths removed"
+                          + (f", {len(r['changed'])} written again without it" if r["changed"] else ""), highlight=False)
                 for k in r.get("kept", []):
                     out.print(f"  kept: {k}", highlight=False, soft_wrap=True)
             else:
-                out.print(f"[red]refused[/] {r['id']}: {r['error']}", highlight=False, soft_wrap=True)
+                out.print(f"[red]refused[/] {r['id']}: {r['error']['message']}", highlight=False, soft_wrap=True)
     raise typer.Exit(0 if all(r["deleted"] for r in res) else 1)

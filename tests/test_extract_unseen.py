@@ -48,7 +48,7 @@ def test_characters_one_per_box_are_joined(raw, want):
     ("Sorgeberechtigte Person", "representative"), ("Angaben zur Mutter / zum Vater", "representative"),
     ("Daten des Kindes", "subject"), ("Angaben zum Vater", "representative"),
     ("Angaben zur Kindertageseinrichtung", "other"), ("Angaben zur Person", "applicant"),
-    ("Angaben zum Halter", "applicant"), ("Tag der Geburt des Kindes", None), ("Meldende Person", None),
+    ("Angaben zum Halter", "applicant"), ("Tag der Geburt des Kindes", None), ("Meldende Person", "unknown"),  # a section, whose not said
 ])
 def test_a_heading_no_list_names_by_the_words_that_say_whose(profile, heading, role):
     assert section_of(heading, lexicon(profile)) == role

@@ -300,6 +300,8 @@ def test_a_deleted_document_says_so_and_comes_back_only_through_review(api):
     body = got.json()
     assert body["reason_code"] == "deleted_early" and body["deleted"][:4].isdigit()
     assert "RPA-DEL-1" not in got.text and "Frist" not in got.text  # nothing the caller or the clerk wrote
+    by_prefix = httpx.get(api["url"] + f"/api/v1/documents/{doc[:6]}", headers=api["bot"], timeout=30)
+    assert (by_prefix.status_code, by_prefix.json()) == (200, body), by_prefix.text  # mend9: was 404
     again = post(api, path.read_bytes(), headers={"Idempotency-Key": "del-1"})
     assert again.status_code == 202 and again.json()["id"] == doc and again.json()["state"] == "received"
     back = settle(api, doc)

@@ -147,6 +147,11 @@ def test_station_answers_409_with_the_reason(base, wd):
         h = token(wd, "anna", "review")
         r = httpx.post(f"{url}/api/v1/review/{doc}/accept", json={}, headers=h, timeout=120)
         assert r.status_code == 409 and words in r.json()["detail"] and "ekte verify" in r.json()["detail"], r.text
+        # in German as the station's other refusals (mend9: the API said it in English), with a code for scripts
+        assert "Der Archivordner enthält nicht mehr" in r.json()["detail"] and r.json()["code"] == "archive_damaged"
+        en = httpx.post(f"{url}/api/v1/review/{doc}/accept", json={}, headers={**h, "Accept-Language": "en"},
+                        timeout=120)
+        assert en.status_code == 409 and "its archive folder no longer holds" in en.json()["detail"], en.text
         r = httpx.post(f"{url}/api/v1/review/{other}/accept", json={}, headers=h, timeout=120)
         assert r.status_code == 409 and "was changed or damaged" in r.json()["detail"], r.text
         c = login(url, "anna")  # the clerk's page: in German

@@ -33,8 +33,8 @@ def _files(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
 
-def _delete(wd: Path, doc_id: str, *extra: str) -> dict:
-    p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--json", *extra, check=0)
+def _delete(wd: Path, doc_id: str, *extra: str, check: int = 0) -> dict:
+    p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--json", *extra, check=check)
     return json.loads(p.stdout)["documents"][0]
 
 
@@ -183,3 +183,70 @@ def test_quarantine_falls_due_and_due_never_cuts_the_id(tmp_path):
     assert all(e["id"] in table for e in later["documents"]), table  # whole ids in 80 columns
     r = _delete(wd, q, "--as-of", "2100-01-01")  # due: no --force needed
     assert r["deleted"] and not r["forced"] and f"quarantine/{q}" in r["removed"]
+
+
+def test_the_komxwork_batch_manifest_forgets_it_and_refusals_are_codes(tmp_path):
+    """mend9: the batch manifest (``_ekte/stapel-*.xml``) named a deleted document (its uuid and hash) for good;
+    ``--json`` refusals were free sentences where ``ingest --json`` gives ``{"code", "message"}``."""
+    wd = tmp_path / "wd"
+    out = ingest_json(_inbox(tmp_path / "in", BORN), "-w", wd, "-j", "1", "-c", "komxwork")
+    (victim, vloc), (other, oloc) = ((d["id"], d["exports"]["komxwork"]) for d in out["documents"])
+    manifest = next((wd / "export" / "komxwork" / "_ekte").glob("stapel-*.xml"))
+    vuuid, ouuid = Path(vloc).stem, Path(oloc).stem
+    vsha = hashlib.sha256(Path(vloc).read_bytes()).hexdigest()
+    assert vuuid in manifest.read_text() and vsha in manifest.read_text()
+    r = _delete(wd, victim, check=1)  # not due
+    assert r["error"]["code"] == "retention_not_ended" and "--force" in r["error"]["message"], r
+    r = _delete(wd, victim, "--force")
+    assert r["deleted"] and r["changed"] == [str(manifest.relative_to(wd))], r
+    text = manifest.read_text()
+    assert vuuid not in text and vsha not in text and ouuid in text and 'anzahl="1"' in text, text
+    db = sqlite3.connect(wd / "state" / "komxwork.sqlite")
+    assert db.execute("SELECT count(*) FROM entries WHERE dokument_id=?", (vuuid,)).fetchone()[0] == 0
+    db.close()
+    r = _delete(wd, other, "--force")  # the last one of its batch: the manifest goes
+    assert r["deleted"] and str(manifest.relative_to(wd)) in r["removed"] and not manifest.exists(), r
+    # refusals: a stable code and one line, as the other commands' JSON errors
+    for given, code in ((victim, "deleted_already"), (victim[:6], "deleted_already"), ("zz", "invalid_id"),
+                        ("abcd0123", "not_found")):
+        e = _delete(wd, given, check=1)["error"]
+        assert e["code"] == code and "\n" not in e["message"] and e["message"], (given, e)
+    p = run_ekte("retention", "delete", "abcd0123", "-w", wd, "--reason", "x")
+    assert p.returncode == 1 and "refused abcd0123: no document with id abcd0123" in p.stdout, p.stdout
+
+
+def test_the_original_ingest_move_moved_goes_too(tmp_path):
+    """mend9: ``ingest --move`` did not record where the original went, so ``retention delete`` could not remove
+    it (outside the done folders, not found by its bytes); recorded now (``intake``/``moved``), removed wherever
+    it lies while it holds the bytes, and the inbox's sub-folder it leaves empty goes with it."""
+    wd, moved = tmp_path / "wd", tmp_path / "erledigt"
+    inbox = tmp_path / "in"
+    _inbox(inbox / "Akte Meier, Hans", BORN[:1])
+    shutil.copy(SAMPLES / "inbox" / BORN[1], inbox)
+    docs = ingest_json(inbox, "-w", wd, "-j", "1", "--move", moved)["documents"]
+    victim = next(d["id"] for d in docs if d["source"].endswith(BORN[0]))
+    original = moved / "Akte Meier, Hans" / BORN[0]
+    assert original.is_file() and (moved / BORN[1]).is_file() and not any(inbox.rglob("*.pdf"))
+    hist = json.loads(run_ekte("history", victim, "-w", wd, "--json", check=0).stdout)
+    assert [e for e in hist["events"] if (e["stage"], e["event"]) == ("intake", "moved") and str(original) in e["detail"]]
+    r = _delete(wd, victim, "--force")
+    assert r["deleted"] and str(original) in r["removed"] and not original.exists(), r
+    assert str(original.parent) in r["removed"] and not original.parent.exists()  # the folder with the name too
+    assert moved.is_dir() and (moved / BORN[1]).is_file()  # the --move folder and the other original stay
+    assert not [k for k in r["kept"] if "erledigt" in k], r
+
+
+def test_a_rebuilt_journal_has_the_tombstone_index(tmp_path):
+    """mend9: ``tombstone_by_sha`` (every intake: deleted before?) scanned the tombstones; schema 6 has an index,
+    and ``ekte journal rebuild`` makes a journal of the current schema with it."""
+    wd = tmp_path / "wd"
+    ingest_json(_inbox(tmp_path / "in", BORN[:1]), "-w", wd, "-j", "1")
+    run_ekte("journal", "rebuild", "-w", wd, "--force", check=0)
+    db = sqlite3.connect(wd / "journal.sqlite")
+    try:
+        plan = " ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN SELECT * FROM tombstones WHERE sha256=? "
+                                                  "ORDER BY deleted DESC LIMIT 1", ("0" * 64,)))
+        version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    finally:
+        db.close()
+    assert "USING INDEX tombstones_sha256" in plan and version == "6", (plan, version)

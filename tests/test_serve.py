@@ -122,7 +122,8 @@ def test_validation_messages_german_and_english(st):
     assert "A–Z ohne I, O, Q" in alerts["fin"]
     assert 'value="31.02.1980"' in r.text  # what the clerk typed stays in the form
     headers = {**token(st["wd"], "anna", "review"), "Accept-Language": "en"}
-    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={"fields": {"geburtsdatum": "31.02.1980"}},
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={"doctype": "kfz_zulassung",  # (a type with the field)
+                                                                         "fields": {"geburtsdatum": "31.02.1980"}},
                    headers=headers)
     assert r.status_code == 422
     assert r.json()["errors"] == [{"field": "geburtsdatum", "message": "'31.02.1980' is not a real date (DD.MM.YYYY)"}]
@@ -164,6 +165,27 @@ def test_accept_with_correction_exports_once_and_audits(st):
     # the history page shows who changed what
     h = c.get(f"/history/{doc}").text
     assert "anna" in h and "<ins>12345</ins>" in h
+
+
+def test_api_refuses_fields_the_type_does_not_define(st):
+    """mend9: ``review accept --set`` refused a field the type does not define, the JSON API stored it."""
+    doc = take(st)[0]
+    h = token(st["wd"], "anna", "review")
+    shown = httpx.get(st["url"] + f"/api/v1/review/{doc}", headers=h).json()
+    title = next(t["title"] for t in httpx.get(st["url"] + "/api/v1/doctypes", headers=h).json()
+                 if t["id"] == shown["doctype"])
+    from ekte.profile import load_profile
+
+    types = load_profile(None, []).doctypes  # the station's profile: the default
+    other = next(f for f in ("gemarkung", "verein") if f not in types[shown["doctype"]].fields)  # another type's text
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={"fields": {other: "Nordheim"}}, headers=h)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == [{"field": other, "message": f"kein Feld des Dokumenttyps „{title}“"}]
+    assert r.json()["detail"].startswith(f"Der Dokumenttyp „{title}“ hat kein solches Feld: {other}"), r.text
+    assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
+    assert exports_of(st, doc) == []
+    cli = run_ekte("review", "accept", doc, "-w", st["wd"], "--set", f"{other}=Nordheim", "--lang", "en")
+    assert cli.returncode == 2 and "fields not defined" in cli.stderr  # the same refusal
 
 
 def test_correct_then_accept_by_api_with_type_title(st):

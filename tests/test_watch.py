@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ekte_cmd, run_ekte
+from helpers import SAMPLES, ekte_cmd, run_ekte
 
 
 def _watch(inbox, wd, *extra, env=None):
@@ -51,6 +51,11 @@ def _stop(proc, sig=signal.SIGTERM, timeout=60):
     if sig != signal.SIGKILL:  # a stop is no error (watchdog's inotify thread logged one at every stop)
         assert not [x for x in err.splitlines() if '"logger": "watchdog' in x and '"level": "error"' in x], err[-2000:]
     return proc.returncode, err
+
+
+def _messages(err: str) -> list[str]:
+    """The messages of the daemon's JSON log lines."""
+    return [json.loads(x)["message"] for x in err.splitlines() if x.startswith("{")]
 
 
 def _journal(wd):
@@ -292,6 +297,9 @@ def test_operator_stops_are_no_failed_attempts(inbox, tmp_path, docs):
         assert db.execute("SELECT state, attempts FROM documents").fetchall() == [("received", 0)]
         db.close()
         assert "abandoned (not counted as a failed attempt)" in err
+        assert [m for m in _messages(err) if m.startswith("stopped")] == [
+            "stopped: 0 done, 0 failed since the start; 1 document(s) abandoned (not counted as a failed attempt), "
+            "the next start completes them"]  # one line on the stop, the abandoned one in it
     proc = _watch(inbox, wd, "--plugin", "ekte_faults", env=fault_env())
     try:
         _wait(lambda: _status(wd).get("done", 0) + _status(wd).get("review", 0) >= 1, proc=proc, what="done", wd=wd)
@@ -299,3 +307,24 @@ def test_operator_stops_are_no_failed_attempts(inbox, tmp_path, docs):
         code, err = _stop(proc)
     assert code == 0 and "quarantined" not in err, err[-2000:]
     _exactly_once(wd, 1)
+
+
+def test_a_stop_says_so_idle_or_busy(inbox, tmp_path):
+    """mend9: an idle daemon stopped by SIGTERM said nothing of the stop; one line now, as a busy one's."""
+    wd = tmp_path / "wd"
+    proc = _watch(inbox, wd)
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+    finally:
+        code, err = _stop(proc)
+    assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
+        "stopped: 0 done, 0 failed since the start"], err[-2000:]
+    proc = _watch(inbox, wd)
+    try:
+        _wait(lambda: (wd / "status.json").exists() and "stopped" not in _status(wd), proc=proc, what="start")
+        shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox)
+        _wait(lambda: _status(wd).get("done", 0) >= 1, proc=proc, what="done", wd=wd)
+    finally:
+        code, err = _stop(proc)
+    assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
+        "stopped: 1 done, 0 failed since the start"], err[-2000:]

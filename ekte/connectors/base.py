@@ -165,10 +165,14 @@ class Connector:
         return [Path(location)]
 
     @classmethod
-    def forget(cls, workdir: Path, sha256: str, location: Path) -> None:
+    def forget(cls, workdir: Path, sha256: str, location: Path) -> dict[str, list[Any]] | None:
         """The export at *location* was removed (``ekte retention delete``):
         forget what the connector remembers of it, so that the document, if
-        it is ever exported again, is written again."""
+        it is ever exported again, is written again.  May return what else it
+        did: ``{"removed": [Path], "changed": [Path], "kept": [note]}`` (files
+        that named the document removed or written again without it, and
+        what still names it, with why)."""
+        return None
 
     def export(self, doc: "Document", archive_dir: Path) -> ExportResult:  # pragma: no cover - interface
         raise NotImplementedError

@@ -181,6 +181,13 @@ class KomxworkConnector(Connector):
         return [pdf, *sorted(p for p in pdf.parent.glob(f"{pdf.stem}.*") if p != pdf)] if pdf.parent.is_dir() \
             else [pdf]
 
+    @classmethod
+    def forget(cls, workdir: Path, sha256: str, location: Path) -> dict[str, list[Any]] | None:
+        """Its batch manifests no longer list it (:mod:`ekte.connectors.komxwork_forget`)."""
+        from ekte.connectors.komxwork_forget import forget
+
+        return forget(Path(workdir), Path(location))
+
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
         els = dict(self.config["elements"] or DEFAULT_ELEMENTS)
@@ -350,7 +357,7 @@ class KomxworkConnector(Connector):
                 self.prepare_root()
                 self.write_bytes(self.meta_dir() / name, self.manifest_xml(batch_id, entries))
                 db.execute("UPDATE entries SET manifest=? WHERE root=? AND batch=? AND manifest IS NULL",
-                           (name, root, batch_id))
+                           (str(self.meta_dir() / name), root, batch_id))  # (before 2026-11: the name alone)
                 written.append(self.meta_dir() / name)
         return written
 
@@ -362,3 +369,4 @@ class KomxworkConnector(Connector):
                         getattr(e, "strerror", None) or e)
         finally:
             self.ledger.close()
+

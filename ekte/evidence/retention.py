@@ -140,13 +140,35 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
     type, dates, reason, actor), and empties the old/new values and details
     of the document's earlier events.  A document whose retention has not
     ended is refused unless *force*; one that another process works on is
-    refused.  One result per id: ``{"id", "deleted", "error"?, …}``."""
+    refused.  One result per id: ``{"id", "deleted", "error"?: {"code", "message"}, …}``
+    (codes: :data:`REFUSALS`)."""
     reason = (reason or "").strip()
     if not reason:
         raise ConfigError("--reason: say why the documents are deleted (it is kept in the audit trail)")
     due_ids = {e["id"]: e for e in due(session.workdir, session.profile, as_of) if "error" not in e} \
         if (Path(session.workdir) / "archive").is_dir() else {}
     return [_delete_one(session, i, reason, actor, force, due_ids) for i in ids]
+
+
+#: the ``error.code`` of a refused id (``--json``: ``{"code", "message"}``, as ``ingest --json``'s per document)
+REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "retention_not_ended", "busy")
+
+
+def _refused(doc_id: str, code: str, message: str) -> dict[str, Any]:
+    return {"id": doc_id, "deleted": False, "error": {"code": code, "message": " ".join(message.split())}}
+
+
+def _unresolved(j: Any, given: str, e: ConfigError) -> dict[str, Any]:
+    """A refusal for an id that names no document: deleted already (its tombstone), none, or not one."""
+    from ekte.pipeline.queue import Ambiguous, NotFound
+
+    if isinstance(e, NotFound):
+        tomb = j.tombstone_of(given)
+        if tomb is not None:
+            return _refused(tomb["doc_id"], "deleted_already", f"deleted already on {str(tomb['deleted'])[:10]} "
+                                                               f"(ekte history {tomb['doc_id']} shows it)")
+        return _refused(given, "not_found", str(e))
+    return _refused(given, "ambiguous_id" if isinstance(e, Ambiguous) else "invalid_id", str(e))
 
 
 def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
@@ -158,52 +180,56 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
     try:
         row = resolve(j, given)
     except ConfigError as e:
-        return {"id": given, "deleted": False, "error": str(e)}
+        return _unresolved(j, given, e)
     doc_id, entry_ = row["id"], due_ids.get(row["id"])
     if entry_ is None and not force:
-        return {"id": doc_id, "deleted": False, "error": "its retention period has not ended (see ekte retention "
-                                                         "due); --force deletes it anyway"}
+        return _refused(doc_id, "retention_not_ended", "its retention period has not ended (see ekte retention "
+                                                       "due); --force deletes it anyway")
     key = doc_key(row["sha256"])
     holder = j.claim(key)
     if holder is not None:
-        return {"id": doc_id, "deleted": False, "error": f"another ekte process works on it ({holder.describe()})"}
+        return _refused(doc_id, "busy", f"another ekte process works on it ({holder.describe()})")
     try:
-        removed, kept = _remove_files(session, row)
+        removed, changed, kept = _remove_files(session, row)
         j.tombstone(row, reason=reason, actor=actor, forced=entry_ is None,
                     retention_ends=(entry_ or {}).get("ends"))
     finally:
         j.release(key)
-    return {"id": doc_id, "deleted": True, "forced": entry_ is None, "removed": removed, "kept": kept}
+    return {"id": doc_id, "deleted": True, "forced": entry_ is None, "removed": removed, "changed": changed,
+            "kept": kept}
 
 
-def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str]]:
-    """Remove every copy ekte keeps of the document in the working directory
-    (:mod:`ekte.evidence.retention_files`); the names of what was removed,
+def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str], list[str]]:
+    """Remove every copy ekte keeps of the document in the working directory, and the original it moved
+    wherever that lies (:mod:`ekte.evidence.retention_files`); the names of what was removed and
+    of what was written again without it (a komXwork batch manifest),
     relative to it, and the notes on what is kept."""
     import shutil
 
     from ekte import fsutil
-    from ekte.evidence.retention_files import candidates, forget_exports, prune_done
+    from ekte.evidence.retention_files import _shown, candidates, forget_exports, prune_done, recorded
 
     wd = Path(session.workdir).resolve()
-    paths, kept = candidates(session, row)
+    paths, kept, originals = candidates(session, row)
+    move_roots = recorded(session, row)[1]
     removed, gone_files = [], []
     for p in dict.fromkeys(Path(p) for p in paths):
         if not (p.exists() or p.is_symlink()):
             continue
-        try:
-            rel = p.resolve().relative_to(wd)
-        except ValueError:
+        if p not in originals and wd not in p.resolve().parents:
             kept.append(f"{p} (outside the working directory)")
             continue
+        shown = _shown(wd, p)  # relative to the working directory inside it
         if p.is_dir() and not p.is_symlink():
             gone = p.with_name(f"{fsutil.TMP_PREFIX}deleted-{p.name}")
             p.rename(gone)  # out of sight at once (verify and readers skip these), then removed
             shutil.rmtree(gone)
         else:
             p.unlink()
-            gone_files.append(wd / rel)
-        removed.append(str(rel))
-    removed += [str(f.relative_to(wd)) for f in prune_done(session, gone_files)]
-    forget_exports(session, row)
-    return removed, list(dict.fromkeys(kept))
+            gone_files.append(p.resolve().parent / p.name)
+        removed.append(shown)
+    removed += [_shown(wd, f) for f in prune_done(session, gone_files, move_roots)]
+    told = forget_exports(session, row)
+    removed += [_shown(wd, Path(p)) for p in told["removed"]]
+    changed = [_shown(wd, Path(p)) for p in told["changed"]]
+    return removed, changed, list(dict.fromkeys(kept + told["kept"]))

@@ -6,7 +6,8 @@ Removed — every copy ekte keeps inside the working directory:
 * the archive folder, the review entry, the quarantine entry, cached page
   images;
 * the watch daemon's done copy of the original (``watch.after_export =
-  "move"``): where the daemon recorded it (a ``watch``/``done`` event), and
+  "move"``) and the original ``ekte ingest --move`` moved: where they
+  recorded it (a ``watch``/``done``, ``intake``/``moved`` event), and
   any file in the done folder with the document's size and SHA-256 (a copy
   moved before the event existed, or after ``ekte journal rebuild``) —
   only while it still holds the document's bytes;
@@ -17,8 +18,12 @@ Removed — every copy ekte keeps inside the working directory:
 * the HTTP intake's submission record (``api/docs/<id>.json``) and every
   ``Idempotency-Key`` that names the bytes.
 
+The original ekte moved (the daemon's done copy, ``ingest --move``'s) is
+removed wherever it lies — ekte put it there, no DMS keeps it — while it
+holds the document's bytes.
+
 Kept, and named in the result (never silently): a copy outside the working
-directory (a DMS hot folder, a done folder elsewhere), a DMS object (CMIS)
+directory (a DMS hot folder), a DMS object (CMIS)
 and a package shared with other documents still in the archive — the DMS
 and the other documents keep their own retention."""
 
@@ -33,6 +38,8 @@ from ekte import fsutil
 
 #: the daemon's record of where it moved an original (stage, event); detail {"path": …}
 DONE_EVENT = ("watch", "done")
+#: ``ekte ingest --move``'s record of it; detail {"path": …, "root": the --move folder}
+MOVED_EVENT = ("intake", "moved")
 
 
 def done_dirs(session: Any) -> list[Path]:
@@ -45,11 +52,11 @@ def done_dirs(session: Any) -> list[Path]:
     return list(dict.fromkeys(dirs))
 
 
-def prune_done(session: Any, removed: list[Path]) -> list[Path]:
-    """The folders inside a done folder that removing *removed* left empty,
-    removed too (the daemon keeps an inbox's sub-folders there, and their
-    names are often a person's: "Akte Schmidt-Özdemir, Hannelore")."""
-    roots = [d.resolve() for d in done_dirs(session)]
+def prune_done(session: Any, removed: list[Path], more: list[Path] | None = None) -> list[Path]:
+    """The folders inside a done folder (or a *more* one: ``ingest --move``'s) that removing *removed* left
+    empty, removed too (the daemon and ``--move`` keep an inbox's sub-folders there, and their names are
+    often a person's: "Akte Schmidt-Özdemir, Hannelore")."""
+    roots = [d.resolve() for d in [*done_dirs(session), *(more or [])]]
     pruned: list[Path] = []
     for p in removed:
         folder = p.parent
@@ -63,16 +70,18 @@ def prune_done(session: Any, removed: list[Path]) -> list[Path]:
     return pruned
 
 
-def candidates(session: Any, row: Any) -> tuple[list[Path], list[str]]:
-    """The paths to remove (existing or not) and the notes on what is kept
-    (:func:`forget_exports` once they are removed)."""
+def candidates(session: Any, row: Any) -> tuple[list[Path], list[str], list[Path]]:
+    """The paths to remove (existing or not), the notes on what is kept
+    (:func:`forget_exports` once they are removed), and the moved originals
+    among the paths (:func:`done_copies`: removed wherever they lie)."""
     wd = Path(session.workdir).resolve()
     doc_id = row["id"]
     paths = [session.j.archive_dir(row), wd / "archive" / doc_id[:2] / doc_id, wd / "review" / f"{doc_id}.json",
              wd / "quarantine" / doc_id, wd / "cache" / "pages" / doc_id]
     exported, kept = export_paths(session, row)
-    paths += exported + done_copies(session, row) + api_records(wd, row)
-    return [p for p in paths if p is not None], kept
+    originals = done_copies(session, row)
+    paths += exported + originals + api_records(wd, row)
+    return [p for p in paths if p is not None], kept, originals
 
 
 def export_paths(session: Any, row: Any) -> tuple[list[Path], list[str]]:
@@ -102,18 +111,22 @@ def export_paths(session: Any, row: Any) -> tuple[list[Path], list[str]]:
     return paths, kept
 
 
-def forget_exports(session: Any, row: Any) -> None:
+def forget_exports(session: Any, row: Any) -> dict[str, list[Any]]:
     """Tell each connector that its export of the document was removed
-    (before the journal forgets where it was)."""
+    (before the journal forgets where it was); what they removed, changed
+    (a komXwork batch manifest written again without it) and keep."""
     from ekte.plugins import connectors as registered
 
     wd = Path(session.workdir).resolve()
     classes = registered(session.pm)
+    out: dict[str, list[Any]] = {"removed": [], "changed": [], "kept": []}
     for cname, loc in session.j.exports_of(row["id"]).items():
         where = _located(wd, cname, loc)
         cls = classes.get(cname)
         if cls is not None and _inside(where.parent, wd) and not where.exists():
-            cls.forget(wd, row["sha256"], where)
+            for k, v in (cls.forget(wd, row["sha256"], where) or {}).items():
+                out.setdefault(k, []).extend(v)
+    return out
 
 
 def _located(wd: Path, cname: str, loc: str) -> Path:
@@ -141,18 +154,30 @@ def _shown(wd: Path, p: Path) -> str:
         return str(p)
 
 
-def done_copies(session: Any, row: Any) -> list[Path]:
-    """The daemon's done copies of the original that still hold its bytes."""
+def recorded(session: Any, row: Any) -> tuple[list[Path], list[Path]]:
+    """Where the daemon (``watch``/``done``) and ``ingest --move`` (``intake``/``moved``) recorded that they
+    moved the original, and the ``--move`` folders."""
     wd = Path(session.workdir).resolve()
     found: list[Path] = []
+    roots: list[Path] = []
     for e in session.j.events_of(row["id"]):
-        if (e["stage"], e["event"]) == DONE_EVENT and e["detail"]:
+        if (e["stage"], e["event"]) in (DONE_EVENT, MOVED_EVENT) and e["detail"]:
             try:
-                rel = json.loads(e["detail"]).get("path")
+                d = json.loads(e["detail"])
+                rel, root = d.get("path"), d.get("root")
             except (ValueError, AttributeError):
                 continue
             if rel:
                 found.append(Path(rel) if Path(rel).is_absolute() else wd / rel)
+            if root:
+                roots.append(Path(root))
+    return found, roots
+
+
+def done_copies(session: Any, row: Any) -> list[Path]:
+    """The moved originals (:func:`recorded`, and any file in the done folders of the same size) that still
+    hold its bytes."""
+    found = recorded(session, row)[0]
     size = _size_of(session, row)
     for d in done_dirs(session) if size is not None else []:  # same size first: few files are hashed
         for dirpath, _dirs, files in os.walk(d):

@@ -111,12 +111,20 @@ def _to_5(db: sqlite3.Connection) -> None:
         key TEXT PRIMARY KEY, times TEXT NOT NULL, until REAL NOT NULL DEFAULT 0, updated REAL NOT NULL)""")
 
 
+def _to_6(db: sqlite3.Connection) -> None:
+    """An index on ``tombstones.sha256``: every intake asks whether its
+    bytes were deleted by retention before (``Journal.tombstone_by_sha``),
+    which scanned the whole table."""
+    db.execute("CREATE INDEX IF NOT EXISTS tombstones_sha256 ON tombstones(sha256)")
+
+
 #: (version reached, what it does): applied in order, each in the same transaction as the version bump
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (2, _to_2),
     (3, _to_3),
     (4, _to_4),
     (5, _to_5),
+    (6, _to_6),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

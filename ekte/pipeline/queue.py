@@ -28,6 +28,10 @@ class NotFound(ConfigError):
     """No document with that id."""
 
 
+class Ambiguous(ConfigError):
+    """An id prefix that fits more than one document."""
+
+
 class Conflict(ConfigError):
     """The document is not in a state that allows the action (or is busy)."""
 
@@ -53,7 +57,7 @@ def resolve(j: Any, prefix: str) -> sqlite3.Row:
         raise NotFound(f"no document with id {prefix}")
     if len(rows) > 1:
         ids = ", ".join(r["id"] for r in rows[:5])
-        raise ConfigError(f"the id {prefix} is ambiguous ({ids}{', …' if len(rows) > 5 else ''}): give more digits")
+        raise Ambiguous(f"the id {prefix} is ambiguous ({ids}{', …' if len(rows) > 5 else ''}): give more digits")
     return rows[0]
 
 

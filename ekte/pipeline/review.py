@@ -43,7 +43,7 @@ SYSTEM = "system"
 
 __all__ = ["review_list", "review_accept", "review_correct", "review_reject", "review_defer", "resolve_doctype",
            "FieldInvalid", "Invalid", "SampleMissing", "SampleDiffers", "SampleFailed", "Stale", "SAMPLE_RESULTS",
-           "review_version", "sample_failed"]
+           "review_version", "sample_failed", "UndefinedFields", "defined_only"]
 
 
 class Invalid(ConfigError):
@@ -52,6 +52,30 @@ class Invalid(ConfigError):
     def __init__(self, errors: list[FieldInvalid]):
         super().__init__("; ".join(str(e) for e in errors))
         self.errors = errors
+
+
+class UndefinedFields(ConfigError):
+    """Values for fields the document's type does not define (:func:`defined_only`)."""
+
+    def __init__(self, title: str, key: str, unknown: list[str], known: list[str]):
+        super().__init__(f"fields not defined for the document type '{title}' ({key}): {', '.join(unknown)} "
+                         f"(its fields: {', '.join(known)})")
+        self.title, self.unknown = title, unknown
+
+
+def defined_only(session: Any, doc_id: str, doctype: str | None, sets: dict[str, str]) -> None:
+    """*sets* only of fields the type the document is accepted as defines (*doctype*, else its own), else
+    :class:`UndefinedFields`; an empty value (removing one) is not refused.  The station's form offers no
+    other field; the command line, ``ekte.api`` and the JSON API may name any."""
+    if not any((v or "").strip() for v in sets.values()):
+        return
+    row = resolve(session.j, doc_id)
+    key = resolve_doctype(session.profile, doctype) if doctype else row["doctype"]
+    spec = session.profile.doctypes.get(key or "")
+    known = list(spec.fields) if spec else []
+    unknown = [k for k, v in sets.items() if (v or "").strip() and known and k not in known and k != "aktenzeichen"]
+    if unknown:
+        raise UndefinedFields(spec.title, str(key), unknown, known)
 
 
 class SampleMissing(ConfigError):

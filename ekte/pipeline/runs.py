@@ -216,9 +216,10 @@ class Mover:
 
     def move(self, src: Path, doc: Document | None, sha256: str | None) -> None:
         try:
-            fsutil.move_input(src, fsutil.free_target(src, self.roots, self.dest), sha256)
+            target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.dest), sha256)
             if doc is not None:
                 doc.log("intake", "moved", "")
+                self._record(doc, target)
         except fsutil.NotMoved as e:
             self.failed += 1
             if doc is not None:
@@ -227,6 +228,18 @@ class Mover:
             self.failed += 1
             msg = f"original could not be moved ({e.strerror})"
             doc.warnings.append(msg) if doc is not None else log.warning("package %s", msg)
+
+    def _record(self, doc: Document, target: Path) -> None:
+        """Where the original went, in the document's audit trail (``intake``/``moved``, ``{"path", "root"}``),
+        as the daemon records its done copy: ``ekte retention delete`` removes it there (emptied with the rest
+        of the trail then)."""
+        if self.journal is None:
+            return
+        try:
+            self.journal.event(doc.id, "intake", "moved", {"path": str(target.resolve()),
+                                                           "root": str(self.dest.resolve())})
+        except Exception as e:  # noqa: BLE001 - the move is done; a busy journal must not undo it
+            log.warning("doc %s: the moved original's place was not recorded (%s)", doc.id, type(e).__name__)
 
     def packages(self) -> None:
         if self.journal is not None:

@@ -110,11 +110,13 @@ def _doc_result(doc: Any) -> dict[str, Any]:
 
 @review_api.post("/{doc_id}/accept")
 def accept(request: Request, doc_id: str, body: AcceptBody) -> dict[str, Any]:
-    """Accept (with corrections): re-archived and exported at once.  A scan chosen for the
+    """Accept (with corrections): re-archived and exported at once; a value for a field the type does not define
+    is refused (422, ``errors[field=<name>]``).  A scan chosen for the
     sample check needs `sample` (422 without it; 409 when it differs: recorded, not accepted — and
     final: a later accept of that scan is 409 too).  With `version`: 409 when the document changed since."""
     user = _user(request, "review", write=True)
     with _refusals(request), station(request).acting() as p:
+        review.defined_only(p, doc_id, body.doctype, body.fields)  # 422 as the command line refuses them
         return _doc_result(review.review_accept(p, doc_id, body.doctype, body.fields, actor=user.name,
                                                 sample=body.sample, expected=body.version))
 

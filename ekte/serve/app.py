@@ -20,7 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from ekte.errors import ConfigError
 from ekte.evidence.intact import ArchiveDamaged
 from ekte.pipeline import queue as q
-from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing
+from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing, UndefinedFields
 from ekte.serve import i18n, messages
 from ekte.serve.auth import LoginRequired
 from ekte.serve.station import Station
@@ -91,6 +91,8 @@ def _is_api(request: Request) -> bool:
 
 
 def _handlers(app: FastAPI) -> None:
+    _refusal_handlers(app)
+
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         if _is_api(request):
@@ -119,7 +121,7 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ConfigError)
     async def config_error(request: Request, exc: ConfigError) -> Response:
-        status = 404 if isinstance(exc, q.NotFound) else 409 if isinstance(exc, (q.Conflict, ArchiveDamaged)) else 400
+        status = 404 if isinstance(exc, q.NotFound) else 409 if isinstance(exc, q.Conflict) else 400
         return _error(request, status, str(exc), english=True)
 
     @app.exception_handler(StarletteHTTPException)  # also a route that does not exist (404) or a wrong method (405)
@@ -132,6 +134,31 @@ def _handlers(app: FastAPI) -> None:
         from ekte.serve.invalid import answer
 
         return JSONResponse(answer(exc.errors(), request.state.lang), status_code=422)
+
+
+def _refusal_handlers(app: FastAPI) -> None:
+    """The review's refusals that the JSON API says in the request's language, as the station's other ones."""
+
+    @app.exception_handler(UndefinedFields)
+    async def undefined_fields(request: Request, exc: UndefinedFields) -> Response:
+        """Fields the document's type does not define: 422, in the request's language, one error per field."""
+        from ekte.serve import names
+
+        lang = request.state.lang
+        message = messages.cli_message(str(exc), lang, names.state_name, i18n.local_time)
+        if not _is_api(request):
+            return _error(request, 422, message)
+        each = i18n.gettext_for(lang)(messages.NOT_A_FIELD).format(title=exc.title)
+        return JSONResponse({"detail": message, "errors": [{"field": k, "message": each}
+                                                           for k in exc.unknown]}, status_code=422)
+
+    @app.exception_handler(ArchiveDamaged)
+    async def archive_damaged(request: Request, exc: ArchiveDamaged) -> Response:
+        """409 in the request's language, as the station's other refusals of the JSON API (``code`` for scripts)."""
+        if not _is_api(request):
+            return _error(request, 409, str(exc), english=True)
+        message = messages.page_message(str(exc), 409, request.state.lang)[0]
+        return JSONResponse({"detail": message, "code": "archive_damaged"}, status_code=409)
 
 
 def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None, *,

@@ -379,4 +379,7 @@ def _submitted_id(st: Any, given: str) -> str:
     hits = sorted(p.stem for p in st.intake.spool.records.glob(f"{given}*.json"))
     if len(hits) > 1:
         raise HTTPException(422, f"the id {given} is ambiguous ({', '.join(hits[:5])}): give more digits")
-    return hits[0] if hits else given
+    if not hits:  # deleted by retention (its record went with it): the prefix says so as the whole id does
+        tomb = st.reader.tombstone_of(given)
+        return tomb["doc_id"] if tomb is not None else given
+    return hits[0]

@@ -51,6 +51,9 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
                            "tell IT.")),
 )]
 
+#: one field of the JSON API's 422 for values of fields the document's type does not define
+NOT_A_FIELD = N_("not a field of the document type „{title}“")
+
 #: an error by its status alone (the detail was not one of :data:`KNOWN`)
 BY_STATUS = {
     400: N_("The request could not be carried out."), 401: N_("Please log in."),

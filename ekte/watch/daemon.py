@@ -287,7 +287,7 @@ class Watcher:
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
         try:
             self._loop(coord, board)
-            self._drain(coord, board)
+            left = self._drain(coord, board)
         finally:
             obs.stop()
             obs.join(5)
@@ -299,6 +299,10 @@ class Watcher:
             runs.quietly(lambda: board.write({**self._status(None), "stopped": now_iso(),  # ended cleanly
                                               **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
+        # one line on every stop, idle or busy
+        log.info("stopped: %d done, %d failed since the start%s", self.stats.done, self.stats.failed,
+                 f"; {left} document(s) abandoned (not counted as a failed attempt), the next start completes them"
+                 if left else "")
 
     def _loop(self, coord: Coordinator, board: StatusBoard) -> None:
         self.rescan()
@@ -334,15 +338,14 @@ class Watcher:
         delivery.flush_groups(self.session)
         delivery.disown(self.session)
 
-    def _drain(self, coord: Coordinator, board: StatusBoard) -> None:
-        """Stopping: no new files; the ones in flight may finish for a while."""
+    def _drain(self, coord: Coordinator, board: StatusBoard) -> int:
+        """Stopping: no new files; the ones in flight may finish for a while.  The number of those that did not
+        (abandoned: the stop line names them)."""
         deadline = time.monotonic() + self.grace
         while coord.inflight and time.monotonic() < deadline:
             coord.step(0.2)
             board.write(self._status(coord))
-        if coord.inflight:
-            log.info("%d document(s) abandoned (not counted as a failed attempt); the next start completes them",
-                     len(coord.inflight))
+        return len({doc.sha256 for _i, doc in coord.inflight.values()})
 
     def _retry_exports(self) -> None:
         """Archived documents whose export failed (or was cut short): deliver them now."""

@@ -107,13 +107,14 @@ _SALUTATION = re.compile(r"(?m)^[ \t]*(?:Sehr geehrte|Guten Tag|Hallo)\b")
 
 def _writers_head(page: list[Cand], text: str) -> None:
     """A letter written for someone else: its head (sender block, telephone, e-mail above the
-    salutation) is the writer's, not the person's the letter is about."""
+    salutation) is the writer's (someone else's: not a guardian's, whose contact a child's form
+    gives), not the person's the letter is about."""
     m = _SALUTATION.search(text)
     for c in page:
         if c.source == "header" and c.role == "applicant":
-            c.role = "representative"
+            c.role = "other"
         elif m and c.field in ("telefon", "email") and c.start < m.start() and c.role is None:
-            c.role = "representative"
+            c.role = "other"
 
 
 def word_confidence(words: list[Word], start: int, end: int) -> float | None:
@@ -190,12 +191,20 @@ def intake_day(doc: "Document") -> dt.date | None:
 
 def facts_of(doc: "Document", profile: "Profile") -> Facts:
     """The fields about things (not persons) the document's type does not carry and other types do
-    (an IBAN on a building permit: the fee account), and its intake day.  A person's fields are
-    left to the sections: forms ask a date of birth their type does not need."""
+    (an IBAN on a building permit: the fee account), the person's fields it does not carry, and its
+    intake day.  A person's fields are left to the sections: forms ask a date of birth their type does
+    not need (the applicant's own section makes it sure)."""
     own = profile.doctypes.get(doc.doctype or "")
     typed = {f for t in profile.doctypes.values() for f in t.fields} - set(PERSON_FIELDS)
     foreign = typed - set(own.fields) if own is not None and own.fields else set()
-    return Facts(frozenset(foreign), intake_day(doc))
+    # a type that names a person but not, say, their date of birth: one on it is sure only in the
+    # applicant's own section (a club's chair's, a co-owner's is no value of the application)
+    unneeded = set(_CORE) - set(own.fields) if own is not None and "nachname" in own.fields else set()
+    return Facts(frozenset(foreign), intake_day(doc), frozenset(unneeded))
+
+
+#: a person's fields a type carries or not (telephone and e-mail: any type may ask them)
+_CORE = ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort")
 
 
 class FormExtractor:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
-from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, section_of
+from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, said_role, section_of, words_role
 from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
 from ekte.stages.extract.filenumber import numbered
 from ekte.stages.extract.spelling import unboxed
@@ -18,6 +18,9 @@ from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
 
 PERSON_FIELDS = ("vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "telefon", "email")
+#: fields whose value is someone's: a person's, or the vehicle's (a previous vehicle's plate, one under the
+#: previous holder's heading, is "someone else's" as a person's address is)
+OWNED_FIELDS = PERSON_FIELDS + ("kennzeichen",)
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Cand:
     lead: bool = False  # its label begins its cell or ends with a colon
     wconf: float | None = None  # lowest OCR word confidence of its words (None: text layer; -1: unknown)
     whose: str = ""  # an IBAN's account by its text: "payee", "authority", "" (not said; see patterns.iban_context)
+    said: str | None = None  # whose value its label's own words say (lexicon.said_role)
 
 
 @dataclass
@@ -95,6 +99,9 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
         col_end = min([o.x0 for o in same_row] + [s.end or page_w + 1])
         if s.x0 - 40 <= x < col_end and (best is None or s.row > best.row):
             best = s
+    if best is not None and best.role == "unknown":  # a person's heading that says not whose: after the
+        # document's person's own section, someone else's may follow (its values are no one's for sure)
+        return "unknown" if any(s.row < best.row and s.role in _OWN for s in sections) else None
     return best.role if best else None
 
 
@@ -309,6 +316,16 @@ def _further_columns(row: Row, h: Hit, right: list[Word], hits: list[Hit], where
         k += len(cell)
 
 
+def _said(row: Row, h: Hit) -> str | None:
+    """Whose value the label says (:func:`.lexicon.said_role`); a remark that says it is part of the label;
+    so are up to two words before it in its cell ("Früheres amtliches Kennzeichen"), not a sentence's."""
+    said, end = said_role([w.text for w in row.words], h)
+    if end != h.j:
+        h.j, h.colon = end, True
+    pre = [w.text for w in row.words[max(k for k in cell_starts(row) if k <= h.i):h.i]][-2:]
+    return said or (words_role(pre) if not any(t[-1:] in ",.;:" for t in pre) else None)
+
+
 def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon, min_sim: float,
                       validators: dict) -> list[Cand]:
     page_w, page_h = _page_geometry(words)
@@ -322,16 +339,17 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
         starts = cell_starts(row)
         for h in hits[r]:
             lw = row.words[h.i]
-            role = h.label.role or role_at(sections, r, lw.x0, page_w)
+            said = _said(row, h)
+            role = said or role_at(sections, r, lw.x0, page_w)
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
-                        y=lw.cy / page_h, label=h.label.key, lead=h.i in starts or h.colon)
+                        y=lw.cy / page_h, label=h.label.key, lead=h.i in starts or h.colon, said=said)
             right, own_cell = _value_right(row, h, hits[r])
             if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
                 right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
             if right:
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end
-                if own_cell and not h.label.role:  # a table of persons side by side: the value's column decides
+                if own_cell and not said:  # a table of persons side by side: the value's column decides
                     rb.role = role_at(sections, r, right[0].x0, page_w) or rb.role
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
                 text = " ".join(w.text for w in right)
@@ -341,7 +359,7 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                     text, rb.end = iban_tail(rws, r, right, text)
                 n = len(out)
                 parse_label_value(h, text, rb, out, validators)
-                if own_cell and not h.label.role:
+                if own_cell and not said:
                     _further_columns(row, h, right, hits[r], (sections, r, page_w), rb, out, validators)
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
                 if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):

@@ -59,6 +59,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.spelling import all_caps
@@ -235,34 +236,58 @@ def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:
         if c.field == "nachname" and c.source in _LABELLED and c.ok and c.rank < 9:
             names[c.rank].add(re.sub(r"\s+", "", c.value).casefold())
     # someone else's section shows in a person's value there (an IBAN under "Bankverbindung" is no person's)
-    return any(c.rank == 8 and c.field in PERSON_FIELDS for c in cands), {r for r, ns in names.items() if len(ns) > 1}
+    return any(c.rank in (6, 8) and c.field in PERSON_FIELDS for c in cands), {r for r, ns in names.items() if len(ns) > 1}
 
 
-def _names_at(cands: list[Cand]) -> list[tuple[int, int, bool, bool]]:
-    """(page, offset, the document's person's?) of every labelled name (and a letter head's, the writer's
-    own sentence's): someone else's in another's
-    section (rank 8), or outside any section when the person's own section names someone else
-    ("Kassenwart/in" under the club's chair)."""
+class Name(NamedTuple):
+    """A name on the page (:func:`_names_at`)."""
+    page: int
+    at: int  # its offset in the page's text
+    mine: bool  # the document's person's
+    writer: bool  # in the writer's own sentence ("Ich, Paul Lange, …"): names whose the rest of the page is
+    theirs: bool  # its label says it is someone else's ("Name des Vorbesitzers")
+    loose: bool  # in running text without its anchor (the text may be written for someone else)
+
+
+def _names_at(cands: list[Cand]) -> list[Name]:
+    """Every labelled name (and a letter head's, running text's): someone else's in another's section
+    (rank 8), or outside any section when the person's own section names someone else ("Kassenwart/in"
+    under the club's chair)."""
     names = [c for c in cands if c.field in ("vorname", "nachname") and c.ok and c.rank < 9 and (
-        c.source in _LABELLED or c.source == "header" or (c.source, c.label) == ("prose", "prose"))]
+        c.source in _LABELLED or c.source in ("header", "prose"))]
     key = lambda c: (c.field, re.sub(r"\s+", "", c.value).casefold())  # noqa: E731
     own = {key(c) for c in names if c.rank < 5}
     owns = {f for f, _ in own}
-    # the writer's own sentence ("Ich, Paul Lange, …") names whose the rest of the page is
-    return [(c.page, c.start, c.rank < 5 or (c.rank == 5 and (c.field not in owns or key(c) in own)),
-             c.source == "prose") for c in names]
+    return [Name(c.page, c.start, c.rank < 5 or (c.rank == 5 and (c.field not in owns or key(c) in own)),
+                 (c.source, c.label) == ("prose", "prose"), c.rank >= 8 and c.source in _LABELLED and c.said is not None,
+                 c.source == "prose" and c.label != "prose") for c in names]
 
 
-def _whose_unknown(c: Cand, names: list[tuple[int, int, bool, bool]], writer: bool = False) -> bool:
-    """An address/telephone/e-mail outside any section: the nearest labelled name before it (or on its
-    row) must be the document's person's; an IBAN: the applicant's or payee's account (or, in a letter
-    its writer writes for themself, "Ich, Paul Lange, …", the writer's)."""
+#: the roles of a document's own person (its applicant, or the child a form is about)
+_SELF = ("applicant", "subject")
+
+
+def _under_anothers_name(c: Cand, names: list[Name]) -> bool:
+    """A person's value in its section whose nearest labelled name before it (within :data:`NAME_REACH`
+    characters of its page's text) is labelled as someone else's ("Name des Vorbesitzers: …" and an address
+    under it, in the applicant's section because that person has no heading of their own): theirs, not sure."""
+    if c.field not in _OWNED + ("geburtsdatum",) or c.rank >= 5 or c.source not in _LABELLED:
+        return False
+    before = [(n.at, n.theirs) for n in names if n.page == c.page and not n.loose and 0 < c.start - n.at <= NAME_REACH]
+    return bool(before) and max(before)[1]
+
+
+def _whose_unknown(c: Cand, names: list[Name], writer: bool = False) -> bool:
+    """An address/telephone/e-mail/date of birth outside any section: the nearest labelled name before it
+    (or on its row; for a date of birth also one in running text: "Frau Jana Weber, geb. am …") must be the
+    document's person's; an IBAN: the applicant's or payee's account (or, in a letter its writer writes
+    for themself, "Ich, Paul Lange, …", the writer's)."""
     if c.field == "iban" and c.source in _LABELLED:
         return c.whose == "authority" or (c.whose != "payee" and c.role != "account" and c.rank >= 5 and not writer)
-    if c.field not in _OWNED or c.rank != 5 or c.source not in _LABELLED:
+    if c.field not in _OWNED + ("geburtsdatum",) or c.rank != 5 or c.source not in _LABELLED:
         return False
-    near = [(at, mine) for p, at, mine, anywhere in names
-            if p == c.page and -80 <= c.start - at and (anywhere or c.start - at <= NAME_REACH)]
+    near = [(n.at, n.mine) for n in names if n.page == c.page and -80 <= c.start - n.at and (
+        n.writer or c.start - n.at <= NAME_REACH) and (not n.loose or c.field == "geburtsdatum")]
     return not near or not max(near)[1]
 
 
@@ -272,6 +297,9 @@ class Facts:
     types do), and the day it arrived."""
     foreign: frozenset = frozenset()
     intake: dt.date | None = None
+    #: a person's fields the type does not carry though it names a person (a date of birth on a club's or a
+    #: building application): sure only in the applicant's own section, not the chair's, not outside any
+    unneeded: frozenset = frozenset()
 
 
 def _day(value: str) -> dt.date | None:
@@ -314,7 +342,7 @@ def _out_of_order(c: Cand, dated: dict[str, list[dt.date]]) -> bool:
 
 
 def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] = (False, set()),
-              names: list[tuple[int, int, bool, bool]] | None = None, facts: Facts = Facts(),
+              names: list[Name] | None = None, facts: Facts = Facts(),
               dated: dict[str, list[dt.date]] | None = None) -> list[str]:
     """The names of the checks *c* fails ([] : it may be sure)."""
     miss = []
@@ -327,12 +355,15 @@ def unchecked(c: Cand, rivals: dict[int, bool], persons: tuple[bool, set[int]] =
     if rivals.get(id(c), False):
         miss.append("alone")
     others, two = persons
-    if c.field in PERSON_FIELDS and (c.rank >= 8 or (c.rank == 5 and others) or c.rank in two):
+    if c.field in PERSON_FIELDS and (c.rank >= 6 or (c.rank == 5 and others) or c.rank in two):
         # someone else's; outside any section on a page with someone else's; two persons in its section
         miss.append("person")
-    if names is not None and _whose_unknown(c, names, any(anywhere and mine for *_, mine, anywhere in names)):
+    if c.field == "kennzeichen" and c.rank >= 8:  # a previous vehicle's, the previous holder's
+        miss.append("vehicle")
+    if names is not None and (_whose_unknown(c, names, any(n.writer and n.mine for n in names))
+                              or _under_anothers_name(c, names)):
         miss.append("whose")
-    if c.field in facts.foreign:
+    if c.field in facts.foreign or (c.field in facts.unneeded and (c.rank >= 5 or c.role not in _SELF)):
         miss.append("doctype")
     if impossible_date(c.field, c.value, facts.intake) or (dated and _out_of_order(c, dated)):
         miss.append("date")

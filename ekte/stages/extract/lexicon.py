@@ -30,6 +30,15 @@ ROLE_WORDS = (
     ("mutter", "representative"), ("vater", "representative"), ("eltern", "representative"),
     ("arbeitgeber", "other"), ("betriebs", "other"), ("ehegatt", "other"), ("ehepartner", "other"), ("ehefrau", "other"), ("ehemann", "other"),
     ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
+    # someone before or beside the applicant: the previous holder or owner, a previous vehicle or address, a
+    # co-applicant, a landlord, those who draw or run a building, a vet, a contact for emergencies
+    ("vorbesitz", "other"), ("voreigentüm", "other"), ("vorhalter", "other"), ("bisher", "other"), ("(alt)", "other"),
+    ("vorfahrzeug", "other"), ("vorherig", "other"), ("früher", "other"), ("altes kennz", "other"),
+    ("veräußer", "other"), ("verkäufer", "other"), ("vermieter", "other"), ("wohnungsgeber", "other"),
+    ("mitantragsteller", "other"), ("architekt", "other"), ("bauleiter", "other"), ("planverfasser", "other"),
+    ("tierarzt", "other"), ("tierärzt", "other"), ("notfall", "other"), ("kassenwart", "other"),
+    ("schatzmeister", "other"), ("schriftführer", "other"), ("bevollmächtigung", "representative"),
+    ("vormund", "representative"), ("lebenspartner", "other"), ("dienstherr", "other"),
 )
 #: labels so common in running text or so short that they count only at the start of a cell or before a colon
 WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse", "zuschuss", "kennzeichen", "fin",
@@ -124,7 +133,8 @@ def lexicon(profile: "Profile") -> Lexicon:
 def section_key(text: str) -> str:
     """A heading without numbering ("1.", "A)", "Abschnitt 2:") and punctuation at its ends."""
     t = norm(text).strip()
-    t = re.sub(r"^(?:abschnitt\s+)?(?:[0-9]{1,2}|[a-h]|[ivx]{1,4})[.)]\s*", "", t)
+    # numbered with or without a dot ("2 Leistungsberechtigte Person", "A ANGABEN ZUR HALTERIN")
+    t = re.sub(r"^(?:abschnitt\s+)?(?:[0-9]{1,2}|[a-h]|[ivx]{1,4})(?:[.):]\s*|\s+(?=[^\W\d]{4}))", "", t)
     return t.strip(" :*-–")
 
 
@@ -176,6 +186,14 @@ def section_of(text: str, lex: Lexicon) -> str | None:
     key = section_key(text)
     if not key:
         return None
+    role = _named_section(key, lex)
+    remark = key[len(re.sub(r"\s+\([^()]*\)$", "", key)):]
+    if role == "applicant" and "abweichend" in remark and "antragst" not in key[:len(key) - len(remark)]:
+        return "other"  # "Halter/in (falls abweichend vom Antragsteller)": someone besides the applicant
+    return role
+
+
+def _named_section(key: str, lex: Lexicon) -> str | None:
     # a gendered pair ("Entwurfsverfasserin / Entwurfsverfasser") or two names of one section
     # ("Gesetzliche Betreuung / Bevollmächtigte Person"): either names the section
     # a remark in brackets after the heading ("Ansprechpartner/in (Kassenwart/in)", "Bauherr/in (falls abweichend)")
@@ -190,13 +208,23 @@ def section_of(text: str, lex: Lexicon) -> str | None:
     words = bare.split()
     for n in range(min(len(words) - 1, 4), 0, -1) if role is None else ():
         # a heading and a remark after it ("Bevollmächtigte/r Vollmacht bitte beifügen"), not a pair ("… bzw. …")
-        head = " ".join(words[:n])
+        head = " ".join(words[:n]).rstrip(",;")  # "Angaben zur Person, die belehrt wird"
         if len(head) >= 12 and head in lex.sections and len(words) - n <= 5 and words[n] not in _PAIRED:
             return lex.sections[head]
     if role is None and len(key) >= 10 and not any(ch.isdigit() for ch in key):
         best = process.extractOne(key, list(lex.sections), scorer=fuzz.ratio, score_cutoff=90)
         if best:
             return lex.sections[best[0]]
+    if role is None and len([w for w in words if w not in _PAIRED]) <= 4 and not any(ch.isdigit() for ch in key) \
+            and not re.search(r"[.,;]$|, ", key) and not any(
+            " ".join(words[:k]) in lex.labels for k in range(1, len(words) + 1)):
+        # a short heading of its own: "Eltern", "Mutter / Vater", "Vormund" -- only ever someone else's
+        # ("Kindertagesstätte" is not the child's)
+        said = _role_heading(bare, shaped=False)
+        if said in ("representative", "account", "other", "neutral"):
+            return said
+    if role is None and len(words) <= 6 and _HEAD_SHAPE.fullmatch(bare):
+        return "unknown"  # a person's heading that says not whose ("Angaben zur Begleitperson")
     return role
 
 
@@ -208,10 +236,33 @@ _HEAD_SHAPE = re.compile(r"(?:angaben|daten|personalien) (?:zu[rm]?|zu den|des|d
 _PAIRED = {"bzw.", "oder", "und", "/", "&", "sowie", "u."}
 
 
-def _role_heading(key: str) -> str | None:
+def _role_heading(key: str, shaped: bool = True) -> str | None:
     """A heading no list names, by its shape and the longest word in it that says whose."""
-    if len(key.split()) > 6 or not _HEAD_SHAPE.fullmatch(key):
+    if len(key.split()) > 6 or (shaped and not _HEAD_SHAPE.fullmatch(key)):
         return None
     found = [(len(w), r) for w, r in ROLE_WORDS if w in key]
     role = max(found)[1] if found else None
     return "neutral" if role == "place" else role
+
+
+#: words after a label without its colon that go on naming it ("PLZ/Ort der Mutter:", "Telefon (Arbeitgeber):")
+_GOES_ON = re.compile(r"\(|(?:des|der|dem|den|vom|von|zum|zur|für)$")
+
+
+def said_role(texts: list[str], h: Hit) -> tuple[str | None, int]:
+    """Whose value a label's words (*texts*: its row's words) say, and where the label ends: its words
+    as written (a fuzzy match's lexicon entry may name someone else: "Geburtsdatum des Vaters" read
+    as "… des Kindes"), and a remark after it up to its colon that names someone ("PLZ/Ort der Mutter:",
+    "Telefon (Arbeitgeber):") -- then the label ends at that colon."""
+    role = words_role(texts[h.i:h.j] if h.sim < 1 else [h.label.key])
+    if h.colon or h.j >= len(texts) or not _GOES_ON.match(norm(texts[h.j])):
+        return role, h.j
+    end = next((k + 1 for k in range(h.j, min(h.j + 4, len(texts))) if texts[k].endswith(":")), None)
+    tail = words_role(texts[h.j:end]) if end else None
+    return (tail, end) if tail else (role, h.j)
+
+
+def words_role(texts: list[str]) -> str | None:
+    """The role the first word that says whose among *texts* names ("des Vaters", "Früheres"), or None."""
+    key = norm(" ".join(texts))
+    return next((r for w, r in ROLE_WORDS if w in key), None)

@@ -87,7 +87,7 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
 
 #: a date stamp without its keyword: a line of its own, the month abbreviated in capitals ("08. APR. 2025")
 _STAMP_DATE = re.compile(r"(?m)^[ \t]*(\d{1,2}\.?[ \t]?(?:JAN|FEB|MRZ|MÄR|MAE|APR|MAI|JUN|JUL|AUG|SEPT?|OKT|NOV|DEZ)\.?"
-                         r"[ \t]?(?:\d{4}|\d{2}))[ \t]*$")
+                         r"(?:[ \t]?(?:\d{4}|\d{2})|,[ \t]?\d{4}))[ \t]*$")
 
 
 def stamp_date_candidates(pno: int, text: str) -> list[Cand]:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from ekte.stages.extract.candidates import PERSON_FIELDS, Cand
+from ekte.stages.extract.candidates import OWNED_FIELDS, PERSON_FIELDS, Cand
 
 MODEL_FORMAT = 1
 SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "models" / "extractor.json"
@@ -32,7 +32,7 @@ _PRIOR = {"right": 0.92, "below": 0.88, "pattern": 0.8, "prose": 0.85, "header":
 
 _ODD = re.compile(r"[^\w\s.,/\-–@+()'&]")
 _SHORT = re.compile(r"(?:^|\s)[^\w\s]{1,2}(?:\s|$)|(?:^|\s)[a-zäöü](?:\s|$)")
-#: a person field's value from someone else's section is never taken without review
+#: a person's (or vehicle's) value from someone else's section or label is never taken without review
 OTHERS_CAP = 0.5
 
 
@@ -41,21 +41,24 @@ def vnorm(v: str) -> str:
 
 
 def role_rank(c: Cand, primaries: list[str]) -> int:
-    """0, 1, … for the document's person roles (best first); 5 no section; 8 someone else; 9 the authority
+    """0, 1, … for the document's person roles (best first); 5 no section; 6 a person's section that says not
+    whose (after the person's own); 8 someone else; 9 the authority
     or no person at all (a label naming a place: "Lage des Grundstücks")."""
     if c.role in primaries:
         return primaries.index(c.role)
     if c.role is None or c.role == "neutral":
         return 5
+    if c.role == "unknown":  # after the person's section, under a person's heading that says not whose
+        return 6
     return 9 if c.role in ("authority", "place") else 8
 
 
 def prior(c: Cand, rank: int, outranked: bool) -> float:
     p = _PRIOR[c.source] * (0.9 if c.sim < 1 else 1.0) * (0.95 if c.weak and not c.colon else 1.0)
     p *= 0.95 if c.debris else 1.0
-    if c.field in PERSON_FIELDS:
+    if c.field in OWNED_FIELDS:
         p *= 0.4 if rank >= 8 else 1.0
-        p *= 0.6 if outranked else 1.0
+        p *= 0.6 if outranked and c.field in PERSON_FIELDS else 1.0
     if c.repaired:
         p *= 0.9
     return p if c.ok else min(p, 0.3)
@@ -137,18 +140,38 @@ def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tup
     for field, cs in by_field.items():
         roles = {c.role for c in cs}
         own = address_roles(primaries) if field in ADDRESS_FIELDS and {"applicant", "chair"} <= roles else primaries
+        if field in ("telefon", "email") and own[:1] == ["subject"]:
+            own = own + ["representative"]  # a child is reached through its parent: their telephone, e-mail
+        if field in OWNED_FIELDS:
+            _theirs_by_label(cs, own)
         ranks = [role_rank(c, own) for c in cs]
         best = min(r for r, c in zip(ranks, cs) if c.ok) if any(c.ok for c in cs) else min(ranks)
         counts: dict[str, int] = defaultdict(int)
-        for c in cs:
+        mine: dict[str, int] = defaultdict(int)  # a vehicle's: another vehicle's plate is no rival of it
+        for c, rank in zip(cs, ranks):
             counts[vnorm(c.value)] += 1
+            mine[vnorm(c.value)] += rank < 8 or field != "kennzeichen"
         for c, rank in zip(cs, ranks):
             c.rank = rank
             v = vnorm(c.value)
+            seen = mine if field == "kennzeichen" and rank < 8 else counts
             agree = counts[v] - 1
-            rivals = len([k for k in counts if k != v])
+            rivals = len([k for k, n in seen.items() if k != v and n])
             out.append((c, features(c, rank, rank > best and rank < 9, agree, rivals, n_pages)))
     return out
+
+
+def _theirs_by_label(cs: list[Cand], own: list[str]) -> None:
+    """A value found without a label (its shape, running text) that a label gives someone else
+    ("E-Mail (Bevollmächtigte/r): …") is theirs too -- unless a label gives it the document's person."""
+    labelled = [(vnorm(c.value), role_rank(c, own), c.role) for c in cs if c.source in ("right", "below")]
+    for c in cs:
+        if c.source in ("right", "below") or c.role is not None:
+            continue
+        v = vnorm(c.value)
+        theirs = [role for w, rank, role in labelled if w == v and rank >= 8]
+        if theirs and not any(w == v and rank < 8 for w, rank, _ in labelled):
+            c.role = theirs[0]
 
 
 def choose(scored: list[tuple[Cand, float]], min_conf: float) -> dict[str, tuple[Cand, float]]:
@@ -158,7 +181,7 @@ def choose(scored: list[tuple[Cand, float]], min_conf: float) -> dict[str, tuple
     best: dict[str, tuple[Cand, float]] = {}
     for c, p in scored:
         conf = p if c.ok else min(p, 0.3)
-        if c.field in PERSON_FIELDS and c.rank >= 8:
+        if c.field in OWNED_FIELDS and c.rank >= 8:
             conf = min(conf, OTHERS_CAP)
         if conf < min_conf and (c.ok or c.source not in ("right", "below")):
             continue
