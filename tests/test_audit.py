@@ -252,6 +252,7 @@ def test_retention_delete(archive, tmp_path):
     assert json.loads(p.stdout)["documents"][0]["forced"] is True
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_sample_check_recorded(tmp_path):
     wd = tmp_path / "wd"
     out = ingest_json(_scan_inbox(tmp_path), "-w", wd, "-j", "1", "-o", "resiscan.sample_every=1")

@@ -89,6 +89,7 @@ def test_eval_noisy_scans(tmp_path):
     assert r["fields"]["f1"] >= 0.9
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_review_queue_end_to_end(tmp_path, born_digital):
     src, truth = born_digital
     f = sorted(src.glob("bauantrag-*.pdf"))[0]

@@ -395,6 +395,7 @@ def _closed_port() -> int:
     return port
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_an_unreachable_dms_pauses_the_connector_and_archiving_goes_on(docs, tmp_path):
     """Finding 10: a DMS that refuses connections used to cost every document its retries
     (2 + 4 + 8 s). After 3 connection failures in a row the connector pauses (no request, no
@@ -417,6 +418,7 @@ def test_an_unreachable_dms_pauses_the_connector_and_archiving_goes_on(docs, tmp
     assert len({o["props"]["ekte:sha256"] for o in repo.documents()}) == len(repo.documents()) == 5
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_the_daemon_resumes_after_the_cool_down_and_counts_right(docs, tmp_path):
     """The watch daemon with the DMS down: documents archived, not exported; the DMS comes back:
     after the cool-down the next rescan delivers them, and `ekte status` counts them done — not

@@ -193,6 +193,7 @@ def test_four_processes_at_once_on_200_documents(tmp_path):
     _check_numbers(wd, expect_all=200)
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_kill_9_of_the_daemon_mid_work_then_restart(tmp_path, docs):
     inbox, wd = tmp_path / "in", tmp_path / "wd"
     inbox.mkdir(mode=0o750)
@@ -226,6 +227,7 @@ def test_kill_9_of_the_daemon_mid_work_then_restart(tmp_path, docs):
     assert set(held) <= taken
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_kill_9_of_a_reviewing_process(tmp_path, docs):
     wd, inbox, first = tmp_path / "wd", tmp_path / "in", tmp_path / "first"
     inbox.mkdir(mode=0o750)
@@ -263,6 +265,7 @@ def test_kill_9_of_a_reviewing_process(tmp_path, docs):
                           "AND event IN ('taken-over', 'released')", (ids[0],)).fetchone()[0]
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_two_daemons_on_two_inboxes_and_a_third_refused(tmp_path, docs):
     in1, in2, wd = tmp_path / "in1", tmp_path / "in2", tmp_path / "wd"
     for d in (in1, in2, in1 / "sub"):

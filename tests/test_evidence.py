@@ -179,6 +179,7 @@ def test_document_timestamp_without_seal(pki, tsa, tmp_path):
     assert code == 0, res
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_tsa_down(pki, tsa, tmp_path):
     tsa.mode = "error"
     try:

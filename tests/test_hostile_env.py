@@ -154,6 +154,7 @@ def test_read_only_working_directory(tmp_path, tiny_fs, pdfs):
     _clean(run_ekte("ingest", inbox, "-w", wd), 0)
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_damaged_journal_check_and_rebuild(tmp_path, pdfs):
     inbox, wd = _inbox(tmp_path, pdfs, 4), tmp_path / "wd"
     first = json.loads(run_ekte("ingest", "--json", inbox, "-w", wd, *NUMBERED, check=0).stdout)

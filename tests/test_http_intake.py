@@ -333,6 +333,7 @@ def test_watch_on_the_same_workdir_processes_it_once(api):
     assert not (api["wd"] / "api" / "spool" / doc).exists()
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_spool_taken_up_after_sigkill(tmp_path, born_digital, monkeypatch):
     wd = tmp_path / "work"
     add_users(wd)

@@ -125,6 +125,7 @@ def test_no_personal_data_of_a_message_in_the_logs(tmp_path):
     assert "quarantined: broken_pdf" in p.stderr  # the logs do say what happened
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_eml_dropped_into_a_watched_inbox(tmp_path):
     inbox, wd = tmp_path / "inbox", tmp_path / "wd"
     inbox.mkdir()

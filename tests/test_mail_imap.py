@@ -93,6 +93,7 @@ def dokumente(container: Path) -> int:
     return xml.count("<xdomea:Dokument>")
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_each_message_one_vorgang_broken_part_quarantined_and_nothing_twice(mailbox, tmp_path):
     wd = tmp_path / "wd"
     mailbox.append(antrag(tmp_path, "Bauantrag Nord"))
@@ -137,6 +138,7 @@ def test_an_oversized_message_goes_to_the_failed_folder_unread(mailbox, tmp_path
     assert len(mailbox.messages(PROCESSED)) == 1
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_imaps_with_a_private_ca_and_folders_with_umlauts(mailbox, tmp_path):
     wd = tmp_path / "wd"
     mailbox.append(antrag(tmp_path, "Über IMAPS"))
@@ -176,6 +178,7 @@ def _wait(pred, timeout=300.0):
     return False
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_the_daemon_polls_the_mailbox_and_survives_kill_9(mailbox, tmp_path):
     wd = tmp_path / "wd"
     cmd = ekte_cmd() + ["watch", "-w", str(wd), *NO_FIELD_REVIEW, "-c", "xdomea", *opts(mailbox, "-o", "intake.mail.poll_seconds=1")]

@@ -84,6 +84,7 @@ def test_sniffing_by_content_not_name(tmp_path):
         assert intake.inspect(tmp_path / name).media_type is None, name
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_office_documents_become_pdfa_with_their_text(tmp_path):
     d = make_all(tmp_path / "in")
     marker = tmp_path / "MACRO-RAN"

@@ -132,6 +132,7 @@ def _pipeline(wd: Path, split: int, **ocr):
     return Pipeline(prof, wd, jobs=2)
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_a_range_whose_worker_is_killed_is_done_again(inputs, tmp_path, monkeypatch):
     from ekte.pipeline import session
 

@@ -16,6 +16,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from helpers import SAMPLES, ekte_cmd, ingest_json, run_ekte
 
 BORN = ["bauantrag-002-pdf.pdf", "kfz_zulassung-001-pdf.pdf"]
@@ -38,6 +40,7 @@ def _delete(wd: Path, doc_id: str, *extra: str, check: int = 0) -> dict:
     return json.loads(p.stdout)["documents"][0]
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_every_copy_inside_the_workdir_goes_and_the_outside_one_is_named(tmp_path):
     wd, hot = tmp_path / "wd", tmp_path / "dms-hotfolder"
     out = ingest_json(_inbox(tmp_path / "in", BORN), "-w", wd, "-j", "1", *CONNECTORS)

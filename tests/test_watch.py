@@ -168,6 +168,7 @@ def test_200_files_at_once_polling_and_sigterm_then_restart(inbox, tmp_path, doc
     assert len(list((wd / "done").glob("*.pdf"))) == 200
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_kill_9_and_restart(inbox, tmp_path, docs):
     wd = tmp_path / "wd"
     proc = _watch(inbox, wd)
@@ -272,6 +273,7 @@ def test_failed_export_stays_in_inbox_and_is_delivered_later(inbox, tmp_path, do
     assert len(list(hot.glob("*.pdf"))) == 1
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_operator_stops_are_no_failed_attempts(inbox, tmp_path, docs):
     """systemd stops the daemon (SIGTERM) while a slow document is in flight,
     more often than ``ocr.max_attempts``: each stop abandons it without

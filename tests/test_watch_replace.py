@@ -41,6 +41,7 @@ def two(tmp_path_factory):
     return sorted(d.glob("*.pdf"))[:2]
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_a_file_renamed_over_the_input_while_it_is_read_is_a_new_arrival(tmp_path, two):
     inbox, wd, staging = tmp_path / "in", tmp_path / "wd", tmp_path / "staging"
     inbox.mkdir(mode=0o750)

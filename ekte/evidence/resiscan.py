@@ -106,7 +106,7 @@ def _pdf_facts(path: Path, pages: list[int]) -> tuple[int, list[dict[str, Any]]]
         count = len(pdf.pages)
         for n in pages[:200]:
             page = pdf.pages[n - 1]
-            imgs = list(page.images.values())
+            imgs = list(page.get_images().values())  # nested in form XObjects too (Page.images is deprecated)
             if not imgs:
                 continue
             img = max(imgs, key=lambda x: int(x.get("/Width", 0)) * int(x.get("/Height", 0)))

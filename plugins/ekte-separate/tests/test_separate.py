@@ -108,6 +108,7 @@ def test_blank_pages_and_tiff_batches(tmp_path):
     assert len(res["documents"]) == 1 and res["documents"][0]["pages"] == len(pages)
 
 
+@pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_foreign_barcodes_do_not_split(tmp_path):
     """A QR code on a form that is not a separator value leaves the file whole."""
     a, _ = doc_pages("kfz_zulassung", 6)
