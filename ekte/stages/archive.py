@@ -182,15 +182,16 @@ def write_archive(workdir: Path, doc: "Document", original: Path, archival: Path
                     doc.warnings.append(f"transfer note: the automatic check '{check}' failed")
             if doc.archival["transfer_note"]["sample_check"] == "offen":
                 doc.log("archive", "sample-check", "selected for a visual comparison")
-        archiving.protect_pdf(tmp / ARCHIVE_PDF, doc, profile)
-        doc.archival["sha256"] = fsutil.sha256_file(tmp / ARCHIVE_PDF)
+        unchanged = archiving.protect_pdf(tmp / ARCHIVE_PDF, doc, profile)  # its hash when not sealed
+        doc.archival["sha256"] = unchanged or fsutil.sha256_file(tmp / ARCHIVE_PDF)
         doc.archival["file"] = ARCHIVE_PDF
         doc.archival["original"] = original_name(doc)
-        (tmp / TEXT).write_text(doc.text, encoding="utf-8")
+        text = doc.text.encode("utf-8")
+        (tmp / TEXT).write_bytes(text)
         _write_beside(tmp, Path(archival), doc)
         doc.archive_path = str(final)
         doc.log("archive", "archived", f"format={doc.archival.get('format')}")
-        known = {original_name(doc): doc.sha256, ARCHIVE_PDF: doc.archival["sha256"]}
+        known = {original_name(doc): doc.sha256, ARCHIVE_PDF: doc.archival["sha256"], TEXT: fsutil.sha256_bytes(text)}
         archiving.finish(tmp, doc, profile, METADATA, workdir, journal, known)
     return final
 
