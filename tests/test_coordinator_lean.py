@@ -205,3 +205,36 @@ def test_after_freeze_a_task_s_cycles_are_still_collected():
         assert ref() is None
     finally:
         gc.unfreeze()
+
+
+def test_modules_a_task_imported_are_frozen_and_later_cycles_still_collected(tmp_path, monkeypatch):
+    """A task that imports a module on first use: what it loaded is frozen
+    after the task (no later collection walks it again), and the cycles a
+    later task leaves behind are still collected."""
+    import gc
+    import sys
+    import weakref
+
+    from ekte import procmem
+
+    class Node:
+        pass
+
+    (tmp_path / "ekte_lazy_mod.py").write_text("TABLE = [[i] for i in range(500)]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    procmem.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        import ekte_lazy_mod  # noqa: F401 - imported "on first use" by the task
+
+        procmem.release()
+        assert gc.get_freeze_count() >= frozen + 500  # the module's objects: frozen with the context
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        ref = weakref.ref(a)
+        del a, b
+        procmem.release()
+        assert ref() is None
+    finally:
+        gc.unfreeze()
+        sys.modules.pop("ekte_lazy_mod", None)

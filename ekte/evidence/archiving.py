@@ -80,8 +80,10 @@ def _tsa_failed(doc: "Document", profile: "Profile", e: EvidenceError) -> None:
     log.warning("doc %s: archived without a time stamp (%s)", doc.id, e)
 
 
-def protect_pdf(target: Path, doc: "Document", profile: "Profile") -> None:
-    """Seal and/or time-stamp the archival PDF; records what was done."""
+def protect_pdf(target: Path, doc: "Document", profile: "Profile") -> str | None:
+    """Seal and/or time-stamp the archival PDF; records what was done.
+    Returns the SHA-256 of *target* when nothing was applied (read once:
+    the caller records it), else None."""
     from ekte.evidence.seal import protect_pdf as _protect
 
     size, sha = target.stat().st_size, fsutil.sha256_file(target)
@@ -91,14 +93,15 @@ def protect_pdf(target: Path, doc: "Document", profile: "Profile") -> None:
         if not e.tsa:
             raise DocumentError("seal_failed", str(e), "archive") from None
         _tsa_failed(doc, profile, e)
-        return
+        return None
     if not done:
-        return
+        return sha
     doc.archival["unsealed"] = {"size": size, "sha256": sha}
     doc.archival.update(done)
     if done.get("timestamp", {}).get("pdf") == "failed":
         _tsa_failed(doc, profile, EvidenceError(done["timestamp"]["error"], tsa=True))
     doc.log("archive", "sealed" if "seal" in done else "timestamped", ", ".join(sorted(done)))
+    return None
 
 
 def finish(folder: Path, doc: "Document", profile: "Profile", metadata_name: str, workdir: Path | None = None,

@@ -80,7 +80,14 @@ _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
 
 
 def _has_text(t: str, min_chars: int) -> bool:
-    return sum(1 for c in t if c.isalnum()) >= max(1, min_chars)
+    """At least *min_chars* (≥ 1) letters or digits: counted until there are enough."""
+    need = max(1, min_chars)
+    for c in t:
+        if c.isalnum():
+            need -= 1
+            if not need:
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=1)

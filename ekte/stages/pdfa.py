@@ -179,10 +179,12 @@ def _remember_valid_dictionaries() -> None:
     encoding is valid follows from the schema, the role and the encoding
     alone, so an encoding found valid before is not checked again; any
     other (and every one that fails, with its findings) is checked by
-    pikepdf as before."""
-    import json
-
+    pikepdf as before.  Values the role's schema constrains by their kind
+    alone (a stream's ``/Length``, the trailer's ``/ID``, dates) do not
+    count in the key (:mod:`ekte.stages.pdfa_memo`)."""
     from pikepdf.pdfa import _schemas
+
+    from ekte.stages import pdfa_memo
 
     original = _schemas.SchemaSet.check
     if getattr(original, "_ekte", False):
@@ -190,7 +192,7 @@ def _remember_valid_dictionaries() -> None:
 
     def check(self: Any, role: str, shallow: Any, ctx: Any, where: str) -> bool:
         try:
-            key = (id(self), role, json.dumps(shallow, sort_keys=True, allow_nan=False))
+            key = (id(self), role, pdfa_memo.key(self, role, shallow))
         except (TypeError, ValueError):
             return original(self, role, shallow, ctx, where)
         if key in _VALID:
