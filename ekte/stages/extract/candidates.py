@@ -10,7 +10,10 @@ import re
 from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
-from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, said_role, section_of, words_role
+from ekte.stages.extract.lexicon import (
+    CLOSING, Hit, Lexicon, ends_label, match_in_row, norm_word, said_role, section_of, words_role,
+)
+from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
 from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
 from ekte.stages.extract.filenumber import numbered
 from ekte.stages.extract.spelling import unboxed
@@ -68,6 +71,9 @@ def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
     out = []
     for r, row in enumerate(rws):
         # cells without a letter (an OCR speck, what is left of "2.") do not count
+        if CLOSING.match(row.text):  # a letter's closing ends the body's sections: its footer is no one's in them
+            out.append(Section(r, -1e9, 1e9, "neutral"))
+            continue
         cells = [c for c in row.cells if any(ch.isalpha() for w in c for ch in w.text)]
         # a row of headings (two columns: "Angaben zur Person | Bevollmächtigte/r"): every cell; else the first
         heads = not any(ch.isdigit() or ch == ":" for c in cells for w in c for ch in w.text)
@@ -105,32 +111,11 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
     return best.role if best else None
 
 
-def cell_starts(row: Row) -> set[int]:
-    """The index of the first word of each cell of *row*."""
-    starts, k = set(), 0
-    for cell in row.cells:
-        starts.add(k)
-        k += len(cell)
-    return starts
-
-
-def _spanned(row: Row, below: Row | None) -> set[int]:
-    """The word indexes where a cell of *row* begins that a cell of the line *below* reaches into
-    from the left: the labels there have one value ("Name   Vorname" over "Weber, Jana")."""
-    out, k = set(), 0
-    for a, b in zip(row.cells, row.cells[1:]):
-        k += len(a)
-        if below is not None and 0 < below.y - row.y < 2.6 * a[0].h and any(
-                a[0].x0 - 2 <= c[0].x0 < b[0].x0 < c[-1].x1 for c in below.cells):
-            out.add(k)
-    return out
-
-
 def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
     nw = [norm_word(w.text) for w in row.words]
-    colons = [w.text.endswith(":") for w in row.words]
-    starts = cell_starts(row)
-    ends = sorted(starts - _spanned(row, below))[1:] + [len(nw)]
+    colons = [ends_label(w.text) for w in row.words]
+    starts = label_starts(row)
+    ends = sorted(cell_starts(row) - spanned(row, below))[1:] + [len(nw)]
     hits: list[Hit] = []
     i = 0
     while i < len(nw):
@@ -146,24 +131,16 @@ def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -
     return hits
 
 
-def _cell_index(row: Row, wi: int) -> int:
-    k = 0
-    for ci, cell in enumerate(row.cells):
-        k += len(cell)
-        if wi < k:
-            return ci
-    return len(row.cells) - 1
-
-
 def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     """The words right of a label, and whether they are in a cell of their own."""
     nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
-    ci = _cell_index(row, h.j - 1)
+    ci = cell_index(row, h.j - 1)
     cell_end = sum(len(c) for c in row.cells[:ci + 1])
     if h.j < min(cell_end, nxt):
-        if h.label.weak and not h.colon and not numbered(h.label.field, row.words[h.j:h.j + 2]):
-            return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
         rest = row.words[h.j:min(cell_end, nxt)]
+        if h.label.weak and not h.colon and not numbered(h.label.field, row.words[h.j:h.j + 2]) \
+                and not shaped(h.label.field, rest):
+            return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
         if V.strip_debris(" ".join(w.text for w in rest)) or nxt < cell_end:
             return rest, False
         # only a remark wrapped into the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):"): the next cell
@@ -173,16 +150,18 @@ def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     return [], False
 
 
-def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]], lines: int) -> list[list[Word]]:
+def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]], lines: int,
+                 heads: set[int] = frozenset()) -> list[list[Word]]:
+    """The lines below a label in its column up to the next label or section heading (rows *heads*)."""
     row = rws[r]
     lw = row.words[h.i]
-    ci = _cell_index(row, h.j - 1)
+    ci = cell_index(row, h.j - 1)
     col_end = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
     x_lo = lw.x0 - 3 * lw.char_w
     out: list[list[Word]] = []
     last_y, last_h, reach = row.y, lw.h, r + 1 + lines + 1
     for rr in range(r + 1, min(len(rws), r + lines + 4)):
-        if rr >= reach:
+        if rr >= reach or rr in heads:
             break
         below = rws[rr]
         ws = [(k, w) for k, w in enumerate(below.words) if x_lo <= w.x0 < col_end - 2]
@@ -219,7 +198,7 @@ _DATE_PARTS = re.compile(r"(?i)tag|monat|jahr|tt|mm|jj|jjjj")
 def _worded(row: Row, h: Hit) -> bool:
     """A weak label word without a colon that its cell goes on after ("Straße des Friedens 103"):
     a value that begins like a label, not the next label."""
-    ci = _cell_index(row, h.i)
+    ci = cell_index(row, h.i)
     return h.label.weak and not h.colon and h.label.field in _NAMED_LIKE and h.j < sum(len(c) for c in row.cells[:ci + 1])
 
 
@@ -336,7 +315,7 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
     out: list[Cand] = []
     for r, row in enumerate(rws):
-        starts = cell_starts(row)
+        starts = label_starts(row)
         for h in hits[r]:
             lw = row.words[h.i]
             said = _said(row, h)
@@ -365,7 +344,7 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
             lines = 2 if h.label.field in ("anschrift", "name") else 1
-            below = _value_below(rws, r, h, hits, lines)
+            below = _value_below(rws, r, h, hits, lines, heads)
             if not below:
                 continue
             first = below[0]

@@ -1,0 +1,139 @@
+"""Extraction on printed layouts ekte's generator does not draw (issue 10, recall10): a
+case-management print-out with numbered items and dot leaders, a portal's summary with
+numbered items and values in a cell of their own, gendered pairs as headings, and a letter
+whose sender stands in its footer below the closing.  Values invented; each case is a
+layout pattern, not a wording."""
+
+import pytest
+
+from ekte.model import Classification, Document
+from ekte.profile import load_profile
+from ekte.stages import extract as ex
+from ekte.stages.extract.lexicon import lexicon, norm_word, section_of
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile()
+
+
+def fields(text, profile, doctype=None):
+    d = Document(sha256="c" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts = [text]
+    if doctype:
+        d.classification = Classification(doctype, 0.9)
+    got = ex.extract(d, profile, [ex.LabelExtractor()])
+    return {k: str(v.value).casefold() for k, v in got.items() if v.method != "intake"}
+
+
+@pytest.mark.parametrize("word,key,ends", [
+    ("VORNAME..........................:", "vorname", True), ("Ort, Datum", "ort,", False),
+    ("NAME......", "name", True), ("Nr.", "nr.", False), ("......:", "", True), ("geb.", "geb.", False),
+])
+def test_a_dot_leader_is_no_part_of_its_label(word, key, ends):
+    from ekte.stages.extract.lexicon import ends_label
+
+    assert norm_word(word.split()[0]) == key
+    assert ends_label(word) is ends
+
+
+PRINTOUT = """LANDKREIS MUSTERLAND                               FV-MUSTER 2000
+ANZEIGE UEBER DAS HALTEN EINES HUNDES
+A  TIERHALTERIN / TIERHALTER
+01 VORNAME..................................: ANNA
+02 NAME.....................................: WEBERLING
+03 ANSCHRIFT................................: LINDENWEG 4A, 12345 MUSTERSTADT
+04 TEL. (TAGSUEBER)..........................: 0421 123456
+B  STANDORT DER TIERHALTUNG
+05 STANDORT (STRASSE, NR.)..................: FAEHRWEG 145
+"""
+
+
+def test_a_printout_with_numbered_items_and_dot_leaders(profile):
+    got = fields(PRINTOUT, profile, "tierhaltung")
+    assert got.get("vorname") == "anna" and got.get("nachname") == "weberling"
+    assert got.get("strasse") == "lindenweg 4a" and got.get("plz") == "12345"
+    assert got.get("ort") == "musterstadt" and got.get("telefon") == "0421 123456"
+
+
+PORTAL = """Serviceportal Musterland - Bauantrag
+2 Bauherrin / Bauherr
+2.1 Vor- und Familienname      Jana Weberling
+2.2 Straße und Hausnummer      Lindenweg 4a
+2.3 Postleitzahl und Ort       12345 Musterstadt
+2.4 Telefon                    0421 123456
+2.6 Ort                        Musterstadt
+3 Personensorgeberechtigte/r
+3.1 Name, Vorname              Weberling, Jan
+"""
+
+
+def test_numbered_items_of_a_portal_summary(profile):
+    got = fields(PORTAL, profile, "bauantrag")
+    assert got.get("telefon") == "0421 123456"  # a weak label after its item's number, its value in the next cell
+    assert got.get("ort") == "musterstadt"  # not the heading under it
+    assert got.get("vorname") == "jana" and got.get("nachname") == "weberling"
+
+
+@pytest.mark.parametrize("heading,role", [
+    ("Bauherrin / Bauherr", "applicant"), ("2 Bauherrin / Bauherr", "applicant"),
+    ("TIERHALTERIN / TIERHALTER", "applicant"), ("Tierhalter / Tierhalterin", "applicant"),
+])
+def test_a_gendered_pair_of_a_known_heading(profile, heading, role):
+    assert section_of(heading, lexicon(profile)) == role
+
+
+def _letter(signer: str, body: str) -> str:
+    return f"""                                                   Aktenzeichen
+Landkreis Musterland                               40.52-9929/2026
+Gesundheitsamt
+                                                   Datum
+Postfach 11 22                                     20.01.2026
+29998 Musterstadt
+
+
+Antrag auf Belehrung
+
+Sehr geehrte Damen und Herren,
+hiermit beantrage ich das im Betreff genannte Verfahren.
+{body}
+Mit freundlichen Grüßen
+{signer}
+
+
+
+
+
+{signer} · Lindenweg 4a · 12345 Altenhain
+Telefon 0421 123456 · E-Mail post@example.org
+"""
+
+
+OWN = """Angaben zur Person, die belehrt wird:
+Familienname:  Weberling
+Vorname:       Jana
+"""
+
+
+def test_a_letters_footer_is_its_writers_and_the_window_its_recipient(profile):
+    got = fields(_letter("Jana Weberling", OWN), profile, "ifsg_belehrung")
+    assert got.get("strasse") == "lindenweg 4a" and got.get("plz") == "12345" and got.get("ort") == "altenhain"
+    assert got.get("telefon") == "0421 123456"
+
+
+GUARDIAN = OWN + """Gesetzliche Betreuerin / gesetzlicher Betreuer:
+Familienname:  Kottmann
+Vorname:       Maren
+"""
+
+
+def test_a_footer_of_someone_writing_for_the_person_is_not_the_persons(profile):
+    lab = ex.LabelExtractor()
+    d = Document(sha256="c" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts = [_letter("Maren Kottmann", GUARDIAN)]
+    d.classification = Classification("ifsg_belehrung", 0.9)
+    got = ex.extract(d, profile, [lab])
+    assert got["nachname"].value == "Weberling"
+    tel = got.get("telefon")  # the guardian's: never sure as the person's
+    assert tel is None or tel.confidence < profile.extract.auto_threshold
+    assert got.get("plz") is None or got["plz"].value != "29998"  # the window is the recipient's
