@@ -40,7 +40,10 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss",
                    "Beantragter Betrag", "Höhe der beantragten Zuwendung", "Beantragte Förderung",
                    "Höhe des beantragten Zuschusses", "Höhe der Zuwendung", "Beantragte Summe", "Zuwendungsbetrag"],
-    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Datum der Antragstellung"],
+    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Datum der Antragstellung",
+                     # a portal's or an e-mail's: when the application was sent
+                     "Eingereicht am", "Antrag eingereicht am", "Übermittelt am", "Antrag gestellt am", "Gestellt am",
+                     "Abgesendet am", "Antrag vom"],
     "eingangsdatum": ["Eingegangen am", "Eingang", "Eingangsdatum", "Posteingang", "Eingegangen", "Eing.", "Eingangsstempel"],
     # pseudo-fields: a full name ("Vorname Nachname" or "Nachname, Vorname"), a whole address, PLZ with Ort
     "name": ["Name, Vorname", "Nachname, Vorname", "Familienname, Vorname", "Familienname, Vorname(n)", "Name, Vorname(n)",

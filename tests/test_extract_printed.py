@@ -137,3 +137,20 @@ def test_a_footer_of_someone_writing_for_the_person_is_not_the_persons(profile):
     tel = got.get("telefon")  # the guardian's: never sure as the person's
     assert tel is None or tel.confidence < profile.extract.auto_threshold
     assert got.get("plz") is None or got["plz"].value != "29998"  # the window is the recipient's
+
+
+@pytest.mark.parametrize("line,az", [
+    ("Vorgangsnummer (Az.): 50.3 EGH 00349", "50.3 EGH 00349"),  # another number's label said to be the file number
+    ("4.1 Az. (falls bekannt)      32.2 WK 9230/2026", "32.2 WK 9230/2026"),  # a remark, the value in the next cell
+])
+def test_a_file_number_under_a_label_with_a_remark(profile, line, az):
+    got = fields(f"Antrag auf Erteilung einer Erlaubnis\n{line}\n", profile, "waffen_antrag")
+    assert got.get("aktenzeichen") == az.casefold()
+
+
+def test_a_portals_submission_number_and_date(profile):
+    text = ("Serviceportal Musterland - Bauantrag\nAntrags-ID: MUS-2026-878898    Eingereicht am: 17.9.2026, 17:13 Uhr\n"
+            "2 Bauherrin / Bauherr\n2.1 Vor- und Familienname      Jana Weberling\n")
+    got = fields(text, profile, "bauantrag")
+    assert "aktenzeichen" not in got  # a portal's submission number is no file number
+    assert got.get("antragsdatum") == "17.09.2026"

@@ -15,7 +15,7 @@ from ekte.stages.extract.lexicon import (
 )
 from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
 from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
-from ekte.stages.extract.filenumber import numbered
+from ekte.stages.extract.filenumber import file_label, numbered
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
@@ -138,12 +138,13 @@ def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     cell_end = sum(len(c) for c in row.cells[:ci + 1])
     if h.j < min(cell_end, nxt):
         rest = row.words[h.j:min(cell_end, nxt)]
-        if h.label.weak and not h.colon and not numbered(h.label.field, row.words[h.j:h.j + 2]) \
+        value = V.strip_debris(" ".join(w.text for w in rest))
+        if h.label.weak and not h.colon and value and not numbered(h.label.field, rest) \
                 and not shaped(h.label.field, rest):
             return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
-        if V.strip_debris(" ".join(w.text for w in rest)) or nxt < cell_end:
+        if value or nxt < cell_end:
             return rest, False
-        # only a remark wrapped into the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):"): the next cell
+        # only a remark in the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):", "Az. (falls bekannt)"): the next cell
     if ci + 1 < len(row.cells) and cell_end < nxt:
         nxt_cell_end = cell_end + len(row.cells[ci + 1])
         return row.words[cell_end:min(nxt_cell_end, nxt)], True
@@ -318,10 +319,11 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
         starts = label_starts(row)
         for h in hits[r]:
             lw = row.words[h.i]
+            label = file_label(h.label.key, row.words[h.j:h.j + 2])  # before its remark is taken into it
             said = _said(row, h)
             role = said or role_at(sections, r, lw.x0, page_w)
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
-                        y=lw.cy / page_h, label=h.label.key, lead=h.i in starts or h.colon, said=said)
+                        y=lw.cy / page_h, label=label, lead=h.i in starts or h.colon, said=said)
             right, own_cell = _value_right(row, h, hits[r])
             if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
                 right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
