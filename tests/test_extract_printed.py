@@ -10,6 +10,7 @@ from ekte.model import Classification, Document
 from ekte.profile import load_profile
 from ekte.stages import extract as ex
 from ekte.stages.extract.lexicon import lexicon, norm_word, section_of
+from ekte.stages.layout import Word
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +155,27 @@ def test_a_portals_submission_number_and_date(profile):
     got = fields(text, profile, "bauantrag")
     assert "aktenzeichen" not in got  # a portal's submission number is no file number
     assert got.get("antragsdatum") == "17.09.2026"
+
+
+def _page(rows: list[list[tuple[str, float]]]) -> tuple[str, list[Word]]:
+    """A page in a proportional font: each row's words at their x, 10 high (6 points a letter, 3.5 a digit or dot)."""
+    text, words = "", []
+    for r, row in enumerate(rows):
+        for k, (t, x) in enumerate(row):
+            start = len(text)
+            text += t + ("\n" if k == len(row) - 1 else " ")
+            words.append(Word(t, x, 20.0 * r, x + sum(3.5 if ch.isdigit() or ch == "." else 6.0 for ch in t), 20.0 * r + 10, start, start + len(t)))
+    return text, words
+
+
+def test_the_next_items_number_is_no_value_below_a_label(profile):
+    text, words = _page([
+        [("Bezug", 50)],
+        [("6.1", 50), ("Vorgangsnummer", 64), ("(Az.)", 152), ("(falls", 183), ("bekannt)", 223), ("StVA-2026-55039", 340)],
+        [("6.2", 50), ("Kassenzeichen", 64), ("(falls", 146), ("bekannt)", 186), ("8125.493595", 340)],
+    ])
+    d = Document(sha256="c" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts, d.extra["page_words"] = [text], [[tuple(w) for w in words]]
+    d.classification = Classification("kfz_zulassung", 0.9)
+    got = ex.extract(d, profile, [ex.LabelExtractor()])
+    assert got["aktenzeichen"].value == "StVA-2026-55039"  # not "6.2", the next item's number below the label

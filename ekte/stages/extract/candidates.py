@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import (
-    CLOSING, Hit, Lexicon, ends_label, match_in_row, norm_word, said_role, section_of, words_role,
+    CLOSING, Hit, Lexicon, ends_label, item_number, match_in_row, norm_word, said_role, section_of, words_role,
 )
 from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
 from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
@@ -179,6 +179,7 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
                 break
             continue
         hit_starts = {o.i for o in all_hits.get(rr, []) if not _worded(below, o)}
+        hit_starts |= {k - 1 for k in hit_starts if k and item_number(below.words[k - 1].text)}  # "6.2 Kassenzeichen"
         if ws[0][0] in hit_starts:
             break
         taken = []
