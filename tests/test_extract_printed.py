@@ -47,6 +47,7 @@ A  TIERHALTERIN / TIERHALTER
 04 TEL. (TAGSUEBER)..........................: 0421 123456
 B  STANDORT DER TIERHALTUNG
 05 STANDORT (STRASSE, NR.)..................: FAEHRWEG 145
+06 PLZ / ORT DES STANDORTES.................: 58623 BREDENBEK
 """
 
 
@@ -179,3 +180,19 @@ def test_the_next_items_number_is_no_value_below_a_label(profile):
     d.classification = Classification("kfz_zulassung", 0.9)
     got = ex.extract(d, profile, [ex.LabelExtractor()])
     assert got["aktenzeichen"].value == "StVA-2026-55039"  # not "6.2", the next item's number below the label
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Vorname: Ingo\nName: de Vries\n", ("ingo", "de vries")),  # a family name with its particle
+    ("Vorname: Lasse\nName: von der Heide\n", ("lasse", "von der heide")),
+])
+def test_a_family_name_with_its_particle(profile, text, want):
+    got = fields("Antrag auf Eingliederungshilfe\nLeistungsberechtigte Person\n" + text, profile, "eingliederungshilfe")
+    assert (got.get("vorname"), got.get("nachname")) == want
+
+
+def test_a_site_is_no_ones_address(profile):
+    from ekte.stages.extract.lexicon import words_role
+
+    assert section_of("B  STANDORT DER TIERHALTUNG", lexicon(profile)) == "neutral"
+    assert words_role(["DES", "STANDORTES..........:"]) == "place"  # "PLZ / ORT DES STANDORTES": the site's

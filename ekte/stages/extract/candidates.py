@@ -235,7 +235,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
         if nm:  # each part must be a name itself ("Vertreter/in bzw." is not)
             _emit(out, "vorname", V.Parsed(nm[0], ok=bool(V.v_name(nm[0]) and V.v_name(nm[0]).ok)), base, text)
             _emit(out, "nachname", V.Parsed(nm[1], ok=bool(V.v_name(nm[1]) and V.v_name(nm[1]).ok)), base, text)
-        elif " " not in debris and key == "name":
+        elif key == "name" and (" " not in debris or V.particled(debris)):  # "Name: Weber", "Name: de Vries"
             _emit(out, "nachname", V.v_name(debris), base, text)
         return
     if f in ("anschrift", "plz_ort", "ort"):

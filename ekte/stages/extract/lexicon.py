@@ -29,7 +29,7 @@ ROLE_WORDS = (
     ("ansprechpartner", "representative"), ("entwurfsverfasser", "other"), ("eigentümer", "other"),
     ("mutter", "representative"), ("vater", "representative"), ("eltern", "representative"),
     ("arbeitgeber", "other"), ("betriebs", "other"), ("ehegatt", "other"), ("ehepartner", "other"), ("ehefrau", "other"), ("ehemann", "other"),
-    ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
+    ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("standort", "place"), ("haltungsort", "place"), ("einrichtung", "other"), ("schule", "other"),
     # someone before or beside the applicant: the previous holder or owner, a previous vehicle or address, a
     # co-applicant, a landlord, those who draw or run a building, a vet, a contact for emergencies
     ("vorbesitz", "other"), ("voreigentüm", "other"), ("vorhalter", "other"), ("bisher", "other"), ("(alt)", "other"),
