@@ -196,3 +196,24 @@ def test_a_site_is_no_ones_address(profile):
 
     assert section_of("B  STANDORT DER TIERHALTUNG", lexicon(profile)) == "neutral"
     assert words_role(["DES", "STANDORTES..........:"]) == "place"  # "PLZ / ORT DES STANDORTES": the site's
+
+
+FAX_PAGE = """Bescheinigung über die Belehrung nach § 43 IfSG
+Gz.:     IfSG-B 2026/09299
+
+Angaben zur Person, die belehrt wird
+Vor- und Familienname         Ilka Lüdemann
+Geburtsdatum                  12.6.1988
+Anschrift                     Ringstraße 57, 46432 Süderhastedt
+Arbeitgeber / Betrieb (künftige Tätigkeit)
+Betrieb                       Bäckerei Petersen-Ruge GmbH
+"""
+
+
+def test_a_label_alone_in_its_cell_is_as_good_as_one_with_a_colon(profile):
+    d = Document(sha256="c" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts = ["Telefax\nAn: Landkreis Musterland\nAnbei übersende ich Ihnen den Antrag vorab per Fax.\n", FAX_PAGE]
+    d.classification = Classification("ifsg_belehrung", 0.9)
+    got = ex.extract(d, profile, [ex.LabelExtractor()])
+    for name, want in (("strasse", "Ringstraße 57"), ("plz", "46432"), ("ort", "Süderhastedt")):
+        assert got[name].value == want and got[name].confidence >= profile.extract.auto_threshold, name

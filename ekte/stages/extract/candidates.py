@@ -331,6 +331,10 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             if right:
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end
+                # a label that ends its cell, its value the next cell: the cell's edge is its colon (not in a
+                # row of headings: "Antragsteller (Verein) | Maßnahme und Finanzierung" over two columns)
+                rb.colon = rb.colon or (own_cell and r not in heads and h.j == sum(
+                    len(c) for c in row.cells[:cell_index(row, h.j - 1) + 1]))
                 if own_cell and not said:  # a table of persons side by side: the value's column decides
                     rb.role = role_at(sections, r, right[0].x0, page_w) or rb.role
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
@@ -346,24 +350,30 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
                 if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
-            lines = 2 if h.label.field in ("anschrift", "name") else 1
-            below = _value_below(rws, r, h, hits, lines, heads)
-            if not below:
-                continue
-            first = below[0]
-            base.source, base.start, base.end = "below", first[0].start, first[-1].end
-            # words of more than one cell below the label: something else stands in the value (a stamp's word)
-            base.debris = cells_spanned(rws, first) > 1
-            base.dist = (first[0].cy - lw.cy) / lw.h
-            text = " ".join(w.text for w in first)
-            if h.label.field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
-                text = boxed_date(rws, first) or text
-            if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
-                    w.text for w in below[1])):
-                text += ", " + " ".join(w.text for w in below[1])
-                base.end = below[1][-1].end
-            elif h.label.field == "anschrift" and len(below) > 1 and re.search(r"(?<!\d)\d{5}\s*$", text):
-                text += " " + " ".join(w.text for w in below[1])
-                base.end = below[1][-1].end
-            parse_label_value(h, text, base, out, validators)
+            _below(rws, r, h, (hits, heads), base, out, validators)
     return with_house_numbers(out)
+
+
+def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[Cand], validators: dict) -> None:
+    """The candidates of a label's value below it (*where*: the hits of every row, the heading rows)."""
+    hits, heads = where
+    lw = rws[r].words[h.i]
+    below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name") else 1, heads)
+    if not below:
+        return
+    first = below[0]
+    base.source, base.start, base.end = "below", first[0].start, first[-1].end
+    # words of more than one cell below the label: something else stands in the value (a stamp's word)
+    base.debris = cells_spanned(rws, first) > 1
+    base.dist = (first[0].cy - lw.cy) / lw.h
+    text = " ".join(w.text for w in first)
+    if h.label.field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
+        text = boxed_date(rws, first) or text
+    if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
+            w.text for w in below[1])):
+        text += ", " + " ".join(w.text for w in below[1])
+        base.end = below[1][-1].end
+    elif h.label.field == "anschrift" and len(below) > 1 and re.search(r"(?<!\d)\d{5}\s*$", text):
+        text += " " + " ".join(w.text for w in below[1])
+        base.end = below[1][-1].end
+    parse_label_value(h, text, base, out, validators)
