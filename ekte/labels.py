@@ -68,7 +68,9 @@ DEFAULT_LABELS: dict[str, list[str]] = {
                 "Postleitzahl und Wohnort", "Postleitzahl / Wohnort", "PLZ und Wohnort"],
     "other": ["Geburtsort", "Geburtsname", "Staatsangehörigkeit", "Geschlecht", "Familienstand", "Beruf", "Unterschrift",
               "Bauvorhaben", "Tierart", "Anzahl der Tiere", "Art der Waffe", "Einrichtung", "Fahrzeugart", "Hersteller",
-              "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff"],
+              "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff",
+              # a person's parts of a name ekte does not extract (box forms ask them in cells of their own)
+              "Anrede", "Titel", "Akademischer Grad", "Akad. Grad", "Namenszusatz", "Geburtsland"],
 }
 PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "hausnummer", "other")
 

@@ -217,3 +217,24 @@ def test_a_label_alone_in_its_cell_is_as_good_as_one_with_a_colon(profile):
     got = ex.extract(d, profile, [ex.LabelExtractor()])
     for name, want in (("strasse", "Ringstraße 57"), ("plz", "46432"), ("ort", "Süderhastedt")):
         assert got[name].value == want and got[name].confidence >= profile.extract.auto_threshold, name
+
+
+BOX_FORM = """Antrag auf Gewährung eines Zuschusses zum Sportstättenbau
+Antragsteller (Verein)
+Name des Vereins
+FC Musterdorf e.V.
+1. Vorsitzende/r
+Anrede              Titel
+Frau
+Vorname             Familienname
+Jana                Weberling
+"""
+
+
+def test_a_box_forms_salutation_and_title_are_labels_not_a_name(profile):
+    got = fields(BOX_FORM, profile, "sportstaetten_foerderung")
+    assert (got.get("vorname"), got.get("nachname")) == ("jana", "weberling")
+    d = Document(sha256="c" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts = [BOX_FORM]
+    d.classification = Classification("sportstaetten_foerderung", 0.9)
+    assert not [c.value for c, _ in ex.featurized(d, profile) if c.value in ("Anrede", "Titel")]  # never a value
