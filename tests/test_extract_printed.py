@@ -169,16 +169,20 @@ def _page(rows: list[list[tuple[str, float]]]) -> tuple[str, list[Word]]:
     return text, words
 
 
+def _born(text: str, words: list[Word], doctype: str) -> Document:
+    d = Document(sha256="c" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
+    d.page_texts, d.extra["page_words"] = [text], [[tuple(w) for w in words]]
+    d.classification = Classification(doctype, 0.9)
+    return d
+
+
 def test_the_next_items_number_is_no_value_below_a_label(profile):
     text, words = _page([
         [("Bezug", 50)],
         [("6.1", 50), ("Vorgangsnummer", 64), ("(Az.)", 152), ("(falls", 183), ("bekannt)", 223), ("StVA-2026-55039", 340)],
         [("6.2", 50), ("Kassenzeichen", 64), ("(falls", 146), ("bekannt)", 186), ("8125.493595", 340)],
     ])
-    d = Document(sha256="c" * 64, source="x", size=1, media_type="application/pdf", received="2026-03-01T10:00:00+01:00")
-    d.page_texts, d.extra["page_words"] = [text], [[tuple(w) for w in words]]
-    d.classification = Classification("kfz_zulassung", 0.9)
-    got = ex.extract(d, profile, [ex.LabelExtractor()])
+    got = ex.extract(_born(text, words, "kfz_zulassung"), profile, [ex.LabelExtractor()])
     assert got["aktenzeichen"].value == "StVA-2026-55039"  # not "6.2", the next item's number below the label
 
 
@@ -238,3 +242,16 @@ def test_a_box_forms_salutation_and_title_are_labels_not_a_name(profile):
     d.page_texts = [BOX_FORM]
     d.classification = Classification("sportstaetten_foerderung", 0.9)
     assert not [c.value for c, _ in ex.featurized(d, profile) if c.value in ("Anrede", "Titel")]  # never a value
+
+
+def test_a_fuzzy_label_does_not_swallow_the_values_first_word(profile):
+    from ekte.stages.extract.candidates import row_hits
+    from ekte.stages.layout import rows
+
+    text, words = _page([[("Straße,", 60), ("Hausnummer", 104), ("Am", 200), ("Hohen", 218), ("Tor", 254), ("79", 278)],
+                         [("Vereinsregister", 60), ("VR", 199.9), ("4991", 216)]])  # its column, 0.1 pt to the left
+    rws = rows(words)
+    hits = row_hits(rws[0], lexicon(profile), profile.extract.label_similarity, rws[1])
+    assert [(h.label.field, h.j) for h in hits][:1] == [("strasse", 2)]  # "Am" is the value's
+    got = ex.extract(_born(text, words, "sportstaetten_foerderung"), profile, [ex.LabelExtractor()])
+    assert got["strasse"].value == "Am Hohen Tor 79"

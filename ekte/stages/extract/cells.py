@@ -33,7 +33,7 @@ def spanned(row: Row, below: Row | None) -> set[int]:
     for a, b in zip(row.cells, row.cells[1:]):
         k += len(a)
         if below is not None and 0 < below.y - row.y < 2.6 * a[0].h and any(
-                a[0].x0 - 2 <= c[0].x0 < b[0].x0 < c[-1].x1 for c in below.cells):
+                a[0].x0 - 2 <= c[0].x0 < b[0].x0 - 2 < c[-1].x1 for c in below.cells):  # not a column's jitter
             out.add(k)
     return out
 

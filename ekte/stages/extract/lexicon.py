@@ -197,7 +197,9 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
         if (cell_start or colon) and len(key) >= 6:
             cands = lex.by_words.get(k, [])
             best = process.extractOne(key, cands, scorer=fuzz.ratio, score_cutoff=min_sim) if cands else None
-            if best and best[0][:1] == key[:1] and abs(len(best[0]) - len(key)) <= 2:
+            # word by word: a garbled label's words stay in place ("Straße, Hausnummer Am" is not "Straße / Hausnummer")
+            if best and best[0][:1] == key[:1] and abs(len(best[0]) - len(key)) <= 2 and all(
+                    fuzz.ratio(a, b) >= 50 or len(b) <= 2 for a, b in zip(key.split(" "), best[0].split(" "))):
                 return Hit(lex.labels[best[0]], i, i + k, best[1] / 100, colon)
         if k == 1 and colon and 3 <= len(key) <= 5:
             # a short label garbled by OCR ("Blur:" for "Flur:"): one letter off, colon after
