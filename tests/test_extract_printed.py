@@ -255,3 +255,23 @@ def test_a_fuzzy_label_does_not_swallow_the_values_first_word(profile):
     assert [(h.label.field, h.j) for h in hits][:1] == [("strasse", 2)]  # "Am" is the value's
     got = ex.extract(_born(text, words, "sportstaetten_foerderung"), profile, [ex.LabelExtractor()])
     assert got["strasse"].value == "Am Hohen Tor 79"
+
+
+def test_a_stacked_address_past_a_line_of_the_next_column(profile):
+    text, words = _page([
+        [("Angaben", 60), ("zur", 108), ("Halterin", 130)],
+        [("Familienname:", 60), ("Weberling", 140)],
+        [("Anschrift:", 60), ("Lindenweg", 140), ("47", 196)],
+        [("Anrede:", 320), ("Frau", 390)],  # the right column's line, between the two lines of the address
+        [("62909", 140), ("Rabenstein", 161), ("(Musterland)", 224)],
+    ])
+    ys = {0: 0, 20: 14, 40: 28, 60: 36, 80: 42}  # the right column's line half a line below the street's
+    words = [w._replace(y0=ys[w.y0], y1=ys[w.y0] + 10) for w in words]
+    got = ex.extract(_born(text, words, "kfz_zulassung"), profile, [ex.LabelExtractor()])
+    assert (got["strasse"].value, got["plz"].value, got["ort"].value) == ("Lindenweg 47", "62909", "Rabenstein (Musterland)")
+
+
+def test_a_clubs_seat_is_its_address(profile):
+    text = "Antragsteller (Verein)\nVereinsname:    TG Musterdorf 1888 e.V.\nHauptwohnsitz:  Im Winkel 148, 72259 Neustadt\n"
+    got = fields(text, profile, "sportstaetten_foerderung")
+    assert (got.get("strasse"), got.get("plz"), got.get("ort")) == ("im winkel 148", "72259", "neustadt")
