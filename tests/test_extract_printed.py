@@ -275,3 +275,11 @@ def test_a_clubs_seat_is_its_address(profile):
     text = "Antragsteller (Verein)\nVereinsname:    TG Musterdorf 1888 e.V.\nHauptwohnsitz:  Im Winkel 148, 72259 Neustadt\n"
     got = fields(text, profile, "sportstaetten_foerderung")
     assert (got.get("strasse"), got.get("plz"), got.get("ort")) == ("im winkel 148", "72259", "neustadt")
+
+
+def test_someone_elses_telephone_is_not_the_applications(profile):
+    text = ("Angaben zur Person, die belehrt wird\nFamilienname:  Weberling\nVorname:       Jana\n"
+            "Arbeitgeber / Betrieb\nBetrieb:       Bäckerei Petersen GmbH\nTelefon:       0421 999999\n"
+            "E-Mail:        info@baeckerei.example\n")
+    got = fields(text, profile, "ifsg_belehrung")
+    assert got.get("nachname") == "weberling" and "telefon" not in got and "email" not in got
