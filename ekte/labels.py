@@ -40,7 +40,10 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss",
                    "Beantragter Betrag", "Höhe der beantragten Zuwendung", "Beantragte Förderung",
                    "Höhe des beantragten Zuschusses", "Höhe der Zuwendung", "Beantragte Summe", "Zuwendungsbetrag"],
-    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Datum der Antragstellung"],
+    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Datum der Antragstellung",
+                     # a portal's or an e-mail's: when the application was sent
+                     "Eingereicht am", "Antrag eingereicht am", "Übermittelt am", "Antrag gestellt am", "Gestellt am",
+                     "Abgesendet am", "Antrag vom"],
     "eingangsdatum": ["Eingegangen am", "Eingang", "Eingangsdatum", "Posteingang", "Eingegangen", "Eing.", "Eingangsstempel"],
     # pseudo-fields: a full name ("Vorname Nachname" or "Nachname, Vorname"), a whole address, PLZ with Ort
     "name": ["Name, Vorname", "Nachname, Vorname", "Familienname, Vorname", "Familienname, Vorname(n)", "Name, Vorname(n)",
@@ -58,14 +61,17 @@ DEFAULT_LABELS: dict[str, list[str]] = {
                   "Straße, Hausnummer, PLZ, Ort", "Anschrift des Kindes", "Anschrift des Vereins",
                   "Anschrift (Straße, Hausnummer, PLZ, Ort)", "Anschrift (Straße, Hausnr., PLZ, Ort)",
                   "Lage (Straße, Hausnummer, PLZ, Ort)", "Lage des Grundstücks", "Lage des Baugrundstücks",
-                  "Anschrift des Baugrundstücks", "Anschrift des Grundstücks", "Lage des Vorhabens"],
+                  "Anschrift des Baugrundstücks", "Anschrift des Grundstücks", "Lage des Vorhabens",
+                  "Hauptwohnsitz", "Geschäftsanschrift", "Sitz", "Vereinssitz", "Sitz des Vereins"],
     "hausnummer": ["Hausnummer", "Hausnr.", "Haus-Nr.", "Hausnummer (mit Zusatz)", "Hausnummer/Zusatz", "Nr."],
     "plz_ort": ["PLZ, Ort", "PLZ/Ort", "PLZ und Ort", "PLZ Ort", "Postleitzahl, Ort", "Postleitzahl und Ort", "PLZ / Ort",
                 "PLZ, Wohnort", "PLZ/Wohnort", "Postleitzahl/Ort", "PLZ / Wohnort", "Postleitzahl, Wohnort",
                 "Postleitzahl und Wohnort", "Postleitzahl / Wohnort", "PLZ und Wohnort"],
     "other": ["Geburtsort", "Geburtsname", "Staatsangehörigkeit", "Geschlecht", "Familienstand", "Beruf", "Unterschrift",
               "Bauvorhaben", "Tierart", "Anzahl der Tiere", "Art der Waffe", "Einrichtung", "Fahrzeugart", "Hersteller",
-              "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff"],
+              "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff",
+              # a person's parts of a name ekte does not extract (box forms ask them in cells of their own)
+              "Anrede", "Titel", "Akademischer Grad", "Akad. Grad", "Namenszusatz", "Geburtsland"],
 }
 PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "hausnummer", "other")
 

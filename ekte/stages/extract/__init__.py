@@ -32,6 +32,7 @@ from ekte.stages.extract.candidates import PERSON_FIELDS, Cand, layout_candidate
 from ekte.stages.extract.checks import Facts, capped, impossible_date
 from ekte.stages.extract.filenumber import file_numbers_only
 from ekte.stages.extract.spelling import town_case
+from ekte.stages.extract.writer import footer_roles
 from ekte.stages.extract.lexicon import lexicon, norm
 from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
 from ekte.stages.extract.prose import prose_candidates, signs_for_others
@@ -92,6 +93,7 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
             page += head
             if signs_for_others(text):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
                 _writers_head(page, text)
+        footer_roles(page, rws, max(w.y1 for w in words))  # the signature and footer of a letter: the writer's
         for c in page:
             if c.field == "iban" and c.source in ("right", "below"):  # whose account: the words before its label
                 c.whose = iban_context(text, c.start, c.end, 1 if c.source == "right" else 2)

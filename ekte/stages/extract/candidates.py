@@ -10,9 +10,12 @@ import re
 from dataclasses import dataclass
 
 from ekte.stages.extract import values as V
-from ekte.stages.extract.lexicon import Hit, Lexicon, match_in_row, norm_word, said_role, section_of, words_role
+from ekte.stages.extract.lexicon import (
+    CLOSING, Hit, Lexicon, ends_label, item_number, match_in_row, norm_word, said_role, section_of, words_role,
+)
+from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
 from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
-from ekte.stages.extract.filenumber import numbered
+from ekte.stages.extract.filenumber import file_label, numbered
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
@@ -68,6 +71,9 @@ def find_sections(rws: list[Row], lex: Lexicon) -> list[Section]:
     out = []
     for r, row in enumerate(rws):
         # cells without a letter (an OCR speck, what is left of "2.") do not count
+        if CLOSING.match(row.text):  # a letter's closing ends the body's sections: its footer is no one's in them
+            out.append(Section(r, -1e9, 1e9, "neutral"))
+            continue
         cells = [c for c in row.cells if any(ch.isalpha() for w in c for ch in w.text)]
         # a row of headings (two columns: "Angaben zur Person | Bevollmächtigte/r"): every cell; else the first
         heads = not any(ch.isdigit() or ch == ":" for c in cells for w in c for ch in w.text)
@@ -105,32 +111,11 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
     return best.role if best else None
 
 
-def cell_starts(row: Row) -> set[int]:
-    """The index of the first word of each cell of *row*."""
-    starts, k = set(), 0
-    for cell in row.cells:
-        starts.add(k)
-        k += len(cell)
-    return starts
-
-
-def _spanned(row: Row, below: Row | None) -> set[int]:
-    """The word indexes where a cell of *row* begins that a cell of the line *below* reaches into
-    from the left: the labels there have one value ("Name   Vorname" over "Weber, Jana")."""
-    out, k = set(), 0
-    for a, b in zip(row.cells, row.cells[1:]):
-        k += len(a)
-        if below is not None and 0 < below.y - row.y < 2.6 * a[0].h and any(
-                a[0].x0 - 2 <= c[0].x0 < b[0].x0 < c[-1].x1 for c in below.cells):
-            out.add(k)
-    return out
-
-
 def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
     nw = [norm_word(w.text) for w in row.words]
-    colons = [w.text.endswith(":") for w in row.words]
-    starts = cell_starts(row)
-    ends = sorted(starts - _spanned(row, below))[1:] + [len(nw)]
+    colons = [ends_label(w.text) for w in row.words]
+    starts = label_starts(row)
+    ends = sorted(cell_starts(row) - spanned(row, below))[1:] + [len(nw)]
     hits: list[Hit] = []
     i = 0
     while i < len(nw):
@@ -146,43 +131,38 @@ def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -
     return hits
 
 
-def _cell_index(row: Row, wi: int) -> int:
-    k = 0
-    for ci, cell in enumerate(row.cells):
-        k += len(cell)
-        if wi < k:
-            return ci
-    return len(row.cells) - 1
-
-
 def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     """The words right of a label, and whether they are in a cell of their own."""
     nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
-    ci = _cell_index(row, h.j - 1)
+    ci = cell_index(row, h.j - 1)
     cell_end = sum(len(c) for c in row.cells[:ci + 1])
     if h.j < min(cell_end, nxt):
-        if h.label.weak and not h.colon and not numbered(h.label.field, row.words[h.j:h.j + 2]):
-            return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
         rest = row.words[h.j:min(cell_end, nxt)]
-        if V.strip_debris(" ".join(w.text for w in rest)) or nxt < cell_end:
+        value = V.strip_debris(" ".join(w.text for w in rest))
+        if h.label.weak and not h.colon and value and not numbered(h.label.field, rest) \
+                and not shaped(h.label.field, rest):
+            return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
+        if value or nxt < cell_end:
             return rest, False
-        # only a remark wrapped into the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):"): the next cell
+        # only a remark in the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):", "Az. (falls bekannt)"): the next cell
     if ci + 1 < len(row.cells) and cell_end < nxt:
         nxt_cell_end = cell_end + len(row.cells[ci + 1])
         return row.words[cell_end:min(nxt_cell_end, nxt)], True
     return [], False
 
 
-def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]], lines: int) -> list[list[Word]]:
+def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]], lines: int,
+                 heads: set[int] = frozenset()) -> list[list[Word]]:
+    """The lines below a label in its column up to the next label or section heading (rows *heads*)."""
     row = rws[r]
     lw = row.words[h.i]
-    ci = _cell_index(row, h.j - 1)
+    ci = cell_index(row, h.j - 1)
     col_end = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
     x_lo = lw.x0 - 3 * lw.char_w
     out: list[list[Word]] = []
     last_y, last_h, reach = row.y, lw.h, r + 1 + lines + 1
     for rr in range(r + 1, min(len(rws), r + lines + 4)):
-        if rr >= reach:
+        if rr >= reach or rr in heads:
             break
         below = rws[rr]
         ws = [(k, w) for k, w in enumerate(below.words) if x_lo <= w.x0 < col_end - 2]
@@ -199,6 +179,7 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
                 break
             continue
         hit_starts = {o.i for o in all_hits.get(rr, []) if not _worded(below, o)}
+        hit_starts |= {k - 1 for k in hit_starts if k and item_number(below.words[k - 1].text)}  # "6.2 Kassenzeichen"
         if ws[0][0] in hit_starts:
             break
         taken = []
@@ -219,7 +200,7 @@ _DATE_PARTS = re.compile(r"(?i)tag|monat|jahr|tt|mm|jj|jjjj")
 def _worded(row: Row, h: Hit) -> bool:
     """A weak label word without a colon that its cell goes on after ("Straße des Friedens 103"):
     a value that begins like a label, not the next label."""
-    ci = _cell_index(row, h.i)
+    ci = cell_index(row, h.i)
     return h.label.weak and not h.colon and h.label.field in _NAMED_LIKE and h.j < sum(len(c) for c in row.cells[:ci + 1])
 
 
@@ -254,7 +235,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
         if nm:  # each part must be a name itself ("Vertreter/in bzw." is not)
             _emit(out, "vorname", V.Parsed(nm[0], ok=bool(V.v_name(nm[0]) and V.v_name(nm[0]).ok)), base, text)
             _emit(out, "nachname", V.Parsed(nm[1], ok=bool(V.v_name(nm[1]) and V.v_name(nm[1]).ok)), base, text)
-        elif " " not in debris and key == "name":
+        elif key == "name" and (" " not in debris or V.particled(debris)):  # "Name: Weber", "Name: de Vries"
             _emit(out, "nachname", V.v_name(debris), base, text)
         return
     if f in ("anschrift", "plz_ort", "ort"):
@@ -336,19 +317,24 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
     out: list[Cand] = []
     for r, row in enumerate(rws):
-        starts = cell_starts(row)
+        starts = label_starts(row)
         for h in hits[r]:
             lw = row.words[h.i]
+            label = file_label(h.label.key, row.words[h.j:h.j + 2])  # before its remark is taken into it
             said = _said(row, h)
             role = said or role_at(sections, r, lw.x0, page_w)
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
-                        y=lw.cy / page_h, label=h.label.key, lead=h.i in starts or h.colon, said=said)
+                        y=lw.cy / page_h, label=label, lead=h.i in starts or h.colon, said=said)
             right, own_cell = _value_right(row, h, hits[r])
             if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
                 right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
             if right:
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end
+                # a label that ends its cell, its value the next cell: the cell's edge is its colon (not in a
+                # row of headings: "Antragsteller (Verein) | Maßnahme und Finanzierung" over two columns)
+                rb.colon = rb.colon or (own_cell and r not in heads and h.j == sum(
+                    len(c) for c in row.cells[:cell_index(row, h.j - 1) + 1]))
                 if own_cell and not said:  # a table of persons side by side: the value's column decides
                     rb.role = role_at(sections, r, right[0].x0, page_w) or rb.role
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
@@ -364,24 +350,30 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
                 if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
-            lines = 2 if h.label.field in ("anschrift", "name") else 1
-            below = _value_below(rws, r, h, hits, lines)
-            if not below:
-                continue
-            first = below[0]
-            base.source, base.start, base.end = "below", first[0].start, first[-1].end
-            # words of more than one cell below the label: something else stands in the value (a stamp's word)
-            base.debris = cells_spanned(rws, first) > 1
-            base.dist = (first[0].cy - lw.cy) / lw.h
-            text = " ".join(w.text for w in first)
-            if h.label.field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
-                text = boxed_date(rws, first) or text
-            if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
-                    w.text for w in below[1])):
-                text += ", " + " ".join(w.text for w in below[1])
-                base.end = below[1][-1].end
-            elif h.label.field == "anschrift" and len(below) > 1 and re.search(r"(?<!\d)\d{5}\s*$", text):
-                text += " " + " ".join(w.text for w in below[1])
-                base.end = below[1][-1].end
-            parse_label_value(h, text, base, out, validators)
+            _below(rws, r, h, (hits, heads), base, out, validators)
     return with_house_numbers(out)
+
+
+def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[Cand], validators: dict) -> None:
+    """The candidates of a label's value below it (*where*: the hits of every row, the heading rows)."""
+    hits, heads = where
+    lw = rws[r].words[h.i]
+    below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name") else 1, heads)
+    if not below:
+        return
+    first = below[0]
+    base.source, base.start, base.end = "below", first[0].start, first[-1].end
+    # words of more than one cell below the label: something else stands in the value (a stamp's word)
+    base.debris = cells_spanned(rws, first) > 1
+    base.dist = (first[0].cy - lw.cy) / lw.h
+    text = " ".join(w.text for w in first)
+    if h.label.field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
+        text = boxed_date(rws, first) or text
+    if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(
+            w.text for w in below[1])):
+        text += ", " + " ".join(w.text for w in below[1])
+        base.end = below[1][-1].end
+    elif h.label.field == "anschrift" and len(below) > 1 and re.search(r"(?<!\d)\d{5}\s*$", text):
+        text += " " + " ".join(w.text for w in below[1])
+        base.end = below[1][-1].end
+    parse_label_value(h, text, base, out, validators)

@@ -35,19 +35,28 @@ WRAPPING = ("ort", "verein", "gemarkung", "plz_ort")
 
 def ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "anschrift") -> tuple[str, int]:
     """A value that goes on in the next line of its cell: an address cut after
-    its PLZ ("Querstraße 47, 41285" / "Rabenstein"), an Ort or a club's name
-    wrapped ("Sankt" / "Ottilien am Forst") -- the next line's cell at the
-    value's x, with nothing left of it (no label of its own).  (text, end offset)."""
+    its PLZ ("Querstraße 47, 41285" / "Rabenstein"), its street alone ("Lindenweg 47" /
+    "62909 Rabenstein"), an Ort or a club's name wrapped ("Sankt" / "Ottilien am Forst") --
+    the next line's cell at the value's x (a line of another column between them skipped),
+    with nothing left of it (no label of its own).  (text, end offset)."""
+    street = field == "anschrift" and not re.search(r"\d{5}", text) and bool(re.search(r"\D\s\d{1,4}\s?[a-zA-Z]?$", text))
     cut = re.search(r"\d{5}\s+\S|\d{5}\s*$", text) if field == "anschrift" else field in WRAPPING
-    if r + 1 >= len(rws) or not cut:
+    if not (cut or street):
         return text, ws[-1].end
-    nxt, cw = rws[r + 1], ws[0].char_w
-    if nxt.y - rws[r].y > 1.6 * ws[0].h or any(w.x1 < ws[0].x0 - cw for w in nxt.words):
-        return text, ws[-1].end
-    c = nxt.cells[0]
-    if abs(c[0].x0 - ws[0].x0) < 1.5 * cw and not any(ch == ":" or (ch.isdigit() and field != "verein")
-                                                      for w in c for ch in w.text) and len(c) <= 5:
-        return text + " " + " ".join(w.text for w in c), c[-1].end
+    cw = ws[0].char_w
+    for nxt in rws[r + 1:r + 3]:
+        if nxt.y - rws[r].y > 1.6 * ws[0].h or any(w.x1 < ws[0].x0 - cw for w in nxt.words):
+            break
+        c = next((c for c in nxt.cells if abs(c[0].x0 - ws[0].x0) < 1.5 * cw), None)
+        if c is None:
+            continue  # a line of the next column between them
+        t = " ".join(w.text for w in c)
+        if street:
+            return (text + ", " + t, c[-1].end) if re.match(r"(?:D\s?-\s?)?\d{5}\s+[^\W\d]", t) and ":" not in t \
+                else (text, ws[-1].end)
+        if not any(ch == ":" or (ch.isdigit() and field != "verein") for ch in t) and len(c) <= 5:
+            return text + " " + t, c[-1].end
+        break
     return text, ws[-1].end
 
 

@@ -28,14 +28,26 @@ OTHER_NUMBERS = {"kassenzeichen", "unser zeichen", "unser az.", "unser aktenzeic
 #: such a label ending the text before a number on its line ("Kassenzeichen: ZUL-2026-00871")
 _OTHER_BEFORE = re.compile(
     r"(?i)(?:kassenzeichen|unser(?:e)?\s+(?:zeichen|az\.?|aktenzeichen)|(?:vorgangs|antrags|registrier(?:ungs)?|"
-    r"bearbeitungs|kunden|mitglieds|steuer|rechnungs|auftrags)-?\s?(?:nummer|nr\.?))[^\n\w]{0,12}$")
+    r"bearbeitungs|kunden|mitglieds|steuer|rechnungs|auftrags)-?\s?(?:nummer|nr\.?|id\b))[^\n\w]{0,12}$")
+#: a remark after another number's label that says it is the file number ("Vorgangsnummer (Az.):")
+_SAYS_FILE = re.compile(r"(?i)\s*\((?:az\.?|aktenzeichen|gz\.?|geschäftszeichen)\)")
 #: what begins a file number after a weak label without colon ("Az. 32.3 - W - 7111/26", "Az. S 55 - 1111/2025")
 _NUMBER_START = re.compile(r"(?:[A-ZÄÖÜ]{1,4}\s?)?\d")
 
 
+def file_label(key: str, after: list) -> str:
+    """The lexicon key a label counts as: another number's label whose remark says it is the file number
+    ("Vorgangsnummer (Az.):"; *after*: the words after the label) is a file number's."""
+    return "aktenzeichen" if key in OTHER_NUMBERS and _SAYS_FILE.match(" ".join(w.text for w in after)) else key
+
+
 def numbered(field: str, rest: list) -> bool:
-    """A weak file-number label without colon ("Az.") whose cell goes on (*rest*: its next words) with a file number."""
-    return field == "aktenzeichen" and bool(_NUMBER_START.match(" ".join(w.text for w in rest)))
+    """A weak file-number label without colon ("Az.") whose cell goes on (*rest*: its next words) with a file
+    number, after a remark in brackets ("Az. (falls bekannt) 32.2 WK 9230/2026")."""
+    return field == "aktenzeichen" and bool(_NUMBER_START.match(_REMARK.sub("", " ".join(w.text for w in rest))))
+
+
+_REMARK = re.compile(r"^(?:\s*\([^()]{1,40}\)\s*:?)+\s*")
 
 
 def file_numbers_only(cands: list["Cand"], text: str) -> list["Cand"]:

@@ -29,7 +29,7 @@ ROLE_WORDS = (
     ("ansprechpartner", "representative"), ("entwurfsverfasser", "other"), ("eigentümer", "other"),
     ("mutter", "representative"), ("vater", "representative"), ("eltern", "representative"),
     ("arbeitgeber", "other"), ("betriebs", "other"), ("ehegatt", "other"), ("ehepartner", "other"), ("ehefrau", "other"), ("ehemann", "other"),
-    ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("einrichtung", "other"), ("schule", "other"),
+    ("grundstück", "place"), ("lage (", "place"), ("lage des", "place"), ("standort", "place"), ("haltungsort", "place"), ("einrichtung", "other"), ("schule", "other"),
     # someone before or beside the applicant: the previous holder or owner, a previous vehicle or address, a
     # co-applicant, a landlord, those who draw or run a building, a vet, a contact for emergencies
     ("vorbesitz", "other"), ("voreigentüm", "other"), ("vorhalter", "other"), ("bisher", "other"), ("(alt)", "other"),
@@ -53,9 +53,35 @@ def norm(s: str) -> str:
 
 
 def norm_word(w: str) -> str:
+    if ".." in w or "…" in w:  # a dot leader after the label ("VORNAME.........:"): no part of its words
+        w = _LEADER.sub("", w.rstrip(":*"))
     if w.isascii():
         return w.lower().rstrip(":*").lstrip("*")
     return unicodedata.normalize("NFKC", w).casefold().replace("ß", "ss").rstrip(":*").lstrip("*")
+
+
+#: a dot leader of a printed form between a label and its value ("02 NAME....................: MÜLLER",
+#: "Ort, Datum ......") -- at least three dots or an ellipsis, its colon after it
+_LEADER = re.compile(r"(?:\.{3,}|…)[.…]*:?$")
+
+
+def ends_label(w: str) -> bool:
+    """Whether a word ends its label as a colon does: its colon, or a dot leader ("NAME..........")."""
+    return w.endswith(":") or (w[-1:] in ".…" and bool(_LEADER.search(w)))
+
+
+#: a letter's closing: what follows (the signature, a footer) is the writer's, in no section of the body
+CLOSING = re.compile(r"(?i)\s*(?:mit\s+)?(?:freundliche[nm]?|besten|herzliche[nm]?|viele[nm]?)\s+gr(?:ü|ue)(?:ß|ss)(?:en|e)?\b|"
+                     r"\s*hochachtungsvoll\b")
+
+
+#: the number of a form's item before its label ("01 VORNAME", "2.4 Telefon", "3.1.2", "a)", "(4)")
+_ITEM_NUMBER = re.compile(r"\(?\d{1,2}(?:\.\d{1,2}){0,3}[.)]?|[a-hA-H][.)]")
+
+
+def item_number(w: str) -> bool:
+    """Whether a word is the number of a form's item: the label after it begins the item as it would its cell."""
+    return bool(_ITEM_NUMBER.fullmatch(w))
 
 
 #: what OCR writes for the letters of a printed label, undone on both sides before a label is
@@ -171,7 +197,9 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
         if (cell_start or colon) and len(key) >= 6:
             cands = lex.by_words.get(k, [])
             best = process.extractOne(key, cands, scorer=fuzz.ratio, score_cutoff=min_sim) if cands else None
-            if best and best[0][:1] == key[:1] and abs(len(best[0]) - len(key)) <= 2:
+            # word by word: a garbled label's words stay in place ("Straße, Hausnummer Am" is not "Straße / Hausnummer")
+            if best and best[0][:1] == key[:1] and abs(len(best[0]) - len(key)) <= 2 and all(
+                    fuzz.ratio(a, b) >= 50 or len(b) <= 2 for a, b in zip(key.split(" "), best[0].split(" "))):
                 return Hit(lex.labels[best[0]], i, i + k, best[1] / 100, colon)
         if k == 1 and colon and 3 <= len(key) <= 5:
             # a short label garbled by OCR ("Blur:" for "Flur:"): one letter off, colon after
@@ -198,8 +226,8 @@ def _named_section(key: str, lex: Lexicon) -> str | None:
     # ("Gesetzliche Betreuung / Bevollmächtigte Person"): either names the section
     # a remark in brackets after the heading ("Ansprechpartner/in (Kassenwart/in)", "Bauherr/in (falls abweichend)")
     bare = re.sub(r"\s+\([^()]*\)$", "", key)
-    for part in dict.fromkeys([key, bare] + (key.split(" / ") if " / " in key and len(key) <= 2 * lex.head_len[1] + 3
-                                              else [])):
+    pair = key.split(" / ") if " / " in key and len(key) <= 2 * lex.head_len[1] + 3 else []
+    for part in dict.fromkeys([key, bare] + pair + [g for p in pair for g in _gendered(p)]):
         if part in lex.sections:
             return lex.sections[part]
     if len(key) > lex.head_len[1] + 3 or len(key) < lex.head_len[0] - 3:
@@ -226,6 +254,14 @@ def _named_section(key: str, lex: Lexicon) -> str | None:
     if role is None and len(words) <= 6 and _HEAD_SHAPE.fullmatch(bare):
         return "unknown"  # a person's heading that says not whose ("Angaben zur Begleitperson")
     return role
+
+
+def _gendered(word: str) -> tuple[str, ...]:
+    """The other spellings of one half of a gendered pair ("Bauherrin / Bauherr"): "bauherr/in", "bauherr"."""
+    if " " in word or "/" in word:
+        return ()
+    stem = word[:-2] if word.endswith("in") else word
+    return stem + "/in", stem
 
 
 #: the shape of a heading that names a person or a party ("Sorgeberechtigte Person", "Angaben zur

@@ -8,6 +8,7 @@ import re
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.candidates import Cand
+from ekte.stages.extract.lexicon import CLOSING
 from ekte.stages.layout import Row
 
 _STAMP = re.compile(r"(?<![\w])(eingegangen(?:\s+am)?|eingang(?:sdatum)?(?:\s+am)?|posteingang(?:\s+am)?|eing\.)"
@@ -170,6 +171,28 @@ def _block_cands(pno: int, parts: list, y: float, role: str) -> list[Cand]:
     return [c for c in out if c]
 
 
+#: a post-office box: an office's or a firm's address, never where a person lives
+_POSTFACH = re.compile(r"(?i)\s*postfach\b")
+
+
+def _column_above(rws: list[Row], k: int, x0: float, x1: float, n: int = 4) -> list[str]:
+    """The texts of up to *n* lines of the column [x0, x1] above row *k*, nearest first: the rows of
+    another column between them (a letter's "Datum", "Gz." beside the window) skipped, up to a gap
+    wider than two lines."""
+    out, last = [], rws[k]
+    for row in reversed(rws[max(0, k - 2 * n):k]):
+        t = _cell_above([row], 0, x0, x1)
+        if not t:
+            continue
+        if last.y - row.y > 2.6 * last.words[0].h:
+            break
+        out.append(t)
+        last = row
+        if len(out) >= n:
+            break
+    return out
+
+
 def _cell_above(rws: list[Row], k: int, x0: float, x1: float) -> str:
     """The text of the cell in row *k* that overlaps [x0, x1] (a block's column)."""
     if k < 0:
@@ -216,10 +239,13 @@ def header_candidates(pno: int, rws: list[Row], page_h: float) -> list[Cand]:
             if not V.parse_address(street + ", " + t).get("strasse"):
                 continue
             name_t = _cell_above(top, k - 2, x0, x1)
-            block = " ".join([_cell_above(top, k - 3, x0, x1), name_t, street, t])
+            block = " ".join([_cell_above(top, k - 3, x0, x1), name_t, street, t] + _column_above(top, k, x0, x1))
             role = "authority" if _AUTHORITY.search(block) or re.search(r"(?i)\ban (?:das|den|die)\b", block) \
-                else "applicant"
+                or _POSTFACH.match(street) else "applicant"
             name_row = top[k - 2] if k >= 2 and _NAME_LINE.match(name_t) else None
             out += _block_cands(pno, [name_row, name_t, top[k - 1], street, row, t], y, role)
         out += _sender_line(pno, row, y, top[k - 1].text if k else "")
+    closing = next((k for k, row in enumerate(rws) if CLOSING.match(row.text)), len(rws))
+    for k in range(closing + 1, len(rws)):  # a letter's footer: "Jana Weber · Lindenweg 4a · 12345 Musterstadt"
+        out += _sender_line(pno, rws[k], rws[k].y / page_h, rws[k - 1].text)
     return out

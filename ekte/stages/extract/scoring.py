@@ -174,6 +174,10 @@ def _theirs_by_label(cs: list[Cand], own: list[str]) -> None:
             c.role = theirs[0]
 
 
+#: fields never taken from someone else's section or label, not even below the sure bar
+CONTACT_FIELDS = ("telefon", "email")
+
+
 def choose(scored: list[tuple[Cand, float]], min_conf: float) -> dict[str, tuple[Cand, float]]:
     """Per field the value with the highest confidence.  A labelled value
     that does not validate is kept at most 0.3, however unsure the model
@@ -183,6 +187,8 @@ def choose(scored: list[tuple[Cand, float]], min_conf: float) -> dict[str, tuple
         conf = p if c.ok else min(p, 0.3)
         if c.field in OWNED_FIELDS and c.rank >= 8:
             conf = min(conf, OTHERS_CAP)
+            if c.field in CONTACT_FIELDS:
+                continue  # someone else's telephone or e-mail (an employer's, an architect's) is no contact of the application
         if conf < min_conf and (c.ok or c.source not in ("right", "below")):
             continue
         cur = best.get(c.field)

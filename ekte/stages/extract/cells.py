@@ -1,0 +1,61 @@
+"""The cells of a row as labels see them: where a label may begin (a cell's first word, the word after
+an item's number), which labels span one value below them, and the values whose shape alone says a weak
+label labels them."""
+
+from __future__ import annotations
+
+from ekte.stages.extract import values as V
+from ekte.stages.extract.lexicon import item_number
+from ekte.stages.layout import Row, Word
+
+
+def cell_starts(row: Row) -> set[int]:
+    """The index of the first word of each cell of *row*."""
+    starts, k = set(), 0
+    for cell in row.cells:
+        starts.add(k)
+        k += len(cell)
+    return starts
+
+
+def label_starts(row: Row) -> set[int]:
+    """Where a label may begin in *row*: a cell's first word, or the word after an item's number that
+    begins a cell ("01 VORNAME....: ANNA", "2.4 Telefon 0421 …")."""
+    starts = cell_starts(row)
+    return starts | {k + 1 for k in starts if k + 1 < len(row.words) and item_number(row.words[k].text)
+                     and k + 1 not in starts}
+
+
+def spanned(row: Row, below: Row | None) -> set[int]:
+    """The word indexes where a cell of *row* begins that a cell of the line *below* reaches into
+    from the left: the labels there have one value ("Name   Vorname" over "Weber, Jana")."""
+    out, k = set(), 0
+    for a, b in zip(row.cells, row.cells[1:]):
+        k += len(a)
+        if below is not None and 0 < below.y - row.y < 2.6 * a[0].h and any(
+                a[0].x0 - 2 <= c[0].x0 < b[0].x0 - 2 < c[-1].x1 for c in below.cells):  # not a column's jitter
+            out.add(k)
+    return out
+
+
+def cell_index(row: Row, wi: int) -> int:
+    k = 0
+    for ci, cell in enumerate(row.cells):
+        k += len(cell)
+        if wi < k:
+            return ci
+    return len(row.cells) - 1
+
+
+#: fields whose value has a shape of its own: a weak label without colon followed by just such a value labels it
+#: ("Telefon 0421 123456 · E-Mail anna@example.org" in a letter's footer)
+_SHAPED = ("telefon", "email", "iban")
+
+
+def shaped(field: str, rest: list[Word]) -> bool:
+    """Whether *rest*, the words after a weak label up to the next label, are a valid value of a shaped field."""
+    if field not in _SHAPED or not rest or not (rest[0].text[:1].isdigit() or rest[0].text[:1] in "+(" or
+                                                field != "telefon"):
+        return False
+    p = V.VALIDATORS[field](V.strip_debris(" ".join(w.text for w in rest)))
+    return bool(p and p.ok and not p.repaired)
