@@ -117,6 +117,7 @@ class Lexicon:
     first: set[str] = field(default_factory=set)  # first words of labels (a quick no)
     head_len: tuple[int, int] = (0, 0)  # shortest and longest heading
     folded: dict[str, str | None] = field(default_factory=dict)  # ocr_fold(key) → key (None: two labels)
+    said: dict[str, str | None] = field(default_factory=dict)  # heading text → section_of (forms repeat them)
 
     def add(self, field_name: str, text: str) -> None:
         key = " ".join(norm_word(w) for w in text.split())
@@ -210,7 +211,17 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
 
 
 def section_of(text: str, lex: Lexicon) -> str | None:
-    """The role a heading row stands for, or None."""
+    """The role a heading row stands for, or None (remembered per text: a county's forms repeat theirs)."""
+    role = lex.said.get(text, "?")
+    if role != "?":
+        return role
+    if len(lex.said) >= 50_000:
+        lex.said.clear()
+    lex.said[text] = role = _section_of(text, lex)
+    return role
+
+
+def _section_of(text: str, lex: Lexicon) -> str | None:
     key = section_key(text)
     if not key:
         return None
