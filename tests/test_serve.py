@@ -127,6 +127,11 @@ def test_validation_messages_german_and_english(st):
                    headers=headers)
     assert r.status_code == 422
     assert r.json()["errors"] == [{"field": "geburtsdatum", "message": "'31.02.1980' is not a real date (DD.MM.YYYY)"}]
+    assert r.json()["detail"] == "invalid values"
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/correct", json={"fields": {"plz": "1234"}},
+                   headers=token(st["wd"], "anna", "review"))  # German by default: the detail too (mend10)
+    assert r.status_code == 422 and r.json()["detail"] == "ungültige Werte", r.text
+    assert "fünf Ziffern" in r.json()["errors"][0]["message"]
     # nothing was stored, nothing exported
     assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
     assert exports_of(st, doc) == []
