@@ -146,14 +146,20 @@ def test_station_answers_409_with_the_reason(base, wd):
     try:
         h = token(wd, "anna", "review")
         r = httpx.post(f"{url}/api/v1/review/{doc}/accept", json={}, headers=h, timeout=120)
-        assert r.status_code == 409 and words in r.json()["detail"] and "ekte verify" in r.json()["detail"], r.text
+        assert r.status_code == 409 and "ekte verify" in r.json()["detail"], r.text
+        # mend10: the reason in German too (it was verify's English words inside the German sentence)
+        field = words.split(":")[0].split()[1]
+        assert f"(Feld {field}: metadata.json enthält einen anderen Wert, als der Verlauf gesetzt hat)" \
+            in r.json()["detail"] and words not in r.json()["detail"], r.text
         # in German as the station's other refusals (mend9: the API said it in English), with a code for scripts
         assert "Der Archivordner enthält nicht mehr" in r.json()["detail"] and r.json()["code"] == "archive_damaged"
         en = httpx.post(f"{url}/api/v1/review/{doc}/accept", json={}, headers={**h, "Accept-Language": "en"},
                         timeout=120)
         assert en.status_code == 409 and "its archive folder no longer holds" in en.json()["detail"], en.text
+        assert words in en.json()["detail"], en.text
         r = httpx.post(f"{url}/api/v1/review/{other}/accept", json={}, headers=h, timeout=120)
-        assert r.status_code == 409 and "was changed or damaged" in r.json()["detail"], r.text
+        assert r.status_code == 409 and "wurde verändert oder ist beschädigt (die SHA-256-Prüfsumme weicht von " \
+            "metadata.json ab)" in r.json()["detail"] and "was changed" not in r.json()["detail"], r.text
         c = login(url, "anna")  # the clerk's page: in German
         page = c.get(f"/review/{doc}")
         r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(page.text), "doctype": ""})

@@ -253,3 +253,35 @@ def test_a_rebuilt_journal_has_the_tombstone_index(tmp_path):
     finally:
         db.close()
     assert "USING INDEX tombstones_sha256" in plan and version == "6", (plan, version)
+
+
+def test_the_komxwork_manifest_is_found_with_a_relative_workdir(tmp_path):
+    """mend10: with a relative working directory (the default ``./ekte-data``) the ledger recorded the hot folder
+    and the manifest relative to the current directory, and ``retention delete`` looked for
+    ``<root>/_ekte/<that relative path>``: ``"changed": []``, the manifest still named the deleted document.
+    Recorded absolute now; the rows older versions wrote (relative to the then current directory) are found too."""
+    _inbox(tmp_path / "in", ["kfz_zulassung-001-pdf.pdf", "tierhaltung-006-pdf.pdf"])
+    p = run_ekte("ingest", "--json", "in", "-w", "wd", "-j", "1", "-c", "komxwork", cwd=tmp_path, check=0)
+    (victim, vloc), (other, oloc) = ((d["id"], d["exports"]["komxwork"]) for d in json.loads(p.stdout)["documents"])
+    manifest = next((tmp_path / "wd" / "export" / "komxwork" / "_ekte").glob("stapel-*.xml"))
+    assert manifest.read_text().count("<Eintrag") == 2
+
+    def delete(doc_id: str) -> dict:
+        p = run_ekte("retention", "delete", doc_id, "-w", "wd", "--reason", "x", "--force", "--json", cwd=tmp_path,
+                     check=0)
+        return json.loads(p.stdout)["documents"][0]
+
+    r = delete(victim)
+    assert r["deleted"] and r["changed"] == [str(manifest.relative_to(tmp_path / "wd"))] and r["kept"] == [], r
+    text = manifest.read_text()
+    assert text.count("<Eintrag") == 1 and Path(vloc).stem not in text and Path(oloc).stem in text, text
+    # a ledger row as versions before mend10 wrote it: root and manifest relative to the then current directory
+    db = sqlite3.connect(tmp_path / "wd" / "state" / "komxwork.sqlite")
+    (root, recorded), = db.execute("SELECT root, manifest FROM entries").fetchall()
+    assert Path(root).is_absolute() and Path(recorded) == manifest, (root, recorded)
+    with db:
+        db.execute("UPDATE entries SET root=?, manifest=?", ("wd/export/komxwork",
+                                                              f"wd/export/komxwork/_ekte/{manifest.name}"))
+    db.close()
+    r = delete(other)
+    assert r["deleted"] and str(manifest.relative_to(tmp_path / "wd")) in r["removed"] and not manifest.exists(), r

@@ -112,7 +112,7 @@ def test_validation_messages_german_and_english(st):
     c = login(st["url"], "anna")
     doc = take(st)[0]
     page = c.get(f"/review/{doc}")
-    bad = {"csrf": csrf_of(page.text), "doctype": "bauantrag", "f_geburtsdatum": "31.02.1980",
+    bad = {"csrf": csrf_of(page.text), "doctype": "kfz_zulassung", "f_geburtsdatum": "31.02.1980",  # (its fields)
            "f_iban": "DE89 3704 0044 0532 0130 01", "f_plz": "1234", "f_fin": "WVWZZZ1JZXW00000I"}
     r = c.post(f"/review/{doc}/accept", data=bad)
     assert r.status_code == 422
@@ -127,6 +127,11 @@ def test_validation_messages_german_and_english(st):
                    headers=headers)
     assert r.status_code == 422
     assert r.json()["errors"] == [{"field": "geburtsdatum", "message": "'31.02.1980' is not a real date (DD.MM.YYYY)"}]
+    assert r.json()["detail"] == "invalid values"
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/correct", json={"fields": {"plz": "1234"}},
+                   headers=token(st["wd"], "anna", "review"))  # German by default: the detail too (mend10)
+    assert r.status_code == 422 and r.json()["detail"] == "ungültige Werte", r.text
+    assert "fünf Ziffern" in r.json()["errors"][0]["message"]
     # nothing was stored, nothing exported
     assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
     assert exports_of(st, doc) == []
@@ -141,14 +146,14 @@ def test_accept_with_correction_exports_once_and_audits(st):
     assert img.status_code == 200 and img.content[:8] == b"\x89PNG\r\n\x1a\n"
     r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(page.text), "doctype": "",
                                               "doctype_other": "tierhaltung", "f_plz": "12345",
-                                              "f_geburtsdatum": "1.2.1980"})
+                                              "f_antragsdatum": "1.2.1980"})  # (fields of tierhaltung)
     assert r.status_code == 303
     assert "angenommen" in c.get(r.headers["location"]).text
     assert exports_of(st, doc) == [doc]
     meta = json.loads(next((st["wd"] / "export" / "folder" / doc).glob("*.json")).read_text())
     assert meta["doctype"] == "tierhaltung"
     assert meta["fields"]["plz"]["value"] == "12345" and meta["fields"]["plz"]["method"] == "manual"
-    assert meta["fields"]["geburtsdatum"]["value"] == "01.02.1980"
+    assert meta["fields"]["antragsdatum"]["value"] == "01.02.1980"
     db = journal(st)
     assert db.execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "exported"
     # what `ekte train --from-reviews` reads: the accepted event and the manual fields
@@ -186,6 +191,47 @@ def test_api_refuses_fields_the_type_does_not_define(st):
     assert exports_of(st, doc) == []
     cli = run_ekte("review", "accept", doc, "-w", st["wd"], "--set", f"{other}=Nordheim", "--lang", "en")
     assert cli.returncode == 2 and "fields not defined" in cli.stderr  # the same refusal
+
+
+def test_no_path_saves_or_accepts_a_field_the_type_does_not_define(st):
+    """mend10: the JSON API's correct stored fields the type does not define (a later accept exported them), the
+    review form accepted an extra ``f_<field>`` (303, exported), and ``review correct`` stored any: all refused now,
+    checked against the type the document is accepted as."""
+    from ekte.profile import load_profile
+
+    doc = take(st)[0]
+    h = token(st["wd"], "anna", "review")
+    shown = httpx.get(st["url"] + f"/api/v1/review/{doc}", headers=h).json()
+    types = load_profile(None, []).doctypes  # the station's profile: the default
+    own = types[shown["doctype"]]
+    other, its_type = next((f, t) for f, t in (("kennzeichen", "kfz_zulassung"), ("gemarkung", "bauantrag"))
+                           if f not in own.fields)
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/correct", json={"fields": {other: "B-AB 123"}}, headers=h)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == [{"field": other, "message": f"kein Feld des Dokumenttyps „{own.title}“"}], r.text
+    assert r.json()["detail"].startswith(f"Der Dokumenttyp „{own.title}“ hat kein solches Feld: {other}"), r.text
+    cli = run_ekte("review", "correct", doc, "-w", st["wd"], "--set", f"{other}=B-AB 123", "--lang", "de")
+    assert cli.returncode == 2 and len(cli.stderr.strip().splitlines()) == 1, cli.stderr
+    assert f"hat kein solches Feld: {other}" in cli.stderr
+    shown = httpx.get(st["url"] + f"/api/v1/review/{doc}", headers=h).json()
+    assert other not in shown["corrections"], shown["corrections"]
+    # the form: an extra field — the page again (422), the German error beside it, for correct and for accept
+    c = login(st["url"], "anna")
+    page = c.get(f"/review/{doc}")
+    form = {"csrf": csrf_of(page.text), "doctype": "tierhaltung", "f_plz": "12345", f"f_{other}": "B-AB 123"}
+    for action, title in (("correct", own.title), ("accept", types["tierhaltung"].title)):  # accept: the new type
+        r = c.post(f"/review/{doc}/{action}", data=form)
+        assert r.status_code == 422, (action, r.status_code)
+        alerts = dict(re.findall(r'id="e_(\w+)" role="alert">([^<]+)<', r.text))
+        assert alerts == {other: f"kein Feld des Dokumenttyps „{title}“"}, (action, alerts)
+        assert 'value="B-AB 123"' in r.text  # what the clerk typed stays in the form
+    assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
+    assert exports_of(st, doc) == []
+    # accepted as a type that defines it (the clerk's retyping): taken
+    r = c.post(f"/review/{doc}/accept", data={**form, "doctype": its_type})
+    assert r.status_code == 303 and exports_of(st, doc) == [doc]
+    meta = json.loads(next((st["wd"] / "export" / "folder" / doc).glob("*.json")).read_text())
+    assert meta["doctype"] == its_type and meta["fields"][other]["value"] == "B-AB 123"
 
 
 def test_correct_then_accept_by_api_with_type_title(st):

@@ -302,17 +302,22 @@ class KomxworkConnector(Connector):
         before the pipeline records the export)."""
         if not self.config["manifest"]:
             return
-        root = str(self.root())
+        root = self._root_key()
         if self.batch_id is None:
             self.batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
             self.batch_start = time.monotonic()
         with self.ledger.tx() as db:
-            if only_if_new and db.execute("SELECT 1 FROM entries WHERE root=? AND dokument_id=?",
-                                          (root, entry["dokument_id"])).fetchone():
+            if only_if_new and db.execute("SELECT 1 FROM entries WHERE root IN (?,?) AND dokument_id=?",
+                                          (root, str(self.root()), entry["dokument_id"])).fetchone():
                 return
             db.execute("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?,?,NULL)",
                        (root, entry["dokument_id"], entry["datei"], entry["idx"], entry["sha256"], self.batch_id,
                         self.me, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def _root_key(self) -> str:
+        """The hot folder as the ledger records it: absolute, so that
+        ``retention delete`` finds it from any current directory."""
+        return str(self.root().resolve())
 
     def _close_batch_if_old(self) -> None:
         """Write this batch's manifest once the batch is ``batch_minutes``
@@ -343,12 +348,12 @@ class KomxworkConnector(Connector):
         it).  Returns the manifests written."""
         if not self.config["manifest"] or not self.ledger.exists():
             return []
-        root = str(self.root())
+        roots = (self._root_key(), str(self.root()))  # (before 2026-12 the root as given: maybe relative)
         written: list[Path] = []
         with self.ledger.tx() as db:
             batches: dict[str, list[dict[str, str]]] = {}
-            for r in db.execute("SELECT * FROM entries WHERE root=? AND manifest IS NULL ORDER BY time, dokument_id",
-                                (root,)):
+            for r in db.execute("SELECT * FROM entries WHERE root IN (?,?) AND manifest IS NULL "
+                                "ORDER BY time, dokument_id", roots):
                 mine = r["batch"] == self.batch_id and r["owner"] == self.me
                 if mine or (r["owner"] != self.me and not owner_alive(r["owner"])):
                     batches.setdefault(r["batch"], []).append(dict(r))
@@ -356,8 +361,9 @@ class KomxworkConnector(Connector):
                 name = f"stapel-{batch_id}.xml"
                 self.prepare_root()
                 self.write_bytes(self.meta_dir() / name, self.manifest_xml(batch_id, entries))
-                db.execute("UPDATE entries SET manifest=? WHERE root=? AND batch=? AND manifest IS NULL",
-                           (str(self.meta_dir() / name), root, batch_id))  # (before 2026-11: the name alone)
+                # absolute (before 2026-11 the name alone, before 2026-12 maybe relative to the then cwd)
+                db.execute("UPDATE entries SET manifest=? WHERE root IN (?,?) AND batch=? AND manifest IS NULL",
+                           (str((self.meta_dir() / name).resolve()), *roots, batch_id))
                 written.append(self.meta_dir() / name)
         return written
 

@@ -36,13 +36,24 @@ def forget(workdir: Path, location: Path) -> dict[str, list[Any]] | None:
     return out
 
 
+def _candidates(workdir: Path, manifest: str, roots: list[Path]) -> list[Path]:
+    """Where the manifest recorded as *manifest* may be: an absolute path
+    as recorded; else (older ledgers) the name alone below a hot folder, or
+    a path relative to the then current directory — tried from here and, as
+    ``<workdir>/export/komxwork/…``, below the working directory."""
+    m = Path(manifest)
+    if m.is_absolute():
+        return [m]
+    tail = m.as_posix().partition("/export/komxwork/")[2]
+    here = [Path.cwd() / m, *([workdir / "export" / "komxwork" / tail] if tail else [])] if len(m.parts) > 1 else []
+    return here + [p for r in roots for p in (r / "_ekte" / m.name, r / m.name)]
+
+
 def _drop_entry(workdir: Path, manifest: str, roots: list[Path], uuid: str, out: dict[str, list[Any]]) -> None:
     """Write the batch manifest *manifest* (its path, or its name alone as
     older ledgers kept it) again without the entry of *uuid*; removed when
     it was the only one."""
-    found = [Path(manifest)] if Path(manifest).is_absolute() else \
-        [p for r in roots for p in (r / "_ekte" / manifest, r / manifest)]
-    path = next((p for p in found if p.is_file()), None)
+    path = next((p for p in _candidates(workdir, manifest, roots) if p.is_file()), None)
     if path is None:
         out["kept"].append(f"komxwork: the batch manifest {Path(manifest).name} lists it (not found: its meta folder "
                            "was moved)")

@@ -66,7 +66,8 @@ class UndefinedFields(ConfigError):
 def defined_only(session: Any, doc_id: str, doctype: str | None, sets: dict[str, str]) -> None:
     """*sets* only of fields the type the document is accepted as defines (*doctype*, else its own), else
     :class:`UndefinedFields`; an empty value (removing one) is not refused.  The station's form offers no
-    other field; the command line, ``ekte.api`` and the JSON API may name any."""
+    other field; the command line, ``ekte.api`` and the JSON API may name any — :func:`review_accept` and
+    :func:`review_correct` check it on every path."""
     if not any((v or "").strip() for v in sets.values()):
         return
     row = resolve(session.j, doc_id)
@@ -218,6 +219,7 @@ def review_correct(session: Any, doc_id: str, sets: dict[str, str], *, actor: st
     with _Claimed(session, doc_id) as row:
         _waiting(session, row)
         _fresh(session.j, row["id"], expected)
+        defined_only(session, row["id"], None, sets)
         values = _checked(sets)
         item = review_item(session.workdir, row["id"])
         corr = dict(item.get("corrections") or {})
@@ -248,6 +250,7 @@ def review_accept(session: Any, doc_id: str, doctype: str | None = None, sets: d
             _waiting(session, row)
             _fresh(session.j, row["id"], expected)
             new_type = resolve_doctype(session.profile, doctype) if doctype else None
+            defined_only(session, row["id"], new_type, sets or {})  # of the type it is accepted as
             values = _checked(sets or {})
             _sample_check(session, row, sample, actor)
             doc, adir = _accept(session, row, new_type, values, actor, sample)

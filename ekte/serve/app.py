@@ -102,7 +102,8 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(Invalid)
     async def invalid(request: Request, exc: Invalid) -> Response:
         errors = [{"field": e.field, "message": i18n.field_error(e, request.state.lang)} for e in exc.errors]
-        return JSONResponse({"detail": "invalid values", "errors": errors}, status_code=422)
+        detail = i18n.gettext_for(request.state.lang)(messages.INVALID_VALUES)
+        return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 
     @app.exception_handler(SampleMissing)
     async def sample_missing(request: Request, exc: SampleMissing) -> Response:

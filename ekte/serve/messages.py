@@ -53,6 +53,47 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
 
 #: one field of the JSON API's 422 for values of fields the document's type does not define
 NOT_A_FIELD = N_("not a field of the document type „{title}“")
+#: the JSON API's 422 beside the per-field messages of refused typed values
+INVALID_VALUES = N_("invalid values")
+
+_META, _FILE = r"metadata\.json", r"(\S{1,200})"
+#: what ``ekte verify`` (and the refusal of a damaged archive folder) names, one reason each: a damaged archive's
+#: 409 in the station says them in the reader's language (the command line keeps verify's English words)
+DAMAGE: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
+    (rf"{_FILE} was changed or damaged \(SHA-256 differs from {_META}\)",
+     N_("{a} was changed or damaged (SHA-256 differs from metadata.json)")),
+    (rf"{_FILE} is missing \({_META} says it was made\)", N_("{a} is missing (metadata.json says it was made)")),
+    (rf"{_META} is missing or not valid JSON", N_("metadata.json is missing or not valid JSON")),
+    (rf"{_FILE} is missing", N_("{a} is missing")),
+    (rf"{_META} is not this document's \(schema or id differ\)",
+     N_("metadata.json is not this document's (schema or id differ)")),
+    (rf"{_META}: its SHA-256 of the original does not match the document id",
+     N_("metadata.json: its SHA-256 of the original does not match the document id")),
+    (rf"{_META} contradicts itself about the hashes of the original or the archival copy",
+     N_("metadata.json contradicts itself about the hashes of the original or the archival copy")),
+    (rf"{_FILE}: a file {_META} does not record", N_("{a}: a file metadata.json does not record")),
+    (rf"no seal over {_META} \(required\)", N_("no seal over metadata.json (required)")),
+    (rf"no time stamp over {_META} \(required\)", N_("no time stamp over metadata.json (required)")),
+    (r"document\.pdf: its XMP names another document", N_("document.pdf: its XMP names another document")),
+    (rf"document\.pdf: its XMP names another original than {_META}",
+     N_("document.pdf: its XMP names another original than metadata.json")),
+    (rf"field {_FILE}: {_META} holds a value no audit entry set",
+     N_("field {a}: metadata.json holds a value no audit entry set")),
+    (rf"field {_FILE}: {_META} holds another value than the audit trail set",
+     N_("field {a}: metadata.json holds another value than the audit trail set")),
+    (rf"{_META} records another SHA-256 of document\.pdf than the document being exported",
+     N_("metadata.json records another SHA-256 of document.pdf than the document being exported")),
+)]
+_DAMAGED = next(m for _p, m in KNOWN if m.startswith("Document {a}: its archive folder"))  # its reasons: {b}
+
+
+def damage_reasons(text: str, lang: str) -> str:
+    """``ekte verify``'s reasons (``; ``-separated) in *lang*; one it does not know stays as it is."""
+    tr, out = gettext_for(lang), []
+    for reason in text.split("; "):
+        hit = next(((m, msgid) for p, msgid in DAMAGE if (m := p.fullmatch(reason))), None)
+        out.append(tr(hit[1]).format(**dict(zip("abc", hit[0].groups()))) if hit else reason)
+    return "; ".join(out)
 
 #: an error by its status alone (the detail was not one of :data:`KNOWN`)
 BY_STATUS = {
@@ -99,6 +140,8 @@ def page_message(message: str, status: int, lang: str,
             values = list(m.groups())
             if state_name is not None and "(it is: {b})" in msgid:
                 values[1] = state_name(values[1], lang)
+            if msgid == _DAMAGED:
+                values[1] = damage_reasons(values[1], lang)
             return tr(msgid).format(**dict(zip("abcdefgh", values))), None
     generic = tr(BY_STATUS.get(status, OTHER))
     if not message or message == _phrase(status):

@@ -17,7 +17,7 @@ from ekte.journal import REVIEW
 from ekte.pipeline import queue as q
 from ekte.pipeline import review
 from ekte.pipeline.manual import FieldInvalid, check_value
-from ekte.serve import i18n, names
+from ekte.serve import i18n, messages, names
 from ekte.serve.auth import check_csrf, csrf_token, require, station
 from ekte.serve.pages import field_boxes, page_png, prefetch_boxes
 
@@ -292,6 +292,8 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
         raise HTTPException(409, _tr(request, STALE).format(by=e.by)) from None
     except review.Invalid as e:
         return _refused(request, doc_id, sets, e.errors, sample, missing=False, version=version)
+    except review.UndefinedFields as e:  # a field the type (the one it is accepted as) does not define
+        return _refused(request, doc_id, sets, [], sample, missing=False, version=version, undefined=e)
     except review.SampleMissing:  # chosen for the sample check meanwhile (not foreseen above)
         return _refused(request, doc_id, sets, [], None, version=version)
     except review.SampleFailed:
@@ -322,13 +324,17 @@ def _version(value: str | None) -> int | None:
 
 
 def _refused(request: Request, doc_id: str, sets: dict[str, str], invalid: list[Any], sample: str | None,
-             missing: bool = True, version: int | None = None) -> Response:
+             missing: bool = True, version: int | None = None, undefined: Any = None) -> Response:
     """The review page again (422) with each refused value's message next to it: the typed
-    fields, and the sample check's result where one is needed (*missing*)."""
+    fields, fields the type does not define (*undefined*: :class:`review.UndefinedFields`), and the
+    sample check's result where one is needed (*missing*)."""
     lang = request.state.lang
     if missing and not invalid:
         invalid = _invalid(sets)
     errors = {x.field: i18n.field_error(x, lang) for x in invalid}
+    if undefined is not None:
+        each = i18n.gettext_for(lang)(messages.NOT_A_FIELD).format(title=undefined.title)
+        errors.update({k: each for k in undefined.unknown})
     return _item_page(request, doc_id, errors=errors, values=sets, status=422, version=version, sample={
         "value": sample, "error": i18n.gettext_for(lang)(SAMPLE_MISSING) if missing else None})
 
