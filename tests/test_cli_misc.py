@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ingest_json, run_ekte
+from helpers import SAMPLES, ingest_json, run_ekte
 
 
 def test_move_only_after_successful_export(tmp_path, born_digital, shared):
@@ -26,13 +26,37 @@ def test_move_only_after_successful_export(tmp_path, born_digital, shared):
     for p in good:
         assert not (inbox / "sub" / p.name).exists()
         assert (done / "sub" / p.name).read_bytes() == p.read_bytes()  # relative layout kept
+    assert not (inbox / "sub").exists() and inbox.is_dir()  # mend11: the sub-folder the move emptied goes
     # a duplicate dropped in again is moved too, under a new name if needed
+    (inbox / "sub").mkdir()
     shutil.copy(good[0], inbox / "sub" / good[0].name)
     shutil.copy(good[0], done / "sub" / "x.pdf")
     out = ingest_json(inbox, "-w", tmp_path / "wd", "--move", done)
     assert [d["status"] for d in out["documents"] if d["source"].endswith(good[0].name)] == ["duplicate"]
     assert not (inbox / "sub" / good[0].name).exists()
     assert len(list((done / "sub").glob(good[0].stem + "*"))) == 2
+
+
+def test_move_removes_the_inbox_folders_it_emptied_and_nothing_else(tmp_path):
+    """mend11: after ``ingest --move`` the inbox's sub-folders (often a person's name) stayed behind empty.
+    The folders the move emptied go; the inbox itself, a folder still holding something (an ignored file), one
+    that was empty before, and a link (and what it points to) stay."""
+    inbox, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    for folder, name in (("Weber_Hannah/2026", "bauantrag-002-pdf.pdf"), ("Akte Meier", "kfz_zulassung-001-pdf.pdf")):
+        (inbox / folder).mkdir(parents=True)
+        shutil.copy(SAMPLES / "inbox" / name, inbox / folder / name)
+    (inbox / "Akte Meier" / "Thumbs.db").write_bytes(b"x")  # ignored by intake: not moved
+    (inbox / "leer").mkdir()
+    elsewhere.mkdir()
+    (inbox / "Verweis").symlink_to(elsewhere, target_is_directory=True)
+    out = ingest_json(inbox, "-w", tmp_path / "wd", "-j", "1", "--move", tmp_path / "done")
+    moved = {Path(d["source"]).name for d in out["documents"] if d["status"] == "archived"}
+    assert moved == {"bauantrag-002-pdf.pdf", "kfz_zulassung-001-pdf.pdf"}, out["documents"]
+    assert (tmp_path / "done" / "Weber_Hannah" / "2026" / "bauantrag-002-pdf.pdf").is_file()
+    assert not (inbox / "Weber_Hannah").exists()
+    assert sorted(p.name for p in inbox.iterdir()) == ["Akte Meier", "Verweis", "leer"]
+    assert [p.name for p in (inbox / "Akte Meier").iterdir()] == ["Thumbs.db"]
+    assert (inbox / "Verweis").is_symlink() and elsewhere.is_dir()
 
 
 def test_logs_carry_no_personal_data(tmp_path, inbox, inbox_truth):

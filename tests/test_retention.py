@@ -285,3 +285,61 @@ def test_the_komxwork_manifest_is_found_with_a_relative_workdir(tmp_path):
     db.close()
     r = delete(other)
     assert r["deleted"] and str(manifest.relative_to(tmp_path / "wd")) in r["removed"] and not manifest.exists(), r
+
+
+def _same_prefix(data: bytes, doc_id: str) -> bytes:
+    """*data* (a PDF) with a comment after its end so that its id starts with *doc_id*'s first 4 hex digits
+    and differs in the fifth (ids are the SHA-256's first 16)."""
+    base = hashlib.sha256(data + b"\n%")
+    for n in range(1 << 24):
+        h = base.copy()
+        h.update(b"%d\n" % n)
+        x = h.hexdigest()
+        if x[:4] == doc_id[:4] and x[4] != doc_id[4]:
+            return data + b"\n%" + b"%d\n" % n
+    raise AssertionError("no such suffix")
+
+
+def test_the_station_shows_a_deleted_trail_and_a_prefix_takes_the_live_document(tmp_path):
+    """mend11: the station answered 404 for a deleted document's history (``ekte history`` shows its redacted
+    trail), and ``GET /api/v1/documents/<prefix>`` took the deleted document where every other route and the
+    CLI take the live one.  One rule now: live documents first, a deleted one only when none fits."""
+    import httpx
+    from serve_helpers import THRESHOLD, login, make_workdir, start_server, stop, token
+
+    wd = tmp_path / "work"
+    make_workdir(wd, [SAMPLES / "inbox" / BORN[0]])
+    gone = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)[0]["id"]
+    fields = json.loads(run_ekte("review", "show", gone, "-w", wd, "--json", check=0).stdout)["fields"]
+    today = {time.strftime("%d.%m.%Y"), time.strftime("%Y-%m-%d")}  # the day of receipt is every document's
+    values = [str(f["value"]) for f in fields.values() if len(str(f.get("value") or "")) > 4
+              and str(f["value"]) not in today]
+    assert values and _delete(wd, gone, "--force")["deleted"]
+    later = tmp_path / "later"  # another document, ingested by the CLI, whose id starts as the deleted one's
+    later.mkdir()
+    (later / "b.pdf").write_bytes(_same_prefix((SAMPLES / "inbox" / BORN[1]).read_bytes(), gone))
+    live = ingest_json(later, "-w", wd, "-j", "1", *THRESHOLD)["documents"][0]["id"]
+    assert live[:4] == gone[:4] and live[:5] != gone[:5]
+    server, url = start_server(wd)
+    try:
+        api = token(wd, "chef")
+        for given in (gone, gone[:5]):  # the deleted document's redacted trail, by id and by prefix
+            h = httpx.get(url + f"/api/v1/history/{given}", headers=api)
+            assert h.status_code == 200 and h.json()["id"] == gone and h.json()["state"] == "deleted", h.text
+            assert h.json()["deleted"][:4].isdigit() and h.json()["events"][-1]["event"] == "deleted"
+            assert not [v for v in values if v in h.text], h.text
+        clerk = login(url, "anna")
+        page = clerk.get(f"/history/{gone}")
+        assert page.status_code == 200 and "gelöscht am" in page.text and gone in page.text, page.text[-2000:]
+        assert not [v for v in values if v in page.text]
+        assert clerk.get(f"/history?id={gone[:5]}").headers["location"] == f"/history/{gone}"
+        # the shared prefix: the live document, on every route (as ekte history / review show take it)
+        p4 = gone[:4]
+        got = httpx.get(url + f"/api/v1/documents/{p4}", headers=api)  # was 200 "deleted"
+        assert got.status_code == 404 and "submitted through the API" in got.text, got.text
+        assert httpx.get(url + f"/api/v1/history/{p4}", headers=api).json()["id"] == live
+        assert httpx.get(url + f"/api/v1/review/{p4}", headers=api).json()["id"] == live
+        assert clerk.get(f"/review/{p4}").headers["location"] == f"/review/{live}"
+        assert json.loads(run_ekte("history", p4, "-w", wd, "--json", check=0).stdout)["id"] == live
+    finally:
+        assert stop(server) == 0

@@ -18,17 +18,10 @@ from ekte.journal import audit
 
 
 def history(j: Any, prefix: str) -> dict[str, Any]:
-    from ekte.errors import ConfigError
-    from ekte.pipeline.queue import parse_detail, resolve
+    from ekte.pipeline.queue import parse_detail, resolve_or_deleted
 
-    tomb = None
-    try:
-        doc_id = resolve(j, prefix)["id"]
-    except ConfigError:
-        tomb = j.tombstone_of(prefix)
-        if tomb is None:
-            raise
-        doc_id = tomb["doc_id"]
+    row, tomb = resolve_or_deleted(j, prefix)  # an ambiguous or malformed prefix never falls back on a tombstone
+    doc_id = row["id"] if row is not None else tomb["doc_id"]
     events = []
     for r in j.history(doc_id):
         d = parse_detail(r["detail"])

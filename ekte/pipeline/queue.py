@@ -61,6 +61,19 @@ def resolve(j: Any, prefix: str) -> sqlite3.Row:
     return rows[0]
 
 
+def resolve_or_deleted(j: Any, prefix: str) -> tuple[sqlite3.Row | None, sqlite3.Row | None]:
+    """(document, None) or (None, tombstone): the one rule for an id or prefix everywhere (CLI and station) —
+    a live document first (more than one: :class:`Ambiguous`); a deleted document only when no live one
+    fits (its tombstone, if exactly one fits); else :class:`NotFound`."""
+    try:
+        return resolve(j, prefix), None
+    except NotFound:
+        tomb = j.tombstone_of(prefix)
+        if tomb is None:
+            raise
+        return None, tomb
+
+
 _DEFERRED = """SELECT e.doc_id, e.seq, e.detail FROM events e CROSS JOIN documents d ON d.id = e.doc_id
 WHERE e.stage = 'review' AND e.event = 'deferred' AND d.state = :state"""
 

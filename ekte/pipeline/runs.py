@@ -217,6 +217,7 @@ class Mover:
     def move(self, src: Path, doc: Document | None, sha256: str | None) -> None:
         try:
             target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.dest), sha256)
+            prune_emptied(src, self.roots)
             if doc is not None:
                 doc.log("intake", "moved", "")
                 self._record(doc, target)
@@ -247,6 +248,21 @@ class Mover:
         for pkg, outcomes in self.pkgs.items():
             if all(getattr(o, "status", o) in MOVED_OK for o in outcomes) and Path(pkg).exists():
                 self.move(Path(pkg), None, None)
+
+
+def prune_emptied(src: Path, roots: list[Path]) -> None:
+    """The sub-folders of *src*'s input root that its move left empty go too (often named after a person:
+    ``in/Weber_Hannah/``): never the root, never a folder that holds anything (``rmdir``), never through a
+    link (paths compared as given, a link is not a directory to ``rmdir``)."""
+    here = os.path.abspath(src)
+    for root in (os.path.abspath(r) for r in roots):
+        folder = os.path.dirname(here)
+        while folder.startswith(root + os.sep):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
 
 
 def analyze(session: Any, paths: list[Path | str], progress: ProgressSink | None = None) -> list[Document]:

@@ -110,17 +110,21 @@ def history_search(request: Request) -> Response:
     require(request, "history")
     doc_id = (request.query_params.get("id") or "").strip()
     if doc_id:
-        row = q.resolve(station(request).reader, doc_id)
-        return RedirectResponse(f"/history/{row['id']}", status_code=303)
+        row, tomb = q.resolve_or_deleted(station(request).reader, doc_id)
+        return RedirectResponse(f"/history/{row['id'] if row is not None else tomb['doc_id']}", status_code=303)
     return render(request, "history.html", {"d": None, "events": []})
 
 
 @router.get("/history/{doc_id}")
 def history_page(request: Request, doc_id: str) -> Response:
+    """A document's trail; a deleted one's too (its values emptied by the deletion; when, who and why it was
+    deleted from its tombstone), as ``ekte history`` shows it."""
     require(request, "history")
     st = station(request)
-    row = q.resolve(st.reader, doc_id)
-    return render(request, "history.html", {"d": dict(row), "events": q.history(st.reader, row["id"])})
+    row, tomb = q.resolve_or_deleted(st.reader, doc_id)
+    d = dict(row) if row is not None else {"id": tomb["doc_id"], "state": "deleted", "doctype": tomb["doctype"],
+                                           "first_seen": tomb["received"], "tomb": dict(tomb)}
+    return render(request, "history.html", {"d": d, "events": q.history(st.reader, d["id"])})
 
 
 BAD_DATE = N_("„{value}“ is not a date: write it like 31.01.2026 or 2026-01-31.")

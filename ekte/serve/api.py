@@ -201,10 +201,14 @@ other_api = APIRouter(tags=["history", "statistics"])
 
 @other_api.get("/history/{doc_id}")
 def history(request: Request, doc_id: str) -> dict[str, Any]:
-    """Who did what when, old → new values."""
+    """Who did what when, old → new values; of a deleted document too (``state`` ``deleted``, ``deleted``:
+    when; its values emptied by the deletion)."""
     _user(request, "history")
     st = station(request)
-    row = q.resolve(st.reader, doc_id)
+    row, tomb = q.resolve_or_deleted(st.reader, doc_id)
+    if row is None:
+        return {"id": tomb["doc_id"], "state": "deleted", "deleted": tomb["deleted"],
+                "events": q.history(st.reader, tomb["doc_id"])}
     return {"id": row["id"], "state": row["state"], "events": q.history(st.reader, row["id"])}
 
 

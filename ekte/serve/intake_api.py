@@ -372,11 +372,15 @@ def _deleted(st: Any, doc_id: str) -> dict[str, Any] | None:
 
 
 def _submitted_id(st: Any, given: str) -> str:
-    """A submitted document's id from its id or a unique prefix (at least 4 hex digits, as everywhere)."""
+    """A submitted document's id from its id or a unique prefix (at least 4 hex digits), by the rule of every
+    route (:func:`ekte.pipeline.queue.resolve_or_deleted`, as the CLI): the documents there are — in the journal
+    or still waiting in the spool — first (more than one: ambiguous), a deleted one only when none fits."""
     given = given.strip().lower()
     if len(given) >= 16 or len(given) < 4 or any(c not in "0123456789abcdef" for c in given):
         return given
-    hits = sorted(p.stem for p in st.intake.spool.records.glob(f"{given}*.json"))
+    live = st.reader.db.execute("SELECT id FROM documents WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+                                (given, given + "g")).fetchall()
+    hits = sorted({r[0] for r in live} | {p.stem for p in st.intake.spool.records.glob(f"{given}*.json")})
     if len(hits) > 1:
         raise HTTPException(422, f"the id {given} is ambiguous ({', '.join(hits[:5])}): give more digits")
     if not hits:  # deleted by retention (its record went with it): the prefix says so as the whole id does
