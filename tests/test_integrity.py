@@ -77,6 +77,14 @@ def _damage(wd: Path, doc_id: str, what: str) -> str:
     return f"{p.name} was changed or damaged (SHA-256 differs from metadata.json)"
 
 
+def _german(words: str) -> str:
+    """What a German clerk reads for verify's *words* (of :func:`_damage`)."""
+    if words.startswith("field "):
+        return f"Feld {words.split(':')[0].split()[1]}: metadata.json enthält einen anderen Wert, als der Verlauf " \
+            "gesetzt hat"
+    return f"{words.split()[0]} wurde verändert oder ist beschädigt (die SHA-256-Prüfsumme weicht von metadata.json ab)"
+
+
 def _snapshot(wd: Path, doc_id: str) -> dict[str, str]:
     """Every file of the archive folder and the export folders, hashed (what a refusal must leave alone)."""
     files = [*_folder(wd, doc_id).rglob("*"), *(wd / "export").rglob("*")] if (wd / "export").exists() else \
@@ -109,7 +117,8 @@ def test_review_refuses_a_damaged_folder(base, wd, what, action):
     lines = p.stderr.strip().splitlines()
     assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
     assert len(lines) == 1 and "Archivordner" in lines[0] and f"ekte verify {doc}" in lines[0], p.stderr
-    assert words in lines[0] and "internal error" not in p.stderr
+    # mend12: verify's reason in German too, as the station says it (it was the English words in a German line)
+    assert _german(words) in lines[0] and words not in lines[0] and "internal error" not in p.stderr
     assert _snapshot(wd, doc) == before and _state(wd, doc) == state  # nothing written, not even an event
     assert words in _broken(wd, doc)  # the damage is still there for verify to name
     en = run_ekte("review", *args, "--lang", "en")

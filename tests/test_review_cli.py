@@ -129,6 +129,34 @@ def test_show_correct_defer_reject(wd):
     assert p.returncode == 2 and "„weil“ ist kein Ablehnungsgrund dieses Profils (bekannt: not_ours" in p.stderr
 
 
+def test_saved_corrections_are_checked_against_the_type_accepted_as(wd):
+    """mend12: a correction saved earlier (``review correct``) and an accept under another type that does not
+    define that field exported it as the new type's field — only the values sent with the accept were checked.
+    Decided: refused as a value sent then would be (one line naming the field, exit 2, nothing changed); the
+    clerk clears it (``--set FIELD=``) and the accept goes through without it."""
+    doc = queue_ids(wd)[0]
+    run_ekte("review", "correct", doc, "-w", wd, "--set", "nachname=Wolff", check=0)
+    de = run_ekte("review", "accept", doc, "-w", wd, "-t", "sonstiges", env={"LANG": "C.UTF-8", "EKTE_LANG": ""})
+    assert de.returncode == 2 and len(de.stderr.strip().splitlines()) == 1, de.stderr
+    assert "Der Dokumenttyp „Sonstiger Posteingang“ hat kein solches Feld: nachname (seine Felder: aktenzeichen, " \
+        "antragsdatum)" in de.stderr, de.stderr
+    en = run_ekte("review", "accept", doc, "-w", wd, "-t", "Sonstiger Posteingang", "--lang", "en")
+    assert en.returncode == 2 and "fields not defined for the document type 'Sonstiger Posteingang' (sonstiges): " \
+        "nachname" in en.stderr, en.stderr
+    # a reason whose disposition exports as that type: refused alike, before it records the rejection
+    exporting = [x for kv in ("title=Fremd", "disposition=export", "doctype=sonstiges")
+                 for x in ("-o", f"review.reject.fremd.{kv}")]
+    rej = run_ekte("review", "reject", doc, "-w", wd, "--reason", "fremd", *exporting, "--lang", "en")
+    assert rej.returncode == 2 and "fields not defined" in rej.stderr, rej.stderr
+    db = sqlite3.connect(wd / "journal.sqlite")
+    assert state(wd, doc) == "review" and not list((wd / "export").glob(f"*/{doc}*"))
+    assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND event='rejected'", (doc,)).fetchone()[0] == 0
+    ok = run_ekte("review", "accept", doc, "-w", wd, "-t", "sonstiges", "--set", "nachname=", "--lang", "en")
+    assert ok.returncode == 0, ok.stderr
+    meta = json.loads(next((wd / "export" / "folder" / doc).glob("*.json")).read_text())
+    assert meta["doctype"] == "sonstiges" and "nachname" not in meta["fields"], meta["fields"]
+
+
 def test_users_cli(tmp_path):
     w = tmp_path / "w"
     p = subprocess.run([str(Path(os.sys.executable).with_name("ekte")), "users", "add", "anna", "--role", "clerk",

@@ -241,6 +241,13 @@ def test_correct_then_accept_by_api_with_type_title(st):
     assert r.status_code == 200 and r.json()["corrections"]["ort"]["by"] == "anna"
     shown = httpx.get(st["url"] + f"/api/v1/review/{doc}", headers=h).json()
     assert shown["corrections"]["ort"]["value"] == "Musterstadt"
+    # mend12: accepted as a type that does not define a saved correction — refused (422) naming it, not exported
+    r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={"doctype": "sonstiges"}, headers=h)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == [{"field": "ort", "message": "kein Feld des Dokumenttyps „Sonstiger Posteingang“"}]
+    assert r.json()["detail"].startswith("Der Dokumenttyp „Sonstiger Posteingang“ hat kein solches Feld: ort"), r.text
+    assert journal(st).execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0] == "review"
+    assert exports_of(st, doc) == []
     title = next(t["title"] for t in httpx.get(st["url"] + "/api/v1/doctypes", headers=h).json()
                  if t["id"] == "waffen_antrag")
     r = httpx.post(st["url"] + f"/api/v1/review/{doc}/accept", json={"doctype": title.upper()}, headers=h)

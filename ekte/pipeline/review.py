@@ -250,7 +250,7 @@ def review_accept(session: Any, doc_id: str, doctype: str | None = None, sets: d
             _waiting(session, row)
             _fresh(session.j, row["id"], expected)
             new_type = resolve_doctype(session.profile, doctype) if doctype else None
-            defined_only(session, row["id"], new_type, sets or {})  # of the type it is accepted as
+            defined_only(session, row["id"], new_type, _with_saved(session, row, sets))  # of the accepted type
             values = _checked(sets or {})
             _sample_check(session, row, sample, actor)
             doc, adir = _accept(session, row, new_type, values, actor, sample)
@@ -258,6 +258,14 @@ def review_accept(session: Any, doc_id: str, doctype: str | None = None, sets: d
         delivery.flush_groups(session)
         review_file(session, row["id"]).unlink(missing_ok=True)
         return doc
+
+
+def _with_saved(session: Any, row: Any, sets: dict[str, str] | None) -> dict[str, str]:
+    """The values an accept applies: the saved corrections, overridden by *sets* (an empty one clears a saved one).
+    All are checked against the type accepted as — a saved correction of a field that type does not define is
+    refused (:class:`UndefinedFields`), not exported as that type's field nor silently dropped."""
+    saved = (review_item(session.workdir, row["id"]) or {}).get("corrections") or {}
+    return {**{k: str((c or {}).get("value") or "") for k, c in saved.items()}, **(sets or {})}
 
 
 def _load(session: Any, row: Any) -> tuple[Document, Path]:
@@ -341,6 +349,7 @@ def review_reject(session: Any, doc_id: str, reason: str, note: str = "", *,
         target = r.doctype or session.profile.classify.default_doctype
         with _Claimed(session, doc_id) as row:
             _waiting(session, row)
+            defined_only(session, row["id"], target, _with_saved(session, row, {}))  # before the event: as accept
             session.j.event(row["id"], "review", "rejected", detail(actor, reason=reason, disposition=r.disposition,
                                                                     note=note or None))
         return review_accept(session, doc_id, target, {}, actor=actor)

@@ -58,7 +58,8 @@ INVALID_VALUES = N_("invalid values")
 
 _META, _FILE = r"metadata\.json", r"(\S{1,200})"
 #: what ``ekte verify`` (and the refusal of a damaged archive folder) names, one reason each: a damaged archive's
-#: 409 in the station says them in the reader's language (the command line keeps verify's English words)
+#: 409 in the station and the review commands' refusal (exit 1) say them in the reader's language (``ekte verify``
+#: itself keeps its English words)
 DAMAGE: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
     (rf"{_FILE} was changed or damaged \(SHA-256 differs from {_META}\)",
      N_("{a} was changed or damaged (SHA-256 differs from metadata.json)")),
@@ -163,6 +164,8 @@ def cli_message(message: str, lang: str, state_name: Callable[[str, str], str],
                 values[1] = state_name(values[1], lang)
             if "not until {a}" in msgid:
                 values[0] = local_time(values[0])
+            if msgid == _DAMAGED:  # verify's reasons in the same language as the sentence around them
+                values[1] = damage_reasons(values[1], lang)
             return tr(msgid).format(**dict(zip("abcdefgh", values)))
     return message
 
