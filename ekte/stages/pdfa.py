@@ -262,8 +262,10 @@ def _warm_gs(gs: str, root: Path) -> Any:
     if p is not None and p.poll() is None and _warm.get("root") == str(root):
         return p
     _stop_warm()
-    p = subprocess.Popen([gs, "-q", "-dNOPROMPT", *_GS_ARGS, f"--permit-file-read={root}/",
-                          f"--permit-file-write={root}/", "-sOutputFile=/dev/null"],
+    # "DIR/*", not "DIR/": a trailing separator permits that folder's own files only, not its sub-folders
+    # (the scratch folder's) - unnoticed below /tmp, which Ghostscript permits anyway
+    p = subprocess.Popen([gs, "-q", "-dNOPROMPT", *_GS_ARGS, f"--permit-file-read={root}/*",
+                          f"--permit-file-write={root}/*", "-sOutputFile=/dev/null"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     _warm.update(proc=p, root=str(root))
     return p
@@ -294,6 +296,7 @@ def _convert_warm(gs: str, inp: Path, mid: Path, timeout: float) -> bool:
         _stop_warm()
         return False
     if line.strip() != b"EKTE-OK":
+        _stop_warm()  # a failed job can leave the interpreter unable to restore: the next one would hang
         raise subprocess.CalledProcessError(1, "gs")
     return True
 
