@@ -57,16 +57,22 @@ def prune_done(session: Any, removed: list[Path], more: list[Path] | None = None
     empty, removed too (the daemon and ``--move`` keep an inbox's sub-folders there, and their names are
     often a person's: "Akte Schmidt-Özdemir, Hannelore")."""
     roots = [d.resolve() for d in [*done_dirs(session), *(more or [])]]
+    return [f for p in removed for f in prune_empty_parents(p, roots)]
+
+
+def prune_empty_parents(path: Path, roots: list[Path]) -> list[Path]:
+    """The folders between *path* and the root it lies in that are empty, removed from the inside out
+    (``rmdir``: never one that holds anything, never a root itself); the folders removed.  Paths and
+    roots are compared as given: the callers decide whether links are resolved first."""
     pruned: list[Path] = []
-    for p in removed:
-        folder = p.parent
-        while any(folder != r and r in folder.parents for r in roots):
-            try:
-                folder.rmdir()  # only when empty
-            except OSError:
-                break
-            pruned.append(folder)
-            folder = folder.parent
+    folder = path.parent
+    while any(folder != r and r in folder.parents for r in roots):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        pruned.append(folder)
+        folder = folder.parent
     return pruned
 
 

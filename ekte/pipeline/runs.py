@@ -254,15 +254,9 @@ def prune_emptied(src: Path, roots: list[Path]) -> None:
     """The sub-folders of *src*'s input root that its move left empty go too (often named after a person:
     ``in/Weber_Hannah/``): never the root, never a folder that holds anything (``rmdir``), never through a
     link (paths compared as given, a link is not a directory to ``rmdir``)."""
-    here = os.path.abspath(src)
-    for root in (os.path.abspath(r) for r in roots):
-        folder = os.path.dirname(here)
-        while folder.startswith(root + os.sep):
-            try:
-                os.rmdir(folder)
-            except OSError:
-                break
-            folder = os.path.dirname(folder)
+    from ekte.evidence.retention_files import prune_empty_parents  # (what retention prunes the same way)
+
+    prune_empty_parents(Path(os.path.abspath(src)), [Path(os.path.abspath(r)) for r in roots])
 
 
 def analyze(session: Any, paths: list[Path | str], progress: ProgressSink | None = None) -> list[Document]:
