@@ -14,6 +14,10 @@ _logging.getLogger("ekte").addHandler(_logging.NullHandler())
 #: :func:`ekte.cli_errors.sigint_now` once the command knows how to end (``--json``: the JSON of a run that
 #: did nothing, ``"interrupted": true``) — never a traceback of an import
 EARLY_SIGINT: list[int] = []
+#: SIGTERM while the ``ekte`` command loads: kept here too.  ``ekte watch`` takes it up as a stop once its
+#: handler is in place (one "stopped" line, exit 0, as systemd's stop of a running daemon); every other
+#: command ends at once, as before, by the default action (:func:`ekte.cli_errors.sigterm_now`)
+EARLY_SIGTERM: list[int] = []
 
 
 def _defer_sigint() -> None:
@@ -22,6 +26,11 @@ def _defer_sigint() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, lambda signum, _frame: EARLY_SIGINT.append(signum))
+        signal.signal(signal.SIGTERM, _defer_sigterm)
+
+
+def _defer_sigterm(signum: int, _frame: object) -> None:
+    EARLY_SIGTERM.append(signum)
 
 
 if _sys.argv and _os.path.basename(_sys.argv[0]) == "ekte":  # the command line only, never a library import

@@ -23,7 +23,7 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
                           new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, json_on_exit, sigint_now
+from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, json_on_exit, sigint_now, sigterm_now
 from ekte.render import err, out
 
 
@@ -58,6 +58,7 @@ def _main(
     74 disk full, permission denied or failing storage; 75 damaged journal; 130 interrupted."""
     if ctx.invoked_subcommand not in RUNS:  # a run takes Ctrl-C up itself, to report what it did (none)
         sigint_now()
+    sigterm_now(ctx.invoked_subcommand)
 
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,

@@ -31,6 +31,23 @@ def sigint_now() -> None:
         raise KeyboardInterrupt
 
 
+def sigterm_now(command: str | None) -> None:
+    """SIGTERM's default action from here on (the process ends, exit 143), and at once if it came while
+    ekte loaded — except for ``ekte watch``: its daemon takes a deferred SIGTERM up as a stop."""
+    if command == "watch":
+        return
+    import os
+    import signal
+
+    import ekte
+
+    if signal.getsignal(signal.SIGTERM) is ekte._defer_sigterm:
+        with contextlib.suppress(ValueError):  # not the main thread: nothing was deferred there
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            if ekte.EARLY_SIGTERM:
+                os.kill(os.getpid(), signal.SIGTERM)
+
+
 #: the last error line :func:`fail` wrote (for the JSON object of :func:`json_on_exit`)
 LAST_ERROR: list[str] = []
 

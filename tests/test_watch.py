@@ -330,3 +330,44 @@ def test_a_stop_says_so_idle_or_busy(inbox, tmp_path):
         code, err = _stop(proc)
     assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
         "stopped: 1 done, 0 failed since the start"], err[-2000:]
+
+
+def _catches_sigterm(pid: int) -> bool:
+    with open(f"/proc/{pid}/status") as f:
+        caught = next(int(x.split()[1], 16) for x in f if x.startswith("SigCgt:"))
+    return bool(caught & (1 << (signal.SIGTERM - 1)))
+
+
+def _signal_at_first_catch(proc, folder) -> bool:
+    """SIGTERM to the process alone (systemd's KillMode=mixed) the moment it catches it; whether it had
+    *folder* open then (the daemon locks its inbox just before it runs: not while ekte loads)."""
+    t0 = time.monotonic()
+    while not _catches_sigterm(proc.pid):
+        assert proc.poll() is None and time.monotonic() - t0 < 60, "never caught SIGTERM"
+        time.sleep(0.002)
+    fds = Path(f"/proc/{proc.pid}/fd")
+    held = any(os.path.realpath(f) == os.path.realpath(folder) for f in fds.iterdir())
+    proc.send_signal(signal.SIGTERM)
+    return held
+
+
+def test_a_stop_while_the_daemon_loads_is_a_stop(inbox, tmp_path):
+    """systemd stopped `ekte watch` in its first second (imports, loading the profile): the process died by
+    the signal, exit 143 and no line. Now the daemon takes it up once it runs: one "stopped" line, exit 0."""
+    wd = tmp_path / "wd"
+    proc = _watch(inbox, wd)
+    locked = _signal_at_first_catch(proc, inbox)
+    out, err = proc.communicate(timeout=120)
+    err = err.decode()
+    assert not locked  # the signal came while ekte loaded, before the daemon took its inbox
+    assert proc.returncode == 0 and "Traceback" not in err, err[-2000:]
+    assert [m for m in _messages(err) if m.startswith("stopped")] == ["stopped: 0 done, 0 failed since the start"]
+
+
+def test_a_sigterm_while_another_command_loads_still_ends_it(tmp_path):
+    """Only the daemon defers an early SIGTERM: `ekte status` ends by it as before (no run to stop)."""
+    proc = subprocess.Popen(ekte_cmd() + ["status", "-w", str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    _signal_at_first_catch(proc, tmp_path)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGTERM, err.decode()[-2000:]

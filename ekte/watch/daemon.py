@@ -22,6 +22,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+import ekte
 from ekte import workdirs
 from ekte.logs import protect
 from ekte.model import now_iso
@@ -239,6 +240,8 @@ class Watcher:
         os.environ["OMP_THREAD_LIMIT"] = "1"
         locks = InboxLocks(self.roots).acquire()  # before the working directory is touched
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+        if ekte.EARLY_SIGTERM:  # SIGTERM while `ekte watch` loaded: a stop like any other (one "stopped" line)
+            self._on_signal(ekte.EARLY_SIGTERM.pop(), None)
         try:
             with self.session:
                 self._serve()
