@@ -48,8 +48,10 @@ venv: system-deps $(BIN)/.installed
 demo: venv
 	$(BIN)/ekte ingest samples/inbox --workdir $(WORKDIR)
 
+# The quick tests work in folders of the checkout, the slow ones below /tmp: both kinds of working directory are
+# tried (Ghostscript and other tools permit /tmp by themselves; a real one is ./ekte-data or /var/lib/ekte)
 test: venv  # everything but the slowest tests (under 25 minutes on 2 cores); CI also runs test-slow
-	$(BIN)/python -m pytest -q -ra -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -ra -m "not slow" --basetemp=$(CURDIR)/.pytest-tmp/quick $(PYTEST_ARGS)
 
 test-slow: venv  # the slowest tests: Dask clusters, the browser, long daemons and OCR sets (CI runs them)
 	$(BIN)/python -m pytest -q -ra -m slow $(PYTEST_ARGS)
@@ -107,4 +109,4 @@ eval-family3: venv
 	$(BIN)/ekte eval $(FAMILY3)/scans --truth $(FAMILY3)/scans/truth.json --workdir $(FAMILY3)/work-scans
 
 clean:
-	rm -rf $(VENV) $(WORKDIR) .pytest_cache bench/out
+	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out
