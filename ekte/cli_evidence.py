@@ -115,7 +115,7 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
         t.add_column(c, overflow="fold")
     for e in h["events"]:
         t.add_row(i18n.local_time(e["time"]), names.actor_name(e["actor"], code),
-                  names.event_name(e["stage"], e["event"], code), names.field_title(e["field"], code),
+                  names.event_name(e["stage"], e["event"], code, e.get("forced")), names.field_title(e["field"], code),
                   names.change_text(e, prof.doctype_title),
                   names.detail_text(e, code, prof.doctype_title, prof.review.reject))
     out.print(t)

@@ -146,7 +146,7 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
         change = f"  {names.change_text(e, t)}" if e["new"] is not None else ""
         who = names.actor_name(e["actor"], code)
         field = f" ({names.field_title(e['field'], code)})" if e["field"] else ""
-        out.print(f"  {local_time(e['time'])}  {who:10} {names.event_name(e['stage'], e['event'], code)}{field}{change}",
+        out.print(f"  {local_time(e['time'])}  {who:10} {names.event_name(e['stage'], e['event'], code, e.get('forced'))}{field}{change}",
                   highlight=False, markup=False)
 
 

@@ -343,3 +343,19 @@ def test_the_station_shows_a_deleted_trail_and_a_prefix_takes_the_live_document(
         assert json.loads(run_ekte("history", p4, "-w", wd, "--json", check=0).stdout)["id"] == live
     finally:
         assert stop(server) == 0
+
+
+def test_the_audit_trail_tells_a_forced_deletion_from_a_due_one(tmp_path):
+    """fresh29: `history` and the station said "nach Ablauf der Aufbewahrungsfrist gelöscht" of a deletion
+    with --force before the period ended — a false line in the audit trail an auditor reads."""
+    wd = tmp_path / "wd"
+    early, due = (d["id"] for d in ingest_json(_inbox(tmp_path / "in", BORN), "-w", wd, "-j", "1")["documents"])
+    assert _delete(wd, early, "--force")["forced"]
+    assert not _delete(wd, due, "--as-of", "2100-01-01")["forced"]
+    de = {"EKTE_LANG": "de", "COLUMNS": "200"}
+    forced = run_ekte("history", early, "-w", wd, check=0, env=de).stdout
+    assert "vor Ende der Aufbewahrungsfrist gelöscht" in forced and "nach Ablauf" not in forced, forced
+    after = run_ekte("history", due, "-w", wd, check=0, env=de).stdout
+    assert "nach Ablauf der Aufbewahrungsfrist gelöscht" in after and "vor Ende" not in after, after
+    shown = run_ekte("review", "show", early, "-w", wd, check=None, env=de).stdout
+    assert "nach Ablauf" not in shown, shown

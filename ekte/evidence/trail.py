@@ -18,7 +18,7 @@ from ekte.journal import audit
 
 
 def history(j: Any, prefix: str) -> dict[str, Any]:
-    from ekte.pipeline.queue import parse_detail, resolve_or_deleted
+    from ekte.pipeline.queue import forced as _forced, parse_detail, resolve_or_deleted
 
     row, tomb = resolve_or_deleted(j, prefix)  # an ambiguous or malformed prefix never falls back on a tombstone
     doc_id = row["id"] if row is not None else tomb["doc_id"]
@@ -28,7 +28,7 @@ def history(j: Any, prefix: str) -> dict[str, Any]:
         text = ", ".join(f"{k}: {v}" for k, v in d.items() if v not in (None, "")) if d else (r["detail"] or "")
         events.append({"seq": r["seq"], "time": r["time"], "actor": r["actor"] or audit.SYSTEM, "stage": r["stage"],
                        "event": r["event"], "field": r["field"], "old": r["old"], "new": r["new"], "detail": text,
-                       "redacted": bool(r["redacted"])})
+                       "redacted": bool(r["redacted"]), **_forced(r["stage"], d)})
     out: dict[str, Any] = {"id": doc_id, "events": events}
     if tomb is not None:
         out["deleted"] = {k: tomb[k] for k in tomb.keys()}

@@ -160,6 +160,11 @@ def parse_detail(detail: str | None) -> dict[str, Any]:
     return {}
 
 
+def forced(stage: str, detail: dict) -> dict[str, bool]:
+    """``{"forced": True}`` for a deletion before the end of its retention period (``--force``), else nothing."""
+    return {"forced": True} if stage == "retention" and detail.get("forced") is True else {}
+
+
 def history(j: Any, doc_id: str) -> list[dict[str, Any]]:
     """One document's journal events: time, who (the user of a review action,
     else the system), what, old → new values."""
@@ -174,7 +179,7 @@ def history(j: Any, doc_id: str) -> list[dict[str, Any]]:
                                                     if k not in ("by", "old", "new", "field") and v not in (None, ""))
         field = (r["field"] if "field" in keys else None) or d.get("field")
         out.append({"seq": r["seq"], "time": r["time"], "stage": r["stage"], "event": r["event"], "actor": actor,
-                    "detail": text or "", "old": old, "new": new, "field": field})
+                    "detail": text or "", "old": old, "new": new, "field": field, **forced(r["stage"], d)})
     return out
 
 

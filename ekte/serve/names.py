@@ -140,7 +140,11 @@ def state_name(state: str | None, lang: str) -> str:
     return _tr(lang)(STATE_NAMES[state]) if state in STATE_NAMES else state
 
 
-def event_name(stage: str, event: str, lang: str) -> str:
+def event_name(stage: str, event: str, lang: str, forced: Any = False) -> str:
+    """An event in words; *forced* (the history's key of a deletion with ``--force``) tells a deletion before
+    the end of its retention period from one after it."""
+    if (stage, event) == ("retention", "deleted") and forced is True:
+        return _tr(lang)(N_("deleted before its retention ended"))
     msgid = EVENT_NAMES.get((stage, event))
     if msgid:
         return _tr(lang)(msgid)

@@ -38,7 +38,7 @@ def env(lang: str) -> Environment:
         e.filters["pct"] = lambda v: i18n.percent(v, lang)
         e.globals["field_title"] = lambda n: names.field_title(n, lang)
         e.globals["state_name"] = lambda s: names.state_name(s, lang)
-        e.globals["event_name"] = lambda st, ev: names.event_name(st, ev, lang)
+        e.globals["event_name"] = lambda st, ev, forced=False: names.event_name(st, ev, lang, forced)
         e.globals["reason_text"] = lambda r: names.reason_text(r, lang)
         e.globals["key_name"] = lambda k: names.key_name(k, lang)
         e.globals["stat_value"] = lambda k, v: names.stat_value(k, v, lang)
