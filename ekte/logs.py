@@ -43,6 +43,10 @@ _DOC_EXT = r"\.(?:pdf|tiff?|jpe?g|png|zip|xml|txt|json|eml|msg|docx?|odt|bin)\b"
 _SPACED_PATH = re.compile(r"(?:[A-Za-z]:)?(?:~|\.{1,2})?[/\\][^\s'\"<>]*(?:\s[^\s'\"<>/\\]+)*?" + _DOC_EXT, re.I)
 _PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:|~|\.{1,2})?[/\\][^\s'\"<>,;()\[\]{}]*[^\s'\"<>,;()\[\]{}.:]")
 _FILENAME = re.compile(r"[^\s'\"<>/\\]+" + _DOC_EXT, re.I)
+#: the names ekte gives its own files in an archive folder, a spool or an export (never a sender's): they stay,
+#: so an operator can tell which file a message is about (document.pdf, metadata.json, original.tif …)
+_OWN_FILE = re.compile(r"(?:document\.pdf|metadata\.json|meta\.json|text\.txt|transfervermerk\.xml|"
+                       r"original\.[a-z0-9]{2,5})")
 _LOOKS_SENSITIVE = re.compile(r"^(?!HTTP/[\d.]+ \d{3}\b)(?:.*(?:[/\\\s]|" + _DOC_EXT + r"|[^\x00-\x7f]))", re.I)
 #: a quoted value of a key that names a file (watchdog's events: name='…', src_path='…')
 _NAMED = re.compile(r"""\b((?:src_|dest_)?(?:path|name|file|filename|dirname|dir|folder))=(['"])[^'"\n]+\2""", re.I)
@@ -91,7 +95,7 @@ def redact(text: str) -> str:
     text = _SPACED_PATH.sub(lambda m: m.group(0) if _code_path(m.group(0)) else "<path>", text)
     text = _PATH.sub(lambda m: m.group(0) if _code_path(m.group(0)) or m.group(0) in ("/", "//", "/…")
                      else "<path>", text)
-    return _FILENAME.sub("<file>", text)
+    return _FILENAME.sub(lambda m: m.group(0) if _OWN_FILE.fullmatch(m.group(0)) else "<file>", text)
 
 
 class Redact(logging.Filter):

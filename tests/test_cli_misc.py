@@ -211,3 +211,15 @@ def test_json_on_a_usage_error_is_an_error_object(tmp_path):
     assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "usage", (p.returncode, p.stdout, p.stderr)
     p = run_ekte("ingest", tmp_path / "missing", "-w", tmp_path / "wd")  # without --json: nothing on stdout
     assert p.returncode == 2 and p.stdout == "", (p.returncode, p.stdout, p.stderr)
+
+
+def test_ekte_s_own_file_names_stay_in_log_lines_a_sender_s_go():
+    """fresh29: "export failed: <file> was changed or damaged (SHA-256 differs from <file>)" — the operator
+    could not tell which of ekte's own files it meant; a sender's file name still goes."""
+    from ekte.logs import redact
+
+    line = redact("export to folder failed: original.tif was changed or damaged (SHA-256 differs from metadata.json);"
+                  " document.pdf, text.txt, transfervermerk.xml; sent as Antrag_Meier_Hans.pdf, Meier-original.pdf")
+    assert "original.tif was changed" in line and "from metadata.json" in line, line
+    assert "document.pdf, text.txt, transfervermerk.xml" in line, line
+    assert "Meier" not in line and line.endswith("sent as <file>, <file>"), line
