@@ -223,3 +223,16 @@ def test_ekte_s_own_file_names_stay_in_log_lines_a_sender_s_go():
     assert "original.tif was changed" in line and "from metadata.json" in line, line
     assert "document.pdf, text.txt, transfervermerk.xml" in line, line
     assert "Meier" not in line and line.endswith("sent as <file>, <file>"), line
+
+
+def test_the_same_content_twice_in_one_run_is_not_another_process(tmp_path):
+    """fresh29: two copies of one file in one run logged "being processed by another ekte process (another
+    process)" — it was this run; the log says so now."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for name in ("a.pdf", "b.pdf"):
+        shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox / name)
+    p = run_ekte("ingest", inbox, "-w", tmp_path / "wd", "-v", "--no-progress", "-j", "2")
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "another ekte process" not in p.stderr, p.stderr[-2000:]
+    assert "the same content is being processed in this run" in p.stderr, p.stderr[-2000:]
