@@ -2,6 +2,7 @@
 and export, commands that must not make a working directory out of a
 mistyped -w, a busy port, and library warnings kept off the terminal."""
 
+import json
 import shutil
 import socket
 from pathlib import Path
@@ -92,3 +93,14 @@ def test_mistyped_input_makes_no_working_directory(tmp_path):
     p = run_ekte("ingest", tmp_path / "nonexistent", "-w", tmp_path / "wd")
     assert p.returncode == 2 and "input not found" in p.stderr and "Traceback" not in p.stderr
     assert not (tmp_path / "wd").exists()
+
+
+def test_export_of_a_document_waiting_for_review_names_its_type(tmp_path):
+    """fresh29: `ekte export ID` of a document in the review queue printed its type as "-" (JSON: null,
+    by_doctype {"-": …}) although the journal holds it."""
+    wd = tmp_path / "wd"
+    (doc,) = ingest_json(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", "-w", wd, "-o", "classify.threshold=0.999")[
+        "documents"]
+    assert doc["status"] == "review" and doc["doctype"] == "bauantrag", doc
+    out = json.loads(run_ekte("export", doc["id"], "-w", wd, "--json", check=1).stdout)
+    assert out["documents"][0]["doctype"] == "bauantrag" and list(out["summary"]["by_doctype"]) == ["bauantrag"], out

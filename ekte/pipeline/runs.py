@@ -22,7 +22,7 @@ from ekte.errors import ConfigError, DocumentError, environment_failure
 from ekte.forkserver import prestart
 from ekte.journal import ARCHIVED, EXPORTED, REVIEW
 from ekte.journal.claims import doc_key
-from ekte.model import Document, ErrorInfo, Status
+from ekte.model import Classification, Document, ErrorInfo, Status
 from ekte.pipeline import delivery
 from ekte.pipeline.admission import Admission, check, collect, unreadable
 from ekte.pipeline.coordinator import Coordinator
@@ -352,6 +352,8 @@ def _select(session: Any, ids: list[str] | None, since: str | None, all_docs: bo
 def _export_one(session: Any, row: Any, force: bool, wait: float) -> Document | None:
     j = session.j
     blank = Document(sha256=row["sha256"], source=row["source"], size=0, media_type=row["media_type"] or "")
+    if row["doctype"]:  # the journal's type (a document waiting for review keeps it: its summary line names it)
+        blank.classification = Classification(row["doctype"], row["confidence"] or 0.0)
     if row["state"] == REVIEW:
         blank.status, blank.archive_path = Status.REVIEW, str(j.archive_dir(row))
         return blank
