@@ -60,6 +60,22 @@ def ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "a
     return text, ws[-1].end
 
 
+def plz_beside(row: Row, ws: list[Word], text: str) -> tuple[str, int]:
+    """An address whose PLZ and Ort stand in the next cell of its row ("Im Krummen Ort 149 c :" |
+    "65009 Süderhastedt": a separator OCR read as a wide gap): that cell joined on, when the address
+    has a street and no PLZ and the cell is a PLZ and an Ort only.  (text, end offset)"""
+    if re.search(r"\d{5}", text) or not re.search(r"\D\s?\d{1,4}\s?[a-zA-Z]?\W*$", text):
+        return text, ws[-1].end
+    k = next((i for i, c in enumerate(row.cells) if ws[-1] in c), None)
+    if k is None or k + 1 >= len(row.cells):
+        return text, ws[-1].end
+    c = row.cells[k + 1]
+    t = " ".join(w.text for w in c)
+    if re.fullmatch(r"(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d:,;]{1,40}", t):
+        return text.rstrip(" :·,;-–") + ", " + t, c[-1].end
+    return text, ws[-1].end
+
+
 def iban_tail(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:
     """An IBAN wrapped in a narrow column ("DE58 8710 3796 4697" / "3004 93"): the groups on one of
     the next two lines at its x, taken only when the check digits then add up.  (text, end offset)"""
