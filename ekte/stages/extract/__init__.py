@@ -100,6 +100,7 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
             c.ocr = pno in ocr_pages
             if c.ocr:
                 c.wconf = word_confidence(words, c.start, c.end)
+                c.value = c.value.replace("’", "'")  # Tesseract reads every apostrophe as the typographic one
         out += _without_overlaps(file_numbers_only(page, text))
     return out
 

@@ -60,19 +60,22 @@ def ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "a
     return text, ws[-1].end
 
 
-def plz_beside(row: Row, ws: list[Word], text: str) -> tuple[str, int]:
-    """An address whose PLZ and Ort stand in the next cell of its row ("Im Krummen Ort 149 c :" |
-    "65009 Süderhastedt": a separator OCR read as a wide gap): that cell joined on, when the address
-    has a street and no PLZ and the cell is a PLZ and an Ort only.  (text, end offset)"""
-    if re.search(r"\d{5}", text) or not re.search(r"\D\s?\d{1,4}\s?[a-zA-Z]?\W*$", text):
+def beside(row: Row, ws: list[Word], text: str, field: str) -> tuple[str, int]:
+    """A street's house number, or an address's PLZ and Ort, in the next cell of its row: a separator
+    or the space between them that OCR made a wide gap ("Dr.-Hermann-Lietz-Straße" | "6", "Im Krummen
+    Ort 149 c :" | "65009 Süderhastedt"; cells of a dash or colon alone between them skipped).  Only
+    a street without a number, an address with a street and no PLZ; only a house number, a PLZ and
+    an Ort.  (text, end offset)"""
+    k = next((i for i, c in enumerate(row.cells) if ws[-1] in c), len(row.cells))
+    nxt = next((c for c in row.cells[k + 1:] if any(ch.isalnum() for w in c for ch in w.text)), None)
+    if nxt is None:
         return text, ws[-1].end
-    k = next((i for i, c in enumerate(row.cells) if ws[-1] in c), None)
-    if k is None or k + 1 >= len(row.cells):
-        return text, ws[-1].end
-    c = row.cells[k + 1]
-    t = " ".join(w.text for w in c)
-    if re.fullmatch(r"(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d:,;]{1,40}", t):
-        return text.rstrip(" :·,;-–") + ", " + t, c[-1].end
+    t = " ".join(w.text for w in nxt)
+    if not any(ch.isdigit() for ch in text) and re.fullmatch(V.HOUSE, t):
+        return text + " " + t, nxt[-1].end
+    if field == "anschrift" and not re.search(r"\d{5}", text) and re.search(r"\D\s?\d{1,4}\s?[a-zA-Z]?\W*$", text) \
+            and re.fullmatch(r"(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d:,;]{1,40}", t):
+        return text.rstrip(" :·,;-–") + ", " + t, nxt[-1].end
     return text, ws[-1].end
 
 
