@@ -191,3 +191,24 @@ def test_a_scanned_printed_form_with_real_tesseract(tmp_path, profile):
     got = _fields(doc, profile)
     assert {k: got[k].value for k in ("vorname", "nachname", "strasse", "plz", "ort") if k in got} == {
         "vorname": "Jana", "nachname": "Weber", "strasse": "Lindenweg 12", "plz": "12345", "ort": "Musterstadt"}
+
+
+def test_words_read_twice_are_read_once(profile):
+    """A frame taken for a received stamp is read again on its own (ocr.stamps): its words come twice,
+    one box on the other; the better reading stays, the row reads as printed."""
+    from ekte.stages.layout import read_once
+
+    once = [(359, "Vorgangsnummer", 89.0), (425, "(Az.):", 91.0), (446, "60", 87.0), (457, "41", 87.0),
+            (468, "72", 92.0), (480, "-", 92.0), (484, "4229/26", 85.0)]
+    again = [(x + 1, w, 96.0) for x, w, _c in once]
+    doc = _scan([once + again, HEAD])
+    words = [Word(*w) for w in doc.extra["page_words"][0]]
+    words = [w._replace(y0=w.y0 - 2, y1=w.y1 - 2) if i >= len(once) else w for i, w in enumerate(words)]
+    kept = read_once(words)
+    assert [w.text for w in kept[:7]] == [w for _x, w, _c in once] and all(w.conf == 96.0 for w in kept[:7])
+    assert _fields(doc, profile)["aktenzeichen"].value == "60 41 72 - 4229/26"
+    # a text layer's words, and two different words one over the other (a stamp over a form's text), stay
+    born = [w._replace(conf=None) for w in words]
+    assert len(read_once(born)) == len(born)
+    over = [words[0], words[0]._replace(text="EINGEGANGEN", conf=95.0)]
+    assert len(read_once(over)) == 2
