@@ -169,6 +169,34 @@ def with_confidence(words: list[Word], ocr_words: list[tuple[str, float]]) -> li
     return out
 
 
+def read_once(words: list[Word]) -> list[Word]:
+    """An OCRed page's words without the second reading of the same ink: a received stamp read again
+    on its own (:mod:`ekte.stages.ocr_stamp`) where the page's pass had read it, or a frame taken for
+    a stamp, gives each of its words twice, boxes nearly one on the other ("60 60 41 41 72 72" in
+    one row).  Of two OCR words whose boxes overlap by most of the smaller one and whose texts agree
+    (case aside), the one read with the higher confidence stays.  A text layer's words are kept."""
+    drop: set[int] = set()
+    by_band: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        if w.conf is not None:
+            by_band.setdefault(int(w.cy // 8), []).append(i)
+    for band, idx in by_band.items():
+        near = idx + by_band.get(band + 1, [])
+        for a in idx:
+            for b in near:
+                if b == a or a in drop or b in drop:
+                    continue
+                wa, wb = words[a], words[b]
+                if wa.text.casefold() != wb.text.casefold():
+                    continue
+                ix = min(wa.x1, wb.x1) - max(wa.x0, wb.x0)
+                iy = min(wa.y1, wb.y1) - max(wa.y0, wb.y0)
+                small = min((wa.x1 - wa.x0) * wa.h, (wb.x1 - wb.x0) * wb.h)
+                if ix > 0 and iy > 0 and ix * iy >= 0.6 * small:
+                    drop.add(b if (wa.conf or 0) >= (wb.conf or 0) else a)
+    return [w for i, w in enumerate(words) if i not in drop] if drop else words
+
+
 def _identity(path: Path | str) -> tuple | None:
     try:
         st = os.stat(path)

@@ -42,7 +42,7 @@ from ekte.stages.extract.values import (  # noqa: F401 - the parsers are part of
     v_aktenzeichen, v_date, v_email, v_evb, v_fin, v_flur, v_flurstueck, v_iban, v_kennzeichen, v_name, v_plz,
     v_strasse, v_telefon, v_text,
 )
-from ekte.stages.layout import Word, rows, words_from_text
+from ekte.stages.layout import Word, read_once, rows, words_from_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ekte.model import Document
@@ -67,7 +67,7 @@ def page_words_of(doc: "Document") -> list[list[Word]]:
     out = []
     for i, text in enumerate(doc.page_texts):
         ws = have[i] if i < len(have) else None
-        out.append([Word(*w) for w in ws] if ws else words_from_text(text))
+        out.append(read_once([Word(*w) for w in ws]) if ws else words_from_text(text))
     return out
 
 
@@ -100,6 +100,7 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
             c.ocr = pno in ocr_pages
             if c.ocr:
                 c.wconf = word_confidence(words, c.start, c.end)
+                c.value = c.value.replace("’", "'")  # Tesseract reads every apostrophe as the typographic one
         out += _without_overlaps(file_numbers_only(page, text))
     return out
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ekte.stages.extract import leaders
 from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import (
     CLOSING, Hit, Lexicon, ends_label, item_number, match_in_row, norm_word, said_role, section_of, words_role,
 )
 from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
-from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
+from ekte.stages.extract.continued import WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below
 from ekte.stages.extract.filenumber import file_label, numbered
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
@@ -112,8 +113,7 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
 
 
 def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
-    nw = [norm_word(w.text) for w in row.words]
-    colons = [ends_label(w.text) for w in row.words]
+    nw, colons = leaders.label_words(row, lex)
     starts = label_starts(row)
     ends = sorted(cell_starts(row) - spanned(row, below))[1:] + [len(nw)]
     hits: list[Hit] = []
@@ -125,6 +125,8 @@ def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -
         h = match_in_row(nw[:e], colons[:e], i, lex, min_sim, i in starts or (i > 0 and colons[i - 1]))
         if h and not (nw[h.j - 1].endswith(".") and not h.label.key.endswith(".")):
             hits.append(h)  # (a label's word ending a sentence, "… in der angegebenen Gemarkung.", is none)
+            h.j, led = leaders.after_label(row.words, h.j, colons)  # the leader's words as OCR read them
+            h.colon = h.colon or led
             i = h.j
         else:
             i += 1
@@ -339,8 +341,11 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                     rb.role = role_at(sections, r, right[0].x0, page_w) or rb.role
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
                 text = " ".join(w.text for w in right)
+                if h.label.field in ("anschrift", "strasse"):  # its number, PLZ and Ort in the next cell
+                    text, rb.end = beside(row, right, text, h.label.field)
                 if h.label.field in ("anschrift",) + WRAPPING:
-                    text, rb.end = ort_below(rws, r, right, text, h.label.field)
+                    text, end = ort_below(rws, r, right, text, h.label.field)
+                    rb.end = max(rb.end, end)
                 elif h.label.field == "iban":
                     text, rb.end = iban_tail(rws, r, right, text)
                 n = len(out)

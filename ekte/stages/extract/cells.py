@@ -5,6 +5,7 @@ label labels them."""
 from __future__ import annotations
 
 from ekte.stages.extract import values as V
+from ekte.stages.extract.leaders import read_item
 from ekte.stages.extract.lexicon import item_number
 from ekte.stages.layout import Row, Word
 
@@ -20,10 +21,10 @@ def cell_starts(row: Row) -> set[int]:
 
 def label_starts(row: Row) -> set[int]:
     """Where a label may begin in *row*: a cell's first word, or the word after an item's number that
-    begins a cell ("01 VORNAME....: ANNA", "2.4 Telefon 0421 …")."""
+    begins a cell ("01 VORNAME....: ANNA", "2.4 Telefon 0421 …"; on a scan also as OCR misreads it: "BI VORNAME")."""
     starts = cell_starts(row)
-    return starts | {k + 1 for k in starts if k + 1 < len(row.words) and item_number(row.words[k].text)
-                     and k + 1 not in starts}
+    return starts | {k + 1 for k in starts if k + 1 < len(row.words) and k + 1 not in starts
+                     and (item_number(row.words[k].text) or read_item(row.words[k]))}
 
 
 def spanned(row: Row, below: Row | None) -> set[int]:

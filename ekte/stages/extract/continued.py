@@ -60,6 +60,25 @@ def ort_below(rws: list[Row], r: int, ws: list[Word], text: str, field: str = "a
     return text, ws[-1].end
 
 
+def beside(row: Row, ws: list[Word], text: str, field: str) -> tuple[str, int]:
+    """A street's house number, or an address's PLZ and Ort, in the next cell of its row: a separator
+    or the space between them that OCR made a wide gap ("Dr.-Hermann-Lietz-Straße" | "6", "Im Krummen
+    Ort 149 c :" | "65009 Süderhastedt"; cells of a dash or colon alone between them skipped).  Only
+    a street without a number, an address with a street and no PLZ; only a house number, a PLZ and
+    an Ort.  (text, end offset)"""
+    k = next((i for i, c in enumerate(row.cells) if ws[-1] in c), len(row.cells))
+    nxt = next((c for c in row.cells[k + 1:] if any(ch.isalnum() for w in c for ch in w.text)), None)
+    if nxt is None:
+        return text, ws[-1].end
+    t = " ".join(w.text for w in nxt)
+    if not any(ch.isdigit() for ch in text) and re.fullmatch(V.HOUSE, t):
+        return text + " " + t, nxt[-1].end
+    if field == "anschrift" and not re.search(r"\d{5}", text) and re.search(r"\D\s?\d{1,4}\s?[a-zA-Z]?\W*$", text) \
+            and re.fullmatch(r"(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d:,;]{1,40}", t):
+        return text.rstrip(" :·,;-–") + ", " + t, nxt[-1].end
+    return text, ws[-1].end
+
+
 def iban_tail(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:
     """An IBAN wrapped in a narrow column ("DE58 8710 3796 4697" / "3004 93"): the groups on one of
     the next two lines at its x, taken only when the check digits then add up.  (text, end offset)"""

@@ -11,8 +11,10 @@ from ekte.stages.extract.candidates import Cand
 from ekte.stages.extract.lexicon import CLOSING
 from ekte.stages.layout import Row
 
-_STAMP = re.compile(r"(?<![\w])(eingegangen(?:\s+am)?|eingang(?:sdatum)?(?:\s+am)?|posteingang(?:\s+am)?|eing\.)"
-                    r"\s*[:.]?\s*", re.I)
+#: a received stamp's keyword; on a scan also cut at the stamp's edge ("Einga" at the line's end) or its
+#: first letters misread ("oSteingang")
+_STAMP = re.compile(r"(?<![\w])(eingegangen(?:\s+am)?|eingang(?:sdatum)?(?:\s+am)?|[a-z]{0,2}steingang(?:\s+am)?|"
+                    r"eing\.|einga(?=[ \t]*\n))[ \t]*[:.]?[ \t]*", re.I)
 _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisausschuss|der landrat|stadtverwaltung|"
                         r"bürgermeister|gemeindeverwaltung|amt\b|ämter|behörde|zulassungsstelle|gesundheitsamt|"
                         r"bauaufsicht|veterinäramt|sozialamt|bürgerservice|posteingang|kreishaus|rathaus|z\.\s?hd)")
@@ -42,9 +44,11 @@ def stamp_candidates(pno: int, text: str) -> list[Cand]:
         # lines; an authority's name may stand between)
         gap = window[: r[2]] if r else ""
         between = gap.strip(" \t").split("\n")
-        if r and (r[2] < 3 or (gap.strip(" \t").startswith("\n") and len(between) <= 3
-                                and not any(ch.isdigit() for ch in gap) and between[-1].strip() == ""
-                                and "\n" not in window[r[2]:r[3]])):
+        # the rest of the keyword's line empty, or the authority's name (a stamp's lines read in another order)
+        head = gap.split("\n", 1)[0].strip(" \t_-–:.")
+        if r and (r[2] < 3 or ("\n" in gap and (not head or (_AUTHORITY.match(head) and len(head) <= 40))
+                                and len(between) <= 3 and not any(ch.isdigit() for ch in gap)
+                                and between[-1].strip() == "" and "\n" not in window[r[2]:r[3]])):
             c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1]), pno, m.end() + r[2], m.end() + r[3], "stamp",
                       raw=window[r[2]:r[3]])
             if c:

@@ -129,8 +129,9 @@ def v_verein(raw: str) -> Parsed | None:
 _HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?"
 HOUSE = _HOUSE  # a house number as written
 _STREET = re.compile(rf"([^\W\d_][^\d,;:]{{1,50}}?\.?)\s?({_HOUSE})(?![\d])")
-#: an Ort keeps its suffix as written: "Schwarzach (Tal)", "Rabenstein (Musterland)" -- not a remark ("(bitte …)")
-_PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+([^\W\d_][^\d,;:()]{1,40}?"
+#: an Ort keeps its suffix as written: "Schwarzach (Tal)", "Rabenstein (Musterland)" -- not a remark ("(bitte …)");
+#: a dash between PLZ and Ort ("18800 - Ahrensfehn": a scan's speck, a separator) is none of either
+_PLZ_ORT = re.compile(r"(?<![\w])(?:D\s?-\s?)?([\dOoIlSB]{5})\s+(?:[-–]\s+)?([^\W\d_][^\d,;:()]{1,40}?"
                       r"(?:\s?\([A-ZÄÖÜ][^\W\d_]*(?:[ .\-/][^\W\d_]+){0,3}\.?\))?)(?:\s*\(|\s*[,;]|\s{2,}|\s*$)")
 
 
@@ -207,7 +208,7 @@ def v_email(raw: str) -> Parsed | None:
 
 
 def v_iban(raw: str) -> Parsed | None:
-    m = re.search(r"([A-Za-z0-9]{2}\s?[0-9OoIlSB]{2}(?:\s?[0-9A-Za-z|]{1,4}){3,8})", re.sub(r"(?i)iban:?", " ", raw))
+    m = re.search(r"([A-Za-z0-9]{2}\s?[0-9OoIlSBA]{2}(?:\s?[0-9A-Za-z|]{1,4}){3,8})", re.sub(r"(?i)iban:?", " ", raw))
     if not m:
         return None
     found = re.sub(r"\s", "", m.group(1))
@@ -215,7 +216,9 @@ def v_iban(raw: str) -> Parsed | None:
     if stdiban.is_valid(compact):
         return Parsed(compact)
     country = found[:2].upper().translate(_LETTER_FIX)
-    rest = fix_digits(found[2:]) if country == "DE" else found[2:4].translate(_DIGIT_FIX) + found[4:].upper()
+    # a German IBAN is digits only: every letter in it is a misread digit (also "A" for "4"), checked by mod 97
+    rest = fix_digits(found[2:]).replace("A", "4") if country == "DE" else \
+        found[2:4].translate(_DIGIT_FIX) + found[4:].upper()
     fixed = country + rest
     if country == "DE":
         fixed = fixed[:22]
