@@ -29,13 +29,14 @@ import threading
 import time
 from typing import Any
 
-#: what a born-digital document needs (ekte.warm last: lazily, OCRmyPDF, img2pdf, PIL, Tesseract and
-#: the rest of a first OCR task's modules and the language data; gc.freeze).  OCRmyPDF is not in it:
+#: what a born-digital document needs (ekte.forkquiet first: Ctrl-C ignored from the start; ekte.warm last:
+#: lazily, OCRmyPDF, img2pdf, PIL, Tesseract and the rest of a first OCR task's modules and the language data;
+#: gc.freeze).  OCRmyPDF is not in it:
 #: no born-digital route imports it, and it is a third of the preload every run's first document waits for
 #: (re2 and regex: the profile's patterns in bounded time, ekte.patterns — imported on every worker's
 #: first document otherwise, and a worker is replaced every 50 tasks)
-PRELOAD = ["ekte.pipeline.workers", "pikepdf", "pikepdf.pdfa", "pypdfium2", "fontTools.ttLib", "re2", "regex",
-           "ekte.warm"]
+PRELOAD = ["ekte.forkquiet", "ekte.pipeline.workers", "pikepdf", "pikepdf.pdfa", "pypdfium2", "fontTools.ttLib", "re2",
+           "regex", "ekte.warm"]
 #: what the coordinator itself imports only when it archives the first document
 #: (pikepdf's PDF/A module for the XMP: 0.2–0.4 s, jsonschema and fontTools with it)
 COORDINATOR_LATE = ("pikepdf.pdfa",)

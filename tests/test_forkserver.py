@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 from ekte import forkserver
@@ -113,3 +114,48 @@ def test_a_module_in_the_current_folder_never_runs_in_the_fork_server_or_its_wor
     assert p.returncode == 0, p.stderr[-2000:]
     assert json.loads(p.stdout)["documents"][0]["status"] == "archived"
     assert Path(here / "regex.py").exists()
+
+
+def _fork_server_of(pid: int) -> int | None:
+    """The fork server among *pid*'s children (multiprocessing's `forkserver import main` command line)."""
+    for child in (Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                  if Path(f"/proc/{pid}/task/{pid}/children").exists() else []):
+        try:
+            if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return int(child)
+        except OSError:
+            continue
+    return None
+
+
+def _maps(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/maps").read_bytes()
+    except OSError:
+        return b""
+
+
+def test_ctrl_c_while_the_fork_server_loads_prints_no_traceback(tmp_path):
+    """fresh29 F14: Ctrl-C in a run's first second (the terminal signals the whole process group) printed the
+    fork server's KeyboardInterrupt traceback in 7 of 8 tries: it ignored SIGINT only after its preload."""
+    import shutil
+    import signal
+
+    from helpers import SAMPLES, ekte_cmd
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for f in sorted((SAMPLES / "inbox").glob("*-pdf.pdf"))[:3]:
+        shutil.copy(f, inbox)
+    proc = subprocess.Popen(ekte_cmd() + ["ingest", str(inbox), "-w", str(tmp_path / "wd"), "--no-progress"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    t0 = time.monotonic()
+    while (server := _fork_server_of(proc.pid)) is None or b"libqpdf" not in _maps(server):  # amid its preload
+        assert proc.poll() is None and time.monotonic() - t0 < 60, "no fork server loading pikepdf"
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the ekte command, the fork server, all of them
+    _out, err = proc.communicate(timeout=120)
+    err = err.decode()
+    assert proc.returncode == 130, (proc.returncode, err[-2000:])
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-3000:]
