@@ -53,3 +53,34 @@ def test_derzeitige_anschrift_and_flur_nr(profile):
     got = fields("Bauantrag\n\nBauherr/in\nName: Gruber\nDerzeitige Anschrift: Talweg 3, 83022 Rosenheim\n\n"
                  "Baugrundstück\nGemarkung: Aising\nFlur-Nr.: 17\nFlurstück-Nr.: 233/4\n", profile, "bauantrag")
     assert (got.get("strasse"), got.get("plz"), got.get("ort"), got.get("flur")) == ("Talweg 3", "83022", "Rosenheim", "17")
+
+
+QUESTIONNAIRE = """Fragebogen zur Erstbelehrung
+
+Fragen zu Ihrer Person
+1. Wie lautet Ihr Familienname?
+   Antwort: Obermaier
+2. Wie lauten Ihre Vornamen?
+   Antwort: Korbinian Alois
+3. Wann sind Sie geboren?
+   Antwort: 17.08.1990
+4. Wo sind Sie geboren?
+   Antwort: 03.04.1999
+5. Wie lautet Ihre Anschrift?
+   Antwort: Kirchplatz 4, 94032 Passau
+6. Unter welcher Telefonnummer sind Sie tagsüber erreichbar?
+   Antwort: 0851 123456
+"""
+
+
+def test_a_questionnaires_questions_label_the_answers_below(profile):
+    got = fields(QUESTIONNAIRE, profile, "ifsg_belehrung")
+    assert {k: got.get(k) for k in ("nachname", "vorname", "geburtsdatum", "strasse", "plz", "ort", "telefon")} == {
+        "nachname": "Obermaier", "vorname": "Korbinian Alois", "geburtsdatum": "17.08.1990",  # not the place's row
+        "strasse": "Kirchplatz 4", "plz": "94032", "ort": "Passau", "telefon": "0851 123456"}
+
+
+def test_a_question_without_a_field_labels_nothing(profile):
+    got = fields("Anmeldung\n\nHaben Sie bereits eine Belehrung erhalten?\n   Antwort: 12.03.2019\n", profile,
+                 "ifsg_belehrung")
+    assert "geburtsdatum" not in got and "antragsdatum" not in got

@@ -16,6 +16,7 @@ from ekte.stages.extract.lexicon import (
 from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
 from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
 from ekte.stages.extract.filenumber import file_label, numbered
+from ekte.stages.extract.questions import answer, question_hit
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
@@ -113,6 +114,9 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
 
 def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
     nw = [norm_word(w.text) for w in row.words]
+    q = question_hit(row, nw, lex)
+    if q is not None:  # a questionnaire's question: its answer is below it
+        return [q]
     colons = [ends_label(w.text) for w in row.words]
     starts = label_starts(row)
     ends = sorted(cell_starts(row) - spanned(row, below))[1:] + [len(nw)]
@@ -361,7 +365,7 @@ def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[C
     below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name") else 1, heads)
     if not below:
         return
-    first = below[0]
+    first = answer(below[0])
     base.source, base.start, base.end = "below", first[0].start, first[-1].end
     # words of more than one cell below the label: something else stands in the value (a stamp's word)
     base.debris = cells_spanned(rws, first) > 1
