@@ -84,3 +84,41 @@ def test_a_question_without_a_field_labels_nothing(profile):
     got = fields("Anmeldung\n\nHaben Sie bereits eine Belehrung erhalten?\n   Antwort: 12.03.2019\n", profile,
                  "ifsg_belehrung")
     assert "geburtsdatum" not in got and "antragsdatum" not in got
+
+
+def _set(lines: list[tuple[float, float, list[tuple[str, float]]]]) -> tuple[str, list[Word]]:
+    """A born-digital page: (baseline y, font size, [(text, x)]) per line, in points."""
+    text, words = "", []
+    for y, size, ws in lines:
+        for k, (t, x) in enumerate(ws):
+            start = len(text)
+            text += t + ("\n" if k == len(ws) - 1 else " ")
+            words.append(Word(t, x, y - 0.8 * size, x + 0.5 * size * len(t), y + 0.25 * size, start, start + len(t)))
+    return text, words
+
+
+def _caption_form(under: bool) -> tuple[str, list[Word]]:
+    """Two persons' fields in rows of two: the caption (6.5 pt) under the value (11 pt) written on the line,
+    or (*under* False) above it as in a boxed form."""
+    pairs = [(("Obermaier", "(Familienname)"), ("Korbinian", "Vornamen")),
+             (("Kirchplatz 4", "Straße, Hausnummer"), ("94032 Passau", "PLZ, Ort")),
+             (("17.08.1990", "Geburtsdatum"), ("0851 123456", "Telefon"))]
+    lines = [(40.0, 13, [("Antrag auf Erteilung", 40)]), (70.0, 10, [("Angaben zur Person", 40)])]
+    y = 95.0
+    for (v1, c1), (v2, c2) in pairs:
+        if under:
+            lines += [(y, 11, [(v1, 42), (v2, 300)]), (y + 13.6, 6.5, [(c1, 40), (c2, 298)])]
+            y += 36.8
+        else:
+            lines += [(y, 6.5, [(c1, 40), (c2, 298)]), (y + 17.0, 11, [(v1, 45), (v2, 303)])]
+            y += 31.2
+    return _set(lines)
+
+
+@pytest.mark.parametrize("under", [True, False])
+def test_a_caption_under_its_line_labels_the_value_above_it(profile, under):
+    text, words = _caption_form(under)
+    got = fields(text, profile, "waffen_antrag", words)
+    assert {k: got.get(k) for k in ("nachname", "vorname", "strasse", "plz", "ort", "geburtsdatum", "telefon")} == {
+        "nachname": "Obermaier", "vorname": "Korbinian", "strasse": "Kirchplatz 4", "plz": "94032", "ort": "Passau",
+        "geburtsdatum": "17.08.1990", "telefon": "0851 123456"}

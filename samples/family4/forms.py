@@ -165,7 +165,7 @@ def unterstrich(spec: dict, rng: random.Random) -> bytes:
                 bw = 180.0 / len(row) if len(row) < 3 else bw
                 doc.fit(x + 1, doc.y, val, bw - 6, 11, ink="blue")
                 doc.line(x, doc.y + 1.5, x + bw - 4, doc.y + 1.5)
-                doc.fit(x, doc.y + 4.8, f"({lab})" if rng.random() < 0.3 else lab, bw - 6, 6.5)
+                doc.fit(x, doc.y + 4.8, f"({lab})" if rng.random() < 0.3 and "(" not in lab else lab, bw - 6, 6.5)
                 x += bw
             doc.y += 13
         doc.y += 2

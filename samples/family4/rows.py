@@ -17,7 +17,8 @@ LABELS = {
     "anschrift": ["Anschrift (Straße, Hausnummer, PLZ, Ort)", "Wohnanschrift", "Derzeitige Anschrift", "Hauptwohnung"],
     "telefon": ["Telefon (tagsüber)", "Rufnummer", "Tel.-Nr. für Rückfragen", "Telefon"],
     "email": ["E-Mail-Adresse", "E-Mail (freiwillig)", "E-Mail"],
-    "org": ["Name des Vereins", "Vereinsname (lt. Vereinsregister)", "Firma / Betrieb"],
+    "org": ["Name des Vereins", "Vereinsname (lt. Vereinsregister)", "Verein (Name laut Satzung)"],
+    "firma": ["Firma / Betrieb", "Name des Betriebes", "Arbeitgeber (Firma)"],
     "vertreten": ["vertreten durch (Vorname, Name)", "Vertretungsberechtigte/r (Vorname Name)"],
 }
 QUESTIONS = {
@@ -29,7 +30,7 @@ QUESTIONS = {
     "strasse": ["In welcher Straße {wohnt}?"], "plzort": ["Postleitzahl und Wohnort?"],
     "telefon": ["Unter welcher Telefonnummer {ist} tagsüber erreichbar?"],
     "email": ["Wie lautet {ihre} E-Mail-Adresse?"],
-    "org": ["Wie lautet der Name des Vereins / Betriebs?"], "vertreten": ["Wer vertritt den Verein (Vorname, Name)?"],
+    "org": ["Wie lautet der Name des Vereins?"], "firma": ["Wie heißt der Betrieb?"], "vertreten": ["Wer vertritt den Verein (Vorname, Name)?"],
 }
 SELF = {"ihr": "Ihr", "ihre": "Ihre", "sie": "Sie", "hat": "haben Sie", "ist": "sind Sie", "wohnt": "wohnen Sie"}
 THIRD = {"ihr": "der", "ihre": "die", "sie": "die Person", "hat": "hat die Person", "ist": "ist die Person",
@@ -48,7 +49,7 @@ def person_rows(rng: random.Random, b: dict, split: bool) -> list[tuple[str, str
     p = b["p"]
     out: list[tuple[str, str]] = []
     if b["org"]:
-        out.append(("org", b["org"]))
+        out.append(("org" if b["who"] == "club" else "firma", b["org"]))
     if b["who"] == "club":
         out.append(("vertreten", f"{p['vorname']} {p['nachname']}"))
     else:

@@ -13,6 +13,7 @@ from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import (
     CLOSING, Hit, Lexicon, ends_label, item_number, match_in_row, norm_word, said_role, section_of, words_role,
 )
+from ekte.stages.extract.captions import captions, unbracketed
 from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
 from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
 from ekte.stages.extract.filenumber import file_label, numbered
@@ -113,7 +114,7 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
 
 
 def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
-    nw = [norm_word(w.text) for w in row.words]
+    nw = unbracketed(row, [norm_word(w.text) for w in row.words])
     q = question_hit(row, nw, lex)
     if q is not None:  # a questionnaire's question: its answer is below it
         return [q]
@@ -319,6 +320,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     heads = {s.row for s in sections}
     hits = {r: [h for h in row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None)
                 if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
+    caps = captions(rws, hits, heads)  # captions under their filled line: the value above them
+    claimed = {w.start for ws in caps.values() for w in ws}
     out: list[Cand] = []
     for r, row in enumerate(rws):
         starts = label_starts(row)
@@ -329,6 +332,9 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             role = said or role_at(sections, r, lw.x0, page_w)
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
                         y=lw.cy / page_h, label=label, lead=h.i in starts or h.colon, said=said)
+            if (r, h.i) in caps:
+                _above(caps[(r, h.i)], row, h, base, out, validators)
+                continue
             right, own_cell = _value_right(row, h, hits[r])
             if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
                 right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
@@ -354,18 +360,28 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
                 if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
-            _below(rws, r, h, (hits, heads), base, out, validators)
+            _below(rws, r, h, (hits, heads, claimed), base, out, validators)
     return with_house_numbers(out)
 
 
+def _above(ws: list[Word], row: Row, h: Hit, base: Cand, out: list[Cand], validators: dict) -> None:
+    if ws:
+        base.source, base.start, base.end = "below", ws[0].start, ws[-1].end
+        base.dist = (row.words[h.i].cy - ws[0].cy) / row.words[h.i].h
+        parse_label_value(h, " ".join(w.text for w in ws), base, out, validators)
+
+
 def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[Cand], validators: dict) -> None:
-    """The candidates of a label's value below it (*where*: the hits of every row, the heading rows)."""
-    hits, heads = where
+    """The candidates of a label's value below it (*where*: the hits of every row, the heading rows, the
+    words that are a caption's value above it)."""
+    hits, heads, claimed = where
     lw = rws[r].words[h.i]
     below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name") else 1, heads)
     if not below:
         return
     first = answer(below[0])
+    if any(w.start in claimed for w in first):
+        return
     base.source, base.start, base.end = "below", first[0].start, first[-1].end
     # words of more than one cell below the label: something else stands in the value (a stamp's word)
     base.debris = cells_spanned(rws, first) > 1
