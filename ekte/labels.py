@@ -76,7 +76,8 @@ DEFAULT_LABELS: dict[str, list[str]] = {
               "Bauvorhaben", "Tierart", "Anzahl der Tiere", "Art der Waffe", "Einrichtung", "Fahrzeugart", "Hersteller",
               "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff",
               # a person's parts of a name ekte does not extract (box forms ask them in cells of their own)
-              "Anrede", "Titel", "Akademischer Grad", "Akad. Grad", "Namenszusatz", "Geburtsland", "Tag der Erstzulassung", "Datum der Erstzulassung"],
+              "Anrede", "Titel", "Akademischer Grad", "Akad. Grad", "Namenszusatz", "Geburtsland", "Tag der Erstzulassung", "Datum der Erstzulassung", "Kundennummer", "Kunden-Nr.",
+              "Personenkonto", "Buchungszeichen", "Mitgliedsnummer", "Vertragsnummer", "Rechnungsnummer"],
 }
 PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "hausnummer", "other")
 

@@ -122,3 +122,27 @@ def test_a_caption_under_its_line_labels_the_value_above_it(profile, under):
     assert {k: got.get(k) for k in ("nachname", "vorname", "strasse", "plz", "ort", "geburtsdatum", "telefon")} == {
         "nachname": "Obermaier", "vorname": "Korbinian", "strasse": "Kirchplatz 4", "plz": "94032", "ort": "Passau",
         "geburtsdatum": "17.08.1990", "telefon": "0851 123456"}
+
+
+@pytest.mark.parametrize("raw,want", [("Kiel, 08.10.26", "08.10.2026"), ("Oberbrunnthal, 8.10.2026", "08.10.2026"),
+                                      ("O8.10.26", "08.10.2026"), ("l2.03.2026", "12.03.2026")])
+def test_a_towns_last_letter_before_the_date_is_no_digit(raw, want):
+    from ekte.stages.extract.dates import parse_date
+    assert parse_date(raw) == want  # not "01.08.2010" from "l, 08.10"
+
+
+@pytest.mark.parametrize("raw,want", [("Weiherweg 22 1/2", "Weiherweg 22 1/2"), ("Pfarrgasse 74½", "Pfarrgasse 74½"),
+                                      ("Hauptstr. 12/14", "Hauptstr. 12/14"), ("Am Berg 3 1/20", "Am Berg 3")])
+def test_a_half_house_number_is_kept(raw, want):
+    from ekte.stages.extract.values import parse_address
+    assert parse_address(raw + ", 84489 Burgkirchen")["strasse"] == want
+
+
+def test_another_number_in_the_right_column_is_no_value_of_a_label_on_the_left(profile):
+    """A two-column page: "Vornamen" with its value below, "Kundennummer" of the right column in its row."""
+    text, words = _set([(40.0, 13, [("Anfrage", 40)]), (70.0, 10, [("Absender/in", 40), ("Bezug", 320)]),
+                        (90.0, 8, [("Vornamen", 40), ("Kundennummer", 320)]),
+                        (102.0, 10, [("Notburga", 40), ("KD-4471125", 320)]),
+                        (116.0, 8, [("Familienname", 40)]), (128.0, 10, [("Lechner", 40)])])
+    got = fields(text, profile, "sonstiges", words)
+    assert (got.get("vorname"), got.get("nachname")) == ("Notburga", "Lechner")
