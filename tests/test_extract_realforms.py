@@ -146,3 +146,37 @@ def test_another_number_in_the_right_column_is_no_value_of_a_label_on_the_left(p
                         (116.0, 8, [("Familienname", 40)]), (128.0, 10, [("Lechner", 40)])])
     got = fields(text, profile, "sonstiges", words)
     assert (got.get("vorname"), got.get("nachname")) == ("Notburga", "Lechner")
+
+
+CARERS_LETTER = """Ines Irlbeck
+Pfarrgasse 7
+63136 Pfaffenhausen
+
+Landratsamt Hinterzell
+Postfach 11 20
+98377 Hinterzell
+
+Antrag auf Eingliederungshilfe
+
+Sehr geehrte Damen und Herren,
+hiermit stelle ich folgenden Antrag:
+
+Leistungsberechtigte Person
+Familienname: Kastner
+Vorname: Bettina
+Anschrift: Hauptstr. 51, 01321 Bad Kirnau
+
+Gesetzliche/r Betreuer/in
+Familienname: Irlbeck
+Vorname: Ines
+Anschrift: Pfarrgasse 7, 63136 Pfaffenhausen
+
+Mit freundlichen Grüßen
+Ines Irlbeck
+"""
+
+
+def test_a_letter_head_whose_writer_the_letter_names_as_the_carer_is_the_carers(profile):
+    got = fields(CARERS_LETTER, profile, "eingliederungshilfe")
+    assert (got.get("nachname"), got.get("vorname")) == ("Kastner", "Bettina")
+    assert got.get("plz") in (None, "01321") and got.get("strasse") in (None, "Hauptstr. 51")
