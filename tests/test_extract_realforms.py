@@ -180,3 +180,16 @@ def test_a_letter_head_whose_writer_the_letter_names_as_the_carer_is_the_carers(
     got = fields(CARERS_LETTER, profile, "eingliederungshilfe")
     assert (got.get("nachname"), got.get("vorname")) == ("Kastner", "Bettina")
     assert got.get("plz") in (None, "01321") and got.get("strasse") in (None, "Hauptstr. 51")
+
+
+@pytest.mark.parametrize("stamp", ["Zugegangen am 06.05.2026", "Empfangen\n06.05.2026", "Tag des Eingangs: 06.05.2026",
+                                   "Zugang am 6. Mai 2026"])
+def test_received_stamps_in_other_wordings(profile, stamp):
+    got = fields(f"Antrag auf Eingliederungshilfe\n\nName: Kastner\n\nHinterzell, 02.05.2026\n\n{stamp}\n", profile,
+                 "eingliederungshilfe")
+    assert got.get("eingangsdatum") == "06.05.2026" and got.get("antragsdatum") == "02.05.2026"
+
+
+def test_a_date_received_in_a_sentence_is_no_stamp(profile):
+    got = fields("Widerspruch\n\nIhren Bescheid habe ich am 03.05.2026 empfangen.\n", profile, "sonstiges")
+    assert "eingangsdatum" not in got

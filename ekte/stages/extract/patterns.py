@@ -11,7 +11,8 @@ from ekte.stages.extract.candidates import Cand
 from ekte.stages.extract.lexicon import CLOSING
 from ekte.stages.layout import Row
 
-_STAMP = re.compile(r"(?<![\w])(eingegangen(?:\s+am)?|eingang(?:sdatum)?(?:\s+am)?|posteingang(?:\s+am)?|eing\.)"
+_STAMP = re.compile(r"(?<![\w])(eingegangen(?:\s+am)?|eingang(?:sdatum)?(?:\s+am)?|posteingang(?:\s+am)?|eing\.|"
+                    r"zugegangen(?:\s+am)?|empfangen(?:\s+am)?|tag\s+des\s+eingangs|zugang\s+am)"
                     r"\s*[:.]?\s*", re.I)
 _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisausschuss|der landrat|stadtverwaltung|"
                         r"bürgermeister|gemeindeverwaltung|amt\b|ämter|behörde|zulassungsstelle|gesundheitsamt|"
