@@ -193,3 +193,23 @@ def test_received_stamps_in_other_wordings(profile, stamp):
 def test_a_date_received_in_a_sentence_is_no_stamp(profile):
     got = fields("Widerspruch\n\nIhren Bescheid habe ich am 03.05.2026 empfangen.\n", profile, "sonstiges")
     assert "eingangsdatum" not in got
+
+
+def test_numbered_boxes_in_a_row_the_next_boxs_number_is_no_value(profile):
+    """GewA-1 style: "13 Gemarkung  14 Flur-Nr.  15 Flurstück-Nr." over the three values."""
+    text, words = _set([(40.0, 13, [("Bauantrag", 40)]), (70.0, 10, [("Weitere", 40), ("Angaben", 80)]),
+                        (90.0, 6.5, [("13", 42), ("Gemarkung", 50), ("14", 212), ("Flur-Nr.", 220), ("15", 382),
+                                     ("Flurstück-Nr.", 390)]),
+                        (107.0, 10.5, [("Kirnau", 48), ("13", 218), ("1681", 388)])])
+    got = fields(text, profile, "bauantrag", words)
+    assert (got.get("gemarkung"), got.get("flur"), got.get("flurstueck")) == ("Kirnau", "13", "1681")
+
+
+def test_captions_beside_a_headings_words_label_the_values_above_them(profile):
+    """"Baugrundstück (Straße, Hausnummer)" -- a section's word -- opens the caption row under the line."""
+    text, words = _set([(40.0, 13, [("Bauantrag", 40)]), (70.0, 10, [("Bauherr/in", 40)]),
+                        (95.0, 11, [("Gruber", 42)]), (108.6, 6.5, [("Familienname", 40)]),
+                        (140.0, 11, [("Pfarrgasse 3", 45), ("Oberbrunnthal", 215), ("47", 386)]),
+                        (153.6, 6.5, [("Baugrundstück (Straße, Hausnummer)", 42), ("Gemarkung", 213), ("Flur-Nr.", 383)])])
+    got = fields(text, profile, "bauantrag", words)
+    assert (got.get("gemarkung"), got.get("flur")) == ("Oberbrunnthal", "47")

@@ -15,7 +15,7 @@ from ekte.stages.extract.lexicon import (
 )
 from ekte.stages.extract.captions import captions, unbracketed
 from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
-from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below
+from ekte.stages.extract.continued import WRAPPING, boxed_date, cells_spanned, iban_tail, ort_below, with_house_numbers
 from ekte.stages.extract.filenumber import file_label, numbered
 from ekte.stages.extract.questions import answer, question_hit
 from ekte.stages.extract.spelling import unboxed
@@ -141,6 +141,8 @@ def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
     ci = cell_index(row, h.j - 1)
     cell_end = sum(len(c) for c in row.cells[:ci + 1])
+    if nxt < len(row.words) and nxt - h.j == 1 and item_number(row.words[h.j].text):
+        nxt = h.j  # "14 Flur-Nr. 15 Flurstück-Nr.": the next box's number, not this label's value
     if h.j < min(cell_end, nxt):
         rest = row.words[h.j:min(cell_end, nxt)]
         value = V.strip_debris(" ".join(w.text for w in rest))
@@ -258,25 +260,6 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
         return
     vf = validators.get(f)
     _emit(out, f, vf(debris) if vf else V.v_text(debris), base, text)
-
-
-def with_house_numbers(cands: list[Cand]) -> list[Cand]:
-    """Street and house number asked in fields of their own ("Straße: Birkenallee",
-    "Hausnr.: 137a"): the street without a number takes the next house number
-    after it (within some three lines of text).  No house-number candidates remain."""
-    nums = sorted((c for c in cands if c.field == "hausnummer"), key=lambda c: c.start)
-    out = [c for c in cands if c.field != "hausnummer"]
-    waiting = [c for c in out if c.field == "strasse" and c.source == "below" and not c.ok]
-    out = [c for c in out if c not in waiting]  # a street below its label kept only with its number
-    for c in list(out) + waiting:
-        if c.field != "strasse" or c.ok or c.source not in ("right", "below") or any(ch.isdigit() for ch in c.value):
-            continue
-        n = next((n for n in nums if n.page == c.page and 0 < n.start - c.end <= 200), None)
-        if n is not None:
-            out.append(Cand(**{**c.__dict__, "value": f"{c.value} {n.value}", "ok": True, "end": n.end,
-                               "raw": f"{c.raw} {n.value}", "sim": min(c.sim, n.sim),
-                               "weak": c.weak and n.weak}))  # "Straße" weak alone, not with "Hausnr." beside it
-    return out
 
 
 #: the roles a document's own person may have (``extract.person_roles``)

@@ -69,7 +69,7 @@ def captions(rws: list[Row], hits: dict[int, list[Hit]], heads: set[int]) -> dic
     taken: set[int] = set()
     for r, hs in hits.items():
         for h in hs:
-            x = _cell_of(rws[r], h) if r not in heads else None
+            x = _cell_of(rws[r], h)
             v, above = _near(rws, r, -1, x) if x else (-1, [])
             if not above or v in heads or any(o.i < len(rws[v].words) and x[0] <= rws[v].words[o.i].x0 < x[1]
                                               for o in hits.get(v, [])):
