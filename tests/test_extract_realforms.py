@@ -213,3 +213,11 @@ def test_captions_beside_a_headings_words_label_the_values_above_them(profile):
                         (153.6, 6.5, [("Baugrundstück (Straße, Hausnummer)", 42), ("Gemarkung", 213), ("Flur-Nr.", 383)])])
     got = fields(text, profile, "bauantrag", words)
     assert (got.get("gemarkung"), got.get("flur")) == ("Oberbrunnthal", "47")
+
+
+def test_a_numbered_items_answer_below_begins_under_its_text(profile):
+    text = ("Bauantrag\n\nBauherr/in\nName: Gruber\n\nAngaben zum Grundstück\n"
+            "12. Bitte geben Sie an: Gemarkung\n    Antwort: Kirnau\n"
+            "13. Bitte geben Sie an: Flur-Nr.\n    Antwort: 24\n")
+    got = fields(text, profile, "bauantrag")
+    assert (got.get("gemarkung"), got.get("flur")) == ("Kirnau", "24")

@@ -166,6 +166,8 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
     ci = cell_index(row, h.j - 1)
     col_end = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
     x_lo = lw.x0 - 3 * lw.char_w
+    if h.i > 1 and h.j == len(row.words) == len(row.cells[0]) and item_number(row.words[0].text):  # "12. Bitte …: Flur"
+        x_lo = min(x_lo, row.words[1].x0 - 3 * lw.char_w)  # an item's answer below begins under its text
     out: list[list[Word]] = []
     last_y, last_h, reach = row.y, lw.h, r + 1 + lines + 1
     for rr in range(r + 1, min(len(rws), r + lines + 4)):
