@@ -221,3 +221,19 @@ def test_a_numbered_items_answer_below_begins_under_its_text(profile):
             "13. Bitte geben Sie an: Flur-Nr.\n    Antwort: 24\n")
     got = fields(text, profile, "bauantrag")
     assert (got.get("gemarkung"), got.get("flur")) == ("Kirnau", "24")
+
+
+def test_a_label_above_its_value_under_a_row_of_boxed_digits_keeps_its_value_below(profile):
+    """A box form: the birth date's digits one per box to the right, then "Anschrift (…)" set small with its
+    value below -- the digits above are no caption's value (they stand elsewhere and one per box)."""
+    text, words = _set([(40.0, 13, [("Meldung", 60)]), (158.4, 10, [("Angaben", 61), ("zum", 98), ("Kind", 116)]),
+                        (171.5, 7, [("Rufname", 60), ("Nachname", 186), ("Tag der Geburt", 328)]),
+                        (179.5, 6, [("Tag", 330), ("Monat", 359), ("Jahr", 389)]),
+                        (185.6, 11, [("Anton", 62), ("Weber", 188)]),
+                        (193.5, 11, [("2", 333), ("3", 344), ("1", 362), ("2", 374), ("2", 392), ("0", 403), ("1", 415),
+                                     ("8", 427)]),
+                        (208.3, 7, [("Anschrift", 60), ("(Straße,", 86), ("Hausnummer,", 108), ("PLZ,", 146), ("Ort)", 161)]),
+                        (222.4, 11, [("Straße", 62), ("des", 90), ("Friedens", 106), ("145,", 142), ("56611", 162),
+                                     ("Düsterbrook", 190)])])
+    got = fields(text, profile, "masern_meldung", words)
+    assert (got.get("strasse"), got.get("plz"), got.get("ort")) == ("Straße des Friedens 145", "56611", "Düsterbrook")

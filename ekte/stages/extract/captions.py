@@ -77,8 +77,9 @@ def captions(rws: list[Row], hits: dict[int, list[Hit]], heads: set[int]) -> dic
             cap = rws[r].words[h.i]
             h_val = median(w.h for w in above)
             d_up = cap.cy - median(w.cy for w in above)
-            if h_val < _TALLER * cap.h or d_up > 2.2 * h_val or (v, round(above[0].x0)) in taken:
-                continue
+            if h_val < _TALLER * cap.h or d_up > 2.2 * h_val or (v, round(above[0].x0)) in taken or \
+                    above[0].x0 > cap.x0 + 8 * cap.char_w or all(len(w.text) == 1 for w in above):
+                continue  # a line's value begins where its caption does; characters one per box are a box's
             if _as_near(rws, hits, (r, 1, x), cap.cy, d_up, False) or _as_near(rws, hits, (v, -1, x), median(
                     w.cy for w in above), d_up, True):
                 continue  # a value as near below, or a label as near above the value: a label above its value
