@@ -237,3 +237,11 @@ def test_a_label_above_its_value_under_a_row_of_boxed_digits_keeps_its_value_bel
                                      ("Düsterbrook", 190)])])
     got = fields(text, profile, "masern_meldung", words)
     assert (got.get("strasse"), got.get("plz"), got.get("ort")) == ("Straße des Friedens 145", "56611", "Düsterbrook")
+
+
+def test_a_caption_with_a_remark_in_brackets_labels_the_value_above(profile):
+    text, words = _set([(40.0, 13, [("Zulassungsantrag", 40)]), (70.0, 10, [("Fahrzeug", 40)]),
+                        (95.0, 11, [("WDB56ULVF5W1V3HVJ", 42), ("HZ-H 468", 300)]),
+                        (108.6, 6.5, [("FIN", 40), ("Wunschkennzeichen", 298), ("(reserviert)", 356)])])
+    got = fields(text, profile, "kfz_zulassung", words)
+    assert (got.get("fin"), got.get("kennzeichen")) == ("WDB56ULVF5W1V3HVJ", "HZ-H 468")

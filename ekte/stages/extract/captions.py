@@ -33,7 +33,8 @@ def _cell_of(row: Row, h: Hit) -> tuple[float, float] | None:
     k = 0
     for ci, cell in enumerate(row.cells):
         if k == h.i:
-            if h.j != k + len(cell):
+            rest = cell[h.j - k:]  # a remark in brackets after the caption is part of it: "Kennzeichen (reserviert)"
+            if rest and not (rest[0].text.startswith("(") and rest[-1].text.endswith(")")):
                 return None
             nxt = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
             return cell[0].x0 - 6 * cell[0].char_w, nxt - cell[0].char_w
