@@ -77,7 +77,7 @@ DEFAULT_LABELS: dict[str, list[str]] = {
               "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff",
               # a person's parts of a name ekte does not extract (box forms ask them in cells of their own)
               "Anrede", "Titel", "Akademischer Grad", "Akad. Grad", "Namenszusatz", "Geburtsland", "Tag der Erstzulassung", "Datum der Erstzulassung", "Kundennummer", "Kunden-Nr.",
-              "Personenkonto", "Buchungszeichen", "Mitgliedsnummer", "Vertragsnummer", "Rechnungsnummer"],
+              "Personenkonto", "Buchungszeichen", "Mitgliedsnummer", "Vertragsnummer", "Rechnungsnummer", "Fax", "Fax-Nr.", "Telefax"],
 }
 PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "hausnummer", "other")
 
@@ -96,7 +96,8 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
     "chair": ["Vertretungsberechtigte Person", "Vertretungsberechtigte/r", "Vorsitzende/r", "Vorstand",
               "Angaben zur vertretungsberechtigten Person", "Vertreten durch"],
     "subject": ["Angaben zum Kind", "Angaben zur betroffenen Person", "Betroffene Person", "Angaben zur betreuten Person",
-                "Person, für die der Nachweis erbracht wird", "Angaben zur zu betreuenden Person", "Kind"],
+                "Person, für die der Nachweis erbracht wird", "Angaben zur zu betreuenden Person", "Kind", "Betroffenes Kind",
+                "Angaben zum betroffenen Kind"],
     "representative": ["Bevollmächtigte/r", "Bevollmächtigte(r)", "Bevollmächtigter", "Bevollmächtigte", "Vollmacht",
                        "Gesetzliche Vertretung", "Gesetzlicher Vertreter", "Gesetzliche Vertreterin", "Betreuer/in",
                        "Erziehungsberechtigte/r", "Erziehungsberechtigte", "Sorgeberechtigte/r", "Sorgeberechtigte",

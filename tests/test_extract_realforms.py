@@ -245,3 +245,14 @@ def test_a_caption_with_a_remark_in_brackets_labels_the_value_above(profile):
                         (108.6, 6.5, [("FIN", 40), ("Wunschkennzeichen", 298), ("(reserviert)", 356)])])
     got = fields(text, profile, "kfz_zulassung", words)
     assert (got.get("fin"), got.get("kennzeichen")) == ("WDB56ULVF5W1V3HVJ", "HZ-H 468")
+
+
+def test_a_value_below_stops_at_the_other_columns_gutter(profile):
+    """A two-column page: "PLZ / Gemeinde" alone in its row, its value beside the right column's "Bezug"."""
+    text, words = _set([(40.0, 13, [("Meldung", 40)]), (70.0, 10, [("Betroffenes Kind", 42)]),
+                        (90.0, 8, [("Familienname", 42)]), (102.0, 11.6, [("Lechner", 42)]),
+                        (241.4, 8, [("PLZ", 42), ("/", 58), ("Gemeinde", 62)]),
+                        (252.8, 11.6, [("83076", 42), ("Neuhaus", 78), ("am", 125), ("Rennweg", 144), ("Bezug", 312)])])
+    got = fields(text, profile, "masern_meldung", words)
+    assert (got.get("nachname"), got.get("plz"), got.get("ort")) == ("Lechner", "83076", "Neuhaus am Rennweg")
+

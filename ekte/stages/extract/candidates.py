@@ -192,8 +192,8 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
         if ws[0][0] in hit_starts:
             break
         taken = []
-        for k, w in ws:
-            if k in hit_starts:
+        for k, w in ws:  # up to the next label, or a gutter (a two-column page's other column: "… | Bezug")
+            if k in hit_starts or (taken and w.x0 - taken[-1].x1 > 8 * taken[-1].char_w):
                 break
             taken.append(w)
         out.append(taken)
