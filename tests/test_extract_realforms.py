@@ -256,3 +256,11 @@ def test_a_value_below_stops_at_the_other_columns_gutter(profile):
     got = fields(text, profile, "masern_meldung", words)
     assert (got.get("nachname"), got.get("plz"), got.get("ort")) == ("Lechner", "83076", "Neuhaus am Rennweg")
 
+
+
+def test_a_heading_that_is_a_label_too_is_no_caption_of_the_title_above(profile):
+    """A scanned check-box form whose handwriting was not read: the title over the section heading
+    "Antragsteller (Verein)" is no club's name written on a line."""
+    text, words = _set([(40.0, 13, [("Antrag auf Förderung von Sportstätten", 36)]),
+                        (58.0, 9, [("Antragsteller", 38), ("(Verein)", 96)]), (76.0, 5.5, [("Name des Vereins", 36)])])
+    assert "verein" not in fields(text, profile, "sportstaetten_foerderung", words)

@@ -305,7 +305,7 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     heads = {s.row for s in sections}
     hits = {r: [h for h in row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None)
                 if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
-    caps = captions(rws, hits, heads)  # captions under their filled line: the value above them
+    caps = captions(rws, hits, sections)  # captions under their filled line: the value above them
     claimed = {w.start for ws in caps.values() for w in ws}
     out: list[Cand] = []
     for r, row in enumerate(rws):

@@ -64,13 +64,16 @@ def _as_near(rws: list[Row], hits: dict[int, list[Hit]], where: tuple, y: float,
     return is_label == label and abs(median(w.cy for w in ws) - y) < d / _NEARER
 
 
-def captions(rws: list[Row], hits: dict[int, list[Hit]], heads: set[int]) -> dict[tuple[int, int], list[Word]]:
-    """(row, first word of a caption) → the words of its value above it."""
+def captions(rws: list[Row], hits: dict[int, list[Hit]], sections: list) -> dict[tuple[int, int], list[Word]]:
+    """(row, first word of a caption) → the words of its value above it (*sections*: the page's headings;
+    a heading that is a label too, "Antragsteller (Verein)", is no caption)."""
     out: dict[tuple[int, int], list[Word]] = {}
     taken: set[int] = set()
+    heads = {s.row for s in sections}
     for r, hs in hits.items():
         for h in hs:
-            x = _cell_of(rws[r], h)
+            w0 = rws[r].words[h.i]
+            x = None if any(s.row == r and s.x0 <= w0.x0 <= s.x1 for s in sections) else _cell_of(rws[r], h)
             v, above = _near(rws, r, -1, x) if x else (-1, [])
             if not above or v in heads or any(o.i < len(rws[v].words) and x[0] <= rws[v].words[o.i].x0 < x[1]
                                               for o in hits.get(v, [])):
