@@ -264,3 +264,11 @@ def test_a_heading_that_is_a_label_too_is_no_caption_of_the_title_above(profile)
     text, words = _set([(40.0, 13, [("Antrag auf Förderung von Sportstätten", 36)]),
                         (58.0, 9, [("Antragsteller", 38), ("(Verein)", 96)]), (76.0, 5.5, [("Name des Vereins", 36)])])
     assert "verein" not in fields(text, profile, "sportstaetten_foerderung", words)
+
+
+@pytest.mark.parametrize("nachname,vorname", [("Yılmaz", "Zeynep"), ("Dvořák", "Renée"), ("Şahin", "Łukasz")])
+def test_names_in_latin_letters_from_elsewhere_can_be_sure(profile, nachname, vorname):
+    text = f"Anmeldung\n\nAngaben zur Person\nFamilienname: {nachname}\nVorname: {vorname}\nGeburtsdatum: 02.03.1961\n"
+    got = ex.extract(_doc(text, "waffen_antrag", None), profile, [ex.LabelExtractor()])
+    assert (got["nachname"].value, got["vorname"].value) == (nachname, vorname)
+    assert min(got["nachname"].confidence, got["vorname"].confidence) >= profile.extract.auto_threshold

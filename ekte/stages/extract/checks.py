@@ -84,7 +84,11 @@ BELOW = 0.01
 #: (a payment reference), "Unser Zeichen" (the writer's own), "Vorgangsnummer" do not
 FILE_NUMBER_LABELS = {"aktenzeichen", "az.", "az", "aktenz.", "geschäftszeichen", "gesch.-z.", "geschäftsz.",
                       "ihr zeichen", "ihr az.", "ihr aktenzeichen", "gz.", "gz", "gesch.-zeichen"}
-_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+(?:[-'][A-ZÄÖÜa-zäöüß][a-zäöüß]+)*")
+#: a name's letters: German and those of names from elsewhere written in Latin letters ("Yılmaz", "Renée",
+#: "Łukasz", "Dvořák", "Şahin")
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_LOW = "a-zß-öø-ÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺļľŀłńņňōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž"
+_NAME = re.compile(rf"[{_UP}][{_LOW}]+(?:[-'][{_UP}{_LOW}][{_LOW}]+)*")
 _PARTICLES = {"von", "van", "de", "der", "zu", "den", "du", "da", "di", "la", "le", "ter", "vom", "zur"}
 _STREET = re.compile(r"[^\W\d_][\w.\-' ]*[^\W\d_.]\.?\s+\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?")
 _ORT = re.compile(r"[^\W\d_][^\W\d_ .\-()/]*(?:[ .\-/]+\(?[^\W\d_]+\)?)*\.?")
