@@ -272,3 +272,10 @@ def test_names_in_latin_letters_from_elsewhere_can_be_sure(profile, nachname, vo
     got = ex.extract(_doc(text, "waffen_antrag", None), profile, [ex.LabelExtractor()])
     assert (got["nachname"].value, got["vorname"].value) == (nachname, vorname)
     assert min(got["nachname"].confidence, got["vorname"].confidence) >= profile.extract.auto_threshold
+
+
+@pytest.mark.parametrize("heading,role", [("Angaben zur teilnehmenden Person", "applicant"), ("Absender/in", "applicant"),
+                                          ("Zu belehrende Person", "applicant"), ("Betroffenes Kind", "subject")])
+def test_headings_of_real_forms_name_whose_section(profile, heading, role):
+    from ekte.stages.extract.lexicon import lexicon, section_of
+    assert section_of(heading, lexicon(profile)) == role
