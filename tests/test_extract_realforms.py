@@ -279,3 +279,12 @@ def test_names_in_latin_letters_from_elsewhere_can_be_sure(profile, nachname, vo
 def test_headings_of_real_forms_name_whose_section(profile, heading, role):
     from ekte.stages.extract.lexicon import lexicon, section_of
     assert section_of(heading, lexicon(profile)) == role
+
+
+def test_name_beside_its_own_first_name_label_is_the_family_name_for_sure(profile):
+    text = "Meldeschein\n\nAngaben zur Person\nName: Eichhorn\nVorname: Uwe\nGeburtsdatum: 27.04.1968\n"
+    got = ex.extract(_doc(text, "waffen_antrag", None), profile, [ex.LabelExtractor()])
+    assert got["nachname"].value == "Eichhorn" and got["nachname"].confidence >= profile.extract.auto_threshold
+    alone = ex.extract(_doc("Antrag\n\nAngaben zur Person\nName: Eichhorn\nGeburtsdatum: 27.04.1968\n", "waffen_antrag",
+                            None), profile, [ex.LabelExtractor()])
+    assert alone["nachname"].confidence < profile.extract.auto_threshold  # without it "Name" may be the whole name
