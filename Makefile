@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 catalogs extract-model
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 catalogs extract-model
 
 all: test
 
@@ -107,6 +107,16 @@ eval-family3: venv
 	$(BIN)/ekte eval $(FAMILY3)/born --truth $(FAMILY3)/born/truth.json --workdir $(FAMILY3)/work-born
 	@echo "== family3, scans ($(FAMILY3)/scans)"
 	$(BIN)/ekte eval $(FAMILY3)/scans --truth $(FAMILY3)/scans/truth.json --workdir $(FAMILY3)/work-scans
+
+# The second development family (samples/family4: layouts of real German forms; born-digital only).
+FAMILY4   ?= bench/out/family4
+FAMILY4_N ?= 5
+FAMILY4_SEED ?= 1
+eval-family4: venv
+	rm -rf $(FAMILY4)
+	$(BIN)/python samples/family4/make.py $(FAMILY4)/born --per-type $(FAMILY4_N) --seed $(FAMILY4_SEED) --born
+	@echo "== family4, born-digital ($(FAMILY4)/born)"
+	$(BIN)/ekte eval $(FAMILY4)/born --truth $(FAMILY4)/born/truth.json --workdir $(FAMILY4)/work-born
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out

@@ -12,11 +12,15 @@ from dataclasses import dataclass
 from ekte.stages.extract import leaders
 from ekte.stages.extract import values as V
 from ekte.stages.extract.lexicon import (
-    CLOSING, Hit, Lexicon, ends_label, item_number, match_in_row, norm_word, said_role, section_of, words_role,
+    CLOSING, Hit, Lexicon, item_number, match_in_row, said_role, section_of, words_role,
 )
+from ekte.stages.extract.captions import captions, unbracketed
 from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
-from ekte.stages.extract.continued import WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below
+from ekte.stages.extract.continued import (
+    WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, with_house_numbers,
+)
 from ekte.stages.extract.filenumber import file_label, numbered
+from ekte.stages.extract.questions import answer, question_hit
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
@@ -113,7 +117,11 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
 
 
 def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
-    nw, colons = leaders.label_words(row, lex)
+    nw, colons = leaders.label_words(row, lex)  # (a scan's leaders and item numbers glued to labels taken off)
+    nw = unbracketed(row, nw)
+    q = question_hit(row, nw, lex)
+    if q is not None:  # a questionnaire's question: its answer is below it
+        return [q]
     starts = label_starts(row)
     ends = sorted(cell_starts(row) - spanned(row, below))[1:] + [len(nw)]
     hits: list[Hit] = []
@@ -138,6 +146,9 @@ def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
     nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
     ci = cell_index(row, h.j - 1)
     cell_end = sum(len(c) for c in row.cells[:ci + 1])
+    if nxt < len(row.words) and nxt - h.j == 1 and item_number(row.words[h.j].text) and h.i > 0 \
+            and item_number(row.words[h.i - 1].text):  # numbered boxes ("Flur: 7 Flurstück: 123" keeps its 7)
+        nxt = h.j  # "14 Flur-Nr. 15 Flurstück-Nr.": the next box's number, not this label's value
     if h.j < min(cell_end, nxt):
         rest = row.words[h.j:min(cell_end, nxt)]
         value = V.strip_debris(" ".join(w.text for w in rest))
@@ -161,6 +172,8 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
     ci = cell_index(row, h.j - 1)
     col_end = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
     x_lo = lw.x0 - 3 * lw.char_w
+    if h.i > 1 and h.j == len(row.words) == len(row.cells[0]) and item_number(row.words[0].text):  # "12. Bitte …: Flur"
+        x_lo = min(x_lo, row.words[1].x0 - 3 * lw.char_w)  # an item's answer below begins under its text
     out: list[list[Word]] = []
     last_y, last_h, reach = row.y, lw.h, r + 1 + lines + 1
     for rr in range(r + 1, min(len(rws), r + lines + 4)):
@@ -185,8 +198,8 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
         if ws[0][0] in hit_starts:
             break
         taken = []
-        for k, w in ws:
-            if k in hit_starts:
+        for k, w in ws:  # up to the next label, or a gutter (a two-column page's other column: "… | Bezug")
+            if k in hit_starts or (taken and w.x0 - taken[-1].x1 > 8 * taken[-1].char_w):
                 break
             taken.append(w)
         out.append(taken)
@@ -257,25 +270,6 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
     _emit(out, f, vf(debris) if vf else V.v_text(debris), base, text)
 
 
-def with_house_numbers(cands: list[Cand]) -> list[Cand]:
-    """Street and house number asked in fields of their own ("Straße: Birkenallee",
-    "Hausnr.: 137a"): the street without a number takes the next house number
-    after it (within some three lines of text).  No house-number candidates remain."""
-    nums = sorted((c for c in cands if c.field == "hausnummer"), key=lambda c: c.start)
-    out = [c for c in cands if c.field != "hausnummer"]
-    waiting = [c for c in out if c.field == "strasse" and c.source == "below" and not c.ok]
-    out = [c for c in out if c not in waiting]  # a street below its label kept only with its number
-    for c in list(out) + waiting:
-        if c.field != "strasse" or c.ok or c.source not in ("right", "below") or any(ch.isdigit() for ch in c.value):
-            continue
-        n = next((n for n in nums if n.page == c.page and 0 < n.start - c.end <= 200), None)
-        if n is not None:
-            out.append(Cand(**{**c.__dict__, "value": f"{c.value} {n.value}", "ok": True, "end": n.end,
-                               "raw": f"{c.raw} {n.value}", "sim": min(c.sim, n.sim),
-                               "weak": c.weak and n.weak}))  # "Straße" weak alone, not with "Hausnr." beside it
-    return out
-
-
 #: the roles a document's own person may have (``extract.person_roles``)
 _OWN = ("applicant", "subject", "chair")
 
@@ -317,6 +311,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     heads = {s.row for s in sections}
     hits = {r: [h for h in row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None)
                 if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
+    caps = captions(rws, hits, sections)  # captions under their filled line: the value above them
+    claimed = {w.start for ws in caps.values() for w in ws}
     out: list[Cand] = []
     for r, row in enumerate(rws):
         starts = label_starts(row)
@@ -327,6 +323,9 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             role = said or role_at(sections, r, lw.x0, page_w)
             base = Cand(h.label.field, "", pno, 0, 0, "right", h.sim, h.colon, h.label.weak, role,
                         y=lw.cy / page_h, label=label, lead=h.i in starts or h.colon, said=said)
+            if (r, h.i) in caps:
+                _above(caps[(r, h.i)], row, h, base, out, validators)
+                continue
             right, own_cell = _value_right(row, h, hits[r])
             if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
                 right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
@@ -355,18 +354,28 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 # a file number's label with only words after it ("Ihr Zeichen, Ihre Nachricht vom"): look below
                 if (not own_cell or h.colon) and (len(out) > n or h.label.field != "aktenzeichen"):
                     continue
-            _below(rws, r, h, (hits, heads), base, out, validators)
+            _below(rws, r, h, (hits, heads, claimed), base, out, validators)
     return with_house_numbers(out)
 
 
+def _above(ws: list[Word], row: Row, h: Hit, base: Cand, out: list[Cand], validators: dict) -> None:
+    if ws:
+        base.source, base.start, base.end = "below", ws[0].start, ws[-1].end
+        base.dist = (row.words[h.i].cy - ws[0].cy) / row.words[h.i].h
+        parse_label_value(h, " ".join(w.text for w in ws), base, out, validators)
+
+
 def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[Cand], validators: dict) -> None:
-    """The candidates of a label's value below it (*where*: the hits of every row, the heading rows)."""
-    hits, heads = where
+    """The candidates of a label's value below it (*where*: the hits of every row, the heading rows, the
+    words that are a caption's value above it)."""
+    hits, heads, claimed = where
     lw = rws[r].words[h.i]
     below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name") else 1, heads)
     if not below:
         return
-    first = below[0]
+    first = answer(below[0])
+    if any(w.start in claimed for w in first):
+        return
     base.source, base.start, base.end = "below", first[0].start, first[-1].end
     # words of more than one cell below the label: something else stands in the value (a stamp's word)
     base.debris = cells_spanned(rws, first) > 1

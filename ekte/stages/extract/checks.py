@@ -84,7 +84,11 @@ BELOW = 0.01
 #: (a payment reference), "Unser Zeichen" (the writer's own), "Vorgangsnummer" do not
 FILE_NUMBER_LABELS = {"aktenzeichen", "az.", "az", "aktenz.", "geschäftszeichen", "gesch.-z.", "geschäftsz.",
                       "ihr zeichen", "ihr az.", "ihr aktenzeichen", "gz.", "gz", "gesch.-zeichen"}
-_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+(?:[-'][A-ZÄÖÜa-zäöüß][a-zäöüß]+)*")
+#: a name's letters: German and those of names from elsewhere written in Latin letters ("Yılmaz", "Renée",
+#: "Łukasz", "Dvořák", "Şahin")
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_LOW = "a-zß-öø-ÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺļľŀłńņňōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżž"
+_NAME = re.compile(rf"[{_UP}][{_LOW}]+(?:[-'][{_UP}{_LOW}][{_LOW}]+)*")
 _PARTICLES = {"von", "van", "de", "der", "zu", "den", "du", "da", "di", "la", "le", "ter", "vom", "zur"}
 _STREET = re.compile(r"[^\W\d_][\w.\-' ]*[^\W\d_.]\.?\s+\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?")
 _ORT = re.compile(r"[^\W\d_][^\W\d_ .\-()/]*(?:[ .\-/]+\(?[^\W\d_]+\)?)*\.?")
@@ -382,8 +386,15 @@ def capped(scored: list[tuple[Cand, float]], threshold: float,
     names = _names_at([c for c, _ in scored])
     dated = _dated([c for c, _ in scored])
     cap = max(0.0, threshold - BELOW)
+    firsts = {(c.page, c.role) for c, _ in scored if c.field == "vorname" and c.label and not c.pseudo}
     out = []
     for c, p in scored:
-        miss = unchecked(c, rivals, persons, names, facts, dated)
+        miss = [m for m in unchecked(c, rivals, persons, names, facts, dated) if m != "type" or not _beside(c, firsts)]
         out.append((c, min(p, cap) if miss else p, miss))
     return out
+
+
+def _beside(c: Cand, firsts: set) -> bool:
+    """"Name: Weber" with a "Vorname" label of its own in its section (a registration form's rows): the family name."""
+    return c.field == "nachname" and c.label == "name" and c.ok and not (c.repaired or c.debris or _overlaid(c)) \
+        and " " not in c.value and _name_ok(c.value) and (c.page, c.role) in firsts

@@ -5,9 +5,14 @@ groups in a narrow column, a date one digit per box, words across cells."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ekte.stages.extract import values as V
 from ekte.stages.layout import Row, Word
+
+if TYPE_CHECKING:
+    from ekte.stages.extract.candidates import Cand
 
 
 def boxed_date(rws: list[Row], ws: list[Word]) -> str | None:
@@ -93,3 +98,21 @@ def iban_tail(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, i
             if q is not None and q.ok and not q.repaired:
                 return joined, c[-1].end
     return text, ws[-1].end
+
+
+def with_house_numbers(cands: list[Cand]) -> list[Cand]:
+    """Street and house number asked in fields of their own ("Straße: Birkenallee",
+    "Hausnr.: 137a"): the street without a number takes the next house number
+    after it (within some three lines of text).  No house-number candidates remain."""
+    nums = sorted((c for c in cands if c.field == "hausnummer"), key=lambda c: c.start)
+    out = [c for c in cands if c.field != "hausnummer"]
+    waiting = [c for c in out if c.field == "strasse" and c.source == "below" and not c.ok]
+    out = [c for c in out if c not in waiting]  # a street below its label kept only with its number
+    for c in list(out) + waiting:
+        if c.field != "strasse" or c.ok or c.source not in ("right", "below") or any(ch.isdigit() for ch in c.value):
+            continue
+        n = next((n for n in nums if n.page == c.page and 0 < n.start - c.end <= 200), None)
+        if n is not None:
+            out.append(replace(c, value=f"{c.value} {n.value}", ok=True, end=n.end, raw=f"{c.raw} {n.value}",
+                               sim=min(c.sim, n.sim), weak=c.weak and n.weak))  # "Straße" weak alone, not with "Hausnr."
+    return out

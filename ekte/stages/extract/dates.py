@@ -44,16 +44,25 @@ def _mk(y: int, m: int, d: int) -> str | None:
         return None
 
 
+def _overlapping(s: str):
+    """The numeric date matches of *s*, each next one searched from the character after the last's start."""
+    m = _DATE_NUM.search(s)
+    while m:
+        yield m
+        m = _DATE_NUM.search(s, m.start() + 1)
+
+
 def parse_date_ex(s: str) -> tuple[str, bool, int, int] | None:
     """(DD.MM.YYYY, repaired, start, end) of the first real date in *s*:
     numeric (2- or 4-digit years), with month names or abbreviations
     ("6. Jan. 2026", "30. MRZ. 2026"), or ISO."""
     found: list[tuple[int, int, str, bool]] = []
-    for m in _DATE_NUM.finditer(s):
+    for m in _overlapping(s):
         d, _sep, mo, y = m.groups()
         fd, fmo, fy = fix_digits(d), fix_digits(mo), fix_digits(y)
-        if not (fd.isdigit() and fmo.isdigit() and fy.isdigit()):
-            continue
+        if not (fd.isdigit() and fmo.isdigit() and fy.isdigit()) or (
+                not d[0].isdigit() and m.start() and s[m.start() - 1].isalpha()):
+            continue  # (a word's last letter is no digit: "Kiel, 08.10.26" is not "1, 08.10")
         v = _mk(int(fy), int(fmo), int(fd))
         if v:
             found.append((m.start(), m.end(), v, (fd + fmo + fy) != (d + mo + y) or "," in m.group(0)))

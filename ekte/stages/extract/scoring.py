@@ -163,10 +163,12 @@ def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tup
 
 def _theirs_by_label(cs: list[Cand], own: list[str]) -> None:
     """A value found without a label (its shape, running text) that a label gives someone else
-    ("E-Mail (Bevollmächtigte/r): …") is theirs too -- unless a label gives it the document's person."""
+    ("E-Mail (Bevollmächtigte/r): …") is theirs too -- unless a label gives it the document's person.
+    So is a letter head's (the writer's, taken to be the person's): a carer writing for the person whose
+    own section names them as the carer."""
     labelled = [(vnorm(c.value), role_rank(c, own), c.role) for c in cs if c.source in ("right", "below")]
     for c in cs:
-        if c.source in ("right", "below") or c.role is not None:
+        if c.source in ("right", "below") or (c.role is not None and c.source != "header"):
             continue
         v = vnorm(c.value)
         theirs = [role for w, rank, role in labelled if w == v and rank >= 8]

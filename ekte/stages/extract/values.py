@@ -126,7 +126,7 @@ def v_verein(raw: str) -> Parsed | None:
     return Parsed(v, ok=bool(re.search(r"[^\W\d_]{2}", v))) if v else None
 
 
-_HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?"
+_HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}\s?[a-zA-Z]?)?(?:\s?½|\s1/2(?![\d/]))?"  # "22 1/2", "22½"
 HOUSE = _HOUSE  # a house number as written
 _STREET = re.compile(rf"([^\W\d_][^\d,;:]{{1,50}}?\.?)\s?({_HOUSE})(?![\d])")
 #: an Ort keeps its suffix as written: "Schwarzach (Tal)", "Rabenstein (Musterland)" -- not a remark ("(bitte …)");
@@ -154,7 +154,8 @@ def parse_address(raw: str) -> dict[str, str]:
                 head = tail  # the Ort first: "31362 Morgenroth, Brunnenweg 38"
     s = _STREET.search(head)
     if s:
-        street = clean(s.group(1) + " " + re.sub(r"\s+", "", s.group(2)))
+        house = re.sub(r"\s+", "", s.group(2))
+        street = clean(s.group(1) + " " + (house[:-3] + " 1/2" if s.group(2).endswith(" 1/2") else house))
         street = re.sub(r"\s+(\d)", r" \1", street)
         out["strasse"] = street
     return out

@@ -1,0 +1,53 @@
+"""A questionnaire's question as a label ("3. Wie lautet Ihr Familienname?", "Wann sind Sie
+geboren?", "Unter welcher Telefonnummer sind Sie erreichbar?"): a row that ends with a question
+mark and has a label's words anywhere in it -- or a word that asks for a field ("geboren",
+"wohnen") -- labels the answer below it, which begins where the question's text begins; an
+"Antwort:" before the answer is no part of it."""
+
+from __future__ import annotations
+
+from ekte.stages.extract.lexicon import Hit, Label, Lexicon, item_number
+from ekte.stages.layout import Row, Word
+
+#: words of a question that ask for a field without its label's words
+_ASKS = {"familiennamen": "nachname", "nachnamen": "nachname", "zunamen": "nachname", "geboren": "geburtsdatum",
+         "wohnen": "anschrift", "wohnt": "anschrift", "wohnhaft": "anschrift", "vornamen": "vorname"}
+#: "Wo sind Sie geboren?" asks the place, not the day
+_PLACE = {"wo", "wohin", "woher"}
+_ANSWER = ("antwort:", "antwort", "antwort -", "a:")
+
+
+def question_hit(row: Row, nw: list[str], lex: Lexicon) -> Hit | None:
+    """The label a question row asks for, spanning the whole question (its value is below it)."""
+    if len(row.words) < 2 or not row.words[-1].text.endswith("?"):
+        return None
+    first = 1 if item_number(row.words[0].text) else 0
+    words = [w.rstrip("?").rstrip(",") for w in nw]
+    if len(words) - first < 1:
+        return None
+    label = _asked_label(words[first:], lex)
+    return Hit(label, first, len(words), 1.0, True) if label else None
+
+
+def _asked_label(words: list[str], lex: Lexicon) -> Label | None:
+    for i in range(len(words)):
+        for k in range(min(lex.max_words, len(words) - i), 0, -1):
+            lab = lex.labels.get(" ".join(words[i:i + k]))
+            if lab is not None and lab.field != "other":
+                return lab
+    for w in words:
+        field = _ASKS.get(w)
+        if field == "geburtsdatum" and _PLACE & set(words):
+            return None
+        if field:
+            return lex.labels.get(field) or _first_label(lex, field)
+    return None
+
+
+def _first_label(lex: Lexicon, field: str) -> Label | None:
+    return next((lab for lab in lex.labels.values() if lab.field == field and not lab.weak), None)
+
+
+def answer(words: list[Word]) -> list[Word]:
+    """The answer's words without an "Antwort:" before them."""
+    return words[1:] if len(words) > 1 and words[0].text.lower() in _ANSWER else words
