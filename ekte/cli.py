@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, List, Optional
 
-from ekte import fastexit, starttrace
+from ekte import cli_early, fastexit, starttrace
 
 starttrace.mark("cli-import")
+cli_early.start()  # ekte ingest: the workers' fork server first, before typer, rich and the commands load
 import typer  # noqa: E402
 from rich.markup import escape  # noqa: E402
 

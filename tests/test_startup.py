@@ -94,3 +94,29 @@ def test_finish_runs_exit_handlers_flushes_and_keeps_the_status(tmp_path):
     p = subprocess.run([sys.executable, "-c", code, "thread"], capture_output=True, text=True, timeout=60)
     assert (p.returncode, p.stdout) == (7, "buffered, not flushed")
     assert (tmp_path / "handler").read_text() == "ran"
+
+
+def test_the_command_line_is_read_early_only_without_doubt():
+    from ekte.cli_early import ingest_args
+
+    assert ingest_args(["ingest", "in", "-w", "wd", "-j", "2", "--json", "-vv", "--log-format", "json"]) == \
+        (2, "json", ["in"])
+    assert ingest_args(["ingest", "-o", "ocr.jobs=1", "a.pdf", "b", "-v", "--verbose"]) == (2, "text", ["a.pdf", "b"])
+    for argv in (["export", "x"], ["ingest"], ["ingest", "-w", "wd"], ["ingest", "in", "--executor", "dask"],
+                 ["ingest", "in", "--scheduler", "tcp://h:1"], ["ingest", "in", "-j2"], ["ingest", "in", "--jobs=2"],
+                 ["ingest", "in", "--help"], ["ingest", "in", "--log-format", "xml"], ["ingest", "in", "-w"],
+                 ["ingest", "--", "in"]):
+        assert ingest_args(argv) is None, argv
+
+
+def test_ingest_starts_its_fork_server_before_the_command_line_is_built(tmp_path, born_digital):
+    src = tmp_path / "inbox"
+    src.mkdir()
+    shutil.copy(sorted(born_digital[0].glob("*.pdf"))[0], src)
+    p, marks = _ingest(src, tmp_path / "wd", tmp_path / "trace")
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert json.loads(p.stdout)["summary"]["by_status"]["archived"] == 1
+    coordinator = marks[0][0]
+    at = {m[1]: float(m[2]) for m in marks if m[0] == coordinator}
+    forkserver = [float(m[2]) for m in marks if m[0] != coordinator and m[1] == "process-start"]
+    assert forkserver and forkserver[0] <= at["cli-imported"]  # typer, rich and the commands load beside its preload

@@ -115,11 +115,12 @@ def _take_file(spec: Any, out: Cleaned, seen: set[str]) -> None:
                       "size": len(data)})
 
 
-def _file_specs(pdf: Any) -> Iterator[Any]:
-    """Every file specification with an embedded file, wherever it hangs."""
+def _file_specs(pdf: Any, dicts: list[Any] | None = None) -> Iterator[Any]:
+    """Every file specification with an embedded file, wherever it hangs
+    (among *dicts*, the file's dictionaries when read already)."""
     import pikepdf
 
-    for obj in _all_dicts(pdf):
+    for obj in _all_dicts(pdf) if dicts is None else dicts:
         if "/EF" in obj and isinstance(obj.get("/EF"), pikepdf.Dictionary):
             yield obj
 
@@ -186,13 +187,14 @@ def _annotations(pdf: Any, out: Cleaned) -> None:
             page.obj.Annots = pikepdf.Array(keep)
 
 
-def _sweep(pdf: Any, out: Cleaned) -> None:
-    """Every dictionary: additional actions, associated files and embedded
-    streams go; an action other than going to a page is cut off where it
-    hangs (``/A``, ``/OpenAction``, ``/Next`` chains)."""
+def _sweep(pdf: Any, out: Cleaned, dicts: list[Any] | None = None) -> None:
+    """Every dictionary (*dicts*: all of them, read already): additional
+    actions, associated files and embedded streams go; an action other than
+    going to a page is cut off where it hangs (``/A``, ``/OpenAction``,
+    ``/Next`` chains)."""
     import pikepdf
 
-    for d in list(_all_dicts(pdf)):
+    for d in list(_all_dicts(pdf)) if dicts is None else dicts:
         for key, what in (("/AA", "additional actions (/AA)"), ("/AF", "associated files (/AF)"),
                           ("/EF", ""), ("/JS", "" if _is_action(d) else "JavaScript")):
             if key in d:
@@ -223,14 +225,18 @@ def clean(src: Path, dst: Path) -> Cleaned:
     try:
         with pikepdf.open(src) as pdf:
             seen: set[str] = set()
-            specs = list(_file_specs(pdf))
+            dicts = list(_all_dicts(pdf))  # walked once (0.5 ms of a one-page document's 1.1, issue 12) ...
+            names = pdf.Root.get("/Names")
+            # ... and again only when something was taken out since (an emptied /EmbeddedFiles uncounted)
+            again = isinstance(names, pikepdf.Dictionary) and "/EmbeddedFiles" in names
+            specs = list(_file_specs(pdf, dicts))
             for spec in specs:
                 _take_file(spec, out, seen)
             if specs:
                 out.removed["embedded file"] += max(len(out.files), 1)
             _catalog(pdf, out)
             _annotations(pdf, out)
-            _sweep(pdf, out)
+            _sweep(pdf, out, None if out or again else dicts)
             if out:
                 pdf.remove_unreferenced_resources()
                 pdf.save(dst)
