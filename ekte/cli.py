@@ -27,7 +27,6 @@ from ekte.logs import setup_logging
 from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, json_on_exit, sigint_now, sigterm_now
 from ekte.render import err, out
 
-
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
 RUNS = ("ingest", "import-xdomea", "mail")
 app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
