@@ -160,7 +160,7 @@ class Admission:
                        media_type=cand.media_type or "")
         if item.given:
             doc.extra["given"] = item.given
-            doc.source = item.given.get("source", doc.source)
+            doc.source = intake.display(item.given.get("source", doc.source))  # a plugin's, as text (not UTF-8 too)
         first = self.seen.setdefault(cand.sha256, item)
         twin = self._twin(doc, item, first, cand) if first is not item else None
         if twin is not None:
@@ -280,7 +280,7 @@ class Admission:
                 continue
             given = dict(it.given)
             given.setdefault("source", f"{intake.display(path)}!/{intake.display(Path(it.path).name)}")
-            given["package"] = str(path)
+            given["package"] = intake.display(path)
             given.setdefault("provenance", {}).setdefault("source_plugin", name)
             items.append(WorkItem(Path(it.path), given, package=str(path), source_plugin=name))
         return items, rejected

@@ -37,6 +37,7 @@ from ekte import fsutil
 from ekte.errors import DocumentError
 from ekte.plugins import plugin_settings
 from ekte.sources import Rejected, Staged
+from ekte.stages.intake import display
 
 log = logging.getLogger("ekte.separate")
 
@@ -84,7 +85,8 @@ class SeparateSource:
         if kind == "pdf":
             import pypdfium2 as pdfium
 
-            pdf = pdfium.PdfDocument(str(path))
+            f = open(path, "rb")  # a file object: a name that is not UTF-8 (an old SMB share's) opens too
+            pdf = pdfium.PdfDocument(f)
             try:
                 for i in range(len(pdf)):
                     page = pdf[i]
@@ -95,6 +97,7 @@ class SeparateSource:
                     yield i, page.render(scale=scale, grayscale=True).to_pil().convert("L")
             finally:
                 pdf.close()
+                f.close()
         else:
             with Image.open(path) as im:
                 for i in range(getattr(im, "n_frames", 1)):
@@ -112,7 +115,7 @@ class SeparateSource:
             import pikepdf
 
             try:
-                with pikepdf.open(path) as pdf:
+                with open(path, "rb") as f, pikepdf.open(f) as pdf:  # (a name that is not UTF-8 too)
                     return len(pdf.pages)
             except (pikepdf.PdfError, pikepdf.PasswordError):
                 return 0
@@ -207,15 +210,15 @@ class SeparateSource:
         source_sha = fsutil.sha256_file(path)
         out: list[Staged | Rejected] = []
         for n, part in enumerate(parts):
-            target = staging / f"{path.stem}-part{n + 1:03d}.pdf"
+            target = staging / f"{display(path.stem)}-part{n + 1:03d}.pdf"  # a name that is not UTF-8 as \xNN
             self._write_part(path, kind, part["pages"], target)
             given = dict(part["given"])
             given["provenance"] = {
-                "system": "separate", "source": str(path), "source_sha256": source_sha,
+                "system": "separate", "source": display(path), "source_sha256": source_sha,
                 "pages": [p + 1 for p in part["pages"]], "part": n + 1, "parts": len(parts),
                 "separator": part["separator"], "separator_pages": sorted(p + 1 for p in sep_pages),
             }
-            given["source"] = f"{path}#pages={given['provenance']['pages'][0]}-{given['provenance']['pages'][-1]}"
+            given["source"] = f"{display(path)}#pages={given['provenance']['pages'][0]}-{given['provenance']['pages'][-1]}"
             out.append(Staged(target, given))
         log.info("batch split into %d part(s) at %d separator page(s)", len(parts), len(sep_pages))
         return out
@@ -225,7 +228,7 @@ class SeparateSource:
         if kind == "pdf":
             import pikepdf
 
-            with pikepdf.open(path) as src, pikepdf.new() as dst:
+            with open(path, "rb") as f, pikepdf.open(f) as src, pikepdf.new() as dst:
                 for i in pages:
                     dst.pages.append(src.pages[i])
                 # deterministic: the same batch gives byte-identical parts (re-runs are duplicates)

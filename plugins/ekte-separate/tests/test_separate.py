@@ -120,3 +120,27 @@ def test_foreign_barcodes_do_not_split(tmp_path):
     assert len(res["documents"]) == 1 and res["documents"][0]["pages"] == len(pages)
     m = json.loads(Path(res["documents"][0]["archive"], "metadata.json").read_text("utf-8"))
     assert m.get("provenance") is None
+
+
+def test_a_batch_whose_name_is_not_utf8_is_split_too(tmp_path):
+    """fresh29 F15: a batch named in Latin-1 ("M\\xfcller.pdf" from an old SMB share) was archived as ONE
+    document: pikepdf refused the surrogate-escaped name and the plugin's check failed with a warning."""
+    import os
+
+    import pikepdf
+
+    from helpers import SAMPLES
+
+    sep = tmp_path / "sep.pdf"
+    separator_page("PATCHT", zxingcpp.BarcodeFormat.Code128).save(sep, "PDF", resolution=DPI)
+    a, b = SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", SAMPLES / "inbox" / "tierhaltung-006-pdf.pdf"
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    name = inbox / os.fsdecode(b"M\xfcller-Stapel.pdf")
+    with pikepdf.open(a) as pa, pikepdf.open(sep) as ps, pikepdf.open(b) as pb, pikepdf.new() as out:
+        for src in (pa, ps, pb):
+            out.pages.extend(src.pages)
+        out.save(name)
+    res = ingest_json(inbox, "-w", tmp_path / "wd")  # (exit 1: a part may wait for review)
+    assert len(res["documents"]) == 2, [(d["status"], d.get("pages")) for d in res["documents"]]
+    assert all(d["source"].startswith(str(inbox / "M\\xfcller-Stapel.pdf#pages=")) for d in res["documents"]), res
