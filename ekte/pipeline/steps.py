@@ -172,7 +172,7 @@ def stale_quarantine(session: Any, doc: Document) -> str | None:
     except OSError:
         ours = False
     if reason.get("sha256") != doc.sha256 or not ours:
-        log.warning("doc %s: archived; its quarantine entry holds more than ekte wrote there, it is left", doc.id)
+        log.warning("doc %s: archived; its quarantine entry is not only ekte's copy of these bytes: left", doc.id)
         return None
     return str(reason.get("code") or "?")
 
@@ -183,9 +183,9 @@ def close_quarantine(session: Any, doc: Document) -> None:
     same original, so nothing is lost; a crash before leaves the entry, which retention and the
     quarantine listing judge by the journal's state."""
     folder = session.workdir / "quarantine" / doc.id
-    session.j.sync()
     gone = folder.with_name(f"{fsutil.tmp_prefix()}closed-{doc.id}")  # a dead process's leftover: cleaned
     try:
+        session.j.sync()  # (group commit: else at the batch's end) — not synced, the entry stays
         folder.rename(gone)  # out of sight at once, then removed
         fsutil.fsync_dir(folder.parent)
         shutil.rmtree(gone)
