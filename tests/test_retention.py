@@ -401,3 +401,15 @@ def test_a_rejected_documents_mark_goes_with_it(tmp_path):
     assert mark.is_file()
     r = _delete(wd, doc, "--force")
     assert r["deleted"] and f"review/rejected/{doc}.json" in r["removed"] and not mark.exists(), r
+
+
+def test_a_quarantine_entry_holding_more_than_ekte_wrote_stays(tmp_path):
+    """The closing of a quarantine entry removes only what ekte wrote there (the copy of the original,
+    reason.json): a file someone put beside them keeps the entry, and no ``quarantine/closed`` is recorded."""
+    wd, inbox = tmp_path / "wd", _inbox(tmp_path / "in", ["waffen_antrag-005-pdf.pdf"])
+    doc = ingest_json(inbox, "-w", wd, "-j", "1", "-o", "ocr.document_timeout=0.01")["documents"][0]["id"]
+    (wd / "quarantine" / doc / "notiz.txt").write_text("Rückruf Antragsteller\n")
+    assert ingest_json(inbox, "-w", wd, "-j", "1")["documents"][0]["status"] == "archived"
+    assert {p.name for p in (wd / "quarantine" / doc).iterdir()} == {"notiz.txt", "reason.json", "original.pdf"}
+    hist = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["events"]
+    assert not [e for e in hist if e["event"] == "closed"], hist
