@@ -359,3 +359,57 @@ def test_the_audit_trail_tells_a_forced_deletion_from_a_due_one(tmp_path):
     assert "nach Ablauf der Aufbewahrungsfrist gelöscht" in after and "vor Ende" not in after, after
     shown = run_ekte("review", "show", early, "-w", wd, check=None, env=de).stdout
     assert "nach Ablauf" not in shown, shown
+
+
+def test_content_archived_after_its_quarantine_is_due_by_its_own_period(tmp_path):
+    """fresh29 F13: a document quarantined (ocr_timeout) and archived by a later run kept its quarantine entry;
+    ``retention due`` listed it as a due quarantine and ``retention delete`` without --force deleted the archived
+    record decades early.  The entry is closed when the content is archived (an audit event), and retention judges
+    an entry by the journal: content it knows as archived is never a due quarantine (an entry left over — by a
+    crash before its removal, an older release — included)."""
+    wd, inbox = tmp_path / "wd", _inbox(tmp_path / "in", ["waffen_antrag-005-pdf.pdf"])
+    first = ingest_json(inbox, "-w", wd, "-j", "1", "-o", "ocr.document_timeout=0.01")["documents"][0]
+    doc = first["id"]
+    assert first["status"] == "quarantined" and first["error"]["code"] == "ocr_timeout", first
+    shutil.copytree(wd / "quarantine" / doc, tmp_path / "left-over")
+    again = ingest_json(inbox, "-w", wd, "-j", "1")["documents"][0]
+    assert (again["id"], again["status"]) == (doc, "archived"), again
+    assert not (wd / "quarantine" / doc).exists() and not list((wd / "quarantine").iterdir())
+    hist = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["events"]
+    closed = [e for e in hist if (e["stage"], e["event"]) == ("quarantine", "closed")]
+    assert len(closed) == 1 and "ocr_timeout" in closed[0]["detail"], hist
+    year = int(time.strftime("%Y"))
+    short = ("-o", "retention.quarantine_years=1", "--as-of", f"{year + 2}-06-01")  # an entry's period over
+    for entry in ("closed", "left over"):
+        due = json.loads(run_ekte("retention", "due", "-w", wd, "--json", *short, check=0).stdout)["documents"]
+        assert doc not in {e["id"] for e in due}, (entry, due)  # its own period (30 years) has not ended
+        r = _delete(wd, doc, *short, check=1)
+        assert not r["deleted"] and r["error"]["code"] == "retention_not_ended", (entry, r)
+        assert (wd / "archive" / doc[:2] / doc / "metadata.json").is_file()
+        shutil.copytree(tmp_path / "left-over", wd / "quarantine" / doc, dirs_exist_ok=True)  # same bytes, left
+    later = json.loads(run_ekte("retention", "due", "-w", wd, "--json", "--as-of", "2200-01-01", check=0).stdout)
+    assert [e["basis"] for e in later["documents"] if e["id"] == doc] == ["document_date"], later  # listed once
+
+
+def test_a_rejected_documents_mark_goes_with_it(tmp_path):
+    """fresh29 F9: ``review/rejected/<id>.json`` (SHA-256, reason, the clerk's name) stayed after the deletion."""
+    wd = tmp_path / "wd"
+    doc = ingest_json(_inbox(tmp_path / "in", BORN[:1]), "-w", wd, "-j", "1", "-o",
+                      "classify.threshold=0.99")["documents"][0]["id"]
+    run_ekte("review", "reject", doc, "--reason", "not_ours", "-w", wd, check=0)
+    mark = wd / "review" / "rejected" / f"{doc}.json"
+    assert mark.is_file()
+    r = _delete(wd, doc, "--force")
+    assert r["deleted"] and f"review/rejected/{doc}.json" in r["removed"] and not mark.exists(), r
+
+
+def test_a_quarantine_entry_holding_more_than_ekte_wrote_stays(tmp_path):
+    """The closing of a quarantine entry removes only what ekte wrote there (the copy of the original,
+    reason.json): a file someone put beside them keeps the entry, and no ``quarantine/closed`` is recorded."""
+    wd, inbox = tmp_path / "wd", _inbox(tmp_path / "in", ["waffen_antrag-005-pdf.pdf"])
+    doc = ingest_json(inbox, "-w", wd, "-j", "1", "-o", "ocr.document_timeout=0.01")["documents"][0]["id"]
+    (wd / "quarantine" / doc / "notiz.txt").write_text("Rückruf Antragsteller\n")
+    assert ingest_json(inbox, "-w", wd, "-j", "1")["documents"][0]["status"] == "archived"
+    assert {p.name for p in (wd / "quarantine" / doc).iterdir()} == {"notiz.txt", "reason.json", "original.pdf"}
+    hist = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["events"]
+    assert not [e for e in hist if e["event"] == "closed"], hist

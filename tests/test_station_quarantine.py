@@ -151,3 +151,40 @@ def test_one_download_of_the_original(st):
     finally:
         Path(original).unlink(missing_ok=True)
         original.write_bytes(data)
+
+
+def test_a_retry_that_exports_closes_the_entry_and_a_rebuild_keeps_it_exported(tmp_path):
+    """fresh29 F8, F3: after a retry that archived and exported the document its quarantine entry stayed
+    (another copy of the original outside the archive), and ``ekte journal rebuild`` put the exported document
+    back into quarantine; the retry's history event said "archiviert (Export offen)" of an exported one."""
+    import shutil
+
+    from helpers import run_ekte
+
+    wd = tmp_path / "work"
+    make_workdir(wd, [SAMPLES / "inbox" / "waffen_antrag-005-pdf.pdf"])  # in the Prüfkorb (threshold 0.99)
+    doc = _rows({"wd": wd}, "SELECT id FROM documents")[0][0]
+    server, url = start_server(wd, "-o", "classify.threshold=0.5")  # the retry archives and exports it
+    try:
+        h = token(wd, "anna", "review")
+        r = httpx.post(url + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"}, headers=h)
+        assert r.json()["state"] == "quarantined" and (wd / "quarantine" / doc / "reason.json").is_file()
+        assert httpx.post(url + f"/api/v1/quarantine/{doc}/retry",
+                          headers=token(wd, "chef", "quarantine")).status_code == 202
+        got = _outcome({"wd": wd, "url": url}, doc)
+    finally:
+        assert stop(server) == 0
+    assert (got["outcome"], got["state"]) == ("archived", "exported"), got
+    st = {"wd": wd}
+    assert _rows(st, "SELECT state FROM documents WHERE id=?", doc) == [("exported",)]
+    assert not (wd / "quarantine" / doc).exists()  # the archive holds the original: no second copy
+    events = _rows(st, "SELECT event, detail FROM events WHERE doc_id=? AND stage='quarantine'", doc)
+    assert [e[0] for e in events][-3:] == ["retry", "closed", "retry-finished"], events
+    assert '"code": "rejected"' in events[-2][1] and '"state": "exported"' in events[-1][1], events
+    shown = run_ekte("history", doc, "-w", wd, check=0, env={"EKTE_LANG": "de", "COLUMNS": "250"}).stdout
+    assert "Quarantäne-Eintrag geschlossen" in shown and "Export offen" not in shown, shown
+    copy = tmp_path / "copy"  # the rebuilt journal: exported content is no quarantine
+    shutil.copytree(wd, copy)
+    run_ekte("journal", "rebuild", "-w", copy, "--force", check=0)
+    rebuilt = _rows({"wd": copy}, "SELECT state FROM documents WHERE id=?", doc)
+    assert rebuilt in ([("archived",)], [("exported",)]), rebuilt

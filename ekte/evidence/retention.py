@@ -49,9 +49,10 @@ def entry(meta: dict[str, Any], profile: "Profile") -> dict[str, Any] | None:
             "basis": basis, "years": years, "ends": period_end(start, int(years), profile.retention.starts).isoformat()}
 
 
-def due(workdir: Path, profile: "Profile", as_of: str | None = None) -> list[dict[str, Any]]:
+def due(workdir: Path, profile: "Profile", as_of: str | None = None, journal: Any = None) -> list[dict[str, Any]]:
     """Every archived document whose retention ended before *as_of*
-    (default today), oldest first."""
+    (default today), oldest first; quarantine entries judged by *journal*'s
+    states (default: the working directory's, read-only)."""
     from ekte.stats import BadDate, day
 
     try:  # as the other date options: 2026-01-31 or 31.01.2026
@@ -61,7 +62,7 @@ def due(workdir: Path, profile: "Profile", as_of: str | None = None) -> list[dic
     root = Path(workdir) / "archive"
     if not root.is_dir():
         raise ConfigError(f"no archive in {workdir}")
-    out = quarantined(Path(workdir), profile, today)
+    out = quarantined(Path(workdir), profile, today, journal)
     for meta_path in sorted(root.glob("*/*/metadata.json")):
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
@@ -86,24 +87,50 @@ def quarantine_years(profile: "Profile") -> int | None:
     return min(periods) if periods else None
 
 
-def quarantined(workdir: Path, profile: "Profile", today: dt.date) -> list[dict[str, Any]]:
+#: the journal states of a document whose archive folder is its record: its retention is the document
+#: type's, never a left-over quarantine entry's
+ARCHIVE_STATES = ("archived", "exported", "review", "rejected")
+
+
+def quarantined(workdir: Path, profile: "Profile", today: dt.date, journal: Any = None) -> list[dict[str, Any]]:
     """The quarantine entries whose period ended before *today*: counted
-    from the day they were quarantined (``retention.starts`` as for documents)."""
+    from the day they were quarantined (``retention.starts`` as for documents);
+    not an entry of content the journal knows as archived (:data:`ARCHIVE_STATES`)."""
     years = quarantine_years(profile)
     out: list[dict[str, Any]] = []
+    read: list[tuple[Path, dict[str, Any], dt.date]] = []
     for reason in sorted((workdir / "quarantine").glob("*/reason.json")) if years else []:
         try:
             r = json.loads(reason.read_text("utf-8"))
-            start = dt.date.fromisoformat(str(r["time"])[:10])
+            read.append((reason, r, dt.date.fromisoformat(str(r["time"])[:10])))
         except (OSError, ValueError, KeyError, TypeError):
             continue  # a damaged entry: ekte review / the quarantine listing show it
+    states = _states(workdir, journal, [str(r.get("sha256")) for _p, r, _s in read]) if read else {}
+    for reason, r, start in read:
         ends = period_end(start, int(years or 0), profile.retention.starts)
-        if ends < today:
+        if ends < today and states.get(str(r.get("sha256"))) not in ARCHIVE_STATES:
             out.append({"id": reason.parent.name, "doctype": f"quarantined ({r.get('code') or '?'})",
                         "aktenzeichen": None, "date": start.isoformat(), "basis": "quarantined", "years": years,
                         "ends": ends.isoformat(), "overdue_days": (today - ends).days,
                         "archive": str(reason.parent)})
     return out
+
+
+def _states(workdir: Path, journal: Any, shas: list[str]) -> dict[str, str]:
+    """sha256 → the document's state in *journal*, else in the working directory's journal (read-only);
+    content the journal does not know (or no journal) is left out."""
+    from ekte.journal import JOURNAL_FILE, Journal
+
+    own = journal is None and (Path(workdir) / JOURNAL_FILE).is_file()
+    j = Journal(Path(workdir) / JOURNAL_FILE, readonly=True) if own else journal
+    if j is None:
+        return {}
+    try:
+        rows = (j.get(sha) for sha in dict.fromkeys(shas))
+        return {row["sha256"]: row["state"] for row in rows if row is not None}
+    finally:
+        if own:
+            j.close()
 
 
 def deleted_reason(tomb: Any) -> str:
@@ -145,7 +172,7 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
     reason = (reason or "").strip()
     if not reason:
         raise ConfigError("--reason: say why the documents are deleted (it is kept in the audit trail)")
-    due_ids = {e["id"]: e for e in due(session.workdir, session.profile, as_of) if "error" not in e} \
+    due_ids = {e["id"]: e for e in due(session.workdir, session.profile, as_of, session.j) if "error" not in e} \
         if (Path(session.workdir) / "archive").is_dir() else {}
     return [_delete_one(session, i, reason, actor, force, due_ids) for i in ids]
 
@@ -189,6 +216,14 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
     holder = j.claim(key)
     if holder is not None:
         return _refused(doc_id, "busy", f"another ekte process works on it ({holder.describe()})")
+    row = j.get(row["sha256"]) or row  # as it is now, under the claim (a run may have archived it meanwhile)
+    if entry_ is not None and entry_["basis"] == "quarantined" and row["state"] in ARCHIVE_STATES:
+        entry_ = None  # a quarantine entry's period ended, not the archived document's
+        if not force:
+            j.release(key)
+            return _refused(doc_id, "retention_not_ended", f"it is {row['state']} and its retention period has "
+                                                           "not ended (see ekte retention due); --force deletes "
+                                                           "it anyway")
     try:
         removed, changed, kept = _remove_files(session, row)
         j.tombstone(row, reason=reason, actor=actor, forced=entry_ is None,

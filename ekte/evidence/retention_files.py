@@ -3,8 +3,8 @@ as kept.
 
 Removed — every copy ekte keeps inside the working directory:
 
-* the archive folder, the review entry, the quarantine entry, cached page
-  images;
+* the archive folder, the review entry (and a clerk's rejection,
+  ``review/rejected/<id>.json``), the quarantine entry, cached page images;
 * the watch daemon's done copy of the original (``watch.after_export =
   "move"``) and the original ``ekte ingest --move`` moved: where they
   recorded it (a ``watch``/``done``, ``intake``/``moved`` event), and
@@ -83,7 +83,7 @@ def candidates(session: Any, row: Any) -> tuple[list[Path], list[str], list[Path
     wd = Path(session.workdir).resolve()
     doc_id = row["id"]
     paths = [session.j.archive_dir(row), wd / "archive" / doc_id[:2] / doc_id, wd / "review" / f"{doc_id}.json",
-             wd / "quarantine" / doc_id, wd / "cache" / "pages" / doc_id]
+             wd / "review" / "rejected" / f"{doc_id}.json", wd / "quarantine" / doc_id, wd / "cache" / "pages" / doc_id]
     exported, kept = export_paths(session, row)
     originals = done_copies(session, row)
     paths += exported + originals + api_records(wd, row)

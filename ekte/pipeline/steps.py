@@ -126,6 +126,7 @@ def archive(session: Any, doc: Document, original: Path, archival: Path, *, revi
     transaction (given back if anything fails before)."""
     j = session.j
     key = None if review else reserve_aktenzeichen(session, doc)
+    stale = None
     try:
         if processors:
             run_processors(session.pm, "before_archive", doc, session.profile)
@@ -139,14 +140,57 @@ def archive(session: Any, doc: Document, original: Path, archival: Path, *, revi
         if review:
             to_review(session, doc)
             evs.append(("classify", "review", f"confidence {doc.confidence:.3f}"))
+        stale = stale_quarantine(session, doc)
+        if stale is not None:
+            evs.append(("quarantine", "closed", {"code": stale}))
         j.set_state(doc.sha256, REVIEW if review else ARCHIVED, number=key, event=evs, **cols)
     except BaseException:
         if key is not None:
             j.release_number(key)
         raise
+    if stale is not None:
+        close_quarantine(session, doc)
     if review:
         log.info("doc %s waits for review (%s %.2f)", doc.id, doc.doctype, doc.confidence or 0)
     return adir
+
+
+#: what ekte writes into a quarantine entry (``original.<ext>`` besides): an entry holding anything else is left
+QUARANTINE_FILES = ("reason.json", "released.json")
+
+
+def stale_quarantine(session: Any, doc: Document) -> str | None:
+    """The reason code of *doc*'s quarantine entry when it is one of the same bytes that only ekte wrote (a
+    copy of the original, ``reason.json``, ``released.json``): archived now, it is closed; else None."""
+    folder = session.workdir / "quarantine" / doc.id
+    if not folder.is_dir():  # (one stat per archived document)
+        return None
+    reason = read_review_item(folder / "reason.json") or {}
+    try:
+        ours = all(p.name in QUARANTINE_FILES or (p.name.startswith("original") and p.is_file() and not p.is_symlink())
+                   for p in folder.iterdir())
+    except OSError:
+        ours = False
+    if reason.get("sha256") != doc.sha256 or not ours:
+        log.warning("doc %s: archived; its quarantine entry is not only ekte's copy of these bytes: left", doc.id)
+        return None
+    return str(reason.get("code") or "?")
+
+
+def close_quarantine(session: Any, doc: Document) -> None:
+    """Remove *doc*'s quarantine entry once the archive folder (written and synced by ``write_archive``)
+    and the journal's new state with its ``quarantine/closed`` event are durable: the archive holds the
+    same original, so nothing is lost; a crash before leaves the entry, which retention and the
+    quarantine listing judge by the journal's state."""
+    folder = session.workdir / "quarantine" / doc.id
+    gone = folder.with_name(f"{fsutil.tmp_prefix()}closed-{doc.id}")  # a dead process's leftover: cleaned
+    try:
+        session.j.sync()  # (group commit: else at the batch's end) — not synced, the entry stays
+        folder.rename(gone)  # out of sight at once, then removed
+        fsutil.fsync_dir(folder.parent)
+        shutil.rmtree(gone)
+    except OSError as e:
+        log.warning("doc %s: its closed quarantine entry was not removed (%s)", doc.id, e.strerror)
 
 
 def audit_events(session: Any, doc: Document, pending: list[tuple[str, str, Any]], *,

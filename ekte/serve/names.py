@@ -49,6 +49,7 @@ EVENT_NAMES = {
     ("retention", "deleted"): N_("deleted after its retention period"),
     ("review", "field-confirmed"): N_("field confirmed"), ("quarantine", "released"): N_("released from quarantine"),
     ("quarantine", "requarantined"): N_("back to quarantine"), ("archive", "sample-check"): N_("chosen for a sample check"),
+    ("quarantine", "closed"): N_("quarantine entry closed (archived)"),
     ("archive", "sealed"): N_("sealed"), ("archive", "timestamped"): N_("time-stamped"),
     ("archive", "xmp-skipped"): N_("metadata not written into the PDF"), ("export", "resumed"): N_("export resumed"),
     ("extract", "aktenzeichen-assigned"): N_("file reference assigned"),

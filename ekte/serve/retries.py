@@ -101,7 +101,7 @@ def text(r: Retry, gettext: Any) -> str:
     else:
         reason = r.code or ""
     out = gettext(TEXTS[r.outcome]).format(id=r.doc_id, reason=reason, code=r.exit_code)
-    if r.outcome in ("failed", "interrupted", "crashed") and r.state in AFTER:
+    if r.outcome in ("failed", "interrupted", "crashed") and r.state in AFTER:  # (an exported one: nothing to add)
         out += " " + gettext(AFTER[r.state])
     return out
 
@@ -189,9 +189,8 @@ def _back_to_quarantine(station: Any, j: Any, r: Retry) -> str:
 
 def settle(r: Retry, report: dict[str, Any], row: Any) -> None:
     """The outcome of a finished retry from its exit code, JSON report and the journal's *row*."""
-    r.state = row["state"] if row is not None else None
-    state = {"exported": "archived", "rejected": "archived"}.get(r.state or "", r.state)
-    r.state = state
+    r.state = row["state"] if row is not None else None  # as the journal says: "exported" is not "archived"
+    state = {"exported": "archived", "rejected": "archived"}.get(r.state or "", r.state)  # the outcome's word
     doc = next(iter(report.get("documents") or []), None) or {}
     failure = report.get("error") or {}
     r.finished = now_iso()
