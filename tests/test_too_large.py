@@ -15,7 +15,7 @@ LIMIT = ("-o", "intake.max_file_mb=1")
 def _big(path, mb=40):
     with open(path, "wb") as f:  # a sparse file: 40 MB long, almost no blocks on disk
         f.write(b"%PDF-1.4\n")
-        f.seek(mb * 1048576 - 6)
+        f.seek(int(mb * 1048576) - 6)
         f.write(b"%%EOF\n")
     return path
 
@@ -57,3 +57,13 @@ def test_the_daemon_renames_a_too_large_file_into_the_quarantine(tmp_path):
     assert kept.parent.name == "inbox" and kept.stat().st_ino == ino  # renamed, not copied
     reason = json.loads((kept.parent.parent / "reason.json").read_text())
     assert reason["code"] == "too_large"
+
+
+def test_the_size_in_the_message_is_over_the_limit_it_names(tmp_path):
+    """fresh29: a 1.3 MB file over a 1 MB limit read "The file has 1 MB, over intake.max_file_mb (1)"."""
+    from ekte.stages.intake import oversized as too_large
+
+    assert "has 1.3 MB, over intake.max_file_mb (1)" in too_large(_big(tmp_path / "a.pdf", 1.3), 1).message
+    assert "has 1.1 MB" in too_large(_big(tmp_path / "b.pdf", 1.02), 1).message  # rounded up, never down to 1.0
+    assert "has 40 MB" in too_large(_big(tmp_path / "c.pdf"), 1).message
+    assert too_large(_big(tmp_path / "d.pdf", 0.5), 1) is None

@@ -7,6 +7,7 @@ import errno
 import fnmatch
 import hashlib
 import logging
+import math
 import os
 import shutil
 import stat
@@ -204,7 +205,9 @@ def oversized(path: Path, max_mb: float) -> DocumentError | None:
         return None
     if not stat.S_ISREG(st.st_mode) or st.st_size <= int(max_mb * 1024 * 1024):
         return None
-    return DocumentError("too_large", f"The file has {st.st_size / 1048576:.0f} MB, over intake.max_file_mb "
+    d = 1 if st.st_size < 10 * 1048576 else 0  # rounded up: "1.1 MB, over … (1)", never "1 MB, over … (1)"
+    size = math.ceil(st.st_size / 1048576 * 10 ** d) / 10 ** d
+    return DocumentError("too_large", f"The file has {size:.{d}f} MB, over intake.max_file_mb "
                                       f"({max_mb:g}); it was not read, hashed or copied.", "intake")
 
 
