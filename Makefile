@@ -72,7 +72,7 @@ extract-model: venv
 # the type model's base set (ekte/models/classifier_base.json.gz): generated texts that ekte train --from-reviews
 # adds the clerks' reviews to, and its held-out check set (seconds; the same bytes each time)
 type-base: venv
-	$(BIN)/python samples/type_base.py --out ekte/models/classifier_base.json.gz --per-type 8 --check 3
+	$(BIN)/python samples/type_base.py --out ekte/models/classifier_base.json.gz --per-type 8 --check 3 --dev 10
 
 # The held-out set (samples/heldout): evaluation only, never for tuning or training.
 HELDOUT   ?= bench/out/heldout

@@ -56,6 +56,22 @@ def _with_truth(docs: list[Document], truth: dict[str, Any]) -> list[tuple[Docum
     return out
 
 
+def _from_folder(root: Path, truth: dict[str, Any] | None, analyze: Any
+                 ) -> tuple[list[str], list[str], list[tuple[Document, dict[str, str]]]]:
+    """Texts and types of DIR/<doctype>/…, or the documents of DIR with their truth."""
+    if not root.is_dir():
+        raise ConfigError(f"training folder not found: {root}")
+    if truth is not None:
+        return [], [], _with_truth(analyze([root]), truth)
+    texts, labels, to_read = _typed_folders(root)
+    label_of = {str(p): lab for p, lab in to_read}
+    for d in analyze([p for p, _ in to_read]) if to_read else []:
+        if not d.error and d.page_texts:
+            texts.append(d.text)
+            labels.append(label_of[d.source])
+    return texts, labels, []
+
+
 def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dict[str, Any] | None = None,
           from_reviews: bool = False, out: Path | None = None, analyze: Any = None) -> dict[str, Any]:
     """Fit and save the models; returns {"classifier": meta | None, "extractor": meta | None}.
@@ -74,18 +90,7 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
     accepted: list[tuple[Document, dict[str, str]]] = []
     reviewed: list[tuple[Document, dict[str, str]]] = []
     if directory is not None:
-        root = Path(directory)
-        if not root.is_dir():
-            raise ConfigError(f"training folder not found: {root}")
-        if truth is None:
-            texts, labels, to_read = _typed_folders(root)
-            label_of = {str(p): lab for p, lab in to_read}
-            for d in analyze([p for p, _ in to_read]) if to_read else []:
-                if not d.error and d.page_texts:
-                    texts.append(d.text)
-                    labels.append(label_of[d.source])
-        else:
-            labelled = _with_truth(analyze([root]), truth)
+        texts, labels, labelled = _from_folder(Path(directory), truth, analyze)
     if from_reviews:
         accepted = reviewed_documents(workdir, with_fields=False)
         reviewed = [(d, t) for d, t in accepted if t]

@@ -85,7 +85,8 @@ def _save(est: Any, meta: dict[str, Any], path: Path) -> None:
     from ekte import fsutil, workdirs
 
     fsutil.make_dirs(path.parent, 0o700)
-    workdirs.private(path.parent, 0o700)
+    if path.parent.name == "models":  # <workdir>/models (made 0755 by ekte before fresh29 F6); not a --out folder
+        workdirs.private(path.parent, 0o700)
     buf = io.BytesIO()
     joblib.dump({"meta": meta, "estimator": est}, buf)
     fsutil.write_bytes(path, buf.getvalue(), 0o600)
