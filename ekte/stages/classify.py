@@ -166,7 +166,7 @@ def build_estimator(n_per_class: int) -> Any:
     ])
     linear = LogisticRegression(C=20.0, max_iter=3000)
     if n_per_class >= 3:
-        clf: Any = CalibratedClassifierCV(linear, method="sigmoid", cv=min(5, n_per_class))
+        clf: Any = CalibratedClassifierCV(linear, method="sigmoid", cv=min(5, n_per_class), ensemble=False)
     else:
         clf = linear  # too few examples to calibrate; logistic probabilities as they are
     return Pipeline([("features", features), ("clf", clf)])
