@@ -16,7 +16,8 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 catalogs extract-model
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 \
+        catalogs extract-model type-base
 
 all: test
 
@@ -68,6 +69,11 @@ samples: venv
 # the field model shipped in ekte/models/extractor.json (generated training split; a few minutes: it OCRs scans)
 extract-model: venv
 	$(BIN)/python samples/train_default.py --out ekte/models/extractor.json --per-type 10 --scans 3 --dev 10
+
+# the type model's base set (ekte/models/classifier_base.json.gz): generated texts that ekte train --from-reviews
+# adds the clerks' reviews to, and its held-out check set (seconds; the same bytes each time)
+type-base: venv
+	$(BIN)/python samples/type_base.py --out ekte/models/classifier_base.json.gz --per-type 8 --check 3 --dev 10
 
 # The held-out set (samples/heldout): evaluation only, never for tuning or training.
 HELDOUT   ?= bench/out/heldout

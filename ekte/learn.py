@@ -10,6 +10,9 @@ documents.
   (method ``manual``) — adjust both models.  The field model then starts
   from the model in use and moves only as far as the corrections say
   (an L2 pull towards it), so a handful of corrections cannot undo it.
+  The reviewed documents are ADDED to the type model's base data (the
+  training folder DIR, else the base set shipped with ekte) and a model
+  that classifies the held-out check set worse is not saved (ekte.typemodel).
 """
 
 from __future__ import annotations
@@ -53,11 +56,28 @@ def _with_truth(docs: list[Document], truth: dict[str, Any]) -> list[tuple[Docum
     return out
 
 
+def _from_folder(root: Path, truth: dict[str, Any] | None, analyze: Any
+                 ) -> tuple[list[str], list[str], list[tuple[Document, dict[str, str]]]]:
+    """Texts and types of DIR/<doctype>/…, or the documents of DIR with their truth."""
+    if not root.is_dir():
+        raise ConfigError(f"training folder not found: {root}")
+    if truth is not None:
+        return [], [], _with_truth(analyze([root]), truth)
+    texts, labels, to_read = _typed_folders(root)
+    label_of = {str(p): lab for p, lab in to_read}
+    for d in analyze([p for p, _ in to_read]) if to_read else []:
+        if not d.error and d.page_texts:
+            texts.append(d.text)
+            labels.append(label_of[d.source])
+    return texts, labels, []
+
+
 def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dict[str, Any] | None = None,
           from_reviews: bool = False, out: Path | None = None, analyze: Any = None) -> dict[str, Any]:
     """Fit and save the models; returns {"classifier": meta | None, "extractor": meta | None}.
     *analyze* OCRs files as ingest would (``api.analyze`` bound to the profile)."""
-    from ekte.stages.classify import default_model_path, train_model
+    from ekte import typemodel
+    from ekte.stages.classify import default_model_path
     from ekte.stages.extract import LabelExtractor
     from ekte.stages.extract import default_model_path as field_model_path
     from ekte.stages.extract.train import examples, fit, reviewed_documents, save_model
@@ -67,44 +87,34 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
     texts: list[str] = []
     labels: list[str] = []
     labelled: list[tuple[Document, dict[str, str]]] = []
+    accepted: list[tuple[Document, dict[str, str]]] = []
     reviewed: list[tuple[Document, dict[str, str]]] = []
     if directory is not None:
-        root = Path(directory)
-        if not root.is_dir():
-            raise ConfigError(f"training folder not found: {root}")
-        if truth is None:
-            texts, labels, to_read = _typed_folders(root)
-            label_of = {str(p): lab for p, lab in to_read}
-            for d in analyze([p for p, _ in to_read]) if to_read else []:
-                if not d.error and d.page_texts:
-                    texts.append(d.text)
-                    labels.append(label_of[d.source])
-        else:
-            labelled = _with_truth(analyze([root]), truth)
+        texts, labels, labelled = _from_folder(Path(directory), truth, analyze)
     if from_reviews:
-        reviewed = reviewed_documents(workdir)
-        if not reviewed:
-            raise ConfigError(f"no accepted reviews with corrected fields in {workdir}")
-    for d, _t in labelled + reviewed:
+        accepted = reviewed_documents(workdir, with_fields=False)
+        reviewed = [(d, t) for d, t in accepted if t]
+        if not accepted:
+            raise ConfigError(f"no accepted reviews in {workdir}")
+    for d, _t in labelled:
         texts.append(d.text)
         labels.append(d.doctype or "")
-    if not texts:
+    if not texts and directory is not None:
         raise ConfigError(f"no training documents found below {directory} (expected one folder per document type, "
                           "or --truth)")
     result: dict[str, Any] = {"classifier": None, "extractor": None}
-    if len(set(labels)) >= 2:
+    if len(set(labels)) >= 2 or from_reviews:
         path = Path(out) if out else default_model_path(profile, workdir)
-        result["classifier"] = dict(train_model(texts, labels, profile, path), path=str(path))
-    elif not labelled and not reviewed:
+        revs = [(d.id, d.text, d.doctype or "") for d, _t in accepted] if from_reviews else []
+        meta = typemodel.train(texts, labels, profile, path, base=directory is None, reviewed=revs)
+        result["classifier"] = dict(meta, path=str(path))
+    elif not labelled:
         raise ConfigError("training needs documents of at least two document types")
     data = [e for d, t in labelled for e in examples(d, profile, t)]
     data += [e for d, t in reviewed for e in examples(d, profile, t, only=t)]
     if (labelled or reviewed) and not any(right for _f, right in data):
         # nothing to learn from (fresh25 #5): said so, the model left as it was
         result["unchanged"] = NOT_AMONG_CANDIDATES
-        if result["classifier"] is None:
-            raise ConfigError(f"nothing learned: {NOT_AMONG_CANDIDATES}"
-                              + ("; the type model needs documents of at least two types" if reviewed else ""))
     elif labelled or reviewed:
         current = LabelExtractor()
         current.configure(profile, workdir)
@@ -112,4 +122,9 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
         model = fit(data, prior, l2=4.0 if prior else 1.0,
                     meta={"documents": len(labelled), "reviews": len(reviewed)})
         result["extractor"] = save_model(model, field_model_path(profile, workdir), profile)
+    refused = result["classifier"] is not None and result["classifier"].get("refused")
+    if result["extractor"] is None and (refused or result["classifier"] is None):
+        why = [typemodel.refusal(result["classifier"])] if refused else []
+        why += [NOT_AMONG_CANDIDATES] if result.get("unchanged") else []
+        raise ConfigError("nothing learned: " + "; ".join(why or ["no field corrections in the reviews"]))
     return result

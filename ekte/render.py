@@ -272,16 +272,22 @@ def reliability(r: dict[str, Any]) -> None:
 
 def trained(r: dict[str, Any]) -> None:
     """What ``ekte train`` saved."""
-    if r["classifier"]:
-        m = r["classifier"]
+    m = r["classifier"]
+    if m and m.get("refused"):
+        from ekte.typemodel import refusal
+
+        out.print(refusal(m), highlight=False, markup=False)
+    elif m:
         per = ", ".join(f"{k} {v}" for k, v in m["per_class"].items())
-        out.print(f"model saved to {m['path']} ({m['documents']} documents: {per})", highlight=False)
+        base = f"; {m['base_documents']} of them ekte's base set" if m.get("base") == "ekte" else ""
+        out.print(f"model saved to {m['path']} ({m['documents']} documents: {per}{base})", highlight=False,
+                  markup=False)
     if r["extractor"]:
         m = r["extractor"]
         out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
                   f"{m['examples']} candidate values)", highlight=False)
     if r.get("unchanged"):
-        out.print(r["unchanged"], highlight=False)
+        out.print(r["unchanged"], highlight=False, markup=False)  # "[extract.labels]" is no markup (fresh29 F5)
 
 
 def review_queue(items: list[dict[str, Any]]) -> None:

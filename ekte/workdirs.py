@@ -58,6 +58,8 @@ def prepare(workdir: Path, subdirs: tuple[str, ...]) -> None:
         _make(workdir / sub, PASSAGE if sub == "export" else 0o700)
     for sub in PRIVATE_DIRS:
         private(workdir / sub, 0o700)
+    for f in (workdir / "models").glob("*"):
+        private(f)  # a model file written 0644 before fresh29 F6
 
 
 def private(path: Path, mode: int = 0o600) -> None:

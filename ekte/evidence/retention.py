@@ -243,6 +243,7 @@ def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str], list[st
 
     from ekte import fsutil
     from ekte.evidence.retention_files import _shown, candidates, forget_exports, prune_done, recorded
+    from ekte.typemodel import mark_for_retraining
 
     wd = Path(session.workdir).resolve()
     paths, kept, originals = candidates(session, row)
@@ -267,4 +268,6 @@ def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str], list[st
     told = forget_exports(session, row)
     removed += [_shown(wd, Path(p)) for p in told["removed"]]
     changed = [_shown(wd, Path(p)) for p in told["changed"]]
+    kept += [f"models/{m}: trained with this document (no words of it; its share of the weights stays until "
+             "the next ekte train --from-reviews) — marked for retraining" for m in mark_for_retraining(wd, row["id"])]
     return removed, changed, list(dict.fromkeys(kept + told["kept"]))

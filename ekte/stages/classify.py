@@ -15,7 +15,8 @@ Built-ins:
   unassigned, so a document with few hits gets a low confidence.
 * :class:`ModelClassifier` — a scikit-learn model trained by
   ``ekte train`` (TF-IDF on words and on character n-grams, logistic
-  regression with calibrated probabilities), used when its file exists.
+  regression with calibrated probabilities; trained in ekte.typemodel),
+  used when its file exists.
 """
 
 from __future__ import annotations
@@ -165,48 +166,10 @@ def build_estimator(n_per_class: int) -> Any:
     ])
     linear = LogisticRegression(C=20.0, max_iter=3000)
     if n_per_class >= 3:
-        clf: Any = CalibratedClassifierCV(linear, method="sigmoid", cv=min(5, n_per_class))
+        clf: Any = CalibratedClassifierCV(linear, method="sigmoid", cv=min(5, n_per_class), ensemble=False)
     else:
         clf = linear  # too few examples to calibrate; logistic probabilities as they are
     return Pipeline([("features", features), ("clf", clf)])
-
-
-def train_model(texts: list[str], labels: list[str], profile: "Profile", path: Path) -> dict[str, Any]:
-    """Fit and save (atomically) a model; returns its metadata."""
-    import datetime as dt
-    from collections import Counter
-
-    import joblib
-    import sklearn
-
-    from ekte import __version__, fsutil
-
-    unknown = sorted(set(labels) - set(profile.doctypes))
-    if unknown:
-        from ekte.errors import ConfigError
-
-        raise ConfigError(f"training folders name unknown document types: {', '.join(unknown)}")
-    counts = Counter(labels)
-    if len(counts) < 2:
-        from ekte.errors import ConfigError
-
-        raise ConfigError("training needs documents of at least two document types")
-    est = build_estimator(min(counts.values()))
-    est.fit([normalize(t) for t in texts], labels)
-    meta = {
-        "format": MODEL_FORMAT, "ekte": __version__, "sklearn": sklearn.__version__, "profile": profile.name,
-        "classes": sorted(counts), "documents": len(texts), "per_class": dict(sorted(counts.items())),
-        "trained": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(fsutil.tmp_prefix() + path.name)
-    joblib.dump({"meta": meta, "estimator": est}, tmp)
-    import os
-
-    os.replace(tmp, path)
-    fsutil.write_json(path.with_suffix(".json"), meta)
-    return meta
 
 
 class ModelClassifier:

@@ -85,9 +85,10 @@ def save_model(model: FieldModel, path: Path, profile: "Profile", stamp: bool = 
 
 # -- the review queue as training data ----------------------------------------------
 
-def reviewed_documents(workdir: Path) -> list[tuple["Document", dict[str, str]]]:
+def reviewed_documents(workdir: Path, with_fields: bool = True) -> list[tuple["Document", dict[str, str]]]:
     """Documents a clerk accepted from the review queue, with the fields they
-    typed (method ``manual``) as truth and the words of their archived PDF.
+    typed (method ``manual``) as truth and the words of their archived PDF
+    (*with_fields*: only those with such fields; else every one, for the type model).
     Reads the journal and the archive only (the watcher may be running)."""
     from ekte.journal import Journal
     from ekte.model import document_from_metadata
@@ -119,6 +120,6 @@ def reviewed_documents(workdir: Path) -> list[tuple["Document", dict[str, str]]]
             log.warning("document %s: archive unreadable, not used for training", doc_id)
             continue
         truth = {k: f["value"] for k, f in (meta.get("fields") or {}).items() if f.get("method") == "manual"}
-        if truth:
+        if truth or not with_fields:
             out.append((doc, truth))
     return out

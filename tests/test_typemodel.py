@@ -1,0 +1,115 @@
+"""The type model learned from reviews (fresh29 F5, F6): clerks' reviews are
+added to the base data, never a model of the reviews alone; a retrained model
+that classifies the held-out check set worse is not saved; the model file is
+private and keeps no words of reviewed documents; deleting a reviewed
+document marks the model for retraining."""
+
+import json
+import os
+import re
+import shutil
+import stat
+
+import joblib
+import pytest
+
+from helpers import SAMPLES, ingest_json, run_ekte
+from ekte import typemodel, workdirs
+from ekte.profile import load_profile
+from ekte.stages.classify import ModelClassifier, default_model_path
+from ekte.stages.extract.train import reviewed_documents
+
+INBOX = SAMPLES / "inbox"
+FILES = ["bauantrag-002-pdf.pdf", "eingliederungshilfe-008-pdf.pdf", "tierhaltung-006-pdf.pdf",
+         "waffen_antrag-005-pdf.pdf"]
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    """A working directory where a clerk accepted two documents of two types (all went to review)."""
+    tmp = tmp_path_factory.mktemp("tm")
+    inbox = tmp / "in"
+    inbox.mkdir()
+    for f in FILES:
+        shutil.copy(INBOX / f, inbox / f)
+    wd = tmp / "wd"
+    docs = {d["source"].rsplit("/", 1)[-1]: d for d in
+            ingest_json(inbox, "-w", wd, "-o", "classify.threshold=1", check=1)["documents"]}
+    assert all(d["status"] == "review" for d in docs.values())
+    for f in FILES[:2]:
+        run_ekte("review", "accept", docs[f]["id"], "-w", wd, "--set", "nachname=Schwarz", check=0)
+    p = run_ekte("train", "--from-reviews", "-w", wd, check=0)
+    return wd, docs, p
+
+
+def _sure(wd, name):
+    c = json.loads(run_ekte("classify", "--json", "-w", wd, INBOX / name, check=None).stdout)["documents"][0]
+    return c["doctype"], c["confidence"]
+
+
+def test_reviews_are_added_to_the_base_data_and_other_types_stay_sure(reviewed):
+    wd, _docs, p = reviewed
+    n = len(typemodel.base_set(load_profile())[0])
+    assert "model saved to" in p.stdout and f"{n} of them ekte's base set" in " ".join(p.stdout.split()), p.stdout
+    meta = json.loads((wd / "models" / "landkreis.classifier.json").read_text())
+    assert meta["base"] == "ekte" and len(meta["classes"]) == 9 and meta["documents"] == n + 2
+    assert len(meta["reviews"]) == 2 and meta["check"]["new"] >= meta["check"]["current"]
+    prof = load_profile()
+    for name in FILES[2:]:  # types no clerk reviewed: still right and above the threshold (main: 0.49)
+        doctype, conf = _sure(wd, name)
+        assert doctype == name.split("-")[0] and conf >= prof.classify.threshold, (name, conf)
+
+
+def test_model_file_is_private_and_keeps_no_words_of_reviewed_documents(reviewed):
+    wd, _docs, _p = reviewed
+    model = wd / "models" / "landkreis.classifier.joblib"
+    assert stat.S_IMODE(os.stat(wd / "models").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(model).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(model.with_suffix(".json")).st_mode) == 0o600
+    features = joblib.load(model)["estimator"].named_steps["features"]
+    vocab = set(features.transformer_list[0][1].vocabulary_)
+    base = " ".join(typemodel.base_set(load_profile())[0]).lower()
+    words = set()
+    for d, _t in reviewed_documents(wd, with_fields=False):
+        words |= set(re.findall(r"\w[\w\-§]+", d.text.lower()))
+    own = {w for w in words if w not in base}  # names, streets … of the reviewed documents only
+    assert own, "the reviewed documents have words the base set has not"
+    assert not own & vocab
+
+
+def test_a_worse_model_is_not_saved(tmp_path):
+    """The guard: reviews that teach the wrong types make a model that classifies the
+    check set worse than the rules alone — it is not written, and says why."""
+    prof = load_profile()
+    texts, labels = typemodel.base_set(prof, "check")
+    wrong = {t: labels[(i + 3) % len(labels)] for i, t in enumerate(sorted(set(labels)))}
+    revs = [(f"{i:016x}", x, wrong[t]) for i, (x, t) in enumerate(zip(texts, labels))] * 3
+    path = default_model_path(prof, tmp_path)
+    meta = typemodel.train([], [], prof, path, base=True, reviewed=revs)
+    assert meta.get("refused") and meta["check"]["new"] < meta["check"]["current"]
+    assert not path.exists() and not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+    assert typemodel.refusal(meta).startswith("the type model was not saved")
+    # a sound one is saved and then is the model in use
+    good = typemodel.train([], [], prof, path, base=True, reviewed=revs[:1])
+    assert not good.get("refused") and ModelClassifier(path).info()["documents"] == len(typemodel.base_set(prof)[0]) + 1
+
+
+def test_deleting_a_reviewed_document_marks_the_model_for_retraining(reviewed, tmp_path):
+    wd0, docs, _p = reviewed
+    wd = tmp_path / "wd"
+    shutil.copytree(wd0, wd, symlinks=True)
+    # a model written world-readable by an older ekte is made private when ekte opens the directory
+    os.chmod(wd / "models", 0o755)
+    os.chmod(wd / "models" / "landkreis.classifier.joblib", 0o644)
+    workdirs.prepare(wd, ())
+    assert stat.S_IMODE(os.stat(wd / "models").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(wd / "models" / "landkreis.classifier.joblib").st_mode) == 0o600
+    victim = docs[FILES[0]]["id"]
+    (r,) = json.loads(run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Test", "--force", "--json",
+                               check=0).stdout)["documents"]
+    assert any("marked for retraining" in k for k in r["kept"]), r
+    mark = wd / "models" / "landkreis.classifier.retrain"
+    assert mark.read_text().strip() == victim and stat.S_IMODE(os.stat(mark).st_mode) == 0o600
+    p = run_ekte("train", "--from-reviews", "-w", wd, check=0)
+    assert not mark.exists(), p.stdout
+    assert victim not in json.loads((wd / "models" / "landkreis.classifier.json").read_text())["reviews"]
