@@ -2,7 +2,7 @@
 
 What ekte keeps is private to the service user, whatever the umask:
 the journal (and its ``-wal``/``-shm``) 0600; the archive, quarantine,
-review queue, scratch space, status files and the done folder 0700 (files
+review queue, deletion records, scratch space, status files and the done folder 0700 (files
 0600).  While a session is open the process's umask is 077, so every file
 ekte writes there is born private; folders that exist already are made
 private when ekte opens them.  The working directory itself is 0711 when
@@ -26,7 +26,7 @@ from ekte.errors import ConfigError, EnvironmentFailure
 log = logging.getLogger("ekte")
 
 JOURNAL_FILE = "journal.sqlite"
-PRIVATE_DIRS = ("archive", "quarantine", "review", "tmp", "status.d", "done", "reports", "models")
+PRIVATE_DIRS = ("archive", "quarantine", "review", "tmp", "status.d", "done", "reports", "models", "deleted")
 PASSAGE = 0o711  # the working directory and export/: pass through, not list
 
 
