@@ -64,3 +64,43 @@ def test_a_rebuilt_journal_keeps_the_deletion_and_the_content_does_not_come_back
     r = _delete(pre, doc_id)  # completes it
     assert r["deleted"] and f"archive/{doc_id[:2]}/{doc_id}" in r["removed"], r
     assert run_ekte("journal", "check", "-w", pre).returncode == 0
+
+
+def test_a_hot_folder_given_relative_is_deleted_from_and_an_old_relative_record_is_found(tmp_path):
+    """fresh29 F11: with ``-w wd -o connectors.komxwork.path=hot`` the journal recorded "wd/hot/<uuid>.pdf"
+    (relative to the shell's folder) and ``retention delete`` looked for wd/wd/hot/…: the PDF, index and .ready
+    marker (names, addresses) stayed, named nowhere.  Recorded absolute now; old relative records are found."""
+    _inbox(tmp_path / "in")
+    _inbox(tmp_path / "in2", "kfz_zulassung-001-pdf.pdf")
+    hot = ("-c", "komxwork", "-o", "connectors.komxwork.path=hot")
+
+    def ingest(inbox: str) -> tuple[str, str]:
+        p = run_ekte("ingest", "--json", inbox, "-w", "wd", "-j", "1", "-v", *hot, cwd=tmp_path, check=None)
+        d = json.loads(p.stdout)["documents"][0]
+        # (fresh29 F4) the resolved folder of a relative connectors.*.path is logged once
+        assert p.stderr.count(f"connector komxwork exports to {tmp_path / 'wd' / 'hot'}\n") == 1, p.stderr
+        return d["id"], d["exports"]["komxwork"]
+
+    def delete(doc_id: str, cwd: Path, wd: str) -> dict:
+        p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "x", "--force", "--json", *hot[2:], cwd=cwd,
+                     check=0)
+        return json.loads(p.stdout)["documents"][0]
+
+    first, loc = ingest("in")
+    assert Path(loc).is_absolute() and Path(loc).parent == tmp_path / "wd" / "hot", loc
+    mine = {f.name for f in (tmp_path / "wd" / "hot").iterdir() if f.stem == Path(loc).stem}
+    assert len(mine) == 3, mine  # pdf, index, .ready
+    r = delete(first, tmp_path, "wd")
+    assert {f"hot/{m}" for m in mine} <= set(r["removed"]) and r["kept"] == [], r
+    assert not any(f.stem == Path(loc).stem for f in (tmp_path / "wd" / "hot").iterdir())
+    # a record as older versions wrote it (relative to the shell's folder), deleted from another folder
+    second, loc2 = ingest("in2")
+    db = sqlite3.connect(tmp_path / "wd" / "journal.sqlite")
+    with db:
+        db.execute("UPDATE exports SET location=? WHERE doc_id=?", (f"wd/hot/{Path(loc2).name}", second))
+    db.close()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = delete(second, elsewhere, str(tmp_path / "wd"))
+    assert f"hot/{Path(loc2).name}" in r["removed"] and r["kept"] == [], r
+    assert not any(f.stem == Path(loc2).stem for f in (tmp_path / "wd" / "hot").iterdir())
