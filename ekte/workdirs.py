@@ -16,6 +16,7 @@ working directory; every other command needs an existing one
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -50,10 +51,18 @@ def prepare(workdir: Path, subdirs: tuple[str, ...]) -> None:
     """Make the working directory and its folders (with their roles' modes)
     and make existing private folders private."""
     workdir = Path(workdir)
-    if not workdir.exists():
-        if workdir.parent != workdir:
-            workdir.parent.mkdir(parents=True, exist_ok=True)
-        _make(workdir, PASSAGE)
+    try:
+        if workdir.exists() and not workdir.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder")
+        if not workdir.exists():
+            if workdir.parent != workdir:
+                workdir.parent.mkdir(parents=True, exist_ok=True)
+            _make(workdir, PASSAGE)
+    except (NotADirectoryError, FileExistsError, FileNotFoundError) as e:  # a file on the way, /proc: exit 2
+        blocker = next((p for p in (workdir, *workdir.parents) if p.is_file()), None)
+        why = f"{blocker} is a file, not a folder" if blocker else f"it cannot be made there ({e.strerror})"
+        raise ConfigError(f"the working directory {workdir} cannot be used: {why} (check --workdir or "
+                          "$EKTE_HOME)") from None
     for sub in subdirs:
         _make(workdir / sub, PASSAGE if sub == "export" else 0o700)
     for sub in PRIVATE_DIRS:
