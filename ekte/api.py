@@ -287,7 +287,7 @@ def watch(paths: list[str | Path], *, profile: str | Profile | None = None, work
     session = Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins)
     w = Watcher(session, path_list(paths), polling=polling, stable_seconds=stable_seconds,
                 rescan_seconds=None if rescan_minutes is None else rescan_minutes * 60, grace_seconds=grace_seconds,
-                done_dir=Path(done_dir) if done_dir else None)
+                done_dir=Path(done_dir).absolute() if done_dir else None)  # as --workdir: the current folder
     return w.run()
 
 

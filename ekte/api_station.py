@@ -98,6 +98,7 @@ def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, 
         raise ConfigError(f"no journal in {wd} (nothing ingested yet?)")
     j = Journal(wd / JOURNAL_FILE, readonly=True)
     try:
+        j.quick_check()  # figures from a damaged journal are not figures (exit 75)
         return _stats.compute(j, _profile(profile, overrides), since=since, until=until, by=by)
     finally:
         j.close()

@@ -182,7 +182,7 @@ SchedulerOpt = Annotated[Optional[str], typer.Option(
 MoveOpt = Annotated[Optional[Path], typer.Option(
     "--move", metavar="DIR", help="Move originals here once exported (their path relative to the input kept).")]
 DoneOpt = Annotated[Optional[Path], typer.Option(
-    "--done", metavar="DIR", help="Where inputs go after export (default: <workdir>/done).")]
+    "--done", metavar="DIR", help="Where inputs go after export (relative: to the current folder; default: <workdir>/done).")]
 ReportOpt = Annotated[Optional[Path], typer.Option(
     "--report", metavar="FILE.html", help="Also write a self-contained HTML report of this batch (with charts).")]
 SharedRootOpt = Annotated[Optional[Path], typer.Option(

@@ -110,6 +110,8 @@ class Redact(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "ekte_composed", False) and record.name == "ekte.serve.access":
             return True  # the station's access line: method, route pattern, status, time (nothing from input)
+        if getattr(record, "ekte_setting", False):
+            return True  # composed of the operator's settings alone (a connector's resolved export folder)
         try:
             msg = record.getMessage()
         except Exception:  # noqa: BLE001 - a library's bad format string must not end the run

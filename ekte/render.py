@@ -313,8 +313,13 @@ def journal_rebuilt(r: dict[str, Any]) -> None:
     states = ", ".join(f"{k} {v}" for k, v in sorted(r["states"].items())) or "no documents"
     out.print(f"journal rebuilt from the archive: {states}; running numbers: "
               + (", ".join(f"{k} → {v}" for k, v in r.get("counters", {}).items()) or "none"), highlight=False)
+    if r.get("deleted"):
+        out.print(f"deletions restored from deleted/: {r['deleted']} (their tombstones and audit entries)",
+                  highlight=False)
     for k in r.get("kept", []):
         out.print(f"the old journal is kept as {k}", highlight=False)
+    for u in r.get("unfinished", []):
+        out.print(f"  unfinished deletion {u}", highlight=False)
     for s in r["skipped"]:
         out.print(f"  skipped {s}", highlight=False)
     out.print("documents are 'archived' until ekte export --all (or the daemon) has asked each connector again",

@@ -2,7 +2,7 @@
 
 What ekte keeps is private to the service user, whatever the umask:
 the journal (and its ``-wal``/``-shm``) 0600; the archive, quarantine,
-review queue, scratch space, status files and the done folder 0700 (files
+review queue, deletion records, scratch space, status files and the done folder 0700 (files
 0600).  While a session is open the process's umask is 077, so every file
 ekte writes there is born private; folders that exist already are made
 private when ekte opens them.  The working directory itself is 0711 when
@@ -16,6 +16,7 @@ working directory; every other command needs an existing one
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -26,7 +27,7 @@ from ekte.errors import ConfigError, EnvironmentFailure
 log = logging.getLogger("ekte")
 
 JOURNAL_FILE = "journal.sqlite"
-PRIVATE_DIRS = ("archive", "quarantine", "review", "tmp", "status.d", "done", "reports", "models")
+PRIVATE_DIRS = ("archive", "quarantine", "review", "tmp", "status.d", "done", "reports", "models", "deleted")
 PASSAGE = 0o711  # the working directory and export/: pass through, not list
 
 
@@ -50,10 +51,18 @@ def prepare(workdir: Path, subdirs: tuple[str, ...]) -> None:
     """Make the working directory and its folders (with their roles' modes)
     and make existing private folders private."""
     workdir = Path(workdir)
-    if not workdir.exists():
-        if workdir.parent != workdir:
-            workdir.parent.mkdir(parents=True, exist_ok=True)
-        _make(workdir, PASSAGE)
+    try:
+        if workdir.exists() and not workdir.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder")
+        if not workdir.exists():
+            if workdir.parent != workdir:
+                workdir.parent.mkdir(parents=True, exist_ok=True)
+            _make(workdir, PASSAGE)
+    except (NotADirectoryError, FileExistsError, FileNotFoundError) as e:  # a file on the way, /proc: exit 2
+        blocker = next((p for p in (workdir, *workdir.parents) if p.is_file()), None)
+        why = f"{blocker} is a file, not a folder" if blocker else f"it cannot be made there ({e.strerror})"
+        raise ConfigError(f"the working directory {workdir} cannot be used: {why} (check --workdir or "
+                          "$EKTE_HOME)") from None
     for sub in subdirs:
         _make(workdir / sub, PASSAGE if sub == "export" else 0o700)
     for sub in PRIVATE_DIRS:

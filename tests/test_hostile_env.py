@@ -279,6 +279,43 @@ def test_exit_codes_monitoring_can_trust(tmp_path, pdfs):
     assert len(list(inbox.iterdir())) == 0
 
 
+def test_a_workdir_that_is_a_file_or_under_proc_is_a_usage_error(tmp_path, pdfs):
+    """fresh29 F2: these ended as "internal error" (exit 70, "report it")."""
+    inbox, blocked = _inbox(tmp_path, pdfs, 1), tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    for wd, env in ((blocked, {}), (blocked / "sub", {}), (Path("/proc/ekte-nowhere"), {}), (None, {"EKTE_HOME": str(blocked)})):
+        args = ("ingest", inbox, "-w", wd) if wd is not None else ("ingest", inbox)
+        p = run_ekte(*args, env=env)
+        _clean(p, 2)
+        _one_error_line(p, "cannot be used")
+        assert "internal error" not in p.stderr
+    p = run_ekte("watch", inbox, env={"EKTE_HOME": str(blocked)}, timeout=60)
+    _clean(p, 2)
+    _one_error_line(p, "is a file, not a folder")
+    assert blocked.read_text() == "not a folder"
+
+
+def test_status_and_stats_notice_a_damaged_journal(tmp_path, pdfs):
+    """fresh29 F12: pages of the journal overwritten where `status`/`stats` do not read: they answered as if
+    nothing were wrong (README: `ekte status` exits 75 when the journal is damaged — a monitoring check)."""
+    wd = tmp_path / "wd"
+    _clean(run_ekte("ingest", _inbox(tmp_path, pdfs, 2), "-w", wd), 0)
+    for f in wd.glob("journal.sqlite-*"):
+        f.unlink()  # (checkpointed when the run ended)
+    journal = wd / "journal.sqlite"
+    db = sqlite3.connect(journal)
+    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name='login_failures'").fetchone()[0]
+    page = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    with open(journal, "r+b") as f:
+        f.seek((root - 1) * page)
+        f.write(b"\xee" * page)  # the station's table, which neither command reads
+    for args in (("status",), ("stats",)):
+        p = run_ekte(*args, "-w", wd)
+        _clean(p, 75)
+        _one_error_line(p, "the journal is damaged")
+
+
 def test_a_crashing_worker_is_tried_again_then_quarantined(tmp_path, pdfs):
     inbox, wd = _inbox(tmp_path, pdfs, 3), tmp_path / "wd"
     os.rename(inbox / pdfs[0].name, inbox / "crashme.pdf")

@@ -215,6 +215,11 @@ def test_unsafe_setups_are_refused(tmp_path):
     assert p.returncode == 2 and "inside the watched folder" in p.stderr
     p = run_ekte("watch", inbox, "-w", tmp_path / "wd", "--done", inbox / "done")
     assert p.returncode == 2 and "done folder" in p.stderr
+    # fresh29 F4: a relative --done is relative to the current folder (as -w and ingest --move), not to the
+    # working directory — so this one is inside the watched folder too, and refused
+    p = run_ekte("watch", "in", "-w", "wd", "--done", "in/done", cwd=tmp_path, timeout=60)
+    assert p.returncode == 2 and f"done folder {inbox / 'done'} lies inside" in p.stderr, p.stderr
+    assert not (tmp_path / "wd" / "in").exists()
     (inbox / "sub").mkdir()
     p = run_ekte("watch", inbox, inbox / "sub", "-w", tmp_path / "wd")
     assert p.returncode == 2 and "overlap" in p.stderr

@@ -83,7 +83,9 @@ class Connector:
                         f"(an environment variable) or {k}_file (a file only you can read)")
             raise ConfigError(f"connectors.{self.name}: unknown key(s): {', '.join(sorted(unknown))}")
         self.config = {**own, **config}
-        self.workdir = Path(workdir)
+        # absolute: the journal records export locations from it (fresh29 F11: a relative -w recorded
+        # "wd/hot/…", which retention delete then looked for below the working directory)
+        self.workdir = Path(os.path.abspath(workdir))
         self.profile = profile
         self.file_mode = self.dir_mode = None
         self.group: int | None = None

@@ -225,13 +225,27 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
                                                            "not ended (see ekte retention due); --force deletes "
                                                            "it anyway")
     try:
+        tomb = _record(session, row, reason, actor, entry_)  # first: a deletion begun is never forgotten
         removed, changed, kept = _remove_files(session, row)
-        j.tombstone(row, reason=reason, actor=actor, forced=entry_ is None,
-                    retention_ends=(entry_ or {}).get("ends"))
+        j.tombstone(row, reason=reason, actor=actor, forced=tomb["forced"], retention_ends=tomb["retention_ends"],
+                    deleted=tomb["deleted"])
     finally:
         j.release(key)
     return {"id": doc_id, "deleted": True, "forced": entry_ is None, "removed": removed, "changed": changed,
             "kept": kept}
+
+
+def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, Any] | None) -> dict[str, Any]:
+    """The deletion's record outside the journal (:mod:`ekte.journal.deletions`: what ``ekte journal rebuild``
+    restores the tombstone from), written before anything is removed."""
+    from ekte.journal import deletions
+    from ekte.model import now_iso
+
+    tomb = {"doc_id": row["id"], "sha256": row["sha256"], "doctype": row["doctype"], "received": row["first_seen"],
+            "deleted": now_iso(), "retention_ends": (entry_ or {}).get("ends"), "reason": reason, "actor": actor,
+            "forced": entry_ is None}
+    deletions.write(session.workdir, tomb)
+    return tomb
 
 
 def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str], list[str]]:

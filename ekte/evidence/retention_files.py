@@ -104,6 +104,10 @@ def export_paths(session: Any, row: Any) -> tuple[list[Path], list[str]]:
         shared = [r[0] for r in session.j.db.execute(
             "SELECT doc_id FROM exports WHERE location=? AND doc_id<>?", (loc, doc_id))]
         where = _located(wd, cname, loc)
+        if not Path(loc).is_absolute() and not (where.exists() or where.is_symlink()):
+            kept.append(f"{cname}: {loc} (recorded relative to the folder ekte ran in, not found: look for its "
+                        "files there)")
+            continue
         if shared:
             kept.append(f"{cname}: {_shown(wd, where)} (a package shared with {len(shared)} other document(s))")
             continue
@@ -137,12 +141,22 @@ def forget_exports(session: Any, row: Any) -> dict[str, list[Any]]:
 
 def _located(wd: Path, cname: str, loc: str) -> Path:
     """An export's path now: as recorded, or below ``export/<connector>/``
-    here when the working directory was moved since."""
+    here when the working directory was moved since.  Locations are recorded
+    absolute; one recorded relative (before 2026-12, with a relative ``-w``)
+    was relative to the shell's folder then, so it begins with the working
+    directory as it was given: found below the working directory, from the
+    current folder, or — its leading part up to the working directory's name
+    taken off — below the working directory (the first that exists)."""
     tail = Path(loc).as_posix().partition(f"/export/{cname}/")[2]
     here = wd / "export" / cname / tail
     if tail and (here.exists() or here.is_symlink()):  # (a copied working directory: never the original's files)
         return here
-    return Path(loc) if Path(loc).is_absolute() else wd / loc
+    if Path(loc).is_absolute():
+        return Path(loc)
+    parts = Path(loc).parts
+    tries = [wd / loc, Path(os.path.abspath(loc))]
+    tries += [wd / Path(*parts[i + 1:]) for i, p in enumerate(parts[:-1]) if p == wd.name]
+    return next((t for t in tries if t.exists() or t.is_symlink()), wd / loc)
 
 
 def _inside(p: Path, wd: Path) -> bool:

@@ -195,6 +195,17 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         with self.tx() as db:
             self._event(db, doc_id, stage, event, detail)
 
+    def quick_check(self) -> None:
+        """SQLite's quick check of the whole file, for the readers that look at few pages (``ekte status``,
+        ``ekte stats``: exit 75 on a damaged journal)."""
+        from ekte.errors import EnvironmentFailure, environment_failure
+
+        found = self.db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if found != "ok":
+            found = " ".join(str(found).replace("*** in database main ***", "").split())
+            raise environment_failure(sqlite3.DatabaseError(f"malformed: {found}"), str(self.workdir)) \
+                or EnvironmentFailure("journal_damaged", found)
+
     def events_of(self, doc_id: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM events WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
 

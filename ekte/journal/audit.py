@@ -190,9 +190,10 @@ class AuditMixin:
                                (sha256,)).fetchone()
 
     def tombstone(self, row: sqlite3.Row, *, reason: str, actor: str, forced: bool,
-                  retention_ends: str | None) -> None:
+                  retention_ends: str | None, deleted: str | None = None) -> None:
         """A deleted document: its tombstone and audit entry, its earlier
-        events emptied of values, its journal rows gone — one transaction."""
+        events emptied of values, its journal rows gone — one transaction.
+        *deleted*: the time its record outside the journal names (:mod:`ekte.journal.deletions`)."""
         from ekte.model import now_iso
 
         doc_id = row["id"]
@@ -200,7 +201,7 @@ class AuditMixin:
         with self.tx() as db:  # type: ignore[attr-defined]
             db.execute("INSERT OR REPLACE INTO tombstones(doc_id, sha256, doctype, received, deleted, retention_ends, "
                        "reason, actor, forced) VALUES (?,?,?,?,?,?,?,?,?)",
-                       (doc_id, row["sha256"], row["doctype"], row["first_seen"], now_iso(), retention_ends, reason,
+                       (doc_id, row["sha256"], row["doctype"], row["first_seen"], deleted or now_iso(), retention_ends, reason,
                         actor, int(forced)))
             db.execute("UPDATE events SET detail=NULL, old=NULL, new=NULL, redacted=1 WHERE doc_id=?", (doc_id,))
             db.execute("DELETE FROM exports WHERE doc_id=?", (doc_id,))

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ekte.errors import ConfigError, EnvironmentFailure, environment_failure
+from ekte.journal import deletions
 from ekte.workdirs import JOURNAL_FILE, check_journal_file, require
 
 SUFFIXES = ("", "-wal", "-shm")
@@ -109,6 +110,10 @@ def check(workdir: Path) -> dict[str, Any]:
     try:
         rows = {r["id"]: r for r in db.execute("SELECT sha256, id, state, archive_path FROM documents")}
         out["counts"] = {r[0]: r[1] for r in db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state")}
+        try:
+            tombstoned = {r[0] for r in db.execute("SELECT doc_id FROM tombstones")}
+        except sqlite3.OperationalError:  # a journal from before the audit trail (schema < 4)
+            tombstoned = set()
     finally:
         db.close()
     seen = set()
@@ -124,6 +129,7 @@ def check(workdir: Path) -> dict[str, Any]:
     for doc_id, row in rows.items():
         if row["state"] in ARCHIVED and doc_id not in seen:
             out["findings"].append(f"{doc_id}: the journal says {row['state']}, but its archive folder is missing")
+    out["findings"] += deletions.begun(workdir, tombstoned)
     out["ok"] = not out["findings"]
     return out
 
@@ -252,6 +258,7 @@ def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
                         q.get("message"), q.get("time") or now, now))
             report["states"][state] = report["states"].get(state, 0) + 1
         report["mail_messages"] = _fill_mail(db, messages, now)
+        deletions.restore(j, db, workdir, report)  # the tombstones (fresh29 F7: deleted content came back silently)
         for name, value in counters.items():
             db.execute("INSERT INTO counters(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
                        "value=max(value, excluded.value)", (name, value))

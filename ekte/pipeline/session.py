@@ -122,6 +122,9 @@ class Session:
             self.scratch.mkdir(parents=True, exist_ok=True)
             self.sweeper = Sweeper(self.scratch)
             self._clean(dead, upgraded=bool(self.journal.migrated))
+            for c in self.connectors if self.archives else []:  # where a relative connectors.*.path went
+                if c.root() is not None:
+                    log.info("connector %s exports to %s", c.name, c.root(), extra={"ekte_setting": True})
         except NewerSchema as e:
             self._abort()
             raise ConfigError(f"{self.workdir}: {e}") from None

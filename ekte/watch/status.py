@@ -192,6 +192,7 @@ def read_status(workdir: Path) -> dict[str, Any]:
 
             journal = Journal(j, readonly=True)
             try:
+                journal.quick_check()  # a monitoring check: damage anywhere, not only in the pages read here
                 out["journal"] = journal.counts()
                 out["processes"] = _processes(journal)
                 out["mail_messages"] = _mail(journal)
