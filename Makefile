@@ -52,6 +52,7 @@ demo: venv
 # The quick tests work in folders of the checkout, the slow ones below /tmp: both kinds of working directory are
 # tried (Ghostscript and other tools permit /tmp by themselves; a real one is ./ekte-data or /var/lib/ekte)
 test: venv  # everything but the slowest tests (under 25 minutes on 2 cores); CI also runs test-slow
+	mkdir -p $(CURDIR)/.pytest-tmp  # (pytest makes its --basetemp, not the folder above it)
 	$(BIN)/python -m pytest -q -ra -m "not slow" --basetemp=$(CURDIR)/.pytest-tmp/quick $(PYTEST_ARGS)
 
 test-slow: venv  # the slowest tests: Dask clusters, the browser, long daemons and OCR sets (CI runs them)
