@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SAMPLES, ekte_cmd, ingest_json, run_ekte
+from helpers import SAMPLES, ekte_cmd, fault_env, ingest_json, run_ekte
 
 BORN = ["bauantrag-002-pdf.pdf", "kfz_zulassung-001-pdf.pdf"]
 CONNECTORS = ["-c", "folder", "-c", "komxwork", "-c", "xdomea", "-c", "alfresco-bulk"]
@@ -361,6 +361,16 @@ def test_the_audit_trail_tells_a_forced_deletion_from_a_due_one(tmp_path):
     assert "nach Ablauf" not in shown, shown
 
 
+def _quarantined_once(inbox: Path, wd: Path) -> dict:
+    """The inbox's one document quarantined by the fault plugin (refused before OCR: the same every time —
+    a 0.01 s document timeout let a quick document through now and then)."""
+    p = run_ekte("ingest", "--json", inbox, "-w", wd, "-j", "1", "--plugin", "ekte_faults", check=1,
+                 env=fault_env({"EKTE_FAULTS": "before_ocr:refuse"}))
+    first = json.loads(p.stdout)["documents"][0]
+    assert first["status"] == "quarantined" and first["error"]["code"] == "fault_refused", first
+    return first
+
+
 def test_content_archived_after_its_quarantine_is_due_by_its_own_period(tmp_path):
     """fresh29 F13: a document quarantined (ocr_timeout) and archived by a later run kept its quarantine entry;
     ``retention due`` listed it as a due quarantine and ``retention delete`` without --force deleted the archived
@@ -368,16 +378,15 @@ def test_content_archived_after_its_quarantine_is_due_by_its_own_period(tmp_path
     an entry by the journal: content it knows as archived is never a due quarantine (an entry left over — by a
     crash before its removal, an older release — included)."""
     wd, inbox = tmp_path / "wd", _inbox(tmp_path / "in", ["waffen_antrag-005-pdf.pdf"])
-    first = ingest_json(inbox, "-w", wd, "-j", "1", "-o", "ocr.document_timeout=0.01")["documents"][0]
+    first = _quarantined_once(inbox, wd)
     doc = first["id"]
-    assert first["status"] == "quarantined" and first["error"]["code"] == "ocr_timeout", first
     shutil.copytree(wd / "quarantine" / doc, tmp_path / "left-over")
     again = ingest_json(inbox, "-w", wd, "-j", "1")["documents"][0]
     assert (again["id"], again["status"]) == (doc, "archived"), again
     assert not (wd / "quarantine" / doc).exists() and not list((wd / "quarantine").iterdir())
     hist = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["events"]
     closed = [e for e in hist if (e["stage"], e["event"]) == ("quarantine", "closed")]
-    assert len(closed) == 1 and "ocr_timeout" in closed[0]["detail"], hist
+    assert len(closed) == 1 and "fault_refused" in closed[0]["detail"], hist
     year = int(time.strftime("%Y"))
     short = ("-o", "retention.quarantine_years=1", "--as-of", f"{year + 2}-06-01")  # an entry's period over
     for entry in ("closed", "left over"):
@@ -407,7 +416,7 @@ def test_a_quarantine_entry_holding_more_than_ekte_wrote_stays(tmp_path):
     """The closing of a quarantine entry removes only what ekte wrote there (the copy of the original,
     reason.json): a file someone put beside them keeps the entry, and no ``quarantine/closed`` is recorded."""
     wd, inbox = tmp_path / "wd", _inbox(tmp_path / "in", ["waffen_antrag-005-pdf.pdf"])
-    doc = ingest_json(inbox, "-w", wd, "-j", "1", "-o", "ocr.document_timeout=0.01")["documents"][0]["id"]
+    doc = _quarantined_once(inbox, wd)["id"]
     (wd / "quarantine" / doc / "notiz.txt").write_text("Rückruf Antragsteller\n")
     assert ingest_json(inbox, "-w", wd, "-j", "1")["documents"][0]["status"] == "archived"
     assert {p.name for p in (wd / "quarantine" / doc).iterdir()} == {"notiz.txt", "reason.json", "original.pdf"}
