@@ -104,3 +104,17 @@ def test_a_hot_folder_given_relative_is_deleted_from_and_an_old_relative_record_
     r = delete(second, elsewhere, str(tmp_path / "wd"))
     assert f"hot/{Path(loc2).name}" in r["removed"] and r["kept"] == [], r
     assert not any(f.stem == Path(loc2).stem for f in (tmp_path / "wd" / "hot").iterdir())
+
+
+def test_an_archive_folder_received_in_the_second_of_its_deletion_is_the_one_from_before(tmp_path):
+    """Times are kept to the second: a document archived and deleted in the same second (a quick machine)
+    had its archive folder taken for content that came in again after the deletion, and a rebuild restored
+    the tombstone over a document that was never removed (the final test run of stop 27)."""
+    from ekte.journal.deletions import unfinished
+
+    meta = tmp_path / "archive" / "ab" / "abcd" / "metadata.json"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(json.dumps({"received": "2026-11-30T17:46:33+00:00"}))
+    assert unfinished(tmp_path, {"doc_id": "abcd", "deleted": "2026-11-30T17:46:33+00:00"})
+    assert unfinished(tmp_path, {"doc_id": "abcd", "deleted": "2026-11-30T17:46:34+00:00"})
+    assert not unfinished(tmp_path, {"doc_id": "abcd", "deleted": "2026-11-30T17:46:32+00:00"})

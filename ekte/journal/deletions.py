@@ -74,7 +74,9 @@ def unfinished(workdir: Path, rec: dict[str, Any]) -> bool:
     except (OSError, ValueError, AttributeError):
         return meta.parent.is_dir()
     deleted = _time(rec["deleted"])
-    return received is None or deleted is None or received < deleted
+    # both to the second: one received in the second of the deletion counts as before it (the document is kept
+    # and the deletion named as unfinished — nothing is lost, and the operator completes it)
+    return received is None or deleted is None or received <= deleted
 
 
 def restore(j: Any, db: Any, workdir: Path, report: dict[str, Any]) -> None:
