@@ -359,6 +359,8 @@ def test_the_audit_trail_tells_a_forced_deletion_from_a_due_one(tmp_path):
     assert "nach Ablauf der Aufbewahrungsfrist gelöscht" in after and "vor Ende" not in after, after
     shown = run_ekte("review", "show", early, "-w", wd, check=None, env=de).stdout
     assert "nach Ablauf" not in shown, shown
+    ends = json.loads(run_ekte("history", early, "-w", wd, "--json", check=0).stdout)["deleted"]["retention_ends"]
+    assert ends and int(ends[:4]) > int(time.strftime("%Y")), ends  # fresh29: null; when it would have ended
 
 
 def _quarantined_once(inbox: Path, wd: Path) -> dict:

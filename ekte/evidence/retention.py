@@ -241,11 +241,20 @@ def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, A
     from ekte.journal import deletions
     from ekte.model import now_iso
 
+    ends = (entry_ or {}).get("ends") or _own_end(session, row)  # forced: when its period would have ended
     tomb = {"doc_id": row["id"], "sha256": row["sha256"], "doctype": row["doctype"], "received": row["first_seen"],
-            "deleted": now_iso(), "retention_ends": (entry_ or {}).get("ends"), "reason": reason, "actor": actor,
-            "forced": entry_ is None}
+            "deleted": now_iso(), "retention_ends": ends, "reason": reason, "actor": actor, "forced": entry_ is None}
     deletions.write(session.workdir, tomb)
     return tomb
+
+
+def _own_end(session: Any, row: Any) -> str | None:
+    """The end of the archived document's own retention period (None: no archive folder, no rule)."""
+    try:
+        meta = json.loads((session.j.archive_dir(row) / "metadata.json").read_text("utf-8"))
+        return (entry(meta, session.profile) or {}).get("ends")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _remove_files(session: Any, row: Any) -> tuple[list[str], list[str], list[str]]:
