@@ -227,8 +227,7 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
     try:
         tomb = _record(session, row, reason, actor, entry_)  # first: a deletion begun is never forgotten
         removed, changed, kept = _remove_files(session, row)
-        j.tombstone(row, reason=reason, actor=actor, forced=tomb["forced"], retention_ends=tomb["retention_ends"],
-                    deleted=tomb["deleted"])
+        j.tombstone(tomb)
     finally:
         j.release(key)
     return {"id": doc_id, "deleted": True, "forced": entry_ is None, "removed": removed, "changed": changed,

@@ -77,6 +77,22 @@ def _head(db: sqlite3.Connection) -> tuple[str, str]:
     return (row[0], row[1]) if row and row[0] else (GENESIS, "")
 
 
+#: a deletion's tombstone: the tombstones table's columns, and what its record outside the journal holds
+#: (:mod:`ekte.journal.deletions`, read back by ``ekte journal rebuild``)
+TOMBSTONE = ("doc_id", "sha256", "doctype", "received", "deleted", "retention_ends", "reason", "actor", "forced")
+
+
+def put_tombstone(db: sqlite3.Connection, tomb: dict[str, Any], **more: Any) -> None:
+    """*tomb*'s row in the tombstones table and its ``retention/deleted`` audit entry (at the deletion's time),
+    in the caller's transaction; *more*: further keys of the entry's detail."""
+    db.execute(f"INSERT OR REPLACE INTO tombstones({', '.join(TOMBSTONE)}) VALUES ({', '.join('?' * len(TOMBSTONE))})",
+               tuple(int(bool(tomb.get(k))) if k == "forced" else tomb.get(k) for k in TOMBSTONE))
+    append(db, tomb["doc_id"], str(tomb["deleted"]), "retention", "deleted",
+           {"by": tomb["actor"], "reason": tomb["reason"], "sha256": tomb["sha256"], "doctype": tomb.get("doctype"),
+            "received": tomb.get("received"), "retention_ends": tomb.get("retention_ends"),
+            "forced": bool(tomb.get("forced")) or None, **more}, tomb["actor"])
+
+
 def append(db: sqlite3.Connection, doc_id: str, time: str, stage: str, event: str, detail: Any,
            actor: str) -> None:
     """Insert one event, chained (the caller holds the write transaction)."""
@@ -189,26 +205,17 @@ class AuditMixin:
         return self.db.execute("SELECT * FROM tombstones WHERE sha256=? ORDER BY deleted DESC LIMIT 1",
                                (sha256,)).fetchone()
 
-    def tombstone(self, row: sqlite3.Row, *, reason: str, actor: str, forced: bool,
-                  retention_ends: str | None, deleted: str | None = None) -> None:
-        """A deleted document: its tombstone and audit entry, its earlier
-        events emptied of values, its journal rows gone — one transaction.
-        *deleted*: the time its record outside the journal names (:mod:`ekte.journal.deletions`)."""
-        from ekte.model import now_iso
-
-        doc_id = row["id"]
+    def tombstone(self, tomb: dict[str, Any]) -> None:
+        """A deleted document (*tomb*: the keys of :data:`TOMBSTONE`, as its record outside the journal
+        holds them): its tombstone and audit entry, its earlier events emptied of values, its journal rows
+        gone — one transaction."""
         self.db.execute("PRAGMA secure_delete=ON")  # the emptied values are overwritten in the file, not just freed
         with self.tx() as db:  # type: ignore[attr-defined]
-            db.execute("INSERT OR REPLACE INTO tombstones(doc_id, sha256, doctype, received, deleted, retention_ends, "
-                       "reason, actor, forced) VALUES (?,?,?,?,?,?,?,?,?)",
-                       (doc_id, row["sha256"], row["doctype"], row["first_seen"], deleted or now_iso(), retention_ends, reason,
-                        actor, int(forced)))
-            db.execute("UPDATE events SET detail=NULL, old=NULL, new=NULL, redacted=1 WHERE doc_id=?", (doc_id,))
-            db.execute("DELETE FROM exports WHERE doc_id=?", (doc_id,))
-            db.execute("DELETE FROM documents WHERE sha256=?", (row["sha256"],))
-            self._event(db, doc_id, "retention", "deleted",  # type: ignore[attr-defined]
-                        {"by": actor, "reason": reason, "sha256": row["sha256"], "doctype": row["doctype"],
-                         "received": row["first_seen"], "retention_ends": retention_ends, "forced": forced or None})
+            db.execute("UPDATE events SET detail=NULL, old=NULL, new=NULL, redacted=1 WHERE doc_id=?",
+                       (tomb["doc_id"],))
+            db.execute("DELETE FROM exports WHERE doc_id=?", (tomb["doc_id"],))
+            db.execute("DELETE FROM documents WHERE sha256=?", (tomb["sha256"],))
+            put_tombstone(db, tomb)
         try:  # and out of the write-ahead log (fails harmlessly while a reader holds an old snapshot)
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.OperationalError:

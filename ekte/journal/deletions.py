@@ -28,8 +28,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 FOLDER = "deleted"
-#: the record's keys: the tombstones table's columns
-KEYS = ("doc_id", "sha256", "doctype", "received", "deleted", "retention_ends", "reason", "actor", "forced")
 
 
 def path_of(workdir: Path, doc_id: str) -> Path:
@@ -39,11 +37,12 @@ def path_of(workdir: Path, doc_id: str) -> Path:
 def write(workdir: Path, tomb: dict[str, Any]) -> Path:
     """The record of one deletion, atomically (its folder private)."""
     from ekte import fsutil
+    from ekte.journal.audit import TOMBSTONE
 
     folder = Path(workdir) / FOLDER
     fsutil.make_dirs(folder, 0o700)
     p = path_of(workdir, tomb["doc_id"])
-    fsutil.write_json(p, {"schema": "ekte.deleted/1", **{k: tomb.get(k) for k in KEYS}}, 0o600)
+    fsutil.write_json(p, {"schema": "ekte.deleted/1", **{k: tomb.get(k) for k in TOMBSTONE}}, 0o600)
     return p
 
 
@@ -93,15 +92,7 @@ def restore(j: Any, db: Any, workdir: Path, report: dict[str, Any]) -> None:
                 f"{rec['doc_id']}: its deletion on {str(rec['deleted'])[:10]} was not completed (the archive folder "
                 f"is still there); ekte retention delete {rec['doc_id']} --force completes it")
             continue
-        db.execute("INSERT OR REPLACE INTO tombstones(doc_id, sha256, doctype, received, deleted, retention_ends, "
-                   "reason, actor, forced) VALUES (?,?,?,?,?,?,?,?,?)",
-                   (rec["doc_id"], rec["sha256"], rec.get("doctype"), rec.get("received"), rec["deleted"],
-                    rec.get("retention_ends"), rec["reason"], rec["actor"], int(bool(rec.get("forced")))))
-        audit.append(db, rec["doc_id"], str(rec["deleted"]), "retention", "deleted",
-                     {"by": rec["actor"], "reason": rec["reason"], "sha256": rec["sha256"], "doctype": rec.get("doctype"),
-                      "received": rec.get("received"), "retention_ends": rec.get("retention_ends"),
-                      "forced": bool(rec.get("forced")) or None, "restored": f"journal rebuild from {FOLDER}/{p.name}"},
-                     rec["actor"])
+        audit.put_tombstone(db, rec, restored=f"journal rebuild from {FOLDER}/{p.name}")
         report["deleted"] = report.get("deleted", 0) + 1
 
 

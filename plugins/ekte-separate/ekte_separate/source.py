@@ -85,19 +85,18 @@ class SeparateSource:
         if kind == "pdf":
             import pypdfium2 as pdfium
 
-            f = open(path, "rb")  # a file object: a name that is not UTF-8 (an old SMB share's) opens too
-            pdf = pdfium.PdfDocument(f)
-            try:
-                for i in range(len(pdf)):
-                    page = pdf[i]
-                    w, h = page.get_size()
-                    scale = dpi / 72
-                    if w * h * scale * scale / 1e6 > self.max_mpixels:
-                        raise DocumentError("decompression_bomb")
-                    yield i, page.render(scale=scale, grayscale=True).to_pil().convert("L")
-            finally:
-                pdf.close()
-                f.close()
+            with open(path, "rb") as f:  # a file object: a name that is not UTF-8 (an old SMB share's) opens too
+                pdf = pdfium.PdfDocument(f)
+                try:
+                    for i in range(len(pdf)):
+                        page = pdf[i]
+                        w, h = page.get_size()
+                        scale = dpi / 72
+                        if w * h * scale * scale / 1e6 > self.max_mpixels:
+                            raise DocumentError("decompression_bomb")
+                        yield i, page.render(scale=scale, grayscale=True).to_pil().convert("L")
+                finally:
+                    pdf.close()
         else:
             with Image.open(path) as im:
                 for i in range(getattr(im, "n_frames", 1)):
@@ -218,7 +217,7 @@ class SeparateSource:
                 "pages": [p + 1 for p in part["pages"]], "part": n + 1, "parts": len(parts),
                 "separator": part["separator"], "separator_pages": sorted(p + 1 for p in sep_pages),
             }
-            given["source"] = f"{display(path)}#pages={given['provenance']['pages'][0]}-{given['provenance']['pages'][-1]}"
+            given["source"] = f"{path}#pages={given['provenance']['pages'][0]}-{given['provenance']['pages'][-1]}"
             out.append(Staged(target, given))
         log.info("batch split into %d part(s) at %d separator page(s)", len(parts), len(sep_pages))
         return out
