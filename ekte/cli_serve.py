@@ -131,7 +131,7 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
     out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
               + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]), highlight=False)
     why = [names.reason_text(r, code) for r in d["reasons"]]
-    if d.get("threshold") is not None and d.get("confidence") is not None and d["confidence"] < d["threshold"]:
+    if d["type_unsure"]:
         why.insert(0, _("type uncertain"))
     if d["state"] == "review":
         out.print(f"{_('Why here')}: " + ("; ".join(why) or "–"), highlight=False, markup=False)

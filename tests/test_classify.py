@@ -108,6 +108,10 @@ def test_review_queue_end_to_end(tmp_path, born_digital):
     lst = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
     assert [x["id"] for x in lst] == [d["id"]]
     assert len(lst[0]["candidates"]) == 3 and lst[0]["candidates"][0]["doctype"] == "bauantrag"
+    # why it waits, for a script as for a clerk: the type below its threshold
+    shown = json.loads(run_ekte("review", "show", d["id"], "-w", wd, "--json", check=0).stdout)
+    assert shown["type_unsure"] is True and shown["threshold"] == 0.999
+    assert "Typ unsicher" in run_ekte("review", "show", d["id"], "-w", wd, "--lang", "de", check=0).stdout
     # accept with a correction of type and one field
     p = run_ekte("review", "accept", d["id"], "-w", wd, "--doctype", "bauantrag", "--set", "gemarkung=Wiesenau",
                  "--lang", "de", check=0)

@@ -136,12 +136,15 @@ def show(j: Any, row: Any) -> dict[str, Any]:
     """Everything a clerk needs to decide about one document."""
     item = review_item(j.workdir, row["id"])
     meta = metadata(j, row)
+    threshold, conf = item.get("threshold"), row["confidence"]
     return {
         "id": row["id"], "sha256": row["sha256"], "state": row["state"], "source": meta.get("source") or row["source"],
         "received": row["first_seen"], "pages": row["pages"] or meta.get("pages") or 0,
         "media_type": row["media_type"], "doctype": row["doctype"], "confidence": row["confidence"],
         "threshold": item.get("threshold"), "candidates": item.get("candidates")
         or (meta.get("classification") or {}).get("candidates") or [],
+        # the type below its threshold: a reason of its own (the fields' reasons are in "reasons")
+        "type_unsure": threshold is not None and conf is not None and conf < threshold,
         "reasons": item.get("fields") or [], "fields": meta.get("fields") or {},
         "corrections": item.get("corrections") or {}, "deferred": item.get("deferred"),
         "sample_check": bool(item.get("sample_check")),  # a TR-RESISCAN Stichprobe: accept needs its result
