@@ -19,7 +19,7 @@ DEFAULT_LABELS: dict[str, list[str]] = {
                 "Straße / Hausnummer", "Straße/Hausnummer", "Straße u. Hausnr.", "Wohnung (Straße, Hausnr.)",
                 "Wohnung (Straße, Hausnummer)"],
     "plz": ["PLZ", "Postleitzahl"],
-    "ort": ["Ort", "Wohnort", "Gemeinde / Ort"],
+    "ort": ["Ort", "Wohnort", "Gemeinde / Ort", "Gemeinde"],
     "telefon": ["Telefon", "Tel.", "Telefonnummer", "Rufnummer", "Mobil", "Tel.-Nr.", "Telefon (tagsüber)", "Mobilnummer",
                 "Telefon / Mobil", "Tel. (tagsüber)", "Handy", "Tel.-Nr. für Rückfragen", "Telefon für Rückfragen",
                 "Telefonnummer für Rückfragen", "Rückfragen unter", "Telefon (Geschäftsstelle)", "Telefon (privat)",

@@ -20,6 +20,7 @@ from ekte.stages.extract.continued import (
     WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, with_house_numbers,
 )
 from ekte.stages.extract.filenumber import file_label, numbered
+from ekte.stages.extract.grid import grid_candidates, maker
 from ekte.stages.extract.questions import answer, question_hit
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
@@ -314,9 +315,11 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     caps = captions(rws, hits, sections)  # captions under their filled line: the value above them
     claimed = {w.start for ws in caps.values() for w in ws}
     out: list[Cand] = []
+    tables = grid_candidates(pno, rws, hits, lex, lambda r, x: role_at(sections, r, x, page_w),
+                             maker(pno, page_h, validators, out))  # persons as rows under a row of captions
     for r, row in enumerate(rws):
         starts = label_starts(row)
-        for h in hits[r]:
+        for h in hits[r] if r not in tables else ():
             lw = row.words[h.i]
             label = file_label(h.label.key, row.words[h.j:h.j + 2])  # before its remark is taken into it
             said = _said(row, h)
