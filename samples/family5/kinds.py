@@ -191,7 +191,7 @@ def build(rng: random.Random, doctype: str) -> dict:
     refs, az = [], ""
     if rng.random() < 0.75:
         az = D.aktenzeichen(rng, doctype)
-        refs.append((rng.choice(["Aktenzeichen", "Az.", "Geschäftszeichen", "Unser Aktenzeichen", "AZ"]), az))
+        refs.append((rng.choice(["Aktenzeichen", "Az.", "Geschäftszeichen", "Az. der Behörde", "AZ"]), az))
         t["aktenzeichen"] = az
     if rng.random() < 0.6:
         refs.insert(rng.randrange(len(refs) + 1), D.distractor_ref(rng))

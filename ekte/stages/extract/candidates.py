@@ -310,13 +310,13 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     rws = joined_labels(rws)
     sections = find_sections(rws, lex)
     heads = {s.row for s in sections}
-    hits = {r: [h for h in row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None)
-                if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
+    found = {r: row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None) for r, row in enumerate(rws)}
+    hits = {r: [h for h in hs if h.sim >= 1 or r not in heads] for r, hs in found.items()}
     caps = captions(rws, hits, sections)  # captions under their filled line: the value above them
     claimed = {w.start for ws in caps.values() for w in ws}
     out: list[Cand] = []
-    tables = grid_candidates(pno, rws, hits, lex, lambda r, x: role_at(sections, r, x, page_w),
-                             maker(pno, page_h, validators, out))  # persons as rows under a row of captions
+    tables = grid_candidates(pno, rws, found, lex, lambda r, x: role_at(sections, r, x, page_w),  # persons as
+                             maker(pno, page_h, validators, out), {r for r, _ in caps})  # rows under captions
     for r, row in enumerate(rws):
         starts = label_starts(row)
         for h in hits[r] if r not in tables else ():

@@ -66,11 +66,12 @@ def _role(cell: list[Word], lex: Lexicon) -> str | None:
 
 
 def grid_candidates(pno: int, rws: list[Row], hits: dict[int, list[Hit]], lex: Lexicon, role_above: Callable,
-                    make: Callable) -> set[int]:
+                    make: Callable, under: set[int]) -> set[int]:
     """Candidates of every caption-row table on the page through *make(hit, words, role, caption_row)*;
-    *role_above(r, x)* is the role of the section above row *r*.  Returns the rows taken (captions and
-    values), whose labels the caller leaves alone."""
-    taken: set[int] = set()
+    *role_above(r, x)* is the role of the section above row *r*; rows *under* are captions printed under
+    their value (captions.py).  Returns the rows taken (captions and values), whose labels the caller
+    leaves alone."""
+    taken: set[int] = set(under)
     for r, row in enumerate(rws):
         caps = _cell_hits(row, hits.get(r, [])) if r not in taken and len(row.cells) >= 2 else None
         if not caps:
@@ -90,7 +91,7 @@ def grid_candidates(pno: int, rws: list[Row], hits: dict[int, list[Hit]], lex: L
                 ws = [w for w in vr.words if cols[ci][0] <= w.x0 < cols[ci][1]]
                 if ws:
                     make(h, ws, role, row)
-    return taken
+    return taken - under
 
 
 def maker(pno: int, page_h: float, validators: dict, out: list) -> Callable:
