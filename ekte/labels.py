@@ -43,7 +43,7 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss",
                    "Beantragter Betrag", "Höhe der beantragten Zuwendung", "Beantragte Förderung",
                    "Höhe des beantragten Zuschusses", "Höhe der Zuwendung", "Beantragte Summe", "Zuwendungsbetrag"],
-    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Datum der Antragstellung",
+    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Ort / Datum", "Ort/Datum", "Datum der Antragstellung",
                      # a portal's or an e-mail's: when the application was sent
                      "Eingereicht am", "Antrag eingereicht am", "Übermittelt am", "Antrag gestellt am", "Gestellt am",
                      "Abgesendet am", "Antrag vom", "Abgeschickt am", "Antrag abgeschickt am", "Antrag übermittelt am"],
