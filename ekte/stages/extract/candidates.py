@@ -260,7 +260,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
         for k in ("strasse", "plz", "ort"):
             if k in a:
                 _emit(out, k, V.Parsed(a[k]), base, text)
-        if f == "ort" and "ort" not in a:
+        if "ort" not in a and (f == "ort" or (not a and h.label.key in ("sitz", "vereinssitz", "sitz des vereins"))):
             _emit(out, "ort", V.v_ort(debris), base, text)
         return
     if f == "hausnummer":

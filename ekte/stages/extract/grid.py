@@ -82,11 +82,15 @@ def grid_candidates(pno: int, rws: list[Row], hits: dict[int, list[Hit]], lex: L
         if not vrows:
             continue
         taken |= {r, *vrows}
+        seen: set[str | None] = set()
         for n, rr in enumerate(vrows):
             vr = rws[rr]
             role = _role([w for w in vr.words if w.x0 < cols[0][1]], lex) if lead else None
             if role is None:
                 role = role_above(r, vr.words[0].x0) if n == 0 else "unknown"
+            elif role in seen:  # "1. Vorsitzende/r" over "2. Vorsitzende/r": the first row's is the person
+                role = "unknown"
+            seen.add(role)
             for ci, h in caps.items():
                 ws = [w for w in vr.words if cols[ci][0] <= w.x0 < cols[ci][1]]
                 if ws:
