@@ -39,7 +39,7 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "flur": ["Flur", "Flur-Nr.", "Flurnummer", "Flur Nr."],
     "flurstueck": ["Flurstück", "Flurstücke", "Flurstücksnummer", "Flurstück-Nr.", "Flurstück(e)"],
     "verein": ["Verein", "Name des Vereins", "Antragstellender Verein", "Sportverein", "Vereinsname",
-               "Antragsteller (Verein)", "Zuwendungsempfänger"],
+               "Antragsteller (Verein)", "Zuwendungsempfänger", "Name der Organisation"],
     "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss",
                    "Beantragter Betrag", "Höhe der beantragten Zuwendung", "Beantragte Förderung",
                    "Höhe des beantragten Zuschusses", "Höhe der Zuwendung", "Beantragte Summe", "Zuwendungsbetrag"],
@@ -81,7 +81,9 @@ DEFAULT_LABELS: dict[str, list[str]] = {
               # a portal's submission numbers and a SEPA mandate's or a bill's: never the file number (extract/filenumber.py)
               "Transaktionsnummer", "Transaktions-ID", "Vorgangs-ID", "Antrags-ID", "Mandatsreferenz",
               "Gläubiger-Identifikationsnummer", "Gläubiger-ID", "Debitorennummer", "Objektnummer", "Vertragskonto",
-              "Staatsangehörigkeit(en)", "Geburtsort / -land", "Geburtsort/-land"],
+              "Staatsangehörigkeit(en)", "Geburtsort / -land", "Geburtsort/-land",
+              # the column heads of a portal's summary ("Feld | Ihre Angabe"): never a value
+              "Feld", "Ihre Angabe", "Ihre Angaben"],
 }
 PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "hausnummer", "other")
 
