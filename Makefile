@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 \
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 \
         catalogs extract-model type-base
 
 all: test
@@ -124,6 +124,17 @@ eval-family4: venv
 	$(BIN)/python samples/family4/make.py $(FAMILY4)/born --per-type $(FAMILY4_N) --seed $(FAMILY4_SEED) --born
 	@echo "== family4, born-digital ($(FAMILY4)/born)"
 	$(BIN)/ekte eval $(FAMILY4)/born --truth $(FAMILY4)/born/truth.json --workdir $(FAMILY4)/work-born
+
+# The third development family (samples/family5: person tables, law-firm cover letters, portal
+# printouts, block capitals, checkboxes, fax lines, SEPA mandates; born-digital only).
+FAMILY5   ?= bench/out/family5
+FAMILY5_N ?= 5
+FAMILY5_SEED ?= 1
+eval-family5: venv
+	rm -rf $(FAMILY5)
+	$(BIN)/python samples/family5/make.py $(FAMILY5)/born --per-type $(FAMILY5_N) --seed $(FAMILY5_SEED) --born
+	@echo "== family5, born-digital ($(FAMILY5)/born)"
+	$(BIN)/ekte eval $(FAMILY5)/born --truth $(FAMILY5)/born/truth.json --workdir $(FAMILY5)/work-born
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out

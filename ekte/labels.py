@@ -19,11 +19,11 @@ DEFAULT_LABELS: dict[str, list[str]] = {
                 "Straße / Hausnummer", "Straße/Hausnummer", "Straße u. Hausnr.", "Wohnung (Straße, Hausnr.)",
                 "Wohnung (Straße, Hausnummer)"],
     "plz": ["PLZ", "Postleitzahl"],
-    "ort": ["Ort", "Wohnort", "Gemeinde / Ort"],
+    "ort": ["Ort", "Wohnort", "Gemeinde / Ort", "Gemeinde"],
     "telefon": ["Telefon", "Tel.", "Telefonnummer", "Rufnummer", "Mobil", "Tel.-Nr.", "Telefon (tagsüber)", "Mobilnummer",
                 "Telefon / Mobil", "Tel. (tagsüber)", "Handy", "Tel.-Nr. für Rückfragen", "Telefon für Rückfragen",
                 "Telefonnummer für Rückfragen", "Rückfragen unter", "Telefon (Geschäftsstelle)", "Telefon (privat)",
-                "Telefonisch erreichbar unter"],
+                "Telefonisch erreichbar unter", "Telefonnummer (optional)"],
     "email": ["E-Mail", "E-Mail-Adresse", "Email", "E-Mail (freiwillig)", "Mail"],
     "iban": ["IBAN", "IBAN des Vereins", "IBAN (Kfz-Steuer)", "Bankverbindung (IBAN)", "Kontonummer (IBAN)",
              "IBAN für die Kfz-Steuer", "Bankverbindung IBAN"],
@@ -39,14 +39,14 @@ DEFAULT_LABELS: dict[str, list[str]] = {
     "flur": ["Flur", "Flur-Nr.", "Flurnummer", "Flur Nr."],
     "flurstueck": ["Flurstück", "Flurstücke", "Flurstücksnummer", "Flurstück-Nr.", "Flurstück(e)"],
     "verein": ["Verein", "Name des Vereins", "Antragstellender Verein", "Sportverein", "Vereinsname",
-               "Antragsteller (Verein)", "Zuwendungsempfänger"],
+               "Antragsteller (Verein)", "Zuwendungsempfänger", "Name der Organisation"],
     "betrag_eur": ["Beantragter Zuschuss", "Beantragte Zuwendung", "Betrag", "Fördersumme", "Zuschuss",
                    "Beantragter Betrag", "Höhe der beantragten Zuwendung", "Beantragte Förderung",
                    "Höhe des beantragten Zuschusses", "Höhe der Zuwendung", "Beantragte Summe", "Zuwendungsbetrag"],
-    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Datum der Antragstellung",
+    "antragsdatum": ["Antragsdatum", "Datum des Antrags", "Datum", "Ort, Datum", "Ort und Datum", "Ort / Datum", "Ort/Datum", "Datum der Antragstellung",
                      # a portal's or an e-mail's: when the application was sent
                      "Eingereicht am", "Antrag eingereicht am", "Übermittelt am", "Antrag gestellt am", "Gestellt am",
-                     "Abgesendet am", "Antrag vom"],
+                     "Abgesendet am", "Antrag vom", "Abgeschickt am", "Antrag abgeschickt am", "Antrag übermittelt am"],
     "eingangsdatum": ["Eingegangen am", "Eingang", "Eingangsdatum", "Posteingang", "Eingegangen", "Eing.", "Eingangsstempel"],
     # pseudo-fields: a full name ("Vorname Nachname" or "Nachname, Vorname"), a whole address, PLZ with Ort
     "name": ["Name, Vorname", "Nachname, Vorname", "Familienname, Vorname", "Familienname, Vorname(n)", "Name, Vorname(n)",
@@ -77,7 +77,13 @@ DEFAULT_LABELS: dict[str, list[str]] = {
               "Kreditinstitut", "BIC", "Vereinsregister", "Registernummer", "Steuernummer", "Betreff",
               # a person's parts of a name ekte does not extract (box forms ask them in cells of their own)
               "Anrede", "Titel", "Akademischer Grad", "Akad. Grad", "Namenszusatz", "Geburtsland", "Tag der Erstzulassung", "Datum der Erstzulassung", "Kundennummer", "Kunden-Nr.",
-              "Personenkonto", "Buchungszeichen", "Mitgliedsnummer", "Vertragsnummer", "Rechnungsnummer", "Fax", "Fax-Nr.", "Telefax"],
+              "Personenkonto", "Buchungszeichen", "Mitgliedsnummer", "Vertragsnummer", "Rechnungsnummer", "Fax", "Fax-Nr.", "Telefax",
+              # a portal's submission numbers and a SEPA mandate's or a bill's: never the file number (extract/filenumber.py)
+              "Transaktionsnummer", "Transaktions-ID", "Vorgangs-ID", "Antrags-ID", "Mandatsreferenz",
+              "Gläubiger-Identifikationsnummer", "Gläubiger-ID", "Debitorennummer", "Objektnummer", "Vertragskonto",
+              "Staatsangehörigkeit(en)", "Geburtsort / -land", "Geburtsort/-land",
+              # the column heads of a portal's summary ("Feld | Ihre Angabe"): never a value
+              "Feld", "Ihre Angabe", "Ihre Angaben"],
 }
 PSEUDO_FIELDS = ("name", "anschrift", "plz_ort", "hausnummer", "other")
 

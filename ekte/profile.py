@@ -131,7 +131,8 @@ class ExtractSettings(_Strict):
                                  "Kassenzeichen", "Gesch.-Z.", "Geschäftsz.", "Aktenz.", "Vorgangsnummer", "Ihr Az.",
                                  "Unser Az.", "Ihr Aktenzeichen", "Unser Aktenzeichen", "Zeichen", "Gz.", "GZ",
                                  "Gesch.-Zeichen", "Antragsnummer", "Registriernummer", "Bearbeitungsnummer",
-                                 "Antrags-Nr.", "Vorgangs-Nr."]  # these last name other numbers (extract/filenumber.py)
+                                 "Antrags-Nr.", "Vorgangs-Nr.",  # these name other numbers (extract/filenumber.py)
+                                 "Aktenzeichen der Behörde", "Az. der Behörde", "Geschäftszeichen der Behörde"]
     )
     #: when a document carries no Aktenzeichen, one is assigned from this
     #: template: {aktenplan}, {year}, {seq} (a running number per aktenplan

@@ -20,6 +20,7 @@ from ekte.stages.extract.continued import (
     WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, with_house_numbers,
 )
 from ekte.stages.extract.filenumber import file_label, numbered
+from ekte.stages.extract.grid import grid_candidates, maker
 from ekte.stages.extract.questions import answer, question_hit
 from ekte.stages.extract.spelling import unboxed
 from ekte.stages.extract.wraps import joined_labels
@@ -259,7 +260,7 @@ def parse_label_value(h: Hit, text: str, base: Cand, out: list[Cand], validators
         for k in ("strasse", "plz", "ort"):
             if k in a:
                 _emit(out, k, V.Parsed(a[k]), base, text)
-        if f == "ort" and "ort" not in a:
+        if "ort" not in a and (f == "ort" or (not a and h.label.key in ("sitz", "vereinssitz", "sitz des vereins"))):
             _emit(out, "ort", V.v_ort(debris), base, text)
         return
     if f == "hausnummer":
@@ -309,14 +310,16 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
     rws = joined_labels(rws)
     sections = find_sections(rws, lex)
     heads = {s.row for s in sections}
-    hits = {r: [h for h in row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None)
-                if h.sim >= 1 or r not in heads] for r, row in enumerate(rws)}
+    found = {r: row_hits(row, lex, min_sim, rws[r + 1] if r + 1 < len(rws) else None) for r, row in enumerate(rws)}
+    hits = {r: [h for h in hs if h.sim >= 1 or r not in heads] for r, hs in found.items()}
     caps = captions(rws, hits, sections)  # captions under their filled line: the value above them
     claimed = {w.start for ws in caps.values() for w in ws}
     out: list[Cand] = []
+    tables = grid_candidates(pno, rws, found, lex, lambda r, x: role_at(sections, r, x, page_w),  # persons as
+                             maker(pno, page_h, validators, out), {r for r, _ in caps})  # rows under captions
     for r, row in enumerate(rws):
         starts = label_starts(row)
-        for h in hits[r]:
+        for h in hits[r] if r not in tables else ():
             lw = row.words[h.i]
             label = file_label(h.label.key, row.words[h.j:h.j + 2])  # before its remark is taken into it
             said = _said(row, h)

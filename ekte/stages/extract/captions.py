@@ -2,7 +2,7 @@
 "Ort, Datum"): a row of labels that fill their cells, set smaller than the row just above it,
 labels the words of that row in each caption's column -- when that row is nearer than the row
 below (a label above its value, the usual way, has its value nearer below).  Captions in
-parentheses are labels too."""
+parentheses are labels too; a label with its value in the next cell of its row is none."""
 
 from __future__ import annotations
 
@@ -42,6 +42,18 @@ def _cell_of(row: Row, h: Hit) -> tuple[float, float] | None:
     return None
 
 
+def _value_beside(row: Row, h: Hit, hs: list[Hit]) -> bool:
+    """The caption's cell has a cell right of it that no label begins: a label with its value beside it
+    ("Fahrzeug-Ident.-Nr. (FIN) | W0L691C6…" in a table of items), not a caption under a filled line."""
+    k = 0
+    for ci, cell in enumerate(row.cells):
+        if k <= h.i < k + len(cell):
+            nxt = k + len(cell)
+            return ci + 1 < len(row.cells) and not any(o.i == nxt for o in hs)
+        k += len(cell)
+    return False
+
+
 def _near(rws: list[Row], r: int, step: int, x: tuple[float, float]) -> tuple[int, list[Word]]:
     """The nearest row above (*step* -1) or below (+1) with words in the column *x*, and those words."""
     rr = r + step
@@ -73,7 +85,8 @@ def captions(rws: list[Row], hits: dict[int, list[Hit]], sections: list) -> dict
     for r, hs in hits.items():
         for h in hs:
             w0 = rws[r].words[h.i]
-            x = None if any(s.row == r and s.x0 <= w0.x0 <= s.x1 for s in sections) else _cell_of(rws[r], h)
+            x = None if any(s.row == r and s.x0 <= w0.x0 <= s.x1 for s in sections) or _value_beside(rws[r], h, hs) \
+                else _cell_of(rws[r], h)
             v, above = _near(rws, r, -1, x) if x else (-1, [])
             if not above or v in heads or any(o.i < len(rws[v].words) and x[0] <= rws[v].words[o.i].x0 < x[1]
                                               for o in hits.get(v, [])):

@@ -17,8 +17,9 @@ MONTH_ABBR = {
 }
 _MONTH_WORD = "|".join(sorted(list(MONTHS) + list(MONTH_ABBR), key=len, reverse=True))
 _D = r"[\dOoIl|]"  # a digit as OCR may read it
-_DATE_NUM = re.compile(rf"(?<![\d.])({_D}{{1,2}})\s?([.,/])\s?({_D}{{1,2}})\s?[.,/]\s?({_D}{{4}}|\d{{2}})(?![\d])")
-_DATE_TXT = re.compile(rf"(?<![\w])(\d{{1,2}})\s?\.?\s*({_MONTH_WORD})\.?\s*(?:[.\-]?\s*|,\s*(?=\d{{4}}))(\d{{4}}|\d{{2}})(?![\d])",
+#: (a two-digit year is no year when a letter follows it: "22. Juni 31F276F-3383", a stamp over a number)
+_DATE_NUM = re.compile(rf"(?<![\d.])({_D}{{1,2}})\s?([.,/])\s?({_D}{{1,2}})\s?[.,/]\s?({_D}{{4}}|\d{{2}}(?![^\W\d_]))(?![\d])")
+_DATE_TXT = re.compile(rf"(?<![\w])(\d{{1,2}})\s?\.?\s*({_MONTH_WORD})\.?\s*(?:[.\-]?\s*|,\s*(?=\d{{4}}))(\d{{4}}|\d{{2}}(?![^\W\d_]))(?![\d])",
                        re.IGNORECASE)
 _DATE_ISO = re.compile(r"(?<![\d])(\d{4})-(\d{2})-(\d{2})(?![\d])")
 _DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1", "i": "1",

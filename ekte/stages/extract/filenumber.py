@@ -10,7 +10,11 @@ number and are never taken as one, not even by the profile's file-number
 patterns: "Kassenzeichen" (a payment reference), "Unser Zeichen" (the
 writer's own), "Antragsnummer" / "Vorgangsnummer" (a portal's submission
 number), "Registriernummer" (a register's: the animal-disease fund, the club
-register), "Bearbeitungsnummer" (a processing number that names no file).
+register), "Bearbeitungsnummer" (a processing number that names no file); a
+portal's "Transaktionsnummer" / "Vorgangs-ID" / "Antrags-ID", and a SEPA
+mandate's or a bill's numbers: "Mandatsreferenz", "Gläubiger-Identifikationsnummer",
+"Debitorennummer", "Objektnummer", "Vertragskonto" (family5; labels of the
+lexicon's "other" values, and never before a number found by its shape).
 Bare "Zeichen" stays as it was: a value, never a sure one.
 """
 
@@ -28,7 +32,8 @@ OTHER_NUMBERS = {"kassenzeichen", "unser zeichen", "unser az.", "unser aktenzeic
 #: such a label ending the text before a number on its line ("Kassenzeichen: ZUL-2026-00871")
 _OTHER_BEFORE = re.compile(
     r"(?i)(?:kassenzeichen|unser(?:e)?\s+(?:zeichen|az\.?|aktenzeichen)|(?:vorgangs|antrags|registrier(?:ungs)?|"
-    r"bearbeitungs|kunden|mitglieds|steuer|rechnungs|auftrags)-?\s?(?:nummer|nr\.?|id\b))[^\n\w]{0,12}$")
+    r"bearbeitungs|kunden|mitglieds|steuer|rechnungs|auftrags|transaktions|debitoren|objekt|vertrags)-?\s?"
+    r"(?:nummer|nr\.?|id\b|konto)|mandatsreferenz|gläubiger-?\s?(?:identifikationsnummer|id\b))[^\n\w]{0,12}$")
 #: a remark after another number's label that says it is the file number ("Vorgangsnummer (Az.):")
 _SAYS_FILE = re.compile(r"(?i)\s*\((?:az\.?|aktenzeichen|gz\.?|geschäftszeichen)\)")
 #: what begins a file number after a weak label without colon ("Az. 32.3 - W - 7111/26", "Az. S 55 - 1111/2025")
@@ -58,10 +63,18 @@ def file_numbers_only(cands: list["Cand"], text: str) -> list["Cand"]:
         if c.field == "aktenzeichen":
             if c.label in OTHER_NUMBERS:
                 continue
-            if c.source == "pattern" and _OTHER_BEFORE.search(_before(text, c.start)):
+            if c.source == "pattern" and (_OTHER_BEFORE.search(_before(text, c.start)) or _in_link(text, c.start)):
                 continue
         out.append(c)
     return out
+
+
+def _in_link(text: str, start: int) -> bool:
+    """A number that is part of a web address or a path ("https://portal.example/antrag/OZG-1234-5678"):
+    a portal's or a file's name, not a file number."""
+    a = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    token = text[a:start]
+    return token.endswith("/") and ("://" in token or token.startswith("www.") or token.count("/") >= 2)
 
 
 def _before(text: str, start: int) -> str:

@@ -43,7 +43,7 @@ ROLE_WORDS = (
 #: labels so common in running text or so short that they count only at the start of a cell or before a colon
 WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse", "zuschuss", "kennzeichen", "fin",
         "flur", "plz", "eing.", "geb.", "antragsteller", "kind", "evb", "az", "az.", "tel.", "telefon", "mobil",
-        "anschrift", "email", "e-mail", "eingegangen", "iban", "strasse", "wohnsitz", "handy"}
+        "anschrift", "email", "e-mail", "eingegangen", "iban", "strasse", "wohnsitz", "handy", "feld"}
 
 
 def norm(s: str) -> str:

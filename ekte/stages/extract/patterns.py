@@ -11,11 +11,12 @@ from ekte.stages.extract.candidates import Cand
 from ekte.stages.extract.lexicon import CLOSING
 from ekte.stages.layout import Row
 
-#: a received stamp's keyword (also "Zugegangen am", "Empfangen", "Tag des Eingangs"); on a scan also cut at the
+#: a received stamp's keyword (also "Zugegangen am", "Empfangen", "Tag des Eingangs", "Eing.-Dat.", "Erhalten am" --
+#: capitalised, as a stamp's first word: "… habe ich erhalten am" in running text is none); on a scan also cut at the
 #: stamp's edge ("Einga" at the line's end) or its first letters misread ("oSteingang"; "Posteingang" too)
 _STAMP = re.compile(r"(?<![\w])(eingegangen(?:\s+am)?|eingang(?:sdatum)?(?:\s+am)?|[a-z]{0,2}steingang(?:\s+am)?|"
-                    r"eing\.|einga(?=[ \t]*\n)|zugegangen(?:\s+am)?|empfangen(?:\s+am)?|tag\s+des\s+eingangs|"
-                    r"zugang\s+am)[ \t]*[:.]?[ \t]*", re.I)
+                    r"eing\.\s?-\s?dat(?:um|\.)?|eing\.|einga(?=[ \t]*\n)|zugegangen(?:\s+am)?|empfangen(?:\s+am)?|"
+                    r"tag\s+des\s+eingangs|zugang\s+am|(?-i:Erhalten|ERHALTEN)\s+am)[ \t]*[:.]?[ \t]*", re.I)
 _AUTHORITY = re.compile(r"(?i)\b(landkreis|landratsamt|kreisverwaltung|kreisausschuss|der landrat|stadtverwaltung|"
                         r"bürgermeister|gemeindeverwaltung|amt\b|ämter|behörde|zulassungsstelle|gesundheitsamt|"
                         r"bauaufsicht|veterinäramt|sozialamt|bürgerservice|posteingang|kreishaus|rathaus|z\.\s?hd)")

@@ -35,7 +35,7 @@ def clean(v: str) -> str:
 
 #: what is left of a label when the lexicon knew only its start: "(n):", "/ Nr.:", "(in)",
 #: a remark in brackets ("(Straße, Hausnummer)", "(freiwillig)") — never a bracket of digits (a phone prefix)
-_DEBRIS = re.compile(r"^\s*(?:\([^)\s]{1,12}\)|\((?=[^)]*[^\W\d_])[^)]{1,40}\)|/\s?[A-Za-zäöü]{1,8}\.?)\s*:?\s*")
+_DEBRIS = re.compile(r"^\s*(?:\((?=[^)]*[^\W\d_])[^)\s]{1,12}\)|\((?=[^)]*[^\W\d_])[^)]{1,40}\)|/\s?[A-Za-zäöü]{1,8}\.?)\s*:?\s*")
 
 
 def strip_debris(v: str) -> str:
