@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from helpers import SAMPLES, run_ekte
-from serve_helpers import (THRESHOLD, born_pdfs, csrf_of, login, make_workdir, start_server, start_watch, stop,
+from serve_helpers import (PASSWORDS, THRESHOLD, born_pdfs, csrf_of, login, make_workdir, start_server, start_watch, stop,
                            token, wait_for)
 
 
@@ -170,6 +170,34 @@ def test_accept_with_correction_exports_once_and_audits(st):
     # the history page shows who changed what
     h = c.get(f"/history/{doc}").text
     assert "anna" in h and "<ins>12345</ins>" in h
+
+
+def test_the_fields_that_sent_a_document_to_review_are_marked(tmp_path):
+    """fresh30 G5: the fields the reasons name are marked at the field ("bitte prüfen"), whatever their
+    confidence; the others are not (a hard-coded 60 % decided before)."""
+
+    wd = tmp_path / "work"
+    (tmp_path / "batch").mkdir()
+    shutil.copy(born_pdfs()[0], tmp_path / "batch")
+    # every needed field below the bar: the reasons name fields, found ones (a confidence) among them
+    run_ekte("ingest", tmp_path / "batch", "-w", wd, "-o", "extract.auto_threshold=0.999", check=1)
+    for name, (role, pw) in PASSWORDS.items():
+        (tmp_path / f"{name}.pw").write_text(pw + "\n")
+        run_ekte("users", "add", name, "--role", role, "-w", wd, "--password-file", tmp_path / f"{name}.pw", check=0)
+    server, url = start_server(wd)
+    try:
+        h = token(wd, "anna", "review")
+        (item,) = httpx.get(url + "/api/v1/review?limit=10", headers=h).json()["items"]
+        d = httpx.get(url + f"/api/v1/review/{item['id']}", headers=h).json()
+        named = {r.split(":")[0] for r in d["reasons"]}
+        assert any(d["fields"].get(n) for n in named), d["reasons"]  # a found value among them, not only missing ones
+        page = login(url, "anna").get(f"/review/{d['id']}").text
+    finally:
+        assert stop(server) == 0
+    rows = {name: cls for cls, name in re.findall(r'<tr class="([^"]*)">\s*<th><label for="f_([a-z_]+)"', page)}
+    assert rows and named <= set(rows) and set(rows) - named  # some fields are not named
+    assert {n for n, cls in rows.items() if "check" in cls.split()} == named
+    assert page.count("bitte prüfen") == len(named)
 
 
 def test_api_refuses_fields_the_type_does_not_define(st):

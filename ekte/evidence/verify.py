@@ -55,7 +55,7 @@ from ekte import fsutil
 from ekte.evidence import checks as ev
 from ekte.evidence import resiscan
 from ekte.journal.rebuild import ARCHIVED, _rejected_out
-from ekte.stages.pdfa import validate_written
+from ekte.stages.pdfa import conforms, validate_written
 
 #: journal states whose document has an archive folder (quarantined: only after a clerk's rejection)
 KEPT = (*ARCHIVED, "quarantined")
@@ -268,9 +268,9 @@ def check_pdfa(c: Ctx) -> list[str]:
     before = ev.unsealed_prefix(c.folder / PDF, c.archival)
     if before is None:
         rep = validate_written(c.folder / PDF, flavour)
-        return [] if rep.passed else [f"{PDF} is not valid {fmt}: {len(rep.findings)} finding(s)"]
+        return [] if conforms(rep) else [f"{PDF} is not valid {fmt}: {len(rep.findings)} finding(s)"]
     rep = validate_written(io.BytesIO(before), flavour)
-    out = [] if rep.passed else [f"{PDF}: the revision under the seal is not valid {fmt}"]
+    out = [] if conforms(rep) else [f"{PDF}: the revision under the seal is not valid {fmt}"]
     return out + [f"{PDF} (sealed): {x}" for x in ev.sealed_pdfa(c.folder / PDF, flavour)]
 
 

@@ -125,6 +125,14 @@ _DELETED = re.compile(r"this content was deleted on (\d{4}-\d\d-\d\d) \((?:reten
 _UNSURE = re.compile(r"([a-z_]{1,40}): confidence (\d\.\d{1,4}) < (\d(?:\.\d{1,4})?)")
 
 
+_REASON_FIELD = re.compile(r"([a-z_]{1,40}): (?:not found|confidence |date not possible)")
+
+
+def reason_fields(reasons: list[str]) -> set[str]:
+    """The fields the review reasons name (:func:`ekte.stages.extract.review_reasons`): the ones to check."""
+    return {m[1] for r in reasons if (m := _REASON_FIELD.match(r))}
+
+
 def _tr(lang: str) -> Callable[[str], str]:
     return gettext_for(lang)
 

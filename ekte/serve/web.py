@@ -19,6 +19,7 @@ from ekte.pipeline import review
 from ekte.pipeline.manual import FieldInvalid, check_value
 from ekte.serve import i18n, messages, names
 from ekte.serve.auth import check_csrf, csrf_token, require, station
+from ekte.serve.names import reason_fields
 from ekte.serve.pages import field_boxes, page_png, prefetch_boxes
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -182,7 +183,7 @@ def _item_page(request: Request, doc_id: str, errors: dict[str, str] | None = No
         "d": info, "names": names, "boxes": boxes, "values": {**corr, **(values or {})}, "errors": errors or {},
         "doctypes": st.doctypes(), "reasons": st.profile.review.reject, "next_id": nxt, "sample": sample or {},
         "page_count": info["pages"] or 0, "defer_hours": st.profile.review.defer_hours, "version": version,
-        "visit": visit, "open_by": open_by,
+        "visit": visit, "open_by": open_by, "to_check": reason_fields(info["reasons"]),
         "failed": review.sample_failed(st.reader, row["id"]) if info["sample_check"] else None}, status=status)
 
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from ekte import fsutil
 from ekte.evidence import archiving, resiscan
 from ekte.stages.intake import extension_for
-from ekte.stages.pdfa import save_validated
+from ekte.stages.pdfa import conforms, save_validated
 
 if TYPE_CHECKING:  # pragma: no cover
     from ekte.model import Document
@@ -124,7 +124,7 @@ def write_xmp(src: Path, dst: Path, doc: "Document", profile: "Profile", pdfa: b
             # flavour, and every property set here is of a schema PDF/A predefines (test_archive_xmp)
             pdf.save(dst, **pikepdf.pdfa.resolve_save_kwargs(flavour))  # dst is in a staged folder
             return True
-        return bool(save_validated(pdf, dst, flavour).passed)
+        return conforms(save_validated(pdf, dst, flavour))
 
 
 #: XMP prefixes of the properties DocInfo has an entry for (pikepdf's DOCINFO_MAPPING)

@@ -160,7 +160,7 @@ class _Attempts:
 
     def __call__(self, route: str, fn: Any) -> bool:
         try:
-            fn()
+            note = fn()
         except DocumentError:
             raise
         except pdfa.RouteFailed as e:  # (a born-digital route: OCRmyPDF is not imported for it)
@@ -178,7 +178,8 @@ class _Attempts:
                 raise MissingDependency(str(e)) from None
             log.debug("route %s failed", route, exc_info=True)
             return self._failed(route, f"{type(e).__name__}")
-        self.log.append({"route": route, "result": "ok"})
+        # a born-digital route's note: what pikepdf's validator could not check (pdfa.unchecked_note)
+        self.log.append({"route": route, "result": "ok", **({"note": note} if isinstance(note, str) else {})})
         return True
 
     def _failed(self, route: str, result: str) -> bool:
@@ -202,13 +203,14 @@ def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[s
     result["ocr_pages"] = []
     want_pdfa = settings.output_type == "pdfa-2"
 
-    def gs_verified() -> None:
-        pdfa.ghostscript_pdfa(inp, out, len(before))
+    def gs_verified() -> str | None:
+        note = pdfa.ghostscript_pdfa(inp, out, len(before))
         texts, _rows, words = read_pages(out, rows=False)
         if not _same_text(before, texts):
             out.unlink(missing_ok=True)
             raise pdfa.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
         result.update(page_texts=texts, page_words=words)
+        return note
 
     routes = [("pikepdf-pdfa", lambda: pdfa.pikepdf_pdfa(inp, out, opened.pdf, opened.embedded)),
               ("ghostscript-pdfa-verified", gs_verified)]

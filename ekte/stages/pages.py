@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte.errors import DocumentError
-from ekte.stages.pdfa import save_validated
+from ekte.stages.pdfa import conforms, save_validated
 
 ROUTE = "page-ranges"
 
@@ -95,7 +95,7 @@ def assemble(parts: list[Path], out: Path) -> None:
             rep = save_validated(whole, out, "2b")
         except pikepdf.pdfa.PdfaError:
             rep = None
-    if rep is None or not rep.passed:
+    if rep is None or not conforms(rep):
         out.unlink(missing_ok=True)
         raise DocumentError("ocr_failed", "The assembled pages did not pass PDF/A-2b validation.", "ocr")
 
