@@ -9,6 +9,7 @@
 * after `ekte journal rebuild`, `ekte verify` holds for an unaltered archive and still names a value forged
   after the rebuild."""
 
+import getpass
 import hashlib
 import json
 import shutil
@@ -221,3 +222,18 @@ def test_verify_after_a_journal_rebuild(base, wd):
     p = run_ekte("verify", "-w", wd, "--json", "-j", "1")
     assert json.loads(p.stdout)["summary"]["broken"] == 1
     assert run_ekte("review", "accept", base[2][0], "-w", wd).returncode == 0  # the clerk's work goes on
+
+
+def test_a_put_back_survives_a_journal_rebuild(base, wd):
+    """fresh30 G6: a clerk's put-back (review/<id>.json) is still one after `journal rebuild --force`: the
+    document stays at the end of the queue with its time, not back among the others."""
+    doc = base[2][1]
+    run_ekte("review", "defer", doc, "--hours", "48", "--note", "Rückfrage", "-w", wd, check=0)
+    before = {d["id"]: d["deferred"] for d in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)}
+    assert before[doc] and not before[base[2][0]]
+    run_ekte("journal", "rebuild", "--force", "-w", wd, check=0)
+    after = {d["id"]: d["deferred"] for d in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)}
+    assert after == before
+    h = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)
+    (back,) = [e for e in h["events"] if e["event"] == "deferred"]
+    assert back["actor"] == getpass.getuser()

@@ -219,6 +219,19 @@ def _taken_over(j: Any, db: sqlite3.Connection, meta: dict[str, Any]) -> None:
         j._event(db, meta["id"], "journal", "field-set", {"by": REBUILD_ACTOR, "field": k, "new": value})
 
 
+def _put_back(j: Any, db: sqlite3.Connection, workdir: Path, doc_id: str) -> None:
+    """A clerk's put-back (``review/<id>.json``'s ``deferred``) as the journal's ``review/deferred`` event the
+    queue reads: a rebuilt journal does not bring a put-back document back to the top (fresh30 G6)."""
+    try:
+        item = json.loads((workdir / "review" / f"{doc_id}.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    back = item.get("deferred") if isinstance(item, dict) else None
+    if isinstance(back, dict) and isinstance(back.get("until"), str):
+        j._event(db, doc_id, "review", "deferred", {"by": back.get("by") or REBUILD_ACTOR, "until": back["until"],
+                                                     **({"note": back["note"]} if back.get("note") else {})})
+
+
 def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     counters: dict[str, int] = {}
@@ -236,6 +249,8 @@ def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
                         str(d.relative_to(workdir)), meta.get("received") or now, now))
             j._event(db, meta["id"], "journal", "rebuilt", f"from metadata.json: {state}")
             _taken_over(j, db, meta)
+            if state == "review":
+                _put_back(j, db, workdir, meta["id"])
             report["states"][state] = report["states"].get(state, 0) + 1
             _mail_part(messages, meta)
             n = _numbers(meta, profile)
