@@ -24,7 +24,7 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
                           new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, json_on_exit, sigint_now, sigterm_now
+from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, run_main, sigint_now, sigterm_now
 from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
@@ -374,21 +374,7 @@ def field_sets(items: list[str]) -> dict[str, str]:
 
 
 def main() -> None:
-    try:
-        with json_on_exit(sys.argv[1:]):
-            app()
-    except SystemExit as e:
-        fastexit.finish(e.code)  # returns unless a run was reported (ekte.fastexit)
-        raise
-    except Exception as e:  # noqa: BLE001 - no traceback reaches a user
-        failure = environment_failure(e)
-        if failure is not None:
-            err.print(f"[bold red]error:[/] {escape(failure.message)}", highlight=False, soft_wrap=True)
-            sys.exit(failure.exit_code)
-        logging.getLogger("ekte").debug("internal error", exc_info=True)
-        err.print(f"[bold red]error:[/] internal error ({type(e).__name__}); run again with -vv for details, "
-                  "and report it", highlight=False, soft_wrap=True)
-        sys.exit(ExitCode.INTERNAL)
+    run_main(app)  # (ekte.cli_errors: no traceback reaches a user; a closed pipe ends quietly)
 
 
 if __name__ == "__main__":

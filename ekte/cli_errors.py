@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import os
+import stat
 import sys
 from typing import Any, Iterator
 
@@ -133,3 +136,56 @@ def exit_on_errors(as_json: bool = False) -> Iterator[None]:
         fail(failure.exit_code, failure.message)
 
 
+
+
+#: the exit status when stdout's reader went away (``ekte … | head``): 128 + SIGPIPE, as a shell reports a
+#: tool that SIGPIPE ended -- never "internal error" (70), never click's 1 (which means broken documents here)
+CLOSED_PIPE = 141
+
+
+def _closed_pipe() -> None:
+    """End quietly: stdout onto /dev/null (so that the interpreter's last flush cannot fail again), 141."""
+    with contextlib.suppress(OSError):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.__stdout__.fileno())
+    sys.exit(CLOSED_PIPE)
+
+
+def _is_pipe() -> bool:
+    with contextlib.suppress(OSError, ValueError):
+        return stat.S_ISFIFO(os.fstat(sys.__stdout__.fileno()).st_mode)
+    return False
+
+
+def _pipe_was_closed(was_pipe: bool) -> bool:
+    """stdout's reader went away and a library ended the command with 1 for it: click/typer (stderr wrapped
+    in PacifyFlushWrapper) or rich (``Console.on_broken_pipe``: /dev/null put on stdout, a pipe before)."""
+    if type(sys.stderr).__name__ == "PacifyFlushWrapper":
+        return True
+    return was_pipe and not _is_pipe() and stat.S_ISCHR(os.fstat(sys.__stdout__.fileno()).st_mode)
+
+
+def run_main(app: Any) -> None:
+    """The command line's one entry: *app* run; an error ends as one line with its exit code."""
+    from ekte import fastexit
+
+    was_pipe = _is_pipe()
+    try:
+        with json_on_exit(sys.argv[1:]):
+            app()
+    except SystemExit as e:
+        if e.code == 1 and _pipe_was_closed(was_pipe):
+            _closed_pipe()
+        fastexit.finish(e.code)  # returns unless a run was reported (ekte.fastexit)
+        raise
+    except Exception as e:  # noqa: BLE001 - no traceback reaches a user
+        if isinstance(e, BrokenPipeError):
+            _closed_pipe()
+        failure = environment_failure(e)
+        if failure is not None:
+            err.print(f"[bold red]error:[/] {escape(failure.message)}", highlight=False, soft_wrap=True)
+            sys.exit(failure.exit_code)
+        logging.getLogger("ekte").debug("internal error", exc_info=True)
+        err.print(f"[bold red]error:[/] internal error ({type(e).__name__}); run again with -vv for details, "
+                  "and report it", highlight=False, soft_wrap=True)
+        sys.exit(ExitCode.INTERNAL)

@@ -236,3 +236,19 @@ def test_the_same_content_twice_in_one_run_is_not_another_process(tmp_path):
     assert p.returncode == 0, p.stderr[-2000:]
     assert "another ekte process" not in p.stderr, p.stderr[-2000:]
     assert "the same content is being processed in this run" in p.stderr, p.stderr[-2000:]
+
+
+@pytest.mark.parametrize("args", [["history", "--help"], ["profiles", "show", "landkreis"],
+                                  ["classify", "--json", str(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf")]])
+def test_a_reader_that_goes_away_ends_the_command_quietly(args):
+    """fresh30 G16: stdout's reader closed before ekte wrote (`ekte … | head` of a slow command): exit 141
+    (128 + SIGPIPE, as a shell reports for a tool SIGPIPE ended), nothing on stderr -- not "internal error"
+    (70) nor 1, which means broken documents."""
+    import subprocess
+
+    from helpers import ekte_cmd
+
+    p = subprocess.Popen(ekte_cmd() + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    p.stdout.close()  # long before the interpreter has started
+    _out, errs = p.communicate(timeout=120)
+    assert p.returncode == 141 and errs == b"", (p.returncode, errs[-2000:])
