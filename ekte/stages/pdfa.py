@@ -236,6 +236,43 @@ def pikepdf_pdfa(inp: Path, out: Path, pdf: Any = None, embedded: bool | None = 
         raise PdfaConversionFailedError("pikepdf PDF/A validation did not pass")
 
 
+class PendingSave:
+    """pikepdf's save of the working PDF (pikepdf's route) or of Ghostscript's
+    output, left until the document is understood (issue 12): the worker
+    then writes ekte's XMP properties into the same save that pikepdf's
+    PDF/A writer validates, and the archive need not write the PDF again.
+    Owns *pdf* (*inp*, opened once) and, when *temporary*, *inp*."""
+
+    def __init__(self, inp: Path, out: Path, pdf: Any, after: Any = None, temporary: bool = False) -> None:
+        self.inp, self.out, self.pdf, self.after, self.temporary = inp, out, pdf, after, temporary
+
+    def save(self, values: dict[str, object]) -> bool:
+        """Write the PDF/A-2b with the XMP *values*; False (nothing at *out*)
+        when it did not pass validation or could not be written."""
+        try:
+            # the DocInfo entries are set from the XMP by pikepdf's prepare (its declaration of PDF/A): not
+            # here as well (the editor's synchronisation was half of this edit's CPU)
+            with self.pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                for k, v in values.items():
+                    meta[k] = v
+            pikepdf_pdfa(self.inp, self.out, self.pdf, True)
+        except Exception:  # noqa: BLE001 - the caller does the document the way it did before
+            self.out.unlink(missing_ok=True)
+            return False
+        finally:
+            self.close()
+        if self.after is not None:
+            self.after()
+        return True
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+            self.pdf = None
+        if self.temporary:  # (Ghostscript's output)
+            self.inp.unlink(missing_ok=True)
+
+
 _GS_ARGS = ["-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
             "-sColorConversionStrategy=RGB", "-dEmbedAllFonts=true", "-dCompatibilityLevel=1.7"]
 _warm: dict[str, Any] = {}
@@ -301,12 +338,8 @@ def _convert_warm(gs: str, inp: Path, mid: Path, timeout: float) -> bool:
     return True
 
 
-def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> None:
-    """Ghostscript's pdfwrite (embeds missing fonts), then pikepdf's writer
-    (metadata, and the validation).  The caller compares the text."""
-    import pikepdf
-    import pikepdf.pdfa
-
+def _ghostscript(inp: Path, out: Path, pages: int) -> Path:
+    """Ghostscript's pdfwrite (embeds missing fonts) of *inp*: the file it wrote beside *out*."""
     gs = shutil.which("gs")
     if not gs:
         raise MissingDependencyError("ghostscript")
@@ -317,6 +350,31 @@ def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> None:
         if not _convert_warm(gs, inp, mid, timeout):
             subprocess.run([gs, "-q", "-dBATCH", *_GS_ARGS, f"-sOutputFile={mid}", "--", str(inp)],
                            check=True, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except BaseException:
+        mid.unlink(missing_ok=True)
+        raise
+    return mid
+
+
+def ghostscript_pending(inp: Path, out: Path, pages: int) -> PendingSave:
+    """Ghostscript's output, its save by pikepdf's writer left to the :class:`PendingSave`."""
+    import pikepdf
+
+    mid = _ghostscript(inp, out, pages)
+    try:
+        return PendingSave(mid, out, pikepdf.open(mid), temporary=True)
+    except BaseException:
+        mid.unlink(missing_ok=True)
+        raise
+
+
+def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> None:
+    """Ghostscript's pdfwrite (embeds missing fonts), then pikepdf's writer
+    (metadata, and the validation).  The caller compares the text."""
+    import pikepdf
+
+    mid = _ghostscript(inp, out, pages)
+    try:
         with pikepdf.open(mid) as pdf:
             rep = save_validated(pdf, out, "2b")
         if not rep.passed:
