@@ -120,3 +120,22 @@ def test_the_archive_copies_the_workers_pdf_or_writes_changed_values(tmp_path, i
     got, docinfo_keywords = _xmp_of(other / "document.pdf")
     assert got["pdf:Keywords"].endswith("Az. <neu> & „geändert“") and docinfo_keywords == got["pdf:Keywords"]
     assert validate_written(other / "document.pdf", "2b").passed and xmp.WRITTEN not in doc2.extra
+
+
+def test_metadata_json_has_every_field_and_event_attribute():
+    """metadata.json's fields and history are built without dataclasses.asdict (issue 12): still every
+    attribute of the dataclasses, with the same values (an attribute added later is not left out)."""
+    import dataclasses
+
+    from ekte.model import Field
+
+    doc = Document(sha256="cd" * 32, source="x.pdf", size=1, media_type="application/pdf")
+    doc.fields["iban"] = Field("DE02 1203 0000 0000 2020 51", 0.9, 1, (3, 30), "label", True, "DE02120300000000202051")
+    doc.fields["az"] = Field("1/2", 1.0)
+    doc.log("intake", "received", "x")
+    meta = doc.metadata_dict()
+    for name, f in doc.fields.items():
+        want = dataclasses.asdict(f)
+        want["span"] = list(f.span) if f.span else None
+        assert meta["fields"][name] == want
+    assert meta["history"] == [dataclasses.asdict(e) for e in doc.history] and meta["history"][0]["detail"] == "x"
