@@ -13,6 +13,7 @@ process pool (:mod:`ekte.pipeline.executor`) or a remote worker."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import errno
 import logging
@@ -32,7 +33,7 @@ from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, W
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake, office, pages, sanitize
+from ekte.stages import intake, office, pages, sanitize, xmp
 from ekte.stages.layout import page_words
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
@@ -195,7 +196,8 @@ def _assembled(task: WorkTask, scratch: Path) -> tuple[Path, dict[str, Any]]:
     return out, res
 
 
-def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> tuple[Path, dict[str, Any]]:
+def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path,
+              defer: bool = False) -> tuple[Path, dict[str, Any]]:
     doc, setup = task.document, ctx.setup
     params = setup.params if task.mode != ANALYZE else dataclasses.replace(setup.params, output_type="pdf")
     work = scratch / "work.pdf"
@@ -221,7 +223,7 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path) -> 
         doc.extra["split"] = {"notes": notes, "cleaned": cleaned, "form_fields": form}
         return work, {"split": n}
     out = scratch / "archival.pdf"
-    res = make_archival_pdf(work, out, params, task.ocr_jobs)  # its page_words: read with the text, one pass
+    res = make_archival_pdf(work, out, params, task.ocr_jobs, defer)  # its page_words: read with the text, one pass
     if doc.media_type == intake.PDF:
         res["form_fields"] = intake.read_form_fields(work)
     res["notes"] = notes
@@ -254,22 +256,48 @@ def _run(ctx: WorkerContext, task: WorkTask, scratch: Path, t0: float) -> WorkRe
     if task.mode != ASSEMBLE:  # (ASSEMBLE: its document went through before_ocr when it was prepared)
         run_processors(ctx.pm, "before_ocr", doc, ctx.profile)
     orig = _working_copy(task, scratch)
-    out, res = _assembled(task, scratch) if task.mode == ASSEMBLE else _archival(task, ctx, orig, scratch)
-    own = round(time.monotonic() - t0, 3)
-    res["seconds"] = round(own + res.pop("ocr_seconds", 0), 3)  # assembled: the ranges' OCR time included
+    out, res = _assembled(task, scratch) if task.mode == ASSEMBLE else \
+        _archival(task, ctx, orig, scratch, defer=task.mode == ARCHIVE)
+    pending = res.pop("pending", None)
+    kept = copy.deepcopy(doc) if pending is not None else None
     if res.get("split"):
+        own = round(time.monotonic() - t0, 3)
         return WorkResult(task.task_id, doc, archival=str(out), split=res["split"], seconds=own,
                           worker_pid=os.getpid())
+    try:
+        _take(ctx, task, doc, res, t0)
+    except BaseException:
+        pending.close() if pending is not None else None
+        raise
+    if pending is not None:  # pikepdf's route: written now, with ekte's XMP (the archive then writes no PDF)
+        values = xmp.values(doc, ctx.profile)
+        if pending.save(values):
+            doc.extra[xmp.WRITTEN] = values
+            for a in [a for a in doc.archival["attempts"] if a.get("route") == doc.archival["route"] and pending.note]:
+                a["note"] = pending.note  # what pikepdf's validator could not check (pdfa.unchecked_note)
+        else:  # it did not pass with them (rare): the document once more, as it was before, the usual way
+            doc = kept
+            task = dataclasses.replace(task, document=doc)
+            for p in scratch.iterdir():  # from the working copy on, as the first time
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink() if p != orig else None
+            out, res = _archival(task, ctx, orig, scratch)
+            _take(ctx, task, doc, res, t0)
+    log.debug("doc %s: archival PDF by route %s, %s pages, %s in %.2f s", doc.id, res.get("route"), doc.pages,
+              doc.doctype, res["seconds"])
+    if task.mode != ANALYZE:  # archiving needs the fields, not the word boxes (training does: ANALYZE)
+        doc.extra.pop("page_words", None)
+    return WorkResult(task.task_id, doc, str(orig), str(out), seconds=res["own"], worker_pid=os.getpid())
+
+
+def _take(ctx: WorkerContext, task: WorkTask, doc: Document, res: dict[str, Any], t0: float) -> None:
+    """The archival PDF's result into *doc*, then classification and extraction."""
+    res["own"] = round(time.monotonic() - t0, 3)
+    res["seconds"] = round(res["own"] + res.pop("ocr_seconds", 0), 3)  # assembled: the ranges' OCR time included
     cleaned = res.pop("cleaned")
     sanitize.archival_kind(res, cleaned)
     apply_ocr_result(doc, res, ctx.setup.params.language, archives=task.mode != ANALYZE)
     understand(doc, ctx)
     sanitize.record(doc, cleaned)
-    log.debug("doc %s: archival PDF by route %s, %s pages, %s in %.2f s", doc.id, res.get("route"), doc.pages,
-              doc.doctype, res["seconds"])
-    if task.mode != ANALYZE:  # archiving needs the fields, not the word boxes (training does: ANALYZE)
-        doc.extra.pop("page_words", None)
-    return WorkResult(task.task_id, doc, str(orig), str(out), seconds=own, worker_pid=os.getpid())
 
 
 def run_task(ctx: WorkerContext, task: WorkTask) -> WorkResult:

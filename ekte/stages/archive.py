@@ -27,7 +27,6 @@ checks them (``ekte/evidence/verify.py``).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import shutil
 from pathlib import Path
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING
 from ekte import fsutil
 from ekte.evidence import archiving, resiscan
 from ekte.stages.intake import extension_for
+from ekte.stages import xmp
 from ekte.stages.pdfa import conforms, save_validated
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,25 +58,7 @@ def original_name(doc: "Document") -> str:
 
 
 def _xmp_values(doc: "Document", profile: "Profile", note: bytes | None = None) -> dict[str, object]:
-    dtid = doc.doctype or profile.classify.default_doctype
-    dtype = profile.doctypes.get(dtid)
-    keywords = [dtid]
-    if dtype and dtype.aktenplan:
-        keywords.append(dtype.aktenplan)
-    az = doc.fields.get("aktenzeichen")
-    if az:
-        keywords.append(az.value)
-    values: dict[str, object] = {
-        "dc:title": profile.doctype_title(dtid) or dtid,
-        "dc:identifier": f"urn:ekte:{doc.id}",
-        "dc:date": [dt.datetime.fromisoformat(doc.received).date().isoformat()],
-        "pdf:Keywords": "; ".join(keywords),
-        # the original this copy was made from (its identity)
-        "dc:source": f"urn:sha256:{doc.sha256}",
-    }
-    if note is not None:
-        values["dc:relation"] = [resiscan.XMP_RELATION, f"urn:sha256:{fsutil.sha256_bytes(note)}"]
-    return values
+    return xmp.values(doc, profile, note)
 
 
 RESERVED = {ARCHIVE_PDF, METADATA, TEXT, *archiving.EVIDENCE_FILES}
@@ -209,8 +191,14 @@ def _original_differs(doc: "Document", original: Path, again: bool) -> None:
 def _write_pdf(archival: Path, target: Path, doc: "Document", profile: "Profile", note: bytes | None) -> None:
     """The archival copy with XMP and embedded files (PDF/A-3b when files are embedded)."""
     fmt = doc.archival.get("format")
+    written = doc.extra.pop(xmp.WRITTEN, None)  # the XMP a worker wrote into the PDF/A it validated
     if fmt == "original":
         shutil.copyfile(archival, target)  # kept unchanged, by definition
+        return
+    if fmt == "PDF/A-2B" and written is not None and note is None and _trusted(doc) \
+            and written == _xmp_values(doc, profile):
+        shutil.copyfile(archival, target)  # its XMP is already the one to write (issue 12: not written twice)
+        doc.archival["xmp"] = "written"
         return
     ok = False
     embeds = bool(doc.extra.get("embed")) or note is not None

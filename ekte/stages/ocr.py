@@ -198,22 +198,38 @@ def _same_text(before: list[str], after: list[str]) -> bool:
 
 
 def _born_digital(inp: Path, out: Path, settings: Any, jobs: int, before: list[str],
-                  attempt: _Attempts, result: dict[str, Any], opened: Input) -> None:
-    """Every page has text: PDF/A without OCR (see :mod:`ekte.stages.pdfa`)."""
+                  attempt: _Attempts, result: dict[str, Any], opened: Input, defer: bool = False) -> None:
+    """Every page has text: PDF/A without OCR (see :mod:`ekte.stages.pdfa`).
+    *defer*: pikepdf's save (of the input, or of Ghostscript's output) is
+    left to ``result["pending"]``, which writes it with ekte's XMP."""
     result["ocr_pages"] = []
     want_pdfa = settings.output_type == "pdfa-2"
 
+    def pikepdf_route() -> str | None:
+        if not (defer and opened.pdf is not None and opened.embedded is True):
+            return pdfa.pikepdf_pdfa(inp, out, opened.pdf, opened.embedded)
+        pdf, opened.pdf = opened.pdf, None  # the pending save's now
+        result["pending"] = pdfa.PendingSave(inp, out, pdf, lambda: layout.remember([out, inp], opened.words))
+        return None
+
     def gs_verified() -> str | None:
-        note = pdfa.ghostscript_pdfa(inp, out, len(before))
-        texts, _rows, words = read_pages(out, rows=False)
+        pending = pdfa.ghostscript_pending(inp, out, len(before)) if defer else None
+        note = pdfa.ghostscript_pdfa(inp, out, len(before)) if pending is None else None
+        try:
+            texts, _rows, words = read_pages(out if pending is None else pending.inp, rows=False)
+        except BaseException:
+            pending.close() if pending is not None else None
+            raise
         if not _same_text(before, texts):
-            out.unlink(missing_ok=True)
+            pending.close() if pending is not None else out.unlink(missing_ok=True)
             raise pdfa.PdfaConversionFailedError("the text changed in Ghostscript's PDF/A output")
         result.update(page_texts=texts, page_words=words)
+        if pending is not None:  # pikepdf's writer leaves Ghostscript's content alone: the same text and words
+            pending.after = lambda: layout.remember([out], words)
+            result["pending"] = pending
         return note
 
-    routes = [("pikepdf-pdfa", lambda: pdfa.pikepdf_pdfa(inp, out, opened.pdf, opened.embedded)),
-              ("ghostscript-pdfa-verified", gs_verified)]
+    routes = [("pikepdf-pdfa", pikepdf_route), ("ghostscript-pdfa-verified", gs_verified)]
     if _gs_version() not in _BAD_GS:
         routes.append(("ocrmypdf-skip-pdfa", lambda: _ocrmypdf(inp, out, settings, jobs, mode="skip")))
     for route, fn in routes if want_pdfa else []:
@@ -299,7 +315,7 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
                               "pages": geometry.page_geometry(facts, probed, levelled)}
 
 
-def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dict[str, Any]:
+def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1, defer: bool = False) -> dict[str, Any]:
     """Turn the working PDF *inp* into the archival PDF *out*.
 
     Returns a dict: ``format`` ("PDF/A-2B" | "PDF" | "original"), ``route``,
@@ -309,7 +325,9 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
     :func:`ekte.stages.layout.page_words` then returns for *out*),
     ``ocr_pages`` (pages OCRed), ``text_pages`` (pages that had a text
     layer), ``pages_without_text`` and, for OCRed pages with the API
-    engine, ``geometry`` (orientation, skew, whether levelled, per page)."""
+    engine, ``geometry`` (orientation, skew, whether levelled, per page).
+    *defer*: where pikepdf's route takes the file, it is not written yet:
+    ``pending`` (a :class:`pdfa.PendingSave`) writes it, with XMP values."""
     opened = Input.read(inp, settings.output_type == "pdfa-2")
     before, before_words = opened.texts, opened.words
     with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
@@ -318,7 +336,7 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1) -> dic
     result: dict[str, Any] = {"pages": n, "text_pages": with_text, "attempts": attempt.log}
     try:
         if len(with_text) == n:
-            _born_digital(inp, out, settings, jobs, before, attempt, result, opened)
+            _born_digital(inp, out, settings, jobs, before, attempt, result, opened, defer)
             if result["route"] == "pikepdf-pdfa" or (result["route"] == "original" and opened.embedded is not False):
                 # pikepdf's writer leaves the content alone: the text and words are the input's
                 result.update(page_texts=before, page_words=before_words)

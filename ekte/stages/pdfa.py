@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import gc
 import select
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+
+from ekte.stages.pdfa_save import (BEYOND_VALIDATOR, conforms, save_validated,  # noqa: F401 - also used from here
+                                   unchecked_note, validate_written)
 
 
 class RouteFailed(Exception):
@@ -44,102 +46,6 @@ class MissingDependencyError(RouteFailed):
     """The program this route needs is not installed."""
 
     exit_code = 3
-
-
-@contextlib.contextmanager
-def _no_collection() -> Any:
-    """pikepdf's PDF/A validator records *any* warning raised while it parses a
-    content stream as a finding ("content stream: unclosed <socket…>"): an
-    unrelated object in a reference cycle (a socket, a file) finalized by the
-    garbage collector at that moment made a valid PDF/A fail (seen in the
-    test suite; in a station or a Dask worker it could fail a verify).  No
-    cyclic collection runs while it validates; garbage waits until after."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-#: what pikepdf's validator says it cannot check (findings of kind "unsupported") and a file may still be
-#: PDF/A with: the inside of an embedded font program it cannot read (a CFF FontMatrix other than 1/1000,
-#: as fpdf2 and many OpenType fonts write) -- its widths against the font's are then not compared.
-#: Anything else it cannot check, and every violation, fails as before.
-BEYOND_VALIDATOR = frozenset({"pikepdf:font-program"})
-
-
-def conforms(rep: Any) -> bool:
-    """Passed, or no violation and only font programs the validator cannot read (G9 of fresh30: 2 of 9
-    born-digital family3 files were archived as non-PDF/A originals for this alone)."""
-    return bool(rep.passed) or (not rep.violations and all(f.rule in BEYOND_VALIDATOR for f in rep.unsupported))
-
-
-def unchecked_note(rep: Any) -> str | None:
-    """What the validator could not check in a file that :func:`conforms` (for the archival record)."""
-    if rep is None or rep.passed:
-        return None
-    return "validated, but not checked: " + "; ".join(sorted({f.message for f in rep.unsupported}))[:300]
-
-
-def _drop_open_view(pdf: Any) -> None:
-    """An ``/OpenAction`` that only opens a page (a destination: ``[page /FitH null]``, fpdf2 writes one by
-    default; actions are removed by sanitize) is allowed by PDF/A but not checked by pikepdf's validator:
-    the archival copy opens at its first page instead."""
-    import pikepdf
-
-    if isinstance(pdf.Root.get("/OpenAction"), pikepdf.Array):
-        del pdf.Root["/OpenAction"]
-
-
-def save_validated(pdf: Any, out: Any, flavour: str) -> Any:
-    """``pikepdf.pdfa.save`` (write as PDF/A *flavour*, validate what was written) without stray warnings;
-    a file the validator found no violation in, but could not check a font program of (:func:`conforms`),
-    is written too (pikepdf's own save writes only a "pass"): its report says what was not checked."""
-    import pikepdf.pdfa
-
-    _drop_open_view(pdf)
-    with _no_collection():
-        try:
-            return pikepdf.pdfa.save(pdf, out, flavour)
-        except pikepdf.pdfa.PdfaError as e:
-            if not conforms(e.report):
-                raise
-            return _save_unchecked(pdf, out, flavour, e.report.save_kwargs)
-
-
-def _save_unchecked(pdf: Any, out: Any, flavour: str, kw: dict[str, Any]) -> Any:
-    """*pdf* (prepared by pikepdf.pdfa.save already) written with the same settings and validated once more;
-    a path only by an atomic rename of a verified file, a stream only with verified bytes."""
-    import io
-    import os
-
-    import pikepdf.pdfa
-
-    buf = io.BytesIO()
-    pdf.save(buf, **kw)
-    rep = pikepdf.pdfa.validate_written(io.BytesIO(buf.getvalue()), flavour)
-    if not conforms(rep):
-        raise pikepdf.pdfa.PdfaError(rep)
-    if hasattr(out, "write"):
-        out.write(buf.getvalue())
-        return rep
-    tmp = Path(os.fspath(out) + ".part")
-    with open(tmp, "wb") as f:
-        f.write(buf.getvalue())
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, out)
-    return rep
-
-
-def validate_written(path: Any, flavour: str) -> Any:
-    """``pikepdf.pdfa.validate_written`` without stray warnings (see :func:`_no_collection`)."""
-    import pikepdf.pdfa
-
-    with _no_collection():
-        return pikepdf.pdfa.validate_written(path, flavour)
 
 
 def _font_embedded(font: "object") -> bool:
@@ -300,6 +206,44 @@ def pikepdf_pdfa(inp: Path, out: Path, pdf: Any = None, embedded: bool | None = 
     return unchecked_note(rep)
 
 
+class PendingSave:
+    """pikepdf's save of the working PDF (pikepdf's route) or of Ghostscript's
+    output, left until the document is understood (issue 12): the worker
+    then writes ekte's XMP properties into the same save that pikepdf's
+    PDF/A writer validates, and the archive need not write the PDF again.
+    Owns *pdf* (*inp*, opened once) and, when *temporary*, *inp*."""
+
+    def __init__(self, inp: Path, out: Path, pdf: Any, after: Any = None, temporary: bool = False) -> None:
+        self.inp, self.out, self.pdf, self.after, self.temporary = inp, out, pdf, after, temporary
+        self.note: str | None = None  # what the validator could not check (:func:`unchecked_note`)
+
+    def save(self, values: dict[str, object]) -> bool:
+        """Write the PDF/A-2b with the XMP *values*; False (nothing at *out*)
+        when it did not pass validation or could not be written."""
+        try:
+            # the DocInfo entries are set from the XMP by pikepdf's prepare (its declaration of PDF/A): not
+            # here as well (the editor's synchronisation was half of this edit's CPU)
+            with self.pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                for k, v in values.items():
+                    meta[k] = v
+            self.note = pikepdf_pdfa(self.inp, self.out, self.pdf, True)
+        except Exception:  # noqa: BLE001 - the caller does the document the way it did before
+            self.out.unlink(missing_ok=True)
+            return False
+        finally:
+            self.close()
+        if self.after is not None:
+            self.after()
+        return True
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+            self.pdf = None
+        if self.temporary:  # (Ghostscript's output)
+            self.inp.unlink(missing_ok=True)
+
+
 _GS_ARGS = ["-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
             "-sColorConversionStrategy=RGB", "-dEmbedAllFonts=true", "-dCompatibilityLevel=1.7"]
 _warm: dict[str, Any] = {}
@@ -365,12 +309,8 @@ def _convert_warm(gs: str, inp: Path, mid: Path, timeout: float) -> bool:
     return True
 
 
-def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> str | None:
-    """Ghostscript's pdfwrite (embeds missing fonts), then pikepdf's writer
-    (metadata, and the validation).  The caller compares the text."""
-    import pikepdf
-    import pikepdf.pdfa
-
+def _ghostscript(inp: Path, out: Path, pages: int) -> Path:
+    """Ghostscript's pdfwrite (embeds missing fonts) of *inp*: the file it wrote beside *out*."""
     gs = shutil.which("gs")
     if not gs:
         raise MissingDependencyError("ghostscript")
@@ -381,6 +321,31 @@ def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> str | None:
         if not _convert_warm(gs, inp, mid, timeout):
             subprocess.run([gs, "-q", "-dBATCH", *_GS_ARGS, f"-sOutputFile={mid}", "--", str(inp)],
                            check=True, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except BaseException:
+        mid.unlink(missing_ok=True)
+        raise
+    return mid
+
+
+def ghostscript_pending(inp: Path, out: Path, pages: int) -> PendingSave:
+    """Ghostscript's output, its save by pikepdf's writer left to the :class:`PendingSave`."""
+    import pikepdf
+
+    mid = _ghostscript(inp, out, pages)
+    try:
+        return PendingSave(mid, out, pikepdf.open(mid), temporary=True)
+    except BaseException:
+        mid.unlink(missing_ok=True)
+        raise
+
+
+def ghostscript_pdfa(inp: Path, out: Path, pages: int) -> str | None:
+    """Ghostscript's pdfwrite (embeds missing fonts), then pikepdf's writer
+    (metadata, and the validation).  The caller compares the text."""
+    import pikepdf
+
+    mid = _ghostscript(inp, out, pages)
+    try:
         with pikepdf.open(mid) as pdf:
             rep = save_validated(pdf, out, "2b")
         if not conforms(rep):
