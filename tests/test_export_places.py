@@ -143,3 +143,19 @@ def test_the_daemons_done_copy_under_a_latin1_name_is_recorded(tmp_path):
     assert b"not recorded" not in (tmp_path / "watch.log").read_bytes()
     assert len(rows) == 1 and json.loads(rows[0][1])["path"] == "done/B\\xe4r_M\\xfcller.pdf", rows
     assert r["deleted"] and not (wd / "done" / LATIN1).exists() and "done/B\\xe4r_M\\xfcller.pdf" in r["removed"], r
+
+
+def test_a_rebuilt_journal_keeps_every_export_place(tmp_path):
+    """G1 after ``ekte journal rebuild``: the archive does not say where a document went; the places the old
+    journal names are taken over, so retention delete still removes the copy inside the working directory
+    and names the second place (before, the rebuilt journal knew none: both stayed, named nowhere)."""
+    wd, doc, first = _exported(tmp_path)
+    second = tmp_path / "second"
+    run_ekte("export", doc["id"], "-c", "folder", "--force", "-w", wd, "-o", f"connectors.folder.path={second}",
+             check=0)
+    p = run_ekte("journal", "rebuild", "-w", wd, "--force", check=0)
+    r = _delete(wd, doc["id"])
+    assert r["deleted"] and f"export/folder/{doc['id']}" in r["removed"], r
+    assert not [f for f in _files(wd / "export") if doc["id"] in f or f.startswith("xdomea/")], _files(wd / "export")
+    assert [k for k in r["kept"] if str(second) in k], r
+    assert "export places taken over from the old journal: 3" in p.stdout, p.stdout
