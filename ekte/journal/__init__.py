@@ -289,15 +289,17 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
 
     def record_outcome(self, sha256: str, doc_id: str, exports: list[tuple[str, str]],
                        events: list[tuple[str, str, str]], *, connectors: list[str], error: str | None,
-                       release: str | None = None) -> str:
+                       release: str | None = None, damaged: bool = False) -> str:
         """A document's export outcome in one transaction: where it went
         (*exports*: connector, location), the *events*, and its state —
         exported when every one of *connectors* has it, else archived (with
         *error*, the failures); *release* gives its claim back too.
         An exported document every one of whose *connectors* has it stays
         exported when a re-export (``--force``) fails: the failure is in its
-        events, the earlier exports stand.  Returns the state.  (No claim is
-        needed: whoever exports a group records its members.)"""
+        events, the earlier exports stand — unless its archive folder is
+        *damaged* (then it is archived with the error, as before).  Returns
+        the state.  (No claim is needed: whoever exports a group records its
+        members.)"""
         from ekte.journal.claims import doc_key
 
         with self.tx() as db:
@@ -307,7 +309,8 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
             for ev in events:
                 self._event(db, doc_id, *ev)
             have = {r[0] for r in db.execute("SELECT connector FROM exports WHERE doc_id=?", (doc_id,))}
-            state = EXPORTED if set(connectors) <= have and (not error or (was and was[0] == EXPORTED)) else ARCHIVED
+            state = EXPORTED if set(connectors) <= have and (not error or (was and was[0] == EXPORTED and not damaged)) \
+                else ARCHIVED
             if state == EXPORTED and error:  # a failed re-export: the recorded state as it was
                 db.execute("UPDATE documents SET updated=? WHERE sha256=?", (now_iso(), sha256))
             else:
