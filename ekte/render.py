@@ -322,5 +322,7 @@ def journal_rebuilt(r: dict[str, Any]) -> None:
         out.print(f"  unfinished deletion {u}", highlight=False)
     for s in r["skipped"]:
         out.print(f"  skipped {s}", highlight=False)
+    if r.get("exports"):
+        out.print(f"export places taken over from the old journal: {r['exports']}", highlight=False)
     out.print("documents are 'archived' until ekte export --all (or the daemon) has asked each connector again",
               highlight=False)

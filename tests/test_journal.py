@@ -146,7 +146,7 @@ def test_schema_1_is_migrated_in_place_and_a_newer_one_refused(tmp_path):
     wd = tmp_path / "wd"
     shutil.copytree(FIXTURE, wd)
     j = Journal(wd / "journal.sqlite")
-    assert j.migrated == [2, 3, 4, 5, 6]
+    assert j.migrated == [2, 3, 4, 5, 6, 7]
     plan = " ".join(r[-1] for r in j.db.execute("EXPLAIN QUERY PLAN SELECT * FROM tombstones WHERE sha256=? "
                                                    "ORDER BY deleted DESC LIMIT 1", ("0" * 64,)))
     assert "USING INDEX tombstones_sha256" in plan, plan  # mend9: "deleted before?" scanned the table
@@ -156,6 +156,12 @@ def test_schema_1_is_migrated_in_place_and_a_newer_one_refused(tmp_path):
         if row["state"] != "quarantined":
             assert not Path(row["archive_path"]).is_absolute() and (j.archive_dir(row) / "metadata.json").is_file()
     assert j.db.execute("SELECT aktenzeichen, state FROM assigned").fetchall()[0][:] == ("BSP-32.40-2026/00001", "used")
+    # schema 7 (fresh30 G1): the export rows kept; a second place of the same connector is added, not replacing
+    assert j.exports_of("4fa0b2faf6ef54e2") == {"folder": "fx/wd/export/folder/4fa0b2faf6ef54e2"}
+    j.record_export("4fa0b2faf6ef54e2", "folder", "/elsewhere/4fa0b2faf6ef54e2")
+    assert j.export_places("4fa0b2faf6ef54e2") == [("folder", "fx/wd/export/folder/4fa0b2faf6ef54e2"),
+                                                   ("folder", "/elsewhere/4fa0b2faf6ef54e2")]
+    assert j.exports_of("4fa0b2faf6ef54e2") == {"folder": "/elsewhere/4fa0b2faf6ef54e2"}
     j.close()
     assert Journal(wd / "journal.sqlite").migrated == []  # once
     db = sqlite3.connect(wd / "journal.sqlite")

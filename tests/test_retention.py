@@ -241,7 +241,7 @@ def test_the_original_ingest_move_moved_goes_too(tmp_path):
 
 def test_a_rebuilt_journal_has_the_tombstone_index(tmp_path):
     """mend9: ``tombstone_by_sha`` (every intake: deleted before?) scanned the tombstones; schema 6 has an index,
-    and ``ekte journal rebuild`` makes a journal of the current schema with it."""
+    and ``ekte journal rebuild`` makes a journal of the current schema (7) with it."""
     wd = tmp_path / "wd"
     ingest_json(_inbox(tmp_path / "in", BORN[:1]), "-w", wd, "-j", "1")
     run_ekte("journal", "rebuild", "-w", wd, "--force", check=0)
@@ -252,7 +252,7 @@ def test_a_rebuilt_journal_has_the_tombstone_index(tmp_path):
         version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
     finally:
         db.close()
-    assert "USING INDEX tombstones_sha256" in plan and version == "6", (plan, version)
+    assert "USING INDEX tombstones_sha256" in plan and version == "7", (plan, version)
 
 
 def test_the_komxwork_manifest_is_found_with_a_relative_workdir(tmp_path):

@@ -202,6 +202,7 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
                 due_ids: dict[str, dict[str, Any]]) -> dict[str, Any]:
     from ekte.journal.claims import doc_key
     from ekte.pipeline.queue import resolve
+    from ekte.stages.intake import display
 
     j = session.j
     try:
@@ -230,8 +231,9 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
         j.tombstone(tomb)
     finally:
         j.release(key)
-    return {"id": doc_id, "deleted": True, "forced": entry_ is None, "removed": removed, "changed": changed,
-            "kept": kept}
+    shown = lambda names: [display(n) for n in names]  # noqa: E731 - a name not UTF-8: \xNN (valid JSON)
+    return {"id": doc_id, "deleted": True, "forced": entry_ is None, "removed": shown(removed),
+            "changed": shown(changed), "kept": shown(kept)}
 
 
 def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, Any] | None) -> dict[str, Any]:

@@ -11,7 +11,8 @@ Removed — every copy ekte keeps inside the working directory:
   any file in the done folder with the document's size and SHA-256 (a copy
   moved before the event existed, or after ``ekte journal rebuild``) —
   only while it still holds the document's bytes;
-* the export files of this document alone, as its connector names them
+* the export files of this document alone, at every place it was
+  exported to (``ekte export --force`` to a second folder adds one), as its connector names them
   (:meth:`ekte.connectors.base.Connector.export_files`: the komXwork PDF,
   index, marker and transfer note; both files of the Alfresco pair; a
   one-document xdomea package);
@@ -38,8 +39,33 @@ from ekte import fsutil
 
 #: the daemon's record of where it moved an original (stage, event); detail {"path": …}
 DONE_EVENT = ("watch", "done")
-#: ``ekte ingest --move``'s record of it; detail {"path": …, "root": the --move folder}
+#: ``ekte ingest --move``'s record of it; detail {"path": …, "root": the --move folder} (:func:`place`)
 MOVED_EVENT = ("intake", "moved")
+
+
+def place(**paths: Path | str) -> dict[str, str]:
+    """Paths for an event's detail (:data:`DONE_EVENT`, :data:`MOVED_EVENT`): as text — a name that is not
+    UTF-8 with ``\\xNN`` escapes, as reports show it — and, for such a name, its bytes in hex as well
+    (``<key>_hex``): the journal holds UTF-8 text only, and retention must find the very file again."""
+    from ekte.stages.intake import display
+
+    out: dict[str, str] = {}
+    for key, p in paths.items():
+        out[key] = display(p)
+        if out[key] != os.fspath(p):
+            out[f"{key}_hex"] = os.fsencode(p).hex()
+    return out
+
+
+def placed(detail: dict[str, Any], key: str) -> str | None:
+    """A path :func:`place` recorded under *key* (exactly, bytes and all), or None."""
+    raw = detail.get(f"{key}_hex")
+    if raw:
+        try:
+            return os.fsdecode(bytes.fromhex(raw))
+        except ValueError:
+            pass
+    return detail.get(key)
 
 
 def done_dirs(session: Any) -> list[Path]:
@@ -97,7 +123,7 @@ def export_paths(session: Any, row: Any) -> tuple[list[Path], list[str]]:
     wd = Path(session.workdir).resolve()
     classes = registered(session.pm)
     doc_id, paths, kept = row["id"], [], []
-    for cname, loc in session.j.exports_of(doc_id).items():
+    for cname, loc in session.j.export_places(doc_id):  # every place: an export --force to a second one too
         if loc.startswith("cmis:") or "://" in loc:
             kept.append(f"{cname}: {loc.split()[0]} (in the DMS: it keeps its own retention)")
             continue
@@ -130,7 +156,7 @@ def forget_exports(session: Any, row: Any) -> dict[str, list[Any]]:
     wd = Path(session.workdir).resolve()
     classes = registered(session.pm)
     out: dict[str, list[Any]] = {"removed": [], "changed": [], "kept": []}
-    for cname, loc in session.j.exports_of(row["id"]).items():
+    for cname, loc in session.j.export_places(row["id"]):
         where = _located(wd, cname, loc)
         cls = classes.get(cname)
         if cls is not None and _inside(where.parent, wd) and not where.exists():
@@ -184,7 +210,7 @@ def recorded(session: Any, row: Any) -> tuple[list[Path], list[Path]]:
         if (e["stage"], e["event"]) in (DONE_EVENT, MOVED_EVENT) and e["detail"]:
             try:
                 d = json.loads(e["detail"])
-                rel, root = d.get("path"), d.get("root")
+                rel, root = placed(d, "path"), placed(d, "root")
             except (ValueError, AttributeError):
                 continue
             if rel:

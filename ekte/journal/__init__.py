@@ -241,7 +241,14 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         return None if not p else self.workdir / p
 
     def exports_of(self, doc_id: str) -> dict[str, str]:
-        return {r["connector"]: r["location"] for r in self.db.execute("SELECT * FROM exports WHERE doc_id=?", (doc_id,))}
+        """Per connector, the place it exported the document to last (the one shown and asked again)."""
+        return {cname: loc for cname, loc in self.export_places(doc_id)}
+
+    def export_places(self, doc_id: str) -> list[tuple[str, str]]:
+        """Every (connector, place) the document was exported to, oldest first (``ekte export --force`` to
+        a second folder or system adds one; ``ekte retention delete`` removes or names each)."""
+        return [(r["connector"], r["location"]) for r in
+                self.db.execute("SELECT connector, location FROM exports WHERE doc_id=? ORDER BY rowid", (doc_id,))]
 
     # -- documents: writing
     def set_state(self, sha256: str, state: str, *, guard: bool = True,
@@ -282,24 +289,33 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
 
     def record_outcome(self, sha256: str, doc_id: str, exports: list[tuple[str, str]],
                        events: list[tuple[str, str, str]], *, connectors: list[str], error: str | None,
-                       release: str | None = None) -> str:
+                       release: str | None = None, damaged: bool = False) -> str:
         """A document's export outcome in one transaction: where it went
         (*exports*: connector, location), the *events*, and its state —
         exported when every one of *connectors* has it, else archived (with
         *error*, the failures); *release* gives its claim back too.
-        Returns the state.  (No claim is needed: whoever exports a group
-        records its members.)"""
+        An exported document every one of whose *connectors* has it stays
+        exported when a re-export (``--force``) fails: the failure is in its
+        events, the earlier exports stand — unless its archive folder is
+        *damaged* (then it is archived with the error, as before).  Returns
+        the state.  (No claim is needed: whoever exports a group records its
+        members.)"""
         from ekte.journal.claims import doc_key
 
         with self.tx() as db:
+            was = db.execute("SELECT state FROM documents WHERE sha256=?", (sha256,)).fetchone()
             for cname, location in exports:
                 db.execute("INSERT OR REPLACE INTO exports VALUES (?,?,?,?)", (doc_id, cname, location, now_iso()))
             for ev in events:
                 self._event(db, doc_id, *ev)
             have = {r[0] for r in db.execute("SELECT connector FROM exports WHERE doc_id=?", (doc_id,))}
-            state = EXPORTED if not error and set(connectors) <= have else ARCHIVED
-            db.execute("UPDATE documents SET state=?, error_code=?, error_message=?, updated=? WHERE sha256=?",
-                       (state, "export_failed" if error else None, error, now_iso(), sha256))
+            state = EXPORTED if set(connectors) <= have and (not error or (was and was[0] == EXPORTED and not damaged)) \
+                else ARCHIVED
+            if state == EXPORTED and error:  # a failed re-export: the recorded state as it was
+                db.execute("UPDATE documents SET updated=? WHERE sha256=?", (now_iso(), sha256))
+            else:
+                db.execute("UPDATE documents SET state=?, error_code=?, error_message=?, updated=? WHERE sha256=?",
+                           (state, "export_failed" if error else None, error, now_iso(), sha256))
             if release:
                 db.execute("DELETE FROM claims WHERE key=? AND owner=?", (doc_key(sha256), self.owner.token))
             return state

@@ -95,8 +95,9 @@ def put_tombstone(db: sqlite3.Connection, tomb: dict[str, Any], **more: Any) -> 
 
 def append(db: sqlite3.Connection, doc_id: str, time: str, stage: str, event: str, detail: Any,
            actor: str) -> None:
-    """Insert one event, chained (the caller holds the write transaction)."""
-    text, who, field, old, new = split(detail, actor)
+    """Insert one event, chained (the caller holds the write transaction).  Text that is not UTF-8 (a
+    file name's odd bytes, surrogate-escaped) is kept with ``\\xNN`` escapes: the event is never lost."""
+    text, who, field, old, new = (_utf8(v) for v in split(detail, actor))
     prev, prev_doc = _head(db)
     d = digest(doc_id, time, stage, event, text, who, field, old, new)
     h = link(prev, prev_doc, d)
@@ -104,6 +105,20 @@ def append(db: sqlite3.Connection, doc_id: str, time: str, stage: str, event: st
                      "hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (doc_id, time, stage, event, text, who, field, old,
                                                                new, prev_doc, d, h))
     _set_head(db, cur.lastrowid, h)
+
+
+def _utf8(v: str | None) -> str | None:
+    if v is None:
+        return None
+    try:
+        v.encode("utf-8")
+        return v
+    except UnicodeEncodeError:
+        pass
+    try:
+        return v.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate no file name made
+        return v.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _set_head(db: sqlite3.Connection, seq: int | None, h: str) -> None:

@@ -10,8 +10,10 @@ writes a new journal from them:
 * a document with an archive folder → ``archived`` (``review`` when it
   waits in ``review/``, ``rejected`` when a clerk rejected and kept it —
   ``review/rejected/<id>.json`` —, ``quarantined`` when a clerk's
-  rejection sent it to the quarantine); which connectors have it is not in the archive,
-  so the next ``ekte export --all`` (or the daemon, or the next run that
+  rejection sent it to the quarantine); which connectors have it is not in the archive:
+  every place the old journal names (:func:`_carry_exports`, as far as it
+  can be read) is taken over — ``ekte retention delete`` removes or names
+  each —, and the next ``ekte export --all`` (or the daemon, or the next run that
   sees the file) asks each connector again — they recognise what they
   have and answer "already exported";
 * a quarantine folder without an archive → ``quarantined`` (``released``
@@ -280,6 +282,28 @@ def _fill(j: Any, workdir: Path, profile: Any, report: dict[str, Any]) -> None:
     report["counters"] = dict(sorted(counters.items()))
 
 
+def _carry_exports(workdir: Path, j: Any, report: dict[str, Any]) -> None:
+    """Every place the old journal says a rebuilt document was exported to (fresh30 G1: the archive does not
+    say, and ``ekte retention delete`` must remove or name each).  Best effort: a damaged journal's table
+    that cannot be read leaves them to the connectors' answers on the next export."""
+    path = workdir / JOURNAL_FILE
+    rows: list[Any] = []
+    try:
+        old = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) if path.exists() else None
+        if old is not None:
+            try:
+                rows = old.execute("SELECT doc_id, connector, location, time FROM exports ORDER BY rowid").fetchall()
+            finally:
+                old.close()
+    except sqlite3.DatabaseError:
+        rows = []
+    with j.tx() as db:
+        known = {r[0] for r in db.execute("SELECT id FROM documents WHERE archive_path IS NOT NULL")}
+        carried = [r for r in rows if r[0] in known and all(isinstance(v, str) for v in r)]
+        db.executemany("INSERT OR REPLACE INTO exports VALUES (?,?,?,?)", carried)
+    report["exports"] = len(carried)
+
+
 def rebuild(workdir: Path, profile: Any, *, force: bool = False) -> dict[str, Any]:
     """A new journal from the archive; the old one kept beside it."""
     from ekte.journal import Journal
@@ -302,6 +326,7 @@ def rebuild(workdir: Path, profile: Any, *, force: bool = False) -> dict[str, An
         j = Journal(tmp)
         try:
             _fill(j, workdir, profile, report)
+            _carry_exports(workdir, j, report)
             j.db.execute("PRAGMA journal_mode=DELETE")  # one file to put in place (WAL again when opened)
         finally:
             j.close()

@@ -118,6 +118,21 @@ def _to_6(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS tombstones_sha256 ON tombstones(sha256)")
 
 
+def _to_7(db: sqlite3.Connection) -> None:
+    """Every place a document was exported to (fresh30 G1): the key of
+    ``exports`` was (document, connector), so a second export by the same
+    connector (``ekte export --force`` to another folder or system)
+    overwrote the first place and ``ekte retention delete`` left that copy
+    behind, named nowhere.  Now one row per (document, connector, place);
+    the newest row of a connector is the place shown and asked again."""
+    db.execute("ALTER TABLE exports RENAME TO exports_6")
+    db.execute("""CREATE TABLE exports (
+        doc_id TEXT NOT NULL, connector TEXT NOT NULL, location TEXT NOT NULL, time TEXT NOT NULL,
+        PRIMARY KEY (doc_id, connector, location))""")
+    db.execute("INSERT INTO exports SELECT doc_id, connector, location, time FROM exports_6 ORDER BY time, rowid")
+    db.execute("DROP TABLE exports_6")
+
+
 #: (version reached, what it does): applied in order, each in the same transaction as the version bump
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (2, _to_2),
@@ -125,6 +140,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (4, _to_4),
     (5, _to_5),
     (6, _to_6),
+    (7, _to_7),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

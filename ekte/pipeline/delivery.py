@@ -185,7 +185,8 @@ def settle(session: Any, doc: Document, *, release: bool = False) -> bool:
     pending = doc.extra.pop("pending", None) or {"exports": [], "events": []}
     state = session.j.record_outcome(doc.sha256, doc.id, pending["exports"], pending["events"],
                                      connectors=[c.name for c in session.connectors], error=error,
-                                     release=doc.sha256 if release else None)
+                                     release=doc.sha256 if release else None,
+                                     damaged=any((doc.extra.get("integrity") or {}).values()))
     if error:
         doc.status, doc.error = Status.EXPORT_FAILED, ErrorInfo("export_failed", error, "export")
         return False

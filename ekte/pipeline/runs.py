@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from ekte import fsutil
 from ekte.errors import ConfigError, DocumentError, environment_failure
+from ekte.evidence.retention_files import place
 from ekte.forkserver import prestart
 from ekte.journal import ARCHIVED, EXPORTED, REVIEW
 from ekte.journal.claims import doc_key
@@ -237,8 +238,7 @@ class Mover:
         if self.journal is None:
             return
         try:
-            self.journal.event(doc.id, "intake", "moved", {"path": str(target.resolve()),
-                                                           "root": str(self.dest.resolve())})
+            self.journal.event(doc.id, "intake", "moved", place(path=target.resolve(), root=self.dest.resolve()))
         except Exception as e:  # noqa: BLE001 - the move is done; a busy journal must not undo it
             log.warning("doc %s: the moved original's place was not recorded (%s)", doc.id, type(e).__name__)
 

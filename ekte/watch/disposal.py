@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte import fsutil, workdirs
+from ekte.evidence.retention_files import place
 from ekte.model import Document, Status
 from ekte.pipeline.admission import not_read_sha
 from ekte.pipeline.tasks import WorkItem
@@ -140,7 +141,7 @@ class Disposal:
         except ValueError:
             where = str(target)
         try:
-            self.session.j.event(doc.id, "watch", "done", {"path": where})
+            self.session.j.event(doc.id, "watch", "done", place(path=where))
         except Exception as e:  # noqa: BLE001 - the move is done; a busy journal must not undo it
             log.warning("doc %s: the done copy's place was not recorded (%s)", doc.id, type(e).__name__)
 
