@@ -2,14 +2,17 @@
 documents.
 
 * ``DIR`` with one sub-folder per document type (PDFs, images, .txt): the
-  type model only (no field truth);
+  type model only (no field truth); the profile's types without a folder
+  get ekte's base set (fresh30 G14);
 * ``DIR --truth FILE`` (the format of ``ekte eval``: ``{id: {"type",
   "fields"}}``): both models;
 * ``--from-reviews``: documents clerks accepted from the review queue of
   the working directory — their confirmed type, and the fields they typed
   (method ``manual``) — adjust both models.  The field model then starts
   from the model in use and moves only as far as the corrections say
-  (an L2 pull towards it), so a handful of corrections cannot undo it.
+  (an L2 pull towards it, the bias included), so a handful of corrections cannot
+  undo it; and it is saved only when it decides the field check set about as
+  well as the model in use (fresh30 G4).
   The reviewed documents are ADDED to the type model's base data (the
   training folder DIR, else the base set shipped with ekte) and a model
   that classifies the held-out check set worse is not saved (ekte.typemodel).
