@@ -17,7 +17,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
 .PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 \
-        catalogs extract-model type-base
+        catalogs extract-model type-base field-check
 
 all: test
 
@@ -75,6 +75,11 @@ extract-model: venv
 # adds the clerks' reviews to, and its held-out check set (seconds; the same bytes each time)
 type-base: venv
 	$(BIN)/python samples/type_base.py --out ekte/models/classifier_base.json.gz --per-type 8 --check 3 --dev 10
+
+# the field model's check set (ekte/models/extractor_check.json.gz): ekte train --from-reviews saves a field model
+# only when it decides these held-out candidate values about as well as the model in use (a minute)
+field-check: venv
+	$(BIN)/python samples/field_check.py --out ekte/models/extractor_check.json.gz
 
 # The held-out set (samples/heldout): evaluation only, never for tuning or training.
 HELDOUT   ?= bench/out/heldout

@@ -2,14 +2,17 @@
 documents.
 
 * ``DIR`` with one sub-folder per document type (PDFs, images, .txt): the
-  type model only (no field truth);
+  type model only (no field truth); the profile's types without a folder
+  get ekte's base set (fresh30 G14);
 * ``DIR --truth FILE`` (the format of ``ekte eval``: ``{id: {"type",
   "fields"}}``): both models;
 * ``--from-reviews``: documents clerks accepted from the review queue of
   the working directory — their confirmed type, and the fields they typed
   (method ``manual``) — adjust both models.  The field model then starts
   from the model in use and moves only as far as the corrections say
-  (an L2 pull towards it), so a handful of corrections cannot undo it.
+  (an L2 pull towards it, the bias included), so a handful of corrections cannot
+  undo it; and it is saved only when it decides the field check set about as
+  well as the model in use (fresh30 G4).
   The reviewed documents are ADDED to the type model's base data (the
   training folder DIR, else the base set shipped with ekte) and a model
   that classifies the held-out check set worse is not saved (ekte.typemodel).
@@ -72,15 +75,42 @@ def _from_folder(root: Path, truth: dict[str, Any] | None, analyze: Any
     return texts, labels, []
 
 
+def _field_model(result: dict[str, Any], labelled: list[tuple[Document, dict[str, str]]],
+                 reviewed: list[tuple[Document, dict[str, str]]], profile: Profile, workdir: Path) -> None:
+    """Fit the field model from *labelled* documents and *reviewed* fields; with reviews only it starts
+    from the model in use, and it is saved only when it decides the check set about as well (fresh30 G4)."""
+    from ekte.stages.extract import LabelExtractor
+    from ekte.stages.extract import default_model_path as field_model_path
+    from ekte.stages.extract.train import check_score, examples, fit, prior_pull, refusal, save_model
+
+    data = [e for d, t in labelled for e in examples(d, profile, t)]
+    data += [e for d, t in reviewed for e in examples(d, profile, t, only=t)]
+    if not (labelled or reviewed):
+        return
+    if not any(right for _f, right in data):
+        result["unchanged"] = NOT_AMONG_CANDIDATES  # nothing to learn from (fresh25 #5): the model left as it was
+        return
+    current = LabelExtractor()
+    current.configure(profile, workdir)
+    prior = current.model if reviewed and not labelled else None
+    model = fit(data, prior, l2=prior_pull(prior) if prior else 1.0,
+                meta={"documents": len(labelled), "reviews": len(reviewed)})
+    if reviewed:  # the guard, as the type model's: not worse than the model in use (at most 1 % of the fields)
+        new, old = (check_score(m, profile.extract.auto_threshold) for m in (model, current.model))
+        model.meta["check"] = {"fields": new["fields"], "new": new["score"], "current": old["score"]}
+        if new["score"] < old["score"] - new["fields"] // 100:
+            result["field_refused"] = refusal(model.meta)
+            return
+    result["extractor"] = save_model(model, field_model_path(profile, workdir), profile)
+
+
 def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dict[str, Any] | None = None,
           from_reviews: bool = False, out: Path | None = None, analyze: Any = None) -> dict[str, Any]:
     """Fit and save the models; returns {"classifier": meta | None, "extractor": meta | None}.
     *analyze* OCRs files as ingest would (``api.analyze`` bound to the profile)."""
     from ekte import typemodel
     from ekte.stages.classify import default_model_path
-    from ekte.stages.extract import LabelExtractor
-    from ekte.stages.extract import default_model_path as field_model_path
-    from ekte.stages.extract.train import examples, fit, reviewed_documents, save_model
+    from ekte.stages.extract.train import reviewed_documents
 
     if directory is None and not from_reviews:
         raise ConfigError("say what to learn from: DIR, DIR --truth FILE, or --from-reviews")
@@ -103,28 +133,18 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
         raise ConfigError(f"no training documents found below {directory} (expected one folder per document type, "
                           "or --truth)")
     result: dict[str, Any] = {"classifier": None, "extractor": None}
-    if len(set(labels)) >= 2 or from_reviews:
+    if len(set(labels)) >= 2 or from_reviews or (labels and not labelled):  # a type folder: the rest filled (G14)
         path = Path(out) if out else default_model_path(profile, workdir)
         revs = [(d.id, d.text, d.doctype or "") for d, _t in accepted] if from_reviews else []
         meta = typemodel.train(texts, labels, profile, path, base=directory is None, reviewed=revs)
         result["classifier"] = dict(meta, path=str(path))
     elif not labelled:
         raise ConfigError("training needs documents of at least two document types")
-    data = [e for d, t in labelled for e in examples(d, profile, t)]
-    data += [e for d, t in reviewed for e in examples(d, profile, t, only=t)]
-    if (labelled or reviewed) and not any(right for _f, right in data):
-        # nothing to learn from (fresh25 #5): said so, the model left as it was
-        result["unchanged"] = NOT_AMONG_CANDIDATES
-    elif labelled or reviewed:
-        current = LabelExtractor()
-        current.configure(profile, workdir)
-        prior = current.model if reviewed and not labelled else None
-        model = fit(data, prior, l2=4.0 if prior else 1.0,
-                    meta={"documents": len(labelled), "reviews": len(reviewed)})
-        result["extractor"] = save_model(model, field_model_path(profile, workdir), profile)
+    _field_model(result, labelled, reviewed, profile, workdir)
     refused = result["classifier"] is not None and result["classifier"].get("refused")
     if result["extractor"] is None and (refused or result["classifier"] is None):
         why = [typemodel.refusal(result["classifier"])] if refused else []
         why += [NOT_AMONG_CANDIDATES] if result.get("unchanged") else []
+        why += [result["field_refused"]] if result.get("field_refused") else []
         raise ConfigError("nothing learned: " + "; ".join(why or ["no field corrections in the reviews"]))
     return result

@@ -280,12 +280,16 @@ def trained(r: dict[str, Any]) -> None:
     elif m:
         per = ", ".join(f"{k} {v}" for k, v in m["per_class"].items())
         base = f"; {m['base_documents']} of them ekte's base set" if m.get("base") == "ekte" else ""
+        if m.get("from_base_set"):  # fresh30 G14: the types the training folder had none of
+            base += f"; from ekte's base set for the types without a folder: {', '.join(m['from_base_set'])}"
         out.print(f"model saved to {m['path']} ({m['documents']} documents: {per}{base})", highlight=False,
                   markup=False)
     if r["extractor"]:
         m = r["extractor"]
         out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
                   f"{m['examples']} candidate values)", highlight=False)
+    if r.get("field_refused"):
+        out.print(r["field_refused"], highlight=False, markup=False)
     if r.get("unchanged"):
         out.print(r["unchanged"], highlight=False, markup=False)  # "[extract.labels]" is no markup (fresh29 F5)
 

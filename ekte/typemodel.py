@@ -42,6 +42,22 @@ def base_set(profile: "Profile", part: str = "train") -> tuple[list[str], list[s
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
+def fill(texts: list[str], labels: list[str], profile: "Profile") -> tuple[list[str], list[str], list[str]]:
+    """fresh30 G14: the profile's types that training data *labels* has none of get the documents of
+    ekte's base set — a folder for some types never makes a model that sends every other type to
+    review.  A type neither has is refused (naming it).  Returns texts, labels and the types filled."""
+    missing = sorted(t for t in profile.doctypes if t not in set(labels))
+    if not missing:
+        return texts, labels, []
+    bt, bl = base_set(profile)
+    lacking = sorted(set(missing) - set(bl))
+    if lacking:
+        raise ConfigError(f"no training documents for the document type(s) {', '.join(lacking)}: neither a folder in "
+                          "the training data nor in ekte's base set; add a folder for each type of the profile")
+    pairs = [(x, t) for x, t in zip(bt, bl) if t in missing]
+    return texts + [x for x, _t in pairs], labels + [t for _x, t in pairs], missing
+
+
 def fit(texts: list[str], labels: list[str], vocab_texts: list[str]) -> Any:
     """The estimator: features fitted on *vocab_texts* only, the classifier on all."""
     from sklearn.pipeline import Pipeline
@@ -103,6 +119,7 @@ def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *
 
     from ekte import __version__
 
+    filled: list[str] = []
     if base:
         texts, labels = base_set(profile)
         if not texts:
@@ -111,6 +128,8 @@ def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *
     unknown = sorted(set(labels) - set(profile.doctypes))
     if unknown:
         raise ConfigError(f"training folders name unknown document types: {', '.join(unknown)}")
+    if not base:
+        texts, labels, filled = fill(texts, labels, profile)
     if len(set(labels)) < 2:
         raise ConfigError("training needs documents of at least two document types")
     all_labels = labels + [t for _i, _x, t in reviewed]
@@ -118,7 +137,7 @@ def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *
     est = fit(texts + [x for _i, x, _t in reviewed], all_labels, texts)
     meta = {"format": MODEL_FORMAT, "ekte": __version__, "sklearn": sklearn.__version__, "profile": profile.name,
             "classes": sorted(counts), "documents": len(all_labels), "per_class": dict(sorted(counts.items())),
-            "base": "ekte" if base else "folder", "base_documents": len(texts),
+            "base": "ekte" if base else "folder", "base_documents": len(texts), "from_base_set": filled,
             "reviews": sorted(i for i, _x, _t in reviewed),
             "trained": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     if reviewed:

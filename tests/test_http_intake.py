@@ -122,6 +122,34 @@ def test_without_doctype_it_is_classified(api):
     assert got["state"] == "review" and got["doctype"] == rec["type"], got
 
 
+def _letter(path: Path, lines: list[str]) -> None:
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", "", 11)
+    for line in lines:
+        doc.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    doc.output(str(path))
+
+
+def test_a_given_doctype_settles_the_type_only(api):
+    """fresh30 G13: a sender that gives only the type delivers no values: what ekte read
+    itself is checked as any document's — a needed field missing, a date after receipt →
+    review, not exported unchecked — while the type stays the sender's."""
+    path = api["base"] / "belehrung.pdf"
+    _letter(path, ["Landkreis Musterland - Gesundheitsamt", "Belehrung gemaess Paragraph 43 Infektionsschutzgesetz",
+                   "Die Belehrung wurde muendlich und schriftlich erteilt.", "Antragsdatum: 07.01.2099"])
+    r = post(api, path.read_bytes(), meta={"doctype": "ifsg_belehrung", "reference": "RPA-G13"})
+    assert r.status_code == 202, r.text
+    got = settle(api, r.json()["id"])
+    assert got["state"] == "review" and not got["exports"], got  # main: exported unchecked
+    assert got["doctype"] == "ifsg_belehrung" and got["confidence"] == 1.0
+    reasons = json.loads((api["wd"] / "review" / f"{got['id']}.json").read_text("utf-8"))["fields"]
+    assert "vorname: not found" in reasons and "nachname: not found" in reasons, reasons
+    assert any(x.startswith("antragsdatum: date not possible") for x in reasons), reasons
+
+
 def test_idempotent_by_bytes_and_by_key(api):
     a, _ = pdf(api, 5)
     b, _ = pdf(api, 6)
@@ -285,8 +313,15 @@ def test_a_deleted_document_says_so_and_comes_back_only_through_review(api):
     record and the Idempotency-Key are gone with the document; the same
     bytes sent again are a new submission that goes to a clerk's review."""
     path, rec = pdf(api, 11)
-    r = post(api, path.read_bytes(), meta={"doctype": rec["type"], "reference": "RPA-DEL-1"},
+    # the sender's values (not checked): with the type alone, ekte's own values are (fresh30 G13)
+    from ekte.profile import load_profile
+
+    prof = load_profile()
+    needed = prof.doctypes[rec["type"]].required or prof.extract.required
+    given = {k: rec["fields"][k] for k in needed if k in rec["fields"] and k != "aktenzeichen"}
+    r = post(api, path.read_bytes(), meta={"doctype": rec["type"], "reference": "RPA-DEL-1", "fields": given},
              headers={"Idempotency-Key": "del-1"})
+    assert r.status_code == 202, r.text
     doc = r.json()["id"]
     assert settle(api, doc)["state"] == "exported"
     keys = list((api["wd"] / "api" / "keys").glob("*.json"))

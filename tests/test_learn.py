@@ -152,7 +152,8 @@ def test_uncertain_needed_field_goes_to_review_then_teaches_the_model(tmp_path):
     shipped, learned = ex.LabelExtractor(), ex.LabelExtractor()
     learned.configure(prof, wd)
     assert learned.model_path == wd / "models" / "landkreis.extractor.json"
-    assert learned.model.proba(feats["Roth"]) > shipped.model.proba(feats["Roth"]) + 0.05
+    # (a little: one review weighs like ten of the shipped model's 2748 training values — fresh30 G4)
+    assert learned.model.proba(feats["Roth"]) > shipped.model.proba(feats["Roth"]) + 0.005
     # … but a person field from someone else's section still never passes without review
     c = json.loads(run_ekte("classify", "--json", "-w", wd, inbox / "unsure.pdf", check=None).stdout)
     after = c["documents"][0]["fields"]["nachname"]

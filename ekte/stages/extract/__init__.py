@@ -269,11 +269,13 @@ def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
     (``doctypes.<type>.required``, else ``extract.required``) that was not
     found or is below ``extract.auto_threshold``.  A missing Aktenzeichen is
     no reason (one is assigned); a missing field of a document with a sure
-    Aktenzeichen neither (it is filed into its case); nor are the fields of a document delivered
-    with its metadata (xdomea, portal, separator sheets: the sending system
-    is the authority for them).  ``auto_threshold = 0`` turns field review
-    off.  No values in the reasons."""
-    if doc.classification is not None and doc.classification.method in TRUSTED:
+    Aktenzeichen neither (it is filed into its case); nor are the fields delivered with a
+    document's metadata (xdomea, portal, separator sheets, API: the sending system is the
+    authority for them) — nor, when it delivered fields, one it has none for.  A type the
+    sender gave settles the type only: values ekte read itself are checked as any document's
+    (fresh30 G13).  ``auto_threshold = 0`` turns field review off.  No values in the reasons."""
+    method = doc.classification.method if doc.classification is not None else None
+    if method == "manual":  # a clerk decided the document
         return []
     if profile.extract.auto_threshold <= 0:
         return []
@@ -282,12 +284,13 @@ def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
     auto = profile.extract.auto_threshold
     az = doc.fields.get("aktenzeichen")
     # a sure Aktenzeichen files the document into its case: a field it does not carry is no reason
+    sender_fields = bool((doc.extra.get("given") or {}).get("fields"))
     filed = az is not None and (az.method in TRUSTED or az.confidence >= auto) and az.method != "assigned"
     reasons = []
     for name in needed:
         f = doc.fields.get(name)
         if f is None:
-            if name != "aktenzeichen" and not filed:
+            if name != "aktenzeichen" and not filed and not (method == "given" and sender_fields):
                 reasons.append(f"{name}: not found")
         elif f.method not in TRUSTED and f.confidence < auto:
             reasons.append(f"{name}: confidence {f.confidence:.2f} < {auto:g}")
