@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ekte.stages import ocr_refine
+from ekte.stages import ocr_rec, ocr_refine
 from ekte.stages.ocr_refine import OcrWord
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -110,7 +110,7 @@ def test_the_recogniser_runs_from_the_wheel_without_the_network(tmp_path, monkey
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    ocr_refine._engine.cache_clear()
+    ocr_rec.session.cache_clear()
     im = Image.open(_strip(tmp_path / "s.png"))
     (text, score), = ocr_refine.recognise([ocr_refine._crop(im, (690, 100, 1300, 190))])
     assert text.replace(" ", "") == "12.03.1987" and score > 0.8
