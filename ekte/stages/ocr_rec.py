@@ -27,12 +27,22 @@ import math
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ekte import procmem
+
 #: the recognition model inside the ``rapidocr`` wheel
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 #: RapidOCR's ``Rec.rec_img_shape``: 3 channels, 48 high, padded to at least 320 wide
 HEIGHT, MIN_WIDTH = 48, 320
-#: a batch's crops together at most this wide (after resizing; one crop alone may be wider)
-BATCH_PIXELS = 1920
+#: a batch's crops together at most this wide (after resizing; one crop alone may be wider);
+#: what a read holds for a moment grows with it: ~16 MB at 320, 32 at 640, 47 at 960, 69 at 1,920
+BATCH_PIXELS = 960
+#: from the first read on, the process's allocations of at least this many bytes get their own
+#: mapping, given back when freed (glibc otherwise raises its threshold to the size of the largest
+#: buffer freed and serves the next ones from a heap that only grows: one process, 9 family3
+#: pages, peak above the resting size 91-119 MB -> 46-48 MB)
+MMAP_FROM = 1 << 20
+#: ocr_refine reads a run of words wider than this (at 48 high) in pieces split between words
+MAX_WIDTH = 960
 #: and at most this many crops (RapidOCR's ``rec_batch_num``)
 BATCH_MAX = 6
 
@@ -73,6 +83,7 @@ def session() -> tuple[Any, list[str]]:
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
     opts.log_severity_level = 3
     sess = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    procmem.mmap_from(MMAP_FROM)
     chars = sess.get_modelmeta().custom_metadata_map["character"].splitlines()
     return sess, ["blank", *chars, " "]
 

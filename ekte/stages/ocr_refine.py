@@ -183,15 +183,37 @@ def recognise(crops: Iterable[Any]) -> list[tuple[str, float]]:
     return ocr_rec.recognise(crops)
 
 
+def _box(words: list[OcrWord], group: list[int]) -> tuple[int, int, int, int]:
+    return (min(words[i].box[0] for i in group), min(words[i].box[1] for i in group),
+            max(words[i].box[2] for i in group), max(words[i].box[3] for i in group))
+
+
+def pieces(words: list[OcrWord], groups: list[list[int]], width: int | None = None) -> list[list[int]]:
+    """*groups* with each one wider than *width* (pixels at the recogniser's
+    height; default :data:`ekte.stages.ocr_rec.MAX_WIDTH`) split between its
+    words into pieces read on their own: the recogniser's memory grows with
+    the width it reads at once (a page-wide line: ~100 MB)."""
+    width = width or ocr_rec.MAX_WIDTH
+    out: list[list[int]] = []
+    for g in groups:
+        out.append([g[0]])
+        for i in g[1:]:
+            left, top, right, bottom = _box(words, out[-1] + [i])
+            if ocr_rec.HEIGHT * (right - left) / max(1, bottom - top) > width:
+                out.append([i])
+            else:
+                out[-1].append(i)
+    return out
+
+
 def reread(image: Any, words: list[OcrWord], below: float = BELOW, min_score: float = MIN_SCORE,
            gap: int = GAP) -> list[tuple[list[int], OcrWord]]:
     """Each unsure run of *words* read again from *image* (a PIL image of
     the page the boxes are in): (the run's word indexes, the one word that
     replaces it: the union box, the recogniser's text and confidence) where
     the recogniser is at least *min_score* sure."""
-    groups = runs(words, below, gap)
-    boxes = [(min(words[i].box[0] for i in g), min(words[i].box[1] for i in g),
-              max(words[i].box[2] for i in g), max(words[i].box[3] for i in g)) for g in groups]
+    groups = pieces(words, runs(words, below, gap))
+    boxes = [_box(words, g) for g in groups]
     done = []
     for g, box, (text, score) in zip(groups, boxes, recognise(_crop(image, b) for b in boxes)):
         if score >= min_score and text.strip() and latin(text):
