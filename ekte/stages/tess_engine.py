@@ -58,7 +58,7 @@ class EngineSettings:
     #: paint form grid lines and box borders out of the image Tesseract reads (:mod:`ekte.stages.gridlines`)
     remove_lines: bool = False
     #: read the unsure words of an upright page again with a second recogniser (:mod:`ekte.stages.ocr_refine`)
-    refine: bool = False
+    refine: bool = True
     #: read turned received stamps again on their own (:mod:`ekte.stages.ocr_stamp`)
     stamps: bool = False
 
