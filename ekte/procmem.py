@@ -18,6 +18,8 @@ from typing import Any
 
 #: glibc's mallopt parameter for the number of malloc arenas
 M_ARENA_MAX = -8
+#: glibc's mallopt parameter for the size from which an allocation gets its own mapping
+M_MMAP_THRESHOLD = -3
 #: arenas a worker's threads share (OCRmyPDF's page threads, pdfium): each thread
 #: otherwise gets its own (up to 8 per core), each keeping the freed memory of
 #: the 300-dpi pages it held
@@ -43,6 +45,18 @@ def limit_arenas() -> None:
     libc = _libc()
     if libc is not None and hasattr(libc, "mallopt") and os.environ.get("EKTE_MALLOC_TUNING", "1") != "0":
         libc.mallopt(M_ARENA_MAX, WORKER_ARENAS)
+
+
+def mmap_from(nbytes: int) -> None:
+    """Allocations of at least *nbytes* get their own mapping from now on,
+    given back to the system when freed (glibc; elsewhere nothing).  glibc
+    otherwise raises this threshold to the size of each large buffer freed,
+    and serves the next ones from the heap, where they fragment it: a
+    recogniser's outputs of a few MB each then hold the process's peak at
+    twice what they need at once (``ekte.stages.ocr_rec``)."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt") and os.environ.get("EKTE_MALLOC_TUNING", "1") != "0":
+        libc.mallopt(M_MMAP_THRESHOLD, nbytes)
 
 
 def freeze() -> None:

@@ -76,8 +76,8 @@ class OcrSettings(_Strict):
     orientation_confidence: float = Field(
         default=3.0, ge=0,
         description="confidence of the orientation detection before the OCR pass needed to turn a page on its side")
-    refine: bool = Field(default=False, description="read the words Tesseract is unsure of again with RapidOCR "
-                                                    "(handwriting-like filled-in values; ekte/stages/ocr_refine.py)")
+    refine: bool = Field(default=True, description="read the words Tesseract is unsure of again with RapidOCR's "
+                                                   "recogniser (handwriting-like filled-in values; ekte/stages/ocr_refine.py)")
     stamps: bool = Field(default=True, description="read turned received stamps (Eingangsstempel) again on their own "
                                                    "(engine 'tesserocr'; ekte/stages/ocr_stamp.py)")
     output_type: str = "pdfa-2"

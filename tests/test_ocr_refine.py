@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ekte.stages import ocr_refine
+from ekte.stages import ocr_rec, ocr_refine
 from ekte.stages.ocr_refine import OcrWord
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -110,7 +110,19 @@ def test_the_recogniser_runs_from_the_wheel_without_the_network(tmp_path, monkey
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    ocr_refine._engine.cache_clear()
+    ocr_rec.session.cache_clear()
     im = Image.open(_strip(tmp_path / "s.png"))
     (text, score), = ocr_refine.recognise([ocr_refine._crop(im, (690, 100, 1300, 190))])
     assert text.replace(" ", "") == "12.03.1987" and score > 0.8
+
+
+def test_a_run_wider_than_the_recogniser_reads_at_once_is_read_in_pieces_between_its_words():
+    line = ("1",)
+    # 50 px high: at the recogniser's 48 px, 960 px are 1,000 px of the page
+    ws = [OcrWord("Familienname", 40, (0, 0, 450, 50), line), OcrWord("........", 40, (460, 0, 900, 50), line),
+          OcrWord("Weber", 40, (910, 0, 1200, 50), line), OcrWord("Jana", 40, (1210, 0, 1400, 50), line),
+          OcrWord("x", 40, (0, 100, 3000, 150), ("2",))]
+    groups = ocr_refine.runs(ws, 85)
+    assert groups == [[0, 1, 2, 3], [4]]
+    assert ocr_refine.pieces(ws, groups) == [[0, 1], [2, 3], [4]]  # one word wider than that stays whole
+    assert ocr_refine.pieces(ws, groups, 4000) == groups

@@ -64,7 +64,7 @@ class OcrParams:
     deskew_threshold: float = 1.0
     skew_dpi: int = 100
     orientation_confidence: float = 3.0
-    refine: bool = False  # ocr.refine (off by default: see the profile)
+    refine: bool = True  # ocr.refine (see the profile)
     stamps: bool = True  # ocr.stamps (see ekte.stages.ocr_stamp)
 
     @classmethod

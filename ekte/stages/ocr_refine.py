@@ -2,8 +2,9 @@
 
 Tesseract's printed-text models lose most values written in handwriting-like
 fonts (filled-in forms).  RapidOCR's PP-OCRv6 recogniser (the ``rapidocr``
-wheel ships its ONNX models; nothing is fetched at run time: the model
-files are named here, so its download code is never reached) reads many of
+wheel ships its ONNX models; :mod:`ekte.stages.ocr_rec` runs the
+recognition model with onnxruntime alone, so nothing is fetched at run
+time and neither RapidOCR's pipeline nor OpenCV is loaded) reads many of
 them.  It does not run on whole pages: only each run of consecutive words
 of one Tesseract line below a word confidence (``below``) is cut out of the
 page image and recognised again — the cheap hybrid.  A run's new text
@@ -22,7 +23,6 @@ where it runs words together, Tesseract's word boundaries come back
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 import re
@@ -31,8 +31,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Iterable
 
-#: the models inside the ``rapidocr`` wheel (PP-OCRv6 small recognition)
-REC_MODEL = "PP-OCRv6_rec_small.onnx"
+from ekte.stages import ocr_rec
+
 #: words below this Tesseract confidence are read again (the extractor's MIN_WORD_CONF)
 BELOW = 85.0
 #: ... and replaced when the recogniser is at least this sure (0-1)
@@ -60,35 +60,8 @@ class OcrWord:
     line: tuple[Any, ...]  # the line's id (hOCR) or box (tesserocr): words of one line share it
 
 
-@functools.lru_cache(maxsize=1)
-def _engine() -> Any:
-    """RapidOCR with the recogniser shipped in its wheel, one thread (the
-    worker processes are the parallelism)."""
-    import rapidocr
-    from rapidocr import RapidOCR
-
-    rec = Path(rapidocr.__file__).parent / "models" / REC_MODEL
-    if not rec.is_file():  # pragma: no cover - a broken install
-        raise RuntimeError(f"RapidOCR's recognition model is missing: {rec}")
-    # its logger writes to stderr past ekte's handler (and its filters): through ekte's, errors only
-    log = logging.getLogger("RapidOCR")
-    log.handlers.clear()
-    log.propagate = True
-    engine = RapidOCR(params={"Global.log_level": "error", "Global.use_det": False, "Global.use_cls": False,
-                            "Rec.model_path": str(rec),
-                            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-                            "EngineConfig.onnxruntime.inter_op_num_threads": 1})
-    log.setLevel(logging.ERROR)
-    return engine
-
-
 def available() -> bool:
-    try:
-        import rapidocr  # noqa: F401
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return (Path(rapidocr.__file__).parent / "models" / REC_MODEL).is_file()
+    return ocr_rec.available()
 
 
 def runs(words: list[OcrWord], below: float, gap: int = 0) -> list[list[int]]:
@@ -133,19 +106,23 @@ def hocr_words(hocr: str) -> tuple[list[OcrWord], list[tuple[int, int]]]:
     return words, spans
 
 
-def refine_hocr(hocr: str, image_path: Path, below: float = BELOW, min_score: float = MIN_SCORE,
+def refine_hocr(hocr: str, image: Any, below: float = BELOW, min_score: float = MIN_SCORE,
                 gap: int = GAP) -> tuple[str, int]:
-    """Tesseract's hOCR of the page image *image_path* with its unsure words
-    read again (see :func:`reread`): a replaced run becomes one word, the
-    recogniser's text at the run's box with its confidence (``x_wconf``)."""
+    """Tesseract's hOCR of the page *image* (a PIL image, or its file) with
+    its unsure words read again (see :func:`reread`): a replaced run becomes
+    one word, the recogniser's text at the run's box with its confidence
+    (``x_wconf``)."""
     from PIL import Image
 
     words, spans = hocr_words(hocr)
     if not runs(words, below, gap):
         return hocr, 0
-    with Image.open(image_path) as im:
-        im.load()
-        done = reread(im, words, below, min_score, gap)
+    if isinstance(image, Path):
+        with Image.open(image) as im:
+            im.load()
+            done = reread(im, words, below, min_score, gap)
+    else:
+        done = reread(image, words, below, min_score, gap)
     out, last = [], 0
     for group, w in done:
         a, b = spans[group[0]][0], spans[group[-1]][1]
@@ -155,11 +132,11 @@ def refine_hocr(hocr: str, image_path: Path, below: float = BELOW, min_score: fl
     return "".join(out) + hocr[last:], len(done)
 
 
-def refine_page(hocr: str, image_path: Path) -> tuple[str, int]:
+def refine_page(hocr: str, image: Any) -> tuple[str, int]:
     """:func:`refine_hocr` for the OCR engine: a failure of the second
     recogniser leaves Tesseract's result as it was (-1: it failed)."""
     try:
-        return refine_hocr(hocr, image_path)
+        return refine_hocr(hocr, image)
     except Exception as e:  # noqa: BLE001 - the page keeps Tesseract's reading
         logging.getLogger("ekte.ocr").warning("OCR refinement skipped for a page: %s", type(e).__name__)
         return hocr, -1
@@ -202,14 +179,31 @@ def merge(tess: str, new: str) -> str:
 
 
 def recognise(crops: Iterable[Any]) -> list[tuple[str, float]]:
-    """(text, score 0-1) of each crop, one batch."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
+    """(text, score 0-1) of each crop (:func:`ekte.stages.ocr_rec.recognise`)."""
+    return ocr_rec.recognise(crops)
 
-    crops = list(crops)
-    if not crops:
-        return []
-    out = _engine()._load_rec_model()(TextRecInput(img=crops))
-    return [(t, float(s)) for t, s in zip(out.txts, out.scores)]
+
+def _box(words: list[OcrWord], group: list[int]) -> tuple[int, int, int, int]:
+    return (min(words[i].box[0] for i in group), min(words[i].box[1] for i in group),
+            max(words[i].box[2] for i in group), max(words[i].box[3] for i in group))
+
+
+def pieces(words: list[OcrWord], groups: list[list[int]], width: int | None = None) -> list[list[int]]:
+    """*groups* with each one wider than *width* (pixels at the recogniser's
+    height; default :data:`ekte.stages.ocr_rec.MAX_WIDTH`) split between its
+    words into pieces read on their own: the recogniser's memory grows with
+    the width it reads at once (a page-wide line: ~100 MB)."""
+    width = width or ocr_rec.MAX_WIDTH
+    out: list[list[int]] = []
+    for g in groups:
+        out.append([g[0]])
+        for i in g[1:]:
+            left, top, right, bottom = _box(words, out[-1] + [i])
+            if ocr_rec.HEIGHT * (right - left) / max(1, bottom - top) > width:
+                out.append([i])
+            else:
+                out[-1].append(i)
+    return out
 
 
 def reread(image: Any, words: list[OcrWord], below: float = BELOW, min_score: float = MIN_SCORE,
@@ -218,9 +212,8 @@ def reread(image: Any, words: list[OcrWord], below: float = BELOW, min_score: fl
     the page the boxes are in): (the run's word indexes, the one word that
     replaces it: the union box, the recogniser's text and confidence) where
     the recogniser is at least *min_score* sure."""
-    groups = runs(words, below, gap)
-    boxes = [(min(words[i].box[0] for i in g), min(words[i].box[1] for i in g),
-              max(words[i].box[2] for i in g), max(words[i].box[3] for i in g)) for g in groups]
+    groups = pieces(words, runs(words, below, gap))
+    boxes = [_box(words, g) for g in groups]
     done = []
     for g, box, (text, score) in zip(groups, boxes, recognise(_crop(image, b) for b in boxes)):
         if score >= min_score and text.strip() and latin(text):

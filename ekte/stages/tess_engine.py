@@ -58,7 +58,7 @@ class EngineSettings:
     #: paint form grid lines and box borders out of the image Tesseract reads (:mod:`ekte.stages.gridlines`)
     remove_lines: bool = False
     #: read the unsure words of an upright page again with a second recogniser (:mod:`ekte.stages.ocr_refine`)
-    refine: bool = False
+    refine: bool = True
     #: read turned received stamps again on their own (:mod:`ekte.stages.ocr_stamp`)
     stamps: bool = False
 
@@ -262,7 +262,7 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
         from ekte.stages import ocr_refine, ocr_stamp
 
         if _settings.refine:
-            hocr, facts["refined"] = ocr_refine.refine_page(hocr, input_file)
+            hocr, facts["refined"] = ocr_refine.refine_page(hocr, im)
         if _settings.stamps:
             hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
