@@ -140,7 +140,7 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
         corr = d["corrections"].get(k)
         note = f"  → {corr['value']} ({_('corrected by %(who)s') % {'who': corr['by']}})" if corr else ""
         out.print(f"  {names.field_title(k, code):22} {f['value']}  [{percent(f.get('confidence'), code)}{where} · "
-                  f"{f.get('method')}]{note}", highlight=False, markup=False)
+                  f"{names.method_name(f.get('method'), code)}]{note}", highlight=False, markup=False)
     out.print(f"{_('History')}:", highlight=False)
     for e in d["history"]:
         change = f"  {names.change_text(e, t)}" if e["new"] is not None else ""

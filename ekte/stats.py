@@ -56,6 +56,7 @@ SELECT d.id, d.doctype, d.state, d.first_seen,
   (SELECT e.detail FROM events e WHERE e.doc_id = d.id AND e.stage = 'intake' AND e.event = 'channel'
    ORDER BY e.seq LIMIT 1) AS channel,
   EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND e.stage = 'classify' AND e.event = 'review') AS reviewed,
+  EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND e.stage = 'review' AND e.event = 'accepted') AS checked,
   (SELECT MIN(e.time) FROM events e WHERE e.doc_id = d.id AND e.stage = 'export' AND e.event = 'exported') AS exported
 FROM documents d WHERE d.first_seen >= :since AND d.first_seen < :until"""
 
@@ -63,6 +64,7 @@ _CORR = """
 SELECT d.doctype, e.field AS field, COUNT(DISTINCT d.id) AS n
 FROM events e JOIN documents d ON d.id = e.doc_id
 WHERE e.stage = 'review' AND e.event = 'field-corrected' AND e.field IS NOT NULL
+  AND EXISTS (SELECT 1 FROM events a WHERE a.doc_id = d.id AND a.stage = 'review' AND a.event = 'accepted')
   AND d.first_seen >= :since AND d.first_seen < :until
 GROUP BY 1, 2"""
 
@@ -110,7 +112,7 @@ def compute(j: Any, profile: Any = None, *, since: str | None = None, until: str
         docs = db.execute(_DOCS, {"since": lo, "until": hi}).fetchall()
         corr = db.execute(_CORR, {"since": lo, "until": hi}).fetchall()
     groups: Counter[tuple[str, ...]] = Counter()
-    per_type: dict[str, dict[str, Any]] = defaultdict(lambda: {"documents": 0, "reviewed": 0, "seconds": []})
+    per_type: dict[str, dict[str, Any]] = defaultdict(lambda: {"documents": 0, "reviewed": 0, "checked": 0, "seconds": []})
     for d in docs:
         rec = {"type": d["doctype"] or "", "channel": d["channel"] or "unknown",
                "outcome": OUTCOMES.get(d["state"], d["state"])}
@@ -121,6 +123,7 @@ def compute(j: Any, profile: Any = None, *, since: str | None = None, until: str
         t = per_type[rec["type"]]
         t["documents"] += 1
         t["reviewed"] += int(d["reviewed"])
+        t["checked"] += int(d["checked"])
         if d["exported"]:
             t["seconds"].append((_local(d["exported"]) - _local(d["first_seen"])).total_seconds())
     return {
@@ -143,7 +146,8 @@ def _type_figures(t: dict[str, Any]) -> dict[str, Any]:
 def _corrections(rows: list[Any], per_type: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
-        reviewed = per_type.get(r["doctype"] or "", {}).get("reviewed") or 0
+        # of the documents a clerk accepted (their fields checked), not of all sent to review (fresh30 G10)
+        reviewed = per_type.get(r["doctype"] or "", {}).get("checked") or 0
         out.append({"type": r["doctype"] or "", "field": r["field"], "corrected": r["n"], "reviewed": reviewed,
                     "rate": round(r["n"] / reviewed, 4) if reviewed else None})
     return out

@@ -338,3 +338,24 @@ def test_users_commands_answer_in_german_too(tmp_path):
     assert "Benutzer berta entfernt" in removed, removed
     en = run_ekte("users", "list", "-w", wd, env={**C_LOCALE, "LANG": "en_US.UTF-8"}, check=0).stdout
     assert "berta" not in en
+
+
+def test_correction_rate_is_of_the_documents_a_clerk_accepted(tmp_path):
+    """fresh30 G10: "Korrekturen je Feld … von geprüften" counted the documents still waiting in the
+    Prüfkorb as checked (1 of 2 → 50 % where a clerk checked one and corrected it: 100 %)."""
+    src = born_pdfs()[0]
+    twin = tmp_path / ("zweit-" + src.name)
+    twin.write_bytes(src.read_bytes() + b"\n%another scan of the same form\n")  # the same type, other bytes
+    w = tmp_path / "work"
+    make_workdir(w, [src, twin])
+    a, b = queue_ids(w)[:2]
+    run_ekte("review", "correct", a, "-w", w, "--set", "plz=12345", check=0)
+    run_ekte("review", "correct", b, "-w", w, "--set", "plz=54321", check=0)  # saved, not yet accepted
+
+    def corrections():
+        return json.loads(run_ekte("stats", "-w", w, "--format", "json", check=0).stdout)["corrections"]
+
+    assert corrections() == []  # nobody accepted anything yet
+    run_ekte("review", "accept", a, "-w", w, check=0)
+    (c,) = corrections()
+    assert (c["field"], c["corrected"], c["reviewed"], c["rate"]) == ("plz", 1, 1, 1.0)
