@@ -392,7 +392,9 @@ def free_target(src: Path, roots: list[Path], dest_root: Path) -> Path:
             continue
     target = Path(dest_root) / rel
     n = 1
-    while target.exists():
-        target = target.with_name(f"{Path(rel).stem}.{n}{Path(rel).suffix}")
+    while target.exists():  # (the stem shortened where ".n" would pass NAME_MAX, 255 bytes: fresh30 G15)
+        stem, tail = Path(rel).stem, f".{n}{Path(rel).suffix}"
+        target = target.with_name(next(stem[:k] + tail for k in range(len(stem), -1, -1)
+                                       if len(os.fsencode(stem[:k] + tail)) <= 255))
         n += 1
     return target
