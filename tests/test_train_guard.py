@@ -13,6 +13,8 @@ from ekte import api
 from ekte.profile import load_profile
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel
 
+pytestmark = pytest.mark.slow  # three trainings of ~80 s each: in make test-slow (CI runs it)
+
 INBOX = SAMPLES / "inbox"
 FILES = ["bauantrag-002-pdf.pdf", "tierhaltung-006-pdf.pdf", "waffen_antrag-005-pdf.pdf"]
 PROBE = INBOX / "kfz_zulassung-001-pdf.pdf"
