@@ -205,3 +205,30 @@ def test_workers_end_when_main_process_is_killed(tmp_path, inbox):
         raise AssertionError(f"processes outlived the killed main process: {left}")
     ingest_json(mixed_inbox, "-w", wd, check=0)
     _check_exactly_once(wd, 1)
+
+
+def test_a_staged_export_a_finished_run_left_is_removed_by_the_next(tmp_path):
+    """A run that ended on its clean path (its owner deregistered) can still leave a staged export folder
+    (a SIGTERM between mkdtemp and the try around it): the next run removes it when its writer is gone --
+    and leaves one of a live writer alone (seen once in make test: test_interrupt_exits_130_and_rerun_finishes)."""
+    import os
+
+    from ekte import owner
+    from ekte.fsutil import TMP_PREFIX
+    from helpers import SAMPLES, ingest_json
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox)
+    wd = tmp_path / "wd"
+    ingest_json(inbox, "-w", wd, "-o", "extract.auto_threshold=0", check=0)
+    me = owner.current()
+    dead = f"{owner.host_hash(owner.host_name())}-{owner.boot_id()}-{os.getpid()}-1"  # this pid, another start
+    assert owner.token_alive_here(dead) is False and owner.token_alive_here(me.token) is True
+    left = wd / "export" / "folder" / f"{TMP_PREFIX}{dead}-abcd1234"
+    live = wd / "export" / "folder" / f"{TMP_PREFIX}{me.token}-efgh5678"
+    for d in (left, live):
+        d.mkdir()
+        (d / "x.pdf").write_bytes(b"%PDF-")
+    ingest_json(inbox, "-w", wd, "-o", "extract.auto_threshold=0", check=0)
+    assert not left.exists() and live.is_dir()

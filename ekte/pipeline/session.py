@@ -178,6 +178,11 @@ class Session:
         for d in list(tmp.iterdir()):
             if d != self.scratch and self.is_dead(d.name if owners.parse_token(d.name) else None):
                 shutil.rmtree(d, ignore_errors=True) if d.is_dir() else d.unlink(missing_ok=True)
+        for root in (p for p in (self.workdir / "export").glob("*") if p.is_dir()):  # one level, every run:
+            for d in root.iterdir():  # a staged export a run left although it ended on its clean path (SIGTERM
+                stale = d.name.startswith(fsutil.TMP_PREFIX) and not d.name.startswith(fsutil.TMP_PREFIX + fsutil.OLD_MARK)
+                if stale and d.is_dir() and self.is_dead(fsutil.tmp_owner(d.name)):  # between mkdtemp and its try)
+                    shutil.rmtree(d, ignore_errors=True)
         if dead or upgraded:
             n = fsutil.clean_stale_tmp(self.workdir, self.is_dead)
             if n:
