@@ -273,8 +273,9 @@ def _run(ctx: WorkerContext, task: WorkTask, scratch: Path, t0: float) -> WorkRe
         values = xmp.values(doc, ctx.profile)
         if pending.save(values):
             doc.extra[xmp.WRITTEN] = values
-            for a in [a for a in doc.archival["attempts"] if a.get("route") == doc.archival["route"] and pending.note]:
-                a["note"] = pending.note  # what pikepdf's validator could not check (pdfa.unchecked_note)
+            for a in doc.archival["attempts"]:  # what pikepdf's validator could not check, on the route's attempt
+                if pending.note and a.get("route") == doc.archival["route"]:
+                    a["note"] = pending.note
         else:  # it did not pass with them (rare): the document once more, as it was before, the usual way
             doc = kept
             task = dataclasses.replace(task, document=doc)

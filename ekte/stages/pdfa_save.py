@@ -76,11 +76,12 @@ def save_validated(pdf: Any, out: Any, flavour: str) -> Any:
 
 def _save_unchecked(pdf: Any, out: Any, flavour: str, kw: dict[str, Any]) -> Any:
     """*pdf* (prepared by pikepdf.pdfa.save already) written with the same settings and validated once more;
-    a path only by an atomic rename of a verified file, a stream only with verified bytes."""
+    a path only atomically (:func:`ekte.fsutil.write_bytes`) with verified bytes, a stream likewise."""
     import io
-    import os
 
     import pikepdf.pdfa
+
+    from ekte import fsutil
 
     buf = io.BytesIO()
     pdf.save(buf, **kw)
@@ -90,12 +91,7 @@ def _save_unchecked(pdf: Any, out: Any, flavour: str, kw: dict[str, Any]) -> Any
     if hasattr(out, "write"):
         out.write(buf.getvalue())
         return rep
-    tmp = Path(os.fspath(out) + ".part")
-    with open(tmp, "wb") as f:
-        f.write(buf.getvalue())
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, out)
+    fsutil.write_bytes(Path(out), buf.getvalue())  # (a temporary name the leftover clean-up knows)
     return rep
 
 
