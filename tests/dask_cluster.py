@@ -184,13 +184,16 @@ class DaskCluster:
         return Client(self.address, timeout=30, set_as_default=False, security=sec)
 
     def wait_workers(self, names: list[str], timeout: float = 180) -> None:
-        """Until the workers named are registered (their preload ran)."""
+        """Until the workers named are registered (their preload ran) and no nanny is still starting."""
         c = self.client()
         try:
             t0 = time.monotonic()
             while True:
                 have = {w.get("name") for w in c.scheduler_info(n_workers=-1)["workers"].values()}
-                if set(names) <= have:
+                # a worker registers before its nanny's start handshake with the scheduler ends; a
+                # scheduler killed in between fails the nanny's start ("Nanny failed to start", exit 1)
+                if set(names) <= have and not c.run_on_scheduler(
+                        lambda dask_scheduler: len(getattr(dask_scheduler, "_starting_nannies", ()))):
                     return
                 for n in names:
                     self._alive(n)
