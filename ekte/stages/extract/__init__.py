@@ -35,7 +35,7 @@ from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.writer import footer_roles
 from ekte.stages.extract.lexicon import lexicon, norm
 from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
-from ekte.stages.extract.prose import prose_candidates, quoted_at, signs_for_others
+from ekte.stages.extract.prose import prose_candidates, quoted_at, signs_for_others, writer_part
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
 from ekte.stages.extract.values import (  # noqa: F401 - the parsers are part of this module's interface
     VALIDATORS, Parsed, clean, find_dates, fix_digits, parse_address, parse_date, parse_date_ex, split_name,
@@ -94,10 +94,7 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
             if signs_for_others(text[:quoted_at(text)]):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
                 _writers_head(page, text)
         footer_roles(page, rws, max(w.y1 for w in words))  # the signature and footer of a letter: the writer's
-        q = quoted_at(text)  # a printed e-mail's quoted earlier message: its persons are someone else's
-        for c in page:
-            if c.start >= q and c.field in PERSON_FIELDS:
-                c.role = "other"
+        _others_parts(page, text)
         for c in page:
             if c.field == "iban" and c.source in ("right", "below"):  # whose account: the words before its label
                 c.whose = iban_context(text, c.start, c.end, 1 if c.source == "right" else 2)
@@ -122,6 +119,18 @@ def _writers_head(page: list[Cand], text: str) -> None:
             c.role = "other"
         elif m and c.field in ("telefon", "email") and c.start < m.start() and c.role is None:
             c.role = "other"
+
+
+def _others_parts(page: list[Cand], text: str) -> None:
+    """A printed e-mail's quoted earlier message: its persons are someone else's; a declaration's writer who
+    acts for another person ("Ich, …, handelnd als Betreuer für …"): the writer's own values are the
+    representative's."""
+    q, own = quoted_at(text), writer_part(text)
+    for c in page:
+        if c.field in PERSON_FIELDS and c.start >= q:
+            c.role = "other"
+        elif c.field in PERSON_FIELDS and own and own[0] <= c.start < own[1] and c.role is None:
+            c.role = "representative"
 
 
 def word_confidence(words: list[Word], start: int, end: int) -> float | None:

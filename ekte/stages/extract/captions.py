@@ -125,7 +125,6 @@ def captions(rws: list[Row], hits: dict[int, list[Hit]], sections: list) -> dict
     a heading that is a label too, "Antragsteller (Verein)", is no caption)."""
     out: dict[tuple[int, int], list[Word]] = {}
     taken: set[int] = set()
-    heads = {s.row for s in sections}
     for r, hs in hits.items():
         for h in hs:
             w0 = rws[r].words[h.i]
@@ -136,7 +135,7 @@ def captions(rws: list[Row], hits: dict[int, list[Hit]], sections: list) -> dict
                 above = _gap_above(rws[v], above, _cap_cell(rws[r], h.i))
                 x = (min(x[0], above[0].x0 - above[0].char_w), min(x[1], max(above[-1].x1, x[0]) + 1)) \
                     if len(above) < len([w for w in rws[v].words if x[0] <= w.x0 < x[1]]) else x
-            if not above or v in heads or any(o.i < len(rws[v].words) and x[0] <= rws[v].words[o.i].x0 < x[1]
+            if not above or any(s.row == v and s.x0 < above[-1].x1 and s.x1 > above[0].x0 for s in sections) or any(o.i < len(rws[v].words) and x[0] <= rws[v].words[o.i].x0 < x[1]
                                               for o in hits.get(v, [])):
                 continue
             cap = rws[r].words[h.i]

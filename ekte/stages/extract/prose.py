@@ -15,6 +15,7 @@ import re
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.candidates import Cand
+from ekte.stages.extract.lexicon import words_role
 
 MAX_PROSE = 20_000
 _W = r"[^\W\d_][\w\-']*"
@@ -116,9 +117,12 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
         out.append(_date_after("geburtsdatum", text, m.end(), pno, "prose", own if len(dates) <= 1 else ""))
     m = _LIVES.search(text)
     if m and m.group(1).count("\n") <= 1:
-        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", own))
-        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", own))
-        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
+        before = text[max(0, m.start() - 100):m.start()].replace("\n", " ").rsplit(". ", 1)[-1]
+        at = own if words_role([before]) not in ("other", "representative") \
+            else ""  # "Angaben zur Person stellv. Vorsitzende/r: <Name>, wohnhaft in …": someone else's
+        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", at))
+        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", at))
+        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", at))
     elif (m := _LIVES_ORT_FIRST.search(text)) and m.group(3).count("\n") <= 1:
         out.append(_cand("plz", V.v_plz(m.group(1)), pno, m.start(1), m.end(1), "prose", own))
         out.append(_cand("ort", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose", own))
@@ -189,6 +193,23 @@ def mail_candidates(pno: int, text: str) -> list[Cand | None]:
         out.append(_cand("aktenzeichen", V.v_aktenzeichen(m.group(1)), pno, m.start(1), m.start(1) + len(
             m.group(1).rstrip(".")), "prose", "said"))
     return out
+
+
+#: a declaration's writer acting for someone ("Ich, <Name>, …, handelnd als gesetzliche/r Vertreter/in für <Name>")
+_ACTING_FOR = re.compile(r"(?i)\b(?:handelnd\s+|erkläre\s+)?als\s+(?:(?:gesetzliche|rechtliche)[rn]?(?:/r)?\s+)?(?:Vertreter|Betreuer|"
+                         r"Bevollmächtigte|Sorgeberechtigte|Erziehungsberechtigte|Vormund)[^\s,]*(?:\s*\([^)\n]{1,30}\))?"
+                         r"\s+(?:für|von)\b")
+_I_COMMA = re.compile(r"\b[Ii]ch,")
+
+
+def writer_part(text: str) -> tuple[int, int] | None:
+    """Where a declaration's writer gives their own data before saying they act for someone else
+    ("Ich, <Name>, wohnhaft …, handelnd als Betreuer für <Name>"): from "Ich," to the acting words."""
+    m = _ACTING_FOR.search(text)
+    if m is None:
+        return None
+    starts = [i.start() for i in _I_COMMA.finditer(text, 0, m.start())]
+    return (starts[-1], m.start()) if starts else None
 
 
 def quoted_at(text: str) -> int:
