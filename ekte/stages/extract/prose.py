@@ -29,7 +29,7 @@ FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn
 #: the writer signs for someone else (a Kita reporting a child, a carer, "i. A."): the signature is not the person's
 _SIGNS_FOR_OTHERS = re.compile(r"(?i)\bfür\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|\bi\.\s?A\.|"
                                r"\bals\s+(?:gesetzliche[rn]?\s+)?(?:Betreuer|Vertreter|Bevollmächtigte)|\bKind(?:es)?\b|"
-                               r"Erziehungsberechtigt|\bmelden\s+wir\b|"
+                               r"Erziehungsberechtigt|\bmelden\s+wir\b|\bbetroffenen\s+Person\b|"
                                # a lawyer's or agent's cover letter: "namens und in Vollmacht unseres Mandanten"
                                r"\bin\s+Vollmacht\b|\bunsere[rs]?\s+Mandant|\bMandant(?:in|schaft)\b")
 #: the writer signs for a club or company ("namens und im Auftrag des Vereins"): its chair
