@@ -55,7 +55,7 @@ _QUOTED = re.compile(r"(?m)^[ \t]*(?:-{2,}[ \t]*(?:Ursprüngliche Nachricht|Orig
                      r"Forwarded message)[ \t]*-{2,}|Am [^\n]{5,80} schrieb [^\n]{2,80}:[ \t]*$)")
 #: a file number said in a sentence or a subject ("… – Az. LRA-6214/26", "(Aktenzeichen BA-2911/26)"): never "Unser …"
 _AZ_SAID = re.compile(r"(?:[(–,]|\s-)[ \t]*(?:Ihr(?:e)?[ \t]+(?:Zeichen|Az\.|Aktenzeichen)|Az\.|Aktenzeichen|Geschäftszeichen|"
-                      r"Gz\.)[ \t]+((?:[A-ZÄÖÜ]{1,5}[ .-]?)?\d[\w./-]*(?:[ ](?:[-–/][ ])?(?:\d[\w./-]*|[A-ZÄÖÜ]{1,4}(?=[ ][-–/][ ]\d))){0,5})")
+                      r"Gz\.)[ \t]+((?:[A-ZÄÖÜ]{1,5}[ ./-]?)?\d[\w./-]*(?:[ ](?:[-–/][ ])?(?:\d[\w./-]*|[A-ZÄÖÜ]{1,4}(?=[ ][-–/][ ]\d))){0,5})")
 #: a street with its number, PLZ and Ort on one line ("Obere Hauptstraße 67b, 01094 Bad Lausnitz")
 _ADDRESS_LINE = re.compile(rf"^[^\W\d_][^,\d]{{1,60}}?\s?{_HOUSE},\s*(?:D\s?-\s?)?\d{{5}}\s+[^\W\d_][^\d]{{1,40}}$")
 _MAIL_SENT = re.compile(r"(?m)^(?:Gesendet|Datum|Date|Sent):[ \t]+(?:[^\W\d_]{2,10}\.?,[ \t]+)?")
@@ -189,7 +189,7 @@ def mail_candidates(pno: int, text: str) -> list[Cand | None]:
     for m in _CLOSING.finditer(text):
         out += _signature(pno, text, m.end(), role if m.start() < q else "other")
     m = _AZ_SAID.search(text)
-    if m:
+    if m and sum(ch.isdigit() for ch in m.group(1)) >= 3:  # ("Az. 12": a paragraph's number, not a file's)
         out.append(_cand("aktenzeichen", V.v_aktenzeichen(m.group(1)), pno, m.start(1), m.start(1) + len(
             m.group(1).rstrip(".")), "prose", "said"))
     return out
