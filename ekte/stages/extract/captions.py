@@ -107,7 +107,7 @@ def _near(rws: list[Row], r: int, step: int, x: tuple[float, float]) -> tuple[in
 
 
 def _as_near(rws: list[Row], hits: dict[int, list[Hit]], where: tuple, y: float, d: float, label: bool,
-             found: dict = {}) -> bool:
+             found: dict | None = None) -> bool:
     """Whether the nearest words above/below (*where*: row, step, column) of the line at *y* are a label
     (*label*) or a value (not *label*), and nearer than *d* / _NEARER (a label *found* as a caption
     under its own value is none above the next, nor one with its colon and its value beside it: "Anrede: ☒ Frau")."""
@@ -115,7 +115,7 @@ def _as_near(rws: list[Row], hits: dict[int, list[Hit]], where: tuple, y: float,
     b, ws = _near(rws, r, step, x)
     if not ws:
         return False
-    is_label = any(o.i < len(rws[b].words) and rws[b].words[o.i] is ws[0] and (b, o.i) not in found
+    is_label = any(o.i < len(rws[b].words) and rws[b].words[o.i] is ws[0] and (b, o.i) not in (found or {})
                    and not (label and o.colon and o.j < len(rws[b].words)) for o in hits.get(b, []))
     return is_label == label and abs(median(w.cy for w in ws) - y) < d / _NEARER
 
