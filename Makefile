@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 \
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 \
         catalogs extract-model type-base field-check
 
 all: test
@@ -140,6 +140,17 @@ eval-family5: venv
 	$(BIN)/python samples/family5/make.py $(FAMILY5)/born --per-type $(FAMILY5_N) --seed $(FAMILY5_SEED) --born
 	@echo "== family5, born-digital ($(FAMILY5)/born)"
 	$(BIN)/ekte eval $(FAMILY5)/born --truth $(FAMILY5)/born/truth.json --workdir $(FAMILY5)/work-born
+
+# The fourth development family (samples/family6: Fachverfahren printouts with dotted leaders, captions
+# under the line, cloze-text declarations, e-mail printouts; born-digital only).
+FAMILY6   ?= bench/out/family6
+FAMILY6_N ?= 5
+FAMILY6_SEED ?= 1
+eval-family6: venv
+	rm -rf $(FAMILY6)
+	$(BIN)/python samples/family6/make.py $(FAMILY6)/born --per-type $(FAMILY6_N) --seed $(FAMILY6_SEED) --born
+	@echo "== family6, born-digital ($(FAMILY6)/born)"
+	$(BIN)/ekte eval $(FAMILY6)/born --truth $(FAMILY6)/born/truth.json --workdir $(FAMILY6)/work-born
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out

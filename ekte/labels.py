@@ -122,6 +122,9 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
               "Angaben zum Ehegatten", "Weitere Personen im Haushalt", "Schule", "Kindertageseinrichtung",
               "Kassenwart/in", "Kassenwart", "Gemeinschaftseinrichtung", "Angaben zur Gemeinschaftseinrichtung",
               "Kassierer/in", "Schatzmeister/in", "Schriftführer/in",
+              # a club's deputy chair: not the chair who represents it
+              "Stellv. Vorsitzende/r", "Stellvertretende/r Vorsitzende/r", "Stellvertretender Vorsitzender",
+              "Stellvertretende Vorsitzende", "Stellv. Vorsitzender", "Stellv. Vorsitzende",
               # the previous holder or owner (a vehicle's, an animal's, a plot's), a co-applicant, a landlord
               "Vorbesitzer/in", "Vorbesitzer", "Angaben zum Vorbesitzer", "Bisheriger Halter", "Bisherige Halterin",
               "Bisherige/r Halter/in", "Halter/in bisher", "Halter bisher", "Bisheriger Fahrzeughalter",

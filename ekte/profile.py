@@ -153,7 +153,10 @@ class ExtractSettings(_Strict):
     #: (others: ["applicant", "subject"])
     person_roles: dict[str, list[str]] = Field(
         default_factory=lambda: {"masern_meldung": ["subject", "applicant"],
-                                 "sportstaetten_foerderung": ["chair", "applicant"]})
+                                 "sportstaetten_foerderung": ["chair", "applicant"],
+                                 # the leistungsberechtigte Person: a form's applicant, or the person a carer's
+                                 # letter names ("Angaben zur betroffenen Person", "Angaben zum Kind")
+                                 "eingliederungshilfe": ["applicant", "subject"]})
     #: values at or above this confidence are taken without review
     auto_threshold: float = Field(default=0.9, ge=0, le=1)
     #: values below this confidence are not reported at all

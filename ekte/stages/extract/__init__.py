@@ -35,7 +35,7 @@ from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.writer import footer_roles
 from ekte.stages.extract.lexicon import lexicon, norm
 from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
-from ekte.stages.extract.prose import prose_candidates, signs_for_others
+from ekte.stages.extract.prose import prose_candidates, quoted_at, signs_for_others, writer_part
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
 from ekte.stages.extract.values import (  # noqa: F401 - the parsers are part of this module's interface
     VALIDATORS, Parsed, clean, find_dates, fix_digits, parse_address, parse_date, parse_date_ex, split_name,
@@ -91,9 +91,10 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
         if pno == 1:
             head = header_candidates(pno, rws, max(w.y1 for w in words))
             page += head
-            if signs_for_others(text):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
+            if signs_for_others(text[:quoted_at(text)]):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
                 _writers_head(page, text)
         footer_roles(page, rws, max(w.y1 for w in words))  # the signature and footer of a letter: the writer's
+        _others_parts(page, text)
         for c in page:
             if c.field == "iban" and c.source in ("right", "below"):  # whose account: the words before its label
                 c.whose = iban_context(text, c.start, c.end, 1 if c.source == "right" else 2)
@@ -120,6 +121,18 @@ def _writers_head(page: list[Cand], text: str) -> None:
             c.role = "other"
 
 
+def _others_parts(page: list[Cand], text: str) -> None:
+    """A printed e-mail's quoted earlier message: its persons are someone else's; a declaration's writer who
+    acts for another person ("Ich, …, handelnd als Betreuer für …"): the writer's own values are the
+    representative's."""
+    q, own = quoted_at(text), writer_part(text)
+    for c in page:
+        if c.field in PERSON_FIELDS and c.start >= q:
+            c.role = "other"
+        elif c.field in PERSON_FIELDS and own and own[0] <= c.start < own[1] and c.role is None:
+            c.role = "representative"
+
+
 def word_confidence(words: list[Word], start: int, end: int) -> float | None:
     """The lowest OCR confidence of the words in the span [start, end) of the
     page text (None: none of them carries one; -1: one was read without)."""
@@ -133,8 +146,11 @@ def _without_overlaps(cands: list[Cand]) -> list[Cand]:
     """A shape found around a label's value is that value read worse
     ("Verein FC Oberfeld e.V." around the cell "FC Oberfeld e.V."): dropped."""
     labelled = [(c.field, c.start, c.end) for c in cands if c.source in ("right", "below")]
+    # and a file number's shape inside a file number's label's valid value is that value cut ("KS 52.1-3430/2026")
+    files = [(c.start, c.end) for c in cands if c.source in ("right", "below") and c.field == "aktenzeichen" and c.ok]
     return [c for c in cands if c.source != "pattern" or not any(
-        f == c.field and c.start <= s and e <= c.end and (c.start, c.end) != (s, e) for f, s, e in labelled)]
+        f == c.field and c.start <= s and e <= c.end and (c.start, c.end) != (s, e) for f, s, e in labelled) and not (
+        c.field == "aktenzeichen" and any(s <= c.start and c.end <= e and (c.start, c.end) != (s, e) for s, e in files))]
 
 
 def featurized(doc: "Document", profile: "Profile") -> list[tuple[Cand, dict[str, float]]]:

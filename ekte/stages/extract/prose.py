@@ -15,6 +15,7 @@ import re
 
 from ekte.stages.extract import values as V
 from ekte.stages.extract.candidates import Cand
+from ekte.stages.extract.lexicon import words_role
 
 MAX_PROSE = 20_000
 _W = r"[^\W\d_][\w\-']*"
@@ -28,7 +29,7 @@ FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn
 #: the writer signs for someone else (a Kita reporting a child, a carer, "i. A."): the signature is not the person's
 _SIGNS_FOR_OTHERS = re.compile(r"(?i)\bfür\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|\bi\.\s?A\.|"
                                r"\bals\s+(?:gesetzliche[rn]?\s+)?(?:Betreuer|Vertreter|Bevollmächtigte)|\bKind(?:es)?\b|"
-                               r"Erziehungsberechtigt|\bmelden\s+wir\b|"
+                               r"Erziehungsberechtigt|\bmelden\s+wir\b|\bbetroffenen\s+Person\b|"
                                # a lawyer's or agent's cover letter: "namens und in Vollmacht unseres Mandanten"
                                r"\bin\s+Vollmacht\b|\bunsere[rs]?\s+Mandant|\bMandant(?:in|schaft)\b")
 #: the writer signs for a club or company ("namens und im Auftrag des Vereins"): its chair
@@ -40,13 +41,23 @@ _BORN_AT = re.compile(rf"\b{_BORN}", re.I)
 _I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
 #: (the comma after the house number also as OCR reads it: "Birkenallee 25. 12004 Bad Quellenau")
 _LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})[,.]\s+"
-                    r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n[^,\n]{1,20}(?=,))?)")
+                    r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n(?!\()[^,\n]{1,20}(?=,))?)")
 #: the same, Ort first: "wohnhaft 38749 Sankt Ottilien am Forst, Weidenring 81a"
 _LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([\dOoIlSB]{{5}})\s+"
                               rf"([^,\n\d]{{2,40}}),\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})(?=[,.;]|\s)")
 #: the person a club's text names as its chair: "vertreten durch Rüdiger Dreesen"
 _CHAIR = re.compile(rf"\bvertreten\s+durch\s+(?:(?:den|die|Herrn|Frau|(?:1\.\s*)?Vorsitzende[nr]?)\s+)*{_NAMES}\b")
-_MAIL_FROM = re.compile(rf"(?m)^(?:Von|From|Absender):[ \t]+{_NAMES}[ \t]*<\s*({V.EMAIL.pattern})\s*>")
+#: (a mail client's display name also as "Nachname, Vorname": "Von: Böhme, Jens <j.boehme@…>")
+_MAIL_FROM = re.compile(rf"(?m)^(?:Von|From|Absender):[ \t]+({_W}(?:[ \t]+{_W}){{0,2}},[ \t]+{_W}(?:[ \t]+{_W}){{0,2}}|"
+                        rf"{_W}(?:[ \t]+{_W}){{1,3}})[ \t]*<\s*({V.EMAIL.pattern})\s*>")
+#: where a printed e-mail quotes the message it answers: what follows is someone else's (the clerk's signature)
+_QUOTED = re.compile(r"(?m)^[ \t]*(?:-{2,}[ \t]*(?:Ursprüngliche Nachricht|Original Message|Weitergeleitete Nachricht|"
+                     r"Forwarded message)[ \t]*-{2,}|Am [^\n]{5,80} schrieb [^\n]{2,80}:[ \t]*$)")
+#: a file number said in a sentence or a subject ("… – Az. LRA-6214/26", "(Aktenzeichen BA-2911/26)"): never "Unser …"
+_AZ_SAID = re.compile(r"(?:[(–,]|\s-)[ \t]*(?:Ihr(?:e)?[ \t]+(?:Zeichen|Az\.|Aktenzeichen)|Az\.|Aktenzeichen|Geschäftszeichen|"
+                      r"Gz\.)[ \t]+((?:[A-ZÄÖÜ]{1,5}[ ./-]?)?\d[\w./-]*(?:[ ](?:[-–/][ ])?(?:\d[\w./-]*|[A-ZÄÖÜ]{1,4}(?=[ ][-–/][ ]\d))){0,5})")
+#: a street with its number, PLZ and Ort on one line ("Obere Hauptstraße 67b, 01094 Bad Lausnitz")
+_ADDRESS_LINE = re.compile(rf"^[^\W\d_][^,\d]{{1,60}}?\s?{_HOUSE},\s*(?:D\s?-\s?)?\d{{5}}\s+[^\W\d_][^\d]{{1,40}}$")
 _MAIL_SENT = re.compile(r"(?m)^(?:Gesendet|Datum|Date|Sent):[ \t]+(?:[^\W\d_]{2,10}\.?,[ \t]+)?")
 _CLOSING = re.compile(r"(?mi)^[ \t]*(?:mit[ \t]+)?(?:freundliche[nm]?|beste[nm]?|viele[n]?|herzliche[nm]?|liebe)"
                       r"[ \t]+gr(?:ü|ue|u)(?:ß|ss)(?:en|e)?[ \t]*[,.!]?[ \t]*$|^[ \t]*hochachtungsvoll[ \t]*,?[ \t]*$")
@@ -106,9 +117,12 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
         out.append(_date_after("geburtsdatum", text, m.end(), pno, "prose", own if len(dates) <= 1 else ""))
     m = _LIVES.search(text)
     if m and m.group(1).count("\n") <= 1:
-        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", own))
-        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", own))
-        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
+        before = text[max(0, m.start() - 100):m.start()].replace("\n", " ").rsplit(". ", 1)[-1]
+        at = own if words_role([before]) not in ("other", "representative") \
+            else ""  # "Angaben zur Person stellv. Vorsitzende/r: <Name>, wohnhaft in …": someone else's
+        out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", at))
+        out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", at))
+        out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", at))
     elif (m := _LIVES_ORT_FIRST.search(text)) and m.group(3).count("\n") <= 1:
         out.append(_cand("plz", V.v_plz(m.group(1)), pno, m.start(1), m.end(1), "prose", own))
         out.append(_cand("ort", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose", own))
@@ -161,7 +175,9 @@ def mail_candidates(pno: int, text: str) -> list[Cand | None]:
     closing.  The sender is the applicant; the chair when writing on behalf of
     a club ("namens und im Auftrag des …"); someone else when signing for
     another person (a Kita reporting a child, a carer, "i. A.")."""
-    role = "chair" if _SIGNS_FOR_BODY.search(text) else "other" if _SIGNS_FOR_OTHERS.search(text) else "applicant"
+    q = quoted_at(text)
+    own = text[:q]
+    role = "chair" if _SIGNS_FOR_BODY.search(own) else "other" if _SIGNS_FOR_OTHERS.search(own) else "applicant"
     out: list[Cand | None] = []
     m = _MAIL_FROM.search(text)
     if m:
@@ -171,8 +187,35 @@ def mail_candidates(pno: int, text: str) -> list[Cand | None]:
     if m:
         out.append(_date_after("antragsdatum", text, m.end(), pno, "pattern", "sent"))
     for m in _CLOSING.finditer(text):
-        out += _signature(pno, text, m.end(), role)
+        out += _signature(pno, text, m.end(), role if m.start() < q else "other")
+    m = _AZ_SAID.search(text)
+    if m and sum(ch.isdigit() for ch in m.group(1)) >= 3:  # ("Az. 12": a paragraph's number, not a file's)
+        out.append(_cand("aktenzeichen", V.v_aktenzeichen(m.group(1)), pno, m.start(1), m.start(1) + len(
+            m.group(1).rstrip(".")), "prose", "said"))
     return out
+
+
+#: a declaration's writer acting for someone ("Ich, <Name>, …, handelnd als gesetzliche/r Vertreter/in für <Name>")
+_ACTING_FOR = re.compile(r"(?i)\b(?:handelnd\s+|erkläre\s+)?als\s+(?:(?:gesetzliche|rechtliche)[rn]?(?:/r)?\s+)?(?:Vertreter|Betreuer|"
+                         r"Bevollmächtigte|Sorgeberechtigte|Erziehungsberechtigte|Vormund)[^\s,]*(?:\s*\([^)\n]{1,30}\))?"
+                         r"\s+(?:für|von)\b")
+_I_COMMA = re.compile(r"\b[Ii]ch,")
+
+
+def writer_part(text: str) -> tuple[int, int] | None:
+    """Where a declaration's writer gives their own data before saying they act for someone else
+    ("Ich, <Name>, wohnhaft …, handelnd als Betreuer für <Name>"): from "Ich," to the acting words."""
+    m = _ACTING_FOR.search(text)
+    if m is None:
+        return None
+    starts = [i.start() for i in _I_COMMA.finditer(text, 0, m.start())]
+    return (starts[-1], m.start()) if starts else None
+
+
+def quoted_at(text: str) -> int:
+    """Where a printed e-mail's quoted earlier message begins (the length of *text* when none does)."""
+    m = _QUOTED.search(text)
+    return m.start() if m else len(text)
 
 
 def _signature(pno: int, text: str, at: int, role: str) -> list[Cand | None]:
@@ -194,6 +237,9 @@ def _signature(pno: int, text: str, at: int, role: str) -> list[Cand | None]:
                 out.append(_cand("strasse", V.Parsed(a["strasse"]), pno, ps, ps + len(pt), "header", role=role))
                 out.append(_cand("plz", V.Parsed(a["plz"]), pno, p, p + 5, "header", role=role))
                 out.append(_cand("ort", V.Parsed(a["ort"]), pno, p, p + len(t), "header", role=role))
+        elif _ADDRESS_LINE.match(t) and k >= 1 and "strasse" in (a := V.parse_address(t)) and "plz" in a:
+            out += [_cand(f, V.Parsed(a[f]), pno, p, p + len(t), "header", role=role) for f in ("strasse", "plz", "ort")
+                    if f in a]
         elif (tm := _TEL_LINE.match(t)) and k >= 2:
             out.append(_cand("telefon", V.v_telefon(tm.group(1)), pno, p + tm.start(1), p + tm.end(1), "header",
                              role=role))
