@@ -5,7 +5,6 @@ Nothing else.  The options every command shares are declared once, in
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any, List, Optional
@@ -24,7 +23,8 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
                           new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, run_main, sigint_now, sigterm_now
+from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, run_interruptibly, run_main, sigint_now,
+                             sigterm_now)
 from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
@@ -58,7 +58,7 @@ def _main(
     74 disk full, permission denied or failing storage; 75 damaged journal; 130 interrupted."""
     if ctx.invoked_subcommand not in RUNS:  # a run takes Ctrl-C up itself, to report what it did (none)
         sigint_now()
-    sigterm_now(ctx.invoked_subcommand)
+    sigterm_now(ctx.invoked_subcommand, run=ctx.invoked_subcommand in RUNS)
 
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
@@ -68,12 +68,8 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors(as_json):
-        try:
-            sigint_now()
-            result = run(render.RichProgress() if show_progress else None)
-            starttrace.mark("run-done")
-        except KeyboardInterrupt:  # Ctrl-C before the run began (loading, opening the journal): nothing done
-            result = _interrupted_early(inputs or [])
+        result = run_interruptibly(run, render.RichProgress() if show_progress else None, inputs or [])
+        starttrace.mark("run-done")
         if report is not None and not result.interrupted:
             report(result)
     if as_json:
@@ -88,15 +84,6 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     starttrace.mark("reported")
     fastexit.allow()
     raise typer.Exit(int(result.exit_code))
-
-
-def _interrupted_early(inputs: List[Path]) -> Any:
-    """The result of a run interrupted before it took any input: every input pending."""
-    from ekte.pipeline import IngestResult
-    from ekte.stages.intake import display
-
-    logging.getLogger("ekte").warning("interrupted before the run began; a re-run does it")
-    return IngestResult(interrupted=True, pending=[display(p) for p in inputs])
 
 
 def _prestart(executor: Any, scheduler: str | None, verbose: int, log_format: LogFormat,
