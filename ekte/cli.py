@@ -159,7 +159,7 @@ def export_cmd(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], plugin: PluginOpt = [],
     as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Export archived documents again (after a DMS outage, or to a second system)."""
+    """Export archived documents again (after a DMS outage, or to a second system: with --force)."""
     from ekte import api
 
     setup_logging(verbose, log_format.value)
@@ -173,6 +173,10 @@ def export_cmd(
         print(json.dumps({"documents": docs, "summary": result.summary, **error}, ensure_ascii=False, indent=2))
     else:
         render.export_table(result)
+    if not force and any("already-exported" in d.extra.get("export_results", {}).values() for d in result.documents):
+        err.print("note: already-exported: the journal records an export by that connector, which was not asked "
+                  "again; to export to a second system (another path or URL), add --force", highlight=False,
+                  soft_wrap=True)
     if result.failure is not None:  # as ingest: a connector that could not write at all ends the command with 74
         _fail(result.failure.exit_code, result.failure.message)
     raise typer.Exit(int(result.exit_code))
