@@ -299,16 +299,21 @@ def train(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
     out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
-    jobs: JobsOpt = None, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
+    jobs: JobsOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Train the document-type model and, from labelled fields, the field model (see ekte.learn)."""
+    """Train the document-type model and, from labelled fields, the field model (see ekte.learn).  The working
+    directory must exist (ekte ingest or ekte watch make one); the models go to its models/."""
     from ekte import api
+    from ekte.model import OUTPUT_VERSION
 
     setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
                       truth=truth, from_reviews=from_reviews)
-    render.trained(r)
+    if as_json:
+        print(json.dumps({"version": OUTPUT_VERSION, **r}, ensure_ascii=False, indent=2, default=str))
+    else:
+        render.trained(r)
 
 
 @command(review_app, "list")
