@@ -33,5 +33,13 @@ def _defer_sigterm(signum: int, _frame: object) -> None:
     EARLY_SIGTERM.append(signum)
 
 
-if _sys.argv and _os.path.basename(_sys.argv[0]) == "ekte":  # the command line only, never a library import
+def _is_command() -> bool:
+    """The ``ekte`` command (its script, or ``python -m ekte``), never a library import."""
+    if _sys.argv and _os.path.basename(_sys.argv[0]) == "ekte":
+        return True
+    argv = getattr(_sys, "orig_argv", [])
+    return any(a == "-m" and b == "ekte" for a, b in zip(argv, argv[1:]))
+
+
+if _is_command():
     _defer_sigint()

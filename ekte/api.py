@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ekte import workdirs
 from ekte.errors import ConfigError, DocumentError, ExitCode, MissingDependency
 from ekte.model import Document, Status
 from ekte.pipeline import IngestResult, Pipeline, ProgressSink, default_workdir
@@ -201,6 +202,8 @@ def train(directory: str | Path | None, *, profile: str | Profile | None = None,
     truth = load_truth(truth) if truth is not None else None
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     wd = Path(workdir) if workdir else default_workdir()
+    if directory is not None or from_reviews:  # (nothing to learn from: learn.train says so first)
+        workdirs.require(wd, journal=from_reviews)  # it never makes one (fresh30 G14): ekte ingest or watch do
     return _train(Path(directory) if directory else None, prof, wd, truth=truth, from_reviews=from_reviews,
                   out=Path(out) if out else None,
                   analyze=lambda paths: analyze(paths, profile=prof, workdir=workdir, jobs=jobs, progress=progress))

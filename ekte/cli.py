@@ -5,7 +5,6 @@ Nothing else.  The options every command shares are declared once, in
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any, List, Optional
@@ -24,7 +23,8 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
                           new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import exit_on_errors as _exit_on_errors, fail as _fail, run_main, sigint_now, sigterm_now
+from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, run_interruptibly, run_main, sigint_now,
+                             sigterm_now)
 from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
@@ -58,7 +58,7 @@ def _main(
     74 disk full, permission denied or failing storage; 75 damaged journal; 130 interrupted."""
     if ctx.invoked_subcommand not in RUNS:  # a run takes Ctrl-C up itself, to report what it did (none)
         sigint_now()
-    sigterm_now(ctx.invoked_subcommand)
+    sigterm_now(ctx.invoked_subcommand, run=ctx.invoked_subcommand in RUNS)
 
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
@@ -68,12 +68,8 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors(as_json):
-        try:
-            sigint_now()
-            result = run(render.RichProgress() if show_progress else None)
-            starttrace.mark("run-done")
-        except KeyboardInterrupt:  # Ctrl-C before the run began (loading, opening the journal): nothing done
-            result = _interrupted_early(inputs or [])
+        result = run_interruptibly(run, render.RichProgress() if show_progress else None, inputs or [])
+        starttrace.mark("run-done")
         if report is not None and not result.interrupted:
             report(result)
     if as_json:
@@ -88,15 +84,6 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     starttrace.mark("reported")
     fastexit.allow()
     raise typer.Exit(int(result.exit_code))
-
-
-def _interrupted_early(inputs: List[Path]) -> Any:
-    """The result of a run interrupted before it took any input: every input pending."""
-    from ekte.pipeline import IngestResult
-    from ekte.stages.intake import display
-
-    logging.getLogger("ekte").warning("interrupted before the run began; a re-run does it")
-    return IngestResult(interrupted=True, pending=[display(p) for p in inputs])
 
 
 def _prestart(executor: Any, scheduler: str | None, verbose: int, log_format: LogFormat,
@@ -172,7 +159,7 @@ def export_cmd(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], plugin: PluginOpt = [],
     as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Export archived documents again (after a DMS outage, or to a second system)."""
+    """Export archived documents again (after a DMS outage, or to a second system: with --force)."""
     from ekte import api
 
     setup_logging(verbose, log_format.value)
@@ -186,6 +173,10 @@ def export_cmd(
         print(json.dumps({"documents": docs, "summary": result.summary, **error}, ensure_ascii=False, indent=2))
     else:
         render.export_table(result)
+    if not force and any("already-exported" in d.extra.get("export_results", {}).values() for d in result.documents):
+        err.print("note: already-exported: the journal records an export by that connector, which was not asked "
+                  "again; to export to a second system (another path or URL), add --force", highlight=False,
+                  soft_wrap=True)
     if result.failure is not None:  # as ingest: a connector that could not write at all ends the command with 74
         _fail(result.failure.exit_code, result.failure.message)
     raise typer.Exit(int(result.exit_code))
@@ -308,16 +299,21 @@ def train(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
     out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
-    jobs: JobsOpt = None, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
+    jobs: JobsOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
-    """Train the document-type model and, from labelled fields, the field model (see ekte.learn)."""
+    """Train the document-type model and, from labelled fields, the field model (see ekte.learn).  The working
+    directory must exist (ekte ingest or ekte watch make one); the models go to its models/."""
     from ekte import api
+    from ekte.model import OUTPUT_VERSION
 
     setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
                       truth=truth, from_reviews=from_reviews)
-    render.trained(r)
+    if as_json:
+        print(json.dumps({"version": OUTPUT_VERSION, **r}, ensure_ascii=False, indent=2, default=str))
+    else:
+        render.trained(r)
 
 
 @command(review_app, "list")

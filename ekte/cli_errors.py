@@ -34,9 +34,11 @@ def sigint_now() -> None:
         raise KeyboardInterrupt
 
 
-def sigterm_now(command: str | None) -> None:
+def sigterm_now(command: str | None, run: bool = False) -> None:
     """SIGTERM's default action from here on (the process ends, exit 143), and at once if it came while
-    ekte loaded — except for ``ekte watch``: its daemon takes a deferred SIGTERM up as a stop."""
+    ekte loaded — except for ``ekte watch`` (its daemon takes a deferred SIGTERM up as a stop) and a *run*
+    (``ingest``, ``import-xdomea``, ``mail``: :mod:`ekte.stopsignal` — it ends like Ctrl-C, 130 and its
+    JSON, however many SIGTERMs come)."""
     if command == "watch":
         return
     import os
@@ -44,11 +46,46 @@ def sigterm_now(command: str | None) -> None:
 
     import ekte
 
+    if run:
+        from ekte import stopsignal
+
+        stopsignal.install(len(ekte.EARLY_SIGTERM))
+        ekte.EARLY_SIGTERM.clear()
+        return
     if signal.getsignal(signal.SIGTERM) is ekte._defer_sigterm:
         with contextlib.suppress(ValueError):  # not the main thread: nothing was deferred there
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             if ekte.EARLY_SIGTERM:
                 os.kill(os.getpid(), signal.SIGTERM)
+
+
+def run_interruptibly(run: Any, progress: Any, inputs: list[Any]) -> Any:
+    """*run* (a run's API call, given *progress*) — its ``IngestResult``; Ctrl-C or SIGTERM before the run
+    began (ekte loading, the journal opening) gives the result of a run that took no input, every input
+    pending; a SIGTERM after the run (:mod:`ekte.stopsignal`: never fatal while it reports) marks it
+    interrupted (130)."""
+    from ekte import stopsignal
+
+    try:
+        try:
+            sigint_now()
+            stopsignal.arm()  # SIGTERM while loading: as Ctrl-C (the run disarms it until its body)
+            result = run(progress)
+        finally:
+            stopsignal.disarm()  # from here on a SIGTERM only counts: the report is written whole
+    except (KeyboardInterrupt, stopsignal.Interrupted):
+        result = _interrupted_early(inputs)
+    result.interrupted = stopsignal.consume() or result.interrupted
+    return result
+
+
+def _interrupted_early(inputs: list[Any]) -> Any:
+    """The result of a run interrupted before it took any input: every input pending."""
+    from ekte.pipeline import IngestResult
+    from ekte.stages.intake import display
+
+    logging.getLogger("ekte").warning("interrupted before the run began; a re-run does it")
+    return IngestResult(interrupted=True, pending=[display(p) for p in inputs])
 
 
 #: the last error line :func:`fail` wrote (for the JSON object of :func:`json_on_exit`)

@@ -41,9 +41,15 @@ def users_add_cmd(
         raw = password_file.read_text("utf-8") if password_file else sys.stdin.readline()
     except OSError as e:
         _fail(ExitCode.USAGE, f"cannot read {password_file}: {e.strerror}")
-    with _exit_on_errors():
-        api.users_add(name, role, raw.rstrip("\r\n"), workdir=workdir, replace=replace)
+    from ekte.serve.messages import USER_REFUSED
+    from ekte.users import MIN_PASSWORD, ROLES, UserRefused
+
     _ = _tr(None)[0]
+    with _exit_on_errors():
+        try:
+            api.users_add(name, role, raw.rstrip("\r\n"), workdir=workdir, replace=replace)
+        except UserRefused as e:  # in the clerk's language, as the rest of `users` and the users page say it
+            _fail(ExitCode.USAGE, _(USER_REFUSED[e.code]).format(name=name[:64], roles=", ".join(ROLES), n=MIN_PASSWORD))
     out.print(_("user {name} ({role}) saved").format(name=name, role=role), highlight=False, markup=False)
 
 

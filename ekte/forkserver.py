@@ -84,8 +84,10 @@ def prestart(language: str | None = None) -> None:
     old_env = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     old = os.umask(0o077)
-    # the warm-up signal stays pending (not fatal) until ekte.warm has set its handler
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {WARM_SIGNAL})
+    # the warm-up signal stays pending (not fatal) until ekte.warm has set its handler; SIGTERM (the process
+    # group's, from timeout or systemd) until ekte.forkquiet ignores it: the coordinator decides, the fork
+    # server ends with it
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {WARM_SIGNAL, signal.SIGTERM})
     try:
         server.ensure_running()
     finally:

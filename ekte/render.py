@@ -213,8 +213,11 @@ def status(st: dict[str, Any]) -> None:
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
                   f"not exported {st.get('export_failed', 0)}  "
                   f"last activity {st.get('last_activity') or '-'}", highlight=False)
+        for p in st.get("problems", []):  # e.g. the done folder full: inputs stay in the inbox (fresh30 G11)
+            out.print(f"[bold red]problem:[/] {escape(p['message'])} (since {p['since']})", highlight=False, soft_wrap=True)
         for e in st.get("last_errors", []):
-            out.print(f"  {e['time']}  {e['id']}  {e['code']}", highlight=False)
+            out.print(f"  {e['time']}  {e['id'] or '-'}  {e['code']}" + (f" ({e['cause']})" if e.get("cause") else ""),
+                      highlight=False)
     for p in st.get("processes", []):
         out.print(f"process: {p['command']} (pid {p['pid']} on {p['host']}, since {p['since']})", highlight=False)
     if st.get("journal"):

@@ -12,7 +12,7 @@ connector's ``file_mode``/``dir_mode`` and the export folder's group.
 
 Only ``ekte ingest``, ``ekte watch`` and ``ekte import-xdomea`` make a
 working directory; every other command needs an existing one
-(:func:`require`)."""
+(:func:`require`; ``ekte train DIR`` one that exists, with or without a journal)."""
 
 from __future__ import annotations
 
@@ -31,10 +31,12 @@ PRIVATE_DIRS = ("archive", "quarantine", "review", "tmp", "status.d", "done", "r
 PASSAGE = 0o711  # the working directory and export/: pass through, not list
 
 
-def require(workdir: Path) -> None:
-    """A working directory ekte has used (it holds a journal), or ConfigError."""
-    if not (Path(workdir) / JOURNAL_FILE).is_file():
-        what = "does not exist" if not Path(workdir).exists() else "holds no ekte journal"
+def require(workdir: Path, journal: bool = True) -> None:
+    """A working directory ekte has used (it holds a journal), or ConfigError; without *journal* (``ekte train DIR``:
+    only its models/ are written) a folder that exists."""
+    if not (Path(workdir) / JOURNAL_FILE).is_file() and (journal or not Path(workdir).is_dir()):
+        what = "does not exist" if not Path(workdir).exists() else "holds no ekte journal" if journal else \
+            "is not a folder"
         raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME; "
                           "ekte ingest or ekte watch make one)")
 

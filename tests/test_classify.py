@@ -171,6 +171,7 @@ def test_train_and_use_model(tmp_path):
         else:
             shutil.copy(gen / rec["file"], train_dir / rec["type"] / rec["file"])  # ... and PDFs
     wd = tmp_path / "wd"
+    wd.mkdir()  # train makes no working directory
     p = run_ekte("train", train_dir, "-w", wd, check=0)
     model = wd / "models" / "landkreis.classifier.joblib"
     assert model.is_file(), p.stdout

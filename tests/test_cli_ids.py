@@ -43,6 +43,14 @@ def test_export_takes_a_unique_prefix(wd, tmp_path):
                  env={"COLUMNS": "400"})
     (pdf,) = (tmp_path / "hf").glob("*.pdf")
     assert p.returncode == 0 and f"komxwork: already-exported → {pdf}" in p.stdout, p.stdout  # and where to
+    # another path without --force (a second system): nothing written, and the message says what it takes
+    p = run_ekte("export", doc_id[:5], "-w", w, "-c", "komxwork", "-o", f"connectors.komxwork.path={tmp_path / 'hf2'}")
+    assert p.returncode == 0 and not (tmp_path / "hf2").exists()
+    assert p.stderr.strip() == ("note: already-exported: the journal records an export by that connector, which was "
+                                "not asked again; to export to a second system (another path or URL), add --force")
+    p = run_ekte("export", doc_id[:5], "-w", w, "-c", "komxwork", "-o", f"connectors.komxwork.path={tmp_path / 'hf2'}",
+                 "--force")
+    assert p.returncode == 0 and list((tmp_path / "hf2").glob("*.pdf")) and "note:" not in p.stderr, p.stderr
 
 
 @pytest.mark.parametrize("args", [("serve", "--port", "1"), ("users", "list"), ("users", "token", "anna"),

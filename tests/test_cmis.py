@@ -300,6 +300,11 @@ def test_export_to_cmis_and_read_back_with_cmislib(docs, tmp_path):
         p = run_ekte("export", "--all", "--force", *cmis_args(srv.url, wd), "--json", env=PW_ENV, check=0)
         assert {d["export_results"]["cmis"] for d in json.loads(p.stdout)["documents"]} == {"already-exported"}
         assert len(repo.documents()) == 5
+        # one object, one place in the journal (the "already there" answer named it again without its path)
+        db = sqlite3.connect(wd / "journal.sqlite")
+        places = sorted(r[0] for r in db.execute("SELECT location FROM exports WHERE connector='cmis'"))
+        db.close()
+        assert places == sorted(d["exports"]["cmis"] for d in res["documents"]), places
 
 
 def test_name_conflict_gets_a_free_name(docs, tmp_path):

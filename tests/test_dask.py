@@ -67,6 +67,7 @@ def models(tmp_path_factory):
     for ident, rec in truth.items():
         (tmp / "texts" / rec["type"]).mkdir(parents=True, exist_ok=True)
         (tmp / "texts" / rec["type"] / f"{ident}.txt").write_text(rec["text"], "utf-8")
+    (tmp / "wd").mkdir()  # train makes no working directory
     run_ekte("train", tmp / "texts", "-w", tmp / "wd", check=0)
     assert list((tmp / "wd" / "models").glob("*.joblib"))
     return tmp / "wd" / "models"

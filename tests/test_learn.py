@@ -89,6 +89,7 @@ def test_train_round_trip_beats_the_prior(tmp_path):
     generate.generate(tr, per_type=3, formats=["pdf"], seed=81, doctypes=generate.ALL_TYPES,
                       layouts=["form", "letter", "table", "prose", "boxes", "twocol"])
     wd = tmp_path / "wd"
+    wd.mkdir()  # train makes no working directory
     p = run_ekte("train", tr, "--truth", str(tr) + ".truth.json", "-w", wd, check=0)
     assert "field model saved" in p.stdout, gen
     model = json.loads((wd / "models" / "landkreis.extractor.json").read_text())
@@ -163,7 +164,9 @@ def test_uncertain_needed_field_goes_to_review_then_teaches_the_model(tmp_path):
 
 def test_train_from_reviews_needs_accepted_reviews(tmp_path):
     p = run_ekte("train", "--from-reviews", "-w", tmp_path / "empty")
-    assert p.returncode == 2 and "no accepted reviews" in p.stderr
+    assert p.returncode == 2 and p.stderr.strip() == (f"error: the working directory {tmp_path / 'empty'} does not exist "
+                                                      "(check --workdir or $EKTE_HOME; ekte ingest or ekte watch make one)")
+    assert not (tmp_path / "empty").exists()
     p = run_ekte("train")
     assert p.returncode == 2 and "--from-reviews" in p.stderr
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, run_ekte
+from helpers import ROOT, ekte_cmd, run_ekte
 from serve_helpers import born_pdfs, make_workdir, queue_ids
 
 
@@ -160,8 +160,18 @@ def test_saved_corrections_are_checked_against_the_type_accepted_as(wd):
 def test_users_cli(tmp_path):
     w = tmp_path / "w"
     p = subprocess.run([str(Path(os.sys.executable).with_name("ekte")), "users", "add", "anna", "--role", "clerk",
-                        "-w", str(w)], input="kurz\n", capture_output=True, text=True)
-    assert p.returncode == 2 and "at least 8 characters" in p.stderr
+                        "-w", str(w)], input="kurz\n", capture_output=True, text=True, env={**os.environ, "EKTE_LANG": "de"})
+    # German like the rest of `users` (fresh30 G12), one line; English with EKTE_LANG=en
+    assert p.returncode == 2 and p.stderr.strip() == \
+        "error: Der Benutzer wurde nicht angelegt: Das Passwort muss mindestens 8 Zeichen haben.", p.stderr
+    def add(*args, lang, password):
+        return subprocess.run(ekte_cmd() + ["users", "add", "anna", "-w", str(w), *args], input=password,
+                              capture_output=True, text=True, env={**os.environ, "EKTE_LANG": lang})
+
+    en = add(lang="en", password="kurz\n")
+    assert en.returncode == 2 and "The user was not added: the password must have at least 8 characters." in en.stderr
+    role = add("--role", "boss", lang="de", password="ein-langes-passwort\n")
+    assert "Wählen Sie eine der Rollen viewer, clerk, admin, intake." in role.stderr, role.stderr
     p = subprocess.run([str(Path(os.sys.executable).with_name("ekte")), "users", "add", "anna", "--role", "clerk",
                         "-w", str(w)], input="ein-langes-passwort\n", capture_output=True, text=True)
     assert p.returncode == 0, p.stderr

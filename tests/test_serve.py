@@ -72,6 +72,11 @@ def test_login_required_and_roles(st):
     viewer = login(url, "vera")
     assert viewer.get("/review").status_code == 403 and viewer.get("/quarantine").status_code == 403
     assert viewer.get("/stats").status_code == 200
+    # the 403 page has the viewer's navigation (Statistik, Abmelden), not only a link back (fresh30 G12)
+    denied = viewer.get("/review").text
+    nav = denied[denied.index("<nav>"):denied.index("</nav>")]
+    assert 'href="/stats"' in nav and "Statistik" in nav and 'href="/review"' not in nav, denied
+    assert "Abmelden" in denied and '<span id="user">vera</span>' in denied
     clerk = login(url, "anna")
     assert clerk.get("/review").status_code == 200 and clerk.get("/quarantine").status_code == 403
     assert clerk.get("/users").status_code == 403 and login(url, "chef").get("/users").status_code == 200
@@ -431,8 +436,8 @@ def test_release_from_quarantine(st):
     assert httpx.post(url + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"}, headers=h).status_code == 200
     adm = token(wd, "chef", "quarantine")
     assert httpx.post(url + f"/api/v1/quarantine/{doc}/release", json={"note": ""}, headers=adm).status_code == 400
-    r = httpx.post(url + f"/api/v1/quarantine/{doc}/release", json={"note": "telefonisch geklärt"}, headers=adm)
-    assert r.status_code == 200 and r.json()["state"] == "released"
+    r = httpx.post(url + f"/api/v1/quarantine/{doc[:8]}/release", json={"note": "telefonisch geklärt"}, headers=adm)
+    assert r.status_code == 200 and r.json() == {"id": doc, "state": "released"}  # the whole id, as GET answers
     listed = httpx.get(url + "/api/v1/quarantine", headers=adm).json()["items"]
     assert doc not in [i["id"] for i in listed]
 

@@ -89,8 +89,9 @@ def test_retry_into_the_review_queue(st):
     r = httpx.post(st["url"] + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"}, headers=h)
     assert r.json()["state"] == "quarantined"
     adm = token(st["wd"], "chef", "quarantine")
-    r = httpx.post(st["url"] + f"/api/v1/quarantine/{doc}/retry", headers=adm)
-    assert r.status_code == 202 and r.json()["location"] == f"/api/v1/quarantine/{doc}/retry"
+    r = httpx.post(st["url"] + f"/api/v1/quarantine/{doc[:6]}/retry", headers=adm)  # a prefix: the whole id back
+    assert r.status_code == 202 and r.json() == {"id": doc, "retry": "started",
+                                                 "location": f"/api/v1/quarantine/{doc}/retry"}, r.json()
     got = _outcome(st, doc)
     assert (got["outcome"], got["state"]) == ("review", "review"), got
     assert got["text"] == f"Dokument {doc} wurde erneut verarbeitet und liegt jetzt im Prüfkorb."

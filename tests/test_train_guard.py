@@ -92,6 +92,7 @@ def test_a_folder_for_some_types_keeps_the_others(tmp_path):
             (tmp_path / "tr" / t["type"]).mkdir(parents=True, exist_ok=True)
             (tmp_path / "tr" / t["type"] / f"{k}.txt").write_text(t["text"], "utf-8")
     wd = tmp_path / "wd"
+    wd.mkdir()  # train makes no working directory
     p = run_ekte("train", tmp_path / "tr", "-w", wd, check=0)
     meta = json.loads((wd / "models" / "landkreis.classifier.json").read_text())
     assert len(meta["classes"]) == 9 and meta["per_class"]["bauantrag"] == 2 and len(meta["from_base_set"]) == 7
@@ -100,3 +101,27 @@ def test_a_folder_for_some_types_keeps_the_others(tmp_path):
     for name in ("tierhaltung-006-pdf.pdf", "waffen_antrag-005-pdf.pdf", "bauantrag-002-pdf.pdf"):
         c = _classify(wd, INBOX / name)
         assert c["doctype"] == name.split("-")[0] and c["confidence"] >= prof.classify.threshold, (name, c["confidence"])
+
+
+def test_train_makes_no_working_directory_and_speaks_json(tmp_path):
+    """fresh30: `ekte train DIR -w MISSING` made the working directory; now refused as every command but
+    ingest/watch/import-xdomea refuses one (one line, exit 2, --json: the error object); --json prints what
+    was saved."""
+    truth = json.loads((SAMPLES / "inbox.truth.json").read_text("utf-8"))
+    for k, t in truth.items():
+        if t["type"] in ("bauantrag", "kfz_zulassung"):
+            (tmp_path / "tr" / t["type"]).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "tr" / t["type"] / f"{k}.txt").write_text(t["text"], "utf-8")
+    wd = tmp_path / "wd"
+    want = f"the working directory {wd} does not exist (check --workdir or $EKTE_HOME; ekte ingest or ekte watch make one)"
+    p = run_ekte("train", tmp_path / "tr", "-w", wd)
+    assert p.returncode == 2 and p.stderr.strip() == f"error: {want}" and not wd.exists(), p.stderr
+    p = run_ekte("train", tmp_path / "tr", "-w", wd, "--json")
+    assert p.returncode == 2 and json.loads(p.stdout) == {"error": {"code": "usage", "message": want}}
+    assert not wd.exists()
+    wd.mkdir()
+    p = run_ekte("train", tmp_path / "tr", "-w", wd, "--json", check=0)
+    out = json.loads(p.stdout)
+    model = wd / "models" / "landkreis.classifier.joblib"
+    assert out["version"] == 1 and out["classifier"]["path"] == str(model) and model.is_file()
+    assert out["classifier"]["per_class"]["kfz_zulassung"] == 2 and out["extractor"] is None

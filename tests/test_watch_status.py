@@ -54,3 +54,75 @@ def test_a_file_sent_again_while_its_first_copy_waits_for_review_counts_as_a_dup
         _code, err = _stop(proc)
     assert "the same content was taken in before" in err  # the log says why the file went to done
     assert len(list((wd / "review").glob("*.json"))) == 1  # the queue has the document once
+
+
+def _namespaces() -> bool:
+    import subprocess
+
+    return subprocess.run(["unshare", "-Urm", "true"], capture_output=True).returncode == 0
+
+
+def test_a_full_done_folder_is_a_problem_in_status_not_duplicates(tmp_path):
+    """fresh30 G11: the done folder on a full file system (a 64 KiB tmpfs in the daemon's own mount
+    namespace, filled): the inputs stay in the inbox and each rescan takes them again — they are not
+    counted as duplicates, `ekte status` names the problem (and exits 1), and once there is room again the
+    next rescan moves them and the problem is gone."""
+    import pytest
+
+    if shutil.which("unshare") is None or not _namespaces():
+        pytest.skip("no user and mount namespaces here (unshare -Urm) for a small tmpfs")
+    inbox, wd, done = tmp_path / "in", tmp_path / "wd", tmp_path / "done"
+    inbox.mkdir(mode=0o750)
+    done.mkdir(mode=0o700)
+    samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+    from helpers import ekte_cmd
+    import subprocess
+
+    script = (f'mount -t tmpfs -o size=64k,mode=0700 tmpfs "{done}" && '
+              f'(dd if=/dev/zero of="{done}/fill" bs=4k 2>/dev/null; true) && exec "$@"')
+    proc = subprocess.Popen(["unshare", "-Urm", "sh", "-c", script, "sh", *ekte_cmd(), "watch", str(inbox), "-w", str(wd),
+                             "--done", str(done), "--stable-seconds", "0.5", "--rescan-minutes", "0.03",
+                             "--log-format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+        for name in ("bauantrag-002-pdf.pdf", "ifsg_belehrung-003-pdf.pdf"):
+            shutil.copyfile(samples / name, inbox / name)
+        _wait(lambda: _status(wd).get("done", 0) == 2 and _status(wd).get("problems"), proc=proc, what="the problem", wd=wd)
+        taken = len([m for m in _log(proc, wd) if "could not be cleared" in m])
+        _wait(lambda: len([m for m in _log(proc, wd) if "could not be cleared" in m]) >= taken + 2, proc=proc,
+              what="a rescan taking them again")
+        st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
+        assert (st["done"], st["duplicates"], st["failed"], st["not_cleared"]) == (2, 0, 0, 2), st
+        (problem,) = st["problems"]
+        assert problem["code"] == "not_cleared" and problem["cause"] == "disk_full" and problem["files"] == 2
+        assert sorted(e["code"] for e in st["last_errors"]) == ["not_cleared", "not_cleared"]
+        text = run_ekte("status", "-w", wd, check=1).stdout
+        assert ("problem: 2 input(s) could not be moved out of the inbox (no space left in the done folder); they "
+                "stay there and are tried again at each rescan (since ") in text, text
+        assert sorted(p.name for p in inbox.iterdir()) == ["bauantrag-002-pdf.pdf", "ifsg_belehrung-003-pdf.pdf"]
+        os.unlink(f"/proc/{proc.pid}/root{done}/fill")  # room again (seen through the daemon's mount namespace)
+        _wait(lambda: not any(inbox.iterdir()) and not _status(wd).get("problems"), proc=proc, what="moved", wd=wd)
+        st = json.loads(run_ekte("status", "-w", wd, "--json", check=0).stdout)
+        assert (st["done"], st["duplicates"], st["not_cleared"], st["problems"]) == (2, 0, 0, []), st
+    finally:
+        _stop(proc)
+
+
+_LOG: dict = {}
+
+
+def _log(proc, wd) -> list[str]:
+    """The daemon's log messages so far (stderr read without blocking)."""
+    import fcntl
+
+    fd = proc.stderr.fileno()
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+    buf = _LOG.setdefault(proc.pid, [b""])
+    try:
+        while chunk := os.read(fd, 65536):
+            buf[0] += chunk
+    except BlockingIOError:
+        pass
+    return [json.loads(x)["message"] for x in buf[0].decode(errors="replace").splitlines() if x.startswith("{")]

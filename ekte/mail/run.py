@@ -12,6 +12,7 @@ import time
 from collections import deque
 from typing import Any
 
+from ekte import stopsignal
 from ekte.mail.poller import MailPoller
 from ekte.model import Document
 from ekte.pipeline import delivery
@@ -23,6 +24,7 @@ from ekte.pipeline.tasks import WorkItem
 from ekte.stages.ocr import check_dependencies
 
 
+@stopsignal.guarded  # SIGTERM: counted until the body, which it interrupts (once); never fatal
 def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResult:
     """Take the new messages of the account once; returns the documents
     (``result.extra["mail"]``: messages taken, processed, failed, moved)."""
@@ -67,5 +69,6 @@ def fetch_mail(session: Any, progress: ProgressSink | None = None) -> IngestResu
         result.seconds = time.monotonic() - t0
         result.extra["mail"] = {**poller.stats.as_dict(), "folder": poller.s.folder}
         result.extra["attention"] = poller.stats.failed > 0 or poller.stats.errors > 0
+        result.interrupted = stopsignal.consume() or result.interrupted
         quietly(lambda: j.finish_run(run_id, result.summary))
     return result

@@ -164,9 +164,20 @@ def _pending(doc: Document, exports: list[tuple[str, str]] = (), events: list[tu
 
 def _exported(session: Any, doc: Document, cname: str, r: ExportResult) -> None:
     what = "already-exported" if r.already else "exported"
-    doc.exports[cname] = r.location
+    location = _known_place(session, doc.id, cname, r.location) if r.already else r.location
+    doc.exports[cname] = location
     doc.extra.setdefault("export_results", {})[cname] = what
-    _pending(doc, [(cname, r.location)], [("export", what, f"{cname} {r.note}".strip())])
+    _pending(doc, [(cname, location)], [("export", what, f"{cname} {r.note}".strip())])
+
+
+def _known_place(session: Any, doc_id: str, cname: str, location: str) -> str:
+    """The place recorded for *cname* that names the object an "already there" answer names (CMIS finds it by
+    its hash and answers ``cmis:<id>``; its export recorded ``cmis:<id> <folder>/<name>``): one object, one
+    row in the journal's exports (it was recorded twice)."""
+    for c, loc in session.j.export_places(doc_id):
+        if c == cname and (loc == location or loc.startswith(location + " ")):
+            return loc
+    return location
 
 
 def _export_failed(session: Any, doc: Document, cname: str, message: str) -> None:

@@ -11,6 +11,7 @@ from typing import IO, Any, Iterable, Protocol
 from ekte.errors import ExitCode
 from ekte.model import OUTPUT_VERSION, Document, Status
 from ekte.pipeline.settled import Settled, input_of
+from ekte.stopsignal import Interrupted  # noqa: F401 - SIGTERM during a run; named here as before
 
 
 class ProgressSink(Protocol):
@@ -28,12 +29,6 @@ class NoProgress:
 
     def finish(self) -> None:
         pass
-
-
-class Interrupted(BaseException):
-    """SIGTERM during a run (SIGINT raises KeyboardInterrupt).  Like that,
-    not an Exception: no ``except Exception`` (a connector's crash guard)
-    may swallow it."""
 
 
 _ARCHIVED = (Status.ARCHIVED, Status.REVIEW, Status.EXPORT_FAILED)
@@ -108,7 +103,7 @@ class IngestResult:
             "seconds": round(self.seconds, 3),
             "pages": sum(p for st, _t, p in recs if st in _ARCHIVED),
             "interrupted": self.interrupted,
-            **({"pending": len(self.pending)} if self.pending else {}),
+            **({"pending": len(self.pending)} if self.pending or self.interrupted else {}),
             **({"not_moved": self.not_moved} if self.not_moved else {}),
             **{k: v for k, v in self.extra.items() if k != "attention"},
         }
@@ -131,7 +126,7 @@ class IngestResult:
         docs = (entry(d) for d in self.documents)
         out = {"version": OUTPUT_VERSION, "documents": _Streamed(len(self.documents), docs) if lazy else list(docs),
                "summary": self.summary}
-        if self.pending:
+        if self.pending or self.interrupted:  # an interrupted run always says what is left (maybe nothing)
             out["pending"] = list(self.pending)
         if self.failure is not None:
             out["error"] = self.failure.to_dict()

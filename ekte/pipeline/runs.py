@@ -9,7 +9,6 @@ import dataclasses
 import logging
 import os
 import shutil
-import signal
 import tempfile
 import time
 from collections import deque
@@ -17,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ekte import fsutil
+from ekte import fsutil, stopsignal
 from ekte.errors import ConfigError, DocumentError, environment_failure
 from ekte.evidence.retention_files import place
 from ekte.forkserver import prestart
@@ -38,28 +37,13 @@ MOVED_OK = (Status.ARCHIVED, Status.DUPLICATE)
 
 
 @contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM ends a run like Ctrl-C: what is done stays done, the rest is
-    left for the next run."""
-
-    def on_term(signum: int, frame: Any) -> None:
-        raise Interrupted()
-
-    old = signal.signal(signal.SIGTERM, on_term)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
-
-
-@contextmanager
 def ends_cleanly(session: Any, coord: Coordinator, result: IngestResult) -> Iterator[None]:
     """A run's body (ingest, mail): SIGTERM/Ctrl-C mark it interrupted, an
     environment failure (disk full, permissions, a damaged journal) marks it
     failed with its cause; either way the coordinator stops taking work.
     Anything else is raised."""
     try:
-        with sigterm_interrupts():
+        with stopsignal.interrupts():  # (and a SIGTERM that came before the body: at once)
             yield
     except (KeyboardInterrupt, Interrupted):
         result.interrupted = True
@@ -89,6 +73,7 @@ def inputs(paths: Any) -> list[Path]:
     return roots
 
 
+@stopsignal.guarded  # SIGTERM: counted until the body, which it interrupts (once); never fatal (fresh30 G8)
 def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None = None,
            progress: ProgressSink | None = None, command: str = "ingest", source: Any | None = None) -> IngestResult:
     """Ingest *paths* (files and folders, walked recursively); with *source*
@@ -156,6 +141,8 @@ def _finish(session: Any, coord: Coordinator, result: IngestResult, files: list[
     result.seconds = time.monotonic() - t0
     if result.failure is None and session.connectors_down:
         result.failure = next(iter(session.connectors_down.values()))
+    if stopsignal.consume():  # SIGTERM after the body (the process group's second one, or late): reported
+        result.interrupted = True
     quietly(lambda: session.j.finish_run(run_id, result.summary))
     quietly(session.j.sync)  # the run's outcome durable before it is reported
 

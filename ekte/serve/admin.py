@@ -13,6 +13,7 @@ from ekte.pipeline import queue as q
 from ekte.serve import charts, i18n, names, retries
 from ekte.serve.i18n import N_
 from ekte.serve.auth import check_csrf, require, station
+from ekte.serve.messages import USER_REFUSED
 from ekte.serve.web import _form, _int, flash, render
 from ekte.users import MIN_PASSWORD, ROLES, UserRefused
 
@@ -190,17 +191,6 @@ def stats_download(request: Request, fmt: str) -> Response:
 
         return JSONResponse(fig, headers={"Content-Disposition": 'attachment; filename="ekte-statistik.json"'})
     raise HTTPException(404)
-
-
-#: why a user was not added (:class:`ekte.users.UserRefused`), said exactly as the command line does
-USER_REFUSED = {
-    "name": N_("The user was not added: „{name}“ is not a valid user name (letters, digits and . _ @ - only, no "
-               "spaces or umlauts; at most 64 characters)."),
-    "role": N_("The user was not added: choose one of the roles {roles}."),
-    "password": N_("The user was not added: the password must have at least {n} characters."),
-    "exists": N_("The user was not added: „{name}“ exists already. A new password or role is set on the command line: "
-                 "ekte users add {name} --role … --replace"),
-}
 
 
 @router.get("/users")

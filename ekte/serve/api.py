@@ -172,7 +172,7 @@ def original(request: Request, doc_id: str) -> Any:
 def retry(request: Request, doc_id: str) -> dict[str, Any]:
     """Process the original again (in the background); poll GET …/retry for the outcome."""
     user = _user(request, "quarantine", write=True)
-    station(request).retry(doc_id, user.name)
+    doc_id = station(request).retry(doc_id, user.name)  # the whole id, as GET answers (a prefix may be given)
     return {"id": doc_id, "retry": "started", "location": f"/api/v1/quarantine/{doc_id}/retry"}
 
 
@@ -192,8 +192,7 @@ def retry_outcome(request: Request, doc_id: str) -> dict[str, Any]:
 @quarantine_api.post("/{doc_id}/release")
 def release(request: Request, doc_id: str, body: NoteBody) -> dict[str, Any]:
     user = _user(request, "quarantine", write=True)
-    station(request).release(doc_id, body.note, user.name)
-    return {"id": doc_id, "state": q.RELEASED}
+    return {"id": station(request).release(doc_id, body.note, user.name), "state": q.RELEASED}
 
 
 other_api = APIRouter(tags=["history", "statistics"])

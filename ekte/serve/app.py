@@ -174,6 +174,13 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str] 
     detail = None
     if english:
         message, detail = messages.page_message(message, status, request.state.lang, names.state_name)
+    if getattr(request.state, "user", None) is None:  # a refused page (403) keeps the reader's navigation
+        from ekte.serve.auth import current_user
+
+        try:
+            request.state.user = current_user(request)
+        except Exception:  # noqa: BLE001 - the error page is shown anyway (without the navigation)
+            request.state.user = None
     return render(request, "error.html", {"status": status, "message": message, "detail": detail}, status=status,
                   headers=headers)
 

@@ -51,6 +51,16 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
                            "tell IT.")),
 )]
 
+#: why a user was not added (:class:`ekte.users.UserRefused`): the station's users page and ``ekte users add``
+USER_REFUSED = {
+    "name": N_("The user was not added: „{name}“ is not a valid user name (letters, digits and . _ @ - only, no "
+               "spaces or umlauts; at most 64 characters)."),
+    "role": N_("The user was not added: choose one of the roles {roles}."),
+    "password": N_("The user was not added: the password must have at least {n} characters."),
+    "exists": N_("The user was not added: „{name}“ exists already. A new password or role is set on the command line: "
+                 "ekte users add {name} --role … --replace"),
+}
+
 #: one field of the JSON API's 422 for values of fields the document's type does not define
 NOT_A_FIELD = N_("not a field of the document type „{title}“")
 #: the JSON API's 422 beside the per-field messages of refused typed values

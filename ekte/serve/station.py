@@ -92,9 +92,10 @@ class Station:
         return [(k, d.title) for k, d in self.profile.doctypes.items()]
 
     # -- quarantine
-    def retry(self, doc_id: str, actor: str) -> None:
+    def retry(self, doc_id: str, actor: str) -> str:
         """Process a quarantined original again (:mod:`ekte.serve.retries`):
-        its outcome is kept in :attr:`retries` for the clerk."""
+        its outcome is kept in :attr:`retries` for the clerk.  Returns the
+        document's whole id (*doc_id* may be a prefix)."""
         from ekte.pipeline.review import detail
         from ekte.serve import retries
 
@@ -112,6 +113,7 @@ class Station:
         self.retries[row["id"]] = retries.start(self, row["id"], copy, actor)
         for old in sorted((r for r in self.retries.values() if not r.running), key=lambda r: r.started)[:-retries.KEEP]:
             self.retries.pop(old.doc_id, None)
+        return row["id"]
 
     def original(self, doc_id: str) -> tuple[Path, str] | None:
         """The quarantined original of *doc_id* (a regular file, never a link
@@ -126,10 +128,10 @@ class Station:
             regular = False
         return (found, f"{row['id']}{found.suffix or '.bin'}") if regular else None
 
-    def release(self, doc_id: str, note: str, actor: str) -> None:
+    def release(self, doc_id: str, note: str, actor: str) -> str:
         """Close a quarantine entry with a note (handled outside ekte); the
         original stays in the quarantine folder; the same file delivered
-        again is processed again."""
+        again is processed again.  Returns the whole id."""
         from ekte.journal.claims import doc_key
         from ekte.pipeline.review import detail
 
@@ -149,3 +151,4 @@ class Station:
                 p.j.set_state(row["sha256"], q.RELEASED, event=("quarantine", "released", detail(actor, note=note)))
             finally:
                 p.j.release(doc_key(row["sha256"]))
+        return row["id"]

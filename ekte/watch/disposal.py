@@ -55,9 +55,13 @@ class Disposal:
         self.lock = threading.Lock()
 
     def done(self, doc: Document, item: WorkItem) -> None:
-        """A document is settled (the coordinator's callback)."""
-        self.stats.record(doc)
-        if taken_in_before(doc):
+        """A document is settled (the coordinator's callback).  An input the
+        daemon could not clear before (the done folder full) is taken again at
+        each rescan: not counted, nor logged, as a duplicate once more."""
+        again = taken_in_before(doc) and (item.package or str(item.path)) in self.stats.stuck
+        if not again:
+            self.stats.record(doc)
+        if taken_in_before(doc) and not again:
             before = doc.extra.get("done_before") or {}  # (its id is this one's: the id is made from the content)
             log.info("doc %s: the same content was taken in before (%s); not a new document", doc.id,
                      " ".join(filter(None, [before.get("state") or "in this run", before.get("updated")])))
@@ -69,13 +73,21 @@ class Disposal:
         try:
             if intake.kind(src) == "file":  # a link or special file stays where it is (reported once)
                 replaced = self._clear(doc, src)
+            self.stats.stuck.pop(str(src), None)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
                         getattr(e, "strerror", None) or e)
+            self.stats.not_cleared(str(src), doc.id, e, self._where(doc.status))
             replaced = isinstance(e, fsutil.NotMoved) and self._replaced(doc, src)
         self.tracker.release(str(src))
         if replaced:
             self._arrived_again(doc, src)
+
+    def _where(self, status: Status | None, ok: bool = True) -> str:
+        """Where an input of that outcome goes (for ``ekte status``'s problem line)."""
+        if status == Status.QUARANTINED or not ok:
+            return "the quarantine"
+        return "the done folder" if status in SAFE and self.after != "delete" else "the inbox"
 
     @staticmethod
     def _replaced(doc: Document, src: Path) -> bool:
@@ -200,8 +212,10 @@ class Disposal:
                 target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir))
                 for f in [target, *target.rglob("*")] if target.is_dir() else [target]:
                     workdirs.private(f, 0o700 if f.is_dir() else 0o600)
+            self.stats.stuck.pop(pkg, None)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("package could not be cleared from the inbox (%s)", getattr(e, "strerror", None) or e)
+            self.stats.not_cleared(pkg, "", e, self._where(Status.ARCHIVED, info["ok"]))
         self.tracker.release(pkg)
 
     def forget(self, item: WorkItem) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ekte import fsutil
 from ekte import owner as owners
-from ekte.errors import ConfigError, ExitCode, environment_failure
+from ekte.errors import ConfigError, EnvironmentFailure, ExitCode, environment_failure
 from ekte.workdirs import check_journal_file
 from ekte.model import Document, Status, now_iso
 
@@ -27,7 +27,7 @@ STATUS_FILE = "status.json"
 STALLED_SECONDS = 60.0
 STATUS_DIR = "status.d"
 SUMMED = ("queue", "waiting_for_stability", "queued", "in_flight", "jobs", "done", "failed", "duplicates", "review",
-          "export_failed")
+          "export_failed", "not_cleared")
 
 
 @dataclass
@@ -42,6 +42,32 @@ class Stats:
     last_activity: str | None = None
     #: counted as not exported: a later settle of the same document moves it (done, or still not exported)
     unexported: set = field(default_factory=set)
+    #: inputs the daemon could not clear from the inbox (the done folder full, not writable, …): path → the
+    #: problem (fresh30 G11); each rescan takes them again and tries once more — not new duplicates
+    stuck: dict = field(default_factory=dict)
+
+    def not_cleared(self, key: str, doc_id: str, exc: BaseException, where: str) -> bool:
+        """*key* (an inbox file or container) stays in the inbox for *exc*; False when that is no
+        environment failure (disk full, permission denied, read-only, I/O error) but e.g. a race."""
+        failure = environment_failure(exc)
+        if failure is None:
+            return False
+        if key not in self.stuck:
+            self.last_errors.append({"time": now_iso(), "id": doc_id, "code": "not_cleared", "cause": failure.code})
+        self.stuck[key] = {"code": failure.code, "where": where, "since": self.stuck.get(key, {}).get("since") or now_iso()}
+        return True
+
+    def problem(self) -> dict[str, Any] | None:
+        """What keeps inputs in the inbox now (files since removed by hand no longer count), or None."""
+        for key in [k for k in self.stuck if not os.path.lexists(k)]:
+            del self.stuck[key]
+        if not self.stuck:
+            return None
+        first = min(self.stuck.values(), key=lambda v: v["since"])
+        cause = EnvironmentFailure.CAUSES.get(first["code"], first["code"])
+        return {"code": "not_cleared", "cause": first["code"], "files": len(self.stuck), "since": first["since"],
+                "message": f"{len(self.stuck)} input(s) could not be moved out of the inbox ({cause} in "
+                           f"{first['where']}); they stay there and are tried again at each rescan"}
 
     def record(self, doc: Document) -> None:
         st = doc.status
@@ -161,6 +187,7 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
         out[k] = sum(int(d.get(k) or 0) for d in live)
     errors = sorted((e for d in live for e in d.get("last_errors", [])), key=lambda e: e.get("time", ""))
     out["last_errors"] = errors[-10:]
+    out["problems"] = [d["problem"] for d in live if d.get("running") and d.get("problem")]
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
     out["running"] = any(d.get("running") for d in ds)
@@ -216,12 +243,13 @@ def _mail(journal: Any) -> dict[str, int]:
 
 def exit_code(st: dict[str, Any]) -> int:
     """For monitoring: 0 when a daemon runs and none died without being
-    stopped or stalled (no status written for a minute); 1 otherwise;
+    stopped or stalled (no status written for a minute) or reports a problem
+    (inputs it cannot clear from the inbox: the done folder full); 1 otherwise;
     75/74 when the journal cannot be read."""
     if st.get("error"):
         return ExitCode.JOURNAL_DAMAGED if st["error"]["code"] == "journal_damaged" else ExitCode.ENVIRONMENT
     died = [d for d in st.get("daemons", []) if (not d.get("running") and not d.get("stopping")) or d.get("stalled")]
-    return 0 if st.get("running") and not died else 1
+    return 0 if st.get("running") and not died and not st.get("problems") else 1
 
 
 def _processes(journal: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,122 @@
+"""SIGTERM to a real `ekte ingest --json` as `timeout` and systemd send it: to the process and then to its
+process group, so a second one lands while the first is handled (fresh30 G8: exit 143, nothing on stdout).
+Once the command runs, however many come and whenever they come: exit 130 and the JSON with "pending"."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import ekte_cmd, ingest_json
+
+
+@pytest.fixture
+def mixed(tmp_path, born_digital, inbox):
+    d = tmp_path / "in"
+    d.mkdir()
+    for p in sorted(born_digital[0].glob("*.pdf"))[:6]:
+        shutil.copy(p, d / p.name)
+    for p in sorted(inbox.glob("scan-*"))[:2]:
+        shutil.copy(p, d / p.name)
+    return d
+
+
+def _start(inbox: Path, wd: Path) -> subprocess.Popen:
+    return subprocess.Popen(ekte_cmd() + ["ingest", str(inbox), "-w", str(wd), "-j", "1", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def _mask(pid: int, field: str) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(x.split()[1], 16) for x in f if x.startswith(field + ":"))
+
+
+def _bit(sig: int) -> int:
+    return 1 << (sig - 1)
+
+
+def _wait(pred, proc, timeout=240):
+    t0 = time.monotonic()
+    while not pred():
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+        assert time.monotonic() - t0 < timeout, "timed out"
+        time.sleep(0.005)
+
+
+def _exported(wd: Path) -> int:
+    root = wd / "export" / "folder"
+    return len([p for p in root.iterdir() if not p.name.startswith(".")]) if root.is_dir() else 0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(d.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return out
+
+
+def _term_twice(proc: subprocess.Popen, group_first: bool = False) -> None:
+    """timeout's way (the process, then its group), 50 ms apart; or the other order."""
+    first, second = (lambda: os.killpg(proc.pid, signal.SIGTERM)), (lambda: proc.send_signal(signal.SIGTERM))
+    for f in ((first, second) if group_first else (second, first)):
+        f()
+        time.sleep(0.05)
+
+
+def _interrupted(proc: subprocess.Popen, inputs: set[str]) -> dict:
+    out, err = proc.communicate(timeout=120)
+    err = err.decode()
+    assert proc.returncode == 130 and "Traceback" not in err, (proc.returncode, out[-500:], err[-2000:])
+    res = json.loads(out)
+    assert res["summary"]["interrupted"] is True and "pending" in res, res
+    assert res["summary"]["pending"] == len(res["pending"])
+    done = {Path(d["source"]).name for d in res["documents"]}
+    pending = {Path(p).name for p in res["pending"]}
+    assert not done & pending and (done | pending == inputs or pending == {"in"}), res
+    return res
+
+
+@pytest.mark.parametrize("group_first", [False, True])
+def test_two_sigterms_mid_run_end_with_130_and_the_json(mixed, tmp_path, group_first):
+    wd = tmp_path / "wd"
+    proc = _start(mixed, wd)
+    _wait(lambda: _exported(wd) >= 2, proc)
+    # the fork server ignores SIGTERM (the group's): it ends with the coordinator, which decides
+    servers = [c for c in _children(proc.pid) if b"forkserver" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    assert servers and all(_mask(s, "SigIgn") & _bit(signal.SIGTERM) for s in servers)
+    _term_twice(proc, group_first)
+    res = _interrupted(proc, {p.name for p in mixed.iterdir()})
+    assert res["documents"] and res["pending"]
+    ingest_json(mixed, "-w", wd, check=0)  # the re-run finishes the rest
+
+
+def test_sigterms_while_ekte_loads_end_with_130_and_every_input_pending(mixed, tmp_path):
+    """The first moment the command catches SIGTERM (ekte's package imported; the CLI, the profile, the
+    journal not yet): the signals are kept and the run ends before it takes an input."""
+    wd = tmp_path / "wd"
+    proc = _start(mixed, wd)
+    _wait(lambda: _mask(proc.pid, "SigCgt") & _bit(signal.SIGTERM), proc, timeout=60)
+    _term_twice(proc)
+    res = _interrupted(proc, set())
+    assert res["documents"] == [] and res["pending"] == [str(mixed)]
+
+
+def test_sigterms_while_the_run_starts_end_with_130_and_the_json(mixed, tmp_path):
+    """Between the journal's creation and the first document (the session opens, the inputs are walked, the
+    workers start): the run takes the signal up at the start of its body."""
+    wd = tmp_path / "wd"
+    proc = _start(mixed, wd)
+    _wait(lambda: (wd / "journal.sqlite").exists(), proc, timeout=60)
+    _term_twice(proc, group_first=True)
+    _interrupted(proc, {p.name for p in mixed.iterdir()})
