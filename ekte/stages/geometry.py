@@ -67,6 +67,9 @@ def _layout(api: Any, im: Any, dpi: int) -> tuple[float, bool, list[tuple[int, i
 
 #: a few lines read both ways must differ by this much mean confidence to decide "upside down" or "upright"
 UPSIDE_DOWN_MARGIN = 20.0
+#: ... and read turned at least this well (an upright page's widest line read at 0 both
+#: ways but 21 turned was taken for upside down, dev family5 scans; upside-down pages: 43-92)
+UPSIDE_DOWN_READ = 35.0
 #: lines that read at this confidence as they lie are upright (no second reading of them)
 UPRIGHT_CONFIDENCE = 80.0
 
@@ -104,6 +107,8 @@ def _upside_down(api: Any, im: Any, dpi: int, lines: list[tuple[int, int, int, i
         if conf[0] >= UPRIGHT_CONFIDENCE:
             return 0, conf
     margin = conf[1] - conf[0]
+    if margin >= UPSIDE_DOWN_MARGIN and conf[1] < UPSIDE_DOWN_READ:
+        return None, conf  # neither way reads: the OCR pass checks the whole page
     return (180 if margin >= UPSIDE_DOWN_MARGIN else 0 if margin <= -UPSIDE_DOWN_MARGIN else None), conf
 
 
