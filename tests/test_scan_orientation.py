@@ -51,3 +51,31 @@ def test_the_page_is_read_upright(scan_pdf, tmp_path):
 
     res = make_archival_pdf(scan_pdf, tmp_path / "out.pdf", OcrParams.from_profile(load_profile()), jobs=1)
     assert "Tierhaltung" in res["page_texts"][0]
+
+
+@pytest.fixture(scope="module")
+def upside_down_pdf(tmp_path_factory) -> Path:
+    """A family3 check-box form (seed 1) its scanner turned by 180°, whose three probed lines do
+    not tell (30 as it lies, 12 turned): read upside down by the OCR pass's safety net before,
+    so neither ``ocr.refine`` nor ``ocr.stamps`` read it."""
+    import json
+    import subprocess
+
+    tmp = tmp_path_factory.mktemp("upside")
+    r = subprocess.run([sys.executable, str(ROOT / "samples" / "family3" / "make.py"), str(tmp), "--per-type", "2",
+                        "--seed", "1", "--scans", "--types", "sportstaetten_foerderung"],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode == 3:
+        pytest.skip("a font family3 needs is missing (make venv installs it)")
+    assert r.returncode == 0, r.stderr
+    truth = json.loads((tmp / "truth.json").read_text("utf-8"))
+    return tmp / f"{next(k for k, t in truth.items() if t['layout'] == 'ankreuz')}.pdf"
+
+
+def test_where_three_lines_do_not_tell_orientation_detection_settles_upside_down(upside_down_pdf):
+    from ekte.stages import geometry
+
+    found = geometry.probe(upside_down_pdf, [1], 100)[1]
+    a, b = found["lines_confidence"]  # the lines were read both ways and did not tell
+    assert abs(b - a) < geometry.UPSIDE_DOWN_MARGIN
+    assert found["orientation"] == 180 and found["orientation_settled"]

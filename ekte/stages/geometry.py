@@ -149,6 +149,10 @@ def _probe_page(api: Any, doc: tuple[Path, Any], p: int, dpi: int, orientation: 
     elif orientation:
         found, lines_conf = _upside_down(api, im, dpi, lines)
         turn, settled = found or 0, found is not None
+        if found is None and lines:  # three lines did not tell: orientation detection on the page
+            osd, conf = _orientation(_render(doc, p, max(dpi, OSD_DPI)), max(dpi, OSD_DPI))
+            if osd == 180 and conf >= min_confidence:  # else unsettled: the OCR pass checks
+                turn, settled = 180, True
     # turning by quarters commutes with levelling: the skew holds for the page turned upright
     return {"orientation": turn, "orientation_confidence": conf, "orientation_settled": settled,
             "lines_confidence": [round(c, 1) for c in lines_conf], "sideways": sideways, "skew": skew}
@@ -164,7 +168,11 @@ def probe(pdf_path: Path, pages: list[int], dpi: int, language: str = "deu", ori
     page is the orientation detected (osd), and the page taken to lie turned
     when the detection's confidence is *min_confidence* or more.  A page
     upside down looks like an upright one to the layout analysis: three of
-    its lines are read as they lie and turned (:func:`_upside_down`).
+    its lines are read as they lie and turned (:func:`_upside_down`); where
+    they do not tell, the orientation is detected (osd) and a page found
+    upside down with *min_confidence* or more is settled turned (read upright
+    once, so ``ocr.refine`` and ``ocr.stamps`` read it too: they read upright
+    pages only).
     ``orientation_settled``: the page's orientation is sure, the OCR pass
     reads it once; otherwise it checks (see :mod:`ekte.stages.tess_engine`)."""
     import pypdfium2 as pdfium
