@@ -77,7 +77,8 @@ class OcrSettings(_Strict):
         default=3.0, ge=0,
         description="confidence of the orientation detection before the OCR pass needed to turn a page on its side")
     refine: bool = Field(default=True, description="read the words Tesseract is unsure of again with RapidOCR's "
-                                                   "recogniser (handwriting-like filled-in values; ekte/stages/ocr_refine.py)")
+                                                   "recogniser (handwriting-like filled-in values; ekte/stages/ocr_refine.py), and "
+                                                   "read lines Tesseract gave no words for (ekte/stages/ocr_found.py)")
     stamps: bool = Field(default=True, description="read turned received stamps (Eingangsstempel) again on their own "
                                                    "(engine 'tesserocr'; ekte/stages/ocr_stamp.py)")
     output_type: str = "pdfa-2"

@@ -67,6 +67,9 @@ def _layout(api: Any, im: Any, dpi: int) -> tuple[float, bool, list[tuple[int, i
 
 #: a few lines read both ways must differ by this much mean confidence to decide "upside down" or "upright"
 UPSIDE_DOWN_MARGIN = 20.0
+#: ... and read turned at least this well (an upright page's widest line read at 0 both
+#: ways but 21 turned was taken for upside down, dev family5 scans; upside-down pages: 43-92)
+UPSIDE_DOWN_READ = 35.0
 #: lines that read at this confidence as they lie are upright (no second reading of them)
 UPRIGHT_CONFIDENCE = 80.0
 
@@ -104,6 +107,8 @@ def _upside_down(api: Any, im: Any, dpi: int, lines: list[tuple[int, int, int, i
         if conf[0] >= UPRIGHT_CONFIDENCE:
             return 0, conf
     margin = conf[1] - conf[0]
+    if margin >= UPSIDE_DOWN_MARGIN and conf[1] < UPSIDE_DOWN_READ:
+        return None, conf  # neither way reads: the OCR pass checks the whole page
     return (180 if margin >= UPSIDE_DOWN_MARGIN else 0 if margin <= -UPSIDE_DOWN_MARGIN else None), conf
 
 
@@ -144,6 +149,10 @@ def _probe_page(api: Any, doc: tuple[Path, Any], p: int, dpi: int, orientation: 
     elif orientation:
         found, lines_conf = _upside_down(api, im, dpi, lines)
         turn, settled = found or 0, found is not None
+        if found is None and lines:  # three lines did not tell: orientation detection on the page
+            osd, conf = _orientation(_render(doc, p, max(dpi, OSD_DPI)), max(dpi, OSD_DPI))
+            if osd == 180 and conf >= min_confidence:  # else unsettled: the OCR pass checks
+                turn, settled = 180, True
     # turning by quarters commutes with levelling: the skew holds for the page turned upright
     return {"orientation": turn, "orientation_confidence": conf, "orientation_settled": settled,
             "lines_confidence": [round(c, 1) for c in lines_conf], "sideways": sideways, "skew": skew}
@@ -159,7 +168,11 @@ def probe(pdf_path: Path, pages: list[int], dpi: int, language: str = "deu", ori
     page is the orientation detected (osd), and the page taken to lie turned
     when the detection's confidence is *min_confidence* or more.  A page
     upside down looks like an upright one to the layout analysis: three of
-    its lines are read as they lie and turned (:func:`_upside_down`).
+    its lines are read as they lie and turned (:func:`_upside_down`); where
+    they do not tell, the orientation is detected (osd) and a page found
+    upside down with *min_confidence* or more is settled turned (read upright
+    once, so ``ocr.refine`` and ``ocr.stamps`` read it too: they read upright
+    pages only).
     ``orientation_settled``: the page's orientation is sure, the OCR pass
     reads it once; otherwise it checks (see :mod:`ekte.stages.tess_engine`)."""
     import pypdfium2 as pdfium

@@ -262,7 +262,10 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
         from ekte.stages import ocr_refine, ocr_stamp
 
         if _settings.refine:
+            from ekte.stages import ocr_found
+
             hocr, facts["refined"] = ocr_refine.refine_page(hocr, im)
+            hocr, facts["found_lines"] = ocr_found.find_page(hocr, im)
         if _settings.stamps:
             hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))

@@ -9,6 +9,7 @@ import re
 MONTHS = {
     "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
     "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+    "marz": 3, "janner": 1,  # as a recogniser without umlauts reads them (ocr.refine)
 }
 #: abbreviations as stamps and forms print them ("JAN.", "MRZ", "Mrz.", "Sept.")
 MONTH_ABBR = {

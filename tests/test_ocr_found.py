@@ -1,0 +1,104 @@
+"""Lines Tesseract gives no words for (ekte.stages.ocr_found): a form strip at
+300 dpi with small printed captions and values in a handwriting-like font on
+dashed lines, OCRed by the real OCRmyPDF + Tesseract through ekte's OCR with
+``ocr.refine`` on and off; and the hOCR surgery on its own."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from ekte.stages import ocr_found, ocr_refine
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+SANS = "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"
+HAND = "/usr/share/fonts/truetype/sjfonts/SteveHand.ttf"  # Debian fonts-sjfonts (family3's hand1)
+ROWS = [("Familienname", "Thielking"), ("Geburtstag (TT.MM.JJJJ)", "25.12.1953"),
+        ("Reserviertes Kennzeichen", "MU-KP 2744")]
+
+pytestmark = pytest.mark.skipif(not ocr_refine.available(), reason="rapidocr is not installed (requirements.lock)")
+
+
+def _strip(path: Path) -> Path:
+    try:
+        label, hand = ImageFont.truetype(SANS, 30), ImageFont.truetype(HAND, 80)
+    except OSError:
+        pytest.skip("fonts-liberation2 / fonts-sjfonts not installed (make venv installs them)")
+    im = Image.new("L", (2480, 900), 240)
+    d = ImageDraw.Draw(im)
+    for k, (lab, value) in enumerate(ROWS):
+        y = 80 + 260 * k
+        d.text((180, y), lab, font=label, fill=30)
+        d.text((190, y + 60), value, font=hand, fill=40)
+        for x in range(180, 1600, 24):  # the dashed line the value is written on
+            d.line((x, y + 160, x + 12, y + 160), fill=60, width=3)
+    im.filter(ImageFilter.GaussianBlur(0.6)).save(path, dpi=(300, 300))
+    return path
+
+
+@pytest.fixture(scope="module")
+def ocred(tmp_path_factory):
+    """{refine: (page text, page words)} of the strip through ekte's OCR."""
+    from ekte.profile import load_profile
+    from ekte.stages import intake
+    from ekte.stages.ocr import OcrParams, make_archival_pdf
+
+    tmp = tmp_path_factory.mktemp("found")
+    work = tmp / "work.pdf"
+    intake.image_to_pdf(_strip(tmp / "strip.png"), work, 300, 250)
+    params = OcrParams.from_profile(load_profile())
+    out = {}
+    for refine in (False, True):
+        res = make_archival_pdf(work, tmp / f"out-{refine}.pdf", replace(params, refine=refine), jobs=1)
+        out[refine] = (res["page_texts"][0], res["page_words"][0])
+    return out
+
+
+def test_tesseract_gives_no_words_for_the_name_on_its_dashed_line(ocred):
+    text, _words = ocred[False]
+    assert "Thielking" not in text and "Familienname" not in text
+
+
+def test_the_lines_without_words_are_found_and_read_below_the_sure_bar(ocred):
+    from ekte.stages.extract.checks import MIN_WORD_CONF
+
+    text, words = ocred[True]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    assert "Thielking" in lines and "Familienname" in lines
+    assert lines.index("Familienname") < lines.index("Thielking")  # caption, then its value
+    name = [w for w in words if w.text == "Thielking"]
+    assert name and ocr_found.MIN_SCORE * ocr_refine.CEILING <= name[0].conf <= ocr_refine.CEILING < MIN_WORD_CONF
+
+
+def test_a_found_line_goes_before_the_first_line_below_it_and_replaces_garbage_under_it():
+    hocr = ("<div class='ocr_page'><p class='ocr_par'>"
+            "<span class='ocr_line' id='line_1_1' title=\"bbox 100 100 400 130; x_size 30\">"
+            "<span class='ocrx_word' id='word_1_1' title='bbox 100 100 400 130; x_wconf 95'>Familienname</span></span>\n"
+            "<span class='ocr_line' id='line_1_2' title=\"bbox 100 200 500 260; x_size 30\">"
+            "<span class='ocrx_word' id='word_1_2' title='bbox 120 205 300 255; x_wconf 12'>AS</span></span>\n"
+            "<span class='ocr_line' id='line_1_3' title=\"bbox 100 300 400 330; x_size 30\">"
+            "<span class='ocrx_word' id='word_1_3' title='bbox 100 300 400 330; x_wconf 93'>Geburtstag</span></span>\n"
+            "</p></div>")
+    out = ocr_found.insert(hocr, [((110, 195, 520, 265), "Thielking 2", 81.0)])
+    words, _ = ocr_refine.hocr_words(out)
+    assert [w.text for w in words] == ["Familienname", "Thielking", "2", "Geburtstag"]
+    assert words[1].box[0] == 110 and words[2].box[2] == 520 and words[1].box[2] < words[2].box[0]
+
+
+def test_blobs_chain_into_lines_left_to_right_and_columns_stay_apart():
+    blobs = [(100, 100, 130, 150), (140, 105, 170, 150), (180, 100, 260, 152),  # one word
+             (1200, 100, 1260, 150),  # another column: far to the right
+             (100, 400, 110, 410)]  # a speck: too short for a line
+    assert ocr_found.chain(blobs) == [(100, 100, 260, 152), (1200, 100, 1260, 150)]
+
+
+def test_a_month_read_without_its_umlaut_is_still_a_month():
+    from ekte.stages.extract.dates import find_dates, parse_date
+
+    # the recogniser writes "Marz" for "März" (a found line: "Mühlenbeck (Musterland), 31. März 2026")
+    assert parse_date("31. Marz 2026") == "31.03.2026"
+    assert [d for d, *_ in find_dates("Mohlenbeck (Musterland), 31. Marz 2026")] == ["31.03.2026"]
