@@ -184,12 +184,12 @@ def did_ocr(res: Any) -> bool:
 
 
 def retire_after(forked: float, res: Any, language: str) -> bool:
-    """After a task: True when the worker (forked at *forked*) did OCR
-    without the fork server's shared OCR part — it is replaced, so that its
-    private copy (≈ 50 MB) does not stay; the first OCR asks for the warm-up."""
-    if not did_ocr(res):
-        return False
-    asked = warm(language)
+    """After a task: True when the worker (forked at *forked*) was forked
+    before the fork server's shared OCR part — after its OCR, so that its
+    private copy (≈ 50 MB) does not stay, and after any task once the
+    warm-up was asked, so that a later scan is not done with a private copy
+    again (issue 12); the first OCR asks for the warm-up."""
+    asked = warm(language) if did_ocr(res) else _state["warmed"]
     return asked is not None and forked < asked
 
 

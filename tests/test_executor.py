@@ -202,3 +202,26 @@ def test_a_worker_whose_coordinator_is_gone_ends_quietly(tmp_path, pdfs, capfd):
     assert proc.exitcode == 0
     err = capfd.readouterr().err
     assert "Traceback" not in err and "BrokenPipeError" not in err, err[-2000:]
+
+
+def test_a_scan_among_born_digital_documents_gets_its_worker_replaced_a_run_of_scans_not(tmp_path, pdfs):
+    """What a scan leaves in a worker (the recogniser's session, OpenCV,
+    Tesseract's further handles: 50-90 MB) does not stay for the
+    born-digital documents after it; where OCR comes often (another among
+    the last results) the worker stays (issue 12)."""
+    import generate
+
+    generate.generate(tmp_path / "scan", per_type=2, formats=["scanpdf"], seed=5, doctypes=["bauantrag"])
+    scans = sorted((tmp_path / "scan").glob("*.pdf"))
+    ex = _executor(tmp_path, capacity=1)
+    try:
+        order = [pdfs[0], scans[0], pdfs[1], scans[-1], pdfs[2]]
+        res = _run(ex, [_task(tmp_path, i, p) for i, p in enumerate(order)], limit=600)
+        assert all(r.ok for r in res.values())
+        assert [bool(res[f"t{i}"].document.ocr.get("ocr_pages")) for i in range(5)] == [False, True, False, True, False]
+        pids = [res[f"t{i}"].worker_pid for i in range(5)]
+        assert pids[0] == pids[1] != pids[2]  # the only OCR among the last results: replaced after it
+        assert pids[2] == pids[3] == pids[4]  # two OCR tasks among the last four: it stays
+        assert ex.recycled["scan"] == 1
+    finally:
+        ex.shutdown()

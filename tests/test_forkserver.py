@@ -58,6 +58,10 @@ def test_a_worker_forked_before_the_warm_up_is_replaced_after_its_ocr(monkeypatc
     assert forkserver.retire_after(asked - 1, _result([1]), "deu")  # OCR with a private copy: replaced
     assert forkserver.retire_after(asked - 1, _result([], part={"pages": [2]}), "deu")  # a page range is OCR too
     assert not forkserver.retire_after(asked + 1, _result([1]), "deu")  # forked warm: it stays
+    monkeypatch.setitem(forkserver._state, "warmed", asked)  # the warm-up asked for by another worker's OCR:
+    assert forkserver.retire_after(asked - 1, _result([]), "deu")  # a cold one goes after its next task
+    assert not forkserver.retire_after(asked + 1, _result([]), "deu")
+    monkeypatch.setitem(forkserver._state, "warmed", None)
     monkeypatch.setattr(forkserver, "warm", lambda language=None: None)  # a fork server that loaded everything
     assert not forkserver.retire_after(asked - 1, _result([1]), "deu")
 

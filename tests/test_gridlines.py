@@ -103,3 +103,22 @@ def test_the_engine_reads_the_cleaned_image(tmp_path):
         tess_engine.configure(remove_lines=False, orientation_gate=70.0)
     assert "2905" in clean and "1977" in clean and clean != raw
     assert np.array_equal(np.asarray(Image.open(src)), np.asarray(page))
+
+
+def test_long_runs_done_in_strips_are_the_page_s():
+    """Rows are independent: strip by strip (issue 12: the running sums of a
+    strip, not of the page) gives the mask the whole page gives."""
+    import numpy as np
+
+    from ekte.stages import gridlines
+
+    rng = np.random.default_rng(7)
+    dark = rng.random((1754, 1240)) < 0.7  # runs of every length
+    dark[100:103, 50:1200] = True  # a rule
+    dark[:, 600] = True  # a rule down the page, across every strip
+    for n in (20, 31, 62):
+        whole = gridlines._long_runs_strip(dark, n)
+        assert np.array_equal(gridlines._long_runs(dark, n), whole)
+        down = np.ascontiguousarray(dark.T)
+        assert np.array_equal(gridlines._long_runs(down, n), gridlines._long_runs_strip(down, n))
+    assert whole[101, 50:1200].all() and whole[:, 600].sum() == 3  # along rows: the rule across, not the one down

@@ -110,3 +110,27 @@ def test_without_the_stamp_pass_tesseract_misses_the_date():
         api.SetSourceResolution(300)
         text = api.GetUTF8Text()
     assert "06.01.2026" not in {c.value for c in patterns.stamp_candidates(1, text)}
+
+
+def test_ink_is_255_minus_twice_the_saturation_in_8_bits():
+    """The 8-bit ink (issue 12: no 16-bit copies of a page's three planes)
+    gives what the 16-bit formula gives: a colour page (the stamp's red,
+    every saturation), a grey page kept in RGB, a palette page, a grey one."""
+    import numpy as np
+
+    def sixteen_bits(image):
+        if image.mode == "L":
+            return np.asarray(image)
+        rgb = np.asarray(image.convert("RGB")).astype(np.int16)
+        sat = rgb.max(axis=2) - rgb.min(axis=2)
+        if (sat > 80).mean() < 0.0005:
+            return np.asarray(image.convert("L"))
+        return (255 - np.clip(sat * 2, 0, 255)).astype(np.uint8)
+
+    noise = Image.fromarray(np.random.default_rng(3).integers(0, 256, (300, 256, 3), dtype=np.uint8))
+    grey_rgb = _page().convert("L").convert("RGB")
+    for image in (_page(), noise, grey_rgb, _page().convert("P"), _page().convert("L")):
+        got = ocr_stamp.ink(image)
+        assert got.dtype == np.uint8 and np.array_equal(got, sixteen_bits(image)), image.mode
+    assert ocr_stamp.ink(_page()).min() < 60  # the red stamp dark
+    assert np.array_equal(ocr_stamp.ink(grey_rgb), np.asarray(grey_rgb.convert("L")))  # a grey page as it is

@@ -47,3 +47,28 @@ def test_after_a_failed_job_the_next_one_does_not_wait_for_its_time_limit(outsid
     t0 = time.monotonic()
     assert pdfa._convert_warm(shutil.which("gs"), inp, job / "mid2.gs.pdf", 60)
     assert time.monotonic() - t0 < 30  # (it waited the 60 s before)
+
+
+def test_a_scan_s_ocr_ends_the_idle_warm_ghostscript_first(outside_tmp, monkeypatch):
+    """Issue 12: a worker about to OCR does not keep its warm Ghostscript idle
+    through the pass (the run's peak); the next conversion starts one again."""
+    from ekte.stages import ocr
+
+    job = outside_tmp / "scratch" / "doc1"
+    job.mkdir(parents=True)
+    inp = job / "in.pdf"
+    shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inp)
+    assert pdfa._convert_warm(shutil.which("gs"), inp, job / "mid.gs.pdf", 60)
+    proc = pdfa._warm["proc"]
+    assert proc.poll() is None
+
+    class Stop(Exception):
+        pass
+
+    def stop(*_a, **_k):
+        raise Stop
+    monkeypatch.setattr(ocr, "_probe", stop)  # the OCR pass itself is not what is tested here
+    with pytest.raises(Stop):
+        ocr._scans(inp, job / "out.pdf", ocr.OcrParams(), 1, [], 1, None, {})
+    assert proc.poll() is not None and "proc" not in pdfa._warm
+    assert pdfa._convert_warm(shutil.which("gs"), inp, job / "mid2.gs.pdf", 60) and pdfa._warm["proc"].poll() is None

@@ -36,6 +36,13 @@ MAX_TASKS_PER_WORKER = 50
 #: compiled, the validator's first fonts) — measured (issue 12): 44.9 → 40.9 ms CPU per document of
 #: the whole run over 500 born-digital documents with a quarter of the replacements
 TEXT_TASK_WEIGHT = 0.25
+#: the last results looked at when a worker has done OCR: when it is the only OCR among them (a scan
+#: among born-digital documents), its worker is replaced at once (issue 12) — what a scan leaves in a
+#: worker (the handwriting recogniser's session and onnxruntime, OpenCV, Tesseract's further handles,
+#: a fragmented heap: 50-90 MB of its own) would otherwise stay for up to 200 born-digital documents,
+#: while the other worker's next scan added its own; in a run of scans (more of them among these) the
+#: workers stay: both are scanning anyway, and a fresh one loads the session again (0.25 s)
+SCAN_RECENT = 4
 #: tasks handed to the executor beyond one per worker: a worker that finishes
 #: finds its next task at once, while the coordinator settles the last one
 PREFETCH = 1
@@ -129,7 +136,8 @@ class LocalExecutor:
         self.max_tasks = max(1, max_tasks or getattr(ex, "worker_max_tasks", 0) or MAX_TASKS_PER_WORKER)
         self.max_rss_mb = getattr(ex, "worker_max_rss_mb", 0) if max_rss_mb is None else max_rss_mb
         self.text_weight = text_weight
-        self.recycled = {"tasks": 0, "memory": 0}  # workers replaced, by reason
+        self.recycled = {"tasks": 0, "memory": 0, "scan": 0}  # workers replaced, by reason
+        self._ocr_recent: deque[bool] = deque(maxlen=SCAN_RECENT)  # whether the last results came from OCR
         self.stopping = False
         self.ctx = forkserver.context()
         os.environ["EKTE_WARM_LANGUAGE"] = setup.params.language  # loaded by ekte.warm, shared by the workers
@@ -242,10 +250,14 @@ class LocalExecutor:
             return task, failed(task, CRASHED, "The OCR worker process died (out of memory or killed).", "ocr_failed")
         w.task = None
         w.done += self.text_weight if _light(res) else 1
+        self._ocr_recent.append(forkserver.did_ocr(res))
         if w.done >= self.max_tasks:
             self.recycled["tasks"] += 1
             self._retire(i)
         elif forkserver.retire_after(w.forked, res, self.setup.params.language):  # its OCR part: not shared
+            self._retire(i)
+        elif self._ocr_recent[-1] and sum(self._ocr_recent) == 1:  # a scan among born-digital documents
+            self.recycled["scan"] += 1
             self._retire(i)
         elif self.max_rss_mb and (mb := rss_mb(w.proc.pid)) > self.max_rss_mb:
             log.info("worker %s: %d MB resident after a task; replaced", w.proc.pid, mb)

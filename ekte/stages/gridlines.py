@@ -34,10 +34,27 @@ MIN_LEN = 0.025
 PAD = 2
 
 
+#: rows of the page done at once by :func:`_long_runs` (rows are independent: its running sums and
+#: masks then hold a strip, not the page — issue 12: a 300-dpi page's stamp search at half
+#: resolution held ~20 MB of them, the peak of a worker's scan)
+STRIP = 256
+
+
 def _long_runs(dark: Any, n: int) -> Any:
-    """Mask of the pixels in runs of True along axis 1 at least *n* long:
-    the windows of *n* pixels that are all dark (a difference of running
-    sums), and every pixel such a window covers (again a running sum)."""
+    """Mask of the pixels in runs of True along axis 1 at least *n* long
+    (strip by strip: :func:`_long_runs_strip`)."""
+    import numpy as np
+
+    out = np.empty(dark.shape, dtype=bool)
+    for y in range(0, dark.shape[0], STRIP):
+        out[y:y + STRIP] = _long_runs_strip(dark[y:y + STRIP], n)
+    return out
+
+
+def _long_runs_strip(dark: Any, n: int) -> Any:
+    """:func:`_long_runs` of a few rows: the windows of *n* pixels that are
+    all dark (a difference of running sums), and every pixel such a window
+    covers (again a running sum)."""
     import numpy as np
 
     h, w = dark.shape

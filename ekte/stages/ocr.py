@@ -281,6 +281,7 @@ def _routes(want_pdfa: bool, mode: str) -> list[tuple[str, dict[str, Any]]]:
 def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int], n: int,
            attempt: _Attempts, result: dict[str, Any]) -> None:
     """Some or no page has text: OCRmyPDF on the pages without text."""
+    pdfa.stop_warm()  # not held idle through the OCR pass (a worker's peak)
     want_pdfa = settings.output_type == "pdfa-2"
     mode = "skip" if with_text else "default"
     result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text]

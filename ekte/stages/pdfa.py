@@ -264,6 +264,13 @@ def _stop_warm() -> None:
 atexit.register(_stop_warm)
 
 
+def stop_warm() -> None:
+    """End this process's warm Ghostscript now: a worker about to OCR a scan
+    (issue 12: the idle interpreter, ~20-25 MB, was part of the run's peak,
+    which is a scan's OCR); the next conversion starts it again."""
+    _stop_warm()
+
+
 def _warm_gs(gs: str, root: Path) -> Any:
     """The process's Ghostscript, allowed to read and write below *root*."""
     p = _warm.get("proc")
