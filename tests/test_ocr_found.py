@@ -102,3 +102,30 @@ def test_a_month_read_without_its_umlaut_is_still_a_month():
     # the recogniser writes "Marz" for "März" (a found line: "Mühlenbeck (Musterland), 31. März 2026")
     assert parse_date("31. Marz 2026") == "31.03.2026"
     assert [d for d, *_ in find_dates("Mohlenbeck (Musterland), 31. Marz 2026")] == ["31.03.2026"]
+
+
+def test_components_strip_by_strip_are_the_whole_pages():
+    """_components labels a page strip by strip (memory, issue 12): every component no
+    taller than its bound comes out once with the whole page's box and area — also those
+    crossing a strip's edge, starting on it, or joined only above or below it (a ∩ and a
+    ∪ whose legs alone lie in one strip)."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    ink = (rng.random((3 * ocr_found.STRIP + 77, 600)) < 0.02).astype(np.uint8)  # specks
+    for y in (ocr_found.STRIP - 1, ocr_found.STRIP, 2 * ocr_found.STRIP - 3):  # letters on the edges
+        ink[y - 5:y + 9, 40:48] = 1
+        ink[y:y + 30, 100:104] = 1
+    s = 2 * ocr_found.STRIP
+    ink[s - 20:s - 17, 200:240] = 1  # ∩: its arch above the edge, its legs below it
+    ink[s - 20:s + 40, 200:203] = ink[s - 20:s + 40, 237:240] = 1
+    ink[s + 60:s + 63, 300:340] = 1  # ∪ under the next strip's start
+    ink[s - 10:s + 63, 300:303] = ink[s - 10:s + 63, 337:340] = 1
+    ink[10:400, 500:503] = 1  # a rule taller than the bound
+    tall = 100
+    n, _lab, stats, _c = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    whole = sorted(tuple(int(v) for v in st) for st in stats[1:n] if st[3] <= tall - 2)
+    strips = sorted(tuple(int(v) for v in c) for c in ocr_found._components(ink, tall) if c[3] <= tall - 2)
+    assert strips == whole
+    assert any(c[1] < s <= c[1] + c[3] and c[3] >= 60 for c in strips)  # the ∩ and ∪ whole

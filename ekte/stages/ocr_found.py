@@ -37,32 +37,52 @@ OVERLAP, GAP = 0.5, 1.5
 KEEP = 50.0
 #: at most this many lines read per page (a page of pictures is not read blob by blob)
 MAX_LINES = 40
+#: rows labelled at once by :func:`_components` (issue 12: a page's int32 labels were ~35 MB)
+STRIP = 256
 
 _LINE_START = re.compile(r"<span class='ocr_(?:line|header|caption|textfloat)' id='[^']+' title=[\"']bbox (\d+) (\d+) (\d+) (\d+)")
 
 
 def _blobs(image: Any, boxes: list[tuple[int, int, int, int]], dpi: float) -> list[tuple[int, int, int, int]]:
     """Boxes (left, top, right, bottom) of the blobs of ink outside *boxes* of a
-    letter's size at *dpi*."""
+    letter's size at *dpi*.  Lean on memory (issue 12): the page's arrays are
+    8-bit and changed in place, the components labelled strip by strip."""
     import cv2
     import numpy as np
 
-    a = np.asarray(image.convert("L"))
-    ink = (a < INK).astype(np.uint8)
+    grey = image if image.mode == "L" else image.convert("L")
+    _t, ink = cv2.threshold(np.asarray(grey), INK - 1, 1, cv2.THRESH_BINARY_INV)  # 1 where darker than INK
+    del grey
     pad = max(2, round(dpi / 100))
     for left, top, right, bottom in boxes:
         ink[max(0, top - pad):bottom + pad, max(0, left - pad):right + pad] = 0
     # rules and dashed lines: long flat runs of ink opened away (a dash is 1-4 px high)
     flat = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, round(dpi / 12)), 1)))
     thin = cv2.morphologyEx(flat, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(2, round(dpi / 60)))))
-    ink[(flat > 0) & (thin == 0)] = 0
-    n, _lab, stats, _c = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    np.subtract(ink, flat, out=ink)  # thin lies within flat within ink: ink - flat + thin drops
+    np.add(ink, thin, out=ink)  # the flat strokes that are not thick ones
+    del flat, thin
     lo, hi = dpi * 0.025, dpi * 0.35  # a letter's height: ~2 mm (an x-height of small print) to ~9 mm
-    out = []
-    for x, y, w, h, area in stats[1:n]:
-        if h < lo or h > hi or w > dpi * 4 or area < (dpi / 60) ** 2:
-            continue
-        out.append((int(x), int(y), int(x + w), int(y + h)))
+    return [b for x, y, w, h, area in _components(ink, int(hi) + 2)
+            if not (h < lo or h > hi or w > dpi * 4 or area < (dpi / 60) ** 2)
+            for b in [(int(x), int(y), int(x + w), int(y + h))]]
+
+
+def _components(ink: Any, tall: int) -> list[tuple[int, int, int, int, int]]:
+    """(x, y, w, h, area) of the 8-connected components of *ink* no taller than
+    *tall* - 2 rows (taller ones may come cut or be left out).  Strip by strip: a
+    component belongs to the strip its top row is in; each strip is labelled with
+    a row above it (a component touching that row began higher) and *tall* rows
+    below it (a component running past them is too tall anyway)."""
+    import cv2
+
+    out, rows = [], ink.shape[0]
+    for s in range(0, rows, STRIP):
+        lo = max(0, s - 1)
+        n, _lab, stats, _c = cv2.connectedComponentsWithStats(ink[lo:min(rows, s + STRIP + tall)], connectivity=8)
+        for x, y, w, h, area in stats[1:n]:
+            if s <= y + lo < s + STRIP:  # (for s > 0: not touching the row above)
+                out.append((x, y + lo, w, h, area))
     return out
 
 
