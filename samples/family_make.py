@@ -1,0 +1,67 @@
+"""The command line and file writing shared by the development families' make.py
+(family5, family6): plan ids and layouts, write each PDF and truth.json atomically,
+parse the arguments.  A family brings its own layouts, kinds and drawing — only
+this plumbing is common (the families' generators stay independent)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Callable
+
+
+class Family:
+    def __init__(self, name: str, doc: str, prefix: str, layouts: dict[str, Callable], types: list[str],
+                 build: Callable, font_missing: type[Exception]) -> None:
+        self.name, self.doc, self.prefix, self.layouts = name, doc, prefix, layouts
+        self.types, self.build, self.font_missing = types, build, font_missing
+
+    def plan(self, per_type: int, seed: int, types: list[str]) -> list[tuple[str, str, int, str]]:
+        """(id, type, number within the type, layout); ids in shuffled order."""
+        names = list(self.layouts)
+        docs = [(t, j, names[(self.types.index(t) + j) % len(names)]) for t in types for j in range(per_type)]
+        random.Random(f"{seed}-{self.prefix}-ids").shuffle(docs)
+        width = max(3, len(str(len(docs))))
+        return [(f"{self.prefix}-{k:0{width}d}", t, j, lay) for k, (t, j, lay) in enumerate(docs, 1)]
+
+    def generate(self, out: Path, per_type: int = 5, seed: int = 1, types: list[str] | None = None) -> dict[str, dict]:
+        out.mkdir(parents=True, exist_ok=True)
+        truth: dict[str, dict] = {}
+        for key, doctype, j, layout in self.plan(per_type, seed, list(types or self.types)):
+            rng = random.Random(f"{self.prefix}-{seed}-{doctype}-{j}")
+            spec = self.build(rng, doctype)
+            write(out / f"{key}.pdf", self.layouts[layout](spec, rng))
+            truth[key] = {"type": doctype, "layout": layout, "format": "pdf", "fields": spec["truth"]}
+        write(out / "truth.json", json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+        return truth
+
+    def main(self, argv: list[str] | None = None) -> int:
+        ap = argparse.ArgumentParser(prog=f"{self.name}/make.py", description=self.doc.splitlines()[0])
+        ap.add_argument("out", type=Path)
+        ap.add_argument("--per-type", type=int, default=5)
+        ap.add_argument("--seed", type=int, default=1)
+        ap.add_argument("--born", action="store_true", help="born-digital PDFs (the only kind; accepted for symmetry)")
+        ap.add_argument("--types", default="", help="comma-separated type ids (default: all 9)")
+        a = ap.parse_args(argv)
+        types = [t for t in a.types.split(",") if t] or list(self.types)
+        bad = sorted(set(types) - set(self.types))
+        if bad or a.per_type < 1:
+            print(f"{self.name}: unknown type(s) {', '.join(bad)} (known: {', '.join(self.types)})" if bad
+                  else f"{self.name}: --per-type must be at least 1", file=sys.stderr)
+            return 2
+        try:
+            truth = self.generate(a.out, a.per_type, a.seed, types)
+        except self.font_missing as e:
+            print(f"{self.name}: font missing: {e}", file=sys.stderr)
+            return 3
+        print(f"{self.name}: {len(truth)} documents in {a.out}")
+        return 0
+
+
+def write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
