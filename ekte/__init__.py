@@ -16,7 +16,7 @@ _logging.getLogger("ekte").addHandler(_logging.NullHandler())
 EARLY_SIGINT: list[int] = []
 #: SIGTERM while the ``ekte`` command loads: kept here too.  ``ekte watch`` takes it up as a stop once its
 #: handler is in place (one "stopped" line, exit 0, as systemd's stop of a running daemon); every other
-#: command ends at once, as before, by the default action (:func:`ekte.cli_errors.sigterm_now`)
+#: command ends as on Ctrl-C, 130 (:func:`ekte.cli_errors.sigterm_now`; ``serve``: by the default action)
 EARLY_SIGTERM: list[int] = []
 
 

@@ -35,10 +35,10 @@ def sigint_now() -> None:
 
 
 def sigterm_now(command: str | None, run: bool = False) -> None:
-    """SIGTERM's default action from here on (the process ends, exit 143), and at once if it came while
-    ekte loaded — except for ``ekte watch`` (its daemon takes a deferred SIGTERM up as a stop) and a *run*
-    (``ingest``, ``import-xdomea``, ``mail``: :mod:`ekte.stopsignal` — it ends like Ctrl-C, 130 and its
-    JSON, however many SIGTERMs come)."""
+    """SIGTERM as Ctrl-C (:mod:`ekte.stopsignal`, exit 130): a *run* (``ingest``, ``import-xdomea``,
+    ``mail``) takes it up itself (130 and its JSON, however many SIGTERMs come); every other command but
+    ``watch`` (its daemon takes a deferred SIGTERM up as a stop) and ``serve`` (uvicorn's own handler: exit
+    0; the default action before) ends at once, as :func:`run_main` says (one line, 130; fresh31 H1)."""
     if command == "watch":
         return
     import os
@@ -46,11 +46,13 @@ def sigterm_now(command: str | None, run: bool = False) -> None:
 
     import ekte
 
-    if run:
+    if command != "serve":
         from ekte import stopsignal
 
         stopsignal.install(len(ekte.EARLY_SIGTERM))
         ekte.EARLY_SIGTERM.clear()
+        if not run:
+            stopsignal.arm()  # (at once when one came while ekte loaded)
         return
     if signal.getsignal(signal.SIGTERM) is ekte._defer_sigterm:
         with contextlib.suppress(ValueError):  # not the main thread: nothing was deferred there
@@ -116,7 +118,7 @@ class _Watched:
 #: the ``error.code`` of a command that ended before it printed anything (1: only a refusal through :func:`fail` —
 #: a damaged archive folder, ekte.evidence.intact.ArchiveDamaged)
 JSON_CODES = {ExitCode.USAGE: "usage", ExitCode.MISSING_DEPENDENCY: "missing_dependency",
-              ExitCode.DOCUMENTS_NEED_ATTENTION: "archive_damaged"}
+              ExitCode.DOCUMENTS_NEED_ATTENTION: "archive_damaged", ExitCode.INTERRUPTED: "interrupted"}
 
 
 @contextlib.contextmanager
@@ -132,7 +134,7 @@ def json_on_exit(argv: list[str]) -> Iterator[None]:
     try:
         yield
     except SystemExit as e:
-        refused = e.code != ExitCode.DOCUMENTS_NEED_ATTENTION or bool(LAST_ERROR)  # 1: only through fail()
+        refused = e.code not in (1, 130) or bool(LAST_ERROR)  # 1: only through fail(); 130: SIGTERM (run_main)
         if e.code in JSON_CODES and not watched.written and refused:
             code = JSON_CODES[e.code]
             msg = LAST_ERROR[0] if LAST_ERROR else "invalid command line (see the message on stderr)"
@@ -206,10 +208,20 @@ def run_main(app: Any) -> None:
     """The command line's one entry: *app* run; an error ends as one line with its exit code."""
     from ekte import fastexit
 
+    from ekte.stopsignal import Interrupted
+
     was_pipe = _is_pipe()
     try:
         with json_on_exit(sys.argv[1:]):
-            app()
+            try:
+                app()
+            except Interrupted:  # SIGTERM of a command that is no run (ekte.cli_errors.sigterm_now)
+                import signal  # ending: a second one (the process group's) ignored — also in the teardown
+
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                LAST_ERROR[:] = ["interrupted (SIGTERM), as by Ctrl-C; run the command again"]
+                err.print(f"[bold red]error:[/] {LAST_ERROR[0]}", highlight=False, soft_wrap=True)
+                sys.exit(ExitCode.INTERRUPTED)
     except SystemExit as e:
         if e.code == 1 and _pipe_was_closed(was_pipe):
             _closed_pipe()

@@ -344,22 +344,24 @@ def move_input(src: Path, target: Path, sha256: str | None = None) -> Path:
         copy_file(a, b)
         if sha256_file(a) != sha256_file(b):
             raise NotMoved("the copy did not match the original; not moved")
-    shutil.rmtree(src) if src.is_dir() else os.unlink(src)
+    try:
+        shutil.rmtree(src) if src.is_dir() else os.unlink(src)
+    except OSError as e:  # the inbox read-only (a share): no copy left while the original is whole (fresh31 H5)
+        if all(a.exists() for a, _ in pairs):
+            shutil.rmtree(target, ignore_errors=True) if src.is_dir() else os.unlink(target)
+        e.in_inbox = True  # (the inbox's failure, not the target's: ``ekte status`` names it)
+        raise
     return target
 
 
 def sha256_bytes(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
+    return __import__("hashlib").sha256(data).hexdigest()
 
 
 def copy_hashed(src: Path, dst: Path, chunk: int = 1 << 20) -> str:
     """Copy *src* to a new file *dst* (not fsynced: for staged folders);
     returns the SHA-256 of the bytes copied, read once."""
-    import hashlib
-
-    h = hashlib.sha256()
+    h = __import__("hashlib").sha256()
     with open(src, "rb") as inp, open(dst, "wb") as out:
         while block := inp.read(chunk):
             h.update(block)
@@ -372,10 +374,7 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 
     h = hashlib.sha256()
     with open(path, "rb") as f:
-        while True:
-            b = f.read(chunk)
-            if not b:
-                break
+        while b := f.read(chunk):
             h.update(b)
     return h.hexdigest()
 

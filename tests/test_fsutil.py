@@ -66,3 +66,31 @@ def test_move_input_across_file_systems_copies_files_and_folders(tmp_path):
         f.write_bytes(b"%PDF-c")
         fsutil.move_input(f, tmp_path / "done" / "c.pdf", fsutil.sha256_file(f))
         assert (tmp_path / "done" / "c.pdf").read_bytes() == b"%PDF-c" and not f.exists()
+
+
+def test_move_input_from_a_read_only_inbox_leaves_no_copy(tmp_path):
+    """fresh31 H5: the inbox a read-only mount (an SMB/NFS share; its own mount: rename fails EXDEV): the copy
+    made in the done folder is removed again when the original cannot be, the error says it was the inbox's —
+    and a second try (the next rescan) leaves no `.1` copy either; a package folder likewise."""
+    import shutil
+
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-Urm", "true"]).returncode != 0:
+        pytest.skip("no user and mount namespaces here (unshare -Urm)")
+    inbox, done = tmp_path / "in", tmp_path / "done"
+    (inbox / "pkg").mkdir(parents=True)
+    (inbox / "x.pdf").write_bytes(b"%PDF-1.4 the original")
+    (inbox / "pkg" / "a.xml").write_text("<a/>")
+    code = ("import sys; from pathlib import Path; from ekte import fsutil\n"
+            "i, d = Path(sys.argv[1]), Path(sys.argv[2])\n"
+            "for name in ['x.pdf', 'x.pdf', 'pkg', 'pkg']:\n"
+            "    try:\n"
+            "        fsutil.move_input(i / name, fsutil.free_target(i / name, [i], d))\n"
+            "    except OSError as e:\n"
+            "        print(name, e.errno, getattr(e, 'in_inbox', False))\n")
+    script = f'mount --bind "{inbox}" "{inbox}" && mount -o remount,ro,bind "{inbox}" && exec "$@"'
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run(["unshare", "-Urm", "sh", "-c", script, "sh", sys.executable, "-c", code, str(inbox), str(done)],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert out.stdout.split("\n")[:4] == [f"{n} 30 True" for n in ("x.pdf", "x.pdf", "pkg", "pkg")], out
+    assert [p.name for p in done.rglob("*") if p.is_file()] == [], sorted(done.rglob("*"))  # no copy, not one per try
+    assert (inbox / "x.pdf").read_bytes() == b"%PDF-1.4 the original" and (inbox / "pkg" / "a.xml").exists()

@@ -120,3 +120,33 @@ def test_sigterms_while_the_run_starts_end_with_130_and_the_json(mixed, tmp_path
     _wait(lambda: (wd / "journal.sqlite").exists(), proc, timeout=60)
     _term_twice(proc, group_first=True)
     _interrupted(proc, {p.name for p in mixed.iterdir()})
+
+
+def _interrupted_line(proc: subprocess.Popen) -> None:
+    out, err = proc.communicate(timeout=120)
+    err = err.decode()
+    assert proc.returncode == 130 and "Traceback" not in err, (proc.returncode, out[-500:], err[-2000:])
+    msg = "interrupted (SIGTERM), as by Ctrl-C; run the command again"
+    assert err.strip().splitlines()[-1] == f"error: {msg}", err
+    assert json.loads(out) == {"error": {"code": "interrupted", "message": msg}}
+
+
+def test_sigterms_to_a_command_that_is_no_run_end_like_ctrl_c(tmp_path):
+    """fresh31 H1: `ekte train` (mid-run, the process and then its group), `ekte status` (while ekte loads):
+    exit 130, one line on stderr and --json's error object — not 143 with nothing printed."""
+    tr = tmp_path / "tr"
+    samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+    for name in ("bauantrag-002-pdf.pdf", "kfz_zulassung-001-pdf.pdf", "tierhaltung-006-pdf.pdf"):
+        (tr / name.split("-")[0]).mkdir(parents=True)
+        shutil.copy(samples / name, tr / name.split("-")[0] / name)
+    wd = tmp_path / "wd"
+    wd.mkdir()
+    for args, pause in ((["train", str(tr), "-j", "1"], 1.5), (["status"], 0)):
+        proc = subprocess.Popen(ekte_cmd() + [*args, "-w", str(wd), "--json"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
+        _wait(lambda: _mask(proc.pid, "SigCgt") & _bit(signal.SIGTERM), proc, timeout=60)
+        time.sleep(pause)
+        assert proc.poll() is None, args  # (train takes ~7 s here)
+        _term_twice(proc)
+        _interrupted_line(proc)
+    assert not list((wd / "models").glob("*.tmp*")) if (wd / "models").exists() else True

@@ -126,3 +126,46 @@ def _log(proc, wd) -> list[str]:
     except BlockingIOError:
         pass
     return [json.loads(x)["message"] for x in buf[0].decode(errors="replace").splitlines() if x.startswith("{")]
+
+
+def test_a_read_only_export_folder_is_a_problem_in_status_until_exported(tmp_path):
+    """fresh31 H7: the DMS hot folder read-only (a bind mount in the daemon's own namespace): the document
+    is archived but not exported — `ekte status` names it as a problem and exits 1 (was 0, "problems": []);
+    once the folder is writable again the next rescan exports it and the problem is gone."""
+    import pytest
+    import subprocess
+
+    if shutil.which("unshare") is None or shutil.which("nsenter") is None or not _namespaces():
+        pytest.skip("no user and mount namespaces here (unshare -Urm)")
+    inbox, wd, exp = tmp_path / "in", tmp_path / "wd", tmp_path / "exp"
+    inbox.mkdir(mode=0o750)
+    exp.mkdir()
+    samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+    from helpers import ekte_cmd
+
+    script = f'mount --bind "{exp}" "{exp}" && mount -o remount,ro,bind "{exp}" && exec "$@"'
+    proc = subprocess.Popen(["unshare", "-Urm", "sh", "-c", script, "sh", *ekte_cmd(), "watch", str(inbox), "-w", str(wd),
+                             "--stable-seconds", "0.5", "--rescan-minutes", "0.03", "-o",
+                             f"connectors.folder.path={exp}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+        shutil.copyfile(samples / "bauantrag-002-pdf.pdf", inbox / "bauantrag-002-pdf.pdf")
+        _wait(lambda: _status(wd).get("export_failed") == 1 and _status(wd).get("problems"), proc=proc,
+              what="the problem", wd=wd)
+        st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
+        (problem,) = st["problems"]
+        assert (problem["code"], problem["cause"], problem["documents"], problem["connectors"]) == \
+            ("export_failed", "read_only", 1, ["folder"]), st
+        text = run_ekte("status", "-w", wd, check=1).stdout
+        assert ("problem: 1 document(s) could not be exported (read-only file system: connector 'folder'); they "
+                "stay archived") in text, text
+        # the folder writable again (its read-only mount undone in the daemon's namespace)
+        subprocess.run(["nsenter", "-t", str(proc.pid), "-U", "-m", "umount", str(exp)], check=True)
+        _wait(lambda: _status(wd).get("export_failed") == 0 and not _status(wd).get("problems"), proc=proc,
+              what="exported", wd=wd)
+        assert run_ekte("status", "-w", wd, "--json", check=0).returncode == 0
+        assert any(exp.rglob("*.pdf"))
+    finally:
+        _stop(proc)

@@ -215,7 +215,7 @@ class Mover:
                 doc.warnings.append(str(e))
         except OSError as e:
             self.failed += 1
-            msg = f"original could not be moved ({e.strerror})"
+            msg = f"original could not be moved ({'the inbox: ' if getattr(e, 'in_inbox', False) else ''}{e.strerror})"
             doc.warnings.append(msg) if doc is not None else log.warning("package %s", msg)
 
     def _record(self, doc: Document, target: Path) -> None:

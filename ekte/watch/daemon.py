@@ -230,6 +230,7 @@ class Watcher:
                 "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
                 "review": self.stats.review, "export_failed": self.stats.export_failed,
                 "problem": self.stats.problem(), "not_cleared": len(self.stats.stuck),
+                "export_problem": self.stats.export_problem(),
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
                 "stopping": self.stop_requested,
                 **(getattr(coord.executor, "worker_stats", dict)() if coord else {}),  # per Dask worker

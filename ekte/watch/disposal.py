@@ -77,7 +77,8 @@ class Disposal:
         except (OSError, fsutil.NotMoved) as e:
             log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
                         getattr(e, "strerror", None) or e)
-            self.stats.not_cleared(str(src), doc.id, e, self._where(doc.status))
+            self.stats.not_cleared(str(src), doc.id, e, "the inbox" if getattr(e, "in_inbox", False)
+                                   else self._where(doc.status))
             replaced = isinstance(e, fsutil.NotMoved) and self._replaced(doc, src)
         self.tracker.release(str(src))
         if replaced:
@@ -215,7 +216,8 @@ class Disposal:
             self.stats.stuck.pop(pkg, None)
         except (OSError, fsutil.NotMoved) as e:
             log.warning("package could not be cleared from the inbox (%s)", getattr(e, "strerror", None) or e)
-            self.stats.not_cleared(pkg, "", e, self._where(Status.ARCHIVED, info["ok"]))
+            self.stats.not_cleared(pkg, "", e, "the inbox" if getattr(e, "in_inbox", False)
+                                   else self._where(Status.ARCHIVED, info["ok"]))
         self.tracker.release(pkg)
 
     def forget(self, item: WorkItem) -> None:

@@ -45,6 +45,8 @@ class Stats:
     #: inputs the daemon could not clear from the inbox (the done folder full, not writable, …): path → the
     #: problem (fresh30 G11); each rescan takes them again and tries once more — not new duplicates
     stuck: dict = field(default_factory=dict)
+    #: documents not exported now: id → connectors, cause, since (fresh31 H7: a problem until they are exported)
+    unexported_why: dict = field(default_factory=dict)
 
     def not_cleared(self, key: str, doc_id: str, exc: BaseException, where: str) -> bool:
         """*key* (an inbox file or container) stays in the inbox for *exc*; False when that is no
@@ -69,6 +71,19 @@ class Stats:
                 "message": f"{len(self.stuck)} input(s) could not be moved out of the inbox ({cause} in "
                            f"{first['where']}); they stay there and are tried again at each rescan"}
 
+    def export_problem(self) -> dict[str, Any] | None:
+        """Documents archived whose export failed and has not succeeded since (the DMS folder read-only, full …)."""
+        if not self.unexported_why:
+            return None
+        first = min(self.unexported_why.values(), key=lambda v: v["since"])
+        names = sorted({c for v in self.unexported_why.values() for c in v["connectors"]})
+        cause = EnvironmentFailure.CAUSES.get(first["cause"], "the export failed")
+        return {"code": "export_failed", "cause": first["cause"], "documents": len(self.unexported_why),
+                "since": first["since"], "connectors": names,
+                "message": f"{len(self.unexported_why)} document(s) could not be exported ({cause}: connector "
+                           f"{', '.join(repr(n) for n in names) or '-'}); they stay archived, their inputs stay in "
+                           "the inbox, and the export is tried again at each rescan"}
+
     def record(self, doc: Document) -> None:
         st = doc.status
         self.last_activity = now_iso()
@@ -76,6 +91,7 @@ class Stats:
             if st == Status.EXPORT_FAILED:
                 return  # still not exported: counted once
             self.unexported.discard(doc.id)
+            self.unexported_why.pop(doc.id, None)
             self.export_failed -= 1
             self.done += int(st != Status.REVIEW)
             self.review += int(st == Status.REVIEW)
@@ -92,6 +108,10 @@ class Stats:
         elif st == Status.EXPORT_FAILED:
             self.export_failed += 1
             self.unexported.add(doc.id)
+            text = doc.error.message if doc.error else ""
+            self.unexported_why[doc.id] = {
+                "connectors": sorted(doc.extra.get("export_failed") or {}), "since": now_iso(),
+                "cause": next((c for c, t in EnvironmentFailure.CAUSES.items() if t in text), "export_failed")}
             self.last_errors.append({"time": now_iso(), "id": doc.id, "code": "export_failed"})
         else:
             self.done += 1
@@ -187,7 +207,7 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
         out[k] = sum(int(d.get(k) or 0) for d in live)
     errors = sorted((e for d in live for e in d.get("last_errors", [])), key=lambda e: e.get("time", ""))
     out["last_errors"] = errors[-10:]
-    out["problems"] = [d["problem"] for d in live if d.get("running") and d.get("problem")]
+    out["problems"] = [p for d in live if d.get("running") for p in (d.get("problem"), d.get("export_problem")) if p]
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
     out["running"] = any(d.get("running") for d in ds)
@@ -244,7 +264,7 @@ def _mail(journal: Any) -> dict[str, int]:
 def exit_code(st: dict[str, Any]) -> int:
     """For monitoring: 0 when a daemon runs and none died without being
     stopped or stalled (no status written for a minute) or reports a problem
-    (inputs it cannot clear from the inbox: the done folder full); 1 otherwise;
+    (inputs it cannot clear from the inbox: the done folder full; documents not exported); 1 otherwise;
     75/74 when the journal cannot be read."""
     if st.get("error"):
         return ExitCode.JOURNAL_DAMAGED if st["error"]["code"] == "journal_damaged" else ExitCode.ENVIRONMENT
