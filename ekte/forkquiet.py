@@ -8,8 +8,13 @@ from it ignore SIGINT and take SIGTERM's default again (:func:`ekte.pipeline.wor
 :func:`ekte.forkserver.prestart` starts it with SIGTERM blocked, unblocked here once it is ignored (a pending one
 is dropped)."""
 
+import os
 import signal
 
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
+# ... but what it forks takes SIGTERM's default at once (an ignored disposition is inherited, and
+# multiprocessing's fork server restores only SIGINT and SIGCHLD in a child): a pool's terminate()
+# or the coordinator's stop must end a worker, also before its initializer ran
+os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})

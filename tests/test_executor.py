@@ -222,6 +222,8 @@ def test_a_scan_among_born_digital_documents_gets_its_worker_replaced_a_run_of_s
         pids = [res[f"t{i}"].worker_pid for i in range(5)]
         assert pids[0] == pids[1] != pids[2]  # the only OCR among the last results: replaced after it
         assert pids[2] == pids[3] == pids[4]  # two OCR tasks among the last four: it stays
-        assert ex.recycled["scan"] == 1
+        # replaced as "scan", or as "cold" when it was forked before the OCR warm-up was
+        # asked for (which comes first depends on timing: CI, a loaded machine)
+        assert ex.recycled["scan"] + ex.recycled["cold"] == 1
     finally:
         ex.shutdown()

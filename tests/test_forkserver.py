@@ -24,11 +24,12 @@ q = ("('tesserocr' in __import__('sys').modules, "
      "if 'ekte.stages.tess_engine' in __import__('sys').modules else 0, 'typer' in __import__('sys').modules)")
 with ctx.Pool(1) as p:
     before = p.apply(eval, (q,))
+    term = p.apply(eval, ("__import__('signal').getsignal(__import__('signal').SIGTERM) == __import__('signal').SIG_DFL",))
 asked = forkserver.warm()
 again = forkserver.warm("eng")
 with ctx.Pool(1) as p:
     after = p.apply(eval, (q,))
-print(json.dumps({"before": before, "after": after, "asked": asked is not None, "once": asked == again,
+print(json.dumps({"before": before, "after": after, "term": term, "asked": asked is not None, "once": asked == again,
                   "left": [n for n in __import__("os").listdir(__import__("tempfile").gettempdir())
                            if n == __import__("os").path.basename(forkserver._state["file"] or "-")]}))
 """
@@ -43,6 +44,7 @@ def test_ocr_part_is_loaded_only_when_asked_and_then_shared_by_new_workers(tmp_p
     assert out["before"] == [False, 0, False], out  # born-digital work never waits for Tesseract's part
     assert out["after"] == [True, 1, False], out  # forked after the warm-up: modules and the language loaded
     assert out["asked"] and out["once"] and out["left"] == [], out  # asked once; the language file has no name
+    assert out["term"], out  # the fork server ignores SIGTERM, its workers do not (a pool's terminate() ends them)
 
 
 def _result(ocr_pages, part=None):

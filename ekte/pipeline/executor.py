@@ -136,7 +136,7 @@ class LocalExecutor:
         self.max_tasks = max(1, max_tasks or getattr(ex, "worker_max_tasks", 0) or MAX_TASKS_PER_WORKER)
         self.max_rss_mb = getattr(ex, "worker_max_rss_mb", 0) if max_rss_mb is None else max_rss_mb
         self.text_weight = text_weight
-        self.recycled = {"tasks": 0, "memory": 0, "scan": 0}  # workers replaced, by reason
+        self.recycled = {"tasks": 0, "memory": 0, "scan": 0, "cold": 0}  # workers replaced, by reason
         self._ocr_recent: deque[bool] = deque(maxlen=SCAN_RECENT)  # whether the last results came from OCR
         self.stopping = False
         self.ctx = forkserver.context()
@@ -255,6 +255,7 @@ class LocalExecutor:
             self.recycled["tasks"] += 1
             self._retire(i)
         elif forkserver.retire_after(w.forked, res, self.setup.params.language):  # its OCR part: not shared
+            self.recycled["cold"] += 1
             self._retire(i)
         elif self._ocr_recent[-1] and sum(self._ocr_recent) == 1:  # a scan among born-digital documents
             self.recycled["scan"] += 1
