@@ -22,7 +22,7 @@ import logging
 import re
 from typing import Any
 
-from ekte.stages import ocr_rec, ocr_refine
+from ekte.stages import gridlines, ocr_rec, ocr_refine
 
 #: a pixel darker than this (0-255 grey) is ink
 INK = 140
@@ -37,8 +37,9 @@ OVERLAP, GAP = 0.5, 1.5
 KEEP = 50.0
 #: at most this many lines read per page (a page of pictures is not read blob by blob)
 MAX_LINES = 40
-#: rows labelled at once by :func:`_components` (issue 12: a page's int32 labels were ~35 MB)
-STRIP = 256
+#: rows labelled at once by :func:`_components` (issue 12: a page's int32 labels were ~35 MB) — the stamp
+#: search's strip height
+STRIP = gridlines.STRIP
 
 _LINE_START = re.compile(r"<span class='ocr_(?:line|header|caption|textfloat)' id='[^']+' title=[\"']bbox (\d+) (\d+) (\d+) (\d+)")
 
@@ -100,9 +101,6 @@ def chain(blobs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, i
         else:
             lines.append(list(b))
     return [tuple(ln) for ln in lines if ln[2] - ln[0] >= 1.2 * (ln[3] - ln[1])]  # type: ignore[misc]
-
-
-
 
 
 def _part_of(line: tuple[int, int, int, int], boxes: list[tuple[int, int, int, int]]) -> bool:
