@@ -168,6 +168,8 @@ class Watcher:
                     w.tracker.forget(event.src_path)
                 elif event.event_type == "deleted":
                     w.tracker.forget(event.src_path)
+                elif event.event_type in ("opened", "closed_no_write"):  # read, not changed (ekte's own reading of
+                    return  # a file it could not clear: taken again every second — fresh31 H3)
                 else:
                     w.notice(event.src_path)
 
