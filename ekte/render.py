@@ -287,6 +287,8 @@ def trained(r: dict[str, Any]) -> None:
             base += f"; from ekte's base set for the types without a folder: {', '.join(m['from_base_set'])}"
         out.print(f"model saved to {m['path']} ({m['documents']} documents: {per}{base})", highlight=False,
                   markup=False)
+    if m and m.get("few"):  # fresh31 H6
+        err.print(f"[bold yellow]warning:[/] {escape(m['few']['message'])}", highlight=False, soft_wrap=True)
     if r["extractor"]:
         m = r["extractor"]
         out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
