@@ -94,9 +94,14 @@ def _interrupted_early(inputs: list[Any]) -> Any:
 LAST_ERROR: list[str] = []
 
 
-def fail(code: int, message: str) -> None:
-    # One line, never wrapped at the terminal width: scripts grep for it.
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+def prefix(lang: str | None) -> str:
+    """The first word of an error line: German before a German message (a clerk's command, fresh31 H2)."""
+    return "Fehler" if lang == "de" else "error"
+
+
+def fail(code: int, message: str, lang: str | None = None) -> None:
+    # One line, never wrapped at the terminal width: scripts grep for it (error:, or Fehler: before a German one).
+    err.print(f"[bold red]{prefix(lang)}:[/] {escape(message)}", highlight=False, soft_wrap=True)
     LAST_ERROR[:] = [message]
     raise typer.Exit(code)
 
@@ -157,7 +162,7 @@ def exit_on_errors(as_json: bool = False) -> Iterator[None]:
             from ekte.serve.i18n import cli_language, field_error
 
             for x in e.errors:  # type: ignore[attr-defined]
-                err.print(f"[bold red]error:[/] {x.field}: {escape(field_error(x, cli_language()))}",
+                err.print(f"[bold red]{prefix(cli_language())}:[/] {x.field}: {escape(field_error(x, cli_language()))}",
                           highlight=False, soft_wrap=True)
             LAST_ERROR[:] = [str(e)]
             raise typer.Exit(ExitCode.USAGE)

@@ -43,7 +43,8 @@ def review_errors(lang: str | None) -> Iterator[None]:
         except ConfigError as e:
             if getattr(e, "errors", None):
                 raise  # refused field values: one line per field, translated by _exit_on_errors
-            _fail(e.exit_code, cli_message(str(e), _tr(lang)[1], names.state_name, local_time))  # 1: damaged archive
+            message = cli_message(str(e), _tr(lang)[1], names.state_name, local_time)
+            _fail(e.exit_code, message, _tr(lang)[1] if message != str(e) else "en")  # (1: a damaged archive)
 
 
 def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None) -> str:
