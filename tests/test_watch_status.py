@@ -196,3 +196,31 @@ def test_a_read_only_export_folder_is_a_problem_in_status_until_exported(tmp_pat
         assert any(exp.rglob("*.pdf"))
     finally:
         _stop(proc)
+
+
+def test_a_daemon_that_ended_on_a_full_disk_is_not_reported_as_killed(tmp_path):
+    """fresh31: the working directory filled up, the daemon exited 74 — and `ekte status` said "died without
+    being stopped (killed or crashed)", no cause.  Now "ended on an error" with the cause (written over room the
+    daemon took at its start: the disk is full by then).  A 700 KiB tmpfs in the daemon's own mount namespace;
+    `ekte status` runs there too."""
+    import pytest
+    import subprocess
+    from helpers import ekte_cmd
+
+    if shutil.which("unshare") is None or not _namespaces():
+        pytest.skip("no user and mount namespaces here (unshare -Urm) for a small tmpfs")
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    wd.mkdir()
+    samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+    ek = " ".join(f'"{a}"' for a in ekte_cmd())
+    script = (f'mount -t tmpfs -o size=700k tmpfs "{wd}" && (sleep 6; cp "{samples}"/*-pdf.pdf "{inbox}/") & '
+              f'{ek} watch "{inbox}" -w "{wd}" --stable-seconds 1 -j 1 2>"{tmp_path}/log"; echo $? >"{tmp_path}/rc"; '
+              f'{ek} status -w "{wd}" --json >"{tmp_path}/st.json"; {ek} status -w "{wd}" >"{tmp_path}/st.txt"')
+    subprocess.run(["unshare", "-Urm", "sh", "-c", script], timeout=300, stdin=subprocess.DEVNULL)
+    assert (tmp_path / "rc").read_text().strip() == "74", (tmp_path / "log").read_text()[-2000:]
+    (d,) = json.loads((tmp_path / "st.json").read_text())["daemons"]
+    assert d["ended"] == "failed" and d["cause"]["code"] == "disk_full" and not d.get("stopped"), d
+    assert f"{wd}: no space left" in d["cause"]["message"]
+    text = (tmp_path / "st.txt").read_text()
+    assert "not running: ended on an error at " in text and "died" not in text, text
