@@ -70,7 +70,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     with _exit_on_errors(as_json):
         result = run_interruptibly(run, render.RichProgress() if show_progress else None, inputs or [])
         starttrace.mark("run-done")
-        if report is not None and not result.interrupted:
+        if report is not None:  # interrupted too: what was done, marked "interrupted" (written atomically)
             report(result)
     if as_json:
         result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
