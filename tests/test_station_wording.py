@@ -53,3 +53,10 @@ def test_api_messages_follow_accept_language_beside_the_stable_detail(station):
     assert r.status_code == 401 and r.json() == {"detail": "login required", "message": "Bitte melden Sie sich an."}
     r = httpx.get(url + "/api/v1/review", headers={"Authorization": "Bearer ekte_00000000_" + "x" * 32})
     assert r.status_code == 401 and r.json()["message"] == "Das Zugangstoken ist nicht gültig."
+
+
+def test_a_request_without_its_body_names_the_body(station):
+    """fresh31: POST …/release without a body said "Die Anfrage passt nicht: : erforderlich." (no field name)."""
+    wd, url = station
+    r = httpx.post(url + "/api/v1/quarantine/00000000/release", headers=token(wd, "chef"))
+    assert r.status_code == 422 and r.json()["detail"] == "Die Anfrage passt nicht: body: erforderlich.", r.text
