@@ -117,6 +117,8 @@ def test_usage_errors_and_the_error_prefix_speak_the_clerks_language(wd):
     assert p.returncode == 2 and "Missing option '--reason'" in p.stderr and "Usage: " in p.stderr
     p = run_ekte("review", "accept", doc, "-w", wd, "--set", "plz=1234", env=GERMAN)
     assert p.returncode == 2 and p.stderr.strip() == "Fehler: plz: Eine Postleitzahl hat genau fünf Ziffern", p.stderr
+    p = run_ekte("review", "accept", doc, "-w", wd, "--set", "plz=1234", "--lang", "en", env=GERMAN)
+    assert p.returncode == 2 and p.stderr.strip() == "error: plz: a postcode (PLZ) has exactly five digits", p.stderr
     p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil", env=GERMAN)
     assert p.returncode == 2 and p.stderr.startswith("Fehler: „weil“ ist kein Ablehnungsgrund"), p.stderr
     p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil", "--lang", "en")
