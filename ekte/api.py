@@ -317,8 +317,9 @@ def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None
     wd = Path(workdir) if workdir else default_workdir()
     if not (wd / "archive").is_dir():
         raise ConfigError(f"no archive in {wd}")
-    from ekte.workdirs import resolve_ids
+    from ekte.workdirs import check_journal_intact, resolve_ids
 
+    check_journal_intact(wd)  # "8 of 8 hold" beside a damaged journal would be no answer (exit 75, as status)
     return _verify(wd, prof, resolve_ids(wd, ids) if ids else None, deep=deep, require=require,
                    jobs=jobs or default_jobs())
 

@@ -70,7 +70,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     with _exit_on_errors(as_json):
         result = run_interruptibly(run, render.RichProgress() if show_progress else None, inputs or [])
         starttrace.mark("run-done")
-        if report is not None and not result.interrupted:
+        if report is not None:  # interrupted too: what was done, marked "interrupted" (written atomically)
             report(result)
     if as_json:
         result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
@@ -160,7 +160,7 @@ def export_cmd(
     as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Export archived documents again (after a DMS outage, or to a second system: with --force)."""
-    from ekte import api
+    from ekte import api, model
 
     setup_logging(verbose, log_format.value)
     since = _export_selection(ids, since, all_docs)
@@ -170,7 +170,8 @@ def export_cmd(
     if as_json:
         docs = [{**d.result_dict(), "export_results": d.extra.get("export_results", {})} for d in result.documents]
         error = {"error": result.failure.to_dict()} if result.failure is not None else {}
-        print(json.dumps({"documents": docs, "summary": result.summary, **error}, ensure_ascii=False, indent=2))
+        print(json.dumps({"version": model.OUTPUT_VERSION, "documents": docs, "summary": result.summary, **error},
+                         ensure_ascii=False, indent=2))
     else:
         render.export_table(result)
     if not force and any("already-exported" in d.extra.get("export_results", {}).values() for d in result.documents):

@@ -94,9 +94,14 @@ def _interrupted_early(inputs: list[Any]) -> Any:
 LAST_ERROR: list[str] = []
 
 
-def fail(code: int, message: str) -> None:
-    # One line, never wrapped at the terminal width: scripts grep for it.
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+def prefix(lang: str | None) -> str:
+    """The first word of an error line: German before a German message (a clerk's command, fresh31 H2)."""
+    return "Fehler" if lang == "de" else "error"
+
+
+def fail(code: int, message: str, lang: str | None = None) -> None:
+    # One line, never wrapped at the terminal width: scripts grep for it (error:, or Fehler: before a German one).
+    err.print(f"[bold red]{prefix(lang)}:[/] {escape(message)}", highlight=False, soft_wrap=True)
     LAST_ERROR[:] = [message]
     raise typer.Exit(code)
 
@@ -145,7 +150,7 @@ def json_on_exit(argv: list[str]) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def exit_on_errors(as_json: bool = False) -> Iterator[None]:
+def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[None]:
     """Configuration errors → exit 2, a missing external program → exit 3,
     the environment (disk full, permission denied, a damaged journal) → 74 /
     75; one line each (with *as_json*, the JSON object of a run that did
@@ -156,8 +161,9 @@ def exit_on_errors(as_json: bool = False) -> Iterator[None]:
         if getattr(e, "errors", None):  # typed values refused: one line per field, in the user's language
             from ekte.serve.i18n import cli_language, field_error
 
+            code = cli_language(lang)  # (--lang of a review command)
             for x in e.errors:  # type: ignore[attr-defined]
-                err.print(f"[bold red]error:[/] {x.field}: {escape(field_error(x, cli_language()))}",
+                err.print(f"[bold red]{prefix(code)}:[/] {x.field}: {escape(field_error(x, code))}",
                           highlight=False, soft_wrap=True)
             LAST_ERROR[:] = [str(e)]
             raise typer.Exit(ExitCode.USAGE)

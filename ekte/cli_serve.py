@@ -37,13 +37,14 @@ def review_errors(lang: str | None) -> Iterator[None]:
     from ekte.serve.i18n import local_time
     from ekte.serve.messages import cli_message
 
-    with _exit_on_errors():
+    with _exit_on_errors(lang=lang):
         try:
             yield
         except ConfigError as e:
             if getattr(e, "errors", None):
-                raise  # refused field values: one line per field, translated by _exit_on_errors
-            _fail(e.exit_code, cli_message(str(e), _tr(lang)[1], names.state_name, local_time))  # 1: damaged archive
+                raise  # refused field values: one line per field, in *lang*, by _exit_on_errors
+            message = cli_message(str(e), _tr(lang)[1], names.state_name, local_time)
+            _fail(e.exit_code, message, _tr(lang)[1] if message != str(e) else "en")  # (1: a damaged archive)
 
 
 def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None) -> str:

@@ -49,7 +49,8 @@ def users_add_cmd(
         try:
             api.users_add(name, role, raw.rstrip("\r\n"), workdir=workdir, replace=replace)
         except UserRefused as e:  # in the clerk's language, as the rest of `users` and the users page say it
-            _fail(ExitCode.USAGE, _(USER_REFUSED[e.code]).format(name=name[:64], roles=", ".join(ROLES), n=MIN_PASSWORD))
+            _fail(ExitCode.USAGE, _(USER_REFUSED[e.code]).format(name=name[:64], roles=", ".join(ROLES), n=MIN_PASSWORD),
+                  _tr(None)[1])
     out.print(_("user {name} ({role}) saved").format(name=name, role=role), highlight=False, markup=False)
 
 

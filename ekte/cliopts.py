@@ -54,6 +54,14 @@ class _ClerkHelp:
         with _german(self, i18n.gettext_for(lang)):
             return super().format_help(ctx, formatter)  # type: ignore[misc]
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        with _usage_errors(self, args):
+            return super().parse_args(ctx, list(args))  # type: ignore[misc]
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:  # (a group's: "No such command")
+        with _usage_errors(self, args):
+            return super().resolve_command(ctx, args)  # type: ignore[misc]
+
     def get_usage(self, ctx: Any) -> str:
         usage = super().get_usage(ctx)  # type: ignore[misc]
         if self._tr is None:  # type: ignore[attr-defined]
@@ -61,6 +69,19 @@ class _ClerkHelp:
         for en, de in (("Usage:", "Aufruf:"), ("[OPTIONS]", "[OPTIONEN]"), ("COMMAND [ARGS]...", "BEFEHL [ARGUMENTE]...")):
             usage = usage.replace(en, de, 1)
         return usage
+
+
+@contextmanager
+def _usage_errors(cmd: Any, args: list[str]) -> Iterator[None]:
+    """click's UsageError (of typer's own copy of click) in the clerk's language (fresh31 H2)."""
+    try:
+        yield
+    except Exception as e:
+        if any(c.__name__ == "UsageError" for c in type(e).__mro__):
+            from ekte import cli_usage
+
+            cli_usage.translate(cmd, e, list(args))
+        raise
 
 
 #: typer's panel titles and markers, in German while a clerk's command shows its help

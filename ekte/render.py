@@ -192,6 +192,8 @@ def status(st: dict[str, Any]) -> None:
     for d in st.get("daemons", []):
         state = ("[green]running[/]" if d.get("running") else "[red]not running: died without being stopped[/] "
                  f"(killed or crashed; last status {d.get('updated')})" if d.get("ended") == "died"
+                 else f"[red]not running: ended on an error[/] at {d['cause'].get('time')}: "
+                      f"{escape(str(d['cause'].get('message')))}" if d.get("ended") == "failed"
                  else f"[yellow]not running: stopped[/] at {d.get('stopped') or d.get('updated')}")
         out.print(f"watch daemon {state} (pid {d.get('pid')}, {d.get('mode')}, since {d.get('started')}): "
                   f"{', '.join(d.get('watching') or [])}", highlight=False)
@@ -287,6 +289,8 @@ def trained(r: dict[str, Any]) -> None:
             base += f"; from ekte's base set for the types without a folder: {', '.join(m['from_base_set'])}"
         out.print(f"model saved to {m['path']} ({m['documents']} documents: {per}{base})", highlight=False,
                   markup=False)
+    if m and m.get("few"):  # fresh31 H6
+        err.print(f"[bold yellow]warning:[/] {escape(m['few']['message'])}", highlight=False, soft_wrap=True)
     if r["extractor"]:
         m = r["extractor"]
         out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "

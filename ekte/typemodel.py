@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BASE_FILE = Path(__file__).resolve().parent / "models" / "classifier_base.json.gz"
 RETRAIN_SUFFIX = ".retrain"
+#: fewer training documents of a type than this: ``ekte train`` warns (fresh31 H6), with the check set's figures
+MIN_PER_TYPE = 5
 
 
 def base_set(profile: "Profile", part: str = "train") -> tuple[list[str], list[str]]:
@@ -140,6 +142,9 @@ def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *
             "base": "ekte" if base else "folder", "base_documents": len(texts), "from_base_set": filled,
             "reviews": sorted(i for i, _x, _t in reviewed),
             "trained": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    few = sorted(t for t, n in counts.items() if n < MIN_PER_TYPE and t not in filled)
+    if few and not base:
+        meta["few"] = few_documents(_Fitted(est, meta), profile, path, few, counts)
     if reviewed:
         ct, cl = base_set(profile, "check")
         current = ModelClassifier(path)
@@ -150,6 +155,23 @@ def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *
             return dict(meta, refused=True)
     _save(est, meta, Path(path))
     return meta
+
+
+def few_documents(model: ModelClassifier, profile: "Profile", path: Path, few: list[str],
+                  counts: Counter) -> dict[str, Any]:
+    """The warning of a type model trained on few documents of some types (fresh31 H6: one per type made a
+    model unsure of every new document — the next ingest sent all of them to review)."""
+    ct, cl = base_set(profile, "check")
+    current = ModelClassifier(path)
+    new, old = check_score(model, profile, ct, cl), check_score(current if current.info() else None, profile, ct, cl)
+    check = (f"; on ekte's check set ({len(ct)} held-out documents, right and sure minus wrong and sure) it scores "
+             f"{new}, the model in use {old}") if ct else ""
+    back = f"{path} and {Path(path).with_suffix('.json')}"
+    return {"types": few, "check": {"documents": len(ct), "new": new, "current": old} if ct else None,
+            "message": f"few training documents for {', '.join(f'{t} ({counts[t]})' for t in few)}: fewer than "
+                       f"{MIN_PER_TYPE} per type make a model that is unsure of documents it has not seen, and ingest "
+                       f"sends those to review{check}. Add documents and train again, or delete {back} (ingest then "
+                       "classifies without a trained type model)"}
 
 
 def refusal(meta: dict[str, Any]) -> str:

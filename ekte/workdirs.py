@@ -115,6 +115,19 @@ def check_journal_file(workdir: Path) -> None:
                                                     "holds documents; run ekte journal check, then ekte journal rebuild")
 
 
+def check_journal_intact(workdir: Path) -> None:
+    """EnvironmentFailure (exit 75, naming *workdir*) when its journal is damaged (SQLite's quick check, read-only):
+    for the readers that would otherwise answer from the pages still readable (verify; stats)."""
+    from ekte.journal import Journal
+
+    if (Path(workdir) / JOURNAL_FILE).is_file():
+        j = Journal(Path(workdir) / JOURNAL_FILE, readonly=True)
+        try:
+            j.quick_check()
+        finally:
+            j.close()
+
+
 def resolve_ids(workdir: Path, ids: list[str]) -> list[str]:
     """Full document ids for *ids* (ids or unique prefixes, as everywhere on
     the command line): from the journal, read-only, or — without one — from

@@ -112,3 +112,4 @@ def test_export_of_a_document_waiting_for_review_names_its_type(tmp_path):
     assert doc["status"] == "review" and doc["doctype"] == "bauantrag", doc
     out = json.loads(run_ekte("export", doc["id"], "-w", wd, "--json", check=1).stdout)
     assert out["documents"][0]["doctype"] == "bauantrag" and list(out["summary"]["by_doctype"]) == ["bauantrag"], out
+    assert out["version"] == 1, out  # as ingest, verify and train (fresh30 G16, fresh31)

@@ -316,6 +316,31 @@ def test_status_and_stats_notice_a_damaged_journal(tmp_path, pdfs):
         _one_error_line(p, "the journal is damaged")
 
 
+def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
+    """fresh31 H4: `review list` answered with the queue (exit 0) from the pages still readable while status,
+    stats and accept said 75; history/review show/export named "the working directory", not its path."""
+    wd = tmp_path / "wd"
+    p = run_ekte("ingest", "--json", _inbox(tmp_path, pdfs, 2), "-w", wd, "-o", "classify.threshold=0.999")
+    _clean(p, 1)
+    doc = json.loads(p.stdout)["documents"][0]["id"]
+    for f in wd.glob("journal.sqlite-*"):
+        f.unlink()
+    journal = wd / "journal.sqlite"
+    db = sqlite3.connect(journal)
+    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name='login_failures'").fetchone()[0]
+    page = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    with open(journal, "r+b") as f:
+        f.seek((root - 1) * page)
+        f.write(b"\xee" * page)
+    for args in (("review", "list"), ("review", "list", "--json"), ("review", "show", doc), ("history", doc),
+                 ("verify",), ("export", "--all"), ("review", "accept", doc)):
+        p = run_ekte(*args, "-w", wd)
+        _clean(p, 75)
+        _one_error_line(p, f"{wd}: the journal is damaged")
+        assert p.stdout.strip() == "", (args, p.stdout[-500:])
+
+
 def test_a_crashing_worker_is_tried_again_then_quarantined(tmp_path, pdfs):
     inbox, wd = _inbox(tmp_path, pdfs, 3), tmp_path / "wd"
     os.rename(inbox / pdfs[0].name, inbox / "crashme.pdf")

@@ -101,6 +101,30 @@ def test_prefix_errors(wd):
     assert p.returncode == 2 and "Es gibt kein Dokument mit der Nummer ffffffff" in p.stderr
 
 
+GERMAN = {"EKTE_LANG": "", "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+def test_usage_errors_and_the_error_prefix_speak_the_clerks_language(wd):
+    """fresh31 H2: click's usage errors of the German review commands were English ("Usage: … Missing option
+    '--reason'"), and ekte's own German refusals began with "error:"."""
+    doc = queue_ids(wd)[0]
+    p = run_ekte("review", "reject", doc, "-w", wd, env=GERMAN)
+    assert p.returncode == 2 and "Aufruf: " in p.stderr and "Hilfe: " in p.stderr and "Fehler" in p.stderr, p.stderr
+    assert "Die Option '--reason' / '-r' fehlt." in p.stderr and "Usage" not in p.stderr and "Missing" not in p.stderr
+    p = run_ekte("review", "nosuch", env=GERMAN)
+    assert p.returncode == 2 and "Unbekannter Befehl 'nosuch'." in p.stderr, p.stderr
+    p = run_ekte("review", "reject", doc, "-w", wd, "--lang", "en")  # asked for English: click's own words
+    assert p.returncode == 2 and "Missing option '--reason'" in p.stderr and "Usage: " in p.stderr
+    p = run_ekte("review", "accept", doc, "-w", wd, "--set", "plz=1234", env=GERMAN)
+    assert p.returncode == 2 and p.stderr.strip() == "Fehler: plz: Eine Postleitzahl hat genau fünf Ziffern", p.stderr
+    p = run_ekte("review", "accept", doc, "-w", wd, "--set", "plz=1234", "--lang", "en", env=GERMAN)
+    assert p.returncode == 2 and p.stderr.strip() == "error: plz: a postcode (PLZ) has exactly five digits", p.stderr
+    p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil", env=GERMAN)
+    assert p.returncode == 2 and p.stderr.startswith("Fehler: „weil“ ist kein Ablehnungsgrund"), p.stderr
+    p = run_ekte("review", "reject", doc, "-w", wd, "--reason", "weil", "--lang", "en")
+    assert p.returncode == 2 and p.stderr.startswith("error: unknown reason 'weil'"), p.stderr
+
+
 def test_show_correct_defer_reject(wd):
     doc, other = queue_ids(wd)[:2]
     ok = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12345", "--set", "nachname=Wolff",
@@ -163,7 +187,7 @@ def test_users_cli(tmp_path):
                         "-w", str(w)], input="kurz\n", capture_output=True, text=True, env={**os.environ, "EKTE_LANG": "de"})
     # German like the rest of `users` (fresh30 G12), one line; English with EKTE_LANG=en
     assert p.returncode == 2 and p.stderr.strip() == \
-        "error: Der Benutzer wurde nicht angelegt: Das Passwort muss mindestens 8 Zeichen haben.", p.stderr
+        "Fehler: Der Benutzer wurde nicht angelegt: Das Passwort muss mindestens 8 Zeichen haben.", p.stderr
     def add(*args, lang, password):
         return subprocess.run(ekte_cmd() + ["users", "add", "anna", "-w", str(w), *args], input=password,
                               capture_output=True, text=True, env={**os.environ, "EKTE_LANG": lang})

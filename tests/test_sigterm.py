@@ -101,6 +101,24 @@ def test_two_sigterms_mid_run_end_with_130_and_the_json(mixed, tmp_path, group_f
     ingest_json(mixed, "-w", wd, check=0)  # the re-run finishes the rest
 
 
+def test_an_interrupted_run_still_writes_its_report(mixed, tmp_path):
+    """fresh31: `ingest --report r.html` ended by SIGTERM (130, JSON with what was done) wrote no report at all;
+    now the report of the documents done, marked interrupted, written whole."""
+    wd, report = tmp_path / "wd", tmp_path / "r.html"
+    proc = subprocess.Popen(ekte_cmd() + ["ingest", str(mixed), "-w", str(wd), "-j", "1", "--json", "--report",
+                                          str(report)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    _wait(lambda: _exported(wd) >= 2, proc)
+    _term_twice(proc)
+    res = _interrupted(proc, {p.name for p in mixed.iterdir()})
+    html = report.read_text("utf-8")
+    assert "</html>" in html and "<strong>unterbrochen</strong>" in html, html[:2000]
+    for d in res["documents"]:
+        assert d["id"] in html
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ekte-tmp")]
+
+
 def test_sigterms_while_ekte_loads_end_with_130_and_every_input_pending(mixed, tmp_path):
     """The first moment the command catches SIGTERM (ekte's package imported; the CLI, the profile, the
     journal not yet): the signals are kept and the run ends before it takes an input."""

@@ -113,3 +113,25 @@ def test_deleting_a_reviewed_document_marks_the_model_for_retraining(reviewed, t
     p = run_ekte("train", "--from-reviews", "-w", wd, check=0)
     assert not mark.exists(), p.stdout
     assert victim not in json.loads((wd / "models" / "landkreis.classifier.json").read_text())["reviews"]
+
+
+def test_training_on_few_documents_per_type_warns_with_the_check_set_and_the_way_back(tmp_path):
+    """fresh31 H6: `ekte train` on one document per type said nothing, and the next ingest sent every
+    document to review; now a warning on stderr (and "few" in --json) with the check set's score and
+    which files to delete to go back."""
+    truth = json.loads((SAMPLES / "inbox.truth.json").read_text("utf-8"))
+    for k, t in truth.items():
+        if t["type"] in ("bauantrag", "kfz_zulassung"):
+            (tmp_path / "tr" / t["type"]).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "tr" / t["type"] / f"{k}.txt").write_text(t["text"], "utf-8")
+    wd = tmp_path / "wd"
+    wd.mkdir()
+    p = run_ekte("train", tmp_path / "tr", "-w", wd, "--json", check=0)
+    few = json.loads(p.stdout)["classifier"]["few"]
+    assert few["types"] == ["bauantrag", "kfz_zulassung"] and few["check"]["documents"] == 45, few
+    model = wd / "models" / "landkreis.classifier.joblib"
+    assert f"delete {model} and {model.with_suffix('.json')}" in few["message"]
+    p = run_ekte("train", tmp_path / "tr", "-w", wd, check=0)
+    (line,) = [x for x in p.stderr.splitlines() if x.startswith("warning:")]
+    assert "few training documents for bauantrag (2), kfz_zulassung (2): fewer than 5 per type" in line, p.stderr
+    assert "on ekte's check set (45 held-out documents" in line

@@ -142,7 +142,7 @@ def test_server_start_is_logged_under_ekte_not_uvicorn_error(st):
     assert re.search(r"INFO ekte\.serve\.server: Started server process", log), log[:600]
 
 
-def test_station_error_pages_speak_the_readers_language_the_api_stays_english(st):
+def test_station_error_pages_speak_the_readers_language_the_apis_detail_stays_english(st):
     from serve_helpers import login, token
 
     wd, url = st["wd"], st["url"]
@@ -161,7 +161,8 @@ def test_station_error_pages_speak_the_readers_language_the_api_stays_english(st
     import httpx
 
     api = httpx.get(url + "/api/v1/history/ffff0000", headers=token(wd, "anna", "history"), timeout=60)
-    assert api.status_code == 404 and api.json() == {"detail": "no document with id ffff0000"}
+    assert api.status_code == 404 and api.json() == {"detail": "no document with id ffff0000",  # detail as it was,
+                                                     "message": "Es gibt kein Dokument mit der Nummer ffff0000."}
 
 
 def test_quarantine_page_names_the_file(st, tmp_path):

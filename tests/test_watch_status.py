@@ -67,24 +67,8 @@ def test_a_full_done_folder_is_a_problem_in_status_not_duplicates(tmp_path):
     namespace, filled): the inputs stay in the inbox and each rescan takes them again — they are not
     counted as duplicates, `ekte status` names the problem (and exits 1), and once there is room again the
     next rescan moves them and the problem is gone."""
-    import pytest
-
-    if shutil.which("unshare") is None or not _namespaces():
-        pytest.skip("no user and mount namespaces here (unshare -Urm) for a small tmpfs")
-    inbox, wd, done = tmp_path / "in", tmp_path / "wd", tmp_path / "done"
-    inbox.mkdir(mode=0o750)
-    done.mkdir(mode=0o700)
+    inbox, wd, done, proc = _watch_full_done(tmp_path, "0.03")
     samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
-    from helpers import ekte_cmd
-    import subprocess
-
-    script = (f'mount -t tmpfs -o size=64k,mode=0700 tmpfs "{done}" && '
-              f'(dd if=/dev/zero of="{done}/fill" bs=4k 2>/dev/null; true) && exec "$@"')
-    proc = subprocess.Popen(["unshare", "-Urm", "sh", "-c", script, "sh", *ekte_cmd(), "watch", str(inbox), "-w", str(wd),
-                             "--done", str(done), "--stable-seconds", "0.5", "--rescan-minutes", "0.03",
-                             "--log-format", "json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
     try:
         _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
         for name in ("bauantrag-002-pdf.pdf", "ifsg_belehrung-003-pdf.pdf"):
@@ -93,6 +77,9 @@ def test_a_full_done_folder_is_a_problem_in_status_not_duplicates(tmp_path):
         taken = len([m for m in _log(proc, wd) if "could not be cleared" in m])
         _wait(lambda: len([m for m in _log(proc, wd) if "could not be cleared" in m]) >= taken + 2, proc=proc,
               what="a rescan taking them again")
+        # fresh31 H3: one warning per file, the rescans' retries at -vv only (was a WARNING every second: the
+        # daemon's own reading of the file, inotify's opened/closed_no_write, took it again and again)
+        assert len([m for m in _log(proc, wd, "warning") if "could not be cleared" in m]) == 2
         st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
         assert (st["done"], st["duplicates"], st["failed"], st["not_cleared"]) == (2, 0, 0, 2), st
         (problem,) = st["problems"]
@@ -110,11 +97,50 @@ def test_a_full_done_folder_is_a_problem_in_status_not_duplicates(tmp_path):
         _stop(proc)
 
 
+def _watch_full_done(tmp_path, rescan_minutes: str):
+    """A watch daemon (-vv, JSON log) whose done folder is a full 64 KiB tmpfs in its own mount namespace."""
+    import pytest
+    import subprocess
+    from helpers import ekte_cmd
+
+    if shutil.which("unshare") is None or not _namespaces():
+        pytest.skip("no user and mount namespaces here (unshare -Urm) for a small tmpfs")
+    inbox, wd, done = tmp_path / "in", tmp_path / "wd", tmp_path / "done"
+    inbox.mkdir(mode=0o750)
+    done.mkdir(mode=0o700)
+    script = (f'mount -t tmpfs -o size=64k,mode=0700 tmpfs "{done}" && '
+              f'(dd if=/dev/zero of="{done}/fill" bs=4k 2>/dev/null; true) && exec "$@"')
+    proc = subprocess.Popen(["unshare", "-Urm", "sh", "-c", script, "sh", *ekte_cmd(), "watch", str(inbox), "-w", str(wd),
+                             "--done", str(done), "--stable-seconds", "0.5", "--rescan-minutes", rescan_minutes,
+                             "--log-format", "json", "-vv"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    return inbox, wd, done, proc
+
+
+def test_a_file_that_cannot_be_cleared_waits_for_the_next_rescan(tmp_path):
+    """fresh31 H3: between rescans the file is not taken again (the daemon's own reading of it — inotify's
+    opened / closed_no_write — made it a new sighting: taken, read and refused every second for 6-8 s)."""
+    import time
+
+    inbox, wd, _done, proc = _watch_full_done(tmp_path, "10")
+    try:
+        _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+        shutil.copyfile(Path(__file__).resolve().parents[1] / "samples" / "inbox" / "bauantrag-002-pdf.pdf",
+                        inbox / "a.pdf")
+        _wait(lambda: _status(wd).get("problems"), proc=proc, what="the problem", wd=wd)
+        time.sleep(6)
+        assert len([m for m in _log(proc, wd) if "could not be cleared" in m]) == 1  # also none at -vv
+        assert _status(wd)["duplicates"] == 0
+    finally:
+        _stop(proc)
+
+
 _LOG: dict = {}
 
 
-def _log(proc, wd) -> list[str]:
-    """The daemon's log messages so far (stderr read without blocking)."""
+def _log(proc, wd, level: str | None = None) -> list[str]:
+    """The daemon's log messages so far (stderr read without blocking), of *level* only if given."""
     import fcntl
 
     fd = proc.stderr.fileno()
@@ -125,7 +151,8 @@ def _log(proc, wd) -> list[str]:
             buf[0] += chunk
     except BlockingIOError:
         pass
-    return [json.loads(x)["message"] for x in buf[0].decode(errors="replace").splitlines() if x.startswith("{")]
+    records = [json.loads(x) for x in buf[0].decode(errors="replace").splitlines() if x.startswith("{")]
+    return [r["message"] for r in records if level is None or r.get("level") == level]
 
 
 def test_a_read_only_export_folder_is_a_problem_in_status_until_exported(tmp_path):
@@ -169,3 +196,31 @@ def test_a_read_only_export_folder_is_a_problem_in_status_until_exported(tmp_pat
         assert any(exp.rglob("*.pdf"))
     finally:
         _stop(proc)
+
+
+def test_a_daemon_that_ended_on_a_full_disk_is_not_reported_as_killed(tmp_path):
+    """fresh31: the working directory filled up, the daemon exited 74 — and `ekte status` said "died without
+    being stopped (killed or crashed)", no cause.  Now "ended on an error" with the cause (written over room the
+    daemon took at its start: the disk is full by then).  A 700 KiB tmpfs in the daemon's own mount namespace;
+    `ekte status` runs there too."""
+    import pytest
+    import subprocess
+    from helpers import ekte_cmd
+
+    if shutil.which("unshare") is None or not _namespaces():
+        pytest.skip("no user and mount namespaces here (unshare -Urm) for a small tmpfs")
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    wd.mkdir()
+    samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+    ek = " ".join(f'"{a}"' for a in ekte_cmd())
+    script = (f'mount -t tmpfs -o size=700k tmpfs "{wd}" && (sleep 6; cp "{samples}"/*-pdf.pdf "{inbox}/") & '
+              f'{ek} watch "{inbox}" -w "{wd}" --stable-seconds 1 -j 1 2>"{tmp_path}/log"; echo $? >"{tmp_path}/rc"; '
+              f'{ek} status -w "{wd}" --json >"{tmp_path}/st.json"; {ek} status -w "{wd}" >"{tmp_path}/st.txt"')
+    subprocess.run(["unshare", "-Urm", "sh", "-c", script], timeout=300, stdin=subprocess.DEVNULL)
+    assert (tmp_path / "rc").read_text().strip() == "74", (tmp_path / "log").read_text()[-2000:]
+    (d,) = json.loads((tmp_path / "st.json").read_text())["daemons"]
+    assert d["ended"] == "failed" and d["cause"]["code"] == "disk_full" and not d.get("stopped"), d
+    assert f"{wd}: no space left" in d["cause"]["message"]
+    text = (tmp_path / "st.txt").read_text()
+    assert "not running: ended on an error at " in text and "died" not in text, text

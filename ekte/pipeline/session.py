@@ -20,7 +20,7 @@ from typing import Any
 from ekte import fsutil
 from ekte import owner as owners
 from ekte import workdirs
-from ekte.errors import ConfigError, environment_failure
+from ekte.errors import ConfigError, EnvironmentFailure, environment_failure
 from ekte.journal import JOURNAL_FILE, Journal, NewerSchema
 from ekte.pipeline.executor import LocalExecutor
 from ekte.pipeline.sweep import Sweeper
@@ -115,6 +115,8 @@ class Session:
             self._legacy_lock()
             workdirs.check_journal_file(self.workdir)
             self.journal = Journal(self.workdir / JOURNAL_FILE)
+            if not self.create:  # review list/show, history, export, accept …: on a damaged journal exit 75 as
+                self.journal.quick_check()  # status and stats do, not a queue read from the pages still readable
             workdirs.private_journal(self.workdir)
             self.journal.actor = f"system: {command}"  # who the system is in this process's audit entries
             dead = self.journal.register(command)
@@ -219,8 +221,12 @@ class Session:
     def __enter__(self) -> "Session":
         return self.open() if self.journal is None else self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
         self.close()
+        if isinstance(exc, Exception) and not isinstance(exc, EnvironmentFailure):  # the journal failed under way:
+            failure = environment_failure(exc, str(self.workdir))  # the line names the working directory's path
+            if failure is not None:
+                raise failure from exc
 
     # -- helpers for the runs
     def discard(self, path: str | Path) -> None:

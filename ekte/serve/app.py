@@ -86,6 +86,10 @@ def _language(request: Request) -> str:
     return i18n.DEFAULT
 
 
+def _lang(request: Request) -> str:
+    return getattr(request.state, "lang", None) or i18n.DEFAULT
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -96,7 +100,8 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": "login required"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            return JSONResponse({"detail": "login required", "message": i18n.gettext_for(_lang(request))(
+                messages.BY_STATUS[401])}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
     @app.exception_handler(Invalid)
@@ -166,9 +171,11 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str] 
            english: bool = False) -> Response:
     """The API's JSON answer (its messages stay as they are), or an error page in the reader's language: an
     *english* message (the pipeline's, a bare status) in words of :mod:`ekte.serve.messages`."""
-    if _is_api(request):
-        return JSONResponse({"detail": message}, status_code=status, headers=headers)
     from ekte.serve import names
+
+    if _is_api(request):  # detail: as it was (scripts); message: in the reader's language (fresh31)
+        said = messages.page_message(message, status, _lang(request), names.state_name)[0] if english else message
+        return JSONResponse({"detail": message, "message": said}, status_code=status, headers=headers)
     from ekte.serve.web import render
 
     detail = None

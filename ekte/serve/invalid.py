@@ -47,9 +47,10 @@ _BRANCH = re.compile(r"[a-z_-]+\[.*\]|str|int|float|bool|FieldValue")
 
 def field_name(loc: Iterable[Any]) -> str:
     """``('body', 'fields', 'x', 'str')`` → ``fields.x`` (places and union branches dropped)."""
-    parts = [str(p) for p in loc]
-    parts = parts[1:] if parts and parts[0] in _PLACES else parts
-    return ".".join(p for i, p in enumerate(parts) if not (i and _BRANCH.fullmatch(p)))
+    whole = [str(p) for p in loc]
+    parts = whole[1:] if whole and whole[0] in _PLACES else whole
+    # nothing left: the place itself is missing (a POST without a body: "body", not ": erforderlich", fresh31)
+    return ".".join(p for i, p in enumerate(parts) if not (i and _BRANCH.fullmatch(p))) or ".".join(whole)
 
 
 def _value(v: Any, lang: str) -> Any:

@@ -117,12 +117,16 @@ def _int(v: str | None, default: int) -> int:
 def queue_page(request: Request) -> Response:
     user = require(request, "review")
     st, qp = station(request), request.query_params
-    doctype = qp.get("type") or None
+    doctype = qp.get("type") if qp.get("type") in dict(st.doctypes()) else None  # unknown: all, as other bad values
     sort = qp.get("sort") if qp.get("sort") in q.SORTS else "received"
     desc, page = qp.get("desc") == "1", _int(qp.get("page"), 1) or 1
     deferred = qp.get("deferred") if qp.get("deferred") in ("last", "hide", "only") else "last"
     total, rows = q.queue(st.reader, doctype=doctype, sort=sort, desc=desc, deferred=deferred,
                           offset=(page - 1) * q.PAGE_SIZE, limit=q.PAGE_SIZE)
+    if not rows and page > 1 and total:  # past the last page: the last page (fresh31: "(7)" and "nothing")
+        page = max(1, -(-total // q.PAGE_SIZE))
+        total, rows = q.queue(st.reader, doctype=doctype, sort=sort, desc=desc, deferred=deferred,
+                              offset=(page - 1) * q.PAGE_SIZE, limit=q.PAGE_SIZE)
     open_by = st.presence.others([r["id"] for r in rows], user.name)
     for r in rows:
         r["open_by"] = open_by.get(r["id"], [])

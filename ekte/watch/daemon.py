@@ -168,6 +168,8 @@ class Watcher:
                     w.tracker.forget(event.src_path)
                 elif event.event_type == "deleted":
                     w.tracker.forget(event.src_path)
+                elif event.event_type in ("opened", "closed_no_write"):  # read, not changed (ekte's own reading of
+                    return  # a file it could not clear: taken again every second — fresh31 H3)
                 else:
                     w.notice(event.src_path)
 
@@ -290,9 +292,15 @@ class Watcher:
         self._coord = coord
         obs = self._start_observer()
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
+        board.reserve()
+        clean = True
         try:
             self._loop(coord, board)
             left = self._drain(coord, board)
+        except Exception as e:
+            clean = False  # not stopped: ended on an error, and `ekte status` says which (fresh31: "died … crashed")
+            runs.quietly(lambda: board.ended(e))
+            raise
         finally:
             obs.stop()
             obs.join(5)
@@ -301,7 +309,7 @@ class Watcher:
             runs.quietly(lambda: [self.disposal.forget(i) for i in coord.abandon()])
             if self.mail is not None:
                 runs.quietly(self.mail.abandon)
-            runs.quietly(lambda: board.write({**self._status(None), "stopped": now_iso(),  # ended cleanly
+            runs.quietly(lambda: board.write({**self._status(None), **({"stopped": now_iso()} if clean else {}),
                                               **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
         # one line on every stop, idle or busy

@@ -73,10 +73,12 @@ class Disposal:
         try:
             if intake.kind(src) == "file":  # a link or special file stays where it is (reported once)
                 replaced = self._clear(doc, src)
-            self.stats.stuck.pop(str(src), None)
-        except (OSError, fsutil.NotMoved) as e:
-            log.warning("doc %s: input file could not be cleared from the inbox (%s)", doc.id,
-                        getattr(e, "strerror", None) or e)
+            if self.stats.stuck.pop(str(src), None) is not None:
+                log.info("doc %s: input file cleared from the inbox now", doc.id)
+        except (OSError, fsutil.NotMoved) as e:  # one warning per file; each rescan's retry only at -vv
+            log.log(logging.DEBUG if str(src) in self.stats.stuck else logging.WARNING,
+                    "doc %s: input file could not be cleared from the inbox (%s)", doc.id,
+                    getattr(e, "strerror", None) or e)
             self.stats.not_cleared(str(src), doc.id, e, "the inbox" if getattr(e, "in_inbox", False)
                                    else self._where(doc.status))
             replaced = isinstance(e, fsutil.NotMoved) and self._replaced(doc, src)

@@ -26,6 +26,8 @@ STATUS_FILE = "status.json"
 #: a running daemon that has not written its status for this long is reported as stalled
 STALLED_SECONDS = 60.0
 STATUS_DIR = "status.d"
+#: beside a daemon's status file: why it ended on an error (written in place, in room taken at its start)
+ENDED, ENDED_ROOM = ".end", 4096
 SUMMED = ("queue", "waiting_for_stability", "queued", "in_flight", "jobs", "done", "failed", "duplicates", "review",
           "export_failed", "not_cleared")
 
@@ -135,6 +137,28 @@ class StatusBoard:
         self.dir = self.workdir / STATUS_DIR
         self.own = self.dir / f"{daemon_key(roots)}.json"
 
+    def reserve(self) -> None:
+        """At start: room for :meth:`ended`'s cause, taken now (a daemon ends on a full disk, too)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.own.with_suffix(ENDED), "wb") as f:
+            f.write(b" " * ENDED_ROOM)
+            f.flush()
+            os.fsync(f.fileno())
+
+    def ended(self, exc: BaseException) -> None:
+        """The daemon ends on *exc*: its cause written over the room :meth:`reserve` took (no new block needed:
+        fresh31 — `ekte status` said "died … killed or crashed" of a daemon that ended on a full disk)."""
+        failure = environment_failure(exc, str(self.workdir))
+        cause = {"time": now_iso(), "code": failure.code if failure else "internal",
+                 "message": failure.message if failure else f"internal error ({type(exc).__name__})"}
+        data = json.dumps(cause, ensure_ascii=False).encode()[:ENDED_ROOM]
+        fd = os.open(self.own.with_suffix(ENDED), os.O_WRONLY)
+        try:
+            os.pwrite(fd, data.ljust(ENDED_ROOM), 0)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
     def write(self, status: dict[str, Any]) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         me = owners.current()
@@ -187,8 +211,19 @@ def daemons(workdir: Path) -> list[dict[str, Any]]:
             # how it ended: its last status after a clean stop says so; a daemon killed (kill -9, OOM,
             # power) left its figures of that moment — the last known ones, not current
             d["ended"] = "stopped" if d.get("stopped") or d.get("stopping") else "died"
+            cause = _cause(f)
+            if cause is not None:  # ended on an error it could name (a full disk …), not killed
+                d["ended"], d["cause"] = "failed", cause
         out.append(d)
     return out
+
+
+def _cause(status_file: Path) -> dict[str, Any] | None:
+    try:
+        text = status_file.with_suffix(ENDED).read_text("utf-8").strip()
+        return json.loads(text) if text else None
+    except (OSError, ValueError):
+        return None
 
 
 def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -213,7 +248,7 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     out["running"] = any(d.get("running") for d in ds)
     if not out["running"]:
         out["last_known"] = out["updated"]  # no daemon runs: the figures are those of its last status
-    out["daemons"] = [{**{k: d.get(k) for k in ("pid", "host", "running", "stalled", "ended", "stopped", "started",
+    out["daemons"] = [{**{k: d.get(k) for k in ("pid", "host", "running", "stalled", "ended", "cause", "stopped", "started",
                                                  "updated", "mode",
                                                  "watching", "in_flight", "jobs", "queue", "done", "failed",
                                                  "stopping",
