@@ -161,14 +161,26 @@ def parse_address(raw: str) -> dict[str, str]:
     return out
 
 
+#: the running text's "in" before a street ("wohnhaft in ___"), in one cell with it where a scan's
+#: OCR lost the gap between them: "in Erzgebirgsweg 88b" — cut off, never sure (repaired)
+_IN_STREET = re.compile(r"in\s+(?=[A-ZÄÖÜ])")
+
+
 def v_strasse(raw: str) -> Parsed | None:
     v = strip_debris(raw)
+    cut = _IN_STREET.match(v)
+    v = v[cut.end():] if cut else v
     if not v:
         return None
     a = parse_address(v)
     if "strasse" in a:
-        return Parsed(a["strasse"])
+        return Parsed(a["strasse"], repaired=bool(cut))
     return Parsed(v, ok=False)
+
+
+#: a town's name never ends in a small particle ("Neustadt a.", "Frankfurt am"): cut where a scan's wide word
+#: gap split its cell — never sure (``checks.type_ok``)
+CUT_TOWN = re.compile(r"\s[a-zäöü]{1,3}\.?$")
 
 
 def v_plz(raw: str) -> Parsed | None:
