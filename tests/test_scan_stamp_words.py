@@ -150,3 +150,12 @@ def test_a_town_ending_in_a_particle_is_never_sure():
 
     assert not type_ok(cand("Neustadt a.")) and not type_ok(cand("Frankfurt am"))
     assert type_ok(cand("Neustadt a. d. Orla")) and type_ok(cand("Halle (Saale)"))
+
+
+def test_a_labels_remark_glued_to_the_file_number_is_cut_and_never_sure():
+    """"Aktenzeichen (bitte angeben) 527/18-OA-2026" as Tesseract read it on family4 seed 1's scan f4-016."""
+    from ekte.stages.extract import values as V
+
+    p = V.v_aktenzeichen("(bitte angebe527/18-OA-2026")
+    assert p.value == "527/18-OA-2026" and p.ok and p.repaired
+    assert not V.v_aktenzeichen("(bitte angeben) 527/18-OA-2026").repaired
