@@ -14,8 +14,9 @@ letters (the connected ink inside its box).  Turned at least
 :data:`MIN_TURN` degrees against the page, the region around it — the
 keyword's line to the right and the lines just below it, in the keyword's
 own frame — is cut out levelled (:func:`ekte.stages.ocr_stamp.cut`) and read
-by Tesseract as one block; a reading with the keyword and a date in it joins
-the page's hOCR as a stamp block, as a framed stamp's does.  Its words carry
+by Tesseract as one block; of a reading with the keyword and a date in it, the
+lines with either (the page's text under the region was read by the page's pass)
+join the page's hOCR as a stamp block, as a framed stamp's do.  Its words carry
 Tesseract's confidence on the levelled cut-out; the date is checked like any
 other (not after intake, not before the document's own date).  Part of
 ``ocr.stamps``.
@@ -104,8 +105,12 @@ def _within(w: OcrWord, f: ocr_stamp.Stamp) -> bool:
     return math.hypot((w.box[0] + w.box[2]) / 2 - f.cx, (w.box[1] + w.box[3]) / 2 - f.cy) <= max(f.w, f.h) / 2
 
 
+def _text(line: list[tuple[str, int, tuple[int, ...]]]) -> str:
+    return " ".join(t for t, _c, _b in line)
+
+
 def _dated(lines: list[list[tuple[str, int, tuple[int, ...]]]]) -> bool:
-    text = "\n".join(" ".join(t for t, _c, _b in ln) for ln in lines)
+    text = "\n".join(_text(ln) for ln in lines)
     return bool(KEYWORD.search(text) and _DATE.search(text))
 
 
@@ -148,7 +153,7 @@ def stamp_words(hocr: str, im: Any, skew: float, api: Any,
             continue
         for unruled in (False, True):  # as it is; else with the page's rules taken out
             lines = _read(api, im, dpi, gray, region(w, *tilt), unruled)
-            if lines and _dated(lines[0]):
-                out.append(lines[0])
+            if lines and _dated(lines[0]):  # the stamp's own lines: the page's text under the region is read already
+                out.append([ln for ln in lines[0] if _DATE.search(_text(ln)) or KEYWORD.search(_text(ln))])
                 break
     return out
