@@ -291,16 +291,18 @@ def stamp_page(hocr: str, im: Any, skew: float, lang: str) -> tuple[str, int]:
     Tesseract's reading as it was)."""
     from tesserocr import PSM
 
+    from ekte.stages.ocr_stamp_words import KEYWORD, stamp_words
     from ekte.stages.tess_engine import _Handle
 
     try:
         dpi = float((im.info.get("dpi") or (300, 300))[0]) or 300.0
         gray = ink(im)
         stamps = find(gray, dpi, skew)
-        if not stamps:
+        if not stamps and not KEYWORD.search(hocr):
             return hocr, 0
         with _Handle(lang, int(PSM.SINGLE_BLOCK)) as api:
-            lines = read(api, im, dpi, stamps, gray)
+            lines = read(api, im, dpi, stamps, gray) if stamps else []
+            lines += stamp_words(hocr, im, skew, api, stamps)  # stamps without a frame, by their keyword
     except Exception as e:  # noqa: BLE001 - the page keeps Tesseract's reading
         log.warning("received-stamp reading skipped for a page: %s", type(e).__name__)
         return hocr, -1

@@ -17,7 +17,7 @@ from ekte.stages.extract.lexicon import (
 from ekte.stages.extract.captions import captions, spelled_out, unbracketed
 from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
 from ekte.stages.extract.continued import (
-    WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, with_house_numbers,
+    WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, town_rest, with_house_numbers,
 )
 from ekte.stages.extract.filenumber import file_label, numbered
 from ekte.stages.extract.grid import grid_candidates, maker
@@ -345,6 +345,10 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 text = " ".join(w.text for w in right)
                 if h.label.field in ("anschrift", "strasse"):  # its number, PLZ and Ort in the next cell
                     text, rb.end = beside(row, right, text, h.label.field)
+                elif h.label.field in ("ort", "plz_ort"):  # "Neustadt a." | "d. Orla"
+                    k = next((i for i, c in enumerate(row.cells) if right[-1] in c), len(row.cells))
+                    text, rest = town_rest(row, k, right, text)
+                    rb.end = rest[-1].end
                 if h.label.field in ("anschrift",) + WRAPPING:
                     text, end = ort_below(rws, r, right, text, h.label.field)
                     rb.end = max(rb.end, end)

@@ -158,7 +158,7 @@ def type_ok(c: Cand) -> bool:
         return bool(_STREET.fullmatch(v))
     if f in ("ort", "gemarkung"):
         # in capitals ("BAD NEUSTADT A. D. SAALE") the town's spelling is a guess (see values.town_case)
-        return bool(_ORT.fullmatch(v)) and len(v) >= 2 and not (f == "ort" and all_caps(v))
+        return bool(_ORT.fullmatch(v)) and len(v) >= 2 and not (f == "ort" and all_caps(v)) and not V.CUT_TOWN.search(v)
     if f == "aktenzeichen":
         if c.source == "pattern":  # found by the profile's own file-number patterns
             return True

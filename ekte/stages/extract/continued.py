@@ -72,6 +72,8 @@ def beside(row: Row, ws: list[Word], text: str, field: str) -> tuple[str, int]:
     a street without a number, an address with a street and no PLZ; only a house number, a PLZ and
     an Ort.  (text, end offset)"""
     k = next((i for i, c in enumerate(row.cells) if ws[-1] in c), len(row.cells))
+    text, ws = town_rest(row, k, ws, text)
+    k = next((i for i, c in enumerate(row.cells) if ws[-1] in c), len(row.cells))
     nxt = next((c for c in row.cells[k + 1:] if any(ch.isalnum() for w in c for ch in w.text)), None)
     if nxt is None:
         return text, ws[-1].end
@@ -80,8 +82,27 @@ def beside(row: Row, ws: list[Word], text: str, field: str) -> tuple[str, int]:
         return text + " " + t, nxt[-1].end
     if field == "anschrift" and not re.search(r"\d{5}", text) and re.search(r"\D\s?\d{1,4}\s?[a-zA-Z]?\W*$", text) \
             and re.fullmatch(r"(?:D\s?-\s?)?\d{5}\s+[^\W\d_][^\d:,;]{1,40}", t):
-        return text.rstrip(" :·,;-–") + ", " + t, nxt[-1].end
+        t, rest = town_rest(row, row.cells.index(nxt), nxt, t)
+        return text.rstrip(" :·,;-–") + ", " + t, rest[-1].end
     return text, ws[-1].end
+
+
+#: a town's particle ("a.", "i.", "d.", "am", "an der") at a value's end: the name goes on
+_PARTICLE_END = re.compile(r"\s[a-zäöü]{1,3}\.?$")
+_TOWN_PART = re.compile(r"[a-zäöü]{1,3}\.?|[A-ZÄÖÜ(][^\W\d_]*[.)]?")
+
+
+def town_rest(row: Row, k: int, ws: list[Word], text: str) -> tuple[str, list[Word]]:
+    """A town's name cut after a particle where a scan's ink-tight word boxes made the gap wide ("07052
+    Neustadt a." | "d." | "Orla"): the next cells of the row while the text ends in a particle and each
+    is a particle or one name word, at most two character widths away.  (text, the value's words)"""
+    ws = list(ws)
+    for cell in row.cells[k + 1:]:
+        if not _PARTICLE_END.search(text) or len(cell) != 1 or not _TOWN_PART.fullmatch(cell[0].text) \
+                or cell[0].x0 - ws[-1].x1 > 2.5 * max(cell[0].char_w, ws[-1].char_w, 0.2 * ws[-1].h):
+            break
+        text, ws = text + " " + cell[0].text, ws + cell
+    return text, ws
 
 
 def iban_tail(rws: list[Row], r: int, ws: list[Word], text: str) -> tuple[str, int]:

@@ -20,7 +20,11 @@ from ekte.stages.extract.lexicon import words_role
 MAX_PROSE = 20_000
 _W = r"[^\W\d_][\w\-']*"
 _NAMES = rf"({_W}(?:[ \t]+{_W}){{1,3}})"
-_BORN = r"(?:geboren|geb\.)\s+(?:am\s+)?(?=\d)"
+#: as Tesseract reads a filled-in gap: the blank's underline as "_" before the value, a space before the
+#: comma after it (the value and the comma in different fonts) — "Ich, _ Sandra Nguyen , geboren am _ 04.05.1971"
+_BLANK = r"(?:_+[ \t]+)?"
+_COMMA = r"[ \t]?,"
+_BORN = rf"(?:geboren|geb\.)\s+(?:am\s+)?{_BLANK}(?=\d)"
 _HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/–]\s?\d{1,4}\s?[a-zA-Z]?)?"
 #: running text written for someone else: the writer's own data are not the applicant's for sure
 FOR_OTHERS = re.compile(r"(?i)\b(?:für\s+(?:meine[nrm]?|unsere[nrm]?|Frau|Herrn|das\s+Kind)\b|i\.\s?A\.|im\s+Auftrag|"
@@ -34,17 +38,17 @@ _SIGNS_FOR_OTHERS = re.compile(r"(?i)\bfür\s+(?:meine[nrm]?|unsere[nrm]?|Frau|H
                                r"\bin\s+Vollmacht\b|\bunsere[rs]?\s+Mandant|\bMandant(?:in|schaft)\b")
 #: the writer signs for a club or company ("namens und im Auftrag des Vereins"): its chair
 _SIGNS_FOR_BODY = re.compile(r"(?i)\b(?:namens|im\s+Auftrag)\s+(?:und\s+im\s+Auftrag\s+)?(?:des|der|unseres|unserer)\b")
-_I_NAME = re.compile(rf"\b[Ii]ch,\s+{_NAMES},")
+_I_NAME = re.compile(rf"\b[Ii]ch,\s+{_BLANK}{_NAMES}{_COMMA}")
 #: the person a sentence is about: a title or "Kind" before the name, the birth date after it
-_ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAMES},?\s+{_BORN}")
+_ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAMES}(?:{_COMMA})?\s+{_BORN}")
 _BORN_AT = re.compile(rf"\b{_BORN}", re.I)
 _I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
-#: (the comma after the house number also as OCR reads it: "Birkenallee 25. 12004 Bad Quellenau")
-_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})[,.]\s+"
+#: (the comma after the house number also as OCR reads it: "Birkenallee 25. 12004 Bad Quellenau", "Talstr. 10 ,")
+_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+{_BLANK}([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})[ \t]?[,.]\s+"
                     r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n(?!\()[^,\n]{1,20}(?=,))?)")
 #: the same, Ort first: "wohnhaft 38749 Sankt Ottilien am Forst, Weidenring 81a"
-_LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+([\dOoIlSB]{{5}})\s+"
-                              rf"([^,\n\d]{{2,40}}),\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})(?=[,.;]|\s)")
+_LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+{_BLANK}([\dOoIlSB]{{5}})\s+"
+                              rf"([^,\n\d]{{2,40}}?){_COMMA}\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})(?=[,.;]|\s)")
 #: the person a club's text names as its chair: "vertreten durch Rüdiger Dreesen"
 _CHAIR = re.compile(rf"\bvertreten\s+durch\s+(?:(?:den|die|Herrn|Frau|(?:1\.\s*)?Vorsitzende[nr]?)\s+)*{_NAMES}\b")
 #: (a mail client's display name also as "Nachname, Vorname": "Von: Böhme, Jens <j.boehme@…>")
@@ -105,7 +109,7 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
     own = "" if FOR_OTHERS.search(text) else "prose"
     m = _I_NAME.search(text)
     about = [a for a in _ABOUT.finditer(text)]
-    if m:
+    if m and not writer_part(text):  # ("Ich, <Name>, …, handelnd als Betreuer für …": the writer's name)
         out += _names(m, pno, "prose", own)
     elif about:
         persons = {re.sub(r"\s+", " ", a.group(1)) for a in about}

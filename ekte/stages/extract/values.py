@@ -161,14 +161,26 @@ def parse_address(raw: str) -> dict[str, str]:
     return out
 
 
+#: the running text's "in" before a street ("wohnhaft in ___"), in one cell with it where a scan's
+#: OCR lost the gap between them: "in Erzgebirgsweg 88b" — cut off, never sure (repaired)
+_IN_STREET = re.compile(r"in\s+(?=[A-ZÄÖÜ])")
+
+
 def v_strasse(raw: str) -> Parsed | None:
     v = strip_debris(raw)
+    cut = _IN_STREET.match(v)
+    v = v[cut.end():] if cut else v
     if not v:
         return None
     a = parse_address(v)
     if "strasse" in a:
-        return Parsed(a["strasse"])
+        return Parsed(a["strasse"], repaired=bool(cut))
     return Parsed(v, ok=False)
+
+
+#: a town's name never ends in a small particle ("Neustadt a.", "Frankfurt am"): cut where a scan's wide word
+#: gap split its cell — never sure (``checks.type_ok``)
+CUT_TOWN = re.compile(r"\s[a-zäöü]{1,3}\.?$")
 
 
 def v_plz(raw: str) -> Parsed | None:
@@ -292,17 +304,23 @@ _AZ_TOKEN = re.compile(r"[\w./\-–]{1,24}")
 _AZ_DATED = re.compile(r"(?<=\S)(?:,\s*|\s+)\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})$")
 
 
+#: the label's remark in brackets with its end run into the value, as a scan's OCR glues them:
+#: "(bitte angebe527/18-OA-2026" (the remark's "n)" read as the value's first character, or lost)
+_GLUED_REMARK = re.compile(r"\((?:[a-zäöü]+\s)*[a-zäöü]{2,}(?=[A-Z0-9])")
+
+
 def v_aktenzeichen(raw: str) -> Parsed | None:
     """An Aktenzeichen as the token sequence to the end of its value
     ("AB 3 - 12.10 - 1234/25", "S 55 - 1111/2025", "632-1234/2025/Bau")."""
     v = _AZ_STOP.sub("", strip_debris(raw)).strip(" .,;")
-    v = _AZ_DATED.sub("", v)  # "… vom" / "53.1 - IfSG - 8423/25, 23.3.2025", "… 7111/26 03.06.26": the letter's date
+    glued = _GLUED_REMARK.match(v)  # a label's remark run into the value by OCR: cut, never sure
+    v = _AZ_DATED.sub("", v[glued.end():] if glued else v)  # "… vom" / "53.1 - IfSG - 8423/25, 23.3.2025", "… 7111/26 03.06.26": the letter's date
     if not any(c.isdigit() for c in v):
         return None  # "Ihr Zeichen, Ihre Nachricht vom": the rest of a label, no file number
     tokens = v.split(" ")
     ok = (len(tokens) <= 8 and len(v) <= 40 and all(_AZ_TOKEN.fullmatch(t) for t in tokens)
           and any(c.isdigit() for c in v) and not parse_date(v) == v)
-    return Parsed(v, ok=ok)
+    return Parsed(v, ok=ok, repaired=bool(glued))
 
 
 def aktenzeichen_from_patterns(patterns: list[re.Pattern[str]]) -> Callable[[str], Parsed | None]:
