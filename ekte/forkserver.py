@@ -37,9 +37,10 @@ from typing import Any
 #: first document otherwise, and a worker is replaced every 50 tasks)
 PRELOAD = ["ekte.forkquiet", "ekte.pipeline.workers", "pikepdf", "pikepdf.pdfa", "pypdfium2", "fontTools.ttLib", "re2",
            "regex", "ekte.warm"]
-#: what the coordinator itself imports only when it archives the first document
-#: (pikepdf's PDF/A module for the XMP: 0.2–0.4 s, jsonschema and fontTools with it)
-COORDINATOR_LATE = ("pikepdf.pdfa",)
+#: what the coordinator itself imports only when it archives the first document: pikepdf, for the XMP
+#: of a copy whose properties changed after the worker — not its PDF/A module (the validator, jsonschema,
+#: fontTools: ≈ 0.2 s CPU), which a trusted copy does without (``archive.pdfa_save_kwargs``, issue 12)
+COORDINATOR_LATE = ("pikepdf",)
 #: the signal that asks a lazy fork server for its OCR warm-up (ekte.warm installs the handler)
 WARM_SIGNAL = signal.SIGUSR1
 #: environment of the fork server: load OCR's part only when signalled; the file naming the language

@@ -39,6 +39,58 @@ def test_a_run_imports_no_worker_library_in_the_coordinator(tmp_path):
     assert out["loaded"] == []
 
 
+def test_born_digital_runs_archive_without_pikepdf_s_validator_in_the_coordinator(tmp_path, born_digital):
+    """Born-digital documents, some with an Aktenzeichen assigned after the
+    worker (their XMP rewritten by the coordinator): the coordinator never
+    imports pikepdf's PDF/A module (≈ 0.2 s CPU), and every archived copy,
+    rewritten or not, passes pikepdf's validator."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in sorted(born_digital[0].glob("*.pdf"))[:6]:
+        (inbox / p.name).write_bytes(p.read_bytes())
+    # before_archive changes every other document's Aktenzeichen (as an assigned one does): its XMP is rewritten
+    (tmp_path / "az_change.py").write_text(
+        "from ekte.hookspecs import hookimpl\n"
+        "@hookimpl\n"
+        "def ekte_process(point, document, profile):\n"
+        "    az = document.fields.get('aktenzeichen')\n"
+        "    if point == 'before_archive' and az is not None and int(document.sha256, 16) % 2:\n"
+        "        az.value = 'AZ 7/2026 <&> \u00fc'\n")
+    code = (
+        "import json, sys\n"
+        "from ekte import api\n"
+        f"r = api.ingest([{str(inbox)!r}], workdir={str(tmp_path / 'wd')!r}, jobs=2, plugins=['az_change'])\n"
+        "print(json.dumps({'docs': [[d.status.value, d.archive_path] for d in r.documents],\n"
+        "                  'pdfa': 'pikepdf.pdfa' in sys.modules}))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                       env=env)
+    assert p.returncode in (0, 1), p.stderr[-2000:]
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    assert out["pdfa"] is False
+    import pikepdf
+
+    from ekte.stages.pdfa import validate_written
+
+    rewritten = []
+    for status, path in out["docs"]:
+        if status == "archived":
+            assert validate_written(Path(path) / "document.pdf", "2b").passed, path
+            with pikepdf.open(Path(path) / "document.pdf") as pdf:
+                rewritten.append(pdf.open_metadata()["pdf:Keywords"].endswith("AZ 7/2026 <&> \u00fc"))
+    assert set(rewritten) == {True, False}  # rewritten by the coordinator, and copied as the worker wrote it
+
+
+def test_pdfa_2b_save_settings_held_by_ekte_are_pikepdf_s():
+    import pikepdf.pdfa
+
+    from ekte.stages.archive import pdfa_save_kwargs
+
+    assert pdfa_save_kwargs("2b") == pikepdf.pdfa.resolve_save_kwargs("2b")
+    assert pdfa_save_kwargs("3b") == pikepdf.pdfa.resolve_save_kwargs("3b")
+
+
 def test_missing_tools_are_named_without_ocrmypdf(tmp_path, monkeypatch):
     from ekte.stages.ocr import check_dependencies
 

@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import shutil
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -57,6 +58,9 @@ class Coordinator:
         self.deferred: list[_Deferred] = []
         self.abandoned: list[WorkItem] = []
         self.splits = Splits(session, executor, self.inflight)  # long scans in page ranges
+        #: admits more work items while the executor has room (set by ``runs.feed``): called between the
+        #: documents of a batch, so that a worker that finished meanwhile finds its next task queued
+        self.refill: Callable[[], None] | None = None
         # no task ahead of the workers (executor.PREFETCH) with a connector that exports
         # documents in groups: a document claimed but waiting in the queue makes another
         # process resume parts whose group it then completes, and both report them archived
@@ -118,29 +122,43 @@ class Coordinator:
         return len(ready)
 
     def _settle(self, results: list[tuple[WorkTask, WorkResult]], ready: list[tuple[Document, WorkItem]]) -> None:
-        for task, res in results:
-            item, doc = self.inflight.pop(task.task_id, (None, task.document))
-            try:
-                if item is None:
-                    continue
-                if res.failure in (CRASHED, TIMEOUT) and self._again(task, res, item, doc):
-                    continue
-                if res.split and self.executor.stopping:  # prepared for page ranges, but ekte is stopping
-                    res.failure = ABANDONED
-                if res.failure == ABANDONED:
-                    self.session.j.release(doc_key(doc.sha256))
-                    self.admission.settled(doc, item)
-                    self.splits.drop(doc.id)
-                    self._give_back(item)
-                    continue
-                whole = self.splits.settle(task, res, item)
-                if whole is None:  # a long scan still in page ranges
-                    continue
-                settled = steps.finish(self.session, item, whole)
-            finally:
-                if task.scratch:
-                    self.session.discard(task.scratch)
-            ready.append((settled, item))
+        """Settle *results* one by one; after each, the executor is asked
+        (without waiting) for what finished meanwhile, which joins this
+        batch — and a worker that finished gets its next task then, not
+        after the whole batch (issue 12: while the coordinator settled —
+        archive folder, syncs — a finished worker waited ≈ 20 % of a
+        born-digital run for its next task)."""
+        pending = deque(results)
+        while pending:
+            self._settle_one(*pending.popleft(), ready)
+            if not self.executor.stopping:
+                pending.extend(self.executor.poll(0))
+                if self.refill is not None:
+                    self.refill()
+
+    def _settle_one(self, task: WorkTask, res: WorkResult, ready: list[tuple[Document, WorkItem]]) -> None:
+        item, doc = self.inflight.pop(task.task_id, (None, task.document))
+        try:
+            if item is None:
+                return
+            if res.failure in (CRASHED, TIMEOUT) and self._again(task, res, item, doc):
+                return
+            if res.split and self.executor.stopping:  # prepared for page ranges, but ekte is stopping
+                res.failure = ABANDONED
+            if res.failure == ABANDONED:
+                self.session.j.release(doc_key(doc.sha256))
+                self.admission.settled(doc, item)
+                self.splits.drop(doc.id)
+                self._give_back(item)
+                return
+            whole = self.splits.settle(task, res, item)
+            if whole is None:  # a long scan still in page ranges
+                return
+            settled = steps.finish(self.session, item, whole)
+        finally:
+            if task.scratch:
+                self.session.discard(task.scratch)
+        ready.append((settled, item))
 
     def _again(self, task: WorkTask, res: WorkResult, item: WorkItem, doc: Document) -> bool:
         """A worker crashed (or ran over its time limit): counted in the

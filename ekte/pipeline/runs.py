@@ -168,7 +168,8 @@ def quietly(fn: Any) -> None:
 def feed(coord: Coordinator, files: list[Path], staging: Path | None, source: Any | None) -> None:
     """Admit the inputs as workers become free; wait for the rest."""
     queue = deque(files)
-    while queue.extend(coord.admission.again()) or queue or coord.busy:  # again: replaced while read, once more
+
+    def admit() -> None:
         while queue and coord.free:
             path = queue.popleft()
             if staging is None:
@@ -180,7 +181,14 @@ def feed(coord: Coordinator, files: list[Path], staging: Path | None, source: An
                 coord.handle(o)
             for it in items:
                 coord.offer(it)
-        coord.step(0.2)
+
+    coord.refill = admit  # also between the documents of a batch being settled (Coordinator._settle)
+    try:
+        while queue.extend(coord.admission.again()) or queue or coord.busy:  # again: replaced while read, once more
+            admit()
+            coord.step(0.2)
+    finally:
+        coord.refill = None
 
 
 class Mover:
