@@ -262,10 +262,11 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
         from ekte.stages import ocr_refine, ocr_stamp
 
         if _settings.refine:
-            from ekte.stages import ocr_found
+            from ekte.stages import ocr_found, ocr_rec
 
             hocr, facts["refined"] = ocr_refine.refine_page(hocr, im)
             hocr, facts["found_lines"] = ocr_found.find_page(hocr, im)
+            ocr_rec.release()  # (unless a run of scans keeps it: ocr_rec.keep)
         if _settings.stamps:
             hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
