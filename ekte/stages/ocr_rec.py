@@ -102,6 +102,11 @@ def release() -> None:
     procmem.trim()
 
 
+def trim() -> None:
+    """The heap's freed pages given back after a page (:func:`ekte.procmem.trim`)."""
+    procmem.trim()
+
+
 def _axis(n_out: int, n_in: int, clamp: bool) -> tuple[Any, Any, Any, Any]:
     """OpenCV's bilinear sampling along one axis: the two source indexes of
     each output pixel and their weights in 1/2048 (float32 positions as
