@@ -97,6 +97,12 @@ def release() -> None:
         # the worker is replaced
         gc.freeze()
         _frozen["modules"] = len(sys.modules)
+    trim()
+
+
+def trim() -> None:
+    """Give the heap's free pages back to the system (``malloc_trim``; nothing else, so
+    it may be called in the middle of a task)."""
     libc = _libc()
     if libc is not None and hasattr(libc, "malloc_trim") and os.environ.get("EKTE_MALLOC_TUNING", "1") != "0":
         libc.malloc_trim(0)

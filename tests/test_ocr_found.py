@@ -129,3 +129,26 @@ def test_components_strip_by_strip_are_the_whole_pages():
     strips = sorted(tuple(int(v) for v in c) for c in ocr_found._components(ink, tall) if c[3] <= tall - 2)
     assert strips == whole
     assert any(c[1] < s <= c[1] + c[3] and c[3] >= 60 for c in strips)  # the ∩ and ∪ whole
+
+
+def test_flat_strokes_dropped_strip_by_strip_as_on_the_whole_page():
+    """_drop_flat opens the ink strip by strip (memory, issue 12): the same pixels as
+    opening the whole page at once — rules and dashes across a strip's edge, thick
+    strokes beside them, pages not a whole number of strips high, at several dpi."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    for dpi in (150, 300, 400):
+        h = 3 * ocr_found.STRIP + int(rng.integers(1, 200))
+        ink = (rng.random((h, 700)) < 0.25).astype(np.uint8)
+        for _ in range(40):  # rules, dashes and blocks, some on a strip's edge
+            y, x = int(rng.integers(0, h)), int(rng.integers(0, 700))
+            ink[y:y + int(rng.integers(1, 14)), x:x + int(rng.integers(5, 250))] = 1
+        for y in (ocr_found.STRIP - 2, 2 * ocr_found.STRIP):
+            ink[y:y + 3, 50:600] = 1
+        flat = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, round(dpi / 12)), 1)))
+        thin = cv2.morphologyEx(flat, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(2, round(dpi / 60)))))
+        whole = ink - flat + thin
+        ocr_found._drop_flat(ink, dpi)
+        assert np.array_equal(ink, whole) and 0 < int(whole.sum()) < int((flat + ink).sum())

@@ -140,3 +140,17 @@ def test_the_model_is_loaded_once_per_process(crops, monkeypatch):
     assert chars[0] == "blank" and chars[-1] == " " and "ß" in chars and len(chars) == 18710
     opts = sess.get_session_options()
     assert opts.intra_op_num_threads == 1 and not opts.enable_cpu_mem_arena and not opts.enable_mem_pattern
+
+
+def test_the_session_is_released_after_a_page_only_when_not_kept(crops, monkeypatch):
+    """A worker whose last task did no OCR (a scan among born-digital documents) drops
+    the session after the page (issue 12: memory); in a run of scans it stays.  The
+    reads are the same either way."""
+    first = ocr_rec.recognise(crops[:3])
+    monkeypatch.setattr(ocr_rec, "keep", True)
+    ocr_rec.release()
+    assert ocr_rec.session.cache_info().currsize == 1
+    monkeypatch.setattr(ocr_rec, "keep", False)
+    ocr_rec.release()
+    assert ocr_rec.session.cache_info().currsize == 0
+    assert ocr_rec.recognise(crops[:3]) == first

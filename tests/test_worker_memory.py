@@ -33,8 +33,8 @@ print(json.dumps({"before": before, "after": rss()}))
 """
 
 
-def _run(code: str, **env: str) -> dict:
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+def _run(code: str, *args: object, **env: str) -> dict:
+    p = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, timeout=300,
                        env=dict(os.environ, **env))
     assert p.returncode == 0, p.stderr[-2000:]
     return json.loads(p.stdout.strip().splitlines()[-1])
@@ -57,3 +57,52 @@ def test_the_forkserver_preload_loads_a_first_tasks_modules_and_the_language():
     assert out["numpy"] and out["fpdf"]
     out = _run(code, EKTE_WARM_LANGUAGE="xxx")  # a language without data: noted, nothing raised
     assert out["missing"] == ["tesseract:xxx"] and out["handles"] == 0, out
+
+
+_SERVE = r"""
+import hashlib, json, sys
+from ekte.model import Document
+from ekte.pipeline import workers
+from ekte.pipeline.tasks import WorkerSetup, WorkTask
+from ekte.profile import load_profile
+from ekte.stages import ocr_rec
+from ekte.stages.ocr import OcrParams
+
+scratch, files = sys.argv[1], sys.argv[2:]
+pages, real = [], ocr_rec.release
+def release():  # after each scan page's recogniser: whether it was kept, and whether it is still loaded
+    real()
+    pages.append([ocr_rec.keep, ocr_rec.session.cache_info().currsize])
+ocr_rec.release = release
+
+class Conn:  # the coordinator's end of the pipe
+    def __init__(self, tasks): self.tasks, self.sent = tasks + [None], []
+    def recv(self): return self.tasks.pop(0)
+    def send(self, res): self.sent.append(res)
+
+def task(i, f):
+    raw = open(f, "rb").read()
+    doc = Document(sha256=hashlib.sha256(raw).hexdigest(), source=f, size=len(raw), media_type="application/pdf")
+    return WorkTask(f"t{i}", doc, f, scratch=f"{scratch}/s{i}")
+
+prof = load_profile()
+conn = Conn([task(i, f) for i, f in enumerate(files)])
+workers.serve(WorkerSetup(prof, (), scratch, OcrParams.from_profile(prof)), conn, 0)
+print(json.dumps({"ok": [r.ok for r in conn.sent], "pages": pages}))
+"""
+
+
+def test_a_scan_after_born_digital_work_gives_the_recogniser_back_a_run_of_scans_keeps_it(tmp_path, born_digital):
+    """The real worker loop over real documents (issue 12): a scan's page after a task that
+    did no OCR drops the recogniser's session once read (its worker is replaced after a lone
+    scan anyway; what the page does after it runs ~27 MB lower); the next scan, after a scan,
+    keeps it (a run of scans would load it again for every page)."""
+    import generate
+
+    scans = generate.generate(tmp_path / "scans", per_type=1, formats=["scanpdf"], seed=43, doctypes=["bauantrag"])
+    scan = sorted((tmp_path / "scans").glob("*.pdf"))
+    assert scans and scan
+    born = sorted(born_digital[0].glob("*.pdf"))[0]
+    out = _run(_SERVE, tmp_path / "w", born, scan[0], scan[0])
+    assert out["ok"] == [True, True, True], out
+    assert out["pages"] == [[False, 0], [True, 1]], out

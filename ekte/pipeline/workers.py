@@ -33,7 +33,7 @@ from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, W
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake, office, pages, sanitize, xmp
+from ekte.stages import intake, ocr_rec, office, pages, sanitize, xmp
 from ekte.stages.layout import page_words
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
@@ -387,10 +387,10 @@ def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
             return
         if task is None:
             return
-        if ctx is None:
-            res = WorkResult(task.task_id, task.document, error=ErrorInfo("internal_error", broken, "ocr"))
-        else:
-            res = run_task(ctx, task)
+        res = (run_task(ctx, task) if ctx is not None
+               else WorkResult(task.task_id, task.document, error=ErrorInfo("internal_error", broken, "ocr")))
+        # the recogniser stays loaded in a run of scans; after a task without OCR, a page gives it back
+        ocr_rec.keep = res.part is not None or bool(res.document is not None and (res.document.ocr or {}).get("ocr_pages"))
         try:
             conn.send(res)
         except OSError:  # the coordinator is gone (killed): the journal and the next run have the document

@@ -46,27 +46,48 @@ _LINE_START = re.compile(r"<span class='ocr_(?:line|header|caption|textfloat)' i
 
 def _blobs(image: Any, boxes: list[tuple[int, int, int, int]], dpi: float) -> list[tuple[int, int, int, int]]:
     """Boxes (left, top, right, bottom) of the blobs of ink outside *boxes* of a
-    letter's size at *dpi*.  Lean on memory (issue 12): the page's arrays are
-    8-bit and changed in place, the components labelled strip by strip."""
+    letter's size at *dpi*.  Lean on memory (issue 12): one page-sized array, 8-bit
+    and changed in place; the threshold, the opening and the labelling strip by strip."""
     import cv2
     import numpy as np
 
-    grey = image if image.mode == "L" else image.convert("L")
-    _t, ink = cv2.threshold(np.asarray(grey), INK - 1, 1, cv2.THRESH_BINARY_INV)  # 1 where darker than INK
-    del grey
+    ink = np.empty((image.height, image.width), dtype=np.uint8)
+    for s in range(0, image.height, STRIP):  # strip by strip: no grey copy nor array of the whole page
+        part = image.crop((0, s, image.width, min(image.height, s + STRIP)))
+        grey = np.asarray(part if part.mode == "L" else part.convert("L"))
+        ink[s:s + grey.shape[0]] = cv2.threshold(grey, INK - 1, 1, cv2.THRESH_BINARY_INV)[1]  # 1 where darker than INK
     pad = max(2, round(dpi / 100))
     for left, top, right, bottom in boxes:
         ink[max(0, top - pad):bottom + pad, max(0, left - pad):right + pad] = 0
-    # rules and dashed lines: long flat runs of ink opened away (a dash is 1-4 px high)
-    flat = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, round(dpi / 12)), 1)))
-    thin = cv2.morphologyEx(flat, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(2, round(dpi / 60)))))
-    np.subtract(ink, flat, out=ink)  # thin lies within flat within ink: ink - flat + thin drops
-    np.add(ink, thin, out=ink)  # the flat strokes that are not thick ones
-    del flat, thin
+    _drop_flat(ink, dpi)
     lo, hi = dpi * 0.025, dpi * 0.35  # a letter's height: ~2 mm (an x-height of small print) to ~9 mm
     return [b for x, y, w, h, area in _components(ink, int(hi) + 2)
             if not (h < lo or h > hi or w > dpi * 4 or area < (dpi / 60) ** 2)
             for b in [(int(x), int(y), int(x + w), int(y + h))]]
+
+
+def _drop_flat(ink: Any, dpi: float) -> None:
+    """Rules and dashed lines out of *ink* (in place): long flat runs of ink opened
+    away (a dash is 1-4 px high), the thick strokes among them kept.  Strip by
+    strip (issue 12: two more page-sized arrays were ~17 MB at 300 dpi): each strip
+    is opened with ``2 * tall`` rows of the unchanged page above and below it, so
+    its rows come out as when the whole page is opened at once."""
+    import cv2
+    import numpy as np
+
+    wide = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, round(dpi / 12)), 1))
+    tall = max(2, round(dpi / 60))
+    high = cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall))
+    halo, rows, above = 2 * tall, ink.shape[0], None  # above: the rows over the strip as they were
+    for s in range(0, rows, STRIP):
+        e = min(rows, s + STRIP)
+        part = ink[s:min(rows, e + halo)] if above is None else np.concatenate((above, ink[s:min(rows, e + halo)]))
+        top = 0 if above is None else above.shape[0]
+        flat = cv2.morphologyEx(part, cv2.MORPH_OPEN, wide)
+        thin = cv2.morphologyEx(flat, cv2.MORPH_OPEN, high)
+        above = ink[max(0, e - halo):e].copy()
+        # thin lies within flat within ink: ink - flat + thin drops the flat strokes that are not thick ones
+        ink[s:e] = part[top:top + e - s] - flat[top:top + e - s] + thin[top:top + e - s]
 
 
 def _components(ink: Any, tall: int) -> list[tuple[int, int, int, int, int]]:

@@ -41,6 +41,12 @@ BATCH_PIXELS = 960
 #: buffer freed and serves the next ones from a heap that only grows: one process, 9 family3
 #: pages, peak above the resting size 91-119 MB -> 46-48 MB)
 MMAP_FROM = 1 << 20
+#: whether a page's session stays loaded for the next page (:func:`release`); a worker sets it
+#: after each task: False after a task that did no OCR — a scan among born-digital documents, whose
+#: worker is replaced after it anyway (issue 12: what the page does after the recogniser — the
+#: stamp search, the text layer, the PDF/A — then runs ~27 MB lower); True in a run of scans, where
+#: loading it again would cost ~0.25 s a page
+keep = True
 #: ocr_refine reads a run of words wider than this (at 48 high) in pieces split between words
 MAX_WIDTH = 960
 #: and at most this many crops (RapidOCR's ``rec_batch_num``)
@@ -86,6 +92,19 @@ def session() -> tuple[Any, list[str]]:
     procmem.mmap_from(MMAP_FROM)
     chars = sess.get_modelmeta().custom_metadata_map["character"].splitlines()
     return sess, ["blank", *chars, " "]
+
+
+def release() -> None:
+    """Drop the session after a page unless :data:`keep` (its memory given back to the system)."""
+    if keep or session.cache_info().currsize == 0:
+        return
+    session.cache_clear()
+    procmem.trim()
+
+
+def trim() -> None:
+    """The heap's freed pages given back after a page (:func:`ekte.procmem.trim`)."""
+    procmem.trim()
 
 
 def _axis(n_out: int, n_in: int, clamp: bool) -> tuple[Any, Any, Any, Any]:

@@ -31,6 +31,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ekte.stages.gridlines import STRIP
+
 #: a frame's sides, millimetres: (shorter, longer) at least / at most
 MIN_MM = (6.0, 20.0)
 MAX_MM = (45.0, 110.0)
@@ -174,21 +176,29 @@ def find(gray: Any, dpi: float, page_angle: float = 0.0) -> list[Stamp]:
 def ink(image: Any) -> Any:
     """The page as greyscale for reading a stamp: on a colour page the
     coloured ink dark and everything grey (black text, paper) light
-    (255 - 2 × saturation, at least 0).  In 8 bits, one plane at a time
-    (issue 12: a 300-dpi colour page's ink was made through 16-bit copies
-    of all three planes — a worker's peak of its scan, ~100 MB above
-    resting; now ~45 MB, the same values)."""
+    (255 - 2 × saturation, at least 0).  In 8 bits, strip by strip into
+    one page-sized array (issue 12: a 300-dpi colour page's ink was made
+    through 16-bit copies of all three planes, ~100 MB above resting, then
+    through an 8-bit copy of them, ~45 MB; now ~10 MB, the same values)."""
     import numpy as np
 
     if image.mode == "L":
         return np.asarray(image)
-    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    sat = rgb.max(axis=2)
-    sat -= rgb.min(axis=2)  # (the largest channel minus the smallest: never below 0)
-    del rgb
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    sat = _by_strips(rgb, lambda part: np.ptp(np.asarray(part), axis=2))  # the largest channel minus the smallest
     if np.count_nonzero(sat > 80) / sat.size < 0.0005:  # a grey page kept in RGB
-        return np.asarray(image.convert("L"))
-    return np.frombuffer(_INK, dtype=np.uint8)[sat]
+        return _by_strips(rgb, lambda part: np.asarray(part.convert("L")))
+    return np.take(np.frombuffer(_INK, dtype=np.uint8), sat, out=sat)
+
+
+def _by_strips(image: Any, fn: Any) -> Any:
+    """A page-sized 8-bit array made strip by strip: *fn* of each strip of *image*."""
+    import numpy as np
+
+    out = np.empty((image.height, image.width), dtype=np.uint8)
+    for y in range(0, image.height, STRIP):
+        out[y:y + STRIP] = fn(image.crop((0, y, image.width, min(image.height, y + STRIP))))
+    return out
 
 
 #: 255 - 2 × saturation, at least 0, for every 8-bit saturation

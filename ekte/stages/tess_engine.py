@@ -259,15 +259,15 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
                     best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
     conf, hocr, text, (orient, skew, _ltr) = best
     if orient == 0:  # an upright page: its unsure words and its received stamps read again
-        from ekte.stages import ocr_refine, ocr_stamp
+        from ekte.stages import ocr_found, ocr_rec, ocr_refine, ocr_stamp
 
         if _settings.refine:
-            from ekte.stages import ocr_found
-
             hocr, facts["refined"] = ocr_refine.refine_page(hocr, im)
             hocr, facts["found_lines"] = ocr_found.find_page(hocr, im)
+            ocr_rec.release()  # (unless a run of scans keeps it: ocr_rec.keep)
         if _settings.stamps:
             hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
+        ocr_rec.trim()  # the page's freed buffers given back before OCRmyPDF writes and checks its PDF (~10 MB)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
     return hocr_doc, text, facts
