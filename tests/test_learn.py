@@ -121,6 +121,7 @@ WAFFEN = ["Landkreis Musterland", "Antrag auf Erteilung einer Waffenbesitzkarte 
           "Die Sachkunde habe ich nachgewiesen; Waffe und Munition werden sicher aufbewahrt."]
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 def test_uncertain_needed_field_goes_to_review_then_teaches_the_model(tmp_path):
     inbox = tmp_path / "in"
     inbox.mkdir()
@@ -171,6 +172,7 @@ def test_train_from_reviews_needs_accepted_reviews(tmp_path):
     assert p.returncode == 2 and "--from-reviews" in p.stderr
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 def test_train_from_reviews_says_when_nothing_could_be_learned(tmp_path):
     """fresh25 #5: the clerk's values are not among the candidates (a wording no label knows) — the
     model is not saved unchanged as if something was learned; the command says why and what helps."""

@@ -279,6 +279,7 @@ def test_orientation_check_off_leaves_the_page_as_scanned(tmp_path, params, shar
     assert _upright(out) == 180
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 def test_skewed_real_scan_deskewed_above_threshold_only(tmp_path, params, shared):
     import dataclasses
 
@@ -306,6 +307,7 @@ def test_level_scan_not_deskewed(tmp_path, params, shared):
     assert abs(page["skew_degrees"]) < params.deskew_threshold and not page["deskewed"]
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 def test_measured_angle_lands_in_metadata_json(tmp_path, shared):
     import json
 

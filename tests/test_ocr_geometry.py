@@ -145,6 +145,7 @@ def test_real_rotated_scans_turned_upright(name, turn, tmp_path, params, shared)
     assert cer(res["page_texts"][0], (shared / "realdocs/tesseract-test/phototest.txt").read_text()) < 0.05
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 @pytest.mark.parametrize("name", ["skew.pdf", "rotated_skew.pdf"])
 def test_real_skewed_scans_levelled_losslessly(name, tmp_path, params, shared):
     src = shared / "realdocs/ocrmypdf" / name

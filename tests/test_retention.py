@@ -300,6 +300,7 @@ def _same_prefix(data: bytes, doc_id: str) -> bytes:
     raise AssertionError("no such suffix")
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 def test_the_station_shows_a_deleted_trail_and_a_prefix_takes_the_live_document(tmp_path):
     """mend11: the station answered 404 for a deleted document's history (``ekte history`` shows its redacted
     trail), and ``GET /api/v1/documents/<prefix>`` took the deleted document where every other route and the

@@ -374,6 +374,7 @@ def test_users_commands_answer_in_german_too(tmp_path):
     assert "berta" not in en
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 def test_correction_rate_is_of_the_documents_a_clerk_accepted(tmp_path):
     """fresh30 G10: "Korrekturen je Feld … von geprüften" counted the documents still waiting in the
     Prüfkorb as checked (1 of 2 → 50 % where a clerk checked one and corrected it: 100 %)."""

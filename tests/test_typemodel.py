@@ -77,6 +77,7 @@ def test_model_file_is_private_and_keeps_no_words_of_reviewed_documents(reviewed
     assert not own & vocab
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 def test_a_worse_model_is_not_saved(tmp_path):
     """The guard: reviews that teach the wrong types make a model that classifies the
     check set worse than the rules alone — it is not written, and says why."""
@@ -94,6 +95,7 @@ def test_a_worse_model_is_not_saved(tmp_path):
     assert not good.get("refused") and ModelClassifier(path).info()["documents"] == len(typemodel.base_set(prof)[0]) + 1
 
 
+@pytest.mark.slow  # one of the slowest of `make test` (CI runs it in test-slow)
 def test_deleting_a_reviewed_document_marks_the_model_for_retraining(reviewed, tmp_path):
     wd0, docs, _p = reviewed
     wd = tmp_path / "wd"
