@@ -69,3 +69,13 @@ def fill_until_full(folder: Path) -> Path:
         except OSError as e:
             assert e.errno == errno.ENOSPC
     return filler
+
+
+def training_folder(folder: Path, types: tuple[str, ...]) -> Path:
+    """`ekte train DIR`'s layout from the bundled inbox's truth: DIR/<type>/<key>.txt for the given types."""
+    truth = json.loads((SAMPLES / "inbox.truth.json").read_text("utf-8"))
+    for k, t in truth.items():
+        if t["type"] in types:
+            (folder / t["type"]).mkdir(parents=True, exist_ok=True)
+            (folder / t["type"] / f"{k}.txt").write_text(t["text"], "utf-8")
+    return folder

@@ -295,13 +295,11 @@ def test_a_workdir_that_is_a_file_or_under_proc_is_a_usage_error(tmp_path, pdfs)
     assert blocked.read_text() == "not a folder"
 
 
-def test_status_and_stats_notice_a_damaged_journal(tmp_path, pdfs):
-    """fresh29 F12: pages of the journal overwritten where `status`/`stats` do not read: they answered as if
-    nothing were wrong (README: `ekte status` exits 75 when the journal is damaged — a monitoring check)."""
-    wd = tmp_path / "wd"
-    _clean(run_ekte("ingest", _inbox(tmp_path, pdfs, 2), "-w", wd), 0)
+def _damage_station_table(wd):
+    """Overwrite the pages of the journal's station table (login_failures), which status and stats do not
+    read, after the run ended (the journal checkpointed: its -wal/-shm files removed)."""
     for f in wd.glob("journal.sqlite-*"):
-        f.unlink()  # (checkpointed when the run ended)
+        f.unlink()
     journal = wd / "journal.sqlite"
     db = sqlite3.connect(journal)
     root = db.execute("SELECT rootpage FROM sqlite_master WHERE name='login_failures'").fetchone()[0]
@@ -309,7 +307,15 @@ def test_status_and_stats_notice_a_damaged_journal(tmp_path, pdfs):
     db.close()
     with open(journal, "r+b") as f:
         f.seek((root - 1) * page)
-        f.write(b"\xee" * page)  # the station's table, which neither command reads
+        f.write(b"\xee" * page)
+
+
+def test_status_and_stats_notice_a_damaged_journal(tmp_path, pdfs):
+    """fresh29 F12: pages of the journal overwritten where `status`/`stats` do not read: they answered as if
+    nothing were wrong (README: `ekte status` exits 75 when the journal is damaged — a monitoring check)."""
+    wd = tmp_path / "wd"
+    _clean(run_ekte("ingest", _inbox(tmp_path, pdfs, 2), "-w", wd), 0)
+    _damage_station_table(wd)  # a table neither status nor stats reads
     for args in (("status",), ("stats",)):
         p = run_ekte(*args, "-w", wd)
         _clean(p, 75)
@@ -323,16 +329,7 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
     p = run_ekte("ingest", "--json", _inbox(tmp_path, pdfs, 2), "-w", wd, "-o", "classify.threshold=0.999")
     _clean(p, 1)
     doc = json.loads(p.stdout)["documents"][0]["id"]
-    for f in wd.glob("journal.sqlite-*"):
-        f.unlink()
-    journal = wd / "journal.sqlite"
-    db = sqlite3.connect(journal)
-    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name='login_failures'").fetchone()[0]
-    page = db.execute("PRAGMA page_size").fetchone()[0]
-    db.close()
-    with open(journal, "r+b") as f:
-        f.seek((root - 1) * page)
-        f.write(b"\xee" * page)
+    _damage_station_table(wd)
     for args in (("review", "list"), ("review", "list", "--json"), ("review", "show", doc), ("history", doc),
                  ("verify",), ("export", "--all"), ("review", "accept", doc)):
         p = run_ekte(*args, "-w", wd)

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from helpers import SAMPLES, ingest_json, run_ekte
+from helpers import SAMPLES, ingest_json, run_ekte, training_folder
 from ekte import api
 from ekte.profile import load_profile
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel
@@ -86,11 +86,7 @@ def test_a_worse_field_model_is_not_saved(reviewed, monkeypatch):
 def test_a_folder_for_some_types_keeps_the_others(tmp_path):
     """G14: DIR with folders for 2 of the 9 types — the other 7 get ekte's base set, so a type
     without a folder is still classified (main: tierhaltung 0.49, review)."""
-    truth = json.loads((SAMPLES / "inbox.truth.json").read_text("utf-8"))
-    for k, t in truth.items():
-        if t["type"] in ("bauantrag", "kfz_zulassung"):
-            (tmp_path / "tr" / t["type"]).mkdir(parents=True, exist_ok=True)
-            (tmp_path / "tr" / t["type"] / f"{k}.txt").write_text(t["text"], "utf-8")
+    training_folder(tmp_path / "tr", ("bauantrag", "kfz_zulassung"))
     wd = tmp_path / "wd"
     wd.mkdir()  # train makes no working directory
     p = run_ekte("train", tmp_path / "tr", "-w", wd, check=0)
@@ -107,11 +103,7 @@ def test_train_makes_no_working_directory_and_speaks_json(tmp_path):
     """fresh30: `ekte train DIR -w MISSING` made the working directory; now refused as every command but
     ingest/watch/import-xdomea refuses one (one line, exit 2, --json: the error object); --json prints what
     was saved."""
-    truth = json.loads((SAMPLES / "inbox.truth.json").read_text("utf-8"))
-    for k, t in truth.items():
-        if t["type"] in ("bauantrag", "kfz_zulassung"):
-            (tmp_path / "tr" / t["type"]).mkdir(parents=True, exist_ok=True)
-            (tmp_path / "tr" / t["type"] / f"{k}.txt").write_text(t["text"], "utf-8")
+    training_folder(tmp_path / "tr", ("bauantrag", "kfz_zulassung"))
     wd = tmp_path / "wd"
     want = f"the working directory {wd} does not exist (check --workdir or $EKTE_HOME; ekte ingest or ekte watch make one)"
     p = run_ekte("train", tmp_path / "tr", "-w", wd)

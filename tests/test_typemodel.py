@@ -13,7 +13,7 @@ import stat
 import joblib
 import pytest
 
-from helpers import SAMPLES, ingest_json, run_ekte
+from helpers import SAMPLES, ingest_json, run_ekte, training_folder
 from ekte import typemodel, workdirs
 from ekte.profile import load_profile
 from ekte.stages.classify import ModelClassifier, default_model_path
@@ -121,11 +121,7 @@ def test_training_on_few_documents_per_type_warns_with_the_check_set_and_the_way
     """fresh31 H6: `ekte train` on one document per type said nothing, and the next ingest sent every
     document to review; now a warning on stderr (and "few" in --json) with the check set's score and
     which files to delete to go back."""
-    truth = json.loads((SAMPLES / "inbox.truth.json").read_text("utf-8"))
-    for k, t in truth.items():
-        if t["type"] in ("bauantrag", "kfz_zulassung"):
-            (tmp_path / "tr" / t["type"]).mkdir(parents=True, exist_ok=True)
-            (tmp_path / "tr" / t["type"] / f"{k}.txt").write_text(t["text"], "utf-8")
+    training_folder(tmp_path / "tr", ("bauantrag", "kfz_zulassung"))
     wd = tmp_path / "wd"
     wd.mkdir()
     p = run_ekte("train", tmp_path / "tr", "-w", wd, "--json", check=0)
