@@ -29,6 +29,8 @@ from ekte.stages import intake
 log = logging.getLogger("ekte")
 
 RETRY_DEFERRED = 0.5
+#: how long results that arrive while a batch is settled still join it (then the batch is synced and reported)
+BATCH_SECONDS = 1.0
 
 
 @dataclass
@@ -127,12 +129,16 @@ class Coordinator:
         batch — and a worker that finished gets its next task then, not
         after the whole batch (issue 12: while the coordinator settled —
         archive folder, syncs — a finished worker waited ≈ 20 % of a
-        born-digital run for its next task)."""
+        born-digital run for its next task).  Results join the batch for at
+        most BATCH_SECONDS: under a steady flow the batch still ends, so its
+        documents are made durable, reported and their originals moved."""
         pending = deque(results)
+        until = time.monotonic() + BATCH_SECONDS
         while pending:
             self._settle_one(*pending.popleft(), ready)
             if not self.executor.stopping:
-                pending.extend(self.executor.poll(0))
+                if time.monotonic() < until:
+                    pending.extend(self.executor.poll(0))
                 if self.refill is not None:
                     self.refill()
 

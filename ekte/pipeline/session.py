@@ -20,7 +20,7 @@ from typing import Any
 from ekte import fsutil
 from ekte import owner as owners
 from ekte import workdirs
-from ekte.errors import ConfigError, EnvironmentFailure, environment_failure
+from ekte.errors import ConfigError, EkteError, environment_failure
 from ekte.journal import JOURNAL_FILE, Journal, NewerSchema
 from ekte.pipeline.executor import LocalExecutor
 from ekte.pipeline.sweep import Sweeper
@@ -223,7 +223,8 @@ class Session:
 
     def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
         self.close()
-        if isinstance(exc, Exception) and not isinstance(exc, EnvironmentFailure):  # the journal failed under way:
+        if isinstance(exc, Exception) and not isinstance(exc, EkteError):  # the journal failed under way (ekte's own
+            # errors are classified already: a ConfigError's context may be an OSError, e.g. a refused TLS handshake)
             failure = environment_failure(exc, str(self.workdir))  # the line names the working directory's path
             if failure is not None:
                 raise failure from exc
