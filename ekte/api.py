@@ -329,8 +329,12 @@ def retention_due(*, profile: str | Profile | None = None, workdir: str | Path |
     """Documents whose retention period has ended (read-only)."""
     from ekte.evidence.retention import due
 
+    from ekte.workdirs import check_journal_intact
+
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    return due(Path(workdir) if workdir else default_workdir(), prof, as_of)
+    wd = Path(workdir) if workdir else default_workdir()
+    check_journal_intact(wd)  # quarantine states come from the journal: exit 75 as every reader (fresh32 F7)
+    return due(wd, prof, as_of)
 
 
 def journal_check(*, workdir: str | Path | None = None) -> dict:

@@ -31,6 +31,9 @@ def serve(*, host: str = "127.0.0.1", port: int = 8470, profile: str | Profile |
     if not (wd / JOURNAL_FILE).is_file() and not (wd / USERS_FILE).is_file():  # a mistyped -w: nobody could log in
         raise ConfigError(f"{wd} holds neither an ekte journal nor station users (check --workdir or $EKTE_HOME; "
                           "ekte users add or ekte ingest make one)")
+    from ekte.workdirs import check_journal_intact
+
+    check_journal_intact(wd)  # exit 75 as every reader, not a station answering from the pages still readable (fresh32 F1)
     _listen_check(host, port)
     return _serve(_profile(profile, overrides), wd, host=host,
                   port=port, connectors=connectors, plugins=plugins, proxy_header=proxy_header,

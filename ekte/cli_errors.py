@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from ekte.errors import ConfigError, ExitCode, MissingDependency, environment_failure
 from ekte.render import err
+from ekte.shown import visible
 
 
 def sigint_now() -> None:
@@ -101,7 +102,7 @@ def prefix(lang: str | None) -> str:
 
 def fail(code: int, message: str, lang: str | None = None) -> None:
     # One line, never wrapped at the terminal width: scripts grep for it (error:, or Fehler: before a German one).
-    err.print(f"[bold red]{prefix(lang)}:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]{prefix(lang)}:[/] {escape(visible(message))}", highlight=False, soft_wrap=True)
     LAST_ERROR[:] = [message]
     raise typer.Exit(code)
 
@@ -238,7 +239,7 @@ def run_main(app: Any) -> None:
             _closed_pipe()
         failure = environment_failure(e)
         if failure is not None:
-            err.print(f"[bold red]error:[/] {escape(failure.message)}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(visible(failure.message))}", highlight=False, soft_wrap=True)
             sys.exit(failure.exit_code)
         logging.getLogger("ekte").debug("internal error", exc_info=True)
         err.print(f"[bold red]error:[/] internal error ({type(e).__name__}); run again with -vv for details, "

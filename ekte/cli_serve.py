@@ -17,6 +17,7 @@ from ekte.cliopts import (ConnectorOpt, ExpectedOpt, JsonOpt, LangOpt, LogFormat
                           ProfileOpt, ServiceVerboseOpt, VerboseOpt, WorkdirOpt)
 from ekte.logs import setup_logging
 from ekte.render import out
+from ekte.shown import visible
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Document id (a unique prefix is enough).")]
 
@@ -77,7 +78,7 @@ def review_table(items: list[dict], profile: str | None, overrides: list[str], l
             out.print(f"{i['id']}  {local_time(i.get('received'))}  {title(i.get('doctype'))} "
                       f"({percent(i.get('confidence'), code)}){note}", highlight=False, markup=False, soft_wrap=True)
             cands = ", ".join(f"{title(c['doctype'])} {percent(c['score'], code)}" for c in i.get("candidates", []))
-            out.print(f"    {_('Candidates')}: {cands}; {_('File')}: {Path(i.get('source') or '').name}; "
+            out.print(f"    {_('Candidates')}: {cands}; {_('File')}: {visible(Path(i.get('source') or '').name)}; "
                       f"{_('Pages')}: {i.get('pages') or ''}", highlight=False, markup=False, soft_wrap=True)
         return
     t = Table(title=f"{_('Review queue')} ({len(items)})")
@@ -128,7 +129,7 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
               f"{_('Received')}: {local_time(d['received'])}  {_('Pages')}: {d['pages']}", highlight=False)
     for note in open_by_notes(d, code, OPEN_BY_LINE):
         out.print(note, highlight=False, markup=False)
-    out.print(f"{_('File')}: {Path(d['source']).name}", highlight=False, markup=False)
+    out.print(f"{_('File')}: {visible(Path(d['source']).name)}", highlight=False, markup=False)
     out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
               + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]), highlight=False)
     why = [names.reason_text(r, code) for r in d["reasons"]]
@@ -139,12 +140,12 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
     for k, f in d["fields"].items():
         where = f" · {_('p.')} {f['page']}" if f.get("page") else ""
         corr = d["corrections"].get(k)
-        note = f"  → {corr['value']} ({_('corrected by %(who)s') % {'who': corr['by']}})" if corr else ""
-        out.print(f"  {names.field_title(k, code):22} {f['value']}  [{percent(f.get('confidence'), code)}{where} · "
+        note = f"  → {visible(str(corr['value']))} ({_('corrected by %(who)s') % {'who': corr['by']}})" if corr else ""
+        out.print(f"  {names.field_title(k, code):22} {visible(str(f['value']))}  [{percent(f.get('confidence'), code)}{where} · "
                   f"{names.method_name(f.get('method'), code)}]{note}", highlight=False, markup=False)
     out.print(f"{_('History')}:", highlight=False)
     for e in d["history"]:
-        change = f"  {names.change_text(e, t)}" if e["new"] is not None else ""
+        change = f"  {visible(names.change_text(e, t))}" if e["new"] is not None else ""
         who = names.actor_name(e["actor"], code)
         field = f" ({names.field_title(e['field'], code)})" if e["field"] else ""
         out.print(f"  {local_time(e['time'])}  {who:10} {names.event_name(e['stage'], e['event'], code, e.get('forced'))}{field}{change}",

@@ -25,6 +25,8 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from ekte.shown import visible
+
 ENV = "EKTE_LOG"
 NOISY = ("ocrmypdf", "pikepdf", "PIL", "pdfminer", "fontTools")
 
@@ -116,7 +118,7 @@ class Redact(logging.Filter):
             msg = record.getMessage()
         except Exception:  # noqa: BLE001 - a library's bad format string must not end the run
             msg = str(record.msg)
-        record.msg, record.args = redact(msg), None
+        record.msg, record.args = visible(redact(msg)), None  # no control character of a file name (fresh32 F2)
         if not self.tracebacks and (record.exc_info or record.stack_info):
             kind = record.exc_info[0] if record.exc_info and record.exc_info[0] else None
             record.msg += f" ({kind.__name__})" if kind is not None else ""

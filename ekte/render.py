@@ -10,9 +10,26 @@ from rich.markup import escape
 from rich.table import Table
 
 from ekte.pipeline.settled import input_of
+from ekte.shown import visible
 
-err = Console(stderr=True)
-out = Console()
+
+class ShownConsole(Console):
+    """A rich console that never writes a control character it was given as text (:mod:`ekte.shown`; its
+    own styles and the progress bar's cursor moves are segments of their own and stay)."""
+
+    def render_str(self, text: str, **kw: Any) -> Any:  # type: ignore[override]
+        return super().render_str(visible(text, newlines=True), **kw)
+
+    def print(self, *objects: Any, **kw: Any) -> None:  # type: ignore[override]
+        for o in objects:  # a table cell: a newline too (a name's newline would look like a row of its own)
+            if isinstance(o, Table):
+                for c in o.columns:
+                    c._cells = [visible(x) if isinstance(x, str) else x for x in c._cells]
+        super().print(*objects, **kw)
+
+
+err = ShownConsole(stderr=True)
+out = ShownConsole()
 
 
 class RichProgress:

@@ -331,11 +331,21 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
     doc = json.loads(p.stdout)["documents"][0]["id"]
     _damage_station_table(wd)
     for args in (("review", "list"), ("review", "list", "--json"), ("review", "show", doc), ("history", doc),
-                 ("verify",), ("export", "--all"), ("review", "accept", doc)):
-        p = run_ekte(*args, "-w", wd)
+                 ("verify",), ("export", "--all"), ("review", "accept", doc),
+                 ("retention", "due", "--as-of", "2200-01-01"),  # fresh32 F7: rc 0 and the list
+                 ("serve", "--port", str(_free_port()))):  # fresh32 F1: started and answered from the damaged file
+        p = run_ekte(*args, "-w", wd, timeout=60)
         _clean(p, 75)
         _one_error_line(p, f"{wd}: the journal is damaged")
         assert p.stdout.strip() == "", (args, p.stdout[-500:])
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def test_a_crashing_worker_is_tried_again_then_quarantined(tmp_path, pdfs):

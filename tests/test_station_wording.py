@@ -60,3 +60,18 @@ def test_a_request_without_its_body_names_the_body(station):
     wd, url = station
     r = httpx.post(url + "/api/v1/quarantine/00000000/release", headers=token(wd, "chef"))
     assert r.status_code == 422 and r.json()["detail"] == "Die Anfrage passt nicht: body: erforderlich.", r.text
+
+
+def test_a_huge_page_number_or_offset_is_no_internal_error(station):
+    """fresh32 F5: /review?page=99999999999999999999999 and the API's offset of that size were HTTP 500
+    (SQLite's integers end at 2**63).  Now the last page, and 422 with a message for the API."""
+    wd, url = station
+    huge = "99999999999999999999999"
+    page = login(url, "anna").get(f"/review?page={huge}")
+    assert page.status_code == 200 and _count(page.text) == 3 and "Seite 1 von 1" in page.text, page.text[-2000:]
+    assert login(url, "chef").get(f"/quarantine?page={huge}").status_code == 200
+    h = token(wd, "chef")
+    for path in ("/api/v1/review", "/api/v1/quarantine"):
+        r = httpx.get(f"{url}{path}?offset={huge}", headers=h)
+        assert r.status_code == 422 and "offset" in r.json()["detail"], (path, r.text)
+        assert httpx.get(f"{url}{path}?offset=0", headers=h).status_code == 200

@@ -38,6 +38,7 @@ class Conflict(ConfigError):
 
 SORTS = {"received": "first_seen", "confidence": "confidence", "type": "doctype", "pages": "pages", "id": "id"}
 PAGE_SIZE = 50
+MAX_OFFSET = 10**12  # beyond any queue; SQLite's integers end at 2**63: a larger offset was HTTP 500 (fresh32 F5)
 
 
 def utc_iso(t: dt.datetime | None = None) -> str:

@@ -66,7 +66,7 @@ review_api = APIRouter(prefix="/review", tags=["review"])
 
 @review_api.get("")
 def list_queue(request: Request, type: Optional[str] = None, sort: str = "received", desc: bool = False,
-               offset: int = Query(0, ge=0), limit: int = Query(q.PAGE_SIZE, ge=1, le=1000),
+               offset: int = Query(0, ge=0, le=q.MAX_OFFSET), limit: int = Query(q.PAGE_SIZE, ge=1, le=1000),
                deferred: str = "last") -> dict[str, Any]:
     """The documents waiting for review (one page); ``open_by``: the clerks who have one open in the station."""
     user = _user(request, "review")
@@ -150,7 +150,7 @@ quarantine_api = APIRouter(prefix="/quarantine", tags=["quarantine"])
 
 
 @quarantine_api.get("")
-def list_quarantine(request: Request, offset: int = Query(0, ge=0),
+def list_quarantine(request: Request, offset: int = Query(0, ge=0, le=q.MAX_OFFSET),
                     limit: int = Query(q.PAGE_SIZE, ge=1, le=1000)) -> dict[str, Any]:
     _user(request, "quarantine")
     total, rows = q.quarantined(station(request).reader, offset, limit)

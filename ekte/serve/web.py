@@ -108,7 +108,7 @@ def home(request: Request) -> Response:
 
 def _int(v: str | None, default: int) -> int:
     try:
-        return max(0, int(v or default))
+        return min(max(0, int(v or default)), q.MAX_OFFSET // q.PAGE_SIZE)  # a page number: past the last, the last
     except ValueError:
         return default
 

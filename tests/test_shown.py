@@ -1,0 +1,46 @@
+"""A sender's file name with control characters (fresh32 F2): ESC sequences, BEL, a newline, a bidi
+override never reach the terminal raw — not in ingest's tables, review list/show, history, nor a log line;
+they are shown as ``\\x1b`` / ``\\u202e``.  JSON keeps the name as it is (json escapes it)."""
+
+import json
+import re
+import shutil
+
+from helpers import SAMPLES, run_ekte
+
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+NAMES = {"bauantrag-002-pdf.pdf": "esc\x1b[31mrot\u202e.pdf", "kfz_zulassung-001-pdf.pdf": "zeile\nFAKE: ok.pdf"}
+EMPTY = "x\x1b]0;HACKED\x07\x1b[2Jleer\nFAKE: alles ok.pdf"
+
+
+def _clean(p, cols):
+    for stream in (p.stdout, p.stderr):
+        assert not RAW.search(stream), (cols, stream)
+        assert not any(line.lstrip("│┃ ").startswith("FAKE") for line in stream.splitlines()), (cols, stream)
+
+
+def test_control_characters_in_names_shown_escaped(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for sample, name in NAMES.items():
+        shutil.copy(SAMPLES / "inbox" / sample, inbox / name)
+    (inbox / EMPTY).write_bytes(b"")
+    wd = tmp_path / "wd"
+    wide = {"COLUMNS": "200"}
+    p = run_ekte("ingest", inbox, "-w", wd, "-o", "classify.threshold=0.99", env=wide)
+    assert p.returncode in (0, 1), p.stderr
+    _clean(p, "ingest")
+    assert "x\\x1b]0;HACKED" in p.stdout and "\\x0aFAKE: alles ok.pdf" in p.stdout
+    items = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
+    items = items if isinstance(items, list) else items["items"]
+    assert sorted(i["source"].rsplit("/", 1)[-1] for i in items) == sorted(NAMES.values())  # JSON: the name itself
+    for cols in ("200", "80"):  # a table, and one block per document on a narrow terminal
+        p = run_ekte("review", "list", "-w", wd, check=0, env={"COLUMNS": cols})
+        _clean(p, cols)
+        assert "esc\\x1b[31mrot\\u202e.pdf" in p.stdout.replace("\n", "") or "\\x1b" in p.stdout, p.stdout
+    for i in items:
+        for cmd in (("review", "show", i["id"]), ("history", i["id"])):
+            p = run_ekte(*cmd, "-w", wd, check=0, env=wide)
+            _clean(p, cmd)
+    shown = run_ekte("review", "show", [i for i in items if "zeile" in i["source"]][0]["id"], "-w", wd, check=0).stdout
+    assert "zeile\\x0aFAKE: ok.pdf" in shown
