@@ -123,14 +123,19 @@ class _Watched:
 #: the ``error.code`` of a command that ended before it printed anything (1: only a refusal through :func:`fail` —
 #: a damaged archive folder, ekte.evidence.intact.ArchiveDamaged)
 JSON_CODES = {ExitCode.USAGE: "usage", ExitCode.MISSING_DEPENDENCY: "missing_dependency",
-              ExitCode.DOCUMENTS_NEED_ATTENTION: "archive_damaged", ExitCode.INTERRUPTED: "interrupted"}
+              ExitCode.DOCUMENTS_NEED_ATTENTION: "archive_damaged", ExitCode.INTERRUPTED: "interrupted",
+              ExitCode.ENVIRONMENT: "environment", ExitCode.JOURNAL_DAMAGED: "journal_damaged"}
+#: the environment failure :func:`exit_on_errors` ended on (its code — disk_full, journal_damaged … — for the JSON)
+LAST_FAILURE: list[Any] = []
 
 
 @contextlib.contextmanager
 def json_on_exit(argv: list[str]) -> Iterator[None]:
     """With ``--json``, a command that ends with a usage error (2), a
     missing program (3) or a damaged archive folder (1) before it printed anything prints
-    ``{"error": {"code": "usage" | "missing_dependency" | "archive_damaged", "message": …}}``:
+    ``{"error": {"code": "usage" | "missing_dependency" | "archive_damaged", "message": …}}``,
+    and one that ends on its environment (74/75: a damaged journal, a full disk) before it printed
+    anything ``{"error": {"code": "journal_damaged" | "disk_full" | …, "message": …}}`` (fresh32 F9):
     a script's ``json.load`` reads why instead of failing on nothing."""
     if "--json" not in argv:
         yield
@@ -141,7 +146,7 @@ def json_on_exit(argv: list[str]) -> Iterator[None]:
     except SystemExit as e:
         refused = e.code not in (1, 130) or bool(LAST_ERROR)  # 1: only through fail(); 130: SIGTERM (run_main)
         if e.code in JSON_CODES and not watched.written and refused:
-            code = JSON_CODES[e.code]
+            code = LAST_FAILURE[0].code if LAST_FAILURE else JSON_CODES[e.code]
             msg = LAST_ERROR[0] if LAST_ERROR else "invalid command line (see the message on stderr)"
             print(json.dumps({"error": {"code": code, "message": msg}}, ensure_ascii=False, indent=2))
         raise
@@ -174,6 +179,7 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
         failure = environment_failure(e)
         if failure is None:
             raise
+        LAST_FAILURE[:] = [failure]
         if as_json:
             from ekte.pipeline.results import IngestResult
 
