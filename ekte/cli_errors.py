@@ -189,6 +189,19 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
 
 
 
+def not_moved(result: Any) -> None:
+    """``--move`` left originals where they are: a warning line for each (its name, control characters shown
+    escaped, and why), then the error line (fresh32 F4: "see the warnings" — there were none in text mode)."""
+    for doc in result.documents:
+        for w in doc.warnings:
+            if w.startswith("original ") and "moved" in w:
+                name = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(doc.source))
+                err.print(f"[yellow]warning:[/] {escape(name)} ({doc.id}): {escape(w)}", highlight=False,
+                          soft_wrap=True)
+    err.print(f"[bold red]error:[/] {result.not_moved} original(s) could not be moved (see the warnings); "
+              "they stay where they are and the next run tries again", highlight=False, soft_wrap=True)
+
+
 #: the exit status when stdout's reader went away (``ekte … | head``): 128 + SIGPIPE, as a shell reports a
 #: tool that SIGPIPE ended -- never "internal error" (70), never click's 1 (which means broken documents here)
 CLOSED_PIPE = 141

@@ -41,3 +41,25 @@ def test_a_broken_file_in_a_read_only_inbox_is_quarantined_and_counted_once(tmp_
         _stop(proc)
     assert [p.name for p in inbox.iterdir()] == ["kaputt.pdf"]  # the original untouched
     assert len([d for d in (wd / "quarantine").iterdir() if d.is_dir() and d.name != "packages"]) == 1
+
+
+def test_ingest_move_from_a_read_only_inbox_names_each_file_left_and_why(tmp_path):
+    """fresh32 F4: text mode said "could not be moved (see the warnings)" and printed no warning."""
+    if shutil.which("unshare") is None or not _namespaces():
+        pytest.skip("no user and mount namespaces here (unshare -Urm)")
+    inbox, wd, done = tmp_path / "in", tmp_path / "wd", tmp_path / "done"
+    inbox.mkdir()
+    pdfs = sorted((Path(__file__).resolve().parents[1] / "samples" / "inbox").glob("*-pdf.pdf"))
+    for f in pdfs[:2]:
+        shutil.copyfile(f, inbox / f.name)
+    script = f'mount --bind "{inbox}" "{inbox}" && mount -o remount,ro,bind "{inbox}" && exec "$@"'
+    p = subprocess.run(["unshare", "-Urm", "sh", "-c", script, "sh", *ekte_cmd(), "ingest", str(inbox), "--move",
+                        str(done), "-w", str(wd)], capture_output=True, text=True, timeout=300,
+                       stdin=subprocess.DEVNULL)
+    assert p.returncode == 1 and "Traceback" not in p.stderr, p.stderr[-2000:]
+    warnings = [x for x in p.stderr.splitlines() if x.startswith("warning:")]
+    assert len(warnings) == 2, p.stderr[-2000:]
+    for f, line in zip(pdfs[:2], sorted(warnings)):
+        assert f.name in line and "could not be moved (the inbox: Read-only file system)" in line, line
+    assert "2 original(s) could not be moved (see the warnings)" in p.stderr
+    assert sorted(x.name for x in inbox.iterdir()) == sorted(f.name for f in pdfs[:2])
