@@ -189,6 +189,19 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
 
 
 
+def summary(result: Any, command: str) -> None:
+    """The run's summary; a run interrupted before any document settled says how many inputs are left (fresh32
+    F3: "nothing to ingest: no files found" while 12 inputs were pending)."""
+    from ekte import render
+
+    s = result.summary
+    if result.interrupted and not s["total"] and result.failure is None:
+        render.out.print(f"interrupted before any document was done; {s.get('pending', 0)} input(s) pending — run "
+                         "the same command again to take them", highlight=False, soft_wrap=True)
+        return
+    render.summary(result, command)
+
+
 def not_moved(result: Any) -> None:
     """``--move`` left originals where they are: a warning line for each (its name, control characters shown
     escaped, and why), then the error line (fresh32 F4: "see the warnings" — there were none in text mode)."""
