@@ -23,8 +23,8 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
                           new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, run_interruptibly, run_main, sigint_now,
-                             sigterm_now)
+from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, not_moved, run_interruptibly, run_main,
+                             sigint_now, sigterm_now, summary)
 from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
@@ -75,12 +75,11 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
     if as_json:
         result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
     else:
-        render.summary(result, command)
+        summary(result, command)
     if result.failure is not None:
         _fail(result.failure.exit_code, result.failure.message)
     if result.not_moved:
-        err.print(f"[bold red]error:[/] {result.not_moved} original(s) could not be moved (see the warnings); "
-                  "they stay where they are and the next run tries again", highlight=False, soft_wrap=True)
+        not_moved(result)
     starttrace.mark("reported")
     fastexit.allow()
     raise typer.Exit(int(result.exit_code))

@@ -124,14 +124,19 @@ class _Watched:
 #: the ``error.code`` of a command that ended before it printed anything (1: only a refusal through :func:`fail` —
 #: a damaged archive folder, ekte.evidence.intact.ArchiveDamaged)
 JSON_CODES = {ExitCode.USAGE: "usage", ExitCode.MISSING_DEPENDENCY: "missing_dependency",
-              ExitCode.DOCUMENTS_NEED_ATTENTION: "archive_damaged", ExitCode.INTERRUPTED: "interrupted"}
+              ExitCode.DOCUMENTS_NEED_ATTENTION: "archive_damaged", ExitCode.INTERRUPTED: "interrupted",
+              ExitCode.ENVIRONMENT: "environment", ExitCode.JOURNAL_DAMAGED: "journal_damaged"}
+#: the environment failure :func:`exit_on_errors` ended on (its code — disk_full, journal_damaged … — for the JSON)
+LAST_FAILURE: list[Any] = []
 
 
 @contextlib.contextmanager
 def json_on_exit(argv: list[str]) -> Iterator[None]:
     """With ``--json``, a command that ends with a usage error (2), a
     missing program (3) or a damaged archive folder (1) before it printed anything prints
-    ``{"error": {"code": "usage" | "missing_dependency" | "archive_damaged", "message": …}}``:
+    ``{"error": {"code": "usage" | "missing_dependency" | "archive_damaged", "message": …}}``,
+    and one that ends on its environment (74/75: a damaged journal, a full disk) before it printed
+    anything ``{"error": {"code": "journal_damaged" | "disk_full" | …, "message": …}}`` (fresh32 F9):
     a script's ``json.load`` reads why instead of failing on nothing."""
     if "--json" not in argv:
         yield
@@ -142,7 +147,7 @@ def json_on_exit(argv: list[str]) -> Iterator[None]:
     except SystemExit as e:
         refused = e.code not in (1, 130) or bool(LAST_ERROR)  # 1: only through fail(); 130: SIGTERM (run_main)
         if e.code in JSON_CODES and not watched.written and refused:
-            code = JSON_CODES[e.code]
+            code = LAST_FAILURE[0].code if LAST_FAILURE else JSON_CODES[e.code]
             msg = LAST_ERROR[0] if LAST_ERROR else "invalid command line (see the message on stderr)"
             print(json.dumps({"error": {"code": code, "message": msg}}, ensure_ascii=False, indent=2))
         raise
@@ -175,6 +180,7 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
         failure = environment_failure(e)
         if failure is None:
             raise
+        LAST_FAILURE[:] = [failure]
         if as_json:
             from ekte.pipeline.results import IngestResult
 
@@ -182,6 +188,32 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
         fail(failure.exit_code, failure.message)
 
 
+
+
+def summary(result: Any, command: str) -> None:
+    """The run's summary; a run interrupted before any document settled says how many inputs are left (fresh32
+    F3: "nothing to ingest: no files found" while 12 inputs were pending)."""
+    from ekte import render
+
+    s = result.summary
+    if result.interrupted and not s["total"] and result.failure is None:
+        render.out.print(f"interrupted before any document was done; {s.get('pending', 0)} input(s) pending — run "
+                         "the same command again to take them", highlight=False, soft_wrap=True)
+        return
+    render.summary(result, command)
+
+
+def not_moved(result: Any) -> None:
+    """``--move`` left originals where they are: a warning line for each (its name, control characters shown
+    escaped, and why), then the error line (fresh32 F4: "see the warnings" — there were none in text mode)."""
+    for doc in result.documents:
+        for w in doc.warnings:
+            if w.startswith("original ") and "moved" in w:
+                name = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(doc.source))
+                err.print(f"[yellow]warning:[/] {escape(name)} ({doc.id}): {escape(w)}", highlight=False,
+                          soft_wrap=True)
+    err.print(f"[bold red]error:[/] {result.not_moved} original(s) could not be moved (see the warnings); "
+              "they stay where they are and the next run tries again", highlight=False, soft_wrap=True)
 
 
 #: the exit status when stdout's reader went away (``ekte … | head``): 128 + SIGPIPE, as a shell reports a

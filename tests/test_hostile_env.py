@@ -330,7 +330,7 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
     _clean(p, 1)
     doc = json.loads(p.stdout)["documents"][0]["id"]
     _damage_station_table(wd)
-    for args in (("review", "list"), ("review", "list", "--json"), ("review", "show", doc), ("history", doc),
+    for args in (("review", "list"), ("review", "show", doc), ("history", doc),
                  ("verify",), ("export", "--all"), ("review", "accept", doc),
                  ("retention", "due", "--as-of", "2200-01-01"),  # fresh32 F7: rc 0 and the list
                  ("serve", "--port", str(_free_port()))):  # fresh32 F1: started and answered from the damaged file
@@ -338,6 +338,15 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
         _clean(p, 75)
         _one_error_line(p, f"{wd}: the journal is damaged")
         assert p.stdout.strip() == "", (args, p.stdout[-500:])
+    # fresh32 F9: with --json every reader says it on stdout too (review list, history, verify, stats printed
+    # nothing there while status, export and ingest printed the error as JSON)
+    for args in (("review", "list"), ("review", "show", doc), ("history", doc), ("verify",), ("stats",),
+                 ("status",), ("export", "--all")):
+        p = run_ekte(*args, "--json", "-w", wd)
+        _clean(p, 75)
+        _one_error_line(p, f"{wd}: the journal is damaged")
+        error = json.loads(p.stdout)["error"]
+        assert error["code"] == "journal_damaged" and f"{wd}: the journal is damaged" in error["message"], args
 
 
 def _free_port() -> int:

@@ -168,3 +168,26 @@ def test_sigterms_to_a_command_that_is_no_run_end_like_ctrl_c(tmp_path):
         _term_twice(proc)
         _interrupted_line(proc)
     assert not list((wd / "models").glob("*.tmp*")) if (wd / "models").exists() else True
+
+
+def test_a_run_interrupted_before_any_document_says_how_many_inputs_are_left(mixed, tmp_path):
+    """fresh32 F3: SIGTERM early in `ingest --report r.html` (text mode) said "nothing to ingest: no files found"
+    while every input was pending, and the report said 0 documents, nothing about what is left.  Each document
+    sleeps 5 s in the fault plugin: none is done when the signal comes."""
+    from helpers import fault_env
+
+    wd, report = tmp_path / "wd", tmp_path / "r.html"
+    proc = subprocess.Popen(ekte_cmd() + ["ingest", str(mixed), "-w", str(wd), "-j", "1", "--report", str(report),
+                                          "--plugin", "ekte_faults"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True, env={**os.environ, **fault_env({"EKTE_FAULTS": "before_ocr:sleep::5"})})
+    _wait(lambda: (wd / "journal.sqlite").exists(), proc, timeout=60)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    out, err, n = out.decode(), err.decode(), len(list(mixed.iterdir()))
+    assert proc.returncode == 130 and "Traceback" not in err, (proc.returncode, out[-500:], err[-2000:])
+    assert "nothing to ingest" not in out, out
+    assert f"interrupted before any document was done; {n} input(s) pending" in out, out
+    html = report.read_text("utf-8")
+    assert "<strong>unterbrochen</strong>" in html and f"{n} Eingabe(n) noch nicht verarbeitet" in html, html[:2000]

@@ -222,5 +222,10 @@ def test_a_daemon_that_ended_on_a_full_disk_is_not_reported_as_killed(tmp_path):
     (d,) = json.loads((tmp_path / "st.json").read_text())["daemons"]
     assert d["ended"] == "failed" and d["cause"]["code"] == "disk_full" and not d.get("stopped"), d
     assert f"{wd}: no space left" in d["cause"]["message"]
+    st = json.loads((tmp_path / "st.json").read_text())  # fresh32 F10: where monitoring reads it
+    (problem,) = st["problems"]
+    assert problem["code"] == "daemon_failed" and problem["cause"] == "disk_full", st["problems"]
+    assert f"{wd}: no space left" in problem["message"]
+    assert "disk_full" in [e["code"] for e in st["last_errors"]], st["last_errors"]
     text = (tmp_path / "st.txt").read_text()
     assert "not running: ended on an error at " in text and "died" not in text, text

@@ -124,6 +124,8 @@ class Watcher:
             size, mtime = stat_unit(p)
             if self.disposal.left and (str(p), os.lstat(p).st_ino, mtime) in self.disposal.left:
                 return  # too large, left here on purpose (reported once)
+            if pkg is None and self.disposal.quarantined_before(str(p), size, mtime):
+                return  # quarantined before, still here (a read-only inbox): not again (fresh32 F12)
         except OSError:
             self.tracker.forget(str(p))
             return

@@ -52,6 +52,9 @@ class Disposal:
         self.packages: dict[str, dict[str, Any]] = {}  # container → parts left, all ok, staging folder
         #: files left in the inbox on purpose (too large to copy): (path, inode, mtime) — not taken again
         self.left: set[tuple[str, int, int]] = set()
+        #: quarantined inputs that could not be removed (a read-only inbox): path → ((size, mtime), doc) — a
+        #: rescan retries the removal only, never quarantines and counts the same file again (fresh32 F12)
+        self.quarantined: dict[str, tuple[tuple[int, int], Document]] = {}
         self.lock = threading.Lock()
 
     def done(self, doc: Document, item: WorkItem) -> None:
@@ -82,9 +85,36 @@ class Disposal:
             self.stats.not_cleared(str(src), doc.id, e, "the inbox" if getattr(e, "in_inbox", False)
                                    else self._where(doc.status))
             replaced = isinstance(e, fsutil.NotMoved) and self._replaced(doc, src)
+            self._remember_quarantined(doc, src, replaced)
         self.tracker.release(str(src))
         if replaced:
             self._arrived_again(doc, src)
+
+    def _remember_quarantined(self, doc: Document, src: Path, replaced: bool) -> None:
+        if doc.status == Status.QUARANTINED and not replaced:
+            try:
+                st = os.stat(src, follow_symlinks=False)
+            except OSError:
+                return
+            self.quarantined[str(src)] = ((st.st_size, st.st_mtime_ns), doc)
+
+    def quarantined_before(self, path: str, size: int, mtime: int) -> bool:
+        """*path* is the file quarantined before and left in the inbox, unchanged: its removal is tried
+        again (the warning was logged once), it is not read, quarantined and counted once more."""
+        seen = self.quarantined.get(path)
+        if seen is None or seen[0] != (size, mtime):
+            self.quarantined.pop(path, None)
+            return False
+        try:
+            self._clear(seen[1], Path(path))
+        except (OSError, fsutil.NotMoved) as e:
+            log.debug("doc %s: input file still not cleared from the inbox (%s)", seen[1].id,
+                      getattr(e, "strerror", None) or e)
+            return True
+        self.quarantined.pop(path, None)
+        if self.stats.stuck.pop(path, None) is not None:
+            log.info("doc %s: input file cleared from the inbox now", seen[1].id)
+        return True
 
     def _where(self, status: Status | None, ok: bool = True) -> str:
         """Where an input of that outcome goes (for ``ekte status``'s problem line)."""

@@ -240,9 +240,12 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
                            "stable_seconds": first.get("stable_seconds")}
     for k in SUMMED:
         out[k] = sum(int(d.get(k) or 0) for d in live)
-    errors = sorted((e for d in live for e in d.get("last_errors", [])), key=lambda e: e.get("time", ""))
+    ended = [_ended_problem(d) for d in ds if d.get("ended") == "failed" and d.get("cause")]
+    errors = sorted([*(e for d in live for e in d.get("last_errors", [])),
+                     *({"time": p["since"], "id": "", "code": p["cause"]} for p in ended)], key=lambda e: e.get("time", ""))
     out["last_errors"] = errors[-10:]
     out["problems"] = [p for d in live if d.get("running") for p in (d.get("problem"), d.get("export_problem")) if p]
+    out["problems"] += ended  # monitoring reads "problems" (fresh32 F10: the cause was under daemons[].cause only)
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
     out["running"] = any(d.get("running") for d in ds)
@@ -255,6 +258,13 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
                                                  "mail")},
                        **{k: d[k] for k in ("workers", "refused_workers") if k in d}} for d in ds]  # Dask workers
     return out
+
+
+def _ended_problem(d: dict[str, Any]) -> dict[str, Any]:
+    """A daemon that ended on an error (a full disk …), as a problem of the status."""
+    cause = d["cause"]
+    return {"code": "daemon_failed", "cause": cause.get("code"), "since": cause.get("time"), "pid": d.get("pid"),
+            "message": f"the watch daemon (pid {d.get('pid')}) ended on an error: {cause.get('message')}"}
 
 
 def read_status(workdir: Path) -> dict[str, Any]:
