@@ -11,6 +11,7 @@ from ekte.cli_errors import exit_on_errors
 from ekte.cliopts import JsonOpt, OverrideOpt, PluginOpt, command, new_app
 from ekte.errors import ConfigError, ExitCode
 from ekte.render import out
+from ekte.shown import Lines
 
 profiles_app = new_app("List, show and check authority profiles.")
 plugins_app = new_app("Inspect plugins.")
@@ -87,6 +88,6 @@ def plugins_list(plugin: PluginOpt = [], as_json: JsonOpt = False) -> None:
     for c in ("plugin", "origin", "provides", "hooks"):
         t.add_column(c)
     for i in infos:
-        what = "\n".join(f"{kind.replace('_', ' ')}: {', '.join(names)}" for kind, names in i.provides.items())
+        what = Lines("\n".join(f"{kind.replace('_', ' ')}: {', '.join(names)}" for kind, names in i.provides.items()))
         t.add_row(i.name, i.origin, what or "-", ", ".join(i.hooks))
     out.print(t)

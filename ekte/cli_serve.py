@@ -17,7 +17,7 @@ from ekte.cliopts import (ConnectorOpt, ExpectedOpt, JsonOpt, LangOpt, LogFormat
                           ProfileOpt, ServiceVerboseOpt, VerboseOpt, WorkdirOpt)
 from ekte.logs import setup_logging
 from ekte.render import out
-from ekte.shown import visible
+from ekte.shown import Lines, visible
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Document id (a unique prefix is enough).")]
 
@@ -88,7 +88,7 @@ def review_table(items: list[dict], profile: str | None, overrides: list[str], l
     for i in items:
         note = f"\n({_('put back until')} {local_time(i['deferred'])})" if i.get("deferred") else ""
         note += "".join(f"\n{o}" for o in open_by_notes(i, code))
-        t.add_row(i["id"] + note, local_time(i.get("received")),
+        t.add_row(Lines(i["id"] + note), local_time(i.get("received")),
                   f"{title(i.get('doctype'))} ({percent(i.get('confidence'), code)})",
                   ", ".join(f"{title(c['doctype'])} {percent(c['score'], code)}" for c in i.get("candidates", [])),
                   Path(i.get("source") or "").name, str(i.get("pages") or ""))

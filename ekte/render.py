@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ekte.pipeline.settled import input_of
-from ekte.shown import visible
+from ekte.shown import Lines, visible
 
 
 class ShownConsole(Console):
@@ -24,7 +24,7 @@ class ShownConsole(Console):
         for o in objects:  # a table cell: a newline too (a name's newline would look like a row of its own)
             if isinstance(o, Table):
                 for c in o.columns:
-                    c._cells = [visible(x) if isinstance(x, str) else x for x in c._cells]
+                    c._cells = [visible(x, newlines=isinstance(x, Lines)) if isinstance(x, str) else x for x in c._cells]
         super().print(*objects, **kw)
 
 
@@ -153,8 +153,8 @@ def export_table(result: Any) -> None:
         elif d.error:
             res = f"[red]failed[/]: {d.error.message}"
         else:
-            res = "\n".join(f"{k}: {v}" + (f" → {escape(str(d.exports[k]))}" if d.exports.get(k) else "")
-                            for k, v in d.extra.get("export_results", {}).items())  # where each went
+            res = Lines("\n".join(f"{k}: {v}" + (f" → {escape(str(d.exports[k]))}" if d.exports.get(k) else "")
+                            for k, v in d.extra.get("export_results", {}).items()))  # where each went
         t.add_row(d.id, d.doctype or "-", res)
     out.print(t)
     b = result.summary["by_status"]

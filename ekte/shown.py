@@ -22,6 +22,11 @@ def _code(m: re.Match[str]) -> str:
     return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 
+class Lines(str):
+    """A table cell of ekte's own lines (a plugin's kinds, a document's export targets, a queue entry's notes):
+    its newlines are kept where a cell's text from a document or a name has them written out."""
+
+
 def visible(text: str, newlines: bool = False) -> str:
     """*text* with its control characters written out (``\\x1b``); a newline kept with *newlines*."""
     return (_BUT_NEWLINE if newlines else _ALL).sub(_code, text)

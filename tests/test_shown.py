@@ -44,3 +44,25 @@ def test_control_characters_in_names_shown_escaped(tmp_path):
             _clean(p, cmd)
     shown = run_ekte("review", "show", [i for i in items if "zeile" in i["source"]][0]["id"], "-w", wd, check=0).stdout
     assert "zeile\\x0aFAKE: ok.pdf" in shown
+
+
+def test_a_cell_of_ekte_s_own_lines_keeps_them_and_a_name_s_newline_is_written_out():
+    """render's consoles: a Lines cell (a plugin's kinds, export targets, a queue entry's notes) keeps its
+    newlines; a plain cell (a file name) shows a newline as \\x0a; other control characters are escaped in both."""
+    import io
+
+    from rich.table import Table
+
+    from ekte.render import ShownConsole
+    from ekte.shown import Lines
+
+    buf = io.StringIO()
+    con = ShownConsole(file=buf, width=120, color_system=None)
+    t = Table()
+    t.add_column("a")
+    t.add_column("b")
+    t.add_row(Lines("connectors: x\nclassifiers: \x1b[2Jy"), "evil\nFAKE.pdf")
+    con.print(t)
+    shown = buf.getvalue()
+    assert "connectors: x" in shown and "classifiers: \\x1b[2Jy" in shown and "\x1b" not in shown
+    assert "x\\x0aclassifiers" not in shown and "evil\\x0aFAKE.pdf" in shown
