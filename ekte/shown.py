@@ -5,7 +5,7 @@ would set the terminal's title, clear the clerk's screen or colour what follows,
 fake row, a bidi override would turn a name around (fresh32 F2). Every human-readable line of the
 command line goes through one of :mod:`ekte.render`'s two consoles (``ShownConsole``), which use :func:`visible`:
 C0 (but a newline of ekte's own messages), DEL, C1 and the bidi controls are written as ``\\x1b`` /
-``\\u202e``; a table cell shows a newline as ``\\n`` too. JSON output escapes them itself; a text log line (:class:`ekte.logs.Redact`) shows
+``\\u202e``; a table cell writes a newline out too (``\\x0a``), but for a :class:`Lines` cell of ekte's own lines. JSON output escapes them itself; a text log line (:class:`ekte.logs.Redact`) shows
 them as here."""
 
 from __future__ import annotations
