@@ -130,7 +130,7 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
               "Bisherige/r Halter/in", "Halter/in bisher", "Halter bisher", "Bisheriger Fahrzeughalter",
               "Angaben zum bisherigen Halter", "Voreigentümer/in", "Bisherige/r Eigentümer/in", "Veräußerer/in",
               "Verkäufer/in", "Angaben zum Vorfahrzeug", "Vorfahrzeug", "Bisheriges Fahrzeug",
-              "Mitantragsteller/in", "Vermieter/in", "Wohnungsgeber/in", "Angaben zum Wohnungsgeber",
+              "Mitantragsteller/in", "Mitbauherr/in", "Mitbauherrin / Mitbauherr", "Vermieter/in", "Wohnungsgeber/in", "Angaben zum Wohnungsgeber",
               "Architekt/in", "Bauleiter/in", "Planverfasser/in", "Tierarzt/Tierärztin", "Tierärztin / Tierarzt",
               "Notfallkontakt", "Kontakt im Notfall", "Bisherige Anschrift", "Bisherige Wohnung"],
     "neutral": ["Angaben zum Fahrzeug", "Angaben zum Grundstück", "Angaben zum Bauvorhaben", "Angaben zur Tierhaltung",

@@ -31,6 +31,7 @@ from ekte.model import Field
 from ekte.stages.extract.candidates import PERSON_FIELDS, Cand, layout_candidates
 from ekte.stages.extract.checks import Facts, capped, impossible_date
 from ekte.stages.extract.filenumber import file_numbers_only
+from ekte.stages.extract.overlays import without_overlays
 from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.writer import footer_roles
 from ekte.stages.extract.lexicon import lexicon, norm
@@ -67,7 +68,7 @@ def page_words_of(doc: "Document") -> list[list[Word]]:
     out = []
     for i, text in enumerate(doc.page_texts):
         ws = have[i] if i < len(have) else None
-        out.append(read_once([Word(*w) for w in ws]) if ws else words_from_text(text))
+        out.append(without_overlays(read_once([Word(*w) for w in ws]), text) if ws else words_from_text(text))
     return out
 
 
@@ -190,8 +191,11 @@ class LabelExtractor:
         model = self.model
         auto = profile.extract.auto_threshold
         scored = [(c, model.proba(f) if model else f["prior"]) for c, f in featurized(doc, profile)]
+        facts = facts_of(doc, profile)
+        gone = _not_carried(doc, profile, facts.foreign)  # a thing no type in reach carries: no value of it
+        scored = [(c, p) for c, p in scored if c.field not in gone]
         if auto > 0:  # sure only when checked (see .checks)
-            scored = [(c, p) for c, p, _miss in capped(scored, auto, facts_of(doc, profile))]
+            scored = [(c, p) for c, p, _miss in capped(scored, auto, facts)]
         out: dict[str, Field] = {}
         for name, (c, conf) in choose(scored, profile.extract.min_confidence).items():
             method = "label" if c.source in ("right", "below") else "pattern"
@@ -199,6 +203,19 @@ class LabelExtractor:
             out[name] = Field(value, round(conf, 3), c.page, (c.start, c.end), method, c.repaired,
                               c.raw if (c.repaired or not c.ok or value != c.value) and c.raw else None)
         return out
+
+
+def _not_carried(doc: "Document", profile: "Profile", foreign: frozenset) -> frozenset:
+    """The fields about things the document's type does not carry (``Facts.foreign``) that no other type in
+    reach carries either (a rival scoring at least half the winner's): no value of this document, left out
+    rather than reported unsure (a Waffen form's club).  A rival that carries it keeps them (reviewed)."""
+    c = doc.classification
+    if c is None:
+        return frozenset()
+    top = max([x.score for x in c.candidates] + [0.0])
+    rivals = {x.doctype for x in c.candidates if x.doctype != c.doctype and top > 0 and x.score >= top / 2}
+    carried = {f for t in rivals if t in profile.doctypes for f in profile.doctypes[t].fields}
+    return frozenset(foreign - carried)
 
 
 def intake_day(doc: "Document") -> dt.date | None:

@@ -15,7 +15,7 @@ from ekte.stages.extract.lexicon import (
     CLOSING, Hit, Lexicon, item_number, match_in_row, said_role, section_of, words_role,
 )
 from ekte.stages.extract.captions import captions, spelled_out, unbracketed
-from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned
+from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned, street_names
 from ekte.stages.extract.continued import (
     WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, town_rest, with_house_numbers,
 )
@@ -139,7 +139,7 @@ def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -
             i = h.j
         else:
             i += 1
-    return spelled_out(row, hits)
+    return spelled_out(row, street_names(row, hits))
 
 
 def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:

@@ -4,6 +4,8 @@ label labels them."""
 
 from __future__ import annotations
 
+import re
+
 from ekte.stages.extract import values as V
 from ekte.stages.extract.leaders import read_item
 from ekte.stages.extract.lexicon import item_number
@@ -60,3 +62,21 @@ def shaped(field: str, rest: list[Word]) -> bool:
         return False
     p = V.VALIDATORS[field](V.strip_debris(" ".join(w.text for w in rest)))
     return bool(p and p.ok and not p.repaired)
+
+
+#: the word after "Straße", "Platz", … that makes it a street's name ("Straße der Einheit", "Straße des 17. Juni")
+_NAME_GOES_ON = re.compile(r"(?i)(?:der|des|dem|den|zur|zum|vom|von|am|an|im)$")
+
+
+def street_names(row: Row, hits: list) -> list:
+    """*hits* without a street's label that begins a street's name: "Straße der Einheit 39b" (no colon after
+    it, an article next and a house number within four words) is a value, not the label "Straße"."""
+    ws = row.words
+
+    def named(h) -> bool:
+        if h.label.field != "strasse" or h.colon or h.j - h.i != 1 or h.j >= len(ws):
+            return False
+        after = " ".join(w.text for w in ws[h.j + 1:h.j + 5])
+        return bool(_NAME_GOES_ON.match(ws[h.j].text) and re.search(rf"(?<![\d.]){V.HOUSE}(?![\d.])", after))
+
+    return [h for h in hits if not named(h)]

@@ -35,7 +35,7 @@ ROLE_WORDS = (
     ("vorbesitz", "other"), ("voreigentüm", "other"), ("vorhalter", "other"), ("bisher", "other"), ("(alt)", "other"),
     ("vorfahrzeug", "other"), ("vorherig", "other"), ("früher", "other"), ("altes kennz", "other"),
     ("veräußer", "other"), ("verkäufer", "other"), ("vermieter", "other"), ("wohnungsgeber", "other"),
-    ("mitantragsteller", "other"), ("architekt", "other"), ("bauleiter", "other"), ("planverfasser", "other"),
+    ("mitantragsteller", "other"), ("mitbauherr", "other"), ("architekt", "other"), ("bauleiter", "other"), ("planverfasser", "other"),
     ("stellvertret", "other"), ("stellv. vorsitzend", "other"), ("tierarzt", "other"), ("tierärzt", "other"), ("notfall", "other"), ("kassenwart", "other"),
     ("schatzmeister", "other"), ("schriftführer", "other"), ("bevollmächtigung", "representative"),
     ("vormund", "representative"), ("lebenspartner", "other"), ("dienstherr", "other"),
