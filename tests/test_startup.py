@@ -165,7 +165,8 @@ def test_ingest_hands_its_first_task_before_importing_what_it_does_not_need(tmp_
 def test_other_commands_still_register_every_command():
     """``ekte --help`` (not one of the CLI's own commands) lists the commands
     of the modules an ``ekte ingest`` leaves out."""
-    p = subprocess.run([EKTE, "--help"], capture_output=True, text=True, timeout=120, env=dict(os.environ, COLUMNS="200"))
+    p = subprocess.run([EKTE, "--help"], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, COLUMNS="200"))
     assert p.returncode == 0, p.stderr
     for name in ("ingest", "review", "profiles", "plugins", "journal", "verify", "retention", "mail", "serve", "users",
                  "stats"):

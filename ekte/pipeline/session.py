@@ -243,9 +243,10 @@ class Session:
             raise RuntimeError("open() the session first")
         return self.journal
 
-    def worker_setup(self, params: OcrParams | None = None) -> WorkerSetup:
+    def worker_setup(self, params: OcrParams | None = None, here: bool = True) -> WorkerSetup:
+        """What a worker starts with; *here*: on this host (the programs' versions found here are its own)."""
         return WorkerSetup(self.profile, tuple(self.plugin_modules), str(self.workdir), params or self.params,
-                           self.profile.intake.image_default_dpi, dict(tools.known()))
+                           self.profile.intake.image_default_dpi, dict(tools.known()) if here else {})
 
     def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> Any:
         """Where the workers run: this host's process pool, or Dask (profile ``[executor]``)."""
@@ -253,8 +254,8 @@ class Session:
         if ex.kind == "dask":
             from ekte.distributed.executor import DaskExecutor
 
-            return DaskExecutor(self.worker_setup(params), scheduler=ex.scheduler or None, jobs=capacity or self.jobs,
-                                shared_root=ex.shared_root or None, worker_wait=ex.worker_wait,
+            return DaskExecutor(self.worker_setup(params, here=False), scheduler=ex.scheduler or None,
+                                jobs=capacity or self.jobs, shared_root=ex.shared_root or None, worker_wait=ex.worker_wait,
                                 connect_timeout=ex.connect_timeout, dashboard=ex.dashboard)
         return LocalExecutor(self.worker_setup(params), capacity or self.jobs)
 
