@@ -16,7 +16,7 @@ cli_early.start()  # ekte ingest: the workers' fork server first, before typer, 
 import typer  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
-from ekte import __version__, cli_journal, cli_profiles, cliopts, render
+from ekte import __version__, cliopts, render
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
                           LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt,
                           SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, ServiceVerboseOpt, WorkdirOpt,
@@ -29,12 +29,14 @@ from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
 RUNS = ("ingest", "import-xdomea", "mail")
+#: the commands this module defines itself: the ``ekte`` program run as one of them (``ekte ingest …``) registers
+#: only these — the other commands' modules (review, profiles, plugins, journal, evidence, mail, serve, users,
+#: stats) are not imported and Typer does not read their functions (issue 12: ≈ 0.1 s CPU of every run's start);
+#: anything else (``ekte --help``, another command, a typo) registers every command
+OWN = ("ingest", "import-xdomea", "export", "watch", "status", "classify", "eval", "train")
+LEAN = cli_early.from_console() and sys.argv[1:2] != [] and sys.argv[1] in OWN
 app = new_app("ekte: bring incoming documents into the E-Akte (intake → OCR → classify → extract → archive → export).")
 review_app = new_app("The review queue: documents whose type was uncertain.", clerk=True)
-app.add_typer(review_app, name="review")
-app.add_typer(cli_profiles.profiles_app, name="profiles")
-app.add_typer(cli_profiles.plugins_app, name="plugins")
-app.add_typer(cli_journal.journal_app, name="journal")
 
 
 def command(parent: typer.Typer = app, name: str | None = None, *, clerk: bool = False) -> Any:
@@ -377,6 +379,14 @@ if __name__ == "__main__":
     main()
 
 
-from ekte import cli_evidence, cli_mail, cli_serve, cli_supervisor  # noqa: E402,F401 - evidence, mail, station, users and stats
+if not LEAN:
+    from ekte import cli_journal, cli_profiles  # noqa: E402
+
+    app.add_typer(review_app, name="review")
+    app.add_typer(cli_profiles.profiles_app, name="profiles")
+    app.add_typer(cli_profiles.plugins_app, name="plugins")
+    app.add_typer(cli_journal.journal_app, name="journal")
+    # evidence, mail, station, users and stats
+    from ekte import cli_evidence, cli_mail, cli_serve, cli_supervisor  # noqa: E402,F401
 
 starttrace.mark("cli-imported")

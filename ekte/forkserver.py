@@ -37,16 +37,19 @@ from typing import Any
 #: first document otherwise, and a worker is replaced every 50 tasks)
 PRELOAD = ["ekte.forkquiet", "ekte.pipeline.workers", "pikepdf", "pikepdf.pdfa", "pypdfium2", "fontTools.ttLib", "re2",
            "regex", "ekte.warm"]
-#: what the coordinator itself imports only when it archives the first document: pikepdf, for the XMP
+#: what the coordinator itself imports only when it settles the first result: pikepdf, for the XMP
 #: of a copy whose properties changed after the worker — not its PDF/A module (the validator, jsonschema,
-#: fontTools: ≈ 0.2 s CPU), which a trusted copy does without (``archive.pdfa_save_kwargs``, issue 12)
-COORDINATOR_LATE = ("pikepdf",)
+#: fontTools: ≈ 0.2 s CPU), which a trusted copy does without (``archive.pdfa_save_kwargs``, issue 12) —
+#: and extraction's review reasons (≈ 50 ms CPU); imported in a thread while the first worker's start waits
+#: for the fork server's preload (:func:`import_late`)
+COORDINATOR_LATE = ("pikepdf", "ekte.stages.extract")
 #: the signal that asks a lazy fork server for its OCR warm-up (ekte.warm installs the handler)
 WARM_SIGNAL = signal.SIGUSR1
 #: environment of the fork server: load OCR's part only when signalled; the file naming the language
 LAZY_ENV, LANGUAGE_FILE_ENV, MAIN_ENV = "EKTE_WARM_LAZY", "EKTE_WARM_FILE", "EKTE_WARM_MAIN"
 
-_state: dict[str, Any] = {"started": False, "pid": None, "fd": None, "file": None, "language": None, "warmed": None}
+_state: dict[str, Any] = {"started": False, "pid": None, "fd": None, "file": None, "language": None, "warmed": None,
+                          "late": False}
 
 
 def context() -> Any:
@@ -100,6 +103,17 @@ def prestart(language: str | None = None) -> None:
         cleanup()
     else:
         _state["pid"] = server._forkserver_pid  # noqa: SLF001
+
+
+def import_late() -> None:
+    """Import, in a thread, what the coordinator needs when it settles the
+    first result (:data:`COORDINATOR_LATE`) — called as the first worker is
+    started: the coordinator then waits for the fork server's preload (the
+    longer of the two start-ups), where before the import held the GIL
+    while the coordinator worked towards its first task (issue 12)."""
+    if _state["late"]:
+        return
+    _state["late"] = True
     for name in COORDINATOR_LATE:
         threading.Thread(target=importlib.import_module, args=(name,), name="ekte-warm-import", daemon=True).start()
 

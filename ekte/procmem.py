@@ -31,6 +31,10 @@ def _libc() -> Any:
     import ctypes
     import ctypes.util
 
+    try:  # glibc's name first: find_library runs ``ldconfig -p`` (a program: 10-100 ms of a fork server's start)
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        pass
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     except OSError:

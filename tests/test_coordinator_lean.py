@@ -110,6 +110,30 @@ def test_missing_tools_are_named_without_ocrmypdf(tmp_path, monkeypatch):
         check_dependencies("deu")
 
 
+def test_workers_take_the_versions_the_dependency_check_found(tmp_path, monkeypatch):
+    """The coordinator's dependency check records the programs' versions as
+    a worker's own probe reports them; a worker started with them records
+    them without running a program (none on its PATH here) — the fork server
+    no longer runs the three programs in its preload (issue 12)."""
+    from ekte.pipeline import workers
+    from ekte.pipeline.tasks import WorkerSetup
+    from ekte.profile import load_profile
+    from ekte.stages import tools
+    from ekte.stages.ocr import OcrParams
+
+    monkeypatch.setattr(tools, "_known", {})
+    tools.check_dependencies("deu")
+    found = dict(tools.known())
+    monkeypatch.setattr(tools, "_known", {})
+    assert found == tools.tool_versions()  # the programs run again: the same versions
+    assert found["tesseract"] != "missing" and found["ghostscript"] != "missing"
+    monkeypatch.setattr(tools, "_known", {})
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    profile = load_profile(None)
+    workers.build_context(WorkerSetup(profile, (), str(tmp_path), OcrParams.from_profile(profile), tools=found))
+    assert tools.tool_versions() == found  # (no program on PATH: a probe would say "missing")
+
+
 @pytest.mark.parametrize("each", [False, True])
 def test_a_staged_folder_is_complete_under_its_final_name(tmp_path, monkeypatch, each):
     """With the syncfs barrier (ext4 here) or, where it does not hold, one

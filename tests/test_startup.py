@@ -120,3 +120,54 @@ def test_ingest_starts_its_fork_server_before_the_command_line_is_built(tmp_path
     at = {m[1]: float(m[2]) for m in marks if m[0] == coordinator}
     forkserver = [float(m[2]) for m in marks if m[0] != coordinator and m[1] == "process-start"]
     assert forkserver and forkserver[0] <= at["cli-imported"]  # typer, rich and the commands load beside its preload
+
+
+#: what ``ekte ingest`` must not have imported when it hands its first task to a worker (issue 12): the other
+#: commands' modules, extraction (the coordinator needs its review reasons only for a result), the seal's
+#: cryptography and asyncio (only with a seal or a time-stamping authority configured)
+NOT_BEFORE_FIRST_TASK = ("ekte.cli_serve", "ekte.cli_evidence", "ekte.cli_supervisor", "ekte.cli_journal",
+                         "ekte.cli_profiles", "ekte.cli_mail", "ekte.stages.extract",
+                         "rapidfuzz", "cryptography", "cryptography.x509", "asyncio")
+_AT_FIRST_TASK = textwrap.dedent("""\
+    import json, os, runpy, sys
+    from ekte import forkserver
+    late = forkserver.import_late
+    def snapshot():  # the first worker is started: the first task is being handed to it
+        if not os.path.exists(os.environ["SNAPSHOT"]):
+            with open(os.environ["SNAPSHOT"], "w") as f:
+                json.dump(sorted(sys.modules), f)
+        late()
+    forkserver.import_late = snapshot
+    sys.argv = sys.argv[1:]
+    runpy.run_path(sys.argv[0], run_name="__main__")  # the ekte program itself, as a console runs it
+""")
+
+
+def test_ingest_hands_its_first_task_before_importing_what_it_does_not_need(tmp_path, born_digital):
+    """A real ``ekte ingest`` run as the program (its first argument read as
+    a console's): at its first task the coordinator has not imported the
+    heavy modules the ingest path does not need then; extraction comes
+    later (a result's review reasons), and the documents are archived."""
+    src = tmp_path / "inbox"
+    src.mkdir()
+    for f in sorted(born_digital[0].glob("*.pdf"))[:3]:
+        shutil.copy(f, src)
+    env = dict(os.environ, SNAPSHOT=str(tmp_path / "modules.json"))
+    p = subprocess.run([sys.executable, "-c", _AT_FIRST_TASK, EKTE, "ingest", "--json", str(src), "-w",
+                        str(tmp_path / "wd"), "-j", "2"], capture_output=True, text=True, timeout=600, env=env)
+    assert p.returncode in (0, 1), p.stderr[-2000:]
+    assert sum(1 for d in json.loads(p.stdout)["documents"] if d["status"] in ("archived", "review")) == 3
+    loaded = set(json.loads((tmp_path / "modules.json").read_text()))
+    assert "ekte.pipeline.executor" in loaded and "ekte.cli" in loaded  # (the snapshot is the run's)
+    assert sorted(loaded & set(NOT_BEFORE_FIRST_TASK)) == []
+
+
+def test_other_commands_still_register_every_command():
+    """``ekte --help`` (not one of the CLI's own commands) lists the commands
+    of the modules an ``ekte ingest`` leaves out."""
+    p = subprocess.run([EKTE, "--help"], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, COLUMNS="200"))
+    assert p.returncode == 0, p.stderr
+    for name in ("ingest", "review", "profiles", "plugins", "journal", "verify", "retention", "mail", "serve", "users",
+                 "stats"):
+        assert f" {name} " in p.stdout, name

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait as mp_wait
 from typing import Any, Protocol
 
-from ekte import forkserver
+from ekte import forkserver, starttrace
 from ekte.forkserver import PRELOAD  # noqa: F401 - ekte.distributed.worker preloads the same
 from ekte.model import ErrorInfo
 from ekte.pipeline.tasks import ABANDONED, CRASHED, TIMEOUT, WorkerSetup, WorkResult, WorkTask
@@ -147,6 +147,7 @@ class LocalExecutor:
         self._slots: list[_Worker | None] = [None] * self.capacity
         self._queue: deque[WorkTask] = deque()
         self._failed: list[tuple[WorkTask, WorkResult]] = []
+        self._handed = False  # (a run's first task: a start-up point, ekte.starttrace)
 
     # -- the interface
     @property
@@ -203,6 +204,7 @@ class LocalExecutor:
 
     # -- workers
     def _start(self, i: int) -> _Worker:
+        forkserver.import_late()  # (once: while the first start waits for the fork server's preload)
         mine, theirs = self.ctx.Pipe(duplex=True)
         proc = self.ctx.Process(target=serve, args=(self.setup, theirs, os.getpid()), daemon=True,
                                 name=f"ekte-worker-{i}")
@@ -231,6 +233,9 @@ class LocalExecutor:
                 self._failed.append((task, failed(task, ABANDONED, "no worker could be started", "internal_error")))
                 continue
             w.task, w.started = task, time.monotonic()
+            if not self._handed:
+                self._handed = True
+                starttrace.mark("first-task")
 
     def _receive(self, i: int) -> tuple[WorkTask, WorkResult]:
         w = self._slots[i]

@@ -27,7 +27,7 @@ from ekte.pipeline.sweep import Sweeper
 from ekte.pipeline.tasks import WorkerSetup
 from ekte.plugins import build_manager, call_list, connectors as registered_connectors
 from ekte.profile import Profile
-from ekte.stages import extract as extract_stage
+from ekte.stages import tools
 from ekte.stages.ocr import OcrParams
 
 log = logging.getLogger("ekte")
@@ -243,9 +243,10 @@ class Session:
             raise RuntimeError("open() the session first")
         return self.journal
 
-    def worker_setup(self, params: OcrParams | None = None) -> WorkerSetup:
+    def worker_setup(self, params: OcrParams | None = None, here: bool = True) -> WorkerSetup:
+        """What a worker starts with; *here*: on this host (the programs' versions found here are its own)."""
         return WorkerSetup(self.profile, tuple(self.plugin_modules), str(self.workdir), params or self.params,
-                           self.profile.intake.image_default_dpi)
+                           self.profile.intake.image_default_dpi, dict(tools.known()) if here else {})
 
     def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> Any:
         """Where the workers run: this host's process pool, or Dask (profile ``[executor]``)."""
@@ -253,8 +254,8 @@ class Session:
         if ex.kind == "dask":
             from ekte.distributed.executor import DaskExecutor
 
-            return DaskExecutor(self.worker_setup(params), scheduler=ex.scheduler or None, jobs=capacity or self.jobs,
-                                shared_root=ex.shared_root or None, worker_wait=ex.worker_wait,
+            return DaskExecutor(self.worker_setup(params, here=False), scheduler=ex.scheduler or None,
+                                jobs=capacity or self.jobs, shared_root=ex.shared_root or None, worker_wait=ex.worker_wait,
                                 connect_timeout=ex.connect_timeout, dashboard=ex.dashboard)
         return LocalExecutor(self.worker_setup(params), capacity or self.jobs)
 
@@ -280,7 +281,9 @@ class Session:
         if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
             doc.extra["review_fields"] = [doc.extra["deleted_before"]["reason"]] if deleted_before else []
             return True
-        doc.extra["review_fields"] = extract_stage.review_reasons(doc, self.profile)
+        from ekte.stages.extract import review_reasons  # (the first result's: not before the first task, issue 12)
+
+        doc.extra["review_fields"] = review_reasons(doc, self.profile)
         if deleted_before:  # the first reason the clerk reads
             doc.extra["review_fields"].insert(0, doc.extra["deleted_before"]["reason"])
         return deleted_before or bool(doc.extra["review_fields"]) or self.sample_check(doc)

@@ -33,6 +33,9 @@ class WorkerSetup:
     workdir: str
     params: OcrParams
     image_default_dpi: int = 300
+    #: the programs' versions the coordinator's dependency check found (``ekte.stages.tools``): a worker records
+    #: them without running the programs again; empty: it asks them itself
+    tools: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, W
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake, ocr_rec, office, pages, sanitize, xmp
+from ekte.stages import intake, ocr_rec, office, pages, sanitize, tools, xmp
 from ekte.stages.layout import page_words
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
@@ -58,6 +58,7 @@ class WorkerContext:
 
 
 def build_context(setup: WorkerSetup) -> WorkerContext:
+    tools.remember(setup.tools)  # the versions the coordinator's dependency check found: no program run here
     pm, _infos = build_manager(list(setup.plugins))
     classifiers = call_list(pm, "ekte_classifiers")
     extractors = call_list(pm, "ekte_extractors")

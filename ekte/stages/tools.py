@@ -5,42 +5,71 @@ every document."""
 
 from __future__ import annotations
 
-import functools
 import os
 from typing import Any
 
 from ekte.errors import MissingDependency
 
 
-@functools.lru_cache(maxsize=1)
+#: the versions found in this process (:func:`remember`: from the coordinator's :func:`check_dependencies`, which a
+#: worker is started with — no program run again in the fork server or a worker, issue 12)
+_known: dict[str, dict[str, str]] = {}
+_PATTERNS = {"tesseract": r"tesseract\s(.+)", "ghostscript": r"(\d+(\.\d+)*)"}
+
+
 def tool_versions() -> dict[str, str]:
     """The versions of OCRmyPDF, Tesseract and Ghostscript, as OCRmyPDF
     reports them (its package's version; each program's ``--version``
     through :class:`packaging.version.Version`), without importing OCRmyPDF:
-    a born-digital worker never needs it (issue 12)."""
-    import re
+    a born-digital worker never needs it (issue 12).  Once per process."""
     import subprocess
-    from importlib.metadata import PackageNotFoundError, version
 
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        out = {"ocrmypdf": version("ocrmypdf")}
-    except PackageNotFoundError:
-        out = {"ocrmypdf": "missing"}
-    for name, cmd, pattern in (("tesseract", "tesseract", r"tesseract\s(.+)"), ("ghostscript", "gs", r"(\d+(\.\d+)*)")):
+    if "v" in _known:
+        return _known["v"]
+    out = {"ocrmypdf": _ocrmypdf_version()}
+    for name, cmd in (("tesseract", "tesseract"), ("ghostscript", "gs")):
         try:
             text = subprocess.run([cmd, "--version"], capture_output=True, text=True, timeout=60, check=True,
                                   stdin=subprocess.DEVNULL).stdout
         except (OSError, subprocess.SubprocessError):
             out[name] = "missing"
             continue
-        found = next((m.group(1) for m in (re.match(pattern, ln.strip()) for ln in text.splitlines()) if m), None)
-        try:
-            out[name] = str(Version(found)) if found else "missing"
-        except InvalidVersion:
-            out[name] = found or "missing"
-    return out
+        out[name] = _parsed(name, text)
+    return remember(out)
+
+
+def known() -> dict[str, str]:
+    """The versions this process found so far (none: {})."""
+    return _known.get("v", {})
+
+
+def remember(versions: dict[str, str]) -> dict[str, str]:
+    """*versions* (as :func:`tool_versions` gives them; none: nothing changes) are this process's from now on."""
+    if versions:
+        _known["v"] = dict(versions)
+    return known()
+
+
+def _ocrmypdf_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ocrmypdf")
+    except PackageNotFoundError:
+        return "missing"
+
+
+def _parsed(name: str, text: str) -> str:
+    """A program's version from its ``--version`` output, as OCRmyPDF reports it."""
+    import re
+
+    from packaging.version import InvalidVersion, Version
+
+    found = next((m.group(1) for m in (re.match(_PATTERNS[name], ln.strip()) for ln in text.splitlines()) if m), None)
+    try:
+        return str(Version(found)) if found else "missing"
+    except InvalidVersion:
+        return found or "missing"
 
 
 def gs_version() -> str:
@@ -87,6 +116,7 @@ def check_dependencies(language: str) -> dict[str, str]:
         raise MissingDependency("ghostscript is not installed (Debian: apt-get install ghostscript)")
     v = {k: m.group(1) for k, m in found.items() if m is not None}
     os.environ.setdefault("EKTE_GS_VERSION", v["ghostscript"])
+    remember({"ocrmypdf": _ocrmypdf_version(), **{k: _parsed(k, out[k] or "") for k in ("tesseract", "ghostscript")}})
     have = {line.strip() for line in (out["langs"] or "").splitlines()[1:]}
     for lang in language.split("+"):
         if lang not in have:
