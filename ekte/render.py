@@ -299,6 +299,10 @@ def trained(r: dict[str, Any]) -> None:
         from ekte.typemodel import refusal
 
         out.print(refusal(m), highlight=False, markup=False)
+    elif m and m.get("restored"):  # fresh32 F11: ekte train --restore
+        back = f"; the replaced one is kept as {m['previous']} (--restore again undoes this)" if m["previous"] else ""
+        out.print(f"type model restored: {m['path']} is again the model trained {m.get('trained', '?')} "
+                  f"({m.get('documents', '?')} documents){back}", highlight=False, markup=False, soft_wrap=True)
     elif m:
         per = ", ".join(f"{k} {v}" for k, v in m["per_class"].items())
         base = f"; {m['base_documents']} of them ekte's base set" if m.get("base") == "ekte" else ""
@@ -306,6 +310,11 @@ def trained(r: dict[str, Any]) -> None:
             base += f"; from ekte's base set for the types without a folder: {', '.join(m['from_base_set'])}"
         out.print(f"model saved to {m['path']} ({m['documents']} documents: {per}{base})", highlight=False,
                   markup=False)
+    if m and m.get("forced"):  # fresh32 F11
+        c = m["check"]
+        err.print(f"[bold yellow]warning:[/] {escape(m['path'])} replaced by a model that scores {c['new']} on the "
+                  f"check set against {c['current']} of the one in use (--force); ekte train --restore goes back",
+                  highlight=False, soft_wrap=True)
     if m and m.get("few"):  # fresh31 H6
         err.print(f"[bold yellow]warning:[/] {escape(m['few']['message'])}", highlight=False, soft_wrap=True)
     if r["extractor"]:
