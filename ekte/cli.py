@@ -24,7 +24,7 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
 from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, not_moved, run_interruptibly, run_main,
-                             sigint_now, sigterm_now, summary)
+                             sigint_now, sigterm_now, skipped_named, summary)
 from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
@@ -72,6 +72,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
         starttrace.mark("run-done")
         if report is not None:  # interrupted too: what was done, marked "interrupted" (written atomically)
             report(result)
+    skipped_named(result)  # a named input that intake.ignore skips (fresh32 F6)
     if as_json:
         result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
     else:

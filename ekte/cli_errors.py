@@ -203,6 +203,14 @@ def summary(result: Any, command: str) -> None:
     render.summary(result, command)
 
 
+def skipped_named(result: Any) -> None:
+    """An input named on the command line whose name intake.ignore skips: one warning line each (fresh32 F6:
+    skipped without a word).  Files in a folder skipped so are only counted (the summary, ``--json``)."""
+    for name in getattr(result, "skipped_named", None) or []:
+        err.print(f"[yellow]warning:[/] skipped: ignored name {escape(visible(name))} (its name matches "
+                  "intake.ignore; rename it to ingest it)", highlight=False, soft_wrap=True)
+
+
 def not_moved(result: Any) -> None:
     """``--move`` left originals where they are: a warning line for each (its name, control characters shown
     escaped, and why), then the error line (fresh32 F4: "see the warnings" — there were none in text mode)."""

@@ -76,7 +76,9 @@ def summary(result: Any, command: str = "ekte ingest") -> None:
     if not s["total"] and result.failure is None:
         if _nothing_new(s.get("mail")):
             return
-        out.print("nothing to ingest: no files found in the input(s) (names in intake.ignore are skipped)",
+        n = s.get("skipped", 0)
+        out.print(f"nothing to ingest: {plural(n, 'file')} skipped (names in intake.ignore)" if n else
+                  "nothing to ingest: no files found in the input(s) (names in intake.ignore are skipped)",
                   highlight=False)
         return
     t = Table(title=f"{command} — summary", show_footer=False)
@@ -98,6 +100,9 @@ def summary(result: Any, command: str = "ekte ingest") -> None:
         + (f"[red]{b['quarantined']} quarantined[/]" if b["quarantined"] else "0 quarantined"),
         highlight=False,
     )
+    if s.get("skipped"):  # fresh32 F6: never silently
+        out.print(f"{plural(s['skipped'], 'file')} skipped: names in intake.ignore (left where they are)",
+                  highlight=False)
     m = s.get("mail")
     if m:
         out.print(f"e-mail: {m['taken']} messages taken, {m['processed']} processed, [red]{m['failed']} failed[/], "
@@ -228,9 +233,10 @@ def status(st: dict[str, Any]) -> None:
         if st.get("last_known"):
             out.print(f"last known figures (as of {st['last_known']}; no daemon runs now):", highlight=False)
         jobs = f" (with {st['jobs']} workers: at work or next in line)" if st.get("jobs") else ""
+        skipped = f"skipped {st['skipped']} (names in intake.ignore, left in the inbox)  " if st.get("skipped") else ""
         out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}{jobs}  done {st.get('done', 0)}  "
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
-                  f"not exported {st.get('export_failed', 0)}  "
+                  f"not exported {st.get('export_failed', 0)}  {skipped}"
                   f"last activity {st.get('last_activity') or '-'}", highlight=False)
         for p in st.get("problems", []):  # e.g. the done folder full: inputs stay in the inbox (fresh30 G11)
             out.print(f"[bold red]problem:[/] {escape(p['message'])} (since {p['since']})", highlight=False, soft_wrap=True)
