@@ -205,6 +205,8 @@ def train(directory: str | Path | None, *, profile: str | Profile | None = None,
     wd = Path(workdir) if workdir else default_workdir()
     if directory is not None or from_reviews or restore:  # (nothing to learn from: learn.train says so first)
         workdirs.require(wd, journal=from_reviews)  # it never makes one (fresh30 G14): ekte ingest or watch do
+    if from_reviews:
+        workdirs.check_journal_intact(wd)  # a damaged journal: exit 75 naming the path (fresh32 F8)
     return _train(Path(directory) if directory else None, prof, wd, truth=truth, from_reviews=from_reviews,
                   out=Path(out) if out else None, force=force, restore=restore,
                   analyze=lambda paths: analyze(paths, profile=prof, workdir=workdir, jobs=jobs, progress=progress))

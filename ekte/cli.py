@@ -327,7 +327,7 @@ def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, over
     """Documents waiting for review, with their top candidates."""
     from ekte import api
 
-    with _exit_on_errors():
+    with cli_serve.review_errors(lang):
         items = api.review_list(profile=profile, workdir=workdir, overrides=override, plugins=plugin)
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))

@@ -176,6 +176,8 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
         fail(e.exit_code, str(e))  # 2; 1 for a damaged archive folder (ekte.evidence.intact.ArchiveDamaged)
     except MissingDependency as e:
         fail(ExitCode.MISSING_DEPENDENCY, str(e))
+    except typer.Exit:
+        raise  # said already (a clerk's command's German line, ekte.cli_serve.review_errors): never a second line
     except Exception as e:
         failure = environment_failure(e)
         if failure is None:
