@@ -15,17 +15,16 @@ from ekte.shown import Lines, visible
 
 class ShownConsole(Console):
     """A rich console that never writes a control character it was given as text (:mod:`ekte.shown`; its
-    own styles and the progress bar's cursor moves are segments of their own and stay)."""
+    own styles and the progress bar's cursor moves are segments of their own and stay).  Every string rich
+    renders passes :meth:`render_str` (rich's public hook): a table cell, a title, a rule's text has a
+    newline written out too (a name's newline would look like a row of its own) — but a :class:`Lines`, and
+    what is given to :meth:`print` itself (ekte's messages: made ``Lines`` there), keep theirs."""
 
     def render_str(self, text: str, **kw: Any) -> Any:  # type: ignore[override]
-        return super().render_str(visible(text, newlines=True), **kw)
+        return super().render_str(visible(text, newlines=isinstance(text, Lines)), **kw)
 
     def print(self, *objects: Any, **kw: Any) -> None:  # type: ignore[override]
-        for o in objects:  # a table cell: a newline too (a name's newline would look like a row of its own)
-            if isinstance(o, Table):
-                for c in o.columns:
-                    c._cells = [visible(x, newlines=isinstance(x, Lines)) if isinstance(x, str) else x for x in c._cells]
-        super().print(*objects, **kw)
+        super().print(*(Lines(o) if type(o) is str else o for o in objects), **kw)
 
 
 err = ShownConsole(stderr=True)
