@@ -357,6 +357,20 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
         assert error["code"] == "journal_damaged" and f"{wd}: the journal is damaged" in error["message"], args
 
 
+def test_a_journal_emptied_beside_an_archive_is_refused_by_every_reader(tmp_path, pdfs):
+    """A journal of 0 bytes beside an archive that holds documents is a lost one: status refused it, but
+    verify (which checks with workdirs.check_journal_intact) ended on "internal error" (70)."""
+    wd = tmp_path / "wd"
+    _clean(run_ekte("ingest", _inbox(tmp_path, pdfs, 1), "-w", wd), 0)
+    for f in wd.glob("journal.sqlite-*"):
+        f.unlink()
+    (wd / "journal.sqlite").write_bytes(b"")
+    for args in (("verify",), ("retention", "due", "--as-of", "2200-01-01"), ("status",)):
+        p = run_ekte(*args, "-w", wd)
+        _clean(p, 75)
+        _one_error_line(p, f"{wd}: the journal is empty (0 bytes) although the archive holds documents")
+
+
 def _free_port() -> int:
     import socket
 
