@@ -193,19 +193,22 @@ def evaluate(directory: str | Path, truth: dict | str | Path, **kw) -> dict:
 def train(directory: str | Path | None, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
           overrides: list[str] | None = None, out: str | Path | None = None, jobs: int | None = None,
           progress: ProgressSink | None = None, truth: dict | str | Path | None = None,
-          from_reviews: bool = False) -> dict:
+          from_reviews: bool = False, force: bool = False, restore: bool = False) -> dict:
     """Train the type model from DIR/<doctype>/<files>, or both models from DIR
-    with a truth file (dict or JSON file), and/or from the review queue (see :mod:`ekte.learn`)."""
+    with a truth file (dict or JSON file), and/or from the review queue (see :mod:`ekte.learn`);
+    *force* saves a type model that scores below the one in use, *restore* goes back to the previous one."""
     from ekte.evaluate import load_truth
     from ekte.learn import train as _train
 
     truth = load_truth(truth) if truth is not None else None
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     wd = Path(workdir) if workdir else default_workdir()
-    if directory is not None or from_reviews:  # (nothing to learn from: learn.train says so first)
+    if directory is not None or from_reviews or restore:  # (nothing to learn from: learn.train says so first)
         workdirs.require(wd, journal=from_reviews)  # it never makes one (fresh30 G14): ekte ingest or watch do
+    if from_reviews:
+        workdirs.check_journal_intact(wd)  # a damaged journal: exit 75 naming the path (fresh32 F8)
     return _train(Path(directory) if directory else None, prof, wd, truth=truth, from_reviews=from_reviews,
-                  out=Path(out) if out else None,
+                  out=Path(out) if out else None, force=force, restore=restore,
                   analyze=lambda paths: analyze(paths, profile=prof, workdir=workdir, jobs=jobs, progress=progress))
 
 

@@ -24,7 +24,7 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
 from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, not_moved, run_interruptibly, run_main,
-                             sigint_now, sigterm_now, summary)
+                             sigint_now, sigterm_now, skipped_named, summary)
 from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
@@ -74,6 +74,7 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
         starttrace.mark("run-done")
         if report is not None:  # interrupted too: what was done, marked "interrupted" (written atomically)
             report(result)
+    skipped_named(result)  # a named input that intake.ignore skips (fresh32 F6)
     if as_json:
         result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
     else:
@@ -301,6 +302,10 @@ def train(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
     out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Save the type model even when it scores "
+                                        "below the one in use on the check set.")] = False,
+    restore: Annotated[bool, typer.Option("--restore", metavar="", help="Go back to the type model in use before "
+                                          "the last training (kept as <name>.previous.joblib).")] = False,
     jobs: JobsOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Train the document-type model and, from labelled fields, the field model (see ekte.learn).  The working
@@ -311,7 +316,7 @@ def train(
     setup_logging(verbose, log_format.value)
     with _exit_on_errors():
         r = api.train(directory, profile=profile, workdir=workdir, overrides=override, out=out_path, jobs=jobs,
-                      truth=truth, from_reviews=from_reviews)
+                      truth=truth, from_reviews=from_reviews, force=force, restore=restore)
     if as_json:
         print(json.dumps({"version": OUTPUT_VERSION, **r}, ensure_ascii=False, indent=2, default=str))
     else:
@@ -324,7 +329,7 @@ def review_list_cmd(profile: ProfileOpt = None, workdir: WorkdirOpt = None, over
     """Documents waiting for review, with their top candidates."""
     from ekte import api
 
-    with _exit_on_errors():
+    with cli_serve.review_errors(lang):
         items = api.review_list(profile=profile, workdir=workdir, overrides=override, plugins=plugin)
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))

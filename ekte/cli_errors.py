@@ -176,6 +176,8 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
         fail(e.exit_code, str(e))  # 2; 1 for a damaged archive folder (ekte.evidence.intact.ArchiveDamaged)
     except MissingDependency as e:
         fail(ExitCode.MISSING_DEPENDENCY, str(e))
+    except typer.Exit:
+        raise  # said already (a clerk's command's German line, ekte.cli_serve.review_errors): never a second line
     except Exception as e:
         failure = environment_failure(e)
         if failure is None:
@@ -201,6 +203,14 @@ def summary(result: Any, command: str) -> None:
                          "the same command again to take them", highlight=False, soft_wrap=True)
         return
     render.summary(result, command)
+
+
+def skipped_named(result: Any) -> None:
+    """An input named on the command line whose name intake.ignore skips: one warning line each (fresh32 F6:
+    skipped without a word).  Files in a folder skipped so are only counted (the summary, ``--json``)."""
+    for name in getattr(result, "skipped_named", None) or []:
+        err.print(f"[yellow]warning:[/] skipped: ignored name {escape(visible(name))} (its name matches "
+                  "intake.ignore; rename it to ingest it)", highlight=False, soft_wrap=True)
 
 
 def not_moved(result: Any) -> None:

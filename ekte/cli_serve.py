@@ -33,7 +33,8 @@ def _tr(lang: str | None) -> tuple[Any, str]:
 def review_errors(lang: str | None) -> Iterator[None]:
     """As ``_exit_on_errors``, with the pipeline's refusals (not waiting for review, unknown reason, a time in the
     past, a sample check, …) in the clerk's language: ids kept, states by name, times local."""
-    from ekte.errors import ConfigError
+    from ekte.cli_errors import LAST_FAILURE
+    from ekte.errors import ConfigError, environment_failure
     from ekte.serve import names
     from ekte.serve.i18n import local_time
     from ekte.serve.messages import cli_message
@@ -46,6 +47,13 @@ def review_errors(lang: str | None) -> Iterator[None]:
                 raise  # refused field values: one line per field, in *lang*, by _exit_on_errors
             message = cli_message(str(e), _tr(lang)[1], names.state_name, local_time)
             _fail(e.exit_code, message, _tr(lang)[1] if message != str(e) else "en")  # (1: a damaged archive)
+        except Exception as e:  # a damaged journal: "Fehler: …" as the other refusals (fresh32 F8)
+            failure = environment_failure(e)
+            message = cli_message(failure.message, _tr(lang)[1], names.state_name, local_time) if failure else ""
+            if failure is None or message == failure.message:
+                raise  # (_exit_on_errors: the English line)
+            LAST_FAILURE[:] = [failure]
+            _fail(failure.exit_code, message, _tr(lang)[1])
 
 
 def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None) -> str:

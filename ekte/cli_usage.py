@@ -19,6 +19,13 @@ _GERMAN = [
     (re.compile(r"Option (.+) requires an argument\.", re.S), "Die Option {0} braucht einen Wert."),
     (re.compile(r"Option (.+) requires (\d+) arguments\.", re.S), "Die Option {0} braucht {1} Werte."),
     (re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", re.S), "Unerwartete weitere Angabe ({0})"),
+    # a value of the wrong kind (fresh32 F8: pydantic's English "Input should be a valid number, unable to parse …")
+    (re.compile(r"Invalid value for (.+?): (?:Input should be a valid number.*|'.*' is not a valid float\.)", re.S),
+     "Ungültiger Wert für {0}: eine Zahl wird erwartet (z. B. 24 oder 1.5)."),
+    (re.compile(r"Invalid value for (.+?): (?:Input should be a valid integer.*|'.*' is not a valid integer\.)", re.S),
+     "Ungültiger Wert für {0}: eine ganze Zahl wird erwartet."),
+    (re.compile(r"Invalid value for (.+?): '(.*)' is not supported \(supported: (.+)\)", re.S),
+     "Ungültiger Wert für {0}: „{1}“ gibt es nicht (möglich: {2})."),
     (re.compile(r"Invalid value for (.+?): (.+)", re.S), "Ungültiger Wert für {0}: {1}"),
 ]
 
@@ -47,7 +54,8 @@ def translate(cmd: Any, error: Any, args: list[str]) -> None:
 
     from ekte.serve import i18n
 
-    lang = i18n.cli_language(_asked_lang(args))
+    asked = _asked_lang(args)
+    lang = i18n.cli_language(asked if asked in i18n.LANGUAGES else None)  # (--lang fr: the usual language says so)
     if lang == "en":
         return
     english = error.format_message

@@ -209,5 +209,15 @@ ReportOpt = Annotated[Optional[Path], typer.Option(
 SharedRootOpt = Annotated[Optional[Path], typer.Option(
     "--shared-root", metavar="DIR", help="With Dask: a folder every worker sees at the same path; inputs below it "
                                          "travel as paths instead of bytes. Profile: executor.shared_root.")]
+def _supported_lang(value: Optional[str]) -> Optional[str]:
+    """``--lang fr``: a usage error naming the languages there are (fresh32 F8: English without a word)."""
+    from ekte.serve.i18n import LANGUAGES
+
+    if value is not None and value not in LANGUAGES:
+        raise typer.BadParameter(f"'{value}' is not supported (supported: {', '.join(LANGUAGES)})")
+    return value
+
+
 LangOpt = Annotated[Optional[str], typer.Option(
-    "--lang", metavar="de|en", help="Language of the output (default: $EKTE_LANG, else German; English under an English locale).")]
+    "--lang", metavar="de|en", callback=_supported_lang,
+    help="Language of the output (default: $EKTE_LANG, else German; English under an English locale).")]

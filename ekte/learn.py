@@ -105,13 +105,21 @@ def _field_model(result: dict[str, Any], labelled: list[tuple[Document, dict[str
 
 
 def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dict[str, Any] | None = None,
-          from_reviews: bool = False, out: Path | None = None, analyze: Any = None) -> dict[str, Any]:
+          from_reviews: bool = False, out: Path | None = None, analyze: Any = None, force: bool = False,
+          restore: bool = False) -> dict[str, Any]:
     """Fit and save the models; returns {"classifier": meta | None, "extractor": meta | None}.
-    *analyze* OCRs files as ingest would (``api.analyze`` bound to the profile)."""
+    *analyze* OCRs files as ingest would (``api.analyze`` bound to the profile).  *force*: save a type
+    model that scores below the one in use; *restore*: go back to the type model in use before (F11)."""
     from ekte import typemodel
     from ekte.stages.classify import default_model_path
     from ekte.stages.extract.train import reviewed_documents
 
+    if restore:
+        if directory is not None or from_reviews or truth is not None:
+            raise ConfigError("--restore goes back to the previous type model; it takes no DIR, --truth or "
+                              "--from-reviews")
+        return {"classifier": typemodel.restore(Path(out) if out else default_model_path(profile, workdir)),
+                "extractor": None}
     if directory is None and not from_reviews:
         raise ConfigError("say what to learn from: DIR, DIR --truth FILE, or --from-reviews")
     texts: list[str] = []
@@ -136,7 +144,7 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
     if len(set(labels)) >= 2 or from_reviews or (labels and not labelled):  # a type folder: the rest filled (G14)
         path = Path(out) if out else default_model_path(profile, workdir)
         revs = [(d.id, d.text, d.doctype or "") for d, _t in accepted] if from_reviews else []
-        meta = typemodel.train(texts, labels, profile, path, base=directory is None, reviewed=revs)
+        meta = typemodel.train(texts, labels, profile, path, base=directory is None, reviewed=revs, force=force)
         result["classifier"] = dict(meta, path=str(path))
     elif not labelled:
         raise ConfigError("training needs documents of at least two document types")

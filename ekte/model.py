@@ -8,6 +8,7 @@ printed by ``ekte ingest --json`` is derived from it.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -141,7 +142,8 @@ class Document:
             "confidence": None if self.confidence is None else round(self.confidence, 4),
             "fields": {k: f.value for k, f in self.fields.items()},
             "pages": self.pages,
-            "archive": self.archive_path,
+            # absolute, as the exports' places (fresh32 F8: relative to the folder ekte ran in before)
+            "archive": os.path.abspath(self.archive_path) if self.archive_path else None,
             "exports": dict(self.exports),
             "error": self.error.to_dict() if self.error else None,
             "duplicate_of": self.duplicate_of,

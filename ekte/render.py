@@ -15,17 +15,16 @@ from ekte.shown import Lines, visible
 
 class ShownConsole(Console):
     """A rich console that never writes a control character it was given as text (:mod:`ekte.shown`; its
-    own styles and the progress bar's cursor moves are segments of their own and stay)."""
+    own styles and the progress bar's cursor moves are segments of their own and stay).  Every string rich
+    renders passes :meth:`render_str` (rich's public hook): a table cell, a title, a rule's text has a
+    newline written out too (a name's newline would look like a row of its own) — but a :class:`Lines`, and
+    what is given to :meth:`print` itself (ekte's messages: made ``Lines`` there), keep theirs."""
 
     def render_str(self, text: str, **kw: Any) -> Any:  # type: ignore[override]
-        return super().render_str(visible(text, newlines=True), **kw)
+        return super().render_str(visible(text, newlines=isinstance(text, Lines)), **kw)
 
     def print(self, *objects: Any, **kw: Any) -> None:  # type: ignore[override]
-        for o in objects:  # a table cell: a newline too (a name's newline would look like a row of its own)
-            if isinstance(o, Table):
-                for c in o.columns:
-                    c._cells = [visible(x, newlines=isinstance(x, Lines)) if isinstance(x, str) else x for x in c._cells]
-        super().print(*objects, **kw)
+        super().print(*(Lines(o) if type(o) is str else o for o in objects), **kw)
 
 
 err = ShownConsole(stderr=True)
@@ -76,7 +75,9 @@ def summary(result: Any, command: str = "ekte ingest") -> None:
     if not s["total"] and result.failure is None:
         if _nothing_new(s.get("mail")):
             return
-        out.print("nothing to ingest: no files found in the input(s) (names in intake.ignore are skipped)",
+        n = s.get("skipped", 0)
+        out.print(f"nothing to ingest: {plural(n, 'file')} skipped (names in intake.ignore)" if n else
+                  "nothing to ingest: no files found in the input(s) (names in intake.ignore are skipped)",
                   highlight=False)
         return
     t = Table(title=f"{command} — summary", show_footer=False)
@@ -98,6 +99,9 @@ def summary(result: Any, command: str = "ekte ingest") -> None:
         + (f"[red]{b['quarantined']} quarantined[/]" if b["quarantined"] else "0 quarantined"),
         highlight=False,
     )
+    if s.get("skipped"):  # fresh32 F6: never silently
+        out.print(f"{plural(s['skipped'], 'file')} skipped: names in intake.ignore (left where they are)",
+                  highlight=False)
     m = s.get("mail")
     if m:
         out.print(f"e-mail: {m['taken']} messages taken, {m['processed']} processed, [red]{m['failed']} failed[/], "
@@ -228,9 +232,10 @@ def status(st: dict[str, Any]) -> None:
         if st.get("last_known"):
             out.print(f"last known figures (as of {st['last_known']}; no daemon runs now):", highlight=False)
         jobs = f" (with {st['jobs']} workers: at work or next in line)" if st.get("jobs") else ""
+        skipped = f"skipped {st['skipped']} (names in intake.ignore, left in the inbox)  " if st.get("skipped") else ""
         out.print(f"queue {st.get('queue', 0)}  in flight {st.get('in_flight', 0)}{jobs}  done {st.get('done', 0)}  "
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
-                  f"not exported {st.get('export_failed', 0)}  "
+                  f"not exported {st.get('export_failed', 0)}  {skipped}"
                   f"last activity {st.get('last_activity') or '-'}", highlight=False)
         for p in st.get("problems", []):  # e.g. the done folder full: inputs stay in the inbox (fresh30 G11)
             out.print(f"[bold red]problem:[/] {escape(p['message'])} (since {p['since']})", highlight=False, soft_wrap=True)
@@ -299,6 +304,10 @@ def trained(r: dict[str, Any]) -> None:
         from ekte.typemodel import refusal
 
         out.print(refusal(m), highlight=False, markup=False)
+    elif m and m.get("restored"):  # fresh32 F11: ekte train --restore
+        back = f"; the replaced one is kept as {m['previous']} (--restore again undoes this)" if m["previous"] else ""
+        out.print(f"type model restored: {m['path']} is again the model trained {m.get('trained', '?')} "
+                  f"({m.get('documents', '?')} documents){back}", highlight=False, markup=False, soft_wrap=True)
     elif m:
         per = ", ".join(f"{k} {v}" for k, v in m["per_class"].items())
         base = f"; {m['base_documents']} of them ekte's base set" if m.get("base") == "ekte" else ""
@@ -306,6 +315,11 @@ def trained(r: dict[str, Any]) -> None:
             base += f"; from ekte's base set for the types without a folder: {', '.join(m['from_base_set'])}"
         out.print(f"model saved to {m['path']} ({m['documents']} documents: {per}{base})", highlight=False,
                   markup=False)
+    if m and m.get("forced"):  # fresh32 F11
+        c = m["check"]
+        err.print(f"[bold yellow]warning:[/] {escape(m['path'])} replaced by a model that scores {c['new']} on the "
+                  f"check set against {c['current']} of the one in use (--force); ekte train --restore goes back",
+                  highlight=False, soft_wrap=True)
     if m and m.get("few"):  # fresh31 H6
         err.print(f"[bold yellow]warning:[/] {escape(m['few']['message'])}", highlight=False, soft_wrap=True)
     if r["extractor"]:

@@ -14,6 +14,10 @@
 * Saved atomically, 0600, in a 0700 ``models/``; the sibling ``.json``
   names the reviewed documents it learned from (their ids) so that
   ``retention delete`` can mark it for retraining.
+* fresh32 F11: a model that replaces one in use scores at least as well on
+  the check set (else refused, unless ``force``), and the replaced one is kept
+  beside it (``<name>.previous.joblib``/``.json``, its ``.retrain`` mark too):
+  ``ekte train --restore`` swaps the two back.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BASE_FILE = Path(__file__).resolve().parent / "models" / "classifier_base.json.gz"
 RETRAIN_SUFFIX = ".retrain"
+#: the replaced model is kept as <name>.previous.joblib (fresh32 F11)
+PREVIOUS = ".previous"
 #: fewer training documents of a type than this: ``ekte train`` warns (fresh31 H6), with the check set's figures
 MIN_PER_TYPE = 5
 
@@ -95,7 +101,35 @@ def check_score(model: ModelClassifier | None, profile: "Profile", texts: list[s
     return score
 
 
+def previous_path(path: Path) -> Path:
+    """Where the model *path* replaced is kept: ``<name>.previous.joblib`` (fresh32 F11)."""
+    path = Path(path)
+    return path.with_name(path.stem + PREVIOUS + path.suffix)
+
+
+def _files(path: Path) -> list[Path]:
+    """A model's files: the model, its metadata, its retraining mark."""
+    return [path, path.with_suffix(".json"), path.with_suffix(RETRAIN_SUFFIX)]
+
+
+def _put(files: list[Path], blobs: list[bytes | None]) -> None:
+    """Write each file atomically (0600), or remove it where *blobs* has None."""
+    from ekte import fsutil
+
+    for f, b in zip(files, blobs):
+        if b is None:
+            f.unlink(missing_ok=True)
+        else:
+            fsutil.write_bytes(f, b, 0o600)
+
+
+def _read(files: list[Path]) -> list[bytes | None]:
+    return [f.read_bytes() if f.is_file() else None for f in files]
+
+
 def _save(est: Any, meta: dict[str, Any], path: Path) -> None:
+    """Save atomically; a model already there is kept first as ``previous_path`` (its files copied, each
+    atomically), so that a crash leaves either the old model in use or the new one, never none."""
     import io
 
     import joblib
@@ -105,6 +139,8 @@ def _save(est: Any, meta: dict[str, Any], path: Path) -> None:
     fsutil.make_dirs(path.parent, 0o700)
     if path.parent.name == "models":  # <workdir>/models (made 0755 by ekte before fresh29 F6); not a --out folder
         workdirs.private(path.parent, 0o700)
+    if path.is_file():
+        _put(_files(previous_path(path)), _read(_files(path)))
     buf = io.BytesIO()
     joblib.dump({"meta": meta, "estimator": est}, buf)
     fsutil.write_bytes(path, buf.getvalue(), 0o600)
@@ -112,11 +148,31 @@ def _save(est: Any, meta: dict[str, Any], path: Path) -> None:
     path.with_suffix(RETRAIN_SUFFIX).unlink(missing_ok=True)
 
 
+def restore(path: Path) -> dict[str, Any]:
+    """``ekte train --restore``: the previous model (kept when ``ekte train`` replaced it) becomes the model in
+    use and the one in use becomes the previous one (so a second restore undoes the first).  The model in use
+    is written first: a crash in between leaves the restored model in use.  Returns its metadata."""
+    prev, path = previous_path(path), Path(path)
+    if not prev.is_file():
+        raise ConfigError(f"no previous type model to go back to: {prev} does not exist (ekte train keeps the "
+                          "model in use there when a new one replaces it)")
+    old, new = _read(_files(path)), _read(_files(prev))
+    _put(_files(path), new)
+    if old[0] is None:
+        _put(_files(prev), [None, None, None])
+    else:
+        _put(_files(prev), old)
+    meta = {k: v for k, v in (json.loads(new[1]) if new[1] else {}).items() if k not in ("few", "forced")}
+    return dict(meta, path=str(path), restored=True, previous=str(prev) if old[0] is not None else None)
+
+
 def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *, base: bool,
-          reviewed: list[tuple[str, str, str]] = ()) -> dict[str, Any]:
+          reviewed: list[tuple[str, str, str]] = (), force: bool = False) -> dict[str, Any]:
     """Fit and save a type model from *texts*/*labels* (the base data: a training folder) plus
     *reviewed* (doc id, text, type); with *base* the shipped base set is the base data.
-    Returns its metadata, with ``refused`` (and nothing saved) when the guard says no."""
+    Returns its metadata, with ``refused`` (and nothing saved) when the guard says no: a model
+    retrained with reviews, or one that would replace a trained model in use, that scores below it
+    (with reviews: below the rules alone when none is in use) on the check set — unless *force*."""
     import sklearn
 
     from ekte import __version__
@@ -142,36 +198,45 @@ def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *
             "base": "ekte" if base else "folder", "base_documents": len(texts), "from_base_set": filled,
             "reviews": sorted(i for i, _x, _t in reviewed),
             "trained": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    few = sorted(t for t, n in counts.items() if n < MIN_PER_TYPE and t not in filled)
-    if few and not base:
-        meta["few"] = few_documents(_Fitted(est, meta), profile, path, few, counts)
-    if reviewed:
-        ct, cl = base_set(profile, "check")
-        current = ModelClassifier(path)
-        new, old = check_score(_Fitted(est, meta), profile, ct, cl), check_score(
-            current if current.info() else None, profile, ct, cl)
-        meta["check"] = {"documents": len(ct), "new": new, "current": old}
-        if new < old:
-            return dict(meta, refused=True)
+    few = sorted(t for t, n in counts.items() if n < MIN_PER_TYPE and t not in filled) if not base else []
+    current = ModelClassifier(path)
+    in_use = current.info() is not None
+    check = _check(_Fitted(est, meta), current if in_use else None, profile) if reviewed or in_use or few else None
+    if few:
+        meta["few"] = few_documents(path, few, counts, check, in_use)
+    if check and (reviewed or in_use):
+        meta["check"] = check
+        if check["new"] < check["current"]:
+            if not force:
+                return dict(meta, refused=True)
+            meta["forced"] = True
     _save(est, meta, Path(path))
     return meta
 
 
-def few_documents(model: ModelClassifier, profile: "Profile", path: Path, few: list[str],
-                  counts: Counter) -> dict[str, Any]:
-    """The warning of a type model trained on few documents of some types (fresh31 H6: one per type made a
-    model unsure of every new document — the next ingest sent all of them to review)."""
+def _check(model: ModelClassifier, current: ModelClassifier | None, profile: "Profile") -> dict[str, int] | None:
+    """The new model's and the model in use's (None: the rules alone) scores on the check set."""
     ct, cl = base_set(profile, "check")
-    current = ModelClassifier(path)
-    new, old = check_score(model, profile, ct, cl), check_score(current if current.info() else None, profile, ct, cl)
-    check = (f"; on ekte's check set ({len(ct)} held-out documents, right and sure minus wrong and sure) it scores "
-             f"{new}, the model in use {old}") if ct else ""
-    back = f"{path} and {Path(path).with_suffix('.json')}"
-    return {"types": few, "check": {"documents": len(ct), "new": new, "current": old} if ct else None,
+    if not ct:
+        return None
+    return {"documents": len(ct), "new": check_score(model, profile, ct, cl),
+            "current": check_score(current, profile, ct, cl)}
+
+
+def few_documents(path: Path, few: list[str], counts: Counter, check: dict[str, int] | None,
+                  in_use: bool) -> dict[str, Any]:
+    """The warning of a type model trained on few documents of some types (fresh31 H6: one per type made a
+    model unsure of every new document — the next ingest sent all of them to review); the way back: the
+    model in use before (fresh32 F11), else no trained model."""
+    score = (f"; on ekte's check set ({check['documents']} held-out documents, right and sure minus wrong and "
+             f"sure) it scores {check['new']}, the model in use {check['current']}") if check else ""
+    back = ("or go back to the model in use before: ekte train --restore" if in_use else
+            f"or delete {path} and {Path(path).with_suffix('.json')} (ingest then classifies without a trained "
+            "type model)")
+    return {"types": few, "check": check,
             "message": f"few training documents for {', '.join(f'{t} ({counts[t]})' for t in few)}: fewer than "
                        f"{MIN_PER_TYPE} per type make a model that is unsure of documents it has not seen, and ingest "
-                       f"sends those to review{check}. Add documents and train again, or delete {back} (ingest then "
-                       "classifies without a trained type model)"}
+                       f"sends those to review{score}. Add documents and train again, {back}"}
 
 
 def refusal(meta: dict[str, Any]) -> str:
@@ -179,14 +244,14 @@ def refusal(meta: dict[str, Any]) -> str:
     c = meta["check"]
     return (f"the type model was not saved: it classifies the check set worse than the model in use "
             f"(score {c['new']} against {c['current']} on {c['documents']} held-out documents: right and sure "
-            "minus wrong and sure); the model in use stays")
+            "minus wrong and sure); the model in use stays (ekte train --force saves it all the same)")
 
 
 def mark_for_retraining(workdir: Path, doc_id: str) -> list[str]:
     """After ``retention delete``: the type models that learned from *doc_id* get a
     ``.retrain`` mark (``ekte train --from-reviews`` clears it); returns their file names."""
     marked = []
-    for meta_path in sorted((Path(workdir) / "models").glob("*.classifier.json")):
+    for meta_path in sorted((Path(workdir) / "models").glob("*.classifier*.json")):  # the previous one too
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
         except (OSError, ValueError):

@@ -116,10 +116,14 @@ def check_journal_file(workdir: Path) -> None:
 
 
 def check_journal_intact(workdir: Path) -> None:
-    """EnvironmentFailure (exit 75, naming *workdir*) when its journal is damaged (SQLite's quick check, read-only):
-    for the readers that would otherwise answer from the pages still readable (verify; stats)."""
+    """EnvironmentFailure (exit 75, naming *workdir*) when its journal is damaged or lost (0 bytes beside an
+    archive that holds documents): the checks ``ekte status`` makes before it reads (:func:`check_journal_file`,
+    then SQLite's quick check, read-only — ``Journal.quick_check``, which status, stats and a Session call on the
+    journal they opened), for the readers that would otherwise answer from the pages still readable (verify,
+    retention due, the station, train --from-reviews)."""
     from ekte.journal import Journal
 
+    check_journal_file(workdir)
     if (Path(workdir) / JOURNAL_FILE).is_file():
         j = Journal(Path(workdir) / JOURNAL_FILE, readonly=True)
         try:

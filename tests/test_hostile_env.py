@@ -333,20 +333,42 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
     for args in (("review", "list"), ("review", "show", doc), ("history", doc),
                  ("verify",), ("export", "--all"), ("review", "accept", doc),
                  ("retention", "due", "--as-of", "2200-01-01"),  # fresh32 F7: rc 0 and the list
+                 ("train", "--from-reviews"),  # fresh32 F8: "the working directory", not its path
                  ("serve", "--port", str(_free_port()))):  # fresh32 F1: started and answered from the damaged file
         p = run_ekte(*args, "-w", wd, timeout=60)
         _clean(p, 75)
-        _one_error_line(p, f"{wd}: the journal is damaged")
+        if args[0] == "review":  # fresh32 F8: in German, "Fehler: …", as a clerk's command's other refusals
+            lines = [x for x in p.stderr.splitlines() if x.startswith(("Fehler:", "error:"))]
+            assert len(lines) == 1 and lines[0].startswith(f"Fehler: {wd}: das Journal ist beschädigt ("), p.stderr
+            assert lines[0].endswith("); ekte journal check ausführen, dann ekte journal rebuild."), p.stderr
+            assert "error:" not in run_ekte(*args, "-w", wd, "--lang", "de").stderr
+            _one_error_line(run_ekte(*args, "-w", wd, "--lang", "en"), f"{wd}: the journal is damaged")
+        else:
+            _one_error_line(p, f"{wd}: the journal is damaged")
         assert p.stdout.strip() == "", (args, p.stdout[-500:])
     # fresh32 F9: with --json every reader says it on stdout too (review list, history, verify, stats printed
     # nothing there while status, export and ingest printed the error as JSON)
     for args in (("review", "list"), ("review", "show", doc), ("history", doc), ("verify",), ("stats",),
                  ("status",), ("export", "--all")):
-        p = run_ekte(*args, "--json", "-w", wd)
+        p = run_ekte(*args, "--json", "-w", wd, *(("--lang", "en") if args[0] == "review" else ()))
         _clean(p, 75)
         _one_error_line(p, f"{wd}: the journal is damaged")
         error = json.loads(p.stdout)["error"]
         assert error["code"] == "journal_damaged" and f"{wd}: the journal is damaged" in error["message"], args
+
+
+def test_a_journal_emptied_beside_an_archive_is_refused_by_every_reader(tmp_path, pdfs):
+    """A journal of 0 bytes beside an archive that holds documents is a lost one: status refused it, but
+    verify (which checks with workdirs.check_journal_intact) ended on "internal error" (70)."""
+    wd = tmp_path / "wd"
+    _clean(run_ekte("ingest", _inbox(tmp_path, pdfs, 1), "-w", wd), 0)
+    for f in wd.glob("journal.sqlite-*"):
+        f.unlink()
+    (wd / "journal.sqlite").write_bytes(b"")
+    for args in (("verify",), ("retention", "due", "--as-of", "2200-01-01"), ("status",)):
+        p = run_ekte(*args, "-w", wd)
+        _clean(p, 75)
+        _one_error_line(p, f"{wd}: the journal is empty (0 bytes) although the archive holds documents")
 
 
 def _free_port() -> int:

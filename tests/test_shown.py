@@ -66,3 +66,9 @@ def test_a_cell_of_ekte_s_own_lines_keeps_them_and_a_name_s_newline_is_written_o
     shown = buf.getvalue()
     assert "connectors: x" in shown and "classifiers: \\x1b[2Jy" in shown and "\x1b" not in shown
     assert "x\\x0aclassifiers" not in shown and "evil\\x0aFAKE.pdf" in shown
+    # rich's public render_str hook does it: the table itself is left as it was given (no private _cells rewrite)
+    assert list(t.columns[1].cells) == ["evil\nFAKE.pdf"]
+    buf.seek(0)
+    buf.truncate(0)
+    con.print("eigene\nZeilen \x1b[31m", Lines("a\nb"))  # ekte's own message keeps its newline, a control is shown
+    assert buf.getvalue().startswith("eigene\nZeilen \\x1b[31m a\nb"), repr(buf.getvalue())

@@ -133,3 +133,36 @@ def test_training_on_few_documents_per_type_warns_with_the_check_set_and_the_way
     (line,) = [x for x in p.stderr.splitlines() if x.startswith("warning:")]
     assert "few training documents for bauantrag (2), kfz_zulassung (2): fewer than 5 per type" in line, p.stderr
     assert "on ekte's check set (45 held-out documents" in line
+
+
+def test_a_weaker_model_does_not_replace_the_one_in_use_unless_forced_and_restore_goes_back(tmp_path):
+    """fresh32 F11: `ekte train` on one document per type replaced the model in use with a weaker one, and the
+    way back led to no trained model; now it is refused (exit 2, one line) unless --force, the replaced model
+    is kept as <name>.previous.joblib, and `ekte train --restore` makes it the model in use again."""
+    training_folder(tmp_path / "tr2", ("bauantrag", "kfz_zulassung"))
+    training_folder(tmp_path / "tr1", ("bauantrag", "kfz_zulassung"))
+    for d in (tmp_path / "tr1").iterdir():
+        for f in sorted(d.iterdir())[1:]:
+            f.unlink()
+    wd = tmp_path / "wd"
+    wd.mkdir()
+    model = wd / "models" / "landkreis.classifier.joblib"
+    previous = wd / "models" / "landkreis.classifier.previous.joblib"
+    run_ekte("train", tmp_path / "tr2", "-w", wd, check=0)
+    before = model.read_bytes()
+    p = run_ekte("train", tmp_path / "tr1", "-w", wd)
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert re.search(r"^error: nothing learned: the type model was not saved: it classifies the check set worse "
+                     r"than the model in use \(score (\d+) against (\d+) on 45 .*--force saves it", p.stderr), p.stderr
+    assert model.read_bytes() == before and not previous.exists()
+    p = run_ekte("train", tmp_path / "tr1", "-w", wd, "--force", check=0)
+    assert "(--force); ekte train --restore goes back" in p.stderr and "go back to the model in use before: ekte " \
+        "train --restore" in " ".join(p.stderr.split()), p.stderr
+    assert previous.read_bytes() == before and stat.S_IMODE(os.stat(previous).st_mode) == 0o600
+    assert json.loads(model.with_suffix(".json").read_text())["per_class"]["bauantrag"] == 1
+    r = json.loads(run_ekte("train", "--restore", "-w", wd, "--json", check=0).stdout)["classifier"]
+    assert r["restored"] and r["per_class"]["bauantrag"] == 2 and r["previous"] == str(previous), r
+    assert model.read_bytes() == before and ModelClassifier(model).info()["per_class"]["bauantrag"] == 2
+    assert json.loads(previous.with_suffix(".json").read_text())["per_class"]["bauantrag"] == 1
+    p = run_ekte("train", "--restore", "-w", tmp_path)
+    assert p.returncode == 2 and p.stderr.startswith("error: no previous type model to go back to: "), p.stderr

@@ -42,15 +42,17 @@ class Outcome:
     cand: intake.Candidate | None = None
 
 
-def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | None = None) -> list[Path]:
+def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | None = None,
+            skipped: list[Path] | None = None) -> list[Path]:
     """The inputs of a run: every file below *roots* (folders an intake
-    source claims as one), or the roots themselves for an explicit source."""
+    source claims as one), or the roots themselves for an explicit source;
+    the files skipped for a name in intake.ignore go to *skipped*."""
     if source is not None:
         return list(roots)
     claim = session.source_for if session.sources else None
     seen: set[str] = set()
     out = []
-    for p in intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim):
+    for p in intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim, skipped=skipped):
         # one file named twice (a folder and a file in it, or two spellings) is one input; the last
         # part stays unresolved so that a link is still reported as a link
         key = os.path.join(os.path.realpath(p.parent), p.name)

@@ -81,6 +81,9 @@ class IngestResult:
     extra: dict[str, Any] = field(default_factory=dict)
     #: an interrupted or failed run: the inputs (display paths) not settled, left for the next run
     pending: list[str] = field(default_factory=list)
+    #: files skipped for a name in intake.ignore (display paths; fresh32 F6), and those of them named as inputs
+    skipped: list[str] = field(default_factory=list)
+    skipped_named: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not isinstance(self.documents, Settled):
@@ -102,7 +105,7 @@ class IngestResult:
             "by_doctype": {k: dict(v) for k, v in sorted(by_type.items())},
             "seconds": round(self.seconds, 3),
             "pages": sum(p for st, _t, p in recs if st in _ARCHIVED),
-            "interrupted": self.interrupted,
+            "interrupted": self.interrupted, "skipped": len(self.skipped),
             **({"pending": len(self.pending)} if self.pending or self.interrupted else {}),
             **({"not_moved": self.not_moved} if self.not_moved else {}),
             **{k: v for k, v in self.extra.items() if k != "attention"},
@@ -128,6 +131,8 @@ class IngestResult:
                "summary": self.summary}
         if self.pending or self.interrupted:  # an interrupted run always says what is left (maybe nothing)
             out["pending"] = list(self.pending)
+        if self.skipped:
+            out["skipped"] = [{"path": p, "reason": "ignored_name"} for p in self.skipped]
         if self.failure is not None:
             out["error"] = self.failure.to_dict()
         return out

@@ -90,7 +90,10 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     run_id = j.start_run(command)
     j.group_commit()  # one sync per batch of settled documents (ekte.journal.Journal.group_commit)
     move = Mover(roots, Path(move_to), session.waiting, j) if move_to else None
-    files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source)
+    skipped: list[Path] = []  # names in intake.ignore: counted, the ones named as inputs warned of (fresh32 F6)
+    files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source, skipped)
+    result.skipped = [intake.display(p) for p in skipped]
+    result.skipped_named = [intake.display(p) for p in skipped if p in roots]
     if not files:
         log.warning("nothing to ingest: no files in the input(s) (names in intake.ignore are skipped)")
     progress.start(len(files))

@@ -139,6 +139,8 @@ CLI_KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
      N_("The document type „{a}“ has no such field: {c} (its fields: {d}).")),
     (rf"document {_ID} was changed meanwhile by (.{{1,300}}): load it again",
      N_("Document {a} was changed meanwhile by {b}: look at it again (ekte review show) — nothing was saved.")),
+    (r"(.{1,2000}): the journal is damaged \((.{0,2000})\); run ekte journal check, then ekte journal rebuild",
+     N_("{a}: the journal is damaged ({b}); run ekte journal check, then ekte journal rebuild.")),
 )]
 
 

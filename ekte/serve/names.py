@@ -224,6 +224,8 @@ def actor_name(actor: str | None, lang: str) -> str:
 
 
 _STOPPED = re.compile(r"the retry stopped \(exit (-?\d{1,4})\)")
+#: an export's note: an xdomea/xaip container checked against its XSD or not (fresh32 F8: English in German history)
+_VALIDATED = re.compile(r"(\S{1,80}) (validated|not validated \(no schema_dir\))")
 
 
 def detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None,
@@ -240,6 +242,9 @@ def detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None,
         return word("code", detail, lang)
     if m := _STOPPED.fullmatch(detail):
         return tr(N_("the retry stopped (exit code {code})")).format(code=m[1])
+    if m := _VALIDATED.fullmatch(detail):
+        return f"{m[1]}: " + tr(N_("validated against its XML schema") if m[2] == "validated"
+                                else N_("not validated (no schema_dir set)"))
     if m := _ROUTE.fullmatch(detail):
         how = (N_("kept as delivered (no PDF/A)") if m[1] == "original" else N_("text recognised (OCR)")
                if m[1].startswith("ocrmypdf") else N_("the file's own text kept"))

@@ -72,10 +72,12 @@ def real_roots(paths: list[Path]) -> list[Path]:
 
 
 def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
-         claim: "Callable[[Path], bool] | None" = None) -> Iterator[Path]:
+         claim: "Callable[[Path], bool] | None" = None, skipped: list[Path] | None = None) -> Iterator[Path]:
     """Yield every candidate below *paths*, sorted, in a stable order.
     Ignored names (files or folders) and anything inside *exclude* are
-    skipped.  Links are never followed below a root (a root named by the
+    skipped; the files skipped for their name (a root named so, or a file in
+    a folder — not what an ignored folder holds) are added to *skipped*
+    (fresh32 F6: counted, never silently).  Links are never followed below a root (a root named by the
     caller is taken as it resolves): a link, and a FIFO, socket or device,
     is yielded itself so that intake reports it (``symlink``,
     ``unsupported_type``) — never opened, never read.  A folder that
@@ -95,15 +97,17 @@ def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
         if not root.is_dir():
             if not is_ignored(root.name, ignore):
                 yield Path(os.path.realpath(root)) if root.is_symlink() and root.is_file() else root
+            elif skipped is not None:
+                skipped.append(root)
             continue
         if claim is not None and claim(root):
             yield root
             continue
-        yield from _walk_dir(root, ignore, excluded, claim)
+        yield from _walk_dir(root, ignore, excluded, claim, skipped)
 
 
 def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
-              claim: "Callable[[Path], bool] | None") -> Iterator[Path]:
+              claim: "Callable[[Path], bool] | None", skipped: list[Path] | None) -> Iterator[Path]:
     stack = [top]
     while stack:
         d = stack.pop()
@@ -116,13 +120,12 @@ def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
         subdirs = []
         for e in entries:
             if is_ignored(e.name, ignore):
+                if skipped is not None and not _is_dir(e):
+                    skipped.append(Path(d, e.name))
                 continue
             p = Path(d, e.name)
             protect(p, top)
-            try:
-                is_dir = e.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
+            is_dir = _is_dir(e)
             if not is_dir:
                 yield p  # a regular file, or a link / special file that intake reports
             elif not excluded(p):
@@ -131,6 +134,13 @@ def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
                 else:
                     subdirs.append(p)
         stack.extend(reversed(subdirs))
+
+
+def _is_dir(e: os.DirEntry) -> bool:
+    try:
+        return e.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 NOT_REGULAR = "The file is not a regular file (a FIFO, socket or device); it was not read."

@@ -147,8 +147,11 @@ class Watcher:
             self.queue.append(str(p))
 
     def rescan(self) -> None:
-        for f in intake.walk(self.roots, self.session.profile.intake.ignore, [self.session.workdir, self.done_dir]):
+        skipped: list[Path] = []  # names in intake.ignore: counted in the status (fresh32 F6), never taken
+        for f in intake.walk(self.roots, self.session.profile.intake.ignore, [self.session.workdir, self.done_dir],
+                             skipped=skipped):
             self.notice(str(f))
+        self.stats.skipped = len(skipped)
 
     def _start_observer(self) -> Any:
         from watchdog.events import FileSystemEventHandler
@@ -232,7 +235,7 @@ class Watcher:
                 "in_flight": len({doc.sha256 for _i, doc in coord.inflight.values()}) if coord else 0,
                 "jobs": self.session.jobs, "deferred": len(coord.deferred) if coord else 0,
                 "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
-                "review": self.stats.review, "export_failed": self.stats.export_failed,
+                "review": self.stats.review, "export_failed": self.stats.export_failed, "skipped": self.stats.skipped,
                 "problem": self.stats.problem(), "not_cleared": len(self.stats.stuck),
                 "export_problem": self.stats.export_problem(),
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,

@@ -29,7 +29,7 @@ STATUS_DIR = "status.d"
 #: beside a daemon's status file: why it ended on an error (written in place, in room taken at its start)
 ENDED, ENDED_ROOM = ".end", 4096
 SUMMED = ("queue", "waiting_for_stability", "queued", "in_flight", "jobs", "done", "failed", "duplicates", "review",
-          "export_failed", "not_cleared")
+          "export_failed", "not_cleared", "skipped")
 
 
 @dataclass
@@ -40,6 +40,8 @@ class Stats:
     duplicates: int = 0
     review: int = 0
     export_failed: int = 0
+    #: files in the inbox skipped for a name in intake.ignore, at the last rescan (fresh32 F6)
+    skipped: int = 0
     last_errors: deque = field(default_factory=lambda: deque(maxlen=10))
     last_activity: str | None = None
     #: counted as not exported: a later settle of the same document moves it (done, or still not exported)

@@ -1,0 +1,46 @@
+"""fresh32 F8, wording leftovers, in real runs: a wrong number or language on a clerk's command line is a
+German usage error (no pydantic English, no silent English), the history's export note is German, and
+``ingest --json`` gives the archive folder as an absolute path like the exports.  (The damaged journal's
+German line and train --from-reviews naming the path: tests/test_hostile_env.py.)"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from helpers import SAMPLES, run_ekte
+
+DE, EN = {"EKTE_LANG": "de"}, {"EKTE_LANG": "en"}
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_a_wrong_number_or_language_is_a_usage_error_in_the_clerks_language(tmp_path):
+    p = run_ekte("review", "defer", "405896aa", "--hours", "abc", "-w", tmp_path, env=DE)
+    assert p.returncode == 2 and "Ungültiger Wert für '--hours': eine Zahl wird erwartet (z. B. 24 oder 1.5)." in \
+        _flat(p.stderr) and "Input should" not in p.stderr, p.stderr
+    for args in (("review", "list"), ("stats",)):
+        p = run_ekte(*args, "--lang", "fr", "-w", tmp_path, env=DE)
+        assert p.returncode == 2 and "Ungültiger Wert für '--lang': „fr“ gibt es nicht (möglich: de, en)." in \
+            _flat(p.stderr), p.stderr
+        p = run_ekte(*args, "--lang", "fr", "-w", tmp_path, env=EN)
+        assert p.returncode == 2 and "Invalid value for '--lang': 'fr' is not supported (supported: de, en)" in \
+            _flat(p.stderr), p.stderr
+
+
+def test_history_says_the_export_note_in_german_and_ingest_json_paths_are_absolute(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox)
+    p = run_ekte("ingest", "in", "-w", "wd", "-c", "xdomea", "--json", cwd=tmp_path, check=0)  # relative paths
+    (d,) = json.loads(p.stdout)["documents"]
+    assert d["archive"] == str(tmp_path / "wd" / "archive" / d["id"][:2] / d["id"]), d["archive"]
+    assert os.path.isabs(d["exports"]["xdomea"]) and Path(d["exports"]["xdomea"]).is_file(), d["exports"]
+    wide = {"COLUMNS": "400"}  # (a table cell in one piece)
+    text = _flat(run_ekte("history", d["id"], "-w", tmp_path / "wd", env={**DE, **wide}, check=0).stdout)
+    assert "xdomea: nicht gegen das XML-Schema geprüft (kein schema_dir eingestellt)" in text, text
+    assert "not validated" not in text
+    text = _flat(run_ekte("history", d["id"], "-w", tmp_path / "wd", "--lang", "en", env=wide, check=0).stdout)
+    assert "xdomea: not validated (no schema_dir set)" in text, text
