@@ -221,6 +221,15 @@ def v_email(raw: str) -> Parsed | None:
 
 
 def v_iban(raw: str) -> Parsed | None:
+    p = _iban(raw)
+    if p and not p.ok:  # a speck read as a dot or comma between its groups: joined only where mod 97 proves it
+        q = _iban(re.sub(r"(?<=[0-9A-Za-z])[.,](?=\s?[0-9A-Za-z])", "", raw))
+        if q and q.ok:
+            return Parsed(q.value, True, True)
+    return p
+
+
+def _iban(raw: str) -> Parsed | None:
     m = re.search(r"([A-Za-z0-9]{2}\s?[0-9OoIlSBA]{2}(?:\s?[0-9A-Za-z|]{1,4}){3,8})", re.sub(r"(?i)iban:?", " ", raw))
     if not m:
         return None
