@@ -56,9 +56,10 @@ def test_an_iban_that_mod_97_refuses_is_not_repaired():
     ("Eing, > Eing- 15.02.2026 15, 02.2026", "15.02.2026"),  # family6: the stamp's dot read as , and -
     ("Fing 01.09.2026", "01.09.2026"),  # family4: E read as F
     ("Ne Eingsaangen: 15.05.2026", "15.05.2026"),  # family5: two letters of the keyword misread
+    ("Landkreis MusterlanddrEingang\n16.05.2026", "16.05.2026"),  # family3: glued to the word before
 ])
 def test_a_received_stamps_misread_keyword_still_gives_the_date_never_sure(profile, line, date):
-    got = _got(_scan(["Antrag auf Leistungen", "Vorname Petra", line]), profile)
+    got = _got(_scan(["Antrag auf Leistungen", "Vorname Petra", *line.split("\n")]), profile)
     assert got["eingangsdatum"].value == date
     assert got["eingangsdatum"].confidence < profile.extract.auto_threshold
 

@@ -39,9 +39,11 @@ def _cand(field: str, p: V.Parsed | None, pno: int, s: int, e: int, source: str,
 
 #: a received stamp's keyword as a scan's OCR misreads it (issue 10 on scans, seen on several families):
 #: "Eing," / "Eing-" (its dot), "Fing 01.09.2026" (E read as F, a date next), "Eingsaangen" (two letters
-#: of "eingegangen" misread) -- dates after it are never sure (repaired)
-_STAMP_OCR = re.compile(r"(?<![\w])((?-i:[EF])ing[,\-](?![^\W\d_])|(?-i:Fing)\.?(?=[ \t]+\d)|"
-                        r"ein[a-zäöü]{2,4}angen(?:\s+am)?)[ \t]*[:.]?[ \t]*", re.I)
+#: of "eingegangen" misread), glued to the word before ("Landkreis MusterlanddrEingang") -- dates after it
+#: are never sure (repaired)
+_STAMP_OCR = re.compile(r"(?:(?<![\w])((?-i:[EF])ing[,\-](?![^\W\d_])|(?-i:Fing)\.?(?=[ \t]+\d)|"
+                        r"ein[a-zäöü]{2,4}angen(?:\s+am)?)|(?<=[a-zäöüß])(?-i:Eingang|Eingegangen)(?=[ \t]*[:.\n]))"
+                        r"[ \t]*[:.]?[ \t]*", re.I)
 
 
 def _keywords(text: str) -> list[tuple[re.Match[str], bool]]:
