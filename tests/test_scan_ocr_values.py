@@ -68,3 +68,13 @@ def test_words_like_the_keyword_in_running_text_give_no_received_date():
     from ekte.stages.extract.patterns import stamp_candidates
 
     assert not stamp_candidates(1, "Wir fingen am 01.09.2026 an. Eingliederung-\nshilfe 12.03.2026")
+
+
+@pytest.mark.parametrize("line, date", [
+    ("Betreff: Belehrung gemäß 8 43 Abs. 1 IfSG 29. MRZ. 2025 0", "29.03.2025"),  # heldout: read into a form line
+    ("ostei Großweiling, 14.7.202 22. JUL. 2026 Ingang", "22.07.2026"),  # family4: keyword split around it
+])
+def test_a_stamps_dated_line_read_into_the_forms_text_gives_the_received_date_never_sure(profile, line, date):
+    got = _got(_scan(["Antrag auf Leistungen", "Vorname Petra", line]), profile)
+    assert got["eingangsdatum"].value == date
+    assert got["eingangsdatum"].confidence < profile.extract.auto_threshold

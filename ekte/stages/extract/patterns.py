@@ -118,15 +118,25 @@ _STAMP_DATE = re.compile(r"(?m)^[ \t]*(\d{1,2}\.?[ \t]?(?:JAN|FEB|MRZ|MÄR|MAE|A
                          r"(?:[ \t]?(?:\d{4}|\d{2})|,[ \t]?\d{4}))[ \t]*$")
 
 
+#: the same with day, month and year dotted and spaced as a stamp prints them ("06. JAN. 2026"), on a scan
+#: not on a line of its own: the page's OCR reads the stamp into a line of the form's text ("… IfSG 29. MRZ. 2025 0",
+#: "Großweiling, 14.7.202 22. JUL. 2026 Ingang") -- looked for only where no stamp is found otherwise
+_STAMP_DATE_INLINE = re.compile(r"(?<![\w.])(\d{1,2}\.[ \t](?:JAN|FEB|MRZ|MÄR|APR|MAI|JUN|JUL|AUG|SEPT?|OKT|NOV|DEZ)\."
+                                r"[ \t]\d{4})(?![\w.])")
+
+
 def stamp_date_candidates(pno: int, text: str) -> list[Cand]:
     """Dates in a stamp's style without a keyword: received dates for a clerk to confirm (never sure)."""
     out = []
-    for m in _STAMP_DATE.finditer(text):
-        r = V.parse_date_ex(m.group(1))
-        c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1]) if r else None, pno, m.start(1), m.end(1), "pattern",
-                  raw=m.group(1))
-        if c:
-            out.append(c)
+    for rx in (_STAMP_DATE, _STAMP_DATE_INLINE):
+        for m in rx.finditer(text):
+            r = V.parse_date_ex(m.group(1))
+            c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1] or rx is _STAMP_DATE_INLINE) if r else None, pno,
+                      m.start(1), m.end(1), "pattern", raw=m.group(1))
+            if c:
+                out.append(c)
+        if out:
+            break
     return out
 
 
