@@ -37,9 +37,25 @@ def _cand(field: str, p: V.Parsed | None, pno: int, s: int, e: int, source: str,
     return Cand(field, p.value, pno, s, e, source, role=role, ok=p.ok, repaired=p.repaired, raw=raw, y=y, label=label)
 
 
+#: a received stamp's keyword as a scan's OCR misreads it (issue 10 on scans, seen on several families):
+#: "Eing," / "Eing-" (its dot), "Fing 01.09.2026" (E read as F, a date next), "Eingsaangen" (two letters
+#: of "eingegangen" misread), glued to the word before ("Landkreis MusterlanddrEingang") -- dates after it
+#: are never sure (repaired)
+_STAMP_OCR = re.compile(r"(?:(?<![\w])((?-i:[EF])ing[,\-](?![^\W\d_])|(?-i:Fing)\.?(?=[ \t]+\d)|"
+                        r"ein[a-zäöü]{2,4}angen(?:\s+am)?)|(?<=[a-zäöüß])(?-i:Eingang|Eingegangen)(?=[ \t]*[:.\n]))"
+                        r"[ \t]*[:.]?[ \t]*", re.I)
+
+
+def _keywords(text: str) -> list[tuple[re.Match[str], bool]]:
+    """The stamp keywords of *text*: (match, misread by OCR)."""
+    sure = list(_STAMP.finditer(text))
+    starts = {m.start() for m in sure}
+    return [(m, False) for m in sure] + [(m, True) for m in _STAMP_OCR.finditer(text) if m.start() not in starts]
+
+
 def stamp_candidates(pno: int, text: str) -> list[Cand]:
     out = []
-    for m in _STAMP.finditer(text):
+    for m, misread in _keywords(text):
         window = text[m.end(): m.end() + 80]
         r = V.parse_date_ex(window)
         # the date right after the word, or first on one of the next two lines (a stamp's
@@ -51,7 +67,7 @@ def stamp_candidates(pno: int, text: str) -> list[Cand]:
         if r and (r[2] < 3 or ("\n" in gap and (not head or (_AUTHORITY.match(head) and len(head) <= 40))
                                 and len(between) <= 3 and not any(ch.isdigit() for ch in gap)
                                 and between[-1].strip() == "" and "\n" not in window[r[2]:r[3]])):
-            c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1]), pno, m.end() + r[2], m.end() + r[3], "stamp",
+            c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1] or misread), pno, m.end() + r[2], m.end() + r[3], "stamp",
                       raw=window[r[2]:r[3]])
             if c:
                 c.dist = r[2] / 30
@@ -59,11 +75,16 @@ def stamp_candidates(pno: int, text: str) -> list[Cand]:
     return out or stamp_date_candidates(pno, text)
 
 
+#: an IBAN by its shape, as OCR may read it: check digits misread as letters ("DEO8"), a speck read as a
+#: dot between its groups ("DE87 4339 9516.8915 …") -- v_iban repairs it only where mod 97 proves it
+_IBAN_SHAPE = re.compile(r"\b([A-Z]{2}\s?[\dOIlSB]{2}(?:(?:\s?|[.,]\s?)[0-9A-Z]{4}){3,7}(?:\s?[0-9A-Z]{1,3})?)\b")
+
+
 def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) -> list[Cand]:
     out: list[Cand | None] = []
     for m in V.EMAIL.finditer(text):
         out.append(_cand("email", V.v_email(m.group(0)), pno, m.start(), m.end(), "pattern"))
-    for m in re.finditer(r"\b([A-Z]{2}\s?\d{2}(?:\s?[0-9A-Z]{4}){3,7}(?:\s?[0-9A-Z]{1,3})?)\b", text):
+    for m in _IBAN_SHAPE.finditer(text):
         p = V.v_iban(m.group(0))
         if p and p.ok:
             whose = iban_context(text, m.start(), m.end())
@@ -97,15 +118,25 @@ _STAMP_DATE = re.compile(r"(?m)^[ \t]*(\d{1,2}\.?[ \t]?(?:JAN|FEB|MRZ|MÄR|MAE|A
                          r"(?:[ \t]?(?:\d{4}|\d{2})|,[ \t]?\d{4}))[ \t]*$")
 
 
+#: the same with day, month and year dotted and spaced as a stamp prints them ("06. JAN. 2026"), on a scan
+#: not on a line of its own: the page's OCR reads the stamp into a line of the form's text ("… IfSG 29. MRZ. 2025 0",
+#: "Großweiling, 14.7.202 22. JUL. 2026 Ingang") -- looked for only where no stamp is found otherwise
+_STAMP_DATE_INLINE = re.compile(r"(?<![\w.])(\d{1,2}\.[ \t](?:JAN|FEB|MRZ|MÄR|APR|MAI|JUN|JUL|AUG|SEPT?|OKT|NOV|DEZ)\."
+                                r"[ \t]\d{4})(?![\w.])")
+
+
 def stamp_date_candidates(pno: int, text: str) -> list[Cand]:
     """Dates in a stamp's style without a keyword: received dates for a clerk to confirm (never sure)."""
     out = []
-    for m in _STAMP_DATE.finditer(text):
-        r = V.parse_date_ex(m.group(1))
-        c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1]) if r else None, pno, m.start(1), m.end(1), "pattern",
-                  raw=m.group(1))
-        if c:
-            out.append(c)
+    for rx in (_STAMP_DATE, _STAMP_DATE_INLINE):
+        for m in rx.finditer(text):
+            r = V.parse_date_ex(m.group(1))
+            c = _cand("eingangsdatum", V.Parsed(r[0], True, r[1] or rx is _STAMP_DATE_INLINE) if r else None, pno,
+                      m.start(1), m.end(1), "pattern", raw=m.group(1))
+            if c:
+                out.append(c)
+        if out:
+            break
     return out
 
 
