@@ -94,7 +94,8 @@ def summary(result: Any, command: str = "ekte ingest") -> None:
     out.print(
         f"{plural(s['total'], 'document')}, {plural(s['pages'], 'page')} in {s['seconds']:.1f} s: "
         f"[green]{kept} archived[/]" + (f" ({', '.join(p for p in parts if p)})" if kept else "")
-        + f", {plural(b['duplicate'], 'duplicate')}, "
+        + (f", {s['done_before']} done before this run" if s.get("done_before") else "")  # fresh33 F2: not duplicates
+        + f", {plural(b['duplicate'] - s.get('done_before', 0), 'duplicate')}, "
         + (f"[red]{b['quarantined']} quarantined[/]" if b["quarantined"] else "0 quarantined"),
         highlight=False,
     )
