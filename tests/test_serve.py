@@ -86,7 +86,15 @@ def test_token_scopes(st):
     url, wd = st["url"], st["wd"]
     stats_only = token(wd, "anna", "stats")
     assert httpx.get(url + "/api/v1/stats", headers=stats_only).status_code == 200
-    assert httpx.get(url + "/api/v1/review", headers=stats_only).status_code == 403
+    r = httpx.get(url + "/api/v1/review", headers=stats_only)
+    assert r.status_code == 403
+    # fresh33 F5: the role may, the token may not — said so, not "Ihre Rolle darf das nicht."
+    assert r.json()["message"].startswith("Dieser Schlüssel (Token) hat den Bereich „review“ nicht"), r.text
+    assert "ekte users token NAME --scope review" in r.json()["message"]
+    en = httpx.get(url + "/api/v1/review", headers={**stats_only, "Accept-Language": "en"}).json()["message"]
+    assert en.startswith("This key (token) does not have the scope „review“"), en
+    r = httpx.get(url + "/api/v1/quarantine", headers=stats_only)  # a clerk's role has no quarantine: the role
+    assert r.status_code == 403 and r.json()["message"] == "Ihre Rolle darf das nicht.", r.text
     doc = take(st)[0]
     r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={}, headers=stats_only)
     assert r.status_code == 403
