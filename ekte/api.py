@@ -322,9 +322,11 @@ def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     wd = Path(workdir) if workdir else default_workdir()
-    if not (wd / "archive").is_dir():
-        raise ConfigError(f"no archive in {wd}")
     from ekte.workdirs import check_journal_intact, resolve_ids
+
+    if not (wd / "archive").is_dir():
+        workdirs.require(wd)  # no such directory, a file: said as every command says it (fresh33 F6)
+        raise ConfigError(f"no archive in {wd}")
 
     check_journal_intact(wd)  # "8 of 8 hold" beside a damaged journal would be no answer (exit 75, as status)
     return _verify(wd, prof, resolve_ids(wd, ids) if ids else None, deep=deep, require=require,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ekte import workdirs
 from ekte.errors import ConfigError
 from ekte.journal import JOURNAL_FILE
 from ekte.pipeline import Pipeline, default_workdir
@@ -97,8 +98,7 @@ def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, 
     first, last = _stats.day(since), _stats.day(until)
     if first and last and last < first:  # a typo, not an empty period (fresh24 #10, fresh25 #5)
         raise ConfigError(f"the period ends ({until}) before it begins ({since}): swap --since and --until")
-    if not (wd / JOURNAL_FILE).is_file():
-        raise ConfigError(f"no journal in {wd} (nothing ingested yet?)")
+    workdirs.require(wd)  # "the working directory … does not exist", as every other command (fresh33 F6)
     j = Journal(wd / JOURNAL_FILE, readonly=True)
     try:
         j.quick_check()  # figures from a damaged journal are not figures (exit 75)

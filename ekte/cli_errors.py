@@ -148,6 +148,12 @@ JSON_CODES = {ExitCode.USAGE: "usage", ExitCode.MISSING_DEPENDENCY: "missing_dep
 LAST_FAILURE: list[Any] = []
 
 
+def wants_json(argv: list[str]) -> bool:
+    """``--json``, or ``--format json`` (stats; fresh33 F6: its errors printed no JSON) — not ``--log-format json``."""
+    return "--json" in argv or "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
+
+
 @contextlib.contextmanager
 def json_on_exit(argv: list[str]) -> Iterator[None]:
     """With ``--json``, a command that ends with a usage error (2), a
@@ -156,7 +162,7 @@ def json_on_exit(argv: list[str]) -> Iterator[None]:
     and one that ends on its environment (74/75: a damaged journal, a full disk) before it printed
     anything ``{"error": {"code": "journal_damaged" | "disk_full" | …, "message": …}}`` (fresh32 F9):
     a script's ``json.load`` reads why instead of failing on nothing."""
-    if "--json" not in argv:
+    if not wants_json(argv):
         yield
         return
     watched = sys.stdout = _Watched(sys.stdout)

@@ -252,3 +252,26 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(args):
     p.stdout.close()  # long before the interpreter has started
     _out, errs = p.communicate(timeout=120)
     assert p.returncode == 141 and errs == b"", (p.returncode, errs[-2000:])
+
+
+def test_json_gaps_and_one_wording_for_a_bad_workdir(tmp_path):
+    """fresh33 F6: `stats --format json` printed no JSON on an error (--json did), `profiles list/show --json` were
+    "No such option", and a bad -w was said four ways (status: "does not exist" for a file, stats "no journal in",
+    verify "no archive in")."""
+    p = run_ekte("stats", "--format", "json", "-w", tmp_path / "nosuchwd")
+    assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "usage", (p.stdout, p.stderr)
+    p = run_ekte("profiles", "list", "--json", check=0)
+    assert {r["name"] for r in json.loads(p.stdout)["profiles"]} >= {"landkreis", "stadt"}
+    p = run_ekte("profiles", "show", "landkreis", "--json", check=0)
+    assert json.loads(p.stdout)["profile"]["name"] == "landkreis"
+    p = run_ekte("profiles", "show", "landkries", "--json")
+    assert p.returncode == 2 and "unknown profile 'landkries'" in json.loads(p.stdout)["error"]["message"]
+    p = run_ekte("profiles", "check", "--json", Path(__file__).resolve().parents[1] / "profiles" / "stadt.toml", check=0)
+    assert json.loads(p.stdout)["files"][0]["errors"] == []
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for args in (["status"], ["stats"], ["verify"], ["review", "list"]):
+        for wd, what in ((tmp_path / "nosuchwd", "does not exist"), (afile, "is a file, not a folder")):
+            p = run_ekte(*args, "-w", wd)
+            assert p.returncode == 2 and p.stderr.startswith(f"error: the working directory {wd} {what} (check"), \
+                (args, p.stderr)

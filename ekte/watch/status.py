@@ -280,7 +280,8 @@ def read_status(workdir: Path) -> dict[str, Any]:
     working on the directory now."""
     workdir = Path(workdir)
     if not workdir.is_dir():
-        raise ConfigError(f"the working directory {workdir} does not exist (check --workdir or $EKTE_HOME)")
+        what = "is a file, not a folder" if workdir.exists() else "does not exist"  # (as workdirs.require)
+        raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME)")
     out: dict[str, Any] = {"workdir": str(workdir), "running": False}
     out.update(merge(daemons(workdir)))
     out["workdir"] = str(workdir)
