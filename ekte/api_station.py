@@ -36,6 +36,13 @@ def serve(*, host: str = "127.0.0.1", port: int = 8470, profile: str | Profile |
 
     check_journal_intact(wd)  # exit 75 as every reader, not a station answering from the pages still readable (fresh32 F1)
     _listen_check(host, port)
+    from ekte.users import Users
+
+    if not Users(wd).list():  # started all the same: a user added now can log in at once (users.json is read per
+        import logging        # request) — a service may start before its users are made (fresh33 F3: silent)
+
+        logging.getLogger("ekte").warning("no station users in %s: nobody can log in until one is added — ekte users "
+                                          "add NAME --role admin -w %s", wd, wd, extra={"ekte_setting": True})
     return _serve(_profile(profile, overrides), wd, host=host,
                   port=port, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
                   trusted_proxies=trusted_proxies, secure_cookies=secure_cookies,
