@@ -150,6 +150,30 @@ def test_profiles_commands(tmp_path):
     assert p.returncode == 2 and "TOML syntax error" in p.stdout
 
 
+@pytest.mark.parametrize("body, line", [
+    ('[classify]\ntreshold = 0.8\n', "{f}: classify.treshold: unknown key (did you mean classify.threshold?)"),
+    ('[extract.lables]\nanschrift = ["Wohnhaft"]\n', "{f}: extract.lables: unknown key (did you mean extract.labels?)"),
+    ('[doctypes.bauantrag]\nfields = ["aktenzeichn"]\n',
+     "{f}: doctypes.bauantrag.fields: unknown field name(s): aktenzeichn (did you mean aktenzeichen?)"),
+])
+def test_profile_errors_suggest_as_overrides_do(tmp_path, body, line):
+    """fresh33 F7: an unknown key in a file got no "did you mean" (-o gave one); a field's typo carried pydantic's
+    "Value error, " prefix; a misspelt extends named neither the file nor the key."""
+    f = tmp_path / "bad.toml"
+    f.write_text('[profile]\nname = "x"\nextends = "landkreis"\n' + body)
+    p = run_ekte("profiles", "check", f)
+    assert p.returncode == 2 and p.stdout.strip() == line.format(f=f), p.stdout
+
+
+def test_a_misspelt_extends_names_the_file_and_the_key(tmp_path):
+    f = tmp_path / "bad7.toml"
+    f.write_text('[profile]\nname = "x"\nextends = "landkries"\n')
+    p = run_ekte("profiles", "check", f)
+    assert p.returncode == 2 and p.stdout.strip() == (
+        f"{f.resolve()}: profile.extends: unknown profile 'landkries' (known: landkreis, stadt) (did you mean "
+        "landkreis?)"), p.stdout
+
+
 def test_profile_extends_and_overrides(tmp_path):
     from ekte.errors import ConfigError
     from ekte.profile import load_profile
