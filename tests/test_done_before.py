@@ -50,10 +50,31 @@ def test_a_resumed_run_tells_documents_done_before_from_duplicates(tmp_path):
         shutil.copy(src, inbox / name)
     rep = tmp_path / "rep.html"
     p = run_ekte("ingest", "--no-progress", inbox, "-w", wd, "--report", rep, *NO_FIELD_REVIEW, check=0)
-    assert "1 done before this run, 1 duplicate," in " ".join(p.stdout.split()), p.stdout
+    assert "1 archived (1 exported), 1 done before (an earlier run or another process), 1 duplicate," in \
+        " ".join(p.stdout.split()), p.stdout
     html = rep.read_text("utf-8")
     rows = dict(re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", html))
     assert rows["exportiert"] == "1" and rows["Dublette"] == "1" and rows["bereits erledigt (früherer Lauf)"] == "1", rows
     assert "gleicher Inhalt wie" in html
     again = json.loads(run_ekte("ingest", "--json", "--no-progress", inbox, "-w", wd, *NO_FIELD_REVIEW).stdout)
-    assert again["summary"]["done_before"] == 2 and again["summary"]["by_status"]["duplicate"] == 3
+    assert again["summary"]["done_before"] == {"duplicate": 2} and again["summary"]["by_status"]["duplicate"] == 3
+
+
+def test_a_document_in_review_reported_again_is_not_this_run_s_review(tmp_path):
+    """fresh33 F8: a second run (or a concurrent process) reports a document the first sent to review as `review`
+    with done_before — one rule for both, in README — and its summary no longer counts it as its own review too."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "inbox" / "kfz_zulassung-001-pdf.pdf"
+    wd, args = tmp_path / "wd", ("-o", "classify.threshold=0.999", *NO_FIELD_REVIEW)
+    first = json.loads(run_ekte("ingest", "--json", sample, "-w", wd, *args).stdout)
+    assert first["documents"][0]["status"] == "review" and "done_before" not in first["summary"]
+    again = json.loads(run_ekte("ingest", "--json", sample, "-w", wd, *args).stdout)
+    doc = again["documents"][0]
+    assert doc["status"] == "review" and doc["done_before"]["state"] == "review", doc
+    assert again["summary"]["done_before"] == {"review": 1}
+    p = run_ekte("ingest", "--no-progress", sample, "-w", wd, *args)
+    assert p.returncode == 1  # still waiting for a clerk
+    text = " ".join(p.stdout.split())
+    assert "0 archived, 1 done before (an earlier run or another process; 1 still waiting for review), 0 duplicates" \
+        in text, text

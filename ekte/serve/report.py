@@ -23,7 +23,7 @@ def _outcome(doc: Any) -> str:
 
 def _counts(summary: dict[str, Any]) -> list[tuple[str, int]]:
     """The outcome table's rows: the duplicates an earlier run had finished on a row of their own."""
-    done = summary.get("done_before", 0)
+    done = summary.get("done_before", {}).get("duplicate", 0)
     rows = [(k, v - done if k == "duplicate" else v) for k, v in summary["by_status"].items()]
     return rows + [("done_before", done)] if done else rows
 
