@@ -12,15 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ekte import workdirs
-from ekte.errors import ConfigError, DocumentError, ExitCode, MissingDependency
+from ekte.errors import ConfigError, DocumentError, EnvironmentFailure, ExitCode, MissingDependency, raise_failure
 from ekte.model import Document, Status
 from ekte.pipeline import IngestResult, Pipeline, ProgressSink, default_workdir
 from ekte.pipeline.runs import inputs, path_list
 from ekte.profile import Profile, available_profiles, check_profile, load_profile
 
 __all__ = [
-    "ConfigError", "Document", "DocumentError", "ExitCode", "IngestResult", "MissingDependency", "Pipeline",
-    "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
+    "ConfigError", "Document", "DocumentError", "EnvironmentFailure", "ExitCode", "IngestResult", "MissingDependency",
+    "Pipeline", "Profile", "ProgressSink", "Status", "available_profiles", "check_profile", "default_workdir", "ingest",
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
     "import_xdomea", "watch", "status", "with_executor", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
@@ -72,14 +72,15 @@ def ingest(
     shared_root: str | Path | None = None,
 ) -> IngestResult:
     """Ingest files and folders: OCR, classify, extract, archive, export
-    (*executor* ``dask``: on Dask distributed, see :func:`with_executor`)."""
+    (*executor* ``dask``: on Dask distributed, see :func:`with_executor`).  A full disk, a folder not
+    writable, a damaged journal: :class:`EnvironmentFailure` (what was done before: ``e.result``)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     prof = with_executor(prof, executor, scheduler, shared_root)
     paths = inputs(paths)  # a mistyped input is refused before a working directory is made for it (one path: a list of one)
     if move_to is not None and Path(move_to).exists() and not Path(move_to).is_dir():
         raise ConfigError(f"--move {move_to}: that is a file, not a folder (originals are moved into a folder)")
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
-        return p.ingest(paths, move_to=move_to, progress=progress)
+        return raise_failure(p.ingest(paths, move_to=move_to, progress=progress))
 
 
 def ingest_report(result: IngestResult, path: str | Path, *, profile: str | Profile | None = None,
@@ -113,7 +114,7 @@ def export(
         result = p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
         if result.failure is None and p.connectors_down:  # a connector down (permission denied, disk full): 74
             result.failure = next(iter(p.connectors_down.values()))
-        return result
+        return raise_failure(result)
 
 
 def _exportable(p: Pipeline, ids: list[str]) -> None:
@@ -151,7 +152,7 @@ def import_xdomea(
     prof = with_executor(prof, executor, scheduler, shared_root)
     containers = inputs(containers)
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
-        return import_containers(p, containers, progress=progress)
+        return raise_failure(import_containers(p, containers, progress=progress))
 
 
 def mail(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
@@ -164,7 +165,7 @@ def mail(*, profile: str | Profile | None = None, workdir: str | Path | None = N
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
-        return fetch_mail(p, progress)
+        return raise_failure(fetch_mail(p, progress))
 
 
 def analyze(paths: list[str | Path] | str | Path, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
@@ -299,10 +300,16 @@ def watch(paths: list[str | Path], *, profile: str | Profile | None = None, work
 
 def status(*, workdir: str | Path | None = None) -> dict:
     """The watch daemons' state, the journal's counts and the ekte processes
-    working on the directory (read-only; works while they run)."""
+    working on the directory (read-only; works while they run).  A journal that cannot be read:
+    :class:`EnvironmentFailure` (75 damaged), the daemons' state as ``e.result``."""
     from ekte.watch import read_status
 
-    return read_status(Path(workdir) if workdir else default_workdir())
+    st = read_status(Path(workdir) if workdir else default_workdir())
+    if st.get("error"):
+        e = EnvironmentFailure(st["error"]["code"], st["error"]["message"])
+        e.result = st
+        raise e
+    return st
 
 
 # -- evidence (ekte/evidence): verify, retention -------------------------------------
@@ -318,9 +325,11 @@ def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     wd = Path(workdir) if workdir else default_workdir()
-    if not (wd / "archive").is_dir():
-        raise ConfigError(f"no archive in {wd}")
     from ekte.workdirs import check_journal_intact, resolve_ids
+
+    if not (wd / "archive").is_dir():
+        workdirs.require(wd)  # no such directory, a file: said as every command says it (fresh33 F6)
+        raise ConfigError(f"no archive in {wd}")
 
     check_journal_intact(wd)  # "8 of 8 hold" beside a damaged journal would be no answer (exit 75, as status)
     return _verify(wd, prof, resolve_ids(wd, ids) if ids else None, deep=deep, require=require,

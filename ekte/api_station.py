@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ekte import workdirs
 from ekte.errors import ConfigError
 from ekte.journal import JOURNAL_FILE
 from ekte.pipeline import Pipeline, default_workdir
@@ -35,6 +36,13 @@ def serve(*, host: str = "127.0.0.1", port: int = 8470, profile: str | Profile |
 
     check_journal_intact(wd)  # exit 75 as every reader, not a station answering from the pages still readable (fresh32 F1)
     _listen_check(host, port)
+    from ekte.users import Users
+
+    if not Users(wd).list():  # started all the same: a user added now can log in at once (users.json is read per
+        import logging        # request) — a service may start before its users are made (fresh33 F3: silent)
+
+        logging.getLogger("ekte").warning("no station users in %s: nobody can log in until one is added — ekte users "
+                                          "add NAME --role admin -w %s", wd, wd, extra={"ekte_setting": True})
     return _serve(_profile(profile, overrides), wd, host=host,
                   port=port, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
                   trusted_proxies=trusted_proxies, secure_cookies=secure_cookies,
@@ -97,8 +105,7 @@ def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, 
     first, last = _stats.day(since), _stats.day(until)
     if first and last and last < first:  # a typo, not an empty period (fresh24 #10, fresh25 #5)
         raise ConfigError(f"the period ends ({until}) before it begins ({since}): swap --since and --until")
-    if not (wd / JOURNAL_FILE).is_file():
-        raise ConfigError(f"no journal in {wd} (nothing ingested yet?)")
+    workdirs.require(wd)  # "the working directory … does not exist", as every other command (fresh33 F6)
     j = Journal(wd / JOURNAL_FILE, readonly=True)
     try:
         j.quick_check()  # figures from a damaged journal are not figures (exit 75)

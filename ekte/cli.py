@@ -23,8 +23,8 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
                           new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, not_moved, run_interruptibly, run_main,
-                             sigint_now, sigterm_now, skipped_named, summary)
+from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, not_moved, reported_failure,
+                             run_interruptibly, run_main, sigint_now, sigterm_now, skipped_named, summary)
 from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
@@ -166,9 +166,10 @@ def export_cmd(
 
     setup_logging(verbose, log_format.value)
     since = _export_selection(ids, since, all_docs)
-    with _exit_on_errors(as_json):
-        result = api.export(ids or None, since=since, all_docs=all_docs, force=force, profile=profile,
-                            workdir=workdir, overrides=override, connectors=connector or None, plugins=plugin)
+    with _exit_on_errors(as_json), reported_failure() as got:
+        got.append(api.export(ids or None, since=since, all_docs=all_docs, force=force, profile=profile,
+                              workdir=workdir, overrides=override, connectors=connector or None, plugins=plugin))
+    result = got[-1]
     if as_json:
         docs = [{**d.result_dict(), "export_results": d.extra.get("export_results", {})} for d in result.documents]
         error = {"error": result.failure.to_dict()} if result.failure is not None else {}
@@ -241,8 +242,9 @@ def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
 
     from ekte.watch.status import exit_code
 
-    with _exit_on_errors():
-        st = api.status(workdir=workdir)
+    with _exit_on_errors(), reported_failure() as got:
+        got.append(api.status(workdir=workdir))
+    st = got[-1]
     if as_json:
         print(json.dumps(st, ensure_ascii=False, indent=2))
     else:

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import typer
 from rich.markup import escape
 
-from ekte.errors import ConfigError, ExitCode, MissingDependency, environment_failure
+from ekte.errors import ConfigError, EnvironmentFailure, ExitCode, MissingDependency, environment_failure
 from ekte.render import err
 from ekte.shown import visible
 
@@ -78,8 +78,26 @@ def run_interruptibly(run: Any, progress: Any, inputs: list[Any]) -> Any:
             stopsignal.disarm()  # from here on a SIGTERM only counts: the report is written whole
     except (KeyboardInterrupt, stopsignal.Interrupted):
         result = _interrupted_early(inputs)
+    except EnvironmentFailure as e:  # the API raises it (fresh33 F1); the command line reports what was done too
+        if e.result is None:
+            raise
+        result = e.result
     result.interrupted = stopsignal.consume() or result.interrupted
     return result
+
+
+@contextlib.contextmanager
+def reported_failure() -> Iterator[list]:
+    """A list the body appends an API call's answer to; an :class:`EnvironmentFailure` carrying what the call did
+    (``e.result``: export's documents, status's daemons) appends that instead — the command prints it, then the
+    error line (fresh33 F1: the API raises where it used to return the failure)."""
+    got: list = []
+    try:
+        yield got
+    except EnvironmentFailure as e:
+        if e.result is None:
+            raise
+        got.append(e.result)
 
 
 def _interrupted_early(inputs: list[Any]) -> Any:
@@ -130,6 +148,12 @@ JSON_CODES = {ExitCode.USAGE: "usage", ExitCode.MISSING_DEPENDENCY: "missing_dep
 LAST_FAILURE: list[Any] = []
 
 
+def wants_json(argv: list[str]) -> bool:
+    """``--json``, or ``--format json`` (stats; fresh33 F6: its errors printed no JSON) — not ``--log-format json``."""
+    return "--json" in argv or "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
+
+
 @contextlib.contextmanager
 def json_on_exit(argv: list[str]) -> Iterator[None]:
     """With ``--json``, a command that ends with a usage error (2), a
@@ -138,7 +162,7 @@ def json_on_exit(argv: list[str]) -> Iterator[None]:
     and one that ends on its environment (74/75: a damaged journal, a full disk) before it printed
     anything ``{"error": {"code": "journal_damaged" | "disk_full" | …, "message": …}}`` (fresh32 F9):
     a script's ``json.load`` reads why instead of failing on nothing."""
-    if "--json" not in argv:
+    if not wants_json(argv):
         yield
         return
     watched = sys.stdout = _Watched(sys.stdout)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -98,6 +99,10 @@ class EnvironmentFailure(EkteError):
         "journal_busy": "another ekte process held the journal for longer than 30 s",
     }
 
+    #: what the API call had done when it stopped (fresh33 F1): the ``IngestResult`` of ``ingest``,
+    #: ``import_xdomea``, ``mail`` and ``export`` (documents settled before, ``pending``), the dict of ``status``
+    result: Any = None
+
     def __init__(self, code: str, message: str):
         self.code = code
         self.message = message
@@ -109,6 +114,15 @@ class EnvironmentFailure(EkteError):
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+
+def raise_failure(result: Any) -> Any:
+    """*result* (an ``IngestResult``), unless the run stopped on the environment: then its failure, raised with
+    the result on it (``e.result``) — the API's rule: errors are exceptions (as sqlite-utils' or OCRmyPDF's)."""
+    if result.failure is not None:
+        result.failure.result = result
+        raise result.failure
+    return result
 
 
 _ERRNO = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "read_only",

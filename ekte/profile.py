@@ -189,7 +189,7 @@ class ExtractSettings(_Strict):
     def _required(cls, v: list[str]) -> list[str]:
         bad = [f for f in v if f not in FIELD_NAMES]
         if bad:
-            raise ValueError(f"unknown field name(s): {', '.join(bad)}")
+            raise ValueError(f"unknown field name(s): {', '.join(bad)}{_near(bad, FIELD_NAMES)}")
         return v
 
     @field_validator("sections", "person_roles")
@@ -332,7 +332,7 @@ class DocType(_Strict):
     def _fields(cls, v: list[str] | None) -> list[str] | None:
         bad = [f for f in v or [] if f not in FIELD_NAMES]
         if bad:
-            raise ValueError(f"unknown field name(s): {', '.join(bad)}")
+            raise ValueError(f"unknown field name(s): {', '.join(bad)}{_near(bad, FIELD_NAMES)}")
         return v
 
     @field_validator("leika")
@@ -440,7 +440,10 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     raw = _read_toml(path)
     parent = (raw.get("profile") or {}).get("extends")
     if parent:
-        ppath = find_profile(parent) if not (path.parent / f"{parent}.toml").is_file() else path.parent / f"{parent}.toml"
+        try:
+            ppath = find_profile(parent) if not (path.parent / f"{parent}.toml").is_file() else path.parent / f"{parent}.toml"
+        except ConfigError as e:  # the file and the key that named it (fresh33 F7)
+            raise ConfigError(f"{path}: profile.extends: {e}{_near([str(parent)], available_profiles())}") from None
         base = _load_raw(ppath, seen + (path,))
         # the child's own identity is not inherited
         base.pop("profile", None)
@@ -448,13 +451,24 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return raw
 
 
+def _near(bad: list[str], known: Any) -> str:
+    """`` (did you mean X?)`` for the first of *bad* with a close match in *known* (fresh33 F7), else ``""``."""
+    import difflib
+
+    near = next((m[0] for b in bad if (m := difflib.get_close_matches(b, list(known), n=1, cutoff=0.6))), None)
+    return f" (did you mean {near}?)" if near else ""
+
+
 def format_validation_error(path: Path | str, err: ValidationError) -> str:
+    from ekte.overrides import _suggest
+
     lines = []
     for e in err.errors():
         loc = ".".join(str(x) for x in e["loc"]) or "(top level)"
-        msg = e["msg"]
+        msg = e["msg"].removeprefix("Value error, ")  # pydantic's prefix of a validator's message (fresh33 F7)
         if e["type"] == "extra_forbidden":
-            msg = "unknown key"
+            hint = _suggest(Profile, [str(x) for x in e["loc"]], [])  # as -o says it
+            msg = "unknown key" + (f" (did you mean {hint}?)" if hint else "")
         lines.append(f"{path}: {loc}: {msg}")
     return "\n".join(lines)
 

@@ -70,6 +70,15 @@ def _nothing_new(mail: dict[str, Any] | None) -> bool:
     return True
 
 
+def _before(before: dict[str, int]) -> str:
+    """", 21 done before (an earlier run or another process; 1 still waiting for review)": not this run's work and
+    no duplicates (fresh33 F2, F8)."""
+    if not before:
+        return ""
+    waiting = f"; {before['review']} still waiting for review" if before.get("review") else ""
+    return f", {sum(before.values())} done before (an earlier run or another process{waiting})"
+
+
 def summary(result: Any, command: str = "ekte ingest") -> None:
     s = result.summary
     if not s["total"] and result.failure is None:
@@ -87,15 +96,16 @@ def summary(result: Any, command: str = "ekte ingest") -> None:
     for dt, counts in s["by_doctype"].items():
         t.add_row(dt, str(counts.get("archived", 0)), str(counts.get("review", 0)))
     out.print(t)
-    b = s["by_status"]
-    kept = b["archived"] + b["review"] + b.get("export_failed", 0)  # every one of them is in the archive
-    parts = [f"{b['archived']} exported" if b["archived"] else "", f"[yellow]{b['review']} waiting for review[/]"
-             if b["review"] else "", f"[red]{b['export_failed']} not exported (run again or `ekte export`)[/]"
+    b, before = s["by_status"], s.get("done_before", {})  # done before: an earlier run's or another process's
+    review = b["review"] - before.get("review", 0)
+    kept = b["archived"] + review + b.get("export_failed", 0)  # every one of them is in the archive
+    parts = [f"{b['archived']} exported" if b["archived"] else "", f"[yellow]{review} waiting for review[/]"
+             if review else "", f"[red]{b['export_failed']} not exported (run again or `ekte export`)[/]"
              if b.get("export_failed") else ""]
     out.print(
         f"{plural(s['total'], 'document')}, {plural(s['pages'], 'page')} in {s['seconds']:.1f} s: "
         f"[green]{kept} archived[/]" + (f" ({', '.join(p for p in parts if p)})" if kept else "")
-        + f", {plural(b['duplicate'], 'duplicate')}, "
+        + _before(before) + f", {plural(b['duplicate'] - before.get('duplicate', 0), 'duplicate')}, "
         + (f"[red]{b['quarantined']} quarantined[/]" if b["quarantined"] else "0 quarantined"),
         highlight=False,
     )

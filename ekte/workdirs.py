@@ -35,8 +35,8 @@ def require(workdir: Path, journal: bool = True) -> None:
     """A working directory ekte has used (it holds a journal), or ConfigError; without *journal* (``ekte train DIR``:
     only its models/ are written) a folder that exists."""
     if not (Path(workdir) / JOURNAL_FILE).is_file() and (journal or not Path(workdir).is_dir()):
-        what = "does not exist" if not Path(workdir).exists() else "holds no ekte journal" if journal else \
-            "is not a folder"
+        what = "does not exist" if not Path(workdir).exists() else "is a file, not a folder" if not \
+            Path(workdir).is_dir() else "holds no ekte journal"  # (fresh33 F6: every command says it so)
         raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME; "
                           "ekte ingest or ekte watch make one)")
 

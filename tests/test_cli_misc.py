@@ -150,6 +150,30 @@ def test_profiles_commands(tmp_path):
     assert p.returncode == 2 and "TOML syntax error" in p.stdout
 
 
+@pytest.mark.parametrize("body, line", [
+    ('[classify]\ntreshold = 0.8\n', "{f}: classify.treshold: unknown key (did you mean classify.threshold?)"),
+    ('[extract.lables]\nanschrift = ["Wohnhaft"]\n', "{f}: extract.lables: unknown key (did you mean extract.labels?)"),
+    ('[doctypes.bauantrag]\nfields = ["aktenzeichn"]\n',
+     "{f}: doctypes.bauantrag.fields: unknown field name(s): aktenzeichn (did you mean aktenzeichen?)"),
+])
+def test_profile_errors_suggest_as_overrides_do(tmp_path, body, line):
+    """fresh33 F7: an unknown key in a file got no "did you mean" (-o gave one); a field's typo carried pydantic's
+    "Value error, " prefix; a misspelt extends named neither the file nor the key."""
+    f = tmp_path / "bad.toml"
+    f.write_text('[profile]\nname = "x"\nextends = "landkreis"\n' + body)
+    p = run_ekte("profiles", "check", f)
+    assert p.returncode == 2 and p.stdout.strip() == line.format(f=f), p.stdout
+
+
+def test_a_misspelt_extends_names_the_file_and_the_key(tmp_path):
+    f = tmp_path / "bad7.toml"
+    f.write_text('[profile]\nname = "x"\nextends = "landkries"\n')
+    p = run_ekte("profiles", "check", f)
+    assert p.returncode == 2 and p.stdout.strip() == (
+        f"{f.resolve()}: profile.extends: unknown profile 'landkries' (known: landkreis, stadt) (did you mean "
+        "landkreis?)"), p.stdout
+
+
 def test_profile_extends_and_overrides(tmp_path):
     from ekte.errors import ConfigError
     from ekte.profile import load_profile
@@ -252,3 +276,26 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(args):
     p.stdout.close()  # long before the interpreter has started
     _out, errs = p.communicate(timeout=120)
     assert p.returncode == 141 and errs == b"", (p.returncode, errs[-2000:])
+
+
+def test_json_gaps_and_one_wording_for_a_bad_workdir(tmp_path):
+    """fresh33 F6: `stats --format json` printed no JSON on an error (--json did), `profiles list/show --json` were
+    "No such option", and a bad -w was said four ways (status: "does not exist" for a file, stats "no journal in",
+    verify "no archive in")."""
+    p = run_ekte("stats", "--format", "json", "-w", tmp_path / "nosuchwd")
+    assert p.returncode == 2 and json.loads(p.stdout)["error"]["code"] == "usage", (p.stdout, p.stderr)
+    p = run_ekte("profiles", "list", "--json", check=0)
+    assert {r["name"] for r in json.loads(p.stdout)["profiles"]} >= {"landkreis", "stadt"}
+    p = run_ekte("profiles", "show", "landkreis", "--json", check=0)
+    assert json.loads(p.stdout)["profile"]["name"] == "landkreis"
+    p = run_ekte("profiles", "show", "landkries", "--json")
+    assert p.returncode == 2 and "unknown profile 'landkries'" in json.loads(p.stdout)["error"]["message"]
+    p = run_ekte("profiles", "check", "--json", Path(__file__).resolve().parents[1] / "profiles" / "stadt.toml", check=0)
+    assert json.loads(p.stdout)["files"][0]["errors"] == []
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for args in (["status"], ["stats"], ["verify"], ["review", "list"]):
+        for wd, what in ((tmp_path / "nosuchwd", "does not exist"), (afile, "is a file, not a folder")):
+            p = run_ekte(*args, "-w", wd)
+            assert p.returncode == 2 and p.stderr.startswith(f"error: the working directory {wd} {what} (check"), \
+                (args, p.stderr)

@@ -79,3 +79,55 @@ def test_worker_processes_log_as_the_script_does(tmp_path):
         seen[how] = p.stderr
     assert seen["unconfigured"] == ""
     assert "no text on page(s) 1" in seen["configured"], seen["configured"][-2000:]
+
+
+DAMAGED = textwrap.dedent('''
+    import json, sys
+    from ekte import api
+    from ekte.errors import EkteError, EnvironmentFailure
+
+    if __name__ == "__main__":
+        src, wd = sys.argv[1:3]
+        out = {}
+        for name, call in (("ingest", lambda: api.ingest(src, workdir=wd)), ("status", lambda: api.status(workdir=wd)),
+                           ("export", lambda: api.export(all_docs=True, workdir=wd))):
+            try:
+                r = call()
+                out[name] = ["returned", getattr(r, "exit_code", None)]
+            except EkteError as e:
+                out[name] = [type(e).__name__, e.exit_code, e.code, type(e.result).__name__ if isinstance(e, EnvironmentFailure)
+                             else None]
+        print(json.dumps(out))
+''')
+
+
+def test_a_damaged_journal_raises_environment_failure_from_every_call(tmp_path):
+    """fresh33 F1: README says errors are exceptions, EnvironmentFailure 75 for a damaged journal; ingest returned
+    a result (exit_code 75, result.failure) and status a dict with "error" — a script's try/except saw nothing."""
+    wd = tmp_path / "wd"
+    p = subprocess.run([sys.executable, "-m", "ekte", "ingest", str(SAMPLE), "-w", str(wd)], capture_output=True,
+                       text=True, timeout=600)
+    assert p.returncode in (0, 1), p.stderr[-2000:]
+    for f in wd.glob("journal.sqlite-*"):
+        f.unlink()
+    with open(wd / "journal.sqlite", "r+b") as f:  # as the finding: random pages over the journal's
+        f.seek(4096 * 3)
+        f.write(bytes(range(256)) * 64)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "x.pdf").write_bytes(SAMPLE.read_bytes()[:-10] + b"other %%EOF")
+    (tmp_path / "s.py").write_text(DAMAGED, "utf-8")
+    p = subprocess.run([sys.executable, str(tmp_path / "s.py"), str(inbox), str(wd)], capture_output=True, text=True,
+                       timeout=600, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-3000:]
+    out = json.loads(p.stdout)
+    assert out["ingest"] == ["EnvironmentFailure", 75, "journal_damaged", "IngestResult"], out
+    assert out["status"] == ["EnvironmentFailure", 75, "journal_damaged", "dict"], out
+    assert out["export"][:3] == ["EnvironmentFailure", 75, "journal_damaged"], out
+    # the command line still prints what it has, then one error line, 75
+    for args in (["ingest", str(inbox)], ["status"]):
+        p = subprocess.run([sys.executable, "-m", "ekte", *args, "-w", str(wd), "--json"], capture_output=True,
+                           text=True, timeout=600)
+        assert p.returncode == 75 and "Traceback" not in p.stderr, p.stderr[-2000:]
+        assert json.loads(p.stdout)["error"]["code"] == "journal_damaged"
+        assert p.stderr.strip().splitlines()[-1].startswith("error:")

@@ -86,7 +86,15 @@ def test_token_scopes(st):
     url, wd = st["url"], st["wd"]
     stats_only = token(wd, "anna", "stats")
     assert httpx.get(url + "/api/v1/stats", headers=stats_only).status_code == 200
-    assert httpx.get(url + "/api/v1/review", headers=stats_only).status_code == 403
+    r = httpx.get(url + "/api/v1/review", headers=stats_only)
+    assert r.status_code == 403
+    # fresh33 F5: the role may, the token may not — said so, not "Ihre Rolle darf das nicht."
+    assert r.json()["message"].startswith("Dieser Schlüssel (Token) hat den Bereich „review“ nicht"), r.text
+    assert "ekte users token NAME --scope review" in r.json()["message"]
+    en = httpx.get(url + "/api/v1/review", headers={**stats_only, "Accept-Language": "en"}).json()["message"]
+    assert en.startswith("This key (token) does not have the scope „review“"), en
+    r = httpx.get(url + "/api/v1/quarantine", headers=stats_only)  # a clerk's role has no quarantine: the role
+    assert r.status_code == 403 and r.json()["message"] == "Ihre Rolle darf das nicht.", r.text
     doc = take(st)[0]
     r = httpx.post(url + f"/api/v1/review/{doc}/accept", json={}, headers=stats_only)
     assert r.status_code == 403
@@ -522,3 +530,24 @@ def test_access_log_has_no_personal_data(st):
         assert f.name not in log and f.stem not in log
     for secret in ("anna", "chef", "vera", "geheim", "127.0.0.1:"):
         assert secret not in log.replace("Uvicorn running on http://127.0.0.1:", "")
+
+
+def test_a_station_without_users_says_so_at_start(tmp_path, st):
+    """fresh33 F3: `ekte serve` on a working directory with a journal but no users.json started silently — every
+    login failed, nothing said why. One warning line now; a user added while it runs can log in at once."""
+    wd = tmp_path / "wd"
+    run_ekte("ingest", SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", "-w", wd, check=0)
+    assert (wd / "journal.sqlite").is_file() and not (wd / "users.json").exists()
+    log = tmp_path / "serve.log"
+    proc, url = start_server(wd, log=log)
+    try:
+        text = log.read_text()
+        assert f"no station users in {wd}: nobody can log in until one is added — ekte users add NAME --role admin" \
+               in text, text[-2000:]
+        pw = tmp_path / "anna.pw"
+        pw.write_text(PASSWORDS["anna"][1] + "\n")
+        run_ekte("users", "add", "anna", "--role", "clerk", "-w", wd, "--password-file", pw, check=0)
+        assert login(url, "anna").get("/review").status_code == 200
+    finally:
+        assert stop(proc) == 0
+    assert "no station users" not in st["log"].read_text()  # a station with users: no such line

@@ -305,7 +305,7 @@ def test_operator_stops_are_no_failed_attempts(inbox, tmp_path, docs):
         db.close()
         assert "abandoned (not counted as a failed attempt)" in err
         assert [m for m in _messages(err) if m.startswith("stopped")] == [
-            "stopped: 0 done, 0 failed since the start; 1 document(s) abandoned (not counted as a failed attempt), "
+            "stopped: 0 taken in since the start: 0 exported, 0 waiting for review, 0 failed; 1 document(s) abandoned (not counted as a failed attempt), "
             "the next start completes them"]  # one line on the stop, the abandoned one in it
     proc = _watch(inbox, wd, "--plugin", "ekte_faults", env=fault_env())
     try:
@@ -325,7 +325,7 @@ def test_a_stop_says_so_idle_or_busy(inbox, tmp_path):
     finally:
         code, err = _stop(proc)
     assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
-        "stopped: 0 done, 0 failed since the start"], err[-2000:]
+        "stopped: 0 taken in since the start: 0 exported, 0 waiting for review, 0 failed"], err[-2000:]
     proc = _watch(inbox, wd)
     try:
         _wait(lambda: (wd / "status.json").exists() and "stopped" not in _status(wd), proc=proc, what="start")
@@ -334,7 +334,16 @@ def test_a_stop_says_so_idle_or_busy(inbox, tmp_path):
     finally:
         code, err = _stop(proc)
     assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
-        "stopped: 1 done, 0 failed since the start"], err[-2000:]
+        "stopped: 1 taken in since the start: 1 exported, 0 waiting for review, 0 failed"], err[-2000:]
+    proc = _watch(inbox, wd, "-o", "classify.threshold=0.999")  # fresh33 F4: all to review said "0 done"
+    try:
+        _wait(lambda: (wd / "status.json").exists() and "stopped" not in _status(wd), proc=proc, what="start")
+        shutil.copy(SAMPLES / "inbox" / "kfz_zulassung-001-pdf.pdf", inbox)
+        _wait(lambda: _status(wd).get("review", 0) >= 1, proc=proc, what="review", wd=wd)
+    finally:
+        code, err = _stop(proc)
+    assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
+        "stopped: 1 taken in since the start: 0 exported, 1 waiting for review, 0 failed"], err[-2000:]
 
 
 def _catches_sigterm(pid: int) -> bool:
@@ -366,7 +375,7 @@ def test_a_stop_while_the_daemon_loads_is_a_stop(inbox, tmp_path):
     err = err.decode()
     assert not locked  # the signal came while ekte loaded, before the daemon took its inbox
     assert proc.returncode == 0 and "Traceback" not in err, err[-2000:]
-    assert [m for m in _messages(err) if m.startswith("stopped")] == ["stopped: 0 done, 0 failed since the start"]
+    assert [m for m in _messages(err) if m.startswith("stopped")] == ["stopped: 0 taken in since the start: 0 exported, 0 waiting for review, 0 failed"]
 
 
 def test_a_sigterm_while_another_command_loads_still_ends_it(tmp_path):

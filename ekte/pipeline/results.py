@@ -107,6 +107,7 @@ class IngestResult:
             "pages": sum(p for st, _t, p in recs if st in _ARCHIVED),
             "interrupted": self.interrupted, "skipped": len(self.skipped),
             **({"pending": len(self.pending)} if self.pending or self.interrupted else {}),
+            **({"done_before": dict(self.documents.done_before)} if getattr(self.documents, "done_before", 0) else {}),
             **({"not_moved": self.not_moved} if self.not_moved else {}),
             **{k: v for k, v in self.extra.items() if k != "attention"},
         }

@@ -58,12 +58,17 @@ class Settled(Sequence[Document]):
         self._spool_ok = True
         #: duplicates with an error of their own (a rejected copy of content taken from another input): attention
         self.flawed_copies = 0
+        #: documents an earlier run (or another process) had finished, by the status reported (duplicate, review):
+        #: a resumed migration's (fresh33 F2), a concurrent run's (F8) — not counted as this run's work
+        self.done_before: dict[str, int] = {}
         for d in docs:
             self.append(d)
 
     def append(self, doc: Document) -> None:
         offset, length, kept = self._spool(doc)
         self.flawed_copies += doc.status == Status.DUPLICATE and doc.error is not None
+        if doc.extra.get("done_before") and doc.status in (Status.DUPLICATE, Status.REVIEW):
+            self.done_before[doc.status.value] = self.done_before.get(doc.status.value, 0) + 1
         self._entries.append(Entry(input_of(doc), doc.status, doc.doctype, doc.pages, offset, length, kept))
 
     def extend(self, docs: Any) -> None:

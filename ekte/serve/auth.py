@@ -77,6 +77,8 @@ def require(request: Request, scope: str) -> User:
     if user is None:
         raise LoginRequired()
     if not user.may(scope):
+        if user.via == "token" and scope in permissions(user.role):  # the role may, the token may not (fresh33 F5)
+            raise HTTPException(403, f"forbidden: the token has no scope '{scope}'")
         raise HTTPException(403, "forbidden")
     request.state.user = user
     return user

@@ -44,6 +44,9 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
     (r"a document is put back until a time in the future, not .{0,60}",
      N_("A document is put back until a time in the future.")),
     (r"forbidden", N_("Your role may not do this.")),
+    (r"forbidden: the token has no scope '(\w{1,20})'",
+     N_("This key (token) does not have the scope „{a}“ (your role has it): a key with it is made by „ekte users "
+        "token NAME --scope {a}“.")),
     (r"CSRF check failed", N_("The form was too old or came from elsewhere: load the page again and send it once "
                               "more.")),
     (r"invalid token", N_("The access token is not valid.")),

@@ -16,7 +16,16 @@ from ekte.serve.charts import stacked_bars
 
 
 def _outcome(doc: Any) -> str:
+    if doc.status is not None and doc.status.value == "duplicate" and doc.extra.get("done_before"):
+        return "done_before"  # finished by an earlier run (a resumed migration): not a duplicate (fresh33 F2)
     return doc.status.value if doc.status else "unknown"
+
+
+def _counts(summary: dict[str, Any]) -> list[tuple[str, int]]:
+    """The outcome table's rows: the duplicates an earlier run had finished on a row of their own."""
+    done = summary.get("done_before", {}).get("duplicate", 0)
+    rows = [(k, v - done if k == "duplicate" else v) for k, v in summary["by_status"].items()]
+    return rows + [("done_before", done)] if done else rows
 
 
 def write_report(result: Any, profile: Any, path: Path, lang: str = "de") -> Path:
@@ -35,7 +44,7 @@ def write_report(result: Any, profile: Any, path: Path, lang: str = "de") -> Pat
     names = {"archived": _("exported"), "review": _("review"), "quarantined": _("quarantined"),
              "duplicate": _("duplicate"), "export_failed": _("export failed"), "scan": _("scan"), "file": _("file"),
              "portal": _("portal"), "xdomea": _("xdomea import"), "api": _("API"), "mail": _("mail"),
-             "unknown": _("unknown")}
+             "unknown": _("unknown"), "done_before": _("done in an earlier run")}
     charts = [
         stacked_bars(_("Documents by type"), [profile.doctype_title(t) or "–" for t in types],
                      {o: by_type[o] for o in outcomes}, lambda k: names.get(k, k)),
@@ -44,7 +53,7 @@ def write_report(result: Any, profile: Any, path: Path, lang: str = "de") -> Pat
     ]
     html = env(lang).get_template("report.html").render(
         lang=lang, result=result, docs=docs, charts=charts, title=profile.doctype_title, names=names,
-        summary=result.summary, profile=profile, now=i18n.local_time(__import__("ekte.model").model.now_iso()))
+        summary=result.summary, counts=_counts(result.summary), outcome=_outcome, profile=profile, now=i18n.local_time(__import__("ekte.model").model.now_iso()))
     fsutil.write_text(Path(path), html)
     umask = os.umask(0)
     os.umask(umask)

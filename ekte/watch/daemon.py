@@ -318,7 +318,7 @@ class Watcher:
                                               **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
         # one line on every stop, idle or busy
-        log.info("stopped: %d done, %d failed since the start%s", self.stats.done, self.stats.failed,
+        log.info("stopped: %s%s", self.stats.stopped(),
                  f"; {left} document(s) abandoned (not counted as a failed attempt), the next start completes them"
                  if left else "")
 

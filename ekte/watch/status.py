@@ -88,6 +88,14 @@ class Stats:
                            f"{', '.join(repr(n) for n in names) or '-'}); they stay archived, their inputs stay in "
                            "the inbox, and the export is tried again at each rescan"}
 
+    def stopped(self) -> str:
+        """The stop line's counts: what was taken in and where it went (fresh33 F4: "0 done" after 22 documents
+        all went to review read as "nothing happened")."""
+        taken = self.done + self.review + self.export_failed + self.failed
+        return (f"{taken} taken in since the start: {self.done} exported, {self.review} waiting for review, "
+                f"{self.failed} failed" + (f", {self.export_failed} not exported" if self.export_failed else "")
+                + (f"; {self.duplicates} duplicate(s)" if self.duplicates else ""))
+
     def record(self, doc: Document) -> None:
         st = doc.status
         self.last_activity = now_iso()
@@ -274,7 +282,8 @@ def read_status(workdir: Path) -> dict[str, Any]:
     working on the directory now."""
     workdir = Path(workdir)
     if not workdir.is_dir():
-        raise ConfigError(f"the working directory {workdir} does not exist (check --workdir or $EKTE_HOME)")
+        what = "is a file, not a folder" if workdir.exists() else "does not exist"  # (as workdirs.require)
+        raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME)")
     out: dict[str, Any] = {"workdir": str(workdir), "running": False}
     out.update(merge(daemons(workdir)))
     out["workdir"] = str(workdir)
