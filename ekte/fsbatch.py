@@ -12,7 +12,7 @@ import contextlib
 import os
 import shutil
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ekte import fsutil
 
@@ -22,11 +22,20 @@ class Batch:
 
     def __init__(self) -> None:
         self.items: list[tuple[Path, Path, int | None]] = []
+        self.added = 0  # folders staged into it so far (also those published already)
+        #: publishes the batch now and records its documents (set by the coordinator): before a step that
+        #: may take long (a plugin, a connector's back-off), so that it holds up no document's record
+        self.flush: Callable[[], None] | None = None
+
+    def flush_now(self) -> None:
+        if self.items and self.flush is not None:
+            self.flush()
 
     def add(self, tmp: Path, final: Path, barrier: int | None) -> None:
         """A complete staged folder *tmp* for *final*; *barrier*: its descriptor from :func:`fsutil.barrier_fd`,
         opened before its files were written (closed by the batch)."""
         self.items.append((tmp, final, barrier))
+        self.added += 1
 
     def publish(self) -> None:
         """Every staged folder durable, then renamed into place, then the renames durable.  A syncfs reports

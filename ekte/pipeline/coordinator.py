@@ -119,6 +119,7 @@ class Coordinator:
         journal says so.  Returns how many documents were settled."""
         ready: list[tuple[Document, WorkItem]] = []
         self.session.batch = batch = Batch()
+        batch.flush = lambda: self._publish(batch, ready)
         try:
             self._settle(self.executor.poll(timeout), ready)
         finally:

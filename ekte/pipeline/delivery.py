@@ -73,10 +73,10 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
         if key is not None:
             _join_group(session, c, key, doc)
             continue
-        staged = len(batch.items) if batch is not None else 0
+        staged = batch.added if batch is not None else 0
         with deferring(batch):
             _deliver(session, c, [doc], lambda c=c: c.export(doc, adir))
-        if batch is not None and len(batch.items) > staged:
+        if batch is not None and batch.added > staged:
             doc.extra.setdefault("unpublished", []).append(c.name)
     if doc.extra.get("unpublished"):
         return False  # recorded after the batch's folders are published
@@ -156,6 +156,8 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
                          ",".join(d.id for d in docs), c.name, e, attempt, delay)
                 for d in docs:
                     session.j.event(d.id, "export", "retry", f"{c.name}: {e}")
+                if getattr(session, "batch", None) is not None:
+                    session.batch.flush_now()  # the documents of the batch so far are not held up by the wait
                 time.sleep(delay)
                 delay = min(60.0, delay * 2 if delay else 0)
                 continue

@@ -128,7 +128,7 @@ def _finish(session: Any, doc: Document, result: WorkResult) -> None:
             archive(session, doc, original, archival, review=True, events=done)
         else:
             adir = archive(session, doc, original, archival, events=done)
-            delivery.export(session, doc, adir, release=True, batch=session.batch)
+            delivery.export(session, doc, adir, release=True, batch=getattr(session, "batch", None))
     finally:
         shutil.rmtree(session.scratch / f"{doc.id}-result", ignore_errors=True)
 
@@ -143,6 +143,8 @@ def archive(session: Any, doc: Document, original: Path, archival: Path, *, revi
     stale = None
     try:
         if processors:
+            if getattr(session, "batch", None) is not None and session.pm.hook.ekte_process.get_hookimpls():
+                session.batch.flush_now()  # a plugin may take long: the batch's documents are recorded first
             run_processors(session.pm, "before_archive", doc, session.profile)
         adir = archive_stage.write_archive(session.workdir, doc, original, archival, session.profile,
                                             journal=session.j)
