@@ -15,6 +15,7 @@ never has other permissions than asked for, whatever the umask."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import functools
 import json
@@ -25,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator
+
+from ekte.fstarget import free_target  # noqa: F401 - (its place before; callers name it here)
 
 TMP_PREFIX = ".ekte-tmp-"
 OLD_MARK = "old-"
@@ -210,13 +213,18 @@ def _chmod_tree(root: Path, mode: int | None, dir_mode: int | None, group: int |
             set_owner_mode(os.path.join(dirpath, name), mode, group)
 
 
+#: the batch (:class:`ekte.fsbatch.Batch`) that staged folders of this thread join instead of being published at once
+DEFERRED: contextvars.ContextVar[Any] = contextvars.ContextVar("ekte_deferred", default=None)
+
+
 @contextlib.contextmanager
 def staged_dir(final: Path, mode: int | None = None, dir_mode: int | None = None,
                group: int | None = None) -> Iterator[Path]:
     """Yield a temporary sibling directory; on success its files get
     *mode*, its folders *dir_mode* (both with *group*), it is fsynced and
-    renamed to *final* in one step.  If *final* exists already it is
-    replaced only after the new one is complete."""
+    renamed to *final* in one step (or, inside :func:`ekte.fsbatch.deferring`,
+    handed to the batch, which does both for all its folders at once).  If
+    *final* exists already it is replaced only after the new one is complete."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(), dir=final.parent))
@@ -226,19 +234,15 @@ def staged_dir(final: Path, mode: int | None = None, dir_mode: int | None = None
         yield tmp
         if mode is not None or dir_mode is not None or group is not None:
             _chmod_tree(tmp, mode, dir_mode, group)
+        if (batch := DEFERRED.get()) is not None:
+            batch.add(tmp, final, barrier)  # the batch owns the descriptor now
+            barrier = None
+            return
         if barrier is not None:
             sync_barrier(barrier)  # the files and folders below tmp, durable before the rename shows them
         else:
             fsync_tree(tmp)
-        if final.exists():
-            old = final.with_name(f"{TMP_PREFIX}{OLD_MARK}{tmp_prefix()[len(TMP_PREFIX):]}{final.name}")
-            if old.exists():
-                shutil.rmtree(old)
-            os.rename(final, old)
-            os.rename(tmp, final)
-            shutil.rmtree(old)
-        else:
-            os.rename(tmp, final)
+        swap_in(tmp, final)
         fsync_dir(final.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -246,6 +250,19 @@ def staged_dir(final: Path, mode: int | None = None, dir_mode: int | None = None
     finally:
         if barrier is not None:
             os.close(barrier)
+
+
+def swap_in(tmp: Path, final: Path) -> None:
+    """Rename the complete folder *tmp* to *final* (an existing *final* moved aside first, then removed)."""
+    if not final.exists():
+        os.rename(tmp, final)
+        return
+    old = final.with_name(f"{TMP_PREFIX}{OLD_MARK}{tmp_prefix()[len(TMP_PREFIX):]}{final.name}")
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(final, old)
+    os.rename(tmp, final)
+    shutil.rmtree(old)
 
 
 def tmp_owner(name: str) -> str | None:
@@ -377,23 +394,3 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
         while b := f.read(chunk):
             h.update(b)
     return h.hexdigest()
-
-
-def free_target(src: Path, roots: list[Path], dest_root: Path) -> Path:
-    """Where *src* goes below *dest_root*: its path relative to the input
-    root it came from, with ``.1``, ``.2`` … added if that name is taken."""
-    rel = Path(src.name)
-    for r in roots:
-        try:
-            rel = Path(src).resolve().relative_to(Path(r).resolve()) if Path(r).is_dir() else Path(src.name)
-            break
-        except ValueError:
-            continue
-    target = Path(dest_root) / rel
-    n = 1
-    while target.exists():  # (the stem shortened where ".n" would pass NAME_MAX, 255 bytes: fresh30 G15)
-        stem, tail = Path(rel).stem, f".{n}{Path(rel).suffix}"
-        target = target.with_name(next(stem[:k] + tail for k in range(len(stem), -1, -1)
-                                       if len(os.fsencode(stem[:k] + tail)) <= 255))
-        n += 1
-    return target

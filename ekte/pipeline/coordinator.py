@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ekte import forkserver
+from ekte.errors import environment_failure
+from ekte.fsbatch import Batch
 from ekte.connectors.base import Connector
 from ekte.journal.claims import Holder, doc_key
 from ekte.model import Document, ErrorInfo, now_iso
@@ -111,17 +113,42 @@ class Coordinator:
         the journal's commits made durable once (group commit,
         :meth:`ekte.journal.Journal.sync`) before the batch's documents are
         reported (and their originals moved); ask again about deferred
-        documents.  Returns how many documents were settled."""
+        documents.  The export folders of the batch's documents are
+        published together first (:class:`ekte.fsbatch.Batch`: one barrier
+        for all), then their exports are recorded — durable before the
+        journal says so.  Returns how many documents were settled."""
         ready: list[tuple[Document, WorkItem]] = []
+        self.session.batch = batch = Batch()
+        batch.flush = lambda: self._publish(batch, ready)
         try:
             self._settle(self.executor.poll(timeout), ready)
         finally:
+            self.session.batch = None
+            self._publish(batch, ready)
             if ready:
                 self.session.j.sync()
             for doc, item in ready:
                 self.done(doc, item)
         self._retry_deferred()
         return len(ready)
+
+    def _publish(self, batch: Batch, ready: list[tuple[Document, WorkItem]]) -> None:
+        """Publish the batch's export folders, then record those documents' exports (as failed when the
+        folders could not be published; a full or failing disk stops the run after that, as elsewhere)."""
+        failed: str | None = None
+        failure: BaseException | None = None
+        staged = len(batch.items)
+        try:
+            batch.publish()
+        except OSError as e:
+            failure = environment_failure(e, str(self.session.workdir))
+            failed = f"the export folder was not written ({e.strerror or type(e).__name__})"
+            log.error("%d export folder(s) not written: %s", staged, failed)
+        for doc, item in ready:
+            if doc.extra.get("unpublished"):
+                steps.published(self.session, item, doc, failed)
+        if failure is not None:
+            raise failure
 
     def _settle(self, results: list[tuple[WorkTask, WorkResult]], ready: list[tuple[Document, WorkItem]]) -> None:
         """Settle *results* one by one; after each, the executor is asked

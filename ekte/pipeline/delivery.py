@@ -35,7 +35,8 @@ def load_archived(session: Any, sha256: str) -> tuple[Document, Path]:
     return doc, adir
 
 
-def export(session: Any, doc: Document, adir: Path, *, force: bool = False, release: bool = False) -> bool:
+def export(session: Any, doc: Document, adir: Path, *, force: bool = False, release: bool = False,
+           batch: Any = None) -> bool:
     """Hand an archived document to every connector of the session.
 
     A connector the journal names already is not asked again unless
@@ -45,7 +46,13 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
     stop the others: the document stays archived with ``export_failed``
     and a later run, the daemon or ``ekte export`` tries again.  The
     outcome is recorded in one transaction (with *release*, the claim is
-    given back in it).  Returns True when every connector has it."""
+    given back in it).  Returns True when every connector has it.  With
+    *batch* (:class:`ekte.fsbatch.Batch`), the connectors' staged folders
+    join it and the outcome is not recorded here: the caller records it
+    (:func:`settle`) after :meth:`~ekte.fsbatch.Batch.publish`; the
+    connectors whose folders wait are in ``doc.extra["unpublished"]``."""
+    from ekte.fsbatch import deferring
+
     j = session.j
     have = j.exports_of(doc.id)
     doc.extra["export_failed"] = {}
@@ -66,8 +73,24 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
         if key is not None:
             _join_group(session, c, key, doc)
             continue
-        _deliver(session, c, [doc], lambda c=c: c.export(doc, adir))
+        staged = batch.added if batch is not None else 0
+        with deferring(batch):
+            _deliver(session, c, [doc], lambda c=c: c.export(doc, adir))
+        if batch is not None and batch.added > staged:
+            doc.extra.setdefault("unpublished", []).append(c.name)
+    if doc.extra.get("unpublished"):
+        return False  # recorded after the batch's folders are published
     return settle(session, doc, release=release)
+
+
+def unpublished(session: Any, doc: Document, message: str) -> None:
+    """The batch holding *doc*'s staged export folders was not published: those exports failed."""
+    names = doc.extra.pop("unpublished", [])
+    pending = doc.extra.get("pending") or {"exports": []}
+    pending["exports"] = [(c, loc) for c, loc in pending["exports"] if c not in names]
+    for name in names:
+        doc.exports.pop(name, None)
+        _export_failed(session, doc, name, message)
 
 
 def damaged(session: Any, doc: Document, adir: Path) -> str | None:
@@ -133,6 +156,8 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
                          ",".join(d.id for d in docs), c.name, e, attempt, delay)
                 for d in docs:
                     session.j.event(d.id, "export", "retry", f"{c.name}: {e}")
+                if getattr(session, "batch", None) is not None:
+                    session.batch.flush_now()  # the documents of the batch so far are not held up by the wait
                 time.sleep(delay)
                 delay = min(60.0, delay * 2 if delay else 0)
                 continue

@@ -75,6 +75,7 @@ class Session:
                 src.configure(profile, self.workdir)
         self.connectors = self._connectors(connectors)
         self.journal: Journal | None = None
+        self.batch: Any = None  # the coordinator's batch of export folders published together (ekte.fsbatch)
         self.scratch: Path | None = None
         self.sweeper: Sweeper | None = None
         self._lockfd: int | None = None

@@ -97,9 +97,23 @@ def finish(session: Any, item: WorkItem, result: WorkResult) -> Document:
     claim is given back at the end."""
     doc = result.document
     assert doc is not None
-    if guarded(session, doc, item.path, lambda: _finish(session, doc, result)) and session.j.holds(doc_key(doc.sha256)):
+    if guarded(session, doc, item.path, lambda: _finish(session, doc, result)) and not doc.extra.get("unpublished") \
+            and session.j.holds(doc_key(doc.sha256)):
         session.j.release(doc_key(doc.sha256))
     return doc
+
+
+def published(session: Any, item: WorkItem, doc: Document, failed: str | None) -> None:
+    """After the batch holding *doc*'s export folders was published (or, with *failed*, was not): its
+    exports recorded and its claim given back — as :func:`finish` does for a document exported at once."""
+    def record() -> None:
+        if failed is not None:
+            delivery.unpublished(session, doc, failed)
+        doc.extra.pop("unpublished", None)
+        delivery.settle(session, doc, release=True)
+
+    if guarded(session, doc, item.path, record) and session.j.holds(doc_key(doc.sha256)):
+        session.j.release(doc_key(doc.sha256))
 
 
 def _finish(session: Any, doc: Document, result: WorkResult) -> None:
@@ -114,7 +128,7 @@ def _finish(session: Any, doc: Document, result: WorkResult) -> None:
             archive(session, doc, original, archival, review=True, events=done)
         else:
             adir = archive(session, doc, original, archival, events=done)
-            delivery.export(session, doc, adir, release=True)
+            delivery.export(session, doc, adir, release=True, batch=getattr(session, "batch", None))
     finally:
         shutil.rmtree(session.scratch / f"{doc.id}-result", ignore_errors=True)
 
@@ -129,6 +143,8 @@ def archive(session: Any, doc: Document, original: Path, archival: Path, *, revi
     stale = None
     try:
         if processors:
+            if getattr(session, "batch", None) is not None and session.pm.hook.ekte_process.get_hookimpls():
+                session.batch.flush_now()  # a plugin may take long: the batch's documents are recorded first
             run_processors(session.pm, "before_archive", doc, session.profile)
         adir = archive_stage.write_archive(session.workdir, doc, original, archival, session.profile,
                                             journal=session.j)

@@ -1,0 +1,108 @@
+"""Export folders published per batch (issue 12, ekte/fsbatch.py): the
+staged folders of a batch's documents are made durable with one barrier,
+renamed, the renames made durable, and only then recorded in the journal.
+The system calls are counted by strace around real processes; a crash is
+a real SIGKILL delivered by strace at the coordinator's n-th syncfs(2)."""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, ekte_cmd, ingest_json
+
+pytestmark = pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+
+_STAGE = """
+import sys
+from pathlib import Path
+from ekte import fsbatch, fsutil
+root, n, batched = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+batch = fsbatch.Batch()
+with fsbatch.deferring(batch if batched else None):
+    for i in range(n):
+        with fsutil.staged_dir(root / f"doc{i}") as tmp:
+            (tmp / "a.pdf").write_bytes(b"%PDF" * 1000)
+            (tmp / "a.json").write_text("{}")
+batch.publish()
+"""
+
+
+def _traced(root: Path, n: int, batched: bool, log: Path) -> list[str]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    subprocess.run(["strace", "-f", "-y", "-o", str(log), "-e", "trace=syncfs,fsync,fdatasync,rename",
+                    sys.executable, "-c", _STAGE, str(root), str(n), "1" if batched else "0"],
+                   check=True, env=env, capture_output=True)
+    return [ln.split(None, 1)[1] for ln in log.read_text().splitlines() if "(" in ln and "resumed" not in ln]
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_a_batch_of_staged_folders_is_published_with_one_barrier(tmp_path, batched):
+    root = tmp_path / "export"
+    root.mkdir()
+    calls = _traced(root, 5, batched, tmp_path / "trace")
+    syncs = [c for c in calls if c.startswith("syncfs(")]
+    dirs = [c for c in calls if c.startswith("fsync(") and c.split("<", 1)[1].startswith(f"{root}>")]
+    renames = [i for i, c in enumerate(calls) if c.startswith("rename(") and ".ekte-tmp-" in c]
+    assert sorted(p.name for p in root.iterdir()) == [f"doc{i}" for i in range(5)]  # all there, nothing staged left
+    assert all((root / f"doc{i}" / "a.pdf").read_bytes() == b"%PDF" * 1000 for i in range(5))
+    if not batched:  # the control: one barrier and one folder sync per folder
+        assert (len(syncs), len(dirs), len(renames)) == (5, 5, 5)
+        return
+    assert (len(syncs), len(dirs), len(renames)) == (1, 1, 5)
+    first_sync = next(i for i, c in enumerate(calls) if c.startswith("syncfs("))
+    last_dir = max(i for i, c in enumerate(calls) if c.startswith("fsync(") and f"<{root}>" in c)
+    assert first_sync < min(renames) and max(renames) < last_dir  # durable, then shown, then the names durable
+
+
+def _state(wd: Path) -> tuple[dict, int, list[str]]:
+    db = sqlite3.connect(wd / "journal.sqlite")
+    try:
+        states = dict(db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state").fetchall())
+        exports = db.execute("SELECT COUNT(*) FROM exports").fetchone()[0]
+    finally:
+        db.close()
+    staged = [p.name for p in (wd / "export" / "folder").glob(".ekte-tmp-*")]
+    return states, exports, staged
+
+
+def test_sigkill_at_a_batch_barrier_then_rerun_exactly_once(tmp_path, born_digital):
+    """Killed at its n-th syncfs (strace delivers SIGKILL as the call is made), until a kill lands on a
+    batch's export barrier: export folders staged, the documents archived in the journal but no export
+    recorded.  A re-run then gives every document exactly once: one archive folder, one export folder
+    with the archived bytes, one export row, state exported."""
+    src, _ = born_digital
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in sorted(src.glob("*.pdf"))[:6]:
+        shutil.copy(p, inbox / p.name)
+    wd = tmp_path / "wd"
+    hit = None
+    for n in range(2, 14):
+        shutil.rmtree(wd, ignore_errors=True)
+        p = subprocess.run(["strace", "-o", os.devnull, "-e", "trace=syncfs",
+                            "-e", f"inject=syncfs:signal=SIGKILL:when={n}", *ekte_cmd(), "ingest", "--json",
+                            str(inbox), "-w", str(wd), "-j", "2", "-o", "extract.auto_threshold=0"],
+                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        assert p.returncode != 0  # killed
+        states, exports, staged = _state(wd)
+        if staged and states.get("archived") and exports < sum(states.values()):
+            hit = n
+            break
+    assert hit is not None, "no kill landed between a batch's staged export folders and their record"
+    out = ingest_json(inbox, "-w", wd, "-j", "2", "-o", "extract.auto_threshold=0")
+    assert {d["status"] for d in out["documents"]} <= {"archived", "duplicate"}
+    states, exports, staged = _state(wd)
+    assert (states, exports, staged) == ({"exported": 6}, 6, [])
+    archive = sorted(p for p in (wd / "archive").glob("*/*") if p.is_dir() and not p.name.startswith("."))
+    export = sorted((wd / "export" / "folder").iterdir())
+    assert [p.name for p in archive] == [p.name for p in export] and len(export) == 6
+    for a, e in zip(archive, export):
+        assert (e / f"{e.name}.pdf").read_bytes() == (a / "document.pdf").read_bytes()
+        assert json.loads((e / f"{e.name}.json").read_text("utf-8"))["id"] == a.name
+    assert not [p for p in wd.rglob("*") if ".ekte-tmp-" in p.name]
