@@ -302,10 +302,10 @@ def train(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
     out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
-    force: Annotated[bool, typer.Option("--force", metavar="", help="Save the type model even when it scores "
-                                        "below the one in use on the check set.")] = False,
-    restore: Annotated[bool, typer.Option("--restore", metavar="", help="Go back to the type model in use before "
-                                          "the last training (kept as <name>.previous.joblib).")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Save a type or field model even when it "
+                                        "scores below the one in use on the check set.")] = False,
+    restore: Annotated[bool, typer.Option("--restore", metavar="", help="Go back to the type and field models in "
+                                          "use before the last training (kept as <name>.previous.*).")] = False,
     jobs: JobsOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Train the document-type model and, from labelled fields, the field model (see ekte.learn).  The working

@@ -110,7 +110,25 @@ def refusal(meta: dict[str, Any]) -> str:
     c = meta["check"]
     return (f"the field model was not saved: it decides the check set worse than the model in use (score "
             f"{c['new']} against {c['current']} on {c['fields']} fields of held-out documents: right and sure minus "
-            "wrong and sure; at most 1 % less is taken); the model in use stays")
+            "wrong and sure; at most 1 % less is taken); the model in use stays (ekte train --force saves it all the same)")
+
+
+def worse(check: dict[str, int]) -> bool:
+    """The guard: the new model decides the check set worse than the one in use, by more than 1 % of the fields
+    (a county's own documents may move it away from generated ones a little)."""
+    return check["new"] < check["current"] - check["fields"] // 100
+
+
+def restore_model(path: Path) -> dict[str, Any]:
+    """``ekte train --restore``: the field model in use before the last training is the one in use again, and
+    the replaced one its previous (:mod:`ekte.previous`).  Returns its metadata."""
+    from ekte.previous import previous_path, swap
+
+    prev = previous_path(path)
+    (blob,), kept = swap([Path(path)], [prev])
+    meta = (json.loads(blob).get("meta") or {}) if blob else {}
+    return dict({k: v for k, v in meta.items() if k != "forced"}, path=str(path), restored=True,
+                previous=str(prev) if kept else None)
 
 
 def save_model(model: FieldModel, path: Path, profile: "Profile", stamp: bool = True) -> dict[str, Any]:
