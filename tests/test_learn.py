@@ -235,3 +235,16 @@ def test_a_worse_field_model_needs_force_and_restore_brings_the_previous_back(tm
                                           f"{forced['trained']}); the replaced one is kept as {previous} (--restore "
                                           "again undoes this); no previous type model (unchanged)"), p.stdout
     assert json.loads(model.read_text())["meta"]["forced"] and previous.read_bytes() == before
+
+
+def test_the_field_check_does_not_break_a_tie_by_the_answer():
+    """A model sure of every candidate (what 2 documents whose candidates were all right make: bias 22.5) scored
+    341 against the shipped model's 281 — check_score broke a tie between a right and a wrong value by the
+    label; now a tie counts wrong, and such a model scores far below the shipped one."""
+    from ekte.stages.extract import train as field_train
+    from ekte.stages.extract.scoring import FieldModel
+
+    shipped = field_train.check_score(FieldModel.load(ex.SHIPPED_MODEL), 0.9)
+    sure_of_all = field_train.check_score(FieldModel({}, 30.0), 0.9)
+    assert shipped["score"] == 281 and sure_of_all["right"] + sure_of_all["wrong"] == 355, (shipped, sure_of_all)
+    assert sure_of_all["score"] < shipped["score"] // 2 and sure_of_all["wrong"] > 100, sure_of_all
