@@ -197,7 +197,7 @@ def train(directory: str | Path | None, *, profile: str | Profile | None = None,
           from_reviews: bool = False, force: bool = False, restore: bool = False) -> dict:
     """Train the type model from DIR/<doctype>/<files>, or both models from DIR
     with a truth file (dict or JSON file), and/or from the review queue (see :mod:`ekte.learn`);
-    *force* saves a type model that scores below the one in use, *restore* goes back to the previous one."""
+    *force* saves a model that scores below the one in use, *restore* goes back to the previous ones."""
     from ekte.evaluate import load_truth
     from ekte.learn import train as _train
 

@@ -20,7 +20,7 @@ from ekte import __version__, cliopts, render
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
                           LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt,
                           SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, ServiceVerboseOpt, WorkdirOpt,
-                          new_app)
+                          field_value_form, new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
 from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, not_moved, reported_failure,
@@ -304,10 +304,10 @@ def train(
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
     out_path: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Type model file "
                         "(default: <workdir>/models/<profile>.classifier.joblib).")] = None,
-    force: Annotated[bool, typer.Option("--force", metavar="", help="Save the type model even when it scores "
-                                        "below the one in use on the check set.")] = False,
-    restore: Annotated[bool, typer.Option("--restore", metavar="", help="Go back to the type model in use before "
-                                          "the last training (kept as <name>.previous.joblib).")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Save a type or field model even when it "
+                                        "scores below the one in use on the check set.")] = False,
+    restore: Annotated[bool, typer.Option("--restore", metavar="", help="Go back to the type and field models in "
+                                          "use before the last training (kept as <name>.previous.*).")] = False,
     jobs: JobsOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Train the document-type model and, from labelled fields, the field model (see ekte.learn).  The working
@@ -344,7 +344,8 @@ def review_accept_cmd(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id or a unique prefix (ekte review list).")],
     doctype: Annotated[Optional[str], typer.Option("--doctype", "-t", metavar="TYPE", help="The right document "
                                                    "type, by id or title (default: the top candidate).")] = None,
-    set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).")] = [],
+    set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE", help="Set a field (repeatable).",
+                                            callback=field_value_form)] = [],
     sample: SampleOpt = None, expected: ExpectedOpt = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], connector: ConnectorOpt = [],
     plugin: PluginOpt = [], verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text, as_json: JsonOpt = False,

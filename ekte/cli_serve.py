@@ -14,7 +14,7 @@ import typer
 
 from ekte.cli import _exit_on_errors, _fail, app, command, field_sets, review_app
 from ekte.cliopts import (ConnectorOpt, ExpectedOpt, JsonOpt, LangOpt, LogFormat, LogFormatOpt, OverrideOpt, PluginOpt,
-                          ProfileOpt, ServiceVerboseOpt, VerboseOpt, WorkdirOpt)
+                          ProfileOpt, ServiceVerboseOpt, VerboseOpt, WorkdirOpt, field_value_form)
 from ekte.logs import setup_logging
 from ekte.render import out
 from ekte.shown import Lines, visible
@@ -162,7 +162,8 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
 
 @command(review_app, "correct")
 def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("--set", metavar="FIELD=VALUE",
-                       help="A corrected value (repeatable; checked: dates, IBAN, PLZ, FIN, …).")] = [],
+                       help="A corrected value (repeatable; checked: dates, IBAN, PLZ, FIN, …).",
+                       callback=field_value_form)] = [],
                        profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [],
                        lang: LangOpt = None, as_json: JsonOpt = False, verbose: VerboseOpt = 0,
                       log_format: LogFormatOpt = LogFormat.text, expected: ExpectedOpt = None) -> None:

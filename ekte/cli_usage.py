@@ -26,6 +26,8 @@ _GERMAN = [
      "Ungültiger Wert für {0}: eine ganze Zahl wird erwartet."),
     (re.compile(r"Invalid value for (.+?): '(.*)' is not supported \(supported: (.+)\)", re.S),
      "Ungültiger Wert für {0}: „{1}“ gibt es nicht (möglich: {2})."),
+    (re.compile(r"Invalid value for (.+?): '(.*)' is not of the form FIELD=VALUE \(e\.g\. (.+)\)", re.S),
+     "Ungültiger Wert für {0}: „{1}“ hat nicht die Form FELD=WERT (z. B. {2})."),
     (re.compile(r"Invalid value for (.+?): (.+)", re.S), "Ungültiger Wert für {0}: {1}"),
 ]
 

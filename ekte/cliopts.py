@@ -218,6 +218,15 @@ def _supported_lang(value: Optional[str]) -> Optional[str]:
     return value
 
 
+def field_value_form(values: list[str]) -> list[str]:
+    """``--set`` takes FIELD=VALUE: another value is a usage error naming the form (fresh32 F8: ``--set -w DIR``
+    took ``-w`` as the value and then refused ``DIR`` as an unexpected extra argument)."""
+    for v in values or []:
+        if "=" not in v or not v.split("=", 1)[0].strip():
+            raise typer.BadParameter(f"'{v}' is not of the form FIELD=VALUE (e.g. --set plz=12345)")
+    return values
+
+
 LangOpt = Annotated[Optional[str], typer.Option(
     "--lang", metavar="de|en", callback=_supported_lang,
     help="Language of the output (default: $EKTE_LANG, else German; English under an English locale).")]

@@ -76,12 +76,15 @@ def _from_folder(root: Path, truth: dict[str, Any] | None, analyze: Any
 
 
 def _field_model(result: dict[str, Any], labelled: list[tuple[Document, dict[str, str]]],
-                 reviewed: list[tuple[Document, dict[str, str]]], profile: Profile, workdir: Path) -> None:
-    """Fit the field model from *labelled* documents and *reviewed* fields; with reviews only it starts
-    from the model in use, and it is saved only when it decides the check set about as well (fresh30 G4)."""
+                 reviewed: list[tuple[Document, dict[str, str]]], profile: Profile, workdir: Path,
+                 force: bool = False) -> None:
+    """Fit the field model from *labelled* documents and *reviewed* fields; with reviews only it starts from the
+    model in use.  With reviews, or when it would replace a trained field model, it is saved only when it decides
+    the check set about as well as the model in use (fresh30 G4), unless *force*; the one replaced is kept."""
+    from ekte import previous
     from ekte.stages.extract import LabelExtractor
     from ekte.stages.extract import default_model_path as field_model_path
-    from ekte.stages.extract.train import check_score, examples, fit, prior_pull, refusal, save_model
+    from ekte.stages.extract.train import check_score, examples, fit, prior_pull, refusal, save_model, worse
 
     data = [e for d, t in labelled for e in examples(d, profile, t)]
     data += [e for d, t in reviewed for e in examples(d, profile, t, only=t)]
@@ -90,36 +93,59 @@ def _field_model(result: dict[str, Any], labelled: list[tuple[Document, dict[str
     if not any(right for _f, right in data):
         result["unchanged"] = NOT_AMONG_CANDIDATES  # nothing to learn from (fresh25 #5): the model left as it was
         return
+    path = field_model_path(profile, workdir)
     current = LabelExtractor()
     current.configure(profile, workdir)
     prior = current.model if reviewed and not labelled else None
     model = fit(data, prior, l2=prior_pull(prior) if prior else 1.0,
                 meta={"documents": len(labelled), "reviews": len(reviewed)})
-    if reviewed:  # the guard, as the type model's: not worse than the model in use (at most 1 % of the fields)
+    if reviewed or path.is_file():  # the guard, as the type model's: not worse than the model in use
         new, old = (check_score(m, profile.extract.auto_threshold) for m in (model, current.model))
         model.meta["check"] = {"fields": new["fields"], "new": new["score"], "current": old["score"]}
-        if new["score"] < old["score"] - new["fields"] // 100:
-            result["field_refused"] = refusal(model.meta)
-            return
-    result["extractor"] = save_model(model, field_model_path(profile, workdir), profile)
+        if worse(model.meta["check"]):
+            if not force:
+                result["field_refused"] = refusal(model.meta)
+                return
+            model.meta["forced"] = True
+    previous.keep([path], [previous.previous_path(path)])
+    result["extractor"] = save_model(model, path, profile)
+
+
+def _restore(profile: Profile, workdir: Path, out: Path | None) -> dict[str, Any]:
+    """``ekte train --restore``: the type model and the field model in use before the last training that
+    replaced them, whichever were kept (``<name>.previous…``)."""
+    from ekte import typemodel
+    from ekte.previous import previous_path
+    from ekte.stages.classify import default_model_path
+    from ekte.stages.extract import default_model_path as field_model_path
+    from ekte.stages.extract.train import restore_model
+
+    paths = {"classifier": Path(out) if out else default_model_path(profile, workdir),
+             "extractor": field_model_path(profile, workdir)}
+    if not any(previous_path(p).is_file() for p in paths.values()):
+        raise ConfigError(f"no previous model to go back to: neither {previous_path(paths['classifier'])} nor "
+                          f"{previous_path(paths['extractor'])} exists (ekte train keeps the model in use there "
+                          "when a new one replaces it)")
+    restore = {"classifier": typemodel.restore, "extractor": restore_model}
+    r = {k: restore[k](p) if previous_path(p).is_file() else None for k, p in paths.items()}
+    return dict(r, restored=[k for k in paths if r[k]])
 
 
 def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dict[str, Any] | None = None,
           from_reviews: bool = False, out: Path | None = None, analyze: Any = None, force: bool = False,
           restore: bool = False) -> dict[str, Any]:
     """Fit and save the models; returns {"classifier": meta | None, "extractor": meta | None}.
-    *analyze* OCRs files as ingest would (``api.analyze`` bound to the profile).  *force*: save a type
-    model that scores below the one in use; *restore*: go back to the type model in use before (F11)."""
+    *analyze* OCRs files as ingest would (``api.analyze`` bound to the profile).  *force*: save a model
+    that scores below the one in use; *restore*: go back to the models in use before (F11)."""
     from ekte import typemodel
     from ekte.stages.classify import default_model_path
     from ekte.stages.extract.train import reviewed_documents
 
     if restore:
         if directory is not None or from_reviews or truth is not None:
-            raise ConfigError("--restore goes back to the previous type model; it takes no DIR, --truth or "
+            raise ConfigError("--restore goes back to the previous models; it takes no DIR, --truth or "
                               "--from-reviews")
-        return {"classifier": typemodel.restore(Path(out) if out else default_model_path(profile, workdir)),
-                "extractor": None}
+        return _restore(profile, workdir, out)
     if directory is None and not from_reviews:
         raise ConfigError("say what to learn from: DIR, DIR --truth FILE, or --from-reviews")
     texts: list[str] = []
@@ -148,7 +174,7 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
         result["classifier"] = dict(meta, path=str(path))
     elif not labelled:
         raise ConfigError("training needs documents of at least two document types")
-    _field_model(result, labelled, reviewed, profile, workdir)
+    _field_model(result, labelled, reviewed, profile, workdir, force)
     refused = result["classifier"] is not None and result["classifier"].get("refused")
     if result["extractor"] is None and (refused or result["classifier"] is None):
         why = [typemodel.refusal(result["classifier"])] if refused else []

@@ -314,10 +314,8 @@ def trained(r: dict[str, Any]) -> None:
         from ekte.typemodel import refusal
 
         out.print(refusal(m), highlight=False, markup=False)
-    elif m and m.get("restored"):  # fresh32 F11: ekte train --restore
-        back = f"; the replaced one is kept as {m['previous']} (--restore again undoes this)" if m["previous"] else ""
-        out.print(f"type model restored: {m['path']} is again the model trained {m.get('trained', '?')} "
-                  f"({m.get('documents', '?')} documents){back}", highlight=False, markup=False, soft_wrap=True)
+    elif "restored" in r:  # fresh32 F11: ekte train --restore
+        return restored(r)
     elif m:
         per = ", ".join(f"{k} {v}" for k, v in m["per_class"].items())
         base = f"; {m['base_documents']} of them ekte's base set" if m.get("base") == "ekte" else ""
@@ -336,10 +334,28 @@ def trained(r: dict[str, Any]) -> None:
         m = r["extractor"]
         out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
                   f"{m['examples']} candidate values)", highlight=False)
+        if m.get("forced"):
+            c = m["check"]
+            err.print(f"[bold yellow]warning:[/] {escape(m['path'])} replaced by a field model that decides the check "
+                      f"set worse: score {c['new']} against {c['current']} of the one in use (--force); ekte train "
+                      "--restore goes back", highlight=False, soft_wrap=True)
     if r.get("field_refused"):
         out.print(r["field_refused"], highlight=False, markup=False)
     if r.get("unchanged"):
         out.print(r["unchanged"], highlight=False, markup=False)  # "[extract.labels]" is no markup (fresh29 F5)
+
+
+def restored(r: dict[str, Any]) -> None:
+    """``ekte train --restore``: one line naming the models in use again (type, field, or both)."""
+    named = {"classifier": "type model", "extractor": "field model"}
+    what = [f"the {named[k]} {r[k]['path']}" + (f" (trained {r[k]['trained']})" if r[k].get("trained") else "")
+            for k in r["restored"]]
+    kept = [r[k]["previous"] for k in r["restored"] if r[k]["previous"]]
+    none = [f"no previous {named[k]} (unchanged)" for k in named if k not in r["restored"]]
+    out.print("restored the models in use before: " + " and ".join(what)
+              + (f"; the replaced {'ones are' if len(kept) > 1 else 'one is'} kept as {', '.join(kept)} (--restore "
+                 "again undoes this)" if kept else "")
+              + "".join(f"; {x}" for x in none), highlight=False, markup=False, soft_wrap=True)
 
 
 def review_queue(items: list[dict[str, Any]]) -> None:

@@ -29,7 +29,9 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ekte import previous
 from ekte.errors import ConfigError
+from ekte.previous import previous_path
 from ekte.stages.classify import MODEL_FORMAT, ModelClassifier, RulesClassifier, build_estimator, classify, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,8 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BASE_FILE = Path(__file__).resolve().parent / "models" / "classifier_base.json.gz"
 RETRAIN_SUFFIX = ".retrain"
-#: the replaced model is kept as <name>.previous.joblib (fresh32 F11)
-PREVIOUS = ".previous"
 #: fewer training documents of a type than this: ``ekte train`` warns (fresh31 H6), with the check set's figures
 MIN_PER_TYPE = 5
 
@@ -101,30 +101,9 @@ def check_score(model: ModelClassifier | None, profile: "Profile", texts: list[s
     return score
 
 
-def previous_path(path: Path) -> Path:
-    """Where the model *path* replaced is kept: ``<name>.previous.joblib`` (fresh32 F11)."""
-    path = Path(path)
-    return path.with_name(path.stem + PREVIOUS + path.suffix)
-
-
 def _files(path: Path) -> list[Path]:
     """A model's files: the model, its metadata, its retraining mark."""
     return [path, path.with_suffix(".json"), path.with_suffix(RETRAIN_SUFFIX)]
-
-
-def _put(files: list[Path], blobs: list[bytes | None]) -> None:
-    """Write each file atomically (0600), or remove it where *blobs* has None."""
-    from ekte import fsutil
-
-    for f, b in zip(files, blobs):
-        if b is None:
-            f.unlink(missing_ok=True)
-        else:
-            fsutil.write_bytes(f, b, 0o600)
-
-
-def _read(files: list[Path]) -> list[bytes | None]:
-    return [f.read_bytes() if f.is_file() else None for f in files]
 
 
 def _save(est: Any, meta: dict[str, Any], path: Path) -> None:
@@ -139,8 +118,7 @@ def _save(est: Any, meta: dict[str, Any], path: Path) -> None:
     fsutil.make_dirs(path.parent, 0o700)
     if path.parent.name == "models":  # <workdir>/models (made 0755 by ekte before fresh29 F6); not a --out folder
         workdirs.private(path.parent, 0o700)
-    if path.is_file():
-        _put(_files(previous_path(path)), _read(_files(path)))
+    previous.keep(_files(path), _files(previous_path(path)))
     buf = io.BytesIO()
     joblib.dump({"meta": meta, "estimator": est}, buf)
     fsutil.write_bytes(path, buf.getvalue(), 0o600)
@@ -156,14 +134,9 @@ def restore(path: Path) -> dict[str, Any]:
     if not prev.is_file():
         raise ConfigError(f"no previous type model to go back to: {prev} does not exist (ekte train keeps the "
                           "model in use there when a new one replaces it)")
-    old, new = _read(_files(path)), _read(_files(prev))
-    _put(_files(path), new)
-    if old[0] is None:
-        _put(_files(prev), [None, None, None])
-    else:
-        _put(_files(prev), old)
+    new, kept = previous.swap(_files(path), _files(prev))
     meta = {k: v for k, v in (json.loads(new[1]) if new[1] else {}).items() if k not in ("few", "forced")}
-    return dict(meta, path=str(path), restored=True, previous=str(prev) if old[0] is not None else None)
+    return dict(meta, path=str(path), restored=True, previous=str(prev) if kept else None)
 
 
 def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *, base: bool,

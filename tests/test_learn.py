@@ -3,6 +3,7 @@ the field model's training round trip, review routing of an uncertain
 needed field, and learning from the review queue."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -191,3 +192,59 @@ def test_train_from_reviews_says_when_nothing_could_be_learned(tmp_path):
     assert p.returncode == 0 and "model saved to" in p.stdout, p.stdout + p.stderr
     assert "field model is unchanged" in p.stdout and "profile's [extract.labels] and" in " ".join(p.stdout.split())
     assert not (wd / "models" / "landkreis.extractor.json").exists()
+
+
+def test_a_worse_field_model_needs_force_and_restore_brings_the_previous_back(tmp_path):
+    """A field model trained with --truth that decides the check set worse than the one in use is not saved
+    (exit 2, one line) unless --force; the replaced one is kept as <name>.previous.json (0600) and
+    `ekte train --restore` brings it back, saying which models it restored (here: no type model kept)."""
+    import os
+    import stat
+
+    import generate
+
+    tr = tmp_path / "tr"
+    truth = generate.generate(tr, per_type=2, formats=["pdf"], seed=81, doctypes=["bauantrag"])
+    for t in truth.values():  # the clerk's values wrong but for one field: a model that trusts almost nothing
+        t["fields"] = {k: v if k == "aktenzeichen" else "x" for k, v in t["fields"].items()}
+    (tmp_path / "bad.json").write_text(json.dumps(truth))
+    wd = tmp_path / "wd"
+    (wd / "models").mkdir(parents=True)
+    model, previous = wd / "models" / "landkreis.extractor.json", wd / "models" / "landkreis.extractor.previous.json"
+    shutil.copy(ex.SHIPPED_MODEL, model)  # a trained field model in use (the shipped one's weights)
+    before = model.read_bytes()
+    args = ("train", tr, "--truth", tmp_path / "bad.json", "-w", wd)
+    p = run_ekte(*args)
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert re.fullmatch(r"error: nothing learned: the field model was not saved: it decides the check set worse than "
+                        r"the model in use \(score \d+ against 281 on 355 .*--force saves it all the same\)\n",
+                        " ".join(p.stderr.split()) + "\n"), p.stderr
+    assert model.read_bytes() == before and not previous.exists()
+    p = run_ekte(*args, "--force", check=0)
+    assert "field model saved to" in p.stdout and "replaced by a field model that decides the check set worse" in \
+        " ".join(p.stderr.split()) and "(--force); ekte train --restore goes back" in " ".join(p.stderr.split())
+    forced = json.loads(model.read_text())["meta"]
+    assert forced["forced"] and forced["check"]["new"] < forced["check"]["current"] == 281, forced
+    assert previous.read_bytes() == before and stat.S_IMODE(os.stat(previous).st_mode) == 0o600
+    r = json.loads(run_ekte("train", "--restore", "-w", wd, "--json", check=0).stdout)
+    assert r["restored"] == ["extractor"] and r["classifier"] is None, r
+    assert r["extractor"]["restored"] and r["extractor"]["previous"] == str(previous), r
+    assert model.read_bytes() == before and json.loads(previous.read_text())["meta"]["forced"]
+    p = run_ekte("train", "--restore", "-w", wd, env={"COLUMNS": "400"}, check=0)  # a second restore undoes it
+    assert " ".join(p.stdout.split()) == (f"restored the models in use before: the field model {model} (trained "
+                                          f"{forced['trained']}); the replaced one is kept as {previous} (--restore "
+                                          "again undoes this); no previous type model (unchanged)"), p.stdout
+    assert json.loads(model.read_text())["meta"]["forced"] and previous.read_bytes() == before
+
+
+def test_the_field_check_does_not_break_a_tie_by_the_answer():
+    """A model sure of every candidate (what 2 documents whose candidates were all right make: bias 22.5) scored
+    341 against the shipped model's 281 — check_score broke a tie between a right and a wrong value by the
+    label; now a tie counts wrong, and such a model scores far below the shipped one."""
+    from ekte.stages.extract import train as field_train
+    from ekte.stages.extract.scoring import FieldModel
+
+    shipped = field_train.check_score(FieldModel.load(ex.SHIPPED_MODEL), 0.9)
+    sure_of_all = field_train.check_score(FieldModel({}, 30.0), 0.9)
+    assert shipped["score"] == 281 and sure_of_all["right"] + sure_of_all["wrong"] == 355, (shipped, sure_of_all)
+    assert sure_of_all["score"] < shipped["score"] // 2 and sure_of_all["wrong"] > 100, sure_of_all

@@ -165,4 +165,4 @@ def test_a_weaker_model_does_not_replace_the_one_in_use_unless_forced_and_restor
     assert model.read_bytes() == before and ModelClassifier(model).info()["per_class"]["bauantrag"] == 2
     assert json.loads(previous.with_suffix(".json").read_text())["per_class"]["bauantrag"] == 1
     p = run_ekte("train", "--restore", "-w", tmp_path)
-    assert p.returncode == 2 and p.stderr.startswith("error: no previous type model to go back to: "), p.stderr
+    assert p.returncode == 2 and p.stderr.startswith("error: no previous model to go back to: neither "), p.stderr

@@ -29,6 +29,14 @@ def test_a_wrong_number_or_language_is_a_usage_error_in_the_clerks_language(tmp_
         assert p.returncode == 2 and "Invalid value for '--lang': 'fr' is not supported (supported: de, en)" in \
             _flat(p.stderr), p.stderr
 
+    # `--set -w DIR` took -w as the value, then refused DIR as an extra argument; now the form is named
+    for cmd in ("accept", "correct"):
+        p = run_ekte("review", cmd, "405896aa", "--set", "-w", "ekte-data", env=DE)
+        assert p.returncode == 2 and "Ungültiger Wert für '--set': „-w“ hat nicht die Form FELD=WERT (z. B. --set " \
+            "plz=12345)." in _flat(p.stderr) and "Unerwartete" not in p.stderr, p.stderr
+    p = run_ekte("review", "accept", "405896aa", "--set", "-w", "ekte-data", env=EN)
+    assert p.returncode == 2 and "'-w' is not of the form FIELD=VALUE" in _flat(p.stderr), p.stderr
+
 
 def test_history_says_the_export_note_in_german_and_ingest_json_paths_are_absolute(tmp_path):
     inbox = tmp_path / "in"
