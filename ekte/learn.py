@@ -181,4 +181,20 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
         why += [NOT_AMONG_CANDIDATES] if result.get("unchanged") else []
         why += [result["field_refused"]] if result.get("field_refused") else []
         raise ConfigError("nothing learned: " + "; ".join(why or ["no field corrections in the reviews"]))
+    _forget_unreplaced(result, profile, workdir, out)
     return result
+
+
+def _forget_unreplaced(result: dict[str, Any], profile: Profile, workdir: Path, out: Path | None) -> None:
+    """The model this training did not replace loses its previous copy (kept by an earlier training), so that
+    ``--restore`` goes back exactly one training: the models it replaced, no other."""
+    from ekte import previous, typemodel
+    from ekte.stages.classify import default_model_path
+    from ekte.stages.extract import default_model_path as field_model_path
+
+    cls = result["classifier"]
+    if cls is None or cls.get("refused"):
+        path = Path(out) if out else default_model_path(profile, workdir)
+        typemodel.forget_previous(path)
+    if result["extractor"] is None:
+        previous.forget([previous.previous_path(field_model_path(profile, workdir))])

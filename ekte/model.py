@@ -127,6 +127,11 @@ class Document:
     def confidence(self) -> float | None:
         return self.classification.confidence if self.classification else None
 
+    def type_sure(self, threshold: float) -> bool:
+        """The type is settled: classified at or above *threshold* (``classify.threshold``); below it the
+        document goes to review for its type (a clerk may change it there)."""
+        return self.confidence is not None and self.confidence >= threshold
+
     def log(self, stage: str, event: str, detail: str = "") -> None:
         self.history.append(Event(now_iso(), stage, event, detail))
 

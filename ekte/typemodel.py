@@ -139,6 +139,12 @@ def restore(path: Path) -> dict[str, Any]:
     return dict(meta, path=str(path), restored=True, previous=str(prev) if kept else None)
 
 
+def forget_previous(path: Path) -> None:
+    """A training that left the type model at *path* as it was: its previous copy is removed (see
+    :func:`ekte.previous.forget`)."""
+    previous.forget(_files(previous_path(path)))
+
+
 def train(texts: list[str], labels: list[str], profile: "Profile", path: Path, *, base: bool,
           reviewed: list[tuple[str, str, str]] = (), force: bool = False) -> dict[str, Any]:
     """Fit and save a type model from *texts*/*labels* (the base data: a training folder) plus

@@ -42,13 +42,14 @@ def _pdf(path: Path, lines: list, stamp: tuple[float, float, list[str]] | None =
     return path
 
 
-def _fields(path: Path, profile, doctype: str, rivals: tuple[tuple[str, float], ...] = ()) -> dict[str, str]:
+def _fields(path: Path, profile, doctype: str, rivals: tuple[tuple[str, float], ...] = (),
+            confidence: float = 0.9) -> dict[str, str]:
     texts, _rows, words = pdftext.read_pages(path)
     d = Document(sha256="c" * 64, source=str(path), size=1, media_type="application/pdf",
                  received="2026-11-01T10:00:00+01:00")
     d.page_texts = texts
     d.extra["page_words"] = [[tuple(w) for w in ws] for ws in words]
-    d.classification = Classification(doctype, 0.9, [Candidate(doctype, 0.9)] + [Candidate(t, s) for t, s in rivals])
+    d.classification = Classification(doctype, confidence, [Candidate(doctype, 0.9)] + [Candidate(t, s) for t, s in rivals])
     got = ex.extract(d, profile, [ex.LabelExtractor()])
     return {k: v.value for k, v in got.items() if v.method != "intake"}
 
@@ -98,6 +99,17 @@ def test_a_field_no_type_in_reach_carries_is_left_out(profile, tmp_path):
     assert got["nachname"] == "Brandt" and "verein" not in got
     close = _fields(pdf, profile, "waffen_antrag", rivals=(("sportstaetten_foerderung", 0.6),))
     assert close.get("verein") == "Schuetzenverein Hubertus Lohmarhausen e.V."
+
+
+def test_a_type_not_sure_keeps_the_fields_another_type_carries(profile, tmp_path):
+    """A type below ``classify.threshold`` goes to review, where the clerk may change it without extraction
+    running again: the fields its type does not carry stay (unsure) for the type the clerk may choose."""
+    pdf = _pdf(tmp_path / "waffen.pdf", WAFFEN)
+    below = profile.classify.threshold - 0.05
+    got = _fields(pdf, profile, "waffen_antrag", rivals=(("sonstiges", 0.1),), confidence=below)
+    assert got.get("verein") == "Schuetzenverein Hubertus Lohmarhausen e.V."
+    sure = _fields(pdf, profile, "waffen_antrag", rivals=(("sonstiges", 0.1),), confidence=profile.classify.threshold)
+    assert "verein" not in sure and sure["nachname"] == got["nachname"] == "Brandt"
 
 
 def test_a_co_builders_section_is_someone_else(profile, tmp_path):

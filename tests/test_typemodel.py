@@ -166,3 +166,60 @@ def test_a_weaker_model_does_not_replace_the_one_in_use_unless_forced_and_restor
     assert json.loads(previous.with_suffix(".json").read_text())["per_class"]["bauantrag"] == 1
     p = run_ekte("train", "--restore", "-w", tmp_path)
     assert p.returncode == 2 and p.stderr.startswith("error: no previous model to go back to: neither "), p.stderr
+
+
+def test_restore_undoes_only_the_last_training(tmp_path):
+    """A training that replaces the type model but not the field model removes the field model's previous copy
+    (kept by an earlier training): `ekte train --restore` then leaves the field model as it is, not two
+    trainings back."""
+    from ekte.stages.extract import SHIPPED_MODEL
+
+    training_folder(tmp_path / "tr", ("bauantrag", "kfz_zulassung"))
+    wd = tmp_path / "wd"
+    (wd / "models").mkdir(parents=True)
+    field, field_prev = wd / "models" / "landkreis.extractor.json", wd / "models" / "landkreis.extractor.previous.json"
+    shutil.copy(SHIPPED_MODEL, field)  # the field model an earlier training saved, its predecessor kept beside it
+    old = json.loads(field.read_text())
+    field_prev.write_text(json.dumps(dict(old, meta=dict(old.get("meta") or {}, generation=1))))
+    in_use = field.read_bytes()
+    p = run_ekte("train", tmp_path / "tr", "-w", wd, check=0)
+    assert "model saved to" in p.stdout and (wd / "models" / "landkreis.classifier.joblib").is_file(), p.stdout
+    assert not field_prev.exists() and field.read_bytes() == in_use
+    p = run_ekte("train", "--restore", "-w", wd)  # nothing the last training replaced was kept (no type model before)
+    assert p.returncode == 2 and p.stderr.startswith("error: no previous model to go back to"), p.stderr
+    assert field.read_bytes() == in_use
+
+
+def test_a_restore_cut_short_keeps_the_model_that_was_in_use(tmp_path, monkeypatch):
+    """``previous.swap`` copies the model in use aside before writing the previous one over it: a crash before
+    the last step leaves it in ``<previous>.restoring``; a whole swap leaves no such copy."""
+    from ekte import previous
+    from ekte.errors import ConfigError
+
+    files = [tmp_path / "m.joblib", tmp_path / "m.json"]
+    prev = [previous.previous_path(f) for f in files]
+    for f, p in zip(files, prev):
+        f.write_bytes(b"in use " + f.name.encode())
+        p.write_bytes(b"before " + f.name.encode())
+    replace = os.replace
+
+    def crash(src, dst):  # the crash after the previous model was written over the one in use
+        if str(src).endswith(previous.RESTORING):
+            raise OSError("crash")
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        previous.swap(files, prev)
+    assert [f.read_bytes() for f in files] == [b"before m.joblib", b"before m.json"]
+    assert (tmp_path / "m.previous.joblib.restoring").read_bytes() == b"in use m.joblib"
+    monkeypatch.undo()
+    with pytest.raises(ConfigError, match="cut short"):  # again: refused, the copy not written over
+        previous.swap(files, prev)
+    assert (tmp_path / "m.previous.joblib.restoring").read_bytes() == b"in use m.joblib"
+    for p in prev:  # finished by hand as the message says: the copy moved back to the previous one
+        os.replace(p.with_name(p.name + previous.RESTORING), p)
+    previous.swap(files, prev)  # a whole swap: back to the first model, the other one previous, no copy left
+    assert [f.read_bytes() for f in files] == [b"in use m.joblib", b"in use m.json"]
+    assert [p.read_bytes() for p in prev] == [b"before m.joblib", b"before m.json"]
+    assert not list(tmp_path.glob("*" + previous.RESTORING))

@@ -279,7 +279,7 @@ class Session:
 
         # classify/eval open no journal: they archive nothing, so nothing can come back
         deleted_before = self.journal is not None and came_back(self.journal, doc)
-        if doc.confidence is None or doc.confidence < self.profile.classify.threshold:
+        if not doc.type_sure(self.profile.classify.threshold):
             doc.extra["review_fields"] = [doc.extra["deleted_before"]["reason"]] if deleted_before else []
             return True
         from ekte.stages.extract import review_reasons  # (the first result's: not before the first task, issue 12)

@@ -208,9 +208,10 @@ class LabelExtractor:
 def _not_carried(doc: "Document", profile: "Profile", foreign: frozenset) -> frozenset:
     """The fields about things the document's type does not carry (``Facts.foreign``) that no other type in
     reach carries either (a rival scoring at least half the winner's): no value of this document, left out
-    rather than reported unsure (a Waffen form's club).  A rival that carries it keeps them (reviewed)."""
+    rather than reported unsure (a Waffen form's club).  A rival that carries it keeps them (reviewed), and so
+    does a type not sure (review may change it, and extraction is not run again: the clerk sees them unsure)."""
     c = doc.classification
-    if c is None:
+    if c is None or not doc.type_sure(profile.classify.threshold):
         return frozenset()
     top = max([x.score for x in c.candidates] + [0.0])
     rivals = {x.doctype for x in c.candidates if x.doctype != c.doctype and top > 0 and x.score >= top / 2}
