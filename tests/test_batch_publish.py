@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, ekte_cmd, ingest_json
+from helpers import ROOT, ekte_cmd, ingest_json, run_ekte
 
 pytestmark = pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 
@@ -106,3 +106,41 @@ def test_sigkill_at_a_batch_barrier_then_rerun_exactly_once(tmp_path, born_digit
         assert (e / f"{e.name}.pdf").read_bytes() == (a / "document.pdf").read_bytes()
         assert json.loads((e / f"{e.name}.json").read_text("utf-8"))["id"] == a.name
     assert not [p for p in wd.rglob("*") if ".ekte-tmp-" in p.name]
+
+
+TRIGGER = '''
+from pathlib import Path
+from ekte.connectors.folder import FolderConnector
+from ekte.hookspecs import hookimpl
+
+class Trigger(FolderConnector):  # a plugin's hot folder: its trigger file written after the document's folder
+    name = "trigger"
+
+    def export(self, doc, archive_dir):
+        r = super().export(doc, archive_dir)
+        there = (Path(r.location) / f"{doc.id}.pdf").is_file()
+        self.write_bytes(self.root() / f"{doc.id}.ready", b"there" if there else b"missing")
+        return r
+
+@hookimpl
+def ekte_connectors():
+    return [Trigger]
+'''
+
+
+def test_a_plugin_connector_sees_its_staged_folder_in_place_when_the_with_block_ends(tmp_path, born_digital):
+    """Only connectors that opt in (the built-in folder connector) have their staged folders published with the
+    batch; a plugin's subclass does not inherit that: its trigger file never comes before its folder."""
+    src, _ = born_digital
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in sorted(src.glob("*.pdf"))[:4]:
+        shutil.copy(p, inbox / p.name)
+    (tmp_path / "trigconn.py").write_text(TRIGGER)
+    wd = tmp_path / "wd"
+    p = run_ekte("ingest", inbox, "-w", wd, "-c", "trigger", "-c", "folder", "-j", "2", "--plugin", "trigconn",
+                 "-o", "extract.auto_threshold=0", env={"PYTHONPATH": os.pathsep.join(
+                     [str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")])}, check=0)
+    ready = {f.stem: f.read_text() for f in (wd / "export" / "trigger").glob("*.ready")}
+    assert len(ready) == 4 and set(ready.values()) == {"there"}, (ready, p.stderr[-2000:])
+    assert len([d for d in (wd / "export" / "folder").iterdir() if d.is_dir()]) == 4
