@@ -144,3 +144,38 @@ def test_a_plugin_connector_sees_its_staged_folder_in_place_when_the_with_block_
     ready = {f.stem: f.read_text() for f in (wd / "export" / "trigger").glob("*.ready")}
     assert len(ready) == 4 and set(ready.values()) == {"there"}, (ready, p.stderr[-2000:])
     assert len([d for d in (wd / "export" / "folder").iterdir() if d.is_dir()]) == 4
+
+
+_KILLED_IN_STAGE = """
+import os, signal, sys
+from pathlib import Path
+from ekte import fsutil
+with fsutil.staged_dir(Path(sys.argv[1]) / "doc") as tmp:
+    (tmp / "a.pdf").write_bytes(b"%PDF")
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_staged_folders_of_a_dead_process_are_removed_from_an_outside_hot_folder(tmp_path):
+    """A folder connector's path outside the working directory (a DMS hot folder): the next archiving session
+    removes what a killed process of this host staged there; a live process's and another host's staging stay."""
+    from ekte import owner
+
+    hot = tmp_path / "dms" / "hot"
+    hot.mkdir(parents=True)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    p = subprocess.run([sys.executable, "-c", _KILLED_IN_STAGE, str(hot)], env=env, capture_output=True)
+    assert p.returncode == -9
+    (dead,) = [d.name for d in hot.iterdir()]
+    live = hot / f"{fsutil_prefix(owner.current().token)}x"  # this test process: alive
+    other = hot / f"{fsutil_prefix('zzzzzz-' + dead.split('-')[3] + '-1-1')}y"  # another host: unknown, kept
+    live.mkdir()
+    other.mkdir()
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    ingest_json(inbox, "-w", tmp_path / "wd", "-o", f'connectors.folder.path="{hot}"', check=0)
+    assert sorted(d.name for d in hot.iterdir()) == sorted([live.name, other.name])
+
+
+def fsutil_prefix(token: str) -> str:
+    return f".ekte-tmp-{token}-"
