@@ -179,3 +179,34 @@ def test_staged_folders_of_a_dead_process_are_removed_from_an_outside_hot_folder
 
 def fsutil_prefix(token: str) -> str:
     return f".ekte-tmp-{token}-"
+
+
+def test_a_batch_that_cannot_be_published_still_reports_what_was_recorded(tmp_path, born_digital):
+    """ENOSPC from a batch's export barrier (strace injects it at the n-th syncfs until one lands there): the
+    run stops (exit 74) naming the export folder, and every document the journal recorded is still reported —
+    the one whose export folder was not written as export_failed."""
+    src, _ = born_digital
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in sorted(src.glob("*.pdf"))[:3]:
+        shutil.copy(p, inbox / p.name)
+    wd = tmp_path / "wd"
+    for n in range(2, 12):
+        shutil.rmtree(wd, ignore_errors=True)
+        p = subprocess.run(["strace", "-o", os.devnull, "-e", "trace=syncfs",
+                            "-e", f"inject=syncfs:error=ENOSPC:when={n}", *ekte_cmd(), "ingest", "--json",
+                            str(inbox), "-w", str(wd), "-j", "1", "-o", "extract.auto_threshold=0"],
+                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        if "export folder(s) not written" in p.stderr:
+            break
+    else:
+        pytest.fail("no ENOSPC landed on a batch's export barrier")
+    assert p.returncode == 74 and p.stderr.strip().splitlines()[-1].startswith(f"error: {wd / 'export' / 'folder'}:")
+    reported = {d["id"]: d["status"] for d in json.loads(p.stdout)["documents"]}
+    db = sqlite3.connect(wd / "journal.sqlite")
+    try:
+        recorded = dict(db.execute("SELECT id, state FROM documents").fetchall())
+    finally:
+        db.close()
+    settled = {i for i, state in recorded.items() if state != "received"}  # (the others were still in work)
+    assert settled and set(reported) == settled and "export_failed" in reported.values(), (reported, recorded)
