@@ -379,14 +379,6 @@ def field_sets(items: list[str]) -> dict[str, str]:
     return sets
 
 
-def main() -> None:
-    run_main(app)  # (ekte.cli_errors: no traceback reaches a user; a closed pipe ends quietly)
-
-
-if __name__ == "__main__":
-    main()
-
-
 if not LEAN:
     from ekte import cli_journal, cli_profiles  # noqa: E402
 
@@ -398,3 +390,11 @@ if not LEAN:
     from ekte import cli_evidence, cli_mail, cli_serve, cli_supervisor  # noqa: E402,F401
 
 starttrace.mark("cli-imported")
+
+
+def main() -> None:
+    run_main(app)  # (ekte.cli_errors: no traceback reaches a user; a closed pipe ends quietly)
+
+
+if __name__ == "__main__":  # after every registration above: `python -m ekte.cli review` finds its group
+    main()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, ekte_cmd, ingest_json
+from helpers import ROOT, ekte_cmd, ingest_json, run_ekte
 
 pytestmark = pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 
@@ -106,3 +106,107 @@ def test_sigkill_at_a_batch_barrier_then_rerun_exactly_once(tmp_path, born_digit
         assert (e / f"{e.name}.pdf").read_bytes() == (a / "document.pdf").read_bytes()
         assert json.loads((e / f"{e.name}.json").read_text("utf-8"))["id"] == a.name
     assert not [p for p in wd.rglob("*") if ".ekte-tmp-" in p.name]
+
+
+TRIGGER = '''
+from pathlib import Path
+from ekte.connectors.folder import FolderConnector
+from ekte.hookspecs import hookimpl
+
+class Trigger(FolderConnector):  # a plugin's hot folder: its trigger file written after the document's folder
+    name = "trigger"
+
+    def export(self, doc, archive_dir):
+        r = super().export(doc, archive_dir)
+        there = (Path(r.location) / f"{doc.id}.pdf").is_file()
+        self.write_bytes(self.root() / f"{doc.id}.ready", b"there" if there else b"missing")
+        return r
+
+@hookimpl
+def ekte_connectors():
+    return [Trigger]
+'''
+
+
+def test_a_plugin_connector_sees_its_staged_folder_in_place_when_the_with_block_ends(tmp_path, born_digital):
+    """Only connectors that opt in (the built-in folder connector) have their staged folders published with the
+    batch; a plugin's subclass does not inherit that: its trigger file never comes before its folder."""
+    src, _ = born_digital
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in sorted(src.glob("*.pdf"))[:4]:
+        shutil.copy(p, inbox / p.name)
+    (tmp_path / "trigconn.py").write_text(TRIGGER)
+    wd = tmp_path / "wd"
+    p = run_ekte("ingest", inbox, "-w", wd, "-c", "trigger", "-c", "folder", "-j", "2", "--plugin", "trigconn",
+                 "-o", "extract.auto_threshold=0", env={"PYTHONPATH": os.pathsep.join(
+                     [str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")])}, check=0)
+    ready = {f.stem: f.read_text() for f in (wd / "export" / "trigger").glob("*.ready")}
+    assert len(ready) == 4 and set(ready.values()) == {"there"}, (ready, p.stderr[-2000:])
+    assert len([d for d in (wd / "export" / "folder").iterdir() if d.is_dir()]) == 4
+
+
+_KILLED_IN_STAGE = """
+import os, signal, sys
+from pathlib import Path
+from ekte import fsutil
+with fsutil.staged_dir(Path(sys.argv[1]) / "doc") as tmp:
+    (tmp / "a.pdf").write_bytes(b"%PDF")
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_staged_folders_of_a_dead_process_are_removed_from_an_outside_hot_folder(tmp_path):
+    """A folder connector's path outside the working directory (a DMS hot folder): the next archiving session
+    removes what a killed process of this host staged there; a live process's and another host's staging stay."""
+    from ekte import owner
+
+    hot = tmp_path / "dms" / "hot"
+    hot.mkdir(parents=True)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    p = subprocess.run([sys.executable, "-c", _KILLED_IN_STAGE, str(hot)], env=env, capture_output=True)
+    assert p.returncode == -9
+    (dead,) = [d.name for d in hot.iterdir()]
+    live = hot / f"{fsutil_prefix(owner.current().token)}x"  # this test process: alive
+    other = hot / f"{fsutil_prefix('zzzzzz-' + dead.split('-')[3] + '-1-1')}y"  # another host: unknown, kept
+    live.mkdir()
+    other.mkdir()
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    ingest_json(inbox, "-w", tmp_path / "wd", "-o", f'connectors.folder.path="{hot}"', check=0)
+    assert sorted(d.name for d in hot.iterdir()) == sorted([live.name, other.name])
+
+
+def fsutil_prefix(token: str) -> str:
+    return f".ekte-tmp-{token}-"
+
+
+def test_a_batch_that_cannot_be_published_still_reports_what_was_recorded(tmp_path, born_digital):
+    """ENOSPC from a batch's export barrier (strace injects it at the n-th syncfs until one lands there): the
+    run stops (exit 74) naming the export folder, and every document the journal recorded is still reported —
+    the one whose export folder was not written as export_failed."""
+    src, _ = born_digital
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in sorted(src.glob("*.pdf"))[:3]:
+        shutil.copy(p, inbox / p.name)
+    wd = tmp_path / "wd"
+    for n in range(2, 12):
+        shutil.rmtree(wd, ignore_errors=True)
+        p = subprocess.run(["strace", "-o", os.devnull, "-e", "trace=syncfs",
+                            "-e", f"inject=syncfs:error=ENOSPC:when={n}", *ekte_cmd(), "ingest", "--json",
+                            str(inbox), "-w", str(wd), "-j", "1", "-o", "extract.auto_threshold=0"],
+                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        if "export folder(s) not written" in p.stderr:
+            break
+    else:
+        pytest.fail("no ENOSPC landed on a batch's export barrier")
+    assert p.returncode == 74 and p.stderr.strip().splitlines()[-1].startswith(f"error: {wd / 'export' / 'folder'}:")
+    reported = {d["id"]: d["status"] for d in json.loads(p.stdout)["documents"]}
+    db = sqlite3.connect(wd / "journal.sqlite")
+    try:
+        recorded = dict(db.execute("SELECT id, state FROM documents").fetchall())
+    finally:
+        db.close()
+    settled = {i for i, state in recorded.items() if state != "received"}  # (the others were still in work)
+    assert settled and set(reported) == settled and "export_failed" in reported.values(), (reported, recorded)

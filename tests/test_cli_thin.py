@@ -84,3 +84,17 @@ def test_a_profile_file_error_still_names_the_file(tmp_path):
     bad.write_text('[profile]\nname = "x"\nextends = "landkreis"\n[ocr]\njobs = "viele"\n')
     p = run_ekte("profiles", "show", bad)
     assert p.returncode == 2 and f"{bad}: ocr.jobs" in p.stderr
+
+
+@pytest.mark.parametrize("module", ["ekte", "ekte.cli"])
+def test_every_entry_point_knows_the_late_registered_groups(module):
+    """`python -m ekte.cli` ran main() before the review/journal/… groups were added ("No such command")."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    for group in ("review", "journal"):
+        p = subprocess.run([sys.executable, "-m", module, group, "--help"], capture_output=True, text=True,
+                           env=env, timeout=120, stdin=subprocess.DEVNULL)
+        assert p.returncode == 0 and "No such command" not in p.stderr, (module, group, p.stderr[-500:])

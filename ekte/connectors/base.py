@@ -69,6 +69,10 @@ class Connector:
     name: ClassVar[str] = ""
     #: keys this connector accepts in ``[connectors.<name>]``
     settings: ClassVar[dict[str, Any]] = {}
+    #: True (set on the class itself, not inherited): its ``staged_dir`` folders may be published with the
+    #: coordinator's batch, after ``export`` returned (ekte.fsbatch); otherwise each is under its final name
+    #: when the ``with`` block ends
+    publish_per_batch: ClassVar[bool] = False
 
     def __init__(self, config: dict[str, Any], workdir: Path, profile: "Profile"):
         own = {**(FILE_SETTINGS if self.writes_files else {}), **self.settings}

@@ -14,6 +14,7 @@ from ekte.stages.archive import ARCHIVE_PDF, METADATA
 class FolderConnector(Connector):
     name = "folder"
     settings = {"path": ""}
+    publish_per_batch = True  # export writes nothing after its staged folder (ARCHITECTURE "Durable per batch")
 
     def export(self, doc, archive_dir: Path) -> ExportResult:
         final = self.prepare_root() / doc.id

@@ -124,11 +124,13 @@ class Coordinator:
             self._settle(self.executor.poll(timeout), ready)
         finally:
             self.session.batch = None
-            self._publish(batch, ready)
-            if ready:
-                self.session.j.sync()
-            for doc, item in ready:
-                self.done(doc, item)
+            try:
+                self._publish(batch, ready)
+            finally:  # a batch not published (a full disk stops the run): what was recorded is still reported
+                if ready:
+                    self.session.j.sync()
+                for doc, item in ready:
+                    self.done(doc, item)
         self._retry_deferred()
         return len(ready)
 
@@ -138,12 +140,13 @@ class Coordinator:
         failed: str | None = None
         failure: BaseException | None = None
         staged = len(batch.items)
+        folders = ", ".join(dict.fromkeys(str(final.parent) for _tmp, final, _fd in batch.items))
         try:
             batch.publish()
         except OSError as e:
-            failure = environment_failure(e, str(self.session.workdir))
+            failure = environment_failure(e, folders)
             failed = f"the export folder was not written ({e.strerror or type(e).__name__})"
-            log.error("%d export folder(s) not written: %s", staged, failed)
+            log.error("%d export folder(s) not written in %s: %s", staged, folders, failed)
         for doc, item in ready:
             if doc.extra.get("unpublished"):
                 steps.published(self.session, item, doc, failed)

@@ -74,7 +74,7 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
             _join_group(session, c, key, doc)
             continue
         staged = batch.added if batch is not None else 0
-        with deferring(batch):
+        with deferring(batch if vars(type(c)).get("publish_per_batch") is True else None):  # opted in only
             _deliver(session, c, [doc], lambda c=c: c.export(doc, adir))
         if batch is not None and batch.added > staged:
             doc.extra.setdefault("unpublished", []).append(c.name)

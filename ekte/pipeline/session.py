@@ -10,6 +10,7 @@ migrates the journal if an older release wrote it."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -182,14 +183,24 @@ class Session:
             if d != self.scratch and self.is_dead(d.name if owners.parse_token(d.name) else None):
                 shutil.rmtree(d, ignore_errors=True) if d.is_dir() else d.unlink(missing_ok=True)
         for root in (p for p in (self.workdir / "export").glob("*") if p.is_dir()):  # one level, every run:
-            for d in root.iterdir():  # a staged export a run left although it ended on its clean path (SIGTERM
-                stale = d.name.startswith(fsutil.TMP_PREFIX) and not d.name.startswith(fsutil.TMP_PREFIX + fsutil.OLD_MARK)
-                if stale and d.is_dir() and self.is_dead(fsutil.tmp_owner(d.name)):  # between mkdtemp and its try)
-                    shutil.rmtree(d, ignore_errors=True)
+            self._clean_staged(root, self.is_dead)  # a staged export a run left (SIGKILL, a power cut)
+        for c in self.connectors if self.archives else []:  # and in each export folder outside it (a DMS's
+            root = c.root()  # hot folder): only what a dead process of this host staged (other hosts may share it)
+            if root is not None and root.parent != self.workdir / "export" and root.is_dir():
+                self._clean_staged(root, lambda t: t is not None and owners.token_alive_here(t) is False)
         if dead or upgraded:
             n = fsutil.clean_stale_tmp(self.workdir, self.is_dead)
             if n:
                 log.info("removed %d leftover(s) of interrupted writes", n)
+
+    @staticmethod
+    def _clean_staged(root: Path, is_dead: Any) -> None:
+        """Remove the staged folders (``staged_dir``, one level below *root*) whose writer is dead."""
+        with contextlib.suppress(OSError):  # an export folder that cannot be listed: left as it is
+            for d in root.iterdir():
+                stale = d.name.startswith(fsutil.TMP_PREFIX) and not d.name.startswith(fsutil.TMP_PREFIX + fsutil.OLD_MARK)
+                if stale and d.is_dir() and is_dead(fsutil.tmp_owner(d.name)):
+                    shutil.rmtree(d, ignore_errors=True)
 
     def close(self) -> None:
         for c in self.connectors:
