@@ -15,6 +15,7 @@ from ekte import workdirs
 from ekte.errors import ConfigError, DocumentError, EnvironmentFailure, ExitCode, MissingDependency, raise_failure
 from ekte.model import Document, Status
 from ekte.pipeline import IngestResult, Pipeline, ProgressSink, default_workdir
+from ekte.pipeline.results import not_begun
 from ekte.pipeline.runs import inputs, path_list
 from ekte.profile import Profile, available_profiles, check_profile, load_profile
 
@@ -79,7 +80,7 @@ def ingest(
     paths = inputs(paths)  # a mistyped input is refused before a working directory is made for it (one path: a list of one)
     if move_to is not None and Path(move_to).exists() and not Path(move_to).is_dir():
         raise ConfigError(f"--move {move_to}: that is a file, not a folder (originals are moved into a folder)")
-    with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
+    with not_begun(paths), Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return raise_failure(p.ingest(paths, move_to=move_to, progress=progress))
 
 
@@ -109,7 +110,7 @@ def export(
     date, or all.  Connectors that have a document already report
     "already-exported" unless *force*."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False, create=False) as p:
+    with not_begun([]), Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False, create=False) as p:
         _exportable(p, ids or [])
         result = p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
         if result.failure is None and p.connectors_down:  # a connector down (permission denied, disk full): 74
@@ -151,7 +152,7 @@ def import_xdomea(
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     prof = with_executor(prof, executor, scheduler, shared_root)
     containers = inputs(containers)
-    with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
+    with not_begun(containers), Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return raise_failure(import_containers(p, containers, progress=progress))
 
 
@@ -164,7 +165,7 @@ def mail(*, profile: str | Profile | None = None, workdir: str | Path | None = N
     from ekte.mail.run import fetch_mail
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    with Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
+    with not_begun([]), Pipeline(prof, workdir, jobs=jobs, connectors=connectors, plugins=plugins) as p:
         return raise_failure(fetch_mail(p, progress))
 
 

@@ -79,7 +79,7 @@ def run_interruptibly(run: Any, progress: Any, inputs: list[Any]) -> Any:
     except (KeyboardInterrupt, stopsignal.Interrupted):
         result = _interrupted_early(inputs)
     except EnvironmentFailure as e:  # the API raises it (fresh33 F1); the command line reports what was done too
-        if e.result is None:
+        if e.result is None or (not e.result.begun and not wants_json(sys.argv)):  # text: one line when none began
             raise
         result = e.result
     result.interrupted = stopsignal.consume() or result.interrupted

@@ -15,6 +15,7 @@ _GERMAN = [
     (re.compile(r"Missing parameter (.+)\.", re.S), "Die Angabe {0} fehlt."),
     (re.compile(r"No such option: (\S+) \(Possible options: (.+)\)", re.S), "Unbekannte Option: {0} (gemeint: {1}?)"),
     (re.compile(r"No such option: (\S+)", re.S), "Unbekannte Option: {0}"),
+    (re.compile(r"No such command (.+?)\. Did you mean (.+)\?", re.S), "Unbekannter Befehl {0}. Gemeint: {1}?"),
     (re.compile(r"No such command (.+)\.", re.S), "Unbekannter Befehl {0}."),
     (re.compile(r"Option (.+) requires an argument\.", re.S), "Die Option {0} braucht einen Wert."),
     (re.compile(r"Option (.+) requires (\d+) arguments\.", re.S), "Die Option {0} braucht {1} Werte."),

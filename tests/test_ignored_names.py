@@ -45,6 +45,13 @@ def test_ingest_warns_of_a_named_ignored_file_and_counts_the_skipped(tmp_path):
     assert sorted(Path(x["path"]).name for x in out["skipped"]) == ["..\\..\\evil.pdf", "..\\..\\y.pdf",
                                                                     "..strange...pdf"]
     assert "skipped: ignored name" not in p.stderr, p.stderr
+    # fresh34 F3: named AND inside a named folder: one warning, counted once, no "nothing to ingest" log line
+    p = run_ekte("ingest", inbox, named, "-w", wd, "--json", check=0)
+    out = json.loads(p.stdout)
+    assert out["summary"]["skipped"] == 3 and str(named) in [x["path"] for x in out["skipped"]], out
+    assert p.stderr.count("skipped: ignored name") == 1, p.stderr
+    p = run_ekte("ingest", named, "-w", wd, check=0)
+    assert "nothing to ingest" not in p.stderr and p.stderr.count("skipped: ignored name") == 1, p.stderr
     assert named.is_file()  # left where it is
     p = run_ekte("ingest", inbox / "sub", "-w", wd, check=0)
     assert p.stdout.strip() == "nothing to ingest: 1 file skipped (names in intake.ignore)", p.stdout

@@ -97,6 +97,7 @@ DAMAGED = textwrap.dedent('''
             except EkteError as e:
                 out[name] = [type(e).__name__, e.exit_code, e.code, type(e.result).__name__ if isinstance(e, EnvironmentFailure)
                              else None]
+                out[name + "_pending"] = getattr(getattr(e, "result", None), "pending", None)
         print(json.dumps(out))
 ''')
 
@@ -131,3 +132,18 @@ def test_a_damaged_journal_raises_environment_failure_from_every_call(tmp_path):
         assert p.returncode == 75 and "Traceback" not in p.stderr, p.stderr[-2000:]
         assert json.loads(p.stdout)["error"]["code"] == "journal_damaged"
         assert p.stderr.strip().splitlines()[-1].startswith("error:")
+    # fresh34 F2: the journal's header damaged — the run cannot begin; e.result still an IngestResult, every
+    # input pending (JSON too); text mode one error line, no empty summary table
+    with open(wd / "journal.sqlite", "r+b") as f:
+        f.write(bytes(range(256)) * 32)
+    p = subprocess.run([sys.executable, str(tmp_path / "s.py"), str(inbox), str(wd)], capture_output=True, text=True,
+                       timeout=600, cwd=tmp_path)
+    out = json.loads(p.stdout)
+    assert out["ingest"] == ["EnvironmentFailure", 75, "journal_damaged", "IngestResult"], out
+    assert out["ingest_pending"] == [str(inbox)] and out["export"][3] == "IngestResult", out
+    p = subprocess.run([sys.executable, "-m", "ekte", "ingest", str(inbox), "-w", str(wd), "--json"],
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 75 and json.loads(p.stdout)["pending"] == [str(inbox)], p.stdout
+    p = subprocess.run([sys.executable, "-m", "ekte", "ingest", str(inbox), "-w", str(wd)], capture_output=True,
+                       text=True, timeout=600)
+    assert p.returncode == 75 and p.stdout == "" and len(p.stderr.strip().splitlines()) == 1, (p.stdout, p.stderr)

@@ -113,6 +113,9 @@ def test_usage_errors_and_the_error_prefix_speak_the_clerks_language(wd):
     assert "Die Option '--reason' / '-r' fehlt." in p.stderr and "Usage" not in p.stderr and "Missing" not in p.stderr
     p = run_ekte("review", "nosuch", env=GERMAN)
     assert p.returncode == 2 and "Unbekannter Befehl 'nosuch'." in p.stderr, p.stderr
+    p = run_ekte("review", "acept", doc, env=GERMAN)  # fresh34 F4: typer's suggestion was English in the German frame
+    assert p.returncode == 2 and "Unbekannter Befehl 'acept'. Gemeint: 'accept'?" in p.stderr, p.stderr
+    assert "No such command" not in p.stderr and "Did you mean" not in p.stderr
     p = run_ekte("review", "reject", doc, "-w", wd, "--lang", "en")  # asked for English: click's own words
     assert p.returncode == 2 and "Missing option '--reason'" in p.stderr and "Usage: " in p.stderr
     p = run_ekte("review", "accept", doc, "-w", wd, "--set", "plz=1234", env=GERMAN)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterable, Protocol
+from typing import IO, Any, Iterable, Iterator, Protocol
 
 from ekte.errors import ExitCode
 from ekte.model import OUTPUT_VERSION, Document, Status
@@ -84,6 +85,8 @@ class IngestResult:
     #: files skipped for a name in intake.ignore (display paths; fresh32 F6), and those of them named as inputs
     skipped: list[str] = field(default_factory=list)
     skipped_named: list[str] = field(default_factory=list)
+    #: False for the result an environment failure before the run began carries (:func:`not_begun`)
+    begun: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.documents, Settled):
@@ -144,3 +147,20 @@ class IngestResult:
         as it is made."""
         json.dump(self.to_json(lazy=True), fp, ensure_ascii=False, indent=2)
         fp.write("\n")
+
+
+@contextmanager
+def not_begun(pending: Iterable[Any]) -> Iterator[None]:
+    """An :class:`~ekte.errors.EnvironmentFailure` before a run began (a damaged journal, a working directory not
+    writable) carries a result too, every input *pending* as given — a script reads ``e.result.pending`` whatever
+    stopped the run, and ``--json`` lists them (fresh34 F2)."""
+    from ekte.errors import EnvironmentFailure
+    from ekte.stages.intake import display
+
+    try:
+        yield
+    except EnvironmentFailure as e:
+        if e.result is None:
+            e.result = IngestResult(pending=[display(p) for p in pending], begun=False)
+            e.result.failure = e
+        raise
