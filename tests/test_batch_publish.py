@@ -71,24 +71,35 @@ def _state(wd: Path) -> tuple[dict, int, list[str]]:
     return states, exports, staged
 
 
+def _inbox(tmp_path: Path, born_digital, k: int) -> Path:
+    """An inbox of the first *k* generated born-digital PDFs."""
+    src, _ = born_digital
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in sorted(src.glob("*.pdf"))[:k]:
+        shutil.copy(p, inbox / p.name)
+    return inbox
+
+
+def _ingest_at_syncfs(inject: str, inbox: Path, wd: Path, jobs: str) -> subprocess.CompletedProcess:
+    """``ekte ingest --json`` under strace, *inject* (e.g. ``signal=SIGKILL:when=3``) at the coordinator's syncfs."""
+    return subprocess.run(["strace", "-o", os.devnull, "-e", "trace=syncfs", "-e", f"inject=syncfs:{inject}",
+                           *ekte_cmd(), "ingest", "--json", str(inbox), "-w", str(wd), "-j", jobs,
+                           "-o", "extract.auto_threshold=0"],
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+
 def test_sigkill_at_a_batch_barrier_then_rerun_exactly_once(tmp_path, born_digital):
     """Killed at its n-th syncfs (strace delivers SIGKILL as the call is made), until a kill lands on a
     batch's export barrier: export folders staged, the documents archived in the journal but no export
     recorded.  A re-run then gives every document exactly once: one archive folder, one export folder
     with the archived bytes, one export row, state exported."""
-    src, _ = born_digital
-    inbox = tmp_path / "in"
-    inbox.mkdir()
-    for p in sorted(src.glob("*.pdf"))[:6]:
-        shutil.copy(p, inbox / p.name)
+    inbox = _inbox(tmp_path, born_digital, 6)
     wd = tmp_path / "wd"
     hit = None
     for n in range(2, 14):
         shutil.rmtree(wd, ignore_errors=True)
-        p = subprocess.run(["strace", "-o", os.devnull, "-e", "trace=syncfs",
-                            "-e", f"inject=syncfs:signal=SIGKILL:when={n}", *ekte_cmd(), "ingest", "--json",
-                            str(inbox), "-w", str(wd), "-j", "2", "-o", "extract.auto_threshold=0"],
-                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        p = _ingest_at_syncfs(f"signal=SIGKILL:when={n}", inbox, wd, "2")
         assert p.returncode != 0  # killed
         states, exports, staged = _state(wd)
         if staged and states.get("archived") and exports < sum(states.values()):
@@ -131,11 +142,7 @@ def ekte_connectors():
 def test_a_plugin_connector_sees_its_staged_folder_in_place_when_the_with_block_ends(tmp_path, born_digital):
     """Only connectors that opt in (the built-in folder connector) have their staged folders published with the
     batch; a plugin's subclass does not inherit that: its trigger file never comes before its folder."""
-    src, _ = born_digital
-    inbox = tmp_path / "in"
-    inbox.mkdir()
-    for p in sorted(src.glob("*.pdf"))[:4]:
-        shutil.copy(p, inbox / p.name)
+    inbox = _inbox(tmp_path, born_digital, 4)
     (tmp_path / "trigconn.py").write_text(TRIGGER)
     wd = tmp_path / "wd"
     p = run_ekte("ingest", inbox, "-w", wd, "-c", "trigger", "-c", "folder", "-j", "2", "--plugin", "trigconn",
@@ -185,18 +192,11 @@ def test_a_batch_that_cannot_be_published_still_reports_what_was_recorded(tmp_pa
     """ENOSPC from a batch's export barrier (strace injects it at the n-th syncfs until one lands there): the
     run stops (exit 74) naming the export folder, and every document the journal recorded is still reported —
     the one whose export folder was not written as export_failed."""
-    src, _ = born_digital
-    inbox = tmp_path / "in"
-    inbox.mkdir()
-    for p in sorted(src.glob("*.pdf"))[:3]:
-        shutil.copy(p, inbox / p.name)
+    inbox = _inbox(tmp_path, born_digital, 3)
     wd = tmp_path / "wd"
     for n in range(2, 12):
         shutil.rmtree(wd, ignore_errors=True)
-        p = subprocess.run(["strace", "-o", os.devnull, "-e", "trace=syncfs",
-                            "-e", f"inject=syncfs:error=ENOSPC:when={n}", *ekte_cmd(), "ingest", "--json",
-                            str(inbox), "-w", str(wd), "-j", "1", "-o", "extract.auto_threshold=0"],
-                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        p = _ingest_at_syncfs(f"error=ENOSPC:when={n}", inbox, wd, "1")
         if "export folder(s) not written" in p.stderr:
             break
     else:

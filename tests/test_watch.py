@@ -326,24 +326,23 @@ def test_a_stop_says_so_idle_or_busy(inbox, tmp_path):
         code, err = _stop(proc)
     assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
         "stopped: 0 taken in since the start: 0 exported, 0 waiting for review, 0 failed"], err[-2000:]
-    proc = _watch(inbox, wd)
+    _stop_line_after(inbox, wd, "bauantrag-002-pdf.pdf", "done",
+                     "stopped: 1 taken in since the start: 1 exported, 0 waiting for review, 0 failed")
+    _stop_line_after(inbox, wd, "kfz_zulassung-001-pdf.pdf", "review",  # fresh33 F4: all to review said "0 done"
+                     "stopped: 1 taken in since the start: 0 exported, 1 waiting for review, 0 failed",
+                     "-o", "classify.threshold=0.999")
+
+
+def _stop_line_after(inbox, wd, sample: str, state: str, line: str, *args: str) -> None:
+    """A daemon started, *sample* dropped in and waited for until *state*, then stopped: its one stop line."""
+    proc = _watch(inbox, wd, *args)
     try:
         _wait(lambda: (wd / "status.json").exists() and "stopped" not in _status(wd), proc=proc, what="start")
-        shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox)
-        _wait(lambda: _status(wd).get("done", 0) >= 1, proc=proc, what="done", wd=wd)
+        shutil.copy(SAMPLES / "inbox" / sample, inbox)
+        _wait(lambda: _status(wd).get(state, 0) >= 1, proc=proc, what=state, wd=wd)
     finally:
         code, err = _stop(proc)
-    assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
-        "stopped: 1 taken in since the start: 1 exported, 0 waiting for review, 0 failed"], err[-2000:]
-    proc = _watch(inbox, wd, "-o", "classify.threshold=0.999")  # fresh33 F4: all to review said "0 done"
-    try:
-        _wait(lambda: (wd / "status.json").exists() and "stopped" not in _status(wd), proc=proc, what="start")
-        shutil.copy(SAMPLES / "inbox" / "kfz_zulassung-001-pdf.pdf", inbox)
-        _wait(lambda: _status(wd).get("review", 0) >= 1, proc=proc, what="review", wd=wd)
-    finally:
-        code, err = _stop(proc)
-    assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [
-        "stopped: 1 taken in since the start: 0 exported, 1 waiting for review, 0 failed"], err[-2000:]
+    assert code == 0 and [m for m in _messages(err) if m.startswith("stopped")] == [line], err[-2000:]
 
 
 def _catches_sigterm(pid: int) -> bool:
