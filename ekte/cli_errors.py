@@ -95,8 +95,8 @@ def reported_failure() -> Iterator[list]:
     try:
         yield got
     except EnvironmentFailure as e:
-        if e.result is None:
-            raise
+        if e.result is None or (not getattr(e.result, "begun", True) and not wants_json(sys.argv)):
+            raise  # text: one line when the run could not begin (a damaged journal)
         got.append(e.result)
 
 

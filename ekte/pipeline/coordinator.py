@@ -124,13 +124,16 @@ class Coordinator:
             self._settle(self.executor.poll(timeout), ready)
         finally:
             self.session.batch = None
+            published = False
             try:
                 self._publish(batch, ready)
+                published = True
             finally:  # a batch not published (a full disk stops the run): what was recorded is still reported
                 if ready:
                     self.session.j.sync()
                 for doc, item in ready:
-                    self.done(doc, item)
+                    if published or doc.status is not None:  # its record failed too: pending, the re-run does it
+                        self.done(doc, item)
         self._retry_deferred()
         return len(ready)
 
