@@ -79,7 +79,7 @@ def run_interruptibly(run: Any, progress: Any, inputs: list[Any]) -> Any:
     except (KeyboardInterrupt, stopsignal.Interrupted):
         result = _interrupted_early(inputs)
     except EnvironmentFailure as e:  # the API raises it (fresh33 F1); the command line reports what was done too
-        if e.result is None or (not e.result.begun and not wants_json(sys.argv)):  # text: one line when none began
+        if not _shows_result(e):
             raise
         result = e.result
     result.interrupted = stopsignal.consume() or result.interrupted
@@ -95,9 +95,15 @@ def reported_failure() -> Iterator[list]:
     try:
         yield got
     except EnvironmentFailure as e:
-        if e.result is None or (not getattr(e.result, "begun", True) and not wants_json(sys.argv)):
-            raise  # text: one line when the run could not begin (a damaged journal)
+        if not _shows_result(e):
+            raise
         got.append(e.result)
+
+
+def _shows_result(e: EnvironmentFailure) -> bool:
+    """Whether the command prints what *e* carries before its error line: not when it carries nothing, nor in
+    text mode when the run could not begin (a damaged journal: one line; ``--json`` lists the pending inputs)."""
+    return e.result is not None and (getattr(e.result, "begun", True) or wants_json(sys.argv))
 
 
 def _interrupted_early(inputs: list[Any]) -> Any:

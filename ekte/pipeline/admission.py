@@ -53,13 +53,22 @@ def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | 
     seen: set[str] = set()
     out = []
     for p in intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim, skipped=skipped):
-        # one file named twice (a folder and a file in it, or two spellings) is one input; the last
-        # part stays unresolved so that a link is still reported as a link
-        key = os.path.join(os.path.realpath(p.parent), p.name)
-        if key not in seen:
-            seen.add(key)
+        if _key(p) not in seen:  # one file named twice (a folder and a file in it, or two spellings): one input
+            seen.add(_key(p))
             out.append(p)
+    if skipped:  # and one skip, under the name it was given on the command line (fresh34 F3)
+        by: dict[str, Path] = {}
+        for p in skipped:
+            if _key(p) not in by or p in roots:
+                by[_key(p)] = p
+        skipped[:] = by.values()
     return out
+
+
+def _key(p: Path) -> str:
+    """A file's identity among a run's inputs; the last part stays unresolved so that a link is still reported
+    as a link."""
+    return os.path.join(os.path.realpath(p.parent), p.name)
 
 
 #: the codes :func:`check` gives (what intake refuses before any worker sees a file)

@@ -92,7 +92,6 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     move = Mover(roots, Path(move_to), session.waiting, j) if move_to else None
     skipped: list[Path] = []  # names in intake.ignore: counted, the ones named as inputs warned of (fresh32 F6)
     files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source, skipped)
-    skipped = _once(skipped, roots)  # a file named and inside a named folder too: one skip (fresh34 F3)
     result.skipped = [intake.display(p) for p in skipped]
     result.skipped_named = [intake.display(p) for p in skipped if p in roots]
     if not files and not result.skipped_named:  # a named one has its own warning line
@@ -129,16 +128,6 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
             _pending(result, files, settled_inputs)
     result.not_moved = move.failed if move is not None else 0
     return result
-
-
-def _once(skipped: list[Path], roots: list[Path]) -> list[Path]:
-    """*skipped* with each file once (by its real path), the name it was given on the command line kept."""
-    by: dict[str, Path] = {}
-    for p in skipped:
-        key = os.path.realpath(p)
-        if key not in by or p in roots:
-            by[key] = p
-    return list(by.values())
 
 
 def _finish(session: Any, coord: Coordinator, result: IngestResult, files: list[Path], staging: Path | None,
