@@ -22,7 +22,9 @@ chain as it stood then::
 the journal: the document's own events differ → the document is named;
 the chain at event N differs → the rewrite lies between the newest head
 that still agrees and N, and each document with events there that no
-agreeing head of its own vouches for is named (:func:`localize`).
+agreeing head of its own vouches for is named, as is each whose own head
+lies in that span — an event of its deleted there leaves no trace of it
+among the events left (:func:`localize`).
 
 **Without a seal** the head is recorded all the same.  It catches a
 rewrite that leaves ``metadata.json`` alone: every ``metadata.json``
@@ -124,7 +126,13 @@ def compare(db: sqlite3.Connection, doc_id: str, a: dict[str, Any]) -> tuple[dic
 
 
 def _suspects(db: sqlite3.Connection, lo: int, hi: int, proven: dict[str, int]) -> list[str]:
+    """The documents with events in (lo, hi] that no agreeing head of their
+    own vouches for up to hi — and those whose own head lies in [lo, hi):
+    they were under way at lo, and an event of theirs deleted in the gap
+    leaves none of theirs behind in it (two documents can record the same
+    head when their metadata.json are written at once)."""
     docs = [r[0] for r in db.execute("SELECT DISTINCT doc_id FROM events WHERE seq>? AND seq<=?", (lo, hi))]
+    docs += [d for d, seq in proven.items() if lo <= seq < hi]
     return sorted({"journal" if d in ("", "-") else d for d in docs if proven.get(d, -1) < hi})
 
 
