@@ -26,7 +26,9 @@ def sigint_now() -> None:
     import signal
 
     import ekte
+    from ekte import stopsignal
 
+    stopsignal.hold_during_native_imports()  # a C extension's initialisation is not interrupted (it aborted)
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         with contextlib.suppress(ValueError):  # not the main thread: nothing was deferred there
             signal.signal(signal.SIGINT, signal.default_int_handler)

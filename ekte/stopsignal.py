@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import signal
+import threading
 from typing import Any, Callable, Iterator, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,11 +33,11 @@ class Interrupted(BaseException):
     may swallow it."""
 
 
-_state: dict[str, Any] = {"armed": False, "seen": 0}
+_state: dict[str, Any] = {"armed": False, "seen": 0, "held": False, "ints": 0}
 
 
 def on_term(signum: int, frame: Any) -> None:
-    if _state["armed"]:
+    if _state["armed"] and not _state["held"]:
         _state["armed"] = False  # once: a second SIGTERM (the process group's) only counts
         raise Interrupted()
     _state["seen"] += 1
@@ -105,3 +106,52 @@ def guarded(fn: F) -> F:
         with installed():
             return fn(*args, **kwargs)
     return run  # type: ignore[return-value]
+
+
+def _count_int(signum: int, frame: Any) -> None:
+    _state["ints"] += 1
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM counted, not raised, in the body; raised after it.
+    For a C extension's initialisation: it runs Python code (nanobind
+    builds pikepdf's enums with ``enum.py``), and an exception raised there
+    by a signal handler is fatal to nanobind — the process aborted (-6)
+    with a traceback, 1 in 40 Ctrl-Cs while the coordinator first imported
+    pikepdf.  Main thread only (other threads get no signal exceptions)."""
+    if _state["held"] or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, _count_int)
+    _state["held"] = True
+    try:
+        yield
+    finally:
+        _state["held"] = False
+        signal.signal(signal.SIGINT, old)
+        ints, _state["ints"] = _state["ints"], 0
+        if ints and callable(old):
+            old(signal.SIGINT, None)  # Python's default handler: KeyboardInterrupt
+        if _state["armed"] and _state["seen"]:
+            arm()  # raises Interrupted
+
+
+def _held_call(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with held():
+            return fn(*args, **kwargs)
+    return call
+
+
+def hold_during_native_imports() -> None:
+    """Every C extension module from now on initialises under :func:`held`
+    (the command line's process only; a Python API caller's signals are its own)."""
+    from importlib.machinery import ExtensionFileLoader
+
+    if not getattr(ExtensionFileLoader, "_ekte_held", False):
+        ExtensionFileLoader.create_module = _held_call(ExtensionFileLoader.create_module)  # type: ignore[method-assign]
+        ExtensionFileLoader.exec_module = _held_call(ExtensionFileLoader.exec_module)  # type: ignore[method-assign]
+        ExtensionFileLoader._ekte_held = True  # type: ignore[attr-defined]
