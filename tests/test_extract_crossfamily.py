@@ -127,3 +127,19 @@ def test_a_co_builders_section_is_someone_else(profile, tmp_path):
     falk = [c for c in ex.candidates(d, profile) if c.field == "vorname" and c.value == "Falk"]
     assert falk and all(c.role == "other" for c in falk)
     assert _fields(pdf, profile, "bauantrag")["vorname"] == "Sven"
+
+
+def test_a_contact_in_no_section_that_someone_elses_section_gives_is_theirs(profile, tmp_path):
+    """A carer's letter: the letter head's telephone (in no section) is the one the carer's own section gives
+    -- the carer's, not the person's the letter is about (family3, family6, heldout: an extra telephone)."""
+    lines = ["Frauke Ehlers - Schafstallweg 131a - 32032 Oberwiesenbach", "Telefon 04836 347191",
+             "Landkreis Musterland", "Antrag auf Leistungen der Eingliederungshilfe", "Leistungsberechtigte Person:",
+             ("Familienname:", "Juergensen"), ("Vorname:", "Wenzel"), ("Anschrift:", "Deichstraße 14b, 90600 Aegidien"),
+             "Gesetzliche Betreuerin / gesetzlicher Betreuer:", ("Nachname:", "Ehlers"), ("Vorname:", "Frauke"),
+             ("Telefon:", "04836 347191"), "Mit freundlichen Grüßen", "Frauke Ehlers"]
+    got = _fields(_pdf(tmp_path / "carer.pdf", lines), profile, "eingliederungshilfe")
+    assert got["nachname"] == "Juergensen"
+    assert "telefon" not in got
+    del lines[11]  # the carer's section gives no telephone: nothing says the head's is not the person's
+    got = _fields(_pdf(tmp_path / "carer2.pdf", lines), profile, "eingliederungshilfe")
+    assert got.get("telefon") == "04836 347191"

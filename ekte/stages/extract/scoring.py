@@ -174,6 +174,22 @@ def _theirs_by_label(cs: list[Cand], own: list[str]) -> None:
         theirs = [role for w, rank, role in labelled if w == v and rank >= 8]
         if theirs and not any(w == v and rank < 8 for w, rank, _ in labelled):
             c.role = theirs[0]
+    if cs and cs[0].field in CONTACT_FIELDS:
+        _contact_of_others(cs, own)
+
+
+def _contact_of_others(cs: list[Cand], own: list[str]) -> None:
+    """A telephone or e-mail in no section (a letter head's, a signature's "Tel.: …") that is given, the same
+    number or address, as someone else's -- under their label or section, in the head or signature block of a
+    writer who writes for another person (a carer's) -- is theirs, unless the document's person has it too."""
+    ranked = [(vnorm(c.value), role_rank(c, own), c.role) for c in cs]
+    for c in cs:
+        if role_rank(c, own) != 5:
+            continue
+        v = vnorm(c.value)
+        theirs = [role for w, rank, role in ranked if w == v and rank >= 8]
+        if theirs and not any(w == v and rank < 5 for w, rank, _ in ranked):
+            c.role = theirs[0]
 
 
 #: fields never taken from someone else's section or label, not even below the sure bar
