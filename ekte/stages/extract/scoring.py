@@ -134,7 +134,10 @@ def address_roles(primaries: list[str]) -> list[str]:
 def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tuple[Cand, dict[str, float]]]:
     """Every candidate with its features (they depend on the other candidates of its field)."""
     by_field: dict[str, list[Cand]] = defaultdict(list)
+    club = "applicant" if "chair" in primaries and "applicant" in primaries else "other"
     for c in cands:
+        if c.role == "club":  # a club's ("Anschrift des Vereins", "PLZ, Vereinsort"): its application's applicant,
+            c.role = club  # on any other type someone else (a shooting club on a Waffen form)
         by_field[c.field].append(c)
     out = []
     for field, cs in by_field.items():
