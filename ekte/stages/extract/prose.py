@@ -151,7 +151,7 @@ _CLUB_SEAT = re.compile(rf"(?:\be\.\s?V\.\s*,|\bmit\s+Sitz\s+in\b)\s*([^\W\d_][^
 def club_seat(pno: int, text: str) -> list[Cand | None]:
     """The address a sentence gives a club (role ``club``: the applicant of a club's application, someone else's on
     any other; candidates a clerk confirms, never sure)."""
-    m = _CLUB_SEAT.search(text)
+    m = _CLUB_SEAT.search(text) if "V." in text or "Sitz" in text else None  # (the search alone costs)
     if m is None or m.group(1).count("\n"):
         return []
     return [_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", "club", "club"),
