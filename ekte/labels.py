@@ -100,7 +100,9 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
                   "Persönliche Daten", "Personalien", "Angaben zur Antragstellerin / zum Antragsteller",
                   "Angaben zur Halterin", "Angaben zur Bauherrin", "Angaben zur Tierhalterin", "Angaben zur teilnehmenden Person",
                   "Teilnehmende Person", "Teilnehmer/in", "Angaben zur zu belehrenden Person", "Zu belehrende Person",
-                  "Absender/in", "Absender", "Absenderin"],
+                  "Absender/in", "Absender", "Absenderin",
+                  # a grant's recipient (a club's application: the club)
+                  "Zuwendungsempfänger", "Zuwendungsempfänger/in", "Zuwendungsempfängerin"],
     "chair": ["Vertretungsberechtigte Person", "Vertretungsberechtigte/r", "Vorsitzende/r", "Vorstand",
               "Angaben zur vertretungsberechtigten Person", "Vertreten durch"],
     "subject": ["Angaben zum Kind", "Angaben zur betroffenen Person", "Betroffene Person", "Angaben zur betreuten Person",

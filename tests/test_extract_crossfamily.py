@@ -127,3 +127,49 @@ def test_a_co_builders_section_is_someone_else(profile, tmp_path):
     falk = [c for c in ex.candidates(d, profile) if c.field == "vorname" and c.value == "Falk"]
     assert falk and all(c.role == "other" for c in falk)
     assert _fields(pdf, profile, "bauantrag")["vorname"] == "Sven"
+
+
+def test_a_contact_in_no_section_that_someone_elses_section_gives_is_theirs(profile, tmp_path):
+    """A carer's letter: the letter head's telephone (in no section) is the one the carer's own section gives
+    -- the carer's, not the person's the letter is about (family3, family6, heldout: an extra telephone)."""
+    lines = ["Frauke Ehlers - Schafstallweg 131a - 32032 Oberwiesenbach", "Telefon 04836 347191",
+             "Landkreis Musterland", "Antrag auf Leistungen der Eingliederungshilfe", "Leistungsberechtigte Person:",
+             ("Familienname:", "Juergensen"), ("Vorname:", "Wenzel"), ("Anschrift:", "Deichstraße 14b, 90600 Aegidien"),
+             "Gesetzliche Betreuerin / gesetzlicher Betreuer:", ("Nachname:", "Ehlers"), ("Vorname:", "Frauke"),
+             ("Telefon:", "04836 347191"), "Mit freundlichen Grüßen", "Frauke Ehlers"]
+    got = _fields(_pdf(tmp_path / "carer.pdf", lines), profile, "eingliederungshilfe")
+    assert got["nachname"] == "Juergensen"
+    assert "telefon" not in got
+    del lines[11]  # the carer's section gives no telephone: nothing says the head's is not the person's
+    got = _fields(_pdf(tmp_path / "carer2.pdf", lines), profile, "eingliederungshilfe")
+    assert got.get("telefon") == "04836 347191"
+
+
+CLUB = ["Antrag auf Zuschuss zum Sportstaettenbau", "Antragsteller (Verein)", ("Name des Vereins:", "SV Blau-Weiss Hohenwarft e.V."),
+        ("Strasse, Hausnummer:", "Zum Sielhafen 130"), ("PLZ, Vereinsort:", "27782 Suederhastedt"),
+        "Vertretungsberechtigte Person (1. Vorsitzende/r)", ("Nachname:", "Toenjes"), ("Vorname:", "Birte"),
+        ("Anschrift:", "Up'n Diek 67, 57615 Oberwiesenbach"), ("Beantragter Zuschuss:", "63.725,50 EUR")]
+
+
+def test_a_compound_of_a_clubs_address_label_is_read(profile, tmp_path):
+    """"PLZ, Vereinsort" (a club's PLZ and town, as "Vereinsanschrift" is its address): the lexicon's label with
+    the club compounded into its last word, the club's -- the applicant's on a club's application (family3)."""
+    got = _fields(_pdf(tmp_path / "club.pdf", CLUB), profile, "sportstaetten_foerderung")
+    assert (got.get("strasse"), got.get("plz"), got.get("ort")) == ("Zum Sielhafen 130", "27782", "Suederhastedt")
+
+
+def test_a_clubs_address_in_a_sentence_or_under_its_grant_recipient_heading(profile, tmp_path):
+    """A club's address said in running text after its legal form ("Der SV … e.V., Kastanienhof 129, 48907 Fuchsau,
+    vertreten durch …"; family5, family6, heldout), and one under "Zuwendungsempfänger" (the club, not its chair
+    whose private address follows; heldout)."""
+    lines = ["Antrag auf Zuwendung aus der Sportfoerderung",
+             "Der SV Gruen-Weiss Oberwiesenbach e.V., Kastanienhof 129, 48907 Fuchsau, vertreten durch",
+             "Lieselotte Birkholz, beantragt einen Zuschuss in Hoehe von 3.000,00 EUR."]
+    got = _fields(_pdf(tmp_path / "sentence.pdf", lines), profile, "sportstaetten_foerderung")
+    assert (got.get("strasse"), got.get("plz"), got.get("ort")) == ("Kastanienhof 129", "48907", "Fuchsau")
+    lines = ["Antrag auf Foerderung von Sportstaetten", "Zuwendungsempfänger", ("Vereinsname:", "Sportfreunde Morgenroth e.V."),
+             ("Anschrift:", "Ringstr. 127c, 11554 Rabenstein"), "Vertretungsberechtigte Person (1. Vorsitzende/r)",
+             ("Vorname:", "Tobias"), ("Familienname:", "Oldenburger"), ("Anschrift:", "An der Alten Ziegelei 80, 47664 Hohenlinden")]
+    got = _fields(_pdf(tmp_path / "recipient.pdf", lines), profile, "sportstaetten_foerderung")
+    assert (got.get("strasse"), got.get("plz"), got.get("ort"), got.get("nachname")) == (
+        "Ringstr. 127c", "11554", "Rabenstein", "Oldenburger")

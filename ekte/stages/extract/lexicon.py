@@ -39,7 +39,15 @@ ROLE_WORDS = (
     ("stellvertret", "other"), ("stellv. vorsitzend", "other"), ("tierarzt", "other"), ("tierärzt", "other"), ("notfall", "other"), ("kassenwart", "other"),
     ("schatzmeister", "other"), ("schriftführer", "other"), ("bevollmächtigung", "representative"),
     ("vormund", "representative"), ("lebenspartner", "other"), ("dienstherr", "other"),
+    # a club's ("Anschrift des Vereins", "Vereinsanschrift"): the applicant of a club's application, else someone
+    # else (scoring.featurize)
+    ("vereins", "club"),
 )
+#: words that make a compound label of a field's label whose value is someone's ("Vereinsanschrift",
+#: "PLZ, Vereinsort", "Vereinstelefon"): the compound of a lexicon label's last word, whose by ROLE_WORDS
+COMPOUND_HEADS = ("vereins",)
+_COMPOUNDABLE = ("anschrift", "plz_ort", "ort", "telefon", "email")
+_COMPOUND_TAILS = ("anschrift", "adresse", "ort", "telefon", "telefonnummer", "rufnummer", "e-mail", "email")
 #: labels so common in running text or so short that they count only at the start of a cell or before a colon
 WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse", "zuschuss", "kennzeichen", "fin",
         "flur", "plz", "eing.", "geb.", "antragsteller", "kind", "evb", "az", "az.", "tel.", "telefon", "mobil",
@@ -147,6 +155,12 @@ def lexicon(profile: "Profile") -> Lexicon:
     for f, variants in table.items():
         for lab in variants:
             lex.add(f, lab)
+    for f in _COMPOUNDABLE:  # "Vereinsanschrift", "PLZ, Vereinsort": a label's last word compounded with an owner
+        for lab in table.get(f, []):
+            *head, last = lab.split()
+            if last.lower() in _COMPOUND_TAILS and not set(w.lower() for w in head) & {"des", "der", "zur", "zum"}:
+                for pre in COMPOUND_HEADS:
+                    lex.add(f, " ".join(head + [pre + last.lower()]))
     for role, heads in list(DEFAULT_SECTIONS.items()) + list(profile.extract.sections.items()):
         for h in heads:
             lex.sections[section_key(h)] = role

@@ -139,7 +139,24 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
         m = None
     if m:
         out.append(_cand("verein", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose"))
-    return [c for c in out + running_values(pno, text) + mail_candidates(pno, text) if c]
+    return [c for c in out + club_seat(pno, text) + running_values(pno, text) + mail_candidates(pno, text) if c]
+
+
+#: a club's address in a sentence, after its legal form or "mit Sitz in": "Der SV Grün-Weiß e.V., Kastanienhof 129,
+#: 48907 Fuchsau, vertreten durch …", "namens des Reitverein Siefenbach e.V., Neustraße 30, 77582 Sankt Wendelin"
+_CLUB_SEAT = re.compile(rf"(?:\be\.\s?V\.\s*,|\bmit\s+Sitz\s+in\b)\s*([^\W\d_][^,\d:;\n]{{1,60}}?\s?{_HOUSE})[ \t]*,\s*"
+                        r"([\dOoIlSB]{5})\s+([^\W\d_][^,\n(;]{1,40}?)[ \t]*(?=[,;(\n]|\.(?:\n|$)|$)")
+
+
+def club_seat(pno: int, text: str) -> list[Cand | None]:
+    """The address a sentence gives a club (role ``club``: the applicant of a club's application, someone else's on
+    any other; candidates a clerk confirms, never sure)."""
+    m = _CLUB_SEAT.search(text) if "V." in text or "Sitz" in text else None  # (the search alone costs)
+    if m is None or m.group(1).count("\n"):
+        return []
+    return [_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", "club", "club"),
+            _cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", "club", "club"),
+            _cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", "club", "club")]
 
 
 #: values a sentence names by their own word: "(Gemarkung Altenhain, Flur 11, Flurstück 649, 156)",

@@ -134,7 +134,10 @@ def address_roles(primaries: list[str]) -> list[str]:
 def featurize(cands: list[Cand], primaries: list[str], n_pages: int) -> list[tuple[Cand, dict[str, float]]]:
     """Every candidate with its features (they depend on the other candidates of its field)."""
     by_field: dict[str, list[Cand]] = defaultdict(list)
+    club = "applicant" if "chair" in primaries and "applicant" in primaries else "other"
     for c in cands:
+        if c.role == "club":  # a club's ("Anschrift des Vereins", "PLZ, Vereinsort"): its application's applicant,
+            c.role = club  # on any other type someone else (a shooting club on a Waffen form)
         by_field[c.field].append(c)
     out = []
     for field, cs in by_field.items():
@@ -173,6 +176,22 @@ def _theirs_by_label(cs: list[Cand], own: list[str]) -> None:
         v = vnorm(c.value)
         theirs = [role for w, rank, role in labelled if w == v and rank >= 8]
         if theirs and not any(w == v and rank < 8 for w, rank, _ in labelled):
+            c.role = theirs[0]
+    if cs and cs[0].field in CONTACT_FIELDS:
+        _contact_of_others(cs, own)
+
+
+def _contact_of_others(cs: list[Cand], own: list[str]) -> None:
+    """A telephone or e-mail in no section (a letter head's, a signature's "Tel.: …") that is given, the same
+    number or address, as someone else's -- under their label or section, in the head or signature block of a
+    writer who writes for another person (a carer's) -- is theirs, unless the document's person has it too."""
+    ranked = [(vnorm(c.value), role_rank(c, own), c.role) for c in cs]
+    for c in cs:
+        if role_rank(c, own) != 5:
+            continue
+        v = vnorm(c.value)
+        theirs = [role for w, rank, role in ranked if w == v and rank >= 8]
+        if theirs and not any(w == v and rank < 5 for w, rank, _ in ranked):
             c.role = theirs[0]
 
 
