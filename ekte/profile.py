@@ -36,7 +36,7 @@ from ekte.labels import DEFAULT_LABELS, DEFAULT_SECTIONS, PSEUDO_FIELDS  # noqa:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class ProfileInfo(_Strict):

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ekte import forkserver
+from ekte import forkserver, starttrace
 from ekte.errors import environment_failure
 from ekte.fsbatch import Batch
 from ekte.connectors.base import Connector
@@ -134,6 +134,7 @@ class Coordinator:
                 for doc, item in ready:
                     if published or doc.status is not None:  # its record failed too: pending, the re-run does it
                         self.done(doc, item)
+                        starttrace.mark("settled")
         self._retry_deferred()
         return len(ready)
 

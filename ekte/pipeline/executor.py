@@ -53,6 +53,7 @@ def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
     named here so that the coordinator never imports the worker side."""
     from ekte.pipeline import workers
 
+    starttrace.mark("worker-start")  # (its setup unpickled: the fork server's preload, and pydantic's models, done)
     workers.serve(setup, conn, parent_pid)
 
 
@@ -147,7 +148,7 @@ class LocalExecutor:
         self._slots: list[_Worker | None] = [None] * self.capacity
         self._queue: deque[WorkTask] = deque()
         self._failed: list[tuple[WorkTask, WorkResult]] = []
-        self._handed = False  # (a run's first task: a start-up point, ekte.starttrace)
+        self._handed = self._received = False  # (a run's first task, first result: start-up points, ekte.starttrace)
 
     # -- the interface
     @property
@@ -205,6 +206,7 @@ class LocalExecutor:
     # -- workers
     def _start(self, i: int) -> _Worker:
         forkserver.import_late()  # (once: while the first start waits for the fork server's preload)
+        starttrace.mark("worker-asked")  # (the first: from here the coordinator waits for the fork server)
         mine, theirs = self.ctx.Pipe(duplex=True)
         proc = self.ctx.Process(target=serve, args=(self.setup, theirs, os.getpid()), daemon=True,
                                 name=f"ekte-worker-{i}")
@@ -254,6 +256,9 @@ class LocalExecutor:
                 return task, failed(task, ABANDONED, "ekte was stopped while this document was processed", "ocr_failed")
             return task, failed(task, CRASHED, "The OCR worker process died (out of memory or killed).", "ocr_failed")
         w.task = None
+        if not self._received:
+            self._received = True
+            starttrace.mark("first-result")
         w.done += self.text_weight if _light(res) else 1
         self._ocr_recent.append(forkserver.did_ocr(res))
         if w.done >= self.max_tasks:

@@ -73,7 +73,7 @@ TEXT_SUFFIXES = ("", ".txt", ".text", ".csv", ".tsv", ".log", ".asc")
 class OfficeSettings(BaseModel):
     """``[intake.office]`` of a profile."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     enabled: bool = True
     timeout: float = Field(default=180, gt=0, description="seconds per conversion")
     soffice: str = Field(default="soffice", description="the LibreOffice program (name on PATH or a path)")
