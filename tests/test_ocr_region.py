@@ -83,6 +83,10 @@ def test_targets_are_values_that_fail_their_check_and_labels_without_a_value():
     assert [(t.kind, [bad[i].text for i in t.replace]) for t in found] == [
         ("date", ["24.7.202"]), ("plz", ["8676"]), ("date", [])]  # running text's "am" at a line's end: none
     assert found[2].box[0] > bad[5].box[2]  # the missing date: right of its label
+    # an address's PLZ with a digit lost, between its comma and its town; a house number is none
+    address = [_w("Lindenweg", 0), _w("4a,", 200), _w("8676", 300), _w("Musterstadt", 400)]
+    assert [t.kind for t in ocr_region.targets(address, 2000)] == ["plz"]
+    assert ocr_region.targets([_w("Lindenweg", 0), _w("4a,", 200), _w("86676", 300), _w("Musterstadt", 400)], 2000) == []
     many = [_w(f"{k:02d}.1.20U", 0, f"l{k}") for k in range(1, 12)] + [_w("1.2.3", 0, "l99"), _w("12.3.26", 0, "l98")]
     assert len(ocr_region.targets(many, 2000)) == ocr_region.MAX_PER_PAGE
     # an item's number and a date with a 2-digit year (extraction takes it) are not read again

@@ -48,6 +48,12 @@ _DATE_SHORT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}")
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 #: an IBAN's first group as OCR may misread it ("DEO8", "DE65")
 _IBAN_START = re.compile(r"D[EB][0-9OoIl]{2}[0-9A-Z]*")
+#: a PLZ with a digit lost or one too many ("8676"), as in "Lindenweg 4a, 8676 Musterstadt"
+_PLZ_SHAPE = re.compile(r"(?=(?:\D*\d){3})[0-9OSlICB]{4,6}")
+#: the first word of a value of each kind as the page pass may misread it (not a recogniser's run of words)
+_FIRST = {"date": re.compile(r"\d[0-9A-Za-z.,]{0,11}"), "plz": re.compile(r"[0-9OSlICB]{3,6},?"),
+          "iban": re.compile(r"[A-Z]{2}[0-9A-Za-z]{2,}|\d{2,6}")}
+_TOWN = re.compile(r"[A-ZÄÖÜ][a-zäöüß]{2,}.*")
 WHITELIST = {"date": "0123456789.", "plz": "0123456789", "iban": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
 
 
@@ -88,6 +94,7 @@ def valid(kind: str, text: str) -> str | None:
 
 def _passes(kind: str, text: str) -> bool:
     """Whether a value as the page pass read it needs no second reading."""
+    text = text.rstrip(",;:)")
     return valid(kind, text) is not None or (kind == "date" and _DATE_SHORT.fullmatch(text.rstrip(".")) is not None)
 
 
@@ -130,7 +137,7 @@ def _after_label(kind: str, words: list[OcrWord], line: list[int], k: int, page_
     if start is not None:
         vals = _value_words(kind, words, line, line.index(rest[start]))
         text = "".join(words[i].text for i in vals)
-        if _passes(kind, text) or sum(c.isdigit() for c in text) < 3:
+        if not _FIRST[kind].fullmatch(words[vals[0]].text) or _passes(kind, text) or sum(c.isdigit() for c in text) < 3:
             return None  # (a value that passes, or a number that is no value's: "1", an item's "2.4")
         left, top, right, bottom = _union(words, vals)
         return Target(kind, tuple(vals), vals[0], (left, top, right, bottom))
@@ -142,13 +149,17 @@ def _after_label(kind: str, words: list[OcrWord], line: list[int], k: int, page_
     return Target(kind, (), line[k], (right + h // 3, top, min(page_w, right + h // 3 + width), bottom))
 
 
-def _shaped(words: list[OcrWord], i: int) -> str | None:
-    """The kind a word is shaped like when it fails that kind's check (no label needed)."""
-    t = words[i].text.strip()
+def _shaped(words: list[OcrWord], line: list[int], k: int) -> str | None:
+    """The kind a word is shaped like when it fails that kind's check (no label needed): a date,
+    an IBAN's first group, a PLZ misread ("8676", "85C05") between an address's comma and its town."""
+    t = words[line[k]].text.strip()
     if _DATE_SHAPE.fullmatch(t) and not _passes("date", t) and sum(c.isdigit() for c in t) >= 4:
         return "date"
     if _IBAN_START.fullmatch(t):
         return "iban"
+    if (0 < k < len(line) - 1 and _PLZ_SHAPE.fullmatch(t) and not _passes("plz", t) and words[line[k - 1]].text.endswith(",")
+            and _TOWN.fullmatch(words[line[k + 1]].text)):
+        return "plz"
     return None
 
 
@@ -165,7 +176,7 @@ def targets(words: list[OcrWord], page_w: int) -> list[Target]:
             kind = ("date" if _DATE_LABEL.fullmatch(bare) else "plz" if _PLZ_LABEL.fullmatch(bare)
                     else "iban" if _IBAN_LABEL.fullmatch(bare) else None)
             t = _after_label(kind, words, line, k, page_w) if kind else None
-            if t is None and (shape := _shaped(words, i)):
+            if t is None and (shape := _shaped(words, line, k)):
                 vals = _value_words(shape, words, line, k)
                 if not _passes(shape, "".join(words[j].text for j in vals)):
                     t = Target(shape, tuple(vals), vals[0], _union(words, vals))
