@@ -81,6 +81,9 @@ class OcrSettings(_Strict):
                                                    "read lines Tesseract gave no words for (ekte/stages/ocr_found.py)")
     stamps: bool = Field(default=True, description="read turned received stamps (Eingangsstempel) again on their own "
                                                    "(engine 'tesserocr'; ekte/stages/ocr_stamp.py)")
+    regions: bool = Field(default=True, description="read a date's, PLZ's or IBAN's region again, enlarged, as one line with "
+                                                    "its type's characters, where its value fails its check (engine "
+                                                    "'tesserocr'; ekte/stages/ocr_region.py)")
     output_type: str = "pdfa-2"
     tesseract_timeout: float = Field(default=180, gt=0, description="seconds per page for Tesseract")
     document_timeout: float = Field(default=1800, ge=0, description="seconds per document; 0 = no limit")

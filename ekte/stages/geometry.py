@@ -260,5 +260,7 @@ def page_geometry(facts: dict[int, dict[str, Any]], probed: dict[int, dict[str, 
             row["ocr_passes"] = f.get("passes", 1)
         if f.get("timeout"):
             row["ocr_timeout"] = True
+        if f.get("regions"):
+            row["regions_reread"] = f["regions"]  # values put in by ocr.regions (ekte.stages.ocr_region)
         rows.append(row)
     return rows

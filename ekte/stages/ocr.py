@@ -66,6 +66,7 @@ class OcrParams:
     orientation_confidence: float = 3.0
     refine: bool = True  # ocr.refine (see the profile)
     stamps: bool = True  # ocr.stamps (see ekte.stages.ocr_stamp)
+    regions: bool = True  # ocr.regions (see ekte.stages.ocr_region)
 
     @classmethod
     def from_profile(cls, profile: Any) -> "OcrParams":
@@ -73,7 +74,7 @@ class OcrParams:
         return cls(o.language, o.rotate_pages, o.deskew, o.output_type, o.tesseract_timeout,
                    o.min_page_chars, profile.intake.max_image_mpixels, o.rotate_pages_threshold,
                    o.engine, o.orientation_check_below, o.deskew_threshold, o.skew_dpi, o.orientation_confidence, o.refine,
-                   o.stamps)
+                   o.stamps, o.regions)
 
 # Ghostscript releases that OCRmyPDF refuses for PDFs with existing text
 _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
@@ -293,7 +294,7 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
         sure = {p for p, g in probed.items() if g["orientation_settled"]}  # orientation known: read once
         tess_engine.configure(orientation_gate=settings.orientation_check_below if settings.rotate_pages else 0,
                               orientation_settled=sure, refine=getattr(settings, "refine", False),
-                              stamps=getattr(settings, "stamps", False))
+                              stamps=getattr(settings, "stamps", False), regions=getattr(settings, "regions", False))
     try:
         for route, kw in _routes(want_pdfa, mode):
             if attempt(route, lambda kw=kw: _ocrmypdf(src, out, settings, jobs, **kw)):

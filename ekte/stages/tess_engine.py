@@ -61,6 +61,8 @@ class EngineSettings:
     refine: bool = True
     #: read turned received stamps again on their own (:mod:`ekte.stages.ocr_stamp`)
     stamps: bool = False
+    #: read a date's, PLZ's or IBAN's region again where its value fails its check (:mod:`ekte.stages.ocr_region`)
+    regions: bool = False
 
 
 _settings = EngineSettings()
@@ -259,7 +261,7 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
                     best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
     conf, hocr, text, (orient, skew, _ltr) = best
     if orient == 0:  # an upright page: its unsure words and its received stamps read again
-        from ekte.stages import ocr_found, ocr_rec, ocr_refine, ocr_stamp
+        from ekte.stages import ocr_found, ocr_rec, ocr_refine, ocr_region, ocr_stamp
 
         if _settings.refine:
             hocr, facts["refined"] = ocr_refine.refine_page(hocr, im)
@@ -267,6 +269,8 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
             ocr_rec.release()  # (unless a run of scans keeps it: ocr_rec.keep)
         if _settings.stamps:
             hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
+        if _settings.regions:  # a date's, PLZ's or IBAN's value that fails its check: its region read again
+            hocr, facts["regions"] = ocr_region.region_page(hocr, im, lang, _settings.refine)
         ocr_rec.trim()  # the page's freed buffers given back before OCRmyPDF writes and checks its PDF (~10 MB)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"
