@@ -180,6 +180,9 @@ class ExtractSettings(_Strict):
         if bad:
             raise ValueError(f"unknown field name(s): {', '.join(sorted(bad))} (known: {', '.join(FIELD_NAMES)})")
         if info.field_name == "labels":
+            blank = sorted(k for k, x in v.items() if any(not str(s).strip() for s in x))
+            if blank:
+                raise ValueError(f"a blank label for: {', '.join(blank)}")
             # a profile's variants come on top of the defaults (first, so they win a tie)
             merged = {k: list(x) for k, x in DEFAULT_LABELS.items()}
             for k, x in v.items():

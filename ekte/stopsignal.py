@@ -134,6 +134,8 @@ def held() -> Iterator[None]:
         ints, _state["ints"] = _state["ints"], 0
         if ints and callable(old):
             old(signal.SIGINT, None)  # Python's default handler: KeyboardInterrupt
+        elif ints and old == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)  # the default action, as it would have been
         if _state["armed"] and _state["seen"]:
             arm()  # raises Interrupted
 
@@ -147,8 +149,10 @@ def _held_call(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def hold_during_native_imports() -> None:
-    """Every C extension module from now on initialises under :func:`held`
-    (the command line's process only; a Python API caller's signals are its own)."""
+    """Every C extension module from now on initialises under :func:`held`.
+    Called by the command line (``cli_errors.sigint_now``), for the rest of
+    its process; a Python API caller's signals are its own (nothing here
+    patches the loader unless the command line runs)."""
     from importlib.machinery import ExtensionFileLoader
 
     if not getattr(ExtensionFileLoader, "_ekte_held", False):

@@ -155,6 +155,8 @@ def test_profiles_commands(tmp_path):
     ('[extract.lables]\nanschrift = ["Wohnhaft"]\n', "{f}: extract.lables: unknown key (did you mean extract.labels?)"),
     ('[doctypes.bauantrag]\nfields = ["aktenzeichn"]\n',
      "{f}: doctypes.bauantrag.fields: unknown field name(s): aktenzeichn (did you mean aktenzeichen?)"),
+    # review34 R1: a blank label put every document in quarantine as internal_error (the compound lexicon split it)
+    ('[extract.labels]\nort = ["Wohnort", " "]\n', "{f}: extract.labels: a blank label for: ort"),
 ])
 def test_profile_errors_suggest_as_overrides_do(tmp_path, body, line):
     """fresh33 F7: an unknown key in a file got no "did you mean" (-o gave one); a field's typo carried pydantic's

@@ -173,3 +173,14 @@ def test_a_clubs_address_in_a_sentence_or_under_its_grant_recipient_heading(prof
     got = _fields(_pdf(tmp_path / "recipient.pdf", lines), profile, "sportstaetten_foerderung")
     assert (got.get("strasse"), got.get("plz"), got.get("ort"), got.get("nachname")) == (
         "Ringstr. 127c", "11554", "Rabenstein", "Oldenburger")
+
+
+def test_a_blank_label_in_a_hand_built_profile_is_skipped():
+    """review34 R1: the compound lexicon split every label; a blank one (a Profile built in Python, past the
+    profile file's check) raised ValueError in every document's extraction."""
+    from ekte.profile import load_profile
+    from ekte.stages.extract.lexicon import lexicon
+
+    prof = load_profile(None, [])
+    prof.extract.labels["ort"] = list(prof.extract.labels["ort"]) + ["  "]
+    assert lexicon(prof) is not None

@@ -266,11 +266,12 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
         if _settings.refine:
             hocr, facts["refined"] = ocr_refine.refine_page(hocr, im)
             hocr, facts["found_lines"] = ocr_found.find_page(hocr, im)
-            ocr_rec.release()  # (unless a run of scans keeps it: ocr_rec.keep)
         if _settings.stamps:
             hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
         if _settings.regions:  # a date's, PLZ's or IBAN's value that fails its check: its region read again
             hocr, facts["regions"] = ocr_region.region_page(hocr, im, lang, _settings.refine)
+        if _settings.refine:  # after the region step, which may use the recogniser too (review34 R2)
+            ocr_rec.release()  # (unless a run of scans keeps it: ocr_rec.keep)
         ocr_rec.trim()  # the page's freed buffers given back before OCRmyPDF writes and checks its PDF (~10 MB)
     facts.update(orientation=orient, skew=round(skew, 3), confidence=int(conf), words=hocr_words(hocr))
     hocr_doc = _HOCR_HEAD.format(v=tesseract_version()) + hocr + " </body>\n</html>\n"

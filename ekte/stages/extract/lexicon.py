@@ -157,7 +157,10 @@ def lexicon(profile: "Profile") -> Lexicon:
             lex.add(f, lab)
     for f in _COMPOUNDABLE:  # "Vereinsanschrift", "PLZ, Vereinsort": a label's last word compounded with an owner
         for lab in table.get(f, []):
-            *head, last = lab.split()
+            words = lab.split()
+            if not words:  # (a blank label: refused by the profile; a Profile built by hand may hold one)
+                continue
+            *head, last = words
             if last.lower() in _COMPOUND_TAILS and not set(w.lower() for w in head) & {"des", "der", "zur", "zum"}:
                 for pre in COMPOUND_HEADS:
                     lex.add(f, " ".join(head + [pre + last.lower()]))
