@@ -184,6 +184,29 @@ def test_saved_corrections_are_checked_against_the_type_accepted_as(wd):
     assert meta["doctype"] == "sonstiges" and "nachname" not in meta["fields"], meta["fields"]
 
 
+def test_a_type_change_drops_the_fields_the_new_type_does_not_carry(wd):
+    """fresh35 F5: a kfz_zulassung accepted as Bauantrag went to the DMS with FIN, plate, eVB, IBAN and date of
+    birth.  Decided: fields the new type does not carry are dropped at the type change (history: old → none),
+    fields both carry are kept; a value sent for one is still refused (above)."""
+    kfz = next(i for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
+               if i["doctype"] == "kfz_zulassung")["id"]
+    read = json.loads(run_ekte("review", "show", kfz, "-w", wd, "--json", check=0).stdout)["fields"]
+    assert {"fin", "kennzeichen", "nachname"} <= set(read), read
+    ok = run_ekte("review", "accept", kfz, "-w", wd, "-t", "Bauantrag", "--set", "gemarkung=Wiesenau", "--lang", "en")
+    assert ok.returncode == 0, ok.stderr
+    meta = json.loads(next((wd / "export" / "folder" / kfz).glob("*.json")).read_text())
+    gone = {"kennzeichen", "fin", "evb", "iban", "geburtsdatum"}
+    assert meta["doctype"] == "bauantrag" and not gone & set(meta["fields"]), meta["fields"]
+    assert meta["fields"]["gemarkung"]["value"] == "Wiesenau" and meta["fields"]["nachname"]["value"] == read["nachname"]["value"]
+    db = sqlite3.connect(wd / "journal.sqlite")
+    dropped = dict(db.execute("SELECT field, old FROM events WHERE doc_id=? AND event='field-dropped' AND new IS NULL",
+                              (kfz,)).fetchall())
+    assert {"fin", "kennzeichen"} <= set(dropped) <= gone and dropped["fin"] == read["fin"]["value"], dropped
+    hist = run_ekte("history", kfz, "-w", wd, "--lang", "de", check=0, env={"COLUMNS": "300"}).stdout
+    assert "Feld entfernt: der neue Dokumenttyp hat es nicht" in hist, hist
+    assert run_ekte("verify", kfz, "-w", wd, check=0).returncode == 0
+
+
 def test_users_cli(tmp_path):
     w = tmp_path / "w"
     p = subprocess.run([str(Path(os.sys.executable).with_name("ekte")), "users", "add", "anna", "--role", "clerk",
