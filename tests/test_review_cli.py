@@ -421,3 +421,49 @@ def test_correction_rate_is_of_the_documents_a_clerk_accepted(tmp_path):
     run_ekte("review", "accept", a, "-w", w, check=0)
     (c,) = corrections()
     assert (c["field"], c["corrected"], c["reviewed"], c["rate"]) == ("plz", 1, 1, 1.0)
+
+
+def _at_a_terminal(args: list[str], typed: list[str], env: dict) -> tuple[int, str]:
+    """*args* run with a pseudo-terminal as its controlling terminal; each of *typed* sent after a prompt ends
+    in ": "; returns (exit code, everything the terminal showed)."""
+    import fcntl
+    import pty
+    import select
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+
+    def ctty() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    p = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, preexec_fn=ctty, env=env)
+    os.close(slave)
+    shown, todo, deadline = b"", list(typed), time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if select.select([master], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if todo and shown.rstrip().endswith(b":"):
+                time.sleep(0.2)  # as a person types after the prompt
+                os.write(master, todo.pop(0).encode() + b"\n")
+    os.close(master)
+    return p.wait(30), shown.decode("utf-8", "replace")
+
+
+def test_users_add_at_a_terminal_asks_without_showing_the_password(tmp_path):
+    """fresh35 F9: at a terminal ``users add`` printed nothing and the typed password was echoed."""
+    w, env = tmp_path / "w", {**os.environ, "EKTE_LANG": "de"}
+    rc, shown = _at_a_terminal(ekte_cmd() + ["users", "add", "dora", "-w", str(w)], ["Dora-Geheim-99"] * 2, env)
+    assert rc == 0 and "Passwort für dora:" in shown and "Passwort wiederholen:" in shown, shown
+    assert "Dora-Geheim-99" not in shown and "Benutzer dora (clerk) gespeichert" in shown, shown
+    rc, shown = _at_a_terminal(ekte_cmd() + ["users", "add", "emil", "-w", str(w)], ["Emil-Geheim-99", "Emil-X"], env)
+    assert rc == 2 and "Die Passwörter stimmen nicht überein; der Benutzer wurde nicht angelegt." in shown, shown
+    names = [u["name"] for u in json.loads(run_ekte("users", "list", "-w", w, "--json", check=0).stdout)]
+    assert names == ["dora"], names
