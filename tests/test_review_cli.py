@@ -44,6 +44,23 @@ def test_list_shows_whole_ids_titles_and_sources_on_a_narrow_terminal(wd):
     assert "Prüfkorb" in de and "Review queue" not in de
 
 
+def test_ekte_lang_is_read_as_a_locale_is_written(wd):
+    """fresh35 F13: EKTE_LANG=de_DE.UTF-8 (de-DE, DE) made the clerk's commands English, any unknown value did
+    silently.  Now the language part counts (any case); an unknown value: one warning line, then the default."""
+    base = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    for v in ("de_DE.UTF-8", "de-DE", "DE"):
+        p = run_ekte("review", "list", "-w", wd, env={**base, "EKTE_LANG": v}, check=0)
+        assert "Prüfkorb" in p.stdout and "Review queue" not in p.stdout and not p.stderr.strip(), (v, p.stderr)
+    assert "Review queue" in run_ekte("review", "list", "-w", wd, env={**base, "EKTE_LANG": "en_GB.UTF-8"}).stdout
+    for v in ("german", "fr"):
+        p = run_ekte("review", "list", "-w", wd, env={**base, "EKTE_LANG": v}, check=0)
+        assert "Prüfkorb" in p.stdout and p.stderr.strip().splitlines() == [
+            f"Warnung: EKTE_LANG='{v}' ist keine Sprache von ekte (de, en); es gilt die Voreinstellung (Deutsch, "
+            "Englisch bei englischem Locale)"], p.stderr
+    p = run_ekte("review", "list", "-w", wd, "--lang", "en-US", env={**base, "EKTE_LANG": "de"})
+    assert p.returncode == 0 and "Review queue" in p.stdout, p.stderr
+
+
 def test_accept_by_prefix_with_type_title_and_checked_values(wd):
     doc = queue_ids(wd)[0]
     bad = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Eingliederungshilfe",
