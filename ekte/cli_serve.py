@@ -29,6 +29,57 @@ def _tr(lang: str | None) -> tuple[Any, str]:
     return i18n.gettext_for(code), code
 
 
+#: what a Ctrl-C during ``review accept`` left (the document's state in the journal afterwards)
+INTERRUPTED_ACCEPT = {
+    "exported": "interrupted (Ctrl-C): document {id} was accepted and exported",
+    "archived": "interrupted (Ctrl-C): document {id} was accepted, its export is open — run ekte review accept {id} "
+                "again to export it",
+    "review": "interrupted (Ctrl-C): document {id} was not accepted; nothing changed, it waits for review",
+    None: "interrupted (Ctrl-C): the state of document {id} could not be read; ekte review show {id} shows it",
+}
+
+
+@contextlib.contextmanager
+def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[None]:
+    """Ctrl-C (or SIGTERM) during ``review accept``: one line in the clerk's language saying what the document is
+    now — accepted and exported, accepted with its export open, or unchanged — exit 130 (fresh35 F1: silent)."""
+    import signal
+
+    from ekte import stopsignal
+    from ekte.errors import ExitCode
+
+    try:
+        yield
+    except (KeyboardInterrupt, stopsignal.Interrupted):
+        for s in (signal.SIGINT, signal.SIGTERM):  # a second one (the process group's) while it looks: ignored
+            signal.signal(s, signal.SIG_IGN)
+        state, doc_id = _state_now(doc_id, workdir)
+        _, code = _tr(lang)
+        _fail(ExitCode.INTERRUPTED, _(INTERRUPTED_ACCEPT[state]).format(id=doc_id), code)
+
+
+def _state_now(doc_id: str, workdir: Any) -> tuple[str | None, str]:
+    """The document's state and whole id, read-only (the journal may still be busy for a moment): None, the id as
+    given, when it cannot be read."""
+    import time
+
+    from ekte.journal import JOURNAL_FILE, Journal
+    from ekte.pipeline import queue
+    from ekte.pipeline.session import default_workdir
+
+    for _try in range(5):
+        try:
+            j = Journal(Path(workdir or default_workdir()) / JOURNAL_FILE, readonly=True)
+            try:
+                row = queue.resolve(j, doc_id)
+                return (row["state"] if row["state"] in INTERRUPTED_ACCEPT else None), row["id"]
+            finally:
+                j.close()
+        except Exception:  # noqa: BLE001 - busy: once more; else the line says it could not be read
+            time.sleep(1)
+    return None, doc_id
+
+
 @contextlib.contextmanager
 def review_errors(lang: str | None) -> Iterator[None]:
     """As ``_exit_on_errors``, with the pipeline's refusals (not waiting for review, unknown reason, a time in the

@@ -224,6 +224,33 @@ def test_a_type_change_drops_the_fields_the_new_type_does_not_carry(wd):
     assert run_ekte("verify", kfz, "-w", wd, check=0).returncode == 0
 
 
+def test_ctrl_c_during_accept_says_what_became_of_the_document(wd):
+    """fresh35 F1: Ctrl-C during ``review accept`` ended with exit 130 and not a word, also when the document
+    had been accepted and exported.  Here the accept waits for a journal another process holds: Ctrl-C there
+    leaves it unchanged, and one German line says so."""
+    import signal
+    import time
+
+    doc = queue_ids(wd)[-1]
+    db = sqlite3.connect(wd / "journal.sqlite", isolation_level=None, timeout=10)
+    db.execute("BEGIN EXCLUSIVE")
+    try:
+        p = subprocess.Popen(ekte_cmd() + ["review", "accept", doc, "-w", str(wd)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             env={**os.environ, "EKTE_LANG": "de", "COLUMNS": "300"})
+        time.sleep(6)  # loaded, waiting for the journal
+        os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the process group
+        time.sleep(0.5)
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+    out, err = p.communicate(timeout=90)
+    assert p.returncode == 130 and err.strip().splitlines() == [
+        f"Fehler: abgebrochen (Strg-C): Dokument {doc} wurde nicht angenommen; nichts geändert, es wartet weiter "
+        "auf Prüfung"], (p.returncode, out, err)
+    assert state(wd, doc) == "review"
+
+
 def test_users_cli(tmp_path):
     w = tmp_path / "w"
     p = subprocess.run([str(Path(os.sys.executable).with_name("ekte")), "users", "add", "anna", "--role", "clerk",
