@@ -224,13 +224,17 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
     from ekte.serve.names import field_title
 
     _, code = _tr(lang)
+    if not set_:  # (fresh35 F6: "saved: –", or an earlier correction as if saved now)
+        from ekte.errors import ExitCode
+
+        _fail(ExitCode.USAGE, _("nothing to save — give --set FIELD=VALUE"), code)
     setup_logging(verbose, log_format.value)
     with review_errors(lang):
         r = api.review_correct(doc_id, field_sets(set_), profile=profile, workdir=workdir, overrides=override,
                                expected=expected)
     if as_json:
         return print(json.dumps(r, ensure_ascii=False))
-    fields = ", ".join(field_title(k, code) for k in r["corrections"]) or "–"
+    fields = ", ".join(field_title(k, code) for k in field_sets(set_))  # the ones saved now
     out.print(_("Corrections to {id} saved: {fields}.").format(id=r["id"], fields=fields), highlight=False,
               markup=False, soft_wrap=True)
 

@@ -157,6 +157,11 @@ def test_show_correct_defer_reject(wd):
     assert run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout.count('"corrections"') == 1
     c = json.loads(run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "ort=Musterstadt", "--json", check=0).stdout)
     assert c["id"] == doc and "ort" in c["corrections"]
+    # fresh35 F6: without --set it said "saved: –" (or repeated an earlier one as if saved now)
+    none = run_ekte("review", "correct", doc[:8], "-w", wd, "--lang", "de")
+    assert none.returncode == 2 and none.stderr.strip() == "Fehler: nichts zu speichern — --set FELD=WERT angeben"
+    again = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12346", "--lang", "de", check=0).stdout
+    assert "gespeichert: Postleitzahl." in again and "Ort" not in again, again
     d = run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--note", "Rückruf", "--lang", "de", check=0)
     assert re.search(rf"Dokument {doc} zurückgestellt bis \d\d\.\d\d\.\d{{4}} \d\d:\d\d\.", d.stdout)
     assert d.stdout.count("zurückgestellt") == 1
