@@ -74,6 +74,19 @@ def test_serve_on_a_busy_port_says_so_in_one_line(wd):
     assert p.stderr.strip().splitlines() == [p.stderr.strip()] and f"127.0.0.1:{port}" in p.stderr, p.stderr
 
 
+def test_serve_on_a_port_out_of_range_or_a_foreign_host_says_so(wd):
+    """fresh35 F4: --port 99999 / -1 was an internal error (OverflowError, exit 70); a wrong --host got the
+    busy port's hint."""
+    w, _ = wd
+    for port in ("99999", "-1"):
+        p = run_ekte("serve", "-w", w, "--port", port, timeout=60)
+        assert p.returncode == 2 and p.stderr.strip() == f"error: --port {port}: choose a port from 1 to 65535", \
+            p.stderr
+    p = run_ekte("serve", "-w", w, "--host", "192.0.2.1", "--port", "8471", timeout=60)  # (TEST-NET-1)
+    assert p.returncode == 2 and "(is --host an address of this machine?)" in p.stderr, p.stderr
+    assert "another ekte serve" not in p.stderr
+
+
 def test_library_warnings_stay_off_the_terminal(tmp_path):
     (tmp_path / "in").mkdir()
     tif = (SAMPLES / "inbox" / "scan-kfz_zulassung-001-tif.tif").read_bytes()
