@@ -99,7 +99,9 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
 
     code = i18n.cli_language(lang)
     _ = i18n.gettext_for(code)
-    with _exit_on_errors():
+    from ekte.cli_serve import review_errors
+
+    with review_errors(lang):  # refusals in the clerk's language, as review show's (fresh35 F2)
         prof = load_profile(profile, override)
         h = api.history(doc_id, profile=prof, workdir=workdir)
     if as_json:

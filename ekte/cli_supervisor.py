@@ -13,7 +13,7 @@ from typing import Annotated, Any, List, Optional
 import typer
 
 from ekte.cli import _exit_on_errors, _fail, app, command
-from ekte.cli_serve import _tr
+from ekte.cli_serve import _tr, review_errors
 from ekte.cliopts import JsonOpt, LangOpt, OverrideOpt, ProfileOpt, WorkdirOpt, new_app
 from ekte.errors import ExitCode
 from ekte.render import out
@@ -141,7 +141,7 @@ def stats_cmd(
     fmt = "json" if as_json else fmt
     if fmt not in ("table", "csv", "json"):
         _fail(ExitCode.USAGE, f"--format {fmt}: choose table, csv or json")
-    with _exit_on_errors():
+    with review_errors(lang):  # a damaged or busy journal in the clerk's language, as review's (fresh35 F2)
         fig = api.stats(since=since, until=until, by=tuple(k for k in by.split(",") if k), profile=profile,
                         workdir=workdir, overrides=override)
     if fmt == "json":
