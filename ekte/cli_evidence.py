@@ -48,6 +48,8 @@ def verify_cmd(
     if as_json:
         print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(res.exit_code)
+    for i, (state, reason) in res.not_archived.items():
+        out.print(f"{i}: not archived ({state}{': ' + reason if reason else ''}) — nothing to verify", highlight=False)
     for d in res.broken:
         for check, message in d.problems:
             out.print(f"[red]BROKEN[/] {d.id}  {check}: {message}", highlight=False, soft_wrap=True)

@@ -126,3 +126,15 @@ def test_export_of_a_document_waiting_for_review_names_its_type(tmp_path):
     out = json.loads(run_ekte("export", doc["id"], "-w", wd, "--json", check=1).stdout)
     assert out["documents"][0]["doctype"] == "bauantrag" and list(out["summary"]["by_doctype"]) == ["bauantrag"], out
     assert out["version"] == 1, out  # as ingest, verify and train (fresh30 G16, fresh31)
+
+
+def test_verify_of_a_quarantined_document_says_it_was_never_archived(tmp_path):
+    """fresh35 F3: ``verify ID`` of a quarantined document said BROKEN "the archive folder is missing", exit 1."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "leer.pdf").write_bytes(b"")
+    run_ekte("ingest", tmp_path / "in", "-w", tmp_path / "wd")
+    p = run_ekte("verify", "e3b0", "-w", tmp_path / "wd")
+    assert p.returncode == 0 and "BROKEN" not in p.stdout, p.stdout + p.stderr
+    assert "e3b0c44298fc1c14: not archived (quarantined: empty) — nothing to verify" in p.stdout, p.stdout
+    j = json.loads(run_ekte("verify", "e3b0", "-w", tmp_path / "wd", "--json", check=0).stdout)
+    assert j["not_archived"] == [{"id": "e3b0c44298fc1c14", "state": "quarantined", "reason": "empty"}], j
