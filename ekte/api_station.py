@@ -143,7 +143,7 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
         row = queue.resolve(p.j, doc_id)
         return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"]),
                 "version": review.review_version(p.j, row["id"]),
-                "open_by": open_by(p.j.db, [row["id"]]).get(row["id"], [])}
+                "open_by": open_by(p.j.db, [row["id"]]).get(row["id"], []) if row["state"] == "review" else []}
 
 
 def _defined_only(p: Pipeline, doc_id: str, doctype: str | None, sets: dict[str, str]) -> None:
