@@ -189,8 +189,15 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
     for note in open_by_notes(d, code, OPEN_BY_LINE):
         out.print(note, highlight=False, markup=False)
     out.print(f"{_('File')}: {visible(Path(d['source']).name)}", highlight=False, markup=False)
-    out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
-              + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]), highlight=False)
+    if d["state"] == "quarantined" and d.get("error"):  # why, as the station says it (fresh35 F7)
+        from ekte.serve.admin import reason_text
+
+        out.print(f"{_('Quarantine')}: {reason_text(d['error']['code'], d['error']['message'], _)}", highlight=False,
+                  markup=False)
+    if d["doctype"]:  # (a quarantined file never classified: no empty type line)
+        out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
+                  + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]),
+                  highlight=False)
     why = [names.reason_text(r, code) for r in d["reasons"]]
     if d["type_unsure"]:
         why.insert(0, _("type uncertain"))

@@ -138,3 +138,6 @@ def test_verify_of_a_quarantined_document_says_it_was_never_archived(tmp_path):
     assert "e3b0c44298fc1c14: not archived (quarantined: empty) — nothing to verify" in p.stdout, p.stdout
     j = json.loads(run_ekte("verify", "e3b0", "-w", tmp_path / "wd", "--json", check=0).stdout)
     assert j["not_archived"] == [{"id": "e3b0c44298fc1c14", "state": "quarantined", "reason": "empty"}], j
+    # fresh35 F7: review show of it printed an empty type line and no reason
+    show = run_ekte("review", "show", "e3b0", "-w", tmp_path / "wd", "--lang", "de", check=0).stdout
+    assert "Quarantäne: Die Datei ist leer (null Bytes)." in show and "Dokumenttyp" not in show, show
