@@ -42,8 +42,8 @@ def users_add_cmd(
     try:
         raw = password_file.read_text("utf-8") if password_file else \
             _asked(name, _) if sys.stdin.isatty() else sys.stdin.readline()
-    except OSError as e:
-        _fail(ExitCode.USAGE, f"cannot read {password_file}: {e.strerror}")
+    except OSError as e:  # in the clerk's language, as the rest of `users` (fresh35 F2)
+        _fail(ExitCode.USAGE, _("cannot read {file}: {why}").format(file=password_file, why=e.strerror), _tr(None)[1])
     from ekte.serve.messages import USER_REFUSED
     from ekte.users import MIN_PASSWORD, ROLES, UserRefused
 
@@ -102,8 +102,16 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
     """Remove a user and their tokens."""
     from ekte import api
 
+    from ekte.errors import ConfigError
+
+    _ = _tr(None)[0]
     with _exit_on_errors():
-        api.users_remove(name, workdir=workdir)
+        try:
+            api.users_remove(name, workdir=workdir)
+        except ConfigError as e:
+            if str(e) != f"no user '{name}'":
+                raise
+            _fail(ExitCode.USAGE, _("no user '{name}'").format(name=name[:64]), _tr(None)[1])  # (fresh35 F2)
     _ = _tr(None)[0]
     out.print(_("user {name} removed (with their API tokens; their sessions end at the next click)").format(name=name),
               highlight=False, markup=False)

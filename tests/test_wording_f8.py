@@ -77,3 +77,23 @@ def test_history_and_stats_refuse_in_the_clerks_language(tmp_path):
     for cmd in (["stats"], ["history", "0000"]):
         p = run_ekte(*cmd, "-w", bad, env=de)
         assert p.returncode == 75 and p.stderr.startswith(f"Fehler: {bad}: das Journal ist beschädigt"), p.stderr
+
+
+def test_users_refusals_in_the_clerks_language(tmp_path):
+    """fresh35 F2: ``users remove`` of nobody and an unreadable --password-file refused in English, while
+    ``users add``'s own refusals are German."""
+    import subprocess
+
+    from helpers import ekte_cmd
+
+    wd = tmp_path / "wd"
+    subprocess.run(ekte_cmd() + ["users", "add", "anna", "-w", str(wd)], input="ein-langes-passwort\n", text=True,
+                   capture_output=True, check=True)
+    de = {"EKTE_LANG": "de"}
+    p = run_ekte("users", "remove", "niemand", "-w", wd, env=de)
+    assert p.returncode == 2 and p.stderr.strip() == "Fehler: Es gibt keinen Benutzer „niemand“.", p.stderr
+    assert run_ekte("users", "remove", "niemand", "-w", wd, env={"EKTE_LANG": "en"}).stderr.strip() == \
+        "error: no user 'niemand'"
+    p = run_ekte("users", "add", "erik", "--password-file", tmp_path / "nope.txt", "-w", wd, env=de)
+    assert p.returncode == 2 and p.stderr.startswith(f"Fehler: {tmp_path / 'nope.txt'} lässt sich nicht lesen: "), \
+        p.stderr
