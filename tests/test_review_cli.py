@@ -206,10 +206,12 @@ def test_saved_corrections_are_checked_against_the_type_accepted_as(wd):
     assert meta["doctype"] == "sonstiges" and "nachname" not in meta["fields"], meta["fields"]
 
 
-def test_a_type_change_drops_the_fields_the_new_type_does_not_carry(wd):
+def test_a_type_change_drops_the_fields_the_new_type_does_not_carry(tmp_path):
     """fresh35 F5: a kfz_zulassung accepted as Bauantrag went to the DMS with FIN, plate, eVB, IBAN and date of
     birth.  Decided: fields the new type does not carry are dropped at the type change (history: old → none),
     fields both carry are kept; a value sent for one is still refused (above)."""
+    wd = tmp_path / "work"  # its own: the module's queue is taken by the tests before
+    make_workdir(wd, [p for p in born_pdfs() if p.name.startswith("kfz_zulassung")])
     kfz = next(i for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
                if i["doctype"] == "kfz_zulassung")["id"]
     read = json.loads(run_ekte("review", "show", kfz, "-w", wd, "--json", check=0).stdout)["fields"]
