@@ -52,15 +52,20 @@ def serve(*, host: str = "127.0.0.1", port: int = 8470, profile: str | Profile |
 def _listen_check(host: str, port: int) -> None:
     """ConfigError (exit 2) when *host*:*port* cannot be listened on — before
     the station opens, so the clerk gets one line, not a server log."""
+    import errno
     import socket
 
+    if not 0 < port < 65536:  # (fresh35 F4: an internal error, OverflowError)
+        raise ConfigError(f"--port {port}: choose a port from 1 to 65535")
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
         try:
             s.bind((host, port))
         except OSError as e:
-            raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror or e} (is another ekte serve running? "
-                              "choose another --port)") from None
+            hint = "is another ekte serve running? choose another --port" if e.errno == errno.EADDRINUSE else \
+                "is --host an address of this machine?" if e.errno == errno.EADDRNOTAVAIL or \
+                isinstance(e, socket.gaierror) else "choose another --host or --port"
+            raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror or e} ({hint})") from None
 
 
 def _users(workdir: str | Path | None) -> Any:
@@ -138,7 +143,7 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
         row = queue.resolve(p.j, doc_id)
         return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"]),
                 "version": review.review_version(p.j, row["id"]),
-                "open_by": open_by(p.j.db, [row["id"]]).get(row["id"], [])}
+                "open_by": open_by(p.j.db, [row["id"]]).get(row["id"], []) if row["state"] == "review" else []}
 
 
 def _defined_only(p: Pipeline, doc_id: str, doctype: str | None, sets: dict[str, str]) -> None:

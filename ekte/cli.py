@@ -356,7 +356,7 @@ def review_accept_cmd(
     from ekte.render import doc_summary
 
     setup_logging(verbose, log_format.value)
-    with cli_serve.review_errors(lang):
+    with cli_serve.review_errors(lang), cli_serve.interrupted_accept(doc_id, workdir, lang):
         doc = api.review_accept(doc_id, doctype=doctype, sets=field_sets(set_), profile=profile, workdir=workdir,
                                 overrides=override, connectors=connector or None, plugins=plugin, sample=sample,
                                 expected=expected)

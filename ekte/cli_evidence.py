@@ -48,6 +48,8 @@ def verify_cmd(
     if as_json:
         print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(res.exit_code)
+    for i, (state, reason) in res.not_archived.items():
+        out.print(f"{i}: not archived ({state}{': ' + reason if reason else ''}) — nothing to verify", highlight=False)
     for d in res.broken:
         for check, message in d.problems:
             out.print(f"[red]BROKEN[/] {d.id}  {check}: {message}", highlight=False, soft_wrap=True)
@@ -99,7 +101,9 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
 
     code = i18n.cli_language(lang)
     _ = i18n.gettext_for(code)
-    with _exit_on_errors():
+    from ekte.cli_serve import review_errors
+
+    with review_errors(lang):  # refusals in the clerk's language, as review show's (fresh35 F2)
         prof = load_profile(profile, override)
         h = api.history(doc_id, profile=prof, workdir=workdir)
     if as_json:

@@ -29,6 +29,57 @@ def _tr(lang: str | None) -> tuple[Any, str]:
     return i18n.gettext_for(code), code
 
 
+#: what a Ctrl-C during ``review accept`` left (the document's state in the journal afterwards)
+INTERRUPTED_ACCEPT = {
+    "exported": "interrupted (Ctrl-C): document {id} was accepted and exported",
+    "archived": "interrupted (Ctrl-C): document {id} was accepted, its export is open — run ekte review accept {id} "
+                "again to export it",
+    "review": "interrupted (Ctrl-C): document {id} was not accepted; nothing changed, it waits for review",
+    None: "interrupted (Ctrl-C): the state of document {id} could not be read; ekte review show {id} shows it",
+}
+
+
+@contextlib.contextmanager
+def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[None]:
+    """Ctrl-C (or SIGTERM) during ``review accept``: one line in the clerk's language saying what the document is
+    now — accepted and exported, accepted with its export open, or unchanged — exit 130 (fresh35 F1: silent)."""
+    import signal
+
+    from ekte import stopsignal
+    from ekte.errors import ExitCode
+
+    try:
+        yield
+    except (KeyboardInterrupt, stopsignal.Interrupted):
+        for s in (signal.SIGINT, signal.SIGTERM):  # a second one (the process group's) while it looks: ignored
+            signal.signal(s, signal.SIG_IGN)
+        state, doc_id = _state_now(doc_id, workdir)
+        _, code = _tr(lang)
+        _fail(ExitCode.INTERRUPTED, _(INTERRUPTED_ACCEPT[state]).format(id=doc_id), code)
+
+
+def _state_now(doc_id: str, workdir: Any) -> tuple[str | None, str]:
+    """The document's state and whole id, read-only (the journal may still be busy for a moment): None, the id as
+    given, when it cannot be read."""
+    import time
+
+    from ekte.journal import JOURNAL_FILE, Journal
+    from ekte.pipeline import queue
+    from ekte.pipeline.session import default_workdir
+
+    for _try in range(5):
+        try:
+            j = Journal(Path(workdir or default_workdir()) / JOURNAL_FILE, readonly=True)
+            try:
+                row = queue.resolve(j, doc_id)
+                return (row["state"] if row["state"] in INTERRUPTED_ACCEPT else None), row["id"]
+            finally:
+                j.close()
+        except Exception:  # noqa: BLE001 - busy: once more; else the line says it could not be read
+            time.sleep(1)
+    return None, doc_id
+
+
 @contextlib.contextmanager
 def review_errors(lang: str | None) -> Iterator[None]:
     """As ``_exit_on_errors``, with the pipeline's refusals (not waiting for review, unknown reason, a time in the
@@ -138,8 +189,15 @@ def review_show_cmd(doc_id: IdArg, profile: ProfileOpt = None, workdir: WorkdirO
     for note in open_by_notes(d, code, OPEN_BY_LINE):
         out.print(note, highlight=False, markup=False)
     out.print(f"{_('File')}: {visible(Path(d['source']).name)}", highlight=False, markup=False)
-    out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
-              + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]), highlight=False)
+    if d["state"] == "quarantined" and d.get("error"):  # why, as the station says it (fresh35 F7)
+        from ekte.serve.admin import reason_text
+
+        out.print(f"{_('Quarantine')}: {reason_text(d['error']['code'], d['error']['message'], _)}", highlight=False,
+                  markup=False)
+    if d["doctype"]:  # (a quarantined file never classified: no empty type line)
+        out.print(f"{_('Document type')}: {t(d['doctype'])} ({percent(d['confidence'], code)}); {_('Candidates')}: "
+                  + ", ".join(f"{t(c['doctype'])} {percent(c['score'], code)}" for c in d["candidates"]),
+                  highlight=False)
     why = [names.reason_text(r, code) for r in d["reasons"]]
     if d["type_unsure"]:
         why.insert(0, _("type uncertain"))
@@ -173,13 +231,17 @@ def review_correct_cmd(doc_id: IdArg, set_: Annotated[List[str], typer.Option("-
     from ekte.serve.names import field_title
 
     _, code = _tr(lang)
+    if not set_:  # (fresh35 F6: "saved: –", or an earlier correction as if saved now)
+        from ekte.errors import ExitCode
+
+        _fail(ExitCode.USAGE, _("nothing to save — give --set FIELD=VALUE"), code)
     setup_logging(verbose, log_format.value)
     with review_errors(lang):
         r = api.review_correct(doc_id, field_sets(set_), profile=profile, workdir=workdir, overrides=override,
                                expected=expected)
     if as_json:
         return print(json.dumps(r, ensure_ascii=False))
-    fields = ", ".join(field_title(k, code) for k in r["corrections"]) or "–"
+    fields = ", ".join(field_title(k, code) for k in field_sets(set_))  # the ones saved now
     out.print(_("Corrections to {id} saved: {fields}.").format(id=r["id"], fields=fields), highlight=False,
               markup=False, soft_wrap=True)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Any, List, Optional
 
 import typer
 
 from ekte.cli import _exit_on_errors, _fail, app, command
-from ekte.cli_serve import _tr
+from ekte.cli_serve import _tr, review_errors
 from ekte.cliopts import JsonOpt, LangOpt, OverrideOpt, ProfileOpt, WorkdirOpt, new_app
 from ekte.errors import ExitCode
 from ekte.render import out
@@ -29,7 +29,8 @@ def users_add_cmd(
                                       "also quarantine and users; viewer: statistics; intake: a system account that "
                                       "only submits documents (POST /api/v1/documents).")] = "clerk",
     password_file: Annotated[Optional[Path], typer.Option("--password-file", metavar="FILE", help="Read the "
-                             "password from FILE (default: the first line of standard input).")] = None,
+                             "password from FILE (default: asked at a terminal, not shown, twice; else the first line of standard "
+                             "input).")] = None,
     replace: Annotated[bool, typer.Option("--replace", metavar="", help="The user exists: give them this password "
                                           "and role.")] = False,
     workdir: WorkdirOpt = None,
@@ -37,14 +38,15 @@ def users_add_cmd(
     """Add a user (the password never on the command line: stdin or a file)."""
     from ekte import api
 
+    _ = _tr(None)[0]
     try:
-        raw = password_file.read_text("utf-8") if password_file else sys.stdin.readline()
-    except OSError as e:
-        _fail(ExitCode.USAGE, f"cannot read {password_file}: {e.strerror}")
+        raw = password_file.read_text("utf-8") if password_file else \
+            _asked(name, _) if sys.stdin.isatty() else sys.stdin.readline()
+    except OSError as e:  # in the clerk's language, as the rest of `users` (fresh35 F2)
+        _fail(ExitCode.USAGE, _("cannot read {file}: {why}").format(file=password_file, why=e.strerror), _tr(None)[1])
     from ekte.serve.messages import USER_REFUSED
     from ekte.users import MIN_PASSWORD, ROLES, UserRefused
 
-    _ = _tr(None)[0]
     with _exit_on_errors():
         try:
             api.users_add(name, role, raw.rstrip("\r\n"), workdir=workdir, replace=replace)
@@ -52,6 +54,16 @@ def users_add_cmd(
             _fail(ExitCode.USAGE, _(USER_REFUSED[e.code]).format(name=name[:64], roles=", ".join(ROLES), n=MIN_PASSWORD),
                   _tr(None)[1])
     out.print(_("user {name} ({role}) saved").format(name=name, role=role), highlight=False, markup=False)
+
+
+def _asked(name: str, _: Any) -> str:
+    """The password typed at a terminal: asked for, not shown, typed twice (fresh35 F9)."""
+    import getpass
+
+    first = getpass.getpass(_("Password for {name}: ").format(name=name[:64]))
+    if getpass.getpass(_("The password again: ")) != first:
+        _fail(ExitCode.USAGE, _("The passwords differ; the user was not added."), _tr(None)[1])
+    return first
 
 
 @command(users_app, "token")
@@ -90,8 +102,16 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
     """Remove a user and their tokens."""
     from ekte import api
 
+    from ekte.errors import ConfigError
+
+    _ = _tr(None)[0]
     with _exit_on_errors():
-        api.users_remove(name, workdir=workdir)
+        try:
+            api.users_remove(name, workdir=workdir)
+        except ConfigError as e:
+            if str(e) != f"no user '{name}'":
+                raise
+            _fail(ExitCode.USAGE, _("no user '{name}'").format(name=name[:64]), _tr(None)[1])  # (fresh35 F2)
     _ = _tr(None)[0]
     out.print(_("user {name} removed (with their API tokens; their sessions end at the next click)").format(name=name),
               highlight=False, markup=False)
@@ -129,7 +149,7 @@ def stats_cmd(
     fmt = "json" if as_json else fmt
     if fmt not in ("table", "csv", "json"):
         _fail(ExitCode.USAGE, f"--format {fmt}: choose table, csv or json")
-    with _exit_on_errors():
+    with review_errors(lang):  # a damaged or busy journal in the clerk's language, as review's (fresh35 F2)
         fig = api.stats(since=since, until=until, by=tuple(k for k in by.split(",") if k), profile=profile,
                         workdir=workdir, overrides=override)
     if fmt == "json":

@@ -58,7 +58,7 @@ def translate(cmd: Any, error: Any, args: list[str]) -> None:
     from ekte.serve import i18n
 
     asked = _asked_lang(args)
-    lang = i18n.cli_language(asked if asked in i18n.LANGUAGES else None)  # (--lang fr: the usual language says so)
+    lang = i18n.cli_language(asked if i18n.language_of(asked) else None)  # (--lang fr: the usual language says so)
     if lang == "en":
         return
     english = error.format_message

@@ -211,11 +211,11 @@ SharedRootOpt = Annotated[Optional[Path], typer.Option(
                                          "travel as paths instead of bytes. Profile: executor.shared_root.")]
 def _supported_lang(value: Optional[str]) -> Optional[str]:
     """``--lang fr``: a usage error naming the languages there are (fresh32 F8: English without a word)."""
-    from ekte.serve.i18n import LANGUAGES
+    from ekte.serve.i18n import LANGUAGES, language_of
 
-    if value is not None and value not in LANGUAGES:
+    if value is not None and language_of(value) is None:
         raise typer.BadParameter(f"'{value}' is not supported (supported: {', '.join(LANGUAGES)})")
-    return value
+    return language_of(value) if value is not None else None  # as a locale is written too: de_DE, en-GB
 
 
 def field_value_form(values: list[str]) -> list[str]:

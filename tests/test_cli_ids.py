@@ -74,6 +74,19 @@ def test_serve_on_a_busy_port_says_so_in_one_line(wd):
     assert p.stderr.strip().splitlines() == [p.stderr.strip()] and f"127.0.0.1:{port}" in p.stderr, p.stderr
 
 
+def test_serve_on_a_port_out_of_range_or_a_foreign_host_says_so(wd):
+    """fresh35 F4: --port 99999 / -1 was an internal error (OverflowError, exit 70); a wrong --host got the
+    busy port's hint."""
+    w, _ = wd
+    for port in ("99999", "-1"):
+        p = run_ekte("serve", "-w", w, "--port", port, timeout=60)
+        assert p.returncode == 2 and p.stderr.strip() == f"error: --port {port}: choose a port from 1 to 65535", \
+            p.stderr
+    p = run_ekte("serve", "-w", w, "--host", "192.0.2.1", "--port", "8471", timeout=60)  # (TEST-NET-1)
+    assert p.returncode == 2 and "(is --host an address of this machine?)" in p.stderr, p.stderr
+    assert "another ekte serve" not in p.stderr
+
+
 def test_library_warnings_stay_off_the_terminal(tmp_path):
     (tmp_path / "in").mkdir()
     tif = (SAMPLES / "inbox" / "scan-kfz_zulassung-001-tif.tif").read_bytes()
@@ -113,3 +126,18 @@ def test_export_of_a_document_waiting_for_review_names_its_type(tmp_path):
     out = json.loads(run_ekte("export", doc["id"], "-w", wd, "--json", check=1).stdout)
     assert out["documents"][0]["doctype"] == "bauantrag" and list(out["summary"]["by_doctype"]) == ["bauantrag"], out
     assert out["version"] == 1, out  # as ingest, verify and train (fresh30 G16, fresh31)
+
+
+def test_verify_of_a_quarantined_document_says_it_was_never_archived(tmp_path):
+    """fresh35 F3: ``verify ID`` of a quarantined document said BROKEN "the archive folder is missing", exit 1."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "leer.pdf").write_bytes(b"")
+    run_ekte("ingest", tmp_path / "in", "-w", tmp_path / "wd")
+    p = run_ekte("verify", "e3b0", "-w", tmp_path / "wd")
+    assert p.returncode == 0 and "BROKEN" not in p.stdout, p.stdout + p.stderr
+    assert "e3b0c44298fc1c14: not archived (quarantined: empty) — nothing to verify" in p.stdout, p.stdout
+    j = json.loads(run_ekte("verify", "e3b0", "-w", tmp_path / "wd", "--json", check=0).stdout)
+    assert j["not_archived"] == [{"id": "e3b0c44298fc1c14", "state": "quarantined", "reason": "empty"}], j
+    # fresh35 F7: review show of it printed an empty type line and no reason
+    show = run_ekte("review", "show", "e3b0", "-w", tmp_path / "wd", "--lang", "de", check=0).stdout
+    assert "Quarantäne: Die Datei ist leer (null Bytes)." in show and "Dokumenttyp" not in show, show

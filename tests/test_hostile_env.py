@@ -337,7 +337,7 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
                  ("serve", "--port", str(_free_port()))):  # fresh32 F1: started and answered from the damaged file
         p = run_ekte(*args, "-w", wd, timeout=60)
         _clean(p, 75)
-        if args[0] == "review":  # fresh32 F8: in German, "Fehler: …", as a clerk's command's other refusals
+        if args[0] in ("review", "history"):  # fresh32 F8, fresh35 F2: in German, "Fehler: …", as a clerk's command's
             lines = [x for x in p.stderr.splitlines() if x.startswith(("Fehler:", "error:"))]
             assert len(lines) == 1 and lines[0].startswith(f"Fehler: {wd}: das Journal ist beschädigt ("), p.stderr
             assert lines[0].endswith("); ekte journal check ausführen, dann ekte journal rebuild."), p.stderr
@@ -350,7 +350,7 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
     # nothing there while status, export and ingest printed the error as JSON)
     for args in (("review", "list"), ("review", "show", doc), ("history", doc), ("verify",), ("stats",),
                  ("status",), ("export", "--all")):
-        p = run_ekte(*args, "--json", "-w", wd, *(("--lang", "en") if args[0] == "review" else ()))
+        p = run_ekte(*args, "--json", "-w", wd, *(("--lang", "en") if args[0] in ("review", "history", "stats") else ()))
         _clean(p, 75)
         _one_error_line(p, f"{wd}: the journal is damaged")
         error = json.loads(p.stdout)["error"]

@@ -44,6 +44,23 @@ def test_list_shows_whole_ids_titles_and_sources_on_a_narrow_terminal(wd):
     assert "Prüfkorb" in de and "Review queue" not in de
 
 
+def test_ekte_lang_is_read_as_a_locale_is_written(wd):
+    """fresh35 F13: EKTE_LANG=de_DE.UTF-8 (de-DE, DE) made the clerk's commands English, any unknown value did
+    silently.  Now the language part counts (any case); an unknown value: one warning line, then the default."""
+    base = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    for v in ("de_DE.UTF-8", "de-DE", "DE"):
+        p = run_ekte("review", "list", "-w", wd, env={**base, "EKTE_LANG": v}, check=0)
+        assert "Prüfkorb" in p.stdout and "Review queue" not in p.stdout and not p.stderr.strip(), (v, p.stderr)
+    assert "Review queue" in run_ekte("review", "list", "-w", wd, env={**base, "EKTE_LANG": "en_GB.UTF-8"}).stdout
+    for v in ("german", "fr"):
+        p = run_ekte("review", "list", "-w", wd, env={**base, "EKTE_LANG": v}, check=0)
+        assert "Prüfkorb" in p.stdout and p.stderr.strip().splitlines() == [
+            f"Warnung: EKTE_LANG='{v}' ist keine Sprache von ekte (de, en); es gilt die Voreinstellung (Deutsch, "
+            "Englisch bei englischem Locale)"], p.stderr
+    p = run_ekte("review", "list", "-w", wd, "--lang", "en-US", env={**base, "EKTE_LANG": "de"})
+    assert p.returncode == 0 and "Review queue" in p.stdout, p.stderr
+
+
 def test_accept_by_prefix_with_type_title_and_checked_values(wd):
     doc = queue_ids(wd)[0]
     bad = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Eingliederungshilfe",
@@ -140,6 +157,11 @@ def test_show_correct_defer_reject(wd):
     assert run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout.count('"corrections"') == 1
     c = json.loads(run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "ort=Musterstadt", "--json", check=0).stdout)
     assert c["id"] == doc and "ort" in c["corrections"]
+    # fresh35 F6: without --set it said "saved: –" (or repeated an earlier one as if saved now)
+    none = run_ekte("review", "correct", doc[:8], "-w", wd, "--lang", "de")
+    assert none.returncode == 2 and none.stderr.strip() == "Fehler: nichts zu speichern — --set FELD=WERT angeben"
+    again = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12346", "--lang", "de", check=0).stdout
+    assert "gespeichert: Postleitzahl." in again and "Ort" not in again, again
     d = run_ekte("review", "defer", doc[:8], "-w", wd, "--hours", "2", "--note", "Rückruf", "--lang", "de", check=0)
     assert re.search(rf"Dokument {doc} zurückgestellt bis \d\d\.\d\d\.\d{{4}} \d\d:\d\d\.", d.stdout)
     assert d.stdout.count("zurückgestellt") == 1
@@ -182,6 +204,58 @@ def test_saved_corrections_are_checked_against_the_type_accepted_as(wd):
     assert ok.returncode == 0, ok.stderr
     meta = json.loads(next((wd / "export" / "folder" / doc).glob("*.json")).read_text())
     assert meta["doctype"] == "sonstiges" and "nachname" not in meta["fields"], meta["fields"]
+
+
+def test_a_type_change_drops_the_fields_the_new_type_does_not_carry(tmp_path):
+    """fresh35 F5: a kfz_zulassung accepted as Bauantrag went to the DMS with FIN, plate, eVB, IBAN and date of
+    birth.  Decided: fields the new type does not carry are dropped at the type change (history: old → none),
+    fields both carry are kept; a value sent for one is still refused (above)."""
+    wd = tmp_path / "work"  # its own: the module's queue is taken by the tests before
+    make_workdir(wd, [p for p in born_pdfs() if p.name.startswith("kfz_zulassung")])
+    kfz = next(i for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
+               if i["doctype"] == "kfz_zulassung")["id"]
+    read = json.loads(run_ekte("review", "show", kfz, "-w", wd, "--json", check=0).stdout)["fields"]
+    assert {"fin", "kennzeichen", "nachname"} <= set(read), read
+    ok = run_ekte("review", "accept", kfz, "-w", wd, "-t", "Bauantrag", "--set", "gemarkung=Wiesenau", "--lang", "en")
+    assert ok.returncode == 0, ok.stderr
+    meta = json.loads(next((wd / "export" / "folder" / kfz).glob("*.json")).read_text())
+    gone = {"kennzeichen", "fin", "evb", "iban", "geburtsdatum"}
+    assert meta["doctype"] == "bauantrag" and not gone & set(meta["fields"]), meta["fields"]
+    assert meta["fields"]["gemarkung"]["value"] == "Wiesenau" and meta["fields"]["nachname"]["value"] == read["nachname"]["value"]
+    db = sqlite3.connect(wd / "journal.sqlite")
+    dropped = dict(db.execute("SELECT field, old FROM events WHERE doc_id=? AND event='field-dropped' AND new IS NULL",
+                              (kfz,)).fetchall())
+    assert {"fin", "kennzeichen"} <= set(dropped) <= gone and dropped["fin"] == read["fin"]["value"], dropped
+    hist = run_ekte("history", kfz, "-w", wd, "--lang", "de", check=0, env={"COLUMNS": "300"}).stdout
+    assert "Feld entfernt: der neue Dokumenttyp hat es nicht" in hist, hist
+    assert run_ekte("verify", kfz, "-w", wd, check=0).returncode == 0
+
+
+def test_ctrl_c_during_accept_says_what_became_of_the_document(wd):
+    """fresh35 F1: Ctrl-C during ``review accept`` ended with exit 130 and not a word, also when the document
+    had been accepted and exported.  Here the accept waits for a journal another process holds: Ctrl-C there
+    leaves it unchanged, and one German line says so."""
+    import signal
+    import time
+
+    doc = queue_ids(wd)[-1]
+    db = sqlite3.connect(wd / "journal.sqlite", isolation_level=None, timeout=10)
+    db.execute("BEGIN EXCLUSIVE")
+    try:
+        p = subprocess.Popen(ekte_cmd() + ["review", "accept", doc, "-w", str(wd)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             env={**os.environ, "EKTE_LANG": "de", "COLUMNS": "300"})
+        time.sleep(6)  # loaded, waiting for the journal
+        os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the process group
+        time.sleep(0.5)
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+    out, err = p.communicate(timeout=90)
+    assert p.returncode == 130 and err.strip().splitlines() == [
+        f"Fehler: abgebrochen (Strg-C): Dokument {doc} wurde nicht angenommen; nichts geändert, es wartet weiter "
+        "auf Prüfung"], (p.returncode, out, err)
+    assert state(wd, doc) == "review"
 
 
 def test_users_cli(tmp_path):
@@ -398,3 +472,49 @@ def test_correction_rate_is_of_the_documents_a_clerk_accepted(tmp_path):
     run_ekte("review", "accept", a, "-w", w, check=0)
     (c,) = corrections()
     assert (c["field"], c["corrected"], c["reviewed"], c["rate"]) == ("plz", 1, 1, 1.0)
+
+
+def _at_a_terminal(args: list[str], typed: list[str], env: dict) -> tuple[int, str]:
+    """*args* run with a pseudo-terminal as its controlling terminal; each of *typed* sent after a prompt ends
+    in ": "; returns (exit code, everything the terminal showed)."""
+    import fcntl
+    import pty
+    import select
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+
+    def ctty() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    p = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, preexec_fn=ctty, env=env)
+    os.close(slave)
+    shown, todo, deadline = b"", list(typed), time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if select.select([master], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if todo and shown.rstrip().endswith(b":"):
+                time.sleep(0.2)  # as a person types after the prompt
+                os.write(master, todo.pop(0).encode() + b"\n")
+    os.close(master)
+    return p.wait(30), shown.decode("utf-8", "replace")
+
+
+def test_users_add_at_a_terminal_asks_without_showing_the_password(tmp_path):
+    """fresh35 F9: at a terminal ``users add`` printed nothing and the typed password was echoed."""
+    w, env = tmp_path / "w", {**os.environ, "EKTE_LANG": "de"}
+    rc, shown = _at_a_terminal(ekte_cmd() + ["users", "add", "dora", "-w", str(w)], ["Dora-Geheim-99"] * 2, env)
+    assert rc == 0 and "Passwort für dora:" in shown and "Passwort wiederholen:" in shown, shown
+    assert "Dora-Geheim-99" not in shown and "Benutzer dora (clerk) gespeichert" in shown, shown
+    rc, shown = _at_a_terminal(ekte_cmd() + ["users", "add", "emil", "-w", str(w)], ["Emil-Geheim-99", "Emil-X"], env)
+    assert rc == 2 and "Die Passwörter stimmen nicht überein; der Benutzer wurde nicht angelegt." in shown, shown
+    names = [u["name"] for u in json.loads(run_ekte("users", "list", "-w", w, "--json", check=0).stdout)]
+    assert names == ["dora"], names

@@ -140,3 +140,19 @@ def test_marks_expire_without_activity(tmp_path):
     assert p.first_free(["d1", "d2"], "bernd") == "d1"
     p.opened("d1", "anna")
     assert p.first_free(["d1", "d2"], "bernd") == "d2" and p.first_free(["d1"], "bernd") == "d1"
+
+
+def test_a_document_that_left_the_queue_is_worked_on_by_nobody(st):
+    """fresh35 F8: a clerk opened a document and closed the browser; it was accepted; ``review show`` still said
+    "Wird gerade von … bearbeitet" (and --json open_by) of the exported document."""
+    import json
+
+    from helpers import run_ekte
+
+    doc = queue_ids(st["wd"])[-1]
+    login(st["url"], "anna").get(f"/review/{doc}")  # and never left the page
+    assert "anna" in run_ekte("review", "show", doc, "-w", st["wd"], "--lang", "de", check=0).stdout
+    run_ekte("review", "accept", doc, "-w", st["wd"], check=0)
+    show = run_ekte("review", "show", doc, "-w", st["wd"], "--lang", "de", check=0).stdout
+    assert "exportiert" in show and "bearbeitet" not in show, show
+    assert json.loads(run_ekte("review", "show", doc, "-w", st["wd"], "--json", check=0).stdout)["open_by"] == []

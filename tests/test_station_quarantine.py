@@ -113,15 +113,17 @@ def test_retry_on_a_full_disk_names_the_cause(st):
         got = _outcome(st, doc)
     finally:
         filler.unlink()
-    assert (got["outcome"], got["code"], got["exit_code"], got["state"]) == ("failed", "disk_full", 74,
+    # the retry's copy goes to the station's scratch in the working directory (fresh35 F12): on this full disk
+    # the retry fails before its ingest starts (no exit code), the cause named alike
+    assert (got["outcome"], got["code"], got["exit_code"], got["state"]) == ("failed", "disk_full", None,
                                                                               "quarantined"), got
     want = (f"Die erneute Verarbeitung von Dokument {doc} wurde abgebrochen: auf dem Speicher des Servers ist kein "
             "Platz mehr frei. Es bleibt in der Quarantäne")
     assert got["text"].startswith(want) and want in _page_text(admin)
     assert str(st["wd"]) not in got["text"]
-    assert _in(st, "quarantined").count(doc) == 1  # back in the list (the stopped run had left it "received")
+    assert _in(st, "quarantined").count(doc) == 1 and not list(live[0].glob("retry-*"))  # no copy left
     events = [e[0] for e in _rows(st, "SELECT event FROM events WHERE doc_id=? AND stage='quarantine'", doc)]
-    assert events[-3:] == ["retry", "requarantined", "retry-finished"]
+    assert events[-2:] == ["retry", "retry-finished"]
     adm = token(st["wd"], "chef", "quarantine")  # room again: the next retry goes through
     assert httpx.post(st["url"] + f"/api/v1/quarantine/{doc}/retry", headers=adm).status_code == 202
     assert _outcome(st, doc)["outcome"] == "review"
@@ -189,3 +191,30 @@ def test_a_retry_that_exports_closes_the_entry_and_a_rebuild_keeps_it_exported(t
     run_ekte("journal", "rebuild", "-w", copy, "--force", check=0)
     rebuilt = _rows({"wd": copy}, "SELECT state FROM documents WHERE id=?", doc)
     assert rebuilt in ([("archived",)], [("exported",)]), rebuilt
+
+
+def test_a_station_stopped_during_a_retry_records_its_end_and_leaves_no_copy(tmp_path, monkeypatch):
+    """fresh35 F12: ``ekte serve`` stopped while a retry ran left the copy of the original in /tmp/ekte-retry-*
+    (outside the working directory: no retention delete reaches it) and no ``retry-finished`` in the history.
+    Now the copy lives in the station's scratch inside the working directory, and the shutdown waits for the
+    retry's end to be recorded."""
+    outside = tmp_path / "systmp"  # the server's TMPDIR: nothing of the retry may land there
+    outside.mkdir()
+    monkeypatch.setenv("TMPDIR", str(outside))
+    wd = tmp_path / "work"
+    make_workdir(wd, [SAMPLES / "inbox" / "tierhaltung-006-pdf.pdf"])
+    doc = _rows({"wd": wd}, "SELECT id FROM documents")[0][0]
+    server, url = start_server(wd)
+    try:
+        r = httpx.post(url + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"},
+                       headers=token(wd, "anna", "review"))
+        assert r.json()["state"] == "quarantined"
+        assert httpx.post(url + f"/api/v1/quarantine/{doc}/retry",
+                          headers=token(wd, "chef", "quarantine")).status_code == 202
+        copies = list((wd / "tmp").rglob("tierhaltung-006-pdf.pdf"))  # the copy: inside the working directory
+    finally:
+        assert stop(server) == 0
+    assert copies and not list(outside.rglob("tierhaltung-006-pdf.pdf")), copies
+    assert not list((wd / "tmp").rglob("tierhaltung-006-pdf.pdf"))
+    events = _rows({"wd": wd}, "SELECT event, detail FROM events WHERE doc_id=? AND stage='quarantine'", doc)
+    assert [e[0] for e in events][-2:] == ["retry", "retry-finished"], events

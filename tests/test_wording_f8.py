@@ -52,3 +52,48 @@ def test_history_says_the_export_note_in_german_and_ingest_json_paths_are_absolu
     assert "not validated" not in text
     text = _flat(run_ekte("history", d["id"], "-w", tmp_path / "wd", "--lang", "en", env=wide, check=0).stdout)
     assert "xdomea: not validated (no schema_dir set)" in text, text
+
+
+def test_history_and_stats_refuse_in_the_clerks_language(tmp_path):
+    """fresh35 F2: ``history`` and ``stats`` refused in English where ``review show`` says it in German (an
+    unknown id, not an id, a damaged journal)."""
+    import shutil
+
+    from helpers import SAMPLES, run_ekte
+
+    wd = tmp_path / "wd"
+    run_ekte("ingest", SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", "-w", wd, check=0)
+    de = {"EKTE_LANG": "de"}
+    p = run_ekte("history", "ffff", "-w", wd, env=de)
+    assert p.returncode == 2 and p.stderr.strip() == "Fehler: Es gibt kein Dokument mit der Nummer ffff.", p.stderr
+    p = run_ekte("history", "zz", "-w", wd, env=de)
+    assert p.returncode == 2 and p.stderr.startswith("Fehler: „zz“ ist keine Dokumentnummer"), p.stderr
+    assert "error: no document with id ffff" in run_ekte("history", "ffff", "-w", wd, "--lang", "en").stderr
+    bad = tmp_path / "bad"
+    shutil.copytree(wd, bad)
+    with open(bad / "journal.sqlite", "r+b") as f:
+        f.seek(4096 * 3)
+        f.write(b"\xff" * 8192)
+    for cmd in (["stats"], ["history", "0000"]):
+        p = run_ekte(*cmd, "-w", bad, env=de)
+        assert p.returncode == 75 and p.stderr.startswith(f"Fehler: {bad}: das Journal ist beschädigt"), p.stderr
+
+
+def test_users_refusals_in_the_clerks_language(tmp_path):
+    """fresh35 F2: ``users remove`` of nobody and an unreadable --password-file refused in English, while
+    ``users add``'s own refusals are German."""
+    import subprocess
+
+    from helpers import ekte_cmd
+
+    wd = tmp_path / "wd"
+    subprocess.run(ekte_cmd() + ["users", "add", "anna", "-w", str(wd)], input="ein-langes-passwort\n", text=True,
+                   capture_output=True, check=True)
+    de = {"EKTE_LANG": "de"}
+    p = run_ekte("users", "remove", "niemand", "-w", wd, env=de)
+    assert p.returncode == 2 and p.stderr.strip() == "Fehler: Es gibt keinen Benutzer „niemand“.", p.stderr
+    assert run_ekte("users", "remove", "niemand", "-w", wd, env={"EKTE_LANG": "en"}).stderr.strip() == \
+        "error: no user 'niemand'"
+    p = run_ekte("users", "add", "erik", "--password-file", tmp_path / "nope.txt", "-w", wd, env=de)
+    assert p.returncode == 2 and p.stderr.startswith(f"Fehler: {tmp_path / 'nope.txt'} lässt sich nicht lesen: "), \
+        p.stderr

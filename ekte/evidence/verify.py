@@ -118,6 +118,8 @@ class VerifyResult:
     seconds: float
     checks: list[str]
     chain: dict[str, Any] = field(default_factory=dict)
+    #: ids asked for that were never archived (quarantined, …): id → (state, reason code); nothing to verify
+    not_archived: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def broken(self) -> list[DocResult]:
@@ -132,7 +134,8 @@ class VerifyResult:
         return {"version": 1, "documents": [d.to_dict() for d in self.broken],
                 "summary": {"documents": n, "ok": n - len(self.broken), "broken": len(self.broken),
                             "checks": self.checks, "seconds": round(self.seconds, 3), "audit_chain": self.chain,
-                            "documents_per_s": round(n / self.seconds, 1) if self.seconds else None}}
+                            "documents_per_s": round(n / self.seconds, 1) if self.seconds else None},
+                "not_archived": [{"id": i, "state": st, "reason": r} for i, (st, r) in self.not_archived.items()]}
 
 
 def check_files(c: Ctx) -> list[str]:
@@ -365,8 +368,9 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
     has_journal, rows = rows is not None, rows or {}
     folders = _archive_folders(workdir)
     place = lambda i: folders.get(i, Path(workdir) / "archive" / i[:2] / i)  # noqa: E731 - not the journal's path: the workdir may have moved
-    if ids:
-        todo = [(i[:16], place(i[:16])) for i in ids]
+    unarchived = _unarchived(workdir, [i for i in ids or [] if i[:16] not in rows and not place(i[:16]).is_dir()])
+    if ids:  # (fresh35 F3: a quarantined one was "BROKEN: the archive folder is missing")
+        todo = [(i[:16], place(i[:16])) for i in ids if i[:16] not in unarchived]
     else:  # every folder, and every document the journal holds as archived
         todo = sorted((i, place(i)) for i in set(rows) | set(folders))
     req = frozenset(require or ())
@@ -390,7 +394,21 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
     if chain and any(n == "audit-chain" for n, _f, _d in CHECKS):
         chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
-    return VerifyResult(results, time.monotonic() - t0, names, chain)
+    return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived)
+
+
+def _unarchived(workdir: Path, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Of *ids* (no archive folder, not archived by the journal), the ones the journal holds as never archived."""
+    path = Path(workdir) / "journal.sqlite"
+    if not ids or not path.is_file():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        rows = db.execute(f"SELECT id, state, error_code FROM documents WHERE id IN ({', '.join('?' * len(ids))}) "
+                          "AND state IN ('quarantined', 'received', 'released')", [i[:16] for i in ids]).fetchall()
+    finally:
+        db.close()
+    return {i: (st, code or "") for i, st, code in rows}
 
 
 def default_jobs() -> int:

@@ -196,7 +196,7 @@ def field_values(rows: Iterable[Any]) -> dict[str, str | None]:
 
 
 #: the events that set a field's value (old → new)
-FIELD_EVENTS = ("field-set", "field-corrected")
+FIELD_EVENTS = ("field-set", "field-corrected", "field-dropped")
 
 
 class AuditMixin:

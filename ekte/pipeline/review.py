@@ -29,13 +29,14 @@ from typing import Any
 from ekte import fsutil
 from ekte.errors import ConfigError
 from ekte.evidence.intact import require_intact
-from ekte.journal import ARCHIVED, REJECTED, REVIEW
+from ekte.journal import ARCHIVED, REJECTED, REVIEW, audit
 from ekte.journal.claims import doc_key
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline import delivery, steps
 from ekte.pipeline.manual import FieldInvalid, check_value
 from ekte.pipeline.queue import Conflict, history, metadata, resolve, review_item, utc_iso
 from ekte.stages import archive as archive_stage
+from ekte.stages.extract import not_carried_by
 
 #: how long an action waits for another process that works on the same document
 CLAIM_WAIT = 30.0
@@ -330,6 +331,9 @@ def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str]
             doc.fields.pop(k, None)
         events.append(("review", "field-corrected", detail(who.get(k, actor), field=k,
                                                            old=before.value if before else None, new=v)))
+    if old is None or new_type != old.doctype:  # a type change: the fields it does not carry are no value of it
+        for k in not_carried_by(session.profile, new_type, list(doc.fields)):
+            events.append(("review", "field-dropped", detail(actor, field=k, old=audit.as_text(doc.fields.pop(k).value))))
     for ev in events:
         doc.log(*ev)
     original = next(adir.glob("original.*"))

@@ -73,16 +73,16 @@ def create_app(station: Station) -> FastAPI:
 
 
 def _language(request: Request) -> str:
-    want = request.query_params.get("lang")
-    if want in i18n.LANGUAGES:
+    want = i18n.language_of(request.query_params.get("lang"))  # the command line's resolver: de-DE, EN …
+    if want:
         request.session["lang"] = want
         return want
     have = request.session.get("lang")
     if have in i18n.LANGUAGES:
         return have
     if request.url.path.startswith("/api/"):
-        accept = request.headers.get("accept-language", "").lower()
-        return "en" if accept.startswith("en") else i18n.DEFAULT
+        accept = request.headers.get("accept-language", "").split(",")[0]
+        return "en" if i18n.language_of(accept) == "en" else i18n.DEFAULT
     return i18n.DEFAULT
 
 

@@ -12,6 +12,8 @@ import gettext
 import io
 import logging
 import os
+import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,16 +52,35 @@ def gettext_for(lang: str) -> Any:
     return translations(lang).gettext
 
 
+def language_of(value: str | None) -> str | None:
+    """The language *value* names, as a locale is written: ``de``, ``DE``, ``de-DE``, ``de_DE.UTF-8`` → ``de``
+    (the part before ``_``/``-``/``.``/``@``, any case); None for one ekte does not speak.  Every reader of a
+    language setting asks it: ``--lang``, ``EKTE_LANG``, the locale, the station's ``?lang=``/Accept-Language."""
+    code = re.split(r"[_.@-]", (value or "").strip(), maxsplit=1)[0].lower()
+    return code if code in LANGUAGES else None
+
+
+_warned: set[str] = set()
+
+
 def cli_language(explicit: str | None = None) -> str:
     """The language of the clerk's commands (review, stats): ``--lang``, else
     ``EKTE_LANG``, else German — English when the locale asks for it
-    (``LC_ALL``/``LC_MESSAGES``/``LANG`` starting with ``en``); a server's
-    ``C``/``POSIX`` locale says nothing about its users, who are German."""
-    for v in (explicit, os.environ.get("EKTE_LANG")):
-        if v:
-            return v if v in LANGUAGES else "en"
+    (``LC_ALL``/``LC_MESSAGES``/``LANG`` naming ``en``); a server's
+    ``C``/``POSIX`` locale says nothing about its users, who are German.
+    An ``EKTE_LANG`` ekte does not speak: one warning line, then as if unset."""
+    if explicit:
+        return language_of(explicit) or DEFAULT
+    v = os.environ.get("EKTE_LANG") or ""
+    if v.strip():
+        if language_of(v):
+            return language_of(v) or DEFAULT
+        if v not in _warned:
+            _warned.add(v)
+            sys.stderr.write(f"Warnung: EKTE_LANG={v[:40]!r} ist keine Sprache von ekte (de, en); es gilt "
+                             "die Voreinstellung (Deutsch, Englisch bei englischem Locale)\n")
     loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    return "en" if loc.lower().startswith("en") else "de"
+    return "en" if language_of(loc) == "en" else DEFAULT
 
 
 def N_(msgid: str) -> str:

@@ -47,6 +47,7 @@ EVENT_NAMES = {
     ("review", "sample-check"): N_("sample check"), ("review", "correction-noted"): N_("correction noted"),
     ("quarantine", "retry"): N_("processed again"), ("quarantine", "retry-finished"): N_("processing again finished"),
     ("retention", "deleted"): N_("deleted after its retention period"),
+    ("review", "field-dropped"): N_("field removed: the new document type does not carry it"),
     ("review", "field-confirmed"): N_("field confirmed"), ("quarantine", "released"): N_("released from quarantine"),
     ("quarantine", "requarantined"): N_("back to quarantine"), ("archive", "sample-check"): N_("chosen for a sample check"),
     ("quarantine", "closed"): N_("quarantine entry closed (archived)"),

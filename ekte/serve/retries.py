@@ -1,6 +1,6 @@
 """The quarantine's "retry" at the station: ``ekte ingest --json`` of a
-copy of the original (outside the working directory, under its original
-name) in a subprocess; the journal's claims keep it exactly once.
+copy of the original (in the station's scratch folder inside the working
+directory, under its original name) in a subprocess; the journal's claims keep it exactly once.
 
 When the subprocess ends, its real outcome is worked out from its exit
 code, its JSON report and the document's state in the journal, and
@@ -21,7 +21,8 @@ state, reason code: no values, no paths).  The outcomes:
     it is put back into quarantine with the reason it had
     (``quarantine/requarantined``), unless another process claimed it;
 ``interrupted``
-    the run was ended (SIGTERM, the station shutting down)."""
+    the run was ended (SIGTERM, the station shutting down: it ends the
+    run and waits for its end to be recorded, :data:`SHUTDOWN_WAIT`)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ekte.errors import DocumentError, ExitCode
+from ekte.errors import DocumentError, ExitCode, environment_failure
 from ekte.model import now_iso
 from ekte.pipeline import queue as q
 from ekte.serve.i18n import STORAGE_CAUSES, N_
@@ -48,6 +49,7 @@ log = logging.getLogger("ekte.serve")
 #: exit codes of an ingest whose outcome is the document's state (4: not one document archived — it was quarantined)
 NORMAL = (ExitCode.OK, ExitCode.DOCUMENTS_NEED_ATTENTION, ExitCode.ALL_FAILED)
 KEEP = 50  # finished retries listed on the quarantine page (newest first)
+SHUTDOWN_WAIT = 30.0  # seconds the station's shutdown waits for a running retry's end to be recorded
 
 TEXTS = {
     "running": N_("Document {id} is being processed again …"),
@@ -106,21 +108,37 @@ def text(r: Retry, gettext: Any) -> str:
     return out
 
 
-def prepare(row: Any, entry: dict[str, Any]) -> Path:
+def prepare(row: Any, entry: dict[str, Any], scratch: Path) -> Path:
     """A copy of the quarantined original (a regular file only, never
-    through a link placed there) under its original name, outside the
-    working directory."""
-    tmp = Path(tempfile.mkdtemp(prefix="ekte-retry-"))
+    through a link placed there) under its original name, in a new folder
+    of the station's *scratch* (inside the working directory: removed when
+    the retry ends, and, should the station die first, by the next process
+    that opens the working directory, as every dead process's scratch)."""
     name = Path(str(entry["reason"].get("source") or entry["original"].name)).name
     name = name if name not in ("", ".", "..") else entry["original"].name
-    (tmp / "in").mkdir()
+    tmp = None
     try:
+        tmp = Path(tempfile.mkdtemp(prefix="retry-", dir=scratch))
+        (tmp / "in").mkdir()
         with os.fdopen(open_regular(entry["original"]), "rb") as src, open(tmp / "in" / name, "xb") as dst:
             shutil.copyfileobj(src, dst)
     except DocumentError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True) if tmp else None
         raise q.Conflict(f"document {row['id']}: {e.message}") from None
+    except OSError as e:  # no room for the copy (a full disk): the retry fails at once, the cause named
+        shutil.rmtree(tmp, ignore_errors=True) if tmp else None
+        raise environment_failure(e) or e from None
     return tmp / "in" / name
+
+
+def failed(station: Any, doc_id: str, actor: str, e: Any) -> Retry:
+    """A retry that could not start (:func:`prepare` met a full disk): failed at once, recorded."""
+    r = Retry(doc_id, actor, now_iso(), outcome="failed", code=e.code, state="quarantined", finished=now_iso())
+    with station.acting() as p:
+        p.j.event(doc_id, "quarantine", "retry-finished", {"exit": None, "outcome": r.outcome, "state": r.state,
+                                                            "code": r.code})
+    r.done.set()
+    return r
 
 
 def start(station: Any, doc_id: str, copy: Path, actor: str) -> Retry:

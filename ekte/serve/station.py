@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from ekte import fsutil
-from ekte.errors import ConfigError
+from ekte.errors import ConfigError, EnvironmentFailure
 from ekte.journal import JOURNAL_FILE, QUARANTINED, Journal
 from ekte.pipeline import Pipeline
 from ekte.pipeline import queue as q
@@ -62,9 +63,14 @@ class Station:
         return self
 
     def close(self) -> None:
-        for r in self.retries.values():
-            if r.running and r.proc is not None:
-                r.proc.terminate()
+        from ekte.serve.retries import SHUTDOWN_WAIT
+
+        running = [r for r in list(self.retries.values()) if r.running and r.proc is not None]
+        for r in running:
+            r.proc.terminate()
+        deadline = time.monotonic() + SHUTDOWN_WAIT
+        for r in running:  # its end recorded (retry-finished: interrupted) and its scratch copy removed
+            r.done.wait(max(0.0, deadline - time.monotonic()))
         if self.intake is not None:
             self.intake.stop()
         self.pipeline.close()
@@ -107,10 +113,14 @@ class Station:
             raise q.Conflict(f"document {row['id']}: the quarantine holds no original to process again")
         if row["id"] in self.retries and self.retries[row["id"]].running:
             raise q.Conflict(f"document {row['id']} is being processed again already")
-        copy = retries.prepare(row, entry)
+        try:
+            copy, cause = retries.prepare(row, entry, self.pipeline.scratch), None
+        except EnvironmentFailure as e:  # no room for the copy in the working directory: failed at once
+            copy, cause = None, e
         with self.acting() as p:
             p.j.event(row["id"], "quarantine", "retry", detail(actor))
-        self.retries[row["id"]] = retries.start(self, row["id"], copy, actor)
+        self.retries[row["id"]] = retries.start(self, row["id"], copy, actor) if copy else \
+            retries.failed(self, row["id"], actor, cause)
         for old in sorted((r for r in self.retries.values() if not r.running), key=lambda r: r.started)[:-retries.KEEP]:
             self.retries.pop(old.doc_id, None)
         return row["id"]

@@ -24,7 +24,7 @@ import datetime as dt
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
 
 from ekte import patterns as bounded  # the profile's patterns in bounded time
 from ekte.model import Field
@@ -238,6 +238,17 @@ def facts_of(doc: "Document", profile: "Profile") -> Facts:
     # applicant's own section (a club's chair's, a co-owner's is no value of the application)
     unneeded = set(_CORE) - set(own.fields) if own is not None and "nachname" in own.fields else set()
     return Facts(frozenset(foreign), intake_day(doc), frozenset(unneeded))
+
+
+def not_carried_by(profile: "Profile", doctype: str | None, names: Iterable[str]) -> list[str]:
+    """Of *names*, the fields *doctype* does not carry: ones another type of the profile defines and it does
+    not (as :func:`facts_of` counts them; a field no type defines — telephone, intake date — any may carry, and
+    a type without a field list carries all).  A clerk's type change drops these (:mod:`ekte.pipeline.review`)."""
+    own = profile.doctypes.get(doctype or "")
+    if own is None or not own.fields:
+        return []
+    typed = {f for t in profile.doctypes.values() for f in t.fields}
+    return [n for n in names if n in typed and n not in own.fields and n != "aktenzeichen"]
 
 
 #: a person's fields a type carries or not (telephone and e-mail: any type may ask them)
