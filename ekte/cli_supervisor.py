@@ -60,8 +60,12 @@ def _asked(name: str, _: Any) -> str:
     """The password typed at a terminal: asked for, not shown, typed twice (fresh35 F9)."""
     import getpass
 
-    first = getpass.getpass(_("Password for {name}: ").format(name=name[:64]))
-    if getpass.getpass(_("The password again: ")) != first:
+    try:
+        first = getpass.getpass(_("Password for {name}: ").format(name=name[:64]))
+        again = getpass.getpass(_("The password again: "))
+    except EOFError:  # Ctrl-D at the prompt (review38 R4: was an internal error)
+        _fail(ExitCode.USAGE, _("No password entered; the user was not added."), _tr(None)[1])
+    if again != first:
         _fail(ExitCode.USAGE, _("The passwords differ; the user was not added."), _tr(None)[1])
     return first
 

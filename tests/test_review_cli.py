@@ -59,6 +59,9 @@ def test_ekte_lang_is_read_as_a_locale_is_written(wd):
             "Englisch bei englischem Locale)"], p.stderr
     p = run_ekte("review", "list", "-w", wd, "--lang", "en-US", env={**base, "EKTE_LANG": "de"})
     assert p.returncode == 0 and "Review queue" in p.stdout, p.stderr
+    from ekte.serve.i18n import language_of  # the station's API reads Accept-Language with it (review38 R5)
+
+    assert [language_of(v) for v in ("en;q=0.9", "de, en;q=0.5", " en-GB ", "fr;q=1")] == ["en", "de", "en", None]
 
 
 def test_accept_by_prefix_with_type_title_and_checked_values(wd):
@@ -228,6 +231,23 @@ def test_a_type_change_drops_the_fields_the_new_type_does_not_carry(tmp_path):
     assert {"fin", "kennzeichen"} <= set(dropped) <= gone and dropped["fin"] == read["fin"]["value"], dropped
     hist = run_ekte("history", kfz, "-w", wd, "--lang", "de", check=0, env={"COLUMNS": "300"}).stdout
     assert "Feld entfernt: der neue Dokumenttyp hat es nicht" in hist, hist
+    assert run_ekte("verify", kfz, "-w", wd, check=0).returncode == 0
+
+
+def test_a_type_change_to_the_catch_all_keeps_the_sender(tmp_path):
+    """review38 R1: "Sonstiger Posteingang" names no person; a kfz re-typed to it lost the sender's name and
+    address, where a letter filed as it at intake keeps them.  The things the kfz type alone carries go."""
+    wd = tmp_path / "work"
+    make_workdir(wd, [p for p in born_pdfs() if p.name.startswith("kfz_zulassung")])
+    kfz = next(i for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
+               if i["doctype"] == "kfz_zulassung")["id"]
+    read = json.loads(run_ekte("review", "show", kfz, "-w", wd, "--json", check=0).stdout)["fields"]
+    ok = run_ekte("review", "accept", kfz, "-w", wd, "-t", "sonstiges", "--lang", "en")
+    assert ok.returncode == 0, ok.stderr
+    meta = json.loads(next((wd / "export" / "folder" / kfz).glob("*.json")).read_text())
+    assert meta["doctype"] == "sonstiges" and not {"kennzeichen", "fin", "iban"} & set(meta["fields"]), meta["fields"]
+    kept = {f for f in ("vorname", "nachname", "strasse", "plz", "ort") if f in read}
+    assert kept and all(meta["fields"][f]["value"] == read[f]["value"] for f in kept), meta["fields"]
     assert run_ekte("verify", kfz, "-w", wd, check=0).returncode == 0
 
 
@@ -503,7 +523,8 @@ def _at_a_terminal(args: list[str], typed: list[str], env: dict) -> tuple[int, s
             shown += chunk
             if todo and shown.rstrip().endswith(b":"):
                 time.sleep(0.2)  # as a person types after the prompt
-                os.write(master, todo.pop(0).encode() + b"\n")
+                t = todo.pop(0)
+                os.write(master, t.encode() + (b"" if t == "\x04" else b"\n"))  # (Ctrl-D: end of input, alone)
     os.close(master)
     return p.wait(30), shown.decode("utf-8", "replace")
 
@@ -516,5 +537,7 @@ def test_users_add_at_a_terminal_asks_without_showing_the_password(tmp_path):
     assert "Dora-Geheim-99" not in shown and "Benutzer dora (clerk) gespeichert" in shown, shown
     rc, shown = _at_a_terminal(ekte_cmd() + ["users", "add", "emil", "-w", str(w)], ["Emil-Geheim-99", "Emil-X"], env)
     assert rc == 2 and "Die Passwörter stimmen nicht überein; der Benutzer wurde nicht angelegt." in shown, shown
+    rc, shown = _at_a_terminal(ekte_cmd() + ["users", "add", "fritz", "-w", str(w)], ["\x04"], env)  # review38 R4
+    assert rc == 2 and "Kein Passwort eingegeben; der Benutzer wurde nicht angelegt." in shown, shown
     names = [u["name"] for u in json.loads(run_ekte("users", "list", "-w", w, "--json", check=0).stdout)]
     assert names == ["dora"], names

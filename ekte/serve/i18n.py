@@ -56,7 +56,7 @@ def language_of(value: str | None) -> str | None:
     """The language *value* names, as a locale is written: ``de``, ``DE``, ``de-DE``, ``de_DE.UTF-8`` → ``de``
     (the part before ``_``/``-``/``.``/``@``, any case); None for one ekte does not speak.  Every reader of a
     language setting asks it: ``--lang``, ``EKTE_LANG``, the locale, the station's ``?lang=``/Accept-Language."""
-    code = re.split(r"[_.@-]", (value or "").strip(), maxsplit=1)[0].lower()
+    code = re.split(r"[_.@;,\s-]", (value or "").strip(), maxsplit=1)[0].lower()  # (Accept-Language: "en;q=0.9")
     return code if code in LANGUAGES else None
 
 

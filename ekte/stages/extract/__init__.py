@@ -241,14 +241,19 @@ def facts_of(doc: "Document", profile: "Profile") -> Facts:
 
 
 def not_carried_by(profile: "Profile", doctype: str | None, names: Iterable[str]) -> list[str]:
-    """Of *names*, the fields *doctype* does not carry: ones another type of the profile defines and it does
-    not (as :func:`facts_of` counts them; a field no type defines — telephone, intake date — any may carry, and
-    a type without a field list carries all).  A clerk's type change drops these (:mod:`ekte.pipeline.review`)."""
+    """Of *names*, the fields *doctype* does not carry, counted as :func:`facts_of` counts them at intake: a
+    field about things another type defines and it does not (a FIN on a building permit), and — only when the
+    type names a person itself — the person's core fields it does not ask (a date of birth); a type that names
+    nobody ("Sonstiger Posteingang") keeps its sender's name and address, as a letter filed as it at intake
+    does (review38 R1).  A field no type defines (telephone, intake date) any may carry, a type without a field
+    list carries all.  A clerk's type change drops these (:mod:`ekte.pipeline.review`)."""
     own = profile.doctypes.get(doctype or "")
     if own is None or not own.fields:
         return []
-    typed = {f for t in profile.doctypes.values() for f in t.fields}
-    return [n for n in names if n in typed and n not in own.fields and n != "aktenzeichen"]
+    drop = {f for t in profile.doctypes.values() for f in t.fields} - set(PERSON_FIELDS) - set(own.fields)
+    if "nachname" in own.fields:
+        drop |= set(_CORE) - set(own.fields)
+    return [n for n in names if n in drop and n != "aktenzeichen"]
 
 
 #: a person's fields a type carries or not (telephone and e-mail: any type may ask them)
