@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -541,3 +542,42 @@ def test_users_add_at_a_terminal_asks_without_showing_the_password(tmp_path):
     assert rc == 2 and "Kein Passwort eingegeben; der Benutzer wurde nicht angelegt." in shown, shown
     names = [u["name"] for u in json.loads(run_ekte("users", "list", "-w", w, "--json", check=0).stdout)]
     assert names == ["dora"], names
+
+
+_CTRL_C_IN_THE_RECORD = r'''
+import json, os, signal, sqlite3, sys
+from pathlib import Path
+from ekte import api
+from ekte.journal import Journal
+
+wd, doc = Path(sys.argv[1]), sys.argv[2]
+real = Journal.set_state
+def set_state(self, *a, **kw):  # Ctrl-C the moment the accept records its rewritten folder
+    if kw.get("state", a[1] if len(a) > 1 else None) != "review":
+        os.kill(os.getpid(), signal.SIGINT)
+    return real(self, *a, **kw)
+Journal.set_state = set_state
+try:
+    api.review_accept(doc, doctype="sonstiges", workdir=wd)
+except KeyboardInterrupt:
+    pass
+db = sqlite3.connect(wd / "journal.sqlite")
+state = db.execute("SELECT state FROM documents WHERE id=?", (doc,)).fetchone()[0]
+meta = json.loads(next((wd / "archive").glob(f"*/{doc}/metadata.json")).read_text())
+print(json.dumps({"state": state, "doctype": meta["doctype"]}))
+'''
+
+
+def test_ctrl_c_between_the_folder_and_its_record_leaves_them_in_step(tmp_path):
+    """review38 R2: the accept rewrote the archive folder (new type, fields dropped), then waited for the
+    journal; a Ctrl-C there left the journal at "review" with metadata.json already of the new type — a
+    re-accept then saw no type change.  The two are done with the signal held (ekte.stopsignal.held)."""
+    wd = tmp_path / "work"
+    make_workdir(wd, [p for p in born_pdfs() if p.name.startswith("kfz_zulassung")])
+    kfz = next(i for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
+               if i["doctype"] == "kfz_zulassung")["id"]
+    p = subprocess.run([sys.executable, "-c", _CTRL_C_IN_THE_RECORD, str(wd), kfz], capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    got = json.loads(p.stdout.strip().splitlines()[-1])
+    assert got["doctype"] == "sonstiges" and got["state"] != "review", got  # recorded as well as written

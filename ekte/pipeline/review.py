@@ -337,7 +337,10 @@ def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str]
     for ev in events:
         doc.log(*ev)
     original = next(adir.glob("original.*"))
-    adir = steps.archive(session, doc, original, adir / archive_stage.ARCHIVE_PDF, processors=False, events=events)
+    from ekte import stopsignal
+
+    with stopsignal.held():  # the folder rewritten and the journal's record: both or neither on Ctrl-C (review38 R2)
+        adir = steps.archive(session, doc, original, adir / archive_stage.ARCHIVE_PDF, processors=False, events=events)
     return doc, adir
 
 
