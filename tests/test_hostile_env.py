@@ -316,10 +316,12 @@ def test_status_and_stats_notice_a_damaged_journal(tmp_path, pdfs):
     wd = tmp_path / "wd"
     _clean(run_ekte("ingest", _inbox(tmp_path, pdfs, 2), "-w", wd), 0)
     _damage_station_table(wd)  # a table neither status nor stats reads
-    for args in (("status",), ("stats",)):
+    for args, head, said in ((("status",), "error:", "the journal is damaged"),  # the IT colleague's check
+                             (("stats",), "Fehler:", "das Journal ist beschädigt")):  # the supervisor's (fresh35 F2)
         p = run_ekte(*args, "-w", wd)
         _clean(p, 75)
-        _one_error_line(p, "the journal is damaged")
+        lines = [x for x in p.stderr.splitlines() if x.startswith(head)]
+        assert len(lines) == 1 and said in lines[0], p.stderr[-2000:]
 
 
 def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):

@@ -36,7 +36,6 @@ from ekte.pipeline import delivery, steps
 from ekte.pipeline.manual import FieldInvalid, check_value
 from ekte.pipeline.queue import Conflict, history, metadata, resolve, review_item, utc_iso
 from ekte.stages import archive as archive_stage
-from ekte.stages.extract import not_carried_by
 
 #: how long an action waits for another process that works on the same document
 CLAIM_WAIT = 30.0
@@ -332,6 +331,8 @@ def _accept(session: Any, row: Any, new_type: str | None, values: dict[str, str]
         events.append(("review", "field-corrected", detail(who.get(k, actor), field=k,
                                                            old=before.value if before else None, new=v)))
     if old is None or new_type != old.doctype:  # a type change: the fields it does not carry are no value of it
+        from ekte.stages.extract import not_carried_by  # (here: the coordinator imports extraction late, issue 12)
+
         for k in not_carried_by(session.profile, new_type, list(doc.fields)):
             events.append(("review", "field-dropped", detail(actor, field=k, old=audit.as_text(doc.fields.pop(k).value))))
     for ev in events:
