@@ -116,7 +116,6 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
             if str(e) != f"no user '{name}'":
                 raise
             _fail(ExitCode.USAGE, _("no user '{name}'").format(name=name[:64]), _tr(None)[1])  # (fresh35 F2)
-    _ = _tr(None)[0]
     out.print(_("user {name} removed (with their API tokens; their sessions end at the next click)").format(name=name),
               highlight=False, markup=False)
 

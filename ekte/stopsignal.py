@@ -140,14 +140,6 @@ def held() -> Iterator[None]:
             arm()  # raises Interrupted
 
 
-def _held_call(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def call(*args: Any, **kwargs: Any) -> Any:
-        with held():
-            return fn(*args, **kwargs)
-    return call
-
-
 def hold_during_native_imports() -> None:
     """Every C extension module from now on initialises under :func:`held`.
     Called by the command line (``cli_errors.sigint_now``), for the rest of
@@ -156,6 +148,7 @@ def hold_during_native_imports() -> None:
     from importlib.machinery import ExtensionFileLoader
 
     if not getattr(ExtensionFileLoader, "_ekte_held", False):
-        ExtensionFileLoader.create_module = _held_call(ExtensionFileLoader.create_module)  # type: ignore[method-assign]
-        ExtensionFileLoader.exec_module = _held_call(ExtensionFileLoader.exec_module)  # type: ignore[method-assign]
+        # (a contextmanager is a decorator too: a new held() for every call)
+        ExtensionFileLoader.create_module = held()(ExtensionFileLoader.create_module)  # type: ignore[method-assign]
+        ExtensionFileLoader.exec_module = held()(ExtensionFileLoader.exec_module)  # type: ignore[method-assign]
         ExtensionFileLoader._ekte_held = True  # type: ignore[attr-defined]

@@ -81,7 +81,7 @@ def _language(request: Request) -> str:
     if have in i18n.LANGUAGES:
         return have
     if request.url.path.startswith("/api/"):
-        accept = request.headers.get("accept-language", "").split(",")[0]
+        accept = request.headers.get("accept-language", "")  # its first language (language_of stops at , or ;)
         return "en" if i18n.language_of(accept) == "en" else i18n.DEFAULT
     return i18n.DEFAULT
 

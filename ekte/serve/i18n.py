@@ -73,8 +73,8 @@ def cli_language(explicit: str | None = None) -> str:
         return language_of(explicit) or DEFAULT
     v = os.environ.get("EKTE_LANG") or ""
     if v.strip():
-        if language_of(v):
-            return language_of(v) or DEFAULT
+        if lang := language_of(v):
+            return lang
         if v not in _warned:
             _warned.add(v)
             sys.stderr.write(f"Warnung: EKTE_LANG={v[:40]!r} ist keine Sprache von ekte (de, en); es gilt "

@@ -173,12 +173,17 @@ def _theirs_by_label(cs: list[Cand], own: list[str]) -> None:
     for c in cs:
         if c.source in ("right", "below") or (c.role is not None and c.source != "header"):
             continue
-        v = vnorm(c.value)
-        theirs = [role for w, rank, role in labelled if w == v and rank >= 8]
-        if theirs and not any(w == v and rank < 8 for w, rank, _ in labelled):
-            c.role = theirs[0]
+        if (theirs := _others(vnorm(c.value), labelled, mine_below=8)) is not None:
+            c.role = theirs
     if cs and cs[0].field in CONTACT_FIELDS:
         _contact_of_others(cs, own)
+
+
+def _others(v: str, given: list[tuple[str, int, str | None]], mine_below: int) -> str | None:
+    """The role of someone else (rank ≥ 8: never None) that *given* ((value, rank, role) of candidates) gives
+    the value *v* — None when none does, or when one ranked below *mine_below* (the person's) gives it too."""
+    theirs = [role for w, rank, role in given if w == v and rank >= 8]
+    return theirs[0] if theirs and not any(w == v and rank < mine_below for w, rank, _ in given) else None
 
 
 def _contact_of_others(cs: list[Cand], own: list[str]) -> None:
@@ -186,13 +191,9 @@ def _contact_of_others(cs: list[Cand], own: list[str]) -> None:
     number or address, as someone else's -- under their label or section, in the head or signature block of a
     writer who writes for another person (a carer's) -- is theirs, unless the document's person has it too."""
     ranked = [(vnorm(c.value), role_rank(c, own), c.role) for c in cs]
-    for c in cs:
-        if role_rank(c, own) != 5:
-            continue
-        v = vnorm(c.value)
-        theirs = [role for w, rank, role in ranked if w == v and rank >= 8]
-        if theirs and not any(w == v and rank < 5 for w, rank, _ in ranked):
-            c.role = theirs[0]
+    for c, (v, rank, _role) in zip(cs, ranked):
+        if rank == 5 and (theirs := _others(v, ranked, mine_below=5)) is not None:
+            c.role = theirs
 
 
 #: fields never taken from someone else's section or label, not even below the sure bar
