@@ -354,3 +354,37 @@ def test_deleted_event_of_a_document_sharing_its_head(tmp_path):
     assert summary["rewritten"] == [{"after": 18, "up_to": 35}], summary
     named = {r.id for r in results if r.problems}
     assert named == {"A", "B"}, [(r.id, r.problems) for r in results]
+
+
+
+def test_deleted_export_event_of_a_document_archived_before_the_span(tmp_path):
+    """CI's order (stop 32): a worker writes metadata.json before the
+    coordinator records the document's events, so A's own head (2) vouches
+    for none of them; B's head (18) agrees, C's (35) differs.  A's export
+    event (19), its only event between 18 and 35, is deleted and the links
+    recomputed: A is named by its export that the journal's ``exports``
+    records but no event accounts for (B too: its events there are not
+    vouched for; C is not).  D, exported with its event, and E, archived
+    without an export, are not named."""
+    from ekte.evidence.anchor import localize
+    from ekte.evidence.verify import DocResult
+
+    db = sqlite3.connect(tmp_path / "journal.sqlite")
+    db.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, doc_id TEXT, stage TEXT, event TEXT, detail TEXT)")
+    db.execute("CREATE TABLE exports (doc_id TEXT, connector TEXT, location TEXT, time TEXT)")
+    rows = [(1, "D", "archive", "archived", None), (2, "D", "export", "exported", "folder x"),
+            (3, "E", "archive", "archived", None)]
+    rows += [(s, "A", "extract", "field-set", None) for s in range(4, 17)] + [(17, "A", "archive", "archived", None)]
+    rows += [(18, "C", "intake", "received", None)] + [(s, "B", "extract", "field-set", None) for s in range(20, 34)]
+    rows += [(34, "B", "archive", "archived", None), (35, "B", "export", "exported", "folder")]
+    db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", rows)  # 19, A's export event, is gone
+    db.executemany("INSERT INTO exports VALUES (?, 'folder', '', '')", [("A",), ("B",), ("D",)])
+    db.commit()
+    db.close()
+    results = [DocResult(d, d, anchor={"state": "compared", "seq": seq, "same": same, "own": True})
+               for d, seq, same in (("D", 0, True), ("E", 2, True), ("A", 2, True), ("B", 18, True),
+                                    ("C", 35, False))]
+    summary = localize(results, tmp_path, None)
+    assert summary["rewritten"] == [{"after": 18, "up_to": 35}], summary
+    named = {r.id for r in results if r.problems}
+    assert named == {"A", "B"}, [(r.id, r.problems) for r in results]

@@ -23,8 +23,8 @@ the journal: the document's own events differ → the document is named;
 the chain at event N differs → the rewrite lies between the newest head
 that still agrees and N, and each document with events there that no
 agreeing head of its own vouches for is named, as is each whose own head
-lies in that span — an event of its deleted there leaves no trace of it
-among the events left (:func:`localize`).
+lies in that span or whose recorded export has lost its event — an event
+deleted there leaves no trace among the events left (:func:`localize`).
 
 **Without a seal** the head is recorded all the same.  It catches a
 rewrite that leaves ``metadata.json`` alone: every ``metadata.json``
@@ -125,14 +125,28 @@ def compare(db: sqlite3.Connection, doc_id: str, a: dict[str, Any]) -> tuple[dic
     return {"state": "compared", "seq": seq, "same": same, "own": own}, out
 
 
+_EXPORT_LOST = """SELECT DISTINCT x.doc_id FROM exports x
+  WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.doc_id = x.doc_id AND e.stage = 'export'
+                    AND e.event IN ('exported', 'already-exported')
+                    AND (e.detail = x.connector OR substr(e.detail, 1, length(x.connector) + 1) = x.connector || ' '))
+    AND EXISTS (SELECT 1 FROM events a WHERE a.doc_id = x.doc_id AND a.stage = 'archive' AND a.event = 'archived'
+                AND a.seq < ?)
+    AND NOT EXISTS (SELECT 1 FROM events r WHERE r.doc_id = x.doc_id AND r.stage = 'journal' AND r.event = 'rebuilt')"""
+
+
 def _suspects(db: sqlite3.Connection, lo: int, hi: int, proven: dict[str, int]) -> list[str]:
-    """The documents with events in (lo, hi] that no agreeing head of their
-    own vouches for up to hi — and those whose own head lies in [lo, hi):
-    they were under way at lo, and an event of theirs deleted in the gap
-    leaves none of theirs behind in it (two documents can record the same
-    head when their metadata.json are written at once)."""
+    """The documents, not vouched for up to hi by an agreeing head of their
+    own, that the rewrite in (lo, hi] can have touched: those with events
+    there; those whose own head lies in [lo, hi) (under way at lo); and
+    those with an export the journal's ``exports`` (written in the export
+    event's transaction) records but no export event for, archived before
+    hi — a document's metadata.json is written before its events are
+    recorded, so its own head vouches for none of them, and its deleted
+    export event may have been its only event in the gap."""
     docs = [r[0] for r in db.execute("SELECT DISTINCT doc_id FROM events WHERE seq>? AND seq<=?", (lo, hi))]
     docs += [d for d, seq in proven.items() if lo <= seq < hi]
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exports'").fetchone():
+        docs += [r[0] for r in db.execute(_EXPORT_LOST, (hi,))]
     return sorted({"journal" if d in ("", "-") else d for d in docs if proven.get(d, -1) < hi})
 
 
