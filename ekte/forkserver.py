@@ -40,9 +40,9 @@ PRELOAD = ["ekte.forkquiet", "ekte.pipeline.workers", "pikepdf", "pikepdf.pdfa",
 #: what the coordinator itself imports only when it settles the first result: pikepdf, for the XMP
 #: of a copy whose properties changed after the worker — not its PDF/A module (the validator, jsonschema,
 #: fontTools: ≈ 0.2 s CPU), which a trusted copy does without (``archive.pdfa_save_kwargs``, issue 12) —
-#: and extraction's review reasons (≈ 50 ms CPU); imported in a thread while the first worker's start waits
-#: for the fork server's preload (:func:`import_late`)
-COORDINATOR_LATE = ("pikepdf", "ekte.stages.extract")
+#: and the review reasons (``ekte.stages.reasons``: not extraction, ≈ 75 ms CPU the coordinator does not need);
+#: imported in a thread while the first worker's start waits for the fork server's preload (:func:`import_late`)
+COORDINATOR_LATE = ("pikepdf", "ekte.stages.reasons")
 #: the signal that asks a lazy fork server for its OCR warm-up (ekte.warm installs the handler)
 WARM_SIGNAL = signal.SIGUSR1
 #: environment of the fork server: load OCR's part only when signalled; the file naming the language

@@ -293,7 +293,7 @@ class Session:
         if not doc.type_sure(self.profile.classify.threshold):
             doc.extra["review_fields"] = [doc.extra["deleted_before"]["reason"]] if deleted_before else []
             return True
-        from ekte.stages.extract import review_reasons  # (the first result's: not before the first task, issue 12)
+        from ekte.stages.reasons import review_reasons  # (not extraction: issue 12)
 
         doc.extra["review_fields"] = review_reasons(doc, self.profile)
         if deleted_before:  # the first reason the clerk reads

@@ -151,10 +151,10 @@ def _working_copy(task: WorkTask, scratch: Path) -> Path:
     return orig
 
 
-def _long_scan(task: WorkTask, params: Any, work: Path) -> int:
+def _long_scan(task: WorkTask, params: Any, work: Path, n_pages: int) -> int:
     """The pages of *work* when it is a scan longer than ``task.split_pages``
-    to be archived as PDF/A (else 0)."""
-    if task.mode != ARCHIVE or not task.split_pages or params.output_type != "pdfa-2":
+    to be archived as PDF/A (else 0); not read when its *n_pages* are fewer (issue 12)."""
+    if task.mode != ARCHIVE or not task.split_pages or params.output_type != "pdfa-2" or n_pages <= task.split_pages:
         return 0
     n = pages.scan_pages(work, params.min_page_chars)
     return n if n > task.split_pages else 0
@@ -204,21 +204,21 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path,
     work = scratch / "work.pdf"
     cleaned = sanitize.Cleaned()
     if doc.media_type == intake.PDF:
-        _n, notes = intake.open_pdf_checked(orig, work, params.max_image_mpixels)
+        n_pages, notes = intake.open_pdf_checked(orig, work, params.max_image_mpixels)
         if task.mode != ANALYZE:  # no active content before any PDF/A route (a new file: work may be orig)
             cleaned = sanitize.clean(work, scratch / "clean.pdf")
             work = scratch / "clean.pdf" if cleaned else work
     elif doc.media_type in office.TYPES:
         notes = office.convert_document(doc, orig, work, ctx.profile.intake.office, scratch)
-        _n, more = intake.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels)
+        n_pages, more = intake.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels)
         work = scratch / "checked.pdf"
         notes += more
         if task.mode != ANALYZE:  # LibreOffice keeps links (URI actions) and embedded objects: out as well
             cleaned = sanitize.clean(work, scratch / "clean.pdf")
             work = scratch / "clean.pdf" if cleaned else work
     else:
-        _n, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
-    n = _long_scan(task, params, work)
+        n_pages, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
+    n = _long_scan(task, params, work, n_pages)
     if n:  # OCRed in page ranges by any worker (ekte.pipeline.split); what is known now travels with it
         form = intake.read_form_fields(work) if doc.media_type == intake.PDF else None
         doc.extra["split"] = {"notes": notes, "cleaned": cleaned, "form_fields": form}

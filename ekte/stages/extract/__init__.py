@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Protocol
 from ekte import patterns as bounded  # the profile's patterns in bounded time
 from ekte.model import Field
 from ekte.stages.extract.candidates import PERSON_FIELDS, Cand, layout_candidates
-from ekte.stages.extract.checks import Facts, capped, impossible_date
+from ekte.stages.extract.checks import Facts, capped
 from ekte.stages.extract.filenumber import file_numbers_only
 from ekte.stages.extract.overlays import without_overlays
 from ekte.stages.extract.spelling import town_case
@@ -38,6 +38,8 @@ from ekte.stages.extract.lexicon import lexicon, norm
 from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
 from ekte.stages.extract.prose import prose_candidates, quoted_at, signs_for_others, writer_part
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
+# (kept apart: the coordinator needs them without extraction, issue 12)
+from ekte.stages.reasons import TRUSTED, impossible_date, intake_day, review_reasons  # noqa: F401
 from ekte.stages.extract.values import (  # noqa: F401 - the parsers are part of this module's interface
     VALIDATORS, Parsed, clean, find_dates, fix_digits, parse_address, parse_date, parse_date_ex, split_name,
     v_aktenzeichen, v_date, v_email, v_evb, v_fin, v_flur, v_flurstueck, v_iban, v_kennzeichen, v_name, v_plz,
@@ -219,13 +221,6 @@ def _not_carried(doc: "Document", profile: "Profile", foreign: frozenset) -> fro
     return frozenset(foreign - carried)
 
 
-def intake_day(doc: "Document") -> dt.date | None:
-    try:
-        return dt.datetime.fromisoformat(doc.received).date()
-    except (TypeError, ValueError):
-        return None
-
-
 def facts_of(doc: "Document", profile: "Profile") -> Facts:
     """The fields about things (not persons) the document's type does not carry and other types do
     (an IBAN on a building permit: the fee account), the person's fields it does not carry, and its
@@ -308,44 +303,3 @@ def extract(doc: "Document", profile: "Profile", extractors: list[Extractor]) ->
         d = dt.datetime.fromisoformat(doc.received).strftime("%d.%m.%Y")
         merged["eingangsdatum"] = Field(d, 1.0, None, None, "intake")
     return merged
-
-
-#: methods whose values need no review: a form's data, delivered, typed by a clerk, assigned
-TRUSTED = ("form", "intake", "manual", "assigned", "given")
-
-
-def review_reasons(doc: "Document", profile: "Profile") -> list[str]:
-    """Why a person must look at this document's fields: every needed field
-    (``doctypes.<type>.required``, else ``extract.required``) that was not
-    found or is below ``extract.auto_threshold``.  A missing Aktenzeichen is
-    no reason (one is assigned); a missing field of a document with a sure
-    Aktenzeichen neither (it is filed into its case); nor are the fields delivered with a
-    document's metadata (xdomea, portal, separator sheets, API: the sending system is the
-    authority for them) — nor, when it delivered fields, one it has none for.  A type the
-    sender gave settles the type only: values ekte read itself are checked as any document's
-    (fresh30 G13).  ``auto_threshold = 0`` turns field review off.  No values in the reasons."""
-    method = doc.classification.method if doc.classification is not None else None
-    if method == "manual":  # a clerk decided the document
-        return []
-    if profile.extract.auto_threshold <= 0:
-        return []
-    dtype = profile.doctypes.get(doc.doctype or "")
-    needed = dtype.required if dtype is not None and dtype.required is not None else profile.extract.required
-    auto = profile.extract.auto_threshold
-    az = doc.fields.get("aktenzeichen")
-    # a sure Aktenzeichen files the document into its case: a field it does not carry is no reason
-    sender_fields = bool((doc.extra.get("given") or {}).get("fields"))
-    filed = az is not None and (az.method in TRUSTED or az.confidence >= auto) and az.method != "assigned"
-    reasons = []
-    for name in needed:
-        f = doc.fields.get(name)
-        if f is None:
-            if name != "aktenzeichen" and not filed and not (method == "given" and sender_fields):
-                reasons.append(f"{name}: not found")
-        elif f.method not in TRUSTED and f.confidence < auto:
-            reasons.append(f"{name}: confidence {f.confidence:.2f} < {auto:g}")
-    day = intake_day(doc)
-    for name, f in doc.fields.items():  # a date that cannot be is never exported unchecked, needed or not
-        if f.method not in TRUSTED and impossible_date(name, str(f.value), day):
-            reasons.append(f"{name}: date not possible for a document received on {day:%d.%m.%Y}")
-    return reasons

@@ -64,6 +64,7 @@ from typing import NamedTuple
 from ekte.stages.extract import values as V
 from ekte.stages.extract.spelling import all_caps
 from ekte.stages.extract.candidates import PERSON_FIELDS, Cand
+from ekte.stages.reasons import DATES as _DATES, day as _day, impossible_date
 
 #: Tesseract word confidence (0-100) every word of a scanned value needs
 MIN_WORD_CONF = 85.0
@@ -96,7 +97,6 @@ _AZ = re.compile(r"[\w][\w./\-– ]{2,38}[\w]")
 _DATE = re.compile(r"\d{2}\.\d{2}\.(\d{4})")
 _DATE_IN = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}\.(?:19|20)\d\d(?!\d)")
 _LABELLED = ("right", "below")
-_DATES = ("geburtsdatum", "antragsdatum", "eingangsdatum")
 #: values found without a lexicon label whose anchor is as good as one: the profile's own
 #: file-number pattern, the date of "<Ort>, den <Datum>" (how German letters and forms date)
 _ANCHORS = {("pattern", "aktenzeichen"): ("pattern",), ("pattern", "antragsdatum"): ("den", "ort,"),
@@ -110,8 +110,6 @@ _ANY_RIVAL = ("iban",)
 _ANY_SOURCE = ("iban", "geburtsdatum")
 #: fields whose value must be the document's person's by a name before it (check ``whose``)
 _OWNED = _ADDRESS + ("telefon", "email")
-#: a date of birth at most this many years before the intake
-MAX_AGE = 120
 #: fields whose own check digits catch a misread character: read by OCR at any word confidence
 _SELF_CHECKING = ("iban",)
 #: fields whose value is cut out of the label's text: nothing else may stand there
@@ -304,25 +302,6 @@ class Facts:
     #: a person's fields the type does not carry though it names a person (a date of birth on a club's or a
     #: building application): sure only in the applicant's own section, not the chair's, not outside any
     unneeded: frozenset = frozenset()
-
-
-def _day(value: str) -> dt.date | None:
-    m = re.fullmatch(r"(\d{2})\.(\d{2})\.(\d{4})", value or "")
-    try:
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
-    except ValueError:
-        return None
-
-
-def impossible_date(field: str, value: str, intake: dt.date | None) -> bool:
-    """A date that cannot be: received or applied for after the intake, born on or after it or
-    more than :data:`MAX_AGE` years before it."""
-    d = _day(value)
-    if intake is None or field not in _DATES or d is None:
-        return False
-    if field == "geburtsdatum":
-        return d >= intake or d.year < intake.year - MAX_AGE
-    return d > intake + dt.timedelta(days=1)  # a day's grace: the intake clock vs the stamp's day
 
 
 def _dated(cands: list[Cand]) -> dict[str, list[dt.date]]:
