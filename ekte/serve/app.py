@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ekte.errors import ConfigError
+from ekte.errors import ConfigError, environment_failure
 from ekte.evidence.intact import ArchiveDamaged
 from ekte.pipeline import queue as q
 from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing, UndefinedFields
@@ -50,6 +50,9 @@ def create_app(station: Station) -> FastAPI:
         try:
             response = await call_next(request)
         except Exception as e:  # noqa: BLE001 - no traceback reaches a user (or the log: it may quote values)
+            busy = _journal_busy(request, e)
+            if busy is not None:
+                return busy
             logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__, request.method,
                                                   request.url.path)
             logging.getLogger("ekte.serve").debug("internal error", exc_info=True)
@@ -70,6 +73,23 @@ def create_app(station: Station) -> FastAPI:
                        session_cookie="ekte_session", max_age=12 * 3600, same_site="strict",
                        https_only=station.secure_cookies)
     return app
+
+
+def _journal_busy(request: Request, e: Exception) -> Response | None:
+    """503 for a journal another process held past the busy timeout (SQLite's "database is locked"; the command
+    line's ``journal_busy``, exit 74): the sentence in the reader's language, ``code`` for scripts; None for
+    anything else."""
+    failure = environment_failure(e)
+    if failure is None or failure.code != "journal_busy":
+        return None
+    logging.getLogger("ekte.serve").warning("journal busy (another ekte process held it too long) in %s %s",
+                                            request.method, request.url.path)
+    headers = {"Retry-After": "10"}
+    if not _is_api(request):
+        return _error(request, 503, messages.JOURNAL_BUSY, headers, english=True)
+    said = messages.page_message(messages.JOURNAL_BUSY, 503, _lang(request))[0]
+    return JSONResponse({"detail": messages.JOURNAL_BUSY, "message": said, "code": "journal_busy"}, status_code=503,
+                        headers=headers)
 
 
 def _language(request: Request) -> str:
