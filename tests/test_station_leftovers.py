@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from serve_helpers import born_pdfs, make_workdir, queue_ids, start_server, stop, token
+from serve_helpers import born_pdfs, csrf_of, login, make_workdir, queue_ids, start_server, stop, token
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +57,34 @@ def test_an_accept_that_meets_a_busy_journal_is_503_in_words_not_an_internal_err
     log = station["log"].read_text()
     assert "internal error" not in log and "journal busy" in log, log[-2000:]
 
+
+@pytest.mark.parametrize("lang,line", [("de", "Sie waren abgemeldet — Ihre Eingaben wurden nicht gespeichert."),
+                                       ("en", "You had been logged out — what you typed was not saved.")])
+def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_and_says_the_values_are_lost(station, lang, line):
+    """A form POSTed after the session ended redirected to /login?next=/review/ID/accept; after the login a GET
+    of that address was a 405 page and the typed values were lost without a word.  Now back to the document's
+    page, and the login page and that page say the values were not saved."""
+    wd, url = station["wd"], station["url"]
+    doc = queue_ids(wd)[-1]
+    c = login(url, "anna", lang)
+    form = c.get(f"/review/{doc}")
+    assert form.status_code == 200
+    c.post("/logout", data={"csrf": csrf_of(form.text)})  # the session ends (another tab, or it ran out)
+    r = c.post(f"/review/{doc}/accept", data={"csrf": csrf_of(form.text), "f_nachname": "Getippt"})
+    assert r.status_code == 303, r.text[:300]
+    where = httpx.URL(r.headers["location"])
+    assert where.path == "/login" and where.params["next"] == f"/review/{doc}", where
+    page = c.get(str(where))
+    assert page.status_code == 200 and line in page.text and 'name="unsaved" value="1"' in page.text
+    sent = c.post("/login", data={"username": "anna", "password": "anna-geheim-1", "csrf": csrf_of(page.text),
+                                  "next": where.params["next"], "unsaved": "1"})
+    assert sent.status_code == 303 and sent.headers["location"] == f"/review/{doc}", sent.headers
+    back = c.get(sent.headers["location"])
+    assert back.status_code == 200 and line in back.text and 'id="accept"' in back.text
+    assert line not in c.get(f"/review/{doc}").text  # said once
+    assert _state(wd, doc) == "review"
+    # a page's GET keeps its own address, and a POST-only address outside the review its nearest page
+    fresh = httpx.Client(base_url=url, follow_redirects=False)
+    assert fresh.get(f"/review/{doc}").headers["location"] == f"/login?next=/review/{doc}"
+    q = httpx.URL(fresh.post(f"/quarantine/{doc}/retry", data={}).headers["location"])
+    assert q.params["next"] == "/quarantine" and q.params["unsaved"] == "1", q

@@ -9,6 +9,7 @@ import signal
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +23,7 @@ from ekte.evidence.intact import ArchiveDamaged
 from ekte.pipeline import queue as q
 from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing, UndefinedFields
 from ekte.serve import i18n, messages
-from ekte.serve.auth import LoginRequired
+from ekte.serve.auth import LoginRequired, page_of
 from ekte.serve.station import Station
 from ekte.users import session_secret
 
@@ -122,7 +123,10 @@ def _handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": "login required", "message": i18n.gettext_for(_lang(request))(
                 messages.BY_STATUS[401])}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if request.method in ("GET", "HEAD"):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        # a form sent after the session ended (POST-only address): back to its page after the login, saying so
+        return RedirectResponse("/login?" + urlencode({"next": page_of(request), "unsaved": "1"}), status_code=303)
 
     @app.exception_handler(Invalid)
     async def invalid(request: Request, exc: Invalid) -> Response:
