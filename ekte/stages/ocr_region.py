@@ -11,7 +11,8 @@ characters of the value's type only (digits and dots for dates, digits for
 a PLZ, capitals and digits for an IBAN).  The reading replaces the value in
 the page's hOCR only when it passes its type's check (a real date, five
 digits, an IBAN's mod 97) — so the text layer, the page text and the word
-boxes carry it.  A re-read date or PLZ carries a confidence below the
+boxes carry it (not where the received-stamp step put a valid value of the
+kind over the region already: the date would be there twice).  A re-read date or PLZ carries a confidence below the
 extractor's "sure" bar (:data:`CEILING`): the check proves its shape, not its
 digits, so it goes to review; an IBAN is proven by its check digits.  At most
 :data:`MAX_PER_PAGE` regions a page are read (the cost stays small).
@@ -183,8 +184,21 @@ def targets(words: list[OcrWord], page_w: int) -> list[Target]:
             if t is not None and not taken.intersection(t.replace):
                 found.append(t)
                 taken.update(t.replace)
+    found = [t for t in found if not _placed(words, t)]
     found.sort(key=lambda t: not t.replace)  # a value that fails its check before a missing one
     return found[:MAX_PER_PAGE]
+
+
+def _placed(words: list[OcrWord], t: Target) -> bool:
+    """Whether the received-stamp step (``ocr.stamps``, its lines' ids ``stamp_…``) put a value of *t*'s kind that
+    passes its check over *t*'s region already: read again, the text layer would carry the date twice."""
+    def overlap(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+        w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+        smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+        return w * h / smaller if w > 0 and h > 0 and smaller > 0 else 0.0
+
+    return any(str(w.line[0]).startswith("stamp_") and valid(t.kind, w.text.rstrip(",;:)")) is not None
+               and overlap(w.box, t.box) > 0.5 for w in words)
 
 
 def _crop(image: Any, box: tuple[int, int, int, int]) -> tuple[Any, tuple[int, int]]:
