@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -225,6 +226,11 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
 
     st = Station(profile, workdir, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
                  trusted_proxies=trusted_proxies, secure_cookies=secure_cookies, overrides=overrides).open()
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here, so that the
+    # station closes its session (claims given back) and ends with exit code 0; one more during the close (its
+    # wait for a running quarantine retry) kills that retry at once, and the close still records its end
+    hurry = threading.Event()
+    old = {s: signal.signal(s, lambda _n, _f: hurry.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         app = create_app(st)
         from ekte.serve.web import warm
@@ -234,17 +240,14 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
         _own_server_log()
         config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False,
                                 server_header=False)
-        # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here,
-        # so that the station closes its session (claims given back) and ends with exit code 0
-        caught: list[int] = []
-        old = {s: signal.signal(s, lambda n, _f: caught.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+        uvicorn.Server(config).run()
+        hurry.clear()  # (the signal that stopped the server: the retries get their time)
+    finally:
         try:
-            uvicorn.Server(config).run()
+            st.close(hurry)
         finally:
             for s, h in old.items():
                 signal.signal(s, h)
-    finally:
-        st.close()
     return 0
 
 
