@@ -112,16 +112,21 @@ def review_errors(lang: str | None) -> Iterator[None]:
 
 
 def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None) -> str:
-    """``review accept``'s line: the document, its type by title, where it went (or why the export failed)."""
+    """``review accept``'s line: the document, its type by title, where it went (or why the export failed), and
+    after a type change the fields it dropped (by title)."""
     from ekte.profile import load_profile
 
-    _, _code = _tr(lang)
+    from ekte.serve.names import DROPPED, dropped_titles
+
+    _, code = _tr(lang)
     title = load_profile(profile, overrides).doctype_title(doc.doctype) or doc.doctype
+    dropped = dropped_titles(doc, code)  # a type change's dropped fields by title (no values)
+    after = (" " + _(DROPPED).format(fields=", ".join(dropped))) if dropped else ""
     if doc.error:
         return _("Document {id} ({type}) accepted; the export failed: {error}").format(
-            id=doc.id, type=title, error=doc.error.message)
+            id=doc.id, type=title, error=doc.error.message) + after
     return _("Document {id} ({type}) accepted and exported: {exports}").format(
-        id=doc.id, type=title, exports=", ".join(doc.exports.values()) or "–")
+        id=doc.id, type=title, exports=", ".join(doc.exports.values()) or "–") + after
 
 
 def review_table(items: list[dict], profile: str | None, overrides: list[str], lang: str | None) -> None:

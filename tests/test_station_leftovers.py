@@ -3,6 +3,8 @@ journal held busy by another process, a form sent after the session ended, a typ
 
 from __future__ import annotations
 
+import html
+import re
 import sqlite3
 import time
 
@@ -88,3 +90,62 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_and_says_the
     assert fresh.get(f"/review/{doc}").headers["location"] == f"/login?next=/review/{doc}"
     q = httpx.URL(fresh.post(f"/quarantine/{doc}/retry", data={}).headers["location"])
     assert q.params["next"] == "/quarantine" and q.params["unsaved"] == "1", q
+
+
+def _kfz(wd) -> tuple[str, dict]:
+    import json
+
+    from helpers import run_ekte
+
+    kfz = next(i for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)
+               if i["doctype"] == "kfz_zulassung")["id"]
+    return kfz, json.loads(run_ekte("review", "show", kfz, "-w", wd, "--json", check=0).stdout)["fields"]
+
+
+def _dropped(read: dict, lang: str) -> tuple[list[str], list[str]]:
+    """(titles, values) of the kfz fields the catch-all type does not carry, as the review page names them."""
+    from ekte.profile import load_profile
+    from ekte.serve import names
+    from ekte.stages.extract import not_carried_by
+
+    gone = not_carried_by(load_profile(), "sonstiges", list(read))
+    assert {"kennzeichen", "fin"} <= set(gone), gone
+    return [names.field_title(k, lang) for k in gone], [read[k]["value"] for k in gone if read[k].get("value")]
+
+
+def test_a_type_change_at_accept_names_the_dropped_fields_in_the_pages_message(station):
+    """A type change drops the fields the new type does not carry (``field-dropped``): the station's message said
+    only "accepted".  Now it names them by the review page's titles — no values (personal data)."""
+    wd, url = station["wd"], station["url"]
+    kfz, read = _kfz(wd)
+    titles, values = _dropped(read, "de")
+    c = login(url, "anna", "de")
+    page = c.get(f"/review/{kfz}").text
+    form = {"csrf": csrf_of(page), "doctype": "sonstiges"}
+    if 'name="sample"' in page:  # chosen for the sample check
+        form["sample"] = "matches"
+    version = re.search(r'name="version" value="(\d+)"', page)
+    form.update({"version": version[1]} if version else {})
+    r = c.post(f"/review/{kfz}/accept", data=form)
+    assert r.status_code == 303, r.text[:500]
+    shown = html.unescape(c.get(r.headers["location"]).text)
+    said = re.search(r'<p class="flash" role="status">Dokument (\w+) angenommen\. Entfernt, da der neue Dokumenttyp '
+                     r'sie nicht hat: ([^<]*)\.</p>', shown)
+    assert said and said[1] == kfz and sorted(said[2].split(", ")) == sorted(titles), (said, titles)
+    assert not any(v in said[1] for v in values)
+    assert _state(wd, kfz) == "exported"
+
+
+def test_a_type_change_at_accept_names_the_dropped_fields_on_the_command_line(tmp_path):
+    from helpers import run_ekte
+
+    wd = tmp_path / "work"
+    make_workdir(wd, [p for p in born_pdfs() if p.name.startswith("kfz_zulassung")])
+    kfz, read = _kfz(wd)
+    titles, values = _dropped(read, "en")
+    ok = run_ekte("review", "accept", kfz, "-w", wd, "-t", "sonstiges", "--lang", "en")
+    assert ok.returncode == 0, ok.stderr
+    line = ok.stdout.strip()
+    said = re.search(r" Removed, as the new document type does not have them: (.*)\.$", line)
+    assert said and sorted(said[1].split(", ")) == sorted(titles) and "Number plate" in titles, (line, titles)
+    assert not any(v in line for v in values), line
