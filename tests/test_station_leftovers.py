@@ -51,6 +51,7 @@ def test_an_accept_that_meets_a_busy_journal_is_503_in_words_not_an_internal_err
         db.close()
     assert took >= 25, took  # it waited for the journal as the command line does
     assert r.status_code == 503 and r.headers.get("retry-after"), (r.status_code, r.text)
+    assert r.headers.get("x-content-type-options") == "nosniff"  # the station's headers, as on every answer
     body = r.json()
     assert body["code"] == "journal_busy" and "30 s" in body["detail"], body
     assert body["message"] == ("Das Journal ist belegt: ein anderer ekte-Prozess hat es länger als 30 s gehalten. "
@@ -58,6 +59,7 @@ def test_an_accept_that_meets_a_busy_journal_is_503_in_words_not_an_internal_err
     assert _state(wd, doc) == "review"
     log = station["log"].read_text()
     assert "internal error" not in log and "journal busy" in log, log[-2000:]
+    assert "/review/{doc_id}/accept 503" in log  # the access log's line, as for every request
 
 
 @pytest.mark.parametrize("lang,line", [("de", "Sie waren abgemeldet — Ihre Eingaben wurden nicht gespeichert."),
@@ -78,7 +80,10 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_and_says_the
     assert where.path == "/login" and where.params["next"] == f"/review/{doc}", where
     page = c.get(str(where))
     assert page.status_code == 200 and line in page.text and 'name="unsaved" value="1"' in page.text
-    sent = c.post("/login", data={"username": "anna", "password": "anna-geheim-1", "csrf": csrf_of(page.text),
+    wrong = c.post("/login", data={"username": "anna", "password": "falsch", "csrf": csrf_of(page.text),
+                                   "next": where.params["next"], "unsaved": "1"})
+    assert wrong.status_code == 401 and 'name="unsaved" value="1"' in wrong.text  # kept through a mistyped password
+    sent = c.post("/login", data={"username": "anna", "password": "anna-geheim-1", "csrf": csrf_of(wrong.text),
                                   "next": where.params["next"], "unsaved": "1"})
     assert sent.status_code == 303 and sent.headers["location"] == f"/review/{doc}", sent.headers
     back = c.get(sent.headers["location"])

@@ -52,13 +52,12 @@ def create_app(station: Station) -> FastAPI:
         try:
             response = await call_next(request)
         except Exception as e:  # noqa: BLE001 - no traceback reaches a user (or the log: it may quote values)
-            busy = _journal_busy(request, e)
-            if busy is not None:
-                return busy
-            logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__, request.method,
-                                                  request.url.path)
-            logging.getLogger("ekte.serve").debug("internal error", exc_info=True)
-            response = _error(request, 500, "internal error", english=True)
+            response = _journal_busy(request, e)  # (503, the command line's journal_busy) or None
+            if response is None:
+                logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__,
+                                                      request.method, request.url.path)
+                logging.getLogger("ekte.serve").debug("internal error", exc_info=True)
+                response = _error(request, 500, "internal error", english=True)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "

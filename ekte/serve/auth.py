@@ -133,7 +133,8 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
         wait = throttle.failed(username, client)
         if wait:
             return _refused(request, wait, next)
-        return render(request, "login.html", {"error": True, "next": _safe_next(next)}, status=401)
+        return render(request, "login.html", {"error": True, "next": _safe_next(next), "unsaved": unsaved == "1"},
+                      status=401)  # (a mistyped password keeps what the page says after the login)
     throttle.succeeded(username, client)
     request.session.clear()  # a new session on login (no fixation)
     request.session.update(user=u["name"], stamp=u["stamp"], csrf=secrets.token_urlsafe(24), lang=request.state.lang)

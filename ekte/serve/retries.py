@@ -252,7 +252,7 @@ def stop_all(running: list[Retry], hurry: threading.Event | None = None, wait: f
         if not r.done.is_set() and r.proc is not None and r.proc.returncode is None:
             r.killed = True
             _signal(r, signal.SIGKILL)
-            log.warning("quarantine retry of %s: still running at the station's end, killed", r.doc_id)
+            log.warning("a quarantine retry was still running at the station's end: killed")
     for r in running:
         r.done.wait(KILL_WAIT)
 

@@ -17,8 +17,8 @@ extractor's "sure" bar (:data:`CEILING`): the check proves its shape, not its
 digits, so it goes to review; an IBAN is proven by its check digits.  At most
 :data:`MAX_PER_PAGE` regions a page are read (the cost stays small), each within
 :data:`READ_MS` and all within what is left of the page's OCR timeout
-(``ocr.tesseract_timeout``): the page pass and its region reads together never
-take longer than it.  A page's ``regions_reread`` (metadata) counts the values
+(``ocr.tesseract_timeout``, counted from the page's start): the region reads
+never go past it.  A page's ``regions_reread`` (metadata) counts the values
 put in; -1 says the step failed on the page (one warning line), which then keeps
 its reading.
 """
