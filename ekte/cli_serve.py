@@ -42,7 +42,8 @@ INTERRUPTED_ACCEPT = {
 @contextlib.contextmanager
 def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[None]:
     """Ctrl-C (or SIGTERM) during ``review accept``: one line in the clerk's language saying what the document is
-    now — accepted and exported, accepted with its export open, or unchanged — exit 130 (fresh35 F1: silent)."""
+    now — accepted and exported, accepted with its export open, or unchanged — exit 130 (fresh35 F1: silent); it
+    names the signal that came ("Strg-C", "SIGTERM")."""
     import signal
 
     from ekte import stopsignal
@@ -50,12 +51,15 @@ def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[
 
     try:
         yield
-    except (KeyboardInterrupt, stopsignal.Interrupted):
+    except (KeyboardInterrupt, stopsignal.Interrupted) as e:
         for s in (signal.SIGINT, signal.SIGTERM):  # a second one (the process group's) while it looks: ignored
             signal.signal(s, signal.SIG_IGN)
         state, doc_id = _state_now(doc_id, workdir)
         _, code = _tr(lang)
-        _fail(ExitCode.INTERRUPTED, _(INTERRUPTED_ACCEPT[state]).format(id=doc_id), code)
+        line = _(INTERRUPTED_ACCEPT[state]).format(id=doc_id)
+        if isinstance(e, stopsignal.Interrupted):  # SIGTERM (a service manager, kill): named as it was, not Ctrl-C
+            line = line.replace("(Strg-C)", "(SIGTERM)").replace("(Ctrl-C)", "(SIGTERM)")
+        _fail(ExitCode.INTERRUPTED, line, code)
 
 
 def _state_now(doc_id: str, workdir: Any) -> tuple[str | None, str]:
@@ -108,16 +112,21 @@ def review_errors(lang: str | None) -> Iterator[None]:
 
 
 def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None) -> str:
-    """``review accept``'s line: the document, its type by title, where it went (or why the export failed)."""
+    """``review accept``'s line: the document, its type by title, where it went (or why the export failed), and
+    after a type change the fields it dropped (by title)."""
     from ekte.profile import load_profile
 
-    _, _code = _tr(lang)
+    from ekte.serve.names import DROPPED, dropped_titles
+
+    _, code = _tr(lang)
     title = load_profile(profile, overrides).doctype_title(doc.doctype) or doc.doctype
+    dropped = dropped_titles(doc, code)  # a type change's dropped fields by title (no values)
+    after = (" " + _(DROPPED).format(fields=", ".join(dropped))) if dropped else ""
     if doc.error:
         return _("Document {id} ({type}) accepted; the export failed: {error}").format(
-            id=doc.id, type=title, error=doc.error.message)
+            id=doc.id, type=title, error=doc.error.message) + after
     return _("Document {id} ({type}) accepted and exported: {exports}").format(
-        id=doc.id, type=title, exports=", ".join(doc.exports.values()) or "–")
+        id=doc.id, type=title, exports=", ".join(doc.exports.values()) or "–") + after
 
 
 def review_table(items: list[dict], profile: str | None, overrides: list[str], lang: str | None) -> None:

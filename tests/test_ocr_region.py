@@ -105,3 +105,36 @@ def test_the_page_keeps_its_reading_when_the_step_fails():
             " x_wconf 90'>Datum:</span></span>")
     assert ocr_region.region_page(hocr, None, "deu") == (hocr, -1)  # no image: it fails, one warning line
     assert hocr_words(hocr)[0][0].text == "Datum:"
+
+
+def test_after_region_reads_the_shared_handle_reads_letters_again(tmp_path):
+    """The region reads set a character whitelist (digits) on the page pass's handle (one per language): the
+    next page through the same handle must read its words, not digits only."""
+    page = _page(14, 0.4)
+    on = [w for w, _c in _read(tmp_path, page, True)]
+    assert "24.07.2026" in on  # regions were read on the handle
+    after = [w for w, _c in _read(tmp_path, page, False)]
+    assert {"Antrag", "Erlaubnis", "Geburtsdatum:"} <= set(after), after
+
+
+def test_the_region_reads_share_the_pages_ocr_time(tmp_path):
+    """Each region read had 5 s of its own on top of the page's OCR timeout; now they stop where the page's
+    time ends (the deadline ocr_image gives them): a spent budget reads nothing and leaves the page as read."""
+    import time
+
+    pytest.importorskip("tesserocr")
+    page = _page(14, 0.4)
+    path = tmp_path / "000001_ocr.png"
+    page.save(path, dpi=(300, 300))
+    opts = types.SimpleNamespace(languages=["deu"], tesseract=types.SimpleNamespace(pagesegmode=None, timeout=60))
+    tess_engine.configure(refine=False, stamps=False, regions=False, orientation_gate=0)
+    try:
+        hocr, _text, _facts = tess_engine.ocr_image(path, opts, 1)
+    finally:
+        tess_engine.configure(refine=True, stamps=False, regions=False, orientation_gate=70.0)
+    assert ocr_region.targets(hocr_words(hocr)[0], page.width)  # regions to read
+    t0 = time.process_time()
+    assert ocr_region.region_page(hocr, page, "deu", deadline=time.monotonic()) == (hocr, 0)
+    assert time.process_time() - t0 < 0.5
+    got, n = ocr_region.region_page(hocr, page, "deu", deadline=time.monotonic() + 60)
+    assert n >= 1 and "24.07.2026" in got

@@ -63,6 +63,8 @@ def ocred(tmp_path_factory):
             res = make_archival_pdf(work, tmp / f"out{angle}{stamps}.pdf", replace(params, stamps=stamps, regions=False),
                                     jobs=1)
             out[(angle, stamps)] = res["page_texts"][0]
+        both = make_archival_pdf(work, tmp / f"out{angle}both.pdf", params, jobs=1)  # the defaults: stamps, regions
+        out[(angle, "both")] = both["page_texts"][0]
     return out
 
 
@@ -82,6 +84,14 @@ def test_the_keywords_region_read_levelled_gives_the_date(ocred, angle):
     text = ocred[(angle, True)]
     assert STAMP in text
     assert "06.05.2026" in _received(text)
+
+
+@pytest.mark.parametrize("angle", [8, -6])
+def test_with_regions_on_too_the_stamps_date_is_in_the_text_once(ocred, angle):
+    """lows36: the page's pass read the turned date split ("06.05 2026"), the stamp step put "06.05.2026" in, and
+    ``ocr.regions`` read the split one again — "Zugegangen am a 06.05.2026 06.05.2026" at -6 degrees."""
+    text = ocred[(angle, "both")]
+    assert "06.05.2026" in _received(text) and text.count("06.05.2026") == 1, text
 
 
 def test_the_turn_of_a_keyword_is_measured_from_its_letters(tmp_path):

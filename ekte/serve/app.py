@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,12 +19,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ekte.errors import ConfigError
+from ekte.errors import ConfigError, environment_failure
 from ekte.evidence.intact import ArchiveDamaged
 from ekte.pipeline import queue as q
 from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing, UndefinedFields
 from ekte.serve import i18n, messages
-from ekte.serve.auth import LoginRequired
+from ekte.serve.auth import LoginRequired, page_of
 from ekte.serve.station import Station
 from ekte.users import session_secret
 
@@ -50,10 +52,12 @@ def create_app(station: Station) -> FastAPI:
         try:
             response = await call_next(request)
         except Exception as e:  # noqa: BLE001 - no traceback reaches a user (or the log: it may quote values)
-            logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__, request.method,
-                                                  request.url.path)
-            logging.getLogger("ekte.serve").debug("internal error", exc_info=True)
-            response = _error(request, 500, "internal error", english=True)
+            response = _journal_busy(request, e)  # (503, the command line's journal_busy) or None
+            if response is None:
+                logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__,
+                                                      request.method, request.url.path)
+                logging.getLogger("ekte.serve").debug("internal error", exc_info=True)
+                response = _error(request, 500, "internal error", english=True)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
@@ -70,6 +74,23 @@ def create_app(station: Station) -> FastAPI:
                        session_cookie="ekte_session", max_age=12 * 3600, same_site="strict",
                        https_only=station.secure_cookies)
     return app
+
+
+def _journal_busy(request: Request, e: Exception) -> Response | None:
+    """503 for a journal another process held past the busy timeout (SQLite's "database is locked"; the command
+    line's ``journal_busy``, exit 74): the sentence in the reader's language, ``code`` for scripts; None for
+    anything else."""
+    failure = environment_failure(e)
+    if failure is None or failure.code != "journal_busy":
+        return None
+    logging.getLogger("ekte.serve").warning("journal busy (another ekte process held it too long) in %s %s",
+                                            request.method, request.url.path)
+    headers = {"Retry-After": "10"}
+    if not _is_api(request):
+        return _error(request, 503, messages.JOURNAL_BUSY, headers, english=True)
+    said = messages.page_message(messages.JOURNAL_BUSY, 503, _lang(request))[0]
+    return JSONResponse({"detail": messages.JOURNAL_BUSY, "message": said, "code": "journal_busy"}, status_code=503,
+                        headers=headers)
 
 
 def _language(request: Request) -> str:
@@ -102,7 +123,10 @@ def _handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": "login required", "message": i18n.gettext_for(_lang(request))(
                 messages.BY_STATUS[401])}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if request.method in ("GET", "HEAD"):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        # a form sent after the session ended (POST-only address): back to its page after the login, saying so
+        return RedirectResponse("/login?" + urlencode({"next": page_of(request), "unsaved": "1"}), status_code=303)
 
     @app.exception_handler(Invalid)
     async def invalid(request: Request, exc: Invalid) -> Response:
@@ -201,6 +225,11 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
 
     st = Station(profile, workdir, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
                  trusted_proxies=trusted_proxies, secure_cookies=secure_cookies, overrides=overrides).open()
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here, so that the
+    # station closes its session (claims given back) and ends with exit code 0; one more during the close (its
+    # wait for a running quarantine retry) kills that retry at once, and the close still records its end
+    hurry = threading.Event()
+    old = {s: signal.signal(s, lambda _n, _f: hurry.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         app = create_app(st)
         from ekte.serve.web import warm
@@ -210,17 +239,14 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
         _own_server_log()
         config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False,
                                 server_header=False)
-        # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here,
-        # so that the station closes its session (claims given back) and ends with exit code 0
-        caught: list[int] = []
-        old = {s: signal.signal(s, lambda n, _f: caught.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+        uvicorn.Server(config).run()
+        hurry.clear()  # (the signal that stopped the server: the retries get their time)
+    finally:
         try:
-            uvicorn.Server(config).run()
+            st.close(hurry)
         finally:
             for s, h in old.items():
                 signal.signal(s, h)
-    finally:
-        st.close()
     return 0
 
 

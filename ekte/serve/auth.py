@@ -25,7 +25,9 @@ from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Mount
 
+from ekte.serve.i18n import N_
 from ekte.serve.throttle import LoginThrottle
 from ekte.users import permissions
 
@@ -102,6 +104,9 @@ def check_csrf(request: Request, user: User | None, sent: str | None) -> None:
         raise HTTPException(403, "CSRF check failed")
 
 
+#: a form sent after the session ended: the login page and, after it, the form's page say so (its values are lost)
+UNSAVED = N_("You had been logged out — what you typed was not saved.")
+
 router = APIRouter()
 
 
@@ -109,12 +114,13 @@ router = APIRouter()
 def login_form(request: Request) -> Response:
     from ekte.serve.web import render
 
-    return render(request, "login.html", {"next": _safe_next(request.query_params.get("next"))})
+    return render(request, "login.html", {"next": _safe_next(request.query_params.get("next")),
+                                          "unsaved": request.query_params.get("unsaved") == "1"})
 
 
 @router.post("/login", include_in_schema=False)
 def login(request: Request, username: str = Form(""), password: str = Form(""), csrf: str = Form(""),
-          next: str = Form("/")) -> Response:
+          next: str = Form("/"), unsaved: str = Form("")) -> Response:
     from ekte.serve.web import render
 
     check_csrf(request, None, csrf)
@@ -127,10 +133,15 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
         wait = throttle.failed(username, client)
         if wait:
             return _refused(request, wait, next)
-        return render(request, "login.html", {"error": True, "next": _safe_next(next)}, status=401)
+        return render(request, "login.html", {"error": True, "next": _safe_next(next), "unsaved": unsaved == "1"},
+                      status=401)  # (a mistyped password keeps what the page says after the login)
     throttle.succeeded(username, client)
     request.session.clear()  # a new session on login (no fixation)
     request.session.update(user=u["name"], stamp=u["stamp"], csrf=secrets.token_urlsafe(24), lang=request.state.lang)
+    if unsaved == "1":  # came from a form sent after the session ended: its page says so once more
+        from ekte.serve.web import flash
+
+        flash(request, UNSAVED)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -167,6 +178,21 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
     request.session.clear()
     request.session["lang"] = lang
     return RedirectResponse("/login", status_code=303)
+
+
+def page_of(request: Request) -> str:
+    """The page to go back to after a login for a request that is no page (a form's POST-only address such as
+    /review/ID/accept): the nearest address above it that answers GET (/review/ID)."""
+    from starlette.routing import Match  # (Mount: /static, which answers any path below it)
+
+    parts = request.url.path.rstrip("/").split("/")
+    while len(parts) > 1:
+        path = "/".join(parts)
+        scope = {"type": "http", "path": path, "root_path": "", "method": "GET"}
+        if any(r.matches(scope)[0] == Match.FULL for r in request.app.routes if not isinstance(r, Mount)):
+            return path
+        parts.pop()
+    return "/"
 
 
 def _safe_next(target: str | None) -> str:

@@ -50,9 +50,14 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
     (r"CSRF check failed", N_("The form was too old or came from elsewhere: load the page again and send it once "
                               "more.")),
     (r"invalid token", N_("The access token is not valid.")),
+    (r"the journal is busy: another ekte process held it for longer than 30 s; try again in a moment",
+     N_("The journal is busy: another ekte process held it for longer than 30 s. Please try again in a moment.")),
     (r"internal error", N_("Something went wrong inside ekte. It is logged (without personal data); try again, or "
                            "tell IT.")),
 )]
+
+#: a journal another process held past the busy timeout (the station's 503; the command line's journal_busy)
+JOURNAL_BUSY = "the journal is busy: another ekte process held it for longer than 30 s; try again in a moment"
 
 #: why a user was not added (:class:`ekte.users.UserRefused`): the station's users page and ``ekte users add``
 USER_REFUSED = {

@@ -144,6 +144,24 @@ def field_title(name: str | None, lang: str) -> str:
     return _tr(lang)(FIELD_TITLES[name]) if name in FIELD_TITLES else name
 
 
+#: after an accept that changed the type: the fields it dropped, by title (``review accept``'s line, the page's message)
+DROPPED = N_("Removed, as the new document type does not have them: {fields}.")
+
+
+def dropped_titles(doc: Any, lang: str) -> list[str]:
+    """The fields its last accept dropped (a type change: ``review/field-dropped``), by the review page's titles —
+    names only, never their values (personal data)."""
+    import json
+
+    out: list[str] = []
+    for e in reversed(doc.history):
+        if e.stage == "review" and e.event == "accepted":
+            break
+        if e.stage == "review" and e.event == "field-dropped":
+            out.append(field_title(json.loads(e.detail or "{}").get("field"), lang))
+    return out[::-1]
+
+
 def state_name(state: str | None, lang: str) -> str:
     if not state:
         return ""

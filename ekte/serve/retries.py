@@ -21,8 +21,11 @@ state, reason code: no values, no paths).  The outcomes:
     it is put back into quarantine with the reason it had
     (``quarantine/requarantined``), unless another process claimed it;
 ``interrupted``
-    the run was ended (SIGTERM, the station shutting down: it ends the
-    run and waits for its end to be recorded, :data:`SHUTDOWN_WAIT`)."""
+    the run was ended (SIGTERM or Ctrl-C — also one that stopped it before
+    it could answer with exit code 130 —, the station shutting down: it ends
+    the run and waits for its end to be recorded, :data:`SHUTDOWN_WAIT`; a
+    run still going then, or at once on a second Ctrl-C or SIGTERM, is
+    killed and its end recorded as well, :func:`stop_all`)."""
 
 from __future__ import annotations
 
@@ -30,10 +33,12 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +55,9 @@ log = logging.getLogger("ekte.serve")
 NORMAL = (ExitCode.OK, ExitCode.DOCUMENTS_NEED_ATTENTION, ExitCode.ALL_FAILED)
 KEEP = 50  # finished retries listed on the quarantine page (newest first)
 SHUTDOWN_WAIT = 30.0  # seconds the station's shutdown waits for a running retry's end to be recorded
+KILL_WAIT = 10.0  # seconds more for the end of a retry killed then (or on a second Ctrl-C/SIGTERM) to be recorded
+#: exit codes of a retry stopped, not crashed: 130 (ekte's own), a stop signal before ekte took it up, the station's kill
+STOPPED = (-signal.SIGTERM, -signal.SIGINT)
 
 TEXTS = {
     "running": N_("Document {id} is being processed again …"),
@@ -80,6 +88,7 @@ class Retry:
     message: str | None = None  # the quarantine reason as ingest gave it (a plugin's own text)
     state: str | None = None  # the document's state in the journal afterwards
     finished: str | None = None
+    killed: bool = False  # the station killed it at its shutdown (SIGKILL after SHUTDOWN_WAIT or a second signal)
     done: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -212,7 +221,7 @@ def settle(r: Retry, report: dict[str, Any], row: Any) -> None:
     doc = next(iter(report.get("documents") or []), None) or {}
     failure = report.get("error") or {}
     r.finished = now_iso()
-    if r.exit_code == ExitCode.INTERRUPTED:
+    if r.exit_code == ExitCode.INTERRUPTED or r.exit_code in STOPPED or r.killed:
         r.outcome = "interrupted"
     elif failure or r.exit_code in (ExitCode.ENVIRONMENT, ExitCode.JOURNAL_DAMAGED):
         r.outcome = "failed"
@@ -226,3 +235,31 @@ def settle(r: Retry, report: dict[str, Any], row: Any) -> None:
         r.outcome = "export_failed"
     else:
         r.outcome = state
+
+
+def stop_all(running: list[Retry], hurry: threading.Event | None = None, wait: float = SHUTDOWN_WAIT) -> None:
+    """The station's shutdown: each running retry's run ended (SIGTERM: ingest stops as on Ctrl-C) and its end
+    recorded (``retry-finished``, interrupted) within *wait* seconds; a run still going then — or at once when
+    *hurry* is set (a second Ctrl-C or SIGTERM) — is killed (SIGKILL) and its end recorded within
+    :data:`KILL_WAIT`.  No retry's process outlives the station."""
+    for r in running:
+        _signal(r, signal.SIGTERM)
+    deadline = time.monotonic() + wait
+    while (time.monotonic() < deadline and not all(r.done.is_set() for r in running)
+           and not (hurry is not None and hurry.is_set())):
+        time.sleep(0.05)
+    for r in running:
+        if not r.done.is_set() and r.proc is not None and r.proc.returncode is None:
+            r.killed = True
+            _signal(r, signal.SIGKILL)
+            log.warning("a quarantine retry was still running at the station's end: killed")
+    for r in running:
+        r.done.wait(KILL_WAIT)
+
+
+def _signal(r: Retry, sig: int) -> None:
+    try:
+        assert r.proc is not None
+        r.proc.send_signal(sig)
+    except (OSError, AssertionError):  # ended meanwhile
+        pass

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -62,15 +61,12 @@ class Station:
         self.intake.start()
         return self
 
-    def close(self) -> None:
-        from ekte.serve.retries import SHUTDOWN_WAIT
+    def close(self, hurry: threading.Event | None = None) -> None:
+        """The running retries stopped and their ends recorded (:func:`ekte.serve.retries.stop_all`; *hurry*: a
+        second Ctrl-C or SIGTERM came), then the intake, the pipeline and the shared state closed."""
+        from ekte.serve.retries import stop_all
 
-        running = [r for r in list(self.retries.values()) if r.running and r.proc is not None]
-        for r in running:
-            r.proc.terminate()
-        deadline = time.monotonic() + SHUTDOWN_WAIT
-        for r in running:  # its end recorded (retry-finished: interrupted) and its scratch copy removed
-            r.done.wait(max(0.0, deadline - time.monotonic()))
+        stop_all([r for r in list(self.retries.values()) if r.running and r.proc is not None], hurry)
         if self.intake is not None:
             self.intake.stop()
         self.pipeline.close()

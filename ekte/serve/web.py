@@ -292,7 +292,7 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     try:
         with st.acting() as p:
             nxt = _neighbour(st, row["id"], user.name)
-            _run(p, st, action, row["id"], form, sets, user.name, sample, request.state.lang, version)
+            done = _run(p, st, action, row["id"], form, sets, user.name, sample, request.state.lang, version)
     except review.Stale as e:
         raise HTTPException(409, _tr(request, STALE).format(by=e.by)) from None
     except review.Invalid as e:
@@ -309,6 +309,8 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     msgs = {"accept": N_("Document {id} accepted."), "correct": N_("Corrections to {id} saved."),
             "defer": N_("Document {id} put back."), "reject": N_("Document {id} rejected.")}
     flash(request, msgs[action], id=row["id"])
+    if action == "accept" and (dropped := names.dropped_titles(done, request.state.lang)):  # a type change's
+        request.session["flash"] += " " + _tr(request, names.DROPPED).format(fields=", ".join(dropped))
     if action != "correct":  # decided: the document leaves the clerk's hands
         st.presence.left(row["id"], user.name)
     if action == "correct":
@@ -369,9 +371,9 @@ def _hours(value: str | None, st: Any, lang: str) -> float:
 
 
 def _run(p: Any, st: Any, action: str, doc_id: str, form: dict[str, str], sets: dict[str, str], actor: str,
-         sample: str | None = None, lang: str = "de", version: int | None = None) -> None:
-    if action == "accept":
-        review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor,
+         sample: str | None = None, lang: str = "de", version: int | None = None) -> Any:
+    if action == "accept":  # (the accepted document: its dropped fields for the message)
+        return review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor,
                              sample=sample, expected=version)
     elif action == "correct":
         review.review_correct(p, doc_id, sets, actor=actor, expected=version)

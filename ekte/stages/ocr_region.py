@@ -11,10 +11,16 @@ characters of the value's type only (digits and dots for dates, digits for
 a PLZ, capitals and digits for an IBAN).  The reading replaces the value in
 the page's hOCR only when it passes its type's check (a real date, five
 digits, an IBAN's mod 97) — so the text layer, the page text and the word
-boxes carry it.  A re-read date or PLZ carries a confidence below the
+boxes carry it (not where the received-stamp step put a valid value of the
+kind over the region already: the date would be there twice).  A re-read date or PLZ carries a confidence below the
 extractor's "sure" bar (:data:`CEILING`): the check proves its shape, not its
 digits, so it goes to review; an IBAN is proven by its check digits.  At most
-:data:`MAX_PER_PAGE` regions a page are read (the cost stays small).
+:data:`MAX_PER_PAGE` regions a page are read (the cost stays small), each within
+:data:`READ_MS` and all within what is left of the page's OCR timeout
+(``ocr.tesseract_timeout``, counted from the page's start): the region reads
+never go past it.  A page's ``regions_reread`` (metadata) counts the values
+put in; -1 says the step failed on the page (one warning line), which then keeps
+its reading.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import datetime as dt
 import html
 import logging
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +41,8 @@ log = logging.getLogger("ekte.ocr")
 MAX_PER_PAGE = 6
 #: the region's enlargement before it is read (a 300-dpi page's line at ~600 dpi)
 SCALE = 2
+#: a region read's time limit (ms); all of a page's reads together stay within the page's OCR timeout
+READ_MS = 5000
 #: a re-read date's or PLZ's confidence: below the extractor's MIN_WORD_CONF (85), never sure
 CEILING = 84.0
 
@@ -183,8 +192,21 @@ def targets(words: list[OcrWord], page_w: int) -> list[Target]:
             if t is not None and not taken.intersection(t.replace):
                 found.append(t)
                 taken.update(t.replace)
+    found = [t for t in found if not _placed(words, t)]
     found.sort(key=lambda t: not t.replace)  # a value that fails its check before a missing one
     return found[:MAX_PER_PAGE]
+
+
+def _placed(words: list[OcrWord], t: Target) -> bool:
+    """Whether the received-stamp step (``ocr.stamps``, its lines' ids ``stamp_…``) put a value of *t*'s kind that
+    passes its check over *t*'s region already: read again, the text layer would carry the date twice."""
+    def overlap(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+        w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+        smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+        return w * h / smaller if w > 0 and h > 0 and smaller > 0 else 0.0
+
+    return any(str(w.line[0]).startswith("stamp_") and valid(t.kind, w.text.rstrip(",;:)")) is not None
+               and overlap(w.box, t.box) > 0.5 for w in words)
 
 
 def _crop(image: Any, box: tuple[int, int, int, int]) -> tuple[Any, tuple[int, int]]:
@@ -198,9 +220,11 @@ def _crop(image: Any, box: tuple[int, int, int, int]) -> tuple[Any, tuple[int, i
     return cut.resize((cut.width * SCALE, cut.height * SCALE), Image.BICUBIC), (x0, y0)
 
 
-def _tesseract(api: Any, crop: Any, kind: str, dpi: float) -> tuple[str, float, list[tuple[int, ...]]]:
-    """The enlarged region read as one line with *kind*'s characters: (text, lowest word
-    confidence, word boxes in the crop)."""
+def _tesseract(api: Any, crop: Any, kind: str, dpi: float, limit_ms: int = READ_MS
+               ) -> tuple[str, float, list[tuple[int, ...]]]:
+    """The enlarged region read as one line with *kind*'s characters, within *limit_ms*: (text, lowest word
+    confidence, word boxes in the crop).  The handle is the page pass's (one per language): its character
+    whitelist is reset after the read, so the next page reads letters again."""
     from tesserocr import RIL
 
     from ekte.stages.tess_engine import set_image
@@ -209,7 +233,7 @@ def _tesseract(api: Any, crop: Any, kind: str, dpi: float) -> tuple[str, float, 
     try:
         set_image(api, crop)
         api.SetSourceResolution(int(dpi * SCALE))
-        if not api.Recognize(5000):
+        if not api.Recognize(limit_ms):
             return "", 0.0, []
         text = api.GetUTF8Text() or ""
         confs = api.AllWordConfidences() or [0]
@@ -230,12 +254,12 @@ def _recogniser(crop: Any) -> tuple[str, float]:
     return text.strip(), score * 100
 
 
-def read(api: Any, image: Any, t: Target, dpi: float, second: bool = False
+def read(api: Any, image: Any, t: Target, dpi: float, second: bool = False, limit_ms: int = READ_MS
          ) -> tuple[str, float, tuple[int, int, int, int]] | None:
     """The region of *t* read again (:func:`_tesseract`; then, with *second*, by the refining
     recogniser): (value, confidence, box on the page) of the first reading that passes the kind's check."""
     crop, (x0, y0) = _crop(image, t.box)
-    text, conf, boxes = _tesseract(api, crop, t.kind, dpi)
+    text, conf, boxes = _tesseract(api, crop, t.kind, dpi, limit_ms)
     value = valid(t.kind, text)
     if value is not None and boxes:
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
@@ -253,9 +277,12 @@ def _word(n: int, value: str, conf: float, box: tuple[int, int, int, int]) -> st
             f"x_wconf {int(conf)}'>{html.escape(value, quote=False)}</span>")
 
 
-def reread_hocr(hocr: str, image: Any, lang: str, second: bool = False) -> tuple[str, int]:
+def reread_hocr(hocr: str, image: Any, lang: str, second: bool = False,
+                deadline: float | None = None) -> tuple[str, int]:
     """The page's hOCR with the values of its regions (:func:`targets`) that read
-    valid again put in (*second*: also by the refining recogniser); (hOCR, values put in)."""
+    valid again put in (*second*: also by the refining recogniser); (hOCR, values put in).
+    *deadline* (``time.monotonic()``): the end of the page's OCR budget — each read gets at most
+    :data:`READ_MS` and never past it; the regions not read by then stay as the page pass read them."""
     from tesserocr import PSM
 
     from ekte.stages.tess_engine import _Handle
@@ -268,7 +295,11 @@ def reread_hocr(hocr: str, image: Any, lang: str, second: bool = False) -> tuple
     edits: list[tuple[int, int, str]] = []  # (from, to, new text) in the hOCR
     with _Handle(lang, int(PSM.SINGLE_LINE)) as api:
         for n, t in enumerate(todo):
-            got = read(api, image, t, dpi, second)
+            left = READ_MS if deadline is None else min(READ_MS, int(1000 * (deadline - time.monotonic())))
+            if left < 50:
+                log.debug("region re-reading: the page's OCR time is spent, %d region(s) not read", len(todo) - n)
+                break
+            got = read(api, image, t, dpi, second, left)
             if got is None:
                 continue
             value, conf, box = got
@@ -285,11 +316,12 @@ def reread_hocr(hocr: str, image: Any, lang: str, second: bool = False) -> tuple
     return "".join(out) + hocr[last:], len(edits)
 
 
-def region_page(hocr: str, image: Any, lang: str, second: bool = False) -> tuple[str, int]:
+def region_page(hocr: str, image: Any, lang: str, second: bool = False,
+                deadline: float | None = None) -> tuple[str, int]:
     """:func:`reread_hocr` for the OCR engine: a failure leaves the page as it
     was read (-1: it failed, one warning line)."""
     try:
-        return reread_hocr(hocr, image, lang, second)
+        return reread_hocr(hocr, image, lang, second, deadline)
     except Exception as e:  # noqa: BLE001 - the page keeps its reading
         log.warning("region re-reading skipped for a page: %s", type(e).__name__)
         return hocr, -1

@@ -29,6 +29,7 @@ import os
 import re
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -238,6 +239,7 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
     psm = options.tesseract.pagesegmode
     psm = int(PSM.AUTO) if psm is None else int(psm)
     timeout = float(options.tesseract.timeout or 0)
+    deadline = time.monotonic() + timeout if timeout > 0 else None  # the region step's reads share it
     with Image.open(input_file) as f:
         im = f.copy()  # decoded once for every pass over the page (the file closed)
     facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
@@ -269,7 +271,7 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
         if _settings.stamps:
             hocr, facts["stamps"] = ocr_stamp.stamp_page(hocr, im, skew, lang)
         if _settings.regions:  # a date's, PLZ's or IBAN's value that fails its check: its region read again
-            hocr, facts["regions"] = ocr_region.region_page(hocr, im, lang, _settings.refine)
+            hocr, facts["regions"] = ocr_region.region_page(hocr, im, lang, _settings.refine, deadline)
         if _settings.refine:  # after the region step, which may use the recogniser too (review34 R2)
             ocr_rec.release()  # (unless a run of scans keeps it: ocr_rec.keep)
         ocr_rec.trim()  # the page's freed buffers given back before OCRmyPDF writes and checks its PDF (~10 MB)

@@ -1,0 +1,136 @@
+"""The station's end while a quarantine retry runs, and a stop signal's name (lows36): the retry's process is killed
+after the shutdown's wait (or at once on a second Ctrl-C) and its end recorded as interrupted, never as crashed;
+``review accept`` stopped by SIGTERM says SIGTERM, not Ctrl-C.  Real processes and signals."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from helpers import SAMPLES, ekte_cmd
+from serve_helpers import make_workdir, queue_ids, start_server, token
+
+import httpx
+
+from ekte.serve import retries
+
+STUBBORN = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); time.sleep(120)"
+
+
+def _stubborn_retry() -> retries.Retry:
+    """A retry whose process ignores SIGTERM (a run stuck where it cannot stop); its end sets ``done`` as the
+    station's waiting thread does."""
+    r = retries.Retry("00000000", "chef", "now")
+    r.proc = subprocess.Popen([sys.executable, "-c", STUBBORN], stdout=subprocess.PIPE, text=True)
+    assert r.proc.stdout.readline() == "up\n"
+
+    def wait() -> None:
+        r.exit_code = r.proc.wait()
+        r.done.set()
+
+    threading.Thread(target=wait, daemon=True).start()
+    return r
+
+
+def test_a_retry_still_running_after_the_wait_is_killed():
+    r = _stubborn_retry()
+    t0 = time.monotonic()
+    retries.stop_all([r], wait=1.0)
+    assert r.done.is_set() and r.proc.returncode == -signal.SIGKILL and r.killed
+    assert 1.0 <= time.monotonic() - t0 < 5
+    r2 = _stubborn_retry()
+    hurry = threading.Event()
+    hurry.set()  # a second Ctrl-C: no waiting
+    t0 = time.monotonic()
+    retries.stop_all([r2], hurry, wait=30.0)
+    assert r2.proc.returncode == -signal.SIGKILL and time.monotonic() - t0 < 5
+
+
+def test_a_retry_stopped_by_a_signal_is_interrupted_not_crashed():
+    row = {"state": "received", "error_code": None, "error_message": None}
+    for code, killed in ((-signal.SIGTERM, False), (-signal.SIGINT, False), (-signal.SIGKILL, True), (130, False)):
+        r = retries.Retry("00000000", "chef", "now", exit_code=code, killed=killed)
+        retries.settle(r, {}, row)
+        assert r.outcome == "interrupted", (code, killed, r.outcome)
+    r = retries.Retry("00000000", "chef", "now", exit_code=-signal.SIGSEGV)
+    retries.settle(r, {}, row)
+    assert r.outcome == "crashed"
+
+
+def _events(wd: Path, doc: str) -> list[tuple[str, str]]:
+    db = sqlite3.connect(f"file:{wd / 'journal.sqlite'}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT event, detail FROM events WHERE doc_id=? AND stage='quarantine' ORDER BY rowid",
+                          (doc,)).fetchall()
+    finally:
+        db.close()
+
+
+def _retry_processes(wd: Path) -> list[int]:
+    found = []
+    for p in Path("/proc").iterdir():
+        try:
+            cmd = (p / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"ingest" in cmd and any(str(wd).encode() == c for c in cmd):
+            found.append(int(p.name))
+    return found
+
+
+def test_a_second_ctrl_c_while_serve_waits_for_a_retry_still_records_its_end(tmp_path):
+    """A second Ctrl-C during serve's wait for the retry skipped the station's close (KeyboardInterrupt there):
+    no retry-finished, claims not given back.  Now it kills the retry at once and the close goes on."""
+    wd = tmp_path / "work"
+    make_workdir(wd, [SAMPLES / "inbox" / "tierhaltung-006-pdf.pdf"])
+    doc = queue_ids(wd)[0]
+    server, url = start_server(wd)
+    try:
+        r = httpx.post(url + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"},
+                       headers=token(wd, "anna", "review"))
+        assert r.json()["state"] == "quarantined"
+        assert httpx.post(url + f"/api/v1/quarantine/{doc}/retry",
+                          headers=token(wd, "chef", "quarantine")).status_code == 202
+        os.killpg(server.pid, signal.SIGINT)  # as a terminal's Ctrl-C (the retry runs in a session of its own)
+        time.sleep(0.3)
+        os.killpg(server.pid, signal.SIGINT)
+        assert server.wait(60) == 0
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+    log = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log[-2000:]
+    finished = [json.loads(d) if d.startswith("{") else d for e, d in _events(wd, doc) if e == "retry-finished"]
+    assert finished and "interrupted" in str(finished[-1]) and "crashed" not in str(finished[-1]), finished
+    assert not _retry_processes(wd)
+    assert not sqlite3.connect(wd / "journal.sqlite").execute("SELECT COUNT(*) FROM processes").fetchone()[0]
+
+
+def test_sigterm_during_accept_is_named_sigterm(tmp_path):
+    """``review accept`` stopped by SIGTERM said "abgebrochen (Strg-C)"."""
+    wd = tmp_path / "work"
+    make_workdir(wd, [SAMPLES / "inbox" / "tierhaltung-006-pdf.pdf"])
+    doc = queue_ids(wd)[0]
+    db = sqlite3.connect(wd / "journal.sqlite", isolation_level=None, timeout=10)
+    db.execute("BEGIN EXCLUSIVE")
+    try:
+        p = subprocess.Popen(ekte_cmd() + ["review", "accept", doc, "-w", str(wd)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             env={**os.environ, "EKTE_LANG": "de", "COLUMNS": "300"})
+        time.sleep(6)  # loaded, waiting for the journal
+        p.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+    _out, err = p.communicate(timeout=90)
+    assert p.returncode == 130 and err.strip().splitlines() == [
+        f"Fehler: abgebrochen (SIGTERM): Dokument {doc} wurde nicht angenommen; nichts geändert, es wartet weiter "
+        "auf Prüfung"], (p.returncode, err)
