@@ -23,8 +23,8 @@ from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsO
                           field_value_form, new_app)
 from ekte.errors import ExitCode, environment_failure
 from ekte.logs import setup_logging
-from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, not_moved, reported_failure,
-                             run_interruptibly, run_main, sigint_now, sigterm_now, skipped_named, summary)
+from ekte.cli_errors import (exit_on_errors as _exit_on_errors, fail as _fail, not_moved, reported_failure, run_main,
+                             run_interruptibly, sigint_now, sigterm_now, skipped_named, summary, write_report)
 from ekte.render import err, out
 
 #: the commands that report an interrupted run (Ctrl-C while ekte loads, too)
@@ -65,15 +65,13 @@ def _main(
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,
                     report: Any = None, inputs: List[Path] | None = None, command: str = "ekte ingest") -> None:
-    """Run an ingest-like API call with a progress bar, print its summary
-    (or JSON) and exit with its exit code."""
+    """Run an ingest-like API call with a progress bar, print its summary (or JSON), exit with its code."""
     setup_logging(verbose, log_format)
     show_progress = not as_json and not no_progress and err.is_terminal
     with _exit_on_errors(as_json):
         result = run_interruptibly(run, render.RichProgress() if show_progress else None, inputs or [])
         starttrace.mark("run-done")
-        if report is not None:  # interrupted too: what was done, marked "interrupted" (written atomically)
-            report(result)
+        unwritten = write_report(report, result)
     skipped_named(result)  # a named input that intake.ignore skips (fresh32 F6)
     if as_json:
         result.write_json(sys.stdout)  # written as it is made: a long run's documents never all in memory
@@ -83,6 +81,8 @@ def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, lo
         _fail(result.failure.exit_code, result.failure.message)
     if result.not_moved:
         not_moved(result)
+    if unwritten:  # the run's work is done and shown; the report alone is missing (fresh36 F5)
+        _fail(ExitCode.ENVIRONMENT, unwritten)
     starttrace.mark("reported")
     fastexit.allow()
     raise typer.Exit(int(result.exit_code))

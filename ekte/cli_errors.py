@@ -224,6 +224,18 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
 
 
 
+def write_report(report: Any, result: Any) -> str | None:
+    """Write the run's report (interrupted too: what was done, marked "interrupted"; atomically);
+    what went wrong as one line, or None."""
+    if report is None:
+        return None
+    try:
+        report(result)
+    except OSError as e:
+        return f"the report was not written ({e.strerror or type(e).__name__}); the documents above are done"
+    return None
+
+
 def summary(result: Any, command: str) -> None:
     """The run's summary; a run interrupted before any document settled says how many inputs are left (fresh32
     F3: "nothing to ingest: no files found" while 12 inputs were pending)."""

@@ -5,6 +5,8 @@ these instead of declaring ``--profile`` again."""
 
 from __future__ import annotations
 
+import os
+
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -204,8 +206,24 @@ MoveOpt = Annotated[Optional[Path], typer.Option(
     "--move", metavar="DIR", help="Move originals here once exported (their path relative to the input kept).")]
 DoneOpt = Annotated[Optional[Path], typer.Option(
     "--done", metavar="DIR", help="Where inputs go after export (relative: to the current folder; default: <workdir>/done).")]
+def _report_file(value: Optional[Path]) -> Optional[Path]:
+    """``--report``: a file in a folder that is there and writable — refused before the run, not after it
+    (fresh36 F5: a folder given, the run's work done, then an internal error)."""
+    if value is None:
+        return None
+    if value.is_dir():
+        raise typer.BadParameter(f"'{value}' is a folder; name the report's file, e.g. {value / 'report.html'}")
+    parent = value.parent if str(value.parent) else Path(".")
+    if not parent.is_dir():
+        raise typer.BadParameter(f"the folder '{parent}' does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK) or (value.exists() and not os.access(value, os.W_OK)):
+        raise typer.BadParameter(f"'{value}' cannot be written (permission denied)")
+    return value
+
+
 ReportOpt = Annotated[Optional[Path], typer.Option(
-    "--report", metavar="FILE.html", help="Also write a self-contained HTML report of this batch (with charts).")]
+    "--report", metavar="FILE.html", callback=_report_file,
+    help="Also write a self-contained HTML report of this batch (with charts).")]
 SharedRootOpt = Annotated[Optional[Path], typer.Option(
     "--shared-root", metavar="DIR", help="With Dask: a folder every worker sees at the same path; inputs below it "
                                          "travel as paths instead of bytes. Profile: executor.shared_root.")]
