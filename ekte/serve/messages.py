@@ -147,6 +147,25 @@ CLI_KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
 )]
 
 
+# words36 (fresh35 F7, F10): review show of a deleted document; the stale refusal's actor by name
+_DELETED = N_("Document {a} was deleted on {b} ({c}); ekte history {d} shows its trail.")
+CLI_KNOWN += [(re.compile(p), m) for p, m in (
+    (rf"document {_ID} was deleted on (\S{{1,40}}) \((.{{0,2000}})\); ekte history {_ID} shows its trail", _DELETED),
+)]
+
+
+def _cli_values(msgid: str, values: list, lang: str, local_time: Callable[[str], str]) -> list:
+    """A message's values as the clerk reads them: a deletion's time local, an actor by name ("System (ekte watch)",
+    as history and the station say it, not the journal's "system: ekte watch")."""
+    from ekte.serve.names import actor_name
+
+    if msgid == _DELETED:
+        values[1] = local_time(values[1])
+    elif "changed meanwhile by {b}" in msgid:
+        values[1] = actor_name(values[1], lang)
+    return values
+
+
 def page_message(message: str, status: int, lang: str,
                  state_name: Callable[[str, str], str] | None = None) -> tuple[str, str | None]:
     """(what the page says, the original text as a technical detail or None) for an English *message*."""
@@ -179,6 +198,7 @@ def cli_message(message: str, lang: str, state_name: Callable[[str, str], str],
                 values[1] = state_name(values[1], lang)
             if "not until {a}" in msgid:
                 values[0] = local_time(values[0])
+            values = _cli_values(msgid, values, lang, local_time)  # (words36: a deletion's time, an actor's name)
             if msgid == _DAMAGED:  # verify's reasons in the same language as the sentence around them
                 values[1] = damage_reasons(values[1], lang)
             return tr(msgid).format(**dict(zip("abcdefgh", values)))

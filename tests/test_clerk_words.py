@@ -1,0 +1,50 @@
+"""What a registry clerk and her supervisor read (fresh35 F7, F10, F14): a deleted document named as deleted by
+review show, a stale correction's actor by name, the HTML report's file names, no log line at a rejection, periods
+of the statistics as a German reader writes them, an HTML file under a .pdf name called a web page, and the
+station's systemd unit.  Real ``ekte`` subprocesses on a real working directory."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import SAMPLES, ingest_json, run_ekte
+
+ROOT = Path(__file__).resolve().parents[1]
+DE = {"EKTE_LANG": "de"}
+
+
+@pytest.fixture(scope="module")
+def wd(tmp_path_factory) -> tuple[Path, dict]:
+    """Three born-digital PDFs waiting for review, an empty file and a web page named .pdf in quarantine."""
+    base = tmp_path_factory.mktemp("clerk")
+    (base / "in").mkdir()
+    for f in sorted(SAMPLES.glob("inbox/*-pdf.pdf"))[:3]:
+        shutil.copy(f, base / "in")
+    (base / "in" / "leer.pdf").write_bytes(b"")
+    (base / "in" / "webseite.pdf").write_text("<!DOCTYPE html>\n<html><head><title>Antrag</title></head>"
+                                             "<body><p>Hallo</p></body></html>\n", "utf-8")
+    out = ingest_json(base / "in", "-w", base / "wd", "-o", "classify.threshold=0.999", "--report",
+                      base / "rep.html")
+    docs = {Path(d["source"]).name: d for d in out["documents"]}
+    assert [d["status"] for n, d in sorted(docs.items()) if n.endswith("-pdf.pdf")] == ["review"] * 3, out
+    return base, docs
+
+
+def _review_ids(docs: dict) -> list[str]:
+    return [d["id"] for n, d in sorted(docs.items()) if n.endswith("-pdf.pdf")]
+
+
+def test_review_show_of_a_deleted_document_says_when_and_why(wd):
+    """fresh35 F7: "Es gibt kein Dokument mit der Nummer 4058." while history showed its tombstone."""
+    base, docs = wd
+    doc = _review_ids(docs)[2]
+    run_ekte("retention", "delete", doc, "-w", base / "wd", "--reason", "Probe Aufbewahrung", "--force", check=0)
+    p = run_ekte("review", "show", doc[:6], "-w", base / "wd", env=DE)
+    assert p.returncode == 2 and p.stdout == "", p.stdout + p.stderr
+    line = p.stderr.strip()
+    assert line.startswith(f"Fehler: Dokument {doc} wurde am ") and " gelöscht (Probe Aufbewahrung); ekte history " \
+        in line and "Es gibt kein Dokument" not in line, line
+    assert "T" not in line.split(" am ")[1].split(" gelöscht")[0], line  # a local time, not the ISO form
+    p = run_ekte("review", "show", doc[:6], "-w", base / "wd", "--lang", "en")
+    assert p.stderr.startswith(f"error: document {doc} was deleted on "), p.stderr
