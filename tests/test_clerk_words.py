@@ -48,3 +48,22 @@ def test_review_show_of_a_deleted_document_says_when_and_why(wd):
     assert "T" not in line.split(" am ")[1].split(" gelöscht")[0], line  # a local time, not the ISO form
     p = run_ekte("review", "show", doc[:6], "-w", base / "wd", "--lang", "en")
     assert p.stderr.startswith(f"error: document {doc} was deleted on "), p.stderr
+
+
+def _version(base: Path, doc: str) -> int:
+    import json
+
+    return json.loads(run_ekte("review", "show", doc, "-w", base / "wd", "--json", check=0).stdout)["version"]
+
+
+def test_a_stale_correction_names_the_system_as_history_does(wd):
+    """fresh35 F10: "… wurde inzwischen von system: ekte watch geändert" — the journal's raw actor."""
+    base, docs = wd
+    name, doc = next((n, d["id"]) for n, d in sorted(docs.items()) if n.endswith("-pdf.pdf"))
+    seen = _version(base, doc)
+    ingest_json(base / "in" / name, "-w", base / "wd", "-o", "classify.threshold=0.999")  # the same file again
+    assert _version(base, doc) > seen
+    p = run_ekte("review", "correct", doc, "-w", base / "wd", "--set", "plz=12345", "--expected-version", seen, env=DE)
+    assert p.returncode != 0 and p.stderr.startswith(f"Fehler: Dokument {doc} wurde inzwischen von System (ekte "
+                                                     "ingest) geändert"), p.stderr
+    assert "system:" not in p.stderr, p.stderr
