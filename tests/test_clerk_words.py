@@ -67,3 +67,14 @@ def test_a_stale_correction_names_the_system_as_history_does(wd):
     assert p.returncode != 0 and p.stderr.startswith(f"Fehler: Dokument {doc} wurde inzwischen von System (ekte "
                                                      "ingest) geändert"), p.stderr
     assert "system:" not in p.stderr, p.stderr
+
+
+def test_a_rejection_prints_no_log_line_at_default_verbosity(wd):
+    """fresh35 F10: "09:12:55 WARNING ekte: doc 1999… quarantined: rejected" beside "Dokument … abgelehnt."."""
+    base, docs = wd
+    doc = _review_ids(docs)[1]
+    p = run_ekte("review", "reject", doc, "-w", base / "wd", "-r", "unreadable", "--note", "Probe", env=DE)
+    assert p.returncode == 0 and p.stdout.strip() == f"Dokument {doc} abgelehnt.", p.stdout + p.stderr
+    assert p.stderr == "", p.stderr
+    p = run_ekte("history", doc, "-w", base / "wd", "--json", check=0)  # the rejection is recorded all the same
+    assert any(e["event"] == "quarantined" and e["detail"] == "rejected" for e in __import__("json").loads(p.stdout)["events"]), p.stdout
