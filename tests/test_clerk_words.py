@@ -78,3 +78,15 @@ def test_a_rejection_prints_no_log_line_at_default_verbosity(wd):
     assert p.stderr == "", p.stderr
     p = run_ekte("history", doc, "-w", base / "wd", "--json", check=0)  # the rejection is recorded all the same
     assert any(e["event"] == "quarantined" and e["detail"] == "rejected" for e in __import__("json").loads(p.stdout)["events"]), p.stdout
+
+
+def test_the_html_report_names_each_document_by_its_file(wd):
+    """fresh35 F10: the rows named documents by id only ("Quarantäne · leere Datei" — which of her files?)."""
+    import re
+
+    base, docs = wd
+    html = (base / "rep.html").read_text("utf-8")
+    assert "<th>Datei</th>" in html, html[:3000]
+    rows = {m[1]: m[2] for m in re.finditer(r"<tr class=\"[a-z_]*\"><td>([0-9a-f]{16})</td><td>([^<]*)</td>", html)}
+    assert rows == {d["id"]: n for n, d in docs.items()}, rows
+    assert str(base / "in") not in html  # the name only, never the folder
