@@ -90,3 +90,20 @@ def test_the_html_report_names_each_document_by_its_file(wd):
     rows = {m[1]: m[2] for m in re.finditer(r"<tr class=\"[a-z_]*\"><td>([0-9a-f]{16})</td><td>([^<]*)</td>", html)}
     assert rows == {d["id"]: n for n, d in docs.items()}, rows
     assert str(base / "in") not in html  # the name only, never the folder
+
+
+def test_weeks_and_months_of_the_statistics_read_as_in_german(wd):
+    """fresh35 F10: "Monat 2026-12", "Woche … 2026-W49" in the German table and CSV whose days read 01.12.2026."""
+    import datetime as dt
+    import re
+
+    base, _docs = wd
+    y, w, _ = dt.date.today().isocalendar()  # (the documents were received just now)
+    month, week = dt.date.today().strftime("%m/%Y"), f"KW {w}/{y}"
+    p = run_ekte("stats", "-w", base / "wd", "--by", "month,week", env=DE, check=0)
+    assert re.search(rf"│ {re.escape(month)} +│ {week} +│", p.stdout), p.stdout
+    assert "-W" not in p.stdout, p.stdout
+    p = run_ekte("stats", "-w", base / "wd", "--by", "week", "--format", "csv", env=DE, check=0)
+    assert p.stdout.splitlines()[1].startswith(f"{week};"), p.stdout
+    p = run_ekte("stats", "-w", base / "wd", "--by", "week", "--format", "csv", "--lang", "en", check=0)
+    assert p.stdout.splitlines()[1].startswith(f"{y}-W{w:02d},"), p.stdout  # the machine form stays ISO
