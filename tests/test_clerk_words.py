@@ -107,3 +107,15 @@ def test_weeks_and_months_of_the_statistics_read_as_in_german(wd):
     assert p.stdout.splitlines()[1].startswith(f"{week};"), p.stdout
     p = run_ekte("stats", "-w", base / "wd", "--by", "week", "--format", "csv", "--lang", "en", check=0)
     assert p.stdout.splitlines()[1].startswith(f"{y}-W{w:02d},"), p.stdout  # the machine form stays ISO
+
+
+def test_a_web_page_named_pdf_is_called_a_web_page(wd):
+    """fresh35 F10: an HTML file under a .pdf name was quarantined as "neither a PDF, … nor plain text"."""
+    base, docs = wd
+    page = docs["webseite.pdf"]
+    assert page["status"] == "quarantined" and page["error"]["code"] == "unsupported_type", page
+    assert page["error"]["message"].startswith("The file is a web page (HTML), not a PDF: save the page as PDF")
+    p = run_ekte("review", "show", page["id"], "-w", base / "wd", env=DE, check=0)
+    shown = " ".join(p.stdout.split())  # (rich wraps at the terminal's width)
+    assert "Quarantäne: Die Datei ist eine Webseite (HTML), kein PDF: Speichern Sie die Seite als PDF" in shown, shown
+    assert docs["leer.pdf"]["error"]["code"] == "empty"  # the other checks unchanged
