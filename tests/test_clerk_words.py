@@ -119,3 +119,57 @@ def test_a_web_page_named_pdf_is_called_a_web_page(wd):
     shown = " ".join(p.stdout.split())  # (rich wraps at the terminal's width)
     assert "Quarantäne: Die Datei ist eine Webseite (HTML), kein PDF: Speichern Sie die Seite als PDF" in shown, shown
     assert docs["leer.pdf"]["error"]["code"] == "empty"  # the other checks unchanged
+
+
+def test_the_station_unit_runs_as_the_watch_unit_does(wd):
+    """fresh35 F14: packaging/ had units for the daemon and Dask only.  packaging/ekte-serve.service, hardened as
+    ekte-watch.service; its command line (with /etc/ekte/ekte-watch.env's variables, as systemd expands them)
+    starts the station on the working directory, and a SIGTERM (systemctl stop) ends it with exit 0."""
+    import configparser
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from dask_cluster import unit_command
+    from helpers import ekte_cmd
+
+    def service(name: str) -> dict:
+        cp = configparser.ConfigParser(strict=False, interpolation=None)
+        cp.optionxform = str
+        cp.read(ROOT / "packaging" / name)
+        return dict(cp["Service"])
+
+    serve, watch = service("ekte-serve.service"), service("ekte-watch.service")
+    for key in ("User", "Group", "EnvironmentFile", "WorkingDirectory", "Restart", "UMask", "NoNewPrivileges",
+                "ProtectSystem", "PrivateTmp", "KillSignal"):
+        assert serve.get(key) == watch.get(key), key
+    base, _docs = wd
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {}
+    for line in (ROOT / "packaging" / "ekte-watch.env").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            k, _, v = line.partition("=")
+            env[k] = v
+    env.update(EKTE_HOME=str(base / "wd"), EKTE_SERVE_ARGS=f"--port {port}")
+    cmd = unit_command("ekte-serve.service", env)
+    assert cmd[:2] == ["/opt/ekte/.venv/bin/ekte", "serve"] and "--host" in cmd and "127.0.0.1" in cmd, cmd
+    proc = subprocess.Popen(ekte_cmd() + cmd[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as r:
+                    assert r.status == 200 and "Anmelden" in r.read().decode()
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.communicate()
+                time.sleep(0.5)
+        else:
+            raise AssertionError("the station did not answer")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-2000:]
