@@ -173,3 +173,60 @@ def test_the_station_unit_runs_as_the_watch_unit_does(wd):
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err[-2000:]
+
+
+@pytest.mark.parametrize("args, de, en", [
+    (("--since", "31.02.2026"), "Fehler: --since/--until: „31.02.2026“ ist kein gültiges Datum: bitte wie 31.01.2026 "
+     "oder 2026-01-31 schreiben.", "error: --since/--until want a date like 2026-01-31 or 31.01.2026, not '31.02.2026'"),
+    (("--by", "foo"), "Fehler: --by foo: unbekannt (möglich: day, week, month, type, channel, outcome).",
+     "error: --by foo: unknown (choose from day, week, month, type, channel, outcome)"),
+    (("--format", "xls"), "Fehler: --format xls: table, csv oder json wählen", "error: --format xls: choose table, "
+     "csv or json"),
+    (("--since", "2026-12-05", "--until", "01.12.2026"), "Fehler: Der Zeitraum endet (01.12.2026) vor seinem Beginn "
+     "(05.12.2026): --since und --until vertauschen.", "error: the period ends (2026-12-01) before it begins "
+     "(2026-12-05): swap --since and --until"),
+])
+def test_stats_refuses_its_options_in_the_clerk_s_language(wd, args, de, en):
+    """fresh35 F2: `ekte stats`'s option errors were English in a command whose output is German."""
+    base, _docs = wd
+    p = run_ekte("stats", "-w", base / "wd", *args, env=DE)
+    assert p.returncode == 2 and p.stderr.strip() == de and p.stdout == "", p.stdout + p.stderr
+    p = run_ekte("stats", "-w", base / "wd", *args, env={"EKTE_LANG": "en"})  # English: the wording scripts grep
+    assert p.returncode == 2 and p.stderr.strip() == en, p.stderr
+
+
+def test_users_without_a_users_file_refuse_in_german(tmp_path, wd):
+    """fresh35 F2: `users remove`/`list`/`token` where nobody was added said "error: no station users in …"."""
+    base, _docs = wd
+    w = tmp_path / "w"
+    shutil.copytree(base / "wd", w, ignore=shutil.ignore_patterns("users.json*"))
+    for args in (("remove", "niemand"), ("list",), ("token", "niemand")):
+        p = run_ekte("users", *args, "-w", w, env=DE)
+        assert p.returncode == 2 and p.stderr.strip() == (
+            f"Fehler: In {w} gibt es keine Benutzer der Prüfstation (--workdir oder $EKTE_HOME prüfen; ekte users "
+            "add legt den ersten an)."), p.stderr
+    (tmp_path / "pw").write_text("Geheim-Passwort-99\n", "utf-8")
+    run_ekte("users", "add", "anna", "-w", w, "--password-file", tmp_path / "pw", check=0)
+    p = run_ekte("users", "token", "niemand", "-w", w, env=DE)
+    assert p.returncode == 2 and p.stderr.strip() == "Fehler: Es gibt keinen Benutzer „niemand“.", p.stderr
+    p = run_ekte("users", "token", "niemand", "-w", w, env={"EKTE_LANG": "en"})
+    assert p.stderr.strip() == "error: no user 'niemand'", p.stderr
+
+
+def test_a_busy_journal_is_named_in_german(wd):
+    """fresh35 F2: a review command on a journal another process held for more than 30 s: "error: the journal of
+    wd7: another ekte process held the journal …" — English among German refusals.  (Waits the 30 s.)"""
+    import sqlite3
+
+    base, docs = wd
+    doc = docs["leer.pdf"]["id"]  # any document: defer refuses only after it has the journal
+    db = sqlite3.connect(base / "wd" / "journal.sqlite", isolation_level=None, timeout=10)
+    db.execute("BEGIN EXCLUSIVE")
+    try:
+        p = run_ekte("review", "defer", doc, "-w", base / "wd", "--hours", "1", env=DE, timeout=120)
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+    assert p.returncode == 74 and p.stderr.strip() == (
+        f"Fehler: Das Journal von {base / 'wd'} war länger als 30 s von einem anderen ekte-Prozess belegt; es wurde "
+        "nichts geändert — führen Sie den Befehl gleich noch einmal aus."), p.stderr
