@@ -140,7 +140,9 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
     from ekte.serve.presence import open_by
 
     with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
-        row = queue.resolve(p.j, doc_id)
+        row, tomb = queue.resolve_or_deleted(p.j, doc_id)
+        if row is None:  # deleted by retention: when and why, not "no document" (fresh35 F7)
+            raise queue.Deleted(tomb)
         return {**queue.show(p.j, row), "history": queue.history(p.j, row["id"]),
                 "version": review.review_version(p.j, row["id"]),
                 "open_by": open_by(p.j.db, [row["id"]]).get(row["id"], []) if row["state"] == "review" else []}

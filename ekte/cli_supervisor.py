@@ -80,7 +80,7 @@ def users_token_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="Us
     from ekte import api
 
     scopes = [s.strip() for x in scope for s in x.split(",") if s.strip()]
-    with _exit_on_errors():
+    with review_errors(None):  # (an empty users file: German, as the rest of `users`; fresh35 F2)
         print(api.users_token(name, scopes or None, workdir=workdir))
 
 
@@ -89,7 +89,7 @@ def users_list_cmd(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None
     """The users, their roles and how many tokens each has."""
     from ekte import api
 
-    with _exit_on_errors():
+    with review_errors(None):
         us = api.users_list(workdir=workdir)
     if as_json:
         print(json.dumps(us, indent=2))
@@ -109,7 +109,7 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
     from ekte.errors import ConfigError
 
     _ = _tr(None)[0]
-    with _exit_on_errors():
+    with review_errors(None):
         try:
             api.users_remove(name, workdir=workdir)
         except ConfigError as e:
@@ -120,14 +120,17 @@ def users_remove_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="U
               highlight=False, markup=False)
 
 
-def _day(v: str | None) -> str | None:
-    """A day as YYYY-MM-DD, given so or as the German DD.MM.YYYY."""
+def _day(v: str | None, lang: str | None) -> str | None:
+    """A day as YYYY-MM-DD, given so or as the German DD.MM.YYYY; refused in the clerk's language (fresh35 F2)."""
     from ekte import stats
 
     try:
         return stats.day(v)
     except stats.BadDate as e:
-        _fail(ExitCode.USAGE, f"--since/--until want {e}")
+        _, code = _tr(lang)
+        _fail(ExitCode.USAGE, f"--since/--until want {e}" if code == "en" else
+              _("--since/--until: „{value}“ is not a date: write it like 31.01.2026 or 2026-01-31.").format(
+                  value=e.value[:80]), code)
 
 
 @command(name="stats", clerk=True)
@@ -148,10 +151,11 @@ def stats_cmd(
     from ekte import api
     from ekte import stats as st
 
-    since, until = _day(since), _day(until)
+    since, until = _day(since, lang), _day(until, lang)
     fmt = "json" if as_json else fmt
     if fmt not in ("table", "csv", "json"):
-        _fail(ExitCode.USAGE, f"--format {fmt}: choose table, csv or json")
+        _, code = _tr(lang)
+        _fail(ExitCode.USAGE, _("--format {fmt}: choose table, csv or json").format(fmt=fmt[:40]), code)
     with review_errors(lang):  # a damaged or busy journal in the clerk's language, as review's (fresh35 F2)
         fig = api.stats(since=since, until=until, by=tuple(k for k in by.split(",") if k), profile=profile,
                         workdir=workdir, overrides=override)

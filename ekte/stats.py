@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import statistics
 from collections import Counter, defaultdict
 from typing import Any
@@ -49,6 +50,16 @@ def period(iso: str, kind: str) -> str:
         y, w, _ = t.isocalendar()
         return f"{y}-W{w:02d}"
     return t.strftime("%Y-%m") if kind == "month" else t.isoformat()
+
+
+def period_text(kind: str, value: str, lang: str) -> str:
+    """A week or month of :func:`period` as a reader writes it (fresh35 F10: "2026-W49" in a German table whose
+    days read 01.12.2026): ``KW 49/2026`` (English ``week 49/2026``), ``12/2026``; anything else as it is."""
+    if kind == "week" and (m := re.fullmatch(r"(\d{4})-W(\d\d)", value)):
+        return f"{'KW' if lang == 'de' else 'week'} {int(m[2])}/{m[1]}"
+    if kind == "month" and (m := re.fullmatch(r"(\d{4})-(\d\d)", value)):
+        return f"{m[2]}/{m[1]}"
+    return value
 
 
 _DOCS = """

@@ -170,4 +170,4 @@ def test_statistics_refuse_a_swapped_period_and_an_unknown_grouping_in_words(st)
     assert chef.get("/stats.csv?since=2026-11-02&until=2026-11-01").status_code == 400
     assert chef.get("/stats?since=01.11.2026&until=01.11.2026").status_code == 200  # one day is a period
     p = run_ekte("stats", "-w", st["wd"], "--since", "01.12.2026", "--until", "01.11.2026")
-    assert p.returncode == 2 and "swap --since and --until" in p.stderr, p.stderr
+    assert p.returncode == 2 and "--since und --until vertauschen" in p.stderr, p.stderr  # German (fresh35 F2)

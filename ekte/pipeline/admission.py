@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,32 @@ def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
         suffix = cand.path.suffix
         return ErrorInfo(code, f"The file holds plain text but its name ends in {suffix}: text files are taken by a "
                                ".txt name (or .text, .csv, .tsv, .log, .asc).", "intake")
+    if code == "unsupported_type" and cand.media_type is None and _web_page(cand.path):
+        return ErrorInfo(code, WEB_PAGE_AS_PDF if cand.path.suffix.lower() == ".pdf" else WEB_PAGE, "intake")
     return ErrorInfo(code, REASONS[code], "intake") if code else None
+
+
+#: an HTML file (a web page saved, or an error page a portal delivered) — fresh35 F10: "neither a PDF, … nor plain
+#: text" was true but did not say what it is (the station translates both: ekte.serve.admin.EXACT)
+WEB_PAGE_AS_PDF = ("The file is a web page (HTML), not a PDF: save the page as PDF (print it to PDF) and put that "
+                   "into the inbox.")
+WEB_PAGE = ("The file is a web page (HTML): web pages are not taken — save the page as PDF (print it to PDF) and put "
+            "that into the inbox.")
+_HTML = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
+
+
+def _head(path: Path, size: int) -> bytes | None:
+    """The first *size* bytes of a regular file (not following a link), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        return f.read(size) if stat.S_ISREG(os.fstat(fd).st_mode) else None
+
+
+def _web_page(path: Path) -> bool:
+    return bool(_HTML.match(_head(path, 4096) or b""))
 
 
 def _text_misnamed(path: Path) -> bool:
@@ -93,12 +119,8 @@ def _text_misnamed(path: Path) -> bool:
 
     if path.suffix.lower() in office.TEXT_SUFFIXES:
         return False
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return False
-    with os.fdopen(fd, "rb") as f:
-        return stat.S_ISREG(os.fstat(fd).st_mode) and office.is_text(f.read(office.TEXT_SNIFF_BYTES))
+    data = _head(path, office.TEXT_SNIFF_BYTES)
+    return data is not None and office.is_text(data)
 
 
 def not_read_sha(path: Path) -> str:

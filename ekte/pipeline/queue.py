@@ -28,6 +28,14 @@ class NotFound(ConfigError):
     """No document with that id."""
 
 
+class Deleted(NotFound):
+    """A document deleted by retention (its tombstone): when and why, for a command that shows live documents."""
+
+    def __init__(self, tomb: Any):
+        super().__init__(f"document {tomb['doc_id']} was deleted on {tomb['deleted']} ({tomb['reason']}); "
+                         f"ekte history {tomb['doc_id']} shows its trail")
+
+
 class Ambiguous(ConfigError):
     """An id prefix that fits more than one document."""
 

@@ -89,7 +89,8 @@ def quarantine(session: Any, doc: Document, info: ErrorInfo, src: Path | None) -
                                    (info.stage or "intake", "quarantined", info.code)])
     except ClaimLost:
         pass  # another process took it over: it decides
-    log.warning("doc %s quarantined: %s", doc.id, info.code)
+    # a clerk's rejection is her decision, not a warning: no English log line beside her German one (fresh35 F10)
+    (log.info if info.code == "rejected" else log.warning)("doc %s quarantined: %s", doc.id, info.code)
 
 
 def finish(session: Any, item: WorkItem, result: WorkResult) -> Document:

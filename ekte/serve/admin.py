@@ -27,6 +27,13 @@ EXACT = {
     "The text file cannot be decoded.": N_("The text file cannot be decoded (its character encoding is not known)."),
     "Office documents are not accepted (intake.office.enabled = false).":
         N_("Office documents are not accepted here (setting intake.office.enabled = false)."),
+    # words36 (fresh35 F10): an HTML file under a .pdf name, or under its own (ekte.pipeline.admission.WEB_PAGE*)
+    "The file is a web page (HTML), not a PDF: save the page as PDF (print it to PDF) and put that into the inbox.":
+        N_("The file is a web page (HTML), not a PDF: save the page as PDF (print it to PDF) and put that into the "
+           "inbox."),
+    "The file is a web page (HTML): web pages are not taken — save the page as PDF (print it to PDF) and put that "
+    "into the inbox.": N_("The file is a web page (HTML): web pages are not taken — save the page as PDF (print it "
+                          "to PDF) and put that into the inbox."),
 }
 
 

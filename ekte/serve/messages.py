@@ -152,6 +152,39 @@ CLI_KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
 )]
 
 
+# words36 (fresh35 F7, F10): review show of a deleted document; the stale refusal's actor by name
+_DELETED = N_("Document {a} was deleted on {b} ({c}); ekte history {d} shows its trail.")
+_PERIOD = N_("The period ends ({a}) before it begins ({b}): swap --since and --until.")
+CLI_KNOWN += [(re.compile(p), m) for p, m in (
+    (rf"document {_ID} was deleted on (\S{{1,40}}) \((.{{0,2000}})\); ekte history {_ID} shows its trail", _DELETED),
+    # (fresh35 F2: the supervisor's and clerk's commands on a busy journal, an empty users file, stats' options)
+    (r"the journal of (.{1,2000}): another ekte process held the journal for longer than 30 s \((.{0,500})\); "
+     r"nothing was half-written — fix it and run the command again to complete the rest",
+     N_("The journal of {a} was held by another ekte process for longer than 30 s; nothing was changed — run the "
+        "command again in a moment.")),
+    (r"no station users in (.{1,2000}) \(check --workdir or \$EKTE_HOME; ekte users add makes the first\)",
+     N_("{a} has no users of the station (check --workdir or $EKTE_HOME; ekte users add makes the first).")),
+    (r"no user '(.{1,200})'", N_("There is no user „{a}“.")),
+    (r"--by (.{1,200}): unknown \(choose from (.{1,200})\)", N_("--by {a}: unknown (choose from {b}).")),
+    (r"the period ends \((\d{4}-\d\d-\d\d)\) before it begins \((\d{4}-\d\d-\d\d)\): swap --since and --until",
+     _PERIOD),
+)]
+
+
+def _cli_values(msgid: str, values: list, lang: str, local_time: Callable[[str], str]) -> list:
+    """A message's values as the clerk reads them: a deletion's time local, an actor by name ("System (ekte watch)",
+    as history and the station say it, not the journal's "system: ekte watch")."""
+    from ekte.serve.names import actor_name
+
+    if msgid == _DELETED:
+        values[1] = local_time(values[1])
+    elif msgid == _PERIOD:  # days as the clerk typed them (31.01.2026)
+        values = [f"{v[8:10]}.{v[5:7]}.{v[:4]}" for v in values]
+    elif "changed meanwhile by {b}" in msgid:
+        values[1] = actor_name(values[1], lang)
+    return values
+
+
 def page_message(message: str, status: int, lang: str,
                  state_name: Callable[[str, str], str] | None = None) -> tuple[str, str | None]:
     """(what the page says, the original text as a technical detail or None) for an English *message*."""
@@ -184,6 +217,7 @@ def cli_message(message: str, lang: str, state_name: Callable[[str, str], str],
                 values[1] = state_name(values[1], lang)
             if "not until {a}" in msgid:
                 values[0] = local_time(values[0])
+            values = _cli_values(msgid, values, lang, local_time)  # (words36: a deletion's time, an actor's name)
             if msgid == _DAMAGED:  # verify's reasons in the same language as the sentence around them
                 values[1] = damage_reasons(values[1], lang)
             return tr(msgid).format(**dict(zip("abcdefgh", values)))

@@ -189,6 +189,10 @@ def stat_value(key: str, value: str | None, lang: str, title: Callable[[str], st
     """A value of the statistics' column *key* (a type by its title)."""
     if key == "type":
         return title(value or "") or (value or "–")
+    if key in ("week", "month") and value:  # KW 49/2026, 12/2026 (words36, fresh35 F10)
+        from ekte.stats import period_text
+
+        return period_text(key, value, lang)
     if key == "day" and value and re.fullmatch(r"\d{4}-\d\d-\d\d", value):  # a day as DD.MM.YYYY (ux7)
         return f"{value[8:10]}.{value[5:7]}.{value[:4]}"
     if key in ("channel", "outcome") and value in STAT_NAMES:

@@ -1,7 +1,7 @@
 """``ekte ingest --report FILE.html``: one self-contained HTML file per batch
 (inline CSS and SVG charts, nothing loaded from anywhere) — the run's
 summary, its documents by type × outcome and by channel, and a row per
-document (id, type, outcome, pages, reason)."""
+document (id, file name, type, outcome, pages, reason)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def _counts(summary: dict[str, Any]) -> list[tuple[str, int]]:
     done = summary.get("done_before", {}).get("duplicate", 0)
     rows = [(k, v - done if k == "duplicate" else v) for k, v in summary["by_status"].items()]
     return rows + [("done_before", done)] if done else rows
+
+
+def file_name(doc: Any) -> str:
+    """The document's file by its name only, as the CLI table and the station's quarantine show it (fresh35 F10:
+    ids alone, a clerk could not tell which of her files "leere Datei" was); no folder (personal data in paths)."""
+    return str(doc.source or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def write_report(result: Any, profile: Any, path: Path, lang: str = "de") -> Path:
@@ -53,7 +59,7 @@ def write_report(result: Any, profile: Any, path: Path, lang: str = "de") -> Pat
     ]
     html = env(lang).get_template("report.html").render(
         lang=lang, result=result, docs=docs, charts=charts, title=profile.doctype_title, names=names,
-        summary=result.summary, counts=_counts(result.summary), outcome=_outcome, profile=profile, now=i18n.local_time(__import__("ekte.model").model.now_iso()))
+        summary=result.summary, counts=_counts(result.summary), outcome=_outcome, file_name=file_name, profile=profile, now=i18n.local_time(__import__("ekte.model").model.now_iso()))
     fsutil.write_text(Path(path), html)
     umask = os.umask(0)
     os.umask(umask)
