@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ekte.errors import ConfigError, environment_failure
+from ekte.errors import ConfigError, EnvironmentFailure
 from ekte.evidence.intact import ArchiveDamaged
 from ekte.pipeline import queue as q
 from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing, UndefinedFields
@@ -79,9 +80,13 @@ def create_app(station: Station) -> FastAPI:
 def _journal_busy(request: Request, e: Exception) -> Response | None:
     """503 for a journal another process held past the busy timeout (SQLite's "database is locked"; the command
     line's ``journal_busy``, exit 74): the sentence in the reader's language, ``code`` for scripts; None for
-    anything else."""
-    failure = environment_failure(e)
-    if failure is None or failure.code != "journal_busy":
+    anything else.  Only the error itself, SQLite's own or ekte's ``journal_busy``: a bug met while handling a busy
+    journal stays an internal error, logged as one (here its ``__cause__`` is no guide either: Starlette's
+    middleware re-raises an error *from* its context)."""
+    if isinstance(e, EnvironmentFailure):
+        if e.code != "journal_busy":
+            return None
+    elif not isinstance(e, sqlite3.OperationalError) or "database is locked" not in str(e).lower():
         return None
     logging.getLogger("ekte.serve").warning("journal busy (another ekte process held it too long) in %s %s",
                                             request.method, request.url.path)
