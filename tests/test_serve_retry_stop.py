@@ -21,15 +21,21 @@ import httpx
 
 from ekte.serve import retries
 
-STUBBORN = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); time.sleep(120)"
+#: a run stuck where it cannot stop, with a process of its own beside it (ingest's workers): both ignore SIGTERM
+STUBBORN = ("import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+            "c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); "
+            "print('up', c.pid, flush=True); time.sleep(120)")
 
 
 def _stubborn_retry() -> retries.Retry:
     """A retry whose process ignores SIGTERM (a run stuck where it cannot stop); its end sets ``done`` as the
     station's waiting thread does."""
     r = retries.Retry("00000000", "chef", "now")
-    r.proc = subprocess.Popen([sys.executable, "-c", STUBBORN], stdout=subprocess.PIPE, text=True)
-    assert r.proc.stdout.readline() == "up\n"
+    r.proc = subprocess.Popen([sys.executable, "-c", STUBBORN], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)  # as the station starts it
+    up, child = r.proc.stdout.readline().split()
+    assert up == "up"
+    r.child = int(child)  # type: ignore[attr-defined]
 
     def wait() -> None:
         r.exit_code = r.proc.wait()
@@ -45,6 +51,7 @@ def test_a_retry_still_running_after_the_wait_is_killed():
     retries.stop_all([r], wait=1.0)
     assert r.done.is_set() and r.proc.returncode == -signal.SIGKILL and r.killed
     assert 1.0 <= time.monotonic() - t0 < 5
+    assert _gone(r.child)  # the whole group killed: the station ended no retry's helper processes before
     r2 = _stubborn_retry()
     hurry = threading.Event()
     hurry.set()  # a second Ctrl-C: no waiting
@@ -62,6 +69,22 @@ def test_a_retry_stopped_by_a_signal_is_interrupted_not_crashed():
     r = retries.Retry("00000000", "chef", "now", exit_code=-signal.SIGSEGV)
     retries.settle(r, {}, row)
     assert r.outcome == "crashed"
+    # a retry that ended by itself between the station's check and its kill: its own outcome, not interrupted
+    r = retries.Retry("00000000", "chef", "now", exit_code=0, killed=True)
+    retries.settle(r, {"documents": [{"status": "exported"}]}, {**row, "state": "exported"})
+    assert r.outcome == "archived", r.outcome
+
+
+def _gone(pid: int) -> bool:
+    for _ in range(50):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":  # killed, not yet reaped by its parent (dead too)
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _events(wd: Path, doc: str) -> list[tuple[str, str]]:
