@@ -39,6 +39,10 @@ INTERRUPTED_ACCEPT = {
 }
 
 
+#: when ``review accept`` called the pipeline (:func:`interrupted_accept`, the call's wrapper)
+ACCEPT_CALLED: list[str] = []
+
+
 @contextlib.contextmanager
 def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[None]:
     """Ctrl-C (or SIGTERM) during ``review accept``: one line in the clerk's language saying what the document is
@@ -49,6 +53,9 @@ def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[
     from ekte import stopsignal
     from ekte.errors import ExitCode
 
+    from ekte.model import now_iso
+
+    ACCEPT_CALLED[:] = [now_iso()]  # (accepted_line: an accept older than this call dropped no fields now)
     try:
         yield
     except (KeyboardInterrupt, stopsignal.Interrupted) as e:
@@ -120,7 +127,7 @@ def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str
 
     _, code = _tr(lang)
     title = load_profile(profile, overrides).doctype_title(doc.doctype) or doc.doctype
-    dropped = dropped_titles(doc, code)  # a type change's dropped fields by title (no values)
+    dropped = dropped_titles(doc, code, (ACCEPT_CALLED or [None])[-1])  # a type change's dropped fields by title
     after = (" " + _(DROPPED).format(fields=", ".join(dropped))) if dropped else ""
     if doc.error:
         return _("Document {id} ({type}) accepted; the export failed: {error}").format(

@@ -196,3 +196,25 @@ def test_a_type_change_at_accept_names_the_dropped_fields_on_the_command_line(tm
     said = re.search(r" Removed, as the new document type does not have them: (.*)\.$", line)
     assert said and sorted(said[1].split(", ")) == sorted(titles) and "Number plate" in titles, (line, titles)
     assert not any(v in line for v in values), line
+
+
+def test_dropped_fields_are_named_only_for_the_accept_that_dropped_them():
+    """Re-accepting a document whose export was cut short writes no new ``accepted``: the fields dropped by the
+    earlier accept were named again as removed now.  An event without a field name (or a detail that is not
+    JSON) raised after a good accept (500, exit 70)."""
+    from types import SimpleNamespace
+
+    from ekte.model import Event
+    from ekte.serve.names import dropped_titles
+
+    def doc(*events):
+        return SimpleNamespace(history=[Event("2026-12-01T10:00:00+00:00", "review", "queued"), *events])
+
+    accepted = Event("2026-12-01T12:00:05+00:00", "review", "accepted", "{}")
+    plate = Event("2026-12-01T12:00:05+00:00", "review", "field-dropped", '{"field": "kennzeichen"}')
+    assert dropped_titles(doc(accepted, plate), "en", "2026-12-01T12:00:04+00:00") == ["Number plate"]
+    assert dropped_titles(doc(accepted, plate), "en", "2026-12-01T13:00:00+01:00") == ["Number plate"]  # same time
+    assert dropped_titles(doc(accepted, plate), "en", "2026-12-01T12:30:00+00:00") == []  # an earlier accept's
+    odd = [Event("t", "review", "field-dropped", d) for d in ("{}", "not json", '["x"]', '{"field": null}')]
+    assert dropped_titles(doc(accepted, *odd, plate), "en", None) == ["Number plate"]
+    assert dropped_titles(doc(plate), "en", None) == []  # no accept at all
