@@ -29,13 +29,13 @@ def _tr(lang: str | None) -> tuple[Any, str]:
     return i18n.gettext_for(code), code
 
 
-#: what a Ctrl-C during ``review accept`` left (the document's state in the journal afterwards)
+#: what a Ctrl-C (or SIGTERM: *signal*) during ``review accept`` left (the document's state in the journal afterwards)
 INTERRUPTED_ACCEPT = {
-    "exported": "interrupted (Ctrl-C): document {id} was accepted and exported",
-    "archived": "interrupted (Ctrl-C): document {id} was accepted, its export is open — run ekte review accept {id} "
-                "again to export it",
-    "review": "interrupted (Ctrl-C): document {id} was not accepted; nothing changed, it waits for review",
-    None: "interrupted (Ctrl-C): the state of document {id} could not be read; ekte review show {id} shows it",
+    "exported": "interrupted ({signal}): document {id} was accepted and exported",
+    "archived": "interrupted ({signal}): document {id} was accepted, its export is open — run ekte review accept "
+                "{id} again to export it",
+    "review": "interrupted ({signal}): document {id} was not accepted; nothing changed, it waits for review",
+    None: "interrupted ({signal}): the state of document {id} could not be read; ekte review show {id} shows it",
 }
 
 
@@ -63,9 +63,9 @@ def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[
             signal.signal(s, signal.SIG_IGN)
         state, doc_id = _state_now(doc_id, workdir)
         _, code = _tr(lang)
-        line = _(INTERRUPTED_ACCEPT[state]).format(id=doc_id)
-        if isinstance(e, stopsignal.Interrupted):  # SIGTERM (a service manager, kill): named as it was, not Ctrl-C
-            line = line.replace("(Strg-C)", "(SIGTERM)").replace("(Ctrl-C)", "(SIGTERM)")
+        # SIGTERM (a service manager, kill): named as it was, not Ctrl-C
+        name = "SIGTERM" if isinstance(e, stopsignal.Interrupted) else _("Ctrl-C")
+        line = _(INTERRUPTED_ACCEPT[state]).format(id=doc_id, signal=name)
         _fail(ExitCode.INTERRUPTED, line, code)
 
 
