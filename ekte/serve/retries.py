@@ -222,7 +222,7 @@ def settle(r: Retry, report: dict[str, Any], row: Any) -> None:
     doc = next(iter(report.get("documents") or []), None) or {}
     failure = report.get("error") or {}
     r.finished = now_iso()
-    killed = r.killed and r.exit_code == -signal.SIGKILL  # (one that ended by itself before the kill: its own code)
+    killed = r.killed and r.exit_code == -signal.SIGKILL  # (one that ended by itself first: its own outcome)
     if r.exit_code == ExitCode.INTERRUPTED or r.exit_code in STOPPED or killed:
         r.outcome = "interrupted"
     elif failure or r.exit_code in (ExitCode.ENVIRONMENT, ExitCode.JOURNAL_DAMAGED):

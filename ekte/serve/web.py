@@ -375,8 +375,8 @@ def _hours(value: str | None, st: Any, lang: str) -> float:
 def _run(p: Any, st: Any, action: str, doc_id: str, form: dict[str, str], sets: dict[str, str], actor: str,
          sample: str | None = None, lang: str = "de", version: int | None = None) -> Any:
     if action == "accept":  # (the accepted document: its dropped fields for the message)
-        return review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor,
-                             sample=sample, expected=version)
+        doctype = form.get("doctype") or form.get("doctype_other") or None
+        return review.review_accept(p, doc_id, doctype, sets, actor=actor, sample=sample, expected=version)
     elif action == "correct":
         review.review_correct(p, doc_id, sets, actor=actor, expected=version)
     elif action == "defer":
