@@ -66,7 +66,7 @@ class Station:
         second Ctrl-C or SIGTERM came)."""
         from ekte.serve.retries import stop_all
 
-        stop_all([r for r in list(self.retries.values()) if r.running and r.proc is not None], hurry)
+        stop_all([r for r in list(self.retries.values()) if r.running and r.proc is not None and not r.killed], hurry)
 
     def close(self, hurry: threading.Event | None = None) -> None:
         """The running retries stopped (:meth:`stop_retries`), then the intake, the pipeline and the shared state
