@@ -29,14 +29,18 @@ def _tr(lang: str | None) -> tuple[Any, str]:
     return i18n.gettext_for(code), code
 
 
-#: what a Ctrl-C during ``review accept`` left (the document's state in the journal afterwards)
+#: what a Ctrl-C (or SIGTERM: *signal*) during ``review accept`` left (the document's state in the journal afterwards)
 INTERRUPTED_ACCEPT = {
-    "exported": "interrupted (Ctrl-C): document {id} was accepted and exported",
-    "archived": "interrupted (Ctrl-C): document {id} was accepted, its export is open — run ekte review accept {id} "
-                "again to export it",
-    "review": "interrupted (Ctrl-C): document {id} was not accepted; nothing changed, it waits for review",
-    None: "interrupted (Ctrl-C): the state of document {id} could not be read; ekte review show {id} shows it",
+    "exported": "interrupted ({signal}): document {id} was accepted and exported",
+    "archived": "interrupted ({signal}): document {id} was accepted, its export is open — run ekte review accept "
+                "{id} again to export it",
+    "review": "interrupted ({signal}): document {id} was not accepted; nothing changed, it waits for review",
+    None: "interrupted ({signal}): the state of document {id} could not be read; ekte review show {id} shows it",
 }
+
+
+#: when ``review accept`` called the pipeline (:func:`interrupted_accept`, the call's wrapper)
+ACCEPT_CALLED: list[str] = []
 
 
 @contextlib.contextmanager
@@ -49,6 +53,9 @@ def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[
     from ekte import stopsignal
     from ekte.errors import ExitCode
 
+    from ekte.model import now_iso
+
+    ACCEPT_CALLED[:] = [now_iso()]  # (accepted_line: an accept older than this call dropped no fields now)
     try:
         yield
     except (KeyboardInterrupt, stopsignal.Interrupted) as e:
@@ -56,9 +63,9 @@ def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[
             signal.signal(s, signal.SIG_IGN)
         state, doc_id = _state_now(doc_id, workdir)
         _, code = _tr(lang)
-        line = _(INTERRUPTED_ACCEPT[state]).format(id=doc_id)
-        if isinstance(e, stopsignal.Interrupted):  # SIGTERM (a service manager, kill): named as it was, not Ctrl-C
-            line = line.replace("(Strg-C)", "(SIGTERM)").replace("(Ctrl-C)", "(SIGTERM)")
+        # SIGTERM (a service manager, kill): named as it was, not Ctrl-C
+        name = "SIGTERM" if isinstance(e, stopsignal.Interrupted) else _("Ctrl-C")
+        line = _(INTERRUPTED_ACCEPT[state]).format(id=doc_id, signal=name)
         _fail(ExitCode.INTERRUPTED, line, code)
 
 
@@ -120,7 +127,7 @@ def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str
 
     _, code = _tr(lang)
     title = load_profile(profile, overrides).doctype_title(doc.doctype) or doc.doctype
-    dropped = dropped_titles(doc, code)  # a type change's dropped fields by title (no values)
+    dropped = dropped_titles(doc, code, (ACCEPT_CALLED or [None])[-1])  # a type change's dropped fields by title
     after = (" " + _(DROPPED).format(fields=", ".join(dropped))) if dropped else ""
     if doc.error:
         return _("Document {id} ({type}) accepted; the export failed: {error}").format(

@@ -138,3 +138,23 @@ def test_the_region_reads_share_the_pages_ocr_time(tmp_path):
     assert time.process_time() - t0 < 0.5
     got, n = ocr_region.region_page(hocr, page, "deu", deadline=time.monotonic() + 60)
     assert n >= 1 and "24.07.2026" in got
+    # and through the page pass: ocr_image gives the region step the page's deadline (its start + the timeout),
+    # not None (5 s per read of their own again)
+    seen, real = [], ocr_region.region_page
+
+    def spy(*a, **kw):
+        seen.append(a[4] if len(a) > 4 else kw.get("deadline"))
+        return real(*a, **kw)
+
+    opts.tesseract.timeout = 45
+    tess_engine.configure(refine=False, stamps=False, regions=True, orientation_gate=0)
+    ocr_region.region_page = spy
+    try:
+        t0 = time.monotonic()
+        hocr, _text, facts = tess_engine.ocr_image(path, opts, 1)
+        t1 = time.monotonic()
+    finally:
+        ocr_region.region_page = real
+        tess_engine.configure(refine=True, stamps=False, regions=False, orientation_gate=70.0)
+    assert len(seen) == 1 and seen[0] is not None and t0 + 45 <= seen[0] <= t1 + 45, (seen, t0, t1)
+    assert facts["regions"] >= 1 and "24.07.2026" in hocr

@@ -62,6 +62,48 @@ def test_an_accept_that_meets_a_busy_journal_is_503_in_words_not_an_internal_err
     assert "/review/{doc_id}/accept 503" in log  # the access log's line, as for every request
 
 
+def test_a_busy_journal_is_a_german_503_page_and_a_bug_met_meanwhile_stays_an_internal_error(tmp_path, caplog):
+    """The page's 503 (not only the API's): German, Retry-After, the station's headers.  And a bug raised while a
+    "database is locked" was being handled (its context) was a 503 "try again" too, with no internal-error line."""
+    from starlette.testclient import TestClient
+
+    from ekte.profile import load_profile
+    from ekte.serve.app import create_app
+    from ekte.serve.station import Station
+
+    wd = tmp_path / "work"
+    make_workdir(wd, born_pdfs()[:1])
+    st = Station(load_profile(None), wd).open()
+    try:
+        app = create_app(st)
+
+        @app.get("/locked")
+        def locked():
+            raise sqlite3.OperationalError("database is locked")
+
+        @app.get("/bug")
+        def bug():
+            try:
+                raise sqlite3.OperationalError("database is locked")
+            except sqlite3.OperationalError:
+                return {}["Müller"]
+
+        c = TestClient(app, raise_server_exceptions=False)
+        r = c.get("/locked", headers={"Accept-Language": "de"})
+        assert r.status_code == 503 and r.headers["retry-after"] == "10", r.status_code
+        assert r.headers["x-content-type-options"] == "nosniff" and r.headers["content-type"].startswith("text/html")
+        assert ("Das Journal ist belegt: ein anderer ekte-Prozess hat es länger als 30 s gehalten. Bitte gleich "
+                "noch einmal versuchen.") in html.unescape(r.text), r.text[:1000]
+        caplog.clear()
+        with caplog.at_level("INFO", logger="ekte.serve"):
+            r = c.get("/bug", headers={"Accept-Language": "de"})
+        assert r.status_code == 500 and "retry-after" not in r.headers, r.status_code
+        assert "internal error (KeyError) in GET /bug" in caplog.text and "journal busy" not in caplog.text
+        assert "Müller" not in caplog.text and "Müller" not in r.text
+    finally:
+        st.close()
+
+
 @pytest.mark.parametrize("lang,line", [("de", "Sie waren abgemeldet — Ihre Eingaben wurden nicht gespeichert."),
                                        ("en", "You had been logged out — what you typed was not saved.")])
 def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_and_says_the_values_are_lost(station, lang, line):
@@ -137,7 +179,7 @@ def test_a_type_change_at_accept_names_the_dropped_fields_in_the_pages_message(s
     said = re.search(r'<p class="flash" role="status">Dokument (\w+) angenommen\. Entfernt, da der neue Dokumenttyp '
                      r'sie nicht hat: ([^<]*)\.</p>', shown)
     assert said and said[1] == kfz and sorted(said[2].split(", ")) == sorted(titles), (said, titles)
-    assert not any(v in said[1] for v in values)
+    assert not any(v in said[0] for v in values), said[0]  # the whole message: no value
     assert _state(wd, kfz) == "exported"
 
 
@@ -154,3 +196,25 @@ def test_a_type_change_at_accept_names_the_dropped_fields_on_the_command_line(tm
     said = re.search(r" Removed, as the new document type does not have them: (.*)\.$", line)
     assert said and sorted(said[1].split(", ")) == sorted(titles) and "Number plate" in titles, (line, titles)
     assert not any(v in line for v in values), line
+
+
+def test_dropped_fields_are_named_only_for_the_accept_that_dropped_them():
+    """Re-accepting a document whose export was cut short writes no new ``accepted``: the fields dropped by the
+    earlier accept were named again as removed now.  An event without a field name (or a detail that is not
+    JSON) raised after a good accept (500, exit 70)."""
+    from types import SimpleNamespace
+
+    from ekte.model import Event
+    from ekte.serve.names import dropped_titles
+
+    def doc(*events):
+        return SimpleNamespace(history=[Event("2026-12-01T10:00:00+00:00", "review", "queued"), *events])
+
+    accepted = Event("2026-12-01T12:00:05+00:00", "review", "accepted", "{}")
+    plate = Event("2026-12-01T12:00:05+00:00", "review", "field-dropped", '{"field": "kennzeichen"}')
+    assert dropped_titles(doc(accepted, plate), "en", "2026-12-01T12:00:04+00:00") == ["Number plate"]
+    assert dropped_titles(doc(accepted, plate), "en", "2026-12-01T13:00:00+01:00") == ["Number plate"]  # same time
+    assert dropped_titles(doc(accepted, plate), "en", "2026-12-01T12:30:00+00:00") == []  # an earlier accept's
+    odd = [Event("t", "review", "field-dropped", d) for d in ("{}", "not json", '["x"]', '{"field": null}')]
+    assert dropped_titles(doc(accepted, *odd, plate), "en", None) == ["Number plate"]
+    assert dropped_titles(doc(plate), "en", None) == []  # no accept at all

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ekte.errors import ConfigError, environment_failure
+from ekte.errors import ConfigError, EnvironmentFailure
 from ekte.evidence.intact import ArchiveDamaged
 from ekte.pipeline import queue as q
 from ekte.pipeline.review import Invalid, SampleDiffers, SampleMissing, UndefinedFields
@@ -79,9 +80,13 @@ def create_app(station: Station) -> FastAPI:
 def _journal_busy(request: Request, e: Exception) -> Response | None:
     """503 for a journal another process held past the busy timeout (SQLite's "database is locked"; the command
     line's ``journal_busy``, exit 74): the sentence in the reader's language, ``code`` for scripts; None for
-    anything else."""
-    failure = environment_failure(e)
-    if failure is None or failure.code != "journal_busy":
+    anything else.  Only the error itself, SQLite's own or ekte's ``journal_busy``: a bug met while handling a busy
+    journal stays an internal error, logged as one (here its ``__cause__`` is no guide either: Starlette's
+    middleware re-raises an error *from* its context)."""
+    if isinstance(e, EnvironmentFailure):
+        if e.code != "journal_busy":
+            return None
+    elif not isinstance(e, sqlite3.OperationalError) or "database is locked" not in str(e).lower():
         return None
     logging.getLogger("ekte.serve").warning("journal busy (another ekte process held it too long) in %s %s",
                                             request.method, request.url.path)
@@ -225,29 +230,57 @@ def serve(profile: Any, workdir: Path, *, host: str = "127.0.0.1", port: int = 8
 
     st = Station(profile, workdir, connectors=connectors, plugins=plugins, proxy_header=proxy_header,
                  trusted_proxies=trusted_proxies, secure_cookies=secure_cookies, overrides=overrides).open()
-    # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: caught here, so that the
-    # station closes its session (claims given back) and ends with exit code 0; one more during the close (its
-    # wait for a running quarantine retry) kills that retry at once, and the close still records its end
+    # From here a stop signal only sets *hurry*: one during the start-up means no server (the close follows at once);
+    # uvicorn takes them over while it runs (graceful shutdown; a second Ctrl-C cuts it short) and raises them again
+    # when it is done — caught here, so that the station closes its session (claims given back) and ends with exit
+    # code 0.  One more during the close's wait for a running quarantine retry kills that retry at once; once the
+    # retries are stopped the old handlers are back, so a close that hangs still ends on Ctrl-C.
     hurry = threading.Event()
     old = {s: signal.signal(s, lambda _n, _f: hurry.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        app = create_app(st)
-        from ekte.serve.web import warm
-
-        warm()
-        logging.getLogger("ekte.serve.access").setLevel(logging.INFO)
-        _own_server_log()
-        config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False,
-                                server_header=False)
-        uvicorn.Server(config).run()
-        hurry.clear()  # (the signal that stopped the server: the retries get their time)
-    finally:
         try:
-            st.close(hurry)
+            app = create_app(st)
+            from ekte.serve.web import warm
+
+            warm()
+            logging.getLogger("ekte.serve.access").setLevel(logging.INFO)
+            _own_server_log()
+            config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None,
+                                    proxy_headers=False, server_header=False)
+            _run(config, hurry)
         finally:
-            for s, h in old.items():
-                signal.signal(s, h)
+            try:
+                st.stop_retries(hurry)
+            finally:
+                for s, h in old.items():
+                    signal.signal(s, h)
+    finally:
+        st.close()
     return 0
+
+
+def _run(config: Any, hurry: threading.Event) -> None:
+    """uvicorn until its stop signal — not at all when one came during the start-up.  *hurry* afterwards: set when
+    more than one came (uvicorn counts them; the second cut its graceful shutdown short), else cleared (the signal
+    that stopped the server: the retries get their time)."""
+    import contextlib
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[no-untyped-def]
+            with super().capture_signals():
+                if hurry.is_set():  # came between the check below and uvicorn's own handlers
+                    self.should_exit = True
+                yield
+
+    if hurry.is_set():
+        return
+    server = Server(config)
+    server.run()
+    if not (server.force_exit or len(getattr(server, "_captured_signals", ())) > 1):
+        hurry.clear()
 
 
 class _AsEkte(logging.Filter):

@@ -148,17 +148,33 @@ def field_title(name: str | None, lang: str) -> str:
 DROPPED = N_("Removed, as the new document type does not have them: {fields}.")
 
 
-def dropped_titles(doc: Any, lang: str) -> list[str]:
+def dropped_titles(doc: Any, lang: str, since: str | None = None) -> list[str]:
     """The fields its last accept dropped (a type change: ``review/field-dropped``), by the review page's titles —
-    names only, never their values (personal data)."""
+    names only, never their values (personal data).  *since* (an ISO time taken before the accept was called):
+    nothing when that accept is older — the call only finished the export of an accept cut short (it writes no new
+    ``accepted``), so the fields were not dropped now.  An event without a readable field name is left out: the
+    accept has happened, its line must not fail."""
+    import datetime as dt
     import json
 
     out: list[str] = []
     for e in reversed(doc.history):
         if e.stage == "review" and e.event == "accepted":
+            try:
+                if since is not None and dt.datetime.fromisoformat(e.time) < dt.datetime.fromisoformat(since):
+                    return []
+            except (TypeError, ValueError):
+                return []
             break
         if e.stage == "review" and e.event == "field-dropped":
-            out.append(field_title(json.loads(e.detail or "{}").get("field"), lang))
+            try:
+                name = json.loads(e.detail or "{}").get("field")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(name, str) and name:
+                out.append(field_title(name, lang))
+    else:
+        return []  # no accept in its history
     return out[::-1]
 
 

@@ -56,7 +56,8 @@ NORMAL = (ExitCode.OK, ExitCode.DOCUMENTS_NEED_ATTENTION, ExitCode.ALL_FAILED)
 KEEP = 50  # finished retries listed on the quarantine page (newest first)
 SHUTDOWN_WAIT = 30.0  # seconds the station's shutdown waits for a running retry's end to be recorded
 KILL_WAIT = 10.0  # seconds more for the end of a retry killed then (or on a second Ctrl-C/SIGTERM) to be recorded
-#: exit codes of a retry stopped, not crashed: 130 (ekte's own), a stop signal before ekte took it up, the station's kill
+#: exit codes of a retry ended by a stop signal before ekte took it up (ekte's own answer is 130, ExitCode.INTERRUPTED;
+#: the station's kill at its shutdown is -SIGKILL with Retry.killed): interrupted, not crashed
 STOPPED = (-signal.SIGTERM, -signal.SIGINT)
 
 TEXTS = {
@@ -221,7 +222,8 @@ def settle(r: Retry, report: dict[str, Any], row: Any) -> None:
     doc = next(iter(report.get("documents") or []), None) or {}
     failure = report.get("error") or {}
     r.finished = now_iso()
-    if r.exit_code == ExitCode.INTERRUPTED or r.exit_code in STOPPED or r.killed:
+    killed = r.killed and r.exit_code == -signal.SIGKILL  # (one that ended by itself first: its own outcome)
+    if r.exit_code == ExitCode.INTERRUPTED or r.exit_code in STOPPED or killed:
         r.outcome = "interrupted"
     elif failure or r.exit_code in (ExitCode.ENVIRONMENT, ExitCode.JOURNAL_DAMAGED):
         r.outcome = "failed"
@@ -250,16 +252,21 @@ def stop_all(running: list[Retry], hurry: threading.Event | None = None, wait: f
         time.sleep(0.05)
     for r in running:
         if not r.done.is_set() and r.proc is not None and r.proc.returncode is None:
-            r.killed = True
-            _signal(r, signal.SIGKILL)
+            r.killed = True  # (it may still end by itself first: settle() reads the exit code)
+            _signal(r, signal.SIGKILL, group=True)
             log.warning("a quarantine retry was still running at the station's end: killed")
     for r in running:
         r.done.wait(KILL_WAIT)
 
 
-def _signal(r: Retry, sig: int) -> None:
+def _signal(r: Retry, sig: int, group: bool = False) -> None:
+    """*sig* to the retry's ingest — with *group*, to every process of its group (it leads a session of its own,
+    ``start_new_session``: its workers, the fork server), so that none outlives the kill."""
     try:
         assert r.proc is not None
-        r.proc.send_signal(sig)
+        if group and r.proc.returncode is None:
+            os.killpg(r.proc.pid, sig)
+        else:
+            r.proc.send_signal(sig)
     except (OSError, AssertionError):  # ended meanwhile
         pass

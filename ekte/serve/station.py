@@ -61,12 +61,17 @@ class Station:
         self.intake.start()
         return self
 
-    def close(self, hurry: threading.Event | None = None) -> None:
+    def stop_retries(self, hurry: threading.Event | None = None) -> None:
         """The running retries stopped and their ends recorded (:func:`ekte.serve.retries.stop_all`; *hurry*: a
-        second Ctrl-C or SIGTERM came), then the intake, the pipeline and the shared state closed."""
+        second Ctrl-C or SIGTERM came)."""
         from ekte.serve.retries import stop_all
 
-        stop_all([r for r in list(self.retries.values()) if r.running and r.proc is not None], hurry)
+        stop_all([r for r in list(self.retries.values()) if r.running and r.proc is not None and not r.killed], hurry)
+
+    def close(self, hurry: threading.Event | None = None) -> None:
+        """The running retries stopped (:meth:`stop_retries`), then the intake, the pipeline and the shared state
+        closed."""
+        self.stop_retries(hurry)
         if self.intake is not None:
             self.intake.stop()
         self.pipeline.close()

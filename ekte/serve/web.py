@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ekte.journal import REVIEW
+from ekte.model import now_iso
 from ekte.pipeline import queue as q
 from ekte.pipeline import review
 from ekte.pipeline.manual import FieldInvalid, check_value
@@ -289,6 +290,7 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
         raise HTTPException(409, _tr(request, SAMPLE_FAILED).format(id=row["id"]))
     if action == "accept" and info["sample_check"] and sample is None:  # all the messages at once
         return _refused(request, doc_id, sets, [], None, version=version)
+    since = now_iso()  # (an accept that only finishes an export cut short names no dropped fields)
     try:
         with st.acting() as p:
             nxt = _neighbour(st, row["id"], user.name)
@@ -309,7 +311,7 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     msgs = {"accept": N_("Document {id} accepted."), "correct": N_("Corrections to {id} saved."),
             "defer": N_("Document {id} put back."), "reject": N_("Document {id} rejected.")}
     flash(request, msgs[action], id=row["id"])
-    if action == "accept" and (dropped := names.dropped_titles(done, request.state.lang)):  # a type change's
+    if action == "accept" and (dropped := names.dropped_titles(done, request.state.lang, since)):  # a type change's
         request.session["flash"] += " " + _tr(request, names.DROPPED).format(fields=", ".join(dropped))
     if action != "correct":  # decided: the document leaves the clerk's hands
         st.presence.left(row["id"], user.name)
@@ -373,8 +375,8 @@ def _hours(value: str | None, st: Any, lang: str) -> float:
 def _run(p: Any, st: Any, action: str, doc_id: str, form: dict[str, str], sets: dict[str, str], actor: str,
          sample: str | None = None, lang: str = "de", version: int | None = None) -> Any:
     if action == "accept":  # (the accepted document: its dropped fields for the message)
-        return review.review_accept(p, doc_id, form.get("doctype") or form.get("doctype_other") or None, sets, actor=actor,
-                             sample=sample, expected=version)
+        doctype = form.get("doctype") or form.get("doctype_other") or None
+        return review.review_accept(p, doc_id, doctype, sets, actor=actor, sample=sample, expected=version)
     elif action == "correct":
         review.review_correct(p, doc_id, sets, actor=actor, expected=version)
     elif action == "defer":
