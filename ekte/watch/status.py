@@ -294,6 +294,12 @@ def _ended_problem(d: dict[str, Any]) -> dict[str, Any]:
             "message": f"the watch daemon (pid {d.get('pid')}) ended on an error: {cause.get('message')}"}
 
 
+#: ``ekte status --json`` of a working directory no daemon has used: the keys :func:`merge` gives, empty
+_NO_DAEMON: dict[str, Any] = {"pid": None, "started": None, "updated": None, "mode": "", "watching": [],
+                              "stable_seconds": None, **{k: 0 for k in SUMMED}, "last_errors": [], "problems": [],
+                              "last_activity": None, "stopping": False, "last_known": None, "daemons": []}
+
+
 def read_status(workdir: Path) -> dict[str, Any]:
     """The daemons' status plus the journal's counts and the ekte processes
     working on the directory now."""
@@ -301,7 +307,8 @@ def read_status(workdir: Path) -> dict[str, Any]:
     if not workdir.is_dir():
         what = "is a file, not a folder" if workdir.exists() else "does not exist"  # (as workdirs.require)
         raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME)")
-    out: dict[str, Any] = {"workdir": str(workdir), "running": False}
+    out: dict[str, Any] = {"workdir": str(workdir), "running": False, **_NO_DAEMON, "journal": {}, "processes": [],
+                           "mail_messages": {}}  # the same keys whether a daemon ran or not (fresh36 F8)
     out.update(merge(daemons(workdir)))
     out["workdir"] = str(workdir)
     j = workdir / "journal.sqlite"
