@@ -61,10 +61,18 @@ class Settled(Sequence[Document]):
         #: documents an earlier run (or another process) had finished, by the status reported (duplicate, review):
         #: a resumed migration's (fresh33 F2), a concurrent run's (F8) — not counted as this run's work
         self.done_before: dict[str, int] = {}
+        self._sealed = False
         for d in docs:
             self.append(d)
 
+    def seal(self) -> None:
+        """No more documents: a result handed to a caller is read-only (fresh36 F7: ``append`` changed it)."""
+        self._sealed = True
+
     def append(self, doc: Document) -> None:
+        """The run's own (a document settled); refused once the result is handed out (:meth:`seal`)."""
+        if self._sealed:
+            raise TypeError("result.documents is a read-only sequence")
         offset, length, kept = self._spool(doc)
         self.flawed_copies += doc.status == Status.DUPLICATE and doc.error is not None
         if doc.extra.get("done_before") and doc.status in (Status.DUPLICATE, Status.REVIEW):
