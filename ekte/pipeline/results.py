@@ -101,7 +101,8 @@ class IngestResult:
         recs = list(self.documents.records())  # (status, doctype, pages): no document read back
         by_status = Counter(st.value for st, _t, _p in recs if st)
         by_type: dict[str, Counter] = {}
-        for st, dt, _p in recs:
+        ours = list(self.documents.records(this_run=True))  # pages, by_doctype: this run's work (fresh36 F6)
+        for st, dt, _p in ours:
             if st in _ARCHIVED:
                 by_type.setdefault(dt or "-", Counter())[st.value] += 1
         return {
@@ -109,7 +110,7 @@ class IngestResult:
             "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
             "by_doctype": {k: dict(v) for k, v in sorted(by_type.items())},
             "seconds": round(self.seconds, 3),
-            "pages": sum(p for st, _t, p in recs if st in _ARCHIVED),
+            "pages": sum(p for st, _t, p in ours if st in _ARCHIVED),
             "interrupted": self.interrupted, "skipped": len(self.skipped),
             "unreadable_folders": len(self.unreadable_folders),
             **({"pending": len(self.pending)} if self.pending or self.interrupted else {}),
