@@ -251,10 +251,15 @@ def summary(result: Any, command: str) -> None:
 
 def skipped_named(result: Any) -> None:
     """An input named on the command line whose name intake.ignore skips: one warning line each (fresh32 F6:
-    skipped without a word).  Files in a folder skipped so are only counted (the summary, ``--json``)."""
+    skipped without a word).  Files in a folder skipped so are only counted (the summary, ``--json``).  And a
+    folder below an input that cannot be listed: one warning line each (fresh36 F1)."""
     for name in getattr(result, "skipped_named", None) or []:
         err.print(f"[yellow]warning:[/] skipped: ignored name {escape(visible(name))} (its name matches "
                   "intake.ignore; rename it to ingest it)", highlight=False, soft_wrap=True)
+    for f in getattr(result, "unreadable_folders", None) or []:  # fresh36 F1: left out without a word
+        err.print(f"[yellow]warning:[/] folder not read: {escape(visible(f['path']))} cannot be listed "
+                  f"({escape(f['cause'])}); its files were not taken — give ekte read access and run again",
+                  highlight=False, soft_wrap=True)
 
 
 def not_moved(result: Any) -> None:

@@ -118,7 +118,9 @@ class EnvironmentFailure(EkteError):
 
 def raise_failure(result: Any) -> Any:
     """*result* (an ``IngestResult``), unless the run stopped on the environment: then its failure, raised with
-    the result on it (``e.result``) — the API's rule: errors are exceptions (as sqlite-utils' or OCRmyPDF's)."""
+    the result on it (``e.result``) — the API's rule: errors are exceptions (as sqlite-utils' or OCRmyPDF's).
+    Its ``documents`` are sealed: a read-only sequence from here on."""
+    getattr(getattr(result, "documents", None), "seal", lambda: None)()
     if result.failure is not None:
         result.failure.result = result
         raise result.failure

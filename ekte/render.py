@@ -218,7 +218,7 @@ def classified(docs: list[Any]) -> None:
 
 
 def status(st: dict[str, Any]) -> None:
-    if "pid" not in st:
+    if not st.get("daemons"):
         out.print(f"no watch daemon has run in {st['workdir']}")
     for d in st.get("daemons", []):
         state = ("[green]running[/]" if d.get("running") else "[red]not running: died without being stopped[/] "
@@ -238,7 +238,7 @@ def status(st: dict[str, Any]) -> None:
                       highlight=False)
         for name, why in (d.get("refused_workers") or {}).items():
             out.print(f"  Dask worker {name} refused: {why}", highlight=False)
-    if "pid" in st:
+    if st.get("daemons"):
         if st.get("last_known"):
             out.print(f"last known figures (as of {st['last_known']}; no daemon runs now):", highlight=False)
         jobs = f" (with {st['jobs']} workers: at work or next in line)" if st.get("jobs") else ""

@@ -35,6 +35,8 @@ def require(workdir: Path, journal: bool = True) -> None:
     """A working directory ekte has used (it holds a journal), or ConfigError; without *journal* (``ekte train DIR``:
     only its models/ are written) a folder that exists."""
     if not (Path(workdir) / JOURNAL_FILE).is_file() and (journal or not Path(workdir).is_dir()):
+        if journal:
+            check_journal_file(workdir)  # an archive without its journal: lost, not "no working directory"
         what = "does not exist" if not Path(workdir).exists() else "is a file, not a folder" if not \
             Path(workdir).is_dir() else "holds no ekte journal"  # (fresh33 F6: every command says it so)
         raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME; "
@@ -103,11 +105,17 @@ def used(workdir: Path) -> bool:
 
 def check_journal_file(workdir: Path) -> None:
     """A journal of 0 bytes beside an archive that holds documents is not a
-    new journal but a lost one: refused (SQLite would take it as new)."""
+    new journal but a lost one: refused (SQLite would take it as new).  So is
+    a missing one (fresh36 F2: ingest took the directory as new and archived
+    everything again; verify said every document held)."""
     j = Path(workdir) / JOURNAL_FILE
     try:
         size = j.stat().st_size
     except FileNotFoundError:
+        if used(workdir):
+            raise EnvironmentFailure("journal_damaged", f"{workdir}: the journal ({JOURNAL_FILE}) is missing although "
+                                                        "the archive holds documents; ekte journal rebuild makes it "
+                                                        "again from the archive") from None
         return
     wal = Path(f"{j}-wal")
     if size == 0 and not (wal.exists() and wal.stat().st_size > 0) and used(workdir):

@@ -96,3 +96,19 @@ def test_json_written_as_made_is_the_same_text(tmp_path):
 def test_a_list_given_to_the_result_is_taken(tmp_path):
     r = IngestResult(documents=[_doc(1), _doc(2)], workdir=str(tmp_path))  # (as before: the API's constructor)
     assert isinstance(r.documents, Settled) and len(r.documents) == 2 and r.summary["total"] == 2
+
+
+def test_the_apis_result_documents_are_read_only(tmp_path):
+    """fresh36 F7: ``result.documents.append`` changed a result the README calls read-only (2 documents,
+    summary total 2).  The API seals what it hands out; a real ingest in a subprocess."""
+    import subprocess
+    import sys
+
+    (tmp_path / "notiz.txt").write_text("Bauantrag für das Grundstück Hauptstraße 12\n", "utf-8")
+    code = ("import sys; from ekte.api import ingest\n"
+            "r = ingest(sys.argv[1], workdir=sys.argv[2])\n"
+            "try:\n    r.documents.append(r.documents[0])\nexcept TypeError as e:\n    print('refused:', e)\n"
+            "print(len(r.documents), r.summary['total'])\n")
+    p = subprocess.run([sys.executable, "-c", code, str(tmp_path / "notiz.txt"), str(tmp_path / "wd")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.stdout.splitlines() == ["refused: result.documents is a read-only sequence", "1 1"], p.stderr[-2000:]

@@ -44,16 +44,18 @@ class Outcome:
 
 
 def collect(session: Any, roots: list[Path], exclude: list[Path], source: Any | None = None,
-            skipped: list[Path] | None = None) -> list[Path]:
+            skipped: list[Path] | None = None, unlisted: list | None = None) -> list[Path]:
     """The inputs of a run: every file below *roots* (folders an intake
     source claims as one), or the roots themselves for an explicit source;
-    the files skipped for a name in intake.ignore go to *skipped*."""
+    the files skipped for a name in intake.ignore go to *skipped*, the folders that cannot be listed to
+    *unlisted* (with the cause)."""
     if source is not None:
         return list(roots)
     claim = session.source_for if session.sources else None
     seen: set[str] = set()
     out = []
-    for p in intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim, skipped=skipped):
+    for p in intake.walk(roots, session.profile.intake.ignore, exclude, claim=claim, skipped=skipped,
+                           unlisted=unlisted):
         if _key(p) not in seen:  # one file named twice (a folder and a file in it, or two spellings): one input
             seen.add(_key(p))
             out.append(p)

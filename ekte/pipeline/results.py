@@ -85,6 +85,8 @@ class IngestResult:
     #: files skipped for a name in intake.ignore (display paths; fresh32 F6), and those of them named as inputs
     skipped: list[str] = field(default_factory=list)
     skipped_named: list[str] = field(default_factory=list)
+    #: folders below an input that could not be listed (no read permission): ``{"path", "cause"}`` (fresh36 F1)
+    unreadable_folders: list[dict[str, str]] = field(default_factory=list)
     #: False for the result an environment failure before the run began carries (:func:`not_begun`)
     begun: bool = True
 
@@ -99,7 +101,8 @@ class IngestResult:
         recs = list(self.documents.records())  # (status, doctype, pages): no document read back
         by_status = Counter(st.value for st, _t, _p in recs if st)
         by_type: dict[str, Counter] = {}
-        for st, dt, _p in recs:
+        ours = list(self.documents.records(this_run=True))  # pages, by_doctype: this run's work (fresh36 F6)
+        for st, dt, _p in ours:
             if st in _ARCHIVED:
                 by_type.setdefault(dt or "-", Counter())[st.value] += 1
         return {
@@ -107,8 +110,9 @@ class IngestResult:
             "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
             "by_doctype": {k: dict(v) for k, v in sorted(by_type.items())},
             "seconds": round(self.seconds, 3),
-            "pages": sum(p for st, _t, p in recs if st in _ARCHIVED),
+            "pages": sum(p for st, _t, p in ours if st in _ARCHIVED),
             "interrupted": self.interrupted, "skipped": len(self.skipped),
+            "unreadable_folders": len(self.unreadable_folders),
             **({"pending": len(self.pending)} if self.pending or self.interrupted else {}),
             **({"done_before": dict(self.documents.done_before)} if getattr(self.documents, "done_before", 0) else {}),
             **({"not_moved": self.not_moved} if self.not_moved else {}),
@@ -121,7 +125,7 @@ class IngestResult:
             return self.failure.exit_code
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        if self.not_moved or self.extra.get("attention") or any(
+        if self.not_moved or self.unreadable_folders or self.extra.get("attention") or any(
                 st in (Status.QUARANTINED, Status.REVIEW, Status.EXPORT_FAILED) for st, _t, _p in self.documents.records()) \
                 or self.documents.flawed_copies:
             return ExitCode.DOCUMENTS_NEED_ATTENTION
@@ -137,6 +141,8 @@ class IngestResult:
             out["pending"] = list(self.pending)
         if self.skipped:
             out["skipped"] = [{"path": p, "reason": "ignored_name"} for p in self.skipped]
+        if self.unreadable_folders:
+            out["unreadable_folders"] = list(self.unreadable_folders)
         if self.failure is not None:
             out["error"] = self.failure.to_dict()
         return out

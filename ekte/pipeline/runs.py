@@ -91,7 +91,10 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     j.group_commit()  # one sync per batch of settled documents (ekte.journal.Journal.group_commit)
     move = Mover(roots, Path(move_to), session.waiting, j) if move_to else None
     skipped: list[Path] = []  # names in intake.ignore: counted, the ones named as inputs warned of (fresh32 F6)
-    files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source, skipped)
+    unlisted: list = []  # folders that cannot be listed: reported, the exit code 1 (fresh36 F1)
+    files = collect(session, roots, [session.workdir] + ([Path(move_to)] if move_to else []), source, skipped,
+                    unlisted)
+    result.unreadable_folders = [{"path": intake.display(p), "cause": why} for p, why in unlisted]
     result.skipped = [intake.display(p) for p in skipped]
     result.skipped_named = [intake.display(p) for p in skipped if p in roots]
     if not files and not result.skipped_named:  # a named one has its own warning line

@@ -36,6 +36,7 @@ class Entry(NamedTuple):
     offset: int  # -1: the document is kept in memory (``doc``)
     length: int
     doc: Document | None
+    before: bool = False  # done by an earlier run or another process (``done_before``)
 
 
 def input_of(doc: Document) -> str:
@@ -61,15 +62,24 @@ class Settled(Sequence[Document]):
         #: documents an earlier run (or another process) had finished, by the status reported (duplicate, review):
         #: a resumed migration's (fresh33 F2), a concurrent run's (F8) — not counted as this run's work
         self.done_before: dict[str, int] = {}
+        self._sealed = False
         for d in docs:
             self.append(d)
 
+    def seal(self) -> None:
+        """No more documents: a result handed to a caller is read-only (fresh36 F7: ``append`` changed it)."""
+        self._sealed = True
+
     def append(self, doc: Document) -> None:
+        """The run's own (a document settled); refused once the result is handed out (:meth:`seal`)."""
+        if self._sealed:
+            raise TypeError("result.documents is a read-only sequence")
         offset, length, kept = self._spool(doc)
         self.flawed_copies += doc.status == Status.DUPLICATE and doc.error is not None
         if doc.extra.get("done_before") and doc.status in (Status.DUPLICATE, Status.REVIEW):
             self.done_before[doc.status.value] = self.done_before.get(doc.status.value, 0) + 1
-        self._entries.append(Entry(input_of(doc), doc.status, doc.doctype, doc.pages, offset, length, kept))
+        self._entries.append(Entry(input_of(doc), doc.status, doc.doctype, doc.pages, offset, length, kept,
+                                   bool(doc.extra.get("done_before"))))
 
     def extend(self, docs: Any) -> None:
         for d in docs:
@@ -123,10 +133,12 @@ class Settled(Sequence[Document]):
     def __repr__(self) -> str:
         return f"<{len(self)} settled documents>"
 
-    def records(self) -> Iterator[tuple[Status | None, str | None, int]]:
+    def records(self, this_run: bool = False) -> Iterator[tuple[Status | None, str | None, int]]:
         """Status, doctype and pages of each document, without reading one
-        back (those kept in memory as they are now)."""
+        back (those kept in memory as they are now); *this_run*: not those done before."""
         for e in self._entries:
+            if this_run and e.before:
+                continue
             yield (e.status, e.doctype, e.pages) if e.doc is None else (e.doc.status, e.doc.doctype, e.doc.pages)
 
     def order_by_source(self, order: dict[str, int]) -> None:

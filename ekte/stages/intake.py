@@ -72,7 +72,8 @@ def real_roots(paths: list[Path]) -> list[Path]:
 
 
 def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
-         claim: "Callable[[Path], bool] | None" = None, skipped: list[Path] | None = None) -> Iterator[Path]:
+         claim: "Callable[[Path], bool] | None" = None, skipped: list[Path] | None = None,
+         unlisted: "list[tuple[Path, str]] | None" = None) -> Iterator[Path]:
     """Yield every candidate below *paths*, sorted, in a stable order.
     Ignored names (files or folders) and anything inside *exclude* are
     skipped; the files skipped for their name (a root named so, or a file in
@@ -82,7 +83,8 @@ def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
     is yielded itself so that intake reports it (``symlink``,
     ``unsupported_type``) — never opened, never read.  A folder that
     *claim* accepts (an intake source's package) is yielded itself and not
-    walked into."""
+    walked into.  A folder that cannot be listed (no read permission) goes
+    to *unlisted* with its cause (fresh36 F1: its files were left out without a word)."""
     excl = [Path(e).resolve() for e in exclude]
 
     def excluded(p: Path) -> bool:
@@ -103,11 +105,12 @@ def walk(paths: list[Path], ignore: list[str], exclude: list[Path] = (),
         if claim is not None and claim(root):
             yield root
             continue
-        yield from _walk_dir(root, ignore, excluded, claim, skipped)
+        yield from _walk_dir(root, ignore, excluded, claim, skipped, unlisted)
 
 
 def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
-              claim: "Callable[[Path], bool] | None", skipped: list[Path] | None) -> Iterator[Path]:
+              claim: "Callable[[Path], bool] | None", skipped: list[Path] | None,
+              unlisted: "list[tuple[Path, str]] | None" = None) -> Iterator[Path]:
     stack = [top]
     while stack:
         d = stack.pop()
@@ -115,7 +118,9 @@ def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
             with os.scandir(d) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            log.warning("a folder below an input cannot be listed (%s)", e.strerror)
+            log.warning("a folder below an input cannot be listed (%s)", e.strerror)  # (no name in a log)
+            if unlisted is not None:
+                unlisted.append((d, e.strerror or type(e).__name__))
             continue
         subdirs = []
         for e in entries:

@@ -279,13 +279,17 @@ def _routes(want_pdfa: bool, mode: str) -> list[tuple[str, dict[str, Any]]]:
     return routes
 
 
-def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int], n: int,
+def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int], layered: list[int], n: int,
            attempt: _Attempts, result: dict[str, Any]) -> None:
-    """Some or no page has text: OCRmyPDF on the pages without text."""
+    """Some or no page has text: OCRmyPDF on the pages without text.  A page
+    with a text layer, however short (*layered*: "Anlage 3", fewer letters
+    than ``ocr.min_page_chars``), is not OCRed again — OCRmyPDF's skip-text
+    (fresh36 F4: its default mode refused such a page, and a one-page
+    document was quarantined ``ocr_failed``)."""
     pdfa.stop_warm()  # not held idle through the OCR pass (a worker's peak)
     want_pdfa = settings.output_type == "pdfa-2"
-    mode = "skip" if with_text else "default"
-    result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text]
+    mode = "skip" if with_text or layered else "default"
+    result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text and i not in layered]
     probed = _probe(inp, settings, result["ocr_pages"])
     src, levelled = _level(inp, settings, probed)
     if _api(settings):
@@ -333,18 +337,19 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1, defer:
     opened = Input.read(inp, settings.output_type == "pdfa-2")
     before, before_words = opened.texts, opened.words
     with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
+    layered = [i + 1 for i, t in enumerate(before) if t.strip()]  # some text, maybe less than min_page_chars
     n = len(before)
     attempt = _Attempts(out)
     result: dict[str, Any] = {"pages": n, "text_pages": with_text, "attempts": attempt.log}
     try:
-        if len(with_text) == n:
+        if len(with_text) == n or len(layered) == n:  # a text layer on every page, however short: no OCR
             _born_digital(inp, out, settings, jobs, before, attempt, result, opened, defer)
             if result["route"] == "pikepdf-pdfa" or (result["route"] == "original" and opened.embedded is not False):
                 # pikepdf's writer leaves the content alone: the text and words are the input's
                 result.update(page_texts=before, page_words=before_words)
         else:
             opened.close()
-            _scans(inp, out, settings, jobs, with_text, n, attempt, result)
+            _scans(inp, out, settings, jobs, with_text, layered, n, attempt, result)
     finally:
         opened.close()
     if "page_texts" not in result:

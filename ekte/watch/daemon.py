@@ -148,10 +148,12 @@ class Watcher:
 
     def rescan(self) -> None:
         skipped: list[Path] = []  # names in intake.ignore: counted in the status (fresh32 F6), never taken
+        unlisted: list = []  # folders it cannot list: a problem in the status until they can be (fresh36 F1)
         for f in intake.walk(self.roots, self.session.profile.intake.ignore, [self.session.workdir, self.done_dir],
-                             skipped=skipped):
+                             skipped=skipped, unlisted=unlisted):
             self.notice(str(f))
         self.stats.skipped = len(skipped)
+        self.stats.unlisted = [(intake.display(p), why) for p, why in unlisted]
 
     def _start_observer(self) -> Any:
         from watchdog.events import FileSystemEventHandler
@@ -237,7 +239,7 @@ class Watcher:
                 "done": self.stats.done, "failed": self.stats.failed, "duplicates": self.stats.duplicates,
                 "review": self.stats.review, "export_failed": self.stats.export_failed, "skipped": self.stats.skipped,
                 "problem": self.stats.problem(), "not_cleared": len(self.stats.stuck),
-                "export_problem": self.stats.export_problem(),
+                "export_problem": self.stats.export_problem(), "folder_problem": self.stats.folder_problem(),
                 "last_errors": list(self.stats.last_errors), "last_activity": self.stats.last_activity,
                 "stopping": self.stop_requested,
                 **(getattr(coord.executor, "worker_stats", dict)() if coord else {}),  # per Dask worker

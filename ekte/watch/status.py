@@ -42,6 +42,9 @@ class Stats:
     export_failed: int = 0
     #: files in the inbox skipped for a name in intake.ignore, at the last rescan (fresh32 F6)
     skipped: int = 0
+    #: folders in the inbox that could not be listed at the last rescan: (display path, cause) (fresh36 F1)
+    unlisted: list = field(default_factory=list)
+    unlisted_since: str | None = None
     last_errors: deque = field(default_factory=lambda: deque(maxlen=10))
     last_activity: str | None = None
     #: counted as not exported: a later settle of the same document moves it (done, or still not exported)
@@ -87,6 +90,19 @@ class Stats:
                 "message": f"{len(self.unexported_why)} document(s) could not be exported ({cause}: connector "
                            f"{', '.join(repr(n) for n in names) or '-'}); they stay archived, their inputs stay in "
                            "the inbox, and the export is tried again at each rescan"}
+
+    def folder_problem(self) -> dict[str, Any] | None:
+        """Folders in the inbox the daemon cannot list (no read permission): their files are never taken."""
+        if not self.unlisted:
+            self.unlisted_since = None
+            return None
+        self.unlisted_since = self.unlisted_since or now_iso()
+        path, cause = self.unlisted[0]
+        more = f" and {len(self.unlisted) - 1} more" if len(self.unlisted) > 1 else ""
+        return {"code": "folder_unreadable", "cause": cause, "folders": len(self.unlisted), "path": path,
+                "since": self.unlisted_since,
+                "message": f"folder {path}{more} in the inbox cannot be listed ({cause}); the files in it are not "
+                           "taken — give ekte read access (checked again at each rescan)"}
 
     def stopped(self) -> str:
         """The stop line's counts: what was taken in and where it went (fresh33 F4: "0 done" after 22 documents
@@ -254,7 +270,8 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     errors = sorted([*(e for d in live for e in d.get("last_errors", [])),
                      *({"time": p["since"], "id": "", "code": p["cause"]} for p in ended)], key=lambda e: e.get("time", ""))
     out["last_errors"] = errors[-10:]
-    out["problems"] = [p for d in live if d.get("running") for p in (d.get("problem"), d.get("export_problem")) if p]
+    out["problems"] = [p for d in live if d.get("running") for p in (d.get("problem"), d.get("export_problem"),
+                                                                    d.get("folder_problem")) if p]
     out["problems"] += ended  # monitoring reads "problems" (fresh32 F10: the cause was under daemons[].cause only)
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
@@ -277,6 +294,12 @@ def _ended_problem(d: dict[str, Any]) -> dict[str, Any]:
             "message": f"the watch daemon (pid {d.get('pid')}) ended on an error: {cause.get('message')}"}
 
 
+#: ``ekte status --json`` of a working directory no daemon has used: the keys :func:`merge` gives, empty
+_NO_DAEMON: dict[str, Any] = {"pid": None, "started": None, "updated": None, "mode": "", "watching": [],
+                              "stable_seconds": None, **{k: 0 for k in SUMMED}, "last_errors": [], "problems": [],
+                              "last_activity": None, "stopping": False, "last_known": None, "daemons": []}
+
+
 def read_status(workdir: Path) -> dict[str, Any]:
     """The daemons' status plus the journal's counts and the ekte processes
     working on the directory now."""
@@ -284,7 +307,8 @@ def read_status(workdir: Path) -> dict[str, Any]:
     if not workdir.is_dir():
         what = "is a file, not a folder" if workdir.exists() else "does not exist"  # (as workdirs.require)
         raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME)")
-    out: dict[str, Any] = {"workdir": str(workdir), "running": False}
+    out: dict[str, Any] = {"workdir": str(workdir), "running": False, **_NO_DAEMON, "journal": {}, "processes": [],
+                           "mail_messages": {}}  # the same keys whether a daemon ran or not (fresh36 F8)
     out.update(merge(daemons(workdir)))
     out["workdir"] = str(workdir)
     j = workdir / "journal.sqlite"
