@@ -132,3 +132,33 @@ def wait_for(pred, timeout: float = 120, what: str = "") -> None:
             return
         time.sleep(0.5)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def accept_signalled(wd: Path, doc: str, send) -> tuple[int, str]:
+    """``ekte review accept DOC`` (German) waiting for a journal another connection holds, stopped by
+    *send(proc)* after 6 s; (exit code, stderr)."""
+    import sqlite3
+
+    db = sqlite3.connect(wd / "journal.sqlite", isolation_level=None, timeout=10)
+    db.execute("BEGIN EXCLUSIVE")
+    try:
+        p = subprocess.Popen(ekte_cmd() + ["review", "accept", doc, "-w", str(wd)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             env={**os.environ, "EKTE_LANG": "de", "COLUMNS": "300"})
+        time.sleep(6)  # loaded, waiting for the journal
+        send(p)
+        time.sleep(0.5)
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+    _out, err = p.communicate(timeout=90)
+    return p.returncode, err
+
+
+def reject_and_retry(url: str, wd: Path, doc: str) -> None:
+    """A clerk rejects *doc* (quarantined), then a supervisor asks the station to retry it (202)."""
+    r = httpx.post(url + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"},
+                   headers=token(wd, "anna", "review"))
+    assert r.json()["state"] == "quarantined"
+    assert httpx.post(url + f"/api/v1/quarantine/{doc}/retry",
+                      headers=token(wd, "chef", "quarantine")).status_code == 202

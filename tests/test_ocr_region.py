@@ -39,8 +39,8 @@ def _page(size: int, scale: float) -> Image.Image:
     return im
 
 
-def _read(tmp_path, image: Image.Image, regions: bool) -> list[tuple[str, int]]:
-    """The page through the OCR engine's page function (refine and stamps off: Tesseract alone)."""
+def _hocr(tmp_path, image: Image.Image, regions: bool) -> str:
+    """The page's hOCR through the OCR engine's page function (refine and stamps off: Tesseract alone)."""
     pytest.importorskip("tesserocr")
     path = tmp_path / "000001_ocr.png"
     image.save(path, dpi=(300, 300))
@@ -50,7 +50,11 @@ def _read(tmp_path, image: Image.Image, regions: bool) -> list[tuple[str, int]]:
         hocr, _text, _facts = tess_engine.ocr_image(path, opts, 1)
     finally:
         tess_engine.configure(refine=True, stamps=False, regions=False, orientation_gate=70.0)
-    return tess_engine.hocr_words(hocr)
+    return hocr
+
+
+def _read(tmp_path, image: Image.Image, regions: bool) -> list[tuple[str, int]]:
+    return tess_engine.hocr_words(_hocr(tmp_path, image, regions))
 
 
 def test_a_misread_signature_date_is_read_again_from_its_region(tmp_path):
@@ -122,16 +126,10 @@ def test_the_region_reads_share_the_pages_ocr_time(tmp_path):
     time ends (the deadline ocr_image gives them): a spent budget reads nothing and leaves the page as read."""
     import time
 
-    pytest.importorskip("tesserocr")
     page = _page(14, 0.4)
+    hocr = _hocr(tmp_path, page, regions=False)
     path = tmp_path / "000001_ocr.png"
-    page.save(path, dpi=(300, 300))
     opts = types.SimpleNamespace(languages=["deu"], tesseract=types.SimpleNamespace(pagesegmode=None, timeout=60))
-    tess_engine.configure(refine=False, stamps=False, regions=False, orientation_gate=0)
-    try:
-        hocr, _text, _facts = tess_engine.ocr_image(path, opts, 1)
-    finally:
-        tess_engine.configure(refine=True, stamps=False, regions=False, orientation_gate=70.0)
     assert ocr_region.targets(hocr_words(hocr)[0], page.width)  # regions to read
     t0 = time.process_time()
     assert ocr_region.region_page(hocr, page, "deu", deadline=time.monotonic()) == (hocr, 0)

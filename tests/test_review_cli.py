@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, ekte_cmd, run_ekte
-from serve_helpers import born_pdfs, make_workdir, queue_ids
+from serve_helpers import accept_signalled, born_pdfs, make_workdir, queue_ids
 
 
 
@@ -257,25 +257,12 @@ def test_ctrl_c_during_accept_says_what_became_of_the_document(wd):
     had been accepted and exported.  Here the accept waits for a journal another process holds: Ctrl-C there
     leaves it unchanged, and one German line says so."""
     import signal
-    import time
 
     doc = queue_ids(wd)[-1]
-    db = sqlite3.connect(wd / "journal.sqlite", isolation_level=None, timeout=10)
-    db.execute("BEGIN EXCLUSIVE")
-    try:
-        p = subprocess.Popen(ekte_cmd() + ["review", "accept", doc, "-w", str(wd)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, start_new_session=True,
-                             env={**os.environ, "EKTE_LANG": "de", "COLUMNS": "300"})
-        time.sleep(6)  # loaded, waiting for the journal
-        os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the process group
-        time.sleep(0.5)
-    finally:
-        db.execute("ROLLBACK")
-        db.close()
-    out, err = p.communicate(timeout=90)
-    assert p.returncode == 130 and err.strip().splitlines() == [
+    code, err = accept_signalled(wd, doc, lambda p: os.killpg(p.pid, signal.SIGINT))  # a terminal's Ctrl-C: the group
+    assert code == 130 and err.strip().splitlines() == [
         f"Fehler: abgebrochen (Strg-C): Dokument {doc} wurde nicht angenommen; nichts geändert, es wartet weiter "
-        "auf Prüfung"], (p.returncode, out, err)
+        "auf Prüfung"], (code, err)
     assert state(wd, doc) == "review"
 
 

@@ -14,10 +14,8 @@ import threading
 import time
 from pathlib import Path
 
-from helpers import SAMPLES, ekte_cmd
-from serve_helpers import make_workdir, queue_ids, start_server, token
-
-import httpx
+from helpers import SAMPLES
+from serve_helpers import accept_signalled, make_workdir, queue_ids, reject_and_retry, start_server
 
 from ekte.serve import retries
 
@@ -131,11 +129,7 @@ def test_a_second_ctrl_c_while_serve_waits_for_a_retry_still_records_its_end(tmp
     monkeypatch.setenv("EKTE_TEST_STUCK", str(stuck))
     server, url = start_server(wd, "--plugin", "stubborn_retry")
     try:
-        r = httpx.post(url + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"},
-                       headers=token(wd, "anna", "review"))
-        assert r.json()["state"] == "quarantined"
-        assert httpx.post(url + f"/api/v1/quarantine/{doc}/retry",
-                          headers=token(wd, "chef", "quarantine")).status_code == 202
+        reject_and_retry(url, wd, doc)
         for _ in range(300):
             if stuck.exists():
                 break
@@ -231,19 +225,7 @@ def test_sigterm_during_accept_is_named_sigterm(tmp_path):
     wd = tmp_path / "work"
     make_workdir(wd, [SAMPLES / "inbox" / "tierhaltung-006-pdf.pdf"])
     doc = queue_ids(wd)[0]
-    db = sqlite3.connect(wd / "journal.sqlite", isolation_level=None, timeout=10)
-    db.execute("BEGIN EXCLUSIVE")
-    try:
-        p = subprocess.Popen(ekte_cmd() + ["review", "accept", doc, "-w", str(wd)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, start_new_session=True,
-                             env={**os.environ, "EKTE_LANG": "de", "COLUMNS": "300"})
-        time.sleep(6)  # loaded, waiting for the journal
-        p.send_signal(signal.SIGTERM)
-        time.sleep(0.5)
-    finally:
-        db.execute("ROLLBACK")
-        db.close()
-    _out, err = p.communicate(timeout=90)
-    assert p.returncode == 130 and err.strip().splitlines() == [
+    code, err = accept_signalled(wd, doc, lambda p: p.send_signal(signal.SIGTERM))
+    assert code == 130 and err.strip().splitlines() == [
         f"Fehler: abgebrochen (SIGTERM): Dokument {doc} wurde nicht angenommen; nichts geändert, es wartet weiter "
-        "auf Prüfung"], (p.returncode, err)
+        "auf Prüfung"], (code, err)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from helpers import SAMPLES, fill_until_full, mount_tmpfs, umount_tmpfs
-from serve_helpers import csrf_of, login, make_workdir, start_server, stop, token, wait_for
+from serve_helpers import csrf_of, login, make_workdir, reject_and_retry, start_server, stop, token, wait_for
 
 BROKEN = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF broken"
 
@@ -206,11 +206,7 @@ def test_a_station_stopped_during_a_retry_records_its_end_and_leaves_no_copy(tmp
     doc = _rows({"wd": wd}, "SELECT id FROM documents")[0][0]
     server, url = start_server(wd)
     try:
-        r = httpx.post(url + f"/api/v1/review/{doc}/reject", json={"reason": "unreadable"},
-                       headers=token(wd, "anna", "review"))
-        assert r.json()["state"] == "quarantined"
-        assert httpx.post(url + f"/api/v1/quarantine/{doc}/retry",
-                          headers=token(wd, "chef", "quarantine")).status_code == 202
+        reject_and_retry(url, wd, doc)
         copies = list((wd / "tmp").rglob("tierhaltung-006-pdf.pdf"))  # the copy: inside the working directory
     finally:
         assert stop(server) == 0
