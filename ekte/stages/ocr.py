@@ -280,15 +280,18 @@ def _routes(want_pdfa: bool, mode: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int], layered: list[int], n: int,
-           attempt: _Attempts, result: dict[str, Any]) -> None:
+           attempt: _Attempts, result: dict[str, Any], stamped: bool = False) -> None:
     """Some or no page has text: OCRmyPDF on the pages without text.  A page
-    with a text layer, however short (*layered*: "Anlage 3", fewer letters
-    than ``ocr.min_page_chars``), is not OCRed again — OCRmyPDF's skip-text
+    with a short text layer and no image (*layered*: "Anlage 3", fewer letters
+    than ``ocr.min_page_chars``) is not OCRed again — OCRmyPDF's skip-text
     (fresh36 F4: its default mode refused such a page, and a one-page
-    document was quarantined ``ocr_failed``)."""
+    document was quarantined ``ocr_failed``).  Scans only, one carrying a
+    short text (*stamped*: a stamp's "K 1"): OCRmyPDF's force mode (its
+    default refuses a page with text).  Beside pages with text a stamped scan
+    page is skipped as any page with text (``--redo-ocr`` would read it: not yet)."""
     pdfa.stop_warm()  # not held idle through the OCR pass (a worker's peak)
     want_pdfa = settings.output_type == "pdfa-2"
-    mode = "skip" if with_text or layered else "default"
+    mode = "skip" if with_text or layered else "force" if stamped else "default"
     result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text and i not in layered]
     probed = _probe(inp, settings, result["ocr_pages"])
     src, levelled = _level(inp, settings, probed)
@@ -321,6 +324,19 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
                               "pages": geometry.page_geometry(facts, probed, levelled)}
 
 
+def _text_only(inp: Path, pages: list[int]) -> list[int]:
+    """Of the *pages* whose text layer is short (1-based), those that show no image: a cover sheet's
+    "Anlage 3" on a page of its own keeps its text without OCR; a scan carrying a stamp's "K 1" is a scan
+    (review36b R1: taken as born-digital, its body was never read)."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(inp) as pdf:
+            return [p for p in pages if not pdf.pages[p - 1].images]
+    except (pikepdf.PdfError, IndexError, ValueError):
+        return []
+
+
 def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1, defer: bool = False) -> dict[str, Any]:
     """Turn the working PDF *inp* into the archival PDF *out*.
 
@@ -337,19 +353,21 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1, defer:
     opened = Input.read(inp, settings.output_type == "pdfa-2")
     before, before_words = opened.texts, opened.words
     with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
-    layered = [i + 1 for i, t in enumerate(before) if t.strip()]  # some text, maybe less than min_page_chars
+    short = [i + 1 for i, t in enumerate(before) if t.strip() and i + 1 not in with_text]
+    layered = sorted(with_text + _text_only(inp, short)) if short else with_text  # "Anlage 3": no OCR, as it is
     n = len(before)
     attempt = _Attempts(out)
     result: dict[str, Any] = {"pages": n, "text_pages": with_text, "attempts": attempt.log}
     try:
-        if len(with_text) == n or len(layered) == n:  # a text layer on every page, however short: no OCR
+        if len(layered) == n:  # text on every page (a short one only on a page without an image): no OCR
             _born_digital(inp, out, settings, jobs, before, attempt, result, opened, defer)
             if result["route"] == "pikepdf-pdfa" or (result["route"] == "original" and opened.embedded is not False):
                 # pikepdf's writer leaves the content alone: the text and words are the input's
                 result.update(page_texts=before, page_words=before_words)
         else:
             opened.close()
-            _scans(inp, out, settings, jobs, with_text, layered, n, attempt, result)
+            stamped = len(layered) < len(with_text) + len(short)  # a scan with a short text: a stamp
+            _scans(inp, out, settings, jobs, with_text, layered, n, attempt, result, stamped=stamped)
     finally:
         opened.close()
     if "page_texts" not in result:
