@@ -224,16 +224,22 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
 
 
 
-def write_report(report: Any, result: Any) -> str | None:
-    """Write the run's report (interrupted too: what was done, marked "interrupted"; atomically);
-    what went wrong as one line, or None."""
+def write_report(report: Any, result: Any) -> None:
+    """Write the run's report (interrupted too: what was done, marked "interrupted"; atomically).
+    When it cannot be written: the run's failure (exit 74, ``error.code`` "report_not_written" in its
+    JSON, its line after the summary), or a warning line when the run has a failure of its own."""
     if report is None:
-        return None
+        return
     try:
         report(result)
     except OSError as e:
-        return f"the report was not written ({e.strerror or type(e).__name__}); the documents above are done"
-    return None
+        from ekte.errors import EnvironmentFailure
+
+        said = f"the report was not written ({e.strerror or type(e).__name__}); the documents are done"
+        if result.failure is None:
+            result.failure = EnvironmentFailure("report_not_written", said)
+        else:
+            err.print(f"warning: {escape(said)}", highlight=False, soft_wrap=True)
 
 
 def summary(result: Any, command: str) -> None:

@@ -48,7 +48,8 @@ class ProfileInfo(_Strict):
 
 class IntakeSettings(_Strict):
     ignore: list[str] = Field(
-        default_factory=lambda: [".*", "~$*", "*.part", "*.tmp", "*.crdownload", "Thumbs.db", "desktop.ini", "@eaDir", "#recycle"]
+        default_factory=lambda: [".*", "~$*", "*.part", "*.tmp", "*.crdownload", "Thumbs.db", "desktop.ini", "@eaDir", "#recycle",
+                                 "lost+found"]
     )
     max_file_mb: float = Field(default=500, gt=0)
     max_image_mpixels: float = Field(default=250, gt=0)

@@ -36,5 +36,6 @@ def test_a_report_that_cannot_be_written_after_the_run(tmp_path):
         return
     assert p.returncode == 74, (p.returncode, p.stderr)
     assert "the report was not written" in p.stderr and p.stderr.count("\n") == 1, p.stderr
-    out = json.loads(p.stdout)  # what was done is shown
+    out = json.loads(p.stdout)  # what was done is shown, and why the exit code is 74
     assert [d["status"] for d in out["documents"]] == ["archived"], out
+    assert out["error"]["code"] == "report_not_written", out

@@ -277,7 +277,7 @@ class Session:
             try:
                 if src.claims(Path(path)):
                     return src
-            except OSError:  # a folder it cannot look into (no permission): the walk reports it (fresh36 F1)
+            except PermissionError:  # a folder it cannot look into: the walk reports it (fresh36 F1)
                 continue
             except Exception:  # noqa: BLE001 - a plugin's bug must not stop the walk
                 log.warning("intake source %s failed on a claims() check", getattr(src, "name", "?"))

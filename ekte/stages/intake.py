@@ -117,6 +117,8 @@ def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
         try:
             with os.scandir(d) as it:
                 entries = sorted(it, key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # gone (moved away) while the walk went on: nothing there to miss
         except OSError as e:
             log.warning("a folder below an input cannot be listed (%s)", e.strerror)  # (no name in a log)
             if unlisted is not None:
