@@ -117,6 +117,8 @@ def check_journal_file(workdir: Path) -> None:
                                                         "the archive holds documents; ekte journal rebuild makes it "
                                                         "again from the archive") from None
         return
+    except NotADirectoryError:
+        return  # the working directory is a file: the command's own check says so
     wal = Path(f"{j}-wal")
     if size == 0 and not (wal.exists() and wal.stat().st_size > 0) and used(workdir):
         raise EnvironmentFailure("journal_damaged", f"{workdir}: the journal is empty (0 bytes) although the archive "
