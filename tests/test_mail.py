@@ -169,7 +169,9 @@ def test_a_quarantined_attachment_counts_under_the_mail_channel(tmp_path):
     p = run_ekte("stats", "-w", wd, "--by", "channel,outcome", "--format", "csv", "--lang", "en", check=0)
     rows = [r.split(",")[:2] for r in p.stdout.splitlines()[1:]]
     assert ["mail", "quarantined"] in rows and not [r for r in rows if r[0] == "file"]
-    # a period that ends before it begins: one line, exit 2
+    # a period that ends before it begins: one line, exit 2 (German by default since fresh35 F2, English on request)
     p = run_ekte("stats", "-w", wd, "--since", "2026-12-01", "--until", "01.11.2026")
     assert p.returncode == 2 and p.stderr.count("\n") == 1
-    assert "before it begins" in p.stderr
+    assert "vor seinem Beginn" in p.stderr, p.stderr
+    p = run_ekte("stats", "-w", wd, "--since", "2026-12-01", "--until", "01.11.2026", env={"EKTE_LANG": "en"})
+    assert p.returncode == 2 and "before it begins" in p.stderr, p.stderr
