@@ -354,14 +354,14 @@ def review_accept_cmd(
     from ekte.render import doc_summary
 
     setup_logging(verbose, log_format.value)
-    with cli_serve.review_errors(lang), cli_serve.interrupted_accept(doc_id, workdir, lang):
+    with cli_serve.review_errors(lang), cli_serve.interrupted_accept(doc_id, workdir, lang) as called:
         doc = api.review_accept(doc_id, doctype=doctype, sets=field_sets(set_), profile=profile, workdir=workdir,
                                 overrides=override, connectors=connector or None, plugins=plugin, sample=sample,
                                 expected=expected)
     if as_json:
         print(json.dumps({**doc_summary(doc), "exports": doc.exports}, ensure_ascii=False))
     else:
-        out.print(cli_serve.accepted_line(doc, profile, override, lang), highlight=False, markup=False, soft_wrap=True)
+        out.print(cli_serve.accepted_line(doc, profile, override, lang, called), highlight=False, markup=False, soft_wrap=True)
     if doc.error:
         raise typer.Exit(ExitCode.DOCUMENTS_NEED_ATTENTION)
 

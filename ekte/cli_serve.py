@@ -39,25 +39,20 @@ INTERRUPTED_ACCEPT = {
 }
 
 
-#: when ``review accept`` called the pipeline (:func:`interrupted_accept`, the call's wrapper)
-ACCEPT_CALLED: list[str] = []
-
-
 @contextlib.contextmanager
-def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[None]:
+def interrupted_accept(doc_id: str, workdir: Any, lang: str | None) -> Iterator[str]:
     """Ctrl-C (or SIGTERM) during ``review accept``: one line in the clerk's language saying what the document is
     now — accepted and exported, accepted with its export open, or unchanged — exit 130 (fresh35 F1: silent); it
-    names the signal that came ("Strg-C", "SIGTERM")."""
+    names the signal that came ("Strg-C", "SIGTERM").  Yields the time the accept was called (:func:`accepted_line`:
+    an accept older than it dropped no fields now)."""
     import signal
 
     from ekte import stopsignal
     from ekte.errors import ExitCode
-
     from ekte.model import now_iso
 
-    ACCEPT_CALLED[:] = [now_iso()]  # (accepted_line: an accept older than this call dropped no fields now)
     try:
-        yield
+        yield now_iso()
     except (KeyboardInterrupt, stopsignal.Interrupted) as e:
         for s in (signal.SIGINT, signal.SIGTERM):  # a second one (the process group's) while it looks: ignored
             signal.signal(s, signal.SIG_IGN)
@@ -118,16 +113,17 @@ def review_errors(lang: str | None) -> Iterator[None]:
             _fail(failure.exit_code, message, _tr(lang)[1])
 
 
-def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None) -> str:
+def accepted_line(doc: Any, profile: str | None, overrides: list[str], lang: str | None,
+                  called: str | None = None) -> str:
     """``review accept``'s line: the document, its type by title, where it went (or why the export failed), and
-    after a type change the fields it dropped (by title)."""
+    after a type change the fields this accept (*called*: when it was called) dropped, by title."""
     from ekte.profile import load_profile
 
     from ekte.serve.names import DROPPED, dropped_titles
 
     _, code = _tr(lang)
     title = load_profile(profile, overrides).doctype_title(doc.doctype) or doc.doctype
-    dropped = dropped_titles(doc, code, (ACCEPT_CALLED or [None])[-1])  # a type change's dropped fields by title
+    dropped = dropped_titles(doc, code, called)  # a type change's dropped fields by title
     after = (" " + _(DROPPED).format(fields=", ".join(dropped))) if dropped else ""
     if doc.error:
         return _("Document {id} ({type}) accepted; the export failed: {error}").format(

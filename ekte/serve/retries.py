@@ -262,11 +262,12 @@ def stop_all(running: list[Retry], hurry: threading.Event | None = None, wait: f
 def _signal(r: Retry, sig: int, group: bool = False) -> None:
     """*sig* to the retry's ingest — with *group*, to every process of its group (it leads a session of its own,
     ``start_new_session``: its workers, the fork server), so that none outlives the kill."""
+    if r.proc is None:  # not started
+        return
     try:
-        assert r.proc is not None
         if group and r.proc.returncode is None:
             os.killpg(r.proc.pid, sig)
         else:
             r.proc.send_signal(sig)
-    except (OSError, AssertionError):  # ended meanwhile
+    except OSError:  # ended meanwhile
         pass
