@@ -69,6 +69,6 @@ def test_a_scan_s_ocr_ends_the_idle_warm_ghostscript_first(outside_tmp, monkeypa
         raise Stop
     monkeypatch.setattr(ocr, "_probe", stop)  # the OCR pass itself is not what is tested here
     with pytest.raises(Stop):
-        ocr._scans(inp, job / "out.pdf", ocr.OcrParams(), 1, [], [], 1, None, {})
+        ocr._scans(inp, job / "out.pdf", ocr.OcrParams(), 1, ocr.Pages([], [], [], 1), None, {})
     assert proc.poll() is not None and "proc" not in pdfa._warm
     assert pdfa._convert_warm(shutil.which("gs"), inp, job / "mid2.gs.pdf", 60) and pdfa._warm["proc"].poll() is None

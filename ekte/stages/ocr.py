@@ -10,7 +10,9 @@ Routes, tried in order until one succeeds (each attempt is recorded):
   OCRmyPDF ``--mode skip``; otherwise the original is kept as the archival
   copy and the reason recorded.
 * some pages have text: OCRmyPDF ``--mode skip`` to PDF/A-2b, with the
-  Ghostscript backend, then the internal backend, then plain PDF.
+  Ghostscript backend, then the internal backend, then plain PDF; where a
+  scan page carries a stamp's short text beside them, ``--mode redo`` limited
+  to the pages to OCR (``pages``), so the pages with text are left as they are.
 * no page has text (scans): OCRmyPDF to PDF/A-2b, then plain PDF.
 
 OCR runs through Tesseract's C API (``ocr.engine = "tesserocr"``, see
@@ -39,6 +41,7 @@ from typing import Any
 from ekte.errors import DocumentError, MissingDependency
 from ekte.stages import geometry, pdfa
 from ekte.stages import layout
+from ekte.stages.ocr_mode import Pages, has_text as _has_text, mode as _mode, sort_pages
 from ekte.stages.pdftext import Input, page_rows, page_texts, read_pages
 from ekte.stages.tools import check_dependencies, gs_version as _gs_version, tool_versions
 
@@ -78,17 +81,6 @@ class OcrParams:
 
 # Ghostscript releases that OCRmyPDF refuses for PDFs with existing text
 _BAD_GS = ("10.0.0", "10.00.0", "10.01.0", "10.01.1", "10.01.2", "10.02.0")
-
-
-def _has_text(t: str, min_chars: int) -> bool:
-    """At least *min_chars* (≥ 1) letters or digits: counted until there are enough."""
-    need = max(1, min_chars)
-    for c in t:
-        if c.isalnum():
-            need -= 1
-            if not need:
-                return True
-    return False
 
 
 @functools.lru_cache(maxsize=1)
@@ -267,32 +259,28 @@ def _level(inp: Path, settings: Any, probed: dict[int, dict[str, Any]]) -> tuple
     return inp, set()
 
 
-def _routes(want_pdfa: bool, mode: str) -> list[tuple[str, dict[str, Any]]]:
+def _routes(want_pdfa: bool, mode: str, kept_text: bool, **kw: Any) -> list[tuple[str, dict[str, Any]]]:
+    """*kept_text*: pages keep their text layer (not OCRed), which the Ghostscript
+    releases in ``_BAD_GS`` corrupt: PDF/A by OCRmyPDF's internal backend only."""
     routes = []
     if want_pdfa:
-        if mode == "skip" and _gs_version() in _BAD_GS:
-            routes.append(("ocrmypdf-skip-pdfa-internal", dict(mode=mode, pdfa_backend="internal")))
-        else:
-            routes.append((f"ocrmypdf-{mode}-pdfa", dict(mode=mode)))
-            routes.append((f"ocrmypdf-{mode}-pdfa-internal", dict(mode=mode, pdfa_backend="internal")))
-    routes.append((f"ocrmypdf-{mode}-pdf", dict(mode=mode, output_type="pdf")))
+        if not (kept_text and _gs_version() in _BAD_GS):
+            routes.append((f"ocrmypdf-{mode}-pdfa", dict(mode=mode, **kw)))
+        routes.append((f"ocrmypdf-{mode}-pdfa-internal", dict(mode=mode, pdfa_backend="internal", **kw)))
+    routes.append((f"ocrmypdf-{mode}-pdf", dict(mode=mode, output_type="pdf", **kw)))
     return routes
 
 
-def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int], layered: list[int], n: int,
-           attempt: _Attempts, result: dict[str, Any], stamped: bool = False) -> None:
-    """Some or no page has text: OCRmyPDF on the pages without text.  A page
-    with a short text layer and no image (*layered*: "Anlage 3", fewer letters
-    than ``ocr.min_page_chars``) is not OCRed again — OCRmyPDF's skip-text
-    (fresh36 F4: its default mode refused such a page, and a one-page
-    document was quarantined ``ocr_failed``).  Scans only, one carrying a
-    short text (*stamped*: a stamp's "K 1"): OCRmyPDF's force mode (its
-    default refuses a page with text).  Beside pages with text a stamped scan
-    page is skipped as any page with text (``--redo-ocr`` would read it: not yet)."""
+def _scans(inp: Path, out: Path, settings: Any, jobs: int, pages: Pages, attempt: _Attempts,
+           result: dict[str, Any]) -> None:
+    """Some or no page has text: OCRmyPDF on the pages to OCR (``pages.ocr``:
+    those without text, and scan pages carrying a stamp's short text), in the
+    mode :func:`ekte.stages.ocr_mode.mode` chooses; pages that keep their text
+    (``pages.layered``) are not OCRed and not rasterised."""
     pdfa.stop_warm()  # not held idle through the OCR pass (a worker's peak)
     want_pdfa = settings.output_type == "pdfa-2"
-    mode = "skip" if with_text or layered else "force" if stamped else "default"
-    result["ocr_pages"] = [i for i in range(1, n + 1) if i not in with_text and i not in layered]
+    result["ocr_pages"] = pages.ocr
+    mode, limit = _mode(inp, pages)
     probed = _probe(inp, settings, result["ocr_pages"])
     src, levelled = _level(inp, settings, probed)
     if _api(settings):
@@ -303,7 +291,7 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
                               orientation_settled=sure, refine=getattr(settings, "refine", False),
                               stamps=getattr(settings, "stamps", False), regions=getattr(settings, "regions", False))
     try:
-        for route, kw in _routes(want_pdfa, mode):
+        for route, kw in _routes(want_pdfa, mode, bool(pages.layered), **limit):
             if attempt(route, lambda kw=kw: _ocrmypdf(src, out, settings, jobs, **kw)):
                 fmt = "PDF" if kw.get("output_type") == "pdf" else "PDF/A-2B"
                 result.update(format=fmt, route=route)
@@ -324,19 +312,6 @@ def _scans(inp: Path, out: Path, settings: Any, jobs: int, with_text: list[int],
                               "pages": geometry.page_geometry(facts, probed, levelled)}
 
 
-def _text_only(inp: Path, pages: list[int]) -> list[int]:
-    """Of the *pages* whose text layer is short (1-based), those that show no image: a cover sheet's
-    "Anlage 3" on a page of its own keeps its text without OCR; a scan carrying a stamp's "K 1" is a scan
-    (review36b R1: taken as born-digital, its body was never read)."""
-    import pikepdf
-
-    try:
-        with pikepdf.open(inp) as pdf:
-            return [p for p in pages if not pdf.pages[p - 1].images]
-    except (pikepdf.PdfError, IndexError, ValueError):
-        return []
-
-
 def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1, defer: bool = False) -> dict[str, Any]:
     """Turn the working PDF *inp* into the archival PDF *out*.
 
@@ -352,22 +327,19 @@ def make_archival_pdf(inp: Path, out: Path, settings: Any, jobs: int = 1, defer:
     ``pending`` (a :class:`pdfa.PendingSave`) writes it, with XMP values."""
     opened = Input.read(inp, settings.output_type == "pdfa-2")
     before, before_words = opened.texts, opened.words
-    with_text = [i + 1 for i, t in enumerate(before) if _has_text(t, settings.min_page_chars)]
-    short = [i + 1 for i, t in enumerate(before) if t.strip() and i + 1 not in with_text]
-    layered = sorted(with_text + _text_only(inp, short)) if short else with_text  # "Anlage 3": no OCR, as it is
+    pages = sort_pages(inp, before, settings.min_page_chars)  # (see ekte.stages.ocr_mode)
     n = len(before)
     attempt = _Attempts(out)
-    result: dict[str, Any] = {"pages": n, "text_pages": with_text, "attempts": attempt.log}
+    result: dict[str, Any] = {"pages": n, "text_pages": pages.with_text, "attempts": attempt.log}
     try:
-        if len(layered) == n:  # text on every page (a short one only on a page without an image): no OCR
+        if not pages.ocr:  # text on every page (a short one only on a page without an image): no OCR
             _born_digital(inp, out, settings, jobs, before, attempt, result, opened, defer)
             if result["route"] == "pikepdf-pdfa" or (result["route"] == "original" and opened.embedded is not False):
                 # pikepdf's writer leaves the content alone: the text and words are the input's
                 result.update(page_texts=before, page_words=before_words)
         else:
             opened.close()
-            stamped = len(layered) < len(with_text) + len(short)  # a scan with a short text: a stamp
-            _scans(inp, out, settings, jobs, with_text, layered, n, attempt, result, stamped=stamped)
+            _scans(inp, out, settings, jobs, pages, attempt, result)
     finally:
         opened.close()
     if "page_texts" not in result:
