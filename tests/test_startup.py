@@ -126,10 +126,11 @@ def test_ingest_starts_its_fork_server_before_the_command_line_is_built(tmp_path
 
 #: what ``ekte ingest`` must not have imported when it hands its first task to a worker (issue 12): the other
 #: commands' modules, extraction (never: the review reasons are ekte.stages.reasons), the seal's
-#: cryptography and asyncio (only with a seal or a time-stamping authority configured)
+#: cryptography and asyncio (only with a seal or a time-stamping authority configured), orjson (the first
+#: JSON file written: ekte.jsontext)
 NOT_BEFORE_FIRST_TASK = ("ekte.cli_serve", "ekte.cli_evidence", "ekte.cli_supervisor", "ekte.cli_journal",
                          "ekte.cli_profiles", "ekte.cli_mail", "ekte.stages.extract",
-                         "rapidfuzz", "cryptography", "cryptography.x509", "asyncio")
+                         "rapidfuzz", "cryptography", "cryptography.x509", "asyncio", "orjson")
 _AT_FIRST_TASK = textwrap.dedent("""\
     import atexit, json, os, runpy, sys
     from ekte import forkserver
@@ -167,6 +168,7 @@ def test_ingest_hands_its_first_task_before_importing_what_it_does_not_need(tmp_
     # nor at its end: the review reasons of every result without extraction (≈ 75 ms CPU), nor its rapidfuzz
     end = set(json.loads((tmp_path / "modules.json.end").read_text()))
     assert "ekte.stages.reasons" in end and "ekte.pipeline.coordinator" in end
+    assert "orjson" in end  # metadata.json and the --json output written (ekte.jsontext)
     assert sorted(end & {"ekte.stages.extract", "rapidfuzz", "stdnum"}) == []
 
 

@@ -3,12 +3,12 @@ code) and how it reports progress."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any, Iterable, Iterator, Protocol
 
+from ekte import jsontext
 from ekte.errors import ExitCode
 from ekte.model import OUTPUT_VERSION, Document, Status
 from ekte.pipeline.settled import Settled, input_of
@@ -36,8 +36,8 @@ _ARCHIVED = (Status.ARCHIVED, Status.REVIEW, Status.EXPORT_FAILED)
 
 
 class _Streamed(list):  # type: ignore[type-arg]
-    """What ``json.dump`` takes for a list, read one item at a time (its
-    pure-Python encoder, used with ``indent``, only asks for truthiness and
+    """A list read one item at a time (:func:`ekte.jsontext.write`, and
+    ``json.dump``, whose pure-Python encoder only asks for truthiness and
     iteration): the documents of a long run are never all in memory."""
 
     def __init__(self, n: int, items: Iterable[Any]) -> None:
@@ -150,8 +150,8 @@ class IngestResult:
     def write_json(self, fp: IO[str]) -> None:
         """The ``--json`` output to *fp*, the same text as
         ``json.dumps(self.to_json(), ensure_ascii=False, indent=2)``, written
-        as it is made."""
-        json.dump(self.to_json(lazy=True), fp, ensure_ascii=False, indent=2)
+        as it is made (one write per document: :func:`ekte.jsontext.write`)."""
+        jsontext.write(fp, self.to_json(lazy=True))
         fp.write("\n")
 
 

@@ -59,12 +59,17 @@ def _kind(path: Path) -> str | None:
     return None
 
 
+#: how many files' scans :class:`SeparateSource` keeps (between a file's claims() and its expand())
+CACHED = 256
+
+
 class SeparateSource:
     name = "separate"
 
     def __init__(self) -> None:
         self.config: dict[str, Any] = dict(SETTINGS)
-        self._cache: dict[tuple[str, int, int], list[dict[str, Any]] | None] = {}
+        #: per path, its last scan: (path, size, mtime) → result — claims() and expand() of one file scan it once
+        self._cache: dict[str, tuple[tuple[str, int, int], list[dict[str, Any]] | None]] = {}
         self.fields: set[str] = set()
         self.doctypes: set[str] = set()
 
@@ -162,8 +167,9 @@ class SeparateSource:
         except OSError:
             return None
         key = (str(path), st.st_size, st.st_mtime_ns)
-        if key in self._cache:
-            return self._cache[key]
+        hit = self._cache.get(key[0])
+        if hit is not None and hit[0] == key:
+            return hit[1]
         res = None
         kind = _kind(path)
         if kind and self.config["enabled"] and self._page_count(path, kind) >= int(self.config["min_pages"]):
@@ -179,8 +185,12 @@ class SeparateSource:
             except Exception as e:  # noqa: BLE001 - a damaged file: intake reports it
                 log.debug("separator scan failed: %s", type(e).__name__)
                 res = None
-        self._cache = {k: v for k, v in self._cache.items() if k[0] != str(path)}
-        self._cache[key] = res
+        # one entry per path, the oldest dropped beyond CACHED: a run's coordinator scans every input once, so
+        # keeping them all grew with the run (and removing a path's older entry walked them all: issue 12)
+        self._cache.pop(key[0], None)
+        self._cache[key[0]] = (key, res)
+        if len(self._cache) > CACHED:
+            del self._cache[next(iter(self._cache))]
         return res
 
     # -- the source interface

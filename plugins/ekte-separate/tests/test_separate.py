@@ -151,3 +151,30 @@ def test_a_batch_whose_name_is_not_utf8_is_split_too(tmp_path):
     res = ingest_json(inbox, "-w", tmp_path / "wd")  # (exit 1: a part may wait for review)
     assert len(res["documents"]) == 2, [(d["status"], d.get("pages")) for d in res["documents"]]
     assert all(d["source"].startswith(str(inbox / "M\\xfcller-Stapel.pdf#pages=")) for d in res["documents"]), res
+
+
+def test_scans_kept_per_path_and_bounded(batch, tmp_path, monkeypatch):
+    """A run's coordinator asks claims() of every input: what the source keeps stays bounded (it grew with the
+    run, and each scan walked all of it: issue 12), a file is scanned once for claims() and expand(), and a file
+    changed since is scanned again."""
+    from ekte.profile import load_profile
+    from ekte_separate import source
+
+    src = source.SeparateSource()
+    src.configure(load_profile("landkreis"), tmp_path)
+    counted = []
+    real = src._page_count
+    monkeypatch.setattr(src, "_page_count", lambda p, k: counted.append(p.name) or real(p, k))
+    one = tmp_path / "one.pdf"
+    Image.new("L", (200, 280), 255).save(one)
+    for i in range(source.CACHED + 40):
+        f = tmp_path / f"f{i}.pdf"
+        f.hardlink_to(one)
+        assert src.claims(f) is False and src.scan(f) is None  # one page: not a batch to split
+    assert len(src._cache) == source.CACHED and len(counted) == source.CACHED + 40  # each file's pages counted once
+    path = tmp_path / "stapel.pdf"
+    path.write_bytes(batch[0].read_bytes())
+    assert src.claims(path) and src.scan(path) == src.scan(path)
+    assert counted.count("stapel.pdf") == 1
+    path.write_bytes(one.read_bytes())  # the same name, another file
+    assert src.scan(path) is None and counted.count("stapel.pdf") == 2
