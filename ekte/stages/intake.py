@@ -122,7 +122,8 @@ def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
         except (FileNotFoundError, NotADirectoryError):
             continue  # gone (moved away) while the walk went on: nothing there to miss
         except OSError as e:
-            log.warning("a folder below an input cannot be listed (%s)", e.strerror)  # (no name in a log)
+            log.warning("%s cannot be listed (%s)", "an input folder" if d == top else "a folder below an input",
+                        e.strerror)  # (no name in a log)
             if unlisted is not None:
                 unlisted.append((d, e.strerror or type(e).__name__))
             continue
