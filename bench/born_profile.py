@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 #: (label, module, function name): wrapped in place, so every caller goes through the timer
 STAGES = [
     ("copy_verified (hash + copy)", "ekte.stages.intake", "copy_verified"),
-    ("open_pdf_checked", "ekte.stages.intake", "open_pdf_checked"),
+    ("open_pdf_checked", "ekte.stages.workpdf", "open_pdf_checked"),
     ("sanitize.clean", "ekte.stages.sanitize", "clean"),
     ("read_pages (text, words)", "ekte.stages.ocr", "read_pages"),
     ("read_pages (text, words)", "ekte.stages.pdftext", "read_pages"),
@@ -39,7 +39,7 @@ STAGES = [
     ("save_validated (write, validate)", "ekte.stages.pdfa", "save_validated"),
     ("text comparison", "ekte.stages.ocr", "_same_text"),
     ("layout.remember", "ekte.stages.layout", "remember"),
-    ("read_form_fields", "ekte.stages.intake", "read_form_fields"),
+    ("read_form_fields", "ekte.stages.workpdf", "read_form_fields"),
     ("apply_ocr_result", "ekte.pipeline.workers", "apply_ocr_result"),
     ("understand (classify, extract)", "ekte.pipeline.workers", "understand"),
 ]

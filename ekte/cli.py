@@ -16,7 +16,7 @@ cli_early.start()  # ekte ingest: the workers' fork server first, before typer, 
 import typer  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
-from ekte import __version__, cliopts, render
+from ekte import __version__, cli_waiting, cliopts, render
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
                           LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt,
                           SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, ServiceVerboseOpt, WorkdirOpt,
@@ -61,6 +61,7 @@ def _main(
     if ctx.invoked_subcommand not in RUNS:  # a run takes Ctrl-C up itself, to report what it did (none)
         sigint_now()
     sigterm_now(ctx.invoked_subcommand, run=ctx.invoked_subcommand in RUNS)
+    cli_waiting.install(ctx)  # a line on stderr while the command waits for a journal another process holds
 
 
 def _run_and_report(run: Any, as_json: bool, no_progress: bool, verbose: int, log_format: str,

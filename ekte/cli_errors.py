@@ -244,13 +244,19 @@ def write_report(report: Any, result: Any) -> None:
 
 def summary(result: Any, command: str) -> None:
     """The run's summary; a run interrupted before any document settled says how many inputs are left (fresh32
-    F3: "nothing to ingest: no files found" while 12 inputs were pending)."""
+    F3: "nothing to ingest: no files found" while 12 inputs were pending); a run that took nothing while a folder
+    could not be listed says no "nothing to ingest" either (review36b R7): the folder-not-read lines said it."""
     from ekte import render
 
     s = result.summary
     if result.interrupted and not s["total"] and result.failure is None:
         render.out.print(f"interrupted before any document was done; {s.get('pending', 0)} input(s) pending — run "
                          "the same command again to take them", highlight=False, soft_wrap=True)
+        return
+    if s.get("unreadable_folders") and not s["total"] and result.failure is None:
+        if s.get("skipped"):  # (the names intake.ignore skips: counted as ever)
+            render.out.print(f"{render.plural(s['skipped'], 'file')} skipped (names in intake.ignore)",
+                             highlight=False)
         return
     render.summary(result, command)
 

@@ -40,8 +40,8 @@ def german(message: str) -> str:
     return message
 
 
-def _asked_lang(args: list[str]) -> str | None:
-    """``--lang X`` / ``--lang=X`` among the arguments that could not be parsed."""
+def asked_lang(args: list[str]) -> str | None:
+    """``--lang X`` / ``--lang=X`` among *args* (ones that could not be parsed, or the command line)."""
     for i, a in enumerate(args):
         if a == "--lang" and i + 1 < len(args):
             return args[i + 1]
@@ -57,7 +57,7 @@ def translate(cmd: Any, error: Any, args: list[str]) -> None:
 
     from ekte.serve import i18n
 
-    asked = _asked_lang(args)
+    asked = asked_lang(args)
     lang = i18n.cli_language(asked if i18n.language_of(asked) else None)  # (--lang fr: the usual language says so)
     if lang == "en":
         return

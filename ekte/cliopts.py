@@ -122,6 +122,11 @@ class _ClerkCommand(_ClerkHelp, _Command):
     pass
 
 
+def for_clerk(cmd: Any) -> bool:
+    """Whether *cmd* (a command or group) is one of the clerk's: its output and help in the clerk's language."""
+    return isinstance(cmd, _ClerkHelp)
+
+
 class _ClerkGroup(_ClerkHelp, _Group):
     pass
 

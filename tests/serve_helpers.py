@@ -136,7 +136,7 @@ def wait_for(pred, timeout: float = 120, what: str = "") -> None:
 
 def accept_signalled(wd: Path, doc: str, send) -> tuple[int, str]:
     """``ekte review accept DOC`` (German) waiting for a journal another connection holds, stopped by
-    *send(proc)* after 6 s; (exit code, stderr)."""
+    *send(proc)* once it says it waits (its first line, after 2 s of waiting); (exit code, stderr)."""
     import sqlite3
 
     db = sqlite3.connect(wd / "journal.sqlite", isolation_level=None, timeout=10)
@@ -145,14 +145,14 @@ def accept_signalled(wd: Path, doc: str, send) -> tuple[int, str]:
         p = subprocess.Popen(ekte_cmd() + ["review", "accept", doc, "-w", str(wd)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, start_new_session=True,
                              env={**os.environ, "EKTE_LANG": "de", "COLUMNS": "300"})
-        time.sleep(6)  # loaded, waiting for the journal
+        first = p.stderr.readline()  # "Warte auf das Journal, …": loaded, waiting for the journal
         send(p)
         time.sleep(0.5)
     finally:
         db.execute("ROLLBACK")
         db.close()
     _out, err = p.communicate(timeout=90)
-    return p.returncode, err
+    return p.returncode, first + err
 
 
 def reject_and_retry(url: str, wd: Path, doc: str) -> None:

@@ -255,12 +255,13 @@ def test_a_type_change_to_the_catch_all_keeps_the_sender(tmp_path):
 def test_ctrl_c_during_accept_says_what_became_of_the_document(wd):
     """fresh35 F1: Ctrl-C during ``review accept`` ended with exit 130 and not a word, also when the document
     had been accepted and exported.  Here the accept waits for a journal another process holds: Ctrl-C there
-    leaves it unchanged, and one German line says so."""
+    leaves it unchanged, and one German line says so (after the one that it waits for the journal, lows37)."""
     import signal
 
     doc = queue_ids(wd)[-1]
     code, err = accept_signalled(wd, doc, lambda p: os.killpg(p.pid, signal.SIGINT))  # a terminal's Ctrl-C: the group
     assert code == 130 and err.strip().splitlines() == [
+        "Warte auf das Journal, das ein anderer ekte-Prozess hält (bis zu 30 s) …",
         f"Fehler: abgebrochen (Strg-C): Dokument {doc} wurde nicht angenommen; nichts geändert, es wartet weiter "
         "auf Prüfung"], (code, err)
     assert state(wd, doc) == "review"

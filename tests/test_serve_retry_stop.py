@@ -227,5 +227,6 @@ def test_sigterm_during_accept_is_named_sigterm(tmp_path):
     doc = queue_ids(wd)[0]
     code, err = accept_signalled(wd, doc, lambda p: p.send_signal(signal.SIGTERM))
     assert code == 130 and err.strip().splitlines() == [
+        "Warte auf das Journal, das ein anderer ekte-Prozess hält (bis zu 30 s) …",
         f"Fehler: abgebrochen (SIGTERM): Dokument {doc} wurde nicht angenommen; nichts geändert, es wartet weiter "
         "auf Prüfung"], (code, err)

@@ -84,3 +84,41 @@ def test_the_watch_daemon_shows_a_folder_it_cannot_list_as_a_problem(tmp_path):
         code, err = _stop(proc)
     assert code == 0
     assert "gesperrt" not in err  # the daemon's log names no folder
+
+
+def test_an_input_with_only_an_unlistable_folder_says_only_that(tmp_path, monkeypatch):
+    """review36b R7: the only folder of the input cannot be listed — the user got "folder not read" AND "nothing to
+    ingest: no files found" (stdout, and a log line on stderr), which is not true: the files were not looked at.
+    Now only the folder-not-read line, exit 1 (text and --json).  A named folder that cannot be read at all is
+    refused by the command line (exit 2), also without "nothing to ingest"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in" / "Akte").mkdir(parents=True)
+    shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", tmp_path / "in" / "Akte")
+    (tmp_path / "named").mkdir()
+    _locked(tmp_path / "in" / "Akte")
+    _locked(tmp_path / "named")
+    try:
+        p = _ekte("ingest", "in", "-w", tmp_path / "wd", "--no-progress")
+        assert p.returncode == 1, p.stderr[-2000:]
+        assert "nothing to ingest" not in p.stdout + p.stderr, (p.stdout, p.stderr)
+        assert not p.stdout.strip(), p.stdout
+        warn = [x for x in p.stderr.splitlines() if x.startswith("warning: folder not read")]
+        assert len(warn) == 1 and "in/Akte cannot be listed (Permission denied)" in warn[0], p.stderr
+        (tmp_path / "in" / "Thumbs.db").write_bytes(b"x")  # a name intake.ignore skips: still counted
+        p = _ekte("ingest", "in", "-w", tmp_path / "wd", "--no-progress")
+        assert p.returncode == 1 and p.stdout.strip() == "1 file skipped (names in intake.ignore)", p.stdout
+        assert "nothing to ingest" not in p.stderr and p.stderr.count("warning: folder not read") == 1, p.stderr
+
+        p = _ekte("ingest", "in", "-w", tmp_path / "wd", "--json")
+        assert p.returncode == 1, p.stderr[-2000:]
+        out = json.loads(p.stdout)
+        assert out["unreadable_folders"] == [{"path": "in/Akte", "cause": "Permission denied"}]
+        assert out["summary"]["total"] == 0
+        assert "nothing to ingest" not in p.stderr and "folder not read: in/Akte" in p.stderr, p.stderr
+
+        p = _ekte("ingest", "named", "-w", tmp_path / "wd", "--no-progress")
+        assert p.returncode == 2 and "not readable" in p.stderr, (p.returncode, p.stderr[-2000:])
+        assert "nothing to ingest" not in p.stdout + p.stderr
+    finally:
+        (tmp_path / "in" / "Akte").chmod(0o755)
+        (tmp_path / "named").chmod(0o755)

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -54,11 +53,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from ekte import fsutil
 from ekte.evidence import checks as ev
 from ekte.evidence import resiscan
-from ekte.journal.rebuild import ARCHIVED, _rejected_out
+from ekte.evidence.inventory import archive_folders, journal_rows, never_archived
 from ekte.stages.pdfa import conforms, validate_written
-
-#: journal states whose document has an archive folder (quarantined: only after a clerk's rejection)
-KEPT = (*ARCHIVED, "quarantined")
 
 if TYPE_CHECKING:  # pragma: no cover
     from ekte.profile import Profile
@@ -335,40 +331,15 @@ def _batch(args: tuple) -> list[DocResult]:
     return [verify_one(i, Path(f), profile, row, deep, require, has_journal, ch) for i, f, row, ch in items]
 
 
-def journal_rows(workdir: Path) -> dict[str, dict[str, Any]] | None:
-    """Archived documents as the journal knows them (read-only; None when
-    there is no journal)."""
-    path = Path(workdir) / "journal.sqlite"
-    if not path.is_file():
-        return None
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    try:
-        db.row_factory = sqlite3.Row
-        rows = db.execute("SELECT id, sha256, state, doctype, pages, archive_path FROM documents "
-                          f"WHERE state IN ({', '.join('?' * len(KEPT))})", KEPT).fetchall()
-    finally:
-        db.close()
-    # rejected by a clerk: kept in the archive (state rejected) or archived, then sent to the quarantine
-    return {r["id"]: dict(r) for r in rows if r["state"] != "quarantined" or _rejected_out(Path(workdir), r["id"])}
-
-
-def _archive_folders(workdir: Path) -> dict[str, Path]:
-    root = Path(workdir) / "archive"
-    if not root.is_dir():
-        return {}
-    return {d.name: d for sub in root.iterdir() if sub.is_dir() and len(sub.name) == 2
-            for d in sub.iterdir() if d.is_dir() and not d.name.startswith(fsutil.TMP_PREFIX)}
-
-
 def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, deep: bool = False,
            require: list[str] | None = None, jobs: int = 1, batch: int = 64) -> VerifyResult:
     """Check the archive of *workdir* (every document, or *ids*)."""
     t0 = time.monotonic()
     rows = journal_rows(workdir)
     has_journal, rows = rows is not None, rows or {}
-    folders = _archive_folders(workdir)
+    folders = archive_folders(workdir)
     place = lambda i: folders.get(i, Path(workdir) / "archive" / i[:2] / i)  # noqa: E731 - not the journal's path: the workdir may have moved
-    unarchived = _unarchived(workdir, [i for i in ids or [] if i[:16] not in rows and not place(i[:16]).is_dir()])
+    unarchived = never_archived(workdir, [i for i in ids or [] if i[:16] not in rows and not place(i[:16]).is_dir()])
     if ids:  # (fresh35 F3: a quarantined one was "BROKEN: the archive folder is missing")
         todo = [(i[:16], place(i[:16])) for i in ids if i[:16] not in unarchived]
     else:  # every folder, and every document the journal holds as archived
@@ -395,20 +366,6 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
         chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
     return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived)
-
-
-def _unarchived(workdir: Path, ids: list[str]) -> dict[str, tuple[str, str]]:
-    """Of *ids* (no archive folder, not archived by the journal), the ones the journal holds as never archived."""
-    path = Path(workdir) / "journal.sqlite"
-    if not ids or not path.is_file():
-        return {}
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    try:
-        rows = db.execute(f"SELECT id, state, error_code FROM documents WHERE id IN ({', '.join('?' * len(ids))}) "
-                          "AND state IN ('quarantined', 'received', 'released')", [i[:16] for i in ids]).fetchall()
-    finally:
-        db.close()
-    return {i: (st, code or "") for i, st, code in rows}
 
 
 def default_jobs() -> int:

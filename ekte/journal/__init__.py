@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
+from ekte import lockwait
 from ekte.errors import environment_failure
 from ekte.journal import audit
 from ekte.journal.claims import ClaimLost, ClaimsMixin
@@ -73,7 +74,7 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA busy_timeout=30000")
+        self.db.execute(f"PRAGMA busy_timeout={lockwait.BUSY_MS}")
         self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # a file that is no database fails here
         if not readonly:
             self._wal()
@@ -114,9 +115,9 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
                 return
             if self.db.in_transaction:  # left open by an interrupted statement
                 self.db.execute("ROLLBACK")
-            self.db.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
+            try:  # (a Ctrl-C as the lock is granted: rolled back too, never the lock kept while it ends)
+                lockwait.begin_immediate(self.db)  # (a command tells its user when it waits: ekte.cli_waiting)
+                self._depth = 1
                 yield self.db
             except BaseException:
                 self._depth = 0

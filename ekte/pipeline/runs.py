@@ -97,7 +97,7 @@ def ingest(session: Any, paths: list[Path | str], *, move_to: Path | str | None 
     result.unreadable_folders = [{"path": intake.display(p), "cause": why} for p, why in unlisted]
     result.skipped = [intake.display(p) for p in skipped]
     result.skipped_named = [intake.display(p) for p in skipped if p in roots]
-    if not files and not result.skipped_named:  # a named one has its own warning line
+    if not files and not result.skipped_named and not unlisted:  # a named one, a folder not read: their own lines
         log.warning("nothing to ingest: no files in the input(s) (names in intake.ignore are skipped)")
     progress.start(len(files))
 

@@ -33,7 +33,7 @@ from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, W
 from ekte.plugins import build_manager, call_list, run_processors
 from ekte.stages import classify as classify_stage
 from ekte.stages import extract as extract_stage
-from ekte.stages import intake, ocr_rec, office, pages, sanitize, tools, xmp
+from ekte.stages import intake, ocr_rec, office, pages, sanitize, tools, workpdf, xmp
 from ekte.stages.layout import page_words
 from ekte.stages.ocr import make_archival_pdf, tool_versions
 
@@ -204,29 +204,29 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path,
     work = scratch / "work.pdf"
     cleaned = sanitize.Cleaned()
     if doc.media_type == intake.PDF:
-        n_pages, notes = intake.open_pdf_checked(orig, work, params.max_image_mpixels)
+        n_pages, notes = workpdf.open_pdf_checked(orig, work, params.max_image_mpixels)
         if task.mode != ANALYZE:  # no active content before any PDF/A route (a new file: work may be orig)
             cleaned = sanitize.clean(work, scratch / "clean.pdf")
             work = scratch / "clean.pdf" if cleaned else work
     elif doc.media_type in office.TYPES:
         notes = office.convert_document(doc, orig, work, ctx.profile.intake.office, scratch)
-        n_pages, more = intake.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels)
+        n_pages, more = workpdf.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels)
         work = scratch / "checked.pdf"
         notes += more
         if task.mode != ANALYZE:  # LibreOffice keeps links (URI actions) and embedded objects: out as well
             cleaned = sanitize.clean(work, scratch / "clean.pdf")
             work = scratch / "clean.pdf" if cleaned else work
     else:
-        n_pages, notes = intake.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
+        n_pages, notes = workpdf.image_to_pdf(orig, work, setup.image_default_dpi, params.max_image_mpixels)
     n = _long_scan(task, params, work, n_pages)
     if n:  # OCRed in page ranges by any worker (ekte.pipeline.split); what is known now travels with it
-        form = intake.read_form_fields(work) if doc.media_type == intake.PDF else None
+        form = workpdf.read_form_fields(work) if doc.media_type == intake.PDF else None
         doc.extra["split"] = {"notes": notes, "cleaned": cleaned, "form_fields": form}
         return work, {"split": n}
     out = scratch / "archival.pdf"
     res = make_archival_pdf(work, out, params, task.ocr_jobs, defer)  # its page_words: read with the text, one pass
     if doc.media_type == intake.PDF:
-        res["form_fields"] = intake.read_form_fields(work)
+        res["form_fields"] = workpdf.read_form_fields(work)
     res["notes"] = notes
     res["cleaned"] = cleaned
     return out, res

@@ -1,5 +1,7 @@
 """Intake: find files, ignore system/temp files, sniff the type by content,
-hash the original bytes, and turn the original into a working PDF."""
+hash the original bytes and copy it verified.  Turning the original into a
+working PDF is :mod:`ekte.stages.workpdf` (its functions are importable from
+here too)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import hashlib
 import logging
 import math
 import os
-import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Callable, Iterator
 from ekte.errors import DocumentError
 from ekte.logs import protect
 from ekte.stages import office
+from ekte.stages.workpdf import image_to_pdf, open_pdf_checked, read_form_fields  # noqa: F401 - their old home
 
 log = logging.getLogger("ekte.intake")
 
@@ -120,7 +122,8 @@ def _walk_dir(top: Path, ignore: list[str], excluded: Callable[[Path], bool],
         except (FileNotFoundError, NotADirectoryError):
             continue  # gone (moved away) while the walk went on: nothing there to miss
         except OSError as e:
-            log.warning("a folder below an input cannot be listed (%s)", e.strerror)  # (no name in a log)
+            log.warning("%s cannot be listed (%s)", "an input folder" if d == top else "a folder below an input",
+                        e.strerror)  # (no name in a log)
             if unlisted is not None:
                 unlisted.append((d, e.strerror or type(e).__name__))
             continue
@@ -265,152 +268,3 @@ def copy_verified(src: Path, dst: Path, sha256: str) -> None:
             out.write(b)
     if h.hexdigest() != sha256:
         raise DocumentError("changed_during_read", stage="intake")
-
-
-def image_to_pdf(src: Path, dst: Path, default_dpi: int, max_mpixels: float) -> tuple[int, list[str]]:
-    """Wrap a (multi-page) image losslessly into a PDF.  Returns the page
-    count and notes for the history."""
-    import img2pdf
-    from PIL import Image, UnidentifiedImageError
-
-    Image.MAX_IMAGE_PIXELS = int(max_mpixels * 1_000_000)
-    notes: list[str] = []
-    try:
-        with Image.open(src) as im:
-            n_frames = getattr(im, "n_frames", 1)
-            w, h = im.size
-            if w * h > Image.MAX_IMAGE_PIXELS:
-                raise DocumentError("decompression_bomb", stage="intake")
-            dpi = im.info.get("dpi")
-            mode = im.mode
-    except Image.DecompressionBombError:
-        raise DocumentError("decompression_bomb", stage="intake") from None
-    except (UnidentifiedImageError, OSError, SyntaxError) as e:
-        raise DocumentError("broken_image", stage="intake") from None
-
-    has_dpi = bool(dpi) and all(float(x) > 1 for x in dpi)
-    layout = None
-    if not has_dpi:
-        layout = img2pdf.get_fixed_dpi_layout_fun((default_dpi, default_dpi))
-        notes.append(f"image has no resolution; assumed {default_dpi} dpi")
-    try:
-        with open(dst, "wb") as out:
-            kw = {"layout_fun": layout} if layout else {}
-            out.write(img2pdf.convert(str(src), rotation=img2pdf.Rotation.ifvalid, **kw))
-        return n_frames, notes
-    except (img2pdf.AlphaChannelError, img2pdf.ImageOpenError, ValueError, OSError):
-        pass
-    # img2pdf cannot embed this one as it is (alpha channel, odd mode):
-    # convert each frame to a flat image without loss of the visible pixels.
-    from PIL import ImageSequence
-
-    frames = []
-    try:
-        with Image.open(src) as im:
-            for frame in ImageSequence.Iterator(im):
-                fr = frame.convert("RGBA") if "A" in frame.mode or frame.mode == "P" else frame.copy()
-                if fr.mode == "RGBA":
-                    bg = Image.new("RGB", fr.size, "white")
-                    bg.paste(fr, mask=fr.split()[-1])
-                    fr = bg
-                elif fr.mode not in ("1", "L", "RGB", "CMYK"):
-                    fr = fr.convert("RGB")
-                frames.append(fr)
-    except (OSError, SyntaxError):
-        raise DocumentError("broken_image", stage="intake") from None
-    tmp_imgs = []
-    for i, fr in enumerate(frames):
-        p = dst.with_name(f"frame-{i:04d}.png")
-        fr.save(p, format="PNG", dpi=(dpi if has_dpi else (default_dpi, default_dpi)))
-        tmp_imgs.append(str(p))
-    with open(dst, "wb") as out:
-        out.write(img2pdf.convert(tmp_imgs))
-    for p in tmp_imgs:
-        os.unlink(p)
-    notes.append(f"image mode {mode} flattened onto white for PDF embedding")
-    return len(frames), notes
-
-
-def _link_or_copy(src: Path, dst: Path) -> None:
-    """The working copy of an unchanged PDF: where *src* is ekte's own
-    verified copy in the same scratch folder, a second name for it (nothing
-    writes either in place); anything else is copied."""
-    if Path(src).resolve().parent == Path(dst).resolve().parent:
-        try:
-            os.link(src, dst)
-            return
-        except OSError:
-            pass
-    shutil.copyfile(src, dst)
-
-
-def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, list[str]]:
-    """Check that a PDF opens; remove an owner-only password (the content
-    is readable) into the working copy.  Returns pages and notes."""
-    import pikepdf
-
-    notes: list[str] = []
-    try:
-        with pikepdf.open(src) as pdf:
-            n = len(pdf.pages)
-            limit = max_mpixels * 1_000_000
-            for page in pdf.pages:
-                for _name, img in page.get_images().items():
-                    try:
-                        px = int(img.get("/Width", 0)) * int(img.get("/Height", 0))
-                    except (TypeError, ValueError):
-                        continue
-                    if px > limit:
-                        raise DocumentError(
-                            "decompression_bomb",
-                            f"An image in the PDF has {px / 1e6:.0f} megapixels (limit {max_mpixels:.0f}).",
-                            "intake",
-                        )
-            if pdf.is_encrypted:
-                pdf.save(dst)  # saved without encryption
-                notes.append("owner password (permissions only) removed in the working copy")
-            else:
-                _link_or_copy(src, dst)
-    except pikepdf.PasswordError:
-        raise DocumentError("encrypted", stage="intake") from None
-    except (pikepdf.PdfError, OSError, RecursionError, ValueError):
-        raise DocumentError("broken_pdf", stage="intake") from None
-    if n == 0:
-        raise DocumentError("broken_pdf", "The PDF has no pages.", "intake")
-    return n, notes
-
-
-def read_form_fields(path: Path, limit: int = 2000) -> dict[str, str]:
-    """The filled-in values of a PDF's AcroForm fields ({qualified name: value})."""
-    import pikepdf
-
-    out: dict[str, str] = {}
-    try:
-        with pikepdf.open(path) as pdf:
-            form = pdf.Root.get("/AcroForm")
-            if form is None or "/Fields" not in form:
-                return {}
-            stack = [(f, "") for f in form.Fields]
-            seen = 0
-            while stack and seen < limit:
-                f, prefix = stack.pop()
-                seen += 1
-                name = str(f.get("/T", "")) if "/T" in f else ""
-                full = f"{prefix}.{name}" if prefix and name else (name or prefix)
-                if "/Kids" in f:
-                    stack.extend((k, full) for k in f.Kids)
-                if "/V" in f and full:
-                    v = f.V
-                    if isinstance(v, pikepdf.String):
-                        text = str(v)
-                    elif isinstance(v, pikepdf.Name):
-                        text = str(v)[1:]
-                        if text == "Off":
-                            continue
-                    else:
-                        continue
-                    if text.strip():
-                        out[full] = text.strip()[:1000]
-    except (pikepdf.PdfError, ValueError, RecursionError):
-        return {}
-    return out

@@ -115,9 +115,9 @@ def _ocrmypdf(inp: Path, out: Path, settings: Any, jobs: int, **kw: Any) -> None
         max_image_mpixels=settings.max_image_mpixels,
     )
     if _api(settings):
-        from ekte.stages import page_raster, tess_engine
+        from ekte.stages import page_raster, tess_engine, tools
 
-        tess_engine.cache_tool_probes()
+        tools.cache_tool_probes()
         page_raster.fast_page_rasters()  # (PDFium's pages: see ekte.stages.page_raster)
         tess_engine.begin_job()
         # orientation and skew were settled before (see _level): OCRmyPDF keeps the page content

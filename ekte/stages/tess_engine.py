@@ -383,25 +383,3 @@ def rasterize_pdf_page(input_file: Path, output_file: Path, raster_device: str, 
                                        raster_dpi=raster_dpi, pageno=pageno, page_dpi=page_dpi, rotation=rotation,
                                        filter_vector=filter_vector, stop_on_soft_error=stop_on_soft_error,
                                        options=options, use_cropbox=use_cropbox)
-
-
-_probe_cache: dict[tuple, Any] = {}
-
-
-def cache_tool_probes() -> None:
-    """OCRmyPDF asks ``tesseract --version``, ``gs --version`` … on every
-    call (nine programs started per document); a process asks once."""
-    from ocrmypdf._exec import _probe
-
-    if getattr(_probe.ToolProbe.version, "_ekte_cached", False):
-        return
-    original = _probe.ToolProbe.version
-
-    def version(self: Any) -> Any:
-        key = (self.program, self.version_arg, self.version_regex)
-        if key not in _probe_cache:
-            _probe_cache[key] = original(self)
-        return _probe_cache[key]
-
-    version._ekte_cached = True  # type: ignore[attr-defined]
-    _probe.ToolProbe.version = version  # type: ignore[method-assign]

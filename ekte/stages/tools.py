@@ -1,7 +1,8 @@
 """The programs OCR and PDF/A need — Tesseract (with its language data)
 and Ghostscript — and OCRmyPDF: checked once at start (without importing
 OCRmyPDF: the coordinator never runs it) and their versions, recorded with
-every document."""
+every document; in an OCR worker, OCRmyPDF's own version probes of them
+answered once per process (:func:`cache_tool_probes`)."""
 
 from __future__ import annotations
 
@@ -124,3 +125,26 @@ def check_dependencies(language: str) -> dict[str, str]:
                 f"Tesseract language data '{lang}' is missing (Debian: apt-get install tesseract-ocr-{lang})"
             )
     return v
+
+
+#: OCRmyPDF's tool probes answered in this process (:func:`cache_tool_probes`)
+_probe_cache: dict[tuple, Any] = {}
+
+
+def cache_tool_probes() -> None:
+    """OCRmyPDF asks ``tesseract --version``, ``gs --version`` … on every
+    call (nine programs started per document); a process asks once."""
+    from ocrmypdf._exec import _probe
+
+    if getattr(_probe.ToolProbe.version, "_ekte_cached", False):
+        return
+    original = _probe.ToolProbe.version
+
+    def version(self: Any) -> Any:
+        key = (self.program, self.version_arg, self.version_regex)
+        if key not in _probe_cache:
+            _probe_cache[key] = original(self)
+        return _probe_cache[key]
+
+    version._ekte_cached = True  # type: ignore[attr-defined]
+    _probe.ToolProbe.version = version  # type: ignore[method-assign]
