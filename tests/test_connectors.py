@@ -386,7 +386,11 @@ def test_xdomea_messages_of_a_vorgang_share_the_prozess_and_are_counted(tmp_path
     con = XdomeaConnector(dict(prof.connectors["xdomea"]), wd, prof)
     docs = _archived(wd)
     doc, adir = docs[ids["a"]]
-    msg, already = con._claim(con.prepare_root(), con.vorgang_uuid([doc]), doc.sha256)
+    from ekte.connectors.common import record
+    from ekte.connectors.xdomea_vorgang import metadata
+
+    v = con.vorgang_uuid([doc])
+    msg, already = con._claim(con.prepare_root(), v, doc.sha256, metadata(v, doc, record(doc, prof)))
     assert not already and msg["lfd_nr"] == 1
     r = con.export(doc, adir)  # the retry
     assert not r.already and Path(r.location).name == msg["container"]
