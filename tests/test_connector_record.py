@@ -173,3 +173,24 @@ def test_only_a_trusted_received_date_is_sent():
         got[label] = record(doc, prof)["received_date"]
     assert got == {"sure": "2026-01-06", "guess": "2026-11-30", "clerk": "2026-01-07", "delivered": "2026-01-08",
                    "nonsense": "2026-11-30"}
+
+
+def test_a_vorgang_is_fixed_only_once_a_message_of_it_went_out(tmp_path):
+    """A first message whose write failed (a full disk, an invalid message) fixes nothing: the retry takes
+    the metadata afresh; once a message is written — or its container is there after a crash — they stay."""
+    from ekte.connectors.ledger import Ledger
+    from ekte.connectors.xdomea import LEDGER_DDL
+    from ekte.connectors.xdomea_vorgang import VORGANG_DDL, fixed
+
+    ledger = Ledger(tmp_path, "xdomea", LEDGER_DDL + VORGANG_DDL)
+    row = (str(tmp_path), "4.0.0", "v1", "p1", 1, "n1", "a", "p1_0605_1.zip", "writing", "t")
+    with ledger.tx() as db:
+        db.execute("INSERT INTO messages VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+        assert fixed(db, "v1", {"typ": "A"}) == {"typ": "A"}
+        assert fixed(db, "v1", {"typ": "B"}) == {"typ": "B"}  # nothing went out: taken afresh
+        (tmp_path / "p1_0605_1.zip").write_bytes(b"PK")  # written, the crash before the ledger said so
+        assert fixed(db, "v1", {"typ": "C"}) == {"typ": "B"}
+        (tmp_path / "p1_0605_1.zip").unlink()
+        db.execute("UPDATE messages SET state='written'")
+        assert fixed(db, "v1", {"typ": "D"}) == {"typ": "B"}
+    ledger.close()

@@ -13,6 +13,8 @@ records that first message, and every later message repeats them unchanged:
 a later document of another type never re-files the Vorgang, renames it or
 cuts its retention.
 
+Until a message of the Vorgang has gone out (one whose write failed, e.g.
+on a full disk, did not) the metadata are taken afresh at each attempt.
 A ledger from before this table: a Vorgang sent then has no recorded
 metadata; its next message records its own (its lead document's), and
 from then on they stay.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 VORGANG_DDL = """
@@ -59,11 +62,20 @@ def metadata(vorgang: str, lead: Any, rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def fixed(db: Any, vorgang: str, fresh: dict[str, Any]) -> dict[str, Any]:
-    """The metadata recorded for *vorgang* (in the ledger transaction *db*);
-    none yet: *fresh* is recorded and returned."""
+    """The metadata recorded for *vorgang* (in the ledger transaction *db*)
+    once a message of it went out; before that (none recorded, or only a
+    message that was never written — its write failed): *fresh*, recorded
+    and returned."""
     row = db.execute("SELECT meta FROM vorgaenge WHERE vorgang=?", (vorgang,)).fetchone()
-    if row is not None:
+    if row is not None and _sent(db, vorgang):
         return json.loads(row[0])
-    db.execute("INSERT INTO vorgaenge VALUES (?,?,?)",
+    db.execute("INSERT OR REPLACE INTO vorgaenge VALUES (?,?,?)",
                (vorgang, json.dumps(fresh, ensure_ascii=False), datetime.now(timezone.utc).isoformat()))
     return fresh
+
+
+def _sent(db: Any, vorgang: str) -> bool:
+    """A message of *vorgang* went out: recorded as written, or its container is there (a crash between
+    writing it and recording that)."""
+    rows = db.execute("SELECT root, container, state FROM messages WHERE vorgang=?", (vorgang,)).fetchall()
+    return any(r[2] == "written" or (r[2] == "writing" and (Path(r[0]) / r[1]).is_file()) for r in rows)
