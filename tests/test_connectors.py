@@ -386,7 +386,11 @@ def test_xdomea_messages_of_a_vorgang_share_the_prozess_and_are_counted(tmp_path
     con = XdomeaConnector(dict(prof.connectors["xdomea"]), wd, prof)
     docs = _archived(wd)
     doc, adir = docs[ids["a"]]
-    msg, already = con._claim(con.prepare_root(), con.vorgang_uuid([doc]), doc.sha256)
+    from ekte.connectors.common import record
+    from ekte.connectors.xdomea_vorgang import metadata
+
+    v = con.vorgang_uuid([doc])
+    msg, already = con._claim(con.prepare_root(), v, doc.sha256, metadata(v, doc, record(doc, prof)))
     assert not already and msg["lfd_nr"] == 1
     r = con.export(doc, adir)  # the retry
     assert not r.already and Path(r.location).name == msg["container"]
@@ -697,6 +701,40 @@ def test_a_scan_whose_note_was_changed_is_not_exported_without_it(scanned_export
     assert d["status"] == "export_failed" and d["export_results"] == {"komxwork": "failed", "xdomea": "failed"}
     assert d["error"]["message"].count("does not match its recorded SHA-256") == 2  # each connector refuses
     assert not list((tmp_path / "hf").glob("*.pdf")) and not list((tmp_path / "x").glob("*.zip"))
+
+
+@pytest.mark.parametrize("damage", ["original", "note"])
+def test_xaip_packs_only_what_was_archived(scanned_export, tmp_path, damage):
+    """XAIP ships the original and the transfer note for decades: a changed one is refused as komxwork and
+    xdomea refuse the note (fresh37 F10), not packed with a fresh checksum over the forged bytes."""
+    import base64
+    import shutil
+
+    wd0, docs, _ = scanned_export
+    wd = tmp_path / "wd"
+    shutil.copytree(wd0, wd)
+    adir = wd / Path(docs[SCAN]["archive"]).relative_to(wd0)
+    meta = json.loads((adir / "metadata.json").read_text())
+    args = ["-w", wd, "-c", "xaip", "-o", f"connectors.xaip.path={tmp_path / 'x'}", "--json"]
+    p = run_ekte("export", docs[SCAN]["id"], "--force", *args, check=0)  # untouched: packed, byte for byte
+    (d,) = json.loads(p.stdout)["documents"]
+    assert d["export_results"] == {"xaip": "exported"}
+    xaip = etree.parse(d["exports"]["xaip"])
+    X = "{http://www.bsi.bund.de/tr-esor/xaip}"
+    orig = xaip.find(f".//{X}dataObject[@dataObjectID='DO-1-ORIG']/{X}binaryData")
+    assert hashlib.sha256(base64.b64decode(orig.text)).hexdigest() == meta["sha256"]
+    assert xaip.find(f".//{X}metaDataObject[@metaDataID='MD-1-TV']") is not None
+    Path(d["exports"]["xaip"]).unlink()
+    f = adir / (meta["archival"]["original"] if damage == "original" else "transfervermerk.xml")
+    f.write_bytes(f.read_bytes() + (b"%tampered" if damage == "original" else b" "))
+    p = run_ekte("export", docs[SCAN]["id"], "--force", *args, check=None)
+    (d,) = json.loads(p.stdout)["documents"]
+    assert p.returncode != 0 and "Traceback" not in p.stderr
+    assert d["status"] == "export_failed" and d["export_results"] == {"xaip": "failed"}
+    what = "the original" if damage == "original" else "the transfer note"
+    assert d["error"]["message"].count(f"{what} in the archive folder does not match its recorded SHA-256") == 1
+    assert "ekte verify names what broke" in d["error"]["message"]
+    assert not list((tmp_path / "x").glob("*.xml"))
 
 
 def test_the_rules_check_holds_the_note_to_the_rules(scanned_export, tmp_path):

@@ -39,7 +39,7 @@ DEFAULT_PROPERTIES = {
     "ekte:doctype": "doctype",
     "ekte:aktenzeichen": "aktenzeichen",
     "ekte:aktenplan": "aktenplan",
-    "ekte:received": "received",
+    "ekte:received": "received_date",  # the receipt date (a trusted received stamp, else the intake day)
     "ekte:pages": "pages",
     "ekte:retentionYears": "retention_years",
 }

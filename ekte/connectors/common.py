@@ -76,6 +76,44 @@ def group_key(doc: "Document", how: str) -> str | None:
     return None
 
 
+#: characters XML 1.0 does not allow in text (C0 but tab, newline and carriage return; lone surrogates;
+#: U+FFFE, U+FFFF): lxml refuses them, so a sender's file name with an ESC would stop every export
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    if 0xDC80 <= c <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape): as intake shows it
+        return f"\\x{c - 0xDC00:02x}"
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def xml_text(value: Any) -> str:
+    """*value* as text any XML document may hold: what XML 1.0 forbids is
+    written out as the terminal shows it (``\\x1b``, ``\\ud800``), the rest
+    unchanged.  Every text ekte puts into a connector's XML goes through it
+    (:func:`record` for every value it holds)."""
+    return _NOT_XML.sub(_escape, str(value))
+
+
+#: how a field's value was set that is not a guess of ekte's: a clerk's, or delivered with the
+#: document (a portal's, an xdomea import's) — or the intake time itself when there is no stamp
+_SET_NOT_GUESSED = ("manual", "intake")
+
+
+def receipt_date(doc: "Document", profile: "Profile") -> str | None:
+    """The date the document was received (``yyyy-mm-dd``): field
+    ``eingangsdatum`` (a received stamp) when it can be trusted — at or
+    above ``extract.auto_threshold``, set by a clerk or delivered —, else
+    the day of the intake.  Every connector's receipt-date slot carries it."""
+    f = doc.fields.get("eingangsdatum")
+    if f is not None and (f.method in _SET_NOT_GUESSED or f.confidence >= profile.extract.auto_threshold):
+        day = _iso_date(f.value)
+        if day:
+            return day
+    return (doc.received or "")[:10] or None
+
+
 def _iso_date(value: str | None) -> str | None:
     """``dd.mm.yyyy`` or ISO → ``yyyy-mm-dd``; None when not a date."""
     if not value:
@@ -90,13 +128,15 @@ def _iso_date(value: str | None) -> str | None:
 
 def record(doc: "Document", profile: "Profile", file_name: str = "") -> dict[str, Any]:
     """The flat metadata record of an archived document.  Keys with no
-    value are left out."""
+    value are left out; every text is fit for XML (:func:`xml_text`).
+    ``received_date`` is the receipt date (:func:`receipt_date`),
+    ``received`` the time of the intake."""
     dt = profile.doctypes.get(doc.doctype or "") if doc.doctype else None
     fields = {k: f.value for k, f in doc.fields.items()}
     applicant = " ".join(x for x in (fields.get("vorname"), fields.get("nachname")) if x) or None
     title = (dt.title if dt else None) or doc.doctype
     betreff = title if not applicant else f"{title} – {fields.get('nachname')}, {fields.get('vorname') or ''}".rstrip(", ")
-    received_date = (doc.received or "")[:10] or None
+    received_date = receipt_date(doc, profile)
     r: dict[str, Any] = {
         "id": doc.id,
         "uuid": doc_uuid(doc),
@@ -127,8 +167,8 @@ def record(doc: "Document", profile: "Profile", file_name: str = "") -> dict[str
     for k in DELIVERED_KEYS:
         if delivered.get(k) not in (None, ""):
             r[k] = delivered[k]
-    out = {k: v for k, v in r.items() if v not in (None, "")}
-    out["fields"] = {k: v for k, v in fields.items() if v not in (None, "")}
+    out = {k: xml_text(v) if isinstance(v, str) else v for k, v in r.items() if v not in (None, "")}
+    out["fields"] = {k: xml_text(v) for k, v in fields.items() if v not in (None, "")}
     return out
 
 

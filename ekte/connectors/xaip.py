@@ -15,6 +15,14 @@ One XAIP per document, or per Vorgang (``group_by = "submission"`` or
   document's ``metadata.json`` and its TR-RESISCAN transfer note;
 * ``dataObjectsSection`` — the archival PDF and the original, base64 with
   their SHA-256;
+
+what is packed is what was archived: the original is hashed against
+``metadata.json``'s ``sha256`` and the transfer note against its recorded
+SHA-256 (``read_transfer_note``) from the very bytes that are packed — a
+changed one is ``export_failed`` ("… does not match its recorded SHA-256
+(ekte verify names what broke)"), never a package with a fresh checksum over
+forged bytes (``document.pdf`` and ``metadata.json`` are checked for every
+connector before the export, in the shared delivery path);
 * ``credentialsSection`` — the seal of metadata.json (CMS,
   ``dss:Base64Signature``) and its RFC 3161 time stamp
   (``dss:Timestamp/dss:RFC3161TimeStampToken``), where present.  The seal
@@ -36,7 +44,8 @@ from lxml import etree
 
 from ekte import __version__, fsutil
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.connectors.common import RECORD_KEYS, doc_uuid, group_key, record, schema_error
+from ekte.connectors.common import (RECORD_KEYS, doc_uuid, group_key, read_transfer_note, record, schema_error,
+                                   xml_text)
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF, METADATA
 
@@ -46,7 +55,6 @@ DSS = "urn:oasis:names:tc:dss:1.0:core:schema"
 EKTE = "urn:ekte:xaip:1"
 SHA256_URI = "http://www.w3.org/2001/04/xmlenc#sha256"
 XSD = "tr-esor-xaip-v1.3.xsd"
-NOTE = "transfervermerk.xml"
 
 
 @lru_cache(maxsize=4)
@@ -60,7 +68,10 @@ def load_schema(schema_dir: str) -> etree.XMLSchema:
 def _x(parent, tag: str, text: Any = None, ns: str = XAIP, **attrs: str):
     el = etree.SubElement(parent, f"{{{ns}}}{tag}", attrs)
     if text is not None:
-        el.text = str(text)
+        try:
+            el.text = xml_text(text)
+        except ValueError:  # (xml_text leaves nothing lxml refuses: a guard that names the element)
+            raise ExportError(f"the XAIP element {tag} could not be written (a character XML does not allow)") from None
     return el
 
 
@@ -120,16 +131,20 @@ class XaipConnector(Connector):
                 category="ekte-Metadaten", type=EKTE)
         _record_xml(md, rec)
         ids.append(f"MD-{n}-EKTE")
-        for mid, name, mime, cat in ((f"MD-{n}-JSON", METADATA, "application/json", "ekte metadata.json"),
-                                     (f"MD-{n}-TV", NOTE, "application/xml", "Transfervermerk (TR-RESISCAN)")):
-            if (adir / name).is_file():
-                data = (adir / name).read_bytes()
+        meta = (adir / METADATA).read_bytes() if (adir / METADATA).is_file() else None
+        note = read_transfer_note(doc, adir)  # checked against its recorded SHA-256; None: born-digital
+        for mid, data, mime, cat in ((f"MD-{n}-JSON", meta, "application/json", "ekte metadata.json"),
+                                     (f"MD-{n}-TV", note, "application/xml", "Transfervermerk (TR-RESISCAN)")):
+            if data is not None:
                 md = _x(meta_sec, "metaDataObject", metaDataID=mid, relatedObjects=related, category=cat)
                 _x(md, "binaryMetaData", base64.b64encode(data).decode("ascii"), MimeType=mime)
                 _checksum(md, data)
                 ids.append(mid)
         for oid, path, mime in files:
             data = path.read_bytes()
+            if oid.endswith("-ORIG") and fsutil.sha256_bytes(data) != doc.sha256:  # what is packed is what was checked
+                raise ExportError("the original in the archive folder does not match its recorded SHA-256 "
+                                  "(ekte verify names what broke)")
             do = _x(data_sec, "dataObject", dataObjectID=oid)
             _x(do, "binaryData", base64.b64encode(data).decode("ascii"), MimeType=mime)
             _checksum(do, data)

@@ -40,7 +40,9 @@ Sent again: a message for the same Vorgang with the same documents is
 the same message, and documents that each went in an earlier message of
 their Vorgang are not sent again.  The connector's ledger
 (``<workdir>/state/xdomea.sqlite``) records each message — Prozess, number,
-nachrichtenUUID, members — *before* its container is written; a repeated
+nachrichtenUUID, members — *before* its container is written (and, with a
+Vorgang's first message, the Vorgang's metadata, which every later message
+repeats: ``ekte.connectors.xdomea_vorgang``); a repeated
 export finds it there and reports "already exported" (also after the DMS
 took the container away), and a retry after a crash writes the recorded
 message again instead of drawing a new number.
@@ -70,6 +72,8 @@ from ekte.connectors.common import EKTE_NS, doc_uuid, group_key, read_transfer_n
 from ekte.connectors.ledger import Ledger
 from ekte.connectors.xdomea_message import (MESSAGE, MESSAGE_CODE, MESSAGE_XSD, NOTE_TYP, XML_FORMAT,
                                             build_message)
+from ekte.connectors.xdomea_vorgang import VORGANG_DDL, fixed, metadata
+from ekte.connectors.xdomea_vorgang import given as _given
 from ekte.errors import ConfigError
 from ekte.evidence.resiscan import NOTE
 from ekte.stages.archive import ARCHIVE_PDF
@@ -151,12 +155,6 @@ def pdf_format(path: Path) -> dict[str, str]:
     return {"code": "018", "version": version}
 
 
-def _given(doc: Any) -> dict[str, Any]:
-    """What an xdomea import delivered with the document (provenance)."""
-    prov = doc.extra.get("provenance") or {}
-    return prov.get("xdomea") or {} if prov.get("system") == "xdomea" else {}
-
-
 class XdomeaConnector(Connector):
     name = "xdomea"
     settings: dict[str, Any] = {
@@ -182,7 +180,7 @@ class XdomeaConnector(Connector):
             raise ConfigError("connectors.xdomea.group_by: one of submission, aktenzeichen, document")
         self.schema = load_schema(str(self.config["schema_dir"]), self.version) \
             if self.config["schema_dir"] else None
-        self.ledger = Ledger(self.workdir, "xdomea", LEDGER_DDL)
+        self.ledger = Ledger(self.workdir, "xdomea", LEDGER_DDL + VORGANG_DDL)
 
     def group_key(self, doc) -> str | None:
         return group_key(doc, self.config["group_by"])
@@ -204,14 +202,16 @@ class XdomeaConnector(Connector):
 
     def export_group(self, docs: list[tuple[Any, Path]]) -> ExportResult:
         """One container with one Vorgang holding all *docs* (the first
-        one leads: its Betreff and Aktenzeichen name the Vorgang)."""
+        one leads: its Betreff and Aktenzeichen name the Vorgang when it is
+        first sent; later messages repeat what was recorded then)."""
         import sqlite3
 
         try:
             root = self.prepare_root()
             vorgang = self.vorgang_uuid([d for d, _ in docs])
             members = ",".join(sorted(d.sha256 for d, _ in docs))
-            msg, already = self._claim(root, vorgang, members)
+            fresh = metadata(vorgang, docs[0][0], record(docs[0][0], self.profile))
+            msg, already = self._claim(root, vorgang, members, fresh)
             target = root / msg["container"]
             if already:
                 return ExportResult(str(target), already=True)
@@ -240,17 +240,20 @@ class XdomeaConnector(Connector):
             ledger.close()
 
     # -- the ledger: numbers and "sent again"
-    def _claim(self, root: Path, vorgang: str, members: str) -> tuple[dict[str, Any], bool]:
+    def _claim(self, root: Path, vorgang: str, members: str, fresh: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         """The message for these members of *vorgang*: one recorded before
         (→ already sent, or to be written again after a crash), else a new
-        one with the next running number, recorded before it is written."""
+        one with the next running number, recorded before it is written.
+        A message to write carries the Vorgang's recorded metadata
+        (``vorgang_meta``; *fresh* when it has none yet)."""
         with self.ledger.tx() as db:
             rows = [dict(r) for r in db.execute(
                 "SELECT * FROM messages WHERE root=? AND version=? AND vorgang=? ORDER BY lfd_nr",
                 (str(root), self.version, vorgang))]
             for r in rows:
                 if r["members"] == members:
-                    return r, r["state"] == "written" or _complete(root / r["container"])
+                    done = r["state"] == "written" or _complete(root / r["container"])
+                    return ({**r, "vorgang_meta": fixed(db, vorgang, fresh)} if not done else r), done
             sent = [r for r in rows if r["state"] == "written"]
             if sent and set(members.split(",")) <= {m for r in sent for m in r["members"].split(",")}:
                 return sent[-1], True  # each of them went in an earlier message of this Vorgang
@@ -265,6 +268,7 @@ class XdomeaConnector(Connector):
             msg = {"lfd_nr": n, "prozess_id": pid, "nachricht_uuid": str(uuid.uuid4()),
                    "members": members, "container": container_name(self.version, pid, n)}
             self._insert(db, root, vorgang, msg, "writing")
+            msg["vorgang_meta"] = fixed(db, vorgang, fresh)
             return msg, False
 
     def _insert(self, db: Any, root: Path, vorgang: str, msg: dict[str, Any], state: str) -> None:
@@ -318,7 +322,7 @@ class XdomeaConnector(Connector):
                 "sender": self.config["sender"] or self.profile.profile.title or self.profile.profile.name,
                 "recipient": self.config["recipient"], "ersteller": self.config["ersteller"],
                 "receipt": bool(self.config["receipt"])}
-        root = build_message(self.version, head, self._vorgang(vorgang, docs[0][0], entries[0]["rec"]), entries)
+        root = build_message(self.version, head, msg["vorgang_meta"], entries)
         if self.schema is not None and not self.schema.validate(root):
             raise ExportError(f"xdomea message does not validate: {schema_error(self.schema.error_log)}")
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -330,24 +334,6 @@ class XdomeaConnector(Connector):
                 else:
                     z.write(src, name)
         return "validated" if self.schema is not None else "not validated (no schema_dir)"
-
-    def _vorgang(self, vorgang: str, lead: Any, rec: dict[str, Any]) -> dict[str, Any]:
-        """The Vorgang's metadata: what it was delivered with, else the lead document's."""
-        given = _given(lead)
-        g, akte = given.get("vorgang") or {}, given.get("akte") or {}
-        dauer = g.get("aufbewahrung") or akte.get("aufbewahrung") or {}
-        return {
-            "uuid": vorgang, "fachverfahren_id": rec["id"],
-            "betreff": g.get("betreff") or rec.get("betreff"),
-            "kennzeichen": g.get("kennzeichen") or rec.get("aktenzeichen"),
-            "federfuehrung": g.get("federfuehrung"), "bemerkung": g.get("bemerkung"),
-            "aktenplan": rec.get("aktenplan"),
-            "aktenplan_inhalt": (akte.get("aktenplan") or g.get("aktenplan") or {}).get("inhaltsangabe"),
-            "retention_years": rec.get("retention_years"), "retention_unlimited": bool(dauer.get("unbefristet")),
-            "aktenbetreff": akte.get("betreff") or g.get("aktenbetreff"),
-            "typ": g.get("typ") or rec.get("doctype_title"),
-            "laufzeit": g.get("laufzeit"), "history": g.get("history"),
-        }
 
     def close(self) -> None:
         self.ledger.close()

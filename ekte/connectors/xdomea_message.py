@@ -28,6 +28,8 @@ from typing import Any
 from lxml import etree
 
 from ekte import __version__
+from ekte.connectors.base import ExportError
+from ekte.connectors.common import xml_text
 
 MESSAGE = "FVDaten.SGOAblegen.0605"
 MESSAGE_CODE = "0605"
@@ -62,7 +64,11 @@ class _B:
         el = etree.SubElement(parent, tag, **attrs) if parent is not None else etree.Element(
             tag, nsmap={"xdomea": self.ns, "xsi": XSI}, **attrs)
         if text is not None:
-            el.text = str(text)
+            try:
+                el.text = xml_text(text)
+            except ValueError:  # (xml_text leaves nothing lxml refuses: a guard that names the element)
+                raise ExportError(f"the xdomea element {name} could not be written (a character XML does not "
+                                  f"allow)") from None
         return el
 
     def opt(self, parent, name: str, text: Any):
