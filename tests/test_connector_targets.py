@@ -179,3 +179,11 @@ def test_a_killed_writers_temporary_file_is_removed_a_live_ones_kept(archived, t
     finally:
         live.kill()
         live.wait()
+
+
+def test_profiles_check_warns_of_an_alfresco_name_without_a_unique_part(tmp_path):
+    for name, warned in (("{doctype}", True), ("{doctype}_{id}", False)):
+        f = tmp_path / "p.toml"
+        f.write_text(f'[profile]\nname = "x"\nextends = "landkreis"\n[connectors.alfresco-bulk]\nname = "{name}"\n')
+        p = run_ekte("profiles", "check", f)
+        assert (p.returncode, "connectors.alfresco-bulk.name" in p.stdout) == ((1, True) if warned else (0, False))

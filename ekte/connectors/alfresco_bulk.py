@@ -111,3 +111,16 @@ def _owner(shadow: Path) -> str | None:
         return None
     text = (root.findtext("comment") or "").strip()
     return text[5:] if text.startswith("ekte ") else None
+
+
+#: placeholders that name one document (a template with none gives several documents one name)
+UNIQUE = ("{id}", "{uuid}", "{sha256}", "{original_sha256}")
+
+
+def name_warning(connectors: dict[str, Any]) -> list[str]:
+    """``ekte profiles check``: a ``name`` template without a unique part."""
+    name = (connectors.get("alfresco-bulk") or {}).get("name")
+    if not isinstance(name, str) or any(u in name for u in UNIQUE):
+        return []
+    return [f"connectors.alfresco-bulk.name: '{name}' holds none of {', '.join(UNIQUE)}: documents with the same "
+            "values get numbered names (' (2)', ' (3)' …) in the order they are exported; add {id}"]
