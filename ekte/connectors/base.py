@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, ContextManager
@@ -144,10 +145,17 @@ class Connector:
         assert root is not None, "only for connectors that write files"
         if self.config.get("path"):
             self._missing.check()
-            if not root.is_dir():
+            try:
+                why = "" if stat.S_ISDIR(os.stat(root).st_mode) else "is not a folder"
+            except NotADirectoryError:
+                why = "cannot be reached: a part of its path is a file, not a folder"
+            except FileNotFoundError:  # (missing, or a link to a missing place)
+                why = "does not exist (share not mounted?)"
+            except OSError as e:
+                why = f"cannot be reached ({e.strerror or e})"
+            if why:
                 raise self._missing.failed(
-                    f"export folder {root} does not exist (share not mounted?) — create it or fix "
-                    f"connectors.{self.name}.path")
+                    f"export folder {root} {why} — create it or fix connectors.{self.name}.path")
             self._missing.answered()
         elif not root.is_dir():
             # made by ekte: with the group of the folder it is made in, as a setgid folder would
