@@ -3,7 +3,8 @@
 ``<root>/<folder template>/<name>.pdf`` plus the shadow file
 ``<name>.pdf.metadata.properties.xml`` (Java XML properties: ``type``,
 ``aspects`` and one entry per property), which Alfresco's bulk import
-tool reads ("in-place" or streaming import of a prepared tree)."""
+tool reads ("in-place" or streaming import of a prepared tree).  A name
+another document's shadow file claims is never reused: `` (2)``, `` (3)`` …"""
 
 from __future__ import annotations
 

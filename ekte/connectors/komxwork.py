@@ -39,8 +39,9 @@ of the hot folder.
 Every file is written under a hidden temporary name (``.ekte-tmp-…``),
 fsynced, given the export mode and the hot folder's group, and renamed, so
 an importer never sees a partial file.  The UUID is derived from the
-document's SHA-256: exporting again writes the same names, and while the
-files are still there it reports "already exported".
+document's SHA-256: exporting again writes the same names; it reports
+"already exported" while the files are there, and — unless forced — when
+the ledger records the document handed over (the importer took it).
 
 Manifests survive a crash: each document handed over is recorded in the
 connector's ledger (``<workdir>/state/komxwork.sqlite``) before the
