@@ -199,7 +199,8 @@ def test_export_failure_is_retried_reported_and_recovered(born_digital, tmp_path
     retries = db.execute("SELECT COUNT(*) FROM events WHERE event='retry'").fetchone()[0]
     # the first document's retries; then the connector pauses (as CMIS does), the second fails at once
     assert retries == 2
-    assert all("does not exist (share not mounted?)" in d["error"]["message"] for d in res["documents"])
+    assert all("is not a folder — create it or fix connectors.komxwork.path" in d["error"]["message"]
+               for d in res["documents"])
     assert "paused" in res["documents"][1]["error"]["message"]
     assert {r[0] for r in db.execute("SELECT state FROM documents")} == {"archived"}
     # the share is back: `ekte export --all` delivers what is missing, only to komxwork
