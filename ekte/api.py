@@ -369,11 +369,11 @@ def journal_rebuild(*, workdir: str | Path | None = None, profile: str | Profile
 
 
 def profile_warnings(path: str | Path) -> list[str]:
-    """What in a valid profile could still hurt: patterns that could
-    backtrack catastrophically (and which engine ekte runs them with)."""
+    """What in a valid profile could still hurt: patterns that could backtrack catastrophically
+    (and which engine ekte runs them with), an Alfresco ``name`` that names no document uniquely."""
+    from ekte.connectors.alfresco_bulk import name_warning
     from ekte.patterns import lint
-
-    return lint(load_profile(str(path)).model_dump(mode="json"))
+    return lint(d := load_profile(str(path)).model_dump(mode="json")) + name_warning(d.get("connectors") or {})
 
 
 def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str | Path | None = None,

@@ -35,6 +35,8 @@ def test_verify_takes_a_unique_prefix_and_names_an_unknown_id(wd):
 
 def test_export_takes_a_unique_prefix(wd, tmp_path):
     w, doc_id = wd
+    (tmp_path / "hf").mkdir()  # (the admin makes export folders; ekte makes none it is given)
+    (tmp_path / "hf2").mkdir()
     p = run_ekte("export", doc_id[:5], "-w", w, "-c", "komxwork", "-o", f"connectors.komxwork.path={tmp_path / 'hf'}",
                  "--json")
     assert p.returncode == 0, p.stderr
@@ -45,7 +47,7 @@ def test_export_takes_a_unique_prefix(wd, tmp_path):
     assert p.returncode == 0 and f"komxwork: already-exported → {pdf}" in p.stdout, p.stdout  # and where to
     # another path without --force (a second system): nothing written, and the message says what it takes
     p = run_ekte("export", doc_id[:5], "-w", w, "-c", "komxwork", "-o", f"connectors.komxwork.path={tmp_path / 'hf2'}")
-    assert p.returncode == 0 and not (tmp_path / "hf2").exists()
+    assert p.returncode == 0 and not list((tmp_path / "hf2").iterdir())
     assert p.stderr.strip() == ("note: already-exported: the journal records an export by that connector, which was "
                                 "not asked again; to export to a second system (another path or URL), add --force")
     p = run_ekte("export", doc_id[:5], "-w", w, "-c", "komxwork", "-o", f"connectors.komxwork.path={tmp_path / 'hf2'}",

@@ -73,6 +73,7 @@ def test_a_hot_folder_given_relative_is_deleted_from_and_an_old_relative_record_
     _inbox(tmp_path / "in")
     _inbox(tmp_path / "in2", "kfz_zulassung-001-pdf.pdf")
     hot = ("-c", "komxwork", "-o", "connectors.komxwork.path=hot")
+    (tmp_path / "wd" / "hot").mkdir(parents=True)  # (a configured export folder is not made by ekte)
 
     def ingest(inbox: str) -> tuple[str, str]:
         p = run_ekte("ingest", "--json", inbox, "-w", "wd", "-j", "1", "-v", *hot, cwd=tmp_path, check=None)

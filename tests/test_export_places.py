@@ -83,6 +83,8 @@ def test_every_place_a_forced_export_wrote_is_removed_or_named(tmp_path):
     working directory and names the ones outside — also in a journal upgraded from schema 6."""
     wd, doc, first = _exported(tmp_path)
     second, x31 = tmp_path / "second", tmp_path / "x31"
+    second.mkdir()
+    x31.mkdir()
     _as_schema_6(wd)  # a working directory of the previous release: upgraded by the next command, rows kept
     run_ekte("export", doc["id"], "-c", "folder", "--force", "-w", wd, "-o", f"connectors.folder.path={second}",
              check=0)
@@ -151,6 +153,7 @@ def test_a_rebuilt_journal_keeps_every_export_place(tmp_path):
     and names the second place (before, the rebuilt journal knew none: both stayed, named nowhere)."""
     wd, doc, first = _exported(tmp_path)
     second = tmp_path / "second"
+    second.mkdir()
     run_ekte("export", doc["id"], "-c", "folder", "--force", "-w", wd, "-o", f"connectors.folder.path={second}",
              check=0)
     p = run_ekte("journal", "rebuild", "-w", wd, "--force", check=0)

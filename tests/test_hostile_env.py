@@ -121,6 +121,7 @@ def test_disk_full_under_journal_and_archive_then_the_rerun_completes(tmp_path, 
 def test_disk_full_under_a_file_connector(tmp_path, tiny_fs, pdfs, connector, count):
     tiny_fs.mount("48k")
     inbox, wd, out = _inbox(tmp_path, pdfs), tmp_path / "wd", tiny_fs.path / "out"
+    out.mkdir()  # (the admin's export folder on the share)
     args = ["-w", wd, "-c", connector, "-o", f"connectors.{connector}.path={out}", "-o", "ocr.jobs=1"]
     p = run_ekte("ingest", "--json", inbox, *args)
     _clean(p, 74)

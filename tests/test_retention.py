@@ -43,6 +43,7 @@ def _delete(wd: Path, doc_id: str, *extra: str, check: int = 0) -> dict:
 @pytest.mark.slow  # one of the slowest (make test-slow; CI runs it)
 def test_every_copy_inside_the_workdir_goes_and_the_outside_one_is_named(tmp_path):
     wd, hot = tmp_path / "wd", tmp_path / "dms-hotfolder"
+    hot.mkdir()
     out = ingest_json(_inbox(tmp_path / "in", BORN), "-w", wd, "-j", "1", *CONNECTORS)
     victim, other = (d["id"] for d in out["documents"])
     before = _files(wd / "export")

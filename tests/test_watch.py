@@ -267,6 +267,7 @@ def test_failed_export_stays_in_inbox_and_is_delivered_later(inbox, tmp_path, do
         assert (inbox / docs[0].name).exists()
         assert _journal(wd) == {"archived": 1}
         hot.unlink()
+        hot.mkdir()  # mounted again (ekte makes no configured export folder)
         _wait(lambda: len(list(hot.glob("*.ready"))) == 1 if hot.is_dir() else False, timeout=60, proc=proc,
               what="delivery after rescan", wd=wd)
         _wait(lambda: not (inbox / docs[0].name).exists(), proc=proc, what="inbox cleared", wd=wd)

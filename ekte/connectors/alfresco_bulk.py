@@ -3,7 +3,8 @@
 ``<root>/<folder template>/<name>.pdf`` plus the shadow file
 ``<name>.pdf.metadata.properties.xml`` (Java XML properties: ``type``,
 ``aspects`` and one entry per property), which Alfresco's bulk import
-tool reads ("in-place" or streaming import of a prepared tree)."""
+tool reads ("in-place" or streaming import of a prepared tree).  A name
+another document's shadow file claims is never reused: `` (2)``, `` (3)`` …"""
 
 from __future__ import annotations
 
@@ -63,11 +64,11 @@ class AlfrescoBulkConnector(Connector):
         rec = record(doc, self.profile)
         try:
             folder = self.prepare_root() / expand(self.config["folder"], rec)
+            pdf, free = self._place(folder, safe_name(expand(self.config["name"], rec).replace("/", "_")), rec)
         except OSError as e:
             raise ExportError(f"export folder not usable: {e.strerror or e}", transient=True) from None
-        name = safe_name(expand(self.config["name"], rec).replace("/", "_")) + ".pdf"
-        pdf, shadow = folder / name, folder / (name + SHADOW)
-        if pdf.is_file() and shadow.is_file() and fsutil.sha256_file(pdf) == rec["sha256"]:
+        shadow = Path(f"{pdf}{SHADOW}")
+        if not free and pdf.is_file() and fsutil.sha256_file(pdf) == rec["sha256"]:
             return ExportResult(str(pdf), already=True)
         try:
             self.write_bytes(shadow, self.shadow_xml(rec))
@@ -75,3 +76,52 @@ class AlfrescoBulkConnector(Connector):
         except OSError as e:
             raise ExportError(f"cannot write the bulk-import tree: {e.strerror or e}", transient=True) from None
         return ExportResult(str(pdf))
+
+    def _place(self, folder: Path, stem: str, rec: dict[str, Any]) -> tuple[Path, bool]:
+        """The file of this document: ``<stem>.pdf``, or — when another
+        document has that name (its shadow file says whose it is, fresh37
+        F19) — ``<stem> (2).pdf``, ``<stem> (3).pdf`` … as CMIS does.  The
+        first name whose shadow file names this document is its own earlier
+        export (returned with False); else the first free one (True)."""
+        for n in range(1, 1000):
+            pdf = folder / (f"{stem}.pdf" if n == 1 else f"{stem} ({n}).pdf")
+            shadow = Path(f"{pdf}{SHADOW}")
+            self.check_below(pdf, shadow)
+            owner = _owner(shadow)
+            if owner == rec["id"]:
+                return pdf, False
+            if owner is None and not pdf.exists() and not shadow.exists():
+                return pdf, True
+        raise ExportError("alfresco-bulk: no free file name after 999 attempts (name template without {id}?)")
+
+
+def _owner(shadow: Path) -> str | None:
+    """The ekte ID a shadow file names (``<comment>ekte ID</comment>``), or
+    None (none there, unreadable, or not ekte's)."""
+    import os
+
+    try:
+        fd = os.open(shadow, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with open(fd, "rb") as f:
+        data = f.read(1 << 20)
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError:
+        return None
+    text = (root.findtext("comment") or "").strip()
+    return text[5:] if text.startswith("ekte ") else None
+
+
+#: placeholders that name one document (a template with none gives several documents one name)
+UNIQUE = ("{id}", "{uuid}", "{sha256}", "{original_sha256}")
+
+
+def name_warning(connectors: dict[str, Any]) -> list[str]:
+    """``ekte profiles check``: a ``name`` template without a unique part."""
+    name = (connectors.get("alfresco-bulk") or {}).get("name")
+    if not isinstance(name, str) or any(u in name for u in UNIQUE):
+        return []
+    return [f"connectors.alfresco-bulk.name: '{name}' holds none of {', '.join(UNIQUE)}: documents with the same "
+            "values get numbered names (' (2)', ' (3)' …) in the order they are exported; add {id}"]

@@ -12,12 +12,14 @@ A connector that writes files (one with a ``path`` setting) also accepts
 :meth:`Connector.writer`, :meth:`Connector.staged_dir` and
 :meth:`Connector.make_dirs`: every file and folder it makes gets that mode
 and the group of the export folder, so a DMS importer running as another
-user of that group can read it."""
+user of that group can read it.  Below the export folder no symbolic link
+is followed (:mod:`ekte.connectors.below`)."""
 
 from __future__ import annotations
 
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, ContextManager
@@ -73,6 +75,9 @@ class Connector:
     #: coordinator's batch, after ``export`` returned (ekte.fsbatch); otherwise each is under its final name
     #: when the ``with`` block ends
     publish_per_batch: ClassVar[bool] = False
+    #: set by the pipeline before each export: True under ``ekte export --force`` (re-delivery asked for); a
+    #: connector that remembers what it handed over (komxwork's ledger) writes the document again only then
+    forced: bool = False
 
     def __init__(self, config: dict[str, Any], workdir: Path, profile: "Profile"):
         own = {**(FILE_SETTINGS if self.writes_files else {}), **self.settings}
@@ -93,6 +98,10 @@ class Connector:
         self.profile = profile
         self.file_mode = self.dir_mode = None
         self.group: int | None = None
+        self._cleaned = False
+        from ekte.connectors.breaker import Breaker
+
+        self._missing = Breaker(self.name, kind="failures")
         if self.writes_files:
             self.file_mode = self._mode("file_mode", profile.export.file_mode, False)
             self.dir_mode = self._mode("dir_mode", profile.export.dir_mode, True)
@@ -125,11 +134,30 @@ class Connector:
 
     # -- writing files: modes and group of the export folder
     def prepare_root(self) -> Path:
-        """The output folder, made (with ``dir_mode``) if missing; files
-        written below it take its group when ekte's user may give it."""
+        """The output folder; files written below it take its group when
+        ekte's user may give it.  A configured ``path`` must exist (a DMS
+        share that is not mounted must not become a local folder, fresh37
+        F4): missing, it is a transient failure (retried, then the
+        connector pauses like a CMIS server that does not answer); only the
+        default folder inside the working directory is made.  The first
+        call removes what dead ekte processes left half-written there."""
         root = self.root()
         assert root is not None, "only for connectors that write files"
-        if not root.is_dir():
+        if self.config.get("path"):
+            self._missing.check()
+            try:
+                why = "" if stat.S_ISDIR(os.stat(root).st_mode) else "is not a folder"
+            except NotADirectoryError:
+                why = "cannot be reached: a part of its path is a file, not a folder"
+            except FileNotFoundError:  # (missing, or a link to a missing place)
+                why = "does not exist (share not mounted?)"
+            except OSError as e:
+                why = f"cannot be reached ({e.strerror or e})"
+            if why:
+                raise self._missing.failed(
+                    f"export folder {root} {why} — create it or fix connectors.{self.name}.path")
+            self._missing.answered()
+        elif not root.is_dir():
             # made by ekte: with the group of the folder it is made in, as a setgid folder would
             parent = next(p for p in root.parents if p.exists())
             pgid = parent.stat().st_gid
@@ -142,26 +170,53 @@ class Connector:
                 log.warning("connector %s: ekte's user may not give files the export folder's group (gid %d); "
                             "exported files keep the user's group", self.name, gid)
                 self.group = -1
+        if not self._cleaned:  # half-written files of a killed run (fresh37 F17): only dead writers' ones
+            self._cleaned = True
+            if fsutil.clean_stale_tmp(root):
+                log.info("connector %s: removed leftovers of interrupted writes in its export folder", self.name)
         return root
 
+    # Below the export folder nothing follows a symbolic link (fresh37 F16, ekte.connectors.below); a path
+    # outside it (komxwork's absolute meta_folder) is written as given.
     def make_dirs(self, path: Path) -> Path:
-        return fsutil.make_dirs(path, self.dir_mode, self.group)
+        from ekte.connectors import below
+
+        rel = below.rel_below(self.root(), path)
+        if rel is None:
+            return fsutil.make_dirs(path, self.dir_mode, self.group)
+        os.close(below.open_dir(self.root(), rel, make=True, mode=self.dir_mode, group=self.group))
+        return path
+
+    def check_below(self, *paths: Path) -> None:
+        """Raise the export failure naming a symbolic link on the way to
+        any of *paths* below the export folder (before reading them)."""
+        from ekte.connectors import below
+
+        for p in paths:
+            below.check(self.root(), p)
 
     def writer(self, path: Path) -> ContextManager[Any]:
         """An atomic binary writer for *path* with the export mode and group."""
-        self.make_dirs(Path(path).parent)
-        return fsutil.atomic_writer(path, self.file_mode, self.group)
+        from ekte.connectors import below
+
+        if below.rel_below(self.root(), Path(path).parent) is None:
+            self.make_dirs(Path(path).parent)
+            return fsutil.atomic_writer(path, self.file_mode, self.group)
+        return below.writer(self.root(), Path(path), self.file_mode, self.dir_mode, self.group)
 
     def write_bytes(self, path: Path, data: bytes) -> None:
         with self.writer(path) as f:
             f.write(data)
 
     def copy_file(self, src: Path, dst: Path) -> None:
-        self.make_dirs(Path(dst).parent)
-        fsutil.copy_file(src, dst, self.file_mode, self.group)
+        import shutil
+
+        with self.writer(dst) as out, open(src, "rb") as inp:
+            shutil.copyfileobj(inp, out, 1 << 20)
 
     def staged_dir(self, final: Path) -> ContextManager[Path]:
         self.make_dirs(Path(final).parent)
+        self.check_below(final)
         return fsutil.staged_dir(final, self.file_mode, self.dir_mode, self.group)
 
     @classmethod

@@ -28,8 +28,10 @@ log = logging.getLogger("ekte")
 
 
 class Breaker:
-    def __init__(self, name: str, failures: int = 3, cooldown: float = 300.0) -> None:
+    def __init__(self, name: str, failures: int = 3, cooldown: float = 300.0,
+                 kind: str = "connection failures") -> None:
         self.name, self.failures, self.cooldown = name, max(1, int(failures)), float(cooldown)
+        self.kind = kind  # what is counted, in messages
         self.in_a_row = 0
         self.open_until: float | None = None  # monotonic time; None: closed (or half-open)
         self.tripped = False  # opened since the server last answered
@@ -41,7 +43,7 @@ class Breaker:
             return
         left = self.open_until - time.monotonic()
         if left > 0:
-            raise ExportError(f"{self.why}; connector {self.name} paused after {self.in_a_row} connection failures "
+            raise ExportError(f"{self.why}; connector {self.name} paused after {self.in_a_row} {self.kind} "
                               f"in a row (tried again in {left:.0f} s; the document is exported by a later run or "
                               "`ekte export`)")
         self.open_until = None  # half-open: this one request is let through; a failure opens it again at once
@@ -54,10 +56,10 @@ class Breaker:
         if self.in_a_row < self.failures:
             return ExportError(why, transient=True)
         self.open_until, self.tripped = time.monotonic() + self.cooldown, True
-        log.warning("connector %s: %d connection failures in a row (%s); no exports to it for %.0f s",
-                    self.name, self.in_a_row, why, self.cooldown)
+        log.warning("connector %s: %d %s in a row (%s); no exports to it for %.0f s",
+                    self.name, self.in_a_row, self.kind, why, self.cooldown)
         return ExportError(f"{why}; connector {self.name} paused for {self.cooldown:.0f} s after {self.in_a_row} "
-                           "connection failures in a row")
+                           f"{self.kind} in a row")
 
     def answered(self) -> None:
         """The server answered (whatever it said): closed again."""

@@ -19,6 +19,7 @@ class FolderConnector(Connector):
     def export(self, doc, archive_dir: Path) -> ExportResult:
         final = self.prepare_root() / doc.id
         meta_name = f"{doc.id}.json"
+        self.check_below(final)  # a link planted under the document's name is not read nor replaced
         if (final / meta_name).is_file():
             try:
                 existing = json.loads((final / meta_name).read_text("utf-8"))

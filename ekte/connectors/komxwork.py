@@ -39,8 +39,9 @@ of the hot folder.
 Every file is written under a hidden temporary name (``.ekte-tmp-…``),
 fsynced, given the export mode and the hot folder's group, and renamed, so
 an importer never sees a partial file.  The UUID is derived from the
-document's SHA-256: exporting again writes the same names, and while the
-files are still there it reports "already exported".
+document's SHA-256: exporting again writes the same names; it reports
+"already exported" while the files are there, and — unless forced — when
+the ledger records the document handed over (the importer took it).
 
 Manifests survive a crash: each document handed over is recorded in the
 connector's ledger (``<workdir>/state/komxwork.sqlite``) before the
@@ -233,8 +234,8 @@ class KomxworkConnector(Connector):
     def _prepare(self) -> Path:
         root = self.prepare_root()
         if not self._prepared:
-            fsutil.clean_stale_tmp(root)
             xsd = self.meta_dir() / SCHEMA_NAME
+            self.check_below(xsd)
             if not xsd.is_file() or xsd.read_bytes() != self.xsd_bytes:
                 self.write_bytes(xsd, self.xsd_bytes)
             self._prepared = True
@@ -276,8 +277,12 @@ class KomxworkConnector(Connector):
         sfx = str(self.config["ready_suffix"])
         trigger = root / f"{u}{sfx}" if sfx else idx
         entry = {"dokument_id": u, "datei": pdf.name, "idx": idx.name, "sha256": rec["sha256"]}
+        self.check_below(pdf, idx, note, trigger)
         already = trigger.exists() and pdf.is_file() and fsutil.sha256_file(pdf) == rec["sha256"] and \
             (note_sha is None or (note.is_file() and fsutil.sha256_file(note) == note_sha))
+        if not already and not self.forced and self._delivered(entry):
+            # handed over before (the ledger says so) and taken by the DMS since: not again unless --force
+            return ExportResult(str(pdf), already=True)
         data = b"" if already else self.index_xml(rec, note_sha)
         try:
             if not already:
@@ -296,12 +301,22 @@ class KomxworkConnector(Connector):
             raise ExportError(f"cannot record the export for the batch manifest ({e})", transient=True) from None
         return ExportResult(str(pdf), already=already)
 
+    def _delivered(self, entry: dict[str, str]) -> bool:
+        """Does the ledger record this document (uuid and hash) as handed
+        over to this hot folder?  (fresh37 F2: after ``journal rebuild`` the
+        journal no longer says so, the files are gone to the DMS.)"""
+        try:
+            with self.ledger.tx() as db:
+                return db.execute("SELECT 1 FROM entries WHERE root IN (?,?) AND dokument_id=? AND sha256=?",
+                                  (self._root_key(), str(self.root()), entry["dokument_id"],
+                                   entry["sha256"])).fetchone() is not None
+        except sqlite3.Error as e:
+            raise ExportError(f"cannot read the connector's ledger ({e})", transient=True) from None
+
     # -- the batch manifest
     def _record(self, entry: dict[str, str], only_if_new: bool = False) -> None:
         """Note a handed-over document for this batch's manifest (durably,
         before the pipeline records the export)."""
-        if not self.config["manifest"]:
-            return
         root = self._root_key()
         if self.batch_id is None:
             self.batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -310,9 +325,11 @@ class KomxworkConnector(Connector):
             if only_if_new and db.execute("SELECT 1 FROM entries WHERE root IN (?,?) AND dokument_id=?",
                                           (root, str(self.root()), entry["dokument_id"])).fetchone():
                 return
-            db.execute("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?,?,NULL)",
+            # without manifests the entry is kept all the same (what was handed over), marked as in none ("")
+            db.execute("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?,?,?)",
                        (root, entry["dokument_id"], entry["datei"], entry["idx"], entry["sha256"], self.batch_id,
-                        self.me, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                        self.me, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        None if self.config["manifest"] else ""))
 
     def _root_key(self) -> str:
         """The hot folder as the ledger records it: absolute, so that
@@ -328,7 +345,7 @@ class KomxworkConnector(Connector):
             return
         try:
             self.write_manifests()
-        except (OSError, sqlite3.Error) as e:
+        except (OSError, sqlite3.Error, ExportError) as e:
             log.warning("hot folder: batch manifest not written yet (%s)", getattr(e, "strerror", None) or e)
             return
         self.batch_id = None
@@ -370,7 +387,7 @@ class KomxworkConnector(Connector):
     def close(self) -> None:
         try:
             self.write_manifests()
-        except (OSError, sqlite3.Error) as e:
+        except (OSError, sqlite3.Error, ExportError) as e:
             log.warning("hot folder: batch manifest not written (%s); the next run writes it",
                         getattr(e, "strerror", None) or e)
         finally:

@@ -74,6 +74,7 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
             _join_group(session, c, key, doc)
             continue
         staged = batch.added if batch is not None else 0
+        c.forced = force  # (a connector's own record of what it handed over counts only without --force)
         with deferring(batch if vars(type(c)).get("publish_per_batch") is True else None):  # opted in only
             _deliver(session, c, [doc], lambda c=c: c.export(doc, adir))
         if batch is not None and batch.added > staged:

@@ -1,0 +1,153 @@
+"""Writing below a connector's export folder without following links.
+
+The export folder of a DMS is shared: its importer's account (or anyone
+in its group) may create entries there.  A symbolic link planted where
+ekte makes its own folders (``_ekte`` of a hot folder, ``<aktenplan>`` of
+an Alfresco tree) must not carry ekte's files elsewhere (fresh37 F16).
+So below the export folder every folder is opened relative to its parent
+(``dir_fd``) with ``O_NOFOLLOW``, made there when missing, and files are
+written under a temporary name in that opened folder and renamed within
+it.  A link found on the way is an export failure naming it (not
+transient: it stays until an admin removes it).  The export folder itself
+may be a link (admins link shares): it is followed, as configured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import stat
+from pathlib import Path, PurePath
+from typing import Any, Iterator
+
+from ekte import fsutil
+from ekte.connectors.base import ExportError
+
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+
+
+def link_error(root: Path, rel: PurePath) -> ExportError:
+    return ExportError(f"{Path(root) / rel} is a symbolic link below the export folder; ekte does not write "
+                       "through links (remove it — only the export folder itself may be a link)")
+
+
+def rel_below(root: Path, path: Path) -> PurePath | None:
+    """*path* relative to *root*, or None when it is not below it."""
+    try:
+        return PurePath(Path(path).relative_to(root))
+    except ValueError:
+        return None
+
+
+def _is_link(dfd: int, name: str) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _step(dfd: int, name: str, make: bool, mode: int | None, group: int | None) -> int:
+    """Open the folder *name* in the open folder *dfd* without following a
+    link (made with *mode*/*group* when missing and *make*)."""
+    made = False
+    try:
+        try:
+            return os.open(name, _DIR | os.O_NOFOLLOW, dir_fd=dfd)
+        except FileNotFoundError:
+            if not make:
+                raise
+        try:
+            os.mkdir(name, 0o700 if mode is not None else 0o777, dir_fd=dfd)
+            made = True
+        except FileExistsError:
+            pass  # made meanwhile by someone else: not ours to change
+        fd = os.open(name, _DIR | os.O_NOFOLLOW, dir_fd=dfd)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(dfd, name):
+            raise LinkFound(name) from None
+        raise
+    if made:
+        fsutil.set_owner_mode(fd, mode, group)
+    return fd
+
+
+class LinkFound(Exception):
+    pass
+
+
+def open_dir(root: Path, rel: PurePath, *, make: bool, mode: int | None = None, group: int | None = None) -> int:
+    """A descriptor of the folder *root*/*rel*, reached without following a
+    link below *root*; missing levels are made when *make*."""
+    fd = os.open(root, _DIR)
+    done = PurePath()
+    try:
+        for part in rel.parts:
+            done /= part
+            try:
+                nfd = _step(fd, part, make, mode, group)
+            except LinkFound:
+                raise link_error(root, done) from None
+            os.close(fd)
+            fd = nfd
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def check(root: Path, path: Path) -> None:
+    """Raise the link error when a level of *path* below *root* (the last
+    one included) is a symbolic link; missing levels end the check.  Before
+    ekte reads what it wrote there (is it there already?)."""
+    rel = rel_below(root, path)
+    if rel is None:
+        return
+    cur, done = Path(root), PurePath()
+    for part in rel.parts:
+        cur, done = cur / part, done / part
+        try:
+            st = os.lstat(cur)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        if stat.S_ISLNK(st.st_mode):
+            raise link_error(root, done)
+
+
+def _tempfile(dfd: int) -> tuple[int, str]:
+    prefix = fsutil.tmp_prefix()
+    for _ in range(100):
+        name = prefix + secrets.token_hex(4)
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+                           dir_fd=dfd), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name")
+
+
+@contextlib.contextmanager
+def writer(root: Path, path: Path, mode: int | None, dir_mode: int | None, group: int | None) -> Iterator[Any]:
+    """An atomic binary writer for *path* below *root*: its folders made or
+    opened without following links, the file written under a temporary
+    name in that folder, fsynced, given *mode*/*group*, renamed there."""
+    rel = rel_below(root, Path(path).parent)
+    assert rel is not None, "only below the export folder"
+    dfd = open_dir(root, rel, make=True, mode=dir_mode, group=group)
+    try:
+        fd, tmp = _tempfile(dfd)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                yield f
+                f.flush()
+                fsutil.set_owner_mode(f.fileno(), mode, group)
+                os.fsync(f.fileno())
+            os.replace(tmp, Path(path).name, src_dir_fd=dfd, dst_dir_fd=dfd)
+            os.fsync(dfd)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp, dir_fd=dfd)
+            raise
+    finally:
+        os.close(dfd)
