@@ -381,8 +381,7 @@ def _in_review(session: Any, row: Any, blank: Document) -> Document:
     try:
         doc, _adir = delivery.load_archived(session, row["sha256"])
     except (OSError, ValueError):
-        doc = blank
-        doc.archive_path = str(session.j.archive_dir(row))
+        doc, doc.archive_path = blank, str(session.j.archive_dir(row))
     doc.status, doc.error = Status.REVIEW, None
     return doc
 
