@@ -103,7 +103,7 @@ def tls_problem(e: BaseException, url: str) -> str | None:
                 "set connectors.cmis.ca_file to the CA certificate (PEM) that issued it")
     if e.reason == "WRONG_VERSION_NUMBER":
         return f"{where} does not speak TLS (an https:// URL to a plain-HTTP port?)"
-    return f"TLS with {where} failed: {e.reason or type(e).__name__}"
+    return None  # (a handshake cut short: cannot be reached, retried)
 
 
 class CmisConnector(Connector):
@@ -159,17 +159,19 @@ class CmisConnector(Connector):
         import httpx
 
         self.breaker.check()  # a DMS that failed N times in a row: not asked for a while (no retries)
-        bad = None
+        bad = down = None
         try:
             r = self.client.request(method, url, **kw)
         except httpx.TimeoutException:
-            raise self.breaker.failed("CMIS server did not answer in time") from None
+            down = "CMIS server did not answer in time"
         except httpx.TransportError as e:
             bad = tls_problem(e, self.config["url"])
-            if bad is None:
-                raise self.breaker.failed(f"CMIS server not reachable ({type(e).__name__})") from None
+            down = None if bad else f"CMIS server not reachable ({type(e).__name__})"
+        # raised out here: an SSL error (errno 1) as their context read as "permission denied" (fresh37 F7)
+        if down is not None:
+            raise self.breaker.failed(down)
         self.breaker.answered()
-        if bad is not None:  # raised here, without the SSL error as its context (an OSError: "permission denied")
+        if bad is not None:
             raise ExportError(bad)  # a set-up to fix, not an outage: not retried
         if r.status_code < 400:
             return r
