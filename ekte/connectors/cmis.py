@@ -96,8 +96,8 @@ def tls_problem(e: BaseException, url: str) -> str | None:
         e, seen = e.__cause__ or e.__context__, seen + 1  # type: ignore[assignment]
     if not isinstance(e, ssl.SSLError):
         return None
-    host = urlsplit(url)
-    where = f"{host.scheme}://{host.netloc}"
+    u = urlsplit(url)  # (without a user:password@ a URL might carry)
+    where = f"{u.scheme}://{u.netloc.rpartition('@')[2]}"
     if isinstance(e, ssl.SSLCertVerificationError):
         return (f"the certificate of {where} is not trusted: {e.verify_message or e.reason}; "
                 "set connectors.cmis.ca_file to the CA certificate (PEM) that issued it")
