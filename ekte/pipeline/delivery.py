@@ -232,6 +232,7 @@ def settle(session: Any, doc: Document, *, release: bool = False) -> bool:
     for cname, why in owed.items():  # a connector not asked this time (-c named others) is still owed the document
         if cname not in asked:
             failed[cname] = f"not delivered yet (`ekte export` without -c asks it again; last failure: {why})"
+    doc.extra["export_failed"] = failed  # (the daemon's status names these connectors)
     error = "; ".join(f"{k}: {v}" for k, v in failed.items()) or None
     state = session.j.record_outcome(doc.sha256, doc.id, pending["exports"], pending["events"],
                                      connectors=sorted(asked | set(failed)), error=error,
