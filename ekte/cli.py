@@ -176,7 +176,7 @@ def export_cmd(
                          ensure_ascii=False, indent=2))
     else:
         render.export_table(result)
-    if not force and any("already-exported" in d.extra.get("export_results", {}).values() for d in result.documents):
+    if not force and any(d.extra.get("journal_known") for d in result.documents):  # (not when the connector said so)
         err.print("note: already-exported: the journal records an export by that connector, which was not asked "
                   "again; to export to a second system (another path or URL), add --force", highlight=False,
                   soft_wrap=True)

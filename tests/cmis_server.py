@@ -31,6 +31,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import ssl
 import threading
 import time
 from email.parser import BytesParser
@@ -92,6 +93,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _fault(self, action: str) -> bool:
         repo = self.server.repo
+        self.blank = False
         with repo.lock:
             for f in repo.faults:
                 if f.get("action") in (action, "*") and f.get("times", 1) > 0:
@@ -102,6 +104,11 @@ class Handler(BaseHTTPRequestHandler):
         if f.get("delay"):
             time.sleep(f["delay"])
             return False
+        if f.get("body") is not None:  # a gateway's answer instead of the server's (a login page, "201 {}")
+            self._send(f.get("status", 200), f["body"], f.get("ctype", "application/json;charset=UTF-8"))
+            repo.log.append((self.command, action, f.get("status", 200)))
+            return True
+        self.blank = bool(f.get("blank"))  # done, but answered with an empty object
         if f.get("status"):
             exc = f.get("exception", "runtime")
             self._send(f["status"], {"exception": exc, "message": "injected fault"})
@@ -124,7 +131,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def repo_info(self) -> dict:
         r = self.server.repo
-        url = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}{self.server.base_path}/{r.id}"
+        url = f"{self.server.scheme}://{self.server.server_address[0]}:{self.server.server_address[1]}{self.server.base_path}/{r.id}"
         caps = {"capabilityContentStreamUpdatability": "anytime", "capabilityPWCSearchable": False,
                 "capabilityQuery": "metadataonly", "capabilityRenditions": "none", "capabilityACL": "discover",
                 "capabilityGetFolderTree": False, "capabilityGetDescendants": False,
@@ -300,6 +307,8 @@ class Handler(BaseHTTPRequestHandler):
                         threading.Thread(target=self.server.die, daemon=True).start()
                         return
                 repo.log.append(("POST", action, 201))
+                if getattr(self, "blank", False):
+                    return self._send(201, {})
                 return self._send(201, repo.to_json(oid, succinct=_true(one.get("succinct"))))
             raise CmisError("notSupported", f"action {action} is not supported by this test server")
         except CmisError as e:
@@ -311,8 +320,13 @@ class CmisServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, repo: Repo, port: int = 0, base_path: str = "/cmis/browser"):
+    def __init__(self, repo: Repo, port: int = 0, base_path: str = "/cmis/browser", tls: tuple | None = None):
         super().__init__(("127.0.0.1", port), Handler)
+        self.scheme = "http"
+        if tls is not None:  # (certificate file, key file): HTTPS
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(*tls)
+            self.socket, self.scheme = ctx.wrap_socket(self.socket, server_side=True), "https"
         self.repo = repo
         self.base_path = base_path
         self.die_after: int | None = None
@@ -325,7 +339,7 @@ class CmisServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}{self.base_path}"
+        return f"{self.scheme}://127.0.0.1:{self.server_address[1]}{self.base_path}"
 
     def __enter__(self) -> "CmisServer":
         self.thread.start()

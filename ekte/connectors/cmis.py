@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ekte import __version__
 from ekte.connectors.base import Connector, ExportError, ExportResult
@@ -62,6 +62,50 @@ def cmis_literal(value: str, like: bool = False) -> str:
     return f"'{v}'"
 
 
+def _json(r: httpx.Response) -> Any:
+    """The answer's JSON; an ExportError saying what came instead (a login page of a proxy in front)."""
+    try:
+        return r.json()
+    except ValueError:
+        ctype = r.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+        what = "an HTML page" if "html" in ctype else "something that is not JSON"
+        raise ExportError(f"the CMIS URL answered with {what} ({ctype}), not the Browser Binding's JSON — check "
+                          "connectors.cmis.url, or a login page of a proxy in front of the DMS") from None
+
+
+def tls_context(config: dict[str, Any]) -> Any:
+    """What the HTTP client verifies the server's certificate with: the system's CAs, or *ca_file*'s
+    (a county's own CA); no check at all with ``verify_tls = false``."""
+    import ssl
+
+    if not config["verify_tls"]:
+        return False
+    try:
+        return ssl.create_default_context(cafile=str(config["ca_file"]) or None)
+    except (OSError, ssl.SSLError) as e:
+        raise ConfigError(f"connectors.cmis.ca_file: cannot read {config['ca_file']} as PEM CA certificates "
+                          f"({type(e).__name__})") from None
+
+
+def tls_problem(e: BaseException, url: str) -> str | None:
+    """A TLS failure behind *e*, in words (None: it is something else)."""
+    import ssl
+
+    seen = 0
+    while e is not None and seen < 6 and not isinstance(e, ssl.SSLError):
+        e, seen = e.__cause__ or e.__context__, seen + 1  # type: ignore[assignment]
+    if not isinstance(e, ssl.SSLError):
+        return None
+    u = urlsplit(url)  # (without a user:password@ a URL might carry)
+    where = f"{u.scheme}://{u.netloc.rpartition('@')[2]}"
+    if isinstance(e, ssl.SSLCertVerificationError):
+        return (f"the certificate of {where} is not trusted: {e.verify_message or e.reason}; "
+                "set connectors.cmis.ca_file to the CA certificate (PEM) that issued it")
+    if e.reason == "WRONG_VERSION_NUMBER":
+        return f"{where} does not speak TLS (an https:// URL to a plain-HTTP port?)"
+    return None  # (a handshake cut short: cannot be reached, retried)
+
+
 class CmisConnector(Connector):
     name = "cmis"
     settings: dict[str, Any] = {
@@ -79,7 +123,8 @@ class CmisConnector(Connector):
         "properties": {},  # CMIS property → record key; default DEFAULT_PROPERTIES
         "description": "betreff",
         "timeout": 30.0,
-        "verify_tls": True,
+        "ca_file": "",  # CA certificates (PEM) to trust instead of the system's: a county's own CA
+        "verify_tls": True,  # false: no certificate check at all (a test set-up only)
         "breaker_failures": 3,  # connection failures in a row (ekte.connectors.breaker) …
         "breaker_cooldown": 300.0,  # … after which no request is made for this many seconds
     }
@@ -88,6 +133,10 @@ class CmisConnector(Connector):
         super().__init__(config, workdir, profile)
         if not self.config["url"]:
             raise ConfigError("connectors.cmis.url: the repository's Browser Binding URL is needed")
+        scheme = urlsplit(str(self.config["url"])).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise ConfigError(f"connectors.cmis.url: an http:// or https:// URL of the Browser Binding is needed, "
+                              f"not {scheme + '://' if scheme else 'a URL without a scheme'}")
         self.props = dict(self.config["properties"] or DEFAULT_PROPERTIES)
         for p, k in self.props.items():
             if k not in RECORD_KEYS:
@@ -99,7 +148,7 @@ class CmisConnector(Connector):
         import httpx  # here, not at the top: every session lists the connectors, few use CMIS
 
         self.client = httpx.Client(auth=auth, timeout=float(self.config["timeout"]),
-                                   verify=bool(self.config["verify_tls"]), follow_redirects=False,
+                                   verify=tls_context(self.config), follow_redirects=False,
                                    headers={"User-Agent": f"ekte/{__version__}"})
         self.info: dict[str, Any] | None = None
         self.folders: dict[str, str] = {}
@@ -110,19 +159,26 @@ class CmisConnector(Connector):
         import httpx
 
         self.breaker.check()  # a DMS that failed N times in a row: not asked for a while (no retries)
+        bad = down = None
         try:
             r = self.client.request(method, url, **kw)
         except httpx.TimeoutException:
-            raise self.breaker.failed("CMIS server did not answer in time") from None
+            down = "CMIS server did not answer in time"
         except httpx.TransportError as e:
-            raise self.breaker.failed(f"CMIS server not reachable ({type(e).__name__})") from None
+            bad = tls_problem(e, self.config["url"])
+            down = None if bad else f"CMIS server not reachable ({type(e).__name__})"
+        # raised out here: an SSL error (errno 1) as their context read as "permission denied" (fresh37 F7)
+        if down is not None:
+            raise self.breaker.failed(down)
         self.breaker.answered()
+        if bad is not None:
+            raise ExportError(bad)  # a set-up to fix, not an outage: not retried
         if r.status_code < 400:
             return r
         exc = ""
         try:
             exc = r.json().get("exception", "")
-        except ValueError:
+        except (ValueError, AttributeError):
             pass
         if r.status_code == 401:
             raise ExportError("CMIS authentication failed (401): check username and password_env/password_file")
@@ -136,26 +192,42 @@ class CmisConnector(Connector):
 
     def _repo(self) -> dict[str, Any]:
         if self.info is None:
-            infos = self._call("GET", self.config["url"]).json()
+            try:
+                infos = _json(self._call("GET", self.config["url"]))
+            except ExportError as e:
+                if getattr(e, "status", None) == 404:
+                    raise ExportError("CMIS: nothing at connectors.cmis.url (404): check the Browser Binding URL "
+                                      "(…/cmis/versions/1.1/browser)") from None
+                raise
+            if not isinstance(infos, dict):
+                raise ExportError("CMIS: connectors.cmis.url did not answer with the Browser Binding's repositories")
             rid = self.config["repository"] or next(iter(infos), None)
             if not rid or rid not in infos:
                 raise ExportError(f"CMIS repository '{rid}' not found at the service URL")
             info = infos[rid]
-            t = self._call("GET", info["repositoryUrl"], params={"cmisselector": "typeDefinition",
-                                                                  "typeId": self.config["secondary_type"]}) \
-                if self.config["secondary_type"] else None
+            t = self._type(info, self.config["secondary_type"]) if self.config["secondary_type"] else None
             if t is not None:
-                defs = t.json().get("propertyDefinitions", {})
+                defs = t.get("propertyDefinitions", {})
                 missing = [p for p in self.props if p not in defs]
                 if missing:
                     raise ExportError(f"secondary type {self.config['secondary_type']} lacks {', '.join(missing)}")
             self.info = info
         return self.info
 
+    def _type(self, info: dict[str, Any], type_id: str) -> dict[str, Any]:
+        try:
+            return _json(self._call("GET", info["repositoryUrl"], params={"cmisselector": "typeDefinition",
+                                                                          "typeId": type_id}))
+        except ExportError as e:
+            if getattr(e, "status", None) == 404:
+                raise ExportError(f"CMIS: the repository has no type {type_id} (connectors.cmis.secondary_type; "
+                                  "create it in the DMS or name the one it has)") from None
+            raise
+
     def _object_by_path(self, path: str) -> dict[str, Any] | None:
         url = self._repo()["rootFolderUrl"] + quote(path)
         try:
-            return self._call("GET", url, params={"cmisselector": "object", "succinct": "true"}).json()
+            return _json(self._call("GET", url, params={"cmisselector": "object", "succinct": "true"}))
         except ExportError as e:
             if getattr(e, "status", None) == 404:
                 return None
@@ -181,10 +253,9 @@ class CmisConnector(Connector):
                 data[f"propertyValue[{i}]"] = str(val)
         url = self._repo()["rootFolderUrl"]
         if content is None:
-            return self._call("POST", url, data=data).json()
+            return _json(self._call("POST", url, data=data))
         with open(content, "rb") as fh:
-            return self._call("POST", url, data=data,
-                              files={"content": (filename, fh, "application/pdf")}).json()
+            return _json(self._call("POST", url, data=data, files={"content": (filename, fh, "application/pdf")}))
 
     def _ensure_folder(self, path: str) -> str:
         if path in self.folders:
@@ -217,8 +288,8 @@ class CmisConnector(Connector):
         CMIS-QL condition (values quoted with :func:`cmis_literal`)."""
         st = self.config["secondary_type"] or self.config["object_type"]
         q = f"SELECT cmis:objectId, cmis:name FROM {st} WHERE {where}"
-        res = self._call("POST", self._repo()["repositoryUrl"],
-                         data={"cmisaction": "query", "statement": q, "succinct": "true"}).json()
+        res = _json(self._call("POST", self._repo()["repositoryUrl"],
+                               data={"cmisaction": "query", "statement": q, "succinct": "true"}))
         return res.get("results") or []
 
     def find(self, sha: str) -> dict[str, Any] | None:
@@ -254,7 +325,11 @@ class CmisConnector(Connector):
                 if getattr(e, "exception", "") in ("nameConstraintViolation", "contentAlreadyExists"):
                     continue
                 raise
-            return ExportResult(f"cmis:{self._prop(obj, 'cmis:objectId')} {folder}/{name}")
+            oid = self._prop(obj, "cmis:objectId") if isinstance(obj, dict) else None
+            if not oid:  # (a gateway's "201 {}"): not "exported" — asked again, the hash query finds it if it is there
+                raise ExportError("CMIS createDocument answered without the new object (no cmis:objectId); "
+                                  "the document is not recorded as exported", transient=True)
+            return ExportResult(f"cmis:{oid} {folder}/{name}")
         raise ExportError("CMIS: no free document name after 49 attempts")
 
     def close(self) -> None:

@@ -251,6 +251,19 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         return [(r["connector"], r["location"]) for r in
                 self.db.execute("SELECT connector, location FROM exports WHERE doc_id=? ORDER BY rowid", (doc_id,))]
 
+    def owed(self, doc_id: str) -> dict[str, str]:
+        """Per connector that failed for the document and has not delivered it since (no export recorded),
+        its last failure: what a plain ``ekte export`` or the daemon asks again (the document stays
+        ``export_failed`` until each has it)."""
+        have = {c for c, _ in self.export_places(doc_id)}
+        out: dict[str, str] = {}
+        for r in self.db.execute("SELECT detail FROM events WHERE doc_id=? AND stage='export' AND event='export-failed'"
+                                 " ORDER BY seq", (doc_id,)):
+            cname, _, why = str(r[0] or "").partition(": ")
+            if cname and cname not in have:
+                out[cname] = why
+        return out
+
     # -- documents: writing
     def set_state(self, sha256: str, state: str, *, guard: bool = True,
                   event: tuple[str, str, str] | list[tuple[str, str, str]] | None = None,

@@ -56,7 +56,7 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
     j = session.j
     have = j.exports_of(doc.id)
     doc.extra["export_failed"] = {}
-    for c in session.connectors:
+    for c in session.connectors_for(j.owed(doc.id)):  # (and, without -c, those that failed for it before)
         down = session.connectors_down.get(c.name)
         if down is not None and not (c.name in have and not force):
             _export_failed(session, doc, c.name, down.message)  # its folder is full / not writable: not asked again
@@ -64,6 +64,7 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
         if c.name in have and not force:
             doc.exports[c.name] = have[c.name]
             doc.extra.setdefault("export_results", {})[c.name] = "already-exported"
+            doc.extra.setdefault("journal_known", []).append(c.name)  # not asked: the journal answered
             _pending(doc, events=[("export", "already-exported", c.name)])
             continue
         if (damage := damaged(session, doc, adir)) is not None:
@@ -115,6 +116,7 @@ def _join_group(session: Any, c: Connector, key: str, doc: Document) -> None:
     if gid is not None and doc.sha256 not in session.waiting and j.archived_elsewhere(doc.sha256):
         session.adopted[doc.sha256] = doc  # another run's: whose report it is is decided at the end (disown)
     session.waiting[doc.sha256] = doc
+    _awaits(doc, c.name, True)  # its result is this run's to report when the group goes (also when --force re-exports)
     if gid is None:
         grp = (doc.extra.get("provenance") or {}).get("group") or {}
         size = int(grp["size"]) if grp.get("size") else None
@@ -181,6 +183,12 @@ def _deliver(session: Any, c: Connector, docs: list[Document], call: Callable[[]
         return False
 
 
+def _awaits(doc: Document, cname: str, waits: bool) -> None:
+    """Whether *doc* waits in this run for *cname*'s group (then it stays in ``session.waiting``)."""
+    names = [n for n in doc.extra.get("awaits", []) if n != cname]
+    doc.extra["awaits"] = names + [cname] if waits else names
+
+
 def _pending(doc: Document, exports: list[tuple[str, str]] = (), events: list[tuple[str, str, str]] = ()) -> None:
     """What :func:`settle` records (in one transaction)."""
     p = doc.extra.setdefault("pending", {"exports": [], "events": []})
@@ -193,6 +201,7 @@ def _exported(session: Any, doc: Document, cname: str, r: ExportResult) -> None:
     location = _known_place(session, doc.id, cname, r.location) if r.already else r.location
     doc.exports[cname] = location
     doc.extra.setdefault("export_results", {})[cname] = what
+    _awaits(doc, cname, False)
     _pending(doc, [(cname, location)], [("export", what, f"{cname} {r.note}".strip())])
 
 
@@ -209,6 +218,7 @@ def _known_place(session: Any, doc_id: str, cname: str, location: str) -> str:
 def _export_failed(session: Any, doc: Document, cname: str, message: str) -> None:
     doc.extra.setdefault("export_failed", {})[cname] = message
     doc.extra.setdefault("export_results", {})[cname] = "failed"
+    _awaits(doc, cname, False)
     _pending(doc, events=[("export", "export-failed", f"{cname}: {message}")])
     log.warning("doc %s: export to %s failed: %s", doc.id, cname, message)
 
@@ -217,18 +227,23 @@ def settle(session: Any, doc: Document, *, release: bool = False) -> bool:
     """Record the document's exports, events and state (exported, or
     archived: with ``export_failed``, or waiting for its group) in one
     transaction, and set its status.  True when exported."""
-    failed = doc.extra.get("export_failed") or {}
-    error = "; ".join(f"{k}: {v}" for k, v in failed.items()) or None
     pending = doc.extra.pop("pending", None) or {"exports": [], "events": []}
+    failed, owed = dict(doc.extra.get("export_failed") or {}), session.j.owed(doc.id)
+    asked = {c.name for c in session.connectors_for(owed)} | {c for c, _ in pending["exports"]} | set(failed)
+    for cname, why in owed.items():  # a connector not asked this time (-c named others) is still owed the document
+        if cname not in asked:
+            failed[cname] = f"not delivered yet (`ekte export` without -c asks it again; last failure: {why})"
+    doc.extra["export_failed"] = failed  # (the daemon's status names these connectors)
+    error = "; ".join(f"{k}: {v}" for k, v in failed.items()) or None
     state = session.j.record_outcome(doc.sha256, doc.id, pending["exports"], pending["events"],
-                                     connectors=[c.name for c in session.connectors], error=error,
+                                     connectors=sorted(asked | set(failed)), error=error,
                                      release=doc.sha256 if release else None,
                                      damaged=any((doc.extra.get("integrity") or {}).values()))
     if error:
         doc.status, doc.error = Status.EXPORT_FAILED, ErrorInfo("export_failed", error, "export")
         return False
     doc.status, doc.error = Status.ARCHIVED, None
-    if state == EXPORTED:
+    if state == EXPORTED and not doc.extra.get("awaits"):  # (exported before, re-exported in a group: --force)
         session.waiting.pop(doc.sha256, None)
         log.info("doc %s archived and exported (%s)", doc.id, doc.doctype)
         return True
@@ -288,7 +303,7 @@ def disown(session: Any) -> None:
 def flush_groups(session: Any) -> None:
     """Export every group this process may flush: its own (the end of a
     run, an idle daemon) and those left by processes that died."""
-    by_name = {c.name: c for c in session.connectors}
+    by_name = {c.name: c for c in session.all_connectors()}
     for gid in session.j.flushable_groups(list(by_name)):
         if gid in session.failed_groups:
             continue

@@ -58,8 +58,9 @@ def entry(doc: Document) -> dict[str, Any]:
     """One document of the ``--json`` output: ``source`` is the input this
     run read (``first_source``: where the same content first arrived, when
     the journal keeps that as its provenance); ``done_before``: finished by
-    an earlier run (its journal state, run and time)."""
-    out = doc.result_dict()
+    an earlier run (its journal state, run and time); ``export_results``: per connector asked for it in this run,
+    exported / already-exported / failed (as ``ekte export --json``)."""
+    out = {**doc.result_dict(), "export_results": dict(doc.extra.get("export_results") or {})}
     if input_of(doc) != doc.source:
         out["source"], out["first_source"] = input_of(doc), doc.source
     if doc.extra.get("done_before"):

@@ -356,15 +356,13 @@ def _export_one(session: Any, row: Any, force: bool, wait: float) -> Document | 
     if row["doctype"]:  # the journal's type (a document waiting for review keeps it: its summary line names it)
         blank.classification = Classification(row["doctype"], row["confidence"] or 0.0)
     if row["state"] == REVIEW:
-        blank.status, blank.archive_path = Status.REVIEW, str(j.archive_dir(row))
-        return blank
+        return _in_review(session, row, blank)
     if j.wait_claim(doc_key(row["sha256"]), wait) is not None:
         return None if not wait else _busy(blank)
     try:
         row = j.get(row["sha256"])
         if row["state"] == REVIEW:
-            blank.status = Status.REVIEW
-            return blank
+            return _in_review(session, row, blank)
         try:
             doc, adir = delivery.load_archived(session, row["sha256"])
         except (OSError, ValueError):
@@ -376,6 +374,16 @@ def _export_one(session: Any, row: Any, force: bool, wait: float) -> Document | 
         return doc
     finally:
         j.release(doc_key(row["sha256"]))
+
+
+def _in_review(session: Any, row: Any, blank: Document) -> Document:
+    """A document waiting for review (not exported) as ingest reports it: from its metadata.json, else *blank*."""
+    try:
+        doc, _adir = delivery.load_archived(session, row["sha256"])
+    except (OSError, ValueError):
+        doc, doc.archive_path = blank, str(session.j.archive_dir(row))
+    doc.status, doc.error = Status.REVIEW, None
+    return doc
 
 
 def _busy(doc: Document) -> Document:

@@ -75,6 +75,9 @@ class Session:
             if hasattr(src, "configure"):
                 src.configure(profile, self.workdir)
         self.connectors = self._connectors(connectors)
+        #: connectors named by the caller (-c): then only those are asked, else also those a document is owed
+        self.chosen = bool(connectors)
+        self._owed_connectors: dict[str, Any] = {}
         self.journal: Journal | None = None
         self.batch: Any = None  # the coordinator's batch of export folders published together (ekte.fsbatch)
         self.scratch: Path | None = None
@@ -99,6 +102,28 @@ class Session:
                 raise ConfigError(f"unknown connector '{n}' (available: {', '.join(sorted(available))})")
             out.append(available[n](dict(self.profile.connectors.get(n, {})), self.workdir, self.profile))
         return out
+
+    def connectors_for(self, owed: dict[str, str]) -> list[Any]:
+        """The session's connectors, and (unless the caller chose them) those of *owed* (connector → its last
+        failure, :meth:`ekte.journal.Journal.owed`) the session has not: a failed delivery is asked again.
+        One that is no longer available is left owed (its name is not in the list)."""
+        have = {c.name for c in self.connectors}
+        more = [] if self.chosen else [n for n in owed if n not in have]
+        new = [n for n in more if n not in self._owed_connectors]
+        available = registered_connectors(self.pm) if new else {}
+        for n in new:
+            self._owed_connectors[n] = None  # (one not available any more stays owed)
+            if n in available:
+                try:
+                    self._owed_connectors[n] = available[n](dict(self.profile.connectors.get(n, {})), self.workdir,
+                                                            self.profile)
+                except ConfigError as e:  # its set-up is wrong (now): it stays owed, the documents say so
+                    log.warning("connector %s is owed documents but cannot be set up: %s", n, e)
+        return self.connectors + [c for n in more if (c := self._owed_connectors.get(n)) is not None]
+
+    def all_connectors(self) -> list[Any]:
+        """The session's connectors and the owed ones it made (groups of either are flushed at the end)."""
+        return self.connectors + [c for c in self._owed_connectors.values() if c is not None]
 
     # -- opening and closing
     def open(self, command: str | None = None) -> "Session":
@@ -203,7 +228,7 @@ class Session:
                     shutil.rmtree(d, ignore_errors=True)
 
     def close(self) -> None:
-        for c in self.connectors:
+        for c in self.all_connectors():
             try:
                 c.close()
             except Exception as e:  # noqa: BLE001 - closing one connector must not keep the others open

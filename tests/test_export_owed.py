@@ -1,0 +1,117 @@
+"""`ekte export` and what it reports (fresh37 F3, F5, F6, F14, F18): a
+connector that failed for a document stays owed it until it delivered —
+a plain `ekte export` and the watch daemon's retry ask it again; results per
+document whatever `group_by` and `--force`; the "journal answered" note only
+when it did; a document in review as ingest shows it."""
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+from helpers import ROOT, ingest_json, run_ekte
+
+PDF = ROOT / "samples" / "inbox" / "tierhaltung-006-pdf.pdf"
+
+
+def _state(wd: Path) -> tuple[str, str | None]:
+    db = sqlite3.connect(wd / "journal.sqlite")
+    try:
+        return db.execute("SELECT state, error_message FROM documents").fetchone()
+    finally:
+        db.close()
+
+
+def _export(wd: Path, *args: str) -> tuple[int, dict, str]:
+    p = run_ekte("export", "--all", "-w", wd, *args, "--json")
+    return p.returncode, json.loads(p.stdout)["documents"][0], p.stderr
+
+
+def test_a_connector_that_failed_stays_owed_until_it_delivered(tmp_path):
+    """F14: ingest to komxwork + xdomea, xdomea fails.  `ekte export -c komxwork` keeps the document
+    export_failed naming xdomea; a plain `ekte export` asks xdomea again (not only the profile's connector)
+    and keeps export_failed while it fails; the daemon's retry (Pipeline.retry_exports) delivers it."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(PDF, tmp_path / "in")
+    wd, blocker, hot, xd = tmp_path / "wd", tmp_path / "blocker", tmp_path / "hot", tmp_path / "xd"
+    blocker.write_text("a file where the folder should be")
+    bad = ["-o", f"connectors.xdomea.path={blocker}/x"]
+    out = ingest_json(tmp_path / "in", "-w", wd, "-c", "komxwork", "-c", "xdomea", "-o",
+                      f"connectors.komxwork.path={hot}", *bad, check=1)["documents"][0]
+    assert out["status"] == "export_failed" and out["export_results"] == {"komxwork": "exported", "xdomea": "failed"}
+    rc, doc, _ = _export(wd, *bad)  # no -c: the profile's folder, and xdomea again (still failing)
+    assert rc == 1 and doc["status"] == "export_failed", doc
+    assert doc["export_results"] == {"folder": "exported", "xdomea": "failed"}
+    assert _state(wd)[0] == "archived"
+    rc, doc, _ = _export(wd, "-c", "komxwork", "-o", f"connectors.komxwork.path={hot}")
+    assert rc == 1 and doc["status"] == "export_failed" and doc["export_results"] == {"komxwork": "already-exported"}
+    assert doc["error"]["message"].startswith("xdomea: not delivered yet"), doc["error"]
+    state, why = _state(wd)
+    assert state == "archived" and why.startswith("xdomea: not delivered yet")
+    assert not xd.exists()
+    # the watch daemon's rescan: every archived (not exported) document, with the profile's connectors
+    from ekte.api import Pipeline
+    from ekte.profile import load_profile
+
+    with Pipeline(load_profile(None, [f"connectors.xdomea.path={xd}"]), wd, archives=False, create=False) as p:
+        (d,) = p.retry_exports()
+    assert d.extra["export_results"]["xdomea"] == "exported" and d.status.value == "archived"
+    assert _state(wd) == ("exported", None) and len(list(xd.glob("*.zip"))) == 1
+
+
+def _letters(folder: Path) -> None:
+    from fpdf import FPDF
+
+    folder.mkdir()
+    az = "BSP-63.20-2026/00042"
+    for name, lines in (("a.pdf", ["Bauantrag", "Antrag auf Baugenehmigung", f"Aktenzeichen: {az}", "Carport"]),
+                        ("b.pdf", ["Nachreichung von Bauvorlagen zum Bauantrag", f"Aktenzeichen: {az}", "Lageplan"])):
+        pdf = FPDF()
+        pdf.add_page()
+        pdf.set_font("helvetica", size=12)
+        for ln in lines:
+            pdf.cell(0, 8, ln, new_x="LMARGIN", new_y="NEXT")
+        pdf.output(str(folder / name))
+
+
+def test_forced_grouped_export_reports_each_document_and_counts_failures(tmp_path):
+    """F5: `export --all --force` with group_by = aktenzeichen: per document its result and place, and a
+    failure is counted as one (it said "exported or already there, 0 failed" with empty results); F3: the
+    "journal answered" note only when the journal did, not when the connector said already-exported."""
+    _letters(tmp_path / "in")
+    wd = tmp_path / "wd"
+    ingest_json(tmp_path / "in", "-w", wd, "-c", "folder", "-o", "classify.threshold=0", check=0)
+    grp = ["-c", "xdomea", "-o", "connectors.xdomea.group_by=aktenzeichen"]
+    p = run_ekte("export", "--all", "-w", wd, *grp, "-o", f"connectors.xdomea.path={tmp_path}/x1", "--json")
+    assert {d["export_results"]["xdomea"] for d in json.loads(p.stdout)["documents"]} == {"exported"}
+    x2 = ["-o", f"connectors.xdomea.path={tmp_path}/x2"]
+    for want in ("exported", "already-exported"):  # a second folder; then that folder's ledger answers
+        p = run_ekte("export", "--all", "--force", "-w", wd, *grp, *x2, "--json")
+        docs = json.loads(p.stdout)["documents"]
+        assert p.returncode == 0 and [d["export_results"] for d in docs] == [{"xdomea": want}] * 2
+        (zipped,) = (tmp_path / "x2").glob("*.zip")
+        assert {d["exports"]["xdomea"] for d in docs} == {str(zipped)}
+        assert "note: already-exported" not in p.stderr  # the connector was asked
+    p = run_ekte("export", "--all", "-w", wd, *grp, "-o", f"connectors.xdomea.path={tmp_path}/x2")
+    assert "note: already-exported: the journal records" in p.stderr  # not asked: the journal answered
+    (tmp_path / "blocker").write_text("not a folder")
+    p = run_ekte("export", "--all", "--force", "-w", wd, *grp, "-o", f"connectors.xdomea.path={tmp_path}/blocker/x",
+                 "-o", "connectors.xdomea.group_by=submission", "--json")
+    out = json.loads(p.stdout)
+    assert p.returncode == 1 and out["summary"]["by_status"].get("export_failed") == 2, out["summary"]
+    assert [d["export_results"] for d in out["documents"]] == [{"xdomea": "failed"}] * 2
+    p = run_ekte("export", "--all", "--force", "-w", wd, *grp, "-o", f"connectors.xdomea.path={tmp_path}/blocker/x")
+    assert "2 failed" in p.stdout and "0 exported or already there" in p.stdout, p.stdout
+
+
+def test_a_document_in_review_shows_its_fields_and_pages(tmp_path):
+    """F6 (and F18: ingest --json carries export_results too): export --json reports a document waiting for
+    review with the fields and pages ingest --json gave it, not {} and 0."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(PDF, tmp_path / "in")
+    wd = tmp_path / "wd"
+    ing = ingest_json(tmp_path / "in", "-w", wd, "-o", "classify.threshold=0.999", check=1)["documents"][0]
+    assert ing["status"] == "review" and ing["fields"] and ing["pages"] >= 1 and ing["export_results"] == {}
+    rc, doc, _ = _export(wd)
+    assert doc["status"] == "review" and doc["export_results"] == {}
+    assert (doc["fields"], doc["pages"], doc["doctype"]) == (ing["fields"], ing["pages"], ing["doctype"])
