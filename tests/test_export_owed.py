@@ -35,6 +35,7 @@ def test_a_connector_that_failed_stays_owed_until_it_delivered(tmp_path):
     shutil.copy(PDF, tmp_path / "in")
     wd, blocker, hot, xd = tmp_path / "wd", tmp_path / "blocker", tmp_path / "hot", tmp_path / "xd"
     blocker.write_text("a file where the folder should be")
+    hot.mkdir(), xd.mkdir()  # configured export folders exist (an admin makes them; ekte makes none)
     bad = ["-o", f"connectors.xdomea.path={blocker}/x"]
     out = ingest_json(tmp_path / "in", "-w", wd, "-c", "komxwork", "-c", "xdomea", "-o",
                       f"connectors.komxwork.path={hot}", *bad, check=1)["documents"][0]
@@ -48,7 +49,7 @@ def test_a_connector_that_failed_stays_owed_until_it_delivered(tmp_path):
     assert doc["error"]["message"].startswith("xdomea: not delivered yet"), doc["error"]
     state, why = _state(wd)
     assert state == "archived" and why.startswith("xdomea: not delivered yet")
-    assert not xd.exists()
+    assert not list(xd.iterdir())
     # the watch daemon's rescan: every archived (not exported) document, with the profile's connectors
     from ekte.api import Pipeline
     from ekte.profile import load_profile
@@ -82,6 +83,7 @@ def test_forced_grouped_export_reports_each_document_and_counts_failures(tmp_pat
     wd = tmp_path / "wd"
     ingest_json(tmp_path / "in", "-w", wd, "-c", "folder", "-o", "classify.threshold=0", check=0)
     grp = ["-c", "xdomea", "-o", "connectors.xdomea.group_by=aktenzeichen"]
+    (tmp_path / "x1").mkdir(), (tmp_path / "x2").mkdir()
     p = run_ekte("export", "--all", "-w", wd, *grp, "-o", f"connectors.xdomea.path={tmp_path}/x1", "--json")
     assert {d["export_results"]["xdomea"] for d in json.loads(p.stdout)["documents"]} == {"exported"}
     x2 = ["-o", f"connectors.xdomea.path={tmp_path}/x2"]
