@@ -728,6 +728,7 @@ def test_xaip_packs_only_what_was_archived(scanned_export, tmp_path, damage):
     shutil.copytree(wd0, wd)
     adir = wd / Path(docs[SCAN]["archive"]).relative_to(wd0)
     meta = json.loads((adir / "metadata.json").read_text())
+    (tmp_path / "x").mkdir()  # a configured export folder exists (ekte makes none)
     args = ["-w", wd, "-c", "xaip", "-o", f"connectors.xaip.path={tmp_path / 'x'}", "--json"]
     p = run_ekte("export", docs[SCAN]["id"], "--force", *args, check=0)  # untouched: packed, byte for byte
     (d,) = json.loads(p.stdout)["documents"]
