@@ -12,6 +12,7 @@ from lxml import etree
 
 import mail_files as mf
 from helpers import NO_FIELD_REVIEW, ingest_json, run_ekte
+from test_connectors import _letter
 from xdomea_rules import XSD_DIR, check_folder
 
 NS4 = "urn:xoev-de:xdomea:schema:4.0.0"
@@ -30,17 +31,6 @@ def q(*names: str) -> str:
 def _message(container: Path) -> etree._Element:
     with zipfile.ZipFile(container) as z:
         return etree.fromstring(z.read(next(n for n in z.namelist() if n.endswith(".xml"))))
-
-
-def _letter(path: Path, lines: list[str]) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    for ln in lines:
-        pdf.cell(0, 8, ln, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
 
 
 def test_a_control_character_in_the_file_name_is_written_out_not_refused(tmp_path):
