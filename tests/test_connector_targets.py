@@ -67,6 +67,20 @@ def test_a_missing_export_folder_is_not_made_and_the_export_is_retried_later(arc
     assert any(share.iterdir())
 
 
+def test_a_folder_inside_the_working_directory_is_made_a_link_there_to_a_share_is_not(archived, tmp_path):
+    """A relative path (the stadt profile's "dms-eingang") is ekte's own place: made. The same name as a link
+    to a share that is not mounted is a share's folder: not made, a transient failure as above."""
+    wd, docs = _wd(archived, tmp_path)
+    p, out = _export(wd, "komxwork", Path("dms-eingang"), docs[0]["id"], "--force", check=0)
+    assert out[0]["export_results"]["komxwork"] == "exported" and any((wd / "dms-eingang").glob("*.pdf"))
+    mnt = tmp_path / "mnt"  # an empty mount point
+    mnt.mkdir()
+    (wd / "to-share").symlink_to(mnt / "eingang")
+    p, out = _export(wd, "komxwork", Path("to-share"), docs[0]["id"], "--force")
+    assert p.returncode == 1 and "does not exist (share not mounted?)" in out[0]["error"]["message"]
+    assert not (mnt / "eingang").exists()
+
+
 def test_komxwork_meta_folder_link_is_not_followed(archived, tmp_path):
     wd, docs = _wd(archived, tmp_path)
     victim, hot = tmp_path / "victim", tmp_path / "hot"

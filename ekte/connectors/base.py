@@ -51,6 +51,20 @@ class ExportError(Exception):
         self.transient = transient
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether *path* is ekte's own place: *folder* or below it by its
+    name (".." taken out) with no symbolic link on the way — a link there
+    leads to a share, whose folder is never made."""
+    p, f = Path(os.path.abspath(path)), Path(os.path.abspath(folder))
+    if p != f and f not in p.parents:
+        return False
+    while p != f:
+        if p.is_symlink():
+            return False
+        p = p.parent
+    return True
+
+
 def _may_give_group(folder: Path, gid: int) -> bool:
     """Can this process give a file in *folder* the group *gid*?  (A member
     of the group can; so can root.)  Tried on a temporary file."""
@@ -138,12 +152,13 @@ class Connector:
         ekte's user may give it.  A configured ``path`` must exist (a DMS
         share that is not mounted must not become a local folder, fresh37
         F4): missing, it is a transient failure (retried, then the
-        connector pauses like a CMIS server that does not answer); only the
-        default folder inside the working directory is made.  The first
+        connector pauses like a CMIS server that does not answer); a folder
+        inside the working directory (the default, or a relative ``path``
+        such as the stadt profile's) is ekte's own and made.  The first
         call removes what dead ekte processes left half-written there."""
         root = self.root()
         assert root is not None, "only for connectors that write files"
-        if self.config.get("path"):
+        if self.config.get("path") and not _inside(root, self.workdir):
             self._missing.check()
             try:
                 why = "" if stat.S_ISDIR(os.stat(root).st_mode) else "is not a folder"
