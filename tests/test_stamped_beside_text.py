@@ -85,6 +85,21 @@ def test_mode_per_kind_of_document(tmp_path):
     assert _mode(tmp_path / "stamped.pdf") == ("force", {}, [1])
 
 
+def test_scan_drawn_through_a_form_xobject_is_a_scan(tmp_path):
+    """A page imported from another PDF draws its scan through a form XObject: its image is nested,
+    not in the page's own resources.  With a stamp's short text it is still a scan to OCR, never a
+    text-only page such as "Anlage 3" (pikepdf's deprecated ``Page.images`` saw only the page's own)."""
+    with pikepdf.open(BORN) as pdf, pikepdf.open(SCAN) as scanned:
+        wrapped = pdf.copy_foreign(scanned.pages[0].as_form_xobject())
+        page = pdf.add_blank_page(page_size=tuple(float(v) for v in scanned.pages[0].mediabox[2:]))
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Scan=wrapped))
+        page.Contents = pdf.make_stream(b"q /Scan Do Q")
+        _stamp(pdf, page)
+        assert not page.get_images(recursive=False) and page.get_images()
+        pdf.save(tmp_path / "wrapped.pdf")
+    assert _mode(tmp_path / "wrapped.pdf") == ("redo", {"pages": "2"}, [2])
+
+
 def test_stamped_scan_page_beside_a_born_page_is_read(tmp_path):
     inbox = tmp_path / "in"
     inbox.mkdir()

@@ -50,13 +50,14 @@ def sort_pages(inp: Path, texts: list[str], min_chars: int) -> Pages:
 
 
 def _text_only(inp: Path, pages: list[int]) -> list[int]:
-    """Of the *pages* whose text layer is short (1-based), those that show no image: a cover sheet's
-    "Anlage 3" on a page of its own keeps its text without OCR; a scan carrying a stamp's "K 1" is a scan."""
+    """Of the *pages* whose text layer is short (1-based), those that show no image, also none nested in a
+    form XObject (a page imported from another PDF draws its scan through one): a cover sheet's "Anlage 3"
+    on a page of its own keeps its text without OCR; a scan carrying a stamp's "K 1" is a scan."""
     import pikepdf
 
     try:
         with pikepdf.open(inp) as pdf:
-            return [p for p in pages if not pdf.pages[p - 1].images]
+            return [p for p in pages if not pdf.pages[p - 1].get_images()]
     except (pikepdf.PdfError, IndexError, ValueError):
         return []
 
