@@ -15,6 +15,7 @@ The shipped model ``ekte/models/tagger.crfsuite`` is trained from the developmen
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -27,22 +28,25 @@ MAX_SPAN = 8
 MIN_P = 0.5  # the lowest span probability taken (the mean of its words' marginals)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (forms repeat their words: cached, as the features below)
 def letters(s: str) -> str:
     return re.sub(r"[^a-zäöüß]", "", s.casefold())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def shape(s: str) -> str:
     sh = re.sub(r"[A-ZÄÖÜ]", "X", re.sub(r"[a-zäöüß]", "x", re.sub(r"\d", "d", s)))
     return re.sub(r"(.)\1{2,}", r"\1\1", sh)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_bag(prefix: str, text: str) -> tuple[str, ...]:
+    lw = letters(text)
+    return (f"{prefix}={lw}", f"{prefix}4={lw[:4]}") if len(lw) >= 2 else ()
+
+
 def _bag(prefix: str, words: Iterable) -> list[str]:
-    out = []
-    for w in words:
-        lw = letters(w.text)
-        if len(lw) >= 2:
-            out += [f"{prefix}={lw}", f"{prefix}4={lw[:4]}"]
-    return out
+    return [f for w in words for f in _word_bag(prefix, w.text)]
 
 
 def _overlapping(row: "Row | None", x0: float, x1: float) -> list:
@@ -57,16 +61,35 @@ def _heading(row: "Row") -> bool:
 
 def row_labels(row: "Row", lex: Any) -> list[tuple[int, int, str]]:
     """(first word, one past the last, field) of every label of ekte's lexicon in *row*."""
-    from ekte.stages.extract.lexicon import match_in_row, norm_word
-
     if lex is None:
         return []
-    nw = [norm_word(w.text) for w in row.words]
-    colons = [w.text.endswith(":") for w in row.words]
     starts = {id(c[0]) for c in row.cells}
+    return _labels_in(_Same(lex), tuple(w.text for w in row.words), tuple(id(w) in starts for w in row.words))
+
+
+class _Same:
+    """A lexicon as a cache key: itself (held, so its id is not another's while cached)."""
+
+    def __init__(self, lex: Any) -> None:
+        self.lex = lex
+
+    def __hash__(self) -> int:
+        return id(self.lex)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.lex is self.lex
+
+
+@functools.lru_cache(maxsize=1 << 14)  # (a form's label rows repeat from document to document)
+def _labels_in(key: _Same, texts: tuple[str, ...], starts: tuple[bool, ...]) -> list[tuple[int, int, str]]:
+    from ekte.stages.extract.lexicon import match_in_row, norm_word
+
+    lex = key.lex
+    nw = [norm_word(t) for t in texts]
+    colons = [t.endswith(":") for t in texts]
     out, i = [], 0
     while i < len(nw):
-        h = match_in_row(nw, colons, i, lex, 85, id(row.words[i]) in starts)
+        h = match_in_row(nw, colons, i, lex, 85, starts[i])
         if h is None:
             i += 1
             continue
