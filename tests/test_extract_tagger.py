@@ -79,3 +79,18 @@ def test_no_truth_on_the_pages_trains_no_tagger(tmp_path):
     assert _tagger_model([(_doc("Meldung\n\nText ohne Werte\n", "tierhaltung"), {"nachname": "Brandt"})],
                          prof, tmp_path) is None
     assert not (tmp_path / "models").exists()
+
+
+def test_ekte_train_with_the_setting_saves_the_tagger(tmp_path):
+    """ekte train DIR --truth -o extract.tagger=true: the working directory's tagger beside the field model."""
+    import generate
+    from helpers import run_ekte
+
+    tr, wd = tmp_path / "train", tmp_path / "wd"
+    generate.generate(tr, per_type=1, formats=["pdf"], seed=83, doctypes=generate.ALL_TYPES)
+    wd.mkdir()  # train makes no working directory
+    p = run_ekte("train", tr, "--truth", str(tr) + ".truth.json", "-w", wd, "-o", "extract.tagger=true", check=0)
+    assert "token tagger saved to" in p.stdout
+    assert (wd / "models" / "landkreis.tagger.crfsuite").stat().st_size > 1000
+    off = run_ekte("train", tr, "--truth", str(tr) + ".truth.json", "-w", tmp_path / "wd", "--force", check=0)
+    assert "token tagger" not in off.stdout
