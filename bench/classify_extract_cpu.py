@@ -1,10 +1,10 @@
 """Classification + extraction with the text given, in CPU time of this process (bench/run.py's
 ``classify_extract_rate`` workload: 450 generated texts, default profile), for the ekte tree TREE:
 
-    python bench/classify_extract_cpu.py TREE [ROUNDS]
+    python bench/classify_extract_cpu.py TREE [ROUNDS] [KEY=VALUE ...]
 
 Prints documents per CPU-second of each round; run two trees alternately to compare them (CPU time
-is what other work on the machine disturbs least)."""
+is what other work on the machine disturbs least); KEY=VALUE are profile overrides (``extract.tagger=true``)."""
 import sys
 import tempfile
 import time
@@ -23,7 +23,7 @@ from ekte.profile import load_profile  # noqa: E402
 tmp = Path(tempfile.mkdtemp())
 per = max(1, -(-450 // len(generate.ALL_TYPES)))
 truth = generate.generate(tmp / "texts", per_type=per, formats=["pdf"], seed=9, doctypes=generate.ALL_TYPES)
-pipe = Pipeline(load_profile(), tmp / "wd")
+pipe = Pipeline(load_profile(overrides=sys.argv[3:]), tmp / "wd")
 rates, right = [], 0
 for _ in range(rounds):
     docs = []

@@ -111,6 +111,19 @@ def _field_model(result: dict[str, Any], labelled: list[tuple[Document, dict[str
     result["extractor"] = save_model(model, path, profile)
 
 
+def _tagger_model(labelled: list[tuple[Document, dict[str, str]]], profile: Profile, workdir: Path
+                  ) -> dict[str, Any] | None:
+    """The token tagger (``extract.tagger``) fitted on the labelled documents' words, saved as the working
+    directory's own (``models/<profile>.tagger.crfsuite``); None when no truth value stands on their pages."""
+    from ekte.stages.extract.tagger import sequences, train as train_tagger
+
+    seqs = [q for d, t in labelled for q in sequences(d, profile, t)]
+    if not any(lab != "O" for _x, ys in seqs for lab in ys):
+        return None
+    path = train_tagger(seqs, Path(workdir) / "models" / f"{profile.name}.tagger.crfsuite")
+    return {"path": str(path), "pages": len(seqs), "documents": len(labelled)}
+
+
 def _restore(profile: Profile, workdir: Path, out: Path | None) -> dict[str, Any]:
     """``ekte train --restore``: the type model and the field model in use before the last training that
     replaced them, whichever were kept (``<name>.previous…``)."""
@@ -175,6 +188,8 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
     elif not labelled:
         raise ConfigError("training needs documents of at least two document types")
     _field_model(result, labelled, reviewed, profile, workdir, force)
+    if labelled and profile.extract.tagger:
+        result["tagger"] = _tagger_model(labelled, profile, workdir)
     refused = result["classifier"] is not None and result["classifier"].get("refused")
     if result["extractor"] is None and (refused or result["classifier"] is None):
         why = [typemodel.refusal(result["classifier"])] if refused else []

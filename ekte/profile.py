@@ -173,6 +173,9 @@ class ExtractSettings(_Strict):
     #: the field model (``ekte train``); default ``<workdir>/models/<profile>.extractor.json``,
     #: else the one shipped with ekte
     model_path: str = ""
+    #: a learned token tagger fills fields of the document's type the rules leave empty, never sure
+    #: (issue 10; ``<workdir>/models/<profile>.tagger.crfsuite`` from ``ekte train``, else the shipped one)
+    tagger: bool = False
 
     @field_validator("labels", "form_fields")
     @classmethod

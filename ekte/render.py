@@ -343,6 +343,9 @@ def trained(r: dict[str, Any]) -> None:
         out.print(r["field_refused"], highlight=False, markup=False)
     if r.get("unchanged"):
         out.print(r["unchanged"], highlight=False, markup=False)  # "[extract.labels]" is no markup (fresh29 F5)
+    if r.get("tagger"):  # extract.tagger on: the working directory's own token tagger
+        t = r["tagger"]
+        out.print(f"token tagger saved to {t['path']} ({t['documents']} labelled documents)", highlight=False, markup=False)
 
 
 def restored(r: dict[str, Any]) -> None:

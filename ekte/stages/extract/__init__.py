@@ -174,6 +174,8 @@ class LabelExtractor:
         """Called by the pipeline: the working directory's model, else the shipped
         one (``extract.model_path = "none"``: no model, the hand-set prior)."""
         self._no_model = profile.extract.model_path == "none"
+        own = Path(workdir) / "models" / f"{profile.name}.tagger.crfsuite"  # `ekte train DIR --truth`'s
+        self.tagger_path = own if own.is_file() else None
         if self.model_path is None and not self._no_model:
             p = default_model_path(profile, workdir)
             self.model_path = p if p.is_file() else None
@@ -204,7 +206,23 @@ class LabelExtractor:
             value = town_case(c.value) if name == "ort" else c.value
             out[name] = Field(value, round(conf, 3), c.page, (c.start, c.end), method, c.repaired,
                               c.raw if (c.repaired or not c.ok or value != c.value) and c.raw else None)
+        if profile.extract.tagger and self.tagger is not None:  # the fields the rules left empty (never sure)
+            from ekte.stages.extract.tagger import fallback
+
+            out.update({k: f for k, f in fallback(doc, profile, self.tagger, out).items() if k not in gone})
         return out
+
+    @property
+    def tagger(self):  # noqa: ANN201 - a Tagger (python-crfsuite), loaded once
+        from ekte.stages.extract.tagger import SHIPPED_TAGGER, Tagger
+
+        path = self.tagger_path or (SHIPPED_TAGGER if SHIPPED_TAGGER.is_file() else None)
+        if path is not None and (self._tagger is None or self._tagger.path != path):
+            self._tagger = Tagger(path)
+        return self._tagger if path is not None else None
+
+    tagger_path: Path | None = None
+    _tagger = None
 
 
 def _not_carried(doc: "Document", profile: "Profile", foreign: frozenset) -> frozenset:
