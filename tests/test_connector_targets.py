@@ -201,3 +201,23 @@ def test_profiles_check_warns_of_an_alfresco_name_without_a_unique_part(tmp_path
         f.write_text(f'[profile]\nname = "x"\nextends = "landkreis"\n[connectors.alfresco-bulk]\nname = "{name}"\n')
         p = run_ekte("profiles", "check", f)
         assert (p.returncode, "connectors.alfresco-bulk.name" in p.stdout) == ((1, True) if warned else (0, False))
+
+
+def test_profiles_check_refuses_connector_settings_as_the_export_does_with_the_closest_key(archived, tmp_path):
+    """fresh37 F11: check said "ok" to an element mapping every export refused; a mistyped connector key got
+    no "did you mean"."""
+    wd, docs = _wd(archived, tmp_path)
+    f = tmp_path / "p8.toml"
+    f.write_text('[profile]\nname = "p8"\nextends = "landkreis"\n[connectors.komxwork.elements]\nEingang = "eingangsdatum"\n')
+    line = "connectors.komxwork.elements.Eingang: unknown key 'eingangsdatum'"
+    p = run_ekte("profiles", "check", f)
+    assert p.returncode == 2 and f"{f}: {line}" in p.stdout
+    p = run_ekte("export", "--all", "--force", "-p", f, "-w", wd, "-c", "komxwork")
+    assert p.returncode == 2 and line in p.stderr  # the same judgement
+    f.write_text('[profile]\nname = "p9"\nextends = "landkreis"\n[connectors.xdomea]\ngroup_bi = "document"\n')
+    p = run_ekte("profiles", "check", f, "--json")
+    assert p.returncode == 2
+    assert json.loads(p.stdout)["files"][0]["errors"] == [
+        f"{f}: connectors.xdomea: unknown key(s): group_bi (did you mean group_by?)"]
+    p = run_ekte("export", docs[0]["id"], "-w", wd, "-c", "komxwork", "-o", "connectors.komxwork.ready_sufix=.ok")
+    assert p.returncode == 2 and "ready_sufix (did you mean ready_suffix?)" in p.stderr

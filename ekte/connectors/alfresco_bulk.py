@@ -35,9 +35,9 @@ class AlfrescoBulkConnector(Connector):
         "properties": {"cm:title": "betreff", "cm:description": "doctype_title"},
     }
 
-    def __init__(self, config, workdir, profile):
-        super().__init__(config, workdir, profile)
-        for prop, key in self.config["properties"].items():
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        for prop, key in config["properties"].items():
             k = key.split(".", 1)[1] if key.startswith("fields.") else key
             if not key.startswith("fields.") and k not in RECORD_KEYS:
                 raise ConfigError(f"connectors.alfresco-bulk.properties.{prop}: unknown key '{key}'")

@@ -129,20 +129,24 @@ class CmisConnector(Connector):
         "breaker_cooldown": 300.0,  # … after which no request is made for this many seconds
     }
 
-    def __init__(self, config, workdir, profile):
-        super().__init__(config, workdir, profile)
-        if not self.config["url"]:
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        if not config["url"]:
             raise ConfigError("connectors.cmis.url: the repository's Browser Binding URL is needed")
-        scheme = urlsplit(str(self.config["url"])).scheme.lower()
+        scheme = urlsplit(str(config["url"])).scheme.lower()
         if scheme not in ("http", "https"):
             raise ConfigError(f"connectors.cmis.url: an http:// or https:// URL of the Browser Binding is needed, "
                               f"not {scheme + '://' if scheme else 'a URL without a scheme'}")
-        self.props = dict(self.config["properties"] or DEFAULT_PROPERTIES)
-        for p, k in self.props.items():
+        props = dict(config["properties"] or DEFAULT_PROPERTIES)
+        for p, k in props.items():
             if k not in RECORD_KEYS:
                 raise ConfigError(f"connectors.cmis.properties.{p}: unknown key '{k}'")
-        if self.config["hash_property"] not in self.props:
+        if config["hash_property"] not in props:
             raise ConfigError("connectors.cmis.hash_property must be one of the mapped properties")
+
+    def __init__(self, config, workdir, profile):
+        super().__init__(config, workdir, profile)
+        self.props = dict(self.config["properties"] or DEFAULT_PROPERTIES)
         password = secret(self.config, "password", "cmis")
         auth = (self.config["username"], password or "") if self.config["username"] else None
         import httpx  # here, not at the top: every session lists the connectors, few use CMIS

@@ -189,9 +189,9 @@ class KomxworkConnector(Connector):
 
         return forget(Path(workdir), Path(location))
 
-    def __init__(self, config, workdir, profile):
-        super().__init__(config, workdir, profile)
-        els = dict(self.config["elements"] or DEFAULT_ELEMENTS)
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        els = dict(config["elements"] or DEFAULT_ELEMENTS)
         for name, key in els.items():
             if not _NCNAME.match(name):
                 raise ConfigError(f"connectors.komxwork.elements: '{name}' is not a valid XML element name")
@@ -204,19 +204,24 @@ class KomxworkConnector(Connector):
         for reserved, what in (("Felder", "the extracted fields"), (NOTE_ELEMENT, "the transfer note's reference")):
             if reserved in els:
                 raise ConfigError(f"connectors.komxwork.elements: '{reserved}' is reserved for {what}")
-        sfx = str(self.config["ready_suffix"])
+        sfx = str(config["ready_suffix"])
         if sfx and (not sfx.startswith(".") or "/" in sfx or sfx in (".pdf", ".xml", NOTE_SUFFIX)):
             raise ConfigError("connectors.komxwork.ready_suffix: a suffix such as '.ready' (or empty)")
-        meta = str(self.config["meta_folder"] or "")
+        meta = str(config["meta_folder"] or "")
         if meta and not Path(meta).is_absolute() and (".." in Path(meta).parts or meta.startswith(".")):
             raise ConfigError("connectors.komxwork.meta_folder: a plain subfolder name such as '_ekte', "
                               "an absolute path, or \"\" (beside the documents)")
         try:
-            self.batch_seconds = float(self.config["batch_minutes"]) * 60
+            minutes = float(config["batch_minutes"])
         except (TypeError, ValueError):
-            self.batch_seconds = -1.0
-        if not 0 <= self.batch_seconds < float("inf"):
+            minutes = -1.0
+        if not 0 <= minutes < float("inf"):
             raise ConfigError("connectors.komxwork.batch_minutes: minutes (0: one batch per run)")
+
+    def __init__(self, config, workdir, profile):
+        super().__init__(config, workdir, profile)
+        els = dict(self.config["elements"] or DEFAULT_ELEMENTS)
+        self.batch_seconds = float(self.config["batch_minutes"]) * 60
         self.elements = els
         self.xsd_bytes = schema_for(els)
         self.schema = etree.XMLSchema(etree.fromstring(self.xsd_bytes))
