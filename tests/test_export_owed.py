@@ -117,3 +117,26 @@ def test_a_document_in_review_shows_its_fields_and_pages(tmp_path):
     rc, doc, _ = _export(wd)
     assert doc["status"] == "review" and doc["export_results"] == {}
     assert (doc["fields"], doc["pages"], doc["doctype"]) == (ing["fields"], ing["pages"], ing["doctype"])
+
+
+def test_one_look_at_the_journal_serves_an_export_and_its_record(tmp_path):
+    """The owed connectors and the recorded exports are read once per exported document (delivery.export),
+    not again when the outcome is recorded (settle) — and the owed one is still asked and delivers."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(PDF, tmp_path / "in")
+    wd, blocker, xd = tmp_path / "wd", tmp_path / "blocker", tmp_path / "xd"
+    blocker.write_text("a file where the folder should be")
+    xd.mkdir()
+    ingest_json(tmp_path / "in", "-w", wd, "-c", "xdomea", "-o", f"connectors.xdomea.path={blocker}/x", check=1)
+    from ekte.api import Pipeline
+    from ekte.profile import load_profile
+
+    with Pipeline(load_profile(None, [f"connectors.xdomea.path={xd}"]), wd, archives=False, create=False) as p:
+        sql: list[str] = []
+        p.j.db.set_trace_callback(sql.append)
+        (d,) = p.export_archived(all_docs=True).documents
+        p.j.db.set_trace_callback(None)
+    assert d.extra["export_results"] == {"folder": "exported", "xdomea": "exported"}, d.extra["export_results"]
+    assert _state(wd) == ("exported", None)
+    assert sum("event='export-failed'" in s for s in sql) == 1
+    assert sum("SELECT connector, location FROM exports WHERE doc_id" in s for s in sql) == 1

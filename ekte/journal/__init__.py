@@ -251,11 +251,12 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         return [(r["connector"], r["location"]) for r in
                 self.db.execute("SELECT connector, location FROM exports WHERE doc_id=? ORDER BY rowid", (doc_id,))]
 
-    def owed(self, doc_id: str) -> dict[str, str]:
+    def owed(self, doc_id: str, have: Any = None) -> dict[str, str]:
         """Per connector that failed for the document and has not delivered it since (no export recorded),
         its last failure: what a plain ``ekte export`` or the daemon asks again (the document stays
-        ``export_failed`` until each has it)."""
-        have = {c for c, _ in self.export_places(doc_id)}
+        ``export_failed`` until each has it).  *have*: the connectors with a recorded export when the
+        caller read them already (:meth:`exports_of`), else they are read here."""
+        have = set(have) if have is not None else {c for c, _ in self.export_places(doc_id)}
         out: dict[str, str] = {}
         for r in self.db.execute("SELECT detail FROM events WHERE doc_id=? AND stage='export' AND event='export-failed'"
                                  " ORDER BY seq", (doc_id,)):
