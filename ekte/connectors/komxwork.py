@@ -69,18 +69,17 @@ from lxml.builder import ElementMaker
 from ekte import fsutil
 from ekte.connectors.base import Connector, ExportError, ExportResult
 from ekte.connectors.common import RECORD_KEYS, read_transfer_note, record, schema_error
+from ekte.connectors.komxwork_schema import (NOTE_ELEMENT, NS, REQUIRED, schema_for,  # noqa: F401 (once here)
+                                             shipped_schema_path)
 from ekte.connectors.ledger import Ledger, owner, owner_alive
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF
 
 log = logging.getLogger(__name__)
 
-NS = "urn:ekte:hotfolder:1"
 SCHEMA_NAME = "index.xsd"
 #: a scanned document's transfer note beside it: ``<uuid>.transfervermerk`` (XML, but not ``*.xml``)
 NOTE_SUFFIX = ".transfervermerk"
-#: the index element that references the note (not configurable, like ``Felder``)
-NOTE_ELEMENT = "Transfervermerk"
 LEDGER_DDL = """
 CREATE TABLE IF NOT EXISTS entries (
     root TEXT NOT NULL,          -- the hot folder
@@ -95,7 +94,6 @@ CREATE TABLE IF NOT EXISTS entries (
     PRIMARY KEY (root, dokument_id, batch)
 );
 """
-XS = "http://www.w3.org/2001/XMLSchema"
 
 #: element name → record key, in document order (the default index format)
 DEFAULT_ELEMENTS: dict[str, str] = {
@@ -118,56 +116,9 @@ DEFAULT_ELEMENTS: dict[str, str] = {
     "Klassifikationssicherheit": "confidence",
     "Archivformat": "archival_format",
 }
-#: record keys that every index must carry
-REQUIRED = ("uuid", "file", "sha256", "doctype")
 
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
-
-def _xsd_type(key: str) -> str:
-    t = RECORD_KEYS[key]
-    return {"string": "xs:string", "date": "xs:date", "dateTime": "xs:dateTime", "integer": "xs:nonNegativeInteger",
-            "decimal": "xs:decimal", "sha256": "e:SHA256"}[t]
-
-
-def schema_for(elements: dict[str, str]) -> bytes:
-    """The XSD of the index and the manifest for an element mapping."""
-    E = ElementMaker(namespace=XS, nsmap={"xs": XS, "e": NS})  # noqa: N806
-    seq = [E.element(name=name, type=_xsd_type(key), **({} if key in REQUIRED else {"minOccurs": "0"}))
-           for name, key in elements.items()]
-    felder = E.element(
-        E.complexType(E.sequence(E.element(
-            E.complexType(E.simpleContent(E.extension(E.attribute(name="name", type="xs:NCName", use="required"),
-                                                      base="xs:string"))),
-            name="Feld", minOccurs="0", maxOccurs="unbounded"))),
-        name="Felder", minOccurs="0")
-    note = E.element(
-        E.complexType(E.simpleContent(E.extension(E.attribute(name="sha256", type="e:SHA256", use="required"),
-                                                  base="xs:string"))),
-        name=NOTE_ELEMENT, minOccurs="0")
-    entry = E.element(
-        E.complexType(
-            E.attribute(name="dokumentID", type="xs:string", use="required"),
-            E.attribute(name="datei", type="xs:string", use="required"),
-            E.attribute(name="index", type="xs:string", use="required"),
-            E.attribute(name="sha256", type="e:SHA256", use="required"),
-        ),
-        name="Eintrag", maxOccurs="unbounded")
-    schema = E.schema(
-        E.simpleType(E.restriction(E.pattern(value="[0-9a-f]{64}"), base="xs:string"), name="SHA256"),
-        E.element(E.complexType(E.sequence(*seq, note, felder),
-                                E.attribute(name="version", type="xs:string", use="required")), name="Index"),
-        E.element(E.complexType(E.sequence(entry),
-                                E.attribute(name="id", type="xs:string", use="required"),
-                                E.attribute(name="erstellt", type="xs:dateTime", use="required"),
-                                E.attribute(name="anzahl", type="xs:positiveInteger", use="required")), name="Stapel"),
-        targetNamespace=NS, elementFormDefault="qualified", version="1",
-    )
-    return etree.tostring(schema, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def shipped_schema_path() -> Path:
-    return Path(__file__).with_name("schemas") / "hotfolder-index-1.xsd"
 
 
 class KomxworkConnector(Connector):
@@ -230,6 +181,10 @@ class KomxworkConnector(Connector):
         self.ledger = Ledger(self.workdir, "komxwork", LEDGER_DDL)
         self.me = owner()
         self._prepared = False
+
+    def written_places(self) -> list[tuple[Path, int]]:
+        """The hot folder and the folder of the schema and manifests (flat both)."""
+        return [(self.root(), 0)] + ([(self.meta_dir(), 0)] if self.meta_dir() != self.root() else [])
 
     def meta_dir(self) -> Path:
         """Where ``index.xsd`` and the manifests go."""
