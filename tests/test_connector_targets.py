@@ -221,3 +221,22 @@ def test_profiles_check_refuses_connector_settings_as_the_export_does_with_the_c
         f"{f}: connectors.xdomea: unknown key(s): group_bi (did you mean group_by?)"]
     p = run_ekte("export", docs[0]["id"], "-w", wd, "-c", "komxwork", "-o", "connectors.komxwork.ready_sufix=.ok")
     assert p.returncode == 2 and "ready_sufix (did you mean ready_suffix?)" in p.stderr
+
+
+def test_leftovers_are_looked_for_where_the_connector_writes_not_in_the_whole_tree(archived, tmp_path):
+    """A dead writer's leftover in a folder ekte writes in is removed; one further down a DMS's tree (an
+    Alfresco bulk tree below the template's levels, a subfolder of a flat hot folder) is not even looked at."""
+    wd, docs = _wd(archived, tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    prefix = subprocess.run([sys.executable, "-c", "from ekte import fsutil; print(fsutil.tmp_prefix())"],
+                            env=env, capture_output=True, text=True, check=True).stdout.strip()  # a dead process's
+    bulk, hot = tmp_path / "bulk", tmp_path / "hot"
+    near, far = bulk / "BSP-1" / "bauantrag" / f"{prefix}a", bulk / "BSP-1" / "bauantrag" / "x" / "y" / f"{prefix}b"
+    flat, below, meta = hot / f"{prefix}c", hot / "archiv" / f"{prefix}d", hot / "_ekte" / f"{prefix}e"
+    for f in (near, far, flat, below, meta):
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(b"part of a file")
+    _export(wd, "alfresco-bulk", bulk, docs[0]["id"], "--force", check=0)  # folder "{aktenplan}/{doctype}": 2 levels
+    assert not near.exists() and far.exists()
+    _export(wd, "komxwork", hot, docs[0]["id"], "--force", check=0)
+    assert not flat.exists() and not meta.exists() and below.exists()

@@ -42,6 +42,10 @@ class AlfrescoBulkConnector(Connector):
             if not key.startswith("fields.") and k not in RECORD_KEYS:
                 raise ConfigError(f"connectors.alfresco-bulk.properties.{prop}: unknown key '{key}'")
 
+    def written_places(self) -> list[tuple[Path, int]]:
+        """The levels of the folder template (an empty value leaves a level out: fewer), not the tree below."""
+        return [(self.root(), len(str(self.config["folder"]).split("/")))]
+
     @classmethod
     def export_files(cls, location: Path) -> list[Path]:
         """The pair: the content file and its shadow metadata file (which names the person)."""

@@ -213,9 +213,16 @@ class Connector:
                 self.group = -1
         if not self._cleaned:  # half-written files of a killed run (fresh37 F17): only dead writers' ones
             self._cleaned = True
-            if fsutil.clean_stale_tmp(root):
+            if sum(fsutil.clean_stale_tmp(place, depth=depth) for place, depth in self.written_places()):
                 log.info("connector %s: removed leftovers of interrupted writes in its export folder", self.name)
         return root
+
+    def written_places(self) -> list[tuple[Path, int]]:
+        """The folders this connector writes files in, each with how many
+        levels below it it writes (0: in the folder itself): where dead
+        writers' leftovers are looked for — not a DMS's whole tree below."""
+        root = self.root()
+        return [] if root is None else [(root, 0)]
 
     # Below the export folder nothing follows a symbolic link (fresh37 F16, ekte.connectors.below); a path
     # outside it (komxwork's absolute meta_folder) is written as given.
