@@ -235,7 +235,9 @@ def settle(session: Any, doc: Document, *, release: bool = False) -> bool:
     asked = {c.name for c in session.connectors_for(owed)} | {c for c, _ in pending["exports"]} | set(failed)
     for cname, why in owed.items():  # a connector not asked this time (-c named others) is still owed the document
         if cname not in asked:
-            failed[cname] = f"not delivered yet (`ekte export` without -c asks it again; last failure: {why})"
+            how = "`ekte export` without -c asks it again" if cname not in session.gone_owed() else \
+                f"not in the profile: `ekte export -c {cname}` asks it, `ekte journal forget-owed {cname}` drops it"
+            failed[cname] = f"not delivered yet ({how}; last failure: {why})"
     doc.extra["export_failed"] = failed  # (the daemon's status names these connectors)
     error = "; ".join(f"{k}: {v}" for k, v in failed.items()) or None
     state = session.j.record_outcome(doc.sha256, doc.id, pending["exports"], pending["events"],
