@@ -300,11 +300,24 @@ class CmisConnector(Connector):
         results = self.query(f"{self.config['hash_property']} = {cmis_literal(sha)}")
         return results[0] if results else None
 
+    def same_original(self, rec: dict[str, Any]) -> ExportResult | None:
+        """The DMS's object of another archival copy of the same original (fresh37 F8: the document
+        ingested again in a second working directory, or after an archive loss; its PDF/A differs by
+        time stamps), found by the property the original's SHA-256 is mapped to: "already exported"."""
+        prop = next((p for p, k in self.props.items() if k == "original_sha256"), None)
+        found = self.query(f"{prop} = {cmis_literal(rec['original_sha256'])}") if prop else []
+        if not found:
+            return None
+        return ExportResult(f"cmis:{self._prop(found[0], 'cmis:objectId')}", already=True,
+                            note=f"another archival copy of the same original is in the DMS (by {prop})")
+
     def export(self, doc, archive_dir: Path) -> ExportResult:
         rec = record(doc, self.profile)
         existing = self.find(rec["sha256"])
         if existing is not None:
             return ExportResult(f"cmis:{self._prop(existing, 'cmis:objectId')}", already=True)
+        if (other := self.same_original(rec)) is not None:
+            return other
         folder = "/" + expand(self.config["folder"], rec)
         parent = self._ensure_folder(folder)
         props: dict[str, Any] = {"cmis:name": "", "cmis:objectTypeId": self.config["object_type"]}
