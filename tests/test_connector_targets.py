@@ -240,3 +240,24 @@ def test_leftovers_are_looked_for_where_the_connector_writes_not_in_the_whole_tr
     assert not near.exists() and far.exists()
     _export(wd, "komxwork", hot, docs[0]["id"], "--force", check=0)
     assert not flat.exists() and not meta.exists() and below.exists()
+
+
+def test_an_absolute_komxwork_meta_folder_elsewhere_must_exist_inside_the_workdir_it_is_made(archived, tmp_path):
+    """The export folder's rule for komXwork's meta folder: an absolute path outside the working directory (a
+    share) is never made with its parents — missing, the export fails and is retried —; inside it, made."""
+    wd, docs = _wd(archived, tmp_path)
+    hot, meta = tmp_path / "hot", tmp_path / "share" / "meta"
+    hot.mkdir()
+    (tmp_path / "share").mkdir()  # the share's mount point, not mounted
+    p, out = _export(wd, "komxwork", hot, docs[0]["id"], "--force", "-o", f"connectors.komxwork.meta_folder={meta}")
+    assert p.returncode == 1 and out[0]["export_results"]["komxwork"] == "failed"
+    assert f"meta folder {meta} does not exist" in out[0]["error"]["message"]
+    assert "connectors.komxwork.meta_folder" in out[0]["error"]["message"]
+    assert not meta.exists() and list(hot.iterdir()) == []  # nothing made, nothing handed over
+    meta.mkdir()  # mounted: delivered, schema and manifest in it
+    p, out = _export(wd, "komxwork", hot, docs[0]["id"], "-o", f"connectors.komxwork.meta_folder={meta}", check=0)
+    assert out[0]["export_results"]["komxwork"] == "exported"
+    assert (meta / "index.xsd").is_file() and len(list(meta.glob("stapel-*.xml"))) == 1
+    own = wd / "komx-meta" / "sub"
+    p, out = _export(wd, "komxwork", hot, docs[1]["id"], "-o", f"connectors.komxwork.meta_folder={own}", check=0)
+    assert (own / "index.xsd").is_file()

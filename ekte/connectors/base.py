@@ -51,7 +51,7 @@ class ExportError(Exception):
         self.transient = transient
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside(path: Path, folder: Path) -> bool:
     """Whether *path* is ekte's own place: *folder* or below it by its
     name (".." taken out) with no symbolic link on the way — a link there
     leads to a share, whose folder is never made."""
@@ -184,20 +184,8 @@ class Connector:
         call removes what dead ekte processes left half-written there."""
         root = self.root()
         assert root is not None, "only for connectors that write files"
-        if self.config.get("path") and not _inside(root, self.workdir):
-            self._missing.check()
-            try:
-                why = "" if stat.S_ISDIR(os.stat(root).st_mode) else "is not a folder"
-            except NotADirectoryError:
-                why = "cannot be reached: a part of its path is a file, not a folder"
-            except FileNotFoundError:  # (missing, or a link to a missing place)
-                why = "does not exist (share not mounted?)"
-            except OSError as e:
-                why = f"cannot be reached ({e.strerror or e})"
-            if why:
-                raise self._missing.failed(
-                    f"export folder {root} {why} — create it or fix connectors.{self.name}.path")
-            self._missing.answered()
+        if self.config.get("path") and not inside(root, self.workdir):
+            self.require_dir(root, "path")
         elif not root.is_dir():
             # made by ekte: with the group of the folder it is made in, as a setgid folder would
             parent = next(p for p in root.parents if p.exists())
@@ -216,6 +204,22 @@ class Connector:
             if sum(fsutil.clean_stale_tmp(place, depth=depth) for place, depth in self.written_places()):
                 log.info("connector %s: removed leftovers of interrupted writes in its export folder", self.name)
         return root
+
+    def require_dir(self, folder: Path, key: str, what: str = "export folder") -> None:
+        """A configured folder outside the working directory (*key* names the setting) must exist, never
+        made: missing, a transient failure from the connector's breaker (retried, then paused)."""
+        self._missing.check()
+        try:
+            why = "" if stat.S_ISDIR(os.stat(folder).st_mode) else "is not a folder"
+        except NotADirectoryError:
+            why = "cannot be reached: a part of its path is a file, not a folder"
+        except FileNotFoundError:  # (missing, or a link to a missing place)
+            why = "does not exist (share not mounted?)"
+        except OSError as e:
+            why = f"cannot be reached ({e.strerror or e})"
+        if why:
+            raise self._missing.failed(f"{what} {folder} {why} — create it or fix connectors.{self.name}.{key}")
+        self._missing.answered()
 
     def written_places(self) -> list[tuple[Path, int]]:
         """The folders this connector writes files in, each with how many

@@ -67,7 +67,7 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from ekte import fsutil
-from ekte.connectors.base import Connector, ExportError, ExportResult
+from ekte.connectors.base import Connector, ExportError, ExportResult, inside
 from ekte.connectors.common import RECORD_KEYS, read_transfer_note, record, schema_error
 from ekte.connectors.komxwork_schema import (NOTE_ELEMENT, NS, REQUIRED, schema_for,  # noqa: F401 (once here)
                                              shipped_schema_path)
@@ -186,6 +186,14 @@ class KomxworkConnector(Connector):
         """The hot folder and the folder of the schema and manifests (flat both)."""
         return [(self.root(), 0)] + ([(self.meta_dir(), 0)] if self.meta_dir() != self.root() else [])
 
+    def prepared_meta(self) -> Path:
+        """The meta folder, by the export folder's rule: below the hot folder or inside the working directory
+        ekte's own (made); an absolute path elsewhere must exist (:meth:`require_dir`)."""
+        meta = self.meta_dir()
+        if Path(str(self.config["meta_folder"] or "")).is_absolute() and not inside(meta, self.workdir):
+            self.require_dir(meta, "meta_folder", "meta folder")
+        return meta
+
     def meta_dir(self) -> Path:
         """Where ``index.xsd`` and the manifests go."""
         meta = str(self.config["meta_folder"] or "")
@@ -194,7 +202,7 @@ class KomxworkConnector(Connector):
     def _prepare(self) -> Path:
         root = self.prepare_root()
         if not self._prepared:
-            xsd = self.meta_dir() / SCHEMA_NAME
+            xsd = self.prepared_meta() / SCHEMA_NAME
             self.check_below(xsd)
             if not xsd.is_file() or xsd.read_bytes() != self.xsd_bytes:
                 self.write_bytes(xsd, self.xsd_bytes)
@@ -337,7 +345,7 @@ class KomxworkConnector(Connector):
             for batch_id, entries in sorted(batches.items()):
                 name = f"stapel-{batch_id}.xml"
                 self.prepare_root()
-                self.write_bytes(self.meta_dir() / name, self.manifest_xml(batch_id, entries))
+                self.write_bytes(self.prepared_meta() / name, self.manifest_xml(batch_id, entries))
                 # absolute (before 2026-11 the name alone, before 2026-12 maybe relative to the then cwd)
                 db.execute("UPDATE entries SET manifest=? WHERE root IN (?,?) AND batch=? AND manifest IS NULL",
                            (str((self.meta_dir() / name).resolve()), *roots, batch_id))
