@@ -26,6 +26,7 @@ __all__ = [
     "import_xdomea", "watch", "status", "with_executor", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
     "retention_due", "retention_delete", "history", "mail", "journal_check", "journal_rebuild", "profile_warnings",
+    "forget_owed",
 ]
 
 
@@ -94,11 +95,7 @@ def ingest_report(result: IngestResult, path: str | Path, *, profile: str | Prof
 
 
 def export(
-    ids: list[str] | None = None,
-    *,
-    since: str | None = None,
-    all_docs: bool = False,
-    force: bool = False,
+    ids: list[str] | None = None, *, since: str | None = None, all_docs: bool = False, force: bool = False,
     profile: str | Profile | None = None,
     workdir: str | Path | None = None,
     overrides: list[str] | None = None,
@@ -398,3 +395,4 @@ def retention_delete(ids: list[str], *, reason: str, force: bool = False, as_of:
 
 from ekte.api_station import (_defined_only, review_list, review_show, serve, stats, users_add,  # noqa: E402
                                users_list, users_remove, users_token)
+from ekte.api_journal import forget_owed  # noqa: E402

@@ -1,18 +1,20 @@
-"""``ekte journal check`` and ``ekte journal rebuild`` (see :mod:`ekte.journal.rebuild`)."""
+"""``ekte journal check`` and ``ekte journal rebuild`` (see :mod:`ekte.journal.rebuild`), ``ekte journal
+forget-owed`` (:func:`ekte.api.forget_owed`)."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, List, Optional
 
 import typer
 
 from ekte import render
-from ekte.cli_errors import exit_on_errors, fail
-from ekte.cliopts import JsonOpt, OverrideOpt, ProfileOpt, WorkdirOpt, command, new_app
+from ekte.cli_errors import exit_on_errors, fail, reported_failure
+from ekte.cliopts import JsonOpt, OverrideOpt, PluginOpt, ProfileOpt, WorkdirOpt, command, new_app
 from ekte.errors import ExitCode
 
-journal_app = new_app("Check the journal against the archive, or rebuild it from the archive.")
+journal_app = new_app("Check the journal against the archive, rebuild it from the archive, drop a debt to a "
+                      "connector.")
 
 
 @command(journal_app, "check")
@@ -52,3 +54,32 @@ def journal_rebuild_cmd(
         render.journal_rebuilt(r)
 
 
+
+
+@command(journal_app, "forget-owed")
+def journal_forget_owed_cmd(
+    connector: Annotated[str, typer.Argument(metavar="CONNECTOR", help="The connector no longer to deliver to.")],
+    ids: Annotated[Optional[List[str]], typer.Argument(metavar="ID", help="Only these documents (default: every "
+                                                       "one owed to it).")] = None,
+    profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], plugin: PluginOpt = [],
+    as_json: JsonOpt = False,
+) -> None:
+    """A connector that failed for a document stays owed it (`ekte export` and the daemon ask it again); when
+    it is gone from the profile, drop that debt (recorded in each document's trail), then export those
+    documents as `ekte export` does."""
+    from ekte import api, model
+
+    with exit_on_errors(as_json), reported_failure() as got:
+        got.append(api.forget_owed(connector, ids or None, profile=profile, workdir=workdir, overrides=override,
+                                   plugins=plugin))
+    result = got[-1]
+    if as_json:
+        docs = [{**d.result_dict(), "export_results": d.extra.get("export_results", {})} for d in result.documents]
+        print(json.dumps({"version": model.OUTPUT_VERSION, "forgotten": connector, "documents": docs,
+                          "summary": result.summary}, ensure_ascii=False, indent=2))
+    else:
+        render.err.print(f"no longer owed to {connector}: {len(result.documents)} document(s)", highlight=False)
+        render.export_table(result)
+    if result.failure is not None:
+        fail(result.failure.exit_code, result.failure.message)
+    raise typer.Exit(int(result.exit_code))

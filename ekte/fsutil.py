@@ -296,17 +296,19 @@ def dead_here(token: str | None) -> bool:
     return token is None or token_alive_here(token) is False
 
 
-def clean_stale_tmp(root: Path, is_dead: Callable[[str | None], bool] | None = None) -> int:
-    """Remove leftovers of interrupted atomic writes below *root* whose
-    writer is dead (``is_dead(owner_token)``, token None for names of older
-    releases; default :func:`dead_here`).  An ``old-`` copy whose
-    replacement never got in place is restored.  Returns how many were
-    cleaned."""
+def clean_stale_tmp(root: Path, is_dead: Callable[[str | None], bool] | None = None, depth: int | None = None) -> int:
+    """Remove leftovers of interrupted atomic writes below *root* (with *depth*: down to that many levels,
+    0 = *root* itself) whose writer is dead (``is_dead(owner_token)``, token None for names of older
+    releases; default :func:`dead_here`).  An ``old-`` copy whose replacement never got in place is
+    restored.  Returns how many were cleaned."""
     is_dead = is_dead or dead_here
     n = 0
     if not Path(root).exists():
         return 0
+    top = os.path.join(os.fspath(root), "")
     for dirpath, dirnames, filenames in os.walk(root):
+        if depth is not None and os.path.join(dirpath, "")[len(top):].count(os.sep) >= depth:
+            dirnames[:] = [d for d in dirnames if d.startswith(TMP_PREFIX)]  # (its own leftovers, not below)
         for d in list(dirnames):
             if not d.startswith(TMP_PREFIX):
                 continue

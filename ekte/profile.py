@@ -507,9 +507,11 @@ def load_profile(name_or_path: str | None = None, overrides: list[str] | None = 
 
 
 def check_profile(path: str) -> list[str]:
-    """Every error of a profile file, one line each (empty if valid)."""
+    """Every error of a profile file, one line each (empty if valid); its
+    connector settings as an export judges them too."""
+    from ekte.connectors.base import settings_errors
+
     try:
-        load_profile(path)
+        return [f"{path}: {e}" for e in settings_errors(load_profile(path))]
     except ConfigError as e:
         return str(e).splitlines()
-    return []

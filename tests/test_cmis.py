@@ -478,3 +478,26 @@ def test_the_daemon_resumes_after_the_cool_down_and_counts_right(docs, tmp_path)
     before = [m for m in lines if "taken in before" in m]
     assert before and all("(exported 20" in m for m in before), before  # its state and when, not its own id
     assert all(m.split()[1].rstrip(":") not in m.split("(")[1] for m in before), before
+
+
+def test_the_same_original_from_a_second_working_directory_is_already_exported(docs, tmp_path):
+    """fresh37 F8: the same incoming document ingested in a second working directory (its PDF/A differs by
+    time stamps) is found by ekte:originalSha256 — no second object "… (2).pdf" in the DMS."""
+    one = tmp_path / "one"
+    one.mkdir()
+    f = sorted(docs.iterdir())[0]
+    (one / f.name).write_bytes(f.read_bytes())
+    repo = Repo()
+    with CmisServer(repo) as srv:
+        first = ingest(one, *cmis_args(srv.url, tmp_path / "wd1"), check=0)["documents"][0]
+        second = ingest(one, *cmis_args(srv.url, tmp_path / "wd2"), check=0)["documents"][0]
+    pdfs = [hashlib.sha256(Path(d["archive"], "document.pdf").read_bytes()).hexdigest() for d in (first, second)]
+    assert pdfs[0] != pdfs[1]  # two archival copies of one original
+    assert first["export_results"]["cmis"] == "exported"
+    assert second["export_results"]["cmis"] == "already-exported"
+    assert second["exports"]["cmis"] == first["exports"]["cmis"].split(" ")[0]  # the object there
+    assert [o["props"]["ekte:id"] for o in repo.documents()] == [first["id"]]
+    db = sqlite3.connect(tmp_path / "wd2" / "journal.sqlite")
+    notes = [r[0] for r in db.execute("SELECT detail FROM events WHERE event='already-exported'")]
+    db.close()
+    assert any("another archival copy of the same original" in n for n in notes), notes

@@ -201,3 +201,63 @@ def test_profiles_check_warns_of_an_alfresco_name_without_a_unique_part(tmp_path
         f.write_text(f'[profile]\nname = "x"\nextends = "landkreis"\n[connectors.alfresco-bulk]\nname = "{name}"\n')
         p = run_ekte("profiles", "check", f)
         assert (p.returncode, "connectors.alfresco-bulk.name" in p.stdout) == ((1, True) if warned else (0, False))
+
+
+def test_profiles_check_refuses_connector_settings_as_the_export_does_with_the_closest_key(archived, tmp_path):
+    """fresh37 F11: check said "ok" to an element mapping every export refused; a mistyped connector key got
+    no "did you mean"."""
+    wd, docs = _wd(archived, tmp_path)
+    f = tmp_path / "p8.toml"
+    f.write_text('[profile]\nname = "p8"\nextends = "landkreis"\n[connectors.komxwork.elements]\nEingang = "eingangsdatum"\n')
+    line = "connectors.komxwork.elements.Eingang: unknown key 'eingangsdatum'"
+    p = run_ekte("profiles", "check", f)
+    assert p.returncode == 2 and f"{f}: {line}" in p.stdout
+    p = run_ekte("export", "--all", "--force", "-p", f, "-w", wd, "-c", "komxwork")
+    assert p.returncode == 2 and line in p.stderr  # the same judgement
+    f.write_text('[profile]\nname = "p9"\nextends = "landkreis"\n[connectors.xdomea]\ngroup_bi = "document"\n')
+    p = run_ekte("profiles", "check", f, "--json")
+    assert p.returncode == 2
+    assert json.loads(p.stdout)["files"][0]["errors"] == [
+        f"{f}: connectors.xdomea: unknown key(s): group_bi (did you mean group_by?)"]
+    p = run_ekte("export", docs[0]["id"], "-w", wd, "-c", "komxwork", "-o", "connectors.komxwork.ready_sufix=.ok")
+    assert p.returncode == 2 and "ready_sufix (did you mean ready_suffix?)" in p.stderr
+
+
+def test_leftovers_are_looked_for_where_the_connector_writes_not_in_the_whole_tree(archived, tmp_path):
+    """A dead writer's leftover in a folder ekte writes in is removed; one further down a DMS's tree (an
+    Alfresco bulk tree below the template's levels, a subfolder of a flat hot folder) is not even looked at."""
+    wd, docs = _wd(archived, tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    prefix = subprocess.run([sys.executable, "-c", "from ekte import fsutil; print(fsutil.tmp_prefix())"],
+                            env=env, capture_output=True, text=True, check=True).stdout.strip()  # a dead process's
+    bulk, hot = tmp_path / "bulk", tmp_path / "hot"
+    near, far = bulk / "BSP-1" / "bauantrag" / f"{prefix}a", bulk / "BSP-1" / "bauantrag" / "x" / "y" / f"{prefix}b"
+    flat, below, meta = hot / f"{prefix}c", hot / "archiv" / f"{prefix}d", hot / "_ekte" / f"{prefix}e"
+    for f in (near, far, flat, below, meta):
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(b"part of a file")
+    _export(wd, "alfresco-bulk", bulk, docs[0]["id"], "--force", check=0)  # folder "{aktenplan}/{doctype}": 2 levels
+    assert not near.exists() and far.exists()
+    _export(wd, "komxwork", hot, docs[0]["id"], "--force", check=0)
+    assert not flat.exists() and not meta.exists() and below.exists()
+
+
+def test_an_absolute_komxwork_meta_folder_elsewhere_must_exist_inside_the_workdir_it_is_made(archived, tmp_path):
+    """The export folder's rule for komXwork's meta folder: an absolute path outside the working directory (a
+    share) is never made with its parents — missing, the export fails and is retried —; inside it, made."""
+    wd, docs = _wd(archived, tmp_path)
+    hot, meta = tmp_path / "hot", tmp_path / "share" / "meta"
+    hot.mkdir()
+    (tmp_path / "share").mkdir()  # the share's mount point, not mounted
+    p, out = _export(wd, "komxwork", hot, docs[0]["id"], "--force", "-o", f"connectors.komxwork.meta_folder={meta}")
+    assert p.returncode == 1 and out[0]["export_results"]["komxwork"] == "failed"
+    assert f"meta folder {meta} does not exist" in out[0]["error"]["message"]
+    assert "connectors.komxwork.meta_folder" in out[0]["error"]["message"]
+    assert not meta.exists() and list(hot.iterdir()) == []  # nothing made, nothing handed over
+    meta.mkdir()  # mounted: delivered, schema and manifest in it
+    p, out = _export(wd, "komxwork", hot, docs[0]["id"], "-o", f"connectors.komxwork.meta_folder={meta}", check=0)
+    assert out[0]["export_results"]["komxwork"] == "exported"
+    assert (meta / "index.xsd").is_file() and len(list(meta.glob("stapel-*.xml"))) == 1
+    own = wd / "komx-meta" / "sub"
+    p, out = _export(wd, "komxwork", hot, docs[1]["id"], "-o", f"connectors.komxwork.meta_folder={own}", check=0)
+    assert (own / "index.xsd").is_file()

@@ -117,3 +117,53 @@ def test_a_document_in_review_shows_its_fields_and_pages(tmp_path):
     rc, doc, _ = _export(wd)
     assert doc["status"] == "review" and doc["export_results"] == {}
     assert (doc["fields"], doc["pages"], doc["doctype"]) == (ing["fields"], ing["pages"], ing["doctype"])
+
+
+def test_one_look_at_the_journal_serves_an_export_and_its_record(tmp_path):
+    """The owed connectors and the recorded exports are read once per exported document (delivery.export),
+    not again when the outcome is recorded (settle) — and the owed one is still asked and delivers."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(PDF, tmp_path / "in")
+    wd, blocker, xd = tmp_path / "wd", tmp_path / "blocker", tmp_path / "xd"
+    blocker.write_text("a file where the folder should be")
+    xd.mkdir()
+    ingest_json(tmp_path / "in", "-w", wd, "-c", "xdomea", "-o", f"connectors.xdomea.path={blocker}/x", check=1)
+    from ekte.api import Pipeline
+    from ekte.profile import load_profile
+
+    with Pipeline(load_profile(None, [f"connectors.xdomea.path={xd}"]), wd, archives=False, create=False) as p:
+        sql: list[str] = []
+        p.j.db.set_trace_callback(sql.append)
+        (d,) = p.export_archived(all_docs=True).documents
+        p.j.db.set_trace_callback(None)
+    assert d.extra["export_results"] == {"folder": "exported", "xdomea": "exported"}, d.extra["export_results"]
+    assert _state(wd) == ("exported", None)
+    assert sum("stage='export' AND event" in s for s in sql) == 1  # (the owed connectors)
+    assert sum("SELECT connector, location FROM exports WHERE doc_id" in s for s in sql) == 1
+
+
+def test_a_debt_to_a_connector_gone_from_the_profile_is_named_and_can_be_dropped(tmp_path):
+    """A connector that failed and is no longer in the profile (nor configured) is not asked with its defaults:
+    one warning names it and the two ways out; `ekte journal forget-owed` drops the debt (in the trail) and
+    the document is recorded exported; asked again, it says nothing is owed (one line, exit 2)."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(PDF, tmp_path / "in")
+    wd, blocker = tmp_path / "wd", tmp_path / "blocker"
+    blocker.write_text("a file where the folder should be")
+    out = ingest_json(tmp_path / "in", "-w", wd, "-c", "folder", "-c", "xaip", "-o",
+                      f"connectors.xaip.path={blocker}/x", check=1)["documents"][0]
+    assert out["export_results"] == {"folder": "exported", "xaip": "failed"}
+    rc, doc, stderr = _export(wd)  # the profile names folder only and has no [connectors.xaip]
+    assert rc == 1 and doc["export_results"] == {"folder": "already-exported"}
+    assert "owed to connector xaip, which the profile no longer names" in stderr
+    assert "ekte journal forget-owed xaip" in stderr and "Traceback" not in stderr
+    assert "not in the profile" in doc["error"]["message"] and not (wd / "export" / "xaip").exists()
+    p = run_ekte("journal", "forget-owed", "xaip", "-w", wd, "--json", check=0)
+    (d,) = json.loads(p.stdout)["documents"]
+    assert d["status"] == "archived" and d["export_results"] == {"folder": "already-exported"}
+    assert _state(wd) == ("exported", None)
+    trail = run_ekte("history", out["id"], "-w", wd, "--json", check=0).stdout
+    assert "owed-forgotten" in trail
+    p = run_ekte("journal", "forget-owed", "xaip", "-w", wd)
+    assert p.returncode == 2 and "no archived document is owed to connector 'xaip'" in p.stderr
+    assert "Traceback" not in p.stderr

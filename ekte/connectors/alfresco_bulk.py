@@ -35,12 +35,16 @@ class AlfrescoBulkConnector(Connector):
         "properties": {"cm:title": "betreff", "cm:description": "doctype_title"},
     }
 
-    def __init__(self, config, workdir, profile):
-        super().__init__(config, workdir, profile)
-        for prop, key in self.config["properties"].items():
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        for prop, key in config["properties"].items():
             k = key.split(".", 1)[1] if key.startswith("fields.") else key
             if not key.startswith("fields.") and k not in RECORD_KEYS:
                 raise ConfigError(f"connectors.alfresco-bulk.properties.{prop}: unknown key '{key}'")
+
+    def written_places(self) -> list[tuple[Path, int]]:
+        """The levels of the folder template (an empty value leaves a level out: fewer), not the tree below."""
+        return [(self.root(), len(str(self.config["folder"]).split("/")))]
 
     @classmethod
     def export_files(cls, location: Path) -> list[Path]:

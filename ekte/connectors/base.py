@@ -51,7 +51,7 @@ class ExportError(Exception):
         self.transient = transient
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside(path: Path, folder: Path) -> bool:
     """Whether *path* is ekte's own place: *folder* or below it by its
     name (".." taken out) with no symbolic link on the way — a link there
     leads to a share, whose folder is never made."""
@@ -94,18 +94,7 @@ class Connector:
     forced: bool = False
 
     def __init__(self, config: dict[str, Any], workdir: Path, profile: "Profile"):
-        own = {**(FILE_SETTINGS if self.writes_files else {}), **self.settings}
-        unknown = set(config) - set(own)
-        if unknown:
-            from ekte.errors import ConfigError
-
-            for k in sorted(unknown):
-                if k in ("password", "token", "secret", "api_key", "client_secret"):
-                    raise ConfigError(
-                        f"connectors.{self.name}.{k}: secrets are not read from profiles; set {k}_env "
-                        f"(an environment variable) or {k}_file (a file only you can read)")
-            raise ConfigError(f"connectors.{self.name}: unknown key(s): {', '.join(sorted(unknown))}")
-        self.config = {**own, **config}
+        self.config = self.checked(config, profile)
         # absolute: the journal records export locations from it (fresh29 F11: a relative -w recorded
         # "wd/hot/…", which retention delete then looked for below the working directory)
         self.workdir = Path(os.path.abspath(workdir))
@@ -117,20 +106,57 @@ class Connector:
 
         self._missing = Breaker(self.name, kind="failures")
         if self.writes_files:
-            self.file_mode = self._mode("file_mode", profile.export.file_mode, False)
-            self.dir_mode = self._mode("dir_mode", profile.export.dir_mode, True)
+            self.file_mode = self._mode(self.config, "file_mode", profile.export.file_mode, False)
+            self.dir_mode = self._mode(self.config, "dir_mode", profile.export.dir_mode, True)
+
+    @classmethod
+    def checked(cls, config: dict[str, Any], profile: "Profile") -> dict[str, Any]:
+        """``[connectors.<name>]`` over the connector's defaults, refused
+        (ConfigError) as every export refuses it: an unknown key (with the
+        closest known one), a secret written into the profile, a file mode,
+        and what the connector's own :meth:`check` refuses.  Reads and makes
+        nothing: ``ekte profiles check`` asks it too (:func:`settings_errors`)."""
+        from ekte.errors import ConfigError
+
+        files = "path" in cls.settings
+        own = {**(FILE_SETTINGS if files else {}), **cls.settings}
+        for k in sorted(set(config) - set(own)):
+            if k in ("password", "token", "secret", "api_key", "client_secret"):
+                raise ConfigError(
+                    f"connectors.{cls.name}.{k}: secrets are not read from profiles; set {k}_env "
+                    f"(an environment variable) or {k}_file (a file only you can read)")
+        unknown = sorted(set(config) - set(own))
+        if unknown:
+            import difflib
+
+            near = next((m[0] for b in unknown if (m := difflib.get_close_matches(b, list(own), n=1, cutoff=0.6))),
+                        None)
+            raise ConfigError(f"connectors.{cls.name}: unknown key(s): {', '.join(unknown)}"
+                              + (f" (did you mean {near}?)" if near else ""))
+        cfg = {**own, **config}
+        if files:
+            cls._mode(cfg, "file_mode", profile.export.file_mode, False)
+            cls._mode(cfg, "dir_mode", profile.export.dir_mode, True)
+        cls.check(cfg)
+        return cfg
+
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        """The connector's own rules for its settings (*config*: with the
+        defaults filled in): raise ConfigError naming the key.  Pure."""
 
     @property
     def writes_files(self) -> bool:
         return "path" in self.settings
 
-    def _mode(self, key: str, default: str, directory: bool) -> int:
+    @classmethod
+    def _mode(cls, config: dict[str, Any], key: str, default: str, directory: bool) -> int:
         from ekte.errors import ConfigError
 
         try:
-            return fsutil.parse_mode(self.config.get(key) or default, directory)
+            return fsutil.parse_mode(config.get(key) or default, directory)
         except ValueError as e:
-            raise ConfigError(f"connectors.{self.name}.{key}: {e}") from None
+            raise ConfigError(f"connectors.{cls.name}.{key}: {e}") from None
 
     def default_root(self) -> Path:
         return self.workdir / "export" / self.name
@@ -158,20 +184,8 @@ class Connector:
         call removes what dead ekte processes left half-written there."""
         root = self.root()
         assert root is not None, "only for connectors that write files"
-        if self.config.get("path") and not _inside(root, self.workdir):
-            self._missing.check()
-            try:
-                why = "" if stat.S_ISDIR(os.stat(root).st_mode) else "is not a folder"
-            except NotADirectoryError:
-                why = "cannot be reached: a part of its path is a file, not a folder"
-            except FileNotFoundError:  # (missing, or a link to a missing place)
-                why = "does not exist (share not mounted?)"
-            except OSError as e:
-                why = f"cannot be reached ({e.strerror or e})"
-            if why:
-                raise self._missing.failed(
-                    f"export folder {root} {why} — create it or fix connectors.{self.name}.path")
-            self._missing.answered()
+        if self.config.get("path") and not inside(root, self.workdir):
+            self.require_dir(root, "path")
         elif not root.is_dir():
             # made by ekte: with the group of the folder it is made in, as a setgid folder would
             parent = next(p for p in root.parents if p.exists())
@@ -187,9 +201,32 @@ class Connector:
                 self.group = -1
         if not self._cleaned:  # half-written files of a killed run (fresh37 F17): only dead writers' ones
             self._cleaned = True
-            if fsutil.clean_stale_tmp(root):
+            if sum(fsutil.clean_stale_tmp(place, depth=depth) for place, depth in self.written_places()):
                 log.info("connector %s: removed leftovers of interrupted writes in its export folder", self.name)
         return root
+
+    def require_dir(self, folder: Path, key: str, what: str = "export folder") -> None:
+        """A configured folder outside the working directory (*key* names the setting) must exist, never
+        made: missing, a transient failure from the connector's breaker (retried, then paused)."""
+        self._missing.check()
+        try:
+            why = "" if stat.S_ISDIR(os.stat(folder).st_mode) else "is not a folder"
+        except NotADirectoryError:
+            why = "cannot be reached: a part of its path is a file, not a folder"
+        except FileNotFoundError:  # (missing, or a link to a missing place)
+            why = "does not exist (share not mounted?)"
+        except OSError as e:
+            why = f"cannot be reached ({e.strerror or e})"
+        if why:
+            raise self._missing.failed(f"{what} {folder} {why} — create it or fix connectors.{self.name}.{key}")
+        self._missing.answered()
+
+    def written_places(self) -> list[tuple[Path, int]]:
+        """The folders this connector writes files in, each with how many
+        levels below it it writes (0: in the folder itself): where dead
+        writers' leftovers are looked for — not a DMS's whole tree below."""
+        root = self.root()
+        return [] if root is None else [(root, 0)]
 
     # Below the export folder nothing follows a symbolic link (fresh37 F16, ekte.connectors.below); a path
     # outside it (komxwork's absolute meta_folder) is written as given.
@@ -264,3 +301,24 @@ class Connector:
 
     def close(self) -> None:
         pass
+
+
+def settings_errors(profile: "Profile") -> list[str]:
+    """What an export would refuse of *profile*'s connector settings, one
+    line each: every connector it names in ``export.connectors`` or has a
+    ``[connectors.<name>]`` table for, as :meth:`Connector.checked` judges
+    it (connectors no plugin provides here are left to the export)."""
+    from ekte.errors import ConfigError
+    from ekte.plugins import build_manager, connectors
+
+    available = connectors(build_manager()[0])
+    errors = []
+    for name in dict.fromkeys([*profile.export.connectors, *profile.connectors]):
+        if name in available:
+            try:
+                available[name].checked(dict(profile.connectors.get(name) or {}), profile)
+            except ConfigError as e:
+                errors += str(e).splitlines()
+            except (TypeError, AttributeError, ValueError) as e:  # a table where text belongs, …
+                errors.append(f"connectors.{name}: a setting has the wrong kind of value ({type(e).__name__})")
+    return errors

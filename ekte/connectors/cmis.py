@@ -129,20 +129,24 @@ class CmisConnector(Connector):
         "breaker_cooldown": 300.0,  # … after which no request is made for this many seconds
     }
 
-    def __init__(self, config, workdir, profile):
-        super().__init__(config, workdir, profile)
-        if not self.config["url"]:
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        if not config["url"]:
             raise ConfigError("connectors.cmis.url: the repository's Browser Binding URL is needed")
-        scheme = urlsplit(str(self.config["url"])).scheme.lower()
+        scheme = urlsplit(str(config["url"])).scheme.lower()
         if scheme not in ("http", "https"):
             raise ConfigError(f"connectors.cmis.url: an http:// or https:// URL of the Browser Binding is needed, "
                               f"not {scheme + '://' if scheme else 'a URL without a scheme'}")
-        self.props = dict(self.config["properties"] or DEFAULT_PROPERTIES)
-        for p, k in self.props.items():
+        props = dict(config["properties"] or DEFAULT_PROPERTIES)
+        for p, k in props.items():
             if k not in RECORD_KEYS:
                 raise ConfigError(f"connectors.cmis.properties.{p}: unknown key '{k}'")
-        if self.config["hash_property"] not in self.props:
+        if config["hash_property"] not in props:
             raise ConfigError("connectors.cmis.hash_property must be one of the mapped properties")
+
+    def __init__(self, config, workdir, profile):
+        super().__init__(config, workdir, profile)
+        self.props = dict(self.config["properties"] or DEFAULT_PROPERTIES)
         password = secret(self.config, "password", "cmis")
         auth = (self.config["username"], password or "") if self.config["username"] else None
         import httpx  # here, not at the top: every session lists the connectors, few use CMIS
@@ -296,11 +300,24 @@ class CmisConnector(Connector):
         results = self.query(f"{self.config['hash_property']} = {cmis_literal(sha)}")
         return results[0] if results else None
 
+    def same_original(self, rec: dict[str, Any]) -> ExportResult | None:
+        """The DMS's object of another archival copy of the same original (fresh37 F8: the document
+        ingested again in a second working directory, or after an archive loss; its PDF/A differs by
+        time stamps), found by the property the original's SHA-256 is mapped to: "already exported"."""
+        prop = next((p for p, k in self.props.items() if k == "original_sha256"), None)
+        found = self.query(f"{prop} = {cmis_literal(rec['original_sha256'])}") if prop else []
+        if not found:
+            return None
+        return ExportResult(f"cmis:{self._prop(found[0], 'cmis:objectId')}", already=True,
+                            note=f"another archival copy of the same original is in the DMS (by {prop})")
+
     def export(self, doc, archive_dir: Path) -> ExportResult:
         rec = record(doc, self.profile)
         existing = self.find(rec["sha256"])
         if existing is not None:
             return ExportResult(f"cmis:{self._prop(existing, 'cmis:objectId')}", already=True)
+        if (other := self.same_original(rec)) is not None:
+            return other
         folder = "/" + expand(self.config["folder"], rec)
         parent = self._ensure_folder(folder)
         props: dict[str, Any] = {"cmis:name": "", "cmis:objectTypeId": self.config["object_type"]}

@@ -67,20 +67,19 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from ekte import fsutil
-from ekte.connectors.base import Connector, ExportError, ExportResult
+from ekte.connectors.base import Connector, ExportError, ExportResult, inside
 from ekte.connectors.common import RECORD_KEYS, read_transfer_note, record, schema_error
+from ekte.connectors.komxwork_schema import (NOTE_ELEMENT, NS, REQUIRED, schema_for,  # noqa: F401 (once here)
+                                             shipped_schema_path)
 from ekte.connectors.ledger import Ledger, owner, owner_alive
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF
 
 log = logging.getLogger(__name__)
 
-NS = "urn:ekte:hotfolder:1"
 SCHEMA_NAME = "index.xsd"
 #: a scanned document's transfer note beside it: ``<uuid>.transfervermerk`` (XML, but not ``*.xml``)
 NOTE_SUFFIX = ".transfervermerk"
-#: the index element that references the note (not configurable, like ``Felder``)
-NOTE_ELEMENT = "Transfervermerk"
 LEDGER_DDL = """
 CREATE TABLE IF NOT EXISTS entries (
     root TEXT NOT NULL,          -- the hot folder
@@ -95,7 +94,6 @@ CREATE TABLE IF NOT EXISTS entries (
     PRIMARY KEY (root, dokument_id, batch)
 );
 """
-XS = "http://www.w3.org/2001/XMLSchema"
 
 #: element name → record key, in document order (the default index format)
 DEFAULT_ELEMENTS: dict[str, str] = {
@@ -118,56 +116,9 @@ DEFAULT_ELEMENTS: dict[str, str] = {
     "Klassifikationssicherheit": "confidence",
     "Archivformat": "archival_format",
 }
-#: record keys that every index must carry
-REQUIRED = ("uuid", "file", "sha256", "doctype")
 
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
-
-def _xsd_type(key: str) -> str:
-    t = RECORD_KEYS[key]
-    return {"string": "xs:string", "date": "xs:date", "dateTime": "xs:dateTime", "integer": "xs:nonNegativeInteger",
-            "decimal": "xs:decimal", "sha256": "e:SHA256"}[t]
-
-
-def schema_for(elements: dict[str, str]) -> bytes:
-    """The XSD of the index and the manifest for an element mapping."""
-    E = ElementMaker(namespace=XS, nsmap={"xs": XS, "e": NS})  # noqa: N806
-    seq = [E.element(name=name, type=_xsd_type(key), **({} if key in REQUIRED else {"minOccurs": "0"}))
-           for name, key in elements.items()]
-    felder = E.element(
-        E.complexType(E.sequence(E.element(
-            E.complexType(E.simpleContent(E.extension(E.attribute(name="name", type="xs:NCName", use="required"),
-                                                      base="xs:string"))),
-            name="Feld", minOccurs="0", maxOccurs="unbounded"))),
-        name="Felder", minOccurs="0")
-    note = E.element(
-        E.complexType(E.simpleContent(E.extension(E.attribute(name="sha256", type="e:SHA256", use="required"),
-                                                  base="xs:string"))),
-        name=NOTE_ELEMENT, minOccurs="0")
-    entry = E.element(
-        E.complexType(
-            E.attribute(name="dokumentID", type="xs:string", use="required"),
-            E.attribute(name="datei", type="xs:string", use="required"),
-            E.attribute(name="index", type="xs:string", use="required"),
-            E.attribute(name="sha256", type="e:SHA256", use="required"),
-        ),
-        name="Eintrag", maxOccurs="unbounded")
-    schema = E.schema(
-        E.simpleType(E.restriction(E.pattern(value="[0-9a-f]{64}"), base="xs:string"), name="SHA256"),
-        E.element(E.complexType(E.sequence(*seq, note, felder),
-                                E.attribute(name="version", type="xs:string", use="required")), name="Index"),
-        E.element(E.complexType(E.sequence(entry),
-                                E.attribute(name="id", type="xs:string", use="required"),
-                                E.attribute(name="erstellt", type="xs:dateTime", use="required"),
-                                E.attribute(name="anzahl", type="xs:positiveInteger", use="required")), name="Stapel"),
-        targetNamespace=NS, elementFormDefault="qualified", version="1",
-    )
-    return etree.tostring(schema, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def shipped_schema_path() -> Path:
-    return Path(__file__).with_name("schemas") / "hotfolder-index-1.xsd"
 
 
 class KomxworkConnector(Connector):
@@ -189,9 +140,9 @@ class KomxworkConnector(Connector):
 
         return forget(Path(workdir), Path(location))
 
-    def __init__(self, config, workdir, profile):
-        super().__init__(config, workdir, profile)
-        els = dict(self.config["elements"] or DEFAULT_ELEMENTS)
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        els = dict(config["elements"] or DEFAULT_ELEMENTS)
         for name, key in els.items():
             if not _NCNAME.match(name):
                 raise ConfigError(f"connectors.komxwork.elements: '{name}' is not a valid XML element name")
@@ -204,19 +155,24 @@ class KomxworkConnector(Connector):
         for reserved, what in (("Felder", "the extracted fields"), (NOTE_ELEMENT, "the transfer note's reference")):
             if reserved in els:
                 raise ConfigError(f"connectors.komxwork.elements: '{reserved}' is reserved for {what}")
-        sfx = str(self.config["ready_suffix"])
+        sfx = str(config["ready_suffix"])
         if sfx and (not sfx.startswith(".") or "/" in sfx or sfx in (".pdf", ".xml", NOTE_SUFFIX)):
             raise ConfigError("connectors.komxwork.ready_suffix: a suffix such as '.ready' (or empty)")
-        meta = str(self.config["meta_folder"] or "")
+        meta = str(config["meta_folder"] or "")
         if meta and not Path(meta).is_absolute() and (".." in Path(meta).parts or meta.startswith(".")):
             raise ConfigError("connectors.komxwork.meta_folder: a plain subfolder name such as '_ekte', "
                               "an absolute path, or \"\" (beside the documents)")
         try:
-            self.batch_seconds = float(self.config["batch_minutes"]) * 60
+            minutes = float(config["batch_minutes"])
         except (TypeError, ValueError):
-            self.batch_seconds = -1.0
-        if not 0 <= self.batch_seconds < float("inf"):
+            minutes = -1.0
+        if not 0 <= minutes < float("inf"):
             raise ConfigError("connectors.komxwork.batch_minutes: minutes (0: one batch per run)")
+
+    def __init__(self, config, workdir, profile):
+        super().__init__(config, workdir, profile)
+        els = dict(self.config["elements"] or DEFAULT_ELEMENTS)
+        self.batch_seconds = float(self.config["batch_minutes"]) * 60
         self.elements = els
         self.xsd_bytes = schema_for(els)
         self.schema = etree.XMLSchema(etree.fromstring(self.xsd_bytes))
@@ -226,6 +182,18 @@ class KomxworkConnector(Connector):
         self.me = owner()
         self._prepared = False
 
+    def written_places(self) -> list[tuple[Path, int]]:
+        """The hot folder and the folder of the schema and manifests (flat both)."""
+        return [(self.root(), 0)] + ([(self.meta_dir(), 0)] if self.meta_dir() != self.root() else [])
+
+    def prepared_meta(self) -> Path:
+        """The meta folder, by the export folder's rule: below the hot folder or inside the working directory
+        ekte's own (made); an absolute path elsewhere must exist (:meth:`require_dir`)."""
+        meta = self.meta_dir()
+        if Path(str(self.config["meta_folder"] or "")).is_absolute() and not inside(meta, self.workdir):
+            self.require_dir(meta, "meta_folder", "meta folder")
+        return meta
+
     def meta_dir(self) -> Path:
         """Where ``index.xsd`` and the manifests go."""
         meta = str(self.config["meta_folder"] or "")
@@ -234,7 +202,7 @@ class KomxworkConnector(Connector):
     def _prepare(self) -> Path:
         root = self.prepare_root()
         if not self._prepared:
-            xsd = self.meta_dir() / SCHEMA_NAME
+            xsd = self.prepared_meta() / SCHEMA_NAME
             self.check_below(xsd)
             if not xsd.is_file() or xsd.read_bytes() != self.xsd_bytes:
                 self.write_bytes(xsd, self.xsd_bytes)
@@ -377,7 +345,7 @@ class KomxworkConnector(Connector):
             for batch_id, entries in sorted(batches.items()):
                 name = f"stapel-{batch_id}.xml"
                 self.prepare_root()
-                self.write_bytes(self.meta_dir() / name, self.manifest_xml(batch_id, entries))
+                self.write_bytes(self.prepared_meta() / name, self.manifest_xml(batch_id, entries))
                 # absolute (before 2026-11 the name alone, before 2026-12 maybe relative to the then cwd)
                 db.execute("UPDATE entries SET manifest=? WHERE root IN (?,?) AND batch=? AND manifest IS NULL",
                            (str((self.meta_dir() / name).resolve()), *roots, batch_id))

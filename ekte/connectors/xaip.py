@@ -103,10 +103,13 @@ class XaipConnector(Connector):
     settings: dict[str, Any] = {"path": "", "schema_dir": "", "client_id": "ekte", "group_by": "document",
                                 "include_original": True}
 
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        if config["group_by"] not in ("submission", "aktenzeichen", "document"):
+            raise ConfigError("connectors.xaip.group_by: one of submission, aktenzeichen, document")
+
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
-        if self.config["group_by"] not in ("submission", "aktenzeichen", "document"):
-            raise ConfigError("connectors.xaip.group_by: one of submission, aktenzeichen, document")
         self.schema = load_schema(str(self.config["schema_dir"])) if self.config["schema_dir"] else None
 
     def group_key(self, doc) -> str | None:

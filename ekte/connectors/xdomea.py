@@ -171,13 +171,16 @@ class XdomeaConnector(Connector):
         "group_by": "submission",
     }
 
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        if str(config["version"]) not in VERSIONS:
+            raise ConfigError(f"connectors.xdomea.version: one of {', '.join(VERSIONS)}")
+        if config["group_by"] not in ("submission", "aktenzeichen", "document"):
+            raise ConfigError("connectors.xdomea.group_by: one of submission, aktenzeichen, document")
+
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
         self.version = str(self.config["version"])
-        if self.version not in VERSIONS:
-            raise ConfigError(f"connectors.xdomea.version: one of {', '.join(VERSIONS)}")
-        if self.config["group_by"] not in ("submission", "aktenzeichen", "document"):
-            raise ConfigError("connectors.xdomea.group_by: one of submission, aktenzeichen, document")
         self.schema = load_schema(str(self.config["schema_dir"]), self.version) \
             if self.config["schema_dir"] else None
         self.ledger = Ledger(self.workdir, "xdomea", LEDGER_DDL + VORGANG_DDL)

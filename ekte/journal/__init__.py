@@ -251,18 +251,33 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         return [(r["connector"], r["location"]) for r in
                 self.db.execute("SELECT connector, location FROM exports WHERE doc_id=? ORDER BY rowid", (doc_id,))]
 
-    def owed(self, doc_id: str) -> dict[str, str]:
+    def owed(self, doc_id: str, have: Any = None) -> dict[str, str]:
         """Per connector that failed for the document and has not delivered it since (no export recorded),
         its last failure: what a plain ``ekte export`` or the daemon asks again (the document stays
-        ``export_failed`` until each has it)."""
-        have = {c for c, _ in self.export_places(doc_id)}
+        ``export_failed`` until each has it).  *have*: the connectors with a recorded export when the
+        caller read them already (:meth:`exports_of`), else they are read here."""
+        have = set(have) if have is not None else {c for c, _ in self.export_places(doc_id)}
         out: dict[str, str] = {}
-        for r in self.db.execute("SELECT detail FROM events WHERE doc_id=? AND stage='export' AND event='export-failed'"
-                                 " ORDER BY seq", (doc_id,)):
-            cname, _, why = str(r[0] or "").partition(": ")
+        for r in self.db.execute("SELECT event, detail, new FROM events WHERE doc_id=? AND stage='export' AND event IN "
+                                 "('export-failed', 'owed-forgotten') ORDER BY seq", (doc_id,)):
+            if r[0] == "owed-forgotten":  # (ekte journal forget-owed: the failures before it are not a debt)
+                out.pop(str(r[2]), None)
+                continue
+            cname, _, why = str(r[1] or "").partition(": ")
             if cname and cname not in have:
                 out[cname] = why
         return out
+
+    def forget_owed(self, connector: str, ids: list[str] | None = None, *, actor: str = "") -> list[str]:
+        """Drop the debt to *connector* (gone from the profile, or a plugin no longer installed) of every archived
+        document owing it (or of those of *ids*): an ``owed-forgotten`` event by *actor* in each one's trail.
+        Returns the ids of the documents it was dropped for."""
+        rows = self.db.execute("SELECT id FROM documents WHERE state='archived'").fetchall()
+        owing = [r[0] for r in rows if (ids is None or r[0] in ids) and connector in self.owed(r[0])]
+        with self.tx() as db:
+            for doc_id in owing:
+                self._event(db, doc_id, "export", "owed-forgotten", {"by": actor or None, "new": connector})
+        return owing
 
     # -- documents: writing
     def set_state(self, sha256: str, state: str, *, guard: bool = True,

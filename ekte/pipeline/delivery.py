@@ -56,7 +56,8 @@ def export(session: Any, doc: Document, adir: Path, *, force: bool = False, rele
     j = session.j
     have = j.exports_of(doc.id)
     doc.extra["export_failed"] = {}
-    for c in session.connectors_for(j.owed(doc.id)):  # (and, without -c, those that failed for it before)
+    doc.extra["owed"] = owed = j.owed(doc.id, have)  # (settle takes it: one look at the journal per export)
+    for c in session.connectors_for(owed):  # (and, without -c, those that failed for it before)
         down = session.connectors_down.get(c.name)
         if down is not None and not (c.name in have and not force):
             _export_failed(session, doc, c.name, down.message)  # its folder is full / not writable: not asked again
@@ -228,11 +229,15 @@ def settle(session: Any, doc: Document, *, release: bool = False) -> bool:
     archived: with ``export_failed``, or waiting for its group) in one
     transaction, and set its status.  True when exported."""
     pending = doc.extra.pop("pending", None) or {"exports": [], "events": []}
-    failed, owed = dict(doc.extra.get("export_failed") or {}), session.j.owed(doc.id)
+    failed, owed = dict(doc.extra.get("export_failed") or {}), doc.extra.pop("owed", None)
+    if owed is None:  # (not from this run's export: a member of a group this run released, settled again)
+        owed = session.j.owed(doc.id)
     asked = {c.name for c in session.connectors_for(owed)} | {c for c, _ in pending["exports"]} | set(failed)
     for cname, why in owed.items():  # a connector not asked this time (-c named others) is still owed the document
         if cname not in asked:
-            failed[cname] = f"not delivered yet (`ekte export` without -c asks it again; last failure: {why})"
+            how = "`ekte export` without -c asks it again" if cname not in session.gone_owed() else \
+                f"not in the profile: `ekte export -c {cname}` asks it, `ekte journal forget-owed {cname}` drops it"
+            failed[cname] = f"not delivered yet ({how}; last failure: {why})"
     doc.extra["export_failed"] = failed  # (the daemon's status names these connectors)
     error = "; ".join(f"{k}: {v}" for k, v in failed.items()) or None
     state = session.j.record_outcome(doc.sha256, doc.id, pending["exports"], pending["events"],

@@ -78,6 +78,7 @@ class Session:
         #: connectors named by the caller (-c): then only those are asked, else also those a document is owed
         self.chosen = bool(connectors)
         self._owed_connectors: dict[str, Any] = {}
+        self._gone: set[str] = set()  # owed connectors gone from the profile (not asked, see connectors_for)
         self.journal: Journal | None = None
         self.batch: Any = None  # the coordinator's batch of export folders published together (ekte.fsbatch)
         self.scratch: Path | None = None
@@ -106,20 +107,30 @@ class Session:
     def connectors_for(self, owed: dict[str, str]) -> list[Any]:
         """The session's connectors, and (unless the caller chose them) those of *owed* (connector → its last
         failure, :meth:`ekte.journal.Journal.owed`) the session has not: a failed delivery is asked again.
-        One that is no longer available is left owed (its name is not in the list)."""
+        One the profile no longer names (nor configures), or no plugin provides, is left owed (its name is not
+        in the list), with a warning saying how to drop the debt (``ekte journal forget-owed``)."""
         have = {c.name for c in self.connectors}
         more = [] if self.chosen else [n for n in owed if n not in have]
         new = [n for n in more if n not in self._owed_connectors]
         available = registered_connectors(self.pm) if new else {}
         for n in new:
             self._owed_connectors[n] = None  # (one not available any more stays owed)
-            if n in available:
+            if n not in available or (n not in self.profile.export.connectors and n not in self.profile.connectors):
+                self._gone.add(n)
+                log.warning("documents are still owed to connector %s, which %s: `ekte export --all -c %s` delivers "
+                            "them, `ekte journal forget-owed %s` drops that debt", n, "the profile no longer names" if
+                            n in available else "is not available (its plugin not loaded?)", n, n)
+            else:
                 try:
                     self._owed_connectors[n] = available[n](dict(self.profile.connectors.get(n, {})), self.workdir,
                                                             self.profile)
                 except ConfigError as e:  # its set-up is wrong (now): it stays owed, the documents say so
                     log.warning("connector %s is owed documents but cannot be set up: %s", n, e)
         return self.connectors + [c for n in more if (c := self._owed_connectors.get(n)) is not None]
+
+    def gone_owed(self) -> set[str]:
+        """The owed connectors this session left out (:meth:`connectors_for`): gone from the profile."""
+        return self._gone
 
     def all_connectors(self) -> list[Any]:
         """The session's connectors and the owed ones it made (groups of either are flushed at the end)."""
