@@ -83,10 +83,18 @@ def retention_due_cmd(
         if "error" in i:
             t.add_row(i["id"], f"[red]{i['error']}[/]", "", "", "", "", "")
             continue
-        t.add_row(i["id"], str(i["doctype"]), i.get("aktenzeichen") or "", f"{i['date']} ({i['basis']})",
+        t.add_row(i["id"], str(i["doctype"]) + _flag(i), i.get("aktenzeichen") or "", f"{i['date']} ({i['basis']})"
+                  + (" machine-read, unconfirmed" if i.get("date_confirmed") is False else "")
+                  + (f"; read {i['unconfirmed_date']}, unconfirmed" if i.get("unconfirmed_date") else ""),
                   str(i["years"]), i["ends"], str(i["overdue_days"]))
     out.print(t)
 
+
+
+def _flag(i: dict) -> str:
+    """A type metadata.json gives otherwise than the journal (the journal's counts: fresh38 F8)."""
+    return f" [red](metadata.json says {i['doctype_in_metadata']}: see ekte verify)[/]" \
+        if "doctype_in_metadata" in i else ""
 
 
 @command(app, "history", clerk=True)
@@ -133,7 +141,8 @@ def retention_delete_cmd(
     force: Annotated[bool, typer.Option("--force", metavar="", help="Also delete documents whose retention "
                                         "period has not ended.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge retention as on this date "
-                                                 "(YYYY-MM-DD or TT.MM.JJJJ; default today).")] = None,
+                                                 "(YYYY-MM-DD or TT.MM.JJJJ; default today; never a later day — "
+                                                 "plan with ekte retention due --as-of).")] = None,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], as_json: JsonOpt = False,
 ) -> None:
     """Delete documents for good: archive folder, ekte's export copies, the done copy of the original, review and

@@ -33,42 +33,81 @@ def period_end(start: dt.date, years: int, starts: str) -> dt.date:
     return end - dt.timedelta(days=1)
 
 
-def entry(meta: dict[str, Any], profile: "Profile") -> dict[str, Any] | None:
-    """The retention facts of one archived document (None: no rule applies)."""
+def entry(meta: dict[str, Any], profile: "Profile", known: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The retention facts of one archived document (None: no rule applies).
+
+    *known* is what the journal knows of it (:func:`journal_facts`): its type and first arrival count, not
+    metadata.json's (fresh38 F8: a type forged there shortened the period; the difference is named,
+    ``doctype_in_metadata``), and the period never ends before the one from the day received when the
+    document's date was read by the machine and no clerk confirmed it (fresh38 F19: an old enclosure's date
+    made a document archived today due today): ``basis`` is then ``received`` and ``unconfirmed_date`` names
+    the date read; ``date_confirmed`` is False for a machine-read date that is the basis."""
     from ekte.connectors.common import record
     from ekte.model import document_from_metadata
 
+    flags: dict[str, Any] = {}
+    if known is not None and known["doctype"] != meta.get("doctype"):
+        flags["doctype_in_metadata"] = meta.get("doctype")
+        meta = {**meta, "doctype": known["doctype"]}
     doc = document_from_metadata(meta)
+    if known is not None:
+        doc.received = max(doc.received or "", known["received"] or "")  # the later: never an earlier end
     rec = record(doc, profile)
     years = rec.get("retention_years")
     if not years or not rec.get("document_date"):
         return None
     start = dt.date.fromisoformat(rec["document_date"])
     basis = "document_date" if rec["document_date"] != rec.get("received_date") else "received"
+    ends = period_end(start, int(years), profile.retention.starts)
+    if basis == "document_date" and not (known or {}).get("confirmed"):
+        flags["date_confirmed"] = False
+        received = dt.date.fromisoformat(str(rec.get("received_date") or start.isoformat())[:10])
+        floor = period_end(received, int(years), profile.retention.starts)
+        if floor > ends:
+            flags = {**flags, "unconfirmed_date": start.isoformat()}
+            start, basis, ends = received, "received", floor
     return {"id": doc.id, "doctype": doc.doctype, "aktenzeichen": rec.get("aktenzeichen"), "date": start.isoformat(),
-            "basis": basis, "years": years, "ends": period_end(start, int(years), profile.retention.starts).isoformat()}
+            "basis": basis, "years": years, "ends": ends.isoformat(), **flags}
+
+
+def journal_facts(j: Any) -> dict[str, dict[str, Any]]:
+    """id → what the journal knows of an archived document: its type, when it first came in, and whether
+    a clerk accepted it in review (its fields — the document's date too — confirmed)."""
+    rows = j.db.execute(
+        "SELECT d.id, d.doctype, d.first_seen, EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND "
+        "e.stage = 'review' AND e.event = 'accepted') FROM documents d")
+    return {r[0]: {"doctype": r[1], "received": r[2], "confirmed": bool(r[3])} for r in rows}
+
+
+def as_of_date(as_of: str | None) -> dt.date:
+    """The day ``--as-of`` names (default today)."""
+    from ekte.stats import BadDate, day
+
+    try:  # as the other date options: 2026-01-31 or 31.01.2026
+        return dt.date.fromisoformat(day(as_of) or "") if as_of else dt.date.today()
+    except (BadDate, ValueError):
+        raise ConfigError(f"--as-of wants a date like 2026-01-31 or 31.01.2026, not {as_of!r}") from None
 
 
 def due(workdir: Path, profile: "Profile", as_of: str | None = None, journal: Any = None) -> list[dict[str, Any]]:
     """Every archived document whose retention ended before *as_of*
     (default today), oldest first; quarantine entries judged by *journal*'s
     states (default: the working directory's, read-only)."""
-    from ekte.stats import BadDate, day
-
-    try:  # as the other date options: 2026-01-31 or 31.01.2026
-        today = dt.date.fromisoformat(day(as_of) or "") if as_of else dt.date.today()
-    except (BadDate, ValueError):
-        raise ConfigError(f"--as-of wants a date like 2026-01-31 or 31.01.2026, not {as_of!r}") from None
+    today = as_of_date(as_of)
     root = Path(workdir) / "archive"
     if not root.is_dir():
         raise ConfigError(f"no archive in {workdir}")
     out = quarantined(Path(workdir), profile, today, journal)
+    facts = _with_journal(Path(workdir), journal, journal_facts) or {}
     for meta_path in sorted(root.glob("*/*/metadata.json")):
+        known = facts.get(meta_path.parent.name)
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
-            e = entry(meta, profile)
+            e = entry(meta, profile, known) if known is not None else \
+                {"id": meta_path.parent.name, "error": "the journal does not know it (see ekte journal check)"}
         except (OSError, ValueError, KeyError, TypeError):
             e = {"id": meta_path.parent.name, "error": "metadata.json cannot be read (see ekte verify)"}
+        if e is not None and "error" in e:
             out.append(e)
             continue
         if e is not None and dt.date.fromisoformat(e["ends"]) < today:
@@ -119,15 +158,23 @@ def quarantined(workdir: Path, profile: "Profile", today: dt.date, journal: Any 
 def _states(workdir: Path, journal: Any, shas: list[str]) -> dict[str, str]:
     """sha256 → the document's state in *journal*, else in the working directory's journal (read-only);
     content the journal does not know (or no journal) is left out."""
+    def states(j: Any) -> dict[str, str]:
+        rows = (j.get(sha) for sha in dict.fromkeys(shas))
+        return {row["sha256"]: row["state"] for row in rows if row is not None}
+
+    return _with_journal(workdir, journal, states) or {}
+
+
+def _with_journal(workdir: Path, journal: Any, fn: Any) -> Any:
+    """*fn* of *journal*, else of the working directory's journal opened read-only (None: no journal)."""
     from ekte.journal import JOURNAL_FILE, Journal
 
     own = journal is None and (Path(workdir) / JOURNAL_FILE).is_file()
     j = Journal(Path(workdir) / JOURNAL_FILE, readonly=True) if own else journal
     if j is None:
-        return {}
+        return None
     try:
-        rows = (j.get(sha) for sha in dict.fromkeys(shas))
-        return {row["sha256"]: row["state"] for row in rows if row is not None}
+        return fn(j)
     finally:
         if own:
             j.close()
@@ -172,6 +219,9 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
     reason = (reason or "").strip()
     if not reason:
         raise ConfigError("--reason: say why the documents are deleted (it is kept in the audit trail)")
+    if as_of_date(as_of) > dt.date.today():  # fresh38 F7: a planning date never makes a deletion due
+        raise ConfigError(f"--as-of {as_of}: a date after today only plans (ekte retention due --as-of); "
+                          "a document is deleted before its retention ends only with --force, recorded as such")
     due_ids = {e["id"]: e for e in due(session.workdir, session.profile, as_of, session.j) if "error" not in e} \
         if (Path(session.workdir) / "archive").is_dir() else {}
     return [_delete_one(session, i, reason, actor, force, due_ids) for i in ids]
@@ -253,7 +303,8 @@ def _own_end(session: Any, row: Any) -> str | None:
     """The end of the archived document's own retention period (None: no archive folder, no rule)."""
     try:
         meta = json.loads((session.j.archive_dir(row) / "metadata.json").read_text("utf-8"))
-        return (entry(meta, session.profile) or {}).get("ends")
+        known = journal_facts(session.j).get(row["id"])
+        return (entry(meta, session.profile, known) or {}).get("ends")
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
