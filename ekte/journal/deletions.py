@@ -101,3 +101,11 @@ def begun(workdir: Path, tombstoned: set[str]) -> list[str]:
     return [f"{rec['doc_id']}: its deletion was begun on {str(rec['deleted'])[:10]} ({FOLDER}/{p.name}), but the "
             f"journal has no tombstone; ekte retention delete {rec['doc_id']} --force completes it"
             for p, rec in records(workdir) if rec is not None and rec["doc_id"] not in tombstoned]
+
+
+def unrecorded(workdir: Path, tombstoned: set[str]) -> list[str]:
+    """``ekte journal check``: tombstones without their record ``deleted/<id>.json`` (fresh38 F10: a rebuild
+    from the archive alone would forget the deletion)."""
+    have = {rec["doc_id"] for _p, rec in records(workdir) if rec is not None}
+    return [f"{doc_id}: the journal's tombstone has no {FOLDER}/{doc_id}.json (removed?); ekte journal rebuild "
+            "--force writes it again from the journal" for doc_id in sorted(tombstoned - have)]
