@@ -98,3 +98,23 @@ def test_the_journals_type_counts_not_a_forged_one(base, tmp_path):
     assert e["doctype"] == "waffen_antrag" and e["years"] == 30 and e["doctype_in_metadata"] == "tierhaltung", e
     table = run_ekte("retention", "due", "-w", wd, "--as-of", "2060-01-01", check=0, env={"COLUMNS": "250"}).stdout
     assert "metadata.json says tierhaltung" in table, table
+
+
+def test_a_copy_of_a_working_directory_leaves_the_originals_moved_original(tmp_path):
+    """F20: ``retention delete`` in a copy of a working directory removed the original one's moved original
+    (``ingest --move`` records it absolute): only the working directory that moved it removes it."""
+    wd, moved, inbox = tmp_path / "wd", tmp_path / "erledigt", tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "inbox" / "waffen_antrag-005-pdf.pdf", inbox)
+    doc = ingest_json(inbox, "-w", wd, "-j", "1", "--move", moved, check=0)["documents"][0]["id"]
+    original = moved / "waffen_antrag-005-pdf.pdf"
+    copy = tmp_path / "copy"
+    shutil.copytree(wd, copy, symlinks=True)
+    p = run_ekte("retention", "delete", doc, "-w", copy, "--reason", "Kopie-Test", "--force", "--json", check=0)
+    r = json.loads(p.stdout)["documents"][0]
+    assert r["deleted"] and original.is_file(), r
+    assert not [x for x in r["removed"] if "erledigt" in x], r
+    assert [k for k in r["kept"] if str(original) in k and "not this one" in k], r
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Frist", "--force", "--json", check=0)
+    assert str(original) in json.loads(p.stdout)["documents"][0]["removed"] and not original.exists()
+
