@@ -5,6 +5,7 @@ record).  Real ingest, real files, real journal."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import shutil
 import sqlite3
@@ -37,6 +38,9 @@ def test_a_document_whose_folder_is_gone_is_named_as_lost(tmp_path):
     db = sqlite3.connect(wd / "journal.sqlite")
     assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND stage='journal' AND event='lost'",
                       (gone,)).fetchone()[0] == 1
+    # F13: who ran the rebuild is named, not "system"
+    assert {r[0] for r in db.execute("SELECT actor FROM events WHERE event IN ('rebuilt', 'lost')")} == \
+        {getpass.getuser()}
     db.close()
     text = run_ekte("journal", "rebuild", "--force", "-w", wd, check=1).stdout  # the old journal now names it
     assert f"lost {gone}" in text and "restore it from a backup" in text, text

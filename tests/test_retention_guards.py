@@ -118,3 +118,40 @@ def test_a_copy_of_a_working_directory_leaves_the_originals_moved_original(tmp_p
     p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Frist", "--force", "--json", check=0)
     assert str(original) in json.loads(p.stdout)["documents"][0]["removed"] and not original.exists()
 
+
+
+def test_a_folder_in_another_shard_goes_and_a_damaged_one_needs_damaged(base, tmp_path):
+    """F12: an archive folder in the wrong shard stayed, with every personal datum, while delete said
+    "deleted"; F18: deleting a tampered document erased the evidence of the tampering without a word."""
+    wd, ids = _copy(base, tmp_path), base[1]
+    doc = ids["waffen"]
+    folder = next((wd / "archive").glob(f"*/{doc}"))
+    wrong = wd / "archive" / ("00" if doc[:2] != "00" else "01") / doc
+    wrong.parent.mkdir(exist_ok=True)
+    folder.rename(wrong)
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Aussonderung", "--force", "--json", check=0)
+    r = json.loads(p.stdout)["documents"][0]
+    assert r["deleted"] and f"archive/{wrong.parent.name}/{doc}" in r["removed"], r
+    assert not list((wd / "archive").glob(f"*/{doc}"))
+    victim = ids["machine"]
+    pdf = next((wd / "archive").glob(f"*/{victim}/document.pdf"))
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 1
+    pdf.write_bytes(bytes(data))
+    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Aussonderung", "--force", "--json", check=1)
+    r = json.loads(p.stdout)["documents"][0]
+    assert r["error"]["code"] == "archive_damaged" and "document.pdf" in r["error"]["message"], r
+    assert pdf.is_file() and not (wd / "deleted" / f"{victim}.json").exists()
+    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Aussonderung", "--force", "--damaged",
+                 "--json", check=0)
+    assert json.loads(p.stdout)["documents"][0]["deleted"] and not pdf.exists()
+    record = json.loads((wd / "deleted" / f"{victim}.json").read_text())
+    assert any("document.pdf" in d for d in record["damage"]), record
+    h = json.loads(run_ekte("history", victim, "-w", wd, "--json", check=0).stdout)
+    assert "document.pdf" in h["events"][-1]["detail"], h["events"][-1]
+    # F11: the deletion log lists both, the damage named, nothing of the content
+    log = json.loads(run_ekte("retention", "deleted", "-w", wd, "--json", check=0).stdout)["deleted"]
+    assert [d["doc_id"] for d in log] == [doc, victim] and all(d["forced"] and d["record"] for d in log), log
+    assert "damage" in log[1] and "damage" not in log[0]
+    assert run_ekte("retention", "deleted", "-w", wd, "--json", "--since", "2999-01-01", check=0).stdout.count("doc_id") == 0
+    assert run_ekte("retention", "deleted", "-w", wd, "--since", "31.02.2026", check=2).stderr.startswith("error:")

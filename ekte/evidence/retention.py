@@ -206,7 +206,7 @@ def came_back(j: Any, doc: Any) -> bool:
 # -- ekte retention delete -----------------------------------------------------------------
 
 def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool = False,
-           as_of: str | None = None) -> list[dict[str, Any]]:
+           as_of: str | None = None, damaged: bool = False) -> list[dict[str, Any]]:
     """Delete documents for good (never automatic): the archive folder, the
     export copies ekte keeps in the working directory (a DMS keeps its own),
     the review and quarantine entries and cached page images; the journal
@@ -214,8 +214,10 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
     type, dates, reason, actor), and empties the old/new values and details
     of the document's earlier events.  A document whose retention has not
     ended is refused unless *force*; one that another process works on is
-    refused.  One result per id: ``{"id", "deleted", "error"?: {"code", "message"}, …}``
-    (codes: :data:`REFUSALS`)."""
+    refused.  A document whose archive folder does not hold (as ``ekte verify`` checks it) is refused
+    unless *damaged* — then the damage goes into the tombstone's record and audit entry (fresh38 F18: a
+    deletion must not make a manipulation disappear).  One result per id: ``{"id", "deleted", "error"?:
+    {"code", "message"}, …}`` (codes: :data:`REFUSALS`)."""
     reason = (reason or "").strip()
     if not reason:
         raise ConfigError("--reason: say why the documents are deleted (it is kept in the audit trail)")
@@ -224,11 +226,12 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
                           "a document is deleted before its retention ends only with --force, recorded as such")
     due_ids = {e["id"]: e for e in due(session.workdir, session.profile, as_of, session.j) if "error" not in e} \
         if (Path(session.workdir) / "archive").is_dir() else {}
-    return [_delete_one(session, i, reason, actor, force, due_ids) for i in ids]
+    return [_delete_one(session, i, reason, actor, (force, damaged), due_ids) for i in ids]
 
 
 #: the ``error.code`` of a refused id (``--json``: ``{"code", "message"}``, as ``ingest --json``'s per document)
-REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "retention_not_ended", "busy")
+REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "retention_not_ended", "busy",
+            "archive_damaged", "not_removed")
 
 
 def _refused(doc_id: str, code: str, message: str) -> dict[str, Any]:
@@ -248,13 +251,13 @@ def _unresolved(j: Any, given: str, e: ConfigError) -> dict[str, Any]:
     return _refused(given, "ambiguous_id" if isinstance(e, Ambiguous) else "invalid_id", str(e))
 
 
-def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
+def _delete_one(session: Any, given: str, reason: str, actor: str, flags: tuple[bool, bool],
                 due_ids: dict[str, dict[str, Any]]) -> dict[str, Any]:
     from ekte.journal.claims import doc_key
     from ekte.pipeline.queue import resolve
     from ekte.stages.intake import display
 
-    j = session.j
+    j, (force, damaged) = session.j, flags
     try:
         row = resolve(j, given)
     except ConfigError as e:
@@ -276,8 +279,16 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
                                                            "not ended (see ekte retention due); --force deletes "
                                                            "it anyway")
     try:
-        tomb = _record(session, row, reason, actor, entry_)  # first: a deletion begun is never forgotten
+        damage = _damage(session, row)
+        if damage and not damaged:
+            return _refused(doc_id, "archive_damaged", f"its archive folder does not hold ({'; '.join(damage)}: "
+                                                       "see ekte verify); --damaged deletes it, recording the damage")
+        tomb = _record(session, row, reason, actor, entry_, damage)  # first: a deletion begun is never forgotten
         removed, changed, kept = _remove_files(session, row)
+        left = sorted(str(p.relative_to(session.workdir)) for p in Path(session.workdir).glob(f"archive/*/{doc_id}"))
+        if left:  # fresh38 F12: never "deleted" while a copy of the archive folder remains
+            return _refused(doc_id, "not_removed", f"{', '.join(left)} could not be removed; the deletion is "
+                                                   f"begun (deleted/{doc_id}.json): remove it, then run the deletion again")
         j.tombstone(tomb)
     finally:
         j.release(key)
@@ -286,7 +297,22 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
             "changed": shown(changed), "kept": shown(kept)}
 
 
-def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, Any] | None) -> dict[str, Any]:
+def _damage(session: Any, row: Any) -> list[str]:
+    """What ``ekte verify`` would say about each archive folder of the document — file names other than
+    ekte's own left out (they may name a person)."""
+    import re
+
+    from ekte.evidence.intact import folder_problems
+
+    out: list[str] = []
+    for folder in sorted(Path(session.workdir).glob(f"archive/*/{row['id']}")):
+        for p in folder_problems(session.j, row["id"], folder):
+            out.append(re.sub(r"^.+(: a file metadata\.json does not record)$", r"a file\1", p))
+    return list(dict.fromkeys(out))
+
+
+def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, Any] | None,
+            damage: list[str] | None = None) -> dict[str, Any]:
     """The deletion's record outside the journal (:mod:`ekte.journal.deletions`: what ``ekte journal rebuild``
     restores the tombstone from), written before anything is removed."""
     from ekte.journal import deletions
@@ -294,7 +320,8 @@ def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, A
 
     ends = (entry_ or {}).get("ends") or _own_end(session, row)  # forced: when its period would have ended
     tomb = {"doc_id": row["id"], "sha256": row["sha256"], "doctype": row["doctype"], "received": row["first_seen"],
-            "deleted": now_iso(), "retention_ends": ends, "reason": reason, "actor": actor, "forced": entry_ is None}
+            "deleted": now_iso(), "retention_ends": ends, "reason": reason, "actor": actor, "forced": entry_ is None,
+            **({"damage": damage} if damage else {})}
     deletions.write(session.workdir, tomb)
     return tomb
 

@@ -108,7 +108,8 @@ def candidates(session: Any, row: Any) -> tuple[list[Path], list[str], list[Path
     among the paths (:func:`done_copies`: removed wherever they lie)."""
     wd = Path(session.workdir).resolve()
     doc_id = row["id"]
-    paths = [session.j.archive_dir(row), wd / "archive" / doc_id[:2] / doc_id, wd / "review" / f"{doc_id}.json",
+    paths = [session.j.archive_dir(row), *sorted((wd / "archive").glob(f"*/{doc_id}")),  # a wrong shard too
+             wd / "review" / f"{doc_id}.json",
              wd / "review" / "rejected" / f"{doc_id}.json", wd / "quarantine" / doc_id, wd / "cache" / "pages" / doc_id]
     exported, kept = export_paths(session, row)
     originals = done_copies(session, row, kept)

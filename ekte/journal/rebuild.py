@@ -307,8 +307,9 @@ def _carry_exports(workdir: Path, j: Any, report: dict[str, Any]) -> None:
     report["exports"] = len(carried)
 
 
-def rebuild(workdir: Path, profile: Any, *, force: bool = False) -> dict[str, Any]:
-    """A new journal from the archive; the old one kept beside it."""
+def rebuild(workdir: Path, profile: Any, *, force: bool = False, actor: str | None = None) -> dict[str, Any]:
+    """A new journal from the archive; the old one kept beside it.  *actor*: who ran it (the
+    ``journal/rebuilt`` and ``journal/lost`` entries name them: fresh38 F13)."""
     from ekte.journal import Journal
 
     workdir = Path(workdir)
@@ -328,6 +329,7 @@ def rebuild(workdir: Path, profile: Any, *, force: bool = False) -> dict[str, An
         for s in SUFFIXES:
             Path(f"{tmp}{s}").unlink(missing_ok=True)
         j = Journal(tmp)
+        j.actor = actor or j.actor
         try:
             _fill(j, workdir, profile, report)
             _carry_exports(workdir, j, report)
