@@ -84,7 +84,8 @@ def retention_due_cmd(
             t.add_row(i["id"], f"[red]{i['error']}[/]", "", "", "", "", "")
             continue
         t.add_row(i["id"], str(i["doctype"]) + _flag(i), i.get("aktenzeichen") or "", f"{i['date']} ({i['basis']})"
-                  + (" machine-read, unconfirmed" if i.get("date_confirmed") is False else "")
+                  + (" machine-read, unconfirmed" if i.get("date_confirmed") is False and i["basis"] != "received"
+                     else "")
                   + (f"; read {i['unconfirmed_date']}, unconfirmed" if i.get("unconfirmed_date") else ""),
                   str(i["years"]), i["ends"], str(i["overdue_days"]))
     out.print(t)

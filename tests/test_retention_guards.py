@@ -79,7 +79,7 @@ def test_a_machine_read_date_never_ends_the_period_early(base, tmp_path):
     assert later["date_confirmed"] is False
     table = run_ekte("retention", "due", "-w", wd, "--as-of", "2100-01-01", check=0,
                      env={"COLUMNS": "250"}).stdout
-    assert "read 2012-03-14, unconfirmed" in table, table
+    assert "read 2012-03-14, unconfirmed" in table and "(received) machine-read" not in table, table
     p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "laut Liste", "--json", check=1)
     r = json.loads(p.stdout)["documents"][0]
     assert not r["deleted"] and r["error"]["code"] == "retention_not_ended", r
