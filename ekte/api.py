@@ -25,8 +25,8 @@ __all__ = [
     "load_profile", "analyze", "evaluate", "train", "review_list", "review_accept", "export",
     "import_xdomea", "watch", "status", "with_executor", "review_show", "review_correct", "review_reject", "review_defer", "serve",
     "users_add", "users_token", "users_list", "users_remove", "stats", "ingest_report", "verify",
-    "retention_due", "retention_delete", "history", "mail", "journal_check", "journal_rebuild", "profile_warnings",
-    "forget_owed",
+    "retention_due", "retention_delete", "retention_deleted", "history", "mail", "journal_check", "journal_rebuild",
+    "profile_warnings", "forget_owed",
 ]
 
 
@@ -362,7 +362,7 @@ def journal_rebuild(*, workdir: str | Path | None = None, profile: str | Profile
     from ekte.journal.rebuild import rebuild
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-    return rebuild(Path(workdir) if workdir else default_workdir(), prof, force=force)
+    return rebuild(Path(workdir) if workdir else default_workdir(), prof, force=force, actor=cli_actor())
 
 
 def profile_warnings(path: str | Path) -> list[str]:
@@ -384,15 +384,15 @@ def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str |
 
 
 def retention_delete(ids: list[str], *, reason: str, force: bool = False, as_of: str | None = None,
-                     actor: str | None = None, profile: str | Profile | None = None,
+                     damaged: bool = False, actor: str | None = None, profile: str | Profile | None = None,
                      workdir: str | Path | None = None, overrides: list[str] | None = None) -> list[dict]:
     """Delete documents (see :func:`ekte.evidence.retention.delete`); *actor* defaults to the login name."""
     from ekte.evidence.retention import delete
 
     with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
-        return delete(p, ids, reason, actor=actor or cli_actor(), force=force, as_of=as_of)
+        return delete(p, ids, reason, actor=actor or cli_actor(), force=force, as_of=as_of, damaged=damaged)
 
 
-from ekte.api_station import (_defined_only, review_list, review_show, serve, stats, users_add,  # noqa: E402
-                               users_list, users_remove, users_token)
+from ekte.api_station import (_defined_only, retention_deleted, review_list, review_show, serve, stats,  # noqa: E402
+                               users_add, users_list, users_remove, users_token)
 from ekte.api_journal import forget_owed  # noqa: E402

@@ -153,3 +153,24 @@ def _defined_only(p: Pipeline, doc_id: str, doctype: str | None, sets: dict[str,
     from ekte.pipeline.review import defined_only
 
     defined_only(p, doc_id, doctype, sets)
+
+
+def retention_deleted(*, since: str | None = None, workdir: str | Path | None = None) -> list[dict]:
+    """The deletion log (Löschprotokoll, fresh38 F11): every tombstone of the journal, oldest first; *since*:
+    deleted on or after that day (YYYY-MM-DD or TT.MM.JJJJ).  Read-only."""
+    from ekte import stats as _stats
+    from ekte.journal import Journal
+    from ekte.journal.deletions import listing
+
+    wd = Path(workdir) if workdir else default_workdir()
+    try:
+        first = _stats.day(since)
+    except _stats.BadDate:
+        raise ConfigError(f"--since wants a date like 2026-01-31 or 31.01.2026, not {since!r}") from None
+    workdirs.require(wd)
+    j = Journal(wd / JOURNAL_FILE, readonly=True)
+    try:
+        j.quick_check()
+        return listing(j, wd, first)
+    finally:
+        j.close()

@@ -83,10 +83,47 @@ def retention_due_cmd(
         if "error" in i:
             t.add_row(i["id"], f"[red]{i['error']}[/]", "", "", "", "", "")
             continue
-        t.add_row(i["id"], str(i["doctype"]), i.get("aktenzeichen") or "", f"{i['date']} ({i['basis']})",
+        t.add_row(i["id"], str(i["doctype"]) + _flag(i), i.get("aktenzeichen") or "", f"{i['date']} ({i['basis']})"
+                  + (" machine-read, unconfirmed" if i.get("date_confirmed") is False and i["basis"] != "received"
+                     else "")
+                  + (f"; read {i['unconfirmed_date']}, unconfirmed" if i.get("unconfirmed_date") else ""),
                   str(i["years"]), i["ends"], str(i["overdue_days"]))
     out.print(t)
 
+
+
+@command(retention_app, "deleted")
+def retention_deleted_cmd(
+    workdir: WorkdirOpt = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Deleted on or after this day "
+                                                 "(YYYY-MM-DD or TT.MM.JJJJ).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The deletion log: every document deleted (tombstones: id, type, when, who, whether before its retention
+    ended, reason) — nothing of the content."""
+    from ekte import api
+
+    with _exit_on_errors():
+        items = api.retention_deleted(workdir=workdir, since=since)
+    if as_json:
+        print(json.dumps({"version": 1, "deleted": items}, ensure_ascii=False, indent=2))
+        return
+    t = Table(title=f"deleted ({len(items)})")
+    t.add_column("id", no_wrap=True, min_width=16)
+    for c in ("doctype", "deleted", "by", "retention", "reason"):
+        t.add_column(c, overflow="fold")
+    for i in items:
+        when = "before it ended (--force)" if i["forced"] else f"ended {i['retention_ends'] or '?'}"
+        t.add_row(i["doc_id"], str(i["doctype"] or ""), str(i["deleted"])[:16].replace("T", " "), str(i["actor"]),
+                  when + ("; archive did not hold" if i.get("damage") else "")
+                  + ("; [red]deleted/ record missing[/]" if not i["record"] else ""), str(i["reason"]))
+    out.print(t)
+
+
+def _flag(i: dict) -> str:
+    """A type metadata.json gives otherwise than the journal (the journal's counts: fresh38 F8)."""
+    return f" [red](metadata.json says {i['doctype_in_metadata']}: see ekte verify)[/]" \
+        if "doctype_in_metadata" in i else ""
 
 
 @command(app, "history", clerk=True)
@@ -128,12 +165,17 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
 @command(retention_app, "delete")
 def retention_delete_cmd(
     ids: Annotated[List[str], typer.Argument(metavar="ID", help="Document ids (unique prefixes are enough).")],
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (kept in the audit trail; "
-                                        "required).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (required; kept for ever in the "
+                                        "audit trail and deleted/<id>.json: name no person, address or file — "
+                                        "e.g. 'Aufbewahrungsfrist abgelaufen').")],
     force: Annotated[bool, typer.Option("--force", metavar="", help="Also delete documents whose retention "
                                         "period has not ended.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge retention as on this date "
-                                                 "(YYYY-MM-DD or TT.MM.JJJJ; default today).")] = None,
+                                                 "(YYYY-MM-DD or TT.MM.JJJJ; default today; never a later day — "
+                                                 "plan with ekte retention due --as-of).")] = None,
+    damaged: Annotated[bool, typer.Option("--damaged", metavar="", help="Also delete a document whose archive "
+                                          "folder does not hold (ekte verify: BROKEN); the damage is recorded.")]
+    = False,
     profile: ProfileOpt = None, workdir: WorkdirOpt = None, override: OverrideOpt = [], as_json: JsonOpt = False,
 ) -> None:
     """Delete documents for good: archive folder, ekte's export copies, the done copy of the original, review and
@@ -142,8 +184,8 @@ def retention_delete_cmd(
     from ekte import api
 
     with _exit_on_errors():
-        res = api.retention_delete(ids, reason=reason, force=force, as_of=as_of, profile=profile, workdir=workdir,
-                                   overrides=override)
+        res = api.retention_delete(ids, reason=reason, force=force, as_of=as_of, damaged=damaged, profile=profile,
+                                   workdir=workdir, overrides=override)
     if as_json:
         print(json.dumps({"version": 1, "documents": res}, ensure_ascii=False, indent=2))
     else:

@@ -20,7 +20,7 @@ journal_app = new_app("Check the journal against the archive, rebuild it from th
 @command(journal_app, "check")
 def journal_check_cmd(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
     """SQLite's integrity check, then the journal against the archive.  Exit code 0 when both agree,
-    1 when they differ (ekte journal rebuild --force), 75 when the journal is damaged."""
+    1 when they differ (each finding says what to do), 75 when the journal is damaged."""
     from ekte import api
 
     with exit_on_errors():
@@ -43,7 +43,8 @@ def journal_rebuild_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a new journal from the archive (every metadata.json, the review queue, the quarantine);
-    the old one is kept beside it.  Stop every ekte process on the working directory first."""
+    the old one is kept beside it, its tombstones are taken over, and every document it knew that the archive
+    no longer holds is named as lost (exit 1).  Stop every ekte process on the working directory first."""
     from ekte import api
 
     with exit_on_errors():
@@ -52,6 +53,14 @@ def journal_rebuild_cmd(
         print(json.dumps(r, ensure_ascii=False, indent=2))
     else:
         render.journal_rebuilt(r)
+        for t in r.get("tombstones_from_old_journal", []):
+            render.out.print(f"  deletion of {t} taken over from the old journal (deleted/{t}.json written again)",
+                             highlight=False)
+        for d in r.get("lost", []):
+            render.out.print(f"[red]lost[/] {d['id']}: the old journal says {d['state']} ({d['doctype'] or '?'}, "
+                             f"since {str(d['first_seen'])[:10]}), but its archive folder is missing — restore it "
+                             "from a backup; the old journal is kept", highlight=False)
+    raise typer.Exit(1 if r.get("lost") else 0)
 
 
 

@@ -232,10 +232,12 @@ def test_retention_delete(archive, tmp_path):
     assert p.returncode == 1 and "has not ended" in p.stdout  # not due today
     p = run_ekte("retention", "delete", victim, "-w", wd)
     assert p.returncode == 2 and "--reason" in p.stderr and "Traceback" not in p.stderr
-    p = run_ekte("retention", "delete", victim[:6], "-w", wd, "--reason", "Frist abgelaufen", "--as-of",
-                 "2100-01-01", "--json", check=0)
+    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Frist abgelaufen", "--as-of", "2100-01-01")
+    assert p.returncode == 2 and "after today" in p.stderr  # a planning date never deletes (fresh38 F7)
+    p = run_ekte("retention", "delete", victim[:6], "-w", wd, "--reason", "Frist abgelaufen", "--force",
+                 "--json", check=0)
     r = json.loads(p.stdout)["documents"][0]
-    assert r["deleted"] and not r["forced"] and any(x.startswith("archive/") for x in r["removed"])
+    assert r["deleted"] and r["forced"] and any(x.startswith("archive/") for x in r["removed"])
     assert not list((wd / "archive").glob(f"*/{victim}")) and not (wd / "export" / "folder" / victim).exists()
     h = _history(wd, victim)
     last = h["events"][-1]

@@ -185,8 +185,15 @@ def test_quarantine_falls_due_and_due_never_cuts_the_id(tmp_path):
     table = run_ekte("retention", "due", "-w", wd, "--as-of", "2100-01-01", check=0,
                      env={**os.environ, "COLUMNS": "80"}).stdout
     assert all(e["id"] in table for e in later["documents"]), table  # whole ids in 80 columns
-    r = _delete(wd, q, "--as-of", "2100-01-01")  # due: no --force needed
+    _backdate(wd / "quarantine" / q / "reason.json", "2000-01-01")  # quarantined long ago (--as-of only plans)
+    r = _delete(wd, q)  # due: no --force needed
     assert r["deleted"] and not r["forced"] and f"quarantine/{q}" in r["removed"]
+
+
+def _backdate(reason: Path, day: str) -> None:
+    """A quarantine entry as if made on *day* (a deletion is judged as of today only: fresh38 F7)."""
+    r = json.loads(reason.read_text("utf-8"))
+    reason.write_text(json.dumps({**r, "time": f"{day}T10:00:00+00:00"}), "utf-8")
 
 
 def test_the_komxwork_batch_manifest_forgets_it_and_refusals_are_codes(tmp_path):
@@ -351,9 +358,12 @@ def test_the_audit_trail_tells_a_forced_deletion_from_a_due_one(tmp_path):
     """fresh29: `history` and the station said "nach Ablauf der Aufbewahrungsfrist gelöscht" of a deletion
     with --force before the period ended — a false line in the audit trail an auditor reads."""
     wd = tmp_path / "wd"
-    early, due = (d["id"] for d in ingest_json(_inbox(tmp_path / "in", BORN), "-w", wd, "-j", "1")["documents"])
+    early = ingest_json(_inbox(tmp_path / "in", BORN[:1]), "-w", wd, "-j", "1")["documents"][0]["id"]
+    due = ingest_json(_inbox(tmp_path / "in2", ["tierhaltung-006-pdf.pdf"]), "-w", wd, "-j", "1", "-o",
+                      "extract.auto_threshold=1")["documents"][0]["id"]
+    run_ekte("review", "accept", due, "-w", wd, "--set", "antragsdatum=14.03.2012", check=0)  # a clerk's date: due
     assert _delete(wd, early, "--force")["forced"]
-    assert not _delete(wd, due, "--as-of", "2100-01-01")["forced"]
+    assert not _delete(wd, due)["forced"]
     de = {"EKTE_LANG": "de", "COLUMNS": "200"}
     forced = run_ekte("history", early, "-w", wd, check=0, env=de).stdout
     assert "vor Ende der Aufbewahrungsfrist gelöscht" in forced and "nach Ablauf" not in forced, forced
@@ -385,14 +395,15 @@ def test_content_archived_after_its_quarantine_is_due_by_its_own_period(tmp_path
     first = _quarantined_once(inbox, wd)
     doc = first["id"]
     shutil.copytree(wd / "quarantine" / doc, tmp_path / "left-over")
+    year = int(time.strftime("%Y"))
+    _backdate(tmp_path / "left-over" / "reason.json", f"{year - 3}-06-01")  # an entry's period over
     again = ingest_json(inbox, "-w", wd, "-j", "1")["documents"][0]
     assert (again["id"], again["status"]) == (doc, "archived"), again
     assert not (wd / "quarantine" / doc).exists() and not list((wd / "quarantine").iterdir())
     hist = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["events"]
     closed = [e for e in hist if (e["stage"], e["event"]) == ("quarantine", "closed")]
     assert len(closed) == 1 and "fault_refused" in closed[0]["detail"], hist
-    year = int(time.strftime("%Y"))
-    short = ("-o", "retention.quarantine_years=1", "--as-of", f"{year + 2}-06-01")  # an entry's period over
+    short = ("-o", "retention.quarantine_years=1")
     for entry in ("closed", "left over"):
         due = json.loads(run_ekte("retention", "due", "-w", wd, "--json", *short, check=0).stdout)["documents"]
         assert doc not in {e["id"] for e in due}, (entry, due)  # its own period (30 years) has not ended

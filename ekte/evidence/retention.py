@@ -33,42 +33,81 @@ def period_end(start: dt.date, years: int, starts: str) -> dt.date:
     return end - dt.timedelta(days=1)
 
 
-def entry(meta: dict[str, Any], profile: "Profile") -> dict[str, Any] | None:
-    """The retention facts of one archived document (None: no rule applies)."""
+def entry(meta: dict[str, Any], profile: "Profile", known: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The retention facts of one archived document (None: no rule applies).
+
+    *known* is what the journal knows of it (:func:`journal_facts`): its type and first arrival count, not
+    metadata.json's (fresh38 F8: a type forged there shortened the period; the difference is named,
+    ``doctype_in_metadata``), and the period never ends before the one from the day received when the
+    document's date was read by the machine and no clerk confirmed it (fresh38 F19: an old enclosure's date
+    made a document archived today due today): ``basis`` is then ``received`` and ``unconfirmed_date`` names
+    the date read; ``date_confirmed`` is False for a machine-read date that is the basis."""
     from ekte.connectors.common import record
     from ekte.model import document_from_metadata
 
+    flags: dict[str, Any] = {}
+    if known is not None and known["doctype"] != meta.get("doctype"):
+        flags["doctype_in_metadata"] = meta.get("doctype")
+        meta = {**meta, "doctype": known["doctype"]}
     doc = document_from_metadata(meta)
+    if known is not None:
+        doc.received = max(doc.received or "", known["received"] or "")  # the later: never an earlier end
     rec = record(doc, profile)
     years = rec.get("retention_years")
     if not years or not rec.get("document_date"):
         return None
     start = dt.date.fromisoformat(rec["document_date"])
     basis = "document_date" if rec["document_date"] != rec.get("received_date") else "received"
+    ends = period_end(start, int(years), profile.retention.starts)
+    if basis == "document_date" and not (known or {}).get("confirmed"):
+        flags["date_confirmed"] = False
+        received = dt.date.fromisoformat(str(rec.get("received_date") or start.isoformat())[:10])
+        floor = period_end(received, int(years), profile.retention.starts)
+        if floor > ends:
+            flags = {**flags, "unconfirmed_date": start.isoformat()}
+            start, basis, ends = received, "received", floor
     return {"id": doc.id, "doctype": doc.doctype, "aktenzeichen": rec.get("aktenzeichen"), "date": start.isoformat(),
-            "basis": basis, "years": years, "ends": period_end(start, int(years), profile.retention.starts).isoformat()}
+            "basis": basis, "years": years, "ends": ends.isoformat(), **flags}
+
+
+def journal_facts(j: Any) -> dict[str, dict[str, Any]]:
+    """id → what the journal knows of an archived document: its type, when it first came in, and whether
+    a clerk accepted it in review (its fields — the document's date too — confirmed)."""
+    rows = j.db.execute(
+        "SELECT d.id, d.doctype, d.first_seen, EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND "
+        "e.stage = 'review' AND e.event = 'accepted') FROM documents d")
+    return {r[0]: {"doctype": r[1], "received": r[2], "confirmed": bool(r[3])} for r in rows}
+
+
+def as_of_date(as_of: str | None) -> dt.date:
+    """The day ``--as-of`` names (default today)."""
+    from ekte.stats import BadDate, day
+
+    try:  # as the other date options: 2026-01-31 or 31.01.2026
+        return dt.date.fromisoformat(day(as_of) or "") if as_of else dt.date.today()
+    except (BadDate, ValueError):
+        raise ConfigError(f"--as-of wants a date like 2026-01-31 or 31.01.2026, not {as_of!r}") from None
 
 
 def due(workdir: Path, profile: "Profile", as_of: str | None = None, journal: Any = None) -> list[dict[str, Any]]:
     """Every archived document whose retention ended before *as_of*
     (default today), oldest first; quarantine entries judged by *journal*'s
     states (default: the working directory's, read-only)."""
-    from ekte.stats import BadDate, day
-
-    try:  # as the other date options: 2026-01-31 or 31.01.2026
-        today = dt.date.fromisoformat(day(as_of) or "") if as_of else dt.date.today()
-    except (BadDate, ValueError):
-        raise ConfigError(f"--as-of wants a date like 2026-01-31 or 31.01.2026, not {as_of!r}") from None
+    today = as_of_date(as_of)
     root = Path(workdir) / "archive"
     if not root.is_dir():
         raise ConfigError(f"no archive in {workdir}")
     out = quarantined(Path(workdir), profile, today, journal)
+    facts = _with_journal(Path(workdir), journal, journal_facts) or {}
     for meta_path in sorted(root.glob("*/*/metadata.json")):
+        known = facts.get(meta_path.parent.name)
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
-            e = entry(meta, profile)
+            e = entry(meta, profile, known) if known is not None else \
+                {"id": meta_path.parent.name, "error": "the journal does not know it (see ekte journal check)"}
         except (OSError, ValueError, KeyError, TypeError):
             e = {"id": meta_path.parent.name, "error": "metadata.json cannot be read (see ekte verify)"}
+        if e is not None and "error" in e:
             out.append(e)
             continue
         if e is not None and dt.date.fromisoformat(e["ends"]) < today:
@@ -119,15 +158,23 @@ def quarantined(workdir: Path, profile: "Profile", today: dt.date, journal: Any 
 def _states(workdir: Path, journal: Any, shas: list[str]) -> dict[str, str]:
     """sha256 → the document's state in *journal*, else in the working directory's journal (read-only);
     content the journal does not know (or no journal) is left out."""
+    def states(j: Any) -> dict[str, str]:
+        rows = (j.get(sha) for sha in dict.fromkeys(shas))
+        return {row["sha256"]: row["state"] for row in rows if row is not None}
+
+    return _with_journal(workdir, journal, states) or {}
+
+
+def _with_journal(workdir: Path, journal: Any, fn: Any) -> Any:
+    """*fn* of *journal*, else of the working directory's journal opened read-only (None: no journal)."""
     from ekte.journal import JOURNAL_FILE, Journal
 
     own = journal is None and (Path(workdir) / JOURNAL_FILE).is_file()
     j = Journal(Path(workdir) / JOURNAL_FILE, readonly=True) if own else journal
     if j is None:
-        return {}
+        return None
     try:
-        rows = (j.get(sha) for sha in dict.fromkeys(shas))
-        return {row["sha256"]: row["state"] for row in rows if row is not None}
+        return fn(j)
     finally:
         if own:
             j.close()
@@ -159,7 +206,7 @@ def came_back(j: Any, doc: Any) -> bool:
 # -- ekte retention delete -----------------------------------------------------------------
 
 def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool = False,
-           as_of: str | None = None) -> list[dict[str, Any]]:
+           as_of: str | None = None, damaged: bool = False) -> list[dict[str, Any]]:
     """Delete documents for good (never automatic): the archive folder, the
     export copies ekte keeps in the working directory (a DMS keeps its own),
     the review and quarantine entries and cached page images; the journal
@@ -167,18 +214,24 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
     type, dates, reason, actor), and empties the old/new values and details
     of the document's earlier events.  A document whose retention has not
     ended is refused unless *force*; one that another process works on is
-    refused.  One result per id: ``{"id", "deleted", "error"?: {"code", "message"}, …}``
-    (codes: :data:`REFUSALS`)."""
+    refused.  A document whose archive folder does not hold (as ``ekte verify`` checks it) is refused
+    unless *damaged* — then the damage goes into the tombstone's record and audit entry (fresh38 F18: a
+    deletion must not make a manipulation disappear).  One result per id: ``{"id", "deleted", "error"?:
+    {"code", "message"}, …}`` (codes: :data:`REFUSALS`)."""
     reason = (reason or "").strip()
     if not reason:
         raise ConfigError("--reason: say why the documents are deleted (it is kept in the audit trail)")
+    if as_of_date(as_of) > dt.date.today():  # fresh38 F7: a planning date never makes a deletion due
+        raise ConfigError(f"--as-of {as_of}: a date after today only plans (ekte retention due --as-of); "
+                          "a document is deleted before its retention ends only with --force, recorded as such")
     due_ids = {e["id"]: e for e in due(session.workdir, session.profile, as_of, session.j) if "error" not in e} \
         if (Path(session.workdir) / "archive").is_dir() else {}
-    return [_delete_one(session, i, reason, actor, force, due_ids) for i in ids]
+    return [_delete_one(session, i, reason, actor, (force, damaged), due_ids) for i in ids]
 
 
 #: the ``error.code`` of a refused id (``--json``: ``{"code", "message"}``, as ``ingest --json``'s per document)
-REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "retention_not_ended", "busy")
+REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "retention_not_ended", "busy",
+            "archive_damaged", "not_removed")
 
 
 def _refused(doc_id: str, code: str, message: str) -> dict[str, Any]:
@@ -198,13 +251,13 @@ def _unresolved(j: Any, given: str, e: ConfigError) -> dict[str, Any]:
     return _refused(given, "ambiguous_id" if isinstance(e, Ambiguous) else "invalid_id", str(e))
 
 
-def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
+def _delete_one(session: Any, given: str, reason: str, actor: str, flags: tuple[bool, bool],
                 due_ids: dict[str, dict[str, Any]]) -> dict[str, Any]:
     from ekte.journal.claims import doc_key
     from ekte.pipeline.queue import resolve
     from ekte.stages.intake import display
 
-    j = session.j
+    j, (force, damaged) = session.j, flags
     try:
         row = resolve(j, given)
     except ConfigError as e:
@@ -226,8 +279,16 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
                                                            "not ended (see ekte retention due); --force deletes "
                                                            "it anyway")
     try:
-        tomb = _record(session, row, reason, actor, entry_)  # first: a deletion begun is never forgotten
+        damage = _damage(session, row)
+        if damage and not damaged:
+            return _refused(doc_id, "archive_damaged", f"its archive folder does not hold ({'; '.join(damage)}: "
+                                                       "see ekte verify); --damaged deletes it, recording the damage")
+        tomb = _record(session, row, reason, actor, entry_, damage)  # first: a deletion begun is never forgotten
         removed, changed, kept = _remove_files(session, row)
+        left = sorted(str(p.relative_to(session.workdir)) for p in Path(session.workdir).glob(f"archive/*/{doc_id}"))
+        if left:  # fresh38 F12: never "deleted" while a copy of the archive folder remains
+            return _refused(doc_id, "not_removed", f"{', '.join(left)} could not be removed; the deletion is "
+                                                   f"begun (deleted/{doc_id}.json): remove it, then run the deletion again")
         j.tombstone(tomb)
     finally:
         j.release(key)
@@ -236,7 +297,22 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, force: bool,
             "changed": shown(changed), "kept": shown(kept)}
 
 
-def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, Any] | None) -> dict[str, Any]:
+def _damage(session: Any, row: Any) -> list[str]:
+    """What ``ekte verify`` would say about each archive folder of the document — file names other than
+    ekte's own left out (they may name a person)."""
+    import re
+
+    from ekte.evidence.intact import folder_problems
+
+    out: list[str] = []
+    for folder in sorted(Path(session.workdir).glob(f"archive/*/{row['id']}")):
+        for p in folder_problems(session.j, row["id"], folder):
+            out.append(re.sub(r"^.+(: a file metadata\.json does not record)$", r"a file\1", p))
+    return list(dict.fromkeys(out))
+
+
+def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, Any] | None,
+            damage: list[str] | None = None) -> dict[str, Any]:
     """The deletion's record outside the journal (:mod:`ekte.journal.deletions`: what ``ekte journal rebuild``
     restores the tombstone from), written before anything is removed."""
     from ekte.journal import deletions
@@ -244,7 +320,8 @@ def _record(session: Any, row: Any, reason: str, actor: str, entry_: dict[str, A
 
     ends = (entry_ or {}).get("ends") or _own_end(session, row)  # forced: when its period would have ended
     tomb = {"doc_id": row["id"], "sha256": row["sha256"], "doctype": row["doctype"], "received": row["first_seen"],
-            "deleted": now_iso(), "retention_ends": ends, "reason": reason, "actor": actor, "forced": entry_ is None}
+            "deleted": now_iso(), "retention_ends": ends, "reason": reason, "actor": actor, "forced": entry_ is None,
+            **({"damage": damage} if damage else {})}
     deletions.write(session.workdir, tomb)
     return tomb
 
@@ -253,7 +330,8 @@ def _own_end(session: Any, row: Any) -> str | None:
     """The end of the archived document's own retention period (None: no archive folder, no rule)."""
     try:
         meta = json.loads((session.j.archive_dir(row) / "metadata.json").read_text("utf-8"))
-        return (entry(meta, session.profile) or {}).get("ends")
+        known = journal_facts(session.j).get(row["id"])
+        return (entry(meta, session.profile, known) or {}).get("ends")
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -108,10 +108,11 @@ def candidates(session: Any, row: Any) -> tuple[list[Path], list[str], list[Path
     among the paths (:func:`done_copies`: removed wherever they lie)."""
     wd = Path(session.workdir).resolve()
     doc_id = row["id"]
-    paths = [session.j.archive_dir(row), wd / "archive" / doc_id[:2] / doc_id, wd / "review" / f"{doc_id}.json",
+    paths = [session.j.archive_dir(row), *sorted((wd / "archive").glob(f"*/{doc_id}")),  # a wrong shard too
+             wd / "review" / f"{doc_id}.json",
              wd / "review" / "rejected" / f"{doc_id}.json", wd / "quarantine" / doc_id, wd / "cache" / "pages" / doc_id]
     exported, kept = export_paths(session, row)
-    originals = done_copies(session, row)
+    originals = done_copies(session, row, kept)
     paths += exported + originals + api_records(wd, row)
     return [p for p in paths if p is not None], kept, originals
 
@@ -200,9 +201,10 @@ def _shown(wd: Path, p: Path) -> str:
         return str(p)
 
 
-def recorded(session: Any, row: Any) -> tuple[list[Path], list[Path]]:
+def recorded(session: Any, row: Any, foreign: list[str] | None = None) -> tuple[list[Path], list[Path]]:
     """Where the daemon (``watch``/``done``) and ``ingest --move`` (``intake``/``moved``) recorded that they
-    moved the original, and the ``--move`` folders."""
+    moved the original, and the ``--move`` folders — only what this working directory moved: a place
+    another one recorded (a copy of a working directory: fresh38 F20) is left alone, noted in *foreign*."""
     wd = Path(session.workdir).resolve()
     found: list[Path] = []
     roots: list[Path] = []
@@ -210,8 +212,13 @@ def recorded(session: Any, row: Any) -> tuple[list[Path], list[Path]]:
         if (e["stage"], e["event"]) in (DONE_EVENT, MOVED_EVENT) and e["detail"]:
             try:
                 d = json.loads(e["detail"])
-                rel, root = placed(d, "path"), placed(d, "root")
+                rel, root, by = placed(d, "path"), placed(d, "root"), placed(d, "workdir")
             except (ValueError, AttributeError):
+                continue
+            if by and Path(by) != wd:
+                if foreign is not None and rel:
+                    foreign.append(f"{rel} (the original moved by the working directory {by}, not this one: "
+                                   "a copy's deletion leaves it to that one)")
                 continue
             if rel:
                 found.append(Path(rel) if Path(rel).is_absolute() else wd / rel)
@@ -220,10 +227,10 @@ def recorded(session: Any, row: Any) -> tuple[list[Path], list[Path]]:
     return found, roots
 
 
-def done_copies(session: Any, row: Any) -> list[Path]:
+def done_copies(session: Any, row: Any, foreign: list[str] | None = None) -> list[Path]:
     """The moved originals (:func:`recorded`, and any file in the done folders of the same size) that still
-    hold its bytes."""
-    found = recorded(session, row)[0]
+    hold its bytes; *foreign*: notes on those another working directory moved."""
+    found = recorded(session, row, foreign)[0]
     size = _size_of(session, row)
     for d in done_dirs(session) if size is not None else []:  # same size first: few files are hashed
         for dirpath, _dirs, files in os.walk(d):

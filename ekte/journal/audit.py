@@ -90,7 +90,7 @@ def put_tombstone(db: sqlite3.Connection, tomb: dict[str, Any], **more: Any) -> 
     append(db, tomb["doc_id"], str(tomb["deleted"]), "retention", "deleted",
            {"by": tomb["actor"], "reason": tomb["reason"], "sha256": tomb["sha256"], "doctype": tomb.get("doctype"),
             "received": tomb.get("received"), "retention_ends": tomb.get("retention_ends"),
-            "forced": bool(tomb.get("forced")) or None, **more}, tomb["actor"])
+            "forced": bool(tomb.get("forced")) or None, "damage": tomb.get("damage") or None, **more}, tomb["actor"])
 
 
 def append(db: sqlite3.Connection, doc_id: str, time: str, stage: str, event: str, detail: Any,

@@ -42,7 +42,8 @@ def write(workdir: Path, tomb: dict[str, Any]) -> Path:
     folder = Path(workdir) / FOLDER
     fsutil.make_dirs(folder, 0o700)
     p = path_of(workdir, tomb["doc_id"])
-    fsutil.write_json(p, {"schema": "ekte.deleted/1", **{k: tomb.get(k) for k in TOMBSTONE}}, 0o600)
+    damage = {"damage": tomb["damage"]} if tomb.get("damage") else {}  # the archive did not hold (fresh38 F18)
+    fsutil.write_json(p, {"schema": "ekte.deleted/1", **{k: tomb.get(k) for k in TOMBSTONE}, **damage}, 0o600)
     return p
 
 
@@ -101,3 +102,31 @@ def begun(workdir: Path, tombstoned: set[str]) -> list[str]:
     return [f"{rec['doc_id']}: its deletion was begun on {str(rec['deleted'])[:10]} ({FOLDER}/{p.name}), but the "
             f"journal has no tombstone; ekte retention delete {rec['doc_id']} --force completes it"
             for p, rec in records(workdir) if rec is not None and rec["doc_id"] not in tombstoned]
+
+
+def unrecorded(workdir: Path, tombstoned: set[str]) -> list[str]:
+    """``ekte journal check``: tombstones without their record ``deleted/<id>.json`` (fresh38 F10: a rebuild
+    from the archive alone would forget the deletion)."""
+    have = {rec["doc_id"] for _p, rec in records(workdir) if rec is not None}
+    return [f"{doc_id}: the journal's tombstone has no {FOLDER}/{doc_id}.json (removed?); ekte journal rebuild "
+            "--force writes it again from the journal" for doc_id in sorted(tombstoned - have)]
+
+
+def listing(j: Any, workdir: Path, since: str | None = None) -> list[dict[str, Any]]:
+    """``ekte retention deleted``: the journal's tombstones deleted on or after *since* (a day), oldest
+    first, each with whether its record ``deleted/<id>.json`` is there and the damage it names."""
+    from ekte.journal.audit import TOMBSTONE
+
+    out = []
+    for r in j.db.execute(f"SELECT {', '.join(TOMBSTONE)} FROM tombstones ORDER BY deleted, doc_id"):
+        t = dict(zip(TOMBSTONE, r))
+        if since and str(t["deleted"])[:10] < since:
+            continue
+        rec = path_of(workdir, t["doc_id"])
+        try:
+            damage = json.loads(rec.read_text("utf-8")).get("damage")
+        except (OSError, ValueError, AttributeError):
+            damage = None
+        out.append({**t, "forced": bool(t["forced"]), "record": rec.is_file(),
+                    **({"damage": damage} if damage else {})})
+    return out

@@ -30,7 +30,9 @@ writes a new journal from them:
   changes with them (a value changed *before* the rebuild cannot be told
   from a true one).
 
-The damaged journal is kept beside it (``journal.sqlite.damaged-<time>``);
+The old journal is kept beside it (``journal.sqlite.damaged-<time>``, a readable one rebuilt with
+``--force``: ``journal.sqlite.replaced-<time>``); what it knew of documents the archive no longer
+holds, and its tombstones, are taken over (:mod:`ekte.journal.rebuild_old`);
 the new one is built under a temporary name and put in place in one
 rename.  Rebuilding needs the working directory to itself (no other ekte
 process may have it open)."""
@@ -48,7 +50,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ekte.errors import ConfigError, EnvironmentFailure, environment_failure
-from ekte.journal import deletions
+from ekte.journal import deletions, rebuild_old
 from ekte.workdirs import JOURNAL_FILE, check_journal_file, require
 
 SUFFIXES = ("", "-wal", "-shm")
@@ -130,8 +132,9 @@ def check(workdir: Path) -> dict[str, Any]:
             out["findings"].append(f"{d.name}: archived, but the journal says {row['state']}")
     for doc_id, row in rows.items():
         if row["state"] in ARCHIVED and doc_id not in seen:
-            out["findings"].append(f"{doc_id}: the journal says {row['state']}, but its archive folder is missing")
-    out["findings"] += deletions.begun(workdir, tombstoned)
+            out["findings"].append(f"{doc_id}: the journal says {row['state']}, but its archive folder is missing: "
+                                   "restore it from a backup (a rebuild drops the document, naming it as lost)")
+    out["findings"] += deletions.begun(workdir, tombstoned) + deletions.unrecorded(workdir, tombstoned)
     out["ok"] = not out["findings"]
     return out
 
@@ -304,8 +307,9 @@ def _carry_exports(workdir: Path, j: Any, report: dict[str, Any]) -> None:
     report["exports"] = len(carried)
 
 
-def rebuild(workdir: Path, profile: Any, *, force: bool = False) -> dict[str, Any]:
-    """A new journal from the archive; the old one kept beside it."""
+def rebuild(workdir: Path, profile: Any, *, force: bool = False, actor: str | None = None) -> dict[str, Any]:
+    """A new journal from the archive; the old one kept beside it.  *actor*: who ran it (the
+    ``journal/rebuilt`` and ``journal/lost`` entries name them: fresh38 F13)."""
     from ekte.journal import Journal
 
     workdir = Path(workdir)
@@ -320,22 +324,25 @@ def rebuild(workdir: Path, profile: Any, *, force: bool = False) -> dict[str, An
                 raise ConfigError(f"the journal of {workdir} is not damaged (ekte journal check); "
                                   "rebuild it anyway with --force")
         report: dict[str, Any] = {"workdir": str(workdir), "was": damage or "readable", "states": {}, "skipped": []}
+        old_facts = rebuild_old.read(workdir)
         tmp = workdir / f".{JOURNAL_FILE}.rebuild"
         for s in SUFFIXES:
             Path(f"{tmp}{s}").unlink(missing_ok=True)
         j = Journal(tmp)
+        j.actor = actor or j.actor
         try:
             _fill(j, workdir, profile, report)
             _carry_exports(workdir, j, report)
+            rebuild_old.merge(j, workdir, old_facts, report)  # lost documents named, old tombstones kept
             j.db.execute("PRAGMA journal_mode=DELETE")  # one file to put in place (WAL again when opened)
         finally:
             j.close()
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        stamp = ("damaged-" if damage else "replaced-") + dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         for s in SUFFIXES:
             old = workdir / f"{JOURNAL_FILE}{s}"
             if old.exists():
-                os.rename(old, workdir / f"{JOURNAL_FILE}.damaged-{stamp}{s}")
-                report.setdefault("kept", []).append(f"{JOURNAL_FILE}.damaged-{stamp}{s}")
+                os.rename(old, workdir / f"{JOURNAL_FILE}.{stamp}{s}")
+                report.setdefault("kept", []).append(f"{JOURNAL_FILE}.{stamp}{s}")
         os.rename(tmp, workdir / JOURNAL_FILE)
         return report
     except sqlite3.Error as e:

@@ -233,13 +233,13 @@ class Mover:
             doc.warnings.append(msg) if doc is not None else log.warning("package %s", msg)
 
     def _record(self, doc: Document, target: Path) -> None:
-        """Where the original went, in the document's audit trail (``intake``/``moved``, ``{"path", "root"}``),
-        as the daemon records its done copy: ``ekte retention delete`` removes it there (emptied with the rest
-        of the trail then)."""
+        """Where the original went, in the audit trail (``intake``/``moved``, ``{"path", "root", "workdir"}``) as the
+        daemon records its done copy: ``ekte retention delete`` removes it there (emptied with the trail then)."""
         if self.journal is None:
             return
         try:
-            self.journal.event(doc.id, "intake", "moved", place(path=target.resolve(), root=self.dest.resolve()))
+            self.journal.event(doc.id, "intake", "moved", place(path=target.resolve(), root=self.dest.resolve(),
+                                                                   workdir=self.journal.workdir.resolve()))
         except Exception as e:  # noqa: BLE001 - the move is done; a busy journal must not undo it
             log.warning("doc %s: the moved original's place was not recorded (%s)", doc.id, type(e).__name__)
 

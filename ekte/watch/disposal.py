@@ -186,7 +186,8 @@ class Disposal:
         except ValueError:
             where = str(target)
         try:
-            self.session.j.event(doc.id, "watch", "done", place(path=where))
+            self.session.j.event(doc.id, "watch", "done", place(path=where, **({"workdir": self.workdir.resolve()}
+                                                                     if Path(where).is_absolute() else {})))
         except Exception as e:  # noqa: BLE001 - the move is done; a busy journal must not undo it
             log.warning("doc %s: the done copy's place was not recorded (%s)", doc.id, type(e).__name__)
 

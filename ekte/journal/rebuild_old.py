@@ -1,0 +1,76 @@
+"""What ``ekte journal rebuild`` takes from the old journal, where it can
+read it (fresh38 F2, F10): the documents it knew, so that one the rebuild
+drops — its archive folder is gone — is named (``report["lost"]``, a
+``journal/lost`` entry in the new journal, exit 1), never silently
+forgotten; and its tombstones, so that a deletion whose ``deleted/<id>.json``
+was removed is not forgotten (the record is written again).  The old journal
+itself is kept beside the new one (:func:`ekte.journal.rebuild.rebuild`)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from ekte.workdirs import JOURNAL_FILE
+
+#: the states of a document that has an archive folder (as :data:`ekte.journal.rebuild.ARCHIVED`)
+ARCHIVED = ("archived", "exported", "review", "rejected")
+
+
+def read(workdir: Path) -> dict[str, Any]:
+    """The old journal's archived documents and tombstones (empty where it cannot be read)."""
+    from ekte.journal.audit import TOMBSTONE
+
+    path = Path(workdir) / JOURNAL_FILE
+    out: dict[str, Any] = {"documents": {}, "tombstones": []}
+    if not path.exists():
+        return out
+    try:
+        old = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        old.row_factory = sqlite3.Row
+        try:
+            out["documents"] = {r["id"]: dict(r) for r in old.execute(
+                "SELECT id, sha256, state, doctype, first_seen FROM documents WHERE state IN (?,?,?,?)", ARCHIVED)}
+            out["tombstones"] = [dict(r) for r in old.execute(f"SELECT {', '.join(TOMBSTONE)} FROM tombstones")]
+            for r in old.execute("SELECT doc_id, detail FROM events WHERE stage='journal' AND event='lost'"):
+                out["documents"].setdefault(r[0], _lost(r[1]))  # named as lost by an earlier rebuild: again
+        finally:
+            old.close()
+    except sqlite3.DatabaseError:  # damaged: what could be read stays (a table at a time)
+        pass
+    return out
+
+
+def merge(j: Any, workdir: Path, old: dict[str, Any], report: dict[str, Any]) -> None:
+    """Into the new journal (*j*, filled from the archive): the old tombstones ``deleted/`` did not
+    restore (their record written again), and a ``journal/lost`` entry for each document the old
+    journal had archived that the archive no longer holds (named in ``report["lost"]``)."""
+    from ekte.journal import audit, deletions
+
+    with j.tx() as db:
+        have = {r[0] for r in db.execute("SELECT doc_id FROM tombstones")}
+        known = {r[0] for r in db.execute("SELECT id FROM documents WHERE archive_path IS NOT NULL")}
+        for tomb in old["tombstones"]:
+            if tomb["doc_id"] in have or tomb["doc_id"] in known or not tomb.get("sha256"):
+                continue
+            audit.put_tombstone(db, tomb, restored="journal rebuild from the old journal")
+            deletions.write(workdir, tomb)
+            report.setdefault("tombstones_from_old_journal", []).append(tomb["doc_id"])
+        for doc_id, row in sorted(old["documents"].items()):
+            if doc_id in known or doc_id in have:
+                continue
+            lost = {"id": doc_id, "state": row["state"], "doctype": row["doctype"], "first_seen": row["first_seen"],
+                    "sha256": row["sha256"]}
+            j._event(db, doc_id, "journal", "lost", {**lost, "why": "archive folder missing at the rebuild"})
+            report.setdefault("lost", []).append(lost)
+
+
+def _lost(detail: str | None) -> dict[str, Any]:
+    try:
+        d = json.loads(detail or "")
+    except ValueError:
+        d = None
+    d = d if isinstance(d, dict) else {}
+    return {k: d.get(k) for k in ("sha256", "state", "doctype", "first_seen")}

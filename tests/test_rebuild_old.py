@@ -1,0 +1,61 @@
+"""``ekte journal rebuild`` of a journal it can read takes over what the archive cannot tell (fresh38 F2, F10):
+a document whose archive folder is gone is named as lost (exit 1, an entry in the new journal), never dropped
+silently; a deletion whose ``deleted/<id>.json`` was removed is kept (and ``journal check`` names the missing
+record).  Real ingest, real files, real journal."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import shutil
+import sqlite3
+
+from helpers import SAMPLES, ingest_json, run_ekte
+
+NAMES = ["waffen_antrag-005-pdf.pdf", "tierhaltung-006-pdf.pdf"]
+
+
+def _archived(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for n in NAMES:
+        shutil.copy(SAMPLES / "inbox" / n, inbox)
+    wd = tmp_path / "wd"
+    docs = ingest_json(inbox, "-w", wd, "-j", "1", check=0)["documents"]
+    by_type = {d["doctype"]: d["id"] for d in docs}
+    return wd, [by_type["waffen_antrag"], by_type["tierhaltung"]]
+
+
+def test_a_document_whose_folder_is_gone_is_named_as_lost(tmp_path):
+    wd, (gone, kept) = _archived(tmp_path)
+    shutil.rmtree(next((wd / "archive").glob(f"*/{gone}")))
+    check = run_ekte("journal", "check", "-w", wd, check=1).stdout
+    assert gone in check and "restore it from a backup" in check, check
+    p = run_ekte("journal", "rebuild", "--force", "-w", wd, "--json", check=1)
+    r = json.loads(p.stdout)
+    assert [d["id"] for d in r["lost"]] == [gone] and r["lost"][0]["doctype"] == "waffen_antrag", r
+    assert any(k.startswith("journal.sqlite.replaced-") for k in r["kept"]) and (wd / r["kept"][0]).is_file()
+    db = sqlite3.connect(wd / "journal.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND stage='journal' AND event='lost'",
+                      (gone,)).fetchone()[0] == 1
+    # F13: who ran the rebuild is named, not "system"
+    assert {r[0] for r in db.execute("SELECT actor FROM events WHERE event IN ('rebuilt', 'lost')")} == \
+        {getpass.getuser()}
+    db.close()
+    text = run_ekte("journal", "rebuild", "--force", "-w", wd, check=1).stdout  # the old journal now names it
+    assert f"lost {gone}" in text and "restore it from a backup" in text, text
+    assert kept not in text
+
+
+def test_a_deletion_whose_record_was_removed_survives_the_rebuild(tmp_path):
+    wd, (victim, _other) = _archived(tmp_path)
+    run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Frist abgelaufen", "--force", check=0)
+    (wd / "deleted" / f"{victim}.json").unlink()
+    check = run_ekte("journal", "check", "-w", wd, check=1).stdout
+    assert victim in check and f"deleted/{victim}.json" in check, check
+    r = json.loads(run_ekte("journal", "rebuild", "--force", "-w", wd, "--json", check=0).stdout)
+    assert r["tombstones_from_old_journal"] == [victim] and "lost" not in r, r
+    h = json.loads(run_ekte("history", victim, "-w", wd, "--json", check=0).stdout)
+    assert h["deleted"]["reason"] == "Frist abgelaufen" and h["deleted"]["forced"], h
+    assert json.loads((wd / "deleted" / f"{victim}.json").read_text())["doc_id"] == victim
+    run_ekte("journal", "check", "-w", wd, check=0)
