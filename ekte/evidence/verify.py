@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ekte import fsutil
 from ekte.evidence import checks as ev
-from ekte.evidence import resiscan
+from ekte.evidence import facts, resiscan
 from ekte.evidence.inventory import archive_folders, journal_rows, never_archived
 from ekte.stages.pdfa import conforms, validate_written
 
@@ -279,16 +279,7 @@ def check_journal(c: Ctx) -> list[str]:
         return []
     if row is None:
         return ["the journal does not know this document"] if m is not None else []
-    if m is None:
-        return []
-    out = []
-    if row.get("sha256") != m.get("sha256"):
-        out.append(f"{METADATA} and the journal disagree about the original's SHA-256")
-    if row.get("doctype") and row["doctype"] != m.get("doctype"):
-        out.append(f"{METADATA} says document type {m.get('doctype')!r}, the journal {row['doctype']!r}")
-    if row.get("pages") is not None and m.get("pages") is not None and int(row["pages"]) != int(m["pages"]):
-        out.append(f"{METADATA} and the journal disagree about the number of pages")
-    return out
+    return facts.row_problems(m, row, c.folder) if m is not None else []
 
 
 #: (name, check, deep only) in the order they run

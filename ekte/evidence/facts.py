@@ -1,0 +1,54 @@
+"""The facts of ``metadata.json`` the journal knows too, compared with it
+(checks ``journal`` of ``ekte verify`` and the export's check before a DMS
+gets the document, :mod:`ekte.evidence.intact`): the original's SHA-256,
+the document type, the pages, the arrival time (``received``: the intake's
+``first_seen``), the incoming file's name (``source``), its media type, and
+its size (the original's bytes, whose hash ``files`` checks).  Without a
+seal over ``metadata.json`` a forger can change what the journal does not
+know (free warnings, OCR details, confidence); README's Evidence section
+says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+METADATA = "metadata.json"
+#: the columns of the journal's ``documents`` these checks read
+COLUMNS = "id, sha256, state, doctype, pages, archive_path, source, media_type, first_seen"
+
+
+def row_problems(meta: dict[str, Any], row: dict[str, Any], folder: Path) -> list[str]:
+    """What *meta* says differently from the journal's *row* of the document (empty: they agree)."""
+    out = []
+    if row.get("sha256") != meta.get("sha256"):
+        out.append(f"{METADATA} and the journal disagree about the original's SHA-256")
+    if row.get("doctype") and row["doctype"] != meta.get("doctype"):
+        out.append(f"{METADATA} says document type {meta.get('doctype')!r}, the journal {row['doctype']!r}")
+    if row.get("pages") is not None and str(row["pages"]) != str(meta.get("pages")):
+        out.append(f"{METADATA} and the journal disagree about the number of pages")
+    if row.get("first_seen") and row["first_seen"] != meta.get("received") and not _given_received(meta):
+        out.append(f"{METADATA} and the journal disagree about when the document was received")
+    for key, what in (("source", "the incoming file's name"), ("media_type", "the media type")):
+        if key in row and row[key] is not None and row[key] != meta.get(key):
+            out.append(f"{METADATA} and the journal disagree about {what}")
+    size = _original_size(meta, folder)
+    if size is not None and size != meta.get("size"):
+        out.append(f"{METADATA} records another size than the original's")
+    return out
+
+
+def _given_received(meta: dict[str, Any]) -> bool:
+    """Imported from another system (xdomea): the arrival time is the sender's, not the journal's intake time."""
+    return bool((meta.get("provenance") or {}).get("source_plugin")) if isinstance(meta.get("provenance"), dict) \
+        else False
+
+
+def _original_size(meta: dict[str, Any], folder: Path) -> int | None:
+    name = ((meta.get("archival") or {}).get("original")) or next((p.name for p in folder.glob("original.*")), None)
+    p = folder / str(name) if name else None
+    try:
+        return p.stat().st_size if p is not None and p.is_file() else None
+    except OSError:
+        return None
+

@@ -1,0 +1,80 @@
+"""An unsealed metadata.json's journal-known facts (fresh38 F1, F8, F16, F12): arrival time, incoming file name,
+size, media type, document type, the set of fields and each field's method are compared with the journal and its
+audit trail by `ekte verify` and by the export's check before a DMS gets the document — real `ekte` processes on a
+real archive."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import SAMPLES, ingest_json, run_ekte
+
+BORN = SAMPLES / "inbox" / "tierhaltung-006-pdf.pdf"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("facts")
+    inbox = tmp / "in"
+    inbox.mkdir()
+    shutil.copy(BORN, inbox)
+    out = ingest_json(inbox, "-w", tmp / "wd", "-j", "1", check=0)
+    return tmp / "wd", out["documents"][0]["id"]
+
+
+@pytest.fixture
+def wd(base, tmp_path):
+    w = tmp_path / "wd"
+    shutil.copytree(base[0], w)
+    return w
+
+
+def _meta_path(wd: Path, doc_id: str) -> Path:
+    return wd / "archive" / doc_id[:2] / doc_id / "metadata.json"
+
+
+def _forge(m: dict, what: str) -> None:
+    f = m["fields"]
+    if what == "received":
+        m["received"] = "2026-01-01T08:00:00+00:00"
+    elif what in ("source", "media_type"):
+        m[what] = {"source": "in/other.pdf", "media_type": "image/tiff"}[what]
+    elif what == "size":
+        m["size"] += 1
+    elif what == "doctype":
+        m["doctype"] = "waffen_antrag"
+    elif what == "field-removed":
+        del f["nachname"]
+    elif what == "method":
+        f["nachname"]["method"] = "manual"
+
+
+FORGED = ["received", "source", "media_type", "size", "doctype", "field-removed", "method"]
+
+
+def _verify(wd: Path, *ids: str) -> tuple[int, dict]:
+    p = run_ekte("verify", *ids, "-w", wd, "--json", "-j", "1")
+    return p.returncode, json.loads(p.stdout)
+
+
+def test_an_untouched_archive_holds(base):
+    assert _verify(base[0])[0] == 0
+
+
+@pytest.mark.parametrize("what", FORGED)
+def test_forged_fact_found_by_verify_and_refused_by_the_export(base, wd, what):
+    doc = base[1]
+    path = _meta_path(wd, doc)
+    m = json.loads(path.read_text("utf-8"))
+    _forge(m, what)
+    path.write_text(json.dumps(m, ensure_ascii=False, indent=2), "utf-8")
+    code, res = _verify(wd)
+    assert code == 1 and res["documents"][0]["id"] == doc, res
+    before = {p for p in (wd / "export").rglob("*") if p.is_file()}
+    p = run_ekte("export", doc, "--force", "-c", "xdomea", "-w", wd, "--json")
+    assert p.returncode == 1, (what, p.stdout, p.stderr)
+    assert json.loads(p.stdout)["documents"][0]["status"] == "export_failed"
+    assert {p for p in (wd / "export").rglob("*") if p.is_file()} == before  # nothing handed to the DMS
+
