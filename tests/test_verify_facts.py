@@ -78,3 +78,26 @@ def test_forged_fact_found_by_verify_and_refused_by_the_export(base, wd, what):
     assert json.loads(p.stdout)["documents"][0]["status"] == "export_failed"
     assert {p for p in (wd / "export").rglob("*") if p.is_file()} == before  # nothing handed to the DMS
 
+
+def test_rewritten_tombstone_found_and_history_shows_the_chained_deletion(base, wd):
+    import os
+    import sqlite3
+
+    doc = base[1]
+    env = {**os.environ, "LOGNAME": "r.leiter", "USER": "r.leiter"}
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Widerruf", "--force", "--json", env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert _verify(wd)[0] == 0
+    db = sqlite3.connect(wd / "journal.sqlite")
+    with db:
+        db.execute("UPDATE tombstones SET reason='Aufbewahrungsfrist abgelaufen', forced=0, actor='k.meier'")
+    db.close()
+    rec = wd / "deleted" / f"{doc}.json"
+    r = json.loads(rec.read_text())
+    rec.write_text(json.dumps({**r, "reason": "Aufbewahrungsfrist abgelaufen", "forced": False, "actor": "k.meier"}))
+    code, res = _verify(wd)
+    msgs = [m["message"] for d in res["documents"] if d["id"] == doc for m in d["problems"] if m["check"] == "tombstone"]
+    assert code == 1 and len(msgs) == 2 and all("who, why, forced" in m for m in msgs), res
+    h = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["deleted"]
+    assert (h["actor"], h["reason"], h["forced"]) == ("r.leiter", "Widerruf", 1) and h["differs"], h
+

@@ -32,8 +32,20 @@ def history(j: Any, prefix: str) -> dict[str, Any]:
                        "redacted": bool(r["redacted"]), **_forced(r["stage"], d)})
     out: dict[str, Any] = {"id": doc_id, "events": events}
     if tomb is not None:
-        out["deleted"] = {k: tomb[k] for k in tomb.keys()}
+        out["deleted"] = _deleted(j, doc_id, {k: tomb[k] for k in tomb.keys()})
     return out
+
+
+def _deleted(j: Any, doc_id: str, tomb: dict[str, Any]) -> dict[str, Any]:
+    """The deletion as the chained ``retention/deleted`` entry records it (the tombstone row is a copy anyone
+    could rewrite, fresh38 F15); ``differs``: what the tombstone says otherwise (``ekte verify`` names it)."""
+    from ekte.evidence import tombs
+
+    truth = tombs.chained(tombs.last_deleted_event(j.db, doc_id))
+    if truth is None:
+        return tomb
+    diff = tombs.differs(tomb, truth)
+    return {**tomb, **truth, "forced": int(truth["forced"]), **({"differs": diff} if diff else {})}
 
 
 def chain_problems(workdir: Path) -> tuple[dict[str, list[str]], dict[str, Any]] | None:

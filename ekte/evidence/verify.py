@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ekte import fsutil
 from ekte.evidence import checks as ev
-from ekte.evidence import facts, resiscan
+from ekte.evidence import facts, resiscan, tombs
 from ekte.evidence.inventory import archive_folders, journal_rows, never_archived
 from ekte.stages.pdfa import conforms, validate_written
 
@@ -353,6 +353,8 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
             results = [r for part in ex.map(_batch, chunks) for r in part]
     if not ids:  # what the chain found about documents without an archive folder (quarantined, deleted)
         results += [DocResult(i, "", [("audit-chain", m) for m in ms]) for i, ms in sorted(found.items())]
+    if not ids:  # a deletion's tombstone and deleted/<id>.json against its chained entry (fresh38 F15)
+        results += [DocResult(i, "", [("tombstone", m) for m in ms]) for i, ms in tombs.problems(workdir).items()]
     if chain and any(n == "audit-chain" for n, _f, _d in CHECKS):
         chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
