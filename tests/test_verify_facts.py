@@ -79,6 +79,16 @@ def test_forged_fact_found_by_verify_and_refused_by_the_export(base, wd, what):
     assert {p for p in (wd / "export").rglob("*") if p.is_file()} == before  # nothing handed to the DMS
 
 
+def test_folder_in_the_wrong_place_is_flagged(base, wd):
+    doc = base[1]
+    wrong = wd / "archive" / "zz"
+    wrong.mkdir()
+    (wd / "archive" / doc[:2] / doc).rename(wrong / doc)
+    code, res = _verify(wd, doc)
+    msgs = [p["message"] for d in res["documents"] for p in d["problems"]]
+    assert code == 1 and any("not at its place" in m for m in msgs), res
+
+
 def test_rewritten_tombstone_found_and_history_shows_the_chained_deletion(base, wd):
     import os
     import sqlite3

@@ -52,3 +52,14 @@ def _original_size(meta: dict[str, Any], folder: Path) -> int | None:
     except OSError:
         return None
 
+
+def place_problems(doc_id: str, folder: Path, workdir: Path, row: dict[str, Any] | None) -> list[str]:
+    """An archive folder not where the journal (or, without it, the id) puts it: ``archive/<id[:2]>/<id>``."""
+    want = Path(workdir) / "archive" / doc_id[:2] / doc_id
+    recorded = (row or {}).get("archive_path")
+    out = []
+    if Path(folder).resolve() != want.resolve() and Path(folder).is_dir():
+        out.append(f"the archive folder is not at its place (archive/{doc_id[:2]}/{doc_id})")
+    if recorded and Path(recorded).as_posix() != f"archive/{doc_id[:2]}/{doc_id}":
+        out.append("the journal records another place for the archive folder")
+    return out
