@@ -111,3 +111,14 @@ def test_rewritten_tombstone_found_and_history_shows_the_chained_deletion(base, 
     h = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["deleted"]
     assert (h["actor"], h["reason"], h["forced"]) == ("r.leiter", "Widerruf", 1) and h["differs"], h
 
+
+def test_summary_counts_evidence_and_names_a_rebuilt_trail(base, wd):
+    p = run_ekte("verify", "-w", wd, "-j", "1", check=0)
+    text = " ".join(p.stdout.split())
+    assert "sealed 0 of 1, time-stamped 0 of 1" in text and "seal," not in text and "rebuild" not in text, text
+    for f in wd.glob("journal.sqlite*"):
+        f.unlink()
+    run_ekte("journal", "rebuild", "-w", wd, check=0)
+    text = " ".join(run_ekte("verify", "-w", wd, "-j", "1", check=0).stdout.split())
+    assert "audit trail since rebuild" in text and "1 documents archived before it" in text, text
+    assert "not provable from this journal" in text

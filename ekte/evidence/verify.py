@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ekte import fsutil
 from ekte.evidence import checks as ev
-from ekte.evidence import facts, resiscan, tombs
+from ekte.evidence import facts, report, resiscan, tombs
 from ekte.evidence.inventory import archive_folders, journal_rows, never_archived
 from ekte.stages.pdfa import conforms, validate_written
 
@@ -98,6 +98,7 @@ class DocResult:
     folder: str
     problems: list[tuple[str, str]] = field(default_factory=list)
     anchor: dict[str, Any] | None = None
+    evidence: tuple[bool, bool] = (False, False)  # (sealed, time-stamped): ekte/evidence/report.py
 
     @property
     def ok(self) -> bool:
@@ -116,6 +117,8 @@ class VerifyResult:
     chain: dict[str, Any] = field(default_factory=dict)
     #: ids asked for that were never archived (quarantined, …): id → (state, reason code); nothing to verify
     not_archived: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the journal's last rebuild: time, documents archived before it (ekte/evidence/report.py)
+    rebuilt: dict[str, Any] | None = None
 
     @property
     def broken(self) -> list[DocResult]:
@@ -130,6 +133,9 @@ class VerifyResult:
         return {"version": 1, "documents": [d.to_dict() for d in self.broken],
                 "summary": {"documents": n, "ok": n - len(self.broken), "broken": len(self.broken),
                             "checks": self.checks, "seconds": round(self.seconds, 3), "audit_chain": self.chain,
+                            "evidence": {"sealed": sum(d.evidence[0] for d in self.documents),
+                                         "timestamped": sum(d.evidence[1] for d in self.documents)},
+                            **({"rebuilt": self.rebuilt} if self.rebuilt else {}),
                             "documents_per_s": round(n / self.seconds, 1) if self.seconds else None},
                 "not_archived": [{"id": i, "state": st, "reason": r} for i, (st, r) in self.not_archived.items()]}
 
@@ -314,7 +320,7 @@ def verify_one(doc_id: str, folder: Path, profile: "Profile", row: dict | None, 
             res.problems += [(name, p) for p in fn(ctx)]
         except Exception as e:  # noqa: BLE001 - a check that cannot run is a finding, never a crash
             res.problems.append((name, f"the check could not run ({type(e).__name__})"))
-    res.anchor = ctx.anchor
+    res.anchor, res.evidence = ctx.anchor, report.evidence_of(meta)
     return res
 
 
@@ -359,7 +365,8 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
     if chain and any(n == "audit-chain" for n, _f, _d in CHECKS):
         chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
-    return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived)
+    return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived,
+                        report.rebuilt(workdir, {r.id for r in results if r.folder}))
 
 
 def default_jobs() -> int:
