@@ -12,6 +12,7 @@ import pytest
 from helpers import SAMPLES, ingest_json, run_ekte
 
 BORN = SAMPLES / "inbox" / "tierhaltung-006-pdf.pdf"
+SCAN = SAMPLES / "inbox" / "scan-ifsg_belehrung-001-png.png"
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +21,10 @@ def base(tmp_path_factory):
     inbox = tmp / "in"
     inbox.mkdir()
     shutil.copy(BORN, inbox)
+    shutil.copy(SCAN, inbox)
     out = ingest_json(inbox, "-w", tmp / "wd", "-j", "1", check=0)
-    return tmp / "wd", out["documents"][0]["id"]
+    ids = {Path(d["source"]).name: d["id"] for d in out["documents"]}
+    return tmp / "wd", ids[BORN.name], ids[SCAN.name]
 
 
 @pytest.fixture
@@ -36,7 +39,7 @@ def _meta_path(wd: Path, doc_id: str) -> Path:
 
 
 def _forge(m: dict, what: str) -> None:
-    f = m["fields"]
+    f, note = m["fields"], m["archival"].get("transfer_note") or {}
     if what == "received":
         m["received"] = "2026-01-01T08:00:00+00:00"
     elif what in ("source", "media_type"):
@@ -49,9 +52,13 @@ def _forge(m: dict, what: str) -> None:
         del f["nachname"]
     elif what == "method":
         f["nachname"]["method"] = "manual"
+    elif what == "note-check":
+        note["checks"]["aufloesung"] = "bestanden"
+    elif what == "note-sample":
+        note["sample_check"] = "bestanden"
 
 
-FORGED = ["received", "source", "media_type", "size", "doctype", "field-removed", "method"]
+FORGED = ["received", "source", "media_type", "size", "doctype", "field-removed", "method", "note-check", "note-sample"]
 
 
 def _verify(wd: Path, *ids: str) -> tuple[int, dict]:
@@ -65,7 +72,7 @@ def test_an_untouched_archive_holds(base):
 
 @pytest.mark.parametrize("what", FORGED)
 def test_forged_fact_found_by_verify_and_refused_by_the_export(base, wd, what):
-    doc = base[1]
+    doc = base[2] if what.startswith("note") else base[1]
     path = _meta_path(wd, doc)
     m = json.loads(path.read_text("utf-8"))
     _forge(m, what)
@@ -115,10 +122,10 @@ def test_rewritten_tombstone_found_and_history_shows_the_chained_deletion(base, 
 def test_summary_counts_evidence_and_names_a_rebuilt_trail(base, wd):
     p = run_ekte("verify", "-w", wd, "-j", "1", check=0)
     text = " ".join(p.stdout.split())
-    assert "sealed 0 of 1, time-stamped 0 of 1" in text and "seal," not in text and "rebuild" not in text, text
+    assert "sealed 0 of 2, time-stamped 0 of 2" in text and "seal," not in text and "rebuild" not in text, text
     for f in wd.glob("journal.sqlite*"):
         f.unlink()
     run_ekte("journal", "rebuild", "-w", wd, check=0)
     text = " ".join(run_ekte("verify", "-w", wd, "-j", "1", check=0).stdout.split())
-    assert "audit trail since rebuild" in text and "1 documents archived before it" in text, text
+    assert "audit trail since rebuild" in text and "2 documents archived before it" in text, text
     assert "not provable from this journal" in text

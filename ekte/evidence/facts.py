@@ -63,3 +63,24 @@ def place_problems(doc_id: str, folder: Path, workdir: Path, row: dict[str, Any]
     if recorded and Path(recorded).as_posix() != f"archive/{doc_id[:2]}/{doc_id}":
         out.append("the journal records another place for the archive folder")
     return out
+
+
+def note_problems(note: dict[str, Any], data: bytes) -> list[str]:
+    """The transfer note's results as metadata.json copies them (``archival.transfer_note``: ``checks``,
+    ``sample_check``) against the note itself (*data*, ``transfervermerk.xml``, whose hash check ``files``
+    holds): a result rewritten in metadata.json alone is a forgery."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return []  # (the schema check names it)
+    ns = {"t": root.nsmap.get(None) or ""}
+    checks = {e.get("name"): e.get("ergebnis") for e in root.iterfind(".//t:AutomatischePruefung", ns)}
+    sample = next((e.get("status") for e in root.iterfind(".//t:Stichprobe", ns)), None)
+    out = []
+    if "checks" in note and (note.get("checks") or {}) != checks:
+        out.append("the transfer note's automatic check results in metadata.json differ from transfervermerk.xml")
+    if "sample_check" in note and note.get("sample_check") != sample:
+        out.append("the transfer note's sample check in metadata.json differs from transfervermerk.xml")
+    return out

@@ -229,6 +229,8 @@ def check_pdf(c: Ctx) -> list[str]:
             out.append(f"{resiscan.NOTE} is not valid against its schema ({err})")
         elif data and f">{c.meta.get('sha256')}<".encode() not in data:
             out.append(f"{resiscan.NOTE} names another original (its hash differs)")
+        elif data:
+            out += facts.note_problems(note, data)
     elif "transfer-note" in c.require and resiscan.is_scanned(_doc_stub(c.meta)):
         out.append("scanned document without a transfer note (required)")
     return out
