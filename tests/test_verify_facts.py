@@ -40,8 +40,10 @@ def _meta_path(wd: Path, doc_id: str) -> Path:
 
 def _forge(m: dict, what: str) -> None:
     f, note = m["fields"], m["archival"].get("transfer_note") or {}
-    if what == "received":
+    if what.startswith("received"):
         m["received"] = "2026-01-01T08:00:00+00:00"
+        if what == "received+provenance":  # posing as an import that keeps the sender's date
+            m["provenance"] = {"source_plugin": "xdomea"}
     elif what in ("source", "media_type"):
         m[what] = {"source": "in/other.pdf", "media_type": "image/tiff"}[what]
     elif what == "size":
@@ -58,7 +60,7 @@ def _forge(m: dict, what: str) -> None:
         note["sample_check"] = "bestanden"
 
 
-FORGED = ["received", "source", "media_type", "size", "doctype", "field-removed", "method", "note-check", "note-sample"]
+FORGED = ["received", "received+provenance", "source", "media_type", "size", "doctype", "field-removed", "method", "note-check", "note-sample"]
 
 
 def _verify(wd: Path, *ids: str) -> tuple[int, dict]:

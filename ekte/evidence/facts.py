@@ -18,8 +18,9 @@ METADATA = "metadata.json"
 COLUMNS = "id, sha256, state, doctype, pages, archive_path, source, media_type, first_seen"
 
 
-def row_problems(meta: dict[str, Any], row: dict[str, Any], folder: Path) -> list[str]:
-    """What *meta* says differently from the journal's *row* of the document (empty: they agree)."""
+def row_problems(meta: dict[str, Any], row: dict[str, Any], folder: Path, events: Any = ()) -> list[str]:
+    """What *meta* says differently from the journal's *row* of the document (empty: they agree); *events*:
+    the document's audit events (``event``, ``detail``), for the intake channel."""
     out = []
     if row.get("sha256") != meta.get("sha256"):
         out.append(f"{METADATA} and the journal disagree about the original's SHA-256")
@@ -27,7 +28,7 @@ def row_problems(meta: dict[str, Any], row: dict[str, Any], folder: Path) -> lis
         out.append(f"{METADATA} says document type {meta.get('doctype')!r}, the journal {row['doctype']!r}")
     if row.get("pages") is not None and str(row["pages"]) != str(meta.get("pages")):
         out.append(f"{METADATA} and the journal disagree about the number of pages")
-    if row.get("first_seen") and row["first_seen"] != meta.get("received") and not _given_received(meta):
+    if row.get("first_seen") and row["first_seen"] != meta.get("received") and not _given_received(meta, events):
         out.append(f"{METADATA} and the journal disagree about when the document was received")
     for key, what in (("source", "the incoming file's name"), ("media_type", "the media type")):
         if key in row and row[key] is not None and row[key] != meta.get(key):
@@ -38,10 +39,15 @@ def row_problems(meta: dict[str, Any], row: dict[str, Any], folder: Path) -> lis
     return out
 
 
-def _given_received(meta: dict[str, Any]) -> bool:
-    """Imported from another system (xdomea): the arrival time is the sender's, not the journal's intake time."""
-    return bool((meta.get("provenance") or {}).get("source_plugin")) if isinstance(meta.get("provenance"), dict) \
-        else False
+def _given_received(meta: dict[str, Any], events: Any) -> bool:
+    """Delivered by another system (an xdomea import: the arrival time is the sender's, not the journal's intake
+    time): by the chained ``intake/channel`` entry — a file or a scan from an inbox has no other arrival time;
+    without that entry (a journal from before it), by metadata.json's provenance."""
+    channel = next((e["detail"] for e in reversed(list(events)) if e["event"] == "channel"), None)
+    if channel is not None:
+        return channel not in ("file", "scan")
+    prov = meta.get("provenance")
+    return bool(prov.get("source_plugin")) if isinstance(prov, dict) else False
 
 
 def _original_size(meta: dict[str, Any], folder: Path) -> int | None:

@@ -105,7 +105,7 @@ def _facts(journal: Any, doc_id: str, folder: Path, meta: dict[str, Any]) -> lis
     from ekte.evidence import facts
 
     row = journal.db.execute(f"SELECT {facts.COLUMNS} FROM documents WHERE id=?", (doc_id,)).fetchone()
-    out = facts.row_problems(meta, dict(row), Path(folder)) if row is not None else []
+    out = facts.row_problems(meta, dict(row), Path(folder), journal.history(doc_id)) if row is not None else []
     note = (meta.get("archival") or {}).get("transfer_note")
     path = Path(folder) / str((note or {}).get("file") or "transfervermerk.xml")
     return out + (facts.note_problems(note, path.read_bytes()) if isinstance(note, dict) and path.is_file() else [])

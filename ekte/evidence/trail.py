@@ -84,7 +84,7 @@ def _db(workdir: Path) -> sqlite3.Connection | None:
     return _DB[key]
 
 
-def _events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
+def events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
     db = _db(workdir)
     if db is None:
         return []
@@ -105,7 +105,7 @@ def check_audit(c: Any) -> list[str]:
         return out
     out += _head(c)
     workdir = c.folder.parents[2]
-    return out + field_problems(c.meta, _events(workdir, c.doc_id), lambda: since(_DB.get(str(workdir))))
+    return out + field_problems(c.meta, events(workdir, c.doc_id), lambda: since(_DB.get(str(workdir))))
 
 
 def field_problems(meta: dict[str, Any], rows: list[Any], first: Any) -> list[str]:

@@ -288,7 +288,8 @@ def check_journal(c: Ctx) -> list[str]:
     if row is None:
         return ["the journal does not know this document"] if m is not None else []
     out = facts.place_problems(c.doc_id, c.folder, c.folder.parents[2], row)
-    return out + (facts.row_problems(m, row, c.folder) if m is not None else [])
+    return out + (facts.row_problems(m, row, c.folder, trail.events(c.folder.parents[2], c.doc_id))
+                  if m is not None else [])
 
 
 #: (name, check, deep only) in the order they run
