@@ -2,7 +2,8 @@
 (checks ``journal`` of ``ekte verify`` and the export's check before a DMS
 gets the document, :mod:`ekte.evidence.intact`): the original's SHA-256,
 the document type, the pages, the arrival time (``received``: the intake's
-``first_seen``), the incoming file's name (``source``), its media type, and
+``first_seen``, or within :data:`SLACK` of a chained intake entry), the
+incoming file's name (``source``), its media type, and
 its size (the original's bytes, whose hash ``files`` checks).  Without a
 seal over ``metadata.json`` a forger can change what the journal does not
 know (free warnings, OCR details, confidence); README's Evidence section
@@ -10,6 +11,7 @@ says so."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,8 @@ def row_problems(meta: dict[str, Any], row: dict[str, Any], folder: Path, events
         out.append(f"{METADATA} says document type {meta.get('doctype')!r}, the journal {row['doctype']!r}")
     if row.get("pages") is not None and str(row["pages"]) != str(meta.get("pages")):
         out.append(f"{METADATA} and the journal disagree about the number of pages")
-    if row.get("first_seen") and row["first_seen"] != meta.get("received") and not _given_received(meta, events):
+    events = list(events)
+    if row.get("first_seen") and not _received_ok(meta, row["first_seen"], events):
         out.append(f"{METADATA} and the journal disagree about when the document was received")
     for key, what in (("source", "the incoming file's name"), ("media_type", "the media type")):
         if key in row and row[key] is not None and row[key] != meta.get(key):
@@ -39,11 +42,35 @@ def row_problems(meta: dict[str, Any], row: dict[str, Any], folder: Path, events
     return out
 
 
+#: how far ``received`` (when the run made the document, just before claiming it) may lie from a chained
+#: ``intake/received`` entry (the claim's time): seconds under load; a re-run after a crash claims again
+SLACK = dt.timedelta(minutes=10)
+
+
+def _received_ok(meta: dict[str, Any], first_seen: str, events: list[Any]) -> bool:
+    """metadata.json's ``received`` is the journal's ``first_seen``, or near a chained intake entry of this
+    document, or the sender's arrival time of an import (:func:`_given_received`)."""
+    got = meta.get("received")
+    if got == first_seen or _given_received(meta, events):
+        return True
+    t = _time(got)
+    return t is not None and any(abs(t - e) <= SLACK for e in
+                                 (_time(r["time"]) for r in events if r["event"] == "received") if e is not None)
+
+
+def _time(s: Any) -> dt.datetime | None:
+    try:
+        t = dt.datetime.fromisoformat(str(s))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+
+
 def _given_received(meta: dict[str, Any], events: Any) -> bool:
     """Delivered by another system (an xdomea import: the arrival time is the sender's, not the journal's intake
     time): by the chained ``intake/channel`` entry — a file or a scan from an inbox has no other arrival time;
     without that entry (a journal from before it), by metadata.json's provenance."""
-    channel = next((e["detail"] for e in reversed(list(events)) if e["event"] == "channel"), None)
+    channel = next((e["detail"] for e in reversed(events) if e["event"] == "channel"), None)
     if channel is not None:
         return channel not in ("file", "scan")
     prov = meta.get("provenance")

@@ -88,7 +88,7 @@ def events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
     db = _db(workdir)
     if db is None:
         return []
-    return db.execute("SELECT seq, event, field, new, detail FROM events WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
+    return db.execute("SELECT seq, time, event, field, new, detail FROM events WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
 
 
 def since(db: sqlite3.Connection | None) -> int:
