@@ -53,10 +53,12 @@ def verify_cmd(
     for d in res.broken:
         for check, message in d.problems:
             out.print(f"[red]BROKEN[/] {d.id}  {check}: {message}", highlight=False, soft_wrap=True)
-    s = res.to_json()["summary"]
-    colour = "green" if not res.broken else "red"
-    out.print(f"[{colour}]{s['ok']} of {s['documents']} documents hold[/], {s['broken']} broken "
-              f"({s['seconds']} s, checks: {', '.join(s['checks'])})", highlight=False)
+    from ekte.evidence import report
+
+    lines = report.text(res.to_json()["summary"])
+    out.print(f"[{'green' if not res.broken else 'red'}]{lines[0]}[/]", highlight=False)
+    for line in lines[1:]:
+        out.print(line, highlight=False)
     raise typer.Exit(res.exit_code)
 
 

@@ -80,6 +80,22 @@ def _tsa_failed(doc: "Document", profile: "Profile", e: EvidenceError) -> None:
     log.warning("doc %s: archived without a time stamp (%s)", doc.id, e)
 
 
+def _still_pdfa(target: Path, doc: "Document") -> None:
+    """The final, sealed revision validated as PDF/A (:func:`ekte.evidence.checks.sealed_pdfa`): a seal that
+    made the copy something else (PDF 2.0 for some keys) is ``seal_failed``, never a green ingest."""
+    fmt = str(doc.archival.get("format") or "")
+    if not fmt.upper().startswith("PDF/A-"):
+        return
+    from ekte.evidence.checks import sealed_pdfa
+
+    try:
+        found = sealed_pdfa(target, fmt[-2:].lower())
+    except Exception as e:  # noqa: BLE001 - an unreadable sealed copy is no archival copy
+        found = [f"the sealed copy cannot be read ({type(e).__name__})"]
+    if found:
+        raise DocumentError("seal_failed", f"the sealed copy is not {fmt} ({found[0]})", "archive")
+
+
 def protect_pdf(target: Path, doc: "Document", profile: "Profile") -> str | None:
     """Seal and/or time-stamp the archival PDF; records what was done.
     Returns the SHA-256 of *target* when nothing was applied (read once:
@@ -96,6 +112,7 @@ def protect_pdf(target: Path, doc: "Document", profile: "Profile") -> str | None
         return None
     if not done:
         return sha
+    _still_pdfa(target, doc)
     doc.archival["unsealed"] = {"size": size, "sha256": sha}
     doc.archival.update(done)
     if done.get("timestamp", {}).get("pdf") == "failed":

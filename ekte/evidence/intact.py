@@ -13,8 +13,10 @@ that follows damage never launders it (a re-archived copy with a new,
 * :func:`export_problems` — before any connector gets the document (one
   place: :func:`ekte.pipeline.delivery.export`): ``document.pdf`` (the
   bytes the DMS files) against the archive SHA-256 of ``metadata.json``
-  and of the document being exported, and the field values against the
-  audit trail.  One SHA-256 of ``document.pdf`` per export; the original
+  and of the document being exported, its journal-known facts (type,
+  received, source, size, media type, pages: :mod:`ekte.evidence.facts`)
+  against the journal, and the field values (both ways, with their
+  method) against the audit trail.  One SHA-256 of ``document.pdf`` per export; the original
   is not read.
 
 Both read the trail through the caller's open journal.  What they do not
@@ -94,4 +96,16 @@ def export_problems(journal: Any, doc_id: str, folder: Path, declared: str | Non
         out.append(f"{PDF} was changed or damaged (SHA-256 differs from {METADATA})")
     elif declared and declared != want:
         out.append(f"{METADATA} records another SHA-256 of {PDF} than the document being exported")
-    return out + _fields(journal, doc_id, meta)
+    return out + _facts(journal, doc_id, folder, meta) + _fields(journal, doc_id, meta)
+
+
+def _facts(journal: Any, doc_id: str, folder: Path, meta: dict[str, Any]) -> list[str]:
+    """metadata.json's journal-known facts (type, received, source, …: :mod:`ekte.evidence.facts`) against the
+    journal's record of the document."""
+    from ekte.evidence import facts
+
+    row = journal.db.execute(f"SELECT {facts.COLUMNS} FROM documents WHERE id=?", (doc_id,)).fetchone()
+    out = facts.row_problems(meta, dict(row), Path(folder), journal.history(doc_id)) if row is not None else []
+    note = (meta.get("archival") or {}).get("transfer_note")
+    path = Path(folder) / str((note or {}).get("file") or "transfervermerk.xml")
+    return out + (facts.note_problems(note, path.read_bytes()) if isinstance(note, dict) and path.is_file() else [])

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte import fsutil
+from ekte.evidence.facts import COLUMNS
 from ekte.journal.rebuild import ARCHIVED, _rejected_out
 
 #: journal states whose document has an archive folder (quarantined: only after a clerk's rejection)
@@ -25,7 +26,7 @@ def journal_rows(workdir: Path) -> dict[str, dict[str, Any]] | None:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
         db.row_factory = sqlite3.Row
-        rows = db.execute("SELECT id, sha256, state, doctype, pages, archive_path FROM documents "
+        rows = db.execute(f"SELECT {COLUMNS} FROM documents "
                           f"WHERE state IN ({', '.join('?' * len(KEPT))})", KEPT).fetchall()
     finally:
         db.close()

@@ -152,7 +152,7 @@ def protect_pdf(path: Path, profile: "Profile") -> dict[str, Any]:
             meta = signers.PdfSignatureMetadata(
                 field_name=profile.seal.field_name, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
                 reason=profile.seal.reason or None, location=profile.seal.location or None)
-            res = signers.PdfSigner(meta, signer=sig, timestamper=ts if with_ts else None).sign_pdf(
+            res = _pdfa_signer(signers)(meta, signer=sig, timestamper=ts if with_ts else None).sign_pdf(
                 w, bytes_reserved=PDF_SIG_BYTES)
         else:
             res = signers.PdfTimeStamper(ts).timestamp_pdf(w, "sha256", bytes_reserved=PDF_SIG_BYTES)
@@ -180,6 +180,28 @@ def protect_pdf(path: Path, profile: "Profile") -> dict[str, Any]:
                        "field": profile.seal.field_name, "certificate": sig.signing_cert.subject.human_friendly,
                        "certificate_sha256": hashlib.sha256(sig.signing_cert.dump()).hexdigest()}
     return out
+
+
+@functools.cache
+def _pdfa_signer(signers: Any) -> type:
+    """pyHanko's ``PdfSigner``, but without the ISO 32002 extension it declares for an ECDSA key on a NIST curve
+    (P-256/384/521): declaring it raises the catalog's ``/Version`` to 2.0, and a PDF 2.0 is no PDF/A-2/3
+    (ISO 19005-2 6.1.2: 1.0–1.7).  PAdES with ECDSA in a PDF 1.7 is what ETSI EN 319 142-1 describes; the
+    ESIC extension stays.  Ed25519/Ed448 keep pyHanko's handling (PDF 2.0): the check after sealing
+    (:func:`ekte.evidence.archiving.protect_pdf`) then refuses the copy."""
+
+    class PdfASigner(signers.PdfSigner):
+        def register_extensions(self, pdf_out: Any, *, md_algorithm: str) -> None:
+            try:
+                algo = self.signer.get_signature_mechanism_for_digest(md_algorithm).signature_algo
+            except Exception:  # noqa: BLE001 - as pyHanko: no introspection, its own handling
+                algo = None
+            if algo == "ecdsa" and not md_algorithm.startswith(("sha3_", "shake")):
+                signers.pdf_signer._ensure_esic_ext(pdf_out)
+                return
+            super().register_extensions(pdf_out, md_algorithm=md_algorithm)
+
+    return PdfASigner
 
 
 def protect_file(path: Path, profile: "Profile") -> dict[str, Any]:

@@ -9,6 +9,7 @@ rewritten as a whole)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,20 @@ def history(j: Any, prefix: str) -> dict[str, Any]:
                        "redacted": bool(r["redacted"]), **_forced(r["stage"], d)})
     out: dict[str, Any] = {"id": doc_id, "events": events}
     if tomb is not None:
-        out["deleted"] = {k: tomb[k] for k in tomb.keys()}
+        out["deleted"] = _deleted(j, doc_id, {k: tomb[k] for k in tomb.keys()})
     return out
+
+
+def _deleted(j: Any, doc_id: str, tomb: dict[str, Any]) -> dict[str, Any]:
+    """The deletion as the chained ``retention/deleted`` entry records it (the tombstone row is a copy anyone
+    could rewrite, fresh38 F15); ``differs``: what the tombstone says otherwise (``ekte verify`` names it)."""
+    from ekte.evidence import tombs
+
+    truth = tombs.chained(tombs.last_deleted_event(j.db, doc_id))
+    if truth is None:
+        return tomb
+    diff = tombs.differs(tomb, truth)
+    return {**tomb, **truth, "forced": int(truth["forced"]), **({"differs": diff} if diff else {})}
 
 
 def chain_problems(workdir: Path) -> tuple[dict[str, list[str]], dict[str, Any]] | None:
@@ -71,11 +84,11 @@ def _db(workdir: Path) -> sqlite3.Connection | None:
     return _DB[key]
 
 
-def _events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
+def events(workdir: Path, doc_id: str) -> list[sqlite3.Row]:
     db = _db(workdir)
     if db is None:
         return []
-    return db.execute("SELECT seq, event, field, new FROM events WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
+    return db.execute("SELECT seq, time, event, field, new, detail FROM events WHERE doc_id=? ORDER BY seq", (doc_id,)).fetchall()
 
 
 def since(db: sqlite3.Connection | None) -> int:
@@ -92,25 +105,51 @@ def check_audit(c: Any) -> list[str]:
         return out
     out += _head(c)
     workdir = c.folder.parents[2]
-    return out + field_problems(c.meta, _events(workdir, c.doc_id), lambda: since(_DB.get(str(workdir))))
+    return out + field_problems(c.meta, events(workdir, c.doc_id), lambda: since(_DB.get(str(workdir))))
 
 
 def field_problems(meta: dict[str, Any], rows: list[Any], first: Any) -> list[str]:
-    """Each field value of *meta* (metadata.json) against the value the audit trail *rows* (``seq, event,
-    field, new`` of the document, in order) set; *first()*: the ``audit_since`` of the journal.  A document
-    archived before the audit trail existed has nothing to compare with.  After ``ekte journal rebuild`` the
-    trail holds the values metadata.json had then (:mod:`ekte.journal.rebuild`)."""
-    if not meta.get("fields"):
-        return []
+    """The fields of *meta* (metadata.json) against the audit trail *rows* (``seq, event, field, new, detail``
+    of the document, in order) both ways: each value metadata.json holds must be the trail's last value of that
+    field, each field the trail left set must be in metadata.json (a removed field is a forgery too), and its
+    ``method`` the one of the event that set it (``manual``: a clerk's).  *first()*: the ``audit_since`` of the
+    journal — a document archived before the audit trail existed has nothing to compare with.  After
+    ``ekte journal rebuild`` the trail holds the values metadata.json had then (:mod:`ekte.journal.rebuild`;
+    their method is not known)."""
     if not rows or (not any(r["field"] for r in rows) and rows[-1]["seq"] <= first()):
         return []  # archived before the audit trail existed: nothing to compare with
-    known, out = audit.field_values(rows), []
-    for k, f in sorted((meta.get("fields") or {}).items()):
+    known, methods = audit.field_values(rows), _methods(rows)
+    fields, out = meta.get("fields") or {}, []
+    if not isinstance(fields, dict):
+        return ["metadata.json: its fields are not a mapping"]
+    for k, f in sorted(fields.items()):
         value = f.get("value") if isinstance(f, dict) else f
-        if k not in known:
+        if known.get(k) in (None, ""):
             out.append(f"field {k}: metadata.json holds a value no audit entry set")
         elif known[k] != audit.as_text(value):
             out.append(f"field {k}: metadata.json holds another value than the audit trail set")
+        elif methods.get(k) and isinstance(f, dict) and f.get("method") != methods[k]:
+            out.append(f"field {k}: metadata.json names another method than the audit entry that set it")
+    out += [f"field {k}: the audit trail set it, metadata.json no longer holds it"
+            for k, v in sorted(known.items()) if v not in (None, "") and k not in fields]
+    return out
+
+
+def _methods(rows: list[Any]) -> dict[str, str | None]:
+    """How each field got its value according to the trail: the extraction's method, ``manual`` for a clerk's
+    correction or confirmation, None where the trail does not say (taken over at a journal rebuild)."""
+    out: dict[str, str | None] = {}
+    for r in rows:
+        if not r["field"]:
+            continue
+        if r["event"] in ("field-corrected", "field-confirmed"):
+            out[r["field"]] = "manual"
+        elif r["event"] == "field-set":
+            try:
+                d = json.loads(r["detail"] or "{}")
+            except (TypeError, ValueError):
+                d = {}
+            out[r["field"]] = d.get("method") if isinstance(d, dict) else None
     return out
 
 

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ekte import fsutil
 from ekte.evidence import checks as ev
-from ekte.evidence import resiscan
+from ekte.evidence import facts, report, resiscan, tombs
 from ekte.evidence.inventory import archive_folders, journal_rows, never_archived
 from ekte.stages.pdfa import conforms, validate_written
 
@@ -98,6 +98,7 @@ class DocResult:
     folder: str
     problems: list[tuple[str, str]] = field(default_factory=list)
     anchor: dict[str, Any] | None = None
+    evidence: tuple[bool, bool] = (False, False)  # (sealed, time-stamped): ekte/evidence/report.py
 
     @property
     def ok(self) -> bool:
@@ -116,6 +117,8 @@ class VerifyResult:
     chain: dict[str, Any] = field(default_factory=dict)
     #: ids asked for that were never archived (quarantined, …): id → (state, reason code); nothing to verify
     not_archived: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the journal's last rebuild: time, documents archived before it (ekte/evidence/report.py)
+    rebuilt: dict[str, Any] | None = None
 
     @property
     def broken(self) -> list[DocResult]:
@@ -130,6 +133,9 @@ class VerifyResult:
         return {"version": 1, "documents": [d.to_dict() for d in self.broken],
                 "summary": {"documents": n, "ok": n - len(self.broken), "broken": len(self.broken),
                             "checks": self.checks, "seconds": round(self.seconds, 3), "audit_chain": self.chain,
+                            "evidence": {"sealed": sum(d.evidence[0] for d in self.documents),
+                                         "timestamped": sum(d.evidence[1] for d in self.documents)},
+                            **({"rebuilt": self.rebuilt} if self.rebuilt else {}),
                             "documents_per_s": round(n / self.seconds, 1) if self.seconds else None},
                 "not_archived": [{"id": i, "state": st, "reason": r} for i, (st, r) in self.not_archived.items()]}
 
@@ -223,6 +229,8 @@ def check_pdf(c: Ctx) -> list[str]:
             out.append(f"{resiscan.NOTE} is not valid against its schema ({err})")
         elif data and f">{c.meta.get('sha256')}<".encode() not in data:
             out.append(f"{resiscan.NOTE} names another original (its hash differs)")
+        elif data:
+            out += facts.note_problems(note, data)
     elif "transfer-note" in c.require and resiscan.is_scanned(_doc_stub(c.meta)):
         out.append("scanned document without a transfer note (required)")
     return out
@@ -279,16 +287,9 @@ def check_journal(c: Ctx) -> list[str]:
         return []
     if row is None:
         return ["the journal does not know this document"] if m is not None else []
-    if m is None:
-        return []
-    out = []
-    if row.get("sha256") != m.get("sha256"):
-        out.append(f"{METADATA} and the journal disagree about the original's SHA-256")
-    if row.get("doctype") and row["doctype"] != m.get("doctype"):
-        out.append(f"{METADATA} says document type {m.get('doctype')!r}, the journal {row['doctype']!r}")
-    if row.get("pages") is not None and m.get("pages") is not None and int(row["pages"]) != int(m["pages"]):
-        out.append(f"{METADATA} and the journal disagree about the number of pages")
-    return out
+    out = facts.place_problems(c.doc_id, c.folder, c.folder.parents[2], row)
+    return out + (facts.row_problems(m, row, c.folder, trail.events(c.folder.parents[2], c.doc_id))
+                  if m is not None else [])
 
 
 #: (name, check, deep only) in the order they run
@@ -322,7 +323,7 @@ def verify_one(doc_id: str, folder: Path, profile: "Profile", row: dict | None, 
             res.problems += [(name, p) for p in fn(ctx)]
         except Exception as e:  # noqa: BLE001 - a check that cannot run is a finding, never a crash
             res.problems.append((name, f"the check could not run ({type(e).__name__})"))
-    res.anchor = ctx.anchor
+    res.anchor, res.evidence = ctx.anchor, report.evidence_of(meta)
     return res
 
 
@@ -362,10 +363,13 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
             results = [r for part in ex.map(_batch, chunks) for r in part]
     if not ids:  # what the chain found about documents without an archive folder (quarantined, deleted)
         results += [DocResult(i, "", [("audit-chain", m) for m in ms]) for i, ms in sorted(found.items())]
+    if not ids:  # a deletion's tombstone and deleted/<id>.json against its chained entry (fresh38 F15)
+        results += [DocResult(i, "", [("tombstone", m) for m in ms]) for i, ms in tombs.problems(workdir).items()]
     if chain and any(n == "audit-chain" for n, _f, _d in CHECKS):
         chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
-    return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived)
+    return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived,
+                        report.rebuilt(workdir, {r.id for r in results if r.folder}))
 
 
 def default_jobs() -> int:

@@ -1,0 +1,61 @@
+"""What ``ekte verify``'s summary says beyond "N of M hold" (fresh38 F6,
+F14a): how many documents are sealed and time-stamped (a check that had
+nothing to check is not named as one that held), and whether the audit
+trail was rebuilt — since when it proves anything, and how many documents
+were archived before it (their history before the rebuild is not provable
+from this journal)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+#: checks that only judge evidence a document has: named in the text only when some document has it
+EVIDENCE_CHECKS = {"metadata-evidence": "any", "seal": "sealed"}
+
+
+def evidence_of(meta: dict[str, Any] | None) -> tuple[bool, bool]:
+    """(sealed, time-stamped) of a document by its metadata.json: a seal in the PDF or over metadata.json; an
+    RFC 3161 time stamp in the PDF (document or signature time stamp) or over metadata.json."""
+    a = (meta or {}).get("archival") or {}
+    if not isinstance(a, dict):
+        return False, False
+    claims = a.get("metadata_evidence") or {}
+    stamp = (a.get("timestamp") or {}).get("pdf") if isinstance(a.get("timestamp"), dict) else None
+    return (bool(a.get("seal")) or "signature" in claims,
+            stamp in ("document-timestamp", "signature-timestamp") or "timestamp" in claims)
+
+
+def rebuilt(workdir: Path, ids: set[str]) -> dict[str, Any] | None:
+    """The journal's last rebuild (None: never rebuilt): its time and how many of *ids* were archived before
+    it (they have a ``journal/rebuilt`` entry)."""
+    path = Path(workdir) / "journal.sqlite"
+    if not path.is_file():
+        return None
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        rows = db.execute("SELECT doc_id, time FROM events WHERE stage='journal' AND event='rebuilt'").fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+    if not rows:
+        return None
+    return {"time": max(t for _d, t in rows), "documents": len({d for d, _t in rows} & ids)}
+
+
+def text(summary: dict[str, Any]) -> list[str]:
+    """The summary's lines for the terminal."""
+    n, ev = summary["documents"], summary.get("evidence") or {}
+    checks = [c for c in summary["checks"] if c not in EVIDENCE_CHECKS or ev.get("sealed") or ev.get("timestamped")]
+    out = [f"{summary['ok']} of {n} documents hold, {summary['broken']} broken ({summary['seconds']} s, "
+           f"checks: {', '.join(checks)}); sealed {ev.get('sealed', 0)} of {n}, time-stamped "
+           f"{ev.get('timestamped', 0)} of {n}"]
+    r = summary.get("rebuilt")
+    if r:
+        from ekte.serve import i18n
+
+        out.append(f"audit trail since rebuild {i18n.local_time(r['time'])}; {r['documents']} documents archived "
+                   "before it: their history before is not provable from this journal")
+    return out

@@ -1,0 +1,85 @@
+"""A deletion's three records compared (fresh38 F15): the journal's
+``tombstones`` row and ``deleted/<id>.json`` (:mod:`ekte.journal.deletions`)
+are plain copies anyone with write access can rewrite; the
+``retention/deleted`` audit event is chained (:mod:`ekte.journal.audit`).
+``ekte verify`` compares both copies with the chained event — who, when,
+why, forced, the retention end, type, received, SHA-256 — and ``ekte
+history`` shows the chained values (:func:`chained`)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+#: tombstone key → what it is called in a finding
+KEYS = {"actor": "who", "deleted": "when", "reason": "why", "forced": "forced", "retention_ends": "retention end",
+        "doctype": "type", "received": "received", "sha256": "SHA-256"}
+
+
+def chained(event: Any) -> dict[str, Any] | None:
+    """The tombstone's values as the chained ``retention/deleted`` *event* (a row: time, actor, detail) holds
+    them (None: no such event, or its detail emptied)."""
+    if event is None or not event["detail"]:
+        return None
+    try:
+        d = json.loads(event["detail"])
+    except ValueError:
+        return None
+    if not isinstance(d, dict):
+        return None
+    return {"actor": event["actor"], "deleted": event["time"], "reason": d.get("reason"), "forced": bool(d.get("forced")),
+            "retention_ends": d.get("retention_ends"), "doctype": d.get("doctype"), "received": d.get("received"),
+            "sha256": d.get("sha256")}
+
+
+def differs(tomb: dict[str, Any], truth: dict[str, Any]) -> list[str]:
+    """The keys in which *tomb* (a tombstone row or deleted/<id>.json) differs from the chained *truth*."""
+    norm = lambda k, v: bool(v) if k == "forced" else (v if v not in ("",) else None)  # noqa: E731
+    return [k for k in KEYS if norm(k, tomb.get(k)) != norm(k, truth.get(k))]
+
+
+def last_deleted_event(db: sqlite3.Connection, doc_id: str) -> Any:
+    return db.execute("SELECT time, actor, detail FROM events WHERE doc_id=? AND stage='retention' "
+                      "AND event='deleted' ORDER BY seq DESC LIMIT 1", (doc_id,)).fetchone()
+
+
+def problems(workdir: Path) -> dict[str, list[str]]:
+    """Per deleted document: where its tombstone or deleted/<id>.json differs from the chained event."""
+    from ekte.journal import deletions
+
+    path = Path(workdir) / "journal.sqlite"
+    if not path.is_file():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    db.row_factory = sqlite3.Row
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='tombstones'").fetchone():
+            return {}
+        out: dict[str, list[str]] = {}
+        for row in db.execute("SELECT * FROM tombstones ORDER BY doc_id").fetchall():
+            truth = chained(last_deleted_event(db, row["doc_id"]))
+            found = out.setdefault(row["doc_id"], [])
+            if truth is None:
+                found.append("its tombstone has no chained deletion entry in the audit trail")
+                continue
+            found += _named("the journal's tombstone", differs(dict(row), truth))
+            rec = _record(deletions.path_of(workdir, row["doc_id"]))
+            if rec is not None:
+                found += _named(f"{deletions.FOLDER}/{row['doc_id']}.json", differs(rec, truth))
+        return {k: v for k, v in out.items() if v}
+    finally:
+        db.close()
+
+
+def _record(p: Path) -> dict[str, Any] | None:
+    try:
+        r = json.loads(p.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return r if isinstance(r, dict) else None
+
+
+def _named(where: str, keys: list[str]) -> list[str]:
+    return [f"{where} differs from the chained deletion entry ({', '.join(KEYS[k] for k in keys)})"] if keys else []
