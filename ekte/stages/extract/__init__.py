@@ -194,7 +194,8 @@ class LabelExtractor:
     def extract(self, doc: "Document", profile: "Profile") -> dict[str, Field]:
         model = self.model
         auto = profile.extract.auto_threshold
-        scored = [(c, model.proba(f) if model else f["prior"]) for c, f in featurized(doc, profile)]
+        feats = featurized(doc, profile)
+        scored = [(c, model.proba(f) if model else f["prior"]) for c, f in feats]
         facts = facts_of(doc, profile)
         gone = _not_carried(doc, profile, facts.foreign)  # a thing no type in reach carries: no value of it
         scored = [(c, p) for c, p in scored if c.field not in gone]
@@ -209,7 +210,9 @@ class LabelExtractor:
         if profile.extract.tagger and self.tagger is not None:  # the fields the rules left empty (never sure)
             from ekte.stages.extract.tagger import fallback
 
-            out.update({k: f for k, f in fallback(doc, profile, self.tagger, out).items() if k not in gone})
+            barred = _anothers(c for c, _f in feats)  # the rules' values of someone else: never the tagger's
+            out.update({k: f for k, f in fallback(doc, profile, self.tagger, out).items()
+                        if k not in gone and (k, norm(str(f.value))) not in barred})
         return out
 
     @property
@@ -223,6 +226,13 @@ class LabelExtractor:
 
     tagger_path: Path | None = None
     _tagger = None
+
+
+def _anothers(cands: Iterable[Cand]) -> frozenset:
+    """(field, normalised value) of the candidates the rules rank below a value of unknown role (``rank`` > 5:
+    a representative's, another person's): the tagger, which knows no roles, must not fill the field with them
+    ("Ich, <carer>, …, handelnd als Betreuer für <person>": the carer's name is not the person's)."""
+    return frozenset((c.field, norm(str(c.value))) for c in cands if c.rank > 5)
 
 
 def _not_carried(doc: "Document", profile: "Profile", foreign: frozenset) -> frozenset:
