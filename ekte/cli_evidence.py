@@ -50,10 +50,16 @@ def verify_cmd(
         raise typer.Exit(res.exit_code)
     for i, (state, reason) in res.not_archived.items():
         out.print(f"{i}: not archived ({state}{': ' + reason if reason else ''}) — nothing to verify", highlight=False)
+    from rich.markup import escape
+
+    from ekte.evidence import report
+
+    for i, t in res.deleted.items():
+        out.print(f"{i}: {escape(report.deleted_line(t))} — nothing to verify; ekte history {i} shows its trail",
+                  highlight=False, soft_wrap=True)
     for d in res.broken:
         for check, message in d.problems:
             out.print(f"[red]BROKEN[/] {d.id}  {check}: {message}", highlight=False, soft_wrap=True)
-    from ekte.evidence import report
 
     lines = report.text(res.to_json()["summary"])
     out.print(f"[{'green' if not res.broken else 'red'}]{lines[0]}[/]", highlight=False)

@@ -59,3 +59,13 @@ def text(summary: dict[str, Any]) -> list[str]:
         out.append(f"audit trail since rebuild {i18n.local_time(r['time'])}; {r['documents']} documents archived "
                    "before it: their history before is not provable from this journal")
     return out
+
+
+def deleted_line(t: dict[str, Any]) -> str:
+    """A deleted document in words (fresh38 F5): when (local time), by whom, why, as the chained entry holds it."""
+    from ekte.serve import i18n
+
+    return (f"deleted on {i18n.local_time(t['deleted'])} by {t['actor']}"
+            + (" before its retention ended (--force)" if t["forced"] else "") + f" (reason: {t['reason']})"
+            + (f"; SHA-256 of the original {t['sha256']}" if t.get("sha256") else "")
+            + ("" if t.get("chained", True) else "; its chained deletion entry is missing: see ekte verify"))

@@ -83,3 +83,26 @@ def _record(p: Path) -> dict[str, Any] | None:
 
 def _named(where: str, keys: list[str]) -> list[str]:
     return [f"{where} differs from the chained deletion entry ({', '.join(KEYS[k] for k in keys)})"] if keys else []
+
+
+def deleted(workdir: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Of *ids*, the deleted documents (fresh38 F5): id → when, who, why, forced, SHA-256 as the chained
+    ``retention/deleted`` entry holds them (the tombstone's own values when that entry is gone; ``chained``
+    says which)."""
+    path = Path(workdir) / "journal.sqlite"
+    if not ids or not path.is_file():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    db.row_factory = sqlite3.Row
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='tombstones'").fetchone():
+            return {}
+        out = {}
+        for row in db.execute(f"SELECT * FROM tombstones WHERE doc_id IN ({', '.join('?' * len(ids))})", ids):
+            truth = chained(last_deleted_event(db, row["doc_id"]))
+            v = truth or {k: row[k] for k in KEYS}
+            out[row["doc_id"]] = {"code": "deleted", **{k: v[k] for k in ("deleted", "actor", "reason", "sha256")},
+                                  "forced": bool(v["forced"]), "chained": truth is not None}
+        return out
+    finally:
+        db.close()

@@ -119,6 +119,8 @@ class VerifyResult:
     not_archived: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: the journal's last rebuild: time, documents archived before it (ekte/evidence/report.py)
     rebuilt: dict[str, Any] | None = None
+    #: ids asked for that were deleted (tombstones): id → when, who, why … (ekte/evidence/tombs.py); exit 0
+    deleted: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def broken(self) -> list[DocResult]:
@@ -137,7 +139,8 @@ class VerifyResult:
                                          "timestamped": sum(d.evidence[1] for d in self.documents)},
                             **({"rebuilt": self.rebuilt} if self.rebuilt else {}),
                             "documents_per_s": round(n / self.seconds, 1) if self.seconds else None},
-                "not_archived": [{"id": i, "state": st, "reason": r} for i, (st, r) in self.not_archived.items()]}
+                "not_archived": [{"id": i, "state": st, "reason": r} for i, (st, r) in self.not_archived.items()],
+                "deleted": [{"id": i, **t} for i, t in self.deleted.items()]}
 
 
 def check_files(c: Ctx) -> list[str]:
@@ -341,8 +344,10 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
     folders = archive_folders(workdir)
     place = lambda i: folders.get(i, Path(workdir) / "archive" / i[:2] / i)  # noqa: E731 - not the journal's path: the workdir may have moved
     unarchived = never_archived(workdir, [i for i in ids or [] if i[:16] not in rows and not place(i[:16]).is_dir()])
+    gone = tombs.deleted(workdir, [i[:16] for i in ids or [] if i[:16] not in rows and not place(i[:16]).is_dir()
+                                   and i[:16] not in unarchived])  # (fresh38 F5: "no document with id")
     if ids:  # (fresh35 F3: a quarantined one was "BROKEN: the archive folder is missing")
-        todo = [(i[:16], place(i[:16])) for i in ids if i[:16] not in unarchived]
+        todo = [(i[:16], place(i[:16])) for i in ids if i[:16] not in unarchived and i[:16] not in gone]
     else:  # every folder, and every document the journal holds as archived
         todo = sorted((i, place(i)) for i in set(rows) | set(folders))
     req = frozenset(require or ())
@@ -369,7 +374,7 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
         chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
     return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived,
-                        report.rebuilt(workdir, {r.id for r in results if r.folder}))
+                        report.rebuilt(workdir, {r.id for r in results if r.folder}), gone)
 
 
 def default_jobs() -> int:
