@@ -117,11 +117,14 @@ def export(
 
 def _exportable(p: Pipeline, ids: list[str]) -> None:
     """ConfigError naming the documents given by id that are not exported, and why."""
-    from ekte.pipeline.queue import resolve
+    from ekte.evidence.tombs import refuse_deleted
+    from ekte.pipeline.queue import resolve_or_deleted
 
     why = {"rejected": "a clerk rejected it in review", "quarantined": "it is in the quarantine",
            "received": "it is not archived yet"}
-    rows = [resolve(p.j, i) for i in ids]
+    found = [resolve_or_deleted(p.j, i) for i in ids]
+    refuse_deleted(p.workdir, [t["doc_id"] for _r, t in found if t is not None])  # exit 1, code deleted (fresh38 F5)
+    rows = [r for r, _t in found if r is not None]
     bad = [f"{r['id']} ({why.get(r['state'], 'state ' + r['state'])})" for r in rows
            if r["state"] not in ("archived", "exported", "review")]
     if bad:

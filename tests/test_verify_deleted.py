@@ -31,3 +31,13 @@ def test_verify_of_a_deleted_document_says_when_and_by_whom(tmp_path):
     assert d["id"] == doc_id and d["code"] == "deleted" and d["reason"] == "Frist abgelaufen", d
     assert d["forced"] is True and d["chained"] is True and d["sha256"].startswith(doc_id), d
     assert j["summary"]["documents"] == 0 and not j["documents"], j
+
+
+def test_export_of_a_deleted_document_is_refused_with_code_deleted(tmp_path):
+    wd, doc_id = _archived(tmp_path)
+    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--force", "--json")
+    p = run_ekte("export", doc_id[:8], "-w", wd, check=None)
+    assert p.returncode == 1 and f"document {doc_id} was deleted on " in p.stderr, p.stdout + p.stderr
+    assert "no document" not in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
+    p = run_ekte("export", doc_id, "-w", wd, "--json", check=None)
+    assert p.returncode == 1 and json.loads(p.stdout)["error"]["code"] == "deleted", p.stdout

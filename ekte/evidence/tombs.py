@@ -13,6 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ekte.errors import ConfigError, ExitCode
+
 #: tombstone key → what it is called in a finding
 KEYS = {"actor": "who", "deleted": "when", "reason": "why", "forced": "forced", "retention_ends": "retention end",
         "doctype": "type", "received": "received", "sha256": "SHA-256"}
@@ -106,3 +108,23 @@ def deleted(workdir: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
         return out
     finally:
         db.close()
+
+
+class Refused(ConfigError):
+    """An action on a deleted document (``ekte export ID``, fresh38 F5): refused, nothing written — exit 1 (a
+    document that needs attention, not a usage error), ``--json`` ``{"error": {"code": "deleted", …}}``."""
+
+    exit_code, code = ExitCode.DOCUMENTS_NEED_ATTENTION, "deleted"
+    json_code = code  # (ekte.cli_errors: the error's code in --json)
+
+    def __init__(self, doc_id: str, t: dict[str, Any]):
+        from ekte.evidence.report import deleted_line
+
+        super().__init__(f"document {doc_id} was {deleted_line(t)}: nothing to export; ekte history {doc_id} "
+                         "shows its trail")
+
+
+def refuse_deleted(workdir: Path, tomb_ids: list[str]) -> None:
+    """:class:`Refused` for the first of *tomb_ids* (deleted documents), if any."""
+    for i, t in deleted(workdir, tomb_ids).items():
+        raise Refused(i, t)
