@@ -317,11 +317,10 @@ def status(*, workdir: str | Path | None = None) -> dict:
 
 def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
            overrides: list[str] | None = None, deep: bool = False, require: list[str] | None = None,
-           jobs: int | None = None):
-    """Check the archive: re-hash originals and archival copies against
-    metadata.json, check seals, time stamps, transfer notes and the
-    journal.  Read-only; runs beside a watch daemon.  Returns a
-    :class:`ekte.evidence.verify.VerifyResult` (``exit_code`` 0 = all hold)."""
+           jobs: int | None = None, expect_head: str | None = None):
+    """Check the archive: re-hash originals and archival copies against metadata.json, check seals, time
+    stamps, transfer notes and the journal (its chain holds *expect_head*, ``SEQ:HASH``, noted earlier).
+    Read-only; runs beside a watch daemon.  Returns a :class:`ekte.evidence.verify.VerifyResult` (0 = all hold)."""
     from ekte.evidence.verify import default_jobs, verify as _verify
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
@@ -334,7 +333,7 @@ def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None
 
     check_journal_intact(wd)  # "8 of 8 hold" beside a damaged journal would be no answer (exit 75, as status)
     return _verify(wd, prof, resolve_ids(wd, ids) if ids else None, deep=deep, require=require,
-                   jobs=jobs or default_jobs())
+                   jobs=jobs or default_jobs(), expect_head=expect_head)
 
 
 def retention_due(*, profile: str | Profile | None = None, workdir: str | Path | None = None,

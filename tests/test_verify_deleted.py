@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 
 from helpers import SAMPLES, ingest_json, run_ekte
 
@@ -41,3 +42,36 @@ def test_export_of_a_deleted_document_is_refused_with_code_deleted(tmp_path):
     assert "no document" not in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
     p = run_ekte("export", doc_id, "-w", wd, "--json", check=None)
     assert p.returncode == 1 and json.loads(p.stdout)["error"]["code"] == "deleted", p.stdout
+
+
+def _head(wd):
+    out = run_ekte("verify", "-w", wd).stdout
+    line = next(x for x in out.splitlines() if x.startswith("Prüfkette/audit chain: entry "))
+    return line.split("--expect-head ")[1].split(" ")[0]
+
+
+def test_verify_prints_the_chain_head_and_expect_head_checks_it(tmp_path):
+    wd, doc_id = _archived(tmp_path)
+    before = tmp_path / "before"
+    shutil.copytree(wd, before, symlinks=True)  # a copy of the working directory as it was
+    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--force", "--json")
+    head = _head(wd)
+    seq, h = head.split(":")
+    assert int(seq) > 1 and len(h) == 16, head
+    p = run_ekte("verify", "-w", wd, "--expect-head", head, check=None)
+    assert p.returncode == 0 and "BROKEN" not in p.stdout, p.stdout + p.stderr
+    # the older copy (restored from a backup: the deletion undone) does not hold the noted head
+    p = run_ekte("verify", "-w", before, "--expect-head", head, check=None)
+    broken = [x for x in p.stdout.splitlines() if "BROKEN" in x]
+    assert p.returncode == 1 and len(broken) == 1 and "an older copy" in broken[0], p.stdout
+    j = json.loads(run_ekte("verify", "-w", before, "--expect-head", head, "--json", check=None).stdout)
+    assert j["summary"]["expected_head"]["code"] == "head_not_in_chain", j["summary"]
+    # a chain rewritten from that entry on: another hash there
+    db = sqlite3.connect(wd / "journal.sqlite")
+    db.execute("UPDATE events SET hash=? WHERE seq=?", ("f" * 64, int(seq)))
+    db.commit()
+    db.close()
+    p = run_ekte("verify", "-w", wd, "--expect-head", head, check=None)
+    assert p.returncode == 1 and "has another hash than the one noted" in p.stdout, p.stdout
+    p = run_ekte("verify", "-w", wd, "--expect-head", "12:abc", check=None)
+    assert p.returncode == 2 and "SEQ:HASH" in p.stderr, p.stderr

@@ -121,6 +121,8 @@ class VerifyResult:
     rebuilt: dict[str, Any] | None = None
     #: ids asked for that were deleted (tombstones): id → when, who, why … (ekte/evidence/tombs.py); exit 0
     deleted: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: --expect-head's answer (ekte/evidence/report.py); a head not in the chain: exit 1
+    expected_head: dict[str, Any] | None = None
 
     @property
     def broken(self) -> list[DocResult]:
@@ -128,7 +130,7 @@ class VerifyResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.broken else 0
+        return 1 if self.broken or (self.expected_head and not self.expected_head["holds"]) else 0
 
     def to_json(self) -> dict[str, Any]:
         n = len(self.documents)
@@ -137,6 +139,7 @@ class VerifyResult:
                             "checks": self.checks, "seconds": round(self.seconds, 3), "audit_chain": self.chain,
                             "evidence": {"sealed": sum(d.evidence[0] for d in self.documents),
                                          "timestamped": sum(d.evidence[1] for d in self.documents)},
+                            **({"expected_head": self.expected_head} if self.expected_head else {}),
                             **({"rebuilt": self.rebuilt} if self.rebuilt else {}),
                             "documents_per_s": round(n / self.seconds, 1) if self.seconds else None},
                 "not_archived": [{"id": i, "state": st, "reason": r} for i, (st, r) in self.not_archived.items()],
@@ -336,9 +339,11 @@ def _batch(args: tuple) -> list[DocResult]:
 
 
 def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, deep: bool = False,
-           require: list[str] | None = None, jobs: int = 1, batch: int = 64) -> VerifyResult:
-    """Check the archive of *workdir* (every document, or *ids*)."""
+           require: list[str] | None = None, jobs: int = 1, batch: int = 64,
+           expect_head: str | None = None) -> VerifyResult:
+    """Check the archive of *workdir* (every document, or *ids*); *expect_head*: a chain head noted earlier."""
     t0 = time.monotonic()
+    expected = report.expect_head(workdir, expect_head) if expect_head else None
     rows = journal_rows(workdir)
     has_journal, rows = rows is not None, rows or {}
     folders = archive_folders(workdir)
@@ -374,7 +379,7 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
         chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
     return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived,
-                        report.rebuilt(workdir, {r.id for r in results if r.folder}), gone)
+                        report.rebuilt(workdir, {r.id for r in results if r.folder}), gone, expected)
 
 
 def default_jobs() -> int:
