@@ -350,11 +350,11 @@ def retention_due(*, profile: str | Profile | None = None, workdir: str | Path |
 
 
 def journal_check(*, workdir: str | Path | None = None) -> dict:
-    """The journal against the archive (SQLite integrity, archive folders
-    the journal does not know or misses): ``{"ok", "damaged", "findings", "counts"}``."""
+    """The journal against the archive: ``{"ok", "damaged", "findings", "problems": [{"id", "code"…}], "counts"}``."""
+    from ekte.evidence.codes import journal_findings
     from ekte.journal.rebuild import check
-
-    return check(Path(workdir) if workdir else default_workdir())
+    r = check(Path(workdir) if workdir else default_workdir())
+    return {**r, "problems": journal_findings(r["findings"])}  # findings with id and code (fresh38 F14c)
 
 
 def journal_rebuild(*, workdir: str | Path | None = None, profile: str | Profile | None = None,

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ekte import fsutil
 from ekte.evidence import checks as ev
-from ekte.evidence import facts, report, resiscan, tombs
+from ekte.evidence import codes, facts, report, resiscan, tombs
 from ekte.evidence.inventory import archive_folders, journal_rows, never_archived
 from ekte.stages.pdfa import conforms, validate_written
 
@@ -106,7 +106,7 @@ class DocResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "folder": self.folder, "ok": self.ok,
-                "problems": [{"check": c, "message": m} for c, m in self.problems]}
+                "problems": [codes.problem(c, m) for c, m in self.problems]}  # + code, file (fresh38 F14c)
 
 
 @dataclass
