@@ -36,6 +36,16 @@ def chained(event: Any) -> dict[str, Any] | None:
             "sha256": d.get("sha256")}
 
 
+def shown(db: sqlite3.Connection, tomb: dict[str, Any]) -> dict[str, Any]:
+    """*tomb* (a tombstone row) with the chained entry's values over it — what ``ekte history`` and the
+    station's /history page show; ``differs``: what the tombstone says otherwise (``ekte verify`` names it)."""
+    truth = chained(last_deleted_event(db, tomb["doc_id"]))
+    if truth is None:
+        return tomb
+    diff = differs(tomb, truth)
+    return {**tomb, **truth, "forced": int(truth["forced"]), **({"differs": diff} if diff else {})}
+
+
 def differs(tomb: dict[str, Any], truth: dict[str, Any]) -> list[str]:
     """The keys in which *tomb* (a tombstone row or deleted/<id>.json) differs from the chained *truth*."""
     norm = lambda k, v: bool(v) if k == "forced" else (v if v not in ("",) else None)  # noqa: E731
