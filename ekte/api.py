@@ -117,11 +117,14 @@ def export(
 
 def _exportable(p: Pipeline, ids: list[str]) -> None:
     """ConfigError naming the documents given by id that are not exported, and why."""
-    from ekte.pipeline.queue import resolve
+    from ekte.evidence.tombs import refuse_deleted
+    from ekte.pipeline.queue import resolve_or_deleted
 
     why = {"rejected": "a clerk rejected it in review", "quarantined": "it is in the quarantine",
            "received": "it is not archived yet"}
-    rows = [resolve(p.j, i) for i in ids]
+    found = [resolve_or_deleted(p.j, i) for i in ids]
+    refuse_deleted(p.workdir, [t["doc_id"] for _r, t in found if t is not None])  # exit 1, code deleted (fresh38 F5)
+    rows = [r for r, _t in found if r is not None]
     bad = [f"{r['id']} ({why.get(r['state'], 'state ' + r['state'])})" for r in rows
            if r["state"] not in ("archived", "exported", "review")]
     if bad:
@@ -314,11 +317,10 @@ def status(*, workdir: str | Path | None = None) -> dict:
 
 def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None, workdir: str | Path | None = None,
            overrides: list[str] | None = None, deep: bool = False, require: list[str] | None = None,
-           jobs: int | None = None):
-    """Check the archive: re-hash originals and archival copies against
-    metadata.json, check seals, time stamps, transfer notes and the
-    journal.  Read-only; runs beside a watch daemon.  Returns a
-    :class:`ekte.evidence.verify.VerifyResult` (``exit_code`` 0 = all hold)."""
+           jobs: int | None = None, expect_head: str | None = None):
+    """Check the archive: re-hash originals and archival copies against metadata.json, check seals, time
+    stamps, transfer notes and the journal (its chain holds *expect_head*, ``SEQ:HASH``, noted earlier).
+    Read-only; runs beside a watch daemon.  Returns a :class:`ekte.evidence.verify.VerifyResult` (0 = all hold)."""
     from ekte.evidence.verify import default_jobs, verify as _verify
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
@@ -331,7 +333,7 @@ def verify(ids: list[str] | None = None, *, profile: str | Profile | None = None
 
     check_journal_intact(wd)  # "8 of 8 hold" beside a damaged journal would be no answer (exit 75, as status)
     return _verify(wd, prof, resolve_ids(wd, ids) if ids else None, deep=deep, require=require,
-                   jobs=jobs or default_jobs())
+                   jobs=jobs or default_jobs(), expect_head=expect_head)
 
 
 def retention_due(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
@@ -348,11 +350,11 @@ def retention_due(*, profile: str | Profile | None = None, workdir: str | Path |
 
 
 def journal_check(*, workdir: str | Path | None = None) -> dict:
-    """The journal against the archive (SQLite integrity, archive folders
-    the journal does not know or misses): ``{"ok", "damaged", "findings", "counts"}``."""
+    """The journal against the archive: ``{"ok", "damaged", "findings", "problems": [{"id", "code"…}], "counts"}``."""
+    from ekte.evidence.codes import journal_findings
     from ekte.journal.rebuild import check
-
-    return check(Path(workdir) if workdir else default_workdir())
+    r = check(Path(workdir) if workdir else default_workdir())
+    return {**r, "problems": journal_findings(r["findings"])}  # findings with id and code (fresh38 F14c)
 
 
 def journal_rebuild(*, workdir: str | Path | None = None, profile: str | Profile | None = None,

@@ -205,6 +205,8 @@ def exit_on_errors(as_json: bool = False, lang: str | None = None) -> Iterator[N
                           highlight=False, soft_wrap=True)
             LAST_ERROR[:] = [str(e)]
             raise typer.Exit(ExitCode.USAGE)
+        if getattr(e, "json_code", None):  # its own --json code (a deleted document: "deleted")
+            LAST_FAILURE[:] = [e]
         fail(e.exit_code, str(e))  # 2; 1 for a damaged archive folder (ekte.evidence.intact.ArchiveDamaged)
     except MissingDependency as e:
         fail(ExitCode.MISSING_DEPENDENCY, str(e))

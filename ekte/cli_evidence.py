@@ -34,6 +34,10 @@ def verify_cmd(
                                           "(repeatable or comma-separated).")] = [],
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", callback=check_jobs,
                                                 help="Processes (default and 0: CPU cores).")] = None,
+    expect_head: Annotated[Optional[str], typer.Option(
+        "--expect-head", metavar="SEQ:HASH", help="The audit chain's head as an earlier verify printed it: fail "
+                                                  "when the journal's chain does not hold it (an older copy, a "
+                                                  "rewritten chain).")] = None,
     as_json: JsonOpt = False, verbose: VerboseOpt = 0, log_format: LogFormatOpt = LogFormat.text,
 ) -> None:
     """Re-hash originals and archival copies, check seals, time stamps, transfer notes and the journal.
@@ -44,21 +48,30 @@ def verify_cmd(
     req = [r.strip() for item in require for r in item.split(",") if r.strip()]
     with _exit_on_errors():
         res = api.verify(ids or None, profile=profile, workdir=workdir, overrides=override, deep=deep,
-                         require=req, jobs=jobs)
+                         require=req, jobs=jobs, expect_head=expect_head)
     if as_json:
         print(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         raise typer.Exit(res.exit_code)
     for i, (state, reason) in res.not_archived.items():
         out.print(f"{i}: not archived ({state}{': ' + reason if reason else ''}) — nothing to verify", highlight=False)
+    from rich.markup import escape
+
+    from ekte.evidence import report
+
+    for i, t in res.deleted.items():
+        out.print(f"{i}: {escape(report.deleted_line(t))} — nothing to verify; ekte history {i} shows its trail",
+                  highlight=False, soft_wrap=True)
     for d in res.broken:
         for check, message in d.problems:
             out.print(f"[red]BROKEN[/] {d.id}  {check}: {message}", highlight=False, soft_wrap=True)
-    from ekte.evidence import report
 
+    if res.expected_head and not res.expected_head["holds"]:
+        out.print(f"[red]BROKEN[/] --expect-head {expect_head}: {res.expected_head['message']}", highlight=False,
+                  soft_wrap=True)
     lines = report.text(res.to_json()["summary"])
-    out.print(f"[{'green' if not res.broken else 'red'}]{lines[0]}[/]", highlight=False)
+    out.print(f"[{'green' if not res.exit_code else 'red'}]{lines[0]}[/]", highlight=False)
     for line in lines[1:]:
-        out.print(line, highlight=False)
+        out.print(line, highlight=False, soft_wrap=True)
     raise typer.Exit(res.exit_code)
 
 

@@ -145,15 +145,17 @@ def check_journal_intact(workdir: Path) -> None:
 def resolve_ids(workdir: Path, ids: list[str]) -> list[str]:
     """Full document ids for *ids* (ids or unique prefixes, as everywhere on
     the command line): from the journal, read-only, or — without one — from
-    the archive's folder names.  NotFound / ConfigError (ambiguous) else."""
+    the archive's folder names; a deleted document's id too (its tombstone).  NotFound / ConfigError
+    (ambiguous) else."""
     from ekte.journal import Journal
-    from ekte.pipeline.queue import NotFound, resolve
+    from ekte.pipeline.queue import NotFound, resolve_or_deleted
 
     path = Path(workdir) / JOURNAL_FILE
     if path.is_file():
         j = Journal(path, readonly=True)  # a damaged journal: one line, exit 75
-        try:
-            return [resolve(j, i)["id"] for i in ids]
+        try:  # a deleted document's id too: verify says when and by whom (fresh38 F5)
+            return [row["id"] if row is not None else tomb["doc_id"]
+                    for row, tomb in (resolve_or_deleted(j, i) for i in ids)]
         finally:
             j.close()
     folders = sorted(d.name for d in (Path(workdir) / "archive").glob("??/*") if d.is_dir())

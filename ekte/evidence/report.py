@@ -11,6 +11,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+#: hex digits of the chain's head printed (and at least asked for by --expect-head)
+HEAD_DIGITS = 16
 #: checks that only judge evidence a document has: named in the text only when some document has it
 EVIDENCE_CHECKS = {"metadata-evidence": "any", "seal": "sealed"}
 
@@ -52,6 +54,10 @@ def text(summary: dict[str, Any]) -> list[str]:
     out = [f"{summary['ok']} of {n} documents hold, {summary['broken']} broken ({summary['seconds']} s, "
            f"checks: {', '.join(checks)}); sealed {ev.get('sealed', 0)} of {n}, time-stamped "
            f"{ev.get('timestamped', 0)} of {n}"]
+    ch = summary.get("audit_chain") or {}
+    if ch.get("head_seq"):
+        out.append(f"Prüfkette/audit chain: entry {ch['head_seq']}, {str(ch['head'])[:HEAD_DIGITS]} (note it; "
+                   f"ekte verify --expect-head {ch['head_seq']}:{str(ch['head'])[:HEAD_DIGITS]} checks it later)")
     r = summary.get("rebuilt")
     if r:
         from ekte.serve import i18n
@@ -59,3 +65,47 @@ def text(summary: dict[str, Any]) -> list[str]:
         out.append(f"audit trail since rebuild {i18n.local_time(r['time'])}; {r['documents']} documents archived "
                    "before it: their history before is not provable from this journal")
     return out
+
+
+def deleted_line(t: dict[str, Any]) -> str:
+    """A deleted document in words (fresh38 F5): when (local time), by whom, why, as the chained entry holds it."""
+    from ekte.serve import i18n
+
+    return (f"deleted on {i18n.local_time(t['deleted'])} by {t['actor']}"
+            + (" before its retention ended (--force)" if t["forced"] else "") + f" (reason: {t['reason']})"
+            + (f"; SHA-256 of the original {t['sha256']}" if t.get("sha256") else "")
+            + ("" if t.get("chained", True) else "; its chained deletion entry is missing: see ekte verify"))
+
+
+def expect_head(workdir: Path, spec: str) -> dict[str, Any]:
+    """A chain head noted earlier (``SEQ:HASH``, HASH at least :data:`HEAD_DIGITS` hex digits of its start) against
+    the journal (fresh38 F17): does its chain hold entry SEQ with that hash?  A restored older copy ends before
+    it; a rewritten chain has another hash there.  ``{"seq", "hash", "holds", "message"?}``; ConfigError for a
+    malformed *spec*."""
+    from ekte.errors import ConfigError
+
+    seq, _, want = spec.strip().lower().partition(":")
+    if not seq.isdigit() or len(want) < HEAD_DIGITS or any(c not in "0123456789abcdef" for c in want):
+        raise ConfigError(f"--expect-head {spec}: give SEQ:HASH as ekte verify prints it (entry number, at least "
+                          f"{HEAD_DIGITS} hex digits of its hash)")
+    res: dict[str, Any] = {"seq": int(seq), "hash": want, "holds": False}
+    path = Path(workdir) / "journal.sqlite"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        row = db.execute("SELECT hash FROM events WHERE seq=?", (int(seq),)).fetchone()
+        last = db.execute("SELECT MAX(seq) FROM events").fetchone()[0] or 0
+    except sqlite3.Error:
+        row, last = None, 0
+    finally:
+        db.close()
+    if row is None:
+        res["message"] = (f"the audit chain ends at entry {last}, before the noted entry {seq}: an older copy of the "
+                          "journal (restored?) — later entries are gone" if last < int(seq) else
+                          f"the audit chain has no entry {seq}: it was deleted")
+    elif not str(row[0] or "").startswith(want):
+        res["message"] = f"the audit chain's entry {seq} has another hash than the one noted: the chain was rewritten"
+    else:
+        res["holds"] = True
+    if not res["holds"]:
+        res["code"] = "head_not_in_chain"
+    return res

@@ -13,6 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ekte.errors import ConfigError, ExitCode
+
 #: tombstone key → what it is called in a finding
 KEYS = {"actor": "who", "deleted": "when", "reason": "why", "forced": "forced", "retention_ends": "retention end",
         "doctype": "type", "received": "received", "sha256": "SHA-256"}
@@ -32,6 +34,16 @@ def chained(event: Any) -> dict[str, Any] | None:
     return {"actor": event["actor"], "deleted": event["time"], "reason": d.get("reason"), "forced": bool(d.get("forced")),
             "retention_ends": d.get("retention_ends"), "doctype": d.get("doctype"), "received": d.get("received"),
             "sha256": d.get("sha256")}
+
+
+def shown(db: sqlite3.Connection, tomb: dict[str, Any]) -> dict[str, Any]:
+    """*tomb* (a tombstone row) with the chained entry's values over it — what ``ekte history`` and the
+    station's /history page show; ``differs``: what the tombstone says otherwise (``ekte verify`` names it)."""
+    truth = chained(last_deleted_event(db, tomb["doc_id"]))
+    if truth is None:
+        return tomb
+    diff = differs(tomb, truth)
+    return {**tomb, **truth, "forced": int(truth["forced"]), **({"differs": diff} if diff else {})}
 
 
 def differs(tomb: dict[str, Any], truth: dict[str, Any]) -> list[str]:
@@ -83,3 +95,46 @@ def _record(p: Path) -> dict[str, Any] | None:
 
 def _named(where: str, keys: list[str]) -> list[str]:
     return [f"{where} differs from the chained deletion entry ({', '.join(KEYS[k] for k in keys)})"] if keys else []
+
+
+def deleted(workdir: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Of *ids*, the deleted documents (fresh38 F5): id → when, who, why, forced, SHA-256 as the chained
+    ``retention/deleted`` entry holds them (the tombstone's own values when that entry is gone; ``chained``
+    says which)."""
+    path = Path(workdir) / "journal.sqlite"
+    if not ids or not path.is_file():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    db.row_factory = sqlite3.Row
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='tombstones'").fetchone():
+            return {}
+        out = {}
+        for row in db.execute(f"SELECT * FROM tombstones WHERE doc_id IN ({', '.join('?' * len(ids))})", ids):
+            truth = chained(last_deleted_event(db, row["doc_id"]))
+            v = truth or {k: row[k] for k in KEYS}
+            out[row["doc_id"]] = {"code": "deleted", **{k: v[k] for k in ("deleted", "actor", "reason", "sha256")},
+                                  "forced": bool(v["forced"]), "chained": truth is not None}
+        return out
+    finally:
+        db.close()
+
+
+class Refused(ConfigError):
+    """An action on a deleted document (``ekte export ID``, fresh38 F5): refused, nothing written — exit 1 (a
+    document that needs attention, not a usage error), ``--json`` ``{"error": {"code": "deleted", …}}``."""
+
+    exit_code, code = ExitCode.DOCUMENTS_NEED_ATTENTION, "deleted"
+    json_code = code  # (ekte.cli_errors: the error's code in --json)
+
+    def __init__(self, doc_id: str, t: dict[str, Any]):
+        from ekte.evidence.report import deleted_line
+
+        super().__init__(f"document {doc_id} was {deleted_line(t)}: nothing to export; ekte history {doc_id} "
+                         "shows its trail")
+
+
+def refuse_deleted(workdir: Path, tomb_ids: list[str]) -> None:
+    """:class:`Refused` for the first of *tomb_ids* (deleted documents), if any."""
+    for i, t in deleted(workdir, tomb_ids).items():
+        raise Refused(i, t)

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ekte import fsutil
 from ekte.evidence import checks as ev
-from ekte.evidence import facts, report, resiscan, tombs
+from ekte.evidence import codes, facts, report, resiscan, tombs
 from ekte.evidence.inventory import archive_folders, journal_rows, never_archived
 from ekte.stages.pdfa import conforms, validate_written
 
@@ -106,7 +106,7 @@ class DocResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "folder": self.folder, "ok": self.ok,
-                "problems": [{"check": c, "message": m} for c, m in self.problems]}
+                "problems": [codes.problem(c, m) for c, m in self.problems]}  # + code, file (fresh38 F14c)
 
 
 @dataclass
@@ -119,6 +119,10 @@ class VerifyResult:
     not_archived: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: the journal's last rebuild: time, documents archived before it (ekte/evidence/report.py)
     rebuilt: dict[str, Any] | None = None
+    #: ids asked for that were deleted (tombstones): id → when, who, why … (ekte/evidence/tombs.py); exit 0
+    deleted: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: --expect-head's answer (ekte/evidence/report.py); a head not in the chain: exit 1
+    expected_head: dict[str, Any] | None = None
 
     @property
     def broken(self) -> list[DocResult]:
@@ -126,7 +130,7 @@ class VerifyResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.broken else 0
+        return 1 if self.broken or (self.expected_head and not self.expected_head["holds"]) else 0
 
     def to_json(self) -> dict[str, Any]:
         n = len(self.documents)
@@ -135,9 +139,11 @@ class VerifyResult:
                             "checks": self.checks, "seconds": round(self.seconds, 3), "audit_chain": self.chain,
                             "evidence": {"sealed": sum(d.evidence[0] for d in self.documents),
                                          "timestamped": sum(d.evidence[1] for d in self.documents)},
+                            **({"expected_head": self.expected_head} if self.expected_head else {}),
                             **({"rebuilt": self.rebuilt} if self.rebuilt else {}),
                             "documents_per_s": round(n / self.seconds, 1) if self.seconds else None},
-                "not_archived": [{"id": i, "state": st, "reason": r} for i, (st, r) in self.not_archived.items()]}
+                "not_archived": [{"id": i, "state": st, "reason": r} for i, (st, r) in self.not_archived.items()],
+                "deleted": [{"id": i, **t} for i, t in self.deleted.items()]}
 
 
 def check_files(c: Ctx) -> list[str]:
@@ -333,16 +339,20 @@ def _batch(args: tuple) -> list[DocResult]:
 
 
 def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, deep: bool = False,
-           require: list[str] | None = None, jobs: int = 1, batch: int = 64) -> VerifyResult:
-    """Check the archive of *workdir* (every document, or *ids*)."""
+           require: list[str] | None = None, jobs: int = 1, batch: int = 64,
+           expect_head: str | None = None) -> VerifyResult:
+    """Check the archive of *workdir* (every document, or *ids*); *expect_head*: a chain head noted earlier."""
     t0 = time.monotonic()
+    expected = report.expect_head(workdir, expect_head) if expect_head else None
     rows = journal_rows(workdir)
     has_journal, rows = rows is not None, rows or {}
     folders = archive_folders(workdir)
     place = lambda i: folders.get(i, Path(workdir) / "archive" / i[:2] / i)  # noqa: E731 - not the journal's path: the workdir may have moved
     unarchived = never_archived(workdir, [i for i in ids or [] if i[:16] not in rows and not place(i[:16]).is_dir()])
+    gone = tombs.deleted(workdir, [i[:16] for i in ids or [] if i[:16] not in rows and not place(i[:16]).is_dir()
+                                   and i[:16] not in unarchived])  # (fresh38 F5: "no document with id")
     if ids:  # (fresh35 F3: a quarantined one was "BROKEN: the archive folder is missing")
-        todo = [(i[:16], place(i[:16])) for i in ids if i[:16] not in unarchived]
+        todo = [(i[:16], place(i[:16])) for i in ids if i[:16] not in unarchived and i[:16] not in gone]
     else:  # every folder, and every document the journal holds as archived
         todo = sorted((i, place(i)) for i in set(rows) | set(folders))
     req = frozenset(require or ())
@@ -369,7 +379,7 @@ def verify(workdir: Path, profile: "Profile", ids: list[str] | None = None, *, d
         chain["anchors"] = anchor.localize(results, workdir, ids)
     names = [n for n, _f, d in CHECKS if deep or not d]
     return VerifyResult(results, time.monotonic() - t0, names, chain, unarchived,
-                        report.rebuilt(workdir, {r.id for r in results if r.folder}))
+                        report.rebuilt(workdir, {r.id for r in results if r.folder}), gone, expected)
 
 
 def default_jobs() -> int:

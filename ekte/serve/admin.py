@@ -130,8 +130,12 @@ def history_page(request: Request, doc_id: str) -> Response:
     require(request, "history")
     st = station(request)
     row, tomb = q.resolve_or_deleted(st.reader, doc_id)
+    if tomb is not None:  # the chained retention/deleted entry's values, as ekte history's headline (fresh38 F15)
+        from ekte.evidence.tombs import shown
+
+        tomb = shown(st.reader.db, dict(tomb))
     d = dict(row) if row is not None else {"id": tomb["doc_id"], "state": "deleted", "doctype": tomb["doctype"],
-                                           "first_seen": tomb["received"], "tomb": dict(tomb)}
+                                           "first_seen": tomb["received"], "tomb": tomb}
     return render(request, "history.html", {"d": d, "events": q.history(st.reader, d["id"])})
 
 

@@ -100,6 +100,10 @@ DAMAGE: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
      N_("field {a}: metadata.json holds a value no audit entry set")),
     (rf"field {_FILE}: {_META} holds another value than the audit trail set",
      N_("field {a}: metadata.json holds another value than the audit trail set")),
+    (rf"field {_FILE}: {_META} names another method than the audit entry that set it",
+     N_("field {a}: metadata.json names another method than the audit entry that set it")),
+    (rf"field {_FILE}: the audit trail set it, {_META} no longer holds it",
+     N_("field {a}: the audit trail set it, metadata.json no longer holds it")),
     (rf"{_META} records another SHA-256 of document\.pdf than the document being exported",
      N_("metadata.json records another SHA-256 of document.pdf than the document being exported")),
 )]
