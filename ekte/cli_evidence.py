@@ -77,20 +77,26 @@ def retention_due_cmd(
     if as_json:
         print(json.dumps({"version": 1, "documents": items}, ensure_ascii=False, indent=2))
         return
+    unknown = [i for i in items if "error" in i]
+    items = [i for i in items if "error" not in i]
     t = Table(title=f"retention ended ({len(items)})")
     t.add_column("id", no_wrap=True, min_width=16)  # the input of ekte retention delete: never cut
     for c in ("doctype", "Aktenzeichen", "from", "years", "ended", "overdue days"):
         t.add_column(c, overflow="fold")
     for i in items:
-        if "error" in i:
-            t.add_row(i["id"], f"[red]{i['error']}[/]", "", "", "", "", "")
-            continue
         t.add_row(i["id"], str(i["doctype"]) + _flag(i), i.get("aktenzeichen") or "", f"{i['date']} ({i['basis']})"
                   + (" machine-read, unconfirmed" if i.get("date_confirmed") is False and i["basis"] != "received"
                      else "")
                   + (f"; read {i['unconfirmed_date']}, unconfirmed" if i.get("unconfirmed_date") else ""),
                   str(i["years"]), i["ends"], str(i["overdue_days"]))
     out.print(t)
+    if unknown:  # neither ended nor running (fresh38 F14 d)
+        u = Table(title=f"retention cannot be determined ({len(unknown)})")
+        u.add_column("id", no_wrap=True, min_width=16)
+        u.add_column("why", overflow="fold")
+        for i in unknown:
+            u.add_row(i["id"], f"[red]{i['error']}[/]")
+        out.print(u)
 
 
 

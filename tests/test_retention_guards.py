@@ -155,3 +155,17 @@ def test_a_folder_in_another_shard_goes_and_a_damaged_one_needs_damaged(base, tm
     assert "damage" in log[1] and "damage" not in log[0]
     assert run_ekte("retention", "deleted", "-w", wd, "--json", "--since", "2999-01-01", check=0).stdout.count("doc_id") == 0
     assert run_ekte("retention", "deleted", "-w", wd, "--since", "31.02.2026", check=2).stderr.startswith("error:")
+
+
+def test_an_unreadable_metadata_json_is_undeterminable_not_ended(base, tmp_path):
+    """F14 d: listed under "retention ended" and refused as "not ended" — neither is true."""
+    wd, ids = _copy(base, tmp_path), base[1]
+    doc = ids["waffen"]
+    next((wd / "archive").glob(f"*/{doc}/metadata.json")).write_text("{bad", "utf-8")
+    e = _due(wd, "--as-of", "2099-01-01")[doc]
+    assert (e["state"], e["code"]) == ("undeterminable", "metadata_unreadable") and "ends" not in e, e
+    text = " ".join(run_ekte("retention", "due", "-w", wd, "--as-of", "2099-01-01", check=0).stdout.split())
+    assert re.search(r"retention cannot be determined \(1\).*" + doc, text), text
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Aussonderung", "--json", check=1)
+    r = json.loads(p.stdout)["documents"][0]
+    assert r["error"]["code"] == "retention_undeterminable" and "metadata.json" in r["error"]["message"], r
