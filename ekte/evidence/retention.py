@@ -237,8 +237,8 @@ REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "reten
             "retention_undeterminable", "busy", "archive_damaged", "not_removed")
 
 
-def _refused(doc_id: str, code: str, message: str) -> dict[str, Any]:
-    return {"id": doc_id, "deleted": False, "error": {"code": code, "message": " ".join(message.split())}}
+def _refused(doc_id: str, code: str, message: str, **more: Any) -> dict[str, Any]:
+    return {"id": doc_id, "deleted": False, "error": {"code": code, "message": " ".join(message.split()), **more}}
 
 
 def _unresolved(j: Any, given: str, e: ConfigError) -> dict[str, Any]:
@@ -249,7 +249,8 @@ def _unresolved(j: Any, given: str, e: ConfigError) -> dict[str, Any]:
         tomb = j.tombstone_of(given)
         if tomb is not None:
             return _refused(tomb["doc_id"], "deleted_already", f"deleted already on {str(tomb['deleted'])[:10]} "
-                                                               f"(ekte history {tomb['doc_id']} shows it)")
+                                                               f"(ekte history {tomb['doc_id']} shows it)",
+                            deleted=str(tomb["deleted"]))
         return _refused(given, "not_found", str(e))
     return _refused(given, "ambiguous_id" if isinstance(e, Ambiguous) else "invalid_id", str(e))
 
@@ -269,7 +270,8 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, flags: tuple[
     if entry_ is not None and "error" in entry_:  # its end cannot be determined: neither ended nor not (F14 d)
         if not force:
             return _refused(doc_id, "retention_undeterminable", f"its retention period cannot be determined "
-                                                                f"({entry_['error']}); --force deletes it anyway")
+                                                                f"({entry_['error']}); --force deletes it anyway",
+                            cause=entry_["code"])
         entry_ = None
     if entry_ is None and not force:
         return _refused(doc_id, "retention_not_ended", "its retention period has not ended (see ekte retention "
