@@ -65,6 +65,7 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
     """One document's audit trail: when (local time), who, what, old → new — in words (German unless --lang en);
     --json keeps the journal's raw form."""
     from ekte import api
+    from ekte.cli_retention import deletion_detail
     from ekte.profile import load_profile
     from ekte.serve import i18n, names
 
@@ -86,9 +87,11 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
     t = Table(title=_("{id} ({n} events)").format(id=h["id"], n=len(h["events"])))
     for c in (_("When"), _("Who"), _("What"), _("Field"), _("Old → new"), _("Details")):
         t.add_column(c, overflow="fold")
+    last = max((e["seq"] for e in h["events"] if (e["stage"], e["event"]) == ("retention", "deleted")), default=None)
     for e in h["events"]:
         t.add_row(i18n.local_time(e["time"]), names.actor_name(e["actor"], code),
                   names.event_name(e["stage"], e["event"], code, e.get("forced")), names.field_title(e["field"], code),
                   names.change_text(e, prof.doctype_title),
-                  names.detail_text(e, code, prof.doctype_title, prof.review.reject))
+                  deletion_detail(h["deleted"], code, prof.doctype_title) if e["seq"] == last and h.get("deleted")
+                  else names.detail_text(e, code, prof.doctype_title, prof.review.reject))
     out.print(t)

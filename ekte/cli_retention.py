@@ -39,6 +39,25 @@ REFUSED = {
 }
 
 
+def deletion_detail(t: dict[str, Any], code: str, title: Callable[[str], str]) -> str:
+    """The deletion row's details in ``ekte history`` from its tombstone *t* (the chained values): the words of
+    *code* and local time, not the journal's keys and UTC (fresh38 F14 b)."""
+    from ekte.serve import i18n
+
+    _ = i18n.gettext_for(code)
+    parts = [_("reason: {reason}").format(reason=t.get("reason") or ""), f"SHA-256: {t.get('sha256') or '?'}"]
+    if t.get("doctype"):
+        parts.append(_("document type: {type}").format(type=title(t["doctype"]) or t["doctype"]))
+    if t.get("received"):
+        parts.append(_("received: {when}").format(when=i18n.local_time(str(t["received"]))))
+    if t.get("retention_ends"):
+        parts.append(_("retention period until {date}").format(date=_day(t["retention_ends"], code)))
+    if t.get("damage"):
+        damage = t["damage"] if isinstance(t["damage"], list) else [str(t["damage"])]
+        parts.append(_("damage found: {what}").format(what="; ".join(map(str, damage))))
+    return ", ".join(parts)
+
+
 def _words(lang: str | None) -> tuple[Callable[[str], str], str]:
     from ekte.serve import i18n
 

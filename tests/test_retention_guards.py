@@ -189,3 +189,8 @@ def test_the_records_managers_commands_speak_german(base, tmp_path):
     log = " ".join(run_ekte("retention", "deleted", "-w", wd, check=0, env=env).stdout.split())
     assert "gelöscht (1)" in log and "vor Fristende gelöscht (--force)" in log and "Grund" in log, log
     assert json.loads(run_ekte("retention", "deleted", "-w", wd, "--json", check=0, env=env).stdout)["deleted"]
+    # F14 b: the deletion row's details in German words and local time, not the journal's keys and UTC
+    hist = " ".join(run_ekte("history", ids["machine"], "-w", wd, check=0,
+                             env={**env, "TZ": "Europe/Berlin"}).stdout.split())
+    assert "Grund: laut Liste" in hist and "eingegangen: " in hist and "Aufbewahrungsfrist bis 31.12." in hist, hist
+    assert not re.search(r"received|retention_ends|forced|\+00:00", hist), hist
