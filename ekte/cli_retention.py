@@ -133,16 +133,18 @@ def retention_deleted_cmd(
     workdir: WorkdirOpt = None,
     since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Deleted on or after this day "
                                                  "(YYYY-MM-DD or TT.MM.JJJJ).")] = None,
-    as_json: JsonOpt = False, lang: LangOpt = None,
+    as_json: JsonOpt = False, lang: LangOpt = None, profile: ProfileOpt = None, override: OverrideOpt = [],
 ) -> None:
     """The deletion log: every document deleted (tombstones: id, type, when, who, whether before its retention
     ended, reason) — nothing of the content."""
     from ekte import api
     from ekte.cli_serve import review_errors
+    from ekte.profile import load_profile
     from ekte.serve import i18n, names
 
     with review_errors(lang):
         items = api.retention_deleted(workdir=workdir, since=since)
+        title = load_profile(profile, override).doctype_title if not as_json else str
     if as_json:
         print(json.dumps({"version": 1, "deleted": items}, ensure_ascii=False, indent=2))
         return
@@ -154,7 +156,8 @@ def retention_deleted_cmd(
     for i in items:
         when = _("before it ended (--force)") if i["forced"] else \
             _("ended {date}").format(date=_day(i["retention_ends"], code) if i["retention_ends"] else "?")
-        t.add_row(i["doc_id"], str(i["doctype"] or ""), i18n.local_time(str(i["deleted"])),
+        t.add_row(i["doc_id"], (title(i["doctype"]) if code != "en" else i["doctype"]) or "",
+                  i18n.local_time(str(i["deleted"])),
                   names.actor_name(str(i["actor"]), code),
                   when + ("; " + _("archive did not hold") if i.get("damage") else "")
                   + ("; [red]" + _("deleted/ record missing") + "[/]" if not i["record"] else ""), str(i["reason"]))

@@ -188,6 +188,7 @@ def test_the_records_managers_commands_speak_german(base, tmp_path):
     assert f"gelöscht {ids['machine']} (vor Ende der Aufbewahrungsfrist: --force): " in p.stdout, p.stdout
     log = " ".join(run_ekte("retention", "deleted", "-w", wd, check=0, env=env).stdout.split())
     assert "gelöscht (1)" in log and "vor Fristende gelöscht (--force)" in log and "Grund" in log, log
+    assert "Anzeige / Antrag Tierhaltung" in log, log  # the type by its title
     assert json.loads(run_ekte("retention", "deleted", "-w", wd, "--json", check=0, env=env).stdout)["deleted"]
     # F14 b: the deletion row's details in German words and local time, not the journal's keys and UTC
     hist = " ".join(run_ekte("history", ids["machine"], "-w", wd, check=0,
