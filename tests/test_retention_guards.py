@@ -195,3 +195,13 @@ def test_the_records_managers_commands_speak_german(base, tmp_path):
                              env={**env, "TZ": "Europe/Berlin"}).stdout.split())
     assert "Grund: laut Liste" in hist and "eingegangen: " in hist and "Aufbewahrungsfrist bis 31.12." in hist, hist
     assert not re.search(r"received|retention_ends|forced|\+00:00", hist), hist
+
+
+def test_the_retention_commands_help_is_german_like_their_output():
+    for cmd, de, en in (("due", "Dokumente auflisten, deren Aufbewahrungsfrist", "List documents"),
+                        ("delete", "Dokumente endgültig löschen", "Delete documents for good"),
+                        ("deleted", "Das Löschprotokoll", "The deletion log")):
+        p = run_ekte("retention", cmd, "--help", check=0, env={"EKTE_LANG": "de", "COLUMNS": "200"})
+        text = " ".join(p.stdout.split())
+        assert de in text and en not in text and "Judge" not in text and "Also delete" not in text, text
+        assert en in " ".join(run_ekte("retention", cmd, "--help", check=0, env={"EKTE_LANG": "en"}).stdout.split())
