@@ -57,6 +57,29 @@ def deletion_detail(t: dict[str, Any], code: str, title: Callable[[str], str]) -
         parts.append(_("damage found: {what}").format(what="; ".join(map(str, damage))))
     return ", ".join(parts)
 
+#: why a copy was kept (the end of a ``kept`` entry; --json keeps the English) → its words ({path}: the rest)
+KEPT = ((r"(.+) \(in the DMS: it keeps its own retention\)", N_("{path} (in the DMS: it keeps its own retention)")),
+        (r"(.+) \(recorded relative to the folder ekte ran in, not found: look for its files there\)",
+         N_("{path} (recorded relative to the folder ekte ran in, not found: look for its files there)")),
+        (r"(.+) \(a package shared with (\d+) other document\(s\)\)",
+         N_("{path} (a package shared with {n} other document(s))")),
+        (r"(.+) \(outside the working directory: the DMS's folder keeps its own\)",
+         N_("{path} (outside the working directory: the DMS's folder keeps its own)")),
+        (r"(.+) \(outside the working directory\)", N_("{path} (outside the working directory)")),
+        (r"(models/.+): trained with this document \(.*\) — marked for retraining",
+         N_("{path}: trained with this document (no words of it; its share of the weights stays until the next "
+            "ekte train --from-reviews) — marked for retraining")))
+
+
+def kept_text(kept: str, _: Callable[[str], str]) -> str:
+    """A ``kept`` entry in the reader's words (one ekte does not know the words of: as it is)."""
+    import re
+
+    for pattern, words in KEPT:
+        if m := re.fullmatch(pattern, kept, re.DOTALL):
+            return _(words).format(path=m[1], n=m[2] if m.re.groups > 1 else "")
+    return kept
+
 
 def _words(lang: str | None) -> tuple[Callable[[str], str], str]:
     from ekte.serve import i18n
@@ -209,7 +232,7 @@ def _print_deleted(res: list[dict[str, Any]], _: Callable[[str], str], code: str
             line += ", " + _("{n} written again without it").format(n=len(r["changed"]))
         out.print(line, highlight=False)
         for k in r.get("kept", []):
-            out.print(f"  {_('kept')}: {k}", highlight=False, soft_wrap=True)
+            out.print(f"  {_('kept')}: {kept_text(k, _)}", highlight=False, soft_wrap=True)
 
 
 def _refusal(r: dict[str, Any], _: Callable[[str], str], code: str) -> str:
