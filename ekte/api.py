@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ekte import workdirs
 from ekte.errors import ConfigError, DocumentError, EnvironmentFailure, ExitCode, MissingDependency, raise_failure
+from ekte.login import cli_actor  # (the login an audit entry names: re-exported)
 from ekte.model import Document, Status
 from ekte.pipeline import IngestResult, Pipeline, ProgressSink, default_workdir
 from ekte.pipeline.results import not_begun
@@ -101,13 +102,14 @@ def export(
     overrides: list[str] | None = None,
     connectors: list[str] | None = None,
     plugins: list[str] | None = None,
-    progress: ProgressSink | None = None,
+    progress: ProgressSink | None = None, actor: str | None = None,
 ) -> IngestResult:
     """Export archived documents (again): by id, received since an ISO
     date, or all.  Connectors that have a document already report
-    "already-exported" unless *force*."""
+    "already-exported" unless *force*; the audit trail names *actor* (default: the login)."""
     prof = profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
     with not_begun([]), Pipeline(prof, workdir, connectors=connectors, plugins=plugins, archives=False, create=False) as p:
+        p.j.actor = f"ekte export ({actor or cli_actor()})"  # a person started it, not the daemon (fresh38 F13)
         _exportable(p, ids or [])
         result = p.export_archived(ids, since=since, all_docs=all_docs, force=force, progress=progress)
         if result.failure is None and p.connectors_down:  # a connector down (permission denied, disk full): 74
@@ -216,16 +218,6 @@ def train(directory: str | Path | None, *, profile: str | Profile | None = None,
 
 def _profile(profile: str | Profile | None, overrides: list[str] | None) -> Profile:
     return profile if isinstance(profile, Profile) else load_profile(profile, overrides or [])
-
-
-def cli_actor() -> str:
-    """Who runs a review command (the login name), for the audit trail."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def review_accept(doc_id: str, *, doctype: str | None = None, sets: dict[str, str] | None = None,

@@ -386,7 +386,7 @@ if not LEAN:
     app.add_typer(cli_profiles.plugins_app, name="plugins")
     app.add_typer(cli_journal.journal_app, name="journal")
     # evidence, mail, station, users and stats
-    from ekte import cli_evidence, cli_mail, cli_serve, cli_supervisor  # noqa: E402,F401
+    from ekte import cli_evidence, cli_mail, cli_retention, cli_serve, cli_supervisor  # noqa: E402,F401
 
 starttrace.mark("cli-imported")
 

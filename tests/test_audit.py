@@ -228,7 +228,7 @@ def test_retention_delete(archive, tmp_path):
     shutil.copytree(wd0, wd)
     victim = ids[0]
     meta = json.loads(next((wd / "archive").glob(f"*/{victim}/metadata.json")).read_text())
-    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Frist abgelaufen")
+    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Frist abgelaufen", "--lang", "en")
     assert p.returncode == 1 and "has not ended" in p.stdout  # not due today
     p = run_ekte("retention", "delete", victim, "-w", wd)
     assert p.returncode == 2 and "--reason" in p.stderr and "Traceback" not in p.stderr

@@ -39,6 +39,7 @@ def test_a_rebuilt_journal_keeps_the_deletion_and_the_content_does_not_come_back
     run_ekte("journal", "rebuild", "--force", "-w", wd, check=0)
     h = json.loads(run_ekte("history", doc_id, "-w", wd, "--json", check=0).stdout)
     assert h["deleted"]["deleted"] == rec["deleted"] and h["deleted"]["reason"] == "Frist abgelaufen", h
+    assert h["deleted"]["forced"] is True, h  # a boolean as in deleted/<id>.json, not sqlite's 1 (fresh38 F14 g)
     assert [(e["stage"], e["event"], e["actor"]) for e in h["events"]] == [("retention", "deleted", rec["actor"])]
     assert run_ekte("journal", "check", "-w", wd).returncode == 0
     # the same content again: to review with the warning, not archived and exported again silently

@@ -340,7 +340,7 @@ def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
                  ("serve", "--port", str(_free_port()))):  # fresh32 F1: started and answered from the damaged file
         p = run_ekte(*args, "-w", wd, timeout=60)
         _clean(p, 75)
-        if args[0] in ("review", "history"):  # fresh32 F8, fresh35 F2: in German, "Fehler: …", as a clerk's command's
+        if args[0] in ("review", "history", "retention"):  # fresh32 F8, fresh35 F2, fresh38 F11: German
             lines = [x for x in p.stderr.splitlines() if x.startswith(("Fehler:", "error:"))]
             assert len(lines) == 1 and lines[0].startswith(f"Fehler: {wd}: das Journal ist beschädigt ("), p.stderr
             assert lines[0].endswith("); ekte journal check ausführen, dann ekte journal rebuild."), p.stderr

@@ -222,7 +222,7 @@ def test_the_komxwork_batch_manifest_forgets_it_and_refusals_are_codes(tmp_path)
                         ("abcd0123", "not_found")):
         e = _delete(wd, given, check=1)["error"]
         assert e["code"] == code and "\n" not in e["message"] and e["message"], (given, e)
-    p = run_ekte("retention", "delete", "abcd0123", "-w", wd, "--reason", "x")
+    p = run_ekte("retention", "delete", "abcd0123", "-w", wd, "--reason", "x", "--lang", "en")
     assert p.returncode == 1 and "refused abcd0123: no document with id abcd0123" in p.stdout, p.stdout
 
 

@@ -77,7 +77,7 @@ def test_a_machine_read_date_never_ends_the_period_early(base, tmp_path):
     assert later["basis"] == "received" and later["unconfirmed_date"] == "2012-03-14", later
     assert int(later["ends"][:4]) >= int(later["date"][:4]) + 10 > 2022
     assert later["date_confirmed"] is False
-    table = run_ekte("retention", "due", "-w", wd, "--as-of", "2100-01-01", check=0,
+    table = run_ekte("retention", "due", "-w", wd, "--as-of", "2100-01-01", "--lang", "en", check=0,
                      env={"COLUMNS": "250"}).stdout
     assert "read 2012-03-14, unconfirmed" in table and "(received) machine-read" not in table, table
     p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "laut Liste", "--json", check=1)
@@ -96,7 +96,8 @@ def test_the_journals_type_counts_not_a_forged_one(base, tmp_path):
     assert ids["waffen"] not in _due(wd, "--as-of", "2040-01-01")  # 10 years would have ended 2036
     e = _due(wd, "--as-of", "2060-01-01")[ids["waffen"]]
     assert e["doctype"] == "waffen_antrag" and e["years"] == 30 and e["doctype_in_metadata"] == "tierhaltung", e
-    table = run_ekte("retention", "due", "-w", wd, "--as-of", "2060-01-01", check=0, env={"COLUMNS": "250"}).stdout
+    table = run_ekte("retention", "due", "-w", wd, "--as-of", "2060-01-01", check=0,
+                     env={"COLUMNS": "250", "EKTE_LANG": "en"}).stdout
     assert "metadata.json says tierhaltung" in table, table
 
 
@@ -155,3 +156,52 @@ def test_a_folder_in_another_shard_goes_and_a_damaged_one_needs_damaged(base, tm
     assert "damage" in log[1] and "damage" not in log[0]
     assert run_ekte("retention", "deleted", "-w", wd, "--json", "--since", "2999-01-01", check=0).stdout.count("doc_id") == 0
     assert run_ekte("retention", "deleted", "-w", wd, "--since", "31.02.2026", check=2).stderr.startswith("error:")
+
+
+def test_an_unreadable_metadata_json_is_undeterminable_not_ended(base, tmp_path):
+    """F14 d: listed under "retention ended" and refused as "not ended" — neither is true."""
+    wd, ids = _copy(base, tmp_path), base[1]
+    doc = ids["waffen"]
+    next((wd / "archive").glob(f"*/{doc}/metadata.json")).write_text("{bad", "utf-8")
+    e = _due(wd, "--as-of", "2099-01-01")[doc]
+    assert (e["state"], e["code"]) == ("undeterminable", "metadata_unreadable") and "ends" not in e, e
+    text = " ".join(run_ekte("retention", "due", "-w", wd, "--as-of", "2099-01-01", "--lang", "en",
+                             check=0).stdout.split())
+    assert re.search(r"retention cannot be determined \(1\).*" + doc, text), text
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Aussonderung", "--json", check=1)
+    r = json.loads(p.stdout)["documents"][0]
+    assert r["error"]["code"] == "retention_undeterminable" and "metadata.json" in r["error"]["message"], r
+
+
+def test_the_records_managers_commands_speak_german(base, tmp_path):
+    """F11: retention due/delete/deleted were English only; --json stays as it was."""
+    wd, ids = _copy(base, tmp_path), base[1]
+    env = {"COLUMNS": "250", "EKTE_LANG": "de"}
+    due = " ".join(run_ekte("retention", "due", "-w", wd, "--as-of", "2100-01-01", check=0, env=env).stdout.split())
+    assert "Aufbewahrungsfrist abgelaufen (3)" in due and "Tage überfällig" in due, due
+    assert "(Eingang); gelesen 14.03.2012, unbestätigt" in due and "Anzeige / Antrag Tierhaltung" in due, due
+    assert not re.search(r"\b(retention ended|overdue|document_date|received|machine-read)\b", due), due
+    p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "laut Liste", check=1, env=env)
+    assert f"abgelehnt {ids['machine']}: seine Aufbewahrungsfrist ist nicht abgelaufen" in p.stdout, p.stdout
+    p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "laut Liste", "--force", check=0,
+                 env=env)
+    assert f"gelöscht {ids['machine']} (vor Ende der Aufbewahrungsfrist: --force): " in p.stdout, p.stdout
+    log = " ".join(run_ekte("retention", "deleted", "-w", wd, check=0, env=env).stdout.split())
+    assert "gelöscht (1)" in log and "vor Fristende gelöscht (--force)" in log and "Grund" in log, log
+    assert "Anzeige / Antrag Tierhaltung" in log, log  # the type by its title
+    assert json.loads(run_ekte("retention", "deleted", "-w", wd, "--json", check=0, env=env).stdout)["deleted"]
+    # F14 b: the deletion row's details in German words and local time, not the journal's keys and UTC
+    hist = " ".join(run_ekte("history", ids["machine"], "-w", wd, check=0,
+                             env={**env, "TZ": "Europe/Berlin"}).stdout.split())
+    assert "Grund: laut Liste" in hist and "eingegangen: " in hist and "Aufbewahrungsfrist bis 31.12." in hist, hist
+    assert not re.search(r"received|retention_ends|forced|\+00:00", hist), hist
+
+
+def test_the_retention_commands_help_is_german_like_their_output():
+    for cmd, de, en in (("due", "Dokumente auflisten, deren Aufbewahrungsfrist", "List documents"),
+                        ("delete", "Dokumente endgültig löschen", "Delete documents for good"),
+                        ("deleted", "Das Löschprotokoll", "The deletion log")):
+        p = run_ekte("retention", cmd, "--help", check=0, env={"EKTE_LANG": "de", "COLUMNS": "200"})
+        text = " ".join(p.stdout.split())
+        assert de in text and en not in text and "Judge" not in text and "Also delete" not in text, text
+        assert en in " ".join(run_ekte("retention", cmd, "--help", check=0, env={"EKTE_LANG": "en"}).stdout.split())

@@ -92,7 +92,8 @@ def as_of_date(as_of: str | None) -> dt.date:
 def due(workdir: Path, profile: "Profile", as_of: str | None = None, journal: Any = None) -> list[dict[str, Any]]:
     """Every archived document whose retention ended before *as_of*
     (default today), oldest first; quarantine entries judged by *journal*'s
-    states (default: the working directory's, read-only)."""
+    states (default: the working directory's, read-only).  One whose end cannot be determined is listed
+    with ``"state": "undeterminable"``, a ``code`` (``metadata_unreadable``, ``journal_unknown``) and ``error``."""
     today = as_of_date(as_of)
     root = Path(workdir) / "archive"
     if not root.is_dir():
@@ -104,9 +105,11 @@ def due(workdir: Path, profile: "Profile", as_of: str | None = None, journal: An
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
             e = entry(meta, profile, known) if known is not None else \
-                {"id": meta_path.parent.name, "error": "the journal does not know it (see ekte journal check)"}
-        except (OSError, ValueError, KeyError, TypeError):
-            e = {"id": meta_path.parent.name, "error": "metadata.json cannot be read (see ekte verify)"}
+                {"id": meta_path.parent.name, "state": "undeterminable", "code": "journal_unknown",
+                 "error": "the journal does not know it (see ekte journal check)"}
+        except (OSError, ValueError, KeyError, TypeError):  # neither ended nor running: not to be judged (F14 d)
+            e = {"id": meta_path.parent.name, "state": "undeterminable", "code": "metadata_unreadable",
+                 "error": "metadata.json cannot be read (see ekte verify)"}
         if e is not None and "error" in e:
             out.append(e)
             continue
@@ -224,18 +227,18 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
     if as_of_date(as_of) > dt.date.today():  # fresh38 F7: a planning date never makes a deletion due
         raise ConfigError(f"--as-of {as_of}: a date after today only plans (ekte retention due --as-of); "
                           "a document is deleted before its retention ends only with --force, recorded as such")
-    due_ids = {e["id"]: e for e in due(session.workdir, session.profile, as_of, session.j) if "error" not in e} \
+    due_ids = {e["id"]: e for e in due(session.workdir, session.profile, as_of, session.j)} \
         if (Path(session.workdir) / "archive").is_dir() else {}
     return [_delete_one(session, i, reason, actor, (force, damaged), due_ids) for i in ids]
 
 
 #: the ``error.code`` of a refused id (``--json``: ``{"code", "message"}``, as ``ingest --json``'s per document)
-REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "retention_not_ended", "busy",
-            "archive_damaged", "not_removed")
+REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "retention_not_ended",
+            "retention_undeterminable", "busy", "archive_damaged", "not_removed")
 
 
-def _refused(doc_id: str, code: str, message: str) -> dict[str, Any]:
-    return {"id": doc_id, "deleted": False, "error": {"code": code, "message": " ".join(message.split())}}
+def _refused(doc_id: str, code: str, message: str, **more: Any) -> dict[str, Any]:
+    return {"id": doc_id, "deleted": False, "error": {"code": code, "message": " ".join(message.split()), **more}}
 
 
 def _unresolved(j: Any, given: str, e: ConfigError) -> dict[str, Any]:
@@ -246,7 +249,8 @@ def _unresolved(j: Any, given: str, e: ConfigError) -> dict[str, Any]:
         tomb = j.tombstone_of(given)
         if tomb is not None:
             return _refused(tomb["doc_id"], "deleted_already", f"deleted already on {str(tomb['deleted'])[:10]} "
-                                                               f"(ekte history {tomb['doc_id']} shows it)")
+                                                               f"(ekte history {tomb['doc_id']} shows it)",
+                            deleted=str(tomb["deleted"]))
         return _refused(given, "not_found", str(e))
     return _refused(given, "ambiguous_id" if isinstance(e, Ambiguous) else "invalid_id", str(e))
 
@@ -263,6 +267,12 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, flags: tuple[
     except ConfigError as e:
         return _unresolved(j, given, e)
     doc_id, entry_ = row["id"], due_ids.get(row["id"])
+    if entry_ is not None and "error" in entry_:  # its end cannot be determined: neither ended nor not (F14 d)
+        if not force:
+            return _refused(doc_id, "retention_undeterminable", f"its retention period cannot be determined "
+                                                                f"({entry_['error']}); --force deletes it anyway",
+                            cause=entry_["code"])
+        entry_ = None
     if entry_ is None and not force:
         return _refused(doc_id, "retention_not_ended", "its retention period has not ended (see ekte retention "
                                                        "due); --force deletes it anyway")

@@ -43,9 +43,9 @@ def _deleted(j: Any, doc_id: str, tomb: dict[str, Any]) -> dict[str, Any]:
 
     truth = tombs.chained(tombs.last_deleted_event(j.db, doc_id))
     if truth is None:
-        return tomb
+        return {**tomb, "forced": bool(tomb.get("forced"))}  # sqlite's 0/1 as deleted/<id>.json says it (F14 g)
     diff = tombs.differs(tomb, truth)
-    return {**tomb, **truth, "forced": int(truth["forced"]), **({"differs": diff} if diff else {})}
+    return {**tomb, **truth, "forced": bool(truth["forced"]), **({"differs": diff} if diff else {})}
 
 
 def chain_problems(workdir: Path) -> tuple[dict[str, list[str]], dict[str, Any]] | None:
