@@ -73,15 +73,19 @@ def test_a_caption_that_spells_out_its_parts_is_one_label(profile):
         "vorname": "Gunter", "nachname": "Tröger", "strasse": "Lindenallee 13", "plz": "03344", "ort": "Zwönitzau"}
 
 
+#: "Ich, <carer>, …, handelnd als gesetzliche/r Vertreter/in (Betreuer/in) für <person>, …" (also test_extract_tagger)
+CARER = [(40.0, 13, [("Antrag auf Eingliederungshilfe nach SGB IX", 40)]),
+         (80.0, 10.5, [("Ich,", 40), ("Enrico Kowalczyk", 70), (", wohnhaft in", 170), ("Talstr. 6", 250)]),
+         (90.0, 6.5, [("(Vor- und Familienname)", 66), ("(Straße, Hausnummer)", 246)]),
+         (106.0, 10.5, [(", handelnd als gesetzliche/r Vertreter/in (Betreuer/in) für", 40)]),
+         (132.0, 10.5, [("Sven Hänsel-Krause", 44), (", geboren am", 160), ("22.02.1984", 250)]),
+         (142.0, 6.5, [("(Vorname Name)", 40), ("(Geburtsdatum)", 246)]),
+         (160.0, 10.5, [("beantrage für diese Person Leistungen der Eingliederungshilfe.", 40)])]
+
+
 def test_a_writer_acting_for_someone_gives_their_own_values_first(profile):
     """"Ich, <carer>, …, handelnd als gesetzliche/r Vertreter/in (Betreuer/in) für <person>, …": the person's."""
-    text, words = _page([(40.0, 13, [("Antrag auf Eingliederungshilfe nach SGB IX", 40)]),
-                         (80.0, 10.5, [("Ich,", 40), ("Enrico Kowalczyk", 70), (", wohnhaft in", 170), ("Talstr. 6", 250)]),
-                         (90.0, 6.5, [("(Vor- und Familienname)", 66), ("(Straße, Hausnummer)", 246)]),
-                         (106.0, 10.5, [(", handelnd als gesetzliche/r Vertreter/in (Betreuer/in) für", 40)]),
-                         (132.0, 10.5, [("Sven Hänsel-Krause", 44), (", geboren am", 160), ("22.02.1984", 250)]),
-                         (142.0, 6.5, [("(Vorname Name)", 40), ("(Geburtsdatum)", 246)]),
-                         (160.0, 10.5, [("beantrage für diese Person Leistungen der Eingliederungshilfe.", 40)])])
+    text, words = _page(CARER)
     got = fields(text, profile, "eingliederungshilfe", words)
     assert (got.get("vorname"), got.get("geburtsdatum")) == ("Sven", "22.02.1984")
     assert got.get("nachname") != "Kowalczyk"

@@ -100,15 +100,9 @@ def test_the_tagger_never_takes_a_value_the_rules_gave_someone_else():
     """"Ich, <carer>, …, handelnd als Betreuer für <person>": the rules leave the person's family name empty
     rather than take the carer's; the tagger, which knows no roles, took the carer's (found with the setting
     on in tests/test_extract_family6forms.py) — a value the rules rank as another person's is barred."""
-    from test_extract_family6forms import _page
+    from test_extract_family6forms import CARER, _page
 
-    text, words = _page([(40.0, 13, [("Antrag auf Eingliederungshilfe nach SGB IX", 40)]),
-                         (80.0, 10.5, [("Ich,", 40), ("Enrico Kowalczyk", 70), (", wohnhaft in", 170), ("Talstr. 6", 250)]),
-                         (90.0, 6.5, [("(Vor- und Familienname)", 66), ("(Straße, Hausnummer)", 246)]),
-                         (106.0, 10.5, [(", handelnd als gesetzliche/r Vertreter/in (Betreuer/in) für", 40)]),
-                         (132.0, 10.5, [("Sven Hänsel-Krause", 44), (", geboren am", 160), ("22.02.1984", 250)]),
-                         (142.0, 6.5, [("(Vorname Name)", 40), ("(Geburtsdatum)", 246)]),
-                         (160.0, 10.5, [("beantrage für diese Person Leistungen der Eingliederungshilfe.", 40)])])
+    text, words = _page(CARER)
     prof = load_profile(overrides=["extract.tagger=true"])
     d = _doc(text, "eingliederungshilfe")
     d.extra["page_words"] = [[tuple(w) for w in words]]

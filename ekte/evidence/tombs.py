@@ -61,14 +61,10 @@ def problems(workdir: Path) -> dict[str, list[str]]:
     """Per deleted document: where its tombstone or deleted/<id>.json differs from the chained event."""
     from ekte.journal import deletions
 
-    path = Path(workdir) / "journal.sqlite"
-    if not path.is_file():
+    db = _tombstones_db(workdir)
+    if db is None:
         return {}
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    db.row_factory = sqlite3.Row
     try:
-        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='tombstones'").fetchone():
-            return {}
         out: dict[str, list[str]] = {}
         for row in db.execute("SELECT * FROM tombstones ORDER BY doc_id").fetchall():
             truth = chained(last_deleted_event(db, row["doc_id"]))
@@ -83,6 +79,23 @@ def problems(workdir: Path) -> dict[str, list[str]]:
         return {k: v for k, v in out.items() if v}
     finally:
         db.close()
+
+
+def _tombstones_db(workdir: Path) -> sqlite3.Connection | None:
+    """The journal opened read-only, when it is there and has tombstones (else None)."""
+    path = Path(workdir) / "journal.sqlite"
+    if not path.is_file():
+        return None
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    db.row_factory = sqlite3.Row
+    try:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name='tombstones'").fetchone():
+            return db
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    db.close()
+    return None
 
 
 def _record(p: Path) -> dict[str, Any] | None:
@@ -101,14 +114,10 @@ def deleted(workdir: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Of *ids*, the deleted documents (fresh38 F5): id → when, who, why, forced, SHA-256 as the chained
     ``retention/deleted`` entry holds them (the tombstone's own values when that entry is gone; ``chained``
     says which)."""
-    path = Path(workdir) / "journal.sqlite"
-    if not ids or not path.is_file():
+    db = _tombstones_db(workdir) if ids else None
+    if db is None:
         return {}
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    db.row_factory = sqlite3.Row
     try:
-        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='tombstones'").fetchone():
-            return {}
         out = {}
         for row in db.execute(f"SELECT * FROM tombstones WHERE doc_id IN ({', '.join('?' * len(ids))})", ids):
             truth = chained(last_deleted_event(db, row["doc_id"]))
