@@ -740,7 +740,8 @@ def test_xaip_packs_only_what_was_archived(scanned_export, tmp_path, damage):
     assert xaip.find(f".//{X}metaDataObject[@metaDataID='MD-1-TV']") is not None
     Path(d["exports"]["xaip"]).unlink()
     f = adir / (meta["archival"]["original"] if damage == "original" else "transfervermerk.xml")
-    f.write_bytes(f.read_bytes() + (b"%tampered" if damage == "original" else b" "))
+    b = f.read_bytes()  # the original changed in place, its size kept (a longer one is refused by its size first)
+    f.write_bytes(b[:-1] + bytes([b[-1] ^ 1]) if damage == "original" else b + b" ")
     p = run_ekte("export", docs[SCAN]["id"], "--force", *args, check=None)
     (d,) = json.loads(p.stdout)["documents"]
     assert p.returncode != 0 and "Traceback" not in p.stderr
