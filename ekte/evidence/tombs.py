@@ -82,12 +82,12 @@ def problems(workdir: Path) -> dict[str, list[str]]:
 
 
 def _tombstones_db(workdir: Path) -> sqlite3.Connection | None:
-    """The journal opened read-only, when it is there and has tombstones (else None)."""
-    path = Path(workdir) / "journal.sqlite"
-    if not path.is_file():
+    """The journal opened read-only (``trail._connect``), when it is there and has tombstones (else None)."""
+    from ekte.evidence.trail import _connect
+
+    db = _connect(workdir)
+    if db is None:
         return None
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    db.row_factory = sqlite3.Row
     try:
         if db.execute("SELECT 1 FROM sqlite_master WHERE name='tombstones'").fetchone():
             return db
