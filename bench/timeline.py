@@ -10,6 +10,10 @@ interleaved; medians of ``--reps`` runs.
 
     python bench/timeline.py [--born 48] [--embedded] [--reps 5] [--against SRC]
 
+A worker marks the end of each task (``task-done``): its first task's CPU
+(from ``worker-start``, its context built) and the median of its later
+ones are reported per worker.
+
 The set is ``born_bench``'s (generated, fonts not embedded; ``--embedded``:
 the same after Ghostscript — pikepdf's route).  A mark a tree does not
 write (an older one) is left out of its column.
@@ -145,6 +149,9 @@ def marks(lines: list[str], t0: float) -> dict:
             out["documents settled"] = len(settled)
             if len(settled) > 1:
                 out["steady docs/s"] = (len(settled) - 1) / (settled[-1] - settled[0])
+        done = [c for n, _w, c in ms if n == "task-done"]  # (a worker's CPU at the end of each task)
+        if len(done) > 1:  # its first task (from worker-start) is in "task-done cpu"; the later ones, per task:
+            out[f"{role} later tasks ms cpu each"] = 1000 * statistics.median(b - a for a, b in zip(done, done[1:]))
         for name, when, cpu in ms:
             if name != "settled":
                 out.setdefault(f"{role} {name}", when - t0)
@@ -173,7 +180,8 @@ def report(r: dict) -> str:
     keys = list(dict.fromkeys(k for c in codes for k in r["medians"][c]))
     times = sorted((k for k in keys if not k.endswith(" cpu")),
                    key=lambda k: r["medians"][codes[0]].get(k, r["medians"][codes[-1]].get(k, 0))
-                   if k not in ("documents settled", "steady docs/s", "cpu_own", "cpu_all") else 1e9)
+                   if k not in ("documents settled", "steady docs/s", "cpu_own", "cpu_all")
+                   and not k.endswith(" each") else 1e9)
     lines = [f"ekte ingest -j {r['jobs']}, medians of {r['reps']} (load {r['loadavg_before'][0]:.1f} -> "
              f"{r['loadavg_after'][0]:.1f})", f"{'point':36}" + "".join(f"{c:>18}" for c in codes)]
     for k in times:

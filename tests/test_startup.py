@@ -59,8 +59,9 @@ def test_reported_run_ends_at_once_with_its_output_whole_and_status(tmp_path, bo
     assert p.returncode == 1, p.stderr[-2000:]  # a quarantined document: as before
     out = json.loads(p.stdout)  # complete JSON although the process ended with os._exit
     assert out["summary"]["by_status"]["archived"] == 1 and out["summary"]["by_status"]["quarantined"] == 1
-    workers = {m[0] for m in marks if m[1] == "worker-start"}  # (a worker marks its start only, for bench/timeline.py)
-    assert workers and all(m[1] in ("process-start", "worker-start") for m in marks if m[0] in workers)
+    workers = {m[0] for m in marks if m[1] == "worker-start"}  # (a worker marks its start and tasks, for bench/timeline.py)
+    assert workers and all(m[1] in ("process-start", "worker-start", "task-done") for m in marks if m[0] in workers)
+    assert sum(m[1] == "task-done" for m in marks) == 2  # one per document, in whichever worker did it
     pids = list(dict.fromkeys(m[0] for m in marks if m[0] not in workers))
     assert len(pids) == 2  # the coordinator and its fork server
     last = {pid: [m[1] for m in marks if m[0] == pid][-1] for pid in pids}

@@ -26,7 +26,7 @@ from ekte.journal import JOURNAL_FILE, Journal, NewerSchema
 from ekte.pipeline.executor import LocalExecutor
 from ekte.pipeline.sweep import Sweeper
 from ekte.pipeline.tasks import WorkerSetup
-from ekte.plugins import build_manager, call_list, connectors as registered_connectors
+from ekte.plugins import build_manager, call_list, connectors as registered_connectors, installed
 from ekte.profile import Profile
 from ekte.stages import tools
 from ekte.stages.ocr import OcrParams
@@ -68,7 +68,8 @@ class Session:
         j = jobs if jobs is not None else profile.ocr.jobs
         self.jobs = j if j and j > 0 else (os.cpu_count() or 1)
         self.plugin_modules = list(plugins or [])
-        self.pm, self.plugin_infos = build_manager(self.plugin_modules)
+        self.entry_points = installed()  # (also a local worker's: ``worker_setup``)
+        self.pm, self.plugin_infos = build_manager(self.plugin_modules, describe=False, found=self.entry_points)
         self.params = OcrParams.from_profile(profile)
         self.sources = call_list(self.pm, "ekte_intake_sources")
         for src in self.sources:
@@ -294,7 +295,8 @@ class Session:
     def worker_setup(self, params: OcrParams | None = None, here: bool = True) -> WorkerSetup:
         """What a worker starts with; *here*: on this host (the programs' versions found here are its own)."""
         return WorkerSetup(self.profile, tuple(self.plugin_modules), str(self.workdir), params or self.params,
-                           self.profile.intake.image_default_dpi, dict(tools.known()) if here else {})
+                           self.profile.intake.image_default_dpi, dict(tools.known()) if here else {},
+                           self.entry_points if here else None)
 
     def executor(self, capacity: int | None = None, params: OcrParams | None = None) -> Any:
         """Where the workers run: this host's process pool, or Dask (profile ``[executor]``)."""

@@ -36,6 +36,9 @@ class WorkerSetup:
     #: the programs' versions the coordinator's dependency check found (``ekte.stages.tools``): a worker records
     #: them without running the programs again; empty: it asks them itself
     tools: dict[str, str] = field(default_factory=dict)
+    #: the installed plugins' entry points the coordinator found (``ekte.plugins.installed``): a worker on its
+    #: host loads them without reading every installed package again; None: it looks itself
+    entry_points: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass

@@ -7,9 +7,8 @@ texts → ``after_ocr`` → classification → ``after_classify`` → extraction
 extraction run here, never on the coordinator's main loop, so a
 pathological pattern or plugin stalls one worker, not the daemon.
 
-This module imports nothing of the coordinator (only the plain task and
-result types), so any executor can run :func:`run_task` — the local
-process pool (:mod:`ekte.pipeline.executor`) or a remote worker."""
+This module imports nothing of the coordinator (only the plain task and result types), so any
+executor can run :func:`run_task` — the local process pool (:mod:`ekte.pipeline.executor`) or a remote worker."""
 
 from __future__ import annotations
 
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ekte import procmem
+from ekte import procmem, starttrace
 from ekte.errors import REASONS, DocumentError, environment_failure
 from ekte.model import Classification, Document, ErrorInfo, Field
 from ekte.pipeline.tasks import ANALYZE, ARCHIVE, ASSEMBLE, PART, WorkerSetup, WorkResult, WorkTask
@@ -59,7 +58,7 @@ class WorkerContext:
 
 def build_context(setup: WorkerSetup) -> WorkerContext:
     tools.remember(setup.tools)  # the versions the coordinator's dependency check found: no program run here
-    pm, _infos = build_manager(list(setup.plugins))
+    pm, _infos = build_manager(list(setup.plugins), describe=False, found=getattr(setup, "entry_points", None))
     classifiers = call_list(pm, "ekte_classifiers")
     extractors = call_list(pm, "ekte_extractors")
     for c in classifiers + extractors:
@@ -392,6 +391,7 @@ def serve(setup: WorkerSetup, conn: Any, parent_pid: int) -> None:
                else WorkResult(task.task_id, task.document, error=ErrorInfo("internal_error", broken, "ocr")))
         # the recogniser stays loaded in a run of scans; after a task without OCR, a page gives it back
         ocr_rec.keep = res.part is not None or bool(res.document is not None and (res.document.ocr or {}).get("ocr_pages"))
+        starttrace.mark("task-done")  # (measuring only: a worker's CPU per task, bench/timeline.py)
         try:
             conn.send(res)
         except OSError:  # the coordinator is gone (killed): the journal and the next run have the document
