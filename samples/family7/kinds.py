@@ -142,8 +142,6 @@ TYPES = list(BUILDERS)
 
 def _truth(doctype: str, main: dict) -> dict:
     p = main["p"]
-    if doctype == "sonstiges":
-        return {}
     t = {"vorname": p["vorname"], "nachname": p["nachname"], "strasse": D.street(p), "plz": p["plz"], "ort": p["ort"]}
     if main["birth"]:
         t["geburtsdatum"] = D.norm(p["geburtsdatum"])
