@@ -330,8 +330,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 _above(caps[(r, h.i)], row, h, base, out, validators)
                 continue
             right, own_cell = _value_right(row, h, hits[r])
-            if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
-                right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
+            if right and (not own_cell and not V.strip_debris(" ".join(w.text for w in right)) or V.only_stars(right)):
+                right = []  # only a remark ("(bitte stets angeben)", "/ Firma") or a required field's star: value below
             if right:
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end

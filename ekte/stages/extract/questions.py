@@ -19,7 +19,7 @@ _ANSWER = ("antwort:", "antwort", "antwort -", "a:")
 
 def question_hit(row: Row, nw: list[str], lex: Lexicon) -> Hit | None:
     """The label a question row asks for, spanning the whole question (its value is below it)."""
-    if len(row.words) < 2 or not row.words[-1].text.endswith("?"):
+    if len(row.words) < 2 or not asks(row.words):
         return None
     first = 1 if item_number(row.words[0].text) else 0
     words = [w.rstrip("?").rstrip(",") for w in nw]
@@ -27,6 +27,18 @@ def question_hit(row: Row, nw: list[str], lex: Lexicon) -> Hit | None:
         return None
     label = _asked_label(words[first:], lex)
     return Hit(label, first, len(words), 1.0, True) if label else None
+
+
+def asks(words: list[Word]) -> bool:
+    """A question's row ends with its question mark -- after it may stand only the required-field star
+    ("Wie lautet Ihr Familienname? *") and a bracketed hint ("Wo wohnen Sie? (Straße und Hausnummer)")."""
+    texts = [w.text for w in words]
+    while texts and texts[-1].strip("*") == "":
+        texts.pop()
+    if texts and texts[-1].rstrip("*").endswith(")"):
+        opened = [k for k, t in enumerate(texts) if t.startswith("(")]
+        texts = texts[:opened[-1]] if opened else texts
+    return bool(texts) and texts[-1].rstrip("*").endswith("?")
 
 
 def _asked_label(words: list[str], lex: Lexicon) -> Label | None:
