@@ -156,3 +156,17 @@ def test_one_value_across_two_captions_still_spans_them(profile):
     text, words = page([(90, 9, [("PLZ", 15), ("Wohnort", 40)]), (100, 9, [("59964 Medebach", 15)])])
     rs = rows(words)
     assert (len(rs[0].cells), len(rs[1].cells)) == (2, 1) and spanned(rs[0], rs[1]) == set()
+
+
+def test_a_things_number_with_a_remark_before_its_colon_and_a_street_after_a_c_o_line(profile):
+    """"eVB-Nummer der Versicherung:" (a remark that names no one: the label ends at the colon);
+    a street's value below its question after a c/o line."""
+    lines = [(40, 13, [("Antrag auf Zulassung eines Kraftfahrzeuges", 15)]), (70, 10, [("Halter/in", 15)]),
+             (90, 9, [("Wo wohnen Sie? (Straße und Hausnummer) *", 15)]), (102, 10.5, [("c/o Dittmann", 22)]),
+             (114, 10.5, [("Kirchgasse 46", 22)]), (130, 9, [("Postleitzahl und Wohnort *", 15)]),
+             (142, 10.5, [("36145 Hofbieber", 22)]),
+             (170, 9, [("eVB-Nummer der Versicherung:", 15), ("IW3JSE5", 85)])]
+    text, words = page(lines)
+    got = fields(text, profile, "kfz_zulassung", words)
+    assert (got.get("strasse"), got.get("plz"), got.get("ort"), got.get("evb")) == (
+        "Kirchgasse 46", "36145", "Hofbieber", "IW3JSE5")

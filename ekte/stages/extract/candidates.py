@@ -377,10 +377,10 @@ def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[C
     words that are a caption's value above it)."""
     hits, heads, claimed = where
     lw = rws[r].words[h.i]
-    below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name") else 1, heads)
+    below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name", "strasse") else 1, heads)
     if not below:
         return
-    first = answer(below[0])
+    first = answer(below, h.label.field)
     if any(w.start in claimed for w in first):
         return
     base.source, base.start, base.end = "below", first[0].start, first[-1].end

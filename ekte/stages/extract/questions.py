@@ -22,7 +22,7 @@ def question_hit(row: Row, nw: list[str], lex: Lexicon) -> Hit | None:
     if len(row.words) < 2 or not asks(row.words):
         return None
     first = 1 if item_number(row.words[0].text) else 0
-    words = [w.rstrip("?").rstrip(",") for w in nw]
+    words = [w.rstrip("?").rstrip(",").strip("()") for w in nw]  # "Wo wohnen Sie? (Straße und Hausnummer)"
     if len(words) - first < 1:
         return None
     label = _asked_label(words[first:], lex)
@@ -60,6 +60,10 @@ def _first_label(lex: Lexicon, field: str) -> Label | None:
     return next((lab for lab in lex.labels.values() if lab.field == field and not lab.weak), None)
 
 
-def answer(words: list[Word]) -> list[Word]:
-    """The answer's words without an "Antwort:" before them."""
+def answer(lines: list[list[Word]], field: str) -> list[Word]:
+    """The first line's words below a label without an "Antwort:" before them; a street's the next line's
+    after a c/o line ("c/o Dittmann" over "Kirchgasse 46")."""
+    words = lines[0]
+    if field == "strasse" and len(lines) > 1 and words[0].text.lower() in ("c/o", "c/o.", "z.hd.", "bei"):
+        words = lines[1]
     return words[1:] if len(words) > 1 and words[0].text.lower() in _ANSWER else words
