@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 \
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 eval-family7 \
         catalogs extract-model type-base field-check
 
 all: test
@@ -151,6 +151,20 @@ eval-family6: venv
 	$(BIN)/python samples/family6/make.py $(FAMILY6)/born --per-type $(FAMILY6_N) --seed $(FAMILY6_SEED) --born
 	@echo "== family6, born-digital ($(FAMILY6)/born)"
 	$(BIN)/ekte eval $(FAMILY6)/born --truth $(FAMILY6)/born/truth.json --workdir $(FAMILY6)/work-born
+
+# The fifth development family (samples/family7: questions as labels, person tables, captions under the
+# value line with required stars, bilingual labels, c/o and Postfach, margin stamps; born-digital and scans).
+FAMILY7   ?= bench/out/family7
+FAMILY7_N ?= 5
+FAMILY7_SEED ?= 1
+eval-family7: venv
+	rm -rf $(FAMILY7)
+	$(BIN)/python samples/family7/make.py $(FAMILY7)/born --per-type $(FAMILY7_N) --seed $(FAMILY7_SEED) --born
+	$(BIN)/python samples/family7/make.py $(FAMILY7)/scans --per-type $(FAMILY7_N) --seed $(FAMILY7_SEED) --scans
+	@echo "== family7, born-digital ($(FAMILY7)/born)"
+	$(BIN)/ekte eval $(FAMILY7)/born --truth $(FAMILY7)/born/truth.json --workdir $(FAMILY7)/work-born
+	@echo "== family7, scans ($(FAMILY7)/scans)"
+	$(BIN)/ekte eval $(FAMILY7)/scans --truth $(FAMILY7)/scans/truth.json --workdir $(FAMILY7)/work-scans
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out

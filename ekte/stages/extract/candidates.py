@@ -330,8 +330,8 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 _above(caps[(r, h.i)], row, h, base, out, validators)
                 continue
             right, own_cell = _value_right(row, h, hits[r])
-            if right and not own_cell and not V.strip_debris(" ".join(w.text for w in right)):
-                right = []  # only a remark after the label ("(bitte stets angeben)", "/ Firma"): the value is below
+            if right and (not own_cell and not V.strip_debris(" ".join(w.text for w in right)) or V.only_stars(right)):
+                right = []  # only a remark ("(bitte stets angeben)", "/ Firma") or a required field's star: value below
             if right:
                 rb = Cand(**base.__dict__)
                 rb.start, rb.end = right[0].start, right[-1].end
@@ -377,10 +377,10 @@ def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[C
     words that are a caption's value above it)."""
     hits, heads, claimed = where
     lw = rws[r].words[h.i]
-    below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name") else 1, heads)
+    below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name", "strasse") else 1, heads)
     if not below:
         return
-    first = answer(below[0])
+    first = answer(below, h.label.field)
     if any(w.start in claimed for w in first):
         return
     base.source, base.start, base.end = "below", first[0].start, first[-1].end

@@ -21,9 +21,9 @@ def unbracketed(row: Row, nw: list[str]) -> list[str]:
     """*nw* with the brackets of a cell wholly in brackets taken off ("(Familienname)")."""
     out, k = list(nw), 0
     for cell in row.cells:
-        if len(cell) and cell[0].text.startswith("(") and cell[-1].text.rstrip(":").endswith(")"):
+        if len(cell) and cell[0].text.startswith("(") and cell[-1].text.rstrip(":*").endswith(")"):
             out[k] = out[k].lstrip("(")
-            out[k + len(cell) - 1] = out[k + len(cell) - 1].rstrip(")")
+            out[k + len(cell) - 1] = out[k + len(cell) - 1].rstrip(")*")
         k += len(cell)
     return out
 
@@ -35,7 +35,7 @@ def spelled_out(row: Row, hits: list[Hit]) -> list[Hit]:
     k, out = 0, list(hits)
     for cell in row.cells:
         inner = [h for h in out if k <= h.i < k + len(cell)]
-        if len(inner) > 1 and inner[0].colon and cell[0].text.startswith("(") and cell[-1].text.endswith(")"):
+        if len(inner) > 1 and inner[0].colon and cell[0].text.startswith("(") and cell[-1].text.rstrip(":*").endswith(")"):
             same = [h for h in inner[1:] if h.label.field == inner[0].label.field]
             one = same[-1] if same else inner[0]
             one.i, one.j = inner[0].i, k + len(cell)
@@ -50,7 +50,7 @@ def _cell_of(row: Row, h: Hit) -> tuple[float, float] | None:
     for ci, cell in enumerate(row.cells):
         if k == h.i:
             rest = cell[h.j - k:]  # a remark in brackets after the caption is part of it: "Kennzeichen (reserviert)"
-            if rest and not (rest[0].text.startswith("(") and rest[-1].text.endswith(")")):
+            if rest and not (rest[0].text.startswith("(") and rest[-1].text.rstrip(":*").endswith(")")):
                 return None
             nxt = row.cells[ci + 1][0].x0 if ci + 1 < len(row.cells) else 1e9
             return cell[0].x0 - 6 * cell[0].char_w, nxt - cell[0].char_w
@@ -71,7 +71,7 @@ def _bracketed(row: Row, i: int) -> float:
     wholly in brackets ("(Vor- und Familienname)") is printed under its line -- any value below it
     farther than the one above is the next line's."""
     cell = _cap_cell(row, i)
-    return _NEARER if cell[0].text.startswith("(") and cell[-1].text.rstrip(":").endswith(")") else 1.0
+    return _NEARER if cell[0].text.startswith("(") and cell[-1].text.rstrip(":*").endswith(")") else 1.0
 
 
 def _value_beside(row: Row, h: Hit, hs: list[Hit]) -> bool:

@@ -31,12 +31,14 @@ def label_starts(row: Row) -> set[int]:
 
 def spanned(row: Row, below: Row | None) -> set[int]:
     """The word indexes where a cell of *row* begins that a cell of the line *below* reaches into
-    from the left: the labels there have one value ("Name   Vorname" over "Weber, Jana")."""
+    from the left: the labels there have one value ("Name   Vorname" over "Weber, Jana") -- unless a word
+    of it begins where that cell does ("PLZ | Wohnort" over "59964 Medebach": a value in each column)."""
     out, k = set(), 0
     for a, b in zip(row.cells, row.cells[1:]):
         k += len(a)
         if below is not None and 0 < below.y - row.y < 2.6 * a[0].h and any(
-                a[0].x0 - 2 <= c[0].x0 < b[0].x0 - 2 < c[-1].x1 for c in below.cells):  # not a column's jitter
+                a[0].x0 - 2 <= c[0].x0 < b[0].x0 - 2 < c[-1].x1  # not a column's jitter, nor two values
+                and not any(abs(w.x0 - b[0].x0) <= 2 for w in c) for c in below.cells):  # close in their columns
             out.add(k)
     return out
 

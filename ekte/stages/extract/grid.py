@@ -50,6 +50,8 @@ def _value_rows(rws: list[Row], r: int, hits: dict[int, list[Hit]], cols: list, 
         if row.y - last.y > _ROW_GAP * h:
             break
         first = row.words[0].x0 < cols[0][1] and lead
+        if first and row.cells[0][-1].text.endswith(":"):  # "Telefon (Halter/in): …" under the table: a label
+            break
         if any(not (first and o.i < len(row.cells[0])) for o in hits.get(rr, [])):
             break
         filled = {k for w in row.words for k, (a, b) in enumerate(cols) if a <= w.x0 < b}

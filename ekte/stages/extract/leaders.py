@@ -76,7 +76,11 @@ def past(words: list[Word], j: int, limit: int, led: bool = False) -> tuple[int,
 def after_label(words: list[Word], j: int, colons: list[bool]) -> tuple[int, bool]:
     """Where the value of a label ending before word *j* begins (*colons*: which words end a label,
     :func:`label_words`): past a remark in brackets its leader ends ("IBAN (DE…)......"), and past
-    the leader's words.  (index, whether a leader ended the label)"""
+    the leader's words, and past the label's English after a slash ("Vorname(n) / First name(s):").
+    (index, whether a leader or colon ended the label)"""
+    english = _english(words, j)
+    if english is not None:
+        return english, True
     if j < len(words) and words[j].conf is not None and words[j].text.startswith("(") and not colons[j - 1] \
             and _GLUED_LEADER.search(words[j].text):
         j, dots = j + 1, True
@@ -84,6 +88,28 @@ def after_label(words: list[Word], j: int, colons: list[bool]) -> tuple[int, boo
         dots = colons[j - 1] and not words[j - 1].text.endswith(":")  # its last word ended in a leader
     k, led = past(words, j, len(words), dots)
     return k, led or dots
+
+
+#: a bilingual form's English after the German label
+ENGLISH = {"surname", "family name", "last name", "name", "first name", "first names", "first name(s)", "given name",
+           "given names", "given name(s)", "forename(s)", "date of birth", "place of birth", "birth name", "address",
+           "street", "street, no.", "street and number", "postcode", "post code", "postal code", "zip code", "city",
+           "town", "place", "postcode, city", "postcode and town", "phone", "telephone", "phone number", "mobile",
+           "telephone number", "e-mail", "email", "nationality", "club", "association", "place, date", "date",
+           "signature", "file number", "reference", "date of receipt", "bank account holder", "account holder"}
+
+
+def _english(words: list[Word], j: int) -> int | None:
+    """Past "/ Date of birth:" after a label (or "/ Surname" ending the row): where the value begins."""
+    if j >= len(words) or not words[j].text.startswith(("/", "|")):
+        return None
+    texts = [words[j].text[1:]] if words[j].text[1:] else []
+    for k in range(j + 1, min(j + 6, len(words)) + 1):
+        colon = bool(texts) and texts[-1].endswith(":")
+        if colon or k == len(words):
+            return k if " ".join(texts).rstrip(":").casefold() in ENGLISH else None
+        texts.append(words[k].text)
+    return None
 
 
 def ocr_row(words: list[Word]) -> bool:

@@ -313,6 +313,14 @@ def _role_heading(key: str, shaped: bool = True) -> str | None:
 _GOES_ON = re.compile(r"\(|(?:des|der|dem|den|vom|von|zum|zur|für)$")
 
 
+#: a remark after a label that names the applicant (only there: in a heading the section's words decide)
+_APPLICANT = ("antragsteller", "halter", "bauherr", "teilnehmer", "leistungsberechtigt", "absender")
+
+
+#: fields whose value is a thing's number, the same whatever a remark after its label says
+_THINGS = ("evb", "fin", "kennzeichen", "gemarkung", "flur", "flurstueck")
+
+
 def said_role(texts: list[str], h: Hit) -> tuple[str | None, int]:
     """Whose value a label's words (*texts*: its row's words) say, and where the label ends: its words
     as written (a fuzzy match's lexicon entry may name someone else: "Geburtsdatum des Vaters" read
@@ -323,6 +331,10 @@ def said_role(texts: list[str], h: Hit) -> tuple[str | None, int]:
         return role, h.j
     end = next((k + 1 for k in range(h.j, min(h.j + 4, len(texts))) if texts[k].endswith(":")), None)
     tail = words_role(texts[h.j:end]) if end else None
+    if end and tail is None and any(a in norm(" ".join(texts[h.j:end])) for a in _APPLICANT):
+        tail = "applicant"  # "Telefon (Halter/in):" beside "Telefon (Bevollmächtigte/r):"
+    if tail is None and end and h.label.field in _THINGS:
+        return role, end  # "eVB-Nummer der Versicherung:": a thing's number, whoever's -- its label ends at the colon
     return (tail, end) if tail else (role, h.j)
 
 

@@ -19,14 +19,26 @@ _ANSWER = ("antwort:", "antwort", "antwort -", "a:")
 
 def question_hit(row: Row, nw: list[str], lex: Lexicon) -> Hit | None:
     """The label a question row asks for, spanning the whole question (its value is below it)."""
-    if len(row.words) < 2 or not row.words[-1].text.endswith("?"):
+    if len(row.words) < 2 or not asks(row.words):
         return None
     first = 1 if item_number(row.words[0].text) else 0
-    words = [w.rstrip("?").rstrip(",") for w in nw]
+    words = [w.rstrip("?").rstrip(",").strip("()") for w in nw]  # "Wo wohnen Sie? (Straße und Hausnummer)"
     if len(words) - first < 1:
         return None
     label = _asked_label(words[first:], lex)
     return Hit(label, first, len(words), 1.0, True) if label else None
+
+
+def asks(words: list[Word]) -> bool:
+    """A question's row ends with its question mark -- after it may stand only the required-field star
+    ("Wie lautet Ihr Familienname? *") and a bracketed hint ("Wo wohnen Sie? (Straße und Hausnummer)")."""
+    texts = [w.text for w in words]
+    while texts and texts[-1].strip("*") == "":
+        texts.pop()
+    if texts and texts[-1].rstrip("*").endswith(")"):
+        opened = [k for k, t in enumerate(texts) if t.startswith("(")]
+        texts = texts[:opened[-1]] if opened else texts
+    return bool(texts) and texts[-1].rstrip("*").endswith("?")
 
 
 def _asked_label(words: list[str], lex: Lexicon) -> Label | None:
@@ -48,6 +60,10 @@ def _first_label(lex: Lexicon, field: str) -> Label | None:
     return next((lab for lab in lex.labels.values() if lab.field == field and not lab.weak), None)
 
 
-def answer(words: list[Word]) -> list[Word]:
-    """The answer's words without an "Antwort:" before them."""
+def answer(lines: list[list[Word]], field: str) -> list[Word]:
+    """The first line's words below a label without an "Antwort:" before them; a street's the next line's
+    after a c/o line ("c/o Dittmann" over "Kirchgasse 46")."""
+    words = lines[0]
+    if field == "strasse" and len(lines) > 1 and words[0].text.lower() in ("c/o", "c/o.", "z.hd.", "bei"):
+        words = lines[1]
     return words[1:] if len(words) > 1 and words[0].text.lower() in _ANSWER else words

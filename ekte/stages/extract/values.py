@@ -356,3 +356,8 @@ VALIDATORS: dict[str, Callable[[str], Parsed | None]] = {
     "aktenzeichen": v_aktenzeichen,
 }
 
+
+
+def only_stars(words: list) -> bool:
+    """Words that are only a required field's mark ("*", "(*)") after a label: no value."""
+    return all(w.text.strip("*()") == "" for w in words)
