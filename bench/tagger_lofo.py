@@ -152,8 +152,9 @@ def fallback(doc, model, profile, min_p: float, any_type: bool = False, alone: b
              ) -> list[tuple[str, str, float]]:
     """(field, value, probability) the tagger adds: its best valid span of each field of the document's
     type (*any_type*: and of received date, telephone, e-mail) the rules gave no value (an intake date is
-    none; *alone*: as if the rules gave none), that the product's guard admits (``tagger.admissible``)."""
-    from ekte.stages.extract.tagger import admissible
+    none; *alone*: as if the rules gave none), but for the fields the product's tagger never fills
+    (``tagger.NEVER``: those whose absence the pipeline acts on; --unguarded: these too)."""
+    from ekte.stages.extract.tagger import NEVER
 
     have = set() if alone else {k for k, f in doc.fields.items() if f.method not in ("intake", "assigned")}
     own = profile.doctypes.get(doc.doctype or "")
@@ -167,7 +168,7 @@ def fallback(doc, model, profile, min_p: float, any_type: bool = False, alone: b
             if f in have or f not in allowed or p < min_p or (f in best and best[f][1] >= p):
                 continue
             v = parsed(f, text.strip(" ,;:"))  # (ekte.stages.extract.tagger.fallback: the product's)
-            if v is not None and v.ok and (admissible(f, v.value) or not GUARD["on"]):
+            if v is not None and v.ok and (f not in NEVER or not GUARD["on"]):
                 best[f] = (v.value, p)
     return [(f, v, p) for f, (v, p) in best.items()]
 
@@ -246,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min", type=float, default=0.5, help="the tagger's lowest span probability taken")
     ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--any-type", action="store_true", help="also received date, telephone, e-mail")
-    ap.add_argument("--unguarded", action="store_true", help="without the product's guard on the fields whose "
-                    "absence the pipeline acts on (ekte.stages.extract.tagger.admissible)")
+    ap.add_argument("--unguarded", action="store_true", help="also the fields whose absence the pipeline acts on "
+                    "(ekte.stages.extract.tagger.NEVER), which the product's tagger never fills")
     ap.add_argument("--no-lexicon", action="store_true", help="no features from ekte's label lexicon")
     ap.add_argument("--old-rules", action="store_true", help="the rules' values from ROOT/old-<family>-s9.json "
                     "(bench/fields_dump.py run by the last commit before the family was added)")
