@@ -174,8 +174,8 @@ class ExtractSettings(_Strict):
     #: else the one shipped with ekte
     model_path: str = ""
     #: a learned token tagger fills fields of the document's type the rules leave empty, never sure; never the
-    #: received date, an Aktenzeichen only shaped as one (issue 10; ``<workdir>/models/<profile>.tagger.crfsuite``
-    #: from ``ekte train``, else the shipped one; false: the rules alone)
+    #: Aktenzeichen or the received date (issue 10; ``<workdir>/models/<profile>.tagger.crfsuite`` from
+    #: ``ekte train DIR --truth``, else the shipped one; false: the rules alone)
     tagger: bool = True
 
     @field_validator("labels", "form_fields")
