@@ -145,11 +145,17 @@ def parsed(field: str, text: str):
     return p(field, text)
 
 
+GUARD = {"on": True}  # the product's guard on fields whose absence the pipeline acts on (--unguarded: off)
+
+
 def fallback(doc, model, profile, min_p: float, any_type: bool = False, alone: bool = False
              ) -> list[tuple[str, str, float]]:
     """(field, value, probability) the tagger adds: its best valid span of each field of the document's
     type (*any_type*: and of received date, telephone, e-mail) the rules gave no value (an intake date is
-    none; *alone*: as if the rules gave none)."""
+    none; *alone*: as if the rules gave none), but for the fields the product's tagger never fills
+    (``tagger.NEVER``: those whose absence the pipeline acts on; --unguarded: these too)."""
+    from ekte.stages.extract.tagger import NEVER
+
     have = set() if alone else {k for k, f in doc.fields.items() if f.method not in ("intake", "assigned")}
     own = profile.doctypes.get(doc.doctype or "")
     allowed = (set(own.fields) if own is not None and own.fields else set(profile.extract.labels))
@@ -162,7 +168,7 @@ def fallback(doc, model, profile, min_p: float, any_type: bool = False, alone: b
             if f in have or f not in allowed or p < min_p or (f in best and best[f][1] >= p):
                 continue
             v = parsed(f, text.strip(" ,;:"))  # (ekte.stages.extract.tagger.fallback: the product's)
-            if v is not None and v.ok:
+            if v is not None and v.ok and (f not in NEVER or not GUARD["on"]):
                 best[f] = (v.value, p)
     return [(f, v, p) for f, (v, p) in best.items()]
 
@@ -173,7 +179,7 @@ def measure(docs, truth, model, profile, min_p: float, any_type: bool = False) -
 
     auto = profile.extract.auto_threshold
     rules = evaluate(docs, truth, profile.classify.threshold, auto)["fields"]
-    out = {"rules": rules}
+    out = {"rules": rules, "review": _acted_on(docs, profile)}
     for name, alone in (("after", False), ("alone", True)):
         both, added = [copy.deepcopy(d) for d in docs], []
         for d in both:
@@ -185,7 +191,18 @@ def measure(docs, truth, model, profile, min_p: float, any_type: bool = False) -
                 added.append((p, f in want and norm_value(v) == norm_value(want[f]), f))
         out[name] = evaluate(both, truth, profile.classify.threshold, auto)["fields"]
         out["added" if not alone else "alone_added"] = added
+        if not alone:
+            out["review_after"] = _acted_on(both, profile)
     return out
+
+
+def _acted_on(docs, profile) -> tuple[int, int]:
+    """(documents to review, documents without an Aktenzeichen: one is assigned) -- what the pipeline does
+    on the fields' absence or confidence (ekte.stages.reasons.review_reasons, pipeline.steps)."""
+    from ekte.stages.reasons import review_reasons
+
+    return (sum(bool(review_reasons(d, profile)) for d in docs),
+            sum("aktenzeichen" not in d.fields for d in docs))
 
 
 def with_rules(docs, dump: dict) -> list:
@@ -211,6 +228,8 @@ def report(fam: str, r: dict) -> None:
         if inb:
             cells.append(f"[{lo:.1f},{min(hi, 1):.1f}) {sum(inb)}/{len(inb)}")
     print("          buckets (right/added): " + "; ".join(cells))
+    (r0, n0), (r1, n1) = r["review"], r["review_after"]
+    print(f"          to review {r0} -> {r1}; without an Aktenzeichen (assigned one) {n0} -> {n1}")
     t = r["alone"]
     print(f"          tagger alone (no rules): {t['f1']:.3f} ({t['precision']:.3f}/{t['recall']:.3f})")
     wrong = Counter(f for _p, ok, f in added if not ok)
@@ -228,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min", type=float, default=0.5, help="the tagger's lowest span probability taken")
     ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--any-type", action="store_true", help="also received date, telephone, e-mail")
+    ap.add_argument("--unguarded", action="store_true", help="also the fields whose absence the pipeline acts on "
+                    "(ekte.stages.extract.tagger.NEVER), which the product's tagger never fills")
     ap.add_argument("--no-lexicon", action="store_true", help="no features from ekte's label lexicon")
     ap.add_argument("--old-rules", action="store_true", help="the rules' values from ROOT/old-<family>-s9.json "
                     "(bench/fields_dump.py run by the last commit before the family was added)")
@@ -236,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.append(os.environ["CRF38_PYLIB"])  # python-crfsuite installed apart from the venv
     profile, fams = load_profile(), a.families.split(",")
     LEX["on"] = not a.no_lexicon
+    GUARD["on"] = not a.unguarded
     data = {}
     for fam in FAMILIES:
         for s in (*TRAIN_SEEDS, TEST_SEED):

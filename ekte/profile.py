@@ -173,9 +173,10 @@ class ExtractSettings(_Strict):
     #: the field model (``ekte train``); default ``<workdir>/models/<profile>.extractor.json``,
     #: else the one shipped with ekte
     model_path: str = ""
-    #: a learned token tagger fills fields of the document's type the rules leave empty, never sure
-    #: (issue 10; ``<workdir>/models/<profile>.tagger.crfsuite`` from ``ekte train``, else the shipped one)
-    tagger: bool = False
+    #: a learned token tagger fills fields of the document's type the rules leave empty, never sure; never the
+    #: Aktenzeichen or the received date (issue 10; ``<workdir>/models/<profile>.tagger.crfsuite`` from
+    #: ``ekte train DIR --truth``, else the shipped one; false: the rules alone)
+    tagger: bool = True
 
     @field_validator("labels", "form_fields")
     @classmethod

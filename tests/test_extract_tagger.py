@@ -92,7 +92,8 @@ def test_ekte_train_with_the_setting_saves_the_tagger(tmp_path):
     p = run_ekte("train", tr, "--truth", str(tr) + ".truth.json", "-w", wd, "-o", "extract.tagger=true", check=0)
     assert "token tagger saved to" in p.stdout
     assert (wd / "models" / "landkreis.tagger.crfsuite").stat().st_size > 1000
-    off = run_ekte("train", tr, "--truth", str(tr) + ".truth.json", "-w", tmp_path / "wd", "--force", check=0)
+    off = run_ekte("train", tr, "--truth", str(tr) + ".truth.json", "-w", tmp_path / "wd", "--force",
+                   "-o", "extract.tagger=false", check=0)
     assert "token tagger" not in off.stdout
 
 
@@ -109,3 +110,28 @@ def test_the_tagger_never_takes_a_value_the_rules_gave_someone_else():
     got = ex.extract(d, prof, [ex.LabelExtractor()])
     assert got["vorname"].value == "Sven" and got["geburtsdatum"].value == "22.02.1984"
     assert "nachname" not in got or got["nachname"].value != "Kowalczyk"
+
+
+def test_the_tagger_fills_no_field_whose_absence_the_pipeline_acts_on(tmp_path):
+    """A document without an Aktenzeichen gets one from the profile's numbering; the tagger read one out of filler
+    text ("Absatz0598 Absatz0599", as tests/test_hostile_env.py's pages) and so stopped it.  It gives no
+    Aktenzeichen (the rules take one only under a label that means the county's own), and no received date (none:
+    the intake date) — even with the document's type asking them."""
+    from hostile_corpus import text_pdf
+
+    from ekte.stages.layout import page_words
+    from ekte.stages.ocr import page_texts
+
+    filler = "Begründung: " + " ".join(f"Absatz{i:04d}" for i in range(600))
+    pdf = text_pdf(tmp_path / "a.pdf", f"Antrag auf Baugenehmigung Nr 3\nBauantrag Gemarkung Musterdorf Flur 3\n{filler}")
+    d = _doc("", "bauantrag")
+    d.page_texts, d.extra["page_words"] = page_texts(pdf), page_words(pdf)
+    got = ex.extract(d, load_profile(overrides=["extract.tagger=true"]), [ex.LabelExtractor()])
+    assert "aktenzeichen" not in got and got["eingangsdatum"].method == "intake"
+    # the tagger itself reads both (asked with no rules' values): it gives neither, even a type asking them
+    from ekte.stages.extract.tagger import Tagger, fallback
+
+    prof = load_profile(overrides=['doctypes.waffen_antrag.fields=["nachname","strasse","eingangsdatum","aktenzeichen"]'])
+    text = WOHNHAFT.replace("Musterstadt, 03.02.2026", "Eingang 03.02.2026\nAktenzeichen: 32.1-4711/2026")
+    got = fallback(_doc(text, "waffen_antrag"), prof, Tagger(SHIPPED_TAGGER), set())
+    assert got["strasse"].value == "Lindenweg 4" and not {"eingangsdatum", "aktenzeichen"} & set(got)

@@ -26,6 +26,13 @@ if TYPE_CHECKING:  # pragma: no cover
 SHIPPED_TAGGER = Path(__file__).resolve().parents[2] / "models" / "tagger.crfsuite"
 MAX_SPAN = 8
 MIN_P = 0.5  # the lowest span probability taken (the mean of its words' marginals)
+#: the fields whose ABSENCE the pipeline acts on: the tagger never fills them.  None of the received date gives the
+#: intake date (a trusted value, ``extract.extract``); none of the Aktenzeichen has one assigned
+#: (``pipeline.steps.reserve_aktenzeichen``), and the rules take one only under a label that means the county's own
+#: (:mod:`.filenumber`) — the tagger knows no such policy: leave-one-family-out it read a law firm's "Unser Zeichen:
+#: 381/26 PA" as the Aktenzeichen of three letters that have none (0 right, 3 wrong against today's rules), and a
+#: test's filler text "Absatz0598 Absatz0599" as one (bench/tagger_lofo.py, bench/HISTORY.md).
+NEVER = frozenset({"eingangsdatum", "aktenzeichen"})
 
 
 @functools.lru_cache(maxsize=1 << 16)  # (forms repeat their words: cached, as the features below)
@@ -277,12 +284,13 @@ def sequences(doc: Any, profile: Any, truth: dict[str, str]) -> list[tuple[list[
 
 
 def fallback(doc: Any, profile: Any, tagger: Tagger, have: Iterable[str], min_p: float = MIN_P) -> dict:
-    """Fields the tagger adds: of each field of the document's type missing from *have*, its most probable
-    span that the field's validator takes as valid; never sure (below ``extract.auto_threshold``)."""
+    """Fields the tagger adds: of each field of the document's type missing from *have* (never one of
+    :data:`NEVER`), its most probable span that the field's validator takes as valid; never sure (below
+    ``extract.auto_threshold``)."""
     from ekte.model import Field
 
     own = profile.doctypes.get(doc.doctype or "")
-    want = (set(own.fields) if own is not None and own.fields else set()) - set(have)
+    want = (set(own.fields) if own is not None and own.fields else set()) - set(have) - NEVER
     if not want:
         return {}
     auto = profile.extract.auto_threshold
