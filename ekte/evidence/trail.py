@@ -23,13 +23,14 @@ def history(j: Any, prefix: str) -> dict[str, Any]:
 
     row, tomb = resolve_or_deleted(j, prefix)  # an ambiguous or malformed prefix never falls back on a tombstone
     doc_id = row["id"] if row is not None else tomb["doc_id"]
-    events = []
+    events, until = [], audit.taken_over(j.db)
     for r in j.history(doc_id):
         d = parse_detail(r["detail"])
         text = ", ".join(f"{k}: {v}" for k, v in d.items() if v not in (None, "")) if d else (r["detail"] or "")
         events.append({"seq": r["seq"], "time": r["time"], "actor": r["actor"] or audit.SYSTEM, "stage": r["stage"],
                        "event": r["event"], "field": r["field"], "old": r["old"], "new": r["new"], "detail": text,
-                       "redacted": bool(r["redacted"]), **_forced(r["stage"], d)})
+                       "redacted": bool(r["redacted"]), **_forced(r["stage"], d),
+                       **({"taken_over": True} if r["seq"] <= until else {})})
     out: dict[str, Any] = {"id": doc_id, "events": events}
     if tomb is not None:
         out["deleted"] = _deleted(j, doc_id, {k: tomb[k] for k in tomb.keys()})

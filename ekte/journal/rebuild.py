@@ -325,19 +325,20 @@ def rebuild(workdir: Path, profile: Any, *, force: bool = False, actor: str | No
                                   "rebuild it anyway with --force")
         report: dict[str, Any] = {"workdir": str(workdir), "was": damage or "readable", "states": {}, "skipped": []}
         old_facts = rebuild_old.read(workdir)
+        stamp = ("damaged-" if damage else "replaced-") + dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         tmp = workdir / f".{JOURNAL_FILE}.rebuild"
         for s in SUFFIXES:
             Path(f"{tmp}{s}").unlink(missing_ok=True)
         j = Journal(tmp)
         j.actor = actor or j.actor
         try:
+            rebuild_old.carry(j, old_facts, f"{JOURNAL_FILE}.{stamp}", report)  # the old trail first, chained anew
             _fill(j, workdir, profile, report)
             _carry_exports(workdir, j, report)
             rebuild_old.merge(j, workdir, old_facts, report)  # lost documents named, old tombstones kept
             j.db.execute("PRAGMA journal_mode=DELETE")  # one file to put in place (WAL again when opened)
         finally:
             j.close()
-        stamp = ("damaged-" if damage else "replaced-") + dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         for s in SUFFIXES:
             old = workdir / f"{JOURNAL_FILE}{s}"
             if old.exists():
