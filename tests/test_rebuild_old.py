@@ -49,14 +49,14 @@ def test_a_document_whose_folder_is_gone_is_named_as_lost(tmp_path):
 
 def test_a_deletion_whose_record_was_removed_survives_the_rebuild(tmp_path):
     wd, (victim, _other) = _archived(tmp_path)
-    run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Frist abgelaufen", "--force", check=0)
+    run_ekte("retention", "delete", victim, "-w", wd, "--reason", "retention_ended", "--force", check=0)
     (wd / "deleted" / f"{victim}.json").unlink()
     check = run_ekte("journal", "check", "-w", wd, check=1).stdout
     assert victim in check and f"deleted/{victim}.json" in check, check
     r = json.loads(run_ekte("journal", "rebuild", "--force", "-w", wd, "--json", check=0).stdout)
     assert r["tombstones_from_old_journal"] == [victim] and "lost" not in r, r
     h = json.loads(run_ekte("history", victim, "-w", wd, "--json", check=0).stdout)
-    assert h["deleted"]["reason"] == "Frist abgelaufen" and h["deleted"]["forced"], h
+    assert h["deleted"]["reason"] == "retention_ended" and h["deleted"]["forced"], h
     assert json.loads((wd / "deleted" / f"{victim}.json").read_text())["doc_id"] == victim
     run_ekte("journal", "check", "-w", wd, check=0)
 

@@ -104,7 +104,7 @@ def test_rewritten_tombstone_found_and_history_shows_the_chained_deletion(base, 
 
     doc = base[1]
     env = {**os.environ, "LOGNAME": "r.leiter", "USER": "r.leiter"}
-    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Widerruf", "--force", "--json", env=env)
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "consent_withdrawn", "--force", "--json", env=env)
     assert p.returncode == 0, p.stdout + p.stderr
     assert _verify(wd)[0] == 0
     db = sqlite3.connect(wd / "journal.sqlite")
@@ -118,7 +118,7 @@ def test_rewritten_tombstone_found_and_history_shows_the_chained_deletion(base, 
     msgs = [m["message"] for d in res["documents"] if d["id"] == doc for m in d["problems"] if m["check"] == "tombstone"]
     assert code == 1 and len(msgs) == 2 and all("who, why, forced" in m for m in msgs), res
     h = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["deleted"]
-    assert (h["actor"], h["reason"], h["forced"]) == ("r.leiter", "Widerruf", 1) and h["differs"], h
+    assert (h["actor"], h["reason"], h["forced"]) == ("r.leiter", "consent_withdrawn", 1) and h["differs"], h
 
 
 def test_summary_counts_evidence_and_names_a_rebuilt_trail(base, wd):

@@ -75,9 +75,15 @@ def deleted_line(t: dict[str, Any]) -> str:
     from ekte.serve import i18n
 
     return (f"deleted on {i18n.local_time(t['deleted'])} by {t['actor']}"
-            + (" before its retention ended (--force)" if t["forced"] else "") + f" (reason: {t['reason']})"
+            + (" before its retention ended (--force)" if t["forced"] else "") + f" (reason: {_reason(t['reason'])})"
             + (f"; SHA-256 of the original {t['sha256']}" if t.get("sha256") else "")
             + ("" if t.get("chained", True) else "; its chained deletion entry is missing: see ekte verify"))
+
+
+def _reason(reason: str | None) -> str:
+    from ekte.evidence.deletion_reasons import words
+
+    return words(reason, "en")
 
 
 def expect_head(workdir: Path, spec: str) -> dict[str, Any]:
