@@ -84,9 +84,13 @@ TOMBSTONE = ("doc_id", "sha256", "doctype", "received", "deleted", "retention_en
 
 def put_tombstone(db: sqlite3.Connection, tomb: dict[str, Any], **more: Any) -> None:
     """*tomb*'s row in the tombstones table and its ``retention/deleted`` audit entry (at the deletion's time),
-    in the caller's transaction; *more*: further keys of the entry's detail."""
+    in the caller's transaction — the entry only where the journal has none of that deletion yet (a rebuilt
+    journal took it over from the old one); *more*: further keys of the entry's detail."""
     db.execute(f"INSERT OR REPLACE INTO tombstones({', '.join(TOMBSTONE)}) VALUES ({', '.join('?' * len(TOMBSTONE))})",
                tuple(int(bool(tomb.get(k))) if k == "forced" else tomb.get(k) for k in TOMBSTONE))
+    if db.execute("SELECT 1 FROM events WHERE doc_id=? AND stage='retention' AND event='deleted' AND time=?",
+                  (tomb["doc_id"], str(tomb["deleted"]))).fetchone():
+        return
     append(db, tomb["doc_id"], str(tomb["deleted"]), "retention", "deleted",
            {"by": tomb["actor"], "reason": tomb["reason"], "sha256": tomb["sha256"], "doctype": tomb.get("doctype"),
             "received": tomb.get("received"), "retention_ends": tomb.get("retention_ends"),
