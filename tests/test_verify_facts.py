@@ -131,3 +131,24 @@ def test_summary_counts_evidence_and_names_a_rebuilt_trail(base, wd):
     text = " ".join(run_ekte("verify", "-w", wd, "-j", "1", check=0).stdout.split())
     assert "audit trail since rebuild" in text and "2 documents archived before it" in text, text
     assert "not provable from this journal" in text
+
+
+@pytest.mark.parametrize("what", ["received", "source", "note-check"])
+def test_forged_fact_refuses_a_review_accept(tmp_path, what):
+    """Re-archiving (``review accept``) checks metadata.json's journal-known facts as verify and the export do:
+    a forged arrival time, file name or transfer-note result is refused before anything is written (exit 1),
+    never re-archived under a fresh hash."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(SCAN, inbox)
+    wd = tmp_path / "wd"
+    (d,) = ingest_json(inbox, "-w", wd, "-j", "1", "-o", "classify.threshold=0.999")["documents"]
+    path = _meta_path(wd, d["id"])
+    m = json.loads(path.read_text("utf-8"))
+    _forge(m, what)
+    path.write_text(json.dumps(m, ensure_ascii=False, indent=2), "utf-8")
+    forged = path.read_bytes()
+    p = run_ekte("review", "accept", d["id"], "-w", wd, "--lang", "en", "-o", "classify.threshold=0.999")
+    assert p.returncode == 1 and "damaged" in (p.stdout + p.stderr), p.stdout + p.stderr
+    assert path.read_bytes() == forged
+    assert [i["id"] for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)] == [d["id"]]

@@ -7,8 +7,11 @@ that follows damage never launders it (a re-archived copy with a new,
   or reject, the sample check's result): every file ``metadata.json``
   records against its SHA-256 (check ``files`` of :mod:`ekte.evidence.verify`:
   ``document.pdf``, the original, the transfer note, files delivered with
-  the document) and every field value of ``metadata.json`` against the
-  audit trail (check ``audit-chain``, :func:`ekte.evidence.trail.field_problems`).
+  the document), its journal-known facts against the journal (type, received,
+  source, size, media type, pages, the transfer note's results:
+  :mod:`ekte.evidence.facts`, as the export checks them) and every field value
+  of ``metadata.json`` against the audit trail (check ``audit-chain``,
+  :func:`ekte.evidence.trail.field_problems`).
   Broken → :class:`ArchiveDamaged`: nothing is written.
 * :func:`export_problems` — before any connector gets the document (one
   place: :func:`ekte.pipeline.delivery.export`): ``document.pdf`` (the
@@ -69,7 +72,8 @@ def folder_problems(journal: Any, doc_id: str, folder: Path) -> list[str]:
     meta = _meta(folder)
     if meta is None:
         return [f"{METADATA} is missing or not valid JSON"]
-    return check_files(Ctx(doc_id, Path(folder), None, meta)) + _fields(journal, doc_id, meta)  # type: ignore[arg-type]
+    return (check_files(Ctx(doc_id, Path(folder), None, meta))  # type: ignore[arg-type]
+            + _facts(journal, doc_id, folder, meta) + _fields(journal, doc_id, meta))
 
 
 def require_intact(journal: Any, doc_id: str, folder: Path) -> None:
