@@ -180,8 +180,10 @@ def check_chain(db: sqlite3.Connection) -> tuple[dict[str, list[str]], dict[str,
     """Walk the whole chain: ({document id: problems}, summary)."""
     problems: dict[str, list[str]] = {}
 
+    from ekte.evidence.codes import Problem
+
     def add(doc: str, msg: str) -> None:
-        problems.setdefault(doc or "journal", []).append(msg)
+        problems.setdefault(doc or "journal", []).append(Problem("chain_broken", msg))
 
     deleted = {r[0] for r in db.execute("SELECT doc_id FROM tombstones")}
     prev, prev_doc, n, seq = GENESIS, "", 0, 0

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ekte.errors import ConfigError, EnvironmentFailure, environment_failure
+from ekte.evidence.codes import Problem
 from ekte.journal import deletions, rebuild_old
 from ekte.workdirs import JOURNAL_FILE, check_journal_file, require
 
@@ -125,15 +126,17 @@ def check(workdir: Path) -> dict[str, Any]:
         seen.add(d.name)
         row = rows.get(d.name)
         if meta is None:
-            out["findings"].append(f"{d.name}: archive folder without a readable metadata.json")
+            out["findings"].append(Problem("metadata_unreadable", f"{d.name}: archive folder without a readable "
+                                                                  "metadata.json"))
         elif row is None:
-            out["findings"].append(f"{d.name}: archived, but the journal does not know it")
+            out["findings"].append(Problem("journal_unknown", f"{d.name}: archived, but the journal does not know it"))
         elif row["state"] not in ARCHIVED and not (row["state"] == "quarantined" and _rejected_out(workdir, d.name)):
-            out["findings"].append(f"{d.name}: archived, but the journal says {row['state']}")
+            out["findings"].append(Problem("state_differs", f"{d.name}: archived, but the journal says {row['state']}"))
     for doc_id, row in rows.items():
         if row["state"] in ARCHIVED and doc_id not in seen:
-            out["findings"].append(f"{doc_id}: the journal says {row['state']}, but its archive folder is missing: "
-                                   "restore it from a backup (a rebuild drops the document, naming it as lost)")
+            out["findings"].append(Problem(
+                "folder_missing", f"{doc_id}: the journal says {row['state']}, but its archive folder is missing: "
+                                  "restore it from a backup (a rebuild drops the document, naming it as lost)"))
     out["findings"] += deletions.begun(workdir, tombstoned) + deletions.unrecorded(workdir, tombstoned)
     out["ok"] = not out["findings"]
     return out
