@@ -152,3 +152,22 @@ def test_forged_fact_refuses_a_review_accept(tmp_path, what):
     assert p.returncode == 1 and "damaged" in (p.stdout + p.stderr), p.stdout + p.stderr
     assert path.read_bytes() == forged
     assert [i["id"] for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)] == [d["id"]]
+
+
+def test_the_export_and_re_archive_checks_read_the_trail_once(base):
+    """The fact check and the field check share one read of the document's audit trail (they read the same
+    rows), before an export and before a re-archiving alike (forged facts and fields: the tests above)."""
+    from ekte.evidence import intact
+    from ekte.journal import Journal
+
+    wd, doc = base[0], base[1]
+    folder = _meta_path(wd, doc).parent
+    j = Journal(wd / "journal.sqlite")
+    reads = []
+    history = j.history
+    j.history = lambda doc_id: reads.append(doc_id) or history(doc_id)  # type: ignore[method-assign]
+    try:
+        assert intact.export_problems(j, doc, folder, None) == [] and reads == [doc]
+        assert intact.folder_problems(j, doc, folder) == [] and reads == [doc, doc]
+    finally:
+        j.close()
