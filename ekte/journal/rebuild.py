@@ -235,6 +235,10 @@ def _put_back(j: Any, db: sqlite3.Connection, workdir: Path, doc_id: str) -> Non
     except (OSError, ValueError):
         return
     back = item.get("deferred") if isinstance(item, dict) else None
+    last = db.execute("SELECT detail FROM events WHERE doc_id=? AND stage='review' AND event='deferred' "
+                      "ORDER BY seq DESC LIMIT 1", (doc_id,)).fetchone()
+    if isinstance(back, dict) and last and f'"until": {json.dumps(back.get("until"))}' in (last[0] or ""):
+        return  # taken over from the old journal (rebuild_old.carry) already
     if isinstance(back, dict) and isinstance(back.get("until"), str):
         j._event(db, doc_id, "review", "deferred", {"by": back.get("by") or REBUILD_ACTOR, "until": back["until"],
                                                      **({"note": back["note"]} if back.get("note") else {})})
