@@ -79,6 +79,7 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
     --json keeps the journal's raw form."""
     from ekte import api
     from ekte.cli_retention import deletion_detail
+    from ekte.evidence.deletion_reasons import words as reason_words
     from ekte.profile import load_profile
     from ekte.serve import i18n, names
 
@@ -95,7 +96,8 @@ def history_cmd(doc_id: Annotated[str, typer.Argument(metavar="ID", help="Docume
     if h.get("deleted"):
         t = h["deleted"]
         out.print(f"[bold]{h['id']}[/]  " + _("deleted {when} by {who}: {reason}").format(
-            when=i18n.local_time(t["deleted"]), who=names.actor_name(t["actor"], code), reason=t["reason"]),
+            when=i18n.local_time(t["deleted"]), who=names.actor_name(t["actor"], code),
+            reason=reason_words(t["reason"], code)),
             highlight=False)
     t = Table(title=_("{id} ({n} events)").format(id=h["id"], n=len(h["events"])))
     for c in (_("When"), _("Who"), _("What"), _("Field"), _("Old → new"), _("Details")):

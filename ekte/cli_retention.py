@@ -36,7 +36,19 @@ REFUSED = {
     "busy": N_("another ekte process works on it: try again later"),
     "archive_damaged": N_("its archive folder does not hold (see ekte verify); --damaged deletes it, recording "
                           "the damage"),
+    "note_personal": N_("the --note names a word of the document's own fields (a name, street or town): it is "
+                        "kept for ever — leave it out"),
 }
+
+
+#: ``retention delete --reason``'s help: the codes of :data:`ekte.evidence.deletion_reasons.REASONS` (German in
+#: the catalog, each code with its German words)
+REASON_HELP = N_("Why (required), one of: retention_ended = retention period ended; archive_released = retention "
+                 "period ended, released for destruction by the responsible archive; erasure_request = erasure at "
+                 "the data subject's request (Art. 17 GDPR); purpose_ended = no longer needed for its purpose; "
+                 "consent_withdrawn = consent withdrawn; unlawful = processed unlawfully; wrong_capture = captured "
+                 "in error / duplicate; misdirected = not ours, passed on; order = order (court, supervisory "
+                 "authority, superior). Kept for ever in the audit trail and deleted/<id>.json.")
 
 
 def deletion_detail(t: dict[str, Any], code: str, title: Callable[[str], str]) -> str:
@@ -45,7 +57,9 @@ def deletion_detail(t: dict[str, Any], code: str, title: Callable[[str], str]) -
     from ekte.serve import i18n
 
     _ = i18n.gettext_for(code)
-    parts = [_("reason: {reason}").format(reason=t.get("reason") or ""), f"SHA-256: {t.get('sha256') or '?'}"]
+    from ekte.evidence.deletion_reasons import words
+
+    parts = [_("reason: {reason}").format(reason=words(t.get("reason"), code)), f"SHA-256: {t.get('sha256') or '?'}"]
     if t.get("doctype"):
         parts.append(_("document type: {type}").format(type=title(t["doctype"]) or t["doctype"]))
     if t.get("received"):
@@ -162,6 +176,7 @@ def retention_deleted_cmd(
     ended, reason) — nothing of the content."""
     from ekte import api
     from ekte.cli_serve import review_errors
+    from ekte.evidence.deletion_reasons import words as reason_words
     from ekte.profile import load_profile
     from ekte.serve import i18n, names
 
@@ -183,16 +198,18 @@ def retention_deleted_cmd(
                   i18n.local_time(str(i["deleted"])),
                   names.actor_name(str(i["actor"]), code),
                   when + ("; " + _("archive did not hold") if i.get("damage") else "")
-                  + ("; [red]" + _("deleted/ record missing") + "[/]" if not i["record"] else ""), str(i["reason"]))
+                  + ("; [red]" + _("deleted/ record missing") + "[/]" if not i["record"] else ""),
+                  reason_words(i["reason"], code))
     out.print(t)
 
 
 @command(retention_app, "delete", clerk=True)
 def retention_delete_cmd(
     ids: Annotated[List[str], typer.Argument(metavar="ID", help="Document ids (unique prefixes are enough).")],
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (required; kept for ever in the "
-                                        "audit trail and deleted/<id>.json: name no person, address or file — "
-                                        "e.g. 'Aufbewahrungsfrist abgelaufen').")],
+    reason: Annotated[str, typer.Option("--reason", metavar="CODE", help=REASON_HELP)],
+    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A short remark beside the reason "
+                                                "(at most 120 characters; kept for ever: no person, address, date "
+                                                "or file — such a note is refused).")] = None,
     force: Annotated[bool, typer.Option("--force", metavar="", help="Also delete documents whose retention "
                                         "period has not ended.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge retention as on this date "
@@ -211,7 +228,7 @@ def retention_delete_cmd(
     from ekte.cli_serve import review_errors
 
     with review_errors(lang):
-        res = api.retention_delete(ids, reason=reason, force=force, as_of=as_of, damaged=damaged, profile=profile,
+        res = api.retention_delete(ids, reason=reason, note=note, force=force, as_of=as_of, damaged=damaged, profile=profile,
                                    workdir=workdir, overrides=override)
     if as_json:
         print(json.dumps({"version": 1, "documents": res}, ensure_ascii=False, indent=2))

@@ -228,13 +228,13 @@ def test_retention_delete(archive, tmp_path):
     shutil.copytree(wd0, wd)
     victim = ids[0]
     meta = json.loads(next((wd / "archive").glob(f"*/{victim}/metadata.json")).read_text())
-    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Frist abgelaufen", "--lang", "en")
+    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "retention_ended", "--lang", "en")
     assert p.returncode == 1 and "has not ended" in p.stdout  # not due today
     p = run_ekte("retention", "delete", victim, "-w", wd)
     assert p.returncode == 2 and "--reason" in p.stderr and "Traceback" not in p.stderr
-    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Frist abgelaufen", "--as-of", "2100-01-01")
+    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "retention_ended", "--as-of", "2100-01-01")
     assert p.returncode == 2 and "after today" in p.stderr  # a planning date never deletes (fresh38 F7)
-    p = run_ekte("retention", "delete", victim[:6], "-w", wd, "--reason", "Frist abgelaufen", "--force",
+    p = run_ekte("retention", "delete", victim[:6], "-w", wd, "--reason", "retention_ended", "--force",
                  "--json", check=0)
     r = json.loads(p.stdout)["documents"][0]
     assert r["deleted"] and r["forced"] and any(x.startswith("archive/") for x in r["removed"])
@@ -242,8 +242,8 @@ def test_retention_delete(archive, tmp_path):
     h = _history(wd, victim)
     last = h["events"][-1]
     assert (last["stage"], last["event"], last["actor"]) == ("retention", "deleted", getpass.getuser())
-    assert "Frist abgelaufen" in last["detail"] and meta["sha256"] in last["detail"]
-    assert h["deleted"]["reason"] == "Frist abgelaufen" and h["deleted"]["sha256"] == meta["sha256"]
+    assert "retention_ended" in last["detail"] and meta["sha256"] in last["detail"]
+    assert h["deleted"]["reason"] == "retention_ended" and h["deleted"]["sha256"] == meta["sha256"]
     assert all(e["redacted"] and e["new"] is None for e in h["events"][:-1])
     # no field value of the deleted document is left in the journal file
     data = (wd / "journal.sqlite").read_bytes() + ((wd / "journal.sqlite-wal").read_bytes()
@@ -254,7 +254,7 @@ def test_retention_delete(archive, tmp_path):
     assert own and not [v for v in own if v in data]
     code, res = _verify(wd)
     assert code == 0, res  # the chain still holds after the deletion
-    p = run_ekte("retention", "delete", ids[1], "-w", wd, "--reason", "Dublette", "--force", "--json", check=0)
+    p = run_ekte("retention", "delete", ids[1], "-w", wd, "--reason", "retention_ended", "--force", "--json", check=0)
     assert json.loads(p.stdout)["documents"][0]["forced"] is True
 
 

@@ -39,11 +39,11 @@ def test_review_show_of_a_deleted_document_says_when_and_why(wd):
     """fresh35 F7: "Es gibt kein Dokument mit der Nummer 4058." while history showed its tombstone."""
     base, docs = wd
     doc = _review_ids(docs)[2]
-    run_ekte("retention", "delete", doc, "-w", base / "wd", "--reason", "Probe Aufbewahrung", "--force", check=0)
+    run_ekte("retention", "delete", doc, "-w", base / "wd", "--reason", "retention_ended", "--force", check=0)
     p = run_ekte("review", "show", doc[:6], "-w", base / "wd", env=DE)
     assert p.returncode == 2 and p.stdout == "", p.stdout + p.stderr
     line = p.stderr.strip()
-    assert line.startswith(f"Fehler: Dokument {doc} wurde am ") and " gelöscht (Probe Aufbewahrung); ekte history " \
+    assert line.startswith(f"Fehler: Dokument {doc} wurde am ") and " gelöscht (Aufbewahrungsfrist abgelaufen); ekte history " \
         in line and "Es gibt kein Dokument" not in line, line
     assert "T" not in line.split(" am ")[1].split(" gelöscht")[0], line  # a local time, not the ISO form
     p = run_ekte("review", "show", doc[:6], "-w", base / "wd", "--lang", "en")

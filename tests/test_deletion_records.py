@@ -21,7 +21,7 @@ def _inbox(path: Path, name: str = DOC) -> Path:
 
 
 def _delete(wd: Path, doc_id: str, check: int | None = 0) -> dict:
-    p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--force", "--json",
+    p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--force", "--json",
                  check=check)
     return json.loads(p.stdout)["documents"][0]
 
@@ -34,13 +34,16 @@ def test_a_rebuilt_journal_keeps_the_deletion_and_the_content_does_not_come_back
     record = wd / "deleted" / f"{doc_id}.json"
     rec = json.loads(record.read_text())
     assert stat.S_IMODE(record.stat().st_mode) == 0o600 and stat.S_IMODE(record.parent.stat().st_mode) == 0o700
-    assert rec["doc_id"] == doc_id and rec["forced"] is True and rec["reason"] == "Frist abgelaufen"
+    assert rec["doc_id"] == doc_id and rec["forced"] is True and rec["reason"] == "retention_ended"
     assert not {"fields", "source", "text"} & rec.keys(), rec  # what the tombstone holds, no content
     run_ekte("journal", "rebuild", "--force", "-w", wd, check=0)
     h = json.loads(run_ekte("history", doc_id, "-w", wd, "--json", check=0).stdout)
-    assert h["deleted"]["deleted"] == rec["deleted"] and h["deleted"]["reason"] == "Frist abgelaufen", h
+    assert h["deleted"]["deleted"] == rec["deleted"] and h["deleted"]["reason"] == "retention_ended", h
     assert h["deleted"]["forced"] is True, h  # a boolean as in deleted/<id>.json, not sqlite's 1 (fresh38 F14 g)
-    assert [(e["stage"], e["event"], e["actor"]) for e in h["events"]] == [("retention", "deleted", rec["actor"])]
+    *before, last = h["events"]  # the old trail taken over, emptied as the deletion left it; its entry once
+    assert (last["stage"], last["event"], last["actor"], last.get("taken_over")) == \
+        ("retention", "deleted", rec["actor"], True), h
+    assert before and all(e["redacted"] and e["taken_over"] and not (e["new"] or e["old"]) for e in before), before
     assert run_ekte("journal", "check", "-w", wd).returncode == 0
     # the same content again: to review with the warning, not archived and exported again silently
     again = ingest_json(_inbox(tmp_path / "again"), "-w", wd, "-j", "1", "-c", "folder")["documents"][0]
@@ -84,7 +87,7 @@ def test_a_hot_folder_given_relative_is_deleted_from_and_an_old_relative_record_
         return d["id"], d["exports"]["komxwork"]
 
     def delete(doc_id: str, cwd: Path, wd: str) -> dict:
-        p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "x", "--force", "--json", *hot[2:], cwd=cwd,
+        p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--force", "--json", *hot[2:], cwd=cwd,
                      check=0)
         return json.loads(p.stdout)["documents"][0]
 

@@ -65,3 +65,47 @@ def test_verify_and_journal_check_json_carry_codes(tmp_path):
     j = json.loads(run_ekte("journal", "check", "-w", wd, "--json", check=None).stdout)
     assert isinstance(j["findings"][0], str), j  # the old key, as before
     assert j["problems"] == [{"id": doc_id, "code": "folder_missing", "message": j["findings"][0]}], j
+
+
+def test_codes_are_set_where_the_checks_write_them(tmp_path):
+    """Each check writes its problem with its code (``codes.Problem``), not matched afterwards from the English
+    sentence: with the pattern tables emptied, verify's and journal check's codes are the same as with them —
+    none ``other`` — and they survive verify's worker processes (pickled)."""
+    import pickle
+
+    from ekte import api
+
+    (tmp_path / "in").mkdir()
+    for n in ("bauantrag-002-pdf.pdf", "tierhaltung-006-pdf.pdf"):
+        shutil.copy(SAMPLES / "inbox" / n, tmp_path / "in")
+    wd = tmp_path / "wd"
+    a, b = (d["id"] for d in ingest_json(tmp_path / "in", "-w", wd, "-j", "1", check=0)["documents"])
+    fa, fb = (wd / "archive" / i[:2] / i for i in (a, b))
+    with open(fa / "document.pdf", "ab") as f:
+        f.write(b"%tampered\n")
+    (fa / "text.txt").unlink()
+    (fa / "notes.docx").write_bytes(b"x")
+    m = json.loads((fb / "metadata.json").read_text("utf-8"))
+    m["received"] = "2026-01-01T08:00:00+00:00"
+    m["fields"]["nachname"]["value"] = "Falsch"
+    (fb / "metadata.json").write_text(json.dumps(m), "utf-8")
+
+    def found():
+        res = api.verify(workdir=wd, jobs=1)
+        return sorted((d.id, c, codes.problem(c, msg)["code"], msg) for d in res.documents for c, msg in d.problems)
+
+    with_tables = found()
+    tables = codes.VERIFY[:], codes.JOURNAL[:]
+    codes.VERIFY[:], codes.JOURNAL[:] = [], []  # emptied in place: no fallback left anywhere
+    try:
+        without = found()
+        shutil.rmtree(fa)
+        check = api.journal_check(workdir=wd)
+    finally:
+        codes.VERIFY[:], codes.JOURNAL[:] = tables
+    assert without == with_tables and "other" not in {x[2] for x in without}, without
+    assert {"file_changed", "file_missing", "file_unrecorded", "journal_differs", "field_differs"} <= \
+        {x[2] for x in without}, without
+    p = next(msg for *_x, msg in without)
+    assert codes.code_of(pickle.loads(pickle.dumps(p))) == codes.code_of(p) != "other"
+    assert [(f["id"], f["code"]) for f in check["problems"]] == [(a, "folder_missing")], check

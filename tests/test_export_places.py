@@ -24,7 +24,7 @@ def _files(root: Path) -> set[str]:
 
 
 def _delete(wd: Path, doc_id: str) -> dict:
-    p = subprocess.run([*ekte_cmd(), "retention", "delete", doc_id, "-w", str(wd), "--reason", "Test", "--force",
+    p = subprocess.run([*ekte_cmd(), "retention", "delete", doc_id, "-w", str(wd), "--reason", "retention_ended", "--force",
                         "--json"], capture_output=True, timeout=600, stdin=subprocess.DEVNULL)
     assert p.returncode == 0, p.stderr[-2000:]
     return json.loads(p.stdout.decode("utf-8"))["documents"][0]  # strict UTF-8: valid JSON text (G3)

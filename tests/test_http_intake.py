@@ -325,7 +325,7 @@ def test_a_deleted_document_says_so_and_comes_back_only_through_review(api):
     doc = r.json()["id"]
     assert settle(api, doc)["state"] == "exported"
     keys = list((api["wd"] / "api" / "keys").glob("*.json"))
-    p = run_ekte("retention", "delete", doc, "-w", api["wd"], "--reason", "Frist abgelaufen", "--force", "--json",
+    p = run_ekte("retention", "delete", doc, "-w", api["wd"], "--reason", "retention_ended", "--force", "--json",
                  check=0)
     removed = json.loads(p.stdout)["documents"][0]["removed"]
     assert f"api/docs/{doc}.json" in removed and not (api["wd"] / "api" / "docs" / f"{doc}.json").exists()

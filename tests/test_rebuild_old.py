@@ -49,13 +49,52 @@ def test_a_document_whose_folder_is_gone_is_named_as_lost(tmp_path):
 
 def test_a_deletion_whose_record_was_removed_survives_the_rebuild(tmp_path):
     wd, (victim, _other) = _archived(tmp_path)
-    run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Frist abgelaufen", "--force", check=0)
+    run_ekte("retention", "delete", victim, "-w", wd, "--reason", "retention_ended", "--force", check=0)
     (wd / "deleted" / f"{victim}.json").unlink()
     check = run_ekte("journal", "check", "-w", wd, check=1).stdout
     assert victim in check and f"deleted/{victim}.json" in check, check
     r = json.loads(run_ekte("journal", "rebuild", "--force", "-w", wd, "--json", check=0).stdout)
     assert r["tombstones_from_old_journal"] == [victim] and "lost" not in r, r
     h = json.loads(run_ekte("history", victim, "-w", wd, "--json", check=0).stdout)
-    assert h["deleted"]["reason"] == "Frist abgelaufen" and h["deleted"]["forced"], h
+    assert h["deleted"]["reason"] == "retention_ended" and h["deleted"]["forced"], h
     assert json.loads((wd / "deleted" / f"{victim}.json").read_text())["doc_id"] == victim
+    run_ekte("journal", "check", "-w", wd, check=0)
+
+
+def test_a_forced_rebuild_carries_the_clerks_trail_over(tmp_path):
+    """fresh38 F2, second half: who corrected, accepted, rejected and why — the old journal's entries come first
+    in the new one, with their time and actor, marked as taken over, chained anew; verify and check hold."""
+    from ekte.journal import Journal
+    from ekte.pipeline.queue import history as station_history
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for n in NAMES:
+        shutil.copy(SAMPLES / "inbox" / n, inbox)
+    wd = tmp_path / "wd"
+    docs = ingest_json(inbox, "-w", wd, "-j", "1", "-o", "classify.threshold=0.999")["documents"]
+    ids = {d["doctype"]: d["id"] for d in docs}
+    accepted, rejected = ids["waffen_antrag"], ids["tierhaltung"]
+    run_ekte("review", "accept", accepted, "-w", wd, "--set", "nachname=Falsch", check=0)
+    run_ekte("review", "reject", rejected, "-w", wd, "-r", "not_ours", "--note", "falsche Stelle", check=0)
+    before = json.loads(run_ekte("history", accepted, "-w", wd, "--json", check=0).stdout)["events"]
+    for _ in range(2):  # a second rebuild takes over the first one's trail again
+        r = json.loads(run_ekte("journal", "rebuild", "--force", "-w", wd, "--json", check=0).stdout)
+        assert r["events_from_old_journal"] >= len(before), r
+    after = json.loads(run_ekte("history", accepted, "-w", wd, "--json", check=0).stdout)["events"]
+    key = ("time", "actor", "stage", "event", "field", "old", "new")
+    assert [tuple(e[k] for k in key) for e in after[:len(before)]] == [tuple(e[k] for k in key) for e in before]
+    assert all(e.get("taken_over") for e in after[:len(before)]), after
+    corrected = [e for e in after if e["event"] == "field-corrected"]
+    assert [(e["actor"], e["old"], e["new"]) for e in corrected] == [(getpass.getuser(), "Lange", "Falsch")]
+    assert not after[-1].get("taken_over") and after[-1]["actor"] == "journal rebuild"  # the rebuild's own entries
+    j = Journal(wd / "journal.sqlite")
+    try:
+        st = [e for e in station_history(j, rejected) if e["event"] == "rejected"]
+    finally:
+        j.close()
+    assert len(st) == 1 and st[0]["taken_over"] and "falsche Stelle" in st[0]["detail"], st
+    text = run_ekte("history", rejected, "-w", wd, "--lang", "en", check=0, env={"COLUMNS": "400"}).stdout
+    assert "taken over from the old journal" in text, text
+    assert json.loads(run_ekte("verify", "-w", wd, "--json", check=0).stdout)["summary"]["broken"] == 0
     run_ekte("journal", "check", "-w", wd, check=0)

@@ -36,7 +36,7 @@ def _files(root: Path) -> set[str]:
 
 
 def _delete(wd: Path, doc_id: str, *extra: str, check: int = 0) -> dict:
-    p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--json", *extra, check=check)
+    p = run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--json", *extra, check=check)
     return json.loads(p.stdout)["documents"][0]
 
 
@@ -76,7 +76,7 @@ def test_every_copy_inside_the_workdir_goes_and_the_outside_one_is_named(tmp_pat
     r = _delete(wd2, d["id"], "--force")
     assert r["deleted"] and _files(hot) == outside
     assert [k for k in r["kept"] if str(hot) in k and "outside the working directory" in k], r
-    p = run_ekte("retention", "delete", d["id"], "-w", wd2, "--reason", "x", "--force")
+    p = run_ekte("retention", "delete", d["id"], "-w", wd2, "--reason", "retention_ended", "--force")
     assert p.returncode == 1  # deleted already: refused, nothing to do
 
 
@@ -222,7 +222,7 @@ def test_the_komxwork_batch_manifest_forgets_it_and_refusals_are_codes(tmp_path)
                         ("abcd0123", "not_found")):
         e = _delete(wd, given, check=1)["error"]
         assert e["code"] == code and "\n" not in e["message"] and e["message"], (given, e)
-    p = run_ekte("retention", "delete", "abcd0123", "-w", wd, "--reason", "x", "--lang", "en")
+    p = run_ekte("retention", "delete", "abcd0123", "-w", wd, "--reason", "retention_ended", "--lang", "en")
     assert p.returncode == 1 and "refused abcd0123: no document with id abcd0123" in p.stdout, p.stdout
 
 
@@ -275,7 +275,7 @@ def test_the_komxwork_manifest_is_found_with_a_relative_workdir(tmp_path):
     assert manifest.read_text().count("<Eintrag") == 2
 
     def delete(doc_id: str) -> dict:
-        p = run_ekte("retention", "delete", doc_id, "-w", "wd", "--reason", "x", "--force", "--json", cwd=tmp_path,
+        p = run_ekte("retention", "delete", doc_id, "-w", "wd", "--reason", "retention_ended", "--force", "--json", cwd=tmp_path,
                      check=0)
         return json.loads(p.stdout)["documents"][0]
 

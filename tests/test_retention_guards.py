@@ -57,12 +57,12 @@ def _due(wd: Path, *extra: str) -> dict[str, dict]:
 def test_a_planning_date_never_deletes(base, tmp_path):
     """F7: --as-of 2060 deleted a document 10 years early without --force, recorded as due."""
     wd, ids = _copy(base, tmp_path), base[1]
-    p = run_ekte("retention", "delete", ids["waffen"], "-w", wd, "--reason", "Aussonderung", "--as-of", "2060-01-01")
+    p = run_ekte("retention", "delete", ids["waffen"], "-w", wd, "--reason", "retention_ended", "--as-of", "2060-01-01")
     assert p.returncode == 2 and "after today" in p.stderr and "Traceback" not in p.stderr, p.stderr
     assert len(p.stderr.strip().splitlines()) == 1 and not (wd / "deleted").exists()
     assert list((wd / "archive").glob(f"*/{ids['waffen']}/metadata.json"))
     assert ids["waffen"] in _due(wd, "--as-of", "2060-01-01")  # planning stays possible
-    p = run_ekte("retention", "delete", ids["confirmed"], "-w", wd, "--reason", "Aussonderung", "--json", check=0)
+    p = run_ekte("retention", "delete", ids["confirmed"], "-w", wd, "--reason", "retention_ended", "--json", check=0)
     r = json.loads(p.stdout)["documents"][0]
     assert r["deleted"] and not r["forced"], r  # due today (a clerk's date): no --force needed
 
@@ -80,7 +80,7 @@ def test_a_machine_read_date_never_ends_the_period_early(base, tmp_path):
     table = run_ekte("retention", "due", "-w", wd, "--as-of", "2100-01-01", "--lang", "en", check=0,
                      env={"COLUMNS": "250"}).stdout
     assert "read 2012-03-14, unconfirmed" in table and "(received) machine-read" not in table, table
-    p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "laut Liste", "--json", check=1)
+    p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "retention_ended", "--json", check=1)
     r = json.loads(p.stdout)["documents"][0]
     assert not r["deleted"] and r["error"]["code"] == "retention_not_ended", r
 
@@ -111,12 +111,12 @@ def test_a_copy_of_a_working_directory_leaves_the_originals_moved_original(tmp_p
     original = moved / "waffen_antrag-005-pdf.pdf"
     copy = tmp_path / "copy"
     shutil.copytree(wd, copy, symlinks=True)
-    p = run_ekte("retention", "delete", doc, "-w", copy, "--reason", "Kopie-Test", "--force", "--json", check=0)
+    p = run_ekte("retention", "delete", doc, "-w", copy, "--reason", "retention_ended", "--force", "--json", check=0)
     r = json.loads(p.stdout)["documents"][0]
     assert r["deleted"] and original.is_file(), r
     assert not [x for x in r["removed"] if "erledigt" in x], r
     assert [k for k in r["kept"] if str(original) in k and "not this one" in k], r
-    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Frist", "--force", "--json", check=0)
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "retention_ended", "--force", "--json", check=0)
     assert str(original) in json.loads(p.stdout)["documents"][0]["removed"] and not original.exists()
 
 
@@ -130,7 +130,7 @@ def test_a_folder_in_another_shard_goes_and_a_damaged_one_needs_damaged(base, tm
     wrong = wd / "archive" / ("00" if doc[:2] != "00" else "01") / doc
     wrong.parent.mkdir(exist_ok=True)
     folder.rename(wrong)
-    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Aussonderung", "--force", "--json", check=0)
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "retention_ended", "--force", "--json", check=0)
     r = json.loads(p.stdout)["documents"][0]
     assert r["deleted"] and f"archive/{wrong.parent.name}/{doc}" in r["removed"], r
     assert not list((wd / "archive").glob(f"*/{doc}"))
@@ -139,11 +139,11 @@ def test_a_folder_in_another_shard_goes_and_a_damaged_one_needs_damaged(base, tm
     data = bytearray(pdf.read_bytes())
     data[len(data) // 2] ^= 1
     pdf.write_bytes(bytes(data))
-    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Aussonderung", "--force", "--json", check=1)
+    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "retention_ended", "--force", "--json", check=1)
     r = json.loads(p.stdout)["documents"][0]
     assert r["error"]["code"] == "archive_damaged" and "document.pdf" in r["error"]["message"], r
     assert pdf.is_file() and not (wd / "deleted" / f"{victim}.json").exists()
-    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Aussonderung", "--force", "--damaged",
+    p = run_ekte("retention", "delete", victim, "-w", wd, "--reason", "retention_ended", "--force", "--damaged",
                  "--json", check=0)
     assert json.loads(p.stdout)["documents"][0]["deleted"] and not pdf.exists()
     record = json.loads((wd / "deleted" / f"{victim}.json").read_text())
@@ -168,7 +168,7 @@ def test_an_unreadable_metadata_json_is_undeterminable_not_ended(base, tmp_path)
     text = " ".join(run_ekte("retention", "due", "-w", wd, "--as-of", "2099-01-01", "--lang", "en",
                              check=0).stdout.split())
     assert re.search(r"retention cannot be determined \(1\).*" + doc, text), text
-    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Aussonderung", "--json", check=1)
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "retention_ended", "--json", check=1)
     r = json.loads(p.stdout)["documents"][0]
     assert r["error"]["code"] == "retention_undeterminable" and "metadata.json" in r["error"]["message"], r
 
@@ -181,9 +181,9 @@ def test_the_records_managers_commands_speak_german(base, tmp_path):
     assert "Aufbewahrungsfrist abgelaufen (3)" in due and "Tage überfällig" in due, due
     assert "(Eingang); gelesen 14.03.2012, unbestätigt" in due and "Anzeige / Antrag Tierhaltung" in due, due
     assert not re.search(r"\b(retention ended|overdue|document_date|received|machine-read)\b", due), due
-    p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "laut Liste", check=1, env=env)
+    p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "retention_ended", check=1, env=env)
     assert f"abgelehnt {ids['machine']}: seine Aufbewahrungsfrist ist nicht abgelaufen" in p.stdout, p.stdout
-    p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "laut Liste", "--force", check=0,
+    p = run_ekte("retention", "delete", ids["machine"], "-w", wd, "--reason", "retention_ended", "--force", check=0,
                  env=env)
     assert f"gelöscht {ids['machine']} (vor Ende der Aufbewahrungsfrist: --force): " in p.stdout, p.stdout
     log = " ".join(run_ekte("retention", "deleted", "-w", wd, check=0, env=env).stdout.split())
@@ -193,7 +193,7 @@ def test_the_records_managers_commands_speak_german(base, tmp_path):
     # F14 b: the deletion row's details in German words and local time, not the journal's keys and UTC
     hist = " ".join(run_ekte("history", ids["machine"], "-w", wd, check=0,
                              env={**env, "TZ": "Europe/Berlin"}).stdout.split())
-    assert "Grund: laut Liste" in hist and "eingegangen: " in hist and "Aufbewahrungsfrist bis 31.12." in hist, hist
+    assert "Grund: Aufbewahrungsfrist abgelaufen" in hist and "eingegangen: " in hist and "Aufbewahrungsfrist bis 31.12." in hist, hist
     assert not re.search(r"received|retention_ends|forced|\+00:00", hist), hist
 
 

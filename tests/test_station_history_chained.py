@@ -21,7 +21,7 @@ def test_history_page_shows_the_chained_deletion(tmp_path):
     wd = tmp_path / "work"
     make_workdir(wd, born_pdfs()[:1])
     doc_id = json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)[0]["id"]
-    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--force", "--json")
+    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--force", "--json")
     db = sqlite3.connect(wd / "journal.sqlite")  # the tombstone row is a plain copy: rewritten
     db.execute("UPDATE tombstones SET reason='umgeschrieben' WHERE doc_id=?", (doc_id,))
     db.commit()
@@ -34,6 +34,6 @@ def test_history_page_shows_the_chained_deletion(tmp_path):
                                    "next": "/"})
         assert r.status_code == 303, r.text[:500]
         text = html.unescape(c.get(f"/history/{doc_id}").text)
-        assert "gelöscht am" in text and "Frist abgelaufen" in text and "umgeschrieben" not in text, text[-3000:]
+        assert "gelöscht am" in text and "Aufbewahrungsfrist abgelaufen" in text and "umgeschrieben" not in text, text[-3000:]
     finally:
         st.close()

@@ -107,7 +107,7 @@ def test_deleting_a_reviewed_document_marks_the_model_for_retraining(reviewed, t
     assert stat.S_IMODE(os.stat(wd / "models").st_mode) == 0o700
     assert stat.S_IMODE(os.stat(wd / "models" / "landkreis.classifier.joblib").st_mode) == 0o600
     victim = docs[FILES[0]]["id"]
-    (r,) = json.loads(run_ekte("retention", "delete", victim, "-w", wd, "--reason", "Test", "--force", "--json",
+    (r,) = json.loads(run_ekte("retention", "delete", victim, "-w", wd, "--reason", "retention_ended", "--force", "--json",
                                check=0).stdout)["documents"]
     assert any("marked for retraining" in k for k in r["kept"]), r
     mark = wd / "models" / "landkreis.classifier.retrain"

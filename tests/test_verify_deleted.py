@@ -22,21 +22,21 @@ def _archived(tmp_path):
 
 def test_verify_of_a_deleted_document_says_when_and_by_whom(tmp_path):
     wd, doc_id = _archived(tmp_path)
-    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--force", "--json")
+    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--force", "--json")
     p = run_ekte("verify", doc_id[:8], "-w", wd, check=None)
     assert p.returncode == 0, p.stdout + p.stderr
     assert f"{doc_id}: deleted on " in p.stdout and "before its retention ended" in p.stdout, p.stdout
-    assert "(reason: Frist abgelaufen)" in p.stdout and "no document" not in p.stdout + p.stderr, p.stdout
+    assert "(reason: retention period ended)" in p.stdout and "no document" not in p.stdout + p.stderr, p.stdout
     j = json.loads(run_ekte("verify", doc_id, "-w", wd, "--json", check=None).stdout)
     (d,) = j["deleted"]
-    assert d["id"] == doc_id and d["code"] == "deleted" and d["reason"] == "Frist abgelaufen", d
+    assert d["id"] == doc_id and d["code"] == "deleted" and d["reason"] == "retention_ended", d
     assert d["forced"] is True and d["chained"] is True and d["sha256"].startswith(doc_id), d
     assert j["summary"]["documents"] == 0 and not j["documents"], j
 
 
 def test_export_of_a_deleted_document_is_refused_with_code_deleted(tmp_path):
     wd, doc_id = _archived(tmp_path)
-    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--force", "--json")
+    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--force", "--json")
     p = run_ekte("export", doc_id[:8], "-w", wd, check=None)
     assert p.returncode == 1 and f"document {doc_id} was deleted on " in p.stderr, p.stdout + p.stderr
     assert "no document" not in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
@@ -54,7 +54,7 @@ def test_verify_prints_the_chain_head_and_expect_head_checks_it(tmp_path):
     wd, doc_id = _archived(tmp_path)
     before = tmp_path / "before"
     shutil.copytree(wd, before, symlinks=True)  # a copy of the working directory as it was
-    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "Frist abgelaufen", "--force", "--json")
+    run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--force", "--json")
     head = _head(wd)
     seq, h = head.split(":")
     assert int(seq) > 1 and len(h) == 16, head

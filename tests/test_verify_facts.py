@@ -104,7 +104,7 @@ def test_rewritten_tombstone_found_and_history_shows_the_chained_deletion(base, 
 
     doc = base[1]
     env = {**os.environ, "LOGNAME": "r.leiter", "USER": "r.leiter"}
-    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "Widerruf", "--force", "--json", env=env)
+    p = run_ekte("retention", "delete", doc, "-w", wd, "--reason", "consent_withdrawn", "--force", "--json", env=env)
     assert p.returncode == 0, p.stdout + p.stderr
     assert _verify(wd)[0] == 0
     db = sqlite3.connect(wd / "journal.sqlite")
@@ -118,7 +118,7 @@ def test_rewritten_tombstone_found_and_history_shows_the_chained_deletion(base, 
     msgs = [m["message"] for d in res["documents"] if d["id"] == doc for m in d["problems"] if m["check"] == "tombstone"]
     assert code == 1 and len(msgs) == 2 and all("who, why, forced" in m for m in msgs), res
     h = json.loads(run_ekte("history", doc, "-w", wd, "--json", check=0).stdout)["deleted"]
-    assert (h["actor"], h["reason"], h["forced"]) == ("r.leiter", "Widerruf", 1) and h["differs"], h
+    assert (h["actor"], h["reason"], h["forced"]) == ("r.leiter", "consent_withdrawn", 1) and h["differs"], h
 
 
 def test_summary_counts_evidence_and_names_a_rebuilt_trail(base, wd):
@@ -131,3 +131,43 @@ def test_summary_counts_evidence_and_names_a_rebuilt_trail(base, wd):
     text = " ".join(run_ekte("verify", "-w", wd, "-j", "1", check=0).stdout.split())
     assert "audit trail since rebuild" in text and "2 documents archived before it" in text, text
     assert "not provable from this journal" in text
+
+
+@pytest.mark.parametrize("what", ["received", "source", "note-check"])
+def test_forged_fact_refuses_a_review_accept(tmp_path, what):
+    """Re-archiving (``review accept``) checks metadata.json's journal-known facts as verify and the export do:
+    a forged arrival time, file name or transfer-note result is refused before anything is written (exit 1),
+    never re-archived under a fresh hash."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(SCAN, inbox)
+    wd = tmp_path / "wd"
+    (d,) = ingest_json(inbox, "-w", wd, "-j", "1", "-o", "classify.threshold=0.999")["documents"]
+    path = _meta_path(wd, d["id"])
+    m = json.loads(path.read_text("utf-8"))
+    _forge(m, what)
+    path.write_text(json.dumps(m, ensure_ascii=False, indent=2), "utf-8")
+    forged = path.read_bytes()
+    p = run_ekte("review", "accept", d["id"], "-w", wd, "--lang", "en", "-o", "classify.threshold=0.999")
+    assert p.returncode == 1 and "damaged" in (p.stdout + p.stderr), p.stdout + p.stderr
+    assert path.read_bytes() == forged
+    assert [i["id"] for i in json.loads(run_ekte("review", "list", "-w", wd, "--json", check=0).stdout)] == [d["id"]]
+
+
+def test_the_export_and_re_archive_checks_read_the_trail_once(base):
+    """The fact check and the field check share one read of the document's audit trail (they read the same
+    rows), before an export and before a re-archiving alike (forged facts and fields: the tests above)."""
+    from ekte.evidence import intact
+    from ekte.journal import Journal
+
+    wd, doc = base[0], base[1]
+    folder = _meta_path(wd, doc).parent
+    j = Journal(wd / "journal.sqlite")
+    reads = []
+    history = j.history
+    j.history = lambda doc_id: reads.append(doc_id) or history(doc_id)  # type: ignore[method-assign]
+    try:
+        assert intact.export_problems(j, doc, folder, None) == [] and reads == [doc]
+        assert intact.folder_problems(j, doc, folder) == [] and reads == [doc, doc]
+    finally:
+        j.close()

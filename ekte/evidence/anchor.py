@@ -48,6 +48,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ekte.evidence.codes import Problem as P
 from ekte.journal import audit
 
 METADATA = "metadata.json"
@@ -110,7 +111,8 @@ def compare(db: sqlite3.Connection, doc_id: str, a: dict[str, Any]) -> tuple[dic
         seq = int(a["seq"])
         n, digest = int(a["doc_events"]), str(a["doc_digest"])
     except (KeyError, TypeError, ValueError):
-        return {"state": "unreadable"}, [f"{METADATA}: the recorded head of the audit chain cannot be read"]
+        return {"state": "unreadable"}, [P("unreadable", f"{METADATA}: the recorded head of the audit chain "
+                                                          "cannot be read")]
     if seq == 0:
         same = True
     else:
@@ -118,10 +120,11 @@ def compare(db: sqlite3.Connection, doc_id: str, a: dict[str, Any]) -> tuple[dic
         same = row is not None and row[0] == a.get("head")
     now_n, now_digest = _state(db, doc_id, seq)
     own = now_n == n and now_digest == digest
-    out = [] if own else [
+    out = [] if own else [P(
+        "journal_rewritten",
         f"its journal events up to event {seq} are not those recorded in {METADATA} ({n} then, {now_n} now, "
         f"{'the same number but other content or order' if now_n == n else 'events removed or added'}): "
-        "the journal was rewritten"]
+        "the journal was rewritten")]
     return {"state": "compared", "seq": seq, "same": same, "own": own}, out
 
 
@@ -176,9 +179,10 @@ def localize(results: list[Any], workdir: Path, ids: list[str] | None) -> dict[s
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
         for lo, hi, holder in gaps:
-            msg = (f"the journal was rewritten between events {lo} and {hi} (the head of the audit chain recorded in "
-                   f"the {METADATA} of {holder} differs), and no recorded head vouches for this document's events "
-                   "there")
+            msg = P("journal_rewritten",
+                    f"the journal was rewritten between events {lo} and {hi} (the head of the audit chain recorded "
+                    f"in the {METADATA} of {holder} differs), and no recorded head vouches for this document's "
+                    "events there")
             found = [d for d in _suspects(db, lo, hi, proven) if d in by_id or not ids]
             if any((by_id[d].anchor or {}).get("own") is False for d in found if d in by_id):
                 continue  # explained: a document whose own events differ is named already
@@ -186,9 +190,9 @@ def localize(results: list[Any], workdir: Path, ids: list[str] | None) -> dict[s
                 if d not in by_id:
                     by_id[d] = DocResult(d, "")
                     results.append(by_id[d])
-                by_id[d].problems.append(("audit-chain", msg if found else
-                                          f"the journal was rewritten before event {hi}: the head of the audit "
-                                          f"chain recorded in {METADATA} differs"))
+                by_id[d].problems.append(("audit-chain", msg if found else P(
+                    "journal_rewritten", f"the journal was rewritten before event {hi}: the head of the audit "
+                                         f"chain recorded in {METADATA} differs")))
     finally:
         db.close()
     summary["rewritten"] = [{"after": lo, "up_to": hi} for lo, hi, _h in gaps]

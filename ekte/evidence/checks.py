@@ -17,6 +17,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ekte.evidence.codes import Problem as P
+
 if TYPE_CHECKING:  # pragma: no cover
     from ekte.profile import Profile
 
@@ -56,16 +58,17 @@ def detached_signature(data: bytes, p7s: bytes, profile: "Profile") -> list[str]
 
     roots = trust_roots(profile, "seal")
     if not roots:
-        return ["seal present but no trust anchor configured (seal.trust_file or seal.chain_file)"]
+        return [P("trust_not_configured",
+            "seal present but no trust anchor configured (seal.trust_file or seal.chain_file)")]
     try:
         ci = cms.ContentInfo.load(p7s)
         st = asyncio.run(async_validate_detached_cms(data, ci["content"], signer_validation_context=_context(roots)))
     except Exception as e:  # noqa: BLE001 - a damaged signature is a finding, not a crash
-        return [f"seal cannot be read ({type(e).__name__})"]
+        return [P("unreadable", f"seal cannot be read ({type(e).__name__})")]
     if not st.intact or not st.valid:
-        return ["seal does not match the file (changed after sealing)"]
+        return [P("seal_broken", "seal does not match the file (changed after sealing)")]
     if not st.trusted:
-        return ["seal is intact but its certificate is not trusted (seal.trust_file)"]
+        return [P("untrusted", "seal is intact but its certificate is not trusted (seal.trust_file)")]
     return []
 
 
@@ -78,7 +81,8 @@ def timestamp_response(data: bytes, tsr: bytes, profile: "Profile") -> tuple[lis
 
     roots = trust_roots(profile, "timestamp")
     if not roots:
-        return ["time stamp present but no TSA certificate configured (timestamp.ca_file)"], None
+        return [P("trust_not_configured",
+            "time stamp present but no TSA certificate configured (timestamp.ca_file)")], None
     try:
         resp = tsp.TimeStampResp.load(tsr)
         token = resp["time_stamp_token"]
@@ -86,12 +90,12 @@ def timestamp_response(data: bytes, tsr: bytes, profile: "Profile") -> tuple[lis
                                                   lambda alg: hashlib.new(alg, data).digest()))
         st = TimestampSignatureStatus(**kw)
     except Exception as e:  # noqa: BLE001
-        return [f"time stamp cannot be read ({type(e).__name__})"], None
+        return [P("unreadable", f"time stamp cannot be read ({type(e).__name__})")], None
     when = st.timestamp.isoformat() if st.timestamp else None
     if not st.intact or not st.valid:
-        return ["time stamp does not match the file (changed after time-stamping)"], when
+        return [P("timestamp_broken", "time stamp does not match the file (changed after time-stamping)")], when
     if not st.trusted:
-        return ["time stamp is intact but the TSA is not trusted (timestamp.ca_file)"], when
+        return [P("untrusted", "time stamp is intact but the TSA is not trusted (timestamp.ca_file)")], when
     return [], when
 
 
@@ -112,33 +116,37 @@ def pdf_signatures(path: Path, archival: dict[str, Any], profile: "Profile") -> 
             r = PdfFileReader(f)
             sigs = r.embedded_signatures
             if len(sigs) != 1:
-                return [f"the archival PDF holds {len(sigs)} signatures, expected 1"]
+                return [P("seal_broken", f"the archival PDF holds {len(sigs)} signatures, expected 1")]
             s = sigs[0]
             if sealed:
                 if not roots_s:
-                    return ["seal present but no trust anchor configured (seal.trust_file or seal.chain_file)"]
+                    return [P("trust_not_configured",
+                        "seal present but no trust anchor configured (seal.trust_file or seal.chain_file)")]
                 st = validate_pdf_signature(s, signer_validation_context=_context(roots_s),
                                             ts_validation_context=_context(roots_t) if roots_t else None)
                 ok_ts = archival.get("timestamp", {}).get("pdf") != "signature-timestamp" or \
                     (st.timestamp_validity is not None and st.timestamp_validity.intact and st.timestamp_validity.valid)
                 if not (st.intact and st.valid):
-                    problems.append("the PDF seal is broken (the document changed after sealing)")
+                    problems.append(P("seal_broken", "the PDF seal is broken (the document changed after sealing)"))
                 elif not st.trusted:
-                    problems.append("the PDF seal is intact but its certificate is not trusted")
+                    problems.append(P("untrusted", "the PDF seal is intact but its certificate is not trusted"))
                 if not ok_ts:
-                    problems.append("the PDF seal's time stamp is missing or broken")
+                    problems.append(P("timestamp_broken", "the PDF seal's time stamp is missing or broken"))
             elif want_dts:
                 if not roots_t:
-                    return ["time stamp present but no TSA certificate configured (timestamp.ca_file)"]
+                    return [P("trust_not_configured",
+                        "time stamp present but no TSA certificate configured (timestamp.ca_file)")]
                 st = validate_pdf_timestamp(s, validation_context=_context(roots_t))
                 if not (st.intact and st.valid):
-                    problems.append("the PDF time stamp is broken (the document changed after time-stamping)")
+                    problems.append(P("timestamp_broken",
+                        "the PDF time stamp is broken (the document changed after time-stamping)"))
                 elif not st.trusted:
-                    problems.append("the PDF time stamp is intact but the TSA is not trusted")
+                    problems.append(P("untrusted", "the PDF time stamp is intact but the TSA is not trusted"))
             if st.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-                problems.append("the PDF was changed after it was sealed (an update follows the signature)")
+                problems.append(P("seal_broken",
+                    "the PDF was changed after it was sealed (an update follows the signature)"))
     except Exception as e:  # noqa: BLE001
-        return [f"the PDF signature cannot be read ({type(e).__name__})"]
+        return [P("unreadable", f"the PDF signature cannot be read ({type(e).__name__})")]
     return problems
 
 
@@ -174,15 +182,15 @@ def sealed_pdfa(path: Path, flavour: str) -> list[str]:
         for f in fields:
             flags = int(f.get("/F", 0))
             if f.get("/Subtype") == pikepdf.Name.Widget and (not flags & 4 or flags & (1 | 2 | 32)):
-                problems.append("signature widget is hidden or not printable (PDF/A 6.3.2)")
+                problems.append(P("pdfa_invalid", "signature widget is hidden or not printable (PDF/A 6.3.2)"))
             sd = cms.ContentInfo.load(bytes(f.V.Contents))["content"]
             if len(sd["signer_infos"]) != 1:
-                problems.append("signature has more than one signer (PDF/A 6.4.3)")
+                problems.append(P("pdfa_invalid", "signature has more than one signer (PDF/A 6.4.3)"))
             if not len(sd["certificates"] or []):
-                problems.append("signature does not include the signer's certificate (PDF/A 6.4.3)")
+                problems.append(P("pdfa_invalid", "signature does not include the signer's certificate (PDF/A 6.4.3)"))
         perms = pdf.Root.get("/Perms")
         if perms is not None and set(perms.keys()) - {"/DocMDP", "/UR3"}:
-            problems.append("/Perms holds keys other than DocMDP and UR3 (PDF/A 6.4.3)")
+            problems.append(P("pdfa_invalid", "/Perms holds keys other than DocMDP and UR3 (PDF/A 6.4.3)"))
         gone = {f.objgen for f in fields}
         if form is not None:
             del pdf.Root["/AcroForm"]
@@ -196,6 +204,7 @@ def sealed_pdfa(path: Path, flavour: str) -> list[str]:
             if annots is not None and gone:
                 page.obj.Annots = pikepdf.Array([a for a in annots if a.objgen not in gone])
         rep = pikepdf.pdfa.check(pdf, flavour)
-        problems += [f"PDF/A-{flavour}: {f.rule}: {f.message}" for f in rep.findings  # (pdfa.conforms)
+        problems += [P("pdfa_invalid",
+            f"PDF/A-{flavour}: {f.rule}: {f.message}") for f in rep.findings  # (pdfa.conforms)
                      if not (f.kind == "unsupported" and f.rule in BEYOND_VALIDATOR)]
     return problems

@@ -1,7 +1,9 @@
 """Stable codes for what ``ekte verify`` and ``ekte journal check`` find (fresh38 F14c): scripts read the
 ``code`` (and the ``file`` a problem names) instead of parsing the English sentence, which may change.  The
-codes are listed in README ("Evidence"); a sentence no rule knows gets ``other`` (a test keeps that from
-happening to the sentences the checks write)."""
+codes are listed in README ("Evidence").  Each check sets the code where it writes the sentence
+(:class:`Problem`: a sentence that carries its code; :func:`prefixed` keeps it when a file name is put before
+it), so a sentence reworded or added keeps or gets its code there.  The pattern tables below are only the
+fallback for a sentence that carries none (a plugin's, or an older process's): it is matched, else ``other``."""
 
 from __future__ import annotations
 
@@ -60,8 +62,31 @@ _FILE = re.compile(r"(deleted/[0-9a-f]+\.json|(?<![\w/])[\w-]+\.(?:json\.p7s|jso
 _UNRECORDED = re.compile(r"^(.+): a file metadata\.json does not record$")
 
 
-def code_of(message: str, table: list[tuple[str, str]] = VERIFY) -> str:
-    return next((code for rx, code in table if re.search(rx, message)), "other")
+class Problem(str):
+    """A problem's sentence with its stable code (``.code``); everywhere else an ordinary ``str``."""
+
+    code: str
+
+    def __new__(cls, code: str, text: str) -> "Problem":
+        self = super().__new__(cls, text)
+        self.code = code
+        return self
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:  # through verify's worker processes intact
+        return Problem, (self.code, str(self))
+
+
+def prefixed(prefix: str, p: str) -> str:
+    """*p* with *prefix* before it (``"document.pdf: "``), its code kept."""
+    return Problem(p.code, prefix + p) if isinstance(p, Problem) else prefix + p
+
+
+def code_of(message: str, table: list[tuple[str, str]] | None = None) -> str:
+    """The code *message* carries (:class:`Problem`), else the first pattern of *table* (default
+    :data:`VERIFY`) it matches, else ``other``."""
+    if isinstance(message, Problem):
+        return message.code
+    return next((code for rx, code in (VERIFY if table is None else table) if re.search(rx, message)), "other")
 
 
 def file_of(message: str) -> str | None:
@@ -81,5 +106,5 @@ def journal_findings(findings: list[str]) -> list[dict[str, Any]]:
     out = []
     for s in findings:
         doc_id, _, rest = s.partition(": ")
-        out.append({"id": doc_id, "code": code_of(rest, JOURNAL), "message": s})
+        out.append({"id": doc_id, "code": s.code if isinstance(s, Problem) else code_of(rest, JOURNAL), "message": s})
     return out

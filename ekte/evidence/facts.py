@@ -15,6 +15,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ekte.evidence.codes import Problem as P
+
 METADATA = "metadata.json"
 #: the columns of the journal's ``documents`` these checks read
 COLUMNS = "id, sha256, state, doctype, pages, archive_path, source, media_type, first_seen"
@@ -25,20 +27,21 @@ def row_problems(meta: dict[str, Any], row: dict[str, Any], folder: Path, events
     the document's audit events (``event``, ``detail``), for the intake channel."""
     out = []
     if row.get("sha256") != meta.get("sha256"):
-        out.append(f"{METADATA} and the journal disagree about the original's SHA-256")
+        out.append(P("journal_differs", f"{METADATA} and the journal disagree about the original's SHA-256"))
     if row.get("doctype") and row["doctype"] != meta.get("doctype"):
-        out.append(f"{METADATA} says document type {meta.get('doctype')!r}, the journal {row['doctype']!r}")
+        out.append(P("journal_differs",
+            f"{METADATA} says document type {meta.get('doctype')!r}, the journal {row['doctype']!r}"))
     if row.get("pages") is not None and str(row["pages"]) != str(meta.get("pages")):
-        out.append(f"{METADATA} and the journal disagree about the number of pages")
+        out.append(P("journal_differs", f"{METADATA} and the journal disagree about the number of pages"))
     events = list(events)
     if row.get("first_seen") and not _received_ok(meta, row["first_seen"], events):
-        out.append(f"{METADATA} and the journal disagree about when the document was received")
+        out.append(P("journal_differs", f"{METADATA} and the journal disagree about when the document was received"))
     for key, what in (("source", "the incoming file's name"), ("media_type", "the media type")):
         if key in row and row[key] is not None and row[key] != meta.get(key):
-            out.append(f"{METADATA} and the journal disagree about {what}")
+            out.append(P("journal_differs", f"{METADATA} and the journal disagree about {what}"))
     size = _original_size(meta, folder)
     if size is not None and size != meta.get("size"):
-        out.append(f"{METADATA} records another size than the original's")
+        out.append(P("journal_differs", f"{METADATA} records another size than the original's"))
     return out
 
 
@@ -92,9 +95,9 @@ def place_problems(doc_id: str, folder: Path, workdir: Path, row: dict[str, Any]
     recorded = (row or {}).get("archive_path")
     out = []
     if Path(folder).resolve() != want.resolve() and Path(folder).is_dir():
-        out.append(f"the archive folder is not at its place (archive/{doc_id[:2]}/{doc_id})")
+        out.append(P("folder_misplaced", f"the archive folder is not at its place (archive/{doc_id[:2]}/{doc_id})"))
     if recorded and Path(recorded).as_posix() != f"archive/{doc_id[:2]}/{doc_id}":
-        out.append("the journal records another place for the archive folder")
+        out.append(P("folder_misplaced", "the journal records another place for the archive folder"))
     return out
 
 
@@ -113,7 +116,9 @@ def note_problems(note: dict[str, Any], data: bytes) -> list[str]:
     sample = next((e.get("status") for e in root.iterfind(".//t:Stichprobe", ns)), None)
     out = []
     if "checks" in note and (note.get("checks") or {}) != checks:
-        out.append("the transfer note's automatic check results in metadata.json differ from transfervermerk.xml")
+        out.append(P("transfer_note_differs",
+            "the transfer note's automatic check results in metadata.json differ from transfervermerk.xml"))
     if "sample_check" in note and note.get("sample_check") != sample:
-        out.append("the transfer note's sample check in metadata.json differs from transfervermerk.xml")
+        out.append(P("transfer_note_differs",
+            "the transfer note's sample check in metadata.json differs from transfervermerk.xml"))
     return out

@@ -7,8 +7,11 @@ that follows damage never launders it (a re-archived copy with a new,
   or reject, the sample check's result): every file ``metadata.json``
   records against its SHA-256 (check ``files`` of :mod:`ekte.evidence.verify`:
   ``document.pdf``, the original, the transfer note, files delivered with
-  the document) and every field value of ``metadata.json`` against the
-  audit trail (check ``audit-chain``, :func:`ekte.evidence.trail.field_problems`).
+  the document), its journal-known facts against the journal (type, received,
+  source, size, media type, pages, the transfer note's results:
+  :mod:`ekte.evidence.facts`, as the export checks them) and every field value
+  of ``metadata.json`` against the audit trail (check ``audit-chain``,
+  :func:`ekte.evidence.trail.field_problems`).
   Broken → :class:`ArchiveDamaged`: nothing is written.
 * :func:`export_problems` — before any connector gets the document (one
   place: :func:`ekte.pipeline.delivery.export`): ``document.pdf`` (the
@@ -56,10 +59,10 @@ def _meta(folder: Path) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) else None
 
 
-def _fields(journal: Any, doc_id: str, meta: dict[str, Any]) -> list[str]:
+def _fields(journal: Any, meta: dict[str, Any], events: list[Any]) -> list[str]:
     from ekte.evidence import trail
 
-    return trail.field_problems(meta, journal.history(doc_id), lambda: trail.since(journal.db))
+    return trail.field_problems(meta, events, lambda: trail.since(journal.db))
 
 
 def folder_problems(journal: Any, doc_id: str, folder: Path) -> list[str]:
@@ -69,7 +72,9 @@ def folder_problems(journal: Any, doc_id: str, folder: Path) -> list[str]:
     meta = _meta(folder)
     if meta is None:
         return [f"{METADATA} is missing or not valid JSON"]
-    return check_files(Ctx(doc_id, Path(folder), None, meta)) + _fields(journal, doc_id, meta)  # type: ignore[arg-type]
+    events = journal.history(doc_id)  # read once for the facts and the fields
+    return (check_files(Ctx(doc_id, Path(folder), None, meta))  # type: ignore[arg-type]
+            + _facts(journal, doc_id, folder, meta, events) + _fields(journal, meta, events))
 
 
 def require_intact(journal: Any, doc_id: str, folder: Path) -> None:
@@ -96,16 +101,17 @@ def export_problems(journal: Any, doc_id: str, folder: Path, declared: str | Non
         out.append(f"{PDF} was changed or damaged (SHA-256 differs from {METADATA})")
     elif declared and declared != want:
         out.append(f"{METADATA} records another SHA-256 of {PDF} than the document being exported")
-    return out + _facts(journal, doc_id, folder, meta) + _fields(journal, doc_id, meta)
+    events = journal.history(doc_id)  # read once for the facts and the fields
+    return out + _facts(journal, doc_id, folder, meta, events) + _fields(journal, meta, events)
 
 
-def _facts(journal: Any, doc_id: str, folder: Path, meta: dict[str, Any]) -> list[str]:
+def _facts(journal: Any, doc_id: str, folder: Path, meta: dict[str, Any], events: list[Any]) -> list[str]:
     """metadata.json's journal-known facts (type, received, source, …: :mod:`ekte.evidence.facts`) against the
-    journal's record of the document."""
+    journal's record of the document (*events*: its audit trail, read once with the field check's)."""
     from ekte.evidence import facts
 
     row = journal.db.execute(f"SELECT {facts.COLUMNS} FROM documents WHERE id=?", (doc_id,)).fetchone()
-    out = facts.row_problems(meta, dict(row), Path(folder), journal.history(doc_id)) if row is not None else []
+    out = facts.row_problems(meta, dict(row), Path(folder), events) if row is not None else []
     note = (meta.get("archival") or {}).get("transfer_note")
     path = Path(folder) / str((note or {}).get("file") or "transfervermerk.xml")
     return out + (facts.note_problems(note, path.read_bytes()) if isinstance(note, dict) and path.is_file() else [])

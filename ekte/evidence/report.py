@@ -38,13 +38,15 @@ def rebuilt(workdir: Path, ids: set[str]) -> dict[str, Any] | None:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
         rows = db.execute("SELECT doc_id, time FROM events WHERE stage='journal' AND event='rebuilt'").fetchall()
+        kept = db.execute("SELECT value FROM meta WHERE key='taken_over'").fetchone()
     except sqlite3.Error:
         return None
     finally:
         db.close()
     if not rows:
         return None
-    return {"time": max(t for _d, t in rows), "documents": len({d for d, _t in rows} & ids)}
+    return {"time": max(t for _d, t in rows), "documents": len({d for d, _t in rows} & ids),
+            **({"taken_over_from": str(kept[0]).partition(":")[2]} if kept else {})}
 
 
 def text(summary: dict[str, Any]) -> list[str]:
@@ -63,7 +65,8 @@ def text(summary: dict[str, Any]) -> list[str]:
         from ekte.serve import i18n
 
         out.append(f"audit trail since rebuild {i18n.local_time(r['time'])}; {r['documents']} documents archived "
-                   "before it: their history before is not provable from this journal")
+                   "before it: their history before is not provable from this journal"
+                   + (f" (taken over from {r['taken_over_from']}, chained anew)" if r.get("taken_over_from") else ""))
     return out
 
 
@@ -72,9 +75,15 @@ def deleted_line(t: dict[str, Any]) -> str:
     from ekte.serve import i18n
 
     return (f"deleted on {i18n.local_time(t['deleted'])} by {t['actor']}"
-            + (" before its retention ended (--force)" if t["forced"] else "") + f" (reason: {t['reason']})"
+            + (" before its retention ended (--force)" if t["forced"] else "") + f" (reason: {_reason(t['reason'])})"
             + (f"; SHA-256 of the original {t['sha256']}" if t.get("sha256") else "")
             + ("" if t.get("chained", True) else "; its chained deletion entry is missing: see ekte verify"))
+
+
+def _reason(reason: str | None) -> str:
+    from ekte.evidence.deletion_reasons import words
+
+    return words(reason, "en")
 
 
 def expect_head(workdir: Path, spec: str) -> dict[str, Any]:

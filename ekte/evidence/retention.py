@@ -209,7 +209,7 @@ def came_back(j: Any, doc: Any) -> bool:
 # -- ekte retention delete -----------------------------------------------------------------
 
 def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool = False,
-           as_of: str | None = None, damaged: bool = False) -> list[dict[str, Any]]:
+           as_of: str | None = None, damaged: bool = False, note: str | None = None) -> list[dict[str, Any]]:
     """Delete documents for good (never automatic): the archive folder, the
     export copies ekte keeps in the working directory (a DMS keeps its own),
     the review and quarantine entries and cached page images; the journal
@@ -220,10 +220,11 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
     refused.  A document whose archive folder does not hold (as ``ekte verify`` checks it) is refused
     unless *damaged* — then the damage goes into the tombstone's record and audit entry (fresh38 F18: a
     deletion must not make a manipulation disappear).  One result per id: ``{"id", "deleted", "error"?:
-    {"code", "message"}, …}`` (codes: :data:`REFUSALS`)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ConfigError("--reason: say why the documents are deleted (it is kept in the audit trail)")
+    {"code", "message"}, …}`` (codes: :data:`REFUSALS`).  *reason*: a code of
+    :data:`ekte.evidence.deletion_reasons.REASONS`, *note* a short remark beside it (fresh38 F4)."""
+    from ekte.evidence.deletion_reasons import reason_text
+
+    reason = reason_text(reason, note)
     if as_of_date(as_of) > dt.date.today():  # fresh38 F7: a planning date never makes a deletion due
         raise ConfigError(f"--as-of {as_of}: a date after today only plans (ekte retention due --as-of); "
                           "a document is deleted before its retention ends only with --force, recorded as such")
@@ -234,7 +235,7 @@ def delete(session: Any, ids: list[str], reason: str, *, actor: str, force: bool
 
 #: the ``error.code`` of a refused id (``--json``: ``{"code", "message"}``, as ``ingest --json``'s per document)
 REFUSALS = ("invalid_id", "not_found", "ambiguous_id", "deleted_already", "retention_not_ended",
-            "retention_undeterminable", "busy", "archive_damaged", "not_removed")
+            "retention_undeterminable", "busy", "archive_damaged", "not_removed", "note_personal")
 
 
 def _refused(doc_id: str, code: str, message: str, **more: Any) -> dict[str, Any]:
@@ -257,6 +258,7 @@ def _unresolved(j: Any, given: str, e: ConfigError) -> dict[str, Any]:
 
 def _delete_one(session: Any, given: str, reason: str, actor: str, flags: tuple[bool, bool],
                 due_ids: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    from ekte.evidence.deletion_reasons import note_personal
     from ekte.journal.claims import doc_key
     from ekte.pipeline.queue import resolve
     from ekte.stages.intake import display
@@ -289,6 +291,9 @@ def _delete_one(session: Any, given: str, reason: str, actor: str, flags: tuple[
                                                            "not ended (see ekte retention due); --force deletes "
                                                            "it anyway")
     try:
+        if note_personal(session.workdir, row, reason):
+            return _refused(doc_id, "note_personal", "the --note names a word of the document's own fields (a "
+                                                     "name, street or town): it is kept for ever — leave it out")
         damage = _damage(session, row)
         if damage and not damaged:
             return _refused(doc_id, "archive_damaged", f"its archive folder does not hold ({'; '.join(damage)}: "

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte.errors import ConfigError, ExitCode
+from ekte.evidence.codes import Problem as P
 
 #: tombstone key → what it is called in a finding
 KEYS = {"actor": "who", "deleted": "when", "reason": "why", "forced": "forced", "retention_ends": "retention end",
@@ -70,7 +71,7 @@ def problems(workdir: Path) -> dict[str, list[str]]:
             truth = chained(last_deleted_event(db, row["doc_id"]))
             found = out.setdefault(row["doc_id"], [])
             if truth is None:
-                found.append("its tombstone has no chained deletion entry in the audit trail")
+                found.append(P("tombstone_unchained", "its tombstone has no chained deletion entry in the audit trail"))
                 continue
             found += _named("the journal's tombstone", differs(dict(row), truth))
             rec = _record(deletions.path_of(workdir, row["doc_id"]))
@@ -107,7 +108,8 @@ def _record(p: Path) -> dict[str, Any] | None:
 
 
 def _named(where: str, keys: list[str]) -> list[str]:
-    return [f"{where} differs from the chained deletion entry ({', '.join(KEYS[k] for k in keys)})"] if keys else []
+    return [P("tombstone_differs",
+        f"{where} differs from the chained deletion entry ({', '.join(KEYS[k] for k in keys)})")] if keys else []
 
 
 def deleted(workdir: Path, ids: list[str]) -> dict[str, dict[str, Any]]:

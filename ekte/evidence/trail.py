@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ekte.evidence import anchor
+from ekte.evidence.codes import Problem as P
 from ekte.journal import audit
 
 
@@ -23,13 +24,14 @@ def history(j: Any, prefix: str) -> dict[str, Any]:
 
     row, tomb = resolve_or_deleted(j, prefix)  # an ambiguous or malformed prefix never falls back on a tombstone
     doc_id = row["id"] if row is not None else tomb["doc_id"]
-    events = []
+    events, until = [], audit.taken_over(j.db)
     for r in j.history(doc_id):
         d = parse_detail(r["detail"])
         text = ", ".join(f"{k}: {v}" for k, v in d.items() if v not in (None, "")) if d else (r["detail"] or "")
         events.append({"seq": r["seq"], "time": r["time"], "actor": r["actor"] or audit.SYSTEM, "stage": r["stage"],
                        "event": r["event"], "field": r["field"], "old": r["old"], "new": r["new"], "detail": text,
-                       "redacted": bool(r["redacted"]), **_forced(r["stage"], d)})
+                       "redacted": bool(r["redacted"]), **_forced(r["stage"], d),
+                       **({"taken_over": True} if r["seq"] <= until else {})})
     out: dict[str, Any] = {"id": doc_id, "events": events}
     if tomb is not None:
         out["deleted"] = _deleted(j, doc_id, {k: tomb[k] for k in tomb.keys()})
@@ -56,7 +58,8 @@ def chain_problems(workdir: Path) -> tuple[dict[str, list[str]], dict[str, Any]]
     try:
         cols = {r[1] for r in db.execute("PRAGMA table_info(events)")}
         if "hash" not in cols:
-            return {"journal": ["the journal has no audit trail yet (open it once with this ekte to upgrade)"]}, {}
+            return {"journal": [P("chain_broken", "the journal has no audit trail yet (open it once with this ekte to "
+                                            "upgrade)")]}, {}
         return audit.check_chain(db)
     finally:
         db.close()
@@ -121,16 +124,17 @@ def field_problems(meta: dict[str, Any], rows: list[Any], first: Any) -> list[st
     known, methods = audit.field_values(rows), _methods(rows)
     fields, out = meta.get("fields") or {}, []
     if not isinstance(fields, dict):
-        return ["metadata.json: its fields are not a mapping"]
+        return [P("metadata_unreadable", "metadata.json: its fields are not a mapping")]
     for k, f in sorted(fields.items()):
         value = f.get("value") if isinstance(f, dict) else f
         if known.get(k) in (None, ""):
-            out.append(f"field {k}: metadata.json holds a value no audit entry set")
+            out.append(P("field_unexplained", f"field {k}: metadata.json holds a value no audit entry set"))
         elif known[k] != audit.as_text(value):
-            out.append(f"field {k}: metadata.json holds another value than the audit trail set")
+            out.append(P("field_differs", f"field {k}: metadata.json holds another value than the audit trail set"))
         elif methods.get(k) and isinstance(f, dict) and f.get("method") != methods[k]:
-            out.append(f"field {k}: metadata.json names another method than the audit entry that set it")
-    out += [f"field {k}: the audit trail set it, metadata.json no longer holds it"
+            out.append(P("field_method_differs",
+                f"field {k}: metadata.json names another method than the audit entry that set it"))
+    out += [P("field_removed", f"field {k}: the audit trail set it, metadata.json no longer holds it")
             for k, v in sorted(known.items()) if v not in (None, "") and k not in fields]
     return out
 

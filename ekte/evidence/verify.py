@@ -53,6 +53,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from ekte import fsutil
 from ekte.evidence import checks as ev
 from ekte.evidence import codes, facts, report, resiscan, tombs
+from ekte.evidence.codes import Problem as P
+from ekte.evidence.codes import prefixed
 from ekte.evidence.inventory import archive_folders, journal_rows, never_archived
 from ekte.stages.pdfa import conforms, validate_written
 
@@ -149,29 +151,31 @@ class VerifyResult:
 def check_files(c: Ctx) -> list[str]:
     m = c.meta
     if m is None:
-        return [f"{METADATA} is missing or not valid JSON"]
+        return [P("metadata_unreadable", f"{METADATA} is missing or not valid JSON")]
     out = []
     if m.get("schema") != "ekte.metadata/1" or m.get("id") != c.doc_id:
-        out.append(f"{METADATA} is not this document's (schema or id differ)")
+        out.append(P("metadata_not_this_document", f"{METADATA} is not this document's (schema or id differ)"))
     sha = str(m.get("sha256") or "")
     if sha[:16] != c.doc_id:
-        out.append(f"{METADATA}: its SHA-256 of the original does not match the document id")
+        out.append(P("metadata_not_this_document",
+            f"{METADATA}: its SHA-256 of the original does not match the document id"))
     a = c.archival
     original = a.get("original") or next((p.name for p in c.folder.glob("original.*")), "original")
     expected = dict(a.get("files") or {})
     expected.setdefault(original, sha)
     expected.setdefault(PDF, a.get("sha256") or m.get("archive_sha256"))
     if expected[original] != sha or expected[PDF] != m.get("archive_sha256"):
-        out.append(f"{METADATA} contradicts itself about the hashes of the original or the archival copy")
+        out.append(P("metadata_inconsistent",
+            f"{METADATA} contradicts itself about the hashes of the original or the archival copy"))
     for name, want in sorted(expected.items()):
         got = c.sha256(name)
         if got is None:
-            out.append(f"{name} is missing")
+            out.append(P("file_missing", f"{name} is missing"))
         elif got != want:
-            out.append(f"{name} was changed or damaged (SHA-256 differs from {METADATA})")
+            out.append(P("file_changed", f"{name} was changed or damaged (SHA-256 differs from {METADATA})"))
     if a.get("files"):
         extra = sorted(p.name for p in c.folder.iterdir() if p.name not in expected and p.name not in EVIDENCE)
-        out += [f"{n}: a file {METADATA} does not record" for n in extra]
+        out += [P("file_unrecorded", f"{n}: a file {METADATA} does not record") for n in extra]
     return out
 
 
@@ -185,14 +189,15 @@ def check_metadata_evidence(c: Ctx) -> list[str]:
         p = c.folder / (METADATA + suffix)
         if not p.is_file():
             if kind in claims:
-                out.append(f"{p.name} is missing ({METADATA} says it was made)")
+                out.append(P("evidence_file_missing", f"{p.name} is missing ({METADATA} says it was made)"))
             elif {"signature": "seal", "timestamp": "timestamp"}[kind] in c.require:
-                out.append(f"no {'seal' if kind == 'signature' else 'time stamp'} over {METADATA} (required)")
+                out.append(P("evidence_missing",
+                    f"no {'seal' if kind == 'signature' else 'time stamp'} over {METADATA} (required)"))
             continue
         if kind == "signature":
-            out += [f"{p.name}: {x}" for x in ev.detached_signature(data, p.read_bytes(), c.profile)]
+            out += [prefixed(f"{p.name}: ", x) for x in ev.detached_signature(data, p.read_bytes(), c.profile)]
         else:
-            out += [f"{p.name}: {x}" for x in ev.timestamp_response(data, p.read_bytes(), c.profile)[0]]
+            out += [prefixed(f"{p.name}: ", x) for x in ev.timestamp_response(data, p.read_bytes(), c.profile)[0]]
     return out
 
 
@@ -201,13 +206,13 @@ def _xmp_problems(c: Ctx, pdf: Any) -> list[str]:
     meta = pdf.open_metadata()
     out = []
     if meta.get("dc:identifier") != f"urn:ekte:{c.doc_id}":
-        out.append(f"{PDF}: its XMP names another document")
+        out.append(P("xmp_differs", f"{PDF}: its XMP names another document"))
     if meta.get("dc:source") not in (None, f"urn:sha256:{m.get('sha256')}"):
-        out.append(f"{PDF}: its XMP names another original than {METADATA}")
+        out.append(P("xmp_differs", f"{PDF}: its XMP names another original than {METADATA}"))
     words = set(str(meta.get("pdf:Keywords") or "").split("; "))
     az = ((m.get("fields") or {}).get("aktenzeichen") or {}).get("value")
     if (m.get("doctype") and m["doctype"] not in words) or (az and az not in words):
-        out.append(f"{PDF}: document type or Aktenzeichen in {METADATA} differ from the PDF's XMP")
+        out.append(P("xmp_differs", f"{PDF}: document type or Aktenzeichen in {METADATA} differ from the PDF's XMP"))
     return out
 
 
@@ -225,20 +230,20 @@ def check_pdf(c: Ctx) -> list[str]:
             spec = pdf.attachments.get(resiscan.NOTE) if note and note.get("embedded") else None
             embedded = spec.get_file().read_bytes() if spec is not None else None
     except Exception as e:  # noqa: BLE001
-        return [f"{PDF} cannot be read ({type(e).__name__})"]
+        return [P("unreadable", f"{PDF} cannot be read ({type(e).__name__})")]
     if note:
         beside = c.folder / resiscan.NOTE
         data = beside.read_bytes() if beside.is_file() else b""
         if note.get("embedded") and embedded != data:
-            out.append(f"the transfer note embedded in {PDF} differs from {resiscan.NOTE}")
+            out.append(P("transfer_note_differs", f"the transfer note embedded in {PDF} differs from {resiscan.NOTE}"))
         if data and (err := resiscan.validate(data)):
-            out.append(f"{resiscan.NOTE} is not valid against its schema ({err})")
+            out.append(P("transfer_note_invalid", f"{resiscan.NOTE} is not valid against its schema ({err})"))
         elif data and f">{c.meta.get('sha256')}<".encode() not in data:
-            out.append(f"{resiscan.NOTE} names another original (its hash differs)")
+            out.append(P("transfer_note_differs", f"{resiscan.NOTE} names another original (its hash differs)"))
         elif data:
             out += facts.note_problems(note, data)
     elif "transfer-note" in c.require and resiscan.is_scanned(_doc_stub(c.meta)):
-        out.append("scanned document without a transfer note (required)")
+        out.append(P("evidence_missing", "scanned document without a transfer note (required)"))
     return out
 
 
@@ -256,18 +261,18 @@ def check_seal(c: Ctx) -> list[str]:
         return []
     in_pdf = a.get("seal") or (a.get("timestamp") or {}).get("pdf") in ("document-timestamp", "signature-timestamp")
     if not in_pdf:
-        return ["the archival PDF is not sealed (required)"] if "seal" in c.require else []
+        return [P("evidence_missing", "the archival PDF is not sealed (required)")] if "seal" in c.require else []
     path = c.folder / PDF
     if not path.is_file():
         return []
     before = ev.unsealed_prefix(path, a)
     out = [] if before is None or fsutil.sha256_bytes(before) == (a.get("unsealed") or {}).get("sha256") else \
-        [f"{PDF}: the revision under the seal differs from the one recorded"]
+        [P("unsealed_revision_changed", f"{PDF}: the revision under the seal differs from the one recorded")]
     protected = bool((a.get("metadata_evidence") or {}) and (c.folder / (METADATA + ".p7s")).is_file())
     if c.deep or not protected:
         # with a sealed metadata.json the PDF's hash is already covered (files + metadata-evidence):
         # its own seal is validated by --deep, or when metadata.json has no seal
-        out += [f"{PDF}: {x}" for x in ev.pdf_signatures(path, a, c.profile)]
+        out += [prefixed(f"{PDF}: ", x) for x in ev.pdf_signatures(path, a, c.profile)]
     return out
 
 
@@ -281,10 +286,10 @@ def check_pdfa(c: Ctx) -> list[str]:
     before = ev.unsealed_prefix(c.folder / PDF, c.archival)
     if before is None:
         rep = validate_written(c.folder / PDF, flavour)
-        return [] if conforms(rep) else [f"{PDF} is not valid {fmt}: {len(rep.findings)} finding(s)"]
+        return [] if conforms(rep) else [P("pdfa_invalid", f"{PDF} is not valid {fmt}: {len(rep.findings)} finding(s)")]
     rep = validate_written(io.BytesIO(before), flavour)
-    out = [] if conforms(rep) else [f"{PDF}: the revision under the seal is not valid {fmt}"]
-    return out + [f"{PDF} (sealed): {x}" for x in ev.sealed_pdfa(c.folder / PDF, flavour)]
+    out = [] if conforms(rep) else [P("pdfa_invalid", f"{PDF}: the revision under the seal is not valid {fmt}")]
+    return out + [prefixed(f"{PDF} (sealed): ", x) for x in ev.sealed_pdfa(c.folder / PDF, flavour)]
 
 
 def check_journal(c: Ctx) -> list[str]:
@@ -292,7 +297,7 @@ def check_journal(c: Ctx) -> list[str]:
     if not c.has_journal:
         return []
     if row is None:
-        return ["the journal does not know this document"] if m is not None else []
+        return [P("journal_unknown", "the journal does not know this document")] if m is not None else []
     out = facts.place_problems(c.doc_id, c.folder, c.folder.parents[2], row)
     return out + (facts.row_problems(m, row, c.folder, trail.events(c.folder.parents[2], c.doc_id))
                   if m is not None else [])
@@ -314,7 +319,7 @@ def verify_one(doc_id: str, folder: Path, profile: "Profile", row: dict | None, 
                require: frozenset[str], has_journal: bool = True, chain: list[str] | None = None) -> DocResult:
     res = DocResult(doc_id, str(folder))
     if not folder.is_dir():
-        res.problems.append(("files", "the archive folder is missing"))
+        res.problems.append(("files", P("folder_missing", "the archive folder is missing")))
         return res
     try:
         meta = json.loads((folder / METADATA).read_text("utf-8"))
@@ -328,7 +333,7 @@ def verify_one(doc_id: str, folder: Path, profile: "Profile", row: dict | None, 
         try:
             res.problems += [(name, p) for p in fn(ctx)]
         except Exception as e:  # noqa: BLE001 - a check that cannot run is a finding, never a crash
-            res.problems.append((name, f"the check could not run ({type(e).__name__})"))
+            res.problems.append((name, P("check_failed", f"the check could not run ({type(e).__name__})")))
     res.anchor, res.evidence = ctx.anchor, report.evidence_of(meta)
     return res
 

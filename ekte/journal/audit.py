@@ -84,9 +84,13 @@ TOMBSTONE = ("doc_id", "sha256", "doctype", "received", "deleted", "retention_en
 
 def put_tombstone(db: sqlite3.Connection, tomb: dict[str, Any], **more: Any) -> None:
     """*tomb*'s row in the tombstones table and its ``retention/deleted`` audit entry (at the deletion's time),
-    in the caller's transaction; *more*: further keys of the entry's detail."""
+    in the caller's transaction — the entry only where the journal has none of that deletion yet (a rebuilt
+    journal took it over from the old one); *more*: further keys of the entry's detail."""
     db.execute(f"INSERT OR REPLACE INTO tombstones({', '.join(TOMBSTONE)}) VALUES ({', '.join('?' * len(TOMBSTONE))})",
                tuple(int(bool(tomb.get(k))) if k == "forced" else tomb.get(k) for k in TOMBSTONE))
+    if db.execute("SELECT 1 FROM events WHERE doc_id=? AND stage='retention' AND event='deleted' AND time=?",
+                  (tomb["doc_id"], str(tomb["deleted"]))).fetchone():
+        return
     append(db, tomb["doc_id"], str(tomb["deleted"]), "retention", "deleted",
            {"by": tomb["actor"], "reason": tomb["reason"], "sha256": tomb["sha256"], "doctype": tomb.get("doctype"),
             "received": tomb.get("received"), "retention_ends": tomb.get("retention_ends"),
@@ -98,13 +102,34 @@ def append(db: sqlite3.Connection, doc_id: str, time: str, stage: str, event: st
     """Insert one event, chained (the caller holds the write transaction).  Text that is not UTF-8 (a
     file name's odd bytes, surrogate-escaped) is kept with ``\\xNN`` escapes: the event is never lost."""
     text, who, field, old, new = (_utf8(v) for v in split(detail, actor))
+    insert(db, doc_id, time, stage, event, text, who, field, old, new)
+
+
+def insert(db: sqlite3.Connection, doc_id: str, time: str, stage: str, event: str, text: str | None,
+           who: str | None, field: str | None, old: str | None, new: str | None, redacted: bool = False) -> int:
+    """One event from its columns as they are, chained (an entry taken over from an old journal keeps its
+    time, actor and emptied values: :mod:`ekte.journal.rebuild_old`); its new sequence number."""
     prev, prev_doc = _head(db)
     d = digest(doc_id, time, stage, event, text, who, field, old, new)
     h = link(prev, prev_doc, d)
     cur = db.execute("INSERT INTO events(doc_id, time, stage, event, detail, actor, field, old, new, prev_doc, digest, "
-                     "hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (doc_id, time, stage, event, text, who, field, old,
-                                                               new, prev_doc, d, h))
+                     "hash, redacted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     (doc_id, time, stage, event, text, who, field, old, new, prev_doc, d, h, int(bool(redacted))))
     _set_head(db, cur.lastrowid, h)
+    return int(cur.lastrowid)
+
+
+def taken_over(db: sqlite3.Connection) -> int:
+    """The last event a rebuilt journal took over from the journal it replaced (0: none): every event up to it
+    is the old journal's, in its order, with its time and actor (:mod:`ekte.journal.rebuild_old`)."""
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key='taken_over'").fetchone()
+    except sqlite3.Error:
+        return 0
+    try:
+        return int(str(row[0]).partition(":")[0]) if row else 0
+    except ValueError:
+        return 0
 
 
 def _utf8(v: str | None) -> str | None:
@@ -155,8 +180,10 @@ def check_chain(db: sqlite3.Connection) -> tuple[dict[str, list[str]], dict[str,
     """Walk the whole chain: ({document id: problems}, summary)."""
     problems: dict[str, list[str]] = {}
 
+    from ekte.evidence.codes import Problem
+
     def add(doc: str, msg: str) -> None:
-        problems.setdefault(doc or "journal", []).append(msg)
+        problems.setdefault(doc or "journal", []).append(Problem("chain_broken", msg))
 
     deleted = {r[0] for r in db.execute("SELECT doc_id FROM tombstones")}
     prev, prev_doc, n, seq = GENESIS, "", 0, 0

@@ -27,6 +27,8 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
+from ekte.evidence.codes import Problem
+
 FOLDER = "deleted"
 
 
@@ -99,8 +101,9 @@ def restore(j: Any, db: Any, workdir: Path, report: dict[str, Any]) -> None:
 
 def begun(workdir: Path, tombstoned: set[str]) -> list[str]:
     """``ekte journal check``: records whose tombstone the journal lacks (a deletion begun, not completed)."""
-    return [f"{rec['doc_id']}: its deletion was begun on {str(rec['deleted'])[:10]} ({FOLDER}/{p.name}), but the "
-            f"journal has no tombstone; ekte retention delete {rec['doc_id']} --force completes it"
+    return [Problem("deletion_unfinished",
+                    f"{rec['doc_id']}: its deletion was begun on {str(rec['deleted'])[:10]} ({FOLDER}/{p.name}), but "
+                    f"the journal has no tombstone; ekte retention delete {rec['doc_id']} --force completes it")
             for p, rec in records(workdir) if rec is not None and rec["doc_id"] not in tombstoned]
 
 
@@ -108,8 +111,10 @@ def unrecorded(workdir: Path, tombstoned: set[str]) -> list[str]:
     """``ekte journal check``: tombstones without their record ``deleted/<id>.json`` (fresh38 F10: a rebuild
     from the archive alone would forget the deletion)."""
     have = {rec["doc_id"] for _p, rec in records(workdir) if rec is not None}
-    return [f"{doc_id}: the journal's tombstone has no {FOLDER}/{doc_id}.json (removed?); ekte journal rebuild "
-            "--force writes it again from the journal" for doc_id in sorted(tombstoned - have)]
+    return [Problem("deletion_record_missing",
+                    f"{doc_id}: the journal's tombstone has no {FOLDER}/{doc_id}.json (removed?); ekte journal "
+                    "rebuild --force writes it again from the journal")
+            for doc_id in sorted(tombstoned - have)]
 
 
 def listing(j: Any, workdir: Path, since: str | None = None) -> list[dict[str, Any]]:

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ekte.errors import ConfigError, EnvironmentFailure, environment_failure
+from ekte.evidence.codes import Problem
 from ekte.journal import deletions, rebuild_old
 from ekte.workdirs import JOURNAL_FILE, check_journal_file, require
 
@@ -125,15 +126,17 @@ def check(workdir: Path) -> dict[str, Any]:
         seen.add(d.name)
         row = rows.get(d.name)
         if meta is None:
-            out["findings"].append(f"{d.name}: archive folder without a readable metadata.json")
+            out["findings"].append(Problem("metadata_unreadable", f"{d.name}: archive folder without a readable "
+                                                                  "metadata.json"))
         elif row is None:
-            out["findings"].append(f"{d.name}: archived, but the journal does not know it")
+            out["findings"].append(Problem("journal_unknown", f"{d.name}: archived, but the journal does not know it"))
         elif row["state"] not in ARCHIVED and not (row["state"] == "quarantined" and _rejected_out(workdir, d.name)):
-            out["findings"].append(f"{d.name}: archived, but the journal says {row['state']}")
+            out["findings"].append(Problem("state_differs", f"{d.name}: archived, but the journal says {row['state']}"))
     for doc_id, row in rows.items():
         if row["state"] in ARCHIVED and doc_id not in seen:
-            out["findings"].append(f"{doc_id}: the journal says {row['state']}, but its archive folder is missing: "
-                                   "restore it from a backup (a rebuild drops the document, naming it as lost)")
+            out["findings"].append(Problem(
+                "folder_missing", f"{doc_id}: the journal says {row['state']}, but its archive folder is missing: "
+                                  "restore it from a backup (a rebuild drops the document, naming it as lost)"))
     out["findings"] += deletions.begun(workdir, tombstoned) + deletions.unrecorded(workdir, tombstoned)
     out["ok"] = not out["findings"]
     return out
@@ -232,6 +235,10 @@ def _put_back(j: Any, db: sqlite3.Connection, workdir: Path, doc_id: str) -> Non
     except (OSError, ValueError):
         return
     back = item.get("deferred") if isinstance(item, dict) else None
+    last = db.execute("SELECT detail FROM events WHERE doc_id=? AND stage='review' AND event='deferred' "
+                      "ORDER BY seq DESC LIMIT 1", (doc_id,)).fetchone()
+    if isinstance(back, dict) and last and f'"until": {json.dumps(back.get("until"))}' in (last[0] or ""):
+        return  # taken over from the old journal (rebuild_old.carry) already
     if isinstance(back, dict) and isinstance(back.get("until"), str):
         j._event(db, doc_id, "review", "deferred", {"by": back.get("by") or REBUILD_ACTOR, "until": back["until"],
                                                      **({"note": back["note"]} if back.get("note") else {})})
@@ -325,19 +332,20 @@ def rebuild(workdir: Path, profile: Any, *, force: bool = False, actor: str | No
                                   "rebuild it anyway with --force")
         report: dict[str, Any] = {"workdir": str(workdir), "was": damage or "readable", "states": {}, "skipped": []}
         old_facts = rebuild_old.read(workdir)
+        stamp = ("damaged-" if damage else "replaced-") + dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         tmp = workdir / f".{JOURNAL_FILE}.rebuild"
         for s in SUFFIXES:
             Path(f"{tmp}{s}").unlink(missing_ok=True)
         j = Journal(tmp)
         j.actor = actor or j.actor
         try:
+            rebuild_old.carry(j, old_facts, f"{JOURNAL_FILE}.{stamp}", report)  # the old trail first, chained anew
             _fill(j, workdir, profile, report)
             _carry_exports(workdir, j, report)
             rebuild_old.merge(j, workdir, old_facts, report)  # lost documents named, old tombstones kept
             j.db.execute("PRAGMA journal_mode=DELETE")  # one file to put in place (WAL again when opened)
         finally:
             j.close()
-        stamp = ("damaged-" if damage else "replaced-") + dt.datetime.now().strftime("%Y%m%dT%H%M%S")
         for s in SUFFIXES:
             old = workdir / f"{JOURNAL_FILE}{s}"
             if old.exists():

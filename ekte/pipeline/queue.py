@@ -180,7 +180,9 @@ def forced(stage: str, detail: dict) -> dict[str, bool]:
 def history(j: Any, doc_id: str) -> list[dict[str, Any]]:
     """One document's journal events: time, who (the user of a review action,
     else the system), what, old → new values."""
-    out = []
+    from ekte.journal.audit import taken_over
+
+    out, until = [], taken_over(j.db)  # entries a rebuilt journal took over from the old one (fresh38 F2)
     for r in j.events_of(doc_id):
         keys = r.keys()
         d = parse_detail(r["detail"])
@@ -191,7 +193,8 @@ def history(j: Any, doc_id: str) -> list[dict[str, Any]]:
                                                     if k not in ("by", "old", "new", "field") and v not in (None, ""))
         field = (r["field"] if "field" in keys else None) or d.get("field")
         out.append({"seq": r["seq"], "time": r["time"], "stage": r["stage"], "event": r["event"], "actor": actor,
-                    "detail": text or "", "old": old, "new": new, "field": field, **forced(r["stage"], d)})
+                    "detail": text or "", "old": old, "new": new, "field": field, **forced(r["stage"], d),
+                    **({"taken_over": True} if r["seq"] <= until else {})})
     return out
 
 

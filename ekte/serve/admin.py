@@ -133,7 +133,10 @@ def history_page(request: Request, doc_id: str) -> Response:
     if tomb is not None:  # the chained retention/deleted entry's values, as ekte history's headline (fresh38 F15)
         from ekte.evidence.tombs import shown
 
+        from ekte.evidence.deletion_reasons import words
+
         tomb = shown(st.reader.db, dict(tomb))
+        tomb["reason"] = words(tomb.get("reason"), request.state.lang)  # a code in the reader's words (F4)
     d = dict(row) if row is not None else {"id": tomb["doc_id"], "state": "deleted", "doctype": tomb["doctype"],
                                            "first_seen": tomb["received"], "tomb": tomb}
     return render(request, "history.html", {"d": d, "events": q.history(st.reader, d["id"])})

@@ -181,7 +181,10 @@ def _cli_values(msgid: str, values: list, lang: str, local_time: Callable[[str],
     from ekte.serve.names import actor_name
 
     if msgid == _DELETED:
+        from ekte.evidence.deletion_reasons import words
+
         values[1] = local_time(values[1])
+        values[2] = words(values[2], lang)  # a reason code in the reader's words (fresh38 F4)
     elif msgid == _PERIOD:  # days as the clerk typed them (31.01.2026)
         values = [f"{v[8:10]}.{v[5:7]}.{v[:4]}" for v in values]
     elif "changed meanwhile by {b}" in msgid:

@@ -271,7 +271,16 @@ def detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None,
                 reasons: dict[str, Any] | None = None) -> str:
     """An event's detail in words (the JSON keeps the raw form): the channel by its name, the OCR route as
     what happened to the text, "confidence: 0.82, method: rules" as "Sicherheit: 82 %, Verfahren: Regeln",
-    a reason code, a rejection's reason (by the profile's *reasons*) and what follows it in words."""
+    a reason code, a rejection's reason (by the profile's *reasons*) and what follows it in words; an entry a
+    rebuilt journal took over from the old one says so first."""
+    text = _detail_text(e, lang, title, reasons)
+    if not e.get("taken_over"):
+        return text
+    return _tr(lang)(N_("taken over from the old journal")) + (f"; {text}" if text else "")
+
+
+def _detail_text(e: dict, lang: str, title: Callable[[str], str] | None = None,
+                 reasons: dict[str, Any] | None = None) -> str:
     from ekte.serve.i18n import percent
 
     tr, detail = _tr(lang), e.get("detail") or ""
