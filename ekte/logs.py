@@ -4,7 +4,7 @@ ekte's own messages never carry a file name or content.  Third-party
 libraries do (watchdog's events carry paths, httpx's requests URLs,
 exceptions quote file names), so every record that reaches the handler
 passes :class:`Redact` first, at every level: the names of the inputs seen
-by this process (:func:`protect`), quoted strings that look like paths or
+by this process (:func:`protect`; whole, not inside a longer word), quoted strings that look like paths or
 file names, path-like words and the path and query of URLs are replaced,
 in the message, the arguments and a formatted traceback alike.  Paths of
 ekte's and Python's own code stay (a traceback at ``-vv`` stays useful).
@@ -15,6 +15,7 @@ Worker processes set up the same handler from the environment
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import logging
 import os
@@ -25,6 +26,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from ekte.model import Status
 from ekte.shown import visible
 
 ENV = "EKTE_LOG"
@@ -34,6 +36,9 @@ _names: "OrderedDict[str, None]" = OrderedDict()
 _names_lock = threading.Lock()
 _names_sorted: list = [[], False]  # the names, longest first, and whether that list is stale
 MAX_NAMES = 5000
+#: the words of ekte's own outcome lines: a folder named so is no personal datum, and hiding it would hide
+#: the outcome (an input folder ``quarantined``: "doc … <name>: empty", fresh39 F1)
+OWN_WORDS = frozenset({s.value for s in Status} | {"exported"})
 
 _CODE_ROOTS = tuple(sorted({str(Path(__file__).resolve().parent.parent), sys.prefix, sys.base_prefix,
                             sysconfig.get_paths().get("purelib", sys.prefix), "/usr/lib/python"}, key=len,
@@ -66,12 +71,22 @@ def protect(path: Path | str, top: Path | str | None = None) -> None:
             pass
     with _names_lock:
         for s in parts:
-            if len(s) >= 5 and not s.isdigit():
+            if len(s) >= 5 and not s.isdigit() and s not in OWN_WORDS:
                 _names[s] = None
                 _names.move_to_end(s)
         while len(_names) > MAX_NAMES:
             _names.popitem(last=False)
         _names_sorted[1] = True
+
+
+@functools.lru_cache(maxsize=MAX_NAMES)
+def _whole(name: str) -> "re.Pattern[str]":
+    """*name* as a whole token, not inside a longer word: an input folder ``archiv`` is not the start of
+    "archived" (fresh39 F1).  An underscore parts words (``Meier`` of ``Meier_Hans`` still goes); an end
+    of *name* that is no letter or digit needs no boundary."""
+    def edge(c: str, look: str) -> str:
+        return look if c.isalnum() else ""
+    return re.compile(edge(name[0], r"(?<![^\W_])") + re.escape(name) + edge(name[-1], r"(?![^\W_])"))
 
 
 def _code_path(s: str) -> bool:
@@ -88,7 +103,7 @@ def redact(text: str) -> str:
         names = _names_sorted[0]
     for n in names:
         if n in text:
-            text = text.replace(n, "<name>")
+            text = _whole(n).sub("<name>", text)
     text = _URL.sub(lambda m: m.group(1) + ("/…" if m.group(2) else ""), text)
     text = _BYTES.sub("b'<redacted>'", text)
     text = _NAMED.sub(lambda m: f"{m.group(1)}={m.group(2)}<redacted>{m.group(2)}", text)
