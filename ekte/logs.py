@@ -14,6 +14,7 @@ Worker processes set up the same handler from the environment
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import json
@@ -23,8 +24,10 @@ import re
 import sys
 import sysconfig
 import threading
+import warnings
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any, Callable, Iterator
 
 from ekte.model import Status
 from ekte.shown import visible
@@ -238,3 +241,44 @@ def _install(level: int, fmt: str) -> None:
     # the same filter, and shown with -vv only — the document's own outcome says what went wrong
     logging.captureWarnings(True)
     logging.getLogger("py.warnings").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.ERROR)
+
+
+_routing: list = [0, None]  # ekte calls of a script under way, the warnings.showwarning they replaced
+_routing_lock = threading.Lock()
+
+
+def _show_library_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+                          line: str | None = None) -> None:
+    """A library's warning during an ekte call of a script: a debug record of ``ekte.warnings``, redacted
+    (as ``-vv`` shows it on the command line); the script's own warnings are shown as before."""
+    shown = _routing[1]
+    if shown is not None and (file is not None or not _code_path(str(filename))):
+        return shown(message, category, filename, lineno, file, line)
+    logging.getLogger("ekte.warnings").debug("%s", redact(f"{filename}:{lineno}: {category.__name__}: {message}"))
+
+
+@contextlib.contextmanager
+def library_warnings() -> Iterator[None]:
+    """While a script's ekte call runs, a library's ``warnings.warn`` (Pillow's "Corrupt EXIF data" of a
+    damaged TIFF) reaches no stderr by itself (fresh39 F5): the ``ekte`` logger has it.  The command line
+    captures warnings into its own handler already (:func:`_install`): left as it is."""
+    with _routing_lock:
+        if _routing[0] == 0 and getattr(logging, "_warnings_showwarning", None) is None:
+            _routing[1], warnings.showwarning = warnings.showwarning, _show_library_warning
+        _routing[0] += 1
+    try:
+        yield
+    finally:
+        with _routing_lock:
+            _routing[0] -= 1
+            if _routing[0] == 0 and warnings.showwarning is _show_library_warning:
+                warnings.showwarning, _routing[1] = _routing[1], None
+
+
+def routed(f: Callable) -> Callable:
+    """*f* (a function of :mod:`ekte.api`) under :func:`library_warnings`."""
+    @functools.wraps(f)
+    def call(*args: Any, **kw: Any) -> Any:
+        with library_warnings():
+            return f(*args, **kw)
+    return call
