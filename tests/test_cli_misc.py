@@ -268,14 +268,17 @@ def test_an_input_named_like_a_word_is_hidden_whole_not_inside_the_log_s_words(m
     assert line.endswith("in <name> and <name>; <name>_Hans, <name>."), line
 
 
-def test_the_same_content_twice_in_one_run_is_not_another_process(tmp_path):
+@pytest.mark.parametrize("names,jobs", [(("a.pdf", "b.pdf"), "2"), (("1.pdf", "3.pdf"), "1")])
+def test_the_same_content_twice_in_one_run_is_not_another_process(tmp_path, names, jobs):
     """fresh29: two copies of one file in one run logged "being processed by another ekte process (another
-    process)" — it was this run; the log says so now."""
+    process)" — it was this run; the log says so now.  fresh39 F2: with another document between them and one
+    worker, the second copy is admitted while the first's batch settles (no longer in flight): the same."""
     inbox = tmp_path / "in"
     inbox.mkdir()
-    for name in ("a.pdf", "b.pdf"):
+    for name in names:
         shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox / name)
-    p = run_ekte("ingest", inbox, "-w", tmp_path / "wd", "-v", "--no-progress", "-j", "2")
+    shutil.copy(SAMPLES / "inbox" / "masern_meldung-004-pdf.pdf", inbox / "2.pdf")
+    p = run_ekte("ingest", inbox, "-w", tmp_path / "wd", "-v", "--no-progress", "-j", jobs)
     assert p.returncode == 0, p.stderr[-2000:]
     assert "another ekte process" not in p.stderr, p.stderr[-2000:]
     assert "the same content is being processed in this run" in p.stderr, p.stderr[-2000:]
