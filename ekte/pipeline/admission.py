@@ -6,11 +6,13 @@ cannot be processed."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import logging
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,6 +153,27 @@ def done_before(doc: Document, row: Any) -> None:
         pass  # the journal's state is reported; the fields are in the archive folder when it is readable
 
 
+
+def file_date(doc: Document, item: WorkItem, session: Any) -> None:
+    """``intake.received_from = "mtime"`` (``--received-from mtime``, migrating an old archive, fresh39 F3):
+    the file's modification time is the document's arrival date (``received``; the Eingangsdatum without
+    a received stamp, method ``file_date``), recorded in the journal and the history as such — as
+    ``import-xdomea`` keeps the sender's Posteingangsdatum.  Not for what a system delivered with its own
+    metadata nor a part unpacked from a container (its file is ekte's copy), nor a time in the future."""
+    if session.profile.intake.received_from != "mtime" or item.given or item.package is not None:
+        return
+    try:
+        mtime = os.stat(item.path).st_mtime
+    except OSError:
+        return
+    if mtime > time.time():
+        return
+    doc.received = _dt.datetime.fromtimestamp(mtime, _dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    doc.extra["received_from"] = "mtime"
+    detail = f"file modification time {doc.received}"
+    doc.log("intake", "received-from", detail)
+    session.j.event(doc.id, "intake", "received-from", detail)
+
 class Admission:
     """Intake decisions for one run.  It remembers the documents seen: in a
     run (*per_run*), the same content twice is a duplicate; in the daemon,
@@ -232,6 +255,7 @@ class Admission:
             done = steps.resume_export(self.session, claim.row, str(item.path))  # archived by an interrupted run
             j.release(doc_key(cand.sha256))
             return Outcome(SETTLED, done, item)
+        file_date(doc, item, self.session)
         err = check(cand, self.session.profile)
         tries = int(claim.row["attempts"] or 0) if claim.row is not None and "attempts" in claim.row.keys() else 0
         if err is None and tries >= self.session.profile.ocr.max_attempts:  # its worker crashed too often: set aside
