@@ -7,7 +7,6 @@ cannot be processed."""
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import logging
 import os
 import re
@@ -21,8 +20,9 @@ from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
 from ekte.journal import ARCHIVED, FINAL_STATES, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
-from ekte.model import Classification, Document, ErrorInfo, Status, document_from_metadata
+from ekte.model import Document, ErrorInfo, Status
 from ekte.pipeline import steps
+from ekte.pipeline.known import KEEP, Originals, done_before, known
 from ekte.pipeline.tasks import ARCHIVE, WorkItem, WorkTask
 from ekte.sources import Rejected
 from ekte.stages import intake
@@ -139,21 +139,6 @@ def unreadable(path: Path, e: DocumentError) -> Document:
     return doc
 
 
-def done_before(doc: Document, row: Any) -> None:
-    """A document this working directory finished in an earlier run (or
-    another process): reported with the state the journal has and the fields
-    its archive's ``metadata.json`` holds, under ``done_before`` — a script
-    collecting results from a resumed migration reads one JSON."""
-    doc.extra["done_before"] = {"state": row["state"], "run": row["run_id"], "updated": row["updated"]}
-    meta = Path(doc.archive_path or "") / "metadata.json" if doc.archive_path else None
-    try:
-        if meta is not None:
-            doc.fields = document_from_metadata(json.loads(meta.read_text("utf-8"))).fields
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # the journal's state is reported; the fields are in the archive folder when it is readable
-
-
-
 def file_date(doc: Document, item: WorkItem, session: Any) -> None:
     """``intake.received_from = "mtime"`` (``--received-from mtime``, migrating an old archive, fresh39 F3):
     the file's modification time is the document's arrival date (``received``; the Eingangsdatum without
@@ -184,6 +169,7 @@ class Admission:
         self.run_id = run_id
         self.per_run = per_run
         self.seen: dict[str, WorkItem] = {}
+        self.originals = Originals(KEEP if per_run else 0)
         self.reread: dict[str, bool] = {}  # input → taken again (changed while it was read)
         #: where files may be read from (the inputs, resolved, and this process's scratch)
         self.roots = intake.real_roots(list(roots) + [session.scratch]) if roots is not None else None
@@ -235,12 +221,8 @@ class Admission:
             row = claim.row
             doc.status = Status.REVIEW if row["state"] == REVIEW else Status.DUPLICATE
             doc.duplicate_of = row["id"] if doc.status == Status.DUPLICATE else None
-            doc.pages = int(row["pages"] or 0)  # as the run that processed it reported it
-            if row["doctype"]:
-                doc.classification = Classification(row["doctype"], float(row["confidence"] or 0.0), method="journal")
-            doc.archive_path = str(j.archive_dir(row) or "") or None
-            doc.exports = j.exports_of(row["id"])
-            done_before(doc, row)
+            known(doc, row, j)
+            done_before(doc, row, j.workdir)
             j.event(doc.id, "intake", "duplicate", "")
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":
@@ -288,6 +270,7 @@ class Admission:
             return Outcome(SETTLED, doc, item)
         if state in (ARCHIVED, REVIEW) + FINAL_STATES:
             doc.status, doc.duplicate_of = Status.DUPLICATE, row["id"]
+            self.originals.fill(doc, row, j)  # the original's type, fields, pages, folder, exports (fresh39 F4)
             return Outcome(SETTLED, doc, item)
         return Outcome(DEFERRED, doc, item, cand=cand)  # the first is still being processed
 
