@@ -222,6 +222,7 @@ class Admission:
             doc.status = Status.REVIEW if row["state"] == REVIEW else Status.DUPLICATE
             doc.duplicate_of = row["id"] if doc.status == Status.DUPLICATE else None
             known(doc, row, j)
+            self.originals.remember(doc, row)  # its copies in this run: not read again
             done_before(doc, row, j.workdir)
             j.event(doc.id, "intake", "duplicate", "")
             return Outcome(SETTLED, doc, item)

@@ -31,15 +31,20 @@ class Originals:
             self.reads += 1
             orig = Document(sha256=row["sha256"], source="", size=0, media_type="")
             known(orig, row, j)
-            got = {"pages": orig.pages, "classification": orig.classification, "archive_path": orig.archive_path,
-                   "exports": orig.exports, "fields": orig.fields}
-            if row["state"] not in FINAL_STATES or not self.keep:  # its exports may still change: not kept
-                return _set(doc, got)
+            got = self.remember(orig, row)
+        else:
+            self.values.move_to_end(row["id"])
+        _set(doc, got)
+
+    def remember(self, orig: Document, row: Any) -> dict[str, Any]:
+        """*orig*'s values (:func:`known` gave them: the first copy of a re-run, done before, is read once)."""
+        got = {"pages": orig.pages, "classification": orig.classification, "archive_path": orig.archive_path,
+               "exports": dict(orig.exports), "fields": dict(orig.fields)}
+        if row["state"] in FINAL_STATES and self.keep:  # else its exports may still change: not kept
             self.values[row["id"]] = got
             while len(self.values) > self.keep:
                 self.values.popitem(last=False)
-        self.values.move_to_end(row["id"])
-        _set(doc, got)
+        return got
 
 
 def _set(doc: Document, got: dict[str, Any]) -> None:
