@@ -396,3 +396,8 @@ def retention_delete(ids: list[str], *, reason: str, note: str | None = None, fo
 from ekte.api_station import (_defined_only, retention_deleted, review_list, review_show, serve, stats,  # noqa: E402
                                users_add, users_list, users_remove, users_token)
 from ekte.api_journal import forget_owed  # noqa: E402
+
+from ekte.logs import routed  # noqa: E402 - a library's warnings.warn during a call: the ekte logger's (fresh39 F5)
+
+for _name in ("ingest", "export", "import_xdomea", "mail", "analyze", "evaluate", "train", "watch", "verify"):
+    globals()[_name] = routed(globals()[_name])

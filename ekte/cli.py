@@ -18,7 +18,7 @@ from rich.markup import escape  # noqa: E402
 
 from ekte import __version__, cli_waiting, cliopts, render
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
-                          LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReportOpt,
+                          LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReceivedFromOpt, ReportOpt,
                           SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, ServiceVerboseOpt, WorkdirOpt,
                           field_value_form, new_app)
 from ekte.errors import ExitCode, environment_failure
@@ -110,10 +110,11 @@ def ingest(
     connector: ConnectorOpt = [], plugin: PluginOpt = [], move: MoveOpt = None,
     executor: ExecutorOpt = None, scheduler: SchedulerOpt = None, shared_root: SharedRootOpt = None,
     report: ReportOpt = None, as_json: JsonOpt = False, no_progress: NoProgressOpt = False, verbose: VerboseOpt = 0,
-    log_format: LogFormatOpt = LogFormat.text,
+    log_format: LogFormatOpt = LogFormat.text, received_from: ReceivedFromOpt = None,
 ) -> None:
     """Ingest documents: OCR, classify, extract, archive and export them."""
     starttrace.mark("parsed")
+    override = override + ([f"intake.received_from={received_from.value}"] if received_from else [])
     _prestart(executor, scheduler, verbose, log_format, paths)
     starttrace.mark("forkserver-started")
     from ekte import api

@@ -150,6 +150,11 @@ class ExecutorKind(str, Enum):
     dask = "dask"
 
 
+class ReceivedFrom(str, Enum):
+    intake = "intake"
+    mtime = "mtime"
+
+
 class LogFormat(str, Enum):
     text = "text"
     json = "json"
@@ -226,6 +231,9 @@ def _report_file(value: Optional[Path]) -> Optional[Path]:
     return value
 
 
+ReceivedFromOpt = Annotated[Optional[ReceivedFrom], typer.Option(
+    "--received-from", help="The arrival date of a document without a received stamp: the day of the intake "
+    "(default) or the file's modification time (migrating an old archive; recorded as such).")]
 ReportOpt = Annotated[Optional[Path], typer.Option(
     "--report", metavar="FILE.html", callback=_report_file,
     help="Also write a self-contained HTML report of this batch (with charts).")]

@@ -4,7 +4,7 @@ ekte's own messages never carry a file name or content.  Third-party
 libraries do (watchdog's events carry paths, httpx's requests URLs,
 exceptions quote file names), so every record that reaches the handler
 passes :class:`Redact` first, at every level: the names of the inputs seen
-by this process (:func:`protect`), quoted strings that look like paths or
+by this process (:func:`protect`; whole, not inside a longer word), quoted strings that look like paths or
 file names, path-like words and the path and query of URLs are replaced,
 in the message, the arguments and a formatted traceback alike.  Paths of
 ekte's and Python's own code stay (a traceback at ``-vv`` stays useful).
@@ -14,7 +14,9 @@ Worker processes set up the same handler from the environment
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import functools
 import json
 import logging
 import os
@@ -22,9 +24,12 @@ import re
 import sys
 import sysconfig
 import threading
+import warnings
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any, Callable, Iterator
 
+from ekte.model import Status
 from ekte.shown import visible
 
 ENV = "EKTE_LOG"
@@ -34,6 +39,9 @@ _names: "OrderedDict[str, None]" = OrderedDict()
 _names_lock = threading.Lock()
 _names_sorted: list = [[], False]  # the names, longest first, and whether that list is stale
 MAX_NAMES = 5000
+#: the words of ekte's own outcome lines: a folder named so is no personal datum, and hiding it would hide
+#: the outcome (an input folder ``quarantined``: "doc … <name>: empty", fresh39 F1)
+OWN_WORDS = frozenset({s.value for s in Status} | {"exported"})
 
 _CODE_ROOTS = tuple(sorted({str(Path(__file__).resolve().parent.parent), sys.prefix, sys.base_prefix,
                             sysconfig.get_paths().get("purelib", sys.prefix), "/usr/lib/python"}, key=len,
@@ -66,12 +74,22 @@ def protect(path: Path | str, top: Path | str | None = None) -> None:
             pass
     with _names_lock:
         for s in parts:
-            if len(s) >= 5 and not s.isdigit():
+            if len(s) >= 5 and not s.isdigit() and s not in OWN_WORDS:
                 _names[s] = None
                 _names.move_to_end(s)
         while len(_names) > MAX_NAMES:
             _names.popitem(last=False)
         _names_sorted[1] = True
+
+
+@functools.lru_cache(maxsize=MAX_NAMES)
+def _whole(name: str) -> "re.Pattern[str]":
+    """*name* as a whole token, not inside a longer word: an input folder ``archiv`` is not the start of
+    "archived" (fresh39 F1).  An underscore parts words (``Meier`` of ``Meier_Hans`` still goes); an end
+    of *name* that is no letter or digit needs no boundary."""
+    def edge(c: str, look: str) -> str:
+        return look if c.isalnum() else ""
+    return re.compile(edge(name[0], r"(?<![^\W_])") + re.escape(name) + edge(name[-1], r"(?![^\W_])"))
 
 
 def _code_path(s: str) -> bool:
@@ -88,7 +106,7 @@ def redact(text: str) -> str:
         names = _names_sorted[0]
     for n in names:
         if n in text:
-            text = text.replace(n, "<name>")
+            text = _whole(n).sub("<name>", text)
     text = _URL.sub(lambda m: m.group(1) + ("/…" if m.group(2) else ""), text)
     text = _BYTES.sub("b'<redacted>'", text)
     text = _NAMED.sub(lambda m: f"{m.group(1)}={m.group(2)}<redacted>{m.group(2)}", text)
@@ -223,3 +241,44 @@ def _install(level: int, fmt: str) -> None:
     # the same filter, and shown with -vv only — the document's own outcome says what went wrong
     logging.captureWarnings(True)
     logging.getLogger("py.warnings").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.ERROR)
+
+
+_routing: list = [0, None]  # ekte calls of a script under way, the warnings.showwarning they replaced
+_routing_lock = threading.Lock()
+
+
+def _show_library_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+                          line: str | None = None) -> None:
+    """A library's warning during an ekte call of a script: a debug record of ``ekte.warnings``, redacted
+    (as ``-vv`` shows it on the command line); the script's own warnings are shown as before."""
+    shown = _routing[1]
+    if shown is not None and (file is not None or not _code_path(str(filename))):
+        return shown(message, category, filename, lineno, file, line)
+    logging.getLogger("ekte.warnings").debug("%s", redact(f"{filename}:{lineno}: {category.__name__}: {message}"))
+
+
+@contextlib.contextmanager
+def library_warnings() -> Iterator[None]:
+    """While a script's ekte call runs, a library's ``warnings.warn`` (Pillow's "Corrupt EXIF data" of a
+    damaged TIFF) reaches no stderr by itself (fresh39 F5): the ``ekte`` logger has it.  The command line
+    captures warnings into its own handler already (:func:`_install`): left as it is."""
+    with _routing_lock:
+        if _routing[0] == 0 and getattr(logging, "_warnings_showwarning", None) is None:
+            _routing[1], warnings.showwarning = warnings.showwarning, _show_library_warning
+        _routing[0] += 1
+    try:
+        yield
+    finally:
+        with _routing_lock:
+            _routing[0] -= 1
+            if _routing[0] == 0 and warnings.showwarning is _show_library_warning:
+                warnings.showwarning, _routing[1] = _routing[1], None
+
+
+def routed(f: Callable) -> Callable:
+    """*f* (a function of :mod:`ekte.api`) under :func:`library_warnings`."""
+    @functools.wraps(f)
+    def call(*args: Any, **kw: Any) -> Any:
+        with library_warnings():
+            return f(*args, **kw)
+    return call

@@ -52,6 +52,9 @@ class IntakeSettings(_Strict):
                                  "lost+found"]
     )
     max_file_mb: float = Field(default=500, gt=0)
+    #: the arrival date (``received``, the Eingangsdatum without a stamp): "intake" today, "mtime" the file's
+    #: modification time — an old archive migrated keeps its dates (fresh39 F3); a received stamp still wins
+    received_from: Literal["intake", "mtime"] = "intake"
     max_image_mpixels: float = Field(default=250, gt=0)
     image_default_dpi: int = Field(default=300, ge=50, le=2400)
     office: OfficeSettings = Field(default_factory=OfficeSettings)

@@ -251,14 +251,34 @@ def test_ekte_s_own_file_names_stay_in_log_lines_a_sender_s_go():
     assert "Meier" not in line and line.endswith("sent as <file>, <file>"), line
 
 
-def test_the_same_content_twice_in_one_run_is_not_another_process(tmp_path):
+def test_an_input_named_like_a_word_is_hidden_whole_not_inside_the_log_s_words(monkeypatch):
+    """fresh39 F1: input folder `archiv` → "doc … <name>ed and exported"; folder `quarantined` → "doc … <name>:
+    empty". The name goes where it stands whole (a person's name beside an underscore too), ekte's words stay."""
+    from collections import OrderedDict
+
+    from ekte import logs
+
+    monkeypatch.setattr(logs, "_names", OrderedDict())
+    monkeypatch.setattr(logs, "_names_sorted", [[], False])
+    for folder in ("archiv", "quarantined", "Müller, Jürgen", "Meier"):
+        logs.protect(f"/srv/in/{folder}/x.pdf", "/srv/in")
+    line = logs.redact("doc 1 archived and exported; doc 2 quarantined: empty; in archiv and Müller, Jürgen;"
+                       " Meier_Hans, Meier.")
+    assert line.startswith("doc 1 archived and exported; doc 2 quarantined: empty;"), line
+    assert line.endswith("in <name> and <name>; <name>_Hans, <name>."), line
+
+
+@pytest.mark.parametrize("names,jobs", [(("a.pdf", "b.pdf"), "2"), (("1.pdf", "3.pdf"), "1")])
+def test_the_same_content_twice_in_one_run_is_not_another_process(tmp_path, names, jobs):
     """fresh29: two copies of one file in one run logged "being processed by another ekte process (another
-    process)" — it was this run; the log says so now."""
+    process)" — it was this run; the log says so now.  fresh39 F2: with another document between them and one
+    worker, the second copy is admitted while the first's batch settles (no longer in flight): the same."""
     inbox = tmp_path / "in"
     inbox.mkdir()
-    for name in ("a.pdf", "b.pdf"):
+    for name in names:
         shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox / name)
-    p = run_ekte("ingest", inbox, "-w", tmp_path / "wd", "-v", "--no-progress", "-j", "2")
+    shutil.copy(SAMPLES / "inbox" / "masern_meldung-004-pdf.pdf", inbox / "2.pdf")
+    p = run_ekte("ingest", inbox, "-w", tmp_path / "wd", "-v", "--no-progress", "-j", jobs)
     assert p.returncode == 0, p.stderr[-2000:]
     assert "another ekte process" not in p.stderr, p.stderr[-2000:]
     assert "the same content is being processed in this run" in p.stderr, p.stderr[-2000:]

@@ -147,3 +147,35 @@ def test_a_damaged_journal_raises_environment_failure_from_every_call(tmp_path):
     p = subprocess.run([sys.executable, "-m", "ekte", "ingest", str(inbox), "-w", str(wd)], capture_output=True,
                        text=True, timeout=600)
     assert p.returncode == 75 and p.stdout == "" and len(p.stderr.strip().splitlines()) == 1, (p.stdout, p.stderr)
+
+
+WARNED = textwrap.dedent('''
+    import logging, sys, warnings
+    from ekte.api import ingest
+
+    if __name__ == "__main__":
+        if sys.argv[3] == "configured":
+            logging.basicConfig(level=logging.DEBUG, format="SCRIPT %(name)s: %(message)s")
+        r = ingest([sys.argv[1]], workdir=sys.argv[2])
+        warnings.warn("the script's own warning")
+        print(r.documents[0].status.value, r.documents[0].error.code)
+''')
+
+
+def test_a_librarys_warning_reaches_no_script_s_stderr_by_itself(tmp_path):
+    """fresh39 F5: Pillow's "Corrupt EXIF data" of a damaged TIFF reached a script's stderr raw (warnings.warn),
+    though the script configured no logging; now a debug record of ``ekte.warnings`` (as ``-vv`` shows it on the
+    command line), and the script's own warnings are its own."""
+    (tmp_path / "kaputt.tif").write_bytes(b"II*\x00\x08\x00\x00\x00")
+    (tmp_path / "s.py").write_text(WARNED, "utf-8")
+    seen = {}
+    for how in ("unconfigured", "configured"):
+        p = subprocess.run([sys.executable, str(tmp_path / "s.py"), str(tmp_path / "kaputt.tif"),
+                            str(tmp_path / f"wd-{how}"), how], capture_output=True, text=True, timeout=600,
+                           cwd=tmp_path)
+        assert p.returncode == 0 and p.stdout.split() == ["quarantined", "broken_image"], (p.stdout, p.stderr[-3000:])
+        seen[how] = p.stderr
+    assert "Corrupt EXIF" not in seen["unconfigured"], seen["unconfigured"][-2000:]
+    assert "the script's own warning" in seen["unconfigured"], seen["unconfigured"][-2000:]
+    assert "SCRIPT ekte.warnings: " in seen["configured"] and "Corrupt EXIF" in seen["configured"], seen["configured"]
+    assert "kaputt" not in seen["configured"]

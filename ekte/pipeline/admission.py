@@ -6,11 +6,12 @@ cannot be processed."""
 
 from __future__ import annotations
 
-import json
+import datetime as _dt
 import logging
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ from ekte import fsutil
 from ekte.errors import REASONS, DocumentError
 from ekte.journal import ARCHIVED, FINAL_STATES, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
-from ekte.model import Classification, Document, ErrorInfo, Status, document_from_metadata
+from ekte.model import Document, ErrorInfo, Status
 from ekte.pipeline import steps
+from ekte.pipeline.known import KEEP, Originals, done_before, known
 from ekte.pipeline.tasks import ARCHIVE, WorkItem, WorkTask
 from ekte.sources import Rejected
 from ekte.stages import intake
@@ -137,19 +139,25 @@ def unreadable(path: Path, e: DocumentError) -> Document:
     return doc
 
 
-def done_before(doc: Document, row: Any) -> None:
-    """A document this working directory finished in an earlier run (or
-    another process): reported with the state the journal has and the fields
-    its archive's ``metadata.json`` holds, under ``done_before`` — a script
-    collecting results from a resumed migration reads one JSON."""
-    doc.extra["done_before"] = {"state": row["state"], "run": row["run_id"], "updated": row["updated"]}
-    meta = Path(doc.archive_path or "") / "metadata.json" if doc.archive_path else None
+def file_date(doc: Document, item: WorkItem, session: Any) -> None:
+    """``intake.received_from = "mtime"`` (``--received-from mtime``, migrating an old archive, fresh39 F3):
+    the file's modification time is the document's arrival date (``received``; the Eingangsdatum without
+    a received stamp, method ``file_date``), recorded in the journal and the history as such — as
+    ``import-xdomea`` keeps the sender's Posteingangsdatum.  Not for what a system delivered with its own
+    metadata nor a part unpacked from a container (its file is ekte's copy), nor a time in the future."""
+    if session.profile.intake.received_from != "mtime" or item.given or item.package is not None:
+        return
     try:
-        if meta is not None:
-            doc.fields = document_from_metadata(json.loads(meta.read_text("utf-8"))).fields
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # the journal's state is reported; the fields are in the archive folder when it is readable
-
+        mtime = os.stat(item.path).st_mtime
+    except OSError:
+        return
+    if mtime > time.time():
+        return
+    doc.received = _dt.datetime.fromtimestamp(mtime, _dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    doc.extra["received_from"] = "mtime"
+    detail = f"file modification time {doc.received}"
+    doc.log("intake", "received-from", detail)
+    session.j.event(doc.id, "intake", "received-from", detail)
 
 class Admission:
     """Intake decisions for one run.  It remembers the documents seen: in a
@@ -161,6 +169,7 @@ class Admission:
         self.run_id = run_id
         self.per_run = per_run
         self.seen: dict[str, WorkItem] = {}
+        self.originals = Originals(KEEP if per_run else 0)
         self.reread: dict[str, bool] = {}  # input → taken again (changed while it was read)
         #: where files may be read from (the inputs, resolved, and this process's scratch)
         self.roots = intake.real_roots(list(roots) + [session.scratch]) if roots is not None else None
@@ -212,12 +221,9 @@ class Admission:
             row = claim.row
             doc.status = Status.REVIEW if row["state"] == REVIEW else Status.DUPLICATE
             doc.duplicate_of = row["id"] if doc.status == Status.DUPLICATE else None
-            doc.pages = int(row["pages"] or 0)  # as the run that processed it reported it
-            if row["doctype"]:
-                doc.classification = Classification(row["doctype"], float(row["confidence"] or 0.0), method="journal")
-            doc.archive_path = str(j.archive_dir(row) or "") or None
-            doc.exports = j.exports_of(row["id"])
-            done_before(doc, row)
+            known(doc, row, j)
+            self.originals.remember(doc, row)  # its copies in this run: not read again
+            done_before(doc, row, j.workdir)
             j.event(doc.id, "intake", "duplicate", "")
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":
@@ -232,6 +238,7 @@ class Admission:
             done = steps.resume_export(self.session, claim.row, str(item.path))  # archived by an interrupted run
             j.release(doc_key(cand.sha256))
             return Outcome(SETTLED, done, item)
+        file_date(doc, item, self.session)
         err = check(cand, self.session.profile)
         tries = int(claim.row["attempts"] or 0) if claim.row is not None and "attempts" in claim.row.keys() else 0
         if err is None and tries >= self.session.profile.ocr.max_attempts:  # its worker crashed too often: set aside
@@ -264,6 +271,7 @@ class Admission:
             return Outcome(SETTLED, doc, item)
         if state in (ARCHIVED, REVIEW) + FINAL_STATES:
             doc.status, doc.duplicate_of = Status.DUPLICATE, row["id"]
+            self.originals.fill(doc, row, j)  # the original's type, fields, pages, folder, exports (fresh39 F4)
             return Outcome(SETTLED, doc, item)
         return Outcome(DEFERRED, doc, item, cand=cand)  # the first is still being processed
 

@@ -93,12 +93,13 @@ class Coordinator:
             self.inflight[task.task_id] = (o.item, o.doc)
             self.executor.submit(task)
         elif o.kind == DEFERRED:
-            if o.holder is None and any(d.sha256 == o.doc.sha256 for _i, d in self.inflight.values()):
+            if o.holder is None:  # an earlier input of this run (admission's twin): in flight, or just settled in
+                # this batch and admitted by its refill before the batch ended (fresh39 F2: no other process)
                 log.info("doc %s: the same content is being processed in this run; it is taken up when that one is "
                          "done", o.doc.id)
             else:
                 log.info("doc %s is being processed by another ekte process (%s); it is taken up when that one is "
-                         "done", o.doc.id, o.holder.describe() if o.holder else "another process")
+                         "done", o.doc.id, o.holder.describe())
             self.deferred.append(_Deferred(o.item, o.cand, now_iso(), o.holder, time.monotonic() + RETRY_DEFERRED))
         elif o.kind == REJECTED:
             src = o.item.path if intake.kind(o.item.path) == "file" else None

@@ -65,6 +65,8 @@ def entry(doc: Document) -> dict[str, Any]:
         out["source"], out["first_source"] = input_of(doc), doc.source
     if doc.extra.get("done_before"):
         out["done_before"] = doc.extra["done_before"]
+    if doc.status == Status.REVIEW and doc.extra.get("review"):  # why (fresh39 F6): names, no value
+        out["review"] = doc.extra["review"]
     return out
 
 

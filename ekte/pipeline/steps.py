@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Callable
@@ -238,17 +240,35 @@ def audit_events(session: Any, doc: Document, pending: list[tuple[str, str, Any]
 SAMPLE_REASON = "Stichprobe (sample check): compare the scan with the paper"
 
 
+#: a field's review reason begins with its name ("nachname: confidence 0.52 < 0.9", "geburtsdatum: not found")
+_FIELD_REASON = re.compile(r"([a-z][a-z0-9_]*): ")
+
+
 def to_review(session: Any, doc: Document) -> None:
+    """``review/<id>.json`` (``archive`` absolute, as ``--json`` has it: fresh39 F6), and why, for the
+    ``--json`` row (``review``): the type below ``classify.threshold``, the needed fields unsure or missing
+    (their names), every reason as the entry has it — no value."""
     c = doc.classification
     sample = session.sample_check(doc)
+    threshold = session.profile.classify.threshold
+    reasons = ([SAMPLE_REASON] if sample else []) + doc.extra.get("review_fields", [])
     fsutil.write_json(session.workdir / "review" / f"{doc.id}.json", {
-        "id": doc.id, "sha256": doc.sha256, "archive": doc.archive_path, "time": now_iso(),
-        "doctype": doc.doctype, "confidence": doc.confidence, "threshold": session.profile.classify.threshold,
+        "id": doc.id, "sha256": doc.sha256, "archive": os.path.abspath(doc.archive_path) if doc.archive_path else None,
+        "time": now_iso(), "doctype": doc.doctype, "confidence": doc.confidence, "threshold": threshold,
         "candidates": [{"doctype": x.doctype, "score": round(x.score, 4)} for x in (c.candidates if c else [])][:3],
-        "fields": ([SAMPLE_REASON] if sample else []) + doc.extra.get("review_fields", []),
-        **({"sample_check": True} if sample else {}),
+        "fields": reasons, **({"sample_check": True} if sample else {}),
     })
+    doc.extra["review"] = review_why(reasons, doc.confidence, threshold, sample)
     doc.status = Status.REVIEW
+
+
+def review_why(reasons: list[str], confidence: float | None, threshold: float, sample: bool) -> dict[str, Any]:
+    """The ``--json`` row's ``review`` of a document in review (its entry's *reasons*)."""
+    unsure = confidence is None or confidence < threshold
+    return {"type_unsure": unsure,
+            "fields": list(dict.fromkeys(m.group(1) for r in reasons if (m := _FIELD_REASON.match(r)))),
+            "reasons": ([f"type: confidence {confidence or 0.0:.2f} < {threshold:g}"] if unsure else []) + reasons,
+            **({"sample_check": True} if sample else {})}
 
 
 def reserve_aktenzeichen(session: Any, doc: Document) -> str | None:

@@ -329,5 +329,6 @@ def extract(doc: "Document", profile: "Profile", extractors: list[Extractor]) ->
     if "eingangsdatum" not in merged:
         # no received stamp: the intake time, marked as such
         d = dt.datetime.fromisoformat(doc.received).strftime("%d.%m.%Y")
-        merged["eingangsdatum"] = Field(d, 1.0, None, None, "intake")
+        merged["eingangsdatum"] = Field(d, 1.0, None, None, "file_date" if doc.extra.get("received_from") == "mtime"
+                                        else "intake")  # --received-from mtime: the file's date (fresh39 F3)
     return merged
