@@ -55,7 +55,8 @@ EVENT_NAMES = {
     ("archive", "xmp-skipped"): N_("metadata not written into the PDF"), ("export", "resumed"): N_("export resumed"),
     ("extract", "aktenzeichen-assigned"): N_("file reference assigned"),
     ("extract", "aktenzeichen-dropped"): N_("file reference assigned per group"),
-    ("intake", "form"): N_("form field values read"), ("intake", "moved"): N_("original moved"),
+    ("intake", "form"): N_("form field values read"),
+    ("intake", "received-from"): N_("receipt date taken from the file's date"), ("intake", "moved"): N_("original moved"),
     ("intake", "note"): N_("note at intake"), ("intake", "sanitized"): N_("active content removed"),
     ("ocr", "page-ranges"): N_("text recognised in page ranges"),
     ("watch", "done"): N_("original moved to the done folder"),
@@ -81,6 +82,7 @@ METHOD_NAMES = {
     "rules": N_("rules"), "model": N_("learned model"), "label": N_("form label"), "pattern": N_("pattern in the text"),
     "form": N_("form field"), "assigned": N_("assigned by layout"), "intake": N_("given at intake"),
     "manual": N_("entered by a clerk"), "xdomea": N_("xdomea metadata"), "journal": N_("journal"),
+    "file_date": N_("the file's date (migration)"),
 }
 #: the history's detail keys a clerk reads (others are shown as they are)
 DETAIL_KEYS = {
