@@ -19,14 +19,28 @@ _ANSWER = ("antwort:", "antwort", "antwort -", "a:")
 
 def question_hit(row: Row, nw: list[str], lex: Lexicon) -> Hit | None:
     """The label a question row asks for, spanning the whole question (its value is below it)."""
-    if len(row.words) < 2 or not asks(row.words):
+    if len(row.words) < 2:
+        return None
+    end = len(nw) if asks(row.words) else _asked_in_cell(row)
+    if end is None:
         return None
     first = 1 if item_number(row.words[0].text) else 0
-    words = [w.rstrip("?").rstrip(",").strip("()") for w in nw]  # "Wo wohnen Sie? (Straße und Hausnummer)"
+    words = [w.rstrip("?").rstrip(",").strip("()") for w in nw[:end]]  # "Wo wohnen Sie? (Straße und Hausnummer)"
     if len(words) - first < 1:
         return None
     label = _asked_label(words[first:], lex)
-    return Hit(label, first, len(words), 1.0, True) if label else None
+    return Hit(label, first, end, 1.0, True) if label else None
+
+
+def _asked_in_cell(row: Row) -> int | None:
+    """Where a question ends that has a cell of its own, its answer in the cells right of it (a form's grid:
+    "Wie lautet Ihr Vorname? | Jonas"), or None."""
+    k = 0
+    for cell in row.cells[:-1]:
+        k += len(cell)
+        if asks(cell):
+            return k
+    return None
 
 
 def asks(words: list[Word]) -> bool:
