@@ -98,3 +98,14 @@ def test_question_in_grid_cell_answer_right(profile):
     got = fields(text, profile, "tierhaltung", words)
     assert (got.get("nachname"), got.get("vorname")) == ("Aigner", "Florian")
     assert (got.get("strasse"), got.get("plz"), got.get("ort")) == ("Hopfengartenstraße 79", "92318", "Neumarkt i.d.OPf.")
+
+
+def test_question_with_its_answer_below_keeps_it(profile):
+    """A stamp's word right of a question ("… geboren?   Zugegangen") is no answer: its date is no birth date."""
+    rows = [(40, 12, [("Landratsamt Jura-Altmühl", 15)]), (80, 13, [("Anzeige einer Tierhaltung", 15)]),
+            (150, 9, [("1. Wie heißen Sie mit Familiennamen?", 15)]), (163, 9, [("Antwort: Aigner", 20)]),
+            (190, 9, [("2. Wann sind Sie geboren?", 15), ("Zugegangen", 150)]), (203, 9, [("Antwort: 29. Juli 1962", 20)]),
+            (190 - 12, 9, [("am 06.05.2026", 150)])]
+    text, words = page(rows)
+    got = fields(text, profile, "waffen_antrag", words)
+    assert got.get("geburtsdatum") in (None, "29.07.1962")  # never the stamp's date
