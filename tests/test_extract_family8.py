@@ -109,3 +109,15 @@ def test_question_with_its_answer_below_keeps_it(profile):
     text, words = page(rows)
     got = fields(text, profile, "waffen_antrag", words)
     assert got.get("geburtsdatum") in (None, "29.07.1962")  # never the stamp's date
+
+
+def test_bilingual_label_over_its_value_beside_another_cell(profile):
+    """ "Vorname / First name" over its value, a file number's caption far right on the same line."""
+    rows = [(40, 12, [("Landratsamt Jura-Altmühl", 15)]), (80, 13, [("Anmeldung zur Belehrung nach § 43 IfSG", 15)]),
+            (140, 7, [("Familienname / Surname", 15), ("Aktenzeichen", 130)]),
+            (154, 11, [("Ostermeier", 15), ("GA 53.6-7806", 130)]),
+            (174, 7, [("Vorname / First name", 15), ("Kassenzeichen", 130)]),
+            (188, 11, [("Kathrin", 15), ("6.7319.528458", 130)])]
+    text, words = page(rows)
+    got = fields(text, profile, "ifsg_belehrung", words)
+    assert (got.get("nachname"), got.get("vorname")) == ("Ostermeier", "Kathrin")
