@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 eval-family7 \
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 eval-family7 eval-family8 \
         catalogs extract-model type-base field-check
 
 all: test
@@ -165,6 +165,20 @@ eval-family7: venv
 	$(BIN)/ekte eval $(FAMILY7)/born --truth $(FAMILY7)/born/truth.json --workdir $(FAMILY7)/work-born
 	@echo "== family7, scans ($(FAMILY7)/scans)"
 	$(BIN)/ekte eval $(FAMILY7)/scans --truth $(FAMILY7)/scans/truth.json --workdir $(FAMILY7)/work-scans
+
+# The sixth development family (samples/family8: two-column grids, window-envelope letters, comb fields,
+# grid forms with handwriting, two-page forms; the authority's Bankverbindung in the footer; born and scans).
+FAMILY8   ?= bench/out/family8
+FAMILY8_N ?= 5
+FAMILY8_SEED ?= 1
+eval-family8: venv
+	rm -rf $(FAMILY8)
+	$(BIN)/python samples/family8/make.py $(FAMILY8)/born --per-type $(FAMILY8_N) --seed $(FAMILY8_SEED) --born
+	$(BIN)/python samples/family8/make.py $(FAMILY8)/scans --per-type $(FAMILY8_N) --seed $(FAMILY8_SEED) --scans
+	@echo "== family8, born-digital ($(FAMILY8)/born)"
+	$(BIN)/ekte eval $(FAMILY8)/born --truth $(FAMILY8)/born/truth.json --workdir $(FAMILY8)/work-born
+	@echo "== family8, scans ($(FAMILY8)/scans)"
+	$(BIN)/ekte eval $(FAMILY8)/scans --truth $(FAMILY8)/scans/truth.json --workdir $(FAMILY8)/work-scans
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out

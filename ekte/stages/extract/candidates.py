@@ -120,7 +120,7 @@ def role_at(sections: list[Section], r: int, x: float, page_w: float) -> str | N
 def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -> list[Hit]:
     nw, colons = leaders.label_words(row, lex)  # (a scan's leaders and item numbers glued to labels taken off)
     nw = unbracketed(row, nw)
-    q = question_hit(row, nw, lex)
+    q = question_hit(row, nw, lex, below)
     if q is not None:  # a questionnaire's question: its answer is below it
         return [q]
     starts = label_starts(row)

@@ -106,7 +106,8 @@ def _english(words: list[Word], j: int) -> int | None:
     texts = [words[j].text[1:]] if words[j].text[1:] else []
     for k in range(j + 1, min(j + 6, len(words)) + 1):
         colon = bool(texts) and texts[-1].endswith(":")
-        if colon or k == len(words):
+        # its colon, the row's end, or a wide gap: the next cell ("Vorname / First name      Kassenzeichen")
+        if colon or k == len(words) or words[k].x0 - words[k - 1].x1 > 2 * words[k - 1].h:
             return k if " ".join(texts).rstrip(":").casefold() in ENGLISH else None
         texts.append(words[k].text)
     return None

@@ -64,8 +64,13 @@ def norm_word(w: str) -> str:
     if ".." in w or "…" in w:  # a dot leader after the label ("VORNAME.........:"): no part of its words
         w = _LEADER.sub("", w.rstrip(":*"))
     if w.isascii():
-        return w.lower().rstrip(":*").lstrip("*")
+        w = w.lower().rstrip(":*").lstrip("*")
+        return _SHORT.get(w, w)
     return unicodedata.normalize("NFKC", w).casefold().replace("ß", "ss").rstrip(":*").lstrip("*")
+
+
+#: a printed form's abbreviations of a label's first words, read as the words ("Amtl. Kennzeichen")
+_SHORT = {"amtl.": "amtliches"}
 
 
 #: a dot leader of a printed form between a label and its value ("02 NAME....................: MÜLLER",
@@ -335,7 +340,17 @@ def said_role(texts: list[str], h: Hit) -> tuple[str | None, int]:
         tail = "applicant"  # "Telefon (Halter/in):" beside "Telefon (Bevollmächtigte/r):"
     if tail is None and end and h.label.field in _THINGS:
         return role, end  # "eVB-Nummer der Versicherung:": a thing's number, whoever's -- its label ends at the colon
+    if end is None and h.label.field in _THINGS:
+        return role, _remark_end(texts, h.j)  # "eVB-Nummer der Kfz-Haftpflicht" over or before its value
     return (tail, end) if tail else (role, h.j)
+
+
+def _remark_end(texts: list[str], j: int) -> int:
+    """Where a thing's label ends past a remark without a colon: an article and its noun ("der Kfz-Haftpflicht"),
+    or a bracketed remark ("(Wunschkennzeichen)"); else at *j*."""
+    if texts[j].startswith("("):
+        return next((k + 1 for k in range(j, min(j + 3, len(texts))) if texts[k].endswith(")")), j)
+    return j + 2 if j + 1 < len(texts) and texts[j + 1][:1].isupper() else j
 
 
 def words_role(texts: list[str]) -> str | None:

@@ -82,8 +82,9 @@ _IBAN_SHAPE = re.compile(r"\b([A-Z]{2}\s?[\dOIlSB]{2}(?:(?:\s?|[.,]\s?)[0-9A-Z]{
 
 def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) -> list[Cand]:
     out: list[Cand | None] = []
-    for m in V.EMAIL.finditer(text):
-        out.append(_cand("email", V.v_email(m.group(0)), pno, m.start(), m.end(), "pattern"))
+    for m in V.EMAIL.finditer(text):  # an address in a line naming the authority (a form's footer) is its own
+        out.append(_cand("email", V.v_email(m.group(0)), pno, m.start(), m.end(), "pattern",
+                         role="authority" if _authority_line(text, m.start(), m.end(), by_place=False) else None))
     for m in _IBAN_SHAPE.finditer(text):
         p = V.v_iban(m.group(0))
         if p and p.ok:

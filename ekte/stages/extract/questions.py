@@ -6,6 +6,8 @@ mark and has a label's words anywhere in it -- or a word that asks for a field (
 
 from __future__ import annotations
 
+import re
+
 from ekte.stages.extract.lexicon import Hit, Label, Lexicon, item_number
 from ekte.stages.layout import Row, Word
 
@@ -17,16 +19,37 @@ _PLACE = {"wo", "wohin", "woher"}
 _ANSWER = ("antwort:", "antwort", "antwort -", "a:")
 
 
-def question_hit(row: Row, nw: list[str], lex: Lexicon) -> Hit | None:
-    """The label a question row asks for, spanning the whole question (its value is below it)."""
-    if len(row.words) < 2 or not asks(row.words):
+def question_hit(row: Row, nw: list[str], lex: Lexicon, below: Row | None = None) -> Hit | None:
+    """The label a question row asks for, spanning the whole question (its value is below it, or in the
+    cells right of it: :func:`_asked_in_cell`)."""
+    if len(row.words) < 2:
+        return None
+    end = len(nw) if asks(row.words) else _asked_in_cell(row, below)
+    if end is None:
         return None
     first = 1 if item_number(row.words[0].text) else 0
-    words = [w.rstrip("?").rstrip(",").strip("()") for w in nw]  # "Wo wohnen Sie? (Straße und Hausnummer)"
+    words = [w.rstrip("?").rstrip(",").strip("()") for w in nw[:end]]  # "Wo wohnen Sie? (Straße und Hausnummer)"
     if len(words) - first < 1:
         return None
     label = _asked_label(words[first:], lex)
-    return Hit(label, first, len(words), 1.0, True) if label else None
+    return Hit(label, first, end, 1.0, True) if label else None
+
+
+def _asked_in_cell(row: Row, below: Row | None) -> int | None:
+    """Where a question ends that has a cell of its own, its answer in the cells right of it (a form's grid:
+    "Wie lautet Ihr Vorname? | Jonas"), or None: not when its answer is below ("Antwort: …") or a received
+    stamp's word stands right of it ("… geboren?   Zugegangen")."""
+    if below is not None and below.words and below.words[0].text.lower() in _ANSWER:
+        return None
+    k = 0
+    for cell in row.cells[:-1]:
+        k += len(cell)
+        if asks(cell):
+            return None if _STAMP_WORD.match(row.words[k].text) else k
+    return None
+
+
+_STAMP_WORD = re.compile(r"(?i)(?:zu|ein)?gegangen|(?:post)?eingang|erhalten|empfangen")
 
 
 def asks(words: list[Word]) -> bool:
