@@ -377,25 +377,10 @@ def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str |
         return _history(p.j, doc_id)
 
 
-def retention_delete(ids: list[str], *, reason: str, note: str | None = None, force: bool = False,
-                     as_of: str | None = None, damaged: bool = False, actor: str | None = None,
-                     profile: str | Profile | None = None, workdir: str | Path | None = None,
-                     overrides: list[str] | None = None) -> list[dict]:
-    """Delete documents (see :func:`ekte.evidence.retention.delete`); *reason*: a code of
-    :data:`ekte.evidence.deletion_reasons.REASONS`, *note* an optional short remark; *actor* defaults to the
-    login name."""
-    from ekte.evidence.deletion_reasons import reason_text
-    from ekte.evidence.retention import delete
-
-    reason_text(reason, note)  # a wrong reason or note refused before the journal is opened
-    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
-        return delete(p, ids, reason, actor=actor or cli_actor(), force=force, as_of=as_of, damaged=damaged,
-                      note=note)
-
 
 from ekte.api_station import (_defined_only, retention_deleted, review_list, review_show, serve, stats,  # noqa: E402
                                users_add, users_list, users_remove, users_token)
-from ekte.api_journal import forget_owed  # noqa: E402
+from ekte.api_journal import forget_owed, retention_delete  # noqa: E402
 
 from ekte.logs import routed  # noqa: E402 - a library's warnings.warn during a call: the ekte logger's (fresh39 F5)
 

@@ -1,5 +1,6 @@
-"""Dropping a debt the journal holds to a connector (``ekte journal forget-owed``), as a function of
-:mod:`ekte.api` (re-exported there; kept apart so each module stays small)."""
+"""Dropping a debt the journal holds to a connector (``ekte journal forget-owed``) and deleting documents
+after their retention (``ekte retention delete``), as functions of :mod:`ekte.api` (re-exported there; kept
+apart so each module stays small)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,19 @@ def forget_owed(connector: str, ids: list[str] | None = None, *, actor: str | No
             raise ConfigError(f"no archived document {'of those given ' if ids else ''}is owed to connector "
                               f"'{connector}'")
         return raise_failure(p.export_archived(dropped))
+
+def retention_delete(ids: list[str], *, reason: str, note: str | None = None, force: bool = False,
+                     as_of: str | None = None, damaged: bool = False, actor: str | None = None,
+                     profile: str | Profile | None = None, workdir: str | Path | None = None,
+                     overrides: list[str] | None = None) -> list[dict]:
+    """Delete documents (see :func:`ekte.evidence.retention.delete`); *reason*: a code of
+    :data:`ekte.evidence.deletion_reasons.REASONS`, *note* an optional short remark; *actor* defaults to the
+    login name."""
+    from ekte.api import _profile, cli_actor
+    from ekte.evidence.deletion_reasons import reason_text
+    from ekte.evidence.retention import delete
+
+    reason_text(reason, note)  # a wrong reason or note refused before the journal is opened
+    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
+        return delete(p, ids, reason, actor=actor or cli_actor(), force=force, as_of=as_of, damaged=damaged,
+                      note=note)
