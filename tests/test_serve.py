@@ -505,7 +505,8 @@ def test_statistics_pages_downloads_and_cli(st):
     assert cli["total"] == total
     exported = journal(st).execute("SELECT COUNT(*) FROM documents WHERE state='exported'").fetchone()[0]
     assert sum(r["count"] for r in cli["rows"] if r["outcome"] == "exported") == exported
-    table = run_ekte("stats", "-w", st["wd"], "--lang", "de", "--by", "type,channel,outcome", check=0).stdout
+    table = run_ekte("stats", "-w", st["wd"], "--lang", "de", "--by", "type,channel,outcome", check=0,
+                     env={"COLUMNS": "200"}).stdout  # wide: a long outcome word must not wrap "Bauantrag" in two
     assert "Dokumente eingegangen" in table and "Kanal" in table and "Ergebnis" in table and "Bauantrag" in table
     assert "Prüfung" in table and " review " not in table and " scan " not in table  # words, not ekte's ids
     html = page.text.split("<h2>", 3)[-1]  # the figures table: headings and values in German
