@@ -93,18 +93,21 @@ eval-heldout: venv
 	@echo "== held-out set, scans ($(HELDOUT)/scans)"
 	$(BIN)/ekte eval $(HELDOUT)/scans --truth $(HELDOUT)/scans/truth.json --workdir $(HELDOUT)/work-scans
 
+# One family's evaluation: $(call eval-family,NAME,OUT,N,SEED,KINDS) -- KINDS: born and/or scans; first every
+# set is made, then each is evaluated (`ekte eval` with its truth, a working directory of its own).
+define eval-family
+	rm -rf $(2)
+	set -e; for k in $(5); do $(BIN)/python samples/$(1)/make.py $(2)/$$k --per-type $(3) --seed $(4) --$$k; done
+	set -e; for k in $(5); do echo "== $(1), $$k ($(2)/$$k)"; \
+	  $(BIN)/ekte eval $(2)/$$k --truth $(2)/$$k/truth.json --workdir $(2)/work-$$k; done
+endef
+
 # The third held-out family (samples/heldout2): the final test set, evaluation only.
 HELDOUT2   ?= bench/out/heldout2
 HELDOUT2_N ?= 5
 HELDOUT2_SEED ?= 1
 eval-heldout2: venv
-	rm -rf $(HELDOUT2)
-	$(BIN)/python samples/heldout2/make.py $(HELDOUT2)/born --per-type $(HELDOUT2_N) --seed $(HELDOUT2_SEED) --born
-	$(BIN)/python samples/heldout2/make.py $(HELDOUT2)/scans --per-type $(HELDOUT2_N) --seed $(HELDOUT2_SEED) --scans
-	@echo "== heldout2, born-digital ($(HELDOUT2)/born)"
-	$(BIN)/ekte eval $(HELDOUT2)/born --truth $(HELDOUT2)/born/truth.json --workdir $(HELDOUT2)/work-born
-	@echo "== heldout2, scans ($(HELDOUT2)/scans)"
-	$(BIN)/ekte eval $(HELDOUT2)/scans --truth $(HELDOUT2)/scans/truth.json --workdir $(HELDOUT2)/work-scans
+	$(call eval-family,heldout2,$(HELDOUT2),$(HELDOUT2_N),$(HELDOUT2_SEED),born scans)
 
 # The development/calibration family (samples/family3): for finding what the rules miss and for
 # calibrating confidence on unseen layouts -- never the final figure (that is eval-heldout2).
@@ -112,23 +115,14 @@ FAMILY3   ?= bench/out/family3
 FAMILY3_N ?= 5
 FAMILY3_SEED ?= 1
 eval-family3: venv
-	rm -rf $(FAMILY3)
-	$(BIN)/python samples/family3/make.py $(FAMILY3)/born --per-type $(FAMILY3_N) --seed $(FAMILY3_SEED) --born
-	$(BIN)/python samples/family3/make.py $(FAMILY3)/scans --per-type $(FAMILY3_N) --seed $(FAMILY3_SEED) --scans
-	@echo "== family3, born-digital ($(FAMILY3)/born)"
-	$(BIN)/ekte eval $(FAMILY3)/born --truth $(FAMILY3)/born/truth.json --workdir $(FAMILY3)/work-born
-	@echo "== family3, scans ($(FAMILY3)/scans)"
-	$(BIN)/ekte eval $(FAMILY3)/scans --truth $(FAMILY3)/scans/truth.json --workdir $(FAMILY3)/work-scans
+	$(call eval-family,family3,$(FAMILY3),$(FAMILY3_N),$(FAMILY3_SEED),born scans)
 
 # The second development family (samples/family4: layouts of real German forms; born-digital only).
 FAMILY4   ?= bench/out/family4
 FAMILY4_N ?= 5
 FAMILY4_SEED ?= 1
 eval-family4: venv
-	rm -rf $(FAMILY4)
-	$(BIN)/python samples/family4/make.py $(FAMILY4)/born --per-type $(FAMILY4_N) --seed $(FAMILY4_SEED) --born
-	@echo "== family4, born-digital ($(FAMILY4)/born)"
-	$(BIN)/ekte eval $(FAMILY4)/born --truth $(FAMILY4)/born/truth.json --workdir $(FAMILY4)/work-born
+	$(call eval-family,family4,$(FAMILY4),$(FAMILY4_N),$(FAMILY4_SEED),born)
 
 # The third development family (samples/family5: person tables, law-firm cover letters, portal
 # printouts, block capitals, checkboxes, fax lines, SEPA mandates; born-digital only).
@@ -136,10 +130,7 @@ FAMILY5   ?= bench/out/family5
 FAMILY5_N ?= 5
 FAMILY5_SEED ?= 1
 eval-family5: venv
-	rm -rf $(FAMILY5)
-	$(BIN)/python samples/family5/make.py $(FAMILY5)/born --per-type $(FAMILY5_N) --seed $(FAMILY5_SEED) --born
-	@echo "== family5, born-digital ($(FAMILY5)/born)"
-	$(BIN)/ekte eval $(FAMILY5)/born --truth $(FAMILY5)/born/truth.json --workdir $(FAMILY5)/work-born
+	$(call eval-family,family5,$(FAMILY5),$(FAMILY5_N),$(FAMILY5_SEED),born)
 
 # The fourth development family (samples/family6: Fachverfahren printouts with dotted leaders, captions
 # under the line, cloze-text declarations, e-mail printouts; born-digital only).
@@ -147,10 +138,7 @@ FAMILY6   ?= bench/out/family6
 FAMILY6_N ?= 5
 FAMILY6_SEED ?= 1
 eval-family6: venv
-	rm -rf $(FAMILY6)
-	$(BIN)/python samples/family6/make.py $(FAMILY6)/born --per-type $(FAMILY6_N) --seed $(FAMILY6_SEED) --born
-	@echo "== family6, born-digital ($(FAMILY6)/born)"
-	$(BIN)/ekte eval $(FAMILY6)/born --truth $(FAMILY6)/born/truth.json --workdir $(FAMILY6)/work-born
+	$(call eval-family,family6,$(FAMILY6),$(FAMILY6_N),$(FAMILY6_SEED),born)
 
 # The fifth development family (samples/family7: questions as labels, person tables, captions under the
 # value line with required stars, bilingual labels, c/o and Postfach, margin stamps; born-digital and scans).
@@ -158,13 +146,7 @@ FAMILY7   ?= bench/out/family7
 FAMILY7_N ?= 5
 FAMILY7_SEED ?= 1
 eval-family7: venv
-	rm -rf $(FAMILY7)
-	$(BIN)/python samples/family7/make.py $(FAMILY7)/born --per-type $(FAMILY7_N) --seed $(FAMILY7_SEED) --born
-	$(BIN)/python samples/family7/make.py $(FAMILY7)/scans --per-type $(FAMILY7_N) --seed $(FAMILY7_SEED) --scans
-	@echo "== family7, born-digital ($(FAMILY7)/born)"
-	$(BIN)/ekte eval $(FAMILY7)/born --truth $(FAMILY7)/born/truth.json --workdir $(FAMILY7)/work-born
-	@echo "== family7, scans ($(FAMILY7)/scans)"
-	$(BIN)/ekte eval $(FAMILY7)/scans --truth $(FAMILY7)/scans/truth.json --workdir $(FAMILY7)/work-scans
+	$(call eval-family,family7,$(FAMILY7),$(FAMILY7_N),$(FAMILY7_SEED),born scans)
 
 # The sixth development family (samples/family8: two-column grids, window-envelope letters, comb fields,
 # grid forms with handwriting, two-page forms; the authority's Bankverbindung in the footer; born and scans).
@@ -172,13 +154,7 @@ FAMILY8   ?= bench/out/family8
 FAMILY8_N ?= 5
 FAMILY8_SEED ?= 1
 eval-family8: venv
-	rm -rf $(FAMILY8)
-	$(BIN)/python samples/family8/make.py $(FAMILY8)/born --per-type $(FAMILY8_N) --seed $(FAMILY8_SEED) --born
-	$(BIN)/python samples/family8/make.py $(FAMILY8)/scans --per-type $(FAMILY8_N) --seed $(FAMILY8_SEED) --scans
-	@echo "== family8, born-digital ($(FAMILY8)/born)"
-	$(BIN)/ekte eval $(FAMILY8)/born --truth $(FAMILY8)/born/truth.json --workdir $(FAMILY8)/work-born
-	@echo "== family8, scans ($(FAMILY8)/scans)"
-	$(BIN)/ekte eval $(FAMILY8)/scans --truth $(FAMILY8)/scans/truth.json --workdir $(FAMILY8)/work-scans
+	$(call eval-family,family8,$(FAMILY8),$(FAMILY8_N),$(FAMILY8_SEED),born scans)
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out
