@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from datetime import datetime
 
-from helpers import SAMPLES, ingest_json
+from helpers import SAMPLES, ingest_json, run_ekte
 
 
 def _meta(wd, doc_id):
@@ -40,3 +40,32 @@ def test_the_file_date_is_the_arrival_date_of_a_document_without_a_stamp(tmp_pat
     m = _meta(tmp_path / "wd2", plain["documents"][0]["id"])
     assert m["fields"]["eingangsdatum"]["method"] == "intake"
     assert not m["received"].startswith("2026-01-10") and not any(h["event"] == "received-from" for h in m["history"])
+
+
+def test_a_file_date_passes_the_export_check_and_verify_and_a_forged_one_does_not(tmp_path):
+    """The journal records the chosen time (the ``received-from`` entry's new value): the export's check and
+    `ekte verify` accept metadata.json's ``received`` = that time, and still flag any other."""
+    inbox, hot, wd = tmp_path / "alt", tmp_path / "hot", tmp_path / "wd"
+    inbox.mkdir()
+    hot.mkdir()
+    shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox / "a.pdf")
+    t = datetime.fromisoformat("2024-03-05 11:00:00").timestamp()
+    os.utime(inbox / "a.pdf", (t, t))
+    p = run_ekte("ingest", "--json", inbox, "-w", wd, "--received-from", "mtime", "-c", "folder", "-o",
+                 f'connectors.folder.path="{hot}"', "-o", "extract.auto_threshold=0", "--no-progress")
+    doc = json.loads(p.stdout)["documents"][0]
+    assert p.returncode == 0 and doc["status"] == "archived", (p.returncode, doc["status"], doc.get("error"))
+    assert [f for f in hot.rglob("*") if f.is_file()], "nothing in the export"
+    m = _meta(wd, doc["id"])
+    assert m["received"].startswith("2024-03-05T11:00:00"), m["received"]
+    with sqlite3.connect(wd / "journal.sqlite") as db:
+        assert db.execute("SELECT state FROM documents").fetchall() == [("exported",)]
+        (new,) = db.execute("SELECT new FROM events WHERE event='received-from'").fetchone()
+    assert new == m["received"]
+    run_ekte("verify", "-w", wd, "-j", "1", check=0)
+
+    m["received"] = "2024-03-04T11:00:00+00:00"  # forged: neither the intake's time nor the file's
+    path = wd / "archive" / doc["id"][:2] / doc["id"] / "metadata.json"
+    path.write_text(json.dumps(m, ensure_ascii=False), "utf-8")
+    p = run_ekte("verify", "-w", wd, "-j", "1")
+    assert p.returncode != 0 and "disagree about when the document was received" in " ".join(p.stdout.split()), p.stdout

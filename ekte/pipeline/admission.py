@@ -155,9 +155,9 @@ def file_date(doc: Document, item: WorkItem, session: Any) -> None:
         return
     doc.received = _dt.datetime.fromtimestamp(mtime, _dt.timezone.utc).astimezone().isoformat(timespec="seconds")
     doc.extra["received_from"] = "mtime"
-    detail = f"file modification time {doc.received}"
-    doc.log("intake", "received-from", detail)
-    session.j.event(doc.id, "intake", "received-from", detail)
+    doc.log("intake", "received-from", f"file modification time {doc.received}")
+    # the chosen time as the entry's new value: the checks of metadata.json's ``received`` accept it (facts)
+    session.j.event(doc.id, "intake", "received-from", {"new": doc.received})
 
 class Admission:
     """Intake decisions for one run.  It remembers the documents seen: in a
