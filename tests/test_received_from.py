@@ -69,3 +69,28 @@ def test_a_file_date_passes_the_export_check_and_verify_and_a_forged_one_does_no
     path.write_text(json.dumps(m, ensure_ascii=False), "utf-8")
     p = run_ekte("verify", "-w", wd, "-j", "1")
     assert p.returncode != 0 and "disagree about when the document was received" in " ".join(p.stdout.split()), p.stdout
+
+
+def test_a_retaken_quarantined_document_keeps_its_first_arrival_date_not_its_copys(tmp_path):
+    """A quarantined document taken up again from a copy (the station's retry copies the original; here the
+    same bytes under a .txt name): the copy's time is no arrival date — the first intake's file date stays."""
+    first, again, wd = tmp_path / "first", tmp_path / "again", tmp_path / "wd"
+    first.mkdir(), again.mkdir()
+    text = "Antrag auf Erteilung einer Baugenehmigung\nAktenzeichen BA-2024-0815\n"
+    (first / "antrag.pdf").write_text(text, "utf-8")  # plain text named .pdf: quarantined
+    t = datetime.fromisoformat("2023-02-01 10:00:00").timestamp()
+    os.utime(first / "antrag.pdf", (t, t))
+    args = ("-w", wd, "--received-from", "mtime", "-o", "extract.auto_threshold=0", "--no-progress")
+    assert ingest_json(first, *args)["documents"][0]["status"] == "quarantined"
+    (again / "antrag.txt").write_text(text, "utf-8")
+    t = datetime.fromisoformat("2025-06-01 10:00:00").timestamp()
+    os.utime(again / "antrag.txt", (t, t))
+    doc = ingest_json(again, *args)["documents"][0]
+    assert doc["status"] in ("archived", "review"), doc
+    m = _meta(wd, doc["id"])
+    assert m["received"].startswith("2023-02-01T10:00:00"), m["received"]
+    assert m["fields"]["eingangsdatum"]["method"] == "file_date", m["fields"]["eingangsdatum"]
+    with sqlite3.connect(wd / "journal.sqlite") as db:
+        news = [n for (n,) in db.execute("SELECT new FROM events WHERE event='received-from'")]
+    assert len(news) == 1 and news[0].startswith("2023-02-01"), news
+    run_ekte("verify", "-w", wd, "-j", "1", check=0)

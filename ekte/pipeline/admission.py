@@ -159,6 +159,19 @@ def file_date(doc: Document, item: WorkItem, session: Any) -> None:
     # the chosen time as the entry's new value: the checks of metadata.json's ``received`` accept it (facts)
     session.j.event(doc.id, "intake", "received-from", {"new": doc.received})
 
+
+def retake(doc: Document, row: Any, j: Any) -> None:
+    """A quarantined document taken up again (the station's retry of a copy, a re-run after a fix): it arrived
+    when and where it first did — the copy's path and today are not its provenance, nor the copy's time; the
+    run reports it under this input (results.input_of).  An arrival date its first intake took from the file
+    (:func:`file_date`, the journal's ``received-from`` entry) stays."""
+    doc.extra["input"] = doc.source
+    doc.source, doc.received = row["source"], row["first_seen"]
+    chosen = [e["new"] for e in j.events_of(row["id"]) if e["event"] == "received-from" and e["new"]]
+    if chosen:
+        doc.received, doc.extra["received_from"] = chosen[-1], "mtime"
+
+
 class Admission:
     """Intake decisions for one run.  It remembers the documents seen: in a
     run (*per_run*), the same content twice is a duplicate; in the daemon,
@@ -228,17 +241,15 @@ class Admission:
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":
             return Outcome(DEFERRED, doc, item, holder=claim.holder, cand=cand)
-        if claim.row is not None and claim.row["state"] == QUARANTINED:
-            # taken up again (the station's retry of a copy, a re-run after a fix): it arrived when and
-            # where it first did — the copy's path and today are not its provenance; the run reports
-            # it under this input (results.input_of)
-            doc.extra["input"] = doc.source
-            doc.source, doc.received = claim.row["source"], claim.row["first_seen"]
+        retaken = claim.row is not None and claim.row["state"] == QUARANTINED
+        if retaken:
+            retake(doc, claim.row, j)
         if claim.row is not None and claim.row["state"] == ARCHIVED and j.archive_dir(claim.row) is not None:
             done = steps.resume_export(self.session, claim.row, str(item.path))  # archived by an interrupted run
             j.release(doc_key(cand.sha256))
             return Outcome(SETTLED, done, item)
-        file_date(doc, item, self.session)
+        if not retaken:  # a re-take's file is a copy (the station's retry): its time is no arrival date
+            file_date(doc, item, self.session)
         err = check(cand, self.session.profile)
         tries = int(claim.row["attempts"] or 0) if claim.row is not None and "attempts" in claim.row.keys() else 0
         if err is None and tries >= self.session.profile.ocr.max_attempts:  # its worker crashed too often: set aside
