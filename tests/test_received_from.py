@@ -94,3 +94,27 @@ def test_a_retaken_quarantined_document_keeps_its_first_arrival_date_not_its_cop
         news = [n for (n,) in db.execute("SELECT new FROM events WHERE event='received-from'")]
     assert len(news) == 1 and news[0].startswith("2023-02-01"), news
     run_ekte("verify", "-w", wd, "-j", "1", check=0)
+
+
+def test_a_default_file_date_before_1990_is_no_arrival_date(tmp_path):
+    """A FAT/ZIP default time (1980-01-01) or 0 is no receipt date: the day of the intake, with a warning that
+    names no file."""
+    inbox = tmp_path / "alt"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "inbox" / "bauantrag-002-pdf.pdf", inbox / "geheim-a.pdf")
+    shutil.copy(SAMPLES / "inbox" / "tierhaltung-006-pdf.pdf", inbox / "geheim-b.pdf")
+    os.utime(inbox / "geheim-a.pdf", (0, 0))
+    t = datetime.fromisoformat("1980-01-01 00:00:00").timestamp()
+    os.utime(inbox / "geheim-b.pdf", (t, t))
+    p = run_ekte("ingest", "--json", inbox, "-w", tmp_path / "wd", "--received-from", "mtime", "--no-progress",
+                 "-o", "extract.auto_threshold=0")
+    docs = json.loads(p.stdout)["documents"]
+    assert len(docs) == 2
+    for d in docs:
+        m = _meta(tmp_path / "wd", d["id"])
+        assert m["received"][:4] not in ("1970", "1980", "1969"), m["received"]
+        assert m["fields"]["eingangsdatum"]["method"] == "intake", m["fields"]["eingangsdatum"]
+        assert any("before 1990" in w for w in m["warnings"]), m["warnings"]
+    assert "before 1990" in p.stderr and "geheim" not in p.stderr, p.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "wd" / "journal.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM events WHERE event='received-from'").fetchone() == (0,)

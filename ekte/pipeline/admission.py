@@ -139,12 +139,19 @@ def unreadable(path: Path, e: DocumentError) -> Document:
     return doc
 
 
+#: ``--received-from mtime`` takes no modification time before this (a file system's or ZIP's default date)
+MTIME_FLOOR = _dt.datetime(1990, 1, 1, tzinfo=_dt.timezone.utc).timestamp()
+EARLY_MTIME = ("the file's modification time lies before 1990 (a default date, not an arrival): the day of the "
+               "intake is the receipt date")
+
+
 def file_date(doc: Document, item: WorkItem, session: Any) -> None:
     """``intake.received_from = "mtime"`` (``--received-from mtime``, migrating an old archive, fresh39 F3):
     the file's modification time is the document's arrival date (``received``; the Eingangsdatum without
     a received stamp, method ``file_date``), recorded in the journal and the history as such — as
     ``import-xdomea`` keeps the sender's Posteingangsdatum.  Not for what a system delivered with its own
-    metadata nor a part unpacked from a container (its file is ekte's copy), nor a time in the future."""
+    metadata nor a part unpacked from a container (its file is ekte's copy), nor a time in the future or
+    before :data:`MTIME_FLOOR` (the intake's day then, with a warning)."""
     if session.profile.intake.received_from != "mtime" or item.given or item.package is not None:
         return
     try:
@@ -152,6 +159,10 @@ def file_date(doc: Document, item: WorkItem, session: Any) -> None:
     except OSError:
         return
     if mtime > time.time():
+        return
+    if mtime < MTIME_FLOOR:  # a default time (FAT/ZIP 1980-01-01, epoch 0), not an arrival: the intake's day
+        doc.warnings.append(EARLY_MTIME)
+        log.warning("doc %s: %s", doc.id, EARLY_MTIME)
         return
     doc.received = _dt.datetime.fromtimestamp(mtime, _dt.timezone.utc).astimezone().isoformat(timespec="seconds")
     doc.extra["received_from"] = "mtime"
