@@ -45,6 +45,9 @@ def test_a_document_whose_folder_is_gone_is_named_as_lost(tmp_path):
     text = run_ekte("journal", "rebuild", "--force", "-w", wd, check=1).stdout  # the old journal now names it
     assert f"lost {gone}" in text and "restore it from a backup" in text, text
     assert kept not in text
+    with sqlite3.connect(wd / "journal.sqlite") as db:  # one entry, not one per rebuild (the old one taken over)
+        assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND stage='journal' AND event='lost'",
+                          (gone,)).fetchone()[0] == 1
 
 
 def test_a_deletion_whose_record_was_removed_survives_the_rebuild(tmp_path):

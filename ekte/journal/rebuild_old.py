@@ -56,7 +56,8 @@ def read(workdir: Path) -> dict[str, Any]:
 def merge(j: Any, workdir: Path, old: dict[str, Any], report: dict[str, Any]) -> None:
     """Into the new journal (*j*, filled from the archive): the old tombstones ``deleted/`` did not
     restore (their record written again), and a ``journal/lost`` entry for each document the old
-    journal had archived that the archive no longer holds (named in ``report["lost"]``)."""
+    journal had archived that the archive no longer holds (named in ``report["lost"]``; one entry: none
+    where the old journal's, taken over, names it already)."""
     from ekte.journal import audit, deletions
 
     with j.tx() as db:
@@ -68,12 +69,14 @@ def merge(j: Any, workdir: Path, old: dict[str, Any], report: dict[str, Any]) ->
             audit.put_tombstone(db, tomb, restored="journal rebuild from the old journal")
             deletions.write(workdir, tomb)
             report.setdefault("tombstones_from_old_journal", []).append(tomb["doc_id"])
+        named = {r[0] for r in db.execute("SELECT doc_id FROM events WHERE stage='journal' AND event='lost'")}
         for doc_id, row in sorted(old["documents"].items()):
             if doc_id in known or doc_id in have:
                 continue
             lost = {"id": doc_id, "state": row["state"], "doctype": row["doctype"], "first_seen": row["first_seen"],
                     "sha256": row["sha256"]}
-            j._event(db, doc_id, "journal", "lost", {**lost, "why": "archive folder missing at the rebuild"})
+            if doc_id not in named:  # an earlier rebuild's entry, taken over (carry): named once, not per rebuild
+                j._event(db, doc_id, "journal", "lost", {**lost, "why": "archive folder missing at the rebuild"})
             report.setdefault("lost", []).append(lost)
 
 
