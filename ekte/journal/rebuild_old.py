@@ -107,16 +107,17 @@ def carry(j: Any, old: dict[str, Any], kept: str, report: dict[str, Any]) -> Non
     if not rows:
         return
     with j.tx() as db:
-        last = 0
+        last = written = 0
         for doc_id, time, stage, event, detail, actor, field, old_v, new_v, redacted in rows:
             if not isinstance(doc_id, str) or not isinstance(time, str) or not stage or not event:
                 continue  # a row the damage left without its key columns
             last = audit.insert(db, doc_id, time, str(stage), str(event), _text(detail), _text(actor) or audit.SYSTEM,
                                 _text(field), _text(old_v), _text(new_v), redacted)
+            written += 1
         if last:
             db.execute("INSERT INTO meta VALUES ('taken_over', ?) ON CONFLICT(key) DO UPDATE SET "
                        "value=excluded.value", (f"{last}:{kept}",))
-    report["events_from_old_journal"] = len(rows)
+    report["events_from_old_journal"] = written  # (not the rows skipped)
 
 
 def _text(v: Any) -> str | None:
