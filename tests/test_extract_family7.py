@@ -133,3 +133,16 @@ def test_a_things_number_with_a_remark_before_its_colon_and_a_street_after_a_c_o
     got = fields(text, profile, "kfz_zulassung", words)
     assert (got.get("strasse"), got.get("plz"), got.get("ort"), got.get("evb")) == (
         "Kirchgasse 46", "36145", "Hofbieber", "IW3JSE5")
+
+
+@pytest.mark.parametrize("first,second,street", [
+    ("Bei den Mühren 12", "20457 Hamburg", "Bei den Mühren 12"),  # a street named "Bei …": no c/o line
+    ("bei Dittmann", "Kirchgasse 46", "Kirchgasse 46")])
+def test_a_street_starting_with_bei_is_no_c_o_line(profile, first, second, street):
+    """"bei" before a name is a c/o line (the street is the next line); a line with a house number is the
+    street itself ("Bei den Mühren 12" over "20457 Hamburg")."""
+    lines = [(40, 13, [("Antrag auf Zulassung eines Kraftfahrzeuges", 15)]), (70, 10, [("Halter/in", 15)]),
+             (90, 9, [("Wo wohnen Sie? (Straße und Hausnummer) *", 15)]), (102, 10.5, [(first, 22)]),
+             (114, 10.5, [(second, 22)])]
+    text, words = page(lines)
+    assert fields(text, profile, "kfz_zulassung", words).get("strasse") == street

@@ -45,6 +45,9 @@ def test_a_document_whose_folder_is_gone_is_named_as_lost(tmp_path):
     text = run_ekte("journal", "rebuild", "--force", "-w", wd, check=1).stdout  # the old journal now names it
     assert f"lost {gone}" in text and "restore it from a backup" in text, text
     assert kept not in text
+    with sqlite3.connect(wd / "journal.sqlite") as db:  # one entry, not one per rebuild (the old one taken over)
+        assert db.execute("SELECT COUNT(*) FROM events WHERE doc_id=? AND stage='journal' AND event='lost'",
+                          (gone,)).fetchone()[0] == 1
 
 
 def test_a_deletion_whose_record_was_removed_survives_the_rebuild(tmp_path):
@@ -98,3 +101,24 @@ def test_a_forced_rebuild_carries_the_clerks_trail_over(tmp_path):
     assert "taken over from the old journal" in text, text
     assert json.loads(run_ekte("verify", "-w", wd, "--json", check=0).stdout)["summary"]["broken"] == 0
     run_ekte("journal", "check", "-w", wd, check=0)
+
+
+def test_the_count_of_events_taken_over_leaves_out_rows_without_their_key_columns(tmp_path):
+    """What ``carry`` reports as taken over is what it wrote into the new journal, not the rows it read (a
+    damaged table's row without its document, time, stage or event is skipped)."""
+    from ekte.journal import Journal
+    from ekte.journal.rebuild_old import carry
+
+    rows = [("d1", "2026-01-01T10:00:00+00:00", "intake", "received", "", "system", None, None, None, False),
+            (None, "2026-01-01T10:00:01+00:00", "intake", "received", "", "system", None, None, None, False),
+            ("d2", None, "intake", "received", "", "system", None, None, None, False),
+            ("d3", "2026-01-01T10:00:02+00:00", "", "received", "", "system", None, None, None, False),
+            ("d4", "2026-01-01T10:00:03+00:00", "review", "accepted", "", "anna", None, None, None, False)]
+    j = Journal(tmp_path / "journal.sqlite")
+    try:
+        report: dict = {}
+        carry(j, {"events": rows}, "journal.sqlite.old", report)
+        written = j.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    finally:
+        j.close()
+    assert written == 2 and report["events_from_old_journal"] == 2, (written, report)

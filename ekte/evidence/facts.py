@@ -2,7 +2,8 @@
 (checks ``journal`` of ``ekte verify`` and the export's check before a DMS
 gets the document, :mod:`ekte.evidence.intact`): the original's SHA-256,
 the document type, the pages, the arrival time (``received``: the intake's
-``first_seen``, or within :data:`SLACK` of a chained intake entry), the
+``first_seen``, or within :data:`SLACK` of a chained intake entry, or a chained
+``received-from`` entry's time), the
 incoming file's name (``source``), its media type, and
 its size (the original's bytes, whose hash ``files`` checks).  Without a
 seal over ``metadata.json`` a forger can change what the journal does not
@@ -52,13 +53,26 @@ SLACK = dt.timedelta(minutes=10)
 
 def _received_ok(meta: dict[str, Any], first_seen: str, events: list[Any]) -> bool:
     """metadata.json's ``received`` is the journal's ``first_seen``, or near a chained intake entry of this
-    document, or the sender's arrival time of an import (:func:`_given_received`)."""
+    document, or the time a chained ``received-from`` entry chose (``--received-from mtime``: the file's
+    modification time, its new value), or the sender's arrival time of an import (:func:`_given_received`)."""
     got = meta.get("received")
     if got == first_seen or _given_received(meta, events):
         return True
     t = _time(got)
-    return t is not None and any(abs(t - e) <= SLACK for e in
-                                 (_time(r["time"]) for r in events if r["event"] == "received") if e is not None)
+    if t is None:
+        return False
+    if any(t == _time(_new(r)) for r in events if r["event"] == "received-from"):
+        return True
+    return any(abs(t - e) <= SLACK for e in
+               (_time(r["time"]) for r in events if r["event"] == "received") if e is not None)
+
+
+def _new(r: Any) -> Any:
+    """An event's new value (None: none, or a journal from before the column)."""
+    try:
+        return r["new"]
+    except (KeyError, IndexError):
+        return None
 
 
 def _time(s: Any) -> dt.datetime | None:

@@ -56,7 +56,8 @@ def read(workdir: Path) -> dict[str, Any]:
 def merge(j: Any, workdir: Path, old: dict[str, Any], report: dict[str, Any]) -> None:
     """Into the new journal (*j*, filled from the archive): the old tombstones ``deleted/`` did not
     restore (their record written again), and a ``journal/lost`` entry for each document the old
-    journal had archived that the archive no longer holds (named in ``report["lost"]``)."""
+    journal had archived that the archive no longer holds (named in ``report["lost"]``; one entry: none
+    where the old journal's, taken over, names it already)."""
     from ekte.journal import audit, deletions
 
     with j.tx() as db:
@@ -68,12 +69,14 @@ def merge(j: Any, workdir: Path, old: dict[str, Any], report: dict[str, Any]) ->
             audit.put_tombstone(db, tomb, restored="journal rebuild from the old journal")
             deletions.write(workdir, tomb)
             report.setdefault("tombstones_from_old_journal", []).append(tomb["doc_id"])
+        named = {r[0] for r in db.execute("SELECT doc_id FROM events WHERE stage='journal' AND event='lost'")}
         for doc_id, row in sorted(old["documents"].items()):
             if doc_id in known or doc_id in have:
                 continue
             lost = {"id": doc_id, "state": row["state"], "doctype": row["doctype"], "first_seen": row["first_seen"],
                     "sha256": row["sha256"]}
-            j._event(db, doc_id, "journal", "lost", {**lost, "why": "archive folder missing at the rebuild"})
+            if doc_id not in named:  # an earlier rebuild's entry, taken over (carry): named once, not per rebuild
+                j._event(db, doc_id, "journal", "lost", {**lost, "why": "archive folder missing at the rebuild"})
             report.setdefault("lost", []).append(lost)
 
 
@@ -104,16 +107,17 @@ def carry(j: Any, old: dict[str, Any], kept: str, report: dict[str, Any]) -> Non
     if not rows:
         return
     with j.tx() as db:
-        last = 0
+        last = written = 0
         for doc_id, time, stage, event, detail, actor, field, old_v, new_v, redacted in rows:
             if not isinstance(doc_id, str) or not isinstance(time, str) or not stage or not event:
                 continue  # a row the damage left without its key columns
             last = audit.insert(db, doc_id, time, str(stage), str(event), _text(detail), _text(actor) or audit.SYSTEM,
                                 _text(field), _text(old_v), _text(new_v), redacted)
+            written += 1
         if last:
             db.execute("INSERT INTO meta VALUES ('taken_over', ?) ON CONFLICT(key) DO UPDATE SET "
                        "value=excluded.value", (f"{last}:{kept}",))
-    report["events_from_old_journal"] = len(rows)
+    report["events_from_old_journal"] = written  # (not the rows skipped)
 
 
 def _text(v: Any) -> str | None:

@@ -139,12 +139,19 @@ def unreadable(path: Path, e: DocumentError) -> Document:
     return doc
 
 
+#: ``--received-from mtime`` takes no modification time before this (a file system's or ZIP's default date)
+MTIME_FLOOR = _dt.datetime(1990, 1, 1, tzinfo=_dt.timezone.utc).timestamp()
+EARLY_MTIME = ("the file's modification time lies before 1990 (a default date, not an arrival): the day of the "
+               "intake is the receipt date")
+
+
 def file_date(doc: Document, item: WorkItem, session: Any) -> None:
     """``intake.received_from = "mtime"`` (``--received-from mtime``, migrating an old archive, fresh39 F3):
     the file's modification time is the document's arrival date (``received``; the Eingangsdatum without
     a received stamp, method ``file_date``), recorded in the journal and the history as such — as
     ``import-xdomea`` keeps the sender's Posteingangsdatum.  Not for what a system delivered with its own
-    metadata nor a part unpacked from a container (its file is ekte's copy), nor a time in the future."""
+    metadata nor a part unpacked from a container (its file is ekte's copy), nor a time in the future or
+    before :data:`MTIME_FLOOR` (the intake's day then, with a warning)."""
     if session.profile.intake.received_from != "mtime" or item.given or item.package is not None:
         return
     try:
@@ -153,11 +160,28 @@ def file_date(doc: Document, item: WorkItem, session: Any) -> None:
         return
     if mtime > time.time():
         return
+    if mtime < MTIME_FLOOR:  # a default time (FAT/ZIP 1980-01-01, epoch 0), not an arrival: the intake's day
+        doc.warnings.append(EARLY_MTIME)
+        log.warning("doc %s: %s", doc.id, EARLY_MTIME)
+        return
     doc.received = _dt.datetime.fromtimestamp(mtime, _dt.timezone.utc).astimezone().isoformat(timespec="seconds")
     doc.extra["received_from"] = "mtime"
-    detail = f"file modification time {doc.received}"
-    doc.log("intake", "received-from", detail)
-    session.j.event(doc.id, "intake", "received-from", detail)
+    doc.log("intake", "received-from", f"file modification time {doc.received}")
+    # the chosen time as the entry's new value: the checks of metadata.json's ``received`` accept it (facts)
+    session.j.event(doc.id, "intake", "received-from", {"new": doc.received})
+
+
+def retake(doc: Document, row: Any, j: Any) -> None:
+    """A quarantined document taken up again (the station's retry of a copy, a re-run after a fix): it arrived
+    when and where it first did — the copy's path and today are not its provenance, nor the copy's time; the
+    run reports it under this input (results.input_of).  An arrival date its first intake took from the file
+    (:func:`file_date`, the journal's ``received-from`` entry) stays."""
+    doc.extra["input"] = doc.source
+    doc.source, doc.received = row["source"], row["first_seen"]
+    chosen = [e["new"] for e in j.events_of(row["id"]) if e["event"] == "received-from" and e["new"]]
+    if chosen:
+        doc.received, doc.extra["received_from"] = chosen[-1], "mtime"
+
 
 class Admission:
     """Intake decisions for one run.  It remembers the documents seen: in a
@@ -228,17 +252,15 @@ class Admission:
             return Outcome(SETTLED, doc, item)
         if claim.outcome == "busy":
             return Outcome(DEFERRED, doc, item, holder=claim.holder, cand=cand)
-        if claim.row is not None and claim.row["state"] == QUARANTINED:
-            # taken up again (the station's retry of a copy, a re-run after a fix): it arrived when and
-            # where it first did — the copy's path and today are not its provenance; the run reports
-            # it under this input (results.input_of)
-            doc.extra["input"] = doc.source
-            doc.source, doc.received = claim.row["source"], claim.row["first_seen"]
+        retaken = claim.row is not None and claim.row["state"] == QUARANTINED
+        if retaken:
+            retake(doc, claim.row, j)
         if claim.row is not None and claim.row["state"] == ARCHIVED and j.archive_dir(claim.row) is not None:
             done = steps.resume_export(self.session, claim.row, str(item.path))  # archived by an interrupted run
             j.release(doc_key(cand.sha256))
             return Outcome(SETTLED, done, item)
-        file_date(doc, item, self.session)
+        if not retaken:  # a re-take's file is a copy (the station's retry): its time is no arrival date
+            file_date(doc, item, self.session)
         err = check(cand, self.session.profile)
         tries = int(claim.row["attempts"] or 0) if claim.row is not None and "attempts" in claim.row.keys() else 0
         if err is None and tries >= self.session.profile.ocr.max_attempts:  # its worker crashed too often: set aside

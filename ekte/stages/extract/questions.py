@@ -85,8 +85,11 @@ def _first_label(lex: Lexicon, field: str) -> Label | None:
 
 def answer(lines: list[list[Word]], field: str) -> list[Word]:
     """The first line's words below a label without an "Antwort:" before them; a street's the next line's
-    after a c/o line ("c/o Dittmann" over "Kirchgasse 46")."""
+    after a c/o line ("c/o Dittmann" over "Kirchgasse 46"; "bei Dittmann" too, but a line with a number is
+    a street: "Bei den Mühren 12")."""
     words = lines[0]
-    if field == "strasse" and len(lines) > 1 and words[0].text.lower() in ("c/o", "c/o.", "z.hd.", "bei"):
+    first = words[0].text.lower()
+    if field == "strasse" and len(lines) > 1 and (first in ("c/o", "c/o.", "z.hd.") or (
+            first == "bei" and not any(c.isdigit() for w in words for c in w.text))):
         words = lines[1]
     return words[1:] if len(words) > 1 and words[0].text.lower() in _ANSWER else words
