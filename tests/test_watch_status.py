@@ -8,6 +8,8 @@ import shutil
 import signal
 from pathlib import Path
 
+import pytest
+
 from helpers import run_ekte
 from test_watch import _status, _stop, _wait, _watch
 
@@ -35,6 +37,7 @@ def test_status_tells_a_clean_stop_from_a_killed_daemon(tmp_path):
     assert "died without being stopped" in text and "last known figures (as of" in text
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_file_sent_again_while_its_first_copy_waits_for_review_counts_as_a_duplicate(tmp_path):
     """The daemon's counters agree with the journal: the same bytes under a
     second name are not a second document for the review queue."""
@@ -62,6 +65,7 @@ def _namespaces() -> bool:
     return subprocess.run(["unshare", "-Urm", "true"], capture_output=True).returncode == 0
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_full_done_folder_is_a_problem_in_status_not_duplicates(tmp_path):
     """fresh30 G11: the done folder on a full file system (a 64 KiB tmpfs in the daemon's own mount
     namespace, filled): the inputs stay in the inbox and each rescan takes them again — they are not
@@ -118,6 +122,7 @@ def _watch_full_done(tmp_path, rescan_minutes: str):
     return inbox, wd, done, proc
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_file_that_cannot_be_cleared_waits_for_the_next_rescan(tmp_path):
     """fresh31 H3: between rescans the file is not taken again (the daemon's own reading of it — inotify's
     opened / closed_no_write — made it a new sighting: taken, read and refused every second for 6-8 s)."""
@@ -155,6 +160,7 @@ def _log(proc, wd, level: str | None = None) -> list[str]:
     return [r["message"] for r in records if level is None or r.get("level") == level]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_read_only_export_folder_is_a_problem_in_status_until_exported(tmp_path):
     """fresh31 H7: the DMS hot folder read-only (a bind mount in the daemon's own namespace): the document
     is archived but not exported — `ekte status` names it as a problem and exits 1 (was 0, "problems": []);
@@ -198,6 +204,7 @@ def test_a_read_only_export_folder_is_a_problem_in_status_until_exported(tmp_pat
         _stop(proc)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_daemon_that_ended_on_a_full_disk_is_not_reported_as_killed(tmp_path):
     """fresh31: the working directory filled up, the daemon exited 74 — and `ekte status` said "died without
     being stopped (killed or crashed)", no cause.  Now "ended on an error" with the cause (written over room the
@@ -229,3 +236,26 @@ def test_a_daemon_that_ended_on_a_full_disk_is_not_reported_as_killed(tmp_path):
     assert "disk_full" in [e["code"] for e in st["last_errors"]], st["last_errors"]
     text = (tmp_path / "st.txt").read_text()
     assert "not running: ended on an error at " in text and "died" not in text, text
+
+
+def test_an_export_the_rescan_retry_delivers_is_counted_at_once_and_its_input_is_no_duplicate():
+    """A document counted as not exported, then exported by the rescan's retry (not by its input taken again):
+    the daemon's counts say exported at once (the stop line said "0 exported … 1 not exported" when the daemon
+    stopped before the input was taken again), and the input taken again to be cleared is not a duplicate."""
+    from ekte.model import Document, ErrorInfo, Status
+    from ekte.watch.status import Stats
+
+    stats = Stats()
+    doc = Document(sha256="ab" * 32, source="a.pdf", size=1, media_type="application/pdf")
+    doc.status, doc.error = Status.EXPORT_FAILED, ErrorInfo("export_failed", "connector komxwork", "export")
+    stats.record(doc)
+    assert (stats.done, stats.export_failed) == (0, 1)
+    stats.exported_later(Document(sha256=doc.sha256, source="a.pdf", size=1, media_type="application/pdf",
+                                  status=Status.ARCHIVED))
+    assert (stats.done, stats.export_failed, stats.export_problem()) == (1, 0, None)
+    again = Document(sha256=doc.sha256, source="a.pdf", size=1, media_type="application/pdf", status=Status.DUPLICATE)
+    again.extra["done_before"] = {"state": "exported"}
+    stats.record(again)  # its input, taken again at the next rescan and cleared
+    assert (stats.done, stats.duplicates, stats.export_failed) == (1, 0, 0)
+    stats.record(again)  # a real copy sent later is a duplicate again
+    assert stats.duplicates == 1

@@ -372,6 +372,9 @@ class Watcher:
         self.session.failed_groups.clear()
         self.session.connectors_down.clear()
         try:
-            runs.retry_exports(self.session)
+            delivered = runs.retry_exports(self.session)
         except Exception as e:  # noqa: BLE001 - the daemon keeps running
             log.warning("retrying pending exports failed: %s", type(e).__name__)
+            return
+        for doc in delivered:
+            self.stats.exported_later(doc)

@@ -54,6 +54,9 @@ class Stats:
     stuck: dict = field(default_factory=dict)
     #: documents not exported now: id → connectors, cause, since (fresh31 H7: a problem until they are exported)
     unexported_why: dict = field(default_factory=dict)
+    #: counted as not exported, then exported by a rescan's retry: the input still in the inbox is taken once
+    #: more to be cleared — not a duplicate then (its count moved already)
+    delivered_later: set = field(default_factory=set)
 
     def not_cleared(self, key: str, doc_id: str, exc: BaseException, where: str) -> bool:
         """*key* (an inbox file or container) stays in the inbox for *exc*; False when that is no
@@ -112,9 +115,19 @@ class Stats:
                 f"{self.failed} failed" + (f", {self.export_failed} not exported" if self.export_failed else "")
                 + (f"; {self.duplicates} duplicate(s)" if self.duplicates else ""))
 
+    def exported_later(self, doc: Document) -> None:
+        """The rescan's retry exported *doc*: one this daemon counted as not exported is exported now (the status
+        and the stop line say so at once, not only when its input is taken again to be cleared)."""
+        if doc.id in self.unexported and doc.status != Status.EXPORT_FAILED:
+            self.record(doc)
+            self.delivered_later.add(doc.id)
+
     def record(self, doc: Document) -> None:
         st = doc.status
         self.last_activity = now_iso()
+        if doc.id in self.delivered_later and taken_in_before(doc):
+            self.delivered_later.discard(doc.id)  # its input, cleared now: counted when the retry exported it
+            return
         if doc.id in self.unexported:  # its export failed before: a rescan or retry settles it again
             if st == Status.EXPORT_FAILED:
                 return  # still not exported: counted once
