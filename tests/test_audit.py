@@ -222,6 +222,7 @@ def test_concurrent_writers_keep_one_chain(tmp_path):
     assert code == 0 and res["summary"]["documents"] == 6 and res["summary"]["audit_chain"]["events"] == n, res
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_retention_delete(archive, tmp_path):
     wd0, ids, _rid = archive
     wd = tmp_path / "wd"

@@ -56,6 +56,7 @@ def _version(base: Path, doc: str) -> int:
     return json.loads(run_ekte("review", "show", doc, "-w", base / "wd", "--json", check=0).stdout)["version"]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_stale_correction_names_the_system_as_history_does(wd):
     """fresh35 F10: "… wurde inzwischen von system: ekte watch geändert" — the journal's raw actor."""
     base, docs = wd
@@ -213,6 +214,7 @@ def test_users_without_a_users_file_refuse_in_german(tmp_path, wd):
     assert p.stderr.strip() == "error: no user 'niemand'", p.stderr
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_busy_journal_is_named_in_german(wd):
     """fresh35 F2: a review command on a journal another process held for more than 30 s: "error: the journal of
     wd7: another ekte process held the journal …" — English among German refusals.  (Waits the 30 s.)"""

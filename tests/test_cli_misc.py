@@ -59,6 +59,7 @@ def test_move_removes_the_inbox_folders_it_emptied_and_nothing_else(tmp_path):
     assert (inbox / "Verweis").is_symlink() and elsewhere.is_dir()
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_logs_carry_no_personal_data(tmp_path, inbox, inbox_truth):
     p = run_ekte("ingest", inbox, "-w", tmp_path / "wd", "-vv", "--no-progress")
     assert p.returncode == 0, p.stderr[-2000:]
@@ -300,6 +301,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(args):
     assert p.returncode == 141 and errs == b"", (p.returncode, errs[-2000:])
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_json_gaps_and_one_wording_for_a_bad_workdir(tmp_path):
     """fresh33 F6: `stats --format json` printed no JSON on an error (--json did), `profiles list/show --json` were
     "No such option", and a bad -w was said four ways (status: "does not exist" for a file, stats "no journal in",

@@ -275,6 +275,7 @@ def test_cmislib_creates_and_reads_back_on_the_test_server():
         client(srv, "wrong").getDefaultRepository()
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_export_to_cmis_and_read_back_with_cmislib(docs, tmp_path):
     repo = Repo()
     wd = tmp_path / "wd"
@@ -357,6 +358,7 @@ def test_server_errors_and_timeouts_are_retried_without_duplicates(docs, tmp_pat
     assert any("already-exported" == r[0] for r in db.execute("SELECT event FROM events WHERE stage='export'"))
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_server_dying_mid_batch_loses_and_duplicates_nothing(docs, tmp_path):
     repo = Repo()
     wd = tmp_path / "wd"
@@ -380,6 +382,7 @@ def test_server_dying_mid_batch_loses_and_duplicates_nothing(docs, tmp_path):
     assert db.execute("SELECT COUNT(*) FROM exports WHERE connector='cmis'").fetchone()[0] == 5
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_password_never_in_profile_or_logs(docs, tmp_path):
     repo = Repo()
     with CmisServer(repo) as srv:
@@ -480,6 +483,7 @@ def test_the_daemon_resumes_after_the_cool_down_and_counts_right(docs, tmp_path)
     assert all(m.split()[1].rstrip(":") not in m.split("(")[1] for m in before), before
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_the_same_original_from_a_second_working_directory_is_already_exported(docs, tmp_path):
     """fresh37 F8: the same incoming document ingested in a second working directory (its PDF/A differs by
     time stamps) is found by ekte:originalSha256 — no second object "… (2).pdf" in the DMS."""

@@ -57,6 +57,7 @@ def test_created_without_an_object_is_not_exported_and_retried_without_duplicate
     assert {r[0] for r in sqlite3.connect(wd / "journal.sqlite").execute("SELECT state FROM documents")} == {"exported"}
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_login_page_a_missing_type_and_an_ftp_url_are_named(docs, tmp_path):
     """F13: one line an admin can act on, not "JSONDecodeError" or a bare 404; ftp:// is a usage error."""
     repo = Repo()
@@ -85,6 +86,7 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_https_with_the_countys_own_ca(docs, tmp_path):
     """F7: a certificate the system does not trust is named as such (not "permission denied", exit 1 with
     export_failed, not retried); with ``ca_file`` the same server is used; a missing ca_file is exit 2."""

@@ -86,6 +86,7 @@ def test_tasks_and_results_do_not_name_files_when_logged():
         assert "Mustermann" not in repr(x) and "t1" in repr(x)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_cli_errors_are_one_line(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("x")

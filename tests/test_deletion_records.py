@@ -9,6 +9,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from helpers import SAMPLES, ingest_json, run_ekte
 
 DOC = "bauantrag-002-pdf.pdf"
@@ -26,6 +28,7 @@ def _delete(wd: Path, doc_id: str, check: int | None = 0) -> dict:
     return json.loads(p.stdout)["documents"][0]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_rebuilt_journal_keeps_the_deletion_and_the_content_does_not_come_back_silently(tmp_path):
     wd, pre = tmp_path / "wd", tmp_path / "pre"
     doc_id = ingest_json(_inbox(tmp_path / "in"), "-w", wd, "-j", "1", "-c", "folder")["documents"][0]["id"]

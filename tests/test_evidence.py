@@ -327,6 +327,7 @@ def test_xaip_schema_valid_and_idempotent(sealed, pki):
 
 # -- retention ------------------------------------------------------------------------------
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_retention_due(tmp_path):
     import datetime as dt
 
@@ -355,6 +356,7 @@ def test_retention_due(tmp_path):
     assert first["id"] not in {i["id"] for i in json.loads(p.stdout)["documents"]}
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_review_accept_seals_once(pki, tsa, tmp_path):
     """A sealed document waiting for review is archived again when accepted:
     its unsealed revision is taken, so the new copy carries one seal."""

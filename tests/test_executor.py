@@ -204,6 +204,7 @@ def test_a_worker_whose_coordinator_is_gone_ends_quietly(tmp_path, pdfs, capfd):
     assert "Traceback" not in err and "BrokenPipeError" not in err, err[-2000:]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_scan_among_born_digital_documents_gets_its_worker_replaced_a_run_of_scans_not(tmp_path, pdfs):
     """What a scan leaves in a worker (the recogniser's session, OpenCV,
     Tesseract's further handles: 50-90 MB) does not stay for the

@@ -9,6 +9,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from helpers import ROOT, ingest_json, run_ekte
 
 PDF = ROOT / "samples" / "inbox" / "tierhaltung-006-pdf.pdf"
@@ -27,6 +29,7 @@ def _export(wd: Path, *args: str) -> tuple[int, dict, str]:
     return p.returncode, json.loads(p.stdout)["documents"][0], p.stderr
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_connector_that_failed_stays_owed_until_it_delivered(tmp_path):
     """F14: ingest to komxwork + xdomea, xdomea fails.  `ekte export -c komxwork` keeps the document
     export_failed naming xdomea; a plain `ekte export` asks xdomea again (not only the profile's connector)
@@ -75,6 +78,7 @@ def _letters(folder: Path) -> None:
         pdf.output(str(folder / name))
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_forced_grouped_export_reports_each_document_and_counts_failures(tmp_path):
     """F5: `export --all --force` with group_by = aktenzeichen: per document its result and place, and a
     failure is counted as one (it said "exported or already there, 0 failed" with empty results); F3: the
@@ -119,6 +123,7 @@ def test_a_document_in_review_shows_its_fields_and_pages(tmp_path):
     assert (doc["fields"], doc["pages"], doc["doctype"]) == (ing["fields"], ing["pages"], ing["doctype"])
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_one_look_at_the_journal_serves_an_export_and_its_record(tmp_path):
     """The owed connectors and the recorded exports are read once per exported document (delivery.export),
     not again when the outcome is recorded (settle) — and the owed one is still asked and delivers."""
@@ -142,6 +147,7 @@ def test_one_look_at_the_journal_serves_an_export_and_its_record(tmp_path):
     assert sum("SELECT connector, location FROM exports WHERE doc_id" in s for s in sql) == 1
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_debt_to_a_connector_gone_from_the_profile_is_named_and_can_be_dropped(tmp_path):
     """A connector that failed and is no longer in the profile (nor configured) is not asked with its defaults:
     one warning names it and the two ways out; `ekte journal forget-owed` drops the debt (in the trail) and

@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from helpers import SAMPLES, ekte_cmd, ingest_json, run_ekte
 
 DOC = "tierhaltung-006-pdf.pdf"
@@ -62,6 +64,7 @@ def _exported(tmp_path: Path) -> tuple[Path, dict, set[str]]:
     return wd, doc, first
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_failed_re_export_leaves_the_exported_state(tmp_path):
     """G7: a re-export (--force) that fails (here the folder's place is a file) leaves the exported document
     exported; the failure is reported (exit 1) and in its events."""
@@ -118,6 +121,7 @@ def test_an_original_moved_under_a_latin1_name_is_recorded_and_removed(tmp_path)
     assert [x for x in r["removed"] if x.endswith("B\\xe4r_M\\xfcller.pdf")], r  # shown with \xNN
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_the_daemons_done_copy_under_a_latin1_name_is_recorded(tmp_path):
     wd, inbox = tmp_path / "wd", tmp_path / "in"
     inbox.mkdir()

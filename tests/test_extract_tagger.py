@@ -81,6 +81,7 @@ def test_no_truth_on_the_pages_trains_no_tagger(tmp_path):
     assert not (tmp_path / "models").exists()
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_ekte_train_with_the_setting_saves_the_tagger(tmp_path):
     """ekte train DIR --truth -o extract.tagger=true: the working directory's tagger beside the field model."""
     import generate

@@ -65,6 +65,7 @@ def _text(pdf: Path) -> str:
         doc.close()
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01, or its module fixture); make test-slow runs it, CI too
 def test_truth_matches_files_and_profile(one_each):
     out, truth = one_each
     files = {p.name[:-4] for p in out.glob("*.pdf")}
@@ -91,6 +92,7 @@ def test_truth_matches_files_and_profile(one_each):
     assert len({t["layout"] for t in truth.values()}) == 5
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01, or its module fixture); make test-slow runs it, CI too
 def test_truth_values_are_in_the_born_digital_text(one_each):
     out, truth = one_each
     for key, t in truth.items():
@@ -106,6 +108,7 @@ def test_truth_values_are_in_the_born_digital_text(one_each):
             assert ok, (key, t["layout"], field, v)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01, or its module fixture); make test-slow runs it, CI too
 def test_scans_are_image_only_300_dpi(one_each):
     out, truth = one_each
     for key in (k for k in truth if k.endswith(".scan")):
@@ -124,6 +127,7 @@ def _by_content(out: Path, truth: dict) -> dict:
             for k, t in truth.items()}
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01, or its module fixture); make test-slow runs it, CI too
 def test_same_seed_same_bytes_other_seed_other_values(one_each, tmp_path):
     out, truth = one_each
     again = _make(tmp_path / "a", "--per-type", "1", "--seed", "7", "--types", "bauantrag,masern_meldung")
@@ -150,6 +154,7 @@ def test_module_and_function_size(path):
             assert fn.end_lineno - fn.lineno + 1 <= 60, fn.name
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01, or its module fixture); make test-slow runs it, CI too
 def test_bylayout_scores_each_layout(one_each, tmp_path):
     out, truth = one_each
     born = {k: t for k, t in truth.items() if not k.endswith(".scan")}

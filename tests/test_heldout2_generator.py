@@ -107,6 +107,7 @@ def test_same_seed_same_bytes_other_seed_other_documents(born, tmp_path):
     assert [v["fields"] for v in other.values()] != [v["fields"] for v in truth.values()]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_scan_is_deterministic_image_only_300_dpi():
     d = render("kfz_zulassung", "numbered", rng_for(5, "kfz_zulassung", 0))
     a = scan(d.pdf, rng_for(5, "scan"))

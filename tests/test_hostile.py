@@ -206,6 +206,7 @@ def test_watch_reports_links_and_special_files_once_and_never_blocks(tmp_path):
         assert MARKER not in f.read_bytes() and Path("/etc/passwd").read_bytes()[:64] not in f.read_bytes(), f
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_an_email_with_active_attachments_archives_nothing_active_and_logs_no_names(tmp_path):
     """A .eml with a PDF carrying a Launch action and an embedded .exe, and
     an ODT with a hyperlink: every part archived and exported without

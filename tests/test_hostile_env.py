@@ -93,6 +93,7 @@ def _one_error_line(p, code_word):
     assert len(lines) == 1 and code_word in lines[0], p.stderr[-2000:]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_disk_full_under_journal_and_archive_then_the_rerun_completes(tmp_path, tiny_fs, pdfs):
     tiny_fs.mount("700k")
     inbox, wd = _inbox(tmp_path, pdfs), tiny_fs.path / "wd"
@@ -114,6 +115,7 @@ def test_disk_full_under_journal_and_archive_then_the_rerun_completes(tmp_path, 
     _no_half_written(wd)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 @pytest.mark.parametrize("connector,count", [("folder", lambda d: len([x for x in d.iterdir() if x.is_dir()])),
                                              ("komxwork", lambda d: len(list(d.glob("*.ready")))),
                                              ("xdomea", lambda d: len(list(d.glob("*.zip")))),
@@ -141,6 +143,7 @@ def test_disk_full_under_a_file_connector(tmp_path, tiny_fs, pdfs, connector, co
     assert dict(db.execute("SELECT state, COUNT(*) FROM documents GROUP BY state")) == {"exported": 8}
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_read_only_working_directory(tmp_path, tiny_fs, pdfs):
     tiny_fs.mount("32m")
     inbox, wd = _inbox(tmp_path, pdfs, 2), tiny_fs.path / "wd"
@@ -247,6 +250,7 @@ def test_logs_name_no_file_and_no_content_at_vv(tmp_path, pdfs):
         assert secret not in err and "Antrag " not in err, err
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_exit_codes_monitoring_can_trust(tmp_path, pdfs):
     inbox, wd = _inbox(tmp_path, pdfs, 2), tmp_path / "wd"
     for args in (("status",), ("review", "list"), ("review", "accept", "abc"), ("export", "--all"),
@@ -325,6 +329,7 @@ def test_status_and_stats_notice_a_damaged_journal(tmp_path, pdfs):
         assert len(lines) == 1 and said in lines[0], p.stderr[-2000:]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_every_reader_of_a_damaged_journal_exits_75_naming_it(tmp_path, pdfs):
     """fresh31 H4: `review list` answered with the queue (exit 0) from the pages still readable while status,
     stats and accept said 75; history/review show/export named "the working directory", not its path."""

@@ -10,6 +10,8 @@ from pathlib import Path
 from helpers import SAMPLES, run_ekte
 from test_watch import _status, _stop, _wait, _watch
 
+import pytest
+
 SAMPLE = SAMPLES / "inbox" / "bauantrag-002-pdf.pdf"
 
 
@@ -24,6 +26,7 @@ def _inbox(tmp_path: Path) -> Path:
     return inbox
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_ingest_warns_of_a_named_ignored_file_and_counts_the_skipped(tmp_path):
     inbox = _inbox(tmp_path)
     wd = tmp_path / "wd"

@@ -194,6 +194,7 @@ def test_train_from_reviews_says_when_nothing_could_be_learned(tmp_path):
     assert not (wd / "models" / "landkreis.extractor.json").exists()
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_worse_field_model_needs_force_and_restore_brings_the_previous_back(tmp_path):
     """A field model trained with --truth that decides the check set worse than the one in use is not saved
     (exit 2, one line) unless --force; the replaced one is kept as <name>.previous.json (0600) and

@@ -7,9 +7,12 @@ verified as whole (F3: "28 of 28 documents hold", exit 0).  Real subprocesses.""
 import json
 import shutil
 
+import pytest
+
 from helpers import NO_FIELD_REVIEW, SAMPLES, run_ekte
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_missing_journal_beside_an_archive_is_refused_until_rebuilt(tmp_path):
     wd = tmp_path / "wd"
     src = SAMPLES / "inbox" / "bauantrag-002-pdf.pdf"

@@ -152,6 +152,7 @@ def test_imaps_with_a_private_ca_and_folders_with_umlauts(mailbox, tmp_path):
     assert len(mailbox.messages("INBOX")) == 1
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_configuration_errors_in_one_line(mailbox, tmp_path):
     wd = tmp_path / "wd"
     p = run_ekte("mail", "-w", wd, *opts(mailbox, "-o", "intake.mail.password=geheim"), env=ENV)

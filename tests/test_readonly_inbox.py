@@ -15,6 +15,7 @@ from test_watch import _status, _stop, _wait
 from test_watch_status import _log, _namespaces
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_broken_file_in_a_read_only_inbox_is_quarantined_and_counted_once(tmp_path):
     if shutil.which("unshare") is None or not _namespaces():
         pytest.skip("no user and mount namespaces here (unshare -Urm)")

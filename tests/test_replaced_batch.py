@@ -12,6 +12,8 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from helpers import NO_FIELD_REVIEW, ekte_cmd, fault_env
 
 
@@ -27,6 +29,7 @@ def _claimed(wd, sha):
         return False
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_an_input_replaced_while_it_is_read_is_read_again_in_the_run(tmp_path):
     import generate
 

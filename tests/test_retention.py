@@ -105,6 +105,7 @@ def _state(wd: Path, doc_id: str) -> str | None:
     return row[0] if row else None
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_the_daemons_done_copy_goes_and_the_content_coming_back_goes_to_review(tmp_path):
     inbox, wd = tmp_path / "in", tmp_path / "wd"
     inbox.mkdir(mode=0o750)
@@ -196,6 +197,7 @@ def _backdate(reason: Path, day: str) -> None:
     reason.write_text(json.dumps({**r, "time": f"{day}T10:00:00+00:00"}), "utf-8")
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_the_komxwork_batch_manifest_forgets_it_and_refusals_are_codes(tmp_path):
     """mend9: the batch manifest (``_ekte/stapel-*.xml``) named a deleted document (its uuid and hash) for good;
     ``--json`` refusals were free sentences where ``ingest --json`` gives ``{"code", "message"}``."""

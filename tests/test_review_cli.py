@@ -125,6 +125,7 @@ def test_prefix_errors(wd):
 GERMAN = {"EKTE_LANG": "", "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_usage_errors_and_the_error_prefix_speak_the_clerks_language(wd):
     """fresh31 H2: click's usage errors of the German review commands were English ("Usage: … Missing option
     '--reason'"), and ekte's own German refusals began with "error:"."""
@@ -149,6 +150,7 @@ def test_usage_errors_and_the_error_prefix_speak_the_clerks_language(wd):
     assert p.returncode == 2 and p.stderr.startswith("error: unknown reason 'weil'"), p.stderr
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_show_correct_defer_reject(wd):
     doc, other = queue_ids(wd)[:2]
     ok = run_ekte("review", "correct", doc[:8], "-w", wd, "--set", "plz=12345", "--set", "nachname=Wolff",
@@ -210,6 +212,7 @@ def test_saved_corrections_are_checked_against_the_type_accepted_as(wd):
     assert meta["doctype"] == "sonstiges" and "nachname" not in meta["fields"], meta["fields"]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_type_change_drops_the_fields_the_new_type_does_not_carry(tmp_path):
     """fresh35 F5: a kfz_zulassung accepted as Bauantrag went to the DMS with FIN, plate, eVB, IBAN and date of
     birth.  Decided: fields the new type does not carry are dropped at the type change (history: old → none),
@@ -235,6 +238,7 @@ def test_a_type_change_drops_the_fields_the_new_type_does_not_carry(tmp_path):
     assert run_ekte("verify", kfz, "-w", wd, check=0).returncode == 0
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_type_change_to_the_catch_all_keeps_the_sender(tmp_path):
     """review38 R1: "Sonstiger Posteingang" names no person; a kfz re-typed to it lost the sender's name and
     address, where a letter filed as it at intake keeps them.  The things the kfz type alone carries go."""
@@ -267,6 +271,7 @@ def test_ctrl_c_during_accept_says_what_became_of_the_document(wd):
     assert state(wd, doc) == "review"
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_users_cli(tmp_path):
     w = tmp_path / "w"
     p = subprocess.run([str(Path(os.sys.executable).with_name("ekte")), "users", "add", "anna", "--role", "clerk",

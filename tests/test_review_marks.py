@@ -81,6 +81,7 @@ def test_a_value_on_no_page_is_not_searched():
     assert _candidates({"value": "Erika", "raw": "Max"}, 2, None) == [(1, "Max"), (1, "Erika"), (2, "Max"), (2, "Erika")]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_next_documents_marks_prepared_while_one_is_viewed(tmp_path):
     """Over real HTTP: viewing a document of the queue prepares the next
     one's marks in the background (its first view reads the cache)."""

@@ -185,6 +185,7 @@ def test_accept_with_correction_exports_once_and_audits(st):
     assert "anna" in h and "<ins>12345</ins>" in h
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_the_fields_that_sent_a_document_to_review_are_marked(tmp_path):
     """fresh30 G5: the fields the reasons name are marked at the field ("bitte prüfen"), whatever their
     confidence; the others are not (a hard-coded 60 % decided before)."""
@@ -328,6 +329,7 @@ def transfer_note(st, doc) -> str:
     return (st["wd"] / "archive" / doc[:2] / doc / "transfervermerk.xml").read_text("utf-8")
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_sample_check_in_the_review_form(st):
     doc = sampled(st)[0]
     c = login(st["url"], "anna")
@@ -408,6 +410,7 @@ def test_defer_puts_back(st):
     assert "zurückgestellt bis" in c.get("/review").text
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_reject_keep_and_quarantine_then_retry_and_release(st):
     wd, url = st["wd"], st["url"]
     h = token(wd, "anna", "review")

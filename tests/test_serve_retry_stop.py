@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from helpers import SAMPLES
 from serve_helpers import accept_signalled, make_workdir, queue_ids, reject_and_retry, start_server
 
@@ -115,6 +117,7 @@ if sys.argv[1:2] == ["ingest"]:
 """
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_second_ctrl_c_while_serve_waits_for_a_retry_still_records_its_end(tmp_path, monkeypatch):
     """A second Ctrl-C during serve's wait for the retry skipped the station's close (KeyboardInterrupt there):
     no retry-finished, claims not given back.  Now it kills the retry at once (not after the 30 s wait: the retry
@@ -164,6 +167,7 @@ print("returned", app.serve(load_profile(None), Path(sys.argv[1]), port=int(sys.
 """
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_stop_signal_during_the_start_up_ends_the_station(tmp_path):
     """A SIGTERM while the station started (its handler already in place, uvicorn's not yet) only set a flag
     that uvicorn never read: the station ran until a second signal."""
@@ -220,6 +224,7 @@ def test_a_second_ctrl_c_during_uvicorns_shutdown_is_kept():
     assert int(p.stdout.split()[2]) < 10
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_sigterm_during_accept_is_named_sigterm(tmp_path):
     """``review accept`` stopped by SIGTERM said "abgebrochen (Strg-C)"."""
     wd = tmp_path / "work"

@@ -12,6 +12,8 @@ import json
 
 import pikepdf
 
+import pytest
+
 from helpers import SAMPLES, run_ekte
 
 
@@ -23,6 +25,7 @@ def _short_page(pdf: pikepdf.Pdf, text: bytes) -> None:
     page.Contents = pdf.make_stream(b"BT /F1 24 Tf 72 700 Td (" + text + b") Tj ET")
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_short_text_pages_are_archived_not_quarantined(tmp_path):
     inbox = tmp_path / "in"
     inbox.mkdir()

@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 
+import pytest
+
 from helpers import SAMPLES, run_ekte
 
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -19,6 +21,7 @@ def _clean(p, cols):
         assert not any(line.lstrip("│┃ ").startswith("FAKE") for line in stream.splitlines()), (cols, stream)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_control_characters_in_names_shown_escaped(tmp_path):
     inbox = tmp_path / "in"
     inbox.mkdir()

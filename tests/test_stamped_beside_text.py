@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pikepdf
 
+import pytest
+
 from ekte.stages import ocr_mode
 from ekte.stages.pdftext import read_pages
 from helpers import SAMPLES, run_ekte
@@ -100,6 +102,7 @@ def test_scan_drawn_through_a_form_xobject_is_a_scan(tmp_path):
     assert _mode(tmp_path / "wrapped.pdf") == ("redo", {"pages": "2"}, [2])
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_stamped_scan_page_beside_a_born_page_is_read(tmp_path):
     inbox = tmp_path / "in"
     inbox.mkdir()

@@ -7,10 +7,13 @@ import html
 import json
 import sqlite3
 
+import pytest
+
 from helpers import run_ekte
 from serve_helpers import PASSWORDS, born_pdfs, csrf_of, make_workdir
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_history_page_shows_the_chained_deletion(tmp_path):
     from starlette.testclient import TestClient
 

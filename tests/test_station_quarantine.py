@@ -156,6 +156,7 @@ def test_one_download_of_the_original(st):
         original.write_bytes(data)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_retry_that_exports_closes_the_entry_and_a_rebuild_keeps_it_exported(tmp_path):
     """fresh29 F8, F3: after a retry that archived and exported the document its quarantine entry stayed
     (another copy of the original outside the archive), and ``ekte journal rebuild`` put the exported document
@@ -193,6 +194,7 @@ def test_a_retry_that_exports_closes_the_entry_and_a_rebuild_keeps_it_exported(t
     assert rebuilt in ([("archived",)], [("exported",)]), rebuilt
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_station_stopped_during_a_retry_records_its_end_and_leaves_no_copy(tmp_path, monkeypatch):
     """fresh35 F12: ``ekte serve`` stopped while a retry ran left the copy of the original in /tmp/ekte-retry-*
     (outside the working directory: no retention delete reaches it) and no ``retry-finished`` in the history.

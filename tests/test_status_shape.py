@@ -8,7 +8,10 @@ import json
 from helpers import run_ekte
 from test_watch import _status, _stop, _wait, _watch
 
+import pytest
 
+
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_status_json_has_the_same_keys_with_and_without_a_daemon(tmp_path):
     wd, inbox = tmp_path / "wd", tmp_path / "in"
     inbox.mkdir()

@@ -6,9 +6,12 @@ Real ekte subprocesses."""
 
 import json
 
+import pytest
+
 from helpers import run_ekte
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_done_before_documents_are_not_this_runs_pages_or_types(tmp_path):
     inbox, wd = tmp_path / "in", tmp_path / "wd"
     inbox.mkdir()

@@ -47,6 +47,7 @@ def _sure(wd, name):
     return c["doctype"], c["confidence"]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_reviews_are_added_to_the_base_data_and_other_types_stay_sure(reviewed):
     wd, _docs, p = reviewed
     n = len(typemodel.base_set(load_profile())[0])
@@ -60,6 +61,7 @@ def test_reviews_are_added_to_the_base_data_and_other_types_stay_sure(reviewed):
         assert doctype == name.split("-")[0] and conf >= prof.classify.threshold, (name, conf)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_model_file_is_private_and_keeps_no_words_of_reviewed_documents(reviewed):
     wd, _docs, _p = reviewed
     model = wd / "models" / "landkreis.classifier.joblib"
@@ -117,6 +119,7 @@ def test_deleting_a_reviewed_document_marks_the_model_for_retraining(reviewed, t
     assert victim not in json.loads((wd / "models" / "landkreis.classifier.json").read_text())["reviews"]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_training_on_few_documents_per_type_warns_with_the_check_set_and_the_way_back(tmp_path):
     """fresh31 H6: `ekte train` on one document per type said nothing, and the next ingest sent every
     document to review; now a warning on stderr (and "few" in --json) with the check set's score and
@@ -135,6 +138,7 @@ def test_training_on_few_documents_per_type_warns_with_the_check_set_and_the_way
     assert "on ekte's check set (45 held-out documents" in line
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_weaker_model_does_not_replace_the_one_in_use_unless_forced_and_restore_goes_back(tmp_path):
     """fresh32 F11: `ekte train` on one document per type replaced the model in use with a weaker one, and the
     way back led to no trained model; now it is refused (exit 2, one line) unless --force, the replaced model
@@ -168,6 +172,7 @@ def test_a_weaker_model_does_not_replace_the_one_in_use_unless_forced_and_restor
     assert p.returncode == 2 and p.stderr.startswith("error: no previous model to go back to: neither "), p.stderr
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_restore_undoes_only_the_last_training(tmp_path):
     """A training that replaces the type model but not the field model removes the field model's previous copy
     (kept by an earlier training): `ekte train --restore` then leaves the field model as it is, not two

@@ -7,6 +7,8 @@ import json
 import shutil
 import sqlite3
 
+import pytest
+
 from helpers import SAMPLES, ingest_json, run_ekte
 
 DOC = "bauantrag-002-pdf.pdf"
@@ -50,6 +52,7 @@ def _head(wd):
     return line.split("--expect-head ")[1].split(" ")[0]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_verify_prints_the_chain_head_and_expect_head_checks_it(tmp_path):
     wd, doc_id = _archived(tmp_path)
     before = tmp_path / "before"

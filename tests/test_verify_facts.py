@@ -133,6 +133,7 @@ def test_summary_counts_evidence_and_names_a_rebuilt_trail(base, wd):
     assert "not provable from this journal" in text
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 @pytest.mark.parametrize("what", ["received", "source", "note-check"])
 def test_forged_fact_refuses_a_review_accept(tmp_path, what):
     """Re-archiving (``review accept``) checks metadata.json's journal-known facts as verify and the export do:

@@ -8,6 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from helpers import SAMPLES, run_ekte
 
 DE, EN = {"EKTE_LANG": "de"}, {"EKTE_LANG": "en"}
@@ -54,6 +56,7 @@ def test_history_says_the_export_note_in_german_and_ingest_json_paths_are_absolu
     assert "xdomea: not validated (no schema_dir set)" in text, text
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_history_and_stats_refuse_in_the_clerks_language(tmp_path):
     """fresh35 F2: ``history`` and ``stats`` refused in English where ``review show`` says it in German (an
     unknown id, not an id, a damaged journal)."""

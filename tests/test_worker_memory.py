@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from ekte.pipeline.executor import PRELOAD
 
 _FRAGMENTED = r"""
@@ -92,6 +94,7 @@ print(json.dumps({"ok": [r.ok for r in conn.sent], "pages": pages}))
 """
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_a_scan_after_born_digital_work_gives_the_recogniser_back_a_run_of_scans_keeps_it(tmp_path, born_digital):
     """The real worker loop over real documents (issue 12): a scan's page after a task that
     did no OCR drops the recogniser's session once read (its worker is replaced after a lone

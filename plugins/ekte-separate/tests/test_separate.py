@@ -59,6 +59,7 @@ def batch(tmp_path_factory):
     return path, expect, len(pages)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_batch_is_split_on_barcode_sheets(batch, tmp_path):
     path, expect, total = batch
     inbox = tmp_path / "in"
@@ -97,6 +98,7 @@ def test_batch_is_split_on_barcode_sheets(batch, tmp_path):
     assert again == {d["id"]: "duplicate" if d["status"] == "archived" else "review" for d in docs}
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-01); make test-slow runs it, CI too
 def test_blank_pages_and_tiff_batches(tmp_path):
     a, fa = doc_pages("tierhaltung", 4)
     b, fb = doc_pages("bauantrag", 5)
