@@ -35,6 +35,9 @@ def test_the_file_date_is_the_arrival_date_of_a_document_without_a_stamp(tmp_pat
     with sqlite3.connect(tmp_path / "wd" / "journal.sqlite") as db:
         events = db.execute("SELECT doc_id, detail FROM events WHERE event='received-from'").fetchall()
     assert sorted(i for i, _d in events) == sorted(d["id"] for d in docs.values()), events
+    shown = " ".join(run_ekte("history", docs["a.pdf"]["id"], "-w", tmp_path / "wd", check=0,
+                              env={"COLUMNS": "250"}).stdout.split())
+    assert "→ 10.01.2026 09:30" in shown and "2026-01-10T" not in shown, shown  # as a clerk reads a date
 
     plain = ingest_json(inbox / "a.pdf", "-w", tmp_path / "wd2", "--no-progress")  # the default: the intake's day
     m = _meta(tmp_path / "wd2", plain["documents"][0]["id"])

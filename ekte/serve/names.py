@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from ekte.serve.i18n import N_, gettext_for
+from ekte.serve.i18n import N_, gettext_for, local_time
 
 FIELD_TITLES = {
     "vorname": N_("First name(s)"), "nachname": N_("Last name"), "geburtsdatum": N_("Date of birth"),
@@ -336,9 +336,12 @@ def change_pair(e: dict, title: Callable[[str], str] | None = None) -> tuple[str
     if e.get("old") is None and e.get("new") is None:
         return None
     is_type = not e.get("field") and e.get("stage") in ("classify", "review") and title is not None
+    is_time = (e.get("stage"), e.get("event")) == ("intake", "received-from")  # the file's date, as a clerk reads it
 
     def shown(v: str | None) -> str:
-        return "–" if v is None else ((title(v) or v) if is_type and title else str(v))
+        if v is None:
+            return "–"
+        return local_time(v) if is_time else ((title(v) or v) if is_type and title else str(v))
 
     return shown(e.get("old")), shown(e.get("new"))
 
