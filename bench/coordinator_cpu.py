@@ -30,7 +30,9 @@ SPOTS = [("ekte.stages.archive", "write_xmp"), ("ekte.stages.archive", "write_ar
          ("ekte.pipeline.executor", "LocalExecutor.poll"), ("ekte.pipeline.executor", "LocalExecutor.submit"),
          ("ekte.pipeline.settled", "Settled.append"), ("ekte.journal", "Journal.set_state"),
          ("ekte.journal", "Journal.sync"), ("ekte.journal", "Journal.history"),
-         ("ekte.pipeline.coordinator", "Coordinator.step"), ("ekte.connectors.folder", "FolderConnector.export")]
+         ("ekte.pipeline.coordinator", "Coordinator.step"), ("ekte.connectors.folder", "FolderConnector.export"),
+         # the pre-export integrity check (re-reads the archive folder) and the export's journal transaction
+         ("ekte.evidence.intact", "export_problems"), ("ekte.journal", "Journal.record_outcome")]
 
 
 class Timers:

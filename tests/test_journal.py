@@ -198,3 +198,50 @@ def test_a_journal_locked_too_long_is_one_line_with_the_environment_exit_code():
     assert failure is not None and failure.code == "journal_busy"
     assert failure.exit_code == ExitCode.ENVIRONMENT
     assert "\n" not in failure.message and "another ekte process" in failure.message
+
+
+def test_several_events_chained_at_once_are_the_rows_one_by_one_gives(tmp_path):
+    """A document's archiving writes its events in one go (the chain's head read and written once): the rows,
+    links and head are those appending them one by one gives, and the chain checks."""
+    from ekte.journal import audit
+
+    events = [("2026-12-02T02:00:00", "ocr", "done", "route=pikepdf-pdfa pages=1"),
+              ("2026-12-02T02:00:01", "classify", "classified", {"new": "bauantrag", "confidence": 0.9}),
+              ("2026-12-02T02:00:02", "extract", "field-set", {"field": "name", "old": None, "new": "Muster"}),
+              ("2026-12-02T02:00:03", "review", "note", '{"by": "clerk", "field": "ort", "new": "Ahausen"}'),
+              ("2026-12-02T02:00:04", "archive", "archived", "pdfa-2b")]
+    dbs = []
+    for name, batched in (("one", False), ("all", True)):
+        j = Journal(tmp_path / name / "journal.sqlite")
+        with j.tx() as db:
+            audit.append(db, "OTHERDOC", "2026-12-02T01:00:00", "intake", "received", "", j.actor)
+            if batched:
+                audit.append_all(db, "DOC1", events, j.actor)
+            else:
+                for ev in events:
+                    audit.append(db, "DOC1", *ev, j.actor)
+        dbs.append(j.db)
+    rows = [db.execute(f"SELECT {audit._COLS} FROM events ORDER BY seq").fetchall() for db in dbs]
+    heads = [audit.head(db) for db in dbs]
+    assert [tuple(r) for r in rows[1]] == [tuple(r) for r in rows[0]] and len(rows[0]) == 6
+    assert heads[1] == heads[0] == {"seq": 6, "hash": rows[0][-1]["hash"]}
+    assert rows[1][1]["prev_doc"] == "OTHERDOC" and rows[1][2]["prev_doc"] == "DOC1"
+    problems, _info = audit.check_chain(dbs[1])
+    assert not any(problems.values()), problems
+
+
+def test_set_state_writes_its_events_chained_in_order(tmp_path):
+    from ekte.journal import audit
+
+    j = Journal(tmp_path / "journal.sqlite")
+    with j.tx() as db:
+        db.execute("INSERT INTO documents(sha256, id, source, state, first_seen, updated) VALUES (?,?,?,?,?,?)",
+                   (SHA, "DOC1", "x", "processing", "t", "t"))
+    j.event("DOC1", "intake", "received")
+    j.set_state(SHA, "archived", guard=False, event=[("ocr", "done", "pages=1"), ("archive", "archived", "pdfa-2b")])
+    rows = j.db.execute("SELECT seq, stage, event, prev_doc, hash FROM events ORDER BY seq").fetchall()
+    assert [(r["stage"], r["event"]) for r in rows] == [("intake", "received"), ("ocr", "done"), ("archive", "archived")]
+    assert audit.head(j.db) == {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]}
+    problems, _info = audit.check_chain(j.db)
+    assert not any(problems.values()), problems
+    assert j.get(SHA)["state"] == "archived"

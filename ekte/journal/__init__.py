@@ -192,6 +192,11 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
         ``new`` — those go into their columns (:mod:`ekte.journal.audit`)."""
         audit.append(db, doc_id, now_iso(), stage, event, detail, self.actor)
 
+    def _events(self, db: sqlite3.Connection, doc_id: str, events: list[tuple[str, str, Any]]) -> None:
+        """Several events of one document, chained in order, in the caller's transaction (as :meth:`_event`
+        each, the chain's head read and written once: :func:`ekte.journal.audit.append_all`)."""
+        audit.append_all(db, doc_id, [(now_iso(), *ev) for ev in events], self.actor)
+
     def event(self, doc_id: str, stage: str, event: str, detail: Any = "") -> None:
         with self.tx() as db:
             self._event(db, doc_id, stage, event, detail)
@@ -300,9 +305,8 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
                 self._confirm_number(db, number)
             db.execute(f"UPDATE documents SET {sets} WHERE sha256=?", (*cols.values(), state, now_iso(), sha256))
             row = db.execute("SELECT id FROM documents WHERE sha256=?", (sha256,)).fetchone()
-            for ev in ([event] if isinstance(event, tuple) else event or []):
-                if row is not None:
-                    self._event(db, row["id"], *ev)
+            if row is not None:
+                self._events(db, row["id"], [event] if isinstance(event, tuple) else event or [])
 
     def _relative(self, p: str | Path) -> str:
         try:
@@ -335,8 +339,7 @@ class Journal(audit.AuditMixin, ClaimsMixin, NumbersMixin, GroupsMixin, MailMixi
             was = db.execute("SELECT state FROM documents WHERE sha256=?", (sha256,)).fetchone()
             for cname, location in exports:
                 db.execute("INSERT OR REPLACE INTO exports VALUES (?,?,?,?)", (doc_id, cname, location, now_iso()))
-            for ev in events:
-                self._event(db, doc_id, *ev)
+            self._events(db, doc_id, events)
             have = {r[0] for r in db.execute("SELECT connector FROM exports WHERE doc_id=?", (doc_id,))}
             state = EXPORTED if set(connectors) <= have and (not error or (was and was[0] == EXPORTED and not damaged)) \
                 else ARCHIVED

@@ -105,18 +105,38 @@ def append(db: sqlite3.Connection, doc_id: str, time: str, stage: str, event: st
     insert(db, doc_id, time, stage, event, text, who, field, old, new)
 
 
+def append_all(db: sqlite3.Connection, doc_id: str, events: Iterable[tuple[str, str, str, Any]], actor: str) -> None:
+    """Several events of one document — (time, stage, event, detail) each — chained in this order, in the
+    caller's write transaction: the same rows, links and head as :func:`append` one by one, the chain's
+    head read once and written once (archiving a document writes 15 events: 28 statements fewer, issue 12)."""
+    head: tuple[str, str, int] | None = None
+    for time, stage, event, detail in events:
+        text, who, field, old, new = (_utf8(v) for v in split(detail, actor))
+        head = _insert(db, head or _head(db), doc_id, time, stage, event, text, who, field, old, new)
+    if head is not None:
+        _set_head(db, head[2], head[0])
+
+
 def insert(db: sqlite3.Connection, doc_id: str, time: str, stage: str, event: str, text: str | None,
            who: str | None, field: str | None, old: str | None, new: str | None, redacted: bool = False) -> int:
     """One event from its columns as they are, chained (an entry taken over from an old journal keeps its
     time, actor and emptied values: :mod:`ekte.journal.rebuild_old`); its new sequence number."""
-    prev, prev_doc = _head(db)
+    h, _doc, seq = _insert(db, _head(db), doc_id, time, stage, event, text, who, field, old, new, redacted)
+    _set_head(db, seq, h)
+    return seq
+
+
+def _insert(db: sqlite3.Connection, prev: tuple, doc_id: str, time: str, stage: str, event: str, text: str | None,
+            who: str | None, field: str | None, old: str | None, new: str | None,
+            redacted: bool = False) -> tuple[str, str, int]:
+    """The event's row linked to *prev* (the newest event's link and document); the new head: (link,
+    document, sequence number) — the meta head is the caller's to write."""
     d = digest(doc_id, time, stage, event, text, who, field, old, new)
-    h = link(prev, prev_doc, d)
+    h = link(prev[0], prev[1], d)
     cur = db.execute("INSERT INTO events(doc_id, time, stage, event, detail, actor, field, old, new, prev_doc, digest, "
                      "hash, redacted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                     (doc_id, time, stage, event, text, who, field, old, new, prev_doc, d, h, int(bool(redacted))))
-    _set_head(db, cur.lastrowid, h)
-    return int(cur.lastrowid)
+                     (doc_id, time, stage, event, text, who, field, old, new, prev[1], d, h, int(bool(redacted))))
+    return h, doc_id, int(cur.lastrowid)
 
 
 def taken_over(db: sqlite3.Connection) -> int:
