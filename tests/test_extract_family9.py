@@ -64,3 +64,37 @@ def test_unser_zeichen_of_someone_else_is_no_file_number(profile):
             (200, 9, [("Familienname:", 15), ("Wendling", 70)])]
     text, words = page(rows)
     assert "aktenzeichen" not in fields(text, profile, "eingliederungshilfe", words)
+
+
+FOOTER = [(790, 6.5, [("Landratsamt Saale-Orla-Holzland", 15), ("Telefon 03647 824-0", 70), ("Sparkasse Jena", 125)]),
+          (800, 6.5, [("Schloßgasse 17", 15), ("Telefax 03647 824-9999", 70), ("BIC HELADEF1JEN", 125)])]
+
+
+def test_the_clerks_and_the_footers_contacts_are_the_authoritys(profile):
+    text, words = page(authority_form([]) + FOOTER)
+    got = fields(text, profile, "eingliederungshilfe", words)
+    assert got.get("nachname") == "Wendling"
+    assert "telefon" not in got and "email" not in got
+
+
+def test_the_applicants_contacts_still_found_beside_the_authoritys(profile):
+    rows = authority_form([]) + [(260, 9, [("Telefon:", 15), ("02661 931412", 70)]),
+                                 (275, 9, [("E-Mail:", 15), ("swantje.w@mail.example", 70)])] + FOOTER
+    text, words = page(rows)
+    got = fields(text, profile, "eingliederungshilfe", words)
+    assert (got.get("telefon"), got.get("email")) == ("02661 931412", "swantje.w@mail.example")
+
+
+def test_small_caption_alone_in_its_box_labels_the_value_below(profile):
+    """ "Telefon" in 5.5-point type at a box's top left, the number written in the box below it."""
+    rows = head() + [(150, 5.5, [("Name", 15), ("Vorname", 80)]), (162, 10, [("Schmittgen", 16), ("Gisela", 81)]),
+                     (180, 5.5, [("Straße und Hausnummer", 15), ("PLZ", 105), ("Ort", 125)]),
+                     (192, 10, [("In der Au 135b", 16), ("07381", 106), ("Pößneck", 126)]),
+                     (210, 5.5, [("Telefon", 15)]), (222, 10, [("01561-138495", 16)]),
+                     (250, 10, [("2. Arbeitgeber/in", 15)]),
+                     (270, 5.5, [("Name", 15), ("Vorname", 80)]), (282, 10, [("Dahmen", 16), ("Jens-Uwe", 81)]),
+                     (300, 5.5, [("Telefon", 15)]), (312, 10, [("+49 (0)2661 931412", 16)])]
+    text, words = page(rows)
+    got = fields(text, profile, "ifsg_belehrung", words)
+    assert got.get("nachname") == "Schmittgen"
+    assert got.get("telefon") == "01561-138495"
