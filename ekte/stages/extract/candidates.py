@@ -15,7 +15,7 @@ from ekte.stages.extract.lexicon import (
     CLOSING, Hit, Lexicon, item_number, match_in_row, said_role, section_of, words_role,
 )
 from ekte.stages.extract.captions import captions, spelled_out, unbracketed
-from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned, street_names
+from ekte.stages.extract.cells import fills_cell, cell_index, cell_starts, label_starts, shaped, spanned, street_names
 from ekte.stages.extract.continued import (
     WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, town_rest, with_house_numbers,
 )
@@ -375,12 +375,12 @@ def _above(ws: list[Word], row: Row, h: Hit, base: Cand, out: list[Cand], valida
 def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[Cand], validators: dict) -> None:
     """The candidates of a label's value below it (*where*: the hits of every row, the heading rows, the
     words that are a caption's value above it)."""
-    hits, heads, claimed = where
-    lw = rws[r].words[h.i]
+    (hits, heads, claimed), lw = where, rws[r].words[h.i]
     below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name", "strasse") else 1, heads)
     if not below:
         return
     first = answer(below, h.label.field)
+    base.colon = base.colon or (fills_cell(rws[r], h) and lw.h < 0.7 * first[0].h)  # a small caption in its box
     if any(w.start in claimed for w in first):
         return
     base.source, base.start, base.end = "below", first[0].start, first[-1].end
