@@ -55,17 +55,18 @@ def _same_line(a, b) -> bool:
 
 
 def comb_text(ws: list) -> str:
-    """The text of words as a value: a run of two or more one-character words in a line (a Kammformular's
-    boxes, "S t u m p f - R e u t e r", "2 4 . 0 2 . 2 0 1 7") is one word, an empty box in it — a step
-    of more than 1.6 times the run's usual one — a space ("B a d ␣ E m s" → "Bad Ems")."""
+    """The text of words as a value: a run of four or more one-character words in a line, or of two or more
+    that are the whole value (a Kammformular's boxes: "S t u m p f - R e u t e r", "2 4 . 0 2 . 2 0 1 7",
+    "2 1"), is one word -- not "AB 3 - 12.10 - 1234/25" --; an empty box in it -- a step
+    of more than 1.6 times the run's usual one -- is a space ("B a d ␣ E m s" → "Bad Ems")."""
     parts, i = [], 0
     while i < len(ws):
         j = i
         while j + 1 < len(ws) and len(ws[j].text) == 1 and len(ws[j + 1].text) == 1 and _same_line(ws[j], ws[j + 1]):
             j += 1
-        if j == i:
-            parts.append(ws[i].text)
-            i += 1
+        if j == i or (j - i < 3 and j - i + 1 < len(ws)):  # "AB 3 - 12.10", "32.3 - W - 7111/26": typed text
+            parts += [w.text for w in ws[i:j + 1]]
+            i = j + 1
             continue
         run = ws[i:j + 1]
         steps = [b.x0 - a.x0 for a, b in zip(run, run[1:])]
