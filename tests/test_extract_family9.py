@@ -98,3 +98,16 @@ def test_small_caption_alone_in_its_box_labels_the_value_below(profile):
     got = fields(text, profile, "ifsg_belehrung", words)
     assert got.get("nachname") == "Schmittgen"
     assert got.get("telefon") == "01561-138495"
+
+
+def test_name_des_vereins_under_a_heading_that_ends_with_the_chairs_role(profile):
+    """ "… vertreten durch den Vorsitzenden" ends its heading: the next line's "Name des Vereins" is a label,
+    not the chair's name (family8's open case)."""
+    rows = [(40, 12, [("Landratsamt Oberwaldnaab", 15)]), (80, 13, [("Antrag auf Förderung des Sportstättenbaus", 15)]),
+            (120, 10, [("Antragsteller (Verein), vertreten durch den Vorsitzenden", 15)]),
+            (140, 9, [("Name des Vereins", 15), ("SpVgg Weiden-Ost 1921 e.V.", 70)]),
+            (155, 9, [("Name*", 15), ("Kürzinger", 70)]), (170, 9, [("Vorname*", 15), ("Quirin", 70)])]
+    text, words = page(rows)
+    got = fields(text, profile, "sportstaetten_foerderung", words)
+    assert (got.get("vorname"), got.get("nachname")) == ("Quirin", "Kürzinger")
+    assert got.get("verein") == "SpVgg Weiden-Ost 1921 e.V."
