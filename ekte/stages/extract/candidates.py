@@ -380,7 +380,7 @@ def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[C
     if not below:
         return
     first = answer(below, h.label.field)
-    base.colon = base.colon or (fills_cell(rws[r], h) and lw.h < 0.7 * first[0].h)  # a small caption in its box
+    base.colon = base.colon or (lw.conf is None and fills_cell(rws[r], h) and lw.h < 0.7 * first[0].h)  # boxed, born
     if any(w.start in claimed for w in first):
         return
     base.source, base.start, base.end = "below", first[0].start, first[-1].end
