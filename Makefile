@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 eval-family7 eval-family8 \
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 eval-family7 eval-family8 eval-family9 \
         catalogs extract-model type-base field-check
 
 all: test
@@ -155,6 +155,15 @@ FAMILY8_N ?= 5
 FAMILY8_SEED ?= 1
 eval-family8: venv
 	$(call eval-family,family8,$(FAMILY8),$(FAMILY8_N),$(FAMILY8_SEED),born scans)
+
+# The seventh development family (samples/family9: persons as columns, comb fields with captions above,
+# boxed caption cells with ja/nein answers, a cover letter before the form, the authority's own form with
+# its clerk's contact block; slanted stamps over the words; born and scans).
+FAMILY9   ?= bench/out/family9
+FAMILY9_N ?= 5
+FAMILY9_SEED ?= 1
+eval-family9: venv
+	$(call eval-family,family9,$(FAMILY9),$(FAMILY9_N),$(FAMILY9_SEED),born scans)
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out

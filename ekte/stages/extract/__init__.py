@@ -34,6 +34,7 @@ from ekte.stages.extract.filenumber import file_numbers_only
 from ekte.stages.extract.overlays import without_overlays
 from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.writer import footer_roles
+from ekte.stages.extract.masthead import authority_contacts
 from ekte.stages.extract.lexicon import lexicon, norm
 from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
 from ekte.stages.extract.prose import prose_candidates, quoted_at, signs_for_others, writer_part
@@ -97,6 +98,7 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
             if signs_for_others(text[:quoted_at(text)]):  # "als gesetzlicher Betreuer von Frau …": the letter head is the writer's
                 _writers_head(page, text)
         footer_roles(page, rws, max(w.y1 for w in words))  # the signature and footer of a letter: the writer's
+        authority_contacts(page, rws, max(w.y1 for w in words))  # the clerk's block, the office's footer
         _others_parts(page, text)
         for c in page:
             if c.field == "iban" and c.source in ("right", "below"):  # whose account: the words before its label

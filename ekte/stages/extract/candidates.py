@@ -15,14 +15,14 @@ from ekte.stages.extract.lexicon import (
     CLOSING, Hit, Lexicon, item_number, match_in_row, said_role, section_of, words_role,
 )
 from ekte.stages.extract.captions import captions, spelled_out, unbracketed
-from ekte.stages.extract.cells import cell_index, cell_starts, label_starts, shaped, spanned, street_names
+from ekte.stages.extract.cells import fills_cell, cell_index, cell_starts, label_starts, shaped, spanned, street_names
 from ekte.stages.extract.continued import (
     WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, town_rest, with_house_numbers,
 )
 from ekte.stages.extract.filenumber import file_label, numbered
 from ekte.stages.extract.grid import grid_candidates, maker
 from ekte.stages.extract.questions import answer, question_hit
-from ekte.stages.extract.spelling import unboxed
+from ekte.stages.extract.spelling import comb_text, unboxed
 from ekte.stages.extract.wraps import joined_labels
 from ekte.stages.layout import Row, Word
 
@@ -288,7 +288,7 @@ def _further_columns(row: Row, h: Hit, right: list[Word], hits: list[Hit], where
             role = role_at(sections, r, cell[0].x0, page_w)
             if role in _OWN and rb.role not in _OWN:  # the person's own column after someone else's
                 c = Cand(**{**rb.__dict__, "role": role, "start": cell[0].start, "end": cell[-1].end})
-                parse_label_value(h, " ".join(w.text for w in cell), c, out, validators)
+                parse_label_value(h, comb_text(cell), c, out, validators)
         if first is None and right[0] in cell:
             first = cell
         k += len(cell)
@@ -342,7 +342,7 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
                 if own_cell and not said:  # a table of persons side by side: the value's column decides
                     rb.role = role_at(sections, r, right[0].x0, page_w) or rb.role
                 rb.dist = (right[0].x0 - row.words[h.j - 1].x1) / max(1.0, lw.h * 10)
-                text = " ".join(w.text for w in right)
+                text = comb_text(right)
                 if h.label.field in ("anschrift", "strasse"):  # its number, PLZ and Ort in the next cell
                     text, rb.end = beside(row, right, text, h.label.field)
                 elif h.label.field in ("ort", "plz_ort"):  # "Neustadt a." | "d. Orla"
@@ -369,25 +369,25 @@ def _above(ws: list[Word], row: Row, h: Hit, base: Cand, out: list[Cand], valida
     if ws:
         base.source, base.start, base.end = "below", ws[0].start, ws[-1].end
         base.dist = (row.words[h.i].cy - ws[0].cy) / row.words[h.i].h
-        parse_label_value(h, " ".join(w.text for w in ws), base, out, validators)
+        parse_label_value(h, comb_text(ws), base, out, validators)
 
 
 def _below(rws: list[Row], r: int, h: Hit, where: tuple, base: Cand, out: list[Cand], validators: dict) -> None:
     """The candidates of a label's value below it (*where*: the hits of every row, the heading rows, the
     words that are a caption's value above it)."""
-    hits, heads, claimed = where
-    lw = rws[r].words[h.i]
+    (hits, heads, claimed), lw = where, rws[r].words[h.i]
     below = _value_below(rws, r, h, hits, 2 if h.label.field in ("anschrift", "name", "strasse") else 1, heads)
     if not below:
         return
     first = answer(below, h.label.field)
+    base.colon = base.colon or (lw.conf is None and fills_cell(rws[r], h) and lw.h < 0.7 * first[0].h)  # boxed, born
     if any(w.start in claimed for w in first):
         return
     base.source, base.start, base.end = "below", first[0].start, first[-1].end
     # words of more than one cell below the label: something else stands in the value (a stamp's word)
     base.debris = cells_spanned(rws, first) > 1
     base.dist = (first[0].cy - lw.cy) / lw.h
-    text = " ".join(w.text for w in first)
+    text = comb_text(first)
     if h.label.field in ("geburtsdatum", "antragsdatum", "eingangsdatum"):
         text = boxed_date(rws, first) or text
     if h.label.field == "anschrift" and len(below) > 1 and re.match(r"\s*(?:D-)?\d{5}\s", " ".join(

@@ -21,6 +21,16 @@ def cell_starts(row: Row) -> set[int]:
     return starts
 
 
+def fills_cell(row: Row, h) -> bool:
+    """The label of hit *h* is its cell's whole text (a caption over its value in a boxed form's cell)."""
+    k = 0
+    for cell in row.cells:
+        if k == h.i:
+            return h.j == k + len(cell)
+        k += len(cell)
+    return False
+
+
 def label_starts(row: Row) -> set[int]:
     """Where a label may begin in *row*: a cell's first word, or the word after an item's number that
     begins a cell ("01 VORNAME....: ANNA", "2.4 Telefon 0421 …"; on a scan also as OCR misreads it: "BI VORNAME")."""

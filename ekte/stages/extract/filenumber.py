@@ -55,14 +55,36 @@ def numbered(field: str, rest: list) -> bool:
 _REMARK = re.compile(r"^(?:\s*\([^()]{1,40}\)\s*:?)+\s*")
 
 
+#: the writer's own reference: the county's when the county writes (its form, its letter)
+_WRITERS_OWN = {"unser zeichen", "unser az.", "unser aktenzeichen"}
+#: a public authority's name as a letter head's first words
+_AUTHORITY = re.compile(r"(?im)^\s*(?:landratsamt|kreisverwaltung|stadtverwaltung|gemeindeverwaltung|"
+                        r"verbandsgemeindeverwaltung|bezirksamt|kreisausschuss|der\s+landrat|bürgermeisteramt)\b")
+#: a clerk's contact block, as only the authority's own letter head has it
+_CLERK = re.compile(r"(?i)\b(?:auskunft\s+erteilt|sachbearbeiter(?:in)?\s*:|ansprechpartner(?:in)?\s*:|"
+                    r"bearbeitet\s+von|zimmer(?:-?nr\.?)?:?\s*[A-Z]?\d)")
+
+
+def authoritys_own(text: str) -> bool:
+    """A page the authority wrote (its printed form or letter): its name begins one of the page's first
+    three lines and the page has a clerk's contact block ("Auskunft erteilt: Frau …", "Zimmer 2.14").
+    Its "Unser Zeichen" is then the county's file number."""
+    head = "\n".join([ln for ln in text.splitlines() if ln.strip()][:3])
+    return bool(_AUTHORITY.search(head)) and bool(_CLERK.search(text))
+
+
 def file_numbers_only(cands: list["Cand"], text: str) -> list["Cand"]:
     """Drops the Aktenzeichen read under another number's label, by its label or,
-    for one found by its shape, by the words before it on its line."""
+    for one found by its shape, by the words before it on its line ("Unser Zeichen" is kept on a page
+    the authority wrote, :func:`authoritys_own`)."""
     out = []
+    own = None
     for c in cands:
         if c.field == "aktenzeichen":
             if c.label in OTHER_NUMBERS:
-                continue
+                own = authoritys_own(text) if own is None else own
+                if not (own and c.label in _WRITERS_OWN):
+                    continue
             if c.source == "pattern" and (_OTHER_BEFORE.search(_before(text, c.start)) or _in_link(text, c.start)):
                 continue
         out.append(c)

@@ -103,10 +103,11 @@ def grid_candidates(pno: int, rws: list[Row], hits: dict[int, list[Hit]], lex: L
 def maker(pno: int, page_h: float, validators: dict, out: list) -> Callable:
     """*make* for :func:`grid_candidates`: a value below its caption, typed as a label's value is."""
     from ekte.stages.extract.candidates import Cand, parse_label_value  # (candidates imports this module)
+    from ekte.stages.extract.spelling import comb_text
 
     def make(h: Hit, ws: list[Word], role: str | None, cap_row: Row) -> None:
         lw = cap_row.words[h.i]
         base = Cand(h.label.field, "", pno, ws[0].start, ws[-1].end, "below", h.sim, True, h.label.weak, role,
                     y=lw.cy / page_h, label=h.label.key, lead=True, dist=(ws[0].cy - lw.cy) / lw.h)
-        parse_label_value(h, " ".join(w.text for w in ws), base, out, validators)
+        parse_label_value(h, comb_text(ws), base, out, validators)
     return make

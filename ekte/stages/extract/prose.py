@@ -51,6 +51,8 @@ _LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschr
                               rf"([^,\n\d]{{2,40}}?){_COMMA}\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})(?=[,.;]|\s)")
 #: the person a club's text names as its chair: "vertreten durch Rüdiger Dreesen"
 _CHAIR = re.compile(rf"\bvertreten\s+durch\s+(?:(?:den|die|Herrn|Frau|(?:1\.\s*)?Vorsitzende[nr]?)\s+)*{_NAMES}\b")
+#: "… vertreten durch den Vorsitzenden" ending its line (a heading): the next line ("Name des Vereins") is no name
+_CHAIR_ENDS = re.compile(r"Vorsitzende[nr]?[ \t]*\n")
 #: (a mail client's display name also as "Nachname, Vorname": "Von: Böhme, Jens <j.boehme@…>")
 _MAIL_FROM = re.compile(rf"(?m)^(?:Von|From|Absender):[ \t]+({_W}(?:[ \t]+{_W}){{0,2}},[ \t]+{_W}(?:[ \t]+{_W}){{0,2}}|"
                         rf"{_W}(?:[ \t]+{_W}){{1,3}})[ \t]*<\s*({V.EMAIL.pattern})\s*>")
@@ -131,7 +133,7 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
         out.append(_cand("plz", V.v_plz(m.group(1)), pno, m.start(1), m.end(1), "prose", own))
         out.append(_cand("ort", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose", own))
         out.append(_cand("strasse", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
-    if (m := _CHAIR.search(text)) is not None:
+    if (m := _CHAIR.search(text)) is not None and not _CHAIR_ENDS.search(text[m.start():m.start(1)]):
         out += _names(m, pno, "prose", "", "chair")
     m = re.search(r"(?m)\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)|^(?:Der|Die|Das)\s+([^,\n]{3,80}?e\.\s?V\.),", text)
     if m and m.group(2):

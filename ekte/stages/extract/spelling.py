@@ -48,3 +48,32 @@ def unboxed(v: str) -> str:
         return "".join(toks) if 3 * sum(len(t) == 1 for t in toks) >= 2 * len(toks) else m.group(0)
 
     return _BOXED.sub(join, v)
+
+
+def _same_line(a, b) -> bool:
+    return abs(a.cy - b.cy) < 0.5 * max(a.h, b.h) and b.x0 > a.x0
+
+
+def comb_text(ws: list) -> str:
+    """The text of words as a value: a run of four or more one-character words in a line, or of two or more
+    that are the whole value (a Kammformular's boxes: "S t u m p f - R e u t e r", "2 4 . 0 2 . 2 0 1 7",
+    "2 1"), is one word -- not "AB 3 - 12.10 - 1234/25" --; an empty box in it -- a step
+    of more than 1.6 times the run's usual one -- is a space ("B a d ␣ E m s" → "Bad Ems")."""
+    parts, i = [], 0
+    while i < len(ws):
+        j = i
+        while j + 1 < len(ws) and len(ws[j].text) == 1 and len(ws[j + 1].text) == 1 and _same_line(ws[j], ws[j + 1]):
+            j += 1
+        if j == i or (j - i < 3 and j - i + 1 < len(ws)):  # "AB 3 - 12.10", "32.3 - W - 7111/26": typed text
+            parts += [w.text for w in ws[i:j + 1]]
+            i = j + 1
+            continue
+        run = ws[i:j + 1]
+        steps = [b.x0 - a.x0 for a, b in zip(run, run[1:])]
+        usual = sorted(steps)[len(steps) // 2]
+        s = run[0].text
+        for st, w in zip(steps, run[1:]):
+            s += (" " if st > 1.6 * usual and w.text.isalnum() else "") + w.text
+        parts.append(s)
+        i = j + 1
+    return " ".join(parts)
