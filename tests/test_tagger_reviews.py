@@ -166,3 +166,11 @@ def test_clerks_corrections_teach_the_tagger_a_new_layout(tmp_path):
     own = {a for a, _lab in t.info().state_features} - tt.base_data()[2]
     values = {x.casefold() for pair in PEOPLE[:4] for x in pair}
     assert own and not {a for a in own if a.partition("=")[2] in values}, own  # (its own: the form's words)
+
+
+def test_an_unreadable_base_data_file_is_one_line_not_a_traceback(tmp_path):
+    from ekte.errors import ConfigError
+
+    (tmp_path / "base.json.xz").write_bytes(b"not lzma")
+    with pytest.raises(ConfigError, match="base data for the token tagger cannot be read.*extract.tagger=false"):
+        tt.base_data(tmp_path / "base.json.xz")

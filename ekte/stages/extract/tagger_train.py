@@ -72,9 +72,15 @@ def pack(train: list[Seq], check: list[dict[str, Any]]) -> bytes:
 @functools.lru_cache(maxsize=2)
 def base_data(path: Path = BASE_FILE) -> tuple[list[Seq], list[dict[str, Any]], frozenset]:
     """(training pages, check documents, the attributes of the training pages) of the base data file."""
-    data = json.loads(lzma.decompress(Path(path).read_bytes()).decode("utf-8"))
-    if data.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a tagger base data file of format {FORMAT}")
+    from ekte.errors import ConfigError
+
+    try:
+        data = json.loads(lzma.decompress(Path(path).read_bytes()).decode("utf-8"))
+    except (OSError, ValueError, lzma.LZMAError) as e:
+        raise ConfigError(f"ekte's base data for the token tagger cannot be read: {path} ({e}); reinstall ekte, "
+                          "or train without the tagger: -o extract.tagger=false") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ConfigError(f"{path} is not ekte's base data for the token tagger (format {FORMAT}); reinstall ekte")
     attrs, labs = data["attributes"], data["labels"]
 
     def dec(p: list) -> tuple:
