@@ -16,6 +16,9 @@ documents.
   The reviewed documents are ADDED to the type model's base data (the
   training folder DIR, else the base set shipped with ekte) and a model
   that classifies the held-out check set worse is not saved (ekte.typemodel).
+  With ``extract.tagger`` on, the token tagger too: from ekte's base data plus
+  every accepted document, each field of its type as accepted being the truth
+  (ekte.stages.extract.tagger_train), guarded and kept as the field model.
 """
 
 from __future__ import annotations
@@ -111,17 +114,23 @@ def _field_model(result: dict[str, Any], labelled: list[tuple[Document, dict[str
     result["extractor"] = save_model(model, path, profile)
 
 
-def _tagger_model(labelled: list[tuple[Document, dict[str, str]]], profile: Profile, workdir: Path
-                  ) -> dict[str, Any] | None:
-    """The token tagger (``extract.tagger``) fitted on the labelled documents' words, saved as the working
-    directory's own (``models/<profile>.tagger.crfsuite``); None when no truth value stands on their pages."""
-    from ekte.stages.extract.tagger import sequences, train as train_tagger
+def _tagger_model(labelled: list[tuple[Document, dict[str, str]]], profile: Profile, workdir: Path,
+                  accepted: list[Document] = (), force: bool = False) -> dict[str, Any] | None:
+    """The token tagger (``extract.tagger``), saved as the working directory's own (``models/<profile>.tagger.crfsuite``):
+    with reviews fitted on ekte's base data, the labelled documents and the documents clerks accepted
+    (:mod:`ekte.stages.extract.tagger_train`), else on the labelled documents' words alone (None when no truth value
+    stands on their pages).  Guarded and kept as the field model (``refused``: not saved)."""
+    from ekte.stages.extract import tagger_train
+    from ekte.stages.extract.tagger import sequences
 
     seqs = [q for d, t in labelled for q in sequences(d, profile, t)]
-    if not any(lab != "O" for _x, ys in seqs for lab in ys):
+    if accepted:
+        base, _check, attrs = tagger_train.base_data()
+        seqs = base + seqs + tagger_train.reviewed_sequences(list(accepted), profile, attrs)
+    elif not any(lab != "O" for _x, ys in seqs for lab in ys):
         return None
-    path = train_tagger(seqs, Path(workdir) / "models" / f"{profile.name}.tagger.crfsuite")
-    return {"path": str(path), "pages": len(seqs), "documents": len(labelled)}
+    meta = {"documents": len(labelled), "reviews": len(accepted), "base": bool(accepted)}
+    return tagger_train.save(seqs, profile, workdir, meta, guard=bool(accepted), force=force)
 
 
 def _restore(profile: Profile, workdir: Path, out: Path | None) -> dict[str, Any]:
@@ -131,15 +140,16 @@ def _restore(profile: Profile, workdir: Path, out: Path | None) -> dict[str, Any
     from ekte.previous import previous_path
     from ekte.stages.classify import default_model_path
     from ekte.stages.extract import default_model_path as field_model_path
+    from ekte.stages.extract import tagger_train
     from ekte.stages.extract.train import restore_model
 
     paths = {"classifier": Path(out) if out else default_model_path(profile, workdir),
-             "extractor": field_model_path(profile, workdir)}
+             "extractor": field_model_path(profile, workdir), "tagger": tagger_train.model_path(profile, workdir)}
     if not any(previous_path(p).is_file() for p in paths.values()):
         raise ConfigError(f"no previous model to go back to: neither {previous_path(paths['classifier'])} nor "
-                          f"{previous_path(paths['extractor'])} exists (ekte train keeps the model in use there "
-                          "when a new one replaces it)")
-    restore = {"classifier": typemodel.restore, "extractor": restore_model}
+                          f"{previous_path(paths['extractor'])} nor {previous_path(paths['tagger'])} exists (ekte "
+                          "train keeps the model in use there when a new one replaces it)")
+    restore = {"classifier": typemodel.restore, "extractor": restore_model, "tagger": tagger_train.restore}
     r = {k: restore[k](p) if previous_path(p).is_file() else None for k, p in paths.items()}
     return dict(r, restored=[k for k in paths if r[k]])
 
@@ -188,16 +198,29 @@ def train(directory: Path | None, profile: Profile, workdir: Path, *, truth: dic
     elif not labelled:
         raise ConfigError("training needs documents of at least two document types")
     _field_model(result, labelled, reviewed, profile, workdir, force)
-    if labelled and profile.extract.tagger:
-        result["tagger"] = _tagger_model(labelled, profile, workdir)
+    _tagger(result, labelled, [d for d, _t in accepted], profile, workdir, force)
     refused = result["classifier"] is not None and result["classifier"].get("refused")
-    if result["extractor"] is None and (refused or result["classifier"] is None):
+    if result["extractor"] is None and not result.get("tagger") and (refused or result["classifier"] is None):
         why = [typemodel.refusal(result["classifier"])] if refused else []
         why += [NOT_AMONG_CANDIDATES] if result.get("unchanged") else []
-        why += [result["field_refused"]] if result.get("field_refused") else []
+        why += [result[k] for k in ("field_refused", "tagger_refused") if result.get(k)]
         raise ConfigError("nothing learned: " + "; ".join(why or ["no field corrections in the reviews"]))
     _forget_unreplaced(result, profile, workdir, out)
     return result
+
+
+def _tagger(result: dict[str, Any], labelled: list[tuple[Document, dict[str, str]]], accepted: list[Document],
+            profile: Profile, workdir: Path, force: bool) -> None:
+    """The token tagger's part of *result*: ``tagger`` (its metadata, when saved) or ``tagger_refused`` (why not)."""
+    from ekte.stages.extract.tagger_train import refusal
+
+    if not (profile.extract.tagger and (labelled or accepted)):
+        return
+    meta = _tagger_model(labelled, profile, workdir, accepted, force)
+    if meta is not None and meta.get("refused"):
+        result["tagger_refused"] = refusal(meta)
+    else:
+        result["tagger"] = meta
 
 
 def _forget_unreplaced(result: dict[str, Any], profile: Profile, workdir: Path, out: Path | None) -> None:
@@ -206,6 +229,7 @@ def _forget_unreplaced(result: dict[str, Any], profile: Profile, workdir: Path, 
     from ekte import previous, typemodel
     from ekte.stages.classify import default_model_path
     from ekte.stages.extract import default_model_path as field_model_path
+    from ekte.stages.extract import tagger_train
 
     cls = result["classifier"]
     if cls is None or cls.get("refused"):
@@ -213,3 +237,5 @@ def _forget_unreplaced(result: dict[str, Any], profile: Profile, workdir: Path, 
         typemodel.forget_previous(path)
     if result["extractor"] is None:
         previous.forget([previous.previous_path(field_model_path(profile, workdir))])
+    if not result.get("tagger"):
+        previous.forget(tagger_train.files(previous.previous_path(tagger_train.model_path(profile, workdir))))

@@ -334,27 +334,28 @@ def trained(r: dict[str, Any]) -> None:
         m = r["extractor"]
         out.print(f"field model saved to {m['path']} ({m['documents']} labelled documents, {m['reviews']} reviews, "
                   f"{m['examples']} candidate values)", highlight=False)
-        if m.get("forced"):
-            c = m["check"]
-            err.print(f"[bold yellow]warning:[/] {escape(m['path'])} replaced by a field model that decides the check "
-                      f"set worse: score {c['new']} against {c['current']} of the one in use (--force); ekte train "
-                      "--restore goes back", highlight=False, soft_wrap=True)
-    if r.get("field_refused"):
-        out.print(r["field_refused"], highlight=False, markup=False)
-    if r.get("unchanged"):
-        out.print(r["unchanged"], highlight=False, markup=False)  # "[extract.labels]" is no markup (fresh29 F5)
     if r.get("tagger"):  # extract.tagger on: the working directory's own token tagger
         t = r["tagger"]
-        out.print(f"token tagger saved to {t['path']} ({t['documents']} labelled documents)", highlight=False, markup=False)
+        out.print(f"token tagger saved to {t['path']} ({t['documents']} labelled documents, {t.get('reviews', 0)} reviews"
+                  + (f", {t['pages']} pages with ekte's base data)" if t.get("base") else ")"), highlight=False, markup=False)
+    for k, what in (("extractor", "a field model that decides"), ("tagger", "a token tagger that tags")):
+        if (r.get(k) or {}).get("forced"):
+            m, c = r[k], r[k]["check"]
+            err.print(f"[bold yellow]warning:[/] {escape(m['path'])} replaced by {what} the check set worse: score "
+                      f"{c['new']} against {c['current']} of the one in use (--force); ekte train --restore goes back",
+                      highlight=False, soft_wrap=True)
+    for k in ("field_refused", "unchanged", "tagger_refused"):  # "[extract.labels]" is no markup (fresh29 F5)
+        if r.get(k):
+            out.print(r[k], highlight=False, markup=False)
 
 
 def restored(r: dict[str, Any]) -> None:
     """``ekte train --restore``: one line naming the models in use again (type, field, or both)."""
-    named = {"classifier": "type model", "extractor": "field model"}
+    named = {"classifier": "type model", "extractor": "field model", "tagger": "token tagger"}
     what = [f"the {named[k]} {r[k]['path']}" + (f" (trained {r[k]['trained']})" if r[k].get("trained") else "")
             for k in r["restored"]]
     kept = [r[k]["previous"] for k in r["restored"] if r[k]["previous"]]
-    none = [f"no previous {named[k]} (unchanged)" for k in named if k not in r["restored"]]
+    none = [f"no previous {named[k]} (unchanged)" for k in ("classifier", "extractor") if k not in r["restored"]]
     out.print("restored the models in use before: " + " and ".join(what)
               + (f"; the replaced {'ones are' if len(kept) > 1 else 'one is'} kept as {', '.join(kept)} (--restore "
                  "again undoes this)" if kept else "")

@@ -214,7 +214,7 @@ def test_a_worse_field_model_needs_force_and_restore_brings_the_previous_back(tm
     model, previous = wd / "models" / "landkreis.extractor.json", wd / "models" / "landkreis.extractor.previous.json"
     shutil.copy(ex.SHIPPED_MODEL, model)  # a trained field model in use (the shipped one's weights)
     before = model.read_bytes()
-    args = ("train", tr, "--truth", tmp_path / "bad.json", "-w", wd)
+    args = ("train", tr, "--truth", tmp_path / "bad.json", "-w", wd, "-o", "extract.tagger=false")  # the field model's
     p = run_ekte(*args)
     assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, p.stderr
     assert re.fullmatch(r"error: nothing learned: the field model was not saved: it decides the check set worse than "

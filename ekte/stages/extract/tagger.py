@@ -10,8 +10,9 @@ seen, it adds mostly right values.  Its values are never sure (below ``extract.a
 go to review) and fill only a field of the document's type that the rules gave none.
 
 The shipped model ``ekte/models/tagger.crfsuite`` is trained from the development families
-(``samples/train_tagger.py``); ``ekte train DIR --truth`` trains a working directory's own
-(``<workdir>/models/<profile>.tagger.crfsuite``)."""
+(``samples/train_tagger.py``, from its base data ``ekte/models/tagger_base.json.xz``); ``ekte train DIR --truth``
+and ``ekte train --from-reviews`` train a working directory's own (``<workdir>/models/<profile>.tagger.crfsuite``;
+:mod:`.tagger_train`)."""
 
 from __future__ import annotations
 
@@ -172,12 +173,16 @@ def spans(toks: list[tuple], tags: list[tuple[str, float]]) -> list[tuple[str, i
 class Tagger:
     """A trained CRF (a python-crfsuite model file)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, blob: bytes | None = None) -> None:
+        """The model file *path*, or the model *blob* (a model not saved yet: *path* only names it)."""
         import pycrfsuite
 
         self.path = Path(path)
         self._tg = pycrfsuite.Tagger()
-        self._tg.open(str(self.path))
+        if blob is None:
+            self._tg.open(str(self.path))
+        else:
+            self._tg.open_inmemory(blob)
 
     def tag(self, feats: list[list[str]]) -> list[tuple[str, float]]:
         """Each word's label and its marginal probability."""
