@@ -1,0 +1,164 @@
+"""OCR words repaired for extraction (issue 10 on scans): what Tesseract does to a printed label's
+letters and gaps, undone before the label rules read a scanned page.
+
+Counted on the development families' scans against their born-digital twins
+(``bench/scan_miss_causes.py``): a label or a received stamp's keyword is lost when OCR
+
+* splits one word ("E ing. 25. Okt. 2026", "geb . am", "GEB. -DATUM", "Zuge gangen am") —
+  joined when the two pieces stand close on one line and together, not alone, are the
+  first word of a label of the lexicon or a received stamp's keyword;
+* reads the gap between two words as a dot or comma ("Straße.und Hausnummer", "Tag.der Geburt",
+  "Name.des Betriebes") — split when the two words are the first two of a label.
+
+Only OCR words (those with a confidence) are touched, and only where the lexicon knows the
+result: the label lexicon is read, never changed.  The page text is changed in the same place
+*without changing its length* (a joined word's gap moves behind it, a glued dot becomes the space),
+so every character span found in it still points into the text OCR wrote — the text layer of the
+archived PDF/A is never changed; these repairs exist only for extraction.  A repaired label is no
+proof of its value: the words of its line after it and of the line below get a confidence below
+``checks.MIN_WORD_CONF`` (:data:`REPAIRED_CONF`), so no value found after a repair is sure on the
+strength of the repair (review decides).  Linear in the page's words; no pattern of unbounded cost.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ekte.stages.extract.lexicon import norm_word
+from ekte.stages.layout import Word, rows
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ekte.stages.extract.lexicon import Lexicon
+
+#: the confidence a word after a repaired label gets at most: below ``checks.MIN_WORD_CONF`` (85), above
+#: the dot-leader bar of :mod:`.leaders` (70)
+REPAIRED_CONF = 84.0
+#: received stamps' keywords (``patterns._STAMP``'s words): a split one is joined like a label's first word
+STAMP_WORDS = frozenset({"eing.", "eingang", "eingegangen", "posteingang", "zugegangen", "empfangen", "erhalten",
+                         "eingangsdatum", "eingangsstempel", "eing.-dat.", "eing.-datum"})
+#: the most a word of a split label's pieces may stand from the other, in the pieces' height
+_JOIN_GAP = 0.6
+#: a word glued to the next by a dot or comma OCR read in the gap: "Straße.und", "Tag.der", "Name,des"
+_GLUED = re.compile(r"([^\W\d_]{2,})[.,]([^\W\d_]{2,}[^\W\d_.,:]{0,30}[.:]?)")
+
+
+def repaired(text: str, words: list[Word], lex: "Lexicon") -> tuple[str, list[Word]]:
+    """The page *text* and its *words* with OCR's split and glued label words repaired; the text
+    keeps its length.  A text layer's words (no confidence) come back unchanged."""
+    if not words or all(w.conf is None for w in words):
+        return text, words
+    known = _known_words(lex)
+    chars = list(text)
+    out: list[Word] = []
+    fixed: list[Word] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        after_stamp = bool(out) and norm_word(out[-1].text) in STAMP_WORDS  # "Zugegangen a m": its "am"
+        joined = _joined(w, nxt, text, known | {"am"} if after_stamp else known) if nxt is not None else None
+        if joined is not None:
+            _put(chars, w.start, nxt.end, joined.text)
+            out.append(joined)
+            fixed.append(joined)
+            i += 2
+            continue
+        parts = _split(w, lex) or _colon_dot(w, lex)
+        if parts:
+            for p in parts:
+                _put(chars, p.start, p.end, p.text)
+            if len(parts) == 2 and parts[1].start > parts[0].end:
+                chars[parts[0].end] = " "  # the glued dot or comma: the gap it was read in
+            out += parts
+            fixed += parts
+        else:
+            out.append(w)
+        i += 1
+    if not fixed:
+        return text, words
+    return "".join(chars), _below_sure(out, fixed)
+
+
+def _known_words(lex: "Lexicon") -> frozenset[str]:
+    return frozenset(lex.first) | STAMP_WORDS
+
+
+def _joined(a: Word, b: Word, text: str, known: frozenset[str]) -> Word | None:
+    """*a* and *b* as one word when they are the pieces of a label's first word OCR split (on one
+    line; a received stamp's keyword, turned, also over two: "Zuge" / "gangen am")."""
+    between = text[a.end:b.start]
+    if a.conf is None or b.conf is None or between.strip() or b.start < a.end:
+        return None
+    h = min(a.h, b.h)
+    word = a.text + b.text
+    if "\n" in between:
+        if between.count("\n") > 1 or norm_word(word) not in STAMP_WORDS or not (
+                abs(b.cy - a.cy) <= 1.6 * h and a.x0 - 2 * h <= b.x0 <= a.x1 + 2 * h):
+            return None
+    elif abs(a.cy - b.cy) > 0.75 * h or not 0 <= b.x0 - a.x1 <= _JOIN_GAP * h:  # (a turned stamp: 0.75)
+        return None
+    if norm_word(word) not in known or norm_word(b.text) in known:
+        return None
+    if norm_word(a.text) in known and b.text[:1] not in "-.":  # "GEB." + "-DATUM": a piece no word on its own
+        return None
+    return Word(word, a.x0, min(a.y0, b.y0), b.x1, max(a.y1, b.y1), a.start, a.start + len(word),
+                min(a.conf, b.conf))
+
+
+def _split(w: Word, lex: "Lexicon") -> list[Word]:
+    """A word glued to the next by a dot or comma in their gap, as two words, when the two are a
+    label's first two words ("Straße.und" of "Straße und Hausnummer")."""
+    if w.conf is None or len(w.text) < 5:
+        return []
+    m = _GLUED.fullmatch(w.text)
+    if not m:
+        return []
+    a, b = m.group(1), m.group(2)
+    head = f"{norm_word(a)} {norm_word(b)}"
+    if norm_word(w.text) in lex.first or not any(k == head or k.startswith(head + " ") for k in lex.labels):
+        return []
+    cut = w.x0 + (w.x1 - w.x0) * len(a) / len(w.text)
+    gap = (w.x1 - w.x0) / len(w.text)
+    return [Word(a, w.x0, w.y0, cut, w.y1, w.start, w.start + len(a), w.conf),
+            Word(b, cut + gap, w.y0, w.x1, w.y1, w.start + len(a) + 1, w.end, w.conf)]
+
+
+#: an abbreviation's dot read as a colon inside a value: "Talstr:48b", "ST: AEGIDIEN" (Sankt)
+_COLON_DOT = re.compile(r"((?i:[^\W\d_]{1,30}str|st)):(\d{1,4}[a-zA-Z]?)?")
+
+
+def _colon_dot(w: Word, lex: "Lexicon") -> list[Word]:
+    """A street's or Sankt's abbreviation with its dot read as a colon, as the abbreviation (and the
+    house number glued to it as a word of its own); never a label ("Str.:" is one)."""
+    m = _COLON_DOT.fullmatch(w.text) if w.conf is not None else None
+    if not m or norm_word(w.text) in lex.first or norm_word(m.group(1) + ".") in lex.first:
+        return []
+    a = m.group(1) + "."
+    if not m.group(2):
+        return [w._replace(text=a)]
+    cut = w.x0 + (w.x1 - w.x0) * len(a) / len(w.text)
+    return [Word(a, w.x0, w.y0, cut, w.y1, w.start, w.start + len(a), w.conf),
+            Word(m.group(2), cut, w.y0, w.x1, w.y1, w.start + len(a), w.end, w.conf)]
+
+
+def _put(chars: list[str], start: int, end: int, word: str) -> None:
+    """*word* written over chars[start:end], the rest of that stretch blank: the text keeps its length."""
+    for k in range(start, end):
+        chars[k] = word[k - start] if k - start < len(word) else " "
+
+
+def _below_sure(words: list[Word], fixed: list[Word]) -> list[Word]:
+    """*words* with the confidence of every word after a repaired one on its row, and of the row
+    below, at most :data:`REPAIRED_CONF`: what a repair found is never sure on its strength."""
+    rws = rows(words)
+    low: set[int] = set()
+    marks = {id(w) for w in fixed}
+    for r, row in enumerate(rws):
+        for k, w in enumerate(row.words):
+            if id(w) in marks:
+                low.update(id(x) for x in row.words[k:])
+                if r + 1 < len(rws):
+                    low.update(id(x) for x in rws[r + 1].words)
+    return [w._replace(conf=min(w.conf, REPAIRED_CONF)) if id(w) in low and w.conf is not None else w
+            for w in words]
