@@ -88,6 +88,8 @@ def _joined(a: Word, b: Word, text: str, known: frozenset[str]) -> Word | None:
     """*a* and *b* as one word when they are the pieces of a label's first word OCR split (on one
     line; a received stamp's keyword, turned, also over two: "Zuge" / "gangen am")."""
     between = text[a.end:b.start]
+    if b.text != "." and not any(ch.isalpha() for ch in b.text):
+        return None  # a dot leader after its label ("Vorname ........:"): the label rules know it
     if a.conf is None or b.conf is None or between.strip() or b.start < a.end:
         return None
     h = min(a.h, b.h)
