@@ -8,7 +8,9 @@ Counted on the development families' scans against their born-digital twins
   joined when the two pieces stand close on one line and together, not alone, are the
   first word of a label of the lexicon or a received stamp's keyword;
 * reads the gap between two words as a dot or comma ("Straße.und Hausnummer", "Tag.der Geburt",
-  "Name.des Betriebes") — split when the two words are the first two of a label.
+  "Name.des Betriebes") — split when the two words are the first two of a label;
+* splits a date's year ("26.11.9 5", a comb of boxes) — joined when the two make a whole date;
+* reads an abbreviation's dot as a colon ("Talstr:48b", "ST: AEGIDIEN") — the dot put back.
 
 Only OCR words (those with a confidence) are touched, and only where the lexicon knows the
 result: the label lexicon is read, never changed.  The page text is changed in the same place
@@ -57,7 +59,8 @@ def repaired(text: str, words: list[Word], lex: "Lexicon") -> tuple[str, list[Wo
         w = words[i]
         nxt = words[i + 1] if i + 1 < len(words) else None
         after_stamp = bool(out) and norm_word(out[-1].text) in STAMP_WORDS  # "Zugegangen a m": its "am"
-        joined = _joined(w, nxt, text, known | {"am"} if after_stamp else known) if nxt is not None else None
+        joined = None if nxt is None else (_joined(w, nxt, text, known | {"am"} if after_stamp else known)
+                                           or _date_joined(w, nxt, text))
         if joined is not None:
             _put(chars, w.start, nxt.end, joined.text)
             out.append(joined)
@@ -106,6 +109,24 @@ def _joined(a: Word, b: Word, text: str, known: frozenset[str]) -> Word | None:
         return None
     return Word(word, a.x0, min(a.y0, b.y0), b.x1, max(a.y1, b.y1), a.start, a.start + len(word),
                 min(a.conf, b.conf))
+
+
+#: a date's last digits read as a word of their own, as a comb of boxes or a wide gap leaves them: "26.11.9" "5"
+_DATE_HEAD = re.compile(r"\d{1,2}\.\d{1,2}\.\d{1,3}")
+_DATE_FULL = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
+
+
+def _date_joined(a: Word, b: Word, text: str) -> Word | None:
+    """*a* and *b* as one date when *a* is a date cut in its year and *b* the year's rest, close beside it."""
+    if a.conf is None or b.conf is None or text[a.end:b.start].strip() or b.start < a.end or "\n" in text[a.end:b.start]:
+        return None
+    if not (_DATE_HEAD.fullmatch(a.text) and b.text.isdigit() and _DATE_FULL.fullmatch(a.text + b.text)):
+        return None
+    h = min(a.h, b.h)
+    if abs(a.cy - b.cy) > 0.5 * h or not 0 <= b.x0 - a.x1 <= 1.2 * h:
+        return None
+    word = a.text + b.text
+    return Word(word, a.x0, min(a.y0, b.y0), b.x1, max(a.y1, b.y1), a.start, a.start + len(word), min(a.conf, b.conf))
 
 
 def _split(w: Word, lex: "Lexicon") -> list[Word]:
