@@ -17,9 +17,10 @@ result: the label lexicon is read, never changed.  The page text is changed in t
 *without changing its length* (a joined word's gap moves behind it, a glued dot becomes the space),
 so every character span found in it still points into the text OCR wrote — the text layer of the
 archived PDF/A is never changed; these repairs exist only for extraction.  A repaired label is no
-proof of its value: the words of its line after it and of the line below get a confidence below
-``checks.MIN_WORD_CONF`` (:data:`REPAIRED_CONF`), so no value found after a repair is sure on the
-strength of the repair (review decides).  Linear in the page's words; no pattern of unbounded cost.
+proof of its value: the words of its line after it and, in its column, of the lines above (a caption
+under its line) and below get a confidence below ``checks.MIN_WORD_CONF`` (:data:`REPAIRED_CONF`); a
+repaired value's own words get it too — so no value found after a repair is sure on the strength of the
+repair (review decides).  Linear in the page's words; no pattern of unbounded cost.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ REPAIRED_CONF = 84.0
 #: received stamps' keywords (``patterns._STAMP``'s words): a split one is joined like a label's first word
 STAMP_WORDS = frozenset({"eing.", "eingang", "eingegangen", "posteingang", "zugegangen", "empfangen", "erhalten",
                          "eingangsdatum", "eingangsstempel", "eing.-dat.", "eing.-datum"})
+#: how far right of a repaired word its value may stand on the rows above and below, in the word's height
+_COLUMN = 15
 #: the most a word of a split label's pieces may stand from the other, in the pieces' height
 _JOIN_GAP = 0.6
 #: a word glued to the next by a dot or comma OCR read in the gap: "Straße.und", "Tag.der", "Name,des"
@@ -53,32 +56,35 @@ def repaired(text: str, words: list[Word], lex: "Lexicon") -> tuple[str, list[Wo
     known = _known_words(lex)
     chars = list(text)
     out: list[Word] = []
-    fixed: list[Word] = []
-    i = 0
+    fixed: list[Word] = []  # repaired label words
+    changed, i = False, 0
     while i < len(words):
         w = words[i]
         nxt = words[i + 1] if i + 1 < len(words) else None
         after_stamp = bool(out) and norm_word(out[-1].text) in STAMP_WORDS  # "Zugegangen a m": its "am"
-        joined = None if nxt is None else (_joined(w, nxt, text, known | {"am"} if after_stamp else known)
-                                           or _date_joined(w, nxt, text))
+        label = None if nxt is None else _joined(w, nxt, text, known | {"am"} if after_stamp else known)
+        joined = label or (None if nxt is None else _date_joined(w, nxt, text))
         if joined is not None:
             _put(chars, w.start, nxt.end, joined.text)
             out.append(joined)
-            fixed.append(joined)
+            fixed += [joined] if label else []  # a label: its neighbours below sure; a value: itself (below)
+            changed = True
             i += 2
             continue
-        parts = _split(w, lex) or _colon_dot(w, lex)
+        split = _split(w, lex)
+        parts = split or _colon_dot(w, lex)
         if parts:
             for p in parts:
                 _put(chars, p.start, p.end, p.text)
             if len(parts) == 2 and parts[1].start > parts[0].end:
                 chars[parts[0].end] = " "  # the glued dot or comma: the gap it was read in
             out += parts
-            fixed += parts
+            fixed += parts if split else []
+            changed = True
         else:
             out.append(w)
         i += 1
-    if not fixed:
+    if not changed:
         return text, words
     return "".join(chars), _below_sure(out, fixed)
 
@@ -126,7 +132,8 @@ def _date_joined(a: Word, b: Word, text: str) -> Word | None:
     if abs(a.cy - b.cy) > 0.5 * h or not 0 <= b.x0 - a.x1 <= 1.2 * h:
         return None
     word = a.text + b.text
-    return Word(word, a.x0, min(a.y0, b.y0), b.x1, max(a.y1, b.y1), a.start, a.start + len(word), min(a.conf, b.conf))
+    return Word(word, a.x0, min(a.y0, b.y0), b.x1, max(a.y1, b.y1), a.start, a.start + len(word),
+                min(a.conf, b.conf, REPAIRED_CONF))
 
 
 def _split(w: Word, lex: "Lexicon") -> list[Word]:
@@ -157,12 +164,12 @@ def _colon_dot(w: Word, lex: "Lexicon") -> list[Word]:
     m = _COLON_DOT.fullmatch(w.text) if w.conf is not None else None
     if not m or norm_word(w.text) in lex.first or norm_word(m.group(1) + ".") in lex.first:
         return []
-    a = m.group(1) + "."
+    a, conf = m.group(1) + ".", min(w.conf, REPAIRED_CONF)  # the value's own word: never sure
     if not m.group(2):
-        return [w._replace(text=a)]
+        return [w._replace(text=a, conf=conf)]
     cut = w.x0 + (w.x1 - w.x0) * len(a) / len(w.text)
-    return [Word(a, w.x0, w.y0, cut, w.y1, w.start, w.start + len(a), w.conf),
-            Word(m.group(2), cut, w.y0, w.x1, w.y1, w.start + len(a), w.end, w.conf)]
+    return [Word(a, w.x0, w.y0, cut, w.y1, w.start, w.start + len(a), conf),
+            Word(m.group(2), cut, w.y0, w.x1, w.y1, w.start + len(a), w.end, conf)]
 
 
 def _put(chars: list[str], start: int, end: int, word: str) -> None:
@@ -172,16 +179,17 @@ def _put(chars: list[str], start: int, end: int, word: str) -> None:
 
 
 def _below_sure(words: list[Word], fixed: list[Word]) -> list[Word]:
-    """*words* with the confidence of every word after a repaired one on its row, and of the row
-    below, at most :data:`REPAIRED_CONF`: what a repair found is never sure on its strength."""
+    """*words* with the confidence of every word after a repaired one on its row, and of the rows above
+    and below it, at most :data:`REPAIRED_CONF`: what a repair found is never sure on its strength."""
     rws = rows(words)
     low: set[int] = set()
     marks = {id(w) for w in fixed}
     for r, row in enumerate(rws):
         for k, w in enumerate(row.words):
-            if id(w) in marks:
+            if id(w) in marks:  # its value after it, below it, or above it (a caption under its line)
                 low.update(id(x) for x in row.words[k:])
-                if r + 1 < len(rws):
-                    low.update(id(x) for x in rws[r + 1].words)
+                x0, x1 = w.x0 - 3 * w.h, w.x1 + _COLUMN * w.h  # in its column, not another column's
+                for near in rws[max(0, r - 1):r] + rws[r + 1:r + 2]:
+                    low.update(id(x) for x in near.words if x.x1 >= x0 and x.x0 <= x1)
     return [w._replace(conf=min(w.conf, REPAIRED_CONF)) if id(w) in low and w.conf is not None else w
             for w in words]
