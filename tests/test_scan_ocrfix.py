@@ -139,6 +139,9 @@ def test_words_as_ocr_gave_them(profile):
     assert len(fixed) == len(text)
     assert all(w.conf <= ocrfix.REPAIRED_CONF for w in got if w.text in ("Talstr.", "48b", "26.11.95"))
     assert got[0].conf == 95  # before the repair on its row: as read
+    from ekte.stages.extract.checks import MIN_WORD_CONF
+
+    assert ocrfix.REPAIRED_CONF < MIN_WORD_CONF  # what a repair touched fails the "read" check
 
 
 def test_a_text_layer_is_never_repaired(profile):
