@@ -129,13 +129,14 @@ def test_words_as_ocr_gave_them(profile):
     """Word boxes as Tesseract gave them on the dev scans (family6, family8): a street's dot read as a
     colon, a date's year split by a comb's box — repaired only where the result is what the field takes."""
     lex = lexicon(profile)
-    text = "Anschrift: Talstr:48b\nGeburtsdatum: 26.11.9 5\nBemerkung: 3 5"
+    text = "Anschrift: Talstr:48b\nGeburtsdatum: 26.11.9 5\nBemerkung: 0.2.0 050"
     ws = [Word("Anschrift:", 100, 100, 220, 118, 0, 10, 95), Word("Talstr:48b", 240, 100, 360, 118, 11, 21, 91),
           Word("Geburtsdatum:", 100, 140, 256, 158, 22, 35, 95), Word("26.11.9", 270, 140, 354, 158, 36, 43, 90),
           Word("5", 362, 140, 374, 158, 44, 45, 88), Word("Bemerkung:", 100, 180, 220, 198, 46, 56, 95),
-          Word("3", 240, 180, 252, 198, 57, 58, 95), Word("5", 260, 180, 272, 198, 59, 60, 95)]
+          Word("0.2.0", 240, 180, 300, 198, 57, 62, 95), Word("050", 306, 180, 342, 198, 63, 66, 95)]
     fixed, got = ocrfix.repaired(text, ws, lex)
-    assert [w.text for w in got] == ["Anschrift:", "Talstr.", "48b", "Geburtsdatum:", "26.11.95", "Bemerkung:", "3", "5"]
+    assert [w.text for w in got] == ["Anschrift:", "Talstr.", "48b", "Geburtsdatum:", "26.11.95", "Bemerkung:", "0.2.0",
+                                    "050"]  # a leader read as digits is no date
     assert len(fixed) == len(text)
     assert all(w.conf <= ocrfix.REPAIRED_CONF for w in got if w.text in ("Talstr.", "48b", "26.11.95"))
     assert got[0].conf == 95  # before the repair on its row: as read
