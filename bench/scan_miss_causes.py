@@ -21,8 +21,11 @@ cause:
   (the right candidate was best but below the minimum), ``outscored``, ``rows merged /
   debris`` (a candidate holds the value and words of a neighbour), ``no candidate``.
 
-Prints the table cause × family; ``--list`` one line per value.  Development sets only
--- never samples/heldout2.
+Prints the table cause × family, then the same values grouped as issue 10's scan round asks
+(``GROUPS``: label misread / value misread / words merged, split or out of order / layout lost /
+not read) × what the value is written in (a received stamp for ``eingangsdatum``, a
+handwriting-like font from the born PDF's fonts, else print); ``--list`` one line per value.
+Development sets only -- never samples/heldout2.
 """
 
 from __future__ import annotations
@@ -44,6 +47,14 @@ CAUSES = ("ocr: umlaut", "ocr: digit/letter", "ocr: dot/dash", "ocr: other char"
           "label misread", "line split", "confidence only", "outscored", "rows merged / debris", "no candidate")
 _CONFUSED = {frozenset(p) for p in ("0o", "0d", "1l", "1i", "1|", "5s", "8b", "2z", "6g", "9g", "il", "l|", "7t")}
 _UMLAUT = {"ä": "a", "ö": "o", "ü": "u", "ß": "s"}
+#: the causes grouped by what the scan path did to the value
+GROUPS = {"label misread": "label misread (label not found)",
+          "ocr: umlaut": "value misread (characters)", "ocr: digit/letter": "value misread (characters)",
+          "ocr: dot/dash": "value misread (characters)", "ocr: other char": "value misread (characters)",
+          "line split": "merged / split / out of order", "rows merged / debris": "merged / split / out of order",
+          "no candidate": "layout lost (label and value apart)", "outscored": "outscored / below minimum",
+          "confidence only": "outscored / below minimum", "ocr: garbled/absent": "not read (garbled or absent)"}
+WRITTEN = ("print", "hand", "stamp")
 
 
 def stretch(value: str, text: str) -> str:
@@ -131,13 +142,21 @@ def analysed(folder: Path, prof) -> dict:  # noqa: ANN001
     return out
 
 
-def classify(folder: Path, prof, lines: list) -> Counter:  # noqa: ANN001
+def classify(folder: Path, prof, lines: list, written: Counter | None = None) -> Counter:  # noqa: ANN001
     from check import on_page, squash
+    from ocr_refine_bench import handwritten
 
     from ekte.evaluate import norm_value
 
     truth = json.loads((folder / "truth.json").read_text("utf-8"))
     docs = analysed(folder, prof)
+    hands: dict[str, bool] = {}
+
+    def hand(key: str) -> bool:
+        if key not in hands:
+            hands[key] = (folder / f"{key}.pdf").is_file() and handwritten(folder / f"{key}.pdf")
+        return hands[key]
+
     tab: Counter = Counter()
     for key, rec in sorted(truth.items()):
         scan, born = docs.get(key), docs.get(key[:-5])
@@ -157,8 +176,11 @@ def classify(folder: Path, prof, lines: list) -> Counter:  # noqa: ANN001
             else:
                 cause, seen = closest(field, tv, squash(text))
             tab[cause] += 1
+            kind = "stamp" if field == "eingangsdatum" else "hand" if hand(key[:-5]) else "print"
+            if written is not None:
+                written[(GROUPS[cause], kind)] += 1
             lines.append(f"{folder.name:9} {key:14} {field:14} truth {tv!r:30} got {sv[0] if sv else '-'!r:30} "
-                         f"{cause:20} | {seen}")
+                         f"{cause:20} {kind:5} | {seen}")
     return tab
 
 
@@ -171,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     prof = load_profile()
     lines: list = []
-    table = {d.name: classify(d, prof, lines) for d in a.dirs}
+    written: Counter = Counter()
+    table = {d.name: classify(d, prof, lines, written) for d in a.dirs}
     if a.list:
         print("\n".join(lines))
     fams = list(table)
@@ -180,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         row = [table[f][c] for f in fams]
         print(f"{c:22}" + "".join(f"{n:>9}" for n in row) + f"  {sum(1 for n in row if n)}")
     print(f"{'total':22}" + "".join(f"{sum(table[f].values()):>9}" for f in fams))
+    print(f"\n{'group':38}" + "".join(f"{w:>7}" for w in WRITTEN) + "    all")
+    for g in dict.fromkeys(GROUPS.values()):
+        row = [written[(g, w)] for w in WRITTEN]
+        print(f"{g:38}" + "".join(f"{n:>7}" for n in row) + f"{sum(row):>7}")
     return 0
 
 

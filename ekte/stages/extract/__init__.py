@@ -36,6 +36,7 @@ from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.writer import footer_roles
 from ekte.stages.extract.masthead import authority_contacts
 from ekte.stages.extract.lexicon import lexicon, norm
+from ekte.stages.extract.ocrfix import repaired as ocr_repaired
 from ekte.stages.extract.patterns import header_candidates, iban_context, shape_candidates, stamp_candidates
 from ekte.stages.extract.prose import prose_candidates, quoted_at, signs_for_others, writer_part
 from ekte.stages.extract.scoring import SHIPPED_MODEL, FieldModel, choose, featurize
@@ -89,6 +90,7 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
     for pno, (text, words) in enumerate(zip(doc.page_texts, page_words_of(doc)), start=1):
         if not words:
             continue
+        text, words = ocr_repaired(text, words, lex)  # OCR's split and glued label words (scans; text keeps its length)
         rws = rows(words)
         page = layout_candidates(pno, rws, words, lex, profile.extract.label_similarity, VALIDATORS)
         page += stamp_candidates(pno, text) + prose_candidates(pno, text) + shape_candidates(pno, text, az)
