@@ -7,9 +7,6 @@ the format `ekte eval` reads.  Same seed, same bytes.  Exit codes: 0, 2 (bad arg
 
 from __future__ import annotations
 
-import argparse
-import json
-import random
 import sys
 from pathlib import Path
 
@@ -18,55 +15,14 @@ for _p in (HERE.parent, HERE):  # the shared plumbing, then this family's module
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
 
-from family_make import Family, write  # noqa: E402
+from family_make import Family  # noqa: E402
 from draw import FontMissing  # noqa: E402
 from kinds import TYPES, build  # noqa: E402
 from sheets import LAYOUTS  # noqa: E402
 from scan import scan  # noqa: E402
 
-FAMILY = Family("family8", __doc__, "f8", LAYOUTS, TYPES, build, FontMissing)
-
-
-def generate(out: Path, per_type: int = 5, seed: int = 1, types: list[str] | None = None,
-             scans: bool = False) -> dict[str, dict]:
-    out.mkdir(parents=True, exist_ok=True)
-    truth: dict[str, dict] = {}
-    for key, doctype, j, layout in FAMILY.plan(per_type, seed, list(types or TYPES)):
-        rng = random.Random(f"f8-{seed}-{doctype}-{j}")
-        spec = build(rng, doctype)
-        pdf = LAYOUTS[layout](spec, rng)
-        if scans:
-            pdf = scan(pdf, random.Random(f"f8-scan-{seed}-{key}"))
-        write(out / f"{key}.pdf", pdf)
-        truth[key] = {"type": doctype, "layout": layout, "format": "scanpdf" if scans else "pdf",
-                      "fields": spec["truth"]}
-    write(out / "truth.json", json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
-    return truth
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="family8/make.py", description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--per-type", type=int, default=5)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--born", action="store_true", help="born-digital PDFs (the default)")
-    ap.add_argument("--scans", action="store_true", help="300-dpi scans instead of born-digital PDFs")
-    ap.add_argument("--types", default="", help="comma-separated type ids (default: all 9)")
-    a = ap.parse_args(argv)
-    types = [t for t in a.types.split(",") if t] or list(TYPES)
-    bad = sorted(set(types) - set(TYPES))
-    if bad or a.per_type < 1 or (a.born and a.scans):
-        print("family8: " + (f"unknown type(s) {', '.join(bad)}" if bad else "--per-type >= 1, and --born or --scans"),
-              file=sys.stderr)
-        return 2
-    try:
-        truth = generate(a.out, a.per_type, a.seed, types, a.scans)
-    except FontMissing as e:
-        print(f"family8: font missing: {e}", file=sys.stderr)
-        return 3
-    print(f"family8: {len(truth)} documents in {a.out}")
-    return 0
-
+FAMILY = Family("family8", __doc__, "f8", LAYOUTS, TYPES, build, FontMissing, scan)
+plan, generate, main = FAMILY.plan, FAMILY.generate, FAMILY.main
 
 if __name__ == "__main__":
     sys.exit(main())
