@@ -85,6 +85,7 @@ class Watcher:
         self.reported: set[tuple[str, int, int]] = set()  # links and special files reported once
         self.parts: deque[WorkItem] = deque()  # parts of containers waiting for a worker
         self.stop_requested = False
+        self._reserved = False  # the status board took its room: from then on _serve records how it ends
 
     # -- noticing files (watchdog threads and rescans) ---------------------------------
     def _ignored(self, path: Path) -> bool:
@@ -256,6 +257,10 @@ class Watcher:
         try:
             with self.session:
                 self._serve()
+        except Exception as e:
+            if not self._reserved:  # it could not start: `ekte status` says why (fresh40 F4), as far as it can
+                runs.quietly(lambda: StatusBoard(self.session.workdir, self.roots).not_started(e))
+            raise
         finally:
             for s, h in old.items():
                 signal.signal(s, h)
@@ -300,6 +305,7 @@ class Watcher:
         obs = self._start_observer()
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
         board.reserve()
+        self._reserved = True
         clean = True
         try:
             self._loop(coord, board)
@@ -317,7 +323,7 @@ class Watcher:
             if self.mail is not None:
                 runs.quietly(self.mail.abandon)
             runs.quietly(lambda: board.write({**self._status(None), **({"stopped": now_iso()} if clean else {}),
-                                              **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
+                                              **getattr(coord.executor, "worker_stats", dict)()}, final=True))  # Dask: kept
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
         # one line on every stop, idle or busy
         log.info("stopped: %s%s", self.stats.stopped(),

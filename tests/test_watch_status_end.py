@@ -1,0 +1,83 @@
+"""`ekte status` and status.json as monitoring reads them (fresh40 F2, F4,
+F5): a clean stop is not "running" in status.json; a daemon that cannot
+start on a full working directory shows as ended on an error (or the full
+disk as a problem when nothing could be written); a stalled daemon is named
+stalled.  A real daemon; real tmpfs where a full disk is needed."""
+
+import datetime as dt
+import json
+import os
+import signal
+
+from helpers import fill_until_full, mount_tmpfs, run_ekte, umount_tmpfs
+from test_watch import _status, _stop, _wait, _watch
+
+
+def test_status_json_says_not_running_after_a_clean_stop(tmp_path):
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    proc = _watch(inbox, wd)
+    _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+    code, _err = _stop(proc)
+    assert code == 0
+    st = _status(wd)  # the file the README tells monitoring to read
+    assert st["running"] is False and [d["running"] for d in st["daemons"]] == [False], st
+    assert [d["ended"] for d in st["daemons"]] == ["stopped"]
+    assert json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)["running"] is False
+
+
+def test_a_stalled_daemon_is_named_in_status(tmp_path):
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir(mode=0o750)
+    proc = _watch(inbox, wd)
+    try:
+        _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+        os.killpg(proc.pid, signal.SIGSTOP)  # hung: alive, writes nothing
+        [own] = (wd / "status.d").glob("*.json")
+        d = json.loads(own.read_text())
+        since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=90)).isoformat(timespec="seconds")
+        own.write_text(json.dumps({**d, "updated": since}))  # its last status 90 s ago (not waited for)
+        st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
+        assert [p["code"] for p in st["problems"]] == ["daemon_stalled"], st["problems"]
+        text = run_ekte("status", "-w", wd, check=1).stdout
+        assert f"stalled since {since}" in text and "[green]" not in text, text
+        assert "watch daemon running" not in text, text
+    finally:
+        os.killpg(proc.pid, signal.SIGCONT)
+        _stop(proc)
+
+
+def test_a_daemon_that_cannot_start_on_a_full_disk_shows_in_status(tmp_path):
+    inbox, mnt = tmp_path / "in", tmp_path / "mnt"
+    inbox.mkdir(mode=0o750)
+    mnt.mkdir()
+    mount_tmpfs(mnt, "2m")
+    try:
+        wd = mnt / "wd"
+        proc = _watch(inbox, wd)
+        _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+        assert _stop(proc)[0] == 0
+        fill_until_full(mnt)
+        p = run_ekte("watch", inbox, "-w", wd, "--stable-seconds", "1", check=74)
+        assert "the journal of" in p.stderr  # SQLite says "disk is full" or "disk I/O error" on a full tmpfs
+        p = run_ekte("status", "-w", wd, "--json")
+        assert p.returncode in (1, 74), p  # 74: SQLite cannot open the journal read-only on a full disk either
+        st = json.loads(p.stdout)
+        [d] = st["daemons"]
+        assert d["ended"] == "failed" and d["cause"]["code"] in ("disk_full", "io_error"), d
+        assert d["pid"] != proc.pid  # the daemon that failed, not the one stopped before
+        assert "daemon_failed" in [p["code"] for p in st["problems"]], st["problems"]
+        assert "disk_full" in [p["cause"] for p in st["problems"]], st["problems"]  # the disk named either way
+        text = run_ekte("status", "-w", wd).stdout
+        assert "not running: ended on an error at" in text and "stopped at" not in text, text
+
+        fresh = mnt / "fresh"  # nothing of a daemon there, and no room to write its cause: the disk says so
+        other = tmp_path / "in2"
+        other.mkdir(mode=0o750)
+        run_ekte("watch", other, "-w", fresh, "--stable-seconds", "1", check=74)
+        st = json.loads(run_ekte("status", "-w", fresh, "--json").stdout) if fresh.is_dir() else None
+        if st is not None:
+            assert "disk_full" in [p["cause"] for p in st["problems"]], st
+            assert "no space left" in run_ekte("status", "-w", fresh).stdout
+    finally:
+        umount_tmpfs(mnt)
