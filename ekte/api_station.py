@@ -119,14 +119,40 @@ def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, 
         j.close()
 
 
+class _Reading:
+    """The read-only reports' view of a working directory: its journal opened read-only, checked whole (a damaged
+    one: exit 75), nothing written — no process registered, no scratch folder — so they work on a full disk as
+    ``ekte status`` and ``ekte stats`` do (fresh40 F9: review list/show and history exited 74 there)."""
+
+    def __init__(self, workdir: str | Path | None) -> None:
+        from ekte.journal import Journal
+
+        self.workdir = Path(workdir) if workdir else default_workdir()
+        workdirs.require(self.workdir)
+        self.j = Journal(self.workdir / JOURNAL_FILE, readonly=True)
+        try:
+            self.j.quick_check()
+        except BaseException:
+            self.j.close()
+            raise
+
+    def __enter__(self) -> "_Reading":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.j.close()
+
+
 def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
     """The documents waiting for review (oldest first, put-back ones last), with their top candidates and who
     has each open in the station (``open_by``)."""
     from ekte.serve.presence import open_by
 
-    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False, create=False) as p:
-        items = p.review_list()
+    from ekte.pipeline.review import review_list as listed
+
+    with _Reading(workdir) as p:  # (profile, overrides, plugins: not needed to read the queue)
+        items = listed(p)
         who = open_by(p.j.db, [i["id"] for i in items])
     return [{**i, "open_by": who.get(i["id"], [])} for i in items]
 
@@ -139,7 +165,7 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
     from ekte.pipeline import queue, review
     from ekte.serve.presence import open_by
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
+    with _Reading(workdir) as p:
         row, tomb = queue.resolve_or_deleted(p.j, doc_id)
         if row is None:  # deleted by retention: when and why, not "no document" (fresh35 F7)
             raise queue.Deleted(tomb)
