@@ -81,3 +81,58 @@ def test_a_daemon_that_cannot_start_on_a_full_disk_shows_in_status(tmp_path):
             assert "no space left" in run_ekte("status", "-w", fresh).stdout
     finally:
         umount_tmpfs(mnt)
+
+
+def test_a_missing_dms_folder_is_named_in_status_and_the_log_says_the_daemon_retries(tmp_path):
+    """fresh40 F10: the hot folder missing (share not mounted) read "(the export failed: connector …)", and
+    the daemon's log told the operator to run the command again though it retries by itself."""
+    import shutil
+    from pathlib import Path
+
+    from test_watch import _messages
+
+    inbox, wd, exp = tmp_path / "in", tmp_path / "wd", tmp_path / "dms"
+    inbox.mkdir(mode=0o750)
+    samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+    proc = _watch(inbox, wd, "-o", f"connectors.folder.path={exp}")
+    try:
+        _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+        shutil.copyfile(samples / "bauantrag-002-pdf.pdf", inbox / "bauantrag-002-pdf.pdf")
+        _wait(lambda: _status(wd).get("export_failed") == 1 and _status(wd).get("problems"), proc=proc,
+              what="the problem", wd=wd)
+        st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
+        [problem] = st["problems"]
+        assert (problem["code"], problem["cause"]) == ("export_failed", "folder_missing"), problem
+        assert "the export folder does not exist (share not mounted?)" in run_ekte("status", "-w", wd, check=1).stdout
+    finally:
+        _code, err = _stop(proc)
+    said = [m for m in _messages(err) if "export to folder failed: " in m]
+    assert said and not [m for m in said if "run the command again" in m], said
+
+
+def test_the_daemon_log_on_a_full_dms_says_it_retries_not_run_again(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from test_watch import _messages
+
+    inbox, wd, exp = tmp_path / "in", tmp_path / "wd", tmp_path / "dms"
+    inbox.mkdir(mode=0o750)
+    exp.mkdir()
+    mount_tmpfs(exp, "1m")
+    try:
+        fill_until_full(exp)
+        samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+        proc = _watch(inbox, wd, "-o", f"connectors.folder.path={exp}")
+        try:
+            _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+            shutil.copyfile(samples / "bauantrag-002-pdf.pdf", inbox / "bauantrag-002-pdf.pdf")
+            _wait(lambda: _status(wd).get("export_failed") == 1, proc=proc, what="not exported", wd=wd)
+        finally:
+            _code, err = _stop(proc)
+    finally:
+        umount_tmpfs(exp)
+    said = [m for m in _messages(err) if "export to folder failed: " in m]
+    assert said and "no space left" in said[0], _messages(err)
+    assert not [m for m in said if "run the command again" in m], said
+    assert "the export is tried again at the next rescan" in said[0]

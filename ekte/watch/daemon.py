@@ -24,6 +24,7 @@ from typing import Any
 
 import ekte
 from ekte import workdirs
+from ekte.errors import environment_failure
 from ekte.logs import protect
 from ekte.model import now_iso
 from ekte.pipeline import delivery, runs
@@ -57,6 +58,7 @@ class Watcher:
                  stable_seconds: float | None = None, rescan_seconds: float | None = None,
                  grace_seconds: float | None = None, done_dir: Path | None = None) -> None:
         self.session = session
+        session.retries_exports = True  # its export failures are retried at each rescan: the log says so
         ws = session.profile.watch
         self.roots = [Path(r).resolve() for r in roots]
         self.stable = ws.stable_seconds if stable_seconds is None else stable_seconds
@@ -258,8 +260,11 @@ class Watcher:
             with self.session:
                 self._serve()
         except Exception as e:
-            if not self._reserved:  # it could not start: `ekte status` says why (fresh40 F4), as far as it can
-                runs.quietly(lambda: StatusBoard(self.session.workdir, self.roots).not_started(e))
+            if not self._reserved and environment_failure(e) is not None:  # it could not start (a full disk):
+                try:  # `ekte status` says why (fresh40 F4) — as far as anything can be written there
+                    StatusBoard(self.session.workdir, self.roots).not_started(e)
+                except Exception:  # noqa: BLE001 - nothing could: status names the full disk from what it reads
+                    pass
             raise
         finally:
             for s, h in old.items():

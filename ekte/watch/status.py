@@ -21,7 +21,8 @@ from ekte import owner as owners
 from ekte.errors import ConfigError, EnvironmentFailure, ExitCode, environment_failure
 from ekte.workdirs import check_journal_file
 from ekte.model import Document, Status, now_iso
-from ekte.watch.problems import STALLED_SECONDS, disk_full, ended_problem, stalled_problem
+from ekte.watch.problems import (STALLED_SECONDS, disk_full, ended_problem, export_cause, export_cause_words,
+                                 stalled_problem)
 
 STATUS_FILE = "status.json"
 STATUS_DIR = "status.d"
@@ -86,7 +87,7 @@ class Stats:
             return None
         first = min(self.unexported_why.values(), key=lambda v: v["since"])
         names = sorted({c for v in self.unexported_why.values() for c in v["connectors"]})
-        cause = EnvironmentFailure.CAUSES.get(first["cause"], "the export failed")
+        cause = export_cause_words(first["cause"])
         return {"code": "export_failed", "cause": first["cause"], "documents": len(self.unexported_why),
                 "since": first["since"], "connectors": names,
                 "message": f"{len(self.unexported_why)} document(s) could not be exported ({cause}: connector "
@@ -151,7 +152,7 @@ class Stats:
             text = doc.error.message if doc.error else ""
             self.unexported_why[doc.id] = {
                 "connectors": sorted(doc.extra.get("export_failed") or {}), "since": now_iso(),
-                "cause": next((c for c, t in EnvironmentFailure.CAUSES.items() if t in text), "export_failed")}
+                "cause": export_cause(text)}
             self.last_errors.append({"time": now_iso(), "id": doc.id, "code": "export_failed"})
         else:
             self.done += 1
