@@ -136,3 +136,27 @@ def test_the_daemon_log_on_a_full_dms_says_it_retries_not_run_again(tmp_path):
     assert said and "no space left" in said[0], _messages(err)
     assert not [m for m in said if "run the command again" in m], said
     assert "the export is tried again at the next rescan" in said[0]
+
+
+def test_a_folder_that_is_no_working_directory_is_said_as_every_command_says_it(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for args in (("status",), ("status", "--json"), ("stats",)):
+        p = run_ekte(*args, "-w", empty, check=2)
+        assert "holds no ekte journal" in p.stderr + p.stdout, (args, p)
+
+
+def test_documents_a_stopped_daemon_left_not_exported_stay_a_problem(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    inbox, wd, exp = tmp_path / "in", tmp_path / "wd", tmp_path / "dms"
+    inbox.mkdir(mode=0o750)
+    samples = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+    proc = _watch(inbox, wd, "-o", f"connectors.folder.path={exp}")  # the share not mounted
+    _wait(lambda: _status(wd).get("running"), proc=proc, what="start")
+    shutil.copyfile(samples / "bauantrag-002-pdf.pdf", inbox / "bauantrag-002-pdf.pdf")
+    _wait(lambda: _status(wd).get("export_failed") == 1, proc=proc, what="not exported", wd=wd)
+    assert _stop(proc)[0] == 0
+    st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
+    assert [p["code"] for p in st["problems"]] == ["export_failed"], st["problems"]

@@ -104,8 +104,10 @@ def _storage_failed(request: Request, e: Exception) -> Response | None:
     an accept on a full disk answered 500).  Nothing was saved (the journal's transaction rolled back)."""
     from ekte.errors import environment_failure
 
+    if not isinstance(e, (EnvironmentFailure, OSError, sqlite3.DatabaseError)):
+        return None  # a bug met while handling a full disk stays an internal error (not the context's cause)
     failure = environment_failure(e)
-    if failure is None or failure.code == "journal_busy":
+    if failure is None or failure.code in ("journal_busy", "journal_damaged"):  # (damaged: 500, see README)
         return None
     logging.getLogger("ekte.serve").error("storage failed (%s) in %s %s: nothing was saved", failure.code,
                                           request.method, request.url.path)

@@ -19,7 +19,7 @@ from typing import Any
 from ekte import fsutil
 from ekte import owner as owners
 from ekte.errors import ConfigError, EnvironmentFailure, ExitCode, environment_failure
-from ekte.workdirs import check_journal_file
+from ekte.workdirs import check_journal_file, require
 from ekte.model import Document, Status, now_iso
 from ekte.watch.problems import (STALLED_SECONDS, disk_full, ended_problem, export_cause, export_cause_words,
                                  stalled_problem)
@@ -300,6 +300,8 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     out["last_errors"] = errors[-10:]
     out["problems"] = [p for d in live if d.get("running") for p in (d.get("problem"), d.get("export_problem"),
                                                                     d.get("folder_problem")) if p]
+    # no daemon runs: documents its last status left not exported stay a problem until a start exports them (F6)
+    out["problems"] += [d["export_problem"] for d in live if not d.get("running") and d.get("export_problem")]
     out["problems"] += [stalled_problem(d) for d in ds if d.get("stalled")]  # fresh40 F5: rc 1 and no reason
     out["problems"] += ended  # monitoring reads "problems" (fresh32 F10: the cause was under daemons[].cause only)
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
@@ -329,6 +331,8 @@ def read_status(workdir: Path) -> dict[str, Any]:
     if not workdir.is_dir():
         what = "is a file, not a folder" if workdir.exists() else "does not exist"  # (as workdirs.require)
         raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME)")
+    if not (workdir / STATUS_DIR).is_dir():  # no daemon ever ran: a folder that is no working directory says so,
+        require(workdir)  # as every command does (fresh40 F8: "no watch daemon has run", exit 1)
     out: dict[str, Any] = {"workdir": str(workdir), "running": False, **_NO_DAEMON, "journal": {}, "processes": [],
                            "mail_messages": {}}  # the same keys whether a daemon ran or not (fresh36 F8)
     out.update(merge(daemons(workdir)))
