@@ -8,11 +8,13 @@ import json
 import re
 
 import httpx
+import pytest
 
 from helpers import fill_until_full, mount_tmpfs, run_ekte, umount_tmpfs
 from serve_helpers import born_pdfs, login, make_workdir, queue_ids, start_server, stop, token
 
 
+@pytest.mark.slow  # 12 s alone, 35 s at load 6 (make workdir: ingest of two documents, a station)
 def test_a_full_working_directory_is_named_not_an_internal_error(tmp_path):
     mnt = tmp_path / "mnt"
     mnt.mkdir()

@@ -9,6 +9,8 @@ import json
 import os
 import signal
 
+import pytest
+
 from helpers import fill_until_full, mount_tmpfs, run_ekte, umount_tmpfs
 from test_watch import _status, _stop, _wait, _watch
 
@@ -47,6 +49,7 @@ def test_a_stalled_daemon_is_named_in_status(tmp_path):
         _stop(proc)
 
 
+@pytest.mark.slow  # 28 s at load 6 (two daemon starts, a failed one, five status calls)
 def test_a_daemon_that_cannot_start_on_a_full_disk_shows_in_status(tmp_path):
     inbox, mnt = tmp_path / "in", tmp_path / "mnt"
     inbox.mkdir(mode=0o750)
