@@ -373,7 +373,9 @@ def history(doc_id: str, *, profile: str | Profile | None = None, workdir: str |
     field, old, new, detail}], "deleted"?: tombstone}``."""
     from ekte.evidence.trail import history as _history
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
+    from ekte.api_station import _reading
+
+    with _reading(profile, overrides, workdir) as p:  # read-only on a full disk, too (fresh40 F9)
         return _history(p.j, doc_id)
 
 

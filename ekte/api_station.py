@@ -4,8 +4,9 @@ small)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ekte import workdirs
 from ekte.errors import ConfigError
@@ -119,14 +120,61 @@ def stats(*, since: str | None = None, until: str | None = None, by: tuple[str, 
         j.close()
 
 
+class _ReadOnly:
+    """A working directory's journal opened read-only and checked whole (a damaged one: exit 75), nothing
+    written: what the read-only reports fall back to when the working directory cannot be written."""
+
+    def __init__(self, workdir: Path) -> None:
+        from ekte.journal import Journal
+
+        self.workdir = workdir
+        self.j = Journal(workdir / JOURNAL_FILE, readonly=True)
+        try:
+            self.j.quick_check()
+        except BaseException:
+            self.j.close()
+            raise
+
+    def close(self) -> None:
+        self.j.close()
+
+
+@contextmanager
+def _reading(profile: Any, overrides: list[str] | None, workdir: str | Path | None, **kw: Any) -> Iterator[Any]:
+    """The read-only reports' session: the usual one (it migrates an older journal, meets an older release's
+    lock) — or, when the working directory cannot be written (a full disk: it registers this process, makes its
+    scratch folder), the journal read-only, so the reports still work there as ``status`` and ``stats`` do
+    (fresh40 F9: review list/show and history exited 74)."""
+    from ekte.errors import environment_failure
+
+    p = Pipeline(_profile(profile, overrides), workdir, archives=False, create=False, **kw)
+    try:
+        p.open()
+    except Exception as e:
+        failure = environment_failure(e)
+        if failure is None or failure.code not in ("disk_full", "read_only", "permission_denied", "io_error"):
+            raise
+        workdirs.require(p.workdir)
+        ro = _ReadOnly(p.workdir)
+        try:
+            yield ro
+        finally:
+            ro.close()
+        return
+    with p:
+        yield p
+
+
 def review_list(*, profile: str | Profile | None = None, workdir: str | Path | None = None,
                 overrides: list[str] | None = None, plugins: list[str] | None = None) -> list[dict]:
     """The documents waiting for review (oldest first, put-back ones last), with their top candidates and who
     has each open in the station (``open_by``)."""
     from ekte.serve.presence import open_by
 
-    with Pipeline(_profile(profile, overrides), workdir, plugins=plugins, archives=False, create=False) as p:
-        items = p.review_list()
+    from ekte.pipeline.review import review_list as listed
+
+    with _reading(profile, overrides, workdir, plugins=plugins) as p:
+        items = listed(p)
         who = open_by(p.j.db, [i["id"] for i in items])
     return [{**i, "open_by": who.get(i["id"], [])} for i in items]
 
@@ -139,7 +187,7 @@ def review_show(doc_id: str, *, profile: str | Profile | None = None, workdir: s
     from ekte.pipeline import queue, review
     from ekte.serve.presence import open_by
 
-    with Pipeline(_profile(profile, overrides), workdir, archives=False, create=False) as p:
+    with _reading(profile, overrides, workdir) as p:
         row, tomb = queue.resolve_or_deleted(p.j, doc_id)
         if row is None:  # deleted by retention: when and why, not "no document" (fresh35 F7)
             raise queue.Deleted(tomb)

@@ -135,6 +135,10 @@ _SQLITE = (("disk is full", "disk_full"), ("disk i/o error", "io_error"), ("read
            ("database is locked", "journal_busy"))
 
 
+#: the end of an environment failure's message (a command run once; the watch daemon retries by itself)
+RUN_AGAIN = "nothing was half-written — fix it and run the command again to complete the rest"
+
+
 def environment_failure(exc: BaseException | None, where: str = "the working directory") -> EnvironmentFailure | None:
     """The environment failure *exc* stands for (also behind a wrapping
     exception's context), or None when it is something else."""
@@ -156,8 +160,7 @@ def environment_failure(exc: BaseException | None, where: str = "the working dir
             if code == "journal_damaged":
                 return EnvironmentFailure(code, f"{where}: the journal is damaged ({detail}); "
                                                 "run ekte journal check, then ekte journal rebuild")
-            return EnvironmentFailure(code, f"{where}: {EnvironmentFailure.CAUSES[code]} ({detail}); nothing was "
-                                            "half-written — fix it and run the command again to complete the rest")
+            return EnvironmentFailure(code, f"{where}: {EnvironmentFailure.CAUSES[code]} ({detail}); {RUN_AGAIN}")
         exc = exc.__cause__ or exc.__context__
         seen += 1
     return None

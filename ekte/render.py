@@ -139,8 +139,7 @@ def summary(result: Any, command: str = "ekte ingest") -> None:
         out.print("[yellow]interrupted — run the same command again to finish the rest[/]")
 
 
-def plural(n: int, word: str) -> str:
-    """``1 document``, ``2 documents``."""
+def plural(n: int, word: str) -> str:  # "1 document", "2 documents"
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -221,7 +220,8 @@ def status(st: dict[str, Any]) -> None:
     if not st.get("daemons"):
         out.print(f"no watch daemon has run in {st['workdir']}")
     for d in st.get("daemons", []):
-        state = ("[green]running[/]" if d.get("running") else "[red]not running: died without being stopped[/] "
+        state = (f"[red]stalled[/] since {d.get('updated')} (alive, no status written for a minute)" if d.get("stalled")
+                 else "[green]running[/]" if d.get("running") else "[red]not running: died without being stopped[/] "
                  f"(killed or crashed; last status {d.get('updated')})" if d.get("ended") == "died"
                  else f"[red]not running: ended on an error[/] at {d['cause'].get('time')}: "
                       f"{escape(str(d['cause'].get('message')))}" if d.get("ended") == "failed"
@@ -247,11 +247,12 @@ def status(st: dict[str, Any]) -> None:
                   f"failed {st.get('failed', 0)}  duplicates {st.get('duplicates', 0)}  review {st.get('review', 0)}  "
                   f"not exported {st.get('export_failed', 0)}  {skipped}"
                   f"last activity {st.get('last_activity') or '-'}", highlight=False)
-        for p in st.get("problems", []):  # e.g. the done folder full: inputs stay in the inbox (fresh30 G11)
-            out.print(f"[bold red]problem:[/] {escape(p['message'])} (since {p['since']})", highlight=False, soft_wrap=True)
-        for e in st.get("last_errors", []):
-            out.print(f"  {e['time']}  {e['id'] or '-'}  {e['code']}" + (f" ({e['cause']})" if e.get("cause") else ""),
-                      highlight=False)
+    for p in st.get("problems", []):  # the done folder full (fresh30 G11); a disk no daemon could start on (fresh40)
+        since = f" (since {p['since']})" if p.get("since") else ""
+        out.print(f"[bold red]problem:[/] {escape(p['message'])}{since}", highlight=False, soft_wrap=True)
+    for e in st.get("last_errors", []):
+        out.print(f"  {e['time']}  {e['id'] or '-'}  {e['code']}" + (f" ({e['cause']})" if e.get("cause") else ""),
+                  highlight=False)
     for p in st.get("processes", []):
         out.print(f"process: {p['command']} (pid {p['pid']} on {p['host']}, since {p['since']})", highlight=False)
     if st.get("journal"):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ekte.connectors.base import Connector, ExportError, ExportResult
-from ekte.errors import environment_failure
+from ekte.errors import RUN_AGAIN, environment_failure
 from ekte.journal import EXPORTED
 from ekte.journal.groups import group_key
 from ekte.model import Document, ErrorInfo, Status, document_from_metadata
@@ -221,6 +221,8 @@ def _export_failed(session: Any, doc: Document, cname: str, message: str) -> Non
     doc.extra.setdefault("export_results", {})[cname] = "failed"
     _awaits(doc, cname, False)
     _pending(doc, events=[("export", "export-failed", f"{cname}: {message}")])
+    if getattr(session, "retries_exports", False):  # the watch daemon: no "run the command again" (fresh40 F10)
+        message = message.replace(RUN_AGAIN, "the export is tried again at the next rescan")
     log.warning("doc %s: export to %s failed: %s", doc.id, cname, message)
 
 

@@ -53,7 +53,7 @@ def create_app(station: Station) -> FastAPI:
         try:
             response = await call_next(request)
         except Exception as e:  # noqa: BLE001 - no traceback reaches a user (or the log: it may quote values)
-            response = _journal_busy(request, e)  # (503, the command line's journal_busy) or None
+            response = _journal_busy(request, e) or _storage_failed(request, e)  # 503/507 or None
             if response is None:
                 logging.getLogger("ekte.serve").error("internal error (%s) in %s %s", type(e).__name__,
                                                       request.method, request.url.path)
@@ -96,6 +96,29 @@ def _journal_busy(request: Request, e: Exception) -> Response | None:
     said = messages.page_message(messages.JOURNAL_BUSY, 503, _lang(request))[0]
     return JSONResponse({"detail": messages.JOURNAL_BUSY, "message": said, "code": "journal_busy"}, status_code=503,
                         headers=headers)
+
+
+def _storage_failed(request: Request, e: Exception) -> Response | None:
+    """507 (the disk is full) or 503 (the working directory not writable, failing, the journal damaged) naming
+    the cause in the reader's language, as the command line's exit 74 does — not "internal error" (fresh40 F3:
+    an accept on a full disk answered 500).  Nothing was saved (the journal's transaction rolled back)."""
+    from ekte.errors import environment_failure
+
+    if not isinstance(e, (EnvironmentFailure, OSError, sqlite3.DatabaseError)):
+        return None  # a bug met while handling a full disk stays an internal error (not the context's cause)
+    failure = environment_failure(e)
+    if failure is None or failure.code in ("journal_busy", "journal_damaged"):  # (damaged: 500, see README)
+        return None
+    logging.getLogger("ekte.serve").error("storage failed (%s) in %s %s: nothing was saved", failure.code,
+                                          request.method, request.url.path)
+    status, headers = (507, None) if failure.code == "disk_full" else (503, {"Retry-After": "300"})
+    cause = i18n.STORAGE_CAUSES.get(failure.code, i18n.STORAGE_CAUSES["environment"])
+    gettext = i18n.gettext_for(_lang(request))
+    said = gettext(messages.STORAGE_FAILED).format(cause=gettext(cause))
+    if not _is_api(request):
+        return _error(request, status, said, headers)
+    return JSONResponse({"detail": f"nothing was saved: {cause}; try again once it is fixed", "message": said,
+                         "code": failure.code}, status_code=status, headers=headers)
 
 
 def _language(request: Request) -> str:

@@ -56,6 +56,9 @@ KNOWN: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in (
                            "tell IT.")),
 )]
 
+#: the working directory full, not writable or failing (the station's 507/503; the command line's exit 74)
+STORAGE_FAILED = N_("Nothing was saved: {cause}. Please try again later, or tell IT.")
+
 #: a journal another process held past the busy timeout (the station's 503; the command line's journal_busy)
 JOURNAL_BUSY = "the journal is busy: another ekte process held it for longer than 30 s; try again in a moment"
 

@@ -104,7 +104,7 @@ def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, lis
 
     notes: list[str] = []
     try:
-        with pikepdf.open(src) as pdf:
+        with _open_unrepaired(src) as pdf:
             n = len(pdf.pages)
             limit = max_mpixels * 1_000_000
             for page in pdf.pages:
@@ -131,6 +131,55 @@ def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, lis
     if n == 0:
         raise DocumentError("broken_pdf", "The PDF has no pages.", "intake")
     return n, notes
+
+
+#: why a PDF that opens only when qpdf repairs it is not archived (issue: a file cut short or still
+#: being written reads as a smaller document once repaired; what was archived must be what arrived)
+NEEDS_REPAIR = ("The PDF is incomplete or damaged: it opens only when repaired (cut short, or still being "
+                "written). It was not archived; a complete copy can be taken in again.")
+
+
+def _open_unrepaired(src: Path):
+    """The PDF opened as written: its last cross-reference parses, no recovery
+    by qpdf (a PDF that needs it raises ``broken_pdf`` with :data:`NEEDS_REPAIR`)."""
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(src, attempt_recovery=False)
+        for page in pdf.pages:  # each page object read through the cross-reference
+            page.obj.get("/Contents")
+        return pdf
+    except pikepdf.PasswordError:
+        raise
+    except (pikepdf.PdfError, RecursionError, ValueError):
+        pass
+    try:
+        pikepdf.open(src).close()
+    except (pikepdf.PdfError, OSError, RecursionError, ValueError):
+        raise DocumentError("broken_pdf", stage="intake") from None
+    raise DocumentError("broken_pdf", NEEDS_REPAIR, "intake")
+
+
+def pdf_whole(path: Path) -> bool:
+    """Is a PDF whole as written — its last ``startxref``/``%%EOF`` at the end
+    (line ends after it only) and the cross-reference it points to parses
+    without repair?  A linearized PDF has an ``%%EOF`` after its first part
+    and an incremental one after each earlier revision: neither is the end."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            f.seek(max(0, size - 2048))
+            tail = f.read()
+    except OSError:
+        return False
+    i = tail.rfind(b"%%EOF")
+    if i < 0 or tail[i + 5:].strip(b"\0\r\n\t ") or b"startxref" not in tail[:i]:
+        return False
+    try:
+        _open_unrepaired(path).close()
+    except Exception:  # noqa: BLE001 - any failure: not whole (yet)
+        return False
+    return True
 
 
 def read_form_fields(path: Path, limit: int = 2000) -> dict[str, str]:

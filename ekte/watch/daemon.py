@@ -24,6 +24,7 @@ from typing import Any
 
 import ekte
 from ekte import workdirs
+from ekte.errors import environment_failure
 from ekte.logs import protect
 from ekte.model import now_iso
 from ekte.pipeline import delivery, runs
@@ -57,6 +58,7 @@ class Watcher:
                  stable_seconds: float | None = None, rescan_seconds: float | None = None,
                  grace_seconds: float | None = None, done_dir: Path | None = None) -> None:
         self.session = session
+        session.retries_exports = True  # its export failures are retried at each rescan: the log says so
         ws = session.profile.watch
         self.roots = [Path(r).resolve() for r in roots]
         self.stable = ws.stable_seconds if stable_seconds is None else stable_seconds
@@ -85,6 +87,7 @@ class Watcher:
         self.reported: set[tuple[str, int, int]] = set()  # links and special files reported once
         self.parts: deque[WorkItem] = deque()  # parts of containers waiting for a worker
         self.stop_requested = False
+        self._reserved = False  # the status board took its room: from then on _serve records how it ends
 
     # -- noticing files (watchdog threads and rescans) ---------------------------------
     def _ignored(self, path: Path) -> bool:
@@ -256,6 +259,13 @@ class Watcher:
         try:
             with self.session:
                 self._serve()
+        except Exception as e:
+            if not self._reserved and environment_failure(e) is not None:  # it could not start (a full disk):
+                try:  # `ekte status` says why (fresh40 F4) — as far as anything can be written there
+                    StatusBoard(self.session.workdir, self.roots).not_started(e)
+                except Exception:  # noqa: BLE001 - nothing could: status names the full disk from what it reads
+                    pass
+            raise
         finally:
             for s, h in old.items():
                 signal.signal(s, h)
@@ -300,6 +310,7 @@ class Watcher:
         obs = self._start_observer()
         log.info("watching %d folder(s) (%s), stable after %s s", len(self.roots), self.mode, self.stable)
         board.reserve()
+        self._reserved = True
         clean = True
         try:
             self._loop(coord, board)
@@ -317,7 +328,7 @@ class Watcher:
             if self.mail is not None:
                 runs.quietly(self.mail.abandon)
             runs.quietly(lambda: board.write({**self._status(None), **({"stopped": now_iso()} if clean else {}),
-                                              **getattr(coord.executor, "worker_stats", dict)()}))  # Dask: kept
+                                              **getattr(coord.executor, "worker_stats", dict)()}, final=True))  # Dask: kept
             runs.quietly(lambda: s.j.finish_run(run_id, {"done": self.stats.done, "failed": self.stats.failed}))
         # one line on every stop, idle or busy
         log.info("stopped: %s%s", self.stats.stopped(),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ekte.stages import intake
+from ekte.stages import intake, workpdf
 
 
 @dataclass
@@ -118,7 +118,7 @@ def complete_as_type(path: Path) -> bool:
         return False
     mt = intake.sniff(head)
     if mt == intake.PDF:
-        return b"%%EOF" in tail
+        return workpdf.pdf_whole(path)
     if mt == intake.JPEG:
         return tail.rstrip(b"\0\r\n ").endswith(b"\xff\xd9")
     if mt == intake.PNG:

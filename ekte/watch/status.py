@@ -19,12 +19,12 @@ from typing import Any
 from ekte import fsutil
 from ekte import owner as owners
 from ekte.errors import ConfigError, EnvironmentFailure, ExitCode, environment_failure
-from ekte.workdirs import check_journal_file
+from ekte.workdirs import check_journal_file, require
 from ekte.model import Document, Status, now_iso
+from ekte.watch.problems import (STALLED_SECONDS, disk_full, ended_problem, export_cause, export_cause_words,
+                                 stalled_problem)
 
 STATUS_FILE = "status.json"
-#: a running daemon that has not written its status for this long is reported as stalled
-STALLED_SECONDS = 60.0
 STATUS_DIR = "status.d"
 #: beside a daemon's status file: why it ended on an error (written in place, in room taken at its start)
 ENDED, ENDED_ROOM = ".end", 4096
@@ -87,7 +87,7 @@ class Stats:
             return None
         first = min(self.unexported_why.values(), key=lambda v: v["since"])
         names = sorted({c for v in self.unexported_why.values() for c in v["connectors"]})
-        cause = EnvironmentFailure.CAUSES.get(first["cause"], "the export failed")
+        cause = export_cause_words(first["cause"])
         return {"code": "export_failed", "cause": first["cause"], "documents": len(self.unexported_why),
                 "since": first["since"], "connectors": names,
                 "message": f"{len(self.unexported_why)} document(s) could not be exported ({cause}: connector "
@@ -152,7 +152,7 @@ class Stats:
             text = doc.error.message if doc.error else ""
             self.unexported_why[doc.id] = {
                 "connectors": sorted(doc.extra.get("export_failed") or {}), "since": now_iso(),
-                "cause": next((c for c, t in EnvironmentFailure.CAUSES.items() if t in text), "export_failed")}
+                "cause": export_cause(text)}
             self.last_errors.append({"time": now_iso(), "id": doc.id, "code": "export_failed"})
         else:
             self.done += 1
@@ -188,7 +188,7 @@ class StatusBoard:
         """The daemon ends on *exc*: its cause written over the room :meth:`reserve` took (no new block needed:
         fresh31 — `ekte status` said "died … killed or crashed" of a daemon that ended on a full disk)."""
         failure = environment_failure(exc, str(self.workdir))
-        cause = {"time": now_iso(), "code": failure.code if failure else "internal",
+        cause = {"time": now_iso(), "pid": os.getpid(), "code": failure.code if failure else "internal",
                  "message": failure.message if failure else f"internal error ({type(exc).__name__})"}
         data = json.dumps(cause, ensure_ascii=False).encode()[:ENDED_ROOM]
         fd = os.open(self.own.with_suffix(ENDED), os.O_WRONLY)
@@ -198,14 +198,22 @@ class StatusBoard:
         finally:
             os.close(fd)
 
-    def write(self, status: dict[str, Any]) -> None:
+    def not_started(self, exc: BaseException) -> None:
+        """The daemon could not start (a full disk while it opened the journal …): its cause written over the
+        room an earlier start took, or a new one if there is space (fresh40 F4: status said "stopped")."""
+        if not self.own.with_suffix(ENDED).is_file():
+            self.reserve()
+        self.ended(exc)
+
+    def write(self, status: dict[str, Any], *, final: bool = False) -> None:
+        """The daemon's status; *final*: its last, as it ends (then it runs no more, in ``status.json`` too)."""
         self.dir.mkdir(parents=True, exist_ok=True)
         me = owners.current()
         fsutil.write_json(self.own, {"pid": me.pid, "token": me.token, "host": me.host, **status})
         fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            fsutil.write_json(self.workdir / STATUS_FILE, merge(daemons(self.workdir)))
+            fsutil.write_json(self.workdir / STATUS_FILE, merge(daemons(self.workdir, self.own if final else None)))
         finally:
             os.close(fd)
 
@@ -232,19 +240,25 @@ def _age(iso: str | None) -> float:
         return 0.0
 
 
-def daemons(workdir: Path) -> list[dict[str, Any]]:
-    """Every daemon that has run on *workdir*, with whether it runs now."""
+def daemons(workdir: Path, ending: Path | None = None) -> list[dict[str, Any]]:
+    """Every daemon that has run on *workdir*, with whether it runs now (*ending*: the status file of the
+    daemon writing its last status — alive a moment longer, but no longer running)."""
     out = []
-    files = sorted((Path(workdir) / STATUS_DIR).glob("*.json"))
+    sd = Path(workdir) / STATUS_DIR
+    files = sorted(sd.glob("*.json"))
     legacy = Path(workdir) / STATUS_FILE
     if not files and legacy.is_file():
         files = [legacy]  # written by an older release
+    for e in sorted(sd.glob("*" + ENDED)):  # a daemon that failed at its first start wrote only its cause
+        cause = None if e.with_suffix(".json").exists() else _cause(e.with_suffix(".json"))
+        if cause is not None:
+            out.append({"pid": cause.get("pid"), "running": False, "stalled": False, "ended": "failed", "cause": cause})
     for f in files:
         try:
             d = json.loads(f.read_text("utf-8"))
         except (OSError, ValueError):
             continue
-        d["running"] = _running(d)
+        d["running"] = f != ending and _running(d)
         d["stalled"] = d["running"] and _age(d.get("updated")) > STALLED_SECONDS
         if not d["running"]:
             # how it ended: its last status after a clean stop says so; a daemon killed (kill -9, OOM,
@@ -253,6 +267,7 @@ def daemons(workdir: Path) -> list[dict[str, Any]]:
             cause = _cause(f)
             if cause is not None:  # ended on an error it could name (a full disk …), not killed
                 d["ended"], d["cause"] = "failed", cause
+                d["pid"] = cause.get("pid", d.get("pid"))  # the daemon that failed (also one that could not start)
         out.append(d)
     return out
 
@@ -279,12 +294,15 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
                            "stable_seconds": first.get("stable_seconds")}
     for k in SUMMED:
         out[k] = sum(int(d.get(k) or 0) for d in live)
-    ended = [_ended_problem(d) for d in ds if d.get("ended") == "failed" and d.get("cause")]
+    ended = [ended_problem(d) for d in ds if d.get("ended") == "failed" and d.get("cause")]
     errors = sorted([*(e for d in live for e in d.get("last_errors", [])),
                      *({"time": p["since"], "id": "", "code": p["cause"]} for p in ended)], key=lambda e: e.get("time", ""))
     out["last_errors"] = errors[-10:]
     out["problems"] = [p for d in live if d.get("running") for p in (d.get("problem"), d.get("export_problem"),
                                                                     d.get("folder_problem")) if p]
+    # no daemon runs: documents its last status left not exported stay a problem until a start exports them (F6)
+    out["problems"] += [d["export_problem"] for d in live if not d.get("running") and d.get("export_problem")]
+    out["problems"] += [stalled_problem(d) for d in ds if d.get("stalled")]  # fresh40 F5: rc 1 and no reason
     out["problems"] += ended  # monitoring reads "problems" (fresh32 F10: the cause was under daemons[].cause only)
     out["last_activity"] = max((d.get("last_activity") or "" for d in live), default="") or None
     out["stopping"] = any(d.get("stopping") for d in live)
@@ -300,13 +318,6 @@ def merge(ds: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _ended_problem(d: dict[str, Any]) -> dict[str, Any]:
-    """A daemon that ended on an error (a full disk …), as a problem of the status."""
-    cause = d["cause"]
-    return {"code": "daemon_failed", "cause": cause.get("code"), "since": cause.get("time"), "pid": d.get("pid"),
-            "message": f"the watch daemon (pid {d.get('pid')}) ended on an error: {cause.get('message')}"}
-
-
 #: ``ekte status --json`` of a working directory no daemon has used: the keys :func:`merge` gives, empty
 _NO_DAEMON: dict[str, Any] = {"pid": None, "started": None, "updated": None, "mode": "", "watching": [],
                               "stable_seconds": None, **{k: 0 for k in SUMMED}, "last_errors": [], "problems": [],
@@ -320,14 +331,18 @@ def read_status(workdir: Path) -> dict[str, Any]:
     if not workdir.is_dir():
         what = "is a file, not a folder" if workdir.exists() else "does not exist"  # (as workdirs.require)
         raise ConfigError(f"the working directory {workdir} {what} (check --workdir or $EKTE_HOME)")
+    if not (workdir / STATUS_DIR).is_dir():  # no daemon ever ran: a folder that is no working directory says so,
+        require(workdir)  # as every command does (fresh40 F8: "no watch daemon has run", exit 1)
     out: dict[str, Any] = {"workdir": str(workdir), "running": False, **_NO_DAEMON, "journal": {}, "processes": [],
                            "mail_messages": {}}  # the same keys whether a daemon ran or not (fresh36 F8)
     out.update(merge(daemons(workdir)))
     out["workdir"] = str(workdir)
+    known = any(p.get("cause") == "disk_full" for p in out["problems"])  # a daemon that ended on it says so
+    out["problems"] = out["problems"] + ([] if known else disk_full(workdir))
     j = workdir / "journal.sqlite"
     try:
         check_journal_file(workdir)
-        if j.is_file():
+        if j.is_file() and j.stat().st_size:  # 0 bytes: a daemon that could not even start wrote no table
             from ekte.journal import Journal
 
             journal = Journal(j, readonly=True)

@@ -1,0 +1,109 @@
+"""A PDF still being written or cut short is not archived as if whole
+(fresh40 F1): a linearized PDF has an ``%%EOF`` after its first part, so a
+file cut after it looked complete; once repaired by qpdf it was archived
+and exported truncated.  Real files, a real ``ekte ingest`` and a real
+``ekte watch``."""
+
+import json
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from helpers import ingest_json
+from test_watch import _journal, _status, _stop, _wait, _watch
+
+from ekte.stages import workpdf
+from ekte.watch.stability import complete_as_type
+
+
+@pytest.fixture(scope="module")
+def linearized(tmp_path_factory) -> bytes:
+    import generate
+
+    d = tmp_path_factory.mktemp("lin")
+    generate.generate(d / "born", per_type=1, formats=["pdf"], seed=4040)
+    src = sorted((d / "born").glob("*.pdf"))[0]
+    out = d / "lin.pdf"
+    with pikepdf.open(src) as pdf:
+        pdf.save(out, linearize=True)
+    data = out.read_bytes()
+    first = data.find(b"%%EOF")
+    assert 0 < first < len(data) - 100  # the early %%EOF that fooled the old check
+    return data
+
+
+def test_a_cut_pdf_is_not_complete_and_the_whole_one_is(linearized, tmp_path):
+    f = tmp_path / "x.pdf"
+    first = linearized.find(b"%%EOF")
+    for cut in (first + 6, first + 1500, len(linearized) - 60, len(linearized) - 20):
+        f.write_bytes(linearized[:cut])
+        assert not complete_as_type(f), cut
+        assert not workpdf.pdf_whole(f), cut
+    f.write_bytes(linearized)
+    assert complete_as_type(f) and workpdf.pdf_whole(f)
+
+
+def test_ingest_quarantines_a_pdf_that_opens_only_repaired(linearized, tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    cut = linearized[: len(linearized) - 60]
+    with pikepdf.open(__import__("io").BytesIO(cut)) as pdf:  # qpdf repairs it: the old intake archived it
+        assert len(pdf.pages) >= 1
+    (inbox / "cut.pdf").write_bytes(cut)
+    wd = tmp_path / "wd"
+    out = ingest_json(inbox, "-w", wd)
+    [d] = out["documents"]
+    assert d["status"] == "quarantined" and d["error"]["code"] == "broken_pdf", d
+    reason = json.loads((wd / "quarantine" / d["id"] / "reason.json").read_text("utf-8"))
+    assert "only when repaired" in reason["message"]
+    assert [p.read_bytes() for p in (wd / "quarantine" / d["id"]).glob("original.*")] == [cut]
+    assert not (wd / "archive").exists() or not [p for p in (wd / "archive").glob("*/*") if p.is_dir()]
+
+
+def test_watch_waits_for_the_rest_of_a_stalled_copy(linearized, tmp_path):
+    """A client stalling mid-copy past --stable-seconds: the first part is
+    not taken (it was, and the rest became a second quarantine entry)."""
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir()
+    proc = _watch(inbox, wd)
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+        f = inbox / "copy.pdf"
+        f.write_bytes(linearized[: linearized.find(b"%%EOF") + 900])
+        time.sleep(6)  # > --stable-seconds 1 several times over, < the give-up time (60 s)
+        assert f.exists() and not list((wd / "quarantine").glob("*/reason.json")), _status(wd)
+        with open(f, "ab") as out:
+            out.write(linearized[linearized.find(b"%%EOF") + 900:])
+        _wait(lambda: not f.exists(), proc=proc, what="taken", wd=wd)
+        _wait(lambda: sum(_journal(wd).values()) >= 1, proc=proc, what="archived", wd=wd)
+    finally:
+        _stop(proc)
+    j = _journal(wd)
+    assert j.get("exported", 0) + j.get("review", 0) == 1, j
+    assert not (wd / "quarantine").exists() or list((wd / "quarantine").iterdir()) == []
+    [arch] = [p for p in (wd / "archive").glob("*/*") if p.is_dir()]
+    assert [p.read_bytes() for p in arch.glob("original.*")] == [linearized]
+
+
+@pytest.mark.slow  # the give-up time is max(60 s, 20 × the delay)
+def test_watch_quarantines_a_pdf_that_never_completes_once(linearized, tmp_path):
+    inbox, wd = tmp_path / "in", tmp_path / "wd"
+    inbox.mkdir()
+    proc = _watch(inbox, wd)
+    try:
+        _wait(lambda: (wd / "status.json").exists(), proc=proc, what="start")
+        cut = linearized[: len(linearized) - 60]  # qpdf would repair it: the old daemon archived it
+        (inbox / "never.pdf").write_bytes(cut)
+        time.sleep(20)
+        assert (inbox / "never.pdf").exists()
+        _wait(lambda: _status(wd).get("failed", 0) >= 1, timeout=150, proc=proc, what="quarantined", wd=wd)
+    finally:
+        _stop(proc)
+    [q] = list((wd / "quarantine").iterdir())
+    reason = json.loads((q / "reason.json").read_text("utf-8"))
+    assert reason["code"] == "broken_pdf" and "only when repaired" in reason["message"]
+    assert [p.read_bytes() for p in q.glob("original.*")] == [cut]
+    assert not (wd / "archive").exists() or not [p for p in (wd / "archive").glob("*/*") if p.is_dir()]
+    assert list(inbox.iterdir()) == []
