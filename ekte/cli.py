@@ -16,7 +16,7 @@ cli_early.start()  # ekte ingest: the workers' fork server first, before typer, 
 import typer  # noqa: E402
 from rich.markup import escape  # noqa: E402
 
-from ekte import __version__, cli_waiting, cliopts, render
+from ekte import __version__, cli_waiting, cliopts, render, render_status
 from ekte.cliopts import (ConnectorOpt, DoneOpt, ExecutorOpt, ExpectedOpt, JobsOpt, JsonOpt, LangOpt, LogFormat,
                           LogFormatOpt, MoveOpt, NoProgressOpt, OverrideOpt, PluginOpt, ProfileOpt, ReceivedFromOpt, ReportOpt,
                           SampleOpt, SchedulerOpt, SharedRootOpt, VerboseOpt, ServiceVerboseOpt, WorkdirOpt,
@@ -248,7 +248,7 @@ def status(workdir: WorkdirOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         print(json.dumps(st, ensure_ascii=False, indent=2))
     else:
-        render.status(st)
+        render_status.status(st)
     if st.get("error"):
         _fail(exit_code(st), st["error"]["message"])
     raise typer.Exit(exit_code(st))
