@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ekte.journal import REVIEW
-from ekte.model import now_iso
+from ekte.model import Status, now_iso
 from ekte.pipeline import queue as q
 from ekte.pipeline import review
 from ekte.pipeline.manual import FieldInvalid, check_value
@@ -87,6 +87,9 @@ SAMPLE_FAILED = N_("The sample check of {id} found that the scan differs from th
                    "Reject it and scan the paper again.")
 #: a form older than the document's last change (optimistic concurrency: the form carries the version)
 STALE = N_("This document was changed meanwhile by {by} — please load it again. Nothing was saved.")
+#: an accept whose export failed (the DMS share unmounted, full …): the clerk's part is done, the DMS has it not yet
+EXPORT_PENDING = N_("The export to the DMS is still pending (it failed now); it is tried again — by the watch "
+                    "daemon's next rescan or `ekte export`.")
 SAMPLE_DIFFERS = N_("Sample check of {id}: the scan differs from the paper. This is recorded in the history; the "
                     "document was not accepted. Reject it and scan the paper again.")
 
@@ -313,6 +316,8 @@ async def act(request: Request, doc_id: str, action: str) -> Response:
     flash(request, msgs[action], id=row["id"])
     if action == "accept" and (dropped := names.dropped_titles(done, request.state.lang, since)):  # a type change's
         request.session["flash"] += " " + _tr(request, names.DROPPED).format(fields=", ".join(dropped))
+    if action == "accept" and getattr(done, "status", None) == Status.EXPORT_FAILED:  # fresh40 F7
+        request.session["flash"] += " " + _tr(request, EXPORT_PENDING)
     if action != "correct":  # decided: the document leaves the clerk's hands
         st.presence.left(row["id"], user.name)
     if action == "correct":
