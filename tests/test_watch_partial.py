@@ -15,7 +15,7 @@ from helpers import ingest_json
 from test_watch import _journal, _status, _stop, _wait, _watch
 
 from ekte.stages import workpdf
-from ekte.watch.stability import complete_as_type
+from ekte.watch.stability import complete_as_type, pdf_whole
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +40,9 @@ def test_a_cut_pdf_is_not_complete_and_the_whole_one_is(linearized, tmp_path):
     for cut in (first + 6, first + 1500, len(linearized) - 60, len(linearized) - 20):
         f.write_bytes(linearized[:cut])
         assert not complete_as_type(f), cut
-        assert not workpdf.pdf_whole(f), cut
+        assert not pdf_whole(f), cut
     f.write_bytes(linearized)
-    assert complete_as_type(f) and workpdf.pdf_whole(f)
+    assert complete_as_type(f) and pdf_whole(f) and workpdf.pdf_tail_whole(f)
 
 
 def test_ingest_quarantines_a_pdf_that_opens_only_repaired(linearized, tmp_path):
@@ -107,3 +107,46 @@ def test_watch_quarantines_a_pdf_that_never_completes_once(linearized, tmp_path)
     assert [p.read_bytes() for p in q.glob("original.*")] == [cut]
     assert not (wd / "archive").exists() or not [p for p in (wd / "archive").glob("*/*") if p.is_dir()]
     assert list(inbox.iterdir()) == []
+
+
+def _object_stream_bomb(path: Path, mb: int) -> None:
+    """A small PDF whose page objects sit in one flate object stream that inflates to *mb* MB (review40 R1)."""
+    import struct
+    import zlib
+
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"]
+    body, hdr = b"", []
+    for i, o in enumerate(objs, 1):
+        hdr.append(b"%d %d" % (i, len(body)))
+        body += o + b"\n"
+    head = b" ".join(hdr) + b"\n"
+    co = zlib.compressobj(9)
+    comp = co.compress(head + body) + b"".join(co.compress(b" " * (1 << 20)) for _ in range(mb)) + co.flush()
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    o4 = len(out)
+    out += (b"4 0 obj\n<< /Type /ObjStm /N 3 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (len(head), len(comp)) + comp + b"\nendstream\nendobj\n")
+    o5 = len(out)
+    rows = b"".join(struct.pack(">BIH", *e) for e in ((0, 0, 65535), (2, 4, 0), (2, 4, 1), (2, 4, 2), (1, o4, 0),
+                                                      (1, o5, 0)))
+    out += (b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(rows) + rows
+            + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % o5)
+    path.write_bytes(bytes(out))
+
+
+def test_the_daemons_check_of_a_pdf_costs_a_child_process_not_the_daemon(tmp_path):
+    """The completeness check reads a waiting PDF with qpdf in a child process with a memory limit, once per
+    version of the file: an object stream that inflates to 1.2 GB costs the daemon nothing (it took a checking
+    process to 2 GB when the daemon parsed it itself, every 0.2 s while the file waited)."""
+    import subprocess
+    import sys
+
+    bomb = tmp_path / "bomb.pdf"
+    _object_stream_bomb(bomb, 1200)
+    probe = ("import resource, sys; from pathlib import Path; from ekte.watch import stability as s; "
+             "p = Path(sys.argv[1]); first = s.complete_as_type(p); again = s.complete_as_type(p); "
+             "print(first, again, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    r = subprocess.run([sys.executable, "-c", probe, str(bomb)], capture_output=True, text=True, timeout=300)
+    first, again, rss_mb = r.stdout.split()
+    assert first == again and int(rss_mb) < 300, r.stdout + r.stderr

@@ -160,11 +160,11 @@ def _open_unrepaired(src: Path):
     raise DocumentError("broken_pdf", NEEDS_REPAIR, "intake")
 
 
-def pdf_whole(path: Path) -> bool:
-    """Is a PDF whole as written — its last ``startxref``/``%%EOF`` at the end
-    (line ends after it only) and the cross-reference it points to parses
-    without repair?  A linearized PDF has an ``%%EOF`` after its first part
-    and an incremental one after each earlier revision: neither is the end."""
+def pdf_tail_whole(path: Path) -> bool:
+    """Does a PDF end as a whole one does — its last ``%%EOF`` at the end (line ends after it only) with a
+    ``startxref`` before it?  A linearized PDF has an ``%%EOF`` after its first part, an incremental one after each
+    earlier revision: a copy cut there looks whole here; whether its cross-reference parses without repair is
+    checked apart from this (:func:`ekte.watch.stability.pdf_whole`, in a child process)."""
     try:
         size = path.stat().st_size
         with open(path, "rb") as f:
@@ -173,13 +173,7 @@ def pdf_whole(path: Path) -> bool:
     except OSError:
         return False
     i = tail.rfind(b"%%EOF")
-    if i < 0 or tail[i + 5:].strip(b"\0\r\n\t ") or b"startxref" not in tail[:i]:
-        return False
-    try:
-        _open_unrepaired(path).close()
-    except Exception:  # noqa: BLE001 - any failure: not whole (yet)
-        return False
-    return True
+    return not (i < 0 or tail[i + 5:].strip(b"\0\r\n\t ") or b"startxref" not in tail[:i])
 
 
 def read_form_fields(path: Path, limit: int = 2000) -> dict[str, str]:

@@ -10,6 +10,8 @@ the file-system checks are the functions below it."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -118,7 +120,7 @@ def complete_as_type(path: Path) -> bool:
         return False
     mt = intake.sniff(head)
     if mt == intake.PDF:
-        return workpdf.pdf_whole(path)
+        return pdf_whole(path)
     if mt == intake.JPEG:
         return tail.rstrip(b"\0\r\n ").endswith(b"\xff\xd9")
     if mt == intake.PNG:
@@ -137,6 +139,42 @@ def complete_as_type(path: Path) -> bool:
         except Exception:  # noqa: BLE001 - not readable yet
             return False
     return True  # unknown type: intake will say so
+
+
+#: a PDF version (path, size, mtime) checked once: the daemon's loop asks about a waiting file every 0.2 s
+_whole: dict[tuple[str, int, int], bool] = {}
+#: what qpdf may take to read a waiting PDF (a crafted one costs that child, never the daemon: review40 R1)
+QPDF_MEMORY, QPDF_SECONDS = 1 << 30, 30
+
+
+def pdf_whole(path: Path) -> bool:
+    """Is a PDF whole as written: it ends as a whole one does (:func:`ekte.stages.workpdf.pdf_tail_whole`) and
+    qpdf reads its pages without reconstructing the cross-reference (a copy cut after a linearized file's first
+    part, or after an earlier revision, needs that) — qpdf in a child process with a memory and time limit,
+    once per version of the file.  An encrypted PDF counts as whole (intake quarantines it as such)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _whole:
+        if len(_whole) > 10_000:
+            _whole.clear()
+        _whole[key] = workpdf.pdf_tail_whole(path) and _qpdf_reads(path)
+    return _whole[key]
+
+
+def _qpdf_reads(path: Path) -> bool:
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:  # (the worker's intake still refuses a PDF that opens only repaired)
+        return True
+    limit = shutil.which("prlimit")
+    cmd = ([limit, f"--as={QPDF_MEMORY}"] if limit else []) + [qpdf, "--show-npages", str(path)]
+    try:
+        r = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL, timeout=QPDF_SECONDS)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0 or b"invalid password" in r.stderr
 
 
 def open_for_writing(paths: set[str]) -> set[str]:
