@@ -174,3 +174,32 @@ def test_an_unreadable_base_data_file_is_one_line_not_a_traceback(tmp_path):
     (tmp_path / "base.json.xz").write_bytes(b"not lzma")
     with pytest.raises(ConfigError, match="base data for the token tagger cannot be read.*extract.tagger=false"):
         tt.base_data(tmp_path / "base.json.xz")
+
+
+def test_no_digit_and_nothing_of_one_person_reaches_the_model_from_reviews():
+    """review40 R2: a value written on the page otherwise than it is stored (a date "1.12.1980" for 01.12.1980,
+    an IBAN in groups) passed the value check, and three documents of ONE person passed the count — a birth date
+    stood in the model.  Now nothing with a digit is taken from reviews, and the count is of persons."""
+    prof = load_profile()
+    _train, _check, base = tt.base_data()
+
+    def doc(i: int, name: str) -> Document:
+        d = Document(sha256=str(i) * 64, source="x", size=1, media_type="application/pdf",
+                     received="2026-09-01T10:00:00+01:00")
+        d.page_texts = [f"Antrag Nummer {i}\n\nName: {name}\nGeboren am: 1.12.1980\nIBAN: DE02 1203 0000 0000 2020 51\n"
+                        "Kennwort: Zaunkoenigweg\n"]
+        d.classification = Classification("tierhaltung", 0.9)
+        d.fields = {"nachname": Field(name, 1.0, 1, None, "manual"), "geburtsdatum": Field("01.12.1980", 1.0, 1, None, "label"),
+                    "iban": Field("DE02120300000000202051", 1.0, 1, None, "label")}
+        return d
+
+    one = [doc(i, "Zehetmair-Kern") for i in range(3)]  # an application and two follow-ups of one person
+    per = [tg.sequences(d, prof, tt.review_truth(d, prof)) for d in one]
+    raw = {a for seqs in per for x, _y in seqs for tok in x for a in tok} - base
+    assert "w=1.12.1980" in raw and "w=zaunkoenigweg" in raw
+    assert not ({a for x, _y in tt.public(per, base, one) for tok in x for a in tok} - base)
+    three = [doc(i, n) for i, n in enumerate(("Zehetmair-Kern", "Obermaier", "Quandt"))]  # three persons
+    per = [tg.sequences(d, prof, tt.review_truth(d, prof)) for d in three]
+    got = {a for x, _y in tt.public(per, base, three) for tok in x for a in tok} - base
+    assert "w=zaunkoenigweg" in got  # a word all three share and no value names: the form's
+    assert not {a for a in got if any(c.isdigit() for c in a.partition("=")[2])}, got

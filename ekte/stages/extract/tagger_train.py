@@ -120,15 +120,29 @@ def _names_a_value(attr: str, letters: frozenset, alnum: frozenset) -> bool:
     return v in letters
 
 
+#: the fields that say whom a reviewed document is about (:func:`_person`)
+PERSON_FIELDS = ("nachname", "vorname", "geburtsdatum")
+
+
+def _person(d: "Document") -> str:
+    """Whom a reviewed document is about, as far as its fields say (its id when they say nothing): an application
+    and two follow-ups of one person are one, not three (review40 R2)."""
+    key = "|".join(str(d.fields[k].value).casefold() for k in PERSON_FIELDS
+                   if k in d.fields and d.fields[k].value not in (None, ""))
+    return key or d.id
+
+
 def public(per_doc: list[list[Seq]], base: frozenset, docs: list["Document"]) -> list[Seq]:
-    """The reviewed documents' pages, with only the attributes the base data has or that stand in at least
-    :data:`MIN_DOCS` of the documents and name no word of a field value of theirs."""
-    count: dict[str, int] = {}
-    for seqs in per_doc:
+    """The reviewed documents' pages, with only the attributes the base data has or that stand in documents of
+    at least :data:`MIN_DOCS` persons, hold no digit (a date, an IBAN, a phone number written otherwise than its
+    stored value: review40 R2) and name no word of a field value of theirs."""
+    count: dict[str, set[str]] = {}
+    for seqs, d in zip(per_doc, docs):
         for a in {a for x, _y in seqs for tok in x for a in tok if a not in base}:
-            count[a] = count.get(a, 0) + 1
+            count.setdefault(a, set()).add(_person(d))
     letters, alnum = _value_words(docs)
-    ok = {a for a, n in count.items() if n >= MIN_DOCS and not _names_a_value(a, letters, alnum)}
+    ok = {a for a, who in count.items() if len(who) >= MIN_DOCS and not any(c.isdigit() for c in a.partition("=")[2])
+          and not _names_a_value(a, letters, alnum)}
     return [([[a for a in tok if a in base or a in ok] for tok in x], y) for seqs in per_doc for x, y in seqs]
 
 
