@@ -150,3 +150,13 @@ def test_the_daemons_check_of_a_pdf_costs_a_child_process_not_the_daemon(tmp_pat
     r = subprocess.run([sys.executable, "-c", probe, str(bomb)], capture_output=True, text=True, timeout=300)
     first, again, rss_mb = r.stdout.split()
     assert first == again and int(rss_mb) < 300, r.stdout + r.stderr
+
+
+def test_the_station_names_a_pdf_that_opens_only_repaired_in_german_with_the_way_out():
+    """The quarantine page shows the exact reason (cut short or misplaced cross-reference) and what to do, not only
+    "beschädigt" (review40 R4: a PDF whose cross-reference is a few bytes off has no complete copy)."""
+    from ekte.serve import admin, i18n
+
+    text = admin.reason_text("broken_pdf", workpdf.NEEDS_REPAIR, i18n.gettext_for("de"))
+    assert "nur repariert" in text and "qpdf in.pdf out.pdf" in text, text
+    assert admin.reason_text("broken_pdf", "other", i18n.gettext_for("de")) != text

@@ -34,6 +34,13 @@ EXACT = {
     "The file is a web page (HTML): web pages are not taken — save the page as PDF (print it to PDF) and put that "
     "into the inbox.": N_("The file is a web page (HTML): web pages are not taken — save the page as PDF (print it "
                           "to PDF) and put that into the inbox."),
+    # fresh40 F1 / review40 R4: a PDF that opens only when repaired (ekte.stages.workpdf.NEEDS_REPAIR)
+    "The PDF is incomplete or damaged: it opens only when repaired (cut short, still being written, or its "
+    "cross-reference misplaced). It was not archived: take in a complete copy, or — when its pages are all there — a "
+    "repaired one (e.g. qpdf in.pdf out.pdf).":
+        N_("The PDF is incomplete or damaged: it opens only when repaired (cut short, still being written, or its "
+           "cross-reference misplaced). It was not archived: take in a complete copy, or — when its pages are all "
+           "there — a repaired one (e.g. qpdf in.pdf out.pdf)."),
 }
 
 
@@ -41,13 +48,12 @@ def reason_text(code: str | None, message: str | None, gettext: Any) -> str:
     """A quarantine reason in the reader's language (the known codes are
     translated, with a more exact text where the pipeline gave one; a
     plugin's own message is shown as it is)."""
-    if code == "unsupported_type" and message:
-        if m := MISNAMED_TEXT.match(message):
-            return gettext(N_("The file holds plain text, but its name ends in {suffix}: text files are taken with "
-                              "the ending .txt (or .text, .csv, .tsv, .log, .asc). Rename it to .txt and put it into "
-                              "the inbox again.")).format(suffix=m[1])
-        if message in EXACT:
-            return gettext(EXACT[message])
+    if code == "unsupported_type" and message and (m := MISNAMED_TEXT.match(message)):
+        return gettext(N_("The file holds plain text, but its name ends in {suffix}: text files are taken with "
+                          "the ending .txt (or .text, .csv, .tsv, .log, .asc). Rename it to .txt and put it into "
+                          "the inbox again.")).format(suffix=m[1])
+    if message in EXACT:
+        return gettext(EXACT[message])
     if code in REASONS:
         return gettext(REASONS[code]) + ("" if code != "rejected" or not message else f" ({message})")
     return message or code or ""

@@ -135,8 +135,9 @@ def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, lis
 
 #: why a PDF that opens only when qpdf repairs it is not archived (issue: a file cut short or still
 #: being written reads as a smaller document once repaired; what was archived must be what arrived)
-NEEDS_REPAIR = ("The PDF is incomplete or damaged: it opens only when repaired (cut short, or still being "
-                "written). It was not archived; a complete copy can be taken in again.")
+NEEDS_REPAIR = ("The PDF is incomplete or damaged: it opens only when repaired (cut short, still being written, "
+                "or its cross-reference misplaced). It was not archived: take in a complete copy, or — when its pages "
+                "are all there — a repaired one (e.g. qpdf in.pdf out.pdf).")
 
 
 def _open_unrepaired(src: Path):
