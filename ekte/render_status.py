@@ -19,7 +19,9 @@ def status(st: dict[str, Any]) -> None:
                  else f"[red]not running: ended on an error[/] at {d['cause'].get('time')}: "
                       f"{escape(str(d['cause'].get('message')))}" if d.get("ended") == "failed"
                  else f"[yellow]not running: stopped[/] at {d.get('stopped') or d.get('updated')}")
-        out.print(f"watch daemon {state} (pid {d.get('pid')}, {d.get('mode')}, since {d.get('started')}): "
+        about = ", ".join(x for x in (f"pid {d.get('pid')}", d.get("mode"),  # (a failed first start has no mode)
+                                      d.get("started") and f"since {d['started']}") if x)
+        out.print(f"watch daemon {state} ({about}): "
                   f"{', '.join(d.get('watching') or [])}", highlight=False)
         m = d.get("mail")
         if m:

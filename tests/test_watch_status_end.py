@@ -163,3 +163,16 @@ def test_documents_a_stopped_daemon_left_not_exported_stay_a_problem(tmp_path):
     assert _stop(proc)[0] == 0
     st = json.loads(run_ekte("status", "-w", wd, "--json", check=1).stdout)
     assert [p["code"] for p in st["problems"]] == ["export_failed"], st["problems"]
+
+
+def test_a_daemon_that_failed_at_its_first_start_is_shown_without_empty_parts():
+    """review40 R6: "(pid 4242, None, since None)" for a daemon that never ran far enough to have a mode."""
+    from ekte.render import out
+    from ekte.render_status import status
+
+    d = {"pid": 4242, "ended": "failed", "cause": {"time": "2026-12-02T03:00:00+00:00", "message": "disk full"},
+         "watching": ["/in"]}
+    with out.capture() as cap:
+        status({"daemons": [d], "workdir": "/wd"})
+    text = cap.get()
+    assert "(pid 4242): /in" in text and "None" not in text, text
