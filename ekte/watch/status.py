@@ -349,6 +349,8 @@ def read_status(workdir: Path) -> dict[str, Any]:
             try:
                 journal.quick_check()  # a monitoring check: damage anywhere, not only in the pages read here
                 out["journal"] = journal.counts()
+                if not out["running"] and not out["journal"].get("archived"):  # exported since the daemon stopped
+                    out["problems"] = [p for p in out["problems"] if p.get("code") != "export_failed"]  # (review40 R5)
                 out["processes"] = _processes(journal)
                 out["mail_messages"] = _mail(journal)
             finally:
