@@ -66,6 +66,18 @@ def test_unser_zeichen_of_someone_else_is_no_file_number(profile):
     assert "aktenzeichen" not in fields(text, profile, "eingliederungshilfe", words)
 
 
+def test_unser_zeichen_of_a_town_writing_to_the_county_is_no_file_number(profile):
+    """review40 R3: a town's letter to the county (its own clerk's block) carries the town's "Unser Zeichen", not
+    the county's file number (it was pre-filled as one at 0.89)."""
+    rows = [(40, 14, [("Stadtverwaltung Bad Marienberg", 15), ("Auskunft erteilt:", 140)]),
+            (52, 9, [("Bauamt", 15), ("Herr Kolb", 140)]), (76, 8, [("Zimmer 1.04", 140)]),
+            (105, 6.5, [("Unser Zeichen", 140)]), (115, 9, [("61-BA-117/26", 140)]),
+            (150, 12, [("Antrag auf Leistungen der Eingliederungshilfe", 15)]),
+            (200, 9, [("Familienname:", 15), ("Wendling", 70)])]
+    text, words = page(rows)
+    assert "aktenzeichen" not in fields(text, profile, "eingliederungshilfe", words)
+
+
 FOOTER = [(790, 6.5, [("Landratsamt Saale-Orla-Holzland", 15), ("Telefon 03647 824-0", 70), ("Sparkasse Jena", 125)]),
           (800, 6.5, [("Schloßgasse 17", 15), ("Telefax 03647 824-9999", 70), ("BIC HELADEF1JEN", 125)])]
 

@@ -57,9 +57,9 @@ _REMARK = re.compile(r"^(?:\s*\([^()]{1,40}\)\s*:?)+\s*")
 
 #: the writer's own reference: the county's when the county writes (its form, its letter)
 _WRITERS_OWN = {"unser zeichen", "unser az.", "unser aktenzeichen"}
-#: a public authority's name as a letter head's first words
-_AUTHORITY = re.compile(r"(?im)^\s*(?:landratsamt|kreisverwaltung|stadtverwaltung|gemeindeverwaltung|"
-                        r"verbandsgemeindeverwaltung|bezirksamt|kreisausschuss|der\s+landrat|bürgermeisteramt)\b")
+#: the county's own name as a letter head's first words — not a town's or municipality's (Stadtverwaltung,
+#: Bürgermeisteramt …): their letters to the county carry THEIR "Unser Zeichen", not the county's (review40 R3)
+_AUTHORITY = re.compile(r"(?im)^\s*(?:landratsamt|kreisverwaltung|kreisausschuss|der\s+landrat)\b")
 #: a clerk's contact block, as only the authority's own letter head has it
 _CLERK = re.compile(r"(?i)\b(?:auskunft\s+erteilt|sachbearbeiter(?:in)?\s*:|ansprechpartner(?:in)?\s*:|"
                     r"bearbeitet\s+von|zimmer(?:-?nr\.?)?:?\s*[A-Z]?\d)")
