@@ -13,6 +13,24 @@ from pathlib import Path
 from typing import Callable
 
 
+#: the fields a document of each type carries in truth.json (family8, family9: what the default profile asks)
+TRUTH_FIELDS = {
+    "kfz_zulassung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "kennzeichen", "fin", "evb",
+                      "iban", "antragsdatum", "aktenzeichen"],
+    "bauantrag": ["vorname", "nachname", "strasse", "plz", "ort", "gemarkung", "flur", "flurstueck", "antragsdatum",
+                  "aktenzeichen"],
+    "ifsg_belehrung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
+    "masern_meldung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
+    "waffen_antrag": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
+    "tierhaltung": ["vorname", "nachname", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
+    "sportstaetten_foerderung": ["verein", "vorname", "nachname", "strasse", "plz", "ort", "iban", "betrag_eur",
+                                 "antragsdatum", "aktenzeichen"],
+    "eingliederungshilfe": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "iban", "antragsdatum",
+                            "aktenzeichen"],
+    "sonstiges": ["vorname", "nachname", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
+}
+
+
 class Family:
     def __init__(self, name: str, doc: str, prefix: str, layouts: dict[str, Callable], types: list[str],
                  build: Callable, font_missing: type[Exception], scan: Callable | None = None) -> None:

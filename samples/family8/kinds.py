@@ -6,6 +6,7 @@ import random
 import string
 from datetime import timedelta
 
+from family_make import TRUTH_FIELDS
 from data import BEHOERDEN, GEMARKUNGEN, VEREINE, day, fmt, iban, norm, person
 
 TYPES = ["kfz_zulassung", "bauantrag", "ifsg_belehrung", "masern_meldung", "waffen_antrag", "tierhaltung",
@@ -41,21 +42,7 @@ OTHER_ROLES = {
     "eingliederungshilfe": ["gesetzliche/r Betreuer/in", "Kontoinhaber/in"],
     "sonstiges": ["Bevollmächtigte/r"],
 }
-FIELDS = {
-    "kfz_zulassung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "kennzeichen", "fin", "evb",
-                      "iban", "antragsdatum", "aktenzeichen"],
-    "bauantrag": ["vorname", "nachname", "strasse", "plz", "ort", "gemarkung", "flur", "flurstueck", "antragsdatum",
-                  "aktenzeichen"],
-    "ifsg_belehrung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-    "masern_meldung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-    "waffen_antrag": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-    "tierhaltung": ["vorname", "nachname", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-    "sportstaetten_foerderung": ["verein", "vorname", "nachname", "strasse", "plz", "ort", "iban", "betrag_eur",
-                                 "antragsdatum", "aktenzeichen"],
-    "eingliederungshilfe": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "iban", "antragsdatum",
-                            "aktenzeichen"],
-    "sonstiges": ["vorname", "nachname", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-}
+FIELDS = TRUTH_FIELDS
 
 
 def aktenzeichen(rng: random.Random) -> str:

@@ -6,6 +6,7 @@ import random
 import string
 from datetime import timedelta
 
+from family_make import TRUTH_FIELDS
 from data import BEHOERDEN, GEMARKUNGEN, SACHBEARBEITER, STRASSEN, ORTE, VEREINE, day, fmt, iban, norm, person
 
 TYPES = ["kfz_zulassung", "bauantrag", "ifsg_belehrung", "masern_meldung", "waffen_antrag", "tierhaltung",
@@ -43,21 +44,7 @@ OTHER_ROLES = {
 }
 MAIN_ROLE = {"masern_meldung": "Kind", "eingliederungshilfe": "Leistungsberechtigte Person",
              "sportstaetten_foerderung": "Vertretungsberechtigte/r (1. Vorsitzende/r)", "bauantrag": "Bauherr/in"}
-FIELDS = {
-    "kfz_zulassung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "kennzeichen", "fin", "evb",
-                      "iban", "antragsdatum", "aktenzeichen"],
-    "bauantrag": ["vorname", "nachname", "strasse", "plz", "ort", "gemarkung", "flur", "flurstueck", "antragsdatum",
-                  "aktenzeichen"],
-    "ifsg_belehrung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-    "masern_meldung": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-    "waffen_antrag": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-    "tierhaltung": ["vorname", "nachname", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-    "sportstaetten_foerderung": ["verein", "vorname", "nachname", "strasse", "plz", "ort", "iban", "betrag_eur",
-                                 "antragsdatum", "aktenzeichen"],
-    "eingliederungshilfe": ["vorname", "nachname", "geburtsdatum", "strasse", "plz", "ort", "iban", "antragsdatum",
-                            "aktenzeichen"],
-    "sonstiges": ["vorname", "nachname", "strasse", "plz", "ort", "antragsdatum", "aktenzeichen"],
-}
+FIELDS = TRUTH_FIELDS
 KITAS = ["Kita Regenbogen", "Ev. Kindergarten Arche Noah", "Grundschule am Wäller Tor", "Kita Pusteblume"]
 
 
