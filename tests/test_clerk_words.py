@@ -196,6 +196,7 @@ def test_stats_refuses_its_options_in_the_clerk_s_language(wd, args, de, en):
     assert p.returncode == 2 and p.stderr.strip() == en, p.stderr
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_users_without_a_users_file_refuse_in_german(tmp_path, wd):
     """fresh35 F2: `users remove`/`list`/`token` where nobody was added said "error: no station users in …"."""
     base, _docs = wd

@@ -130,6 +130,7 @@ def test_export_of_a_document_waiting_for_review_names_its_type(tmp_path):
     assert out["version"] == 1, out  # as ingest, verify and train (fresh30 G16, fresh31)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_verify_of_a_quarantined_document_says_it_was_never_archived(tmp_path):
     """fresh35 F3: ``verify ID`` of a quarantined document said BROKEN "the archive folder is missing", exit 1."""
     (tmp_path / "in").mkdir()

@@ -539,6 +539,7 @@ def ekte_process(point, document, profile):
 '''
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_hot_folder_manifest_of_a_killed_run_is_written_by_the_next(born_digital, tmp_path):
     """kill -9 after two documents were handed over: their manifest entries
     are written by the next run, under the killed batch's name; every

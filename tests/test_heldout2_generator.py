@@ -78,6 +78,7 @@ def test_truth_format_and_every_value_on_the_page(born):
                 assert norm(value) in text, (doc_id, name, value)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_each_shown_text_and_truth_of_many_documents():
     """Wider than the files: 9 types x 6 layouts, the texts that
     carry a truth value are on the page, and a split value (street and house

@@ -492,6 +492,7 @@ def test_watcher_with_a_pathological_pattern_honours_sigterm(tmp_path):
         assert final[1] == "ocr_timeout"
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_rebuild_keeps_the_clerks_decisions(tmp_path, pdfs):
     """Rejected and kept, rejected into the quarantine, released: the same
     states after a rebuild, and nothing rejected becomes exportable."""

@@ -181,6 +181,7 @@ def test_station_answers_409_with_the_reason(base, wd):
     assert _state(wd, doc)[0] == "review" and _state(wd, other)[0] == "review"
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 @pytest.mark.parametrize("what", ["pdf", "forge"])
 def test_every_connector_refuses_a_damaged_archival_copy(base, wd, what):
     doc = base[1][0]
@@ -203,6 +204,7 @@ def test_an_intact_copy_still_goes_out(base, wd):
         assert p.returncode == 0, (c, p.stdout, p.stderr)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_verify_after_a_journal_rebuild(base, wd):
     doc = base[1][0]
     (wd / "journal.sqlite").write_bytes(b"\0" * 5000)  # a disk fault
@@ -224,6 +226,7 @@ def test_verify_after_a_journal_rebuild(base, wd):
     assert run_ekte("review", "accept", base[2][0], "-w", wd).returncode == 0  # the clerk's work goes on
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_a_put_back_survives_a_journal_rebuild(base, wd):
     """fresh30 G6: a clerk's put-back (review/<id>.json) is still one after `journal rebuild --force`: the
     document stays at the end of the queue with its time, not back among the others."""

@@ -83,6 +83,7 @@ def _message_with_broken_attachment(tmp_path: Path) -> bytes:
     ]))
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_eml_in_an_inbox_is_one_vorgang(tmp_path):
     inbox = tmp_path / "in"
     inbox.mkdir()

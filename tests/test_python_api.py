@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "inbox" / "bauantrag-002-pdf.pdf"
 
@@ -62,6 +64,7 @@ QUIET = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_worker_processes_log_as_the_script_does(tmp_path):
     """A blank scan makes a worker process warn ("no text on page(s) 1"): a script without
     logging set up sees nothing of it (finding 13: the worker used ekte's CLI handler); one

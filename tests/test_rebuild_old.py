@@ -10,6 +10,8 @@ import json
 import shutil
 import sqlite3
 
+import pytest
+
 from helpers import SAMPLES, ingest_json, run_ekte
 
 NAMES = ["waffen_antrag-005-pdf.pdf", "tierhaltung-006-pdf.pdf"]
@@ -50,6 +52,7 @@ def test_a_document_whose_folder_is_gone_is_named_as_lost(tmp_path):
                           (gone,)).fetchone()[0] == 1
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_a_deletion_whose_record_was_removed_survives_the_rebuild(tmp_path):
     wd, (victim, _other) = _archived(tmp_path)
     run_ekte("retention", "delete", victim, "-w", wd, "--reason", "retention_ended", "--force", check=0)
@@ -64,6 +67,7 @@ def test_a_deletion_whose_record_was_removed_survives_the_rebuild(tmp_path):
     run_ekte("journal", "check", "-w", wd, check=0)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_a_forced_rebuild_carries_the_clerks_trail_over(tmp_path):
     """fresh38 F2, second half: who corrected, accepted, rejected and why — the old journal's entries come first
     in the new one, with their time and actor, marked as taken over, chained anew; verify and check hold."""

@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 from datetime import datetime
 
+import pytest
+
 from helpers import SAMPLES, ingest_json, run_ekte
 
 
@@ -15,6 +17,7 @@ def _meta(wd, doc_id):
     return json.loads((wd / "archive" / doc_id[:2] / doc_id / "metadata.json").read_text("utf-8"))
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_the_file_date_is_the_arrival_date_of_a_document_without_a_stamp(tmp_path):
     inbox = tmp_path / "alt"
     inbox.mkdir()
@@ -74,6 +77,7 @@ def test_a_file_date_passes_the_export_check_and_verify_and_a_forged_one_does_no
     assert p.returncode != 0 and "disagree about when the document was received" in " ".join(p.stdout.split()), p.stdout
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_a_retaken_quarantined_document_keeps_its_first_arrival_date_not_its_copys(tmp_path):
     """A quarantined document taken up again from a copy (the station's retry copies the original; here the
     same bytes under a .txt name): the copy's time is no arrival date — the first intake's file date stays."""

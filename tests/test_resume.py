@@ -85,6 +85,7 @@ def _check_exactly_once(wd: Path, n_docs: int):
     assert db.execute("SELECT COUNT(*) FROM exports").fetchone()[0] == n_docs
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 @pytest.mark.parametrize("after", [1, 5])
 def test_kill_9_then_rerun_exactly_once(mixed_inbox, tmp_path, after):
     wd = tmp_path / "wd"
@@ -105,6 +106,7 @@ def test_kill_9_then_rerun_exactly_once(mixed_inbox, tmp_path, after):
     _check_exactly_once(wd, 10)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_exits_130_and_rerun_finishes(mixed_inbox, tmp_path, sig):
     wd = tmp_path / "wd"
@@ -126,6 +128,7 @@ def test_interrupt_exits_130_and_rerun_finishes(mixed_inbox, tmp_path, sig):
     _check_exactly_once(wd, 10)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_second_process_on_same_workdir_shares_it(mixed_inbox, tmp_path):
     # (until issue 9 a second process was refused with "another ekte process"; now they share the work)
     wd = tmp_path / "wd"

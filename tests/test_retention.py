@@ -167,6 +167,7 @@ def test_a_done_folder_left_empty_goes_with_the_copy(tmp_path):
     assert (wd / "done").is_dir() and not any((wd / "done").iterdir())  # the done folder itself stays
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_quarantine_falls_due_and_due_never_cuts_the_id(tmp_path):
     wd = tmp_path / "wd"
     inbox = _inbox(tmp_path / "in", BORN[:1])
@@ -356,6 +357,7 @@ def test_the_station_shows_a_deleted_trail_and_a_prefix_takes_the_live_document(
         assert stop(server) == 0
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_the_audit_trail_tells_a_forced_deletion_from_a_due_one(tmp_path):
     """fresh29: `history` and the station said "nach Ablauf der Aufbewahrungsfrist gelöscht" of a deletion
     with --force before the period ended — a false line in the audit trail an auditor reads."""

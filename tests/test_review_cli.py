@@ -65,6 +65,7 @@ def test_ekte_lang_is_read_as_a_locale_is_written(wd):
     assert [language_of(v) for v in ("en;q=0.9", "de, en;q=0.5", " en-GB ", "fr;q=1")] == ["en", "de", "en", None]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_accept_by_prefix_with_type_title_and_checked_values(wd):
     doc = queue_ids(wd)[0]
     bad = run_ekte("review", "accept", doc[:6], "-w", wd, "-t", "Eingliederungshilfe",

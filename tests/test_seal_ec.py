@@ -35,6 +35,7 @@ def _inbox(tmp):
     return inbox
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_ec_sealed_copies_stay_pdfa(tmp_path):
     opts = _key(tmp_path, "ec")
     out = ingest_json(_inbox(tmp_path), "-w", tmp_path / "wd", "-j", "1", *opts, check=0)

@@ -367,6 +367,7 @@ def test_sample_check_in_the_review_form(st):
     assert r.status_code == 303 and exports_of(st, doc) == []
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_sample_check_in_the_api(st):
     doc = sampled(st)[1]
     url, h = st["url"], token(st["wd"], "anna", "review")

@@ -87,6 +87,7 @@ def _interrupted(proc: subprocess.Popen, inputs: set[str]) -> dict:
     return res
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 @pytest.mark.parametrize("group_first", [False, True])
 def test_two_sigterms_mid_run_end_with_130_and_the_json(mixed, tmp_path, group_first):
     wd = tmp_path / "wd"

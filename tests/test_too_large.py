@@ -6,6 +6,8 @@ The size limit bounds the disk a sender can fill.  Real runs, real daemon."""
 import json
 import os
 
+import pytest
+
 from helpers import run_ekte
 from test_watch import _status, _stop, _wait, _watch
 
@@ -40,6 +42,7 @@ def test_batch_run_leaves_a_too_large_file_in_place_and_copies_nothing(tmp_path)
     assert used < 10 * 1048576, used
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_the_daemon_renames_a_too_large_file_into_the_quarantine(tmp_path):
     inbox, wd = tmp_path / "in", tmp_path / "wd"
     inbox.mkdir(mode=0o750)

@@ -48,6 +48,7 @@ def test_generator_docstring_names_only_options_it_has():
     assert "--scans" not in doc_opts
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_export_takes_one_selection_and_german_days(st):
     wd, first = st["wd"], queue_ids(st["wd"])[0]
     for args, words in ((("--all", first), "ID and --all together"), (("--since", "2000-01-01", "--all"),
@@ -65,6 +66,7 @@ def test_export_takes_one_selection_and_german_days(st):
     assert p.returncode == 2 and "not '31.02.2026'" in p.stderr
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_correction_shows_the_old_value_and_stats_show_corrections(st):
     wd, doc = st["wd"], queue_ids(st["wd"])[1]
     read = json.loads(run_ekte("review", "show", doc, "-w", wd, "--json", check=0).stdout)["fields"]

@@ -191,6 +191,7 @@ def test_kill_9_and_restart(inbox, tmp_path, docs):
     _exactly_once(wd, 40)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_bad_input_goes_to_quarantine_and_leaves_inbox(inbox, tmp_path, shared):
     wd = tmp_path / "wd"
     proc = _watch(inbox, wd)

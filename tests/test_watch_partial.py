@@ -62,6 +62,7 @@ def test_ingest_quarantines_a_pdf_that_opens_only_repaired(linearized, tmp_path)
     assert not (wd / "archive").exists() or not [p for p in (wd / "archive").glob("*/*") if p.is_dir()]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_watch_waits_for_the_rest_of_a_stalled_copy(linearized, tmp_path):
     """A client stalling mid-copy past --stable-seconds: the first part is
     not taken (it was, and the rest became a second quarantine entry)."""

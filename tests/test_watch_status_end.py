@@ -86,6 +86,7 @@ def test_a_daemon_that_cannot_start_on_a_full_disk_shows_in_status(tmp_path):
         umount_tmpfs(mnt)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_a_missing_dms_folder_is_named_in_status_and_the_log_says_the_daemon_retries(tmp_path):
     """fresh40 F10: the hot folder missing (share not mounted) read "(the export failed: connector …)", and
     the daemon's log told the operator to run the command again though it retries by itself."""
@@ -149,6 +150,7 @@ def test_a_folder_that_is_no_working_directory_is_said_as_every_command_says_it(
         assert "holds no ekte journal" in p.stderr + p.stdout, (args, p)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02); make test-slow runs it, CI too
 def test_documents_a_stopped_daemon_left_not_exported_stay_a_problem(tmp_path):
     import shutil
     from pathlib import Path
