@@ -161,18 +161,11 @@ def _open_unrepaired(src: Path):
     raise DocumentError("broken_pdf", NEEDS_REPAIR, "intake")
 
 
-def pdf_tail_whole(path: Path) -> bool:
-    """Does a PDF end as a whole one does — its last ``%%EOF`` at the end (line ends after it only) with a
-    ``startxref`` before it?  A linearized PDF has an ``%%EOF`` after its first part, an incremental one after each
-    earlier revision: a copy cut there looks whole here; whether its cross-reference parses without repair is
-    checked apart from this (:func:`ekte.watch.stability.pdf_whole`, in a child process)."""
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            f.seek(max(0, size - 2048))
-            tail = f.read()
-    except OSError:
-        return False
+def pdf_tail_whole(tail: bytes) -> bool:
+    """Does a PDF's *tail* (its last 2 KB) end as a whole one does — its last ``%%EOF`` at the end (line ends after
+    it only) with a ``startxref`` before it?  A linearized PDF has an ``%%EOF`` after its first part, an incremental
+    one after each earlier revision: a copy cut there looks whole here; whether its cross-reference parses without
+    repair is checked apart from this (:func:`ekte.watch.stability.pdf_whole`, in a child process)."""
     i = tail.rfind(b"%%EOF")
     return not (i < 0 or tail[i + 5:].strip(b"\0\r\n\t ") or b"startxref" not in tail[:i])
 

@@ -120,7 +120,7 @@ def complete_as_type(path: Path) -> bool:
         return False
     mt = intake.sniff(head)
     if mt == intake.PDF:
-        return pdf_whole(path)
+        return pdf_whole(path, tail)
     if mt == intake.JPEG:
         return tail.rstrip(b"\0\r\n ").endswith(b"\xff\xd9")
     if mt == intake.PNG:
@@ -147,20 +147,25 @@ _whole: dict[tuple[str, int, int], bool] = {}
 QPDF_MEMORY, QPDF_SECONDS = 1 << 30, 30
 
 
-def pdf_whole(path: Path) -> bool:
+def pdf_whole(path: Path, tail: bytes | None = None) -> bool:
     """Is a PDF whole as written: it ends as a whole one does (:func:`ekte.stages.workpdf.pdf_tail_whole`) and
     qpdf reads its pages without reconstructing the cross-reference (a copy cut after a linearized file's first
     part, or after an earlier revision, needs that) — qpdf in a child process with a memory and time limit,
-    once per version of the file.  An encrypted PDF counts as whole (intake quarantines it as such)."""
+    once per version of the file.  An encrypted PDF counts as whole (intake quarantines it as such).  *tail*: its
+    last 2 KB when the caller read them already (:func:`complete_as_type`)."""
     try:
         st = path.stat()
+        if tail is None:
+            with open(path, "rb") as f:
+                f.seek(max(0, st.st_size - 2048))
+                tail = f.read()
     except OSError:
         return False
     key = (str(path), st.st_size, st.st_mtime_ns)
     if key not in _whole:
         if len(_whole) > 10_000:
             _whole.clear()
-        _whole[key] = workpdf.pdf_tail_whole(path) and _qpdf_reads(path)
+        _whole[key] = workpdf.pdf_tail_whole(tail) and _qpdf_reads(path)
     return _whole[key]
 
 
