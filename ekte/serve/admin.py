@@ -14,6 +14,7 @@ from ekte.serve import charts, i18n, names, retries
 from ekte.serve.i18n import N_
 from ekte.serve.auth import check_csrf, require, station
 from ekte.serve.messages import USER_REFUSED
+from ekte.stages.workpdf import NEEDS_REPAIR
 from ekte.serve.web import _form, _int, flash, render
 from ekte.users import MIN_PASSWORD, ROLES, UserRefused
 
@@ -35,9 +36,7 @@ EXACT = {
     "into the inbox.": N_("The file is a web page (HTML): web pages are not taken — save the page as PDF (print it "
                           "to PDF) and put that into the inbox."),
     # fresh40 F1 / review40 R4: a PDF that opens only when repaired (ekte.stages.workpdf.NEEDS_REPAIR)
-    "The PDF is incomplete or damaged: it opens only when repaired (cut short, still being written, or its "
-    "cross-reference misplaced). It was not archived: take in a complete copy, or — when its pages are all there — a "
-    "repaired one (e.g. qpdf in.pdf out.pdf).":
+    NEEDS_REPAIR:
         N_("The PDF is incomplete or damaged: it opens only when repaired (cut short, still being written, or its "
            "cross-reference misplaced). It was not archived: take in a complete copy, or — when its pages are all "
            "there — a repaired one (e.g. qpdf in.pdf out.pdf)."),
