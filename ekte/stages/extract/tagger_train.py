@@ -6,8 +6,9 @@ model by ``samples/train_tagger.py``: features and labels only, of generated doc
 accepted from the review queue, labelled with every field of their type as accepted (a value the clerk typed or
 left as it was is the truth; a field left empty has no value; an assigned Aktenzeichen or the intake date, which
 stand on no page, are no truth).  A reviewed document adds no words of its own to the model: an attribute the base
-data lacks is kept only when it stands in at least :data:`MIN_DOCS` reviewed documents and names no word of any
-reviewed document's field values (the form's own wordings teach it; names, addresses and dates do not).
+data lacks is kept only when it stands in reviewed documents of at least :data:`MIN_DOCS` persons, holds no digit
+and names no word of any reviewed document's field values (the form's own wordings teach it; names, addresses and
+dates do not: :func:`public`).
 
 Guard, as the field model's (:mod:`.train`): a tagger trained with reviews, or one that would replace the working
 directory's own, is saved only when it tags the base data's check part (documents never trained on) about as well
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BASE_FILE = Path(__file__).resolve().parents[2] / "models" / "tagger_base.json.xz"
 FORMAT = 1
-#: an attribute a reviewed document adds to the base data's must stand in at least this many reviewed documents
+#: an attribute a reviewed document adds to the base data's must stand in documents of at least this many persons
 MIN_DOCS = 3
 #: methods of values that stand on no page: no truth for the tagger
 NOT_ON_PAGE = frozenset({"assigned", "intake"})
