@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ekte.stages.extract.dates import parse_date
 from ekte.stages.extract.lexicon import norm_word
 from ekte.stages.layout import Word, rows
 
@@ -128,8 +129,7 @@ def _date_joined(a: Word, b: Word, text: str) -> Word | None:
         return None
     if not (_DATE_HEAD.fullmatch(a.text) and b.text.isdigit() and _DATE_FULL.fullmatch(a.text + b.text)):
         return None
-    day, month = (int(x) for x in a.text.split(".")[:2])
-    if not (1 <= day <= 31 and 1 <= month <= 12):  # a leader's "0.2.0" "050" is no date
+    if parse_date(a.text + b.text) is None:  # a real date only: a leader's "0.2.0" "050" is none
         return None
     h = min(a.h, b.h)
     if abs(a.cy - b.cy) > 0.5 * h or not 0 <= b.x0 - a.x1 <= 1.2 * h:
