@@ -59,7 +59,7 @@ _REMARK = re.compile(r"^(?:\s*\([^()]{1,40}\)\s*:?)+\s*")
 _WRITERS_OWN = {"unser zeichen", "unser az.", "unser aktenzeichen"}
 #: the county's own name as a letter head's first words — not a town's or municipality's (Stadtverwaltung,
 #: Bürgermeisteramt …): their letters to the county carry THEIR "Unser Zeichen", not the county's (review40 R3)
-_AUTHORITY = re.compile(r"(?im)^\s*(?:landratsamt|kreisverwaltung|kreisausschuss|der\s+landrat)\b")
+_COUNTY = re.compile(r"(?im)^\s*(?:landratsamt|kreisverwaltung|kreisausschuss|der\s+landrat)\b")
 #: a clerk's contact block, as only the authority's own letter head has it
 _CLERK = re.compile(r"(?i)\b(?:auskunft\s+erteilt|sachbearbeiter(?:in)?\s*:|ansprechpartner(?:in)?\s*:|"
                     r"bearbeitet\s+von|zimmer(?:-?nr\.?)?:?\s*[A-Z]?\d)")
@@ -70,7 +70,7 @@ def authoritys_own(text: str) -> bool:
     three lines and the page has a clerk's contact block ("Auskunft erteilt: Frau …", "Zimmer 2.14").
     Its "Unser Zeichen" is then the county's file number."""
     head = "\n".join([ln for ln in text.splitlines() if ln.strip()][:3])
-    return bool(_AUTHORITY.search(head)) and bool(_CLERK.search(text))
+    return bool(_COUNTY.search(head)) and bool(_CLERK.search(text))
 
 
 def file_numbers_only(cands: list["Cand"], text: str) -> list["Cand"]:
