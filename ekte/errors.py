@@ -31,6 +31,7 @@ REASONS = {
     "decompression_bomb": "An image in the file is too large to process safely.",
     "broken_image": "The image file is damaged and cannot be read.",
     "too_large": "The file exceeds the configured size limit.",
+    "too_many_pages": "The file has more pages than the configured limit (intake.max_pages).",
     "ocr_failed": "Text recognition failed.",
     "ocr_timeout": "Text recognition took longer than the configured limit.",
     "changed_during_read": "The file changed while it was being read.",

@@ -52,10 +52,18 @@ class IntakeSettings(_Strict):
                                  "lost+found"]
     )
     max_file_mb: float = Field(default=500, gt=0)
+    #: a PDF or TIFF with more pages is quarantined (too_many_pages) before anything looks at its pages (fresh41
+    #: F9: 20,000 blank pages in 4.7 MB held a run for 10+ minutes). 5,000: ten full lever-arch files (~500 sheets
+    #: each) in one file, above the 3,000 pages Amazon Textract's asynchronous API takes; samples/ and
+    #: ../shared/realdocs: at most 6 pages
+    max_pages: int = Field(default=5000, gt=0)
     #: the arrival date (``received``, the Eingangsdatum without a stamp): "intake" today, "mtime" the file's
     #: modification time — an old archive migrated keeps its dates (fresh39 F3); a received stamp still wins
     received_from: Literal["intake", "mtime"] = "intake"
     max_image_mpixels: float = Field(default=250, gt=0)
+    #: how much a PDF's compressed data may expand beyond its raw size (an image: beyond its own pixels), in all
+    #: (fresh41 F2: a 1 MB PDF inflating to 1 GiB); samples/ and ../shared/realdocs: under 2 MB each
+    max_decoded_mb: float = Field(default=256, gt=0)
     image_default_dpi: int = Field(default=300, ge=50, le=2400)
     office: OfficeSettings = Field(default_factory=OfficeSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
@@ -242,6 +250,10 @@ class WatchSettings(_Strict):
     grace_seconds: float = Field(default=30, ge=0, description="how long documents in flight may finish on SIGTERM")
     after_export: str = "move"
     done_dir: str = Field(default="", description="default <workdir>/done; relative to the workdir")
+    remove_emptied_after_minutes: float = Field(
+        default=0, ge=0, description="0 = never (an inbox's sub-folders stay: scanners' and portals' target "
+                                     "folders); N = a sub-folder the daemon emptied, unchanged for N minutes, is "
+                                     "removed at a rescan (often named after a person)")
 
     @field_validator("after_export")
     @classmethod

@@ -21,7 +21,7 @@ from ekte.errors import REASONS, DocumentError
 from ekte.journal import ARCHIVED, FINAL_STATES, QUARANTINED, REVIEW
 from ekte.journal.claims import Holder, doc_key
 from ekte.model import Document, ErrorInfo, Status
-from ekte.pipeline import steps
+from ekte.pipeline import pagecount, steps
 from ekte.pipeline.known import KEEP, Originals, done_before, known
 from ekte.pipeline.tasks import ARCHIVE, WorkItem, WorkTask
 from ekte.sources import Rejected
@@ -77,7 +77,7 @@ def _key(p: Path) -> str:
 
 
 #: the codes :func:`check` gives (what intake refuses before any worker sees a file)
-CHECK_CODES = ("empty", "too_large", "unsupported_type")
+CHECK_CODES = ("empty", "too_large", "unsupported_type", "too_many_pages")
 
 
 def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
@@ -91,6 +91,9 @@ def check(cand: intake.Candidate, profile: Any) -> ErrorInfo | None:
                                ".txt name (or .text, .csv, .tsv, .log, .asc).", "intake")
     if code == "unsupported_type" and cand.media_type is None and _web_page(cand.path):
         return ErrorInfo(code, WEB_PAGE_AS_PDF if cand.path.suffix.lower() == ".pdf" else WEB_PAGE, "intake")
+    if code is None and pagecount.over_limit(cand.path, cand.media_type, profile.intake.max_pages,
+                                             profile.intake.max_decoded_mb):
+        return ErrorInfo("too_many_pages", pagecount.MESSAGE.format(limit=profile.intake.max_pages), "intake")
     return ErrorInfo(code, REASONS[code], "intake") if code else None
 
 
@@ -101,6 +104,16 @@ WEB_PAGE_AS_PDF = ("The file is a web page (HTML), not a PDF: save the page as P
 WEB_PAGE = ("The file is a web page (HTML): web pages are not taken — save the page as PDF (print it to PDF) and put "
             "that into the inbox.")
 _HTML = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
+
+
+def _not_for_sources(path: Path, settings: Any) -> bool:
+    """A PDF or TIFF file with more than ``max_pages`` pages, or a PDF the coordinator must not open
+    (:func:`pagecount.opens_here`), by its first bytes (the hash and sniff come later)."""
+    if not path.is_file():
+        return False
+    kind = intake.sniff(_head(path, 1024) or b"")
+    n = pagecount.count(path, kind, settings.max_pages, settings.max_decoded_mb)  # (None: not opened here)
+    return kind in (intake.PDF, intake.TIFF) and (n is None or n > settings.max_pages)
 
 
 def _head(path: Path, size: int) -> bytes | None:
@@ -322,6 +335,8 @@ class Admission:
         and unreadable containers come back as outcomes to quarantine."""
         if intake.kind(path) not in ("file", "dir"):
             return [WorkItem(Path(path))], []  # a link or special file: no source is asked about it
+        if source is None and _not_for_sources(Path(path), self.session.profile.intake):
+            return [WorkItem(Path(path))], []  # admit() or the worker quarantines it: no source opens it (F9, bomb42)
         src = source or self.session.source_for(path)
         if src is None:
             return [WorkItem(Path(path))], []

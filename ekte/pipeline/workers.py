@@ -201,15 +201,15 @@ def _archival(task: WorkTask, ctx: WorkerContext, orig: Path, scratch: Path,
     doc, setup = task.document, ctx.setup
     params = setup.params if task.mode != ANALYZE else dataclasses.replace(setup.params, output_type="pdf")
     work = scratch / "work.pdf"
-    cleaned = sanitize.Cleaned()
+    cleaned, bound, most = sanitize.Cleaned(), ctx.profile.intake.max_decoded_mb, ctx.profile.intake.max_pages
     if doc.media_type == intake.PDF:
-        n_pages, notes = workpdf.open_pdf_checked(orig, work, params.max_image_mpixels)
+        n_pages, notes = workpdf.open_pdf_checked(orig, work, params.max_image_mpixels, bound, most)
         if task.mode != ANALYZE:  # no active content before any PDF/A route (a new file: work may be orig)
             cleaned = sanitize.clean(work, scratch / "clean.pdf")
             work = scratch / "clean.pdf" if cleaned else work
     elif doc.media_type in office.TYPES:
         notes = office.convert_document(doc, orig, work, ctx.profile.intake.office, scratch)
-        n_pages, more = workpdf.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels)
+        n_pages, more = workpdf.open_pdf_checked(work, scratch / "checked.pdf", params.max_image_mpixels, bound, most)
         work = scratch / "checked.pdf"
         notes += more
         if task.mode != ANALYZE:  # LibreOffice keeps links (URI actions) and embedded objects: out as well

@@ -14,6 +14,7 @@ from ekte.serve import charts, i18n, names, retries
 from ekte.serve.i18n import N_
 from ekte.serve.auth import check_csrf, require, station
 from ekte.serve.messages import USER_REFUSED
+from ekte.stages.intake_bomb import BOMB
 from ekte.stages.workpdf import NEEDS_REPAIR
 from ekte.serve.web import _form, _int, flash, render
 from ekte.users import MIN_PASSWORD, ROLES, UserRefused
@@ -40,6 +41,9 @@ EXACT = {
         N_("The PDF is incomplete or damaged: it opens only when repaired (cut short, still being written, or its "
            "cross-reference misplaced). It was not archived: take in a complete copy, or — when its pages are all "
            "there — a repaired one (e.g. qpdf in.pdf out.pdf)."),
+    # fresh41 F2: a PDF whose compressed data expands past intake.max_decoded_mb (ekte.stages.intake_bomb.BOMB)
+    BOMB: N_("The PDF holds compressed data that expands to more than intake.max_decoded_mb allows (a decompression "
+             "bomb); it was not processed."),
 }
 
 

@@ -100,7 +100,8 @@ WORDS: dict[str, dict[str, str]] = {
     "code": {
         "empty": N_("empty file"), "unsupported_type": N_("file type not supported"), "broken_pdf": N_("damaged PDF"),
         "encrypted": N_("password-protected PDF"), "decompression_bomb": N_("image too large"),
-        "broken_image": N_("damaged image"), "too_large": N_("file too large"), "ocr_failed": N_("text recognition failed"),
+        "broken_image": N_("damaged image"), "too_large": N_("file too large"), "too_many_pages": N_("too many pages"),
+        "ocr_failed": N_("text recognition failed"),
         "ocr_timeout": N_("text recognition too slow"), "changed_during_read": N_("file changed while read"),
         "unreadable": N_("file not readable"), "symlink": N_("link instead of a file"),
         "active_content": N_("active content"), "internal_error": N_("internal error"),

@@ -1,15 +1,24 @@
 """The working PDF a worker makes of an original (the worker's half of
 intake): an image wrapped losslessly (img2pdf), a PDF checked (it opens,
 no decompression bomb, an owner-only password removed) and copied, and a
-PDF's filled-in form fields read."""
+PDF's filled-in form fields read; a PDF pikepdf opens in a child process with
+bounded memory (:func:`probe`)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from ekte.errors import DocumentError
+from ekte.stages.intake_bomb import BOMB
+
+
+#: intake.max_pages's reason (ekte.pipeline.pagecount counts in the coordinator, open_pdf_checked in the worker)
+TOO_MANY_PAGES = ("The file has more than {limit} pages (the limit set by intake.max_pages); it was not processed: "
+                  "split it into smaller files.")
 
 
 def image_to_pdf(src: Path, dst: Path, default_dpi: int, max_mpixels: float) -> tuple[int, list[str]]:
@@ -97,15 +106,25 @@ def _link_or_copy(src: Path, dst: Path) -> None:
     shutil.copyfile(src, dst)
 
 
-def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, list[str]]:
-    """Check that a PDF opens; remove an owner-only password (the content
-    is readable) into the working copy.  Returns pages and notes."""
+def open_pdf_checked(src: Path, dst: Path, max_mpixels: float, max_decoded_mb: float | None = None,
+                     max_pages: int | None = None) -> tuple[int, list[str]]:
+    """Check that a PDF opens, its images are within *max_mpixels* and its
+    compressed data expands by at most *max_decoded_mb*
+    (:mod:`ekte.stages.intake_bomb`); remove an owner-only password (the
+    content is readable) into the working copy.  Returns pages and notes.  The object streams
+    qpdf decodes on opening are bounded before it opens the file (:mod:`ekte.stages.intake_objstm`)."""
     import pikepdf
 
+    from ekte.stages import intake_bomb, intake_objstm
+
     notes: list[str] = []
+    if max_decoded_mb is not None:
+        intake_objstm.precheck(src, max_decoded_mb)
     try:
-        with _open_unrepaired(src) as pdf:
+        with _open_unrepaired(src, max_decoded_mb) as pdf:
             n = len(pdf.pages)
+            if max_pages is not None and n > max_pages:  # (the coordinator counts only what it may open: review42 R4)
+                raise DocumentError("too_many_pages", TOO_MANY_PAGES.format(limit=max_pages), "intake")
             limit = max_mpixels * 1_000_000
             for page in pdf.pages:
                 for _name, img in page.get_images().items():
@@ -119,6 +138,8 @@ def open_pdf_checked(src: Path, dst: Path, max_mpixels: float) -> tuple[int, lis
                             f"An image in the PDF has {px / 1e6:.0f} megapixels (limit {max_mpixels:.0f}).",
                             "intake",
                         )
+            if max_decoded_mb is not None:  # before anything decodes a stream (sanitizing, OCR, PDF/A)
+                intake_bomb.check(pdf, max_decoded_mb, max_mpixels)
             if pdf.is_encrypted:
                 pdf.save(dst)  # saved without encryption
                 notes.append("owner password (permissions only) removed in the working copy")
@@ -140,9 +161,11 @@ NEEDS_REPAIR = ("The PDF is incomplete or damaged: it opens only when repaired (
                 "are all there — a repaired one (e.g. qpdf in.pdf out.pdf).")
 
 
-def _open_unrepaired(src: Path):
+def _open_unrepaired(src: Path, max_decoded_mb: float | None = None):
     """The PDF opened as written: its last cross-reference parses, no recovery
-    by qpdf (a PDF that needs it raises ``broken_pdf`` with :data:`NEEDS_REPAIR`)."""
+    by qpdf (a PDF that needs it raises ``broken_pdf`` with :data:`NEEDS_REPAIR`;
+    told apart from a broken one in a child process with bounded memory: repairing
+    decodes object streams :mod:`ekte.stages.intake_objstm` did not look at)."""
     import pikepdf
 
     try:
@@ -154,11 +177,8 @@ def _open_unrepaired(src: Path):
         raise
     except (pikepdf.PdfError, RecursionError, ValueError):
         pass
-    try:
-        pikepdf.open(src).close()
-    except (pikepdf.PdfError, OSError, RecursionError, ValueError):
-        raise DocumentError("broken_pdf", stage="intake") from None
-    raise DocumentError("broken_pdf", NEEDS_REPAIR, "intake")
+    probed(src, 256 if max_decoded_mb is None else max_decoded_mb)
+    raise DocumentError("broken_pdf", stage="intake")  # (the child opened it: not as written here)
 
 
 def pdf_tail_whole(tail: bytes) -> bool:
@@ -204,3 +224,67 @@ def read_form_fields(path: Path, limit: int = 2000) -> dict[str, str]:
     except (pikepdf.PdfError, ValueError, RecursionError):
         return {}
     return out
+
+
+#: the probe's address space beyond what Python and pikepdf take: this many times the decoded limit, plus 256 MiB
+BUDGET_FACTOR = 2
+PROBE_SECONDS = 120
+
+
+def probed(path: Path, max_decoded_mb: float) -> None:
+    """Raise what :func:`probe` finds (``decompression_bomb``, ``encrypted``, ``broken_pdf``); nothing for ``ok``."""
+    verdict = probe(path, max_decoded_mb)
+    if verdict == "bomb":
+        raise DocumentError("decompression_bomb", BOMB, "intake")
+    if verdict == "encrypted":
+        raise DocumentError("encrypted", stage="intake")
+    if verdict in ("repair", "broken"):
+        raise DocumentError("broken_pdf", NEEDS_REPAIR if verdict == "repair" else None, "intake")
+
+
+#: what the probe runs: pikepdf opens the file without repair and reads every object (as the worker will), in an
+#: address space bounded to what it has after importing pikepdf plus argv[2] bytes; a file that needs repair is
+#: opened with it only to tell "repair" from "broken"
+_CHILD = """
+import resource, sys
+import pikepdf
+def vm(key):
+    return next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith(key))
+base, budget = vm("VmSize:"), int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (base + budget,) * 2)
+resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+def verdict():
+    for repair in (False, True):
+        try:
+            with pikepdf.open(sys.argv[1], attempt_recovery=repair) as p:
+                if not repair:
+                    for _ in p.objects:
+                        pass
+                    p.pages[0]
+            return "repair" if repair else "ok"
+        except pikepdf.PasswordError:
+            return "encrypted"
+        except MemoryError:
+            return "bomb"
+        except Exception:
+            pass
+    return "bomb" if vm("VmPeak:") - base > budget // 4 else "broken"  # (qpdf reports no memory error as such)
+print(verdict())
+"""
+
+
+def probe(path: Path, max_decoded_mb: float) -> str:
+    """How pikepdf fares with *path* in a child process with a bounded address space
+    (:data:`BUDGET_FACTOR` × the limit + 256 MiB beyond pikepdf's own): ``ok``,
+    ``repair`` (opens only when repaired), ``broken``, ``encrypted``, or ``bomb`` (it ran out of
+    memory or time)."""
+    budget = int(BUDGET_FACTOR * max_decoded_mb * 1024 * 1024) + (256 << 20)
+    try:
+        r = subprocess.run([sys.executable, "-I", "-c", _CHILD, os.fspath(path), str(budget)], capture_output=True,
+                           stdin=subprocess.DEVNULL, timeout=PROBE_SECONDS)
+    except subprocess.TimeoutExpired:
+        return "bomb"
+    out = r.stdout.decode("ascii", "replace").strip()
+    if r.returncode == 0 and out in ("ok", "repair", "broken", "encrypted", "bomb"):
+        return out
+    return "bomb" if r.returncode < 0 else "broken"  # killed (memory, CPU time) or failed
