@@ -88,15 +88,22 @@ class BadDate(ValueError):
         self.value = value
 
 
+#: the years a day may have (fresh42 F8: year 1 and 9999 overflowed the period's bounds — an internal error)
+YEARS = (1900, 2999)
+
+
 def day(v: str | None) -> str | None:
-    """A day as YYYY-MM-DD, given so or in the German form DD.MM.YYYY; :class:`BadDate` otherwise."""
+    """A day as YYYY-MM-DD, given so or in the German form DD.MM.YYYY, of a year in :data:`YEARS`;
+    :class:`BadDate` otherwise."""
     if not v:
         return None
     for f in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return dt.datetime.strptime(v.strip(), f).date().isoformat()
+            d = dt.datetime.strptime(v.strip(), f).date()
         except ValueError:
             continue
+        if YEARS[0] <= d.year <= YEARS[1]:
+            return d.isoformat()
     raise BadDate(v)
 
 

@@ -22,7 +22,10 @@ RFC 2047/2231 names decoded, charsets applied).  Decisions:
   ``unsupported_type``).
 * **Attached messages** (``message/rfc822``, a forwarded mail): taken
   apart the same way, up to 3 levels deep — their body and attachments
-  become documents of the same Vorgang.
+  become documents of the same Vorgang.  A message attached deeper is not
+  taken apart: it is one rejected part (``unsafe_package``, "forwarded more
+  than 3 levels deep"), its bytes (the message serialised) kept for the
+  quarantine.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import zipfile
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
+from email.feedparser import BytesFeedParser
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from io import BytesIO
@@ -45,6 +49,18 @@ from ekte.stages import office
 
 MAX_DEPTH = 3
 MAX_RATIO = 200
+TOO_DEEP = "The e-mail message is nested too deeply (parts inside parts) to be taken apart."
+#: a header value ekte keeps (provenance, the body's header block) is cut at this many characters — RFC 5322's
+#: line limit (998); the whole header stays in the archived message.eml (fresh42 F6)
+MAX_HEADER = 998
+CUT = " …(gekürzt)"
+#: the raw (still encoded) header handed to the header parser at most: its address parser is slow on long
+#: headers (a From: of 2.4 MB took > 5 min), and 16 raw characters per kept one leave room for encoded words
+MAX_RAW_HEADER = 16 * MAX_HEADER
+#: MIME parts (containers, bodies, inline images, attachments) one message may have, per allowed document:
+#: the parser stops at the first part beyond max_parts × this (fresh42 F10: 20,000 parts took 26 s CPU)
+MIME_PER_PART = 10
+CHUNK = 1 << 16
 
 
 @dataclass
@@ -86,11 +102,18 @@ def message_key(raw: bytes) -> tuple[str, str, str]:
 
 
 def _header(msg: EmailMessage, name: str) -> str:
+    """The first *name* header, decoded, whitespace folded, cut at
+    :data:`MAX_HEADER` characters (marked ``…(gekürzt)``)."""
+    raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
+    if raw is None:
+        return ""
     try:
-        v = msg.get(name)
+        v = " ".join(str(msg.policy.header_fetch_parse(name, raw[:MAX_RAW_HEADER])).split())
     except Exception:  # noqa: BLE001 - a header the parser cannot decode
         return ""
-    return " ".join(str(v).split()) if v is not None else ""
+    if len(v) > MAX_HEADER or len(raw) > MAX_RAW_HEADER:
+        return v[:MAX_HEADER - len(CUT)].rstrip() + CUT
+    return v
 
 
 def headers_of(msg: EmailMessage) -> dict[str, str]:
@@ -106,16 +129,49 @@ def headers_of(msg: EmailMessage) -> dict[str, str]:
 def parse(raw: bytes, settings: Any) -> Parsed:
     """Take a raw message apart (*settings*: ``[intake.mail]``)."""
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        msg = _read(raw, settings.max_parts * MIME_PER_PART)
+    except RecursionError:  # parts in parts in parts …
+        raise DocumentError("bad_mail", TOO_DEEP, "intake") from None
+    except DocumentError:
+        raise
     except Exception:  # noqa: BLE001 - the parser is lenient; whatever escapes it makes the message unreadable
         raise DocumentError("bad_mail", stage="intake") from None
     if not isinstance(msg, EmailMessage) or not (msg.keys() or msg.get_payload()):
         raise DocumentError("bad_mail", "The file is not an e-mail message.", "intake")
     out = Parsed(headers_of(msg), [])
-    _take_apart(msg, out, settings, depth=0, prefix="")
+    try:
+        _take_apart(msg, out, settings, depth=0, prefix="")
+    except RecursionError:  # nested just below the parser's limit: our walk over the parts ran out (fresh41 F5)
+        raise DocumentError("bad_mail", TOO_DEEP, "intake") from None
     if len(out.parts) > settings.max_parts:
         raise DocumentError("unsafe_package", f"the message has more than {settings.max_parts} parts", "intake")
     return out
+
+
+class _TooManyParts(Exception):
+    pass
+
+
+def _read(raw: bytes, limit: int) -> EmailMessage:
+    """The message parsed, fed in chunks; a message of more than *limit*
+    MIME parts is refused as soon as the parser meets part *limit* + 1, not
+    after the whole message has been read (fresh42 F10)."""
+    count = -1  # the parser makes one message up front to try the factory
+
+    def factory(**kw: Any) -> EmailMessage:
+        nonlocal count
+        count += 1
+        if count > limit:
+            raise _TooManyParts
+        return EmailMessage(**kw)
+
+    parser = BytesFeedParser(factory, policy=policy.default)
+    try:
+        for i in range(0, len(raw), CHUNK):
+            parser.feed(raw[i:i + CHUNK])
+        return parser.close()
+    except _TooManyParts:
+        raise DocumentError("unsafe_package", f"the message has more than {limit} MIME parts", "intake") from None
 
 
 def _take_apart(msg: EmailMessage, out: Parsed, settings: Any, depth: int, prefix: str) -> None:
@@ -129,11 +185,13 @@ def _take_apart(msg: EmailMessage, out: Parsed, settings: Any, depth: int, prefi
             continue
         ctype = part.get_content_type()
         name = part.get_filename() or ""
-        if ctype == "message/rfc822" and depth < MAX_DEPTH:
-            inner = part.get_content()
-            if isinstance(inner, EmailMessage):
+        if ctype == "message/rfc822":
+            inner = _attached_message(part)
+            if inner is not None and depth < MAX_DEPTH:
                 nested.append(inner)
                 continue
+            attachments.append(_too_deep(part, inner, name, len(out.parts) + len(attachments)))
+            continue
         if ctype in ("text/plain", "text/html") and not name and part.get_content_disposition() != "attachment":
             text += "\n\n" + _body_text([part])
             continue
@@ -151,6 +209,36 @@ def _take_apart(msg: EmailMessage, out: Parsed, settings: Any, depth: int, prefi
     out.parts.extend(attachments)
     for i, inner in enumerate(nested):
         _take_apart(inner, out, settings, depth + 1, f"{prefix}weitergeleitet-{i + 1}-")
+
+
+def _attached_message(part: EmailMessage) -> EmailMessage | None:
+    try:
+        inner = part.get_content()
+    except Exception:  # noqa: BLE001 - a message/rfc822 part the parser could not make a message of
+        return None
+    return inner if isinstance(inner, EmailMessage) else None
+
+
+def _too_deep(part: EmailMessage, inner: EmailMessage | None, name: str, index: int) -> Part:
+    """An attached message that is not taken apart (nested deeper than
+    :data:`MAX_DEPTH`, or unreadable): one rejected part with its bytes."""
+    fname = safe_name(name, f"anhang-{index}.eml")
+    data = b""
+    for whole in (inner, part):  # the message itself; else the part with its own headers
+        try:
+            data = whole.as_bytes() if whole is not None else b""
+        except Exception:  # noqa: BLE001 - a header or charset the generator cannot write back
+            continue
+        if data:
+            break
+    if not data:  # not even written back (nested too deeply for the generator: review41 R5): the whole e-mail is
+        raise DocumentError("bad_mail", TOO_DEEP, "intake")  # bad_mail with its own bytes, never an empty part
+    if inner is None:
+        return Part(fname, data, "attachment", "message/rfc822", {"filename": name or None}, "bad_mail",
+                    "The attached (forwarded) message cannot be read.")
+    return Part(fname, data, "attachment", "message/rfc822", {"filename": name or None}, "unsafe_package",
+                f"The message was forwarded more than {MAX_DEPTH} levels deep: this attached message is not "
+                "taken apart (kept whole in the quarantine).")
 
 
 def _leaves(part: EmailMessage):
@@ -212,7 +300,11 @@ def _attachment(part: EmailMessage, name: str, index: int, settings: Any) -> lis
     try:
         data = part.get_payload(decode=True) or b""
     except Exception:  # noqa: BLE001 - a part whose transfer encoding cannot be decoded
-        return [Part(fname, b"", "attachment", ctype, code="bad_mail", message="The attachment cannot be decoded.")]
+        try:  # its bytes as they came, for the quarantine (an empty copy would be the empty file's id)
+            data = part.as_bytes()
+        except Exception:  # noqa: BLE001
+            data = b""
+        return [Part(fname, data, "attachment", ctype, code="bad_mail", message="The attachment cannot be decoded.")]
     detail = {"filename": name or None}
     if settings.unpack_zip and data.startswith(b"PK\x03\x04") and office.sniff_zip(BytesIO(data)) is None:
         return unzip(fname, data, settings, detail)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from ekte.pipeline import queue as q
 from ekte.pipeline import review
 from ekte.serve import i18n
-from ekte.serve.auth import User, check_csrf, require, station
+from ekte.serve.auth import AuthFirst, User, check_csrf, require, station
 
 
 class AcceptBody(BaseModel):
@@ -61,7 +61,7 @@ def _user(request: Request, scope: str, write: bool = False) -> User:
     return user
 
 
-review_api = APIRouter(prefix="/review", tags=["review"])
+review_api = APIRouter(prefix="/review", tags=["review"], route_class=AuthFirst)
 
 
 @review_api.get("")
@@ -146,7 +146,7 @@ def defer(request: Request, doc_id: str, body: DeferBody) -> dict[str, Any]:
         return review.review_defer(p, doc_id, body.until, body.note, actor=user.name)
 
 
-quarantine_api = APIRouter(prefix="/quarantine", tags=["quarantine"])
+quarantine_api = APIRouter(prefix="/quarantine", tags=["quarantine"], route_class=AuthFirst)
 
 
 @quarantine_api.get("")
@@ -195,7 +195,7 @@ def release(request: Request, doc_id: str, body: NoteBody) -> dict[str, Any]:
     return {"id": station(request).release(doc_id, body.note, user.name), "state": q.RELEASED}
 
 
-other_api = APIRouter(tags=["history", "statistics"])
+other_api = APIRouter(tags=["history", "statistics"], route_class=AuthFirst)
 
 
 @other_api.get("/history/{doc_id}")

@@ -12,7 +12,8 @@
 The user is looked up again on every request, so a removed user or a
 changed role takes effect at once; a session also ends when its user's
 password is set anew (``ekte users add NAME --replace``: each password has a
-stamp the session must match, as Django's session auth hash).  Failed logins
+stamp the session must match, as Django's session auth hash) and at logout,
+for every copy of its cookie (:mod:`ekte.serve.logouts`).  Failed logins
 are throttled per user name and client address, in the journal
 (:mod:`ekte.serve.throttle`)."""
 
@@ -21,12 +22,14 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Coroutine
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
+from ekte.serve import logouts
 from ekte.serve.i18n import N_
 from ekte.serve.throttle import LoginThrottle
 from ekte.users import permissions
@@ -67,7 +70,9 @@ def current_user(request: Request) -> User | None:
     name = request.session.get("user")
     if name:
         u = st.users.get(name)
-        if u is not None and hmac.compare_digest(str(u["stamp"]), str(request.session.get("stamp", ""))):
+        sid = request.session.get("sid")
+        if u is not None and same(u["stamp"], request.session.get("stamp", "")) and not (
+                sid and logouts.ended(st.shared, str(sid))):
             return User(u["name"], u["role"], permissions(u["role"]))
         request.session.pop("user", None)
     return None
@@ -100,8 +105,33 @@ def check_csrf(request: Request, user: User | None, sent: str | None) -> None:
         return
     want = request.session.get("csrf")
     got = sent or request.headers.get("x-csrf-token") or ""
-    if not want or not hmac.compare_digest(str(want), str(got)):
+    if not want or not same(want, got):
         raise HTTPException(403, "CSRF check failed")
+
+
+def same(want: Any, got: Any) -> bool:
+    """A constant-time comparison of two values of which one came from the client: as UTF-8 bytes
+    (``hmac.compare_digest`` refuses a str with a non-ASCII character — a TypeError, 500, fresh42 F7)."""
+    return hmac.compare_digest(str(want).encode("utf-8", "replace"), str(got).encode("utf-8", "replace"))
+
+
+class AuthFirst(APIRoute):
+    """A JSON API route that asks who is asking (401) and, for a write riding on the session cookie, for the
+    CSRF token (403) before FastAPI reads and validates the request's body (422 told an anonymous caller each
+    route's body schema, fresh42 F1).  The route itself checks the scope as before."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            user = current_user(request)
+            if user is None:
+                raise LoginRequired()
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                check_csrf(request, user, None)
+            return await handler(request)
+
+        return checked
 
 
 #: a form sent after the session ended: the login page and, after it, the form's page say so (its values are lost)
@@ -137,7 +167,8 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
                       status=401)  # (a mistyped password keeps what the page says after the login)
     throttle.succeeded(username, client)
     request.session.clear()  # a new session on login (no fixation)
-    request.session.update(user=u["name"], stamp=u["stamp"], csrf=secrets.token_urlsafe(24), lang=request.state.lang)
+    request.session.update(user=u["name"], stamp=u["stamp"], csrf=secrets.token_urlsafe(24), lang=request.state.lang,
+                           sid=logouts.new_sid())
     if unsaved == "1":  # came from a form sent after the session ended: its page says so once more
         from ekte.serve.web import flash
 
@@ -175,6 +206,8 @@ def _refused(request: Request, wait: int, next: str) -> Response:
 def logout(request: Request, csrf: str = Form("")) -> Response:
     check_csrf(request, None, csrf)
     lang = request.state.lang
+    if request.session.get("sid"):  # the session ends here, not only the browser's copy of it (fresh42 F2)
+        logouts.end(station(request).shared, str(request.session["sid"]))
     request.session.clear()
     request.session["lang"] = lang
     return RedirectResponse("/login", status_code=303)

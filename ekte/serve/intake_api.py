@@ -14,6 +14,8 @@
     fails), with one line naming the cause — nothing of the upload is
     left in the spool.
 ``GET /api/v1/documents/{id}``
+    (the whole id; only for the account that submitted it or sent the same
+    bytes too — 404 alike for others, prefixes and unknown ids, fresh42 F9)
     what became of a document submitted through the API: ``received``,
     ``processing``, ``archived``, ``exported``, ``review``,
     ``quarantined`` (with the reason), ``rejected``, ``released``; its
@@ -24,16 +26,17 @@ access log has method, path (ids only) and status."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+from pathlib import Path
 from typing import Any, Optional, Union
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from python_multipart.multipart import MultipartParser, parse_options_header
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ekte.errors import ConfigError, environment_failure
 from ekte.mail.sniff import HEAD_BYTES, is_message
@@ -43,15 +46,16 @@ from ekte.pipeline.manual import check_value
 from ekte.pipeline.review import FieldInvalid, Invalid, resolve_doctype
 from ekte.profile import FIELD_NAMES
 from ekte.pipeline.spool import KeyConflict, Upload
-from ekte.serve.auth import User, check_csrf, require, station
+from ekte.serve.auth import AuthFirst, User, check_csrf, require, station
 from ekte.serve.i18n import STORAGE_CAUSES
+from ekte.serve.intake_parts import Parts as _Parts, receive as _receive
 
 log = logging.getLogger("ekte.serve")
 
-MAX_METADATA = 64 * 1024
-SLACK = 256 * 1024  # multipart framing and the metadata part beyond the file's limit
 FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # C0, DEL, C1, bidi (fresh42 F5)
+ID = re.compile(r"[0-9a-f]{16}")
+NOT_SUBMITTED = "no document of that id was submitted through the API by this account"
 
 
 class FieldValue(BaseModel):
@@ -71,7 +75,14 @@ class Metadata(BaseModel):
         default_factory=dict, description="values taken as given (method 'intake', confidence 1.0 unless given)")
     channel: str = Field("api", pattern=r"^[a-z][a-z0-9_-]{0,31}$", description="for the statistics")
     reference: Optional[str] = Field(None, max_length=200, description="the caller's own reference (kept in the "
-                                     "provenance and returned by GET)")
+                                     "provenance and returned by GET); no control or bidi characters")
+
+    @field_validator("reference")
+    @classmethod
+    def _printable(cls, v: Optional[str]) -> Optional[str]:  # as aktenzeichen: no CR/LF, NUL, … (fresh42 F5)
+        if v is not None and CONTROL.search(v):
+            raise ValueError("contains control characters")
+        return v
 
 
 UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -88,89 +99,7 @@ ANSWERS: dict[Union[int, str], dict[str, Any]] = {
     503: {"description": "the server's storage is not writable or failing (the reason says which); nothing kept"},
     507: {"description": "no space left on the server's storage; nothing of the upload was kept"}}
 
-router = APIRouter(prefix="/documents", tags=["intake"])
-
-
-class _Parts:
-    """Callbacks of the streaming multipart parser: the ``file`` part goes
-    straight into an :class:`Upload`, ``metadata`` into a small buffer."""
-
-    def __init__(self, spool: Any, limit: int) -> None:
-        self.spool, self.limit = spool, limit
-        self.upload: Upload | None = None
-        self.filename = self.ctype = ""
-        self.metadata = bytearray()
-        self.error: tuple[int, str] | None = None
-        self._headers: dict[bytes, bytes] = {}
-        self._field = self._value = b""
-        self._target: str | None = None
-
-    def callbacks(self) -> dict[str, Any]:
-        return {"on_part_begin": self._begin, "on_header_field": self._hfield, "on_header_value": self._hvalue,
-                "on_header_end": self._hend, "on_headers_finished": self._hdone, "on_part_data": self._data}
-
-    def _begin(self) -> None:
-        self._headers, self._target = {}, None
-
-    def _hfield(self, data: bytes, start: int, end: int) -> None:
-        self._field += data[start:end]
-
-    def _hvalue(self, data: bytes, start: int, end: int) -> None:
-        self._value += data[start:end]
-
-    def _hend(self) -> None:
-        self._headers[self._field.lower()] = self._value
-        self._field = self._value = b""
-
-    def _hdone(self) -> None:
-        _disp, params = parse_options_header(self._headers.get(b"content-disposition", b""))
-        name = params.get(b"name", b"").decode("utf-8", "replace")
-        if name == "file":
-            if self.upload is not None:
-                self.error = (422, "one file per request")
-                return
-            self.upload = self.spool.upload()
-            self.filename = params.get(b"filename", b"").decode("utf-8", "replace")
-            self.ctype = parse_options_header(self._headers.get(b"content-type", b""))[0].decode("latin-1").lower()
-        self._target = name
-
-    def _data(self, data: bytes, start: int, end: int) -> None:
-        if self.error is not None:
-            return
-        if self._target == "file" and self.upload is not None:
-            self.upload.write(data[start:end])
-            if self.upload.size > self.limit:
-                self.error = (413, f"the document is larger than {self.limit // (1024 * 1024)} MB")
-        elif self._target == "metadata":
-            self.metadata += data[start:end]
-            if len(self.metadata) > MAX_METADATA:
-                self.error = (413, "the metadata part is larger than 64 KiB")
-
-
-async def _receive(request: Request, spool: Any, limit: int) -> _Parts:
-    ctype, params = parse_options_header(request.headers.get("content-type", ""))
-    if ctype != b"multipart/form-data" or not params.get(b"boundary"):
-        raise HTTPException(415, "send multipart/form-data with a part 'file'")
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit + SLACK:
-        raise HTTPException(413, f"the document is larger than {limit // (1024 * 1024)} MB")
-    parts = _Parts(spool, limit)
-    parser = MultipartParser(params[b"boundary"], parts.callbacks())
-    try:
-        async for chunk in request.stream():
-            parser.write(chunk)
-            if parts.error is not None:
-                raise HTTPException(*parts.error)
-        parser.finalize()
-    except HTTPException:
-        if parts.upload is not None:
-            parts.upload.discard()
-        raise
-    except Exception as e:  # noqa: BLE001 - a malformed body (the parser's errors, a dropped connection), a full disk
-        if parts.upload is not None:
-            parts.upload.discard()
-        raise storage_refused(e) or HTTPException(400, "the multipart body cannot be read") from None
-    return parts
+router = APIRouter(prefix="/documents", tags=["intake"], route_class=AuthFirst)
 
 
 def storage_refused(e: BaseException) -> HTTPException | None:
@@ -272,6 +201,7 @@ async def submit(request: Request, idempotency_key: Optional[str] = Header(
     st.intake.wake.set()
     location = f"/api/v1/documents/{got.id}"
     rec = st.intake.spool.record(got.id) or {}
+    _remember_sender(st, user.name, got.id, rec)
     first = _first_receipt(st, got.id, rec.get("received"))
     # as GET says it: ekte had the bytes before they came through the API (a caller's own retry is not a duplicate)
     body = {"id": got.id, "sha256": got.sha256, "state": "received" if got.created else _state(st, got.id),
@@ -332,22 +262,25 @@ def _state(st: Any, doc_id: str) -> str:
     return "processing" if row["state"] == "received" else row["state"]
 
 
-@router.get("/{doc_id}", responses={404: {"description": "no document of that id was submitted through the API"}})
+@router.get("/{doc_id}", responses={404: {"description": "no document of that id was submitted through the API by "
+                                               "this account (the whole 16-digit id; no prefix)"}})
 def status(request: Request, doc_id: str) -> dict[str, Any]:
     """What became of a submitted document: state, type, fields, exports, error."""
-    require(request, "intake")
+    user = require(request, "intake")
     st = station(request)
-    doc_id = _submitted_id(st, doc_id)
+    doc_id = _submitted_id(doc_id)
     rec = st.intake.spool.record(doc_id)
     gone = _deleted(st, doc_id) if rec is None or st.reader.get_by_id(doc_id) is None else None
     if gone is not None and not st.intake.spool.is_waiting(doc_id):
         return gone
-    if rec is None:
-        raise HTTPException(404, "no document of that id was submitted through the API")
-    first = _first_receipt(st, doc_id, rec["received"])
+    if rec is None or not _sent_by(st, user.name, doc_id, rec):  # another account's: as never submitted (F9)
+        raise HTTPException(404, NOT_SUBMITTED)
+    first, first_sender = _first_receipt(st, doc_id, rec["received"]), rec.get("user") == user.name
     out: dict[str, Any] = {"id": doc_id, "sha256": rec["sha256"], "received": first,
                            "duplicate": first != rec["received"],
-                           "reference": rec.get("reference"), "channel": rec.get("channel"),
+                           # another account that sent the same bytes: not the first sender's own reference
+                           "reference": rec.get("reference") if first_sender else None,
+                           "channel": rec.get("channel") if first_sender else None,
                            "state": _state(st, doc_id), "doctype": None, "doctype_title": None, "confidence": None,
                            "pages": None, "fields": {}, "exports": {}, "error": None}
     row = st.reader.get_by_id(doc_id)
@@ -371,19 +304,27 @@ def _deleted(st: Any, doc_id: str) -> dict[str, Any] | None:
             "retention_ends": tomb["retention_ends"]}
 
 
-def _submitted_id(st: Any, given: str) -> str:
-    """A submitted document's id from its id or a unique prefix (at least 4 hex digits), by the rule of every
-    route (:func:`ekte.pipeline.queue.resolve_or_deleted`, as the CLI): the documents there are — in the journal
-    or still waiting in the spool — first (more than one: ambiguous), a deleted one only when none fits."""
+def _submitted_id(given: str) -> str:
+    """The whole 16-digit id, nothing shorter (fresh42 F9: 4-digit prefixes walked every submission); anything
+    else is 404 as an id that was never submitted."""
     given = given.strip().lower()
-    if len(given) >= 16 or len(given) < 4 or any(c not in "0123456789abcdef" for c in given):
-        return given
-    live = st.reader.db.execute("SELECT id FROM documents WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
-                                (given, given + "g")).fetchall()
-    hits = sorted({r[0] for r in live} | {p.stem for p in st.intake.spool.records.glob(f"{given}*.json")})
-    if len(hits) > 1:
-        raise HTTPException(422, f"the id {given} is ambiguous ({', '.join(hits[:5])}): give more digits")
-    if not hits:  # deleted by retention (its record went with it): the prefix says so as the whole id does
-        tomb = st.reader.tombstone_of(given)
-        return tomb["doc_id"] if tomb is not None else given
-    return hits[0]
+    if not ID.fullmatch(given):
+        raise HTTPException(404, NOT_SUBMITTED)
+    return given
+
+
+def _sender_mark(st: Any, user: str, doc_id: str) -> Path:
+    """A mark that *user* sent the bytes of *doc_id* too (the record names the first sender only); its name a
+    hash, its content nothing."""
+    return st.intake.spool.root / "senders" / (hashlib.sha256(f"{user}\0{doc_id}".encode()).hexdigest() + ".mark")
+
+
+def _remember_sender(st: Any, user: str, doc_id: str, rec: dict[str, Any]) -> None:
+    if rec.get("user") not in (None, user):
+        mark = _sender_mark(st, user, doc_id)
+        mark.parent.mkdir(exist_ok=True)
+        mark.touch()
+
+
+def _sent_by(st: Any, user: str, doc_id: str, rec: dict[str, Any]) -> bool:
+    return rec.get("user") == user or _sender_mark(st, user, doc_id).exists()

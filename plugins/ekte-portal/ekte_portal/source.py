@@ -25,7 +25,10 @@ relationship Data) and keeps it beside it as ``data.json``/``data.xml``.
 
 Untrusted input: member names must be plain names, member count, sizes
 and compression ratio are limited, XML with a DTD is refused (no entity
-tricks), JSON is size-limited before parsing.
+tricks), JSON is size-limited before parsing; JSON or XML nested too deeply
+for the parser (a RecursionError, lxml's depth limit) is ``bad_message``
+"nested too deeply", as is anything nested where the metadata wants a
+plain value — a hostile package, not an ekte fault (``internal_error``).
 """
 
 from __future__ import annotations
@@ -64,6 +67,23 @@ SETTINGS = {"metadata_schema": "", "fields": {}, "services": {}, "max_members": 
             "max_metadata_kb": 512}
 EXT = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/tiff": ".tif",
        "application/json": ".json", "application/xml": ".xml", "text/xml": ".xml"}
+
+
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def _json(raw: bytes, what: str) -> Any:
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise DocumentError("bad_message", f"{what} is nested too deeply (refused)") from None
+    except ValueError:
+        raise DocumentError("bad_message", f"{what} is not valid JSON") from None
+
+
+def _text(v: Any) -> str | None:
+    """A plain value of the metadata for the provenance: a string or nothing."""
+    return v if isinstance(v, str) else None
 
 
 def _dig(data: Any, path: str) -> Any:
@@ -133,6 +153,9 @@ class PortalSource:
             return self._expand(path, staging)
         except DocumentError as e:
             return [Rejected(str(path), e.code, e.message, self._copy_for_quarantine(path, staging))]
+        except RecursionError:  # whatever nested structure of the package a step walked (fresh41 F5)
+            return [Rejected(str(path), "bad_message", "the package's metadata or structured data is nested "
+                                                       "too deeply (refused)", self._copy_for_quarantine(path, staging))]
 
     def _copy_for_quarantine(self, path: Path, staging: Path) -> Path | None:
         if path.is_file():
@@ -148,11 +171,7 @@ class PortalSource:
             return None
 
     def _metadata(self, pkg: Package) -> dict[str, Any]:
-        raw = pkg.read("metadata.json", int(self.config["max_metadata_kb"]) * 1024)
-        try:
-            meta = json.loads(raw)
-        except ValueError:
-            raise DocumentError("bad_message", "metadata.json is not valid JSON") from None
+        meta = _json(pkg.read("metadata.json", int(self.config["max_metadata_kb"]) * 1024), "metadata.json")
         if self.validator is not None:
             errors = sorted(self.validator.iter_errors(meta), key=lambda e: list(e.absolute_path))
             if errors:
@@ -161,16 +180,22 @@ class PortalSource:
         cs = meta.get("contentStructure") if isinstance(meta, dict) else None
         if not isinstance(cs, dict) or not isinstance(cs.get("attachments"), list):
             raise DocumentError("bad_message", "metadata.json has no contentStructure.attachments")
+        data = cs.get("data")
+        if data and not (isinstance(data, dict) and all(isinstance(data.get(k) or {}, dict)
+                                                         for k in ("submissionSchema", "hash"))):
+            raise DocumentError("bad_message", "contentStructure.data in metadata.json is not an object")
         for a in cs["attachments"]:
             h = a.get("hash") if isinstance(a, dict) else None
             if not isinstance(h, dict) or h.get("type") != "sha512" or not re.fullmatch(r"[0-9a-f]{128}", str(h.get("content"))):
                 raise DocumentError("bad_message", "an attachment in metadata.json lacks a SHA-512 hash")
-            if not a.get("attachmentId") or a.get("purpose") not in ("form", "attachment", "report"):
+            if not isinstance(a.get("attachmentId"), str) or not SAFE_ID.fullmatch(a["attachmentId"]) or \
+                    a.get("purpose") not in ("form", "attachment", "report"):
                 raise DocumentError("bad_message", "an attachment in metadata.json lacks attachmentId or purpose")
         return meta
 
     def _doctype(self, meta: dict[str, Any], data: Any) -> str | None:
-        ident = str((meta.get("publicServiceType") or {}).get("identifier") or "")
+        pst = meta.get("publicServiceType")
+        ident = _text(pst.get("identifier") if isinstance(pst, dict) else None) or ""
         services = self.config["services"]
         m = LEIKA_URN.match(ident)
         if m:
@@ -185,17 +210,16 @@ class PortalSource:
 
     def _parse_data(self, name: str, raw: bytes) -> Any:
         if name.endswith(".json"):
-            try:
-                return json.loads(raw)
-            except ValueError:
-                raise DocumentError("bad_message", "the structured data is not valid JSON") from None
+            return _json(raw, "the structured data")
         from lxml import etree
 
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
         try:
             root = etree.fromstring(raw, parser)
-        except etree.XMLSyntaxError:
-            raise DocumentError("bad_message", "the structured data is not well-formed XML") from None
+        except etree.XMLSyntaxError as e:
+            deep = "depth" in str(e).lower()  # libxml2 without huge_tree: "Excessive depth in document: 256 …"
+            raise DocumentError("bad_message", "the structured data is nested too deeply (refused)" if deep else
+                                "the structured data is not well-formed XML") from None
         if root.getroottree().docinfo.internalDTD is not None or b"<!ENTITY" in raw:
             raise DocumentError("unsafe_package", "the structured data declares a DTD or entities (refused)")
         return root
@@ -221,7 +245,7 @@ class PortalSource:
         cs = meta["contentStructure"]
         data, data_name, data_raw = None, None, None
         if cs.get("data"):
-            want = (cs["data"].get("submissionSchema") or {}).get("mimeType", "application/json")
+            want = _text((cs["data"].get("submissionSchema") or {}).get("mimeType")) or "application/json"
             data_name = "data.xml" if "xml" in want else "data.json"
             data_raw = pkg.read(data_name)
             expected = (cs["data"].get("hash") or {}).get("content")
@@ -248,15 +272,15 @@ class PortalSource:
                 if v:
                     fields[k] = v
         sub_id = path.stem if path.is_file() else path.name
-        service = meta.get("publicServiceType") or {}
+        service = meta.get("publicServiceType") if isinstance(meta.get("publicServiceType"), dict) else {}
         out: list[Staged | Rejected] = []
         for i, (a, name, blob) in enumerate(parts):
             target = staging / f"{i:03d}-{a['attachmentId']}{Path(name).suffix.lower() or '.bin'}"
             target.write_bytes(blob)
             prov = {
-                "system": "portal", "submission": sub_id, "service": service.get("identifier"),
-                "service_name": service.get("name"), "attachment_id": a["attachmentId"], "purpose": a["purpose"],
-                "filename": a.get("filename"), "sha512": a["hash"]["content"],
+                "system": "portal", "submission": sub_id, "service": _text(service.get("identifier")),
+                "service_name": _text(service.get("name")), "attachment_id": a["attachmentId"],
+                "purpose": a["purpose"], "filename": _text(a.get("filename")), "sha512": a["hash"]["content"],
                 "metadata_validated": self.validator is not None,
                 "group": {"id": sub_id, "size": len(parts), "index": i, "role": a["purpose"]},
             }
@@ -264,7 +288,7 @@ class PortalSource:
                                      "source": f"{path}!/{name}"}
             if a["purpose"] == "form" and data_raw is not None:
                 prov["data"] = {"file": data_name, "sha512": hashlib.sha512(data_raw).hexdigest(),
-                                "schema": (cs["data"].get("submissionSchema") or {}).get("schemaUri")}
+                                "schema": _text((cs["data"].get("submissionSchema") or {}).get("schemaUri"))}
                 mime = "application/xml" if data_name.endswith(".xml") else "application/json"
                 given["embed"] = [{"name": data_name, "data": data_raw, "mime": mime,
                                    "description": "Fachdaten des Online-Antrags", "relationship": "Data"}]

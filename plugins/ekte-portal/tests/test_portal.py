@@ -173,6 +173,37 @@ def test_xml_data_with_entities_is_refused(packages, tmp_path):
     assert "root:" not in json.dumps(res)
 
 
+def test_data_nested_too_deeply_is_a_bad_package_not_an_internal_error(packages, tmp_path):
+    """fresh41 F5: a data.json 200,000 levels deep was internal_error "intake source portal failed
+    (RecursionError)"; the same for metadata.json and for data.xml deeper than libxml2 allows."""
+    out, truth = packages
+    sub = sorted(truth)[0]
+    deep = tmp_path / "deep"
+
+    def package(name: str, data_name: str, data: bytes) -> None:
+        pkg = deep / name
+        shutil.copytree(out / sub, pkg)
+        (pkg / "data.json").unlink()
+        (pkg / data_name).write_bytes(data)
+        m = json.loads((pkg / "metadata.json").read_text())
+        m["contentStructure"]["data"]["hash"]["content"] = hashlib.sha512(data).hexdigest()
+        m["contentStructure"]["data"]["submissionSchema"]["mimeType"] = f"application/{data_name[5:]}"
+        (pkg / "metadata.json").write_text(json.dumps(m))
+
+    package("json", "data.json", b"[" * 200_000 + b"]" * 200_000)
+    package("xml", "data.xml", b"<a>" * 1000 + b"x" + b"</a>" * 1000)
+    package("meta", "data.json", b"{}")
+    m = json.loads((deep / "meta" / "metadata.json").read_text())
+    (deep / "meta" / "metadata.json").write_text(json.dumps(m)[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    res = ingest_json(deep, "-w", tmp_path / "wd", *ARGS, check=1)
+    errors = {Path(d["source"]).name: d["error"] for d in res["documents"]}
+    assert set(errors) == {"json", "xml", "meta"}
+    for name, e in errors.items():
+        assert e["code"] == "bad_message" and "nested too deeply" in e["message"], (name, e)
+    reasons = [json.loads(p.read_text()) for p in (tmp_path / "wd" / "quarantine").glob("*/reason.json")]
+    assert sorted(r["code"] for r in reasons) == ["bad_message"] * 3  # each package kept whole, none internal
+
+
 def test_xml_data_mapped_by_xpath(packages, tmp_path):
     out, truth = packages
     sub = sorted(truth)[3]

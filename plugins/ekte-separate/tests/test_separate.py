@@ -180,3 +180,39 @@ def test_scans_kept_per_path_and_bounded(batch, tmp_path, monkeypatch):
     assert counted.count("stapel.pdf") == 1
     path.write_bytes(one.read_bytes())  # the same name, another file
     assert src.scan(path) is None and counted.count("stapel.pdf") == 2
+
+
+def test_pages_without_marks_are_not_rendered_and_read(tmp_path, monkeypatch):
+    """fresh41 F9: 2,000 blank pages were each rendered and read for a barcode (40 ms a page) in the run's
+    coordinator.  A page without any object or annotation renders white, and a page of one shade holds no
+    barcode: neither is read; what the scan finds is the same (the separator; with blank_pages, the blank ones)."""
+    import pikepdf
+
+    from ekte.profile import load_profile
+    from ekte_separate import source
+    from helpers import SAMPLES
+
+    sep = tmp_path / "sep.pdf"
+    separator_page("PATCHT", zxingcpp.BarcodeFormat.Code128).save(sep, "PDF", resolution=DPI)
+    a = SAMPLES / "inbox" / "bauantrag-002-pdf.pdf"
+    path = tmp_path / "stapel.pdf"
+    with pikepdf.open(a) as pa, pikepdf.open(sep) as ps, pikepdf.new() as out:
+        out.pages.extend(pa.pages)
+        out.pages.extend(ps.pages)
+        out.pages.extend(pa.pages)
+        for _ in range(300):
+            out.add_blank_page()
+        white = out.add_blank_page()  # drawn on, in white: objects, one shade
+        white.Contents = out.make_stream(b"1 g 0 0 612 792 re f")
+        out.save(path)
+    reads = []
+    real = zxingcpp.read_barcodes
+    monkeypatch.setattr(zxingcpp, "read_barcodes", lambda img, *a, **k: reads.append(1) or real(img, *a, **k))
+    src = source.SeparateSource()
+    src.configure(load_profile("landkreis"), tmp_path)
+    assert [(s["page"], s["value"]) for s in src.scan(path)] == [(1, "PATCHT")]
+    assert len(reads) == 3  # the two document pages and the separator
+    src.config["blank_pages"] = True
+    src._cache.clear()
+    assert [(s["page"], s["value"]) for s in src.scan(path)] == [(1, "PATCHT")] + [(i, "(blank page)")
+                                                                                   for i in range(3, 304)]
