@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ekte import jsontext
-from ekte.fstarget import free_target  # noqa: F401 - (its place before; callers name it here)
+from ekte.fstarget import behind_link, free_target, move_input  # noqa: F401 - (their place before; callers name them here)
 
 TMP_PREFIX = ".ekte-tmp-"
 OLD_MARK = "old-"
@@ -337,41 +337,6 @@ def clean_stale_tmp(root: Path, is_dead: Callable[[str | None], bool] | None = N
 
 class NotMoved(Exception):
     """An input could not be moved; the message says why (no file names)."""
-
-
-def move_input(src: Path, target: Path, sha256: str | None = None) -> Path:
-    """THE way an input (a file, or a package folder) leaves an inbox:
-    renamed where source and target share a file system, else copied (each
-    file atomically), verified and only then removed.  With *sha256* a
-    file must still be the document that was read (else :class:`NotMoved`
-    and nothing changes).  Returns *target*."""
-    src, target = Path(src), Path(target)
-    if sha256 is not None and src.is_file() and sha256_file(src) != sha256:
-        raise NotMoved("original changed after it was read; not moved")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.rename(src, target)
-        fsync_dir(target.parent)
-        return target
-    except OSError as e:
-        if e.errno != errno.EXDEV:
-            raise
-    if src.is_dir():
-        pairs = [(f, target / f.relative_to(src)) for f in sorted(src.rglob("*")) if f.is_file()]
-    else:
-        pairs = [(src, target)]
-    for a, b in pairs:
-        copy_file(a, b)
-        if sha256_file(a) != sha256_file(b):
-            raise NotMoved("the copy did not match the original; not moved")
-    try:
-        shutil.rmtree(src) if src.is_dir() else os.unlink(src)
-    except OSError as e:  # the inbox read-only (a share): no copy left while the original is whole (fresh31 H5)
-        if all(a.exists() for a, _ in pairs):
-            shutil.rmtree(target, ignore_errors=True) if src.is_dir() else os.unlink(target)
-        e.in_inbox = True  # (the inbox's failure, not the target's: ``ekte status`` names it)
-        raise
-    return target
 
 
 def sha256_bytes(data: bytes) -> str:

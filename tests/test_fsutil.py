@@ -94,3 +94,37 @@ def test_move_input_from_a_read_only_inbox_leaves_no_copy(tmp_path):
     assert out.stdout.split("\n")[:4] == [f"{n} 30 True" for n in ("x.pdf", "x.pdf", "pkg", "pkg")], out
     assert [p.name for p in done.rglob("*") if p.is_file()] == [], sorted(done.rglob("*"))  # no copy, not one per try
     assert (inbox / "x.pdf").read_bytes() == b"%PDF-1.4 the original" and (inbox / "pkg" / "a.xml").exists()
+
+
+def test_a_package_moved_across_file_systems_copies_a_link_inside_as_a_link(tmp_path):
+    """review42 R5 for package folders: across file systems (EXDEV) a package was copied by path, a link in it
+    followed — a file outside the inbox landed in the done folder as the package's content.  Now the package is
+    walked through descriptors: the link is copied as a link, what it points at is neither copied nor touched."""
+    import shutil
+
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-Urm", "true"]).returncode != 0:
+        pytest.skip("no user and mount namespaces here (unshare -Urm)")
+    inbox, done, outside = tmp_path / "in", tmp_path / "done", tmp_path / "secret.txt"
+    (inbox / "pkg" / "sub").mkdir(parents=True)
+    outside.write_text("not the package's")
+    (inbox / "pkg" / "a.xml").write_text("<a/>")
+    (inbox / "pkg" / "sub" / "b.pdf").write_bytes(b"%PDF-1.4 b")
+    (inbox / "pkg" / "sub" / "link.txt").symlink_to(outside)
+    (inbox / "pkg" / "linkdir").symlink_to(tmp_path)  # review43 F6: a link to a folder, an empty folder
+    (inbox / "pkg" / "empty").mkdir()
+    code = ("import sys; from pathlib import Path; from ekte import fsutil\n"
+            "i, d = Path(sys.argv[1]), Path(sys.argv[2])\n"
+            "print(fsutil.move_input(i / 'pkg', fsutil.free_target(i / 'pkg', [i], d), roots=[i]))\n")
+    script = f'mount --bind "{inbox}" "{inbox}" && exec "$@"'  # its own mount: rename fails with EXDEV
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run(["unshare", "-Urm", "sh", "-c", script, "sh", sys.executable, "-c", code, str(inbox), str(done)],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out
+    moved = Path(out.stdout.strip())
+    assert moved.parent == done and not (inbox / "pkg").exists()
+    assert (moved / "a.xml").read_text() == "<a/>" and (moved / "sub" / "b.pdf").read_bytes() == b"%PDF-1.4 b"
+    link = moved / "sub" / "link.txt"
+    assert link.is_symlink() and os.readlink(link) == str(outside), sorted(moved.rglob("*"))
+    assert outside.read_text() == "not the package's"
+    assert (moved / "linkdir").is_symlink() and os.readlink(moved / "linkdir") == str(tmp_path)
+    assert (moved / "empty").is_dir() and not any((moved / "empty").iterdir())

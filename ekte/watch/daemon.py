@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import ekte
-from ekte import workdirs
+from ekte import fsutil, workdirs
 from ekte.errors import environment_failure
 from ekte.logs import protect
 from ekte.model import now_iso
@@ -117,6 +117,8 @@ class Watcher:
         protect(p, next((r for r in self.roots if r in p.parents), None))
         if self._ignored(p):
             return
+        if fsutil.behind_link(p, self.roots):  # reached through a link (a folder moved in held one): not in
+            return  # the inbox — never read, moved or removed; the link itself is reported (fresh41 F6)
         pkg = self._package_dir(p)
         if pkg is not None:  # a file of a package folder: the folder is the unit
             p = pkg
@@ -157,6 +159,7 @@ class Watcher:
             self.notice(str(f))
         self.stats.skipped = len(skipped)
         self.stats.unlisted = [(intake.display(p), why) for p, why in unlisted]
+        self.disposal.prune_emptied(self.session.profile.watch.remove_emptied_after_minutes * 60)
 
     def _start_observer(self) -> Any:
         from watchdog.events import FileSystemEventHandler

@@ -25,11 +25,13 @@ import errno
 import logging
 import os
 import shutil
+import stat
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
-from ekte import fsutil, workdirs
+from ekte import fsutil, fstarget, workdirs
 from ekte.evidence.retention_files import place
 from ekte.model import Document, Status
 from ekte.pipeline.admission import not_read_sha
@@ -55,6 +57,9 @@ class Disposal:
         #: quarantined inputs that could not be removed (a read-only inbox): path → ((size, mtime), doc) — a
         #: rescan retries the removal only, never quarantines and counts the same file again (fresh32 F12)
         self.quarantined: dict[str, tuple[tuple[int, int], Document]] = {}
+        #: inbox sub-folders an input was cleared from (``watch.remove_emptied_after_minutes``): removed once
+        #: empty and unchanged long enough (:meth:`prune_emptied`); forgotten on a restart
+        self.emptied: set[str] = set()
         self.lock = threading.Lock()
 
     def done(self, doc: Document, item: WorkItem) -> None:
@@ -74,8 +79,10 @@ class Disposal:
         src = item.path
         replaced = False
         try:
-            if intake.kind(src) == "file":  # a link or special file stays where it is (reported once)
+            if intake.kind(src) == "file" and not fsutil.behind_link(src, self.roots):
+                # (a link or special file stays where it is, reported once; so does a file behind a link: fresh41 F6)
                 replaced = self._clear(doc, src)
+                self._cleared_from(src)
             if self.stats.stuck.pop(str(src), None) is not None:
                 log.info("doc %s: input file cleared from the inbox now", doc.id)
         except (OSError, fsutil.NotMoved) as e:  # one warning per file; each rescan's retry only at -vv
@@ -102,7 +109,7 @@ class Disposal:
         """*path* is the file quarantined before and left in the inbox, unchanged: its removal is tried
         again (the warning was logged once), it is not read, quarantined and counted once more."""
         seen = self.quarantined.get(path)
-        if seen is None or seen[0] != (size, mtime):
+        if seen is None or seen[0] != (size, mtime) or fsutil.behind_link(Path(path), self.roots):
             self.quarantined.pop(path, None)
             return False
         try:
@@ -112,9 +119,44 @@ class Disposal:
                       getattr(e, "strerror", None) or e)
             return True
         self.quarantined.pop(path, None)
+        self._cleared_from(Path(path))
         if self.stats.stuck.pop(path, None) is not None:
             log.info("doc %s: input file cleared from the inbox now", seen[1].id)
         return True
+
+    def _cleared_from(self, src: Path) -> None:
+        if not os.path.lexists(src) and any(r in src.parent.parents for r in self.roots):
+            self.emptied.add(str(src.parent))
+
+    def prune_emptied(self, age: float) -> list[Path]:
+        """The inbox sub-folders an input was cleared from that are empty and
+        unchanged for *age* seconds (their own time: a file added or removed,
+        or the folder made anew, starts it again — a client that just made one
+        is not raced), removed; the folders removed.  Only the folder itself
+        (``rmdir``: never one holding anything, never a link, never a root):
+        its parent may be a scanner's target folder.  ``age`` 0: none."""
+        if age <= 0:
+            self.emptied.clear()
+            return []
+        removed, now = [], time.time()
+        for folder in sorted(self.emptied, key=len, reverse=True):  # the inner ones first
+            try:
+                st = os.lstat(folder)
+            except OSError:
+                self.emptied.discard(folder)
+                continue
+            if not stat.S_ISDIR(st.st_mode):
+                self.emptied.discard(folder)
+            elif now - st.st_mtime >= age:
+                self.emptied.discard(folder)
+                try:
+                    os.rmdir(folder)
+                except OSError:  # not empty: a file arrived (taken in, it is remembered again when cleared)
+                    continue
+                removed.append(Path(folder))
+        if removed:
+            log.info("%d emptied inbox sub-folder(s) removed", len(removed))
+        return removed
 
     def _where(self, status: Status | None, ok: bool = True) -> str:
         """Where an input of that outcome goes (for ``ekte status``'s problem line)."""
@@ -153,9 +195,9 @@ class Disposal:
             if self.after == "delete":
                 if self._replaced(doc, src):
                     return True
-                os.unlink(src)
+                fstarget.remove_input(src, self.roots)
             else:  # NotMoved when it was replaced (see done)
-                target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), doc.sha256)
+                target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), doc.sha256, self.roots)
                 workdirs.private(target)  # the done folder is private: originals carry personal data
                 self._record_done(doc, target)
         elif doc.status == Status.QUARANTINED:
@@ -167,11 +209,11 @@ class Disposal:
                 return True
             copies = list(qdir.glob("original.*"))
             if read and copies and fsutil.sha256_file(copies[0]) == doc.sha256:
-                os.unlink(src)
+                fstarget.remove_input(src, self.roots)
             else:
                 # only the bytes that were read (a file renamed over it since is another document)
                 target = fsutil.free_target(src, self.roots, qdir / "inbox")
-                fsutil.move_input(src, target, doc.sha256 if read else None)
+                fsutil.move_input(src, target, doc.sha256 if read else None, self.roots)
         # export_failed: archived; the file stays so that the next rescan retries the export
         return False
 
@@ -199,7 +241,8 @@ class Disposal:
         target = fsutil.free_target(src, self.roots, folder)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.rename(src, target)
+            with fstarget.opened_parent(src, self.roots) as fd:
+                os.rename(src.name if fd is not None else src, target, src_dir_fd=fd)
             fsutil.fsync_dir(target.parent)
         except OSError as e:
             if e.errno != errno.EXDEV:
@@ -239,11 +282,12 @@ class Disposal:
             elif not info["ok"]:
                 # a part was quarantined or not exported: the archived parts are safe;
                 # the container is kept for inspection
-                fsutil.move_input(src, fsutil.free_target(src, self.roots, self.workdir / "quarantine" / "packages"))
+                fsutil.move_input(src, fsutil.free_target(src, self.roots, self.workdir / "quarantine" / "packages"),
+                                  roots=self.roots)
             elif self.after == "delete":
-                shutil.rmtree(src) if src.is_dir() else os.unlink(src)
+                fstarget.remove_input(src, self.roots)
             else:
-                target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir))
+                target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.done_dir), roots=self.roots)
                 for f in [target, *target.rglob("*")] if target.is_dir() else [target]:
                     workdirs.private(f, 0o700 if f.is_dir() else 0o600)
             self.stats.stuck.pop(pkg, None)
