@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ekte import fsutil
+from ekte import fsutil, xdomea_notes
 from ekte.errors import REASONS, DocumentError
 from ekte.package import Package
 from ekte.pipeline import IngestResult
@@ -127,6 +127,8 @@ class XdomeaSource:
             bad = staging / f"rejected-{n}"
             bad.write_bytes(data)
             return Rejected(src, "hash_mismatch", REASONS["hash_mismatch"], bad)
+        if e.xdomea.get("transfervermerke"):  # a scan's note: kept with it, sent again as its Anlage
+            e.xdomea["transfervermerke"] = xdomea_notes.take(pkg, e.xdomea["transfervermerke"])
         given = _given(e, msg, path, msg_name, sha)
         target = staging / Path(e.member).name
         if e.format_code in TEXT_CODES or (e.member.lower().endswith(".txt") and not data.startswith(b"%PDF")):

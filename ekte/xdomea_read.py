@@ -31,6 +31,7 @@ from typing import Any
 
 from lxml import etree
 
+from ekte import xdomea_notes
 from ekte.errors import DocumentError
 from ekte.profile import FIELD_NAMES
 
@@ -239,16 +240,15 @@ class Message:
         for dok, e in docs:
             if e is not None:
                 e.report = reports[key(dok)]
+                e.xdomea.update({"transfervermerke": self.notes[key(dok)]} if key(dok) in self.notes else {})
 
     def _transfer_notes(self, root: etree._Element, ns: str) -> set[str]:
-        """The Anlagen that carry a TR-RESISCAN transfer note (as ekte's
-        xdomea connector sends a scan's): evidence about the sender's scan,
-        not documents to import; the Dokument's report names them."""
-        notes = set()
-        for an in root.iter(f"{{{ns}}}Anlage"):
-            if peek(find(an, "Dokument") if find(an, "Dokument") is not None else an, "Typ") == "Transfervermerk":
-                notes.add(key(an))
-                self.why[key(an)] = "a TR-RESISCAN transfer note about the sender's scan: not imported as a document"
+        """The Anlagen with a TR-RESISCAN transfer note: kept with their Dokument (:mod:`ekte.xdomea_notes`)."""
+        notes, self.notes = set(), {}
+        for an in filter(xdomea_notes.is_note, root.iter(f"{{{ns}}}Anlage")):
+            notes.add(key(an))
+            self.notes.setdefault(key(an.getparent()), []).append(xdomea_notes.describe(an))
+            self.why[key(an)] = "a TR-RESISCAN transfer note: no document of its own; kept, sent again as Anlage"
         return notes
 
     def obj(self, el: etree._Element) -> tuple[Obj, dict[str, Any]]:

@@ -22,8 +22,11 @@ Strictness: typed properties (string, id, integer, datetime, boolean), the
 type's required properties, secondary types and their properties only when
 applied, unknown properties rejected, CMIS-QL escapes, 409
 nameConstraintViolation on a duplicate name in a folder, 404 objectNotFound,
-401 without valid Basic credentials.  Faults can be injected: status codes,
-delays, and a server that stores a document and dies before it answers.
+401 without valid Basic credentials; form fields read as OpenCMIS reads
+them (:func:`parse_form`: a part without a charset as ISO-8859-1).  Faults
+can be injected: status codes, delays, a barrier that holds requests until
+N of them came (a race), and a server that stores a document and dies
+before it answers.
 """
 
 from __future__ import annotations
@@ -34,15 +37,14 @@ import re
 import ssl
 import threading
 import time
-from email.parser import BytesParser
-from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from cmis_form_read import parse_form
 from cmis_repo import STATUS, CmisError, Repo
 
-__all__ = ["CmisServer", "CmisError", "Repo", "STATUS"]
+__all__ = ["CmisServer", "CmisError", "Repo", "STATUS", "parse_form"]
 
 #: the permissions and their mapping as the recorded server lists them (aclCapabilities)
 PERMISSION_MAPPING = {
@@ -103,6 +105,13 @@ class Handler(BaseHTTPRequestHandler):
                 return False
         if f.get("delay"):
             time.sleep(f["delay"])
+            return False
+        if f.get("barrier"):  # held until that many such requests are in (two clients racing), at most "wait" s
+            with repo.lock:
+                f["waiting"] = f.get("waiting", 0) + 1
+            end = time.monotonic() + f.get("wait", 60)
+            while f["waiting"] < f["barrier"] and time.monotonic() < end:
+                time.sleep(0.02)
             return False
         if f.get("body") is not None:  # a gateway's answer instead of the server's (a login page, "201 {}")
             self._send(f.get("status", 200), f["body"], f.get("ctype", "application/json;charset=UTF-8"))
@@ -238,24 +247,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.rfile.readline()
         else:
             body = self.rfile.read(n)
-        ctype = self.headers.get("Content-Type", "")
-        fields: dict[str, list[str]] = {}
-        content = None
-        if ctype.startswith("multipart/form-data"):
-            msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + body)
-            if not msg.is_multipart():
-                raise CmisError("invalidArgument", "bad multipart body")
-            for part in msg.iter_parts():
-                name = part.get_param("name", header="content-disposition")
-                if part.get_filename() is not None or name == "content":
-                    content = (part.get_payload(decode=True), part.get_content_type(), part.get_filename())
-                else:
-                    fields.setdefault(name, []).append(part.get_payload(decode=True).decode("utf-8"))
-        elif ctype.startswith("application/x-www-form-urlencoded"):
-            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-        else:
-            raise CmisError("invalidArgument", f"unsupported content type {ctype}")
-        return fields, content
+        return parse_form(self.headers.get("Content-Type", ""), body)
 
     @staticmethod
     def _props(fields: dict[str, list[str]]) -> dict[str, list[str]]:

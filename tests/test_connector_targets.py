@@ -48,6 +48,7 @@ def _export(wd: Path, connector: str, path: Path, *extra: str, check=None):
     return p, json.loads(p.stdout)["documents"] if p.stdout.strip() else []
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 @pytest.mark.parametrize("connector", FILE_CONNECTORS)
 def test_a_missing_export_folder_is_not_made_and_the_export_is_retried_later(archived, tmp_path, connector):
     wd, docs = _wd(archived, tmp_path)
@@ -261,3 +262,25 @@ def test_an_absolute_komxwork_meta_folder_elsewhere_must_exist_inside_the_workdi
     own = wd / "komx-meta" / "sub"
     p, out = _export(wd, "komxwork", hot, docs[1]["id"], "-o", f"connectors.komxwork.meta_folder={own}", check=0)
     assert (own / "index.xsd").is_file()
+
+
+def test_a_paused_connector_delivers_as_soon_as_its_folder_is_back(tmp_path):
+    """After three failures in a row the connector pauses (no retries with their back-off), but it looks at
+    the folder before every export: the first export after the share is mounted again goes through, not
+    one five minutes later (CI: the watch daemon, rescanning every 3 s, delivered nothing for 300 s)."""
+    from ekte.connectors.base import ExportError
+    from ekte.connectors.komxwork import KomxworkConnector
+    from ekte.profile import load_profile
+
+    share = tmp_path / "share"
+    con = KomxworkConnector({"path": str(share)}, tmp_path / "wd", load_profile(None))
+    errors = []
+    for _ in range(4):
+        with pytest.raises(ExportError) as e:
+            con.require_dir(share, "path")
+        errors.append(e.value)
+    assert [x.transient for x in errors] == [True, True, False, False]  # paused after the third
+    assert "paused" in str(errors[3]) and "does not exist (share not mounted?)" in str(errors[3])
+    share.mkdir()
+    con.require_dir(share, "path")  # back: no error, at once
+    assert con._missing.open_until is None and con._missing.in_a_row == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from helpers import NO_FIELD_REVIEW, SHARED, ingest_json, run_ekte
 from xdomea_rules import check_folder
+import pytest
 
 EXAMPLES = SHARED / "xdomea-examples"
 XSD_DIR = SHARED / "schemas" / "xdomea"
@@ -165,9 +166,15 @@ def test_altered_examples_keep_their_metadata_and_are_exported_again_as_their_vo
     assert x(r4, "Dokument/AllgemeineMetadaten/Betreff") == "[Dokumentbetreff]"
     assert x(r4, "Dokument/AllgemeineMetadaten/Kennzeichen") == "[Dokumentkennzeichen]"
     assert x(r4, "Dokument/DatumDesSchreibens") == "2025-01-14"
+    # the file's original name (here the container's: the message names none) with the type of the file sent
+    # (the text went as a PDF), and its time as the message gave it, not midnight of the receipt date
+    prim = "Dokument/Version/Format/Primaerdokument"
+    assert x(r4, f"{prim}/DateinameOriginal") == V4_TXT.replace(".txt", ".pdf")
+    assert x(r4, f"{prim}/DatumUhrzeit") == "2025-01-14T13:35:14.124Z"
     r3 = infos["67e456ea-b420-11ec-b503-005056871b7c"]["root"]
     assert x(r3, "Dokument/Posteingangsdatum") == "2011-02-10"
     assert x(r3, "Vorgang/Aktenbetreff") == "[Aktenbetreff]"
+    assert x(r3, "Dokument/Version/Format/Primaerdokument/DatumUhrzeit") == "2011-02-12T11:22:35Z"
 
 
 def test_round_trip_export_import(born_digital, tmp_path):
@@ -348,6 +355,7 @@ def _min_container(folder: Path, xml: str, pdf: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_a_rejected_copy_of_a_good_document_leaves_the_good_one_alone(born_digital, tmp_path):
     """The same file in two containers, the second's hash wrong: the good
     copy is archived and exported (its claim is not the rejected copy's to

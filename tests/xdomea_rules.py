@@ -131,6 +131,8 @@ def _formats(dok, ctx: dict) -> list[dict]:
         data = files[fname]
         if ctx["v4"]:
             assert pd.findtext(q("Hash", "Wert")) == hashlib.sha256(data).hexdigest()
+        orig = pd.findtext(q("DateinameOriginal"))  # the original's name, with the type of the file sent
+        assert orig is None or orig.rpartition(".")[2].lower() == fm.group(3).lower(), (fname, orig)
         code, ver = fmt.findtext(f"{q('Name')}/code"), fmt.findtext(q("Version"))
         assert dateiformat_ext()[code] == fm.group(3).lower(), f"{fname}: format code {code} is another type"
         assert (code, ver) == _file_format(data, fm.group(3).lower()), (fname, code, ver)

@@ -207,8 +207,9 @@ class Connector:
 
     def require_dir(self, folder: Path, key: str, what: str = "export folder") -> None:
         """A configured folder outside the working directory (*key* names the setting) must exist, never
-        made: missing, a transient failure from the connector's breaker (retried, then paused)."""
-        self._missing.check()
+        made: missing, a transient failure from the connector's breaker (retried, then paused).  The folder
+        is looked at before every export, paused or not (a stat costs nothing): the export that finds it back
+        delivers (CI: a daemon paused for 300 s did not deliver to a share mounted again)."""
         try:
             why = "" if stat.S_ISDIR(os.stat(folder).st_mode) else "is not a folder"
         except NotADirectoryError:
@@ -218,7 +219,11 @@ class Connector:
         except OSError as e:
             why = f"cannot be reached ({e.strerror or e})"
         if why:
-            raise self._missing.failed(f"{what} {folder} {why} — create it or fix connectors.{self.name}.{key}")
+            msg = f"{what} {folder} {why} — create it or fix connectors.{self.name}.{key}"
+            if self._missing.open_until is not None:  # paused: at once, without retries and their back-off
+                raise ExportError(f"{msg}; connector {self.name} paused after {self._missing.in_a_row} failures "
+                                  "in a row (no retries until the folder is back; looked at again with each export)")
+            raise self._missing.failed(msg)
         self._missing.answered()
 
     def written_places(self) -> list[tuple[Path, int]]:
@@ -260,10 +265,19 @@ class Connector:
         with self.writer(path) as f:
             f.write(data)
 
-    def copy_file(self, src: Path, dst: Path) -> None:
+    def copy_file(self, src: Path, dst: Path, replace: bool = True) -> None:
+        """*src* copied to *dst* (``replace=False``: FileExistsError if *dst* exists, below the export folder
+        only — nothing is replaced, :func:`ekte.connectors.below.publish_noreplace`)."""
         import shutil
 
-        with self.writer(dst) as out, open(src, "rb") as inp:
+        from ekte.connectors import below
+
+        if not replace:
+            assert below.rel_below(self.root(), Path(dst).parent) is not None, "only below the export folder"
+            ctx = below.writer(self.root(), Path(dst), self.file_mode, self.dir_mode, self.group, replace=False)
+        else:
+            ctx = self.writer(dst)
+        with ctx as out, open(src, "rb") as inp:
             shutil.copyfileobj(inp, out, 1 << 20)
 
     def staged_dir(self, final: Path) -> ContextManager[Path]:

@@ -127,11 +127,44 @@ def _tempfile(dfd: int) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no free temporary name")
 
 
+def _renameat2_noreplace(dfd: int, src: str, dst: str) -> None:
+    """renameat2(…, RENAME_NOREPLACE) through the C library (glibc 2.28+), for file systems without hard links."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available")
+    if fn(dfd, os.fsencode(src), dfd, os.fsencode(dst), 1) != 0:  # 1: RENAME_NOREPLACE
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+
+
+def publish_noreplace(dfd: int, tmp: str, name: str) -> None:
+    """Give the written file *tmp* its *name* in the folder *dfd* unless something has that name: then
+    FileExistsError, nothing replaced (two writers of one name, fresh43 F3).  A hard link, then the temporary
+    name removed (ext4, XFS, NFS, Samba with unix extensions: measured on ext4); where a file system has no
+    hard links, renameat2 with RENAME_NOREPLACE (tmpfs, btrfs, ext4 since Linux 3.15)."""
+    try:
+        os.link(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK):
+            raise
+        _renameat2_noreplace(dfd, tmp, name)  # (OSError(EEXIST, …) is a FileExistsError)
+        return
+    os.unlink(tmp, dir_fd=dfd)
+
+
 @contextlib.contextmanager
-def writer(root: Path, path: Path, mode: int | None, dir_mode: int | None, group: int | None) -> Iterator[Any]:
+def writer(root: Path, path: Path, mode: int | None, dir_mode: int | None, group: int | None,
+           replace: bool = True) -> Iterator[Any]:
     """An atomic binary writer for *path* below *root*: its folders made or
     opened without following links, the file written under a temporary
-    name in that folder, fsynced, given *mode*/*group*, renamed there."""
+    name in that folder, fsynced, given *mode*/*group*, renamed there
+    (``replace=False``: linked there, FileExistsError if the name is taken —
+    :func:`publish_noreplace`)."""
     rel = rel_below(root, Path(path).parent)
     assert rel is not None, "only below the export folder"
     dfd = open_dir(root, rel, make=True, mode=dir_mode, group=group)
@@ -143,7 +176,10 @@ def writer(root: Path, path: Path, mode: int | None, dir_mode: int | None, group
                 f.flush()
                 fsutil.set_owner_mode(f.fileno(), mode, group)
                 os.fsync(f.fileno())
-            os.replace(tmp, Path(path).name, src_dir_fd=dfd, dst_dir_fd=dfd)
+            if replace:
+                os.replace(tmp, Path(path).name, src_dir_fd=dfd, dst_dir_fd=dfd)
+            else:
+                publish_noreplace(dfd, tmp, Path(path).name)
             os.fsync(dfd)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):

@@ -64,5 +64,5 @@ class Breaker:
     def answered(self) -> None:
         """The server answered (whatever it said): closed again."""
         if self.tripped:
-            log.warning("connector %s: the server answers again; exports resume", self.name)
+            log.warning("connector %s: reachable again; exports resume", self.name)
         self.in_a_row, self.open_until, self.tripped = 0, None, False

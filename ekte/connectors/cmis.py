@@ -6,7 +6,12 @@ create the folder path from the template, then ``createDocument`` with the
 content stream, ``cmis:name``/``cmis:objectTypeId``/``cmis:description``
 and ekte's metadata as properties of a secondary type (in one request, so
 the repository never holds a document without its metadata).  A name
-taken by another document gets `` (2)``, `` (3)``, … before the extension.
+taken by another document gets `` (2)``, `` (3)``, … before the extension;
+a name taken meanwhile by this document (or another archival copy of its
+original), exported at the same time from another working directory, is
+"already exported": after a name conflict the object of that name and the
+hash queries are asked again — the repository's refusal of a second name
+in a folder (409) is what makes two exports at once store one object.
 
 Errors: network trouble, timeouts, 5xx and 429 are transient (retried by
 the pipeline with back-off) — after ``breaker_failures`` connection
@@ -25,6 +30,7 @@ from urllib.parse import quote, urlsplit
 from ekte import __version__
 from ekte.connectors.base import Connector, ExportError, ExportResult
 from ekte.connectors.breaker import Breaker
+from ekte.connectors.cmis_form import multipart, urlencoded
 from ekte.connectors.common import RECORD_KEYS, expand, record, safe_name, secret
 from ekte.errors import ConfigError
 from ekte.stages.archive import ARCHIVE_PDF
@@ -147,16 +153,30 @@ class CmisConnector(Connector):
     def __init__(self, config, workdir, profile):
         super().__init__(config, workdir, profile)
         self.props = dict(self.config["properties"] or DEFAULT_PROPERTIES)
-        password = secret(self.config, "password", "cmis")
-        auth = (self.config["username"], password or "") if self.config["username"] else None
-        import httpx  # here, not at the top: every session lists the connectors, few use CMIS
-
-        self.client = httpx.Client(auth=auth, timeout=float(self.config["timeout"]),
-                                   verify=tls_context(self.config), follow_redirects=False,
-                                   headers={"User-Agent": f"ekte/{__version__}"})
+        if self.config.get("password"):
+            secret(self.config, "password", "cmis")  # (refused: secrets are not read from profiles)
+        self._client: httpx.Client | None = None
+        self._verify = tls_context(self.config)  # (a CA file that cannot be read: said at once)
         self.info: dict[str, Any] | None = None
         self.folders: dict[str, str] = {}
         self.breaker = Breaker(self.name, int(self.config["breaker_failures"]), float(self.config["breaker_cooldown"]))
+
+    @property
+    def client(self) -> httpx.Client:
+        """The HTTP client, made when the connector first talks to the DMS: the password is read then, so
+        commands that export nothing (review, history) do not need it (fresh43 F5)."""
+        if self._client is None:
+            try:
+                password = secret(self.config, "password", "cmis")
+            except ConfigError as e:
+                raise ExportError(str(e)) from None  # (not retried: a set-up to fix)
+            auth = (self.config["username"], password or "") if self.config["username"] else None
+            import httpx  # here, not at the top: every session lists the connectors, few use CMIS
+
+            self._client = httpx.Client(auth=auth, timeout=float(self.config["timeout"]),
+                                        verify=self._verify, follow_redirects=False,
+                                        headers={"User-Agent": f"ekte/{__version__}"})
+        return self._client
 
     # -- HTTP with the CMIS error model
     def _call(self, method: str, url: str, **kw: Any) -> httpx.Response:
@@ -257,9 +277,10 @@ class CmisConnector(Connector):
                 data[f"propertyValue[{i}]"] = str(val)
         url = self._repo()["rootFolderUrl"]
         if content is None:
-            return _json(self._call("POST", url, data=data))
-        with open(content, "rb") as fh:
-            return _json(self._call("POST", url, data=data, files={"content": (filename, fh, "application/pdf")}))
+            headers, body = urlencoded(data)
+            return _json(self._call("POST", url, headers=headers, content=body))
+        headers, chunks = multipart(data, content, filename, "application/pdf")
+        return _json(self._call("POST", url, headers=headers, content=chunks))
 
     def _ensure_folder(self, path: str) -> str:
         if path in self.folders:
@@ -292,8 +313,8 @@ class CmisConnector(Connector):
         CMIS-QL condition (values quoted with :func:`cmis_literal`)."""
         st = self.config["secondary_type"] or self.config["object_type"]
         q = f"SELECT cmis:objectId, cmis:name FROM {st} WHERE {where}"
-        res = _json(self._call("POST", self._repo()["repositoryUrl"],
-                               data={"cmisaction": "query", "statement": q, "succinct": "true"}))
+        headers, body = urlencoded({"cmisaction": "query", "statement": q, "succinct": "true"})
+        res = _json(self._call("POST", self._repo()["repositoryUrl"], headers=headers, content=body))
         return res.get("results") or []
 
     def find(self, sha: str) -> dict[str, Any] | None:
@@ -311,13 +332,31 @@ class CmisConnector(Connector):
         return ExportResult(f"cmis:{self._prop(found[0], 'cmis:objectId')}", already=True,
                             note=f"another archival copy of the same original is in the DMS (by {prop})")
 
-    def export(self, doc, archive_dir: Path) -> ExportResult:
-        rec = record(doc, self.profile)
+    def _exported_meanwhile(self, rec: dict[str, Any]) -> ExportResult | None:
+        """The DMS's object of this document (by its hash) or of another archival copy of its original."""
         existing = self.find(rec["sha256"])
         if existing is not None:
             return ExportResult(f"cmis:{self._prop(existing, 'cmis:objectId')}", already=True)
-        if (other := self.same_original(rec)) is not None:
-            return other
+        return self.same_original(rec)
+
+    def _named(self, path: str, rec: dict[str, Any]) -> ExportResult | None:
+        """The object at *path* when it is this document or another archival copy of its original — read by
+        path, which a repository answers at once (its query index may lag behind, as Alfresco's Solr does)."""
+        obj = self._object_by_path(path)
+        if obj is None:
+            return None
+        for key in ("sha256", "original_sha256"):
+            prop = next((p for p, k in self.props.items() if k == key), None)
+            if prop and self._prop(obj, prop) == rec.get(key):
+                return ExportResult(f"cmis:{self._prop(obj, 'cmis:objectId')}", already=True,
+                                    note="exported meanwhile from another working directory (same name, by "
+                                         f"{prop})")
+        return None
+
+    def export(self, doc, archive_dir: Path) -> ExportResult:
+        rec = record(doc, self.profile)
+        if (there := self._exported_meanwhile(rec)) is not None:
+            return there
         folder = "/" + expand(self.config["folder"], rec)
         parent = self._ensure_folder(folder)
         props: dict[str, Any] = {"cmis:name": "", "cmis:objectTypeId": self.config["object_type"]}
@@ -339,9 +378,13 @@ class CmisConnector(Connector):
             try:
                 obj = self._post(parent, "createDocument", props, Path(archive_dir) / ARCHIVE_PDF, name)
             except ExportError as e:
-                if getattr(e, "exception", "") in ("nameConstraintViolation", "contentAlreadyExists"):
-                    continue
-                raise
+                if getattr(e, "exception", "") not in ("nameConstraintViolation", "contentAlreadyExists"):
+                    raise
+                # the name is taken: by this document, exported meanwhile from another working directory
+                # (its query ran before that create, fresh43 F2) — already there; else by another document
+                if (there := self._named(f"{folder}/{name}", rec) or self._exported_meanwhile(rec)) is not None:
+                    return there
+                continue
             oid = self._prop(obj, "cmis:objectId") if isinstance(obj, dict) else None
             if not oid:  # (a gateway's "201 {}"): not "exported" — asked again, the hash query finds it if it is there
                 raise ExportError("CMIS createDocument answered without the new object (no cmis:objectId); "
@@ -350,4 +393,5 @@ class CmisConnector(Connector):
         raise ExportError("CMIS: no free document name after 49 attempts")
 
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()

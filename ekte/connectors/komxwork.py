@@ -32,13 +32,17 @@ plus an XML index per document.  What ekte writes, by exact name:
   daemon's manifests appear while it runs; ``0`` makes a run one batch.
 
 The meta folder (``meta_folder``, default ``_ekte`` below the hot folder;
-an absolute path puts it elsewhere, ``""`` beside the documents) keeps the
+an absolute path puts it elsewhere, ``""`` beside the documents, only with a ``ready_suffix``) keeps the
 schema and the manifests away from an importer that takes every ``*.xml``
 of the hot folder.
 
 Every file is written under a hidden temporary name (``.ekte-tmp-…``),
 fsynced, given the export mode and the hot folder's group, and renamed, so
-an importer never sees a partial file.  The UUID is derived from the
+an importer never sees a partial file.  ``<uuid>.pdf`` is never replaced
+(linked into place, :func:`ekte.connectors.below.publish_noreplace`): when
+another working directory put its archival copy of the same original there
+first, that one stays and this export is "already exported" (fresh43 F3:
+before, the second replaced the bytes the first one's manifest lists).  The UUID is derived from the
 document's SHA-256: exporting again writes the same names; it reports
 "already exported" while the files are there, and — unless forced — when
 the ledger records the document handed over (the importer took it).
@@ -118,7 +122,8 @@ DEFAULT_ELEMENTS: dict[str, str] = {
 }
 
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-
+#: a foreign <uuid>.pdf without its marker older than this is a killed run's, not one being written (seconds)
+ABANDONED_AFTER = 600
 
 
 class KomxworkConnector(Connector):
@@ -162,6 +167,9 @@ class KomxworkConnector(Connector):
         if meta and not Path(meta).is_absolute() and (".." in Path(meta).parts or meta.startswith(".")):
             raise ConfigError("connectors.komxwork.meta_folder: a plain subfolder name such as '_ekte', "
                               "an absolute path, or \"\" (beside the documents)")
+        if not meta and not sfx:  # fresh43 F6: stapel-*.xml and index.xsd would lie beside the indexes
+            raise ConfigError("connectors.komxwork: meta_folder \"\" needs a ready_suffix such as '.ready' "
+                              "(with neither, an importer that takes every *.xml would take the manifests)")
         try:
             minutes = float(config["batch_minutes"])
         except (TypeError, ValueError):
@@ -251,10 +259,16 @@ class KomxworkConnector(Connector):
         if not already and not self.forced and self._delivered(entry):
             # handed over before (the ledger says so) and taken by the DMS since: not again unless --force
             return ExportResult(str(pdf), already=True)
+        if not already and (other := self._other_copy(pdf, trigger, rec)) is not None:
+            return other
         data = b"" if already else self.index_xml(rec, note_sha)
         try:
             if not already:
-                self.copy_file(Path(archive_dir) / ARCHIVE_PDF, pdf)
+                try:  # never replaced: another working directory may be writing the same document (fresh43 F3)
+                    self.copy_file(Path(archive_dir) / ARCHIVE_PDF, pdf, replace=False)
+                except FileExistsError:
+                    if (other := self._other_copy(pdf, trigger, rec)) is not None:
+                        return other
                 if note_data is not None:  # before the index and the marker, like the PDF
                     self.write_bytes(note, note_data)
                 self.write_bytes(idx, data)
@@ -268,6 +282,28 @@ class KomxworkConnector(Connector):
         except sqlite3.Error as e:
             raise ExportError(f"cannot record the export for the batch manifest ({e})", transient=True) from None
         return ExportResult(str(pdf), already=already)
+
+    def _other_copy(self, pdf: Path, trigger: Path, rec: dict[str, Any]) -> ExportResult | None:
+        """``<uuid>.pdf`` there with other bytes: another archival copy of the same original, handed over
+        by another working directory (the uuid is the original's).  Left alone: "already exported" once its
+        last file is there (not in this batch's manifest: not this copy's bytes); while it is being written,
+        a transient failure (asked again); without its marker for ABANDONED_AFTER: an error, replaced by --force."""
+        try:
+            if fsutil.sha256_file(pdf) == rec["sha256"]:
+                return None  # this document's own bytes (a killed run's): its other files are written
+        except FileNotFoundError:
+            return None
+        if trigger.exists():
+            return ExportResult(str(pdf), already=True,
+                                note="another archival copy of the same original is in the hot folder")
+        if time.time() - pdf.stat().st_mtime < ABANDONED_AFTER:
+            raise ExportError("another export is writing this document into the hot folder (no "
+                              f"{trigger.suffix or '.xml'} yet); tried again later", transient=True)
+        if not self.forced:  # a run killed before its marker (review43 F1): said once, not retried for ever
+            raise ExportError(f"an abandoned {pdf.name} of other bytes without its {trigger.suffix or '.xml'} is in "
+                              "the hot folder: remove it, or export again with --force (which replaces it)")
+        pdf.unlink(missing_ok=True)  # (its index and note are replaced as they are written)
+        return None
 
     def _delivered(self, entry: dict[str, str]) -> bool:
         """Does the ledger record this document (uuid and hash) as handed

@@ -14,7 +14,12 @@ One XAIP per document, or per Vorgang (``group_by = "submission"`` or
   (``urn:ekte:xaip:1``), and as exact bytes with their SHA-256: the
   document's ``metadata.json`` and its TR-RESISCAN transfer note;
 * ``dataObjectsSection`` — the archival PDF and the original, base64 with
-  their SHA-256;
+  their SHA-256 — the original only when ekte found nothing active in it
+  (fresh41 F1: no active content goes to the archive).  A PDF from which the
+  sanitizer removed something (``archival.sanitized``) or an office document
+  with macros is not packed: a metadata object ``MD-<n>-ORIG`` (``ekte:Original``)
+  records its SHA-256, size and media type, what was removed or found, and
+  that the original stays, untouched, as evidence in ekte's archive folder;
 
 what is packed is what was archived: the original is hashed against
 ``metadata.json``'s ``sha256`` and the transfer note against its recorded
@@ -98,6 +103,34 @@ def _record_xml(parent, rec: dict[str, Any]) -> None:
         _x(felder, "Feld", v, ns=EKTE, name=k)
 
 
+def active_in_original(doc, orig: Path) -> tuple[dict[str, int], list[str]]:
+    """What makes the original unfit for the archive: the active content the
+    sanitizer removed from it (what → count) and the macro containers of an
+    office document; both empty when nothing active was found."""
+    from ekte.stages.office import macros
+
+    removed = dict((doc.archival.get("sanitized") or {}).get("removed") or {})
+    return removed, macros(orig, doc.media_type or "")
+
+
+def _withheld_original(meta_sec, n: int, doc, orig: Path, removed: dict[str, int], found: list[str]) -> str:
+    """The metadata object that stands for an original not packed: its SHA-256, size, type, why."""
+    mid = f"MD-{n}-ORIG"
+    md = _x(meta_sec, "metaDataObject", metaDataID=mid, relatedObjects=f"DO-{n}-PDF",
+            category="Original (nicht übernommen: aktive Inhalte)", type=EKTE)
+    el = etree.SubElement(_x(md, "xmlMetaData"), f"{{{EKTE}}}Original", nsmap={"ekte": EKTE})
+    _x(el, "sha256", doc.sha256, ns=EKTE)
+    _x(el, "groesse", orig.stat().st_size, ns=EKTE)
+    _x(el, "mimeType", doc.media_type or "application/octet-stream", ns=EKTE)
+    for what, count in sorted(removed.items()):
+        _x(el, "entfernt", what, ns=EKTE, anzahl=str(count))
+    for container in found:
+        _x(el, "makros", container, ns=EKTE)
+    _x(el, "hinweis", "Das Original enthält aktive Inhalte und ist nicht im Paket; die Archivfassung ist "
+                      "bereinigt. Das Original liegt unverändert als Beweismittel im Archivordner von ekte.", ns=EKTE)
+    return mid
+
+
 class XaipConnector(Connector):
     name = "xaip"
     settings: dict[str, Any] = {"path": "", "schema_dir": "", "client_id": "ekte", "group_by": "document",
@@ -126,10 +159,17 @@ class XaipConnector(Connector):
         ids = [f"DO-{n}-PDF"]
         files = [(f"DO-{n}-PDF", adir / ARCHIVE_PDF, "application/pdf")]
         orig = adir / (doc.archival.get("original") or "")
+        withheld: tuple[dict[str, int], list[str]] | None = None
         if self.config["include_original"] and orig.is_file() and orig.name != ARCHIVE_PDF:
-            files.append((f"DO-{n}-ORIG", orig, doc.media_type or "application/octet-stream"))
-            ids.append(f"DO-{n}-ORIG")
+            removed, found = active_in_original(doc, orig)
+            if removed or found:
+                withheld = (removed, found)
+            else:
+                files.append((f"DO-{n}-ORIG", orig, doc.media_type or "application/octet-stream"))
+                ids.append(f"DO-{n}-ORIG")
         related = " ".join(ids)
+        if withheld is not None:
+            ids.append(_withheld_original(meta_sec, n, doc, orig, *withheld))
         md = _x(meta_sec, "metaDataObject", metaDataID=f"MD-{n}-EKTE", relatedObjects=related,
                 category="ekte-Metadaten", type=EKTE)
         _record_xml(md, rec)

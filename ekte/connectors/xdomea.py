@@ -32,7 +32,8 @@ schema checks (``xdomea-examples/v4.0.0/README.md``: spec p. 10, §2.4,
   ``<UUID>_Transfervermerk.xml`` after a UUID of its own (in 4.0.0 with
   its SHA-256).  Not a second Format of the scan's Version: a Format is
   the same content in another file format, the note is another document
-  about the scan.  Born-digital documents have no Anlage.
+  about the scan.  Born-digital documents have no Anlage; an imported one
+  carries the notes it came with again (:mod:`ekte.xdomea_notes`).
 * ``Format/Version`` is the PDF/A part and conformance the archival PDF
   declares (``PDF/A-2b``, ``PDF/A-3b``), or its PDF version.
 
@@ -42,16 +43,14 @@ their Vorgang are not sent again.  The connector's ledger
 (``<workdir>/state/xdomea.sqlite``) records each message — Prozess, number,
 nachrichtenUUID, members — *before* its container is written (and, with a
 Vorgang's first message, the Vorgang's metadata, which every later message
-repeats: ``ekte.connectors.xdomea_vorgang``); a repeated
-export finds it there and reports "already exported" (also after the DMS
-took the container away), and a retry after a crash writes the recorded
-message again instead of drawing a new number.
+repeats: ``ekte.connectors.xdomea_vorgang``); a repeated export finds it
+there and reports "already exported" (also after the DMS took the container
+away); a retry after a crash writes the recorded message again.
 
-Versions: 4.0.0 (default; ``Primaerdokument/Hash`` carries the SHA-256)
-and 3.1.0.  Every message is validated before it is written when
-``schema_dir`` names the official schemas (the folder holding
-``3.1.0/``/``4.0.0/`` or the version folder itself); otherwise the
-journal records that it was not validated.
+Versions: 4.0.0 (default; ``Primaerdokument/Hash`` carries the SHA-256) and
+3.1.0.  Every message is validated before it is written when ``schema_dir``
+names the official schemas (the folder holding ``3.1.0/``/``4.0.0/`` or the
+version folder itself); otherwise the journal records it was not validated.
 """
 
 from __future__ import annotations
@@ -66,7 +65,7 @@ from typing import Any
 
 from lxml import etree
 
-from ekte import fsutil
+from ekte import fsutil, xdomea_notes
 from ekte.connectors.base import Connector, ExportError, ExportResult
 from ekte.connectors.common import EKTE_NS, doc_uuid, group_key, read_transfer_note, record, schema_error
 from ekte.connectors.ledger import Ledger
@@ -123,6 +122,33 @@ def note_entry(data: bytes, dokument_uuid: str) -> dict[str, Any]:
     return {"uuid": str(uuid.uuid5(EKTE_NS, f"xdomea-transfervermerk:{dokument_uuid}")),
             "file": f"{file_uuid(sha)}_{NOTE_TYP}.xml", "format": XML_FORMAT, "original": NOTE,
             "created": root.findtext("{*}Erstellt"), "sha256": sha}
+
+
+def carried_entry(n: dict[str, Any], data: bytes, dokument_uuid: str, taken: set[str]) -> dict[str, Any]:
+    """The Anlage entry for a transfer note an imported document came with
+    (*n*: what its message said): its Anlage UUID kept, a file of its own."""
+    try:
+        anlage = str(uuid.UUID(n.get("uuid") or ""))
+    except ValueError:
+        anlage = ""
+    if not anlage or anlage in taken or anlage == dokument_uuid:
+        anlage = str(uuid.uuid5(EKTE_NS, f"xdomea-transfervermerk:{dokument_uuid}:{n['sha256']}"))
+    created = n.get("datum_uhrzeit")
+    return {"uuid": anlage, "file": f"{file_uuid(n['sha256'])}_{NOTE_TYP}.xml", "format": XML_FORMAT,
+            "original": sent_name(n.get("datei_original"), ".xml") or NOTE,
+            "created": created if xdomea_notes.is_datetime(created) else None, "sha256": n["sha256"]}
+
+
+def sent_name(original: str | None, ext: str) -> str | None:
+    """``DateinameOriginal``: the original file's name with the extension of
+    the file sent (a TIFF scan or a text file goes as a PDF: ``x.tif`` → ``x.pdf``)."""
+    if not original:
+        return None
+    # a path's last segment (not at a \xNN escape), control characters escaped (untrusted, review43 F5)
+    original = "".join(c if c.isprintable() else f"\\x{ord(c):02x}"
+                       for c in re.split(r"/|\\(?!x[0-9a-fA-F]{2})", original)[-1]).strip()
+    stem, dot, _suffix = original.rpartition(".")
+    return None if original in ("", ".", "..") else (stem if dot and stem else original) + ext
 
 
 @lru_cache(maxsize=8)
@@ -306,20 +332,9 @@ class XdomeaConnector(Connector):
     def _write(self, target: Path, msg: dict[str, Any], vorgang: str, docs: list[tuple[Any, Path]]) -> str:
         entries, files = [], []  # files: (name in the container, path or bytes)
         for doc, adir in docs:
-            rec = record(doc, self.profile)
-            name = f"{file_uuid(rec['sha256'])}.pdf"  # the rule's <UUID>.<ext>: no name-bearing Betreff in a file name
-            rec["file"] = name
-            g = _given(doc).get("dokument") or {}
-            dok_uuid = g.get("uuid") or rec["uuid"]
-            data = read_transfer_note(doc, adir)
-            note = None if data is None else note_entry(data, dok_uuid)
-            entries.append({"rec": rec, "file": name, "uuid": dok_uuid, "note": note,
-                            "format": pdf_format(adir / ARCHIVE_PDF), "betreff": g.get("betreff"),
-                            "kennzeichen": rec.get("dokument_kennzeichen") or rec.get("aktenzeichen"),
-                            "bemerkung": g.get("bemerkung"), "typ": g.get("typ"), "history": g.get("history")})
-            files.append((name, adir / ARCHIVE_PDF))
-            if note is not None:
-                files.append((note["file"], data))
+            entry, its_files = self._entry(doc, adir)
+            entries.append(entry)
+            files += its_files
         created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
         head = {"prozess_id": msg["prozess_id"], "nachricht_uuid": msg["nachricht_uuid"], "created": created,
                 "sender": self.config["sender"] or self.profile.profile.title or self.profile.profile.name,
@@ -337,6 +352,28 @@ class XdomeaConnector(Connector):
                 else:
                     z.write(src, name)
         return "validated" if self.schema is not None else "not validated (no schema_dir)"
+
+    def _entry(self, doc: Any, adir: Path) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+        """One Dokument's entry of the message and its files (name in the container, path or bytes)."""
+        rec = record(doc, self.profile)
+        name = f"{file_uuid(rec['sha256'])}.pdf"  # the rule's <UUID>.<ext>: no name-bearing Betreff in a file name
+        rec["file"] = name
+        given = _given(doc)
+        g, pd = given.get("dokument") or {}, given.get("primaerdokument") or {}
+        dok_uuid = g.get("uuid") or rec["uuid"]
+        data = read_transfer_note(doc, adir)
+        notes = [] if data is None else [(note_entry(data, dok_uuid), data)]
+        for n, note in xdomea_notes.carried(given):  # the notes an imported document came with
+            if note not in [d for _, d in notes]:
+                notes.append((carried_entry(n, note, dok_uuid, {e["uuid"] for e, _ in notes}), note))
+        created = pd.get("datum_uhrzeit")
+        entry = {"rec": rec, "file": name, "uuid": dok_uuid, "notes": [e for e, _ in notes],
+                 "original": sent_name(pd.get("datei_original") or rec.get("source_name"), ".pdf"),
+                 "created": created if xdomea_notes.is_datetime(created) else None,
+                 "format": pdf_format(adir / ARCHIVE_PDF), "betreff": g.get("betreff"),
+                 "kennzeichen": rec.get("dokument_kennzeichen") or rec.get("aktenzeichen"),
+                 "bemerkung": g.get("bemerkung"), "typ": g.get("typ"), "history": g.get("history")}
+        return entry, [(name, adir / ARCHIVE_PDF)] + [(e["file"], d) for e, d in notes]
 
     def close(self) -> None:
         self.ledger.close()

@@ -12,9 +12,10 @@ Vorgang with its Dokumente, built from plain dicts.
 *docs*: per Dokument ``rec`` (the connector record), ``uuid``, ``file``
 (the primary file's name), ``format`` (``code``, ``version``), ``betreff``,
 ``kennzeichen``, ``bemerkung``, ``typ``, ``history`` and, for a scanned
-document, ``note`` (its TR-RESISCAN transfer note: ``uuid`` of the Anlage,
-``file``, ``format``, ``original``, ``created``, ``sha256``), written as
-the Dokument's ``Anlage``.
+document, ``notes`` (TR-RESISCAN transfer notes — its own, and those an
+imported document came with: ``uuid`` of the Anlage, ``file``, ``format``,
+``original``, ``created``, ``sha256``), each written as an ``Anlage`` of the
+Dokument.
 
 ``history`` entries: ``akteur``, ``datum_uhrzeit``, ``aktion`` and
 optionally ``metadatum_name``, ``alter_wert``, ``neuer_wert``,
@@ -155,14 +156,14 @@ def _dokument(b: _B, vorgang_el, n: int, entry: dict[str, Any], head: dict[str, 
     b.opt(dok, "DatumDesSchreibens", rec.get("document_date"))
     b(dok, "Typ", entry.get("typ") or rec.get("doctype_title") or rec.get("doctype") or "Eingang")
     _history(b, dok, entry.get("history"))
-    note = entry.get("note")
+    notes = entry.get("notes") or []
     if b.v4:  # 4.0.0: Anlage and extension before Version; 3.1.0: after it
-        _anlage(b, dok, note, head)
+        _anlagen(b, dok, notes, head)
         _fachdaten(b, dok, rec)
-    _version(b, dok, {"file": entry["file"], "format": entry["format"], "original": rec.get("source_name"),
-                      "created": rec.get("received"), "sha256": rec["sha256"]}, head)
+    _version(b, dok, {"file": entry["file"], "format": entry["format"], "original": entry.get("original"),
+                      "created": entry.get("created") or rec.get("received"), "sha256": rec["sha256"]}, head)
     if not b.v4:
-        _anlage(b, dok, note, head)
+        _anlagen(b, dok, notes, head)
         _fachdaten(b, dok, rec)
 
 
@@ -184,21 +185,20 @@ def _version(b: _B, dok, f: dict[str, Any], head: dict[str, Any]) -> None:
         b.code(h, "Algorithmus", "SHA-256", LIST_HASH, "1.0.0")
 
 
-def _anlage(b: _B, dok, note: dict[str, Any] | None, head: dict[str, Any]) -> None:
-    """The TR-RESISCAN transfer note of a scanned Dokument as its Anlage
-    (an AnlageDokument: 4.0.0 wraps a Dokument, 3.1.0 extends one), with a
-    Version whose Format is the note's XML file."""
-    if not note:
-        return
-    an = b(dok, "Anlage")
-    el = b(an, "Dokument") if b.v4 else an
-    ident = b(el, "Identifikation")
-    b(ident, "xdomeaUUID" if b.v4 else "ID", note["uuid"])
-    b(ident, "NummerImUebergeordnetenContainer", 1)
-    _allgemeine(b, el, {"betreff": NOTE_BETREFF})
-    b(el, "Typ", NOTE_TYP)
-    _version(b, el, note, head)
-    b(an, "Nummer", "1")
+def _anlagen(b: _B, dok, notes: list[dict[str, Any]], head: dict[str, Any]) -> None:
+    """The TR-RESISCAN transfer notes of a scanned Dokument as its Anlagen
+    (an AnlageDokument: 4.0.0 wraps a Dokument, 3.1.0 extends one), each
+    with a Version whose Format is the note's XML file."""
+    for n, note in enumerate(notes, 1):
+        an = b(dok, "Anlage")
+        el = b(an, "Dokument") if b.v4 else an
+        ident = b(el, "Identifikation")
+        b(ident, "xdomeaUUID" if b.v4 else "ID", note["uuid"])
+        b(ident, "NummerImUebergeordnetenContainer", n)
+        _allgemeine(b, el, {"betreff": NOTE_BETREFF})
+        b(el, "Typ", NOTE_TYP)
+        _version(b, el, note, head)
+        b(an, "Nummer", str(n))
 
 
 def _allgemeine(b: _B, parent, meta: dict[str, Any]):
