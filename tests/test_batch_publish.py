@@ -89,6 +89,7 @@ def _ingest_at_syncfs(inject: str, inbox: Path, wd: Path, jobs: str) -> subproce
                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_sigkill_at_a_batch_barrier_then_rerun_exactly_once(tmp_path, born_digital):
     """Killed at its n-th syncfs (strace delivers SIGKILL as the call is made), until a kill lands on a
     batch's export barrier: export folders staged, the documents archived in the journal but no export

@@ -94,6 +94,20 @@ def test_a_worker_that_dies_is_reported_and_replaced(tmp_path, pdfs):
         ex.shutdown()
 
 
+def test_a_result_that_cannot_be_read_back_is_its_documents_failure(tmp_path, pdfs):
+    """fresh41 F3: an UnpicklingError in the coordinator ended the run (exit 70, half a --json): now the
+    document's crash (tried again, then quarantined internal_error), the worker replaced, the next one done."""
+    ex = _executor(tmp_path)
+    try:
+        res = _run(ex, [_task(tmp_path, 0, pdfs[0], name="u-FAULT-before_ocr-unpicklable.pdf"),
+                        _task(tmp_path, 1, pdfs[1])])
+        assert res["t0"].failure == CRASHED and res["t0"].error.code == "internal_error"
+        assert "could not be read back (UnpicklingError)" in res["t0"].error.message
+        assert res["t1"].ok
+    finally:
+        ex.shutdown()
+
+
 def test_workers_are_recycled_after_max_tasks(tmp_path, pdfs):
     ex = _executor(tmp_path, capacity=1, max_tasks=2, text_weight=1)
     try:

@@ -112,3 +112,33 @@ def test_the_apis_result_documents_are_read_only(tmp_path):
     p = subprocess.run([sys.executable, "-c", code, str(tmp_path / "notiz.txt"), str(tmp_path / "wd")],
                        capture_output=True, text=True, timeout=300)
     assert p.stdout.splitlines() == ["refused: result.documents is a read-only sequence", "1 1"], p.stderr[-2000:]
+
+
+def test_a_record_read_in_parts_comes_back_whole(tmp_path, monkeypatch):
+    """fresh41 F3: one pread gives at most 2 GiB − 4 KiB on Linux; a 3 GiB record (an embedded file's bytes)
+    came back cut short — an UnpicklingError that ended the run.  Read here in 7-byte parts, as a 3 GiB one is."""
+    from ekte.pipeline import settled
+
+    monkeypatch.setattr(settled, "READ_MAX", 7)
+    s = Settled(str(tmp_path))
+    docs = [_doc(i, text_kb=3) for i in range(3)]
+    s.extend(docs)
+    assert list(s) == docs
+
+
+def test_a_record_that_cannot_be_read_back_leaves_the_listing_whole(tmp_path):
+    """fresh41 F3: a spooled record cut short or damaged is a stand-in saying so (source, status, pages), not an
+    error ending the run's listing (--json stopped after the first document)."""
+    r = IngestResult(workdir=str(tmp_path))
+    docs = [_doc(i) for i in range(3)]
+    r.documents.extend(docs)
+    s = r.documents
+    e = s._entries[2]
+    os.ftruncate(s._fd, e.offset + e.length // 2)  # the last record cut short (as a 3 GiB one was read)
+    got = list(s)
+    assert got[:2] == docs[:2]
+    assert (got[2].source, got[2].status, got[2].pages) == (docs[2].source, Status.ARCHIVED, 2)
+    assert got[2].warnings == ["this run's record of the document could not be read back (UnpicklingError)"]
+    buf = io.StringIO()
+    r.write_json(buf)
+    assert [d["source"] for d in json.loads(buf.getvalue())["documents"]] == [d.source for d in docs]

@@ -192,3 +192,41 @@ def test_a_run_interrupted_before_any_document_says_how_many_inputs_are_left(mix
     assert f"interrupted before any document was done; {n} input(s) pending" in out, out
     html = report.read_text("utf-8")
     assert "<strong>unterbrochen</strong>" in html and f"{n} Eingabe(n) noch nicht verarbeitet" in html, html[:2000]
+
+
+SIGTERM_AFTER_PUBLISH = r'''
+import os, signal, sys
+from ekte.journal import Journal
+from ekte.pipeline.coordinator import Coordinator
+published, sent = [], []
+publish, sync = Coordinator._publish, Journal.sync
+def _publish(self, batch, ready):
+    publish(self, batch, ready)
+    published.extend(ready)
+def _sync(self, *a, **kw):
+    r = sync(self, *a, **kw)
+    if published and not sent:  # the batch's export folders are out: SIGTERM while the batch is made durable
+        sent.append(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+    return r
+Coordinator._publish, Journal.sync = _publish, _sync
+sys.argv = ["ekte"] + sys.argv[1:]
+from ekte.cli import main
+main()
+'''
+
+
+def test_sigterm_after_a_batch_is_published_still_reports_its_documents(mixed, tmp_path):
+    """CI of stop 39: the process group's SIGTERM landed between a batch's published export folders and their
+    report (the journal's sync): the interrupted run's JSON listed no document although two were exported.
+    The moment is made exact: the run sends itself SIGTERM in the sync right after the first publish."""
+    import sys
+
+    wd = tmp_path / "wd"
+    p = subprocess.run([sys.executable, "-c", SIGTERM_AFTER_PUBLISH, "ingest", str(mixed), "-w", str(wd), "-j", "1",
+                        "--json"], capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert p.returncode == 130 and "Traceback" not in p.stderr, (p.returncode, p.stderr[-2000:])
+    res = json.loads(p.stdout)
+    exported = [d for d in res["documents"] if (d.get("exports") or {}).get("folder")]
+    assert exported and _exported(wd) == len(exported), (res["documents"], _exported(wd))
+    assert res["summary"]["interrupted"] is True and res["pending"]

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ekte import forkserver, starttrace
+from ekte import forkserver, starttrace, stopsignal
 from ekte.errors import environment_failure
 from ekte.fsbatch import Batch
 from ekte.connectors.base import Connector
@@ -125,19 +125,26 @@ class Coordinator:
             self._settle(self.executor.poll(timeout), ready)
         finally:
             self.session.batch = None
-            published = False
-            try:
-                self._publish(batch, ready)
-                published = True
-            finally:  # a batch not published (a full disk stops the run): what was recorded is still reported
-                if ready:
-                    self.session.j.sync()
-                for doc, item in ready:
-                    if published or doc.status is not None:  # its record failed too: pending, the re-run does it
-                        self.done(doc, item)
-                        starttrace.mark("settled")
+            with stopsignal.held():  # a SIGTERM/Ctrl-C now is raised once the batch is reported (CI of stop 39)
+                self._report(batch, ready)
         self._retry_deferred()
         return len(ready)
+
+    def _report(self, batch: Batch, ready: list[tuple[Document, WorkItem]]) -> None:
+        """Publish the batch, make it durable, report its documents — never cut short by a signal (the caller
+        holds them): interrupted between the published export folders and the report, an interrupted run's
+        JSON left out documents that it had exported."""
+        published = False
+        try:
+            self._publish(batch, ready)
+            published = True
+        finally:  # a batch not published (a full disk stops the run): what was recorded is still reported
+            if ready:
+                self.session.j.sync()
+            for doc, item in ready:
+                if published or doc.status is not None:  # its record failed too: pending, the re-run does it
+                    self.done(doc, item)
+                    starttrace.mark("settled")
 
     def _publish(self, batch: Batch, ready: list[tuple[Document, WorkItem]]) -> None:
         """Publish the batch's export folders, then record those documents' exports (as failed when the
@@ -195,11 +202,10 @@ class Coordinator:
             whole = self.splits.settle(task, res, item)
             if whole is None:  # a long scan still in page ranges
                 return
-            settled = steps.finish(self.session, item, whole)
+            ready.append((steps.finish(self.session, item, whole), item))  # (before a signal in the discard)
         finally:
             if task.scratch:
                 self.session.discard(task.scratch)
-        ready.append((settled, item))
 
     def _again(self, task: WorkTask, res: WorkResult, item: WorkItem, doc: Document) -> bool:
         """A worker crashed (or ran over its time limit): counted in the

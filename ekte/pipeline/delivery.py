@@ -217,12 +217,12 @@ def _known_place(session: Any, doc_id: str, cname: str, location: str) -> str:
 
 
 def _export_failed(session: Any, doc: Document, cname: str, message: str) -> None:
+    if getattr(session, "retries_exports", False):  # the watch daemon: no "run the command again" (fresh40 F10)
+        message = message.replace(RUN_AGAIN, "the export is tried again at the next rescan")  # log, trail, station
     doc.extra.setdefault("export_failed", {})[cname] = message
     doc.extra.setdefault("export_results", {})[cname] = "failed"
     _awaits(doc, cname, False)
     _pending(doc, events=[("export", "export-failed", f"{cname}: {message}")])
-    if getattr(session, "retries_exports", False):  # the watch daemon: no "run the command again" (fresh40 F10)
-        message = message.replace(RUN_AGAIN, "the export is tried again at the next rescan")
     log.warning("doc %s: export to %s failed: %s", doc.id, cname, message)
 
 

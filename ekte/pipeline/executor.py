@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import pickle
 import signal
 import time
 from collections import deque
@@ -255,6 +256,12 @@ class LocalExecutor:
                 log.info("doc %s: worker stopped by signal %s; left for the next run", task.document.id, code)
                 return task, failed(task, ABANDONED, "ekte was stopped while this document was processed", "ocr_failed")
             return task, failed(task, CRASHED, "The OCR worker process died (out of memory or killed).", "ocr_failed")
+        except (pickle.UnpicklingError, MemoryError, AttributeError, ImportError, IndexError, TypeError) as e:
+            # fresh41 F3: a result that cannot be read back is its document's failure, never the run's
+            log.warning("doc %s: the worker's result could not be read back (%s)", task.document.id, type(e).__name__)
+            self._kill(i)  # (what is left of the message in its pipe: with it)
+            return task, failed(task, CRASHED, f"The worker's result could not be read back ({type(e).__name__}).",
+                                "internal_error")
         w.task = None
         if not self._received:
             self._received = True

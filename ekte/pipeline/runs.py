@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ekte import fsutil, stopsignal
+from ekte import fsutil, fstarget, stopsignal
 from ekte.errors import ConfigError, DocumentError, environment_failure
 from ekte.evidence.retention_files import place
 from ekte.forkserver import prestart
@@ -218,8 +218,10 @@ class Mover:
 
     def move(self, src: Path, doc: Document | None, sha256: str | None) -> None:
         try:
-            target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.dest), sha256)
-            prune_emptied(src, self.roots)
+            if fsutil.behind_link(src, self.roots):  # a folder on its way became a link: not the input's place
+                raise fsutil.NotMoved("original not moved: a folder on its way is a link (outside the input)")
+            target = fsutil.move_input(src, fsutil.free_target(src, self.roots, self.dest), sha256, self.roots)
+            fstarget.prune_emptied(src, self.roots)
             if doc is not None:
                 doc.log("intake", "moved", "")
                 self._record(doc, target)
@@ -249,15 +251,6 @@ class Mover:
         for pkg, outcomes in self.pkgs.items():
             if all(getattr(o, "status", o) in MOVED_OK for o in outcomes) and Path(pkg).exists():
                 self.move(Path(pkg), None, None)
-
-
-def prune_emptied(src: Path, roots: list[Path]) -> None:
-    """The sub-folders of *src*'s input root that its move left empty go too (often named after a person:
-    ``in/Weber_Hannah/``): never the root, never a folder that holds anything (``rmdir``), never through a
-    link (paths compared as given, a link is not a directory to ``rmdir``)."""
-    from ekte.evidence.retention_files import prune_empty_parents  # (what retention prunes the same way)
-
-    prune_empty_parents(Path(os.path.abspath(src)), [Path(os.path.abspath(r)) for r in roots])
 
 
 def analyze(session: Any, paths: list[Path | str], progress: ProgressSink | None = None) -> list[Document]:

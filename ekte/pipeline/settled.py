@@ -105,7 +105,10 @@ class Settled(Sequence[Document]):
         if e.doc is not None:
             return e.doc
         assert self._fd is not None
-        return pickle.loads(os.pread(self._fd, e.length, e.offset))
+        try:
+            return pickle.loads(_read(self._fd, e.length, e.offset))
+        except (pickle.UnpicklingError, EOFError, MemoryError, OSError, AttributeError, ValueError) as exc:
+            return _stand_in(e, exc)  # fresh41 F3: the run's listing (--json) stays whole
 
     # -- what a list of documents offers
     def __len__(self) -> int:
@@ -163,6 +166,29 @@ class Settled(Sequence[Document]):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["spool_dir"], state["docs"])  # type: ignore[misc]
+
+
+#: the most one read asks for (Linux gives at most 2 GiB − 4 KiB per call: fresh41 F3, a 3 GiB record read short)
+READ_MAX = 1 << 30
+
+
+def _read(fd: int, length: int, offset: int) -> bytes:
+    parts, done = [], 0
+    while done < length:
+        b = os.pread(fd, min(READ_MAX, length - done), offset + done)
+        if not b:
+            break
+        parts.append(b)
+        done += len(b)
+    return b"".join(parts)
+
+
+def _stand_in(e: Entry, exc: BaseException) -> Document:
+    """A document whose spooled record cannot be read back: what the entry knows (source, status, pages),
+    with a warning saying so — the document itself was settled (archived, quarantined) as its status says."""
+    doc = Document(sha256="", source=e.source, size=0, media_type="", pages=e.pages, status=e.status)
+    doc.warnings.append(f"this run's record of the document could not be read back ({type(exc).__name__})")
+    return doc
 
 
 def _open_spool(spool_dir: str) -> int:

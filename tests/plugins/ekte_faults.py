@@ -11,12 +11,15 @@ worker processes is fixed already):
 * ``crash``   raise RuntimeError                       → internal_error naming this plugin
 * ``exit``    end the process at once (os._exit)       → a worker that dies
 * ``sleep``   sleep ARG seconds                        → a slow step (timeouts, kill -9 mid-work)
+* ``unpicklable``  the document carries a value that cannot be read back in the coordinator (a result cut
+  short, fresh41 F3)
 
 The connector ``faulty`` writes like ``folder`` but first sleeps
 ``EKTE_FAULT_EXPORT_SLEEP`` seconds (a slow DMS, to kill an exporting process).
 """
 
 import os
+import pickle
 import re
 import time
 
@@ -25,8 +28,8 @@ from ekte.errors import DocumentError
 from ekte.hookspecs import hookimpl
 
 
-_NAMED = re.compile(r"FAULT-(before_ocr|after_ocr|after_classify|before_archive)-(refuse|crash|exit|sleep)"
-                    r"(?:-(\d+(?:\.\d+)?))?")
+_NAMED = re.compile(r"FAULT-(before_ocr|after_ocr|after_classify|before_archive)-"
+                    r"(refuse|crash|exit|sleep|unpicklable)(?:-(\d+(?:\.\d+)?))?")
 
 
 def _faults(source):
@@ -51,6 +54,17 @@ def ekte_process(point, document, profile):
             os._exit(3)
         if kind == "sleep":
             time.sleep(float(arg or 5))
+        if kind == "unpicklable":
+            document.extra["fault"] = _CutShort()
+
+
+def _cut_short():
+    raise pickle.UnpicklingError("pickle data was truncated")
+
+
+class _CutShort:
+    def __reduce__(self):
+        return _cut_short, ()
 
 
 class FaultyConnector(FolderConnector):
