@@ -16,7 +16,7 @@ APT_PKGS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd ghostscript qpdf p
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 eval-family7 eval-family8 eval-family9 \
+.PHONY: test-slow test-all all demo test bench system-deps venv clean samples eval-heldout eval-heldout2 eval-family3 eval-family4 eval-family5 eval-family6 eval-family7 eval-family8 eval-family9 eval-family10 \
         catalogs extract-model type-base field-check
 
 all: test
@@ -164,6 +164,14 @@ FAMILY9_N ?= 5
 FAMILY9_SEED ?= 1
 eval-family9: venv
 	$(call eval-family,family9,$(FAMILY9),$(FAMILY9_N),$(FAMILY9_SEED),born scans)
+
+# The eighth development family (samples/family10: online-portal printouts with question labels, numbered
+# bilingual Fachverfahren forms, citizens' letters and e-mails in prose, two-page forms; born and scans).
+FAMILY10   ?= bench/out/family10
+FAMILY10_N ?= 5
+FAMILY10_SEED ?= 1
+eval-family10: venv
+	$(call eval-family,family10,$(FAMILY10),$(FAMILY10_N),$(FAMILY10_SEED),born scans)
 
 clean:
 	rm -rf $(VENV) $(WORKDIR) .pytest_cache .pytest-tmp bench/out

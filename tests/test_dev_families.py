@@ -66,6 +66,7 @@ def test_truth_names_the_files_and_is_in_their_text(made):
             assert any(x.casefold() in flat for x in _forms(f, v)), (key, f, v)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_same_seed_same_bytes_and_bad_arguments(tmp_path, made):
     family, out, _ = made
     r = _make(family, tmp_path / "b", "--per-type", "1", "--seed", "3", "--types", "bauantrag,sonstiges")

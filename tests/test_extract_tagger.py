@@ -136,3 +136,18 @@ def test_the_tagger_fills_no_field_whose_absence_the_pipeline_acts_on(tmp_path):
     text = WOHNHAFT.replace("Musterstadt, 03.02.2026", "Eingang 03.02.2026\nAktenzeichen: 32.1-4711/2026")
     got = fallback(_doc(text, "waffen_antrag"), prof, Tagger(SHIPPED_TAGGER), set())
     assert got["strasse"].value == "Lindenweg 4" and not {"eingangsdatum", "aktenzeichen"} & set(got)
+
+
+def test_the_place_of_a_signature_line_is_no_address_to_learn():
+    """A letter signed at home names the Ort twice: the address's is labelled, the signature line's place
+    ("Musterstadt, 03.02.2026", "…, den 3. Februar 2026") is not — learnt, it took the Ort from signature lines
+    (branch tag41-model); its row carries the feature ``pdate=True``, the address's ``pdate=False``."""
+    prof = load_profile()
+    for sig in ("Musterstadt, 03.02.2026", "Musterstadt, den 3. Februar 2026"):
+        toks = doc_tokens(_doc(WOHNHAFT.replace("Musterstadt, 03.02.2026", sig), "waffen_antrag"), prof)[0]
+        labs = labels(toks, {"ort": "Musterstadt", "plz": "12345", "antragsdatum": "2026-02-03"})
+        got = [(t[0].text, t[2], lab) for t, lab in zip(toks, labs) if lab != "O"]
+        address_row = next(r for w, _f, r in toks if w.text == "12345")
+        assert [(w, lab) for w, r, lab in got if r == address_row] == [("12345", "B-plz"), ("Musterstadt", "B-ort")]
+        assert not [lab for w, r, lab in got if w.startswith("Musterstadt") and r != address_row]
+        assert [("pdate=True" in f) for w, f, r in toks if w.text.startswith("Musterstadt")] == [False, True]

@@ -61,6 +61,7 @@ def _ocr(src: Path, tmp: Path, params, media=None):
     return make_archival_pdf(work, out, params, jobs=1), out
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 @pytest.mark.parametrize("kind", ["tif", "png", "jpg", "scanpdf"])
 def test_cer_on_sample_scans(kind, tmp_path, params, inbox_truth):
     src = next((Path(__file__).resolve().parents[1] / "samples" / "inbox").glob(f"scan-*-{kind}.*"))
@@ -246,6 +247,7 @@ def _upright(pdf: Path) -> int:
 
 @pytest.mark.parametrize("name,turned", [("phototest.tif", False), ("phototest-rotated-180.png", True),
                                          ("phototest-rotated-L.png", True), ("phototest-rotated-R.png", True)])
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_orientation_found_within_the_ocr_pass_when_the_probe_is_unsure(name, turned, tmp_path, params, shared,
                                                                        monkeypatch):
     """The safety net: where orientation detection before the OCR pass was

@@ -104,6 +104,7 @@ def _turned_skewed(level: Path, tmp: Path, turn: int, skew: float) -> Path:
     return out
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 @pytest.mark.parametrize("turn,skew", [(0, 0.0), (90, 0.0), (180, 2.5), (270, -3.0), (0, 1.6)])
 def test_generated_scan_turned_and_skewed_by_known_angles(turn, skew, tmp_path, params, level_scan):
     from test_ocr import line_cer

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from helpers import label_fields, ocr_drawn_words, scanned_document
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ekte.model import Document
 from ekte.profile import load_profile
-from ekte.stages import extract as ex
 from ekte.stages.extract import ocrfix
 from ekte.stages.extract.lexicon import lexicon
 from ekte.stages.layout import Word
@@ -62,31 +62,14 @@ def profile():
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory, profile):
     """The page through ekte's OCR: (page text, page words)."""
-    from ekte.stages import intake
-    from ekte.stages.ocr import OcrParams, make_archival_pdf
-
-    tmp = tmp_path_factory.mktemp("ocrfix")
-    _page(tmp / "p.png")
-    intake.image_to_pdf(tmp / "p.png", tmp / "work.pdf", 300, 250)
-    res = make_archival_pdf(tmp / "work.pdf", tmp / "out.pdf", OcrParams.from_profile(profile), jobs=1)
-    return res["page_texts"][0], [Word(*w) for w in res["page_words"][0]]
+    return ocr_drawn_words(tmp_path_factory, "ocrfix", _page, profile)
 
 
-def _doc(text: str, words: list[Word]) -> Document:
-    d = Document(sha256="e" * 64, source="scan.png", size=1, media_type="image/png",
-                 received="2026-11-01T10:00:00+01:00")
-    d.page_texts, d.extra["page_words"], d.ocr = [text], [[tuple(w) for w in words]], {"ocr_pages": [1]}
-    return d
+_doc = scanned_document
 
 
 def _fields(doc: Document, profile, repair: bool = True) -> dict:
-    saved = ex.ocr_repaired
-    if not repair:
-        ex.ocr_repaired = lambda text, words, lex: (text, words)
-    try:
-        return {k: f for k, f in ex.extract(doc, profile, [ex.LabelExtractor()]).items() if f.method != "intake"}
-    finally:
-        ex.ocr_repaired = saved
+    return label_fields(doc, profile, None if repair else ("ocr_repaired", lambda text, words, lex: (text, words)))
 
 
 def test_tesseract_reads_the_artefacts(scanned):

@@ -6,10 +6,10 @@ taken for upside down and read as garbage before.  Real Tesseract."""
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import make_family_set
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,17 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def scan_pdf(tmp_path_factory) -> Path:
     import importlib.util
     import json
-    import subprocess
 
     spec = importlib.util.spec_from_file_location("_family3_scan", ROOT / "samples" / "family3" / "scan.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)  # stdlib, numpy, PIL, pikepdf, pdfium, img2pdf only
     tmp = tmp_path_factory.mktemp("orient")
-    r = subprocess.run([sys.executable, str(ROOT / "samples" / "family5" / "make.py"), str(tmp), "--per-type", "2",
-                        "--seed", "1", "--types", "tierhaltung"], capture_output=True, text=True, timeout=300)
-    if r.returncode == 3:
-        pytest.skip("a font family5 needs is missing (make venv installs it)")
-    assert r.returncode == 0, r.stderr
+    make_family_set("family5", tmp, "--per-type", "2", "--seed", "1", "--types", "tierhaltung")
     truth = json.loads((tmp / "truth.json").read_text("utf-8"))
     key = next(k for k, t in truth.items() if t["layout"] == "druckbuchstaben")
     out = tmp / "form.scan.pdf"
@@ -59,15 +54,9 @@ def upside_down_pdf(tmp_path_factory) -> Path:
     not tell (30 as it lies, 12 turned): read upside down by the OCR pass's safety net before,
     so neither ``ocr.refine`` nor ``ocr.stamps`` read it."""
     import json
-    import subprocess
 
     tmp = tmp_path_factory.mktemp("upside")
-    r = subprocess.run([sys.executable, str(ROOT / "samples" / "family3" / "make.py"), str(tmp), "--per-type", "2",
-                        "--seed", "1", "--scans", "--types", "sportstaetten_foerderung"],
-                       capture_output=True, text=True, timeout=300)
-    if r.returncode == 3:
-        pytest.skip("a font family3 needs is missing (make venv installs it)")
-    assert r.returncode == 0, r.stderr
+    make_family_set("family3", tmp, "--per-type", "2", "--seed", "1", "--scans", "--types", "sportstaetten_foerderung")
     truth = json.loads((tmp / "truth.json").read_text("utf-8"))
     return tmp / f"{next(k for k, t in truth.items() if t['layout'] == 'ankreuz')}.pdf"
 

@@ -50,7 +50,10 @@ class Classifier(Protocol):
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("$", "§")  # OCR reads § as $
-    return re.sub(r"\s+", " ", text).lower()
+    return _SPACES.sub(" ", text).lower()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _kw_regex(kw: str) -> re.Pattern[str]:
@@ -83,6 +86,17 @@ def _grams(word: str) -> list[str]:
     return [word[i:i + 3] for i in range(0, len(word) - 2, 3)]
 
 
+def _may_align(plain: str, grams: list[str], trigrams: set[str], n: int, slack: float) -> bool:
+    """Whether a keyword of the disjoint *grams* can align with a text of *n* characters (its *trigrams*) at
+    ``classify.fuzzy_similarity`` (*slack* = 2 × (1 − it/100)); False only where it provably cannot.  A window of
+    a longer text holds at most len(plain) characters, so the alignment's indel distance d ≤ slack × len(plain);
+    each unmatched character of either breaks at most one disjoint trigram, so at least len(grams) − d of them
+    stand in the window, and in the text.  (One of them at least: the caller's quick no before.)"""
+    need = len(grams) - int(slack * len(plain) + 1e-6)
+    # (a text as short as the keyword or shorter: the alignment runs the other way too -- no claim then)
+    return need <= 1 or n <= len(plain) or sum(g in trigrams for g in grams) >= need
+
+
 class RulesClassifier:
     name = "rules"
 
@@ -111,6 +125,9 @@ class RulesClassifier:
         c = profile.classify
         full = normalize(text)
         title = full[: c.title_chars]
+        # the text's trigrams once (a keyword's are all of three characters: in the set iff in the text)
+        trigrams = {full[i:i + 3] for i in range(len(full) - 2)}
+        slack = 2 * (1 - c.fuzzy_similarity / 100)  # (see _may_align)
         out: dict[str, float] = {}
         for dt, pats in self._rules(profile).items():
             s = 0.0
@@ -118,9 +135,10 @@ class RulesClassifier:
                 m = rx.search(full) if not plain or first in full else None
                 if m:
                     s += w * (c.title_boost if m.start() < c.title_chars and rx.search(title) else 1.0)
-                elif plain and len(plain) >= c.fuzzy_min_length and any(g in full for g in grams):
+                elif plain and len(plain) >= c.fuzzy_min_length and not trigrams.isdisjoint(grams) and \
+                        _may_align(plain, grams, trigrams, len(full), slack):
                     # OCR garbles letters: a close match still counts, a little less (a close
-                    # match keeps at least one of the keyword's disjoint trigrams: a quick no first)
+                    # match keeps enough of the keyword's disjoint trigrams: a quick no first)
                     al = fuzz.partial_ratio_alignment(plain, full, score_cutoff=c.fuzzy_similarity)
                     if al is not None:
                         boost = c.title_boost if al.dest_start < c.title_chars else 1.0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -260,19 +261,15 @@ def words_from_text(text: str) -> list[Word]:
     words: list[Word] = []
     pos = 0
     for row, line in enumerate(text.split("\n")):
-        col, n = 0, len(line)
-        while col < n:
-            if line[col].isspace():
-                col += 1
-                continue
-            end = col
-            while end < n and not line[end].isspace():
-                end += 1
-            words.append(Word(line[col:end], col * GRID_X, row * GRID_Y, end * GRID_X, row * GRID_Y + 10.0,
-                              pos + col, pos + end))
-            col = end
-        pos += n + 1
+        y0 = row * GRID_Y
+        for m in _NONSPACE.finditer(line):  # (re's \s is str.isspace: the same runs of characters)
+            col, end = m.span()
+            words.append(Word(m.group(), col * GRID_X, y0, end * GRID_X, y0 + 10.0, pos + col, pos + end))
+        pos += len(line) + 1
     return words
+
+
+_NONSPACE = re.compile(r"\S+")
 
 
 # -- rows and cells ---------------------------------------------------------------
@@ -311,9 +308,10 @@ def rows(words: list[Word], gap: float = 1.6) -> list[Row]:
     for ln in lines:
         ln.sort(key=lambda w: w.x0)
         cells: list[list[Word]] = [[ln[0]]]
-        for a, b in zip(ln, ln[1:]):
-            cw = _gap_unit(a, b)
-            if b.x0 - a.x1 > gap * cw + 1.0:
+        units = [_unit(w) for w in ln]  # (each word's once: a gap is measured in the smaller of its two words')
+        for k in range(1, len(ln)):
+            a, b = ln[k - 1], ln[k]
+            if b.x0 - a.x1 > gap * min(units[k - 1], units[k]) + 1.0:
                 cells.append([b])
             else:
                 cells[-1].append(b)
@@ -325,4 +323,9 @@ def _gap_unit(a: Word, b: Word) -> float:
     """The character width a gap between *a* and *b* is measured in: the narrower word's -- but a word of
     one or two characters ("a.", "d." in "Neustadt a. d. Weide") says little about its font's width; its
     height (a fifth of it, some half of an average letter of that size) is its floor."""
-    return min(w.char_w if len(w.text) > 2 else max(w.char_w, 0.2 * w.h) for w in (a, b))
+    return min(_unit(a), _unit(b))
+
+
+def _unit(w: Word) -> float:
+    """One word's part of :func:`_gap_unit`."""
+    return w.char_w if len(w.text) > 2 else max(w.char_w, 0.2 * w.h)

@@ -41,6 +41,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 from ocrmypdf import hookimpl  # noqa: E402
 from ocrmypdf.pluginspec import OcrEngine, OrientationConfidence  # noqa: E402
 
+from ekte.stages.tess_geometry import geometry  # noqa: E402
+
 NAME = "tesserocr"
 
 
@@ -162,6 +164,11 @@ def warm_up(language: str) -> None:
         pass
 
 
+def _one_shade(im: Any) -> bool:
+    ex = im.getextrema()
+    return all(lo == hi for lo, hi in (ex if isinstance(ex[0], tuple) else (ex,)))
+
+
 def _page_number(path: Path, fallback: int) -> int:
     m = re.match(r"(\d{6})_", path.name)
     return int(m.group(1)) if m else fallback
@@ -193,19 +200,6 @@ def _recognise(api: Any, im: Any, timeout_s: float) -> bool:
     if dpi:
         api.SetSourceResolution(dpi)
     return bool(api.Recognize(int(timeout_s * 1000)))
-
-
-def _geometry(api: Any) -> tuple[int, float, bool]:
-    """(clockwise orientation in degrees, skew in degrees, whether the lines
-    run left to right) of the recognised page."""
-    it = api.GetIterator()
-    if it is None:
-        return 0, 0.0, True
-    try:
-        orient, direction, _order, deskew = it.Orientation()
-    except RuntimeError:
-        return 0, 0.0, True
-    return int(orient) * 90 % 360, math.degrees(deskew), int(direction) == 0
 
 
 _HOCR_HEAD = (
@@ -243,13 +237,17 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
     with Image.open(input_file) as f:
         im = f.copy()  # decoded once for every pass over the page (the file closed)
     facts: dict[str, Any] = {"orientation": 0, "skew": 0.0, "confidence": 0, "passes": 1}
+    if _one_shade(im):  # no ink: Tesseract finds nothing, in seconds a page (fresh41 F9) — not read, kept textless
+        facts.update(passes=0, words=[])
+        return _HOCR_HEAD.format(v=tesseract_version()) + _HOCR_EMPTY.format(w=im.width, h=im.height) + \
+            " </body>\n</html>\n", "", facts
     with _Handle(lang, psm) as api:
         if not _recognise(api, im, timeout):
             facts["timeout"] = True
             head = _HOCR_HEAD.format(v=tesseract_version())
             return head + _HOCR_EMPTY.format(w=im.width, h=im.height) + " </body>\n</html>\n", "", facts
         conf = api.MeanTextConf()
-        best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), _geometry(api))
+        best = (conf, api.GetHOCRText(0), api.GetUTF8Text(), geometry(api))
     gate = 0 if page in _settings.orientation_settled else _settings.orientation_gate
     # a turned page reads as garbage (low confidence), or sideways as lines
     # running top to bottom: read it again with orientation detection
@@ -258,7 +256,7 @@ def ocr_image(input_file: Path, options: Any, page: int = 0) -> tuple[str, str, 
             if _recognise(api, im, timeout):
                 conf2 = api.MeanTextConf()
                 facts["passes"] = 2
-                geo = _geometry(api)
+                geo = geometry(api)
                 if conf2 >= conf and geo[0] != 0 and geo[2]:
                     best = (conf2, api.GetHOCRText(0), api.GetUTF8Text(), geo)
     conf, hocr, text, (orient, skew, _ltr) = best

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from family_values import iban, norm, spaced  # noqa: F401 (shared with the other families; re-exported)
+
 VORNAMEN = ["Korbinian", "Resi", "Wolfgang", "Kathrin", "Vitus", "Annemarie", "Quirin", "Leonie", "Xaver",
             "Magdalena", "Florian", "Theres", "Luca", "Zeynep", "Ludwig", "Johanna", "Benedikt", "Mia-Sophie",
             "Jörg", "Ursula", "Maximilian", "Agnes", "Emre", "Franziska"]
@@ -54,17 +56,3 @@ def fmt(d: date, style: str) -> str:
     if style == "iso":
         return d.isoformat()
     return d.strftime("%d.%m.%Y")
-
-
-def norm(d: date) -> str:
-    return d.strftime("%d.%m.%Y")
-
-
-def iban(rng: random.Random) -> str:
-    body = f"{rng.randint(10000000, 99999999)}{rng.randint(10**9, 10**10 - 1)}"
-    chk = 98 - int(body + "131400") % 97
-    return f"DE{chk:02d}{body}"
-
-
-def spaced(s: str) -> str:
-    return " ".join(s[i:i + 4] for i in range(0, len(s), 4))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from family_values import iban, norm, spaced  # noqa: F401 (shared with the other families; re-exported)
+
 VORNAMEN = ["Gisela", "Hartmut", "Swantje", "Elias", "Roswitha", "Jannik", "Henrike", "Dieter", "Aylin", "Matthias",
             "Liesel", "Konstantin", "Brigitte", "Noah", "Waltraud", "Ole", "Sieglinde", "Tobias", "Merve", "Reinhold",
             "Clara-Marie", "Jens-Uwe", "Ilse", "Friedhelm"]
@@ -64,17 +66,3 @@ def fmt(d: date, style: str) -> str:
 def stamp_date(d: date, rng: random.Random) -> str:
     return rng.choice([f"{d.day:02d}. {KURZ[d.month - 1]}. {d.year}", f"{d.day:02d} {KURZ[d.month - 1]} {d.year}",
                        d.strftime("%d.%m.%Y"), f"{d.day}.{d.month}.{d.strftime('%y')}"])
-
-
-def norm(d: date) -> str:
-    return d.strftime("%d.%m.%Y")
-
-
-def iban(rng: random.Random) -> str:
-    body = f"{rng.randint(10000000, 99999999)}{rng.randint(10**9, 10**10 - 1)}"
-    chk = 98 - int(body + "131400") % 97
-    return f"DE{chk:02d}{body}"
-
-
-def spaced(s: str) -> str:
-    return " ".join(s[i:i + 4] for i in range(0, len(s), 4))

@@ -31,6 +31,7 @@ from ekte.model import Field
 from ekte.stages.extract.candidates import PERSON_FIELDS, Cand, layout_candidates
 from ekte.stages.extract.checks import Facts, capped
 from ekte.stages.extract.filenumber import file_numbers_only
+from ekte.stages.extract.level import levelled
 from ekte.stages.extract.overlays import without_overlays
 from ekte.stages.extract.spelling import town_case
 from ekte.stages.extract.writer import footer_roles
@@ -90,6 +91,7 @@ def candidates(doc: "Document", profile: "Profile") -> list[Cand]:
     for pno, (text, words) in enumerate(zip(doc.page_texts, page_words_of(doc)), start=1):
         if not words:
             continue
+        words = levelled(text, words)  # a slightly skewed scan's rows (its boxes only, for extraction)
         text, words = ocr_repaired(text, words, lex)  # OCR's split and glued label words (scans; text keeps its length)
         rws = rows(words)
         page = layout_candidates(pno, rws, words, lex, profile.extract.label_similarity, VALIDATORS)

@@ -221,12 +221,15 @@ def _rivals(cands: list[Cand]) -> dict[int, bool]:
             by_field[c.field].append(c)
     out = {}
     for cs in by_field.values():
-        for c in cs:
-            me = re.sub(r"\s+", "", c.value).casefold()
+        keys = [_SPACES.sub("", o.value).casefold() for o in cs]  # (each value's once, not once per pair)
+        for c, me in zip(cs, keys):
             # another section decides only when it is someone else's (not a second primary person's)
-            out[id(c)] = any(re.sub(r"\s+", "", o.value).casefold() != me and (o.rank < 8 or c.rank >= 8 or
-                                                                            c.field in _ANY_RIVAL) for o in cs)
+            out[id(c)] = any(k != me and (o.rank < 8 or c.rank >= 8 or c.field in _ANY_RIVAL)
+                             for o, k in zip(cs, keys))
     return out
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _persons(cands: list[Cand]) -> tuple[bool, set[int]]:

@@ -37,7 +37,7 @@ _OTHER_BEFORE = re.compile(
 #: a remark after another number's label that says it is the file number ("Vorgangsnummer (Az.):")
 _SAYS_FILE = re.compile(r"(?i)\s*\((?:az\.?|aktenzeichen|gz\.?|geschäftszeichen)\)")
 #: what begins a file number after a weak label without colon ("Az. 32.3 - W - 7111/26", "Az. S 55 - 1111/2025")
-_NUMBER_START = re.compile(r"(?:[A-ZÄÖÜ]{1,4}\s?)?\d")
+_NUMBER_START = re.compile(r"(?:[A-ZÄÖÜ]{1,4}(?:\s|[\-./])?)?\d")  # ("Az. WA 40/…", "Az. BA-50/94639/2026")
 
 
 def file_label(key: str, after: list) -> str:

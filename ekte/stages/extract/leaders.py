@@ -90,25 +90,44 @@ def after_label(words: list[Word], j: int, colons: list[bool]) -> tuple[int, boo
     return k, led or dots
 
 
-#: a bilingual form's English after the German label
+#: a bilingual form's English (a trilingual one's French too) after the German label
 ENGLISH = {"surname", "family name", "last name", "name", "first name", "first names", "first name(s)", "given name",
            "given names", "given name(s)", "forename(s)", "date of birth", "place of birth", "birth name", "address",
            "street", "street, no.", "street and number", "postcode", "post code", "postal code", "zip code", "city",
            "town", "place", "postcode, city", "postcode and town", "phone", "telephone", "phone number", "mobile",
            "telephone number", "e-mail", "email", "nationality", "club", "association", "place, date", "date",
-           "signature", "file number", "reference", "date of receipt", "bank account holder", "account holder"}
+           "signature", "file number", "reference", "date of receipt", "bank account holder", "account holder",
+           "surname, first name", "name, first name", "street, number", "street, house number", "postcode, town",
+           "postcode, city", "place of residence", "phone number", "personal details", "applicant",
+           "nom", "prénom", "prénom(s)", "prénoms", "nom, prénom", "date de naissance", "lieu de naissance", "adresse",
+           "rue", "rue, numéro", "code postal", "code postal, ville", "ville", "téléphone", "courriel", "nationalité",
+           "lieu, date", "signature", "données personnelles", "demandeur", "demandeuse"}
 
 
 def _english(words: list[Word], j: int) -> int | None:
-    """Past "/ Date of birth:" after a label (or "/ Surname" ending the row): where the value begins."""
-    if j >= len(words) or not words[j].text.startswith(("/", "|")):
-        return None
+    """Past "/ Date of birth:" after a label (or "/ Surname" ending the row), and a trilingual form's French after
+    it ("/ Surname / Nom", "/ Postcode, town / Code postal," wrapping at the row's end): where the value begins."""
+    past = None
+    while j < len(words) and words[j].text.startswith(("/", "|")):
+        k = _translation(words, j)
+        if k is None:
+            break
+        past = j = k
+    return past
+
+
+def _translation(words: list[Word], j: int) -> int | None:
+    """Past one "/ <English or French>" segment starting at word *j*: at its colon, the next slash, the row's
+    end (where a prefix of a known label is enough: the label wraps onto the next line) or a wide gap."""
     texts = [words[j].text[1:]] if words[j].text[1:] else []
     for k in range(j + 1, min(j + 6, len(words)) + 1):
         colon = bool(texts) and texts[-1].endswith(":")
+        slash = k < len(words) and words[k].text.startswith(("/", "|")) and bool(texts)
         # its colon, the row's end, or a wide gap: the next cell ("Vorname / First name      Kassenzeichen")
-        if colon or k == len(words) or words[k].x0 - words[k - 1].x1 > 2 * words[k - 1].h:
-            return k if " ".join(texts).rstrip(":").casefold() in ENGLISH else None
+        if colon or slash or k == len(words) or words[k].x0 - words[k - 1].x1 > 2 * words[k - 1].h:
+            said = " ".join(texts).rstrip(":").casefold()
+            wraps = k == len(words) and len(said) >= 3 and any(e.startswith(said) for e in ENGLISH)
+            return k if said in ENGLISH or wraps else None
         texts.append(words[k].text)
     return None
 

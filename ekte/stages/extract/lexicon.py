@@ -57,7 +57,10 @@ WEAK = {"name", "datum", "ort", "eingang", "verein", "betrag", "mail", "adresse"
 def norm(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).casefold()
     s = s.replace("ß", "ss").replace("$", "§")
-    return re.sub(r"\s+", " ", s)
+    return _SPACES.sub(" ", s)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def norm_word(w: str) -> str:
@@ -131,6 +134,7 @@ class Lexicon:
     head_len: tuple[int, int] = (0, 0)  # shortest and longest heading
     folded: dict[str, str | None] = field(default_factory=dict)  # ocr_fold(key) → key (None: two labels)
     said: dict[str, str | None] = field(default_factory=dict)  # heading text → section_of (forms repeat them)
+    fuzzy: dict[tuple, tuple[str, float] | None] = field(default_factory=dict)  # (words, k, min_sim) → _fuzzy
 
     def add(self, field_name: str, text: str) -> None:
         key = " ".join(norm_word(w) for w in text.split())
@@ -143,6 +147,7 @@ class Lexicon:
         self.by_words.setdefault(n, []).append(key)
         f = ocr_fold(key)
         self.folded[f] = key if self.folded.get(f, key) == key else None
+        self.fuzzy.clear()  # (a new label: what a garbled one is read as may change)
         self.max_words = max(self.max_words, n)
 
 
@@ -202,9 +207,10 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
     words normalised (:func:`norm_word`), *colons* which of them ended with ':'."""
     n = len(nw)
     known_start = nw[i] in lex.first
-    for k in range(min(lex.max_words, n - i), 0, -1):
-        if k > 1 and any(colons[i:i + k - 1]):
-            continue  # a label ends at its colon: "Vorname: Anna" is not the label "Vorname Name"
+    top = min(lex.max_words, n - i)
+    # a label ends at its colon: "Vorname: Anna" is not the label "Vorname Name" (no longer one than that)
+    top = next((c - i + 1 for c in range(i, i + top - 1) if colons[c]), top)
+    for k in range(top, 0, -1):
         colon = colons[i + k - 1] or (i + k < n and nw[i + k] == "")
         if not (known_start or cell_start or colon):
             continue  # neither a label's first word nor a place where a garbled one may stand
@@ -218,11 +224,8 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
         if alt:  # the label as OCR misread it: its letters confused, nothing else
             return Hit(lex.labels[alt], i, i + k, 0.85, colon)
         if (cell_start or colon) and len(key) >= 6:
-            cands = lex.by_words.get(k, [])
-            best = process.extractOne(key, cands, scorer=fuzz.ratio, score_cutoff=min_sim) if cands else None
-            # word by word: a garbled label's words stay in place ("Straße, Hausnummer Am" is not "Straße / Hausnummer")
-            if best and best[0][:1] == key[:1] and abs(len(best[0]) - len(key)) <= 2 and all(
-                    fuzz.ratio(a, b) >= 50 or len(b) <= 2 for a, b in zip(key.split(" "), best[0].split(" "))):
+            best = _fuzzy(lex, key, k, min_sim)
+            if best:
                 return Hit(lex.labels[best[0]], i, i + k, best[1] / 100, colon)
         if k == 1 and colon and 3 <= len(key) <= 5:
             # a short label garbled by OCR ("Blur:" for "Flur:"): one letter off, colon after
@@ -230,6 +233,24 @@ def match_in_row(nw: list[str], colons: list[bool], i: int, lex: Lexicon, min_si
                 if len(cand) == len(key) and sum(a != b for a, b in zip(cand, key)) == 1:
                     return Hit(lex.labels[cand], i, i + 1, 0.75, colon)
     return None
+
+
+def _fuzzy(lex: Lexicon, key: str, k: int, min_sim: float) -> tuple[str, float] | None:
+    """The label of *k* words that *key* is a garbled reading of, with its similarity (0..100), or None
+    (remembered per lexicon: a county's forms repeat their labels)."""
+    memo = (key, k, min_sim)
+    if memo in lex.fuzzy:
+        return lex.fuzzy[memo]
+    cands = lex.by_words.get(k, [])
+    best = process.extractOne(key, cands, scorer=fuzz.ratio, score_cutoff=min_sim) if cands else None
+    # word by word: a garbled label's words stay in place ("Straße, Hausnummer Am" is not "Straße / Hausnummer")
+    if not (best and best[0][:1] == key[:1] and abs(len(best[0]) - len(key)) <= 2 and all(
+            fuzz.ratio(a, b) >= 50 or len(b) <= 2 for a, b in zip(key.split(" "), best[0].split(" ")))):
+        best = None
+    if len(lex.fuzzy) >= 50_000:
+        lex.fuzzy.clear()
+    lex.fuzzy[memo] = out = (best[0], best[1]) if best else None
+    return out
 
 
 def section_of(text: str, lex: Lexicon) -> str | None:

@@ -84,7 +84,8 @@ def shape_candidates(pno: int, text: str, az_patterns: list[re.Pattern[str]]) ->
     out: list[Cand | None] = []
     for m in V.EMAIL.finditer(text):  # an address in a line naming the authority (a form's footer) is its own
         out.append(_cand("email", V.v_email(m.group(0)), pno, m.start(), m.end(), "pattern",
-                         role="authority" if _authority_line(text, m.start(), m.end(), by_place=False) else None))
+                         role="authority" if _authority_line(text, m.start(), m.end(), by_place=False)
+                         or _OFFICE_MAIL.match(m.group(0)) else None))
     for m in _IBAN_SHAPE.finditer(text):
         p = V.v_iban(m.group(0))
         if p and p.ok:
@@ -181,6 +182,11 @@ def iban_context(text: str, start: int, end: int, label_lines: int = 0) -> str:
     line = text[ls: le if le >= 0 else len(text)]
     before = text[max(0, text.rfind("\n", 0, max(0, ls - 1 - 120)) + 1): start][-200:]
     return "payee" if _PAYEE.search(before) or _PAYEE.search(line + text[end:end + 60]) else ""
+
+
+#: an office's mailbox, never a person's: "datenschutz@…", "poststelle@…", "info@…"
+_OFFICE_MAIL = re.compile(r"(?i)(?:poststelle|datenschutz|datenschutzbeauftragte[r]?|info|kontakt|service|"
+                          r"b(?:ü|ue)rgerservice|b(?:ü|ue)rgerb(?:ü|ue)ro|verwaltung|zentrale|no-?reply)\s?@")
 
 
 def _authority_line(text: str, start: int, end: int, by_place: bool = True) -> bool:

@@ -44,10 +44,14 @@ _ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAM
 _BORN_AT = re.compile(rf"\b{_BORN}", re.I)
 _I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
 #: (the comma after the house number also as OCR reads it: "Birkenallee 25. 12004 Bad Quellenau", "Talstr. 10 ,")
-_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+{_BLANK}([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})[ \t]?[,.]\s+"
-                    r"([\dOoIlSB]{5})\s+([^,\n]{2,40}(?:\n(?!\()[^,\n]{1,20}(?=,))?)")
+#: ("wohne in der Lindenallee 5", "wir wohnen Am Anger 3": the article is not the street's; the Ort ends at the
+#: sentence's full stop — "…, 03046 Cottbus. Ich möchte …" — a word of three letters or a bracket before it, not "St.")
+_LIVES = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohnen?(?:\s+in)?|,\s+Anschrift:)\s+(?:(?:der|dem)\s+)?{_BLANK}"
+                    rf"([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})[ \t]?[,.]\s+"
+                    r"([\dOoIlSB]{5})\s+([^,\n]{2,40}?(?:\n(?!\()[^,\n]{1,20}(?=,))?)"
+                    r"(?=[ \t]*(?:[,;\n]|$)|(?:(?<=[^\W\d_]{3})|(?<=\)))\.(?:\s|$))")
 #: the same, Ort first: "wohnhaft 38749 Sankt Ottilien am Forst, Weidenring 81a"
-_LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohne\s+in|,\s+Anschrift:)\s+{_BLANK}([\dOoIlSB]{{5}})\s+"
+_LIVES_ORT_FIRST = re.compile(rf"(?:\bwohnhaft(?:\s+in)?|\bwohnen?(?:\s+in)?|,\s+Anschrift:)\s+{_BLANK}([\dOoIlSB]{{5}})\s+"
                               rf"([^,\n\d]{{2,40}}?){_COMMA}\s+([^\W\d_][^,\d:;]{{1,60}}?\s?{_HOUSE})(?=[,.;]|\s)")
 #: the person a club's text names as its chair: "vertreten durch Rüdiger Dreesen"
 _CHAIR = re.compile(rf"\bvertreten\s+durch\s+(?:(?:den|die|Herrn|Frau|(?:1\.\s*)?Vorsitzende[nr]?)\s+)*{_NAMES}\b")
@@ -64,7 +68,9 @@ _AZ_SAID = re.compile(r"(?:[(–,]|\s-)[ \t]*(?:Ihr(?:e)?[ \t]+(?:Zeichen|Az\.|A
                       r"Gz\.)[ \t]+((?:[A-ZÄÖÜ]{1,5}[ ./-]?)?\d[\w./-]*(?:[ ](?:[-–/][ ])?(?:\d[\w./-]*|[A-ZÄÖÜ]{1,4}(?=[ ][-–/][ ]\d))){0,5})")
 #: a street with its number, PLZ and Ort on one line ("Obere Hauptstraße 67b, 01094 Bad Lausnitz")
 _ADDRESS_LINE = re.compile(rf"^[^\W\d_][^,\d]{{1,60}}?\s?{_HOUSE},\s*(?:D\s?-\s?)?\d{{5}}\s+[^\W\d_][^\d]{{1,40}}$")
-_MAIL_SENT = re.compile(r"(?m)^(?:Gesendet|Datum|Date|Sent):[ \t]+(?:[^\W\d_]{2,10}\.?,[ \t]+)?")
+#: (and a portal printout's submission time: "Eingereicht: 2026-05-23T16:46:11", "Zeitpunkt der Übermittlung: 2026-…")
+_MAIL_SENT = re.compile(r"(?m)^(?:Gesendet|Datum|Date|Sent|Eingereicht|Übermittelt|(?:Zeitpunkt|Datum)[ \t]+der[ \t]+"
+                        r"(?:Übermittlung|Einreichung|Antragstellung)):[ \t]+(?:[^\W\d_]{2,10}\.?,[ \t]+)?")
 _CLOSING = re.compile(r"(?mi)^[ \t]*(?:mit[ \t]+)?(?:freundliche[nm]?|beste[nm]?|viele[n]?|herzliche[nm]?|liebe)"
                       r"[ \t]+gr(?:ü|ue|u)(?:ß|ss)(?:en|e)?[ \t]*[,.!]?[ \t]*$|^[ \t]*hochachtungsvoll[ \t]*,?[ \t]*$")
 _NAME_LINE = re.compile(r"^(?:(?:Herr|Frau|Dr\.)\s+)*[A-ZÄÖÜ][\w\-']+(?:\s+[A-ZÄÖÜ][\w\-']+){1,3}$")
@@ -109,19 +115,21 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
     text = text[:MAX_PROSE]
     out: list[Cand | None] = []
     own = "" if FOR_OTHERS.search(text) else "prose"
-    m = _I_NAME.search(text)
-    about = [a for a in _ABOUT.finditer(text)]
+    # (a literal each pattern needs first: the search alone costs, where the text cannot hold one)
+    m = _I_NAME.search(text) if "ch," in text else None
+    about = [a for a in _ABOUT.finditer(text)] if "geb" in text else []
     if m and not writer_part(text):  # ("Ich, <Name>, …, handelnd als Betreuer für …": the writer's name)
         out += _names(m, pno, "prose", own)
     elif about:
         persons = {re.sub(r"\s+", " ", a.group(1)) for a in about}
         out += _names(about[0], pno, "prose", own if len(persons) == 1 else "")
-    m = _BORN_AT.search(text) or _I_BORN.search(text)
+    m = _BORN_AT.search(text) or (_I_BORN.search(text) if "bin" in text else None)
     if m:
         # two persons' birth dates in the text: which is whose is not plain
         dates = {text[b.end(): b.end() + 12] for b in _BORN_AT.finditer(text)}
         out.append(_date_after("geburtsdatum", text, m.end(), pno, "prose", own if len(dates) <= 1 else ""))
-    m = _LIVES.search(text)
+    lives = "wohn" in text or "Anschrift:" in text
+    m = _LIVES.search(text) if lives else None
     if m and m.group(1).count("\n") <= 1:
         before = text[max(0, m.start() - 100):m.start()].replace("\n", " ").rsplit(". ", 1)[-1]
         at = own if words_role([before]) not in ("other", "representative") \
@@ -129,13 +137,14 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
         out.append(_cand("strasse", V.Parsed(V.clean(m.group(1))), pno, m.start(1), m.end(1), "prose", at))
         out.append(_cand("plz", V.v_plz(m.group(2)), pno, m.start(2), m.end(2), "prose", at))
         out.append(_cand("ort", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", at))
-    elif (m := _LIVES_ORT_FIRST.search(text)) and m.group(3).count("\n") <= 1:
+    elif lives and (m := _LIVES_ORT_FIRST.search(text)) and m.group(3).count("\n") <= 1:
         out.append(_cand("plz", V.v_plz(m.group(1)), pno, m.start(1), m.end(1), "prose", own))
         out.append(_cand("ort", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose", own))
         out.append(_cand("strasse", V.Parsed(V.clean(m.group(3))), pno, m.start(3), m.end(3), "prose", own))
-    if (m := _CHAIR.search(text)) is not None and not _CHAIR_ENDS.search(text[m.start():m.start(1)]):
+    if "vertreten" in text and (m := _CHAIR.search(text)) is not None \
+            and not _CHAIR_ENDS.search(text[m.start():m.start(1)]):
         out += _names(m, pno, "prose", "", "chair")
-    m = re.search(r"(?m)\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)|^(?:Der|Die|Das)\s+([^,\n]{3,80}?e\.\s?V\.),", text)
+    m = _CLUB.search(text) if "V." in text else None
     if m and m.group(2):
         out.append(_cand("verein", V.Parsed(V.clean(m.group(2))), pno, m.start(2), m.end(2), "prose"))
         m = None
@@ -144,10 +153,13 @@ def prose_candidates(pno: int, text: str) -> list[Cand]:
     return [c for c in out + club_seat(pno, text) + running_values(pno, text) + mail_candidates(pno, text) if c]
 
 
-#: a club's address in a sentence, after its legal form or "mit Sitz in": "Der SV Grün-Weiß e.V., Kastanienhof 129,
+_CLUB = re.compile(r"(?m)\bfür\s+den\s+Verein\s+([^,\n]{3,80}?e\.\s?V\.)|^(?:Der|Die|Das)\s+([^,\n]{3,80}?e\.\s?V\.),")
+
+
+#: a club's address in a sentence, after its legal form (a comma or a bracket) or "mit Sitz in": "Der SV Grün-Weiß e.V., Kastanienhof 129,
 #: 48907 Fuchsau, vertreten durch …", "namens des Reitverein Siefenbach e.V., Neustraße 30, 77582 Sankt Wendelin"
-_CLUB_SEAT = re.compile(rf"(?:\be\.\s?V\.\s*,|\bmit\s+Sitz\s+in\b)\s*([^\W\d_][^,\d:;\n]{{1,60}}?\s?{_HOUSE})[ \t]*,\s*"
-                        r"([\dOoIlSB]{5})\s+([^\W\d_][^,\n(;]{1,40}?)[ \t]*(?=[,;(\n]|\.(?:\n|$)|$)")
+_CLUB_SEAT = re.compile(rf"(?:\be\.\s?V\.\s*[,(]|\bmit\s+Sitz\s+in\b)\s*([^\W\d_][^,\d:;\n]{{1,60}}?\s?{_HOUSE})[ \t]*,\s*"
+                        r"([\dOoIlSB]{5})\s+([^\W\d_][^,\n();]{1,40}?)[ \t]*(?=[,;()\n]|\.(?:\n|$)|$)")
 
 
 def club_seat(pno: int, text: str) -> list[Cand | None]:
@@ -162,7 +174,7 @@ def club_seat(pno: int, text: str) -> list[Cand | None]:
 
 
 #: values a sentence names by their own word: "(Gemarkung Altenhain, Flur 11, Flurstück 649, 156)",
-#: "einen Zuschuss in Höhe von 2.000,00 €"
+#: "einen Zuschuss in Höhe von 2.000,00 €", "erreichen Sie mich tagsüber unter 0172 …"
 _IN_TEXT = (
     ("gemarkung", re.compile(r"\bGemarkung\s+([A-ZÄÖÜ][^\d,;:()\n]{1,40}?)(?=\s*[,;)]|\s+Flur\b)"), V.v_text),
     ("flur", re.compile(r"\bFlur\s+(\d{1,4})(?![\d/])"), V.v_flur),
@@ -171,23 +183,30 @@ _IN_TEXT = (
     ("betrag_eur", re.compile(r"\b(?:Zuschuss|Zuwendung|Förderung|Beihilfe)\w*\s+(?:in\s+Höhe\s+)?von\s+(?:EUR\s?|€\s?)?"
                               r"(\d{1,3}(?:\.\d{3})*(?:,\d{2}|,-)?)(?=\s?(?:€|EUR|Euro)\b|\s?€)"), V.v_betrag),
     # a code may break over the lines of a sentence ("… mit der FIN WVWW5KZDBCDRV9" / "S7T."): its parts are joined
+    # (an OCRed page's text ends its lines with a space: "WVWW5KZDBCDRV9 \nS7T.")
     ("fin", re.compile(r"\b(?:FIN|Fahrzeug-Identifizierungsnummer|Fahrgestellnummer)\s+"
-                       r"((?=[A-HJ-NPR-Z0-9]{0,16}\d)[A-HJ-NPR-Z0-9]{17}\b|[A-HJ-NPR-Z0-9]{4,16}\n[A-HJ-NPR-Z0-9]{1,13}\b)"), V.v_fin),
-    ("evb", re.compile(r"\beVB(?:-Nummer)?\s+(?:lautet\s+|ist\s+)?((?=[A-Z]{0,6}\d)[A-Z0-9]{7}\b|[A-Z0-9]{2,6}\n[A-Z0-9]{1,5}\b)"),
+                       r"((?=[A-HJ-NPR-Z0-9]{0,16}\d)[A-HJ-NPR-Z0-9]{17}\b|[A-HJ-NPR-Z0-9]{4,16}[ \t]?\n[A-HJ-NPR-Z0-9]{1,13}\b)"),
+     V.v_fin),
+    ("evb", re.compile(r"\beVB(?:-Nummer)?\s+(?:lautet\s+|ist\s+)?((?=[A-Z]{0,6}\d)[A-Z0-9]{7}\b|[A-Z0-9]{2,6}[ \t]?\n[A-Z0-9]{1,5}\b)"),
      V.v_evb),
-    ("telefon", re.compile(r"\berreichbar\s+(?:unter|über)\s+(?:(?:Tel\.|Telefon|der\s+Nummer)\s*:?\s*)?"
+    ("telefon", re.compile(r"\b(?:erreichbar|erreichen\s+Sie\s+mich(?:\s+[a-zäöü]{3,12})?)\s+(?:unter|über)\s+(?:(?:Tel\.|Telefon|der\s+Nummer)\s*:?\s*)?"
                            r"(\+?[\d(][\d /()\-]{5,}\d)"), V.v_telefon),
     ("kennzeichen", re.compile(r"\bKennzeichen\s+([A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s?\d{1,4}[EH]?)\b"), V.v_kennzeichen),
 )
 
 
+#: a literal each of _IN_TEXT's patterns needs (the search alone costs)
+_IN_TEXT_NEEDS = (("Gemarkung",), ("Flur",), ("Flurstück",), ("Zuschuss", "Zuwendung", "Förderung", "Beihilfe"),
+                  ("FIN", "Fahr"), ("eVB",), ("erreich",), ("Kennzeichen",))
+
+
 def running_values(pno: int, text: str) -> list[Cand | None]:
     """Cadastral data, amounts and vehicle codes named in a sentence (candidates, never sure)."""
     out: list[Cand | None] = []
-    for field, rx, check in _IN_TEXT:
-        m = rx.search(text)
+    for (field, rx, check), needs in zip(_IN_TEXT, _IN_TEXT_NEEDS):
+        m = rx.search(text) if any(n in text for n in needs) else None
         if m:
-            raw = m.group(1).replace("\n", "")  # a code broken over two lines: the length must come out right
+            raw = re.sub(r"[ \t]?\n", "", m.group(1))  # a code broken over two lines: the length must come out right
             p = check(raw) if "\n" not in m.group(1) or len(raw) == {"fin": 17, "evb": 7}.get(field) else None
             out.append(_cand(field, p, pno, m.start(1), m.end(1), "pattern", raw=raw))
     return out
@@ -202,16 +221,16 @@ def mail_candidates(pno: int, text: str) -> list[Cand | None]:
     own = text[:q]
     role = "chair" if _SIGNS_FOR_BODY.search(own) else "other" if _SIGNS_FOR_OTHERS.search(own) else "applicant"
     out: list[Cand | None] = []
-    m = _MAIL_FROM.search(text)
+    m = _MAIL_FROM.search(text) if "Von:" in text or "From:" in text or "Absender:" in text else None
     if m:
         out += _names(m, pno, "header", "", role)
         out.append(_cand("email", V.v_email(m.group(2)), pno, m.start(2), m.end(2), "header", role=role))
-    m = _MAIL_SENT.search(text)
+    m = _MAIL_SENT.search(text) if any(w in text for w in ("Gesendet:", "Dat", "Sent:", "Eingereicht:", "bermitt")) else None
     if m:
         out.append(_date_after("antragsdatum", text, m.end(), pno, "pattern", "sent"))
     for m in _CLOSING.finditer(text):
         out += _signature(pno, text, m.end(), role if m.start() < q else "other")
-    m = _AZ_SAID.search(text)
+    m = _AZ_SAID.search(text) if "eichen" in text or "z." in text else None
     if m and sum(ch.isdigit() for ch in m.group(1)) >= 3:  # ("Az. 12": a paragraph's number, not a file's)
         out.append(_cand("aktenzeichen", V.v_aktenzeichen(m.group(1)), pno, m.start(1), m.start(1) + len(
             m.group(1).rstrip(".")), "prose", "said"))
@@ -237,7 +256,7 @@ def writer_part(text: str) -> tuple[int, int] | None:
 
 def quoted_at(text: str) -> int:
     """Where a printed e-mail's quoted earlier message begins (the length of *text* when none does)."""
-    m = _QUOTED.search(text)
+    m = _QUOTED.search(text) if "--" in text or "schrieb" in text else None
     return m.start() if m else len(text)
 
 

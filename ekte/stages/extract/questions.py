@@ -13,7 +13,8 @@ from ekte.stages.layout import Row, Word
 
 #: words of a question that ask for a field without its label's words
 _ASKS = {"familiennamen": "nachname", "nachnamen": "nachname", "zunamen": "nachname", "geboren": "geburtsdatum",
-         "wohnen": "anschrift", "wohnt": "anschrift", "wohnhaft": "anschrift", "vornamen": "vorname"}
+         "wohnen": "anschrift", "wohnt": "anschrift", "wohnhaft": "anschrift", "vornamen": "vorname",
+         "rufnamen": "vorname"}
 #: "Wo sind Sie geboren?" asks the place, not the day
 _PLACE = {"wo", "wohin", "woher"}
 _ANSWER = ("antwort:", "antwort", "antwort -", "a:")
@@ -44,7 +45,7 @@ def _asked_in_cell(row: Row, below: Row | None) -> int | None:
     k = 0
     for cell in row.cells[:-1]:
         k += len(cell)
-        if asks(cell):
+        if asks(cell) or _wrapped_question(cell):
             return None if _STAMP_WORD.match(row.words[k].text) else k
     return None
 
@@ -52,10 +53,27 @@ def _asked_in_cell(row: Row, below: Row | None) -> int | None:
 _STAMP_WORD = re.compile(r"(?i)(?:zu|ein)?gegangen|(?:post)?eingang|erhalten|empfangen")
 
 
+#: a question's first words: "In welcher Gemarkung liegt das" / "Baugrundstück?" is a question before its "?"
+_WH = re.compile(r"(?:Wie|Wann|Welche[rsmn]?)$")
+_WH_AFTER = re.compile(r"(?:In|Auf|Unter|An|Seit|Für|Von|Bei|Zu)$")
+_WH_NEXT = re.compile(r"welche[rsmn]?$")
+#: a portal's request instead of a question: "Bitte geben Sie Ihren Rufnamen an", "Bitte tragen Sie … ein"
+_REQUEST_END = ("an", "an:", "an.", "ein", "ein:", "ein.")
+
+
+def _wrapped_question(cell: list[Word]) -> bool:
+    """A cell that begins as a question does, its question mark on a later line of the cell."""
+    return len(cell) >= 3 and not asks(cell) and (bool(_WH.match(cell[0].text)) or (
+        bool(_WH_AFTER.match(cell[0].text)) and bool(_WH_NEXT.match(cell[1].text))))
+
+
 def asks(words: list[Word]) -> bool:
     """A question's row ends with its question mark -- after it may stand only the required-field star
-    ("Wie lautet Ihr Familienname? *") and a bracketed hint ("Wo wohnen Sie? (Straße und Hausnummer)")."""
+    ("Wie lautet Ihr Familienname? *") and a bracketed hint ("Wo wohnen Sie? (Straße und Hausnummer)");
+    or it is a request ("Bitte geben Sie Ihre eVB-Nummer an")."""
     texts = [w.text for w in words]
+    if len(texts) >= 4 and texts[0] == "Bitte" and texts[-1].rstrip("*").strip() in _REQUEST_END:
+        return True
     while texts and texts[-1].strip("*") == "":
         texts.pop()
     if texts and texts[-1].rstrip("*").endswith(")"):

@@ -36,8 +36,11 @@ _SHORT = re.compile(r"(?:^|\s)[^\w\s]{1,2}(?:\s|$)|(?:^|\s)[a-zäöü](?:\s|$)")
 OTHERS_CAP = 0.5
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def vnorm(v: str) -> str:
-    return re.sub(r"\s+", "", str(v)).casefold()
+    return _SPACES.sub("", str(v)).casefold()
 
 
 def role_rank(c: Cand, primaries: list[str]) -> int:

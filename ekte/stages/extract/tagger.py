@@ -3,8 +3,9 @@
 A linear-chain CRF (python-crfsuite) tags the words extraction reads (word boxes in rows, as
 :mod:`.candidates` sees them) with BIO labels per field, from features that carry over between
 layouts: the word's shape, case and digits, its place in its row and cell, the words before it in its
-cell, the cell to its left, the words above and below it (overlapping in x), the last heading above,
-and which of ekte's label lexicon's fields those neighbours are labels of.  Measured
+cell, the cell to its left, the words above and below it (overlapping in x; the last above's shape, a label
+above), the last heading above, which of ekte's label lexicon's fields those neighbours are labels of, and
+whether its row is a place-and-date line (where a page was signed: its place is never labelled a field).  Measured
 leave-one-family-out (``bench/tagger_lofo.py``, bench/HISTORY.md): on a family the rules had not
 seen, it adds mostly right values.  Its values are never sure (below ``extract.auto_threshold``: they
 go to review) and fill only a field of the document's type that the rules gave none.
@@ -67,6 +68,15 @@ def _heading(row: "Row") -> bool:
             and not ws[-1].text.endswith(":") and ws[0].text[:1].isupper())
 
 
+#: a place and a date after it, as a letter's or form's signature line writes them ("Musterstadt, den 03.02.2026",
+#: "Musterstadt (Land), 6. Jan."): where it was signed, not an address
+PLACE_DATE = re.compile(r"[^\s,]+(\s+\(\S+\))?,\s+((den|am)\s+)?\d{1,2}\.\s*(\d{1,2}\.|[^\W\d]{3,})", re.IGNORECASE)
+
+
+def _place_date(texts: Iterable[str]) -> bool:
+    return PLACE_DATE.search(" ".join(texts)) is not None
+
+
 def row_labels(row: "Row", lex: Any) -> list[tuple[int, int, str]]:
     """(first word, one past the last, field) of every label of ekte's lexicon in *row*."""
     if lex is None:
@@ -120,6 +130,8 @@ def _context(rws: list["Row"], labs: list, ri: int, ci: int, heading: list) -> l
     ctx = (_bag("L", left) + (["Lcolon"] if left and left[-1].text.endswith(":") else [])
            + _bag("A", _overlapping(above, cx0, cx1)) + _bag("B", _overlapping(below, cx0, cx1))
            + _bag("S", heading))
+    up = _overlapping(above, cx0, cx1)
+    ctx += [f"Alast={shape(up[-1].text)}", f"Acolon={any(w.text.endswith(':') for w in up)}"] if up else []
     ctx += _lex_near(above, labs[ri - 1], cx0, cx1, "Alex") if above is not None else []
     ctx += _lex_near(below, labs[ri + 1], cx0, cx1, "Blex") if below is not None else []
     ctx += _lex_near(row, labs[ri], left[0].x0, left[-1].x1, "Llex") if left else []
@@ -133,6 +145,7 @@ def page_tokens(rws: list["Row"], lex: Any) -> list[tuple]:
     labs = [row_labels(r, lex) for r in rws]
     for ri, row in enumerate(rws):
         index = {id(w): k for k, w in enumerate(row.words)}
+        pdate = [f"pdate={_place_date(w.text for w in row.words)}"]
         for ci, cell in enumerate(row.cells):
             ctx = _context(rws, labs, ri, ci, heading)
             first = index[id(cell[0])]
@@ -147,7 +160,7 @@ def page_tokens(rws: list["Row"], lex: Any) -> list[tuple]:
                 near = [x for x in labs[ri] if first <= x[1] <= k]
                 f += [f"Clex={near[-1][2]}"] if near else []
                 f += [f"inlab={x[2]}" for x in labs[ri] if x[0] <= k < x[1]]
-                toks.append((w, f + ctx, ri))
+                toks.append((w, f + ctx + pdate, ri))
         if _heading(row):
             heading = row.words
     return toks
@@ -247,6 +260,14 @@ def _row_spans(toks: list[tuple]) -> Iterable[tuple[int, int]]:
         i = j
 
 
+def _signed_at(toks: list[tuple], a: int, b: int) -> bool:
+    """Tokens *a*..*b* hold the place of a place-and-date line (:data:`PLACE_DATE`): where the page was signed —
+    the signer's town, as often as not, but no address: no label (a generated letter signed at home taught the
+    tagger to read the signature line's place as the Ort)."""
+    row = toks[a][2]
+    return any(PLACE_DATE.match(" ".join(t[0].text for t in toks[k:k + 5] if t[2] == row)) for k in range(a, b))
+
+
 def labels(toks: list[tuple], truth: dict[str, str]) -> list[str]:
     """BIO labels of a page's tokens: the spans of one row whose text, or its validator's value, is the
     truth's value (compared as ``ekte eval`` does); the text itself, longest first, then what a validator
@@ -263,6 +284,8 @@ def labels(toks: list[tuple], truth: dict[str, str]) -> list[str]:
                                                         and al[-2:] in _alnum(toks[b - 1][0].text))):
                 continue
             how = _matches(f, " ".join(t[0].text for t in toks[a:b]), want)
+            if how and not f.endswith("datum") and _signed_at(toks, a, b):
+                continue
             if how:
                 found.append(((-how, a - b if how == 2 else b - a), a, b, f))
     for _n, a, b, f in sorted(found):
@@ -273,14 +296,22 @@ def labels(toks: list[tuple], truth: dict[str, str]) -> list[str]:
 
 # -- documents -----------------------------------------------------------------------------------
 
-def doc_tokens(doc: Any, profile: Any) -> list[list[tuple]]:
-    """The tokens of every page of *doc* (the words extraction reads, in rows)."""
+def page_rows(doc: Any) -> list[list["Row"]]:
+    """The rows of every page of *doc* as the rules read them: the words extraction reads, a slightly skewed
+    scan's boxes levelled (:mod:`.level`) — for training and tagging alike."""
     from ekte.stages.extract import page_words_of
-    from ekte.stages.extract.lexicon import lexicon
+    from ekte.stages.extract.level import levelled
     from ekte.stages.layout import rows
 
+    return [rows(levelled(text, ws)) if ws else [] for text, ws in zip(doc.page_texts, page_words_of(doc))]
+
+
+def doc_tokens(doc: Any, profile: Any) -> list[list[tuple]]:
+    """The tokens of every page of *doc* (:func:`page_rows`)."""
+    from ekte.stages.extract.lexicon import lexicon
+
     lex = lexicon(profile)
-    return [page_tokens(rows(ws), lex) if ws else [] for ws in page_words_of(doc)]
+    return [page_tokens(rws, lex) if rws else [] for rws in page_rows(doc)]
 
 
 def sequences(doc: Any, profile: Any, truth: dict[str, str]) -> list[tuple[list[list[str]], list[str]]]:

@@ -28,9 +28,13 @@ class Parsed:
     repaired: bool = False
 
 
+_SPACES = re.compile(r"\s+")
+_FILL = re.compile(r"^[_.…\s]+|[_…\s]+$")
+
+
 def clean(v: str) -> str:
-    v = re.sub(r"\s+", " ", v).strip(" :;,-–\t|")
-    return re.sub(r"^[_.…\s]+|[_…\s]+$", "", v)  # fill-in lines and dot leaders of paper forms
+    v = _SPACES.sub(" ", v).strip(" :;,-–\t|")
+    return _FILL.sub("", v)  # fill-in lines and dot leaders of paper forms
 
 
 #: what is left of a label when the lexicon knew only its start: "(n):", "/ Nr.:", "(in)",
@@ -209,7 +213,8 @@ def v_telefon(raw: str) -> Parsed | None:
     return Parsed(re.sub(r"\s+", " ", m.group(0)).strip())
 
 
-EMAIL = re.compile(r"[\w.+\-]{1,64} ?@ ?[\w\-]{1,63}(?: ?\. ?[a-zA-Z0-9\-]{1,63}){1,4}")
+#: (spaces around a dot as OCR sets them, "mail . de" — but not a sentence's next word: "…@lra.example. Ihre Daten")
+EMAIL = re.compile(r"[\w.+\-]{1,64} ?@ ?[\w\-]{1,63}(?: ?\.(?:[a-zA-Z0-9\-]{1,63}| [a-z0-9][a-zA-Z0-9\-]{0,62})){1,4}")
 
 
 def v_email(raw: str) -> Parsed | None:
