@@ -79,3 +79,62 @@ def training_folder(folder: Path, types: tuple[str, ...]) -> Path:
             (folder / t["type"]).mkdir(parents=True, exist_ok=True)
             (folder / t["type"] / f"{k}.txt").write_text(t["text"], "utf-8")
     return folder
+
+
+def ocr_drawn_page(png: Path, profile) -> tuple[str, list]:
+    """A page drawn as a 300 dpi PNG through ekte's real OCR (image → PDF → OCR, one worker): (its text, its words
+    as ekte's OCR gives them)."""
+    from ekte.stages import intake
+    from ekte.stages.ocr import OcrParams, make_archival_pdf
+
+    work, out = png.with_name(png.stem + "-work.pdf"), png.with_name(png.stem + "-out.pdf")
+    intake.image_to_pdf(png, work, 300, 250)
+    res = make_archival_pdf(work, out, OcrParams.from_profile(profile), jobs=1)
+    return res["page_texts"][0], res["page_words"][0]
+
+
+def scanned_document(text: str, words: list):
+    """A one-page scanned document holding *text* and its OCR *words* (for extraction)."""
+    from ekte.model import Document
+
+    d = Document(sha256="e" * 64, source="scan.png", size=1, media_type="image/png",
+                 received="2026-11-01T10:00:00+01:00")
+    d.page_texts, d.extra["page_words"], d.ocr = [text], [[tuple(w) for w in words]], {"ocr_pages": [1]}
+    return d
+
+
+def make_family_set(family: str, out: Path, *args: str) -> None:
+    """``samples/<family>/make.py OUT ARGS…`` (a generator family's documents and truth.json in *out*); skipped
+    where a font the family needs is missing (its exit 3)."""
+    import pytest
+
+    r = subprocess.run([sys.executable, str(ROOT / "samples" / family / "make.py"), str(out), *args],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode == 3:
+        pytest.skip(f"a font {family} needs is missing (make venv installs it)")
+    assert r.returncode == 0, r.stderr
+
+
+def ocr_drawn_words(tmp_path_factory, name: str, draw, profile) -> tuple[str, list]:
+    """A page drawn by *draw(path)* through ekte's real OCR: (its text, its words as layout.Word)."""
+    from ekte.stages.layout import Word
+
+    png = tmp_path_factory.mktemp(name) / "p.png"
+    draw(png)
+    text, words = ocr_drawn_page(png, profile)
+    return text, [Word(*w) for w in words]
+
+
+def label_fields(doc, profile, without: tuple[str, object] | None = None) -> dict:
+    """The label extractor's fields of *doc* (not those intake delivered); with *without* = (a name in
+    ekte.stages.extract, its stand-in) that step replaced for the call — the fields as they were without it."""
+    from ekte.stages import extract as ex
+
+    saved = getattr(ex, without[0]) if without else None
+    if without:
+        setattr(ex, without[0], without[1])
+    try:
+        return {k: f for k, f in ex.extract(doc, profile, [ex.LabelExtractor()]).items() if f.method != "intake"}
+    finally:
+        if without:
+            setattr(ex, without[0], saved)

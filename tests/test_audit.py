@@ -55,6 +55,7 @@ def archive(tmp_path_factory):
     return wd, ids, rid
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_history_names_actor_and_old_new(archive):
     wd, ids, rid = archive
     h = _history(wd, ids[0][:6])
@@ -106,6 +107,7 @@ def _tamper(wd: Path, what: str, victim: str) -> None:
         meta.write_text(json.dumps(m))
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 @pytest.mark.parametrize("what", ["delete", "edit", "reorder", "forge", "delete-newest"])
 def test_verify_finds_tampered_trail(archive, tmp_path, what):
     wd0, ids, rid = archive
@@ -134,6 +136,7 @@ REWRITES = {  # (what, SQL on the victim's events): each keeps the chain consist
 }
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_heads_recorded_in_metadata(archive):
     """Every metadata.json holds the chain's head when it was written; an
     untouched archive agrees with all of them."""
@@ -153,6 +156,7 @@ def test_heads_recorded_in_metadata(archive):
         "compared": 4, "agree": 4, "before_rebuild": 0, "without": 0}, res["summary"]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 @pytest.mark.parametrize("what", sorted(REWRITES))
 def test_journal_rewritten_with_links_recomputed(archive, tmp_path, what):
     """The chain alone cannot see it (every link recomputed); the heads in
@@ -188,6 +192,7 @@ def test_journal_rewritten_with_links_recomputed(archive, tmp_path, what):
     assert f"BROKEN {victim}" in text and "rewritten" in text
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_heads_after_a_rebuild_are_not_comparable(archive, tmp_path):
     """`ekte journal rebuild` starts a new chain: the heads recorded before
     are counted, not reported; a document archived after it is compared."""
@@ -204,6 +209,7 @@ def test_heads_after_a_rebuild_are_not_comparable(archive, tmp_path):
     assert anchors["before_rebuild"] == 4 and anchors["compared"] == 1 and anchors["agree"] == 1, anchors
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_concurrent_writers_keep_one_chain(tmp_path):
     """Two ingest processes at once on one working directory: one valid chain."""
     wd = tmp_path / "wd"

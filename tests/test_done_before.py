@@ -6,6 +6,7 @@ state the journal has and its fields from the archive — under
 import json
 
 from helpers import NO_FIELD_REVIEW, run_ekte
+import pytest
 
 
 def _run(*args):
@@ -60,6 +61,7 @@ def test_a_resumed_run_tells_documents_done_before_from_duplicates(tmp_path):
     assert again["summary"]["done_before"] == {"duplicate": 2} and again["summary"]["by_status"]["duplicate"] == 3
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_a_document_in_review_reported_again_is_not_this_run_s_review(tmp_path):
     """fresh33 F8: a second run (or a concurrent process) reports a document the first sent to review as `review`
     with done_before — one rule for both, in README — and its summary no longer counts it as its own review too."""

@@ -240,6 +240,7 @@ TAMPER = {
 }
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 @pytest.mark.parametrize("what", sorted(TAMPER))
 def test_verify_finds_tampering(sealed, pki, tmp_path, what):
     wd, out = sealed

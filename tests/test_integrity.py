@@ -107,6 +107,7 @@ def _broken(wd: Path, doc_id: str) -> list[str]:
     return [x["message"] for d in json.loads(p.stdout)["documents"] for x in d["problems"]]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 @pytest.mark.parametrize("what", ["pdf", "original", "forge"])
 @pytest.mark.parametrize("action", [("accept",), ("correct", "--set", "plz=12345"), ("reject", "--reason", "not_ours")])
 def test_review_refuses_a_damaged_folder(base, wd, what, action):

@@ -105,6 +105,7 @@ DAMAGED = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_a_damaged_journal_raises_environment_failure_from_every_call(tmp_path):
     """fresh33 F1: README says errors are exceptions, EnvironmentFailure 75 for a damaged journal; ingest returned
     a result (exit_code 75, result.failure) and status a dict with "error" — a script's try/except saw nothing."""
@@ -165,6 +166,7 @@ WARNED = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_a_librarys_warning_reaches_no_script_s_stderr_by_itself(tmp_path):
     """fresh39 F5: Pillow's "Corrupt EXIF data" of a damaged TIFF reached a script's stderr raw (warnings.warn),
     though the script configured no logging; now a debug record of ``ekte.warnings`` (as ``-vv`` shows it on the

@@ -144,6 +144,7 @@ def test_second_process_on_same_workdir_shares_it(mixed_inbox, tmp_path):
     _check_exactly_once(wd, 10)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_document_timeout_quarantines_and_run_goes_on(tmp_path, inbox, born_digital):
     from PIL import Image
 

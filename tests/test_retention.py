@@ -389,6 +389,7 @@ def _quarantined_once(inbox: Path, wd: Path) -> dict:
     return first
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_content_archived_after_its_quarantine_is_due_by_its_own_period(tmp_path):
     """fresh29 F13: a document quarantined (ocr_timeout) and archived by a later run kept its quarantine entry;
     ``retention due`` listed it as a due quarantine and ``retention delete`` without --force deleted the archived

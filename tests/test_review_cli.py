@@ -45,6 +45,7 @@ def test_list_shows_whole_ids_titles_and_sources_on_a_narrow_terminal(wd):
     assert "Prüfkorb" in de and "Review queue" not in de
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_ekte_lang_is_read_as_a_locale_is_written(wd):
     """fresh35 F13: EKTE_LANG=de_DE.UTF-8 (de-DE, DE) made the clerk's commands English, any unknown value did
     silently.  Now the language part counts (any case); an unknown value: one warning line, then the default."""
@@ -185,6 +186,7 @@ def test_show_correct_defer_reject(wd):
     assert p.returncode == 2 and "„weil“ ist kein Ablehnungsgrund dieses Profils (bekannt: not_ours" in p.stderr
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_saved_corrections_are_checked_against_the_type_accepted_as(wd):
     """mend12: a correction saved earlier (``review correct``) and an accept under another type that does not
     define that field exported it as the new type's field — only the values sent with the accept were checked.

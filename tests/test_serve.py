@@ -511,7 +511,11 @@ def test_statistics_pages_downloads_and_cli(st):
     assert sum(r["count"] for r in cli["rows"] if r["outcome"] == "exported") == exported
     table = run_ekte("stats", "-w", st["wd"], "--lang", "de", "--by", "type,channel,outcome", check=0,
                      env={"COLUMNS": "200"}).stdout  # wide: a long outcome word must not wrap "Bauantrag" in two
-    assert "Dokumente eingegangen" in table and "Kanal" in table and "Ergebnis" in table and "Bauantrag" in table
+    assert "Dokumente eingegangen" in table and "Kanal" in table and "Ergebnis" in table
+    # one line per group, none wrapped (a wrapped type name is a line without its count); which types are left
+    # depends on what the module's other tests re-typed at review (the Bauantrag documents may be none now)
+    lines = [line.split("│") for line in table.split("└", 1)[0].splitlines() if line.startswith("│")]
+    assert len(lines) == len(data["rows"]) and all(cells[-2].strip().isdigit() for cells in lines), table
     assert "Prüfung" in table and " review " not in table and " scan " not in table  # words, not ekte's ids
     html = page.text.split("<h2>", 3)[-1]  # the figures table: headings and values in German
     assert "<th>Kanal</th>" in page.text and "<td>review</td>" not in html and "<td>scan</td>" not in html

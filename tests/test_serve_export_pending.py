@@ -5,8 +5,10 @@ whose folder is a file)."""
 import httpx
 
 from serve_helpers import csrf_of, login, make_workdir, start_server, stop, token
+import pytest
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_an_accept_whose_export_fails_says_the_export_is_still_pending(tmp_path, born_digital):
     wd = tmp_path / "work"
     make_workdir(wd, sorted(born_digital[0].glob("*.pdf"))[:2])

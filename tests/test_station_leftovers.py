@@ -183,6 +183,7 @@ def test_a_type_change_at_accept_names_the_dropped_fields_in_the_pages_message(s
     assert _state(wd, kfz) == "exported"
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_a_type_change_at_accept_names_the_dropped_fields_on_the_command_line(tmp_path):
     from helpers import run_ekte
 

@@ -36,6 +36,7 @@ def test_verify_of_a_deleted_document_says_when_and_by_whom(tmp_path):
     assert j["summary"]["documents"] == 0 and not j["documents"], j
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_export_of_a_deleted_document_is_refused_with_code_deleted(tmp_path):
     wd, doc_id = _archived(tmp_path)
     run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--force", "--json")

@@ -72,6 +72,7 @@ def test_an_untouched_archive_holds(base):
     assert _verify(base[0])[0] == 0
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 @pytest.mark.parametrize("what", FORGED)
 def test_forged_fact_found_by_verify_and_refused_by_the_export(base, wd, what):
     doc = base[2] if what.startswith("note") else base[1]

@@ -255,6 +255,7 @@ def test_delete_after_export_when_profile_says_so(inbox, tmp_path, docs):
     assert not (wd / "done").exists() or list((wd / "done").iterdir()) == []
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_failed_export_stays_in_inbox_and_is_delivered_later(inbox, tmp_path, docs):
     """The DMS hot folder is unavailable: the document is archived, its file
     stays in the inbox, and a later rescan delivers it once the folder is back."""

@@ -136,6 +136,7 @@ def _object_stream_bomb(path: Path, mb: int) -> None:
     path.write_bytes(bytes(out))
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 40); make test-slow and CI run it
 def test_the_daemons_check_of_a_pdf_costs_a_child_process_not_the_daemon(tmp_path):
     """The completeness check reads a waiting PDF with qpdf in a child process with a memory limit, once per
     version of the file: an object stream that inflates to 1.2 GB costs the daemon nothing (it took a checking

@@ -140,6 +140,11 @@ def test_the_daemon_log_on_a_full_dms_says_it_retries_not_run_again(tmp_path):
     assert said and "no space left" in said[0], _messages(err)
     assert not [m for m in said if "run the command again" in m], said
     assert "the export is tried again at the next rescan" in said[0]
+    import sqlite3  # the audit trail (what `ekte history` and the station show) says the same, not "run again"
+    db = sqlite3.connect(wd / "journal.sqlite")
+    trail = [d for (d,) in db.execute("SELECT detail FROM events WHERE event = 'export-failed'")]
+    db.close()
+    assert trail and all("next rescan" in d and "run the command again" not in d for d in trail), trail
 
 
 def test_a_folder_that_is_no_working_directory_is_said_as_every_command_says_it(tmp_path):
