@@ -122,3 +122,15 @@ def carried(given: dict[str, Any]) -> list[tuple[dict[str, Any], bytes]]:
         if fsutil.sha256_bytes(data) == n.get("sha256"):
             out.append((n, data))
     return out
+
+
+def sent_name(original: str | None, ext: str) -> str | None:
+    """``DateinameOriginal``: the original file's name with the extension of
+    the file sent (a TIFF scan or a text file goes as a PDF: ``x.tif`` → ``x.pdf``)."""
+    if not original:
+        return None
+    # a path's last segment (not at a \xNN escape), control characters escaped (untrusted, review43 F5)
+    original = "".join(c if c.isprintable() else f"\\x{ord(c):02x}"
+                       for c in re.split(r"/|\\(?!x[0-9a-fA-F]{2})", original)[-1]).strip()
+    stem, dot, _suffix = original.rpartition(".")
+    return None if original in ("", ".", "..") else (stem if dot and stem else original) + ext
