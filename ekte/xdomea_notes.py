@@ -57,6 +57,27 @@ def _body(anlage: etree._Element) -> etree._Element:
     return anlage if inner is None else inner
 
 
+#: a note's Anlage in the migration report before it was read (:func:`reported` says then what became of it)
+NOTE_WHY = "a TR-RESISCAN transfer note: no document of its own; kept, sent again as Anlage"
+
+
+def reported(report: dict[str, Any], notes: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """A Dokument's migration report once its *notes* were read (:func:`take`): each kept note under ``kept``
+    (``Dokument/Anlage/<file>``), each one not kept under ``dropped`` with the reason; before, every note's
+    Anlage stood under ``dropped`` as "kept"."""
+    if not notes:
+        return report
+    dropped = [d for d in report.get("dropped", []) if d.get("why") != NOTE_WHY]
+    kept = list(report.get("kept", []))
+    for n in notes:
+        where = f"Dokument/Anlage/{n.get('datei') or '?'}"
+        if "xml" in n:
+            kept.append(where)
+        else:
+            dropped.append({"element": where, "why": f"a TR-RESISCAN transfer note, {n.get('error') or 'not kept'}"})
+    return {**report, "kept": kept, "dropped": dropped}
+
+
 def describe(anlage: etree._Element) -> dict[str, Any]:
     """What the message says of a note's Anlage (values as given, untrusted)."""
     el = _body(anlage)

@@ -805,8 +805,10 @@ def test_import_xdomea_takes_the_scan_not_its_note_as_a_document(scanned_export,
     status = json.loads(run_ekte("status", "-w", wd, "--json").stdout)["journal"]
     assert "quarantined" not in status and sum(status.values()) == 1, status
     (report,) = list(wd.glob("reports/import-xdomea-*/*.json"))
-    dropped = [x for d in json.loads(report.read_text("utf-8"))["documents"] for x in d.get("dropped", [])]
-    assert any(x["element"] == "Dokument/Anlage" and "transfer note" in x["why"] for x in dropped), dropped
+    rep = json.loads(report.read_text("utf-8"))["documents"]
+    dropped, kept = [x for d in rep for x in d.get("dropped", [])], [x for d in rep for x in d.get("kept", [])]
+    assert not any("transfer note" in x["why"] for x in dropped), dropped  # kept: listed as kept, not dropped
+    assert any(x.startswith("Dokument/Anlage/") and x.endswith("_Transfervermerk.xml") for x in kept), kept
     # exported again by the receiving side: the note travels on as the Dokument's Anlage, byte for byte, with its
     # Anlage UUID; the primary file keeps its original name (with the type of the file sent) and its time
     out = tmp_path / "out"
@@ -852,6 +854,10 @@ def test_an_imported_note_that_does_not_match_its_message_is_not_sent_again(scan
     (note,) = json.loads(Path(d["archive"], "metadata.json").read_text("utf-8"))["provenance"]["xdomea"][
         "transfervermerke"]
     assert "does not match" in note["error"] and "xml" not in note
+    (report,) = list(wd.glob("reports/import-xdomea-*/*.json"))
+    (rep,) = json.loads(report.read_text("utf-8"))["documents"]
+    assert [x["why"] for x in rep["dropped"] if "transfer note" in x["why"]] == [
+        "a TR-RESISCAN transfer note, the note's SHA-256 does not match the message"], rep
     run_ekte("export", "--all", "-w", wd, "-c", "xdomea", "-o", f"connectors.xdomea.path={dest}",
              "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", check=0)
     (info,) = check_folder(dest, "4.0.0")
