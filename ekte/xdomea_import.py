@@ -105,7 +105,8 @@ class XdomeaSource:
         for e in msg.entries:
             item = self._stage(e, msg, pkg, path, msg_name, staging, len(out))
             report["documents"].append({"source": f"{path}!/{e.member}", "dokument_uuid": e.uuid,
-                                        "primary_file": e.member, **e.report,
+                                        "primary_file": e.member,
+                                        **xdomea_notes.reported(e.report, e.xdomea.get("transfervermerke")),
                                         **({"taken": False, "error": {"code": item.code, "message": item.message}}
                                            if isinstance(item, Rejected) else {"taken": True})})
             out.append(item)

@@ -57,6 +57,27 @@ def _body(anlage: etree._Element) -> etree._Element:
     return anlage if inner is None else inner
 
 
+#: a note's Anlage in the migration report before it was read (:func:`reported` says then what became of it)
+NOTE_WHY = "a TR-RESISCAN transfer note: no document of its own; kept, sent again as Anlage"
+
+
+def reported(report: dict[str, Any], notes: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """A Dokument's migration report once its *notes* were read (:func:`take`): each kept note under ``kept``
+    (``Dokument/Anlage/<file>``), each one not kept under ``dropped`` with the reason; before, every note's
+    Anlage stood under ``dropped`` as "kept"."""
+    if not notes:
+        return report
+    dropped = [d for d in report.get("dropped", []) if d.get("why") != NOTE_WHY]
+    kept = list(report.get("kept", []))
+    for n in notes:
+        where = f"Dokument/Anlage/{n.get('datei') or '?'}"
+        if "xml" in n:
+            kept.append(where)
+        else:
+            dropped.append({"element": where, "why": f"a TR-RESISCAN transfer note, {n.get('error') or 'not kept'}"})
+    return {**report, "kept": kept, "dropped": dropped}
+
+
 def describe(anlage: etree._Element) -> dict[str, Any]:
     """What the message says of a note's Anlage (values as given, untrusted)."""
     el = _body(anlage)
@@ -122,3 +143,15 @@ def carried(given: dict[str, Any]) -> list[tuple[dict[str, Any], bytes]]:
         if fsutil.sha256_bytes(data) == n.get("sha256"):
             out.append((n, data))
     return out
+
+
+def sent_name(original: str | None, ext: str) -> str | None:
+    """``DateinameOriginal``: the original file's name with the extension of
+    the file sent (a TIFF scan or a text file goes as a PDF: ``x.tif`` → ``x.pdf``)."""
+    if not original:
+        return None
+    # a path's last segment (not at a \xNN escape), control characters escaped (untrusted, review43 F5)
+    original = "".join(c if c.isprintable() else f"\\x{ord(c):02x}"
+                       for c in re.split(r"/|\\(?!x[0-9a-fA-F]{2})", original)[-1]).strip()
+    stem, dot, _suffix = original.rpartition(".")
+    return None if original in ("", ".", "..") else (stem if dot and stem else original) + ext

@@ -248,7 +248,7 @@ class Message:
         for an in filter(xdomea_notes.is_note, root.iter(f"{{{ns}}}Anlage")):
             notes.add(key(an))
             self.notes.setdefault(key(an.getparent()), []).append(xdomea_notes.describe(an))
-            self.why[key(an)] = "a TR-RESISCAN transfer note: no document of its own; kept, sent again as Anlage"
+            self.why[key(an)] = xdomea_notes.NOTE_WHY  # what became of it: xdomea_notes.reported
         return notes
 
     def obj(self, el: etree._Element) -> tuple[Obj, dict[str, Any]]:

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sqlite3
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -804,8 +805,10 @@ def test_import_xdomea_takes_the_scan_not_its_note_as_a_document(scanned_export,
     status = json.loads(run_ekte("status", "-w", wd, "--json").stdout)["journal"]
     assert "quarantined" not in status and sum(status.values()) == 1, status
     (report,) = list(wd.glob("reports/import-xdomea-*/*.json"))
-    dropped = [x for d in json.loads(report.read_text("utf-8"))["documents"] for x in d.get("dropped", [])]
-    assert any(x["element"] == "Dokument/Anlage" and "transfer note" in x["why"] for x in dropped), dropped
+    rep = json.loads(report.read_text("utf-8"))["documents"]
+    dropped, kept = [x for d in rep for x in d.get("dropped", [])], [x for d in rep for x in d.get("kept", [])]
+    assert not any("transfer note" in x["why"] for x in dropped), dropped  # kept: listed as kept, not dropped
+    assert any(x.startswith("Dokument/Anlage/") and x.endswith("_Transfervermerk.xml") for x in kept), kept
     # exported again by the receiving side: the note travels on as the Dokument's Anlage, byte for byte, with its
     # Anlage UUID; the primary file keeps its original name (with the type of the file sent) and its time
     out = tmp_path / "out"
@@ -851,7 +854,51 @@ def test_an_imported_note_that_does_not_match_its_message_is_not_sent_again(scan
     (note,) = json.loads(Path(d["archive"], "metadata.json").read_text("utf-8"))["provenance"]["xdomea"][
         "transfervermerke"]
     assert "does not match" in note["error"] and "xml" not in note
+    (report,) = list(wd.glob("reports/import-xdomea-*/*.json"))
+    (rep,) = json.loads(report.read_text("utf-8"))["documents"]
+    assert [x["why"] for x in rep["dropped"] if "transfer note" in x["why"]] == [
+        "a TR-RESISCAN transfer note, the note's SHA-256 does not match the message"], rep
     run_ekte("export", "--all", "-w", wd, "-c", "xdomea", "-o", f"connectors.xdomea.path={dest}",
              "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", check=0)
     (info,) = check_folder(dest, "4.0.0")
     assert info["anlagen"] == [] and len(info["doks"]) == 1 and info["root"].find(".//" + f"{{{NS4}}}Anlage") is None
+
+
+def test_two_imported_documents_with_one_note_get_uuids_and_files_of_their_own(scanned_export, tmp_path):
+    """review43 F4: two documents of one Vorgang imported with the same note (same Anlage UUID, same file) went out
+    with that Anlage UUID for both Dokumente (in one message: twice, and the note's file twice under one name)."""
+    _wd, _docs, folders = scanned_export
+    (good,) = [i for i in check_folder(folders["4.0.0"], "4.0.0") if i["anlagen"]]
+    (container,) = [c for c in folders["4.0.0"].glob("*.zip") if c.name.startswith(good["prozess"])]
+    both = tmp_path / container.name  # a second scan in the same message that names the same note
+    with zipfile.ZipFile(container) as z, zipfile.ZipFile(both, "w") as out:
+        (pdf,) = [n for n in z.namelist() if n.endswith(".pdf")]
+        (msg,) = [n for n in z.namelist() if n.endswith("_1.xml")]
+        old, new = z.read(pdf), z.read(pdf) + b"\n%another scan\n"
+        swap = {hashlib.sha256(old).hexdigest(): hashlib.sha256(new).hexdigest(), pdf: f"{uuid.uuid4()}.pdf",
+                good["doks"][0]["uuid"]: str(uuid.uuid4())}
+        root = etree.fromstring(z.read(msg))
+        (first,) = root.iter(f"{{{NS4}}}DokumentOderDokumentMitSchriftstueck")
+        copy = etree.tostring(first)
+        for a, b in swap.items():
+            copy = copy.replace(a.encode(), b.encode())
+        first.addnext(etree.fromstring(copy))
+        for n in z.namelist():
+            out.writestr(n, etree.tostring(root, xml_declaration=True, encoding="UTF-8") if n == msg else z.read(n))
+        out.writestr(swap[pdf], new)
+    wd, one, dest = tmp_path / "wd", tmp_path / "one", tmp_path / "out"
+    one.mkdir(), dest.mkdir()
+    res = json.loads(run_ekte("import-xdomea", both, "-w", wd, "--json", "-c", "xdomea", "-o",
+                              f"connectors.xdomea.path={one}", "-o", f"connectors.xdomea.schema_dir={XSD_DIR}",
+                              check=None).stdout)  # imported and sent on together: one message
+    assert len(res["documents"]) == 2 and {d["status"] for d in res["documents"]} != {"quarantined"}, res
+    run_ekte("export", "--all", "--force", "-w", wd, "-c", "xdomea", "-o", f"connectors.xdomea.path={dest}",
+             "-o", f"connectors.xdomea.schema_dir={XSD_DIR}", "-o", "connectors.xdomea.group_by=document", check=0)
+    for out, n in ((one, 1), (dest, 2)):
+        infos = check_folder(out, "4.0.0")  # every object a UUID of its own, an Anlage the Anlage of one Dokument
+        assert len(infos) == n, infos
+        anlagen = [a for i in infos for a in i["anlagen"]]
+        assert sum(len(i["doks"]) for i in infos) == 2 and len(anlagen) == 2, infos
+        assert good["anlagen"][0]["uuid"] in {a["uuid"] for a in anlagen}  # the first keeps the sender's
+        assert len({a["uuid"] for a in anlagen}) == 2 and len({a["sha256"] for a in anlagen}) == 1
+        assert len({a["name"] for a in anlagen}) == (2 if n == 1 else 1)  # in one container: a file each

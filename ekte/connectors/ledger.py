@@ -37,6 +37,17 @@ def owner_alive(who: str) -> bool:
     return token_alive_here(who) is not False
 
 
+#: identifiers that must name one thing at a destination (:meth:`Ledger.claim`)
+CLAIMS_DDL = """
+CREATE TABLE IF NOT EXISTS claims (
+    root TEXT NOT NULL,          -- the destination (an export folder)
+    key TEXT NOT NULL,           -- e.g. an imported xdomea UUID sent on
+    owner TEXT NOT NULL,         -- e.g. the document's id
+    PRIMARY KEY (root, key)
+);
+"""
+
+
 class Ledger:
     """One SQLite file per connector; *ddl* creates its tables."""
 
@@ -71,6 +82,14 @@ class Ledger:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    def claim(self, root: str, key: str, owner: str) -> bool:
+        """*key* names *owner* at *root*: claimed now, or by *owner* before (True); False when another owner
+        holds it (needs :data:`CLAIMS_DDL` among the tables)."""
+        with self.tx() as db:
+            db.execute("INSERT OR IGNORE INTO claims VALUES (?,?,?)", (root, key, owner))
+            row = db.execute("SELECT owner FROM claims WHERE root=? AND key=?", (root, key)).fetchone()
+        return row["owner"] == owner
 
     def close(self) -> None:
         if self._db is not None:

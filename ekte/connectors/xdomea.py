@@ -37,20 +37,20 @@ schema checks (``xdomea-examples/v4.0.0/README.md``: spec p. 10, §2.4,
 * ``Format/Version`` is the PDF/A part and conformance the archival PDF
   declares (``PDF/A-2b``, ``PDF/A-3b``), or its PDF version.
 
-Sent again: a message for the same Vorgang with the same documents is
-the same message, and documents that each went in an earlier message of
-their Vorgang are not sent again.  The connector's ledger
-(``<workdir>/state/xdomea.sqlite``) records each message — Prozess, number,
-nachrichtenUUID, members — *before* its container is written (and, with a
-Vorgang's first message, the Vorgang's metadata, which every later message
-repeats: ``ekte.connectors.xdomea_vorgang``); a repeated export finds it
-there and reports "already exported" (also after the DMS took the container
-away); a retry after a crash writes the recorded message again.
+Sent again: a message for the same Vorgang with the same documents is the
+same message; documents that went in an earlier message are not sent
+again.  The ledger (``<workdir>/state/xdomea.sqlite``) records each message
+— Prozess, number, nachrichtenUUID, members — *before* its container is
+written (with a Vorgang's first message its metadata, which later messages
+repeat: ``xdomea_vorgang``): a repeated export reports "already exported"
+(also after the DMS took the container away), a retry after a crash writes
+the recorded message again.  It also records which document each imported
+UUID was sent on for: one met again for another document gets ekte's own.
 
-Versions: 4.0.0 (default; ``Primaerdokument/Hash`` carries the SHA-256) and
-3.1.0.  Every message is validated before it is written when ``schema_dir``
-names the official schemas (the folder holding ``3.1.0/``/``4.0.0/`` or the
-version folder itself); otherwise the journal records it was not validated.
+Versions: 4.0.0 (default; with ``Primaerdokument/Hash``) and 3.1.0.  Each
+message is validated before it is written when ``schema_dir`` names the
+official schemas (the folder holding ``3.1.0/``/``4.0.0/`` or the version
+folder itself); otherwise the journal records it was not validated.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ from lxml import etree
 from ekte import fsutil, xdomea_notes
 from ekte.connectors.base import Connector, ExportError, ExportResult
 from ekte.connectors.common import EKTE_NS, doc_uuid, group_key, read_transfer_note, record, schema_error
-from ekte.connectors.ledger import Ledger
+from ekte.connectors.ledger import CLAIMS_DDL, Ledger
 from ekte.connectors.xdomea_message import (MESSAGE, MESSAGE_CODE, MESSAGE_XSD, NOTE_TYP, XML_FORMAT,
                                             build_message)
 from ekte.connectors.xdomea_vorgang import VORGANG_DDL, fixed, metadata
@@ -76,6 +76,7 @@ from ekte.connectors.xdomea_vorgang import given as _given
 from ekte.errors import ConfigError
 from ekte.evidence.resiscan import NOTE
 from ekte.stages.archive import ARCHIVE_PDF
+from ekte.xdomea_notes import sent_name
 
 VERSIONS = ("4.0.0", "3.1.0")
 LEDGER_DDL = """
@@ -124,31 +125,19 @@ def note_entry(data: bytes, dokument_uuid: str) -> dict[str, Any]:
             "created": root.findtext("{*}Erstellt"), "sha256": sha}
 
 
-def carried_entry(n: dict[str, Any], data: bytes, dokument_uuid: str, taken: set[str]) -> dict[str, Any]:
+def carried_entry(n: dict[str, Any], data: bytes, dokument_uuid: str, free) -> dict[str, Any]:
     """The Anlage entry for a transfer note an imported document came with
     (*n*: what its message said): its Anlage UUID kept, a file of its own."""
     try:
         anlage = str(uuid.UUID(n.get("uuid") or ""))
     except ValueError:
         anlage = ""
-    if not anlage or anlage in taken or anlage == dokument_uuid:
+    if not anlage or anlage == dokument_uuid or not free(anlage):
         anlage = str(uuid.uuid5(EKTE_NS, f"xdomea-transfervermerk:{dokument_uuid}:{n['sha256']}"))
     created = n.get("datum_uhrzeit")
     return {"uuid": anlage, "file": f"{file_uuid(n['sha256'])}_{NOTE_TYP}.xml", "format": XML_FORMAT,
             "original": sent_name(n.get("datei_original"), ".xml") or NOTE,
             "created": created if xdomea_notes.is_datetime(created) else None, "sha256": n["sha256"]}
-
-
-def sent_name(original: str | None, ext: str) -> str | None:
-    """``DateinameOriginal``: the original file's name with the extension of
-    the file sent (a TIFF scan or a text file goes as a PDF: ``x.tif`` → ``x.pdf``)."""
-    if not original:
-        return None
-    # a path's last segment (not at a \xNN escape), control characters escaped (untrusted, review43 F5)
-    original = "".join(c if c.isprintable() else f"\\x{ord(c):02x}"
-                       for c in re.split(r"/|\\(?!x[0-9a-fA-F]{2})", original)[-1]).strip()
-    stem, dot, _suffix = original.rpartition(".")
-    return None if original in ("", ".", "..") else (stem if dot and stem else original) + ext
 
 
 @lru_cache(maxsize=8)
@@ -209,7 +198,7 @@ class XdomeaConnector(Connector):
         self.version = str(self.config["version"])
         self.schema = load_schema(str(self.config["schema_dir"]), self.version) \
             if self.config["schema_dir"] else None
-        self.ledger = Ledger(self.workdir, "xdomea", LEDGER_DDL + VORGANG_DDL)
+        self.ledger = Ledger(self.workdir, "xdomea", LEDGER_DDL + VORGANG_DDL + CLAIMS_DDL)
 
     def group_key(self, doc) -> str | None:
         return group_key(doc, self.config["group_by"])
@@ -331,8 +320,9 @@ class XdomeaConnector(Connector):
     # -- the container
     def _write(self, target: Path, msg: dict[str, Any], vorgang: str, docs: list[tuple[Any, Path]]) -> str:
         entries, files = [], []  # files: (name in the container, path or bytes)
+        taken: set[str] = set()  # UUIDs and file names given out in this message
         for doc, adir in docs:
-            entry, its_files = self._entry(doc, adir)
+            entry, its_files = self._entry(doc, adir, taken, str(target.parent))
             entries.append(entry)
             files += its_files
         created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
@@ -353,19 +343,30 @@ class XdomeaConnector(Connector):
                     z.write(src, name)
         return "validated" if self.schema is not None else "not validated (no schema_dir)"
 
-    def _entry(self, doc: Any, adir: Path) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
-        """One Dokument's entry of the message and its files (name in the container, path or bytes)."""
+    def _entry(self, doc: Any, adir: Path, taken: set[str], root: str) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+        """One Dokument's entry of the message and its files (name in the container, path or bytes).  An imported
+        UUID is sent on when free (not in the message's *taken* yet, nor sent for another document to *root*:
+        review43 F4), else ekte's own.  The entry's UUIDs and file names are added to *taken*."""
+        def free(u: str) -> bool:
+            return u not in taken and self.ledger.claim(root, u, doc.id)
         rec = record(doc, self.profile)
         name = f"{file_uuid(rec['sha256'])}.pdf"  # the rule's <UUID>.<ext>: no name-bearing Betreff in a file name
         rec["file"] = name
         given = _given(doc)
         g, pd = given.get("dokument") or {}, given.get("primaerdokument") or {}
-        dok_uuid = g.get("uuid") or rec["uuid"]
+        dok_uuid = g["uuid"] if g.get("uuid") and free(g["uuid"]) else rec["uuid"]
+        taken.add(dok_uuid)
         data = read_transfer_note(doc, adir)
         notes = [] if data is None else [(note_entry(data, dok_uuid), data)]
+        taken.update(e["uuid"] for e, _ in notes)
         for n, note in xdomea_notes.carried(given):  # the notes an imported document came with
             if note not in [d for _, d in notes]:
-                notes.append((carried_entry(n, note, dok_uuid, {e["uuid"] for e, _ in notes}), note))
+                notes.append((carried_entry(n, note, dok_uuid, free), note))
+                taken.add(notes[-1][0]["uuid"])
+        for e, _ in notes:  # the same note's bytes in two Dokumente of the message: a file each
+            if e["file"] in taken:
+                e["file"] = f"{file_uuid(e['sha256'] + e['uuid'])}_{NOTE_TYP}.xml"
+            taken.add(e["file"])
         created = pd.get("datum_uhrzeit")
         entry = {"rec": rec, "file": name, "uuid": dok_uuid, "notes": [e for e, _ in notes],
                  "original": sent_name(pd.get("datei_original") or rec.get("source_name"), ".pdf"),
