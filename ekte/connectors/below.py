@@ -147,7 +147,7 @@ def publish_noreplace(dfd: int, tmp: str, name: str) -> None:
     hard links, renameat2 with RENAME_NOREPLACE (tmpfs, btrfs, ext4 since Linux 3.15); where it has neither
     (a Windows share over CIFS/SMB, FAT: link EPERM, renameat2 EINVAL — review43 F7), the name is looked up and
     the file renamed when it is free: two writers of one name at the same instant may then both succeed, the
-    later one's bytes staying (the same document's: the rest of the export compares them)."""
+    later one's bytes staying."""
     try:
         os.link(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
     except FileExistsError:
