@@ -189,6 +189,7 @@ def fsutil_prefix(token: str) -> str:
     return f".ekte-tmp-{token}-"
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_a_batch_that_cannot_be_published_still_reports_what_was_recorded(tmp_path, born_digital):
     """ENOSPC from a batch's export barrier (strace injects it at the n-th syncfs until one lands there): the
     run stops (exit 74) naming the export folder, and every document the journal recorded is still reported —

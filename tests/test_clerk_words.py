@@ -35,6 +35,7 @@ def _review_ids(docs: dict) -> list[str]:
     return [d["id"] for n, d in sorted(docs.items()) if n.endswith("-pdf.pdf")]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_review_show_of_a_deleted_document_says_when_and_why(wd):
     """fresh35 F7: "Es gibt kein Dokument mit der Nummer 4058." while history showed its tombstone."""
     base, docs = wd

@@ -107,6 +107,7 @@ def test_transfer_note_round_trip(sealed):
     assert "transfer_note" not in json.loads((bdir / "metadata.json").read_text())["archival"]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_unsealed_scan_is_valid_pdfa3(tmp_path):
     out = ingest_json(SCAN, "-w", tmp_path / "wd", check=0)
     _id, adir = archive_of(out, SCAN.name)

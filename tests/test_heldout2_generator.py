@@ -98,6 +98,7 @@ def test_each_shown_text_and_truth_of_many_documents():
                             norm(d.truth[name]) in text, (seed, doctype, style, name)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_same_seed_same_bytes_other_seed_other_documents(born, tmp_path):
     out, truth = born
     again = make.generate(tmp_path / "again", per_type=2, seed=11)

@@ -93,6 +93,7 @@ def test_truth_is_complete_and_typed(born):
     assert layouts == set(make.LAYOUTS)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_deterministic_per_seed(tmp_path):
     a = make.generate(tmp_path / "a", per_type=1, seed=9, born=True, scans=False)
     b = make.generate(tmp_path / "b", per_type=1, seed=9, born=True, scans=False)
@@ -102,6 +103,7 @@ def test_deterministic_per_seed(tmp_path):
         assert (tmp_path / "a" / f"{ident}.pdf").read_bytes() == (tmp_path / "b" / f"{ident}.pdf").read_bytes()
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_scans_are_images_with_the_same_truth(tmp_path):
     truth = make.generate(tmp_path, per_type=1, seed=2, born=True, scans=True, types=["bauantrag", "sonstiges"])
     scans = {k: v for k, v in truth.items() if k.endswith(".scan")}

@@ -284,6 +284,7 @@ def test_exit_codes_monitoring_can_trust(tmp_path, pdfs):
     assert len(list(inbox.iterdir())) == 0
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_a_workdir_that_is_a_file_or_under_proc_is_a_usage_error(tmp_path, pdfs):
     """fresh29 F2: these ended as "internal error" (exit 70, "report it")."""
     inbox, blocked = _inbox(tmp_path, pdfs, 1), tmp_path / "a-file"
@@ -450,6 +451,7 @@ def _watch(inbox, wd, profile, *extra):
                             start_new_session=True)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_watcher_with_a_pathological_pattern_honours_sigterm(tmp_path):
     """A profile pattern that backtracks catastrophically ((a+)+$ on 40 "a"
     and a "!"): the daemon's loop goes on (status written), SIGTERM ends it

@@ -423,6 +423,7 @@ def _spool_files(wd: Path) -> list[str]:
                   if p.is_file() and p.name not in ("filler", ".lock"))
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_full_disk_answers_507_and_keeps_nothing(spool_fs):
     wd = spool_fs
     server, url = start_server(wd, *LIMIT, log=wd.parent / "serve.log")

@@ -60,6 +60,7 @@ def test_ingest_warns_of_a_named_ignored_file_and_counts_the_skipped(tmp_path):
     assert p.stdout.strip() == "nothing to ingest: 1 file skipped (names in intake.ignore)", p.stdout
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_watch_status_counts_the_files_it_leaves_in_the_inbox(tmp_path):
     inbox = _inbox(tmp_path)
     wd = tmp_path / "wd"

@@ -174,6 +174,7 @@ def test_rerun_reports_duplicates_and_exports_nothing_again(run):
     assert st["empty.pdf"] == "quarantined"  # retried, quarantined again, not lost
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_exit_codes(run, tmp_path, inbox):
     # the module run had quarantined documents -> 1
     p = run_ekte("ingest", inbox / "kfz_zulassung-001-pdf.pdf", "-w", tmp_path / "w1", "--no-progress")

@@ -2,6 +2,7 @@
 other and at the same time (real processes). ``<uuid>.pdf`` is never replaced; the manifests list exactly
 what is in the folder."""
 
+import errno
 import hashlib
 import os
 import subprocess
@@ -29,9 +30,22 @@ def _listed(hf) -> list:
     return out
 
 
-def test_noreplace_publish_keeps_the_first_file(tmp_path):
+def _refuse(code):
+    def call(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+    return call
+
+
+@pytest.mark.parametrize("fs", ["local", "no hard links", "neither (CIFS, FAT)"])
+def test_noreplace_publish_keeps_the_first_file(tmp_path, monkeypatch, fs):
+    """On a file system without hard links or RENAME_NOREPLACE (review43 F7: a Windows share, where every
+    komXwork export failed): what the kernel answers there, per link(2) and renameat2(2) — EPERM, EINVAL."""
     from ekte.connectors import below
 
+    if fs != "local":
+        monkeypatch.setattr(below.os, "link", _refuse(errno.EPERM))
+    if fs.startswith("neither"):
+        monkeypatch.setattr(below, "_renameat2_noreplace", _refuse(errno.EINVAL))
     dfd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         for n, data in enumerate((b"first", b"second")):
@@ -42,6 +56,7 @@ def test_noreplace_publish_keeps_the_first_file(tmp_path):
                 with pytest.raises(FileExistsError):
                     below.publish_noreplace(dfd, "t1", "x.pdf")
         assert (tmp_path / "x.pdf").read_bytes() == b"first" and not (tmp_path / "t0").exists()
+        assert (tmp_path / "t1").read_bytes() == b"second"  # (the writer removes its own temporary file)
     finally:
         os.close(dfd)
 

@@ -102,6 +102,7 @@ def test_blank_pages_beside_an_ordinary_document_end(p2000, tmp_path):
     assert not res.get("pending"), res.get("pending")
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_a_page_without_ink_is_kept_textless_without_tesseract(tmp_path):
     """A blank page in a scan is not given to Tesseract (seconds a page for nothing, a second pass with
     orientation detection too): kept, listed as a page without text as before, no OCR pass recorded; the

@@ -147,6 +147,7 @@ def test_a_range_whose_worker_is_killed_is_done_again(inputs, tmp_path, monkeypa
     assert rows[0][1] == 1 and len(evs) == 1  # one attempt counted, archived once
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_a_range_over_its_time_limit_quarantines_the_document(inputs, tmp_path):
     res = _pipeline(tmp_path / "wd", 6, document_timeout=2).ingest([inputs])  # a range: 6 pages, > 3 s
     doc = {Path(d.source).name: d for d in res.documents}["akte-12.pdf"]

@@ -121,6 +121,7 @@ def test_a_copy_of_a_working_directory_leaves_the_originals_moved_original(tmp_p
 
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_a_folder_in_another_shard_goes_and_a_damaged_one_needs_damaged(base, tmp_path):
     """F12: an archive folder in the wrong shard stayed, with every personal datum, while delete said
     "deleted"; F18: deleting a tampered document erased the evidence of the tampering without a word."""
@@ -173,6 +174,7 @@ def test_an_unreadable_metadata_json_is_undeterminable_not_ended(base, tmp_path)
     assert r["error"]["code"] == "retention_undeterminable" and "metadata.json" in r["error"]["message"], r
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_the_records_managers_commands_speak_german(base, tmp_path):
     """F11: retention due/delete/deleted were English only; --json stays as it was."""
     wd, ids = _copy(base, tmp_path), base[1]

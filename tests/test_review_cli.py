@@ -398,6 +398,7 @@ def test_names_a_clerk_reads():
 C_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "EKTE_LANG": "", "COLUMNS": "100"}
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_review_help_is_german_like_its_output_and_watch_says_what_its_default_means():
     """ekte review --help and each sub-command's (ux7, fresh24 #8): German under a C locale, as the commands'
     output (clilang); English under an English one; ekte watch -v says the daemon logs information by default."""
@@ -566,6 +567,7 @@ print(json.dumps({"state": state, "doctype": meta["doctype"]}))
 '''
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_ctrl_c_between_the_folder_and_its_record_leaves_them_in_step(tmp_path):
     """review38 R2: the accept rewrote the archive folder (new type, fields dropped), then waited for the
     journal; a Ctrl-C there left the journal at "review" with metadata.json already of the new type — a

@@ -541,6 +541,7 @@ def test_access_log_has_no_personal_data(st):
         assert secret not in log.replace("Uvicorn running on http://127.0.0.1:", "")
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_a_station_without_users_says_so_at_start(tmp_path, st):
     """fresh33 F3: `ekte serve` on a working directory with a journal but no users.json started silently — every
     login failed, nothing said why. One warning line now; a user added while it runs can log in at once."""

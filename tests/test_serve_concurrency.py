@@ -84,6 +84,7 @@ def test_stale_form_is_refused_not_a_lost_update(st):
     assert not [c for c in changes if c[0] == "anna" and c[1] == f2[2:]]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_api_version_and_the_command_line(st):
     doc, url = st["ids"][1], st["url"]
     h = token(st["wd"], "anna", "review")

@@ -74,6 +74,7 @@ def test_failed_logins_are_throttled_without_the_name_in_the_log(st):
     assert "bernd" not in log.lower()
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_throttle_is_per_user_and_address_and_shared_by_every_server(st):
     """ux7: behind a proxy, a stranger's wrong passwords lock out the stranger's address, not the user at
     another; the count is in the journal, so a second ekte serve on the working directory refuses too."""

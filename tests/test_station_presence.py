@@ -72,6 +72,7 @@ def test_second_clerk_sees_who_has_it_open_and_may_still_act(st):
     assert (c, "chef") not in rows and (c, "anna") in rows  # in the journal, not in the server's memory
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_review_show_and_list_say_who_has_it_open(st):
     """ekte review show/list (mend8 #1): who has a document open in the station and since when, as the station
     says it — in the terminal (wide and narrow) and in --json; the command itself makes no mark."""
@@ -142,6 +143,7 @@ def test_marks_expire_without_activity(tmp_path):
     assert p.first_free(["d1", "d2"], "bernd") == "d2" and p.first_free(["d1"], "bernd") == "d1"
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_a_document_that_left_the_queue_is_worked_on_by_nobody(st):
     """fresh35 F8: a clerk opened a document and closed the browser; it was accepted; ``review show`` still said
     "Wird gerade von … bearbeitet" (and --json open_by) of the exported document."""

@@ -83,6 +83,7 @@ def test_retry_back_in_quarantine_with_its_reason(st):
     assert "\"exit\": 1" in events[-1][2] and "broken_pdf" in events[-1][2]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_retry_into_the_review_queue(st):
     doc = _in(st, "review")[0]
     h = token(st["wd"], "anna", "review")
@@ -99,6 +100,7 @@ def test_retry_into_the_review_queue(st):
     assert en["text"] == f"Document {doc} was processed again and waits in the review queue."
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_retry_on_a_full_disk_names_the_cause(st):
     doc = _in(st, "review")[0]
     h = token(st["wd"], "anna", "review")

@@ -32,6 +32,7 @@ def _ekte(*args, **kw) -> subprocess.CompletedProcess:
                           stdin=subprocess.DEVNULL, **kw)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_ingest_reports_a_folder_it_cannot_list(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     inbox = tmp_path / "in"
@@ -86,6 +87,7 @@ def test_the_watch_daemon_shows_a_folder_it_cannot_list_as_a_problem(tmp_path):
     assert "gesperrt" not in err  # the daemon's log names no folder
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_an_input_with_only_an_unlistable_folder_says_only_that(tmp_path, monkeypatch):
     """review36b R7: the only folder of the input cannot be listed — the user got "folder not read" AND "nothing to
     ingest: no files found" (stdout, and a log line on stderr), which is not true: the files were not looked at.

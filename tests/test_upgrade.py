@@ -24,6 +24,7 @@ FILES = ["kfz_zulassung-001-pdf.pdf", "bauantrag-002-pdf.pdf", "waffen_antrag-00
 REVIEW, FAILED = "ed5103adf50061a5", "82b66a719e9eccd0"
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_schema_1_workdir_opens_and_works(tmp_path):
     wd = tmp_path / "moved" / "wd"  # not where it was written: its journal names /tmp/fx/wd
     shutil.copytree(FIXTURE, wd)

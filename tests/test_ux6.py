@@ -26,6 +26,7 @@ def st(tmp_path_factory):
         yield s
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_negative_jobs_are_refused_in_one_line_and_zero_keeps_its_meaning(tmp_path):
     pdf = sorted(SAMPLES.glob("inbox/*-pdf.pdf"))[0]
     for args in (("classify", pdf, "-j", "-1"), ("ingest", pdf, "--jobs", "-3"), ("verify", "-j", "-1")):

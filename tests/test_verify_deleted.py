@@ -22,6 +22,7 @@ def _archived(tmp_path):
     return wd, doc_id
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_verify_of_a_deleted_document_says_when_and_by_whom(tmp_path):
     wd, doc_id = _archived(tmp_path)
     run_ekte("retention", "delete", doc_id, "-w", wd, "--reason", "retention_ended", "--force", "--json")

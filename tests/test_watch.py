@@ -240,6 +240,7 @@ def test_network_filesystem_detection():
     assert filesystem_type(Path("/")) not in NETWORK_FS
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_delete_after_export_when_profile_says_so(inbox, tmp_path, docs):
     wd = tmp_path / "wd"
     proc = _watch(inbox, wd, "-o", "watch.after_export=delete")

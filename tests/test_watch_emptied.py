@@ -50,6 +50,7 @@ def test_emptied_folders_stay_by_default(inbox, tmp_path, docs):
         "Weber Hannah", "leer", "scan", "scan/Schmidt Klaus"]
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_emptied_folders_removed_when_set(inbox, tmp_path, docs):
     wd = tmp_path / "wd"
     proc = _run(inbox, wd, docs, "-o", "watch.remove_emptied_after_minutes=0.01")

@@ -14,6 +14,7 @@ from helpers import run_ekte
 from test_watch import _status, _stop, _wait, _watch
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_status_tells_a_clean_stop_from_a_killed_daemon(tmp_path):
     inbox, wd = tmp_path / "in", tmp_path / "wd"
     inbox.mkdir(mode=0o750)

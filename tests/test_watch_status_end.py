@@ -114,6 +114,7 @@ def test_a_missing_dms_folder_is_named_in_status_and_the_log_says_the_daemon_ret
     assert said and not [m for m in said if "run the command again" in m], said
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_the_daemon_log_on_a_full_dms_says_it_retries_not_run_again(tmp_path):
     import shutil
     from pathlib import Path

@@ -19,6 +19,7 @@ def _flat(text: str) -> str:
     return " ".join(text.replace("│", " ").split())
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_a_wrong_number_or_language_is_a_usage_error_in_the_clerks_language(tmp_path):
     p = run_ekte("review", "defer", "405896aa", "--hours", "abc", "-w", tmp_path, env=DE)
     assert p.returncode == 2 and "Ungültiger Wert für '--hours': eine Zahl wird erwartet (z. B. 24 oder 1.5)." in \

@@ -177,6 +177,7 @@ def test_altered_examples_keep_their_metadata_and_are_exported_again_as_their_vo
     assert x(r3, "Dokument/Version/Format/Primaerdokument/DatumUhrzeit") == "2011-02-12T11:22:35Z"
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_round_trip_export_import(born_digital, tmp_path):
     src, truth = born_digital
     one = tmp_path / "in"
@@ -222,6 +223,7 @@ def _container_from(good: Path, out: Path, edit) -> Path:
     return out
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_hostile_containers_are_quarantined_and_the_run_goes_on(born_digital, tmp_path):
     src, _ = born_digital
     one = tmp_path / "in"

@@ -144,17 +144,39 @@ def publish_noreplace(dfd: int, tmp: str, name: str) -> None:
     """Give the written file *tmp* its *name* in the folder *dfd* unless something has that name: then
     FileExistsError, nothing replaced (two writers of one name, fresh43 F3).  A hard link, then the temporary
     name removed (ext4, XFS, NFS, Samba with unix extensions: measured on ext4); where a file system has no
-    hard links, renameat2 with RENAME_NOREPLACE (tmpfs, btrfs, ext4 since Linux 3.15)."""
+    hard links, renameat2 with RENAME_NOREPLACE (tmpfs, btrfs, ext4 since Linux 3.15); where it has neither
+    (a Windows share over CIFS/SMB, FAT: link EPERM, renameat2 EINVAL — review43 F7), the name is looked up and
+    the file renamed when it is free: two writers of one name at the same instant may then both succeed, the
+    later one's bytes staying."""
     try:
         os.link(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
     except FileExistsError:
         raise
     except OSError as e:
-        if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK):
+        if e.errno not in NOT_SUPPORTED + (errno.EPERM, errno.EMLINK):
             raise
-        _renameat2_noreplace(dfd, tmp, name)  # (OSError(EEXIST, …) is a FileExistsError)
+        try:
+            _renameat2_noreplace(dfd, tmp, name)  # (OSError(EEXIST, …) is a FileExistsError)
+        except OSError as e2:
+            if e2.errno not in NOT_SUPPORTED + (errno.EINVAL,):
+                raise
+            _rename_if_free(dfd, tmp, name)
         return
     os.unlink(tmp, dir_fd=dfd)
+
+
+#: what a file system answers to an operation it does not have (renameat2: EINVAL for a flag it lacks)
+NOT_SUPPORTED = (errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS)
+
+
+def _rename_if_free(dfd: int, tmp: str, name: str) -> None:
+    """*tmp* renamed to *name* unless an entry has that name (FileExistsError): a look, then the rename."""
+    try:
+        os.stat(name, dir_fd=dfd, follow_symlinks=False)
+    except FileNotFoundError:
+        os.rename(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        return
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), name)
 
 
 @contextlib.contextmanager

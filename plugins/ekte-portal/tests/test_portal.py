@@ -236,6 +236,7 @@ def test_move_takes_the_whole_package_after_export(packages, tmp_path):
     assert all((done / s / "metadata.json").is_file() for s in truth)
 
 
+@pytest.mark.slow  # one of the slowest of make test (durations of 2026-12-02, stop 33); make test-slow and CI run it
 def test_watcher_takes_zip_packages(packages, tmp_path):
     out, truth = packages
     inbox = tmp_path / "in"
