@@ -48,7 +48,8 @@ def test_a_few_reviews_adjust_the_field_model_and_extraction_stays(reviewed):
     tmp, wd0 = reviewed
     wd = tmp / "cli"
     shutil.copytree(wd0, wd, symlinks=True)
-    p = run_ekte("train", "--from-reviews", "-w", wd, check=0)
+    # (the field model's matter: the token tagger's fit on its base data, ~70 CPU s, is tests/test_tagger_reviews.py's)
+    p = run_ekte("train", "--from-reviews", "-w", wd, "-o", "extract.tagger=false", check=0)
     model = wd / "models" / "landkreis.extractor.json"
     shipped = FieldModel.load(SHIPPED_MODEL)
     if model.exists():  # saved: adjusted, not replaced (main: bias -0.9985 → -6.5)
@@ -72,7 +73,7 @@ def test_a_worse_field_model_is_not_saved(reviewed, monkeypatch):
     wd = tmp / "weak"
     shutil.copytree(wd0, wd, symlinks=True)
     monkeypatch.setattr(field_train, "prior_pull", lambda prior: 4.0)
-    r = api.train(None, workdir=wd, from_reviews=True)
+    r = api.train(None, workdir=wd, from_reviews=True, overrides=["extract.tagger=false"])
     assert r["extractor"] is None and r["field_refused"].startswith("the field model was not saved"), r
     assert "\n" not in r["field_refused"] and not (wd / "models" / "landkreis.extractor.json").exists()
     assert r["classifier"] and not r["classifier"].get("refused")  # the type model is its own matter
