@@ -73,6 +73,12 @@ def consume() -> bool:
     return seen > 0
 
 
+def pending() -> bool:
+    """Whether a SIGTERM or Ctrl-C came that waits to be raised (counted while :func:`held` or disarmed): work
+    that can wait for the next run (``--move``'s copy of an original to another file system) is not started."""
+    return bool(_state["seen"] or _state["ints"])
+
+
 @contextlib.contextmanager
 def installed() -> Iterator[None]:
     """The handler, disarmed, for the length of a run (the command line
