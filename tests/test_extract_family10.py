@@ -84,3 +84,15 @@ def test_az_without_colon_before_a_file_number_with_letters_and_a_hyphen(profile
     for az in ("BA-50/94639/2026", "WA 40/38863/2026"):
         text = f"Serviceportal Brandenburg\nIhre Angaben im Überblick\nAz. {az}\nVorgangsnummer: OZG-824383-83\n"
         assert fields(text, profile, "waffen_antrag").get("aktenzeichen") == az
+
+
+def test_a_parent_writing_for_the_child_names_the_child(profile):
+    """"ich, <parent>, bin die sorgeberechtigte Person von <child>, geboren am …": the child is the person, not the
+    writer (main named the parent: family10's letters and e-mails of a parent)."""
+    for acting in ("bin die sorgeberechtigte Person von", "bin der Vater von", "bin die Mutter von"):
+        text = ("Landkreis Uelzen-Harz\nGesundheitsamt\nUelzen, den 3. Mai 2026\nMeldung nach dem Masernschutzgesetz\n"
+                f"Sehr geehrte Damen und Herren,\nich, Yvonne Kretzschmar, {acting} Doreen Kretzschmar, geboren am\n"
+                "3. Juni 2014. Wir wohnen Am Anger 3, 15230 Frankfurt (Oder).\nMit freundlichen Grüßen\n")
+        got = fields(text, profile, "masern_meldung")
+        assert (got.get("vorname"), got.get("nachname"), got.get("geburtsdatum")) == ("Doreen", "Kretzschmar",
+                                                                                       "03.06.2014"), (acting, got)

@@ -40,7 +40,9 @@ _SIGNS_FOR_OTHERS = re.compile(r"(?i)\bfür\s+(?:meine[nrm]?|unsere[nrm]?|Frau|H
 _SIGNS_FOR_BODY = re.compile(r"(?i)\b(?:namens|im\s+Auftrag)\s+(?:und\s+im\s+Auftrag\s+)?(?:des|der|unseres|unserer)\b")
 _I_NAME = re.compile(rf"\b[Ii]ch,\s+{_BLANK}{_NAMES}{_COMMA}")
 #: the person a sentence is about: a title or "Kind" before the name, the birth date after it
-_ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter)\s+{_NAMES}(?:{_COMMA})?\s+{_BORN}")
+#: (and a parent's "bin die sorgeberechtigte Person von <Name>, geboren am", "bin die Mutter von <Name>, geb. …")
+_ABOUT = re.compile(rf"\b(?:Frau|Herrn?|Kind(?:es)?|Sohn(?:es)?|Tochter|(?:Person|Mutter|Vater|Elternteil)\s+von)\s+"
+                    rf"{_NAMES}(?:{_COMMA})?\s+{_BORN}")
 _BORN_AT = re.compile(rf"\b{_BORN}", re.I)
 _I_BORN = re.compile(r"\b[Ii]ch\s+bin\s+am\s+")
 #: (the comma after the house number also as OCR reads it: "Birkenallee 25. 12004 Bad Quellenau", "Talstr. 10 ,")
@@ -238,9 +240,10 @@ def mail_candidates(pno: int, text: str) -> list[Cand | None]:
 
 
 #: a declaration's writer acting for someone ("Ich, <Name>, …, handelnd als gesetzliche/r Vertreter/in für <Name>")
-_ACTING_FOR = re.compile(r"(?i)\b(?:handelnd\s+|erkläre\s+)?als\s+(?:(?:gesetzliche|rechtliche)[rn]?(?:/r)?\s+)?(?:Vertreter|Betreuer|"
-                         r"Bevollmächtigte|Sorgeberechtigte|Erziehungsberechtigte|Vormund)[^\s,]*(?:\s*\([^)\n]{1,30}\))?"
-                         r"\s+(?:für|von)\b")
+#: (also "bin die sorgeberechtigte Person von", "bin der Vater von": a parent writing for the child)
+_ACTING_FOR = re.compile(r"(?i)\b(?:handelnd\s+|erkläre\s+)?(?:als|bin\s+(?:die|der))\s+(?:(?:gesetzliche|rechtliche)[rn]?(?:/r)?\s+)?"
+                         r"(?:Vertreter|Betreuer|Bevollmächtigte|Sorgeberechtigte|Erziehungsberechtigte|Vormund|Mutter|Vater|"
+                         r"Elternteil)[^\s,]*(?:\s+Person)?(?:\s*\([^)\n]{1,30}\))?\s+(?:für|von)\b")
 _I_COMMA = re.compile(r"\b[Ii]ch,")
 
 
