@@ -96,3 +96,14 @@ def test_a_parent_writing_for_the_child_names_the_child(profile):
         got = fields(text, profile, "masern_meldung")
         assert (got.get("vorname"), got.get("nachname"), got.get("geburtsdatum")) == ("Doreen", "Kretzschmar",
                                                                                        "03.06.2014"), (acting, got)
+
+
+def test_a_file_number_wrapping_in_an_e_mails_subject(profile):
+    """"Betreff: … (Ihr Az. 18 SO" / "73492/26)": the bracket holds the whole file number (main: missed); an
+    unbracketed one ending its line is not joined with the next line's number."""
+    text = ("Von: Petra Wünsche <p.wuensche@post.example>\nGesendet: Dienstag, 3. Februar 2026 14:22\n"
+            "An: gesundheitsamt@lra.example\nBetreff: Belehrung nach § 43 Infektionsschutzgesetz (Ihr Az. 18 SO\n"
+            "73492/26)\nSehr geehrte Damen und Herren,\nhiermit beantrage ich die Belehrung.\n")
+    assert fields(text, profile, "ifsg_belehrung").get("aktenzeichen") == "18 SO 73492/26"
+    loose = text.replace("(Ihr Az. 18 SO\n73492/26)", "– Ihr Az. 18 SO\n73492/26 Termin")
+    assert fields(loose, profile, "ifsg_belehrung").get("aktenzeichen") != "18 SO 73492/26"

@@ -233,10 +233,18 @@ def mail_candidates(pno: int, text: str) -> list[Cand | None]:
     for m in _CLOSING.finditer(text):
         out += _signature(pno, text, m.end(), role if m.start() < q else "other")
     m = _AZ_SAID.search(text) if "eichen" in text or "z." in text else None
-    if m and sum(ch.isdigit() for ch in m.group(1)) >= 3:  # ("Az. 12": a paragraph's number, not a file's)
-        out.append(_cand("aktenzeichen", V.v_aktenzeichen(m.group(1)), pno, m.start(1), m.start(1) + len(
-            m.group(1).rstrip(".")), "prose", "said"))
+    if m:
+        said, end = m.group(1), m.start(1) + len(m.group(1).rstrip("."))
+        if text[m.start()] == "(" and (w := _AZ_WRAPPED.match(text, m.end())):  # "(Ihr Az. 18 SO" / "73492/26)"
+            said, end = f"{said}{w.group(1)} {w.group(2)}", w.end(2)
+        if sum(ch.isdigit() for ch in said) >= 3:  # ("Az. 12": a paragraph's number, not a file's)
+            out.append(_cand("aktenzeichen", V.v_aktenzeichen(said), pno, m.start(1), end, "prose", "said"))
     return out
+
+
+#: a bracketed file number wrapping at its line's end (an e-mail's subject: "(Ihr Az. 18 SO" / "73492/26)"): a letter
+#: group left on the first line, the next line's first token up to the bracket
+_AZ_WRAPPED = re.compile(r"((?:[ \t][A-ZÄÖÜ]{1,4})?)[ \t]*\n[ \t]*(\d[\w./-]*)\)")
 
 
 #: a declaration's writer acting for someone ("Ich, <Name>, …, handelnd als gesetzliche/r Vertreter/in für <Name>")
