@@ -34,7 +34,7 @@ TITLES = {  # form title, the matter for a Betreff line, the office number (Amt)
 }
 LABELS = {  # field: (short label, long label that wraps)
     "kennzeichen": ("Kennzeichen", "Gewünschtes amtliches Kennzeichen (soweit reserviert)"),
-    "fin": ("FIN", "Fahrzeug-Identifizierungsnummer (Feld E der Zulassungsbescheinigung)"),
+    "fin": ("FIN", "Fahrzeug-Ident.-Nr. (FIN, Feld E der Zulassungs- bescheinigung Teil I)"),
     "evb": ("eVB-Nr.", "Versicherungsbestätigung (eVB-Nummer, 7-stellig)"),
     "iban": ("IBAN", "Bankverbindung des Antragstellers: IBAN"),
     "gemarkung": ("Gemarkung", "Baugrundstück – Gemarkung"),

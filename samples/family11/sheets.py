@@ -50,10 +50,15 @@ def _tabelle_rows(spec: dict, rng: random.Random) -> list[tuple]:
                      "E-Mail", m["email"] if spec["show_mail"] else ""))
     if spec["type"] == "masern_meldung":
         o = spec["other"]
-        rows += [("2  Sorgeberechtigte Person",), ("Familienname, Vorname", f"{o['nachname']}, {o['vorname']}"),
+        rows += [("Sorgeberechtigte Person",), ("Familienname, Vorname", f"{o['nachname']}, {o['vorname']}"),
                  ("Telefon (tagsüber, für Rückfragen)", o["telefon"])]
     if spec["values"] and type_rows(spec, True):
-        rows += [("3  Angaben zum Vorhaben",)] + type_rows(spec, True, "€")
+        rows += [("Angaben zum Vorhaben",)] + type_rows(spec, True, "€")
+    k = 0
+    for i, r in enumerate(rows):  # the sections numbered in order
+        if len(r) == 1:
+            k += 1
+            rows[i] = (f"{k}  {r[0].lstrip('0123456789 ')}",)
     return rows
 
 
