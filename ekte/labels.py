@@ -101,6 +101,8 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
                   "Angaben zur Halterin", "Angaben zur Bauherrin", "Angaben zur Tierhalterin", "Angaben zur teilnehmenden Person",
                   "Teilnehmende Person", "Teilnehmer/in", "Angaben zur zu belehrenden Person", "Zu belehrende Person",
                   "Absender/in", "Absender", "Absenderin",
+                  # a power of attorney's principal: the person who applies (the attorney is "Bevollmächtigte/r")
+                  "Vollmachtgeber/in", "Vollmachtgeber", "Vollmachtgeberin", "Vollmachtgebende Person",
                   # a grant's recipient (a club's application: the club)
                   "Zuwendungsempfänger", "Zuwendungsempfänger/in", "Zuwendungsempfängerin"],
     "chair": ["Vertretungsberechtigte Person", "Vertretungsberechtigte/r", "Vorsitzende/r", "Vorstand",

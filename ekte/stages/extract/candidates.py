@@ -15,11 +15,14 @@ from ekte.stages.extract.lexicon import (
     CLOSING, Hit, Lexicon, item_number, match_in_row, said_role, section_of, words_role,
 )
 from ekte.stages.extract.captions import captions, spelled_out, unbracketed
-from ekte.stages.extract.cells import fills_cell, cell_index, cell_starts, label_starts, shaped, spanned, street_names
+from ekte.stages.extract.cells import (
+    cell_index, cell_starts, fills_cell, label_starts, opens_remark, past_remark, spanned, street_names, value_right,
+    without_hints,
+)
 from ekte.stages.extract.continued import (
     WRAPPING, beside, boxed_date, cells_spanned, iban_tail, ort_below, town_rest, with_house_numbers,
 )
-from ekte.stages.extract.filenumber import file_label, numbered
+from ekte.stages.extract.filenumber import file_label
 from ekte.stages.extract.grid import grid_candidates, maker
 from ekte.stages.extract.questions import answer, question_hit
 from ekte.stages.extract.spelling import comb_text, unboxed
@@ -139,30 +142,7 @@ def row_hits(row: Row, lex: Lexicon, min_sim: float, below: Row | None = None) -
             i = h.j
         else:
             i += 1
-    return spelled_out(row, street_names(row, hits))
-
-
-def _value_right(row: Row, h: Hit, hits: list[Hit]) -> tuple[list[Word], bool]:
-    """The words right of a label, and whether they are in a cell of their own."""
-    nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
-    ci = cell_index(row, h.j - 1)
-    cell_end = sum(len(c) for c in row.cells[:ci + 1])
-    if nxt < len(row.words) and nxt - h.j == 1 and item_number(row.words[h.j].text) and h.i > 0 \
-            and item_number(row.words[h.i - 1].text):  # numbered boxes ("Flur: 7 Flurstück: 123" keeps its 7)
-        nxt = h.j  # "14 Flur-Nr. 15 Flurstück-Nr.": the next box's number, not this label's value
-    if h.j < min(cell_end, nxt):
-        rest = row.words[h.j:min(cell_end, nxt)]
-        value = V.strip_debris(" ".join(w.text for w in rest))
-        if h.label.weak and not h.colon and value and not numbered(h.label.field, rest) \
-                and not shaped(h.label.field, rest):
-            return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
-        if value or nxt < cell_end:
-            return rest, False
-        # only a remark in the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):", "Az. (falls bekannt)"): the next cell
-    if ci + 1 < len(row.cells) and cell_end < nxt:
-        nxt_cell_end = cell_end + len(row.cells[ci + 1])
-        return row.words[cell_end:min(nxt_cell_end, nxt)], True
-    return [], False
+    return spelled_out(row, street_names(row, without_hints(row, hits)))
 
 
 def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]], lines: int,
@@ -177,6 +157,7 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
         x_lo = min(x_lo, row.words[1].x0 - 3 * lw.char_w)  # an item's answer below begins under its text
     out: list[list[Word]] = []
     last_y, last_h, reach = row.y, lw.h, r + 1 + lines + 1
+    opened = opens_remark(row, h)
     for rr in range(r + 1, min(len(rws), r + lines + 4)):
         if rr >= reach or rr in heads:
             break
@@ -190,6 +171,9 @@ def _value_below(rws: list[Row], r: int, h: Hit, all_hits: dict[int, list[Hit]],
         if ws and all(_DATE_PARTS.fullmatch(w.text) for _, w in ws):
             last_y, last_h, reach = below.y, h_below, reach + 2  # the sub-labels of a date in boxes
             continue  # ("Tag | Monat | Jahr"): its value is below them (past a line of the next column)
+        if opened and ws:  # the label's remark ends on this line ("Ortsteil)"): the value is after it, or below
+            opened, ws = False, past_remark(ws)
+            last_y, last_h, reach = (below.y, h_below, reach + 1) if not ws else (last_y, last_h, reach)
         if not ws:
             if out:
                 break
@@ -329,7 +313,7 @@ def layout_candidates(pno: int, rws: list[Row], words: list[Word], lex: Lexicon,
             if (r, h.i) in caps:
                 _above(caps[(r, h.i)], row, h, base, out, validators)
                 continue
-            right, own_cell = _value_right(row, h, hits[r])
+            right, own_cell = value_right(row, h, hits[r])
             if right and (not own_cell and not V.strip_debris(" ".join(w.text for w in right)) or V.only_stars(right)):
                 right = []  # only a remark ("(bitte stets angeben)", "/ Firma") or a required field's star: value below
             if right:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ekte.stages.extract import values as V
+from ekte.stages.extract.filenumber import numbered
 from ekte.stages.extract.leaders import read_item
 from ekte.stages.extract.lexicon import item_number
 from ekte.stages.layout import Row, Word
@@ -92,3 +93,74 @@ def street_names(row: Row, hits: list) -> list:
         return bool(_NAME_GOES_ON.match(ws[h.j].text) and re.search(rf"(?<![\d.]){V.HOUSE}(?![\d.])", after))
 
     return [h for h in hits if not named(h)]
+
+
+#: a form's instruction beside a label, not a value: "siehe Merkblatt", "wie im Personalausweis", "alle Vornamen",
+#: "TT.MM.JJJJ", "freiwillige Angabe", "ggf. …" — in an "Erläuterung" column between label and entry, or the label's
+#: own remark before it wraps ("Familienname, ggf." / "Geburtsname"; "Wohnort (ggf." / "Ortsteil)")
+_HINT = re.compile(r"(?i)^(?:siehe\b|s\.\s?(?:Merkblatt|Anlage|Rückseite)|wie\s+(?:im|in|auf)\b|ggf\.|gegebenenfalls\b|"
+                   r"falls\b|soweit\b|sofern\b|bitte\b|alle\s+Vornamen|bei\s+mehreren\b|nicht\s+ausfüllen|"
+                   r"freiwillig|optional\b|z\.\s?B\.|TT\.?\s?MM\.?\s?(?:JJ)?JJ\b|(?:PLZ|Postleitzahl)\s+(?:und\s+)?Ort,?\s+"
+                   r"Straße|tagsüber\b|für\s+Rückfragen|laut\b|lt\.\s|nur\s+(?:bei|wenn|falls)\b|Pflichtangabe)")
+
+
+def hint(text: str) -> bool:
+    """Whether *text* (a cell's or a label's rest) is an instruction to the person filling in, not a value; so is an
+    opened bracket not closed on its line ("(Rufname" / "unterstreichen)"): the label's remark, wrapped."""
+    t = text.strip()
+    return bool(_HINT.match(t.lstrip("(,;– ")) or (t.startswith("(") and ")" not in t))
+
+
+def without_hints(row: Row, hits: list) -> list:
+    """*hits* without the labels inside an instruction cell right of a label ("Anschrift | PLZ Ort, Straße
+    Hausnummer | 54568 Gerolstein, …": the middle cell tells how to write the entry, it labels nothing)."""
+    if len(row.cells) < 3 or len(hits) < 2:
+        return hits
+    k, inside = 0, []
+    for ci, cell in enumerate(row.cells):
+        if ci and hint(" ".join(w.text for w in cell)) and any(k - 1 == h.j - 1 for h in hits):
+            inside.append(range(k, k + len(cell)))
+        k += len(cell)
+    return [h for h in hits if not any(h.i in span for span in inside)]
+
+
+def opens_remark(row: Row, h) -> bool:
+    """Whether the label's cell ends in a bracket opened and not closed ("Wohnort (ggf." / "Ortsteil)"):
+    the remark goes on below it, before the value."""
+    ci = cell_index(row, h.j - 1)
+    text = " ".join(w.text for w in row.words[h.i:sum(len(c) for c in row.cells[:ci + 1])])
+    return text.rfind("(") > text.rfind(")")  # (also "Telefon (tagsüber, für": the label took "(tagsüber,")
+
+
+def past_remark(ws: list) -> list:
+    """The words of a line below a label after its wrapped remark's end ("Ortsteil)"; *ws*: (index, word) pairs,
+    the remark's end among their first three)."""
+    close = next((n for n, (_, w) in enumerate(ws[:3]) if w.text.endswith(")") and "(" not in w.text), None)
+    return ws if close is None else ws[close + 1:]
+
+
+def value_right(row: Row, h, hits: list) -> tuple[list[Word], bool]:
+    """The words right of a label, and whether they are in a cell of their own."""
+    nxt = min((o.i for o in hits if o.i >= h.j), default=len(row.words))
+    ci = cell_index(row, h.j - 1)
+    cell_end = sum(len(c) for c in row.cells[:ci + 1])
+    if nxt < len(row.words) and nxt - h.j == 1 and item_number(row.words[h.j].text) and h.i > 0 \
+            and item_number(row.words[h.i - 1].text):  # numbered boxes ("Flur: 7 Flurstück: 123" keeps its 7)
+        nxt = h.j  # "14 Flur-Nr. 15 Flurstück-Nr.": the next box's number, not this label's value
+    if h.j < min(cell_end, nxt):
+        rest = row.words[h.j:min(cell_end, nxt)]
+        value = V.strip_debris(" ".join(w.text for w in rest))
+        value = "" if (hint(value) or opens_remark(row, h)) and nxt >= cell_end else value  # a remark, wrapping
+        if h.label.weak and not h.colon and value and not numbered(h.label.field, rest) \
+                and not shaped(h.label.field, rest):
+            return [], False  # "Verein beantragt …": a weak word without colon labels only a cell of its own
+        if value or nxt < cell_end:
+            return rest, False
+        # only a remark in the label's cell ("Geburtsdatum" / "(TT.MM.JJJJ):", "Az. (falls bekannt)"): the next cell
+    while ci + 1 < len(row.cells) and cell_end < nxt:
+        nxt_cell_end = cell_end + len(row.cells[ci + 1])
+        cell = row.words[cell_end:min(nxt_cell_end, nxt)]
+        if not hint(" ".join(w.text for w in cell)):
+            return cell, True
+        ci, cell_end = ci + 1, nxt_cell_end  # an "Erläuterung" column's instruction: the entry is further right
+    return [], False
