@@ -49,19 +49,22 @@ venv: system-deps $(BIN)/.installed
 demo: venv
 	$(BIN)/ekte ingest samples/inbox --workdir $(WORKDIR)
 
-# Both test targets run TEST_JOBS test processes side by side (pytest-xdist), one test file per process at a time
+# make test runs TEST_JOBS test processes side by side (pytest-xdist), one test file per process at a time
 # (--dist loadfile: a module's shared fixtures are made once); TEST_JOBS=0 runs them in this process, one by one.
+# make test-slow runs one by one unless SLOW_JOBS says otherwise: its tests start daemons, clusters and browsers of
+# their own, and one of them failed once beside another (2026-12-03, not seen again; see the issue note).
 TEST_JOBS ?= 2
-XDIST = $(if $(filter 0,$(TEST_JOBS)),-p no:xdist,-n $(TEST_JOBS) --dist loadfile)
+SLOW_JOBS ?= 0
+xdist = $(if $(filter 0,$(1)),-p no:xdist,-n $(1) --dist loadfile)
 
 # The quick tests work in folders of the checkout, the slow ones below /tmp: both kinds of working directory are
 # tried (Ghostscript and other tools permit /tmp by themselves; a real one is ./ekte-data or /var/lib/ekte)
 test: venv  # everything but the slowest tests (under 25 minutes on 2 cores); CI also runs test-slow
 	mkdir -p $(CURDIR)/.pytest-tmp  # (pytest makes its --basetemp, not the folder above it)
-	$(BIN)/python -m pytest -q -ra -m "not slow" $(XDIST) --basetemp=$(CURDIR)/.pytest-tmp/quick $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -ra -m "not slow" $(call xdist,$(TEST_JOBS)) --basetemp=$(CURDIR)/.pytest-tmp/quick $(PYTEST_ARGS)
 
 test-slow: venv  # the slowest tests: Dask clusters, the browser, long daemons and OCR sets (CI runs them)
-	$(BIN)/python -m pytest -q -ra -m slow $(XDIST) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -ra -m slow $(call xdist,$(SLOW_JOBS)) $(PYTEST_ARGS)
 
 test-all: venv
 	$(BIN)/python -m pytest -q -ra $(PYTEST_ARGS)

@@ -39,7 +39,9 @@ def make_workdir(wd: Path, files: list[Path]) -> None:
     src.mkdir(parents=True, exist_ok=True)
     for f in files:
         shutil.copy(f, src / f.name)
-    run_ekte("ingest", src, "-w", wd, *THRESHOLD, "-o", "ocr.jobs=2", check=1)
+    p = run_ekte("ingest", src, "-w", wd, *THRESHOLD, "-o", "ocr.jobs=2", check=1)
+    # (once, beside another test, an ingest exited 1 and left no working directory: say what it printed)
+    assert (wd / "journal.sqlite").is_file(), f"no journal after ingest:\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}"
     for name, (role, pw) in PASSWORDS.items():
         pwfile = wd.parent / f"{name}.pw"
         pwfile.write_text(pw + "\n")
